@@ -1,0 +1,40 @@
+# Every target installs what it needs into .venv first, so each works on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: install run test lint typecheck unit bench synth deploy layers invoke clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Run the whole pipeline locally (moto, Django, local Gemini, API gateway, pollers).
+run: install
+	$(BIN)/identity-images serve
+
+## ruff, mypy and pytest; fails if any fails.
+test: lint typecheck unit
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy $(wildcard functions local_stack django_integration/* infra tests benchmarks)
+
+unit: install
+	$(BIN)/pytest
+
+## Speed and memory figures, as ratios against a baseline measured in the same run.
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) cdk.out layers/build .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Identity image pipeline: the code that runs in the Lambda functions."""

@@ -1,0 +1,1 @@
+"""Adapters to the outside: AWS, Django and Gemini sit behind these."""

@@ -1,0 +1,71 @@
+"""What the pipeline knows of the host app, and the small interfaces it talks through.
+
+The logic depends on these protocols only; `identity_images.adapters.django_host`
+implements them over HTTP, and unit tests use fakes.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class HostUser(BaseModel):
+    """A user of the host app, as the Images tab's user selector shows it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    username: str
+    display_name: str = ""
+    is_test_user: bool = False
+    is_staff: bool = False
+
+
+class HostIdentity(BaseModel):
+    """An identity of a host user: what the generated image is of."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    user_id: str
+    name: str
+    description: str = ""
+    image_path: str | None = None
+
+
+class ImageAssignment(BaseModel):
+    """The body of the signed "set image" callback: point an identity at an S3 key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    identity_id: str
+    image_path: str = Field(description="S3 key of the generated image, in the shared bucket.")
+    generation_id: str
+    content_type: str
+    size: int = Field(ge=0, description="Bytes.")
+
+
+class HostDirectory(Protocol):
+    """Reads from the host app. Raises `PipelineError` with `user_not_found`,
+    `identity_not_found`, `host_unavailable` (retryable) or `host_rejected`."""
+
+    def get_user(self, user_id: str) -> HostUser: ...
+
+    def list_test_users(self) -> list[HostUser]: ...
+
+    def list_identities(self, user_id: str) -> list[HostIdentity]: ...
+
+    def get_identity(self, identity_id: str) -> HostIdentity: ...
+
+
+class ImageCallback(Protocol):
+    """Delivers an `ImageAssignment` to the host, signed, with retries.
+
+    `delivery_id` is the Standard Webhooks `webhook-id`: the same for every retry of one
+    assignment, so the host applies it once. Raises `PipelineError` (`host_rejected` for
+    a final refusal, `host_unavailable` when retries ran out).
+    """
+
+    def deliver(self, assignment: ImageAssignment, *, delivery_id: str) -> None: ...

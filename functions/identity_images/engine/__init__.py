@@ -1,0 +1,1 @@
+"""Generation engine: reference preparation, the prompt and the Gemini adapter."""

@@ -1,0 +1,69 @@
+"""Stable error codes and the one exception type the pipeline raises.
+
+Every failure a user can see carries a code from `ErrorCode`. The code is part of the
+public contract (API responses, job records, CLI output): never rename one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    # Input
+    VALIDATION_ERROR = "validation_error"
+    REFERENCE_INVALID = "reference_invalid"
+    REFERENCE_NOT_FOUND = "reference_not_found"
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    # Access
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    # Things that are not there
+    NOT_FOUND = "not_found"
+    GENERATION_NOT_FOUND = "generation_not_found"
+    IDENTITY_NOT_FOUND = "identity_not_found"
+    USER_NOT_FOUND = "user_not_found"
+    # State
+    GENERATION_NOT_READY = "generation_not_ready"
+    CONFLICT = "conflict"
+    # Gemini
+    CONTENT_BLOCKED = "content_blocked"
+    NO_IMAGE = "no_image"
+    PROVIDER_UNAVAILABLE = "provider_unavailable"
+    PROVIDER_REJECTED = "provider_rejected"
+    PROVIDER_NOT_CONFIGURED = "provider_not_configured"
+    # The host app
+    HOST_UNAVAILABLE = "host_unavailable"
+    HOST_REJECTED = "host_rejected"
+    # Anything else
+    INTERNAL_ERROR = "internal_error"
+
+
+class PipelineError(Exception):
+    """A failure with a stable code, a human message and optional details.
+
+    `retryable` says whether doing the same thing again later may succeed (a 503 from
+    Gemini) or not (a blocked prompt, a broken photo).
+    """
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        retryable: bool = False,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+        self.details = details or {}
+
+    def __repr__(self) -> str:
+        return f"PipelineError({self.code.value!r}, {self.message!r})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public error shape: `{"code", "message", "details"}`."""
+        return {"code": self.code.value, "message": self.message, "details": self.details}

@@ -1,0 +1,1 @@
+"""Business logic. Knows nothing of Lambda events."""

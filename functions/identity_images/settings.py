@@ -1,0 +1,131 @@
+"""The one settings model. Every value comes from the environment and has a default
+that works on a developer's machine; the README has a table of them.
+
+Secrets are read from the environment locally. In AWS the `*_SECRET_ARN` settings name
+Secrets Manager entries instead, and `identity_images.adapters.secrets` resolves them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+AspectRatio = Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"]
+ImageSize = Literal["1K", "2K", "4K"]
+
+MB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    # --- Gemini -------------------------------------------------------------------------
+    gemini_api_key: SecretStr | None = Field(default=None, description="Gemini API key.")
+    gemini_api_key_secret_arn: str | None = Field(
+        default=None, description="Secrets Manager entry holding the Gemini API key."
+    )
+    gemini_base_url: str | None = Field(
+        default=None, description="Point the SDK at another server (the local one, a proxy)."
+    )
+    gemini_api_version: str = Field(default="v1beta", description="Gemini REST API version.")
+    gemini_model: str = Field(default="gemini-3-pro-image", description="Image model.")
+    gemini_use_vertex: bool = Field(default=False, description="Use Vertex AI, not the key.")
+    google_cloud_project: str | None = Field(default=None, description="Vertex AI project.")
+    google_cloud_location: str = Field(default="global", description="Vertex AI location.")
+    gemini_timeout_s: float = Field(default=180.0, gt=0, description="One HTTP call's limit.")
+    gemini_retry_attempts: int = Field(
+        default=3, ge=1, description="Tries per call, for 408/429/5xx."
+    )
+    gemini_retry_initial_delay_s: float = Field(default=2.0, ge=0, description="First backoff.")
+    gemini_retry_max_delay_s: float = Field(default=30.0, ge=0, description="Longest backoff.")
+    default_aspect_ratio: AspectRatio = Field(default="16:9", description="When not asked.")
+    default_image_size: ImageSize = Field(default="4K", description="When not asked.")
+
+    # --- Reference preparation ----------------------------------------------------------
+    reference_max_long_side: int = Field(
+        default=1536, ge=256, description="Long side (px) of a reference sent to Gemini."
+    )
+    reference_jpeg_quality: int = Field(default=88, ge=50, le=95, description="JPEG quality.")
+    reference_max_bytes: int = Field(
+        default=15 * MB, gt=0, description="Largest accepted reference file (bytes)."
+    )
+    reference_max_pixels: int = Field(
+        default=80_000_000, gt=0, description="Largest accepted reference (pixels)."
+    )
+
+    # --- AWS resources ------------------------------------------------------------------
+    aws_region: str = Field(default="us-east-1", description="AWS region.")
+    aws_endpoint_url: str | None = Field(
+        default=None, description="Endpoint for every AWS client (the local moto server)."
+    )
+    bucket_name: str = Field(default="identity-images", description="Uploads and outputs.")
+    jobs_table_name: str = Field(default="identity-image-jobs", description="Jobs table.")
+    jobs_queue_url: str | None = Field(default=None, description="Generation jobs queue URL.")
+    job_ttl_days: int = Field(default=90, ge=1, description="Jobs older than this expire.")
+    job_lease_s: int = Field(
+        default=900, ge=30, description="A running job whose lease passed is picked up again."
+    )
+
+    # --- Public API ---------------------------------------------------------------------
+    upload_max_files: int = Field(default=5, ge=1, le=14, description="Files per upload call.")
+    upload_url_expiry_s: int = Field(default=300, ge=30, description="Presigned POST lifetime.")
+    prompt_max_chars: int = Field(default=2000, ge=1, description="Longest extra prompt.")
+    output_url_expiry_s: int = Field(default=900, ge=30, description="Output download URL.")
+    allowed_origins: str = Field(
+        default="http://localhost:5173", description="Comma-separated CORS origins."
+    )
+
+    # --- The Django host ----------------------------------------------------------------
+    django_internal_url: str = Field(
+        default="http://127.0.0.1:8000/internal/identity-images",
+        description="Base URL of the host's internal endpoints.",
+    )
+    django_service_token: SecretStr | None = Field(
+        default=None, description="Token for the host's internal reads."
+    )
+    django_service_token_secret_arn: str | None = Field(default=None, description="Its secret.")
+    django_timeout_s: float = Field(default=10.0, gt=0, description="One call to the host.")
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Standard Webhooks secret (`whsec_...`) for the callback."
+    )
+    webhook_secret_arn: str | None = Field(default=None, description="Its secret.")
+    callback_max_attempts: int = Field(default=5, ge=1, description="Callback deliveries.")
+
+    # --- Admin authorizer ---------------------------------------------------------------
+    auth_mode: Literal["jwt", "introspect"] = Field(
+        default="jwt", description="Verify JWTs, or ask Django who the caller is."
+    )
+    jwt_algorithms: str = Field(default="HS256", description="Comma-separated accepted algs.")
+    jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared key.")
+    jwt_secret_arn: str | None = Field(default=None, description="Its secret.")
+    jwks_url: str | None = Field(default=None, description="JWKS URL for RS256/ES256.")
+    jwt_issuer: str | None = Field(default=None, description="Required `iss`, when set.")
+    jwt_audience: str | None = Field(default=None, description="Required `aud`, when set.")
+    admin_claim: str = Field(default="is_staff", description="Claim that marks an admin.")
+    user_id_claim: str = Field(default="user_id", description="User id claim (else `sub`).")
+    django_introspect_url: str = Field(
+        default="http://127.0.0.1:8000/api/v1/users/me/",
+        description="Where the introspect mode asks who the caller is.",
+    )
+
+    # --- Regeneration -------------------------------------------------------------------
+    regeneration_debounce_s: int = Field(
+        default=60, ge=0, description="Uploads within this window become one job."
+    )
+    regeneration_prompt: str = Field(
+        default="", description="Extra prompt for jobs started by new references."
+    )
+    regeneration_apply: bool = Field(default=True, description="Apply regenerated images.")
+
+    @property
+    def allowed_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once (a Lambda reads them on cold start)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Local tools: the Gemini-compatible server, the local stack and the `identity-images` CLI."""
