@@ -1,0 +1,27 @@
+"""Secrets: from the environment locally, from Secrets Manager in AWS.
+
+A setting pairs a plain value (`GEMINI_API_KEY`) with a Secrets Manager name or ARN
+(`GEMINI_API_KEY_SECRET_ARN`). The ARN wins when set; Powertools Parameters fetches it
+and caches it for `max_age` seconds, so a rotated secret is picked up without a
+redeploy and a warm Lambda does not call Secrets Manager on every invocation.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.utilities import parameters
+from pydantic import SecretStr
+
+from identity_images.adapters import aws
+
+SECRET_CACHE_S = 300
+
+
+def resolve_secret(value: SecretStr | None, arn: str | None) -> str | None:
+    """The secret's text, or None when neither source is set."""
+    if arn:
+        provider = parameters.SecretsProvider(boto3_client=aws.secretsmanager())
+        secret = provider.get(arn, max_age=SECRET_CACHE_S)
+        if isinstance(secret, bytes):
+            return secret.decode()
+        return str(secret) if secret is not None else None
+    return value.get_secret_value() if value is not None else None
