@@ -68,6 +68,22 @@ class Settings(BaseSettings):
     job_lease_s: int = Field(
         default=900, ge=30, description="A running job whose lease passed is picked up again."
     )
+    jobs_dlq_url: str | None = Field(default=None, description="Dead-letter queue of the jobs.")
+    idempotency_table_name: str = Field(
+        default="identity-image-idempotency", description="Powertools Idempotency table."
+    )
+    idempotency_ttl_s: int = Field(
+        default=86400, ge=60, description="How long an `Idempotency-Key` keeps its job."
+    )
+    worker_max_receive_count: int = Field(
+        default=5, ge=1, description="Tries per job message; the queue's redrive policy matches."
+    )
+    worker_backoff_base_s: int = Field(
+        default=30, ge=0, description="Delay before a job's second try; doubles per try."
+    )
+    worker_backoff_max_s: int = Field(
+        default=900, ge=0, le=43200, description="Longest delay between a job's tries."
+    )
 
     # --- Public API ---------------------------------------------------------------------
     upload_max_files: int = Field(default=5, ge=1, le=14, description="Files per upload call.")
