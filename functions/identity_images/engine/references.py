@@ -1,0 +1,260 @@
+"""Turn whatever an admin uploads into what Gemini should get.
+
+A reference photo is accepted when its *content* is JPEG, PNG, WebP or HEIC/HEIF (the
+file name and the claimed type are never consulted). It leaves here as a small JPEG:
+EXIF orientation applied, any colour mode turned into sRGB, transparency flattened onto
+white, downscaled so the long side is at most `ReferenceRules.max_long_side`, and with no
+metadata at all (no EXIF, so no GPS; no ICC profile; no XMP).
+
+Why: handed PIL images, the SDK re-encodes them as PNG, so five phone photos become a
+request of tens of MB. Send `PreparedReference.data` with its `mime_type` through
+`types.Part.from_bytes` instead.
+
+Everything that cannot be used is refused with `ErrorCode.REFERENCE_INVALID`, a message
+that names the file and a stable short reason in `details["reason"]` (see `Reason`).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Final
+
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from identity_images.errors import ErrorCode, PipelineError
+
+if TYPE_CHECKING:
+    from identity_images.settings import Settings
+
+pillow_heif.register_heif_opener()
+
+JPEG_MIME: Final = "image/jpeg"
+
+# Pillow's names for the accepted formats. MPO is how Pillow names a JPEG that carries
+# extra pictures (many phone cameras write those); its first picture is a plain JPEG.
+_ACCEPTED_FORMATS: Final = frozenset({"JPEG", "MPO", "PNG", "WEBP", "HEIF"})
+_JPEG_FORMATS: Final = frozenset({"JPEG", "MPO"})
+_ACCEPTED_TEXT: Final = "JPEG, PNG, WebP or HEIC/HEIF"
+
+_SRGB: Final = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+class Reason(StrEnum):
+    """The stable short reasons in `details["reason"]` of a refused reference."""
+
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    TOO_MANY_PIXELS = "too_many_pixels"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    TRUNCATED = "truncated"
+    UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRules:
+    """What a reference may be, and what it becomes."""
+
+    max_long_side: int = 1536
+    jpeg_quality: int = 88
+    max_bytes: int = 15 * 1024 * 1024
+    max_pixels: int = 80_000_000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReferenceRules:
+        return cls(
+            max_long_side=settings.reference_max_long_side,
+            jpeg_quality=settings.reference_jpeg_quality,
+            max_bytes=settings.reference_max_bytes,
+            max_pixels=settings.reference_max_pixels,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedReference:
+    """A reference ready for Gemini: `types.Part.from_bytes(data=..., mime_type=...)`."""
+
+    name: str  # the file name / S3 key it came from
+    data: bytes  # JPEG bytes, no metadata
+    mime_type: str  # "image/jpeg"
+    width: int
+    height: int
+    source_bytes: int  # size of what was uploaded
+
+
+def prepare_reference(data: bytes, *, name: str, rules: ReferenceRules) -> PreparedReference:
+    """Validate one uploaded file by its content and turn it into a small sRGB JPEG.
+
+    Raises `PipelineError(ErrorCode.REFERENCE_INVALID)` for anything that is not a
+    usable JPEG, PNG, WebP or HEIC/HEIF image; the limits are checked before decoding.
+    """
+    if not data:
+        raise _invalid(name, Reason.EMPTY, "the file is empty")
+    if len(data) > rules.max_bytes:
+        raise _invalid(
+            name,
+            Reason.TOO_LARGE,
+            f"{len(data)} bytes is over the limit of {rules.max_bytes} bytes",
+            size=len(data),
+            limit=rules.max_bytes,
+        )
+    image = _open(data, name=name, rules=rules)
+    try:
+        image = _decode(image, data, name=name, rules=rules)
+        image = _to_rgb(image)
+        out = io.BytesIO()
+        # A fresh save with no exif/icc_profile arguments writes no metadata at all.
+        image.info.clear()
+        image.save(out, "JPEG", quality=rules.jpeg_quality, subsampling="4:2:0", optimize=False)
+        width, height = image.size
+    finally:
+        image.close()
+    return PreparedReference(
+        name=name,
+        data=out.getvalue(),
+        mime_type=JPEG_MIME,
+        width=width,
+        height=height,
+        source_bytes=len(data),
+    )
+
+
+def _open(data: bytes, *, name: str, rules: ReferenceRules) -> Image.Image:
+    """Read the header only (Pillow is lazy) and check the format and the pixel count."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above its own limit; this module applies `rules.max_pixels`.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise _invalid(name, Reason.TOO_MANY_PIXELS, "the image has too many pixels") from exc
+    except UnidentifiedImageError as exc:
+        raise _invalid(name, Reason.UNSUPPORTED_FORMAT, f"not a {_ACCEPTED_TEXT} image") from exc
+    except Exception as exc:  # a plugin may raise anything on a bad header
+        raise _decode_failure(name, data, exc) from exc
+
+    if image.format not in _ACCEPTED_FORMATS:
+        found = image.format or "unknown"
+        image.close()
+        raise _invalid(
+            name,
+            Reason.UNSUPPORTED_FORMAT,
+            f"{found} is not accepted, only {_ACCEPTED_TEXT}",
+            format=found,
+        )
+    width, height = image.size
+    if width * height > rules.max_pixels:
+        image.close()
+        raise _invalid(
+            name,
+            Reason.TOO_MANY_PIXELS,
+            f"{width}x{height} is over the limit of {rules.max_pixels} pixels",
+            width=width,
+            height=height,
+            limit=rules.max_pixels,
+        )
+    return image
+
+
+def _decode(image: Image.Image, data: bytes, *, name: str, rules: ReferenceRules) -> Image.Image:
+    """Decode (a JPEG at a reduced scale when that suffices), downscale, apply EXIF
+    orientation. The result is the same picture an image viewer shows, small."""
+    long_side = rules.max_long_side
+    if image.format in _JPEG_FORMATS:
+        # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result stays at least as
+        # large as the target: far less time and memory than a full decode.
+        width, height = image.size
+        scale = min(1.0, long_side / max(width, height))
+        image.draft(image.mode, (max(1, round(width * scale)), max(1, round(height * scale))))
+    try:
+        image.load()
+    except Exception as exc:  # decoders raise OSError, ValueError, EOFError…
+        image.close()
+        raise _decode_failure(name, data, exc) from exc
+
+    image = _normalise_mode(image)
+    image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # On the small image: cheaper. HEIF decoders already applied their own rotation and
+    # pillow-heif reset the EXIF orientation to 1, so nothing is rotated twice.
+    ImageOps.exif_transpose(image, in_place=True)
+    return image
+
+
+def _normalise_mode(image: Image.Image) -> Image.Image:
+    """Bring unusual modes to one Pillow resamples well: L, LA, RGB, RGBA or CMYK."""
+    mode = image.mode
+    if mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return image
+    if mode.startswith("I"):
+        # 16-bit (or 32-bit integer) grey: scale to 8 bits instead of clipping at 255.
+        converted = image.convert("I").point(lambda v: v / 256).convert("L")
+    elif mode in ("P", "PA"):
+        transparent = mode == "PA" or "transparency" in image.info
+        converted = image.convert("RGBA" if transparent else "RGB")
+    elif mode == "1":
+        converted = image.convert("L")
+    elif mode.endswith("A") or mode in ("RGBa", "La"):
+        converted = image.convert("RGBA")
+    else:
+        converted = image.convert("RGB")
+    converted.info = dict(image.info)
+    image.close()
+    return converted
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Flatten alpha onto white and bring the colours into sRGB (through the embedded
+    ICC profile when there is one: CMYK print files, Display P3 phone photos)."""
+    if image.mode in ("RGBA", "LA"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        flat.info = dict(image.info)
+        if image.mode == "LA":  # the ICC profile of a grey image describes grey values
+            flat = flat.convert("L")
+            flat.info = dict(image.info)
+        image.close()
+        image = flat
+
+    icc = image.info.get("icc_profile")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            converted = ImageCms.profileToProfile(
+                image, source, _SRGB, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            converted = None  # a broken or mismatched profile: plain conversion below
+        if converted is not None:
+            image.close()
+            return converted
+    if image.mode != "RGB":
+        converted = image.convert("RGB")
+        image.close()
+        return converted
+    return image
+
+
+def _decode_failure(name: str, data: bytes, exc: BaseException) -> PipelineError:
+    text = str(exc).lower()
+    if "truncat" in text or "end of file" in text or _riff_is_short(data):
+        return _invalid(name, Reason.TRUNCATED, "the file is truncated")
+    return _invalid(name, Reason.UNREADABLE, "the image data cannot be decoded")
+
+
+def _riff_is_short(data: bytes) -> bool:
+    """A WebP (RIFF) file shorter than its header says: libwebp reports this vaguely."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        return False
+    return len(data) < int.from_bytes(data[4:8], "little") + 8
+
+
+def _invalid(name: str, reason: Reason, text: str, **extra: object) -> PipelineError:
+    return PipelineError(
+        ErrorCode.REFERENCE_INVALID,
+        f"{name}: {text}",
+        details={"file": name, "reason": reason.value, **extra},
+    )
