@@ -1,0 +1,40 @@
+"""An estimate of what one image generation costs, in US dollars.
+
+Gemini bills per token, but for the image model the price is dominated by the output
+image (a fixed token count per size) and each input image. The figures below are the
+2026 list prices rounded to what one call costs; the token counts are accepted so a
+finer model can replace this without changing callers.
+"""
+
+from __future__ import annotations
+
+OUTPUT_IMAGE_USD: dict[str, float] = {"1K": 0.134, "2K": 0.134, "4K": 0.24}
+INPUT_IMAGE_USD = 0.0011
+# Text tokens in and thinking/text tokens out: $2 and $12 per million.
+PROMPT_TOKEN_USD = 2.0 / 1_000_000
+TEXT_OUTPUT_TOKEN_USD = 12.0 / 1_000_000
+# Tokens the model bills for one output image, by size (not text).
+_IMAGE_OUTPUT_TOKENS: dict[str, int] = {"1K": 1120, "2K": 1120, "4K": 2000}
+# Tokens one input image counts as in `prompt_tokens`.
+_INPUT_IMAGE_TOKENS = 560
+
+
+def estimate_cost_usd(
+    *, image_size: str, input_images: int, prompt_tokens: int, output_tokens: int
+) -> float:
+    """The estimated price of one call: output image + input images + the text tokens.
+
+    `prompt_tokens` and `output_tokens` are the usage metadata's counts; the parts of
+    them already priced per image (the images' own tokens) are not charged twice.
+    """
+    if image_size not in OUTPUT_IMAGE_USD:
+        raise ValueError(f"unknown image size {image_size!r}")
+    text_in = max(0, prompt_tokens - input_images * _INPUT_IMAGE_TOKENS)
+    text_out = max(0, output_tokens - _IMAGE_OUTPUT_TOKENS[image_size])
+    cost = (
+        OUTPUT_IMAGE_USD[image_size]
+        + INPUT_IMAGE_USD * max(0, input_images)
+        + PROMPT_TOKEN_USD * text_in
+        + TEXT_OUTPUT_TOKEN_USD * text_out
+    )
+    return round(cost, 6)

@@ -1,0 +1,40 @@
+"""The one place the text sent to the image model is built.
+
+The identity (its name and description) says who the image is of; the reference photos
+show what that person looks like; the admin's extra prompt adds direction. Empty parts
+are left out rather than sent as blank headings.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INSTRUCTIONS = (
+    "Create one high-quality identity image of the person shown in the attached reference "
+    "photos. Keep their face, features and skin tone faithful to the references; do not "
+    "invent a different person. Use a clean, well-lit composition suitable for a profile "
+    "or identity picture. Do not add text, logos or watermarks to the image."
+)
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def _clean(text: str) -> str:
+    """Trim, normalise line endings and collapse runs of blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return _BLANK_RUN.sub("\n\n", text)
+
+
+def build_prompt(*, identity_name: str, identity_description: str, extra_prompt: str) -> str:
+    """The full prompt for one generation."""
+    name = " ".join(identity_name.split())
+    sections = [_INSTRUCTIONS]
+    if name:
+        sections.append(f"Identity: {name}")
+    description = _clean(identity_description)
+    if description:
+        sections.append(f"About this identity:\n{description}")
+    extra = _clean(extra_prompt)
+    if extra:
+        sections.append(f"Additional direction from the admin:\n{extra}")
+    return "\n\n".join(sections)
