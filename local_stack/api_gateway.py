@@ -1,0 +1,422 @@
+"""A local stand-in for the REST API Gateway in front of the API Lambda.
+
+HTTP in, REST proxy events out: each request becomes the event API Gateway would send
+(`resource`, `pathParameters`, multi-value headers and query, `requestContext` with the
+stage, request id, source IP and the authorizer's context), the `REQUEST` authorizer runs
+first with API Gateway's caching and answers (401, 403, 500), CORS preflight is answered
+by the gateway as the CDK app's `defaultCorsPreflightOptions` mock integration does, and
+the Lambda's proxy response is written back (base64 bodies decoded). An unknown resource
+is API Gateway's 403 `Missing Authentication Token`; a slow Lambda is a 504 after the
+29 s integration timeout; a broken one is a 502.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from local_stack.authorization import (
+    AuthorizerCache,
+    AuthorizerConfigurationError,
+    AuthorizerResult,
+    Decision,
+)
+from local_stack.lambda_runtime import ACCOUNT_ID, LocalFunction
+from local_stack.routes import Resource, RouteTable
+
+log = logging.getLogger("local_stack.api_gateway")
+
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+DEFAULT_ALLOW_HEADERS = (
+    "Content-Type",
+    "X-Amz-Date",
+    "Authorization",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+    "X-Amz-User-Agent",
+    "Idempotency-Key",
+)
+
+UNAUTHORIZED = "Unauthorized"
+EXPLICIT_DENY = "User is not authorized to access this resource with an explicit deny"
+IMPLICIT_DENY = "User is not authorized to access this resource"
+MISSING_TOKEN = "Missing Authentication Token"  # noqa: S105 - API Gateway's message
+
+
+@dataclass(frozen=True)
+class CorsConfig:
+    """The gateway's own CORS answers (preflight and gateway responses)."""
+
+    allow_origins: tuple[str, ...] = ("http://localhost:5173",)
+    allow_headers: tuple[str, ...] = DEFAULT_ALLOW_HEADERS
+    allow_methods: tuple[str, ...] = ("OPTIONS", "GET", "PUT", "POST", "DELETE", "PATCH", "HEAD")
+    max_age_s: int = 600
+
+    def origin_for(self, origin: str | None) -> str:
+        """The request's origin when allowed, else the first one (as CDK's VTL does)."""
+        if "*" in self.allow_origins:
+            return "*"
+        if origin and origin in self.allow_origins:
+            return origin
+        return self.allow_origins[0] if self.allow_origins else ""
+
+
+@dataclass
+class GatewayConfig:
+    stage: str = "prod"
+    api_id: str = "localapi"
+    region: str = "us-east-1"
+    authorizer_ttl_s: float = 300.0
+    integration_timeout_s: float = 29.0
+    cors: CorsConfig = field(default_factory=CorsConfig)
+
+
+@dataclass
+class GatewayResponse:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class LocalApiGateway:
+    """Turns requests into proxy events for `api`, behind `authorizer` (None: open)."""
+
+    def __init__(
+        self,
+        *,
+        api: LocalFunction,
+        routes: RouteTable,
+        authorizer: LocalFunction | None = None,
+        config: GatewayConfig | None = None,
+        cache: AuthorizerCache | None = None,
+    ) -> None:
+        self.api = api
+        self.routes = routes
+        self.authorizer = authorizer
+        self.config = config or GatewayConfig()
+        self.cache = cache or AuthorizerCache(self.config.authorizer_ttl_s)
+        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="api-lambda")
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- HTTP server -------------------------------------------------------------------
+    def start(self, host: str = "127.0.0.1", port: int = 3000) -> str:
+        """Serve in a background thread; returns the base URL."""
+        self._server = ThreadingHTTPServer((host, port), _handler_class(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="api-gateway", daemon=True
+        )
+        self._thread.start()
+        return self.url
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # --- One request -------------------------------------------------------------------
+    def handle(
+        self,
+        method: str,
+        raw_path: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        source_ip: str = "127.0.0.1",
+    ) -> GatewayResponse:
+        """What API Gateway answers to one HTTP request."""
+        request_id = str(uuid.uuid4())
+        origin = _header(headers, "origin")
+        split = urlsplit(raw_path)
+        path = unquote(split.path) or "/"
+        found = self.routes.find(path)
+        if found is None or (method != "OPTIONS" and method not in found[0].methods):
+            return self._gateway_error(403, MISSING_TOKEN, origin, request_id)
+        resource, path_params = found
+        if method == "OPTIONS" and "OPTIONS" not in resource.methods:
+            return self._preflight(origin, request_id)
+        if len(body) > MAX_PAYLOAD_BYTES:
+            return self._gateway_error(413, "Request Too Long", origin, request_id)
+
+        event = self._proxy_event(
+            method, path, split.query, headers, body, resource, path_params, request_id, source_ip
+        )
+        authorizer_context: dict[str, str] = {}
+        if self.authorizer is not None:
+            verdict = self._authorize(event, headers)
+            if isinstance(verdict, tuple):
+                return self._gateway_error(*verdict, origin, request_id)
+            authorizer_context = verdict
+        event["requestContext"]["authorizer"] = authorizer_context or None
+        return self._integrate(event, origin, request_id)
+
+    def _authorize(
+        self, event: dict[str, Any], headers: list[tuple[str, str]]
+    ) -> dict[str, str] | tuple[int, str | None]:
+        """The authorizer context, or the status and message API Gateway answers with."""
+        assert self.authorizer is not None
+        token = _header(headers, "authorization")
+        if not token:
+            return 401, UNAUTHORIZED
+        method_arn = (
+            f"arn:aws:execute-api:{self.config.region}:{ACCOUNT_ID}:{self.config.api_id}/"
+            f"{self.config.stage}/{event['httpMethod']}/{event['path'].lstrip('/')}"
+        )
+        result = self.cache.get(token)
+        if result is None:
+            auth_event = {
+                "type": "REQUEST",
+                "methodArn": method_arn,
+                **{k: v for k, v in event.items() if k not in ("body", "isBase64Encoded")},
+            }
+            try:
+                output = self.authorizer.invoke(auth_event)
+                result = AuthorizerResult.parse(output)
+            except AuthorizerConfigurationError as exc:
+                log.error("authorizer answered badly: %s", exc)
+                return 500, None
+            except Exception as exc:
+                if str(exc) == UNAUTHORIZED:
+                    return 401, UNAUTHORIZED
+                log.exception("authorizer failed")
+                return 500, None
+            self.cache.put(token, result)
+        decision = result.decide(method_arn)
+        if decision is Decision.ALLOW:
+            return result.request_context()
+        return 403, EXPLICIT_DENY if decision is Decision.EXPLICIT_DENY else IMPLICIT_DENY
+
+    def _integrate(
+        self, event: dict[str, Any], origin: str | None, request_id: str
+    ) -> GatewayResponse:
+        started = time.monotonic()
+        future = self._pool.submit(self.api.invoke, event)
+        try:
+            output = future.result(timeout=self.config.integration_timeout_s)
+        except FutureTimeout:
+            log.error("%s %s: integration timed out", event["httpMethod"], event["path"])
+            return self._gateway_error(504, "Endpoint request timed out", origin, request_id)
+        except Exception:
+            log.exception("%s %s: the API Lambda raised", event["httpMethod"], event["path"])
+            return self._gateway_error(502, "Internal server error", origin, request_id)
+        try:
+            response = _proxy_response(output)
+        except ValueError as exc:
+            log.error("malformed Lambda proxy response: %s", exc)
+            return self._gateway_error(502, "Internal server error", origin, request_id)
+        response.headers.append(("x-amzn-RequestId", request_id))
+        log.info(
+            "%s %s -> %s (%.0f ms)",
+            event["httpMethod"],
+            event["path"],
+            response.status,
+            (time.monotonic() - started) * 1000,
+        )
+        return response
+
+    def _proxy_event(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        resource: Resource,
+        path_params: dict[str, str],
+        request_id: str,
+        source_ip: str,
+    ) -> dict[str, Any]:
+        multi_headers: dict[str, list[str]] = {}
+        for name, value in headers:
+            multi_headers.setdefault(name, []).append(value)
+        for name, value in (
+            ("X-Forwarded-For", source_ip),
+            ("X-Forwarded-Proto", "http"),
+        ):
+            if _header(headers, name) is None:
+                multi_headers[name] = [value]
+        multi_query: dict[str, list[str]] = {}
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            multi_query.setdefault(name, []).append(value)
+        try:
+            text: str | None = body.decode() if body else None
+            is_base64 = False
+        except UnicodeDecodeError:
+            text, is_base64 = base64.b64encode(body).decode(), True
+        now = datetime.now(UTC)
+        return {
+            "resource": resource.path,
+            "path": path,
+            "httpMethod": method,
+            "headers": {k: v[-1] for k, v in multi_headers.items()} or None,
+            "multiValueHeaders": multi_headers or None,
+            "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
+            "multiValueQueryStringParameters": multi_query or None,
+            "pathParameters": path_params or None,
+            "stageVariables": None,
+            "requestContext": {
+                "resourceId": resource.path,
+                "resourcePath": resource.path,
+                "httpMethod": method,
+                "extendedRequestId": request_id,
+                "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+                "path": f"/{self.config.stage}{path}",
+                "accountId": ACCOUNT_ID,
+                "protocol": "HTTP/1.1",
+                "stage": self.config.stage,
+                "domainPrefix": self.config.api_id,
+                "requestTimeEpoch": int(now.timestamp() * 1000),
+                "requestId": request_id,
+                "identity": {
+                    "sourceIp": source_ip,
+                    "userAgent": _header(headers, "user-agent"),
+                    "accessKey": None,
+                    "accountId": None,
+                    "caller": None,
+                    "user": None,
+                    "userArn": None,
+                },
+                "domainName": _header(headers, "host") or "localhost",
+                "apiId": self.config.api_id,
+            },
+            "body": text,
+            "isBase64Encoded": is_base64,
+        }
+
+    # --- Gateway's own answers ---------------------------------------------------------
+    def _cors_headers(self, origin: str | None) -> list[tuple[str, str]]:
+        return [
+            ("Access-Control-Allow-Origin", self.config.cors.origin_for(origin)),
+            ("Vary", "Origin"),
+        ]
+
+    def _preflight(self, origin: str | None, request_id: str) -> GatewayResponse:
+        cors = self.config.cors
+        headers = [
+            *self._cors_headers(origin),
+            ("Access-Control-Allow-Headers", ",".join(cors.allow_headers)),
+            ("Access-Control-Allow-Methods", ",".join(cors.allow_methods)),
+            ("Access-Control-Max-Age", str(cors.max_age_s)),
+            ("x-amzn-RequestId", request_id),
+        ]
+        return GatewayResponse(204, headers, b"")
+
+    def _gateway_error(
+        self, status: int, message: str | None, origin: str | None, request_id: str
+    ) -> GatewayResponse:
+        log.info("gateway answered %s: %s", status, message)
+        headers = [
+            ("Content-Type", "application/json"),
+            *self._cors_headers(origin),
+            ("x-amzn-RequestId", request_id),
+        ]
+        if status in (401, 403) and message != MISSING_TOKEN:
+            headers.append(("x-amzn-ErrorType", "AccessDeniedException"))
+        return GatewayResponse(status, headers, json.dumps({"message": message}).encode())
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    lowered = name.lower()
+    for key, value in headers:
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def _proxy_response(output: Any) -> GatewayResponse:
+    """A Lambda proxy integration response as HTTP; ValueError when malformed."""
+    if not isinstance(output, Mapping):
+        raise ValueError("response is not an object")
+    status = output.get("statusCode")
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    if not isinstance(status, int) or isinstance(status, bool):
+        raise ValueError("statusCode missing")
+    headers: list[tuple[str, str]] = []
+    single = output.get("headers") or {}
+    multi = output.get("multiValueHeaders") or {}
+    if not isinstance(single, Mapping) or not isinstance(multi, Mapping):
+        raise ValueError("headers are not objects")
+    for name, values in multi.items():
+        headers.extend((str(name), str(v)) for v in values)
+    multi_names = {str(n).lower() for n in multi}
+    headers.extend(
+        (str(name), str(value)) for name, value in single.items() if name.lower() not in multi_names
+    )
+    if _header(headers, "content-type") is None:
+        headers.append(("Content-Type", "application/json"))
+    body = output.get("body") or ""
+    if not isinstance(body, str):
+        raise ValueError("body is not a string")
+    data = base64.b64decode(body) if output.get("isBase64Encoded") else body.encode()
+    return GatewayResponse(status, headers, data)
+
+
+def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "local-api-gateway"
+
+        def _serve(self) -> None:
+            body = self._read_body()
+            if body is None:
+                return
+            response = gateway.handle(
+                self.command,
+                self.path,
+                list(self.headers.items()),
+                body,
+                source_ip=self.client_address[0],
+            )
+            self.send_response(response.status)
+            for name, value in response.headers:
+                if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+
+        def _read_body(self) -> bytes | None:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                chunks: list[bytes] = []
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        self.rfile.readline()
+                        return b"".join(chunks)
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_PAYLOAD_BYTES:
+                self.send_error(413, "Request Too Long")
+                return None
+            return self.rfile.read(length) if length else b""
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("%s " + format, self.address_string(), *args)
+
+    return Handler

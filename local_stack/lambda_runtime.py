@@ -1,0 +1,72 @@
+"""Invoking a Lambda handler in this process the way the Lambda runtime would.
+
+A handler is named by its dotted path (`identity_images.handlers.worker.handler`) and
+imported on first use, so the environment the stack sets up is in place before the
+handler's module reads its settings (as on a cold start).
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+Handler = Callable[[Any, Any], Any]
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+
+
+class LocalLambdaContext(LambdaContext):
+    """The context object a handler receives: names, request id and remaining time."""
+
+    def __init__(self, function_name: str, *, timeout_s: float, region: str) -> None:
+        self._function_name = function_name
+        self._function_version = "$LATEST"
+        self._invoked_function_arn = (
+            f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{function_name}"
+        )
+        self._memory_limit_in_mb = 1024
+        self._aws_request_id = str(uuid.uuid4())
+        self._log_group_name = f"/aws/lambda/{function_name}"
+        self._log_stream_name = f"local/{self._aws_request_id}"
+        self._deadline = time.monotonic() + timeout_s
+
+    def get_remaining_time_in_millis(self) -> int:  # type: ignore[override]
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def resolve_handler(dotted: str) -> Handler:
+    """`package.module.attr` -> the callable (imports the module)."""
+    module_name, _, attr = dotted.rpartition(".")
+    if not module_name:
+        raise ValueError(f"not a dotted handler path: {dotted!r}")
+    handler: Handler = getattr(importlib.import_module(module_name), attr)
+    return handler
+
+
+@dataclass
+class LocalFunction:
+    """One Lambda function: a name, a handler (dotted path or callable) and a timeout."""
+
+    name: str
+    handler: str | Handler
+    timeout_s: float = 30.0
+    region: str = "us-east-1"
+    _resolved: Handler | None = field(default=None, init=False, repr=False)
+
+    def _callable(self) -> Handler:
+        if self._resolved is None:
+            self._resolved = (
+                resolve_handler(self.handler) if isinstance(self.handler, str) else self.handler
+            )
+        return self._resolved
+
+    def invoke(self, event: Any) -> Any:
+        """Call the handler with a fresh context; its exceptions propagate."""
+        context = LocalLambdaContext(self.name, timeout_s=self.timeout_s, region=self.region)
+        return self._callable()(event, context)

@@ -1,0 +1,114 @@
+"""The local API Gateway's resources: which `{param}` templates exist for which methods.
+
+The table is derived from the API's own Powertools resolver (or its OpenAPI schema), so
+the local gateway routes exactly what the API Lambda serves and cannot drift from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+from urllib.parse import unquote
+
+_POWERTOOLS_PARAM = re.compile(r"<(\w+)>")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One API Gateway resource (`/v1/generations/{generation_id}`) and its methods."""
+
+    path: str
+    methods: frozenset[str]
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return tuple(s for s in self.path.split("/") if s)
+
+    def specificity(self) -> tuple[int, ...]:
+        """Sort key: literal segments beat `{param}`, which beats `{greedy+}`."""
+        return tuple(
+            2 if s.endswith("+}") else 1 if s.startswith("{") else 0 for s in self.segments
+        )
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """The path parameters if `path` fits this resource, else None."""
+        wanted = [s for s in path.split("/") if s]
+        params: dict[str, str] = {}
+        for index, segment in enumerate(self.segments):
+            if segment.startswith("{") and segment.endswith("+}"):
+                rest = wanted[index:]
+                if not rest:
+                    return None
+                params[segment[1:-2]] = unquote("/".join(rest))
+                return params
+            if index >= len(wanted):
+                return None
+            if segment.startswith("{") and segment.endswith("}"):
+                params[segment[1:-1]] = unquote(wanted[index])
+            elif segment != wanted[index]:
+                return None
+        return params if len(wanted) == len(self.segments) else None
+
+
+class RouteTable:
+    """Resources in API Gateway's match order (most specific first)."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        merged: dict[str, set[str]] = {}
+        for resource in resources:
+            merged.setdefault(resource.path, set()).update(m.upper() for m in resource.methods)
+        self.resources = sorted(
+            (Resource(path, frozenset(methods)) for path, methods in merged.items()),
+            key=lambda r: (r.specificity(), r.path),
+        )
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> RouteTable:
+        """From `(method, "/path/{param}")` pairs."""
+        return cls(Resource(path, frozenset({method})) for method, path in pairs)
+
+    def find(self, path: str) -> tuple[Resource, dict[str, str]] | None:
+        """The resource `path` belongs to (whatever the method) and its parameters."""
+        for resource in self.resources:
+            params = resource.match(path)
+            if params is not None:
+                return resource, params
+        return None
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+
+def routes_from_resolver(resolver: Any) -> RouteTable:
+    """From a Powertools `ApiGatewayResolver`'s registered routes (`<id>` -> `{id}`)."""
+    routes = list(getattr(resolver, "_static_routes", [])) + list(
+        getattr(resolver, "_dynamic_routes", [])
+    )
+    return RouteTable.from_pairs(
+        (str(route.method).upper(), _POWERTOOLS_PARAM.sub(r"{\1}", str(route.path)))
+        for route in routes
+    )
+
+
+def routes_from_openapi(schema: Mapping[str, Any]) -> RouteTable:
+    """From an OpenAPI document's `paths` (which already use `{param}`)."""
+    http_methods = {"get", "put", "post", "delete", "options", "head", "patch"}
+    return RouteTable.from_pairs(
+        (method.upper(), path)
+        for path, operations in schema.get("paths", {}).items()
+        for method in operations
+        if method in http_methods
+    )
+
+
+def find_resolver(module: ModuleType) -> Any:
+    """The Powertools REST resolver a handler module defines (its `app`, usually)."""
+    from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+
+    candidates = [v for v in vars(module).values() if isinstance(v, ApiGatewayResolver)]
+    if not candidates:
+        raise LookupError(f"{module.__name__} defines no Powertools ApiGatewayResolver")
+    return candidates[0]

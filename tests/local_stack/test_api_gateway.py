@@ -1,0 +1,353 @@
+"""The local API Gateway: proxy events, the authorizer and its cache, CORS, errors."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from local_stack.api_gateway import CorsConfig, GatewayConfig, LocalApiGateway
+from local_stack.authorization import AuthorizerCache
+from local_stack.lambda_runtime import LocalFunction
+from local_stack.routes import RouteTable
+
+ROUTES = RouteTable.from_pairs(
+    [
+        ("GET", "/v1/users"),
+        ("GET", "/v1/generations/{generation_id}"),
+        ("POST", "/v1/generations"),
+        ("GET", "/v1/image"),
+        ("GET", "/v1/broken"),
+    ]
+)
+ADMIN = "Bearer admin"
+ORIGIN = "http://localhost:5173"
+
+
+class StubAuthorizer:
+    """Answers like the real authorizer, by token; counts its calls."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        self.events.append(event)
+        token = event["headers"].get("Authorization", "")
+        arn_base = event["methodArn"].split("/", 1)[0]
+        stage = event["requestContext"]["stage"]
+        if token == "Bearer member":
+            return _policy("Deny", f"{arn_base}/{stage}/*/*", "member")
+        if token == "Bearer narrow":
+            # Allows the one route asked for: the cached policy denies the next one.
+            return _policy("Allow", event["methodArn"], "narrow")
+        if token == "Bearer nested":
+            return {**_policy("Allow", "*", "x"), "context": {"user": {"id": 1}}}
+        if token == ADMIN:
+            policy = _policy("Allow", f"{arn_base}/{stage}/*/*", "7")
+            policy["context"] = {"user_id": 7, "username": "admin", "is_staff": True}
+            return policy
+        raise Exception("Unauthorized")
+
+
+def _policy(effect: str, resource: str, principal: str) -> dict[str, Any]:
+    return {
+        "principalId": principal,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}],
+        },
+    }
+
+
+class StubApi:
+    """Echoes the proxy event it got; a few paths answer otherwise."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def __call__(self, event: dict[str, Any], context: Any) -> Any:
+        self.events.append(event)
+        assert context.get_remaining_time_in_millis() > 0
+        if event["path"] == "/v1/image":
+            return {
+                "statusCode": 200,
+                "headers": {"Content-Type": "image/png"},
+                "body": base64.b64encode(b"\x89PNG\x00\xff").decode(),
+                "isBase64Encoded": True,
+            }
+        if event["path"] == "/v1/broken":
+            return {"body": "no status"}
+        return {
+            "statusCode": 200 if event["httpMethod"] == "GET" else 202,
+            "headers": {"Content-Type": "application/json"},
+            "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]},
+            "body": json.dumps({"ok": True}),
+            "isBase64Encoded": False,
+        }
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def authorizer() -> StubAuthorizer:
+    return StubAuthorizer()
+
+
+@pytest.fixture
+def api() -> StubApi:
+    return StubApi()
+
+
+@pytest.fixture
+def gateway(api: StubApi, authorizer: StubAuthorizer, clock: Clock) -> LocalApiGateway:
+    config = GatewayConfig(cors=CorsConfig(allow_origins=(ORIGIN, "https://admin.example")))
+    return LocalApiGateway(
+        api=LocalFunction("api", api),
+        authorizer=LocalFunction("authorizer", authorizer),
+        routes=ROUTES,
+        config=config,
+        cache=AuthorizerCache(300, clock=clock),
+    )
+
+
+def _headers(token: str | None = ADMIN, **extra: str) -> list[tuple[str, str]]:
+    headers = [("Host", "127.0.0.1:3000"), ("Origin", ORIGIN), *extra.items()]
+    return [*headers, ("Authorization", token)] if token else headers
+
+
+def _json(body: bytes) -> Any:
+    return json.loads(body)
+
+
+def test_request_becomes_a_rest_proxy_event(gateway: LocalApiGateway, api: StubApi) -> None:
+    response = gateway.handle(
+        "GET",
+        "/v1/generations/g%201?identity_id=5&tag=a&tag=b",
+        _headers(**{"X-Trace": "t"}),
+        b"",
+        source_ip="10.1.2.3",
+    )
+    assert response.status == 200
+    event = api.events[-1]
+    assert event["resource"] == "/v1/generations/{generation_id}"
+    assert event["path"] == "/v1/generations/g 1"
+    assert event["httpMethod"] == "GET"
+    assert event["pathParameters"] == {"generation_id": "g 1"}
+    assert event["queryStringParameters"] == {"identity_id": "5", "tag": "b"}
+    assert event["multiValueQueryStringParameters"] == {"identity_id": ["5"], "tag": ["a", "b"]}
+    assert event["headers"]["X-Trace"] == "t"
+    assert event["multiValueHeaders"]["Authorization"] == [ADMIN]
+    assert event["body"] is None
+    assert event["isBase64Encoded"] is False
+    context = event["requestContext"]
+    assert context["stage"] == "prod"
+    assert context["resourcePath"] == "/v1/generations/{generation_id}"
+    assert context["identity"]["sourceIp"] == "10.1.2.3"
+    assert context["requestId"]
+    # The authorizer's context arrives stringified, as API Gateway passes it.
+    assert context["authorizer"] == {
+        "user_id": "7",
+        "username": "admin",
+        "is_staff": "true",
+        "principalId": "7",
+    }
+
+
+def test_event_without_query_or_parameters_has_nulls(
+    gateway: LocalApiGateway, api: StubApi
+) -> None:
+    gateway.handle("POST", "/v1/generations", _headers(), b'{"a": 1}')
+    event = api.events[-1]
+    assert event["queryStringParameters"] is None
+    assert event["multiValueQueryStringParameters"] is None
+    assert event["pathParameters"] is None
+    assert json.loads(event["body"]) == {"a": 1}
+
+
+def test_non_text_body_is_base64_encoded(gateway: LocalApiGateway, api: StubApi) -> None:
+    gateway.handle("POST", "/v1/generations", _headers(), b"\xff\xfe\x00")
+    event = api.events[-1]
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == b"\xff\xfe\x00"
+
+
+def test_authorizer_gets_a_request_event_with_the_method_arn(
+    gateway: LocalApiGateway, authorizer: StubAuthorizer
+) -> None:
+    gateway.handle("GET", "/v1/users?x=1", _headers(), b"")
+    event = authorizer.events[-1]
+    assert event["type"] == "REQUEST"
+    assert event["methodArn"] == (
+        "arn:aws:execute-api:us-east-1:123456789012:localapi/prod/GET/v1/users"
+    )
+    assert event["headers"]["Authorization"] == ADMIN
+    assert event["queryStringParameters"] == {"x": "1"}
+    assert "body" not in event
+
+
+def test_no_token_is_401_without_calling_the_authorizer(
+    gateway: LocalApiGateway, authorizer: StubAuthorizer, api: StubApi
+) -> None:
+    response = gateway.handle("GET", "/v1/users", _headers(token=None), b"")
+    assert response.status == 401
+    assert _json(response.body) == {"message": "Unauthorized"}
+    assert dict(response.headers)["Access-Control-Allow-Origin"] == ORIGIN
+    assert authorizer.events == []
+    assert api.events == []
+
+
+def test_unauthorized_exception_is_401(gateway: LocalApiGateway, api: StubApi) -> None:
+    response = gateway.handle("GET", "/v1/users", _headers(token="Bearer forged"), b"")
+    assert response.status == 401
+    assert _json(response.body) == {"message": "Unauthorized"}
+    assert api.events == []
+
+
+def test_deny_policy_is_403_and_is_cached(
+    gateway: LocalApiGateway, authorizer: StubAuthorizer, api: StubApi
+) -> None:
+    for _ in range(2):
+        response = gateway.handle("GET", "/v1/users", _headers(token="Bearer member"), b"")
+        assert response.status == 403
+        assert _json(response.body) == {
+            "message": "User is not authorized to access this resource with an explicit deny"
+        }
+    assert len(authorizer.events) == 1
+    assert api.events == []
+
+
+def test_allow_is_cached_per_token_until_the_ttl(
+    gateway: LocalApiGateway, authorizer: StubAuthorizer, clock: Clock
+) -> None:
+    gateway.handle("GET", "/v1/users", _headers(), b"")
+    gateway.handle("GET", "/v1/generations/1", _headers(), b"")
+    assert len(authorizer.events) == 1
+    clock.now += 301
+    gateway.handle("GET", "/v1/users", _headers(), b"")
+    assert len(authorizer.events) == 2
+
+
+def test_a_cached_narrow_policy_denies_the_next_route(
+    gateway: LocalApiGateway, authorizer: StubAuthorizer
+) -> None:
+    first = gateway.handle("GET", "/v1/users", _headers(token="Bearer narrow"), b"")
+    second = gateway.handle("GET", "/v1/generations/1", _headers(token="Bearer narrow"), b"")
+    assert first.status == 200
+    assert second.status == 403
+    assert _json(second.body) == {"message": "User is not authorized to access this resource"}
+    assert len(authorizer.events) == 1
+
+
+def test_nested_authorizer_context_is_a_500(gateway: LocalApiGateway, api: StubApi) -> None:
+    response = gateway.handle("GET", "/v1/users", _headers(token="Bearer nested"), b"")
+    assert response.status == 500
+    assert _json(response.body) == {"message": None}
+    assert api.events == []
+
+
+def test_unknown_route_or_method_is_missing_authentication_token(
+    gateway: LocalApiGateway, authorizer: StubAuthorizer
+) -> None:
+    for method, path in (("GET", "/v2/nothing"), ("DELETE", "/v1/users")):
+        response = gateway.handle(method, path, _headers(), b"")
+        assert response.status == 403
+        assert _json(response.body) == {"message": "Missing Authentication Token"}
+    assert authorizer.events == []
+
+
+def test_preflight_is_answered_without_the_authorizer(
+    gateway: LocalApiGateway, authorizer: StubAuthorizer, api: StubApi
+) -> None:
+    response = gateway.handle(
+        "OPTIONS",
+        "/v1/generations/9",
+        [("Origin", "https://admin.example"), ("Access-Control-Request-Method", "GET")],
+        b"",
+    )
+    headers = dict(response.headers)
+    assert response.status == 204
+    assert headers["Access-Control-Allow-Origin"] == "https://admin.example"
+    assert "Authorization" in headers["Access-Control-Allow-Headers"].split(",")
+    assert "Idempotency-Key" in headers["Access-Control-Allow-Headers"].split(",")
+    assert "POST" in headers["Access-Control-Allow-Methods"].split(",")
+    assert authorizer.events == []
+    assert api.events == []
+
+
+def test_preflight_from_an_unknown_origin_gets_the_first_allowed_origin(
+    gateway: LocalApiGateway,
+) -> None:
+    response = gateway.handle("OPTIONS", "/v1/users", [("Origin", "https://evil.example")], b"")
+    assert dict(response.headers)["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_malformed_lambda_response_is_502(gateway: LocalApiGateway) -> None:
+    response = gateway.handle("GET", "/v1/broken", _headers(), b"")
+    assert response.status == 502
+    assert _json(response.body) == {"message": "Internal server error"}
+
+
+def test_lambda_exception_is_502(authorizer: StubAuthorizer) -> None:
+    def failing(event: Any, context: Any) -> Any:
+        raise RuntimeError("boom")
+
+    gateway = LocalApiGateway(
+        api=LocalFunction("api", failing),
+        authorizer=LocalFunction("authorizer", authorizer),
+        routes=ROUTES,
+    )
+    response = gateway.handle("GET", "/v1/users", _headers(), b"")
+    assert response.status == 502
+
+
+@pytest.fixture
+def served(gateway: LocalApiGateway) -> Iterator[str]:
+    url = gateway.start("127.0.0.1", 0)
+    yield url
+    gateway.stop()
+
+
+def test_over_http_headers_and_multi_value_headers_are_written(served: str) -> None:
+    with httpx.Client(base_url=served) as client:
+        response = client.get("/v1/users", headers={"Authorization": ADMIN})
+        assert response.status_code == 200
+        assert response.json() == {"ok": True}
+        assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+        assert response.headers["x-amzn-requestid"]
+        # The connection is kept alive: a second request on it works.
+        again = client.post("/v1/generations", json={}, headers={"Authorization": ADMIN})
+        assert again.status_code == 202
+
+
+def test_over_http_base64_bodies_are_decoded(served: str) -> None:
+    response = httpx.get(f"{served}/v1/image", headers={"Authorization": ADMIN})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.content == b"\x89PNG\x00\xff"
+
+
+def test_over_http_chunked_request_body_reaches_the_lambda(served: str, api: StubApi) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"identity_id": '
+        yield b'"5"}'
+
+    response = httpx.post(
+        f"{served}/v1/generations", content=chunks(), headers={"Authorization": ADMIN}
+    )
+    assert response.status_code == 202
+    assert json.loads(api.events[-1]["body"]) == {"identity_id": "5"}
