@@ -1,0 +1,128 @@
+"""What is refused: a stable code, a reason, the file named, and nothing decoded."""
+
+from __future__ import annotations
+
+import warnings
+
+import pillow_heif
+import pytest
+from PIL import Image, ImageFile
+
+from identity_images.engine.references import ReferenceRules, prepare_reference
+from identity_images.errors import ErrorCode, PipelineError
+from tests.engine_references.images import encode, picture, png_claiming
+
+pillow_heif.register_heif_opener()
+
+
+def _refusal(data: bytes, rules: ReferenceRules, name: str = "upload.bin") -> PipelineError:
+    with pytest.raises(PipelineError) as caught:
+        prepare_reference(data, name=name, rules=rules)
+    error = caught.value
+    assert error.code is ErrorCode.REFERENCE_INVALID
+    assert not error.retryable
+    assert error.message.startswith(f"{name}: ")
+    assert error.details["file"] == name
+    return error
+
+
+def test_an_empty_file_is_refused(rules: ReferenceRules) -> None:
+    assert _refusal(b"", rules).details["reason"] == "empty"
+
+
+def test_text_is_not_an_image(rules: ReferenceRules) -> None:
+    error = _refusal(b"name,email\nada,ada@example.com\n", rules, name="people.jpg")
+
+    assert error.details["reason"] == "unsupported_format"
+    assert error.message.startswith("people.jpg: not a JPEG, PNG, WebP or HEIC/HEIF image")
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF", "ICO", "PPM"])
+def test_other_image_formats_are_refused_even_named_jpg(fmt: str, rules: ReferenceRules) -> None:
+    error = _refusal(encode(picture((64, 64)), fmt), rules, name="photo.jpg")
+
+    assert error.details["reason"] == "unsupported_format"
+    assert error.details["format"] == fmt
+    assert fmt in error.message
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
+def test_a_truncated_file_is_refused(fmt: str, rules: ReferenceRules) -> None:
+    whole = encode(Image.effect_noise((320, 240), 40).convert("RGB"), fmt)
+
+    error = _refusal(whole[: len(whole) * 2 // 3], rules, name=f"cut.{fmt.lower()}")
+
+    assert error.details["reason"] == "truncated"
+
+
+def test_a_jpeg_missing_only_its_last_bytes_is_refused(rules: ReferenceRules) -> None:
+    whole = encode(Image.effect_noise((320, 240), 40).convert("RGB"), "JPEG")
+
+    assert _refusal(whole[:-2], rules).details["reason"] == "truncated"
+
+
+def test_corrupt_image_data_is_refused(rules: ReferenceRules) -> None:
+    whole = bytearray(encode(Image.effect_noise((320, 240), 40).convert("RGB"), "PNG"))
+    start = whole.index(b"IDAT") + 4
+    whole[start : start + 64] = b"\xff" * 64  # garbage where the compressed pixels begin
+
+    assert _refusal(bytes(whole), rules).details["reason"] == "unreadable"
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(rules: ReferenceRules) -> None:
+    # 100000 x 100000 claimed, 64 bytes of pixel data: decoding would fail as truncated.
+    bomb = png_claiming(100_000, 100_000)
+    assert len(bomb) < 200
+
+    error = _refusal(bomb, rules, name="bomb.png")
+
+    assert error.details["reason"] == "too_many_pixels"
+    assert error.message.startswith("bomb.png: ")
+
+
+def test_over_the_pixel_limit_but_under_pillows_own_is_refused(rules: ReferenceRules) -> None:
+    # 81 million pixels: over the rule (80 M), under Pillow's warning threshold (89 M).
+    error = _refusal(png_claiming(9000, 9000), rules)
+
+    assert error.details["reason"] == "too_many_pixels"
+    assert error.details["limit"] == rules.max_pixels
+
+
+def test_the_pixel_limit_is_a_rule(small_rules: ReferenceRules) -> None:
+    assert _refusal(png_claiming(1001, 1000), small_rules).details["reason"] == "too_many_pixels"
+    # Just under the limit it is decoded, and so found to be truncated.
+    assert _refusal(png_claiming(1000, 1000), small_rules).details["reason"] == "truncated"
+
+
+def test_a_file_over_the_byte_limit_is_refused_before_reading_it(
+    small_rules: ReferenceRules,
+) -> None:
+    valid = encode(Image.effect_noise((600, 600), 60).convert("RGB"), "PNG")
+    assert len(valid) > small_rules.max_bytes
+
+    error = _refusal(valid, small_rules, name="huge.png")
+
+    assert error.details["reason"] == "too_large"
+    assert error.details["size"] == len(valid)
+    assert error.details["limit"] == small_rules.max_bytes
+
+
+def test_exactly_the_byte_limit_is_accepted() -> None:
+    data = encode(picture((64, 64)), "PNG")
+
+    prepared = prepare_reference(data, name="a.png", rules=ReferenceRules(max_bytes=len(data)))
+
+    assert prepared.source_bytes == len(data)
+
+
+def test_refusals_leave_pillow_and_warnings_as_they_were(rules: ReferenceRules) -> None:
+    limit, truncated_ok = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
+    filters = list(warnings.filters)
+
+    for data in (png_claiming(100_000, 100_000), png_claiming(9000, 9000), b"junk"):
+        with pytest.raises(PipelineError):
+            prepare_reference(data, name="x", rules=rules)
+
+    assert limit == Image.MAX_IMAGE_PIXELS
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is truncated_ok is False
+    assert warnings.filters == filters
