@@ -88,6 +88,16 @@ def test_over_the_pixel_limit_but_under_pillows_own_is_refused(rules: ReferenceR
     assert error.details["limit"] == rules.max_pixels
 
 
+def test_between_pillows_warning_and_its_own_refusal_is_refused(rules: ReferenceRules) -> None:
+    # 100 million pixels: Pillow only warns (above 89 M); the rule refuses.
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        assert _refusal(png_claiming(10_000, 10_000), rules).details["reason"] == "too_many_pixels"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # where warnings are errors, still the same refusal
+        assert _refusal(png_claiming(10_000, 10_000), rules).details["reason"] == "too_many_pixels"
+
+
 def test_the_pixel_limit_is_a_rule(small_rules: ReferenceRules) -> None:
     assert _refusal(png_claiming(1001, 1000), small_rules).details["reason"] == "too_many_pixels"
     # Just under the limit it is decoded, and so found to be truncated.

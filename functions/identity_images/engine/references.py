@@ -17,7 +17,6 @@ that names the file and a stable short reason in `details["reason"]` (see `Reaso
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
@@ -125,11 +124,11 @@ def prepare_reference(data: bytes, *, name: str, rules: ReferenceRules) -> Prepa
 def _open(data: bytes, *, name: str, rules: ReferenceRules) -> Image.Image:
     """Read the header only (Pillow is lazy) and check the format and the pixel count."""
     try:
-        with warnings.catch_warnings():
-            # Pillow warns above its own limit; this module applies `rules.max_pixels`.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as exc:
+        # Pillow refuses above 2 x `Image.MAX_IMAGE_PIXELS` (and warns above it, an error
+        # where warnings are errors); below that, `rules.max_pixels` decides. Neither
+        # Pillow's limit nor the warning filters are touched: they are process-wide.
+        image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _invalid(name, Reason.TOO_MANY_PIXELS, "the image has too many pixels") from exc
     except UnidentifiedImageError as exc:
         raise _invalid(name, Reason.UNSUPPORTED_FORMAT, f"not a {_ACCEPTED_TEXT} image") from exc
