@@ -1,0 +1,179 @@
+"""Lambda's SQS event source mappings, locally: poll a queue, hand batches to a handler.
+
+As on AWS: long-polling `ReceiveMessage` of up to `batch_size` messages (all system
+attributes, so `ApproximateReceiveCount` is there, and all message attributes), the
+Lambda SQS event (`messageId`, `receiptHandle`, `body`, `attributes`,
+`messageAttributes` in Lambda's camelCase shape, `md5OfBody`, `eventSource`,
+`eventSourceARN`, `awsRegion`), `ReportBatchItemFailures`: the messages the handler did
+not list in `batchItemFailures` are deleted, the listed ones stay for the queue's
+visibility timeout (and its redrive policy); a handler exception, or an answer that
+names a message not in the batch, fails the whole batch.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from local_stack.lambda_runtime import LocalFunction
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
+
+log = logging.getLogger("local_stack.pollers")
+
+
+@dataclass(frozen=True)
+class EventSourceMapping:
+    """One queue -> one function, with the mapping's batch settings."""
+
+    queue_url: str
+    function: LocalFunction
+    batch_size: int = 10
+    wait_time_s: int = 1  # long-poll wait; short so a stop is quick
+    concurrency: int = 1  # pollers (and so concurrent invocations) for this mapping
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What one invocation did: messages deleted, messages left for a retry."""
+
+    deleted: tuple[str, ...]
+    retried: tuple[str, ...]
+
+
+def lambda_record(message: MessageTypeDef, queue_arn: str, region: str) -> dict[str, Any]:
+    """One SQS message as a record of Lambda's SQS event."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message.get("Body", ""),
+        "attributes": dict(message.get("Attributes", {})),
+        "messageAttributes": {
+            name: _lambda_message_attribute(value)
+            for name, value in message.get("MessageAttributes", {}).items()
+        },
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
+def _lambda_message_attribute(value: Mapping[str, Any]) -> dict[str, Any]:
+    binary = value.get("BinaryValue")
+    out: dict[str, Any] = {
+        "stringListValues": [],
+        "binaryListValues": [],
+        "dataType": value.get("DataType", "String"),
+    }
+    if "StringValue" in value:
+        out["stringValue"] = value["StringValue"]
+    if binary is not None:
+        out["binaryValue"] = base64.b64encode(binary).decode()
+    return out
+
+
+def failed_ids(response: Any, batch_ids: set[str]) -> set[str]:
+    """The message ids a handler's answer reports as failed (all of them if malformed)."""
+    if response is None:
+        return set()
+    if not isinstance(response, Mapping):
+        return set(batch_ids)
+    failures = response.get("batchItemFailures")
+    if failures is None:
+        return set()
+    if not isinstance(failures, list):
+        return set(batch_ids)
+    ids: set[str] = set()
+    for failure in failures:
+        item = failure.get("itemIdentifier") if isinstance(failure, Mapping) else None
+        if not isinstance(item, str) or item not in batch_ids:
+            return set(batch_ids)
+        ids.add(item)
+    return ids
+
+
+class SqsPoller:
+    """Runs one event source mapping in background threads until `stop()`."""
+
+    def __init__(self, mapping: EventSourceMapping, sqs: SQSClient, region: str) -> None:
+        self.mapping = mapping
+        self._sqs = sqs
+        self._region = region
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._queue_arn = sqs.get_queue_attributes(
+            QueueUrl=mapping.queue_url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+
+    def start(self) -> None:
+        for index in range(self.mapping.concurrency):
+            thread = threading.Thread(
+                target=self._run,
+                name=f"poller-{self.mapping.function.name}-{index}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Stop polling; an invocation in progress finishes first."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=timeout_s)
+        self._threads.clear()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:
+                log.exception("polling %s failed", self.mapping.queue_url)
+                self._stop.wait(1.0)
+
+    def poll_once(self) -> BatchOutcome | None:
+        """Receive one batch and invoke the function with it (None: the queue was empty)."""
+        received = self._sqs.receive_message(
+            QueueUrl=self.mapping.queue_url,
+            MaxNumberOfMessages=min(self.mapping.batch_size, 10),
+            WaitTimeSeconds=self.mapping.wait_time_s,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        messages = received.get("Messages", [])
+        if not messages:
+            return None
+        return self.invoke(messages)
+
+    def invoke(self, messages: list[MessageTypeDef]) -> BatchOutcome:
+        event = {
+            "Records": [lambda_record(m, self._queue_arn, self._region) for m in messages]
+        }
+        batch_ids = {m["MessageId"] for m in messages}
+        name = self.mapping.function.name
+        try:
+            failed = failed_ids(self.mapping.function.invoke(event), batch_ids)
+        except Exception:
+            log.exception("%s raised; the batch of %d is retried", name, len(messages))
+            failed = set(batch_ids)
+        done = [m for m in messages if m["MessageId"] not in failed]
+        for start in range(0, len(done), 10):
+            chunk = done[start : start + 10]
+            self._sqs.delete_message_batch(
+                QueueUrl=self.mapping.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(chunk)
+                ],
+            )
+        log.info("%s: %d done, %d left for retry", name, len(done), len(failed))
+        return BatchOutcome(
+            deleted=tuple(m["MessageId"] for m in done),
+            retried=tuple(m["MessageId"] for m in messages if m["MessageId"] in failed),
+        )

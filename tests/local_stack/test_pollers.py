@@ -1,0 +1,216 @@
+"""The SQS event source mapping: Lambda's event shape, partial failures, retries."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from local_stack.lambda_runtime import LocalFunction
+from local_stack.pollers import EventSourceMapping, SqsPoller, failed_ids
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def sqs() -> Iterator[SQSClient]:
+    with mock_aws():
+        yield boto3.client(
+            "sqs", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+
+
+def _queue(sqs: SQSClient, name: str, **attributes: str) -> str:
+    return sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]  # type: ignore[arg-type]
+
+
+class Recorder:
+    """A handler that records events and fails the messages whose body says so."""
+
+    def __init__(self, *, raise_error: bool = False) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.raise_error = raise_error
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        self.events.append(event)
+        if self.raise_error:
+            raise RuntimeError("the whole batch fails")
+        return {
+            "batchItemFailures": [
+                {"itemIdentifier": r["messageId"]}
+                for r in event["Records"]
+                if json.loads(r["body"]).get("fail")
+            ]
+        }
+
+
+def _poller(sqs: SQSClient, queue_url: str, handler: Recorder, batch: int = 10) -> SqsPoller:
+    mapping = EventSourceMapping(
+        queue_url=queue_url,
+        function=LocalFunction("worker", handler),
+        batch_size=batch,
+        wait_time_s=0,
+    )
+    return SqsPoller(mapping, sqs, REGION)
+
+
+def _count(sqs: SQSClient, queue_url: str) -> tuple[int, int]:
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=[
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+        ],
+    )["Attributes"]
+    return (
+        int(attributes["ApproximateNumberOfMessages"]),
+        int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+    )
+
+
+def test_records_have_lambdas_sqs_event_shape(sqs: SQSClient) -> None:
+    url = _queue(sqs, "jobs")
+    sqs.send_message(
+        QueueUrl=url,
+        MessageBody=json.dumps({"job_id": "j1"}),
+        MessageAttributes={
+            "kind": {"DataType": "String", "StringValue": "generation"},
+            "blob": {"DataType": "Binary", "BinaryValue": b"\x01\x02"},
+        },
+    )
+    handler = Recorder()
+    outcome = _poller(sqs, url, handler).poll_once()
+    assert outcome is not None
+    (record,) = handler.events[0]["Records"]
+    assert json.loads(record["body"]) == {"job_id": "j1"}
+    assert record["eventSource"] == "aws:sqs"
+    assert record["eventSourceARN"] == "arn:aws:sqs:us-east-1:123456789012:jobs"
+    assert record["awsRegion"] == REGION
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+    assert "SentTimestamp" in record["attributes"]
+    assert record["messageAttributes"]["kind"]["stringValue"] == "generation"
+    assert record["messageAttributes"]["kind"]["dataType"] == "String"
+    assert record["messageAttributes"]["blob"]["binaryValue"] == "AQI="
+    assert record["md5OfBody"]
+    assert record["receiptHandle"]
+    assert outcome.deleted == (record["messageId"],)
+    assert _count(sqs, url) == (0, 0)
+
+
+def test_empty_queue_invokes_nothing(sqs: SQSClient) -> None:
+    handler = Recorder()
+    assert _poller(sqs, _queue(sqs, "empty"), handler).poll_once() is None
+    assert handler.events == []
+
+
+def test_partial_failure_deletes_the_rest_and_keeps_the_failed(sqs: SQSClient) -> None:
+    url = _queue(sqs, "jobs", VisibilityTimeout="0")
+    for body in ({"n": 1}, {"n": 2, "fail": True}, {"n": 3}):
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps(body))
+    handler = Recorder()
+    poller = _poller(sqs, url, handler)
+    outcome = poller.poll_once()
+    assert outcome is not None
+    assert len(outcome.deleted) == 2
+    assert len(outcome.retried) == 1
+    # Visibility timeout 0: the failed one is back at once, with its receive count up.
+    poller.poll_once()
+    (again,) = handler.events[1]["Records"]
+    assert json.loads(again["body"]) == {"n": 2, "fail": True}
+    assert again["attributes"]["ApproximateReceiveCount"] == "2"
+
+
+def test_a_failed_message_waits_for_the_visibility_timeout(sqs: SQSClient) -> None:
+    url = _queue(sqs, "jobs", VisibilityTimeout="600")
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"fail": True}))
+    handler = Recorder()
+    poller = _poller(sqs, url, handler)
+    poller.poll_once()
+    assert poller.poll_once() is None
+    assert _count(sqs, url) == (0, 1)
+
+
+def test_handler_exception_fails_the_whole_batch(sqs: SQSClient) -> None:
+    url = _queue(sqs, "jobs", VisibilityTimeout="600")
+    for n in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": n}))
+    outcome = _poller(sqs, url, Recorder(raise_error=True)).poll_once()
+    assert outcome is not None
+    assert outcome.deleted == ()
+    assert len(outcome.retried) == 3
+    assert _count(sqs, url) == (0, 3)
+
+
+def test_redrive_moves_a_message_to_the_dlq_after_max_receives(sqs: SQSClient) -> None:
+    dlq = _queue(sqs, "jobs-dlq")
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    url = _queue(
+        sqs,
+        "jobs",
+        VisibilityTimeout="0",
+        RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2}),
+    )
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"fail": True}))
+    handler = Recorder()
+    poller = _poller(sqs, url, handler)
+    for _ in range(3):
+        poller.poll_once()
+    assert len(handler.events) == 2
+    assert _count(sqs, dlq) == (1, 0)
+
+
+def test_batch_size_is_honoured(sqs: SQSClient) -> None:
+    url = _queue(sqs, "jobs")
+    for n in range(5):
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": n}))
+    handler = Recorder()
+    _poller(sqs, url, handler, batch=2).poll_once()
+    assert len(handler.events[0]["Records"]) <= 2
+
+
+def test_background_threads_drain_the_queue_and_stop(sqs: SQSClient) -> None:
+    url = _queue(sqs, "jobs")
+    for n in range(4):
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": n}))
+    handler = Recorder()
+    poller = _poller(sqs, url, handler)
+    poller.start()
+    threads = [t for t in threading.enumerate() if t.name.startswith("poller-worker")]
+    assert threads
+    try:
+        deadline = time.monotonic() + 10
+        while _count(sqs, url) != (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        poller.stop()
+    seen = sorted(json.loads(r["body"])["n"] for e in handler.events for r in e["Records"])
+    assert seen == [0, 1, 2, 3]
+    assert not any(t.is_alive() for t in threads)
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        (None, set()),
+        ({}, set()),
+        ({"batchItemFailures": []}, set()),
+        ({"batchItemFailures": [{"itemIdentifier": "a"}]}, {"a"}),
+        ({"batchItemFailures": [{"itemIdentifier": "zzz"}]}, {"a", "b"}),
+        ({"batchItemFailures": [{"itemIdentifier": ""}]}, {"a", "b"}),
+        ({"batchItemFailures": "nope"}, {"a", "b"}),
+        ("not an object", {"a", "b"}),
+    ],
+)
+def test_failed_ids_follow_lambdas_rules(response: Any, expected: set[str]) -> None:
+    assert failed_ids(response, {"a", "b"}) == expected
