@@ -1,0 +1,1 @@
+"""People of the example host: profiles (test users) and identities."""

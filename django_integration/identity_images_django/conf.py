@@ -1,0 +1,95 @@
+"""The app's one setting, `IDENTITY_IMAGES`, read on every use (so tests can override it).
+
+```python
+IDENTITY_IMAGES = {
+    "IDENTITY_MODEL": "people.Identity",          # app_label.Model of the host's identities
+    "IDENTITY_USER_FIELD": "user",                # FK to the user model
+    "IDENTITY_NAME_FIELD": "name",
+    "IDENTITY_DESCRIPTION_FIELD": "description",  # "" if the model has none
+    "IDENTITY_IMAGE_FIELD": "image",              # a FileField / ImageField
+    "TEST_USER_FILTER": {"profile__is_test_user": True},  # or "dotted.path.to.callable"
+    "SERVICE_TOKEN": "...",                       # bearer token of the pipeline's reads
+    "WEBHOOK_SECRET": "whsec_...",                # or a list, to rotate secrets
+    "WEBHOOK_TOLERANCE_S": 300,                   # accepted clock skew of webhook-timestamp
+}
+```
+
+`TEST_USER_FILTER` is either lookups for `User.objects.filter(**...)` or the dotted path
+of a callable that takes no argument and returns a queryset of users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+from django.utils.module_loading import import_string
+
+DEFAULTS: dict[str, Any] = {
+    "IDENTITY_MODEL": "",
+    "IDENTITY_USER_FIELD": "user",
+    "IDENTITY_NAME_FIELD": "name",
+    "IDENTITY_DESCRIPTION_FIELD": "description",
+    "IDENTITY_IMAGE_FIELD": "image",
+    "TEST_USER_FILTER": {},
+    "SERVICE_TOKEN": "",
+    "WEBHOOK_SECRET": "",
+    "WEBHOOK_TOLERANCE_S": 300,
+}
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    identity_model: str
+    identity_user_field: str
+    identity_name_field: str
+    identity_description_field: str
+    identity_image_field: str
+    test_user_filter: dict[str, Any] | str
+    service_token: str
+    webhook_secrets: tuple[str, ...]
+    webhook_tolerance_s: int
+
+
+def app_settings() -> AppSettings:
+    raw = {**DEFAULTS, **getattr(settings, "IDENTITY_IMAGES", {})}
+    secrets = raw["WEBHOOK_SECRET"]
+    secret_list = (secrets,) if isinstance(secrets, str) else tuple(secrets)
+    return AppSettings(
+        identity_model=str(raw["IDENTITY_MODEL"]),
+        identity_user_field=str(raw["IDENTITY_USER_FIELD"]),
+        identity_name_field=str(raw["IDENTITY_NAME_FIELD"]),
+        identity_description_field=str(raw["IDENTITY_DESCRIPTION_FIELD"]),
+        identity_image_field=str(raw["IDENTITY_IMAGE_FIELD"]),
+        test_user_filter=raw["TEST_USER_FILTER"],
+        service_token=str(raw["SERVICE_TOKEN"]),
+        webhook_secrets=tuple(s for s in secret_list if s),
+        webhook_tolerance_s=int(raw["WEBHOOK_TOLERANCE_S"]),
+    )
+
+
+def identity_model() -> type[Model]:
+    name = app_settings().identity_model
+    try:
+        return apps.get_model(name)
+    except (ValueError, LookupError) as exc:
+        raise ImproperlyConfigured(
+            f"IDENTITY_IMAGES['IDENTITY_MODEL'] must name an installed model, not {name!r}."
+        ) from exc
+
+
+def test_users() -> QuerySet[AbstractBaseUser]:
+    """The host's test users, the ones an admin may generate images for."""
+    spec = app_settings().test_user_filter
+    if isinstance(spec, str):
+        return cast("QuerySet[AbstractBaseUser]", import_string(spec)())
+    user_model = get_user_model()
+    if not spec:
+        return user_model._default_manager.none()
+    return user_model._default_manager.filter(**spec)

@@ -1,0 +1,37 @@
+"""The JSON the app speaks: the same shapes as `identity_images.domain` in the pipeline.
+
+Kept here, not imported, so a host installs the app without the Lambda code; a test
+checks the two stay equal.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    display_name: str = ""
+    is_test_user: bool = False
+    is_staff: bool = False
+
+
+class IdentityOut(BaseModel):
+    id: str
+    user_id: str
+    name: str
+    description: str = ""
+    image_path: str | None = None
+
+
+class ImageAssignmentIn(BaseModel):
+    """The signed callback's body."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    identity_id: str = Field(min_length=1)
+    image_path: str = Field(min_length=1, description="Object key in the host's bucket.")
+    generation_id: str = Field(min_length=1)
+    content_type: str = Field(pattern=r"^image/[a-z0-9.+-]+$")
+    size: int = Field(ge=0)

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+#: Sent after the callback set an identity's image.
+#: Arguments: `sender` (the identity model), `identity`, `image_path`, `generation_id`.
+identity_image_assigned = Signal()

@@ -1,0 +1,211 @@
+"""The internal endpoints the pipeline calls (mounted at `internal/identity-images/`).
+
+Reads need `Authorization: Bearer <SERVICE_TOKEN>`. The image callback needs a valid
+Standard Webhooks signature instead, and is applied once per `webhook-id`:
+
+| answer | when |
+|---|---|
+| 200 `{"status": "applied"}` | the identity's image now names `image_path` |
+| 200 `{"status": "duplicate"}` | this `webhook-id` was applied before; nothing changed |
+| 409 `conflict` | this `webhook-id` was applied before with another body (a sender bug) |
+| 401 `unauthorized` | missing, wrong or stale signature |
+| 400 `validation_error` | the body is not an image assignment for this identity |
+| 404 `identity_not_found` | no such identity (nothing recorded, so it can be retried) |
+
+A replay is acknowledged with a 2xx so that a sender retrying after a lost answer stops.
+"""
+
+from __future__ import annotations
+
+import hmac
+import posixpath
+from collections.abc import Callable
+from functools import update_wrapper
+from typing import Concatenate, ParamSpec
+
+from django.db import IntegrityError, transaction
+from django.db.models import FileField
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from pydantic import ValidationError
+
+from identity_images_django import signatures
+from identity_images_django.conf import app_settings, identity_model, test_users
+from identity_images_django.directory import (
+    find_identity,
+    find_user,
+    identities_of,
+    identity_out,
+    user_out,
+)
+from identity_images_django.models import ReceivedWebhook
+from identity_images_django.responses import allow, error
+from identity_images_django.schemas import ImageAssignmentIn
+from identity_images_django.signals import identity_image_assigned
+
+P = ParamSpec("P")
+
+
+def service_token_required(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Refuse (401) unless the bearer token equals SERVICE_TOKEN (constant-time)."""
+
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        expected = app_settings().service_token.encode()
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        valid = hmac.compare_digest(token.strip().encode(), expected)
+        if not expected or scheme.lower() != "bearer" or not valid:
+            return error(401, "unauthorized", "A valid service token is required.")
+        return view(request, *args, **kwargs)
+
+    update_wrapper(wrapper, view)
+    return wrapper
+
+
+def _user_not_found(user_id: str) -> JsonResponse:
+    return error(404, "user_not_found", f"No user {user_id!r}.", {"user_id": user_id})
+
+
+def _identity_not_found(identity_id: str) -> JsonResponse:
+    return error(
+        404, "identity_not_found", f"No identity {identity_id!r}.", {"identity_id": identity_id}
+    )
+
+
+@allow("GET")
+@service_token_required
+def user_detail(request: HttpRequest, user_id: str) -> HttpResponse:
+    user = find_user(user_id)
+    if user is None:
+        return _user_not_found(user_id)
+    return JsonResponse(user_out(user).model_dump())
+
+
+@allow("GET")
+@service_token_required
+def test_user_list(request: HttpRequest) -> HttpResponse:
+    users = test_users().order_by("pk")
+    results = [user_out(u, is_test_user=True).model_dump() for u in users]
+    return JsonResponse({"results": results})
+
+
+@allow("GET")
+@service_token_required
+def user_identities(request: HttpRequest, user_id: str) -> HttpResponse:
+    user = find_user(user_id)
+    if user is None:
+        return _user_not_found(user_id)
+    results = [identity_out(i).model_dump() for i in identities_of(user)]
+    return JsonResponse({"results": results})
+
+
+@allow("GET")
+@service_token_required
+def identity_detail(request: HttpRequest, identity_id: str) -> HttpResponse:
+    identity = find_identity(identity_id)
+    if identity is None:
+        return _identity_not_found(identity_id)
+    return JsonResponse(identity_out(identity).model_dump())
+
+
+def _path_problem(path: str, max_length: int | None) -> str | None:
+    if path.startswith("/") or "\\" in path or "\x00" in path:
+        return "image_path must be a relative object key."
+    if posixpath.normpath(path) != path or ".." in path.split("/"):
+        return "image_path must be a normalised object key."
+    if max_length is not None and len(path) > max_length:
+        return f"image_path is longer than the image field allows ({max_length})."
+    return None
+
+
+class _IdentityMissingError(Exception):
+    pass
+
+
+@csrf_exempt
+@allow("POST")
+def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
+    """The signed callback: set the identity's image to an object already in the bucket."""
+    conf = app_settings()
+    body = request.body
+    try:
+        verified = signatures.verify(
+            body,
+            {k.lower(): v for k, v in request.headers.items()},
+            secrets=conf.webhook_secrets,
+            tolerance_s=conf.webhook_tolerance_s,
+        )
+    except signatures.SignatureError as exc:
+        return error(401, "unauthorized", str(exc))
+
+    try:
+        assignment = ImageAssignmentIn.model_validate_json(body)
+    except ValidationError as exc:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        return error(400, "validation_error", "Not an image assignment.", {"errors": problems})
+    if assignment.identity_id != identity_id:
+        return error(400, "validation_error", "The body names another identity than the URL.")
+
+    model = identity_model()
+    field = model._meta.get_field(conf.identity_image_field)
+    assert isinstance(field, FileField)
+    problem = _path_problem(assignment.image_path, field.max_length)
+    if problem:
+        return error(400, "validation_error", problem, {"field": "image_path"})
+
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    ReceivedWebhook.objects.create(
+                        webhook_id=verified.webhook_id,
+                        identity_id=assignment.identity_id,
+                        image_path=assignment.image_path,
+                    )
+            except IntegrityError:
+                return _replayed(verified.webhook_id, assignment)
+            identity = find_identity(identity_id, model._default_manager.select_for_update())
+            if identity is None:
+                raise _IdentityMissingError
+            # Point the field at the object already in the bucket: no copy, no upload.
+            getattr(identity, conf.identity_image_field).name = assignment.image_path
+            identity.save(update_fields=[conf.identity_image_field])
+    except _IdentityMissingError:
+        return _identity_not_found(identity_id)
+
+    identity_image_assigned.send(
+        sender=model,
+        identity=identity,
+        image_path=assignment.image_path,
+        generation_id=assignment.generation_id,
+    )
+    return JsonResponse(
+        {
+            "status": "applied",
+            "webhook_id": verified.webhook_id,
+            "identity_id": identity_id,
+            "image_path": assignment.image_path,
+        }
+    )
+
+
+def _replayed(webhook_id: str, assignment: ImageAssignmentIn) -> HttpResponse:
+    first = ReceivedWebhook.objects.get(webhook_id=webhook_id)
+    if (first.identity_id, first.image_path) != (assignment.identity_id, assignment.image_path):
+        return error(
+            409,
+            "conflict",
+            "This webhook-id was used before for another assignment.",
+            {"webhook_id": webhook_id},
+        )
+    return JsonResponse(
+        {
+            "status": "duplicate",
+            "webhook_id": webhook_id,
+            "identity_id": assignment.identity_id,
+            "image_path": first.image_path,
+        }
+    )

@@ -1,0 +1,121 @@
+"""`HostDirectory` over HTTP: the host app's internal read endpoints.
+
+The endpoints are served by the reusable Django app `identity_images_django`, mounted by
+the host under `DJANGO_INTERNAL_URL`. Every read carries `Authorization: Bearer <service
+token>`. Connection errors, timeouts and 408/429/5xx are retried with a small backoff;
+a 404 becomes `user_not_found` / `identity_not_found`; any other 4xx is `host_rejected`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from identity_images.adapters.host_http import Backoff, Sleep, error_message, send_with_retries
+from identity_images.adapters.secrets import resolve_secret
+from identity_images.domain import HostIdentity, HostUser
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.settings import Settings, get_settings
+
+T = TypeVar("T", bound=BaseModel)
+Item = TypeVar("Item", HostUser, HostIdentity)
+
+
+class _Results(BaseModel, Generic[Item]):
+    results: list[Item]
+
+
+def _segment(value: str) -> str:
+    """One path segment, so an id can never walk to another endpoint."""
+    if not value or value in {".", ".."}:
+        raise PipelineError(ErrorCode.VALIDATION_ERROR, f"Not a valid id: {value!r}.")
+    return quote(value, safe="")
+
+
+class DjangoHost:
+    """Reads users and identities from the host app."""
+
+    def __init__(
+        self,
+        base_url: str,
+        service_token: str,
+        *,
+        timeout_s: float = 10.0,
+        backoff: Backoff | None = None,
+        sleep: Sleep = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/") + "/",
+            timeout=timeout_s,
+            headers={"Authorization": f"Bearer {service_token}", "Accept": "application/json"},
+            transport=transport,
+        )
+        self._backoff = backoff or Backoff()
+        self._sleep = sleep
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> DjangoHost:
+        settings = settings or get_settings()
+        token = resolve_secret(
+            settings.django_service_token, settings.django_service_token_secret_arn
+        )
+        if not token:
+            raise PipelineError(
+                ErrorCode.INTERNAL_ERROR,
+                "No service token for the host app: set DJANGO_SERVICE_TOKEN or "
+                "DJANGO_SERVICE_TOKEN_SECRET_ARN.",
+            )
+        return cls(settings.django_internal_url, token, timeout_s=settings.django_timeout_s)
+
+    def close(self) -> None:
+        self._client.close()
+
+    # --- HostDirectory ----------------------------------------------------------------
+
+    def get_user(self, user_id: str) -> HostUser:
+        return self._get(f"users/{_segment(user_id)}/", HostUser, ErrorCode.USER_NOT_FOUND)
+
+    def list_test_users(self) -> list[HostUser]:
+        page = self._get("test-users/", _Results[HostUser], ErrorCode.NOT_FOUND)
+        return page.results
+
+    def list_identities(self, user_id: str) -> list[HostIdentity]:
+        path = f"users/{_segment(user_id)}/identities/"
+        return self._get(path, _Results[HostIdentity], ErrorCode.USER_NOT_FOUND).results
+
+    def get_identity(self, identity_id: str) -> HostIdentity:
+        path = f"identities/{_segment(identity_id)}/"
+        return self._get(path, HostIdentity, ErrorCode.IDENTITY_NOT_FOUND)
+
+    # --- one read ---------------------------------------------------------------------
+
+    def _get(self, path: str, model: type[T], not_found: ErrorCode) -> T:
+        response = send_with_retries(
+            lambda: self._client.get(path),
+            backoff=self._backoff,
+            sleep=self._sleep,
+            what=f"GET {path}",
+        )
+        if response.status_code == 404:
+            raise PipelineError(
+                not_found, error_message(response), details={"path": path, "status": 404}
+            )
+        if response.status_code != 200:
+            raise PipelineError(
+                ErrorCode.HOST_REJECTED,
+                f"The host app refused GET {path}: {error_message(response)}",
+                details={"path": path, "status": response.status_code},
+            )
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise PipelineError(
+                ErrorCode.HOST_REJECTED,
+                f"The host app's answer to GET {path} is not what the contract says.",
+                details={"path": path, "status": 200, "problem": str(exc)[:500]},
+            ) from exc

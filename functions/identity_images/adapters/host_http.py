@@ -1,0 +1,93 @@
+"""One HTTP exchange with the host app, retried the same way for reads and callbacks.
+
+`send_with_retries` retries connection errors, timeouts and the statuses in
+`RETRY_STATUSES` with a bounded exponential backoff (`Retry-After` is honoured up to the
+cap); any other answer is returned to the caller, which maps it to a `PipelineError`.
+The `sleep` is injectable so tests run the whole retry path without waiting.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from identity_images.errors import ErrorCode, PipelineError
+
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Delay before retry n (1-based): `initial_s * 2**(n-1)`, capped at `max_s`."""
+
+    max_attempts: int = 3
+    initial_s: float = 0.2
+    max_s: float = 5.0
+
+    def delay(self, retry: int, retry_after: str | None = None) -> float:
+        computed = min(self.max_s, self.initial_s * 2.0 ** (retry - 1))
+        if retry_after is not None:
+            try:
+                return min(self.max_s, max(computed, float(retry_after)))
+            except ValueError:
+                return computed
+        return computed
+
+
+def send_with_retries(
+    attempt: Callable[[], httpx.Response],
+    *,
+    backoff: Backoff,
+    sleep: Sleep = time.sleep,
+    what: str,
+) -> httpx.Response:
+    """Call `attempt` until it gives an answer not worth retrying, or attempts run out.
+
+    Returns the last response that is not retryable. Raises `host_unavailable`
+    (retryable) when every attempt failed to connect, timed out or got a retryable status.
+    """
+    last_problem = "no attempt made"
+    last_status: int | None = None
+    for number in range(1, backoff.max_attempts + 1):
+        retry_after: str | None = None
+        try:
+            response = attempt()
+        except httpx.TransportError as exc:
+            last_problem = f"{type(exc).__name__}: {exc}"
+            last_status = None
+        else:
+            if response.status_code not in RETRY_STATUSES:
+                return response
+            last_problem = f"HTTP {response.status_code}"
+            last_status = response.status_code
+            retry_after = response.headers.get("retry-after")
+        if number < backoff.max_attempts:
+            sleep(backoff.delay(number, retry_after))
+    details: dict[str, object] = {"attempts": backoff.max_attempts, "last_error": last_problem}
+    if last_status is not None:
+        details["status"] = last_status
+    raise PipelineError(
+        ErrorCode.HOST_UNAVAILABLE,
+        f"The host app did not answer {what} after {backoff.max_attempts} attempts "
+        f"({last_problem}).",
+        retryable=True,
+        details=details,
+    )
+
+
+def error_message(response: httpx.Response) -> str:
+    """The host's `{"error": {"message"}}` if it sent one, else a short body excerpt."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return str(error["message"])
+    return response.text[:200]
