@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from identity_images.adapters import aws
+from identity_images.adapters import aws, secrets
 from identity_images.handlers import authorizer
 from identity_images.settings import get_settings
 
@@ -124,7 +124,7 @@ def _serve(stub: S) -> Iterator[S]:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     stub.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
@@ -198,6 +198,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
         get_settings.cache_clear()
         authorizer.get_authenticator.cache_clear()
         aws.reset_clients()
+        secrets.clear_cache()
 
     forget()
     yield monkeypatch
