@@ -8,18 +8,36 @@ redeploy and a warm Lambda does not call Secrets Manager on every invocation.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools.utilities import parameters
 from pydantic import SecretStr
 
 from identity_images.adapters import aws
 
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+
 SECRET_CACHE_S = 300
+
+
+@cache
+def _provider(client: SecretsManagerClient) -> parameters.SecretsProvider:
+    """One provider per client, kept for the process: the provider holds the cache (a
+    provider made per call would cache nothing and call Secrets Manager every time)."""
+    return parameters.SecretsProvider(boto3_client=client)
+
+
+def clear_cache() -> None:
+    """Forget every cached secret (tests; the next read goes to Secrets Manager)."""
+    _provider.cache_clear()
 
 
 def resolve_secret(value: SecretStr | None, arn: str | None) -> str | None:
     """The secret's text, or None when neither source is set."""
     if arn:
-        provider = parameters.SecretsProvider(boto3_client=aws.secretsmanager())
+        provider = _provider(aws.secretsmanager())
         secret = provider.get(arn, max_age=SECRET_CACHE_S)
         if isinstance(secret, bytes):
             return secret.decode()
