@@ -63,6 +63,8 @@ _INPUT_IMAGE_TOKENS = 560
 _THOUGHT_TOKENS = 180
 DEFAULT_SLOW_DELAY_S = 30.0
 MAX_BODY_BYTES = 64 * 1024 * 1024
+# How often the serving loop checks for `stop()`; short, so tests tear down quickly.
+_POLL_INTERVAL_S = 0.05
 
 
 def is_valid_mode(mode: str) -> bool:
@@ -377,7 +379,10 @@ class LocalGeminiServer:
         self.bind()
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever, name="local-gemini", daemon=True
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": _POLL_INTERVAL_S},
+                name="local-gemini",
+                daemon=True,
             )
             self._thread.start()
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
+import httpx2
 from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
@@ -38,6 +39,10 @@ from identity_images.settings import Settings
 logger = logging.getLogger(__name__)
 
 RETRY_STATUS_CODES = (408, 429, 500, 502, 503, 504)
+# google-genai sends through httpx2 (a fork of httpx under its own name) when it is
+# installed, else httpx; a timeout or a network failure surfaces as that library's error.
+_TIMEOUT_ERRORS = (httpx.TimeoutException, httpx2.TimeoutException)
+_TRANSPORT_ERRORS = (httpx.TransportError, httpx2.TransportError)
 # Finish reasons that mean the model refused (policy), not that it failed.
 BLOCKING_FINISH_REASONS = frozenset(
     {
@@ -175,14 +180,14 @@ class GeminiImageProvider:
             )
         except genai_errors.APIError as exc:
             raise _api_error(exc, model_name) from exc
-        except httpx.TimeoutException as exc:
+        except _TIMEOUT_ERRORS as exc:
             raise PipelineError(
                 ErrorCode.PROVIDER_UNAVAILABLE,
                 "Gemini did not answer in time.",
                 retryable=True,
                 details={"reason": "timeout", "model": model_name},
             ) from exc
-        except httpx.TransportError as exc:
+        except _TRANSPORT_ERRORS as exc:
             raise PipelineError(
                 ErrorCode.PROVIDER_UNAVAILABLE,
                 f"Could not reach Gemini: {exc}",

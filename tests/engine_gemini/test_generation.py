@@ -1,0 +1,154 @@
+"""`generate_identity_image`: validation first, then prepared references, the one prompt
+and the provider, through the real SDK against the local server."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pytest
+from PIL import Image
+
+from identity_images.engine.gemini import GeminiImageProvider, GeneratedImage, Usage
+from identity_images.engine.generation import (
+    MAX_REFERENCES,
+    GenerationRequest,
+    ReferenceFile,
+    generate_identity_image,
+)
+from identity_images.engine.references import PreparedReference, ReferenceRules
+from identity_images.errors import ErrorCode, PipelineError
+from local_stack.gemini_server import LocalGeminiServer
+from tests.engine_gemini.conftest import ProviderFactory, jpeg_bytes
+
+RULES = ReferenceRules(max_long_side=512)
+
+
+def _request(**overrides: object) -> GenerationRequest:
+    values: dict[str, object] = {
+        "identity_name": "Ada Lovelace",
+        "identity_description": "Mathematician",
+        "prompt": "Victorian study",
+        "references": [
+            ReferenceFile("a.jpg", jpeg_bytes((200, 30, 30), (2000, 1500))),
+            ReferenceFile("b.jpg", jpeg_bytes((30, 30, 200), (1200, 1600))),
+        ],
+        "aspect_ratio": "16:9",
+        "image_size": "4K",
+    }
+    values.update(overrides)
+    return GenerationRequest(**values)  # type: ignore[arg-type]
+
+
+def test_generates_a_16_9_4k_image_from_prepared_references(
+    make_provider: ProviderFactory, gemini_server: LocalGeminiServer
+) -> None:
+    result = generate_identity_image(_request(), provider=make_provider(), rules=RULES)
+
+    assert Image.open(io.BytesIO(result.image.data)).size == (5504, 3072)
+    assert [ref.name for ref in result.references] == ["a.jpg", "b.jpg"]
+    assert all(max(ref.width, ref.height) <= 512 for ref in result.references)
+    assert all(ref.mime_type == "image/jpeg" for ref in result.references)
+    assert result.request_bytes == sum(len(ref.data) for ref in result.references)
+    assert result.request_bytes < sum(len(r.data) for r in _request().references)
+    assert result.prepare_s >= 0
+    assert result.provider_s >= 0
+    assert gemini_server.generate_calls == 1
+
+
+class _RecordingProvider:
+    """A provider that records what it was asked (the Gemini path is tested elsewhere)."""
+
+    def __init__(self) -> None:
+        self.prompts: list[str] = []
+        self.mime_types: list[list[str]] = []
+
+    def generate(
+        self,
+        *,
+        prompt: str,
+        references: Sequence[PreparedReference],
+        aspect_ratio: str,
+        image_size: str,
+        model: str | None = None,
+    ) -> GeneratedImage:
+        self.prompts.append(prompt)
+        self.mime_types.append([r.mime_type for r in references])
+        return GeneratedImage(
+            data=b"x",
+            mime_type="image/png",
+            width=1,
+            height=1,
+            model=model or "m",
+            usage=Usage(),
+            finish_reason="STOP",
+        )
+
+
+def test_the_prompt_is_built_from_the_identity_and_the_admins_prompt() -> None:
+    provider = _RecordingProvider()
+
+    generate_identity_image(_request(model="other-model"), provider=provider, rules=RULES)
+
+    assert len(provider.prompts) == 1
+    assert "Ada Lovelace" in provider.prompts[0]
+    assert "Mathematician" in provider.prompts[0]
+    assert "Victorian study" in provider.prompts[0]
+    assert provider.mime_types == [["image/jpeg", "image/jpeg"]]
+
+
+def test_a_broken_reference_fails_before_gemini_is_called(
+    make_provider: ProviderFactory, gemini_server: LocalGeminiServer
+) -> None:
+    request = _request(
+        references=[ReferenceFile("ok.jpg", jpeg_bytes((1, 2, 3))), ReferenceFile("bad.jpg", b"no")]
+    )
+
+    with pytest.raises(PipelineError) as caught:
+        generate_identity_image(request, provider=make_provider(), rules=RULES)
+
+    assert caught.value.code is ErrorCode.REFERENCE_INVALID
+    assert "bad.jpg" in caught.value.message
+    assert gemini_server.generate_calls == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"aspect_ratio": "5:3"}, "aspect_ratio"),
+        ({"image_size": "16K"}, "image_size"),
+        ({"references": []}, "references"),
+        ({"references": [ReferenceFile("x.jpg", b"x")] * (MAX_REFERENCES + 1)}, "references"),
+        ({"identity_name": "   "}, "identity_name"),
+    ],
+)
+def test_a_bad_request_is_a_validation_error_and_calls_nothing(
+    overrides: dict[str, object], field: str
+) -> None:
+    provider = _RecordingProvider()
+
+    with pytest.raises(PipelineError) as caught:
+        generate_identity_image(_request(**overrides), provider=provider, rules=RULES)
+
+    assert caught.value.code is ErrorCode.VALIDATION_ERROR
+    assert caught.value.details["field"] == field
+    assert provider.prompts == []
+
+
+def test_provider_errors_pass_through_unchanged(
+    make_provider: ProviderFactory, gemini_server: LocalGeminiServer
+) -> None:
+    gemini_server.fail_next("image_safety")
+
+    with pytest.raises(PipelineError) as caught:
+        generate_identity_image(_request(), provider=make_provider(), rules=RULES)
+
+    assert caught.value.code is ErrorCode.CONTENT_BLOCKED
+
+
+def test_the_real_provider_satisfies_the_protocol(make_provider: ProviderFactory) -> None:
+    provider: GeminiImageProvider = make_provider()
+    result = generate_identity_image(
+        _request(aspect_ratio="1:1", image_size="1K"), provider=provider, rules=RULES
+    )
+    assert (result.image.width, result.image.height) == (1024, 1024)

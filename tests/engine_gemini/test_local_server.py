@@ -1,0 +1,135 @@
+"""The local Gemini-compatible server itself: its control endpoints, its error shape, its
+image and that it serves several callers at once."""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from PIL import Image
+
+from identity_images.engine.gemini import GeneratedImage
+from identity_images.engine.options import ASPECT_RATIOS, output_dimensions
+from identity_images.engine.references import PreparedReference
+from identity_images.errors import ErrorCode, PipelineError
+from local_stack.gemini_image import draw_stand_in
+from local_stack.gemini_server import LocalGeminiServer
+from tests.engine_gemini.conftest import ProviderFactory, jpeg_bytes
+
+GENERATE = "/v1beta/models/gemini-3-pro-image:generateContent"
+
+
+def test_control_endpoints_queue_failures_and_report_calls(
+    make_provider: ProviderFactory,
+    references: list[PreparedReference],
+    gemini_server: LocalGeminiServer,
+) -> None:
+    queued = httpx.post(f"{gemini_server.url}/_local/failures", json={"mode": "text_only"})
+    assert queued.status_code == 200
+
+    with pytest.raises(PipelineError) as caught:
+        make_provider().generate(
+            prompt="p", references=references, aspect_ratio="1:1", image_size="1K"
+        )
+    make_provider().generate(prompt="p", references=references, aspect_ratio="1:1", image_size="1K")
+
+    assert caught.value.code is ErrorCode.NO_IMAGE
+    stats = httpx.get(f"{gemini_server.url}/_local/stats").json()
+    assert stats["generate_calls"] == 2
+    assert stats["queued_failures"] == []
+
+
+def test_an_unknown_failure_mode_is_refused(gemini_server: LocalGeminiServer) -> None:
+    response = httpx.post(f"{gemini_server.url}/_local/failures", json={"mode": "explode"})
+
+    assert response.status_code == 400
+    assert "explode" in response.json()["error"]["message"]
+    with pytest.raises(ValueError, match="explode"):
+        gemini_server.fail_next("explode")
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "status_name"),
+    [
+        (GENERATE, b"{not json", 400, "INVALID_ARGUMENT"),
+        (GENERATE, b'{"contents": []}', 400, "INVALID_ARGUMENT"),
+        ("/v1beta/models/x:countTokens", b"{}", 404, "NOT_FOUND"),
+    ],
+)
+def test_errors_have_the_apis_shape(
+    gemini_server: LocalGeminiServer, path: str, body: bytes, status: int, status_name: str
+) -> None:
+    response = httpx.post(
+        f"{gemini_server.url}{path}", content=body, headers={"x-goog-api-key": "k"}
+    )
+
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] == status
+    assert error["status"] == status_name
+    assert error["message"]
+
+
+def test_the_answer_has_the_real_apis_shape(gemini_server: LocalGeminiServer) -> None:
+    response = httpx.post(
+        f"{gemini_server.url}{GENERATE}",
+        headers={"x-goog-api-key": "k"},
+        json={
+            "contents": [{"role": "user", "parts": [{"text": "hello"}]}],
+            "generationConfig": {"imageConfig": {"aspectRatio": "21:9", "imageSize": "1K"}},
+        },
+    )
+
+    answer = response.json()
+    parts = answer["candidates"][0]["content"]["parts"]
+    assert answer["candidates"][0]["finishReason"] == "STOP"
+    assert [bool(p.get("thought")) for p in parts] == [True, True, False]
+    assert "thoughtSignature" in parts[-1]
+    assert parts[-1]["inlineData"]["mimeType"] == "image/png"
+    assert set(answer["usageMetadata"]) == {
+        "promptTokenCount",
+        "candidatesTokenCount",
+        "thoughtsTokenCount",
+        "totalTokenCount",
+    }
+
+
+@pytest.mark.parametrize("aspect_ratio", ASPECT_RATIOS)
+def test_the_stand_in_has_the_models_exact_size(aspect_ratio: str) -> None:
+    width, height = output_dimensions(aspect_ratio, "1K")
+
+    image = draw_stand_in(
+        width=width, height=height, prompt="p", references=[jpeg_bytes((9, 9, 9))]
+    )
+
+    assert Image.open(io.BytesIO(image.data)).size == (width, height)
+
+
+def test_it_serves_several_callers_at_once(
+    make_provider: ProviderFactory, gemini_server: LocalGeminiServer
+) -> None:
+    provider = make_provider()
+    colors = [(200, 0, 0), (0, 200, 0), (0, 0, 200), (200, 200, 0)]
+
+    def one(color: tuple[int, int, int]) -> GeneratedImage:
+        ref = _Raw(jpeg_bytes(color))
+        return provider.generate(prompt="p", references=[ref], aspect_ratio="3:2", image_size="1K")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        images = list(pool.map(one, colors))
+
+    assert gemini_server.generate_calls == 4
+    for image, color in zip(images, colors, strict=True):
+        decoded = Image.open(io.BytesIO(image.data)).convert("RGB")
+        assert decoded.size == (1264, 848)
+        center = decoded.getpixel((decoded.width // 2, decoded.height // 2))
+        assert isinstance(center, tuple)
+        assert all(abs(c - w) < 12 for c, w in zip(center, color, strict=True))
+
+
+class _Raw:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.mime_type = "image/jpeg"
