@@ -1,0 +1,64 @@
+"""Least-privilege policy statements: exact actions on exact resources.
+
+The L2 `grant_*` helpers hand out action wildcards (`s3:GetObject*`, `s3:List*`) on the
+whole bucket; the pipeline's roles get only the actions the code calls, on the prefixes
+it touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from aws_cdk import CfnElement, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+
+# Prefixes of the one bucket (see the README's bucket layout).
+UPLOADS = "uploads/"
+REFERENCES = "references/identities/"
+GENERATED = "generated/"
+
+TABLE_READ_WRITE = (
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+)
+
+
+def objects(
+    bucket: s3.IBucket, actions: Sequence[str], prefixes: Iterable[str]
+) -> iam.PolicyStatement:
+    """`actions` on the objects under each prefix, nothing else in the bucket."""
+    return iam.PolicyStatement(
+        actions=list(actions),
+        resources=[bucket.arn_for_objects(f"{prefix}*") for prefix in prefixes],
+    )
+
+
+def list_prefixes(bucket: s3.IBucket, prefixes: Iterable[str]) -> iam.PolicyStatement:
+    """ListBucket, limited to keys under the prefixes (so HeadObject can answer 404)."""
+    return iam.PolicyStatement(
+        actions=["s3:ListBucket"],
+        resources=[bucket.bucket_arn],
+        conditions={"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}},
+    )
+
+
+def table_read_write(table: dynamodb.ITable, indexes: Iterable[str] = ()) -> iam.PolicyStatement:
+    """Item reads and writes on the table and queries on the named indexes."""
+    resources = [table.table_arn]
+    resources += [f"{table.table_arn}/index/{index}" for index in indexes]
+    return iam.PolicyStatement(actions=list(TABLE_READ_WRITE), resources=resources)
+
+
+def nag_arn_ref(bucket: s3.IBucket) -> str:
+    """How cdk-nag spells the bucket's ARN in a finding id: `<LogicalId.Arn>`."""
+    cfn = bucket.node.default_child
+    if not isinstance(cfn, CfnElement):
+        raise TypeError("the bucket must be defined in this app")
+    logical_id = Stack.of(bucket).resolve(cfn.logical_id)
+    return f"<{logical_id}.Arn>"

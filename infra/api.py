@@ -1,0 +1,262 @@
+"""The public REST API: every method behind the admin authorizer, CORS everywhere.
+
+Routes live in the api function (Powertools event handler); API Gateway forwards all of
+`/v1/*` to it, so a new route needs no infrastructure change. Only the CORS preflight
+(`OPTIONS`) is unauthenticated, as browsers send it without credentials.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import access
+from infra.config import InfraConfig
+from infra.functions import PipelineFunction
+from infra.layers import DependencyLayers
+from infra.secrets import PipelineSecrets
+from infra.storage import JOBS_BY_IDENTITY_INDEX, ImageBucket, JobTables
+
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"]
+ALLOWED_METHODS = ["GET", "POST", "DELETE", "OPTIONS"]
+AUTHORIZER_CACHE = Duration.minutes(5)
+
+# API Gateway's own answers, in the pipeline's one error shape. Codes are ErrorCode values.
+GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str | None, str]] = {
+    apigw.ResponseType.UNAUTHORIZED: (None, "unauthorized"),
+    apigw.ResponseType.ACCESS_DENIED: (None, "forbidden"),
+    # An unknown path outside /v1 is "Missing Authentication Token" (403): it is a 404.
+    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: ("404", "not_found"),
+    apigw.ResponseType.DEFAULT_4_XX: (None, "validation_error"),
+    apigw.ResponseType.DEFAULT_5_XX: (None, "internal_error"),
+}
+
+
+def error_template(code: str) -> str:
+    body = {"error": {"code": code, "message": "__MESSAGE__", "details": {}}}
+    return json.dumps(body).replace('"__MESSAGE__"', "$context.error.messageString")
+
+
+class PublicApi(Construct):
+    """REST API + admin authorizer + api function, with access logs and throttling."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: InfraConfig,
+        code: lambda_.Code,
+        layers: DependencyLayers,
+        images: ImageBucket,
+        tables: JobTables,
+        jobs_queue: sqs.IQueue,
+        secrets: PipelineSecrets,
+        common_env: Mapping[str, str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.authorizer_function = self._authorizer_function(config, code, layers, secrets)
+        self.api_function = self._api_function(
+            config, code, layers, images, tables, jobs_queue, secrets, common_env
+        )
+        self.authorizer = apigw.RequestAuthorizer(
+            self,
+            "AdminAuthorizer",
+            handler=self.authorizer_function.function,
+            identity_sources=[apigw.IdentitySource.header("Authorization")],
+            # Safe: an Allow covers every route of the stage, a Deny is only for non-admins.
+            results_cache_ttl=AUTHORIZER_CACHE,
+        )
+        self.access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=logs.RetentionDays.THREE_MONTHS,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.rest_api = apigw.RestApi(
+            self,
+            "RestApi",
+            rest_api_name=f"identity-images-{config.stage}",
+            description="Identity images: uploads, generations, users, identities",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+            deploy_options=apigw.StageOptions(
+                stage_name=config.stage,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+                throttling_rate_limit=config.api_rate_limit,
+                throttling_burst_limit=config.api_burst_limit,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                metrics_enabled=True,
+                tracing_enabled=True,
+            ),
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=list(config.allowed_origins),
+                allow_headers=ALLOWED_HEADERS,
+                allow_methods=ALLOWED_METHODS,
+                max_age=Duration.hours(1),
+            ),
+            default_method_options=apigw.MethodOptions(
+                authorizer=self.authorizer,
+                authorization_type=apigw.AuthorizationType.CUSTOM,
+            ),
+        )
+        proxy = self.rest_api.root.add_resource("v1").add_resource("{proxy+}")
+        proxy.add_method("ANY", apigw.LambdaIntegration(self.api_function.function))
+        self._add_gateway_responses(config)
+        self._acknowledge()
+
+    @property
+    def url(self) -> str:
+        return self.rest_api.url
+
+    def _authorizer_function(
+        self,
+        config: InfraConfig,
+        code: lambda_.Code,
+        layers: DependencyLayers,
+        secrets: PipelineSecrets,
+    ) -> PipelineFunction:
+        env = {"AUTH_MODE": config.auth_mode, "JWT_ALGORITHMS": config.jwt_algorithms}
+        optional = {
+            "JWT_ISSUER": config.jwt_issuer,
+            "JWT_AUDIENCE": config.jwt_audience,
+            "JWKS_URL": config.jwks_url,
+            "DJANGO_INTROSPECT_URL": config.django_introspect_url,
+        }
+        env.update({name: value for name, value in optional.items() if value})
+        return PipelineFunction(
+            self,
+            "Authorizer",
+            handler="authorizer.handler",
+            code=code,
+            description="Lets admins in (Django-issued JWT or introspection)",
+            timeout=Duration.seconds(10),
+            memory_mb=512,
+            layers=[layers.base],
+            environment=env,
+            secrets={"JWT_SECRET_ARN": secrets.jwt_secret},
+        )
+
+    def _api_function(
+        self,
+        config: InfraConfig,
+        code: lambda_.Code,
+        layers: DependencyLayers,
+        images: ImageBucket,
+        tables: JobTables,
+        jobs_queue: sqs.IQueue,
+        secrets: PipelineSecrets,
+        common_env: Mapping[str, str],
+    ) -> PipelineFunction:
+        function = PipelineFunction(
+            self,
+            "Handler",
+            handler="api.handler",
+            code=code,
+            description="Public routes: uploads, generations, users, identities",
+            # API Gateway gives up at 29 s; the function never calls Gemini.
+            timeout=Duration.seconds(28),
+            memory_mb=512,
+            layers=[layers.base],
+            environment={
+                **common_env,
+                "JOBS_QUEUE_URL": jobs_queue.queue_url,
+                "IDEMPOTENCY_TABLE_NAME": tables.idempotency.table_name,
+                "ALLOWED_ORIGINS": ",".join(config.allowed_origins),
+            },
+            secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": secrets.django_service_token},
+        )
+        bucket = images.bucket
+        function.allow(
+            access.table_read_write(tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
+            access.table_read_write(tables.idempotency),
+            access.list_prefixes(bucket, [access.UPLOADS, access.REFERENCES, access.GENERATED]),
+        )
+        function.allow_objects(
+            bucket,
+            ["s3:PutObject"],
+            [access.UPLOADS, access.REFERENCES],
+            "Signs presigned POSTs for the browser's uploads.",
+        )
+        function.allow_objects(
+            bucket,
+            ["s3:GetObject"],
+            [access.UPLOADS, access.REFERENCES, access.GENERATED],
+            "Checks uploads (HEAD) and signs short-lived download URLs.",
+        )
+        function.allow_objects(
+            bucket,
+            ["s3:DeleteObject"],
+            [access.REFERENCES],
+            "Removes a reference photo an admin deletes.",
+        )
+        jobs_queue.grant_send_messages(function.role)
+        return function
+
+    def _add_gateway_responses(self, config: InfraConfig) -> None:
+        """CORS headers on API Gateway's own errors too, or the browser hides them."""
+        origins = config.allowed_origins
+        # One origin: name it. Several: echo the caller's (these bodies hold no data).
+        allow_origin = f"'{origins[0]}'" if len(origins) == 1 else "method.request.header.Origin"
+        headers = {
+            "Access-Control-Allow-Origin": allow_origin,
+            "Access-Control-Allow-Headers": f"'{','.join(ALLOWED_HEADERS)}'",
+            "Vary": "'Origin'",
+        }
+        for response_type, (status, code) in GATEWAY_ERRORS.items():
+            self.rest_api.add_gateway_response(
+                f"Gateway{code.title().replace('_', '')}",
+                type=response_type,
+                status_code=status,
+                response_headers=headers,
+                templates={"application/json": error_template(code)},
+            )
+
+    def _acknowledge(self) -> None:
+        Validations.of(self.rest_api).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-APIG4",
+                reason="Only the CORS preflight (OPTIONS) is unauthenticated, as browsers "
+                "send it without credentials; every other method uses the admin authorizer.",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-COG4",
+                reason="Admins are Django users: a Lambda REQUEST authorizer verifies the "
+                "Django-issued token instead of a Cognito user pool.",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-APIG2",
+                reason="Requests are validated by the api function's pydantic models, which "
+                "answer 400 in the one error shape; a gateway model would duplicate them.",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                "service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+                reason="API Gateway's account-level logging role (execution logs, APIG6) "
+                "needs exactly this AWS policy; it is not used by any function.",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-APIG3",
+                reason="No WAF by default (a fixed monthly cost): only authenticated admins "
+                "reach the function and the stage is throttled. Attach a web ACL if needed.",
+            ),
+        )

@@ -1,0 +1,117 @@
+"""What a deployment can be told through CDK context (`cdk.json` or `-c key=value`).
+
+Every value has a default so `cdk synth` works with none given. `-c` values arrive as
+strings; the pydantic model turns them into the right types and rejects nonsense with a
+clear message before any construct is built.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from constructs import Construct
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+# Lambda's hard limit on a function's timeout.
+LAMBDA_MAX_TIMEOUT_S = 900
+# What the worker needs beyond the Gemini calls: fetch references, resize, store, callback.
+WORKER_MARGIN_S = 120
+# AWS's advice for an SQS event source: visibility timeout at least 6x the function timeout.
+VISIBILITY_FACTOR = 6
+
+
+class ConfigError(ValueError):
+    """A context value the app cannot deploy with."""
+
+
+class InfraConfig(BaseModel):
+    """The deployment's knobs; context keys are the camelCase aliases."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    stage: str = Field(default="dev", description="Names the stack and the API stage.")
+    allowed_origins: tuple[str, ...] = Field(
+        default=("http://localhost:5173",),
+        alias="allowedOrigins",
+        description="Browser origins allowed by CORS (API and bucket); comma-separated.",
+    )
+    django_internal_url: str = Field(
+        default="https://django.example.com/internal/identity-images",
+        alias="djangoInternalUrl",
+        description="Base URL of the host's internal endpoints, reachable from Lambda.",
+    )
+    auth_mode: Literal["jwt", "introspect"] = Field(default="jwt", alias="authMode")
+    jwt_algorithms: str = Field(default="HS256", alias="jwtAlgorithms")
+    jwt_issuer: str | None = Field(default=None, alias="jwtIssuer")
+    jwt_audience: str | None = Field(default=None, alias="jwtAudience")
+    jwks_url: str | None = Field(default=None, alias="jwksUrl")
+    django_introspect_url: str | None = Field(default=None, alias="djangoIntrospectUrl")
+    gemini_model: str = Field(default="gemini-3-pro-image", alias="geminiModel")
+    gemini_timeout_s: int = Field(default=180, gt=0, alias="geminiTimeoutS")
+    gemini_retry_attempts: int = Field(default=3, ge=1, alias="geminiRetryAttempts")
+    worker_max_receive_count: int = Field(default=5, ge=1, alias="workerMaxReceiveCount")
+    worker_max_concurrency: int = Field(default=5, ge=2, le=1000, alias="workerMaxConcurrency")
+    worker_memory_mb: int = Field(default=2048, ge=512, le=10240, alias="workerMemoryMb")
+    upload_expiry_days: int = Field(default=2, ge=1, alias="uploadExpiryDays")
+    api_rate_limit: float = Field(default=20, gt=0, alias="apiRateLimit")
+    api_burst_limit: int = Field(default=40, ge=1, alias="apiBurstLimit")
+    alarm_email: str | None = Field(default=None, alias="alarmEmail")
+    skip_layer_build: bool = Field(
+        default=False,
+        alias="skipLayerBuild",
+        description="Synthesize with empty stand-in layers for any layer not built yet.",
+    )
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(o.strip() for o in value.split(",") if o.strip())
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _check_origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one origin is needed")
+        for origin in value:
+            if origin == "*" or not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"{origin!r} is not an origin like https://admin.example.com")
+        return value
+
+    @field_validator("stage")
+    @classmethod
+    def _check_stage(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,19}", value):
+            raise ValueError("lower-case letters, digits and '-', starting with a letter")
+        return value
+
+    @model_validator(mode="after")
+    def _check_worker_fits(self) -> InfraConfig:
+        if self.gemini_timeout_s + WORKER_MARGIN_S > LAMBDA_MAX_TIMEOUT_S:
+            raise ValueError(
+                f"geminiTimeoutS {self.gemini_timeout_s} leaves the worker no "
+                f"{WORKER_MARGIN_S} s margin under Lambda's {LAMBDA_MAX_TIMEOUT_S} s limit"
+            )
+        return self
+
+    @property
+    def worker_timeout_s(self) -> int:
+        """Every Gemini attempt at its full timeout plus the margin, within Lambda's limit."""
+        wanted = self.gemini_timeout_s * self.gemini_retry_attempts + WORKER_MARGIN_S
+        return min(wanted, LAMBDA_MAX_TIMEOUT_S)
+
+    @classmethod
+    def from_context(cls, scope: Construct) -> InfraConfig:
+        """Read every known key from the construct tree's context."""
+        values: dict[str, Any] = {}
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            value = scope.node.try_get_context(key)
+            if value is not None and value != "":
+                values[key] = value
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise ConfigError(f"Bad CDK context:\n{exc}") from None

@@ -1,0 +1,92 @@
+"""The generation pipeline: the jobs queue and the worker that runs one job per message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from constructs import Construct
+
+from infra import access
+from infra.config import InfraConfig
+from infra.functions import PipelineFunction
+from infra.layers import DependencyLayers
+from infra.queues import QueueWithDeadLetters
+from infra.secrets import PipelineSecrets
+from infra.storage import ImageBucket, JobTables
+
+# A job whose lease is older than this is picked up again; longer than one worker run.
+LEASE_MARGIN_S = 60
+
+
+class GenerationPipeline(Construct):
+    """Jobs queue (+ DLQ) -> worker: references from S3, Gemini, output to `generated/`,
+    signed callback to Django."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: InfraConfig,
+        code: lambda_.Code,
+        layers: DependencyLayers,
+        images: ImageBucket,
+        tables: JobTables,
+        secrets: PipelineSecrets,
+        common_env: Mapping[str, str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        timeout = Duration.seconds(config.worker_timeout_s)
+        self.jobs = QueueWithDeadLetters(
+            self,
+            "Jobs",
+            consumer_timeout=timeout,
+            max_receive_count=config.worker_max_receive_count,
+        )
+        self.worker = PipelineFunction(
+            self,
+            "Worker",
+            handler="worker.handler",
+            code=code,
+            description="Runs one generation job: references, Gemini, output, callback",
+            timeout=timeout,
+            memory_mb=config.worker_memory_mb,
+            layers=[layers.base, layers.imaging],
+            environment={
+                **common_env,
+                "GEMINI_MODEL": config.gemini_model,
+                "GEMINI_TIMEOUT_S": str(config.gemini_timeout_s),
+                "GEMINI_RETRY_ATTEMPTS": str(config.gemini_retry_attempts),
+                "WORKER_MAX_RECEIVE_COUNT": str(config.worker_max_receive_count),
+                "JOB_LEASE_S": str(config.worker_timeout_s + LEASE_MARGIN_S),
+            },
+            secrets={
+                "GEMINI_API_KEY_SECRET_ARN": secrets.gemini_api_key,
+                "DJANGO_SERVICE_TOKEN_SECRET_ARN": secrets.django_service_token,
+                "WEBHOOK_SECRET_ARN": secrets.webhook_secret,
+            },
+        )
+        bucket = images.bucket
+        self.worker.allow(access.table_read_write(tables.jobs))
+        self.worker.allow_objects(
+            bucket,
+            ["s3:GetObject"],
+            [access.UPLOADS, access.REFERENCES],
+            "Reads the reference photos a job names.",
+        )
+        self.worker.allow_objects(
+            bucket, ["s3:PutObject"], [access.GENERATED], "Stores the generated image."
+        )
+        # One job per invocation: a slow job never holds up (or re-runs) another one.
+        # The event source grants receive/delete/ChangeMessageVisibility on this queue only.
+        self.worker.function.add_event_source(
+            event_sources.SqsEventSource(
+                self.jobs.queue,
+                batch_size=1,
+                report_batch_item_failures=True,
+                max_concurrency=config.worker_max_concurrency,
+            )
+        )

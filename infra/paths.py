@@ -1,0 +1,10 @@
+"""Where the app finds the code and the built layers (independent of the working dir)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNCTIONS_DIR = ROOT / "functions"
+LAYERS_DIR = ROOT / "layers"
+LAYERS_BUILD_DIR = LAYERS_DIR / "build"

@@ -1,0 +1,105 @@
+"""Regeneration: new photos under `references/identities/` become a generation job.
+
+S3 sends ObjectCreated for that prefix only (never for `generated/`, so the pipeline
+cannot trigger itself) to the regeneration queue; the trigger function turns a burst of
+uploads for one identity into one job on the jobs queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import access
+from infra.functions import PipelineFunction
+from infra.layers import DependencyLayers
+from infra.queues import QueueWithDeadLetters
+from infra.secrets import PipelineSecrets
+from infra.storage import JOBS_BY_IDENTITY_INDEX, ImageBucket, JobTables
+
+TRIGGER_TIMEOUT = Duration.seconds(60)
+MAX_RECEIVE_COUNT = 5
+
+
+class Regeneration(Construct):
+    """Bucket notification -> regeneration queue (+ DLQ) -> trigger -> jobs queue."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code: lambda_.Code,
+        layers: DependencyLayers,
+        images: ImageBucket,
+        tables: JobTables,
+        jobs_queue: sqs.IQueue,
+        secrets: PipelineSecrets,
+        common_env: Mapping[str, str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.requests = QueueWithDeadLetters(
+            self,
+            "Requests",
+            consumer_timeout=TRIGGER_TIMEOUT,
+            max_receive_count=MAX_RECEIVE_COUNT,
+        )
+        images.bucket.add_event_notification(
+            s3.EventType.OBJECT_CREATED,
+            s3n.SqsDestination(self.requests.queue),
+            s3.NotificationKeyFilter(prefix=access.REFERENCES),
+        )
+        _acknowledge_notifications_handler(Stack.of(self))
+        self.trigger = PipelineFunction(
+            self,
+            "Trigger",
+            handler="trigger.handler",
+            code=code,
+            description="Turns new reference photos into one regeneration job per identity",
+            timeout=TRIGGER_TIMEOUT,
+            memory_mb=256,
+            layers=[layers.base],
+            environment={**common_env, "JOBS_QUEUE_URL": jobs_queue.queue_url},
+            secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": secrets.django_service_token},
+        )
+        bucket = images.bucket
+        self.trigger.allow(
+            access.table_read_write(tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
+            access.list_prefixes(bucket, [access.REFERENCES]),
+        )
+        self.trigger.allow_objects(
+            bucket,
+            ["s3:GetObject"],
+            [access.REFERENCES],
+            "Reads (and HEADs) the identity's reference photos to build the job.",
+        )
+        jobs_queue.grant_send_messages(self.trigger.role)
+        self.trigger.function.add_event_source(
+            event_sources.SqsEventSource(
+                self.requests.queue,
+                batch_size=10,
+                max_batching_window=Duration.seconds(5),
+                report_batch_item_failures=True,
+            )
+        )
+
+
+def _acknowledge_notifications_handler(stack: Stack) -> None:
+    """CDK's own singleton that writes the bucket's notification configuration."""
+    for child in stack.node.children:
+        if child.node.id.startswith("BucketNotificationsHandler"):
+            Validations.of(child).acknowledge(
+                Acknowledgment(
+                    id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                    "service-role/AWSLambdaBasicExecutionRole]",
+                    reason="CDK's deploy-time handler that sets the bucket notification; "
+                    "it only writes its own logs with this policy.",
+                )
+            )
