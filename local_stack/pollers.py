@@ -152,9 +152,7 @@ class SqsPoller:
         return self.invoke(messages)
 
     def invoke(self, messages: list[MessageTypeDef]) -> BatchOutcome:
-        event = {
-            "Records": [lambda_record(m, self._queue_arn, self._region) for m in messages]
-        }
+        event = {"Records": [lambda_record(m, self._queue_arn, self._region) for m in messages]}
         batch_ids = {m["MessageId"] for m in messages}
         name = self.mapping.function.name
         try:
@@ -168,8 +166,7 @@ class SqsPoller:
             self._sqs.delete_message_batch(
                 QueueUrl=self.mapping.queue_url,
                 Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                    for i, m in enumerate(chunk)
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)
                 ],
             )
         log.info("%s: %d done, %d left for retry", name, len(done), len(failed))
