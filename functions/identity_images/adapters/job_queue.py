@@ -1,0 +1,48 @@
+"""The jobs queue (SQS): one message per job action, body = `JobMessage`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from identity_images.adapters import aws
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.jobs import JobMessage
+from identity_images.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+#: SQS's ceilings for DelaySeconds and a message's visibility timeout.
+MAX_DELAY_S = 900
+MAX_VISIBILITY_S = 43200
+
+
+class JobQueue:
+    def __init__(self, client: SQSClient, queue_url: str) -> None:
+        self._client = client
+        self.queue_url = queue_url
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> JobQueue:
+        if not settings.jobs_queue_url:
+            raise PipelineError(
+                ErrorCode.INTERNAL_ERROR, "JOBS_QUEUE_URL is not set.", retryable=False
+            )
+        return cls(aws.sqs(), settings.jobs_queue_url)
+
+    def send(self, message: JobMessage, *, delay_s: int = 0) -> str:
+        """Queue `message`; returns the SQS message id."""
+        answer = self._client.send_message(
+            QueueUrl=self.queue_url,
+            MessageBody=message.model_dump_json(),
+            DelaySeconds=max(0, min(delay_s, MAX_DELAY_S)),
+        )
+        return answer["MessageId"]
+
+    def retry_after(self, receipt_handle: str, delay_s: int) -> None:
+        """Make a received message visible again in `delay_s` seconds (the backoff)."""
+        self._client.change_message_visibility(
+            QueueUrl=self.queue_url,
+            ReceiptHandle=receipt_handle,
+            VisibilityTimeout=max(0, min(delay_s, MAX_VISIBILITY_S)),
+        )

@@ -1,0 +1,325 @@
+"""The jobs table (DynamoDB).
+
+Partition key `job_id`; GSI `by_identity` (`identity_id`, `created_at`, projection ALL)
+for an identity's history; TTL attribute `expires_at` (epoch seconds).
+
+Every state change is a conditional write: `claim` only takes a queued job or one whose
+lease ran out, and `succeed` / `fail` / `requeue` only touch the job while the caller's
+claim (its `attempts` number) still holds it, so two deliveries of one message cannot both
+run it and a finished job never goes back.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from identity_images.adapters import aws
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.jobs import (
+    Job,
+    JobError,
+    JobOutput,
+    JobUsage,
+    format_timestamp,
+    utc_now,
+)
+from identity_images.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+IDENTITY_INDEX = "by_identity"
+_SERIALIZER = TypeSerializer()
+_DESERIALIZER = TypeDeserializer()
+
+
+def _to_item(values: dict[str, Any]) -> dict[str, Any]:
+    # DynamoDB wants Decimal, never float: go through JSON once.
+    plain = json.loads(json.dumps(values), parse_float=Decimal)
+    return {k: _SERIALIZER.serialize(v) for k, v in plain.items()}
+
+
+def _value(value: Any) -> Any:
+    return _SERIALIZER.serialize(json.loads(json.dumps(value), parse_float=Decimal))
+
+
+def _from_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _DESERIALIZER.deserialize(v) for k, v in item.items()}
+
+
+def _plain(value: Any) -> Any:
+    """Decimals back to int/float, for the cursor's JSON."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _is_conditional_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+@dataclass(frozen=True)
+class JobPage:
+    jobs: list[Job]
+    next_cursor: str | None
+
+
+class JobStore:
+    def __init__(self, client: DynamoDBClient, table_name: str, ttl_days: int) -> None:
+        self._client = client
+        self._table = table_name
+        self._ttl = timedelta(days=ttl_days)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> JobStore:
+        return cls(aws.dynamodb(), settings.jobs_table_name, settings.job_ttl_days)
+
+    # --- reads --------------------------------------------------------------------------
+    def get(self, job_id: str) -> Job | None:
+        answer = self._client.get_item(
+            TableName=self._table, Key={"job_id": {"S": job_id}}, ConsistentRead=True
+        )
+        item = answer.get("Item")
+        return self._job(item) if item else None
+
+    def require(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        if job is None:
+            raise PipelineError(
+                ErrorCode.GENERATION_NOT_FOUND,
+                f"No generation {job_id!r}.",
+                details={"generation_id": job_id},
+            )
+        return job
+
+    def list_for_identity(
+        self, identity_id: str, *, limit: int, cursor: str | None = None
+    ) -> JobPage:
+        """An identity's jobs, newest first; `cursor` is the previous page's `next_cursor`."""
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": IDENTITY_INDEX,
+            "KeyConditionExpression": "identity_id = :identity",
+            "ExpressionAttributeValues": {":identity": {"S": identity_id}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            query["ExclusiveStartKey"] = self._decode_cursor(cursor, identity_id)
+        answer = self._client.query(**query)
+        last = answer.get("LastEvaluatedKey")
+        return JobPage(
+            jobs=[self._job(item) for item in answer.get("Items", [])],
+            next_cursor=self._encode_cursor(last) if last else None,
+        )
+
+    # --- writes -------------------------------------------------------------------------
+    def create(self, job: Job) -> None:
+        item = _to_item(self._record(job))
+        item["expires_at"] = {"N": str(int((job.created_at + self._ttl).timestamp()))}
+        self._client.put_item(
+            TableName=self._table,
+            Item=item,
+            ConditionExpression="attribute_not_exists(job_id)",
+        )
+
+    def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None:
+        """queued (or running with a lapsed lease) -> running; None if someone else has it
+        or it is finished."""
+        now = now or utc_now()
+        return self._update(
+            job_id,
+            "SET #status = :running, lease_expires_at = :lease, attempts = attempts + :one, "
+            "updated_at = :now, started_at = if_not_exists(started_at, :now)",
+            "#status = :queued OR (#status = :running AND lease_expires_at < :epoch)",
+            {
+                ":running": "running",
+                ":queued": "queued",
+                ":lease": int(now.timestamp()) + lease_s,
+                ":epoch": int(now.timestamp()),
+                ":one": 1,
+                ":now": format_timestamp(now),
+            },
+        )
+
+    def requeue(self, job: Job) -> Job | None:
+        """Give a claimed job back (a retryable failure); SQS brings the message back."""
+        return self._update(
+            job.id,
+            "SET #status = :queued, updated_at = :now REMOVE lease_expires_at",
+            "#status = :running AND attempts = :attempts",
+            {
+                ":queued": "queued",
+                ":running": "running",
+                ":attempts": job.attempts,
+                ":now": format_timestamp(utc_now()),
+            },
+        )
+
+    def succeed(
+        self, job: Job, *, output: JobOutput, usage: JobUsage | None, model: str | None
+    ) -> Job | None:
+        now = format_timestamp(utc_now())
+        return self._update(
+            job.id,
+            "SET #status = :succeeded, #output = :output, #usage = :usage, #model = :model, "
+            "#error = :null, updated_at = :now, finished_at = :now REMOVE lease_expires_at",
+            "#status = :running AND attempts = :attempts",
+            {
+                ":succeeded": "succeeded",
+                ":running": "running",
+                ":attempts": job.attempts,
+                ":output": output.model_dump(mode="json", exclude={"url"}),
+                ":usage": usage.model_dump(mode="json") if usage else None,
+                ":model": model,
+                ":null": None,
+                ":now": now,
+            },
+            names={"#output": "output", "#usage": "usage", "#model": "model", "#error": "error"},
+        )
+
+    def fail(self, job: Job, error: JobError) -> Job | None:
+        """running (this claim) -> failed. A job with an apply pending gets it failed too."""
+        now = format_timestamp(utc_now())
+        apply_expr = ""
+        values: dict[str, Any] = {
+            ":failed": "failed",
+            ":running": "running",
+            ":attempts": job.attempts,
+            ":error": error.model_dump(mode="json"),
+            ":now": now,
+        }
+        if job.apply.status == "pending":
+            apply_expr = ", #apply.#status = :failed, #apply.#error = :apply_error"
+            values[":apply_error"] = JobError(
+                code=ErrorCode.GENERATION_NOT_READY.value,
+                message="The generation failed, so there is no image to apply.",
+            ).model_dump(mode="json")
+        return self._update(
+            job.id,
+            "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now"
+            + apply_expr
+            + " REMOVE lease_expires_at",
+            "#status = :running AND attempts = :attempts",
+            values,
+            names={"#error": "error", "#apply": "apply"} if apply_expr else {"#error": "error"},
+        )
+
+    def request_apply(self, job_id: str) -> Job | None:
+        """A new apply request for a succeeded job that has none pending (None otherwise)."""
+        return self._update(
+            job_id,
+            "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
+            "#apply.#error = :null, updated_at = :now",
+            "#status = :succeeded AND #apply.#status <> :pending",
+            {
+                ":pending": "pending",
+                ":succeeded": "succeeded",
+                ":one": 1,
+                ":null": None,
+                ":now": format_timestamp(utc_now()),
+            },
+            names={"#apply": "apply", "#error": "error"},
+        )
+
+    def finish_apply(self, job: Job, *, error: JobError | None) -> Job | None:
+        """pending (this apply request) -> applied, or failed with `error`."""
+        now = format_timestamp(utc_now())
+        values: dict[str, Any] = {
+            ":pending": "pending",
+            ":attempt": job.apply.attempt,
+            ":now": now,
+            ":error": error.model_dump(mode="json") if error else None,
+        }
+        if error is None:
+            values[":applied"] = "applied"
+            update = "SET #apply.#status = :applied, #apply.applied_at = :now, "
+        else:
+            values[":failed"] = "failed"
+            update = "SET #apply.#status = :failed, "
+        return self._update(
+            job.id,
+            update + "#apply.#error = :error, updated_at = :now",
+            "#apply.#status = :pending AND #apply.attempt = :attempt",
+            values,
+            names={"#apply": "apply", "#error": "error"},
+        )
+
+    # --- helpers ------------------------------------------------------------------------
+    def _update(
+        self,
+        job_id: str,
+        update: str,
+        condition: str,
+        values: dict[str, Any],
+        *,
+        names: dict[str, str] | None = None,
+    ) -> Job | None:
+        try:
+            answer = self._client.update_item(
+                TableName=self._table,
+                Key={"job_id": {"S": job_id}},
+                UpdateExpression=update,
+                ConditionExpression=f"attribute_exists(job_id) AND ({condition})",
+                ExpressionAttributeNames={"#status": "status", **(names or {})},
+                ExpressionAttributeValues={k: _value(v) for k, v in values.items()},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return None
+            raise
+        return self._job(answer["Attributes"])
+
+    @staticmethod
+    def _record(job: Job) -> dict[str, Any]:
+        record = job.model_dump(mode="json", exclude={"id"})
+        if record.get("output"):
+            record["output"].pop("url", None)
+        record["job_id"] = job.id
+        return record
+
+    @staticmethod
+    def _job(item: dict[str, Any]) -> Job:
+        values = _plain(_from_item(item))
+        values["id"] = values.pop("job_id")
+        return Job.model_validate(values)
+
+    @staticmethod
+    def _encode_cursor(key: dict[str, Any]) -> str:
+        raw = json.dumps(_plain(_from_item(key)), separators=(",", ":"), sort_keys=True)
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @staticmethod
+    def _decode_cursor(cursor: str, identity_id: str) -> dict[str, Any]:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            key = json.loads(raw)
+            valid = (
+                isinstance(key, dict)
+                and set(key) == {"job_id", "identity_id", "created_at"}
+                and all(isinstance(v, str) for v in key.values())
+                and key["identity_id"] == identity_id
+            )
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise PipelineError(
+                ErrorCode.VALIDATION_ERROR,
+                "The cursor is not one this list handed out.",
+                details={"field": "cursor"},
+            )
+        return {k: {"S": v} for k, v in key.items()}

@@ -1,0 +1,128 @@
+"""The bucket (S3): presigned uploads, reference reads, outputs and their download URLs.
+
+Layout: `uploads/{admin_id}/{upload_id}/…` (browser uploads), `references/identities/
+{identity_id}/…` (kept references), `generated/identities/{identity_id}/{job_id}.{ext}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from identity_images.adapters import aws
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "image/heif": "heif",
+}
+
+
+def extension_for(content_type: str) -> str:
+    """File extension for an image content type (`bin` for anything else)."""
+    return _EXTENSIONS.get(content_type.split(";")[0].strip().lower(), "bin")
+
+
+def upload_prefix(admin_id: str) -> str:
+    return f"uploads/{admin_id}/"
+
+
+def output_key(identity_id: str, job_id: str, content_type: str) -> str:
+    return f"generated/identities/{identity_id}/{job_id}.{extension_for(content_type)}"
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    content_type: str
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    url: str
+    fields: dict[str, str]
+
+
+def _is_missing(error: ClientError) -> bool:
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return code in {"404", "NoSuchKey", "NotFound"}
+
+
+class Storage:
+    def __init__(self, client: S3Client, bucket: str) -> None:
+        self._client = client
+        self.bucket = bucket
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Storage:
+        return cls(aws.s3(), settings.bucket_name)
+
+    def presigned_post(
+        self, key: str, *, content_type: str, max_bytes: int, expires_in: int
+    ) -> PresignedPost:
+        """A POST policy pinned to exactly `key`, `content_type` and 1..`max_bytes` bytes."""
+        post = self._client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[
+                {"Content-Type": content_type},
+                ["content-length-range", 1, max_bytes],
+            ],
+            ExpiresIn=expires_in,
+        )
+        return PresignedPost(url=post["url"], fields={k: str(v) for k, v in post["fields"].items()})
+
+    def head(self, key: str) -> ObjectInfo | None:
+        try:
+            answer = self._client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _is_missing(error):
+                return None
+            raise
+        return ObjectInfo(
+            key=key,
+            size=answer["ContentLength"],
+            content_type=answer.get("ContentType", "application/octet-stream"),
+        )
+
+    def read(self, key: str, *, max_bytes: int) -> bytes:
+        """An object's bytes; `reference_not_found` if gone, `reference_invalid` if too big."""
+        try:
+            answer = self._client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _is_missing(error):
+                raise PipelineError(
+                    ErrorCode.REFERENCE_NOT_FOUND,
+                    f"Reference {key!r} is not in the bucket.",
+                    details={"key": key},
+                ) from error
+            raise
+        if answer["ContentLength"] > max_bytes:
+            raise PipelineError(
+                ErrorCode.REFERENCE_INVALID,
+                f"Reference {key!r} is larger than {max_bytes} bytes.",
+                details={"key": key, "size": answer["ContentLength"], "max_bytes": max_bytes},
+            )
+        return answer["Body"].read()
+
+    def write(self, key: str, data: bytes, *, content_type: str, metadata: dict[str, str]) -> None:
+        self._client.put_object(
+            Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, Metadata=metadata
+        )
+
+    def presigned_get(self, key: str, *, expires_in: int) -> str:
+        params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        return self._client.generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=expires_in
+        )

@@ -1,0 +1,105 @@
+"""The public API Lambda: Powertools REST resolver, routes in `handlers.routes`.
+
+Never imports google-genai or Pillow (cold start): `tests/jobs/test_api_imports.py`
+checks the import graph.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import (
+    APIGatewayRestResolver,
+    CORSConfig,
+    Response,
+    content_types,
+)
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.handlers.routes import generations, uploads, users
+from identity_images.handlers.routes.errors import error_response, validation_error
+from identity_images.settings import get_settings
+
+SERVICE = "identity-images"
+API_TITLE = "Identity images API"
+API_VERSION = "1.0.0"
+
+logger = Logger(service=SERVICE)
+tracer = Tracer(service=SERVICE)
+metrics = Metrics(namespace="IdentityImages", service=SERVICE)
+
+
+def _cors() -> CORSConfig:
+    origins = get_settings().allowed_origin_list or ["*"]
+    return CORSConfig(
+        allow_origin=origins[0],
+        extra_origins=origins[1:],
+        allow_headers=["Idempotency-Key"],
+        max_age=600,
+    )
+
+
+app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
+app.include_router(uploads.router)
+app.include_router(generations.router)
+app.include_router(users.router)
+
+
+def openapi_json() -> str:
+    """The schema of every route, generated from the pydantic models."""
+    return app.get_openapi_json_schema(
+        title=API_TITLE,
+        version=API_VERSION,
+        description="Generate identity images with Gemini; every route needs an admin token.",
+        security_schemes={"adminToken": HTTPBearer(bearerFormat="JWT")},
+        security=[{"adminToken": []}],
+    )
+
+
+@app.get("/v1/openapi.json", include_in_schema=False)
+def get_openapi() -> Response[str]:
+    return Response(
+        status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_json()
+    )
+
+
+@app.exception_handler(PipelineError)  # type: ignore[untyped-decorator]
+def handle_pipeline_error(error: PipelineError) -> Response[Any]:
+    logger.info("request refused", extra={"code": error.code.value, "error_message": error.message})
+    metrics.add_metric(name="RequestsRefused", unit=MetricUnit.Count, value=1)
+    return error_response(error)
+
+
+@app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
+def handle_validation_error(error: RequestValidationError) -> Response[Any]:
+    refused = validation_error(error.errors())
+    logger.info("request invalid", extra={"details": refused.details})
+    return error_response(refused, 422)
+
+
+@app.not_found
+def handle_not_found(_: NotFoundError) -> Response[Any]:
+    return error_response(PipelineError(ErrorCode.NOT_FOUND, "No such route."), 404)
+
+
+@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+def handle_unexpected(error: Exception) -> Response[Any]:
+    logger.exception("unexpected error")
+    metrics.add_metric(name="UnexpectedErrors", unit=MetricUnit.Count, value=1)
+    return error_response(
+        PipelineError(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side."), 500
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

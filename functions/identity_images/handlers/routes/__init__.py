@@ -1,0 +1,1 @@
+"""The API's routes, as Powertools Routers, and what they depend on."""

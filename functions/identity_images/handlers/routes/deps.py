@@ -1,0 +1,68 @@
+"""What the routes depend on, as Powertools `Depends` callables (tests override them with
+`app.dependency_overrides`). Nothing here imports google-genai or Pillow."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+from pydantic import ValidationError
+
+from identity_images.adapters import aws
+from identity_images.adapters.django_host import DjangoHost
+from identity_images.adapters.job_queue import JobQueue
+from identity_images.adapters.job_store import JobStore
+from identity_images.adapters.storage import Storage
+from identity_images.domain import HostDirectory
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.api import Caller
+from identity_images.settings import Settings, get_settings
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def caller(request: Request) -> Caller:
+    """The admin the authorizer let through (`requestContext.authorizer`)."""
+    context = request.resolved_event.get("requestContext") or {}
+    authorizer = context.get("authorizer") or {}
+    try:
+        return Caller(
+            user_id=str(authorizer.get("user_id") or ""),
+            username=str(authorizer.get("username") or ""),
+            is_staff=str(authorizer.get("is_staff", "")).lower() == "true",
+        )
+    except ValidationError as error:
+        raise PipelineError(
+            ErrorCode.UNAUTHORIZED, "The request carries no authorized caller."
+        ) from error
+
+
+@cache
+def _host(config: Settings) -> DjangoHost:
+    return DjangoHost.from_settings(config)
+
+
+def host() -> HostDirectory:
+    return _host(get_settings())
+
+
+def job_store() -> JobStore:
+    return JobStore.from_settings(get_settings())
+
+
+def job_queue() -> JobQueue:
+    return JobQueue.from_settings(get_settings())
+
+
+def storage() -> Storage:
+    return Storage.from_settings(get_settings())
+
+
+def idempotency() -> BasePersistenceLayer:
+    return DynamoDBPersistenceLayer(
+        table_name=get_settings().idempotency_table_name, boto3_client=aws.dynamodb()
+    )

@@ -1,0 +1,97 @@
+"""The one error shape, `{"error": {"code", "message", "details"}}`, and the HTTP status of
+every stable code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
+
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.api import ErrorResponse
+
+STATUS_BY_CODE: dict[ErrorCode, int] = {
+    ErrorCode.VALIDATION_ERROR: 422,
+    ErrorCode.REFERENCE_INVALID: 422,
+    ErrorCode.REFERENCE_NOT_FOUND: 422,
+    ErrorCode.IDEMPOTENCY_CONFLICT: 409,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.GENERATION_NOT_FOUND: 404,
+    ErrorCode.IDENTITY_NOT_FOUND: 404,
+    ErrorCode.USER_NOT_FOUND: 404,
+    ErrorCode.GENERATION_NOT_READY: 409,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.HOST_UNAVAILABLE: 503,
+    ErrorCode.HOST_REJECTED: 502,
+    ErrorCode.PROVIDER_UNAVAILABLE: 503,
+    ErrorCode.INTERNAL_ERROR: 500,
+}
+
+#: For the OpenAPI schema of every route.
+ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
+    status: {"description": description, "content": {"application/json": {"model": ErrorResponse}}}
+    for status, description in [
+        (401, "No authorized caller"),
+        (403, "Not allowed for this caller"),
+        (404, "Not found"),
+        (409, "Conflicting state or idempotency key"),
+        (422, "Invalid request; `details.field` names the field"),
+        (500, "Unexpected error"),
+        (503, "A dependency (the host app) is unavailable; retry"),
+    ]
+}
+
+
+def responses(status: int, description: str, model: type[BaseModel]) -> dict[int, OpenAPIResponse]:
+    """A route's OpenAPI responses: its success answer and the error shape."""
+    success: OpenAPIResponse = {
+        "description": description,
+        "content": {"application/json": {"model": model}},
+    }
+    return {status: success, **ERROR_RESPONSES}
+
+
+def json_response(status: int, body: BaseModel) -> Response[Any]:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def error_response(error: PipelineError, status: int | None = None) -> Response[Any]:
+    status = status or STATUS_BY_CODE.get(error.code, 500)
+    headers = {"Retry-After": "5"} if error.retryable and status >= 409 else None
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body={"error": error.as_dict()},
+        headers=headers,
+    )
+
+
+def _field(location: Sequence[Any]) -> str:
+    # Powertools locations look like ("body", "files", 0, "content_type") or
+    # ("query", "limit"); the field is everything after the source.
+    parts = [str(p) for p in location[1:]] if len(location) > 1 else [str(p) for p in location]
+    return ".".join(parts) or "body"
+
+
+def validation_error(errors: Sequence[Any]) -> PipelineError:
+    """A Powertools RequestValidationError as `validation_error`, naming each field."""
+    items = [
+        {
+            "field": _field(e.get("loc", ())),
+            "location": str(e.get("loc", ("body",))[0]),
+            "message": str(e.get("msg", "invalid")),
+            "type": str(e.get("type", "")),
+        }
+        for e in errors
+    ]
+    fields = list(dict.fromkeys(item["field"] for item in items))
+    return PipelineError(
+        ErrorCode.VALIDATION_ERROR,
+        f"Invalid request: {', '.join(fields)}." if fields else "Invalid request.",
+        details={"field": fields[0] if fields else "body", "errors": items},
+    )

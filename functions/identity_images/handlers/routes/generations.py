@@ -1,0 +1,117 @@
+"""/v1/generations: create (202), read, list, apply."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+
+from identity_images.adapters.job_queue import JobQueue
+from identity_images.adapters.job_store import JobStore
+from identity_images.adapters.storage import Storage
+from identity_images.domain import HostDirectory
+from identity_images.handlers.routes import deps
+from identity_images.handlers.routes.errors import json_response, responses
+from identity_images.logic import generations
+from identity_images.models.api import Caller, CreateGenerationRequest, GenerationList
+from identity_images.models.jobs import Job
+from identity_images.settings import Settings
+
+router = APIGatewayRouter()  # type: ignore[no-untyped-call]
+
+GenerationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+@router.post(
+    "/v1/generations",
+    summary="Start a generation job",
+    description="Validates everything, writes the queued job and queues it. An "
+    "`Idempotency-Key` header makes a retried POST return the same job.",
+    responses=responses(202, "The queued job", Job),
+    tags=["generations"],
+)
+def post_generation(
+    body: CreateGenerationRequest,
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
+    store: Annotated[JobStore, Depends(deps.job_store)],
+    queue: Annotated[JobQueue, Depends(deps.job_queue)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
+    persistence: Annotated[BasePersistenceLayer, Depends(deps.idempotency)],
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="idempotency-key", description="Same key + same body = same job."),
+    ] = None,
+) -> Response[Job]:
+    job = generations.create_generation(
+        body,
+        caller,
+        host=host,
+        store=store,
+        queue=queue,
+        storage=storage,
+        settings=settings,
+        idempotency_key=idempotency_key,
+        persistence=persistence,
+        lambda_context=router.lambda_context,
+    )
+    return json_response(202, job)
+
+
+@router.get(
+    "/v1/generations/<generation_id>",
+    summary="A generation job",
+    description="When it succeeded, `output.url` is a short-lived download URL.",
+    responses=responses(200, "The job", Job),
+    tags=["generations"],
+)
+def get_generation(
+    generation_id: GenerationId,
+    _caller: Annotated[Caller, Depends(deps.caller)],
+    store: Annotated[JobStore, Depends(deps.job_store)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
+) -> Job:
+    return generations.get_generation(
+        generation_id, store=store, storage=storage, settings=settings
+    )
+
+
+@router.get(
+    "/v1/generations",
+    summary="An identity's generation history",
+    description="Newest first; pass `next_cursor` back as `cursor` for the next page.",
+    responses=responses(200, "A page of jobs", GenerationList),
+    tags=["generations"],
+)
+def list_generations(
+    identity_id: Annotated[str, Query(min_length=1, max_length=128)],
+    _caller: Annotated[Caller, Depends(deps.caller)],
+    store: Annotated[JobStore, Depends(deps.job_store)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> GenerationList:
+    return generations.list_generations(identity_id, limit=limit, cursor=cursor, store=store)
+
+
+@router.post(
+    "/v1/generations/<generation_id>/apply",
+    summary="Save a generation's image to its identity",
+    description="Marks the apply pending and queues it; 409 `generation_not_ready` unless "
+    "the job succeeded.",
+    responses=responses(202, "The job, apply pending", Job),
+    tags=["generations"],
+)
+def apply_generation(
+    generation_id: GenerationId,
+    _caller: Annotated[Caller, Depends(deps.caller)],
+    store: Annotated[JobStore, Depends(deps.job_store)],
+    queue: Annotated[JobQueue, Depends(deps.job_queue)],
+) -> Response[Job]:
+    job = generations.request_apply(generation_id, store=store, queue=queue)
+    return json_response(202, job)

@@ -1,0 +1,233 @@
+"""Running one job message: claim, generate, store, record, and apply when asked.
+
+Knows nothing of Lambda or SQS records: the handler passes the parsed message and its
+receive count, and turns `RetryLater` into a batch item failure.
+
+Decisions:
+- A job someone else holds (running, lease not over) is not run again and does not fail
+  the batch: a fresh copy of the message is queued, delayed until the lease ends (at most
+  15 minutes, SQS's limit), and this delivery is dropped. When the copy arrives the job is
+  either finished (dropped) or its holder died and the lease lapsed (claimed and run).
+- A retryable error puts the job back to `queued` and the message back on the queue with
+  backoff; on the last receive (`worker_max_receive_count`) the job ends `failed` with the
+  code and the message still fails, so SQS moves it to the dead-letter queue.
+- A final error ends the job `failed` with its code; the message is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from identity_images.adapters.job_queue import MAX_DELAY_S, JobQueue
+from identity_images.adapters.job_store import JobStore
+from identity_images.adapters.storage import Storage, output_key
+from identity_images.domain import HostDirectory, ImageAssignment, ImageCallback
+from identity_images.engine.generation import GenerationRequest, GenerationResult, ReferenceFile
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.jobs import Job, JobError, JobMessage, JobOutput, JobUsage, utc_now
+from identity_images.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+Generate = Callable[[GenerationRequest], GenerationResult]
+
+
+class Outcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    APPLIED = "applied"
+    APPLY_FAILED = "apply_failed"
+    SKIPPED = "skipped"
+    DEFERRED = "deferred"
+
+
+class RetryLater(Exception):  # noqa: N818 - a signal to the handler, not an error
+    """Fail this message so SQS delivers it again after `delay_s` (or dead-letters it)."""
+
+    def __init__(self, delay_s: int, error: PipelineError) -> None:
+        super().__init__(f"retry in {delay_s}s: {error.code.value}: {error.message}")
+        self.delay_s = delay_s
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Worker:
+    store: JobStore
+    queue: JobQueue
+    storage: Storage
+    host: HostDirectory
+    callback: ImageCallback
+    generate: Generate
+    settings: Settings
+
+    def backoff_s(self, receive_count: int) -> int:
+        """Delay before the next try: base, doubling per receive, capped."""
+        delay = self.settings.worker_backoff_base_s * 2 ** max(receive_count - 1, 0)
+        return int(min(delay, self.settings.worker_backoff_max_s))
+
+    def is_last_try(self, receive_count: int) -> bool:
+        return receive_count >= self.settings.worker_max_receive_count
+
+    # --- one message ----------------------------------------------------------------
+    def handle(self, message: JobMessage, *, receive_count: int) -> list[Outcome]:
+        """What happened, in order. Raises `RetryLater` when the message must come back."""
+        job = self.store.get(message.job_id)
+        if job is None:
+            logger.warning("job not found; message dropped", extra={"job_id": message.job_id})
+            return [Outcome.SKIPPED]
+        outcomes: list[Outcome] = []
+        if message.action == "generate" and not job.is_terminal:
+            job, outcome = self._run(job, receive_count)
+            outcomes.append(outcome)
+            if job is None:
+                return outcomes
+        if job.status == "succeeded" and job.apply.status == "pending":
+            outcomes.append(self._apply(job, receive_count))
+        return outcomes or [Outcome.SKIPPED]
+
+    # --- generation -----------------------------------------------------------------
+    def _run(self, job: Job, receive_count: int) -> tuple[Job | None, Outcome]:
+        claimed = self.store.claim(job.id, lease_s=self.settings.job_lease_s)
+        if claimed is None:
+            return self._not_claimed(job.id)
+        try:
+            output, usage, model = self._generate(claimed)
+        except PipelineError as error:
+            return self._failed(claimed, error, receive_count), Outcome.FAILED
+        except Exception as error:
+            logger.exception("unexpected error running a job", extra={"job_id": job.id})
+            wrapped = PipelineError(
+                ErrorCode.INTERNAL_ERROR,
+                f"Unexpected error: {type(error).__name__}.",
+                retryable=True,
+            )
+            return self._failed(claimed, wrapped, receive_count), Outcome.FAILED
+        done = self.store.succeed(claimed, output=output, usage=usage, model=model)
+        if done is None:  # our lease lapsed and another delivery took over
+            logger.warning("lost the job's lease before recording it", extra={"job_id": job.id})
+            return None, Outcome.SKIPPED
+        return done, Outcome.SUCCEEDED
+
+    def _not_claimed(self, job_id: str) -> tuple[Job | None, Outcome]:
+        current = self.store.get(job_id)
+        if current is None or current.is_terminal or current.status == "queued":
+            # Finished, or given back by a retry whose own message brings it back.
+            return current, Outcome.SKIPPED
+        remaining = (current.lease_expires_at or 0) - int(utc_now().timestamp())
+        delay = max(1, min(remaining + 1, MAX_DELAY_S))
+        self.queue.send(JobMessage(job_id=job_id, action="generate"), delay_s=delay)
+        logger.info(
+            "job is held by another delivery; checking again later",
+            extra={"job_id": job_id, "delay_s": delay},
+        )
+        return None, Outcome.DEFERRED
+
+    def _generate(self, job: Job) -> tuple[JobOutput, JobUsage, str]:
+        identity = self.host.get_identity(job.identity_id)
+        references = [
+            ReferenceFile(
+                name=posixpath.basename(key),
+                data=self.storage.read(key, max_bytes=self.settings.reference_max_bytes),
+            )
+            for key in job.reference_keys
+        ]
+        result = self.generate(
+            GenerationRequest(
+                identity_name=identity.name,
+                identity_description=identity.description,
+                prompt=job.prompt,
+                references=references,
+                aspect_ratio=job.aspect_ratio,
+                image_size=job.image_size,
+                model=job.model,
+            )
+        )
+        image = result.image
+        key = output_key(job.identity_id, job.id, image.mime_type)
+        self.storage.write(
+            key,
+            image.data,
+            content_type=image.mime_type,
+            metadata={
+                "generation-id": job.id,
+                "identity-id": job.identity_id,
+                "model": image.model,
+                "source": job.source,
+            },
+        )
+        output = JobOutput(
+            key=key,
+            mime_type=image.mime_type,
+            width=image.width,
+            height=image.height,
+            bytes=len(image.data),
+        )
+        usage = JobUsage.model_validate(image.usage.model_dump())
+        return output, usage, image.model
+
+    def _failed(self, job: Job, error: PipelineError, receive_count: int) -> Job | None:
+        log = {"job_id": job.id, "code": error.code.value, "receive_count": receive_count}
+        if error.retryable and not self.is_last_try(receive_count):
+            self.store.requeue(job)
+            logger.warning("retryable failure; job back in the queue", extra=log)
+            raise RetryLater(self.backoff_s(receive_count), error)
+        failed = self.store.fail(job, JobError(code=error.code.value, message=error.message))
+        logger.warning("job failed", extra=log)
+        if error.retryable:  # last try: the message goes to the dead-letter queue
+            raise RetryLater(0, error)
+        return failed
+
+    # --- apply ----------------------------------------------------------------------
+    def _apply(self, job: Job, receive_count: int) -> Outcome:
+        assert job.output is not None
+        assignment = ImageAssignment(
+            identity_id=job.identity_id,
+            image_path=job.output.key,
+            generation_id=job.id,
+            content_type=job.output.mime_type,
+            size=job.output.bytes,
+        )
+        try:
+            self.callback.deliver(assignment, delivery_id=job.delivery_id)
+        except PipelineError as error:
+            if error.retryable and not self.is_last_try(receive_count):
+                raise RetryLater(self.backoff_s(receive_count), error) from error
+            self.store.finish_apply(
+                job, error=JobError(code=error.code.value, message=error.message)
+            )
+            if error.retryable:
+                raise RetryLater(0, error) from error
+            return Outcome.APPLY_FAILED
+        self.store.finish_apply(job, error=None)
+        return Outcome.APPLIED
+
+
+def build_worker(settings: Settings) -> Worker:
+    """The worker with the real adapters: DynamoDB, SQS, S3, the Django host, the signed
+    callback and Gemini (or whatever `GEMINI_BASE_URL` points at)."""
+    from functools import partial
+
+    from identity_images.adapters.callback import WebhookCallback
+    from identity_images.adapters.django_host import DjangoHost
+    from identity_images.engine.gemini import GeminiImageProvider
+    from identity_images.engine.generation import generate_identity_image
+    from identity_images.engine.references import ReferenceRules
+
+    generate: Generate = partial(
+        generate_identity_image,
+        provider=GeminiImageProvider.from_settings(settings),
+        rules=ReferenceRules.from_settings(settings),
+    )
+    return Worker(
+        store=JobStore.from_settings(settings),
+        queue=JobQueue.from_settings(settings),
+        storage=Storage.from_settings(settings),
+        host=DjangoHost.from_settings(settings),
+        callback=WebhookCallback.from_settings(settings),
+        generate=generate,
+        settings=settings,
+    )

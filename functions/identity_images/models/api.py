@@ -1,0 +1,107 @@
+"""Bodies and answers of the public API. The OpenAPI schema is generated from these."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from identity_images.domain import HostIdentity, HostUser
+from identity_images.models.jobs import Job, UtcDatetime
+from identity_images.settings import AspectRatio, ImageSize, get_settings
+
+UploadContentType = Literal["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"]
+
+#: The model's ceiling for files per request; `upload_max_files` (default 5) is the real one.
+MAX_FILES = 14
+
+
+class Caller(BaseModel):
+    """The admin calling the API, as the authorizer passed them on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str = Field(min_length=1)
+    username: str = ""
+    is_staff: bool = False
+
+
+class UploadFileRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: UploadContentType
+    size: int = Field(ge=1, description="Bytes the browser will send.")
+    filename: str | None = Field(default=None, max_length=255, description="For display only.")
+
+
+class CreateUploadsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    files: list[UploadFileRequest] = Field(min_length=1, max_length=MAX_FILES)
+
+
+class PresignedUpload(BaseModel):
+    """POST `fields` plus the file (last) as multipart/form-data to `url`."""
+
+    key: str
+    url: str
+    fields: dict[str, str]
+    content_type: UploadContentType
+    max_bytes: int
+
+
+class CreateUploadsResponse(BaseModel):
+    upload_id: str
+    expires_at: UtcDatetime
+    uploads: list[PresignedUpload]
+
+
+def _default_aspect_ratio() -> AspectRatio:
+    return get_settings().default_aspect_ratio
+
+
+def _default_image_size() -> ImageSize:
+    return get_settings().default_image_size
+
+
+class CreateGenerationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    identity_id: str = Field(min_length=1, max_length=128)
+    user_id: str = Field(
+        default="me", min_length=1, max_length=128, description="`me` or a test user's id."
+    )
+    reference_keys: list[str] = Field(
+        min_length=1,
+        max_length=MAX_FILES,
+        description="Keys under the caller's own `uploads/{admin_id}/` prefix.",
+    )
+    prompt: str = Field(default="", description="Extra instructions (`prompt_max_chars`).")
+    aspect_ratio: AspectRatio = Field(default_factory=_default_aspect_ratio)
+    image_size: ImageSize = Field(default_factory=_default_image_size)
+    apply: bool = Field(default=False, description="Save the image to the identity when done.")
+
+
+class GenerationList(BaseModel):
+    items: list[Job]
+    next_cursor: str | None = Field(default=None, description="Pass back as `cursor`.")
+
+
+class UserList(BaseModel):
+    users: list[HostUser]
+
+
+class IdentityList(BaseModel):
+    identities: list[HostIdentity]
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine code, e.g. `reference_not_found`.")
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of every route."""
+
+    error: ErrorDetail

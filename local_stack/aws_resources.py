@@ -1,0 +1,186 @@
+"""Creates, with boto3, the AWS resources the CDK app creates: the bucket, the jobs table,
+the idempotency table and the jobs queue with its dead-letter queue.
+
+One place for the local stack and the tests. Idempotent: running it twice is fine.
+
+python -m local_stack.aws_resources   # against AWS_ENDPOINT_URL (the local moto server)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from identity_images.adapters import aws
+from identity_images.adapters.job_store import IDENTITY_INDEX
+from identity_images.settings import Settings, get_settings
+
+#: The worker Lambda's timeout in the CDK app; the queue's visibility timeout matches it.
+WORKER_TIMEOUT_S = 600
+
+
+def jobs_queue_name(settings: Settings) -> str:
+    return f"{settings.jobs_table_name}-queue"
+
+
+@dataclass(frozen=True)
+class Resources:
+    bucket_name: str
+    jobs_table_name: str
+    idempotency_table_name: str
+    jobs_queue_url: str
+    jobs_dlq_url: str
+
+    def environment(self) -> dict[str, str]:
+        """The settings (environment variables) that point the code at these resources."""
+        return {
+            "BUCKET_NAME": self.bucket_name,
+            "JOBS_TABLE_NAME": self.jobs_table_name,
+            "IDEMPOTENCY_TABLE_NAME": self.idempotency_table_name,
+            "JOBS_QUEUE_URL": self.jobs_queue_url,
+            "JOBS_DLQ_URL": self.jobs_dlq_url,
+        }
+
+
+def _ignore_exists(error: ClientError) -> None:
+    code = error.response.get("Error", {}).get("Code", "")
+    if code not in {"ResourceInUseException", "BucketAlreadyOwnedByYou"}:
+        raise error
+
+
+def create_bucket(settings: Settings) -> None:
+    s3 = aws.s3()
+    try:
+        if settings.aws_region == "us-east-1":
+            s3.create_bucket(Bucket=settings.bucket_name)
+        else:
+            s3.create_bucket(
+                Bucket=settings.bucket_name,
+                CreateBucketConfiguration={"LocationConstraint": settings.aws_region},  # type: ignore[typeddict-item]
+            )
+    except ClientError as error:
+        _ignore_exists(error)
+    s3.put_public_access_block(
+        Bucket=settings.bucket_name,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=settings.bucket_name,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "expire-uploads",
+                    "Filter": {"Prefix": "uploads/"},
+                    "Status": "Enabled",
+                    "Expiration": {"Days": 7},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                }
+            ]
+        },
+    )
+
+
+def create_jobs_table(settings: Settings) -> None:
+    dynamodb = aws.dynamodb()
+    try:
+        dynamodb.create_table(
+            TableName=settings.jobs_table_name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": "job_id", "AttributeType": "S"},
+                {"AttributeName": "identity_id", "AttributeType": "S"},
+                {"AttributeName": "created_at", "AttributeType": "S"},
+            ],
+            KeySchema=[{"AttributeName": "job_id", "KeyType": "HASH"}],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": IDENTITY_INDEX,
+                    "KeySchema": [
+                        {"AttributeName": "identity_id", "KeyType": "HASH"},
+                        {"AttributeName": "created_at", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        )
+    except ClientError as error:
+        _ignore_exists(error)
+        return
+    dynamodb.get_waiter("table_exists").wait(TableName=settings.jobs_table_name)
+    dynamodb.update_time_to_live(
+        TableName=settings.jobs_table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+    )
+
+
+def create_idempotency_table(settings: Settings) -> None:
+    dynamodb = aws.dynamodb()
+    try:
+        dynamodb.create_table(
+            TableName=settings.idempotency_table_name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        )
+    except ClientError as error:
+        _ignore_exists(error)
+        return
+    dynamodb.get_waiter("table_exists").wait(TableName=settings.idempotency_table_name)
+    dynamodb.update_time_to_live(
+        TableName=settings.idempotency_table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"},
+    )
+
+
+def create_jobs_queues(settings: Settings) -> tuple[str, str]:
+    """The jobs queue and its dead-letter queue; (queue URL, DLQ URL)."""
+    sqs = aws.sqs()
+    name = jobs_queue_name(settings)
+    dlq_url = sqs.create_queue(
+        QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": str(14 * 86400)}
+    )["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.worker_max_receive_count}
+    queue_url = sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": str(WORKER_TIMEOUT_S),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
+    return queue_url, dlq_url
+
+
+def create_all(settings: Settings | None = None) -> Resources:
+    """Create every resource (those already there are left alone)."""
+    settings = settings or get_settings()
+    create_bucket(settings)
+    create_jobs_table(settings)
+    create_idempotency_table(settings)
+    queue_url, dlq_url = create_jobs_queues(settings)
+    return Resources(
+        bucket_name=settings.bucket_name,
+        jobs_table_name=settings.jobs_table_name,
+        idempotency_table_name=settings.idempotency_table_name,
+        jobs_queue_url=queue_url,
+        jobs_dlq_url=dlq_url,
+    )
+
+
+def main() -> None:
+    resources = create_all()
+    for name, value in resources.environment().items():
+        print(f"{name}={value}")
+
+
+if __name__ == "__main__":
+    main()
