@@ -11,14 +11,13 @@ or stale build is an error, so a deploy never ships an empty layer.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from aws_cdk import Annotations, Stage
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra.paths import LAYERS_BUILD_DIR, LAYERS_DIR
+from layers.build import BUILD_DIR, digest
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -28,18 +27,13 @@ class LayerNotBuiltError(RuntimeError):
     """The layer's build is missing or older than its requirements."""
 
 
-def requirements_digest(name: str) -> str:
-    """What the builder records next to a build; a build is current when it matches."""
-    return hashlib.sha256((LAYERS_DIR / name / "requirements.txt").read_bytes()).hexdigest()
-
-
 def built_layer_dir(name: str) -> Path | None:
     """`layers/build/<name>` when it is built from the current requirements, else None."""
-    directory = LAYERS_BUILD_DIR / name
-    stamp = LAYERS_BUILD_DIR / f"{name}.sha256"
+    directory = BUILD_DIR / name
+    stamp = BUILD_DIR / f"{name}.sha256"
     if not (directory / "python").is_dir() or not stamp.is_file():
         return None
-    if stamp.read_text().strip() != requirements_digest(name):
+    if stamp.read_text().strip() != digest(name):
         return None
     return directory
 

@@ -6,5 +6,3 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = ROOT / "functions"
-LAYERS_DIR = ROOT / "layers"
-LAYERS_BUILD_DIR = LAYERS_DIR / "build"

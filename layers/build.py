@@ -1,0 +1,194 @@
+"""Build the Lambda layers for the Lambda platform with pip; no Docker.
+
+    python -m layers.build            # every layer
+    python -m layers.build imaging    # one layer
+
+Each `layers/<name>/requirements.txt` is installed with binary wheels only for
+CPython 3.13 on manylinux aarch64 into `layers/build/<name>/python` (the path Lambda puts
+on `sys.path`), tests and bytecode caches are stripped, and `layers/build/<name>.sha256`
+records which requirements the build came from (the CDK app refuses a stale build).
+Prints each layer's unzipped size and each function's total (its layers plus the code)
+and fails if a function is over Lambda's 250 MB unzipped limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+LAYERS_DIR = Path(__file__).resolve().parent
+ROOT = LAYERS_DIR.parent
+BUILD_DIR = LAYERS_DIR / "build"
+FUNCTIONS_DIR = ROOT / "functions"
+
+LAYERS = ("base", "imaging")
+# Which layers each function gets (infra/ attaches the same ones).
+FUNCTION_LAYERS: Mapping[str, Sequence[str]] = {
+    "api": ("base",),
+    "authorizer": ("base",),
+    "trigger": ("base",),
+    "worker": ("base", "imaging"),
+}
+PLATFORM_ARGS = (
+    "--platform",
+    "manylinux2014_aarch64",
+    "--platform",
+    "manylinux_2_28_aarch64",
+    "--implementation",
+    "cp",
+    "--python-version",
+    "3.13",
+    "--only-binary=:all:",
+)
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+STRIP_DIRS = frozenset({"__pycache__", "tests"})
+STRIP_SUFFIXES = (".pyc", ".pyo")
+
+
+class LayerBuildError(RuntimeError):
+    """pip failed, or a function would be over Lambda's size limit."""
+
+
+@dataclass(frozen=True)
+class FunctionSize:
+    name: str
+    layers: tuple[str, ...]
+    size: int
+
+    @property
+    def fits(self) -> bool:
+        return self.size <= LAMBDA_UNZIPPED_LIMIT
+
+
+def requirements_file(name: str) -> Path:
+    return LAYERS_DIR / name / "requirements.txt"
+
+
+def digest(name: str) -> str:
+    return hashlib.sha256(requirements_file(name).read_bytes()).hexdigest()
+
+
+def pip_command(name: str, target: Path) -> list[str]:
+    """pip for the Lambda platform; --no-deps because each list is fully pinned."""
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--no-deps",
+        *PLATFORM_ARGS,
+        "--target",
+        str(target),
+        "-r",
+        str(requirements_file(name)),
+    ]
+
+
+def strip(site: Path) -> int:
+    """Remove what Lambda never runs: bytecode caches, packages' test suites, scripts.
+
+    Only `tests` folders inside a package are removed, never a top-level package.
+    Returns the bytes removed.
+    """
+    removed = 0
+    for path in sorted(site.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if not path.exists():
+            continue
+        nested = len(path.relative_to(site).parts) > 1
+        if path.is_dir() and path.name in STRIP_DIRS and (nested or path.name != "tests"):
+            removed += tree_size(path)
+            shutil.rmtree(path)
+        elif path.is_file() and path.suffix in STRIP_SUFFIXES:
+            removed += path.stat().st_size
+            path.unlink()
+    scripts = site / "bin"
+    if scripts.is_dir():
+        removed += tree_size(scripts)
+        shutil.rmtree(scripts)
+    return removed
+
+
+def tree_size(path: Path, exclude_dirs: Iterable[str] = ()) -> int:
+    """Bytes of every file under `path` (what Lambda counts: unzipped size)."""
+    skip = set(exclude_dirs)
+    total = 0
+    for file in path.rglob("*"):
+        if skip.intersection(file.relative_to(path).parts):
+            continue
+        if file.is_file() and not file.is_symlink():
+            total += file.stat().st_size
+    return total
+
+
+def build_layer(name: str) -> int:
+    """Install the layer afresh; returns its unzipped size in bytes."""
+    directory = BUILD_DIR / name
+    stamp = BUILD_DIR / f"{name}.sha256"
+    stamp.unlink(missing_ok=True)
+    if directory.exists():
+        shutil.rmtree(directory)
+    site = directory / "python"
+    site.mkdir(parents=True)
+    result = subprocess.run(pip_command(name, site), check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise LayerBuildError(f"pip could not install layers/{name}/requirements.txt")
+    strip(site)
+    stamp.write_text(digest(name) + "\n")
+    return tree_size(directory)
+
+
+def function_sizes(layer_sizes: Mapping[str, int], code_size: int) -> list[FunctionSize]:
+    return [
+        FunctionSize(name, tuple(layers), code_size + sum(layer_sizes[n] for n in layers))
+        for name, layers in FUNCTION_LAYERS.items()
+    ]
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):7.1f} MB"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("layers", nargs="*", metavar="LAYER", help=f"of {LAYERS}; default all")
+    args = parser.parse_args(argv)
+    wanted: list[str] = args.layers or list(LAYERS)
+    unknown = sorted(set(wanted) - set(LAYERS))
+    if unknown:
+        parser.error(f"unknown layer(s) {unknown}; known: {list(LAYERS)}")
+    for name in wanted:
+        print(f"building layer {name} ...", flush=True)
+        build_layer(name)
+    sizes = {name: tree_size(BUILD_DIR / name) for name in LAYERS if (BUILD_DIR / name).is_dir()}
+    code = tree_size(FUNCTIONS_DIR, exclude_dirs=["__pycache__", ".mypy_cache"])
+    print("\nlayer      unzipped")
+    for name, size in sizes.items():
+        print(f"{name:<10} {megabytes(size)}")
+    print(f"{'code':<10} {megabytes(code)}  (functions/)")
+    print("\nfunction   unzipped   (code + layers; Lambda's limit is 250 MB)")
+    too_big = []
+    for function in function_sizes(sizes, code):
+        if not set(function.layers) <= sizes.keys():
+            continue
+        flag = "ok" if function.fits else "OVER THE LIMIT"
+        layers = "+".join(function.layers)
+        print(f"{function.name:<10} {megabytes(function.size)}  {layers}  {flag}")
+        if not function.fits:
+            too_big.append(function.name)
+    if too_big:
+        print(f"error: over 250 MB unzipped: {', '.join(too_big)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
