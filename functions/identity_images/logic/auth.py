@@ -19,16 +19,17 @@ JWKS URL or Django is down: neither allow nor a cacheable deny).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import jwt
 from pydantic import BaseModel, ConfigDict
 
-from identity_images.adapters.introspection import DjangoIntrospection
 from identity_images.adapters.jwks import JwksKeys
-from identity_images.adapters.secrets import resolve_secret
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.settings import Settings
+
+if TYPE_CHECKING:
+    from identity_images.adapters.introspection import DjangoIntrospection
 
 HMAC_ALGORITHMS = frozenset({"HS256", "HS384", "HS512"})
 PUBLIC_KEY_ALGORITHMS = frozenset(
@@ -229,7 +230,10 @@ class AdminAuthenticator:
     def from_settings(cls, settings: Settings) -> AdminAuthenticator:
         """The authenticator `AUTH_MODE` asks for. Raises `ValueError` on a configuration
         that could never let anyone in (no key for an accepted algorithm)."""
+        # Adapters a mode does not use are not imported: httpx and boto3 cost cold start.
         if settings.auth_mode == "introspect":
+            from identity_images.adapters.introspection import DjangoIntrospection
+
             return cls(
                 IntrospectionIdentity(
                     DjangoIntrospection(
@@ -238,23 +242,27 @@ class AdminAuthenticator:
                 )
             )
         algorithms = frozenset(a.strip() for a in settings.jwt_algorithms.split(",") if a.strip())
-        has_secret = settings.jwt_secret is not None or bool(settings.jwt_secret_arn)
         return cls(
             JwtIdentity(
                 algorithms=algorithms,
-                secret=(
-                    (lambda: resolve_secret(settings.jwt_secret, settings.jwt_secret_arn))
-                    if has_secret
-                    else None
-                ),
-                jwks=(
-                    JwksKeys(settings.jwks_url, timeout_s=settings.django_timeout_s)
-                    if settings.jwks_url
-                    else None
-                ),
+                secret=_secret_reader(settings),
+                jwks=JwksKeys(settings.jwks_url) if settings.jwks_url else None,
                 issuer=settings.jwt_issuer,
                 audience=settings.jwt_audience,
                 user_id_claim=settings.user_id_claim,
                 admin_claim=settings.admin_claim,
             )
         )
+
+
+def _secret_reader(settings: Settings) -> Callable[[], str | None] | None:
+    """How to read the HMAC key on each call: from Secrets Manager (cached by Powertools)
+    when `JWT_SECRET_ARN` is set, else the plain `JWT_SECRET`; None when neither is."""
+    arn, plain = settings.jwt_secret_arn, settings.jwt_secret
+    if arn:
+        from identity_images.adapters.secrets import resolve_secret
+
+        return lambda: resolve_secret(None, arn)
+    if plain is not None:
+        return plain.get_secret_value
+    return None
