@@ -1,0 +1,53 @@
+"""The app's configuration checks, and its JSON staying the pipeline's domain models."""
+
+from __future__ import annotations
+
+from django.core.checks import run_checks
+from django.test import SimpleTestCase, override_settings
+from pydantic import BaseModel
+
+from identity_images.domain import HostIdentity, HostUser, ImageAssignment
+from identity_images_django.schemas import IdentityOut, ImageAssignmentIn, UserOut
+
+
+def fields(model: type[BaseModel]) -> dict[str, object]:
+    return {name: (f.annotation, f.default) for name, f in model.model_fields.items()}
+
+
+def test_the_apps_json_is_the_pipelines_domain() -> None:
+    assert fields(UserOut) == fields(HostUser)
+    assert fields(IdentityOut) == fields(HostIdentity)
+    assert set(ImageAssignmentIn.model_fields) == set(ImageAssignment.model_fields)
+
+
+class ChecksTests(SimpleTestCase):
+    def check_ids(self) -> set[str]:
+        return {m.id for m in run_checks() if m.id and m.id.startswith("identity_images.")}
+
+    def test_the_example_host_is_configured(self) -> None:
+        assert self.check_ids() == set()
+
+    @override_settings(
+        IDENTITY_IMAGES={
+            "IDENTITY_MODEL": "people.Nope",
+            "SERVICE_TOKEN": "",
+            "WEBHOOK_SECRET": "whsec_",
+        }
+    )
+    def test_a_misconfiguration_is_reported(self) -> None:
+        assert self.check_ids() == {
+            "identity_images.E001",
+            "identity_images.E002",
+            "identity_images.E003",
+        }
+
+    @override_settings(
+        IDENTITY_IMAGES={
+            "IDENTITY_MODEL": "people.Identity",
+            "IDENTITY_IMAGE_FIELD": "name",
+            "SERVICE_TOKEN": "t",
+            "WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        }
+    )
+    def test_the_image_field_must_be_a_file_field(self) -> None:
+        assert self.check_ids() == {"identity_images.E004"}

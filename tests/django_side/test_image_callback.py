@@ -1,0 +1,240 @@
+"""The signed "set image" callback, verified the Standard Webhooks way."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.test import TestCase, override_settings
+from standardwebhooks.webhooks import Webhook
+
+from example_host.people.models import Identity
+from identity_images.adapters.callback import signed_headers
+from identity_images.domain import ImageAssignment
+from identity_images_django import signatures
+from identity_images_django.models import ReceivedWebhook
+from identity_images_django.signals import identity_image_assigned
+from tests.django_side import OTHER_SECRET, SERVICE_TOKEN, WEBHOOK_SECRET
+from tests.django_side.factories import make_identity, make_user
+
+BASE = "/internal/identity-images"
+IN_MEMORY = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+@override_settings(STORAGES=IN_MEMORY)
+class ImageCallbackTests(TestCase):
+    def setUp(self) -> None:
+        self.identity = make_identity(make_user("alice", is_test_user=True), "Chef")
+        self.path = f"generated/identities/{self.identity.pk}/gen-1.png"
+        self.url = f"{BASE}/identities/{self.identity.pk}/image/"
+
+    def body(self, **changes: Any) -> bytes:
+        payload = {
+            "identity_id": str(self.identity.pk),
+            "image_path": self.path,
+            "generation_id": "gen-1",
+            "content_type": "image/png",
+            "size": 1234,
+            **changes,
+        }
+        return json.dumps(payload).encode()
+
+    def post(self, body: bytes, headers: dict[str, str], url: str | None = None) -> Any:
+        return self.client.generic(
+            "POST", url or self.url, body, content_type="application/json", headers=headers
+        )
+
+    def library_headers(
+        self, body: bytes, msg_id: str = "msg-1", secret: str = WEBHOOK_SECRET, age_s: int = 0
+    ) -> dict[str, str]:
+        """Headers exactly as the `standardwebhooks` package signs them."""
+        when = datetime.now(UTC) - timedelta(seconds=age_s)
+        return {
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(int(when.timestamp())),
+            "webhook-signature": Webhook(secret).sign(msg_id, when, body.decode()),
+        }
+
+    def image_name(self) -> str:
+        return Identity.objects.get(pk=self.identity.pk).image.name or ""
+
+    def test_a_standardwebhooks_signature_is_accepted_and_sets_the_image(self) -> None:
+        body = self.body()
+        response = self.post(body, self.library_headers(body))
+        assert response.status_code == 200, response.content
+        assert response.json()["status"] == "applied"
+        assert self.image_name() == self.path
+        # the key was assigned, not a file copied: storage is untouched
+        assert default_storage.listdir("") == ([], [])
+        assert ReceivedWebhook.objects.get(webhook_id="msg-1").image_path == self.path
+
+    def test_the_pipelines_own_signature_is_accepted(self) -> None:
+        assignment = ImageAssignment(
+            identity_id=str(self.identity.pk),
+            image_path=self.path,
+            generation_id="gen-9",
+            content_type="image/jpeg",
+            size=99,
+        )
+        payload = assignment.model_dump_json()
+        headers = signed_headers(Webhook(WEBHOOK_SECRET), "job-9", payload, datetime.now(UTC))
+        response = self.post(payload.encode(), headers)
+        assert response.status_code == 200, response.content
+        assert self.image_name() == self.path
+
+    def test_what_the_app_accepts_the_library_verifies_too(self) -> None:
+        body = self.body()
+        now = int(time.time())
+        headers = {
+            "webhook-id": "msg-x",
+            "webhook-timestamp": str(now),
+            "webhook-signature": signatures.sign(WEBHOOK_SECRET, "msg-x", now, body),
+        }
+        assert Webhook(WEBHOOK_SECRET).verify(body, headers) == json.loads(body)
+        assert self.post(body, headers).status_code == 200
+
+    def test_a_tampered_body_is_refused_and_changes_nothing(self) -> None:
+        body = self.body()
+        headers = self.library_headers(body)
+        tampered = self.body(image_path="generated/identities/evil.png")
+        response = self.post(tampered, headers)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "unauthorized"
+        assert self.image_name() == ""
+        assert not ReceivedWebhook.objects.exists()
+
+    def test_a_signature_with_another_secret_is_refused(self) -> None:
+        body = self.body()
+        assert self.post(body, self.library_headers(body, secret=OTHER_SECRET)).status_code == 401
+        assert self.image_name() == ""
+
+    def test_a_stale_or_future_timestamp_is_refused(self) -> None:
+        body = self.body()
+        for age_s in (301, 3600, -301):
+            response = self.post(body, self.library_headers(body, msg_id=f"m{age_s}", age_s=age_s))
+            assert response.status_code == 401, age_s
+            assert "window" in response.json()["error"]["message"]
+        assert self.image_name() == ""
+
+    def test_a_timestamp_within_the_tolerance_is_accepted(self) -> None:
+        body = self.body()
+        assert self.post(body, self.library_headers(body, age_s=240)).status_code == 200
+
+    def test_missing_or_malformed_headers_are_refused(self) -> None:
+        body = self.body()
+        good = self.library_headers(body)
+        for broken in (
+            {k: v for k, v in good.items() if k != "webhook-signature"},
+            {k: v for k, v in good.items() if k != "webhook-id"},
+            {**good, "webhook-timestamp": "soon"},
+            {**good, "webhook-signature": "v1,not base64!"},
+            {**good, "webhook-signature": good["webhook-signature"].replace("v1,", "v2,")},
+            {**good, "webhook-id": "another-id"},
+        ):
+            assert self.post(body, broken).status_code == 401, broken
+        assert self.image_name() == ""
+
+    def test_one_valid_signature_among_several_is_enough(self) -> None:
+        body = self.body()
+        headers = self.library_headers(body)
+        wrong = self.library_headers(body, secret=OTHER_SECRET)["webhook-signature"]
+        headers["webhook-signature"] = f"{wrong} v1a,xyz {headers['webhook-signature']}"
+        assert self.post(body, headers).status_code == 200
+
+    def test_a_replayed_webhook_id_is_acknowledged_but_not_applied_twice(self) -> None:
+        body = self.body()
+        first = self.post(body, self.library_headers(body, msg_id="once"))
+        assert first.json()["status"] == "applied"
+        # something else sets the image meanwhile (a later generation, a person)
+        Identity.objects.filter(pk=self.identity.pk).update(image="manual/choice.png")
+        replay = self.post(body, self.library_headers(body, msg_id="once"))
+        assert replay.status_code == 200
+        assert replay.json()["status"] == "duplicate"
+        assert self.image_name() == "manual/choice.png"
+        assert ReceivedWebhook.objects.filter(webhook_id="once").count() == 1
+
+    def test_a_reused_webhook_id_with_another_body_is_a_conflict(self) -> None:
+        body = self.body()
+        self.post(body, self.library_headers(body, msg_id="id-1"))
+        other = self.body(image_path="generated/identities/other.png", generation_id="gen-2")
+        response = self.post(other, self.library_headers(other, msg_id="id-1"))
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "conflict"
+        assert self.image_name() == self.path
+
+    def test_a_bad_body_is_refused_with_validation_error(self) -> None:
+        cases = {
+            "not json": b"{not json",
+            "missing field": json.dumps({"identity_id": str(self.identity.pk)}).encode(),
+            "not an image": self.body(content_type="text/html"),
+            "negative size": self.body(size=-1),
+            "other identity": self.body(identity_id="00000000-0000-0000-0000-000000000000"),
+            "absolute": self.body(image_path="/etc/passwd"),
+            "traversal": self.body(image_path="generated/../../secrets.png"),
+            "too long": self.body(image_path="generated/" + "a" * 600 + ".png"),
+        }
+        for name, body in cases.items():
+            response = self.post(body, self.library_headers(body, msg_id=name))
+            assert response.status_code == 400, name
+            assert response.json()["error"]["code"] == "validation_error", name
+        assert self.image_name() == ""
+        assert not ReceivedWebhook.objects.exists()
+
+    def test_an_unknown_identity_is_not_found_and_can_be_retried(self) -> None:
+        ghost = "5b0c8a57-0000-4000-8000-000000000000"
+        body = self.body(identity_id=ghost)
+        url = f"{BASE}/identities/{ghost}/image/"
+        response = self.post(body, self.library_headers(body, msg_id="ghost"), url=url)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "identity_not_found"
+        assert not ReceivedWebhook.objects.filter(webhook_id="ghost").exists()
+
+    def test_only_post_is_allowed(self) -> None:
+        response = self.client.get(self.url)
+        assert response.status_code == 405
+
+    def test_the_assignment_is_announced_with_a_signal(self) -> None:
+        seen: list[dict[str, Any]] = []
+
+        def receiver(sender: type[Identity], **kwargs: Any) -> None:
+            seen.append({"sender": sender, **kwargs})
+
+        identity_image_assigned.connect(receiver)
+        self.addCleanup(identity_image_assigned.disconnect, receiver)
+        body = self.body()
+        self.post(body, self.library_headers(body))
+        assert len(seen) == 1
+        assert seen[0]["sender"] is Identity
+        assert seen[0]["image_path"] == self.path
+        assert seen[0]["generation_id"] == "gen-1"
+
+    @override_settings(
+        IDENTITY_IMAGES={
+            "IDENTITY_MODEL": "people.Identity",
+            "SERVICE_TOKEN": SERVICE_TOKEN,
+            "WEBHOOK_SECRET": [OTHER_SECRET, WEBHOOK_SECRET],
+        }
+    )
+    def test_secrets_can_be_rotated(self) -> None:
+        for n, secret in enumerate((WEBHOOK_SECRET, OTHER_SECRET)):
+            body = self.body(generation_id=f"gen-{n}")
+            response = self.post(body, self.library_headers(body, msg_id=f"r{n}", secret=secret))
+            assert response.status_code == 200
+
+    @override_settings(
+        IDENTITY_IMAGES={
+            "IDENTITY_MODEL": "people.Identity",
+            "SERVICE_TOKEN": SERVICE_TOKEN,
+            "WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "WEBHOOK_TOLERANCE_S": 30,
+        }
+    )
+    def test_the_tolerance_is_a_setting(self) -> None:
+        body = self.body()
+        assert self.post(body, self.library_headers(body, age_s=60)).status_code == 401

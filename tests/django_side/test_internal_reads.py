@@ -1,0 +1,168 @@
+"""The pipeline's reads: users, test users, identities; a service token on every call."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.test import TestCase, override_settings
+from django.test.client import Client
+
+from tests.django_side import SERVICE_TOKEN
+from tests.django_side.factories import make_identity, make_user
+
+BASE = "/internal/identity-images"
+AUTH = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+
+
+def error_code(response: Any) -> str:
+    return str(response.json()["error"]["code"])
+
+
+class ServiceTokenTests(TestCase):
+    def setUp(self) -> None:
+        self.user = make_user("someone")
+
+    def test_every_read_refuses_a_missing_token(self) -> None:
+        for url in (
+            f"{BASE}/users/{self.user.pk}/",
+            f"{BASE}/test-users/",
+            f"{BASE}/users/{self.user.pk}/identities/",
+            f"{BASE}/identities/{uuid.uuid4()}/",
+        ):
+            response = self.client.get(url)
+            assert response.status_code == 401, url
+            assert error_code(response) == "unauthorized"
+
+    def test_a_wrong_token_is_refused(self) -> None:
+        for header in (
+            f"Bearer {SERVICE_TOKEN}x",
+            f"Bearer {SERVICE_TOKEN[:-1]}",
+            f"Token {SERVICE_TOKEN}",
+            SERVICE_TOKEN,
+            "Bearer ",
+        ):
+            response = self.client.get(
+                f"{BASE}/users/{self.user.pk}/", headers={"Authorization": header}
+            )
+            assert response.status_code == 401, header
+
+    @override_settings(IDENTITY_IMAGES={"IDENTITY_MODEL": "people.Identity", "SERVICE_TOKEN": ""})
+    def test_an_unconfigured_token_refuses_everyone(self) -> None:
+        response = self.client.get(f"{BASE}/test-users/", headers={"Authorization": "Bearer "})
+        assert response.status_code == 401
+
+    def test_reads_refuse_other_methods_in_the_error_shape(self) -> None:
+        response = self.client.post(f"{BASE}/test-users/", headers=AUTH)
+        assert response.status_code == 405
+        assert error_code(response) == "method_not_allowed"
+        assert response["Allow"] == "GET"
+
+
+class UserReadTests(TestCase):
+    def setUp(self) -> None:
+        self.admin = make_user("ada", is_staff=True, full_name="Ada Lovelace")
+        self.alice = make_user("alice", is_test_user=True)
+        self.bob = make_user("bob", is_test_user=True, full_name="Bob Builder")
+        self.member = make_user("max")
+
+    def get(self, path: str) -> Any:
+        return Client().get(BASE + path, headers=AUTH)
+
+    def test_a_user_is_described_as_the_pipeline_expects(self) -> None:
+        response = self.get(f"/users/{self.admin.pk}/")
+        assert response.status_code == 200
+        assert response.json() == {
+            "id": str(self.admin.pk),
+            "username": "ada",
+            "display_name": "Ada Lovelace",
+            "is_test_user": False,
+            "is_staff": True,
+        }
+
+    def test_a_test_user_is_marked(self) -> None:
+        body = self.get(f"/users/{self.alice.pk}/").json()
+        assert body["is_test_user"] is True
+        assert body["display_name"] == "alice"  # no full name: the username
+
+    def test_test_users_lists_only_the_test_users(self) -> None:
+        response = self.get("/test-users/")
+        assert response.status_code == 200
+        results = response.json()["results"]
+        assert [u["username"] for u in results] == ["alice", "bob"]
+        assert all(u["is_test_user"] for u in results)
+
+    def test_an_unknown_user_is_user_not_found(self) -> None:
+        for user_id in ("999999", "not-a-number", "-1"):
+            response = self.get(f"/users/{user_id}/")
+            assert response.status_code == 404, user_id
+            assert error_code(response) == "user_not_found"
+            response = self.get(f"/users/{user_id}/identities/")
+            assert response.status_code == 404, user_id
+            assert error_code(response) == "user_not_found"
+
+    @override_settings(
+        IDENTITY_IMAGES={
+            "IDENTITY_MODEL": "people.Identity",
+            "SERVICE_TOKEN": SERVICE_TOKEN,
+            "TEST_USER_FILTER": "tests.django_side.test_internal_reads.staff_are_test_users",
+        }
+    )
+    def test_the_test_user_filter_can_be_a_callable(self) -> None:
+        results = self.get("/test-users/").json()["results"]
+        assert [u["username"] for u in results] == ["ada"]
+
+
+def staff_are_test_users() -> Any:
+    from django.contrib.auth.models import User
+
+    return User.objects.filter(is_staff=True)
+
+
+class IdentityReadTests(TestCase):
+    def setUp(self) -> None:
+        self.alice = make_user("alice", is_test_user=True)
+        self.other = make_user("carol", is_test_user=True)
+        self.chef = make_identity(self.alice, "Chef", "In a kitchen")
+        self.pilot = make_identity(self.alice, "Astronaut", image="generated/identities/x/1.png")
+        make_identity(self.other, "Someone else's")
+
+    def get(self, path: str) -> Any:
+        return Client().get(BASE + path, headers=AUTH)
+
+    def test_a_users_identities_are_listed_by_name(self) -> None:
+        response = self.get(f"/users/{self.alice.pk}/identities/")
+        assert response.status_code == 200
+        assert response.json()["results"] == [
+            {
+                "id": str(self.pilot.pk),
+                "user_id": str(self.alice.pk),
+                "name": "Astronaut",
+                "description": "",
+                "image_path": "generated/identities/x/1.png",
+            },
+            {
+                "id": str(self.chef.pk),
+                "user_id": str(self.alice.pk),
+                "name": "Chef",
+                "description": "In a kitchen",
+                "image_path": None,
+            },
+        ]
+
+    def test_a_user_without_identities_gets_an_empty_list(self) -> None:
+        lonely = make_user("lonely")
+        assert self.get(f"/users/{lonely.pk}/identities/").json() == {"results": []}
+
+    def test_one_identity(self) -> None:
+        response = self.get(f"/identities/{self.chef.pk}/")
+        assert response.status_code == 200
+        assert response.json()["name"] == "Chef"
+        assert response.json()["user_id"] == str(self.alice.pk)
+
+    def test_an_unknown_identity_is_identity_not_found(self) -> None:
+        for identity_id in (str(uuid.uuid4()), "not-a-uuid"):
+            response = self.get(f"/identities/{identity_id}/")
+            assert response.status_code == 404
+            assert error_code(response) == "identity_not_found"
+            assert response.json()["error"]["details"] == {"identity_id": identity_id}
