@@ -85,6 +85,7 @@ class _State:
         self.lock = threading.Lock()
         self.failures: deque[str] = deque()
         self.generate_calls = 0
+        self.last_api_key: str | None = None
         self.slow_delay_s = slow_delay_s
         self.stopping = threading.Event()
 
@@ -190,6 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _generate(self, *, model: str, raw: bytes) -> None:
         state = self.server.state
         queued = state.begin_call()
+        with state.lock:
+            state.last_api_key = self.headers.get("x-goog-api-key")
         if not (self.headers.get("x-goog-api-key") or "key=" in self.path):
             raise _HttpFailureError(403, "Method doesn't allow unregistered callers. Send a key.")
         body = self._parse_json(raw)
@@ -364,6 +367,12 @@ class LocalGeminiServer:
     def generate_calls(self) -> int:
         with self._state.lock:
             return self._state.generate_calls
+
+    @property
+    def last_api_key(self) -> str | None:
+        """The `x-goog-api-key` of the last generateContent call (tests check the key)."""
+        with self._state.lock:
+            return self._state.last_api_key
 
     def fail_next(self, mode: str, count: int = 1) -> None:
         """Answer the next `count` generateContent calls with failure `mode`."""

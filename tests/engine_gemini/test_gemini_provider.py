@@ -6,10 +6,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+import boto3
 import httpx
 import pytest
+from moto import mock_aws
 from PIL import Image
 
+from identity_images.adapters import aws, secrets
 from identity_images.engine.gemini import GeminiImageProvider, http_options_from_settings
 from identity_images.engine.references import PreparedReference
 from identity_images.errors import ErrorCode, PipelineError
@@ -383,3 +386,42 @@ def test_the_api_key_reaches_the_server(
         prompt="A portrait", references=references, aspect_ratio="1:1", image_size="1K"
     )
     assert image.width == 1024
+    assert gemini_server.last_api_key == "a-real-looking-key"
+
+
+def test_the_key_can_come_from_secrets_manager(
+    make_provider: ProviderFactory,
+    references: list[PreparedReference],
+    gemini_server: LocalGeminiServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    aws.reset_clients()
+    secrets.clear_cache()
+    try:
+        with mock_aws():
+            arn = boto3.client("secretsmanager", region_name="us-east-1").create_secret(
+                Name="gemini/key", SecretString="key-from-secrets-manager"
+            )["ARN"]
+            provider = make_provider(gemini_api_key="env-key", gemini_api_key_secret_arn=arn)
+    finally:
+        aws.reset_clients()
+        secrets.clear_cache()
+
+    provider.generate(
+        prompt="A portrait", references=references, aspect_ratio="1:1", image_size="1K"
+    )
+
+    assert gemini_server.last_api_key == "key-from-secrets-manager"
+
+
+def test_vertex_ai_mode_builds_a_vertex_client() -> None:
+    provider = GeminiImageProvider.from_settings(
+        Settings(gemini_use_vertex=True, google_cloud_project="my-project")
+    )
+
+    assert provider.default_model == "gemini-3-pro-image"
+    assert provider._client.vertexai is True
