@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -49,6 +50,38 @@ DEFAULT_ALLOW_HEADERS = (
     "Idempotency-Key",
 )
 
+
+class ResponseType(StrEnum):
+    """API Gateway's own answers (gateway responses), with their default status."""
+
+    UNAUTHORIZED = "UNAUTHORIZED"
+    ACCESS_DENIED = "ACCESS_DENIED"
+    MISSING_AUTHENTICATION_TOKEN = "MISSING_AUTHENTICATION_TOKEN"  # noqa: S105
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    AUTHORIZER_CONFIGURATION_ERROR = "AUTHORIZER_CONFIGURATION_ERROR"
+    INTEGRATION_FAILURE = "INTEGRATION_FAILURE"
+    INTEGRATION_TIMEOUT = "INTEGRATION_TIMEOUT"
+
+    @property
+    def status(self) -> int:
+        return _DEFAULT_STATUS[self]
+
+    @property
+    def family(self) -> str:
+        """The `DEFAULT_4XX`/`DEFAULT_5XX` a customisation of it may fall back to."""
+        return "DEFAULT_4XX" if self.status < 500 else "DEFAULT_5XX"
+
+
+_DEFAULT_STATUS = {
+    ResponseType.UNAUTHORIZED: 401,
+    ResponseType.ACCESS_DENIED: 403,
+    ResponseType.MISSING_AUTHENTICATION_TOKEN: 403,
+    ResponseType.REQUEST_TOO_LARGE: 413,
+    ResponseType.AUTHORIZER_CONFIGURATION_ERROR: 500,
+    ResponseType.INTEGRATION_FAILURE: 502,
+    ResponseType.INTEGRATION_TIMEOUT: 504,
+}
+
 UNAUTHORIZED = "Unauthorized"
 EXPLICIT_DENY = "User is not authorized to access this resource with an explicit deny"
 IMPLICIT_DENY = "User is not authorized to access this resource"
@@ -72,6 +105,24 @@ class CorsConfig:
             return origin
         return self.allow_origins[0] if self.allow_origins else ""
 
+    def gateway_origin(self, origin: str | None) -> str:
+        """On gateway responses (the CDK app's): the one origin, or the caller's echoed."""
+        if len(self.allow_origins) == 1:
+            return self.allow_origins[0]
+        return origin or ""
+
+
+@dataclass(frozen=True)
+class CustomResponse:
+    """A customised gateway response: the pipeline's error shape, maybe another status.
+
+    Mirrors `add_gateway_response(..., templates={"application/json": ...})` of the CDK
+    app: `{"error": {"code": code, "message": $context.error.messageString, "details": {}}}`.
+    """
+
+    code: str
+    status: int | None = None
+
 
 @dataclass
 class GatewayConfig:
@@ -81,6 +132,9 @@ class GatewayConfig:
     authorizer_ttl_s: float = 300.0
     integration_timeout_s: float = 29.0
     cors: CorsConfig = field(default_factory=CorsConfig)
+    #: By response type name, or `DEFAULT_4XX`/`DEFAULT_5XX`; empty: API Gateway's own
+    #: `{"message": ...}` bodies.
+    gateway_responses: Mapping[str, CustomResponse] = field(default_factory=dict)
 
 
 @dataclass
@@ -151,13 +205,17 @@ class LocalApiGateway:
         split = urlsplit(raw_path)
         path = unquote(split.path) or "/"
         found = self.routes.find(path)
-        if found is None or (method != "OPTIONS" and method not in found[0].methods):
-            return self._gateway_error(403, MISSING_TOKEN, origin, request_id)
+        if found is None or (method != "OPTIONS" and not found[0].allows(method)):
+            return self._gateway_error(
+                ResponseType.MISSING_AUTHENTICATION_TOKEN, MISSING_TOKEN, origin, request_id
+            )
         resource, path_params = found
         if method == "OPTIONS" and "OPTIONS" not in resource.methods:
             return self._preflight(origin, request_id)
         if len(body) > MAX_PAYLOAD_BYTES:
-            return self._gateway_error(413, "Request Too Long", origin, request_id)
+            return self._gateway_error(
+                ResponseType.REQUEST_TOO_LARGE, "Request Too Long", origin, request_id
+            )
 
         event = self._proxy_event(
             method, path, split.query, headers, body, resource, path_params, request_id, source_ip
@@ -173,12 +231,12 @@ class LocalApiGateway:
 
     def _authorize(
         self, event: dict[str, Any], headers: list[tuple[str, str]]
-    ) -> dict[str, str] | tuple[int, str | None]:
-        """The authorizer context, or the status and message API Gateway answers with."""
+    ) -> dict[str, str] | tuple[ResponseType, str | None]:
+        """The authorizer context, or the answer API Gateway gives instead."""
         assert self.authorizer is not None
         token = _header(headers, "authorization")
         if not token:
-            return 401, UNAUTHORIZED
+            return ResponseType.UNAUTHORIZED, UNAUTHORIZED
         method_arn = (
             f"arn:aws:execute-api:{self.config.region}:{ACCOUNT_ID}:{self.config.api_id}/"
             f"{self.config.stage}/{event['httpMethod']}/{event['path'].lstrip('/')}"
@@ -195,17 +253,18 @@ class LocalApiGateway:
                 result = AuthorizerResult.parse(output)
             except AuthorizerConfigurationError as exc:
                 log.error("authorizer answered badly: %s", exc)
-                return 500, None
+                return ResponseType.AUTHORIZER_CONFIGURATION_ERROR, None
             except Exception as exc:
                 if str(exc) == UNAUTHORIZED:
-                    return 401, UNAUTHORIZED
+                    return ResponseType.UNAUTHORIZED, UNAUTHORIZED
                 log.exception("authorizer failed")
-                return 500, None
+                return ResponseType.AUTHORIZER_CONFIGURATION_ERROR, None
             self.cache.put(token, result)
         decision = result.decide(method_arn)
         if decision is Decision.ALLOW:
             return result.request_context()
-        return 403, EXPLICIT_DENY if decision is Decision.EXPLICIT_DENY else IMPLICIT_DENY
+        explicit = decision is Decision.EXPLICIT_DENY
+        return ResponseType.ACCESS_DENIED, EXPLICIT_DENY if explicit else IMPLICIT_DENY
 
     def _integrate(
         self, event: dict[str, Any], origin: str | None, request_id: str
@@ -216,15 +275,21 @@ class LocalApiGateway:
             output = future.result(timeout=self.config.integration_timeout_s)
         except FutureTimeout:
             log.error("%s %s: integration timed out", event["httpMethod"], event["path"])
-            return self._gateway_error(504, "Endpoint request timed out", origin, request_id)
+            return self._gateway_error(
+                ResponseType.INTEGRATION_TIMEOUT, "Endpoint request timed out", origin, request_id
+            )
         except Exception:
             log.exception("%s %s: the API Lambda raised", event["httpMethod"], event["path"])
-            return self._gateway_error(502, "Internal server error", origin, request_id)
+            return self._gateway_error(
+                ResponseType.INTEGRATION_FAILURE, "Internal server error", origin, request_id
+            )
         try:
             response = _proxy_response(output)
         except ValueError as exc:
             log.error("malformed Lambda proxy response: %s", exc)
-            return self._gateway_error(502, "Internal server error", origin, request_id)
+            return self._gateway_error(
+                ResponseType.INTEGRATION_FAILURE, "Internal server error", origin, request_id
+            )
         response.headers.append(("x-amzn-RequestId", request_id))
         log.info(
             "%s %s -> %s (%.0f ms)",
@@ -305,17 +370,19 @@ class LocalApiGateway:
         }
 
     # --- Gateway's own answers ---------------------------------------------------------
-    def _cors_headers(self, origin: str | None) -> list[tuple[str, str]]:
+    def _cors_headers(self, origin: str | None, *, preflight: bool) -> list[tuple[str, str]]:
+        cors = self.config.cors
+        allowed = cors.origin_for(origin) if preflight else cors.gateway_origin(origin)
         return [
-            ("Access-Control-Allow-Origin", self.config.cors.origin_for(origin)),
+            ("Access-Control-Allow-Origin", allowed),
+            ("Access-Control-Allow-Headers", ",".join(cors.allow_headers)),
             ("Vary", "Origin"),
         ]
 
     def _preflight(self, origin: str | None, request_id: str) -> GatewayResponse:
         cors = self.config.cors
         headers = [
-            *self._cors_headers(origin),
-            ("Access-Control-Allow-Headers", ",".join(cors.allow_headers)),
+            *self._cors_headers(origin, preflight=True),
             ("Access-Control-Allow-Methods", ",".join(cors.allow_methods)),
             ("Access-Control-Max-Age", str(cors.max_age_s)),
             ("x-amzn-RequestId", request_id),
@@ -323,17 +390,25 @@ class LocalApiGateway:
         return GatewayResponse(204, headers, b"")
 
     def _gateway_error(
-        self, status: int, message: str | None, origin: str | None, request_id: str
+        self, kind: ResponseType, message: str | None, origin: str | None, request_id: str
     ) -> GatewayResponse:
-        log.info("gateway answered %s: %s", status, message)
+        responses = self.config.gateway_responses
+        custom = responses.get(kind.value) or responses.get(kind.family)
+        status = (custom.status if custom else None) or kind.status
+        body: dict[str, Any] = (
+            {"error": {"code": custom.code, "message": message, "details": {}}}
+            if custom
+            else {"message": message}
+        )
+        log.info("gateway answered %s (%s): %s", status, kind.value, message)
         headers = [
             ("Content-Type", "application/json"),
-            *self._cors_headers(origin),
+            *self._cors_headers(origin, preflight=False),
             ("x-amzn-RequestId", request_id),
         ]
-        if status in (401, 403) and message != MISSING_TOKEN:
+        if kind in (ResponseType.UNAUTHORIZED, ResponseType.ACCESS_DENIED):
             headers.append(("x-amzn-ErrorType", "AccessDeniedException"))
-        return GatewayResponse(status, headers, json.dumps({"message": message}).encode())
+        return GatewayResponse(status, headers, json.dumps(body).encode())
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:

@@ -23,6 +23,9 @@ class Resource:
     path: str
     methods: frozenset[str]
 
+    def allows(self, method: str) -> bool:
+        return method.upper() in self.methods or "ANY" in self.methods
+
     @property
     def segments(self) -> tuple[str, ...]:
         return tuple(s for s in self.path.split("/") if s)
@@ -80,6 +83,12 @@ class RouteTable:
 
     def __len__(self) -> int:
         return len(self.resources)
+
+
+def cdk_routes() -> RouteTable:
+    """The CDK app's resources (`infra/api.py`): `ANY /v1/{proxy+}` to the api function,
+    so the function's own router answers every `/v1/...` path."""
+    return RouteTable([Resource("/v1/{proxy+}", frozenset({"ANY"}))])
 
 
 def routes_from_resolver(resolver: Any) -> RouteTable:

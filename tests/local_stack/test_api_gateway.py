@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from local_stack.api_gateway import CorsConfig, GatewayConfig, LocalApiGateway
+from local_stack.api_gateway import CorsConfig, CustomResponse, GatewayConfig, LocalApiGateway
 from local_stack.authorization import AuthorizerCache
 from local_stack.lambda_runtime import LocalFunction
-from local_stack.routes import RouteTable
+from local_stack.routes import RouteTable, cdk_routes
 
 ROUTES = RouteTable.from_pairs(
     [
@@ -351,3 +351,54 @@ def test_over_http_chunked_request_body_reaches_the_lambda(served: str, api: Stu
     )
     assert response.status_code == 202
     assert json.loads(api.events[-1]["body"]) == {"identity_id": "5"}
+
+
+def _cdk_like_gateway(api: StubApi, authorizer: StubAuthorizer) -> LocalApiGateway:
+    responses = {
+        "UNAUTHORIZED": CustomResponse("unauthorized"),
+        "ACCESS_DENIED": CustomResponse("forbidden"),
+        "MISSING_AUTHENTICATION_TOKEN": CustomResponse("not_found", status=404),
+        "DEFAULT_4XX": CustomResponse("validation_error"),
+        "DEFAULT_5XX": CustomResponse("internal_error"),
+    }
+    return LocalApiGateway(
+        api=LocalFunction("api", api),
+        authorizer=LocalFunction("authorizer", authorizer),
+        routes=cdk_routes(),
+        config=GatewayConfig(cors=CorsConfig(allow_origins=(ORIGIN,)), gateway_responses=responses),
+    )
+
+
+def test_cdk_shaped_proxy_resource_sends_every_v1_path_to_the_api(
+    api: StubApi, authorizer: StubAuthorizer
+) -> None:
+    gateway = _cdk_like_gateway(api, authorizer)
+    response = gateway.handle("DELETE", "/v1/generations/g1/anything", _headers(), b"")
+    assert response.status == 202
+    event = api.events[-1]
+    assert event["resource"] == "/v1/{proxy+}"
+    assert event["pathParameters"] == {"proxy": "generations/g1/anything"}
+    assert event["path"] == "/v1/generations/g1/anything"
+
+
+def test_customised_gateway_responses_use_the_pipeline_error_shape(
+    api: StubApi, authorizer: StubAuthorizer
+) -> None:
+    gateway = _cdk_like_gateway(api, authorizer)
+    missing = gateway.handle("GET", "/elsewhere", _headers(), b"")
+    assert missing.status == 404
+    assert _json(missing.body)["error"]["code"] == "not_found"
+    no_token = gateway.handle("GET", "/v1/users", _headers(token=None), b"")
+    assert no_token.status == 401
+    assert _json(no_token.body) == {
+        "error": {"code": "unauthorized", "message": "Unauthorized", "details": {}}
+    }
+    denied = gateway.handle("GET", "/v1/users", _headers(token="Bearer member"), b"")
+    assert denied.status == 403
+    assert _json(denied.body)["error"]["code"] == "forbidden"
+    # One allowed origin: gateway responses name it, whoever asks.
+    assert dict(denied.headers)["Access-Control-Allow-Origin"] == ORIGIN
+    broken = gateway.handle("GET", "/v1/broken", _headers(), b"")
+    assert broken.status == 502
+    assert _json(broken.body)["error"]["code"] == "internal_error"
+    assert api.events[-1]["path"] == "/v1/broken"
