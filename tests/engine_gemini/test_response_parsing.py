@@ -36,13 +36,14 @@ class _FixedAnswer:
     """A server that answers every generateContent with `answer`."""
 
     def __init__(self) -> None:
-        self.answer: dict[str, Any] = {}
+        self.answer: dict[str, Any] | str = {}
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers["Content-Length"]))
-                body = json.dumps(owner.answer).encode()
+                answer = owner.answer
+                body = (answer if isinstance(answer, str) else json.dumps(answer)).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -68,7 +69,7 @@ def fixed() -> Iterator[_FixedAnswer]:
     server.httpd.server_close()
 
 
-def _generate(fixed: _FixedAnswer, answer: dict[str, Any]) -> Any:
+def _generate(fixed: _FixedAnswer, answer: dict[str, Any] | str) -> Any:
     fixed.answer = answer
     provider = GeminiImageProvider.from_settings(
         Settings(gemini_api_key=None, gemini_base_url=fixed.url, gemini_retry_attempts=1)
@@ -138,3 +139,11 @@ def test_only_thought_images_is_no_image(fixed: _FixedAnswer) -> None:
         )
 
     assert caught.value.code is ErrorCode.NO_IMAGE
+
+
+def test_an_answer_that_is_not_json_is_provider_unavailable(fixed: _FixedAnswer) -> None:
+    with pytest.raises(PipelineError) as caught:
+        _generate(fixed, "<html>a proxy error page</html>")
+
+    assert caught.value.code is ErrorCode.PROVIDER_UNAVAILABLE
+    assert caught.value.retryable is True

@@ -17,6 +17,7 @@ What it takes care of, so callers do not have to:
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -180,6 +181,13 @@ class GeminiImageProvider:
             )
         except genai_errors.APIError as exc:
             raise _api_error(exc, model_name) from exc
+        except (genai_errors.UnknownApiResponseError, json.JSONDecodeError) as exc:
+            raise PipelineError(
+                ErrorCode.PROVIDER_UNAVAILABLE,
+                "Gemini answered with something that is not its JSON.",
+                retryable=True,
+                details={"reason": "bad_response", "model": model_name},
+            ) from exc
         except _TIMEOUT_ERRORS as exc:
             raise PipelineError(
                 ErrorCode.PROVIDER_UNAVAILABLE,
@@ -220,9 +228,10 @@ class GeminiImageProvider:
 
 
 def _api_error(exc: genai_errors.APIError, model: str) -> PipelineError:
-    details = {"status_code": exc.code, "status": exc.status, "model": model}
+    code = exc.code or 0
+    details = {"status_code": code, "status": exc.status, "model": model}
     text = exc.message or str(exc)
-    if exc.code in RETRY_STATUS_CODES or exc.code >= 500:
+    if code in RETRY_STATUS_CODES or code >= 500 or code < 400:
         return PipelineError(
             ErrorCode.PROVIDER_UNAVAILABLE,
             f"Gemini is unavailable ({exc.code} {exc.status}): {text}",
