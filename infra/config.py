@@ -60,7 +60,7 @@ class InfraConfig(BaseModel):
     skip_layer_build: bool = Field(
         default=False,
         alias="skipLayerBuild",
-        description="Synthesize with empty stand-in layers for any layer not built yet.",
+        description="Synthesize with empty stand-in layers (tests, `make synth`); never deploy.",
     )
 
     @field_validator("allowed_origins", mode="before")

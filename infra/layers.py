@@ -4,9 +4,9 @@
 `imaging` adds google-genai, Pillow and pillow-heif for the worker only, so the API and
 the authorizer stay small and start fast.
 
-Tests and `make synth` must not build layers: with `-c skipLayerBuild=true` a layer that
-is not built is replaced by an empty stand-in (with a warning). Without the flag a missing
-or stale build is an error, so a deploy never ships an empty layer.
+Tests and `make synth` must not need built layers: with `-c skipLayerBuild=true` both
+layers are empty stand-ins (with a warning). Without the flag a missing or stale build is
+an error, so a deploy never ships an empty layer.
 """
 
 from __future__ import annotations
@@ -41,23 +41,25 @@ def built_layer_dir(name: str) -> Path | None:
 class DependencyLayers(Construct):
     """`base` for every function; `imaging` on top of it for the worker."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, allow_stand_ins: bool) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, use_stand_ins: bool) -> None:
         super().__init__(scope, construct_id)
-        self._allow_stand_ins = allow_stand_ins
+        self._use_stand_ins = use_stand_ins
         self.base = self._layer("base", "Powertools, pydantic, PyJWT, standardwebhooks, httpx")
         self.imaging = self._layer("imaging", "google-genai, Pillow, pillow-heif (needs base)")
 
     def _layer(self, name: str, description: str) -> lambda_.LayerVersion:
-        directory = built_layer_dir(name)
-        if directory is None:
-            if not self._allow_stand_ins:
+        if self._use_stand_ins:
+            directory = self._stand_in(name)
+            description = f"STAND-IN (empty, not deployable): {description}"
+        else:
+            built = built_layer_dir(name)
+            if built is None:
                 raise LayerNotBuiltError(
                     f"Layer {name!r} is not built from the current layers/{name}/"
                     "requirements.txt: run `make layers` (or synthesize with "
                     "`-c skipLayerBuild=true` to use an empty stand-in)."
                 )
-            directory = self._stand_in(name)
-            description = f"STAND-IN (empty, not deployable): {description}"
+            directory = built
         layer = lambda_.LayerVersion(
             self,
             name.capitalize(),

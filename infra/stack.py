@@ -29,7 +29,7 @@ class IdentityImagesStack(Stack):
         self.secrets = PipelineSecrets(self, "Secrets", stage=config.stage)
         self.images = ImageBucket(self, "Storage", config=config)
         self.tables = JobTables(self, "Tables")
-        self.layers = DependencyLayers(self, "Layers", allow_stand_ins=config.skip_layer_build)
+        self.layers = DependencyLayers(self, "Layers", use_stand_ins=config.skip_layer_build)
         code = function_code()
         common_env = {
             "BUCKET_NAME": self.images.bucket.bucket_name,
