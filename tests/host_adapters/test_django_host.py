@@ -1,0 +1,176 @@
+"""`DjangoHost` against the example host, served for real (and through a fault proxy)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from identity_images.adapters.django_host import DjangoHost
+from identity_images.adapters.host_http import Backoff
+from identity_images.adapters.introspection import DjangoIntrospection
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.settings import Settings
+from tests.host_adapters import SERVICE_TOKEN
+from tests.host_adapters.servers import INTERNAL, DjangoServer, FaultProxy, free_port
+
+pytestmark = pytest.mark.e2e  # the example host runs in a subprocess
+
+FAST = Backoff(max_attempts=3, initial_s=0.1, max_s=1.0)
+
+
+def host(
+    base_url: str,
+    sleeps: list[float] | None = None,
+    *,
+    timeout_s: float = 10.0,
+    transport: httpx.BaseTransport | None = None,
+) -> DjangoHost:
+    recorded = sleeps if sleeps is not None else []
+    return DjangoHost(
+        base_url,
+        SERVICE_TOKEN,
+        timeout_s=timeout_s,
+        backoff=FAST,
+        sleep=recorded.append,
+        transport=transport,
+    )
+
+
+def test_reads_the_seeded_users_and_identities(django_server: DjangoServer) -> None:
+    client = host(django_server.internal_url)
+    test_users = client.list_test_users()
+    assert [u.username for u in test_users] == ["test-alice", "test-bob"]
+    assert all(u.is_test_user and not u.is_staff for u in test_users)
+
+    alice = client.get_user(test_users[0].id)
+    assert alice == test_users[0]
+    identities = client.list_identities(alice.id)
+    assert [i.name for i in identities] == ["Alice the chef", "Alice the explorer"]
+    assert all(i.user_id == alice.id for i in identities)
+    assert client.get_identity(identities[0].id) == identities[0]
+
+
+def test_from_settings_reads_url_token_and_timeout(django_server: DjangoServer) -> None:
+    settings = Settings(
+        django_internal_url=django_server.internal_url + "/",
+        django_service_token=SecretStr(SERVICE_TOKEN),
+    )
+    assert len(DjangoHost.from_settings(settings).list_test_users()) == 2
+
+
+def test_from_settings_without_a_token_says_so() -> None:
+    with pytest.raises(PipelineError) as caught:
+        DjangoHost.from_settings(Settings(django_service_token=None))
+    assert "DJANGO_SERVICE_TOKEN" in caught.value.message
+
+
+def test_a_404_is_user_or_identity_not_found(django_server: DjangoServer) -> None:
+    client = host(django_server.internal_url)
+    with pytest.raises(PipelineError) as caught:
+        client.get_user("424242")
+    assert caught.value.code is ErrorCode.USER_NOT_FOUND
+    with pytest.raises(PipelineError) as caught:
+        client.list_identities("not-a-user")
+    assert caught.value.code is ErrorCode.USER_NOT_FOUND
+    with pytest.raises(PipelineError) as caught:
+        client.get_identity("00000000-0000-4000-8000-000000000000")
+    assert caught.value.code is ErrorCode.IDENTITY_NOT_FOUND
+    assert not caught.value.retryable
+
+
+def test_an_id_cannot_reach_another_endpoint(django_server: DjangoServer) -> None:
+    client = host(django_server.internal_url)
+    with pytest.raises(PipelineError) as caught:
+        client.get_user("../test-users")  # would be the test-user list, unescaped
+    assert caught.value.code is ErrorCode.USER_NOT_FOUND
+    with pytest.raises(PipelineError) as caught:
+        client.get_identity("..")
+    assert caught.value.code is ErrorCode.VALIDATION_ERROR
+
+
+def test_a_wrong_service_token_is_host_rejected(django_server: DjangoServer) -> None:
+    client = DjangoHost(django_server.internal_url, "wrong-token", backoff=FAST)
+    with pytest.raises(PipelineError) as caught:
+        client.list_test_users()
+    assert caught.value.code is ErrorCode.HOST_REJECTED
+    assert caught.value.details["status"] == 401
+    assert not caught.value.retryable
+
+
+def test_5xx_is_retried_then_succeeds(proxy: FaultProxy) -> None:
+    proxy.script = [503, 502]
+    sleeps: list[float] = []
+    users = host(proxy.url + INTERNAL, sleeps).list_test_users()
+    assert len(users) == 2
+    assert len(proxy.seen) == 3
+    assert sleeps == [0.1, 0.2]  # exponential
+    assert all(s.headers["authorization"] == f"Bearer {SERVICE_TOKEN}" for s in proxy.seen)
+
+
+def test_retry_after_is_honoured_up_to_the_cap(proxy: FaultProxy) -> None:
+    proxy.script = [429]
+    sleeps: list[float] = []
+
+    class RetryAfter(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if proxy.script:
+                proxy.script.pop(0)
+                return httpx.Response(429, headers={"retry-after": "120"})
+            return httpx.HTTPTransport().handle_request(request)
+
+    host(proxy.url + INTERNAL, sleeps, transport=RetryAfter()).list_test_users()
+    assert sleeps == [1.0]  # asked for 120 s, capped at max_s
+
+
+def test_exhausted_retries_are_host_unavailable(proxy: FaultProxy) -> None:
+    proxy.script = [500, 500, 500, 500]
+    sleeps: list[float] = []
+    with pytest.raises(PipelineError) as caught:
+        host(proxy.url + INTERNAL, sleeps).list_test_users()
+    assert caught.value.code is ErrorCode.HOST_UNAVAILABLE
+    assert caught.value.retryable
+    assert caught.value.details["attempts"] == 3
+    assert caught.value.details["status"] == 500
+    assert len(proxy.seen) == 3
+    assert len(sleeps) == 2
+
+
+def test_nobody_listening_is_host_unavailable() -> None:
+    sleeps: list[float] = []
+    with pytest.raises(PipelineError) as caught:
+        host(f"http://127.0.0.1:{free_port()}{INTERNAL}", sleeps).get_user("1")
+    assert caught.value.code is ErrorCode.HOST_UNAVAILABLE
+    assert "ConnectError" in caught.value.details["last_error"]
+    assert len(sleeps) == 2
+
+
+def test_a_timeout_is_retried(proxy: FaultProxy) -> None:
+    proxy.script = [0.6]  # stall the first request past the client's timeout
+    users = host(proxy.url + INTERNAL, timeout_s=0.2).list_test_users()
+    assert len(users) == 2
+    assert len(proxy.seen) == 2
+
+
+def test_an_answer_off_the_contract_is_host_rejected(proxy: FaultProxy) -> None:
+    proxy.script = [200]  # answers `{}`
+    with pytest.raises(PipelineError) as caught:
+        host(proxy.url + INTERNAL).get_identity("00000000-0000-4000-8000-000000000000")
+    assert caught.value.code is ErrorCode.HOST_REJECTED
+
+
+def test_the_hosts_login_and_me_work_with_the_authorizers_introspection(
+    django_server: DjangoServer,
+) -> None:
+    login = httpx.post(
+        django_server.url + "/api/v1/auth/token/",
+        json={"username": "admin", "password": "admin-password"},
+    )
+    assert login.status_code == 200
+    introspection = DjangoIntrospection(django_server.url + "/api/v1/users/me/", timeout_s=5)
+    me = introspection.me(f"Bearer {login.json()['access']}")
+    assert me.username == "admin"
+    assert me.is_staff is True
+    with pytest.raises(PipelineError) as caught:
+        introspection.me("Bearer not-a-token")
+    assert caught.value.code is ErrorCode.HOST_REJECTED
