@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy $(wildcard functions local_stack django_integration/* infra tests benchmarks)
+	$(BIN)/mypy $(wildcard functions local_stack django_integration/* infra layers tests benchmarks)
 
 unit: install
 	$(BIN)/pytest
@@ -35,6 +35,21 @@ unit: install
 ## Speed and memory figures, as ratios against a baseline measured in the same run.
 bench: install
 	$(BIN)/python -m benchmarks
+
+## CDK: synth needs no AWS account and no Docker (empty stand-in layers); deploy builds the
+## layers first. Pass context with CONTEXT, e.g. make deploy CONTEXT="-c stage=prod".
+CDK     ?= npx --yes aws-cdk@2
+CONTEXT ?=
+
+synth: install
+	$(CDK) synth --no-notices -q -c skipLayerBuild=true $(CONTEXT)
+
+deploy: install layers
+	$(CDK) deploy --no-notices $(CONTEXT)
+
+## Lambda layers for python3.13 arm64, with pip (no Docker); prints their sizes.
+layers: install
+	$(BIN)/python -m layers.build
 
 clean:
 	rm -rf $(VENV) cdk.out layers/build .mypy_cache .ruff_cache .pytest_cache
