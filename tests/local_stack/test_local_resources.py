@@ -100,6 +100,7 @@ def test_state_survives_a_restart_of_moto(tmp_path: Path) -> None:
             TableName="jobs",
             Item={"job_id": {"S": "j1"}, "blob": {"B": b"\x00\x01"}, "n": {"N": "3"}},
         )
+        sqs.send_message(QueueUrl=url, MessageBody='{"Event": "s3:TestEvent"}')
         sqs.send_message(
             QueueUrl=url,
             MessageBody='{"job_id": "j2"}',

@@ -1,0 +1,126 @@
+"""`identity-images serve`: run the local stack in the foreground until Ctrl-C/SIGTERM.
+
+    identity-images serve [--api-port 3000] [--moto-port 4566] [--django-port 8000]
+                          [--gemini-port 8765] [--data-dir .local-data] [--no-persist]
+
+Prints the URLs, the admin login and a curl walkthrough, then a line starting with
+`local stack ready:` (what scripts and the end-to-end test wait for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+from local_stack.processes import ProcessFailedError
+from local_stack.stack import READY_MARKER, LocalStack, PortInUseError, StackOptions
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def add_serve_command(subparsers: Any) -> None:
+    """The `serve` subcommand, for `local_stack.cli`."""
+    defaults = StackOptions()
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the whole pipeline on this machine",
+        description="Run moto, the example Django host, the local Gemini server (unless "
+        "GEMINI_API_KEY is set), the local API Gateway and the SQS pollers on loopback.",
+    )
+    parser.add_argument("--host", default=defaults.host, help="address to listen on")
+    parser.add_argument("--api-port", type=int, default=defaults.api_port)
+    parser.add_argument("--moto-port", type=int, default=defaults.moto_port)
+    parser.add_argument("--django-port", type=int, default=defaults.django_port)
+    parser.add_argument("--gemini-port", type=int, default=defaults.gemini_port)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=defaults.data_dir,
+        help="secrets, Django's database, saved AWS state and logs (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--allowed-origin",
+        action="append",
+        dest="allowed_origins",
+        help="browser origin allowed by CORS (repeatable; default: http://localhost:5173)",
+    )
+    parser.add_argument(
+        "--no-persist",
+        action="store_true",
+        help="neither restore nor save S3, DynamoDB and SQS state",
+    )
+    parser.set_defaults(run=run_serve)
+
+
+def options_from_args(args: argparse.Namespace) -> StackOptions:
+    options = StackOptions(
+        host=args.host,
+        api_port=args.api_port,
+        moto_port=args.moto_port,
+        django_port=args.django_port,
+        gemini_port=args.gemini_port,
+        data_dir=args.data_dir,
+        persist=not args.no_persist,
+    )
+    if args.allowed_origins:
+        options.allowed_origins = tuple(args.allowed_origins)
+    return options
+
+
+def run_serve(args: argparse.Namespace, console: Any = None) -> int:
+    stdout: TextIO = getattr(console, "stdout", None) or sys.stdout
+    return serve(options_from_args(args), stdout=stdout)
+
+
+def serve(options: StackOptions, *, stdout: TextIO | None = None) -> int:
+    """Start everything, print how to use it, wait for Ctrl-C or SIGTERM, stop everything."""
+    out = stdout or sys.stdout
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    stack = LocalStack(options)
+    try:
+        print("starting the local stack ...", file=out, flush=True)
+        try:
+            stack.start()
+        except (PortInUseError, ProcessFailedError) as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            return EXIT_FAILED
+        print(stack.banner(), file=out, flush=True)
+        print(f"{READY_MARKER} api={stack.api_url} django={stack.django_url}", file=out, flush=True)
+        stop.wait()
+        print("stopping ...", file=out, flush=True)
+    finally:
+        stack.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("stopped.", file=out, flush=True)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local_stack.serve")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_serve_command(subparsers)
+    args = parser.parse_args(["serve", *(argv if argv is not None else sys.argv[1:])])
+    return run_serve(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
