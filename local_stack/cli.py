@@ -42,6 +42,7 @@ from identity_images.engine.options import ASPECT_RATIOS, IMAGE_SIZES
 from identity_images.engine.references import PreparedReference, ReferenceRules
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.settings import Settings
+from local_stack.serve import add_serve_command
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -268,7 +269,7 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
 
 # --- the parser -----------------------------------------------------------------------
 
-COMMANDS: list[Callable[[Any], None]] = [add_generate_command]
+COMMANDS: list[Callable[[Any], None]] = [add_generate_command, add_serve_command]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,6 @@ from typing import Any
 import boto3
 import httpx
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
 
 log = logging.getLogger("local_stack.moto")
 
@@ -26,13 +25,15 @@ class LocalMoto:
     def __init__(self, host: str = "127.0.0.1", port: int = 4566) -> None:
         self.host = host
         self.port = port
-        self._server: ThreadedMotoServer | None = None
+        self._server: Any = None
 
     @property
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> str:
+        from moto.server import ThreadedMotoServer  # heavy: only when a stack starts
+
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()  # returns once the socket is bound
         self.port = self._server.get_host_and_port()[1]  # the real one when asked for 0
