@@ -227,4 +227,7 @@ def call_api(
         }
     response = api.handler(event, LambdaContextStub())
     answer = json.loads(response["body"]) if response.get("body") else None
-    return response["statusCode"], answer, response.get("headers") or {}
+    headers = dict(response.get("headers") or {})
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        headers[name] = ",".join(values)
+    return response["statusCode"], answer, headers

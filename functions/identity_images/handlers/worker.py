@@ -29,7 +29,9 @@ SERVICE = "identity-images"
 logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
 metrics = Metrics(namespace="IdentityImages", service=SERVICE)
-processor = BatchProcessor(event_type=EventType.SQS)
+# Report every failed record, even when all failed: each carries its own backoff (set on
+# the message), which raising for the whole batch would not change but would obscure.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @cache

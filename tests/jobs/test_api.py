@@ -1,0 +1,493 @@
+"""The API Lambda end to end: REST proxy events through `handlers.api.handler`, moto behind."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from identity_images.adapters import aws
+from identity_images.adapters.job_store import JobStore
+from identity_images.adapters.storage import output_key
+from identity_images.handlers import api
+from identity_images.handlers.routes import deps
+from identity_images.models.jobs import JobOutput
+from identity_images.settings import Settings
+from local_stack.aws_resources import Resources
+from tests.jobs.conftest import (
+    ADMIN_ID,
+    ADMIN_IDENTITY,
+    OTHER_USER_ID,
+    OTHER_USER_IDENTITY,
+    TEST_USER_ID,
+    TEST_USER_IDENTITY,
+    call_api,
+    jpeg_bytes,
+    put_reference,
+)
+from tests.jobs.helpers import bodies, job_count, messages_in, receive_event
+
+pytestmark = pytest.mark.usefixtures("api_app")
+
+REF = f"uploads/{ADMIN_ID}/up1/1.jpg"
+
+
+def generation_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "identity_id": ADMIN_IDENTITY,
+        "reference_keys": [REF],
+        "prompt": "Soft light",
+        "aspect_ratio": "1:1",
+        "image_size": "1K",
+    }
+    body.update(overrides)
+    return body
+
+
+def create(headers: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
+    return call_api("POST", "/v1/generations", body=generation_body(), headers=headers)
+
+
+def succeed(store: JobStore, job_id: str) -> None:
+    claimed = store.claim(job_id, lease_s=60)
+    assert claimed is not None
+    output = JobOutput(
+        key=output_key(claimed.identity_id, job_id, "image/png"),
+        mime_type="image/png",
+        width=1,
+        height=1,
+        bytes=3,
+    )
+    aws.s3().put_object(
+        Bucket="identity-images", Key=output.key, Body=b"png", ContentType="image/png"
+    )
+    assert store.succeed(claimed, output=output, usage=None, model="m") is not None
+
+
+# --- uploads ---------------------------------------------------------------------------
+def test_uploads_hand_out_posts_that_the_bucket_accepts_and_checks(settings: Settings) -> None:
+    status, body, _ = call_api(
+        "POST",
+        "/v1/uploads",
+        body={
+            "files": [
+                {"content_type": "image/jpeg", "size": 1000},
+                {"content_type": "image/png", "size": 5},
+            ]
+        },
+    )
+    assert status == 201
+    first, second = body["uploads"]
+    assert first["key"].startswith(f"uploads/{ADMIN_ID}/{body['upload_id']}/")
+    assert first["key"].endswith(".jpg")
+    assert second["key"].endswith(".png")
+    assert first["fields"]["Content-Type"] == "image/jpeg"
+    data = jpeg_bytes(32, 32)
+    posted = httpx.post(
+        first["url"], data=first["fields"], files={"file": ("a.jpg", data, "image/jpeg")}
+    )
+    assert posted.status_code in (200, 204), posted.text
+    head = aws.s3().head_object(Bucket=settings.bucket_name, Key=first["key"])
+    assert head["ContentLength"] == len(data)
+    assert head["ContentType"] == "image/jpeg"
+    # moto does not enforce POST policies, so read the policy S3 will enforce.
+    policy = json.loads(base64.b64decode(first["fields"]["policy"]))
+    conditions = policy["conditions"]
+    assert {"key": first["key"]} in conditions
+    assert {"Content-Type": "image/jpeg"} in conditions
+    assert ["content-length-range", 1, settings.reference_max_bytes] in conditions
+    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    lifetime = (expires - datetime.now(UTC)).total_seconds()
+    assert 0 < lifetime <= settings.upload_url_expiry_s + 1
+
+
+@pytest.mark.parametrize(
+    ("files", "field"),
+    [
+        ([{"content_type": "image/jpeg", "size": 10}] * 6, "files"),
+        ([{"content_type": "image/gif", "size": 10}], "files.0.content_type"),
+        ([{"content_type": "image/jpeg", "size": 16 * 1024 * 1024}], "files.0.size"),
+        ([], "files"),
+    ],
+    ids=["too-many-files", "bad-content-type", "too-large", "no-files"],
+)
+def test_uploads_refuse_bad_requests(files: list[dict[str, Any]], field: str) -> None:
+    status, body, _ = call_api("POST", "/v1/uploads", body={"files": files})
+    assert status == 422
+    assert body["error"]["code"] == "validation_error"
+    assert body["error"]["details"]["field"] == field
+
+
+# --- create ----------------------------------------------------------------------------
+def test_create_writes_a_queued_job_and_queues_it(resources: Resources) -> None:
+    put_reference(REF)
+    status, job, _ = call_api("POST", "/v1/generations", body=generation_body(apply=True))
+    assert status == 202
+    assert job["status"] == "queued"
+    assert job["user_id"] == ADMIN_ID
+    assert job["created_by"] == ADMIN_ID
+    assert job["apply"]["status"] == "pending"
+    assert job["reference_keys"] == [REF]
+    assert job_count() == 1
+    assert bodies(receive_event(resources.jobs_queue_url)) == [
+        {"job_id": job["id"], "action": "generate"}
+    ]
+
+
+def test_create_for_a_test_user(resources: Resources) -> None:
+    put_reference(REF)
+    status, job, _ = call_api(
+        "POST",
+        "/v1/generations",
+        body=generation_body(user_id=TEST_USER_ID, identity_id=TEST_USER_IDENTITY),
+    )
+    assert status == 202
+    assert job["user_id"] == TEST_USER_ID
+    assert job["created_by"] == ADMIN_ID
+
+
+def test_defaults_come_from_the_settings(resources: Resources) -> None:
+    put_reference(REF)
+    body = generation_body()
+    del body["aspect_ratio"], body["image_size"]
+    status, job, _ = call_api("POST", "/v1/generations", body=body)
+    assert status == 202
+    assert (job["aspect_ratio"], job["image_size"]) == ("16:9", "4K")
+
+
+INVALID_CASES: list[tuple[str, dict[str, Any], int, str, str]] = [
+    ("bad-aspect-ratio", {"aspect_ratio": "7:3"}, 422, "validation_error", "aspect_ratio"),
+    ("bad-image-size", {"image_size": "8K"}, 422, "validation_error", "image_size"),
+    ("prompt-too-long", {"prompt": "x" * 2001}, 422, "validation_error", "prompt"),
+    ("unknown-field", {"colour": "red"}, 422, "validation_error", "colour"),
+    ("no-references", {"reference_keys": []}, 422, "validation_error", "reference_keys"),
+    (
+        "too-many-references",
+        {"reference_keys": [f"uploads/{ADMIN_ID}/up1/{n}.jpg" for n in range(6)]},
+        422,
+        "validation_error",
+        "reference_keys",
+    ),
+    (
+        "outside-own-prefix",
+        {"reference_keys": [f"uploads/{OTHER_USER_ID}/up1/1.jpg"]},
+        422,
+        "reference_invalid",
+        "reference_keys",
+    ),
+    (
+        "generated-prefix",
+        {"reference_keys": ["generated/identities/11/x.png"]},
+        422,
+        "reference_invalid",
+        "reference_keys",
+    ),
+    (
+        "missing-object",
+        {"reference_keys": [f"uploads/{ADMIN_ID}/up1/missing.jpg"]},
+        422,
+        "reference_not_found",
+        "reference_keys",
+    ),
+    (
+        "too-large-object",
+        {"reference_keys": [f"uploads/{ADMIN_ID}/up1/big.jpg"]},
+        422,
+        "reference_invalid",
+        "reference_keys",
+    ),
+    (
+        "object-not-an-image",
+        {"reference_keys": [f"uploads/{ADMIN_ID}/up1/notes.txt"]},
+        422,
+        "reference_invalid",
+        "reference_keys",
+    ),
+    (
+        "identity-of-another-user",
+        {"identity_id": OTHER_USER_IDENTITY},
+        403,
+        "forbidden",
+        "identity_id",
+    ),
+    (
+        "user-not-a-test-user",
+        {"user_id": OTHER_USER_ID, "identity_id": OTHER_USER_IDENTITY},
+        403,
+        "forbidden",
+        "user_id",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "code", "field"),
+    [case[1:] for case in INVALID_CASES],
+    ids=[case[0] for case in INVALID_CASES],
+)
+def test_invalid_create_is_refused_and_changes_nothing(
+    resources: Resources,
+    monkeypatch: pytest.MonkeyPatch,
+    overrides: dict[str, Any],
+    status: int,
+    code: str,
+    field: str,
+) -> None:
+    monkeypatch.setenv("REFERENCE_MAX_BYTES", "2000")
+    from identity_images.settings import get_settings
+
+    get_settings.cache_clear()
+    put_reference(REF, b"\xff\xd8small")
+    put_reference(f"uploads/{ADMIN_ID}/up1/big.jpg", b"\xff" * 2001)
+    put_reference(f"uploads/{ADMIN_ID}/up1/notes.txt", b"hello", content_type="text/plain")
+    put_reference(f"uploads/{OTHER_USER_ID}/up1/1.jpg", b"\xff\xd8small")
+    answer, body, _ = call_api("POST", "/v1/generations", body=generation_body(**overrides))
+    assert answer == status, body
+    assert body["error"]["code"] == code
+    assert body["error"]["details"]["field"] == field
+    assert body["error"]["message"]
+    assert job_count() == 0
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+def test_unknown_identity_is_404(resources: Resources) -> None:
+    put_reference(REF)
+    status, body, _ = call_api("POST", "/v1/generations", body=generation_body(identity_id="99"))
+    assert (status, body["error"]["code"]) == (404, "identity_not_found")
+    assert job_count() == 0
+
+
+def test_malformed_json_is_a_validation_error(resources: Resources) -> None:
+    status, body, _ = call_api("POST", "/v1/generations", raw_body="{not json")
+    assert status == 422
+    assert body["error"]["code"] == "validation_error"
+    assert job_count() == 0
+
+
+def test_idempotency_key_returns_the_same_job(resources: Resources) -> None:
+    put_reference(REF)
+    key = {"Idempotency-Key": "4b1d0e2c-retry"}
+    first_status, first, _ = call_api(
+        "POST", "/v1/generations", body=generation_body(), headers=key
+    )
+    again_status, again, _ = call_api(
+        "POST", "/v1/generations", body=generation_body(), headers=key
+    )
+    assert (first_status, again_status) == (202, 202)
+    assert again["id"] == first["id"]
+    assert job_count() == 1
+    assert messages_in(resources.jobs_queue_url) == 1
+
+    status, body, _ = call_api(
+        "POST", "/v1/generations", body=generation_body(prompt="Other"), headers=key
+    )
+    assert (status, body["error"]["code"]) == (409, "idempotency_conflict")
+    assert job_count() == 1
+
+    # Another admin's key space is their own.
+    put_reference(f"uploads/{TEST_USER_ID}/up1/1.jpg")
+    status, other, _ = call_api(
+        "POST",
+        "/v1/generations",
+        body=generation_body(
+            user_id=TEST_USER_ID,
+            identity_id=TEST_USER_IDENTITY,
+            reference_keys=[f"uploads/{TEST_USER_ID}/up1/1.jpg"],
+        ),
+        headers=key,
+        caller=TEST_USER_ID,
+    )
+    assert status == 202
+    assert other["id"] != first["id"]
+
+
+def test_a_refused_request_does_not_burn_its_idempotency_key(resources: Resources) -> None:
+    key = {"Idempotency-Key": "k-1"}
+    status, _, _ = call_api("POST", "/v1/generations", body=generation_body(), headers=key)
+    assert status == 422  # the reference is not uploaded yet
+    put_reference(REF)
+    status, job, _ = call_api("POST", "/v1/generations", body=generation_body(), headers=key)
+    assert status == 202
+    assert job["status"] == "queued"
+
+
+# --- read, list, apply -----------------------------------------------------------------
+def test_get_answers_the_job_with_a_download_url_once_succeeded(settings: Settings) -> None:
+    put_reference(REF)
+    _, job, _ = call_api("POST", "/v1/generations", body=generation_body())
+    status, queued, _ = call_api("GET", f"/v1/generations/{job['id']}")
+    assert status == 200
+    assert queued["status"] == "queued"
+    assert queued["output"] is None
+
+    succeed(JobStore.from_settings(settings), job["id"])
+    status, done, _ = call_api("GET", f"/v1/generations/{job['id']}")
+    assert done["status"] == "succeeded"
+    download = httpx.get(done["output"]["url"])
+    assert download.status_code == 200
+    assert download.content == b"png"
+
+
+def test_get_unknown_generation_is_404(resources: Resources) -> None:
+    status, body, _ = call_api("GET", "/v1/generations/0123abcd")
+    assert (status, body["error"]["code"]) == (404, "generation_not_found")
+
+
+def test_history_is_newest_first_and_paginated(resources: Resources) -> None:
+    put_reference(REF)
+    ids = [
+        call_api("POST", "/v1/generations", body=generation_body(prompt=str(n)))[1]["id"]
+        for n in range(3)
+    ]
+    status, page, _ = call_api(
+        "GET", "/v1/generations", query={"identity_id": ADMIN_IDENTITY, "limit": "2"}
+    )
+    assert status == 200
+    assert [j["id"] for j in page["items"]] == [ids[2], ids[1]]
+    assert page["next_cursor"]
+    _, rest, _ = call_api(
+        "GET",
+        "/v1/generations",
+        query={"identity_id": ADMIN_IDENTITY, "limit": "2", "cursor": page["next_cursor"]},
+    )
+    assert [j["id"] for j in rest["items"]] == [ids[0]]
+    assert rest["next_cursor"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"identity_id": ADMIN_IDENTITY, "cursor": "bm90LWEtY3Vyc29y"}, "cursor"),
+        ({"identity_id": ADMIN_IDENTITY, "limit": "0"}, "limit"),
+        ({}, "identity_id"),
+    ],
+    ids=["bad-cursor", "bad-limit", "no-identity"],
+)
+def test_history_refuses_bad_queries(
+    resources: Resources, query: dict[str, str], field: str
+) -> None:
+    status, body, _ = call_api("GET", "/v1/generations", query=query)
+    assert status == 422
+    assert body["error"]["details"]["field"] == field
+
+
+def test_apply_needs_a_succeeded_job_and_queues_once(
+    resources: Resources, settings: Settings
+) -> None:
+    put_reference(REF)
+    _, job, _ = call_api("POST", "/v1/generations", body=generation_body())
+    receive_event(resources.jobs_queue_url)  # take the generate message away
+    aws.sqs().purge_queue(QueueUrl=resources.jobs_queue_url)
+
+    status, body, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
+    assert (status, body["error"]["code"]) == (409, "generation_not_ready")
+    assert messages_in(resources.jobs_queue_url) == 0
+
+    succeed(JobStore.from_settings(settings), job["id"])
+    status, applied, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
+    assert status == 202
+    assert applied["apply"] == {
+        "status": "pending",
+        "attempt": 1,
+        "error": None,
+        "applied_at": None,
+    }
+    status, again, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
+    assert status == 202
+    assert again["apply"]["attempt"] == 1
+    assert bodies(receive_event(resources.jobs_queue_url)) == [
+        {"job_id": job["id"], "action": "apply"}
+    ]
+
+
+# --- users -----------------------------------------------------------------------------
+def test_users_are_the_caller_and_the_test_users(resources: Resources) -> None:
+    status, body, _ = call_api("GET", "/v1/users")
+    assert status == 200
+    assert [u["id"] for u in body["users"]] == [ADMIN_ID, TEST_USER_ID]
+
+
+@pytest.mark.parametrize(
+    ("user_id", "status", "identities"),
+    [
+        ("me", 200, [ADMIN_IDENTITY]),
+        (ADMIN_ID, 200, [ADMIN_IDENTITY]),
+        (TEST_USER_ID, 200, [TEST_USER_IDENTITY]),
+        (OTHER_USER_ID, 403, None),
+        ("404", 404, None),
+    ],
+)
+def test_identities_of_me_and_test_users_only(
+    resources: Resources, user_id: str, status: int, identities: list[str] | None
+) -> None:
+    answer, body, _ = call_api("GET", f"/v1/users/{user_id}/identities")
+    assert answer == status
+    if identities is not None:
+        assert [i["id"] for i in body["identities"]] == identities
+
+
+# --- the error shape everywhere ----------------------------------------------------------
+def test_no_authorized_caller_is_401(resources: Resources) -> None:
+    status, body, _ = call_api("GET", "/v1/users", caller=None)
+    assert (status, body["error"]["code"]) == (401, "unauthorized")
+
+
+def test_unknown_route_is_404_in_the_error_shape(resources: Resources) -> None:
+    status, body, _ = call_api("GET", "/v1/nothing-here")
+    assert status == 404
+    assert body == {"error": {"code": "not_found", "message": "No such route.", "details": {}}}
+
+
+def test_unexpected_error_is_500_and_says_nothing_inside(resources: Resources) -> None:
+    def broken() -> Any:
+        raise RuntimeError("secret internals")
+
+    api.app.dependency_overrides[deps.host] = broken
+    status, body, _ = call_api("GET", "/v1/users")
+    assert status == 500
+    assert body["error"]["code"] == "internal_error"
+    assert "secret" not in json.dumps(body)
+
+
+def test_cors_answers_the_allowed_origin_only(resources: Resources) -> None:
+    _, _, headers = call_api("GET", "/v1/users", headers={"Origin": "http://localhost:5173"})
+    assert headers.get("Access-Control-Allow-Origin") == "http://localhost:5173"
+    _, _, headers = call_api("GET", "/v1/users", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_openapi_lists_every_route_and_model(resources: Resources) -> None:
+    status, schema, _ = call_api("GET", "/v1/openapi.json")
+    assert status == 200
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/v1/uploads",
+        "/v1/generations",
+        "/v1/generations/{generation_id}",
+        "/v1/generations/{generation_id}/apply",
+        "/v1/users",
+        "/v1/users/{user_id}/identities",
+    }
+    assert set(schema["paths"]["/v1/generations"]) == {"get", "post"}
+    models = set(schema["components"]["schemas"])
+    for name in (
+        "CreateUploadsRequest",
+        "CreateUploadsResponse",
+        "CreateGenerationRequest",
+        "Job",
+        "GenerationList",
+        "UserList",
+        "IdentityList",
+        "ErrorResponse",
+    ):
+        assert name in models, name
+    create = schema["paths"]["/v1/generations"]["post"]
+    assert "202" in create["responses"]
+    assert "422" in create["responses"]
+    assert any(p["name"].lower() == "idempotency-key" for p in create["parameters"])
+    refs = json.dumps(create["responses"]["202"])
+    assert "#/components/schemas/Job" in refs

@@ -1,0 +1,346 @@
+"""The worker Lambda with moto, the local Gemini server through the real SDK, and fakes of
+the host's ports. Messages are really received from SQS and handed to the handler."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import httpx
+import pytest
+
+from identity_images.adapters import aws
+from identity_images.adapters.job_queue import JobQueue
+from identity_images.adapters.job_store import JobStore
+from identity_images.adapters.storage import Storage
+from identity_images.engine.gemini import GeminiImageProvider
+from identity_images.engine.generation import generate_identity_image
+from identity_images.engine.references import ReferenceRules
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.handlers import worker as worker_handler
+from identity_images.logic.worker import Worker
+from identity_images.models.jobs import Job, utc_now
+from identity_images.settings import Settings, get_settings
+from local_stack.aws_resources import Resources
+from local_stack.gemini_server import LocalGeminiServer
+from tests.jobs.conftest import (
+    ADMIN_ID,
+    ADMIN_IDENTITY,
+    FakeCallback,
+    FakeHost,
+    LambdaContextStub,
+    call_api,
+    put_reference,
+)
+from tests.jobs.helpers import bodies, messages_in, receive_event
+
+REFS = [f"uploads/{ADMIN_ID}/up1/1.jpg", f"uploads/{ADMIN_ID}/up1/2.jpg"]
+
+
+@pytest.fixture
+def callback() -> FakeCallback:
+    return FakeCallback()
+
+
+@pytest.fixture
+def worker(
+    settings: Settings,
+    host: FakeHost,
+    callback: FakeCallback,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Worker:
+    """The real worker but for the host's two ports."""
+    built = Worker(
+        store=JobStore.from_settings(settings),
+        queue=JobQueue.from_settings(settings),
+        storage=Storage.from_settings(settings),
+        host=host,
+        callback=callback,
+        generate=partial(
+            generate_identity_image,
+            provider=GeminiImageProvider.from_settings(settings),
+            rules=ReferenceRules.from_settings(settings),
+        ),
+        settings=settings,
+    )
+    monkeypatch.setattr(worker_handler, "get_worker", lambda: built)
+    return built
+
+
+@pytest.fixture
+def api_app_ready(api_app: None) -> None:
+    for key in REFS:
+        put_reference(key)
+
+
+def create_job(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "identity_id": ADMIN_IDENTITY,
+        "reference_keys": REFS,
+        "prompt": "Warm light",
+        "aspect_ratio": "1:1",
+        "image_size": "1K",
+        **overrides,
+    }
+    status, job, _ = call_api("POST", "/v1/generations", body=body)
+    assert status == 202, job
+    created: dict[str, Any] = job
+    return created
+
+
+def deliver(event: dict[str, Any], queue_url: str | None = None) -> list[str]:
+    """Run the worker handler and, as the event source mapping does, delete the records
+    that did not fail; the ids of those that failed."""
+    answer: dict[str, Any] = worker_handler.handler(event, LambdaContextStub())
+    failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
+    for record in event["Records"]:
+        if record["messageId"] not in failed:
+            aws.sqs().delete_message(
+                QueueUrl=queue_url or get_settings().jobs_queue_url or "",
+                ReceiptHandle=record["receiptHandle"],
+            )
+    return failed
+
+
+def run_once(queue_url: str) -> tuple[dict[str, Any], list[str]]:
+    event = receive_event(queue_url)
+    assert event["Records"], "expected a message on the queue"
+    return event, deliver(event)
+
+
+pytestmark = pytest.mark.usefixtures("api_app_ready")
+
+
+def test_one_job_end_to_end_with_apply(
+    resources: Resources,
+    settings: Settings,
+    worker: Worker,
+    gemini: LocalGeminiServer,
+    callback: FakeCallback,
+) -> None:
+    calls = gemini.generate_calls
+    job = create_job(apply=True)
+    _, failed = run_once(resources.jobs_queue_url)
+    assert failed == []
+    assert gemini.generate_calls == calls + 1
+
+    status, done, _ = call_api("GET", f"/v1/generations/{job['id']}")
+    assert status == 200
+    assert done["status"] == "succeeded"
+    assert done["attempts"] == 1
+    assert done["error"] is None
+    assert done["finished_at"]
+    output = done["output"]
+    assert output["key"].startswith(f"generated/identities/{ADMIN_IDENTITY}/{job['id']}.")
+    assert (output["width"], output["height"]) == (1024, 1024)
+    assert done["usage"]["total_tokens"] > 0
+    assert done["usage"]["estimated_cost_usd"] > 0
+
+    head = aws.s3().head_object(Bucket=settings.bucket_name, Key=output["key"])
+    assert head["ContentType"] == output["mime_type"]
+    assert head["ContentLength"] == output["bytes"]
+    assert head["Metadata"] == {
+        "generation-id": job["id"],
+        "identity-id": ADMIN_IDENTITY,
+        "model": done["model"],
+        "source": "api",
+    }
+    downloaded = httpx.get(output["url"]).content
+    assert len(downloaded) == output["bytes"]
+
+    assert done["apply"]["status"] == "applied"
+    assert done["apply"]["applied_at"]
+    [(assignment, delivery_id)] = callback.delivered
+    assert delivery_id == f"{job['id']}:apply:1"
+    assert assignment.image_path == output["key"]
+    assert assignment.size == output["bytes"]
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+def test_two_deliveries_of_one_message_call_gemini_once(
+    resources: Resources, worker: Worker, gemini: LocalGeminiServer
+) -> None:
+    job = create_job()
+    event = receive_event(resources.jobs_queue_url)
+    calls = gemini.generate_calls
+    assert deliver(event) == []
+    assert deliver(event) == []  # the same message again (at-least-once delivery)
+    assert gemini.generate_calls == calls + 1
+    assert worker.store.require(job["id"]).attempts == 1
+
+
+def test_a_delivery_while_another_holds_the_lease_does_not_run_it(
+    resources: Resources, worker: Worker, gemini: LocalGeminiServer
+) -> None:
+    job = create_job()
+    event = receive_event(resources.jobs_queue_url)
+    assert worker.store.claim(job["id"], lease_s=60) is not None  # someone else is on it
+    calls = gemini.generate_calls
+    assert deliver(event) == []  # not a batch failure
+    assert gemini.generate_calls == calls
+    assert worker.store.require(job["id"]).status == "running"
+    # A delayed copy checks again once the lease is over.
+    assert messages_in(resources.jobs_queue_url) >= 1
+
+
+def test_a_job_left_running_is_recovered(
+    resources: Resources, worker: Worker, gemini: LocalGeminiServer
+) -> None:
+    job = create_job()
+    # A worker claimed it long ago and died: the lease has lapsed.
+    stale = worker.store.claim(job["id"], lease_s=60, now=utc_now() - timedelta(minutes=5))
+    assert stale is not None
+    assert stale.status == "running"
+    calls = gemini.generate_calls
+    _, failed = run_once(resources.jobs_queue_url)
+    assert failed == []
+    assert gemini.generate_calls == calls + 1
+    done = worker.store.require(job["id"])
+    assert done.status == "succeeded"
+    assert done.attempts == 2
+
+
+def test_a_retryable_failure_then_success(
+    resources: Resources, worker: Worker, gemini: LocalGeminiServer
+) -> None:
+    job = create_job()
+    gemini.fail_next("http_503", 1)
+    event, failed = run_once(resources.jobs_queue_url)
+    assert failed == [event["Records"][0]["messageId"]]
+    retrying = worker.store.require(job["id"])
+    assert retrying.status == "queued"
+    assert retrying.attempts == 1
+
+    event, failed = run_once(resources.jobs_queue_url)  # backoff is 0 in the tests
+    assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == "2"
+    assert failed == []
+    done = worker.store.require(job["id"])
+    assert done.status == "succeeded"
+    assert done.attempts == 2
+
+
+def test_a_retryable_failure_on_the_last_try_fails_the_job_into_the_dlq(
+    resources: Resources, settings: Settings, worker: Worker, gemini: LocalGeminiServer
+) -> None:
+    job = create_job(apply=True)
+    tries = settings.worker_max_receive_count
+    gemini.fail_next("http_503", tries)
+    for attempt in range(1, tries + 1):
+        _, failed = run_once(resources.jobs_queue_url)
+        assert len(failed) == 1
+        status = worker.store.require(job["id"]).status
+        assert status == ("failed" if attempt == tries else "queued")
+    failed_job = worker.store.require(job["id"])
+    assert failed_job.error is not None
+    assert failed_job.error.code == ErrorCode.PROVIDER_UNAVAILABLE.value
+    assert failed_job.attempts == tries
+    assert failed_job.apply.status == "failed"
+    # SQS moves it on the next receive: the queue is empty, the DLQ has it.
+    assert receive_event(resources.jobs_queue_url)["Records"] == []
+    assert bodies(receive_event(resources.jobs_dlq_url)) == [
+        {"job_id": job["id"], "action": "generate"}
+    ]
+
+
+def test_a_final_failure_ends_the_job_without_retrying(
+    resources: Resources, worker: Worker, gemini: LocalGeminiServer
+) -> None:
+    job = create_job()
+    gemini.fail_next("image_safety", 1)
+    _, failed = run_once(resources.jobs_queue_url)
+    assert failed == []  # nothing to retry: the message is done
+    done = worker.store.require(job["id"])
+    assert done.status == "failed"
+    assert done.error is not None
+    assert done.error.code == "content_blocked"
+    assert done.output is None
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+def test_a_reference_deleted_before_the_run_fails_the_job(
+    resources: Resources, settings: Settings, worker: Worker
+) -> None:
+    job = create_job()
+    aws.s3().delete_object(Bucket=settings.bucket_name, Key=REFS[1])
+    _, failed = run_once(resources.jobs_queue_url)
+    assert failed == []
+    done = worker.store.require(job["id"])
+    assert done.error is not None
+    assert done.error.code == "reference_not_found"
+
+
+def test_apply_rejected_by_the_host_fails_the_apply_only(
+    resources: Resources, worker: Worker, callback: FakeCallback
+) -> None:
+    callback.failures = [PipelineError(ErrorCode.HOST_REJECTED, "Identity is locked.")]
+    job = create_job(apply=True)
+    _, failed = run_once(resources.jobs_queue_url)
+    assert failed == []
+    done = worker.store.require(job["id"])
+    assert done.status == "succeeded"
+    assert done.apply.status == "failed"
+    assert done.apply.error is not None
+    assert done.apply.error.code == "host_rejected"
+
+
+def test_apply_retried_when_the_host_is_down_then_reapplied_by_hand(
+    resources: Resources, worker: Worker, callback: FakeCallback, gemini: LocalGeminiServer
+) -> None:
+    callback.failures = [
+        PipelineError(ErrorCode.HOST_UNAVAILABLE, "Django is down.", retryable=True)
+    ]
+    job = create_job(apply=True)
+    _, failed = run_once(resources.jobs_queue_url)
+    assert len(failed) == 1
+    pending = worker.store.require(job["id"])
+    assert pending.status == "succeeded"
+    assert pending.apply.status == "pending"
+
+    calls = gemini.generate_calls
+    _, failed = run_once(resources.jobs_queue_url)  # the retry applies, it does not regenerate
+    assert failed == []
+    assert gemini.generate_calls == calls
+    assert worker.store.require(job["id"]).apply.status == "applied"
+
+    status, again, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
+    assert status == 202
+    assert again["apply"]["attempt"] == 2
+    _, failed = run_once(resources.jobs_queue_url)
+    assert failed == []
+    assert [d for _, d in callback.delivered] == [
+        f"{job['id']}:apply:1",
+        f"{job['id']}:apply:2",
+    ]
+
+
+def test_a_malformed_message_fails_its_record_only(resources: Resources, worker: Worker) -> None:
+    create_job()
+    aws.sqs().send_message(QueueUrl=resources.jobs_queue_url, MessageBody="not json")
+    event = receive_event(resources.jobs_queue_url)
+    assert len(event["Records"]) == 2
+    bad = next(r["messageId"] for r in event["Records"] if r["body"] == "not json")
+    assert deliver(event) == [bad]
+
+
+def test_finished_jobs_never_go_back(resources: Resources, worker: Worker) -> None:
+    job = Job.model_validate(create_job())
+    store = worker.store
+    claimed = store.claim(job.id, lease_s=60)
+    assert claimed is not None
+    assert store.claim(job.id, lease_s=60) is None  # held
+    failed = store.fail(claimed, error=_error())
+    assert failed is not None
+    assert failed.status == "failed"
+    assert store.claim(job.id, lease_s=60, now=utc_now() + timedelta(hours=1)) is None
+    assert store.requeue(claimed) is None
+    assert store.request_apply(job.id) is None
+    assert store.require(job.id).status == "failed"
+    assert json.loads(store.require(job.id).model_dump_json())["status"] == "failed"
+
+
+def _error() -> Any:
+    from identity_images.models.jobs import JobError
+
+    return JobError(code="no_image", message="No image.")
