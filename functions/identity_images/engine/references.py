@@ -39,8 +39,6 @@ _ACCEPTED_FORMATS: Final = frozenset({"JPEG", "MPO", "PNG", "WEBP", "HEIF"})
 _JPEG_FORMATS: Final = frozenset({"JPEG", "MPO"})
 _ACCEPTED_TEXT: Final = "JPEG, PNG, WebP or HEIC/HEIF"
 
-_SRGB: Final = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-
 
 class Reason(StrEnum):
     """The stable short reasons in `details["reason"]` of a refused reference."""
@@ -222,8 +220,10 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            # A profile per call: `prepare_reference` runs in several threads at once.
+            srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
             converted = ImageCms.profileToProfile(
-                image, source, _SRGB, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
+                image, source, srgb, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
             )
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             converted = None  # a broken or mismatched profile: plain conversion below
