@@ -36,6 +36,13 @@ unit: install
 bench: install
 	$(BIN)/python -m benchmarks
 
+## Run one handler with one sample event: make invoke HANDLER=api EVENT=events/api_openapi.json
+## (against AWS_ENDPOINT_URL when set, e.g. `make run`'s moto; else an in-process moto).
+HANDLER ?= api
+EVENT   ?= events/api_openapi.json
+invoke: install
+	$(BIN)/python -m local_stack.invoke $(HANDLER) $(EVENT)
+
 ## CDK: synth needs no AWS account and no Docker (empty stand-in layers); deploy builds the
 ## layers first. Pass context with CONTEXT, e.g. make deploy CONTEXT="-c stage=prod".
 CDK     ?= npx --yes aws-cdk@2

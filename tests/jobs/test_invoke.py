@@ -1,0 +1,36 @@
+"""`make invoke`: a handler run with a sample event against the local settings."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from local_stack.aws_resources import Resources
+from local_stack.invoke import main
+from tests.jobs.conftest import EVENTS
+
+
+def test_invoke_runs_the_api_with_a_sample_event(
+    resources: Resources, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["api", str(EVENTS / "api_list_generations.json")]) == 0
+    printed = capsys.readouterr().out
+    # Logs are JSON lines; the answer is the indented document printed last.
+    start = 0 if printed.startswith("{\n") else printed.rindex("\n{\n") + 1
+    answer = json.loads(printed[start:])
+    assert answer["statusCode"] == 200
+    assert json.loads(answer["body"]) == {"items": [], "next_cursor": None}
+
+
+def test_every_api_route_has_a_sample_event() -> None:
+    from identity_images.handlers.api import app
+
+    routes = {(r.method, r.rule.pattern) for r in app._static_routes + app._dynamic_routes}
+    samples = [json.loads(p.read_text()) for p in EVENTS.glob("api_*.json")]
+    assert len(routes) == 8
+    for method, pattern in routes:
+        assert any(
+            s["httpMethod"] == method and re.fullmatch(pattern, s["path"]) for s in samples
+        ), (method, pattern)
