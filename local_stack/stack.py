@@ -126,6 +126,8 @@ class LocalStack:
         settings = get_settings()
         resources = aws_resources.create_all(settings)
         regeneration_url = self._regeneration_queue(resources)
+        os.environ.update(resources.environment())
+        _forget_cached_settings()
         s3, sqs = self.moto.client("s3"), self.moto.client("sqs")
         queues = [resources.jobs_queue_url, regeneration_url]
         self.scope = SnapshotScope(
