@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
 from django.core.checks import run_checks
-from django.test import SimpleTestCase, override_settings
+from django.core.management import call_command
+from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils import timezone
 from pydantic import BaseModel
 
 from identity_images.domain import HostIdentity, HostUser, ImageAssignment
+from identity_images_django.models import ReceivedWebhook
 from identity_images_django.schemas import IdentityOut, ImageAssignmentIn, UserOut
 
 
@@ -51,3 +57,16 @@ class ChecksTests(SimpleTestCase):
     )
     def test_the_image_field_must_be_a_file_field(self) -> None:
         assert self.check_ids() == {"identity_images.E004"}
+
+
+class PruneTests(TestCase):
+    def test_only_old_webhook_ids_are_forgotten(self) -> None:
+        old = ReceivedWebhook.objects.create(webhook_id="old", identity_id="i", image_path="p")
+        ReceivedWebhook.objects.filter(pk=old.pk).update(
+            received_at=timezone.now() - timedelta(days=31)
+        )
+        ReceivedWebhook.objects.create(webhook_id="new", identity_id="i", image_path="p")
+        out = io.StringIO()
+        call_command("prune_received_webhooks", stdout=out)
+        assert list(ReceivedWebhook.objects.values_list("webhook_id", flat=True)) == ["new"]
+        assert "forgot 1" in out.getvalue()
