@@ -57,6 +57,8 @@ class GenerationPipeline(Construct):
             layers=[layers.base, layers.imaging],
             environment={
                 **common_env,
+                # The worker re-queues a job held by another delivery (delayed message).
+                "JOBS_QUEUE_URL": self.jobs.queue.queue_url,
                 "GEMINI_MODEL": config.gemini_model,
                 "GEMINI_TIMEOUT_S": str(config.gemini_timeout_s),
                 "GEMINI_RETRY_ATTEMPTS": str(config.gemini_retry_attempts),
@@ -80,6 +82,7 @@ class GenerationPipeline(Construct):
         self.worker.allow_objects(
             bucket, ["s3:PutObject"], [access.GENERATED], "Stores the generated image."
         )
+        self.jobs.queue.grant_send_messages(self.worker.role)
         # One job per invocation: a slow job never holds up (or re-runs) another one.
         # The event source grants receive/delete/ChangeMessageVisibility on this queue only.
         self.worker.function.add_event_source(

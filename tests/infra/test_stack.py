@@ -439,10 +439,18 @@ def test_object_access_is_limited_to_the_prefixes_each_function_needs(
     assert s3_grants(synthesized, "authorizer") == set()
 
 
-def test_the_worker_may_change_visibility_but_not_send(synthesized: Synthesized) -> None:
+def test_the_worker_may_delay_and_requeue_its_own_jobs_only(synthesized: Synthesized) -> None:
+    (jobs_queue,) = event_source_queues(synthesized, "worker")
+    for action in ("sqs:ChangeMessageVisibility", "sqs:SendMessage"):
+        queues = {
+            ref
+            for s in statements(synthesized, "worker")
+            if action in as_list(s["Action"])
+            for ref in refs(s["Resource"])
+        }
+        assert queues == {jobs_queue}, action
+    assert refs(environment(synthesized, "worker")["JOBS_QUEUE_URL"]) == {jobs_queue}
     actions = {a for s in statements(synthesized, "worker") for a in as_list(s["Action"])}
-    assert "sqs:ChangeMessageVisibility" in actions
-    assert "sqs:SendMessage" not in actions
     assert "s3:DeleteObject" not in actions
 
 
