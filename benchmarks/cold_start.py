@@ -107,8 +107,9 @@ def run() -> Report:
     worker = results["worker"]
     figures = []
     notes = [
-        f"Median of {RUNS} imports, each in a fresh interpreter (`{sys.executable}`), "
-        "with a Lambda-like environment; baseline: the worker module.",
+        f"Median of {RUNS} imports, each in a fresh Python {sys.version.split()[0]} "
+        "interpreter with a Lambda-like environment; baseline: the worker module. "
+        "Absolute times depend on the machine and its load; the ratios travel better.",
     ]
     for name, sample in results.items():
         if sample.missing:
