@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -36,11 +37,11 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    data_dir = tmp_path_factory.mktemp("local-data")
+@contextlib.contextmanager
+def serve_stack(data_dir: Path) -> Iterator[RunningStack]:
+    """`identity-images serve` on free ports with `data_dir`; SIGTERM at the end."""
     ports = {name: _free_port() for name in ("api", "moto", "django", "gemini")}
-    log_path = data_dir.parent / f"{data_dir.name}-serve.log"
+    log_path = data_dir.parent / f"{data_dir.name}-serve-{ports['api']}.log"
     env = {
         **os.environ,
         "REGENERATION_DEBOUNCE_S": "2",
@@ -72,6 +73,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         )
     finally:
         _stop(process, log_path)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    with serve_stack(tmp_path_factory.mktemp("local-data")) as running:
+        yield running
 
 
 def _wait_ready(process: subprocess.Popen[bytes], log_path: Path) -> None:
