@@ -129,7 +129,7 @@ class Settings(BaseSettings):
 
     # --- Regeneration -------------------------------------------------------------------
     regeneration_debounce_s: int = Field(
-        default=60, ge=0, description="Uploads within this window become one job."
+        default=60, ge=0, le=900, description="Uploads within this window become one job."
     )
     regeneration_prompt: str = Field(
         default="", description="Extra prompt for jobs started by new references."

@@ -128,12 +128,38 @@ class JobStore:
 
     # --- writes -------------------------------------------------------------------------
     def create(self, job: Job) -> None:
-        item = _to_item(self._record(job))
+        # Unset fields are left out, not stored as NULL: `if_not_exists(started_at, …)`
+        # in `claim` only fills an attribute that is absent.
+        item = {k: v for k, v in _to_item(self._record(job)).items() if "NULL" not in v}
         item["expires_at"] = {"N": str(int((job.created_at + self._ttl).timestamp()))}
         self._client.put_item(
             TableName=self._table,
             Item=item,
             ConditionExpression="attribute_not_exists(job_id)",
+        )
+
+    def create_once(self, job: Job) -> bool:
+        """`create`, but a job with this id already there is not an error: False."""
+        try:
+            self.create(job)
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def set_reference_keys(self, job: Job, keys: list[str]) -> Job | None:
+        """Record the references a running job (this claim) resolved at run time."""
+        return self._update(
+            job.id,
+            "SET reference_keys = :keys, updated_at = :now",
+            "#status = :running AND attempts = :attempts",
+            {
+                ":keys": keys,
+                ":running": "running",
+                ":attempts": job.attempts,
+                ":now": format_timestamp(utc_now()),
+            },
         )
 
     def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None:

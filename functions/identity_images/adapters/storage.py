@@ -7,6 +7,7 @@ Layout: `uploads/{admin_id}/{upload_id}/…` (browser uploads), `references/iden
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -45,6 +46,16 @@ class ObjectInfo:
     key: str
     size: int
     content_type: str
+    last_modified: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ListedObject:
+    """One entry of a listing: what ListObjectsV2 says (no content type)."""
+
+    key: str
+    size: int
+    last_modified: datetime
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,20 @@ class Storage:
             key=key,
             size=answer["ContentLength"],
             content_type=answer.get("ContentType", "application/octet-stream"),
+            last_modified=answer.get("LastModified"),
         )
+
+    def list(self, prefix: str) -> list[ListedObject]:
+        """Every object under `prefix` (all pages), in key order."""
+        paginator = self._client.get_paginator("list_objects_v2")
+        return [
+            ListedObject(key=item["Key"], size=item["Size"], last_modified=item["LastModified"])
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+            for item in page.get("Contents", [])
+        ]
+
+    def delete(self, key: str) -> None:
+        self._client.delete_object(Bucket=self.bucket, Key=key)
 
     def read(self, key: str, *, max_bytes: int) -> bytes:
         """An object's bytes; `reference_not_found` if gone, `reference_invalid` if too big."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from identity_images.adapters.storage import Storage, extension_for, upload_prefix
@@ -12,9 +13,52 @@ from identity_images.models.api import (
     CreateUploadsRequest,
     CreateUploadsResponse,
     PresignedUpload,
+    UploadContentType,
+    UploadFileRequest,
 )
 from identity_images.models.jobs import utc_now
 from identity_images.settings import Settings
+
+
+def check_upload_files(files: Sequence[UploadFileRequest], settings: Settings) -> None:
+    """The rules every presigned upload follows: at most `upload_max_files` files, each
+    at most `reference_max_bytes` (the content types are the request model's)."""
+    if len(files) > settings.upload_max_files:
+        raise PipelineError(
+            ErrorCode.VALIDATION_ERROR,
+            f"At most {settings.upload_max_files} files per upload; got {len(files)}.",
+            details={"field": "files", "max": settings.upload_max_files},
+        )
+    for index, file in enumerate(files):
+        if file.size > settings.reference_max_bytes:
+            raise PipelineError(
+                ErrorCode.VALIDATION_ERROR,
+                f"File {index + 1} is {file.size} bytes; the limit is "
+                f"{settings.reference_max_bytes}.",
+                details={
+                    "field": f"files.{index}.size",
+                    "max_bytes": settings.reference_max_bytes,
+                },
+            )
+
+
+def presign_upload(
+    key: str, content_type: UploadContentType, *, storage: Storage, settings: Settings
+) -> PresignedUpload:
+    """One presigned POST pinned to `key`, `content_type` and 1..`reference_max_bytes`."""
+    post = storage.presigned_post(
+        key,
+        content_type=content_type,
+        max_bytes=settings.reference_max_bytes,
+        expires_in=settings.upload_url_expiry_s,
+    )
+    return PresignedUpload(
+        key=key,
+        url=post.url,
+        fields=post.fields,
+        content_type=content_type,
+        max_bytes=settings.reference_max_bytes,
+    )
 
 
 def create_uploads(
@@ -26,42 +70,17 @@ def create_uploads(
     now: datetime | None = None,
 ) -> CreateUploadsResponse:
     """Keys `uploads/{admin_id}/{upload_id}/{n}.{ext}`; refuses too many or too large files."""
-    if len(request.files) > settings.upload_max_files:
-        raise PipelineError(
-            ErrorCode.VALIDATION_ERROR,
-            f"At most {settings.upload_max_files} files per upload; got {len(request.files)}.",
-            details={"field": "files", "max": settings.upload_max_files},
-        )
-    for index, file in enumerate(request.files):
-        if file.size > settings.reference_max_bytes:
-            raise PipelineError(
-                ErrorCode.VALIDATION_ERROR,
-                f"File {index + 1} is {file.size} bytes; the limit is "
-                f"{settings.reference_max_bytes}.",
-                details={
-                    "field": f"files.{index}.size",
-                    "max_bytes": settings.reference_max_bytes,
-                },
-            )
+    check_upload_files(request.files, settings)
     upload_id = uuid.uuid4().hex
     prefix = f"{upload_prefix(caller.user_id)}{upload_id}/"
-    uploads = []
-    for index, file in enumerate(request.files):
-        key = f"{prefix}{index + 1}.{extension_for(file.content_type)}"
-        post = storage.presigned_post(
-            key,
-            content_type=file.content_type,
-            max_bytes=settings.reference_max_bytes,
-            expires_in=settings.upload_url_expiry_s,
+    uploads = [
+        presign_upload(
+            f"{prefix}{index + 1}.{extension_for(file.content_type)}",
+            file.content_type,
+            storage=storage,
+            settings=settings,
         )
-        uploads.append(
-            PresignedUpload(
-                key=key,
-                url=post.url,
-                fields=post.fields,
-                content_type=file.content_type,
-                max_bytes=settings.reference_max_bytes,
-            )
-        )
+        for index, file in enumerate(request.files)
+    ]
     expires_at = (now or utc_now()) + timedelta(seconds=settings.upload_url_expiry_s)
     return CreateUploadsResponse(upload_id=upload_id, expires_at=expires_at, uploads=uploads)

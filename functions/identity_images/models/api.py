@@ -56,6 +56,34 @@ class CreateUploadsResponse(BaseModel):
     uploads: list[PresignedUpload]
 
 
+class PresignedReference(PresignedUpload):
+    """A presigned POST into an identity's reference folder."""
+
+    reference_id: str = Field(description="The file's id in the folder (its key's stem).")
+
+
+class CreateReferencesResponse(BaseModel):
+    identity_id: str
+    expires_at: UtcDatetime
+    uploads: list[PresignedReference]
+
+
+class StoredReference(BaseModel):
+    """A reference photo kept in an identity's folder."""
+
+    reference_id: str = Field(description="The key's file name without its extension.")
+    key: str
+    size: int = Field(ge=0, description="Bytes.")
+    last_modified: UtcDatetime
+    content_type: str
+    url: str = Field(description="Short-lived download URL (`OUTPUT_URL_EXPIRY_S`).")
+
+
+class ReferenceList(BaseModel):
+    identity_id: str
+    items: list[StoredReference] = Field(description="Newest first.")
+
+
 def _default_aspect_ratio() -> AspectRatio:
     return get_settings().default_aspect_ratio
 

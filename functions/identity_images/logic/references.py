@@ -1,0 +1,196 @@
+"""An identity's reference folder, `references/identities/{identity_id}/`.
+
+What the API does with it (presigned POSTs into it, a listing, removing one photo) and
+what the trigger and the worker agree a usable reference is. Knows nothing of Lambda and
+imports neither google-genai nor Pillow (the API and the trigger import it).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import get_args
+
+from identity_images.adapters.storage import ObjectInfo, Storage, extension_for
+from identity_images.domain import HostDirectory, HostIdentity
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.generations import resolve_user
+from identity_images.logic.uploads import check_upload_files, presign_upload
+from identity_images.models.api import (
+    Caller,
+    CreateReferencesResponse,
+    CreateUploadsRequest,
+    PresignedReference,
+    ReferenceList,
+    StoredReference,
+    UploadContentType,
+)
+from identity_images.models.jobs import utc_now
+from identity_images.settings import Settings
+
+REFERENCES_PREFIX = "references/identities/"
+IMAGE_TYPES = frozenset(get_args(UploadContentType))
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif"})
+#: Content types that say nothing; the key's extension decides then.
+GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+
+def reference_folder(identity_id: str) -> str:
+    return f"{REFERENCES_PREFIX}{identity_id}/"
+
+
+def identity_of(key: str) -> str | None:
+    """The identity whose folder holds `key` (`references/identities/{id}/{name}`), or
+    None for any other key (`generated/…`, `uploads/…`, the folder itself, deeper keys)."""
+    if not key.startswith(REFERENCES_PREFIX):
+        return None
+    identity_id, slash, name = key[len(REFERENCES_PREFIX) :].partition("/")
+    if not slash or not _ID.match(identity_id) or not name or "/" in name:
+        return None
+    return identity_id
+
+
+def reference_id_of(key: str) -> str:
+    """A key's file name without its extension: `…/{reference_id}.{ext}`."""
+    return posixpath.splitext(posixpath.basename(key))[0]
+
+
+def is_image(key: str, content_type: str | None) -> bool:
+    """A declared image type decides; a generic or missing one leaves it to the extension."""
+    declared = (content_type or "").split(";")[0].strip().lower()
+    if declared not in GENERIC_TYPES:
+        return declared in IMAGE_TYPES
+    return posixpath.splitext(key)[1].lstrip(".").lower() in IMAGE_EXTENSIONS
+
+
+def is_usable(info: ObjectInfo, settings: Settings) -> bool:
+    """Worth sending to preparation: not empty, not too large, an image."""
+    return 0 < info.size <= settings.reference_max_bytes and is_image(info.key, info.content_type)
+
+
+def usable_references(
+    storage: Storage, identity_id: str, settings: Settings
+) -> Iterator[ObjectInfo]:
+    """The folder's usable references, newest first (ties: key descending). Objects are
+    HEADed lazily (for their content type), so taking the first few reads only those."""
+    listed = sorted(
+        storage.list(reference_folder(identity_id)),
+        key=lambda o: (o.last_modified, o.key),
+        reverse=True,
+    )
+    for item in listed:
+        if item.size <= 0 or item.size > settings.reference_max_bytes:
+            continue
+        info = storage.head(item.key)
+        if info is not None and is_usable(info, settings):
+            yield info
+
+
+# --- the API's side ---------------------------------------------------------------------
+def resolve_identity(identity_id: str, caller: Caller, host: HostDirectory) -> HostIdentity:
+    """The identity, if it belongs to the caller or to a test user (else 403)."""
+    identity = host.get_identity(identity_id)
+    try:
+        resolve_user(identity.user_id, caller, host)
+    except PipelineError as error:
+        if error.code != ErrorCode.FORBIDDEN:
+            raise
+        raise PipelineError(
+            ErrorCode.FORBIDDEN,
+            f"Identity {identity_id!r} belongs to a user who is neither you nor a test user.",
+            details={"field": "identity_id", "identity_id": identity_id},
+        ) from error
+    return identity
+
+
+def create_reference_uploads(
+    identity_id: str,
+    request: CreateUploadsRequest,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    storage: Storage,
+    settings: Settings,
+    now: datetime | None = None,
+) -> CreateReferencesResponse:
+    """Presigned POSTs pinning `references/identities/{id}/{reference_id}.{ext}`, with the
+    same type and size rules as `POST /v1/uploads`."""
+    check_upload_files(request.files, settings)
+    identity = resolve_identity(identity_id, caller, host)
+    folder = reference_folder(identity.id)
+    uploads = []
+    for file in request.files:
+        reference_id = uuid.uuid4().hex
+        key = f"{folder}{reference_id}.{extension_for(file.content_type)}"
+        post = presign_upload(key, file.content_type, storage=storage, settings=settings)
+        uploads.append(PresignedReference(**post.model_dump(), reference_id=reference_id))
+    expires_at = (now or utc_now()) + timedelta(seconds=settings.upload_url_expiry_s)
+    return CreateReferencesResponse(identity_id=identity.id, expires_at=expires_at, uploads=uploads)
+
+
+def list_references(
+    identity_id: str,
+    caller: Caller,
+    *,
+    limit: int,
+    host: HostDirectory,
+    storage: Storage,
+    settings: Settings,
+) -> ReferenceList:
+    """Everything in the folder, newest first (at most `limit`), each with a short-lived
+    download URL."""
+    identity = resolve_identity(identity_id, caller, host)
+    listed = sorted(
+        storage.list(reference_folder(identity.id)),
+        key=lambda o: (o.last_modified, o.key),
+        reverse=True,
+    )[:limit]
+    items = []
+    for item in listed:
+        info = storage.head(item.key)
+        if info is None:  # removed since the listing
+            continue
+        items.append(
+            StoredReference(
+                reference_id=reference_id_of(item.key),
+                key=item.key,
+                size=info.size,
+                last_modified=info.last_modified or item.last_modified,
+                content_type=info.content_type,
+                url=storage.presigned_get(item.key, expires_in=settings.output_url_expiry_s),
+            )
+        )
+    return ReferenceList(identity_id=identity.id, items=items)
+
+
+def delete_reference(
+    identity_id: str,
+    reference_id: str,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    storage: Storage,
+) -> list[str]:
+    """Remove the folder's file(s) whose name without extension is `reference_id`; the
+    removed keys. `reference_not_found` if there is none. Triggers nothing: the bucket
+    notifies new objects only."""
+    identity = resolve_identity(identity_id, caller, host)
+    folder = reference_folder(identity.id)
+    keys = [
+        item.key
+        for item in storage.list(f"{folder}{reference_id}")
+        if identity_of(item.key) == identity.id and reference_id_of(item.key) == reference_id
+    ]
+    if not keys:
+        raise PipelineError(
+            ErrorCode.REFERENCE_NOT_FOUND,
+            f"Identity {identity_id!r} has no reference {reference_id!r}.",
+            details={"identity_id": identity_id, "reference_id": reference_id},
+        )
+    for key in keys:
+        storage.delete(key)
+    return keys
