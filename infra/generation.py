@@ -72,7 +72,11 @@ class GenerationPipeline(Construct):
             },
         )
         bucket = images.bucket
-        self.worker.allow(access.table_read_write(tables.jobs))
+        self.worker.allow(
+            access.table_read_write(tables.jobs),
+            # A regeneration job lists its identity's reference folder when it runs.
+            access.list_prefixes(bucket, [access.REFERENCES]),
+        )
         self.worker.allow_objects(
             bucket,
             ["s3:GetObject"],

@@ -28,12 +28,15 @@ from identity_images.adapters.storage import Storage, output_key
 from identity_images.domain import HostDirectory, ImageAssignment, ImageCallback
 from identity_images.engine.generation import GenerationRequest, GenerationResult, ReferenceFile
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.references import reference_folder, usable_references
 from identity_images.models.jobs import Job, JobError, JobMessage, JobOutput, JobUsage, utc_now
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 Generate = Callable[[GenerationRequest], GenerationResult]
+#: A regeneration job skips a reference that fails with these (gone, or not an image).
+SKIPPABLE = frozenset({ErrorCode.REFERENCE_NOT_FOUND, ErrorCode.REFERENCE_INVALID})
 
 
 class Outcome(StrEnum):
@@ -128,15 +131,9 @@ class Worker:
 
     def _generate(self, job: Job) -> tuple[JobOutput, JobUsage, str]:
         identity = self.host.get_identity(job.identity_id)
-        references = [
-            ReferenceFile(
-                name=posixpath.basename(key),
-                data=self.storage.read(key, max_bytes=self.settings.reference_max_bytes),
-            )
-            for key in job.reference_keys
-        ]
-        result = self.generate(
-            GenerationRequest(
+
+        def request(references: list[ReferenceFile]) -> GenerationRequest:
+            return GenerationRequest(
                 identity_name=identity.name,
                 identity_description=identity.description,
                 prompt=job.prompt,
@@ -145,7 +142,18 @@ class Worker:
                 image_size=job.image_size,
                 model=job.model,
             )
-        )
+
+        if job.source == "s3_event":
+            result = self._generate_from_folder(job, request)
+        else:
+            references = [
+                ReferenceFile(
+                    name=posixpath.basename(key),
+                    data=self.storage.read(key, max_bytes=self.settings.reference_max_bytes),
+                )
+                for key in job.reference_keys
+            ]
+            result = self.generate(request(references))
         image = result.image
         key = output_key(job.identity_id, job.id, image.mime_type)
         self.storage.write(
@@ -168,6 +176,48 @@ class Worker:
         )
         usage = JobUsage.model_validate(image.usage.model_dump())
         return output, usage, image.model
+
+    def _generate_from_folder(
+        self, job: Job, request: Callable[[list[ReferenceFile]], GenerationRequest]
+    ) -> GenerationResult:
+        """A regeneration job's references are read now: the identity's folder, newest
+        first, up to `upload_max_files` usable ones. A file that is gone or that
+        preparation refuses is skipped for the next one (preparation fails before Gemini
+        is called); `reference_invalid` only if none is left. The keys used are recorded
+        on the job."""
+        limit = self.settings.upload_max_files
+        candidates = usable_references(self.storage, job.identity_id, self.settings)
+        chosen: list[ReferenceFile] = []
+        skipped: list[str] = []
+        while True:
+            while len(chosen) < limit and (info := next(candidates, None)) is not None:
+                try:
+                    data = self.storage.read(info.key, max_bytes=self.settings.reference_max_bytes)
+                except PipelineError as error:
+                    if error.code not in SKIPPABLE:
+                        raise
+                    skipped.append(info.key)
+                    continue
+                chosen.append(ReferenceFile(name=info.key, data=data))
+            if not chosen:
+                folder = reference_folder(job.identity_id)
+                raise PipelineError(
+                    ErrorCode.REFERENCE_INVALID,
+                    f"No usable reference photo under {folder!r}.",
+                    details={"folder": folder, "skipped": skipped},
+                )
+            try:
+                result = self.generate(request(chosen))
+            except PipelineError as error:
+                bad = error.details.get("file")
+                if error.code not in SKIPPABLE or bad not in {ref.name for ref in chosen}:
+                    raise
+                logger.info("reference skipped", extra={"job_id": job.id, "key": bad})
+                chosen = [ref for ref in chosen if ref.name != bad]
+                skipped.append(bad)
+                continue
+            self.store.set_reference_keys(job, [ref.name for ref in chosen])
+            return result
 
     def _failed(self, job: Job, error: PipelineError, receive_count: int) -> Job | None:
         log = {"job_id": job.id, "code": error.code.value, "receive_count": receive_count}
