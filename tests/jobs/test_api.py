@@ -471,6 +471,8 @@ def test_openapi_lists_every_route_and_model(resources: Resources) -> None:
         "/v1/generations/{generation_id}/apply",
         "/v1/users",
         "/v1/users/{user_id}/identities",
+        "/v1/identities/{identity_id}/references",
+        "/v1/identities/{identity_id}/references/{reference_id}",
     }
     assert set(schema["paths"]["/v1/generations"]) == {"get", "post"}
     models = set(schema["components"]["schemas"])

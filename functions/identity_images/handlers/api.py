@@ -23,7 +23,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.handlers.routes import generations, uploads, users
+from identity_images.handlers.routes import generations, references, uploads, users
 from identity_images.handlers.routes.errors import error_response, validation_error
 from identity_images.settings import get_settings
 
@@ -50,6 +50,7 @@ app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
 app.include_router(uploads.router)
 app.include_router(generations.router)
 app.include_router(users.router)
+app.include_router(references.router)
 
 
 def openapi_json() -> str:

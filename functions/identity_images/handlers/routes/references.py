@@ -1,0 +1,103 @@
+"""/v1/identities/{identity_id}/references: an identity's kept reference photos."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from identity_images.adapters.storage import Storage
+from identity_images.domain import HostDirectory
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.handlers.routes import deps
+from identity_images.handlers.routes.errors import (
+    ERROR_RESPONSES,
+    error_response,
+    json_response,
+    responses,
+)
+from identity_images.logic import references
+from identity_images.models.api import (
+    Caller,
+    CreateReferencesResponse,
+    CreateUploadsRequest,
+    ReferenceList,
+)
+from identity_images.settings import Settings
+
+router = APIGatewayRouter()  # type: ignore[no-untyped-call]
+
+IdentityId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+ReferenceId = Annotated[
+    str, Path(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
+]
+
+
+@router.post(
+    "/v1/identities/<identity_id>/references",
+    summary="Presigned POSTs into an identity's reference folder",
+    description="Same body and rules as `POST /v1/uploads`; each form is pinned to "
+    "`references/identities/{identity_id}/{reference_id}.{ext}`. A new photo there "
+    "regenerates the identity's image (see the README).",
+    responses=responses(201, "The upload forms", CreateReferencesResponse),
+    tags=["references"],
+)
+def post_references(
+    identity_id: IdentityId,
+    body: CreateUploadsRequest,
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
+) -> Response[CreateReferencesResponse]:
+    answer = references.create_reference_uploads(
+        identity_id, body, caller, host=host, storage=storage, settings=settings
+    )
+    return json_response(201, answer)
+
+
+@router.get(
+    "/v1/identities/<identity_id>/references",
+    summary="An identity's reference photos",
+    description="Newest first, each with a short-lived download URL.",
+    responses=responses(200, "The photos", ReferenceList),
+    tags=["references"],
+)
+def get_references(
+    identity_id: IdentityId,
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> ReferenceList:
+    return references.list_references(
+        identity_id, caller, limit=limit, host=host, storage=storage, settings=settings
+    )
+
+
+@router.delete(
+    "/v1/identities/<identity_id>/references/<reference_id>",
+    summary="Remove one reference photo",
+    description="204; 404 `reference_not_found` if the folder has no such photo. "
+    "Removing triggers no regeneration.",
+    responses={204: {"description": "Removed"}, **ERROR_RESPONSES},
+    tags=["references"],
+)
+def delete_reference(
+    identity_id: IdentityId,
+    reference_id: ReferenceId,
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+) -> Response[Any]:
+    try:
+        references.delete_reference(identity_id, reference_id, caller, host=host, storage=storage)
+    except PipelineError as error:
+        if error.code != ErrorCode.REFERENCE_NOT_FOUND:
+            raise
+        return error_response(error, 404)
+    return Response(status_code=204)
