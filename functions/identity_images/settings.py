@@ -129,7 +129,10 @@ class Settings(BaseSettings):
 
     # --- Regeneration -------------------------------------------------------------------
     regeneration_debounce_s: int = Field(
-        default=60, ge=0, le=900, description="Uploads within this window become one job."
+        default=60,
+        ge=0,
+        le=900,
+        description="Uploads within this window become one job (at most 900 s, SQS's delay).",
     )
     regeneration_prompt: str = Field(
         default="", description="Extra prompt for jobs started by new references."
