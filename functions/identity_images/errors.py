@@ -36,6 +36,8 @@ class ErrorCode(StrEnum):
     # The host app
     HOST_UNAVAILABLE = "host_unavailable"
     HOST_REJECTED = "host_rejected"
+    # Our own queue
+    QUEUE_UNAVAILABLE = "queue_unavailable"
     # Anything else
     INTERNAL_ERROR = "internal_error"
 

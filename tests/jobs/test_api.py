@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from identity_images.adapters import aws
+from identity_images.adapters.job_queue import JobQueue
 from identity_images.adapters.job_store import JobStore
 from identity_images.adapters.storage import output_key
 from identity_images.handlers import api
@@ -493,3 +494,44 @@ def test_openapi_lists_every_route_and_model(resources: Resources) -> None:
     assert any(p["name"].lower() == "idempotency-key" for p in create["parameters"])
     refs = json.dumps(create["responses"]["202"])
     assert "#/components/schemas/Job" in refs
+
+
+# --- a queue that does not take the message ------------------------------------------
+def _queue_that_refuses(monkeypatch: pytest.MonkeyPatch, resources: Resources) -> None:
+    missing = resources.jobs_queue_url.rsplit("/", 1)[0] + "/no-such-queue"
+    monkeypatch.setitem(
+        api.app.dependency_overrides, deps.job_queue, lambda: JobQueue(aws.sqs(), missing)
+    )
+
+
+def test_a_job_that_cannot_be_queued_ends_failed_not_stranded(
+    resources: Resources, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put_reference(REF)
+    _queue_that_refuses(monkeypatch, resources)
+    status, body, _ = call_api("POST", "/v1/generations", body=generation_body())
+    assert (status, body["error"]["code"]) == (503, "queue_unavailable")
+    [job] = JobStore.from_settings(settings).list_for_identity(ADMIN_IDENTITY, limit=5).jobs
+    assert job.status == "failed"
+    assert job.error is not None
+    assert job.error.code == "queue_unavailable"
+
+
+def test_an_apply_that_cannot_be_queued_ends_failed_not_pending(
+    resources: Resources, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put_reference(REF)
+    _, job, _ = call_api("POST", "/v1/generations", body=generation_body())
+    store = JobStore.from_settings(settings)
+    succeed(store, job["id"])
+    _queue_that_refuses(monkeypatch, resources)
+    status, body, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
+    assert (status, body["error"]["code"]) == (503, "queue_unavailable")
+    stored = store.require(job["id"])
+    assert stored.apply.status == "failed"
+    assert stored.apply.error is not None
+    assert stored.apply.error.code == "queue_unavailable"
+    # Nothing is lost: the image is still there and the apply can be asked again.
+    monkeypatch.delitem(api.app.dependency_overrides, deps.job_queue)
+    status, again, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
+    assert (status, again["apply"]["status"]) == (202, "pending")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import JobMessage
@@ -31,12 +33,22 @@ class JobQueue:
         return cls(aws.sqs(), settings.jobs_queue_url)
 
     def send(self, message: JobMessage, *, delay_s: int = 0) -> str:
-        """Queue `message`; returns the SQS message id."""
-        answer = self._client.send_message(
-            QueueUrl=self.queue_url,
-            MessageBody=message.model_dump_json(),
-            DelaySeconds=max(0, min(delay_s, MAX_DELAY_S)),
-        )
+        """Queue `message`; returns the SQS message id. Raises `queue_unavailable`
+        (retryable) when SQS does not take it."""
+        try:
+            answer = self._client.send_message(
+                QueueUrl=self.queue_url,
+                MessageBody=message.model_dump_json(),
+                DelaySeconds=max(0, min(delay_s, MAX_DELAY_S)),
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise PipelineError(
+                ErrorCode.QUEUE_UNAVAILABLE,
+                f"The job queue did not take the {message.action} message for job "
+                f"{message.job_id!r}; retry.",
+                retryable=True,
+                details={"job_id": message.job_id},
+            ) from error
         return answer["MessageId"]
 
     def retry_after(self, receipt_handle: str, delay_s: int) -> None:

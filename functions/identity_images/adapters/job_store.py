@@ -218,12 +218,15 @@ class JobStore:
         )
 
     def fail(self, job: Job, error: JobError) -> Job | None:
-        """running (this claim) -> failed. A job with an apply pending gets it failed too."""
+        """The state `job` was read in (a running claim, or a queued job that could not be
+        queued) -> failed. A job with an apply pending gets it failed too."""
+        if job.status not in ("queued", "running"):  # a finished job never changes
+            return None
         now = format_timestamp(utc_now())
         apply_expr = ""
         values: dict[str, Any] = {
             ":failed": "failed",
-            ":running": "running",
+            ":from": job.status,
             ":attempts": job.attempts,
             ":error": error.model_dump(mode="json"),
             ":now": now,
@@ -239,7 +242,7 @@ class JobStore:
             "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now"
             + apply_expr
             + " REMOVE lease_expires_at",
-            "#status = :running AND attempts = :attempts",
+            "#status = :from AND attempts = :attempts",
             values,
             names={"#error": "error", "#apply": "apply"} if apply_expr else {"#error": "error"},
         )

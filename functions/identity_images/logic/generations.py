@@ -26,7 +26,7 @@ from identity_images.models.api import (
     GenerationList,
     UploadContentType,
 )
-from identity_images.models.jobs import Job, JobMessage
+from identity_images.models.jobs import Job, JobError, JobMessage
 from identity_images.settings import Settings
 
 ME = "me"
@@ -158,7 +158,11 @@ def _create(
         model=settings.gemini_model,
     )
     store.create(job)
-    queue.send(JobMessage(job_id=job.id, action="generate"))
+    try:
+        queue.send(JobMessage(job_id=job.id, action="generate"))
+    except PipelineError as error:  # never leave a job queued that no message will run
+        store.fail(job, JobError(code=error.code.value, message=error.message))
+        raise
     return job
 
 
@@ -272,5 +276,9 @@ def request_apply(job_id: str, *, store: JobStore, queue: JobQueue) -> Job:
     updated = store.request_apply(job_id)
     if updated is None:  # another request made it pending in between
         return store.require(job_id)
-    queue.send(JobMessage(job_id=job_id, action="apply"))
+    try:
+        queue.send(JobMessage(job_id=job_id, action="apply"))
+    except PipelineError as error:  # never leave an apply pending that no message will run
+        store.finish_apply(updated, error=JobError(code=error.code.value, message=error.message))
+        raise
     return updated

@@ -29,6 +29,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.HOST_UNAVAILABLE: 503,
     ErrorCode.HOST_REJECTED: 502,
     ErrorCode.PROVIDER_UNAVAILABLE: 503,
+    ErrorCode.QUEUE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 
@@ -42,7 +43,7 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
         (409, "Conflicting state or idempotency key"),
         (422, "Invalid request; `details.field` names the field"),
         (500, "Unexpected error"),
-        (503, "A dependency (the host app) is unavailable; retry"),
+        (503, "A dependency (the host app, the queue) is unavailable; retry"),
     ]
 }
 
