@@ -19,6 +19,10 @@ from identity_images.settings import Settings, get_settings
 
 #: The worker Lambda's timeout in the CDK app; the queue's visibility timeout matches it.
 WORKER_TIMEOUT_S = 600
+#: The trigger Lambda's timeout and its queue's redrive, as in infra/regeneration.py.
+TRIGGER_TIMEOUT_S = 60
+TRIGGER_MAX_RECEIVE_COUNT = 5
+REGENERATION_QUEUE_NAME = "identity-image-regeneration"
 
 
 def jobs_queue_name(settings: Settings) -> str:
@@ -32,6 +36,8 @@ class Resources:
     idempotency_table_name: str
     jobs_queue_url: str
     jobs_dlq_url: str
+    regeneration_queue_url: str
+    regeneration_dlq_url: str
 
     def environment(self) -> dict[str, str]:
         """The settings (environment variables) that point the code at these resources."""
@@ -139,25 +145,44 @@ def create_idempotency_table(settings: Settings) -> None:
     )
 
 
-def create_jobs_queues(settings: Settings) -> tuple[str, str]:
-    """The jobs queue and its dead-letter queue; (queue URL, DLQ URL)."""
+def _queue_with_dead_letters(
+    name: str, *, visibility_timeout_s: int, max_receive_count: int
+) -> tuple[str, str]:
+    """A queue whose messages move to `{name}-dlq` after `max_receive_count` receives."""
     sqs = aws.sqs()
-    name = jobs_queue_name(settings)
     dlq_url = sqs.create_queue(
         QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": str(14 * 86400)}
     )["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.worker_max_receive_count}
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
     queue_url = sqs.create_queue(
         QueueName=name,
         Attributes={
-            "VisibilityTimeout": str(WORKER_TIMEOUT_S),
+            "VisibilityTimeout": str(visibility_timeout_s),
             "RedrivePolicy": json.dumps(redrive),
         },
     )["QueueUrl"]
     return queue_url, dlq_url
+
+
+def create_jobs_queues(settings: Settings) -> tuple[str, str]:
+    """The jobs queue and its dead-letter queue; (queue URL, DLQ URL)."""
+    return _queue_with_dead_letters(
+        jobs_queue_name(settings),
+        visibility_timeout_s=WORKER_TIMEOUT_S,
+        max_receive_count=settings.worker_max_receive_count,
+    )
+
+
+def create_regeneration_queues() -> tuple[str, str]:
+    """The queue S3 notifies of new references, and its dead-letter queue."""
+    return _queue_with_dead_letters(
+        REGENERATION_QUEUE_NAME,
+        visibility_timeout_s=TRIGGER_TIMEOUT_S * 6,
+        max_receive_count=TRIGGER_MAX_RECEIVE_COUNT,
+    )
 
 
 def create_all(settings: Settings | None = None) -> Resources:
@@ -167,12 +192,15 @@ def create_all(settings: Settings | None = None) -> Resources:
     create_jobs_table(settings)
     create_idempotency_table(settings)
     queue_url, dlq_url = create_jobs_queues(settings)
+    regeneration_url, regeneration_dlq_url = create_regeneration_queues()
     return Resources(
         bucket_name=settings.bucket_name,
         jobs_table_name=settings.jobs_table_name,
         idempotency_table_name=settings.idempotency_table_name,
         jobs_queue_url=queue_url,
         jobs_dlq_url=dlq_url,
+        regeneration_queue_url=regeneration_url,
+        regeneration_dlq_url=regeneration_dlq_url,
     )
 
 

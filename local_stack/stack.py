@@ -10,7 +10,6 @@ their secrets from Secrets Manager by ARN, as in AWS.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
@@ -19,7 +18,6 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from local_stack import local_resources
 from local_stack.api_gateway import CorsConfig, CustomResponse, GatewayConfig, LocalApiGateway
@@ -47,9 +45,6 @@ CDK_GATEWAY_RESPONSES = {
 }
 CDK_CORS_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key")
 CDK_CORS_METHODS = ("GET", "POST", "DELETE", "OPTIONS")
-# As in infra/regeneration.py.
-TRIGGER_TIMEOUT_S = 60
-TRIGGER_MAX_RECEIVE_COUNT = 5
 
 
 @dataclass
@@ -125,7 +120,7 @@ class LocalStack:
 
         settings = get_settings()
         resources = aws_resources.create_all(settings)
-        regeneration_url = self._regeneration_queue(resources)
+        regeneration_url = resources.regeneration_queue_url
         os.environ.update(resources.environment())
         _forget_cached_settings()
         s3, sqs = self.moto.client("s3"), self.moto.client("sqs")
@@ -211,26 +206,6 @@ class LocalStack:
             os.environ.pop(name, None)
         return env
 
-    def _regeneration_queue(self, resources: Any) -> str:
-        """The regeneration queue (+ DLQ), from `aws_resources` once it makes them."""
-        url = getattr(resources, "regeneration_queue_url", None)
-        if url:
-            return str(url)
-        sqs = self.moto.client("sqs")
-        dlq = sqs.create_queue(QueueName="identity-image-regeneration-dlq")["QueueUrl"]
-        redrive = {
-            "deadLetterTargetArn": local_resources.queue_arn(sqs, dlq),
-            "maxReceiveCount": TRIGGER_MAX_RECEIVE_COUNT,
-        }
-        created: str = sqs.create_queue(
-            QueueName="identity-image-regeneration",
-            Attributes={
-                "VisibilityTimeout": str(TRIGGER_TIMEOUT_S * 6),
-                "RedrivePolicy": json.dumps(redrive),
-            },
-        )["QueueUrl"]
-        return created
-
     def _start_django(self, bucket: str) -> None:
         assert self.secrets is not None
         env = {
@@ -301,7 +276,7 @@ class LocalStack:
         self.gateway.start(self.options.host, self.options.api_port)
 
     def _start_pollers(self, jobs_url: str, regeneration_url: str, region: str) -> None:
-        from local_stack.aws_resources import WORKER_TIMEOUT_S
+        from local_stack.aws_resources import TRIGGER_TIMEOUT_S, WORKER_TIMEOUT_S
 
         mappings = [
             EventSourceMapping(
@@ -317,10 +292,6 @@ class LocalStack:
             ),
         ]
         for mapping in mappings:
-            handler = str(mapping.function.handler)
-            if importlib.util.find_spec(handler.rpartition(".")[0]) is None:
-                log.warning("%s does not exist yet: %s is not polled", handler, mapping.queue_url)
-                continue
             poller = SqsPoller(mapping, self.moto.client("sqs", region), region)
             poller.start()
             self.pollers.append(poller)

@@ -4,7 +4,6 @@ admin authorizer, the worker and trigger pollers)."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import uuid
 from typing import Any
@@ -102,10 +101,6 @@ def test_a_members_token_is_forbidden_and_no_token_is_unauthorized(stack: Runnin
     assert forged.status_code == 401
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("identity_images.handlers.trigger") is None,
-    reason="the regeneration trigger handler has not landed yet",
-)
 def test_a_new_reference_regenerates_and_applies_the_image(
     stack: RunningStack, admin: httpx.Client
 ) -> None:

@@ -11,8 +11,7 @@ from benchmarks.cold_start import BASE_LAYER_ONLY, HANDLERS, HEAVY, probe
 @pytest.mark.parametrize("name", BASE_LAYER_ONLY)
 def test_base_layer_handlers_load_neither_google_genai_nor_pillow(name: str) -> None:
     sample = probe(HANDLERS[name])
-    if sample.missing:
-        pytest.skip(f"{HANDLERS[name]} does not exist yet")
+    assert not sample.missing, f"{HANDLERS[name]} is missing"
     assert sample.heavy == (), f"{name} loads {sample.heavy}"
 
 
