@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 import httpx
 import pytest
 
 from identity_images.adapters import aws
-from identity_images.adapters.job_queue import JobQueue
-from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import Storage
-from identity_images.engine.gemini import GeminiImageProvider
-from identity_images.engine.generation import generate_identity_image
-from identity_images.engine.references import ReferenceRules
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import worker as worker_handler
-from identity_images.logic.worker import Worker
+from identity_images.logic.worker import Worker, build_worker
 from identity_images.models.jobs import Job, utc_now
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
@@ -52,19 +45,7 @@ def worker(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Worker:
     """The real worker but for the host's two ports."""
-    built = Worker(
-        store=JobStore.from_settings(settings),
-        queue=JobQueue.from_settings(settings),
-        storage=Storage.from_settings(settings),
-        host=host,
-        callback=callback,
-        generate=partial(
-            generate_identity_image,
-            provider=GeminiImageProvider.from_settings(settings),
-            rules=ReferenceRules.from_settings(settings),
-        ),
-        settings=settings,
-    )
+    built = build_worker(settings, host=host, callback=callback)
     monkeypatch.setattr(worker_handler, "get_worker", lambda: built)
     return built
 

@@ -7,7 +7,6 @@ from SQS and handed to `handlers.trigger.handler`."""
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import Any
 
 import pytest
@@ -17,13 +16,10 @@ from identity_images.adapters.job_queue import JobQueue
 from identity_images.adapters.job_store import JobStore
 from identity_images.adapters.regeneration_state import RegenerationStates
 from identity_images.adapters.storage import Storage
-from identity_images.engine.gemini import GeminiImageProvider
-from identity_images.engine.generation import generate_identity_image
-from identity_images.engine.references import ReferenceRules
 from identity_images.handlers import trigger as trigger_handler
 from identity_images.handlers import worker as worker_handler
 from identity_images.logic.regeneration import Regenerator
-from identity_images.logic.worker import Worker
+from identity_images.logic.worker import Worker, build_worker
 from identity_images.models.jobs import Job
 from identity_images.settings import Settings, get_settings
 from local_stack import local_resources
@@ -97,19 +93,7 @@ def worker(
     settings: Settings, host: FakeHost, callback: FakeCallback, monkeypatch: pytest.MonkeyPatch
 ) -> Worker:
     """The real worker (local Gemini through the SDK) but for the host's two ports."""
-    built = Worker(
-        store=JobStore.from_settings(settings),
-        queue=JobQueue.from_settings(settings),
-        storage=Storage.from_settings(settings),
-        host=host,
-        callback=callback,
-        generate=partial(
-            generate_identity_image,
-            provider=GeminiImageProvider.from_settings(settings),
-            rules=ReferenceRules.from_settings(settings),
-        ),
-        settings=settings,
-    )
+    built = build_worker(settings, host=host, callback=callback)
     monkeypatch.setattr(worker_handler, "get_worker", lambda: built)
     return built
 

@@ -256,9 +256,15 @@ class Worker:
         return Outcome.APPLIED
 
 
-def build_worker(settings: Settings) -> Worker:
+def build_worker(
+    settings: Settings,
+    *,
+    host: HostDirectory | None = None,
+    callback: ImageCallback | None = None,
+) -> Worker:
     """The worker with the real adapters: DynamoDB, SQS, S3, the Django host, the signed
-    callback and Gemini (or whatever `GEMINI_BASE_URL` points at)."""
+    callback and Gemini (or whatever `GEMINI_BASE_URL` points at). Tests pass their own
+    `host` and `callback`, the two ports to the Django app."""
     from functools import partial
 
     from identity_images.adapters.callback import WebhookCallback
@@ -276,8 +282,8 @@ def build_worker(settings: Settings) -> Worker:
         store=JobStore.from_settings(settings),
         queue=JobQueue.from_settings(settings),
         storage=Storage.from_settings(settings),
-        host=DjangoHost.from_settings(settings),
-        callback=WebhookCallback.from_settings(settings),
+        host=host or DjangoHost.from_settings(settings),
+        callback=callback or WebhookCallback.from_settings(settings),
         generate=generate,
         settings=settings,
     )
