@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import (
     APIGatewayRestResolver,
     CORSConfig,
@@ -23,17 +22,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.handlers.routes import generations, references, uploads, users
 from identity_images.handlers.routes.errors import error_response, validation_error
 from identity_images.settings import get_settings
 
-SERVICE = "identity-images"
 API_TITLE = "Identity images API"
 API_VERSION = "1.0.0"
-
-logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
-metrics = Metrics(namespace="IdentityImages", service=SERVICE)
 
 
 def _cors() -> CORSConfig:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -23,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.logic.regeneration import (
     Decision,
     ReferenceCreated,
@@ -32,11 +32,6 @@ from identity_images.logic.regeneration import (
 from identity_images.models.s3_events import ReferenceNotification, S3TestEvent
 from identity_images.settings import get_settings
 
-SERVICE = "identity-images"
-
-logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
-metrics = Metrics(namespace="IdentityImages", service=SERVICE)
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -20,15 +19,11 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.logic.worker import RetryLater, Worker, build_worker
 from identity_images.models.jobs import JobMessage
 from identity_images.settings import get_settings
 
-SERVICE = "identity-images"
-
-logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
-metrics = Metrics(namespace="IdentityImages", service=SERVICE)
 # Report every failed record, even when all failed: each carries its own backoff (set on
 # the message), which raising for the whole batch would not change but would obscure.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
