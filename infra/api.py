@@ -8,11 +8,9 @@ Routes live in the api function (Powertools event handler); API Gateway forwards
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_apigateway as apigw
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -20,9 +18,8 @@ from constructs import Construct
 from infra import access
 from infra.config import InfraConfig
 from infra.functions import PipelineFunction
-from infra.layers import DependencyLayers
-from infra.secrets import PipelineSecrets
-from infra.storage import JOBS_BY_IDENTITY_INDEX, ImageBucket, JobTables
+from infra.parts import PipelineParts
+from infra.storage import JOBS_BY_IDENTITY_INDEX
 
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"]
 ALLOWED_METHODS = ["GET", "POST", "DELETE", "OPTIONS"]
@@ -52,20 +49,13 @@ class PublicApi(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: InfraConfig,
-        code: lambda_.Code,
-        layers: DependencyLayers,
-        images: ImageBucket,
-        tables: JobTables,
+        parts: PipelineParts,
         jobs_queue: sqs.IQueue,
-        secrets: PipelineSecrets,
-        common_env: Mapping[str, str],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.authorizer_function = self._authorizer_function(config, code, layers, secrets)
-        self.api_function = self._api_function(
-            config, code, layers, images, tables, jobs_queue, secrets, common_env
-        )
+        config = parts.config
+        self.authorizer_function = self._authorizer_function(parts)
+        self.api_function = self._api_function(parts, jobs_queue)
         self.authorizer = apigw.RequestAuthorizer(
             self,
             "AdminAuthorizer",
@@ -128,13 +118,8 @@ class PublicApi(Construct):
     def url(self) -> str:
         return self.rest_api.url
 
-    def _authorizer_function(
-        self,
-        config: InfraConfig,
-        code: lambda_.Code,
-        layers: DependencyLayers,
-        secrets: PipelineSecrets,
-    ) -> PipelineFunction:
+    def _authorizer_function(self, parts: PipelineParts) -> PipelineFunction:
+        config = parts.config
         env = {"AUTH_MODE": config.auth_mode, "JWT_ALGORITHMS": config.jwt_algorithms}
         optional = {
             "JWT_ISSUER": config.jwt_issuer,
@@ -147,45 +132,36 @@ class PublicApi(Construct):
             self,
             "Authorizer",
             handler="authorizer.handler",
-            code=code,
+            code=parts.code,
             description="Lets admins in (Django-issued JWT or introspection)",
             timeout=Duration.seconds(10),
             memory_mb=512,
-            layers=[layers.base],
+            layers=[parts.layers.base],
             environment=env,
-            secrets={"JWT_SECRET_ARN": secrets.jwt_secret},
+            secrets={"JWT_SECRET_ARN": parts.secrets.jwt_secret},
         )
 
-    def _api_function(
-        self,
-        config: InfraConfig,
-        code: lambda_.Code,
-        layers: DependencyLayers,
-        images: ImageBucket,
-        tables: JobTables,
-        jobs_queue: sqs.IQueue,
-        secrets: PipelineSecrets,
-        common_env: Mapping[str, str],
-    ) -> PipelineFunction:
+    def _api_function(self, parts: PipelineParts, jobs_queue: sqs.IQueue) -> PipelineFunction:
+        tables = parts.tables
         function = PipelineFunction(
             self,
             "Handler",
             handler="api.handler",
-            code=code,
+            code=parts.code,
             description="Public routes: uploads, generations, users, identities",
             # API Gateway gives up at 29 s; the function never calls Gemini.
             timeout=Duration.seconds(28),
             memory_mb=512,
-            layers=[layers.base],
+            layers=[parts.layers.base],
             environment={
-                **common_env,
+                **parts.common_env,
                 "JOBS_QUEUE_URL": jobs_queue.queue_url,
                 "IDEMPOTENCY_TABLE_NAME": tables.idempotency.table_name,
-                "ALLOWED_ORIGINS": ",".join(config.allowed_origins),
+                "ALLOWED_ORIGINS": ",".join(parts.config.allowed_origins),
             },
-            secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": secrets.django_service_token},
+            secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": parts.secrets.django_service_token},
         )
-        bucket = images.bucket
+        bucket = parts.images.bucket
         function.allow(
             access.table_read_write(tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
             access.table_read_write(tables.idempotency),

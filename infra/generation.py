@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from aws_cdk import Duration
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from constructs import Construct
 
 from infra import access
-from infra.config import InfraConfig
 from infra.functions import PipelineFunction
-from infra.layers import DependencyLayers
+from infra.parts import PipelineParts
 from infra.queues import QueueWithDeadLetters
-from infra.secrets import PipelineSecrets
-from infra.storage import ImageBucket, JobTables
 
 # A job whose lease is older than this is picked up again; longer than one worker run.
 LEASE_MARGIN_S = 60
@@ -30,15 +24,10 @@ class GenerationPipeline(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: InfraConfig,
-        code: lambda_.Code,
-        layers: DependencyLayers,
-        images: ImageBucket,
-        tables: JobTables,
-        secrets: PipelineSecrets,
-        common_env: Mapping[str, str],
+        parts: PipelineParts,
     ) -> None:
         super().__init__(scope, construct_id)
+        config, secrets, tables = parts.config, parts.secrets, parts.tables
         timeout = Duration.seconds(config.worker_timeout_s)
         self.jobs = QueueWithDeadLetters(
             self,
@@ -50,13 +39,13 @@ class GenerationPipeline(Construct):
             self,
             "Worker",
             handler="worker.handler",
-            code=code,
+            code=parts.code,
             description="Runs one generation job: references, Gemini, output, callback",
             timeout=timeout,
             memory_mb=config.worker_memory_mb,
-            layers=[layers.base, layers.imaging],
+            layers=[parts.layers.base, parts.layers.imaging],
             environment={
-                **common_env,
+                **parts.common_env,
                 # The worker re-queues a job held by another delivery (delayed message).
                 "JOBS_QUEUE_URL": self.jobs.queue.queue_url,
                 "GEMINI_MODEL": config.gemini_model,
@@ -71,7 +60,7 @@ class GenerationPipeline(Construct):
                 "WEBHOOK_SECRET_ARN": secrets.webhook_secret,
             },
         )
-        bucket = images.bucket
+        bucket = parts.images.bucket
         self.worker.allow(
             access.table_read_write(tables.jobs),
             # A regeneration job lists its identity's reference folder when it runs.

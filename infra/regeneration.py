@@ -7,10 +7,7 @@ uploads for one identity into one job on the jobs queue.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from aws_cdk import Acknowledgment, Duration, Stack, Validations
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
@@ -19,10 +16,9 @@ from constructs import Construct
 
 from infra import access
 from infra.functions import PipelineFunction
-from infra.layers import DependencyLayers
+from infra.parts import PipelineParts
 from infra.queues import QueueWithDeadLetters
-from infra.secrets import PipelineSecrets
-from infra.storage import JOBS_BY_IDENTITY_INDEX, ImageBucket, JobTables
+from infra.storage import JOBS_BY_IDENTITY_INDEX
 
 TRIGGER_TIMEOUT = Duration.seconds(60)
 MAX_RECEIVE_COUNT = 5
@@ -36,22 +32,18 @@ class Regeneration(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        code: lambda_.Code,
-        layers: DependencyLayers,
-        images: ImageBucket,
-        tables: JobTables,
+        parts: PipelineParts,
         jobs_queue: sqs.IQueue,
-        secrets: PipelineSecrets,
-        common_env: Mapping[str, str],
     ) -> None:
         super().__init__(scope, construct_id)
+        bucket = parts.images.bucket
         self.requests = QueueWithDeadLetters(
             self,
             "Requests",
             consumer_timeout=TRIGGER_TIMEOUT,
             max_receive_count=MAX_RECEIVE_COUNT,
         )
-        images.bucket.add_event_notification(
+        bucket.add_event_notification(
             s3.EventType.OBJECT_CREATED,
             s3n.SqsDestination(self.requests.queue),
             s3.NotificationKeyFilter(prefix=access.REFERENCES),
@@ -61,17 +53,16 @@ class Regeneration(Construct):
             self,
             "Trigger",
             handler="trigger.handler",
-            code=code,
+            code=parts.code,
             description="Turns new reference photos into one regeneration job per identity",
             timeout=TRIGGER_TIMEOUT,
             memory_mb=256,
-            layers=[layers.base],
-            environment={**common_env, "JOBS_QUEUE_URL": jobs_queue.queue_url},
-            secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": secrets.django_service_token},
+            layers=[parts.layers.base],
+            environment={**parts.common_env, "JOBS_QUEUE_URL": jobs_queue.queue_url},
+            secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": parts.secrets.django_service_token},
         )
-        bucket = images.bucket
         self.trigger.allow(
-            access.table_read_write(tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
+            access.table_read_write(parts.tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
             access.list_prefixes(bucket, [access.REFERENCES]),
         )
         self.trigger.allow_objects(

@@ -11,6 +11,7 @@ from infra.functions import function_code
 from infra.generation import GenerationPipeline
 from infra.layers import DependencyLayers
 from infra.monitoring import Monitoring
+from infra.parts import PipelineParts
 from infra.regeneration import Regeneration
 from infra.secrets import PipelineSecrets
 from infra.storage import ImageBucket, JobTables
@@ -30,47 +31,23 @@ class IdentityImagesStack(Stack):
         self.images = ImageBucket(self, "Storage", config=config)
         self.tables = JobTables(self, "Tables")
         self.layers = DependencyLayers(self, "Layers", use_stand_ins=config.skip_layer_build)
-        code = function_code()
-        common_env = {
-            "BUCKET_NAME": self.images.bucket.bucket_name,
-            "JOBS_TABLE_NAME": self.tables.jobs.table_name,
-            "DJANGO_INTERNAL_URL": config.django_internal_url,
-        }
-        self.generation = GenerationPipeline(
-            self,
-            "Generation",
+        parts = PipelineParts(
             config=config,
-            code=code,
+            code=function_code(),
             layers=self.layers,
             images=self.images,
             tables=self.tables,
             secrets=self.secrets,
-            common_env=common_env,
+            common_env={
+                "BUCKET_NAME": self.images.bucket.bucket_name,
+                "JOBS_TABLE_NAME": self.tables.jobs.table_name,
+                "DJANGO_INTERNAL_URL": config.django_internal_url,
+            },
         )
+        self.generation = GenerationPipeline(self, "Generation", parts=parts)
         jobs_queue = self.generation.jobs.queue
-        self.regeneration = Regeneration(
-            self,
-            "Regeneration",
-            code=code,
-            layers=self.layers,
-            images=self.images,
-            tables=self.tables,
-            jobs_queue=jobs_queue,
-            secrets=self.secrets,
-            common_env=common_env,
-        )
-        self.api = PublicApi(
-            self,
-            "Api",
-            config=config,
-            code=code,
-            layers=self.layers,
-            images=self.images,
-            tables=self.tables,
-            jobs_queue=jobs_queue,
-            secrets=self.secrets,
-            common_env=common_env,
-        )
+        self.regeneration = Regeneration(self, "Regeneration", parts=parts, jobs_queue=jobs_queue)
+        self.api = PublicApi(self, "Api", parts=parts, jobs_queue=jobs_queue)
         self.monitoring = Monitoring(
             self,
             "Monitoring",
