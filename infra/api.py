@@ -21,6 +21,8 @@ from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.storage import JOBS_BY_IDENTITY_INDEX
 
+AUTHORIZER_TIMEOUT_S = 10
+AUTHORIZER_DJANGO_TIMEOUT_S = 5
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"]
 ALLOWED_METHODS = ["GET", "POST", "DELETE", "OPTIONS"]
 AUTHORIZER_CACHE = Duration.minutes(5)
@@ -120,7 +122,13 @@ class PublicApi(Construct):
 
     def _authorizer_function(self, parts: PipelineParts) -> PipelineFunction:
         config = parts.config
-        env = {"AUTH_MODE": config.auth_mode, "JWT_ALGORITHMS": config.jwt_algorithms}
+        env = {
+            "AUTH_MODE": config.auth_mode,
+            "JWT_ALGORITHMS": config.jwt_algorithms,
+            # Introspection must give up before the function does, so an outage is a
+            # clean 500 from the authorizer, not a Lambda timeout.
+            "DJANGO_TIMEOUT_S": str(AUTHORIZER_DJANGO_TIMEOUT_S),
+        }
         optional = {
             "JWT_ISSUER": config.jwt_issuer,
             "JWT_AUDIENCE": config.jwt_audience,
@@ -134,7 +142,7 @@ class PublicApi(Construct):
             handler="authorizer.handler",
             code=parts.code,
             description="Lets admins in (Django-issued JWT or introspection)",
-            timeout=Duration.seconds(10),
+            timeout=Duration.seconds(AUTHORIZER_TIMEOUT_S),
             memory_mb=512,
             layers=[parts.layers.base],
             environment=env,

@@ -327,6 +327,13 @@ def environment(synth: Synthesized, name: str) -> dict[str, Any]:
     return dict(synth.props(function_id(synth, name))["Environment"]["Variables"])
 
 
+def test_the_authorizer_gives_up_on_django_before_its_own_timeout(
+    synthesized: Synthesized,
+) -> None:
+    props = synthesized.props(function_id(synthesized, "authorizer"))
+    assert float(props["Environment"]["Variables"]["DJANGO_TIMEOUT_S"]) < props["Timeout"]
+
+
 def test_environment_names_are_settings_fields(synthesized: Synthesized) -> None:
     fields = {name.upper() for name in Settings.model_fields}
     for name in HANDLERS:
