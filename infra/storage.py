@@ -88,17 +88,8 @@ class JobTables(Construct):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        self.jobs = dynamodb.Table(
-            self,
-            "Jobs",
-            partition_key=dynamodb.Attribute(name="job_id", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.AWS_MANAGED,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            time_to_live_attribute="expires_at",
-            removal_policy=RemovalPolicy.RETAIN,
+        self.jobs = self._table(
+            "Jobs", key="job_id", ttl_attribute="expires_at", removal_policy=RemovalPolicy.RETAIN
         )
         self.jobs.add_global_secondary_index(
             index_name=JOBS_BY_IDENTITY_INDEX,
@@ -108,16 +99,27 @@ class JobTables(Construct):
             sort_key=dynamodb.Attribute(name="created_at", type=dynamodb.AttributeType.STRING),
             projection_type=dynamodb.ProjectionType.ALL,
         )
-        self.idempotency = dynamodb.Table(
-            self,
+        # Records live for hours; nothing of value is lost with the stack.
+        self.idempotency = self._table(
             "Idempotency",
-            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+            key="id",
+            ttl_attribute="expiration",
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+
+    def _table(
+        self, construct_id: str, *, key: str, ttl_attribute: str, removal_policy: RemovalPolicy
+    ) -> dynamodb.Table:
+        """On demand, encrypted, point-in-time recovery on, old items expiring by TTL."""
+        return dynamodb.Table(
+            self,
+            construct_id,
+            partition_key=dynamodb.Attribute(name=key, type=dynamodb.AttributeType.STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),
-            time_to_live_attribute="expiration",
-            # Records live for hours; nothing of value is lost with the stack.
-            removal_policy=RemovalPolicy.DESTROY,
+            time_to_live_attribute=ttl_attribute,
+            removal_policy=removal_policy,
         )
