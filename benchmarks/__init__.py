@@ -24,7 +24,7 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    name: str  # the module's short name; also its README marker
+    name: str  # the module's short name; also its marker in docs/
     title: str
     figures: tuple[Figure, ...]
     notes: tuple[str, ...] = field(default=())

@@ -1,7 +1,7 @@
 """`python -m benchmarks [name ...] [--write-readme]`: run the benchmarks, print their tables.
 
-Exits 1 when a target is missed. `--write-readme` puts each table into README.md between
-`<!-- bench:{name}:start -->` and `<!-- bench:{name}:end -->`.
+Exits 1 when a target is missed. `--write-readme` puts each table into the page of docs/
+that holds `<!-- bench:{name}:start -->` and `<!-- bench:{name}:end -->`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from benchmarks import Report
 # Add a module here (with `run() -> Report`) to have `make bench` run it.
 BENCHMARKS: tuple[str, ...] = ("benchmarks.references", "benchmarks.cold_start")
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def run_benchmark(module_name: str) -> Report:
@@ -28,8 +28,15 @@ def run_benchmark(module_name: str) -> Report:
     return run()
 
 
-def write_readme(report: Report, readme: Path = README) -> bool:
-    """Replace the report's block in the README; False when its markers are missing."""
+def write_readme(report: Report, readme: Path | None = None) -> bool:
+    """Replace the report's block in its docs page (or `readme`); False when no page has its
+    markers."""
+    if readme is None:
+        start = f"<!-- bench:{report.name}:start -->"
+        pages = [p for p in sorted(DOCS.glob("*.md")) if start in p.read_text()]
+        if not pages:
+            return False
+        readme = pages[0]
     start, end = f"<!-- bench:{report.name}:start -->", f"<!-- bench:{report.name}:end -->"
     text = readme.read_text()
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
@@ -43,7 +50,7 @@ def write_readme(report: Report, readme: Path = README) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", help="short names to run (default: all)")
-    parser.add_argument("--write-readme", action="store_true", help="update README.md")
+    parser.add_argument("--write-readme", action="store_true", help="update the tables in docs/")
     args = parser.parse_args(argv)
 
     selected = [m for m in BENCHMARKS if not args.names or m.rsplit(".", 1)[-1] in args.names]
@@ -55,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         print(report.markdown(), end="\n\n", flush=True)
         all_met = all_met and report.met
         if args.write_readme and not write_readme(report):
-            print(f"README.md has no markers for {report.name!r}", file=sys.stderr)
+            print(f"no page in docs/ has markers for {report.name!r}", file=sys.stderr)
             all_met = False
     return 0 if all_met else 1
 

@@ -14,7 +14,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 
-# Prefixes of the one bucket (see the README's bucket layout).
+# Prefixes of the one bucket (see docs/api.md).
 UPLOADS = "uploads/"
 REFERENCES = "references/identities/"
 GENERATED = "generated/"

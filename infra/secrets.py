@@ -17,7 +17,7 @@ class PipelineSecrets(Construct):
     """Gemini API key, Django service token, webhook signing secret, JWT verification key.
 
     Each starts as a random placeholder (so nothing secret is ever in the template) and
-    must be set after the first deploy; see the README's "Deploying".
+    must be set after the first deploy; see docs/deploy.md.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, stage: str) -> None:

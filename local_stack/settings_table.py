@@ -1,7 +1,7 @@
-"""Writes the README's settings table from the one settings model, so the two never drift.
+"""Writes the settings table in docs/settings.md from the one settings model, so they never drift.
 
-python -m local_stack.settings_table          # rewrite the table in README.md
-python -m local_stack.settings_table --check  # exit 1 if README.md is out of date
+python -m local_stack.settings_table          # rewrite the table in docs/settings.md
+python -m local_stack.settings_table --check  # exit 1 if docs/settings.md is out of date
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from identity_images.settings import Settings
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+SETTINGS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 START = "<!-- settings-table:start -->"
 END = "<!-- settings-table:end -->"
 
@@ -37,24 +37,24 @@ def render_table() -> str:
     return "\n".join(rows)
 
 
-def with_table(readme: str) -> str:
-    head, rest = readme.split(START, 1)
+def with_table(page: str) -> str:
+    head, rest = page.split(START, 1)
     _, tail = rest.split(END, 1)
     return f"{head}{START}\n{render_table()}\n{END}{tail}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if README.md is stale")
+    parser.add_argument("--check", action="store_true", help="fail if docs/settings.md is stale")
     args = parser.parse_args(argv)
-    current = README.read_text()
+    current = SETTINGS_PAGE.read_text()
     wanted = with_table(current)
     if args.check:
         if current != wanted:
-            print("README.md settings table is stale: run python -m local_stack.settings_table")
+            print("docs/settings.md is stale: run python -m local_stack.settings_table")
             return 1
         return 0
-    README.write_text(wanted)
+    SETTINGS_PAGE.write_text(wanted)
     return 0
 
 

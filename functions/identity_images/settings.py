@@ -1,5 +1,5 @@
 """The one settings model. Every value comes from the environment and has a default
-that works on a developer's machine; the README has a table of them.
+that works on a developer's machine; docs/settings.md has a table of them.
 
 Secrets are read from the environment locally. In AWS the `*_SECRET_ARN` settings name
 Secrets Manager entries instead, and `identity_images.adapters.secrets` resolves them.

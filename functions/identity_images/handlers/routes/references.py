@@ -41,7 +41,7 @@ ReferenceId = Annotated[
     summary="Presigned POSTs into an identity's reference folder",
     description="Same body and rules as `POST /v1/uploads`; each form is pinned to "
     "`references/identities/{identity_id}/{reference_id}.{ext}`. A new photo there "
-    "regenerates the identity's image (see the README).",
+    "regenerates the identity's image (see docs/regeneration.md).",
     responses=responses(201, "The upload forms", CreateReferencesResponse),
     tags=["references"],
 )
