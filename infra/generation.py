@@ -7,12 +7,10 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from constructs import Construct
 
 from infra import access
+from infra import resource_spec as spec
 from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.queues import QueueWithDeadLetters
-
-# A job whose lease is older than this is picked up again; longer than one worker run.
-LEASE_MARGIN_S = 60
 
 
 class GenerationPipeline(Construct):
@@ -28,7 +26,8 @@ class GenerationPipeline(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         config, secrets, tables = parts.config, parts.secrets, parts.tables
-        timeout = Duration.seconds(config.worker_timeout_s)
+        worker = config.worker
+        timeout = Duration.seconds(worker.timeout_s)
         self.jobs = QueueWithDeadLetters(
             self,
             "Jobs",
@@ -42,17 +41,15 @@ class GenerationPipeline(Construct):
             code=parts.code,
             description="Runs one generation job: references, Gemini, output, callback",
             timeout=timeout,
-            memory_mb=config.worker_memory_mb,
+            memory_mb=worker.memory_mb,
             layers=[parts.layers.base, parts.layers.imaging],
             environment={
                 **parts.common_env,
                 # The worker re-queues a job held by another delivery (delayed message).
                 "JOBS_QUEUE_URL": self.jobs.queue.queue_url,
-                "GEMINI_MODEL": config.gemini_model,
-                "GEMINI_TIMEOUT_S": str(config.gemini_timeout_s),
-                "GEMINI_RETRY_ATTEMPTS": str(config.gemini_retry_attempts),
                 "WORKER_MAX_RECEIVE_COUNT": str(config.worker_max_receive_count),
-                "JOB_LEASE_S": str(config.worker_timeout_s + LEASE_MARGIN_S),
+                # Retry budgets that fit the timeout, and the job lease (resource_spec).
+                **worker.environment,
             },
             secrets={
                 "GEMINI_API_KEY_SECRET_ARN": secrets.gemini_api_key,
@@ -63,8 +60,9 @@ class GenerationPipeline(Construct):
         bucket = parts.images.bucket
         self.worker.allow(
             access.table_read_write(tables.jobs),
-            # A regeneration job lists its identity's reference folder when it runs.
-            access.list_prefixes(bucket, [access.REFERENCES]),
+            # A regeneration job lists its identity's reference folder when it runs; and a
+            # missing upload or reference must answer 404 (`reference_not_found`), not 403.
+            access.list_prefixes(bucket, [access.UPLOADS, access.REFERENCES]),
         )
         self.worker.allow_objects(
             bucket,
@@ -81,7 +79,7 @@ class GenerationPipeline(Construct):
         self.worker.function.add_event_source(
             event_sources.SqsEventSource(
                 self.jobs.queue,
-                batch_size=1,
+                batch_size=spec.WORKER_BATCH_SIZE,
                 report_batch_item_failures=True,
                 max_concurrency=config.worker_max_concurrency,
             )

@@ -42,6 +42,8 @@ class IdentityImagesStack(Stack):
                 "BUCKET_NAME": self.images.bucket.bucket_name,
                 "JOBS_TABLE_NAME": self.tables.jobs.table_name,
                 "DJANGO_INTERNAL_URL": config.django_internal_url,
+                # The API and the trigger stamp jobs with the model the worker calls.
+                "GEMINI_MODEL": config.gemini_model,
             },
         )
         self.generation = GenerationPipeline(self, "Generation", parts=parts)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra import resource_spec as spec
 from infra.access import GENERATED, REFERENCES, UPLOADS
 from infra.config import InfraConfig
 
@@ -48,39 +51,39 @@ class ImageBucket(Construct):
             enforce_ssl=True,
             minimum_tls_version=1.2,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
+            versioned=spec.BUCKET_VERSIONED,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="images/",
             cors=[
                 s3.CorsRule(
-                    allowed_methods=[
-                        s3.HttpMethods.POST,
-                        s3.HttpMethods.GET,
-                        s3.HttpMethods.HEAD,
-                    ],
+                    allowed_methods=[s3.HttpMethods(m) for m in spec.CORS_METHODS],
                     allowed_origins=list(config.allowed_origins),
-                    allowed_headers=["*"],
-                    exposed_headers=["ETag"],
-                    max_age=3600,
+                    allowed_headers=list(spec.CORS_ALLOWED_HEADERS),
+                    exposed_headers=list(spec.CORS_EXPOSED_HEADERS),
+                    max_age=spec.CORS_MAX_AGE_S,
                 )
             ],
             lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-uploads",
-                    prefix=UPLOADS,
-                    expiration=Duration.days(config.upload_expiry_days),
-                    noncurrent_version_expiration=Duration.days(1),
-                ),
-                s3.LifecycleRule(
-                    id="keep-old-versions-30-days",
-                    noncurrent_version_expiration=Duration.days(30),
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                    expired_object_delete_marker=True,
-                ),
+                _lifecycle_rule(rule) for rule in spec.lifecycle_rules(config.upload_expiry_days)
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
         self.prefixes = (UPLOADS, REFERENCES, GENERATED)
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> s3.LifecycleRule:
+    """One rule of `resource_spec.lifecycle_rules` (S3's API shape) as a CDK rule."""
+    expiration = rule.get("Expiration", {})
+    noncurrent = rule.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
+    abort = rule.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation")
+    return s3.LifecycleRule(
+        id=rule["ID"],
+        prefix=rule["Filter"]["Prefix"] or None,
+        expiration=Duration.days(expiration["Days"]) if "Days" in expiration else None,
+        expired_object_delete_marker=expiration.get("ExpiredObjectDeleteMarker"),
+        noncurrent_version_expiration=Duration.days(noncurrent) if noncurrent else None,
+        abort_incomplete_multipart_upload_after=Duration.days(abort) if abort else None,
+    )
 
 
 class JobTables(Construct):

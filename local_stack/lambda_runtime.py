@@ -24,13 +24,15 @@ ACCOUNT_ID = "123456789012"  # moto's default account
 class LocalLambdaContext(LambdaContext):
     """The context object a handler receives: names, request id and remaining time."""
 
-    def __init__(self, function_name: str, *, timeout_s: float, region: str) -> None:
+    def __init__(
+        self, function_name: str, *, timeout_s: float, region: str, memory_mb: int = 1024
+    ) -> None:
         self._function_name = function_name
         self._function_version = "$LATEST"
         self._invoked_function_arn = (
             f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{function_name}"
         )
-        self._memory_limit_in_mb = 1024
+        self._memory_limit_in_mb = memory_mb
         self._aws_request_id = str(uuid.uuid4())
         self._log_group_name = f"/aws/lambda/{function_name}"
         self._log_stream_name = f"local/{self._aws_request_id}"
@@ -57,6 +59,7 @@ class LocalFunction:
     handler: str | Handler
     timeout_s: float = 30.0
     region: str = "us-east-1"
+    memory_mb: int = 1024
     _resolved: Handler | None = field(default=None, init=False, repr=False)
 
     def _callable(self) -> Handler:
@@ -68,5 +71,7 @@ class LocalFunction:
 
     def invoke(self, event: Any) -> Any:
         """Call the handler with a fresh context; its exceptions propagate."""
-        context = LocalLambdaContext(self.name, timeout_s=self.timeout_s, region=self.region)
+        context = LocalLambdaContext(
+            self.name, timeout_s=self.timeout_s, region=self.region, memory_mb=self.memory_mb
+        )
         return self._callable()(event, context)

@@ -6,6 +6,7 @@ implements them over HTTP, and unit tests use fakes.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,6 +46,10 @@ class ImageAssignment(BaseModel):
     generation_id: str
     content_type: str
     size: int = Field(ge=0, description="Bytes.")
+    requested_at: datetime = Field(
+        description="When this apply was asked for. The host keeps the newest decision: "
+        "it refuses (409 `superseded`) an assignment older than the one it holds."
+    )
 
 
 class HostDirectory(Protocol):

@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     # Access
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
+    THROTTLED = "throttled"  # API Gateway's stage throttling (429)
     # Things that are not there
     NOT_FOUND = "not_found"
     GENERATION_NOT_FOUND = "generation_not_found"
@@ -27,6 +28,7 @@ class ErrorCode(StrEnum):
     # State
     GENERATION_NOT_READY = "generation_not_ready"
     CONFLICT = "conflict"
+    SUPERSEDED = "superseded"
     # Gemini
     CONTENT_BLOCKED = "content_blocked"
     NO_IMAGE = "no_image"

@@ -38,6 +38,16 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _error_code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return code if isinstance(code, str) else None
+
+
 def signed_headers(
     webhook: Webhook, delivery_id: str, payload: str, now: datetime
 ) -> dict[str, str]:
@@ -91,7 +101,11 @@ class WebhookCallback:
             settings.django_internal_url,
             secret,
             timeout_s=settings.django_timeout_s,
-            backoff=Backoff(max_attempts=settings.callback_max_attempts, initial_s=0.5, max_s=8.0),
+            backoff=Backoff(
+                max_attempts=settings.callback_max_attempts,
+                initial_s=0.5,
+                max_s=settings.callback_retry_max_delay_s,
+            ),
         )
 
     def close(self) -> None:
@@ -112,6 +126,14 @@ class WebhookCallback:
         )
         if response.is_success:
             return
+        if response.status_code == 409 and _error_code(response) == ErrorCode.SUPERSEDED:
+            raise PipelineError(
+                ErrorCode.SUPERSEDED,
+                f"The host holds a newer image decision for identity "
+                f"{assignment.identity_id}: {error_message(response)}",
+                retryable=False,
+                details={"delivery_id": delivery_id, "identity_id": assignment.identity_id},
+            )
         raise PipelineError(
             ErrorCode.HOST_REJECTED,
             f"The host app refused the image for identity {assignment.identity_id}: "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -25,6 +26,7 @@ from botocore.exceptions import ClientError
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
+    TIMESTAMP_FORMAT,
     Job,
     JobError,
     JobOutput,
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 IDENTITY_INDEX = "by_identity"
+#: Job ids: uuid4 hex (the API's) or `regen-` + 32 hex (the trigger's).
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
 
@@ -252,7 +256,7 @@ class JobStore:
         return self._update(
             job_id,
             "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
-            "#apply.#error = :null, updated_at = :now",
+            "#apply.#error = :null, #apply.requested_at = :now, updated_at = :now",
             "#status = :succeeded AND #apply.#status <> :pending",
             {
                 ":pending": "pending",
@@ -264,8 +268,11 @@ class JobStore:
             names={"#apply": "apply", "#error": "error"},
         )
 
-    def finish_apply(self, job: Job, *, error: JobError | None) -> Job | None:
-        """pending (this apply request) -> applied, or failed with `error`."""
+    def finish_apply(
+        self, job: Job, *, error: JobError | None, superseded: bool = False
+    ) -> Job | None:
+        """pending (this apply request) -> applied, or failed with `error`, or
+        `superseded` (the host holds a newer decision; `error` says which)."""
         now = format_timestamp(utc_now())
         values: dict[str, Any] = {
             ":pending": "pending",
@@ -277,7 +284,7 @@ class JobStore:
             values[":applied"] = "applied"
             update = "SET #apply.#status = :applied, #apply.applied_at = :now, "
         else:
-            values[":failed"] = "failed"
+            values[":failed"] = "superseded" if superseded else "failed"
             update = "SET #apply.#status = :failed, "
         return self._update(
             job.id,
@@ -342,6 +349,12 @@ class JobStore:
                 and set(key) == {"job_id", "identity_id", "created_at"}
                 and all(isinstance(v, str) for v in key.values())
                 and key["identity_id"] == identity_id
+                # What a key this list handed out holds: a job id, a timestamp in its one
+                # form. DynamoDB refuses empty or oversized key values with a 500-worthy
+                # error, so nothing else reaches it.
+                and _JOB_ID.fullmatch(key["job_id"]) is not None
+                and format_timestamp(datetime.strptime(key["created_at"], TIMESTAMP_FORMAT))
+                == key["created_at"]
             )
         except (binascii.Error, ValueError):
             valid = False

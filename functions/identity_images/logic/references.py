@@ -7,14 +7,17 @@ imports neither google-genai nor Pillow (the API and the trigger import it).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import posixpath
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import get_args
 
-from identity_images.adapters.storage import ObjectInfo, Storage, extension_for
+from identity_images.adapters.storage import ListedObject, ObjectInfo, Storage, extension_for
 from identity_images.domain import HostDirectory, HostIdentity
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.generations import resolve_user
@@ -28,7 +31,7 @@ from identity_images.models.api import (
     StoredReference,
     UploadContentType,
 )
-from identity_images.models.jobs import utc_now
+from identity_images.models.jobs import TIMESTAMP_FORMAT, format_timestamp, utc_now
 from identity_images.settings import Settings
 
 REFERENCES_PREFIX = "references/identities/"
@@ -37,6 +40,12 @@ IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif"})
 #: Content types that say nothing; the key's extension decides then.
 GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+#: The one rule for a reference's file name (and so for the `reference_id` the routes
+#: take): ASCII letters, digits, `_`, `-` and `.`, not starting with a dot. A name with a
+#: space, `+`, `%` or an emoji could be listed but not deleted, so it is no reference:
+#: the trigger, the worker, the listing and the delete all ignore it.
+REFERENCE_ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}$"
+_NAME = re.compile(REFERENCE_ID_PATTERN)
 
 
 def reference_folder(identity_id: str) -> str:
@@ -44,14 +53,36 @@ def reference_folder(identity_id: str) -> str:
 
 
 def identity_of(key: str) -> str | None:
-    """The identity whose folder holds `key` (`references/identities/{id}/{name}`), or
-    None for any other key (`generated/…`, `uploads/…`, the folder itself, deeper keys)."""
+    """The identity `key` is a reference of, or None: the one definition of "a reference
+    of this identity", used by the trigger, the worker, the listing and the delete.
+
+    A reference is `references/identities/{id}/{name}`, directly in the folder (not
+    `…/{id}/sub/nested.jpg`), with a name that `REFERENCE_ID_PATTERN` allows. Any other
+    key (`generated/…`, `uploads/…`, the folder itself, deeper keys, other names) is not.
+    """
     if not key.startswith(REFERENCES_PREFIX):
         return None
     identity_id, slash, name = key[len(REFERENCES_PREFIX) :].partition("/")
-    if not slash or not _ID.match(identity_id) or not name or "/" in name:
+    if not slash or not _ID.match(identity_id) or not _NAME.match(name):
         return None
     return identity_id
+
+
+def is_reference_of(key: str, identity_id: str) -> bool:
+    return identity_of(key) == identity_id
+
+
+def folder_references(storage: Storage, identity_id: str) -> list[ListedObject]:
+    """The identity's references (by the one rule), newest first; ties: key descending."""
+    return sorted(
+        (
+            o
+            for o in storage.list(reference_folder(identity_id))
+            if is_reference_of(o.key, identity_id)
+        ),
+        key=lambda o: (o.last_modified, o.key),
+        reverse=True,
+    )
 
 
 def reference_id_of(key: str) -> str:
@@ -77,12 +108,7 @@ def usable_references(
 ) -> Iterator[ObjectInfo]:
     """The folder's usable references, newest first (ties: key descending). Objects are
     HEADed lazily (for their content type), so taking the first few reads only those."""
-    listed = sorted(
-        storage.list(reference_folder(identity_id)),
-        key=lambda o: (o.last_modified, o.key),
-        reverse=True,
-    )
-    for item in listed:
+    for item in folder_references(storage, identity_id):
         if item.size <= 0 or item.size > settings.reference_max_bytes:
             continue
         info = storage.head(item.key)
@@ -137,20 +163,22 @@ def list_references(
     caller: Caller,
     *,
     limit: int,
+    cursor: str | None = None,
     host: HostDirectory,
     storage: Storage,
     settings: Settings,
 ) -> ReferenceList:
-    """Everything in the folder, newest first (at most `limit`), each with a short-lived
-    download URL."""
+    """The identity's references, newest first, `limit` per page, each with a short-lived
+    download URL; `next_cursor` continues after the page's last one (None: no more).
+    Everything listed can be deleted."""
     identity = resolve_identity(identity_id, caller, host)
-    listed = sorted(
-        storage.list(reference_folder(identity.id)),
-        key=lambda o: (o.last_modified, o.key),
-        reverse=True,
-    )[:limit]
+    listed = folder_references(storage, identity.id)
+    if cursor:
+        after = decode_reference_cursor(cursor, identity.id)
+        listed = [o for o in listed if (o.last_modified, o.key) < after]
+    page, rest = listed[:limit], listed[limit:]
     items = []
-    for item in listed:
+    for item in page:
         info = storage.head(item.key)
         if info is None:  # removed since the listing
             continue
@@ -164,7 +192,32 @@ def list_references(
                 url=storage.presigned_get(item.key, expires_in=settings.output_url_expiry_s),
             )
         )
-    return ReferenceList(identity_id=identity.id, items=items)
+    next_cursor = encode_reference_cursor(page[-1]) if page and rest else None
+    return ReferenceList(identity_id=identity.id, items=items, next_cursor=next_cursor)
+
+
+def encode_reference_cursor(last: ListedObject) -> str:
+    raw = json.dumps({"t": format_timestamp(last.last_modified), "k": last.key})
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_reference_cursor(cursor: str, identity_id: str) -> tuple[datetime, str]:
+    """(last_modified, key) of the previous page's last reference; a cursor this list did
+    not hand out (or another identity's) is a `validation_error`."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        key, stamp = raw["k"], raw["t"]
+        if not isinstance(key, str) or not isinstance(stamp, str):
+            raise TypeError
+        if not is_reference_of(key, identity_id):
+            raise ValueError
+        return datetime.strptime(stamp, TIMESTAMP_FORMAT).replace(tzinfo=UTC), key
+    except (binascii.Error, ValueError, TypeError, KeyError) as error:
+        raise PipelineError(
+            ErrorCode.VALIDATION_ERROR,
+            "The cursor is not one this list handed out.",
+            details={"field": "cursor"},
+        ) from error
 
 
 def delete_reference(
@@ -183,7 +236,7 @@ def delete_reference(
     keys = [
         item.key
         for item in storage.list(f"{folder}{reference_id}")
-        if identity_of(item.key) == identity.id and reference_id_of(item.key) == reference_id
+        if is_reference_of(item.key, identity.id) and reference_id_of(item.key) == reference_id
     ]
     if not keys:
         raise PipelineError(

@@ -44,6 +44,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     APPLIED = "applied"
     APPLY_FAILED = "apply_failed"
+    SUPERSEDED = "superseded"
     SKIPPED = "skipped"
     DEFERRED = "deferred"
 
@@ -240,10 +241,19 @@ class Worker:
             generation_id=job.id,
             content_type=job.output.mime_type,
             size=job.output.bytes,
+            requested_at=job.apply.requested_at or job.created_at,
         )
         try:
             self.callback.deliver(assignment, delivery_id=job.delivery_id)
         except PipelineError as error:
+            if error.code == ErrorCode.SUPERSEDED:  # a newer decision won: not a failure
+                logger.info("apply superseded by a newer decision", extra={"job_id": job.id})
+                self.store.finish_apply(
+                    job,
+                    error=JobError(code=error.code.value, message=error.message),
+                    superseded=True,
+                )
+                return Outcome.SUPERSEDED
             if error.retryable and not self.is_last_try(receive_count):
                 raise RetryLater(self.backoff_s(receive_count), error) from error
             self.store.finish_apply(
