@@ -31,18 +31,25 @@ def list_prefixes(synth: Synthesized, name: str) -> set[str]:
     return found
 
 
+#: GetObject grants that only sign a browser's download URL; the function reads nothing
+#: there itself, so it needs no listing (the API's `generated/` outputs).
+SIGNS_ONLY = {"api": {"generated/"}}
+
+
 @pytest.mark.parametrize("name", sorted(HANDLERS))
 def test_every_function_that_reads_a_prefix_may_list_it(
     synthesized: Synthesized, name: str
 ) -> None:
     """Without ListBucket, S3 answers 403 for a missing key instead of 404: a missing or
     expired upload would look like a retryable fault instead of `reference_not_found`."""
-    assert read_prefixes(synthesized, name) <= list_prefixes(synthesized, name)
+    reads = read_prefixes(synthesized, name) - SIGNS_ONLY.get(name, set())
+    assert reads <= list_prefixes(synthesized, name)
 
 
 def test_nothing_lists_a_prefix_it_does_not_read(synthesized: Synthesized) -> None:
     for name in HANDLERS:
-        assert list_prefixes(synthesized, name) <= read_prefixes(synthesized, name), name
+        reads = read_prefixes(synthesized, name) - SIGNS_ONLY.get(name, set())
+        assert list_prefixes(synthesized, name) <= reads, name
 
 
 def dynamodb_actions(synth: Synthesized, name: str) -> dict[str, set[str]]:
