@@ -24,7 +24,7 @@ def settings_of(synth: Synthesized, name: str, monkeypatch: pytest.MonkeyPatch) 
     for field in Settings.model_fields:
         monkeypatch.delenv(field.upper(), raising=False)
     env = {k.lower(): v for k, v in environment(synth, name).items() if isinstance(v, str)}
-    return Settings(**{k: v for k, v in env.items() if k in Settings.model_fields})
+    return Settings.model_validate({k: v for k, v in env.items() if k in Settings.model_fields})
 
 
 def timeout_of(synth: Synthesized, name: str) -> int:

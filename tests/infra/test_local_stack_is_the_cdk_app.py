@@ -74,7 +74,8 @@ def cdk_queue(cdk: Synthesized, consumer: str) -> tuple[dict[str, Any], dict[str
 
 
 def local_queue(url: str) -> dict[str, str]:
-    return dict(aws.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"])
+    attributes = aws.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+    return {str(name): value for name, value in attributes["Attributes"].items()}
 
 
 def queue_settings(props: dict[str, Any], dlq_props: dict[str, Any]) -> dict[str, int]:
