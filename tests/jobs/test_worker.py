@@ -331,22 +331,19 @@ def test_apply_retried_when_the_host_is_down_then_reapplied_by_hand(
 
 
 def test_a_malformed_message_fails_its_record_only_and_says_why(
-    resources: Resources, worker: Worker, capsys: pytest.CaptureFixture[str]
+    resources: Resources, worker: Worker, caplog: pytest.LogCaptureFixture
 ) -> None:
     create_job()
     aws.sqs().send_message(QueueUrl=resources.jobs_queue_url, MessageBody="not json")
     event = receive_event(resources.jobs_queue_url)
     assert len(event["Records"]) == 2
     bad = next(r["messageId"] for r in event["Records"] if r["body"] == "not json")
-    capsys.readouterr()
+    caplog.clear()
     assert deliver(event) == [bad]
-    lines = [
-        json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")
-    ]
-    (failure,) = [line for line in lines if line.get("message_id") == bad]
-    assert failure["level"] == "WARNING"
-    assert failure["error_type"] == "ValidationError"
-    assert "Invalid JSON" in failure["reason"]
+    (failure,) = [r for r in caplog.records if getattr(r, "message_id", None) == bad]
+    assert failure.levelname == "WARNING"
+    assert failure.__dict__["error_type"] == "ValidationError"
+    assert "Invalid JSON" in failure.__dict__["reason"]
 
 
 def test_finished_jobs_never_go_back(resources: Resources, worker: Worker) -> None:
