@@ -89,5 +89,5 @@ def test_a_key_outside_the_root_is_not_the_callers_upload(prefixed: Settings) ->
         "image_size": "1K",
     }
     status, answer, _ = call_api("POST", "/v1/generations", body=body)
-    assert status == 400, answer
+    assert status == 422, answer
     assert answer["error"]["code"] == "reference_invalid"
