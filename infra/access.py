@@ -14,11 +14,6 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 
-# Prefixes of the one bucket (see docs/api.md), from the one resource spec.
-from infra.resource_spec import GENERATED as GENERATED
-from infra.resource_spec import REFERENCES as REFERENCES
-from infra.resource_spec import UPLOADS as UPLOADS
-
 #: What the job store and the regeneration state call on items: nothing is deleted (items
 #: expire by TTL) and nothing is condition-checked outside an update.
 TABLE_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
@@ -61,9 +56,10 @@ def index_query(table: dynamodb.ITable, indexes: Iterable[str]) -> iam.PolicySta
 
 
 def nag_arn_ref(bucket: s3.IBucket) -> str:
-    """How cdk-nag spells the bucket's ARN in a finding id: `<LogicalId.Arn>`."""
+    """How cdk-nag spells the bucket's ARN in a finding id: `<LogicalId.Arn>` for a
+    bucket of this stack, `arn:<AWS::Partition>:s3:::name` for an imported one."""
     cfn = bucket.node.default_child
     if not isinstance(cfn, CfnElement):
-        raise TypeError("the bucket must be defined in this app")
+        return f"arn:<AWS::Partition>:s3:::{bucket.bucket_name}"
     logical_id = Stack.of(bucket).resolve(cfn.logical_id)
     return f"<{logical_id}.Arn>"

@@ -41,12 +41,15 @@ CORS_EXPOSED_HEADERS = ("ETag",)
 CORS_MAX_AGE_S = 3600
 
 
-def lifecycle_rules(upload_expiry_days: int = UPLOAD_EXPIRY_DAYS) -> list[dict[str, Any]]:
-    """The bucket's lifecycle, in S3's own `PutBucketLifecycleConfiguration` shape."""
+def lifecycle_rules(
+    upload_expiry_days: int = UPLOAD_EXPIRY_DAYS, uploads_prefix: str = UPLOADS
+) -> list[dict[str, Any]]:
+    """The bucket's lifecycle, in S3's own `PutBucketLifecycleConfiguration` shape
+    (`uploads_prefix`: the layout's `uploads/`, under its root prefix)."""
     return [
         {
             "ID": "expire-uploads",
-            "Filter": {"Prefix": UPLOADS},
+            "Filter": {"Prefix": uploads_prefix},
             "Status": "Enabled",
             "Expiration": {"Days": upload_expiry_days},
             "NoncurrentVersionExpiration": {"NoncurrentDays": UPLOADS_NONCURRENT_DAYS},

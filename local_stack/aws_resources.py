@@ -86,7 +86,9 @@ def create_bucket(settings: Settings) -> None:
         )
     s3.put_bucket_lifecycle_configuration(
         Bucket=settings.bucket_name,
-        LifecycleConfiguration={"Rules": spec.lifecycle_rules()},  # type: ignore[typeddict-item]
+        LifecycleConfiguration={
+            "Rules": spec.lifecycle_rules(uploads_prefix=settings.bucket_layout.uploads)  # type: ignore[typeddict-item]
+        },
     )
 
 

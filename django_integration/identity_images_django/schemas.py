@@ -40,3 +40,8 @@ class ImageAssignmentIn(BaseModel):
         description="When the apply was asked for; an assignment older than the one the "
         "identity holds is refused (409 `superseded`). Absent: applied, not recorded.",
     )
+    image_url: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="Short-lived URL of the image; `copy` mode downloads it.",
+    )

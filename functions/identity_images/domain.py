@@ -50,6 +50,10 @@ class ImageAssignment(BaseModel):
         description="When this apply was asked for. The host keeps the newest decision: "
         "it refuses (409 `superseded`) an assignment older than the one it holds."
     )
+    image_url: str | None = Field(
+        default=None,
+        description="Short-lived download URL of the image, for a host that copies it.",
+    )
 
 
 class HostDirectory(Protocol):

@@ -54,7 +54,10 @@ def regeneration_queue(settings: Settings, resources: Resources) -> str:
     stays on the queue."""
     url = resources.regeneration_queue_url
     local_resources.notify_queue_of_references(
-        aws.s3(), settings.bucket_name, local_resources.queue_arn(aws.sqs(), url)
+        aws.s3(),
+        settings.bucket_name,
+        local_resources.queue_arn(aws.sqs(), url),
+        settings.bucket_layout,
     )
     return url
 

@@ -1,4 +1,4 @@
-"""An identity's reference folder, `references/identities/{identity_id}/`.
+"""An identity's reference folder, `{root}references/identities/{identity_id}/`.
 
 What the API does with it (presigned POSTs into it, a listing, removing one photo) and
 what the trigger and the worker agree a usable reference is. Knows nothing of Lambda and
@@ -11,13 +11,14 @@ import base64
 import binascii
 import json
 import posixpath
-import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import get_args
 
-from identity_images.adapters.storage import ListedObject, ObjectInfo, Storage, extension_for
+from identity_images.adapters.storage import ListedObject, ObjectInfo, Storage
+from identity_images.bucket_layout import REFERENCE_ID_PATTERN as REFERENCE_ID_PATTERN
+from identity_images.bucket_layout import BucketLayout
 from identity_images.domain import HostDirectory, HostIdentity
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.generations import resolve_user
@@ -34,51 +35,23 @@ from identity_images.models.api import (
 from identity_images.models.jobs import TIMESTAMP_FORMAT, format_timestamp, utc_now
 from identity_images.settings import Settings
 
-REFERENCES_PREFIX = "references/identities/"
 IMAGE_TYPES = frozenset(get_args(UploadContentType))
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif"})
 #: Content types that say nothing; the key's extension decides then.
 GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-#: The one rule for a reference's file name (and so for the `reference_id` the routes
-#: take): ASCII letters, digits, `_`, `-` and `.`, not starting with a dot. A name with a
-#: space, `+`, `%` or an emoji could be listed but not deleted, so it is no reference:
-#: the trigger, the worker, the listing and the delete all ignore it.
-REFERENCE_ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}$"
-_NAME = re.compile(REFERENCE_ID_PATTERN)
 
 
-def reference_folder(identity_id: str) -> str:
-    return f"{REFERENCES_PREFIX}{identity_id}/"
-
-
-def identity_of(key: str) -> str | None:
-    """The identity `key` is a reference of, or None: the one definition of "a reference
-    of this identity", used by the trigger, the worker, the listing and the delete.
-
-    A reference is `references/identities/{id}/{name}`, directly in the folder (not
-    `…/{id}/sub/nested.jpg`), with a name that `REFERENCE_ID_PATTERN` allows. Any other
-    key (`generated/…`, `uploads/…`, the folder itself, deeper keys, other names) is not.
-    """
-    if not key.startswith(REFERENCES_PREFIX):
-        return None
-    identity_id, slash, name = key[len(REFERENCES_PREFIX) :].partition("/")
-    if not slash or not _ID.match(identity_id) or not _NAME.match(name):
-        return None
-    return identity_id
-
-
-def is_reference_of(key: str, identity_id: str) -> bool:
-    return identity_of(key) == identity_id
-
-
-def folder_references(storage: Storage, identity_id: str) -> list[ListedObject]:
-    """The identity's references (by the one rule), newest first; ties: key descending."""
+def folder_references(
+    storage: Storage, layout: BucketLayout, identity_id: str
+) -> list[ListedObject]:
+    """The identity's references by the one rule (`BucketLayout.identity_of`: directly
+    in the folder, a name `REFERENCE_ID_PATTERN` allows), newest first; ties: key
+    descending. The trigger, the worker, the listing and the delete all use that rule."""
     return sorted(
         (
             o
-            for o in storage.list(reference_folder(identity_id))
-            if is_reference_of(o.key, identity_id)
+            for o in storage.list(layout.reference_folder(identity_id))
+            if layout.identity_of(o.key) == identity_id
         ),
         key=lambda o: (o.last_modified, o.key),
         reverse=True,
@@ -108,7 +81,7 @@ def usable_references(
 ) -> Iterator[ObjectInfo]:
     """The folder's usable references, newest first (ties: key descending). Objects are
     HEADed lazily (for their content type), so taking the first few reads only those."""
-    for item in folder_references(storage, identity_id):
+    for item in folder_references(storage, settings.bucket_layout, identity_id):
         if item.size <= 0 or item.size > settings.reference_max_bytes:
             continue
         info = storage.head(item.key)
@@ -143,15 +116,14 @@ def create_reference_uploads(
     settings: Settings,
     now: datetime | None = None,
 ) -> CreateReferencesResponse:
-    """Presigned POSTs pinning `references/identities/{id}/{reference_id}.{ext}`, with the
+    """Presigned POSTs pinning `{root}references/identities/{id}/{reference_id}.{ext}`, with the
     same type and size rules as `POST /v1/uploads`."""
     check_upload_files(request.files, settings)
     identity = resolve_identity(identity_id, caller, host)
-    folder = reference_folder(identity.id)
     uploads = []
     for file in request.files:
         reference_id = uuid.uuid4().hex
-        key = f"{folder}{reference_id}.{extension_for(file.content_type)}"
+        key = settings.bucket_layout.reference_key(identity.id, reference_id, file.content_type)
         post = presign_upload(key, file.content_type, storage=storage, settings=settings)
         uploads.append(PresignedReference(**post.model_dump(), reference_id=reference_id))
     expires_at = (now or utc_now()) + timedelta(seconds=settings.upload_url_expiry_s)
@@ -172,9 +144,9 @@ def list_references(
     download URL; `next_cursor` continues after the page's last one (None: no more).
     Everything listed can be deleted."""
     identity = resolve_identity(identity_id, caller, host)
-    listed = folder_references(storage, identity.id)
+    listed = folder_references(storage, settings.bucket_layout, identity.id)
     if cursor:
-        after = decode_reference_cursor(cursor, identity.id)
+        after = decode_reference_cursor(cursor, settings.bucket_layout, identity.id)
         listed = [o for o in listed if (o.last_modified, o.key) < after]
     page, rest = listed[:limit], listed[limit:]
     items = []
@@ -201,7 +173,9 @@ def encode_reference_cursor(last: ListedObject) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_reference_cursor(cursor: str, identity_id: str) -> tuple[datetime, str]:
+def decode_reference_cursor(
+    cursor: str, layout: BucketLayout, identity_id: str
+) -> tuple[datetime, str]:
     """(last_modified, key) of the previous page's last reference; a cursor this list did
     not hand out (or another identity's) is a `validation_error`."""
     try:
@@ -209,7 +183,7 @@ def decode_reference_cursor(cursor: str, identity_id: str) -> tuple[datetime, st
         key, stamp = raw["k"], raw["t"]
         if not isinstance(key, str) or not isinstance(stamp, str):
             raise TypeError
-        if not is_reference_of(key, identity_id):
+        if layout.identity_of(key) != identity_id:
             raise ValueError
         return datetime.strptime(stamp, TIMESTAMP_FORMAT).replace(tzinfo=UTC), key
     except (binascii.Error, ValueError, TypeError, KeyError) as error:
@@ -227,16 +201,17 @@ def delete_reference(
     *,
     host: HostDirectory,
     storage: Storage,
+    settings: Settings,
 ) -> list[str]:
     """Remove the folder's file(s) whose name without extension is `reference_id`; the
     removed keys. `reference_not_found` if there is none. Triggers nothing: the bucket
     notifies new objects only."""
     identity = resolve_identity(identity_id, caller, host)
-    folder = reference_folder(identity.id)
+    layout = settings.bucket_layout
     keys = [
         item.key
-        for item in storage.list(f"{folder}{reference_id}")
-        if is_reference_of(item.key, identity.id) and reference_id_of(item.key) == reference_id
+        for item in storage.list(f"{layout.reference_folder(identity.id)}{reference_id}")
+        if layout.identity_of(item.key) == identity.id and reference_id_of(item.key) == reference_id
     ]
     if not keys:
         raise PipelineError(
