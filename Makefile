@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install run test lint typecheck unit bench synth deploy layers invoke clean
+.PHONY: install run test lint typecheck unit bench synth deploy layers invoke dead-letters clean
 
 install: $(STAMP)
 
@@ -42,6 +42,12 @@ HANDLER ?= api
 EVENT   ?= events/api_openapi.json
 invoke: install
 	$(BIN)/python -m local_stack.invoke $(HANDLER) $(EVENT)
+
+## The jobs dead-letter queue: make dead-letters (lists), make dead-letters ARGS="redrive --all"
+## (reads JOBS_QUEUE_URL/JOBS_DLQ_URL/JOBS_TABLE_NAME; ARGS="list --local" for `make run`).
+ARGS ?= list
+dead-letters: install
+	$(BIN)/identity-images dead-letters $(ARGS)
 
 ## CDK: synth needs no AWS account and no Docker (empty stand-in layers); deploy builds the
 ## layers first. Pass context with CONTEXT, e.g. make deploy CONTEXT="-c stage=prod".

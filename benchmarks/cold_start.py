@@ -1,7 +1,7 @@
 """Cold start: how long each handler module takes to import in a fresh interpreter.
 
-Import time is the part of a Lambda cold start the code controls. The API, authorizer
-and trigger functions get only the small `base` layer, so they must load neither
+Import time is the part of a Lambda cold start the code controls. The API, authorizer,
+trigger and reaper functions get only the small `base` layer, so they must load neither
 google-genai nor Pillow (they would not even find them); the worker loads both. The
 worker's import time is the baseline; the API's figure is its ratio to it.
 """
@@ -23,11 +23,12 @@ HANDLERS = {
     "api": "identity_images.handlers.api",
     "authorizer": "identity_images.handlers.authorizer",
     "trigger": "identity_images.handlers.trigger",
+    "reaper": "identity_images.handlers.reaper",
     "worker": "identity_images.handlers.worker",
 }
 # Modules only the imaging layer (the worker's) provides.
 HEAVY = ("google.genai", "PIL", "pillow_heif")
-BASE_LAYER_ONLY = ("api", "authorizer", "trigger")
+BASE_LAYER_ONLY = ("api", "authorizer", "trigger", "reaper")
 RUNS = 5
 
 PROBE = """

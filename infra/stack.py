@@ -12,6 +12,7 @@ from infra.generation import GenerationPipeline
 from infra.layers import DependencyLayers
 from infra.monitoring import Monitoring
 from infra.parts import PipelineParts
+from infra.reaper import JobReaper
 from infra.regeneration import Regeneration
 from infra.secrets import PipelineSecrets
 from infra.storage import ImageBucket, JobTables
@@ -48,6 +49,14 @@ class IdentityImagesStack(Stack):
         jobs_queue = self.generation.jobs.queue
         self.regeneration = Regeneration(self, "Regeneration", parts=parts, jobs_queue=jobs_queue)
         self.api = PublicApi(self, "Api", parts=parts, jobs_queue=jobs_queue)
+        self.reaper = JobReaper(
+            self,
+            "Reaper",
+            parts=parts,
+            jobs_queue=jobs_queue,
+            dead_letters=self.generation.jobs.dead_letters,
+            job_lease_s=self.generation.job_lease_s,
+        )
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -56,18 +65,27 @@ class IdentityImagesStack(Stack):
                 self.api.authorizer_function,
                 self.generation.worker,
                 self.regeneration.trigger,
+                self.reaper.function,
             ],
             dead_letter_queues={
                 "Jobs": self.generation.jobs.dead_letters,
                 "Regeneration": self.regeneration.requests.dead_letters,
             },
             jobs_queue=jobs_queue,
+            reaper=self.reaper,
             rest_api=self.api.rest_api,
             alarm_email=config.alarm_email,
         )
         CfnOutput(self, "ApiUrl", value=self.api.url, description="Base URL of the REST API")
         CfnOutput(self, "BucketName", value=self.images.bucket.bucket_name)
         CfnOutput(self, "JobsTableName", value=self.tables.jobs.table_name)
+        CfnOutput(self, "JobsQueueUrl", value=jobs_queue.queue_url)
+        CfnOutput(
+            self,
+            "JobsDeadLetterQueueUrl",
+            value=self.generation.jobs.dead_letters.queue_url,
+            description="identity-images dead-letters list|redrive reads it (JOBS_DLQ_URL)",
+        )
         CfnOutput(self, "AlarmTopicArn", value=self.monitoring.topic.topic_arn)
         for name, secret in {
             "GeminiApiKeySecretArn": self.secrets.gemini_api_key,

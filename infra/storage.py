@@ -11,6 +11,7 @@ from infra.access import GENERATED, REFERENCES, UPLOADS
 from infra.config import InfraConfig
 
 JOBS_BY_IDENTITY_INDEX = "by_identity"
+JOBS_IN_FLIGHT_INDEX = "in_flight"
 
 
 class ImageBucket(Construct):
@@ -84,7 +85,8 @@ class ImageBucket(Construct):
 
 
 class JobTables(Construct):
-    """The jobs table (with its `by_identity` history index) and Powertools idempotency."""
+    """The jobs table (with its `by_identity` history index and its sparse `in_flight`
+    index for the reaper) and Powertools idempotency."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -98,6 +100,13 @@ class JobTables(Construct):
             ),
             sort_key=dynamodb.Attribute(name="created_at", type=dynamodb.AttributeType.STRING),
             projection_type=dynamodb.ProjectionType.ALL,
+        )
+        # Sparse: only jobs in flight carry `in_flight`; the reaper sweeps this index.
+        self.jobs.add_global_secondary_index(
+            index_name=JOBS_IN_FLIGHT_INDEX,
+            partition_key=dynamodb.Attribute(name="in_flight", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="due_at", type=dynamodb.AttributeType.NUMBER),
+            projection_type=dynamodb.ProjectionType.KEYS_ONLY,
         )
         # Records live for hours; nothing of value is lost with the stack.
         self.idempotency = self._table(
