@@ -17,13 +17,16 @@ invocation instead of at import.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +50,17 @@ TARGET_RATIO = {"api": 0.35, "authorizer": 0.15, "trigger": 0.35}
 RUNS = 5
 
 PROBE = """
-import json, os, sys, time
+import importlib.abc, json, os, sys, time
+
+class NotInTheLayers(importlib.abc.MetaPathFinder):
+    # Installed here for development, absent from the function's layers (e.g. httpx's
+    # optional CLI, click and pygments): the import fails as it would in Lambda.
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {blocked!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+
+sys.meta_path.insert(0, NotInTheLayers())
 start = time.perf_counter()
 try:
     module = __import__({module!r}, fromlist=["handler"])
@@ -96,6 +109,41 @@ TRACING_ON_ENV = {
 }
 
 
+# What the Lambda Python runtime itself provides (the layers leave these out).
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six")
+OUR_PACKAGES = ("identity_images", "local_stack", "benchmarks")
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _layer_requirements(layer: str) -> set[str]:
+    lines = (ROOT / "layers" / layer / "requirements.txt").read_text().splitlines()
+    names = (line.split("#", 1)[0].split("==", 1)[0].strip() for line in lines)
+    return {_normalise(name) for name in names if name}
+
+
+@cache
+def not_in_layers(module: str) -> tuple[str, ...]:
+    """Top-level modules installed here whose distribution none of `module`'s layers (nor
+    the runtime) holds; the probe refuses them. Empty for a module that is not a handler,
+    or when the layer lists are absent."""
+    if module not in HANDLERS.values() or not (ROOT / "layers/base/requirements.txt").exists():
+        return ()
+    layers = ["base", "imaging"] if module == HANDLERS["worker"] else ["base"]
+    allowed = {_normalise(n) for n in RUNTIME_PROVIDED}
+    for layer in layers:
+        allowed |= _layer_requirements(layer)
+    blocked = set()
+    for top, distributions in importlib.metadata.packages_distributions().items():
+        if top in OUR_PACKAGES or top.startswith("_") or top in sys.stdlib_module_names:
+            continue
+        if not any(_normalise(d) in allowed for d in distributions):
+            blocked.add(top)
+    return tuple(sorted(blocked))
+
+
 class ProbeError(RuntimeError):
     """The module exists but failed to import."""
 
@@ -127,7 +175,13 @@ def probe(
     if event is not None:
         full_env["COLD_START_EVENT"] = str(event)
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY, deferred=DEFERRED)],
+        [
+            sys.executable,
+            "-c",
+            PROBE.format(
+                module=module, heavy=HEAVY, deferred=DEFERRED, blocked=not_in_layers(module)
+            ),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
