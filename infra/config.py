@@ -52,7 +52,7 @@ class InfraConfig(BaseModel):
     gemini_retry_attempts: int = Field(default=3, ge=1, alias="geminiRetryAttempts")
     worker_max_receive_count: int = Field(default=5, ge=1, alias="workerMaxReceiveCount")
     worker_max_concurrency: int = Field(default=5, ge=2, le=1000, alias="workerMaxConcurrency")
-    worker_memory_mb: int = Field(default=2048, ge=512, le=10240, alias="workerMemoryMb")
+    worker_memory_mb: int = Field(default=448, ge=256, le=10240, alias="workerMemoryMb")
     upload_expiry_days: int = Field(default=2, ge=1, alias="uploadExpiryDays")
     api_rate_limit: float = Field(default=20, gt=0, alias="apiRateLimit")
     api_burst_limit: int = Field(default=40, ge=1, alias="apiBurstLimit")
