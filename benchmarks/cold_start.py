@@ -204,6 +204,37 @@ def probe(
     )
 
 
+def import_breakdown(module: str, top: int = 8) -> list[tuple[str, float]]:
+    """Where `module`'s import time goes: `-X importtime` self times, summed by
+    distribution-level package (Powertools by utility), largest first, as shares."""
+    env = {**os.environ, **LAMBDA_LIKE_ENV}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "functions"), str(ROOT)])
+    code = PROBE.format(
+        module=module, heavy=HEAVY, deferred=DEFERRED, blocked=not_in_layers(module)
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    totals: dict[str, int] = {}
+    line = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
+    for match in line.finditer(done.stderr):
+        name = match.group(2)
+        parts = name.split(".")
+        depth = (
+            3 if parts[0] == "aws_lambda_powertools" else 2 if parts[0] == OUR_PACKAGES[0] else 1
+        )
+        key = ".".join(parts[:depth])
+        totals[key] = totals.get(key, 0) + int(match.group(1))
+    whole = sum(totals.values()) or 1
+    ranked = sorted(totals.items(), key=lambda item: item[1], reverse=True)[:top]
+    return [(name, spent / whole) for name, spent in ranked]
+
+
 def median_sample(samples: list[ImportSample]) -> ImportSample:
     first = samples[0]
     if first.missing:
@@ -359,6 +390,14 @@ def run() -> Report:
                 and "aws_xray_sdk.core" not in traced.deferred,
             )
         )
+    for name in BASE_LAYER_ONLY:
+        shares = import_breakdown(HANDLERS[name])
+        if shares:
+            notes.append(
+                f"Where the {name}'s import goes (self time by package, one run): "
+                + ", ".join(f"{pkg} {share:.0%}" for pkg, share in shares)
+                + "."
+            )
     return Report(
         "cold_start",
         "Cold start: handler import and first request",
