@@ -55,6 +55,8 @@ LAMBDA_USD_PER_GB_S = 0.0000133334
 LAMBDA_USD_PER_REQUEST = 0.20 / 1_000_000
 # A real 4K call's latency (see benchmarks/pipeline.py), for the job's Lambda duration.
 REAL_4K_CALL_S = 40.0
+# Lambda gives CPU in proportion to memory: one full vCPU at 1769 MB.
+FULL_VCPU_MB = 1769
 
 _REPO = Path(__file__).resolve().parent.parent
 _WORKER_HANDLER = "identity_images.handlers.worker"
@@ -258,18 +260,20 @@ def run() -> Report:
                 r["peak"] <= TARGET_PEAK if is_worst else None,
             )
         )
-    imports = worst["steps"]["imports"]
+    previous = 0
     for step, peak in worst["steps"].items():
         figures.append(
             Figure(
                 f"worst case ({worst_key[0]} {worst_key[1]}), step: {step}",
                 "",
                 megabytes(peak),
-                f"+{megabytes(peak - imports)} over the imports"
-                if step != "imports"
+                f"{'+' if peak >= previous else '-'}{megabytes(abs(peak - previous))} "
+                "against the step before"
+                if previous
                 else "the interpreter and the worker's imports",
             )
         )
+        previous = peak
     needed = smallest_memory_mb(worst["peak"])
     configured = configured_memory_mb()
     headroom = configured * 1024 * 1024 / worst["peak"]
@@ -294,6 +298,17 @@ def run() -> Report:
             f"Gemini ${gemini:.4f} ({gemini / (gemini + lam):.1%}), Lambda ${lam:.5f}",
         )
     )
+    _, lam_full_cpu = job_cost(FULL_VCPU_MB, duration)
+    figures.append(
+        Figure(
+            f"the same job at {FULL_VCPU_MB} MB (one full vCPU)",
+            "",
+            f"${gemini + lam_full_cpu:.4f}",
+            f"Lambda ${lam_full_cpu:.5f}: +${lam_full_cpu - lam:.5f} "
+            f"({(lam_full_cpu - lam) / gemini:.1%} of Gemini's price) for "
+            f"{FULL_VCPU_MB / configured:.1f}x the CPU",
+        )
+    )
     notes = (
         "Each job in a fresh interpreter that imported the worker's handler module first; "
         "peak = VmHWM, the process's peak resident memory, imports included. The step rows "
@@ -313,10 +328,14 @@ def run() -> Report:
         "some 2.75x the answer's base64 size is the floor without rewriting the SDK. The "
         "adapter pins glibc's mmap threshold (`engine/memory.py`) so each of those buffers "
         "leaves the process when freed instead of piling up in the heap.",
-        f"Lambda: arm64 at ${LAMBDA_USD_PER_GB_S} per GB-second plus "
+        f"Lambda: arm64 at ${LAMBDA_USD_PER_GB_S:.10f}".rstrip("0") + " per GB-second plus "
         f"${LAMBDA_USD_PER_REQUEST * 1e6:.2f} per million requests; the duration is a real "
         f"4K call ({REAL_4K_CALL_S:.0f} s) plus this job's measured local work. Gemini: the "
         "2026 list price (`engine/pricing.py`). S3, SQS and DynamoDB add fractions of a cent.",
+        "Memory also buys CPU: at the headroom rule's size a worker gets about a quarter of "
+        "a vCPU, so reference preparation and the answer's parse (CPU-bound, a few seconds "
+        "of one core here) take some 4x longer than at one full vCPU; the last row prices "
+        "that choice. `workerMemoryMb` raises it per stage.",
     )
     return Report(
         "worker_memory",
