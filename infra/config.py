@@ -65,7 +65,7 @@ class InfraConfig(BaseModel):
     gemini_retry_attempts: int = Field(default=3, ge=1, alias="geminiRetryAttempts")
     worker_max_receive_count: int = Field(default=5, ge=1, alias="workerMaxReceiveCount")
     worker_max_concurrency: int = Field(default=5, ge=2, le=1000, alias="workerMaxConcurrency")
-    worker_memory_mb: int = Field(default=2048, ge=512, le=10240, alias="workerMemoryMb")
+    worker_memory_mb: int = Field(default=448, ge=256, le=10240, alias="workerMemoryMb")
     reaper_interval_minutes: int = Field(
         default=10,
         ge=1,

@@ -63,6 +63,8 @@ class StackOptions:
     gemini_api_key: str | None = field(default_factory=lambda: os.environ.get("GEMINI_API_KEY"))
     worker_concurrency: int = 2
     persist: bool = True
+    # Seconds the local Gemini stand-in waits before each answer (the model's latency).
+    gemini_answer_delay_s: float = 0.0
 
 
 class PortInUseError(RuntimeError):
@@ -255,6 +257,8 @@ class LocalStack:
                 self.options.host,
                 "--port",
                 str(self.options.gemini_port),
+                "--answer-delay",
+                str(self.options.gemini_answer_delay_s),
             ],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             log_path=self.data_dir / "logs" / "gemini.log",

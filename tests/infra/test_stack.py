@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.worker_memory import HEADROOM, TARGET_PEAK, smallest_memory_mb
 from identity_images.errors import ErrorCode
 from identity_images.settings import Settings
 from infra.config import VISIBILITY_FACTOR, WORKER_MARGIN_S
@@ -330,6 +331,16 @@ def test_the_worker_outlasts_the_gemini_timeout_with_a_margin(synthesized: Synth
     assert props["Timeout"] >= gemini_timeout + WORKER_MARGIN_S
     assert props["Timeout"] <= 900
     assert int(props["Environment"]["Variables"]["JOB_LEASE_S"]) > props["Timeout"]
+
+
+def test_the_worker_has_the_memory_its_budgeted_peak_needs_with_headroom(
+    synthesized: Synthesized,
+) -> None:
+    """`make bench` holds one job's peak to TARGET_PEAK; the worker gets 1.5x that, in the
+    smallest 64 MB step (more memory buys CPU too, but Gemini's wait dominates a job)."""
+    memory_mb = synthesized.props(function_id(synthesized, "worker"))["MemorySize"]
+    assert memory_mb == smallest_memory_mb(TARGET_PEAK)
+    assert memory_mb * 1024 * 1024 >= HEADROOM * TARGET_PEAK
 
 
 def environment(synth: Synthesized, name: str) -> dict[str, Any]:
