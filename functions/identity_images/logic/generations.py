@@ -20,6 +20,7 @@ from identity_images.adapters.job_store import JobStore
 from identity_images.adapters.storage import Storage, upload_prefix
 from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.access import authorize_generation, authorize_identity, resolve_user
 from identity_images.models.api import (
     Caller,
     CreateGenerationRequest,
@@ -29,24 +30,11 @@ from identity_images.models.api import (
 from identity_images.models.jobs import Job, JobError, JobMessage
 from identity_images.settings import Settings
 
-ME = "me"
 ALLOWED_REFERENCE_TYPES = frozenset(get_args(UploadContentType))
 IDEMPOTENCY_KEY_MAX_CHARS = 128
 
 
 # --- users and identities ---------------------------------------------------------------
-def resolve_user(user_id: str, caller: Caller, host: HostDirectory) -> HostUser:
-    """`me` is the caller; any other id must be the caller or a test user."""
-    user = host.get_user(caller.user_id if user_id == ME else user_id)
-    if user.id != caller.user_id and not user.is_test_user:
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"User {user_id!r} is not a test user; generate for yourself or a test user.",
-            details={"field": "user_id", "user_id": user_id},
-        )
-    return user
-
-
 def list_users(caller: Caller, host: HostDirectory) -> list[HostUser]:
     """The caller first, then the test users."""
     me = host.get_user(caller.user_id)
@@ -244,9 +232,19 @@ def create_generation(
 
 
 # --- read ------------------------------------------------------------------------------
-def get_generation(job_id: str, *, store: JobStore, storage: Storage, settings: Settings) -> Job:
-    """The job; when it succeeded, its output carries a short-lived download URL."""
+def get_generation(
+    job_id: str,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    store: JobStore,
+    storage: Storage,
+    settings: Settings,
+) -> Job:
+    """The job, if the caller may see it; when it succeeded, its output carries a
+    short-lived download URL."""
     job = store.require(job_id)
+    authorize_generation(caller, job, host)
     if job.status == "succeeded" and job.output is not None:
         url = storage.presigned_get(job.output.key, expires_in=settings.output_url_expiry_s)
         job = job.model_copy(update={"output": job.output.model_copy(update={"url": url})})
@@ -254,17 +252,29 @@ def get_generation(job_id: str, *, store: JobStore, storage: Storage, settings: 
 
 
 def list_generations(
-    identity_id: str, *, limit: int, cursor: str | None, store: JobStore
+    identity_id: str,
+    caller: Caller,
+    *,
+    limit: int,
+    cursor: str | None,
+    host: HostDirectory,
+    store: JobStore,
 ) -> GenerationList:
+    """The identity's jobs, newest first, if the caller may act on the identity (else 403,
+    not an empty page)."""
+    authorize_identity(identity_id, caller, host)
     page = store.list_for_identity(identity_id, limit=limit, cursor=cursor)
     return GenerationList(items=page.jobs, next_cursor=page.next_cursor)
 
 
 # --- apply -----------------------------------------------------------------------------
-def request_apply(job_id: str, *, store: JobStore, queue: JobQueue) -> Job:
+def request_apply(
+    job_id: str, caller: Caller, *, host: HostDirectory, store: JobStore, queue: JobQueue
+) -> Job:
     """Ask the worker to save a succeeded job's image to its identity. An apply already
     pending is not asked twice; an applied (or failed) one can be asked again."""
     job = store.require(job_id)
+    authorize_generation(caller, job, host)
     if job.status != "succeeded":
         raise PipelineError(
             ErrorCode.GENERATION_NOT_READY,

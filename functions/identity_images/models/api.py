@@ -24,6 +24,9 @@ class Caller(BaseModel):
     user_id: str = Field(min_length=1)
     username: str = ""
     is_staff: bool = False
+    expires_at: int | None = Field(
+        default=None, description="The token's `exp` (epoch seconds), when it has one."
+    )
 
 
 class UploadFileRequest(BaseModel):

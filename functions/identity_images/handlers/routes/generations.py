@@ -72,13 +72,14 @@ def post_generation(
 )
 def get_generation(
     generation_id: GenerationId,
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
     storage: Annotated[Storage, Depends(deps.storage)],
     settings: Annotated[Settings, Depends(deps.settings)],
 ) -> Job:
     return generations.get_generation(
-        generation_id, store=store, storage=storage, settings=settings
+        generation_id, caller, host=host, store=store, storage=storage, settings=settings
     )
 
 
@@ -91,12 +92,15 @@ def get_generation(
 )
 def list_generations(
     identity_id: Annotated[str, Query(min_length=1, max_length=128)],
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> GenerationList:
-    return generations.list_generations(identity_id, limit=limit, cursor=cursor, store=store)
+    return generations.list_generations(
+        identity_id, caller, limit=limit, cursor=cursor, host=host, store=store
+    )
 
 
 @router.post(
@@ -109,9 +113,10 @@ def list_generations(
 )
 def apply_generation(
     generation_id: GenerationId,
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
     queue: Annotated[JobQueue, Depends(deps.job_queue)],
 ) -> Response[Job]:
-    job = generations.request_apply(generation_id, store=store, queue=queue)
+    job = generations.request_apply(generation_id, caller, host=host, store=store, queue=queue)
     return json_response(202, job)
