@@ -4,6 +4,7 @@ the real SDK, and fakes of the host app's two ports (`HostDirectory`, `ImageCall
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from collections.abc import Iterator
@@ -205,14 +206,17 @@ def call_api(
     caller: str | None = ADMIN_ID,
     raw_body: str | None = None,
     authorizer_extra: dict[str, str] | None = None,
+    binary_body: bytes | None = None,
 ) -> tuple[int, Any, dict[str, str]]:
     """Send a REST proxy event (built from the sample) through `handlers.api.handler`."""
     event = load_event("api_create_generation")
     all_headers = {
         k: v for k, v in event["headers"].items() if k not in {"Idempotency-Key", "Content-Type"}
     }
-    if body is not None or raw_body is not None:
+    if body is not None or raw_body is not None or binary_body is not None:
         all_headers["Content-Type"] = "application/json"
+    if binary_body is not None:  # what API Gateway sends for bytes that are not UTF-8
+        raw_body = base64.b64encode(binary_body).decode()
     all_headers.update(headers or {})
     event.update(
         httpMethod=method,
@@ -225,6 +229,7 @@ def call_api(
         pathParameters=None,
         body=raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
     )
+    event["isBase64Encoded"] = binary_body is not None
     event["requestContext"]["httpMethod"] = method
     event["requestContext"]["path"] = f"/prod{path}"
     if caller is None:

@@ -17,7 +17,12 @@ from identity_images.domain import HostDirectory
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import json_response, responses
 from identity_images.logic import generations
-from identity_images.models.api import Caller, CreateGenerationRequest, GenerationList
+from identity_images.models.api import (
+    HOST_ID_PATTERN,
+    Caller,
+    CreateGenerationRequest,
+    GenerationList,
+)
 from identity_images.models.jobs import Job
 from identity_images.settings import Settings
 
@@ -91,7 +96,7 @@ def get_generation(
     tags=["generations"],
 )
 def list_generations(
-    identity_id: Annotated[str, Query(min_length=1, max_length=128)],
+    identity_id: Annotated[str, Query(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
     caller: Annotated[Caller, Depends(deps.caller)],
     host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],

@@ -12,7 +12,7 @@ from identity_images.domain import HostDirectory
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import responses
 from identity_images.logic import generations
-from identity_images.models.api import Caller, IdentityList, UserList
+from identity_images.models.api import HOST_ID_PATTERN, Caller, IdentityList, UserList
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
@@ -38,7 +38,7 @@ def get_users(
     tags=["users"],
 )
 def get_identities(
-    user_id: Annotated[str, Path(min_length=1, max_length=128)],
+    user_id: Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
     caller: Annotated[Caller, Depends(deps.caller)],
     host: Annotated[HostDirectory, Depends(deps.host)],
 ) -> IdentityList:
