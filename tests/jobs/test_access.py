@@ -36,7 +36,8 @@ def _succeeded_job(settings: Settings, **overrides: Any) -> dict[str, Any]:
     assert status == 202, job
     succeed(JobStore.from_settings(settings), job["id"])
     aws.sqs().purge_queue(QueueUrl=settings.jobs_queue_url or "")
-    return job
+    created: dict[str, Any] = job
+    return created
 
 
 # --- another admin's own identity ------------------------------------------------------
