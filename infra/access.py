@@ -18,6 +18,8 @@ from aws_cdk import aws_s3 as s3
 UPLOADS = "uploads/"
 REFERENCES = "references/identities/"
 GENERATED = "generated/"
+#: Each job's prepared references (small JPEGs), kept for re-runs; expire with the job.
+PREPARED = "prepared/"
 
 TABLE_READ_WRITE = (
     "dynamodb:GetItem",

@@ -173,7 +173,9 @@ class PublicApi(Construct):
         function.allow(
             access.table_read_write(tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
             access.table_read_write(tables.idempotency),
-            access.list_prefixes(bucket, [access.UPLOADS, access.REFERENCES, access.GENERATED]),
+            access.list_prefixes(
+                bucket, [access.UPLOADS, access.REFERENCES, access.GENERATED, access.PREPARED]
+            ),
         )
         function.allow_objects(
             bucket,
@@ -184,8 +186,9 @@ class PublicApi(Construct):
         function.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [access.UPLOADS, access.REFERENCES, access.GENERATED],
-            "Checks uploads (HEAD) and signs short-lived download URLs.",
+            [access.UPLOADS, access.REFERENCES, access.GENERATED, access.PREPARED],
+            "Checks uploads (HEAD) and signs short-lived URLs: outputs, previews, downloads, "
+            "kept references, identities' images.",
         )
         function.allow_objects(
             bucket,

@@ -69,11 +69,15 @@ class GenerationPipeline(Construct):
         self.worker.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [access.UPLOADS, access.REFERENCES],
-            "Reads the reference photos a job names.",
+            [access.UPLOADS, access.REFERENCES, access.PREPARED, access.GENERATED],
+            "Reads the reference photos a job names (kept ones for a re-run) and, for a "
+            "refine, the image to edit.",
         )
         self.worker.allow_objects(
-            bucket, ["s3:PutObject"], [access.GENERATED], "Stores the generated image."
+            bucket,
+            ["s3:PutObject"],
+            [access.GENERATED, access.PREPARED],
+            "Stores the generated image, its preview and the job's prepared references.",
         )
         self.jobs.queue.grant_send_messages(self.worker.role)
         # One job per invocation: a slow job never holds up (or re-runs) another one.

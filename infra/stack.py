@@ -42,6 +42,7 @@ class IdentityImagesStack(Stack):
                 "BUCKET_NAME": self.images.bucket.bucket_name,
                 "JOBS_TABLE_NAME": self.tables.jobs.table_name,
                 "DJANGO_INTERNAL_URL": config.django_internal_url,
+                "JOB_TTL_DAYS": str(config.job_ttl_days),
             },
         )
         self.generation = GenerationPipeline(self, "Generation", parts=parts)

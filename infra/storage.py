@@ -7,14 +7,19 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from infra.access import GENERATED, REFERENCES, UPLOADS
+from infra.access import GENERATED, PREPARED, REFERENCES, UPLOADS
 from infra.config import InfraConfig
 
 JOBS_BY_IDENTITY_INDEX = "by_identity"
+#: Days a job's prepared references outlive its record's TTL (DynamoDB deletes expired
+#: items within about two days), so a job never names files that are gone.
+PREPARED_GRACE_DAYS = 3
 
 
 class ImageBucket(Construct):
-    """One private bucket: `uploads/` (expires), `references/identities/`, `generated/`.
+    """One private bucket: `uploads/` (expires), `references/identities/`, `generated/`
+    (outputs and their previews, kept) and `prepared/` (each job's prepared references,
+    expiring a few days after the job record).
 
     Browsers write to it only through presigned POSTs, so CORS allows POST (and GET for
     presigned downloads) from the allowed origins. Versioning keeps an overwritten or
@@ -72,6 +77,12 @@ class ImageBucket(Construct):
                     noncurrent_version_expiration=Duration.days(1),
                 ),
                 s3.LifecycleRule(
+                    id="expire-prepared-references",
+                    prefix=PREPARED,
+                    expiration=Duration.days(config.job_ttl_days + PREPARED_GRACE_DAYS),
+                    noncurrent_version_expiration=Duration.days(1),
+                ),
+                s3.LifecycleRule(
                     id="keep-old-versions-30-days",
                     noncurrent_version_expiration=Duration.days(30),
                     abort_incomplete_multipart_upload_after=Duration.days(1),
@@ -80,7 +91,7 @@ class ImageBucket(Construct):
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
-        self.prefixes = (UPLOADS, REFERENCES, GENERATED)
+        self.prefixes = (UPLOADS, REFERENCES, GENERATED, PREPARED)
 
 
 class JobTables(Construct):

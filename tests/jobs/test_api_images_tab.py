@@ -523,3 +523,15 @@ def test_openapi_has_the_tabs_routes_and_fields(resources: Resources) -> None:
     assert "canceled" in components["Job"]["properties"]["status"]["enum"]
     assert {"ApiConfig", "GenerationBatch", "RefineRequest", "RerunRequest"} <= set(components)
 
+
+# --- the local stack's bucket ------------------------------------------------------------
+def test_the_local_bucket_expires_prepared_references_after_their_jobs(
+    settings: Settings,
+) -> None:
+    answer = aws.s3().get_bucket_lifecycle_configuration(Bucket=settings.bucket_name)
+    rules = {rule["ID"]: rule for rule in answer["Rules"]}
+    prepared = rules["expire-prepared-references"]
+    assert prepared["Filter"]["Prefix"] == "prepared/"
+    assert prepared["Expiration"]["Days"] > settings.job_ttl_days
+    expiring = sorted(rule["Filter"]["Prefix"] for rule in rules.values())
+    assert expiring == ["prepared/", "uploads/"]
