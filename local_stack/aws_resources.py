@@ -83,7 +83,7 @@ def create_bucket(settings: Settings) -> None:
             "Rules": [
                 {
                     "ID": "expire-uploads",
-                    "Filter": {"Prefix": "uploads/"},
+                    "Filter": {"Prefix": settings.bucket_layout.uploads},
                     "Status": "Enabled",
                     "Expiration": {"Days": 7},
                     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
@@ -91,7 +91,7 @@ def create_bucket(settings: Settings) -> None:
                 {
                     # A job's prepared references: a few days past the job record's TTL.
                     "ID": "expire-prepared-references",
-                    "Filter": {"Prefix": "prepared/"},
+                    "Filter": {"Prefix": settings.bucket_layout.prepared},
                     "Status": "Enabled",
                     "Expiration": {"Days": settings.job_ttl_days + 3},
                 },

@@ -34,12 +34,7 @@ from typing import Protocol
 
 from identity_images.adapters.job_queue import MAX_DELAY_S, JobQueue
 from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import (
-    Storage,
-    output_key,
-    prepared_reference_key,
-    preview_key,
-)
+from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory, ImageAssignment, ImageCallback
 from identity_images.engine.generation import (
     EDIT_IMAGE_MAX_BYTES,
@@ -51,7 +46,7 @@ from identity_images.engine.generation import (
 from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.filenames import download_filename
-from identity_images.logic.references import reference_folder, usable_references
+from identity_images.logic.references import usable_references
 from identity_images.models.jobs import (
     Job,
     JobError,
@@ -299,7 +294,8 @@ class Worker:
 
     def _store_output(self, job: Job, result: GenerationResult, identity_name: str) -> JobOutput:
         image = result.image
-        key = output_key(job.identity_id, job.id, image.mime_type)
+        layout = self.settings.bucket_layout
+        key = layout.output_key(job.identity_id, job.id, image.mime_type)
         metadata = {
             "generation-id": job.id,
             "identity-id": job.identity_id,
@@ -314,7 +310,7 @@ class Worker:
             fmt=settings.preview_format,
             quality=settings.preview_quality,
         )
-        small_key = preview_key(job.identity_id, job.id, small.mime_type)
+        small_key = layout.preview_key(job.identity_id, job.id, small.mime_type)
         self.storage.write(small_key, small.data, content_type=small.mime_type, metadata=metadata)
         return JobOutput(
             key=key,
@@ -338,7 +334,7 @@ class Worker:
         """The references as sent (small JPEGs), kept under the job's durable prefix."""
         kept: list[PreparedReferenceInfo] = []
         for index, (ref, source) in enumerate(zip(result.references, keys, strict=True)):
-            key = prepared_reference_key(job.identity_id, job.id, index)
+            key = self.settings.bucket_layout.prepared_reference_key(job.identity_id, job.id, index)
             if source != key:  # a re-run of a re-run sends the same kept files again
                 self.storage.write(
                     key,
@@ -385,7 +381,7 @@ class Worker:
                     continue
                 chosen.append(ReferenceFile(name=info.key, data=data))
             if not chosen:
-                folder = reference_folder(job.identity_id)
+                folder = self.settings.bucket_layout.reference_folder(job.identity_id)
                 raise PipelineError(
                     ErrorCode.REFERENCE_INVALID,
                     f"No usable reference photo under {folder!r}.",
@@ -432,6 +428,10 @@ class Worker:
             generation_id=job.id,
             content_type=job.output.mime_type,
             size=job.output.bytes,
+            # Fresh on every try: a host in copy mode downloads it before it expires.
+            image_url=self.storage.presigned_get(
+                job.output.key, expires_in=self.settings.output_url_expiry_s
+            ),
         )
         self.store.set_applying(job)
         started = time.perf_counter()
