@@ -173,7 +173,9 @@ class PublicApi(Construct):
         function.allow(
             access.table_read_write(tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
             access.table_read_write(tables.idempotency),
-            access.list_prefixes(bucket, [layout.uploads, layout.references, layout.generated]),
+            access.list_prefixes(
+                bucket, [layout.uploads, layout.references, layout.generated, layout.prepared]
+            ),
         )
         function.allow_objects(
             bucket,
@@ -184,8 +186,9 @@ class PublicApi(Construct):
         function.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [layout.uploads, layout.references, layout.generated],
-            "Checks uploads (HEAD) and signs short-lived download URLs.",
+            [layout.uploads, layout.references, layout.generated, layout.prepared],
+            "Checks uploads (HEAD) and signs short-lived URLs: outputs, previews, downloads, "
+            "kept references, identities' images.",
         )
         function.allow_objects(
             bucket,

@@ -80,6 +80,13 @@ class InfraConfig(BaseModel):
         description="How long after its lease a job in flight is thought lost.",
     )
     upload_expiry_days: int = Field(default=2, ge=1, alias="uploadExpiryDays")
+    job_ttl_days: int = Field(
+        default=90,
+        ge=1,
+        alias="jobTtlDays",
+        description="Job records expire (TTL) after this; their prepared references a little "
+        "later (`prepared/` lifecycle), so a job never outlives the files it names.",
+    )
     api_rate_limit: float = Field(default=20, gt=0, alias="apiRateLimit")
     api_burst_limit: int = Field(default=40, ge=1, alias="apiBurstLimit")
     alarm_email: str | None = Field(default=None, alias="alarmEmail")

@@ -44,6 +44,7 @@ class IdentityImagesStack(Stack):
                 "BUCKET_PREFIX": self.images.layout.root,
                 "JOBS_TABLE_NAME": self.tables.jobs.table_name,
                 "DJANGO_INTERNAL_URL": config.django_internal_url,
+                "JOB_TTL_DAYS": str(config.job_ttl_days),
             },
         )
         self.generation = GenerationPipeline(self, "Generation", parts=parts)

@@ -29,16 +29,21 @@ from infra.paths import HOST_LIFECYCLE_DIR
 
 JOBS_BY_IDENTITY_INDEX = "by_identity"
 JOBS_IN_FLIGHT_INDEX = "in_flight"
+#: Days a job's prepared references outlive its record's TTL (DynamoDB deletes expired
+#: items within about two days), so a job never names files that are gone.
+PREPARED_GRACE_DAYS = 3
 
 
 class ImageBucket(Construct):
     """Where the pipeline's objects live: its own bucket, or a prefix of the host's.
 
     Without `hostBucketName`: one private bucket (keys at its top level: `uploads/`
-    expires, `references/identities/`, `generated/`). Browsers write to it only through
-    presigned POSTs, so CORS allows POST (and GET for presigned downloads) from the
-    allowed origins. Versioning keeps an overwritten or deleted reference or output
-    recoverable for a while. Server access logs go to a second private bucket.
+    expires, `references/identities/`, `generated/` (outputs and previews, kept),
+    `prepared/` (each job's prepared references, expiring a few days after the job).
+    Browsers write to it only through presigned POSTs, so CORS allows POST (and GET for
+    presigned downloads) from the allowed origins. Versioning keeps an overwritten or
+    deleted reference or output recoverable for a while. Server access logs go to a
+    second private bucket.
 
     With `hostBucketName`: the host's bucket, imported by name, so no change to this
     stack can replace, reconfigure or delete it. The pipeline keeps to `bucketPrefix`
@@ -58,6 +63,12 @@ class ImageBucket(Construct):
             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
             "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
         }
+        self.prepared_expiry_rule = {
+            "Filter": {"Prefix": self.layout.prepared},
+            "Status": "Enabled",
+            "Expiration": {"Days": config.job_ttl_days + PREPARED_GRACE_DAYS},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+        }
         self.bucket: s3.IBucket
         if config.host_bucket_name is None:
             self.bucket = self._own_bucket(config)
@@ -68,7 +79,10 @@ class ImageBucket(Construct):
                 "UploadsLifecycle",
                 bucket=self.bucket,
                 marker=f"identity-images-{config.stage}:",
-                rules={"expire-uploads": self.upload_expiry_rule},
+                rules={
+                    "expire-uploads": self.upload_expiry_rule,
+                    "expire-prepared-references": self.prepared_expiry_rule,
+                },
             )
 
     def _own_bucket(self, config: InfraConfig) -> s3.Bucket:
@@ -117,6 +131,12 @@ class ImageBucket(Construct):
                     id="expire-uploads",
                     prefix=self.layout.uploads,
                     expiration=Duration.days(config.upload_expiry_days),
+                    noncurrent_version_expiration=Duration.days(1),
+                ),
+                s3.LifecycleRule(
+                    id="expire-prepared-references",
+                    prefix=self.layout.prepared,
+                    expiration=Duration.days(config.job_ttl_days + PREPARED_GRACE_DAYS),
                     noncurrent_version_expiration=Duration.days(1),
                 ),
                 s3.LifecycleRule(
