@@ -222,7 +222,17 @@ class LocalStack:
         }
         django = ManagedProcess(
             "django",
-            [sys.executable, "-m", "django", "runserver", "--noreload", self._hostport("django")],
+            # DEBUG stays off (its pages must not reach the pipeline); --insecure serves the
+            # admin's static files without it.
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "runserver",
+                "--noreload",
+                "--insecure",
+                self._hostport("django"),
+            ],
             env=env,
             log_path=self.data_dir / "logs" / "django.log",
         )
