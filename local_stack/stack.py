@@ -224,17 +224,8 @@ class LocalStack:
         }
         django = ManagedProcess(
             "django",
-            # DEBUG stays off (its pages must not reach the pipeline); --insecure serves the
-            # admin's static files without it.
-            [
-                sys.executable,
-                "-m",
-                "django",
-                "runserver",
-                "--noreload",
-                "--insecure",
-                self._hostport("django"),
-            ],
+            # DEBUG stays off (DJANGO_DEBUG unset): its HTML pages must not reach the pipeline.
+            [sys.executable, "-m", "django", "runserver", "--noreload", self._hostport("django")],
             env=env,
             log_path=self.data_dir / "logs" / "django.log",
         )
