@@ -28,6 +28,7 @@ class RunningStack:
     moto_url: str
     data_dir: Path
     service_token: str
+    ports: dict[str, int]
 
 
 def _free_port() -> int:
@@ -38,9 +39,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_stack(data_dir: Path) -> Iterator[RunningStack]:
-    """`identity-images serve` on free ports with `data_dir`; SIGTERM at the end."""
-    ports = {name: _free_port() for name in ("api", "moto", "django", "gemini")}
+def serve_stack(data_dir: Path, ports: dict[str, int] | None = None) -> Iterator[RunningStack]:
+    """`identity-images serve` with `data_dir` on `ports` (default: free ones); SIGTERM at
+    the end."""
+    ports = ports or {name: _free_port() for name in ("api", "moto", "django", "gemini")}
     log_path = data_dir.parent / f"{data_dir.name}-serve-{ports['api']}.log"
     env = {
         **os.environ,
@@ -70,6 +72,7 @@ def serve_stack(data_dir: Path) -> Iterator[RunningStack]:
             moto_url=f"http://127.0.0.1:{ports['moto']}",
             data_dir=data_dir,
             service_token=secrets["django_service_token"],
+            ports=ports,
         )
     finally:
         _stop(process, log_path)
