@@ -167,6 +167,9 @@ class LocalStack:
             ports["gemini"] = o.gemini_port
         for name, port in ports.items():
             with socket.socket() as probe:
+                # As the servers themselves do: connections of a stack stopped a moment
+                # ago linger in TIME_WAIT, and must not make the port look taken.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     probe.bind((o.host, port))
                 except OSError as exc:
@@ -212,8 +215,7 @@ class LocalStack:
         }
         if self.gemini_url:
             env["GEMINI_BASE_URL"] = self.gemini_url
-        else:
-            os.environ.pop("GEMINI_BASE_URL", None)
+        # With a key, a GEMINI_BASE_URL already set (a gateway, a proxy) stays as it is.
         # Plain values would win over nothing, but must not shadow the ARNs' values.
         for name in ("JWT_SECRET", "DJANGO_SERVICE_TOKEN", "WEBHOOK_SECRET", "GEMINI_API_KEY"):
             os.environ.pop(name, None)
@@ -236,6 +238,7 @@ class LocalStack:
         }
         django = ManagedProcess(
             "django",
+            # DEBUG stays off (DJANGO_DEBUG unset): its HTML pages must not reach the pipeline.
             [sys.executable, "-m", "django", "runserver", "--noreload", self._hostport("django")],
             env=env,
             log_path=self.data_dir / "logs" / "django.log",

@@ -28,6 +28,7 @@ class RunningStack:
     moto_url: str
     data_dir: Path
     service_token: str
+    ports: dict[str, int]
 
 
 def _free_port() -> int:
@@ -38,10 +39,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[RunningStack]:
-    """`identity-images serve` on free ports with `data_dir` (and `extra_env` for the
-    pipeline and the example host); SIGTERM at the end."""
-    ports = {name: _free_port() for name in ("api", "moto", "django", "gemini")}
+def serve_stack(
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    ports: dict[str, int] | None = None,
+) -> Iterator[RunningStack]:
+    """`identity-images serve` with `data_dir` on `ports` (default: free ones), and
+    `extra_env` for the pipeline and the example host; SIGTERM at the end."""
+    ports = ports or {name: _free_port() for name in ("api", "moto", "django", "gemini")}
     log_path = data_dir.parent / f"{data_dir.name}-serve-{ports['api']}.log"
     env = {
         **os.environ,
@@ -72,6 +77,7 @@ def serve_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iter
             moto_url=f"http://127.0.0.1:{ports['moto']}",
             data_dir=data_dir,
             service_token=secrets["django_service_token"],
+            ports=ports,
         )
     finally:
         _stop(process, log_path)
