@@ -8,6 +8,7 @@ handler's module reads its settings (as on a cold start).
 from __future__ import annotations
 
 import importlib
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -57,7 +58,11 @@ class LocalFunction:
     handler: str | Handler
     timeout_s: float = 30.0
     region: str = "us-east-1"
+    #: One invocation at a time, as one Lambda instance: a Powertools resolver keeps the
+    #: current event on its module-level app, so concurrent calls in threads mix requests.
+    serial: bool = False
     _resolved: Handler | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def _callable(self) -> Handler:
         if self._resolved is None:
@@ -69,4 +74,7 @@ class LocalFunction:
     def invoke(self, event: Any) -> Any:
         """Call the handler with a fresh context; its exceptions propagate."""
         context = LocalLambdaContext(self.name, timeout_s=self.timeout_s, region=self.region)
-        return self._callable()(event, context)
+        if not self.serial:
+            return self._callable()(event, context)
+        with self._lock:
+            return self._callable()(event, context)

@@ -26,6 +26,7 @@ class RunningStack:
     api_url: str
     django_url: str
     moto_url: str
+    web_url: str
     data_dir: Path
     service_token: str
 
@@ -40,7 +41,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def serve_stack(data_dir: Path) -> Iterator[RunningStack]:
     """`identity-images serve` on free ports with `data_dir`; SIGTERM at the end."""
-    ports = {name: _free_port() for name in ("api", "moto", "django", "gemini")}
+    ports = {name: _free_port() for name in ("api", "moto", "django", "gemini", "web")}
     log_path = data_dir.parent / f"{data_dir.name}-serve-{ports['api']}.log"
     env = {
         **os.environ,
@@ -68,6 +69,7 @@ def serve_stack(data_dir: Path) -> Iterator[RunningStack]:
             api_url=f"http://127.0.0.1:{ports['api']}",
             django_url=f"http://127.0.0.1:{ports['django']}",
             moto_url=f"http://127.0.0.1:{ports['moto']}",
+            web_url=f"http://127.0.0.1:{ports['web']}",
             data_dir=data_dir,
             service_token=secrets["django_service_token"],
         )

@@ -71,7 +71,7 @@ export function CurrentImage({ identity, size = 64 }: { identity: HostIdentity |
           className={styles.empty}
           style={{ height: size }}
           role="img"
-          aria-label={identity ? `${identity.name} has no image yet` : "No identity chosen"}
+          aria-label={identity ? `${identity.name} has no image yet` : "Nothing chosen yet"}
         >
           {initials}
         </div>

@@ -42,7 +42,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
   }, [add, disabled]);
 
   return (
-    <section className={styles.section} aria-labelledby={`${inputId}-heading`}>
+    <section className={styles.section}>
       <div className={styles.header}>
         <h2 id={`${inputId}-heading`} className={styles.heading}>
           Reference photos
