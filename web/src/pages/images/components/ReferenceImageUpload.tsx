@@ -138,12 +138,22 @@ function ReferenceTile({
       </div>
       <div className={styles.actions}>
         {item.status === "failed" && (
-          <button type="button" className={styles.linkButton} onClick={() => onRetry(item.id)}>
-            Retry<span className={styles.visuallyHidden}> {item.name}</span>
+          <button
+            type="button"
+            className={styles.linkButton}
+            onClick={() => onRetry(item.id)}
+            aria-label={`Retry ${item.name}`}
+          >
+            Retry
           </button>
         )}
-        <button type="button" className={styles.linkButton} onClick={() => onRemove(item.id)}>
-          Remove<span className={styles.visuallyHidden}> {item.name}</span>
+        <button
+          type="button"
+          className={styles.linkButton}
+          onClick={() => onRemove(item.id)}
+          aria-label={`Remove ${item.name}`}
+        >
+          Remove
         </button>
       </div>
     </li>

@@ -1,0 +1,105 @@
+/** MSW handlers typed from the API's schema, and fixtures shaped like the API's answers. */
+import { HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { createOpenApiHttp } from "openapi-msw";
+
+import type { HostIdentity, HostUser, Job } from "../api/imageGeneration";
+import type { paths } from "../api/schema";
+
+export const API = "http://api.test";
+export const S3 = "http://s3.test/bucket";
+export const http = createOpenApiHttp<paths>({ baseUrl: API });
+
+export const users: HostUser[] = [
+  { id: "1", username: "admin", display_name: "Ada Admin", is_test_user: false, is_staff: true },
+  { id: "3", username: "test-alice", display_name: "Alice Test", is_test_user: true, is_staff: false },
+];
+
+export const identities: HostIdentity[] = [
+  { id: "id-chef", user_id: "3", name: "Alice the chef", description: "", image_path: null },
+  { id: "id-pilot", user_id: "3", name: "Alice the pilot", description: "", image_path: null },
+];
+
+let jobCounter = 0;
+export function job(overrides: Partial<Job> = {}): Job {
+  jobCounter += 1;
+  const now = new Date().toISOString();
+  return {
+    id: `job-${jobCounter}`,
+    status: "queued",
+    source: "api",
+    identity_id: "id-chef",
+    user_id: "3",
+    created_by: "1",
+    reference_keys: ["uploads/1/u/1.jpg"],
+    prompt: "",
+    aspect_ratio: "16:9",
+    image_size: "1K",
+    model: "gemini-3-pro-image",
+    attempts: 0,
+    output: null,
+    usage: null,
+    error: null,
+    apply: { status: "not_requested", attempt: 0, error: null, applied_at: null },
+    created_at: now,
+    updated_at: now,
+    started_at: null,
+    finished_at: null,
+    ...overrides,
+  };
+}
+
+export function succeeded(base: Job): Job {
+  return {
+    ...base,
+    status: "succeeded",
+    output: {
+      key: `generated/identities/${base.identity_id}/${base.id}.png`,
+      mime_type: "image/png",
+      width: 1376,
+      height: 768,
+      bytes: 1000,
+      url: `http://s3.test/out/${base.id}.png`,
+    },
+    usage: {
+      prompt_tokens: 1,
+      output_tokens: 1,
+      thoughts_tokens: 0,
+      total_tokens: 2,
+      estimated_cost_usd: 0.134,
+    },
+    finished_at: new Date(Date.parse(base.created_at) + 12_000).toISOString(),
+  };
+}
+
+/** The handlers every page test needs: users, identities, empty history, uploads, S3. */
+export function baseHandlers() {
+  let uploadNo = 0;
+  return [
+    http.get("/v1/users", ({ response }) => response(200).json({ users })),
+    http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+      response(200).json({ identities: params.user_id === "1" ? [] : identities }),
+    ),
+    http.get("/v1/generations", ({ response }) => response(200).json({ items: [], next_cursor: null })),
+    http.post("/v1/uploads", async ({ request, response }) => {
+      const body = await request.json();
+      return response(201).json({
+        upload_id: "u",
+        expires_at: new Date(Date.now() + 300_000).toISOString(),
+        uploads: body.files.map((file) => {
+          uploadNo += 1;
+          return {
+            key: `uploads/1/u/${uploadNo}.jpg`,
+            url: S3,
+            fields: { key: `uploads/1/u/${uploadNo}.jpg`, policy: "p" },
+            content_type: file.content_type,
+            max_bytes: 15 * 1024 * 1024,
+          };
+        }),
+      });
+    }),
+    http.untyped.post(S3, () => new HttpResponse(null, { status: 204 })),
+  ];
+}
+
+export const server = setupServer();
