@@ -34,7 +34,13 @@ function jobService() {
       http.post("/v1/generations", async ({ request, response }) => {
         const body = await request.json();
         created.push({ body, key: request.headers.get("Idempotency-Key") });
-        const queued = job({ ...body, prompt: body.prompt ?? "", status: "queued" } as Partial<Job>);
+        const queued = job({
+          identity_id: body.identity_id,
+          user_id: body.user_id ?? "me",
+          reference_keys: body.reference_keys,
+          prompt: body.prompt ?? "",
+          status: "queued",
+        });
         jobs.set(queued.id, queued);
         return response(202).json(queued);
       }),
