@@ -25,7 +25,10 @@ class ErrorCode(StrEnum):
     IDENTITY_NOT_FOUND = "identity_not_found"
     USER_NOT_FOUND = "user_not_found"
     # State
-    GENERATION_NOT_READY = "generation_not_ready"
+    GENERATION_NOT_READY = "generation_not_ready"  # not succeeded (apply, refine)
+    GENERATION_NOT_FINISHED = "generation_not_finished"  # queued or running (re-run)
+    GENERATION_RUNNING = "generation_running"  # cancel of a running job
+    GENERATION_FINISHED = "generation_finished"  # cancel of a succeeded or failed job
     CONFLICT = "conflict"
     # Gemini
     CONTENT_BLOCKED = "content_blocked"

@@ -56,6 +56,15 @@ class Settings(BaseSettings):
         default=80_000_000, gt=0, description="Largest accepted reference (pixels)."
     )
 
+    # --- Output previews ----------------------------------------------------------------
+    preview_max_long_side: int = Field(
+        default=768, ge=64, le=2048, description="Long side (px) of an output's preview."
+    )
+    preview_format: Literal["jpeg", "webp"] = Field(
+        default="jpeg", description="Format of an output's preview."
+    )
+    preview_quality: int = Field(default=82, ge=30, le=95, description="Preview JPEG/WebP quality.")
+
     # --- AWS resources ------------------------------------------------------------------
     aws_region: str = Field(default="us-east-1", description="AWS region.")
     aws_endpoint_url: str | None = Field(
@@ -90,6 +99,9 @@ class Settings(BaseSettings):
     upload_url_expiry_s: int = Field(default=300, ge=30, description="Presigned POST lifetime.")
     prompt_max_chars: int = Field(default=2000, ge=1, description="Longest extra prompt.")
     output_url_expiry_s: int = Field(default=900, ge=30, description="Output download URL.")
+    variants_max: int = Field(
+        default=4, ge=1, le=10, description="Most candidates (jobs) one request may ask for."
+    )
     allowed_origins: str = Field(
         default="http://localhost:5173", description="Comma-separated CORS origins."
     )

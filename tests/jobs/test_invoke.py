@@ -29,7 +29,7 @@ def test_every_api_route_has_a_sample_event() -> None:
 
     routes = {(r.method, r.rule.pattern) for r in app._static_routes + app._dynamic_routes}
     samples = [json.loads(p.read_text()) for p in EVENTS.glob("api_*.json")]
-    assert len(routes) == 11
+    assert len(routes) == 16
     for method, pattern in routes:
         assert any(
             s["httpMethod"] == method and re.fullmatch(pattern, s["path"]) for s in samples

@@ -51,6 +51,35 @@ class JobQueue:
             ) from error
         return answer["MessageId"]
 
+    def send_many(self, messages: list[JobMessage]) -> None:
+        """Queue several messages (SQS batches of 10). Raises `queue_unavailable` unless
+        SQS took every one."""
+        for start in range(0, len(messages), 10):
+            chunk = messages[start : start + 10]
+            try:
+                answer = self._client.send_message_batch(
+                    QueueUrl=self.queue_url,
+                    Entries=[
+                        {"Id": str(i), "MessageBody": m.model_dump_json()}
+                        for i, m in enumerate(chunk)
+                    ],
+                )
+            except (BotoCoreError, ClientError) as error:
+                raise self._refused(chunk[0]) from error
+            if answer.get("Failed"):
+                failed = chunk[int(answer["Failed"][0]["Id"])]
+                raise self._refused(failed)
+
+    @staticmethod
+    def _refused(message: JobMessage) -> PipelineError:
+        return PipelineError(
+            ErrorCode.QUEUE_UNAVAILABLE,
+            f"The job queue did not take the {message.action} message for job "
+            f"{message.job_id!r}; retry.",
+            retryable=True,
+            details={"job_id": message.job_id},
+        )
+
     def retry_after(self, receipt_handle: str, delay_s: int) -> None:
         """Make a received message visible again in `delay_s` seconds (the backoff)."""
         self._client.change_message_visibility(

@@ -25,10 +25,13 @@ from botocore.exceptions import ClientError
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
+    OUTPUT_URL_FIELDS,
     Job,
     JobError,
     JobOutput,
     JobUsage,
+    PreparedReferenceInfo,
+    StageTimings,
     format_timestamp,
     utc_now,
 )
@@ -130,12 +133,60 @@ class JobStore:
     def create(self, job: Job) -> None:
         # Unset fields are left out, not stored as NULL: `if_not_exists(started_at, …)`
         # in `claim` only fills an attribute that is absent.
-        item = {k: v for k, v in _to_item(self._record(job)).items() if "NULL" not in v}
-        item["expires_at"] = {"N": str(int((job.created_at + self._ttl).timestamp()))}
         self._client.put_item(
             TableName=self._table,
-            Item=item,
+            Item=self._new_item(job),
             ConditionExpression="attribute_not_exists(job_id)",
+        )
+
+    def _new_item(self, job: Job) -> dict[str, Any]:
+        item = {k: v for k, v in _to_item(self._record(job)).items() if "NULL" not in v}
+        item["expires_at"] = {"N": str(int((job.created_at + self._ttl).timestamp()))}
+        return item
+
+    def create_many(self, jobs: list[Job]) -> None:
+        """Write several new jobs in one transaction: all of them or none (at most 100)."""
+        if len(jobs) == 1:
+            self.create(jobs[0])
+            return
+        self._client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._new_item(job),
+                        "ConditionExpression": "attribute_not_exists(job_id)",
+                    }
+                }
+                for job in jobs
+            ]
+        )
+
+    def cancel(self, job: Job) -> Job | None:
+        """queued -> canceled (None if it is not queued any more). An apply asked for
+        with the job is failed with it: there will be no image to apply."""
+        now = format_timestamp(utc_now())
+        values: dict[str, Any] = {":canceled": "canceled", ":queued": "queued", ":now": now}
+        apply_expr = ""
+        if job.apply.status == "pending":
+            apply_expr = ", #apply.#status = :failed, #apply.#error = :apply_error"
+            values[":failed"] = "failed"
+            values[":apply_error"] = JobError(
+                code=ErrorCode.GENERATION_NOT_READY.value,
+                message="The generation was canceled, so there is no image to apply.",
+            ).model_dump(mode="json")
+        names = {"#stage": "stage"}
+        if apply_expr:
+            names.update({"#apply": "apply", "#error": "error"})
+        return self._update(
+            job.id,
+            "SET #status = :canceled, updated_at = :now, canceled_at = :now, "
+            "finished_at = :now, next_attempt_at = :null"
+            + apply_expr
+            + " REMOVE lease_expires_at, #stage, stage_started_at",
+            "#status = :queued",
+            {**values, ":null": None},
+            names=names,
         )
 
     def create_once(self, job: Job) -> bool:
@@ -169,7 +220,8 @@ class JobStore:
         return self._update(
             job_id,
             "SET #status = :running, lease_expires_at = :lease, attempts = attempts + :one, "
-            "updated_at = :now, started_at = if_not_exists(started_at, :now)",
+            "updated_at = :now, started_at = if_not_exists(started_at, :now), "
+            "next_attempt_at = :null",
             "#status = :queued OR (#status = :running AND lease_expires_at < :epoch)",
             {
                 ":running": "running",
@@ -178,46 +230,112 @@ class JobStore:
                 ":epoch": int(now.timestamp()),
                 ":one": 1,
                 ":now": format_timestamp(now),
+                ":null": None,
             },
         )
 
-    def requeue(self, job: Job) -> Job | None:
-        """Give a claimed job back (a retryable failure); SQS brings the message back."""
+    def set_stage(self, job: Job, stage: str, *, now: datetime | None = None) -> Job | None:
+        """Record the stage a running job (this claim) entered, and since when."""
         return self._update(
             job.id,
-            "SET #status = :queued, updated_at = :now REMOVE lease_expires_at",
+            "SET #stage = :stage, stage_started_at = :now, updated_at = :now",
+            "#status = :running AND attempts = :attempts",
+            {
+                ":stage": stage,
+                ":running": "running",
+                ":attempts": job.attempts,
+                ":now": format_timestamp(now or utc_now()),
+            },
+            names={"#stage": "stage"},
+        )
+
+    def set_applying(self, job: Job) -> Job | None:
+        """A succeeded job whose apply (this request) is being sent: stage `applying`."""
+        now = format_timestamp(utc_now())
+        return self._update(
+            job.id,
+            "SET #stage = :stage, stage_started_at = :now, updated_at = :now",
+            "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt",
+            {
+                ":stage": "applying",
+                ":succeeded": "succeeded",
+                ":pending": "pending",
+                ":attempt": job.apply.attempt,
+                ":now": now,
+            },
+            names={"#stage": "stage", "#apply": "apply"},
+        )
+
+    def requeue(
+        self,
+        job: Job,
+        *,
+        error: JobError | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> Job | None:
+        """Give a claimed job back (a retryable failure); SQS brings the message back.
+        `error` and `next_attempt_at` tell a client why it waits and until when."""
+        return self._update(
+            job.id,
+            "SET #status = :queued, updated_at = :now, last_error = :error, "
+            "next_attempt_at = :next REMOVE lease_expires_at, #stage, stage_started_at",
             "#status = :running AND attempts = :attempts",
             {
                 ":queued": "queued",
                 ":running": "running",
                 ":attempts": job.attempts,
                 ":now": format_timestamp(utc_now()),
+                ":error": error.model_dump(mode="json") if error else None,
+                ":next": format_timestamp(next_attempt_at) if next_attempt_at else None,
             },
+            names={"#stage": "stage"},
         )
 
     def succeed(
-        self, job: Job, *, output: JobOutput, usage: JobUsage | None, model: str | None
+        self,
+        job: Job,
+        *,
+        output: JobOutput,
+        usage: JobUsage | None,
+        model: str | None,
+        timings: StageTimings | None = None,
+        prepared_references: list[PreparedReferenceInfo] | None = None,
+        now: datetime | None = None,
     ) -> Job | None:
-        now = format_timestamp(utc_now())
+        finished = format_timestamp(now or utc_now())
+        refs = [
+            ref.model_dump(mode="json", exclude={"preview_url"})
+            for ref in prepared_references or []
+        ]
         return self._update(
             job.id,
             "SET #status = :succeeded, #output = :output, #usage = :usage, #model = :model, "
-            "#error = :null, updated_at = :now, finished_at = :now REMOVE lease_expires_at",
+            "#error = :null, updated_at = :now, finished_at = :now, timings = :timings, "
+            "prepared_references = :refs, next_attempt_at = :null "
+            "REMOVE lease_expires_at, #stage, stage_started_at",
             "#status = :running AND attempts = :attempts",
             {
                 ":succeeded": "succeeded",
                 ":running": "running",
                 ":attempts": job.attempts,
-                ":output": output.model_dump(mode="json", exclude={"url"}),
+                ":output": output.model_dump(mode="json", exclude=set(OUTPUT_URL_FIELDS)),
                 ":usage": usage.model_dump(mode="json") if usage else None,
                 ":model": model,
                 ":null": None,
-                ":now": now,
+                ":now": finished,
+                ":timings": (timings or job.timings).model_dump(mode="json"),
+                ":refs": refs,
             },
-            names={"#output": "output", "#usage": "usage", "#model": "model", "#error": "error"},
+            names={
+                "#output": "output",
+                "#usage": "usage",
+                "#model": "model",
+                "#error": "error",
+                "#stage": "stage",
+            },
         )
 
-    def fail(self, job: Job, error: JobError) -> Job | None:
+    def fail(self, job: Job, error: JobError, *, timings: StageTimings | None = None) -> Job | None:
         """The state `job` was read in (a running claim, or a queued job that could not be
         queued) -> failed. A job with an apply pending gets it failed too."""
         if job.status not in ("queued", "running"):  # a finished job never changes
@@ -230,6 +348,8 @@ class JobStore:
             ":attempts": job.attempts,
             ":error": error.model_dump(mode="json"),
             ":now": now,
+            ":timings": (timings or job.timings).model_dump(mode="json"),
+            ":null": None,
         }
         if job.apply.status == "pending":
             apply_expr = ", #apply.#status = :failed, #apply.#error = :apply_error"
@@ -237,14 +357,18 @@ class JobStore:
                 code=ErrorCode.GENERATION_NOT_READY.value,
                 message="The generation failed, so there is no image to apply.",
             ).model_dump(mode="json")
+        names = {"#error": "error", "#stage": "stage"}
+        if apply_expr:
+            names["#apply"] = "apply"
         return self._update(
             job.id,
-            "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now"
+            "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now, "
+            "timings = :timings, next_attempt_at = :null"
             + apply_expr
-            + " REMOVE lease_expires_at",
+            + " REMOVE lease_expires_at, #stage, stage_started_at",
             "#status = :from AND attempts = :attempts",
             values,
-            names={"#error": "error", "#apply": "apply"} if apply_expr else {"#error": "error"},
+            names=names,
         )
 
     def request_apply(self, job_id: str) -> Job | None:
@@ -264,7 +388,9 @@ class JobStore:
             names={"#apply": "apply", "#error": "error"},
         )
 
-    def finish_apply(self, job: Job, *, error: JobError | None) -> Job | None:
+    def finish_apply(
+        self, job: Job, *, error: JobError | None, applying_s: float | None = None
+    ) -> Job | None:
         """pending (this apply request) -> applied, or failed with `error`."""
         now = format_timestamp(utc_now())
         values: dict[str, Any] = {
@@ -272,6 +398,9 @@ class JobStore:
             ":attempt": job.apply.attempt,
             ":now": now,
             ":error": error.model_dump(mode="json") if error else None,
+            ":timings": job.timings.model_copy(
+                update={"applying_s": applying_s} if applying_s is not None else {}
+            ).model_dump(mode="json"),
         }
         if error is None:
             values[":applied"] = "applied"
@@ -281,10 +410,11 @@ class JobStore:
             update = "SET #apply.#status = :failed, "
         return self._update(
             job.id,
-            update + "#apply.#error = :error, updated_at = :now",
+            update + "#apply.#error = :error, updated_at = :now, timings = :timings "
+            "REMOVE #stage, stage_started_at",
             "#apply.#status = :pending AND #apply.attempt = :attempt",
             values,
-            names={"#apply": "apply", "#error": "error"},
+            names={"#apply": "apply", "#error": "error", "#stage": "stage"},
         )
 
     # --- helpers ------------------------------------------------------------------------
@@ -317,7 +447,10 @@ class JobStore:
     def _record(job: Job) -> dict[str, Any]:
         record = job.model_dump(mode="json", exclude={"id"})
         if record.get("output"):
-            record["output"].pop("url", None)
+            for name in OUTPUT_URL_FIELDS:
+                record["output"].pop(name, None)
+        for reference in record.get("prepared_references") or []:
+            reference.pop("preview_url", None)
         record["job_id"] = job.id
         return record
 

@@ -41,6 +41,19 @@ def output_key(identity_id: str, job_id: str, content_type: str) -> str:
     return f"generated/identities/{identity_id}/{job_id}.{extension_for(content_type)}"
 
 
+def preview_key(identity_id: str, job_id: str, content_type: str) -> str:
+    """The output's small rendition, beside it."""
+    return f"generated/identities/{identity_id}/{job_id}.preview.{extension_for(content_type)}"
+
+
+#: Prepared references (small JPEGs) of each job; they expire with the job record.
+PREPARED_PREFIX = "prepared/"
+
+
+def prepared_reference_key(identity_id: str, job_id: str, index: int) -> str:
+    return f"{PREPARED_PREFIX}identities/{identity_id}/{job_id}/{index}.jpg"
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     key: str
@@ -145,8 +158,13 @@ class Storage:
             Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, Metadata=metadata
         )
 
-    def presigned_get(self, key: str, *, expires_in: int) -> str:
+    def presigned_get(
+        self, key: str, *, expires_in: int, content_disposition: str | None = None
+    ) -> str:
+        """A GET URL; `content_disposition` makes S3 answer with that header (a download)."""
         params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if content_disposition:
+            params["ResponseContentDisposition"] = content_disposition
         return self._client.generate_presigned_url(
             "get_object", Params=params, ExpiresIn=expires_in
         )

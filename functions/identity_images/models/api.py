@@ -7,13 +7,23 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from identity_images.domain import HostIdentity, HostUser
-from identity_images.models.jobs import Job, UtcDatetime
+from identity_images.models.jobs import ANSWER, Job, UtcDatetime
 from identity_images.settings import AspectRatio, ImageSize, get_settings
 
 UploadContentType = Literal["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"]
 
 #: The model's ceiling for files per request; `upload_max_files` (default 5) is the real one.
 MAX_FILES = 14
+#: The schema's ceiling for variants per request; `variants_max` (default 4) is the real one.
+MAX_VARIANTS = 10
+#: File extensions of each accepted type (browsers often give `.heic` files no MIME type).
+EXTENSIONS_BY_TYPE: dict[str, list[str]] = {
+    "image/jpeg": [".jpg", ".jpeg"],
+    "image/png": [".png"],
+    "image/webp": [".webp"],
+    "image/heic": [".heic"],
+    "image/heif": [".heif"],
+}
 
 
 class Caller(BaseModel):
@@ -110,17 +120,112 @@ class CreateGenerationRequest(BaseModel):
     apply: bool = Field(default=False, description="Save the image to the identity when done.")
 
 
+class CreateVariantsRequest(CreateGenerationRequest):
+    """`POST /v1/generations/variants`: the body of `POST /v1/generations` plus `count`."""
+
+    count: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_VARIANTS,
+        strict=True,
+        description="Candidates to generate, 1..`variants_max` (GET /v1/config): one job each.",
+    )
+
+
+class RefineRequest(BaseModel):
+    """`POST /v1/generations/{id}/refine`: edit a succeeded generation's image."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instruction: str = Field(
+        min_length=1,
+        description='What to change, e.g. "make the background darker" (`prompt_max_chars`).',
+    )
+    count: int = Field(
+        default=1, ge=1, le=MAX_VARIANTS, strict=True, description="Candidates, as variants."
+    )
+    apply: bool = Field(
+        default=False, strict=True, description="Save the image to the identity when done."
+    )
+
+
+class RerunRequest(BaseModel):
+    """`POST /v1/generations/{id}/rerun`: the same settings and references again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(
+        default=1, ge=1, le=MAX_VARIANTS, strict=True, description="Candidates, as variants."
+    )
+    apply: bool = Field(
+        default=False, strict=True, description="Save the image to the identity when done."
+    )
+
+
+class GenerationBatch(BaseModel):
+    """The jobs one request created, in `batch_index` order."""
+
+    model_config = ANSWER
+
+    batch_id: str
+    items: list[Job]
+
+
 class GenerationList(BaseModel):
+    model_config = ANSWER
+
     items: list[Job]
     next_cursor: str | None = Field(default=None, description="Pass back as `cursor`.")
 
 
 class UserList(BaseModel):
+    model_config = ANSWER
+
     users: list[HostUser]
 
 
 class IdentityList(BaseModel):
-    identities: list[HostIdentity]
+    model_config = ANSWER
+
+    identities: list[HostIdentity] = Field(
+        description="Each with `image_url`: a short-lived URL when the image is in the "
+        "pipeline's bucket, else the host's own URL; null when it has none."
+    )
+
+
+class AcceptedType(BaseModel):
+    model_config = ANSWER
+
+    mime_type: UploadContentType
+    extensions: list[str] = Field(description="Lower-case, with the dot: `.heic`.")
+
+
+class ImagePrice(BaseModel):
+    model_config = ANSWER
+
+    image_size: ImageSize
+    estimated_usd: float = Field(description="One output image of this size.")
+
+
+class ApiConfig(BaseModel):
+    """What the tab must know before it sends anything; the limits the API validates with."""
+
+    model_config = ANSWER
+
+    max_reference_files: int = Field(description="Reference files per generation / upload.")
+    reference_max_bytes: int = Field(description="Largest reference file, bytes.")
+    accepted_types: list[AcceptedType]
+    prompt_max_chars: int = Field(description="Longest prompt, and longest refine instruction.")
+    aspect_ratios: list[AspectRatio]
+    default_aspect_ratio: AspectRatio
+    image_sizes: list[ImageSize]
+    default_image_size: ImageSize
+    model: str
+    max_variants: int = Field(description="Most candidates one request may ask for.")
+    prices: list[ImagePrice] = Field(description="Estimated price of one image, per size.")
+    input_image_usd: float = Field(description="Estimated price of each reference sent.")
+    upload_url_expiry_s: int
+    output_url_expiry_s: int = Field(description="How long the URLs in a job answer work.")
 
 
 class ErrorDetail(BaseModel):
