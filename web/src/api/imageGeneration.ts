@@ -15,6 +15,9 @@ export type HostIdentity = Schemas["HostIdentity"];
 export type PresignedUpload = Schemas["PresignedUpload"];
 export type UploadContentType = PresignedUpload["content_type"];
 export type CreateGenerationRequest = Schemas["CreateGenerationRequest"];
+export type CreateVariantsRequest = Schemas["CreateVariantsRequest"];
+export type GenerationBatch = Schemas["GenerationBatch"];
+export type ApiConfig = Schemas["ApiConfig"];
 export type AspectRatio = Job["aspect_ratio"];
 export type ImageSize = Job["image_size"];
 
@@ -75,6 +78,9 @@ export function createImageGenerationApi({ apiBaseUrl, getToken }: ApiOptions) {
   client.use(auth);
 
   return {
+    async getConfig(): Promise<ApiConfig> {
+      return unwrap(await client.GET("/v1/config"));
+    },
     async listUsers(): Promise<HostUser[]> {
       return unwrap(await client.GET("/v1/users")).users;
     },
@@ -91,6 +97,39 @@ export function createImageGenerationApi({ apiBaseUrl, getToken }: ApiOptions) {
       const result = await client.POST("/v1/generations", {
         body,
         params: { header: { "idempotency-key": idempotencyKey } },
+      });
+      return unwrap(result);
+    },
+    /** 1..max_variants jobs under one batch, idempotent as a whole under one key. */
+    async createBatch(body: CreateVariantsRequest, idempotencyKey: string): Promise<GenerationBatch> {
+      const result = await client.POST("/v1/generation-batches", {
+        body,
+        params: { header: { "idempotency-key": idempotencyKey } },
+      });
+      return unwrap(result);
+    },
+    async rerun(generationId: string, count: number, idempotencyKey: string): Promise<GenerationBatch> {
+      const result = await client.POST("/v1/generations/{generation_id}/rerun", {
+        body: { count, apply: false },
+        params: { path: { generation_id: generationId }, header: { "idempotency-key": idempotencyKey } },
+      });
+      return unwrap(result);
+    },
+    async refine(
+      generationId: string,
+      instruction: string,
+      count: number,
+      idempotencyKey: string,
+    ): Promise<GenerationBatch> {
+      const result = await client.POST("/v1/generations/{generation_id}/refine", {
+        body: { instruction, count, apply: false },
+        params: { path: { generation_id: generationId }, header: { "idempotency-key": idempotencyKey } },
+      });
+      return unwrap(result);
+    },
+    async cancel(generationId: string): Promise<Job> {
+      const result = await client.POST("/v1/generations/{generation_id}/cancel", {
+        params: { path: { generation_id: generationId } },
       });
       return unwrap(result);
     },

@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/v1/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the Images tab must know before it sends anything
+         * @description Reference limits and accepted types (with file extensions), the prompt limit, aspect ratios and sizes with their defaults, the model, the most variants per request, and the estimated price of one image per size: the settings the API validates with.
+         */
+        get: operations["get_config_v1_config_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generation-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start 1..N candidate generations (variants)
+         * @description The body of `POST /v1/generations` plus `count` (1..`max_variants` of `GET /v1/config`): `count` jobs (Gemini gives one image per call) written together under one `batch_id`. One `Idempotency-Key` covers the whole batch. 422 `validation_error` (`details.field` = `count`) when the count is out of range.
+         */
+        post: operations["post_generation_batch_v1_generation_batches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/generations": {
         parameters: {
             query?: never;
@@ -62,6 +102,66 @@ export interface paths {
          * @description Marks the apply pending and queues it; 409 `generation_not_ready` unless the job succeeded.
          */
         post: operations["apply_generation_v1_generations__generation_id__apply_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generations/{generation_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued generation
+         * @description A queued job (also one waiting to retry) becomes `canceled` and is never run. 409 `generation_running` once a worker runs it, 409 `generation_finished` when it succeeded or failed; canceling a canceled job answers it again.
+         */
+        post: operations["post_cancel_v1_generations__generation_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generations/{generation_id}/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refine a succeeded generation with an instruction
+         * @description New generations (`kind` `refine`, `count` of them, one batch) that send Gemini the parent's output as the image to edit, with the parent's references, and record `parent_generation_id` and `instruction`. 409 `generation_not_ready` unless the parent succeeded; 403 `forbidden` for another admin's identity.
+         */
+        post: operations["post_refine_v1_generations__generation_id__refine_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generations/{generation_id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a finished generation again
+         * @description New generations (`kind` `rerun`) with the parent's settings, prompt and references (its kept prepared references, so this works after `uploads/` expired). 409 `generation_not_finished` while the parent is queued or running.
+         */
+        post: operations["post_rerun_v1_generations__generation_id__rerun_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -158,7 +258,7 @@ export interface paths {
         };
         /**
          * A user's identities
-         * @description `me` is the caller; other ids must be test users.
+         * @description `me` is the caller; other ids must be test users. Each identity has an `image_url` the browser can show (short-lived when the image is in the pipeline's bucket, else the host's own URL).
          */
         get: operations["get_identities_v1_users__user_id__identities_get"];
         put?: never;
@@ -173,20 +273,94 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptedType */
+        AcceptedType: {
+            /**
+             * Extensions
+             * @description Lower-case, with the dot: `.heic`.
+             */
+            extensions: string[];
+            /**
+             * Mime Type
+             * @enum {string}
+             */
+            mime_type: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif";
+        };
+        /**
+         * ApiConfig
+         * @description What the tab must know before it sends anything; the limits the API validates with.
+         */
+        ApiConfig: {
+            /** Accepted Types */
+            accepted_types: components["schemas"]["AcceptedType"][];
+            /** Aspect Ratios */
+            aspect_ratios: ("1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9")[];
+            /**
+             * Default Aspect Ratio
+             * @enum {string}
+             */
+            default_aspect_ratio: "1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9";
+            /**
+             * Default Image Size
+             * @enum {string}
+             */
+            default_image_size: "1K" | "2K" | "4K";
+            /** Image Sizes */
+            image_sizes: ("1K" | "2K" | "4K")[];
+            /**
+             * Input Image Usd
+             * @description Estimated price of each reference sent.
+             */
+            input_image_usd: number;
+            /**
+             * Max Reference Files
+             * @description Reference files per generation / upload.
+             */
+            max_reference_files: number;
+            /**
+             * Max Variants
+             * @description Most candidates one request may ask for.
+             */
+            max_variants: number;
+            /** Model */
+            model: string;
+            /**
+             * Output Url Expiry S
+             * @description How long the URLs in a job answer work.
+             */
+            output_url_expiry_s: number;
+            /**
+             * Prices
+             * @description Estimated price of one image, per size.
+             */
+            prices: components["schemas"]["ImagePrice"][];
+            /**
+             * Prompt Max Chars
+             * @description Longest prompt, and longest refine instruction.
+             */
+            prompt_max_chars: number;
+            /**
+             * Reference Max Bytes
+             * @description Largest reference file, bytes.
+             */
+            reference_max_bytes: number;
+            /** Upload Url Expiry S */
+            upload_url_expiry_s: number;
+        };
         /**
          * ApplyState
          * @description Saving the output to the identity, through the signed callback to the host.
          */
         ApplyState: {
             /** Applied At */
-            applied_at?: string | null;
+            applied_at: string | null;
             /**
              * Attempt
              * @description Apply requests so far; part of the webhook id.
              * @default 0
              */
             attempt: number;
-            error?: components["schemas"]["JobError"] | null;
+            error: components["schemas"]["JobError"] | null;
             /**
              * Status
              * @default not_requested
@@ -255,6 +429,53 @@ export interface components {
             /** Uploads */
             uploads: components["schemas"]["PresignedUpload"][];
         };
+        /**
+         * CreateVariantsRequest
+         * @description `POST /v1/generations/variants`: the body of `POST /v1/generations` plus `count`.
+         */
+        CreateVariantsRequest: {
+            /**
+             * Apply
+             * @description Save the image to the identity when done.
+             * @default false
+             */
+            apply: boolean;
+            /**
+             * Aspect Ratio
+             * @enum {string}
+             */
+            aspect_ratio?: "1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9";
+            /**
+             * Count
+             * @description Candidates to generate, 1..`variants_max` (GET /v1/config): one job each.
+             * @default 1
+             */
+            count: number;
+            /** Identity Id */
+            identity_id: string;
+            /**
+             * Image Size
+             * @enum {string}
+             */
+            image_size?: "1K" | "2K" | "4K";
+            /**
+             * Prompt
+             * @description Extra instructions (`prompt_max_chars`).
+             * @default
+             */
+            prompt: string;
+            /**
+             * Reference Keys
+             * @description Keys under the caller's own `uploads/{admin_id}/` prefix.
+             */
+            reference_keys: string[];
+            /**
+             * User Id
+             * @description `me` or a test user's id.
+             * @default me
+             */
+            user_id: string;
+        };
         /** ErrorDetail */
         ErrorDetail: {
             /**
@@ -276,6 +497,16 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorDetail"];
         };
+        /**
+         * GenerationBatch
+         * @description The jobs one request created, in `batch_index` order.
+         */
+        GenerationBatch: {
+            /** Batch Id */
+            batch_id: string;
+            /** Items */
+            items: components["schemas"]["Job"][];
+        };
         /** GenerationList */
         GenerationList: {
             /** Items */
@@ -284,7 +515,7 @@ export interface components {
              * Next Cursor
              * @description Pass back as `cursor`.
              */
-            next_cursor?: string | null;
+            next_cursor: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -303,8 +534,16 @@ export interface components {
             description: string;
             /** Id */
             id: string;
-            /** Image Path */
+            /**
+             * Image Path
+             * @description The current image's object key (or path) in the host.
+             */
             image_path?: string | null;
+            /**
+             * Image Url
+             * @description A URL the browser can show: the host may supply its own; the API gives a short-lived one when the image is in the pipeline's bucket.
+             */
+            image_url?: string | null;
             /** Name */
             name: string;
             /** User Id */
@@ -337,15 +576,31 @@ export interface components {
         };
         /** IdentityList */
         IdentityList: {
-            /** Identities */
+            /**
+             * Identities
+             * @description Each with `image_url`: a short-lived URL when the image is in the pipeline's bucket, else the host's own URL; null when it has none.
+             */
             identities: components["schemas"]["HostIdentity"][];
+        };
+        /** ImagePrice */
+        ImagePrice: {
+            /**
+             * Estimated Usd
+             * @description One output image of this size.
+             */
+            estimated_usd: number;
+            /**
+             * Image Size
+             * @enum {string}
+             */
+            image_size: "1K" | "2K" | "4K";
         };
         /**
          * Job
          * @description A generation job, as stored and as the API answers it.
          */
         Job: {
-            apply?: components["schemas"]["ApplyState"];
+            apply: components["schemas"]["ApplyState"];
             /**
              * Aspect Ratio
              * @enum {string}
@@ -357,6 +612,23 @@ export interface components {
              * @default 0
              */
             attempts: number;
+            /**
+             * Batch Id
+             * @description Jobs created by one request (variants) share it.
+             */
+            batch_id: string | null;
+            /**
+             * Batch Index
+             * @description Position in its batch.
+             */
+            batch_index: number | null;
+            /**
+             * Batch Size
+             * @description Jobs in its batch.
+             */
+            batch_size: number | null;
+            /** Canceled At */
+            canceled_at: string | null;
             /** Created At */
             created_at: string;
             /**
@@ -364,21 +636,66 @@ export interface components {
              * @description The admin (or `system`) who started the job.
              */
             created_by: string;
-            error?: components["schemas"]["JobError"] | null;
+            /**
+             * Edit Source Key
+             * @description A refine's image to edit: the parent's output key.
+             */
+            edit_source_key: string | null;
+            error: components["schemas"]["JobError"] | null;
             /** Finished At */
-            finished_at?: string | null;
+            finished_at: string | null;
             /** Id */
             id: string;
             /** Identity Id */
             identity_id: string;
             /**
+             * Identity Name
+             * @description The identity's name when the job was created.
+             */
+            identity_name: string | null;
+            /**
              * Image Size
              * @enum {string}
              */
             image_size: "1K" | "2K" | "4K";
+            /**
+             * Instruction
+             * @description A refine's instruction ("make the background darker").
+             */
+            instruction: string | null;
+            /**
+             * Kind
+             * @description generate, refine or rerun.
+             * @default generate
+             * @enum {string}
+             */
+            kind: "generate" | "refine" | "rerun";
+            /** @description The last retryable fault; with `next_attempt_at` while the job waits to be tried again (status `queued`). */
+            last_error: components["schemas"]["JobError"] | null;
+            /**
+             * Max Attempts
+             * @description Tries before a retryable fault fails the job.
+             * @default 5
+             */
+            max_attempts: number;
             /** Model */
-            model?: string | null;
-            output?: components["schemas"]["JobOutput"] | null;
+            model: string | null;
+            /**
+             * Next Attempt At
+             * @description When a job waiting to retry is tried again.
+             */
+            next_attempt_at: string | null;
+            output: components["schemas"]["JobOutput"] | null;
+            /**
+             * Parent Generation Id
+             * @description The generation this one refines or re-runs.
+             */
+            parent_generation_id: string | null;
+            /**
+             * Prepared References
+             * @description The references as sent to Gemini, kept for re-runs.
+             */
+            prepared_references: components["schemas"]["PreparedReferenceInfo"][];
             /**
              * Prompt
              * @default
@@ -392,17 +709,25 @@ export interface components {
              * @enum {string}
              */
             source: "api" | "s3_event";
+            /**
+             * Stage
+             * @description What a running job is doing now; null otherwise.
+             */
+            stage: ("preparing_references" | "generating" | "storing" | "applying") | null;
+            /** Stage Started At */
+            stage_started_at: string | null;
             /** Started At */
-            started_at?: string | null;
+            started_at: string | null;
             /**
              * Status
              * @default queued
              * @enum {string}
              */
-            status: "queued" | "running" | "succeeded" | "failed";
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            timings: components["schemas"]["StageTimings"];
             /** Updated At */
             updated_at: string;
-            usage?: components["schemas"]["JobUsage"] | null;
+            usage: components["schemas"]["JobUsage"] | null;
             /**
              * User Id
              * @description The user whose identity the image is for.
@@ -411,21 +736,36 @@ export interface components {
         };
         /**
          * JobError
-         * @description Why a job (or its apply) failed: a stable code and a human message.
+         * @description Why a job (or its apply) failed: a stable code, a human message and details
+         *     (for a reference: its full `key` and its `index` in `reference_keys`).
          */
         JobError: {
             /** Code */
             code: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
             /** Message */
             message: string;
         };
         /**
          * JobOutput
-         * @description The generated image in the bucket.
+         * @description The generated image in the bucket, and its preview beside it.
          */
         JobOutput: {
             /** Bytes */
             bytes: number;
+            /**
+             * Download Url
+             * @description Short-lived URL that answers with `Content-Disposition: attachment` and `filename` (API answers only).
+             */
+            download_url: string | null;
+            /**
+             * Filename
+             * @description The name a person would keep: identity name, date and time, extension.
+             */
+            filename: string | null;
             /** Height */
             height: number;
             /**
@@ -435,11 +775,18 @@ export interface components {
             key: string;
             /** Mime Type */
             mime_type: string;
+            /** @description A small rendition (long side <= `PREVIEW_MAX_LONG_SIDE`, JPEG or WebP), `generated/identities/{identity_id}/{job_id}.preview.{ext}`. */
+            preview: components["schemas"]["Rendition"] | null;
+            /**
+             * Preview Url
+             * @description Short-lived URL of the preview (API answers only); null when the job has none (jobs from before previews existed).
+             */
+            preview_url: string | null;
             /**
              * Url
-             * @description Short-lived download URL (API answers only, never stored).
+             * @description Short-lived URL of the full image, shown inline (API answers only).
              */
-            url?: string | null;
+            url: string | null;
             /** Width */
             width: number;
         };
@@ -473,6 +820,45 @@ export interface components {
              * @default 0
              */
             total_tokens: number;
+        };
+        /**
+         * PreparedReferenceInfo
+         * @description A reference as it was sent to Gemini (a small JPEG), kept under the job's durable
+         *     prefix `prepared/identities/{identity_id}/{job_id}/{index}.jpg`, so re-run and refine
+         *     work after `uploads/` expired.
+         */
+        PreparedReferenceInfo: {
+            /** Bytes */
+            bytes: number;
+            /** Height */
+            height: number;
+            /**
+             * Index
+             * @description Position in the job's `reference_keys`.
+             */
+            index: number;
+            /**
+             * Key
+             * @description S3 key of the prepared JPEG.
+             */
+            key: string;
+            /**
+             * Mime Type
+             * @default image/jpeg
+             */
+            mime_type: string;
+            /**
+             * Preview Url
+             * @description Short-lived URL of the prepared JPEG (API answers only).
+             */
+            preview_url: string | null;
+            /**
+             * Source Key
+             * @description The reference it was prepared from.
+             */
+            source_key: string;
+            /** Width */
+            width: number;
         };
         /**
          * PresignedReference
@@ -531,10 +917,91 @@ export interface components {
              */
             items: components["schemas"]["StoredReference"][];
         };
+        /**
+         * RefineRequest
+         * @description `POST /v1/generations/{id}/refine`: edit a succeeded generation's image.
+         */
+        RefineRequest: {
+            /**
+             * Apply
+             * @description Save the image to the identity when done.
+             * @default false
+             */
+            apply: boolean;
+            /**
+             * Count
+             * @description Candidates, as variants.
+             * @default 1
+             */
+            count: number;
+            /**
+             * Instruction
+             * @description What to change, e.g. "make the background darker" (`prompt_max_chars`).
+             */
+            instruction: string;
+        };
+        /**
+         * Rendition
+         * @description A smaller copy of an image, stored beside it.
+         */
+        Rendition: {
+            /** Bytes */
+            bytes: number;
+            /** Height */
+            height: number;
+            /** Key */
+            key: string;
+            /** Mime Type */
+            mime_type: string;
+            /** Width */
+            width: number;
+        };
+        /**
+         * RerunRequest
+         * @description `POST /v1/generations/{id}/rerun`: the same settings and references again.
+         */
+        RerunRequest: {
+            /**
+             * Apply
+             * @description Save the image to the identity when done.
+             * @default false
+             */
+            apply: boolean;
+            /**
+             * Count
+             * @description Candidates, as variants.
+             * @default 1
+             */
+            count: number;
+        };
         /** ResponseValidationError */
         ResponseValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * StageTimings
+         * @description Seconds spent in each stage of a finished job (null: the stage was not reached).
+         */
+        StageTimings: {
+            /** Applying S */
+            applying_s: number | null;
+            /** Generating S */
+            generating_s: number | null;
+            /** Preparing References S */
+            preparing_references_s: number | null;
+            /**
+             * Queued S
+             * @description From creation to the first claim.
+             */
+            queued_s: number | null;
+            /** Storing S */
+            storing_s: number | null;
+            /**
+             * Total S
+             * @description From creation to the end of the run (not applying).
+             */
+            total_s: number | null;
         };
         /**
          * StoredReference
@@ -602,6 +1069,179 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_config_v1_config_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiConfig"];
+                };
+            };
+            /** @description No authorized caller */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicting state or idempotency key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request; `details.field` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the host app, the queue) is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_generation_batch_v1_generation_batches_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body = same jobs. */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateVariantsRequest"];
+            };
+        };
+        responses: {
+            /** @description The queued jobs, in `batch_index` order */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationBatch"];
+                };
+            };
+            /** @description No authorized caller */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicting state or idempotency key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request; `details.field` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the host app, the queue) is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_generations_v1_generations_get: {
         parameters: {
             query: {
@@ -882,6 +1522,275 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description No authorized caller */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicting state or idempotency key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request; `details.field` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the host app, the queue) is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_cancel_v1_generations__generation_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                generation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canceled job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description No authorized caller */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicting state or idempotency key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request; `details.field` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the host app, the queue) is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_refine_v1_generations__generation_id__refine_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body = same jobs. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                generation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefineRequest"];
+            };
+        };
+        responses: {
+            /** @description The queued jobs */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationBatch"];
+                };
+            };
+            /** @description No authorized caller */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicting state or idempotency key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request; `details.field` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the host app, the queue) is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_rerun_v1_generations__generation_id__rerun_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body = same jobs. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                generation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RerunRequest"];
+            };
+        };
+        responses: {
+            /** @description The queued jobs */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationBatch"];
                 };
             };
             /** @description No authorized caller */

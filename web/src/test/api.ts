@@ -3,7 +3,7 @@ import { HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { createOpenApiHttp } from "openapi-msw";
 
-import type { HostIdentity, HostUser, Job } from "../api/imageGeneration";
+import type { ApiConfig, HostIdentity, HostUser, Job } from "../api/imageGeneration";
 import type { paths } from "../api/schema";
 
 export const API = "http://api.test";
@@ -16,9 +16,36 @@ export const users: HostUser[] = [
 ];
 
 export const identities: HostIdentity[] = [
-  { id: "id-chef", user_id: "3", name: "Alice the chef", description: "", image_path: null },
-  { id: "id-pilot", user_id: "3", name: "Alice the pilot", description: "", image_path: null },
+  { id: "id-chef", user_id: "3", name: "Alice the chef", description: "", image_path: null, image_url: null },
+  { id: "id-pilot", user_id: "3", name: "Alice the pilot", description: "", image_path: null, image_url: null },
 ];
+
+export const apiConfig: ApiConfig = {
+  max_reference_files: 5,
+  reference_max_bytes: 15 * 1024 * 1024,
+  accepted_types: [
+    { mime_type: "image/jpeg", extensions: [".jpg", ".jpeg"] },
+    { mime_type: "image/png", extensions: [".png"] },
+    { mime_type: "image/webp", extensions: [".webp"] },
+    { mime_type: "image/heic", extensions: [".heic"] },
+    { mime_type: "image/heif", extensions: [".heif"] },
+  ],
+  prompt_max_chars: 2000,
+  aspect_ratios: ["1:1", "3:4", "4:3", "9:16", "16:9"],
+  default_aspect_ratio: "16:9",
+  image_sizes: ["1K", "2K", "4K"],
+  default_image_size: "4K",
+  model: "gemini-3-pro-image",
+  max_variants: 4,
+  prices: [
+    { image_size: "1K", estimated_usd: 0.134 },
+    { image_size: "2K", estimated_usd: 0.134 },
+    { image_size: "4K", estimated_usd: 0.24 },
+  ],
+  input_image_usd: 0.0011,
+  output_url_expiry_s: 900,
+  upload_url_expiry_s: 300,
+};
 
 let jobCounter = 0;
 export function job(overrides: Partial<Job> = {}): Job {
@@ -45,6 +72,29 @@ export function job(overrides: Partial<Job> = {}): Job {
     updated_at: now,
     started_at: null,
     finished_at: null,
+    canceled_at: null,
+    kind: "generate",
+    identity_name: "Alice the chef",
+    batch_id: null,
+    batch_index: null,
+    batch_size: null,
+    parent_generation_id: null,
+    instruction: null,
+    edit_source_key: null,
+    stage: null,
+    stage_started_at: null,
+    timings: {
+      queued_s: null,
+      preparing_references_s: null,
+      generating_s: null,
+      storing_s: null,
+      applying_s: null,
+      total_s: null,
+    },
+    max_attempts: 5,
+    last_error: null,
+    next_attempt_at: null,
+    prepared_references: [],
     ...overrides,
   };
 }
@@ -59,8 +109,13 @@ export function succeeded(base: Job): Job {
       width: 1376,
       height: 768,
       bytes: 1000,
+      filename: `alice-the-chef-2026-11-29-120000.png`,
+      preview: { key: `generated/identities/${base.identity_id}/${base.id}.preview.jpg`, mime_type: "image/jpeg", width: 768, height: 429, bytes: 90_000 },
       url: `http://s3.test/out/${base.id}.png`,
+      preview_url: `http://s3.test/out/${base.id}.preview.jpg`,
+      download_url: `http://s3.test/out/${base.id}.png?download`,
     },
+    timings: { ...base.timings, queued_s: 1, preparing_references_s: 1, generating_s: 9, storing_s: 1, total_s: 12 },
     usage: {
       prompt_tokens: 1,
       output_tokens: 1,
@@ -76,6 +131,7 @@ export function succeeded(base: Job): Job {
 export function baseHandlers() {
   let uploadNo = 0;
   return [
+    http.get("/v1/config", ({ response }) => response(200).json(apiConfig)),
     http.get("/v1/users", ({ response }) => response(200).json({ users })),
     http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
       response(200).json({ identities: params.user_id === "1" ? [] : identities }),

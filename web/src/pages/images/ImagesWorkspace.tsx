@@ -10,7 +10,9 @@ import { estimateCostUsd, formatUsd, type TabConfig } from "./config";
 import {
   isMoving,
   useApply,
-  useCreateGeneration,
+  useCancel,
+  useStartBatch,
+  type StartRequest,
   useHistory,
   useIdentities,
   useJobs,
@@ -90,8 +92,9 @@ function Workspace({ config }: { config: TabConfig }) {
   const anyMoving = activeJobs.some(isMoving) || (history.data ?? []).some(isMoving);
   const now = useNow(anyMoving);
 
-  const create = useCreateGeneration();
+  const create = useStartBatch();
   const apply = useApply();
+  const cancel = useCancel();
   const [formError, setFormError] = useState<string | null>(null);
 
   const promptTooLong = prompt.length > config.promptMaxChars;
@@ -115,17 +118,13 @@ function Workspace({ config }: { config: TabConfig }) {
 
   const cost = estimateCostUsd(config, imageSize, variants, uploads.keys.length);
 
-  const startJobs = useCallback(
-    async (bodies: Parameters<typeof create.mutateAsync>[0]["body"][]) => {
+  const start = useCallback(
+    async (request: StartRequest) => {
       setFormError(null);
-      const click = crypto.randomUUID();
       try {
-        const created: Job[] = [];
-        for (const [index, body] of bodies.entries()) {
-          created.push(await create.mutateAsync({ body, idempotencyKey: `${click}-${index}` }));
-        }
-        const first = created[0];
-        if (first) setStarted({ identityId: first.identity_id, ids: created.map((job) => job.id) });
+        const batch = await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() });
+        const first = batch.items[0];
+        if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
       } catch (error) {
         setFormError(messageOf(error));
       }
@@ -135,33 +134,29 @@ function Workspace({ config }: { config: TabConfig }) {
 
   const generate = useCallback(() => {
     if (!canGenerate || identityId === null || userId === null) return;
-    const body = {
-      identity_id: identityId,
-      user_id: userId,
-      reference_keys: uploads.keys,
-      prompt,
-      aspect_ratio: aspectRatio,
-      image_size: imageSize,
-      apply: false,
-    };
-    void startJobs(Array.from({ length: variants }, () => body));
-  }, [canGenerate, identityId, userId, uploads.keys, prompt, aspectRatio, imageSize, variants, startJobs]);
+    void start({
+      kind: "generate",
+      body: {
+        identity_id: identityId,
+        user_id: userId,
+        reference_keys: uploads.keys,
+        prompt,
+        aspect_ratio: aspectRatio,
+        image_size: imageSize,
+        count: variants,
+        apply: false,
+      },
+    });
+  }, [canGenerate, identityId, userId, uploads.keys, prompt, aspectRatio, imageSize, variants, start]);
 
-  const rerun = useCallback(
-    (job: Job) => {
-      void startJobs([
-        {
-          identity_id: job.identity_id,
-          user_id: job.user_id,
-          reference_keys: job.reference_keys,
-          prompt: job.prompt,
-          aspect_ratio: job.aspect_ratio,
-          image_size: job.image_size,
-          apply: false,
-        },
-      ]);
-    },
-    [startJobs],
+  const rerun = useCallback((job: Job) => void start({ kind: "rerun", parent: job, count: 1 }), [start]);
+  const refine = useCallback(
+    (job: Job, instruction: string) => void start({ kind: "refine", parent: job, instruction, count: 1 }),
+    [start],
+  );
+  const cancelJob = useCallback(
+    (job: Job) => cancel.mutate(job.id, { onError: (error) => setFormError(messageOf(error)) }),
+    [cancel],
   );
 
   const save = useCallback(
@@ -319,7 +314,7 @@ function Workspace({ config }: { config: TabConfig }) {
             </h2>
             {identity && (
               <div className={styles.identityChip}>
-                <CurrentImage identity={identity} size={40} />
+                <CurrentImage identity={identity} size={40} decorative />
                 <span>{identity.name}</span>
               </div>
             )}
@@ -331,8 +326,8 @@ function Workspace({ config }: { config: TabConfig }) {
               usualSeconds={usual}
               onSave={save}
               savingId={apply.isPending ? (apply.variables ?? null) : null}
-              onCancel={() => undefined}
-              canCancel={false}
+              onCancel={cancelJob}
+              canCancel={!cancel.isPending}
             />
           ) : (
             <div className={styles.emptyResult}>
@@ -354,7 +349,7 @@ function Workspace({ config }: { config: TabConfig }) {
           identity={identity}
           now={now}
           onRerun={rerun}
-          onRefine={null}
+          onRefine={refine}
           onSave={save}
           busy={create.isPending}
         />

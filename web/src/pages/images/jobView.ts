@@ -1,46 +1,30 @@
 /** How a job reads on the page: status, stage, timings, errors in plain words, URLs. */
 import type { HostIdentity, Job } from "../../api/imageGeneration";
 
-/** Fields the API adds for the tab; read through these helpers only. */
-type JobExtras = {
-  stage?: string | null;
-  stage_started_at?: string | null;
-  timings?: Record<string, number> | null;
-  last_error?: { code: string; message: string } | null;
-  next_attempt_at?: string | null;
-  batch_id?: string | null;
-  parent_generation_id?: string | null;
-  variants?: number | null;
-};
-type OutputExtras = { preview_url?: string | null; download_url?: string | null; url?: string | null };
-
-const extras = (job: Job) => job as Job & JobExtras;
-
 export function batchId(job: Job): string {
-  return extras(job).batch_id ?? job.id;
+  return job.batch_id ?? job.id;
 }
 
 export function parentId(job: Job): string | null {
-  return extras(job).parent_generation_id ?? null;
+  return job.parent_generation_id;
 }
 
+/** The small rendition (about 100 KB) when there is one, else the image itself. */
 export function previewUrl(job: Job): string | null {
-  const output = job.output as (NonNullable<Job["output"]> & OutputExtras) | null | undefined;
-  return output?.preview_url ?? output?.url ?? null;
+  return job.output?.preview_url ?? job.output?.url ?? null;
 }
 
 export function fullSizeUrl(job: Job): string | null {
-  const output = job.output as (NonNullable<Job["output"]> & OutputExtras) | null | undefined;
-  return output?.url ?? null;
+  return job.output?.url ?? null;
 }
 
+/** Answers with Content-Disposition: attachment and a name a person would keep. */
 export function downloadUrl(job: Job): string | null {
-  const output = job.output as (NonNullable<Job["output"]> & OutputExtras) | null | undefined;
-  return output?.download_url ?? output?.url ?? null;
+  return job.output?.download_url ?? null;
 }
 
 export function identityImageUrl(identity: HostIdentity): string | null {
-  return (identity as HostIdentity & { image_url?: string | null }).image_url ?? null;
+  return identity.image_url ?? null;
 }
 
 const STAGES: Record<string, string> = {
@@ -54,7 +38,7 @@ const STAGES: Record<string, string> = {
 
 export function stageLabel(job: Job): string {
   if (job.status === "queued") return retryingAt(job) ? "Waiting to retry" : "Waiting in the queue";
-  const stage = extras(job).stage;
+  const stage = job.stage;
   const label = stage ? STAGES[stage] : undefined;
   if (label) return label;
   if (job.status === "running") return "Generating";
@@ -71,36 +55,38 @@ export function statusLabel(job: Job): string {
       return "Done";
     case "failed":
       return "Failed";
-    default:
-      return job.status === "canceled" ? "Canceled" : String(job.status);
+    case "canceled":
+      return "Canceled";
   }
 }
 
 /** When a job waits to retry (Gemini busy): the time, or null. */
 export function retryingAt(job: Job): Date | null {
-  const next = extras(job).next_attempt_at;
+  const next = job.next_attempt_at;
   if (job.status !== "queued" || !next) return null;
   const at = new Date(next);
   return Number.isNaN(at.getTime()) ? null : at;
 }
 
-export function lastErrorMessage(job: Job): string | null {
-  return extras(job).last_error?.message ?? null;
+/** "attempt 2 of 5" while a job waits to be tried again. */
+export function attemptText(job: Job): string {
+  return `attempt ${job.attempts + 1} of ${job.max_attempts}`;
 }
 
 /** Seconds the job took from creation to its end (or until now). */
 export function elapsedSeconds(job: Job, now: number): number {
+  if (job.finished_at && job.timings.total_s !== null) return Math.round(job.timings.total_s);
   const start = Date.parse(job.created_at);
-  const end = job.finished_at ? Date.parse(job.finished_at) : now;
+  const end = job.finished_at ? Date.parse(job.finished_at) : (job.canceled_at ? Date.parse(job.canceled_at) : now);
   return Math.max(0, Math.round((end - start) / 1000));
 }
 
-/** The median run time of the finished, succeeded jobs at that size, or null. */
+/** The median total time of the identity's succeeded jobs at that size, or null. */
 export function usualSeconds(history: Job[], imageSize: string): number | null {
   const runs = history
-    .filter((job) => job.status === "succeeded" && job.image_size === imageSize && job.finished_at)
-    .map((job) => (Date.parse(job.finished_at as string) - Date.parse(job.created_at)) / 1000)
-    .filter((s) => s > 0)
+    .filter((job) => job.status === "succeeded" && job.image_size === imageSize)
+    .map((job) => job.timings.total_s ?? (Date.parse(job.finished_at ?? "") - Date.parse(job.created_at)) / 1000)
+    .filter((s) => Number.isFinite(s) && s > 0)
     .sort((a, b) => a - b);
   if (runs.length === 0) return null;
   const middle = runs[Math.floor(runs.length / 2)];
@@ -125,6 +111,7 @@ export interface Problem {
 
 /** A failed job's reason in plain words: never a bare code or a stack trace. */
 export function describeFailure(job: Job): Problem | null {
+  if (job.status === "canceled") return { title: "Canceled", detail: "This generation was canceled before it ran." };
   if (job.status !== "failed" || !job.error) return null;
   const { code, message } = job.error;
   switch (code) {
@@ -147,8 +134,6 @@ export function describeFailure(job: Job): Problem | null {
       return { title: "Gemini was unavailable", detail: "It stayed busy through every retry. Try again in a few minutes." };
     case "identity_not_found":
       return { title: "The identity is gone", detail: "It was deleted in the host app." };
-    case "canceled":
-      return { title: "Canceled", detail: "This generation was canceled before it ran." };
     default:
       return { title: "The generation failed", detail: message };
   }

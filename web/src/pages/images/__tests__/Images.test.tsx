@@ -31,18 +31,38 @@ function jobService() {
     created,
     applied,
     handlers: [
-      http.post("/v1/generations", async ({ request, response }) => {
+      http.post("/v1/generation-batches", async ({ request, response }) => {
         const body = await request.json();
         created.push({ body, key: request.headers.get("Idempotency-Key") });
-        const queued = job({
-          identity_id: body.identity_id,
-          user_id: body.user_id ?? "me",
-          reference_keys: body.reference_keys,
-          prompt: body.prompt ?? "",
-          status: "queued",
-        });
-        jobs.set(queued.id, queued);
-        return response(202).json(queued);
+        const batch = `batch-${created.length}`;
+        const items = Array.from({ length: body.count }, (_, index) =>
+          job({
+            identity_id: body.identity_id,
+            user_id: body.user_id,
+            reference_keys: body.reference_keys,
+            prompt: body.prompt,
+            image_size: body.image_size ?? "4K",
+            aspect_ratio: body.aspect_ratio ?? "16:9",
+            batch_id: batch,
+            batch_index: index,
+            batch_size: body.count,
+          }),
+        );
+        for (const item of items) jobs.set(item.id, item);
+        return response(202).json({ batch_id: batch, items });
+      }),
+      http.post("/v1/generations/{generation_id}/rerun", async ({ params, request, response }) => {
+        const body = await request.json();
+        created.push({ body: { ...body, parent: params.generation_id }, key: request.headers.get("Idempotency-Key") });
+        const again = job({ kind: "rerun", parent_generation_id: params.generation_id, batch_id: "rerun-1" });
+        jobs.set(again.id, again);
+        return response(202).json({ batch_id: "rerun-1", items: [again] });
+      }),
+      http.post("/v1/generations/{generation_id}/cancel", ({ params, response }) => {
+        const current = jobs.get(params.generation_id)!;
+        const canceled: Job = { ...current, status: "canceled", canceled_at: new Date().toISOString() };
+        jobs.set(canceled.id, canceled);
+        return response(200).json(canceled);
       }),
       http.get("/v1/generations/{generation_id}", ({ params, response }) => {
         const current = jobs.get(params.generation_id);
@@ -190,10 +210,10 @@ describe("Images page", () => {
     const first = await screen.findByRole("article", { name: "Variant 1 of 2" });
     expect(screen.getByRole("article", { name: "Variant 2 of 2" })).toBeInTheDocument();
     expect(within(first).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
-    expect(service.created).toHaveLength(2);
-    const keys = service.created.map((c) => c.key);
-    expect(new Set(keys).size).toBe(2);
+    expect(service.created).toHaveLength(1);
+    expect(service.created[0]!.key).toMatch(/^[0-9a-f-]{36}$/);
     expect(service.created[0]!.body).toMatchObject({
+      count: 2,
       identity_id: "id-chef",
       user_id: "3",
       prompt: "outdoors",
@@ -211,10 +231,10 @@ describe("Images page", () => {
   });
 
   it.each([
-    [{ code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT)." }, "Gemini refused the prompt"],
-    [{ code: "content_blocked", message: "Gemini did not produce the image (IMAGE_SAFETY)." }, "Gemini's safety filter stopped the image"],
-    [{ code: "no_image", message: "Gemini answered with text only, no image. It said: I can't." }, "Gemini answered with text, not an image"],
-    [{ code: "reference_invalid", message: "Photo 2 is not a readable image." }, "A reference photo could not be used"],
+    [{ code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} }, "Gemini refused the prompt"],
+    [{ code: "content_blocked", message: "Gemini did not produce the image (IMAGE_SAFETY).", details: {} }, "Gemini's safety filter stopped the image"],
+    [{ code: "no_image", message: "Gemini answered with text only, no image. It said: I can't.", details: {} }, "Gemini answered with text, not an image"],
+    [{ code: "reference_invalid", message: "Photo 2 is not a readable image.", details: {} }, "A reference photo could not be used"],
   ])("says in plain words why a job failed: %o", async (error, title) => {
     const failed = job({ status: "failed", error, finished_at: new Date().toISOString() });
     given(http.get("/v1/generations", ({ response }) => response(200).json({ items: [failed], next_cursor: null })),
@@ -245,7 +265,7 @@ describe("Images page", () => {
     expect(await within(card).findByRole("img", {}, { timeout: 10_000 })).toBeInTheDocument();
   });
 
-  it("re-runs a finished generation with its settings and a new key", async () => {
+  it("re-runs a finished generation", async () => {
     const service = jobService();
     const done = succeeded(job({ prompt: "again", image_size: "2K", aspect_ratio: "1:1" }));
     given(...service.handlers,
@@ -257,11 +277,73 @@ describe("Images page", () => {
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: "Re-run" }));
     await waitFor(() => expect(service.created).toHaveLength(1));
-    expect(service.created[0]!.body).toMatchObject({
-      prompt: "again",
-      image_size: "2K",
-      aspect_ratio: "1:1",
-      reference_keys: done.reference_keys,
+    expect(service.created[0]!.body).toMatchObject({ parent: done.id, count: 1 });
+    expect(await screen.findByRole("article", { name: "Generated image" })).toBeInTheDocument();
+  });
+
+  it("shows when Gemini is busy and when it retries, and cancels a queued job", async () => {
+    const service = jobService();
+    const waiting = job({
+      status: "queued",
+      attempts: 1,
+      next_attempt_at: new Date(Date.now() + 60_000).toISOString(),
+      last_error: { code: "provider_unavailable", message: "Gemini answered 503.", details: {} },
     });
+    service.jobs.set(waiting.id, waiting);
+    given(
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(service.jobs.get(params.generation_id)!),
+      ),
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [service.jobs.get(waiting.id)!], next_cursor: null }),
+      ),
+      ...service.handlers,
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const card = await screen.findByRole("article", { name: "Generated image" });
+    expect(within(card).getByRole("status")).toHaveTextContent(/Gemini is busy, retrying at .+ \(attempt 2 of 5\)/);
+    await user.click(within(card).getByRole("button", { name: "Cancel" }));
+    expect(await within(card).findByText("Canceled")).toBeInTheDocument();
+    expect(service.jobs.get(waiting.id)!.status).toBe("canceled");
+  });
+
+  it("refines a result with an instruction and compares it with the current image", async () => {
+    const done = succeeded(job({ prompt: "first" }));
+    const refines: unknown[] = [];
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
+        }),
+      ),
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      http.post("/v1/generations/{generation_id}/refine", async ({ params, request, response }) => {
+        refines.push({ id: params.generation_id, ...(await request.json()) });
+        const child = job({ kind: "refine", parent_generation_id: done.id, instruction: "darker", batch_id: "r" });
+        return response(202).json({ batch_id: "r", items: [child] });
+      }),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    expect(await screen.findByRole("img", { name: "Alice the chef, as it looks now" })).toHaveAttribute(
+      "src",
+      "http://s3.test/current.png",
+    );
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByRole("img", { name: /^Result of/ })).toHaveAttribute(
+      "src",
+      expect.stringContaining(".preview.jpg"),
+    );
+    await user.click(within(history).getByRole("button", { name: "Compare" }));
+    expect(await screen.findByRole("heading", { name: "Compare with the current image" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Close" }));
+    await user.click(within(history).getByRole("button", { name: "Refine" }));
+    await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "make the background darker");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(refines).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
   });
 });

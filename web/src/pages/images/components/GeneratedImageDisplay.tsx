@@ -7,7 +7,7 @@ import {
   formatDuration,
   formatTime,
   fullSizeUrl,
-  lastErrorMessage,
+  attemptText,
   previewUrl,
   retryingAt,
   stageLabel,
@@ -61,8 +61,7 @@ export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave,
             </span>
             {retry && (
               <span className={styles.retry}>
-                Gemini is busy, retrying at {formatTime(retry)}
-                {lastErrorMessage(job) ? ` (${lastErrorMessage(job)})` : ""}
+                Gemini is busy, retrying at {formatTime(retry)} ({attemptText(job)})
               </span>
             )}
             {job.status === "queued" && onCancel && (
@@ -91,7 +90,7 @@ export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave,
               Save to identity
             </button>
             {download && (
-              <a className={ui.button} href={download} download>
+              <a className={ui.button} href={download} download={job.output?.filename ?? true}>
                 Download
               </a>
             )}

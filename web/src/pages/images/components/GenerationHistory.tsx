@@ -198,7 +198,10 @@ function CompareDialog({ job, identity, onClose }: { job: Job; identity: HostIde
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal?.();
+    if (dialog && !dialog.open) {
+      if (typeof dialog.showModal === "function") dialog.showModal();
+      else dialog.setAttribute("open", "");
+    }
     dialog?.querySelector("button")?.focus();
     return () => dialog?.close?.();
   }, []);

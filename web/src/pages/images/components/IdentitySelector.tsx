@@ -53,7 +53,16 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
   );
 }
 
-export function CurrentImage({ identity, size = 64 }: { identity: HostIdentity | null; size?: number }) {
+export function CurrentImage({
+  identity,
+  size = 64,
+  decorative = false,
+}: {
+  identity: HostIdentity | null;
+  size?: number;
+  /** Beside the identity's name already: no second announcement. */
+  decorative?: boolean;
+}) {
   const url = identity ? identityImageUrl(identity) : null;
   const initials = identity
     ? identity.name
@@ -65,13 +74,19 @@ export function CurrentImage({ identity, size = 64 }: { identity: HostIdentity |
   return (
     <figure className={styles.current} style={{ width: size }}>
       {url ? (
-        <img className={styles.image} src={url} alt={`${identity?.name}, as it looks now`} style={{ height: size }} />
+        <img
+          className={styles.image}
+          src={url}
+          alt={decorative ? "" : `${identity?.name}, as it looks now`}
+          style={{ height: size }}
+        />
       ) : (
         <div
           className={styles.empty}
           style={{ height: size }}
-          role="img"
-          aria-label={identity ? `${identity.name} has no image yet` : "Nothing chosen yet"}
+          role={decorative ? undefined : "img"}
+          aria-label={decorative ? undefined : identity ? `${identity.name} has no image yet` : "Nothing chosen yet"}
+          aria-hidden={decorative || undefined}
         >
           {initials}
         </div>

@@ -12,7 +12,12 @@ import {
 } from "@tanstack/react-query";
 import { createContext, useContext } from "react";
 
-import type { ImageGenerationApi, Job } from "../../../api/imageGeneration";
+import type {
+  CreateVariantsRequest,
+  GenerationBatch,
+  ImageGenerationApi,
+  Job,
+} from "../../../api/imageGeneration";
 
 export const POLL_MS = 2000;
 /** Output URLs last OUTPUT_URL_EXPIRY_S (15 min by default): refetch well before. */
@@ -98,12 +103,43 @@ function refreshAfterJobEnded(queryClient: QueryClient, job: Job): void {
   }
 }
 
-export function useCreateGeneration() {
+/** One click that starts jobs: new variants, a re-run or a refine. */
+export type StartRequest =
+  | { kind: "generate"; body: CreateVariantsRequest }
+  | { kind: "rerun"; parent: Job; count: number }
+  | { kind: "refine"; parent: Job; instruction: string; count: number };
+
+/**
+ * Starts a batch. One Idempotency-Key per click (`crypto.randomUUID()`), reused when
+ * TanStack retries that same POST; a new click is a new key.
+ */
+export function useStartBatch() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ body, idempotencyKey }: { body: Parameters<ImageGenerationApi["createGeneration"]>[0]; idempotencyKey: string }) =>
-      api.createGeneration(body, idempotencyKey),
+    mutationFn: ({ request, idempotencyKey }: { request: StartRequest; idempotencyKey: string }) => {
+      switch (request.kind) {
+        case "generate":
+          return api.createBatch(request.body, idempotencyKey);
+        case "rerun":
+          return api.rerun(request.parent.id, request.count, idempotencyKey);
+        case "refine":
+          return api.refine(request.parent.id, request.instruction, request.count, idempotencyKey);
+      }
+    },
+    onSuccess: (batch: GenerationBatch) => {
+      for (const job of batch.items) queryClient.setQueryData(keys.job(job.id), job);
+      const first = batch.items[0];
+      if (first) void queryClient.invalidateQueries({ queryKey: keys.history(first.identity_id) });
+    },
+  });
+}
+
+export function useCancel() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.cancel(id),
     onSuccess: (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
       void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });

@@ -1,10 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 
 import type { TabConfig } from "../config";
-import { keys } from "./use-image-generation";
+import type { ApiConfig } from "../../../api/imageGeneration";
+import { keys, useApi } from "./use-image-generation";
 
-/** Until the API serves /v1/config: the API's own defaults. */
-export const FALLBACK_CONFIG: TabConfig = {
+/** The API's defaults, for tests and examples; the page reads GET /v1/config. */
+export const EXAMPLE_CONFIG: TabConfig = {
   maxFiles: 5,
   maxBytes: 15 * 1024 * 1024,
   accept: {
@@ -25,10 +26,29 @@ export const FALLBACK_CONFIG: TabConfig = {
   priceUsdPerInputImage: 0.0011,
 };
 
+export function toTabConfig(api: ApiConfig): TabConfig {
+  return {
+    maxFiles: api.max_reference_files,
+    maxBytes: api.reference_max_bytes,
+    accept: Object.fromEntries(api.accepted_types.map((t) => [t.mime_type, t.extensions])),
+    promptMaxChars: api.prompt_max_chars,
+    aspectRatios: api.aspect_ratios,
+    imageSizes: api.image_sizes,
+    defaultAspectRatio: api.default_aspect_ratio,
+    defaultImageSize: api.default_image_size,
+    model: api.model,
+    maxVariants: api.max_variants,
+    priceUsdPerImage: Object.fromEntries(api.prices.map((p) => [p.image_size, p.estimated_usd])),
+    priceUsdPerInputImage: api.input_image_usd,
+  };
+}
+
+/** GET /v1/config: the limits the API validates with, read once. */
 export function useTabConfig() {
+  const api = useApi();
   return useQuery({
     queryKey: keys.config,
-    queryFn: async (): Promise<TabConfig> => FALLBACK_CONFIG,
+    queryFn: async () => toTabConfig(await api.getConfig()),
     staleTime: Infinity,
   });
 }
