@@ -67,7 +67,7 @@ screenshot: install web-build chromium
 	IMAGES_TAB_SCREENSHOT=$(CURDIR)/docs/images-tab.png $(BIN)/pytest tests/e2e/test_images_tab_browser.py -q
 
 ## Speed and memory figures, as ratios against a baseline measured in the same run.
-bench: install
+bench: install web-build
 	$(BIN)/python -m benchmarks
 
 ## Run one handler with one sample event: make invoke HANDLER=api EVENT=events/api_openapi.json

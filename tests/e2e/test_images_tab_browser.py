@@ -22,7 +22,7 @@ import httpx
 import pillow_heif
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Locator, Page, expect, sync_playwright
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.helpers import identity_image_path, login, pick_identity, wait_for
@@ -138,21 +138,20 @@ def test_admin_generates_saves_downloads_reruns(
     identity_select.select_option(value=identity["id"])
 
     # Three photos: a JPEG, an EXIF-rotated portrait, and a HEIC without a MIME type.
-    page.get_by_label("Reference photos", exact=True).set_input_files(
-        [
-            {
-                "name": "front.jpg",
-                "mimeType": "image/jpeg",
-                "buffer": _jpeg((800, 600), (60, 90, 160)),
-            },
-            {
-                "name": "portrait.jpg",
-                "mimeType": "image/jpeg",
-                "buffer": _jpeg((900, 600), (150, 90, 160), orientation=6),
-            },
-            {"name": "side.heic", "mimeType": "", "buffer": _heic()},
-        ]
-    )
+    photos: list[FilePayload] = [
+        {
+            "name": "front.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": _jpeg((800, 600), (60, 90, 160)),
+        },
+        {
+            "name": "portrait.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": _jpeg((900, 600), (150, 90, 160), orientation=6),
+        },
+        {"name": "side.heic", "mimeType": "", "buffer": _heic()},
+    ]
+    page.get_by_label("Reference photos", exact=True).set_input_files(photos)
     expect(page.get_by_role("img", name="side.heic (no preview)")).to_be_visible()
     expect(page.get_by_role("img", name="portrait.jpg")).to_be_visible()
     generate = page.get_by_role("button", name="Generate", exact=True)
@@ -176,7 +175,8 @@ def test_admin_generates_saves_downloads_reruns(
         expect(card.get_by_role("button", name="Save to identity")).to_be_enabled()
         expect(card.get_by_role("link", name="Download")).to_be_visible()
     shown: list[str] = page.evaluate("window.__progress")
-    assert any(re.search(r"(Waiting in the queue|Generating).*\d+ s", text) for text in shown), shown
+    progress = re.compile(r"(Waiting in the queue|Preparing|Generating).*\d+ s")
+    assert any(progress.search(text) for text in shown), shown
 
     # Save the first: the Django identity's image is that output.
     first.get_by_role("button", name="Save to identity").click()
