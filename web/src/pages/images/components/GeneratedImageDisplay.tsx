@@ -40,7 +40,7 @@ export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave,
   const applyText = applyLabel(job);
 
   return (
-    <article className={styles.card} aria-label={title}>
+    <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title}>
       <header className={styles.header}>
         <h3 className={styles.title}>{title}</h3>
         <span className={styles.settings}>
