@@ -15,6 +15,7 @@ class UserOut(BaseModel):
     display_name: str = ""
     is_test_user: bool = False
     is_staff: bool = False
+    is_active: bool = True
 
 
 class IdentityOut(BaseModel):

@@ -21,6 +21,7 @@ class HostUser(BaseModel):
     display_name: str = ""
     is_test_user: bool = False
     is_staff: bool = False
+    is_active: bool = True
 
 
 class HostIdentity(BaseModel):

@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     REFERENCE_INVALID = "reference_invalid"
     REFERENCE_NOT_FOUND = "reference_not_found"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     # Access
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"

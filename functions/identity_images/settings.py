@@ -134,6 +134,13 @@ class Settings(BaseSettings):
     jwt_audience: str | None = Field(default=None, description="Required `aud`, when set.")
     admin_claim: str = Field(default="is_staff", description="Claim that marks an admin.")
     user_id_claim: str = Field(default="user_id", description="User id claim (else `sub`).")
+    caller_check_ttl_s: int = Field(
+        default=60,
+        ge=0,
+        le=300,
+        description="Reads trust the host's last 'still an active admin' answer this long; "
+        "writes always ask.",
+    )
     django_introspect_url: str = Field(
         default="http://127.0.0.1:8000/api/v1/users/me/",
         description="Where the introspect mode asks who the caller is.",

@@ -78,6 +78,7 @@ class UserReadTests(TestCase):
             "display_name": "Ada Lovelace",
             "is_test_user": False,
             "is_staff": True,
+            "is_active": True,
         }
 
     def test_a_test_user_is_marked(self) -> None:

@@ -4,6 +4,7 @@ the real SDK, and fakes of the host app's two ports (`HostDirectory`, `ImageCall
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from collections.abc import Iterator
@@ -32,6 +33,8 @@ OTHER_USER_ID = "3"
 ADMIN_IDENTITY = "11"
 TEST_USER_IDENTITY = "21"
 OTHER_USER_IDENTITY = "31"
+OTHER_ADMIN_ID = "4"
+OTHER_ADMIN_IDENTITY = "41"
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -58,6 +61,7 @@ class FakeHost:
             ADMIN_ID: HostUser(id=ADMIN_ID, username="admin", is_staff=True),
             TEST_USER_ID: HostUser(id=TEST_USER_ID, username="tester", is_test_user=True),
             OTHER_USER_ID: HostUser(id=OTHER_USER_ID, username="customer"),
+            OTHER_ADMIN_ID: HostUser(id=OTHER_ADMIN_ID, username="grace", is_staff=True),
         }
         self.identities = {
             ADMIN_IDENTITY: HostIdentity(id=ADMIN_IDENTITY, user_id=ADMIN_ID, name="Ada"),
@@ -67,9 +71,14 @@ class FakeHost:
             OTHER_USER_IDENTITY: HostIdentity(
                 id=OTHER_USER_IDENTITY, user_id=OTHER_USER_ID, name="Carl"
             ),
+            OTHER_ADMIN_IDENTITY: HostIdentity(
+                id=OTHER_ADMIN_IDENTITY, user_id=OTHER_ADMIN_ID, name="Grace"
+            ),
         }
+        self.user_reads = 0
 
     def get_user(self, user_id: str) -> HostUser:
+        self.user_reads += 1
         if user_id not in self.users:
             raise PipelineError(ErrorCode.USER_NOT_FOUND, f"No user {user_id!r}.")
         return self.users[user_id]
@@ -172,8 +181,10 @@ def host() -> FakeHost:
 def api_app(resources: Resources, host: FakeHost) -> Iterator[None]:
     """The real API app, its host port replaced by the fake."""
     api.app.dependency_overrides[deps.host] = lambda: host
+    deps._admin_check.cache_clear()  # no "still an admin" answer from an earlier test
     yield
     api.app.dependency_overrides.clear()
+    deps._admin_check.cache_clear()
 
 
 def put_reference(key: str, data: bytes | None = None, content_type: str = "image/jpeg") -> None:
@@ -194,14 +205,18 @@ def call_api(
     headers: dict[str, str] | None = None,
     caller: str | None = ADMIN_ID,
     raw_body: str | None = None,
+    authorizer_extra: dict[str, str] | None = None,
+    binary_body: bytes | None = None,
 ) -> tuple[int, Any, dict[str, str]]:
     """Send a REST proxy event (built from the sample) through `handlers.api.handler`."""
     event = load_event("api_create_generation")
     all_headers = {
         k: v for k, v in event["headers"].items() if k not in {"Idempotency-Key", "Content-Type"}
     }
-    if body is not None or raw_body is not None:
+    if body is not None or raw_body is not None or binary_body is not None:
         all_headers["Content-Type"] = "application/json"
+    if binary_body is not None:  # what API Gateway sends for bytes that are not UTF-8
+        raw_body = base64.b64encode(binary_body).decode()
     all_headers.update(headers or {})
     event.update(
         httpMethod=method,
@@ -214,6 +229,7 @@ def call_api(
         pathParameters=None,
         body=raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
     )
+    event["isBase64Encoded"] = binary_body is not None
     event["requestContext"]["httpMethod"] = method
     event["requestContext"]["path"] = f"/prod{path}"
     if caller is None:
@@ -224,6 +240,7 @@ def call_api(
             "username": f"user{caller}",
             "is_staff": "true",
             "principalId": caller,
+            **(authorizer_extra or {}),
         }
     response = api.handler(event, LambdaContextStub())
     answer = json.loads(response["body"]) if response.get("body") else None

@@ -22,6 +22,7 @@ from local_stack.aws_resources import Resources
 from tests.jobs.conftest import (
     ADMIN_ID,
     ADMIN_IDENTITY,
+    OTHER_ADMIN_ID,
     OTHER_USER_ID,
     OTHER_USER_IDENTITY,
     TEST_USER_ID,
@@ -290,17 +291,17 @@ def test_idempotency_key_returns_the_same_job(resources: Resources) -> None:
     assert job_count() == 1
 
     # Another admin's key space is their own.
-    put_reference(f"uploads/{TEST_USER_ID}/up1/1.jpg")
+    put_reference(f"uploads/{OTHER_ADMIN_ID}/up1/1.jpg")
     status, other, _ = call_api(
         "POST",
         "/v1/generations",
         body=generation_body(
             user_id=TEST_USER_ID,
             identity_id=TEST_USER_IDENTITY,
-            reference_keys=[f"uploads/{TEST_USER_ID}/up1/1.jpg"],
+            reference_keys=[f"uploads/{OTHER_ADMIN_ID}/up1/1.jpg"],
         ),
         headers=key,
-        caller=TEST_USER_ID,
+        caller=OTHER_ADMIN_ID,
     )
     assert status == 202
     assert other["id"] != first["id"]

@@ -17,6 +17,8 @@ from local_stack.aws_resources import Resources
 from tests.jobs.conftest import (
     ADMIN_ID,
     ADMIN_IDENTITY,
+    OTHER_ADMIN_ID,
+    OTHER_ADMIN_IDENTITY,
     OTHER_USER_ID,
     OTHER_USER_IDENTITY,
     TEST_USER_ID,
@@ -106,11 +108,11 @@ def succeed(job_id: str, *, prepared: bool = True) -> Job:
 def foreign_job() -> Job:
     """A job for another admin's own identity (not a test user's)."""
     job = Job.new(
-        identity_id=OTHER_USER_IDENTITY,
-        identity_name="Carl",
-        user_id=OTHER_USER_ID,
-        created_by=OTHER_USER_ID,
-        reference_keys=[f"uploads/{OTHER_USER_ID}/u/1.jpg"],
+        identity_id=OTHER_ADMIN_IDENTITY,
+        identity_name="Grace",
+        user_id=OTHER_ADMIN_ID,
+        created_by=OTHER_ADMIN_ID,
+        reference_keys=[f"uploads/{OTHER_ADMIN_ID}/u/1.jpg"],
         prompt="",
         aspect_ratio="1:1",
         image_size="1K",
@@ -287,7 +289,7 @@ def test_cancel_of_a_test_users_job_by_any_admin(resources: Resources) -> None:
         "/v1/generations",
         body=generation_body(identity_id=TEST_USER_IDENTITY, user_id=TEST_USER_ID),
     )
-    status, body, _ = call_api("POST", f"/v1/generations/{job['id']}/cancel", caller="99")
+    status, body, _ = call_api("POST", f"/v1/generations/{job['id']}/cancel", caller=OTHER_ADMIN_ID)
     assert (status, body["status"]) == (200, "canceled")
 
 
@@ -348,8 +350,10 @@ def test_refine_of_a_foreign_generation_is_forbidden(resources: Resources) -> No
         ({"instruction": "darker", "count": 9}, "count"),
         ({"instruction": "darker", "extra": 1}, "extra"),
         ({"instruction": "darker", "apply": "yes"}, "apply"),
+        ({"instruction": "dark\u001b[31mer"}, "instruction"),
+        ({"instruction": "darker\u202e"}, "instruction"),
     ],
-    ids=["empty", "missing", "too-long", "count", "extra", "apply-string"],
+    ids=["empty", "missing", "too-long", "count", "extra", "apply-string", "ansi", "bidi"],
 )
 def test_refine_refuses_bad_bodies(resources: Resources, body: dict[str, Any], field: str) -> None:
     parent = create_one()
@@ -518,3 +522,4 @@ def test_openapi_has_the_tabs_routes_and_fields(resources: Resources) -> None:
     assert "image_url" in components["HostIdentity"]["properties"]
     assert "canceled" in components["Job"]["properties"]["status"]["enum"]
     assert {"ApiConfig", "GenerationBatch", "RefineRequest", "RerunRequest"} <= set(components)
+

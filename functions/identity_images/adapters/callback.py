@@ -25,7 +25,7 @@ from urllib.parse import quote
 import httpx
 from standardwebhooks.webhooks import EmptyWebhookSecretError, Webhook
 
-from identity_images.adapters.host_http import Backoff, Sleep, error_message, send_with_retries
+from identity_images.adapters.host_http import Backoff, Sleep, host_error_code, send_with_retries
 from identity_images.adapters.secrets import resolve_secret
 from identity_images.domain import ImageAssignment
 from identity_images.errors import ErrorCode, PipelineError
@@ -112,12 +112,14 @@ class WebhookCallback:
         )
         if response.is_success:
             return
+        host_code = host_error_code(response, f"POST {path}")
         raise PipelineError(
             ErrorCode.HOST_REJECTED,
-            f"The host app refused the image for identity {assignment.identity_id}: "
-            f"{error_message(response)}",
+            f"The host app refused the image for identity {assignment.identity_id} "
+            f"(HTTP {response.status_code}).",
             retryable=False,
             details={
+                "host_code": host_code,
                 "status": response.status_code,
                 "delivery_id": delivery_id,
                 "identity_id": assignment.identity_id,

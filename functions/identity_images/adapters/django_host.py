@@ -8,6 +8,8 @@ a 404 becomes `user_not_found` / `identity_not_found`; any other 4xx is `host_re
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from typing import Generic, TypeVar
 from urllib.parse import quote
@@ -15,11 +17,14 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from identity_images.adapters.host_http import Backoff, Sleep, error_message, send_with_retries
+from identity_images.adapters.host_http import Backoff, Sleep, host_error_code, send_with_retries
 from identity_images.adapters.secrets import resolve_secret
 from identity_images.domain import HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.api import HOST_ID_PATTERN
 from identity_images.settings import Settings, get_settings
+
+log = logging.getLogger("identity_images.host")
 
 T = TypeVar("T", bound=BaseModel)
 Item = TypeVar("Item", HostUser, HostIdentity)
@@ -29,10 +34,21 @@ class _Results(BaseModel, Generic[Item]):
     results: list[Item]
 
 
+_ID = re.compile(HOST_ID_PATTERN)
+_NOT_FOUND_MESSAGES = {
+    ErrorCode.USER_NOT_FOUND: "The host app has no such user.",
+    ErrorCode.IDENTITY_NOT_FOUND: "The host app has no such identity.",
+}
+
+
 def _segment(value: str) -> str:
-    """One path segment, so an id can never walk to another endpoint."""
-    if not value or value in {".", ".."}:
-        raise PipelineError(ErrorCode.VALIDATION_ERROR, f"Not a valid id: {value!r}.")
+    """One path segment of the host's own id alphabet, so an id can never walk to another
+    endpoint (Django decodes `%2F` before it routes)."""
+    if not _ID.fullmatch(value):
+        raise PipelineError(
+            ErrorCode.VALIDATION_ERROR,
+            "Not a valid id: letters, digits, '-' and '_' only (at most 128).",
+        )
     return quote(value, safe="")
 
 
@@ -101,21 +117,28 @@ class DjangoHost:
             sleep=self._sleep,
             what=f"GET {path}",
         )
+        # The host's own words stay in the log (host_error_code): a DEBUG page or a
+        # message naming its internals must not reach an API client.
         if response.status_code == 404:
+            host_code = host_error_code(response, f"GET {path}")
             raise PipelineError(
-                not_found, error_message(response), details={"path": path, "status": 404}
+                not_found,
+                _NOT_FOUND_MESSAGES.get(not_found, "The host app has no such thing."),
+                details={"status": 404, "host_code": host_code},
             )
         if response.status_code != 200:
+            host_code = host_error_code(response, f"GET {path}")
             raise PipelineError(
                 ErrorCode.HOST_REJECTED,
-                f"The host app refused GET {path}: {error_message(response)}",
-                details={"path": path, "status": response.status_code},
+                "The host app refused the request.",
+                details={"status": response.status_code, "host_code": host_code},
             )
         try:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
+            log.warning("host app's answer to GET %s is off the contract: %s", path, exc)
             raise PipelineError(
                 ErrorCode.HOST_REJECTED,
-                f"The host app's answer to GET {path} is not what the contract says.",
-                details={"path": path, "status": 200, "problem": str(exc)[:500]},
+                "The host app's answer is not what the contract says.",
+                details={"status": 200},
             ) from exc

@@ -6,12 +6,10 @@ sends no message.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, get_args
-from urllib.parse import quote
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -22,9 +20,11 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 
 from identity_images.adapters.job_queue import JobQueue
 from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import Storage, extension_for, upload_prefix
+from identity_images.adapters.storage import Storage, upload_prefix
 from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.access import authorize_generation, authorize_identity, resolve_user
+from identity_images.logic.filenames import attachment, download_filename
 from identity_images.models.api import (
     EXTENSIONS_BY_TYPE,
     AcceptedType,
@@ -43,24 +43,11 @@ from identity_images.models.jobs import Job, JobError, JobKind, JobMessage, utc_
 from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
 from identity_images.settings import AspectRatio, ImageSize, Settings
 
-ME = "me"
 ALLOWED_REFERENCE_TYPES = frozenset(get_args(UploadContentType))
 IDEMPOTENCY_KEY_MAX_CHARS = 128
 
 
 # --- users and identities ---------------------------------------------------------------
-def resolve_user(user_id: str, caller: Caller, host: HostDirectory) -> HostUser:
-    """`me` is the caller; any other id must be the caller or a test user."""
-    user = host.get_user(caller.user_id if user_id == ME else user_id)
-    if user.id != caller.user_id and not user.is_test_user:
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"User {user_id!r} is not a test user; generate for yourself or a test user.",
-            details={"field": "user_id", "user_id": user_id},
-        )
-    return user
-
-
 def list_users(caller: Caller, host: HostDirectory) -> list[HostUser]:
     """The caller first, then the test users."""
     me = host.get_user(caller.user_id)
@@ -96,21 +83,6 @@ def identity_with_image_url(
         url = storage.presigned_get(path, expires_in=settings.output_url_expiry_s)
         return identity.model_copy(update={"image_url": url})
     return identity
-
-
-# --- who may act on a job ----------------------------------------------------------------
-def authorize_generation(job: Job, caller: Caller, host: HostDirectory) -> None:
-    """The one rule for acting on a job: its identity belongs to the caller or to a test
-    user; anything else is 403 `forbidden` (the job's output URLs are never handed out)."""
-    if job.user_id == caller.user_id:
-        return
-    owner = host.get_user(job.user_id)
-    if not owner.is_test_user:
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"Generation {job.id!r} is for another admin's identity.",
-            details={"generation_id": job.id},
-        )
 
 
 # --- the tab's configuration -------------------------------------------------------------
@@ -574,7 +546,7 @@ def refine_generation(
 
     def create() -> dict[str, Any]:
         parent = store.require(generation_id)
-        authorize_generation(parent, caller, host)
+        authorize_generation(caller, parent, host)
         if parent.status != "succeeded" or parent.output is None:
             raise PipelineError(
                 ErrorCode.GENERATION_NOT_READY,
@@ -637,7 +609,7 @@ def rerun_generation(
 
     def create() -> dict[str, Any]:
         parent = store.require(generation_id)
-        authorize_generation(parent, caller, host)
+        authorize_generation(caller, parent, host)
         if not parent.is_terminal:
             raise PipelineError(
                 ErrorCode.GENERATION_NOT_FINISHED,
@@ -682,7 +654,7 @@ def cancel_generation(
     answers it again; a running one is 409 `generation_running`, a finished one 409
     `generation_finished`."""
     job = store.require(generation_id)
-    authorize_generation(job, caller, host)
+    authorize_generation(caller, job, host)
     if job.status == "queued":
         canceled = store.cancel(job)
         if canceled is not None:
@@ -704,21 +676,6 @@ def cancel_generation(
 
 
 # --- read ------------------------------------------------------------------------------
-def download_filename(job: Job) -> str:
-    """The name a person would keep: `{identity name}-{YYYY-MM-DD-HHMMSS}.{ext}`, ASCII."""
-    assert job.output is not None
-    name = unicodedata.normalize("NFKD", job.identity_name or f"identity-{job.identity_id}")
-    slug = "".join(c if c.isalnum() else "-" for c in name.encode("ascii", "ignore").decode())
-    slug = "-".join(part for part in slug.lower().split("-") if part)[:60] or "identity"
-    when = (job.finished_at or job.created_at).strftime("%Y-%m-%d-%H%M%S")
-    return f"{slug}-{when}.{extension_for(job.output.mime_type)}"
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with the name, in both forms (RFC 6266)."""
-    return f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-
-
 def with_urls(job: Job, *, storage: Storage, settings: Settings) -> Job:
     """The job as the API answers it: short-lived URLs for its output (inline, preview,
     download) and its prepared references. Only for jobs the caller may act on."""
@@ -726,7 +683,11 @@ def with_urls(job: Job, *, storage: Storage, settings: Settings) -> Job:
     update: dict[str, Any] = {}
     if job.status == "succeeded" and job.output is not None:
         output = job.output
-        filename = output.filename or download_filename(job)
+        filename = output.filename or download_filename(
+            job.identity_name or f"identity-{job.identity_id}",
+            job.finished_at or job.created_at,
+            output.mime_type,
+        )
         update["output"] = output.model_copy(
             update={
                 "filename": filename,
@@ -739,7 +700,7 @@ def with_urls(job: Job, *, storage: Storage, settings: Settings) -> Job:
                 "download_url": storage.presigned_get(
                     output.key,
                     expires_in=expiry,
-                    content_disposition=content_disposition(filename),
+                    content_disposition=attachment(filename),
                 ),
             }
         )
@@ -753,22 +714,37 @@ def with_urls(job: Job, *, storage: Storage, settings: Settings) -> Job:
     return job.model_copy(update=update) if update else job
 
 
-def get_generation(job_id: str, *, store: JobStore, storage: Storage, settings: Settings) -> Job:
-    """The job; when it succeeded, its output carries short-lived URLs."""
-    return with_urls(store.require(job_id), storage=storage, settings=settings)
+def get_generation(
+    job_id: str,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    store: JobStore,
+    storage: Storage,
+    settings: Settings,
+) -> Job:
+    """The job, if the caller may see it; when it succeeded, its output carries
+    short-lived URLs (inline, preview, download)."""
+    job = store.require(job_id)
+    authorize_generation(caller, job, host)
+    return with_urls(job, storage=storage, settings=settings)
 
 
 def list_generations(
     identity_id: str,
+    caller: Caller,
     *,
     limit: int,
     cursor: str | None,
+    host: HostDirectory,
     store: JobStore,
     storage: Storage | None = None,
     settings: Settings | None = None,
 ) -> GenerationList:
-    """Newest first; with `storage` and `settings`, each job carries its URLs (the
+    """The identity's jobs, newest first, if the caller may act on the identity (else 403,
+    not an empty page); with `storage` and `settings`, each job carries its URLs (the
     previews are what a history shows)."""
+    authorize_identity(identity_id, caller, host)
     page = store.list_for_identity(identity_id, limit=limit, cursor=cursor)
     jobs = page.jobs
     if storage is not None and settings is not None:
@@ -777,10 +753,13 @@ def list_generations(
 
 
 # --- apply -----------------------------------------------------------------------------
-def request_apply(job_id: str, *, store: JobStore, queue: JobQueue) -> Job:
+def request_apply(
+    job_id: str, caller: Caller, *, host: HostDirectory, store: JobStore, queue: JobQueue
+) -> Job:
     """Ask the worker to save a succeeded job's image to its identity. An apply already
     pending is not asked twice; an applied (or failed) one can be asked again."""
     job = store.require(job_id)
+    authorize_generation(caller, job, host)
     if job.status != "succeeded":
         raise PipelineError(
             ErrorCode.GENERATION_NOT_READY,

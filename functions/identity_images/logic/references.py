@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from typing import get_args
 
 from identity_images.adapters.storage import ObjectInfo, Storage, extension_for
-from identity_images.domain import HostDirectory, HostIdentity
+from identity_images.domain import HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic.generations import resolve_user
+from identity_images.logic.access import authorize_identity
 from identity_images.logic.uploads import check_upload_files, presign_upload
 from identity_images.models.api import (
     Caller,
@@ -91,22 +91,6 @@ def usable_references(
 
 
 # --- the API's side ---------------------------------------------------------------------
-def resolve_identity(identity_id: str, caller: Caller, host: HostDirectory) -> HostIdentity:
-    """The identity, if it belongs to the caller or to a test user (else 403)."""
-    identity = host.get_identity(identity_id)
-    try:
-        resolve_user(identity.user_id, caller, host)
-    except PipelineError as error:
-        if error.code != ErrorCode.FORBIDDEN:
-            raise
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"Identity {identity_id!r} belongs to a user who is neither you nor a test user.",
-            details={"field": "identity_id", "identity_id": identity_id},
-        ) from error
-    return identity
-
-
 def create_reference_uploads(
     identity_id: str,
     request: CreateUploadsRequest,
@@ -120,7 +104,7 @@ def create_reference_uploads(
     """Presigned POSTs pinning `references/identities/{id}/{reference_id}.{ext}`, with the
     same type and size rules as `POST /v1/uploads`."""
     check_upload_files(request.files, settings)
-    identity = resolve_identity(identity_id, caller, host)
+    identity = authorize_identity(identity_id, caller, host)
     folder = reference_folder(identity.id)
     uploads = []
     for file in request.files:
@@ -143,7 +127,7 @@ def list_references(
 ) -> ReferenceList:
     """Everything in the folder, newest first (at most `limit`), each with a short-lived
     download URL."""
-    identity = resolve_identity(identity_id, caller, host)
+    identity = authorize_identity(identity_id, caller, host)
     listed = sorted(
         storage.list(reference_folder(identity.id)),
         key=lambda o: (o.last_modified, o.key),
@@ -178,7 +162,7 @@ def delete_reference(
     """Remove the folder's file(s) whose name without extension is `reference_id`; the
     removed keys. `reference_not_found` if there is none. Triggers nothing: the bucket
     notifies new objects only."""
-    identity = resolve_identity(identity_id, caller, host)
+    identity = authorize_identity(identity_id, caller, host)
     folder = reference_folder(identity.id)
     keys = [
         item.key

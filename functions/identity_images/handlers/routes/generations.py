@@ -19,6 +19,7 @@ from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import json_response, responses
 from identity_images.logic import generations
 from identity_images.models.api import (
+    HOST_ID_PATTERN,
     Caller,
     CreateGenerationRequest,
     CreateVariantsRequest,
@@ -85,13 +86,14 @@ def post_generation(
 )
 def get_generation(
     generation_id: GenerationId,
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
     storage: Annotated[Storage, Depends(deps.storage)],
     settings: Annotated[Settings, Depends(deps.settings)],
 ) -> Job:
     return generations.get_generation(
-        generation_id, store=store, storage=storage, settings=settings
+        generation_id, caller, host=host, store=store, storage=storage, settings=settings
     )
 
 
@@ -103,8 +105,9 @@ def get_generation(
     tags=["generations"],
 )
 def list_generations(
-    identity_id: Annotated[str, Query(min_length=1, max_length=128)],
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    identity_id: Annotated[str, Query(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
     storage: Annotated[Storage, Depends(deps.storage)],
     settings: Annotated[Settings, Depends(deps.settings)],
@@ -112,7 +115,14 @@ def list_generations(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> GenerationList:
     return generations.list_generations(
-        identity_id, limit=limit, cursor=cursor, store=store, storage=storage, settings=settings
+        identity_id,
+        caller,
+        limit=limit,
+        cursor=cursor,
+        host=host,
+        store=store,
+        storage=storage,
+        settings=settings,
     )
 
 
@@ -126,11 +136,12 @@ def list_generations(
 )
 def apply_generation(
     generation_id: GenerationId,
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
     queue: Annotated[JobQueue, Depends(deps.job_queue)],
 ) -> Response[Job]:
-    job = generations.request_apply(generation_id, store=store, queue=queue)
+    job = generations.request_apply(generation_id, caller, host=host, store=store, queue=queue)
     return json_response(202, job)
 
 

@@ -13,7 +13,7 @@ from identity_images.domain import HostDirectory
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import responses
 from identity_images.logic import generations
-from identity_images.models.api import ApiConfig, Caller, IdentityList, UserList
+from identity_images.models.api import HOST_ID_PATTERN, ApiConfig, Caller, IdentityList, UserList
 from identity_images.settings import Settings
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
@@ -42,7 +42,7 @@ def get_users(
     tags=["users"],
 )
 def get_identities(
-    user_id: Annotated[str, Path(min_length=1, max_length=128)],
+    user_id: Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
     caller: Annotated[Caller, Depends(deps.caller)],
     host: Annotated[HostDirectory, Depends(deps.host)],
     storage: Annotated[Storage, Depends(deps.storage)],
