@@ -390,7 +390,7 @@ export interface components {
             image_size?: "1K" | "2K" | "4K";
             /**
              * Prompt
-             * @description Extra instructions (`prompt_max_chars`).
+             * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and bidi overrides, are refused (422).
              * @default
              */
             prompt: string;
@@ -460,7 +460,7 @@ export interface components {
             image_size?: "1K" | "2K" | "4K";
             /**
              * Prompt
-             * @description Extra instructions (`prompt_max_chars`).
+             * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and bidi overrides, are refused (422).
              * @default
              */
             prompt: string;
@@ -561,6 +561,11 @@ export interface components {
             display_name: string;
             /** Id */
             id: string;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
             /**
              * Is Staff
              * @default false
@@ -1123,6 +1128,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid request; `details.field` names the field */
             422: {
                 headers: {
@@ -1213,6 +1227,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid request; `details.field` names the field */
             422: {
                 headers: {
@@ -1293,6 +1316,15 @@ export interface operations {
             };
             /** @description Conflicting state or idempotency key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1390,6 +1422,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid request; `details.field` names the field */
             422: {
                 headers: {
@@ -1468,6 +1509,15 @@ export interface operations {
             };
             /** @description Conflicting state or idempotency key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1560,6 +1610,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid request; `details.field` names the field */
             422: {
                 headers: {
@@ -1638,6 +1697,15 @@ export interface operations {
             };
             /** @description Conflicting state or idempotency key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1737,6 +1805,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid request; `details.field` names the field */
             422: {
                 headers: {
@@ -1829,6 +1906,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid request; `details.field` names the field */
             422: {
                 headers: {
@@ -1909,6 +1995,15 @@ export interface operations {
             };
             /** @description Conflicting state or idempotency key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2005,6 +2100,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid request; `details.field` names the field */
             422: {
                 headers: {
@@ -2084,6 +2188,15 @@ export interface operations {
             };
             /** @description Conflicting state or idempotency key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2178,6 +2291,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid request; `details.field` names the field */
             422: {
                 headers: {
@@ -2254,6 +2376,15 @@ export interface operations {
             };
             /** @description Conflicting state or idempotency key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2339,6 +2470,15 @@ export interface operations {
             };
             /** @description Conflicting state or idempotency key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,8 +11,8 @@ export const S3 = "http://s3.test/bucket";
 export const http = createOpenApiHttp<paths>({ baseUrl: API });
 
 export const users: HostUser[] = [
-  { id: "1", username: "admin", display_name: "Ada Admin", is_test_user: false, is_staff: true },
-  { id: "3", username: "test-alice", display_name: "Alice Test", is_test_user: true, is_staff: false },
+  { id: "1", username: "admin", display_name: "Ada Admin", is_test_user: false, is_staff: true, is_active: true },
+  { id: "3", username: "test-alice", display_name: "Alice Test", is_test_user: true, is_staff: false, is_active: true },
 ];
 
 export const identities: HostIdentity[] = [
