@@ -13,6 +13,8 @@ from typing import Any, Literal
 from constructs import Construct
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from identity_images.bucket_layout import DEFAULT_HOST_ROOT, BucketLayout, normalize_root
+
 # Lambda's hard limit on a function's timeout.
 LAMBDA_MAX_TIMEOUT_S = 900
 # What the worker needs beyond the Gemini calls: fetch references, resize, store, callback.
@@ -41,6 +43,17 @@ class InfraConfig(BaseModel):
         alias="djangoInternalUrl",
         description="Base URL of the host's internal endpoints, reachable from Lambda.",
     )
+    host_bucket_name: str | None = Field(
+        default=None,
+        alias="hostBucketName",
+        description="Use the host's existing media bucket instead of creating one.",
+    )
+    bucket_prefix: str | None = Field(
+        default=None,
+        alias="bucketPrefix",
+        description="Root prefix of the pipeline's keys; default `identity-images/` in a "
+        "host's bucket, none in the pipeline's own.",
+    )
     auth_mode: Literal["jwt", "introspect"] = Field(default="jwt", alias="authMode")
     jwt_algorithms: str = Field(default="HS256", alias="jwtAlgorithms")
     jwt_issuer: str | None = Field(default=None, alias="jwtIssuer")
@@ -54,6 +67,13 @@ class InfraConfig(BaseModel):
     worker_max_concurrency: int = Field(default=5, ge=2, le=1000, alias="workerMaxConcurrency")
     worker_memory_mb: int = Field(default=2048, ge=512, le=10240, alias="workerMemoryMb")
     upload_expiry_days: int = Field(default=2, ge=1, alias="uploadExpiryDays")
+    job_ttl_days: int = Field(
+        default=90,
+        ge=1,
+        alias="jobTtlDays",
+        description="Job records expire (TTL) after this; their prepared references a little "
+        "later (`prepared/` lifecycle), so a job never outlives the files it names.",
+    )
     api_rate_limit: float = Field(default=20, gt=0, alias="apiRateLimit")
     api_burst_limit: int = Field(default=40, ge=1, alias="apiBurstLimit")
     alarm_email: str | None = Field(default=None, alias="alarmEmail")
@@ -80,12 +100,33 @@ class InfraConfig(BaseModel):
                 raise ValueError(f"{origin!r} is not an origin like https://admin.example.com")
         return value
 
+    @field_validator("host_bucket_name")
+    @classmethod
+    def _check_bucket_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value):
+            raise ValueError(f"{value!r} is not an S3 bucket name")
+        return value
+
+    @field_validator("bucket_prefix")
+    @classmethod
+    def _check_bucket_prefix(cls, value: str | None) -> str | None:
+        return None if value is None else normalize_root(value)
+
     @field_validator("stage")
     @classmethod
     def _check_stage(cls, value: str) -> str:
         if not re.fullmatch(r"[a-z][a-z0-9-]{0,19}", value):
             raise ValueError("lower-case letters, digits and '-', starting with a letter")
         return value
+
+    @model_validator(mode="after")
+    def _check_host_bucket_prefix(self) -> InfraConfig:
+        if self.host_bucket_name and self.bucket_prefix == "":
+            raise ValueError(
+                "a host's bucket needs a bucketPrefix: the pipeline keeps to its own prefix "
+                "there and never touches the host's other objects"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_worker_fits(self) -> InfraConfig:
@@ -95,6 +136,13 @@ class InfraConfig(BaseModel):
                 f"{WORKER_MARGIN_S} s margin under Lambda's {LAMBDA_MAX_TIMEOUT_S} s limit"
             )
         return self
+
+    @property
+    def bucket_layout(self) -> BucketLayout:
+        """The pipeline's keys: under `bucketPrefix`, which a host's bucket requires."""
+        if self.bucket_prefix is not None:
+            return BucketLayout(self.bucket_prefix)
+        return BucketLayout(DEFAULT_HOST_ROOT if self.host_bucket_name else "")
 
     @property
     def worker_timeout_s(self) -> int:

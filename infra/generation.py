@@ -60,20 +60,24 @@ class GenerationPipeline(Construct):
                 "WEBHOOK_SECRET_ARN": secrets.webhook_secret,
             },
         )
-        bucket = parts.images.bucket
+        bucket, layout = parts.images.bucket, parts.images.layout
         self.worker.allow(
             access.table_read_write(tables.jobs),
             # A regeneration job lists its identity's reference folder when it runs.
-            access.list_prefixes(bucket, [access.REFERENCES]),
+            access.list_prefixes(bucket, [layout.references]),
         )
         self.worker.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [access.UPLOADS, access.REFERENCES],
-            "Reads the reference photos a job names.",
+            [layout.uploads, layout.references, layout.prepared, layout.generated],
+            "Reads the reference photos a job names (kept ones for a re-run) and, for a "
+            "refine, the image to edit.",
         )
         self.worker.allow_objects(
-            bucket, ["s3:PutObject"], [access.GENERATED], "Stores the generated image."
+            bucket,
+            ["s3:PutObject"],
+            [layout.generated, layout.prepared],
+            "Stores the generated image, its preview and the job's prepared references.",
         )
         self.jobs.queue.grant_send_messages(self.worker.role)
         # One job per invocation: a slow job never holds up (or re-runs) another one.

@@ -83,11 +83,18 @@ def create_bucket(settings: Settings) -> None:
             "Rules": [
                 {
                     "ID": "expire-uploads",
-                    "Filter": {"Prefix": "uploads/"},
+                    "Filter": {"Prefix": settings.bucket_layout.uploads},
                     "Status": "Enabled",
                     "Expiration": {"Days": 7},
                     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
-                }
+                },
+                {
+                    # A job's prepared references: a few days past the job record's TTL.
+                    "ID": "expire-prepared-references",
+                    "Filter": {"Prefix": settings.bucket_layout.prepared},
+                    "Status": "Enabled",
+                    "Expiration": {"Days": settings.job_ttl_days + 3},
+                },
             ]
         },
     )

@@ -207,8 +207,11 @@ def test_the_image_bucket_expires_uploads_and_allows_the_origin(synthesized: Syn
     rules = {r["Id"]: r for r in props["LifecycleConfiguration"]["Rules"]}
     assert rules["expire-uploads"]["Prefix"] == "uploads/"
     assert 1 <= rules["expire-uploads"]["ExpirationInDays"] <= 2
-    expiring = [r.get("Prefix", "") for r in rules.values() if "ExpirationInDays" in r]
-    assert expiring == ["uploads/"], "only uploads/ may expire"
+    # A job's prepared references outlive its record (TTL 90 days + DynamoDB's lag).
+    assert rules["expire-prepared-references"]["Prefix"] == "prepared/"
+    assert rules["expire-prepared-references"]["ExpirationInDays"] > 90
+    expiring = sorted(r.get("Prefix", "") for r in rules.values() if "ExpirationInDays" in r)
+    assert expiring == ["prepared/", "uploads/"], "references and outputs never expire"
     assert props["LoggingConfiguration"]["DestinationBucketName"]
 
 
@@ -429,18 +432,23 @@ def test_object_access_is_limited_to_the_prefixes_each_function_needs(
     synthesized: Synthesized,
 ) -> None:
     uploads, references, generated = "uploads/*", "references/identities/*", "generated/*"
+    prepared = "prepared/*"
     assert s3_grants(synthesized, "api") == {
         ("s3:PutObject", uploads),
         ("s3:PutObject", references),
         ("s3:GetObject", uploads),
         ("s3:GetObject", references),
         ("s3:GetObject", generated),
+        ("s3:GetObject", prepared),
         ("s3:DeleteObject", references),
     }
     assert s3_grants(synthesized, "worker") == {
         ("s3:GetObject", uploads),
         ("s3:GetObject", references),
+        ("s3:GetObject", prepared),
+        ("s3:GetObject", generated),
         ("s3:PutObject", generated),
+        ("s3:PutObject", prepared),
     }
     assert s3_grants(synthesized, "trigger") == {("s3:GetObject", references)}
     assert s3_grants(synthesized, "authorizer") == set()

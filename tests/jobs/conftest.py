@@ -21,7 +21,9 @@ from identity_images.adapters import aws
 from identity_images.domain import HostIdentity, HostUser, ImageAssignment
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import api
+from identity_images.handlers import worker as worker_handler
 from identity_images.handlers.routes import deps
+from identity_images.logic.worker import Worker, build_worker
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources, create_all
 from local_stack.gemini_server import LocalGeminiServer
@@ -248,3 +250,31 @@ def call_api(
     for name, values in (response.get("multiValueHeaders") or {}).items():
         headers[name] = ",".join(values)
     return response["statusCode"], answer, headers
+
+
+# --- the worker (shared by the worker tests) ---------------------------------------------
+REFS = [f"uploads/{ADMIN_ID}/up1/1.jpg", f"uploads/{ADMIN_ID}/up1/2.jpg"]
+
+
+@pytest.fixture
+def callback() -> FakeCallback:
+    return FakeCallback()
+
+
+@pytest.fixture
+def worker(
+    settings: Settings,
+    host: FakeHost,
+    callback: FakeCallback,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Worker:
+    """The real worker but for the host's two ports."""
+    built = build_worker(settings, host=host, callback=callback)
+    monkeypatch.setattr(worker_handler, "get_worker", lambda: built)
+    return built
+
+
+@pytest.fixture
+def api_app_ready(api_app: None) -> None:
+    for key in REFS:
+        put_reference(key)

@@ -10,7 +10,7 @@ import pytest
 
 from identity_images.adapters import aws
 from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import output_key, prepared_reference_key, preview_key
+from identity_images.bucket_layout import BucketLayout
 from identity_images.models.jobs import Job, JobOutput, PreparedReferenceInfo, Rendition
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
@@ -33,6 +33,7 @@ pytestmark = pytest.mark.usefixtures("api_app")
 
 REF = f"uploads/{ADMIN_ID}/up1/1.jpg"
 REF2 = f"uploads/{ADMIN_ID}/up1/2.jpg"
+LAYOUT = BucketLayout()
 
 
 def generation_body(**overrides: Any) -> dict[str, Any]:
@@ -60,8 +61,8 @@ def succeed(job_id: str, *, prepared: bool = True) -> Job:
     jobs = store()
     claimed = jobs.claim(job_id, lease_s=60)
     assert claimed is not None
-    key = output_key(claimed.identity_id, job_id, "image/png")
-    small = preview_key(claimed.identity_id, job_id, "image/jpeg")
+    key = LAYOUT.output_key(claimed.identity_id, job_id, "image/png")
+    small = LAYOUT.preview_key(claimed.identity_id, job_id, "image/jpeg")
     put(key, b"png", "image/png")
     put(small, b"jpg", "image/jpeg")
     output = JobOutput(
@@ -77,7 +78,7 @@ def succeed(job_id: str, *, prepared: bool = True) -> Job:
     if prepared:
         refs = []
         for index, source in enumerate(claimed.reference_keys):
-            ref_key = prepared_reference_key(claimed.identity_id, job_id, index)
+            ref_key = LAYOUT.prepared_reference_key(claimed.identity_id, job_id, index)
             put(ref_key, b"ref", "image/jpeg")
             refs.append(
                 PreparedReferenceInfo(
@@ -467,7 +468,7 @@ def test_the_table_never_stores_urls(resources: Resources) -> None:
 
 # --- identities --------------------------------------------------------------------------
 def test_identities_carry_an_image_url(resources: Resources, host: FakeHost) -> None:
-    key = output_key(ADMIN_IDENTITY, "abc", "image/png")
+    key = LAYOUT.output_key(ADMIN_IDENTITY, "abc", "image/png")
     put(key, b"png", "image/png")
     host.identities[ADMIN_IDENTITY] = host.identities[ADMIN_IDENTITY].model_copy(
         update={"image_path": key}
@@ -523,3 +524,15 @@ def test_openapi_has_the_tabs_routes_and_fields(resources: Resources) -> None:
     assert "canceled" in components["Job"]["properties"]["status"]["enum"]
     assert {"ApiConfig", "GenerationBatch", "RefineRequest", "RerunRequest"} <= set(components)
 
+
+# --- the local stack's bucket ------------------------------------------------------------
+def test_the_local_bucket_expires_prepared_references_after_their_jobs(
+    settings: Settings,
+) -> None:
+    answer = aws.s3().get_bucket_lifecycle_configuration(Bucket=settings.bucket_name)
+    rules = {rule["ID"]: rule for rule in answer["Rules"]}
+    prepared = rules["expire-prepared-references"]
+    assert prepared["Filter"]["Prefix"] == "prepared/"
+    assert prepared["Expiration"]["Days"] > settings.job_ttl_days
+    expiring = sorted(rule["Filter"]["Prefix"] for rule in rules.values())
+    assert expiring == ["prepared/", "uploads/"]

@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 
 from identity_images.adapters.job_queue import JobQueue
 from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import Storage, upload_prefix
+from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.access import authorize_generation, authorize_identity, resolve_user
@@ -54,10 +54,6 @@ def list_users(caller: Caller, host: HostDirectory) -> list[HostUser]:
     return [me, *(u for u in host.list_test_users() if u.id != me.id)]
 
 
-#: Prefixes of the pipeline's own bucket an identity's image may be under.
-PIPELINE_IMAGE_PREFIXES = ("generated/", "references/")
-
-
 def list_identities(
     user_id: str,
     caller: Caller,
@@ -79,7 +75,9 @@ def identity_with_image_url(
     identity: HostIdentity, storage: Storage, settings: Settings
 ) -> HostIdentity:
     path = identity.image_path
-    if path and path.startswith(PIPELINE_IMAGE_PREFIXES) and ".." not in path.split("/"):
+    layout = settings.bucket_layout
+    ours = (layout.generated, layout.references)
+    if path and path.startswith(ours) and ".." not in path.split("/"):
         url = storage.presigned_get(path, expires_in=settings.output_url_expiry_s)
         return identity.model_copy(update={"image_url": url})
     return identity
@@ -135,7 +133,7 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
             "A reference is listed twice.",
             details={"field": "reference_keys"},
         )
-    prefix = upload_prefix(caller.user_id)
+    prefix = settings.bucket_layout.upload_prefix(caller.user_id)
     for key in keys:
         inside = (
             key.startswith(prefix)
