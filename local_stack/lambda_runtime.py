@@ -41,12 +41,19 @@ class LocalLambdaContext(LambdaContext):
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+#: Handlers are imported on first use, from the gateway's and the pollers' threads at once;
+#: two threads importing Powertools together can see a half-initialised module
+#: ("cannot import name 'SQSEvent' from partially initialized module"), so one at a time.
+_IMPORT_LOCK = threading.Lock()
+
+
 def resolve_handler(dotted: str) -> Handler:
     """`package.module.attr` -> the callable (imports the module)."""
     module_name, _, attr = dotted.rpartition(".")
     if not module_name:
         raise ValueError(f"not a dotted handler path: {dotted!r}")
-    handler: Handler = getattr(importlib.import_module(module_name), attr)
+    with _IMPORT_LOCK:
+        handler: Handler = getattr(importlib.import_module(module_name), attr)
     return handler
 
 
