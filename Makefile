@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install run test lint typecheck unit bench synth deploy layers invoke dead-letters clean
+.PHONY: install run test lint typecheck unit bench synth deploy layers invoke dead-letters clean \
+	web-deps web-build web-types web-check chromium screenshot
 
 install: $(STAMP)
 
@@ -15,12 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Run the whole pipeline locally (moto, Django, local Gemini, API gateway, pollers).
-run: install
+## Run the whole pipeline locally (moto, Django, local Gemini, API gateway, pollers) and
+## the Images tab (web/dist, built first).
+run: install web-build
 	$(BIN)/identity-images serve
 
-## ruff, mypy and pytest; fails if any fails.
-test: lint typecheck unit
+## ruff, mypy, the web checks (types up to date, eslint, tsc, vitest) and pytest (with the
+## end-to-end test in Chromium); fails if any fails.
+test: lint typecheck web-check unit
 
 lint: install
 	$(BIN)/ruff check .
@@ -29,11 +32,42 @@ lint: install
 typecheck: install
 	$(BIN)/mypy $(wildcard functions local_stack django_integration/* infra layers tests benchmarks)
 
-unit: install
+unit: install web-build chromium
 	$(BIN)/pytest
 
+## The Images tab (web/): npm ci from the lock file, once per change of it.
+WEB_STAMP := web/node_modules/.installed-stamp
+web-deps: $(WEB_STAMP)
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $(WEB_STAMP)
+
+web-build: web-deps
+	cd web && npm run build
+
+## Regenerate web/openapi.json and the client's types from the API's pydantic models.
+web-types: install web-deps
+	$(BIN)/python -m local_stack.openapi_schema web/openapi.json
+	cd web && npx openapi-typescript openapi.json -o src/api/schema.d.ts
+
+web-check: install web-deps
+	$(BIN)/python -m local_stack.openapi_schema --check web/openapi.json
+	cd web && npx openapi-typescript openapi.json -o node_modules/.schema-check.d.ts \
+		&& diff -u src/api/schema.d.ts node_modules/.schema-check.d.ts \
+		|| (echo "web/src/api/schema.d.ts is out of date: run make web-types" && exit 1)
+	cd web && npm run lint && npm run typecheck && npm test
+
+## The end-to-end test drives Debian's chromium (Playwright downloads no browser).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+## Refresh docs/images-tab.png (the README's screenshot) from the end-to-end test.
+screenshot: install web-build chromium
+	IMAGES_TAB_SCREENSHOT=$(CURDIR)/docs/images-tab.png $(BIN)/pytest tests/e2e/test_images_tab_browser.py -q
+
 ## Speed and memory figures, as ratios against a baseline measured in the same run.
-bench: install
+bench: install web-build
 	$(BIN)/python -m benchmarks
 
 ## Run one handler with one sample event: make invoke HANDLER=api EVENT=events/api_openapi.json

@@ -22,6 +22,7 @@ BENCHMARKS: tuple[str, ...] = (
     "benchmarks.cold_start",
     "benchmarks.worker_memory",
     "benchmarks.pipeline",
+    "benchmarks.web",
 )
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -46,12 +46,19 @@ class LocalLambdaContext(LambdaContext):
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+#: Handlers are imported on first use, from the gateway's and the pollers' threads at once;
+#: two threads importing Powertools together can see a half-initialised module
+#: ("cannot import name 'SQSEvent' from partially initialized module"), so one at a time.
+_IMPORT_LOCK = threading.Lock()
+
+
 def resolve_handler(dotted: str) -> Handler:
     """`package.module.attr` -> the callable (imports the module)."""
     module_name, _, attr = dotted.rpartition(".")
     if not module_name:
         raise ValueError(f"not a dotted handler path: {dotted!r}")
-    handler: Handler = getattr(importlib.import_module(module_name), attr)
+    with _IMPORT_LOCK:
+        handler: Handler = getattr(importlib.import_module(module_name), attr)
     return handler
 
 
@@ -63,7 +70,11 @@ class LocalFunction:
     handler: str | Handler
     timeout_s: float = 30.0
     region: str = "us-east-1"
+    #: One invocation at a time, as one Lambda instance: a Powertools resolver keeps the
+    #: current event on its module-level app, so concurrent calls in threads mix requests.
+    serial: bool = False
     _resolved: Handler | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def _callable(self) -> Handler:
         if self._resolved is None:
@@ -79,4 +90,7 @@ class LocalFunction:
     def invoke(self, event: Any) -> Any:
         """Call the handler with a fresh context; its exceptions propagate."""
         context = LocalLambdaContext(self.name, timeout_s=self.timeout_s, region=self.region)
-        return self._callable()(event, context)
+        if not self.serial:
+            return self._callable()(event, context)
+        with self._lock:
+            return self._callable()(event, context)

@@ -29,6 +29,7 @@ from local_stack.persistence import Snapshots, SnapshotScope
 from local_stack.pollers import EventSourceMapping, Schedule, SqsPoller
 from local_stack.processes import ManagedProcess
 from local_stack.routes import cdk_routes
+from local_stack.web_server import WEB_DIST, LocalWebServer
 
 log = logging.getLogger("local_stack.stack")
 
@@ -58,6 +59,8 @@ class StackOptions:
     moto_port: int = 4566
     django_port: int = 8000
     gemini_port: int = 8765
+    web_port: int = 5173
+    web_dir: Path = WEB_DIST
     data_dir: Path = Path(".local-data")
     allowed_origins: tuple[str, ...] = ("http://localhost:5173",)
     gemini_api_key: str | None = field(default_factory=lambda: os.environ.get("GEMINI_API_KEY"))
@@ -79,6 +82,7 @@ class LocalStack:
         self.data_dir = options.data_dir.resolve()
         self.moto = LocalMoto(options.host, options.moto_port)
         self.gateway: LocalApiGateway | None = None
+        self.web: LocalWebServer | None = None
         self.pollers: list[SqsPoller] = []
         self.schedules: list[Schedule] = []
         self.processes: list[ManagedProcess] = []
@@ -98,6 +102,17 @@ class LocalStack:
     @property
     def django_url(self) -> str:
         return self._url(self.options.django_port)
+
+    @property
+    def web_url(self) -> str:
+        return self._url(self.options.web_port)
+
+    @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """The configured origins plus the served Images tab's own (CORS of API and bucket)."""
+        port = self.options.web_port
+        own = (self.web_url, f"http://localhost:{port}", f"http://127.0.0.1:{port}")
+        return tuple(dict.fromkeys((*self.options.allowed_origins, *own)))
 
     @property
     def gemini_url(self) -> str | None:
@@ -149,20 +164,24 @@ class LocalStack:
             local_resources.queue_arn(sqs, regeneration_url),
             settings.bucket_layout,
         )
-        local_resources.allow_browser_uploads(
-            s3, resources.bucket_name, self.options.allowed_origins
-        )
+        local_resources.allow_browser_uploads(s3, resources.bucket_name, self.browser_origins)
 
         self._start_django(resources.bucket_name, settings.bucket_prefix)
         if self.gemini_url:
             self._start_gemini()
         self._start_gateway(settings.aws_region)
+        self._start_web()
         self._start_pollers(resources.jobs_queue_url, regeneration_url, settings.aws_region)
         self._start_schedules(settings.aws_region)
 
     def _check_ports(self) -> None:
         o = self.options
-        ports = {"api": o.api_port, "moto": o.moto_port, "django": o.django_port}
+        ports = {
+            "api": o.api_port,
+            "moto": o.moto_port,
+            "django": o.django_port,
+            "web": o.web_port,
+        }
         if not o.gemini_api_key:
             ports["gemini"] = o.gemini_port
         for name, port in ports.items():
@@ -206,7 +225,7 @@ class LocalStack:
             "GEMINI_API_KEY_SECRET_ARN": arns["identity-images/gemini-api-key"],
             "DJANGO_INTERNAL_URL": f"{self.django_url}/internal/identity-images",
             "DJANGO_INTROSPECT_URL": f"{self.django_url}/api/v1/users/me/",
-            "ALLOWED_ORIGINS": ",".join(self.options.allowed_origins),
+            "ALLOWED_ORIGINS": ",".join(self.browser_origins),
             "POWERTOOLS_SERVICE_NAME": "identity-images",
             "POWERTOOLS_METRICS_NAMESPACE": "IdentityImages",
             "POWERTOOLS_METRICS_DISABLED": "true",
@@ -275,7 +294,9 @@ class LocalStack:
 
     def _start_gateway(self, region: str) -> None:
         self.gateway = LocalApiGateway(
-            api=LocalFunction("api", f"{HANDLERS}.api.handler", timeout_s=29, region=region),
+            api=LocalFunction(
+                "api", f"{HANDLERS}.api.handler", timeout_s=29, region=region, serial=True
+            ),
             authorizer=LocalFunction(
                 "authorizer", f"{HANDLERS}.authorizer.handler", timeout_s=10, region=region
             ),
@@ -284,7 +305,7 @@ class LocalStack:
                 stage=STAGE,
                 region=region,
                 cors=CorsConfig(
-                    allow_origins=self.options.allowed_origins,
+                    allow_origins=self.browser_origins,
                     allow_headers=CDK_CORS_HEADERS,
                     allow_methods=CDK_CORS_METHODS,
                     max_age_s=3600,
@@ -293,6 +314,14 @@ class LocalStack:
             ),
         )
         self.gateway.start(self.options.host, self.options.api_port)
+
+    def _start_web(self) -> None:
+        self.web = LocalWebServer(
+            self.options.web_dir, api_base_url=f"{self.api_url}/v1", django_url=self.django_url
+        )
+        if not self.web.built:
+            log.warning("web/dist is not built: run `make web-build` to serve the Images tab")
+        self.web.start(self.options.host, self.options.web_port)
 
     def _start_pollers(self, jobs_url: str, regeneration_url: str, region: str) -> None:
         from local_stack.aws_resources import TRIGGER_TIMEOUT_S, WORKER_TIMEOUT_S
@@ -352,6 +381,8 @@ class LocalStack:
             poller.stop()
         if self.gateway is not None:
             self.gateway.stop()
+        if self.web is not None:
+            self.web.stop()
         if save and self.options.persist and self.snapshots and self.scope:
             try:
                 self.snapshots.save(self.scope)
@@ -374,6 +405,7 @@ class LocalStack:
         return f"""
 Identity images: the local stack is running.
 
+  Images tab   {self.web_url}/images   (log in as {user} / {password})
   API          {api}/v1   (API Gateway stand-in, admin authorizer in front)
   Django host  {django}   (admin login: {user} / {password})
   AWS (moto)   {self.moto.endpoint_url}

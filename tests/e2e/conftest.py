@@ -26,6 +26,7 @@ class RunningStack:
     api_url: str
     django_url: str
     moto_url: str
+    web_url: str
     data_dir: Path
     service_token: str
     ports: dict[str, int]
@@ -46,7 +47,7 @@ def serve_stack(
 ) -> Iterator[RunningStack]:
     """`identity-images serve` with `data_dir` on `ports` (default: free ones), and
     `extra_env` for the pipeline and the example host; SIGTERM at the end."""
-    ports = ports or {name: _free_port() for name in ("api", "moto", "django", "gemini")}
+    ports = ports or {name: _free_port() for name in ("api", "moto", "django", "gemini", "web")}
     log_path = data_dir.parent / f"{data_dir.name}-serve-{ports['api']}.log"
     env = {
         **os.environ,
@@ -75,6 +76,7 @@ def serve_stack(
             api_url=f"http://127.0.0.1:{ports['api']}",
             django_url=f"http://127.0.0.1:{ports['django']}",
             moto_url=f"http://127.0.0.1:{ports['moto']}",
+            web_url=f"http://127.0.0.1:{ports['web']}",
             data_dir=data_dir,
             service_token=secrets["django_service_token"],
             ports=ports,

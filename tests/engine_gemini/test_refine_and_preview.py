@@ -70,8 +70,8 @@ def photo_like_png(size: tuple[int, int] = (5504, 3072)) -> bytes:
     for _ in range(60):
         x, y = rng.randrange(size[0]), rng.randrange(size[1])
         r = rng.randrange(40, 600)
-        colour = tuple(rng.randrange(256) for _ in range(3))
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)  # type: ignore[arg-type]
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
     image = image.filter(ImageFilter.GaussianBlur(3))
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=1)
