@@ -20,7 +20,6 @@ MACHINES = {3: "x86 (32-bit)", 40: "ARM (32-bit)", 62: "x86-64", 183: "aarch64"}
 LAMBDA_GLIBC = (2, 34)
 GLIBC_SYMBOL = re.compile(rb"GLIBC_(\d+)\.(\d+)")
 WHEEL_TAG = re.compile(r"^Tag:\s*(\S+)-(\S+)-(\S+)\s*$", re.MULTILINE)
-TARGET_INTERPRETERS = {"py3", "py2.py3", "cp313", "cp3", "py313"}
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,9 @@ def elf_machine(header: bytes) -> int | None:
     """The ELF `e_machine` of a file starting with `header`, or None if not ELF."""
     if len(header) < 20 or not header.startswith(ELF_MAGIC):
         return None
-    order = "little" if header[5] == 1 else "big"
-    return int.from_bytes(header[18:20], order)
+    if header[5] == 1:
+        return int.from_bytes(header[18:20], "little")
+    return int.from_bytes(header[18:20], "big")
 
 
 def glibc_needed(data: bytes) -> tuple[int, int] | None:
@@ -71,19 +71,31 @@ def _platform_ok(platform: str) -> bool:
     return platform == "any" or all(p.endswith("_aarch64") for p in platform.split("."))
 
 
-def _interpreter_ok(interpreter: str) -> bool:
-    return any(i in TARGET_INTERPRETERS for i in interpreter.split("."))
+def _interpreter_ok(interpreter: str, abi: str) -> bool:
+    """py3 (pure), cp313, or the stable ABI (abi3) of an older CPython 3."""
+    for tag in interpreter.split("."):
+        if tag.startswith("py3") or tag == "cp313":
+            return True
+        minor = tag.removeprefix("cp3")
+        if tag.startswith("cp3") and abi == "abi3" and minor.isdigit() and int(minor) <= 13:
+            return True
+    return False
 
 
 def check_layer(name: str, site: Path) -> list[Finding]:
     """Every problem in one layer's `python/` folder."""
     findings = []
+    tags: dict[str, list[tuple[str, str, str]]] = {}
     for distribution, interpreter, abi, platform in wheel_tags(site):
-        tag = f"{interpreter}-{abi}-{platform}"
-        if not _platform_ok(platform):
-            findings.append(Finding(name, distribution, tag, "is not for aarch64 Linux"))
-        elif not _interpreter_ok(interpreter):
-            findings.append(Finding(name, distribution, tag, "is not for CPython 3.13"))
+        tags.setdefault(distribution, []).append((interpreter, abi, platform))
+    for distribution, wheel in sorted(tags.items()):
+        if any(_platform_ok(p) and _interpreter_ok(i, a) for i, a, p in wheel):
+            continue  # a wheel is for the target when one of its tags is
+        listed = ", ".join("-".join(tag) for tag in wheel)
+        if not any(_platform_ok(p) for _, _, p in wheel):
+            findings.append(Finding(name, distribution, listed, "is not for aarch64 Linux"))
+        else:
+            findings.append(Finding(name, distribution, listed, "is not for CPython 3.13"))
     owner = owners(site)
     for path in sorted(site.rglob("*")):
         if not path.is_file() or path.is_symlink():

@@ -75,3 +75,10 @@ def test_a_library_needing_a_newer_glibc_than_lambdas_is_named(tmp_path: Path) -
     [finding] = check_layer("base", tmp_path)
     assert finding.distribution == "newlib 1.0"
     assert finding.problem == "needs glibc 2.39; Lambda's python3.13 has 2.34"
+
+
+def test_stable_abi_and_multi_tag_pure_wheels_are_for_the_target(tmp_path: Path) -> None:
+    install(tmp_path, "abilib", "1.0", "cp311-abi3-manylinux_2_28_aarch64", {})
+    install(tmp_path, "six", "1.17.0", "py2-none-any\nTag: py3-none-any", {})
+    install(tmp_path, "futurelib", "1.0", "cp314-abi3-manylinux_2_28_aarch64", {})
+    assert [f.distribution for f in check_layer("base", tmp_path)] == ["futurelib 1.0"]
