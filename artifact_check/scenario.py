@@ -52,9 +52,8 @@ class Stack:
     log_path: Path
 
     def client(self, service: str) -> Any:
-        return boto3.client(
-            service, endpoint_url=self.moto_url, region_name=REGION, **LOCAL_CREDENTIALS
-        )
+        factory: Any = boto3.client  # typed per service name; any service here
+        return factory(service, endpoint_url=self.moto_url, region_name=REGION, **LOCAL_CREDENTIALS)
 
 
 def _free_port() -> int:
@@ -231,7 +230,7 @@ def upload_references(stack: Stack, fixture: Fixture, admin_id: str) -> list[str
 
 def with_token(event: Mapping[str, Any], token: str) -> dict[str, Any]:
     """A sample API Gateway event with a real bearer token in both header maps."""
-    out = json.loads(json.dumps(event))
+    out: dict[str, Any] = json.loads(json.dumps(event))
     bearer = f"Bearer {token}"
     for key in ("headers", "multiValueHeaders"):
         headers = out.get(key) or {}

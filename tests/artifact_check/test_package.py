@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from artifact_check.package import (
 )
 
 
-def template_and_assets(tmp_path: Path) -> tuple[dict[str, object], dict[str, object]]:
+def template_and_assets(tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     for folder, files in {
         "asset.code": {"identity_images/handlers/api.py": "x", "identity_images/__init__.py": ""},
         "asset.base": {"python/pydantic/__init__.py": "base", "python/shared.py": "base"},
@@ -86,7 +87,7 @@ def test_the_pipelines_functions_are_read_from_the_template(tmp_path: Path) -> N
 
 def test_a_function_for_another_target_is_refused(tmp_path: Path) -> None:
     template, assets = template_and_assets(tmp_path)
-    props = template["Resources"]["Api"]["Properties"]  # type: ignore[index]
+    props = template["Resources"]["Api"]["Properties"]
     props["Architectures"] = ["x86_64"]
     api, _ = functions_of(template, assets, tmp_path)
     with pytest.raises(PackagingError, match=r"python3\.13 on x86_64"):
