@@ -91,8 +91,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         name
         for name, module in list(sys.modules.items())
         if "." not in name
-        and name != "__main__"
         and getattr(module, "__file__", None)
+        and Path(str(module.__file__)).resolve() != Path(__file__).resolve()  # this probe
         and not str(module.__file__).startswith(sys.base_prefix)
         and not any(str(module.__file__).startswith(root) for root in roots)
     )
