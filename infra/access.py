@@ -14,11 +14,6 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 
-# Prefixes of the one bucket (see docs/api.md).
-UPLOADS = "uploads/"
-REFERENCES = "references/identities/"
-GENERATED = "generated/"
-
 TABLE_READ_WRITE = (
     "dynamodb:GetItem",
     "dynamodb:PutItem",
@@ -56,9 +51,10 @@ def table_read_write(table: dynamodb.ITable, indexes: Iterable[str] = ()) -> iam
 
 
 def nag_arn_ref(bucket: s3.IBucket) -> str:
-    """How cdk-nag spells the bucket's ARN in a finding id: `<LogicalId.Arn>`."""
+    """How cdk-nag spells the bucket's ARN in a finding id: `<LogicalId.Arn>` for a
+    bucket of this stack, `arn:<AWS::Partition>:s3:::name` for an imported one."""
     cfn = bucket.node.default_child
     if not isinstance(cfn, CfnElement):
-        raise TypeError("the bucket must be defined in this app")
+        return f"arn:<AWS::Partition>:s3:::{bucket.bucket_name}"
     logical_id = Stack.of(bucket).resolve(cfn.logical_id)
     return f"<{logical_id}.Arn>"

@@ -169,28 +169,28 @@ class PublicApi(Construct):
             },
             secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": parts.secrets.django_service_token},
         )
-        bucket = parts.images.bucket
+        bucket, layout = parts.images.bucket, parts.images.layout
         function.allow(
             access.table_read_write(tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
             access.table_read_write(tables.idempotency),
-            access.list_prefixes(bucket, [access.UPLOADS, access.REFERENCES, access.GENERATED]),
+            access.list_prefixes(bucket, [layout.uploads, layout.references, layout.generated]),
         )
         function.allow_objects(
             bucket,
             ["s3:PutObject"],
-            [access.UPLOADS, access.REFERENCES],
+            [layout.uploads, layout.references],
             "Signs presigned POSTs for the browser's uploads.",
         )
         function.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [access.UPLOADS, access.REFERENCES, access.GENERATED],
+            [layout.uploads, layout.references, layout.generated],
             "Checks uploads (HEAD) and signs short-lived download URLs.",
         )
         function.allow_objects(
             bucket,
             ["s3:DeleteObject"],
-            [access.REFERENCES],
+            [layout.references],
             "Removes a reference photo an admin deletes.",
         )
         jobs_queue.grant_send_messages(function.role)

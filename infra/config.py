@@ -13,6 +13,8 @@ from typing import Any, Literal
 from constructs import Construct
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from identity_images.bucket_layout import DEFAULT_HOST_ROOT, BucketLayout, normalize_root
+
 # Lambda's hard limit on a function's timeout.
 LAMBDA_MAX_TIMEOUT_S = 900
 # What the worker needs beyond the Gemini calls: fetch references, resize, store, callback.
@@ -40,6 +42,17 @@ class InfraConfig(BaseModel):
         default="https://django.example.com/internal/identity-images",
         alias="djangoInternalUrl",
         description="Base URL of the host's internal endpoints, reachable from Lambda.",
+    )
+    host_bucket_name: str | None = Field(
+        default=None,
+        alias="hostBucketName",
+        description="Use the host's existing media bucket instead of creating one.",
+    )
+    bucket_prefix: str | None = Field(
+        default=None,
+        alias="bucketPrefix",
+        description="Root prefix of the pipeline's keys; default `identity-images/` in a "
+        "host's bucket, none in the pipeline's own.",
     )
     auth_mode: Literal["jwt", "introspect"] = Field(default="jwt", alias="authMode")
     jwt_algorithms: str = Field(default="HS256", alias="jwtAlgorithms")
@@ -80,12 +93,33 @@ class InfraConfig(BaseModel):
                 raise ValueError(f"{origin!r} is not an origin like https://admin.example.com")
         return value
 
+    @field_validator("host_bucket_name")
+    @classmethod
+    def _check_bucket_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value):
+            raise ValueError(f"{value!r} is not an S3 bucket name")
+        return value
+
+    @field_validator("bucket_prefix")
+    @classmethod
+    def _check_bucket_prefix(cls, value: str | None) -> str | None:
+        return None if value is None else normalize_root(value)
+
     @field_validator("stage")
     @classmethod
     def _check_stage(cls, value: str) -> str:
         if not re.fullmatch(r"[a-z][a-z0-9-]{0,19}", value):
             raise ValueError("lower-case letters, digits and '-', starting with a letter")
         return value
+
+    @model_validator(mode="after")
+    def _check_host_bucket_prefix(self) -> InfraConfig:
+        if self.host_bucket_name and self.bucket_prefix == "":
+            raise ValueError(
+                "a host's bucket needs a bucketPrefix: the pipeline keeps to its own prefix "
+                "there and never touches the host's other objects"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_worker_fits(self) -> InfraConfig:
@@ -95,6 +129,13 @@ class InfraConfig(BaseModel):
                 f"{WORKER_MARGIN_S} s margin under Lambda's {LAMBDA_MAX_TIMEOUT_S} s limit"
             )
         return self
+
+    @property
+    def bucket_layout(self) -> BucketLayout:
+        """The pipeline's keys: under `bucketPrefix`, which a host's bucket requires."""
+        if self.bucket_prefix is not None:
+            return BucketLayout(self.bucket_prefix)
+        return BucketLayout(DEFAULT_HOST_ROOT if self.host_bucket_name else "")
 
     @property
     def worker_timeout_s(self) -> int:

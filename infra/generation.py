@@ -60,20 +60,20 @@ class GenerationPipeline(Construct):
                 "WEBHOOK_SECRET_ARN": secrets.webhook_secret,
             },
         )
-        bucket = parts.images.bucket
+        bucket, layout = parts.images.bucket, parts.images.layout
         self.worker.allow(
             access.table_read_write(tables.jobs),
             # A regeneration job lists its identity's reference folder when it runs.
-            access.list_prefixes(bucket, [access.REFERENCES]),
+            access.list_prefixes(bucket, [layout.references]),
         )
         self.worker.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [access.UPLOADS, access.REFERENCES],
+            [layout.uploads, layout.references],
             "Reads the reference photos a job names.",
         )
         self.worker.allow_objects(
-            bucket, ["s3:PutObject"], [access.GENERATED], "Stores the generated image."
+            bucket, ["s3:PutObject"], [layout.generated], "Stores the generated image."
         )
         self.jobs.queue.grant_send_messages(self.worker.role)
         # One job per invocation: a slow job never holds up (or re-runs) another one.

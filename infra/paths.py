@@ -6,3 +6,4 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = ROOT / "functions"
+HOST_LIFECYCLE_DIR = ROOT / "infra" / "host_lifecycle"

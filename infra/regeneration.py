@@ -36,7 +36,7 @@ class Regeneration(Construct):
         jobs_queue: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
-        bucket = parts.images.bucket
+        bucket, layout = parts.images.bucket, parts.images.layout
         self.requests = QueueWithDeadLetters(
             self,
             "Requests",
@@ -46,7 +46,7 @@ class Regeneration(Construct):
         bucket.add_event_notification(
             s3.EventType.OBJECT_CREATED,
             s3n.SqsDestination(self.requests.queue),
-            s3.NotificationKeyFilter(prefix=access.REFERENCES),
+            s3.NotificationKeyFilter(prefix=layout.references),
         )
         _acknowledge_notifications_handler(Stack.of(self))
         self.trigger = PipelineFunction(
@@ -63,12 +63,12 @@ class Regeneration(Construct):
         )
         self.trigger.allow(
             access.table_read_write(parts.tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
-            access.list_prefixes(bucket, [access.REFERENCES]),
+            access.list_prefixes(bucket, [layout.references]),
         )
         self.trigger.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [access.REFERENCES],
+            [layout.references],
             "Reads (and HEADs) the identity's reference photos to build the job.",
         )
         jobs_queue.grant_send_messages(self.trigger.role)

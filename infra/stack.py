@@ -40,6 +40,7 @@ class IdentityImagesStack(Stack):
             secrets=self.secrets,
             common_env={
                 "BUCKET_NAME": self.images.bucket.bucket_name,
+                "BUCKET_PREFIX": self.images.layout.root,
                 "JOBS_TABLE_NAME": self.tables.jobs.table_name,
                 "DJANGO_INTERNAL_URL": config.django_internal_url,
             },
@@ -67,6 +68,12 @@ class IdentityImagesStack(Stack):
         )
         CfnOutput(self, "ApiUrl", value=self.api.url, description="Base URL of the REST API")
         CfnOutput(self, "BucketName", value=self.images.bucket.bucket_name)
+        CfnOutput(
+            self,
+            "BucketPrefix",
+            value=self.images.layout.root or "/",
+            description="Root of the pipeline's keys in the bucket ('/': its top level)",
+        )
         CfnOutput(self, "JobsTableName", value=self.tables.jobs.table_name)
         CfnOutput(self, "AlarmTopicArn", value=self.monitoring.topic.topic_arn)
         for name, secret in {

@@ -1,29 +1,76 @@
-"""Where the pipeline keeps things: the image bucket and the two DynamoDB tables."""
+"""Where the pipeline keeps things: the image bucket (its own or the host's) and the two
+DynamoDB tables."""
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+import json
+from typing import Any, cast
+
+from aws_cdk import (
+    Acknowledgment,
+    CfnElement,
+    CustomResource,
+    Duration,
+    RemovalPolicy,
+    Stack,
+    Validations,
+    custom_resources,
+)
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from infra.access import GENERATED, REFERENCES, UPLOADS
 from infra.config import InfraConfig
+from infra.layers import ARCHITECTURE, RUNTIME
+from infra.paths import HOST_LIFECYCLE_DIR
 
 JOBS_BY_IDENTITY_INDEX = "by_identity"
 
 
 class ImageBucket(Construct):
-    """One private bucket: `uploads/` (expires), `references/identities/`, `generated/`.
+    """Where the pipeline's objects live: its own bucket, or a prefix of the host's.
 
-    Browsers write to it only through presigned POSTs, so CORS allows POST (and GET for
-    presigned downloads) from the allowed origins. Versioning keeps an overwritten or
-    deleted reference or output recoverable for a while. Server access logs go to a
-    second private bucket.
+    Without `hostBucketName`: one private bucket (keys at its top level: `uploads/`
+    expires, `references/identities/`, `generated/`). Browsers write to it only through
+    presigned POSTs, so CORS allows POST (and GET for presigned downloads) from the
+    allowed origins. Versioning keeps an overwritten or deleted reference or output
+    recoverable for a while. Server access logs go to a second private bucket.
+
+    With `hostBucketName`: the host's bucket, imported by name, so no change to this
+    stack can replace, reconfigure or delete it. The pipeline keeps to `bucketPrefix`
+    (default `identity-images/`); its grants, notification and lifecycle rule name only
+    those prefixes. CORS, encryption, versioning and public access stay the host's.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: InfraConfig) -> None:
         super().__init__(scope, construct_id)
+        self.layout = config.bucket_layout
+        self.prefixes = self.layout.prefixes
+        self.owned = config.host_bucket_name is None
+        self.upload_expiry_rule = {
+            "Filter": {"Prefix": self.layout.uploads},
+            "Status": "Enabled",
+            "Expiration": {"Days": config.upload_expiry_days},
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+        }
+        self.bucket: s3.IBucket
+        if config.host_bucket_name is None:
+            self.bucket = self._own_bucket(config)
+        else:
+            self.bucket = s3.Bucket.from_bucket_name(self, "Images", config.host_bucket_name)
+            self.host_lifecycle = HostBucketLifecycle(
+                self,
+                "UploadsLifecycle",
+                bucket=self.bucket,
+                marker=f"identity-images-{config.stage}:",
+                rules={"expire-uploads": self.upload_expiry_rule},
+            )
+
+    def _own_bucket(self, config: InfraConfig) -> s3.Bucket:
         self.access_logs = s3.Bucket(
             self,
             "AccessLogs",
@@ -40,7 +87,7 @@ class ImageBucket(Construct):
                 reason="This is the access-log target; logging it into itself would loop.",
             )
         )
-        self.bucket = s3.Bucket(
+        return s3.Bucket(
             self,
             "Images",
             encryption=s3.BucketEncryption.S3_MANAGED,
@@ -67,7 +114,7 @@ class ImageBucket(Construct):
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="expire-uploads",
-                    prefix=UPLOADS,
+                    prefix=self.layout.uploads,
                     expiration=Duration.days(config.upload_expiry_days),
                     noncurrent_version_expiration=Duration.days(1),
                 ),
@@ -80,7 +127,102 @@ class ImageBucket(Construct):
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
-        self.prefixes = (UPLOADS, REFERENCES, GENERATED)
+
+
+class HostBucketLifecycle(Construct):
+    """Our lifecycle rules in the host's bucket, and only ours (see `host_lifecycle/`).
+
+    An L2 bucket sets its lifecycle as one whole document; on an imported bucket that
+    would replace the host's rules. This custom resource merges by rule ID (`marker` +
+    name) and removes exactly those rules when the stack goes.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        bucket: s3.IBucket,
+        marker: str,
+        rules: dict[str, dict[str, Any]],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="identity-images: merges its lifecycle rules into the host's bucket",
+        )
+        self.log_group = logs.LogGroup(
+            self,
+            "Logs",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[self.log_group.log_group_arn],
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                # PutLifecycleConfiguration also covers DeleteBucketLifecycle.
+                actions=["s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"],
+                resources=[bucket.bucket_arn],
+            )
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler="index.on_event",
+            code=lambda_.Code.from_asset(str(HOST_LIFECYCLE_DIR), exclude=["__pycache__"]),
+            timeout=Duration.seconds(60),
+            memory_size=128,
+            description="Merges the pipeline's lifecycle rules into the host's bucket",
+            role=role,
+            log_group=self.log_group,
+        )
+        self.provider = custom_resources.Provider(self, "Provider", on_event_handler=self.function)
+        self._acknowledge()
+        body = [{"ID": f"{marker}{name}", **rule} for name, rule in rules.items()]
+        self.resource = CustomResource(
+            self,
+            "Rules",
+            service_token=self.provider.service_token,
+            resource_type="Custom::HostBucketLifecycle",
+            properties={
+                "BucketName": bucket.bucket_name,
+                "Marker": marker,
+                "Rules": json.dumps(body, sort_keys=True),
+            },
+        )
+
+    def _acknowledge(self) -> None:
+        Validations.of(self.function).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-L1",
+                reason="Same pinned Python 3.13 as the pipeline's functions; move together.",
+            )
+        )
+        function_logical_id = Stack.of(self).resolve(
+            cast(CfnElement, self.function.node.default_child).logical_id
+        )
+        Validations.of(self.provider).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                "service-role/AWSLambdaBasicExecutionRole]",
+                reason="CDK's custom-resource framework function; it only writes its logs "
+                "with this policy.",
+            ),
+            Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{function_logical_id}.Arn>:*]",
+                reason="The framework may invoke the versions of the one lifecycle "
+                "function it fronts, nothing else.",
+            ),
+        )
 
 
 class JobTables(Construct):

@@ -83,7 +83,7 @@ def create_bucket(settings: Settings) -> None:
             "Rules": [
                 {
                     "ID": "expire-uploads",
-                    "Filter": {"Prefix": "uploads/"},
+                    "Filter": {"Prefix": settings.bucket_layout.uploads},
                     "Status": "Enabled",
                     "Expiration": {"Days": 7},
                     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},

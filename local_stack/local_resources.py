@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from identity_images.bucket_layout import BucketLayout
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sqs import SQSClient
-
-REFERENCES_PREFIX = "references/identities/"
 
 
 def queue_arn(sqs: SQSClient, queue_url: str) -> str:
@@ -25,9 +25,11 @@ def queue_arn(sqs: SQSClient, queue_url: str) -> str:
 
 
 def notify_queue_of_references(
-    s3: S3Client, bucket: str, target_queue_arn: str, prefix: str = REFERENCES_PREFIX
+    s3: S3Client, bucket: str, target_queue_arn: str, layout: BucketLayout | None = None
 ) -> None:
-    """`ObjectCreated:*` under `prefix` -> the queue (the regeneration trigger's)."""
+    """`ObjectCreated:*` under the layout's reference prefix -> the queue (the regeneration
+    trigger's)."""
+    prefix = (layout or BucketLayout()).references
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
         NotificationConfiguration={

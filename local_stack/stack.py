@@ -135,13 +135,16 @@ class LocalStack:
             # Before the notification: restored references must not regenerate anything.
             self.snapshots.restore(self.scope)
         local_resources.notify_queue_of_references(
-            s3, resources.bucket_name, local_resources.queue_arn(sqs, regeneration_url)
+            s3,
+            resources.bucket_name,
+            local_resources.queue_arn(sqs, regeneration_url),
+            settings.bucket_layout,
         )
         local_resources.allow_browser_uploads(
             s3, resources.bucket_name, self.options.allowed_origins
         )
 
-        self._start_django(resources.bucket_name)
+        self._start_django(resources.bucket_name, settings.bucket_prefix)
         if self.gemini_url:
             self._start_gemini()
         self._start_gateway(settings.aws_region)
@@ -206,7 +209,7 @@ class LocalStack:
             os.environ.pop(name, None)
         return env
 
-    def _start_django(self, bucket: str) -> None:
+    def _start_django(self, bucket: str, bucket_prefix: str) -> None:
         assert self.secrets is not None
         env = {
             **os.environ,
@@ -218,6 +221,7 @@ class LocalStack:
             "DJANGO_SERVICE_TOKEN": self.secrets.django_service_token,
             "WEBHOOK_SECRET": self.secrets.webhook_secret,
             "BUCKET_NAME": bucket,
+            "BUCKET_PREFIX": bucket_prefix,
             "PYTHONUNBUFFERED": "1",
         }
         django = ManagedProcess(

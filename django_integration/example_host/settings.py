@@ -79,23 +79,37 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "static/"
 
-# --- Files: the identity images live in the pipeline's bucket --------------------------
+# --- Files: where the identity images live (docs/fitting-a-host.md) ---------------------
+# IDENTITY_IMAGE_MODE=path (default): the media storage is the pipeline's bucket, under
+# MEDIA_LOCATION (the pipeline's BUCKET_PREFIX must start with it).
+# IDENTITY_IMAGE_MODE=copy: the callback's image is downloaded and saved through the
+# media storage; MEDIA_STORAGE=files keeps it on the file system under MEDIA_ROOT.
 BUCKET_NAME = _env("BUCKET_NAME", "identity-images")
+BUCKET_PREFIX = os.environ.get("BUCKET_PREFIX", "")
 AWS_ENDPOINT_URL = _env("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
-STORAGES = {
-    "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": BUCKET_NAME,
-            "endpoint_url": AWS_ENDPOINT_URL,
-            "region_name": _env("AWS_REGION", "us-east-1"),
-            "access_key": _env("AWS_ACCESS_KEY_ID", "testing"),
-            "secret_key": _env("AWS_SECRET_ACCESS_KEY", "testing"),
-            "addressing_style": "path",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
+IDENTITY_IMAGE_MODE = _env("IDENTITY_IMAGE_MODE", "path")
+MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(REPO_ROOT / ".local-data" / "media")))
+MEDIA_URL = "media/"
+S3_MEDIA = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": BUCKET_NAME,
+        "location": os.environ.get("MEDIA_LOCATION", ""),
+        "endpoint_url": AWS_ENDPOINT_URL,
+        "region_name": _env("AWS_REGION", "us-east-1"),
+        "access_key": _env("AWS_ACCESS_KEY_ID", "testing"),
+        "secret_key": _env("AWS_SECRET_ACCESS_KEY", "testing"),
+        "addressing_style": "path",
+        "querystring_auth": True,
+        "file_overwrite": False,
     },
+}
+FILE_MEDIA = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MEDIA_ROOT)},
+}
+STORAGES = {
+    "default": FILE_MEDIA if _env("MEDIA_STORAGE", "s3") == "files" else S3_MEDIA,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AWS_S3_ENDPOINT_URL = AWS_ENDPOINT_URL
@@ -119,6 +133,10 @@ IDENTITY_IMAGES = {
     "SERVICE_TOKEN": _env("DJANGO_SERVICE_TOKEN", LOCAL_SERVICE_TOKEN),
     "WEBHOOK_SECRET": _env("WEBHOOK_SECRET", LOCAL_WEBHOOK_SECRET),
     "WEBHOOK_TOLERANCE_S": int(_env("WEBHOOK_TOLERANCE_S", "300")),
+    "IMAGE_MODE": IDENTITY_IMAGE_MODE,
+    # Where the pipeline writes (its BUCKET_NAME / BUCKET_PREFIX), checked against STORAGES.
+    "BUCKET_NAME": BUCKET_NAME,
+    "BUCKET_PREFIX": BUCKET_PREFIX,
 }
 
 LOGGING = {

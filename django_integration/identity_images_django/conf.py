@@ -11,6 +11,16 @@ IDENTITY_IMAGES = {
     "SERVICE_TOKEN": "...",                       # bearer token of the pipeline's reads
     "WEBHOOK_SECRET": "whsec_...",                # or a list, to rotate secrets
     "WEBHOOK_TOLERANCE_S": 300,                   # accepted clock skew of webhook-timestamp
+    # How the generated image reaches the image field (docs/fitting-a-host.md):
+    "IMAGE_MODE": "path",                         # or "copy"
+    # path: the field's storage is the pipeline's bucket; these say where the pipeline
+    # writes (its BUCKET_NAME and BUCKET_PREFIX), so a system check can compare.
+    "BUCKET_NAME": "identity-images",
+    "BUCKET_PREFIX": "",
+    # copy: download the image (short-lived URL) and save it through the field's storage.
+    "COPY_MAX_BYTES": 30 * 1024 * 1024,
+    "COPY_CONTENT_TYPES": ["image/png", "image/jpeg", "image/webp"],
+    "COPY_TIMEOUT_S": 20,
 }
 ```
 
@@ -41,7 +51,14 @@ DEFAULTS: dict[str, Any] = {
     "SERVICE_TOKEN": "",
     "WEBHOOK_SECRET": "",
     "WEBHOOK_TOLERANCE_S": 300,
+    "IMAGE_MODE": "path",
+    "BUCKET_NAME": "",
+    "BUCKET_PREFIX": "",
+    "COPY_MAX_BYTES": 30 * 1024 * 1024,
+    "COPY_CONTENT_TYPES": ("image/png", "image/jpeg", "image/webp"),
+    "COPY_TIMEOUT_S": 20,
 }
+IMAGE_MODES = ("path", "copy")
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,12 @@ class AppSettings:
     service_token: str
     webhook_secrets: tuple[str, ...]
     webhook_tolerance_s: int
+    image_mode: str
+    bucket_name: str
+    bucket_prefix: str
+    copy_max_bytes: int
+    copy_content_types: frozenset[str]
+    copy_timeout_s: float
 
 
 def app_settings() -> AppSettings:
@@ -71,6 +94,12 @@ def app_settings() -> AppSettings:
         service_token=str(raw["SERVICE_TOKEN"]),
         webhook_secrets=tuple(s for s in secret_list if s),
         webhook_tolerance_s=int(raw["WEBHOOK_TOLERANCE_S"]),
+        image_mode=str(raw["IMAGE_MODE"]),
+        bucket_name=str(raw["BUCKET_NAME"]),
+        bucket_prefix=str(raw["BUCKET_PREFIX"]).strip("/"),
+        copy_max_bytes=int(raw["COPY_MAX_BYTES"]),
+        copy_content_types=frozenset(str(t).lower() for t in raw["COPY_CONTENT_TYPES"]),
+        copy_timeout_s=float(raw["COPY_TIMEOUT_S"]),
     )
 
 

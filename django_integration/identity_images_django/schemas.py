@@ -35,3 +35,8 @@ class ImageAssignmentIn(BaseModel):
     generation_id: str = Field(min_length=1)
     content_type: str = Field(pattern=r"^image/[a-z0-9.+-]+$")
     size: int = Field(ge=0)
+    image_url: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="Short-lived URL of the image; `copy` mode downloads it.",
+    )

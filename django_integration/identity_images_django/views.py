@@ -5,14 +5,17 @@ Standard Webhooks signature instead, and is applied once per `webhook-id`:
 
 | answer | when |
 |---|---|
-| 200 `{"status": "applied"}` | the identity's image now names `image_path` |
+| 200 `{"status": "applied"}` | the image field now names `image_path` or a copy of it |
 | 200 `{"status": "duplicate"}` | this `webhook-id` was applied before; nothing changed |
 | 409 `conflict` | this `webhook-id` was applied before with another body (a sender bug) |
 | 401 `unauthorized` | missing, wrong or stale signature |
 | 400 `validation_error` | the body is not an image assignment for this identity |
 | 404 `identity_not_found` | no such identity (nothing recorded, so it can be retried) |
+| 503 `image_copy_failed` | copy: the download or the save failed; nothing changed |
+| 422 `image_rejected` | copy: over COPY_MAX_BYTES or not an allowed image type |
 
 A replay is acknowledged with a 2xx so that a sender retrying after a lost answer stops.
+How the image reaches the field (`IMAGE_MODE`) is `placement`'s business.
 """
 
 from __future__ import annotations
@@ -24,12 +27,12 @@ from functools import update_wrapper
 from typing import Concatenate, ParamSpec
 
 from django.db import IntegrityError, transaction
-from django.db.models import FileField
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 
-from identity_images_django import signatures
+from identity_images_django import placement, signatures
 from identity_images_django.conf import app_settings, identity_model, test_users
 from identity_images_django.directory import (
     find_identity,
@@ -39,6 +42,7 @@ from identity_images_django.directory import (
     user_out,
 )
 from identity_images_django.models import ReceivedWebhook
+from identity_images_django.placement import image_field
 from identity_images_django.responses import allow, error
 from identity_images_django.schemas import ImageAssignmentIn
 from identity_images_django.signals import identity_image_assigned
@@ -123,10 +127,15 @@ class _IdentityMissingError(Exception):
     pass
 
 
+class _ReplayedError(Exception):
+    pass
+
+
 @csrf_exempt
 @allow("POST")
 def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
-    """The signed callback: set the identity's image to an object already in the bucket."""
+    """The signed callback: set the identity's image (IMAGE_MODE `path`: to the object in
+    the bucket; `copy`: to a copy saved through the field's storage)."""
     conf = app_settings()
     body = request.body
     try:
@@ -150,36 +159,35 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
         return error(400, "validation_error", "The body names another identity than the URL.")
 
     model = identity_model()
-    field = model._meta.get_field(conf.identity_image_field)
-    assert isinstance(field, FileField)
-    problem = _path_problem(assignment.image_path, field.max_length)
+    field = image_field(conf)
+    problem = _path_problem(assignment.image_path, None)
     if problem:
         return error(400, "validation_error", problem, {"field": "image_path"})
-
+    if ReceivedWebhook.objects.filter(webhook_id=verified.webhook_id).exists():
+        return _replayed(verified.webhook_id, assignment)
     try:
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    ReceivedWebhook.objects.create(
-                        webhook_id=verified.webhook_id,
-                        identity_id=assignment.identity_id,
-                        image_path=assignment.image_path,
-                    )
-            except IntegrityError:
-                return _replayed(verified.webhook_id, assignment)
-            identity = find_identity(identity_id, model._default_manager.select_for_update())
-            if identity is None:
-                raise _IdentityMissingError
-            # Point the field at the object already in the bucket: no copy, no upload.
-            getattr(identity, conf.identity_image_field).name = assignment.image_path
-            identity.save(update_fields=[conf.identity_image_field])
+        image: str | placement.DownloadedImage
+        if conf.image_mode == "copy":
+            # Downloaded before the transaction: no row stays locked while bytes travel.
+            image = placement.download(assignment, conf)
+        else:
+            image = placement.name_in_storage(assignment.image_path, field.storage)
+            problem = _path_problem(image, field.max_length)
+            if problem:
+                return error(400, "validation_error", problem, {"field": "image_path"})
+        identity, name = _assign(verified.webhook_id, identity_id, assignment, image)
+    except _ReplayedError:
+        return _replayed(verified.webhook_id, assignment)
     except _IdentityMissingError:
         return _identity_not_found(identity_id)
+    except placement.PlacementError as exc:
+        return error(exc.status, exc.code, exc.message, exc.details)
 
     identity_image_assigned.send(
         sender=model,
         identity=identity,
         image_path=assignment.image_path,
+        image_name=name,
         generation_id=assignment.generation_id,
     )
     return JsonResponse(
@@ -188,8 +196,58 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
             "webhook_id": verified.webhook_id,
             "identity_id": identity_id,
             "image_path": assignment.image_path,
+            "image_name": name,
         }
     )
+
+
+def _assign(
+    webhook_id: str,
+    identity_id: str,
+    assignment: ImageAssignmentIn,
+    image: str | placement.DownloadedImage,
+) -> tuple[Model, str]:
+    """Record the webhook and set the field to `image` (path mode: the name of the object
+    in the bucket; copy mode: the downloaded image, saved here), all or nothing; the
+    identity and the name now in its field. A copy saved to storage is removed again if
+    the row is not updated after all."""
+    conf = app_settings()
+    field = image_field(conf)
+    saved: str | None = None
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    ReceivedWebhook.objects.create(
+                        webhook_id=webhook_id,
+                        identity_id=assignment.identity_id,
+                        image_path=assignment.image_path,
+                    )
+            except IntegrityError as exc:
+                raise _ReplayedError from exc
+            model = identity_model()
+            identity = find_identity(identity_id, model._default_manager.select_for_update())
+            if identity is None:
+                raise _IdentityMissingError
+            if isinstance(image, str):
+                # path: point the field at the object already in the bucket.
+                name = image
+                getattr(identity, conf.identity_image_field).name = name
+            else:
+                try:
+                    saved = name = placement.save_copy(identity, conf.identity_image_field, image)
+                except Exception as exc:
+                    raise placement.PlacementError(
+                        503,
+                        "image_copy_failed",
+                        f"Saving the image to the host's storage failed: {type(exc).__name__}.",
+                    ) from exc
+            identity.save(update_fields=[conf.identity_image_field])
+    except BaseException:
+        if saved is not None:
+            field.storage.delete(saved)
+        raise
+    return identity, name
 
 
 def _replayed(webhook_id: str, assignment: ImageAssignmentIn) -> HttpResponse:

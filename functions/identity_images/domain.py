@@ -45,6 +45,10 @@ class ImageAssignment(BaseModel):
     generation_id: str
     content_type: str
     size: int = Field(ge=0, description="Bytes.")
+    image_url: str | None = Field(
+        default=None,
+        description="Short-lived download URL of the image, for a host that copies it.",
+    )
 
 
 class HostDirectory(Protocol):

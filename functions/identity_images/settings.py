@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from identity_images.bucket_layout import BucketLayout, normalize_root
 
 AspectRatio = Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"]
 ImageSize = Literal["1K", "2K", "4K"]
@@ -62,6 +64,10 @@ class Settings(BaseSettings):
         default=None, description="Endpoint for every AWS client (the local moto server)."
     )
     bucket_name: str = Field(default="identity-images", description="Uploads and outputs.")
+    bucket_prefix: str = Field(
+        default="",
+        description="Root of every key (e.g. `identity-images/` in a host's bucket).",
+    )
     jobs_table_name: str = Field(default="identity-image-jobs", description="Jobs table.")
     jobs_queue_url: str | None = Field(default=None, description="Generation jobs queue URL.")
     job_ttl_days: int = Field(default=90, ge=1, description="Jobs older than this expire.")
@@ -138,6 +144,16 @@ class Settings(BaseSettings):
         default="", description="Extra prompt for jobs started by new references."
     )
     regeneration_apply: bool = Field(default=True, description="Apply regenerated images.")
+
+    @field_validator("bucket_prefix")
+    @classmethod
+    def _normalize_bucket_prefix(cls, value: str) -> str:
+        return normalize_root(value)
+
+    @property
+    def bucket_layout(self) -> BucketLayout:
+        """Where every key the pipeline builds or reads lives (see `bucket_layout`)."""
+        return BucketLayout(self.bucket_prefix)
 
     @property
     def allowed_origin_list(self) -> list[str]:

@@ -38,14 +38,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_stack(data_dir: Path) -> Iterator[RunningStack]:
-    """`identity-images serve` on free ports with `data_dir`; SIGTERM at the end."""
+def serve_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[RunningStack]:
+    """`identity-images serve` on free ports with `data_dir` (and `extra_env` for the
+    pipeline and the example host); SIGTERM at the end."""
     ports = {name: _free_port() for name in ("api", "moto", "django", "gemini")}
     log_path = data_dir.parent / f"{data_dir.name}-serve-{ports['api']}.log"
     env = {
         **os.environ,
         "REGENERATION_DEBOUNCE_S": "2",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     env.pop("GEMINI_API_KEY", None)
     argv = [

@@ -13,7 +13,7 @@ import pytest
 from identity_images.adapters import aws
 from identity_images.adapters.job_queue import JobQueue
 from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import output_key
+from identity_images.bucket_layout import BucketLayout
 from identity_images.handlers import api
 from identity_images.handlers.routes import deps
 from identity_images.models.jobs import JobOutput
@@ -57,7 +57,7 @@ def succeed(store: JobStore, job_id: str) -> None:
     claimed = store.claim(job_id, lease_s=60)
     assert claimed is not None
     output = JobOutput(
-        key=output_key(claimed.identity_id, job_id, "image/png"),
+        key=BucketLayout().output_key(claimed.identity_id, job_id, "image/png"),
         mime_type="image/png",
         width=1,
         height=1,

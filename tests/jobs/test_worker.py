@@ -137,6 +137,9 @@ def test_one_job_end_to_end_with_apply(
     assert delivery_id == f"{job['id']}:apply:1"
     assert assignment.image_path == output["key"]
     assert assignment.size == output["bytes"]
+    # a host in copy mode downloads the image from the callback's short-lived URL
+    assert assignment.image_url is not None
+    assert httpx.get(assignment.image_url).content == downloaded
     assert messages_in(resources.jobs_queue_url) == 0
 
 

@@ -63,7 +63,7 @@ def regeneration_queue(settings: Settings) -> str:
         },
     )["QueueUrl"]
     local_resources.notify_queue_of_references(
-        aws.s3(), settings.bucket_name, local_resources.queue_arn(sqs, url)
+        aws.s3(), settings.bucket_name, local_resources.queue_arn(sqs, url), settings.bucket_layout
     )
     return url
 

@@ -1,7 +1,6 @@
 """The bucket (S3): presigned uploads, reference reads, outputs and their download URLs.
 
-Layout: `uploads/{admin_id}/{upload_id}/…` (browser uploads), `references/identities/
-{identity_id}/…` (kept references), `generated/identities/{identity_id}/{job_id}.{ext}`.
+Which keys go where is `identity_images.bucket_layout`'s business, not this adapter's.
 """
 
 from __future__ import annotations
@@ -18,27 +17,6 @@ from identity_images.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-
-_EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/heic": "heic",
-    "image/heif": "heif",
-}
-
-
-def extension_for(content_type: str) -> str:
-    """File extension for an image content type (`bin` for anything else)."""
-    return _EXTENSIONS.get(content_type.split(";")[0].strip().lower(), "bin")
-
-
-def upload_prefix(admin_id: str) -> str:
-    return f"uploads/{admin_id}/"
-
-
-def output_key(identity_id: str, job_id: str, content_type: str) -> str:
-    return f"generated/identities/{identity_id}/{job_id}.{extension_for(content_type)}"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 
 from identity_images.adapters.job_queue import JobQueue
 from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import Storage, upload_prefix
+from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.api import (
@@ -80,7 +80,7 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
             "A reference is listed twice.",
             details={"field": "reference_keys"},
         )
-    prefix = upload_prefix(caller.user_id)
+    prefix = settings.bucket_layout.upload_prefix(caller.user_id)
     for key in keys:
         inside = (
             key.startswith(prefix)

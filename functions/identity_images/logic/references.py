@@ -1,4 +1,4 @@
-"""An identity's reference folder, `references/identities/{identity_id}/`.
+"""An identity's reference folder, `{root}references/identities/{identity_id}/`.
 
 What the API does with it (presigned POSTs into it, a listing, removing one photo) and
 what the trigger and the worker agree a usable reference is. Knows nothing of Lambda and
@@ -8,13 +8,12 @@ imports neither google-genai nor Pillow (the API and the trigger import it).
 from __future__ import annotations
 
 import posixpath
-import re
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import get_args
 
-from identity_images.adapters.storage import ObjectInfo, Storage, extension_for
+from identity_images.adapters.storage import ObjectInfo, Storage
 from identity_images.domain import HostDirectory, HostIdentity
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.generations import resolve_user
@@ -31,27 +30,10 @@ from identity_images.models.api import (
 from identity_images.models.jobs import utc_now
 from identity_images.settings import Settings
 
-REFERENCES_PREFIX = "references/identities/"
 IMAGE_TYPES = frozenset(get_args(UploadContentType))
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif"})
 #: Content types that say nothing; the key's extension decides then.
 GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-
-
-def reference_folder(identity_id: str) -> str:
-    return f"{REFERENCES_PREFIX}{identity_id}/"
-
-
-def identity_of(key: str) -> str | None:
-    """The identity whose folder holds `key` (`references/identities/{id}/{name}`), or
-    None for any other key (`generated/…`, `uploads/…`, the folder itself, deeper keys)."""
-    if not key.startswith(REFERENCES_PREFIX):
-        return None
-    identity_id, slash, name = key[len(REFERENCES_PREFIX) :].partition("/")
-    if not slash or not _ID.match(identity_id) or not name or "/" in name:
-        return None
-    return identity_id
 
 
 def reference_id_of(key: str) -> str:
@@ -78,7 +60,7 @@ def usable_references(
     """The folder's usable references, newest first (ties: key descending). Objects are
     HEADed lazily (for their content type), so taking the first few reads only those."""
     listed = sorted(
-        storage.list(reference_folder(identity_id)),
+        storage.list(settings.bucket_layout.reference_folder(identity_id)),
         key=lambda o: (o.last_modified, o.key),
         reverse=True,
     )
@@ -117,15 +99,14 @@ def create_reference_uploads(
     settings: Settings,
     now: datetime | None = None,
 ) -> CreateReferencesResponse:
-    """Presigned POSTs pinning `references/identities/{id}/{reference_id}.{ext}`, with the
+    """Presigned POSTs pinning `{root}references/identities/{id}/{reference_id}.{ext}`, with the
     same type and size rules as `POST /v1/uploads`."""
     check_upload_files(request.files, settings)
     identity = resolve_identity(identity_id, caller, host)
-    folder = reference_folder(identity.id)
     uploads = []
     for file in request.files:
         reference_id = uuid.uuid4().hex
-        key = f"{folder}{reference_id}.{extension_for(file.content_type)}"
+        key = settings.bucket_layout.reference_key(identity.id, reference_id, file.content_type)
         post = presign_upload(key, file.content_type, storage=storage, settings=settings)
         uploads.append(PresignedReference(**post.model_dump(), reference_id=reference_id))
     expires_at = (now or utc_now()) + timedelta(seconds=settings.upload_url_expiry_s)
@@ -145,7 +126,7 @@ def list_references(
     download URL."""
     identity = resolve_identity(identity_id, caller, host)
     listed = sorted(
-        storage.list(reference_folder(identity.id)),
+        storage.list(settings.bucket_layout.reference_folder(identity.id)),
         key=lambda o: (o.last_modified, o.key),
         reverse=True,
     )[:limit]
@@ -174,16 +155,17 @@ def delete_reference(
     *,
     host: HostDirectory,
     storage: Storage,
+    settings: Settings,
 ) -> list[str]:
     """Remove the folder's file(s) whose name without extension is `reference_id`; the
     removed keys. `reference_not_found` if there is none. Triggers nothing: the bucket
     notifies new objects only."""
     identity = resolve_identity(identity_id, caller, host)
-    folder = reference_folder(identity.id)
+    layout = settings.bucket_layout
     keys = [
         item.key
-        for item in storage.list(f"{folder}{reference_id}")
-        if identity_of(item.key) == identity.id and reference_id_of(item.key) == reference_id
+        for item in storage.list(f"{layout.reference_folder(identity.id)}{reference_id}")
+        if layout.identity_of(item.key) == identity.id and reference_id_of(item.key) == reference_id
     ]
     if not keys:
         raise PipelineError(

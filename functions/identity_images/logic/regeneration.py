@@ -40,7 +40,7 @@ from identity_images.adapters.regeneration_state import RegenerationState, Regen
 from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic.references import identity_of, is_usable
+from identity_images.logic.references import is_usable
 from identity_images.models.jobs import Job, JobMessage, utc_now
 from identity_images.settings import Settings
 
@@ -105,13 +105,12 @@ class Regenerator:
         )
 
     # --- steps ------------------------------------------------------------------------
-    @staticmethod
-    def _relevant(event: ReferenceCreated) -> str | None:
+    def _relevant(self, event: ReferenceCreated) -> str | None:
         if not event.event_name.startswith("ObjectCreated"):
             return None
         if event.size is not None and event.size <= 0:
             return None
-        return identity_of(event.key)
+        return self.settings.bucket_layout.identity_of(event.key)
 
     def _decide(self, identity_id: str, uploaded_at: datetime) -> Decision | None:
         """One attempt; None when another invocation moved the state in between."""

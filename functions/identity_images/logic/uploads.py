@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from identity_images.adapters.storage import Storage, extension_for, upload_prefix
+from identity_images.adapters.storage import Storage
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.api import (
     Caller,
@@ -69,13 +69,14 @@ def create_uploads(
     settings: Settings,
     now: datetime | None = None,
 ) -> CreateUploadsResponse:
-    """Keys `uploads/{admin_id}/{upload_id}/{n}.{ext}`; refuses too many or too large files."""
+    """Keys `{root}uploads/{admin_id}/{upload_id}/{n}.{ext}`; refuses too many or too large
+    files."""
     check_upload_files(request.files, settings)
     upload_id = uuid.uuid4().hex
-    prefix = f"{upload_prefix(caller.user_id)}{upload_id}/"
+    layout = settings.bucket_layout
     uploads = [
         presign_upload(
-            f"{prefix}{index + 1}.{extension_for(file.content_type)}",
+            layout.upload_key(caller.user_id, upload_id, index + 1, file.content_type),
             file.content_type,
             storage=storage,
             settings=settings,

@@ -24,11 +24,11 @@ from enum import StrEnum
 
 from identity_images.adapters.job_queue import MAX_DELAY_S, JobQueue
 from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import Storage, output_key
+from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory, ImageAssignment, ImageCallback
 from identity_images.engine.generation import GenerationRequest, GenerationResult, ReferenceFile
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic.references import reference_folder, usable_references
+from identity_images.logic.references import usable_references
 from identity_images.models.jobs import Job, JobError, JobMessage, JobOutput, JobUsage, utc_now
 from identity_images.settings import Settings
 
@@ -155,7 +155,7 @@ class Worker:
             ]
             result = self.generate(request(references))
         image = result.image
-        key = output_key(job.identity_id, job.id, image.mime_type)
+        key = self.settings.bucket_layout.output_key(job.identity_id, job.id, image.mime_type)
         self.storage.write(
             key,
             image.data,
@@ -200,7 +200,7 @@ class Worker:
                     continue
                 chosen.append(ReferenceFile(name=info.key, data=data))
             if not chosen:
-                folder = reference_folder(job.identity_id)
+                folder = self.settings.bucket_layout.reference_folder(job.identity_id)
                 raise PipelineError(
                     ErrorCode.REFERENCE_INVALID,
                     f"No usable reference photo under {folder!r}.",
@@ -240,6 +240,10 @@ class Worker:
             generation_id=job.id,
             content_type=job.output.mime_type,
             size=job.output.bytes,
+            # Fresh on every try: a host in copy mode downloads it before it expires.
+            image_url=self.storage.presigned_get(
+                job.output.key, expires_in=self.settings.output_url_expiry_s
+            ),
         )
         try:
             self.callback.deliver(assignment, delivery_id=job.delivery_id)

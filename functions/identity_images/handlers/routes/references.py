@@ -93,9 +93,12 @@ def delete_reference(
     caller: Annotated[Caller, Depends(deps.caller)],
     host: Annotated[HostDirectory, Depends(deps.host)],
     storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
 ) -> Response[Any]:
     try:
-        references.delete_reference(identity_id, reference_id, caller, host=host, storage=storage)
+        references.delete_reference(
+            identity_id, reference_id, caller, host=host, storage=storage, settings=settings
+        )
     except PipelineError as error:
         if error.code != ErrorCode.REFERENCE_NOT_FOUND:
             raise

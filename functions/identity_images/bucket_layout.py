@@ -1,0 +1,111 @@
+"""Where the pipeline's objects live in the bucket: the one place that builds keys.
+
+```
+{root}uploads/{admin_id}/{upload_id}/{n}.{ext}           browser uploads (expire)
+{root}references/identities/{identity_id}/{ref}.{ext}    kept references (regenerate)
+{root}generated/identities/{identity_id}/{job_id}.{ext}  outputs
+```
+
+`root` is empty in the pipeline's own bucket and a prefix such as `identity-images/` in a
+host's bucket (`BUCKET_PREFIX`), so the host's other objects are never touched. The
+functions, the CDK app (grants, notifications, lifecycle) and the local stack all read
+the layout from here. Pure Python: no AWS, no Lambda, importable from anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UPLOADS = "uploads/"
+REFERENCES = "references/identities/"
+GENERATED = "generated/"
+#: The root prefix in a host's bucket when none is given.
+DEFAULT_HOST_ROOT = "identity-images/"
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+_ROOT_PART = re.compile(r"^[A-Za-z0-9._-]+$")
+
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "image/heif": "heif",
+}
+
+
+def extension_for(content_type: str) -> str:
+    """File extension for an image content type (`bin` for anything else)."""
+    return _EXTENSIONS.get(content_type.split(";")[0].strip().lower(), "bin")
+
+
+def normalize_root(root: str) -> str:
+    """`""` or `a/b/`: no leading slash, one trailing slash, plain path segments only."""
+    stripped = root.strip().strip("/")
+    if not stripped:
+        return ""
+    parts = stripped.split("/")
+    for part in parts:
+        if not _ROOT_PART.match(part) or part in {".", ".."}:
+            raise ValueError(
+                f"{root!r} is not a bucket prefix like 'identity-images/' "
+                "(letters, digits, '.', '_', '-' and '/' between segments)"
+            )
+    return "/".join(parts) + "/"
+
+
+@dataclass(frozen=True)
+class BucketLayout:
+    """The key layout under one root prefix (`""`: the bucket's top level)."""
+
+    root: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", normalize_root(self.root))
+
+    # --- the three prefixes -------------------------------------------------------------
+    @property
+    def uploads(self) -> str:
+        return f"{self.root}{UPLOADS}"
+
+    @property
+    def references(self) -> str:
+        return f"{self.root}{REFERENCES}"
+
+    @property
+    def generated(self) -> str:
+        return f"{self.root}{GENERATED}"
+
+    @property
+    def prefixes(self) -> tuple[str, str, str]:
+        """Every prefix the pipeline writes under; nothing outside them is its own."""
+        return (self.uploads, self.references, self.generated)
+
+    # --- keys ---------------------------------------------------------------------------
+    def upload_prefix(self, admin_id: str) -> str:
+        return f"{self.uploads}{admin_id}/"
+
+    def upload_key(self, admin_id: str, upload_id: str, index: int, content_type: str) -> str:
+        return f"{self.upload_prefix(admin_id)}{upload_id}/{index}.{extension_for(content_type)}"
+
+    def reference_folder(self, identity_id: str) -> str:
+        return f"{self.references}{identity_id}/"
+
+    def reference_key(self, identity_id: str, reference_id: str, content_type: str) -> str:
+        folder = self.reference_folder(identity_id)
+        return f"{folder}{reference_id}.{extension_for(content_type)}"
+
+    def output_key(self, identity_id: str, job_id: str, content_type: str) -> str:
+        return f"{self.generated}identities/{identity_id}/{job_id}.{extension_for(content_type)}"
+
+    # --- reading keys -------------------------------------------------------------------
+    def identity_of(self, key: str) -> str | None:
+        """The identity whose reference folder holds `key` directly, or None for any other
+        key (outputs, uploads, the folder itself, deeper keys, other roots)."""
+        if not key.startswith(self.references):
+            return None
+        identity_id, slash, name = key[len(self.references) :].partition("/")
+        if not slash or not _ID.match(identity_id) or not name or "/" in name:
+            return None
+        return identity_id

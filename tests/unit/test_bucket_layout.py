@@ -1,0 +1,59 @@
+"""The one place that builds the pipeline's keys, with and without a root prefix."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from identity_images.bucket_layout import BucketLayout, normalize_root
+from identity_images.settings import Settings
+
+
+def test_the_dedicated_bucket_keeps_todays_keys() -> None:
+    layout = BucketLayout()
+    assert layout.prefixes == ("uploads/", "references/identities/", "generated/")
+    assert layout.upload_key("7", "u1", 1, "image/jpeg") == "uploads/7/u1/1.jpg"
+    assert layout.reference_key("id-1", "r1", "image/png") == "references/identities/id-1/r1.png"
+    assert layout.output_key("id-1", "j1", "image/png") == "generated/identities/id-1/j1.png"
+
+
+def test_every_key_starts_with_the_root() -> None:
+    layout = BucketLayout("media/identity-images")
+    assert layout.root == "media/identity-images/"
+    keys = [
+        layout.upload_prefix("7"),
+        layout.upload_key("7", "u1", 1, "image/webp"),
+        layout.reference_folder("id-1"),
+        layout.reference_key("id-1", "r1", "image/heic"),
+        layout.output_key("id-1", "j1", "image/jpeg"),
+        *layout.prefixes,
+    ]
+    assert all(key.startswith("media/identity-images/") for key in keys)
+    assert layout.output_key("id-1", "j1", "image/jpeg") == (
+        "media/identity-images/generated/identities/id-1/j1.jpg"
+    )
+
+
+def test_identity_of_reads_only_its_own_roots_reference_folders() -> None:
+    layout = BucketLayout("identity-images/")
+    assert layout.identity_of("identity-images/references/identities/abc/p.jpg") == "abc"
+    assert layout.identity_of("references/identities/abc/p.jpg") is None  # another root
+    assert layout.identity_of("identity-images/generated/identities/abc/j.png") is None
+    assert layout.identity_of("identity-images/references/identities/abc/") is None
+    assert layout.identity_of("identity-images/references/identities/abc/d/p.jpg") is None
+    assert BucketLayout().identity_of("identity-images/references/identities/a/p.jpg") is None
+
+
+@pytest.mark.parametrize("root", ["../x", "a//b/../c", "a b/", "a/./b", "x/*"])
+def test_a_prefix_that_is_not_plain_segments_is_refused(root: str) -> None:
+    with pytest.raises(ValueError, match="not a bucket prefix"):
+        normalize_root(root)
+
+
+def test_settings_normalise_the_prefix_and_build_the_layout() -> None:
+    assert Settings(bucket_prefix="/identity-images").bucket_prefix == "identity-images/"
+    layout = Settings(bucket_prefix="identity-images").bucket_layout
+    assert layout.references == "identity-images/references/identities/"
+    assert Settings().bucket_layout == BucketLayout()
+    with pytest.raises(ValidationError):
+        Settings(bucket_prefix="../escape")
