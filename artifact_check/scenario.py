@@ -122,6 +122,7 @@ class Fixture:
     environment: dict[str, str]
     jobs_queue_url: str
     bucket: str
+    bucket_prefix: str
     jobs_table: str
     admin_token: str
     test_user_id: str
@@ -147,6 +148,7 @@ def prepare(stack: Stack) -> Fixture:
         "AWS_ACCESS_KEY_ID": LOCAL_CREDENTIALS["aws_access_key_id"],
         "AWS_SECRET_ACCESS_KEY": LOCAL_CREDENTIALS["aws_secret_access_key"],
         "BUCKET_NAME": defaults.bucket_name,
+        "BUCKET_PREFIX": defaults.bucket_prefix,
         "JOBS_TABLE_NAME": defaults.jobs_table_name,
         "IDEMPOTENCY_TABLE_NAME": defaults.idempotency_table_name,
         "JOBS_QUEUE_URL": private_queue,
@@ -184,6 +186,7 @@ def prepare(stack: Stack) -> Fixture:
         environment=environment,
         jobs_queue_url=private_queue,
         bucket=defaults.bucket_name,
+        bucket_prefix=defaults.bucket_prefix,
         jobs_table=defaults.jobs_table_name,
         admin_token=str(token.json()["access"]),
         test_user_id=str(users[0]["id"]),
@@ -195,7 +198,7 @@ def prepare(stack: Stack) -> Fixture:
 
 
 def reference_images() -> dict[str, tuple[bytes, str]]:
-    """One HEIC and one JPEG whose EXIF says "rotate 90°": file name -> (bytes, type)."""
+    """One JPEG whose EXIF says "rotate 90°" and one HEIC: name -> (bytes, type)."""
     import pillow_heif
     from PIL import Image, ImageDraw
 
@@ -214,12 +217,15 @@ def reference_images() -> dict[str, tuple[bytes, str]]:
 
 
 def upload_references(stack: Stack, fixture: Fixture, admin_id: str) -> list[str]:
-    """Put the references where a presigned POST would: `uploads/{admin}/{upload}/...`."""
+    """Put the references where a presigned POST would: the admin's upload folder."""
+    from identity_images.bucket_layout import BucketLayout
+
+    layout = BucketLayout(fixture.bucket_prefix)
     s3 = stack.client("s3")
     upload = uuid.uuid4().hex
     keys = []
-    for name, (data, content_type) in reference_images().items():
-        key = f"uploads/{admin_id}/{upload}/{name}"
+    for index, (data, content_type) in enumerate(reference_images().values(), start=1):
+        key = layout.upload_key(admin_id, upload, index, content_type)
         s3.put_object(Bucket=fixture.bucket, Key=key, Body=data, ContentType=content_type)
         keys.append(key)
     return keys
