@@ -171,8 +171,9 @@ class PublicApi(Construct):
             access.table_read_write(tables.jobs),
             access.index_query(tables.jobs, [JOBS_BY_IDENTITY_INDEX]),
             access.table_read_write(tables.idempotency, access.IDEMPOTENCY_RECORDS),
-            # HEAD of a missing upload or reference answers 404, not 403. Outputs are only
-            # signed for download (never read), so `generated/` needs no listing.
+            # HEAD of a missing upload or reference answers 404, not 403. Outputs, previews
+            # and prepared references are only signed for download (never read by the API),
+            # so `generated/` and `prepared/` need no listing.
             access.list_prefixes(bucket, [layout.uploads, layout.references]),
         )
         function.allow_objects(
@@ -184,8 +185,9 @@ class PublicApi(Construct):
         function.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [layout.uploads, layout.references, layout.generated],
-            "Checks uploads (HEAD) and signs short-lived download URLs.",
+            [layout.uploads, layout.references, layout.generated, layout.prepared],
+            "Checks uploads (HEAD) and signs short-lived URLs: outputs, previews, downloads, "
+            "kept references, identities' images.",
         )
         function.allow_objects(
             bucket,

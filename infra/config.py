@@ -67,9 +67,29 @@ class InfraConfig(BaseModel):
     )
     worker_max_concurrency: int = Field(default=5, ge=2, le=1000, alias="workerMaxConcurrency")
     worker_memory_mb: int = Field(
-        default=spec.WORKER_MEMORY_MB, ge=512, le=10240, alias="workerMemoryMb"
+        default=spec.WORKER_MEMORY_MB, ge=256, le=10240, alias="workerMemoryMb"
+    )
+    reaper_interval_minutes: int = Field(
+        default=spec.REAPER_INTERVAL_MINUTES,
+        ge=1,
+        le=1440,
+        alias="reaperIntervalMinutes",
+        description="How often the reaper settles dead letters and lost jobs.",
+    )
+    reaper_grace_minutes: int = Field(
+        default=spec.REAPER_GRACE_MINUTES,
+        ge=0,
+        alias="reaperGraceMinutes",
+        description="How long after its lease a job in flight is thought lost.",
     )
     upload_expiry_days: int = Field(default=spec.UPLOAD_EXPIRY_DAYS, ge=1, alias="uploadExpiryDays")
+    job_ttl_days: int = Field(
+        default=spec.JOB_TTL_DAYS,
+        ge=1,
+        alias="jobTtlDays",
+        description="Job records expire (TTL) after this; their prepared references a little "
+        "later (`prepared/` lifecycle), so a job never outlives the files it names.",
+    )
     api_rate_limit: float = Field(default=spec.API_RATE_LIMIT, gt=0, alias="apiRateLimit")
     api_burst_limit: int = Field(default=spec.API_BURST_LIMIT, ge=1, alias="apiBurstLimit")
     alarm_email: str | None = Field(default=None, alias="alarmEmail")

@@ -28,6 +28,8 @@ class GenerationPipeline(Construct):
         config, secrets, tables = parts.config, parts.secrets, parts.tables
         worker = config.worker
         timeout = Duration.seconds(worker.timeout_s)
+        #: The job lease (resource_spec.worker): the worker and the reaper read this one.
+        self.job_lease_s = int(worker.environment["JOB_LEASE_S"])
         self.jobs = QueueWithDeadLetters(
             self,
             "Jobs",
@@ -67,11 +69,15 @@ class GenerationPipeline(Construct):
         self.worker.allow_objects(
             bucket,
             ["s3:GetObject"],
-            [layout.uploads, layout.references],
-            "Reads the reference photos a job names.",
+            [layout.uploads, layout.references, layout.prepared, layout.generated],
+            "Reads the reference photos a job names (kept ones for a re-run) and, for a "
+            "refine, the image to edit.",
         )
         self.worker.allow_objects(
-            bucket, ["s3:PutObject"], [layout.generated], "Stores the generated image."
+            bucket,
+            ["s3:PutObject"],
+            [layout.generated, layout.prepared],
+            "Stores the generated image, its preview and the job's prepared references.",
         )
         self.jobs.queue.grant_send_messages(self.worker.role)
         # One job per invocation: a slow job never holds up (or re-runs) another one.

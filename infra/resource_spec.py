@@ -27,6 +27,7 @@ TIMEOUT_MARGIN_S = 3
 UPLOADS = "uploads/"
 REFERENCES = "references/identities/"
 GENERATED = "generated/"
+PREPARED = "prepared/"
 #: Days a browser upload under `uploads/` is kept (CDK context `uploadExpiryDays`).
 UPLOAD_EXPIRY_DAYS = 2
 BUCKET_VERSIONED = True
@@ -39,19 +40,35 @@ CORS_METHODS = ("GET", "HEAD", "POST")
 CORS_ALLOWED_HEADERS = ("*",)
 CORS_EXPOSED_HEADERS = ("ETag",)
 CORS_MAX_AGE_S = 3600
+#: Days job records live (DynamoDB TTL; CDK context `jobTtlDays`).
+JOB_TTL_DAYS = 90
+#: Days a job's prepared references outlive its record's TTL (DynamoDB deletes expired
+#: items within about two days), so a job never names files that are gone.
+PREPARED_GRACE_DAYS = 3
 
 
 def lifecycle_rules(
-    upload_expiry_days: int = UPLOAD_EXPIRY_DAYS, uploads_prefix: str = UPLOADS
+    upload_expiry_days: int = UPLOAD_EXPIRY_DAYS,
+    uploads_prefix: str = UPLOADS,
+    *,
+    job_ttl_days: int = JOB_TTL_DAYS,
+    prepared_prefix: str = PREPARED,
 ) -> list[dict[str, Any]]:
     """The bucket's lifecycle, in S3's own `PutBucketLifecycleConfiguration` shape
-    (`uploads_prefix`: the layout's `uploads/`, under its root prefix)."""
+    (`uploads_prefix`, `prepared_prefix`: the layout's, under its root prefix)."""
     return [
         {
             "ID": "expire-uploads",
             "Filter": {"Prefix": uploads_prefix},
             "Status": "Enabled",
             "Expiration": {"Days": upload_expiry_days},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": UPLOADS_NONCURRENT_DAYS},
+        },
+        {
+            "ID": "expire-prepared-references",
+            "Filter": {"Prefix": prepared_prefix},
+            "Status": "Enabled",
+            "Expiration": {"Days": job_ttl_days + PREPARED_GRACE_DAYS},
             "NoncurrentVersionExpiration": {"NoncurrentDays": UPLOADS_NONCURRENT_DAYS},
         },
         {
@@ -105,7 +122,8 @@ TRIGGER_BATCH_SIZE = 10
 TRIGGER_BATCHING_WINDOW_S = 5
 TRIGGER_MAX_RECEIVE_COUNT = 5
 
-WORKER_MEMORY_MB = 2048
+#: Enough for Pillow on a few photos; a cold start at this size stays short.
+WORKER_MEMORY_MB = 448
 WORKER_BATCH_SIZE = 1
 #: Gemini's own defaults (CDK context `geminiTimeoutS`, `geminiRetryAttempts`).
 GEMINI_TIMEOUT_S = 180
@@ -115,6 +133,10 @@ WORKER_MARGIN_S = 60
 #: A job whose lease is older than the worker's timeout plus this is picked up again.
 LEASE_MARGIN_S = 60
 WORKER_MAX_RECEIVE_COUNT = 5
+#: The reaper (CDK context `reaperIntervalMinutes`, `reaperGraceMinutes`): how often it
+#: runs, and how long after its lease (`JOB_LEASE_S`) a job in flight is thought lost.
+REAPER_INTERVAL_MINUTES = 10
+REAPER_GRACE_MINUTES = 15
 
 
 def _retry_environment(gemini_timeout_s: int, gemini_retry_attempts: int) -> dict[str, str]:
@@ -159,6 +181,10 @@ def worker(
     env = _retry_environment(gemini_timeout_s, gemini_retry_attempts)
     env["JOB_LEASE_S"] = str(timeout + LEASE_MARGIN_S)
     return FunctionSpec(timeout_s=timeout, memory_mb=memory_mb, environment=MappingProxyType(env))
+
+
+#: The reaper: a Query of the `in_flight` index and a look at the dead letters per run.
+REAPER = FunctionSpec(timeout_s=60, memory_mb=256)
 
 
 def visibility_timeout_s(function_timeout_s: int) -> int:

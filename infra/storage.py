@@ -29,16 +29,20 @@ from infra.layers import ARCHITECTURE, RUNTIME
 from infra.paths import HOST_LIFECYCLE_DIR
 
 JOBS_BY_IDENTITY_INDEX = "by_identity"
+JOBS_IN_FLIGHT_INDEX = "in_flight"
+PREPARED_GRACE_DAYS = spec.PREPARED_GRACE_DAYS
 
 
 class ImageBucket(Construct):
     """Where the pipeline's objects live: its own bucket, or a prefix of the host's.
 
     Without `hostBucketName`: one private bucket (keys at its top level: `uploads/`
-    expires, `references/identities/`, `generated/`). Browsers write to it only through
-    presigned POSTs, so CORS allows POST (and GET for presigned downloads) from the
-    allowed origins. Versioning keeps an overwritten or deleted reference or output
-    recoverable for a while. Server access logs go to a second private bucket.
+    expires, `references/identities/`, `generated/` (outputs and previews, kept),
+    `prepared/` (each job's prepared references, expiring a few days after the job).
+    Browsers write to it only through presigned POSTs, so CORS allows POST (and GET for
+    presigned downloads) from the allowed origins. Versioning keeps an overwritten or
+    deleted reference or output recoverable for a while. Server access logs go to a
+    second private bucket.
 
     With `hostBucketName`: the host's bucket, imported by name, so no change to this
     stack can replace, reconfigure or delete it. The pipeline keeps to `bucketPrefix`
@@ -58,6 +62,12 @@ class ImageBucket(Construct):
             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
             "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
         }
+        self.prepared_expiry_rule = {
+            "Filter": {"Prefix": self.layout.prepared},
+            "Status": "Enabled",
+            "Expiration": {"Days": config.job_ttl_days + PREPARED_GRACE_DAYS},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+        }
         self.bucket: s3.IBucket
         if config.host_bucket_name is None:
             self.bucket = self._own_bucket(config)
@@ -68,7 +78,10 @@ class ImageBucket(Construct):
                 "UploadsLifecycle",
                 bucket=self.bucket,
                 marker=f"identity-images-{config.stage}:",
-                rules={"expire-uploads": self.upload_expiry_rule},
+                rules={
+                    "expire-uploads": self.upload_expiry_rule,
+                    "expire-prepared-references": self.prepared_expiry_rule,
+                },
             )
 
     def _own_bucket(self, config: InfraConfig) -> s3.Bucket:
@@ -110,7 +123,12 @@ class ImageBucket(Construct):
             ],
             lifecycle_rules=[
                 _lifecycle_rule(rule)
-                for rule in spec.lifecycle_rules(config.upload_expiry_days, self.layout.uploads)
+                for rule in spec.lifecycle_rules(
+                    config.upload_expiry_days,
+                    self.layout.uploads,
+                    job_ttl_days=config.job_ttl_days,
+                    prepared_prefix=self.layout.prepared,
+                )
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -228,7 +246,8 @@ def _lifecycle_rule(rule: dict[str, Any]) -> s3.LifecycleRule:
 
 
 class JobTables(Construct):
-    """The jobs table (with its `by_identity` history index) and Powertools idempotency."""
+    """The jobs table (with its `by_identity` history index and its sparse `in_flight`
+    index for the reaper) and Powertools idempotency."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -242,6 +261,13 @@ class JobTables(Construct):
             ),
             sort_key=dynamodb.Attribute(name="created_at", type=dynamodb.AttributeType.STRING),
             projection_type=dynamodb.ProjectionType.ALL,
+        )
+        # Sparse: only jobs in flight carry `in_flight`; the reaper sweeps this index.
+        self.jobs.add_global_secondary_index(
+            index_name=JOBS_IN_FLIGHT_INDEX,
+            partition_key=dynamodb.Attribute(name="in_flight", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="due_at", type=dynamodb.AttributeType.NUMBER),
+            projection_type=dynamodb.ProjectionType.KEYS_ONLY,
         )
         # Records live for hours; nothing of value is lost with the stack.
         self.idempotency = self._table(

@@ -1,7 +1,8 @@
-"""Creates, with boto3, the AWS resources the CDK app creates: the bucket, the jobs table,
-the idempotency table and the jobs queue with its dead-letter queue. Every setting the
-two share (queue timeouts and redrive, bucket versioning and lifecycle, ...) comes from
-`infra.resource_spec`, which the CDK app reads too.
+"""Creates, with boto3, the AWS resources the CDK app creates: the bucket, the jobs table
+(with its `by_identity` and `in_flight` indexes), the idempotency table and the jobs
+queue with its dead-letter queue. Every setting the two share (queue timeouts and
+redrive, bucket versioning and lifecycle, ...) comes from `infra.resource_spec`, which the
+CDK app reads too.
 
 One place for the local stack and the tests. Idempotent: running it twice is fine.
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
-from identity_images.adapters.job_store import IDENTITY_INDEX
+from identity_images.adapters.job_store import IDENTITY_INDEX, IN_FLIGHT_INDEX
 from identity_images.settings import Settings, get_settings
 from infra import resource_spec as spec
 
@@ -26,6 +27,9 @@ WORKER_TIMEOUT_S = spec.worker().timeout_s
 TRIGGER_TIMEOUT_S = spec.TRIGGER.timeout_s
 TRIGGER_MAX_RECEIVE_COUNT = spec.TRIGGER_MAX_RECEIVE_COUNT
 REGENERATION_QUEUE_NAME = "identity-image-regeneration"
+#: The reaper Lambda's timeout and its schedule, as in infra/reaper.py.
+REAPER_TIMEOUT_S = spec.REAPER.timeout_s
+REAPER_INTERVAL_S = spec.REAPER_INTERVAL_MINUTES * 60
 
 
 def jobs_queue_name(settings: Settings) -> str:
@@ -87,7 +91,11 @@ def create_bucket(settings: Settings) -> None:
     s3.put_bucket_lifecycle_configuration(
         Bucket=settings.bucket_name,
         LifecycleConfiguration={
-            "Rules": spec.lifecycle_rules(uploads_prefix=settings.bucket_layout.uploads)  # type: ignore[typeddict-item]
+            "Rules": spec.lifecycle_rules(  # type: ignore[typeddict-item]
+                uploads_prefix=settings.bucket_layout.uploads,
+                job_ttl_days=settings.job_ttl_days,
+                prepared_prefix=settings.bucket_layout.prepared,
+            )
         },
     )
 
@@ -102,6 +110,8 @@ def create_jobs_table(settings: Settings) -> None:
                 {"AttributeName": "job_id", "AttributeType": "S"},
                 {"AttributeName": "identity_id", "AttributeType": "S"},
                 {"AttributeName": "created_at", "AttributeType": "S"},
+                {"AttributeName": "in_flight", "AttributeType": "S"},
+                {"AttributeName": "due_at", "AttributeType": "N"},
             ],
             KeySchema=[{"AttributeName": "job_id", "KeyType": "HASH"}],
             GlobalSecondaryIndexes=[
@@ -112,7 +122,16 @@ def create_jobs_table(settings: Settings) -> None:
                         {"AttributeName": "created_at", "KeyType": "RANGE"},
                     ],
                     "Projection": {"ProjectionType": "ALL"},
-                }
+                },
+                {
+                    # Sparse: only jobs in flight have `in_flight`; the reaper reads it.
+                    "IndexName": IN_FLIGHT_INDEX,
+                    "KeySchema": [
+                        {"AttributeName": "in_flight", "KeyType": "HASH"},
+                        {"AttributeName": "due_at", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"},
+                },
             ],
         )
     except ClientError as error:

@@ -8,6 +8,7 @@ handler's module reads its settings (as on a cold start).
 from __future__ import annotations
 
 import importlib
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -19,6 +20,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 Handler = Callable[[Any, Any], Any]
 
 ACCOUNT_ID = "123456789012"  # moto's default account
+# One handler module imported at a time: the stack's threads (gateway, pollers) may meet
+# their first events together, and two threads importing the same packages at once can
+# see each other's half-initialised modules (Powertools' data classes import in a cycle).
+# Each Lambda imports in its own process, so serialising costs nothing they would not.
+_IMPORT_LOCK = threading.Lock()
 
 
 class LocalLambdaContext(LambdaContext):
@@ -42,12 +48,19 @@ class LocalLambdaContext(LambdaContext):
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+#: Handlers are imported on first use, from the gateway's and the pollers' threads at once;
+#: two threads importing Powertools together can see a half-initialised module
+#: ("cannot import name 'SQSEvent' from partially initialized module"), so one at a time.
+_IMPORT_LOCK = threading.Lock()
+
+
 def resolve_handler(dotted: str) -> Handler:
     """`package.module.attr` -> the callable (imports the module)."""
     module_name, _, attr = dotted.rpartition(".")
     if not module_name:
         raise ValueError(f"not a dotted handler path: {dotted!r}")
-    handler: Handler = getattr(importlib.import_module(module_name), attr)
+    with _IMPORT_LOCK:
+        handler: Handler = getattr(importlib.import_module(module_name), attr)
     return handler
 
 
@@ -60,13 +73,21 @@ class LocalFunction:
     timeout_s: float = 30.0
     region: str = "us-east-1"
     memory_mb: int = 1024
+    #: One invocation at a time, as one Lambda instance: a Powertools resolver keeps the
+    #: current event on its module-level app, so concurrent calls in threads mix requests.
+    serial: bool = False
     _resolved: Handler | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def _callable(self) -> Handler:
         if self._resolved is None:
-            self._resolved = (
-                resolve_handler(self.handler) if isinstance(self.handler, str) else self.handler
-            )
+            with _IMPORT_LOCK:
+                if self._resolved is None:
+                    self._resolved = (
+                        resolve_handler(self.handler)
+                        if isinstance(self.handler, str)
+                        else self.handler
+                    )
         return self._resolved
 
     def invoke(self, event: Any) -> Any:
@@ -74,4 +95,7 @@ class LocalFunction:
         context = LocalLambdaContext(
             self.name, timeout_s=self.timeout_s, region=self.region, memory_mb=self.memory_mb
         )
-        return self._callable()(event, context)
+        if not self.serial:
+            return self._callable()(event, context)
+        with self._lock:
+            return self._callable()(event, context)

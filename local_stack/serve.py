@@ -40,6 +40,9 @@ def add_serve_command(subparsers: Any) -> None:
     parser.add_argument("--django-port", type=int, default=defaults.django_port)
     parser.add_argument("--gemini-port", type=int, default=defaults.gemini_port)
     parser.add_argument(
+        "--web-port", type=int, default=defaults.web_port, help="the Images tab (web/dist)"
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         default=defaults.data_dir,
@@ -66,6 +69,7 @@ def options_from_args(args: argparse.Namespace) -> StackOptions:
         moto_port=args.moto_port,
         django_port=args.django_port,
         gemini_port=args.gemini_port,
+        web_port=args.web_port,
         data_dir=args.data_dir,
         persist=not args.no_persist,
     )
@@ -103,7 +107,11 @@ def serve(options: StackOptions, *, stdout: TextIO | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr, flush=True)
             return EXIT_FAILED
         print(stack.banner(), file=out, flush=True)
-        print(f"{READY_MARKER} api={stack.api_url} django={stack.django_url}", file=out, flush=True)
+        print(
+            f"{READY_MARKER} api={stack.api_url} django={stack.django_url} web={stack.web_url}",
+            file=out,
+            flush=True,
+        )
         stop.wait()
         print("stopping ...", file=out, flush=True)
     finally:

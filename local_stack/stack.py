@@ -3,7 +3,8 @@
 On loopback: a moto server (S3, SQS, DynamoDB, Secrets Manager) with the CDK app's
 resources, the example Django host (migrated, seeded), the local Gemini-compatible
 server unless `GEMINI_API_KEY` is set, the local API Gateway in front of the API and
-authorizer handlers, and SQS pollers for the worker and the regeneration trigger. The
+authorizer handlers, SQS pollers for the worker and the regeneration trigger, and the
+reaper's schedule (it also runs once on start, for the jobs the last stop left). The
 handlers run in this process, reading their settings from the environment it sets, and
 their secrets from Secrets Manager by ARN, as in AWS.
 """
@@ -26,15 +27,19 @@ from local_stack.lambda_runtime import LocalFunction
 from local_stack.local_secrets import LocalSecrets, load_or_create
 from local_stack.moto_server import LOCAL_CREDENTIALS, LocalMoto
 from local_stack.persistence import Snapshots, SnapshotScope
-from local_stack.pollers import EventSourceMapping, SqsPoller
+from local_stack.pollers import EventSourceMapping, Schedule, SqsPoller
 from local_stack.processes import ManagedProcess
 from local_stack.routes import cdk_routes
+from local_stack.web_server import WEB_DIST, LocalWebServer
 
 log = logging.getLogger("local_stack.stack")
 
 HANDLERS = "identity_images.handlers"
 READY_MARKER = "local stack ready:"
 ADMIN_LOGIN = ("admin", "admin-password")
+#: On start nothing of the previous run holds a job: every job due within this (a day,
+#: longer than any lease plus backoff) is settled at once, not after its lease.
+LOCAL_RESTART_REACH_S = 86_400
 STAGE = "local"
 # As in infra/api.py (both read infra.resource_spec): the gateway's own errors in the
 # pipeline's error shape, CORS, throttling.
@@ -50,16 +55,22 @@ CDK_CORS_METHODS = spec.CORS_API_METHODS
 #: budgets and job lease, the API's Django read budget. The handlers share this process's
 #: settings, so where they differ the API's (the tightest) Django reads win: they fit
 #: every function's timeout.
-FUNCTION_ENVIRONMENT: dict[str, str] = {**spec.worker().environment, **spec.API.environment}
+FUNCTION_ENVIRONMENT: dict[str, str] = {
+    **spec.worker().environment,
+    **spec.API.environment,
+    # The reaper's grace after the job lease above, as the CDK app sets it.
+    "REAPER_GRACE_S": str(spec.REAPER_GRACE_MINUTES * 60),
+}
 
 
 def local_functions(region: str) -> dict[str, LocalFunction]:
-    """The four functions, with the CDK app's timeouts and memory."""
+    """The five functions, with the CDK app's timeouts and memory."""
     specs = {
         "api": spec.API,
         "authorizer": spec.AUTHORIZER,
         "worker": spec.worker(),
         "trigger": spec.TRIGGER,
+        "reaper": spec.REAPER,
     }
     return {
         name: LocalFunction(
@@ -68,6 +79,8 @@ def local_functions(region: str) -> dict[str, LocalFunction]:
             timeout_s=function.timeout_s,
             region=region,
             memory_mb=function.memory_mb,
+            # The API as one Lambda instance: one invocation at a time (see `serial`).
+            serial=name == "api",
         )
         for name, function in specs.items()
     }
@@ -119,11 +132,15 @@ class StackOptions:
     moto_port: int = 4566
     django_port: int = 8000
     gemini_port: int = 8765
+    web_port: int = 5173
+    web_dir: Path = WEB_DIST
     data_dir: Path = Path(".local-data")
     allowed_origins: tuple[str, ...] = ("http://localhost:5173",)
     gemini_api_key: str | None = field(default_factory=lambda: os.environ.get("GEMINI_API_KEY"))
     worker_concurrency: int = 2
     persist: bool = True
+    # Seconds the local Gemini stand-in waits before each answer (the model's latency).
+    gemini_answer_delay_s: float = 0.0
 
 
 class PortInUseError(RuntimeError):
@@ -138,7 +155,9 @@ class LocalStack:
         self.data_dir = options.data_dir.resolve()
         self.moto = LocalMoto(options.host, options.moto_port)
         self.gateway: LocalApiGateway | None = None
+        self.web: LocalWebServer | None = None
         self.pollers: list[SqsPoller] = []
+        self.schedules: list[Schedule] = []
         self.processes: list[ManagedProcess] = []
         self.snapshots: Snapshots | None = None
         self.scope: SnapshotScope | None = None
@@ -156,6 +175,17 @@ class LocalStack:
     @property
     def django_url(self) -> str:
         return self._url(self.options.django_port)
+
+    @property
+    def web_url(self) -> str:
+        return self._url(self.options.web_port)
+
+    @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """The configured origins plus the served Images tab's own (CORS of API and bucket)."""
+        port = self.options.web_port
+        own = (self.web_url, f"http://localhost:{port}", f"http://127.0.0.1:{port}")
+        return tuple(dict.fromkeys((*self.options.allowed_origins, *own)))
 
     @property
     def gemini_url(self) -> str | None:
@@ -199,29 +229,39 @@ class LocalStack:
         if self.options.persist:
             # Before the notification: restored references must not regenerate anything.
             self.snapshots.restore(self.scope)
+        # Before the pollers: a job a worker claims from now on is held for real.
+        self._recover_jobs_in_flight()
         local_resources.notify_queue_of_references(
             s3,
             resources.bucket_name,
             local_resources.queue_arn(sqs, regeneration_url),
             settings.bucket_layout,
         )
-        local_resources.allow_browser_uploads(
-            s3, resources.bucket_name, self.options.allowed_origins
-        )
+        local_resources.allow_browser_uploads(s3, resources.bucket_name, self.browser_origins)
 
         self._start_django(resources.bucket_name, settings.bucket_prefix)
         if self.gemini_url:
             self._start_gemini()
         self._start_gateway(settings.aws_region)
+        self._start_web()
         self._start_pollers(resources.jobs_queue_url, regeneration_url, settings.aws_region)
+        self._start_schedules(settings.aws_region)
 
     def _check_ports(self) -> None:
         o = self.options
-        ports = {"api": o.api_port, "moto": o.moto_port, "django": o.django_port}
+        ports = {
+            "api": o.api_port,
+            "moto": o.moto_port,
+            "django": o.django_port,
+            "web": o.web_port,
+        }
         if not o.gemini_api_key:
             ports["gemini"] = o.gemini_port
         for name, port in ports.items():
             with socket.socket() as probe:
+                # As the servers themselves do: connections of a stack stopped a moment
+                # ago linger in TIME_WAIT, and must not make the port look taken.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     probe.bind((o.host, port))
                 except OSError as exc:
@@ -258,7 +298,7 @@ class LocalStack:
             "GEMINI_API_KEY_SECRET_ARN": arns["identity-images/gemini-api-key"],
             "DJANGO_INTERNAL_URL": f"{self.django_url}/internal/identity-images",
             "DJANGO_INTROSPECT_URL": f"{self.django_url}/api/v1/users/me/",
-            "ALLOWED_ORIGINS": ",".join(self.options.allowed_origins),
+            "ALLOWED_ORIGINS": ",".join(self.browser_origins),
             "POWERTOOLS_SERVICE_NAME": "identity-images",
             "POWERTOOLS_METRICS_NAMESPACE": "IdentityImages",
             "POWERTOOLS_METRICS_DISABLED": "true",
@@ -268,8 +308,7 @@ class LocalStack:
         }
         if self.gemini_url:
             env["GEMINI_BASE_URL"] = self.gemini_url
-        else:
-            os.environ.pop("GEMINI_BASE_URL", None)
+        # With a key, a GEMINI_BASE_URL already set (a gateway, a proxy) stays as it is.
         # Plain values would win over nothing, but must not shadow the ARNs' values.
         for name in ("JWT_SECRET", "DJANGO_SERVICE_TOKEN", "WEBHOOK_SECRET", "GEMINI_API_KEY"):
             os.environ.pop(name, None)
@@ -292,6 +331,7 @@ class LocalStack:
         }
         django = ManagedProcess(
             "django",
+            # DEBUG stays off (DJANGO_DEBUG unset): its HTML pages must not reach the pipeline.
             [sys.executable, "-m", "django", "runserver", "--noreload", self._hostport("django")],
             env=env,
             log_path=self.data_dir / "logs" / "django.log",
@@ -313,6 +353,8 @@ class LocalStack:
                 self.options.host,
                 "--port",
                 str(self.options.gemini_port),
+                "--answer-delay",
+                str(self.options.gemini_answer_delay_s),
             ],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             log_path=self.data_dir / "logs" / "gemini.log",
@@ -330,9 +372,17 @@ class LocalStack:
             api=local["api"],
             authorizer=local["authorizer"],
             routes=cdk_routes(),
-            config=gateway_config(self.options.allowed_origins, region),
+            config=gateway_config(self.browser_origins, region),
         )
         self.gateway.start(self.options.host, self.options.api_port)
+
+    def _start_web(self) -> None:
+        self.web = LocalWebServer(
+            self.options.web_dir, api_base_url=f"{self.api_url}/v1", django_url=self.django_url
+        )
+        if not self.web.built:
+            log.warning("web/dist is not built: run `make web-build` to serve the Images tab")
+        self.web.start(self.options.host, self.options.web_port)
 
     def _start_pollers(self, jobs_url: str, regeneration_url: str, region: str) -> None:
         mappings = event_source_mappings(
@@ -343,16 +393,40 @@ class LocalStack:
             poller.start()
             self.pollers.append(poller)
 
+    def _recover_jobs_in_flight(self) -> None:
+        """Messages in flight at the last stop are lost (see `local_stack.persistence`):
+        every job left queued, running or with an apply pending is queued again (tries
+        left) or failed `worker_gave_up`, and the dead letters are settled. A job whose
+        message was restored gets a second one; the claim lets only one run it."""
+        from identity_images.logic.reaper import build_reaper
+        from identity_images.settings import get_settings
+
+        reaper = build_reaper(get_settings())
+        outcomes = [*reaper.settle_dead_letters(), *reaper.sweep(grace_s=-LOCAL_RESTART_REACH_S)]
+        if outcomes:
+            log.info("jobs in flight at the last stop: %s", [o.value for o in outcomes])
+
+    def _start_schedules(self, region: str) -> None:
+        from local_stack.aws_resources import REAPER_INTERVAL_S
+
+        reaper = Schedule("reaper", local_functions(region)["reaper"], REAPER_INTERVAL_S, region)
+        reaper.start()
+        self.schedules.append(reaper)
+
     # --- stop ----------------------------------------------------------------------------
     def stop(self, *, save: bool = True) -> None:
         """Stop pollers and gateway, save state, stop Django, Gemini and moto. Idempotent."""
         if self._stopped.is_set():
             return
         self._stopped.set()
+        for schedule in self.schedules:
+            schedule.stop()
         for poller in self.pollers:
             poller.stop()
         if self.gateway is not None:
             self.gateway.stop()
+        if self.web is not None:
+            self.web.stop()
         if save and self.options.persist and self.snapshots and self.scope:
             try:
                 self.snapshots.save(self.scope)
@@ -375,6 +449,7 @@ class LocalStack:
         return f"""
 Identity images: the local stack is running.
 
+  Images tab   {self.web_url}/images   (log in as {user} / {password})
   API          {api}/v1   (API Gateway stand-in, admin authorizer in front)
   Django host  {django}   (admin login: {user} / {password})
   AWS (moto)   {self.moto.endpoint_url}

@@ -55,6 +55,7 @@ def user_out(user: AbstractBaseUser, *, is_test_user: bool | None = None) -> Use
         display_name=full_name or user.get_username(),
         is_test_user=is_test_user,
         is_staff=bool(getattr(user, "is_staff", False)),
+        is_active=bool(getattr(user, "is_active", True)),
     )
 
 

@@ -15,6 +15,7 @@ class UserOut(BaseModel):
     display_name: str = ""
     is_test_user: bool = False
     is_staff: bool = False
+    is_active: bool = True
 
 
 class IdentityOut(BaseModel):
@@ -23,6 +24,7 @@ class IdentityOut(BaseModel):
     name: str
     description: str = ""
     image_path: str | None = None
+    image_url: str | None = None  # a URL the browser can show, when the host has its own
 
 
 class ImageAssignmentIn(BaseModel):

@@ -4,6 +4,9 @@
 {root}uploads/{admin_id}/{upload_id}/{n}.{ext}           browser uploads (expire)
 {root}references/identities/{identity_id}/{ref}.{ext}    kept references (regenerate)
 {root}generated/identities/{identity_id}/{job_id}.{ext}  outputs
+{root}generated/identities/{identity_id}/{job_id}.preview.{ext}  their previews
+{root}prepared/identities/{identity_id}/{job_id}/{n}.jpg  each job's prepared references
+                                                          (expire after the job record)
 ```
 
 `root` is empty in the pipeline's own bucket and a prefix such as `identity-images/` in a
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 UPLOADS = "uploads/"
 REFERENCES = "references/identities/"
 GENERATED = "generated/"
+PREPARED = "prepared/"
 #: The root prefix in a host's bucket when none is given.
 DEFAULT_HOST_ROOT = "identity-images/"
 
@@ -84,9 +88,13 @@ class BucketLayout:
         return f"{self.root}{GENERATED}"
 
     @property
-    def prefixes(self) -> tuple[str, str, str]:
+    def prepared(self) -> str:
+        return f"{self.root}{PREPARED}"
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
         """Every prefix the pipeline writes under; nothing outside them is its own."""
-        return (self.uploads, self.references, self.generated)
+        return (self.uploads, self.references, self.generated, self.prepared)
 
     # --- keys ---------------------------------------------------------------------------
     def upload_prefix(self, admin_id: str) -> str:
@@ -104,6 +112,14 @@ class BucketLayout:
 
     def output_key(self, identity_id: str, job_id: str, content_type: str) -> str:
         return f"{self.generated}identities/{identity_id}/{job_id}.{extension_for(content_type)}"
+
+    def preview_key(self, identity_id: str, job_id: str, content_type: str) -> str:
+        """The output's small rendition, beside it."""
+        extension = extension_for(content_type)
+        return f"{self.generated}identities/{identity_id}/{job_id}.preview.{extension}"
+
+    def prepared_reference_key(self, identity_id: str, job_id: str, index: int) -> str:
+        return f"{self.prepared}identities/{identity_id}/{job_id}/{index}.jpg"
 
     # --- reading keys -------------------------------------------------------------------
     def identity_of(self, key: str) -> str | None:

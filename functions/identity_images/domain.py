@@ -22,6 +22,7 @@ class HostUser(BaseModel):
     display_name: str = ""
     is_test_user: bool = False
     is_staff: bool = False
+    is_active: bool = True
 
 
 class HostIdentity(BaseModel):
@@ -33,7 +34,14 @@ class HostIdentity(BaseModel):
     user_id: str
     name: str
     description: str = ""
-    image_path: str | None = None
+    image_path: str | None = Field(
+        default=None, description="The current image's object key (or path) in the host."
+    )
+    image_url: str | None = Field(
+        default=None,
+        description="A URL the browser can show: the host may supply its own; the API gives "
+        "a short-lived one when the image is in the pipeline's bucket.",
+    )
 
 
 class ImageAssignment(BaseModel):

@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     REFERENCE_INVALID = "reference_invalid"
     REFERENCE_NOT_FOUND = "reference_not_found"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     # Access
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
@@ -26,7 +27,10 @@ class ErrorCode(StrEnum):
     IDENTITY_NOT_FOUND = "identity_not_found"
     USER_NOT_FOUND = "user_not_found"
     # State
-    GENERATION_NOT_READY = "generation_not_ready"
+    GENERATION_NOT_READY = "generation_not_ready"  # not succeeded (apply, refine)
+    GENERATION_NOT_FINISHED = "generation_not_finished"  # queued or running (re-run)
+    GENERATION_RUNNING = "generation_running"  # cancel of a running job
+    GENERATION_FINISHED = "generation_finished"  # cancel of a succeeded or failed job
     CONFLICT = "conflict"
     SUPERSEDED = "superseded"
     # Gemini
@@ -38,8 +42,11 @@ class ErrorCode(StrEnum):
     # The host app
     HOST_UNAVAILABLE = "host_unavailable"
     HOST_REJECTED = "host_rejected"
-    # Our own queue
+    # Our own queue and worker
     QUEUE_UNAVAILABLE = "queue_unavailable"
+    #: The worker never finished the job (killed on its last try, or its message lost):
+    #: the message sits in the dead-letter queue, or no message will bring the job back.
+    WORKER_GAVE_UP = "worker_gave_up"
     # Anything else
     INTERNAL_ERROR = "internal_error"
 

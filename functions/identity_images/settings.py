@@ -58,6 +58,15 @@ class Settings(BaseSettings):
         default=80_000_000, gt=0, description="Largest accepted reference (pixels)."
     )
 
+    # --- Output previews ----------------------------------------------------------------
+    preview_max_long_side: int = Field(
+        default=768, ge=64, le=2048, description="Long side (px) of an output's preview."
+    )
+    preview_format: Literal["jpeg", "webp"] = Field(
+        default="jpeg", description="Format of an output's preview."
+    )
+    preview_quality: int = Field(default=82, ge=30, le=95, description="Preview JPEG/WebP quality.")
+
     # --- AWS resources ------------------------------------------------------------------
     aws_region: str = Field(default="us-east-1", description="AWS region.")
     aws_endpoint_url: str | None = Field(
@@ -90,12 +99,23 @@ class Settings(BaseSettings):
     worker_backoff_max_s: int = Field(
         default=900, ge=0, le=43200, description="Longest delay between a job's tries."
     )
+    reaper_grace_s: int = Field(
+        default=900,
+        ge=0,
+        description="The reaper acts on a job in flight this long after its lease (`due_at`).",
+    )
+    reaper_max_jobs: int = Field(
+        default=100, ge=1, le=1000, description="Jobs (and dead letters) one reaper run looks at."
+    )
 
     # --- Public API ---------------------------------------------------------------------
     upload_max_files: int = Field(default=5, ge=1, le=14, description="Files per upload call.")
     upload_url_expiry_s: int = Field(default=300, ge=30, description="Presigned POST lifetime.")
     prompt_max_chars: int = Field(default=2000, ge=1, description="Longest extra prompt.")
     output_url_expiry_s: int = Field(default=900, ge=30, description="Output download URL.")
+    variants_max: int = Field(
+        default=4, ge=1, le=10, description="Most candidates (jobs) one request may ask for."
+    )
     allowed_origins: str = Field(
         default="http://localhost:5173", description="Comma-separated CORS origins."
     )
@@ -135,6 +155,13 @@ class Settings(BaseSettings):
     jwt_audience: str | None = Field(default=None, description="Required `aud`, when set.")
     admin_claim: str = Field(default="is_staff", description="Claim that marks an admin.")
     user_id_claim: str = Field(default="user_id", description="User id claim (else `sub`).")
+    caller_check_ttl_s: int = Field(
+        default=60,
+        ge=0,
+        le=300,
+        description="Reads trust the host's last 'still an active admin' answer this long; "
+        "writes always ask.",
+    )
     django_introspect_url: str = Field(
         default="http://127.0.0.1:8000/api/v1/users/me/",
         description="Where the introspect mode asks who the caller is.",

@@ -84,10 +84,17 @@ def log_output() -> Iterator[io.StringIO]:
 
 @pytest.mark.usefixtures("jwt_env")
 def test_an_admin_gets_an_allow_for_every_route_of_the_stage_with_the_context() -> None:
-    answer = invoke(f"Bearer {hs_token()}")
+    expires = int(time.time()) + 120
+    answer = invoke(f"Bearer {hs_token(exp=expires)}")
     assert answer["principalId"] == "42"
     assert statements(answer) == [("Allow", [f"{STAGE_ARN}/*/*"])]
-    assert answer["context"] == {"user_id": "42", "username": "ada", "is_staff": "true"}
+    # `exp` lets the API refuse the token once it expires, whatever the gateway cached.
+    assert answer["context"] == {
+        "user_id": "42",
+        "username": "ada",
+        "is_staff": "true",
+        "exp": str(expires),
+    }
     assert all(isinstance(v, str) for v in answer["context"].values())
 
 

@@ -78,6 +78,7 @@ class UserReadTests(TestCase):
             "display_name": "Ada Lovelace",
             "is_test_user": False,
             "is_staff": True,
+            "is_active": True,
         }
 
     def test_a_test_user_is_marked(self) -> None:
@@ -140,6 +141,7 @@ class IdentityReadTests(TestCase):
                 "name": "Astronaut",
                 "description": "",
                 "image_path": "generated/identities/x/1.png",
+                "image_url": None,
             },
             {
                 "id": str(self.chef.pk),
@@ -147,6 +149,7 @@ class IdentityReadTests(TestCase):
                 "name": "Chef",
                 "description": "In a kitchen",
                 "image_path": None,
+                "image_url": None,
             },
         ]
 

@@ -78,6 +78,7 @@ def test_grants_reach_only_the_pipelines_prefixes(hosted: Synthesized, name: str
     bucket_arn = f"arn:<AWS::Partition>:s3:::{HOST_BUCKET}"
     allowed = {f"{bucket_arn}/{ROOT}{p}*" for p in ("uploads/", "references/identities/")}
     allowed.add(f"{bucket_arn}/{ROOT}generated/*")
+    allowed.add(f"{bucket_arn}/{ROOT}prepared/*")
     for statement in s3_statements(hosted, name):
         resources = {arn_text(r) for r in as_list(statement["Resource"])}
         if as_list(statement["Action"]) == ["s3:ListBucket"]:
@@ -88,7 +89,7 @@ def test_grants_reach_only_the_pipelines_prefixes(hosted: Synthesized, name: str
             assert resources <= allowed, resources
 
 
-def test_the_worker_writes_only_generated_and_reads_references(hosted: Synthesized) -> None:
+def test_the_worker_writes_only_generated_and_prepared(hosted: Synthesized) -> None:
     pairs = {
         (action, arn_text(resource).rsplit(":::", 1)[1])
         for statement in s3_statements(hosted, "worker")
@@ -99,7 +100,11 @@ def test_the_worker_writes_only_generated_and_reads_references(hosted: Synthesiz
     assert pairs == {
         ("s3:GetObject", f"{HOST_BUCKET}/{ROOT}uploads/*"),
         ("s3:GetObject", f"{HOST_BUCKET}/{ROOT}references/identities/*"),
+        # A re-run reads kept references; a refine reads the image to edit.
+        ("s3:GetObject", f"{HOST_BUCKET}/{ROOT}prepared/*"),
+        ("s3:GetObject", f"{HOST_BUCKET}/{ROOT}generated/*"),
         ("s3:PutObject", f"{HOST_BUCKET}/{ROOT}generated/*"),
+        ("s3:PutObject", f"{HOST_BUCKET}/{ROOT}prepared/*"),
     }
 
 
@@ -123,10 +128,16 @@ def test_the_lifecycle_rule_is_ours_only_and_merged_not_replaced(hosted: Synthes
     props = lifecycle["Properties"]
     assert props["BucketName"] == HOST_BUCKET
     assert props["Marker"] == "identity-images-dev:"
-    (rule,) = json.loads(props["Rules"])
+    rule, prepared = sorted(
+        json.loads(props["Rules"]), key=lambda r: r["ID"] != ("identity-images-dev:expire-uploads")
+    )
     assert rule["ID"] == "identity-images-dev:expire-uploads"
     assert rule["Filter"] == {"Prefix": f"{ROOT}uploads/"}
     assert 1 <= rule["Expiration"]["Days"] <= 2
+    # A job's prepared references expire a few days after the job record (TTL 90 days).
+    assert prepared["ID"] == "identity-images-dev:expire-prepared-references"
+    assert prepared["Filter"] == {"Prefix": f"{ROOT}prepared/"}
+    assert prepared["Expiration"]["Days"] > 90
     (handler,) = [
         f
         for f in hosted.of_type("AWS::Lambda::Function").values()

@@ -173,6 +173,23 @@ def test_each_function_has_the_same_timeout_and_memory(cdk: Synthesized, name: s
     assert (props["Timeout"], props["MemorySize"]) == (function.timeout_s, function.memory_mb)
 
 
+def test_the_reaper_runs_as_often_with_the_workers_lease_and_the_same_grace(
+    cdk: Synthesized,
+) -> None:
+    reaper = function_id(cdk, "reaper")
+    (rule,) = [
+        r["Properties"]
+        for r in cdk.of_type("AWS::Events::Rule").values()
+        if reaper in json.dumps(r["Properties"]["Targets"])
+    ]
+    assert rule["ScheduleExpression"] == f"rate({aws_resources.REAPER_INTERVAL_S // 60} minutes)"
+    env = environment(cdk, "reaper")
+    # One lease: the worker's, which the reaper's own setting must equal on both sides.
+    assert env["JOB_LEASE_S"] == environment(cdk, "worker")["JOB_LEASE_S"]
+    assert env["JOB_LEASE_S"] == FUNCTION_ENVIRONMENT["JOB_LEASE_S"]
+    assert env["REAPER_GRACE_S"] == FUNCTION_ENVIRONMENT["REAPER_GRACE_S"]
+
+
 def test_the_event_sources_batch_the_same(cdk: Synthesized, local: aws_resources.Resources) -> None:
     mappings = {
         m.function.name: m

@@ -4,6 +4,7 @@ the real SDK, and fakes of the host app's two ports (`HostDirectory`, `ImageCall
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ from identity_images.adapters import aws
 from identity_images.domain import HostIdentity, HostUser, ImageAssignment
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import api
+from identity_images.handlers import worker as worker_handler
 from identity_images.handlers.routes import deps
+from identity_images.logic.worker import Worker, build_worker
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources, create_all
 from local_stack.gemini_server import LocalGeminiServer
@@ -32,6 +35,8 @@ OTHER_USER_ID = "3"
 ADMIN_IDENTITY = "11"
 TEST_USER_IDENTITY = "21"
 OTHER_USER_IDENTITY = "31"
+OTHER_ADMIN_ID = "4"
+OTHER_ADMIN_IDENTITY = "41"
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -58,6 +63,7 @@ class FakeHost:
             ADMIN_ID: HostUser(id=ADMIN_ID, username="admin", is_staff=True),
             TEST_USER_ID: HostUser(id=TEST_USER_ID, username="tester", is_test_user=True),
             OTHER_USER_ID: HostUser(id=OTHER_USER_ID, username="customer"),
+            OTHER_ADMIN_ID: HostUser(id=OTHER_ADMIN_ID, username="grace", is_staff=True),
         }
         self.identities = {
             ADMIN_IDENTITY: HostIdentity(id=ADMIN_IDENTITY, user_id=ADMIN_ID, name="Ada"),
@@ -67,9 +73,14 @@ class FakeHost:
             OTHER_USER_IDENTITY: HostIdentity(
                 id=OTHER_USER_IDENTITY, user_id=OTHER_USER_ID, name="Carl"
             ),
+            OTHER_ADMIN_IDENTITY: HostIdentity(
+                id=OTHER_ADMIN_IDENTITY, user_id=OTHER_ADMIN_ID, name="Grace"
+            ),
         }
+        self.user_reads = 0
 
     def get_user(self, user_id: str) -> HostUser:
+        self.user_reads += 1
         if user_id not in self.users:
             raise PipelineError(ErrorCode.USER_NOT_FOUND, f"No user {user_id!r}.")
         return self.users[user_id]
@@ -172,8 +183,10 @@ def host() -> FakeHost:
 def api_app(resources: Resources, host: FakeHost) -> Iterator[None]:
     """The real API app, its host port replaced by the fake."""
     api.app.dependency_overrides[deps.host] = lambda: host
+    deps._admin_check.cache_clear()  # no "still an admin" answer from an earlier test
     yield
     api.app.dependency_overrides.clear()
+    deps._admin_check.cache_clear()
 
 
 def put_reference(key: str, data: bytes | None = None, content_type: str = "image/jpeg") -> None:
@@ -194,14 +207,18 @@ def call_api(
     headers: dict[str, str] | None = None,
     caller: str | None = ADMIN_ID,
     raw_body: str | None = None,
+    authorizer_extra: dict[str, str] | None = None,
+    binary_body: bytes | None = None,
 ) -> tuple[int, Any, dict[str, str]]:
     """Send a REST proxy event (built from the sample) through `handlers.api.handler`."""
     event = load_event("api_create_generation")
     all_headers = {
         k: v for k, v in event["headers"].items() if k not in {"Idempotency-Key", "Content-Type"}
     }
-    if body is not None or raw_body is not None:
+    if body is not None or raw_body is not None or binary_body is not None:
         all_headers["Content-Type"] = "application/json"
+    if binary_body is not None:  # what API Gateway sends for bytes that are not UTF-8
+        raw_body = base64.b64encode(binary_body).decode()
     all_headers.update(headers or {})
     event.update(
         httpMethod=method,
@@ -214,6 +231,7 @@ def call_api(
         pathParameters=None,
         body=raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
     )
+    event["isBase64Encoded"] = binary_body is not None
     event["requestContext"]["httpMethod"] = method
     event["requestContext"]["path"] = f"/prod{path}"
     if caller is None:
@@ -224,6 +242,7 @@ def call_api(
             "username": f"user{caller}",
             "is_staff": "true",
             "principalId": caller,
+            **(authorizer_extra or {}),
         }
     response = api.handler(event, LambdaContextStub())
     answer = json.loads(response["body"]) if response.get("body") else None
@@ -231,3 +250,31 @@ def call_api(
     for name, values in (response.get("multiValueHeaders") or {}).items():
         headers[name] = ",".join(values)
     return response["statusCode"], answer, headers
+
+
+# --- the worker (shared by the worker tests) ---------------------------------------------
+REFS = [f"uploads/{ADMIN_ID}/up1/1.jpg", f"uploads/{ADMIN_ID}/up1/2.jpg"]
+
+
+@pytest.fixture
+def callback() -> FakeCallback:
+    return FakeCallback()
+
+
+@pytest.fixture
+def worker(
+    settings: Settings,
+    host: FakeHost,
+    callback: FakeCallback,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Worker:
+    """The real worker but for the host's two ports."""
+    built = build_worker(settings, host=host, callback=callback)
+    monkeypatch.setattr(worker_handler, "get_worker", lambda: built)
+    return built
+
+
+@pytest.fixture
+def api_app_ready(api_app: None) -> None:
+    for key in REFS:
+        put_reference(key)

@@ -22,6 +22,7 @@ from local_stack.aws_resources import Resources
 from tests.jobs.conftest import (
     ADMIN_ID,
     ADMIN_IDENTITY,
+    OTHER_ADMIN_ID,
     OTHER_USER_ID,
     OTHER_USER_IDENTITY,
     TEST_USER_ID,
@@ -290,17 +291,17 @@ def test_idempotency_key_returns_the_same_job(resources: Resources) -> None:
     assert job_count() == 1
 
     # Another admin's key space is their own.
-    put_reference(f"uploads/{TEST_USER_ID}/up1/1.jpg")
+    put_reference(f"uploads/{OTHER_ADMIN_ID}/up1/1.jpg")
     status, other, _ = call_api(
         "POST",
         "/v1/generations",
         body=generation_body(
             user_id=TEST_USER_ID,
             identity_id=TEST_USER_IDENTITY,
-            reference_keys=[f"uploads/{TEST_USER_ID}/up1/1.jpg"],
+            reference_keys=[f"uploads/{OTHER_ADMIN_ID}/up1/1.jpg"],
         ),
         headers=key,
-        caller=TEST_USER_ID,
+        caller=OTHER_ADMIN_ID,
     )
     assert status == 202
     assert other["id"] != first["id"]
@@ -501,6 +502,11 @@ def test_openapi_lists_every_route_and_model(resources: Resources) -> None:
         "/v1/generations",
         "/v1/generations/{generation_id}",
         "/v1/generations/{generation_id}/apply",
+        "/v1/generations/{generation_id}/cancel",
+        "/v1/generations/{generation_id}/refine",
+        "/v1/generations/{generation_id}/rerun",
+        "/v1/generation-batches",
+        "/v1/config",
         "/v1/users",
         "/v1/users/{user_id}/identities",
         "/v1/identities/{identity_id}/references",

@@ -13,47 +13,19 @@ import pytest
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import worker as worker_handler
-from identity_images.logic.worker import Worker, build_worker
+from identity_images.logic.worker import Worker
 from identity_images.models.jobs import Job, utc_now
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
 from local_stack.gemini_server import LocalGeminiServer
 from tests.jobs.conftest import (
-    ADMIN_ID,
     ADMIN_IDENTITY,
+    REFS,
     FakeCallback,
-    FakeHost,
     LambdaContextStub,
     call_api,
-    put_reference,
 )
 from tests.jobs.helpers import bodies, messages_in, receive_event
-
-REFS = [f"uploads/{ADMIN_ID}/up1/1.jpg", f"uploads/{ADMIN_ID}/up1/2.jpg"]
-
-
-@pytest.fixture
-def callback() -> FakeCallback:
-    return FakeCallback()
-
-
-@pytest.fixture
-def worker(
-    settings: Settings,
-    host: FakeHost,
-    callback: FakeCallback,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Worker:
-    """The real worker but for the host's two ports."""
-    built = build_worker(settings, host=host, callback=callback)
-    monkeypatch.setattr(worker_handler, "get_worker", lambda: built)
-    return built
-
-
-@pytest.fixture
-def api_app_ready(api_app: None) -> None:
-    for key in REFS:
-        put_reference(key)
 
 
 def create_job(**overrides: Any) -> dict[str, Any]:

@@ -84,6 +84,8 @@ def test_a_burst_of_five_uploads_is_one_job(
     assert job.identity_id == TEST_USER_IDENTITY
     assert job.user_id == TEST_USER_ID == host.get_identity(TEST_USER_IDENTITY).user_id
     assert job.created_by == "system"
+    assert job.identity_name == host.get_identity(TEST_USER_IDENTITY).name
+    assert job.max_attempts == settings.worker_max_receive_count
     assert job.reference_keys == []  # read from the folder when the job runs
     assert job.prompt == settings.regeneration_prompt
     assert job.apply.status == "pending"  # REGENERATION_APPLY defaults to on

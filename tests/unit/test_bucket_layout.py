@@ -11,10 +11,14 @@ from identity_images.settings import Settings
 
 def test_the_dedicated_bucket_keeps_todays_keys() -> None:
     layout = BucketLayout()
-    assert layout.prefixes == ("uploads/", "references/identities/", "generated/")
+    assert layout.prefixes == ("uploads/", "references/identities/", "generated/", "prepared/")
     assert layout.upload_key("7", "u1", 1, "image/jpeg") == "uploads/7/u1/1.jpg"
     assert layout.reference_key("id-1", "r1", "image/png") == "references/identities/id-1/r1.png"
     assert layout.output_key("id-1", "j1", "image/png") == "generated/identities/id-1/j1.png"
+    assert layout.preview_key("id-1", "j1", "image/jpeg") == (
+        "generated/identities/id-1/j1.preview.jpg"
+    )
+    assert layout.prepared_reference_key("id-1", "j1", 2) == "prepared/identities/id-1/j1/2.jpg"
 
 
 def test_every_key_starts_with_the_root() -> None:
@@ -26,6 +30,8 @@ def test_every_key_starts_with_the_root() -> None:
         layout.reference_folder("id-1"),
         layout.reference_key("id-1", "r1", "image/heic"),
         layout.output_key("id-1", "j1", "image/jpeg"),
+        layout.preview_key("id-1", "j1", "image/webp"),
+        layout.prepared_reference_key("id-1", "j1", 0),
         *layout.prefixes,
     ]
     assert all(key.startswith("media/identity-images/") for key in keys)

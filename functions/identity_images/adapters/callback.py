@@ -25,7 +25,7 @@ from urllib.parse import quote
 import httpx
 from standardwebhooks.webhooks import EmptyWebhookSecretError, Webhook
 
-from identity_images.adapters.host_http import Backoff, Sleep, error_message, send_with_retries
+from identity_images.adapters.host_http import Backoff, Sleep, host_error_code, send_with_retries
 from identity_images.adapters.secrets import resolve_secret
 from identity_images.domain import ImageAssignment
 from identity_images.errors import ErrorCode, PipelineError
@@ -36,16 +36,6 @@ Clock = Callable[[], datetime]
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _error_code(response: httpx.Response) -> str | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    error = body.get("error") if isinstance(body, dict) else None
-    code = error.get("code") if isinstance(error, dict) else None
-    return code if isinstance(code, str) else None
 
 
 def signed_headers(
@@ -126,20 +116,21 @@ class WebhookCallback:
         )
         if response.is_success:
             return
-        if response.status_code == 409 and _error_code(response) == ErrorCode.SUPERSEDED:
+        host_code = host_error_code(response, f"POST {path}")
+        if response.status_code == 409 and host_code == ErrorCode.SUPERSEDED:
             raise PipelineError(
                 ErrorCode.SUPERSEDED,
-                f"The host holds a newer image decision for identity "
-                f"{assignment.identity_id}: {error_message(response)}",
+                f"The host holds a newer image decision for identity {assignment.identity_id}.",
                 retryable=False,
                 details={"delivery_id": delivery_id, "identity_id": assignment.identity_id},
             )
         raise PipelineError(
             ErrorCode.HOST_REJECTED,
-            f"The host app refused the image for identity {assignment.identity_id}: "
-            f"{error_message(response)}",
+            f"The host app refused the image for identity {assignment.identity_id} "
+            f"(HTTP {response.status_code}).",
             retryable=False,
             details={
+                "host_code": host_code,
                 "status": response.status_code,
                 "delivery_id": delivery_id,
                 "identity_id": assignment.identity_id,

@@ -8,6 +8,8 @@ a 404 becomes `user_not_found` / `identity_not_found`; any other 4xx is `host_re
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -16,11 +18,14 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from identity_images.adapters.host_http import Backoff, Sleep, error_message, send_with_retries
+from identity_images.adapters.host_http import Backoff, Sleep, host_error_code, send_with_retries
 from identity_images.adapters.secrets import resolve_secret
 from identity_images.domain import HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.api import HOST_ID_PATTERN
 from identity_images.settings import Settings, get_settings
+
+log = logging.getLogger("identity_images.host")
 
 T = TypeVar("T", bound=BaseModel)
 Item = TypeVar("Item", HostUser, HostIdentity)
@@ -30,10 +35,17 @@ class _Results(BaseModel, Generic[Item]):
     results: list[Item]
 
 
+_ID = re.compile(HOST_ID_PATTERN)
+
+
 def _segment(value: str) -> str:
-    """One path segment, so an id can never walk to another endpoint."""
-    if not value or value in {".", ".."}:
-        raise PipelineError(ErrorCode.VALIDATION_ERROR, f"Not a valid id: {value!r}.")
+    """One path segment of the host's own id alphabet, so an id can never walk to another
+    endpoint (Django decodes `%2F` before it routes)."""
+    if not _ID.fullmatch(value):
+        raise PipelineError(
+            ErrorCode.VALIDATION_ERROR,
+            "Not a valid id: letters, digits, '-' and '_' only (at most 128).",
+        )
     return quote(value, safe="")
 
 
@@ -52,12 +64,14 @@ class _NotFound:
         }.get(self.code, "id")
 
 
-def _not_found(what: _NotFound) -> PipelineError:
-    """The id the caller asked for, never the host's internal path or answer."""
+def _not_found(what: _NotFound, *, host_code: str | None = None) -> PipelineError:
+    """The id the caller asked for, never the host's internal path or answer (only its
+    stable error code, when it sent one)."""
     noun = what.field.removesuffix("_id")
-    return PipelineError(
-        what.code, f"No {noun} {what.value!r} in the host app.", details={what.field: what.value}
-    )
+    details: dict[str, object] = {what.field: what.value}
+    if host_code is not None:
+        details["host_code"] = host_code
+    return PipelineError(what.code, f"No {noun} {what.value!r} in the host app.", details=details)
 
 
 Named = TypeVar("Named", HostUser, HostIdentity)
@@ -154,19 +168,24 @@ class DjangoHost:
             sleep=self._sleep,
             what=f"GET {path}",
         )
+        # The host's own words stay in the log (host_error_code): a DEBUG page or a
+        # message naming its internals must not reach an API client.
         if response.status_code == 404:
-            raise _not_found(not_found)
+            host_code = host_error_code(response, f"GET {path}")
+            raise _not_found(not_found, host_code=host_code)
         if response.status_code != 200:
+            host_code = host_error_code(response, f"GET {path}")
             raise PipelineError(
                 ErrorCode.HOST_REJECTED,
-                f"The host app refused GET {path}: {error_message(response)}",
-                details={"path": path, "status": response.status_code},
+                "The host app refused the request.",
+                details={"status": response.status_code, "host_code": host_code},
             )
         try:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
+            log.warning("host app's answer to GET %s is off the contract: %s", path, exc)
             raise PipelineError(
                 ErrorCode.HOST_REJECTED,
-                f"The host app's answer to GET {path} is not what the contract says.",
-                details={"path": path, "status": 200, "problem": str(exc)[:500]},
+                "The host app's answer is not what the contract says.",
+                details={"status": 200},
             ) from exc

@@ -8,6 +8,7 @@ The `sleep` is injectable so tests run the whole retry path without waiting.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 import httpx
 
 from identity_images.errors import ErrorCode, PipelineError
+
+log = logging.getLogger("identity_images.host")
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -68,16 +71,37 @@ def send_with_retries(
             retry_after = response.headers.get("retry-after")
         if number < backoff.max_attempts:
             sleep(backoff.delay(number, retry_after))
-    details: dict[str, object] = {"attempts": backoff.max_attempts, "last_error": last_problem}
+    # What went wrong (socket errors, internal URLs) is for the log, not for API clients.
+    log.warning(
+        "host app unavailable: %s failed %d times; last: %s",
+        what,
+        backoff.max_attempts,
+        last_problem,
+    )
+    details: dict[str, object] = {"attempts": backoff.max_attempts}
     if last_status is not None:
         details["status"] = last_status
     raise PipelineError(
         ErrorCode.HOST_UNAVAILABLE,
-        f"The host app did not answer {what} after {backoff.max_attempts} attempts "
-        f"({last_problem}).",
+        f"The host app did not answer after {backoff.max_attempts} attempts; try again later.",
         retryable=True,
         details=details,
     )
+
+
+def host_error_code(response: httpx.Response, what: str) -> str | None:
+    """The host's stable `{"error": {"code"}}`, if it sent one. Logs the host's answer:
+    its text (a DEBUG page, a message naming internals) never goes into an API error."""
+    log.warning(
+        "host app answered %s to %s: %s", response.status_code, what, error_message(response)
+    )
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return code if isinstance(code, str) and code.isidentifier() and len(code) <= 64 else None
 
 
 def error_message(response: httpx.Response) -> str:

@@ -3,6 +3,12 @@
 Partition key `job_id`; GSI `by_identity` (`identity_id`, `created_at`, projection ALL)
 for an identity's history; TTL attribute `expires_at` (epoch seconds).
 
+Sparse GSI `in_flight` (`in_flight`, `due_at`, keys only): a job is in it while something
+must still happen to it (queued, running, or succeeded with an apply pending), and leaves
+it when nothing will. `due_at` is the epoch second by which whatever holds the job (its
+queued message, its running worker, its pending apply) should have acted: the reaper
+reads only this index, so a sweep of an idle pipeline reads nothing.
+
 Every state change is a conditional write: `claim` only takes a queued job or one whose
 lease ran out, and `succeed` / `fail` / `requeue` only touch the job while the caller's
 claim (its `attempts` number) still holds it, so two deliveries of one message cannot both
@@ -24,13 +30,17 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
+from identity_images.adapters.job_queue import MAX_DELAY_S
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
+    OUTPUT_URL_FIELDS,
     TIMESTAMP_FORMAT,
     Job,
     JobError,
     JobOutput,
     JobUsage,
+    PreparedReferenceInfo,
+    StageTimings,
     format_timestamp,
     utc_now,
 )
@@ -42,6 +52,9 @@ if TYPE_CHECKING:
 IDENTITY_INDEX = "by_identity"
 #: Job ids: uuid4 hex (the API's) or `regen-` + 32 hex (the trigger's).
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+IN_FLIGHT_INDEX = "in_flight"
+#: The one value of the `in_flight` attribute (the index's partition key).
+IN_FLIGHT = "job"
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
 
@@ -82,14 +95,24 @@ class JobPage:
 
 
 class JobStore:
-    def __init__(self, client: DynamoDBClient, table_name: str, ttl_days: int) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table_name: str, ttl_days: int, lease_s: int = 900
+    ) -> None:
         self._client = client
         self._table = table_name
         self._ttl = timedelta(days=ttl_days)
+        #: How long a worker (or an apply) may take before it is thought dead.
+        self.lease_s = lease_s
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JobStore:
-        return cls(aws.dynamodb(), settings.jobs_table_name, settings.job_ttl_days)
+        return cls(
+            aws.dynamodb(), settings.jobs_table_name, settings.job_ttl_days, settings.job_lease_s
+        )
+
+    def _due(self, now: datetime, wait_s: int = 0) -> int:
+        """When whatever takes over now, after `wait_s`, should be done."""
+        return int(now.timestamp()) + max(wait_s, 0) + self.lease_s
 
     # --- reads --------------------------------------------------------------------------
     def get(self, job_id: str) -> Job | None:
@@ -130,16 +153,86 @@ class JobStore:
             next_cursor=self._encode_cursor(last) if last else None,
         )
 
+    def due_in_flight(self, *, before: int, limit: int = 100) -> list[str]:
+        """Ids of the jobs in flight whose `due_at` is before `before`, oldest first."""
+        ids: list[str] = []
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": IN_FLIGHT_INDEX,
+            "KeyConditionExpression": "in_flight = :job AND due_at < :before",
+            "ExpressionAttributeValues": {":job": {"S": IN_FLIGHT}, ":before": {"N": str(before)}},
+        }
+        while len(ids) < limit:
+            answer = self._client.query(**query, Limit=limit - len(ids))
+            ids += [item["job_id"]["S"] for item in answer.get("Items", [])]
+            last = answer.get("LastEvaluatedKey")
+            if not last:
+                break
+            query["ExclusiveStartKey"] = last
+        return ids
+
     # --- writes -------------------------------------------------------------------------
     def create(self, job: Job) -> None:
         # Unset fields are left out, not stored as NULL: `if_not_exists(started_at, …)`
         # in `claim` only fills an attribute that is absent.
-        item = {k: v for k, v in _to_item(self._record(job)).items() if "NULL" not in v}
-        item["expires_at"] = {"N": str(int((job.created_at + self._ttl).timestamp()))}
         self._client.put_item(
             TableName=self._table,
-            Item=item,
+            Item=self._new_item(job),
             ConditionExpression="attribute_not_exists(job_id)",
+        )
+
+    def _new_item(self, job: Job) -> dict[str, Any]:
+        item = {k: v for k, v in _to_item(self._record(job)).items() if "NULL" not in v}
+        item["expires_at"] = {"N": str(int((job.created_at + self._ttl).timestamp()))}
+        if not job.is_terminal:
+            # Its message may be delayed (at most SQS's 15 minutes) and wait its turn.
+            item["in_flight"] = {"S": IN_FLIGHT}
+            item["due_at"] = {"N": str(self._due(job.created_at, MAX_DELAY_S))}
+        return item
+
+    def create_many(self, jobs: list[Job]) -> None:
+        """Write several new jobs in one transaction: all of them or none (at most 100)."""
+        if len(jobs) == 1:
+            self.create(jobs[0])
+            return
+        self._client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._new_item(job),
+                        "ConditionExpression": "attribute_not_exists(job_id)",
+                    }
+                }
+                for job in jobs
+            ]
+        )
+
+    def cancel(self, job: Job) -> Job | None:
+        """queued -> canceled (None if it is not queued any more). An apply asked for
+        with the job is failed with it: there will be no image to apply."""
+        now = format_timestamp(utc_now())
+        values: dict[str, Any] = {":canceled": "canceled", ":queued": "queued", ":now": now}
+        apply_expr = ""
+        if job.apply.status == "pending":
+            apply_expr = ", #apply.#status = :failed, #apply.#error = :apply_error"
+            values[":failed"] = "failed"
+            values[":apply_error"] = JobError(
+                code=ErrorCode.GENERATION_NOT_READY.value,
+                message="The generation was canceled, so there is no image to apply.",
+            ).model_dump(mode="json")
+        names = {"#stage": "stage"}
+        if apply_expr:
+            names.update({"#apply": "apply", "#error": "error"})
+        return self._update(
+            job.id,
+            "SET #status = :canceled, updated_at = :now, canceled_at = :now, "
+            "finished_at = :now, next_attempt_at = :null"
+            + apply_expr
+            + " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at",
+            "#status = :queued",
+            {**values, ":null": None},
+            names=names,
         )
 
     def create_once(self, job: Job) -> bool:
@@ -173,55 +266,193 @@ class JobStore:
         return self._update(
             job_id,
             "SET #status = :running, lease_expires_at = :lease, attempts = attempts + :one, "
-            "updated_at = :now, started_at = if_not_exists(started_at, :now)",
+            "updated_at = :now, started_at = if_not_exists(started_at, :now), "
+            "in_flight = :in_flight, due_at = :lease, next_attempt_at = :null",
             "#status = :queued OR (#status = :running AND lease_expires_at < :epoch)",
             {
+                ":in_flight": IN_FLIGHT,
                 ":running": "running",
                 ":queued": "queued",
                 ":lease": int(now.timestamp()) + lease_s,
                 ":epoch": int(now.timestamp()),
                 ":one": 1,
                 ":now": format_timestamp(now),
+                ":null": None,
             },
         )
 
-    def requeue(self, job: Job) -> Job | None:
-        """Give a claimed job back (a retryable failure); SQS brings the message back."""
+    def set_stage(self, job: Job, stage: str, *, now: datetime | None = None) -> Job | None:
+        """Record the stage a running job (this claim) entered, and since when."""
         return self._update(
             job.id,
-            "SET #status = :queued, updated_at = :now REMOVE lease_expires_at",
+            "SET #stage = :stage, stage_started_at = :now, updated_at = :now",
+            "#status = :running AND attempts = :attempts",
+            {
+                ":stage": stage,
+                ":running": "running",
+                ":attempts": job.attempts,
+                ":now": format_timestamp(now or utc_now()),
+            },
+            names={"#stage": "stage"},
+        )
+
+    def set_applying(self, job: Job) -> Job | None:
+        """A succeeded job whose apply (this request) is being sent: stage `applying`."""
+        now = format_timestamp(utc_now())
+        return self._update(
+            job.id,
+            "SET #stage = :stage, stage_started_at = :now, updated_at = :now",
+            "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt",
+            {
+                ":stage": "applying",
+                ":succeeded": "succeeded",
+                ":pending": "pending",
+                ":attempt": job.apply.attempt,
+                ":now": now,
+            },
+            names={"#stage": "stage", "#apply": "apply"},
+        )
+
+    def requeue(
+        self,
+        job: Job,
+        *,
+        retry_in_s: int = 0,
+        error: JobError | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> Job | None:
+        """Give a claimed job back (a retryable failure); SQS brings the message back in
+        `retry_in_s`. `error` and `next_attempt_at` tell a client why it waits and until
+        when."""
+        now = utc_now()
+        return self._update(
+            job.id,
+            "SET #status = :queued, updated_at = :now, due_at = :due, last_error = :error, "
+            "next_attempt_at = :next REMOVE lease_expires_at, #stage, stage_started_at",
             "#status = :running AND attempts = :attempts",
             {
                 ":queued": "queued",
                 ":running": "running",
                 ":attempts": job.attempts,
-                ":now": format_timestamp(utc_now()),
+                ":now": format_timestamp(now),
+                ":due": self._due(now, retry_in_s),
+                ":error": error.model_dump(mode="json") if error else None,
+                ":next": format_timestamp(next_attempt_at) if next_attempt_at else None,
             },
+            names={"#stage": "stage"},
+        )
+
+    def requeue_lapsed(
+        self, job: Job, *, now: datetime | None = None, lapsed_before: int | None = None
+    ) -> Job | None:
+        """A job in flight (as read) whose `due_at` is before `lapsed_before` (default:
+        now) -> queued, due again; the caller then sends its message. None if it moved in
+        between."""
+        now = now or utc_now()
+        return self._update(
+            job.id,
+            "SET #status = :queued, updated_at = :now, due_at = :due REMOVE lease_expires_at",
+            "#status = :from AND attempts = :attempts "
+            "AND (attribute_not_exists(due_at) OR due_at < :epoch)",
+            {
+                ":queued": "queued",
+                ":from": job.status,
+                ":attempts": job.attempts,
+                ":now": format_timestamp(now),
+                ":due": self._due(now),
+                ":epoch": int(now.timestamp()) if lapsed_before is None else lapsed_before,
+            },
+        )
+
+    def reopen(self, job: Job) -> Job | None:
+        """An operator's redrive: failed (as read) -> queued, its attempts kept, its apply
+        pending again if it failed only because the generation did. The caller sends
+        the message."""
+        now = utc_now()
+        values: dict[str, Any] = {
+            ":queued": "queued",
+            ":failed": "failed",
+            ":attempts": job.attempts,
+            ":now": format_timestamp(now),
+            ":null": None,
+            ":in_flight": IN_FLIGHT,
+            ":due": self._due(now),
+        }
+        update = (
+            "SET #status = :queued, #error = :null, updated_at = :now, in_flight = :in_flight, "
+            "due_at = :due"
+        )
+        names = {"#error": "error"}
+        apply_error = job.apply.error
+        if (
+            job.apply.status == "failed"
+            and apply_error is not None
+            and apply_error.code == ErrorCode.GENERATION_NOT_READY.value
+        ):
+            update += ", #apply.#status = :pending, #apply.#error = :null"
+            values[":pending"] = "pending"
+            names["#apply"] = "apply"
+        return self._update(
+            job.id,
+            update + " REMOVE finished_at, lease_expires_at",
+            "#status = :failed AND attempts = :attempts",
+            values,
+            names=names,
         )
 
     def succeed(
-        self, job: Job, *, output: JobOutput, usage: JobUsage | None, model: str | None
+        self,
+        job: Job,
+        *,
+        output: JobOutput,
+        usage: JobUsage | None,
+        model: str | None,
+        timings: StageTimings | None = None,
+        prepared_references: list[PreparedReferenceInfo] | None = None,
+        now: datetime | None = None,
     ) -> Job | None:
-        now = format_timestamp(utc_now())
+        """running (this claim) -> succeeded. An apply pending stays in flight, with its
+        lease starting now; otherwise the job leaves the `in_flight` index."""
+        moment = now or utc_now()
+        finished = format_timestamp(moment)
+        refs = [
+            ref.model_dump(mode="json", exclude={"preview_url"})
+            for ref in prepared_references or []
+        ]
+        values: dict[str, Any] = {
+            ":succeeded": "succeeded",
+            ":running": "running",
+            ":attempts": job.attempts,
+            ":output": output.model_dump(mode="json", exclude=set(OUTPUT_URL_FIELDS)),
+            ":usage": usage.model_dump(mode="json") if usage else None,
+            ":model": model,
+            ":null": None,
+            ":now": finished,
+            ":timings": (timings or job.timings).model_dump(mode="json"),
+            ":refs": refs,
+        }
+        if job.apply.status == "pending":
+            values[":due"] = self._due(moment)
+            tail = ", due_at = :due REMOVE lease_expires_at, #stage, stage_started_at"
+        else:
+            tail = " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at"
         return self._update(
             job.id,
             "SET #status = :succeeded, #output = :output, #usage = :usage, #model = :model, "
-            "#error = :null, updated_at = :now, finished_at = :now REMOVE lease_expires_at",
+            "#error = :null, updated_at = :now, finished_at = :now, timings = :timings, "
+            "prepared_references = :refs, next_attempt_at = :null" + tail,
             "#status = :running AND attempts = :attempts",
-            {
-                ":succeeded": "succeeded",
-                ":running": "running",
-                ":attempts": job.attempts,
-                ":output": output.model_dump(mode="json", exclude={"url"}),
-                ":usage": usage.model_dump(mode="json") if usage else None,
-                ":model": model,
-                ":null": None,
-                ":now": now,
+            values,
+            names={
+                "#output": "output",
+                "#usage": "usage",
+                "#model": "model",
+                "#error": "error",
+                "#stage": "stage",
             },
-            names={"#output": "output", "#usage": "usage", "#model": "model", "#error": "error"},
         )
 
-    def fail(self, job: Job, error: JobError) -> Job | None:
+    def fail(self, job: Job, error: JobError, *, timings: StageTimings | None = None) -> Job | None:
         """The state `job` was read in (a running claim, or a queued job that could not be
         queued) -> failed. A job with an apply pending gets it failed too."""
         if job.status not in ("queued", "running"):  # a finished job never changes
@@ -234,6 +465,8 @@ class JobStore:
             ":attempts": job.attempts,
             ":error": error.model_dump(mode="json"),
             ":now": now,
+            ":timings": (timings or job.timings).model_dump(mode="json"),
+            ":null": None,
         }
         if job.apply.status == "pending":
             apply_expr = ", #apply.#status = :failed, #apply.#error = :apply_error"
@@ -241,35 +474,96 @@ class JobStore:
                 code=ErrorCode.GENERATION_NOT_READY.value,
                 message="The generation failed, so there is no image to apply.",
             ).model_dump(mode="json")
+        names = {"#error": "error", "#stage": "stage"}
+        if apply_expr:
+            names["#apply"] = "apply"
         return self._update(
             job.id,
-            "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now"
+            "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now, "
+            "timings = :timings, next_attempt_at = :null"
             + apply_expr
-            + " REMOVE lease_expires_at",
+            + " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at",
             "#status = :from AND attempts = :attempts",
             values,
-            names={"#error": "error", "#apply": "apply"} if apply_expr else {"#error": "error"},
+            names=names,
         )
 
     def request_apply(self, job_id: str) -> Job | None:
-        """A new apply request for a succeeded job that has none pending (None otherwise)."""
+        """A new apply request for a succeeded job that has none pending (None otherwise).
+        The apply is in flight, with a lease like a running job's."""
+        now = utc_now()
         return self._update(
             job_id,
             "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
-            "#apply.#error = :null, #apply.requested_at = :now, updated_at = :now",
+            "#apply.#error = :null, #apply.requested_at = :now, updated_at = :now, "
+            "in_flight = :in_flight, due_at = :due",
             "#status = :succeeded AND #apply.#status <> :pending",
             {
                 ":pending": "pending",
                 ":succeeded": "succeeded",
                 ":one": 1,
                 ":null": None,
-                ":now": format_timestamp(utc_now()),
+                ":now": format_timestamp(now),
+                ":in_flight": IN_FLIGHT,
+                ":due": self._due(now),
             },
             names={"#apply": "apply", "#error": "error"},
         )
 
+    def renew_apply(
+        self, job: Job, *, now: datetime | None = None, lapsed_before: int | None = None
+    ) -> Job | None:
+        """The pending apply (this request) whose lease lapsed (`due_at` before
+        `lapsed_before`, default now): a fresh lease, for the message the caller sends now.
+        None if its lease still runs or it moved on."""
+        now = now or utc_now()
+        return self._update(
+            job.id,
+            "SET updated_at = :now, in_flight = :in_flight, due_at = :due",
+            "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt "
+            "AND (attribute_not_exists(due_at) OR due_at < :epoch)",
+            {
+                ":succeeded": "succeeded",
+                ":pending": "pending",
+                ":attempt": job.apply.attempt,
+                ":now": format_timestamp(now),
+                ":in_flight": IN_FLIGHT,
+                ":due": self._due(now),
+                ":epoch": int(now.timestamp()) if lapsed_before is None else lapsed_before,
+            },
+            names={"#apply": "apply"},
+        )
+
+    def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
+        """The pending apply waits `retry_in_s` for its next try: its lease covers it."""
+        now = utc_now()
+        return self._update(
+            job.id,
+            "SET updated_at = :now, due_at = :due",
+            "#apply.#status = :pending AND #apply.attempt = :attempt",
+            {
+                ":pending": "pending",
+                ":attempt": job.apply.attempt,
+                ":now": format_timestamp(now),
+                ":due": self._due(now, retry_in_s),
+            },
+            names={"#apply": "apply"},
+        )
+
+    def untrack(self, job: Job) -> None:
+        """Take a job (in the status it was read in) that nothing is in flight for out of
+        the `in_flight` index."""
+        self._update(
+            job.id, "REMOVE in_flight, due_at", "#status = :status", {":status": job.status}
+        )
+
     def finish_apply(
-        self, job: Job, *, error: JobError | None, superseded: bool = False
+        self,
+        job: Job,
+        *,
+        error: JobError | None,
+        superseded: bool = False,
+        applying_s: float | None = None,
     ) -> Job | None:
         """pending (this apply request) -> applied, or failed with `error`, or
         `superseded` (the host holds a newer decision; `error` says which)."""
@@ -279,6 +573,9 @@ class JobStore:
             ":attempt": job.apply.attempt,
             ":now": now,
             ":error": error.model_dump(mode="json") if error else None,
+            ":timings": job.timings.model_copy(
+                update={"applying_s": applying_s} if applying_s is not None else {}
+            ).model_dump(mode="json"),
         }
         if error is None:
             values[":applied"] = "applied"
@@ -288,10 +585,11 @@ class JobStore:
             update = "SET #apply.#status = :failed, "
         return self._update(
             job.id,
-            update + "#apply.#error = :error, updated_at = :now",
+            update + "#apply.#error = :error, updated_at = :now, timings = :timings "
+            "REMOVE #stage, stage_started_at, in_flight, due_at",
             "#apply.#status = :pending AND #apply.attempt = :attempt",
             values,
-            names={"#apply": "apply", "#error": "error"},
+            names={"#apply": "apply", "#error": "error", "#stage": "stage"},
         )
 
     # --- helpers ------------------------------------------------------------------------
@@ -324,7 +622,10 @@ class JobStore:
     def _record(job: Job) -> dict[str, Any]:
         record = job.model_dump(mode="json", exclude={"id"})
         if record.get("output"):
-            record["output"].pop("url", None)
+            for name in OUTPUT_URL_FIELDS:
+                record["output"].pop(name, None)
+        for reference in record.get("prepared_references") or []:
+            reference.pop("preview_url", None)
         record["job_id"] = job.id
         return record
 

@@ -138,8 +138,13 @@ class Storage:
             Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, Metadata=metadata
         )
 
-    def presigned_get(self, key: str, *, expires_in: int) -> str:
+    def presigned_get(
+        self, key: str, *, expires_in: int, content_disposition: str | None = None
+    ) -> str:
+        """A GET URL; `content_disposition` makes S3 answer with that header (a download)."""
         params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if content_disposition:
+            params["ResponseContentDisposition"] = content_disposition
         return self._client.generate_presigned_url(
             "get_object", Params=params, ExpiresIn=expires_in
         )

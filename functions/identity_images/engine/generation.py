@@ -6,9 +6,10 @@ nothing of Lambda, S3 or the CLI, only of bytes in and an image out.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +22,13 @@ from identity_images.errors import ErrorCode, PipelineError
 
 # The image model takes at most 14 reference images in one request.
 MAX_REFERENCES = 14
+#: A refine's image to edit is an earlier output (a 4K PNG is ~30 MB): its own byte limit.
+EDIT_IMAGE_MAX_BYTES = 128 * 1024 * 1024
+#: ... and it is sent at least this large (long side, px), so the edit keeps its detail.
+EDIT_IMAGE_MIN_LONG_SIDE = 2048
+
+#: Called with the stage a generation enters (`generating` once the references are ready).
+StageHook = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -38,12 +46,14 @@ class GenerationRequest:
     aspect_ratio: str
     image_size: str
     model: str | None = None
+    edit_image: ReferenceFile | None = None  # a refine: the image to edit, sent first
+    instruction: str = ""  # a refine: what to change
 
 
 @dataclass(frozen=True)
 class GenerationResult:
     image: GeneratedImage
-    references: tuple[PreparedReference, ...]
+    references: tuple[PreparedReference, ...]  # the identity's references, not the edit image
     request_bytes: int  # the prepared references' bytes, what was sent besides the prompt
     prepare_s: float
     provider_s: float
@@ -69,12 +79,18 @@ def _validate(request: GenerationRequest) -> None:
             "At least one reference image is needed.",
             details={"field": "references"},
         )
-    if len(request.references) > MAX_REFERENCES:
+    sent = len(request.references) + (1 if request.edit_image else 0)
+    if sent > MAX_REFERENCES:
         raise PipelineError(
             ErrorCode.VALIDATION_ERROR,
-            f"At most {MAX_REFERENCES} reference images can be sent; "
-            f"got {len(request.references)}.",
+            f"At most {MAX_REFERENCES} images can be sent; got {sent}.",
             details={"field": "references", "max": MAX_REFERENCES},
+        )
+    if request.edit_image is not None and not request.instruction.strip():
+        raise PipelineError(
+            ErrorCode.VALIDATION_ERROR,
+            "An edit needs an instruction.",
+            details={"field": "instruction"},
         )
     if not request.identity_name.strip():
         raise PipelineError(
@@ -101,22 +117,41 @@ def _prepare_all(
 
 
 def generate_identity_image(
-    request: GenerationRequest, *, provider: ImageProvider, rules: ReferenceRules
+    request: GenerationRequest,
+    *,
+    provider: ImageProvider,
+    rules: ReferenceRules,
+    on_stage: StageHook | None = None,
 ) -> GenerationResult:
     """Validate, prepare, prompt and generate. Raises `PipelineError` with a stable code;
-    a bad request fails before any reference is decoded or the provider is called."""
+    a bad request fails before any reference is decoded or the provider is called.
+    `on_stage("generating")` is called once the references are ready."""
     _validate(request)
     started = time.perf_counter()
     prepared = _prepare_all(request.references, rules)
+    sent = prepared
+    if request.edit_image is not None:
+        edit_rules = dataclasses.replace(
+            rules,
+            max_bytes=max(rules.max_bytes, EDIT_IMAGE_MAX_BYTES),
+            max_long_side=max(rules.max_long_side, EDIT_IMAGE_MIN_LONG_SIDE),
+        )
+        edit = prepare_reference(
+            request.edit_image.data, name=request.edit_image.name, rules=edit_rules
+        )
+        sent = (edit, *prepared)
     prompt = build_prompt(
         identity_name=request.identity_name,
         identity_description=request.identity_description,
         extra_prompt=request.prompt,
+        instruction=request.instruction if request.edit_image is not None else "",
     )
     prepared_at = time.perf_counter()
+    if on_stage is not None:
+        on_stage("generating")
     image = provider.generate(
         prompt=prompt,
-        references=prepared,
+        references=sent,
         aspect_ratio=request.aspect_ratio,
         image_size=request.image_size,
         model=request.model,
@@ -125,7 +160,7 @@ def generate_identity_image(
     return GenerationResult(
         image=image,
         references=prepared,
-        request_bytes=sum(len(ref.data) for ref in prepared),
+        request_bytes=sum(len(ref.data) for ref in sent),
         prepare_s=prepared_at - started,
         provider_s=done - prepared_at,
     )

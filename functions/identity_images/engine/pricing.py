@@ -8,8 +8,9 @@ finer model can replace this without changing callers.
 
 from __future__ import annotations
 
-OUTPUT_IMAGE_USD: dict[str, float] = {"1K": 0.134, "2K": 0.134, "4K": 0.24}
-INPUT_IMAGE_USD = 0.0011
+from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
+
+__all__ = ["INPUT_IMAGE_USD", "OUTPUT_IMAGE_USD", "estimate_cost_usd"]
 # Text tokens in and thinking/text tokens out: $2 and $12 per million.
 PROMPT_TOKEN_USD = 2.0 / 1_000_000
 TEXT_OUTPUT_TOKEN_USD = 12.0 / 1_000_000

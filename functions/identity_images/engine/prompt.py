@@ -16,6 +16,13 @@ _INSTRUCTIONS = (
     "or identity picture. Do not add text, logos or watermarks to the image."
 )
 
+_EDIT_INSTRUCTIONS = (
+    "Edit the FIRST attached image, an identity image made earlier, as the admin asks below. "
+    "Change only what they ask; keep the person, their face, features and skin tone, and "
+    "everything else about the image as it is. The other attached images are reference "
+    "photos of the same person. Do not add text, logos or watermarks to the image."
+)
+
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
@@ -25,10 +32,18 @@ def _clean(text: str) -> str:
     return _BLANK_RUN.sub("\n\n", text)
 
 
-def build_prompt(*, identity_name: str, identity_description: str, extra_prompt: str) -> str:
-    """The full prompt for one generation."""
+def build_prompt(
+    *,
+    identity_name: str,
+    identity_description: str,
+    extra_prompt: str,
+    instruction: str = "",
+) -> str:
+    """The full prompt for one generation; with `instruction`, for an edit of the first
+    attached image (a refine)."""
     name = " ".join(identity_name.split())
-    sections = [_INSTRUCTIONS]
+    edit = _clean(instruction)
+    sections = [_EDIT_INSTRUCTIONS if edit else _INSTRUCTIONS]
     if name:
         sections.append(f"Identity: {name}")
     description = _clean(identity_description)
@@ -37,4 +52,6 @@ def build_prompt(*, identity_name: str, identity_description: str, extra_prompt:
     extra = _clean(extra_prompt)
     if extra:
         sections.append(f"Additional direction from the admin:\n{extra}")
+    if edit:
+        sections.append(f"The edit the admin asks for:\n{edit}")
     return "\n\n".join(sections)

@@ -15,13 +15,16 @@ from aws_lambda_powertools.event_handler import (
     content_types,
 )
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.handlers import body
 from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.handlers.routes import generations, references, uploads, users
 from identity_images.handlers.routes.errors import error_response, validation_error
@@ -41,7 +44,9 @@ def _cors() -> CORSConfig:
     )
 
 
-app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
+app = APIGatewayRestResolver(
+    enable_validation=True, cors=_cors(), json_body_deserializer=body.loads
+)
 app.include_router(uploads.router)
 app.include_router(generations.router)
 app.include_router(users.router)
@@ -49,7 +54,12 @@ app.include_router(references.router)
 
 
 def openapi_json() -> str:
-    """The schema of every route, generated from the pydantic models."""
+    """The schema of every route, generated from the pydantic models.
+
+    Powertools' OpenAPI models are imported here, not at module level: only this route
+    needs them, and they are a sizeable part of a cold start's import time."""
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
     return app.get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
@@ -78,6 +88,31 @@ def handle_validation_error(error: RequestValidationError) -> Response[Any]:
     refused = validation_error(error.errors())
     logger.info("request invalid", extra={"details": refused.details})
     return error_response(refused, 422)
+
+
+@app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+def handle_unsupported_content_type(error: RequestUnsupportedContentType) -> Response[Any]:
+    logger.info("request body not JSON", extra={"details": error.errors()})
+    return error_response(
+        PipelineError(
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            "Send the body as JSON, with `Content-Type: application/json`.",
+            details={"field": "Content-Type"},
+        )
+    )
+
+
+@app.exception_handler(UnicodeDecodeError)  # type: ignore[untyped-decorator]
+def handle_undecodable_body(error: UnicodeDecodeError) -> Response[Any]:
+    # The only bytes the API decodes are the request body's (Powertools, before parsing).
+    logger.info("request body not UTF-8", extra={"position": error.start})
+    return error_response(
+        PipelineError(
+            ErrorCode.VALIDATION_ERROR,
+            "The body is not UTF-8 text.",
+            details={"field": "body", "position": error.start},
+        )
+    )
 
 
 @app.not_found

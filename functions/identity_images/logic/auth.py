@@ -47,14 +47,20 @@ class Caller(BaseModel):
     user_id: str
     username: str
     is_staff: bool
+    #: The token's `exp` (epoch seconds); None when the host decides (introspection).
+    expires_at: int | None = None
 
     def authorizer_context(self) -> dict[str, str]:
-        """What API Gateway hands the API Lambda (`requestContext.authorizer`): strings."""
-        return {
+        """What API Gateway hands the API Lambda (`requestContext.authorizer`): strings.
+        `exp` lets the API refuse a token that expired while the answer was cached."""
+        context = {
             "user_id": self.user_id,
             "username": self.username,
             "is_staff": "true" if self.is_staff else "false",
         }
+        if self.expires_at is not None:
+            context["exp"] = str(self.expires_at)
+        return context
 
 
 class UnauthenticatedError(PipelineError):
@@ -186,11 +192,13 @@ class JwtIdentity:
         if isinstance(user_id, bool) or not isinstance(user_id, str | int) or user_id == "":
             raise UnauthenticatedError("The token names no user.")
         username = claims.get("username")
+        expires = claims.get("exp")  # required, and checked to be a number, by PyJWT
         return Caller(
             user_id=str(user_id),
             username=username if isinstance(username, str) and username else str(user_id),
             # Only a JSON `true` makes an admin: not "true", not 1.
             is_staff=claims.get(self._admin_claim) is True,
+            expires_at=int(expires) if isinstance(expires, int | float) else None,
         )
 
 

@@ -6,6 +6,9 @@ sends no message.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, get_args
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -20,42 +23,92 @@ from identity_images.adapters.job_store import JobStore
 from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.access import authorize_generation, authorize_identity, resolve_user
+from identity_images.logic.filenames import attachment, download_filename
 from identity_images.models.api import (
+    EXTENSIONS_BY_TYPE,
+    AcceptedType,
+    ApiConfig,
     Caller,
     CreateGenerationRequest,
+    CreateVariantsRequest,
+    GenerationBatch,
     GenerationList,
+    ImagePrice,
+    RefineRequest,
+    RerunRequest,
     UploadContentType,
 )
-from identity_images.models.jobs import Job, JobError, JobMessage
-from identity_images.settings import Settings
+from identity_images.models.jobs import Job, JobError, JobKind, JobMessage, utc_now
+from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
+from identity_images.settings import AspectRatio, ImageSize, Settings
 
-ME = "me"
 ALLOWED_REFERENCE_TYPES = frozenset(get_args(UploadContentType))
 IDEMPOTENCY_KEY_MAX_CHARS = 128
 
 
 # --- users and identities ---------------------------------------------------------------
-def resolve_user(user_id: str, caller: Caller, host: HostDirectory) -> HostUser:
-    """`me` is the caller; any other id must be the caller or a test user."""
-    user = host.get_user(caller.user_id if user_id == ME else user_id)
-    if user.id != caller.user_id and not user.is_test_user:
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"User {user_id!r} is not a test user; generate for yourself or a test user.",
-            details={"field": "user_id", "user_id": user_id},
-        )
-    return user
-
-
 def list_users(caller: Caller, host: HostDirectory) -> list[HostUser]:
     """The caller first, then the test users."""
     me = host.get_user(caller.user_id)
     return [me, *(u for u in host.list_test_users() if u.id != me.id)]
 
 
-def list_identities(user_id: str, caller: Caller, host: HostDirectory) -> list[HostIdentity]:
+def list_identities(
+    user_id: str,
+    caller: Caller,
+    host: HostDirectory,
+    *,
+    storage: Storage | None = None,
+    settings: Settings | None = None,
+) -> list[HostIdentity]:
+    """A user's identities, each with an `image_url` the browser can show: a short-lived
+    URL when the image is in the pipeline's bucket, the host's own URL otherwise."""
     user = resolve_user(user_id, caller, host)
-    return host.list_identities(user.id)
+    identities = host.list_identities(user.id)
+    if storage is None or settings is None:
+        return identities
+    return [identity_with_image_url(i, storage, settings) for i in identities]
+
+
+def identity_with_image_url(
+    identity: HostIdentity, storage: Storage, settings: Settings
+) -> HostIdentity:
+    path = identity.image_path
+    layout = settings.bucket_layout
+    ours = (layout.generated, layout.references)
+    if path and path.startswith(ours) and ".." not in path.split("/"):
+        url = storage.presigned_get(path, expires_in=settings.output_url_expiry_s)
+        return identity.model_copy(update={"image_url": url})
+    return identity
+
+
+# --- the tab's configuration -------------------------------------------------------------
+def api_config(settings: Settings) -> ApiConfig:
+    """Everything the tab needs before it sends anything, from the settings the API
+    validates with."""
+    return ApiConfig(
+        max_reference_files=settings.upload_max_files,
+        reference_max_bytes=settings.reference_max_bytes,
+        accepted_types=[
+            AcceptedType(mime_type=mime, extensions=EXTENSIONS_BY_TYPE[mime])
+            for mime in get_args(UploadContentType)
+        ],
+        prompt_max_chars=settings.prompt_max_chars,
+        aspect_ratios=list(get_args(AspectRatio)),
+        default_aspect_ratio=settings.default_aspect_ratio,
+        image_sizes=list(get_args(ImageSize)),
+        default_image_size=settings.default_image_size,
+        model=settings.gemini_model,
+        max_variants=settings.variants_max,
+        prices=[
+            ImagePrice(image_size=size, estimated_usd=OUTPUT_IMAGE_USD[size])
+            for size in get_args(ImageSize)
+        ],
+        input_image_usd=INPUT_IMAGE_USD,
+        upload_url_expiry_s=settings.upload_url_expiry_s,
+        output_url_expiry_s=settings.output_url_expiry_s,
+    )
 
 
 # --- create ----------------------------------------------------------------------------
@@ -126,16 +179,63 @@ def _check_references(keys: list[str], storage: Storage, settings: Settings) -> 
             )
 
 
-def _create(
+def _check_count(count: int, settings: Settings) -> None:
+    if not 1 <= count <= settings.variants_max:
+        raise PipelineError(
+            ErrorCode.VALIDATION_ERROR,
+            f"Ask for 1 to {settings.variants_max} variants; got {count}.",
+            details={"field": "count", "min": 1, "max": settings.variants_max},
+        )
+
+
+def _new_jobs(count: int, settings: Settings, *, batch: bool, **fields: Any) -> list[Job]:
+    """`count` queued jobs with the same fields; with `batch` they share a `batch_id`
+    (every job made by a batch route has one, also a batch of one). Their `created_at`
+    differ by a microsecond each, index 0 newest, so the history lists them together."""
+    now = utc_now()
+    batch_id = uuid.uuid4().hex if batch else None
+    return [
+        Job.new(
+            **fields,
+            model=settings.gemini_model,
+            max_attempts=settings.worker_max_receive_count,
+            batch_id=batch_id,
+            batch_index=index if batch_id else None,
+            batch_size=count if batch_id else None,
+            now=now - timedelta(microseconds=index),
+        )
+        for index in range(count)
+    ]
+
+
+def _enqueue(jobs: list[Job], *, store: JobStore, queue: JobQueue) -> None:
+    """Write the jobs together, then queue one message each. If the queue refuses, every
+    job of the batch ends failed (a worker drops the message of a failed job)."""
+    store.create_many(jobs)
+    try:
+        if len(jobs) == 1:
+            queue.send(JobMessage(job_id=jobs[0].id, action="generate"))
+        else:
+            queue.send_many([JobMessage(job_id=job.id, action="generate") for job in jobs])
+    except PipelineError as error:  # never leave a job queued that no message will run
+        for job in jobs:
+            store.fail(job, JobError(code=error.code.value, message=error.message))
+        raise
+
+
+def _create_jobs(
     request: CreateGenerationRequest,
     caller: Caller,
+    count: int,
     *,
+    batch: bool,
     host: HostDirectory,
     store: JobStore,
     queue: JobQueue,
     storage: Storage,
     settings: Settings,
-) -> Job:
+) -> list[Job]:
+    _check_count(count, settings)
     _validate_shape(request, caller, settings)
     user = resolve_user(request.user_id, caller, host)
     identity = host.get_identity(request.identity_id)
@@ -146,8 +246,12 @@ def _create(
             details={"field": "identity_id", "identity_id": request.identity_id},
         )
     _check_references(request.reference_keys, storage, settings)
-    job = Job.new(
+    jobs = _new_jobs(
+        count,
+        settings,
+        batch=batch,
         identity_id=identity.id,
+        identity_name=identity.name,
         user_id=user.id,
         created_by=caller.user_id,
         reference_keys=request.reference_keys,
@@ -155,15 +259,32 @@ def _create(
         aspect_ratio=request.aspect_ratio,
         image_size=request.image_size,
         apply=request.apply,
-        model=settings.gemini_model,
     )
-    store.create(job)
-    try:
-        queue.send(JobMessage(job_id=job.id, action="generate"))
-    except PipelineError as error:  # never leave a job queued that no message will run
-        store.fail(job, JobError(code=error.code.value, message=error.message))
-        raise
-    return job
+    _enqueue(jobs, store=store, queue=queue)
+    return jobs
+
+
+def _create(
+    request: CreateGenerationRequest,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    store: JobStore,
+    queue: JobQueue,
+    storage: Storage,
+    settings: Settings,
+) -> Job:
+    return _create_jobs(
+        request,
+        caller,
+        1,
+        batch=False,
+        host=host,
+        store=store,
+        queue=queue,
+        storage=storage,
+        settings=settings,
+    )[0]
 
 
 def create_generation(
@@ -196,6 +317,32 @@ def create_generation(
 
     if not idempotency_key or persistence is None:
         return create()
+    result = _once(
+        "create_generation",
+        lambda: {"job_id": create().id},
+        key=f"{caller.user_id}:{idempotency_key}",
+        body=request.model_dump(mode="json"),
+        idempotency_key=idempotency_key,
+        persistence=persistence,
+        settings=settings,
+        lambda_context=lambda_context,
+    )
+    return store.require(str(result["job_id"]))
+
+
+def _once(
+    name: str,
+    run: Callable[[], dict[str, Any]],
+    *,
+    key: str,
+    body: dict[str, Any],
+    idempotency_key: str,
+    persistence: BasePersistenceLayer,
+    settings: Settings,
+    lambda_context: Any,
+) -> dict[str, Any]:
+    """`run()` once per (`name`, `key`): a repeat with the same `body` returns the first
+    answer; another body under the same key is `idempotency_conflict`."""
     if len(idempotency_key) > IDEMPOTENCY_KEY_MAX_CHARS:
         raise PipelineError(
             ErrorCode.VALIDATION_ERROR,
@@ -215,18 +362,13 @@ def create_generation(
         data_keyword_argument="data",
         persistence_store=persistence,
         config=config,
-        key_prefix="create_generation",
+        key_prefix=name,
     )
-    def create_once(data: dict[str, Any]) -> dict[str, str]:
-        return {"job_id": create().id}
+    def run_once(data: dict[str, Any]) -> dict[str, Any]:
+        return run()
 
     try:
-        result = create_once(
-            data={
-                "key": f"{caller.user_id}:{idempotency_key}",
-                "body": request.model_dump(mode="json"),
-            }
-        )
+        result: dict[str, Any] = run_once(data={"key": key, "body": body})
     except IdempotencyValidationError as error:
         raise PipelineError(
             ErrorCode.IDEMPOTENCY_CONFLICT,
@@ -240,31 +382,384 @@ def create_generation(
             retryable=True,
             details={"field": "Idempotency-Key"},
         ) from error
-    return store.require(str(result["job_id"]))
+    return result
+
+
+def create_variants(
+    request: CreateVariantsRequest,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    store: JobStore,
+    queue: JobQueue,
+    storage: Storage,
+    settings: Settings,
+    idempotency_key: str | None = None,
+    persistence: BasePersistenceLayer | None = None,
+    lambda_context: Any = None,
+) -> GenerationBatch:
+    """`count` jobs of one request (Gemini gives one image per call), written together
+    under one `batch_id`; idempotent as a whole under one `Idempotency-Key`."""
+    single = CreateGenerationRequest.model_validate(request.model_dump(exclude={"count"}))
+
+    def create() -> dict[str, Any]:
+        jobs = _create_jobs(
+            single,
+            caller,
+            request.count,
+            batch=True,
+            host=host,
+            store=store,
+            queue=queue,
+            storage=storage,
+            settings=settings,
+        )
+        return _batch_answer(jobs)
+
+    return _run_batch(
+        "create_variants",
+        create,
+        key=f"{caller.user_id}:{idempotency_key}",
+        body=request.model_dump(mode="json"),
+        store=store,
+        idempotency_key=idempotency_key,
+        persistence=persistence,
+        settings=settings,
+        lambda_context=lambda_context,
+    )
+
+
+def _batch_answer(jobs: list[Job]) -> dict[str, Any]:
+    return {"batch_id": jobs[0].batch_id, "job_ids": [job.id for job in jobs]}
+
+
+def _run_batch(
+    name: str,
+    create: Callable[[], dict[str, Any]],
+    *,
+    key: str,
+    body: dict[str, Any],
+    store: JobStore,
+    idempotency_key: str | None,
+    persistence: BasePersistenceLayer | None,
+    settings: Settings,
+    lambda_context: Any,
+) -> GenerationBatch:
+    if not idempotency_key or persistence is None:
+        result = create()
+    else:
+        result = _once(
+            name,
+            create,
+            key=key,
+            body=body,
+            idempotency_key=idempotency_key,
+            persistence=persistence,
+            settings=settings,
+            lambda_context=lambda_context,
+        )
+    return GenerationBatch(
+        batch_id=str(result["batch_id"]),
+        items=[store.require(str(job_id)) for job_id in result["job_ids"]],
+    )
+
+
+# --- refine and re-run -------------------------------------------------------------------
+def _parent_references(parent: Job, storage: Storage) -> list[str]:
+    """What a re-run or refine sends: the parent's prepared references (kept with the
+    job), else its original references while they are still there."""
+    if parent.prepared_references:
+        return [ref.key for ref in sorted(parent.prepared_references, key=lambda r: r.index)]
+    missing = [key for key in parent.reference_keys if storage.head(key) is None]
+    if not parent.reference_keys or missing:
+        index = parent.reference_keys.index(missing[0]) if missing else None
+        raise PipelineError(
+            ErrorCode.REFERENCE_NOT_FOUND,
+            f"Generation {parent.id!r} kept no prepared references and its uploads are gone.",
+            details={
+                "generation_id": parent.id,
+                "key": missing[0] if missing else None,
+                "index": index,
+            },
+        )
+    return list(parent.reference_keys)
+
+
+def _derived_jobs(
+    parent: Job,
+    caller: Caller,
+    *,
+    kind: JobKind,
+    count: int,
+    apply: bool,
+    instruction: str | None,
+    edit_source_key: str | None,
+    host: HostDirectory,
+    store: JobStore,
+    queue: JobQueue,
+    storage: Storage,
+    settings: Settings,
+) -> list[Job]:
+    _check_count(count, settings)
+    references = _parent_references(parent, storage)
+    identity = host.get_identity(parent.identity_id)
+    jobs = _new_jobs(
+        count,
+        settings,
+        batch=True,
+        kind=kind,
+        identity_id=parent.identity_id,
+        identity_name=identity.name,
+        user_id=parent.user_id,
+        created_by=caller.user_id,
+        reference_keys=references,
+        prompt=parent.prompt,
+        aspect_ratio=parent.aspect_ratio,
+        image_size=parent.image_size,
+        apply=apply,
+        parent_generation_id=parent.id,
+        instruction=instruction,
+        edit_source_key=edit_source_key,
+    )
+    _enqueue(jobs, store=store, queue=queue)
+    return jobs
+
+
+def refine_generation(
+    generation_id: str,
+    request: RefineRequest,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    store: JobStore,
+    queue: JobQueue,
+    storage: Storage,
+    settings: Settings,
+    idempotency_key: str | None = None,
+    persistence: BasePersistenceLayer | None = None,
+    lambda_context: Any = None,
+) -> GenerationBatch:
+    """New generations that edit a succeeded parent's image with `instruction`, sending
+    the parent's output and its references; `parent_generation_id` records the lineage."""
+
+    def create() -> dict[str, Any]:
+        parent = store.require(generation_id)
+        authorize_generation(caller, parent, host)
+        if parent.status != "succeeded" or parent.output is None:
+            raise PipelineError(
+                ErrorCode.GENERATION_NOT_READY,
+                f"Generation {generation_id!r} is {parent.status}; only a succeeded one "
+                "can be refined.",
+                details={"generation_id": generation_id, "status": parent.status},
+            )
+        if len(request.instruction) > settings.prompt_max_chars:
+            raise PipelineError(
+                ErrorCode.VALIDATION_ERROR,
+                f"The instruction is {len(request.instruction)} characters; the limit is "
+                f"{settings.prompt_max_chars}.",
+                details={"field": "instruction", "max_chars": settings.prompt_max_chars},
+            )
+        jobs = _derived_jobs(
+            parent,
+            caller,
+            kind="refine",
+            count=request.count,
+            apply=request.apply,
+            instruction=request.instruction,
+            edit_source_key=parent.output.key,
+            host=host,
+            store=store,
+            queue=queue,
+            storage=storage,
+            settings=settings,
+        )
+        return _batch_answer(jobs)
+
+    return _run_batch(
+        "refine_generation",
+        create,
+        key=f"{caller.user_id}:{generation_id}:{idempotency_key}",
+        body=request.model_dump(mode="json"),
+        store=store,
+        idempotency_key=idempotency_key,
+        persistence=persistence,
+        settings=settings,
+        lambda_context=lambda_context,
+    )
+
+
+def rerun_generation(
+    generation_id: str,
+    request: RerunRequest,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    store: JobStore,
+    queue: JobQueue,
+    storage: Storage,
+    settings: Settings,
+    idempotency_key: str | None = None,
+    persistence: BasePersistenceLayer | None = None,
+    lambda_context: Any = None,
+) -> GenerationBatch:
+    """A finished generation (succeeded, failed or canceled) again, with the same settings
+    and references (its prepared ones when kept), also after its uploads expired."""
+
+    def create() -> dict[str, Any]:
+        parent = store.require(generation_id)
+        authorize_generation(caller, parent, host)
+        if not parent.is_terminal:
+            raise PipelineError(
+                ErrorCode.GENERATION_NOT_FINISHED,
+                f"Generation {generation_id!r} is {parent.status}; re-run it when it is done.",
+                details={"generation_id": generation_id, "status": parent.status},
+            )
+        jobs = _derived_jobs(
+            parent,
+            caller,
+            kind="rerun",
+            count=request.count,
+            apply=request.apply,
+            instruction=parent.instruction,
+            edit_source_key=parent.edit_source_key,
+            host=host,
+            store=store,
+            queue=queue,
+            storage=storage,
+            settings=settings,
+        )
+        return _batch_answer(jobs)
+
+    return _run_batch(
+        "rerun_generation",
+        create,
+        key=f"{caller.user_id}:{generation_id}:{idempotency_key}",
+        body=request.model_dump(mode="json"),
+        store=store,
+        idempotency_key=idempotency_key,
+        persistence=persistence,
+        settings=settings,
+        lambda_context=lambda_context,
+    )
+
+
+# --- cancel ------------------------------------------------------------------------------
+def cancel_generation(
+    generation_id: str, caller: Caller, *, host: HostDirectory, store: JobStore
+) -> Job:
+    """A queued job (also one waiting to retry) becomes `canceled` and is never run: the
+    worker claims only queued jobs, so its message is dropped. Canceling a canceled job
+    answers it again; a running one is 409 `generation_running`, a finished one 409
+    `generation_finished`."""
+    job = store.require(generation_id)
+    authorize_generation(caller, job, host)
+    if job.status == "queued":
+        canceled = store.cancel(job)
+        if canceled is not None:
+            return canceled
+        job = store.require(generation_id)  # a worker claimed it in between
+    if job.status == "canceled":
+        return job
+    if job.status == "running":
+        raise PipelineError(
+            ErrorCode.GENERATION_RUNNING,
+            f"Generation {generation_id!r} is already running; it cannot be canceled.",
+            details={"generation_id": generation_id, "status": job.status, "stage": job.stage},
+        )
+    raise PipelineError(
+        ErrorCode.GENERATION_FINISHED,
+        f"Generation {generation_id!r} already {job.status}; there is nothing to cancel.",
+        details={"generation_id": generation_id, "status": job.status},
+    )
 
 
 # --- read ------------------------------------------------------------------------------
-def get_generation(job_id: str, *, store: JobStore, storage: Storage, settings: Settings) -> Job:
-    """The job; when it succeeded, its output carries a short-lived download URL."""
-    job = store.require(job_id)
+def with_urls(job: Job, *, storage: Storage, settings: Settings) -> Job:
+    """The job as the API answers it: short-lived URLs for its output (inline, preview,
+    download) and its prepared references. Only for jobs the caller may act on."""
+    expiry = settings.output_url_expiry_s
+    update: dict[str, Any] = {}
     if job.status == "succeeded" and job.output is not None:
-        url = storage.presigned_get(job.output.key, expires_in=settings.output_url_expiry_s)
-        job = job.model_copy(update={"output": job.output.model_copy(update={"url": url})})
-    return job
+        output = job.output
+        filename = output.filename or download_filename(
+            job.identity_name or f"identity-{job.identity_id}",
+            job.finished_at or job.created_at,
+            output.mime_type,
+        )
+        update["output"] = output.model_copy(
+            update={
+                "filename": filename,
+                "url": storage.presigned_get(output.key, expires_in=expiry),
+                "preview_url": (
+                    storage.presigned_get(output.preview.key, expires_in=expiry)
+                    if output.preview
+                    else None
+                ),
+                "download_url": storage.presigned_get(
+                    output.key,
+                    expires_in=expiry,
+                    content_disposition=attachment(filename),
+                ),
+            }
+        )
+    if job.prepared_references:
+        update["prepared_references"] = [
+            ref.model_copy(
+                update={"preview_url": storage.presigned_get(ref.key, expires_in=expiry)}
+            )
+            for ref in job.prepared_references
+        ]
+    return job.model_copy(update=update) if update else job
+
+
+def get_generation(
+    job_id: str,
+    caller: Caller,
+    *,
+    host: HostDirectory,
+    store: JobStore,
+    storage: Storage,
+    settings: Settings,
+) -> Job:
+    """The job, if the caller may see it; when it succeeded, its output carries
+    short-lived URLs (inline, preview, download)."""
+    job = store.require(job_id)
+    authorize_generation(caller, job, host)
+    return with_urls(job, storage=storage, settings=settings)
 
 
 def list_generations(
-    identity_id: str, *, limit: int, cursor: str | None, store: JobStore
+    identity_id: str,
+    caller: Caller,
+    *,
+    limit: int,
+    cursor: str | None,
+    host: HostDirectory,
+    store: JobStore,
+    storage: Storage | None = None,
+    settings: Settings | None = None,
 ) -> GenerationList:
+    """The identity's jobs, newest first, if the caller may act on the identity (else 403,
+    not an empty page); with `storage` and `settings`, each job carries its URLs (the
+    previews are what a history shows)."""
+    authorize_identity(identity_id, caller, host)
     page = store.list_for_identity(identity_id, limit=limit, cursor=cursor)
-    return GenerationList(items=page.jobs, next_cursor=page.next_cursor)
+    jobs = page.jobs
+    if storage is not None and settings is not None:
+        jobs = [with_urls(job, storage=storage, settings=settings) for job in jobs]
+    return GenerationList(items=jobs, next_cursor=page.next_cursor)
 
 
 # --- apply -----------------------------------------------------------------------------
-def request_apply(job_id: str, *, store: JobStore, queue: JobQueue) -> Job:
-    """Ask the worker to save a succeeded job's image to its identity. An apply already
-    pending is not asked twice; an applied (or failed) one can be asked again."""
+def request_apply(
+    job_id: str, caller: Caller, *, host: HostDirectory, store: JobStore, queue: JobQueue
+) -> Job:
+    """Ask the worker to save a succeeded job's image to its identity. An apply pending
+    whose lease runs is not asked twice; one whose lease lapsed (its message was lost, or
+    the worker died with it) is queued again, the same request (the same webhook id); an
+    applied (or failed) one can be asked again (a new request)."""
     job = store.require(job_id)
+    authorize_generation(caller, job, host)
     if job.status != "succeeded":
         raise PipelineError(
             ErrorCode.GENERATION_NOT_READY,
@@ -272,10 +767,18 @@ def request_apply(job_id: str, *, store: JobStore, queue: JobQueue) -> Job:
             details={"generation_id": job_id, "status": job.status},
         )
     if job.apply.status == "pending":
-        return job
-    updated = store.request_apply(job_id)
-    if updated is None:  # another request made it pending in between
-        return store.require(job_id)
+        now = utc_now()
+        if not job.lease_lapsed(int(now.timestamp())):
+            return job  # a message is on its way
+        renewed = store.renew_apply(job, now=now)
+        if renewed is None:  # another request renewed it, or it finished, in between
+            return store.require(job_id)
+        updated = renewed
+    else:
+        requested = store.request_apply(job_id)
+        if requested is None:  # another request made it pending in between
+            return store.require(job_id)
+        updated = requested
     try:
         queue.send(JobMessage(job_id=job_id, action="apply"))
     except PipelineError as error:  # never leave an apply pending that no message will run

@@ -19,9 +19,9 @@ from typing import get_args
 from identity_images.adapters.storage import ListedObject, ObjectInfo, Storage
 from identity_images.bucket_layout import REFERENCE_ID_PATTERN as REFERENCE_ID_PATTERN
 from identity_images.bucket_layout import BucketLayout
-from identity_images.domain import HostDirectory, HostIdentity
+from identity_images.domain import HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic.generations import resolve_user
+from identity_images.logic.access import authorize_identity
 from identity_images.logic.uploads import check_upload_files, presign_upload
 from identity_images.models.api import (
     Caller,
@@ -90,22 +90,6 @@ def usable_references(
 
 
 # --- the API's side ---------------------------------------------------------------------
-def resolve_identity(identity_id: str, caller: Caller, host: HostDirectory) -> HostIdentity:
-    """The identity, if it belongs to the caller or to a test user (else 403)."""
-    identity = host.get_identity(identity_id)
-    try:
-        resolve_user(identity.user_id, caller, host)
-    except PipelineError as error:
-        if error.code != ErrorCode.FORBIDDEN:
-            raise
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"Identity {identity_id!r} belongs to a user who is neither you nor a test user.",
-            details={"field": "identity_id", "identity_id": identity_id},
-        ) from error
-    return identity
-
-
 def create_reference_uploads(
     identity_id: str,
     request: CreateUploadsRequest,
@@ -119,7 +103,7 @@ def create_reference_uploads(
     """Presigned POSTs pinning `{root}references/identities/{id}/{reference_id}.{ext}`, with the
     same type and size rules as `POST /v1/uploads`."""
     check_upload_files(request.files, settings)
-    identity = resolve_identity(identity_id, caller, host)
+    identity = authorize_identity(identity_id, caller, host)
     uploads = []
     for file in request.files:
         reference_id = uuid.uuid4().hex
@@ -143,7 +127,7 @@ def list_references(
     """The identity's references, newest first, `limit` per page, each with a short-lived
     download URL; `next_cursor` continues after the page's last one (None: no more).
     Everything listed can be deleted."""
-    identity = resolve_identity(identity_id, caller, host)
+    identity = authorize_identity(identity_id, caller, host)
     listed = folder_references(storage, settings.bucket_layout, identity.id)
     if cursor:
         after = decode_reference_cursor(cursor, settings.bucket_layout, identity.id)
@@ -206,7 +190,7 @@ def delete_reference(
     """Remove the folder's file(s) whose name without extension is `reference_id`; the
     removed keys. `reference_not_found` if there is none. Triggers nothing: the bucket
     notifies new objects only."""
-    identity = resolve_identity(identity_id, caller, host)
+    identity = authorize_identity(identity_id, caller, host)
     layout = settings.bucket_layout
     keys = [
         item.key

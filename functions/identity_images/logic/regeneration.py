@@ -164,6 +164,8 @@ class Regenerator:
             source="s3_event",
             model=s.gemini_model,
             now=self.clock(),
+            identity_name=identity.name,
+            max_attempts=s.worker_max_receive_count,
         )
         return job.model_copy(update={"id": state.current_job_id})
 

@@ -11,30 +11,121 @@ Decisions:
 - A retryable error puts the job back to `queued` and the message back on the queue with
   backoff; on the last receive (`worker_max_receive_count`) the job ends `failed` with the
   code and the message still fails, so SQS moves it to the dead-letter queue.
+- Every state that waits for a message has a `due_at` (the lease of the worker, of the
+  wait between tries, of the pending apply); `logic.reaper` settles the dead letters and
+  the jobs whose `due_at` passed long ago, for when the worker is not there to.
 - A final error ends the job `failed` with its code; the message is done.
+- A canceled job is finished: its message is dropped (only queued jobs are claimed).
+- Progress: the job records each stage it enters (`preparing_references`, `generating`,
+  `storing`; `applying` for a succeeded job's apply) and, when it ends, the seconds spent
+  in each (`timings`). A job given back for a retry records why (`last_error`) and when it
+  is tried again (`next_attempt_at`).
+- Storing writes the output, a small preview beside it (`engine.preview`) and the
+  prepared references under the job's durable prefix (`prepared/identities/{identity_id}/
+  {job_id}/{index}.jpg`), so a re-run or a refine works after `uploads/` expired.
 """
 
 from __future__ import annotations
 
 import logging
-import posixpath
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from identity_images.adapters.job_queue import MAX_DELAY_S, JobQueue
 from identity_images.adapters.job_store import JobStore
 from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory, ImageAssignment, ImageCallback
-from identity_images.engine.generation import GenerationRequest, GenerationResult, ReferenceFile
+from identity_images.engine.generation import (
+    EDIT_IMAGE_MAX_BYTES,
+    GenerationRequest,
+    GenerationResult,
+    ReferenceFile,
+    StageHook,
+)
+from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.filenames import download_filename
 from identity_images.logic.references import usable_references
-from identity_images.models.jobs import Job, JobError, JobMessage, JobOutput, JobUsage, utc_now
+from identity_images.models.jobs import (
+    Job,
+    JobError,
+    JobMessage,
+    JobOutput,
+    JobUsage,
+    PreparedReferenceInfo,
+    Rendition,
+    StageTimings,
+    utc_now,
+)
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-Generate = Callable[[GenerationRequest], GenerationResult]
+
+class Generate(Protocol):
+    """`engine.generation.generate_identity_image` with its provider and rules bound."""
+
+    def __call__(
+        self, request: GenerationRequest, /, *, on_stage: StageHook | None = None
+    ) -> GenerationResult: ...
+
+
+def job_error(error: PipelineError) -> JobError:
+    return JobError(code=error.code.value, message=error.message, details=error.details)
+
+
+def about_reference(error: PipelineError, key: str, index: int) -> PipelineError:
+    """The same error, naming the reference by its full key and its index in
+    `reference_keys` (every upload batch names its files `1.jpg`, `2.jpg`…)."""
+    details = {**error.details, "field": "reference_keys", "key": key, "index": index}
+    return PipelineError(error.code, error.message, retryable=error.retryable, details=details)
+
+
+@dataclass
+class StageClock:
+    """Records the stages of one run of a job: on the job as it enters each (so a client
+    sees it), and their durations for `timings` when it ends."""
+
+    store: JobStore
+    job: Job
+    seconds: dict[str, float] = field(default_factory=dict)
+    current: str | None = None
+    since: float = field(default_factory=time.perf_counter)
+
+    def enter(self, stage: str) -> None:
+        self._close()
+        self.current, self.since = stage, time.perf_counter()
+        self.store.set_stage(self.job, stage)
+
+    def _close(self) -> None:
+        if self.current is not None:
+            elapsed = time.perf_counter() - self.since
+            self.seconds[self.current] = self.seconds.get(self.current, 0.0) + elapsed
+            self.current = None
+
+    def timings(self) -> StageTimings:
+        self._close()
+        job = self.job
+        queued = (job.started_at - job.created_at).total_seconds() if job.started_at else None
+        total = (utc_now() - job.created_at).total_seconds()
+
+        def rounded(value: float | None) -> float | None:
+            return None if value is None else round(max(value, 0.0), 3)
+
+        return StageTimings(
+            queued_s=rounded(queued),
+            preparing_references_s=rounded(self.seconds.get("preparing_references")),
+            generating_s=rounded(self.seconds.get("generating")),
+            storing_s=rounded(self.seconds.get("storing")),
+            applying_s=job.timings.applying_s,
+            total_s=rounded(total),
+        )
+
+
 #: A regeneration job skips a reference that fails with these (gone, or not an image).
 SKIPPABLE = frozenset({ErrorCode.REFERENCE_NOT_FOUND, ErrorCode.REFERENCE_INVALID})
 
@@ -98,10 +189,11 @@ class Worker:
         claimed = self.store.claim(job.id, lease_s=self.settings.job_lease_s)
         if claimed is None:
             return self._not_claimed(job.id)
+        clock = StageClock(self.store, claimed)
         try:
-            output, usage, model = self._generate(claimed)
+            output, usage, model, prepared = self._generate(claimed, clock)
         except PipelineError as error:
-            return self._failed(claimed, error, receive_count), Outcome.FAILED
+            return self._failed(claimed, error, receive_count, clock), Outcome.FAILED
         except Exception as error:
             logger.exception("unexpected error running a job", extra={"job_id": job.id})
             wrapped = PipelineError(
@@ -109,8 +201,15 @@ class Worker:
                 f"Unexpected error: {type(error).__name__}.",
                 retryable=True,
             )
-            return self._failed(claimed, wrapped, receive_count), Outcome.FAILED
-        done = self.store.succeed(claimed, output=output, usage=usage, model=model)
+            return self._failed(claimed, wrapped, receive_count, clock), Outcome.FAILED
+        done = self.store.succeed(
+            claimed,
+            output=output,
+            usage=usage,
+            model=model,
+            timings=clock.timings(),
+            prepared_references=prepared,
+        )
         if done is None:  # our lease lapsed and another delivery took over
             logger.warning("lost the job's lease before recording it", extra={"job_id": job.id})
             return None, Outcome.SKIPPED
@@ -130,10 +229,15 @@ class Worker:
         )
         return None, Outcome.DEFERRED
 
-    def _generate(self, job: Job) -> tuple[JobOutput, JobUsage, str]:
+    def _generate(
+        self, job: Job, clock: StageClock
+    ) -> tuple[JobOutput, JobUsage, str, list[PreparedReferenceInfo]]:
+        clock.enter("preparing_references")
         identity = self.host.get_identity(job.identity_id)
 
-        def request(references: list[ReferenceFile]) -> GenerationRequest:
+        def request(
+            references: list[ReferenceFile], edit: ReferenceFile | None = None
+        ) -> GenerationRequest:
             return GenerationRequest(
                 identity_name=identity.name,
                 identity_description=identity.description,
@@ -142,44 +246,124 @@ class Worker:
                 aspect_ratio=job.aspect_ratio,
                 image_size=job.image_size,
                 model=job.model,
+                edit_image=edit,
+                instruction=job.instruction or "",
             )
 
         if job.source == "s3_event":
-            result = self._generate_from_folder(job, request)
+            result = self._generate_from_folder(job, request, clock.enter)
+            keys = [ref.name for ref in result.references]
         else:
+            keys = list(job.reference_keys)
             references = [
-                ReferenceFile(
-                    name=posixpath.basename(key),
-                    data=self.storage.read(key, max_bytes=self.settings.reference_max_bytes),
-                )
-                for key in job.reference_keys
+                ReferenceFile(name=key, data=self._read_reference(key, index))
+                for index, key in enumerate(keys)
             ]
-            result = self.generate(request(references))
+            edit = self._read_edit_image(job) if job.edit_source_key else None
+            try:
+                result = self.generate(request(references, edit), on_stage=clock.enter)
+            except PipelineError as error:
+                bad = error.details.get("file")
+                if bad in keys:
+                    raise about_reference(error, bad, keys.index(bad)) from error
+                raise
+        clock.enter("storing")
+        identity_name = identity.name or job.identity_name or f"identity-{job.identity_id}"
+        output = self._store_output(job, result, identity_name)
+        prepared = self._store_prepared(job, result, keys)
+        usage = JobUsage.model_validate(result.image.usage.model_dump())
+        return output, usage, result.image.model, prepared
+
+    def _read_reference(self, key: str, index: int) -> bytes:
+        try:
+            return self.storage.read(key, max_bytes=self.settings.reference_max_bytes)
+        except PipelineError as error:
+            raise about_reference(error, key, index) from error
+
+    def _read_edit_image(self, job: Job) -> ReferenceFile:
+        """A refine's image to edit: the parent's output."""
+        key = job.edit_source_key
+        assert key is not None
+        try:
+            data = self.storage.read(key, max_bytes=EDIT_IMAGE_MAX_BYTES)
+        except PipelineError as error:
+            raise PipelineError(
+                error.code,
+                f"The image to edit ({key!r}, generation {job.parent_generation_id!r}) "
+                "cannot be read.",
+                retryable=error.retryable,
+                details={**error.details, "field": "edit_source_key", "key": key},
+            ) from error
+        return ReferenceFile(name=key, data=data)
+
+    def _store_output(self, job: Job, result: GenerationResult, identity_name: str) -> JobOutput:
         image = result.image
-        key = self.settings.bucket_layout.output_key(job.identity_id, job.id, image.mime_type)
-        self.storage.write(
-            key,
+        layout = self.settings.bucket_layout
+        key = layout.output_key(job.identity_id, job.id, image.mime_type)
+        metadata = {
+            "generation-id": job.id,
+            "identity-id": job.identity_id,
+            "model": image.model,
+            "source": job.source,
+        }
+        self.storage.write(key, image.data, content_type=image.mime_type, metadata=metadata)
+        settings = self.settings
+        small = make_preview(
             image.data,
-            content_type=image.mime_type,
-            metadata={
-                "generation-id": job.id,
-                "identity-id": job.identity_id,
-                "model": image.model,
-                "source": job.source,
-            },
+            max_long_side=settings.preview_max_long_side,
+            fmt=settings.preview_format,
+            quality=settings.preview_quality,
         )
-        output = JobOutput(
+        small_key = layout.preview_key(job.identity_id, job.id, small.mime_type)
+        self.storage.write(small_key, small.data, content_type=small.mime_type, metadata=metadata)
+        return JobOutput(
             key=key,
             mime_type=image.mime_type,
             width=image.width,
             height=image.height,
             bytes=len(image.data),
+            filename=download_filename(identity_name, utc_now(), image.mime_type),
+            preview=Rendition(
+                key=small_key,
+                mime_type=small.mime_type,
+                width=small.width,
+                height=small.height,
+                bytes=len(small.data),
+            ),
         )
-        usage = JobUsage.model_validate(image.usage.model_dump())
-        return output, usage, image.model
+
+    def _store_prepared(
+        self, job: Job, result: GenerationResult, keys: list[str]
+    ) -> list[PreparedReferenceInfo]:
+        """The references as sent (small JPEGs), kept under the job's durable prefix."""
+        kept: list[PreparedReferenceInfo] = []
+        for index, (ref, source) in enumerate(zip(result.references, keys, strict=True)):
+            key = self.settings.bucket_layout.prepared_reference_key(job.identity_id, job.id, index)
+            if source != key:  # a re-run of a re-run sends the same kept files again
+                self.storage.write(
+                    key,
+                    ref.data,
+                    content_type=ref.mime_type,
+                    metadata={"generation-id": job.id, "index": str(index)},
+                )
+            kept.append(
+                PreparedReferenceInfo(
+                    index=index,
+                    key=key,
+                    source_key=source,
+                    mime_type=ref.mime_type,
+                    width=ref.width,
+                    height=ref.height,
+                    bytes=len(ref.data),
+                )
+            )
+        return kept
 
     def _generate_from_folder(
-        self, job: Job, request: Callable[[list[ReferenceFile]], GenerationRequest]
+        self,
+        job: Job,
+        request: Callable[[list[ReferenceFile]], GenerationRequest],
+        on_stage: StageHook,
     ) -> GenerationResult:
         """A regeneration job's references are read now: the identity's folder, newest
         first, up to `upload_max_files` usable ones. A file that is gone or that
@@ -208,7 +392,7 @@ class Worker:
                     details={"folder": folder, "skipped": skipped},
                 )
             try:
-                result = self.generate(request(chosen))
+                result = self.generate(request(chosen), on_stage=on_stage)
             except PipelineError as error:
                 bad = error.details.get("file")
                 if error.code not in SKIPPABLE or bad not in {ref.name for ref in chosen}:
@@ -220,13 +404,21 @@ class Worker:
             self.store.set_reference_keys(job, [ref.name for ref in chosen])
             return result
 
-    def _failed(self, job: Job, error: PipelineError, receive_count: int) -> Job | None:
+    def _failed(
+        self, job: Job, error: PipelineError, receive_count: int, clock: StageClock
+    ) -> Job | None:
         log = {"job_id": job.id, "code": error.code.value, "receive_count": receive_count}
         if error.retryable and not self.is_last_try(receive_count):
-            self.store.requeue(job)
+            delay = self.backoff_s(receive_count)
+            self.store.requeue(
+                job,
+                retry_in_s=delay,
+                error=job_error(error),
+                next_attempt_at=utc_now() + timedelta(seconds=delay),
+            )
             logger.warning("retryable failure; job back in the queue", extra=log)
-            raise RetryLater(self.backoff_s(receive_count), error)
-        failed = self.store.fail(job, JobError(code=error.code.value, message=error.message))
+            raise RetryLater(delay, error)
+        failed = self.store.fail(job, job_error(error), timings=clock.timings())
         logger.warning("job failed", extra=log)
         if error.retryable:  # last try: the message goes to the dead-letter queue
             raise RetryLater(0, error)
@@ -247,6 +439,8 @@ class Worker:
                 job.output.key, expires_in=self.settings.output_url_expiry_s
             ),
         )
+        self.store.set_applying(job)
+        started = time.perf_counter()
         try:
             self.callback.deliver(assignment, delivery_id=job.delivery_id)
         except PipelineError as error:
@@ -254,19 +448,20 @@ class Worker:
                 logger.info("apply superseded by a newer decision", extra={"job_id": job.id})
                 self.store.finish_apply(
                     job,
-                    error=JobError(code=error.code.value, message=error.message),
+                    error=job_error(error),
                     superseded=True,
+                    applying_s=round(time.perf_counter() - started, 3),
                 )
                 return Outcome.SUPERSEDED
             if error.retryable and not self.is_last_try(receive_count):
-                raise RetryLater(self.backoff_s(receive_count), error) from error
-            self.store.finish_apply(
-                job, error=JobError(code=error.code.value, message=error.message)
-            )
+                delay = self.backoff_s(receive_count)
+                self.store.hold_apply(job, retry_in_s=delay)  # its lease covers the wait
+                raise RetryLater(delay, error) from error
+            self.store.finish_apply(job, error=job_error(error))
             if error.retryable:
                 raise RetryLater(0, error) from error
             return Outcome.APPLY_FAILED
-        self.store.finish_apply(job, error=None)
+        self.store.finish_apply(job, error=None, applying_s=round(time.perf_counter() - started, 3))
         return Outcome.APPLIED
 
 

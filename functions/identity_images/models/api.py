@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from identity_images.domain import HostIdentity, HostUser
-from identity_images.models.jobs import Job, UtcDatetime
+from identity_images.models.jobs import ANSWER, Job, UtcDatetime
 from identity_images.settings import AspectRatio, ImageSize, get_settings
 
 UploadContentType = Literal["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"]
 
+#: A user or identity id of the host: what reaches the host's URLs as one path segment.
+#: Integers, UUIDs and slugs fit; `/`, `.`, `%` and anything else never reach the host.
+HOST_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+
 #: The model's ceiling for files per request; `upload_max_files` (default 5) is the real one.
 MAX_FILES = 14
+#: The schema's ceiling for variants per request; `variants_max` (default 4) is the real one.
+MAX_VARIANTS = 10
+#: File extensions of each accepted type (browsers often give `.heic` files no MIME type).
+EXTENSIONS_BY_TYPE: dict[str, list[str]] = {
+    "image/jpeg": [".jpg", ".jpeg"],
+    "image/png": [".png"],
+    "image/webp": [".webp"],
+    "image/heic": [".heic"],
+    "image/heif": [".heif"],
+}
 
 
 class Caller(BaseModel):
@@ -24,10 +39,35 @@ class Caller(BaseModel):
     user_id: str = Field(min_length=1)
     username: str = ""
     is_staff: bool = False
+    expires_at: int | None = Field(
+        default=None, description="The token's `exp` (epoch seconds), when it has one."
+    )
+
+
+#: Bidi overrides and isolates: they make a prompt read differently from what it says.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: The control characters a prompt may hold: line breaks and tabs.
+ALLOWED_CONTROLS = frozenset("\n\r\t")
+
+
+def prompt_problem(text: str) -> str | None:
+    """Why a prompt is refused: a control character (NUL, ESC and the other C0/C1
+    controls but newline, carriage return and tab), a bidi override or isolate; else None."""
+    for position, char in enumerate(text):
+        if char in ALLOWED_CONTROLS:
+            continue
+        if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
+            return f"control character U+{ord(char):04X} at position {position}"
+    return None
+
+
+#: Request bodies: no unknown fields, and no coercion ("true", 1 are not booleans, "5"
+#: is not a number).
+STRICT_BODY = ConfigDict(extra="forbid", strict=True)
 
 
 class UploadFileRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT_BODY
 
     content_type: UploadContentType
     size: int = Field(ge=1, description="Bytes the browser will send.")
@@ -35,7 +75,7 @@ class UploadFileRequest(BaseModel):
 
 
 class CreateUploadsRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT_BODY
 
     files: list[UploadFileRequest] = Field(min_length=1, max_length=MAX_FILES)
 
@@ -94,34 +134,153 @@ def _default_image_size() -> ImageSize:
 
 
 class CreateGenerationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT_BODY
 
-    identity_id: str = Field(min_length=1, max_length=128)
+    identity_id: str = Field(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)
     user_id: str = Field(
-        default="me", min_length=1, max_length=128, description="`me` or a test user's id."
+        default="me",
+        min_length=1,
+        max_length=128,
+        pattern=HOST_ID_PATTERN,
+        description="`me` or a test user's id.",
     )
     reference_keys: list[str] = Field(
         min_length=1,
         max_length=MAX_FILES,
         description="Keys under the caller's own `uploads/{admin_id}/` prefix.",
     )
-    prompt: str = Field(default="", description="Extra instructions (`prompt_max_chars`).")
+    prompt: str = Field(
+        default="",
+        description="Extra instructions (`prompt_max_chars`). Control characters other "
+        "than newline, carriage return and tab, and bidi overrides, are refused (422).",
+    )
     aspect_ratio: AspectRatio = Field(default_factory=_default_aspect_ratio)
     image_size: ImageSize = Field(default_factory=_default_image_size)
     apply: bool = Field(default=False, description="Save the image to the identity when done.")
 
+    @field_validator("prompt")
+    @classmethod
+    def _no_control_characters(cls, value: str) -> str:
+        problem = prompt_problem(value)
+        if problem:
+            raise ValueError(f"The prompt holds a {problem}; remove it.")
+        return value
+
+
+class CreateVariantsRequest(CreateGenerationRequest):
+    """`POST /v1/generations/variants`: the body of `POST /v1/generations` plus `count`."""
+
+    count: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_VARIANTS,
+        strict=True,
+        description="Candidates to generate, 1..`variants_max` (GET /v1/config): one job each.",
+    )
+
+
+class RefineRequest(BaseModel):
+    """`POST /v1/generations/{id}/refine`: edit a succeeded generation's image."""
+
+    model_config = STRICT_BODY
+
+    instruction: str = Field(
+        min_length=1,
+        description='What to change, e.g. "make the background darker" (`prompt_max_chars`).',
+    )
+    count: int = Field(
+        default=1, ge=1, le=MAX_VARIANTS, strict=True, description="Candidates, as variants."
+    )
+    apply: bool = Field(
+        default=False, strict=True, description="Save the image to the identity when done."
+    )
+
+    @field_validator("instruction")
+    @classmethod
+    def _no_control_characters(cls, value: str) -> str:
+        problem = prompt_problem(value)
+        if problem:
+            raise ValueError(f"The instruction holds a {problem}; remove it.")
+        return value
+
+
+class RerunRequest(BaseModel):
+    """`POST /v1/generations/{id}/rerun`: the same settings and references again."""
+
+    model_config = STRICT_BODY
+
+    count: int = Field(
+        default=1, ge=1, le=MAX_VARIANTS, strict=True, description="Candidates, as variants."
+    )
+    apply: bool = Field(
+        default=False, strict=True, description="Save the image to the identity when done."
+    )
+
+
+class GenerationBatch(BaseModel):
+    """The jobs one request created, in `batch_index` order."""
+
+    model_config = ANSWER
+
+    batch_id: str
+    items: list[Job]
+
 
 class GenerationList(BaseModel):
+    model_config = ANSWER
+
     items: list[Job]
     next_cursor: str | None = Field(default=None, description="Pass back as `cursor`.")
 
 
 class UserList(BaseModel):
+    model_config = ANSWER
+
     users: list[HostUser]
 
 
 class IdentityList(BaseModel):
-    identities: list[HostIdentity]
+    model_config = ANSWER
+
+    identities: list[HostIdentity] = Field(
+        description="Each with `image_url`: a short-lived URL when the image is in the "
+        "pipeline's bucket, else the host's own URL; null when it has none."
+    )
+
+
+class AcceptedType(BaseModel):
+    model_config = ANSWER
+
+    mime_type: UploadContentType
+    extensions: list[str] = Field(description="Lower-case, with the dot: `.heic`.")
+
+
+class ImagePrice(BaseModel):
+    model_config = ANSWER
+
+    image_size: ImageSize
+    estimated_usd: float = Field(description="One output image of this size.")
+
+
+class ApiConfig(BaseModel):
+    """What the tab must know before it sends anything; the limits the API validates with."""
+
+    model_config = ANSWER
+
+    max_reference_files: int = Field(description="Reference files per generation / upload.")
+    reference_max_bytes: int = Field(description="Largest reference file, bytes.")
+    accepted_types: list[AcceptedType]
+    prompt_max_chars: int = Field(description="Longest prompt, and longest refine instruction.")
+    aspect_ratios: list[AspectRatio]
+    default_aspect_ratio: AspectRatio
+    image_sizes: list[ImageSize]
+    default_image_size: ImageSize
+    model: str
+    max_variants: int = Field(description="Most candidates one request may ask for.")
+    prices: list[ImagePrice] = Field(description="Estimated price of one image, per size.")
+    input_image_usd: float = Field(description="Estimated price of each reference sent.")
+    upload_url_expiry_s: int
+    output_url_expiry_s: int = Field(description="How long the URLs in a job answer work.")
 
 
 class ErrorDetail(BaseModel):

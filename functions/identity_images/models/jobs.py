@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 from identity_images.settings import AspectRatio, ImageSize
 
-JobStatus = Literal["queued", "running", "succeeded", "failed"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "canceled"]
 ApplyStatus = Literal["not_requested", "pending", "applied", "failed", "superseded"]
 JobSource = Literal["api", "s3_event"]
 JobAction = Literal["generate", "apply"]
+#: How a job came to be: a fresh request, a refine of a parent's output, a re-run.
+JobKind = Literal["generate", "refine", "rerun"]
+#: What a running job is doing; `applying` is a succeeded job whose apply is being sent.
+JobStage = Literal["preparing_references", "generating", "storing", "applying"]
 
-TERMINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed"})
+TERMINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "canceled"})
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -44,21 +48,104 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+#: For models the API answers with: in the OpenAPI schema every field is required (a
+#: field with a default is always present in an answer), so typed clients need no `?`.
+ANSWER = ConfigDict(
+    json_schema_mode_override="serialization", json_schema_serialization_defaults_required=True
+)
+
+
+class Rendition(BaseModel):
+    """A smaller copy of an image, stored beside it."""
+
+    model_config = ANSWER
+
+    key: str
+    mime_type: str
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    bytes: int = Field(ge=0)
+
+
 class JobOutput(BaseModel):
-    """The generated image in the bucket."""
+    """The generated image in the bucket, and its preview beside it."""
+
+    model_config = ANSWER
 
     key: str = Field(description="S3 key: generated/identities/{identity_id}/{job_id}.{ext}.")
     mime_type: str
     width: int = Field(ge=1)
     height: int = Field(ge=1)
     bytes: int = Field(ge=0)
+    filename: str | None = Field(
+        default=None,
+        description="The name a person would keep: identity name, date and time, extension.",
+    )
+    preview: Rendition | None = Field(
+        default=None,
+        description="A small rendition (long side <= `PREVIEW_MAX_LONG_SIDE`, JPEG or WebP), "
+        "`generated/identities/{identity_id}/{job_id}.preview.{ext}`.",
+    )
     url: str | None = Field(
-        default=None, description="Short-lived download URL (API answers only, never stored)."
+        default=None,
+        description="Short-lived URL of the full image, shown inline (API answers only).",
+    )
+    preview_url: str | None = Field(
+        default=None,
+        description="Short-lived URL of the preview (API answers only); null when the job "
+        "has none (jobs from before previews existed).",
+    )
+    download_url: str | None = Field(
+        default=None,
+        description="Short-lived URL that answers with `Content-Disposition: attachment` "
+        "and `filename` (API answers only).",
+    )
+
+
+#: Fields of `JobOutput` that exist only in API answers, never in the table.
+OUTPUT_URL_FIELDS: frozenset[str] = frozenset({"url", "preview_url", "download_url"})
+
+
+class PreparedReferenceInfo(BaseModel):
+    """A reference as it was sent to Gemini (a small JPEG), kept under the job's durable
+    prefix `prepared/identities/{identity_id}/{job_id}/{index}.jpg`, so re-run and refine
+    work after `uploads/` expired."""
+
+    model_config = ANSWER
+
+    index: int = Field(ge=0, description="Position in the job's `reference_keys`.")
+    key: str = Field(description="S3 key of the prepared JPEG.")
+    source_key: str = Field(description="The reference it was prepared from.")
+    mime_type: str = "image/jpeg"
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    bytes: int = Field(ge=0)
+    preview_url: str | None = Field(
+        default=None, description="Short-lived URL of the prepared JPEG (API answers only)."
+    )
+
+
+class StageTimings(BaseModel):
+    """Seconds spent in each stage of a finished job (null: the stage was not reached)."""
+
+    model_config = ANSWER
+
+    queued_s: float | None = Field(
+        default=None, ge=0, description="From creation to the first claim."
+    )
+    preparing_references_s: float | None = Field(default=None, ge=0)
+    generating_s: float | None = Field(default=None, ge=0)
+    storing_s: float | None = Field(default=None, ge=0)
+    applying_s: float | None = Field(default=None, ge=0)
+    total_s: float | None = Field(
+        default=None, ge=0, description="From creation to the end of the run (not applying)."
     )
 
 
 class JobUsage(BaseModel):
     """What the Gemini call used and about what it cost."""
+
+    model_config = ANSWER
 
     prompt_tokens: int = 0
     output_tokens: int = 0
@@ -68,14 +155,20 @@ class JobUsage(BaseModel):
 
 
 class JobError(BaseModel):
-    """Why a job (or its apply) failed: a stable code and a human message."""
+    """Why a job (or its apply) failed: a stable code, a human message and details
+    (for a reference: its full `key` and its `index` in `reference_keys`)."""
+
+    model_config = ANSWER
 
     code: str
     message: str
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class ApplyState(BaseModel):
     """Saving the output to the identity, through the signed callback to the host."""
+
+    model_config = ANSWER
 
     status: ApplyStatus = "not_requested"
     attempt: int = Field(
@@ -97,12 +190,16 @@ class ApplyState(BaseModel):
 class Job(BaseModel):
     """A generation job, as stored and as the API answers it."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(**ANSWER, extra="ignore")
 
     id: str
     status: JobStatus = "queued"
     source: JobSource = "api"
+    kind: JobKind = Field(default="generate", description="generate, refine or rerun.")
     identity_id: str
+    identity_name: str | None = Field(
+        default=None, description="The identity's name when the job was created."
+    )
     user_id: str = Field(description="The user whose identity the image is for.")
     created_by: str = Field(description="The admin (or `system`) who started the job.")
     reference_keys: list[str]
@@ -110,7 +207,41 @@ class Job(BaseModel):
     aspect_ratio: AspectRatio
     image_size: ImageSize
     model: str | None = None
+    batch_id: str | None = Field(
+        default=None, description="Jobs created by one request (variants) share it."
+    )
+    batch_index: int | None = Field(default=None, ge=0, description="Position in its batch.")
+    batch_size: int | None = Field(default=None, ge=1, description="Jobs in its batch.")
+    parent_generation_id: str | None = Field(
+        default=None, description="The generation this one refines or re-runs."
+    )
+    instruction: str | None = Field(
+        default=None, description='A refine\'s instruction ("make the background darker").'
+    )
+    edit_source_key: str | None = Field(
+        default=None,
+        description="A refine's image to edit: the parent's output key.",
+    )
+    stage: JobStage | None = Field(
+        default=None, description="What a running job is doing now; null otherwise."
+    )
+    stage_started_at: UtcDatetime | None = None
+    timings: StageTimings = Field(default_factory=StageTimings)
     attempts: int = Field(default=0, ge=0, description="Times a worker claimed the job.")
+    max_attempts: int = Field(
+        default=5, ge=1, description="Tries before a retryable fault fails the job."
+    )
+    last_error: JobError | None = Field(
+        default=None,
+        description="The last retryable fault; with `next_attempt_at` while the job waits "
+        "to be tried again (status `queued`).",
+    )
+    next_attempt_at: UtcDatetime | None = Field(
+        default=None, description="When a job waiting to retry is tried again."
+    )
+    prepared_references: list[PreparedReferenceInfo] = Field(
+        default_factory=list, description="The references as sent to Gemini, kept for re-runs."
+    )
     output: JobOutput | None = None
     usage: JobUsage | None = None
     error: JobError | None = None
@@ -119,10 +250,18 @@ class Job(BaseModel):
     updated_at: UtcDatetime
     started_at: UtcDatetime | None = None
     finished_at: UtcDatetime | None = None
+    canceled_at: UtcDatetime | None = None
     lease_expires_at: int | None = Field(
         default=None,
         exclude=True,
         description="While running: epoch seconds after which another worker may take it.",
+    )
+    due_at: int | None = Field(
+        default=None,
+        exclude=True,
+        description="While something is in flight (the queued message, the running worker, "
+        "the pending apply): epoch seconds by which it should have acted. The pending "
+        "apply's lease; the reaper looks at jobs well past it (`in_flight` index).",
     )
 
     @classmethod
@@ -140,13 +279,31 @@ class Job(BaseModel):
         source: JobSource = "api",
         model: str | None = None,
         now: datetime | None = None,
+        kind: JobKind = "generate",
+        identity_name: str | None = None,
+        max_attempts: int = 5,
+        batch_id: str | None = None,
+        batch_index: int | None = None,
+        batch_size: int | None = None,
+        parent_generation_id: str | None = None,
+        instruction: str | None = None,
+        edit_source_key: str | None = None,
     ) -> Job:
         """A queued job with a fresh id; `apply=True` asks for the callback after success."""
         now = now or utc_now()
         return cls(
             id=uuid.uuid4().hex,
             source=source,
+            kind=kind,
             identity_id=identity_id,
+            identity_name=identity_name,
+            max_attempts=max_attempts,
+            batch_id=batch_id,
+            batch_index=batch_index,
+            batch_size=batch_size,
+            parent_generation_id=parent_generation_id,
+            instruction=instruction,
+            edit_source_key=edit_source_key,
             user_id=user_id,
             created_by=created_by,
             reference_keys=reference_keys,
@@ -164,6 +321,16 @@ class Job(BaseModel):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL_STATUSES
+
+    @property
+    def apply_in_flight(self) -> bool:
+        """An apply that waits for a message (the job succeeded, the apply is pending)."""
+        return self.status == "succeeded" and self.apply.status == "pending"
+
+    def lease_lapsed(self, now: int) -> bool:
+        """Nothing in flight answers for the job any more: `due_at` passed (or was never
+        set, as on records older than the lease)."""
+        return self.due_at is None or self.due_at < now
 
     @property
     def delivery_id(self) -> str:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Annotated
 
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
@@ -17,28 +19,13 @@ from identity_images.adapters.job_store import JobStore
 from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.access import ActiveAdminCheck, check_not_expired
 from identity_images.models.api import Caller
 from identity_images.settings import Settings, get_settings
 
 
 def settings() -> Settings:
     return get_settings()
-
-
-def caller(request: Request) -> Caller:
-    """The admin the authorizer let through (`requestContext.authorizer`)."""
-    context = request.resolved_event.get("requestContext") or {}
-    authorizer = context.get("authorizer") or {}
-    try:
-        return Caller(
-            user_id=str(authorizer.get("user_id") or ""),
-            username=str(authorizer.get("username") or ""),
-            is_staff=str(authorizer.get("is_staff", "")).lower() == "true",
-        )
-    except ValidationError as error:
-        raise PipelineError(
-            ErrorCode.UNAUTHORIZED, "The request carries no authorized caller."
-        ) from error
 
 
 @cache
@@ -48,6 +35,38 @@ def _host(config: Settings) -> DjangoHost:
 
 def host() -> HostDirectory:
     return _host(get_settings())
+
+
+@cache
+def _admin_check(ttl_s: int) -> ActiveAdminCheck:
+    return ActiveAdminCheck(ttl_s)
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def caller(request: Request, directory: Annotated[HostDirectory, Depends(host)]) -> Caller:
+    """The admin the authorizer let through (`requestContext.authorizer`), if their token
+    has not expired since and the host still says they are an active admin (asked on
+    every write; reads trust a yes for `CALLER_CHECK_TTL_S`)."""
+    event = request.resolved_event
+    context = event.get("requestContext") or {}
+    authorizer = context.get("authorizer") or {}
+    try:
+        found = Caller(
+            user_id=str(authorizer.get("user_id") or ""),
+            username=str(authorizer.get("username") or ""),
+            is_staff=str(authorizer.get("is_staff", "")).lower() == "true",
+            expires_at=authorizer.get("exp") or None,
+        )
+    except ValidationError as error:
+        raise PipelineError(
+            ErrorCode.UNAUTHORIZED, "The request carries no authorized caller."
+        ) from error
+    check_not_expired(found)
+    write = str(event.get("httpMethod", "")).upper() in WRITE_METHODS
+    _admin_check(get_settings().caller_check_ttl_s).check(found, directory, write=write)
+    return found
 
 
 def job_store() -> JobStore:

@@ -18,6 +18,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.REFERENCE_INVALID: 422,
     ErrorCode.REFERENCE_NOT_FOUND: 422,
     ErrorCode.IDEMPOTENCY_CONFLICT: 409,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
@@ -25,11 +26,16 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.IDENTITY_NOT_FOUND: 404,
     ErrorCode.USER_NOT_FOUND: 404,
     ErrorCode.GENERATION_NOT_READY: 409,
+    ErrorCode.GENERATION_NOT_FINISHED: 409,
+    ErrorCode.GENERATION_RUNNING: 409,
+    ErrorCode.GENERATION_FINISHED: 409,
     ErrorCode.CONFLICT: 409,
     ErrorCode.HOST_UNAVAILABLE: 503,
     ErrorCode.HOST_REJECTED: 502,
     ErrorCode.PROVIDER_UNAVAILABLE: 503,
     ErrorCode.QUEUE_UNAVAILABLE: 503,
+    # A job's failure, never an answer of its own; 503 if it ever is one.
+    ErrorCode.WORKER_GAVE_UP: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 
@@ -41,6 +47,7 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
         (403, "Not allowed for this caller"),
         (404, "Not found"),
         (409, "Conflicting state or idempotency key"),
+        (415, "The body is not `application/json`"),
         (422, "Invalid request; `details.field` names the field"),
         (500, "Unexpected error"),
         (503, "A dependency (the host app, the queue) is unavailable; retry"),
@@ -79,13 +86,19 @@ def _field(location: Sequence[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _message(error: Any) -> str:
+    message = str(error.get("msg", "invalid"))
+    reason = (error.get("ctx") or {}).get("error") if error.get("type") == "json_invalid" else None
+    return f"{message}: {reason}" if isinstance(reason, str) and reason else message
+
+
 def validation_error(errors: Sequence[Any]) -> PipelineError:
     """A Powertools RequestValidationError as `validation_error`, naming each field."""
     items = [
         {
             "field": _field(e.get("loc", ())),
             "location": str(e.get("loc", ("body",))[0]),
-            "message": str(e.get("msg", "invalid")),
+            "message": _message(e),
             "type": str(e.get("type", "")),
         }
         for e in errors

@@ -1,4 +1,5 @@
-"""/v1/generations: create (202), read, list, apply."""
+"""/v1/generations: create (202), read, list, apply; variants (/v1/generation-batches),
+refine, re-run and cancel."""
 
 from __future__ import annotations
 
@@ -17,13 +18,26 @@ from identity_images.domain import HostDirectory
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import json_response, responses
 from identity_images.logic import generations
-from identity_images.models.api import Caller, CreateGenerationRequest, GenerationList
+from identity_images.models.api import (
+    HOST_ID_PATTERN,
+    Caller,
+    CreateGenerationRequest,
+    CreateVariantsRequest,
+    GenerationBatch,
+    GenerationList,
+    RefineRequest,
+    RerunRequest,
+)
 from identity_images.models.jobs import Job
 from identity_images.settings import Settings
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 GenerationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="idempotency-key", description="Same key + same body = same jobs."),
+]
 
 
 @router.post(
@@ -72,13 +86,14 @@ def post_generation(
 )
 def get_generation(
     generation_id: GenerationId,
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
     storage: Annotated[Storage, Depends(deps.storage)],
     settings: Annotated[Settings, Depends(deps.settings)],
 ) -> Job:
     return generations.get_generation(
-        generation_id, store=store, storage=storage, settings=settings
+        generation_id, caller, host=host, store=store, storage=storage, settings=settings
     )
 
 
@@ -90,13 +105,25 @@ def get_generation(
     tags=["generations"],
 )
 def list_generations(
-    identity_id: Annotated[str, Query(min_length=1, max_length=128)],
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    identity_id: Annotated[str, Query(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> GenerationList:
-    return generations.list_generations(identity_id, limit=limit, cursor=cursor, store=store)
+    return generations.list_generations(
+        identity_id,
+        caller,
+        limit=limit,
+        cursor=cursor,
+        host=host,
+        store=store,
+        storage=storage,
+        settings=settings,
+    )
 
 
 @router.post(
@@ -109,9 +136,139 @@ def list_generations(
 )
 def apply_generation(
     generation_id: GenerationId,
-    _caller: Annotated[Caller, Depends(deps.caller)],
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
     store: Annotated[JobStore, Depends(deps.job_store)],
     queue: Annotated[JobQueue, Depends(deps.job_queue)],
 ) -> Response[Job]:
-    job = generations.request_apply(generation_id, store=store, queue=queue)
+    job = generations.request_apply(generation_id, caller, host=host, store=store, queue=queue)
     return json_response(202, job)
+
+
+@router.post(
+    "/v1/generation-batches",
+    summary="Start 1..N candidate generations (variants)",
+    description="The body of `POST /v1/generations` plus `count` (1..`max_variants` of "
+    "`GET /v1/config`): `count` jobs (Gemini gives one image per call) written together "
+    "under one `batch_id`. One `Idempotency-Key` covers the whole batch. 422 "
+    "`validation_error` (`details.field` = `count`) when the count is out of range.",
+    responses=responses(202, "The queued jobs, in `batch_index` order", GenerationBatch),
+    tags=["generations"],
+)
+def post_generation_batch(
+    body: CreateVariantsRequest,
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
+    store: Annotated[JobStore, Depends(deps.job_store)],
+    queue: Annotated[JobQueue, Depends(deps.job_queue)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
+    persistence: Annotated[BasePersistenceLayer, Depends(deps.idempotency)],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[GenerationBatch]:
+    batch = generations.create_variants(
+        body,
+        caller,
+        host=host,
+        store=store,
+        queue=queue,
+        storage=storage,
+        settings=settings,
+        idempotency_key=idempotency_key,
+        persistence=persistence,
+        lambda_context=router.lambda_context,
+    )
+    return json_response(202, batch)
+
+
+@router.post(
+    "/v1/generations/<generation_id>/refine",
+    summary="Refine a succeeded generation with an instruction",
+    description="New generations (`kind` `refine`, `count` of them, one batch) that send "
+    "Gemini the parent's output as the image to edit, with the parent's references, and "
+    "record `parent_generation_id` and `instruction`. 409 `generation_not_ready` unless "
+    "the parent succeeded; 403 `forbidden` for another admin's identity.",
+    responses=responses(202, "The queued jobs", GenerationBatch),
+    tags=["generations"],
+)
+def post_refine(
+    generation_id: GenerationId,
+    body: RefineRequest,
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
+    store: Annotated[JobStore, Depends(deps.job_store)],
+    queue: Annotated[JobQueue, Depends(deps.job_queue)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
+    persistence: Annotated[BasePersistenceLayer, Depends(deps.idempotency)],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[GenerationBatch]:
+    batch = generations.refine_generation(
+        generation_id,
+        body,
+        caller,
+        host=host,
+        store=store,
+        queue=queue,
+        storage=storage,
+        settings=settings,
+        idempotency_key=idempotency_key,
+        persistence=persistence,
+        lambda_context=router.lambda_context,
+    )
+    return json_response(202, batch)
+
+
+@router.post(
+    "/v1/generations/<generation_id>/rerun",
+    summary="Run a finished generation again",
+    description="New generations (`kind` `rerun`) with the parent's settings, prompt and "
+    "references (its kept prepared references, so this works after `uploads/` expired). "
+    "409 `generation_not_finished` while the parent is queued or running.",
+    responses=responses(202, "The queued jobs", GenerationBatch),
+    tags=["generations"],
+)
+def post_rerun(
+    generation_id: GenerationId,
+    body: RerunRequest,
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
+    store: Annotated[JobStore, Depends(deps.job_store)],
+    queue: Annotated[JobQueue, Depends(deps.job_queue)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
+    persistence: Annotated[BasePersistenceLayer, Depends(deps.idempotency)],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[GenerationBatch]:
+    batch = generations.rerun_generation(
+        generation_id,
+        body,
+        caller,
+        host=host,
+        store=store,
+        queue=queue,
+        storage=storage,
+        settings=settings,
+        idempotency_key=idempotency_key,
+        persistence=persistence,
+        lambda_context=router.lambda_context,
+    )
+    return json_response(202, batch)
+
+
+@router.post(
+    "/v1/generations/<generation_id>/cancel",
+    summary="Cancel a queued generation",
+    description="A queued job (also one waiting to retry) becomes `canceled` and is never "
+    "run. 409 `generation_running` once a worker runs it, 409 `generation_finished` when it "
+    "succeeded or failed; canceling a canceled job answers it again.",
+    responses=responses(200, "The canceled job", Job),
+    tags=["generations"],
+)
+def post_cancel(
+    generation_id: GenerationId,
+    caller: Annotated[Caller, Depends(deps.caller)],
+    host: Annotated[HostDirectory, Depends(deps.host)],
+    store: Annotated[JobStore, Depends(deps.job_store)],
+) -> Job:
+    return generations.cancel_generation(generation_id, caller, host=host, store=store)

@@ -21,6 +21,7 @@ from identity_images.handlers.routes.errors import (
 )
 from identity_images.logic import references
 from identity_images.models.api import (
+    HOST_ID_PATTERN,
     Caller,
     CreateReferencesResponse,
     CreateUploadsRequest,
@@ -30,7 +31,7 @@ from identity_images.settings import Settings
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
-IdentityId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+IdentityId = Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)]
 ReferenceId = Annotated[
     str, Path(min_length=1, max_length=200, pattern=references.REFERENCE_ID_PATTERN)
 ]

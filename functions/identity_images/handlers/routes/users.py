@@ -8,11 +8,13 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import responses
 from identity_images.logic import generations
-from identity_images.models.api import Caller, IdentityList, UserList
+from identity_images.models.api import HOST_ID_PATTERN, ApiConfig, Caller, IdentityList, UserList
+from identity_images.settings import Settings
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
@@ -33,13 +35,38 @@ def get_users(
 @router.get(
     "/v1/users/<user_id>/identities",
     summary="A user's identities",
-    description="`me` is the caller; other ids must be test users.",
+    description="`me` is the caller; other ids must be test users. Each identity has an "
+    "`image_url` the browser can show (short-lived when the image is in the pipeline's "
+    "bucket, else the host's own URL).",
     responses=responses(200, "The identities", IdentityList),
     tags=["users"],
 )
 def get_identities(
-    user_id: Annotated[str, Path(min_length=1, max_length=128)],
+    user_id: Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
     caller: Annotated[Caller, Depends(deps.caller)],
     host: Annotated[HostDirectory, Depends(deps.host)],
+    storage: Annotated[Storage, Depends(deps.storage)],
+    settings: Annotated[Settings, Depends(deps.settings)],
 ) -> IdentityList:
-    return IdentityList(identities=generations.list_identities(user_id, caller, host))
+    return IdentityList(
+        identities=generations.list_identities(
+            user_id, caller, host, storage=storage, settings=settings
+        )
+    )
+
+
+@router.get(
+    "/v1/config",
+    summary="What the Images tab must know before it sends anything",
+    description="Reference limits and accepted types (with file extensions), the prompt "
+    "limit, aspect ratios and sizes with their defaults, the model, the most variants per "
+    "request, and the estimated price of one image per size: the settings the API "
+    "validates with.",
+    responses=responses(200, "The configuration", ApiConfig),
+    tags=["config"],
+)
+def get_config(
+    _caller: Annotated[Caller, Depends(deps.caller)],
+    settings: Annotated[Settings, Depends(deps.settings)],
+) -> ApiConfig:
+    return generations.api_config(settings)

@@ -1,0 +1,71 @@
+"""A small rendition of a generated image, for histories and thumbnails.
+
+Outputs are large (a 4K PNG is ~30 MB); a history of 20 must load in well under 5 MB. The
+preview is the same picture with its long side at most `max_long_side` (default 768 px),
+sRGB, no metadata, as JPEG or WebP (about 100 KB at the defaults).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Literal
+
+from PIL import Image
+
+from identity_images.errors import ErrorCode, PipelineError
+
+PreviewFormat = Literal["jpeg", "webp"]
+_MIME = {"jpeg": "image/jpeg", "webp": "image/webp"}
+_PIL_FORMAT = {"jpeg": "JPEG", "webp": "WEBP"}
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    data: bytes
+    mime_type: str
+    width: int
+    height: int
+
+
+def make_preview(
+    data: bytes, *, max_long_side: int = 768, fmt: PreviewFormat = "jpeg", quality: int = 82
+) -> Preview:
+    """The preview of an image the model returned (PNG or JPEG). Raises `PipelineError`
+    (`internal_error`, retryable) when the image cannot be read: the model's output was
+    already checked, so that is our fault, not the caller's."""
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            if source.format == "JPEG":
+                # Decode at 1/2, 1/4 or 1/8 scale when that still covers the target.
+                source.draft("RGB", (max_long_side, max_long_side))
+            source.load()
+            image = _flatten(source)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise PipelineError(
+            ErrorCode.INTERNAL_ERROR,
+            "The generated image could not be read to make its preview.",
+            retryable=True,
+        ) from error
+    try:
+        image.thumbnail((max_long_side, max_long_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        out = io.BytesIO()
+        if fmt == "webp":
+            image.save(out, _PIL_FORMAT[fmt], quality=quality, method=4)
+        else:
+            image.save(out, _PIL_FORMAT[fmt], quality=quality, optimize=True, progressive=True)
+        width, height = image.size
+    finally:
+        image.close()
+    return Preview(data=out.getvalue(), mime_type=_MIME[fmt], width=width, height=height)
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB: alpha flattened onto white, any other mode converted."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        rgba.close()
+        return flat
+    return image.convert("RGB")  # a copy, so the caller may close the source

@@ -1,0 +1,24 @@
+"""The name a person would keep for a downloaded image."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from urllib.parse import quote
+
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def download_filename(name: str, when: datetime, mime_type: str) -> str:
+    """`{name as an ASCII slug}-{YYYY-MM-DD-HHMMSS}.{extension of the actual type}`,
+    e.g. `ada-lovelace-2026-11-29-171500.png`."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = "".join(c if c.isalnum() else "-" for c in folded.lower())
+    slug = "-".join(part for part in slug.split("-") if part)[:60].strip("-") or "identity"
+    extension = _EXTENSIONS.get(mime_type.split(";")[0].strip().lower(), "bin")
+    return f"{slug}-{when.strftime('%Y-%m-%d-%H%M%S')}.{extension}"
+
+
+def attachment(filename: str) -> str:
+    """A `Content-Disposition` that downloads under `filename` (RFC 6266, both forms)."""
+    return f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"

@@ -1,0 +1,228 @@
+"""The Images tab in a real browser: Playwright drives Debian's chromium (no browser
+download) against `identity-images serve`, which serves the built tab (web/dist).
+
+An admin logs in, picks a test user and an identity, adds three photos (one an
+EXIF-rotated portrait, one HEIC), writes a prompt, asks for two variants, watches them
+run, saves one (the Django identity's image becomes that output), downloads it, re-runs,
+and sees a blocked prompt's message; axe finds no violation; a member sees no tab.
+`make screenshot` copies the screenshot of the finished page to docs/images-tab.png.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pillow_heif
+import pytest
+from PIL import Image, ImageDraw
+from playwright.sync_api import Browser, FilePayload, Locator, Page, expect, sync_playwright
+
+from tests.e2e.conftest import RunningStack
+from tests.e2e.helpers import identity_image_path, login, pick_identity, wait_for
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
+JOB_TIMEOUT_MS = 120_000
+EXPECTED_16_9_1K = (1376, 768)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does)")
+    if not (REPO / "web" / "dist" / "index.html").is_file():
+        pytest.fail("web/dist is not built: run `make web-build` (make test does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable)
+        yield launched
+        launched.close()
+
+
+def _jpeg(size: tuple[int, int], colour: tuple[int, int, int], *, orientation: int = 1) -> bytes:
+    image = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    draw.ellipse((w // 4, h // 5, 3 * w // 4, 4 * h // 5), fill=(230, 190, 160))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=88, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _heic() -> bytes:
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", (640, 480), (90, 140, 90))
+    ImageDraw.Draw(image).ellipse((200, 100, 440, 380), fill=(225, 185, 150))
+    out = io.BytesIO()
+    image.save(out, "HEIF", quality=80)
+    return out.getvalue()
+
+
+def _log_in(page: Page, stack: RunningStack, username: str, password: str) -> None:
+    page.goto(f"{stack.web_url}/images")
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def _axe_violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
+
+# Records every progress text a result card shows (jobs may run faster than a poll).
+WATCH_PROGRESS = """() => {
+  window.__progress = [];
+  const seen = new Set();
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('article [role=status]')) {
+      const text = el.textContent.trim();
+      if (!seen.has(text)) { seen.add(text); window.__progress.push(text); }
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def _variant(page: Page, n: int, of: int) -> Locator:
+    return page.get_by_role("article", name=f"Variant {n} of {of}")
+
+
+def test_member_sees_no_images_tab(stack: RunningStack, browser: Browser) -> None:
+    page = browser.new_page()
+    _log_in(page, stack, "member", "member-password")
+    navbar = page.get_by_role("navigation", name="Main")
+    expect(navbar.get_by_role("link", name="Home")).to_be_visible()
+    expect(navbar.get_by_role("link", name="Images")).to_have_count(0)
+    expect(page.get_by_text("Admins only")).to_be_visible()
+    expect(page.get_by_role("button", name="Generate", exact=True)).to_have_count(0)
+    page.close()
+
+
+def test_admin_generates_saves_downloads_reruns(
+    stack: RunningStack, browser: Browser, tmp_path: Path
+) -> None:
+    admin = httpx.Client(
+        base_url=f"{stack.api_url}/v1",
+        headers={"Authorization": f"Bearer {login(stack, 'admin', 'admin-password')}"},
+        timeout=30,
+    )
+    user_id, identity = pick_identity(admin, "test-alice")
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    _log_in(page, stack, "admin", "admin-password")
+    expect(page.get_by_role("link", name="Images")).to_have_attribute("aria-current", "page")
+
+    # Whose image: a test user, then one of their identities.
+    user_select = page.get_by_role("combobox", name="User", exact=True)
+    expect(user_select).to_be_enabled()
+    user_select.select_option(value=user_id)
+    identity_select = page.get_by_role("combobox", name="Identity", exact=True)
+    expect(identity_select).to_be_enabled()
+    identity_select.select_option(value=identity["id"])
+
+    # Three photos: a JPEG, an EXIF-rotated portrait, and a HEIC without a MIME type.
+    photos: list[FilePayload] = [
+        {
+            "name": "front.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": _jpeg((800, 600), (60, 90, 160)),
+        },
+        {
+            "name": "portrait.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": _jpeg((900, 600), (150, 90, 160), orientation=6),
+        },
+        {"name": "side.heic", "mimeType": "", "buffer": _heic()},
+    ]
+    page.get_by_label("Reference photos", exact=True).set_input_files(photos)
+    expect(page.get_by_role("img", name="side.heic (no preview)")).to_be_visible()
+    expect(page.get_by_role("img", name="portrait.jpg")).to_be_visible()
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    expect(page.get_by_text("3 / 5")).to_be_visible()
+
+    # Prompt, size, two variants; Ctrl+Enter generates.
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    prompt.fill("smiling, outdoors, soft light")
+    expect(page.get_by_text("29 / 2000")).to_be_visible()
+    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("2")
+    expect(page.get_by_text("2 images at 1K")).to_be_visible()
+    page.evaluate(WATCH_PROGRESS)
+    prompt.press("Control+Enter")
+
+    # Watch progress (every state the cards showed), then both previews.
+    first, second = _variant(page, 1, 2), _variant(page, 2, 2)
+    for card in (first, second):
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+        expect(card.get_by_role("button", name="Save to identity")).to_be_enabled()
+        expect(card.get_by_role("link", name="Download")).to_be_visible()
+    shown: list[str] = page.evaluate("window.__progress")
+    progress = re.compile(r"(Waiting in the queue|Preparing|Generating).*\d+ s")
+    assert any(progress.search(text) for text in shown), shown
+
+    # Save the first: the Django identity's image is that output.
+    first.get_by_role("button", name="Save to identity").click()
+    expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    jobs = admin.get("/generations", params={"identity_id": identity["id"]}).json()["items"]
+    applied = [job for job in jobs if job["apply"]["status"] == "applied"]
+    assert len(applied) == 1, jobs
+    saved_key = applied[0]["output"]["key"]
+    assert identity_image_path(stack, identity["id"]) == saved_key
+
+    # Download it: the file is the image, with a name a person would keep.
+    with page.expect_download() as download_info:
+        first.get_by_role("link", name="Download").click()
+    download = download_info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with Image.open(path) as image:
+        assert image.size == EXPECTED_16_9_1K
+        assert path.suffix.lstrip(".").upper().replace("JPG", "JPEG") == image.format
+
+    # The finished page: no accessibility violation; its screenshot for the README.
+    assert _axe_violations(page) == []
+    shot = tmp_path / "images-tab.png"
+    page.screenshot(path=str(shot), full_page=True)
+    if target := os.environ.get("IMAGES_TAB_SCREENSHOT"):
+        shutil.copyfile(shot, target)
+
+    # Re-run the saved generation from the history: a new job, same settings.
+    history = page.get_by_role("region", name="History")
+    before = len(jobs)
+    history.get_by_role("listitem").first.get_by_role("button", name="Re-run").click()
+    wait_for(
+        "the re-run",
+        lambda: (
+            len(admin.get("/generations", params={"identity_id": identity["id"]}).json()["items"])
+            > before
+        ),
+    )
+    rerun = page.get_by_role("article", name="Generated image")
+    expect(rerun.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+
+    # A blocked prompt gets its own plain message.
+    prompt.fill("[simulate:prompt_blocked] something Gemini refuses")
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
+    generate.click()
+    expect(page.get_by_role("alert").filter(has_text="Gemini refused the prompt")).to_be_visible(
+        timeout=JOB_TIMEOUT_MS
+    )
+    page.close()

@@ -1,0 +1,192 @@
+"""A refine's request (the image to edit first, an edit prompt) and the output's preview."""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Sequence
+
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from identity_images.engine.gemini import GeneratedImage, Usage
+from identity_images.engine.generation import (
+    EDIT_IMAGE_MIN_LONG_SIDE,
+    MAX_REFERENCES,
+    GenerationRequest,
+    ReferenceFile,
+    generate_identity_image,
+)
+from identity_images.engine.preview import make_preview
+from identity_images.engine.prompt import build_prompt
+from identity_images.engine.references import PreparedReference, ReferenceRules
+from identity_images.errors import ErrorCode, PipelineError
+from tests.engine_gemini.conftest import jpeg_bytes
+
+RULES = ReferenceRules(max_long_side=512, max_bytes=2_000_000)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.prompts: list[str] = []
+        self.sent: list[list[PreparedReference]] = []
+
+    def generate(
+        self,
+        *,
+        prompt: str,
+        references: Sequence[PreparedReference],
+        aspect_ratio: str,
+        image_size: str,
+        model: str | None = None,
+    ) -> GeneratedImage:
+        self.prompts.append(prompt)
+        self.sent.append(list(references))
+        return GeneratedImage(
+            data=b"x",
+            mime_type="image/png",
+            width=1,
+            height=1,
+            model="m",
+            usage=Usage(),
+            finish_reason="STOP",
+        )
+
+
+def png_bytes(size: tuple[int, int], mode: str = "RGB") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, (90, 140, 200, 128) if mode == "RGBA" else (90, 140, 200)).save(
+        out, "PNG"
+    )
+    return out.getvalue()
+
+
+def photo_like_png(size: tuple[int, int] = (5504, 3072)) -> bytes:
+    """Noise, shapes and a blur: compresses like a photo, unlike a flat colour."""
+    rng = random.Random(7)
+    small = Image.effect_noise((size[0] // 8, size[1] // 8), 60).convert("RGB")
+    image = small.resize(size, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(image)
+    for _ in range(60):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        r = rng.randrange(40, 600)
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    image = image.filter(ImageFilter.GaussianBlur(3))
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def request(**overrides: object) -> GenerationRequest:
+    values: dict[str, object] = {
+        "identity_name": "Ada Lovelace",
+        "identity_description": "",
+        "prompt": "Soft light",
+        "references": [ReferenceFile("prepared/identities/1/p/0.jpg", jpeg_bytes((200, 30, 30)))],
+        "aspect_ratio": "16:9",
+        "image_size": "4K",
+        "edit_image": ReferenceFile("generated/identities/1/p.png", png_bytes((4000, 2250))),
+        "instruction": "Make the background darker",
+    }
+    values.update(overrides)
+    return GenerationRequest(**values)  # type: ignore[arg-type]
+
+
+def test_a_refine_sends_the_image_to_edit_first_with_an_edit_prompt() -> None:
+    provider = Recorder()
+    stages: list[str] = []
+    result = generate_identity_image(
+        request(), provider=provider, rules=RULES, on_stage=stages.append
+    )
+    [sent] = provider.sent
+    assert [ref.name for ref in sent] == [
+        "generated/identities/1/p.png",
+        "prepared/identities/1/p/0.jpg",
+    ]
+    edit = sent[0]
+    # Larger than a reference (the edit keeps its detail), and a JPEG like them.
+    assert max(edit.width, edit.height) == EDIT_IMAGE_MIN_LONG_SIDE
+    assert edit.mime_type == "image/jpeg"
+    # The image to edit is not one of the identity's references.
+    assert [ref.name for ref in result.references] == ["prepared/identities/1/p/0.jpg"]
+    [prompt] = provider.prompts
+    assert "Edit the FIRST attached image" in prompt
+    assert "Make the background darker" in prompt
+    assert "Soft light" in prompt
+    assert stages == ["generating"]
+
+
+def test_an_edit_image_over_the_reference_byte_limit_is_still_accepted() -> None:
+    big = photo_like_png((2600, 1500))
+    rules = ReferenceRules(max_long_side=512, max_bytes=200_000)
+    assert len(big) > rules.max_bytes
+    provider = Recorder()
+    generate_identity_image(
+        request(
+            edit_image=ReferenceFile("generated/x.png", big),
+            references=[ReferenceFile("r.jpg", jpeg_bytes((1, 2, 3)))],
+        ),
+        provider=provider,
+        rules=rules,
+    )
+    assert len(provider.sent[0]) == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"instruction": "  "}, "instruction"),
+        (
+            {"references": [ReferenceFile("x.jpg", b"x")] * MAX_REFERENCES},
+            "references",
+        ),
+    ],
+    ids=["no-instruction", "too-many-with-the-edit"],
+)
+def test_a_bad_refine_calls_nothing(overrides: dict[str, object], field: str) -> None:
+    provider = Recorder()
+    with pytest.raises(PipelineError) as caught:
+        generate_identity_image(request(**overrides), provider=provider, rules=RULES)
+    assert caught.value.code is ErrorCode.VALIDATION_ERROR
+    assert caught.value.details["field"] == field
+    assert provider.prompts == []
+
+
+def test_a_plain_prompt_is_not_an_edit() -> None:
+    prompt = build_prompt(identity_name="Ada", identity_description="", extra_prompt="x")
+    assert "Edit the FIRST" not in prompt
+    assert "edit the admin asks" not in prompt
+
+
+# --- previews ------------------------------------------------------------------------
+def test_the_preview_of_a_4k_photo_is_small() -> None:
+    preview = make_preview(photo_like_png(), max_long_side=768)
+    assert preview.mime_type == "image/jpeg"
+    assert (preview.width, preview.height) == (768, 429)
+    assert len(preview.data) < 150_000
+    with Image.open(io.BytesIO(preview.data)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (768, 429)
+        assert "exif" not in image.info
+
+
+def test_a_webp_preview_of_a_transparent_png_is_flattened() -> None:
+    preview = make_preview(png_bytes((1000, 1000), "RGBA"), max_long_side=300, fmt="webp")
+    assert preview.mime_type == "image/webp"
+    with Image.open(io.BytesIO(preview.data)) as image:
+        assert image.format == "WEBP"
+        assert image.mode == "RGB"
+        assert image.size == (300, 300)
+
+
+def test_a_small_output_is_not_enlarged() -> None:
+    preview = make_preview(jpeg_bytes((10, 20, 30), (400, 300)), max_long_side=768)
+    assert (preview.width, preview.height) == (400, 300)
+
+
+def test_an_unreadable_output_is_a_retryable_internal_error() -> None:
+    with pytest.raises(PipelineError) as caught:
+        make_preview(b"not an image")
+    assert caught.value.code is ErrorCode.INTERNAL_ERROR
+    assert caught.value.retryable

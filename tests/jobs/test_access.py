@@ -1,0 +1,159 @@
+"""Who may act on which job (`logic.access`), and the caller checks the API makes on top
+of the authorizer: an expired token, a demoted or deactivated admin."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from identity_images.adapters import aws
+from identity_images.adapters.job_store import JobStore
+from identity_images.domain import HostUser
+from identity_images.settings import Settings, get_settings
+from local_stack.aws_resources import Resources
+from tests.jobs.conftest import (
+    ADMIN_ID,
+    ADMIN_IDENTITY,
+    OTHER_ADMIN_ID,
+    TEST_USER_ID,
+    TEST_USER_IDENTITY,
+    FakeHost,
+    call_api,
+    put_reference,
+)
+from tests.jobs.helpers import messages_in
+from tests.jobs.test_api import REF, generation_body, succeed
+
+pytestmark = pytest.mark.usefixtures("api_app")
+
+
+def _succeeded_job(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    put_reference(REF)
+    status, job, _ = call_api("POST", "/v1/generations", body=generation_body(**overrides))
+    assert status == 202, job
+    succeed(JobStore.from_settings(settings), job["id"])
+    aws.sqs().purge_queue(QueueUrl=settings.jobs_queue_url or "")
+    created: dict[str, Any] = job
+    return created
+
+
+# --- another admin's own identity ------------------------------------------------------
+def test_another_admin_cannot_read_list_or_apply_my_own_identity_jobs(
+    resources: Resources, settings: Settings
+) -> None:
+    job = _succeeded_job(settings)
+
+    status, body, _ = call_api("GET", f"/v1/generations/{job['id']}", caller=OTHER_ADMIN_ID)
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    assert "X-Amz-Signature" not in json.dumps(body)  # no output URL handed out
+    assert "generated/" not in json.dumps(body)
+
+    status, body, _ = call_api(
+        "GET", "/v1/generations", query={"identity_id": ADMIN_IDENTITY}, caller=OTHER_ADMIN_ID
+    )
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+
+    status, body, _ = call_api("POST", f"/v1/generations/{job['id']}/apply", caller=OTHER_ADMIN_ID)
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    assert JobStore.from_settings(settings).require(job["id"]).apply.status == "not_requested"
+    assert messages_in(resources.jobs_queue_url) == 0
+
+    # The owner still can.
+    status, mine, _ = call_api("GET", f"/v1/generations/{job['id']}")
+    assert status == 200
+    assert mine["output"]["url"]
+
+
+def test_any_admin_may_act_on_a_test_users_jobs(settings: Settings) -> None:
+    job = _succeeded_job(settings, user_id=TEST_USER_ID, identity_id=TEST_USER_IDENTITY)
+    status, seen, _ = call_api("GET", f"/v1/generations/{job['id']}", caller=OTHER_ADMIN_ID)
+    assert status == 200
+    assert seen["output"]["url"]
+    status, page, _ = call_api(
+        "GET",
+        "/v1/generations",
+        query={"identity_id": TEST_USER_IDENTITY},
+        caller=OTHER_ADMIN_ID,
+    )
+    assert status == 200
+    assert [j["id"] for j in page["items"]] == [job["id"]]
+    status, applied, _ = call_api(
+        "POST", f"/v1/generations/{job['id']}/apply", caller=OTHER_ADMIN_ID
+    )
+    assert (status, applied["apply"]["status"]) == (202, "pending")
+
+
+def test_a_job_whose_owner_stopped_being_a_test_user_is_forbidden(
+    settings: Settings, host: FakeHost
+) -> None:
+    job = _succeeded_job(settings, user_id=TEST_USER_ID, identity_id=TEST_USER_IDENTITY)
+    host.users[TEST_USER_ID] = HostUser(id=TEST_USER_ID, username="tester")
+    status, body, _ = call_api("GET", f"/v1/generations/{job['id']}", caller=OTHER_ADMIN_ID)
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+
+
+def test_history_of_an_unknown_identity_is_404_not_an_empty_page(resources: Resources) -> None:
+    status, body, _ = call_api("GET", "/v1/generations", query={"identity_id": "999"})
+    assert (status, body["error"]["code"]) == (404, "identity_not_found")
+
+
+# --- expired tokens --------------------------------------------------------------------
+def test_a_caller_whose_token_expired_is_401_even_if_the_gateway_cached_the_allow(
+    resources: Resources,
+) -> None:
+    expired = {"exp": str(int(time.time()) - 60)}
+    status, body, _ = call_api("GET", "/v1/users", authorizer_extra=expired)
+    assert (status, body["error"]["code"]) == (401, "unauthorized")
+    status, body, _ = call_api(
+        "POST", "/v1/generations", body=generation_body(), authorizer_extra=expired
+    )
+    assert (status, body["error"]["code"]) == (401, "unauthorized")
+    fresh = {"exp": str(int(time.time()) + 600)}
+    status, _, _ = call_api("GET", "/v1/users", authorizer_extra=fresh)
+    assert status == 200
+
+
+# --- demoted and deactivated admins ----------------------------------------------------
+def test_a_demoted_admin_cannot_write_at_once_and_reads_end_after_the_ttl(
+    resources: Resources, host: FakeHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put_reference(REF)
+    assert call_api("GET", "/v1/users")[0] == 200  # the host said yes: remembered
+    host.users[ADMIN_ID] = HostUser(id=ADMIN_ID, username="admin", is_staff=False)
+
+    status, body, _ = call_api("POST", "/v1/generations", body=generation_body())
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    # The refusal forgot the yes: reads are refused at once too.
+    status, body, _ = call_api("GET", "/v1/users")
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+
+
+def test_reads_trust_the_last_yes_for_the_ttl_only(
+    resources: Resources, host: FakeHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert call_api("GET", "/v1/users")[0] == 200
+    reads = host.user_reads
+    assert call_api("GET", "/v1/generations/0123abcd")[0] == 404  # reads no user itself
+    assert host.user_reads == reads  # the caller check was served from the cache
+    host.users[ADMIN_ID] = HostUser(id=ADMIN_ID, username="admin", is_staff=False)
+    # Within the TTL a read still passes (what docs/security.md says remains) ...
+    assert call_api("GET", "/v1/generations", query={"identity_id": ADMIN_IDENTITY})[0] == 200
+    # ... and with no TTL it does not.
+    monkeypatch.setenv("CALLER_CHECK_TTL_S", "0")
+    get_settings.cache_clear()
+    status, body, _ = call_api("GET", "/v1/generations", query={"identity_id": ADMIN_IDENTITY})
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+
+
+def test_a_deactivated_or_deleted_admin_is_401(resources: Resources, host: FakeHost) -> None:
+    host.users[ADMIN_ID] = HostUser(id=ADMIN_ID, username="admin", is_staff=True, is_active=False)
+    status, body, _ = call_api(
+        "POST", "/v1/uploads", body={"files": [{"content_type": "image/jpeg", "size": 10}]}
+    )
+    assert (status, body["error"]["code"]) == (401, "unauthorized")
+    del host.users[ADMIN_ID]
+    status, body, _ = call_api("GET", "/v1/users")
+    assert (status, body["error"]["code"]) == (401, "unauthorized")

@@ -1,0 +1,167 @@
+"""What a hostile or careless client sends: every answer is a 4xx in the error shape, and
+nothing is written."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from local_stack.aws_resources import Resources
+from tests.jobs.conftest import ADMIN_ID, call_api, put_reference
+from tests.jobs.helpers import job_count, messages_in
+from tests.jobs.test_api import REF, generation_body
+
+pytestmark = pytest.mark.usefixtures("api_app")
+
+
+def _refused(answer: tuple[int, Any, dict[str, str]], status: int, code: str) -> dict[str, Any]:
+    got, body, _ = answer
+    assert got == status, body
+    assert body["error"]["code"] == code, body
+    assert set(body["error"]) == {"code", "message", "details"}
+    error: dict[str, Any] = body["error"]
+    return error
+
+
+def _nothing_written(resources: Resources) -> None:
+    assert job_count() == 0
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+# --- ids reach the host's URLs only when they are plain ids --------------------------
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"user_id": "3/identities"}, "user_id"),
+        ({"identity_id": "../../users/1"}, "identity_id"),
+        ({"identity_id": "1%2F2"}, "identity_id"),
+        ({"user_id": "me?x=1"}, "user_id"),
+    ],
+    ids=["slash-in-user", "dot-dot-identity", "encoded-slash", "query-in-user"],
+)
+def test_ids_that_could_walk_the_hosts_urls_are_422(
+    resources: Resources, overrides: dict[str, Any], field: str
+) -> None:
+    put_reference(REF)
+    error = _refused(
+        call_api("POST", "/v1/generations", body=generation_body(**overrides)),
+        422,
+        "validation_error",
+    )
+    assert error["details"]["field"] == field
+    _nothing_written(resources)
+
+
+def test_an_identity_query_must_be_a_plain_id(resources: Resources) -> None:
+    error = _refused(
+        call_api("GET", "/v1/generations", query={"identity_id": "../../users/1"}),
+        422,
+        "validation_error",
+    )
+    assert error["details"]["field"] == "identity_id"
+
+
+# --- bodies that are not JSON, or not sane JSON --------------------------------------
+def test_a_json_body_sent_as_text_plain_is_415(resources: Resources) -> None:
+    put_reference(REF)
+    _refused(
+        call_api(
+            "POST",
+            "/v1/generations",
+            raw_body=json.dumps(generation_body()),
+            headers={"Content-Type": "text/plain"},
+        ),
+        415,
+        "unsupported_media_type",
+    )
+    _nothing_written(resources)
+
+
+def test_a_deeply_nested_body_is_422(resources: Resources) -> None:
+    _refused(call_api("POST", "/v1/generations", raw_body="[" * 50_000), 422, "validation_error")
+    nested: Any = "x"
+    for _ in range(40):
+        nested = [nested]
+    _refused(call_api("POST", "/v1/uploads", body={"files": nested}), 422, "validation_error")
+    _nothing_written(resources)
+
+
+def test_a_body_that_is_not_utf8_is_422(resources: Resources) -> None:
+    _refused(
+        call_api("POST", "/v1/generations", binary_body=b'{"prompt": "\xff\xfe"}'),
+        422,
+        "validation_error",
+    )
+    _nothing_written(resources)
+
+
+def test_a_lone_surrogate_is_refused_at_the_edge(resources: Resources) -> None:
+    put_reference(REF)
+    raw = json.dumps(generation_body()).replace('"Soft light"', '"\\ud800"')
+    assert "\\ud800" in raw
+    _refused(call_api("POST", "/v1/generations", raw_body=raw), 422, "validation_error")
+    _nothing_written(resources)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"apply": "yes"},
+        {"apply": "true"},
+        {"apply": 1},
+        {"apply": None},
+        {"prompt": 5},
+        {"reference_keys": REF},
+    ],
+    ids=["apply-yes", "apply-string-true", "apply-one", "apply-null", "prompt-int", "keys-str"],
+)
+def test_booleans_and_strings_are_strict(resources: Resources, overrides: dict[str, Any]) -> None:
+    put_reference(REF)
+    error = _refused(
+        call_api("POST", "/v1/generations", body=generation_body(**overrides)),
+        422,
+        "validation_error",
+    )
+    assert error["details"]["field"] == next(iter(overrides))
+    _nothing_written(resources)
+
+
+def test_numbers_are_strict(resources: Resources) -> None:
+    for size in ("10", 10.5, True):
+        error = _refused(
+            call_api(
+                "POST",
+                "/v1/uploads",
+                body={"files": [{"content_type": "image/jpeg", "size": size}]},
+            ),
+            422,
+            "validation_error",
+        )
+        assert error["details"]["field"] == "files.0.size"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["a\x00b", "red \x1b[31mALERT\x1b[0m", "abc\u202edcba", "x\u2066y\u2069", "bell\x07", "\x85"],
+    ids=["nul", "ansi-escape", "bidi-override", "bidi-isolate", "bell", "c1-control"],
+)
+def test_control_characters_in_the_prompt_are_refused(resources: Resources, prompt: str) -> None:
+    put_reference(REF)
+    error = _refused(
+        call_api("POST", "/v1/generations", body=generation_body(prompt=prompt)),
+        422,
+        "validation_error",
+    )
+    assert error["details"]["field"] == "prompt"
+    _nothing_written(resources)
+
+
+def test_line_breaks_tabs_and_other_scripts_in_the_prompt_are_fine(resources: Resources) -> None:
+    put_reference(REF)
+    prompt = "Soft light,\n\tsmiling\r\nعربي 日本語 👩‍🚀"
+    status, job, _ = call_api("POST", "/v1/generations", body=generation_body(prompt=prompt))
+    assert status == 202, job
+    assert job["prompt"] == prompt
+    assert job["user_id"] == ADMIN_ID

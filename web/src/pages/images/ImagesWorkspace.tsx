@@ -1,0 +1,359 @@
+import { useCallback, useEffect, useId, useMemo, useState, type KeyboardEvent } from "react";
+
+import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
+import { GenerationHistory } from "./components/GenerationHistory";
+import { CurrentImage, IdentitySelector } from "./components/IdentitySelector";
+import { ReferenceImageUpload } from "./components/ReferenceImageUpload";
+import { UserSelector } from "./components/UserSelector";
+import { VariantsGrid } from "./components/VariantsGrid";
+import { estimateCostUsd, formatUsd, type TabConfig } from "./config";
+import {
+  isMoving,
+  useApply,
+  useCancel,
+  useStartBatch,
+  type StartRequest,
+  useHistory,
+  useIdentities,
+  useJobs,
+  useUsers,
+} from "./hooks/use-image-generation";
+import { useReferenceUploads } from "./hooks/use-reference-uploads";
+import { useTabConfig } from "./hooks/use-tab-config";
+import { batchId, usualSeconds } from "./jobView";
+import ui from "./ui.module.css";
+import styles from "./ImagesWorkspace.module.css";
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return "Something went wrong; try again.";
+}
+
+export function ImagesWorkspace() {
+  const config = useTabConfig();
+  if (config.isError) {
+    return (
+      <p role="alert" className={ui.alert}>
+        Could not load the image settings: {config.error.message}
+      </p>
+    );
+  }
+  if (!config.data) {
+    return (
+      <p className={ui.muted} role="status">
+        Loading…
+      </p>
+    );
+  }
+  return <Workspace config={config.data} />;
+}
+
+function Workspace({ config }: { config: TabConfig }) {
+  const users = useUsers();
+  // Defaults: "Me", then the user's first identity.
+  const [chosenUser, setUserId] = useState<string | null>(null);
+  const userId = chosenUser ?? users.data?.[0]?.id ?? null;
+  const identities = useIdentities(userId);
+  const [chosenIdentity, setIdentityId] = useState<string | null>(null);
+  const identityList = identities.data;
+  const identity = identityList?.find((i) => i.id === chosenIdentity) ?? identityList?.[0] ?? null;
+  const identityId = identity?.id ?? null;
+
+  const uploads = useReferenceUploads(config);
+  const [prompt, setPrompt] = useState("");
+  const [aspectRatio, setAspectRatio] = useState<AspectRatio>(config.defaultAspectRatio);
+  const [imageSize, setImageSize] = useState<ImageSize>(config.defaultImageSize);
+  const [variants, setVariants] = useState(1);
+
+  const history = useHistory(identityId);
+  // What the result pane shows: the jobs of the last click here, else the identity's latest
+  // batch from the history, so jobs in flight come back after a reload.
+  const [started, setStarted] = useState<{ identityId: string; ids: string[] } | null>(null);
+  const latestBatch = useMemo(() => {
+    const latest = history.data?.[0];
+    if (!latest) return [];
+    const batch = batchId(latest);
+    return (history.data ?? []).filter((job) => batchId(job) === batch).map((job) => job.id).reverse();
+  }, [history.data]);
+  const activeIds = started && started.identityId === identityId ? started.ids : latestBatch;
+
+  const jobQueries = useJobs(activeIds);
+  const activeJobs = jobQueries.map((q) => q.data).filter((job): job is Job => job !== undefined);
+  const anyMoving = activeJobs.some(isMoving) || (history.data ?? []).some(isMoving);
+  const now = useNow(anyMoving);
+
+  const create = useStartBatch();
+  const apply = useApply();
+  const cancel = useCancel();
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const promptTooLong = prompt.length > config.promptMaxChars;
+  const canGenerate =
+    identityId !== null &&
+    userId !== null &&
+    uploads.keys.length > 0 &&
+    !uploads.busy &&
+    !promptTooLong &&
+    !create.isPending;
+  const whyNot =
+    identityId === null
+      ? "Choose an identity."
+      : uploads.keys.length === 0
+        ? "Add at least one reference photo."
+        : uploads.busy
+          ? "Waiting for the photos to upload…"
+          : promptTooLong
+            ? `The prompt is over ${config.promptMaxChars} characters.`
+            : null;
+
+  const cost = estimateCostUsd(config, imageSize, variants, uploads.keys.length);
+
+  const start = useCallback(
+    async (request: StartRequest) => {
+      setFormError(null);
+      try {
+        const batch = await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() });
+        const first = batch.items[0];
+        if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
+      } catch (error) {
+        setFormError(messageOf(error));
+      }
+    },
+    [create],
+  );
+
+  const generate = useCallback(() => {
+    if (!canGenerate || identityId === null || userId === null) return;
+    void start({
+      kind: "generate",
+      body: {
+        identity_id: identityId,
+        user_id: userId,
+        reference_keys: uploads.keys,
+        prompt,
+        aspect_ratio: aspectRatio,
+        image_size: imageSize,
+        count: variants,
+        apply: false,
+      },
+    });
+  }, [canGenerate, identityId, userId, uploads.keys, prompt, aspectRatio, imageSize, variants, start]);
+
+  const rerun = useCallback((job: Job) => void start({ kind: "rerun", parent: job, count: 1 }), [start]);
+  const refine = useCallback(
+    (job: Job, instruction: string) => void start({ kind: "refine", parent: job, instruction, count: 1 }),
+    [start],
+  );
+  const cancelJob = useCallback(
+    (job: Job) => cancel.mutate(job.id, { onError: (error) => setFormError(messageOf(error)) }),
+    [cancel],
+  );
+
+  const save = useCallback(
+    (job: Job) => {
+      apply.mutate(job.id, { onError: (error) => setFormError(messageOf(error)) });
+    },
+    [apply],
+  );
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      generate();
+    }
+  };
+
+  const promptId = useId();
+  const ratioId = useId();
+  const sizeId = useId();
+  const variantsId = useId();
+  const costId = useId();
+  const usual = usualSeconds(history.data ?? [], imageSize);
+
+  return (
+    // The shortcut listens on the form's container; every control inside stays usable.
+    // eslint-disable-next-line jsx-a11y/no-static-element-interactions
+    <div className={styles.layout} onKeyDown={onKeyDown}>
+      <header className={styles.top}>
+        <div>
+          <h1 className={styles.title}>Images</h1>
+          <p className={styles.subtitle}>Generate an identity's image from reference photos with {config.model}.</p>
+        </div>
+      </header>
+
+      <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
+        <UserSelector value={userId} onChange={setUserId} />
+        <IdentitySelector userId={userId} value={identityId} onChange={setIdentityId} />
+      </section>
+
+      <div className={styles.columns}>
+        <section className={`${ui.card} ${styles.compose}`} aria-label="New generation">
+          <ReferenceImageUpload config={config} uploads={uploads} />
+
+          <div className={ui.field}>
+            <div className={styles.labelRow}>
+              <label htmlFor={promptId} className={ui.label}>
+                Prompt
+              </label>
+              <span
+                className={`${styles.counter} ${promptTooLong ? styles.over : ""}`}
+                aria-live={promptTooLong ? "polite" : "off"}
+              >
+                {prompt.length} / {config.promptMaxChars}
+              </span>
+            </div>
+            <textarea
+              id={promptId}
+              className={ui.textarea}
+              value={prompt}
+              rows={3}
+              placeholder="Optional: smiling, outdoors, soft light…"
+              aria-invalid={promptTooLong}
+              onChange={(event) => setPrompt(event.target.value)}
+            />
+          </div>
+
+          <div className={styles.options}>
+            <div className={ui.field}>
+              <label htmlFor={ratioId} className={ui.label}>
+                Aspect ratio
+              </label>
+              <select
+                id={ratioId}
+                className={ui.select}
+                value={aspectRatio}
+                onChange={(event) => setAspectRatio(event.target.value as AspectRatio)}
+              >
+                {config.aspectRatios.map((ratio) => (
+                  <option key={ratio} value={ratio}>
+                    {ratio}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className={ui.field}>
+              <label htmlFor={sizeId} className={ui.label}>
+                Size
+              </label>
+              <select
+                id={sizeId}
+                className={ui.select}
+                value={imageSize}
+                onChange={(event) => setImageSize(event.target.value as ImageSize)}
+              >
+                {config.imageSizes.map((size) => (
+                  <option key={size} value={size}>
+                    {size}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className={ui.field}>
+              <label htmlFor={variantsId} className={ui.label}>
+                Variants
+              </label>
+              <select
+                id={variantsId}
+                className={ui.select}
+                value={variants}
+                onChange={(event) => setVariants(Number(event.target.value))}
+              >
+                {Array.from({ length: config.maxVariants }, (_, i) => i + 1).map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+
+          <div className={styles.generateRow}>
+            <button
+              type="button"
+              className={`${ui.primary} ${ui.large}`}
+              onClick={generate}
+              disabled={!canGenerate}
+              aria-describedby={costId}
+            >
+              {create.isPending && <span className={ui.spinner} aria-hidden="true" />}
+              Generate
+            </button>
+            <div id={costId} className={styles.cost}>
+              <span className={styles.costValue}>≈ {formatUsd(cost)}</span>
+              <span className={ui.muted}>
+                {variants} image{variants === 1 ? "" : "s"} at {imageSize}
+                {usual !== null ? ` · usually ${usual} s` : ""}
+              </span>
+            </div>
+            <kbd className={styles.shortcut} aria-hidden="true">
+              Ctrl ↵
+            </kbd>
+          </div>
+          {whyNot && !create.isPending && <p className={styles.why}>{whyNot}</p>}
+          {formError && (
+            <p role="alert" className={ui.alert}>
+              {formError}
+            </p>
+          )}
+        </section>
+
+        <section className={`${ui.card} ${styles.results}`} aria-labelledby="ii-results-heading">
+          <div className={styles.resultsHeader}>
+            <h2 id="ii-results-heading" className={ui.sectionTitle}>
+              Result
+            </h2>
+            {identity && (
+              <div className={styles.identityChip}>
+                <CurrentImage identity={identity} size={40} decorative />
+                <span>{identity.name}</span>
+              </div>
+            )}
+          </div>
+          {activeJobs.length > 0 ? (
+            <VariantsGrid
+              jobs={activeJobs}
+              now={now}
+              usualSeconds={usual}
+              onSave={save}
+              savingId={apply.isPending ? (apply.variables ?? null) : null}
+              onCancel={cancelJob}
+              canCancel={!cancel.isPending}
+            />
+          ) : (
+            <div className={styles.emptyResult}>
+              <span className={styles.emptyIcon} aria-hidden="true">
+                ✦
+              </span>
+              <p>Your generated images will appear here.</p>
+              <p className={ui.muted}>Add photos, write a prompt if you like, and press Generate (Ctrl+Enter).</p>
+            </div>
+          )}
+        </section>
+      </div>
+
+      <div className={ui.card}>
+        <GenerationHistory
+          jobs={history.data}
+          loading={identityId !== null && history.isPending}
+          error={history.error}
+          identity={identity}
+          now={now}
+          onRerun={rerun}
+          onRefine={refine}
+          onSave={save}
+          busy={create.isPending}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,349 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { baseHandlers, http, identities, job, S3, server, succeeded } from "../../../test/api";
+import { file, renderImages } from "../../../test/render";
+
+/** The base handlers, then the test's own (MSW: the last `use` wins). */
+function given(...overrides: Parameters<typeof server.use>) {
+  server.use(...baseHandlers());
+  if (overrides.length) server.use(...overrides);
+}
+
+async function pickAlice(user: ReturnType<typeof userEvent.setup>) {
+  const userSelect = await screen.findByRole("combobox", { name: "User" });
+  await waitFor(() => expect(userSelect).toBeEnabled());
+  await user.selectOptions(userSelect, "3");
+  const identitySelect = screen.getByRole("combobox", { name: "Identity" });
+  await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
+}
+
+/** A job service: POST creates queued jobs; each GET moves one step, then succeeds. */
+function jobService() {
+  const jobs = new Map<string, Job>();
+  const created: { body: unknown; key: string | null }[] = [];
+  const applied: string[] = [];
+  return {
+    jobs,
+    created,
+    applied,
+    handlers: [
+      http.post("/v1/generation-batches", async ({ request, response }) => {
+        const body = await request.json();
+        created.push({ body, key: request.headers.get("Idempotency-Key") });
+        const batch = `batch-${created.length}`;
+        const items = Array.from({ length: body.count }, (_, index) =>
+          job({
+            identity_id: body.identity_id,
+            user_id: body.user_id,
+            reference_keys: body.reference_keys,
+            prompt: body.prompt,
+            image_size: body.image_size ?? "4K",
+            aspect_ratio: body.aspect_ratio ?? "16:9",
+            batch_id: batch,
+            batch_index: index,
+            batch_size: body.count,
+          }),
+        );
+        for (const item of items) jobs.set(item.id, item);
+        return response(202).json({ batch_id: batch, items });
+      }),
+      http.post("/v1/generations/{generation_id}/rerun", async ({ params, request, response }) => {
+        const body = await request.json();
+        created.push({ body: { ...body, parent: params.generation_id }, key: request.headers.get("Idempotency-Key") });
+        const again = job({ kind: "rerun", parent_generation_id: params.generation_id, batch_id: "rerun-1" });
+        jobs.set(again.id, again);
+        return response(202).json({ batch_id: "rerun-1", items: [again] });
+      }),
+      http.post("/v1/generations/{generation_id}/cancel", ({ params, response }) => {
+        const current = jobs.get(params.generation_id)!;
+        const canceled: Job = { ...current, status: "canceled", canceled_at: new Date().toISOString() };
+        jobs.set(canceled.id, canceled);
+        return response(200).json(canceled);
+      }),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) => {
+        const current = jobs.get(params.generation_id);
+        if (!current) return HttpResponse.json({ error: { code: "generation_not_found", message: "No." } }, { status: 404 });
+        const next: Job =
+          current.status === "queued"
+            ? { ...current, status: "running", started_at: new Date().toISOString() }
+            : current.status === "running"
+              ? succeeded(current)
+              : current.apply?.status === "pending"
+                ? { ...current, apply: { status: "applied", attempt: 1, error: null, applied_at: new Date().toISOString() } }
+                : current;
+        jobs.set(next.id, next);
+        return response(200).json(current);
+      }),
+      http.post("/v1/generations/{generation_id}/apply", ({ params, response }) => {
+        const current = jobs.get(params.generation_id)!;
+        applied.push(current.id);
+        const pending: Job = { ...current, apply: { status: "pending", attempt: 1, error: null, applied_at: null } };
+        jobs.set(pending.id, pending);
+        return response(202).json(pending);
+      }),
+    ],
+  };
+}
+
+describe("Images page", () => {
+  it("defaults to Me, lists the test users, and shows a user's identities", async () => {
+    given();
+    const user = userEvent.setup();
+    renderImages();
+    const userSelect = await screen.findByRole("combobox", { name: "User" });
+    await waitFor(() => expect(userSelect).toHaveDisplayValue("Me (Ada Admin)"));
+    expect(within(userSelect).getByRole("option", { name: "Alice Test · test user" })).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByRole("combobox", { name: "Identity" })).toHaveDisplayValue("This user has no identities"),
+    );
+    await pickAlice(user);
+    expect(screen.getByRole("option", { name: identities[1]!.name })).toBeInTheDocument();
+    expect(screen.getByText("No generations for this identity yet. The first one will show here.")).toBeInTheDocument();
+  });
+
+  it("says why users cannot be loaded, in the API's words", async () => {
+    given(http.get("/v1/users", () =>
+        HttpResponse.json({ error: { code: "host_unavailable", message: "The host app did not answer." } }, { status: 503 }),
+      ),
+    );
+    renderImages();
+    expect(await screen.findByText("The host app did not answer.", {}, { timeout: 4000 })).toBeInTheDocument();
+  });
+
+  it("checks each photo before sending anything: type, size and count", async () => {
+    let asked = 0;
+    given(http.post("/v1/uploads", async ({ request, response }) => {
+        asked += (await request.json()).files.length;
+        return response(201).json({
+          upload_id: "u",
+          expires_at: new Date().toISOString(),
+          uploads: Array.from({ length: 5 }, (_, n) => ({
+            key: `uploads/1/u/${n}.jpg`,
+            url: S3,
+            fields: { key: `uploads/1/u/${n}.jpg` },
+            content_type: "image/jpeg" as const,
+            max_bytes: 1,
+          })),
+        });
+      }),
+    );
+    const user = userEvent.setup({ applyAccept: false });
+    renderImages();
+    await pickAlice(user);
+    const input = screen.getByLabelText("Reference photos");
+    await user.upload(input, [
+      file("notes.txt", "text/plain"),
+      file("huge.jpg", "image/jpeg", 16 * 1024 * 1024),
+      ...Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
+    ]);
+    expect(await screen.findByText(/Not an accepted image type/)).toBeInTheDocument();
+    expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
+    expect(screen.getByText("Only 5 photos per generation; remove one first.")).toBeInTheDocument();
+    await waitFor(() => expect(asked).toBe(5));
+    expect(screen.getByText("5 / 5")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Add photos" })).not.toBeInTheDocument();
+  });
+
+  it("shows a placeholder for HEIC, accepted by its extension", async () => {
+    given();
+    const user = userEvent.setup({ applyAccept: false });
+    renderImages();
+    await pickAlice(user);
+    await user.upload(screen.getByLabelText("Reference photos"), file("side.HEIC", ""));
+    expect(await screen.findByRole("img", { name: "side.HEIC (no preview)" })).toBeInTheDocument();
+    expect(screen.queryByText(/Not an accepted image type/)).not.toBeInTheDocument();
+  });
+
+  it("lets a failed upload be retried", async () => {
+    let failures = 1;
+    given(http.untyped.post(S3, () =>
+        failures-- > 0
+          ? new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 })
+          : new HttpResponse(null, { status: 204 }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    expect(await screen.findByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Generate" })).toBeDisabled();
+    await user.click(screen.getByRole("button", { name: "Retry front.jpg" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+  });
+
+  it("counts the prompt's characters and refuses one over the limit", async () => {
+    given();
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    await user.type(prompt, "smiling");
+    expect(screen.getByText("7 / 2000")).toBeInTheDocument();
+    await user.click(prompt);
+    await user.paste("x".repeat(2000));
+    expect(screen.getByText("2007 / 2000")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Generate" })).toBeDisabled();
+    expect(screen.getByText("The prompt is over 2000 characters.")).toBeInTheDocument();
+  });
+
+  it("generates two variants with Ctrl+Enter, shows progress, then saves one", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "1K");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
+    expect(screen.getByText("≈ $0.27")).toBeInTheDocument();
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+    await user.type(prompt, "outdoors");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+
+    const first = await screen.findByRole("article", { name: "Variant 1 of 2" });
+    expect(screen.getByRole("article", { name: "Variant 2 of 2" })).toBeInTheDocument();
+    expect(within(first).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
+    expect(service.created).toHaveLength(1);
+    expect(service.created[0]!.key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(service.created[0]!.body).toMatchObject({
+      count: 2,
+      identity_id: "id-chef",
+      user_id: "3",
+      prompt: "outdoors",
+      image_size: "1K",
+      aspect_ratio: "16:9",
+      reference_keys: [expect.stringMatching(/^uploads\/1\/u\//)],
+    });
+
+    const image = await within(first).findByRole("img", {}, { timeout: 10_000 });
+    expect(image).toHaveAttribute("src", expect.stringContaining("http://s3.test/out/"));
+    expect(within(first).getByRole("link", { name: "Download" })).toHaveAttribute("href");
+    await user.click(within(first).getByRole("button", { name: "Save to identity" }));
+    expect(await within(first).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(service.applied).toHaveLength(1);
+  });
+
+  it.each([
+    [{ code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} }, "Gemini refused the prompt"],
+    [{ code: "content_blocked", message: "Gemini did not produce the image (IMAGE_SAFETY).", details: {} }, "Gemini's safety filter stopped the image"],
+    [{ code: "no_image", message: "Gemini answered with text only, no image. It said: I can't.", details: {} }, "Gemini answered with text, not an image"],
+    [{ code: "reference_invalid", message: "Photo 2 is not a readable image.", details: {} }, "A reference photo could not be used"],
+  ])("says in plain words why a job failed: %o", async (error, title) => {
+    const failed = job({ status: "failed", error, finished_at: new Date().toISOString() });
+    given(http.get("/v1/generations", ({ response }) => response(200).json({ items: [failed], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(failed)),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent(title);
+    expect(alert).not.toHaveTextContent(error.code);
+  });
+
+  it("picks up a job in flight from the history after a reload, until it ends", async () => {
+    const service = jobService();
+    const running = job({ status: "running", prompt: "in flight" });
+    service.jobs.set(running.id, running);
+    given(...service.handlers,
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [service.jobs.get(running.id)!], next_cursor: null }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const card = await screen.findByRole("article", { name: "Generated image" });
+    expect(within(card).getByRole("status")).toHaveTextContent("Generating");
+    expect(await within(card).findByRole("img", {}, { timeout: 10_000 })).toBeInTheDocument();
+  });
+
+  it("re-runs a finished generation", async () => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "again", image_size: "2K", aspect_ratio: "1:1" }));
+    given(...service.handlers,
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Re-run" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({ parent: done.id, count: 1 });
+    expect(await screen.findByRole("article", { name: "Generated image" })).toBeInTheDocument();
+  });
+
+  it("shows when Gemini is busy and when it retries, and cancels a queued job", async () => {
+    const service = jobService();
+    const waiting = job({
+      status: "queued",
+      attempts: 1,
+      next_attempt_at: new Date(Date.now() + 60_000).toISOString(),
+      last_error: { code: "provider_unavailable", message: "Gemini answered 503.", details: {} },
+    });
+    service.jobs.set(waiting.id, waiting);
+    given(
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(service.jobs.get(params.generation_id)!),
+      ),
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [service.jobs.get(waiting.id)!], next_cursor: null }),
+      ),
+      ...service.handlers,
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const card = await screen.findByRole("article", { name: "Generated image" });
+    expect(within(card).getByRole("status")).toHaveTextContent(/Gemini is busy, retrying at .+ \(attempt 2 of 5\)/);
+    await user.click(within(card).getByRole("button", { name: "Cancel" }));
+    expect(await within(card).findByText("Canceled")).toBeInTheDocument();
+    expect(service.jobs.get(waiting.id)!.status).toBe("canceled");
+  });
+
+  it("refines a result with an instruction and compares it with the current image", async () => {
+    const done = succeeded(job({ prompt: "first" }));
+    const refines: unknown[] = [];
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
+        }),
+      ),
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      http.post("/v1/generations/{generation_id}/refine", async ({ params, request, response }) => {
+        refines.push({ id: params.generation_id, ...(await request.json()) });
+        const child = job({ kind: "refine", parent_generation_id: done.id, instruction: "darker", batch_id: "r" });
+        return response(202).json({ batch_id: "r", items: [child] });
+      }),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    expect(await screen.findByRole("img", { name: "Alice the chef, as it looks now" })).toHaveAttribute(
+      "src",
+      "http://s3.test/current.png",
+    );
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByRole("img", { name: /^Result of/ })).toHaveAttribute(
+      "src",
+      expect.stringContaining(".preview.jpg"),
+    );
+    await user.click(within(history).getByRole("button", { name: "Compare" }));
+    expect(await screen.findByRole("heading", { name: "Compare with the current image" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Close" }));
+    await user.click(within(history).getByRole("button", { name: "Refine" }));
+    await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "make the background darker");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(refines).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
+  });
+});

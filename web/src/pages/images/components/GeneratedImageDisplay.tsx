@@ -1,0 +1,123 @@
+import type { Job } from "../../../api/imageGeneration";
+import {
+  applyLabel,
+  describeFailure,
+  downloadUrl,
+  elapsedSeconds,
+  formatDuration,
+  formatTime,
+  fullSizeUrl,
+  attemptText,
+  previewUrl,
+  retryingAt,
+  stageLabel,
+} from "../jobView";
+import { isFinal } from "../hooks/use-image-generation";
+import ui from "../ui.module.css";
+import styles from "./GeneratedImageDisplay.module.css";
+
+interface Props {
+  job: Job;
+  /** 1-based position among the click's variants, when there are several. */
+  variant?: { index: number; count: number };
+  now: number;
+  usualSeconds: number | null;
+  onSave: (job: Job) => void;
+  saving: boolean;
+  onCancel?: ((job: Job) => void) | undefined;
+}
+
+/** One generation: progress while it runs; then its preview, full size, save and download. */
+export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave, saving, onCancel }: Props) {
+  const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : "Generated image";
+  const aspect = job.aspect_ratio.replace(":", " / ");
+  const failure = describeFailure(job);
+  const preview = previewUrl(job);
+  const full = fullSizeUrl(job);
+  const download = downloadUrl(job);
+  const retry = retryingAt(job);
+  const applied = job.apply?.status === "applied";
+  const applyText = applyLabel(job);
+
+  return (
+    <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title}>
+      <header className={styles.header}>
+        <h3 className={styles.title}>{title}</h3>
+        <span className={styles.settings}>
+          {job.aspect_ratio} · {job.image_size}
+        </span>
+      </header>
+
+      <div className={styles.frame} style={{ aspectRatio: aspect }}>
+        {job.status === "succeeded" && preview ? (
+          <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
+        ) : !isFinal(job) ? (
+          <div className={styles.progress} role="status" aria-live="polite">
+            <span className={ui.spinner} aria-hidden="true" />
+            <strong className={styles.stage}>{stageLabel(job)}</strong>
+            <span className={styles.timer}>
+              {formatDuration(elapsedSeconds(job, now))}
+              {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
+            </span>
+            {retry && (
+              <span className={styles.retry}>
+                Gemini is busy, retrying at {formatTime(retry)} ({attemptText(job)})
+              </span>
+            )}
+            {job.status === "queued" && onCancel && (
+              <button type="button" className={ui.button} onClick={() => onCancel(job)}>
+                Cancel
+              </button>
+            )}
+          </div>
+        ) : (
+          <div className={styles.failure} role="alert">
+            <strong>{failure?.title ?? "No image"}</strong>
+            {failure?.detail && <span>{failure.detail}</span>}
+          </div>
+        )}
+      </div>
+
+      {job.status === "succeeded" && (
+        <footer className={styles.footer}>
+          <div className={styles.actions}>
+            <button
+              type="button"
+              className={applied ? ui.button : ui.primary}
+              onClick={() => onSave(job)}
+              disabled={saving || job.apply?.status === "pending" || applied}
+            >
+              Save to identity
+            </button>
+            {download && (
+              <a className={ui.button} href={download} download={job.output?.filename ?? true}>
+                Download
+              </a>
+            )}
+            {full && (
+              <a className={ui.linkButton} href={full} target="_blank" rel="noreferrer">
+                Open full size<span className={ui.visuallyHidden}> (new tab)</span>
+              </a>
+            )}
+          </div>
+          <div className={styles.facts}>
+            {applyText && (
+              <span
+                className={applied ? ui.badgeOk : job.apply?.status === "failed" ? ui.badgeDanger : ui.badgeActive}
+                role="status"
+              >
+                {applied && <span aria-hidden="true">✓</span>}
+                {applyText}
+              </span>
+            )}
+            <span className={ui.muted}>
+              {job.output ? `${job.output.width}×${job.output.height}` : ""}
+              {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
+              {job.usage ? ` · $${job.usage.estimated_cost_usd.toFixed(3)}` : ""}
+            </span>
+          </div>
+        </footer>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,232 @@
+import { useEffect, useId, useRef, useState } from "react";
+
+import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import {
+  applyLabel,
+  describeFailure,
+  elapsedSeconds,
+  formatDuration,
+  fullSizeUrl,
+  identityImageUrl,
+  parentId,
+  previewUrl,
+  stageLabel,
+  statusLabel,
+} from "../jobView";
+import ui from "../ui.module.css";
+import styles from "./GenerationHistory.module.css";
+
+interface Props {
+  jobs: Job[] | undefined;
+  loading: boolean;
+  error: Error | null;
+  identity: HostIdentity | null;
+  now: number;
+  onRerun: (job: Job) => void;
+  onRefine: ((job: Job, instruction: string) => void) | null;
+  onSave: (job: Job) => void;
+  busy: boolean;
+}
+
+/** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
+export function GenerationHistory({ jobs, loading, error, identity, now, onRerun, onRefine, onSave, busy }: Props) {
+  const [comparing, setComparing] = useState<Job | null>(null);
+  return (
+    <section className={styles.section} aria-labelledby="ii-history-heading">
+      <div className={styles.header}>
+        <h2 id="ii-history-heading" className={ui.sectionTitle}>
+          History
+        </h2>
+        {jobs && jobs.length > 0 && <span className={ui.muted}>{jobs.length} latest</span>}
+      </div>
+      {loading && <p className={ui.muted}>Loading the history…</p>}
+      {error && (
+        <p role="alert" className={ui.alert}>
+          {error.message}
+        </p>
+      )}
+      {jobs && jobs.length === 0 && (
+        <p className={styles.empty}>No generations for this identity yet. The first one will show here.</p>
+      )}
+      {jobs && jobs.length > 0 && (
+        <ol className={styles.list}>
+          {jobs.map((job) => (
+            <HistoryItem
+              key={job.id}
+              job={job}
+              now={now}
+              onRerun={onRerun}
+              onRefine={onRefine}
+              onSave={onSave}
+              onCompare={identity && identityImageUrl(identity) ? setComparing : null}
+              busy={busy}
+            />
+          ))}
+        </ol>
+      )}
+      {comparing && identity && (
+        <CompareDialog job={comparing} identity={identity} onClose={() => setComparing(null)} />
+      )}
+    </section>
+  );
+}
+
+function statusClass(job: Job): string {
+  if (job.status === "succeeded") return ui.badgeOk ?? "";
+  if (job.status === "failed") return ui.badgeDanger ?? "";
+  if (job.status === "queued" || job.status === "running") return ui.badgeActive ?? "";
+  return ui.badge ?? "";
+}
+
+function HistoryItem({
+  job,
+  now,
+  onRerun,
+  onRefine,
+  onSave,
+  onCompare,
+  busy,
+}: {
+  job: Job;
+  now: number;
+  onRerun: (job: Job) => void;
+  onRefine: ((job: Job, instruction: string) => void) | null;
+  onSave: (job: Job) => void;
+  onCompare: ((job: Job) => void) | null;
+  busy: boolean;
+}) {
+  const [refining, setRefining] = useState(false);
+  const [instruction, setInstruction] = useState("");
+  const inputId = useId();
+  const preview = previewUrl(job);
+  const failure = describeFailure(job);
+  const created = new Date(job.created_at);
+  const final = job.status !== "queued" && job.status !== "running";
+  const label = `Generation of ${created.toLocaleString()}`;
+  return (
+    <li className={styles.item} aria-label={label}>
+      <div className={styles.thumb}>
+        {preview ? (
+          <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
+            <img src={preview} alt={`Result of ${created.toLocaleString()}`} loading="lazy" className={styles.thumbImage} />
+          </a>
+        ) : (
+          <div className={styles.thumbEmpty} aria-hidden="true">
+            {final ? "—" : <span className={ui.spinner} />}
+          </div>
+        )}
+      </div>
+      <div className={styles.body}>
+        <div className={styles.line}>
+          <span className={statusClass(job)}>{final ? statusLabel(job) : stageLabel(job)}</span>
+          <time dateTime={job.created_at} className={styles.time}>
+            {created.toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}
+          </time>
+          {parentId(job) && <span className={ui.badge}>refinement</span>}
+          {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
+        </div>
+        <p className={styles.prompt} title={job.prompt}>
+          {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
+        </p>
+        <p className={styles.facts}>
+          {job.aspect_ratio} · {job.image_size} · {job.reference_keys.length} photo
+          {job.reference_keys.length === 1 ? "" : "s"}
+          {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
+          {job.usage ? ` · $${job.usage.estimated_cost_usd.toFixed(3)}` : ""}
+          {applyLabel(job) ? ` · ${applyLabel(job)}` : ""}
+        </p>
+        {failure && <p className={styles.failure}>{failure.title}</p>}
+        <div className={styles.actions}>
+          {final && (
+            <button type="button" className={ui.linkButton} onClick={() => onRerun(job)} disabled={busy}>
+              Re-run
+            </button>
+          )}
+          {job.status === "succeeded" && onRefine && (
+            <button
+              type="button"
+              className={ui.linkButton}
+              aria-expanded={refining}
+              onClick={() => setRefining((open) => !open)}
+            >
+              Refine
+            </button>
+          )}
+          {job.status === "succeeded" && onCompare && (
+            <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
+              Compare
+            </button>
+          )}
+          {job.status === "succeeded" && job.apply?.status !== "applied" && (
+            <button type="button" className={ui.linkButton} onClick={() => onSave(job)} disabled={job.apply?.status === "pending"}>
+              Save to identity
+            </button>
+          )}
+        </div>
+        {refining && onRefine && (
+          <form
+            className={styles.refine}
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!instruction.trim()) return;
+              onRefine(job, instruction.trim());
+              setInstruction("");
+              setRefining(false);
+            }}
+          >
+            <label htmlFor={inputId} className={ui.visuallyHidden}>
+              Refine instruction
+            </label>
+            <input
+              id={inputId}
+              className={ui.input}
+              value={instruction}
+              placeholder="e.g. make the background darker"
+              onChange={(event) => setInstruction(event.target.value)}
+            />
+            <button type="submit" className={ui.button} disabled={!instruction.trim() || busy}>
+              Refine
+            </button>
+          </form>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function CompareDialog({ job, identity, onClose }: { job: Job; identity: HostIdentity; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) {
+      if (typeof dialog.showModal === "function") dialog.showModal();
+      else dialog.setAttribute("open", "");
+    }
+    dialog?.querySelector("button")?.focus();
+    return () => dialog?.close?.();
+  }, []);
+  const current = identityImageUrl(identity);
+  const result = previewUrl(job);
+  return (
+    <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
+      <div className={styles.dialogHeader}>
+        <h2 id="ii-compare-title" className={ui.sectionTitle}>
+          Compare with the current image
+        </h2>
+        <button type="button" className={ui.button} onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <div className={styles.compare}>
+        <figure className={styles.figure}>
+          {current && <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />}
+          <figcaption>Current</figcaption>
+        </figure>
+        <figure className={styles.figure}>
+          {result && <img src={result} alt="This result" className={styles.compareImage} />}
+          <figcaption>This result</figcaption>
+        </figure>
+      </div>
+    </dialog>
+  );
+}

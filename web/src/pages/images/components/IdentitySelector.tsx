@@ -1,0 +1,97 @@
+import { useId } from "react";
+
+import type { HostIdentity } from "../../../api/imageGeneration";
+import { identityImageUrl } from "../jobView";
+import { useIdentities } from "../hooks/use-image-generation";
+import ui from "../ui.module.css";
+import styles from "./IdentitySelector.module.css";
+
+interface Props {
+  userId: string | null;
+  value: string | null;
+  onChange: (identityId: string) => void;
+}
+
+/** That user's identities; the chosen one's current image beside the select. */
+export function IdentitySelector({ userId, value, onChange }: Props) {
+  const id = useId();
+  const identities = useIdentities(userId);
+  const list = identities.data ?? [];
+  const chosen = list.find((identity) => identity.id === value) ?? null;
+  return (
+    <div className={styles.row}>
+      <div className={`${ui.field} ${styles.grow}`}>
+        <label htmlFor={id} className={ui.label}>
+          Identity
+        </label>
+        <select
+          id={id}
+          className={ui.select}
+          value={value ?? ""}
+          disabled={!identities.data || list.length === 0}
+          onChange={(event) => onChange(event.target.value)}
+        >
+          {userId === null && <option value="">Choose a user first</option>}
+          {userId !== null && identities.isPending && <option value="">Loading identities…</option>}
+          {identities.isError && <option value="">Could not load identities</option>}
+          {identities.data && list.length === 0 && <option value="">This user has no identities</option>}
+          {identities.data && list.length > 0 && value === null && <option value="">Choose an identity</option>}
+          {list.map((identity) => (
+            <option key={identity.id} value={identity.id}>
+              {identity.name}
+            </option>
+          ))}
+        </select>
+        {identities.isError && (
+          <span role="alert" className={ui.alert}>
+            {identities.error.message}
+          </span>
+        )}
+      </div>
+      <CurrentImage identity={chosen} />
+    </div>
+  );
+}
+
+export function CurrentImage({
+  identity,
+  size = 64,
+  decorative = false,
+}: {
+  identity: HostIdentity | null;
+  size?: number;
+  /** Beside the identity's name already: no second announcement. */
+  decorative?: boolean;
+}) {
+  const url = identity ? identityImageUrl(identity) : null;
+  const initials = identity
+    ? identity.name
+        .split(/\s+/)
+        .slice(0, 2)
+        .map((word) => word[0]?.toUpperCase() ?? "")
+        .join("")
+    : "";
+  return (
+    <figure className={styles.current} style={{ width: size }}>
+      {url ? (
+        <img
+          className={styles.image}
+          src={url}
+          alt={decorative ? "" : `${identity?.name}, as it looks now`}
+          style={{ height: size }}
+        />
+      ) : (
+        <div
+          className={styles.empty}
+          style={{ height: size }}
+          role={decorative ? undefined : "img"}
+          aria-label={decorative ? undefined : identity ? `${identity.name} has no image yet` : "Nothing chosen yet"}
+          aria-hidden={decorative || undefined}
+        >
+          {initials}
+        </div>
+      )}
+      <figcaption className={styles.caption}>{identity?.image_path ? "Current" : "No image"}</figcaption>
+    </figure>
+  );
+}

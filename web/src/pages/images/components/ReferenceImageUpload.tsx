@@ -1,0 +1,161 @@
+import { useEffect, useId } from "react";
+import { useDropzone } from "react-dropzone";
+
+import { describeAccepted, formatBytes, type TabConfig } from "../config";
+import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
+import styles from "./ReferenceImageUpload.module.css";
+
+interface Props {
+  config: TabConfig;
+  uploads: ReferenceUploads;
+  disabled?: boolean;
+}
+
+/** Up to `maxFiles` reference photos: drop, pick, or paste; each uploads on its own. */
+export function ReferenceImageUpload({ config, uploads, disabled = false }: Props) {
+  const hintId = useId();
+  const inputId = useId();
+  const { add } = uploads;
+  const full = uploads.usable >= config.maxFiles;
+
+  const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
+    onDrop: (accepted, rejected) => add([...accepted, ...rejected.map((r) => r.file)]),
+    noClick: true,
+    noKeyboard: true,
+    disabled,
+    multiple: true,
+  });
+
+  // Paste anywhere on the page (outside text fields) adds the clipboard's images.
+  useEffect(() => {
+    if (disabled) return;
+    const onPaste = (event: ClipboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT")) return;
+      const files = Array.from(event.clipboardData?.files ?? []);
+      if (files.length === 0) return;
+      event.preventDefault();
+      add(files);
+    };
+    document.addEventListener("paste", onPaste);
+    return () => document.removeEventListener("paste", onPaste);
+  }, [add, disabled]);
+
+  return (
+    <section className={styles.section}>
+      <div className={styles.header}>
+        <h2 id={`${inputId}-heading`} className={styles.heading}>
+          Reference photos
+        </h2>
+        <span className={styles.count}>
+          {uploads.usable} / {config.maxFiles}
+        </span>
+      </div>
+      <div
+        {...getRootProps({
+          className: `${styles.dropzone} ${isDragActive ? styles.dragging : ""} ${disabled ? styles.disabled : ""}`,
+        })}
+      >
+        <input
+          {...getInputProps({ id: inputId, "aria-describedby": hintId })}
+          aria-label="Reference photos"
+          accept={Object.entries(config.accept)
+            .flatMap(([mime, exts]) => [mime, ...exts])
+            .join(",")}
+        />
+        <ul className={styles.grid} aria-label="Selected photos">
+          {uploads.items.map((item) => (
+            <ReferenceTile key={item.id} item={item} onRemove={uploads.remove} onRetry={uploads.retry} />
+          ))}
+          {!full && (
+            <li className={styles.addTile}>
+              <button type="button" className={styles.addButton} onClick={open} disabled={disabled}>
+                <span aria-hidden="true" className={styles.plus}>
+                  +
+                </span>
+                <span>Add photos</span>
+              </button>
+            </li>
+          )}
+        </ul>
+        <p id={hintId} className={styles.hint}>
+          {isDragActive
+            ? "Drop the photos to add them."
+            : `Drag photos here, choose files, or paste. Up to ${config.maxFiles}; ${describeAccepted(config)}; at most ${formatBytes(config.maxBytes)} each.`}
+        </p>
+      </div>
+    </section>
+  );
+}
+
+function ReferenceTile({
+  item,
+  onRemove,
+  onRetry,
+}: {
+  item: ReferenceItem;
+  onRemove: (id: string) => void;
+  onRetry: (id: string) => void;
+}) {
+  const percent = Math.round(item.progress * 100);
+  const state =
+    item.status === "uploading"
+      ? `uploading, ${percent}%`
+      : item.status === "uploaded"
+        ? "uploaded"
+        : (item.error ?? "failed");
+  return (
+    <li className={`${styles.tile} ${item.status === "invalid" || item.status === "failed" ? styles.tileError : ""}`}>
+      <div className={styles.thumb}>
+        {item.thumbnailUrl ? (
+          <img src={item.thumbnailUrl} alt={item.name} className={styles.thumbImage} />
+        ) : (
+          <div className={styles.placeholder} role="img" aria-label={`${item.name} (no preview)`}>
+            <span className={styles.placeholderType}>{item.contentType?.includes("hei") ? "HEIC" : "?"}</span>
+            <span className={styles.placeholderNote}>
+              {item.contentType?.includes("hei") ? "no preview in this browser" : "no preview"}
+            </span>
+          </div>
+        )}
+        {item.status === "uploading" && (
+          <div className={styles.progressTrack}>
+            <progress className={styles.progress} max={100} value={percent} aria-label={`Uploading ${item.name}`} />
+          </div>
+        )}
+        {item.status === "uploaded" && (
+          <span className={styles.done} aria-hidden="true">
+            ✓
+          </span>
+        )}
+      </div>
+      <div className={styles.meta}>
+        <span className={styles.name} title={item.name}>
+          {item.name}
+        </span>
+        <span className={styles.state} role={item.error ? "alert" : undefined}>
+          {item.status === "uploaded" ? formatBytes(item.size) : state}
+        </span>
+      </div>
+      <div className={styles.actions}>
+        {item.status === "failed" && (
+          <button
+            type="button"
+            className={styles.linkButton}
+            onClick={() => onRetry(item.id)}
+            aria-label={`Retry ${item.name}`}
+          >
+            Retry
+          </button>
+        )}
+        <button
+          type="button"
+          className={styles.linkButton}
+          onClick={() => onRemove(item.id)}
+          aria-label={`Remove ${item.name}`}
+        >
+          Remove
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,53 @@
+import { useId } from "react";
+
+import type { HostUser } from "../../../api/imageGeneration";
+import { useUsers } from "../hooks/use-image-generation";
+import ui from "../ui.module.css";
+
+interface Props {
+  value: string | null;
+  onChange: (userId: string) => void;
+}
+
+/** "Me" (the signed-in admin) and the test users. The value is the user's id. */
+export function UserSelector({ value, onChange }: Props) {
+  const id = useId();
+  const users = useUsers();
+  const list = users.data ?? [];
+  return (
+    <div className={ui.field}>
+      <label htmlFor={id} className={ui.label}>
+        User
+      </label>
+      <select
+        id={id}
+        className={ui.select}
+        value={value ?? ""}
+        disabled={!users.data}
+        aria-describedby={users.isError ? `${id}-error` : undefined}
+        onChange={(event) => onChange(event.target.value)}
+      >
+        {users.isPending && <option value="">Loading users…</option>}
+        {users.isError && <option value="">Could not load users</option>}
+        {users.data && value === null && <option value="">Choose a user</option>}
+        {list.map((user, index) => (
+          <option key={user.id} value={user.id}>
+            {userLabel(user, index === 0)}
+          </option>
+        ))}
+      </select>
+      {users.isError && (
+        <span id={`${id}-error`} role="alert" className={ui.alert}>
+          {users.error.message}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The API lists the caller first, then the test users. */
+export function userLabel(user: HostUser, isCaller: boolean): string {
+  const name = user.display_name || user.username;
+  if (isCaller) return `Me (${name})`;
+  return user.is_test_user ? `${name} · test user` : name;
+}

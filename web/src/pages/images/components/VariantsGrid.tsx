@@ -1,0 +1,34 @@
+import type { Job } from "../../../api/imageGeneration";
+import { GeneratedImageDisplay } from "./GeneratedImageDisplay";
+import styles from "./VariantsGrid.module.css";
+
+interface Props {
+  jobs: Job[];
+  now: number;
+  usualSeconds: number | null;
+  onSave: (job: Job) => void;
+  savingId: string | null;
+  onCancel: (job: Job) => void;
+  canCancel: boolean;
+}
+
+/** The candidates of one click, side by side; save the one you like. */
+export function VariantsGrid({ jobs, now, usualSeconds, onSave, savingId, onCancel, canCancel }: Props) {
+  const count = jobs.length;
+  return (
+    <div className={`${styles.grid} ${count === 1 ? styles.single : ""}`}>
+      {jobs.map((job, index) => (
+        <GeneratedImageDisplay
+          key={job.id}
+          job={job}
+          variant={{ index: index + 1, count }}
+          now={now}
+          usualSeconds={usualSeconds}
+          onSave={onSave}
+          saving={savingId === job.id}
+          onCancel={canCancel ? onCancel : undefined}
+        />
+      ))}
+    </div>
+  );
+}

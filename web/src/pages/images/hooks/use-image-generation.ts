@@ -1,0 +1,160 @@
+/**
+ * TanStack Query hooks for the Images tab. Job status is polled: every 2 s while a job is
+ * queued or running, never once it is final, and not in background tabs (TanStack's
+ * default). Final jobs are refetched before their output URLs expire.
+ */
+import {
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
+import { createContext, useContext } from "react";
+
+import type {
+  CreateVariantsRequest,
+  GenerationBatch,
+  ImageGenerationApi,
+  Job,
+} from "../../../api/imageGeneration";
+
+export const POLL_MS = 2000;
+/** Output URLs last OUTPUT_URL_EXPIRY_S (15 min by default): refetch well before. */
+export const URL_REFRESH_MS = 10 * 60 * 1000;
+export const HISTORY_LIMIT = 20;
+
+export const ApiContext = createContext<ImageGenerationApi | null>(null);
+
+export function useApi(): ImageGenerationApi {
+  const api = useContext(ApiContext);
+  if (!api) throw new Error("The Images page needs its ApiContext (see Images.tsx).");
+  return api;
+}
+
+export function isFinal(job: Pick<Job, "status">): boolean {
+  return job.status !== "queued" && job.status !== "running";
+}
+
+/** Still worth polling: the job runs, or its output is being saved to the identity. */
+export function isMoving(job: Pick<Job, "status" | "apply">): boolean {
+  return !isFinal(job) || job.apply?.status === "pending";
+}
+
+export const keys = {
+  config: ["identity-images", "config"] as const,
+  users: ["identity-images", "users"] as const,
+  identities: (userId: string) => ["identity-images", "identities", userId] as const,
+  history: (identityId: string) => ["identity-images", "history", identityId] as const,
+  job: (id: string) => ["identity-images", "job", id] as const,
+};
+
+export function useUsers() {
+  const api = useApi();
+  return useQuery({ queryKey: keys.users, queryFn: () => api.listUsers(), staleTime: 60_000 });
+}
+
+export function useIdentities(userId: string | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: keys.identities(userId ?? ""),
+    queryFn: () => api.listIdentities(userId ?? ""),
+    enabled: userId !== null,
+    staleTime: 30_000,
+  });
+}
+
+export function useHistory(identityId: string | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: keys.history(identityId ?? ""),
+    queryFn: () => api.listGenerations(identityId ?? "", HISTORY_LIMIT),
+    enabled: identityId !== null,
+    refetchInterval: (query) =>
+      (query.state.data ?? []).some(isMoving) ? POLL_MS : URL_REFRESH_MS,
+  });
+}
+
+/** Polls each job until it is final; refreshes the history when one ends. */
+export function useJobs(ids: string[]) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: keys.job(id),
+      queryFn: async () => {
+        const previous = queryClient.getQueryData<Job>(keys.job(id));
+        const job = await api.getGeneration(id);
+        if (previous && isMoving(previous) && !isMoving(job)) refreshAfterJobEnded(queryClient, job);
+        return job;
+      },
+      refetchInterval: (query: { state: { data?: Job } }) => {
+        const job = query.state.data;
+        return job && !isMoving(job) ? URL_REFRESH_MS : POLL_MS;
+      },
+    })),
+  });
+}
+
+function refreshAfterJobEnded(queryClient: QueryClient, job: Job): void {
+  void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+  if (job.apply?.status !== "not_requested") {
+    void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
+  }
+}
+
+/** One click that starts jobs: new variants, a re-run or a refine. */
+export type StartRequest =
+  | { kind: "generate"; body: CreateVariantsRequest }
+  | { kind: "rerun"; parent: Job; count: number }
+  | { kind: "refine"; parent: Job; instruction: string; count: number };
+
+/**
+ * Starts a batch. One Idempotency-Key per click (`crypto.randomUUID()`), reused when
+ * TanStack retries that same POST; a new click is a new key.
+ */
+export function useStartBatch() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ request, idempotencyKey }: { request: StartRequest; idempotencyKey: string }) => {
+      switch (request.kind) {
+        case "generate":
+          return api.createBatch(request.body, idempotencyKey);
+        case "rerun":
+          return api.rerun(request.parent.id, request.count, idempotencyKey);
+        case "refine":
+          return api.refine(request.parent.id, request.instruction, request.count, idempotencyKey);
+      }
+    },
+    onSuccess: (batch: GenerationBatch) => {
+      for (const job of batch.items) queryClient.setQueryData(keys.job(job.id), job);
+      const first = batch.items[0];
+      if (first) void queryClient.invalidateQueries({ queryKey: keys.history(first.identity_id) });
+    },
+  });
+}
+
+export function useCancel() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.cancel(id),
+    onSuccess: (job) => {
+      queryClient.setQueryData(keys.job(job.id), job);
+      void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+    },
+  });
+}
+
+export function useApply() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.applyGeneration(id),
+    onSuccess: (job) => {
+      queryClient.setQueryData(keys.job(job.id), job);
+      void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+    },
+  });
+}

@@ -1,0 +1,153 @@
+/** How a job reads on the page: status, stage, timings, errors in plain words, URLs. */
+import type { HostIdentity, Job } from "../../api/imageGeneration";
+
+export function batchId(job: Job): string {
+  return job.batch_id ?? job.id;
+}
+
+export function parentId(job: Job): string | null {
+  return job.parent_generation_id;
+}
+
+/** The small rendition (about 100 KB) when there is one, else the image itself. */
+export function previewUrl(job: Job): string | null {
+  return job.output?.preview_url ?? job.output?.url ?? null;
+}
+
+export function fullSizeUrl(job: Job): string | null {
+  return job.output?.url ?? null;
+}
+
+/** Answers with Content-Disposition: attachment and a name a person would keep. */
+export function downloadUrl(job: Job): string | null {
+  return job.output?.download_url ?? null;
+}
+
+export function identityImageUrl(identity: HostIdentity): string | null {
+  return identity.image_url ?? null;
+}
+
+const STAGES: Record<string, string> = {
+  queued: "Waiting in the queue",
+  preparing: "Preparing the reference photos",
+  preparing_references: "Preparing the reference photos",
+  generating: "Gemini is generating",
+  storing: "Storing the image",
+  applying: "Saving to the identity",
+};
+
+export function stageLabel(job: Job): string {
+  if (job.status === "queued") return retryingAt(job) ? "Waiting to retry" : "Waiting in the queue";
+  const stage = job.stage;
+  const label = stage ? STAGES[stage] : undefined;
+  if (label) return label;
+  if (job.status === "running") return "Generating";
+  return statusLabel(job);
+}
+
+export function statusLabel(job: Job): string {
+  switch (job.status) {
+    case "queued":
+      return "Queued";
+    case "running":
+      return "Running";
+    case "succeeded":
+      return "Done";
+    case "failed":
+      return "Failed";
+    case "canceled":
+      return "Canceled";
+  }
+}
+
+/** When a job waits to retry (Gemini busy): the time, or null. */
+export function retryingAt(job: Job): Date | null {
+  const next = job.next_attempt_at;
+  if (job.status !== "queued" || !next) return null;
+  const at = new Date(next);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/** "attempt 2 of 5" while a job waits to be tried again. */
+export function attemptText(job: Job): string {
+  return `attempt ${job.attempts + 1} of ${job.max_attempts}`;
+}
+
+/** Seconds the job took from creation to its end (or until now). */
+export function elapsedSeconds(job: Job, now: number): number {
+  if (job.finished_at && job.timings.total_s !== null) return Math.round(job.timings.total_s);
+  const start = Date.parse(job.created_at);
+  const end = job.finished_at ? Date.parse(job.finished_at) : (job.canceled_at ? Date.parse(job.canceled_at) : now);
+  return Math.max(0, Math.round((end - start) / 1000));
+}
+
+/** The median total time of the identity's succeeded jobs at that size, or null. */
+export function usualSeconds(history: Job[], imageSize: string): number | null {
+  const runs = history
+    .filter((job) => job.status === "succeeded" && job.image_size === imageSize)
+    .map((job) => job.timings.total_s ?? (Date.parse(job.finished_at ?? "") - Date.parse(job.created_at)) / 1000)
+    .filter((s) => Number.isFinite(s) && s > 0)
+    .sort((a, b) => a - b);
+  if (runs.length === 0) return null;
+  const middle = runs[Math.floor(runs.length / 2)];
+  return middle === undefined ? null : Math.round(middle);
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return s ? `${m} min ${s} s` : `${m} min`;
+}
+
+export function formatTime(at: Date): string {
+  return at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+export interface Problem {
+  title: string;
+  detail: string;
+}
+
+/** A failed job's reason in plain words: never a bare code or a stack trace. */
+export function describeFailure(job: Job): Problem | null {
+  if (job.status === "canceled") return { title: "Canceled", detail: "This generation was canceled before it ran." };
+  if (job.status !== "failed" || !job.error) return null;
+  const { code, message } = job.error;
+  switch (code) {
+    case "content_blocked":
+      return /prompt/i.test(message)
+        ? { title: "Gemini refused the prompt", detail: "Rephrase the prompt and try again." }
+        : {
+            title: "Gemini's safety filter stopped the image",
+            detail: "Try a different prompt or other reference photos.",
+          };
+    case "no_image":
+      return {
+        title: "Gemini answered with text, not an image",
+        detail: message.replace(/^Gemini answered with text only, no image\.\s*/, "") || "Try again or adjust the prompt.",
+      };
+    case "reference_invalid":
+    case "reference_not_found":
+      return { title: "A reference photo could not be used", detail: message };
+    case "provider_unavailable":
+      return { title: "Gemini was unavailable", detail: "It stayed busy through every retry. Try again in a few minutes." };
+    case "identity_not_found":
+      return { title: "The identity is gone", detail: "It was deleted in the host app." };
+    default:
+      return { title: "The generation failed", detail: message };
+  }
+}
+
+export function applyLabel(job: Job): string | null {
+  switch (job.apply?.status) {
+    case "pending":
+      return "Saving to identity…";
+    case "applied":
+      return "Saved to identity";
+    case "failed":
+      return job.apply?.error ? `Not saved: ${job.apply?.error.message}` : "Not saved";
+    default:
+      return null;
+  }
+}

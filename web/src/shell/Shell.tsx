@@ -1,0 +1,178 @@
+/**
+ * A small stand-in for the host app, for local use: log in against the Django host, a
+ * navbar with the admin links, the Images page at /images. A host app does not need it.
+ */
+import { useCallback, useEffect, useId, useState, type FormEvent, type MouseEvent } from "react";
+
+import { Images } from "../pages/images/Images";
+import { loadApiBaseUrl, loadSession, logIn, logOut, TOKEN_KEY, type Session } from "./session";
+import styles from "./Shell.module.css";
+
+// As in the host's AdminNavbar.
+const centerLinks = [
+  { label: "Home", to: "/" },
+  { label: "Images", to: "/images" },
+];
+
+function usePath(): [string, (to: string) => void] {
+  const [path, setPath] = useState(() => window.location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+  const navigate = useCallback((to: string) => {
+    window.history.pushState(null, "", to);
+    setPath(to);
+  }, []);
+  return [path, navigate];
+}
+
+const getToken = () => localStorage.getItem(TOKEN_KEY);
+
+export function Shell() {
+  const [session, setSession] = useState<Session | null>(() => loadSession());
+  const [apiBaseUrl, setApiBaseUrl] = useState<string | null>(null);
+  const [path, navigate] = usePath();
+
+  useEffect(() => {
+    void loadApiBaseUrl().then(setApiBaseUrl);
+  }, []);
+
+  const link = (to: string) => (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(to);
+  };
+
+  if (!session) {
+    return (
+      <div className={styles.app}>
+        <LoginForm onLoggedIn={setSession} />
+      </div>
+    );
+  }
+
+  const admin = session.isStaff;
+  const links = admin ? centerLinks : centerLinks.filter((l) => l.to !== "/images");
+  return (
+    <div className={styles.app}>
+      <nav className={styles.navbar} aria-label="Main">
+        <span className={styles.brand}>Identity images</span>
+        <ul className={styles.links}>
+          {links.map((l) => (
+            <li key={l.to}>
+              <a
+                href={l.to}
+                onClick={link(l.to)}
+                className={path === l.to ? styles.active : styles.link}
+                aria-current={path === l.to ? "page" : undefined}
+              >
+                {l.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className={styles.account}>
+          <span>{session.username}</span>
+          <button
+            type="button"
+            className={styles.logout}
+            onClick={() => {
+              logOut();
+              setSession(null);
+            }}
+          >
+            Log out
+          </button>
+        </div>
+      </nav>
+      <main className={styles.main}>
+        {path === "/images" && admin && apiBaseUrl && <Images apiBaseUrl={apiBaseUrl} getToken={getToken} />}
+        {path === "/images" && !admin && <AdminsOnly />}
+        {path !== "/images" && (
+          <section className={styles.home}>
+            <h1>Welcome, {session.username}</h1>
+            {admin ? (
+              <p>
+                Make identity images on the{" "}
+                <a href="/images" onClick={link("/images")}>
+                  Images
+                </a>{" "}
+                page.
+              </p>
+            ) : (
+              <AdminsOnly />
+            )}
+          </section>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function AdminsOnly() {
+  return (
+    <p className={styles.adminsOnly} role="status">
+      Admins only: the Images tab is for staff accounts.
+    </p>
+  );
+}
+
+function LoginForm({ onLoggedIn }: { onLoggedIn: (session: Session) => void }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const userId = useId();
+  const passwordId = useId();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onLoggedIn(await logIn(username, password));
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : "Could not log in.");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className={styles.loginPage}>
+      <form className={styles.loginCard} onSubmit={submit} aria-labelledby="login-title">
+        <h1 id="login-title" className={styles.loginTitle}>
+          Log in
+        </h1>
+        <p className={styles.loginHint}>With your account on the host app.</p>
+        <label htmlFor={userId}>Username</label>
+        <input
+          id={userId}
+          autoComplete="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+        />
+        <label htmlFor={passwordId}>Password</label>
+        <input
+          id={passwordId}
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+        {error && (
+          <p role="alert" className={styles.loginError}>
+            {error}
+          </p>
+        )}
+        <button type="submit" className={styles.loginButton} disabled={busy}>
+          {busy ? "Logging in…" : "Log in"}
+        </button>
+      </form>
+    </main>
+  );
+}
