@@ -63,8 +63,11 @@ class GenerationPipeline(Construct):
         self.worker.allow(
             access.table_read_write(tables.jobs),
             # A regeneration job lists its identity's reference folder when it runs; and a
-            # missing upload or reference must answer 404 (`reference_not_found`), not 403.
-            access.list_prefixes(bucket, [layout.uploads, layout.references]),
+            # missing upload, reference, kept prepared reference (re-run) or image to edit
+            # (refine) must answer 404 (`reference_not_found`), not 403.
+            access.list_prefixes(
+                bucket, [layout.uploads, layout.references, layout.prepared, layout.generated]
+            ),
         )
         self.worker.allow_objects(
             bucket,

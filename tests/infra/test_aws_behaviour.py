@@ -32,8 +32,9 @@ def list_prefixes(synth: Synthesized, name: str) -> set[str]:
 
 
 #: GetObject grants that only sign a browser's download URL; the function reads nothing
-#: there itself, so it needs no listing (the API's `generated/` outputs).
-SIGNS_ONLY = {"api": {"generated/"}}
+#: there itself, so it needs no listing (the API's `generated/` outputs and previews,
+#: and the `prepared/` references' previews).
+SIGNS_ONLY = {"api": {"generated/", "prepared/"}}
 
 
 @pytest.mark.parametrize("name", sorted(HANDLERS))
@@ -64,14 +65,18 @@ def dynamodb_actions(synth: Synthesized, name: str) -> dict[str, set[str]]:
 
 
 def test_no_unused_table_grants(synthesized: Synthesized) -> None:
-    """Nothing deletes or condition-checks jobs; only the API queries, and only the index;
-    Powertools Idempotency deletes its own records."""
+    """Nothing deletes or condition-checks jobs; only the API (the history index) and the
+    reaper (the `in_flight` index) query, and only their index; Powertools Idempotency
+    deletes its own records."""
     for name in HANDLERS:
         actions = dynamodb_actions(synthesized, name)
         assert "dynamodb:ConditionCheckItem" not in actions, name
         if name != "api":
-            assert "dynamodb:Query" not in actions, name
             assert "dynamodb:DeleteItem" not in actions, name
+        if name not in ("api", "reaper"):
+            assert "dynamodb:Query" not in actions, name
+    reaper = dynamodb_actions(synthesized, "reaper")
+    assert all("/index/in_flight" in r for r in reaper["dynamodb:Query"])
     api = dynamodb_actions(synthesized, "api")
     assert all("/index/by_identity" in r for r in api["dynamodb:Query"])
     (deletable,) = api["dynamodb:DeleteItem"]
