@@ -5,8 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: install run test lint typecheck unit bench synth deploy layers invoke clean \
-	web-deps web-build web-types web-check chromium screenshot
+.PHONY: install run test lint typecheck unit bench synth deploy layers invoke dead-letters \
+	verify-artifact clean web-deps web-build web-types web-check chromium screenshot
 
 install: $(STAMP)
 
@@ -30,7 +30,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy $(wildcard functions local_stack django_integration/* infra layers tests benchmarks)
+	$(BIN)/mypy $(wildcard functions local_stack django_integration/* infra layers artifact_check tests benchmarks)
 
 unit: install web-build chromium
 	$(BIN)/pytest
@@ -77,6 +77,12 @@ EVENT   ?= events/api_openapi.json
 invoke: install
 	$(BIN)/python -m local_stack.invoke $(HANDLER) $(EVENT)
 
+## The jobs dead-letter queue: make dead-letters (lists), make dead-letters ARGS="redrive --all"
+## (reads JOBS_QUEUE_URL/JOBS_DLQ_URL/JOBS_TABLE_NAME; ARGS="list --local" for `make run`).
+ARGS ?= list
+dead-letters: install
+	$(BIN)/identity-images dead-letters $(ARGS)
+
 ## CDK: synth needs no AWS account and no Docker (empty stand-in layers); deploy builds the
 ## layers first. Pass context with CONTEXT, e.g. make deploy CONTEXT="-c stage=prod".
 CDK     ?= npx --yes aws-cdk@2
@@ -91,6 +97,18 @@ deploy: install layers
 ## Lambda layers for python3.13 arm64, with pip (no Docker); prints their sizes.
 layers: install
 	$(BIN)/python -m layers.build
+
+## The deploy artefact on its target: the layers and the code as the CDK app packages them,
+## imported and run by CPython 3.13 on aarch64 (Debian's, under qemu-user) against the
+## local stack. Installs qemu-user-static with apt when missing; the sysroot is cached in
+## ~/.cache/identity-images/artifact-check (ARTIFACT_CACHE_DIR to move it).
+QEMU_AARCH64 := qemu-aarch64-static
+verify-artifact: install layers
+	@command -v $(QEMU_AARCH64) >/dev/null || { \
+	  echo "installing qemu-user-static (apt) ..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q qemu-user-static; }
+	$(BIN)/python -m artifact_check
 
 clean:
 	rm -rf $(VENV) cdk.out layers/build .mypy_cache .ruff_cache .pytest_cache

@@ -17,7 +17,13 @@ from typing import cast
 from benchmarks import Report
 
 # Add a module here (with `run() -> Report`) to have `make bench` run it.
-BENCHMARKS: tuple[str, ...] = ("benchmarks.references", "benchmarks.cold_start", "benchmarks.web")
+BENCHMARKS: tuple[str, ...] = (
+    "benchmarks.references",
+    "benchmarks.cold_start",
+    "benchmarks.worker_memory",
+    "benchmarks.pipeline",
+    "benchmarks.web",
+)
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -383,8 +383,9 @@ def run() -> Report:
         f"Whole generation: {seconds(local['seconds'])} against the local server "
         f"(output {local['output']}), {seconds(heavy['seconds'])} with the PNG answer "
         f"(output {heavy['output']}); peak = the process's peak RSS (VmHWM), imports included.",
-        "The worst case is not held to the target: most of its memory is the SDK parsing "
-        "the JSON answer (base64 text, then bytes), which no caller can stream.",
+        "Most of the worst case's memory is the SDK parsing the JSON answer (the body, its "
+        "text, the parsed base64 string, the decoded image), which no caller can stream; "
+        "`benchmarks/worker_memory.py` breaks it down, with the preview step.",
     )
     return Report(
         name="references",

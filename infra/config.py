@@ -65,7 +65,20 @@ class InfraConfig(BaseModel):
     gemini_retry_attempts: int = Field(default=3, ge=1, alias="geminiRetryAttempts")
     worker_max_receive_count: int = Field(default=5, ge=1, alias="workerMaxReceiveCount")
     worker_max_concurrency: int = Field(default=5, ge=2, le=1000, alias="workerMaxConcurrency")
-    worker_memory_mb: int = Field(default=2048, ge=512, le=10240, alias="workerMemoryMb")
+    worker_memory_mb: int = Field(default=448, ge=256, le=10240, alias="workerMemoryMb")
+    reaper_interval_minutes: int = Field(
+        default=10,
+        ge=1,
+        le=1440,
+        alias="reaperIntervalMinutes",
+        description="How often the reaper settles dead letters and lost jobs.",
+    )
+    reaper_grace_minutes: int = Field(
+        default=15,
+        ge=0,
+        alias="reaperGraceMinutes",
+        description="How long after its lease a job in flight is thought lost.",
+    )
     upload_expiry_days: int = Field(default=2, ge=1, alias="uploadExpiryDays")
     job_ttl_days: int = Field(
         default=90,

@@ -29,6 +29,7 @@ class GenerationPipeline(Construct):
         super().__init__(scope, construct_id)
         config, secrets, tables = parts.config, parts.secrets, parts.tables
         timeout = Duration.seconds(config.worker_timeout_s)
+        self.job_lease_s = config.worker_timeout_s + LEASE_MARGIN_S
         self.jobs = QueueWithDeadLetters(
             self,
             "Jobs",
@@ -52,7 +53,7 @@ class GenerationPipeline(Construct):
                 "GEMINI_TIMEOUT_S": str(config.gemini_timeout_s),
                 "GEMINI_RETRY_ATTEMPTS": str(config.gemini_retry_attempts),
                 "WORKER_MAX_RECEIVE_COUNT": str(config.worker_max_receive_count),
-                "JOB_LEASE_S": str(config.worker_timeout_s + LEASE_MARGIN_S),
+                "JOB_LEASE_S": str(self.job_lease_s),
             },
             secrets={
                 "GEMINI_API_KEY_SECRET_ARN": secrets.gemini_api_key,

@@ -1,5 +1,6 @@
 """Alarms: anything in a dead-letter queue, function errors and throttles, API 5xx,
-jobs waiting too long. They notify one encrypted SNS topic (optionally an email)."""
+jobs waiting too long, jobs the worker gave up on, a reaper that stopped running. They
+notify one encrypted SNS topic (optionally an email)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.functions import PipelineFunction
+from infra.functions import METRICS_NAMESPACE, SERVICE_NAME, PipelineFunction
+from infra.reaper import JobReaper
 
 OLDEST_JOB_ALARM = Duration.minutes(30)
 
@@ -32,6 +34,7 @@ class Monitoring(Construct):
         functions: Sequence[PipelineFunction],
         dead_letter_queues: Mapping[str, sqs.IQueue],
         jobs_queue: sqs.IQueue,
+        reaper: JobReaper,
         rest_api: apigw.RestApi,
         alarm_email: str | None,
     ) -> None:
@@ -87,9 +90,40 @@ class Monitoring(Construct):
             "Jobs wait in the queue for too long",
             threshold=OLDEST_JOB_ALARM.to_seconds(),
         )
+        # What the reaper ended `worker_gave_up` (the dead letters and the lost messages).
+        self._alarm(
+            "JobsGaveUp",
+            cloudwatch.Metric(
+                namespace=METRICS_NAMESPACE,
+                metric_name="JobsGaveUp",
+                dimensions_map={"service": SERVICE_NAME},
+                period=Duration.minutes(5),
+                statistic="Sum",
+            ),
+            "The worker gave up on a job: it ended failed, worker_gave_up",
+        )
+        # The safety net itself: no run in three intervals (missing data is breaching).
+        silent_period = Duration.minutes(min(reaper.interval.to_minutes() * 3, 24 * 60))
+        self._alarm(
+            "ReaperNotRunning",
+            reaper.function.function.metric_invocations(period=silent_period, statistic="Sum"),
+            "The reaper has not run for three of its intervals",
+            threshold=1,
+            comparison=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            missing=cloudwatch.TreatMissingData.BREACHING,
+        )
 
     def _alarm(
-        self, construct_id: str, metric: cloudwatch.IMetric, description: str, threshold: float = 1
+        self,
+        construct_id: str,
+        metric: cloudwatch.IMetric,
+        description: str,
+        threshold: float = 1,
+        *,
+        comparison: cloudwatch.ComparisonOperator = (
+            cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+        ),
+        missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
     ) -> None:
         alarm = cloudwatch.Alarm(
             self,
@@ -97,8 +131,8 @@ class Monitoring(Construct):
             metric=metric,
             threshold=threshold,
             evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            comparison_operator=comparison,
+            treat_missing_data=missing,
             alarm_description=description,
         )
         alarm.add_alarm_action(actions.SnsAction(self.topic))

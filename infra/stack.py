@@ -12,6 +12,7 @@ from infra.generation import GenerationPipeline
 from infra.layers import DependencyLayers
 from infra.monitoring import Monitoring
 from infra.parts import PipelineParts
+from infra.reaper import JobReaper
 from infra.regeneration import Regeneration
 from infra.secrets import PipelineSecrets
 from infra.storage import ImageBucket, JobTables
@@ -50,6 +51,14 @@ class IdentityImagesStack(Stack):
         jobs_queue = self.generation.jobs.queue
         self.regeneration = Regeneration(self, "Regeneration", parts=parts, jobs_queue=jobs_queue)
         self.api = PublicApi(self, "Api", parts=parts, jobs_queue=jobs_queue)
+        self.reaper = JobReaper(
+            self,
+            "Reaper",
+            parts=parts,
+            jobs_queue=jobs_queue,
+            dead_letters=self.generation.jobs.dead_letters,
+            job_lease_s=self.generation.job_lease_s,
+        )
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -58,12 +67,14 @@ class IdentityImagesStack(Stack):
                 self.api.authorizer_function,
                 self.generation.worker,
                 self.regeneration.trigger,
+                self.reaper.function,
             ],
             dead_letter_queues={
                 "Jobs": self.generation.jobs.dead_letters,
                 "Regeneration": self.regeneration.requests.dead_letters,
             },
             jobs_queue=jobs_queue,
+            reaper=self.reaper,
             rest_api=self.api.rest_api,
             alarm_email=config.alarm_email,
         )
@@ -76,6 +87,13 @@ class IdentityImagesStack(Stack):
             description="Root of the pipeline's keys in the bucket ('/': its top level)",
         )
         CfnOutput(self, "JobsTableName", value=self.tables.jobs.table_name)
+        CfnOutput(self, "JobsQueueUrl", value=jobs_queue.queue_url)
+        CfnOutput(
+            self,
+            "JobsDeadLetterQueueUrl",
+            value=self.generation.jobs.dead_letters.queue_url,
+            description="identity-images dead-letters list|redrive reads it (JOBS_DLQ_URL)",
+        )
         CfnOutput(self, "AlarmTopicArn", value=self.monitoring.topic.topic_arn)
         for name, secret in {
             "GeminiApiKeySecretArn": self.secrets.gemini_api_key,

@@ -28,6 +28,7 @@ from infra.layers import ARCHITECTURE, RUNTIME
 from infra.paths import HOST_LIFECYCLE_DIR
 
 JOBS_BY_IDENTITY_INDEX = "by_identity"
+JOBS_IN_FLIGHT_INDEX = "in_flight"
 #: Days a job's prepared references outlive its record's TTL (DynamoDB deletes expired
 #: items within about two days), so a job never names files that are gone.
 PREPARED_GRACE_DAYS = 3
@@ -246,7 +247,8 @@ class HostBucketLifecycle(Construct):
 
 
 class JobTables(Construct):
-    """The jobs table (with its `by_identity` history index) and Powertools idempotency."""
+    """The jobs table (with its `by_identity` history index and its sparse `in_flight`
+    index for the reaper) and Powertools idempotency."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -260,6 +262,13 @@ class JobTables(Construct):
             ),
             sort_key=dynamodb.Attribute(name="created_at", type=dynamodb.AttributeType.STRING),
             projection_type=dynamodb.ProjectionType.ALL,
+        )
+        # Sparse: only jobs in flight carry `in_flight`; the reaper sweeps this index.
+        self.jobs.add_global_secondary_index(
+            index_name=JOBS_IN_FLIGHT_INDEX,
+            partition_key=dynamodb.Attribute(name="in_flight", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="due_at", type=dynamodb.AttributeType.NUMBER),
+            projection_type=dynamodb.ProjectionType.KEYS_ONLY,
         )
         # Records live for hours; nothing of value is lost with the stack.
         self.idempotency = self._table(

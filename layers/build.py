@@ -33,6 +33,7 @@ FUNCTION_LAYERS: Mapping[str, Sequence[str]] = {
     "api": ("base",),
     "authorizer": ("base",),
     "trigger": ("base",),
+    "reaper": ("base",),
     "worker": ("base", "imaging"),
 }
 PLATFORM_ARGS = (

@@ -229,6 +229,13 @@ class LocalApiGateway:
         event["requestContext"]["authorizer"] = authorizer_context or None
         return self._integrate(event, origin, request_id)
 
+    def too_large(self, origin: str | None) -> GatewayResponse:
+        """API Gateway's 413 for a body over its limit (a gateway response: the error
+        shape when customised, with the CORS headers)."""
+        return self._gateway_error(
+            ResponseType.REQUEST_TOO_LARGE, "Request Too Long", origin, str(uuid.uuid4())
+        )
+
     def _authorize(
         self, event: dict[str, Any], headers: list[tuple[str, str]]
     ) -> dict[str, str] | tuple[ResponseType, str | None]:
@@ -456,14 +463,18 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             body = self._read_body()
             if body is None:
-                return
-            response = gateway.handle(
-                self.command,
-                self.path,
-                list(self.headers.items()),
-                body,
-                source_ip=self.client_address[0],
-            )
+                # Over the limit: the rest of the body is never read, so the connection
+                # cannot carry another request.
+                self.close_connection = True
+                response = gateway.too_large(_header(list(self.headers.items()), "origin"))
+            else:
+                response = gateway.handle(
+                    self.command,
+                    self.path,
+                    list(self.headers.items()),
+                    body,
+                    source_ip=self.client_address[0],
+                )
             self.send_response(response.status)
             for name, value in response.headers:
                 if name.lower() not in ("content-length", "transfer-encoding", "connection"):
@@ -474,18 +485,23 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(response.body)
 
         def _read_body(self) -> bytes | None:
+            """The body, or None once it is over `MAX_PAYLOAD_BYTES`: a declared length
+            over it is not read at all, a chunked body is read only up to it."""
             if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
                 chunks: list[bytes] = []
+                total = 0
                 while True:
                     size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                     if size == 0:
                         self.rfile.readline()
                         return b"".join(chunks)
+                    total += size
+                    if total > MAX_PAYLOAD_BYTES:
+                        return None
                     chunks.append(self.rfile.read(size))
                     self.rfile.readline()
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_PAYLOAD_BYTES:
-                self.send_error(413, "Request Too Long")
                 return None
             return self.rfile.read(length) if length else b""
 

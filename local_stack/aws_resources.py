@@ -1,5 +1,6 @@
-"""Creates, with boto3, the AWS resources the CDK app creates: the bucket, the jobs table,
-the idempotency table and the jobs queue with its dead-letter queue.
+"""Creates, with boto3, the AWS resources the CDK app creates: the bucket, the jobs table
+(with its `by_identity` and `in_flight` indexes), the idempotency table and the jobs
+queue with its dead-letter queue.
 
 One place for the local stack and the tests. Idempotent: running it twice is fine.
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
-from identity_images.adapters.job_store import IDENTITY_INDEX
+from identity_images.adapters.job_store import IDENTITY_INDEX, IN_FLIGHT_INDEX
 from identity_images.settings import Settings, get_settings
 
 #: The worker Lambda's timeout in the CDK app; the queue's visibility timeout matches it.
@@ -23,6 +24,9 @@ WORKER_TIMEOUT_S = 600
 TRIGGER_TIMEOUT_S = 60
 TRIGGER_MAX_RECEIVE_COUNT = 5
 REGENERATION_QUEUE_NAME = "identity-image-regeneration"
+#: The reaper Lambda's timeout and its schedule, as in infra/reaper.py.
+REAPER_TIMEOUT_S = 60
+REAPER_INTERVAL_S = 600
 
 
 def jobs_queue_name(settings: Settings) -> str:
@@ -110,6 +114,8 @@ def create_jobs_table(settings: Settings) -> None:
                 {"AttributeName": "job_id", "AttributeType": "S"},
                 {"AttributeName": "identity_id", "AttributeType": "S"},
                 {"AttributeName": "created_at", "AttributeType": "S"},
+                {"AttributeName": "in_flight", "AttributeType": "S"},
+                {"AttributeName": "due_at", "AttributeType": "N"},
             ],
             KeySchema=[{"AttributeName": "job_id", "KeyType": "HASH"}],
             GlobalSecondaryIndexes=[
@@ -120,7 +126,16 @@ def create_jobs_table(settings: Settings) -> None:
                         {"AttributeName": "created_at", "KeyType": "RANGE"},
                     ],
                     "Projection": {"ProjectionType": "ALL"},
-                }
+                },
+                {
+                    # Sparse: only jobs in flight have `in_flight`; the reaper reads it.
+                    "IndexName": IN_FLIGHT_INDEX,
+                    "KeySchema": [
+                        {"AttributeName": "in_flight", "KeyType": "HASH"},
+                        {"AttributeName": "due_at", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"},
+                },
             ],
         )
     except ClientError as error:

@@ -42,6 +42,7 @@ from identity_images.engine.options import ASPECT_RATIOS, IMAGE_SIZES
 from identity_images.engine.references import PreparedReference, ReferenceRules
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.settings import Settings
+from local_stack.dead_letters import add_dead_letters_command
 from local_stack.serve import add_serve_command
 
 EXIT_OK = 0
@@ -269,13 +270,18 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
 
 # --- the parser -----------------------------------------------------------------------
 
-COMMANDS: list[Callable[[Any], None]] = [add_generate_command, add_serve_command]
+COMMANDS: list[Callable[[Any], None]] = [
+    add_generate_command,
+    add_serve_command,
+    add_dead_letters_command,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="identity-images",
-        description="Identity image pipeline: generate images, run the local stack.",
+        description="Identity image pipeline: generate images, run the local stack, "
+        "inspect and redrive the jobs dead-letter queue.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add_command in COMMANDS:

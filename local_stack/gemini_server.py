@@ -12,7 +12,12 @@ Failures on demand, for tests and for trying the pipeline's error paths:
 - out of process: `POST /_local/failures {"mode": "http_503", "count": 2}`;
 - per prompt: a prompt containing `[simulate:image_safety]`.
 Modes: prompt_blocked, image_safety, text_only, slow, http_429, http_500, http_503 (and any
-other `http_4xx`/`http_5xx`). `GET /_local/stats` answers `{"generate_calls": n}`.
+other `http_4xx`/`http_5xx`). `GET /_local/stats` answers `{"generate_calls": n, ...}`
+with `draw_seconds`, the time each of the last answers took to draw (delay excluded).
+
+A fixed delay before every answer (`answer_delay_s`, `--answer-delay`) stands in for the
+real model's latency (tens of seconds); the benchmarks use it to measure the pipeline's
+own overhead around a call of known length.
 
 Run it in the foreground with `python -m local_stack.gemini_server --port 8765`.
 """
@@ -27,6 +32,7 @@ import json
 import logging
 import re
 import threading
+import time
 import uuid
 from collections import deque
 from http import HTTPStatus
@@ -65,6 +71,7 @@ DEFAULT_SLOW_DELAY_S = 30.0
 MAX_BODY_BYTES = 64 * 1024 * 1024
 # How often the serving loop checks for `stop()`; short, so tests tear down quickly.
 _POLL_INTERVAL_S = 0.05
+_KEPT_DRAW_TIMES = 1000
 
 
 def is_valid_mode(mode: str) -> bool:
@@ -81,12 +88,14 @@ class _HttpFailureError(Exception):
 class _State:
     """What the server threads share, behind one lock."""
 
-    def __init__(self, slow_delay_s: float) -> None:
+    def __init__(self, slow_delay_s: float, answer_delay_s: float = 0.0) -> None:
         self.lock = threading.Lock()
         self.failures: deque[str] = deque()
         self.generate_calls = 0
         self.last_api_key: str | None = None
         self.slow_delay_s = slow_delay_s
+        self.answer_delay_s = answer_delay_s
+        self.draw_seconds: deque[float] = deque(maxlen=_KEPT_DRAW_TIMES)
         self.stopping = threading.Event()
 
     def begin_call(self) -> str | None:
@@ -159,7 +168,11 @@ class _Handler(BaseHTTPRequestHandler):
             with self.server.state.lock:
                 calls = self.server.state.generate_calls
                 queued = list(self.server.state.failures)
-            self._send_json(200, {"generate_calls": calls, "queued_failures": queued})
+                draw_seconds = list(self.server.state.draw_seconds)
+            self._send_json(
+                200,
+                {"generate_calls": calls, "queued_failures": queued, "draw_seconds": draw_seconds},
+            )
         elif path in ("/_local/health", "/"):
             self._send_json(200, {"ok": True, "server": "local-gemini"})
         else:
@@ -208,6 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
 
         directive = _DIRECTIVE.search(prompt)
         mode = queued or (directive.group(1) if directive else None)
+        if state.answer_delay_s > 0 and state.stopping.wait(state.answer_delay_s):
+            raise _HttpFailureError(503, "The server is shutting down.")
         if mode == "slow":
             if state.stopping.wait(state.slow_delay_s):
                 raise _HttpFailureError(503, "The server is shutting down.")
@@ -219,6 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _HttpFailureError(status, f"Simulated failure ({mode}).")
             self._send_json(200, _blocked_answer(mode, model, prompt, len(images)))
             return
+        started = time.perf_counter()
         try:
             final = draw_stand_in(width=width, height=height, prompt=prompt, references=images)
             draft = draw_stand_in(
@@ -257,6 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
             "modelVersion": model,
             "responseId": uuid.uuid4().hex[:22],
         }
+        with state.lock:
+            state.draw_seconds.append(time.perf_counter() - started)
         self._send_json(200, answer)
 
 
@@ -351,8 +369,9 @@ class LocalGeminiServer:
         port: int = 0,
         *,
         slow_delay_s: float = DEFAULT_SLOW_DELAY_S,
+        answer_delay_s: float = 0.0,
     ) -> None:
-        self._state = _State(slow_delay_s)
+        self._state = _State(slow_delay_s, answer_delay_s)
         self._httpd = _Server((host, port), _Handler, bind_and_activate=False)
         self._httpd.state = self._state
         self._thread: threading.Thread | None = None
@@ -437,9 +456,17 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_SLOW_DELAY_S,
         help="seconds the `slow` failure mode waits before answering",
     )
+    parser.add_argument(
+        "--answer-delay",
+        type=float,
+        default=0.0,
+        help="seconds every generateContent call waits before answering (the model's latency)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    server = LocalGeminiServer(args.host, args.port, slow_delay_s=args.slow_delay)
+    server = LocalGeminiServer(
+        args.host, args.port, slow_delay_s=args.slow_delay, answer_delay_s=args.answer_delay
+    )
     server.bind()
     print(f"local Gemini server on {server.url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -20,7 +20,7 @@ from typing import Any
 
 from local_stack.lambda_runtime import LocalFunction
 
-HANDLERS = ("api", "authorizer", "worker", "trigger")
+HANDLERS = ("api", "authorizer", "worker", "trigger", "reaper")
 
 
 def _embedded_aws() -> None:

@@ -20,6 +20,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 Handler = Callable[[Any, Any], Any]
 
 ACCOUNT_ID = "123456789012"  # moto's default account
+# One handler module imported at a time: the stack's threads (gateway, pollers) may meet
+# their first events together, and two threads importing the same packages at once can
+# see each other's half-initialised modules (Powertools' data classes import in a cycle).
+# Each Lambda imports in its own process, so serialising costs nothing they would not.
+_IMPORT_LOCK = threading.Lock()
 
 
 class LocalLambdaContext(LambdaContext):
@@ -73,9 +78,13 @@ class LocalFunction:
 
     def _callable(self) -> Handler:
         if self._resolved is None:
-            self._resolved = (
-                resolve_handler(self.handler) if isinstance(self.handler, str) else self.handler
-            )
+            with _IMPORT_LOCK:
+                if self._resolved is None:
+                    self._resolved = (
+                        resolve_handler(self.handler)
+                        if isinstance(self.handler, str)
+                        else self.handler
+                    )
         return self._resolved
 
     def invoke(self, event: Any) -> Any:

@@ -8,6 +8,9 @@ Lambda SQS event (`messageId`, `receiptHandle`, `body`, `attributes`,
 not list in `batchItemFailures` are deleted, the listed ones stay for the queue's
 visibility timeout (and its redrive policy); a handler exception, or an answer that
 names a message not in the batch, fails the whole batch.
+
+And EventBridge schedules (`Schedule`): a function invoked every so often with the
+scheduled event, as the CDK app's reaper rule does.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from local_stack.lambda_runtime import LocalFunction
+from local_stack.lambda_runtime import ACCOUNT_ID, LocalFunction
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -174,3 +179,54 @@ class SqsPoller:
             deleted=tuple(m["MessageId"] for m in done),
             retried=tuple(m["MessageId"] for m in messages if m["MessageId"] in failed),
         )
+
+
+def scheduled_event(rule_arn: str, region: str) -> dict[str, Any]:
+    """The event an EventBridge schedule rule sends its target."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT_ID,
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [rule_arn],
+        "detail": {},
+    }
+
+
+class Schedule:
+    """An EventBridge `rate(...)` rule with a Lambda target, locally: a thread that
+    invokes `function` every `interval_s` until `stop()`. A failed invocation is logged;
+    the next one comes on time."""
+
+    def __init__(self, name: str, function: LocalFunction, interval_s: float, region: str):
+        self.name = name
+        self.function = function
+        self.interval_s = interval_s
+        self._region = region
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def invoke_now(self) -> Any:
+        """One invocation, as the rule would send it; the handler's errors propagate."""
+        arn = f"arn:aws:events:{self._region}:{ACCOUNT_ID}:rule/{self.name}"
+        return self.function.invoke(scheduled_event(arn, self._region))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"schedule-{self.name}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout_s)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.invoke_now()
+            except Exception:
+                log.exception("scheduled %s failed", self.function.name)

@@ -3,7 +3,8 @@
 On loopback: a moto server (S3, SQS, DynamoDB, Secrets Manager) with the CDK app's
 resources, the example Django host (migrated, seeded), the local Gemini-compatible
 server unless `GEMINI_API_KEY` is set, the local API Gateway in front of the API and
-authorizer handlers, and SQS pollers for the worker and the regeneration trigger. The
+authorizer handlers, SQS pollers for the worker and the regeneration trigger, and the
+reaper's schedule (it also runs once on start, for the jobs the last stop left). The
 handlers run in this process, reading their settings from the environment it sets, and
 their secrets from Secrets Manager by ARN, as in AWS.
 """
@@ -25,7 +26,7 @@ from local_stack.lambda_runtime import LocalFunction
 from local_stack.local_secrets import LocalSecrets, load_or_create
 from local_stack.moto_server import LOCAL_CREDENTIALS, LocalMoto
 from local_stack.persistence import Snapshots, SnapshotScope
-from local_stack.pollers import EventSourceMapping, SqsPoller
+from local_stack.pollers import EventSourceMapping, Schedule, SqsPoller
 from local_stack.processes import ManagedProcess
 from local_stack.routes import cdk_routes
 from local_stack.web_server import WEB_DIST, LocalWebServer
@@ -35,6 +36,9 @@ log = logging.getLogger("local_stack.stack")
 HANDLERS = "identity_images.handlers"
 READY_MARKER = "local stack ready:"
 ADMIN_LOGIN = ("admin", "admin-password")
+#: On start nothing of the previous run holds a job: every job due within this (a day,
+#: longer than any lease plus backoff) is settled at once, not after its lease.
+LOCAL_RESTART_REACH_S = 86_400
 STAGE = "local"
 # As in infra/api.py: the gateway's own errors in the pipeline's error shape.
 CDK_GATEWAY_RESPONSES = {
@@ -62,6 +66,8 @@ class StackOptions:
     gemini_api_key: str | None = field(default_factory=lambda: os.environ.get("GEMINI_API_KEY"))
     worker_concurrency: int = 2
     persist: bool = True
+    # Seconds the local Gemini stand-in waits before each answer (the model's latency).
+    gemini_answer_delay_s: float = 0.0
 
 
 class PortInUseError(RuntimeError):
@@ -78,6 +84,7 @@ class LocalStack:
         self.gateway: LocalApiGateway | None = None
         self.web: LocalWebServer | None = None
         self.pollers: list[SqsPoller] = []
+        self.schedules: list[Schedule] = []
         self.processes: list[ManagedProcess] = []
         self.snapshots: Snapshots | None = None
         self.scope: SnapshotScope | None = None
@@ -149,6 +156,8 @@ class LocalStack:
         if self.options.persist:
             # Before the notification: restored references must not regenerate anything.
             self.snapshots.restore(self.scope)
+        # Before the pollers: a job a worker claims from now on is held for real.
+        self._recover_jobs_in_flight()
         local_resources.notify_queue_of_references(
             s3,
             resources.bucket_name,
@@ -163,6 +172,7 @@ class LocalStack:
         self._start_gateway(settings.aws_region)
         self._start_web()
         self._start_pollers(resources.jobs_queue_url, regeneration_url, settings.aws_region)
+        self._start_schedules(settings.aws_region)
 
     def _check_ports(self) -> None:
         o = self.options
@@ -176,6 +186,9 @@ class LocalStack:
             ports["gemini"] = o.gemini_port
         for name, port in ports.items():
             with socket.socket() as probe:
+                # As the servers themselves do: connections of a stack stopped a moment
+                # ago linger in TIME_WAIT, and must not make the port look taken.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     probe.bind((o.host, port))
                 except OSError as exc:
@@ -221,8 +234,7 @@ class LocalStack:
         }
         if self.gemini_url:
             env["GEMINI_BASE_URL"] = self.gemini_url
-        else:
-            os.environ.pop("GEMINI_BASE_URL", None)
+        # With a key, a GEMINI_BASE_URL already set (a gateway, a proxy) stays as it is.
         # Plain values would win over nothing, but must not shadow the ARNs' values.
         for name in ("JWT_SECRET", "DJANGO_SERVICE_TOKEN", "WEBHOOK_SECRET", "GEMINI_API_KEY"):
             os.environ.pop(name, None)
@@ -245,6 +257,7 @@ class LocalStack:
         }
         django = ManagedProcess(
             "django",
+            # DEBUG stays off (DJANGO_DEBUG unset): its HTML pages must not reach the pipeline.
             [sys.executable, "-m", "django", "runserver", "--noreload", self._hostport("django")],
             env=env,
             log_path=self.data_dir / "logs" / "django.log",
@@ -266,6 +279,8 @@ class LocalStack:
                 self.options.host,
                 "--port",
                 str(self.options.gemini_port),
+                "--answer-delay",
+                str(self.options.gemini_answer_delay_s),
             ],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             log_path=self.data_dir / "logs" / "gemini.log",
@@ -329,12 +344,39 @@ class LocalStack:
             poller.start()
             self.pollers.append(poller)
 
+    def _recover_jobs_in_flight(self) -> None:
+        """Messages in flight at the last stop are lost (see `local_stack.persistence`):
+        every job left queued, running or with an apply pending is queued again (tries
+        left) or failed `worker_gave_up`, and the dead letters are settled. A job whose
+        message was restored gets a second one; the claim lets only one run it."""
+        from identity_images.logic.reaper import build_reaper
+        from identity_images.settings import get_settings
+
+        reaper = build_reaper(get_settings())
+        outcomes = [*reaper.settle_dead_letters(), *reaper.sweep(grace_s=-LOCAL_RESTART_REACH_S)]
+        if outcomes:
+            log.info("jobs in flight at the last stop: %s", [o.value for o in outcomes])
+
+    def _start_schedules(self, region: str) -> None:
+        from local_stack.aws_resources import REAPER_INTERVAL_S, REAPER_TIMEOUT_S
+
+        reaper = Schedule(
+            "reaper",
+            LocalFunction("reaper", f"{HANDLERS}.reaper.handler", REAPER_TIMEOUT_S, region),
+            REAPER_INTERVAL_S,
+            region,
+        )
+        reaper.start()
+        self.schedules.append(reaper)
+
     # --- stop ----------------------------------------------------------------------------
     def stop(self, *, save: bool = True) -> None:
         """Stop pollers and gateway, save state, stop Django, Gemini and moto. Idempotent."""
         if self._stopped.is_set():
             return
         self._stopped.set()
+        for schedule in self.schedules:
+            schedule.stop()
         for poller in self.pollers:
             poller.stop()
         if self.gateway is not None:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets `admin.ModelAdmin[Identity]` and other typed generics work at run time.
 django_stubs_ext.monkeypatch()
@@ -30,8 +31,16 @@ LOCAL_SERVICE_TOKEN = "local-example-host-service-token"  # noqa: S105
 LOCAL_WEBHOOK_SECRET = "whsec_bG9jYWwtZXhhbXBsZS1ob3N0LXdlYmhvb2stc2VjcmV0"  # noqa: S105
 
 SECRET_KEY = _env("DJANGO_SECRET_KEY", LOCAL_SECRET_KEY)
-DEBUG = _flag("DJANGO_DEBUG", True)
 ALLOWED_HOSTS = [h.strip() for h in _env("DJANGO_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+# Off unless asked, and then only for a local run: DEBUG pages show settings and code,
+# and its 404/500 pages are HTML that a caller (the pipeline) would pass on.
+DEBUG = _flag("DJANGO_DEBUG", False)
+if DEBUG and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is for local runs only: set DJANGO_ALLOWED_HOSTS to loopback names "
+        f"({', '.join(sorted(LOOPBACK_HOSTS))}) or turn DEBUG off."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -18,6 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  (a prefix, not a secret)
+#: Seconds since the epoch fit in 12 digits until the year 33658; a longer value is no
+#: timestamp (and 400 digits would overflow the float comparison).
+TIMESTAMP_MAX_DIGITS = 12
 
 
 class SignatureError(Exception):
@@ -71,7 +74,11 @@ def verify(
     signature_header = headers.get("webhook-signature", "")
     if not (webhook_id and timestamp_header and signature_header):
         raise SignatureError("Missing webhook-id, webhook-timestamp or webhook-signature.")
-    if not timestamp_header.isascii() or not timestamp_header.isdigit():
+    if (
+        not timestamp_header.isascii()
+        or not timestamp_header.isdigit()
+        or len(timestamp_header) > TIMESTAMP_MAX_DIGITS
+    ):
         raise SignatureError("webhook-timestamp must be whole seconds since the epoch.")
     timestamp = int(timestamp_header)
     current = time.time() if now is None else now

@@ -48,6 +48,7 @@ from identity_images_django.schemas import ImageAssignmentIn
 from identity_images_django.signals import identity_image_assigned
 
 P = ParamSpec("P")
+WEBHOOK_ID_MAX_CHARS = ReceivedWebhook._meta.get_field("webhook_id").max_length or 255
 
 
 def service_token_required(
@@ -147,6 +148,14 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
         )
     except signatures.SignatureError as exc:
         return error(401, "unauthorized", str(exc))
+    if len(verified.webhook_id) > WEBHOOK_ID_MAX_CHARS:
+        # ReceivedWebhook.webhook_id holds 255; SQLite would not enforce it, others fail.
+        return error(
+            400,
+            "validation_error",
+            f"webhook-id is longer than {WEBHOOK_ID_MAX_CHARS} characters.",
+            {"field": "webhook-id"},
+        )
 
     try:
         assignment = ImageAssignmentIn.model_validate_json(body)

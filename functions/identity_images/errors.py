@@ -40,8 +40,11 @@ class ErrorCode(StrEnum):
     # The host app
     HOST_UNAVAILABLE = "host_unavailable"
     HOST_REJECTED = "host_rejected"
-    # Our own queue
+    # Our own queue and worker
     QUEUE_UNAVAILABLE = "queue_unavailable"
+    #: The worker never finished the job (killed on its last try, or its message lost):
+    #: the message sits in the dead-letter queue, or no message will bring the job back.
+    WORKER_GAVE_UP = "worker_gave_up"
     # Anything else
     INTERNAL_ERROR = "internal_error"
 

@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     worker_backoff_max_s: int = Field(
         default=900, ge=0, le=43200, description="Longest delay between a job's tries."
     )
+    reaper_grace_s: int = Field(
+        default=900,
+        ge=0,
+        description="The reaper acts on a job in flight this long after its lease (`due_at`).",
+    )
+    reaper_max_jobs: int = Field(
+        default=100, ge=1, le=1000, description="Jobs (and dead letters) one reaper run looks at."
+    )
 
     # --- Public API ---------------------------------------------------------------------
     upload_max_files: int = Field(default=5, ge=1, le=14, description="Files per upload call.")

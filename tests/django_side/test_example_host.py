@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -12,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 
 from example_host.people import tokens
 from example_host.people.models import Identity
@@ -179,3 +182,32 @@ class SeedTests(TestCase):
         assert sorted(User.objects.values_list("pk", "username")) == users
         assert User.objects.get(username="admin").check_password("admin-password")
         assert str(identity_id("test-alice", "Alice the chef")) in ids
+
+
+class ExampleHostDebugTests(SimpleTestCase):
+    """DEBUG is off unless asked, and only a local run may ask; 404s are JSON."""
+
+    def test_an_unknown_url_is_json_in_the_error_shape(self) -> None:
+        response = self.client.get("/internal/identity-images/identities/../../users/1/")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["error"]["code"] == "not_found"
+        assert b"urlpatterns" not in response.content
+
+    def test_debug_is_off_by_default_and_refused_outside_a_local_run(self) -> None:
+        def settings_with(**env: str) -> subprocess.CompletedProcess[str]:
+            clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+            return subprocess.run(
+                [sys.executable, "-c", "import example_host.settings as s; print(s.DEBUG)"],
+                env={**clean, **env},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+
+        assert settings_with().stdout.strip() == "False"
+        refused = settings_with(DJANGO_DEBUG="1")
+        assert refused.returncode != 0
+        assert "local runs only" in refused.stderr
+        local = settings_with(DJANGO_DEBUG="1", DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
+        assert local.stdout.strip() == "True", local.stderr

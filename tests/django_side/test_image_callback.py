@@ -238,3 +238,48 @@ class ImageCallbackTests(TestCase):
     def test_the_tolerance_is_a_setting(self) -> None:
         body = self.body()
         assert self.post(body, self.library_headers(body, age_s=60)).status_code == 401
+
+
+@override_settings(STORAGES=IN_MEMORY)
+class HostileCallbackTests(TestCase):
+    """Headers a hostile sender makes up: refused in the error shape, never a 500."""
+
+    def setUp(self) -> None:
+        self.identity = make_identity(make_user("bob", is_test_user=True), "Pianist")
+        self.url = f"{BASE}/identities/{self.identity.pk}/image/"
+        self.body = json.dumps(
+            {
+                "identity_id": str(self.identity.pk),
+                "image_path": f"generated/identities/{self.identity.pk}/g.png",
+                "generation_id": "g",
+                "content_type": "image/png",
+                "size": 1,
+            }
+        ).encode()
+
+    def post(self, headers: dict[str, str]) -> Any:
+        return self.client.generic(
+            "POST", self.url, self.body, content_type="application/json", headers=headers
+        )
+
+    def test_a_huge_timestamp_is_401_not_a_500(self) -> None:
+        for stamp in ("9" * 400, "1" * 13):
+            response = self.post(
+                {"webhook-id": "m", "webhook-timestamp": stamp, "webhook-signature": "v1,AAAA"}
+            )
+            assert response.status_code == 401, response.content
+            assert response.json()["error"]["code"] == "unauthorized"
+
+    def test_a_webhook_id_over_255_characters_is_400_and_records_nothing(self) -> None:
+        long_id = "m" * 256
+        stamp = int(time.time())
+        headers = {
+            "webhook-id": long_id,
+            "webhook-timestamp": str(stamp),
+            "webhook-signature": signatures.sign(WEBHOOK_SECRET, long_id, stamp, self.body),
+        }
+        response = self.post(headers)
+        assert response.status_code == 400, response.content
+        assert response.json()["error"]["code"] == "validation_error"
+        assert not ReceivedWebhook.objects.exists()
+        assert Identity.objects.get(pk=self.identity.pk).image.name in ("", None)

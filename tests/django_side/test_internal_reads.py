@@ -141,6 +141,7 @@ class IdentityReadTests(TestCase):
                 "name": "Astronaut",
                 "description": "",
                 "image_path": "generated/identities/x/1.png",
+                "image_url": None,
             },
             {
                 "id": str(self.chef.pk),
@@ -148,6 +149,7 @@ class IdentityReadTests(TestCase):
                 "name": "Chef",
                 "description": "In a kitchen",
                 "image_path": None,
+                "image_url": None,
             },
         ]
 

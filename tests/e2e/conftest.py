@@ -29,6 +29,7 @@ class RunningStack:
     web_url: str
     data_dir: Path
     service_token: str
+    ports: dict[str, int]
 
 
 def _free_port() -> int:
@@ -39,10 +40,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[RunningStack]:
-    """`identity-images serve` on free ports with `data_dir` (and `extra_env` for the
-    pipeline and the example host); SIGTERM at the end."""
-    ports = {name: _free_port() for name in ("api", "moto", "django", "gemini", "web")}
+def serve_stack(
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    ports: dict[str, int] | None = None,
+) -> Iterator[RunningStack]:
+    """`identity-images serve` with `data_dir` on `ports` (default: free ones), and
+    `extra_env` for the pipeline and the example host; SIGTERM at the end."""
+    ports = ports or {name: _free_port() for name in ("api", "moto", "django", "gemini", "web")}
     log_path = data_dir.parent / f"{data_dir.name}-serve-{ports['api']}.log"
     env = {
         **os.environ,
@@ -74,6 +79,7 @@ def serve_stack(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iter
             web_url=f"http://127.0.0.1:{ports['web']}",
             data_dir=data_dir,
             service_token=secrets["django_service_token"],
+            ports=ports,
         )
     finally:
         _stop(process, log_path)

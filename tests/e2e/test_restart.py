@@ -41,9 +41,10 @@ def test_jobs_outputs_and_tokens_survive_a_restart(tmp_path: Path) -> None:
             )
             output_key = api.get(f"/generations/{job_id}").json()["output"]["key"]
 
-    # The same token: the JWT secret was kept, and so was Django's database.
+    # At once, on the same ports (connections of the first run linger in TIME_WAIT), with
+    # the same token: the JWT secret was kept, and so was Django's database.
     with (
-        serve_stack(data_dir) as second,
+        serve_stack(data_dir, ports=first.ports) as second,
         httpx.Client(base_url=f"{second.api_url}/v1", headers=headers, timeout=30) as api,
     ):
         job = api.get(f"/generations/{job_id}")

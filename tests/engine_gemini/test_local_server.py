@@ -4,16 +4,18 @@ image and that it serves several callers at once."""
 from __future__ import annotations
 
 import io
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 from PIL import Image
 
-from identity_images.engine.gemini import GeneratedImage
+from identity_images.engine.gemini import GeminiImageProvider, GeneratedImage
 from identity_images.engine.options import ASPECT_RATIOS, output_dimensions
 from identity_images.engine.references import PreparedReference
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.settings import Settings
 from local_stack.gemini_image import draw_stand_in
 from local_stack.gemini_server import LocalGeminiServer
 from tests.engine_gemini.conftest import ProviderFactory, jpeg_bytes
@@ -133,3 +135,28 @@ class _Raw:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.mime_type = "image/jpeg"
+
+
+def test_an_answer_delay_holds_every_answer_and_drawing_time_is_reported(
+    references: list[PreparedReference],
+) -> None:
+    with LocalGeminiServer(answer_delay_s=0.4) as server:
+        settings = Settings(
+            gemini_base_url=server.url,
+            gemini_api_key=None,
+            gemini_api_key_secret_arn=None,
+            gemini_use_vertex=False,
+        )
+        provider = GeminiImageProvider.from_settings(settings)
+        started = time.monotonic()
+        image = provider.generate(
+            prompt="p", references=references, aspect_ratio="1:1", image_size="1K"
+        )
+        waited = time.monotonic() - started
+        stats = httpx.get(f"{server.url}/_local/stats").json()
+
+    assert (image.width, image.height) == output_dimensions("1:1", "1K")
+    assert waited >= 0.4  # never answered before the delay
+    assert stats["generate_calls"] == 1
+    assert len(stats["draw_seconds"]) == 1
+    assert 0 < stats["draw_seconds"][0] < waited

@@ -1,4 +1,4 @@
-"""The base-layer functions (api, authorizer, trigger) must not load the imaging
+"""The base-layer functions (api, authorizer, trigger, reaper) must not load the imaging
 libraries: their layer does not have them, and they would slow every cold start."""
 
 from __future__ import annotations

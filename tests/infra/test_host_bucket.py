@@ -89,7 +89,7 @@ def test_grants_reach_only_the_pipelines_prefixes(hosted: Synthesized, name: str
             assert resources <= allowed, resources
 
 
-def test_the_worker_writes_only_generated_and_reads_references(hosted: Synthesized) -> None:
+def test_the_worker_writes_only_generated_and_prepared(hosted: Synthesized) -> None:
     pairs = {
         (action, arn_text(resource).rsplit(":::", 1)[1])
         for statement in s3_statements(hosted, "worker")
@@ -100,7 +100,11 @@ def test_the_worker_writes_only_generated_and_reads_references(hosted: Synthesiz
     assert pairs == {
         ("s3:GetObject", f"{HOST_BUCKET}/{ROOT}uploads/*"),
         ("s3:GetObject", f"{HOST_BUCKET}/{ROOT}references/identities/*"),
+        # A re-run reads kept references; a refine reads the image to edit.
+        ("s3:GetObject", f"{HOST_BUCKET}/{ROOT}prepared/*"),
+        ("s3:GetObject", f"{HOST_BUCKET}/{ROOT}generated/*"),
         ("s3:PutObject", f"{HOST_BUCKET}/{ROOT}generated/*"),
+        ("s3:PutObject", f"{HOST_BUCKET}/{ROOT}prepared/*"),
     }
 
 

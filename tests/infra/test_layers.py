@@ -85,7 +85,13 @@ def test_a_function_over_250_mb_is_reported() -> None:
     mb = 1024 * 1024
     sizes = build.function_sizes({"base": 30 * mb, "imaging": 221 * mb}, code_size=mb)
     fits = {size.name: size.fits for size in sizes}
-    assert fits == {"api": True, "authorizer": True, "trigger": True, "worker": False}
+    assert fits == {
+        "api": True,
+        "authorizer": True,
+        "trigger": True,
+        "reaper": True,
+        "worker": False,
+    }
 
 
 def test_the_builder_refuses_an_unknown_layer() -> None:

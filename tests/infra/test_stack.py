@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.worker_memory import HEADROOM, TARGET_PEAK, smallest_memory_mb
 from identity_images.errors import ErrorCode
 from identity_images.settings import Settings
 from infra.config import VISIBILITY_FACTOR, WORKER_MARGIN_S
@@ -18,6 +19,7 @@ HANDLERS = {
     "authorizer": "identity_images.handlers.authorizer.handler",
     "worker": "identity_images.handlers.worker.handler",
     "trigger": "identity_images.handlers.trigger.handler",
+    "reaper": "identity_images.handlers.reaper.handler",
 }
 
 
@@ -232,12 +234,20 @@ def test_only_new_references_notify_the_regeneration_queue(synthesized: Synthesi
 def test_tables_are_on_demand_encrypted_recoverable_and_expire(synthesized: Synthesized) -> None:
     jobs = synthesized.props(one(synthesized, "AWS::DynamoDB::Table", "TablesJobs"))
     assert jobs["KeySchema"] == [{"AttributeName": "job_id", "KeyType": "HASH"}]
-    (index,) = jobs["GlobalSecondaryIndexes"]
-    assert index["IndexName"] == "by_identity"
-    assert index["KeySchema"] == [
+    indexes = {index["IndexName"]: index for index in jobs["GlobalSecondaryIndexes"]}
+    assert set(indexes) == {"by_identity", "in_flight"}
+    assert indexes["by_identity"]["KeySchema"] == [
         {"AttributeName": "identity_id", "KeyType": "HASH"},
         {"AttributeName": "created_at", "KeyType": "RANGE"},
     ]
+    # Sparse, keys only: the reaper's sweep reads jobs in flight and nothing else.
+    assert indexes["in_flight"]["KeySchema"] == [
+        {"AttributeName": "in_flight", "KeyType": "HASH"},
+        {"AttributeName": "due_at", "KeyType": "RANGE"},
+    ]
+    assert indexes["in_flight"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+    types = {a["AttributeName"]: a["AttributeType"] for a in jobs["AttributeDefinitions"]}
+    assert (types["in_flight"], types["due_at"]) == ("S", "N")
     assert jobs["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     idempotency = synthesized.props(one(synthesized, "AWS::DynamoDB::Table", "TablesIdempotency"))
     assert idempotency["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
@@ -324,6 +334,16 @@ def test_the_worker_outlasts_the_gemini_timeout_with_a_margin(synthesized: Synth
     assert props["Timeout"] >= gemini_timeout + WORKER_MARGIN_S
     assert props["Timeout"] <= 900
     assert int(props["Environment"]["Variables"]["JOB_LEASE_S"]) > props["Timeout"]
+
+
+def test_the_worker_has_the_memory_its_budgeted_peak_needs_with_headroom(
+    synthesized: Synthesized,
+) -> None:
+    """`make bench` holds one job's peak to TARGET_PEAK; the worker gets 1.5x that, in the
+    smallest 64 MB step (more memory buys CPU too, but Gemini's wait dominates a job)."""
+    memory_mb = synthesized.props(function_id(synthesized, "worker"))["MemorySize"]
+    assert memory_mb == smallest_memory_mb(TARGET_PEAK)
+    assert memory_mb * 1024 * 1024 >= HEADROOM * TARGET_PEAK
 
 
 def environment(synth: Synthesized, name: str) -> dict[str, Any]:
@@ -426,6 +446,8 @@ def test_roles_touch_only_their_own_resources(synthesized: Synthesized) -> None:
     assert touched("trigger") - secrets == (
         {bucket, jobs, jobs_queue, regeneration_queue} | log_group["trigger"]
     )
+    dead_letters = dead_letter_queue(synthesized, jobs_queue)
+    assert touched("reaper") == {jobs, jobs_queue, dead_letters} | log_group["reaper"]
 
 
 def test_object_access_is_limited_to_the_prefixes_each_function_needs(
@@ -469,6 +491,59 @@ def test_the_worker_may_delay_and_requeue_its_own_jobs_only(synthesized: Synthes
     assert "s3:DeleteObject" not in actions
 
 
+def dead_letter_queue(synth: Synthesized, queue: str) -> str:
+    (found,) = refs(synth.props(queue)["RedrivePolicy"]["deadLetterTargetArn"])
+    return found
+
+
+def test_the_reaper_runs_on_a_schedule_and_reads_the_dead_letters_without_deleting(
+    synthesized: Synthesized,
+) -> None:
+    reaper = function_id(synthesized, "reaper")
+    (rule,) = [
+        r["Properties"]
+        for r in synthesized.of_type("AWS::Events::Rule").values()
+        if any(reaper in refs(t["Arn"]) for t in r["Properties"]["Targets"])
+    ]
+    assert rule["ScheduleExpression"] == "rate(10 minutes)"
+    assert rule["State"] == "ENABLED"
+    (permission,) = [
+        p["Properties"]
+        for p in synthesized.of_type("AWS::Lambda::Permission").values()
+        if reaper in refs(p["Properties"]["FunctionName"])
+    ]
+    assert permission["Principal"] == "events.amazonaws.com"
+    assert event_source_queues(synthesized, "reaper") == set()  # no consumer: nothing deleted
+
+    (jobs_queue,) = event_source_queues(synthesized, "worker")
+    dead_letters = dead_letter_queue(synthesized, jobs_queue)
+    sqs = {
+        (action, ref)
+        for s in statements(synthesized, "reaper")
+        for action in as_list(s["Action"])
+        if action.startswith("sqs:")
+        for ref in refs(s["Resource"])
+    }
+    assert sqs == {
+        ("sqs:ReceiveMessage", dead_letters),
+        ("sqs:ChangeMessageVisibility", dead_letters),
+        ("sqs:SendMessage", jobs_queue),
+    }
+    tables = [
+        s["Resource"]
+        for s in statements(synthesized, "reaper")
+        if "dynamodb:Query" in as_list(s["Action"])
+    ]
+    assert "/index/in_flight" in json.dumps(tables)
+    env = environment(synthesized, "reaper")
+    assert refs(env["JOBS_DLQ_URL"]) == {dead_letters}
+    assert refs(env["JOBS_QUEUE_URL"]) == {jobs_queue}
+    # The same lease as the worker's, or it would take live jobs for lost ones.
+    assert env["JOB_LEASE_S"] == environment(synthesized, "worker")["JOB_LEASE_S"]
+    assert env["WORKER_MAX_RECEIVE_COUNT"] == "5"
+    assert env["REAPER_GRACE_S"] == "900"
+
+
 # --- Monitoring and outputs ------------------------------------------------------------
 
 
@@ -493,9 +568,35 @@ def test_alarms_cover_dead_letters_errors_and_throttles(synthesized: Synthesized
         assert alarm["AlarmActions"] == [{"Ref": topic}]
 
 
+def test_alarms_say_when_the_worker_gave_up_and_when_the_reaper_stops(
+    synthesized: Synthesized,
+) -> None:
+    alarms = {
+        key: a["Properties"]
+        for key, a in synthesized.of_type("AWS::CloudWatch::Alarm").items()
+        if key.startswith(("MonitoringJobsGaveUp", "MonitoringReaperNotRunning"))
+    }
+    (gave_up,) = [a for k, a in alarms.items() if k.startswith("MonitoringJobsGaveUp")]
+    assert gave_up["MetricName"] == "JobsGaveUp"
+    assert gave_up["Namespace"] == "IdentityImages"
+    assert gave_up["Dimensions"] == [{"Name": "service", "Value": "identity-images"}]
+    assert gave_up["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    (silent,) = [a for k, a in alarms.items() if k.startswith("MonitoringReaperNotRunning")]
+    assert silent["MetricName"] == "Invocations"
+    assert refs(silent["Dimensions"]) == {function_id(synthesized, "reaper")}
+    assert silent["ComparisonOperator"] == "LessThanThreshold"
+    assert silent["TreatMissingData"] == "breaching"
+    assert silent["Period"] == 3 * 10 * 60
+
+
 def test_outputs_name_the_api_url_and_the_bucket(synthesized: Synthesized) -> None:
     outputs = synthesized.template["Outputs"]
     assert "ApiUrl" in outputs
+    (jobs_queue,) = event_source_queues(synthesized, "worker")
+    assert refs(outputs["JobsQueueUrl"]["Value"]) == {jobs_queue}
+    assert refs(outputs["JobsDeadLetterQueueUrl"]["Value"]) == {
+        dead_letter_queue(synthesized, jobs_queue)
+    }
     assert refs(outputs["BucketName"]["Value"]) == {
         one(synthesized, "AWS::S3::Bucket", "StorageImages")
     }

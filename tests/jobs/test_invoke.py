@@ -35,3 +35,12 @@ def test_every_api_route_has_a_sample_event() -> None:
         assert any(
             s["httpMethod"] == method and re.fullmatch(pattern, s["path"]) for s in samples
         ), (method, pattern)
+
+
+def test_invoke_runs_the_reaper_with_the_scheduled_event(
+    resources: Resources, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["reaper", str(EVENTS / "scheduled_reaper.json")]) == 0
+    printed = capsys.readouterr().out
+    start = 0 if printed.startswith("{\n") else printed.rindex("\n{\n") + 1
+    assert json.loads(printed[start:]) == {"dead_letters": 0, "swept": 0}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from local_stack import api_gateway
 from local_stack.api_gateway import CorsConfig, CustomResponse, GatewayConfig, LocalApiGateway
 from local_stack.authorization import AuthorizerCache
 from local_stack.lambda_runtime import LocalFunction
@@ -402,3 +404,78 @@ def test_customised_gateway_responses_use_the_pipeline_error_shape(
     assert broken.status == 502
     assert _json(broken.body)["error"]["code"] == "internal_error"
     assert api.events[-1]["path"] == "/v1/broken"
+
+
+# --- bodies over the limit ------------------------------------------------------------
+@pytest.fixture
+def served_cdk_like(
+    api: StubApi, authorizer: StubAuthorizer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, int]]:
+    monkeypatch.setattr(api_gateway, "MAX_PAYLOAD_BYTES", 1000)
+    gateway = _cdk_like_gateway(api, authorizer)
+    url = gateway.start("127.0.0.1", 0)
+    yield url, int(url.rsplit(":", 1)[1])
+    gateway.stop()
+
+
+def _raw_exchange(
+    port: int, head: bytes, body_parts: list[bytes]
+) -> tuple[int, dict[str, str], Any]:
+    """Send `head` and `body_parts`, then read the answer without sending anything more."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(head)
+        for part in body_parts:
+            conn.sendall(part)
+        received = b""
+        while b"\r\n\r\n" not in received or not _complete(received):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    head_text, _, body = received.partition(b"\r\n\r\n")
+    lines = head_text.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, json.loads(body)
+
+
+def _complete(received: bytes) -> bool:
+    head, _, body = received.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return len(body) >= int(line.split(b":")[1])
+    return False
+
+
+def _is_too_large(status: int, headers: dict[str, str], body: Any) -> None:
+    assert status == 413
+    assert headers["content-type"] == "application/json"
+    assert headers["access-control-allow-origin"] == ORIGIN
+    assert set(body["error"]) == {"code", "message", "details"}
+
+
+def test_a_declared_length_over_the_limit_is_a_json_413_with_cors_unread(
+    served_cdk_like: tuple[str, int], api: StubApi
+) -> None:
+    _, port = served_cdk_like
+    head = (
+        b"POST /v1/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin\r\n"
+        b"Origin: " + ORIGIN.encode() + b"\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 5000\r\n\r\n"
+    )
+    # Not one byte of the body is sent: the answer must come anyway.
+    _is_too_large(*_raw_exchange(port, head, [b""]))
+    assert api.events == []
+
+
+def test_a_chunked_body_is_read_only_up_to_the_limit(
+    served_cdk_like: tuple[str, int], api: StubApi
+) -> None:
+    _, port = served_cdk_like
+    head = (
+        b"POST /v1/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin\r\n"
+        b"Origin: " + ORIGIN.encode() + b"\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    first = b"258\r\n" + b"a" * 600 + b"\r\n"
+    # The second chunk announces 600 more bytes (1200 > 1000) and never sends them.
+    _is_too_large(*_raw_exchange(port, head, [first, b"258\r\n"]))
+    assert api.events == []

@@ -13,7 +13,7 @@ import pytest
 from moto import mock_aws
 
 from local_stack.lambda_runtime import LocalFunction
-from local_stack.pollers import EventSourceMapping, SqsPoller, failed_ids
+from local_stack.pollers import EventSourceMapping, Schedule, SqsPoller, failed_ids
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -214,3 +214,34 @@ def test_background_threads_drain_the_queue_and_stop(sqs: SQSClient) -> None:
 )
 def test_failed_ids_follow_lambdas_rules(response: Any, expected: set[str]) -> None:
     assert failed_ids(response, {"a", "b"}) == expected
+
+
+# --- EventBridge schedules ---------------------------------------------------------------
+
+
+def test_a_schedule_invokes_its_function_with_the_scheduled_event_until_stopped() -> None:
+    events: list[dict[str, Any]] = []
+    three = threading.Event()
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        events.append(event)
+        if len(events) == 2:
+            raise RuntimeError("a failed run is logged; the next comes on time")
+        if len(events) >= 3:
+            three.set()
+
+    schedule = Schedule("reaper", LocalFunction("reaper", handler), interval_s=0.05, region=REGION)
+    schedule.start()
+    try:
+        assert three.wait(10)
+    finally:
+        schedule.stop()
+    count = len(events)
+    time.sleep(0.2)
+    assert len(events) == count  # stopped
+    event = events[0]
+    assert event["detail-type"] == "Scheduled Event"
+    assert event["source"] == "aws.events"
+    assert event["resources"] == [f"arn:aws:events:{REGION}:123456789012:rule/reaper"]
+    assert event["region"] == REGION
+    assert len({e["id"] for e in events}) == len(events)

@@ -1,7 +1,10 @@
-"""The jobs queue (SQS): one message per job action, body = `JobMessage`."""
+"""The jobs queue (SQS): one message per job action, body = `JobMessage`; and its
+dead-letter queue, read without taking anything out of it (`peek`, then `release`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -17,6 +20,26 @@ if TYPE_CHECKING:
 #: SQS's ceilings for DelaySeconds and a message's visibility timeout.
 MAX_DELAY_S = 900
 MAX_VISIBILITY_S = 43200
+#: How long a peeked message stays hidden (others would otherwise read it twice).
+PEEK_VISIBILITY_S = 30
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """A message as received: its body and what SQS says about it."""
+
+    message_id: str
+    receipt_handle: str
+    body: str
+    receive_count: int
+    sent_at: datetime | None
+
+    def job_message(self) -> JobMessage | None:
+        """The body as a `JobMessage`; None if it is not one."""
+        try:
+            return JobMessage.model_validate_json(self.body)
+        except ValueError:
+            return None
 
 
 class JobQueue:
@@ -31,6 +54,15 @@ class JobQueue:
                 ErrorCode.INTERNAL_ERROR, "JOBS_QUEUE_URL is not set.", retryable=False
             )
         return cls(aws.sqs(), settings.jobs_queue_url)
+
+    @classmethod
+    def dead_letters_from_settings(cls, settings: Settings) -> JobQueue:
+        """The jobs queue's dead-letter queue (`JOBS_DLQ_URL`)."""
+        if not settings.jobs_dlq_url:
+            raise PipelineError(
+                ErrorCode.INTERNAL_ERROR, "JOBS_DLQ_URL is not set.", retryable=False
+            )
+        return cls(aws.sqs(), settings.jobs_dlq_url)
 
     def send(self, message: JobMessage, *, delay_s: int = 0) -> str:
         """Queue `message`; returns the SQS message id. Raises `queue_unavailable`
@@ -87,3 +119,38 @@ class JobQueue:
             ReceiptHandle=receipt_handle,
             VisibilityTimeout=max(0, min(delay_s, MAX_VISIBILITY_S)),
         )
+
+    def peek(self, *, limit: int = 100) -> list[QueuedMessage]:
+        """Up to `limit` messages, hidden for `PEEK_VISIBILITY_S` and not deleted: give
+        them back with `release` (or delete them with `delete`)."""
+        seen: dict[str, QueuedMessage] = {}
+        while len(seen) < limit:
+            answer = self._client.receive_message(
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=min(10, limit - len(seen)),
+                VisibilityTimeout=PEEK_VISIBILITY_S,
+                WaitTimeSeconds=0,
+                AttributeNames=["All"],
+            )
+            got = answer.get("Messages", [])
+            if not got:
+                break
+            for message in got:
+                attributes = message.get("Attributes", {})
+                sent = attributes.get("SentTimestamp")
+                seen[message["MessageId"]] = QueuedMessage(
+                    message_id=message["MessageId"],
+                    receipt_handle=message["ReceiptHandle"],
+                    body=message.get("Body", ""),
+                    receive_count=int(attributes.get("ApproximateReceiveCount", "1")),
+                    sent_at=datetime.fromtimestamp(int(sent) / 1000, UTC) if sent else None,
+                )
+        return list(seen.values())
+
+    def release(self, messages: list[QueuedMessage]) -> None:
+        """Make peeked messages visible again at once."""
+        for message in messages:
+            self.retry_after(message.receipt_handle, 0)
+
+    def delete(self, message: QueuedMessage) -> None:
+        self._client.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message.receipt_handle)

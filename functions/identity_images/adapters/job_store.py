@@ -3,6 +3,12 @@
 Partition key `job_id`; GSI `by_identity` (`identity_id`, `created_at`, projection ALL)
 for an identity's history; TTL attribute `expires_at` (epoch seconds).
 
+Sparse GSI `in_flight` (`in_flight`, `due_at`, keys only): a job is in it while something
+must still happen to it (queued, running, or succeeded with an apply pending), and leaves
+it when nothing will. `due_at` is the epoch second by which whatever holds the job (its
+queued message, its running worker, its pending apply) should have acted: the reaper
+reads only this index, so a sweep of an idle pipeline reads nothing.
+
 Every state change is a conditional write: `claim` only takes a queued job or one whose
 lease ran out, and `succeed` / `fail` / `requeue` only touch the job while the caller's
 claim (its `attempts` number) still holds it, so two deliveries of one message cannot both
@@ -23,6 +29,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
+from identity_images.adapters.job_queue import MAX_DELAY_S
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
     OUTPUT_URL_FIELDS,
@@ -41,6 +48,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 IDENTITY_INDEX = "by_identity"
+IN_FLIGHT_INDEX = "in_flight"
+#: The one value of the `in_flight` attribute (the index's partition key).
+IN_FLIGHT = "job"
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
 
@@ -81,14 +91,24 @@ class JobPage:
 
 
 class JobStore:
-    def __init__(self, client: DynamoDBClient, table_name: str, ttl_days: int) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table_name: str, ttl_days: int, lease_s: int = 900
+    ) -> None:
         self._client = client
         self._table = table_name
         self._ttl = timedelta(days=ttl_days)
+        #: How long a worker (or an apply) may take before it is thought dead.
+        self.lease_s = lease_s
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JobStore:
-        return cls(aws.dynamodb(), settings.jobs_table_name, settings.job_ttl_days)
+        return cls(
+            aws.dynamodb(), settings.jobs_table_name, settings.job_ttl_days, settings.job_lease_s
+        )
+
+    def _due(self, now: datetime, wait_s: int = 0) -> int:
+        """When whatever takes over now, after `wait_s`, should be done."""
+        return int(now.timestamp()) + max(wait_s, 0) + self.lease_s
 
     # --- reads --------------------------------------------------------------------------
     def get(self, job_id: str) -> Job | None:
@@ -129,6 +149,24 @@ class JobStore:
             next_cursor=self._encode_cursor(last) if last else None,
         )
 
+    def due_in_flight(self, *, before: int, limit: int = 100) -> list[str]:
+        """Ids of the jobs in flight whose `due_at` is before `before`, oldest first."""
+        ids: list[str] = []
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": IN_FLIGHT_INDEX,
+            "KeyConditionExpression": "in_flight = :job AND due_at < :before",
+            "ExpressionAttributeValues": {":job": {"S": IN_FLIGHT}, ":before": {"N": str(before)}},
+        }
+        while len(ids) < limit:
+            answer = self._client.query(**query, Limit=limit - len(ids))
+            ids += [item["job_id"]["S"] for item in answer.get("Items", [])]
+            last = answer.get("LastEvaluatedKey")
+            if not last:
+                break
+            query["ExclusiveStartKey"] = last
+        return ids
+
     # --- writes -------------------------------------------------------------------------
     def create(self, job: Job) -> None:
         # Unset fields are left out, not stored as NULL: `if_not_exists(started_at, …)`
@@ -142,6 +180,10 @@ class JobStore:
     def _new_item(self, job: Job) -> dict[str, Any]:
         item = {k: v for k, v in _to_item(self._record(job)).items() if "NULL" not in v}
         item["expires_at"] = {"N": str(int((job.created_at + self._ttl).timestamp()))}
+        if not job.is_terminal:
+            # Its message may be delayed (at most SQS's 15 minutes) and wait its turn.
+            item["in_flight"] = {"S": IN_FLIGHT}
+            item["due_at"] = {"N": str(self._due(job.created_at, MAX_DELAY_S))}
         return item
 
     def create_many(self, jobs: list[Job]) -> None:
@@ -183,7 +225,7 @@ class JobStore:
             "SET #status = :canceled, updated_at = :now, canceled_at = :now, "
             "finished_at = :now, next_attempt_at = :null"
             + apply_expr
-            + " REMOVE lease_expires_at, #stage, stage_started_at",
+            + " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at",
             "#status = :queued",
             {**values, ":null": None},
             names=names,
@@ -221,9 +263,10 @@ class JobStore:
             job_id,
             "SET #status = :running, lease_expires_at = :lease, attempts = attempts + :one, "
             "updated_at = :now, started_at = if_not_exists(started_at, :now), "
-            "next_attempt_at = :null",
+            "in_flight = :in_flight, due_at = :lease, next_attempt_at = :null",
             "#status = :queued OR (#status = :running AND lease_expires_at < :epoch)",
             {
+                ":in_flight": IN_FLIGHT,
                 ":running": "running",
                 ":queued": "queued",
                 ":lease": int(now.timestamp()) + lease_s,
@@ -270,25 +313,87 @@ class JobStore:
         self,
         job: Job,
         *,
+        retry_in_s: int = 0,
         error: JobError | None = None,
         next_attempt_at: datetime | None = None,
     ) -> Job | None:
-        """Give a claimed job back (a retryable failure); SQS brings the message back.
-        `error` and `next_attempt_at` tell a client why it waits and until when."""
+        """Give a claimed job back (a retryable failure); SQS brings the message back in
+        `retry_in_s`. `error` and `next_attempt_at` tell a client why it waits and until
+        when."""
+        now = utc_now()
         return self._update(
             job.id,
-            "SET #status = :queued, updated_at = :now, last_error = :error, "
+            "SET #status = :queued, updated_at = :now, due_at = :due, last_error = :error, "
             "next_attempt_at = :next REMOVE lease_expires_at, #stage, stage_started_at",
             "#status = :running AND attempts = :attempts",
             {
                 ":queued": "queued",
                 ":running": "running",
                 ":attempts": job.attempts,
-                ":now": format_timestamp(utc_now()),
+                ":now": format_timestamp(now),
+                ":due": self._due(now, retry_in_s),
                 ":error": error.model_dump(mode="json") if error else None,
                 ":next": format_timestamp(next_attempt_at) if next_attempt_at else None,
             },
             names={"#stage": "stage"},
+        )
+
+    def requeue_lapsed(
+        self, job: Job, *, now: datetime | None = None, lapsed_before: int | None = None
+    ) -> Job | None:
+        """A job in flight (as read) whose `due_at` is before `lapsed_before` (default:
+        now) -> queued, due again; the caller then sends its message. None if it moved in
+        between."""
+        now = now or utc_now()
+        return self._update(
+            job.id,
+            "SET #status = :queued, updated_at = :now, due_at = :due REMOVE lease_expires_at",
+            "#status = :from AND attempts = :attempts "
+            "AND (attribute_not_exists(due_at) OR due_at < :epoch)",
+            {
+                ":queued": "queued",
+                ":from": job.status,
+                ":attempts": job.attempts,
+                ":now": format_timestamp(now),
+                ":due": self._due(now),
+                ":epoch": int(now.timestamp()) if lapsed_before is None else lapsed_before,
+            },
+        )
+
+    def reopen(self, job: Job) -> Job | None:
+        """An operator's redrive: failed (as read) -> queued, its attempts kept, its apply
+        pending again if it failed only because the generation did. The caller sends
+        the message."""
+        now = utc_now()
+        values: dict[str, Any] = {
+            ":queued": "queued",
+            ":failed": "failed",
+            ":attempts": job.attempts,
+            ":now": format_timestamp(now),
+            ":null": None,
+            ":in_flight": IN_FLIGHT,
+            ":due": self._due(now),
+        }
+        update = (
+            "SET #status = :queued, #error = :null, updated_at = :now, in_flight = :in_flight, "
+            "due_at = :due"
+        )
+        names = {"#error": "error"}
+        apply_error = job.apply.error
+        if (
+            job.apply.status == "failed"
+            and apply_error is not None
+            and apply_error.code == ErrorCode.GENERATION_NOT_READY.value
+        ):
+            update += ", #apply.#status = :pending, #apply.#error = :null"
+            values[":pending"] = "pending"
+            names["#apply"] = "apply"
+        return self._update(
+            job.id,
+            update + " REMOVE finished_at, lease_expires_at",
+            "#status = :failed AND attempts = :attempts",
+            values,
+            names=names,
         )
 
     def succeed(
@@ -302,30 +407,38 @@ class JobStore:
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
     ) -> Job | None:
-        finished = format_timestamp(now or utc_now())
+        """running (this claim) -> succeeded. An apply pending stays in flight, with its
+        lease starting now; otherwise the job leaves the `in_flight` index."""
+        moment = now or utc_now()
+        finished = format_timestamp(moment)
         refs = [
             ref.model_dump(mode="json", exclude={"preview_url"})
             for ref in prepared_references or []
         ]
+        values: dict[str, Any] = {
+            ":succeeded": "succeeded",
+            ":running": "running",
+            ":attempts": job.attempts,
+            ":output": output.model_dump(mode="json", exclude=set(OUTPUT_URL_FIELDS)),
+            ":usage": usage.model_dump(mode="json") if usage else None,
+            ":model": model,
+            ":null": None,
+            ":now": finished,
+            ":timings": (timings or job.timings).model_dump(mode="json"),
+            ":refs": refs,
+        }
+        if job.apply.status == "pending":
+            values[":due"] = self._due(moment)
+            tail = ", due_at = :due REMOVE lease_expires_at, #stage, stage_started_at"
+        else:
+            tail = " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at"
         return self._update(
             job.id,
             "SET #status = :succeeded, #output = :output, #usage = :usage, #model = :model, "
             "#error = :null, updated_at = :now, finished_at = :now, timings = :timings, "
-            "prepared_references = :refs, next_attempt_at = :null "
-            "REMOVE lease_expires_at, #stage, stage_started_at",
+            "prepared_references = :refs, next_attempt_at = :null" + tail,
             "#status = :running AND attempts = :attempts",
-            {
-                ":succeeded": "succeeded",
-                ":running": "running",
-                ":attempts": job.attempts,
-                ":output": output.model_dump(mode="json", exclude=set(OUTPUT_URL_FIELDS)),
-                ":usage": usage.model_dump(mode="json") if usage else None,
-                ":model": model,
-                ":null": None,
-                ":now": finished,
-                ":timings": (timings or job.timings).model_dump(mode="json"),
-                ":refs": refs,
-            },
+            values,
             names={
                 "#output": "output",
                 "#usage": "usage",
@@ -365,27 +478,78 @@ class JobStore:
             "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now, "
             "timings = :timings, next_attempt_at = :null"
             + apply_expr
-            + " REMOVE lease_expires_at, #stage, stage_started_at",
+            + " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at",
             "#status = :from AND attempts = :attempts",
             values,
             names=names,
         )
 
     def request_apply(self, job_id: str) -> Job | None:
-        """A new apply request for a succeeded job that has none pending (None otherwise)."""
+        """A new apply request for a succeeded job that has none pending (None otherwise).
+        The apply is in flight, with a lease like a running job's."""
+        now = utc_now()
         return self._update(
             job_id,
             "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
-            "#apply.#error = :null, updated_at = :now",
+            "#apply.#error = :null, updated_at = :now, in_flight = :in_flight, due_at = :due",
             "#status = :succeeded AND #apply.#status <> :pending",
             {
                 ":pending": "pending",
                 ":succeeded": "succeeded",
                 ":one": 1,
                 ":null": None,
-                ":now": format_timestamp(utc_now()),
+                ":now": format_timestamp(now),
+                ":in_flight": IN_FLIGHT,
+                ":due": self._due(now),
             },
             names={"#apply": "apply", "#error": "error"},
+        )
+
+    def renew_apply(
+        self, job: Job, *, now: datetime | None = None, lapsed_before: int | None = None
+    ) -> Job | None:
+        """The pending apply (this request) whose lease lapsed (`due_at` before
+        `lapsed_before`, default now): a fresh lease, for the message the caller sends now.
+        None if its lease still runs or it moved on."""
+        now = now or utc_now()
+        return self._update(
+            job.id,
+            "SET updated_at = :now, in_flight = :in_flight, due_at = :due",
+            "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt "
+            "AND (attribute_not_exists(due_at) OR due_at < :epoch)",
+            {
+                ":succeeded": "succeeded",
+                ":pending": "pending",
+                ":attempt": job.apply.attempt,
+                ":now": format_timestamp(now),
+                ":in_flight": IN_FLIGHT,
+                ":due": self._due(now),
+                ":epoch": int(now.timestamp()) if lapsed_before is None else lapsed_before,
+            },
+            names={"#apply": "apply"},
+        )
+
+    def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
+        """The pending apply waits `retry_in_s` for its next try: its lease covers it."""
+        now = utc_now()
+        return self._update(
+            job.id,
+            "SET updated_at = :now, due_at = :due",
+            "#apply.#status = :pending AND #apply.attempt = :attempt",
+            {
+                ":pending": "pending",
+                ":attempt": job.apply.attempt,
+                ":now": format_timestamp(now),
+                ":due": self._due(now, retry_in_s),
+            },
+            names={"#apply": "apply"},
+        )
+
+    def untrack(self, job: Job) -> None:
+        """Take a job (in the status it was read in) that nothing is in flight for out of
+        the `in_flight` index."""
+        self._update(
+            job.id, "REMOVE in_flight, due_at", "#status = :status", {":status": job.status}
         )
 
     def finish_apply(
@@ -411,7 +575,7 @@ class JobStore:
         return self._update(
             job.id,
             update + "#apply.#error = :error, updated_at = :now, timings = :timings "
-            "REMOVE #stage, stage_started_at",
+            "REMOVE #stage, stage_started_at, in_flight, due_at",
             "#apply.#status = :pending AND #apply.attempt = :attempt",
             values,
             names={"#apply": "apply", "#error": "error", "#stage": "stage"},

@@ -32,6 +32,7 @@ from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel
 
 from identity_images.adapters.secrets import resolve_secret
+from identity_images.engine.memory import release_large_buffers_eagerly
 from identity_images.engine.options import output_dimensions, validate_options
 from identity_images.engine.pricing import estimate_cost_usd
 from identity_images.errors import ErrorCode, PipelineError
@@ -131,6 +132,9 @@ class GeminiImageProvider:
     def __init__(self, client: genai.Client, *, default_model: str) -> None:
         self._client = client
         self.default_model = default_model
+        # Answers are tens of MB, parsed through several buffers that size: make the
+        # allocator hand each back when freed instead of keeping it (see `memory`).
+        release_large_buffers_eagerly()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GeminiImageProvider:

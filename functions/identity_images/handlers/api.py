@@ -19,7 +19,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -55,7 +54,12 @@ app.include_router(references.router)
 
 
 def openapi_json() -> str:
-    """The schema of every route, generated from the pydantic models."""
+    """The schema of every route, generated from the pydantic models.
+
+    Powertools' OpenAPI models are imported here, not at module level: only this route
+    needs them, and they are a sizeable part of a cold start's import time."""
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
     return app.get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,

@@ -754,8 +754,10 @@ def list_generations(
 def request_apply(
     job_id: str, caller: Caller, *, host: HostDirectory, store: JobStore, queue: JobQueue
 ) -> Job:
-    """Ask the worker to save a succeeded job's image to its identity. An apply already
-    pending is not asked twice; an applied (or failed) one can be asked again."""
+    """Ask the worker to save a succeeded job's image to its identity. An apply pending
+    whose lease runs is not asked twice; one whose lease lapsed (its message was lost, or
+    the worker died with it) is queued again, the same request (the same webhook id); an
+    applied (or failed) one can be asked again (a new request)."""
     job = store.require(job_id)
     authorize_generation(caller, job, host)
     if job.status != "succeeded":
@@ -765,10 +767,18 @@ def request_apply(
             details={"generation_id": job_id, "status": job.status},
         )
     if job.apply.status == "pending":
-        return job
-    updated = store.request_apply(job_id)
-    if updated is None:  # another request made it pending in between
-        return store.require(job_id)
+        now = utc_now()
+        if not job.lease_lapsed(int(now.timestamp())):
+            return job  # a message is on its way
+        renewed = store.renew_apply(job, now=now)
+        if renewed is None:  # another request renewed it, or it finished, in between
+            return store.require(job_id)
+        updated = renewed
+    else:
+        requested = store.request_apply(job_id)
+        if requested is None:  # another request made it pending in between
+            return store.require(job_id)
+        updated = requested
     try:
         queue.send(JobMessage(job_id=job_id, action="apply"))
     except PipelineError as error:  # never leave an apply pending that no message will run

@@ -11,6 +11,9 @@ Decisions:
 - A retryable error puts the job back to `queued` and the message back on the queue with
   backoff; on the last receive (`worker_max_receive_count`) the job ends `failed` with the
   code and the message still fails, so SQS moves it to the dead-letter queue.
+- Every state that waits for a message has a `due_at` (the lease of the worker, of the
+  wait between tries, of the pending apply); `logic.reaper` settles the dead letters and
+  the jobs whose `due_at` passed long ago, for when the worker is not there to.
 - A final error ends the job `failed` with its code; the message is done.
 - A canceled job is finished: its message is dropped (only queued jobs are claimed).
 - Progress: the job records each stage it enters (`preparing_references`, `generating`,
@@ -408,6 +411,7 @@ class Worker:
             delay = self.backoff_s(receive_count)
             self.store.requeue(
                 job,
+                retry_in_s=delay,
                 error=job_error(error),
                 next_attempt_at=utc_now() + timedelta(seconds=delay),
             )
@@ -439,7 +443,9 @@ class Worker:
             self.callback.deliver(assignment, delivery_id=job.delivery_id)
         except PipelineError as error:
             if error.retryable and not self.is_last_try(receive_count):
-                raise RetryLater(self.backoff_s(receive_count), error) from error
+                delay = self.backoff_s(receive_count)
+                self.store.hold_apply(job, retry_in_s=delay)  # its lease covers the wait
+                raise RetryLater(delay, error) from error
             self.store.finish_apply(job, error=job_error(error))
             if error.retryable:
                 raise RetryLater(0, error) from error

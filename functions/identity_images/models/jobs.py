@@ -251,6 +251,13 @@ class Job(BaseModel):
         exclude=True,
         description="While running: epoch seconds after which another worker may take it.",
     )
+    due_at: int | None = Field(
+        default=None,
+        exclude=True,
+        description="While something is in flight (the queued message, the running worker, "
+        "the pending apply): epoch seconds by which it should have acted. The pending "
+        "apply's lease; the reaper looks at jobs well past it (`in_flight` index).",
+    )
 
     @classmethod
     def new(
@@ -307,6 +314,16 @@ class Job(BaseModel):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL_STATUSES
+
+    @property
+    def apply_in_flight(self) -> bool:
+        """An apply that waits for a message (the job succeeded, the apply is pending)."""
+        return self.status == "succeeded" and self.apply.status == "pending"
+
+    def lease_lapsed(self, now: int) -> bool:
+        """Nothing in flight answers for the job any more: `due_at` passed (or was never
+        set, as on records older than the lease)."""
+        return self.due_at is None or self.due_at < now
 
     @property
     def delivery_id(self) -> str:

@@ -34,6 +34,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.HOST_REJECTED: 502,
     ErrorCode.PROVIDER_UNAVAILABLE: 503,
     ErrorCode.QUEUE_UNAVAILABLE: 503,
+    # A job's failure, never an answer of its own; 503 if it ever is one.
+    ErrorCode.WORKER_GAVE_UP: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 

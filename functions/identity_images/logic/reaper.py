@@ -1,0 +1,183 @@
+"""No job left in flight forever: the dead letters, and the jobs no message will bring back.
+
+The worker ends every job it sees to the end (`logic.worker`). Two things it cannot see:
+
+- **Dead letters.** A worker killed on a message's last allowed receive (timeout, out of
+  memory, a crash of the runtime) never returns; SQS moves the message to the dead-letter
+  queue on its next receive and the worker never sees it again. `settle_dead_letters`
+  reads the dead-letter queue *without taking anything out of it* (the message stays
+  for an operator to inspect and redrive, and the queue's alarm keeps counting it) and
+  ends the job, or its pending apply, `failed` with `worker_gave_up`. A job already
+  final is left as it is; one whose lease still runs is left to its holder and looked at
+  again on the next run.
+- **Lost messages.** A message in flight at a stop of the local stack is gone (and so
+  could one be anywhere a bug drops it). Every job in flight has a `due_at` in the
+  `in_flight` index; `sweep` reads the jobs whose `due_at` passed more than
+  `REAPER_GRACE_S` ago and queues each again with a fresh message while it has tries left
+  (`attempts` < `WORKER_MAX_RECEIVE_COUNT`), or ends it `failed` with `worker_gave_up`.
+  A pending apply is queued again (the same request, the same webhook id).
+
+Both are safe to run at any time and any number of times: every change is a conditional
+write on the state that was read, and a second message for a job is harmless (the claim
+lets one run it). The reaper Lambda runs them on a schedule; the local stack runs them
+on start and on the same schedule.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from identity_images.adapters.job_queue import JobQueue, QueuedMessage
+from identity_images.adapters.job_store import JobStore
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.jobs import Job, JobError, JobMessage, utc_now
+from identity_images.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class Settled(StrEnum):
+    GAVE_UP = "gave_up"  # the job ended failed, worker_gave_up
+    APPLY_GAVE_UP = "apply_gave_up"  # its apply ended failed, worker_gave_up
+    REQUEUED = "requeued"  # queued again with a fresh message (tries left)
+    APPLY_REQUEUED = "apply_requeued"  # the pending apply's message sent again
+    FINAL = "final"  # already final: left as it is
+    HELD = "held"  # its lease still runs: left to its holder, looked at next time
+    UNTRACKED = "untracked"  # nothing in flight after all: out of the index
+    UNREADABLE = "unreadable"  # a dead letter that is not a job message: kept as is
+    MISSING = "missing"  # the job is gone (expired): nothing to do
+
+
+#: Outcomes that end something `worker_gave_up` (the `JobsGaveUp` metric and alarm).
+GAVE_UP = frozenset({Settled.GAVE_UP, Settled.APPLY_GAVE_UP})
+
+
+def gave_up_error(job: Job, *, dead_lettered: bool) -> JobError:
+    why = (
+        "its message went to the dead-letter queue after the last allowed try (the worker "
+        "was stopped: a timeout, out of memory, a crash)"
+        if dead_lettered
+        else "no message will bring it back (it was lost, e.g. at a stop of the local stack)"
+    )
+    return JobError(
+        code=ErrorCode.WORKER_GAVE_UP.value,
+        message=f"The worker gave up on this job after {job.attempts} attempt(s): {why}. "
+        "Start a new generation, or ask an operator to redrive it "
+        "(identity-images dead-letters redrive).",
+    )
+
+
+def apply_gave_up_error(job: Job) -> JobError:
+    return JobError(
+        code=ErrorCode.WORKER_GAVE_UP.value,
+        message="The worker gave up saving the image to the identity (its message went to "
+        f"the dead-letter queue). The image is kept; ask again: POST /v1/generations/{job.id}"
+        "/apply.",
+    )
+
+
+@dataclass(frozen=True)
+class Reaper:
+    store: JobStore
+    queue: JobQueue
+    dead_letters: JobQueue
+    settings: Settings
+
+    def run(self, now: datetime | None = None) -> list[Settled]:
+        """The dead letters, then the sweep; what happened to each job looked at."""
+        now = now or utc_now()
+        return [*self.settle_dead_letters(now), *self.sweep(now)]
+
+    # --- dead letters ---------------------------------------------------------------
+    def settle_dead_letters(self, now: datetime | None = None) -> list[Settled]:
+        now = now or utc_now()
+        letters = self.dead_letters.peek(limit=self.settings.reaper_max_jobs)
+        try:
+            return [self.settle(letter, now) for letter in letters]
+        finally:
+            self.dead_letters.release(letters)  # kept for the operator
+
+    def settle(self, letter: QueuedMessage, now: datetime) -> Settled:
+        """One dead letter: its job (or apply) ends `worker_gave_up` unless final."""
+        message = letter.job_message()
+        if message is None:
+            logger.warning("a dead letter that is no job message", extra={"id": letter.message_id})
+            return Settled.UNREADABLE
+        job = self.store.get(message.job_id)
+        if job is None:
+            return Settled.MISSING
+        epoch = int(now.timestamp())
+        log = {"job_id": job.id, "message_id": letter.message_id, "status": job.status}
+        if job.status in ("queued", "running"):
+            if not job.lease_lapsed(epoch):
+                return Settled.HELD
+            if self.store.fail(job, gave_up_error(job, dead_lettered=True)) is None:
+                return Settled.HELD  # it moved in between: next time
+            logger.warning("dead letter: job failed, worker_gave_up", extra=log)
+            return Settled.GAVE_UP
+        if job.apply_in_flight:
+            if not job.lease_lapsed(epoch):
+                return Settled.HELD
+            if self.store.finish_apply(job, error=apply_gave_up_error(job)) is None:
+                return Settled.HELD
+            logger.warning("dead letter: apply failed, worker_gave_up", extra=log)
+            return Settled.APPLY_GAVE_UP
+        return Settled.FINAL
+
+    # --- the sweep ------------------------------------------------------------------
+    def sweep(self, now: datetime | None = None, *, grace_s: int | None = None) -> list[Settled]:
+        """The jobs in flight whose `due_at` passed more than `grace_s` (default
+        `REAPER_GRACE_S`) ago: queued again, or failed when out of tries. A negative
+        `grace_s` reaches into the future: the local stack, on start, knows that nothing
+        of the previous run holds any job and passes `-LOCAL_RESTART_REACH_S`."""
+        now = now or utc_now()
+        grace = self.settings.reaper_grace_s if grace_s is None else grace_s
+        before = int(now.timestamp()) - grace
+        ids = self.store.due_in_flight(before=before, limit=self.settings.reaper_max_jobs)
+        return [self._recover(job_id, before, now) for job_id in ids]
+
+    def _recover(self, job_id: str, before: int, now: datetime) -> Settled:
+        job = self.store.get(job_id)
+        if job is None:
+            return Settled.MISSING
+        if not job.lease_lapsed(before):
+            return Settled.HELD  # something acted on it since the index was read
+        log = {"job_id": job.id, "status": job.status, "attempts": job.attempts}
+        if job.status in ("queued", "running"):
+            if job.attempts >= self.settings.worker_max_receive_count:
+                if self.store.fail(job, gave_up_error(job, dead_lettered=False)) is None:
+                    return Settled.HELD
+                logger.warning("lost job out of tries: failed, worker_gave_up", extra=log)
+                return Settled.GAVE_UP
+            if self.store.requeue_lapsed(job, now=now, lapsed_before=before) is None:
+                return Settled.HELD
+            self._send(JobMessage(job_id=job.id, action="generate"))
+            logger.warning("lost job queued again", extra=log)
+            return Settled.REQUEUED
+        if job.apply_in_flight:
+            if self.store.renew_apply(job, now=now, lapsed_before=before) is None:
+                return Settled.HELD
+            self._send(JobMessage(job_id=job.id, action="apply"))
+            logger.warning("lost apply queued again", extra=log)
+            return Settled.APPLY_REQUEUED
+        self.store.untrack(job)
+        return Settled.UNTRACKED
+
+    def _send(self, message: JobMessage) -> None:
+        try:
+            self.queue.send(message)
+        except PipelineError:
+            # The job stays queued with a fresh `due_at`: a later run sends it again.
+            logger.exception("could not queue a recovered job", extra={"job_id": message.job_id})
+
+
+def build_reaper(settings: Settings) -> Reaper:
+    return Reaper(
+        store=JobStore.from_settings(settings),
+        queue=JobQueue.from_settings(settings),
+        dead_letters=JobQueue.dead_letters_from_settings(settings),
+        settings=settings,
+    )

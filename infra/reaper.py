@@ -1,0 +1,83 @@
+"""The reaper: no job left in flight forever.
+
+An EventBridge rule runs the reaper function every `reaperIntervalMinutes`. Each run
+settles the jobs dead-letter queue (reads it without taking anything out: the letters
+stay for an operator and keep the queue's alarm up) and sweeps the table's sparse
+`in_flight` index for jobs whose lease lapsed long ago (`logic.reaper`).
+
+Why a schedule and not a consumer on the dead-letter queue: a consumer deletes what it
+reads, and the letters must stay to be inspected and redriven; and the lost messages the
+sweep is for never reach any queue. Why it costs nothing when idle: the index holds only
+jobs in flight, so an idle run is one Query of an empty partition, one empty
+ReceiveMessage and ~100 ms of a 256 MB function; 4,320 runs a month at 10 minutes are
+inside the free tiers (a few cents a month without them).
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import access
+from infra.functions import PipelineFunction
+from infra.parts import PipelineParts
+from infra.storage import JOBS_IN_FLIGHT_INDEX
+
+REAPER_TIMEOUT = Duration.seconds(60)
+
+
+class JobReaper(Construct):
+    """Schedule -> reaper function: reads the dead letters, sweeps `in_flight`, queues
+    lost jobs again or fails them `worker_gave_up`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        parts: PipelineParts,
+        jobs_queue: sqs.IQueue,
+        dead_letters: sqs.IQueue,
+        job_lease_s: int,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        config = parts.config
+        self.function = PipelineFunction(
+            self,
+            "Reaper",
+            handler="reaper.handler",
+            code=parts.code,
+            description="Ends or re-queues jobs the worker will never finish (DLQ, lost messages)",
+            timeout=REAPER_TIMEOUT,
+            memory_mb=256,
+            layers=[parts.layers.base],
+            environment={
+                **parts.common_env,
+                "JOBS_QUEUE_URL": jobs_queue.queue_url,
+                "JOBS_DLQ_URL": dead_letters.queue_url,
+                "JOB_LEASE_S": str(job_lease_s),
+                "WORKER_MAX_RECEIVE_COUNT": str(config.worker_max_receive_count),
+                "REAPER_GRACE_S": str(config.reaper_grace_minutes * 60),
+            },
+        )
+        self.function.allow(
+            access.table_read_write(parts.tables.jobs, indexes=[JOBS_IN_FLIGHT_INDEX]),
+            # Reads the letters and makes them visible again; never deletes one.
+            iam.PolicyStatement(
+                actions=["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"],
+                resources=[dead_letters.queue_arn],
+            ),
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[jobs_queue.queue_arn]),
+        )
+        self.interval = Duration.minutes(config.reaper_interval_minutes)
+        self.rule = events.Rule(
+            self,
+            "Schedule",
+            description="Runs the jobs reaper",
+            schedule=events.Schedule.rate(self.interval),
+            targets=[targets.LambdaFunction(self.function.function, retry_attempts=2)],
+        )

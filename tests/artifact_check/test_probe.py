@@ -1,0 +1,121 @@
+"""The probe (one cold start) reports a missing module by name and runs the handler on
+each event; the host turns a failed import into a message naming what to fix.
+
+The probe runs here with this interpreter; `make verify-artifact` runs it on aarch64."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from artifact_check import probe
+from artifact_check.__main__ import import_failure
+from artifact_check.package import LambdaFunction, Layer, Layout
+
+
+def cold_start(tmp_path: Path, handler: str, invocations: list[dict[str, Any]]) -> Any:
+    request = {
+        "function": "demo",
+        "handler": handler,
+        "sys_path": [str(tmp_path / "task")],
+        "timeout_s": 10,
+        "memory_mb": 128,
+        "invocations": invocations,
+    }
+    (tmp_path / "request.json").write_text(json.dumps(request))
+    subprocess.run(  # noqa: S603 - this interpreter and the probe
+        [sys.executable, "-I", "-S", probe.__file__, "request.json", "result.json"],
+        cwd=tmp_path,
+        check=True,
+    )
+    return json.loads((tmp_path / "result.json").read_text())
+
+
+def write_module(tmp_path: Path, name: str, source: str) -> None:
+    (tmp_path / "task").mkdir(exist_ok=True)
+    (tmp_path / "task" / f"{name}.py").write_text(source)
+
+
+def test_the_handler_runs_on_each_event_with_a_lambda_context(tmp_path: Path) -> None:
+    write_module(
+        tmp_path,
+        "fn",
+        "def handler(event, context):\n"
+        "    if event.get('boom'):\n"
+        "        raise ValueError('bad event')\n"
+        "    return {'echo': event, 'name': context.function_name,\n"
+        "            'left': context.get_remaining_time_in_millis() > 0}\n",
+    )
+    result = cold_start(
+        tmp_path,
+        "fn.handler",
+        [{"name": "ok", "event": {"a": 1}}, {"name": "x", "event": {"boom": 1}}],
+    )
+    assert "error" not in result
+    ok, bad = result["invocations"]
+    assert ok["response"] == {"echo": {"a": 1}, "name": "demo", "left": True}
+    assert bad["error"]["type"] == "ValueError"
+    assert bad["error"]["message"] == "bad event"
+    assert result["loaded_from_elsewhere"] == []
+
+
+def test_a_missing_module_is_named_with_where_it_was_imported(tmp_path: Path) -> None:
+    write_module(tmp_path, "fn", "import helper\n\ndef handler(event, context):\n    return 1\n")
+    write_module(tmp_path, "helper", "import not_in_any_layer\n")
+    result = cold_start(tmp_path, "fn.handler", [{"name": "never", "event": {}}])
+    error = result["error"]
+    assert error["type"] == "ModuleNotFoundError"
+    assert error["module"] == "not_in_any_layer"
+    assert error["where"].endswith("helper.py:1")
+    assert result["invocations"] == []
+
+
+def test_the_host_message_names_the_module_and_the_layers(tmp_path: Path) -> None:
+    function = LambdaFunction(
+        logical_id="ApiFunction",
+        handler="identity_images.handlers.api.handler",
+        code=tmp_path,
+        layers=(Layer("LayersBase1234", tmp_path / "base"),),
+        runtime="python3.13",
+        architectures=("arm64",),
+        timeout_s=29,
+        memory_mb=1024,
+    )
+    layout = Layout(task=tmp_path / "task", opt=tmp_path / "opt", runtime=tmp_path / "rt")
+    message = import_failure(
+        function,
+        layout,
+        {"type": "ModuleNotFoundError", "module": "PIL", "where": "/var/task/x.py:3"},
+    )
+    assert "api: `import identity_images.handlers.api` fails on aarch64 Python 3.13" in message
+    assert "its layers (base)" in message
+    assert "missing module 'PIL' (imported at /var/task/x.py:3)" in message
+
+
+def test_a_library_that_does_not_load_is_traced_to_its_wheel(tmp_path: Path) -> None:
+    site = tmp_path / "base" / "python"
+    (site / "fastlib").mkdir(parents=True)
+    (site / "fastlib" / "_core.so").write_bytes(b"x")
+    (site / "fastlib-1.0.dist-info").mkdir()
+    (site / "fastlib-1.0.dist-info" / "RECORD").write_text("fastlib/_core.so,,\n")
+    function = LambdaFunction(
+        logical_id="WorkerFunction",
+        handler="identity_images.handlers.worker.handler",
+        code=tmp_path,
+        layers=(Layer("LayersBase1234", tmp_path / "base"),),
+        runtime="python3.13",
+        architectures=("arm64",),
+        timeout_s=600,
+        memory_mb=2048,
+    )
+    layout = Layout(task=tmp_path / "task", opt=tmp_path / "opt", runtime=tmp_path / "rt")
+    loaded = layout.opt / "python" / "fastlib" / "_core.so"
+    message = import_failure(
+        function,
+        layout,
+        {"type": "ImportError", "message": f"{loaded}: cannot open shared object file"},
+    )
+    assert "layer base: wheel fastlib 1.0 cannot be loaded" in message
