@@ -24,8 +24,10 @@ KEYRINGS = (
     Path("/usr/share/keyrings/debian-archive-keyring.gpg"),
     Path("/usr/share/keyrings/debian-archive-trixie-stable.gpg"),
 )
-#: The interpreter and its standard library; the closure adds libc, OpenSSL, libffi, ...
-ROOT_PACKAGES = ("python3.13-minimal", "libpython3.13-stdlib")
+#: The interpreter and its standard library (the closure adds libc, OpenSSL, libffi, ...),
+#: and the C++ runtime, which Lambda's Amazon Linux 2023 image has and pillow-heif's
+#: manylinux wheel links against without bundling it (manylinux may rely on the system's).
+ROOT_PACKAGES = ("python3.13-minimal", "libpython3.13-stdlib", "libstdc++6")
 #: Needed only by maintainer scripts, which `dpkg -x` never runs.
 EXCLUDED_PACKAGES = frozenset({"debconf", "cdebconf"})
 #: Standard-library modules backed by C libraries that the layers import; a sysroot in

@@ -48,12 +48,6 @@ class LocalLambdaContext(LambdaContext):
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-#: Handlers are imported on first use, from the gateway's and the pollers' threads at once;
-#: two threads importing Powertools together can see a half-initialised module
-#: ("cannot import name 'SQSEvent' from partially initialized module"), so one at a time.
-_IMPORT_LOCK = threading.Lock()
-
-
 def resolve_handler(dotted: str) -> Handler:
     """`package.module.attr` -> the callable (imports the module)."""
     module_name, _, attr = dotted.rpartition(".")
@@ -80,14 +74,10 @@ class LocalFunction:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def _callable(self) -> Handler:
-        if self._resolved is None:
-            with _IMPORT_LOCK:
-                if self._resolved is None:
-                    self._resolved = (
-                        resolve_handler(self.handler)
-                        if isinstance(self.handler, str)
-                        else self.handler
-                    )
+        if self._resolved is None:  # resolve_handler imports under the one import lock
+            self._resolved = (
+                resolve_handler(self.handler) if isinstance(self.handler, str) else self.handler
+            )
         return self._resolved
 
     def invoke(self, event: Any) -> Any:

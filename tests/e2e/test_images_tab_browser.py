@@ -124,7 +124,13 @@ def test_admin_generates_saves_downloads_reruns(
         headers={"Authorization": f"Bearer {login(stack, 'admin', 'admin-password')}"},
         timeout=30,
     )
-    user_id, identity = pick_identity(admin, "test-alice")
+    # test-bob: the HTTP-only test of the same session stack works on test-alice.
+    user_id, identity = pick_identity(admin, "test-bob")
+    history_url = "/generations"
+    earlier = {
+        job["id"]
+        for job in admin.get(history_url, params={"identity_id": identity["id"]}).json()["items"]
+    }
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     _log_in(page, stack, "admin", "admin-password")
     expect(page.get_by_role("link", name="Images")).to_have_attribute("aria-current", "page")
@@ -181,8 +187,10 @@ def test_admin_generates_saves_downloads_reruns(
     # Save the first: the Django identity's image is that output.
     first.get_by_role("button", name="Save to identity").click()
     expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)
-    jobs = admin.get("/generations", params={"identity_id": identity["id"]}).json()["items"]
-    applied = [job for job in jobs if job["apply"]["status"] == "applied"]
+    jobs = admin.get(history_url, params={"identity_id": identity["id"]}).json()["items"]
+    ours = [job for job in jobs if job["id"] not in earlier]
+    assert len(ours) == 2, ours
+    applied = [job for job in ours if job["apply"]["status"] == "applied"]
     assert len(applied) == 1, jobs
     saved_key = applied[0]["output"]["key"]
     assert identity_image_path(stack, identity["id"]) == saved_key
