@@ -1,5 +1,7 @@
-"""boto3 clients built one way everywhere: the settings' region and, locally, the moto
-server's endpoint. Clients are cached per process, as a Lambda should keep them."""
+"""boto3 clients built one way everywhere: the given settings' region and, locally, the
+moto server's endpoint. Clients are cached per process (per region and endpoint), as a
+Lambda should keep them. The adapters pass the settings they were built with; called
+without, a client follows the process's settings (the operator tools and tests)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 
-from identity_images.settings import get_settings
+from identity_images.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -21,36 +23,40 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, signature_vers
 
 
 @cache
-def _client(service: str) -> Any:
-    settings = get_settings()
+def _cached(service: str, region: str, endpoint_url: str | None) -> Any:
     return boto3.session.Session().client(
         service,  # type: ignore[call-overload]
-        region_name=settings.aws_region,
-        endpoint_url=settings.aws_endpoint_url,
+        region_name=region,
+        endpoint_url=endpoint_url,
         config=_CONFIG,
     )
 
 
-def s3() -> S3Client:
-    client: S3Client = _client("s3")
+def _client(service: str, settings: Settings | None) -> Any:
+    settings = settings or get_settings()
+    return _cached(service, settings.aws_region, settings.aws_endpoint_url)
+
+
+def s3(settings: Settings | None = None) -> S3Client:
+    client: S3Client = _client("s3", settings)
     return client
 
 
-def sqs() -> SQSClient:
-    client: SQSClient = _client("sqs")
+def sqs(settings: Settings | None = None) -> SQSClient:
+    client: SQSClient = _client("sqs", settings)
     return client
 
 
-def dynamodb() -> DynamoDBClient:
-    client: DynamoDBClient = _client("dynamodb")
+def dynamodb(settings: Settings | None = None) -> DynamoDBClient:
+    client: DynamoDBClient = _client("dynamodb", settings)
     return client
 
 
-def secretsmanager() -> SecretsManagerClient:
-    client: SecretsManagerClient = _client("secretsmanager")
+def secretsmanager(settings: Settings | None = None) -> SecretsManagerClient:
+    client: SecretsManagerClient = _client("secretsmanager", settings)
     return client
 
 
 def reset_clients() -> None:
     """Forget cached clients (tests change the endpoint between cases)."""
-    _client.cache_clear()
+    _cached.cache_clear()
