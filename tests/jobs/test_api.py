@@ -476,7 +476,7 @@ def test_unknown_route_is_404_in_the_error_shape(resources: Resources) -> None:
 
 
 def test_unexpected_error_is_500_and_says_nothing_inside(resources: Resources) -> None:
-    def broken() -> Any:
+    def broken(**_: Any) -> Any:
         raise RuntimeError("secret internals")
 
     api.app.dependency_overrides[deps.host] = broken
@@ -537,7 +537,7 @@ def test_openapi_lists_every_route_and_model(resources: Resources) -> None:
 def _queue_that_refuses(monkeypatch: pytest.MonkeyPatch, resources: Resources) -> None:
     missing = resources.jobs_queue_url.rsplit("/", 1)[0] + "/no-such-queue"
     monkeypatch.setitem(
-        api.app.dependency_overrides, deps.job_queue, lambda: JobQueue(aws.sqs(), missing)
+        api.app.dependency_overrides, deps.job_queue, lambda **_: JobQueue(aws.sqs(), missing)
     )
 
 

@@ -1,6 +1,8 @@
 """What the routes depend on, as Powertools `Depends` callables (tests override them with
 `app.dependency_overrides`). Every provider takes the settings from `settings`, so
-overriding that one reaches every adapter. Nothing here imports google-genai or Pillow."""
+overriding that one reaches every adapter; an override is called with the parameters of
+the provider it replaces (Powertools passes them), so it takes `**_`. Nothing here
+imports google-genai or Pillow."""
 
 from __future__ import annotations
 
