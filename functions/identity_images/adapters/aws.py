@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 
-from identity_images.settings import Settings, get_settings
+from identity_images.settings import AwsSettings, get_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -32,27 +32,27 @@ def _cached(service: str, region: str, endpoint_url: str | None) -> Any:
     )
 
 
-def _client(service: str, settings: Settings | None) -> Any:
+def _client(service: str, settings: AwsSettings | None) -> Any:
     settings = settings or get_settings()
     return _cached(service, settings.aws_region, settings.aws_endpoint_url)
 
 
-def s3(settings: Settings | None = None) -> S3Client:
+def s3(settings: AwsSettings | None = None) -> S3Client:
     client: S3Client = _client("s3", settings)
     return client
 
 
-def sqs(settings: Settings | None = None) -> SQSClient:
+def sqs(settings: AwsSettings | None = None) -> SQSClient:
     client: SQSClient = _client("sqs", settings)
     return client
 
 
-def dynamodb(settings: Settings | None = None) -> DynamoDBClient:
+def dynamodb(settings: AwsSettings | None = None) -> DynamoDBClient:
     client: DynamoDBClient = _client("dynamodb", settings)
     return client
 
 
-def secretsmanager(settings: Settings | None = None) -> SecretsManagerClient:
+def secretsmanager(settings: AwsSettings | None = None) -> SecretsManagerClient:
     client: SecretsManagerClient = _client("secretsmanager", settings)
     return client
 

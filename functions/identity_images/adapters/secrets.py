@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities import parameters
 from pydantic import SecretStr
 
 from identity_images.adapters import aws
-from identity_images.settings import Settings
+from identity_images.settings import AwsSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -36,7 +36,7 @@ def clear_cache() -> None:
 
 
 def resolve_secret(
-    value: SecretStr | None, arn: str | None, settings: Settings | None = None
+    value: SecretStr | None, arn: str | None, settings: AwsSettings | None = None
 ) -> str | None:
     """The secret's text, or None when neither source is set (Secrets Manager reached
     as `settings` say)."""

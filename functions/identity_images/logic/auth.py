@@ -26,7 +26,7 @@ import jwt
 from identity_images.adapters.jwks import JwksKeys
 from identity_images.domain import Caller as Caller
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.settings import Settings
+from identity_images.settings import AuthSettings
 
 if TYPE_CHECKING:
     from identity_images.adapters.introspection import DjangoIntrospection
@@ -211,7 +211,7 @@ class AdminAuthenticator:
         return caller
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AdminAuthenticator:
+    def from_settings(cls, settings: AuthSettings) -> AdminAuthenticator:
         """The authenticator `AUTH_MODE` asks for. Raises `ValueError` on a configuration
         that could never let anyone in (no key for an accepted algorithm)."""
         # Adapters a mode does not use are not imported: httpx and boto3 cost cold start.
@@ -239,7 +239,7 @@ class AdminAuthenticator:
         )
 
 
-def _secret_reader(settings: Settings) -> Callable[[], str | None] | None:
+def _secret_reader(settings: AuthSettings) -> Callable[[], str | None] | None:
     """How to read the HMAC key on each call: from Secrets Manager (cached by Powertools)
     when `JWT_SECRET_ARN` is set, else the plain `JWT_SECRET`; None when neither is."""
     arn, plain = settings.jwt_secret_arn, settings.jwt_secret

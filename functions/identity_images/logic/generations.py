@@ -182,8 +182,8 @@ def _create_jobs(
         created_by=caller.user_id,
         reference_keys=request.reference_keys,
         prompt=request.prompt,
-        aspect_ratio=request.aspect_ratio,
-        image_size=request.image_size,
+        aspect_ratio=request.aspect_ratio or settings.default_aspect_ratio,
+        image_size=request.image_size or settings.default_image_size,
         apply=request.apply,
     )
     _enqueue(jobs, store=g.store, queue=g.queue)

@@ -11,7 +11,7 @@ from identity_images.domain import HostIdentity, HostUser
 from identity_images.media_types import EXTENSIONS_BY_TYPE as EXTENSIONS_BY_TYPE
 from identity_images.media_types import UploadContentType as UploadContentType
 from identity_images.models.jobs import ANSWER, Job, UtcDatetime
-from identity_images.settings import AspectRatio, ImageSize, get_settings
+from identity_images.settings import AspectRatio, ImageSize
 
 #: A user or identity id of the host: what reaches the host's URLs as one path segment.
 #: Integers, UUIDs and slugs fit; `/`, `.`, `%` and anything else never reach the host.
@@ -104,14 +104,6 @@ class ReferenceList(BaseModel):
     next_cursor: str | None = Field(default=None, description="Pass back as `cursor`.")
 
 
-def _default_aspect_ratio() -> AspectRatio:
-    return get_settings().default_aspect_ratio
-
-
-def _default_image_size() -> ImageSize:
-    return get_settings().default_image_size
-
-
 class CreateGenerationRequest(BaseModel):
     model_config = STRICT_BODY
 
@@ -133,8 +125,12 @@ class CreateGenerationRequest(BaseModel):
         description="Extra instructions (`prompt_max_chars`). Control characters other "
         "than newline, carriage return and tab, and bidi overrides, are refused (422).",
     )
-    aspect_ratio: AspectRatio = Field(default_factory=_default_aspect_ratio)
-    image_size: ImageSize = Field(default_factory=_default_image_size)
+    aspect_ratio: AspectRatio | None = Field(
+        default=None, description="Default: `default_aspect_ratio` of `GET /v1/config`."
+    )
+    image_size: ImageSize | None = Field(
+        default=None, description="Default: `default_image_size` of `GET /v1/config`."
+    )
     apply: bool = Field(default=False, description="Save the image to the identity when done.")
 
     @field_validator("prompt")

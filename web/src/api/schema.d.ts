@@ -177,7 +177,7 @@ export interface paths {
         };
         /**
          * An identity's reference photos
-         * @description Newest first, each with a short-lived download URL.
+         * @description Newest first, each with a short-lived download URL; paginated: pass `next_cursor` back as `cursor`. Every reference listed can be deleted.
          */
         get: operations["get_references_v1_identities__identity_id__references_get"];
         put?: never;
@@ -362,11 +362,16 @@ export interface components {
             attempt: number;
             error: components["schemas"]["JobError"] | null;
             /**
+             * Requested At
+             * @description When this apply was asked for (with the job, or by `POST …/apply`). The newest request wins: an older one that finishes later ends `superseded`.
+             */
+            requested_at: string | null;
+            /**
              * Status
              * @default not_requested
              * @enum {string}
              */
-            status: "not_requested" | "pending" | "applied" | "failed";
+            status: "not_requested" | "pending" | "applied" | "failed" | "superseded";
         };
         /** CreateGenerationRequest */
         CreateGenerationRequest: {
@@ -378,16 +383,16 @@ export interface components {
             apply: boolean;
             /**
              * Aspect Ratio
-             * @enum {string}
+             * @description Default: `default_aspect_ratio` of `GET /v1/config`.
              */
-            aspect_ratio?: "1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9";
+            aspect_ratio?: ("1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9") | null;
             /** Identity Id */
             identity_id: string;
             /**
              * Image Size
-             * @enum {string}
+             * @description Default: `default_image_size` of `GET /v1/config`.
              */
-            image_size?: "1K" | "2K" | "4K";
+            image_size?: ("1K" | "2K" | "4K") | null;
             /**
              * Prompt
              * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and bidi overrides, are refused (422).
@@ -442,9 +447,9 @@ export interface components {
             apply: boolean;
             /**
              * Aspect Ratio
-             * @enum {string}
+             * @description Default: `default_aspect_ratio` of `GET /v1/config`.
              */
-            aspect_ratio?: "1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9";
+            aspect_ratio?: ("1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9") | null;
             /**
              * Count
              * @description Candidates to generate, 1..`variants_max` (GET /v1/config): one job each.
@@ -455,9 +460,9 @@ export interface components {
             identity_id: string;
             /**
              * Image Size
-             * @enum {string}
+             * @description Default: `default_image_size` of `GET /v1/config`.
              */
-            image_size?: "1K" | "2K" | "4K";
+            image_size?: ("1K" | "2K" | "4K") | null;
             /**
              * Prompt
              * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and bidi overrides, are refused (422).
@@ -921,6 +926,11 @@ export interface components {
              * @description Newest first.
              */
             items: components["schemas"]["StoredReference"][];
+            /**
+             * Next Cursor
+             * @description Pass back as `cursor`.
+             */
+            next_cursor?: string | null;
         };
         /**
          * RefineRequest
@@ -1155,6 +1165,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1254,6 +1273,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1343,6 +1371,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1449,6 +1486,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1536,6 +1582,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1637,6 +1692,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1724,6 +1788,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1832,6 +1905,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1933,6 +2015,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1948,6 +2039,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                cursor?: string | null;
             };
             header?: never;
             path: {
@@ -2022,6 +2114,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2127,6 +2228,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -2215,6 +2325,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2318,6 +2437,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -2403,6 +2531,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2497,6 +2634,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

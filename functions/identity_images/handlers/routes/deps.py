@@ -26,11 +26,12 @@ from identity_images.logic.access import ActiveAdminCheck, check_not_expired
 from identity_images.logic.generations import Generations
 from identity_images.logic.idempotency import Idempotency
 from identity_images.ports import JobQueue, JobStore, ObjectStore
-from identity_images.settings import Settings, get_settings
+from identity_images.settings import API_RESOURCES, Settings, get_settings
 
 
 def settings() -> Settings:
-    return get_settings()
+    """The process's settings; the API's resource names must be set (`Settings.require`)."""
+    return get_settings().require(API_RESOURCES)
 
 
 Config = Annotated[Settings, Depends(settings)]
