@@ -14,14 +14,11 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 
-TABLE_READ_WRITE = (
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:Query",
-    "dynamodb:ConditionCheckItem",
-)
+#: What the job store and the regeneration state call on items: nothing is deleted (items
+#: expire by TTL) and nothing is condition-checked outside an update.
+TABLE_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+#: Powertools Idempotency also deletes the record of a call that failed.
+IDEMPOTENCY_RECORDS = (*TABLE_READ_WRITE, "dynamodb:DeleteItem")
 
 
 def objects(
@@ -43,11 +40,19 @@ def list_prefixes(bucket: s3.IBucket, prefixes: Iterable[str]) -> iam.PolicyStat
     )
 
 
-def table_read_write(table: dynamodb.ITable, indexes: Iterable[str] = ()) -> iam.PolicyStatement:
-    """Item reads and writes on the table and queries on the named indexes."""
-    resources = [table.table_arn]
-    resources += [f"{table.table_arn}/index/{index}" for index in indexes]
-    return iam.PolicyStatement(actions=list(TABLE_READ_WRITE), resources=resources)
+def table_read_write(
+    table: dynamodb.ITable, actions: Sequence[str] = TABLE_READ_WRITE
+) -> iam.PolicyStatement:
+    """Item reads and writes on the table (no Query, no DeleteItem unless asked)."""
+    return iam.PolicyStatement(actions=list(actions), resources=[table.table_arn])
+
+
+def index_query(table: dynamodb.ITable, indexes: Iterable[str]) -> iam.PolicyStatement:
+    """Query on the named indexes only (the history), not on the table."""
+    return iam.PolicyStatement(
+        actions=["dynamodb:Query"],
+        resources=[f"{table.table_arn}/index/{index}" for index in indexes],
+    )
 
 
 def nag_arn_ref(bucket: s3.IBucket) -> str:

@@ -16,25 +16,20 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import access
+from infra import resource_spec as spec
 from infra.config import InfraConfig
 from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.storage import JOBS_BY_IDENTITY_INDEX
 
-AUTHORIZER_TIMEOUT_S = 10
-AUTHORIZER_DJANGO_TIMEOUT_S = 5
-ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"]
-ALLOWED_METHODS = ["GET", "POST", "DELETE", "OPTIONS"]
-AUTHORIZER_CACHE = Duration.minutes(5)
+ALLOWED_HEADERS = list(spec.CORS_API_HEADERS)
+ALLOWED_METHODS = list(spec.CORS_API_METHODS)
+AUTHORIZER_CACHE = Duration.seconds(spec.AUTHORIZER_CACHE_S)
 
 # API Gateway's own answers, in the pipeline's one error shape. Codes are ErrorCode values.
 GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str | None, str]] = {
-    apigw.ResponseType.UNAUTHORIZED: (None, "unauthorized"),
-    apigw.ResponseType.ACCESS_DENIED: (None, "forbidden"),
-    # An unknown path outside /v1 is "Missing Authentication Token" (403): it is a 404.
-    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: ("404", "not_found"),
-    apigw.ResponseType.DEFAULT_4_XX: (None, "validation_error"),
-    apigw.ResponseType.DEFAULT_5_XX: (None, "internal_error"),
+    apigw.ResponseType.of(name): (None if status is None else str(status), code)
+    for name, (status, code) in spec.GATEWAY_RESPONSES.items()
 }
 
 
@@ -104,7 +99,7 @@ class PublicApi(Construct):
                 allow_origins=list(config.allowed_origins),
                 allow_headers=ALLOWED_HEADERS,
                 allow_methods=ALLOWED_METHODS,
-                max_age=Duration.hours(1),
+                max_age=Duration.seconds(spec.CORS_API_MAX_AGE_S),
             ),
             default_method_options=apigw.MethodOptions(
                 authorizer=self.authorizer,
@@ -127,7 +122,7 @@ class PublicApi(Construct):
             "JWT_ALGORITHMS": config.jwt_algorithms,
             # Introspection must give up before the function does, so an outage is a
             # clean 500 from the authorizer, not a Lambda timeout.
-            "DJANGO_TIMEOUT_S": str(AUTHORIZER_DJANGO_TIMEOUT_S),
+            **spec.AUTHORIZER.environment,
         }
         optional = {
             "JWT_ISSUER": config.jwt_issuer,
@@ -142,8 +137,8 @@ class PublicApi(Construct):
             handler="authorizer.handler",
             code=parts.code,
             description="Lets admins in (Django-issued JWT or introspection)",
-            timeout=Duration.seconds(AUTHORIZER_TIMEOUT_S),
-            memory_mb=512,
+            timeout=Duration.seconds(spec.AUTHORIZER.timeout_s),
+            memory_mb=spec.AUTHORIZER.memory_mb,
             layers=[parts.layers.base],
             environment=env,
             secrets={"JWT_SECRET_ARN": parts.secrets.jwt_secret},
@@ -157,12 +152,14 @@ class PublicApi(Construct):
             handler="api.handler",
             code=parts.code,
             description="Public routes: uploads, generations, users, identities",
-            # API Gateway gives up at 29 s; the function never calls Gemini.
-            timeout=Duration.seconds(28),
-            memory_mb=512,
+            # API Gateway gives up at 29 s; the function never calls Gemini, and its Django
+            # reads give up inside its timeout (resource_spec.API).
+            timeout=Duration.seconds(spec.API.timeout_s),
+            memory_mb=spec.API.memory_mb,
             layers=[parts.layers.base],
             environment={
                 **parts.common_env,
+                **spec.API.environment,
                 "JOBS_QUEUE_URL": jobs_queue.queue_url,
                 "IDEMPOTENCY_TABLE_NAME": tables.idempotency.table_name,
                 "ALLOWED_ORIGINS": ",".join(parts.config.allowed_origins),
@@ -171,11 +168,13 @@ class PublicApi(Construct):
         )
         bucket, layout = parts.images.bucket, parts.images.layout
         function.allow(
-            access.table_read_write(tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
-            access.table_read_write(tables.idempotency),
-            access.list_prefixes(
-                bucket, [layout.uploads, layout.references, layout.generated, layout.prepared]
-            ),
+            access.table_read_write(tables.jobs),
+            access.index_query(tables.jobs, [JOBS_BY_IDENTITY_INDEX]),
+            access.table_read_write(tables.idempotency, access.IDEMPOTENCY_RECORDS),
+            # HEAD of a missing upload or reference answers 404, not 403. Outputs, previews
+            # and prepared references are only signed for download (never read by the API),
+            # so `generated/` and `prepared/` need no listing.
+            access.list_prefixes(bucket, [layout.uploads, layout.references]),
         )
         function.allow_objects(
             bucket,

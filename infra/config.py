@@ -13,14 +13,11 @@ from typing import Any, Literal
 from constructs import Construct
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from identity_images.bucket_layout import DEFAULT_HOST_ROOT, BucketLayout, normalize_root
+from infra import resource_spec as spec
+from infra.resource_spec import LAMBDA_MAX_TIMEOUT_S, VISIBILITY_FACTOR, WORKER_MARGIN_S
 
-# Lambda's hard limit on a function's timeout.
-LAMBDA_MAX_TIMEOUT_S = 900
-# What the worker needs beyond the Gemini calls: fetch references, resize, store, callback.
-WORKER_MARGIN_S = 120
-# AWS's advice for an SQS event source: visibility timeout at least 6x the function timeout.
-VISIBILITY_FACTOR = 6
+__all__ = ["LAMBDA_MAX_TIMEOUT_S", "VISIBILITY_FACTOR", "WORKER_MARGIN_S", "InfraConfig"]
+from identity_images.bucket_layout import DEFAULT_HOST_ROOT, BucketLayout, normalize_root
 
 
 class ConfigError(ValueError):
@@ -61,34 +58,40 @@ class InfraConfig(BaseModel):
     jwks_url: str | None = Field(default=None, alias="jwksUrl")
     django_introspect_url: str | None = Field(default=None, alias="djangoIntrospectUrl")
     gemini_model: str = Field(default="gemini-3-pro-image", alias="geminiModel")
-    gemini_timeout_s: int = Field(default=180, gt=0, alias="geminiTimeoutS")
-    gemini_retry_attempts: int = Field(default=3, ge=1, alias="geminiRetryAttempts")
-    worker_max_receive_count: int = Field(default=5, ge=1, alias="workerMaxReceiveCount")
+    gemini_timeout_s: int = Field(default=spec.GEMINI_TIMEOUT_S, gt=0, alias="geminiTimeoutS")
+    gemini_retry_attempts: int = Field(
+        default=spec.GEMINI_RETRY_ATTEMPTS, ge=1, alias="geminiRetryAttempts"
+    )
+    worker_max_receive_count: int = Field(
+        default=spec.WORKER_MAX_RECEIVE_COUNT, ge=1, alias="workerMaxReceiveCount"
+    )
     worker_max_concurrency: int = Field(default=5, ge=2, le=1000, alias="workerMaxConcurrency")
-    worker_memory_mb: int = Field(default=448, ge=256, le=10240, alias="workerMemoryMb")
+    worker_memory_mb: int = Field(
+        default=spec.WORKER_MEMORY_MB, ge=256, le=10240, alias="workerMemoryMb"
+    )
     reaper_interval_minutes: int = Field(
-        default=10,
+        default=spec.REAPER_INTERVAL_MINUTES,
         ge=1,
         le=1440,
         alias="reaperIntervalMinutes",
         description="How often the reaper settles dead letters and lost jobs.",
     )
     reaper_grace_minutes: int = Field(
-        default=15,
+        default=spec.REAPER_GRACE_MINUTES,
         ge=0,
         alias="reaperGraceMinutes",
         description="How long after its lease a job in flight is thought lost.",
     )
-    upload_expiry_days: int = Field(default=2, ge=1, alias="uploadExpiryDays")
+    upload_expiry_days: int = Field(default=spec.UPLOAD_EXPIRY_DAYS, ge=1, alias="uploadExpiryDays")
     job_ttl_days: int = Field(
-        default=90,
+        default=spec.JOB_TTL_DAYS,
         ge=1,
         alias="jobTtlDays",
         description="Job records expire (TTL) after this; their prepared references a little "
         "later (`prepared/` lifecycle), so a job never outlives the files it names.",
     )
-    api_rate_limit: float = Field(default=20, gt=0, alias="apiRateLimit")
-    api_burst_limit: int = Field(default=40, ge=1, alias="apiBurstLimit")
+    api_rate_limit: float = Field(default=spec.API_RATE_LIMIT, gt=0, alias="apiRateLimit")
+    api_burst_limit: int = Field(default=spec.API_BURST_LIMIT, ge=1, alias="apiBurstLimit")
     alarm_email: str | None = Field(default=None, alias="alarmEmail")
     skip_layer_build: bool = Field(
         default=False,
@@ -143,12 +146,19 @@ class InfraConfig(BaseModel):
 
     @model_validator(mode="after")
     def _check_worker_fits(self) -> InfraConfig:
-        if self.gemini_timeout_s + WORKER_MARGIN_S > LAMBDA_MAX_TIMEOUT_S:
+        needs = spec.worker_needs_s(self.gemini_timeout_s, self.gemini_retry_attempts)
+        if needs > LAMBDA_MAX_TIMEOUT_S:
             raise ValueError(
-                f"geminiTimeoutS {self.gemini_timeout_s} leaves the worker no "
-                f"{WORKER_MARGIN_S} s margin under Lambda's {LAMBDA_MAX_TIMEOUT_S} s limit"
+                f"geminiTimeoutS {self.gemini_timeout_s} x geminiRetryAttempts "
+                f"{self.gemini_retry_attempts}, with the Django read, the callback and a "
+                f"{WORKER_MARGIN_S} s margin, needs {needs} s: more than Lambda's "
+                f"{LAMBDA_MAX_TIMEOUT_S} s limit"
             )
         return self
+
+    @property
+    def worker(self) -> spec.FunctionSpec:
+        return spec.worker(self.gemini_timeout_s, self.gemini_retry_attempts, self.worker_memory_mb)
 
     @property
     def bucket_layout(self) -> BucketLayout:
@@ -159,9 +169,8 @@ class InfraConfig(BaseModel):
 
     @property
     def worker_timeout_s(self) -> int:
-        """Every Gemini attempt at its full timeout plus the margin, within Lambda's limit."""
-        wanted = self.gemini_timeout_s * self.gemini_retry_attempts + WORKER_MARGIN_S
-        return min(wanted, LAMBDA_MAX_TIMEOUT_S)
+        """Every retried call at its worst plus the margin (see `resource_spec.worker`)."""
+        return self.worker.timeout_s
 
     @classmethod
     def from_context(cls, scope: Construct) -> InfraConfig:

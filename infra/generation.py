@@ -7,12 +7,10 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from constructs import Construct
 
 from infra import access
+from infra import resource_spec as spec
 from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.queues import QueueWithDeadLetters
-
-# A job whose lease is older than this is picked up again; longer than one worker run.
-LEASE_MARGIN_S = 60
 
 
 class GenerationPipeline(Construct):
@@ -28,8 +26,10 @@ class GenerationPipeline(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         config, secrets, tables = parts.config, parts.secrets, parts.tables
-        timeout = Duration.seconds(config.worker_timeout_s)
-        self.job_lease_s = config.worker_timeout_s + LEASE_MARGIN_S
+        worker = config.worker
+        timeout = Duration.seconds(worker.timeout_s)
+        #: The job lease (resource_spec.worker): the worker and the reaper read this one.
+        self.job_lease_s = int(worker.environment["JOB_LEASE_S"])
         self.jobs = QueueWithDeadLetters(
             self,
             "Jobs",
@@ -43,17 +43,15 @@ class GenerationPipeline(Construct):
             code=parts.code,
             description="Runs one generation job: references, Gemini, output, callback",
             timeout=timeout,
-            memory_mb=config.worker_memory_mb,
+            memory_mb=worker.memory_mb,
             layers=[parts.layers.base, parts.layers.imaging],
             environment={
                 **parts.common_env,
                 # The worker re-queues a job held by another delivery (delayed message).
                 "JOBS_QUEUE_URL": self.jobs.queue.queue_url,
-                "GEMINI_MODEL": config.gemini_model,
-                "GEMINI_TIMEOUT_S": str(config.gemini_timeout_s),
-                "GEMINI_RETRY_ATTEMPTS": str(config.gemini_retry_attempts),
                 "WORKER_MAX_RECEIVE_COUNT": str(config.worker_max_receive_count),
-                "JOB_LEASE_S": str(self.job_lease_s),
+                # Retry budgets that fit the timeout, and the job lease (resource_spec).
+                **worker.environment,
             },
             secrets={
                 "GEMINI_API_KEY_SECRET_ARN": secrets.gemini_api_key,
@@ -64,8 +62,12 @@ class GenerationPipeline(Construct):
         bucket, layout = parts.images.bucket, parts.images.layout
         self.worker.allow(
             access.table_read_write(tables.jobs),
-            # A regeneration job lists its identity's reference folder when it runs.
-            access.list_prefixes(bucket, [layout.references]),
+            # A regeneration job lists its identity's reference folder when it runs; and a
+            # missing upload, reference, kept prepared reference (re-run) or image to edit
+            # (refine) must answer 404 (`reference_not_found`), not 403.
+            access.list_prefixes(
+                bucket, [layout.uploads, layout.references, layout.prepared, layout.generated]
+            ),
         )
         self.worker.allow_objects(
             bucket,
@@ -86,7 +88,7 @@ class GenerationPipeline(Construct):
         self.worker.function.add_event_source(
             event_sources.SqsEventSource(
                 self.jobs.queue,
-                batch_size=1,
+                batch_size=spec.WORKER_BATCH_SIZE,
                 report_batch_item_failures=True,
                 max_concurrency=config.worker_max_concurrency,
             )

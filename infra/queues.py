@@ -6,7 +6,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.config import VISIBILITY_FACTOR
+from infra import resource_spec as spec
 
 
 class QueueWithDeadLetters(Construct):
@@ -27,7 +27,7 @@ class QueueWithDeadLetters(Construct):
             "DeadLetters",
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
-            retention_period=Duration.days(14),
+            retention_period=Duration.days(spec.DEAD_LETTER_RETENTION_DAYS),
         )
         self.queue = sqs.Queue(
             self,
@@ -35,8 +35,10 @@ class QueueWithDeadLetters(Construct):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             # AWS's advice for a Lambda event source: at least 6x the function timeout.
-            visibility_timeout=Duration.seconds(consumer_timeout.to_seconds() * VISIBILITY_FACTOR),
-            retention_period=Duration.days(4),
+            visibility_timeout=Duration.seconds(
+                spec.visibility_timeout_s(int(consumer_timeout.to_seconds()))
+            ),
+            retention_period=Duration.days(spec.QUEUE_RETENTION_DAYS),
             dead_letter_queue=sqs.DeadLetterQueue(
                 queue=self.dead_letters, max_receive_count=max_receive_count
             ),

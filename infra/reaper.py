@@ -23,11 +23,12 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import access
+from infra import resource_spec as spec
 from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.storage import JOBS_IN_FLIGHT_INDEX
 
-REAPER_TIMEOUT = Duration.seconds(60)
+REAPER_TIMEOUT = Duration.seconds(spec.REAPER.timeout_s)
 
 
 class JobReaper(Construct):
@@ -53,7 +54,7 @@ class JobReaper(Construct):
             code=parts.code,
             description="Ends or re-queues jobs the worker will never finish (DLQ, lost messages)",
             timeout=REAPER_TIMEOUT,
-            memory_mb=256,
+            memory_mb=spec.REAPER.memory_mb,
             layers=[parts.layers.base],
             environment={
                 **parts.common_env,
@@ -65,7 +66,8 @@ class JobReaper(Construct):
             },
         )
         self.function.allow(
-            access.table_read_write(parts.tables.jobs, indexes=[JOBS_IN_FLIGHT_INDEX]),
+            access.table_read_write(parts.tables.jobs),
+            access.index_query(parts.tables.jobs, [JOBS_IN_FLIGHT_INDEX]),
             # Reads the letters and makes them visible again; never deletes one.
             iam.PolicyStatement(
                 actions=["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"],

@@ -15,13 +15,13 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import access
+from infra import resource_spec as spec
 from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.queues import QueueWithDeadLetters
-from infra.storage import JOBS_BY_IDENTITY_INDEX
 
-TRIGGER_TIMEOUT = Duration.seconds(60)
-MAX_RECEIVE_COUNT = 5
+TRIGGER_TIMEOUT = Duration.seconds(spec.TRIGGER.timeout_s)
+MAX_RECEIVE_COUNT = spec.TRIGGER_MAX_RECEIVE_COUNT
 
 
 class Regeneration(Construct):
@@ -56,13 +56,17 @@ class Regeneration(Construct):
             code=parts.code,
             description="Turns new reference photos into one regeneration job per identity",
             timeout=TRIGGER_TIMEOUT,
-            memory_mb=256,
+            memory_mb=spec.TRIGGER.memory_mb,
             layers=[parts.layers.base],
-            environment={**parts.common_env, "JOBS_QUEUE_URL": jobs_queue.queue_url},
+            environment={
+                **parts.common_env,
+                **spec.TRIGGER.environment,
+                "JOBS_QUEUE_URL": jobs_queue.queue_url,
+            },
             secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": parts.secrets.django_service_token},
         )
         self.trigger.allow(
-            access.table_read_write(parts.tables.jobs, indexes=[JOBS_BY_IDENTITY_INDEX]),
+            access.table_read_write(parts.tables.jobs),
             access.list_prefixes(bucket, [layout.references]),
         )
         self.trigger.allow_objects(
@@ -75,8 +79,8 @@ class Regeneration(Construct):
         self.trigger.function.add_event_source(
             event_sources.SqsEventSource(
                 self.requests.queue,
-                batch_size=10,
-                max_batching_window=Duration.seconds(5),
+                batch_size=spec.TRIGGER_BATCH_SIZE,
+                max_batching_window=Duration.seconds(spec.TRIGGER_BATCHING_WINDOW_S),
                 report_batch_item_failures=True,
             )
         )

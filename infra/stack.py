@@ -44,6 +44,8 @@ class IdentityImagesStack(Stack):
                 "BUCKET_PREFIX": self.images.layout.root,
                 "JOBS_TABLE_NAME": self.tables.jobs.table_name,
                 "DJANGO_INTERNAL_URL": config.django_internal_url,
+                # The API and the trigger stamp jobs with the model the worker calls.
+                "GEMINI_MODEL": config.gemini_model,
                 "JOB_TTL_DAYS": str(config.job_ttl_days),
             },
         )

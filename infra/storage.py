@@ -23,15 +23,14 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra import resource_spec as spec
 from infra.config import InfraConfig
 from infra.layers import ARCHITECTURE, RUNTIME
 from infra.paths import HOST_LIFECYCLE_DIR
 
 JOBS_BY_IDENTITY_INDEX = "by_identity"
 JOBS_IN_FLIGHT_INDEX = "in_flight"
-#: Days a job's prepared references outlive its record's TTL (DynamoDB deletes expired
-#: items within about two days), so a job never names files that are gone.
-PREPARED_GRACE_DAYS = 3
+PREPARED_GRACE_DAYS = spec.PREPARED_GRACE_DAYS
 
 
 class ImageBucket(Construct):
@@ -110,41 +109,26 @@ class ImageBucket(Construct):
             enforce_ssl=True,
             minimum_tls_version=1.2,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
+            versioned=spec.BUCKET_VERSIONED,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="images/",
             cors=[
                 s3.CorsRule(
-                    allowed_methods=[
-                        s3.HttpMethods.POST,
-                        s3.HttpMethods.GET,
-                        s3.HttpMethods.HEAD,
-                    ],
+                    allowed_methods=[s3.HttpMethods(m) for m in spec.CORS_METHODS],
                     allowed_origins=list(config.allowed_origins),
-                    allowed_headers=["*"],
-                    exposed_headers=["ETag"],
-                    max_age=3600,
+                    allowed_headers=list(spec.CORS_ALLOWED_HEADERS),
+                    exposed_headers=list(spec.CORS_EXPOSED_HEADERS),
+                    max_age=spec.CORS_MAX_AGE_S,
                 )
             ],
             lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-uploads",
-                    prefix=self.layout.uploads,
-                    expiration=Duration.days(config.upload_expiry_days),
-                    noncurrent_version_expiration=Duration.days(1),
-                ),
-                s3.LifecycleRule(
-                    id="expire-prepared-references",
-                    prefix=self.layout.prepared,
-                    expiration=Duration.days(config.job_ttl_days + PREPARED_GRACE_DAYS),
-                    noncurrent_version_expiration=Duration.days(1),
-                ),
-                s3.LifecycleRule(
-                    id="keep-old-versions-30-days",
-                    noncurrent_version_expiration=Duration.days(30),
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                    expired_object_delete_marker=True,
-                ),
+                _lifecycle_rule(rule)
+                for rule in spec.lifecycle_rules(
+                    config.upload_expiry_days,
+                    self.layout.uploads,
+                    job_ttl_days=config.job_ttl_days,
+                    prepared_prefix=self.layout.prepared,
+                )
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -244,6 +228,21 @@ class HostBucketLifecycle(Construct):
                 "function it fronts, nothing else.",
             ),
         )
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> s3.LifecycleRule:
+    """One rule of `resource_spec.lifecycle_rules` (S3's API shape) as a CDK rule."""
+    expiration = rule.get("Expiration", {})
+    noncurrent = rule.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
+    abort = rule.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation")
+    return s3.LifecycleRule(
+        id=rule["ID"],
+        prefix=rule["Filter"]["Prefix"] or None,
+        expiration=Duration.days(expiration["Days"]) if "Days" in expiration else None,
+        expired_object_delete_marker=expiration.get("ExpiredObjectDeleteMarker"),
+        noncurrent_version_expiration=Duration.days(noncurrent) if noncurrent else None,
+        abort_incomplete_multipart_upload_after=Duration.days(abort) if abort else None,
+    )
 
 
 class JobTables(Construct):

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -61,6 +61,7 @@ class ResponseType(StrEnum):
     AUTHORIZER_CONFIGURATION_ERROR = "AUTHORIZER_CONFIGURATION_ERROR"
     INTEGRATION_FAILURE = "INTEGRATION_FAILURE"
     INTEGRATION_TIMEOUT = "INTEGRATION_TIMEOUT"
+    THROTTLED = "THROTTLED"
 
     @property
     def status(self) -> int:
@@ -77,6 +78,7 @@ _DEFAULT_STATUS = {
     ResponseType.ACCESS_DENIED: 403,
     ResponseType.MISSING_AUTHENTICATION_TOKEN: 403,
     ResponseType.REQUEST_TOO_LARGE: 413,
+    ResponseType.THROTTLED: 429,
     ResponseType.AUTHORIZER_CONFIGURATION_ERROR: 500,
     ResponseType.INTEGRATION_FAILURE: 502,
     ResponseType.INTEGRATION_TIMEOUT: 504,
@@ -135,6 +137,31 @@ class GatewayConfig:
     #: By response type name, or `DEFAULT_4XX`/`DEFAULT_5XX`; empty: API Gateway's own
     #: `{"message": ...}` bodies.
     gateway_responses: Mapping[str, CustomResponse] = field(default_factory=dict)
+    #: The stage's throttling (requests per second, burst); None: not throttled.
+    throttling_rate_limit: float | None = None
+    throttling_burst_limit: int | None = None
+
+
+class TokenBucket:
+    """API Gateway's stage throttling: `burst` requests at once, refilled at `rate`/s."""
+
+    def __init__(
+        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate, self.burst, self._clock = rate, burst, clock
+        self._tokens = float(burst)
+        self._at = clock()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+            self._at = now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
 
 
 @dataclass
@@ -161,6 +188,8 @@ class LocalApiGateway:
         self.authorizer = authorizer
         self.config = config or GatewayConfig()
         self.cache = cache or AuthorizerCache(self.config.authorizer_ttl_s)
+        rate, burst = self.config.throttling_rate_limit, self.config.throttling_burst_limit
+        self.throttle = TokenBucket(rate, burst) if rate and burst else None
         self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="api-lambda")
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -210,6 +239,10 @@ class LocalApiGateway:
                 ResponseType.MISSING_AUTHENTICATION_TOKEN, MISSING_TOKEN, origin, request_id
             )
         resource, path_params = found
+        if self.throttle is not None and not self.throttle.take():
+            return self._gateway_error(
+                ResponseType.THROTTLED, "Too Many Requests", origin, request_id
+            )
         if method == "OPTIONS" and "OPTIONS" not in resource.methods:
             return self._preflight(origin, request_id)
         if len(body) > MAX_PAYLOAD_BYTES:

@@ -1,6 +1,8 @@
 """Creates, with boto3, the AWS resources the CDK app creates: the bucket, the jobs table
 (with its `by_identity` and `in_flight` indexes), the idempotency table and the jobs
-queue with its dead-letter queue.
+queue with its dead-letter queue. Every setting the two share (queue timeouts and
+redrive, bucket versioning and lifecycle, ...) comes from `infra.resource_spec`, which the
+CDK app reads too.
 
 One place for the local stack and the tests. Idempotent: running it twice is fine.
 
@@ -17,16 +19,17 @@ from botocore.exceptions import ClientError
 from identity_images.adapters import aws
 from identity_images.adapters.job_store import IDENTITY_INDEX, IN_FLIGHT_INDEX
 from identity_images.settings import Settings, get_settings
+from infra import resource_spec as spec
 
-#: The worker Lambda's timeout in the CDK app; the queue's visibility timeout matches it.
-WORKER_TIMEOUT_S = 600
-#: The trigger Lambda's timeout and its queue's redrive, as in infra/regeneration.py.
-TRIGGER_TIMEOUT_S = 60
-TRIGGER_MAX_RECEIVE_COUNT = 5
+#: The worker's and the trigger's timeouts in the CDK app; their queues' visibility
+#: timeouts are derived from them as the CDK app derives them.
+WORKER_TIMEOUT_S = spec.worker().timeout_s
+TRIGGER_TIMEOUT_S = spec.TRIGGER.timeout_s
+TRIGGER_MAX_RECEIVE_COUNT = spec.TRIGGER_MAX_RECEIVE_COUNT
 REGENERATION_QUEUE_NAME = "identity-image-regeneration"
 #: The reaper Lambda's timeout and its schedule, as in infra/reaper.py.
-REAPER_TIMEOUT_S = 60
-REAPER_INTERVAL_S = 600
+REAPER_TIMEOUT_S = spec.REAPER.timeout_s
+REAPER_INTERVAL_S = spec.REAPER_INTERVAL_MINUTES * 60
 
 
 def jobs_queue_name(settings: Settings) -> str:
@@ -81,25 +84,18 @@ def create_bucket(settings: Settings) -> None:
             "RestrictPublicBuckets": True,
         },
     )
+    if spec.BUCKET_VERSIONED:
+        s3.put_bucket_versioning(
+            Bucket=settings.bucket_name, VersioningConfiguration={"Status": "Enabled"}
+        )
     s3.put_bucket_lifecycle_configuration(
         Bucket=settings.bucket_name,
         LifecycleConfiguration={
-            "Rules": [
-                {
-                    "ID": "expire-uploads",
-                    "Filter": {"Prefix": settings.bucket_layout.uploads},
-                    "Status": "Enabled",
-                    "Expiration": {"Days": 7},
-                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
-                },
-                {
-                    # A job's prepared references: a few days past the job record's TTL.
-                    "ID": "expire-prepared-references",
-                    "Filter": {"Prefix": settings.bucket_layout.prepared},
-                    "Status": "Enabled",
-                    "Expiration": {"Days": settings.job_ttl_days + 3},
-                },
-            ]
+            "Rules": spec.lifecycle_rules(  # type: ignore[typeddict-item]
+                uploads_prefix=settings.bucket_layout.uploads,
+                job_ttl_days=settings.job_ttl_days,
+                prepared_prefix=settings.bucket_layout.prepared,
+            )
         },
     )
 
@@ -173,7 +169,8 @@ def _queue_with_dead_letters(
     """A queue whose messages move to `{name}-dlq` after `max_receive_count` receives."""
     sqs = aws.sqs()
     dlq_url = sqs.create_queue(
-        QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": str(14 * 86400)}
+        QueueName=f"{name}-dlq",
+        Attributes={"MessageRetentionPeriod": str(spec.DEAD_LETTER_RETENTION_DAYS * 86400)},
     )["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
@@ -183,6 +180,7 @@ def _queue_with_dead_letters(
         QueueName=name,
         Attributes={
             "VisibilityTimeout": str(visibility_timeout_s),
+            "MessageRetentionPeriod": str(spec.QUEUE_RETENTION_DAYS * 86400),
             "RedrivePolicy": json.dumps(redrive),
         },
     )["QueueUrl"]
@@ -193,7 +191,7 @@ def create_jobs_queues(settings: Settings) -> tuple[str, str]:
     """The jobs queue and its dead-letter queue; (queue URL, DLQ URL)."""
     return _queue_with_dead_letters(
         jobs_queue_name(settings),
-        visibility_timeout_s=WORKER_TIMEOUT_S,
+        visibility_timeout_s=spec.visibility_timeout_s(WORKER_TIMEOUT_S),
         max_receive_count=settings.worker_max_receive_count,
     )
 
@@ -202,7 +200,7 @@ def create_regeneration_queues() -> tuple[str, str]:
     """The queue S3 notifies of new references, and its dead-letter queue."""
     return _queue_with_dead_letters(
         REGENERATION_QUEUE_NAME,
-        visibility_timeout_s=TRIGGER_TIMEOUT_S * 6,
+        visibility_timeout_s=spec.visibility_timeout_s(TRIGGER_TIMEOUT_S),
         max_receive_count=TRIGGER_MAX_RECEIVE_COUNT,
     )
 

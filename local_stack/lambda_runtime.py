@@ -30,13 +30,15 @@ _IMPORT_LOCK = threading.Lock()
 class LocalLambdaContext(LambdaContext):
     """The context object a handler receives: names, request id and remaining time."""
 
-    def __init__(self, function_name: str, *, timeout_s: float, region: str) -> None:
+    def __init__(
+        self, function_name: str, *, timeout_s: float, region: str, memory_mb: int = 1024
+    ) -> None:
         self._function_name = function_name
         self._function_version = "$LATEST"
         self._invoked_function_arn = (
             f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{function_name}"
         )
-        self._memory_limit_in_mb = 1024
+        self._memory_limit_in_mb = memory_mb
         self._aws_request_id = str(uuid.uuid4())
         self._log_group_name = f"/aws/lambda/{function_name}"
         self._log_stream_name = f"local/{self._aws_request_id}"
@@ -64,6 +66,7 @@ class LocalFunction:
     handler: str | Handler
     timeout_s: float = 30.0
     region: str = "us-east-1"
+    memory_mb: int = 1024
     #: One invocation at a time, as one Lambda instance: a Powertools resolver keeps the
     #: current event on its module-level app, so concurrent calls in threads mix requests.
     serial: bool = False
@@ -79,7 +82,9 @@ class LocalFunction:
 
     def invoke(self, event: Any) -> Any:
         """Call the handler with a fresh context; its exceptions propagate."""
-        context = LocalLambdaContext(self.name, timeout_s=self.timeout_s, region=self.region)
+        context = LocalLambdaContext(
+            self.name, timeout_s=self.timeout_s, region=self.region, memory_mb=self.memory_mb
+        )
         if not self.serial:
             return self._callable()(event, context)
         with self._lock:

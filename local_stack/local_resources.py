@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from identity_images.bucket_layout import BucketLayout
+from infra import resource_spec as spec
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -53,10 +54,10 @@ def allow_browser_uploads(s3: S3Client, bucket: str, origins: Sequence[str]) -> 
             "CORSRules": [
                 {
                     "AllowedOrigins": list(origins),
-                    "AllowedMethods": ["GET", "HEAD", "POST"],
-                    "AllowedHeaders": ["*"],
-                    "ExposeHeaders": ["ETag"],
-                    "MaxAgeSeconds": 3000,
+                    "AllowedMethods": list(spec.CORS_METHODS),
+                    "AllowedHeaders": list(spec.CORS_ALLOWED_HEADERS),
+                    "ExposeHeaders": list(spec.CORS_EXPOSED_HEADERS),
+                    "MaxAgeSeconds": spec.CORS_MAX_AGE_S,
                 }
             ]
         },

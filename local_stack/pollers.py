@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ class EventSourceMapping:
     batch_size: int = 10
     wait_time_s: int = 1  # long-poll wait; short so a stop is quick
     concurrency: int = 1  # pollers (and so concurrent invocations) for this mapping
+    #: Like the mapping's `MaximumBatchingWindowInSeconds`: after the first message, keep
+    #: gathering for up to this long until the batch is full.
+    max_batching_window_s: float = 0
 
 
 @dataclass(frozen=True)
@@ -142,18 +146,32 @@ class SqsPoller:
                 log.exception("polling %s failed", self.mapping.queue_url)
                 self._stop.wait(1.0)
 
-    def poll_once(self) -> BatchOutcome | None:
-        """Receive one batch and invoke the function with it (None: the queue was empty)."""
+    def _receive(self, count: int, wait_s: int) -> list[MessageTypeDef]:
         received = self._sqs.receive_message(
             QueueUrl=self.mapping.queue_url,
-            MaxNumberOfMessages=min(self.mapping.batch_size, 10),
-            WaitTimeSeconds=self.mapping.wait_time_s,
+            MaxNumberOfMessages=min(count, 10),
+            WaitTimeSeconds=wait_s,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
         )
-        messages = received.get("Messages", [])
+        return list(received.get("Messages", []))
+
+    def poll_once(self) -> BatchOutcome | None:
+        """Receive one batch (gathering for up to the batching window once the first
+        message is in) and invoke the function with it (None: the queue was empty)."""
+        messages = self._receive(self.mapping.batch_size, self.mapping.wait_time_s)
         if not messages:
             return None
+        window_ends = time.monotonic() + self.mapping.max_batching_window_s
+        while len(messages) < self.mapping.batch_size and not self._stop.is_set():
+            left = window_ends - time.monotonic()
+            if left <= 0:
+                break
+            more = self._receive(self.mapping.batch_size - len(messages), 0)
+            if more:
+                messages += more
+            else:
+                self._stop.wait(min(left, 0.2))
         return self.invoke(messages)
 
     def invoke(self, messages: list[MessageTypeDef]) -> BatchOutcome:

@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infra import resource_spec as spec
 from local_stack import local_resources
 from local_stack.api_gateway import CorsConfig, CustomResponse, GatewayConfig, LocalApiGateway
 from local_stack.lambda_runtime import LocalFunction
@@ -40,16 +41,88 @@ ADMIN_LOGIN = ("admin", "admin-password")
 #: longer than any lease plus backoff) is settled at once, not after its lease.
 LOCAL_RESTART_REACH_S = 86_400
 STAGE = "local"
-# As in infra/api.py: the gateway's own errors in the pipeline's error shape.
+# As in infra/api.py (both read infra.resource_spec): the gateway's own errors in the
+# pipeline's error shape, CORS, throttling.
 CDK_GATEWAY_RESPONSES = {
-    "UNAUTHORIZED": CustomResponse("unauthorized"),
-    "ACCESS_DENIED": CustomResponse("forbidden"),
-    "MISSING_AUTHENTICATION_TOKEN": CustomResponse("not_found", status=404),
-    "DEFAULT_4XX": CustomResponse("validation_error"),
-    "DEFAULT_5XX": CustomResponse("internal_error"),
+    name: CustomResponse(code, status=status)
+    for name, (status, code) in spec.GATEWAY_RESPONSES.items()
 }
-CDK_CORS_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key")
-CDK_CORS_METHODS = ("GET", "POST", "DELETE", "OPTIONS")
+CDK_CORS_HEADERS = spec.CORS_API_HEADERS
+CDK_CORS_METHODS = spec.CORS_API_METHODS
+
+
+#: What the CDK app sets on the functions beyond names and URLs: the worker's retry
+#: budgets and job lease, the API's Django read budget. The handlers share this process's
+#: settings, so where they differ the API's (the tightest) Django reads win: they fit
+#: every function's timeout.
+FUNCTION_ENVIRONMENT: dict[str, str] = {
+    **spec.worker().environment,
+    **spec.API.environment,
+    # The reaper's grace after the job lease above, as the CDK app sets it.
+    "REAPER_GRACE_S": str(spec.REAPER_GRACE_MINUTES * 60),
+}
+
+
+def local_functions(region: str) -> dict[str, LocalFunction]:
+    """The five functions, with the CDK app's timeouts and memory."""
+    specs = {
+        "api": spec.API,
+        "authorizer": spec.AUTHORIZER,
+        "worker": spec.worker(),
+        "trigger": spec.TRIGGER,
+        "reaper": spec.REAPER,
+    }
+    return {
+        name: LocalFunction(
+            name,
+            f"{HANDLERS}.{name}.handler",
+            timeout_s=function.timeout_s,
+            region=region,
+            memory_mb=function.memory_mb,
+            # The API as one Lambda instance: one invocation at a time (see `serial`).
+            serial=name == "api",
+        )
+        for name, function in specs.items()
+    }
+
+
+def gateway_config(allowed_origins: tuple[str, ...], region: str) -> GatewayConfig:
+    """The CDK app's stage: CORS, gateway responses, authorizer cache, throttling."""
+    return GatewayConfig(
+        stage=STAGE,
+        region=region,
+        cors=CorsConfig(
+            allow_origins=allowed_origins,
+            allow_headers=CDK_CORS_HEADERS,
+            allow_methods=CDK_CORS_METHODS,
+            max_age_s=spec.CORS_API_MAX_AGE_S,
+        ),
+        gateway_responses=CDK_GATEWAY_RESPONSES,
+        authorizer_ttl_s=spec.AUTHORIZER_CACHE_S,
+        throttling_rate_limit=spec.API_RATE_LIMIT,
+        throttling_burst_limit=spec.API_BURST_LIMIT,
+    )
+
+
+def event_source_mappings(
+    jobs_url: str, regeneration_url: str, region: str, *, worker_concurrency: int
+) -> list[EventSourceMapping]:
+    """The CDK app's two SQS event sources: batch sizes and the trigger's window."""
+    local = local_functions(region)
+    return [
+        EventSourceMapping(
+            jobs_url,
+            local["worker"],
+            batch_size=spec.WORKER_BATCH_SIZE,
+            concurrency=worker_concurrency,
+        ),
+        EventSourceMapping(
+            regeneration_url,
+            local["trigger"],
+            batch_size=spec.TRIGGER_BATCH_SIZE,
+            max_batching_window_s=spec.TRIGGER_BATCHING_WINDOW_S,
+        ),
+    ]
 
 
 @dataclass
@@ -231,6 +304,7 @@ class LocalStack:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"),
+            **FUNCTION_ENVIRONMENT,
         }
         if self.gemini_url:
             env["GEMINI_BASE_URL"] = self.gemini_url
@@ -293,25 +367,12 @@ class LocalStack:
         return f"{self.options.host}:{getattr(self.options, f'{name}_port')}"
 
     def _start_gateway(self, region: str) -> None:
+        local = local_functions(region)
         self.gateway = LocalApiGateway(
-            api=LocalFunction(
-                "api", f"{HANDLERS}.api.handler", timeout_s=29, region=region, serial=True
-            ),
-            authorizer=LocalFunction(
-                "authorizer", f"{HANDLERS}.authorizer.handler", timeout_s=10, region=region
-            ),
+            api=local["api"],
+            authorizer=local["authorizer"],
             routes=cdk_routes(),
-            config=GatewayConfig(
-                stage=STAGE,
-                region=region,
-                cors=CorsConfig(
-                    allow_origins=self.browser_origins,
-                    allow_headers=CDK_CORS_HEADERS,
-                    allow_methods=CDK_CORS_METHODS,
-                    max_age_s=3600,
-                ),
-                gateway_responses=CDK_GATEWAY_RESPONSES,
-            ),
+            config=gateway_config(self.browser_origins, region),
         )
         self.gateway.start(self.options.host, self.options.api_port)
 
@@ -324,21 +385,9 @@ class LocalStack:
         self.web.start(self.options.host, self.options.web_port)
 
     def _start_pollers(self, jobs_url: str, regeneration_url: str, region: str) -> None:
-        from local_stack.aws_resources import TRIGGER_TIMEOUT_S, WORKER_TIMEOUT_S
-
-        mappings = [
-            EventSourceMapping(
-                jobs_url,
-                LocalFunction("worker", f"{HANDLERS}.worker.handler", WORKER_TIMEOUT_S, region),
-                batch_size=1,
-                concurrency=self.options.worker_concurrency,
-            ),
-            EventSourceMapping(
-                regeneration_url,
-                LocalFunction("trigger", f"{HANDLERS}.trigger.handler", TRIGGER_TIMEOUT_S, region),
-                batch_size=10,
-            ),
-        ]
+        mappings = event_source_mappings(
+            jobs_url, regeneration_url, region, worker_concurrency=self.options.worker_concurrency
+        )
         for mapping in mappings:
             poller = SqsPoller(mapping, self.moto.client("sqs", region), region)
             poller.start()
@@ -358,14 +407,9 @@ class LocalStack:
             log.info("jobs in flight at the last stop: %s", [o.value for o in outcomes])
 
     def _start_schedules(self, region: str) -> None:
-        from local_stack.aws_resources import REAPER_INTERVAL_S, REAPER_TIMEOUT_S
+        from local_stack.aws_resources import REAPER_INTERVAL_S
 
-        reaper = Schedule(
-            "reaper",
-            LocalFunction("reaper", f"{HANDLERS}.reaper.handler", REAPER_TIMEOUT_S, region),
-            REAPER_INTERVAL_S,
-            region,
-        )
+        reaper = Schedule("reaper", local_functions(region)["reaper"], REAPER_INTERVAL_S, region)
         reaper.start()
         self.schedules.append(reaper)
 

@@ -14,13 +14,19 @@ from identity_images_django.schemas import IdentityOut, UserOut
 
 
 def _pk(model: type[Model], raw: str) -> Any | None:
-    """The primary key `raw` names, or None if it cannot be one (so: not found)."""
+    """The primary key `raw` names, or None if it cannot be one (so: not found).
+
+    Only the canonical spelling counts, the one the app itself answers (`str(pk)`): a
+    UUID in upper case, without hyphens or in braces, or `01`, `+1`, ` 1` and non-ASCII
+    digits for user 1, name no one. Every id has one spelling, so the pipeline never keys
+    state, folders or jobs on two spellings of one id."""
     pk_field = model._meta.pk
     assert pk_field is not None
     try:
-        return pk_field.to_python(raw)
+        pk = pk_field.to_python(raw)
     except (ValidationError, ValueError, TypeError):
         return None
+    return pk if pk is not None and str(pk) == raw else None
 
 
 def find_user(raw_id: str) -> AbstractBaseUser | None:

@@ -6,7 +6,7 @@ checks the two stay equal.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class UserOut(BaseModel):
@@ -37,6 +37,11 @@ class ImageAssignmentIn(BaseModel):
     generation_id: str = Field(min_length=1)
     content_type: str = Field(pattern=r"^image/[a-z0-9.+-]+$")
     size: int = Field(ge=0)
+    requested_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the apply was asked for; an assignment older than the one the "
+        "identity holds is refused (409 `superseded`). Absent: applied, not recorded.",
+    )
     image_url: str | None = Field(
         default=None,
         max_length=4096,

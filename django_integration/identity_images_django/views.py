@@ -8,6 +8,7 @@ Standard Webhooks signature instead, and is applied once per `webhook-id`:
 | 200 `{"status": "applied"}` | the image field now names `image_path` or a copy of it |
 | 200 `{"status": "duplicate"}` | this `webhook-id` was applied before; nothing changed |
 | 409 `conflict` | this `webhook-id` was applied before with another body (a sender bug) |
+| 409 `superseded` | the identity holds a decision requested later; nothing changed |
 | 401 `unauthorized` | missing, wrong or stale signature |
 | 400 `validation_error` | the body is not an image assignment for this identity |
 | 404 `identity_not_found` | no such identity (nothing recorded, so it can be retried) |
@@ -41,7 +42,7 @@ from identity_images_django.directory import (
     identity_out,
     user_out,
 )
-from identity_images_django.models import ReceivedWebhook
+from identity_images_django.models import ImageDecision, ReceivedWebhook
 from identity_images_django.placement import image_field
 from identity_images_django.responses import allow, error
 from identity_images_django.schemas import ImageAssignmentIn
@@ -78,6 +79,7 @@ def _identity_not_found(identity_id: str) -> JsonResponse:
     )
 
 
+@csrf_exempt  # token-authenticated, no cookies: a wrong method gets the JSON 405
 @allow("GET")
 @service_token_required
 def user_detail(request: HttpRequest, user_id: str) -> HttpResponse:
@@ -87,6 +89,7 @@ def user_detail(request: HttpRequest, user_id: str) -> HttpResponse:
     return JsonResponse(user_out(user).model_dump())
 
 
+@csrf_exempt  # token-authenticated, no cookies: a wrong method gets the JSON 405
 @allow("GET")
 @service_token_required
 def test_user_list(request: HttpRequest) -> HttpResponse:
@@ -95,6 +98,7 @@ def test_user_list(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"results": results})
 
 
+@csrf_exempt  # token-authenticated, no cookies: a wrong method gets the JSON 405
 @allow("GET")
 @service_token_required
 def user_identities(request: HttpRequest, user_id: str) -> HttpResponse:
@@ -105,6 +109,7 @@ def user_identities(request: HttpRequest, user_id: str) -> HttpResponse:
     return JsonResponse({"results": results})
 
 
+@csrf_exempt  # token-authenticated, no cookies: a wrong method gets the JSON 405
 @allow("GET")
 @service_token_required
 def identity_detail(request: HttpRequest, identity_id: str) -> HttpResponse:
@@ -126,6 +131,45 @@ def _path_problem(path: str, max_length: int | None) -> str | None:
 
 class _IdentityMissingError(Exception):
     pass
+
+
+class _SupersededError(Exception):
+    def __init__(self, held: ImageDecision) -> None:
+        super().__init__(held.generation_id)
+        self.held = held
+
+
+def _superseded(identity_id: str, held: ImageDecision) -> JsonResponse:
+    return error(
+        409,
+        "superseded",
+        "The identity holds a newer image decision; this older one is not applied.",
+        {
+            "identity_id": identity_id,
+            "held_generation_id": held.generation_id,
+            "held_requested_at": held.requested_at.isoformat(),
+        },
+    )
+
+
+def _record_decision(assignment: ImageAssignmentIn) -> None:
+    """The newest decision wins: refuse one requested before the one held (raises
+    `_SupersededError`, rolling the transaction back), else hold this one."""
+    if assignment.requested_at is None:
+        return
+    held = (
+        ImageDecision.objects.select_for_update().filter(identity_id=assignment.identity_id).first()
+    )
+    if held is not None and held.requested_at > assignment.requested_at:
+        raise _SupersededError(held)
+    ImageDecision.objects.update_or_create(
+        identity_id=assignment.identity_id,
+        defaults={
+            "requested_at": assignment.requested_at,
+            "generation_id": assignment.generation_id,
+            "image_path": assignment.image_path,
+        },
+    )
 
 
 class _ReplayedError(Exception):
@@ -189,6 +233,8 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
         return _replayed(verified.webhook_id, assignment)
     except _IdentityMissingError:
         return _identity_not_found(identity_id)
+    except _SupersededError as superseded:
+        return _superseded(identity_id, superseded.held)
     except placement.PlacementError as exc:
         return error(exc.status, exc.code, exc.message, exc.details)
 
@@ -238,6 +284,7 @@ def _assign(
             identity = find_identity(identity_id, model._default_manager.select_for_update())
             if identity is None:
                 raise _IdentityMissingError
+            _record_decision(assignment)
             if isinstance(image, str):
                 # path: point the field at the object already in the bucket.
                 name = image

@@ -28,6 +28,12 @@ PREPARED = "prepared/"
 DEFAULT_HOST_ROOT = "identity-images/"
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+#: The one rule for a reference's file name (and so for the `reference_id` the routes
+#: take): ASCII letters, digits, `_`, `-` and `.`, not starting with a dot. A name with a
+#: space, `+`, `%` or an emoji could be listed but not deleted, so it is no reference:
+#: the trigger, the worker, the listing and the delete all ignore it.
+REFERENCE_ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}$"
+_NAME = re.compile(REFERENCE_ID_PATTERN)
 _ROOT_PART = re.compile(r"^[A-Za-z0-9._-]+$")
 
 _EXTENSIONS = {
@@ -122,6 +128,7 @@ class BucketLayout:
         if not key.startswith(self.references):
             return None
         identity_id, slash, name = key[len(self.references) :].partition("/")
-        if not slash or not _ID.match(identity_id) or not name or "/" in name:
+        # Directly in the folder (not `…/{id}/sub/x.jpg`), named by the one rule.
+        if not slash or not _ID.match(identity_id) or not _NAME.match(name):
             return None
         return identity_id

@@ -6,6 +6,7 @@ implements them over HTTP, and unit tests use fakes.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,6 +54,10 @@ class ImageAssignment(BaseModel):
     generation_id: str
     content_type: str
     size: int = Field(ge=0, description="Bytes.")
+    requested_at: datetime = Field(
+        description="When this apply was asked for. The host keeps the newest decision: "
+        "it refuses (409 `superseded`) an assignment older than the one it holds."
+    )
     image_url: str | None = Field(
         default=None,
         description="Short-lived download URL of the image, for a host that copies it.",

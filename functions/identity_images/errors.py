@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     # Access
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
+    THROTTLED = "throttled"  # API Gateway's stage throttling (429)
     # Things that are not there
     NOT_FOUND = "not_found"
     GENERATION_NOT_FOUND = "generation_not_found"
@@ -31,6 +32,7 @@ class ErrorCode(StrEnum):
     GENERATION_RUNNING = "generation_running"  # cancel of a running job
     GENERATION_FINISHED = "generation_finished"  # cancel of a succeeded or failed job
     CONFLICT = "conflict"
+    SUPERSEDED = "superseded"
     # Gemini
     CONTENT_BLOCKED = "content_blocked"
     NO_IMAGE = "no_image"

@@ -130,11 +130,18 @@ class Settings(BaseSettings):
     )
     django_service_token_secret_arn: str | None = Field(default=None, description="Its secret.")
     django_timeout_s: float = Field(default=10.0, gt=0, description="One call to the host.")
+    django_read_attempts: int = Field(default=3, ge=1, description="Tries per host read.")
+    django_retry_max_delay_s: float = Field(
+        default=5.0, ge=0, description="Longest pause between host reads (caps `Retry-After`)."
+    )
     webhook_secret: SecretStr | None = Field(
         default=None, description="Standard Webhooks secret (`whsec_...`) for the callback."
     )
     webhook_secret_arn: str | None = Field(default=None, description="Its secret.")
     callback_max_attempts: int = Field(default=5, ge=1, description="Callback deliveries.")
+    callback_retry_max_delay_s: float = Field(
+        default=8.0, ge=0, description="Longest pause between callback deliveries."
+    )
 
     # --- Admin authorizer ---------------------------------------------------------------
     auth_mode: Literal["jwt", "introspect"] = Field(
@@ -171,6 +178,10 @@ class Settings(BaseSettings):
         default="", description="Extra prompt for jobs started by new references."
     )
     regeneration_apply: bool = Field(default=True, description="Apply regenerated images.")
+    regeneration_all_users: bool = Field(
+        default=False,
+        description="Regenerate every user's identities, not only staff's and test users'.",
+    )
 
     @field_validator("bucket_prefix")
     @classmethod

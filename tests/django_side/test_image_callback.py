@@ -81,6 +81,7 @@ class ImageCallbackTests(TestCase):
             generation_id="gen-9",
             content_type="image/jpeg",
             size=99,
+            requested_at=datetime.now(UTC),
         )
         payload = assignment.model_dump_json()
         headers = signed_headers(Webhook(WEBHOOK_SECRET), "job-9", payload, datetime.now(UTC))
@@ -241,6 +242,60 @@ class ImageCallbackTests(TestCase):
 
 
 @override_settings(STORAGES=IN_MEMORY)
+class NewestDecisionTests(TestCase):
+    """Two applies of one identity, the older one slow: the most recently *requested*
+    one holds, whichever arrives last."""
+
+    def setUp(self) -> None:
+        self.identity = make_identity(make_user("alice", is_test_user=True), "Chef")
+        self.url = f"{BASE}/identities/{self.identity.pk}/image/"
+        self.now = datetime.now(UTC)
+
+    def deliver(self, generation: str, requested_at: datetime, msg_id: str) -> Any:
+        body = json.dumps(
+            {
+                "identity_id": str(self.identity.pk),
+                "image_path": f"generated/identities/{self.identity.pk}/{generation}.png",
+                "generation_id": generation,
+                "content_type": "image/png",
+                "size": 10,
+                "requested_at": requested_at.isoformat(),
+            }
+        ).encode()
+        when = datetime.now(UTC)
+        headers = {
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(int(when.timestamp())),
+            "webhook-signature": Webhook(WEBHOOK_SECRET).sign(msg_id, when, body.decode()),
+        }
+        return self.client.generic(
+            "POST", self.url, body, content_type="application/json", headers=headers
+        )
+
+    def image_name(self) -> str:
+        return Identity.objects.get(pk=self.identity.pk).image.name or ""
+
+    def test_an_older_decision_arriving_last_is_refused_as_superseded(self) -> None:
+        newer = self.deliver("new", self.now, "new:apply:1")
+        assert newer.status_code == 200, newer.content
+        older = self.deliver("old", self.now - timedelta(seconds=30), "old:apply:1")
+        assert older.status_code == 409
+        assert older.json()["error"]["code"] == "superseded"
+        assert older.json()["error"]["details"]["held_generation_id"] == "new"
+        assert self.image_name().endswith("/new.png")
+        # Not recorded: a retry of the same delivery gets the same answer.
+        assert not ReceivedWebhook.objects.filter(webhook_id="old:apply:1").exists()
+        again = self.deliver("old", self.now - timedelta(seconds=30), "old:apply:1")
+        assert again.json()["error"]["code"] == "superseded"
+
+    def test_a_newer_request_for_an_old_result_wins(self) -> None:
+        """'Save to identity' on an old result from the history is a newer decision."""
+        self.deliver("new", self.now, "new:apply:1")
+        again = self.deliver("old", self.now + timedelta(seconds=5), "old:apply:2")
+        assert again.status_code == 200, again.content
+        assert self.image_name().endswith("/old.png")
+
+
 class HostileCallbackTests(TestCase):
     """Headers a hostile sender makes up: refused in the error shape, never a 500."""
 

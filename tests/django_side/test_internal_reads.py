@@ -169,3 +169,59 @@ class IdentityReadTests(TestCase):
             assert response.status_code == 404
             assert error_code(response) == "identity_not_found"
             assert response.json()["error"]["details"] == {"identity_id": identity_id}
+
+
+class CanonicalIdTests(TestCase):
+    """Every id has one spelling: the one the app answers. Another spelling names no one,
+    so the pipeline cannot key one identity's state, folder or jobs on two spellings."""
+
+    def setUp(self) -> None:
+        self.alice = make_user("alice", is_test_user=True)
+        self.chef = make_identity(self.alice, "Chef")
+
+    def get(self, path: str) -> Any:
+        return Client().get(BASE + path, headers=AUTH)
+
+    def test_an_identity_answers_only_its_canonical_id(self) -> None:
+        canonical = str(self.chef.pk)
+        assert self.get(f"/identities/{canonical}/").json()["id"] == canonical
+        for spelling in (
+            canonical.upper(),
+            canonical.replace("-", ""),
+            "{" + canonical + "}",
+            f"urn:uuid:{canonical}",
+        ):
+            response = self.get(f"/identities/{spelling}/")
+            assert response.status_code == 404, spelling
+            assert error_code(response) == "identity_not_found"
+
+    def test_a_user_answers_only_its_canonical_id(self) -> None:
+        pk = self.alice.pk
+        assert self.get(f"/users/{pk}/").status_code == 200
+        fullwidth = "".join(chr(0xFF10 + int(d)) for d in str(pk))
+        arabic_indic = "".join(chr(0x0660 + int(d)) for d in str(pk))
+        for spelling in (f"0{pk}", f"+{pk}", f"%20{pk}", fullwidth, arabic_indic):
+            for path in (f"/users/{spelling}/", f"/users/{spelling}/identities/"):
+                response = self.get(path)
+                assert response.status_code == 404, path
+                assert error_code(response) == "user_not_found"
+
+
+class WrongMethodTests(TestCase):
+    """A wrong method gets the JSON error shape, never Django's HTML CSRF page."""
+
+    def test_every_internal_endpoint_answers_a_wrong_method_in_the_error_shape(self) -> None:
+        user = make_user("alice", is_test_user=True)
+        identity = make_identity(user, "Chef")
+        client = Client(enforce_csrf_checks=True)
+        for method, path in (
+            ("post", f"/users/{user.pk}/"),
+            ("delete", f"/users/{user.pk}/identities/"),
+            ("post", "/test-users/"),
+            ("put", f"/identities/{identity.pk}/"),
+            ("get", f"/identities/{identity.pk}/image/"),
+        ):
+            response = getattr(client, method)(BASE + path, headers=AUTH)
+            assert response.status_code == 405, (method, path)
+            assert response["Content-Type"] == "application/json", (method, path)
+            assert error_code(response) == "method_not_allowed"

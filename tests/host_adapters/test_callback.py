@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
@@ -39,7 +40,9 @@ def an_identity(server: DjangoServer, index: int) -> HostIdentity:
     return directory.list_identities(users[index // 2].id)[index % 2]
 
 
-def assignment(identity: HostIdentity, generation_id: str | None = None) -> ImageAssignment:
+def assignment(
+    identity: HostIdentity, generation_id: str | None = None, requested_at: datetime | None = None
+) -> ImageAssignment:
     generation_id = generation_id or uuid.uuid4().hex
     return ImageAssignment(
         identity_id=identity.id,
@@ -47,7 +50,26 @@ def assignment(identity: HostIdentity, generation_id: str | None = None) -> Imag
         generation_id=generation_id,
         content_type="image/png",
         size=2048,
+        requested_at=requested_at or datetime.now(UTC),
     )
+
+
+def test_an_older_decision_delivered_last_is_superseded(django_server: DjangoServer) -> None:
+    """The older of two applies finishing last does not overwrite the newer one: the
+    host answers `superseded`, a final answer (no retry), and the newer image stays."""
+    identity = an_identity(django_server, 0)
+    now = datetime.now(UTC)
+    older = assignment(identity, requested_at=now - timedelta(minutes=1))
+    newer = assignment(identity, requested_at=now)
+    sleeps: list[float] = []
+    client = callback(django_server.internal_url, sleeps.append)
+    client.deliver(newer, delivery_id="newest-wins-newer")
+    with pytest.raises(PipelineError) as caught:
+        client.deliver(older, delivery_id="newest-wins-older")
+    assert caught.value.code == ErrorCode.SUPERSEDED
+    assert not caught.value.retryable
+    assert sleeps == []
+    assert reader(django_server).get_identity(identity.id).image_path == newer.image_path
 
 
 def test_delivery_sets_the_identitys_image(django_server: DjangoServer) -> None:
@@ -78,8 +100,9 @@ def test_5xx_is_retried_until_django_answers(proxy: FaultProxy) -> None:
     assert sleeps == [0.1, 0.2, 0.4]
     # one webhook-id for every attempt; each attempt is signed the Standard Webhooks way
     assert {p.headers["webhook-id"] for p in posts} == {"retried-1"}
+    signed = job.model_dump(mode="json")
     for post in posts:
-        assert Webhook(WEBHOOK_SECRET).verify(post.body, post.headers) == job.model_dump()
+        assert Webhook(WEBHOOK_SECRET).verify(post.body, post.headers) == signed
     assert an_identity_via(proxy, 2).image_path == job.image_path
 
 

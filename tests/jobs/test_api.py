@@ -377,6 +377,35 @@ def test_history_refuses_bad_queries(
     assert body["error"]["details"]["field"] == field
 
 
+def _cursor(**key: str) -> str:
+    raw = json.dumps(key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        {"job_id": "", "created_at": "2026-01-02T03:04:05.000000Z"},
+        {"job_id": "a" * 1400, "created_at": "2026-01-02T03:04:05.000000Z"},
+        {"job_id": "0123abcd", "created_at": ""},
+        {"job_id": "0123abcd", "created_at": "x" * 1400},
+        {"job_id": "0123abcd", "created_at": "2026-01-02"},
+        {"job_id": "../etc", "created_at": "2026-01-02T03:04:05.000000Z"},
+    ],
+    ids=["empty-job-id", "long-job-id", "empty-time", "long-time", "short-time", "odd-job-id"],
+)
+def test_history_refuses_a_cursor_holding_what_no_page_hands_out(
+    resources: Resources, key: dict[str, str]
+) -> None:
+    """Type-correct but empty or oversized key values would be a 500 against DynamoDB."""
+    cursor = _cursor(identity_id=ADMIN_IDENTITY, **key)
+    status, body, _ = call_api(
+        "GET", "/v1/generations", query={"identity_id": ADMIN_IDENTITY, "cursor": cursor}
+    )
+    assert status == 422, body
+    assert body["error"]["details"]["field"] == "cursor"
+
+
 def test_apply_needs_a_succeeded_job_and_queues_once(
     resources: Resources, settings: Settings
 ) -> None:
@@ -392,12 +421,14 @@ def test_apply_needs_a_succeeded_job_and_queues_once(
     succeed(JobStore.from_settings(settings), job["id"])
     status, applied, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
     assert status == 202
+    requested_at = applied["apply"].pop("requested_at")
     assert applied["apply"] == {
         "status": "pending",
         "attempt": 1,
         "error": None,
         "applied_at": None,
     }
+    assert requested_at > job["created_at"]  # this request's time: the newest decision
     status, again, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
     assert status == 202
     assert again["apply"]["attempt"] == 1

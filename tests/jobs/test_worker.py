@@ -241,6 +241,40 @@ def test_apply_rejected_by_the_host_fails_the_apply_only(
     assert done.apply.error.code == "host_rejected"
 
 
+def test_an_apply_superseded_by_a_newer_decision_is_recorded_not_retried(
+    resources: Resources, worker: Worker, callback: FakeCallback
+) -> None:
+    callback.failures = [PipelineError(ErrorCode.SUPERSEDED, "A newer image is held.")]
+    job = create_job(apply=True)
+    _, failed = run_once(resources.jobs_queue_url)
+    assert failed == []
+    assert callback.attempts == 1
+    done = worker.store.require(job["id"])
+    assert done.apply.status == "superseded"
+    assert done.apply.error is not None
+    assert done.apply.error.code == "superseded"
+    status, shown, _ = call_api("GET", f"/v1/generations/{job['id']}")
+    assert status == 200
+    assert shown["apply"]["status"] == "superseded"
+
+
+def test_each_apply_carries_the_time_it_was_requested(
+    resources: Resources, worker: Worker, callback: FakeCallback
+) -> None:
+    """With the job, the job's creation; by `POST …/apply` (e.g. on an old result from the
+    history), that request's time: a newer decision than any apply before it."""
+    job = create_job(apply=True)
+    run_once(resources.jobs_queue_url)
+    created = worker.store.require(job["id"])
+    status, again, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
+    assert status == 202
+    run_once(resources.jobs_queue_url)
+    (first, _), (second, _) = callback.delivered
+    assert first.requested_at == created.created_at
+    assert second.requested_at > first.requested_at
+    assert again["apply"]["requested_at"] is not None
+
+
 def test_apply_retried_when_the_host_is_down_then_reapplied_by_hand(
     resources: Resources, worker: Worker, callback: FakeCallback, gemini: LocalGeminiServer
 ) -> None:
@@ -271,13 +305,20 @@ def test_apply_retried_when_the_host_is_down_then_reapplied_by_hand(
     ]
 
 
-def test_a_malformed_message_fails_its_record_only(resources: Resources, worker: Worker) -> None:
+def test_a_malformed_message_fails_its_record_only_and_says_why(
+    resources: Resources, worker: Worker, caplog: pytest.LogCaptureFixture
+) -> None:
     create_job()
     aws.sqs().send_message(QueueUrl=resources.jobs_queue_url, MessageBody="not json")
     event = receive_event(resources.jobs_queue_url)
     assert len(event["Records"]) == 2
     bad = next(r["messageId"] for r in event["Records"] if r["body"] == "not json")
+    caplog.clear()
     assert deliver(event) == [bad]
+    (failure,) = [r for r in caplog.records if getattr(r, "message_id", None) == bad]
+    assert failure.levelname == "WARNING"
+    assert failure.__dict__["error_type"] == "ValidationError"
+    assert "Invalid JSON" in failure.__dict__["reason"]
 
 
 def test_finished_jobs_never_go_back(resources: Resources, worker: Worker) -> None:

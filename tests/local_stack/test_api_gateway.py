@@ -406,6 +406,30 @@ def test_customised_gateway_responses_use_the_pipeline_error_shape(
     assert api.events[-1]["path"] == "/v1/broken"
 
 
+def test_the_stage_throttles_with_429_throttled(api: StubApi, authorizer: StubAuthorizer) -> None:
+    """As the CDK app's stage: a burst, then the rate; the answer is `throttled`, never
+    `validation_error` (DEFAULT_4XX)."""
+    from local_stack.api_gateway import TokenBucket
+    from local_stack.stack import CDK_GATEWAY_RESPONSES
+
+    clock = Clock()
+    gateway = LocalApiGateway(
+        api=LocalFunction("api", api),
+        authorizer=LocalFunction("authorizer", authorizer),
+        routes=ROUTES,
+        config=GatewayConfig(
+            cors=CorsConfig(allow_origins=(ORIGIN,)), gateway_responses=CDK_GATEWAY_RESPONSES
+        ),
+    )
+    gateway.throttle = TokenBucket(rate=1, burst=2, clock=clock)
+    answers = [gateway.handle("GET", "/v1/users", _headers(), b"").status for _ in range(3)]
+    assert answers == [200, 200, 429]
+    throttled = gateway.handle("GET", "/v1/users", _headers(), b"")
+    assert _json(throttled.body)["error"]["code"] == "throttled"
+    clock.now += 1
+    assert gateway.handle("GET", "/v1/users", _headers(), b"").status == 200
+
+
 # --- bodies over the limit ------------------------------------------------------------
 @pytest.fixture
 def served_cdk_like(

@@ -216,6 +216,35 @@ def test_failed_ids_follow_lambdas_rules(response: Any, expected: set[str]) -> N
     assert failed_ids(response, {"a", "b"}) == expected
 
 
+def test_the_batching_window_gathers_messages_sent_after_the_first(sqs: SQSClient) -> None:
+    """As the trigger's mapping (`MaximumBatchingWindowInSeconds`): a burst arriving over
+    a moment is one invocation, not one per message."""
+    import threading
+    import time
+
+    url = _queue(sqs, "burst")
+    handler = Recorder()
+    mapping = EventSourceMapping(
+        queue_url=url,
+        function=LocalFunction("trigger", handler),
+        batch_size=10,
+        wait_time_s=0,
+        max_batching_window_s=2,
+    )
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": 0}))
+
+    def later() -> None:
+        time.sleep(0.5)
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": 1}))
+
+    sender = threading.Thread(target=later)
+    sender.start()
+    SqsPoller(mapping, sqs, REGION).poll_once()
+    sender.join()
+    (event,) = handler.events
+    assert sorted(json.loads(r["body"])["n"] for r in event["Records"]) == [0, 1]
+
+
 # --- EventBridge schedules ---------------------------------------------------------------
 
 

@@ -48,22 +48,16 @@ def settings(resources: Resources, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 @pytest.fixture
-def regeneration_queue(settings: Settings) -> str:
-    """The regeneration queue (+ DLQ) and the bucket's notification into it. Configuring
-    it makes moto's S3 send its `s3:TestEvent`, which stays on the queue."""
-    sqs = aws.sqs()
-    dlq = sqs.create_queue(QueueName=f"{REGENERATION_QUEUE}-dlq")["QueueUrl"]
-    url: str = sqs.create_queue(
-        QueueName=REGENERATION_QUEUE,
-        Attributes={
-            "VisibilityTimeout": "360",
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": local_resources.queue_arn(sqs, dlq), "maxReceiveCount": 5}
-            ),
-        },
-    )["QueueUrl"]
+def regeneration_queue(settings: Settings, resources: Resources) -> str:
+    """The regeneration queue (+ DLQ, as `aws_resources` creates it) and the bucket's
+    notification into it. Configuring it makes moto's S3 send its `s3:TestEvent`, which
+    stays on the queue."""
+    url = resources.regeneration_queue_url
     local_resources.notify_queue_of_references(
-        aws.s3(), settings.bucket_name, local_resources.queue_arn(sqs, url), settings.bucket_layout
+        aws.s3(),
+        settings.bucket_name,
+        local_resources.queue_arn(aws.sqs(), url),
+        settings.bucket_layout,
     )
     return url
 

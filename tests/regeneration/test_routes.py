@@ -156,7 +156,50 @@ def test_listing_is_newest_first_with_download_urls(settings: Settings) -> None:
 def test_an_empty_folder_lists_nothing(settings: Settings) -> None:
     status, body, _ = call_api("GET", path(ADMIN_IDENTITY))
     assert status == 200
-    assert body == {"identity_id": ADMIN_IDENTITY, "items": []}
+    assert body == {"identity_id": ADMIN_IDENTITY, "items": [], "next_cursor": None}
+
+
+def test_listing_is_paginated_with_a_cursor(settings: Settings) -> None:
+    folder = f"references/identities/{TEST_USER_IDENTITY}/"
+    names = [f"photo-{n}" for n in range(5)]
+    for name in names:
+        put_reference(f"{folder}{name}.jpg", jpeg_bytes(10, 10))
+    seen: list[str] = []
+    query = {"limit": "2"}
+    for _ in range(5):
+        status, body, _ = call_api("GET", path(TEST_USER_IDENTITY), query=query)
+        assert status == 200, body
+        seen += [i["reference_id"] for i in body["items"]]
+        if body["next_cursor"] is None:
+            break
+        query = {"limit": "2", "cursor": body["next_cursor"]}
+    assert seen == sorted(names, reverse=True)  # same second: key descending
+    # A cursor of another identity's list, or one this list never handed out, is refused.
+    _, first, _ = call_api("GET", path(TEST_USER_IDENTITY), query={"limit": "1"})
+    for cursor in (first["next_cursor"], "bm90LWEtY3Vyc29y", "x" * 40):
+        identity = ADMIN_IDENTITY if cursor == first["next_cursor"] else TEST_USER_IDENTITY
+        status, body, _ = call_api("GET", path(identity), query={"cursor": cursor})
+        assert status == 422, cursor
+        assert body["error"]["details"]["field"] == "cursor"
+
+
+def test_everything_listed_is_a_reference_by_the_one_rule_and_can_be_deleted(
+    settings: Settings,
+) -> None:
+    """Nested keys and names the delete cannot take are no references: not listed (nor
+    used by the worker, nor seen by the trigger); all that is listed can be deleted."""
+    folder = f"references/identities/{TEST_USER_IDENTITY}/"
+    put_reference(f"{folder}good.jpg")
+    for odd in ("sub/nested.jpg", "with space.jpg", "plus+sign.jpg", "per%cent.jpg", "😀.jpg"):
+        put_reference(f"{folder}{odd}")
+    status, body, _ = call_api("GET", path(TEST_USER_IDENTITY))
+    assert status == 200
+    assert [i["reference_id"] for i in body["items"]] == ["good"]
+    for item in body["items"]:
+        status, _, _ = call_api("DELETE", path(TEST_USER_IDENTITY, item["reference_id"]))
+        assert status == 204
+    status, body, _ = call_api("GET", path(TEST_USER_IDENTITY))
+    assert body["items"] == []
 
 
 # --- removal --------------------------------------------------------------------------------

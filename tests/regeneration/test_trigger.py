@@ -14,15 +14,18 @@ import pytest
 from identity_images.adapters import aws
 from identity_images.adapters.job_store import JobStore
 from identity_images.adapters.regeneration_state import RegenerationState, RegenerationStates
+from identity_images.domain import HostIdentity
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import trigger as trigger_handler
 from identity_images.logic.regeneration import Decision, ReferenceCreated, Regenerator
 from identity_images.models.jobs import utc_now
+from identity_images.models.s3_events import ReferenceNotification
 from identity_images.settings import Settings, get_settings
 from local_stack import local_resources
 from tests.jobs.conftest import (
     ADMIN_IDENTITY,
     OTHER_USER_ID,
+    OTHER_USER_IDENTITY,
     TEST_USER_ID,
     TEST_USER_IDENTITY,
     FakeHost,
@@ -217,40 +220,41 @@ def test_outputs_other_prefixes_empty_objects_and_non_images_are_ignored(
 
 
 def test_a_removal_changes_nothing(regeneration_queue: str, settings: Settings) -> None:
-    sqs, s3 = aws.sqs(), aws.s3()
+    s3 = aws.s3()
     upload_burst(1)
     drain(regeneration_queue)
-    # The bucket notifies ObjectCreated only: a removal sends nothing at all.
+    # The bucket notifies ObjectCreated only: a removal (on the versioned bucket, a
+    # delete marker) sends nothing at all.
     s3.delete_object(Bucket=settings.bucket_name, Key=f"{FOLDER}photo-0.jpg")
     assert messages_in(regeneration_queue) == 0
-    # Were it configured to, the trigger would still ignore it.
-    removals = sqs.create_queue(QueueName="removals")["QueueUrl"]
-    s3.put_bucket_notification_configuration(
-        Bucket=settings.bucket_name,
-        NotificationConfiguration={
-            "QueueConfigurations": [
-                {
-                    "QueueArn": local_resources.queue_arn(sqs, removals),
-                    "Events": ["s3:ObjectRemoved:*"],
-                }
-            ]
-        },
-    )
-    drain(removals)
+    # Were it configured to, the trigger would still ignore it: the same record, renamed.
     put_reference(f"{FOLDER}again.jpg")
-    s3.delete_object(Bucket=settings.bucket_name, Key=f"{FOLDER}again.jpg")
-    event = notifications(removals)
-    assert [r["eventName"] for r in s3_records(event)] == ["ObjectRemoved:Delete"]
-    assert trigger(event, removals) == []
+    event = notifications(regeneration_queue)
+    for record in event["Records"]:
+        body = json.loads(record["body"])
+        for item in body["Records"]:
+            item["eventName"] = "ObjectRemoved:DeleteMarkerCreated"
+        record["body"] = json.dumps(body)
+    assert [r["eventName"] for r in s3_records(event)] == ["ObjectRemoved:DeleteMarkerCreated"]
+    assert trigger(event, regeneration_queue) == []
     assert regeneration_jobs() == []
 
 
-def test_a_key_with_spaces_is_decoded(regeneration_queue: str) -> None:
+def test_a_key_is_decoded_and_a_name_outside_the_reference_rule_is_ignored(
+    regeneration_queue: str,
+) -> None:
+    """S3 URL-encodes keys (`+` for a space). A name the references routes could not
+    delete (a space, `+`, `%`, an emoji) is not a reference, here as everywhere."""
     drain(regeneration_queue)
     put_reference(f"{FOLDER}my photo (1).jpg")
     event = notifications(regeneration_queue)
-    assert "+" in s3_records(event)[0]["s3"]["object"]["key"]  # S3 URL-encodes keys
-    trigger(event, regeneration_queue)
+    assert "+" in s3_records(event)[0]["s3"]["object"]["key"]
+    notification = ReferenceNotification.model_validate(event["Records"][0])
+    assert notification.body.Records[0].object_key == f"{FOLDER}my photo (1).jpg"
+    assert trigger(event, regeneration_queue) == []
+    assert regeneration_jobs() == []
+    put_reference(f"{FOLDER}my_photo-1.jpg")
+    trigger(notifications(regeneration_queue), regeneration_queue)
     assert len(regeneration_jobs()) == 1
 
 
@@ -351,6 +355,18 @@ def test_state_items_stay_out_of_the_identity_history(
     assert [j.source for j in page.jobs] == ["s3_event"]
 
 
+def test_state_items_expire_like_jobs(regeneration_queue: str, settings: Settings) -> None:
+    drain(regeneration_queue)
+    upload_burst(1)
+    trigger(notifications(regeneration_queue), regeneration_queue)
+    item = aws.dynamodb().get_item(
+        TableName=settings.jobs_table_name,
+        Key={"job_id": {"S": f"regeneration#{TEST_USER_IDENTITY}"}},
+    )["Item"]
+    ttl = int(item["expires_at"]["N"]) - int(utc_now().timestamp())
+    assert abs(ttl - settings.job_ttl_days * 86400) < 120
+
+
 def test_the_sample_event_parses_and_is_handled(regenerator: Regenerator) -> None:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
@@ -365,11 +381,49 @@ def test_the_sample_event_parses_and_is_handled(regenerator: Regenerator) -> Non
     assert job.identity_id == ADMIN_IDENTITY
 
 
-def test_an_identity_of_another_user_is_regenerated_for_that_user(
-    regeneration_queue: str, host: FakeHost
-) -> None:
+def test_a_members_identity_is_not_regenerated(regeneration_queue: str, host: FakeHost) -> None:
+    """The references routes refuse a member's (neither staff nor test user) identity;
+    a photo written straight into the member's folder does not regenerate it either."""
     drain(regeneration_queue)
-    upload_burst(1, folder="references/identities/31/")
+    upload_burst(1, folder=f"references/identities/{OTHER_USER_IDENTITY}/")
+    assert trigger(notifications(regeneration_queue), regeneration_queue) == []
+    assert regeneration_jobs() == []
+    assert RegenerationStates.from_settings(get_settings()).get(OTHER_USER_IDENTITY) is None
+
+
+def test_a_setting_widens_regeneration_to_every_user(
+    regeneration_queue: str, regenerator: Regenerator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wide = regenerator.settings.model_copy(update={"regeneration_all_users": True})
+    monkeypatch.setattr(
+        trigger_handler, "get_regenerator", lambda: replace(regenerator, settings=wide)
+    )
+    drain(regeneration_queue)
+    upload_burst(1, folder=f"references/identities/{OTHER_USER_IDENTITY}/")
     trigger(notifications(regeneration_queue), regeneration_queue)
     (job,) = regeneration_jobs()
     assert job.user_id == OTHER_USER_ID
+
+
+class LenientHost(FakeHost):
+    """A host that, like Django's integer and UUID fields, takes `0021` for `21`."""
+
+    def get_identity(self, identity_id: str) -> HostIdentity:
+        return super().get_identity(str(int(identity_id)))
+
+
+def test_one_identity_under_four_spellings_is_one_job_for_its_canonical_folder(
+    regeneration_queue: str, regenerator: Regenerator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the folder named with the canonical id is the identity's; the others are
+    ignored with a log line, so one burst is one job and one Gemini call."""
+    lenient = replace(regenerator, host=LenientHost())
+    monkeypatch.setattr(trigger_handler, "get_regenerator", lambda: lenient)
+    drain(regeneration_queue)
+    for spelling in (TEST_USER_IDENTITY, f"0{TEST_USER_IDENTITY}", f"00{TEST_USER_IDENTITY}"):
+        upload_burst(2, folder=f"{PREFIX}{spelling}/")
+    assert trigger(notifications(regeneration_queue), regeneration_queue) == []
+    (job,) = regeneration_jobs()
+    assert job.identity_id == TEST_USER_IDENTITY
+    states = RegenerationStates.from_settings(get_settings())
+    assert states.get(f"0{TEST_USER_IDENTITY}") is None

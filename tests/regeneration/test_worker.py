@@ -72,6 +72,19 @@ def test_the_job_uses_the_newest_references_and_applies_by_default(
     assert messages_in(regeneration_queue) == 0
 
 
+def test_the_job_uses_only_references_by_the_one_rule(
+    regeneration_queue: str, settings: Settings
+) -> None:
+    """Nested keys and undeletable names are no references for the worker either."""
+    drain(regeneration_queue)
+    put_reference(f"{FOLDER}good.jpg", jpeg_bytes(96, 64))
+    for odd in ("sub/nested.jpg", "with space.jpg"):
+        put_reference(f"{FOLDER}{odd}", jpeg_bytes(96, 64))
+    job = regenerate(regeneration_queue)
+    assert job.status == "succeeded", job.error
+    assert job.reference_keys == [f"{FOLDER}good.jpg"]
+
+
 def test_apply_follows_the_setting(
     regeneration_queue: str,
     regenerator: Regenerator,

@@ -91,7 +91,11 @@ class WebhookCallback:
             settings.django_internal_url,
             secret,
             timeout_s=settings.django_timeout_s,
-            backoff=Backoff(max_attempts=settings.callback_max_attempts, initial_s=0.5, max_s=8.0),
+            backoff=Backoff(
+                max_attempts=settings.callback_max_attempts,
+                initial_s=0.5,
+                max_s=settings.callback_retry_max_delay_s,
+            ),
         )
 
     def close(self) -> None:
@@ -113,6 +117,13 @@ class WebhookCallback:
         if response.is_success:
             return
         host_code = host_error_code(response, f"POST {path}")
+        if response.status_code == 409 and host_code == ErrorCode.SUPERSEDED:
+            raise PipelineError(
+                ErrorCode.SUPERSEDED,
+                f"The host holds a newer image decision for identity {assignment.identity_id}.",
+                retryable=False,
+                details={"delivery_id": delivery_id, "identity_id": assignment.identity_id},
+            )
         raise PipelineError(
             ErrorCode.HOST_REJECTED,
             f"The host app refused the image for identity {assignment.identity_id} "

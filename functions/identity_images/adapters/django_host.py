@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import quote
 
@@ -35,10 +36,6 @@ class _Results(BaseModel, Generic[Item]):
 
 
 _ID = re.compile(HOST_ID_PATTERN)
-_NOT_FOUND_MESSAGES = {
-    ErrorCode.USER_NOT_FOUND: "The host app has no such user.",
-    ErrorCode.IDENTITY_NOT_FOUND: "The host app has no such identity.",
-}
 
 
 def _segment(value: str) -> str:
@@ -50,6 +47,42 @@ def _segment(value: str) -> str:
             "Not a valid id: letters, digits, '-' and '_' only (at most 128).",
         )
     return quote(value, safe="")
+
+
+@dataclass(frozen=True)
+class _NotFound:
+    """What a 404 means for one read: its code and the id asked for."""
+
+    code: ErrorCode
+    value: str
+
+    @property
+    def field(self) -> str:
+        return {
+            ErrorCode.USER_NOT_FOUND: "user_id",
+            ErrorCode.IDENTITY_NOT_FOUND: "identity_id",
+        }.get(self.code, "id")
+
+
+def _not_found(what: _NotFound, *, host_code: str | None = None) -> PipelineError:
+    """The id the caller asked for, never the host's internal path or answer (only its
+    stable error code, when it sent one)."""
+    noun = what.field.removesuffix("_id")
+    details: dict[str, object] = {what.field: what.value}
+    if host_code is not None:
+        details["host_code"] = host_code
+    return PipelineError(what.code, f"No {noun} {what.value!r} in the host app.", details=details)
+
+
+Named = TypeVar("Named", HostUser, HostIdentity)
+
+
+def _canonical(item: Named, asked: str, code: ErrorCode) -> Named:
+    """Ids have one spelling: a host that answers another spelling (`0021` for `21`, an
+    upper-case UUID) with its canonical id has not found what was asked for."""
+    if item.id != asked:
+        raise _not_found(_NotFound(code, asked))
+    return item
 
 
 class DjangoHost:
@@ -86,7 +119,15 @@ class DjangoHost:
                 "No service token for the host app: set DJANGO_SERVICE_TOKEN or "
                 "DJANGO_SERVICE_TOKEN_SECRET_ARN.",
             )
-        return cls(settings.django_internal_url, token, timeout_s=settings.django_timeout_s)
+        return cls(
+            settings.django_internal_url,
+            token,
+            timeout_s=settings.django_timeout_s,
+            backoff=Backoff(
+                max_attempts=settings.django_read_attempts,
+                max_s=settings.django_retry_max_delay_s,
+            ),
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -94,23 +135,33 @@ class DjangoHost:
     # --- HostDirectory ----------------------------------------------------------------
 
     def get_user(self, user_id: str) -> HostUser:
-        return self._get(f"users/{_segment(user_id)}/", HostUser, ErrorCode.USER_NOT_FOUND)
+        user = self._get(
+            f"users/{_segment(user_id)}/", HostUser, _NotFound(ErrorCode.USER_NOT_FOUND, user_id)
+        )
+        return _canonical(user, user_id, ErrorCode.USER_NOT_FOUND)
 
     def list_test_users(self) -> list[HostUser]:
-        page = self._get("test-users/", _Results[HostUser], ErrorCode.NOT_FOUND)
+        page = self._get("test-users/", _Results[HostUser], _NotFound(ErrorCode.NOT_FOUND, ""))
         return page.results
 
     def list_identities(self, user_id: str) -> list[HostIdentity]:
         path = f"users/{_segment(user_id)}/identities/"
-        return self._get(path, _Results[HostIdentity], ErrorCode.USER_NOT_FOUND).results
+        not_found = _NotFound(ErrorCode.USER_NOT_FOUND, user_id)
+        identities = self._get(path, _Results[HostIdentity], not_found).results
+        if any(identity.user_id != user_id for identity in identities):
+            raise _not_found(not_found)
+        return identities
 
     def get_identity(self, identity_id: str) -> HostIdentity:
         path = f"identities/{_segment(identity_id)}/"
-        return self._get(path, HostIdentity, ErrorCode.IDENTITY_NOT_FOUND)
+        identity = self._get(
+            path, HostIdentity, _NotFound(ErrorCode.IDENTITY_NOT_FOUND, identity_id)
+        )
+        return _canonical(identity, identity_id, ErrorCode.IDENTITY_NOT_FOUND)
 
     # --- one read ---------------------------------------------------------------------
 
-    def _get(self, path: str, model: type[T], not_found: ErrorCode) -> T:
+    def _get(self, path: str, model: type[T], not_found: _NotFound) -> T:
         response = send_with_retries(
             lambda: self._client.get(path),
             backoff=self._backoff,
@@ -121,11 +172,7 @@ class DjangoHost:
         # message naming its internals must not reach an API client.
         if response.status_code == 404:
             host_code = host_error_code(response, f"GET {path}")
-            raise PipelineError(
-                not_found,
-                _NOT_FOUND_MESSAGES.get(not_found, "The host app has no such thing."),
-                details={"status": 404, "host_code": host_code},
-            )
+            raise _not_found(not_found, host_code=host_code)
         if response.status_code != 200:
             host_code = host_error_code(response, f"GET {path}")
             raise PipelineError(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -33,6 +34,7 @@ from identity_images.adapters.job_queue import MAX_DELAY_S
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
     OUTPUT_URL_FIELDS,
+    TIMESTAMP_FORMAT,
     Job,
     JobError,
     JobOutput,
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 IDENTITY_INDEX = "by_identity"
+#: Job ids: uuid4 hex (the API's) or `regen-` + 32 hex (the trigger's).
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 IN_FLIGHT_INDEX = "in_flight"
 #: The one value of the `in_flight` attribute (the index's partition key).
 IN_FLIGHT = "job"
@@ -491,7 +495,8 @@ class JobStore:
         return self._update(
             job_id,
             "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
-            "#apply.#error = :null, updated_at = :now, in_flight = :in_flight, due_at = :due",
+            "#apply.#error = :null, #apply.requested_at = :now, updated_at = :now, "
+            "in_flight = :in_flight, due_at = :due",
             "#status = :succeeded AND #apply.#status <> :pending",
             {
                 ":pending": "pending",
@@ -553,9 +558,15 @@ class JobStore:
         )
 
     def finish_apply(
-        self, job: Job, *, error: JobError | None, applying_s: float | None = None
+        self,
+        job: Job,
+        *,
+        error: JobError | None,
+        superseded: bool = False,
+        applying_s: float | None = None,
     ) -> Job | None:
-        """pending (this apply request) -> applied, or failed with `error`."""
+        """pending (this apply request) -> applied, or failed with `error`, or
+        `superseded` (the host holds a newer decision; `error` says which)."""
         now = format_timestamp(utc_now())
         values: dict[str, Any] = {
             ":pending": "pending",
@@ -570,7 +581,7 @@ class JobStore:
             values[":applied"] = "applied"
             update = "SET #apply.#status = :applied, #apply.applied_at = :now, "
         else:
-            values[":failed"] = "failed"
+            values[":failed"] = "superseded" if superseded else "failed"
             update = "SET #apply.#status = :failed, "
         return self._update(
             job.id,
@@ -639,6 +650,12 @@ class JobStore:
                 and set(key) == {"job_id", "identity_id", "created_at"}
                 and all(isinstance(v, str) for v in key.values())
                 and key["identity_id"] == identity_id
+                # What a key this list handed out holds: a job id, a timestamp in its one
+                # form. DynamoDB refuses empty or oversized key values with a 500-worthy
+                # error, so nothing else reaches it.
+                and _JOB_ID.fullmatch(key["job_id"]) is not None
+                and format_timestamp(datetime.strptime(key["created_at"], TIMESTAMP_FORMAT))
+                == key["created_at"]
             )
         except (binascii.Error, ValueError):
             valid = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -62,13 +63,17 @@ def _is_conditional_failure(error: ClientError) -> bool:
 
 
 class RegenerationStates:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    """State items expire (TTL `expires_at`) like the jobs they point at, counted from the
+    identity's last new photo; a state that expired starts over with a new nonce."""
+
+    def __init__(self, client: DynamoDBClient, table_name: str, ttl_days: int = 90) -> None:
         self._client = client
         self._table = table_name
+        self._ttl = timedelta(days=ttl_days)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RegenerationStates:
-        return cls(aws.dynamodb(), settings.jobs_table_name)
+        return cls(aws.dynamodb(), settings.jobs_table_name, settings.job_ttl_days)
 
     def get(self, identity_id: str) -> RegenerationState | None:
         answer = self._client.get_item(
@@ -93,6 +98,7 @@ class RegenerationStates:
         # No item yet, or still the generation this invocation read.
         condition = "attribute_not_exists(job_id) OR generation = :previous"
         values = {":previous": {"N": str(previous.generation if previous else -1)}}
+        now = utc_now()
         item: dict[str, Any] = {
             "job_id": {"S": state_key(new.identity_id)},
             "kind": {"S": "regeneration_state"},
@@ -100,7 +106,8 @@ class RegenerationStates:
             "nonce": {"S": new.nonce},
             "generation": {"N": str(new.generation)},
             "message_sent": {"BOOL": new.message_sent},
-            "updated_at": {"S": format_timestamp(utc_now())},
+            "updated_at": {"S": format_timestamp(now)},
+            "expires_at": {"N": str(int((now + self._ttl).timestamp()))},
         }
         if new.current_job_id:
             item["current_job_id"] = {"S": new.current_job_id}

@@ -47,6 +47,12 @@ def _is_missing(error: ClientError) -> bool:
     return code in {"404", "NoSuchKey", "NotFound"}
 
 
+def _is_denied(error: ClientError) -> bool:
+    """S3 answers 403 for a key the caller may not list, whether or not it exists."""
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return code in {"403", "AccessDenied", "Forbidden"}
+
+
 class Storage:
     def __init__(self, client: S3Client, bucket: str) -> None:
         self._client = client
@@ -108,6 +114,15 @@ class Storage:
                     ErrorCode.REFERENCE_NOT_FOUND,
                     f"Reference {key!r} is not in the bucket.",
                     details={"key": key},
+                ) from error
+            if _is_denied(error):
+                # The functions may list what they read, so a missing key is a 404; a 403
+                # on a key the job expects is not worth five retries either: the key is
+                # outside what this function may read (or gone where it may not list).
+                raise PipelineError(
+                    ErrorCode.REFERENCE_NOT_FOUND,
+                    f"Reference {key!r} cannot be read (access denied).",
+                    details={"key": key, "s3_error": "AccessDenied"},
                 ) from error
             raise
         if answer["ContentLength"] > max_bytes:

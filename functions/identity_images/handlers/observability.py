@@ -147,6 +147,7 @@ logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE, disabled=_disabled, provider=LazyXRayProvider(disabled=_disabled))
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
 
+
 # Most API requests record no metric of their own; that is normal, not worth a warning
 # in every log line.
 warnings.filterwarnings("ignore", message="No application metrics to publish")

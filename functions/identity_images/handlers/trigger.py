@@ -13,15 +13,12 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from identity_images.handlers.batch import LoggedBatchProcessor
 from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.logic.regeneration import (
     Decision,
@@ -32,7 +29,7 @@ from identity_images.logic.regeneration import (
 from identity_images.models.s3_events import ReferenceNotification, S3TestEvent
 from identity_images.settings import get_settings
 
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @cache

@@ -11,14 +11,11 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from identity_images.handlers.batch import LoggedBatchProcessor
 from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.logic.worker import RetryLater, Worker, build_worker
 from identity_images.models.jobs import JobMessage
@@ -26,7 +23,7 @@ from identity_images.settings import get_settings
 
 # Report every failed record, even when all failed: each carries its own backoff (set on
 # the message), which raising for the whole batch would not change but would obscure.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @cache

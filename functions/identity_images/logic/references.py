@@ -7,13 +7,18 @@ imports neither google-genai nor Pillow (the API and the trigger import it).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import posixpath
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import get_args
 
-from identity_images.adapters.storage import ObjectInfo, Storage
+from identity_images.adapters.storage import ListedObject, ObjectInfo, Storage
+from identity_images.bucket_layout import REFERENCE_ID_PATTERN as REFERENCE_ID_PATTERN
+from identity_images.bucket_layout import BucketLayout
 from identity_images.domain import HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.access import authorize_identity
@@ -27,13 +32,30 @@ from identity_images.models.api import (
     StoredReference,
     UploadContentType,
 )
-from identity_images.models.jobs import utc_now
+from identity_images.models.jobs import TIMESTAMP_FORMAT, format_timestamp, utc_now
 from identity_images.settings import Settings
 
 IMAGE_TYPES = frozenset(get_args(UploadContentType))
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif"})
 #: Content types that say nothing; the key's extension decides then.
 GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+
+
+def folder_references(
+    storage: Storage, layout: BucketLayout, identity_id: str
+) -> list[ListedObject]:
+    """The identity's references by the one rule (`BucketLayout.identity_of`: directly
+    in the folder, a name `REFERENCE_ID_PATTERN` allows), newest first; ties: key
+    descending. The trigger, the worker, the listing and the delete all use that rule."""
+    return sorted(
+        (
+            o
+            for o in storage.list(layout.reference_folder(identity_id))
+            if layout.identity_of(o.key) == identity_id
+        ),
+        key=lambda o: (o.last_modified, o.key),
+        reverse=True,
+    )
 
 
 def reference_id_of(key: str) -> str:
@@ -59,12 +81,7 @@ def usable_references(
 ) -> Iterator[ObjectInfo]:
     """The folder's usable references, newest first (ties: key descending). Objects are
     HEADed lazily (for their content type), so taking the first few reads only those."""
-    listed = sorted(
-        storage.list(settings.bucket_layout.reference_folder(identity_id)),
-        key=lambda o: (o.last_modified, o.key),
-        reverse=True,
-    )
-    for item in listed:
+    for item in folder_references(storage, settings.bucket_layout, identity_id):
         if item.size <= 0 or item.size > settings.reference_max_bytes:
             continue
         info = storage.head(item.key)
@@ -102,20 +119,22 @@ def list_references(
     caller: Caller,
     *,
     limit: int,
+    cursor: str | None = None,
     host: HostDirectory,
     storage: Storage,
     settings: Settings,
 ) -> ReferenceList:
-    """Everything in the folder, newest first (at most `limit`), each with a short-lived
-    download URL."""
+    """The identity's references, newest first, `limit` per page, each with a short-lived
+    download URL; `next_cursor` continues after the page's last one (None: no more).
+    Everything listed can be deleted."""
     identity = authorize_identity(identity_id, caller, host)
-    listed = sorted(
-        storage.list(settings.bucket_layout.reference_folder(identity.id)),
-        key=lambda o: (o.last_modified, o.key),
-        reverse=True,
-    )[:limit]
+    listed = folder_references(storage, settings.bucket_layout, identity.id)
+    if cursor:
+        after = decode_reference_cursor(cursor, settings.bucket_layout, identity.id)
+        listed = [o for o in listed if (o.last_modified, o.key) < after]
+    page, rest = listed[:limit], listed[limit:]
     items = []
-    for item in listed:
+    for item in page:
         info = storage.head(item.key)
         if info is None:  # removed since the listing
             continue
@@ -129,7 +148,34 @@ def list_references(
                 url=storage.presigned_get(item.key, expires_in=settings.output_url_expiry_s),
             )
         )
-    return ReferenceList(identity_id=identity.id, items=items)
+    next_cursor = encode_reference_cursor(page[-1]) if page and rest else None
+    return ReferenceList(identity_id=identity.id, items=items, next_cursor=next_cursor)
+
+
+def encode_reference_cursor(last: ListedObject) -> str:
+    raw = json.dumps({"t": format_timestamp(last.last_modified), "k": last.key})
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_reference_cursor(
+    cursor: str, layout: BucketLayout, identity_id: str
+) -> tuple[datetime, str]:
+    """(last_modified, key) of the previous page's last reference; a cursor this list did
+    not hand out (or another identity's) is a `validation_error`."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        key, stamp = raw["k"], raw["t"]
+        if not isinstance(key, str) or not isinstance(stamp, str):
+            raise TypeError
+        if layout.identity_of(key) != identity_id:
+            raise ValueError
+        return datetime.strptime(stamp, TIMESTAMP_FORMAT).replace(tzinfo=UTC), key
+    except (binascii.Error, ValueError, TypeError, KeyError) as error:
+        raise PipelineError(
+            ErrorCode.VALIDATION_ERROR,
+            "The cursor is not one this list handed out.",
+            details={"field": "cursor"},
+        ) from error
 
 
 def delete_reference(

@@ -38,7 +38,7 @@ from identity_images.adapters.job_queue import MAX_DELAY_S, JobQueue
 from identity_images.adapters.job_store import JobStore
 from identity_images.adapters.regeneration_state import RegenerationState, RegenerationStates
 from identity_images.adapters.storage import Storage
-from identity_images.domain import HostDirectory
+from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.references import is_usable
 from identity_images.models.jobs import Job, JobMessage, utc_now
@@ -59,6 +59,13 @@ class Decision(StrEnum):
     ABSORBED = "absorbed"  # the identity's queued job will see it
     COVERED = "covered"  # the identity's started job already saw it
     CREATED = "created"  # a new regeneration job
+
+
+def serves_user(user: HostUser, settings: Settings) -> bool:
+    """Whose identities a new photo in the bucket regenerates: the same people the
+    references routes let an admin act on (staff, who act on their own identities, and
+    test users), unless `REGENERATION_ALL_USERS` widens it to everyone."""
+    return user.is_staff or user.is_test_user or settings.regeneration_all_users
 
 
 @dataclass(frozen=True)
@@ -141,12 +148,8 @@ class Regenerator:
     def _new_job(self, state: RegenerationState) -> Job | None:
         """The queued job `state` names; None if Django no longer has the identity."""
         assert state.current_job_id is not None
-        try:
-            identity = self.host.get_identity(state.identity_id)
-        except PipelineError as error:
-            if error.code != ErrorCode.IDENTITY_NOT_FOUND:
-                raise
-            logger.warning("identity not in the host app; ignored", extra={"id": state.identity_id})
+        identity = self._served_identity(state.identity_id)
+        if identity is None:
             return None
         s = self.settings
         job = Job.new(
@@ -165,6 +168,34 @@ class Regenerator:
             max_attempts=s.worker_max_receive_count,
         )
         return job.model_copy(update={"id": state.current_job_id})
+
+    def _served_identity(self, identity_id: str) -> HostIdentity | None:
+        """The identity the folder is named after, if regeneration serves it; None (and
+        a log line) for a folder under a name the host does not know, under another
+        spelling of an id (`0021`, an upper-case UUID: only the canonical folder counts),
+        or of a user regeneration does not serve (`serves_user`)."""
+        try:
+            identity = self.host.get_identity(identity_id)
+        except PipelineError as error:
+            if error.code != ErrorCode.IDENTITY_NOT_FOUND:
+                raise
+            logger.warning("identity not in the host app; ignored", extra={"id": identity_id})
+            return None
+        if identity.id != identity_id:
+            logger.warning(
+                "folder is not named with the identity's canonical id; ignored",
+                extra={"folder_id": identity_id, "canonical_id": identity.id},
+            )
+            return None
+        owner = self.host.get_user(identity.user_id)
+        if not serves_user(owner, self.settings):
+            logger.warning(
+                "identity of a user regeneration does not serve (neither staff nor a test "
+                "user); ignored",
+                extra={"id": identity_id, "user_id": owner.id},
+            )
+            return None
+        return identity
 
     def _finish_start(self, state: RegenerationState, job: Job | None) -> Job | None:
         """Create the job (if missing), send its delayed message, mark it sent."""

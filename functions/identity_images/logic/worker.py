@@ -135,6 +135,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     APPLIED = "applied"
     APPLY_FAILED = "apply_failed"
+    SUPERSEDED = "superseded"
     SKIPPED = "skipped"
     DEFERRED = "deferred"
 
@@ -432,6 +433,7 @@ class Worker:
             generation_id=job.id,
             content_type=job.output.mime_type,
             size=job.output.bytes,
+            requested_at=job.apply.requested_at or job.created_at,
             # Fresh on every try: a host in copy mode downloads it before it expires.
             image_url=self.storage.presigned_get(
                 job.output.key, expires_in=self.settings.output_url_expiry_s
@@ -442,6 +444,15 @@ class Worker:
         try:
             self.callback.deliver(assignment, delivery_id=job.delivery_id)
         except PipelineError as error:
+            if error.code == ErrorCode.SUPERSEDED:  # a newer decision won: not a failure
+                logger.info("apply superseded by a newer decision", extra={"job_id": job.id})
+                self.store.finish_apply(
+                    job,
+                    error=job_error(error),
+                    superseded=True,
+                    applying_s=round(time.perf_counter() - started, 3),
+                )
+                return Outcome.SUPERSEDED
             if error.retryable and not self.is_last_try(receive_count):
                 delay = self.backoff_s(receive_count)
                 self.store.hold_apply(job, retry_in_s=delay)  # its lease covers the wait

@@ -122,6 +122,7 @@ class StoredReference(BaseModel):
 class ReferenceList(BaseModel):
     identity_id: str
     items: list[StoredReference] = Field(description="Newest first.")
+    next_cursor: str | None = Field(default=None, description="Pass back as `cursor`.")
 
 
 def _default_aspect_ratio() -> AspectRatio:

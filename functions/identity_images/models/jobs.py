@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 from identity_images.settings import AspectRatio, ImageSize
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "canceled"]
-ApplyStatus = Literal["not_requested", "pending", "applied", "failed"]
+ApplyStatus = Literal["not_requested", "pending", "applied", "failed", "superseded"]
 JobSource = Literal["api", "s3_event"]
 JobAction = Literal["generate", "apply"]
 #: How a job came to be: a fresh request, a refine of a parent's output, a re-run.
@@ -176,6 +176,11 @@ class ApplyState(BaseModel):
     )
     error: JobError | None = None
     applied_at: UtcDatetime | None = None
+    requested_at: UtcDatetime | None = Field(
+        default=None,
+        description="When this apply was asked for (with the job, or by `POST …/apply`). "
+        "The newest request wins: an older one that finishes later ends `superseded`.",
+    )
 
     @property
     def delivery_id_suffix(self) -> str:
@@ -306,7 +311,9 @@ class Job(BaseModel):
             aspect_ratio=aspect_ratio,
             image_size=image_size,
             model=model,
-            apply=ApplyState(status="pending", attempt=1) if apply else ApplyState(),
+            apply=(
+                ApplyState(status="pending", attempt=1, requested_at=now) if apply else ApplyState()
+            ),
             created_at=now,
             updated_at=now,
         )

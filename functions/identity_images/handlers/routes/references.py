@@ -33,7 +33,7 @@ router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 IdentityId = Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)]
 ReferenceId = Annotated[
-    str, Path(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
+    str, Path(min_length=1, max_length=200, pattern=references.REFERENCE_ID_PATTERN)
 ]
 
 
@@ -63,7 +63,8 @@ def post_references(
 @router.get(
     "/v1/identities/<identity_id>/references",
     summary="An identity's reference photos",
-    description="Newest first, each with a short-lived download URL.",
+    description="Newest first, each with a short-lived download URL; paginated: pass "
+    "`next_cursor` back as `cursor`. Every reference listed can be deleted.",
     responses=responses(200, "The photos", ReferenceList),
     tags=["references"],
 )
@@ -74,9 +75,16 @@ def get_references(
     storage: Annotated[Storage, Depends(deps.storage)],
     settings: Annotated[Settings, Depends(deps.settings)],
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=2048)] = None,
 ) -> ReferenceList:
     return references.list_references(
-        identity_id, caller, limit=limit, host=host, storage=storage, settings=settings
+        identity_id,
+        caller,
+        limit=limit,
+        cursor=cursor,
+        host=host,
+        storage=storage,
+        settings=settings,
     )
 
 

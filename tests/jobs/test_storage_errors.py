@@ -1,0 +1,39 @@
+"""How the bucket adapter reads S3's answers for a key a job expects."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+
+from identity_images.adapters.storage import Storage
+from identity_images.errors import ErrorCode, PipelineError
+
+
+def s3_answering(code: str, status: int) -> tuple[Storage, Stubber]:
+    client = boto3.client(
+        "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    stubber = Stubber(client)
+    stubber.add_client_error("get_object", service_error_code=code, http_status_code=status)
+    return Storage(client, "bucket"), stubber
+
+
+@pytest.mark.parametrize(("code", "status"), [("NoSuchKey", 404), ("AccessDenied", 403)])
+def test_a_missing_or_denied_reference_is_a_final_reference_not_found(
+    code: str, status: int
+) -> None:
+    """In AWS a key the role may not list answers 403 whether or not it exists: that is
+    no fault to retry five times (and dead-letter), it is the reference not being there."""
+    storage, stubber = s3_answering(code, status)
+    with stubber, pytest.raises(PipelineError) as caught:
+        storage.read("uploads/1/up/photo.jpg", max_bytes=100)
+    assert caught.value.code == ErrorCode.REFERENCE_NOT_FOUND
+    assert not caught.value.retryable
+
+
+def test_other_s3_faults_are_not_mistaken_for_a_missing_reference() -> None:
+    storage, stubber = s3_answering("InternalError", 500)
+    with stubber, pytest.raises(ClientError):
+        storage.read("uploads/1/up/photo.jpg", max_bytes=100)
