@@ -233,12 +233,6 @@ class Settings(AuthSettings):
 
 
 @lru_cache(maxsize=1)
-def get_auth_settings() -> AuthSettings:
-    """The authorizer's settings, read once per process."""
-    return AuthSettings()
-
-
-@lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings, read once (a Lambda reads them on cold start)."""
     return Settings()
