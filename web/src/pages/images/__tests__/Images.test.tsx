@@ -73,7 +73,7 @@ function jobService() {
             : current.status === "running"
               ? succeeded(current)
               : current.apply?.status === "pending"
-                ? { ...current, apply: { status: "applied", attempt: 1, error: null, applied_at: new Date().toISOString() } }
+                ? { ...current, apply: { status: "applied", attempt: 1, error: null, applied_at: new Date().toISOString(), requested_at: null } }
                 : current;
         jobs.set(next.id, next);
         return response(200).json(current);
@@ -81,7 +81,7 @@ function jobService() {
       http.post("/v1/generations/{generation_id}/apply", ({ params, response }) => {
         const current = jobs.get(params.generation_id)!;
         applied.push(current.id);
-        const pending: Job = { ...current, apply: { status: "pending", attempt: 1, error: null, applied_at: null } };
+        const pending: Job = { ...current, apply: { status: "pending", attempt: 1, error: null, applied_at: null, requested_at: new Date().toISOString() } };
         jobs.set(pending.id, pending);
         return response(202).json(pending);
       }),
