@@ -92,7 +92,7 @@ def image_url(image: FieldFile, request: HttpRequest | None = None) -> str | Non
         url = image.storage.url(image.name)
     except NotImplementedError:  # a storage that serves nothing by URL
         return None
-    except Exception:  # noqa: BLE001 - a listing without one URL beats no listing
+    except Exception:  # a listing without one URL beats no listing: logged
         log.exception("The storage could not give a URL for %r", image.name)
         return None
     if not is_browser_url(url):

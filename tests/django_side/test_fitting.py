@@ -229,7 +229,7 @@ class CopyModeTests(CallbackCase):
         served = self.client.get(url.path)
         assert served.status_code == 200
         assert served["Content-Type"] == "image/png"
-        assert b"".join(served.streaming_content) == png()
+        assert served.getvalue() == png()
 
     def test_a_replay_downloads_nothing_and_changes_nothing(self) -> None:
         assert self.deliver(self.key, image_url=self.images.url).status_code == 200

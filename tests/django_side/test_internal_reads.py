@@ -214,7 +214,10 @@ class IdentityImageUrlTests(TestCase):
         assert url == "http://testserver/media/identities/gen-1.png"
         response = Client().get(urlsplit(url).path)
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == self.image
+        assert response.getvalue() == self.image
+        refused = Client().post(urlsplit(url).path)
+        assert refused.status_code == 405
+        assert error_code(refused) == "method_not_allowed"
 
     def test_the_public_base_url_is_where_browsers_reach_the_host(self) -> None:
         app = {**settings.IDENTITY_IMAGES, "PUBLIC_BASE_URL": "https://app.example.com/"}
@@ -224,10 +227,9 @@ class IdentityImageUrlTests(TestCase):
     def test_an_s3_storage_gives_its_own_presigned_url(self) -> None:
         with override_settings(STORAGES={"default": settings.S3_MEDIA, "staticfiles": STATIC}):
             url = urlsplit(self.listed_url())
-            endpoint = urlsplit(settings.S3_MEDIA["OPTIONS"]["endpoint_url"])
+            endpoint = urlsplit(settings.AWS_S3_ENDPOINT_URL)
             assert (url.scheme, url.netloc) == (endpoint.scheme, endpoint.netloc)
-            bucket = settings.S3_MEDIA["OPTIONS"]["bucket_name"]
-            assert url.path == f"/{bucket}/identities/gen-1.png"
+            assert url.path == f"/{settings.BUCKET_NAME}/identities/gen-1.png"
             signed = set(parse_qs(url.query))
             assert signed & {"Signature", "X-Amz-Signature"}, url.query  # SigV2 or SigV4
             # and the host serves no media of its own then
