@@ -14,7 +14,9 @@ from identity_images.bucket_layout import BucketLayout
 from identity_images.models.jobs import Job, JobOutput, PreparedReferenceInfo, Rendition
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
-from tests.jobs.conftest import (
+from tests.jobs.helpers import REF, generation_body
+from tests.support.aws_state import bodies, job_count, messages_in, put_reference
+from tests.support.fakes import (
     ADMIN_ID,
     ADMIN_IDENTITY,
     OTHER_ADMIN_ID,
@@ -24,28 +26,13 @@ from tests.jobs.conftest import (
     TEST_USER_ID,
     TEST_USER_IDENTITY,
     FakeHost,
-    call_api,
-    put_reference,
 )
-from tests.jobs.helpers import bodies, job_count, messages_in, receive_event
+from tests.support.lambdas import call_api, receive_event
 
 pytestmark = pytest.mark.usefixtures("api_app")
 
-REF = f"uploads/{ADMIN_ID}/up1/1.jpg"
 REF2 = f"uploads/{ADMIN_ID}/up1/2.jpg"
 LAYOUT = BucketLayout()
-
-
-def generation_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "identity_id": ADMIN_IDENTITY,
-        "reference_keys": [REF],
-        "prompt": "Soft light",
-        "aspect_ratio": "1:1",
-        "image_size": "1K",
-    }
-    body.update(overrides)
-    return body
 
 
 def store() -> JobStore:
@@ -483,12 +470,27 @@ def test_identities_carry_an_image_url(resources: Resources, host: FakeHost) -> 
     host.identities["13"] = host.identities[ADMIN_IDENTITY].model_copy(
         update={"id": "13", "image_path": None}
     )
+    # a copy in the host's storage (copy mode): the host's URL, even for a pipeline-like name
+    host.identities["14"] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={
+            "id": "14",
+            "image_path": "identities/job-1.png",
+            "image_url": "http://127.0.0.1:8000/media/identities/job-1.png",
+        }
+    )
+    # what a browser on the tab's origin cannot load is no URL
+    for n, unusable in enumerate(("/media/x.png", "javascript:alert(1)", "https://", "x.png")):
+        host.identities[f"2{n}"] = host.identities[ADMIN_IDENTITY].model_copy(
+            update={"id": f"2{n}", "image_path": "avatars/x.png", "image_url": unusable}
+        )
     status, body, _ = call_api("GET", "/v1/users/me/identities")
     assert status == 200
     urls = {i["id"]: i["image_url"] for i in body["identities"]}
     assert httpx.get(urls[ADMIN_IDENTITY]).content == b"png"
     assert urls["12"] == "https://host.example/media/avatars/b.png"
     assert urls["13"] is None
+    assert urls["14"] == "http://127.0.0.1:8000/media/identities/job-1.png"
+    assert [urls[f"2{n}"] for n in range(4)] == [None] * 4
 
 
 # --- the schema --------------------------------------------------------------------------

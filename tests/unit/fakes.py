@@ -1,4 +1,4 @@
-"""In-memory stand-ins for the ports (`identity_images.ports`, `identity_images.domain`):
+"""In-memory stand-ins for the ports (`identity_images.models.ports`, `identity_images.domain`):
 the jobs table, the queue, the bucket, the regeneration state, the host and the callback.
 
 They keep the state changes the logic relies on (a claim takes only a queued job or one
@@ -25,7 +25,7 @@ from identity_images.models.jobs import (
     StageTimings,
     utc_now,
 )
-from identity_images.ports import (
+from identity_images.models.ports import (
     JobPage,
     ListedObject,
     ObjectInfo,
@@ -40,7 +40,7 @@ def _epoch(when: datetime) -> int:
 
 
 class MemoryJobStore:
-    """`ports.JobStore` over a dict."""
+    """`models.ports.JobStore` over a dict."""
 
     def __init__(self, lease_s: int = 900) -> None:
         self.jobs: dict[str, Job] = {}
@@ -295,7 +295,7 @@ class SentMessage:
 
 
 class MemoryJobQueue:
-    """`ports.JobQueue` as a list; `refuse` makes it answer `queue_unavailable`."""
+    """`models.ports.JobQueue` as a list; `refuse` makes it answer `queue_unavailable`."""
 
     def __init__(self) -> None:
         self.sent: list[SentMessage] = []
@@ -343,7 +343,7 @@ class StoredObject:
 
 
 class MemoryObjectStore:
-    """`ports.ObjectStore` over a dict; URLs are `memory://{key}`."""
+    """`models.ports.ObjectStore` over a dict; URLs are `memory://{key}`."""
 
     def __init__(self) -> None:
         self.objects: dict[str, StoredObject] = {}

@@ -11,7 +11,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import JobMessage
-from identity_images.ports import MAX_DELAY_S, QueuedMessage
+from identity_images.models.ports import MAX_DELAY_S, QueuedMessage
 from identity_images.settings import Settings
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ PEEK_VISIBILITY_S = 30
 
 
 class JobQueue:
-    """`ports.JobQueue` over SQS."""
+    """`models.ports.JobQueue` over SQS."""
 
     def __init__(self, client: SQSClient, queue_url: str) -> None:
         self._client = client

@@ -43,7 +43,7 @@ from identity_images.models.jobs import (
     format_timestamp,
     utc_now,
 )
-from identity_images.ports import MAX_DELAY_S, JobPage
+from identity_images.models.ports import MAX_DELAY_S, JobPage
 from identity_images.settings import Settings
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ IN_FLIGHT = "job"
 
 
 class JobStore:
-    """`ports.JobStore` over DynamoDB."""
+    """`models.ports.JobStore` over DynamoDB."""
 
     def __init__(
         self, client: DynamoDBClient, table_name: str, ttl_days: int, lease_s: int = 900

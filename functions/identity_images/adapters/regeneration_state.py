@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from identity_images.adapters import aws
 from identity_images.adapters.dynamodb_items import is_conditional_failure
 from identity_images.models.jobs import format_timestamp, utc_now
-from identity_images.ports import RegenerationState, regeneration_job_id
+from identity_images.models.ports import RegenerationState, regeneration_job_id
 from identity_images.settings import Settings
 
 if TYPE_CHECKING:

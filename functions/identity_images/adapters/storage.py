@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.ports import ListedObject, ObjectInfo, PresignedPost
+from identity_images.models.ports import ListedObject, ObjectInfo, PresignedPost
 from identity_images.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _is_denied(error: ClientError) -> bool:
 
 
 class Storage:
-    """`ports.ObjectStore` over S3."""
+    """`models.ports.ObjectStore` over S3."""
 
     def __init__(self, client: S3Client, bucket: str) -> None:
         self._client = client

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from identity_images.models.jobs import Job, JobMessage
-from identity_images.ports import JobQueue, JobStore, QueuedMessage
+from identity_images.models.ports import JobQueue, JobStore, QueuedMessage
 
 
 class Redriven(StrEnum):

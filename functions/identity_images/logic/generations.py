@@ -28,7 +28,7 @@ from identity_images.models.api import (
     RerunRequest,
 )
 from identity_images.models.jobs import Job, JobError, JobKind, JobMessage, utc_now
-from identity_images.ports import JobQueue, JobStore, ObjectStore
+from identity_images.models.ports import JobQueue, JobStore, ObjectStore
 from identity_images.settings import Settings
 
 

@@ -32,7 +32,7 @@ from enum import StrEnum
 
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import Job, JobError, JobMessage, utc_now
-from identity_images.ports import JobQueue, JobStore, QueuedMessage
+from identity_images.models.ports import JobQueue, JobStore, QueuedMessage
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)

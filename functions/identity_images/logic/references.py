@@ -30,7 +30,7 @@ from identity_images.models.api import (
     StoredReference,
 )
 from identity_images.models.jobs import TIMESTAMP_FORMAT, format_timestamp, utc_now
-from identity_images.ports import ListedObject, ObjectInfo, ObjectStore
+from identity_images.models.ports import ListedObject, ObjectInfo, ObjectStore
 from identity_images.settings import Settings
 
 

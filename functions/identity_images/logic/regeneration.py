@@ -38,7 +38,7 @@ from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.references import is_usable
 from identity_images.models.jobs import Job, JobMessage, utc_now
-from identity_images.ports import (
+from identity_images.models.ports import (
     MAX_DELAY_S,
     JobQueue,
     JobStore,

@@ -16,7 +16,7 @@ from identity_images.models.api import (
     UploadFileRequest,
 )
 from identity_images.models.jobs import utc_now
-from identity_images.ports import ObjectStore
+from identity_images.models.ports import ObjectStore
 from identity_images.settings import Settings
 
 

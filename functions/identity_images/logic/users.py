@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import get_args
+from urllib.parse import urlsplit
 
 from identity_images.domain import Caller, HostDirectory, HostIdentity, HostUser
 from identity_images.logic.access import resolve_user
@@ -13,7 +14,7 @@ from identity_images.models.api import (
     ImagePrice,
     UploadContentType,
 )
-from identity_images.ports import ObjectStore
+from identity_images.models.ports import ObjectStore
 from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
 from identity_images.settings import AspectRatio, ImageSize, Settings
 
@@ -33,7 +34,9 @@ def list_identities(
     settings: Settings,
 ) -> list[HostIdentity]:
     """A user's identities, each with an `image_url` the browser can show: a short-lived
-    URL when the image is in the pipeline's bucket, the host's own URL otherwise."""
+    URL when the image is in the pipeline's bucket, the host's own URL otherwise (when
+    it is an absolute http(s) URL: a relative one names the host's origin, which the
+    browser on the tab's origin does not know)."""
     user = resolve_user(user_id, caller, host)
     return [identity_with_image_url(i, storage, settings) for i in host.list_identities(user.id)]
 
@@ -47,7 +50,14 @@ def identity_with_image_url(
     if path and path.startswith(ours) and ".." not in path.split("/"):
         url = storage.presigned_get(path, expires_in=settings.output_url_expiry_s)
         return identity.model_copy(update={"image_url": url})
+    if identity.image_url is not None and not _browser_url(identity.image_url):
+        return identity.model_copy(update={"image_url": None})
     return identity
+
+
+def _browser_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def api_config(settings: Settings) -> ApiConfig:

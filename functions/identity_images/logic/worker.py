@@ -59,7 +59,7 @@ from identity_images.models.jobs import (
     StageTimings,
     utc_now,
 )
-from identity_images.ports import MAX_DELAY_S, JobQueue, JobStore, ObjectInfo, ObjectStore
+from identity_images.models.ports import MAX_DELAY_S, JobQueue, JobStore, ObjectInfo, ObjectStore
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.access import ActiveAdminCheck, check_not_expired
 from identity_images.logic.generations import Generations
 from identity_images.logic.idempotency import Idempotency
-from identity_images.ports import JobQueue, JobStore, ObjectStore
+from identity_images.models.ports import JobQueue, JobStore, ObjectStore
 from identity_images.settings import API_RESOURCES, Settings, get_settings
 
 
