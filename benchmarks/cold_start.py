@@ -96,6 +96,7 @@ LAMBDA_LIKE_ENV = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as the CDK app sets it
     "JWT_SECRET": "cold-start-benchmark-secret-of-32-bytes!",
 }
 # Tracing on, as in AWS with X-Ray active tracing: inside Lambda (LAMBDA_TASK_ROOT), a
