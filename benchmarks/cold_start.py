@@ -106,9 +106,19 @@ if event_file:
     began = time.perf_counter()
     module.handler(event, LocalLambdaContext("cold-start-bench", timeout_s=30, region="us-east-1"))
     first = time.perf_counter() - began
+clients_s = None
+services = [name for name in os.environ.get("COLD_START_CLIENTS", "").split(",") if name]
+if services:
+    # The AWS clients a real first request builds (no network: credentials and endpoints
+    # are resolved when a call is made); the authorizer's import has not loaded boto3.
+    began = time.perf_counter()
+    from identity_images.adapters import aws
+    for service in services:
+        getattr(aws, service)()
+    clients_s = time.perf_counter() - began
 print(json.dumps({{"missing": False, "seconds": elapsed, "heavy": heavy, "deferred": deferred,
                    "first": first, "deferred_after": loaded({deferred!r}),
-                   "libraries": libraries}}))
+                   "libraries": libraries, "clients": clients_s}}))
 """
 
 # What a Lambda has in its environment; nothing here reaches AWS at import time.
@@ -186,6 +196,7 @@ class ImportSample:
     first_s: float | None = None  # the first invocation, when an event was given
     deferred_after: tuple[str, ...] = ()  # of DEFERRED, loaded after the first invocation
     libraries: tuple[str, ...] = ()  # every module not ours the import loaded, in order
+    clients_s: float | None = None  # building the AWS clients a real first request needs
 
     @property
     def first_request_s(self) -> float | None:
@@ -198,6 +209,7 @@ def probe(
     event: Path | None = None,
     env: dict[str, str] | None = None,
     floor: Path | None = None,
+    clients: tuple[str, ...] = (),
 ) -> ImportSample:
     """Import `module` in a fresh interpreter (and call its `handler` with `event`); what
     it took and which heavy and deferred modules came. With `floor` (a JSON list of
@@ -210,6 +222,8 @@ def probe(
         full_env["COLD_START_EVENT"] = str(event)
     if floor is not None:
         full_env["COLD_START_FLOOR"] = str(floor)
+    if clients:
+        full_env["COLD_START_CLIENTS"] = ",".join(clients)
     result = subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -238,6 +252,7 @@ def probe(
         None if data["first"] is None else float(data["first"]),
         tuple(data["deferred_after"]),
         tuple(data.get("libraries", ())),
+        None if data.get("clients") is None else float(data["clients"]),
     )
 
 
@@ -277,6 +292,7 @@ def median_sample(samples: list[ImportSample]) -> ImportSample:
     if first.missing:
         return first
     firsts = [s.first_s for s in samples if s.first_s is not None]
+    built = [s.clients_s for s in samples if s.clients_s is not None]
     return ImportSample(
         first.module,
         False,
@@ -286,6 +302,7 @@ def median_sample(samples: list[ImportSample]) -> ImportSample:
         statistics.median(firsts) if firsts else None,
         tuple(sorted({m for s in samples for m in s.deferred_after})),
         first.libraries,
+        statistics.median(built) if built else None,
     )
 
 
@@ -336,6 +353,15 @@ def write_events(folder: Path) -> dict[str, Path]:
     return events
 
 
+# The AWS clients each function's real first request builds (`adapters.aws`): the API
+# reads the Django token from Secrets Manager and calls DynamoDB, S3 and SQS; the
+# authorizer reads the JWT secret; the trigger calls DynamoDB, SQS and S3.
+AWS_CLIENTS = {
+    "api": ("secretsmanager", "dynamodb", "s3", "sqs"),
+    "authorizer": ("secretsmanager",),
+    "trigger": ("dynamodb", "sqs", "s3"),
+}
+
 FIRST_REQUEST = {
     "api": "GET /v1/openapi.json",
     "authorizer": "an admin's HS256 token",
@@ -362,7 +388,7 @@ def run() -> Report:
         floors: dict[str, list[ImportSample]] = {name: [] for name in TARGET_RATIO}
         for run_index in range(RUNS):
             for name, module in HANDLERS.items():
-                sample = probe(module, event=events.get(name))
+                sample = probe(module, event=events.get(name), clients=AWS_CLIENTS.get(name, ()))
                 raw[name].append(sample)
                 if name in floors and not sample.missing:
                     listed = Path(tmp) / f"floor-{name}-{run_index}.json"
@@ -439,6 +465,17 @@ def run() -> Report:
                     baseline,
                     seconds(sample.first_request_s),
                     f"import {seconds(sample.seconds)} + invocation {seconds(sample.first_s)}",
+                )
+            )
+        if sample.clients_s is not None and sample.first_request_s is not None:
+            services = ", ".join(AWS_CLIENTS[name])
+            figures.append(
+                Figure(
+                    f"first request in AWS, {name}: + its AWS clients ({services})",
+                    baseline,
+                    seconds(sample.first_request_s + sample.clients_s),
+                    f"clients {seconds(sample.clients_s)} (one boto3 session; before the "
+                    "network calls themselves)",
                 )
             )
     traced = results["api-traced"]
