@@ -159,7 +159,12 @@ def test_the_hosts_own_words_never_reach_the_error() -> None:
         said = f"{caught.value.message} {caught.value.details}"
         assert "html" not in said.lower(), said
         assert "internal" not in said, said
-        assert caught.value.details["status"] == status
+        if status == 404:
+            assert caught.value.code is ErrorCode.IDENTITY_NOT_FOUND
+            assert caught.value.details["identity_id"] == "123"
+        else:
+            assert caught.value.code is ErrorCode.HOST_REJECTED
+            assert caught.value.details["status"] == status
 
 
 def test_a_timeout_is_retried(proxy: FaultProxy) -> None:

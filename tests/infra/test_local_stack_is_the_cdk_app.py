@@ -235,10 +235,10 @@ def test_the_stage_throttles_caches_and_answers_errors_the_same(cdk: Synthesized
 def test_the_functions_settings_are_the_same(cdk: Synthesized) -> None:
     """The worker's retry budgets and job lease; the API's Django read budget (the one
     the local stack's shared process uses)."""
-    worker, api = environment(cdk, "worker"), environment(cdk, "api")
+    owner = {"DJANGO_": "api", "REAPER_": "reaper"}
     for key, value in FUNCTION_ENVIRONMENT.items():
-        expected = api[key] if key.startswith("DJANGO_") else worker[key]
-        assert value == expected, key
+        function = next((f for prefix, f in owner.items() if key.startswith(prefix)), "worker")
+        assert value == environment(cdk, function)[key], key
 
 
 def test_the_readme_and_docs_state_no_value_the_spec_contradicts() -> None:

@@ -42,6 +42,7 @@ def _options(tmp_path: Path, **changes: object) -> StackOptions:
         moto_port=_free_port(),
         django_port=_free_port(),
         gemini_port=_free_port(),
+        web_port=_free_port(),
         data_dir=tmp_path,
         gemini_api_key=None,
     )
