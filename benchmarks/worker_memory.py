@@ -8,11 +8,10 @@ sends), the adapter's checks, and the preview step. Answers are photo-like image
 2K and 4K (16:9), as JPEG and as PNG; the photo-like 4K PNG (some 32 MB, 42 MB as base64
 JSON) is the worst case the model can send.
 
-The preview step is the worker's own when the tree has one (`PREVIEW_STEP`); otherwise a
-stand-in that does what the API issue asks of it (long side 768 px, JPEG), so its memory
-(a 4K PNG decodes to 50 MB of pixels) is counted either way, and the report says which
-ran. S3 and DynamoDB calls are left out: boto3 streams the output from the bytes the job
-already holds.
+The preview step is the worker's own (`engine.preview.make_preview`, with the settings'
+defaults for its size, format and quality), called as the worker calls it while it still
+holds the output: a 4K PNG decodes to 50 MB of pixels. S3 and DynamoDB calls are left
+out: boto3 streams the output from the bytes the job already holds.
 
 The worst case is also measured step by step (the peak is reset between steps with
 `/proc/self/clear_refs`), which is where each part of the peak comes from. From the worst
@@ -47,9 +46,6 @@ MODEL = "gemini-3-pro-image"
 TARGET_PEAK = 300_000_000
 HEADROOM = 1.5
 MEMORY_STEP_MB = 64  # sizes considered for the worker (Lambda takes any MB from 128)
-# The worker's own preview step, when the tree has it: (module, function(data, mime_type)).
-PREVIEW_STEP = ("identity_images.engine.previews", "make_preview")
-PREVIEW_LONG_SIDE = 768
 # Lambda on arm64, us-east-1, 2026 list prices.
 LAMBDA_USD_PER_GB_S = 0.0000133334
 LAMBDA_USD_PER_REQUEST = 0.20 / 1_000_000
@@ -107,26 +103,22 @@ def _reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-def _preview_step() -> tuple[str, Callable[[bytes, str], bytes]]:
-    module_name, function = PREVIEW_STEP
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return "stand-in", _stand_in_preview
-    step = getattr(module, function)
-    return "worker's", lambda data, mime: step(data, mime)
+def _preview_step() -> Callable[[bytes], int]:
+    """The worker's preview step with the settings' defaults; the rendition's byte count."""
+    from identity_images.engine.preview import make_preview
+    from identity_images.settings import Settings
 
+    fields = Settings.model_fields
+    options = {
+        "max_long_side": fields["preview_max_long_side"].default,
+        "fmt": fields["preview_format"].default,
+        "quality": fields["preview_quality"].default,
+    }
 
-def _stand_in_preview(data: bytes, mime_type: str) -> bytes:
-    """What the API issue asks of the preview: long side at most 768 px, JPEG."""
-    from PIL import Image
+    def step(data: bytes) -> int:
+        return len(make_preview(data, **options).data)
 
-    with Image.open(io.BytesIO(data)) as image:
-        image.draft("RGB", (PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE))  # JPEG: decode smaller
-        image.thumbnail((PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE))
-        out = io.BytesIO()
-        image.convert("RGB").save(out, "JPEG", quality=80)
-    return out.getvalue()
+    return step
 
 
 def measure_job(photos: Path, answer_file: Path) -> dict[str, Any]:
@@ -161,17 +153,15 @@ def measure_job(photos: Path, answer_file: Path) -> dict[str, Any]:
     )
     steps["Gemini call: request, answer parse, image check"] = _peak()
     _reset_peak()
-    which, preview = _preview_step()
-    rendition = preview(image.data, image.mime_type)
-    steps["preview"] = _peak()
+    preview_bytes = _preview_step()(image.data)
+    steps["preview (the worker's step, output still held)"] = _peak()
     elapsed = time.perf_counter() - started
     return {
         "peak": max(steps.values()),
         "steps": steps,
         "seconds": elapsed,
         "output": f"{image.width}x{image.height} {image.mime_type}",
-        "preview": which,
-        "preview_bytes": len(rendition),
+        "preview_bytes": preview_bytes,
     }
 
 
@@ -314,13 +304,9 @@ def run() -> Report:
         "peak = VmHWM, the process's peak resident memory, imports included. The step rows "
         "reset the peak between steps (`/proc/self/clear_refs`), so each is that step's own "
         "peak with everything the job still holds.",
-        f"Preview step: {worst['preview']} "
-        + (
-            f"(`{PREVIEW_STEP[0]}.{PREVIEW_STEP[1]}` is absent: Pillow, long side "
-            f"{PREVIEW_LONG_SIDE} px, JPEG, JPEG answers decoded at reduced scale)."
-            if worst["preview"] == "stand-in"
-            else f"(`{PREVIEW_STEP[0]}.{PREVIEW_STEP[1]}`)."
-        ),
+        "Preview step: the worker's own (`engine.preview.make_preview` at the settings' "
+        "defaults), run while the job still holds the output, as the worker runs it; "
+        f"the worst case's preview is {worst['preview_bytes'] / 1000:.0f} KB.",
         "Where the Gemini call's peak goes: the SDK reads the HTTP body (the answer's size "
         "as bytes), decodes it to text (the same again), parses the JSON (the base64 "
         "string a third time) and decodes the image (3/4 of that): the SDK holds the text, "

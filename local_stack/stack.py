@@ -327,6 +327,8 @@ class LocalStack:
             "WEBHOOK_SECRET": self.secrets.webhook_secret,
             "BUCKET_NAME": bucket,
             "BUCKET_PREFIX": bucket_prefix,
+            # The identities' image URLs the Images tab shows (copy mode: its MEDIA_URL).
+            "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or self.django_url,
             "PYTHONUNBUFFERED": "1",
         }
         django = ManagedProcess(

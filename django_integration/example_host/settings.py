@@ -97,7 +97,9 @@ BUCKET_NAME = _env("BUCKET_NAME", "identity-images")
 BUCKET_PREFIX = os.environ.get("BUCKET_PREFIX", "")
 AWS_ENDPOINT_URL = _env("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
 IDENTITY_IMAGE_MODE = _env("IDENTITY_IMAGE_MODE", "path")
+MEDIA_STORAGE = _env("MEDIA_STORAGE", "s3")
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(REPO_ROOT / ".local-data" / "media")))
+# With MEDIA_STORAGE=files the host serves MEDIA_ROOT here itself (people.views.media).
 MEDIA_URL = "media/"
 S3_MEDIA = {
     "BACKEND": "storages.backends.s3.S3Storage",
@@ -118,7 +120,7 @@ FILE_MEDIA = {
     "OPTIONS": {"location": str(MEDIA_ROOT)},
 }
 STORAGES = {
-    "default": FILE_MEDIA if _env("MEDIA_STORAGE", "s3") == "files" else S3_MEDIA,
+    "default": FILE_MEDIA if MEDIA_STORAGE == "files" else S3_MEDIA,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AWS_S3_ENDPOINT_URL = AWS_ENDPOINT_URL
@@ -146,6 +148,9 @@ IDENTITY_IMAGES = {
     # Where the pipeline writes (its BUCKET_NAME / BUCKET_PREFIX), checked against STORAGES.
     "BUCKET_NAME": BUCKET_NAME,
     "BUCKET_PREFIX": BUCKET_PREFIX,
+    # Where browsers reach this host: the identities' image URLs (MEDIA_URL) are made
+    # absolute against it. Unset: against the URL the pipeline calls.
+    "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
 }
 
 LOGGING = {

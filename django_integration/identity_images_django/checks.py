@@ -13,6 +13,7 @@ from django.db.models import FileField
 from standardwebhooks.webhooks import EmptyWebhookSecretError, Webhook
 
 from identity_images_django.conf import IMAGE_MODES, AppSettings, app_settings, identity_model
+from identity_images_django.directory import is_browser_url
 from identity_images_django.placement import PILLOW_FORMATS, bucket_storage
 
 
@@ -40,6 +41,14 @@ def check_identity_images(
                     id="identity_images.E002",
                 )
             )
+    if conf.public_base_url and not is_browser_url(conf.public_base_url):
+        errors.append(
+            Error(
+                f"IDENTITY_IMAGES['PUBLIC_BASE_URL'] is {conf.public_base_url!r}; it must be "
+                "an absolute http(s) URL, e.g. 'https://app.example.com', or empty.",
+                id="identity_images.E010",
+            )
+        )
     try:
         model = identity_model()
     except ImproperlyConfigured as exc:

@@ -21,6 +21,10 @@ IDENTITY_IMAGES = {
     "COPY_MAX_BYTES": 30 * 1024 * 1024,
     "COPY_CONTENT_TYPES": ["image/png", "image/jpeg", "image/webp"],
     "COPY_TIMEOUT_S": 20,
+    # Where browsers reach the host, e.g. "https://app.example.com": a relative URL from
+    # the image field's storage (a file system's MEDIA_URL) is made absolute against it,
+    # for the Images tab on another origin. Empty: against the URL the pipeline called.
+    "PUBLIC_BASE_URL": "",
 }
 ```
 
@@ -57,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "COPY_MAX_BYTES": 30 * 1024 * 1024,
     "COPY_CONTENT_TYPES": ("image/png", "image/jpeg", "image/webp"),
     "COPY_TIMEOUT_S": 20,
+    "PUBLIC_BASE_URL": "",
 }
 IMAGE_MODES = ("path", "copy")
 
@@ -78,6 +83,7 @@ class AppSettings:
     copy_max_bytes: int
     copy_content_types: frozenset[str]
     copy_timeout_s: float
+    public_base_url: str
 
 
 def app_settings() -> AppSettings:
@@ -100,6 +106,7 @@ def app_settings() -> AppSettings:
         copy_max_bytes=int(raw["COPY_MAX_BYTES"]),
         copy_content_types=frozenset(str(t).lower() for t in raw["COPY_CONTENT_TYPES"]),
         copy_timeout_s=float(raw["COPY_TIMEOUT_S"]),
+        public_base_url=str(raw["PUBLIC_BASE_URL"] or ""),
     )
 
 

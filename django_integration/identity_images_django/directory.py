@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, Model, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import HttpRequest
 
 from identity_images_django.conf import app_settings, identity_model, test_users
 from identity_images_django.schemas import IdentityOut, UserOut
+
+log = logging.getLogger("identity_images_django")
 
 
 def _pk(model: type[Model], raw: str) -> Any | None:
@@ -68,7 +74,37 @@ def identities_of(user: AbstractBaseUser) -> QuerySet[Model]:
     )
 
 
-def identity_out(identity: Model) -> IdentityOut:
+def is_browser_url(url: str) -> bool:
+    """An absolute http(s) URL: what a browser on another origin can load."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def image_url(image: FieldFile, request: HttpRequest | None = None) -> str | None:
+    """The URL a browser on another origin (the Images tab) can show the image at: the
+    storage's own `url()` (an S3 storage's is presigned and absolute), made absolute
+    against PUBLIC_BASE_URL, else against the URL `request` came to, when the storage
+    gives a relative one (a file system's MEDIA_URL). None without an image, or when the
+    storage cannot give a URL."""
+    if not image.name:
+        return None
+    try:
+        url = image.storage.url(image.name)
+    except NotImplementedError:  # a storage that serves nothing by URL
+        return None
+    except Exception:  # a listing without one URL beats no listing: logged
+        log.exception("The storage could not give a URL for %r", image.name)
+        return None
+    if not is_browser_url(url):
+        base = app_settings().public_base_url
+        if base:
+            url = urljoin(base, url)
+        elif request is not None:
+            url = request.build_absolute_uri(url)
+    return url if is_browser_url(url) else None
+
+
+def identity_out(identity: Model, request: HttpRequest | None = None) -> IdentityOut:
     conf = app_settings()
     user_field = identity._meta.get_field(conf.identity_user_field)
     assert isinstance(user_field, ForeignKey), "IDENTITY_USER_FIELD must be a ForeignKey"
@@ -84,4 +120,5 @@ def identity_out(identity: Model) -> IdentityOut:
         name=str(getattr(identity, conf.identity_name_field)),
         description=str(description or ""),
         image_path=image.name or None,
+        image_url=image_url(image, request),
     )

@@ -24,7 +24,7 @@ class IdentityOut(BaseModel):
     name: str
     description: str = ""
     image_path: str | None = None
-    image_url: str | None = None  # a URL the browser can show, when the host has its own
+    image_url: str | None = None  # absolute: the storage's URL of the image, for a browser
 
 
 class ImageAssignmentIn(BaseModel):

@@ -105,7 +105,7 @@ def user_identities(request: HttpRequest, user_id: str) -> HttpResponse:
     user = find_user(user_id)
     if user is None:
         return _user_not_found(user_id)
-    results = [identity_out(i).model_dump() for i in identities_of(user)]
+    results = [identity_out(i, request).model_dump() for i in identities_of(user)]
     return JsonResponse({"results": results})
 
 
@@ -116,7 +116,7 @@ def identity_detail(request: HttpRequest, identity_id: str) -> HttpResponse:
     identity = find_identity(identity_id)
     if identity is None:
         return _identity_not_found(identity_id)
-    return JsonResponse(identity_out(identity).model_dump())
+    return JsonResponse(identity_out(identity, request).model_dump())
 
 
 def _path_problem(path: str, max_length: int | None) -> str | None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 from django.core.checks import run_checks
@@ -211,6 +212,25 @@ class CopyModeTests(CallbackCase):
         with image.open("rb") as opened:
             assert opened.read() == png()
 
+    def test_the_copy_is_listed_with_a_url_the_host_serves_it_at(self) -> None:
+        assert self.deliver(self.key, image_url=self.images.url).status_code == 200
+        listing = self.client.get(
+            f"{BASE}/users/{self.identity.user_id}/identities/",
+            headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+        )
+        (listed,) = listing.json()["results"]
+        assert listed["image_path"] == "identities/gen-1.png"
+        url = urlsplit(listed["image_url"])
+        assert (url.scheme, url.netloc, url.path) == (
+            "http",
+            "testserver",
+            "/media/identities/gen-1.png",
+        )
+        served = self.client.get(url.path)
+        assert served.status_code == 200
+        assert served["Content-Type"] == "image/png"
+        assert served.getvalue() == png()
+
     def test_a_replay_downloads_nothing_and_changes_nothing(self) -> None:
         assert self.deliver(self.key, image_url=self.images.url).status_code == 200
         again = self.deliver(self.key, image_url=self.images.url)
@@ -292,6 +312,16 @@ class PlacementCheckTests(SimpleTestCase):
         settings = app_settings(IMAGE_MODE="copy")
         with override_settings(STORAGES=file_media("/tmp/m"), IDENTITY_IMAGES=settings):
             assert self.check_ids() == set()
+
+    def test_a_public_base_url_must_be_an_absolute_http_url(self) -> None:
+        for base in ("app.example.com", "/media/", "ftp://app.example.com", "https://"):
+            settings = app_settings(IMAGE_MODE="copy", PUBLIC_BASE_URL=base)
+            with override_settings(STORAGES=file_media("/tmp/m"), IDENTITY_IMAGES=settings):
+                assert self.check_ids() == {"identity_images.E010"}, base
+        for base in ("https://app.example.com", "http://127.0.0.1:8000/", ""):
+            settings = app_settings(IMAGE_MODE="copy", PUBLIC_BASE_URL=base)
+            with override_settings(STORAGES=file_media("/tmp/m"), IDENTITY_IMAGES=settings):
+                assert self.check_ids() == set(), base
 
     def test_an_unknown_mode_or_empty_limits_are_refused(self) -> None:
         with override_settings(IDENTITY_IMAGES=app_settings(IMAGE_MODE="link")):

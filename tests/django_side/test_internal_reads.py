@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
+from django.core.files.storage import Storage
 from django.test import TestCase, override_settings
 from django.test.client import Client
 
@@ -13,6 +18,16 @@ from tests.django_side.factories import make_identity, make_user
 
 BASE = "/internal/identity-images"
 AUTH = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+def file_media(root: str) -> dict[str, Any]:
+    backend = "django.core.files.storage.FileSystemStorage"
+    return {"default": {"BACKEND": backend, "OPTIONS": {"location": root}}, "staticfiles": STATIC}
+
+
+class NoUrlStorage(Storage):
+    """A storage that serves nothing by URL (Django's base `url()` raises)."""
 
 
 def error_code(response: Any) -> str:
@@ -122,6 +137,7 @@ def staff_are_test_users() -> Any:
 
 class IdentityReadTests(TestCase):
     def setUp(self) -> None:
+        self.enterContext(override_settings(STORAGES=file_media("/tmp/unused-media")))
         self.alice = make_user("alice", is_test_user=True)
         self.other = make_user("carol", is_test_user=True)
         self.chef = make_identity(self.alice, "Chef", "In a kitchen")
@@ -141,7 +157,8 @@ class IdentityReadTests(TestCase):
                 "name": "Astronaut",
                 "description": "",
                 "image_path": "generated/identities/x/1.png",
-                "image_url": None,
+                # the storage's URL (MEDIA_URL), absolute against the URL called
+                "image_url": "http://testserver/media/generated/identities/x/1.png",
             },
             {
                 "id": str(self.chef.pk),
@@ -169,6 +186,75 @@ class IdentityReadTests(TestCase):
             assert response.status_code == 404
             assert error_code(response) == "identity_not_found"
             assert response.json()["error"]["details"] == {"identity_id": identity_id}
+
+
+class IdentityImageUrlTests(TestCase):
+    """`image_url`: where a browser on another origin (the Images tab) shows the image."""
+
+    def setUp(self) -> None:
+        self.media_root = self.enterContext(tempfile.TemporaryDirectory())
+        self.enterContext(override_settings(STORAGES=file_media(self.media_root)))
+        self.alice = make_user("alice", is_test_user=True)
+        self.chef = make_identity(self.alice, "Chef", image="identities/gen-1.png")
+        self.image = b"\x89PNG the copied image"
+        path = Path(self.media_root, "identities", "gen-1.png")
+        path.parent.mkdir()
+        path.write_bytes(self.image)
+
+    def listed_url(self) -> Any:
+        response = Client().get(f"{BASE}/users/{self.alice.pk}/identities/", headers=AUTH)
+        assert response.status_code == 200
+        (identity,) = response.json()["results"]
+        detail = Client().get(f"{BASE}/identities/{self.chef.pk}/", headers=AUTH).json()
+        assert detail["image_url"] == identity["image_url"]
+        return identity["image_url"]
+
+    def test_a_file_system_image_is_served_by_the_host_at_its_absolute_url(self) -> None:
+        url = self.listed_url()
+        assert url == "http://testserver/media/identities/gen-1.png"
+        response = Client().get(urlsplit(url).path)
+        assert response.status_code == 200
+        assert response.getvalue() == self.image
+        refused = Client().post(urlsplit(url).path)
+        assert refused.status_code == 405
+        assert error_code(refused) == "method_not_allowed"
+
+    def test_the_public_base_url_is_where_browsers_reach_the_host(self) -> None:
+        app = {**settings.IDENTITY_IMAGES, "PUBLIC_BASE_URL": "https://app.example.com/"}
+        with override_settings(IDENTITY_IMAGES=app):
+            assert self.listed_url() == "https://app.example.com/media/identities/gen-1.png"
+
+    def test_an_s3_storage_gives_its_own_presigned_url(self) -> None:
+        with override_settings(STORAGES={"default": settings.S3_MEDIA, "staticfiles": STATIC}):
+            url = urlsplit(self.listed_url())
+            endpoint = urlsplit(settings.AWS_S3_ENDPOINT_URL)
+            assert (url.scheme, url.netloc) == (endpoint.scheme, endpoint.netloc)
+            assert url.path == f"/{settings.BUCKET_NAME}/identities/gen-1.png"
+            signed = set(parse_qs(url.query))
+            assert signed & {"Signature", "X-Amz-Signature"}, url.query  # SigV2 or SigV4
+            # and the host serves no media of its own then
+            response = Client().get("/media/identities/gen-1.png")
+            assert response.status_code == 404
+            assert error_code(response) == "not_found"
+
+    def test_no_image_or_a_storage_without_urls_gives_none(self) -> None:
+        self.chef.image = ""
+        self.chef.save()
+        assert self.listed_url() is None
+        self.chef.image = "identities/gen-1.png"
+        self.chef.save()
+        backend = f"{__name__}.NoUrlStorage"
+        with override_settings(STORAGES={"default": {"BACKEND": backend}, "staticfiles": STATIC}):
+            assert self.listed_url() is None
+
+    def test_the_media_url_serves_nothing_outside_the_media_root(self) -> None:
+        for path in ("/media/../settings.py", "/media/%2e%2e/example_host.sqlite3"):
+            response = Client().get(path)
+            assert response.status_code == 400, path
+            assert error_code(response) == "bad_request", path
+        response = Client().get("/media/identities/missing.png")
+        assert response.status_code == 404
+        assert error_code(response) == "not_found"
 
 
 class CanonicalIdTests(TestCase):

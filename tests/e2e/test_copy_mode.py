@@ -78,3 +78,15 @@ def test_an_applied_image_is_copied_into_the_hosts_file_storage(copy_stack: Runn
     assert name.startswith(f"identities/{job_id}."), name
     copied = (copy_stack.data_dir / "media" / name).read_bytes()
     assert copied == httpx.get(output["url"]).content
+
+    # The Images tab's listing shows the host's copy: the host's own absolute URL (not the
+    # pipeline's bucket), which a browser on the tab's origin loads without credentials.
+    listed = admin.get(f"/users/{user_id}/identities")
+    assert listed.status_code == 200, listed.text
+    (current,) = [i for i in listed.json()["identities"] if i["id"] == identity["id"]]
+    assert current["image_path"] == name
+    assert current["image_url"] == f"{copy_stack.django_url}/media/{name}"
+    shown = httpx.get(current["image_url"], headers={"Origin": copy_stack.web_url})
+    assert shown.status_code == 200
+    assert shown.headers["Content-Type"] == output["mime_type"]
+    assert shown.content == copied

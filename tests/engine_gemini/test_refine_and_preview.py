@@ -180,6 +180,49 @@ def test_a_webp_preview_of_a_transparent_png_is_flattened() -> None:
         assert image.size == (300, 300)
 
 
+def _half_transparent(mode: str) -> bytes:
+    """1600x900: the left half transparent (red underneath), the right half opaque blue."""
+    image = Image.new("RGBA", (1600, 900), (255, 0, 0, 0))
+    image.paste((0, 0, 255, 255), (800, 0, 1600, 900))
+    out = io.BytesIO()
+    if mode == "RGB+tRNS":  # one colour keyed transparent, no alpha channel
+        flat = Image.new("RGB", image.size, (255, 0, 0))
+        flat.paste((0, 0, 255), (800, 0, 1600, 900))
+        flat.save(out, "PNG", transparency=(255, 0, 0))
+    elif mode == "P":
+        image.quantize(colors=4, method=Image.Quantize.FASTOCTREE).save(out, "PNG")
+    else:
+        image.convert(mode).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "RGB+tRNS"])
+def test_transparency_is_white_in_the_preview_whatever_the_mode(mode: str) -> None:
+    preview = make_preview(_half_transparent(mode), max_long_side=400)
+    with Image.open(io.BytesIO(preview.data)) as image:
+        assert (image.mode, image.size) == ("RGB", (400, 225))
+        left, right = image.getpixel((100, 112)), image.getpixel((300, 112))
+    assert isinstance(left, tuple)
+    assert isinstance(right, tuple)
+    assert min(left) > 235, left  # white, not the red under the transparent pixels
+    if mode.startswith("RGB") or mode == "P":
+        assert right[2] > 200, right  # still blue
+        assert right[0] < 40, right
+    else:  # grey with alpha: blue's luminance
+        assert max(right) < 60, right
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "I;16"])
+def test_an_opaque_output_of_any_mode_gives_an_rgb_preview(mode: str) -> None:
+    image = Image.new("RGB", (1600, 900), (40, 120, 200)).convert(mode)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    preview = make_preview(out.getvalue(), max_long_side=400)
+    assert (preview.width, preview.height) == (400, 225)
+    with Image.open(io.BytesIO(preview.data)) as shown:
+        assert shown.mode == "RGB"
+
+
 def test_a_small_output_is_not_enlarged() -> None:
     preview = make_preview(jpeg_bytes((10, 20, 30), (400, 300)), max_long_side=768)
     assert (preview.width, preview.height) == (400, 300)

@@ -483,12 +483,27 @@ def test_identities_carry_an_image_url(resources: Resources, host: FakeHost) -> 
     host.identities["13"] = host.identities[ADMIN_IDENTITY].model_copy(
         update={"id": "13", "image_path": None}
     )
+    # a copy in the host's storage (copy mode): the host's URL, even for a pipeline-like name
+    host.identities["14"] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={
+            "id": "14",
+            "image_path": "identities/job-1.png",
+            "image_url": "http://127.0.0.1:8000/media/identities/job-1.png",
+        }
+    )
+    # what a browser on the tab's origin cannot load is no URL
+    for n, unusable in enumerate(("/media/x.png", "javascript:alert(1)", "https://", "x.png")):
+        host.identities[f"2{n}"] = host.identities[ADMIN_IDENTITY].model_copy(
+            update={"id": f"2{n}", "image_path": "avatars/x.png", "image_url": unusable}
+        )
     status, body, _ = call_api("GET", "/v1/users/me/identities")
     assert status == 200
     urls = {i["id"]: i["image_url"] for i in body["identities"]}
     assert httpx.get(urls[ADMIN_IDENTITY]).content == b"png"
     assert urls["12"] == "https://host.example/media/avatars/b.png"
     assert urls["13"] is None
+    assert urls["14"] == "http://127.0.0.1:8000/media/identities/job-1.png"
+    assert [urls[f"2{n}"] for n in range(4)] == [None] * 4
 
 
 # --- the schema --------------------------------------------------------------------------

@@ -6,8 +6,11 @@ import json
 
 import jwt
 from django.contrib.auth import authenticate
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
+from django.views.static import serve
 from pydantic import BaseModel, Field, ValidationError
 
 from example_host.people import tokens
@@ -56,3 +59,17 @@ def me(request: HttpRequest) -> HttpResponse:
             "email": getattr(user, "email", ""),
         }
     )
+
+
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """A file of the file-system media storage (`MEDIA_STORAGE=files`) at MEDIA_URL, as a
+    host's web server or CDN serves MEDIA_ROOT: the identities' images, which the Images
+    tab shows by the `image_url` the app gives (Django's `static()` helper serves nothing
+    with DEBUG off). With the S3 storage its URLs point at the bucket: 404 here."""
+    if request.method not in ("GET", "HEAD"):
+        response = error(405, "method_not_allowed", "Use GET or HEAD on this URL.")
+        response["Allow"] = "GET, HEAD"
+        return response
+    if not isinstance(default_storage, FileSystemStorage):
+        raise Http404("The media are not on this host's file system.")
+    return serve(request, path, document_root=str(default_storage.location))

@@ -18,6 +18,9 @@ from identity_images.errors import ErrorCode, PipelineError
 PreviewFormat = Literal["jpeg", "webp"]
 _MIME = {"jpeg": "image/jpeg", "webp": "image/webp"}
 _PIL_FORMAT = {"jpeg": "JPEG", "webp": "WEBP"}
+# Modes resampled as they are (alpha premultiplied); others (palette, 16-bit) are
+# converted first, as resampling them would be nearest-neighbour or unsupported.
+_SHRINK_FIRST = frozenset({"RGB", "RGBA", "L", "LA"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,10 @@ def make_preview(
                 # Decode at 1/2, 1/4 or 1/8 scale when that still covers the target.
                 source.draft("RGB", (max_long_side, max_long_side))
             source.load()
+            if source.mode in _SHRINK_FIRST and "transparency" not in source.info:
+                # Shrink in place, then flatten the small picture: a 4K PNG decodes to
+                # some 68 MB of pixels, and converting it first would copy all of them.
+                _shrink(source, max_long_side)
             image = _flatten(source)
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise PipelineError(
@@ -48,7 +55,7 @@ def make_preview(
             retryable=True,
         ) from error
     try:
-        image.thumbnail((max_long_side, max_long_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        _shrink(image, max_long_side)  # nothing left to do when it was shrunk first
         out = io.BytesIO()
         if fmt == "webp":
             image.save(out, _PIL_FORMAT[fmt], quality=quality, method=4)
@@ -58,6 +65,12 @@ def make_preview(
     finally:
         image.close()
     return Preview(data=out.getvalue(), mime_type=_MIME[fmt], width=width, height=height)
+
+
+def _shrink(image: Image.Image, max_long_side: int) -> None:
+    """Long side at most `max_long_side`, in place; reduced by whole factors first, so the
+    full-size picture is read once and never copied (alpha is resampled premultiplied)."""
+    image.thumbnail((max_long_side, max_long_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _flatten(image: Image.Image) -> Image.Image:

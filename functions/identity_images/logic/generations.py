@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, get_args
+from urllib.parse import urlsplit
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -63,7 +64,9 @@ def list_identities(
     settings: Settings | None = None,
 ) -> list[HostIdentity]:
     """A user's identities, each with an `image_url` the browser can show: a short-lived
-    URL when the image is in the pipeline's bucket, the host's own URL otherwise."""
+    URL when the image is in the pipeline's bucket, the host's own URL otherwise (when
+    it is an absolute http(s) URL: a relative one names the host's origin, which the
+    browser on the tab's origin does not know)."""
     user = resolve_user(user_id, caller, host)
     identities = host.list_identities(user.id)
     if storage is None or settings is None:
@@ -80,7 +83,14 @@ def identity_with_image_url(
     if path and path.startswith(ours) and ".." not in path.split("/"):
         url = storage.presigned_get(path, expires_in=settings.output_url_expiry_s)
         return identity.model_copy(update={"image_url": url})
+    if identity.image_url is not None and not _browser_url(identity.image_url):
+        return identity.model_copy(update={"image_url": None})
     return identity
+
+
+def _browser_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 # --- the tab's configuration -------------------------------------------------------------
