@@ -131,32 +131,26 @@ class PublicApi(Construct):
             "DJANGO_INTROSPECT_URL": config.django_introspect_url,
         }
         env.update({name: value for name, value in optional.items() if value})
-        return PipelineFunction(
+        return parts.function(
             self,
             "Authorizer",
+            sizing=spec.AUTHORIZER,
             handler="authorizer.handler",
-            code=parts.code,
             description="Lets admins in (Django-issued JWT or introspection)",
-            timeout=Duration.seconds(spec.AUTHORIZER.timeout_s),
-            memory_mb=spec.AUTHORIZER.memory_mb,
-            layers=[parts.layers.base],
             environment=env,
             secrets={"JWT_SECRET_ARN": parts.secrets.jwt_secret},
         )
 
     def _api_function(self, parts: PipelineParts, jobs_queue: sqs.IQueue) -> PipelineFunction:
         tables = parts.tables
-        function = PipelineFunction(
+        # API Gateway gives up at 29 s; the function never calls Gemini, and its Django
+        # reads give up inside its timeout (resource_spec.API).
+        function = parts.function(
             self,
             "Handler",
+            sizing=spec.API,
             handler="api.handler",
-            code=parts.code,
             description="Public routes: uploads, generations, users, identities",
-            # API Gateway gives up at 29 s; the function never calls Gemini, and its Django
-            # reads give up inside its timeout (resource_spec.API).
-            timeout=Duration.seconds(spec.API.timeout_s),
-            memory_mb=spec.API.memory_mb,
-            layers=[parts.layers.base],
             environment={
                 **parts.common_env,
                 **spec.API.environment,

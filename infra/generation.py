@@ -8,7 +8,6 @@ from constructs import Construct
 
 from infra import access
 from infra import resource_spec as spec
-from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.queues import QueueWithDeadLetters
 
@@ -36,15 +35,13 @@ class GenerationPipeline(Construct):
             consumer_timeout=timeout,
             max_receive_count=config.worker_max_receive_count,
         )
-        self.worker = PipelineFunction(
+        self.worker = parts.function(
             self,
             "Worker",
+            sizing=worker,
+            imaging=True,
             handler="worker.handler",
-            code=parts.code,
             description="Runs one generation job: references, Gemini, output, callback",
-            timeout=timeout,
-            memory_mb=worker.memory_mb,
-            layers=[parts.layers.base, parts.layers.imaging],
             environment={
                 **parts.common_env,
                 # The worker re-queues a job held by another delivery (delayed message).

@@ -24,11 +24,8 @@ from constructs import Construct
 
 from infra import access
 from infra import resource_spec as spec
-from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.storage import JOBS_IN_FLIGHT_INDEX
-
-REAPER_TIMEOUT = Duration.seconds(spec.REAPER.timeout_s)
 
 
 class JobReaper(Construct):
@@ -47,15 +44,12 @@ class JobReaper(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         config = parts.config
-        self.function = PipelineFunction(
+        self.function = parts.function(
             self,
             "Reaper",
+            sizing=spec.REAPER,
             handler="reaper.handler",
-            code=parts.code,
             description="Ends or re-queues jobs the worker will never finish (DLQ, lost messages)",
-            timeout=REAPER_TIMEOUT,
-            memory_mb=spec.REAPER.memory_mb,
-            layers=[parts.layers.base],
             environment={
                 **parts.common_env,
                 "JOBS_QUEUE_URL": jobs_queue.queue_url,

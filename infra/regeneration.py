@@ -16,7 +16,6 @@ from constructs import Construct
 
 from infra import access
 from infra import resource_spec as spec
-from infra.functions import PipelineFunction
 from infra.parts import PipelineParts
 from infra.queues import QueueWithDeadLetters
 
@@ -49,15 +48,12 @@ class Regeneration(Construct):
             s3.NotificationKeyFilter(prefix=layout.references),
         )
         _acknowledge_notifications_handler(Stack.of(self))
-        self.trigger = PipelineFunction(
+        self.trigger = parts.function(
             self,
             "Trigger",
+            sizing=spec.TRIGGER,
             handler="trigger.handler",
-            code=parts.code,
             description="Turns new reference photos into one regeneration job per identity",
-            timeout=TRIGGER_TIMEOUT,
-            memory_mb=spec.TRIGGER.memory_mb,
-            layers=[parts.layers.base],
             environment={
                 **parts.common_env,
                 **spec.TRIGGER.environment,

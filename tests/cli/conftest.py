@@ -1,9 +1,8 @@
-"""Fixtures for the CLI tests: the local Gemini server and an environment pointing at it."""
+"""Fixtures for the CLI tests: an environment pointing at the local Gemini server."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,14 +30,15 @@ def no_gemini_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def gemini_server(
-    monkeypatch: pytest.MonkeyPatch, no_gemini_env: None
-) -> Iterator[LocalGeminiServer]:
-    with LocalGeminiServer(slow_delay_s=3.0) as server:
-        monkeypatch.setenv("GEMINI_BASE_URL", server.url)
-        monkeypatch.setenv("GEMINI_RETRY_ATTEMPTS", "2")
-        monkeypatch.setenv("GEMINI_RETRY_INITIAL_DELAY_S", "0.01")
-        monkeypatch.setenv("GEMINI_RETRY_MAX_DELAY_S", "0.05")
-        yield server
+    gemini_server: LocalGeminiServer, monkeypatch: pytest.MonkeyPatch, no_gemini_env: None
+) -> LocalGeminiServer:
+    """The per-test local Gemini server of `tests/conftest.py`, and an environment that
+    points the CLI at it with fast retries."""
+    monkeypatch.setenv("GEMINI_BASE_URL", gemini_server.url)
+    monkeypatch.setenv("GEMINI_RETRY_ATTEMPTS", "2")
+    monkeypatch.setenv("GEMINI_RETRY_INITIAL_DELAY_S", "0.01")
+    monkeypatch.setenv("GEMINI_RETRY_MAX_DELAY_S", "0.05")
+    return gemini_server
 
 
 @pytest.fixture

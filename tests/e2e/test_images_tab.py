@@ -81,12 +81,16 @@ def test_images_tab_generate_download_and_apply(stack: RunningStack, admin: http
 
     applied = admin.post(f"/generations/{job_id}/apply")
     assert applied.status_code == 202, applied.text
-    wait_for(
-        "Django to point the identity at the output",
-        lambda: identity_image_path(stack, identity["id"]) == output["key"],
-    )
-    final = admin.get(f"/generations/{job_id}").json()
+
+    def apply_settled() -> dict[str, Any] | None:
+        # Django takes the path inside the callback; the job records the outcome once
+        # the callback has answered, a moment later.
+        job: dict[str, Any] = admin.get(f"/generations/{job_id}").json()
+        return job if job["apply"]["status"] != "pending" else None
+
+    final = wait_for(f"the apply of {job_id} to settle", apply_settled)
     assert final["apply"]["status"] == "applied", final
+    assert identity_image_path(stack, identity["id"]) == output["key"]
 
 
 def test_a_members_token_is_forbidden_and_no_token_is_unauthorized(stack: RunningStack) -> None:

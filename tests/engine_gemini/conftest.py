@@ -1,10 +1,11 @@
-"""Fixtures for the Gemini adapter tests: a local Gemini-compatible server per test and
-settings that point the real SDK at it with fast retries."""
+"""Fixtures for the Gemini adapter tests: settings that point the real SDK at the
+per-test local Gemini-compatible server (`gemini_server`, from `tests/conftest.py`) with
+fast retries, and prepared references."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,17 +16,8 @@ from identity_images.engine.references import PreparedReference, ReferenceRules,
 from identity_images.settings import Settings
 from local_stack.gemini_server import LocalGeminiServer
 
-# The `slow` failure waits this long; the client's timeout in `slow` tests is far shorter.
-SLOW_DELAY_S = 3.0
-
 SettingsFactory = Callable[..., Settings]
 ProviderFactory = Callable[..., GeminiImageProvider]
-
-
-@pytest.fixture
-def gemini_server() -> Iterator[LocalGeminiServer]:
-    with LocalGeminiServer(slow_delay_s=SLOW_DELAY_S) as server:
-        yield server
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 import httpx
@@ -99,41 +100,100 @@ def test_records_usage_and_an_estimated_cost(
     assert 0.24 + 2 * 0.0011 <= usage.estimated_cost_usd < 0.26
 
 
-def test_a_blocked_prompt_is_content_blocked_with_its_reason(
+# How each failure of the API comes back: (failure, how many in a row, provider settings,
+# code, retryable, details it carries, calls made).
+FAILURES = [
+    pytest.param(
+        "prompt_blocked",
+        1,
+        {},
+        ErrorCode.CONTENT_BLOCKED,
+        False,
+        {"reason": "PROHIBITED_CONTENT", "stage": "prompt"},
+        1,
+        id="prompt-blocked",
+    ),
+    pytest.param(
+        "image_safety",
+        1,
+        {},
+        ErrorCode.CONTENT_BLOCKED,
+        False,
+        {"reason": "IMAGE_SAFETY", "stage": "output"},
+        1,
+        id="image-safety",
+    ),
+    pytest.param(
+        "http_400",
+        1,
+        {},
+        ErrorCode.PROVIDER_REJECTED,
+        False,
+        {"status_code": 400},
+        1,
+        id="400-not-retried",
+    ),
+    pytest.param(
+        "http_500",
+        3,
+        {"gemini_retry_attempts": 3},
+        ErrorCode.PROVIDER_UNAVAILABLE,
+        True,
+        {"status_code": 500},
+        3,
+        id="500-outlasts-retries",
+    ),
+    pytest.param(
+        "http_503",
+        3,
+        {"gemini_retry_attempts": 3},
+        ErrorCode.PROVIDER_UNAVAILABLE,
+        True,
+        {"status_code": 503},
+        3,
+        id="503-outlasts-retries",
+    ),
+    pytest.param(
+        "slow",
+        2,
+        {"gemini_timeout_s": 0.3, "gemini_retry_attempts": 2},
+        ErrorCode.PROVIDER_UNAVAILABLE,
+        True,
+        {"reason": "timeout"},
+        2,
+        id="timeout-retried-then-unavailable",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mode", "count", "overrides", "code", "retryable", "details", "calls"), FAILURES
+)
+def test_each_failure_becomes_its_typed_error(
     make_provider: ProviderFactory,
     references: list[PreparedReference],
     gemini_server: LocalGeminiServer,
+    mode: str,
+    count: int,
+    overrides: dict[str, Any],
+    code: ErrorCode,
+    retryable: bool,
+    details: dict[str, Any],
+    calls: int,
 ) -> None:
-    gemini_server.fail_next("prompt_blocked")
+    gemini_server.fail_next(mode, count=count)
 
     with pytest.raises(PipelineError) as caught:
-        make_provider().generate(
-            prompt="A portrait", references=references, aspect_ratio="16:9", image_size="4K"
+        make_provider(**overrides).generate(
+            prompt="A portrait", references=references, aspect_ratio="1:1", image_size="1K"
         )
 
-    assert caught.value.code is ErrorCode.CONTENT_BLOCKED
-    assert caught.value.details["reason"] == "PROHIBITED_CONTENT"
-    assert caught.value.details["stage"] == "prompt"
-    assert caught.value.retryable is False
-    assert gemini_server.generate_calls == 1
-
-
-def test_image_safety_is_content_blocked(
-    make_provider: ProviderFactory,
-    references: list[PreparedReference],
-    gemini_server: LocalGeminiServer,
-) -> None:
-    gemini_server.fail_next("image_safety")
-
-    with pytest.raises(PipelineError) as caught:
-        make_provider().generate(
-            prompt="A portrait", references=references, aspect_ratio="16:9", image_size="4K"
-        )
-
-    assert caught.value.code is ErrorCode.CONTENT_BLOCKED
-    assert caught.value.details["reason"] == "IMAGE_SAFETY"
-    assert caught.value.details["stage"] == "output"
-    assert "IMAGE_SAFETY" in caught.value.message
+    assert caught.value.code is code
+    assert caught.value.retryable is retryable
+    assert {k: caught.value.details.get(k) for k in details} == details
+    assert gemini_server.generate_calls == calls
+    if code is ErrorCode.CONTENT_BLOCKED:  # the message names the reason
+        assert details["reason"] in caught.value.message
 
 
 def test_a_prompt_directive_triggers_a_failure(
@@ -181,62 +241,6 @@ def test_a_429_is_retried_and_then_succeeds(
 
     assert (image.width, image.height) == (1024, 1024)
     assert gemini_server.generate_calls == 2
-
-
-@pytest.mark.parametrize("mode", ["http_500", "http_503"])
-def test_server_errors_that_outlast_the_retries_are_provider_unavailable(
-    make_provider: ProviderFactory,
-    references: list[PreparedReference],
-    gemini_server: LocalGeminiServer,
-    mode: str,
-) -> None:
-    gemini_server.fail_next(mode, count=3)
-
-    with pytest.raises(PipelineError) as caught:
-        make_provider(gemini_retry_attempts=3).generate(
-            prompt="A portrait", references=references, aspect_ratio="1:1", image_size="1K"
-        )
-
-    assert caught.value.code is ErrorCode.PROVIDER_UNAVAILABLE
-    assert caught.value.retryable is True
-    assert caught.value.details["status_code"] == int(mode.removeprefix("http_"))
-    assert gemini_server.generate_calls == 3
-
-
-def test_a_slow_answer_times_out_as_provider_unavailable(
-    make_provider: ProviderFactory,
-    references: list[PreparedReference],
-    gemini_server: LocalGeminiServer,
-) -> None:
-    gemini_server.fail_next("slow", count=2)
-
-    with pytest.raises(PipelineError) as caught:
-        make_provider(gemini_timeout_s=0.3, gemini_retry_attempts=2).generate(
-            prompt="A portrait", references=references, aspect_ratio="1:1", image_size="1K"
-        )
-
-    assert caught.value.code is ErrorCode.PROVIDER_UNAVAILABLE
-    assert caught.value.retryable is True
-    assert caught.value.details["reason"] == "timeout"
-    assert gemini_server.generate_calls == 2  # a timeout is retried too
-
-
-def test_a_400_is_provider_rejected_and_not_retried(
-    make_provider: ProviderFactory,
-    references: list[PreparedReference],
-    gemini_server: LocalGeminiServer,
-) -> None:
-    gemini_server.fail_next("http_400")
-
-    with pytest.raises(PipelineError) as caught:
-        make_provider().generate(
-            prompt="A portrait", references=references, aspect_ratio="1:1", image_size="1K"
-        )
-
-    assert caught.value.code is ErrorCode.PROVIDER_REJECTED
-    assert caught.value.retryable is False
-    assert caught.value.details["status_code"] == 400
-    assert gemini_server.generate_calls == 1
 
 
 @dataclass(frozen=True)

@@ -1,58 +1,44 @@
-"""Queue and table helpers for the jobs tests."""
+"""What the jobs tests share: the references a job is made from, a request body for one,
+and a job run to success by hand (no worker, no Gemini)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from identity_images.adapters import aws
-from identity_images.settings import get_settings
+from identity_images.adapters.job_store import JobStore
+from identity_images.bucket_layout import BucketLayout
+from identity_images.models.jobs import JobOutput
+from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY
+
+REF = f"uploads/{ADMIN_ID}/up1/1.jpg"
+REFS = [REF, f"uploads/{ADMIN_ID}/up1/2.jpg"]
 
 
-def receive_event(queue_url: str, *, max_messages: int = 10) -> dict[str, Any]:
-    """Receive what is visible on the queue, as the SQS event Lambda would get."""
-    answer = aws.sqs().receive_message(
-        QueueUrl=queue_url,
-        MaxNumberOfMessages=max_messages,
-        AttributeNames=["All"],
-        WaitTimeSeconds=0,
+def generation_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "identity_id": ADMIN_IDENTITY,
+        "reference_keys": [REF],
+        "prompt": "Soft light",
+        "aspect_ratio": "1:1",
+        "image_size": "1K",
+    }
+    body.update(overrides)
+    return body
+
+
+def succeed(store: JobStore, job_id: str) -> None:
+    """Claim a job and record a (tiny PNG) output, as the worker would."""
+    claimed = store.claim(job_id, lease_s=60)
+    assert claimed is not None
+    output = JobOutput(
+        key=BucketLayout().output_key(claimed.identity_id, job_id, "image/png"),
+        mime_type="image/png",
+        width=1,
+        height=1,
+        bytes=3,
     )
-    records = [
-        {
-            "messageId": m["MessageId"],
-            "receiptHandle": m["ReceiptHandle"],
-            "body": m["Body"],
-            "attributes": m.get("Attributes", {}),
-            "messageAttributes": {},
-            "md5OfBody": m["MD5OfBody"],
-            "eventSource": "aws:sqs",
-            "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:identity-image-jobs-queue",
-            "awsRegion": "us-east-1",
-        }
-        for m in answer.get("Messages", [])
-    ]
-    return {"Records": records}
-
-
-def messages_in(queue_url: str) -> int:
-    """Messages on a queue: visible, in flight and delayed."""
-    attributes = aws.sqs().get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])[
-        "Attributes"
-    ]
-    return sum(
-        int(attributes.get(name, "0"))
-        for name in (
-            "ApproximateNumberOfMessages",
-            "ApproximateNumberOfMessagesNotVisible",
-            "ApproximateNumberOfMessagesDelayed",
-        )
+    aws.s3().put_object(
+        Bucket="identity-images", Key=output.key, Body=b"png", ContentType="image/png"
     )
-
-
-def bodies(event: dict[str, Any]) -> list[dict[str, Any]]:
-    return [json.loads(r["body"]) for r in event["Records"]]
-
-
-def job_count() -> int:
-    answer = aws.dynamodb().scan(TableName=get_settings().jobs_table_name, Select="COUNT")
-    return int(answer["Count"])
+    assert store.succeed(claimed, output=output, usage=None, model="m") is not None

@@ -14,18 +14,17 @@ from identity_images.adapters.job_store import JobStore
 from identity_images.domain import HostUser
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
-from tests.jobs.conftest import (
+from tests.jobs.helpers import REF, generation_body, succeed
+from tests.support.aws_state import messages_in, put_reference
+from tests.support.fakes import (
     ADMIN_ID,
     ADMIN_IDENTITY,
     OTHER_ADMIN_ID,
     TEST_USER_ID,
     TEST_USER_IDENTITY,
     FakeHost,
-    call_api,
-    put_reference,
 )
-from tests.jobs.helpers import messages_in
-from tests.jobs.test_api import REF, generation_body, succeed
+from tests.support.lambdas import call_api
 
 pytestmark = pytest.mark.usefixtures("api_app")
 

@@ -14,7 +14,9 @@ from identity_images.bucket_layout import BucketLayout
 from identity_images.models.jobs import Job, JobOutput, PreparedReferenceInfo, Rendition
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
-from tests.jobs.conftest import (
+from tests.jobs.helpers import REF, generation_body
+from tests.support.aws_state import bodies, job_count, messages_in, put_reference
+from tests.support.fakes import (
     ADMIN_ID,
     ADMIN_IDENTITY,
     OTHER_ADMIN_ID,
@@ -24,28 +26,13 @@ from tests.jobs.conftest import (
     TEST_USER_ID,
     TEST_USER_IDENTITY,
     FakeHost,
-    call_api,
-    put_reference,
 )
-from tests.jobs.helpers import bodies, job_count, messages_in, receive_event
+from tests.support.lambdas import call_api, receive_event
 
 pytestmark = pytest.mark.usefixtures("api_app")
 
-REF = f"uploads/{ADMIN_ID}/up1/1.jpg"
 REF2 = f"uploads/{ADMIN_ID}/up1/2.jpg"
 LAYOUT = BucketLayout()
-
-
-def generation_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "identity_id": ADMIN_IDENTITY,
-        "reference_keys": [REF],
-        "prompt": "Soft light",
-        "aspect_ratio": "1:1",
-        "image_size": "1K",
-    }
-    body.update(overrides)
-    return body
 
 
 def store() -> JobStore:

@@ -13,9 +13,8 @@ from identity_images.handlers import worker as worker_handler
 from identity_images.logic.worker import build_worker
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
-from tests.jobs.conftest import ADMIN_ID, ADMIN_IDENTITY, FakeCallback, FakeHost, call_api
-from tests.jobs.helpers import receive_event
-from tests.jobs.test_worker import deliver
+from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY, FakeCallback, FakeHost
+from tests.support.lambdas import call_api, deliver, receive_event
 
 ROOT = "identity-images/"
 
@@ -35,7 +34,7 @@ def upload(files: int = 2) -> list[str]:
     body = {"files": [{"content_type": "image/jpeg", "size": 50_000}] * files}
     status, answer, _ = call_api("POST", "/v1/uploads", body=body)
     assert status == 201, answer
-    from tests.jobs.conftest import jpeg_bytes
+    from tests.support.fakes import jpeg_bytes
 
     keys = []
     for form in answer["uploads"]:

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from local_stack.aws_resources import Resources
-from tests.jobs.conftest import ADMIN_ID, call_api, put_reference
-from tests.jobs.helpers import job_count, messages_in
-from tests.jobs.test_api import REF, generation_body
+from tests.jobs.helpers import REF, generation_body
+from tests.support.aws_state import job_count, messages_in, put_reference
+from tests.support.fakes import ADMIN_ID
+from tests.support.lambdas import call_api
 
 pytestmark = pytest.mark.usefixtures("api_app")
 

@@ -9,7 +9,7 @@ import pytest
 
 from local_stack.aws_resources import Resources
 from local_stack.invoke import main
-from tests.jobs.conftest import EVENTS
+from tests.support.lambdas import EVENTS
 
 
 def test_invoke_runs_the_api_with_a_sample_event(

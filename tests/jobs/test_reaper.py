@@ -23,7 +23,7 @@ from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import reaper as reaper_handler
 from identity_images.handlers import worker as worker_handler
 from identity_images.logic.reaper import Reaper, Settled, build_reaper
-from identity_images.logic.worker import Worker, build_worker
+from identity_images.logic.worker import Worker
 from identity_images.models.jobs import Job, JobMessage, utc_now
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources, create_all
@@ -31,16 +31,9 @@ from local_stack.cli import main as cli
 from local_stack.gemini_server import LocalGeminiServer
 from local_stack.persistence import Snapshots, SnapshotScope
 from local_stack.stack import LocalStack, StackOptions
-from tests.jobs.conftest import (
-    ADMIN_ID,
-    ADMIN_IDENTITY,
-    FakeCallback,
-    FakeHost,
-    LambdaContextStub,
-    call_api,
-    put_reference,
-)
-from tests.jobs.helpers import bodies, messages_in, receive_event
+from tests.support.aws_state import bodies, messages_in, put_reference
+from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY, FakeCallback
+from tests.support.lambdas import LambdaContextStub, call_api, deliver, drain, receive_event
 
 REFS = [f"uploads/{ADMIN_ID}/up1/1.jpg"]
 GAVE_UP = ErrorCode.WORKER_GAVE_UP.value
@@ -49,20 +42,6 @@ GAVE_UP = ErrorCode.WORKER_GAVE_UP.value
 class Killed(BaseException):
     """What the runtime does to a timed-out or out-of-memory function: the handler never
     returns (no answer, no batch item failures, nothing after it runs)."""
-
-
-@pytest.fixture
-def callback() -> FakeCallback:
-    return FakeCallback()
-
-
-@pytest.fixture
-def worker(
-    settings: Settings, host: FakeHost, callback: FakeCallback, monkeypatch: pytest.MonkeyPatch
-) -> Worker:
-    built = build_worker(settings, host=host, callback=callback)
-    monkeypatch.setattr(worker_handler, "get_worker", lambda: built)
-    return built
 
 
 @pytest.fixture
@@ -91,29 +70,10 @@ def create_job(**overrides: Any) -> str:
     return str(job["id"])
 
 
-def deliver(event: dict[str, Any]) -> list[str]:
-    """The worker handler, then what the event source mapping does with its answer."""
-    answer: dict[str, Any] = worker_handler.handler(event, LambdaContextStub())
-    failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
-    for record in event["Records"]:
-        if record["messageId"] not in failed:
-            aws.sqs().delete_message(
-                QueueUrl=get_settings().jobs_queue_url or "", ReceiptHandle=record["receiptHandle"]
-            )
-    return failed
-
-
 def run_once(queue_url: str) -> list[str]:
     event = receive_event(queue_url)
     assert event["Records"], "expected a message on the queue"
     return deliver(event)
-
-
-def drain(queue_url: str) -> None:
-    """Delete every visible message: lost, as at a stop."""
-    while event := receive_event(queue_url)["Records"]:
-        for record in event:
-            aws.sqs().delete_message(QueueUrl=queue_url, ReceiptHandle=record["receiptHandle"])
 
 
 def later(settings: Settings) -> datetime:

@@ -12,20 +12,15 @@ import pytest
 
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.handlers import worker as worker_handler
 from identity_images.logic.worker import Worker
 from identity_images.models.jobs import Job, utc_now
-from identity_images.settings import Settings, get_settings
+from identity_images.settings import Settings
 from local_stack.aws_resources import Resources
 from local_stack.gemini_server import LocalGeminiServer
-from tests.jobs.conftest import (
-    ADMIN_IDENTITY,
-    REFS,
-    FakeCallback,
-    LambdaContextStub,
-    call_api,
-)
-from tests.jobs.helpers import bodies, messages_in, receive_event
+from tests.jobs.helpers import REFS
+from tests.support.aws_state import bodies, messages_in
+from tests.support.fakes import ADMIN_IDENTITY, FakeCallback
+from tests.support.lambdas import call_api, deliver, receive_event
 
 
 def create_job(**overrides: Any) -> dict[str, Any]:
@@ -41,20 +36,6 @@ def create_job(**overrides: Any) -> dict[str, Any]:
     assert status == 202, job
     created: dict[str, Any] = job
     return created
-
-
-def deliver(event: dict[str, Any], queue_url: str | None = None) -> list[str]:
-    """Run the worker handler and, as the event source mapping does, delete the records
-    that did not fail; the ids of those that failed."""
-    answer: dict[str, Any] = worker_handler.handler(event, LambdaContextStub())
-    failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
-    for record in event["Records"]:
-        if record["messageId"] not in failed:
-            aws.sqs().delete_message(
-                QueueUrl=queue_url or get_settings().jobs_queue_url or "",
-                ReceiptHandle=record["receiptHandle"],
-            )
-    return failed
 
 
 def run_once(queue_url: str) -> tuple[dict[str, Any], list[str]]:

@@ -21,9 +21,11 @@ from identity_images.models.jobs import Job
 from identity_images.settings import Settings
 from local_stack.aws_resources import Resources
 from local_stack.gemini_server import LocalGeminiServer
-from tests.jobs.conftest import ADMIN_ID, ADMIN_IDENTITY, REFS, call_api, put_reference
-from tests.jobs.helpers import messages_in, receive_event
-from tests.jobs.test_worker import create_job, deliver, run_once
+from tests.jobs.helpers import REFS
+from tests.jobs.test_worker import create_job, run_once
+from tests.support.aws_state import messages_in, put_reference
+from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY
+from tests.support.lambdas import call_api, deliver, receive_event
 
 pytestmark = pytest.mark.usefixtures("api_app_ready")
 

@@ -7,8 +7,10 @@ import pytest
 
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
-from tests.jobs.conftest import TEST_USER_IDENTITY, jpeg_bytes, put_reference
-from tests.regeneration.conftest import drain, notifications, regeneration_jobs, s3_records, trigger
+from tests.regeneration.helpers import regeneration_jobs, s3_records, trigger
+from tests.support.aws_state import put_reference
+from tests.support.fakes import TEST_USER_IDENTITY, jpeg_bytes
+from tests.support.lambdas import drain, receive_all
 
 ROOT = "identity-images/"
 
@@ -28,10 +30,10 @@ def test_only_references_under_the_root_regenerate(regeneration_queue: str) -> N
     # The host's own objects, and a folder that looks like ours outside the root.
     put_reference(f"references/identities/{TEST_USER_IDENTITY}/host.jpg", jpeg_bytes(64, 48))
     put_reference(f"media/avatars/{TEST_USER_IDENTITY}.jpg", jpeg_bytes(64, 48))
-    assert s3_records(notifications(regeneration_queue)) == []
+    assert s3_records(receive_all(regeneration_queue)) == []
 
     put_reference(f"{ROOT}references/identities/{TEST_USER_IDENTITY}/p.jpg", jpeg_bytes(64, 48))
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     assert len(s3_records(event)) == 1
     assert trigger(event, regeneration_queue) == []
     (job,) = regeneration_jobs()

@@ -22,7 +22,9 @@ from identity_images.models.jobs import utc_now
 from identity_images.models.s3_events import ReferenceNotification
 from identity_images.settings import Settings, get_settings
 from local_stack import local_resources
-from tests.jobs.conftest import (
+from tests.regeneration.helpers import regeneration_jobs, s3_records, trigger
+from tests.support.aws_state import bodies, messages_in, put_reference
+from tests.support.fakes import (
     ADMIN_IDENTITY,
     OTHER_USER_ID,
     OTHER_USER_IDENTITY,
@@ -30,16 +32,8 @@ from tests.jobs.conftest import (
     TEST_USER_IDENTITY,
     FakeHost,
     jpeg_bytes,
-    put_reference,
 )
-from tests.jobs.helpers import bodies, messages_in
-from tests.regeneration.conftest import (
-    drain,
-    notifications,
-    regeneration_jobs,
-    s3_records,
-    trigger,
-)
+from tests.support.lambdas import drain, receive_all
 
 PREFIX = "references/identities/"
 FOLDER = f"{PREFIX}{TEST_USER_IDENTITY}/"
@@ -62,7 +56,7 @@ def job_messages() -> list[dict[str, Any]]:
 def test_configuring_the_notification_sends_a_test_event_that_changes_nothing(
     regeneration_queue: str,
 ) -> None:
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     (record,) = event["Records"]
     assert json.loads(record["body"])["Event"] == "s3:TestEvent"
     assert trigger(event, regeneration_queue) == []
@@ -75,7 +69,7 @@ def test_a_burst_of_five_uploads_is_one_job(
 ) -> None:
     drain(regeneration_queue)  # the test event
     upload_burst(5)
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     assert len(s3_records(event)) == 5
     assert trigger(event, regeneration_queue) == []
     (job,) = regeneration_jobs()
@@ -105,7 +99,7 @@ def test_the_job_message_waits_for_the_debounce_window(
     monkeypatch.setattr(trigger_handler, "get_regenerator", lambda: slow_regenerator)
     drain(regeneration_queue)
     upload_burst(2)
-    trigger(notifications(regeneration_queue), regeneration_queue)
+    trigger(receive_all(regeneration_queue), regeneration_queue)
     jobs_queue = get_settings().jobs_queue_url or ""
     attributes = aws.sqs().get_queue_attributes(QueueUrl=jobs_queue, AttributeNames=["All"])[
         "Attributes"
@@ -118,7 +112,7 @@ def test_the_job_message_waits_for_the_debounce_window(
 def test_duplicate_and_out_of_order_events_change_nothing(regeneration_queue: str) -> None:
     drain(regeneration_queue)
     upload_burst(3)
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     trigger(event, regeneration_queue)
     (job,) = regeneration_jobs()
     assert len(job_messages()) == 1
@@ -134,7 +128,7 @@ def test_a_late_duplicate_of_a_photo_the_started_job_saw_changes_nothing(
 ) -> None:
     drain(regeneration_queue)
     upload_burst(2)
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     trigger(event, regeneration_queue)
     (job,) = regeneration_jobs()
     job_messages()
@@ -151,14 +145,14 @@ def test_an_upload_after_the_job_started_is_a_new_job(
 ) -> None:
     drain(regeneration_queue)
     upload_burst(2)
-    trigger(notifications(regeneration_queue), regeneration_queue)
+    trigger(receive_all(regeneration_queue), regeneration_queue)
     (first,) = regeneration_jobs()
     job_messages()
     store = JobStore.from_settings(settings)
     assert store.claim(first.id, lease_s=60, now=utc_now() - timedelta(seconds=5)) is not None
     put_reference(f"{FOLDER}later.jpg", jpeg_bytes(64, 48))
     put_reference(f"{FOLDER}later-2.jpg", jpeg_bytes(64, 48))
-    assert trigger(notifications(regeneration_queue), regeneration_queue) == []
+    assert trigger(receive_all(regeneration_queue), regeneration_queue) == []
     jobs = regeneration_jobs()
     assert len(jobs) == 2
     assert jobs[0].id == first.id
@@ -171,7 +165,7 @@ def test_uploads_for_two_identities_are_two_jobs(regeneration_queue: str) -> Non
     drain(regeneration_queue)
     upload_burst(2)
     upload_burst(2, folder=f"references/identities/{ADMIN_IDENTITY}/")
-    trigger(notifications(regeneration_queue), regeneration_queue)
+    trigger(receive_all(regeneration_queue), regeneration_queue)
     assert sorted(j.identity_id for j in regeneration_jobs()) == sorted(
         [TEST_USER_IDENTITY, ADMIN_IDENTITY]
     )
@@ -207,13 +201,13 @@ def test_outputs_other_prefixes_empty_objects_and_non_images_are_ignored(
     put_reference(f"{FOLDER}photo.jpg", b"%PDF-1.7", "application/pdf")
     put_reference(f"{FOLDER}nested/deeper.jpg")
     put_reference(f"{FOLDER}")  # a "folder" object
-    event = notifications(everything)
+    event = receive_all(everything)
     assert len(s3_records(event)) == 7
     assert trigger(event, everything) == []
     assert regeneration_jobs() == []
     assert messages_in(settings.jobs_queue_url or "") == 0
     # And the real (prefix-filtered) notification never even heard of the outputs.
-    heard = s3_records(notifications(regeneration_queue))
+    heard = s3_records(receive_all(regeneration_queue))
     keys = [unquote_plus(record["s3"]["object"]["key"]) for record in heard]
     assert len(keys) == 5
     assert all(key.startswith(FOLDER) for key in keys)
@@ -229,7 +223,7 @@ def test_a_removal_changes_nothing(regeneration_queue: str, settings: Settings) 
     assert messages_in(regeneration_queue) == 0
     # Were it configured to, the trigger would still ignore it: the same record, renamed.
     put_reference(f"{FOLDER}again.jpg")
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     for record in event["Records"]:
         body = json.loads(record["body"])
         for item in body["Records"]:
@@ -247,21 +241,21 @@ def test_a_key_is_decoded_and_a_name_outside_the_reference_rule_is_ignored(
     delete (a space, `+`, `%`, an emoji) is not a reference, here as everywhere."""
     drain(regeneration_queue)
     put_reference(f"{FOLDER}my photo (1).jpg")
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     assert "+" in s3_records(event)[0]["s3"]["object"]["key"]
     notification = ReferenceNotification.model_validate(event["Records"][0])
     assert notification.body.Records[0].object_key == f"{FOLDER}my photo (1).jpg"
     assert trigger(event, regeneration_queue) == []
     assert regeneration_jobs() == []
     put_reference(f"{FOLDER}my_photo-1.jpg")
-    trigger(notifications(regeneration_queue), regeneration_queue)
+    trigger(receive_all(regeneration_queue), regeneration_queue)
     assert len(regeneration_jobs()) == 1
 
 
 def test_an_identity_unknown_to_django_is_ignored(regeneration_queue: str) -> None:
     drain(regeneration_queue)
     upload_burst(1, folder="references/identities/999/")
-    assert trigger(notifications(regeneration_queue), regeneration_queue) == []
+    assert trigger(receive_all(regeneration_queue), regeneration_queue) == []
     assert regeneration_jobs() == []
     assert RegenerationStates.from_settings(get_settings()).get("999") is None
 
@@ -277,7 +271,7 @@ def test_django_unavailable_fails_the_record_so_it_comes_back(
 
     available = host.get_identity
     monkeypatch.setattr(host, "get_identity", unavailable)
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     assert trigger(event, regeneration_queue) == [event["Records"][0]["messageId"]]
     assert regeneration_jobs() == []
     monkeypatch.setattr(host, "get_identity", available)
@@ -290,7 +284,7 @@ def test_a_body_that_is_not_an_s3_notification_fails_its_record_only(
 ) -> None:
     drain(regeneration_queue)
     upload_burst(1)
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     broken = {**event["Records"][0], "messageId": "broken", "body": '{"Records": [{"x": 1}]}'}
     event["Records"].append(broken)
     assert trigger(event, regeneration_queue) == ["broken"]
@@ -332,7 +326,7 @@ def test_a_start_interrupted_after_the_state_write_is_finished_once(
     assert states.advance(started, previous=None)
     drain(regeneration_queue)
     upload_burst(1)
-    event = notifications(regeneration_queue)
+    event = receive_all(regeneration_queue)
     trigger(event, regeneration_queue)
     (job,) = regeneration_jobs()
     assert job.id == started.current_job_id
@@ -350,7 +344,7 @@ def test_state_items_stay_out_of_the_identity_history(
 ) -> None:
     drain(regeneration_queue)
     upload_burst(1)
-    trigger(notifications(regeneration_queue), regeneration_queue)
+    trigger(receive_all(regeneration_queue), regeneration_queue)
     page = JobStore.from_settings(settings).list_for_identity(TEST_USER_IDENTITY, limit=10)
     assert [j.source for j in page.jobs] == ["s3_event"]
 
@@ -358,7 +352,7 @@ def test_state_items_stay_out_of_the_identity_history(
 def test_state_items_expire_like_jobs(regeneration_queue: str, settings: Settings) -> None:
     drain(regeneration_queue)
     upload_burst(1)
-    trigger(notifications(regeneration_queue), regeneration_queue)
+    trigger(receive_all(regeneration_queue), regeneration_queue)
     item = aws.dynamodb().get_item(
         TableName=settings.jobs_table_name,
         Key={"job_id": {"S": f"regeneration#{TEST_USER_IDENTITY}"}},
@@ -371,7 +365,7 @@ def test_the_sample_event_parses_and_is_handled(regenerator: Regenerator) -> Non
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
     from identity_images.handlers.trigger import record_handler
-    from tests.jobs.conftest import load_event
+    from tests.support.lambdas import load_event
 
     sample = load_event("sqs_s3_reference_created")
     key = json.loads(sample["Records"][0]["body"])["Records"][0]["s3"]["object"]["key"]
@@ -386,7 +380,7 @@ def test_a_members_identity_is_not_regenerated(regeneration_queue: str, host: Fa
     a photo written straight into the member's folder does not regenerate it either."""
     drain(regeneration_queue)
     upload_burst(1, folder=f"references/identities/{OTHER_USER_IDENTITY}/")
-    assert trigger(notifications(regeneration_queue), regeneration_queue) == []
+    assert trigger(receive_all(regeneration_queue), regeneration_queue) == []
     assert regeneration_jobs() == []
     assert RegenerationStates.from_settings(get_settings()).get(OTHER_USER_IDENTITY) is None
 
@@ -400,7 +394,7 @@ def test_a_setting_widens_regeneration_to_every_user(
     )
     drain(regeneration_queue)
     upload_burst(1, folder=f"references/identities/{OTHER_USER_IDENTITY}/")
-    trigger(notifications(regeneration_queue), regeneration_queue)
+    trigger(receive_all(regeneration_queue), regeneration_queue)
     (job,) = regeneration_jobs()
     assert job.user_id == OTHER_USER_ID
 
@@ -422,7 +416,7 @@ def test_one_identity_under_four_spellings_is_one_job_for_its_canonical_folder(
     drain(regeneration_queue)
     for spelling in (TEST_USER_IDENTITY, f"0{TEST_USER_IDENTITY}", f"00{TEST_USER_IDENTITY}"):
         upload_burst(2, folder=f"{PREFIX}{spelling}/")
-    assert trigger(notifications(regeneration_queue), regeneration_queue) == []
+    assert trigger(receive_all(regeneration_queue), regeneration_queue) == []
     (job,) = regeneration_jobs()
     assert job.identity_id == TEST_USER_IDENTITY
     states = RegenerationStates.from_settings(get_settings())

@@ -10,20 +10,14 @@ import pytest
 
 from identity_images.adapters import aws
 from identity_images.handlers import trigger as trigger_handler
-from identity_images.handlers import worker as worker_handler
 from identity_images.logic.regeneration import Regenerator
 from identity_images.models.jobs import Job
 from identity_images.settings import Settings, get_settings
 from local_stack.gemini_server import LocalGeminiServer
-from tests.jobs.conftest import TEST_USER_IDENTITY, FakeCallback, jpeg_bytes, put_reference
-from tests.jobs.helpers import messages_in, receive_event
-from tests.regeneration.conftest import (
-    drain,
-    notifications,
-    regeneration_jobs,
-    run_handler,
-    trigger,
-)
+from tests.regeneration.helpers import regeneration_jobs, trigger
+from tests.support.aws_state import messages_in, put_reference
+from tests.support.fakes import TEST_USER_IDENTITY, FakeCallback, jpeg_bytes
+from tests.support.lambdas import deliver, drain, receive_all, receive_event
 
 FOLDER = f"references/identities/{TEST_USER_IDENTITY}/"
 
@@ -32,12 +26,12 @@ pytestmark = pytest.mark.usefixtures("worker", "regenerator")
 
 def regenerate(regeneration_queue: str) -> Job:
     """Hand the notifications to the trigger and the one job message to the worker."""
-    assert trigger(notifications(regeneration_queue), regeneration_queue) == []
+    assert trigger(receive_all(regeneration_queue), regeneration_queue) == []
     (job,) = regeneration_jobs()
     jobs_queue = get_settings().jobs_queue_url or ""
     event = receive_event(jobs_queue)
     assert len(event["Records"]) == 1
-    assert run_handler(worker_handler.handler, event, jobs_queue) == []
+    assert deliver(event, queue_url=jobs_queue) == []
     (done,) = regeneration_jobs()
     assert done.id == job.id
     return done
@@ -142,10 +136,10 @@ def test_references_removed_before_the_job_runs_fail_it_with_reference_invalid(
 ) -> None:
     drain(regeneration_queue)
     put_reference(f"{FOLDER}gone.jpg")
-    assert trigger(notifications(regeneration_queue), regeneration_queue) == []
+    assert trigger(receive_all(regeneration_queue), regeneration_queue) == []
     aws.s3().delete_object(Bucket=settings.bucket_name, Key=f"{FOLDER}gone.jpg")
     jobs_queue = settings.jobs_queue_url or ""
-    assert run_handler(worker_handler.handler, receive_event(jobs_queue), jobs_queue) == []
+    assert deliver(receive_event(jobs_queue), queue_url=jobs_queue) == []
     (job,) = regeneration_jobs()
     assert job.status == "failed"
     assert job.error is not None

@@ -1,10 +1,11 @@
-"""The API Lambda end to end: REST proxy events through `handlers.api.handler`, moto behind."""
+"""The generations router (`handlers/routes/generations.py`): create, idempotency,
+read, history and apply, through `handlers.api.handler` with moto behind. The Images
+tab's routes (variants, refine, re-run, cancel) are in `test_api_images_tab.py`."""
 
 from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,13 +14,13 @@ import pytest
 from identity_images.adapters import aws
 from identity_images.adapters.job_queue import JobQueue
 from identity_images.adapters.job_store import JobStore
-from identity_images.bucket_layout import BucketLayout
 from identity_images.handlers import api
 from identity_images.handlers.routes import deps
-from identity_images.models.jobs import JobOutput
 from identity_images.settings import Settings
 from local_stack.aws_resources import Resources
-from tests.jobs.conftest import (
+from tests.jobs.helpers import REF, generation_body, succeed
+from tests.support.aws_state import bodies, job_count, messages_in, put_reference
+from tests.support.fakes import (
     ADMIN_ID,
     ADMIN_IDENTITY,
     OTHER_ADMIN_ID,
@@ -27,101 +28,10 @@ from tests.jobs.conftest import (
     OTHER_USER_IDENTITY,
     TEST_USER_ID,
     TEST_USER_IDENTITY,
-    call_api,
-    jpeg_bytes,
-    put_reference,
 )
-from tests.jobs.helpers import bodies, job_count, messages_in, receive_event
+from tests.support.lambdas import call_api, receive_event
 
 pytestmark = pytest.mark.usefixtures("api_app")
-
-REF = f"uploads/{ADMIN_ID}/up1/1.jpg"
-
-
-def generation_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "identity_id": ADMIN_IDENTITY,
-        "reference_keys": [REF],
-        "prompt": "Soft light",
-        "aspect_ratio": "1:1",
-        "image_size": "1K",
-    }
-    body.update(overrides)
-    return body
-
-
-def create(headers: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
-    return call_api("POST", "/v1/generations", body=generation_body(), headers=headers)
-
-
-def succeed(store: JobStore, job_id: str) -> None:
-    claimed = store.claim(job_id, lease_s=60)
-    assert claimed is not None
-    output = JobOutput(
-        key=BucketLayout().output_key(claimed.identity_id, job_id, "image/png"),
-        mime_type="image/png",
-        width=1,
-        height=1,
-        bytes=3,
-    )
-    aws.s3().put_object(
-        Bucket="identity-images", Key=output.key, Body=b"png", ContentType="image/png"
-    )
-    assert store.succeed(claimed, output=output, usage=None, model="m") is not None
-
-
-# --- uploads ---------------------------------------------------------------------------
-def test_uploads_hand_out_posts_that_the_bucket_accepts_and_checks(settings: Settings) -> None:
-    status, body, _ = call_api(
-        "POST",
-        "/v1/uploads",
-        body={
-            "files": [
-                {"content_type": "image/jpeg", "size": 1000},
-                {"content_type": "image/png", "size": 5},
-            ]
-        },
-    )
-    assert status == 201
-    first, second = body["uploads"]
-    assert first["key"].startswith(f"uploads/{ADMIN_ID}/{body['upload_id']}/")
-    assert first["key"].endswith(".jpg")
-    assert second["key"].endswith(".png")
-    assert first["fields"]["Content-Type"] == "image/jpeg"
-    data = jpeg_bytes(32, 32)
-    posted = httpx.post(
-        first["url"], data=first["fields"], files={"file": ("a.jpg", data, "image/jpeg")}
-    )
-    assert posted.status_code in (200, 204), posted.text
-    head = aws.s3().head_object(Bucket=settings.bucket_name, Key=first["key"])
-    assert head["ContentLength"] == len(data)
-    assert head["ContentType"] == "image/jpeg"
-    # moto does not enforce POST policies, so read the policy S3 will enforce.
-    policy = json.loads(base64.b64decode(first["fields"]["policy"]))
-    conditions = policy["conditions"]
-    assert {"key": first["key"]} in conditions
-    assert {"Content-Type": "image/jpeg"} in conditions
-    assert ["content-length-range", 1, settings.reference_max_bytes] in conditions
-    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
-    lifetime = (expires - datetime.now(UTC)).total_seconds()
-    assert 0 < lifetime <= settings.upload_url_expiry_s + 1
-
-
-@pytest.mark.parametrize(
-    ("files", "field"),
-    [
-        ([{"content_type": "image/jpeg", "size": 10}] * 6, "files"),
-        ([{"content_type": "image/gif", "size": 10}], "files.0.content_type"),
-        ([{"content_type": "image/jpeg", "size": 16 * 1024 * 1024}], "files.0.size"),
-        ([], "files"),
-    ],
-    ids=["too-many-files", "bad-content-type", "too-large", "no-files"],
-)
-def test_uploads_refuse_bad_requests(files: list[dict[str, Any]], field: str) -> None:
-    status, body, _ = call_api("POST", "/v1/uploads", body={"files": files})
-    assert status == 422
-    assert body["error"]["code"] == "validation_error"
-    assert body["error"]["details"]["field"] == field
 
 
 # --- create ----------------------------------------------------------------------------
@@ -435,102 +345,6 @@ def test_apply_needs_a_succeeded_job_and_queues_once(
     assert bodies(receive_event(resources.jobs_queue_url)) == [
         {"job_id": job["id"], "action": "apply"}
     ]
-
-
-# --- users -----------------------------------------------------------------------------
-def test_users_are_the_caller_and_the_test_users(resources: Resources) -> None:
-    status, body, _ = call_api("GET", "/v1/users")
-    assert status == 200
-    assert [u["id"] for u in body["users"]] == [ADMIN_ID, TEST_USER_ID]
-
-
-@pytest.mark.parametrize(
-    ("user_id", "status", "identities"),
-    [
-        ("me", 200, [ADMIN_IDENTITY]),
-        (ADMIN_ID, 200, [ADMIN_IDENTITY]),
-        (TEST_USER_ID, 200, [TEST_USER_IDENTITY]),
-        (OTHER_USER_ID, 403, None),
-        ("404", 404, None),
-    ],
-)
-def test_identities_of_me_and_test_users_only(
-    resources: Resources, user_id: str, status: int, identities: list[str] | None
-) -> None:
-    answer, body, _ = call_api("GET", f"/v1/users/{user_id}/identities")
-    assert answer == status
-    if identities is not None:
-        assert [i["id"] for i in body["identities"]] == identities
-
-
-# --- the error shape everywhere ----------------------------------------------------------
-def test_no_authorized_caller_is_401(resources: Resources) -> None:
-    status, body, _ = call_api("GET", "/v1/users", caller=None)
-    assert (status, body["error"]["code"]) == (401, "unauthorized")
-
-
-def test_unknown_route_is_404_in_the_error_shape(resources: Resources) -> None:
-    status, body, _ = call_api("GET", "/v1/nothing-here")
-    assert status == 404
-    assert body == {"error": {"code": "not_found", "message": "No such route.", "details": {}}}
-
-
-def test_unexpected_error_is_500_and_says_nothing_inside(resources: Resources) -> None:
-    def broken() -> Any:
-        raise RuntimeError("secret internals")
-
-    api.app.dependency_overrides[deps.host] = broken
-    status, body, _ = call_api("GET", "/v1/users")
-    assert status == 500
-    assert body["error"]["code"] == "internal_error"
-    assert "secret" not in json.dumps(body)
-
-
-def test_cors_answers_the_allowed_origin_only(resources: Resources) -> None:
-    _, _, headers = call_api("GET", "/v1/users", headers={"Origin": "http://localhost:5173"})
-    assert headers.get("Access-Control-Allow-Origin") == "http://localhost:5173"
-    _, _, headers = call_api("GET", "/v1/users", headers={"Origin": "https://evil.example"})
-    assert "Access-Control-Allow-Origin" not in headers
-
-
-def test_openapi_lists_every_route_and_model(resources: Resources) -> None:
-    status, schema, _ = call_api("GET", "/v1/openapi.json")
-    assert status == 200
-    assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {
-        "/v1/uploads",
-        "/v1/generations",
-        "/v1/generations/{generation_id}",
-        "/v1/generations/{generation_id}/apply",
-        "/v1/generations/{generation_id}/cancel",
-        "/v1/generations/{generation_id}/refine",
-        "/v1/generations/{generation_id}/rerun",
-        "/v1/generation-batches",
-        "/v1/config",
-        "/v1/users",
-        "/v1/users/{user_id}/identities",
-        "/v1/identities/{identity_id}/references",
-        "/v1/identities/{identity_id}/references/{reference_id}",
-    }
-    assert set(schema["paths"]["/v1/generations"]) == {"get", "post"}
-    models = set(schema["components"]["schemas"])
-    for name in (
-        "CreateUploadsRequest",
-        "CreateUploadsResponse",
-        "CreateGenerationRequest",
-        "Job",
-        "GenerationList",
-        "UserList",
-        "IdentityList",
-        "ErrorResponse",
-    ):
-        assert name in models, name
-    create = schema["paths"]["/v1/generations"]["post"]
-    assert "202" in create["responses"]
-    assert "422" in create["responses"]
-    assert any(p["name"].lower() == "idempotency-key" for p in create["parameters"])
-    refs = json.dumps(create["responses"]["202"])
-    assert "#/components/schemas/Job" in refs
 
 
 # --- a queue that does not take the message ------------------------------------------

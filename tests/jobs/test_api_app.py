@@ -1,0 +1,86 @@
+"""The API app itself (`handlers/api.py`): the error shape for what no route answers,
+CORS, and the OpenAPI document listing every router's routes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from identity_images.handlers import api
+from identity_images.handlers.routes import deps
+from local_stack.aws_resources import Resources
+from tests.support.lambdas import call_api
+
+pytestmark = pytest.mark.usefixtures("api_app")
+
+
+# --- the error shape everywhere ----------------------------------------------------------
+def test_no_authorized_caller_is_401(resources: Resources) -> None:
+    status, body, _ = call_api("GET", "/v1/users", caller=None)
+    assert (status, body["error"]["code"]) == (401, "unauthorized")
+
+
+def test_unknown_route_is_404_in_the_error_shape(resources: Resources) -> None:
+    status, body, _ = call_api("GET", "/v1/nothing-here")
+    assert status == 404
+    assert body == {"error": {"code": "not_found", "message": "No such route.", "details": {}}}
+
+
+def test_unexpected_error_is_500_and_says_nothing_inside(resources: Resources) -> None:
+    def broken() -> Any:
+        raise RuntimeError("secret internals")
+
+    api.app.dependency_overrides[deps.host] = broken
+    status, body, _ = call_api("GET", "/v1/users")
+    assert status == 500
+    assert body["error"]["code"] == "internal_error"
+    assert "secret" not in json.dumps(body)
+
+
+def test_cors_answers_the_allowed_origin_only(resources: Resources) -> None:
+    _, _, headers = call_api("GET", "/v1/users", headers={"Origin": "http://localhost:5173"})
+    assert headers.get("Access-Control-Allow-Origin") == "http://localhost:5173"
+    _, _, headers = call_api("GET", "/v1/users", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_openapi_lists_every_route_and_model(resources: Resources) -> None:
+    status, schema, _ = call_api("GET", "/v1/openapi.json")
+    assert status == 200
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/v1/uploads",
+        "/v1/generations",
+        "/v1/generations/{generation_id}",
+        "/v1/generations/{generation_id}/apply",
+        "/v1/generations/{generation_id}/cancel",
+        "/v1/generations/{generation_id}/refine",
+        "/v1/generations/{generation_id}/rerun",
+        "/v1/generation-batches",
+        "/v1/config",
+        "/v1/users",
+        "/v1/users/{user_id}/identities",
+        "/v1/identities/{identity_id}/references",
+        "/v1/identities/{identity_id}/references/{reference_id}",
+    }
+    assert set(schema["paths"]["/v1/generations"]) == {"get", "post"}
+    models = set(schema["components"]["schemas"])
+    for name in (
+        "CreateUploadsRequest",
+        "CreateUploadsResponse",
+        "CreateGenerationRequest",
+        "Job",
+        "GenerationList",
+        "UserList",
+        "IdentityList",
+        "ErrorResponse",
+    ):
+        assert name in models, name
+    create = schema["paths"]["/v1/generations"]["post"]
+    assert "202" in create["responses"]
+    assert "422" in create["responses"]
+    assert any(p["name"].lower() == "idempotency-key" for p in create["parameters"])
+    refs = json.dumps(create["responses"]["202"])
+    assert "#/components/schemas/Job" in refs

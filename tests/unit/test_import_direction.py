@@ -1,0 +1,163 @@
+"""Imports in `functions/identity_images/` point one way: handlers -> logic -> engine ->
+adapters -> models, with the shared base modules (settings, bucket_layout, domain, errors,
+...: the package's top-level modules) importable from every layer and importing none.
+Read from the source with `ast`, by layer folder, so a module moving between folders is
+judged by its new folder. See README.md, "How the code is laid out".
+
+The API, authorizer and trigger handlers also never reach google-genai or Pillow through
+their module-level imports (the runtime probe of the same is tests/infra/test_cold_start.py).
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "functions" / "identity_images"
+# Lower rank = lower layer; a module may import its own layer and any lower one.
+RANK = {"models": 1, "adapters": 2, "engine": 3, "logic": 4, "handlers": 5}
+BASE = 0  # the package's top-level modules
+HEAVY = ("google.genai", "PIL", "pillow_heif")
+LIGHT_HANDLERS = ("api", "authorizer", "trigger")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def rank(module: str) -> int:
+    """The layer of an `identity_images` module: its first folder, or BASE."""
+    parts = module.split(".")
+    if len(parts) > 2 or (len(parts) == 2 and parts[1] in RANK):
+        return RANK[parts[1]]
+    return BASE
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+@cache
+def imports(module: str, *, module_level_only: bool = False) -> frozenset[str]:
+    """What `module` imports (absolute names; `from a import b` gives `a` and `a.b`)."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(nodes: list[ast.stmt] | list[ast.AST]) -> None:
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")
+                    anchor = anchor[: len(anchor) - node.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                found.add(base)
+                found.update(f"{base}.{alias.name}" for alias in node.names)
+            elif module_level_only:
+                if isinstance(node, ast.If) and not _is_type_checking(node):
+                    visit([*node.body, *node.orelse])
+                elif isinstance(node, ast.Try):
+                    visit([*node.body, *node.orelse, *node.finalbody])
+                    for handler in node.handlers:
+                        visit(handler.body)
+            else:
+                visit(list(ast.iter_child_nodes(node)))
+
+    visit(tree.body)
+    return frozenset(found)
+
+
+def own(names: frozenset[str]) -> set[str]:
+    """The `identity_images` modules among imported names."""
+    return {name for name in names if name in MODULES}
+
+
+def test_every_layer_folder_exists_and_holds_modules() -> None:
+    """The rules below are about these folders; a renamed folder must fail here."""
+    for folder in RANK:
+        assert any(rank(m) == RANK[folder] for m in MODULES), folder
+    assert len(MODULES) > 30
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_import_points_up_a_layer(module: str) -> None:
+    upward = sorted(m for m in own(imports(module)) if rank(m) > rank(module))
+    assert upward == [], f"{module} (layer {rank(module)}) imports higher layers: {upward}"
+
+
+def test_logic_and_below_never_import_a_handler() -> None:
+    offenders = {
+        module: sorted(m for m in own(imports(module)) if rank(m) == RANK["handlers"])
+        for module in MODULES
+        if rank(module) < RANK["handlers"]
+    }
+    assert {m: found for m, found in offenders.items() if found} == {}
+
+
+def test_models_and_base_modules_import_no_layer_above_models() -> None:
+    offenders = {
+        module: sorted(m for m in own(imports(module)) if rank(m) > RANK["models"])
+        for module in MODULES
+        if rank(module) <= RANK["models"]
+    }
+    assert {m: found for m, found in offenders.items() if found} == {}
+
+
+def reachable(start: str) -> set[str]:
+    """Every name imported at module level from `start`, through `identity_images`."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        module = todo.pop()
+        for name in imports(module, module_level_only=True):
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in MODULES:
+                todo.append(name)
+            # importing a.b.c runs a and a.b too
+            parent = name.rpartition(".")[0]
+            while parent and parent in MODULES and parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+                parent = parent.rpartition(".")[0]
+    return seen
+
+
+def heavy(names: set[str]) -> list[str]:
+    return sorted(n for n in names if any(n == p or n.startswith(f"{p}.") for p in HEAVY))
+
+
+@pytest.mark.parametrize("handler", LIGHT_HANDLERS)
+def test_light_handlers_never_reach_genai_or_pillow(handler: str) -> None:
+    reached = reachable(f"identity_images.handlers.{handler}")
+    assert heavy(reached) == [], f"handlers.{handler} reaches {heavy(reached)}"
+
+
+def test_the_reach_check_sees_the_worker_reach_them() -> None:
+    """The same walk from the worker handler finds both (the check above can fail)."""
+    reached = heavy(reachable("identity_images.handlers.worker"))
+    assert any(n.startswith("google.genai") for n in reached), reached
+    assert any(n.startswith("PIL") for n in reached), reached
+
+
+def test_the_direction_check_sees_imports() -> None:
+    """The worker handler's import of its logic is found and is downward (the checks
+    above read real imports, so they can fail)."""
+    found = own(imports("identity_images.handlers.worker"))
+    assert "identity_images.logic.worker" in found
+    assert rank("identity_images.logic.worker") < rank("identity_images.handlers.worker")
