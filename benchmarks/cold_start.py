@@ -58,17 +58,10 @@ TARGET_RATIO = {"api": 0.35, "authorizer": 0.15, "trigger": 0.35}
 RUNS = 5
 
 PROBE = """
-import importlib.abc, json, os, sys, time
+import json, os, sys, time
+from benchmarks.layers_only import refuse
 
-class NotInTheLayers(importlib.abc.MetaPathFinder):
-    # Installed here for development, absent from the function's layers (e.g. httpx's
-    # optional CLI, click and pygments): the import fails as it would in Lambda.
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in {blocked!r}:
-            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-        return None
-
-sys.meta_path.insert(0, NotInTheLayers())
+refuse({blocked!r})
 floor_file = os.environ.get("COLD_START_FLOOR")
 if floor_file:
     # The floor: only the libraries the handler's import loaded, in the order it loaded
