@@ -13,6 +13,12 @@ OpenAPI models, deferred from the import), the authorizer verifies an HS256 toke
 trigger drops S3's test event. The API is measured again with tracing on (inside a
 Lambda-like environment with a trace header), where the X-Ray SDK loads on the first
 invocation instead of at import.
+
+The floor: for the API, the authorizer and the trigger, a fresh interpreter imports only
+the modules that are not ours which the handler's import loaded (pydantic,
+pydantic-settings, Powertools, boto3, httpx, PyJWT, ... and the standard library behind
+them), in the same order. What the handler takes beyond it is our own modules (model and
+settings classes built at import); a target below the floor needs a library dropped.
 """
 
 from __future__ import annotations
@@ -52,17 +58,26 @@ TARGET_RATIO = {"api": 0.35, "authorizer": 0.15, "trigger": 0.35}
 RUNS = 5
 
 PROBE = """
-import importlib.abc, json, os, sys, time
+import json, os, sys, time
+from benchmarks.layers_only import refuse
 
-class NotInTheLayers(importlib.abc.MetaPathFinder):
-    # Installed here for development, absent from the function's layers (e.g. httpx's
-    # optional CLI, click and pygments): the import fails as it would in Lambda.
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in {blocked!r}:
-            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-        return None
-
-sys.meta_path.insert(0, NotInTheLayers())
+refuse({blocked!r})
+floor_file = os.environ.get("COLD_START_FLOOR")
+if floor_file:
+    # The floor: only the libraries the handler's import loaded, in the order it loaded
+    # them, none of our modules (no model or settings class is built).
+    import importlib
+    names = json.load(open(floor_file))
+    start = time.perf_counter()
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a module that only imports inside its parent's context
+            pass
+    print(json.dumps({{"missing": False, "seconds": time.perf_counter() - start, "heavy": [],
+                       "deferred": [], "first": None, "deferred_after": [], "libraries": []}}))
+    sys.exit(0)
+before = set(sys.modules)
 start = time.perf_counter()
 try:
     module = __import__({module!r}, fromlist=["handler"])
@@ -72,6 +87,8 @@ except ModuleNotFoundError as exc:
         sys.exit(0)
     raise
 elapsed = time.perf_counter() - start
+ours = ("identity_images", "local_stack", "benchmarks")
+libraries = [m for m in list(sys.modules) if m not in before and m.partition(".")[0] not in ours]
 loaded = lambda names: [m for m in names if m in sys.modules]
 heavy, deferred = loaded({heavy!r}), loaded({deferred!r})
 first = None
@@ -82,8 +99,19 @@ if event_file:
     began = time.perf_counter()
     module.handler(event, LocalLambdaContext("cold-start-bench", timeout_s=30, region="us-east-1"))
     first = time.perf_counter() - began
+clients_s = None
+services = [name for name in os.environ.get("COLD_START_CLIENTS", "").split(",") if name]
+if services:
+    # The AWS clients a real first request builds (no network: credentials and endpoints
+    # are resolved when a call is made); the authorizer's import has not loaded boto3.
+    began = time.perf_counter()
+    from identity_images.adapters import aws
+    for service in services:
+        getattr(aws, service)()
+    clients_s = time.perf_counter() - began
 print(json.dumps({{"missing": False, "seconds": elapsed, "heavy": heavy, "deferred": deferred,
-                   "first": first, "deferred_after": loaded({deferred!r})}}))
+                   "first": first, "deferred_after": loaded({deferred!r}),
+                   "libraries": libraries, "clients": clients_s}}))
 """
 
 # What a Lambda has in its environment; nothing here reaches AWS at import time.
@@ -96,6 +124,7 @@ LAMBDA_LIKE_ENV = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as the CDK app sets it
     "JWT_SECRET": "cold-start-benchmark-secret-of-32-bytes!",
 }
 # Tracing on, as in AWS with X-Ray active tracing: inside Lambda (LAMBDA_TASK_ROOT), a
@@ -159,6 +188,8 @@ class ImportSample:
     deferred: tuple[str, ...] = ()  # of DEFERRED, loaded by the import
     first_s: float | None = None  # the first invocation, when an event was given
     deferred_after: tuple[str, ...] = ()  # of DEFERRED, loaded after the first invocation
+    libraries: tuple[str, ...] = ()  # every module not ours the import loaded, in order
+    clients_s: float | None = None  # building the AWS clients a real first request needs
 
     @property
     def first_request_s(self) -> float | None:
@@ -166,16 +197,26 @@ class ImportSample:
 
 
 def probe(
-    module: str, *, event: Path | None = None, env: dict[str, str] | None = None
+    module: str,
+    *,
+    event: Path | None = None,
+    env: dict[str, str] | None = None,
+    floor: Path | None = None,
+    clients: tuple[str, ...] = (),
 ) -> ImportSample:
     """Import `module` in a fresh interpreter (and call its `handler` with `event`); what
-    it took and which heavy and deferred modules came."""
+    it took and which heavy and deferred modules came. With `floor` (a JSON list of
+    module names), import only those instead: the libraries without our code."""
     full_env = {**os.environ, **LAMBDA_LIKE_ENV, **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "functions"), str(ROOT), full_env.get("PYTHONPATH", "")]
     )
     if event is not None:
         full_env["COLD_START_EVENT"] = str(event)
+    if floor is not None:
+        full_env["COLD_START_FLOOR"] = str(floor)
+    if clients:
+        full_env["COLD_START_CLIENTS"] = ",".join(clients)
     result = subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -203,6 +244,8 @@ def probe(
         tuple(data["deferred"]),
         None if data["first"] is None else float(data["first"]),
         tuple(data["deferred_after"]),
+        tuple(data.get("libraries", ())),
+        None if data.get("clients") is None else float(data["clients"]),
     )
 
 
@@ -242,6 +285,7 @@ def median_sample(samples: list[ImportSample]) -> ImportSample:
     if first.missing:
         return first
     firsts = [s.first_s for s in samples if s.first_s is not None]
+    built = [s.clients_s for s in samples if s.clients_s is not None]
     return ImportSample(
         first.module,
         False,
@@ -250,6 +294,8 @@ def median_sample(samples: list[ImportSample]) -> ImportSample:
         tuple(sorted({m for s in samples for m in s.deferred})),
         statistics.median(firsts) if firsts else None,
         tuple(sorted({m for s in samples for m in s.deferred_after})),
+        first.libraries,
+        statistics.median(built) if built else None,
     )
 
 
@@ -300,6 +346,15 @@ def write_events(folder: Path) -> dict[str, Path]:
     return events
 
 
+# The AWS clients each function's real first request builds (`adapters.aws`): the API
+# reads the Django token from Secrets Manager and calls DynamoDB, S3 and SQS; the
+# authorizer reads the JWT secret; the trigger calls DynamoDB, SQS and S3.
+AWS_CLIENTS = {
+    "api": ("secretsmanager", "dynamodb", "s3", "sqs"),
+    "authorizer": ("secretsmanager",),
+    "trigger": ("dynamodb", "sqs", "s3"),
+}
+
 FIRST_REQUEST = {
     "api": "GET /v1/openapi.json",
     "authorizer": "an admin's HS256 token",
@@ -323,12 +378,23 @@ def run() -> Report:
         events = write_events(Path(tmp))
         # Round robin, so a change in the machine's load touches every handler alike.
         raw: dict[str, list[ImportSample]] = {name: [] for name in [*HANDLERS, "api-traced"]}
-        for _ in range(RUNS):
+        floors: dict[str, list[ImportSample]] = {name: [] for name in TARGET_RATIO}
+        for run_index in range(RUNS):
             for name, module in HANDLERS.items():
-                raw[name].append(probe(module, event=events.get(name)))
+                sample = probe(module, event=events.get(name), clients=AWS_CLIENTS.get(name, ()))
+                raw[name].append(sample)
+                if name in floors and not sample.missing:
+                    listed = Path(tmp) / f"floor-{name}-{run_index}.json"
+                    listed.write_text(json.dumps(sample.libraries))
+                    floors[name].append(probe(module, floor=listed))
             traced = probe(HANDLERS["api"], event=events["api"], env=TRACING_ON_ENV)
             raw["api-traced"].append(traced)
     results = {name: median_sample(samples) for name, samples in raw.items()}
+    floor_s = {
+        name: statistics.median(s.seconds for s in samples)
+        for name, samples in floors.items()
+        if samples
+    }
     worker = results["worker"]
     figures: list[Figure] = []
     notes = [
@@ -336,6 +402,11 @@ def run() -> Report:
         "interpreter with a Lambda-like environment (tracing off unless said), the handlers "
         "taken in turn; baseline: the worker module's import. Absolute times depend on the "
         "machine and its load (this one is shared, so they are noisy); the ratios travel.",
+        "Floor = the same fresh interpreter importing only the modules (not ours) that "
+        "the handler's import loaded, in the same order: pydantic, pydantic-settings, "
+        "Powertools, boto3/botocore, httpx, PyJWT and cryptography, and the standard "
+        "library they pull in. No handler's import can go below it without dropping a "
+        "library; the rest is our modules (models and settings classes built at import).",
         "First request = import + the first invocation with "
         + "; ".join(f"{name}: {what}" for name, what in FIRST_REQUEST.items())
         + ". Lambda's own start (fetching the code, starting the runtime) comes on top.",
@@ -369,6 +440,17 @@ def run() -> Report:
                 not sample.heavy and within,
             )
         )
+        if name in floor_s and not worker.missing:
+            own = sample.seconds - floor_s[name]
+            figures.append(
+                Figure(
+                    f"floor, {name}: its libraries alone (the same modules, none of ours)",
+                    baseline,
+                    seconds(floor_s[name]),
+                    f"{floor_s[name] / worker.seconds:.2f}x the worker; our modules add "
+                    f"{seconds(max(0.0, own))} ({max(0.0, own) / worker.seconds:.2f}x)",
+                )
+            )
         if sample.first_request_s is not None and sample.first_s is not None:
             figures.append(
                 Figure(
@@ -376,6 +458,17 @@ def run() -> Report:
                     baseline,
                     seconds(sample.first_request_s),
                     f"import {seconds(sample.seconds)} + invocation {seconds(sample.first_s)}",
+                )
+            )
+        if sample.clients_s is not None and sample.first_request_s is not None:
+            services = ", ".join(AWS_CLIENTS[name])
+            figures.append(
+                Figure(
+                    f"first request in AWS, {name}: + its AWS clients ({services})",
+                    baseline,
+                    seconds(sample.first_request_s + sample.clients_s),
+                    f"clients {seconds(sample.clients_s)} (one boto3 session; before the "
+                    "network calls themselves)",
                 )
             )
     traced = results["api-traced"]

@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import Figure, Report, megabytes, seconds
+from benchmarks.cold_start import not_in_layers
+from benchmarks.layers_only import refuse
 from benchmarks.references import ORIENTATIONS, phone_photo, photo_like
 
 ASPECT_RATIO = "16:9"
@@ -166,8 +168,10 @@ def measure_job(photos: Path, answer_file: Path) -> dict[str, Any]:
 
 
 def _in_subprocess(*args: str) -> dict[str, Any]:
+    # What the worker's layers do not hold is refused in the child, as Lambda would.
+    refused = ",".join(not_in_layers(_WORKER_HANDLER))
     done = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "benchmarks.worker_memory", *args],
+        [sys.executable, "-m", "benchmarks.worker_memory", *args, refused],
         cwd=_REPO,
         capture_output=True,
         text=True,
@@ -335,7 +339,9 @@ def main(argv: list[str]) -> int:
     mode, *args = argv
     if mode != "job":
         raise SystemExit(f"unknown mode {mode!r}")
-    print(json.dumps(measure_job(Path(args[0]), Path(args[1]))))
+    photos, answer_file, refused = args
+    refuse(name for name in refused.split(",") if name)
+    print(json.dumps(measure_job(Path(photos), Path(answer_file))))
     return 0
 
 

@@ -78,6 +78,9 @@ class PipelineFunction(Construct):
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": "INFO",
+            # No pydantic plugins are used: skip pydantic's scan of every installed
+            # distribution's entry points, paid on each cold start by the first model.
+            "PYDANTIC_DISABLE_PLUGINS": "__all__",
             **environment,
         }
         # Secrets go in by ARN (resolved at run time by Powertools Parameters).

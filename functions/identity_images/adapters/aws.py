@@ -1,11 +1,19 @@
 """boto3 clients built one way everywhere: the given settings' region and, locally, the
-moto server's endpoint. Clients are cached per process (per region and endpoint), as a
-Lambda should keep them. The adapters pass the settings they were built with; called
-without, a client follows the process's settings (the operator tools and tests)."""
+moto server's endpoint. Clients are cached per process (per service, region and
+endpoint), as a Lambda should keep them. The adapters pass the settings they were built
+with; called without, a client follows the process's settings (the operator tools and
+tests).
+
+All of them come from one boto3 session: a session's loader reads botocore's endpoint,
+partition and retry data once and keeps it, so the second client of a cold start costs a
+fraction of the first (a session per client read it all again: the API's first request
+built four clients in about 4x the time of one). A session is not thread-safe, its clients
+are: building one holds a lock.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -22,19 +30,31 @@ if TYPE_CHECKING:
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, signature_version="s3v4")
 
 
-@cache
-def _cached(service: str, region: str, endpoint_url: str | None) -> Any:
-    return boto3.session.Session().client(
-        service,  # type: ignore[call-overload]
-        region_name=region,
-        endpoint_url=endpoint_url,
-        config=_CONFIG,
-    )
+_lock = threading.Lock()
+_session: boto3.session.Session | None = None
+_clients: dict[tuple[str, str, str | None], Any] = {}
 
 
 def _client(service: str, settings: AwsSettings | None) -> Any:
+    global _session
     settings = settings or get_settings()
-    return _cached(service, settings.aws_region, settings.aws_endpoint_url)
+    key = (service, settings.aws_region, settings.aws_endpoint_url)
+    client = _clients.get(key)
+    if client is not None:
+        return client
+    with _lock:
+        client = _clients.get(key)
+        if client is None:
+            if _session is None:
+                _session = boto3.session.Session()
+            client = _session.client(
+                service,  # type: ignore[call-overload]
+                region_name=settings.aws_region,
+                endpoint_url=settings.aws_endpoint_url,
+                config=_CONFIG,
+            )
+            _clients[key] = client
+    return client
 
 
 def s3(settings: AwsSettings | None = None) -> S3Client:
@@ -58,5 +78,9 @@ def secretsmanager(settings: AwsSettings | None = None) -> SecretsManagerClient:
 
 
 def reset_clients() -> None:
-    """Forget cached clients (tests change the endpoint between cases)."""
-    _cached.cache_clear()
+    """Forget cached clients and the session (tests change the endpoint and the
+    credentials between cases)."""
+    global _session
+    with _lock:
+        _clients.clear()
+        _session = None

@@ -17,7 +17,11 @@ from typing import Protocol
 from identity_images.engine.gemini import GeneratedImage
 from identity_images.engine.options import validate_options
 from identity_images.engine.prompt import build_prompt
-from identity_images.engine.references import PreparedReference, ReferenceRules, prepare_reference
+from identity_images.engine.references import (
+    PreparedReference,
+    ReferenceRules,
+    prepare_reference_cached,
+)
 from identity_images.errors import ErrorCode, PipelineError
 
 # The image model takes at most 14 reference images in one request.
@@ -104,10 +108,11 @@ def _prepare_all(
     references: Sequence[ReferenceFile], rules: ReferenceRules
 ) -> tuple[PreparedReference, ...]:
     """Prepare every reference; in parallel threads when there are several (Pillow releases
-    the GIL while decoding, resizing and encoding). Order is kept; the first failure wins."""
+    the GIL while decoding, resizing and encoding), and not again when the process
+    prepared the same bytes recently. Order is kept; the first failure wins."""
 
     def prepare(ref: ReferenceFile) -> PreparedReference:
-        return prepare_reference(ref.data, name=ref.name, rules=rules)
+        return prepare_reference_cached(ref.data, name=ref.name, rules=rules)
 
     workers = min(len(references), os.cpu_count() or 1)
     if workers <= 1:
@@ -136,7 +141,7 @@ def generate_identity_image(
             max_bytes=max(rules.max_bytes, EDIT_IMAGE_MAX_BYTES),
             max_long_side=max(rules.max_long_side, EDIT_IMAGE_MIN_LONG_SIDE),
         )
-        edit = prepare_reference(
+        edit = prepare_reference_cached(
             request.edit_image.data, name=request.edit_image.name, rules=edit_rules
         )
         sent = (edit, *prepared)

@@ -10,13 +10,22 @@ Why: handed PIL images, the SDK re-encodes them as PNG, so five phone photos bec
 request of tens of MB. Send `PreparedReference.data` with its `mime_type` through
 `types.Part.from_bytes` instead.
 
+A warm process keeps its most recently prepared references (`PreparedCache`, by content):
+a job that sends the same photos again (another try with a new prompt, a re-run, a
+regeneration of an unchanged folder) skips their preparation, the CPU-bound part of a
+job's overhead.
+
 Everything that cannot be used is refused with `ErrorCode.REFERENCE_INVALID`, a message
 that names the file and a stable short reason in `details["reason"]` (see `Reason`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
@@ -119,6 +128,78 @@ def prepare_reference(data: bytes, *, name: str, rules: ReferenceRules) -> Prepa
     )
 
 
+class PreparedCache:
+    """Recently prepared references, by the SHA-256 of the uploaded bytes and the rules.
+
+    Only successes are kept (a refusal is raised again by preparing again). Bounded by the
+    prepared JPEGs' bytes, least recently used out first: the default keeps about one
+    job's references (five phone photos prepare to 1.8 MB), so it adds at most 2 MB to a
+    worker's peak memory (on a hit, nothing: the job uses the kept copies). Thread-safe:
+    `prepare_reference` runs in several threads."""
+
+    def __init__(self, max_bytes: int = 2 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[bytes, ReferenceRules], PreparedReference] = OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(data: bytes, rules: ReferenceRules) -> tuple[bytes, ReferenceRules]:
+        return hashlib.sha256(data).digest(), rules
+
+    def get(self, key: tuple[bytes, ReferenceRules]) -> PreparedReference | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: tuple[bytes, ReferenceRules], prepared: PreparedReference) -> None:
+        size = len(prepared.data)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.data)
+            while self._entries and self._bytes + size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted.data)
+            self._entries[key] = prepared
+            self._bytes += size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
+#: The process's cache (a warm Lambda keeps it between invocations).
+PREPARED_CACHE: Final = PreparedCache()
+
+
+def prepare_reference_cached(
+    data: bytes, *, name: str, rules: ReferenceRules, cache: PreparedCache = PREPARED_CACHE
+) -> PreparedReference:
+    """`prepare_reference`, unless the same bytes were prepared under the same rules
+    recently: then that result, under this `name`."""
+    key = cache.key(data, rules)
+    found = cache.get(key)
+    if found is None:
+        found = prepare_reference(data, name=name, rules=rules)
+        cache.put(key, found)
+    return found if found.name == name else dataclasses.replace(found, name=name)
+
+
 def _open(data: bytes, *, name: str, rules: ReferenceRules) -> Image.Image:
     """Read the header only (Pillow is lazy) and check the format and the pixel count."""
     try:
@@ -173,7 +254,11 @@ def _decode(image: Image.Image, data: bytes, *, name: str, rules: ReferenceRules
         raise _decode_failure(name, data, exc) from exc
 
     image = _normalise_mode(image)
-    image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Hamming, not Lanczos: the resize was half of a phone photo's preparation, and
+    # Hamming takes half as long. The difference (PSNR above 46 dB against a
+    # full-resolution Lanczos resize) is smaller than the JPEG encoding's own (about 41 dB
+    # at quality 88), and Pillow widens every filter with the scale, so nothing aliases.
+    image.thumbnail((long_side, long_side), Image.Resampling.HAMMING, reducing_gap=3.0)
     # On the small image: cheaper. HEIF decoders already applied their own rotation and
     # pillow-heif reset the EXIF orientation to 1, so nothing is rotated twice.
     ImageOps.exif_transpose(image, in_place=True)
