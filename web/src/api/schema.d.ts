@@ -177,7 +177,7 @@ export interface paths {
         };
         /**
          * An identity's reference photos
-         * @description Newest first, each with a short-lived download URL.
+         * @description Newest first, each with a short-lived download URL; paginated: pass `next_cursor` back as `cursor`. Every reference listed can be deleted.
          */
         get: operations["get_references_v1_identities__identity_id__references_get"];
         put?: never;
@@ -362,11 +362,16 @@ export interface components {
             attempt: number;
             error: components["schemas"]["JobError"] | null;
             /**
+             * Requested At
+             * @description When this apply was asked for (with the job, or by `POST …/apply`). The newest request wins: an older one that finishes later ends `superseded`.
+             */
+            requested_at: string | null;
+            /**
              * Status
              * @default not_requested
              * @enum {string}
              */
-            status: "not_requested" | "pending" | "applied" | "failed";
+            status: "not_requested" | "pending" | "applied" | "failed" | "superseded";
         };
         /** CreateGenerationRequest */
         CreateGenerationRequest: {
@@ -921,6 +926,11 @@ export interface components {
              * @description Newest first.
              */
             items: components["schemas"]["StoredReference"][];
+            /**
+             * Next Cursor
+             * @description Pass back as `cursor`.
+             */
+            next_cursor?: string | null;
         };
         /**
          * RefineRequest
@@ -1948,6 +1958,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                cursor?: string | null;
             };
             header?: never;
             path: {

@@ -67,7 +67,7 @@ export function job(overrides: Partial<Job> = {}): Job {
     output: null,
     usage: null,
     error: null,
-    apply: { status: "not_requested", attempt: 0, error: null, applied_at: null },
+    apply: { status: "not_requested", attempt: 0, error: null, applied_at: null, requested_at: null },
     created_at: now,
     updated_at: now,
     started_at: null,
