@@ -147,6 +147,8 @@ export function applyLabel(job: Job): string | null {
       return "Saved to identity";
     case "failed":
       return job.apply?.error ? `Not saved: ${job.apply?.error.message}` : "Not saved";
+    case "superseded":
+      return "Not saved: a newer save won";
     default:
       return null;
   }

@@ -73,7 +73,7 @@ function jobService() {
             : current.status === "running"
               ? succeeded(current)
               : current.apply?.status === "pending"
-                ? { ...current, apply: { status: "applied", attempt: 1, error: null, applied_at: new Date().toISOString(), requested_at: null } }
+                ? { ...current, apply: { ...current.apply, status: "applied", attempt: 1, applied_at: new Date().toISOString() } }
                 : current;
         jobs.set(next.id, next);
         return response(200).json(current);
@@ -100,7 +100,9 @@ describe("Images page", () => {
     await waitFor(() =>
       expect(screen.getByRole("combobox", { name: "Identity" })).toHaveDisplayValue("This user has no identities"),
     );
+    expect(screen.getByText("Choose an identity to see its generations.")).toBeInTheDocument();
     await pickAlice(user);
+    expect(screen.queryByText("Choose an identity to see its generations.")).not.toBeInTheDocument();
     expect(screen.getByRole("option", { name: identities[1]!.name })).toBeInTheDocument();
     expect(screen.getByText("No generations for this identity yet. The first one will show here.")).toBeInTheDocument();
   });
@@ -279,6 +281,26 @@ describe("Images page", () => {
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ parent: done.id, count: 1 });
     expect(await screen.findByRole("article", { name: "Generated image" })).toBeInTheDocument();
+  });
+
+  it("says when a newer save won over an older one, and offers to save it again", async () => {
+    const service = jobService();
+    const older = succeeded(job({ prompt: "older" }));
+    const overtaken: Job = {
+      ...older,
+      apply: { status: "superseded", attempt: 1, error: null, applied_at: null, requested_at: older.created_at },
+    };
+    service.jobs.set(overtaken.id, overtaken);
+    given(...service.handlers,
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [service.jobs.get(overtaken.id)!], next_cursor: null })),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByText(/Not saved: a newer save won/)).toBeInTheDocument();
+    await user.click(within(history).getByRole("button", { name: "Save to identity" }));
+    await waitFor(() => expect(service.applied).toEqual([overtaken.id]));
   });
 
   it("shows when Gemini is busy and when it retries, and cancels a queued job", async () => {

@@ -103,7 +103,7 @@ export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave,
           <div className={styles.facts}>
             {applyText && (
               <span
-                className={applied ? ui.badgeOk : job.apply?.status === "failed" ? ui.badgeDanger : ui.badgeActive}
+                className={applyBadge(job)}
                 role="status"
               >
                 {applied && <span aria-hidden="true">✓</span>}
@@ -120,4 +120,17 @@ export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave,
       )}
     </article>
   );
+}
+
+function applyBadge(job: Job): string | undefined {
+  switch (job.apply?.status) {
+    case "applied":
+      return ui.badgeOk;
+    case "failed":
+      return ui.badgeDanger;
+    case "superseded":
+      return ui.badgeWarn;
+    default:
+      return ui.badgeActive;
+  }
 }

@@ -45,6 +45,7 @@ export function GenerationHistory({ jobs, loading, error, identity, now, onRerun
           {error.message}
         </p>
       )}
+      {identity === null && <p className={styles.empty}>Choose an identity to see its generations.</p>}
       {jobs && jobs.length === 0 && (
         <p className={styles.empty}>No generations for this identity yet. The first one will show here.</p>
       )}
