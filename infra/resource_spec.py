@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from identity_images.bucket_layout import BucketLayout
+
 # --- limits of AWS -----------------------------------------------------------------------
 #: Lambda's hard limit on a function's timeout.
 LAMBDA_MAX_TIMEOUT_S = 900
@@ -24,10 +26,6 @@ VISIBILITY_FACTOR = 6
 TIMEOUT_MARGIN_S = 3
 
 # --- the bucket ----------------------------------------------------------------------------
-UPLOADS = "uploads/"
-REFERENCES = "references/identities/"
-GENERATED = "generated/"
-PREPARED = "prepared/"
 #: Days a browser upload under `uploads/` is kept (CDK context `uploadExpiryDays`).
 UPLOAD_EXPIRY_DAYS = 2
 BUCKET_VERSIONED = True
@@ -49,10 +47,10 @@ PREPARED_GRACE_DAYS = 3
 
 def lifecycle_rules(
     upload_expiry_days: int = UPLOAD_EXPIRY_DAYS,
-    uploads_prefix: str = UPLOADS,
+    uploads_prefix: str = BucketLayout().uploads,
     *,
     job_ttl_days: int = JOB_TTL_DAYS,
-    prepared_prefix: str = PREPARED,
+    prepared_prefix: str = BucketLayout().prepared,
 ) -> list[dict[str, Any]]:
     """The bucket's lifecycle, in S3's own `PutBucketLifecycleConfiguration` shape
     (`uploads_prefix`, `prepared_prefix`: the layout's, under its root prefix)."""

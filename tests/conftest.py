@@ -110,7 +110,8 @@ def callback() -> FakeCallback:
 @pytest.fixture
 def api_app(resources: Resources, host: FakeHost) -> Iterator[None]:
     """The real API app, its host port replaced by the fake."""
-    api.app.dependency_overrides[deps.host] = lambda: host
+    # An override takes the provider's parameters (Powertools passes them): `**_`.
+    api.app.dependency_overrides[deps.host] = lambda **_: host
     deps._admin_check.cache_clear()  # no "still an admin" answer from an earlier test
     yield
     api.app.dependency_overrides.clear()

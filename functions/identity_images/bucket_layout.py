@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from identity_images.media_types import extension_for as extension_for
+
 UPLOADS = "uploads/"
 REFERENCES = "references/identities/"
 GENERATED = "generated/"
@@ -35,19 +37,6 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 REFERENCE_ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}$"
 _NAME = re.compile(REFERENCE_ID_PATTERN)
 _ROOT_PART = re.compile(r"^[A-Za-z0-9._-]+$")
-
-_EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/heic": "heic",
-    "image/heif": "heif",
-}
-
-
-def extension_for(content_type: str) -> str:
-    """File extension for an image content type (`bin` for anything else)."""
-    return _EXTENSIONS.get(content_type.split(";")[0].strip().lower(), "bin")
 
 
 def normalize_root(root: str) -> str:

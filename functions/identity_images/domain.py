@@ -6,10 +6,50 @@ implements them over HTTP, and unit tests use fakes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Caller(BaseModel):
+    """The admin calling the API: what the authorizer verified and passes on to the API
+    Lambda as its context (`requestContext.authorizer`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str = Field(min_length=1)
+    username: str = ""
+    is_staff: bool = False
+    expires_at: int | None = Field(
+        default=None,
+        description="The token's `exp` (epoch seconds); None when the host decides "
+        "(introspection).",
+    )
+
+    def authorizer_context(self) -> dict[str, str]:
+        """What API Gateway hands the API Lambda: strings only. `exp` lets the API refuse
+        a token that expired while the authorizer's answer was cached."""
+        context = {
+            "user_id": self.user_id,
+            "username": self.username,
+            "is_staff": "true" if self.is_staff else "false",
+        }
+        if self.expires_at is not None:
+            context["exp"] = str(self.expires_at)
+        return context
+
+    @classmethod
+    def from_authorizer_context(cls, context: Mapping[str, Any]) -> Caller:
+        """The inverse of `authorizer_context`; raises `ValidationError` when the context
+        names no user."""
+        return cls(
+            user_id=str(context.get("user_id") or ""),
+            username=str(context.get("username") or ""),
+            is_staff=str(context.get("is_staff", "")).lower() == "true",
+            expires_at=context.get("exp") or None,
+        )
 
 
 class HostUser(BaseModel):

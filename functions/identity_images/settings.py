@@ -20,9 +20,60 @@ ImageSize = Literal["1K", "2K", "4K"]
 
 MB = 1024 * 1024
 
+#: The resource names each function needs (`Settings.require`).
+API_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url", "idempotency_table_name")
+WORKER_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url")
+TRIGGER_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url")
+REAPER_RESOURCES = ("jobs_table_name", "jobs_queue_url", "jobs_dlq_url")
 
-class Settings(BaseSettings):
+
+class MissingSettingsError(RuntimeError):
+    """A function started without a setting it cannot do without."""
+
+
+class AwsSettings(BaseSettings):
+    """Where the AWS clients go: what every function needs."""
+
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    # --- AWS ----------------------------------------------------------------------------
+    aws_region: str = Field(default="us-east-1", description="AWS region.")
+    aws_endpoint_url: str | None = Field(
+        default=None, description="Endpoint for every AWS client (the local moto server)."
+    )
+
+
+class AuthSettings(AwsSettings):
+    """What the authorizer needs, and nothing more (no Gemini, no resources)."""
+
+    # --- Admin authorizer ---------------------------------------------------------------
+    auth_mode: Literal["jwt", "introspect"] = Field(
+        default="jwt", description="Verify JWTs, or ask Django who the caller is."
+    )
+    jwt_algorithms: str = Field(default="HS256", description="Comma-separated accepted algs.")
+    jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared key.")
+    jwt_secret_arn: str | None = Field(default=None, description="Its secret.")
+    jwks_url: str | None = Field(default=None, description="JWKS URL for RS256/ES256.")
+    jwt_issuer: str | None = Field(default=None, description="Required `iss`, when set.")
+    jwt_audience: str | None = Field(default=None, description="Required `aud`, when set.")
+    admin_claim: str = Field(default="is_staff", description="Claim that marks an admin.")
+    user_id_claim: str = Field(default="user_id", description="User id claim (else `sub`).")
+    caller_check_ttl_s: int = Field(
+        default=60,
+        ge=0,
+        le=300,
+        description="Reads trust the host's last 'still an active admin' answer this long; "
+        "writes always ask.",
+    )
+    django_introspect_url: str = Field(
+        default="http://127.0.0.1:8000/api/v1/users/me/",
+        description="Where the introspect mode asks who the caller is.",
+    )
+    django_timeout_s: float = Field(default=10.0, gt=0, description="One call to the host.")
+
+
+class Settings(AuthSettings):
+    """Everything the API, the worker, the trigger and the reaper read."""
 
     # --- Gemini -------------------------------------------------------------------------
     gemini_api_key: SecretStr | None = Field(default=None, description="Gemini API key.")
@@ -68,10 +119,6 @@ class Settings(BaseSettings):
     preview_quality: int = Field(default=82, ge=30, le=95, description="Preview JPEG/WebP quality.")
 
     # --- AWS resources ------------------------------------------------------------------
-    aws_region: str = Field(default="us-east-1", description="AWS region.")
-    aws_endpoint_url: str | None = Field(
-        default=None, description="Endpoint for every AWS client (the local moto server)."
-    )
     bucket_name: str = Field(default="identity-images", description="Uploads and outputs.")
     bucket_prefix: str = Field(
         default="",
@@ -129,7 +176,6 @@ class Settings(BaseSettings):
         default=None, description="Token for the host's internal reads."
     )
     django_service_token_secret_arn: str | None = Field(default=None, description="Its secret.")
-    django_timeout_s: float = Field(default=10.0, gt=0, description="One call to the host.")
     django_read_attempts: int = Field(default=3, ge=1, description="Tries per host read.")
     django_retry_max_delay_s: float = Field(
         default=5.0, ge=0, description="Longest pause between host reads (caps `Retry-After`)."
@@ -141,30 +187,6 @@ class Settings(BaseSettings):
     callback_max_attempts: int = Field(default=5, ge=1, description="Callback deliveries.")
     callback_retry_max_delay_s: float = Field(
         default=8.0, ge=0, description="Longest pause between callback deliveries."
-    )
-
-    # --- Admin authorizer ---------------------------------------------------------------
-    auth_mode: Literal["jwt", "introspect"] = Field(
-        default="jwt", description="Verify JWTs, or ask Django who the caller is."
-    )
-    jwt_algorithms: str = Field(default="HS256", description="Comma-separated accepted algs.")
-    jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared key.")
-    jwt_secret_arn: str | None = Field(default=None, description="Its secret.")
-    jwks_url: str | None = Field(default=None, description="JWKS URL for RS256/ES256.")
-    jwt_issuer: str | None = Field(default=None, description="Required `iss`, when set.")
-    jwt_audience: str | None = Field(default=None, description="Required `aud`, when set.")
-    admin_claim: str = Field(default="is_staff", description="Claim that marks an admin.")
-    user_id_claim: str = Field(default="user_id", description="User id claim (else `sub`).")
-    caller_check_ttl_s: int = Field(
-        default=60,
-        ge=0,
-        le=300,
-        description="Reads trust the host's last 'still an active admin' answer this long; "
-        "writes always ask.",
-    )
-    django_introspect_url: str = Field(
-        default="http://127.0.0.1:8000/api/v1/users/me/",
-        description="Where the introspect mode asks who the caller is.",
     )
 
     # --- Regeneration -------------------------------------------------------------------
@@ -182,6 +204,18 @@ class Settings(BaseSettings):
         default=False,
         description="Regenerate every user's identities, not only staff's and test users'.",
     )
+
+    def require(self, names: tuple[str, ...]) -> Settings:
+        """These settings, if each of `names` was given (by the environment or as an
+        argument) and is not empty. A Lambda calls it when it builds its adapters, on its
+        cold start, for the resources it uses: their defaults name a developer's local
+        resources, never a deployed one, so a missing variable fails there and says so
+        instead of failing on first use against the wrong name."""
+        missing = [n for n in names if n not in self.model_fields_set or not getattr(self, n)]
+        if missing:
+            variables = ", ".join(name.upper() for name in missing)
+            raise MissingSettingsError(f"Set {variables}: this function needs it.")
+        return self
 
     @field_validator("bucket_prefix")
     @classmethod

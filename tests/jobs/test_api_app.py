@@ -29,7 +29,7 @@ def test_unknown_route_is_404_in_the_error_shape(resources: Resources) -> None:
 
 
 def test_unexpected_error_is_500_and_says_nothing_inside(resources: Resources) -> None:
-    def broken() -> Any:
+    def broken(**_: Any) -> Any:
         raise RuntimeError("secret internals")
 
     api.app.dependency_overrides[deps.host] = broken

@@ -351,7 +351,7 @@ def test_apply_needs_a_succeeded_job_and_queues_once(
 def _queue_that_refuses(monkeypatch: pytest.MonkeyPatch, resources: Resources) -> None:
     missing = resources.jobs_queue_url.rsplit("/", 1)[0] + "/no-such-queue"
     monkeypatch.setitem(
-        api.app.dependency_overrides, deps.job_queue, lambda: JobQueue(aws.sqs(), missing)
+        api.app.dependency_overrides, deps.job_queue, lambda **_: JobQueue(aws.sqs(), missing)
     )
 
 

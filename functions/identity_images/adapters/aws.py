@@ -1,5 +1,8 @@
-"""boto3 clients built one way everywhere: the settings' region and, locally, the moto
-server's endpoint. Clients are cached per process, as a Lambda should keep them.
+"""boto3 clients built one way everywhere: the given settings' region and, locally, the
+moto server's endpoint. Clients are cached per process (per service, region and
+endpoint), as a Lambda should keep them. The adapters pass the settings they were built
+with; called without, a client follows the process's settings (the operator tools and
+tests).
 
 All of them come from one boto3 session: a session's loader reads botocore's endpoint,
 partition and retry data once and keeps it, so the second client of a cold start costs a
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 
-from identity_images.settings import get_settings
+from identity_images.settings import AwsSettings, get_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -29,47 +32,48 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, signature_vers
 
 _lock = threading.Lock()
 _session: boto3.session.Session | None = None
-_clients: dict[str, Any] = {}
+_clients: dict[tuple[str, str, str | None], Any] = {}
 
 
-def _client(service: str) -> Any:
+def _client(service: str, settings: AwsSettings | None) -> Any:
     global _session
-    client = _clients.get(service)
+    settings = settings or get_settings()
+    key = (service, settings.aws_region, settings.aws_endpoint_url)
+    client = _clients.get(key)
     if client is not None:
         return client
     with _lock:
-        client = _clients.get(service)
+        client = _clients.get(key)
         if client is None:
             if _session is None:
                 _session = boto3.session.Session()
-            settings = get_settings()
             client = _session.client(
                 service,  # type: ignore[call-overload]
                 region_name=settings.aws_region,
                 endpoint_url=settings.aws_endpoint_url,
                 config=_CONFIG,
             )
-            _clients[service] = client
+            _clients[key] = client
     return client
 
 
-def s3() -> S3Client:
-    client: S3Client = _client("s3")
+def s3(settings: AwsSettings | None = None) -> S3Client:
+    client: S3Client = _client("s3", settings)
     return client
 
 
-def sqs() -> SQSClient:
-    client: SQSClient = _client("sqs")
+def sqs(settings: AwsSettings | None = None) -> SQSClient:
+    client: SQSClient = _client("sqs", settings)
     return client
 
 
-def dynamodb() -> DynamoDBClient:
-    client: DynamoDBClient = _client("dynamodb")
+def dynamodb(settings: AwsSettings | None = None) -> DynamoDBClient:
+    client: DynamoDBClient = _client("dynamodb", settings)
     return client
 
 
-def secretsmanager() -> SecretsManagerClient:
-    client: SecretsManagerClient = _client("secretsmanager")
+def secretsmanager(settings: AwsSettings | None = None) -> SecretsManagerClient:
+    client: SecretsManagerClient = _client("secretsmanager", settings)
     return client
 
 

@@ -29,7 +29,7 @@ from identity_images.adapters.host_http import Backoff, Sleep, host_error_code, 
 from identity_images.adapters.secrets import resolve_secret
 from identity_images.domain import ImageAssignment
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.settings import Settings, get_settings
+from identity_images.settings import Settings
 
 Clock = Callable[[], datetime]
 
@@ -79,9 +79,8 @@ class WebhookCallback:
         self._clock = clock
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> WebhookCallback:
-        settings = settings or get_settings()
-        secret = resolve_secret(settings.webhook_secret, settings.webhook_secret_arn)
+    def from_settings(cls, settings: Settings) -> WebhookCallback:
+        secret = resolve_secret(settings.webhook_secret, settings.webhook_secret_arn, settings)
         if not secret:
             raise PipelineError(
                 ErrorCode.INTERNAL_ERROR,

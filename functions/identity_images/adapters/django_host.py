@@ -23,7 +23,7 @@ from identity_images.adapters.secrets import resolve_secret
 from identity_images.domain import HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.api import HOST_ID_PATTERN
-from identity_images.settings import Settings, get_settings
+from identity_images.settings import Settings
 
 log = logging.getLogger("identity_images.host")
 
@@ -108,10 +108,9 @@ class DjangoHost:
         self._sleep = sleep
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> DjangoHost:
-        settings = settings or get_settings()
+    def from_settings(cls, settings: Settings) -> DjangoHost:
         token = resolve_secret(
-            settings.django_service_token, settings.django_service_token_secret_arn
+            settings.django_service_token, settings.django_service_token_secret_arn, settings
         )
         if not token:
             raise PipelineError(

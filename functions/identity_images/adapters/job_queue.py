@@ -3,7 +3,6 @@ dead-letter queue, read without taking anything out of it (`peek`, then `release
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -12,37 +11,23 @@ from botocore.exceptions import BotoCoreError, ClientError
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import JobMessage
+from identity_images.models.ports import MAX_DELAY_S, QueuedMessage
 from identity_images.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
-#: SQS's ceilings for DelaySeconds and a message's visibility timeout.
-MAX_DELAY_S = 900
+__all__ = ["MAX_DELAY_S", "JobQueue", "QueuedMessage"]
+
+#: SQS's ceiling for a message's visibility timeout (`MAX_DELAY_S`: for DelaySeconds).
 MAX_VISIBILITY_S = 43200
 #: How long a peeked message stays hidden (others would otherwise read it twice).
 PEEK_VISIBILITY_S = 30
 
 
-@dataclass(frozen=True)
-class QueuedMessage:
-    """A message as received: its body and what SQS says about it."""
-
-    message_id: str
-    receipt_handle: str
-    body: str
-    receive_count: int
-    sent_at: datetime | None
-
-    def job_message(self) -> JobMessage | None:
-        """The body as a `JobMessage`; None if it is not one."""
-        try:
-            return JobMessage.model_validate_json(self.body)
-        except ValueError:
-            return None
-
-
 class JobQueue:
+    """`models.ports.JobQueue` over SQS."""
+
     def __init__(self, client: SQSClient, queue_url: str) -> None:
         self._client = client
         self.queue_url = queue_url
@@ -53,7 +38,7 @@ class JobQueue:
             raise PipelineError(
                 ErrorCode.INTERNAL_ERROR, "JOBS_QUEUE_URL is not set.", retryable=False
             )
-        return cls(aws.sqs(), settings.jobs_queue_url)
+        return cls(aws.sqs(settings), settings.jobs_queue_url)
 
     @classmethod
     def dead_letters_from_settings(cls, settings: Settings) -> JobQueue:
@@ -62,7 +47,7 @@ class JobQueue:
             raise PipelineError(
                 ErrorCode.INTERNAL_ERROR, "JOBS_DLQ_URL is not set.", retryable=False
             )
-        return cls(aws.sqs(), settings.jobs_dlq_url)
+        return cls(aws.sqs(settings), settings.jobs_dlq_url)
 
     def send(self, message: JobMessage, *, delay_s: int = 0) -> str:
         """Queue `message`; returns the SQS message id. Raises `queue_unavailable`

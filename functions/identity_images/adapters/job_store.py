@@ -17,24 +17,23 @@ run it and a finished job never goes back.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
-from identity_images.adapters.job_queue import MAX_DELAY_S
+from identity_images.adapters.dynamodb_items import (
+    from_item,
+    is_conditional_failure,
+    plain,
+    to_item,
+    to_value,
+)
+from identity_images.adapters.job_cursor import decode_cursor, encode_cursor
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
     OUTPUT_URL_FIELDS,
-    TIMESTAMP_FORMAT,
     Job,
     JobError,
     JobOutput,
@@ -44,57 +43,21 @@ from identity_images.models.jobs import (
     format_timestamp,
     utc_now,
 )
+from identity_images.models.ports import MAX_DELAY_S, JobPage
 from identity_images.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 IDENTITY_INDEX = "by_identity"
-#: Job ids: uuid4 hex (the API's) or `regen-` + 32 hex (the trigger's).
-_JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 IN_FLIGHT_INDEX = "in_flight"
 #: The one value of the `in_flight` attribute (the index's partition key).
 IN_FLIGHT = "job"
-_SERIALIZER = TypeSerializer()
-_DESERIALIZER = TypeDeserializer()
-
-
-def _to_item(values: dict[str, Any]) -> dict[str, Any]:
-    # DynamoDB wants Decimal, never float: go through JSON once.
-    plain = json.loads(json.dumps(values), parse_float=Decimal)
-    return {k: _SERIALIZER.serialize(v) for k, v in plain.items()}
-
-
-def _value(value: Any) -> Any:
-    return _SERIALIZER.serialize(json.loads(json.dumps(value), parse_float=Decimal))
-
-
-def _from_item(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _DESERIALIZER.deserialize(v) for k, v in item.items()}
-
-
-def _plain(value: Any) -> Any:
-    """Decimals back to int/float, for the cursor's JSON."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _is_conditional_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
-@dataclass(frozen=True)
-class JobPage:
-    jobs: list[Job]
-    next_cursor: str | None
 
 
 class JobStore:
+    """`models.ports.JobStore` over DynamoDB."""
+
     def __init__(
         self, client: DynamoDBClient, table_name: str, ttl_days: int, lease_s: int = 900
     ) -> None:
@@ -107,7 +70,10 @@ class JobStore:
     @classmethod
     def from_settings(cls, settings: Settings) -> JobStore:
         return cls(
-            aws.dynamodb(), settings.jobs_table_name, settings.job_ttl_days, settings.job_lease_s
+            aws.dynamodb(settings),
+            settings.jobs_table_name,
+            settings.job_ttl_days,
+            settings.job_lease_s,
         )
 
     def _due(self, now: datetime, wait_s: int = 0) -> int:
@@ -145,12 +111,12 @@ class JobStore:
             "Limit": limit,
         }
         if cursor:
-            query["ExclusiveStartKey"] = self._decode_cursor(cursor, identity_id)
+            query["ExclusiveStartKey"] = decode_cursor(cursor, identity_id)
         answer = self._client.query(**query)
         last = answer.get("LastEvaluatedKey")
         return JobPage(
             jobs=[self._job(item) for item in answer.get("Items", [])],
-            next_cursor=self._encode_cursor(last) if last else None,
+            next_cursor=encode_cursor(last) if last else None,
         )
 
     def due_in_flight(self, *, before: int, limit: int = 100) -> list[str]:
@@ -182,7 +148,7 @@ class JobStore:
         )
 
     def _new_item(self, job: Job) -> dict[str, Any]:
-        item = {k: v for k, v in _to_item(self._record(job)).items() if "NULL" not in v}
+        item = {k: v for k, v in to_item(self._record(job)).items() if "NULL" not in v}
         item["expires_at"] = {"N": str(int((job.created_at + self._ttl).timestamp()))}
         if not job.is_terminal:
             # Its message may be delayed (at most SQS's 15 minutes) and wait its turn.
@@ -240,7 +206,7 @@ class JobStore:
         try:
             self.create(job)
         except ClientError as error:
-            if _is_conditional_failure(error):
+            if is_conditional_failure(error):
                 return False
             raise
         return True
@@ -609,11 +575,11 @@ class JobStore:
                 UpdateExpression=update,
                 ConditionExpression=f"attribute_exists(job_id) AND ({condition})",
                 ExpressionAttributeNames={"#status": "status", **(names or {})},
-                ExpressionAttributeValues={k: _value(v) for k, v in values.items()},
+                ExpressionAttributeValues={k: to_value(v) for k, v in values.items()},
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:
-            if _is_conditional_failure(error):
+            if is_conditional_failure(error):
                 return None
             raise
         return self._job(answer["Attributes"])
@@ -631,38 +597,6 @@ class JobStore:
 
     @staticmethod
     def _job(item: dict[str, Any]) -> Job:
-        values = _plain(_from_item(item))
+        values = plain(from_item(item))
         values["id"] = values.pop("job_id")
         return Job.model_validate(values)
-
-    @staticmethod
-    def _encode_cursor(key: dict[str, Any]) -> str:
-        raw = json.dumps(_plain(_from_item(key)), separators=(",", ":"), sort_keys=True)
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    @staticmethod
-    def _decode_cursor(cursor: str, identity_id: str) -> dict[str, Any]:
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            key = json.loads(raw)
-            valid = (
-                isinstance(key, dict)
-                and set(key) == {"job_id", "identity_id", "created_at"}
-                and all(isinstance(v, str) for v in key.values())
-                and key["identity_id"] == identity_id
-                # What a key this list handed out holds: a job id, a timestamp in its one
-                # form. DynamoDB refuses empty or oversized key values with a 500-worthy
-                # error, so nothing else reaches it.
-                and _JOB_ID.fullmatch(key["job_id"]) is not None
-                and format_timestamp(datetime.strptime(key["created_at"], TIMESTAMP_FORMAT))
-                == key["created_at"]
-            )
-        except (binascii.Error, ValueError):
-            valid = False
-        if not valid:
-            raise PipelineError(
-                ErrorCode.VALIDATION_ERROR,
-                "The cursor is not one this list handed out.",
-                details={"field": "cursor"},
-            )
-        return {k: {"S": v} for k, v in key.items()}

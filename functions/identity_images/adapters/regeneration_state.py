@@ -9,16 +9,15 @@ write on `generation`, so two trigger invocations can never both start a job.
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
+from identity_images.adapters.dynamodb_items import is_conditional_failure
 from identity_images.models.jobs import format_timestamp, utc_now
+from identity_images.models.ports import RegenerationState, regeneration_job_id
 from identity_images.settings import Settings
 
 if TYPE_CHECKING:
@@ -31,35 +30,7 @@ def state_key(identity_id: str) -> str:
     return f"{KEY_PREFIX}{identity_id}"
 
 
-def regeneration_job_id(identity_id: str, nonce: str, generation: int) -> str:
-    """Deterministic: a redelivered trigger message computes the same id again. The nonce
-    (made with the state item) keeps ids unique if the state is ever lost and restarts."""
-    digest = hashlib.sha256(f"{identity_id}:{nonce}:{generation}".encode()).hexdigest()
-    return f"regen-{digest[:32]}"
-
-
-@dataclass(frozen=True)
-class RegenerationState:
-    identity_id: str
-    nonce: str
-    generation: int  # regeneration jobs started for this identity so far
-    current_job_id: str | None
-    message_sent: bool
-
-    @classmethod
-    def initial(cls, identity_id: str) -> RegenerationState:
-        """Before the first job: generation 0, no job."""
-        return cls(identity_id, uuid.uuid4().hex, 0, None, False)
-
-    def next(self) -> RegenerationState:
-        """The state that starts the next job (its message not sent yet)."""
-        generation = self.generation + 1
-        job_id = regeneration_job_id(self.identity_id, self.nonce, generation)
-        return replace(self, generation=generation, current_job_id=job_id, message_sent=False)
-
-
-def _is_conditional_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+__all__ = ["RegenerationState", "RegenerationStates", "regeneration_job_id", "state_key"]
 
 
 class RegenerationStates:
@@ -73,7 +44,7 @@ class RegenerationStates:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RegenerationStates:
-        return cls(aws.dynamodb(), settings.jobs_table_name, settings.job_ttl_days)
+        return cls(aws.dynamodb(settings), settings.jobs_table_name, settings.job_ttl_days)
 
     def get(self, identity_id: str) -> RegenerationState | None:
         answer = self._client.get_item(
@@ -119,7 +90,7 @@ class RegenerationStates:
                 ExpressionAttributeValues=values,
             )
         except ClientError as error:
-            if _is_conditional_failure(error):
+            if is_conditional_failure(error):
                 return False
             raise
         return True
@@ -139,5 +110,5 @@ class RegenerationStates:
                 },
             )
         except ClientError as error:
-            if not _is_conditional_failure(error):
+            if not is_conditional_failure(error):
                 raise

@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities import parameters
 from pydantic import SecretStr
 
 from identity_images.adapters import aws
+from identity_images.settings import AwsSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -34,10 +35,13 @@ def clear_cache() -> None:
     _provider.cache_clear()
 
 
-def resolve_secret(value: SecretStr | None, arn: str | None) -> str | None:
-    """The secret's text, or None when neither source is set."""
+def resolve_secret(
+    value: SecretStr | None, arn: str | None, settings: AwsSettings | None = None
+) -> str | None:
+    """The secret's text, or None when neither source is set (Secrets Manager reached
+    as `settings` say)."""
     if arn:
-        provider = _provider(aws.secretsmanager())
+        provider = _provider(aws.secretsmanager(settings))
         secret = provider.get(arn, max_age=SECRET_CACHE_S)
         if isinstance(secret, bytes):
             return secret.decode()

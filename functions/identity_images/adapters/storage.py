@@ -5,41 +5,20 @@ Which keys go where is `identity_images.bucket_layout`'s business, not this adap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.ports import ListedObject, ObjectInfo, PresignedPost
 from identity_images.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
-@dataclass(frozen=True)
-class ObjectInfo:
-    key: str
-    size: int
-    content_type: str
-    last_modified: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ListedObject:
-    """One entry of a listing: what ListObjectsV2 says (no content type)."""
-
-    key: str
-    size: int
-    last_modified: datetime
-
-
-@dataclass(frozen=True)
-class PresignedPost:
-    url: str
-    fields: dict[str, str]
+__all__ = ["ListedObject", "ObjectInfo", "PresignedPost", "Storage"]
 
 
 def _is_missing(error: ClientError) -> bool:
@@ -54,13 +33,15 @@ def _is_denied(error: ClientError) -> bool:
 
 
 class Storage:
+    """`models.ports.ObjectStore` over S3."""
+
     def __init__(self, client: S3Client, bucket: str) -> None:
         self._client = client
         self.bucket = bucket
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Storage:
-        return cls(aws.s3(), settings.bucket_name)
+        return cls(aws.s3(settings), settings.bucket_name)
 
     def presigned_post(
         self, key: str, *, content_type: str, max_bytes: int, expires_in: int

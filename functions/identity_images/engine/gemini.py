@@ -1,5 +1,11 @@
 """The Gemini image adapter: one `generate` call through `google-genai`, typed errors out.
 
+It sits in `engine/`, not `adapters/`, on purpose: it applies the engine's own rules
+(`engine.options` validates the aspect ratio and size and gives the output's
+dimensions, `engine.pricing` the cost, `engine.memory` the buffers), and an adapter may
+not import the engine (imports point down: handlers, logic, engine, adapters, models).
+Only the worker (and the CLI) import it; the API, the authorizer and the trigger never do.
+
 What it takes care of, so callers do not have to:
 - the client: API key (environment or Secrets Manager), Vertex AI, `GEMINI_BASE_URL`
   (the local Gemini-compatible server, a proxy), API version, a timeout and retries with
@@ -29,13 +35,13 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 from PIL import Image, UnidentifiedImageError
-from pydantic import BaseModel
 
 from identity_images.adapters.secrets import resolve_secret
 from identity_images.engine.memory import release_large_buffers_eagerly
 from identity_images.engine.options import output_dimensions, validate_options
 from identity_images.engine.pricing import estimate_cost_usd
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.jobs import JobUsage
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -86,14 +92,9 @@ class ReferencePayload(Protocol):
     def mime_type(self) -> str: ...
 
 
-class Usage(BaseModel):
-    """Tokens one call used, as Gemini reports them, and what it is estimated to cost."""
-
-    prompt_tokens: int = 0
-    output_tokens: int = 0
-    thoughts_tokens: int = 0
-    total_tokens: int = 0
-    estimated_cost_usd: float = 0.0
+#: Tokens one call used, as Gemini reports them, and what it is estimated to cost: the
+#: job's own record of it, so the worker stores it as it is.
+Usage = JobUsage
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,9 @@ class GeminiImageProvider:
     @classmethod
     def from_settings(cls, settings: Settings) -> GeminiImageProvider:
         http_options = http_options_from_settings(settings)
-        api_key = resolve_secret(settings.gemini_api_key, settings.gemini_api_key_secret_arn)
+        api_key = resolve_secret(
+            settings.gemini_api_key, settings.gemini_api_key_secret_arn, settings
+        )
         if settings.gemini_use_vertex:
             if settings.google_cloud_project:
                 client = genai.Client(

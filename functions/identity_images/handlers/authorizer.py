@@ -30,7 +30,7 @@ from identity_images.logic.auth import (
     NotAnAdminError,
     UnauthenticatedError,
 )
-from identity_images.settings import get_settings
+from identity_images.settings import AuthSettings
 
 logger = Logger(service="identity-images-authorizer")
 
@@ -46,7 +46,7 @@ class AuthorizerUnavailableError(RuntimeError):
 def get_authenticator() -> AdminAuthenticator:
     """Built on the first invocation and reused while the Lambda is warm (JWKS cache,
     HTTP connections)."""
-    return AdminAuthenticator.from_settings(get_settings())
+    return AdminAuthenticator.from_settings(AuthSettings())
 
 
 @logger.inject_lambda_context(clear_state=True)

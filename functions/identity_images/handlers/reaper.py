@@ -16,13 +16,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.logic.reaper import GAVE_UP, Reaper, build_reaper
-from identity_images.settings import get_settings
+from identity_images.settings import REAPER_RESOURCES, get_settings
 
 
 @cache
 def get_reaper() -> Reaper:
     """Built once per Lambda container."""
-    return build_reaper(get_settings())
+    return build_reaper(get_settings().require(REAPER_RESOURCES))
 
 
 @logger.inject_lambda_context

@@ -27,7 +27,7 @@ from identity_images.logic.regeneration import (
     build_regenerator,
 )
 from identity_images.models.s3_events import ReferenceNotification, S3TestEvent
-from identity_images.settings import get_settings
+from identity_images.settings import TRIGGER_RESOURCES, get_settings
 
 processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -35,7 +35,7 @@ processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch
 @cache
 def get_regenerator() -> Regenerator:
     """Built once per Lambda container."""
-    return build_regenerator(get_settings())
+    return build_regenerator(get_settings().require(TRIGGER_RESOURCES))
 
 
 def _is_test_event(body: str) -> bool:
@@ -74,6 +74,7 @@ def record_handler(record: SQSRecord) -> list[Decision]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    get_regenerator()  # built on the first invocation: a missing setting fails it here
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

@@ -19,7 +19,7 @@ from identity_images.handlers.batch import LoggedBatchProcessor
 from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.logic.worker import RetryLater, Worker, build_worker
 from identity_images.models.jobs import JobMessage
-from identity_images.settings import get_settings
+from identity_images.settings import WORKER_RESOURCES, get_settings
 
 # Report every failed record, even when all failed: each carries its own backoff (set on
 # the message), which raising for the whole batch would not change but would obscure.
@@ -29,7 +29,7 @@ processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch
 @cache
 def get_worker() -> Worker:
     """Built once per Lambda container (clients and the Gemini SDK are reused)."""
-    return build_worker(get_settings())
+    return build_worker(get_settings().require(WORKER_RESOURCES))
 
 
 @tracer.capture_method
@@ -58,6 +58,7 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    get_worker()  # built on the first invocation: a missing setting fails it here
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

@@ -18,9 +18,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from identity_images.domain import HostDirectory, HostIdentity, HostUser
+from identity_images.domain import Caller, HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.models.api import Caller
 from identity_images.models.jobs import Job
 
 ME = "me"

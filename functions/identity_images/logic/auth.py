@@ -22,11 +22,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import jwt
-from pydantic import BaseModel, ConfigDict
 
 from identity_images.adapters.jwks import JwksKeys
+from identity_images.domain import Caller as Caller
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.settings import Settings
+from identity_images.settings import AuthSettings
 
 if TYPE_CHECKING:
     from identity_images.adapters.introspection import DjangoIntrospection
@@ -37,30 +37,6 @@ PUBLIC_KEY_ALGORITHMS = frozenset(
 )
 # Seconds of clock difference tolerated between Django and Lambda for exp/nbf/iat.
 LEEWAY_S = 10
-
-
-class Caller(BaseModel):
-    """The verified caller. Goes to the API Lambda as the authorizer context."""
-
-    model_config = ConfigDict(frozen=True)
-
-    user_id: str
-    username: str
-    is_staff: bool
-    #: The token's `exp` (epoch seconds); None when the host decides (introspection).
-    expires_at: int | None = None
-
-    def authorizer_context(self) -> dict[str, str]:
-        """What API Gateway hands the API Lambda (`requestContext.authorizer`): strings.
-        `exp` lets the API refuse a token that expired while the answer was cached."""
-        context = {
-            "user_id": self.user_id,
-            "username": self.username,
-            "is_staff": "true" if self.is_staff else "false",
-        }
-        if self.expires_at is not None:
-            context["exp"] = str(self.expires_at)
-        return context
 
 
 class UnauthenticatedError(PipelineError):
@@ -235,7 +211,7 @@ class AdminAuthenticator:
         return caller
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AdminAuthenticator:
+    def from_settings(cls, settings: AuthSettings) -> AdminAuthenticator:
         """The authenticator `AUTH_MODE` asks for. Raises `ValueError` on a configuration
         that could never let anyone in (no key for an accepted algorithm)."""
         # Adapters a mode does not use are not imported: httpx and boto3 cost cold start.
@@ -263,14 +239,14 @@ class AdminAuthenticator:
         )
 
 
-def _secret_reader(settings: Settings) -> Callable[[], str | None] | None:
+def _secret_reader(settings: AuthSettings) -> Callable[[], str | None] | None:
     """How to read the HMAC key on each call: from Secrets Manager (cached by Powertools)
     when `JWT_SECRET_ARN` is set, else the plain `JWT_SECRET`; None when neither is."""
     arn, plain = settings.jwt_secret_arn, settings.jwt_secret
     if arn:
         from identity_images.adapters.secrets import resolve_secret
 
-        return lambda: resolve_secret(None, arn)
+        return lambda: resolve_secret(None, arn, settings)
     if plain is not None:
         return plain.get_secret_value
     return None

@@ -15,9 +15,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from identity_images.adapters.job_queue import JobQueue, QueuedMessage
-from identity_images.adapters.job_store import JobStore
 from identity_images.models.jobs import Job, JobMessage
+from identity_images.models.ports import JobQueue, JobStore, QueuedMessage
 
 
 class Redriven(StrEnum):

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import datetime
 from urllib.parse import quote
 
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+from identity_images.media_types import extension_for
 
 
 def download_filename(name: str, when: datetime, mime_type: str) -> str:
@@ -15,8 +15,7 @@ def download_filename(name: str, when: datetime, mime_type: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = "".join(c if c.isalnum() else "-" for c in folded.lower())
     slug = "-".join(part for part in slug.split("-") if part)[:60].strip("-") or "identity"
-    extension = _EXTENSIONS.get(mime_type.split(";")[0].strip().lower(), "bin")
-    return f"{slug}-{when.strftime('%Y-%m-%d-%H%M%S')}.{extension}"
+    return f"{slug}-{when.strftime('%Y-%m-%d-%H%M%S')}.{extension_for(mime_type)}"
 
 
 def attachment(filename: str) -> str:

@@ -1,124 +1,48 @@
 """Generation jobs from the API's side: validate, create and queue; read; list; apply.
 
 Everything is checked before anything is written: a refused request leaves no job and
-sends no message.
+sends no message. Every operation takes the caller and the `Generations` bundle (the
+ports and settings the API hands down); creating ones honour an `Idempotency-Key`.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, get_args
-from urllib.parse import urlsplit
+from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
-
-from identity_images.adapters.job_queue import JobQueue
-from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import Storage
-from identity_images.domain import HostDirectory, HostIdentity, HostUser
+from identity_images.domain import Caller, HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.access import authorize_generation, authorize_identity, resolve_user
 from identity_images.logic.filenames import attachment, download_filename
+from identity_images.logic.idempotency import Answer, Idempotency, Operation
+from identity_images.media_types import is_accepted_type
 from identity_images.models.api import (
-    EXTENSIONS_BY_TYPE,
-    AcceptedType,
-    ApiConfig,
-    Caller,
     CreateGenerationRequest,
     CreateVariantsRequest,
     GenerationBatch,
     GenerationList,
-    ImagePrice,
     RefineRequest,
     RerunRequest,
-    UploadContentType,
 )
 from identity_images.models.jobs import Job, JobError, JobKind, JobMessage, utc_now
-from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
-from identity_images.settings import AspectRatio, ImageSize, Settings
-
-ALLOWED_REFERENCE_TYPES = frozenset(get_args(UploadContentType))
-IDEMPOTENCY_KEY_MAX_CHARS = 128
+from identity_images.models.ports import JobQueue, JobStore, ObjectStore
+from identity_images.settings import Settings
 
 
-# --- users and identities ---------------------------------------------------------------
-def list_users(caller: Caller, host: HostDirectory) -> list[HostUser]:
-    """The caller first, then the test users."""
-    me = host.get_user(caller.user_id)
-    return [me, *(u for u in host.list_test_users() if u.id != me.id)]
+@dataclass(frozen=True)
+class Generations:
+    """What the generation operations work with: the host, the jobs table and queue, the
+    bucket, the settings and (for an `Idempotency-Key`) the idempotency records."""
 
-
-def list_identities(
-    user_id: str,
-    caller: Caller,
-    host: HostDirectory,
-    *,
-    storage: Storage | None = None,
-    settings: Settings | None = None,
-) -> list[HostIdentity]:
-    """A user's identities, each with an `image_url` the browser can show: a short-lived
-    URL when the image is in the pipeline's bucket, the host's own URL otherwise (when
-    it is an absolute http(s) URL: a relative one names the host's origin, which the
-    browser on the tab's origin does not know)."""
-    user = resolve_user(user_id, caller, host)
-    identities = host.list_identities(user.id)
-    if storage is None or settings is None:
-        return identities
-    return [identity_with_image_url(i, storage, settings) for i in identities]
-
-
-def identity_with_image_url(
-    identity: HostIdentity, storage: Storage, settings: Settings
-) -> HostIdentity:
-    path = identity.image_path
-    layout = settings.bucket_layout
-    ours = (layout.generated, layout.references)
-    if path and path.startswith(ours) and ".." not in path.split("/"):
-        url = storage.presigned_get(path, expires_in=settings.output_url_expiry_s)
-        return identity.model_copy(update={"image_url": url})
-    if identity.image_url is not None and not _browser_url(identity.image_url):
-        return identity.model_copy(update={"image_url": None})
-    return identity
-
-
-def _browser_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-# --- the tab's configuration -------------------------------------------------------------
-def api_config(settings: Settings) -> ApiConfig:
-    """Everything the tab needs before it sends anything, from the settings the API
-    validates with."""
-    return ApiConfig(
-        max_reference_files=settings.upload_max_files,
-        reference_max_bytes=settings.reference_max_bytes,
-        accepted_types=[
-            AcceptedType(mime_type=mime, extensions=EXTENSIONS_BY_TYPE[mime])
-            for mime in get_args(UploadContentType)
-        ],
-        prompt_max_chars=settings.prompt_max_chars,
-        aspect_ratios=list(get_args(AspectRatio)),
-        default_aspect_ratio=settings.default_aspect_ratio,
-        image_sizes=list(get_args(ImageSize)),
-        default_image_size=settings.default_image_size,
-        model=settings.gemini_model,
-        max_variants=settings.variants_max,
-        prices=[
-            ImagePrice(image_size=size, estimated_usd=OUTPUT_IMAGE_USD[size])
-            for size in get_args(ImageSize)
-        ],
-        input_image_usd=INPUT_IMAGE_USD,
-        upload_url_expiry_s=settings.upload_url_expiry_s,
-        output_url_expiry_s=settings.output_url_expiry_s,
-    )
+    host: HostDirectory
+    store: JobStore
+    queue: JobQueue
+    storage: ObjectStore
+    settings: Settings
+    idempotency: Idempotency | None = None
 
 
 # --- create ----------------------------------------------------------------------------
@@ -160,7 +84,7 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
             )
 
 
-def _check_references(keys: list[str], storage: Storage, settings: Settings) -> None:
+def _check_references(keys: list[str], storage: ObjectStore, settings: Settings) -> None:
     """The objects exist, are small enough and are images: the POST policy is not enough."""
     for key in keys:
         info = storage.head(key)
@@ -181,7 +105,7 @@ def _check_references(keys: list[str], storage: Storage, settings: Settings) -> 
                     "max_bytes": settings.reference_max_bytes,
                 },
             )
-        if info.content_type.split(";")[0].strip().lower() not in ALLOWED_REFERENCE_TYPES:
+        if not is_accepted_type(info.content_type):
             raise PipelineError(
                 ErrorCode.REFERENCE_INVALID,
                 f"Reference {key!r} is {info.content_type!r}, not a supported image type.",
@@ -234,17 +158,9 @@ def _enqueue(jobs: list[Job], *, store: JobStore, queue: JobQueue) -> None:
 
 
 def _create_jobs(
-    request: CreateGenerationRequest,
-    caller: Caller,
-    count: int,
-    *,
-    batch: bool,
-    host: HostDirectory,
-    store: JobStore,
-    queue: JobQueue,
-    storage: Storage,
-    settings: Settings,
+    request: CreateGenerationRequest, caller: Caller, count: int, *, batch: bool, g: Generations
 ) -> list[Job]:
+    host, settings = g.host, g.settings
     _check_count(count, settings)
     _validate_shape(request, caller, settings)
     user = resolve_user(request.user_id, caller, host)
@@ -255,7 +171,7 @@ def _create_jobs(
             f"Identity {request.identity_id!r} does not belong to user {user.id!r}.",
             details={"field": "identity_id", "identity_id": request.identity_id},
         )
-    _check_references(request.reference_keys, storage, settings)
+    _check_references(request.reference_keys, g.storage, settings)
     jobs = _new_jobs(
         count,
         settings,
@@ -266,216 +182,110 @@ def _create_jobs(
         created_by=caller.user_id,
         reference_keys=request.reference_keys,
         prompt=request.prompt,
-        aspect_ratio=request.aspect_ratio,
-        image_size=request.image_size,
+        aspect_ratio=request.aspect_ratio or settings.default_aspect_ratio,
+        image_size=request.image_size or settings.default_image_size,
         apply=request.apply,
     )
-    _enqueue(jobs, store=store, queue=queue)
+    _enqueue(jobs, store=g.store, queue=g.queue)
     return jobs
 
 
-def _create(
-    request: CreateGenerationRequest,
-    caller: Caller,
+def _once(
+    g: Generations,
+    operation: Operation,
+    run: Callable[[], Answer],
     *,
-    host: HostDirectory,
-    store: JobStore,
-    queue: JobQueue,
-    storage: Storage,
-    settings: Settings,
-) -> Job:
-    return _create_jobs(
-        request,
-        caller,
-        1,
-        batch=False,
-        host=host,
-        store=store,
-        queue=queue,
-        storage=storage,
-        settings=settings,
-    )[0]
+    key: str,
+    idempotency_key: str | None,
+    body: dict[str, Any],
+    lambda_context: Any,
+) -> Answer:
+    """`run()`, once per caller and `Idempotency-Key` when one is given."""
+    if not idempotency_key or g.idempotency is None:
+        return run()
+    return g.idempotency.once(operation, run, key=key, body=body, lambda_context=lambda_context)
 
 
 def create_generation(
     request: CreateGenerationRequest,
     caller: Caller,
+    g: Generations,
     *,
-    host: HostDirectory,
-    store: JobStore,
-    queue: JobQueue,
-    storage: Storage,
-    settings: Settings,
     idempotency_key: str | None = None,
-    persistence: BasePersistenceLayer | None = None,
     lambda_context: Any = None,
 ) -> Job:
-    """Validate, write the queued job and queue it. With `idempotency_key` (and a
-    persistence layer), a repeat of the same body by the same caller returns the same job;
-    the same key with another body is refused with `idempotency_conflict`."""
+    """Validate, write the queued job and queue it. With `idempotency_key`, a repeat of
+    the same body by the same caller returns the same job; the same key with another
+    body is refused with `idempotency_conflict`."""
 
-    def create() -> Job:
-        return _create(
-            request,
-            caller,
-            host=host,
-            store=store,
-            queue=queue,
-            storage=storage,
-            settings=settings,
-        )
+    def create() -> Answer:
+        return {"job_id": _create_jobs(request, caller, 1, batch=False, g=g)[0].id}
 
-    if not idempotency_key or persistence is None:
-        return create()
     result = _once(
+        g,
         "create_generation",
-        lambda: {"job_id": create().id},
+        create,
         key=f"{caller.user_id}:{idempotency_key}",
-        body=request.model_dump(mode="json"),
         idempotency_key=idempotency_key,
-        persistence=persistence,
-        settings=settings,
+        body=request.model_dump(mode="json"),
         lambda_context=lambda_context,
     )
-    return store.require(str(result["job_id"]))
+    return g.store.require(str(result["job_id"]))
 
 
-def _once(
-    name: str,
-    run: Callable[[], dict[str, Any]],
+def _batch(
+    g: Generations,
+    operation: Operation,
+    create: Callable[[], list[Job]],
     *,
     key: str,
+    idempotency_key: str | None,
     body: dict[str, Any],
-    idempotency_key: str,
-    persistence: BasePersistenceLayer,
-    settings: Settings,
     lambda_context: Any,
-) -> dict[str, Any]:
-    """`run()` once per (`name`, `key`): a repeat with the same `body` returns the first
-    answer; another body under the same key is `idempotency_conflict`."""
-    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX_CHARS:
-        raise PipelineError(
-            ErrorCode.VALIDATION_ERROR,
-            f"The Idempotency-Key header is longer than {IDEMPOTENCY_KEY_MAX_CHARS} characters.",
-            details={"field": "Idempotency-Key"},
-        )
-    config = IdempotencyConfig(
-        event_key_jmespath="key",
-        payload_validation_jmespath="body",
-        raise_on_no_idempotency_key=True,
-        expires_after_seconds=settings.idempotency_ttl_s,
-    )
-    if lambda_context is not None:  # lets Powertools expire a crashed in-progress record
-        config.register_lambda_context(lambda_context)
+) -> GenerationBatch:
+    def run() -> Answer:
+        jobs = create()
+        return {"batch_id": jobs[0].batch_id, "job_ids": [job.id for job in jobs]}
 
-    @idempotent_function(  # type: ignore[untyped-decorator]
-        data_keyword_argument="data",
-        persistence_store=persistence,
-        config=config,
-        key_prefix=name,
+    result = _once(
+        g,
+        operation,
+        run,
+        key=key,
+        idempotency_key=idempotency_key,
+        body=body,
+        lambda_context=lambda_context,
     )
-    def run_once(data: dict[str, Any]) -> dict[str, Any]:
-        return run()
-
-    try:
-        result: dict[str, Any] = run_once(data={"key": key, "body": body})
-    except IdempotencyValidationError as error:
-        raise PipelineError(
-            ErrorCode.IDEMPOTENCY_CONFLICT,
-            "This Idempotency-Key was used with another request body.",
-            details={"field": "Idempotency-Key"},
-        ) from error
-    except IdempotencyAlreadyInProgressError as error:
-        raise PipelineError(
-            ErrorCode.CONFLICT,
-            "A request with this Idempotency-Key is still being handled; retry shortly.",
-            retryable=True,
-            details={"field": "Idempotency-Key"},
-        ) from error
-    return result
+    return GenerationBatch(
+        batch_id=str(result["batch_id"]),
+        items=[g.store.require(str(job_id)) for job_id in result["job_ids"]],
+    )
 
 
 def create_variants(
     request: CreateVariantsRequest,
     caller: Caller,
+    g: Generations,
     *,
-    host: HostDirectory,
-    store: JobStore,
-    queue: JobQueue,
-    storage: Storage,
-    settings: Settings,
     idempotency_key: str | None = None,
-    persistence: BasePersistenceLayer | None = None,
     lambda_context: Any = None,
 ) -> GenerationBatch:
     """`count` jobs of one request (Gemini gives one image per call), written together
     under one `batch_id`; idempotent as a whole under one `Idempotency-Key`."""
     single = CreateGenerationRequest.model_validate(request.model_dump(exclude={"count"}))
-
-    def create() -> dict[str, Any]:
-        jobs = _create_jobs(
-            single,
-            caller,
-            request.count,
-            batch=True,
-            host=host,
-            store=store,
-            queue=queue,
-            storage=storage,
-            settings=settings,
-        )
-        return _batch_answer(jobs)
-
-    return _run_batch(
+    return _batch(
+        g,
         "create_variants",
-        create,
+        lambda: _create_jobs(single, caller, request.count, batch=True, g=g),
         key=f"{caller.user_id}:{idempotency_key}",
-        body=request.model_dump(mode="json"),
-        store=store,
         idempotency_key=idempotency_key,
-        persistence=persistence,
-        settings=settings,
+        body=request.model_dump(mode="json"),
         lambda_context=lambda_context,
     )
 
 
-def _batch_answer(jobs: list[Job]) -> dict[str, Any]:
-    return {"batch_id": jobs[0].batch_id, "job_ids": [job.id for job in jobs]}
-
-
-def _run_batch(
-    name: str,
-    create: Callable[[], dict[str, Any]],
-    *,
-    key: str,
-    body: dict[str, Any],
-    store: JobStore,
-    idempotency_key: str | None,
-    persistence: BasePersistenceLayer | None,
-    settings: Settings,
-    lambda_context: Any,
-) -> GenerationBatch:
-    if not idempotency_key or persistence is None:
-        result = create()
-    else:
-        result = _once(
-            name,
-            create,
-            key=key,
-            body=body,
-            idempotency_key=idempotency_key,
-            persistence=persistence,
-            settings=settings,
-            lambda_context=lambda_context,
-        )
-    return GenerationBatch(
-        batch_id=str(result["batch_id"]),
-        items=[store.require(str(job_id)) for job_id in result["job_ids"]],
-    )
-
-
 # --- refine and re-run -------------------------------------------------------------------
-def _parent_references(parent: Job, storage: Storage) -> list[str]:
+def _parent_references(parent: Job, storage: ObjectStore) -> list[str]:
     """What a re-run or refine sends: the parent's prepared references (kept with the
     job), else its original references while they are still there."""
     if parent.prepared_references:
@@ -498,24 +308,20 @@ def _parent_references(parent: Job, storage: Storage) -> list[str]:
 def _derived_jobs(
     parent: Job,
     caller: Caller,
+    g: Generations,
     *,
     kind: JobKind,
     count: int,
     apply: bool,
     instruction: str | None,
     edit_source_key: str | None,
-    host: HostDirectory,
-    store: JobStore,
-    queue: JobQueue,
-    storage: Storage,
-    settings: Settings,
 ) -> list[Job]:
-    _check_count(count, settings)
-    references = _parent_references(parent, storage)
-    identity = host.get_identity(parent.identity_id)
+    _check_count(count, g.settings)
+    references = _parent_references(parent, g.storage)
+    identity = g.host.get_identity(parent.identity_id)
     jobs = _new_jobs(
         count,
-        settings,
+        g.settings,
         batch=True,
         kind=kind,
         identity_id=parent.identity_id,
@@ -531,7 +337,7 @@ def _derived_jobs(
         instruction=instruction,
         edit_source_key=edit_source_key,
     )
-    _enqueue(jobs, store=store, queue=queue)
+    _enqueue(jobs, store=g.store, queue=g.queue)
     return jobs
 
 
@@ -539,22 +345,17 @@ def refine_generation(
     generation_id: str,
     request: RefineRequest,
     caller: Caller,
+    g: Generations,
     *,
-    host: HostDirectory,
-    store: JobStore,
-    queue: JobQueue,
-    storage: Storage,
-    settings: Settings,
     idempotency_key: str | None = None,
-    persistence: BasePersistenceLayer | None = None,
     lambda_context: Any = None,
 ) -> GenerationBatch:
     """New generations that edit a succeeded parent's image with `instruction`, sending
     the parent's output and its references; `parent_generation_id` records the lineage."""
 
-    def create() -> dict[str, Any]:
-        parent = store.require(generation_id)
-        authorize_generation(caller, parent, host)
+    def create() -> list[Job]:
+        parent = g.store.require(generation_id)
+        authorize_generation(caller, parent, g.host)
         if parent.status != "succeeded" or parent.output is None:
             raise PipelineError(
                 ErrorCode.GENERATION_NOT_READY,
@@ -562,38 +363,31 @@ def refine_generation(
                 "can be refined.",
                 details={"generation_id": generation_id, "status": parent.status},
             )
-        if len(request.instruction) > settings.prompt_max_chars:
+        limit = g.settings.prompt_max_chars
+        if len(request.instruction) > limit:
             raise PipelineError(
                 ErrorCode.VALIDATION_ERROR,
-                f"The instruction is {len(request.instruction)} characters; the limit is "
-                f"{settings.prompt_max_chars}.",
-                details={"field": "instruction", "max_chars": settings.prompt_max_chars},
+                f"The instruction is {len(request.instruction)} characters; the limit is {limit}.",
+                details={"field": "instruction", "max_chars": limit},
             )
-        jobs = _derived_jobs(
+        return _derived_jobs(
             parent,
             caller,
+            g,
             kind="refine",
             count=request.count,
             apply=request.apply,
             instruction=request.instruction,
             edit_source_key=parent.output.key,
-            host=host,
-            store=store,
-            queue=queue,
-            storage=storage,
-            settings=settings,
         )
-        return _batch_answer(jobs)
 
-    return _run_batch(
+    return _batch(
+        g,
         "refine_generation",
         create,
         key=f"{caller.user_id}:{generation_id}:{idempotency_key}",
-        body=request.model_dump(mode="json"),
-        store=store,
         idempotency_key=idempotency_key,
-        persistence=persistence,
-        settings=settings,
+        body=request.model_dump(mode="json"),
         lambda_context=lambda_context,
     )
 
@@ -602,72 +396,58 @@ def rerun_generation(
     generation_id: str,
     request: RerunRequest,
     caller: Caller,
+    g: Generations,
     *,
-    host: HostDirectory,
-    store: JobStore,
-    queue: JobQueue,
-    storage: Storage,
-    settings: Settings,
     idempotency_key: str | None = None,
-    persistence: BasePersistenceLayer | None = None,
     lambda_context: Any = None,
 ) -> GenerationBatch:
     """A finished generation (succeeded, failed or canceled) again, with the same settings
     and references (its prepared ones when kept), also after its uploads expired."""
 
-    def create() -> dict[str, Any]:
-        parent = store.require(generation_id)
-        authorize_generation(caller, parent, host)
+    def create() -> list[Job]:
+        parent = g.store.require(generation_id)
+        authorize_generation(caller, parent, g.host)
         if not parent.is_terminal:
             raise PipelineError(
                 ErrorCode.GENERATION_NOT_FINISHED,
                 f"Generation {generation_id!r} is {parent.status}; re-run it when it is done.",
                 details={"generation_id": generation_id, "status": parent.status},
             )
-        jobs = _derived_jobs(
+        return _derived_jobs(
             parent,
             caller,
+            g,
             kind="rerun",
             count=request.count,
             apply=request.apply,
             instruction=parent.instruction,
             edit_source_key=parent.edit_source_key,
-            host=host,
-            store=store,
-            queue=queue,
-            storage=storage,
-            settings=settings,
         )
-        return _batch_answer(jobs)
 
-    return _run_batch(
+    return _batch(
+        g,
         "rerun_generation",
         create,
         key=f"{caller.user_id}:{generation_id}:{idempotency_key}",
-        body=request.model_dump(mode="json"),
-        store=store,
         idempotency_key=idempotency_key,
-        persistence=persistence,
-        settings=settings,
+        body=request.model_dump(mode="json"),
         lambda_context=lambda_context,
     )
 
 
 # --- cancel ------------------------------------------------------------------------------
-def cancel_generation(
-    generation_id: str, caller: Caller, *, host: HostDirectory, store: JobStore
-) -> Job:
+def cancel_generation(generation_id: str, caller: Caller, g: Generations) -> Job:
     """A queued job (also one waiting to retry) becomes `canceled` and is never run: the
     worker claims only queued jobs, so its message is dropped. Canceling a canceled job
     answers it again; a running one is 409 `generation_running`, a finished one 409
     `generation_finished`."""
-    job = store.require(generation_id)
-    authorize_generation(caller, job, host)
+    job = g.store.require(generation_id)
+    authorize_generation(caller, job, g.host)
     if job.status == "queued":
-        canceled = store.cancel(job)
+        canceled = g.store.cancel(job)
         if canceled is not None:
             return canceled
-        job = store.require(generation_id)  # a worker claimed it in between
+        job = g.store.require(generation_id)  # a worker claimed it in between
     if job.status == "canceled":
         return job
     if job.status == "running":
@@ -684,7 +464,7 @@ def cancel_generation(
 
 
 # --- read ------------------------------------------------------------------------------
-def with_urls(job: Job, *, storage: Storage, settings: Settings) -> Job:
+def with_urls(job: Job, *, storage: ObjectStore, settings: Settings) -> Job:
     """The job as the API answers it: short-lived URLs for its output (inline, preview,
     download) and its prepared references. Only for jobs the caller may act on."""
     expiry = settings.output_url_expiry_s
@@ -722,54 +502,35 @@ def with_urls(job: Job, *, storage: Storage, settings: Settings) -> Job:
     return job.model_copy(update=update) if update else job
 
 
-def get_generation(
-    job_id: str,
-    caller: Caller,
-    *,
-    host: HostDirectory,
-    store: JobStore,
-    storage: Storage,
-    settings: Settings,
-) -> Job:
+def get_generation(job_id: str, caller: Caller, g: Generations) -> Job:
     """The job, if the caller may see it; when it succeeded, its output carries
     short-lived URLs (inline, preview, download)."""
-    job = store.require(job_id)
-    authorize_generation(caller, job, host)
-    return with_urls(job, storage=storage, settings=settings)
+    job = g.store.require(job_id)
+    authorize_generation(caller, job, g.host)
+    return with_urls(job, storage=g.storage, settings=g.settings)
 
 
 def list_generations(
-    identity_id: str,
-    caller: Caller,
-    *,
-    limit: int,
-    cursor: str | None,
-    host: HostDirectory,
-    store: JobStore,
-    storage: Storage | None = None,
-    settings: Settings | None = None,
+    identity_id: str, caller: Caller, g: Generations, *, limit: int, cursor: str | None
 ) -> GenerationList:
     """The identity's jobs, newest first, if the caller may act on the identity (else 403,
-    not an empty page); with `storage` and `settings`, each job carries its URLs (the
-    previews are what a history shows)."""
-    authorize_identity(identity_id, caller, host)
-    page = store.list_for_identity(identity_id, limit=limit, cursor=cursor)
-    jobs = page.jobs
-    if storage is not None and settings is not None:
-        jobs = [with_urls(job, storage=storage, settings=settings) for job in jobs]
+    not an empty page); each job carries its URLs (the previews are what a history
+    shows)."""
+    authorize_identity(identity_id, caller, g.host)
+    page = g.store.list_for_identity(identity_id, limit=limit, cursor=cursor)
+    jobs = [with_urls(job, storage=g.storage, settings=g.settings) for job in page.jobs]
     return GenerationList(items=jobs, next_cursor=page.next_cursor)
 
 
 # --- apply -----------------------------------------------------------------------------
-def request_apply(
-    job_id: str, caller: Caller, *, host: HostDirectory, store: JobStore, queue: JobQueue
-) -> Job:
+def request_apply(job_id: str, caller: Caller, g: Generations) -> Job:
     """Ask the worker to save a succeeded job's image to its identity. An apply pending
     whose lease runs is not asked twice; one whose lease lapsed (its message was lost, or
     the worker died with it) is queued again, the same request (the same webhook id); an
     applied (or failed) one can be asked again (a new request)."""
+    store = g.store
     job = store.require(job_id)
-    authorize_generation(caller, job, host)
+    authorize_generation(caller, job, g.host)
     if job.status != "succeeded":
         raise PipelineError(
             ErrorCode.GENERATION_NOT_READY,
@@ -790,7 +551,7 @@ def request_apply(
             return store.require(job_id)
         updated = requested
     try:
-        queue.send(JobMessage(job_id=job_id, action="apply"))
+        g.queue.send(JobMessage(job_id=job_id, action="apply"))
     except PipelineError as error:  # never leave an apply pending that no message will run
         store.finish_apply(updated, error=JobError(code=error.code.value, message=error.message))
         raise

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from identity_images.adapters.job_queue import JobQueue, QueuedMessage
-from identity_images.adapters.job_store import JobStore
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import Job, JobError, JobMessage, utc_now
+from identity_images.models.ports import JobQueue, JobStore, QueuedMessage
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -175,9 +174,13 @@ class Reaper:
 
 
 def build_reaper(settings: Settings) -> Reaper:
+    """With the real adapters: DynamoDB and SQS (the jobs queue and its dead letters)."""
+    from identity_images.adapters.job_queue import JobQueue as SqsJobQueue
+    from identity_images.adapters.job_store import JobStore as DynamoJobStore
+
     return Reaper(
-        store=JobStore.from_settings(settings),
-        queue=JobQueue.from_settings(settings),
-        dead_letters=JobQueue.dead_letters_from_settings(settings),
+        store=DynamoJobStore.from_settings(settings),
+        queue=SqsJobQueue.from_settings(settings),
+        dead_letters=SqsJobQueue.dead_letters_from_settings(settings),
         settings=settings,
     )

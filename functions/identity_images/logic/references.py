@@ -14,35 +14,28 @@ import posixpath
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import get_args
 
-from identity_images.adapters.storage import ListedObject, ObjectInfo, Storage
 from identity_images.bucket_layout import REFERENCE_ID_PATTERN as REFERENCE_ID_PATTERN
 from identity_images.bucket_layout import BucketLayout
-from identity_images.domain import HostDirectory
+from identity_images.domain import Caller, HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.access import authorize_identity
 from identity_images.logic.uploads import check_upload_files, presign_upload
+from identity_images.media_types import ACCEPTED_TYPES, GENERIC_TYPES, IMAGE_EXTENSIONS, normalize
 from identity_images.models.api import (
-    Caller,
     CreateReferencesResponse,
     CreateUploadsRequest,
     PresignedReference,
     ReferenceList,
     StoredReference,
-    UploadContentType,
 )
 from identity_images.models.jobs import TIMESTAMP_FORMAT, format_timestamp, utc_now
+from identity_images.models.ports import ListedObject, ObjectInfo, ObjectStore
 from identity_images.settings import Settings
-
-IMAGE_TYPES = frozenset(get_args(UploadContentType))
-IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif"})
-#: Content types that say nothing; the key's extension decides then.
-GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 
 
 def folder_references(
-    storage: Storage, layout: BucketLayout, identity_id: str
+    storage: ObjectStore, layout: BucketLayout, identity_id: str
 ) -> list[ListedObject]:
     """The identity's references by the one rule (`BucketLayout.identity_of`: directly
     in the folder, a name `REFERENCE_ID_PATTERN` allows), newest first; ties: key
@@ -65,9 +58,9 @@ def reference_id_of(key: str) -> str:
 
 def is_image(key: str, content_type: str | None) -> bool:
     """A declared image type decides; a generic or missing one leaves it to the extension."""
-    declared = (content_type or "").split(";")[0].strip().lower()
+    declared = normalize(content_type)
     if declared not in GENERIC_TYPES:
-        return declared in IMAGE_TYPES
+        return declared in ACCEPTED_TYPES
     return posixpath.splitext(key)[1].lstrip(".").lower() in IMAGE_EXTENSIONS
 
 
@@ -77,7 +70,7 @@ def is_usable(info: ObjectInfo, settings: Settings) -> bool:
 
 
 def usable_references(
-    storage: Storage, identity_id: str, settings: Settings
+    storage: ObjectStore, identity_id: str, settings: Settings
 ) -> Iterator[ObjectInfo]:
     """The folder's usable references, newest first (ties: key descending). Objects are
     HEADed lazily (for their content type), so taking the first few reads only those."""
@@ -96,7 +89,7 @@ def create_reference_uploads(
     caller: Caller,
     *,
     host: HostDirectory,
-    storage: Storage,
+    storage: ObjectStore,
     settings: Settings,
     now: datetime | None = None,
 ) -> CreateReferencesResponse:
@@ -121,7 +114,7 @@ def list_references(
     limit: int,
     cursor: str | None = None,
     host: HostDirectory,
-    storage: Storage,
+    storage: ObjectStore,
     settings: Settings,
 ) -> ReferenceList:
     """The identity's references, newest first, `limit` per page, each with a short-lived
@@ -184,7 +177,7 @@ def delete_reference(
     caller: Caller,
     *,
     host: HostDirectory,
-    storage: Storage,
+    storage: ObjectStore,
     settings: Settings,
 ) -> list[str]:
     """Remove the folder's file(s) whose name without extension is `reference_id`; the

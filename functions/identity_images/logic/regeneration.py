@@ -34,14 +34,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from identity_images.adapters.job_queue import MAX_DELAY_S, JobQueue
-from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.regeneration_state import RegenerationState, RegenerationStates
-from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.references import is_usable
 from identity_images.models.jobs import Job, JobMessage, utc_now
+from identity_images.models.ports import (
+    MAX_DELAY_S,
+    JobQueue,
+    JobStore,
+    ObjectStore,
+    RegenerationState,
+    RegenerationStates,
+)
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -83,7 +87,7 @@ class Regenerator:
     store: JobStore
     states: RegenerationStates
     queue: JobQueue
-    storage: Storage
+    storage: ObjectStore
     host: HostDirectory
     settings: Settings
     clock: Callable[[], datetime] = utc_now
@@ -218,11 +222,17 @@ class Regenerator:
 def build_regenerator(settings: Settings) -> Regenerator:
     """With the real adapters: DynamoDB, SQS, S3 and the Django host."""
     from identity_images.adapters.django_host import DjangoHost
+    from identity_images.adapters.job_queue import JobQueue as SqsJobQueue
+    from identity_images.adapters.job_store import JobStore as DynamoJobStore
+    from identity_images.adapters.regeneration_state import (
+        RegenerationStates as DynamoRegenerationStates,
+    )
+    from identity_images.adapters.storage import Storage
 
     return Regenerator(
-        store=JobStore.from_settings(settings),
-        states=RegenerationStates.from_settings(settings),
-        queue=JobQueue.from_settings(settings),
+        store=DynamoJobStore.from_settings(settings),
+        states=DynamoRegenerationStates.from_settings(settings),
+        queue=SqsJobQueue.from_settings(settings),
         storage=Storage.from_settings(settings),
         host=DjangoHost.from_settings(settings),
         settings=settings,

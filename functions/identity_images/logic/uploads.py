@@ -6,10 +6,9 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from identity_images.adapters.storage import Storage
+from identity_images.domain import Caller
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.api import (
-    Caller,
     CreateUploadsRequest,
     CreateUploadsResponse,
     PresignedUpload,
@@ -17,6 +16,7 @@ from identity_images.models.api import (
     UploadFileRequest,
 )
 from identity_images.models.jobs import utc_now
+from identity_images.models.ports import ObjectStore
 from identity_images.settings import Settings
 
 
@@ -43,7 +43,7 @@ def check_upload_files(files: Sequence[UploadFileRequest], settings: Settings) -
 
 
 def presign_upload(
-    key: str, content_type: UploadContentType, *, storage: Storage, settings: Settings
+    key: str, content_type: UploadContentType, *, storage: ObjectStore, settings: Settings
 ) -> PresignedUpload:
     """One presigned POST pinned to `key`, `content_type` and 1..`reference_max_bytes`."""
     post = storage.presigned_post(
@@ -65,7 +65,7 @@ def create_uploads(
     request: CreateUploadsRequest,
     caller: Caller,
     *,
-    storage: Storage,
+    storage: ObjectStore,
     settings: Settings,
     now: datetime | None = None,
 ) -> CreateUploadsResponse:

@@ -29,15 +29,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
+from itertools import islice
 from typing import Protocol
 
-from identity_images.adapters.job_queue import MAX_DELAY_S, JobQueue
-from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory, ImageAssignment, ImageCallback
 from identity_images.engine.generation import (
     EDIT_IMAGE_MAX_BYTES,
@@ -61,6 +59,7 @@ from identity_images.models.jobs import (
     StageTimings,
     utc_now,
 )
+from identity_images.models.ports import MAX_DELAY_S, JobQueue, JobStore, ObjectInfo, ObjectStore
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -153,7 +152,7 @@ class RetryLater(Exception):  # noqa: N818 - a signal to the handler, not an err
 class Worker:
     store: JobStore
     queue: JobQueue
-    storage: Storage
+    storage: ObjectStore
     host: HostDirectory
     callback: ImageCallback
     generate: Generate
@@ -271,8 +270,7 @@ class Worker:
         identity_name = identity.name or job.identity_name or f"identity-{job.identity_id}"
         output = self._store_output(job, result, identity_name)
         prepared = self._store_prepared(job, result, keys)
-        usage = JobUsage.model_validate(result.image.usage.model_dump())
-        return output, usage, result.image.model, prepared
+        return output, result.image.usage, result.image.model, prepared
 
     def _read_reference(self, key: str, index: int) -> bytes:
         try:
@@ -370,27 +368,12 @@ class Worker:
         preparation refuses is skipped for the next one (preparation fails before Gemini
         is called); `reference_invalid` only if none is left. The keys used are recorded
         on the job."""
-        limit = self.settings.upload_max_files
-        candidates = usable_references(self.storage, job.identity_id, self.settings)
-        chosen: list[ReferenceFile] = []
         skipped: list[str] = []
-        while True:
-            while len(chosen) < limit and (info := next(candidates, None)) is not None:
-                try:
-                    data = self.storage.read(info.key, max_bytes=self.settings.reference_max_bytes)
-                except PipelineError as error:
-                    if error.code not in SKIPPABLE:
-                        raise
-                    skipped.append(info.key)
-                    continue
-                chosen.append(ReferenceFile(name=info.key, data=data))
-            if not chosen:
-                folder = self.settings.bucket_layout.reference_folder(job.identity_id)
-                raise PipelineError(
-                    ErrorCode.REFERENCE_INVALID,
-                    f"No usable reference photo under {folder!r}.",
-                    details={"folder": folder, "skipped": skipped},
-                )
+        readable = self._readable(
+            usable_references(self.storage, job.identity_id, self.settings), skipped
+        )
+        chosen = list(islice(readable, self.settings.upload_max_files))
+        while chosen:
             try:
                 result = self.generate(request(chosen), on_stage=on_stage)
             except PipelineError as error:
@@ -398,11 +381,32 @@ class Worker:
                 if error.code not in SKIPPABLE or bad not in {ref.name for ref in chosen}:
                     raise
                 logger.info("reference skipped", extra={"job_id": job.id, "key": bad})
-                chosen = [ref for ref in chosen if ref.name != bad]
                 skipped.append(bad)
-                continue
-            self.store.set_reference_keys(job, [ref.name for ref in chosen])
-            return result
+                chosen = [ref for ref in chosen if ref.name != bad] + list(islice(readable, 1))
+            else:
+                self.store.set_reference_keys(job, [ref.name for ref in chosen])
+                return result
+        folder = self.settings.bucket_layout.reference_folder(job.identity_id)
+        raise PipelineError(
+            ErrorCode.REFERENCE_INVALID,
+            f"No usable reference photo under {folder!r}.",
+            details={"folder": folder, "skipped": skipped},
+        )
+
+    def _readable(
+        self, candidates: Iterable[ObjectInfo], skipped: list[str]
+    ) -> Iterator[ReferenceFile]:
+        """The candidates' bytes, in order; one that is gone or too large is skipped (its
+        key added to `skipped`)."""
+        for info in candidates:
+            try:
+                data = self.storage.read(info.key, max_bytes=self.settings.reference_max_bytes)
+            except PipelineError as error:
+                if error.code not in SKIPPABLE:
+                    raise
+                skipped.append(info.key)
+            else:
+                yield ReferenceFile(name=info.key, data=data)
 
     def _failed(
         self, job: Job, error: PipelineError, receive_count: int, clock: StageClock
@@ -478,6 +482,9 @@ def build_worker(
 
     from identity_images.adapters.callback import WebhookCallback
     from identity_images.adapters.django_host import DjangoHost
+    from identity_images.adapters.job_queue import JobQueue as SqsJobQueue
+    from identity_images.adapters.job_store import JobStore as DynamoJobStore
+    from identity_images.adapters.storage import Storage
     from identity_images.engine.gemini import GeminiImageProvider
     from identity_images.engine.generation import generate_identity_image
     from identity_images.engine.references import ReferenceRules
@@ -488,8 +495,8 @@ def build_worker(
         rules=ReferenceRules.from_settings(settings),
     )
     return Worker(
-        store=JobStore.from_settings(settings),
-        queue=JobQueue.from_settings(settings),
+        store=DynamoJobStore.from_settings(settings),
+        queue=SqsJobQueue.from_settings(settings),
         storage=Storage.from_settings(settings),
         host=host or DjangoHost.from_settings(settings),
         callback=callback or WebhookCallback.from_settings(settings),

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from identity_images.domain import HostIdentity, HostUser
+from identity_images.media_types import EXTENSIONS_BY_TYPE as EXTENSIONS_BY_TYPE
+from identity_images.media_types import UploadContentType as UploadContentType
 from identity_images.models.jobs import ANSWER, Job, UtcDatetime
-from identity_images.settings import AspectRatio, ImageSize, get_settings
-
-UploadContentType = Literal["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"]
+from identity_images.settings import AspectRatio, ImageSize
 
 #: A user or identity id of the host: what reaches the host's URLs as one path segment.
 #: Integers, UUIDs and slugs fit; `/`, `.`, `%` and anything else never reach the host.
@@ -21,27 +21,6 @@ HOST_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 MAX_FILES = 14
 #: The schema's ceiling for variants per request; `variants_max` (default 4) is the real one.
 MAX_VARIANTS = 10
-#: File extensions of each accepted type (browsers often give `.heic` files no MIME type).
-EXTENSIONS_BY_TYPE: dict[str, list[str]] = {
-    "image/jpeg": [".jpg", ".jpeg"],
-    "image/png": [".png"],
-    "image/webp": [".webp"],
-    "image/heic": [".heic"],
-    "image/heif": [".heif"],
-}
-
-
-class Caller(BaseModel):
-    """The admin calling the API, as the authorizer passed them on."""
-
-    model_config = ConfigDict(frozen=True)
-
-    user_id: str = Field(min_length=1)
-    username: str = ""
-    is_staff: bool = False
-    expires_at: int | None = Field(
-        default=None, description="The token's `exp` (epoch seconds), when it has one."
-    )
 
 
 #: Bidi overrides and isolates: they make a prompt read differently from what it says.
@@ -125,14 +104,6 @@ class ReferenceList(BaseModel):
     next_cursor: str | None = Field(default=None, description="Pass back as `cursor`.")
 
 
-def _default_aspect_ratio() -> AspectRatio:
-    return get_settings().default_aspect_ratio
-
-
-def _default_image_size() -> ImageSize:
-    return get_settings().default_image_size
-
-
 class CreateGenerationRequest(BaseModel):
     model_config = STRICT_BODY
 
@@ -154,8 +125,12 @@ class CreateGenerationRequest(BaseModel):
         description="Extra instructions (`prompt_max_chars`). Control characters other "
         "than newline, carriage return and tab, and bidi overrides, are refused (422).",
     )
-    aspect_ratio: AspectRatio = Field(default_factory=_default_aspect_ratio)
-    image_size: ImageSize = Field(default_factory=_default_image_size)
+    aspect_ratio: AspectRatio | None = Field(
+        default=None, description="Default: `default_aspect_ratio` of `GET /v1/config`."
+    )
+    image_size: ImageSize | None = Field(
+        default=None, description="Default: `default_image_size` of `GET /v1/config`."
+    )
     apply: bool = Field(default=False, description="Save the image to the identity when done.")
 
     @field_validator("prompt")

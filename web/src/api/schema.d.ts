@@ -383,16 +383,16 @@ export interface components {
             apply: boolean;
             /**
              * Aspect Ratio
-             * @enum {string}
+             * @description Default: `default_aspect_ratio` of `GET /v1/config`.
              */
-            aspect_ratio?: "1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9";
+            aspect_ratio?: ("1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9") | null;
             /** Identity Id */
             identity_id: string;
             /**
              * Image Size
-             * @enum {string}
+             * @description Default: `default_image_size` of `GET /v1/config`.
              */
-            image_size?: "1K" | "2K" | "4K";
+            image_size?: ("1K" | "2K" | "4K") | null;
             /**
              * Prompt
              * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and bidi overrides, are refused (422).
@@ -447,9 +447,9 @@ export interface components {
             apply: boolean;
             /**
              * Aspect Ratio
-             * @enum {string}
+             * @description Default: `default_aspect_ratio` of `GET /v1/config`.
              */
-            aspect_ratio?: "1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9";
+            aspect_ratio?: ("1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9") | null;
             /**
              * Count
              * @description Candidates to generate, 1..`variants_max` (GET /v1/config): one job each.
@@ -460,9 +460,9 @@ export interface components {
             identity_id: string;
             /**
              * Image Size
-             * @enum {string}
+             * @description Default: `default_image_size` of `GET /v1/config`.
              */
-            image_size?: "1K" | "2K" | "4K";
+            image_size?: ("1K" | "2K" | "4K") | null;
             /**
              * Prompt
              * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and bidi overrides, are refused (422).
@@ -1165,6 +1165,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1264,6 +1273,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1353,6 +1371,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1459,6 +1486,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1546,6 +1582,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1647,6 +1692,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1734,6 +1788,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1842,6 +1905,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -1943,6 +2015,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -2033,6 +2114,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2138,6 +2228,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -2226,6 +2325,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2329,6 +2437,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The host app refused a call the request needed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A dependency (the host app, the queue) is unavailable; retry */
             503: {
                 headers: {
@@ -2414,6 +2531,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2508,6 +2634,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The host app refused a call the request needed */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

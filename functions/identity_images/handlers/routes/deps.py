@@ -1,31 +1,40 @@
 """What the routes depend on, as Powertools `Depends` callables (tests override them with
-`app.dependency_overrides`). Nothing here imports google-genai or Pillow."""
+`app.dependency_overrides`). Every provider takes the settings from `settings`, so
+overriding that one reaches every adapter; an override is called with the parameters of
+the provider it replaces (Powertools passes them), so it takes `**_`. Nothing here
+imports google-genai or Pillow."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 from pydantic import ValidationError
 
 from identity_images.adapters import aws
 from identity_images.adapters.django_host import DjangoHost
-from identity_images.adapters.job_queue import JobQueue
-from identity_images.adapters.job_store import JobStore
+from identity_images.adapters.job_queue import JobQueue as SqsJobQueue
+from identity_images.adapters.job_store import JobStore as DynamoJobStore
 from identity_images.adapters.storage import Storage
-from identity_images.domain import HostDirectory
+from identity_images.domain import Caller, HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.access import ActiveAdminCheck, check_not_expired
-from identity_images.models.api import Caller
-from identity_images.settings import Settings, get_settings
+from identity_images.logic.generations import Generations
+from identity_images.logic.idempotency import Idempotency
+from identity_images.models.ports import JobQueue, JobStore, ObjectStore
+from identity_images.settings import API_RESOURCES, Settings, get_settings
 
 
 def settings() -> Settings:
-    return get_settings()
+    """The process's settings; the API's resource names must be set (`Settings.require`)."""
+    return get_settings().require(API_RESOURCES)
+
+
+Config = Annotated[Settings, Depends(settings)]
 
 
 @cache
@@ -33,8 +42,8 @@ def _host(config: Settings) -> DjangoHost:
     return DjangoHost.from_settings(config)
 
 
-def host() -> HostDirectory:
-    return _host(get_settings())
+def host(config: Config) -> HostDirectory:
+    return _host(config)
 
 
 @cache
@@ -45,43 +54,91 @@ def _admin_check(ttl_s: int) -> ActiveAdminCheck:
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def caller(request: Request, directory: Annotated[HostDirectory, Depends(host)]) -> Caller:
+def caller(
+    request: Request, directory: Annotated[HostDirectory, Depends(host)], config: Config
+) -> Caller:
     """The admin the authorizer let through (`requestContext.authorizer`), if their token
     has not expired since and the host still says they are an active admin (asked on
     every write; reads trust a yes for `CALLER_CHECK_TTL_S`)."""
     event = request.resolved_event
     context = event.get("requestContext") or {}
-    authorizer = context.get("authorizer") or {}
     try:
-        found = Caller(
-            user_id=str(authorizer.get("user_id") or ""),
-            username=str(authorizer.get("username") or ""),
-            is_staff=str(authorizer.get("is_staff", "")).lower() == "true",
-            expires_at=authorizer.get("exp") or None,
-        )
+        found = Caller.from_authorizer_context(context.get("authorizer") or {})
     except ValidationError as error:
         raise PipelineError(
             ErrorCode.UNAUTHORIZED, "The request carries no authorized caller."
         ) from error
     check_not_expired(found)
     write = str(event.get("httpMethod", "")).upper() in WRITE_METHODS
-    _admin_check(get_settings().caller_check_ttl_s).check(found, directory, write=write)
+    _admin_check(config.caller_check_ttl_s).check(found, directory, write=write)
     return found
 
 
-def job_store() -> JobStore:
-    return JobStore.from_settings(get_settings())
+def job_store(config: Config) -> JobStore:
+    return DynamoJobStore.from_settings(config)
 
 
-def job_queue() -> JobQueue:
-    return JobQueue.from_settings(get_settings())
+def job_queue(config: Config) -> JobQueue:
+    return SqsJobQueue.from_settings(config)
 
 
-def storage() -> Storage:
-    return Storage.from_settings(get_settings())
+def storage(config: Config) -> ObjectStore:
+    return Storage.from_settings(config)
 
 
-def idempotency() -> BasePersistenceLayer:
-    return DynamoDBPersistenceLayer(
-        table_name=get_settings().idempotency_table_name, boto3_client=aws.dynamodb()
+@cache
+def _idempotency(config: Settings) -> Idempotency:
+    return Idempotency(
+        lambda: DynamoDBPersistenceLayer(
+            table_name=config.idempotency_table_name, boto3_client=aws.dynamodb(config)
+        ),
+        expires_after_s=config.idempotency_ttl_s,
     )
+
+
+def idempotency(config: Config) -> Idempotency:
+    """Built once per process (per settings): its idempotent functions are declared once."""
+    return _idempotency(config)
+
+
+def generations(
+    config: Config,
+    directory: Annotated[HostDirectory, Depends(host)],
+    store: Annotated[JobStore, Depends(job_store)],
+    queue: Annotated[JobQueue, Depends(job_queue)],
+    objects: Annotated[ObjectStore, Depends(storage)],
+    records: Annotated[Idempotency, Depends(idempotency)],
+) -> Generations:
+    """The generation routes' ports and settings, in one."""
+    return Generations(
+        host=directory,
+        store=store,
+        queue=queue,
+        storage=objects,
+        settings=config,
+        idempotency=records,
+    )
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the users, uploads and references routes work with."""
+
+    host: HostDirectory
+    storage: ObjectStore
+    settings: Settings
+
+
+def services(
+    config: Config,
+    directory: Annotated[HostDirectory, Depends(host)],
+    objects: Annotated[ObjectStore, Depends(storage)],
+) -> Services:
+    return Services(host=directory, storage=objects, settings=config)
+
+
+#: The routes' parameters, declared once.
+TheCaller = Annotated[Caller, Depends(caller)]
+TheServices = Annotated[Services, Depends(services)]
+TheGenerations = Annotated[Generations, Depends(generations)]
+TheSettings = Config

@@ -39,6 +39,19 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.INTERNAL_ERROR: 500,
 }
 
+#: A "not found" code is 404, not 422, when it is about the resource the route's path
+#: names (its `details` carry the path parameter), not a key in the body.
+NOT_FOUND_BY_PATH: dict[ErrorCode, str] = {ErrorCode.REFERENCE_NOT_FOUND: "reference_id"}
+
+
+def status_of(error: PipelineError) -> int:
+    """The HTTP status of a refused request, from the tables above."""
+    path_parameter = NOT_FOUND_BY_PATH.get(error.code)
+    if path_parameter is not None and path_parameter in error.details:
+        return 404
+    return STATUS_BY_CODE.get(error.code, 500)
+
+
 #: For the OpenAPI schema of every route.
 ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
     status: {"description": description, "content": {"application/json": {"model": ErrorResponse}}}
@@ -50,6 +63,7 @@ ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
         (415, "The body is not `application/json`"),
         (422, "Invalid request; `details.field` names the field"),
         (500, "Unexpected error"),
+        (502, "The host app refused a call the request needed"),
         (503, "A dependency (the host app, the queue) is unavailable; retry"),
     ]
 }
@@ -69,7 +83,7 @@ def json_response(status: int, body: BaseModel) -> Response[Any]:
 
 
 def error_response(error: PipelineError, status: int | None = None) -> Response[Any]:
-    status = status or STATUS_BY_CODE.get(error.code, 500)
+    status = status or status_of(error)
     headers = {"Retry-After": "5"} if error.retryable and status >= 409 else None
     return Response(
         status_code=status,

@@ -6,21 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
-from identity_images.adapters.job_queue import JobQueue
-from identity_images.adapters.job_store import JobStore
-from identity_images.adapters.storage import Storage
-from identity_images.domain import HostDirectory
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import json_response, responses
 from identity_images.logic import generations
+from identity_images.logic.idempotency import IDEMPOTENCY_KEY_MAX_CHARS
 from identity_images.models.api import (
     HOST_ID_PATTERN,
-    Caller,
     CreateGenerationRequest,
     CreateVariantsRequest,
     GenerationBatch,
@@ -29,14 +23,19 @@ from identity_images.models.api import (
     RerunRequest,
 )
 from identity_images.models.jobs import Job
-from identity_images.settings import Settings
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 GenerationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+TheCaller = deps.TheCaller
+Services = deps.TheGenerations
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="idempotency-key", description="Same key + same body = same jobs."),
+    Header(
+        alias="idempotency-key",
+        max_length=IDEMPOTENCY_KEY_MAX_CHARS,
+        description="Same key + same body = same jobs.",
+    ),
 ]
 
 
@@ -50,29 +49,19 @@ IdempotencyKey = Annotated[
 )
 def post_generation(
     body: CreateGenerationRequest,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    store: Annotated[JobStore, Depends(deps.job_store)],
-    queue: Annotated[JobQueue, Depends(deps.job_queue)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
-    persistence: Annotated[BasePersistenceLayer, Depends(deps.idempotency)],
+    caller: TheCaller,
+    g: Services,
     idempotency_key: Annotated[
         str | None,
-        Header(alias="idempotency-key", description="Same key + same body = same job."),
+        Header(
+            alias="idempotency-key",
+            max_length=IDEMPOTENCY_KEY_MAX_CHARS,
+            description="Same key + same body = same job.",
+        ),
     ] = None,
 ) -> Response[Job]:
     job = generations.create_generation(
-        body,
-        caller,
-        host=host,
-        store=store,
-        queue=queue,
-        storage=storage,
-        settings=settings,
-        idempotency_key=idempotency_key,
-        persistence=persistence,
-        lambda_context=router.lambda_context,
+        body, caller, g, idempotency_key=idempotency_key, lambda_context=router.lambda_context
     )
     return json_response(202, job)
 
@@ -84,17 +73,8 @@ def post_generation(
     responses=responses(200, "The job", Job),
     tags=["generations"],
 )
-def get_generation(
-    generation_id: GenerationId,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    store: Annotated[JobStore, Depends(deps.job_store)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
-) -> Job:
-    return generations.get_generation(
-        generation_id, caller, host=host, store=store, storage=storage, settings=settings
-    )
+def get_generation(generation_id: GenerationId, caller: TheCaller, g: Services) -> Job:
+    return generations.get_generation(generation_id, caller, g)
 
 
 @router.get(
@@ -106,24 +86,12 @@ def get_generation(
 )
 def list_generations(
     identity_id: Annotated[str, Query(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    store: Annotated[JobStore, Depends(deps.job_store)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
+    caller: TheCaller,
+    g: Services,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> GenerationList:
-    return generations.list_generations(
-        identity_id,
-        caller,
-        limit=limit,
-        cursor=cursor,
-        host=host,
-        store=store,
-        storage=storage,
-        settings=settings,
-    )
+    return generations.list_generations(identity_id, caller, g, limit=limit, cursor=cursor)
 
 
 @router.post(
@@ -134,15 +102,8 @@ def list_generations(
     responses=responses(202, "The job, apply pending", Job),
     tags=["generations"],
 )
-def apply_generation(
-    generation_id: GenerationId,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    store: Annotated[JobStore, Depends(deps.job_store)],
-    queue: Annotated[JobQueue, Depends(deps.job_queue)],
-) -> Response[Job]:
-    job = generations.request_apply(generation_id, caller, host=host, store=store, queue=queue)
-    return json_response(202, job)
+def apply_generation(generation_id: GenerationId, caller: TheCaller, g: Services) -> Response[Job]:
+    return json_response(202, generations.request_apply(generation_id, caller, g))
 
 
 @router.post(
@@ -157,26 +118,12 @@ def apply_generation(
 )
 def post_generation_batch(
     body: CreateVariantsRequest,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    store: Annotated[JobStore, Depends(deps.job_store)],
-    queue: Annotated[JobQueue, Depends(deps.job_queue)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
-    persistence: Annotated[BasePersistenceLayer, Depends(deps.idempotency)],
+    caller: TheCaller,
+    g: Services,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[GenerationBatch]:
     batch = generations.create_variants(
-        body,
-        caller,
-        host=host,
-        store=store,
-        queue=queue,
-        storage=storage,
-        settings=settings,
-        idempotency_key=idempotency_key,
-        persistence=persistence,
-        lambda_context=router.lambda_context,
+        body, caller, g, idempotency_key=idempotency_key, lambda_context=router.lambda_context
     )
     return json_response(202, batch)
 
@@ -194,26 +141,16 @@ def post_generation_batch(
 def post_refine(
     generation_id: GenerationId,
     body: RefineRequest,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    store: Annotated[JobStore, Depends(deps.job_store)],
-    queue: Annotated[JobQueue, Depends(deps.job_queue)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
-    persistence: Annotated[BasePersistenceLayer, Depends(deps.idempotency)],
+    caller: TheCaller,
+    g: Services,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[GenerationBatch]:
     batch = generations.refine_generation(
         generation_id,
         body,
         caller,
-        host=host,
-        store=store,
-        queue=queue,
-        storage=storage,
-        settings=settings,
+        g,
         idempotency_key=idempotency_key,
-        persistence=persistence,
         lambda_context=router.lambda_context,
     )
     return json_response(202, batch)
@@ -231,26 +168,16 @@ def post_refine(
 def post_rerun(
     generation_id: GenerationId,
     body: RerunRequest,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    store: Annotated[JobStore, Depends(deps.job_store)],
-    queue: Annotated[JobQueue, Depends(deps.job_queue)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
-    persistence: Annotated[BasePersistenceLayer, Depends(deps.idempotency)],
+    caller: TheCaller,
+    g: Services,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[GenerationBatch]:
     batch = generations.rerun_generation(
         generation_id,
         body,
         caller,
-        host=host,
-        store=store,
-        queue=queue,
-        storage=storage,
-        settings=settings,
+        g,
         idempotency_key=idempotency_key,
-        persistence=persistence,
         lambda_context=router.lambda_context,
     )
     return json_response(202, batch)
@@ -265,10 +192,5 @@ def post_rerun(
     responses=responses(200, "The canceled job", Job),
     tags=["generations"],
 )
-def post_cancel(
-    generation_id: GenerationId,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    store: Annotated[JobStore, Depends(deps.job_store)],
-) -> Job:
-    return generations.cancel_generation(generation_id, caller, host=host, store=store)
+def post_cancel(generation_id: GenerationId, caller: TheCaller, g: Services) -> Job:
+    return generations.cancel_generation(generation_id, caller, g)

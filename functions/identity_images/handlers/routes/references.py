@@ -5,31 +5,23 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from identity_images.adapters.storage import Storage
-from identity_images.domain import HostDirectory
-from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers.routes import deps
-from identity_images.handlers.routes.errors import (
-    ERROR_RESPONSES,
-    error_response,
-    json_response,
-    responses,
-)
+from identity_images.handlers.routes.errors import ERROR_RESPONSES, json_response, responses
 from identity_images.logic import references
 from identity_images.models.api import (
     HOST_ID_PATTERN,
-    Caller,
     CreateReferencesResponse,
     CreateUploadsRequest,
     ReferenceList,
 )
-from identity_images.settings import Settings
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
+
+TheCaller = deps.TheCaller
+Services = deps.TheServices
 
 IdentityId = Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)]
 ReferenceId = Annotated[
@@ -47,15 +39,10 @@ ReferenceId = Annotated[
     tags=["references"],
 )
 def post_references(
-    identity_id: IdentityId,
-    body: CreateUploadsRequest,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
+    identity_id: IdentityId, body: CreateUploadsRequest, caller: TheCaller, r: Services
 ) -> Response[CreateReferencesResponse]:
     answer = references.create_reference_uploads(
-        identity_id, body, caller, host=host, storage=storage, settings=settings
+        identity_id, body, caller, host=r.host, storage=r.storage, settings=r.settings
     )
     return json_response(201, answer)
 
@@ -70,10 +57,8 @@ def post_references(
 )
 def get_references(
     identity_id: IdentityId,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
+    caller: TheCaller,
+    r: Services,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=2048)] = None,
 ) -> ReferenceList:
@@ -82,9 +67,9 @@ def get_references(
         caller,
         limit=limit,
         cursor=cursor,
-        host=host,
-        storage=storage,
-        settings=settings,
+        host=r.host,
+        storage=r.storage,
+        settings=r.settings,
     )
 
 
@@ -97,19 +82,9 @@ def get_references(
     tags=["references"],
 )
 def delete_reference(
-    identity_id: IdentityId,
-    reference_id: ReferenceId,
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
+    identity_id: IdentityId, reference_id: ReferenceId, caller: TheCaller, r: Services
 ) -> Response[Any]:
-    try:
-        references.delete_reference(
-            identity_id, reference_id, caller, host=host, storage=storage, settings=settings
-        )
-    except PipelineError as error:
-        if error.code != ErrorCode.REFERENCE_NOT_FOUND:
-            raise
-        return error_response(error, 404)
+    references.delete_reference(
+        identity_id, reference_id, caller, host=r.host, storage=r.storage, settings=r.settings
+    )
     return Response(status_code=204)

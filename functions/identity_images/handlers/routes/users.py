@@ -8,13 +8,11 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from identity_images.adapters.storage import Storage
 from identity_images.domain import HostDirectory
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import responses
-from identity_images.logic import generations
-from identity_images.models.api import HOST_ID_PATTERN, ApiConfig, Caller, IdentityList, UserList
-from identity_images.settings import Settings
+from identity_images.logic import users
+from identity_images.models.api import HOST_ID_PATTERN, ApiConfig, IdentityList, UserList
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
@@ -26,10 +24,9 @@ router = APIGatewayRouter()  # type: ignore[no-untyped-call]
     tags=["users"],
 )
 def get_users(
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
+    caller: deps.TheCaller, host: Annotated[HostDirectory, Depends(deps.host)]
 ) -> UserList:
-    return UserList(users=generations.list_users(caller, host))
+    return UserList(users=users.list_users(caller, host))
 
 
 @router.get(
@@ -43,16 +40,13 @@ def get_users(
 )
 def get_identities(
     user_id: Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
-    caller: Annotated[Caller, Depends(deps.caller)],
-    host: Annotated[HostDirectory, Depends(deps.host)],
-    storage: Annotated[Storage, Depends(deps.storage)],
-    settings: Annotated[Settings, Depends(deps.settings)],
+    caller: deps.TheCaller,
+    r: deps.TheServices,
 ) -> IdentityList:
-    return IdentityList(
-        identities=generations.list_identities(
-            user_id, caller, host, storage=storage, settings=settings
-        )
+    identities = users.list_identities(
+        user_id, caller, r.host, storage=r.storage, settings=r.settings
     )
+    return IdentityList(identities=identities)
 
 
 @router.get(
@@ -65,8 +59,5 @@ def get_identities(
     responses=responses(200, "The configuration", ApiConfig),
     tags=["config"],
 )
-def get_config(
-    _caller: Annotated[Caller, Depends(deps.caller)],
-    settings: Annotated[Settings, Depends(deps.settings)],
-) -> ApiConfig:
-    return generations.api_config(settings)
+def get_config(_caller: deps.TheCaller, settings: deps.TheSettings) -> ApiConfig:
+    return users.api_config(settings)

@@ -1,0 +1,87 @@
+"""The Images tab's user selector, a user's identities, and the tab's configuration."""
+
+from __future__ import annotations
+
+from typing import get_args
+from urllib.parse import urlsplit
+
+from identity_images.domain import Caller, HostDirectory, HostIdentity, HostUser
+from identity_images.logic.access import resolve_user
+from identity_images.models.api import (
+    EXTENSIONS_BY_TYPE,
+    AcceptedType,
+    ApiConfig,
+    ImagePrice,
+    UploadContentType,
+)
+from identity_images.models.ports import ObjectStore
+from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
+from identity_images.settings import AspectRatio, ImageSize, Settings
+
+
+def list_users(caller: Caller, host: HostDirectory) -> list[HostUser]:
+    """The caller first, then the test users."""
+    me = host.get_user(caller.user_id)
+    return [me, *(u for u in host.list_test_users() if u.id != me.id)]
+
+
+def list_identities(
+    user_id: str,
+    caller: Caller,
+    host: HostDirectory,
+    *,
+    storage: ObjectStore,
+    settings: Settings,
+) -> list[HostIdentity]:
+    """A user's identities, each with an `image_url` the browser can show: a short-lived
+    URL when the image is in the pipeline's bucket, the host's own URL otherwise (when
+    it is an absolute http(s) URL: a relative one names the host's origin, which the
+    browser on the tab's origin does not know)."""
+    user = resolve_user(user_id, caller, host)
+    return [identity_with_image_url(i, storage, settings) for i in host.list_identities(user.id)]
+
+
+def identity_with_image_url(
+    identity: HostIdentity, storage: ObjectStore, settings: Settings
+) -> HostIdentity:
+    path = identity.image_path
+    layout = settings.bucket_layout
+    ours = (layout.generated, layout.references)
+    if path and path.startswith(ours) and ".." not in path.split("/"):
+        url = storage.presigned_get(path, expires_in=settings.output_url_expiry_s)
+        return identity.model_copy(update={"image_url": url})
+    if identity.image_url is not None and not _browser_url(identity.image_url):
+        return identity.model_copy(update={"image_url": None})
+    return identity
+
+
+def _browser_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def api_config(settings: Settings) -> ApiConfig:
+    """Everything the tab needs before it sends anything, from the settings the API
+    validates with."""
+    return ApiConfig(
+        max_reference_files=settings.upload_max_files,
+        reference_max_bytes=settings.reference_max_bytes,
+        accepted_types=[
+            AcceptedType(mime_type=mime, extensions=EXTENSIONS_BY_TYPE[mime])
+            for mime in get_args(UploadContentType)
+        ],
+        prompt_max_chars=settings.prompt_max_chars,
+        aspect_ratios=list(get_args(AspectRatio)),
+        default_aspect_ratio=settings.default_aspect_ratio,
+        image_sizes=list(get_args(ImageSize)),
+        default_image_size=settings.default_image_size,
+        model=settings.gemini_model,
+        max_variants=settings.variants_max,
+        prices=[
+            ImagePrice(image_size=size, estimated_usd=OUTPUT_IMAGE_USD[size])
+            for size in get_args(ImageSize)
+        ],
+        input_image_usd=INPUT_IMAGE_USD,
+        upload_url_expiry_s=settings.upload_url_expiry_s,
+        output_url_expiry_s=settings.output_url_expiry_s,
+    )

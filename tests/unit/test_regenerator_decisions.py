@@ -1,0 +1,132 @@
+"""The regenerator's decisions (one job per burst of new references) over in-memory ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from identity_images.logic.regeneration import Decision, ReferenceCreated, Regenerator
+from identity_images.settings import Settings
+from tests.unit.fakes import (
+    MemoryHost,
+    MemoryJobQueue,
+    MemoryJobStore,
+    MemoryObjectStore,
+    MemoryRegenerationStates,
+)
+
+SETTINGS = Settings(regeneration_debounce_s=60)
+FOLDER = SETTINGS.bucket_layout.reference_folder("10")
+
+
+@dataclass
+class World:
+    store: MemoryJobStore
+    states: MemoryRegenerationStates
+    queue: MemoryJobQueue
+    storage: MemoryObjectStore
+    regenerator: Regenerator
+
+
+@pytest.fixture
+def world() -> World:
+    store, states = MemoryJobStore(), MemoryRegenerationStates()
+    queue, storage = MemoryJobQueue(), MemoryObjectStore()
+    regenerator = Regenerator(
+        store=store,
+        states=states,
+        queue=queue,
+        storage=storage,
+        host=MemoryHost(),
+        settings=SETTINGS,
+    )
+    return World(store, states, queue, storage, regenerator)
+
+
+def upload(world: World, key: str, content_type: str = "image/jpeg") -> Decision:
+    world.storage.put(key, b"photo", content_type)
+    info = world.storage.head(key)
+    assert info is not None
+    assert info.last_modified is not None
+    event = ReferenceCreated(
+        key=key, event_name="ObjectCreated:Put", size=5, event_time=info.last_modified
+    )
+    return world.regenerator.handle(event)
+
+
+def test_the_first_photo_starts_one_delayed_regeneration_job(world: World) -> None:
+    assert upload(world, f"{FOLDER}a.jpg") == Decision.CREATED
+    [job] = world.store.jobs.values()
+    assert job.source == "s3_event"
+    assert job.status == "queued"
+    assert job.reference_keys == []
+    [sent] = world.queue.sent
+    assert sent.message.job_id == job.id
+    assert sent.delay_s == 60
+    state = world.states.get("10")
+    assert state is not None
+    assert state.message_sent
+    assert state.current_job_id == job.id
+
+
+def test_a_burst_is_absorbed_by_the_queued_job(world: World) -> None:
+    assert upload(world, f"{FOLDER}a.jpg") == Decision.CREATED
+    assert upload(world, f"{FOLDER}b.jpg") == Decision.ABSORBED
+    assert len(world.store.jobs) == 1
+    assert len(world.queue.sent) == 1
+
+
+def test_a_photo_after_the_job_started_starts_the_next_one(world: World) -> None:
+    assert upload(world, f"{FOLDER}a.jpg") == Decision.CREATED
+    [job] = world.store.jobs.values()
+    started = datetime(2020, 1, 1, tzinfo=UTC)  # long before the next upload
+    assert world.store.claim(job.id, lease_s=60, now=started) is not None
+    assert upload(world, f"{FOLDER}b.jpg") == Decision.CREATED
+    assert len(world.store.jobs) == 2
+
+
+def test_an_old_event_for_a_started_job_is_covered(world: World) -> None:
+    world.storage.put(f"{FOLDER}a.jpg", b"photo")
+    info = world.storage.head(f"{FOLDER}a.jpg")
+    assert info is not None
+    assert info.last_modified is not None
+    event = ReferenceCreated(f"{FOLDER}a.jpg", "ObjectCreated:Put", 5, info.last_modified)
+    assert world.regenerator.handle(event) == Decision.CREATED
+    [job] = world.store.jobs.values()
+    world.store.claim(job.id, lease_s=60, now=info.last_modified + timedelta(seconds=5))
+    assert world.regenerator.handle(event) == Decision.COVERED  # a duplicate delivery
+    assert len(world.store.jobs) == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type"),
+    [
+        (f"{FOLDER}notes.txt", "text/plain"),  # not an image
+        (f"{FOLDER}sub/a.jpg", "image/jpeg"),  # not directly in the folder
+        ("uploads/1/u/1.jpg", "image/jpeg"),  # not a reference folder
+        (f"{SETTINGS.bucket_layout.reference_folder('30')}a.jpg", "image/jpeg"),  # a customer
+        (f"{SETTINGS.bucket_layout.reference_folder('99')}a.jpg", "image/jpeg"),  # unknown
+    ],
+)
+def test_what_is_not_a_served_reference_is_ignored(
+    world: World, key: str, content_type: str
+) -> None:
+    assert upload(world, key, content_type) == Decision.IGNORED
+    assert world.store.jobs == {}
+    assert world.queue.sent == []
+
+
+def test_a_redelivery_after_a_crash_finishes_the_same_job(world: World) -> None:
+    world.queue.refuse = True
+    with pytest.raises(Exception, match="job queue"):
+        upload(world, f"{FOLDER}a.jpg")
+    state = world.states.get("10")
+    assert state is not None
+    assert not state.message_sent
+    world.queue.refuse = False
+    assert upload(world, f"{FOLDER}a.jpg") == Decision.ABSORBED
+    [job] = world.store.jobs.values()
+    assert job.id == state.current_job_id
+    assert [m.message.job_id for m in world.queue.sent] == [job.id]

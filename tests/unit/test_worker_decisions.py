@@ -1,0 +1,261 @@
+"""The worker's decisions over in-memory ports: no moto, no Gemini server, no Lambda."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pytest
+from PIL import Image
+
+from identity_images.engine.gemini import GeneratedImage, Usage
+from identity_images.engine.generation import (
+    GenerationRequest,
+    GenerationResult,
+    StageHook,
+)
+from identity_images.engine.references import PreparedReference
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.worker import Outcome, RetryLater, Worker
+from identity_images.models.jobs import Job, JobMessage
+from identity_images.settings import Settings
+from tests.unit.fakes import (
+    MemoryCallback,
+    MemoryHost,
+    MemoryJobQueue,
+    MemoryJobStore,
+    MemoryObjectStore,
+)
+
+SETTINGS = Settings(worker_max_receive_count=3, worker_backoff_base_s=10, upload_max_files=2)
+FOLDER = SETTINGS.bucket_layout.reference_folder("10")
+
+
+def png(width: int = 64, height: int = 48) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 10, 10)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@dataclass
+class FakeGenerate:
+    """Gemini and preparation stand-in: records what it was sent; refuses the files in
+    `refuse` (as preparation does) or raises `error`."""
+
+    refuse: set[str] = field(default_factory=set)
+    error: PipelineError | None = None
+    calls: list[list[str]] = field(default_factory=list)
+
+    def __call__(
+        self, request: GenerationRequest, /, *, on_stage: StageHook | None = None
+    ) -> GenerationResult:
+        names = [ref.name for ref in request.references]
+        self.calls.append(names)
+        for name in names:
+            if name in self.refuse:
+                raise PipelineError(
+                    ErrorCode.REFERENCE_INVALID, "not an image", details={"file": name}
+                )
+        if self.error is not None:
+            raise self.error
+        if on_stage:
+            on_stage("generating")
+        image = GeneratedImage(
+            data=png(),
+            mime_type="image/png",
+            width=64,
+            height=48,
+            model="fake-model",
+            usage=Usage(prompt_tokens=3, output_tokens=5, total_tokens=8),
+            finish_reason="STOP",
+        )
+        prepared = tuple(
+            PreparedReference(
+                name=ref.name,
+                data=b"jpeg",
+                mime_type="image/jpeg",
+                width=1,
+                height=1,
+                source_bytes=len(ref.data),
+            )
+            for ref in request.references
+        )
+        return GenerationResult(image, prepared, 4 * len(prepared), 0.0, 0.0)
+
+
+@dataclass
+class World:
+    store: MemoryJobStore
+    queue: MemoryJobQueue
+    storage: MemoryObjectStore
+    callback: MemoryCallback
+    generate: FakeGenerate
+    worker: Worker
+
+
+@pytest.fixture
+def world() -> World:
+    store, queue, storage = MemoryJobStore(), MemoryJobQueue(), MemoryObjectStore()
+    callback, generate = MemoryCallback(), FakeGenerate()
+    worker = Worker(
+        store=store,
+        queue=queue,
+        storage=storage,
+        host=MemoryHost(),
+        callback=callback,
+        generate=generate,
+        settings=SETTINGS,
+    )
+    return World(store, queue, storage, callback, generate, worker)
+
+
+def api_job(world: World, *, apply: bool = False) -> Job:
+    key = SETTINGS.bucket_layout.upload_key("1", "u1", 1, "image/jpeg")
+    world.storage.put(key, b"photo")
+    job = Job.new(
+        identity_id="10",
+        user_id="1",
+        created_by="1",
+        reference_keys=[key],
+        prompt="",
+        aspect_ratio="1:1",
+        image_size="1K",
+        apply=apply,
+    )
+    world.store.create(job)
+    return job
+
+
+def folder_job(world: World) -> Job:
+    job = Job.new(
+        identity_id="10",
+        user_id="1",
+        created_by="system",
+        reference_keys=[],
+        prompt="",
+        aspect_ratio="1:1",
+        image_size="1K",
+        apply=False,
+        source="s3_event",
+    )
+    world.store.create(job)
+    return job
+
+
+def run(world: World, job: Job, receive_count: int = 1) -> list[Outcome]:
+    return world.worker.handle(JobMessage(job_id=job.id), receive_count=receive_count)
+
+
+def test_a_job_succeeds_with_its_output_preview_and_usage_stored(world: World) -> None:
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    done = world.store.require(job.id)
+    assert done.status == "succeeded"
+    assert done.output is not None
+    assert done.output.key in world.storage.objects
+    assert done.output.preview is not None
+    assert done.output.preview.key in world.storage.objects
+    assert done.usage is not None
+    assert done.usage.total_tokens == 8
+    assert [ref.source_key for ref in done.prepared_references] == job.reference_keys
+
+
+def test_a_succeeded_job_with_apply_delivers_the_callback(world: World) -> None:
+    job = api_job(world, apply=True)
+    assert run(world, job) == [Outcome.SUCCEEDED, Outcome.APPLIED]
+    [(assignment, delivery_id)] = world.callback.delivered
+    assert assignment.identity_id == "10"
+    assert delivery_id == f"{job.id}:apply:1"
+    assert world.store.require(job.id).apply.status == "applied"
+
+
+def test_a_retryable_error_requeues_with_backoff_until_the_last_try(world: World) -> None:
+    job = api_job(world)
+    world.generate.error = PipelineError(ErrorCode.PROVIDER_UNAVAILABLE, "busy", retryable=True)
+    with pytest.raises(RetryLater) as first:
+        run(world, job, receive_count=1)
+    assert first.value.delay_s == 10
+    assert world.store.require(job.id).status == "queued"
+    with pytest.raises(RetryLater) as second:
+        run(world, job, receive_count=2)
+    assert second.value.delay_s == 20
+    with pytest.raises(RetryLater) as last:  # the message goes on to the dead-letter queue
+        run(world, job, receive_count=3)
+    assert last.value.delay_s == 0
+    failed = world.store.require(job.id)
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert failed.error.code == "provider_unavailable"
+
+
+def test_a_final_error_fails_the_job_and_the_message_is_done(world: World) -> None:
+    job = api_job(world)
+    world.generate.error = PipelineError(ErrorCode.CONTENT_BLOCKED, "blocked")
+    assert run(world, job) == [Outcome.FAILED]
+    assert world.store.require(job.id).status == "failed"
+
+
+def test_a_job_another_delivery_holds_is_deferred_not_run(world: World) -> None:
+    job = api_job(world)
+    assert world.store.claim(job.id, lease_s=300) is not None
+    assert run(world, job) == [Outcome.DEFERRED]
+    assert world.generate.calls == []
+    [again] = world.queue.sent
+    assert again.message.job_id == job.id
+    assert 1 <= again.delay_s <= 301
+
+
+def test_a_canceled_or_missing_job_is_skipped(world: World) -> None:
+    job = api_job(world)
+    world.store.cancel(job)
+    assert run(world, job) == [Outcome.SKIPPED]
+    assert world.worker.handle(JobMessage(job_id="gone"), receive_count=1) == [Outcome.SKIPPED]
+    assert world.generate.calls == []
+
+
+def test_a_missing_upload_names_the_reference_by_key_and_index(world: World) -> None:
+    job = api_job(world)
+    world.storage.delete(job.reference_keys[0])
+    assert run(world, job) == [Outcome.FAILED]
+    error = world.store.require(job.id).error
+    assert error is not None
+    assert error.code == "reference_not_found"
+    assert error.details["key"] == job.reference_keys[0]
+    assert error.details["index"] == 0
+
+
+def test_a_regeneration_picks_the_newest_references_up_to_the_limit(world: World) -> None:
+    for name in ("a", "b", "c"):
+        world.storage.put(f"{FOLDER}{name}.jpg", b"photo")
+    job = folder_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    assert world.generate.calls == [[f"{FOLDER}c.jpg", f"{FOLDER}b.jpg"]]
+    assert world.store.require(job.id).reference_keys == [f"{FOLDER}c.jpg", f"{FOLDER}b.jpg"]
+
+
+def test_a_regeneration_drops_a_refused_file_for_the_next_one(world: World) -> None:
+    for name in ("a", "b", "c"):
+        world.storage.put(f"{FOLDER}{name}.jpg", b"photo")
+    world.generate.refuse = {f"{FOLDER}c.jpg"}
+    job = folder_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    assert world.generate.calls[-1] == [f"{FOLDER}b.jpg", f"{FOLDER}a.jpg"]
+    assert world.store.require(job.id).reference_keys == [f"{FOLDER}b.jpg", f"{FOLDER}a.jpg"]
+
+
+def test_a_regeneration_with_no_usable_file_fails_naming_the_skipped(world: World) -> None:
+    world.storage.put(f"{FOLDER}a.jpg", b"photo")
+    world.generate.refuse = {f"{FOLDER}a.jpg"}
+    job = folder_job(world)
+    assert run(world, job) == [Outcome.FAILED]
+    error = world.store.require(job.id).error
+    assert error is not None
+    assert error.code == "reference_invalid"
+    assert error.details == {"folder": FOLDER, "skipped": [f"{FOLDER}a.jpg"]}
+
+
+def test_a_superseded_apply_is_not_a_failure(world: World) -> None:
+    job = api_job(world, apply=True)
+    world.callback.error = PipelineError(ErrorCode.SUPERSEDED, "newer decision")
+    assert run(world, job) == [Outcome.SUCCEEDED, Outcome.SUPERSEDED]
+    assert world.store.require(job.id).apply.status == "superseded"
