@@ -22,7 +22,8 @@ from pathlib import Path
 
 from infra import resource_spec as spec
 from local_stack import local_resources
-from local_stack.api_gateway import CorsConfig, CustomResponse, GatewayConfig, LocalApiGateway
+from local_stack.api_gateway import LocalApiGateway
+from local_stack.gateway_config import CorsConfig, CustomResponse, GatewayConfig
 from local_stack.lambda_runtime import LocalFunction
 from local_stack.local_secrets import LocalSecrets, load_or_create
 from local_stack.moto_server import LOCAL_CREDENTIALS, LocalMoto

@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from local_stack import api_gateway
-from local_stack.api_gateway import CorsConfig, CustomResponse, GatewayConfig, LocalApiGateway
+from local_stack.api_gateway import LocalApiGateway
 from local_stack.authorization import AuthorizerCache
+from local_stack.gateway_config import CorsConfig, CustomResponse, GatewayConfig
 from local_stack.lambda_runtime import LocalFunction
 from local_stack.routes import RouteTable, cdk_routes
 
@@ -409,7 +410,7 @@ def test_customised_gateway_responses_use_the_pipeline_error_shape(
 def test_the_stage_throttles_with_429_throttled(api: StubApi, authorizer: StubAuthorizer) -> None:
     """As the CDK app's stage: a burst, then the rate; the answer is `throttled`, never
     `validation_error` (DEFAULT_4XX)."""
-    from local_stack.api_gateway import TokenBucket
+    from local_stack.gateway_config import TokenBucket
     from local_stack.stack import CDK_GATEWAY_RESPONSES
 
     clock = Clock()
