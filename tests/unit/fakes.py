@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from identity_images.domain import HostIdentity, HostUser, ImageAssignment
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
     Job,
@@ -413,48 +412,3 @@ class MemoryRegenerationStates:
         stored = self.states.get(state.identity_id)
         if stored is not None and stored.generation == state.generation:
             self.states[state.identity_id] = replace(stored, message_sent=True)
-
-
-class MemoryHost:
-    """`domain.HostDirectory`: an admin, a test user, a customer and their identities."""
-
-    def __init__(self) -> None:
-        self.users = {
-            "1": HostUser(id="1", username="admin", is_staff=True),
-            "2": HostUser(id="2", username="tester", is_test_user=True),
-            "3": HostUser(id="3", username="customer"),
-        }
-        self.identities = {
-            "10": HostIdentity(id="10", user_id="1", name="Ada"),
-            "20": HostIdentity(id="20", user_id="2", name="Tess"),
-            "30": HostIdentity(id="30", user_id="3", name="Carl"),
-        }
-
-    def get_user(self, user_id: str) -> HostUser:
-        if user_id not in self.users:
-            raise PipelineError(ErrorCode.USER_NOT_FOUND, f"No user {user_id!r}.")
-        return self.users[user_id]
-
-    def list_test_users(self) -> list[HostUser]:
-        return [u for u in self.users.values() if u.is_test_user]
-
-    def list_identities(self, user_id: str) -> list[HostIdentity]:
-        return [i for i in self.identities.values() if i.user_id == user_id]
-
-    def get_identity(self, identity_id: str) -> HostIdentity:
-        if identity_id not in self.identities:
-            raise PipelineError(ErrorCode.IDENTITY_NOT_FOUND, f"No identity {identity_id!r}.")
-        return self.identities[identity_id]
-
-
-class MemoryCallback:
-    """`domain.ImageCallback` that records deliveries; `error` makes it refuse."""
-
-    def __init__(self) -> None:
-        self.delivered: list[tuple[ImageAssignment, str]] = []
-        self.error: PipelineError | None = None
-
-    def deliver(self, assignment: ImageAssignment, *, delivery_id: str) -> None:
-        if self.error is not None:
-            raise self.error
-        self.delivered.append((assignment, delivery_id))

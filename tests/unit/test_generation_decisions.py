@@ -17,7 +17,8 @@ from identity_images.models.api import (
     RerunRequest,
 )
 from identity_images.settings import Settings
-from tests.unit.fakes import MemoryHost, MemoryJobQueue, MemoryJobStore, MemoryObjectStore
+from tests.support.fakes import ADMIN_IDENTITY, OTHER_USER_IDENTITY, TEST_USER_IDENTITY, FakeHost
+from tests.unit.fakes import MemoryJobQueue, MemoryJobStore, MemoryObjectStore
 
 SETTINGS = Settings(variants_max=3, reference_max_bytes=100, prompt_max_chars=20)
 ADMIN = Caller(user_id="1", username="admin", is_staff=True)
@@ -36,12 +37,12 @@ class World:
 def world() -> World:
     store, queue, storage = MemoryJobStore(), MemoryJobQueue(), MemoryObjectStore()
     storage.put(UPLOAD, b"photo")
-    g = Generations(host=MemoryHost(), store=store, queue=queue, storage=storage, settings=SETTINGS)
+    g = Generations(host=FakeHost(), store=store, queue=queue, storage=storage, settings=SETTINGS)
     return World(store, queue, storage, g)
 
 
 def request(**fields: object) -> CreateGenerationRequest:
-    body = {"identity_id": "10", "reference_keys": [UPLOAD], "aspect_ratio": "1:1"}
+    body = {"identity_id": ADMIN_IDENTITY, "reference_keys": [UPLOAD], "aspect_ratio": "1:1"}
     return CreateGenerationRequest.model_validate({**body, **fields})
 
 
@@ -63,7 +64,9 @@ def test_a_valid_request_writes_one_queued_job_and_queues_it(world: World) -> No
 
 
 def test_a_test_users_identity_can_be_asked_for(world: World) -> None:
-    job = generations.create_generation(request(identity_id="20", user_id="2"), ADMIN, world.g)
+    job = generations.create_generation(
+        request(identity_id=TEST_USER_IDENTITY, user_id="2"), ADMIN, world.g
+    )
     assert job.user_id == "2"
     assert job.created_by == "1"
 
@@ -76,8 +79,8 @@ def test_a_test_users_identity_can_be_asked_for(world: World) -> None:
         ({"reference_keys": ["uploads/2/u1/1.jpg"]}, ErrorCode.REFERENCE_INVALID),
         ({"reference_keys": [f"{UPLOAD[:-5]}../x.jpg"]}, ErrorCode.REFERENCE_INVALID),
         ({"reference_keys": [UPLOAD.replace("1.jpg", "9.jpg")]}, ErrorCode.REFERENCE_NOT_FOUND),
-        ({"identity_id": "30", "user_id": "3"}, ErrorCode.FORBIDDEN),
-        ({"identity_id": "20"}, ErrorCode.FORBIDDEN),  # not the caller's own identity
+        ({"identity_id": OTHER_USER_IDENTITY, "user_id": "3"}, ErrorCode.FORBIDDEN),
+        ({"identity_id": TEST_USER_IDENTITY}, ErrorCode.FORBIDDEN),  # not the caller's own identity
     ],
 )
 def test_a_refused_request_writes_nothing(

@@ -9,8 +9,8 @@ import pytest
 
 from identity_images.logic.regeneration import Decision, ReferenceCreated, Regenerator
 from identity_images.settings import Settings
+from tests.support.fakes import ADMIN_IDENTITY, FakeHost
 from tests.unit.fakes import (
-    MemoryHost,
     MemoryJobQueue,
     MemoryJobStore,
     MemoryObjectStore,
@@ -18,7 +18,7 @@ from tests.unit.fakes import (
 )
 
 SETTINGS = Settings(regeneration_debounce_s=60)
-FOLDER = SETTINGS.bucket_layout.reference_folder("10")
+FOLDER = SETTINGS.bucket_layout.reference_folder(ADMIN_IDENTITY)
 
 
 @dataclass
@@ -39,7 +39,7 @@ def world() -> World:
         states=states,
         queue=queue,
         storage=storage,
-        host=MemoryHost(),
+        host=FakeHost(),
         settings=SETTINGS,
     )
     return World(store, states, queue, storage, regenerator)
@@ -65,7 +65,7 @@ def test_the_first_photo_starts_one_delayed_regeneration_job(world: World) -> No
     [sent] = world.queue.sent
     assert sent.message.job_id == job.id
     assert sent.delay_s == 60
-    state = world.states.get("10")
+    state = world.states.get(ADMIN_IDENTITY)
     assert state is not None
     assert state.message_sent
     assert state.current_job_id == job.id
@@ -122,7 +122,7 @@ def test_a_redelivery_after_a_crash_finishes_the_same_job(world: World) -> None:
     world.queue.refuse = True
     with pytest.raises(Exception, match="job queue"):
         upload(world, f"{FOLDER}a.jpg")
-    state = world.states.get("10")
+    state = world.states.get(ADMIN_IDENTITY)
     assert state is not None
     assert not state.message_sent
     world.queue.refuse = False

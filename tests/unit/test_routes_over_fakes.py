@@ -16,7 +16,8 @@ from identity_images.handlers.routes import deps
 from identity_images.logic.generations import Generations
 from identity_images.logic.idempotency import IDEMPOTENCY_KEY_MAX_CHARS
 from identity_images.settings import Settings
-from tests.unit.fakes import MemoryHost, MemoryJobQueue, MemoryJobStore, MemoryObjectStore
+from tests.support.fakes import ADMIN_IDENTITY, FakeHost
+from tests.unit.fakes import MemoryJobQueue, MemoryJobStore, MemoryObjectStore
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 SETTINGS = Settings()
@@ -28,7 +29,7 @@ def ports() -> Iterator[Generations]:
     storage = MemoryObjectStore()
     storage.put(UPLOAD, b"photo")
     g = Generations(
-        host=MemoryHost(),
+        host=FakeHost(),
         store=MemoryJobStore(),
         queue=MemoryJobQueue(),
         storage=storage,
@@ -73,7 +74,7 @@ def call(
     return response["statusCode"], json.loads(response["body"]) if response["body"] else None
 
 
-BODY = {"identity_id": "10", "reference_keys": [UPLOAD]}
+BODY = {"identity_id": ADMIN_IDENTITY, "reference_keys": [UPLOAD]}
 
 
 def test_a_generation_is_created_through_the_overridden_ports(ports: Generations) -> None:
@@ -95,7 +96,7 @@ def test_an_idempotency_key_longer_than_the_rule_is_refused_by_the_route(
 
 
 def test_a_reference_the_path_names_is_404_a_key_in_the_body_422(ports: Generations) -> None:
-    status, answer = call("DELETE", "/v1/identities/10/references/nope")
+    status, answer = call("DELETE", f"/v1/identities/{ADMIN_IDENTITY}/references/nope")
     assert (status, answer["error"]["code"]) == (404, "reference_not_found")
     missing = {**BODY, "reference_keys": [UPLOAD.replace("1.jpg", "2.jpg")]}
     status, answer = call("POST", "/v1/generations", missing)

@@ -19,16 +19,15 @@ from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.worker import Outcome, RetryLater, Worker
 from identity_images.models.jobs import Job, JobMessage
 from identity_images.settings import Settings
+from tests.support.fakes import ADMIN_IDENTITY, FakeCallback, FakeHost
 from tests.unit.fakes import (
-    MemoryCallback,
-    MemoryHost,
     MemoryJobQueue,
     MemoryJobStore,
     MemoryObjectStore,
 )
 
 SETTINGS = Settings(worker_max_receive_count=3, worker_backoff_base_s=10, upload_max_files=2)
-FOLDER = SETTINGS.bucket_layout.reference_folder("10")
+FOLDER = SETTINGS.bucket_layout.reference_folder(ADMIN_IDENTITY)
 
 
 def png(width: int = 64, height: int = 48) -> bytes:
@@ -88,7 +87,7 @@ class World:
     store: MemoryJobStore
     queue: MemoryJobQueue
     storage: MemoryObjectStore
-    callback: MemoryCallback
+    callback: FakeCallback
     generate: FakeGenerate
     worker: Worker
 
@@ -96,12 +95,12 @@ class World:
 @pytest.fixture
 def world() -> World:
     store, queue, storage = MemoryJobStore(), MemoryJobQueue(), MemoryObjectStore()
-    callback, generate = MemoryCallback(), FakeGenerate()
+    callback, generate = FakeCallback(), FakeGenerate()
     worker = Worker(
         store=store,
         queue=queue,
         storage=storage,
-        host=MemoryHost(),
+        host=FakeHost(),
         callback=callback,
         generate=generate,
         settings=SETTINGS,
@@ -113,7 +112,7 @@ def api_job(world: World, *, apply: bool = False) -> Job:
     key = SETTINGS.bucket_layout.upload_key("1", "u1", 1, "image/jpeg")
     world.storage.put(key, b"photo")
     job = Job.new(
-        identity_id="10",
+        identity_id=ADMIN_IDENTITY,
         user_id="1",
         created_by="1",
         reference_keys=[key],
@@ -128,7 +127,7 @@ def api_job(world: World, *, apply: bool = False) -> Job:
 
 def folder_job(world: World) -> Job:
     job = Job.new(
-        identity_id="10",
+        identity_id=ADMIN_IDENTITY,
         user_id="1",
         created_by="system",
         reference_keys=[],
@@ -164,7 +163,7 @@ def test_a_succeeded_job_with_apply_delivers_the_callback(world: World) -> None:
     job = api_job(world, apply=True)
     assert run(world, job) == [Outcome.SUCCEEDED, Outcome.APPLIED]
     [(assignment, delivery_id)] = world.callback.delivered
-    assert assignment.identity_id == "10"
+    assert assignment.identity_id == ADMIN_IDENTITY
     assert delivery_id == f"{job.id}:apply:1"
     assert world.store.require(job.id).apply.status == "applied"
 
@@ -256,6 +255,6 @@ def test_a_regeneration_with_no_usable_file_fails_naming_the_skipped(world: Worl
 
 def test_a_superseded_apply_is_not_a_failure(world: World) -> None:
     job = api_job(world, apply=True)
-    world.callback.error = PipelineError(ErrorCode.SUPERSEDED, "newer decision")
+    world.callback.failures.append(PipelineError(ErrorCode.SUPERSEDED, "newer decision"))
     assert run(world, job) == [Outcome.SUCCEEDED, Outcome.SUPERSEDED]
     assert world.store.require(job.id).apply.status == "superseded"
