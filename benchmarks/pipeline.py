@@ -31,7 +31,6 @@ import json
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import Figure, Report, seconds
+from benchmarks.child import run_step
 
 REAL_4K_CALL_S = 40.0
 TARGET_SHARE = 0.05
@@ -58,7 +58,6 @@ JOB_TIMEOUT_S = 120.0
 # re-run), whose preparation the warm worker reuses.
 SAME_PHOTOS = "same photos again, without apply"
 
-_REPO = Path(__file__).resolve().parent.parent
 _WORKER_THREAD = "poller-worker"
 
 
@@ -275,17 +274,9 @@ def _overhead(job: dict[str, Any]) -> float:
 
 def run() -> Report:
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
-        done = subprocess.run(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "benchmarks.pipeline", "measure", tmp],
-            cwd=_REPO,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=2400,
+        results: dict[str, list[dict[str, Any]]] = run_step(
+            "benchmarks.pipeline", "measure", tmp, timeout_s=2400
         )
-    if done.returncode != 0:
-        raise RuntimeError(f"the pipeline benchmark failed:\n{done.stderr[-4000:]}")
-    results: dict[str, list[dict[str, Any]]] = json.loads(done.stdout.strip().splitlines()[-1])
     budget = TARGET_SHARE * REAL_4K_CALL_S
     figures: list[Figure] = []
     for variant, jobs in results.items():

@@ -26,7 +26,6 @@ import io
 import json
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from benchmarks import Figure, Report, megabytes, seconds
+from benchmarks.child import run_step
 
 PHOTO_SIZE = (4032, 3024)
 ORIENTATIONS = (6, 6, 8, 3, 6)  # phones mostly write 6 (held upright)
@@ -54,7 +54,6 @@ TARGET_PEAK_RSS = 300_000_000
 TARGET_PREVIEW_BYTES = 150_000
 PREVIEW_LONG_SIDE = 768
 
-_REPO = Path(__file__).resolve().parent.parent
 _TEXT_ANSWER = json.dumps(
     {
         "candidates": [
@@ -282,19 +281,7 @@ _MODES: dict[str, Callable[..., dict[str, Any]]] = {
 
 
 def _in_subprocess(mode: str, *args: str) -> dict[str, Any]:
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "benchmarks.references", mode, *args],
-        cwd=_REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"benchmark step {mode!r} failed:\n{done.stderr}")
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert isinstance(figures, dict)
-    return figures
+    return run_step("benchmarks.references", mode, *args)
 
 
 # --- the report -----------------------------------------------------------------------------

@@ -26,7 +26,6 @@ import io
 import json
 import math
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import Figure, Report, megabytes, seconds
+from benchmarks.child import run_step
 from benchmarks.cold_start import not_in_layers
 from benchmarks.layers_only import refuse
 from benchmarks.references import ORIENTATIONS, phone_photo, photo_like
@@ -56,7 +56,6 @@ REAL_4K_CALL_S = 40.0
 # Lambda gives CPU in proportion to memory: one full vCPU at 1769 MB.
 FULL_VCPU_MB = 1769
 
-_REPO = Path(__file__).resolve().parent.parent
 _WORKER_HANDLER = "identity_images.handlers.worker"
 
 
@@ -170,19 +169,7 @@ def measure_job(photos: Path, answer_file: Path) -> dict[str, Any]:
 def _in_subprocess(*args: str) -> dict[str, Any]:
     # What the worker's layers do not hold is refused in the child, as Lambda would.
     refused = ",".join(not_in_layers(_WORKER_HANDLER))
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "benchmarks.worker_memory", *args, refused],
-        cwd=_REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"worker memory step {args!r} failed:\n{done.stderr}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert isinstance(result, dict)
-    return result
+    return run_step("benchmarks.worker_memory", *args, refused)
 
 
 # --- sizing and cost ------------------------------------------------------------------------
