@@ -4,22 +4,22 @@ and the provider, through the real SDK against the local server."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
 import pytest
 from PIL import Image
 
-from identity_images.engine.gemini import GeminiImageProvider, GeneratedImage, Usage
+from identity_images.engine.gemini import GeminiImageProvider
 from identity_images.engine.generation import (
     MAX_REFERENCES,
     GenerationRequest,
     ReferenceFile,
     generate_identity_image,
 )
-from identity_images.engine.references import PreparedReference, ReferenceRules
+from identity_images.engine.references import ReferenceRules
 from identity_images.errors import ErrorCode, PipelineError
 from local_stack.gemini_server import LocalGeminiServer
 from tests.engine_gemini.conftest import ProviderFactory, jpeg_bytes
+from tests.support.fakes import RecordingProvider
 
 RULES = ReferenceRules(max_long_side=512)
 
@@ -56,37 +56,8 @@ def test_generates_a_16_9_4k_image_from_prepared_references(
     assert gemini_server.generate_calls == 1
 
 
-class _RecordingProvider:
-    """A provider that records what it was asked (the Gemini path is tested elsewhere)."""
-
-    def __init__(self) -> None:
-        self.prompts: list[str] = []
-        self.mime_types: list[list[str]] = []
-
-    def generate(
-        self,
-        *,
-        prompt: str,
-        references: Sequence[PreparedReference],
-        aspect_ratio: str,
-        image_size: str,
-        model: str | None = None,
-    ) -> GeneratedImage:
-        self.prompts.append(prompt)
-        self.mime_types.append([r.mime_type for r in references])
-        return GeneratedImage(
-            data=b"x",
-            mime_type="image/png",
-            width=1,
-            height=1,
-            model=model or "m",
-            usage=Usage(),
-            finish_reason="STOP",
-        )
-
-
 def test_the_prompt_is_built_from_the_identity_and_the_admins_prompt() -> None:
-    provider = _RecordingProvider()
+    provider = RecordingProvider()
 
     generate_identity_image(_request(model="other-model"), provider=provider, rules=RULES)
 
@@ -94,7 +65,7 @@ def test_the_prompt_is_built_from_the_identity_and_the_admins_prompt() -> None:
     assert "Ada Lovelace" in provider.prompts[0]
     assert "Mathematician" in provider.prompts[0]
     assert "Victorian study" in provider.prompts[0]
-    assert provider.mime_types == [["image/jpeg", "image/jpeg"]]
+    assert [[r.mime_type for r in sent] for sent in provider.sent] == [["image/jpeg", "image/jpeg"]]
 
 
 def test_a_broken_reference_fails_before_gemini_is_called(
@@ -125,7 +96,7 @@ def test_a_broken_reference_fails_before_gemini_is_called(
 def test_a_bad_request_is_a_validation_error_and_calls_nothing(
     overrides: dict[str, object], field: str
 ) -> None:
-    provider = _RecordingProvider()
+    provider = RecordingProvider()
 
     with pytest.raises(PipelineError) as caught:
         generate_identity_image(_request(**overrides), provider=provider, rules=RULES)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Sequence
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from identity_images.engine.gemini import GeneratedImage, Usage
 from identity_images.engine.generation import (
     EDIT_IMAGE_MIN_LONG_SIDE,
     MAX_REFERENCES,
@@ -19,38 +17,12 @@ from identity_images.engine.generation import (
 )
 from identity_images.engine.preview import make_preview
 from identity_images.engine.prompt import build_prompt
-from identity_images.engine.references import PreparedReference, ReferenceRules
+from identity_images.engine.references import ReferenceRules
 from identity_images.errors import ErrorCode, PipelineError
 from tests.engine_gemini.conftest import jpeg_bytes
+from tests.support.fakes import RecordingProvider
 
 RULES = ReferenceRules(max_long_side=512, max_bytes=2_000_000)
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.prompts: list[str] = []
-        self.sent: list[list[PreparedReference]] = []
-
-    def generate(
-        self,
-        *,
-        prompt: str,
-        references: Sequence[PreparedReference],
-        aspect_ratio: str,
-        image_size: str,
-        model: str | None = None,
-    ) -> GeneratedImage:
-        self.prompts.append(prompt)
-        self.sent.append(list(references))
-        return GeneratedImage(
-            data=b"x",
-            mime_type="image/png",
-            width=1,
-            height=1,
-            model="m",
-            usage=Usage(),
-            finish_reason="STOP",
-        )
 
 
 def png_bytes(size: tuple[int, int], mode: str = "RGB") -> bytes:
@@ -94,7 +66,7 @@ def request(**overrides: object) -> GenerationRequest:
 
 
 def test_a_refine_sends_the_image_to_edit_first_with_an_edit_prompt() -> None:
-    provider = Recorder()
+    provider = RecordingProvider()
     stages: list[str] = []
     result = generate_identity_image(
         request(), provider=provider, rules=RULES, on_stage=stages.append
@@ -121,7 +93,7 @@ def test_an_edit_image_over_the_reference_byte_limit_is_still_accepted() -> None
     big = photo_like_png((2600, 1500))
     rules = ReferenceRules(max_long_side=512, max_bytes=200_000)
     assert len(big) > rules.max_bytes
-    provider = Recorder()
+    provider = RecordingProvider()
     generate_identity_image(
         request(
             edit_image=ReferenceFile("generated/x.png", big),
@@ -145,7 +117,7 @@ def test_an_edit_image_over_the_reference_byte_limit_is_still_accepted() -> None
     ids=["no-instruction", "too-many-with-the-edit"],
 )
 def test_a_bad_refine_calls_nothing(overrides: dict[str, object], field: str) -> None:
-    provider = Recorder()
+    provider = RecordingProvider()
     with pytest.raises(PipelineError) as caught:
         generate_identity_image(request(**overrides), provider=provider, rules=RULES)
     assert caught.value.code is ErrorCode.VALIDATION_ERROR

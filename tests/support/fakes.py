@@ -1,14 +1,18 @@
 """In-memory fakes of the host app's two ports (`HostDirectory`, `ImageCallback`), the
-users and identities they know, and a small JPEG."""
+users and identities they know, a Gemini provider that records what it is asked, and a
+small JPEG."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PIL import Image
 
 from identity_images.domain import HostIdentity, HostUser, ImageAssignment
+from identity_images.engine.gemini import GeneratedImage, Usage
+from identity_images.engine.references import PreparedReference
 from identity_images.errors import ErrorCode, PipelineError
 
 ADMIN_ID = "1"
@@ -82,3 +86,33 @@ def jpeg_bytes(width: int = 640, height: int = 480) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (180, 120, 90)).save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
+
+
+class RecordingProvider:
+    """An image provider that records each prompt and the references sent with it, and
+    answers a 1x1 PNG (the Gemini path itself is tested against the local server)."""
+
+    def __init__(self) -> None:
+        self.prompts: list[str] = []
+        self.sent: list[list[PreparedReference]] = []
+
+    def generate(
+        self,
+        *,
+        prompt: str,
+        references: Sequence[PreparedReference],
+        aspect_ratio: str,
+        image_size: str,
+        model: str | None = None,
+    ) -> GeneratedImage:
+        self.prompts.append(prompt)
+        self.sent.append(list(references))
+        return GeneratedImage(
+            data=b"x",
+            mime_type="image/png",
+            width=1,
+            height=1,
+            model=model or "m",
+            usage=Usage(),
+            finish_reason="STOP",
+        )
