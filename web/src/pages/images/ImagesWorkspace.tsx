@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useState, type KeyboardEvent } 
 
 import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
 import { GenerationHistory } from "./components/GenerationHistory";
+import { OptionSelect } from "./components/OptionSelect";
 import { CurrentImage, IdentitySelector } from "./components/IdentitySelector";
 import { ReferenceImageUpload } from "./components/ReferenceImageUpload";
 import { UserSelector } from "./components/UserSelector";
@@ -174,9 +175,10 @@ function Workspace({ config }: { config: TabConfig }) {
   };
 
   const promptId = useId();
-  const ratioId = useId();
-  const sizeId = useId();
-  const variantsId = useId();
+  const variantCounts = useMemo(
+    () => Array.from({ length: config.maxVariants }, (_, i) => i + 1),
+    [config.maxVariants],
+  );
   const costId = useId();
   const usual = usualSeconds(history.data ?? [], imageSize);
 
@@ -224,57 +226,9 @@ function Workspace({ config }: { config: TabConfig }) {
           </div>
 
           <div className={styles.options}>
-            <div className={ui.field}>
-              <label htmlFor={ratioId} className={ui.label}>
-                Aspect ratio
-              </label>
-              <select
-                id={ratioId}
-                className={ui.select}
-                value={aspectRatio}
-                onChange={(event) => setAspectRatio(event.target.value as AspectRatio)}
-              >
-                {config.aspectRatios.map((ratio) => (
-                  <option key={ratio} value={ratio}>
-                    {ratio}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className={ui.field}>
-              <label htmlFor={sizeId} className={ui.label}>
-                Size
-              </label>
-              <select
-                id={sizeId}
-                className={ui.select}
-                value={imageSize}
-                onChange={(event) => setImageSize(event.target.value as ImageSize)}
-              >
-                {config.imageSizes.map((size) => (
-                  <option key={size} value={size}>
-                    {size}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className={ui.field}>
-              <label htmlFor={variantsId} className={ui.label}>
-                Variants
-              </label>
-              <select
-                id={variantsId}
-                className={ui.select}
-                value={variants}
-                onChange={(event) => setVariants(Number(event.target.value))}
-              >
-                {Array.from({ length: config.maxVariants }, (_, i) => i + 1).map((n) => (
-                  <option key={n} value={n}>
-                    {n}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <OptionSelect label="Aspect ratio" value={aspectRatio} options={config.aspectRatios} onChange={setAspectRatio} />
+            <OptionSelect label="Size" value={imageSize} options={config.imageSizes} onChange={setImageSize} />
+            <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={setVariants} />
           </div>
 
           <div className={styles.generateRow}>
