@@ -126,6 +126,13 @@ LAMBDA_LIKE_ENV = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as the CDK app sets it
     "JWT_SECRET": "cold-start-benchmark-secret-of-32-bytes!",
+    # The resource names the CDK app gives each function; a first invocation builds its
+    # adapters from them (no network: boto3 resolves nothing until a call is made).
+    "BUCKET_NAME": "identity-images-bench",
+    "JOBS_TABLE_NAME": "identity-image-jobs-bench",
+    "JOBS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs-bench",
+    "IDEMPOTENCY_TABLE_NAME": "identity-image-idempotency-bench",
+    "DJANGO_SERVICE_TOKEN": "cold-start-benchmark-service-token",
 }
 # Tracing on, as in AWS with X-Ray active tracing: inside Lambda (LAMBDA_TASK_ROOT), a
 # trace header for the invocation; the segments go to a UDP port nobody listens on.
