@@ -10,10 +10,14 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The layers' pins constrain the development environment, so the tests run the versions
+# that ship (a new release on PyPI changes nothing until a layer's list says so).
+LAYER_PINS := layers/base/requirements.txt layers/imaging/requirements.txt
+
+$(STAMP): pyproject.toml $(LAYER_PINS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' $(addprefix -c ,$(LAYER_PINS))
 	touch $(STAMP)
 
 ## Run the whole pipeline locally (moto, Django, local Gemini, API gateway, pollers) and
