@@ -7,8 +7,9 @@
 2. checks every compiled file in the layers is aarch64 and needs no newer glibc than
    Lambda's, naming the wheel that is not;
 3. builds (once; cached) an aarch64 CPython 3.13 sysroot from Debian's packages, run
-   under qemu-user, and lays each function out as Lambda does (`/var/task`, `/opt/python`,
-   the runtime's boto3/botocore);
+   under qemu-user, in which every source of the code and the layers must have bytecode
+   that interpreter loads as it is (`artifact_check/bytecode.py`), and lays each function
+   out as Lambda does (`/var/task`, `/opt/python`, the runtime's boto3/botocore);
 4. starts the local stack and, in the emulated interpreter, one cold start per function:
    imports every handler, runs the authorizer and the API on their sample events, and
    the worker on the job the API created, with a HEIC and an EXIF-rotated JPEG as
@@ -34,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from artifact_check import binaries, probe, scenario
+from artifact_check import binaries, bytecode, probe, scenario
 from artifact_check.package import (
     PYTHON_VERSION,
     LambdaFunction,
@@ -47,6 +48,7 @@ from artifact_check.package import (
 )
 from artifact_check.sysroot import Sysroot, ensure_sysroot, interpreter_env
 from layers.build import LAYERS, ROOT
+from layers.bytecode import RUNTIME_NAME
 
 PROBE_TIMEOUT_S = 900
 SHARED_OBJECT = re.compile(r"(/[^\s:'\"]+\.so(?:\.[\w.]+)?)")
@@ -397,6 +399,16 @@ def verify(cache: Path, events: Path, log: Callable[[str], None] = print) -> int
         ]
         if findings:
             raise ArtifactError("\n".join(map(str, findings)))
+    with steps.step("checking the bytecode Lambda's Python will load"):
+        codes = {function.code for function in functions}
+        folders = [*sorted(codes), *(layer.directory / "python" for layer in layers.values())]
+        stale = bytecode.stale_bytecode(sysroot, folders, cache / "pycache")
+        if stale:
+            listed = "\n".join(f"  {path}: {problem}" for path, problem in list(stale.items())[:20])
+            raise ArtifactError(
+                f"{len(stale)} sources would be compiled on every cold start "
+                f"(is {RUNTIME_NAME} on this machine? see layers/bytecode.py):\n" + listed
+            )
     with steps.step("laying the functions out as Lambda does"):
         runtime = ensure_runtime_packages(cache, log)
         layouts = lay_out(functions, cache / "layout", runtime)

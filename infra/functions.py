@@ -18,6 +18,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra import access
+from infra.compiled_code import compiled_code
 from infra.layers import ARCHITECTURE, RUNTIME
 from infra.paths import FUNCTIONS_DIR
 
@@ -27,14 +28,12 @@ HANDLER_MODULE = "identity_images.handlers"
 
 
 def function_code() -> lambda_.Code:
-    """The `functions/` folder (the `identity_images` package), minus caches.
+    """The `functions/` folder (the `identity_images` package) with its bytecode, minus
+    the checkout's caches (`infra/compiled_code.py`).
 
     Make one per stack and share it: the functions then share one asset.
     """
-    return lambda_.Code.from_asset(
-        str(FUNCTIONS_DIR),
-        exclude=["**/__pycache__", "**/*.pyc", "*.egg-info", "**/.mypy_cache"],
-    )
+    return compiled_code(FUNCTIONS_DIR)
 
 
 class PipelineFunction(Construct):

@@ -5,8 +5,10 @@
 
 Each `layers/<name>/requirements.txt` is installed with binary wheels only for
 CPython 3.13 on manylinux aarch64 into `layers/build/<name>/python` (the path Lambda puts
-on `sys.path`), tests and bytecode caches are stripped, and `layers/build/<name>.sha256`
-records which requirements the build came from (the CDK app refuses a stale build).
+on `sys.path`), tests and pip's bytecode caches are stripped, the layer is compiled by the
+runtime's Python (`layers/bytecode.py`: Lambda cannot cache bytecode itself), and
+`layers/build/<name>.sha256` records which requirements the build came from (the CDK app
+refuses a stale build).
 Prints each layer's unzipped size and each function's total (its layers plus the code)
 and fails if a function is over Lambda's 250 MB unzipped limit.
 """
@@ -21,6 +23,8 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from layers import bytecode
 
 LAYERS_DIR = Path(__file__).resolve().parent
 ROOT = LAYERS_DIR.parent
@@ -143,6 +147,11 @@ def build_layer(name: str) -> int:
     if result.returncode != 0:
         raise LayerBuildError(f"pip could not install layers/{name}/requirements.txt")
     strip(site)
+    python = bytecode.runtime_python()
+    if python is None:
+        print(bytecode.no_runtime_python_warning(f"layer {name}"), file=sys.stderr)
+    else:
+        bytecode.compile_tree(site, bytecode.LAYER_ROOT, python)
     stamp.write_text(digest(name) + "\n")
     return tree_size(directory)
 

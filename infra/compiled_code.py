@@ -1,0 +1,81 @@
+"""The functions' code asset: `functions/` as sources plus their bytecode.
+
+Lambda cannot write a bytecode cache next to the code (`/var/task` is read-only), so a
+source-only asset is compiled again by every cold start. The asset is bundled locally
+(no Docker): the sources are copied and compiled by the runtime's Python
+(`layers/bytecode.py`, as the layers are). Its hash is the sources' own, so a synth
+without a Python 3.13 and one with it name the same code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+
+from layers import bytecode
+
+#: Never part of the asset: caches and packaging metadata of the development checkout.
+SKIPPED = ("__pycache__", ".mypy_cache", "*.pyc", "*.egg-info")
+
+
+def _sources(root: Path) -> Iterator[Path]:
+    ignored = shutil.ignore_patterns(*SKIPPED)
+    for directory in sorted([root, *(p for p in root.rglob("*") if p.is_dir())]):
+        relative = directory.relative_to(root).parts
+        if any(ignored(str(directory.parent), [part]) for part in relative):
+            continue
+        names = sorted(p.name for p in directory.iterdir() if p.is_file())
+        skipped = ignored(str(directory), names)
+        yield from (directory / name for name in names if name not in skipped)
+
+
+def source_hash(root: Path) -> str:
+    """SHA-256 over every shipped file's relative path and bytes, and the runtime."""
+    digest = hashlib.sha256(bytecode.RUNTIME_NAME.encode())
+    for path in _sources(root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@jsii.implements(ILocalBundling)
+class CompiledCode:
+    """Copies the sources into the asset's folder and compiles them for the runtime."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def try_bundle(self, output_dir: str, *_options: Any, **_keywords: Any) -> bool:
+        # jsii passes the bundling options as one positional struct, where the typed
+        # interface says keywords; neither is needed here.
+        shutil.copytree(
+            self.root, output_dir, ignore=shutil.ignore_patterns(*SKIPPED), dirs_exist_ok=True
+        )
+        python = bytecode.runtime_python()
+        if python is None:
+            print(bytecode.no_runtime_python_warning("the functions' code"), file=sys.stderr)
+        else:
+            bytecode.compile_tree(Path(output_dir), bytecode.TASK_ROOT, python)
+        return True
+
+
+def compiled_code(root: Path) -> lambda_.Code:
+    """`root`'s Python package(s) with bytecode, as a Lambda code asset."""
+    return lambda_.Code.from_asset(
+        str(root),
+        asset_hash_type=AssetHashType.CUSTOM,
+        asset_hash=source_hash(root),
+        bundling=BundlingOptions(
+            # Never pulled: local bundling always succeeds (Docker is not needed).
+            image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.13"),
+            local=CompiledCode(root),
+        ),
+    )
