@@ -46,7 +46,7 @@ from artifact_check.package import (
     lay_out,
     synthesize,
 )
-from artifact_check.sysroot import Sysroot, ensure_sysroot, interpreter_env
+from artifact_check.sysroot import Sysroot, compile_in, ensure_sysroot, interpreter_env
 from layers.build import LAYERS, ROOT
 from layers.bytecode import RUNTIME_NAME
 
@@ -97,9 +97,8 @@ class Steps:
 class Runner:
     """Runs one function's cold start in the emulated interpreter."""
 
-    def __init__(self, sysroot: Sysroot, cache: Path, work: Path, base_env: Mapping[str, str]):
+    def __init__(self, sysroot: Sysroot, work: Path, base_env: Mapping[str, str]):
         self.sysroot = sysroot
-        self.pycache = cache / "pycache"
         self.work = work
         self.base_env = dict(base_env)
 
@@ -136,8 +135,7 @@ class Runner:
         command = self.sysroot.command(
             "-I",  # no PYTHON* variables, no user site
             "-S",  # no site: sys.path is the probe's, as Lambda's runtime sets it
-            "-X",
-            f"pycache_prefix={self.pycache}",
+            "-B",  # no bytecode written: Lambda's code folders are read-only
             probe.__file__,
             str(request_path),
             str(result_path),
@@ -146,7 +144,7 @@ class Runner:
             try:
                 subprocess.run(  # noqa: S603 - our interpreter and probe
                     command,
-                    env=interpreter_env(self.pycache, lambda_env),
+                    env=interpreter_env(lambda_env),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     timeout=PROBE_TIMEOUT_S,
@@ -181,6 +179,13 @@ class Runner:
                     f"{function.name}: {outcome['name']} raised {failure['type']}: "
                     f"{failure['message']}\n{failure['traceback']}"
                 )
+        if result.get("compiled"):
+            listed = "\n".join(f"  {path}" for path in result["compiled"][:20])
+            raise ArtifactError(
+                f"{function.name}: {len(result['compiled'])} modules of the code, the layers "
+                "or the runtime had no bytecode Lambda's Python could use, so every cold "
+                f"start would compile them (see layers/bytecode.py):\n{listed}"
+            )
         if result.get("loaded_from_elsewhere"):
             raise ArtifactError(
                 f"{function.name}: modules came from outside the code, the layers and the "
@@ -252,7 +257,7 @@ def run_scenario(
             stack = stack_context.__enter__()
         try:
             fixture = scenario.prepare(stack)
-            runner = Runner(sysroot, cache, work, fixture.environment)
+            runner = Runner(sysroot, work, fixture.environment)
 
             def cold_start(name: str, invocations: list[dict[str, Any]]) -> dict[str, Any]:
                 function = by_name[name]
@@ -402,7 +407,7 @@ def verify(cache: Path, events: Path, log: Callable[[str], None] = print) -> int
     with steps.step("checking the bytecode Lambda's Python will load"):
         codes = {function.code for function in functions}
         folders = [*sorted(codes), *(layer.directory / "python" for layer in layers.values())]
-        stale = bytecode.stale_bytecode(sysroot, folders, cache / "pycache")
+        stale = bytecode.stale_bytecode(sysroot, folders)
         if stale:
             listed = "\n".join(f"  {path}: {problem}" for path, problem in list(stale.items())[:20])
             raise ArtifactError(
@@ -411,6 +416,7 @@ def verify(cache: Path, events: Path, log: Callable[[str], None] = print) -> int
             )
     with steps.step("laying the functions out as Lambda does"):
         runtime = ensure_runtime_packages(cache, log)
+        compile_in(sysroot, runtime, "/var/runtime")  # the runtime's boto3 has its bytecode
         layouts = lay_out(functions, cache / "layout", runtime)
     report = run_scenario(functions, layouts, sysroot, cache, events, steps)
     print("\nverify-artifact: the artefact runs on aarch64 Python 3.13")

@@ -37,14 +37,12 @@ print(json.dumps(found))
 """
 
 
-def stale_bytecode(sysroot: Sysroot, folders: Sequence[Path], pycache: Path) -> dict[str, str]:
+def stale_bytecode(sysroot: Sysroot, folders: Sequence[Path]) -> dict[str, str]:
     """Source file -> what is wrong with its bytecode, for every source under `folders`
     that Lambda's Python would have to compile again on each cold start."""
-    env = interpreter_env(pycache)
-    del env["PYTHONPYCACHEPREFIX"]  # look where Lambda looks: beside the sources
     done = subprocess.run(  # noqa: S603 - our interpreter and script
-        sysroot.command("-B", "-c", SCRIPT, *map(str, folders)),
-        env=env,
+        sysroot.command("-c", SCRIPT, *map(str, folders)),
+        env=interpreter_env(),
         capture_output=True,
         text=True,
         check=True,

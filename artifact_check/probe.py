@@ -14,6 +14,7 @@ only: nothing else is importable before `sys.path` is set.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import json
 import platform
 import sys
@@ -70,8 +71,24 @@ def failure(kind: str, exc: BaseException) -> dict[str, Any]:
     }
 
 
+def record_compilations() -> list[str]:
+    """The source paths the import system compiles from now on: the modules that came
+    with no bytecode it could use (Lambda would compile them on every cold start)."""
+    compiled: list[str] = []
+    loader = importlib.machinery.SourceFileLoader
+    compile_source = loader.source_to_code
+
+    def source_to_code(self: Any, data: Any, path: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(path))
+        return compile_source(self, data, path, *args, **kwargs)
+
+    loader.source_to_code = source_to_code  # type: ignore[method-assign]
+    return compiled
+
+
 def run(request: dict[str, Any]) -> dict[str, Any]:
     sys.path[:] = lambda_sys_path(list(request["sys_path"]))
+    compiled = record_compilations()
     result: dict[str, Any] = {
         "function": request["function"],
         "machine": platform.machine(),
@@ -87,6 +104,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         return result
     result["import_s"] = round(time.monotonic() - started, 2)
     roots = [str(Path(p)) for p in request["sys_path"]]
+    result["compiled"] = sorted({path for path in compiled if path.startswith(tuple(roots))})
     result["loaded_from_elsewhere"] = sorted(
         name
         for name, module in list(sys.modules.items())

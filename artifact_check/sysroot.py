@@ -51,6 +51,7 @@ QEMU = "qemu-aarch64-static"
 PYTHON = "usr/bin/python3.13"
 USRMERGE = ("bin", "sbin", "lib")
 STAMP = "sysroot.json"
+STDLIB_STAMP = "sysroot-stdlib-bytecode.stamp"
 
 
 class SysrootError(RuntimeError):
@@ -226,7 +227,9 @@ def ensure_sysroot(cache: Path, log: Callable[[str], None] = print) -> Sysroot:
     stamp = cache / STAMP
     want = fingerprint()
     if stamp.is_file() and json.loads(stamp.read_text()).get("fingerprint") == want:
-        return Sysroot(root, qemu)
+        sysroot = Sysroot(root, qemu)
+        compile_stdlib(sysroot, cache, log)
+        return sysroot
     log(f"building the aarch64 sysroot (Debian {SUITE}) in {root} ...")
     stamp.unlink(missing_ok=True)
     debs = resolve_and_download(cache / "apt", cache / "debs")
@@ -240,7 +243,9 @@ def ensure_sysroot(cache: Path, log: Callable[[str], None] = print) -> Sysroot:
         if not link.exists() and (root / "usr" / name).is_dir():
             link.symlink_to(Path("usr") / name)
     sysroot = Sysroot(root, qemu)
-    check_stdlib(sysroot, cache / "pycache")
+    (cache / STDLIB_STAMP).unlink(missing_ok=True)
+    compile_stdlib(sysroot, cache, log)
+    check_stdlib(sysroot)
     stamp.write_text(
         json.dumps({"fingerprint": want, "packages": [d.name for d in debs]}, indent=1) + "\n"
     )
@@ -248,7 +253,34 @@ def ensure_sysroot(cache: Path, log: Callable[[str], None] = print) -> Sysroot:
     return sysroot
 
 
-def check_stdlib(sysroot: Sysroot, pycache: Path) -> None:
+def compile_in(sysroot: Sysroot, folder: Path, deployed_at: str) -> None:
+    """Bytecode for every source under `folder`, by the aarch64 interpreter, as if the
+    folder were at `deployed_at` (its path on Lambda). Up-to-date files are skipped."""
+    # The host path, not the deployed one: qemu's `-L` would send a write under /usr to the
+    # host's /usr whenever the folder is not there yet in the sysroot.
+    _run(
+        sysroot.command(
+            "-m", "compileall", "-q", "-s", str(folder), "-p", deployed_at, str(folder)
+        ),
+        interpreter_env(),
+    )
+
+
+def compile_stdlib(sysroot: Sysroot, cache: Path, log: Callable[[str], None]) -> None:
+    """The standard library's bytecode, in place, once per sysroot: Lambda's runtime image
+    has it, and Debian's packages leave it to their install scripts, which `dpkg -x` does
+    not run. With it, nothing needs a bytecode cache elsewhere, and a cold start here
+    compiles exactly what it would compile on Lambda."""
+    stamp = cache / STDLIB_STAMP
+    if stamp.is_file():
+        return
+    log("compiling the aarch64 standard library (once per sysroot) ...")
+    stdlib = sysroot.root / "usr" / "lib" / PYTHON.rsplit("/", 1)[-1]
+    compile_in(sysroot, stdlib, f"/usr/lib/{stdlib.name}")
+    stamp.write_text("compiled\n")
+
+
+def check_stdlib(sysroot: Sysroot) -> None:
     """Every NATIVE_STDLIB module imports, else name the ones that do not."""
     script = (
         "import importlib, sys\n"
@@ -262,7 +294,7 @@ def check_stdlib(sysroot: Sysroot, pycache: Path) -> None:
     )
     result = subprocess.run(  # noqa: S603 - our interpreter
         sysroot.command("-c", script),
-        env=interpreter_env(pycache),
+        env=interpreter_env(),
         capture_output=True,
         text=True,
         check=False,
@@ -274,15 +306,14 @@ def check_stdlib(sysroot: Sysroot, pycache: Path) -> None:
         )
 
 
-def interpreter_env(pycache: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def interpreter_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """A clean environment for the emulated interpreter: nothing of the host's Python
-    settings, bytecode cached outside the (read-only, on Lambda) code folders."""
-    pycache.mkdir(parents=True, exist_ok=True)
+    settings, and no bytecode written (Lambda's code folders are read-only)."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "TZ": "UTC",
-        "PYTHONPYCACHEPREFIX": str(pycache),
+        "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         **(extra or {}),
     }

@@ -1,6 +1,8 @@
 """The probe (one cold start) reports a missing module by name and runs the handler on
 each event; the host turns a failed import into a message naming what to fix.
 
+It also lists the modules it had to compile (no usable bytecode).
+
 The probe runs here with this interpreter; `make verify-artifact` runs it on aarch64."""
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from artifact_check import probe
 from artifact_check.__main__ import import_failure
 from artifact_check.package import LambdaFunction, Layer, Layout
+from layers import bytecode
 
 
 def cold_start(tmp_path: Path, handler: str, invocations: list[dict[str, Any]]) -> Any:
@@ -119,3 +122,16 @@ def test_a_library_that_does_not_load_is_traced_to_its_wheel(tmp_path: Path) -> 
         {"type": "ImportError", "message": f"{loaded}: cannot open shared object file"},
     )
     assert "layer base: wheel fastlib 1.0 cannot be loaded" in message
+
+
+def test_a_module_without_usable_bytecode_is_reported_as_compiled(tmp_path: Path) -> None:
+    write_module(tmp_path, "fn", "def handler(event, context):\n    return 1\n")
+    result = cold_start(tmp_path, "fn.handler", [])
+    assert result["compiled"] == [str(tmp_path / "task" / "fn.py")]
+
+
+def test_shipped_bytecode_leaves_nothing_to_compile(tmp_path: Path) -> None:
+    write_module(tmp_path, "fn", "def handler(event, context):\n    return 1\n")
+    bytecode.compile_tree(tmp_path / "task", "/var/task", Path(sys.executable))
+    result = cold_start(tmp_path, "fn.handler", [])
+    assert result["compiled"] == []
