@@ -20,6 +20,7 @@ from benchmarks import Report
 BENCHMARKS: tuple[str, ...] = (
     "benchmarks.references",
     "benchmarks.cold_start",
+    "benchmarks.bytecode",
     "benchmarks.worker_memory",
     "benchmarks.pipeline",
     "benchmarks.web",
