@@ -1,5 +1,7 @@
 """What the jobs tests share: the references a job is made from, a request body for one,
-and a job run to success by hand (no worker, no Gemini)."""
+a job created through the API or written for another admin, and a job run to success by
+hand (no worker, no Gemini): a tiny output (`succeed`), or one with a preview and its
+prepared references as the Images tab shows them (`succeed_with_preview`)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,15 @@ from typing import Any
 from identity_images.adapters import aws
 from identity_images.adapters.job_store import JobStore
 from identity_images.bucket_layout import BucketLayout
-from identity_images.models.jobs import JobOutput
-from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY
+from identity_images.models.jobs import Job, JobOutput, PreparedReferenceInfo, Rendition
+from identity_images.settings import get_settings
+from tests.support.aws_state import put_reference
+from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY, OTHER_ADMIN_ID, OTHER_ADMIN_IDENTITY
+from tests.support.lambdas import call_api
 
 REF = f"uploads/{ADMIN_ID}/up1/1.jpg"
 REFS = [REF, f"uploads/{ADMIN_ID}/up1/2.jpg"]
+LAYOUT = BucketLayout()
 
 
 def generation_body(**overrides: Any) -> dict[str, Any]:
@@ -42,3 +48,88 @@ def succeed(store: JobStore, job_id: str) -> None:
         Bucket="identity-images", Key=output.key, Body=b"png", ContentType="image/png"
     )
     assert store.succeed(claimed, output=output, usage=None, model="m") is not None
+
+
+def store() -> JobStore:
+    """The jobs table of the current settings."""
+    return JobStore.from_settings(get_settings())
+
+
+def put(key: str, data: bytes, content_type: str) -> None:
+    """Write an object into the bucket, as the worker writes its outputs."""
+    aws.s3().put_object(Bucket="identity-images", Key=key, Body=data, ContentType=content_type)
+
+
+def succeed_with_preview(job_id: str, *, prepared: bool = True) -> Job:
+    """Run a job's claim and success by hand, with a preview and prepared references."""
+    jobs = store()
+    claimed = jobs.claim(job_id, lease_s=60)
+    assert claimed is not None
+    key = LAYOUT.output_key(claimed.identity_id, job_id, "image/png")
+    small = LAYOUT.preview_key(claimed.identity_id, job_id, "image/jpeg")
+    put(key, b"png", "image/png")
+    put(small, b"jpg", "image/jpeg")
+    output = JobOutput(
+        key=key,
+        mime_type="image/png",
+        width=4096,
+        height=2304,
+        bytes=3,
+        preview=Rendition(key=small, mime_type="image/jpeg", width=768, height=432, bytes=3),
+    )
+    done = jobs.succeed(claimed, output=output, usage=None, model="m")
+    assert done is not None
+    if prepared:
+        refs = []
+        for index, source in enumerate(claimed.reference_keys):
+            ref_key = LAYOUT.prepared_reference_key(claimed.identity_id, job_id, index)
+            put(ref_key, b"ref", "image/jpeg")
+            refs.append(
+                PreparedReferenceInfo(
+                    index=index, key=ref_key, source_key=source, width=8, height=8, bytes=3
+                )
+            )
+        aws.dynamodb().update_item(
+            TableName=get_settings().jobs_table_name,
+            Key={"job_id": {"S": job_id}},
+            UpdateExpression="SET prepared_references = :refs",
+            ExpressionAttributeValues={
+                ":refs": {
+                    "L": [
+                        {
+                            "M": {
+                                k: {"N": str(v)} if isinstance(v, int) else {"S": str(v)}
+                                for k, v in ref.model_dump(exclude={"preview_url"}).items()
+                            }
+                        }
+                        for ref in refs
+                    ]
+                }
+            },
+        )
+    return jobs.require(job_id)
+
+
+def foreign_job() -> Job:
+    """A job for another admin's own identity (not a test user's)."""
+    job = Job.new(
+        identity_id=OTHER_ADMIN_IDENTITY,
+        identity_name="Grace",
+        user_id=OTHER_ADMIN_ID,
+        created_by=OTHER_ADMIN_ID,
+        reference_keys=[f"uploads/{OTHER_ADMIN_ID}/u/1.jpg"],
+        prompt="",
+        aspect_ratio="1:1",
+        image_size="1K",
+        apply=False,
+    )
+    store().create(job)
+    return job
+
+
+def create_one() -> dict[str, Any]:
+    """One queued job for the caller's identity, created through the API."""
+    put_reference(REF)
+    status, job, _ = call_api("POST", "/v1/generations", body=generation_body())
+    assert status == 202
+    return dict(job)

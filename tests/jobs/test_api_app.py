@@ -1,5 +1,6 @@
 """The API app itself (`handlers/api.py`): the error shape for what no route answers,
-CORS, and the OpenAPI document listing every router's routes."""
+CORS, and the OpenAPI document listing every router's routes, with the Images tab's routes
+and fields."""
 
 from __future__ import annotations
 
@@ -84,3 +85,36 @@ def test_openapi_lists_every_route_and_model(resources: Resources) -> None:
     assert any(p["name"].lower() == "idempotency-key" for p in create["parameters"])
     refs = json.dumps(create["responses"]["202"])
     assert "#/components/schemas/Job" in refs
+
+
+def test_openapi_has_the_tabs_routes_and_fields(resources: Resources) -> None:
+    status, schema, _ = call_api("GET", "/v1/openapi.json")
+    assert status == 200
+    paths = schema["paths"]
+    assert "get" in paths["/v1/config"]
+    assert "post" in paths["/v1/generation-batches"]
+    for action in ("refine", "rerun", "cancel"):
+        assert "post" in paths[f"/v1/generations/{{generation_id}}/{action}"], action
+    components = schema["components"]["schemas"]
+    job = components["Job"]["properties"]
+    for name in (
+        "stage",
+        "stage_started_at",
+        "timings",
+        "last_error",
+        "next_attempt_at",
+        "attempts",
+        "max_attempts",
+        "batch_id",
+        "parent_generation_id",
+        "instruction",
+        "prepared_references",
+        "kind",
+    ):
+        assert name in job, name
+    output = components["JobOutput"]["properties"]
+    assert {"preview_url", "download_url", "filename", "preview"} <= set(output)
+    assert "details" in components["JobError"]["properties"]
+    assert "image_url" in components["HostIdentity"]["properties"]
+    assert "canceled" in components["Job"]["properties"]["status"]["enum"]
+    assert {"ApiConfig", "GenerationBatch", "RefineRequest", "RerunRequest"} <= set(components)

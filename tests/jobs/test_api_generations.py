@@ -1,6 +1,8 @@
 """The generations router (`handlers/routes/generations.py`): create, idempotency,
 read, history and apply, through `handlers.api.handler` with moto behind. The Images
-tab's routes (variants, refine, re-run, cancel) are in `test_api_images_tab.py`."""
+tab's routes of the same router have their own files: `test_api_variants.py`,
+`test_api_cancel.py`, `test_api_refine.py`, `test_api_rerun.py`, and a succeeded
+generation's URLs in `test_api_generation_urls.py`."""
 
 from __future__ import annotations
 

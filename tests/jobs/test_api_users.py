@@ -1,17 +1,21 @@
-"""The users router (`handlers/routes/users.py`): the caller and the test users, and
-whose identities an admin may see."""
+"""The users router (`handlers/routes/users.py`): the caller and the test users, whose
+identities an admin may see, and the image URL each identity carries. Its `/v1/config` is
+in `test_api_config.py`."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from local_stack.aws_resources import Resources
+from tests.jobs.helpers import LAYOUT, put
 from tests.support.fakes import (
     ADMIN_ID,
     ADMIN_IDENTITY,
     OTHER_USER_ID,
     TEST_USER_ID,
     TEST_USER_IDENTITY,
+    FakeHost,
 )
 from tests.support.lambdas import call_api
 
@@ -42,3 +46,42 @@ def test_identities_of_me_and_test_users_only(
     assert answer == status
     if identities is not None:
         assert [i["id"] for i in body["identities"]] == identities
+
+
+def test_identities_carry_an_image_url(resources: Resources, host: FakeHost) -> None:
+    key = LAYOUT.output_key(ADMIN_IDENTITY, "abc", "image/png")
+    put(key, b"png", "image/png")
+    host.identities[ADMIN_IDENTITY] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={"image_path": key}
+    )
+    host.identities["12"] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={
+            "id": "12",
+            "image_path": "avatars/b.png",
+            "image_url": "https://host.example/media/avatars/b.png",
+        }
+    )
+    host.identities["13"] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={"id": "13", "image_path": None}
+    )
+    # a copy in the host's storage (copy mode): the host's URL, even for a pipeline-like name
+    host.identities["14"] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={
+            "id": "14",
+            "image_path": "identities/job-1.png",
+            "image_url": "http://127.0.0.1:8000/media/identities/job-1.png",
+        }
+    )
+    # what a browser on the tab's origin cannot load is no URL
+    for n, unusable in enumerate(("/media/x.png", "javascript:alert(1)", "https://", "x.png")):
+        host.identities[f"2{n}"] = host.identities[ADMIN_IDENTITY].model_copy(
+            update={"id": f"2{n}", "image_path": "avatars/x.png", "image_url": unusable}
+        )
+    status, body, _ = call_api("GET", "/v1/users/me/identities")
+    assert status == 200
+    urls = {i["id"]: i["image_url"] for i in body["identities"]}
+    assert httpx.get(urls[ADMIN_IDENTITY]).content == b"png"
+    assert urls["12"] == "https://host.example/media/avatars/b.png"
+    assert urls["13"] is None
+    assert urls["14"] == "http://127.0.0.1:8000/media/identities/job-1.png"
+    assert [urls[f"2{n}"] for n in range(4)] == [None] * 4
