@@ -27,7 +27,7 @@ from pathlib import Path
 from benchmarks import Figure, Report, seconds
 from benchmarks.cold_start import HANDLERS, LAMBDA_LIKE_ENV
 from layers import bytecode
-from layers.build import FUNCTION_LAYERS, FUNCTIONS_DIR, requirements_file
+from layers.build import FUNCTION_LAYERS, FUNCTIONS_DIR, pip_install, requirements_file
 
 RUNS = 5
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
@@ -42,23 +42,9 @@ TIMED_IMPORT = (
 
 
 def _pip_install(target: Path, *arguments: str) -> None:
+    """The layers' way (`layers.build.pip_install`), for this machine's platform."""
     done = subprocess.run(  # noqa: S603 - this interpreter's pip, our arguments
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "--no-compile",
-            "--target",
-            str(target),
-            *arguments,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+        pip_install(target, *arguments), capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
         raise RuntimeError(f"pip could not install {arguments}:\n{done.stderr[-3000:]}")
@@ -67,11 +53,7 @@ def _pip_install(target: Path, *arguments: str) -> None:
 def lay_out(folder: Path) -> dict[str, Path]:
     """Source-only folders: `task` (the code), one per layer, `runtime` (boto3)."""
     folders = {"task": folder / "task", "runtime": folder / "runtime"}
-    shutil.copytree(
-        FUNCTIONS_DIR,
-        folders["task"],
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".mypy_cache"),
-    )
+    bytecode.copy_sources(FUNCTIONS_DIR, folders["task"])
     for layer in sorted({name for layers in FUNCTION_LAYERS.values() for name in layers}):
         folders[layer] = folder / layer
         _pip_install(folders[layer], "-r", str(requirements_file(layer)))

@@ -52,6 +52,13 @@ HEAVY = ("google.genai", "PIL", "pillow_heif")
 # Powertools' OpenAPI models (only `/v1/openapi.json`).
 DEFERRED = ("aws_xray_sdk.core", "aws_lambda_powertools.event_handler.openapi.models")
 BASE_LAYER_ONLY = ("api", "authorizer", "trigger", "reaper")
+# What the authorizer cannot do without under the house rules, even with no pydantic:
+# PyJWT (which imports `cryptography`), Powertools' Logger and its event class.
+AUTHORIZER_MINIMUM = (
+    "jwt",
+    "aws_lambda_powertools.logging",
+    "aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event",
+)
 # Import time at most this share of the worker's, for the handlers an admin's click or
 # upload waits on (the reaper runs on a schedule: nobody waits for its cold start).
 TARGET_RATIO = {"api": 0.35, "authorizer": 0.15, "trigger": 0.35}
@@ -386,6 +393,7 @@ def run() -> Report:
         # Round robin, so a change in the machine's load touches every handler alike.
         raw: dict[str, list[ImportSample]] = {name: [] for name in [*HANDLERS, "api-traced"]}
         floors: dict[str, list[ImportSample]] = {name: [] for name in TARGET_RATIO}
+        minimums: list[ImportSample] = []
         for run_index in range(RUNS):
             for name, module in HANDLERS.items():
                 sample = probe(module, event=events.get(name), clients=AWS_CLIENTS.get(name, ()))
@@ -394,6 +402,9 @@ def run() -> Report:
                     listed = Path(tmp) / f"floor-{name}-{run_index}.json"
                     listed.write_text(json.dumps(sample.libraries))
                     floors[name].append(probe(module, floor=listed))
+            minimum = Path(tmp) / "authorizer-minimum.json"
+            minimum.write_text(json.dumps(AUTHORIZER_MINIMUM))
+            minimums.append(probe(HANDLERS["authorizer"], floor=minimum))
             traced = probe(HANDLERS["api"], event=events["api"], env=TRACING_ON_ENV)
             raw["api-traced"].append(traced)
     results = {name: median_sample(samples) for name, samples in raw.items()}
@@ -456,6 +467,18 @@ def run() -> Report:
                     seconds(floor_s[name]),
                     f"{floor_s[name] / worker.seconds:.2f}x the worker; our modules add "
                     f"{seconds(max(0.0, own))} ({max(0.0, own) / worker.seconds:.2f}x)",
+                )
+            )
+        if name == "authorizer" and minimums and not worker.missing:
+            least = statistics.median(m.seconds for m in minimums)
+            figures.append(
+                Figure(
+                    "authorizer's minimum: PyJWT, Powertools' Logger and its event class "
+                    "alone (no pydantic)",
+                    baseline,
+                    seconds(least),
+                    f"{least / worker.seconds:.2f}x the worker, against a "
+                    f"{TARGET_RATIO['authorizer']:.2f}x target",
                 )
             )
         if sample.first_request_s is not None and sample.first_s is not None:

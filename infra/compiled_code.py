@@ -22,12 +22,9 @@ from aws_cdk import aws_lambda as lambda_
 
 from layers import bytecode
 
-#: Never part of the asset: caches and packaging metadata of the development checkout.
-SKIPPED = ("__pycache__", ".mypy_cache", "*.pyc", "*.egg-info")
-
 
 def _sources(root: Path) -> Iterator[Path]:
-    ignored = shutil.ignore_patterns(*SKIPPED)
+    ignored = shutil.ignore_patterns(*bytecode.CHECKOUT_ONLY)
     for directory in sorted([root, *(p for p in root.rglob("*") if p.is_dir())]):
         relative = directory.relative_to(root).parts
         if any(ignored(str(directory.parent), [part]) for part in relative):
@@ -56,9 +53,7 @@ class CompiledCode:
     def try_bundle(self, output_dir: str, *_options: Any, **_keywords: Any) -> bool:
         # jsii passes the bundling options as one positional struct, where the typed
         # interface says keywords; neither is needed here.
-        shutil.copytree(
-            self.root, output_dir, ignore=shutil.ignore_patterns(*SKIPPED), dirs_exist_ok=True
-        )
+        bytecode.copy_sources(self.root, Path(output_dir))
         python = bytecode.runtime_python()
         if python is None:
             print(bytecode.no_runtime_python_warning("the functions' code"), file=sys.stderr)

@@ -79,8 +79,9 @@ def digest(name: str) -> str:
     return hashlib.sha256(requirements_file(name).read_bytes()).hexdigest()
 
 
-def pip_command(name: str, target: Path) -> list[str]:
-    """pip for the Lambda platform; --no-deps because each list is fully pinned."""
+def pip_install(target: Path, *arguments: str) -> list[str]:
+    """pip installing exactly what `arguments` name into `target`: no dependencies (each
+    list is fully pinned), no bytecode (it is compiled for the runtime afterwards)."""
     return [
         sys.executable,
         "-m",
@@ -90,12 +91,15 @@ def pip_command(name: str, target: Path) -> list[str]:
         "--disable-pip-version-check",
         "--no-compile",
         "--no-deps",
-        *PLATFORM_ARGS,
         "--target",
         str(target),
-        "-r",
-        str(requirements_file(name)),
+        *arguments,
     ]
+
+
+def pip_command(name: str, target: Path) -> list[str]:
+    """pip for the Lambda platform."""
+    return pip_install(target, *PLATFORM_ARGS, "-r", str(requirements_file(name)))
 
 
 def strip(site: Path) -> int:

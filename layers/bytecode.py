@@ -31,6 +31,10 @@ LAYER_ROOT = "/opt/python"  # where Lambda puts a layer's python/ folder
 TASK_ROOT = "/var/task"  # where Lambda puts the function's code
 
 
+#: Never shipped: the caches and packaging metadata of a development checkout.
+CHECKOUT_ONLY = ("__pycache__", ".mypy_cache", "*.pyc", "*.egg-info")
+
+
 class BytecodeError(RuntimeError):
     """The runtime's Python could not compile a tree."""
 
@@ -68,6 +72,13 @@ def runtime_python() -> Path | None:
         if _version(candidate) == RUNTIME_VERSION:
             return candidate
     return None
+
+
+def copy_sources(source: Path, target: Path) -> None:
+    """`source`'s files into `target`, without what only a checkout has."""
+    shutil.copytree(
+        source, target, ignore=shutil.ignore_patterns(*CHECKOUT_ONLY), dirs_exist_ok=True
+    )
 
 
 def compile_tree(tree: Path, deployed_at: str, python: Path) -> None:
