@@ -7,15 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from identity_images.domain import HOST_ID_PATTERN as HOST_ID_PATTERN
 from identity_images.domain import HostIdentity, HostUser
 from identity_images.media_types import EXTENSIONS_BY_TYPE as EXTENSIONS_BY_TYPE
 from identity_images.media_types import UploadContentType as UploadContentType
 from identity_images.models.jobs import ANSWER, Job, UtcDatetime
 from identity_images.settings import AspectRatio, ImageSize
-
-#: A user or identity id of the host: what reaches the host's URLs as one path segment.
-#: Integers, UUIDs and slugs fit; `/`, `.`, `%` and anything else never reach the host.
-HOST_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 
 #: The model's ceiling for files per request; `upload_max_files` (default 5) is the real one.
 MAX_FILES = 14
