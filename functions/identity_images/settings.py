@@ -34,7 +34,10 @@ class MissingSettingsError(RuntimeError):
 class AwsSettings(BaseSettings):
     """Where the AWS clients go: what every function needs."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    # Each class is built (validator, serializer) on its first instantiation, not at
+    # import: a function builds one of the three, the authorizer `AuthSettings`, every
+    # other function `Settings`, and this module defines all three.
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     @classmethod
     def settings_customise_sources(
