@@ -12,6 +12,10 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: A user or identity id of the host: what reaches the host's URLs as one path segment.
+#: Integers, UUIDs and slugs fit; `/`, `.`, `%` and anything else never reach the host.
+HOST_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+
 
 class Caller(BaseModel):
     """The admin calling the API: what the authorizer verified and passes on to the API

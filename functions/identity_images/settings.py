@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from identity_images.bucket_layout import BucketLayout, normalize_root
 
@@ -34,7 +34,24 @@ class MissingSettingsError(RuntimeError):
 class AwsSettings(BaseSettings):
     """Where the AWS clients go: what every function needs."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    # Each class is built (validator, serializer) on its first instantiation, not at
+    # import: a function builds one of the three, the authorizer `AuthSettings`, every
+    # other function `Settings`, and this module defines all three.
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, defer_build=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The arguments, then the environment; nothing else. No `.env` file and no
+        secrets directory is configured, yet their sources would look up every field
+        again on each instantiation (a third of a cold start's `Settings()`)."""
+        return init_settings, env_settings
 
     # --- AWS ----------------------------------------------------------------------------
     aws_region: str = Field(default="us-east-1", description="AWS region.")

@@ -5,7 +5,10 @@ Read from the source with `ast`, by layer folder, so a module moving between fol
 judged by its new folder. See README.md, "How the code is laid out".
 
 The API, authorizer and trigger handlers also never reach google-genai or Pillow through
-their module-level imports (the runtime probe of the same is tests/infra/test_cold_start.py).
+their module-level imports (the runtime probe of the same is tests/infra/test_cold_start.py),
+and the trigger never reaches the API's models and its API-only logic, not even through the
+imports inside its functions (its first invocation builds its adapters): every cold start
+of the trigger would pay for building them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,15 @@ RANK = {"models": 1, "adapters": 2, "engine": 3, "logic": 4, "handlers": 5}
 BASE = 0  # the package's top-level modules
 HEAVY = ("google.genai", "PIL", "pillow_heif")
 LIGHT_HANDLERS = ("api", "authorizer", "trigger")
+# Modules only the API's routes use: its request and response models, and the logic that
+# answers its reference, upload and access questions.
+API_ONLY = (
+    "identity_images.models.api",
+    "identity_images.logic.references",
+    "identity_images.logic.uploads",
+    "identity_images.logic.access",
+    "identity_images.handlers.routes",
+)
 
 
 def module_name(path: Path) -> str:
@@ -117,13 +129,14 @@ def test_models_and_base_modules_import_no_layer_above_models() -> None:
     assert {m: found for m, found in offenders.items() if found} == {}
 
 
-def reachable(start: str) -> set[str]:
-    """Every name imported at module level from `start`, through `identity_images`."""
+def reachable(start: str, *, module_level_only: bool = True) -> set[str]:
+    """Every name imported at module level from `start`, through `identity_images`; with
+    `module_level_only=False`, the imports inside functions too."""
     seen: set[str] = set()
     todo = [start]
     while todo:
         module = todo.pop()
-        for name in imports(module, module_level_only=True):
+        for name in imports(module, module_level_only=module_level_only):
             if name in seen:
                 continue
             seen.add(name)
@@ -153,6 +166,17 @@ def test_the_reach_check_sees_the_worker_reach_them() -> None:
     reached = heavy(reachable("identity_images.handlers.worker"))
     assert any(n.startswith("google.genai") for n in reached), reached
     assert any(n.startswith("PIL") for n in reached), reached
+
+
+def test_the_trigger_never_reaches_the_api_modules() -> None:
+    reached = reachable("identity_images.handlers.trigger", module_level_only=False)
+    assert sorted(reached & set(API_ONLY)) == []
+
+
+def test_the_api_reach_check_sees_the_api_reach_them() -> None:
+    """The same walk from the API handler finds them all (the check above can fail)."""
+    reached = reachable("identity_images.handlers.api", module_level_only=False)
+    assert set(API_ONLY) <= reached
 
 
 def test_the_direction_check_sees_imports() -> None:

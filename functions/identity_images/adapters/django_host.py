@@ -20,9 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from identity_images.adapters.host_http import Backoff, Sleep, host_error_code, send_with_retries
 from identity_images.adapters.secrets import resolve_secret
-from identity_images.domain import HostIdentity, HostUser
+from identity_images.domain import HOST_ID_PATTERN, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.models.api import HOST_ID_PATTERN
 from identity_images.settings import Settings
 
 log = logging.getLogger("identity_images.host")

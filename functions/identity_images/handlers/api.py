@@ -28,6 +28,7 @@ from identity_images.handlers import body
 from identity_images.handlers.observability import logger, metrics, tracer
 from identity_images.handlers.routes import generations, references, uploads, users
 from identity_images.handlers.routes.errors import error_response, validation_error
+from identity_images.models.api import build_api_models
 from identity_images.settings import get_settings
 
 API_TITLE = "Identity images API"
@@ -57,9 +58,11 @@ def openapi_json() -> str:
     """The schema of every route, generated from the pydantic models.
 
     Powertools' OpenAPI models are imported here, not at module level: only this route
-    needs them, and they are a sizeable part of a cold start's import time."""
+    needs them, and they are a sizeable part of a cold start's import time. The API's
+    models, which defer their build, are built first, so every route's schema reuses them."""
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
+    build_api_models()
     return app.get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,

@@ -36,7 +36,7 @@ from enum import StrEnum
 
 from identity_images.domain import HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic.references import is_usable
+from identity_images.logic.reference_folder import is_usable
 from identity_images.models.jobs import Job, JobMessage, utc_now
 from identity_images.models.ports import (
     MAX_DELAY_S,

@@ -47,7 +47,7 @@ from identity_images.engine.generation import (
 from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.filenames import download_filename
-from identity_images.logic.references import usable_references
+from identity_images.logic.reference_folder import usable_references
 from identity_images.models.jobs import (
     Job,
     JobError,

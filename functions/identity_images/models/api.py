@@ -1,4 +1,10 @@
-"""Bodies and answers of the public API. The OpenAPI schema is generated from these."""
+"""Bodies and answers of the public API. The OpenAPI schema is generated from these.
+
+Every model here is an `ApiModel`: pydantic builds its validator and serializer on first
+use, not at import (`defer_build`). A request uses one or two of them, so a cold start
+builds only those; Powertools' TypeAdapters for a route's documented answers (the error
+shape on nine statuses) defer with them and are built only for the OpenAPI schema.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from identity_images.domain import HOST_ID_PATTERN as HOST_ID_PATTERN
 from identity_images.domain import HostIdentity, HostUser
 from identity_images.media_types import EXTENSIONS_BY_TYPE as EXTENSIONS_BY_TYPE
 from identity_images.media_types import UploadContentType as UploadContentType
 from identity_images.models.jobs import ANSWER, Job, UtcDatetime
 from identity_images.settings import AspectRatio, ImageSize
-
-#: A user or identity id of the host: what reaches the host's URLs as one path segment.
-#: Integers, UUIDs and slugs fit; `/`, `.`, `%` and anything else never reach the host.
-HOST_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 
 #: The model's ceiling for files per request; `upload_max_files` (default 5) is the real one.
 MAX_FILES = 14
@@ -40,12 +43,29 @@ def prompt_problem(text: str) -> str | None:
     return None
 
 
+class ApiModel(BaseModel):
+    """The base of the API's bodies and answers: built on first use (see above)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+def build_api_models() -> None:
+    """Build every API model now. The OpenAPI schema needs them all, and Powertools'
+    TypeAdapter for each route and status reuses a built model's schema; a deferred one
+    would be generated again for each of them."""
+    pending: list[type[ApiModel]] = list(ApiModel.__subclasses__())
+    while pending:
+        model = pending.pop()
+        model.model_rebuild()
+        pending.extend(model.__subclasses__())
+
+
 #: Request bodies: no unknown fields, and no coercion ("true", 1 are not booleans, "5"
 #: is not a number).
 STRICT_BODY = ConfigDict(extra="forbid", strict=True)
 
 
-class UploadFileRequest(BaseModel):
+class UploadFileRequest(ApiModel):
     model_config = STRICT_BODY
 
     content_type: UploadContentType
@@ -53,13 +73,13 @@ class UploadFileRequest(BaseModel):
     filename: str | None = Field(default=None, max_length=255, description="For display only.")
 
 
-class CreateUploadsRequest(BaseModel):
+class CreateUploadsRequest(ApiModel):
     model_config = STRICT_BODY
 
     files: list[UploadFileRequest] = Field(min_length=1, max_length=MAX_FILES)
 
 
-class PresignedUpload(BaseModel):
+class PresignedUpload(ApiModel):
     """POST `fields` plus the file (last) as multipart/form-data to `url`."""
 
     key: str
@@ -69,7 +89,7 @@ class PresignedUpload(BaseModel):
     max_bytes: int
 
 
-class CreateUploadsResponse(BaseModel):
+class CreateUploadsResponse(ApiModel):
     upload_id: str
     expires_at: UtcDatetime
     uploads: list[PresignedUpload]
@@ -81,13 +101,13 @@ class PresignedReference(PresignedUpload):
     reference_id: str = Field(description="The file's id in the folder (its key's stem).")
 
 
-class CreateReferencesResponse(BaseModel):
+class CreateReferencesResponse(ApiModel):
     identity_id: str
     expires_at: UtcDatetime
     uploads: list[PresignedReference]
 
 
-class StoredReference(BaseModel):
+class StoredReference(ApiModel):
     """A reference photo kept in an identity's folder."""
 
     reference_id: str = Field(description="The key's file name without its extension.")
@@ -98,13 +118,13 @@ class StoredReference(BaseModel):
     url: str = Field(description="Short-lived download URL (`OUTPUT_URL_EXPIRY_S`).")
 
 
-class ReferenceList(BaseModel):
+class ReferenceList(ApiModel):
     identity_id: str
     items: list[StoredReference] = Field(description="Newest first.")
     next_cursor: str | None = Field(default=None, description="Pass back as `cursor`.")
 
 
-class CreateGenerationRequest(BaseModel):
+class CreateGenerationRequest(ApiModel):
     model_config = STRICT_BODY
 
     identity_id: str = Field(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)
@@ -154,7 +174,7 @@ class CreateVariantsRequest(CreateGenerationRequest):
     )
 
 
-class RefineRequest(BaseModel):
+class RefineRequest(ApiModel):
     """`POST /v1/generations/{id}/refine`: edit a succeeded generation's image."""
 
     model_config = STRICT_BODY
@@ -179,7 +199,7 @@ class RefineRequest(BaseModel):
         return value
 
 
-class RerunRequest(BaseModel):
+class RerunRequest(ApiModel):
     """`POST /v1/generations/{id}/rerun`: the same settings and references again."""
 
     model_config = STRICT_BODY
@@ -192,7 +212,7 @@ class RerunRequest(BaseModel):
     )
 
 
-class GenerationBatch(BaseModel):
+class GenerationBatch(ApiModel):
     """The jobs one request created, in `batch_index` order."""
 
     model_config = ANSWER
@@ -201,20 +221,20 @@ class GenerationBatch(BaseModel):
     items: list[Job]
 
 
-class GenerationList(BaseModel):
+class GenerationList(ApiModel):
     model_config = ANSWER
 
     items: list[Job]
     next_cursor: str | None = Field(default=None, description="Pass back as `cursor`.")
 
 
-class UserList(BaseModel):
+class UserList(ApiModel):
     model_config = ANSWER
 
     users: list[HostUser]
 
 
-class IdentityList(BaseModel):
+class IdentityList(ApiModel):
     model_config = ANSWER
 
     identities: list[HostIdentity] = Field(
@@ -223,21 +243,21 @@ class IdentityList(BaseModel):
     )
 
 
-class AcceptedType(BaseModel):
+class AcceptedType(ApiModel):
     model_config = ANSWER
 
     mime_type: UploadContentType
     extensions: list[str] = Field(description="Lower-case, with the dot: `.heic`.")
 
 
-class ImagePrice(BaseModel):
+class ImagePrice(ApiModel):
     model_config = ANSWER
 
     image_size: ImageSize
     estimated_usd: float = Field(description="One output image of this size.")
 
 
-class ApiConfig(BaseModel):
+class ApiConfig(ApiModel):
     """What the tab must know before it sends anything; the limits the API validates with."""
 
     model_config = ANSWER
@@ -258,13 +278,13 @@ class ApiConfig(BaseModel):
     output_url_expiry_s: int = Field(description="How long the URLs in a job answer work.")
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(ApiModel):
     code: str = Field(description="Stable machine code, e.g. `reference_not_found`.")
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(ApiModel):
     """The one error shape of every route."""
 
     error: ErrorDetail
