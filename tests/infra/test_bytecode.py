@@ -73,9 +73,7 @@ def test_the_code_asset_holds_the_sources_and_their_bytecode_not_the_checkouts_c
     (source / "pkg" / "__pycache__" / "stale.cpython-311.pyc").write_bytes(b"old")
     (source / "pkg.egg-info").mkdir()
     (source / "pkg.egg-info" / "PKG-INFO").write_text("x")
-    monkeypatch.setattr(bytecode, "runtime_python", lambda: Path(sys.executable))
-
-    assert compiled_code.CompiledCode(source).try_bundle(str(asset), None)
+    assert compiled_code.CompiledCode(source, Path(sys.executable)).try_bundle(str(asset), None)
 
     shipped = sorted(p.relative_to(asset).as_posix() for p in asset.rglob("*") if p.is_file())
     tag = sys.implementation.cache_tag
@@ -94,17 +92,21 @@ def test_the_code_asset_without_a_runtime_python_ships_the_sources_and_says_so(
     write_package(source)
     monkeypatch.setattr(bytecode, "runtime_python", lambda: None)
 
-    assert compiled_code.CompiledCode(source).try_bundle(str(asset), None)
+    compiled_code.compiled_code(source)  # what the CDK app calls
+    assert "ships without bytecode" in capsys.readouterr().err
+    assert compiled_code.CompiledCode(source, None).try_bundle(str(asset), None)
 
     assert sorted(p.name for p in asset.rglob("*") if p.is_file()) == ["__init__.py", "mod.py"]
-    assert "ships without bytecode" in capsys.readouterr().err
 
 
-def test_the_code_assets_hash_follows_the_sources_only(tmp_path: Path) -> None:
+def test_the_code_assets_hash_follows_the_sources_and_whether_they_are_compiled(
+    tmp_path: Path,
+) -> None:
     write_package(tmp_path)
-    before = compiled_code.source_hash(tmp_path)
+    before = compiled_code.source_hash(tmp_path, compiled=True)
     (tmp_path / "pkg" / "__pycache__").mkdir()
     (tmp_path / "pkg" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"cache")
-    assert compiled_code.source_hash(tmp_path) == before
+    assert compiled_code.source_hash(tmp_path, compiled=True) == before
+    assert compiled_code.source_hash(tmp_path, compiled=False) != before
     (tmp_path / "pkg" / "mod.py").write_text("VALUE = 2\n")
-    assert compiled_code.source_hash(tmp_path) != before
+    assert compiled_code.source_hash(tmp_path, compiled=True) != before
