@@ -320,7 +320,8 @@ def _status(response: Any) -> str:
     if isinstance(response, Mapping) and "policyDocument" in response:
         return str(response["policyDocument"]["Statement"][0]["Effect"])
     if isinstance(response, Mapping) and "batchItemFailures" in response:
-        return f"{len(response['batchItemFailures'])} failed"
+        failed = len(response["batchItemFailures"])
+        return f"{failed} of the batch failed" if failed else "no failures"
     return "ok"
 
 
