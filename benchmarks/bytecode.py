@@ -64,12 +64,14 @@ def lay_out(folder: Path) -> dict[str, Path]:
 
 
 def compiled_copy(folders: dict[str, Path], into: Path) -> dict[str, Path]:
+    """The same folders in `into`, the code and the layers compiled as the build does."""
     copies = {}
     for name, folder in folders.items():
         copies[name] = into / name
         shutil.copytree(folder, copies[name])
-        if name != "runtime":
-            bytecode.compile_tree(copies[name], f"/deployed/{name}", Path(sys.executable))
+        if name != "runtime":  # compiled in both layouts, as the runtime ships it
+            deployed_at = bytecode.TASK_ROOT if name == "task" else bytecode.LAYER_ROOT
+            bytecode.compile_tree(copies[name], deployed_at, Path(sys.executable))
     return copies
 
 
