@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from infra.functions import HANDLER_MODULE
+from layers.bytecode import RUNTIME_DOTTED
 
-PYTHON_VERSION = "3.13"
+PYTHON_VERSION = RUNTIME_DOTTED
 RUNTIME = f"python{PYTHON_VERSION}"
 ARCHITECTURE = "arm64"
 #: What the Lambda Python runtime ships next to the interpreter (the layers leave boto3,

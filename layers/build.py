@@ -20,6 +20,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,7 @@ PLATFORM_ARGS = (
     "--implementation",
     "cp",
     "--python-version",
-    "3.13",
+    bytecode.RUNTIME_DOTTED,
     "--only-binary=:all:",
 )
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
@@ -138,8 +139,9 @@ def tree_size(path: Path, exclude_dirs: Iterable[str] = ()) -> int:
     return total
 
 
-def build_layer(name: str) -> int:
-    """Install the layer afresh; returns its unzipped size in bytes."""
+def build_layer(name: str, python: Path | None) -> int:
+    """Install the layer afresh, compiled by `python` (the runtime's version; None: sources
+    only); returns its unzipped size in bytes."""
     directory = BUILD_DIR / name
     stamp = BUILD_DIR / f"{name}.sha256"
     stamp.unlink(missing_ok=True)
@@ -151,13 +153,21 @@ def build_layer(name: str) -> int:
     if result.returncode != 0:
         raise LayerBuildError(f"pip could not install layers/{name}/requirements.txt")
     strip(site)
-    python = bytecode.runtime_python()
-    if python is None:
-        print(bytecode.no_runtime_python_warning(f"layer {name}"), file=sys.stderr)
-    else:
+    if python is not None:
         bytecode.compile_tree(site, bytecode.LAYER_ROOT, python)
     stamp.write_text(digest(name) + "\n")
     return tree_size(directory)
+
+
+def shipped_code_size(python: Path | None) -> int:
+    """The code asset's unzipped size: `functions/` as `infra/compiled_code.py` ships it
+    (its sources, and their bytecode when `python` compiles it)."""
+    with tempfile.TemporaryDirectory(prefix="code-size-") as tmp:
+        asset = Path(tmp) / "code"
+        bytecode.copy_sources(FUNCTIONS_DIR, asset)
+        if python is not None:
+            bytecode.compile_tree(asset, bytecode.TASK_ROOT, python)
+        return tree_size(asset)
 
 
 def function_sizes(layer_sizes: Mapping[str, int], code_size: int) -> list[FunctionSize]:
@@ -179,15 +189,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = sorted(set(wanted) - set(LAYERS))
     if unknown:
         parser.error(f"unknown layer(s) {unknown}; known: {list(LAYERS)}")
+    python = bytecode.runtime_python()
+    if python is None:
+        print(bytecode.no_runtime_python_warning("every layer"), file=sys.stderr)
     for name in wanted:
         print(f"building layer {name} ...", flush=True)
-        build_layer(name)
+        build_layer(name, python)
     sizes = {name: tree_size(BUILD_DIR / name) for name in LAYERS if (BUILD_DIR / name).is_dir()}
-    code = tree_size(FUNCTIONS_DIR, exclude_dirs=["__pycache__", ".mypy_cache"])
+    code = shipped_code_size(python)
     print("\nlayer      unzipped")
     for name, size in sizes.items():
         print(f"{name:<10} {megabytes(size)}")
-    print(f"{'code':<10} {megabytes(code)}  (functions/)")
+    print(f"{'code':<10} {megabytes(code)}  (functions/, as the code asset ships it)")
     print("\nfunction   unzipped   (code + layers; Lambda's limit is 250 MB)")
     too_big = []
     for function in function_sizes(sizes, code):

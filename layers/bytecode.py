@@ -3,7 +3,7 @@
 Lambda's code folders are read-only (`/opt` for layers, `/var/task` for the code), so
 Python can never keep a bytecode cache there: a package shipped as source only is
 compiled again by every cold start, before it runs. For this project's handlers that
-made their imports about 3x slower (`make bench`, cold start). So the layers and the
+made their imports 2.3-2.6x slower (`make bench`, bytecode). So the layers and the
 code ship their bytecode, compiled by a CPython of the runtime's version (bytecode is
 the same on every platform, but not across minor versions):
 
@@ -25,8 +25,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-RUNTIME_VERSION = (3, 13)
-RUNTIME_NAME = f"python{RUNTIME_VERSION[0]}.{RUNTIME_VERSION[1]}"
+RUNTIME_VERSION = (3, 13)  # Lambda's python3.13 runtime; the layers' wheels are for it too
+RUNTIME_DOTTED = ".".join(map(str, RUNTIME_VERSION))
+RUNTIME_NAME = f"python{RUNTIME_DOTTED}"
 LAYER_ROOT = "/opt/python"  # where Lambda puts a layer's python/ folder
 TASK_ROOT = "/var/task"  # where Lambda puts the function's code
 
@@ -56,7 +57,7 @@ def _version(python: Path) -> tuple[int, int] | None:
 
 def _pyenv_candidates() -> list[Path]:
     root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    pattern = f"{RUNTIME_VERSION[0]}.{RUNTIME_VERSION[1]}.*/bin/{RUNTIME_NAME}"
+    pattern = f"{RUNTIME_DOTTED}.*/bin/{RUNTIME_NAME}"
     return sorted(root.glob(f"versions/{pattern}"), reverse=True)
 
 
@@ -110,5 +111,5 @@ def compile_tree(tree: Path, deployed_at: str, python: Path) -> None:
 def no_runtime_python_warning(what: str) -> str:
     return (
         f"warning: no {RUNTIME_NAME} here (set LAMBDA_PYTHON): {what} ships without "
-        "bytecode, so each cold start compiles it (imports about 3x slower)"
+        "bytecode, so each cold start compiles it (imports 2-2.6x slower)"
     )
