@@ -25,14 +25,12 @@ from layers import bytecode
 
 
 def _sources(root: Path) -> Iterator[Path]:
+    """The files `bytecode.copy_sources` ships: none under a name only a checkout has."""
     ignored = shutil.ignore_patterns(*bytecode.CHECKOUT_ONLY)
-    for directory in sorted([root, *(p for p in root.rglob("*") if p.is_dir())]):
-        relative = directory.relative_to(root).parts
-        if any(ignored(str(directory.parent), [part]) for part in relative):
-            continue
-        names = sorted(p.name for p in directory.iterdir() if p.is_file())
-        skipped = ignored(str(directory), names)
-        yield from (directory / name for name in names if name not in skipped)
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.is_file() and not ignored(str(path.parent), list(parts)):
+            yield path
 
 
 def source_hash(root: Path, *, compiled: bool) -> str:
