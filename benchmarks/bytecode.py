@@ -25,12 +25,11 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import Figure, Report, seconds
-from benchmarks.cold_start import HANDLERS, LAMBDA_LIKE_ENV
+from benchmarks.cold_start import HANDLERS, LAMBDA_LIKE_ENV, RUNTIME_PROVIDED
 from layers import bytecode
 from layers.build import FUNCTION_LAYERS, FUNCTIONS_DIR, pip_install, requirements_file
 
 RUNS = 5
-RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 # Shipping bytecode must at least halve the packaged import of each function someone
 # waits for (the reaper runs on a schedule).
 TARGET_SPEEDUP = 2.0
@@ -58,7 +57,7 @@ def lay_out(folder: Path) -> dict[str, Path]:
         folders[layer] = folder / layer
         _pip_install(folders[layer], "-r", str(requirements_file(layer)))
     pins = [f"{name}=={importlib.metadata.version(name)}" for name in RUNTIME_PROVIDED]
-    _pip_install(folders["runtime"], *pins)
+    _pip_install(folders["runtime"], *pins)  # what Lambda's runtime ships beside boto3 too
     bytecode.compile_tree(folders["runtime"], "/var/runtime", Path(sys.executable))
     return folders
 

@@ -394,6 +394,8 @@ def run() -> Report:
         raw: dict[str, list[ImportSample]] = {name: [] for name in [*HANDLERS, "api-traced"]}
         floors: dict[str, list[ImportSample]] = {name: [] for name in TARGET_RATIO}
         minimums: list[ImportSample] = []
+        minimum = Path(tmp) / "authorizer-minimum.json"
+        minimum.write_text(json.dumps(AUTHORIZER_MINIMUM))
         for run_index in range(RUNS):
             for name, module in HANDLERS.items():
                 sample = probe(module, event=events.get(name), clients=AWS_CLIENTS.get(name, ()))
@@ -402,8 +404,6 @@ def run() -> Report:
                     listed = Path(tmp) / f"floor-{name}-{run_index}.json"
                     listed.write_text(json.dumps(sample.libraries))
                     floors[name].append(probe(module, floor=listed))
-            minimum = Path(tmp) / "authorizer-minimum.json"
-            minimum.write_text(json.dumps(AUTHORIZER_MINIMUM))
             minimums.append(probe(HANDLERS["authorizer"], floor=minimum))
             traced = probe(HANDLERS["api"], event=events["api"], env=TRACING_ON_ENV)
             raw["api-traced"].append(traced)
