@@ -14,6 +14,7 @@ are: building one holds a lock.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -75,6 +76,14 @@ def dynamodb(settings: AwsSettings | None = None) -> DynamoDBClient:
 def secretsmanager(settings: AwsSettings | None = None) -> SecretsManagerClient:
     client: SecretsManagerClient = _client("secretsmanager", settings)
     return client
+
+
+def build_clients(settings: AwsSettings, services: Iterable[str]) -> None:
+    """Build the clients of `services` now, as the first call of each would. Nothing goes
+    over the network: boto3 resolves credentials and opens connections on a client's first
+    request."""
+    for service in services:
+        _client(service, settings)
 
 
 def reset_clients() -> None:

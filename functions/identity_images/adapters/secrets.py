@@ -8,6 +8,7 @@ redeploy and a warm Lambda does not call Secrets Manager on every invocation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -41,9 +42,19 @@ def resolve_secret(
     """The secret's text, or None when neither source is set (Secrets Manager reached
     as `settings` say)."""
     if arn:
-        provider = _provider(aws.secretsmanager(settings))
-        secret = provider.get(arn, max_age=SECRET_CACHE_S)
-        if isinstance(secret, bytes):
-            return secret.decode()
-        return str(secret) if secret is not None else None
+        return _read(_provider(aws.secretsmanager(settings)), arn)
     return value.get_secret_value() if value is not None else None
+
+
+def secret_reader(arn: str, settings: AwsSettings | None = None) -> Callable[[], str | None]:
+    """Reads the secret `arn` on each call (through the cache). Its client is built now,
+    the secret fetched only by the first call."""
+    provider = _provider(aws.secretsmanager(settings))
+    return lambda: _read(provider, arn)
+
+
+def _read(provider: parameters.SecretsProvider, arn: str) -> str | None:
+    secret = provider.get(arn, max_age=SECRET_CACHE_S)
+    if isinstance(secret, bytes):
+        return secret.decode()
+    return str(secret) if secret is not None else None

@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from identity_images.handlers import init_phase
 from identity_images.logic.auth import (
     AdminAuthenticator,
     AuthUnavailableError,
@@ -76,3 +77,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     )
     allow.allow_all_routes()
     return allow.asdict()
+
+
+init_phase.prepare(get_authenticator, logger=logger)

@@ -4,14 +4,15 @@ The CDK app sets POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE; these
 match them, so a local run logs and measures under the same names.
 
 The Tracer gets a provider of our own (`LazyXRayProvider`, through Powertools' `provider=`
-hook) so that importing a handler never imports the X-Ray SDK: Powertools' default
+hook) so that the X-Ray SDK is loaded only where tracing is on: Powertools' default
 provider is `aws_xray_sdk.core.xray_recorder`, whose import builds a botocore session and
 an X-Ray client for its sampler, even when tracing is off. Where tracing is off
 (`POWERTOOLS_TRACE_DISABLED`, or outside Lambda: tests, the local stack, benchmarks) the
 provider hands out no-op segments and the SDK is never loaded. Where it is on (the CDK app
-turns on X-Ray active tracing), the first traced call loads the recorder, configures it as
+turns on X-Ray active tracing), the recorder is loaded by Lambda's init (`load_tracing`,
+a step of `handlers.init_phase`), or else by the first traced call; it is configured as
 Powertools would (one subsegment per UDP packet) and patches the libraries Powertools
-would patch (boto3/botocore, httpx, requests, ...); from then on it is the X-Ray recorder
+would patch (boto3/botocore, httpx, requests, ...). From then on it is the X-Ray recorder
 that records, exactly as with the default provider.
 """
 
@@ -143,9 +144,17 @@ async def _no_op_async() -> AsyncIterator[BaseSegment]:
 
 
 _disabled = tracing_disabled()
+_xray = LazyXRayProvider(disabled=_disabled)
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE, disabled=_disabled, provider=LazyXRayProvider(disabled=_disabled))
+tracer = Tracer(service=SERVICE, disabled=_disabled, provider=_xray)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
+
+
+def load_tracing() -> None:
+    """Where tracing is on, load the X-Ray recorder now (a step of Lambda's init,
+    `handlers.init_phase`) rather than in the first traced call; where it is off, nothing."""
+    if not _xray.disabled:
+        _xray.recorder()
 
 
 # Most API requests record no metric of their own; that is normal, not worth a warning

@@ -14,9 +14,10 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from identity_images.handlers.observability import logger, metrics, tracer
+from identity_images.handlers import init_phase
+from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
 from identity_images.logic.reaper import GAVE_UP, Reaper, build_reaper
-from identity_images.settings import REAPER_RESOURCES, get_settings
+from identity_images.settings import REAPER_CLIENTS, REAPER_RESOURCES, get_settings
 
 
 @cache
@@ -41,3 +42,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     summary = {"dead_letters": len(letters), "swept": len(swept), **counts}
     logger.info("reaper run", extra=summary)
     return summary
+
+
+init_phase.prepare(load_tracing, init_phase.aws_clients(REAPER_CLIENTS), logger=logger)

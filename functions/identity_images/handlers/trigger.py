@@ -18,8 +18,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from identity_images.handlers import init_phase
 from identity_images.handlers.batch import LoggedBatchProcessor
-from identity_images.handlers.observability import logger, metrics, tracer
+from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
 from identity_images.logic.regeneration import (
     Decision,
     ReferenceCreated,
@@ -27,7 +28,7 @@ from identity_images.logic.regeneration import (
     build_regenerator,
 )
 from identity_images.models.s3_events import ReferenceNotification, S3TestEvent
-from identity_images.settings import TRIGGER_RESOURCES, get_settings
+from identity_images.settings import TRIGGER_CLIENTS, TRIGGER_RESOURCES, get_settings
 
 processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -79,3 +80,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         event=event, record_handler=record_handler, processor=processor, context=context
     )
     return dict(response)
+
+
+init_phase.prepare(load_tracing, init_phase.aws_clients(TRIGGER_CLIENTS), logger=logger)

@@ -15,11 +15,12 @@ from aws_lambda_powertools.utilities.batch import EventType, process_partial_res
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from identity_images.handlers import init_phase
 from identity_images.handlers.batch import LoggedBatchProcessor
-from identity_images.handlers.observability import logger, metrics, tracer
+from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
 from identity_images.logic.worker import RetryLater, Worker, build_worker
 from identity_images.models.jobs import JobMessage
-from identity_images.settings import WORKER_RESOURCES, get_settings
+from identity_images.settings import WORKER_CLIENTS, WORKER_RESOURCES, get_settings
 
 # Report every failed record, even when all failed: each carries its own backoff (set on
 # the message), which raising for the whole batch would not change but would obscure.
@@ -63,3 +64,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         event=event, record_handler=record_handler, processor=processor, context=context
     )
     return dict(response)
+
+
+init_phase.prepare(load_tracing, init_phase.aws_clients(WORKER_CLIENTS), logger=logger)

@@ -240,13 +240,14 @@ class AdminAuthenticator:
 
 
 def _secret_reader(settings: AuthSettings) -> Callable[[], str | None] | None:
-    """How to read the HMAC key on each call: from Secrets Manager (cached by Powertools)
-    when `JWT_SECRET_ARN` is set, else the plain `JWT_SECRET`; None when neither is."""
+    """How to read the HMAC key on each call: from Secrets Manager (cached by Powertools;
+    the client built now) when `JWT_SECRET_ARN` is set, else the plain `JWT_SECRET`; None
+    when neither is."""
     arn, plain = settings.jwt_secret_arn, settings.jwt_secret
     if arn:
-        from identity_images.adapters.secrets import resolve_secret
+        from identity_images.adapters.secrets import secret_reader
 
-        return lambda: resolve_secret(None, arn, settings)
+        return secret_reader(arn, settings)
     if plain is not None:
         return plain.get_secret_value
     return None
