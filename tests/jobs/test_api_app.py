@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from identity_images.handlers import api
+from identity_images.handlers.observability import NoOpSegment
 from identity_images.handlers.routes import deps
 from local_stack.aws_resources import Resources
 from tests.support.lambdas import call_api
@@ -118,3 +119,17 @@ def test_openapi_has_the_tabs_routes_and_fields(resources: Resources) -> None:
     assert "image_url" in components["HostIdentity"]["properties"]
     assert "canceled" in components["Job"]["properties"]["status"]["enum"]
     assert {"ApiConfig", "GenerationBatch", "RefineRequest", "RerunRequest"} <= set(components)
+
+
+def test_the_api_keeps_its_answers_out_of_traces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer can hold presigned URLs, which must not land in X-Ray's metadata (and a
+    large one, the schema, would not fit in the daemon's UDP packet)."""
+    recorded: list[str] = []
+
+    def put_metadata(self: NoOpSegment, key: str, value: Any, namespace: str = "default") -> None:
+        recorded.append(key)
+
+    monkeypatch.setattr(NoOpSegment, "put_metadata", put_metadata)
+    status, _, _ = call_api("GET", "/v1/openapi.json")
+    assert status == 200
+    assert recorded == []

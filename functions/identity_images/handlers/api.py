@@ -133,7 +133,9 @@ def handle_unexpected(error: Exception) -> Response[Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
+# No answer in the trace: answers hold presigned URLs (and the schema would not fit in
+# the X-Ray daemon's UDP packet).
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
