@@ -21,6 +21,7 @@ from benchmarks import Report
 BENCHMARKS: tuple[str, ...] = (
     "benchmarks.references",
     "benchmarks.cold_start",
+    "benchmarks.cold_click",
     "benchmarks.bytecode",
     "benchmarks.worker_memory",
     "benchmarks.pipeline",

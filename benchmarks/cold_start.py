@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import Figure, Report, seconds
+from identity_images.settings import API_CLIENTS, TRIGGER_CLIENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = {
@@ -104,8 +105,11 @@ if event_file:
     from local_stack.lambda_runtime import LocalLambdaContext
     event = json.load(open(event_file))
     began = time.perf_counter()
-    module.handler(event, LocalLambdaContext("cold-start-bench", timeout_s=30, region="us-east-1"))
+    context = LocalLambdaContext("cold-start-bench", timeout_s=30, region="us-east-1")
+    answer = module.handler(event, context)
     first = time.perf_counter() - began
+    if isinstance(answer, dict) and answer.get("statusCode", 200) >= 400:
+        sys.exit(f"the first invocation answered {{answer['statusCode']}}: {{answer.get('body')}}")
 clients_s = None
 services = [name for name in os.environ.get("COLD_START_CLIENTS", "").split(",") if name]
 if services:
@@ -360,14 +364,9 @@ def write_events(folder: Path) -> dict[str, Path]:
     return events
 
 
-# The AWS clients each function's real first request builds (`adapters.aws`): the API
-# reads the Django token from Secrets Manager and calls DynamoDB, S3 and SQS; the
-# authorizer reads the JWT secret; the trigger calls DynamoDB, SQS and S3.
-AWS_CLIENTS = {
-    "api": ("secretsmanager", "dynamodb", "s3", "sqs"),
-    "authorizer": ("secretsmanager",),
-    "trigger": ("dynamodb", "sqs", "s3"),
-}
+# The AWS clients each function's real first request builds (`adapters.aws`), as its
+# Lambda init does (`settings.*_CLIENTS`); the authorizer's one reads the JWT secret.
+AWS_CLIENTS = {"api": API_CLIENTS, "authorizer": ("secretsmanager",), "trigger": TRIGGER_CLIENTS}
 
 FIRST_REQUEST = {
     "api": "GET /v1/openapi.json",
