@@ -47,6 +47,7 @@ from artifact_check.package import (
     synthesize,
 )
 from artifact_check.sysroot import Sysroot, compile_in, ensure_sysroot, interpreter_env
+from identity_images.handlers.init_phase import INITIALIZATION_TYPE, NOT_PREPARED
 from layers.build import LAYERS, ROOT
 from layers.bytecode import RUNTIME_NAME
 
@@ -128,6 +129,7 @@ class Runner:
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_EXECUTION_ENV": f"AWS_Lambda_python{PYTHON_VERSION}",
+            INITIALIZATION_TYPE: "on-demand",
             "LAMBDA_TASK_ROOT": str(layout.task),
             "LAMBDA_RUNTIME_DIR": str(layout.runtime),
             "_HANDLER": function.handler,
@@ -159,6 +161,16 @@ class Runner:
             raise ArtifactError(f"{function.name}: the aarch64 interpreter crashed:\n{tail}")
         result: dict[str, Any] = json.loads(result_path.read_text())
         self._check(function, layout, result)
+        unprepared = [
+            line
+            for line in log_path.read_text(errors="replace").splitlines()
+            if NOT_PREPARED in line
+        ]
+        if unprepared:
+            raise ArtifactError(
+                f"{function.name}: its Lambda init left work to the first request "
+                f"(handlers/init_phase.py):\n" + "\n".join(unprepared[:5])
+            )
         return result
 
     def _check(self, function: LambdaFunction, layout: Layout, result: Mapping[str, Any]) -> None:

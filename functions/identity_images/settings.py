@@ -26,13 +26,12 @@ WORKER_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url")
 TRIGGER_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url")
 REAPER_RESOURCES = ("jobs_table_name", "jobs_queue_url", "jobs_dlq_url")
 
-#: The AWS services each function calls (`adapters.aws`), whose clients its Lambda init
-#: builds (`handlers.init_phase`). Secrets Manager holds the host's token and the Gemini
-#: key; the authorizer builds its one client with the secret reader that needs it.
+#: The AWS services the API and the worker call (`adapters.aws`), whose clients their
+#: Lambda init builds (`handlers.init_phase`; the other functions' init builds their
+#: whole logic, clients included). Secrets Manager holds the host's token, the callback's
+#: secret and the Gemini key.
 API_CLIENTS = ("dynamodb", "s3", "sqs", "secretsmanager")
 WORKER_CLIENTS = ("dynamodb", "s3", "sqs", "secretsmanager")
-TRIGGER_CLIENTS = ("dynamodb", "s3", "sqs", "secretsmanager")
-REAPER_CLIENTS = ("dynamodb", "sqs")
 
 
 class MissingSettingsError(RuntimeError):

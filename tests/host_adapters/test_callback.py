@@ -31,7 +31,7 @@ def callback(
 
 
 def reader(server: DjangoServer) -> DjangoHost:
-    return DjangoHost(server.internal_url, SERVICE_TOKEN)
+    return DjangoHost(server.internal_url, lambda: SERVICE_TOKEN)
 
 
 def an_identity(server: DjangoServer, index: int) -> HostIdentity:

@@ -29,7 +29,7 @@ def host(
     recorded = sleeps if sleeps is not None else []
     return DjangoHost(
         base_url,
-        SERVICE_TOKEN,
+        lambda: SERVICE_TOKEN,
         timeout_s=timeout_s,
         backoff=FAST,
         sleep=recorded.append,
@@ -65,6 +65,34 @@ def test_from_settings_without_a_token_says_so() -> None:
     assert "DJANGO_SERVICE_TOKEN" in caught.value.message
 
 
+def test_the_token_is_read_for_each_request(django_server: DjangoServer) -> None:
+    """A token rotated in Secrets Manager reaches a warm adapter: the next read sends it."""
+    tokens = iter(["wrong-token", SERVICE_TOKEN])
+    client = DjangoHost(django_server.internal_url, lambda: next(tokens), backoff=FAST)
+    with pytest.raises(PipelineError) as caught:
+        client.list_test_users()
+    assert caught.value.details["status"] == 401
+    assert len(client.list_test_users()) == 2
+
+
+def test_an_empty_token_is_refused_before_anything_is_sent() -> None:
+    # Nothing listens there: a request sent would be host_unavailable, not this.
+    client = DjangoHost(f"http://127.0.0.1:{free_port()}/", lambda: "", backoff=FAST)
+    with pytest.raises(PipelineError) as caught:
+        client.list_test_users()
+    assert caught.value.code is ErrorCode.INTERNAL_ERROR
+    assert "service token is empty" in caught.value.message
+
+
+def test_from_settings_with_a_secret_arn_calls_nothing() -> None:
+    """Built at a Lambda's init: the token is fetched by the first read, not here."""
+    settings = Settings(
+        django_service_token_secret_arn="arn:aws:secretsmanager:us-east-1:1:secret:t",
+        aws_endpoint_url=f"http://127.0.0.1:{free_port()}",  # nothing listens
+    )
+    DjangoHost.from_settings(settings)
+
+
 def test_a_404_is_user_or_identity_not_found(django_server: DjangoServer) -> None:
     client = host(django_server.internal_url)
     with pytest.raises(PipelineError) as caught:
@@ -90,7 +118,7 @@ def test_an_id_cannot_reach_another_endpoint(django_server: DjangoServer) -> Non
 
 
 def test_a_wrong_service_token_is_host_rejected(django_server: DjangoServer) -> None:
-    client = DjangoHost(django_server.internal_url, "wrong-token", backoff=FAST)
+    client = DjangoHost(django_server.internal_url, lambda: "wrong-token", backoff=FAST)
     with pytest.raises(PipelineError) as caught:
         client.list_test_users()
     assert caught.value.code is ErrorCode.HOST_REJECTED

@@ -13,9 +13,9 @@ from identity_images.adapters import aws
 from identity_images.handlers import init_phase
 from identity_images.handlers import reaper as reaper_handler
 from identity_images.handlers import worker as worker_handler
-from identity_images.logic.reaper import build_reaper
+from identity_images.handlers.routes import deps
 from identity_images.logic.worker import build_worker
-from identity_images.settings import API_CLIENTS, REAPER_CLIENTS, WORKER_CLIENTS, Settings
+from identity_images.settings import API_CLIENTS, WORKER_CLIENTS, Settings
 from local_stack.aws_resources import Resources
 from tests.jobs.helpers import REFS, generation_body
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback, FakeHost
@@ -53,7 +53,11 @@ def create_generation() -> str:
 
 @pytest.mark.usefixtures("lambda_init")
 def test_the_api_routes_use_only_the_clients_its_init_built() -> None:
-    built = init(API_CLIENTS)
+    aws.reset_clients()
+    init_phase.prepare(deps.prepare, logger=Logger(service="init-test"))
+    deps._host.cache_clear()  # the routes here read the fake host
+    built = dict(aws._clients)
+    assert sorted(service for service, _, _ in built) == sorted(API_CLIENTS)
 
     status, uploads, _ = call_api(
         "POST", "/v1/uploads", body={"files": [{"content_type": "image/jpeg", "size": 1000}]}
@@ -87,13 +91,16 @@ def test_the_worker_uses_only_the_clients_its_init_built(
 
 
 @pytest.mark.usefixtures("lambda_init")
-def test_the_reaper_uses_only_the_clients_its_init_built(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    built = init(REAPER_CLIENTS)
-    monkeypatch.setattr(reaper_handler, "get_reaper", lambda: build_reaper(settings))
-
-    summary = reaper_handler.handler(load_event("scheduled_reaper"), LambdaContextStub())
+def test_the_reaper_uses_only_the_clients_its_init_built() -> None:
+    aws.reset_clients()
+    reaper_handler.get_reaper.cache_clear()
+    init_phase.prepare(reaper_handler.get_reaper, logger=Logger(service="init-test"))
+    built = dict(aws._clients)
+    assert sorted(service for service, _, _ in built) == ["dynamodb", "sqs"]
+    try:
+        summary = reaper_handler.handler(load_event("scheduled_reaper"), LambdaContextStub())
+    finally:
+        reaper_handler.get_reaper.cache_clear()
     assert summary["dead_letters"] == 0
 
     assert aws._clients == built

@@ -17,7 +17,7 @@ from aws_lambda_powertools import Logger
 
 from benchmarks.cold_start import HANDLERS, LAMBDA_LIKE_ENV, ROOT, TRACING_ON_ENV
 from identity_images.handlers import init_phase
-from identity_images.settings import API_CLIENTS, REAPER_CLIENTS, TRIGGER_CLIENTS, WORKER_CLIENTS
+from identity_images.settings import API_CLIENTS, WORKER_CLIENTS
 
 IN_LAMBDA = {init_phase.INITIALIZATION_TYPE: "on-demand"}
 # Nothing listens there: a step that went over the network would fail, and say so.
@@ -33,8 +33,12 @@ report = {
     "settings": get_settings.cache_info().currsize,
     "xray": "aws_xray_sdk.core" in sys.modules,
 }
-if hasattr(module, "get_authenticator"):
-    report["authenticator"] = module.get_authenticator.cache_info().currsize
+for built in ("get_authenticator", "get_regenerator", "get_reaper", "get_worker"):
+    if hasattr(module, built):
+        report["built"] = getattr(module, built).cache_info().currsize
+if sys.argv[1].endswith(".api"):
+    from identity_images.handlers.routes import deps
+    report["built"] = deps._host.cache_info().currsize
 if sys.argv[1].endswith(".api"):
     from identity_images.models.api import CreateGenerationRequest
     report["models"] = CreateGenerationRequest.__pydantic_complete__
@@ -63,9 +67,10 @@ def import_handler(name: str, **env: str) -> tuple[dict[str, object], str]:
 
 EXPECTED_CLIENTS = {
     "api": API_CLIENTS,
-    "trigger": TRIGGER_CLIENTS,
     "worker": WORKER_CLIENTS,
-    "reaper": REAPER_CLIENTS,
+    # Their whole logic, whose adapters build these (the host's token here is plain).
+    "trigger": ("dynamodb", "s3", "sqs"),
+    "reaper": ("dynamodb", "sqs"),
 }
 
 
@@ -74,7 +79,21 @@ def test_in_lambda_importing_a_handler_builds_its_settings_and_clients(name: str
     report, logged = import_handler(name, **IN_LAMBDA)
     assert report["clients"] == sorted(EXPECTED_CLIENTS[name])
     assert report["settings"] == 1
-    assert "Not prepared" not in logged
+    assert init_phase.NOT_PREPARED not in logged
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [("api", "the host's adapter"), ("trigger", "its logic"), ("reaper", "its logic")],
+)
+def test_in_lambda_importing_a_handler_builds_what_needs_no_network(name: str, what: str) -> None:
+    assert import_handler(name, **IN_LAMBDA)[0]["built"] == 1, what
+    assert import_handler(name)[0]["built"] == 0, what
+
+
+def test_the_worker_leaves_its_logic_to_the_first_request() -> None:
+    """Its Gemini client takes the API key when it is made: a Secrets Manager call."""
+    assert import_handler("worker", **IN_LAMBDA)[0]["built"] == 0
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_CLIENTS))
@@ -96,11 +115,11 @@ def test_in_lambda_with_tracing_on_the_recorder_loads_at_init() -> None:
 def test_in_lambda_the_authorizer_builds_its_authenticator_without_fetching_the_secret() -> None:
     arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:jwt-AbCdEf"
     report, logged = import_handler("authorizer", **IN_LAMBDA, JWT_SECRET_ARN=arn)
-    assert report["authenticator"] == 1
+    assert report["built"] == 1
     # Its secret reader's client, built; the secret itself is read by the first request
     # (nothing listens at the endpoint, so a fetch would have failed the step).
     assert report["clients"] == ["secretsmanager"]
-    assert "Not prepared" not in logged
+    assert init_phase.NOT_PREPARED not in logged
 
 
 def test_in_lambda_a_step_that_fails_is_logged_and_left_to_the_first_request() -> None:
@@ -108,8 +127,8 @@ def test_in_lambda_a_step_that_fails_is_logged_and_left_to_the_first_request() -
     # No client for a region that cannot be; the import still succeeds (the first
     # request meets the same error, and the batch reports its records as failed).
     assert report["clients"] == []
-    assert "Not prepared at init" in logged
-    assert "build_aws_clients" in logged
+    assert init_phase.NOT_PREPARED in logged
+    assert "get_regenerator" in logged
 
 
 def test_prepare_runs_nothing_outside_lambda(monkeypatch: pytest.MonkeyPatch) -> None:

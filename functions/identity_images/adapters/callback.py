@@ -25,7 +25,13 @@ from urllib.parse import quote
 import httpx
 from standardwebhooks.webhooks import EmptyWebhookSecretError, Webhook
 
-from identity_images.adapters.host_http import Backoff, Sleep, host_error_code, send_with_retries
+from identity_images.adapters.host_http import (
+    Backoff,
+    Sleep,
+    host_error_code,
+    send_with_retries,
+    tls_context,
+)
 from identity_images.adapters.secrets import resolve_secret
 from identity_images.domain import ImageAssignment
 from identity_images.errors import ErrorCode, PipelineError
@@ -72,7 +78,10 @@ class WebhookCallback:
                 ErrorCode.INTERNAL_ERROR, "The callback secret is not a `whsec_...` secret."
             ) from exc
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/") + "/", timeout=timeout_s, transport=transport
+            base_url=base_url.rstrip("/") + "/",
+            timeout=timeout_s,
+            verify=tls_context(),
+            transport=transport,
         )
         self._backoff = backoff or Backoff(max_attempts=5, initial_s=0.5, max_s=8.0)
         self._sleep = sleep

@@ -2,7 +2,9 @@
 
 The endpoints are served by the reusable Django app `identity_images_django`, mounted by
 the host under `DJANGO_INTERNAL_URL`. Every read carries `Authorization: Bearer <service
-token>`. Connection errors, timeouts and 408/429/5xx are retried with a small backoff;
+token>`, the token read for each request (from Secrets Manager through its cache, so a
+rotated token reaches a warm Lambda within minutes; building the adapter calls nothing,
+so Lambda's init can). Connection errors, timeouts and 408/429/5xx are retried with a small backoff;
 a 404 becomes `user_not_found` / `identity_not_found`; any other 4xx is `host_rejected`.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import quote
@@ -18,8 +21,14 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from identity_images.adapters.host_http import Backoff, Sleep, host_error_code, send_with_retries
-from identity_images.adapters.secrets import resolve_secret
+from identity_images.adapters.host_http import (
+    Backoff,
+    Sleep,
+    host_error_code,
+    send_with_retries,
+    tls_context,
+)
+from identity_images.adapters.secrets import secret_reader
 from identity_images.domain import HOST_ID_PATTERN, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.settings import Settings
@@ -84,13 +93,27 @@ def _canonical(item: Named, asked: str, code: ErrorCode) -> Named:
     return item
 
 
+class ServiceToken(httpx.Auth):
+    """`Authorization: Bearer <token>`, the token read for each request."""
+
+    def __init__(self, read: Callable[[], str | None]) -> None:
+        self._read = read
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self._read()
+        if not token:
+            raise PipelineError(ErrorCode.INTERNAL_ERROR, "The host app's service token is empty.")
+        request.headers["Authorization"] = f"Bearer {token}"
+        yield request
+
+
 class DjangoHost:
     """Reads users and identities from the host app."""
 
     def __init__(
         self,
         base_url: str,
-        service_token: str,
+        service_token: Callable[[], str | None],
         *,
         timeout_s: float = 10.0,
         backoff: Backoff | None = None,
@@ -100,7 +123,9 @@ class DjangoHost:
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             timeout=timeout_s,
-            headers={"Authorization": f"Bearer {service_token}", "Accept": "application/json"},
+            headers={"Accept": "application/json"},
+            auth=ServiceToken(service_token),
+            verify=tls_context(),
             transport=transport,
         )
         self._backoff = backoff or Backoff()
@@ -108,10 +133,10 @@ class DjangoHost:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DjangoHost:
-        token = resolve_secret(
+        token = secret_reader(
             settings.django_service_token, settings.django_service_token_secret_arn, settings
         )
-        if not token:
+        if token is None:
             raise PipelineError(
                 ErrorCode.INTERNAL_ERROR,
                 "No service token for the host app: set DJANGO_SERVICE_TOKEN or "

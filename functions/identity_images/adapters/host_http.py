@@ -9,9 +9,11 @@ The `sleep` is injectable so tests run the whole retry path without waiting.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import httpx
 
@@ -22,6 +24,14 @@ log = logging.getLogger("identity_images.host")
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 Sleep = Callable[[float], None]
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings every client of the host app shares: httpx's own default
+    (certifi's CA bundle, or `SSL_CERT_FILE` / `SSL_CERT_DIR`), loaded once per process
+    instead of once per client, and by Lambda's init (`handlers.init_phase`)."""
+    return httpx.create_ssl_context()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
 
+from identity_images.adapters.host_http import tls_context
 from identity_images.errors import ErrorCode, PipelineError
 
 
@@ -24,7 +25,9 @@ class DjangoIntrospection:
 
     def __init__(self, url: str, *, timeout_s: float, client: httpx.Client | None = None) -> None:
         self._url = url
-        self._client = client or httpx.Client(timeout=timeout_s, follow_redirects=False)
+        self._client = client or httpx.Client(
+            timeout=timeout_s, follow_redirects=False, verify=tls_context()
+        )
 
     def me(self, authorization_header: str) -> DjangoMe:
         """Django's answer for this header.

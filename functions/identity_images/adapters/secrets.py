@@ -41,16 +41,22 @@ def resolve_secret(
 ) -> str | None:
     """The secret's text, or None when neither source is set (Secrets Manager reached
     as `settings` say)."""
+    read = secret_reader(value, arn, settings)
+    return read() if read is not None else None
+
+
+def secret_reader(
+    value: SecretStr | None, arn: str | None, settings: AwsSettings | None = None
+) -> Callable[[], str | None] | None:
+    """How to read a secret on each use: from Secrets Manager through the cache when
+    `arn` is set (its client built now, the secret fetched by the first read), else the
+    plain `value`; None when neither is set."""
     if arn:
-        return _read(_provider(aws.secretsmanager(settings)), arn)
-    return value.get_secret_value() if value is not None else None
-
-
-def secret_reader(arn: str, settings: AwsSettings | None = None) -> Callable[[], str | None]:
-    """Reads the secret `arn` on each call (through the cache). Its client is built now,
-    the secret fetched only by the first call."""
-    provider = _provider(aws.secretsmanager(settings))
-    return lambda: _read(provider, arn)
+        provider = _provider(aws.secretsmanager(settings))
+        return lambda: _read(provider, arn)
+    if value is not None:
+        return value.get_secret_value
+    return None
 
 
 def _read(provider: parameters.SecretsProvider, arn: str) -> str | None:

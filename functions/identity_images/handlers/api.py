@@ -26,10 +26,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import body, init_phase
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
-from identity_images.handlers.routes import generations, references, uploads, users
+from identity_images.handlers.routes import deps, generations, references, uploads, users
 from identity_images.handlers.routes.errors import error_response, validation_error
 from identity_images.models.api import build_api_models
-from identity_images.settings import API_CLIENTS, get_settings
+from identity_images.settings import get_settings
 
 API_TITLE = "Identity images API"
 API_VERSION = "1.0.0"
@@ -141,6 +141,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
 
 
-init_phase.prepare(
-    load_tracing, init_phase.aws_clients(API_CLIENTS), build_api_models, logger=logger
-)
+init_phase.prepare(load_tracing, deps.prepare, build_api_models, logger=logger)

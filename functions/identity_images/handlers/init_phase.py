@@ -29,6 +29,9 @@ from aws_lambda_powertools import Logger
 #: Set by Lambda in every function's environment.
 INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE"
 
+#: What the log says of a step that failed (the artefact check looks for it).
+NOT_PREPARED = "Not prepared at init; the first request will build it"
+
 Step = Callable[[], object]
 
 
@@ -48,7 +51,7 @@ def prepare(*steps: Step, logger: Logger) -> None:
             step()
         except Exception:
             logger.warning(
-                "Not prepared at init; the first request will build it",
+                NOT_PREPARED,
                 extra={"step": getattr(step, "__qualname__", repr(step))},
                 exc_info=True,
             )

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from identity_images.handlers import init_phase
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
 from identity_images.logic.reaper import GAVE_UP, Reaper, build_reaper
-from identity_images.settings import REAPER_CLIENTS, REAPER_RESOURCES, get_settings
+from identity_images.settings import REAPER_RESOURCES, get_settings
 
 
 @cache
@@ -44,4 +44,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return summary
 
 
-init_phase.prepare(load_tracing, init_phase.aws_clients(REAPER_CLIENTS), logger=logger)
+init_phase.prepare(load_tracing, get_reaper, logger=logger)

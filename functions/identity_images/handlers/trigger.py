@@ -28,7 +28,7 @@ from identity_images.logic.regeneration import (
     build_regenerator,
 )
 from identity_images.models.s3_events import ReferenceNotification, S3TestEvent
-from identity_images.settings import TRIGGER_CLIENTS, TRIGGER_RESOURCES, get_settings
+from identity_images.settings import TRIGGER_RESOURCES, get_settings
 
 processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -82,4 +82,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return dict(response)
 
 
-init_phase.prepare(load_tracing, init_phase.aws_clients(TRIGGER_CLIENTS), logger=logger)
+init_phase.prepare(load_tracing, get_regenerator, logger=logger)

@@ -247,7 +247,7 @@ def _secret_reader(settings: AuthSettings) -> Callable[[], str | None] | None:
     if arn:
         from identity_images.adapters.secrets import secret_reader
 
-        return secret_reader(arn, settings)
+        return secret_reader(None, arn, settings)
     if plain is not None:
         return plain.get_secret_value
     return None

@@ -26,12 +26,20 @@ from identity_images.logic.access import ActiveAdminCheck, check_not_expired
 from identity_images.logic.generations import Generations
 from identity_images.logic.idempotency import Idempotency
 from identity_images.models.ports import JobQueue, JobStore, ObjectStore
-from identity_images.settings import API_RESOURCES, Settings, get_settings
+from identity_images.settings import API_CLIENTS, API_RESOURCES, Settings, get_settings
 
 
 def settings() -> Settings:
     """The process's settings; the API's resource names must be set (`Settings.require`)."""
     return get_settings().require(API_RESOURCES)
+
+
+def prepare() -> None:
+    """Build what any route's first request would: the settings, the AWS clients and the
+    host's adapter (a step of Lambda's init, `handlers.init_phase`; nothing is called)."""
+    config = settings()
+    aws.build_clients(config, API_CLIENTS)
+    _host(config)
 
 
 Config = Annotated[Settings, Depends(settings)]
