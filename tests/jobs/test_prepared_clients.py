@@ -36,13 +36,15 @@ def lambda_init(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(init_phase.INITIALIZATION_TYPE, "on-demand")
 
 
-def init(services: tuple[str, ...]) -> dict[tuple[str, str, str | None], Any]:
-    """A Lambda's init from no client at all: the clients it built."""
+def init(step: init_phase.Step) -> dict[tuple[str, str, str | None], Any]:
+    """A Lambda's init, from no client at all, running `step`: the clients it built."""
     aws.reset_clients()
-    init_phase.prepare(init_phase.aws_clients(services), logger=Logger(service="init-test"))
-    built = dict(aws._clients)
-    assert sorted(service for service, _, _ in aws._clients) == sorted(services)
-    return built
+    init_phase.prepare(step, logger=Logger(service="init-test"))
+    return dict(aws._clients)
+
+
+def services(clients: dict[tuple[str, str, str | None], Any]) -> list[str]:
+    return sorted(service for service, _, _ in clients)
 
 
 def create_generation() -> str:
@@ -53,11 +55,9 @@ def create_generation() -> str:
 
 @pytest.mark.usefixtures("lambda_init")
 def test_the_api_routes_use_only_the_clients_its_init_built() -> None:
-    aws.reset_clients()
-    init_phase.prepare(deps.prepare, logger=Logger(service="init-test"))
+    built = init(deps.prepare)
     deps._host.cache_clear()  # the routes here read the fake host
-    built = dict(aws._clients)
-    assert sorted(service for service, _, _ in built) == sorted(API_CLIENTS)
+    assert services(built) == sorted(API_CLIENTS)
 
     status, uploads, _ = call_api(
         "POST", "/v1/uploads", body={"files": [{"content_type": "image/jpeg", "size": 1000}]}
@@ -80,7 +80,8 @@ def test_the_worker_uses_only_the_clients_its_init_built(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     job_id = create_generation()
-    built = init(WORKER_CLIENTS)
+    built = init(worker_handler.build_clients)
+    assert services(built) == sorted(WORKER_CLIENTS)
     worker = build_worker(settings, host=host, callback=callback)
     monkeypatch.setattr(worker_handler, "get_worker", lambda: worker)
 
@@ -92,11 +93,9 @@ def test_the_worker_uses_only_the_clients_its_init_built(
 
 @pytest.mark.usefixtures("lambda_init")
 def test_the_reaper_uses_only_the_clients_its_init_built() -> None:
-    aws.reset_clients()
     reaper_handler.get_reaper.cache_clear()
-    init_phase.prepare(reaper_handler.get_reaper, logger=Logger(service="init-test"))
-    built = dict(aws._clients)
-    assert sorted(service for service, _, _ in built) == ["dynamodb", "sqs"]
+    built = init(reaper_handler.get_reaper)
+    assert services(built) == ["dynamodb", "sqs"]
     try:
         summary = reaper_handler.handler(load_event("scheduled_reaper"), LambdaContextStub())
     finally:

@@ -55,18 +55,3 @@ def prepare(*steps: Step, logger: Logger) -> None:
                 extra={"step": getattr(step, "__qualname__", repr(step))},
                 exc_info=True,
             )
-
-
-def aws_clients(services: tuple[str, ...]) -> Step:
-    """A step that builds the settings and the AWS clients of `services`, as a first
-    request would (`adapters.aws`)."""
-
-    def build_aws_clients() -> None:
-        # Imported when the step runs: the authorizer imports this module too, and loads
-        # boto3 only when its JWT secret is in Secrets Manager.
-        from identity_images.adapters import aws
-        from identity_images.settings import get_settings
-
-        aws.build_clients(get_settings(), services)
-
-    return build_aws_clients

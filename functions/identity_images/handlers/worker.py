@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.batch import EventType, process_partial_res
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from identity_images.adapters import aws
 from identity_images.handlers import init_phase
 from identity_images.handlers.batch import LoggedBatchProcessor
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
@@ -31,6 +32,13 @@ processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch
 def get_worker() -> Worker:
     """Built once per Lambda container (clients and the Gemini SDK are reused)."""
     return build_worker(get_settings().require(WORKER_RESOURCES))
+
+
+def build_clients() -> None:
+    """The settings and the AWS clients, for Lambda's init. The rest of the worker waits
+    for the first job: its Gemini client takes the API key, a Secrets Manager read, when
+    it is made."""
+    aws.build_clients(get_settings(), WORKER_CLIENTS)
 
 
 @tracer.capture_method
@@ -66,4 +74,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return dict(response)
 
 
-init_phase.prepare(load_tracing, init_phase.aws_clients(WORKER_CLIENTS), logger=logger)
+init_phase.prepare(load_tracing, build_clients, logger=logger)
