@@ -1,6 +1,7 @@
-"""The clients a function's Lambda init builds (`settings.*_CLIENTS`, through
-`handlers.init_phase`) are every client its requests use: after the init, real requests
-through the handlers, against moto, build no other."""
+"""The clients a function's Lambda init builds (`handlers.init_phase`: the API's and the
+worker's from `settings.*_CLIENTS`, the reaper's with its logic) are every client its
+requests use: after the init, real requests through the handlers, against moto, build
+no other."""
 
 from __future__ import annotations
 

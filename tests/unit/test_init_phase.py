@@ -38,9 +38,8 @@ for built in ("get_authenticator", "get_regenerator", "get_reaper", "get_worker"
         report["built"] = getattr(module, built).cache_info().currsize
 if sys.argv[1].endswith(".api"):
     from identity_images.handlers.routes import deps
-    report["built"] = deps._host.cache_info().currsize
-if sys.argv[1].endswith(".api"):
     from identity_images.models.api import CreateGenerationRequest
+    report["built"] = deps._host.cache_info().currsize
     report["models"] = CreateGenerationRequest.__pydantic_complete__
 print(json.dumps(report))
 """
