@@ -21,10 +21,10 @@ authorizer verifies an admin's HS256 token, and the API answers `GET /v1/config`
 the host app (a stub on this machine, answering at once) whether the caller is still an
 active admin. The trigger, the first step of a regeneration after an upload, is measured
 too, on S3's test event (its first invocation builds its logic either way). The API and
-the trigger run with tracing on, as the CDK app deploys them. In AWS the
-authorizer's JWT secret is in Secrets Manager, so its client comes with the secret reader
-at init; here the secret is plain (no network), so that client is measured after the
-invocation and counted where it would run.
+the trigger run with tracing on, as the CDK app deploys them. In AWS the authorizer's JWT
+secret is in Secrets Manager, so its client comes with the secret reader at init; here
+the secret is plain (no network), so that client is measured after the invocation and
+counted where it would run.
 """
 
 from __future__ import annotations
