@@ -23,7 +23,7 @@ def check_identity_images(
 ) -> list[CheckMessage]:
     conf = app_settings()
     errors: list[CheckMessage] = []
-    if not conf.service_token:
+    if not conf.service_tokens:
         errors.append(
             Error("IDENTITY_IMAGES['SERVICE_TOKEN'] is empty.", id="identity_images.E001")
         )

@@ -8,7 +8,7 @@ IDENTITY_IMAGES = {
     "IDENTITY_DESCRIPTION_FIELD": "description",  # "" if the model has none
     "IDENTITY_IMAGE_FIELD": "image",              # a FileField / ImageField
     "TEST_USER_FILTER": {"profile__is_test_user": True},  # or "dotted.path.to.callable"
-    "SERVICE_TOKEN": "...",                       # bearer token of the pipeline's reads
+    "SERVICE_TOKEN": "...",                       # bearer of the pipeline's reads; a list to rotate
     "WEBHOOK_SECRET": "whsec_...",                # or a list, to rotate secrets
     "WEBHOOK_TOLERANCE_S": 300,                   # accepted clock skew of webhook-timestamp
     # How the generated image reaches the image field (docs/fitting-a-host.md):
@@ -34,6 +34,7 @@ of a callable that takes no argument and returns a queryset of users.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -74,7 +75,7 @@ class AppSettings:
     identity_description_field: str
     identity_image_field: str
     test_user_filter: dict[str, Any] | str
-    service_token: str
+    service_tokens: tuple[str, ...]
     webhook_secrets: tuple[str, ...]
     webhook_tolerance_s: int
     image_mode: str
@@ -86,10 +87,14 @@ class AppSettings:
     public_base_url: str
 
 
+def _one_or_more(value: str | Sequence[str]) -> tuple[str, ...]:
+    """A secret, or a list of them while one is rotated in; empty ones left out."""
+    listed = (value,) if isinstance(value, str) else tuple(value)
+    return tuple(str(item) for item in listed if item)
+
+
 def app_settings() -> AppSettings:
     raw = {**DEFAULTS, **getattr(settings, "IDENTITY_IMAGES", {})}
-    secrets = raw["WEBHOOK_SECRET"]
-    secret_list = (secrets,) if isinstance(secrets, str) else tuple(secrets)
     return AppSettings(
         identity_model=str(raw["IDENTITY_MODEL"]),
         identity_user_field=str(raw["IDENTITY_USER_FIELD"]),
@@ -97,8 +102,8 @@ def app_settings() -> AppSettings:
         identity_description_field=str(raw["IDENTITY_DESCRIPTION_FIELD"]),
         identity_image_field=str(raw["IDENTITY_IMAGE_FIELD"]),
         test_user_filter=raw["TEST_USER_FILTER"],
-        service_token=str(raw["SERVICE_TOKEN"]),
-        webhook_secrets=tuple(s for s in secret_list if s),
+        service_tokens=_one_or_more(raw["SERVICE_TOKEN"]),
+        webhook_secrets=_one_or_more(raw["WEBHOOK_SECRET"]),
         webhook_tolerance_s=int(raw["WEBHOOK_TOLERANCE_S"]),
         image_mode=str(raw["IMAGE_MODE"]),
         bucket_name=str(raw["BUCKET_NAME"]),

@@ -55,13 +55,15 @@ WEBHOOK_ID_MAX_CHARS = ReceivedWebhook._meta.get_field("webhook_id").max_length 
 def service_token_required(
     view: Callable[Concatenate[HttpRequest, P], HttpResponse],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Refuse (401) unless the bearer token equals SERVICE_TOKEN (constant-time)."""
+    """Refuse (401) unless the bearer token is SERVICE_TOKEN, or one of them while a new
+    one is rotated in (each compared in constant time)."""
 
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        expected = app_settings().service_token.encode()
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        valid = hmac.compare_digest(token.strip().encode(), expected)
-        if not expected or scheme.lower() != "bearer" or not valid:
+        given = token.strip().encode()
+        expected = app_settings().service_tokens
+        valid = [hmac.compare_digest(given, known.encode()) for known in expected]
+        if scheme.lower() != "bearer" or not any(valid):
             return error(401, "unauthorized", "A valid service token is required.")
         return view(request, *args, **kwargs)
 

@@ -67,6 +67,22 @@ class ServiceTokenTests(TestCase):
         response = self.client.get(f"{BASE}/test-users/", headers={"Authorization": "Bearer "})
         assert response.status_code == 401
 
+    @override_settings(
+        IDENTITY_IMAGES={
+            "IDENTITY_MODEL": "people.Identity",
+            "SERVICE_TOKEN": ["the-new-token", SERVICE_TOKEN, ""],
+        }
+    )
+    def test_while_a_token_is_rotated_in_both_are_taken(self) -> None:
+        for token in ("the-new-token", SERVICE_TOKEN):
+            response = self.client.get(
+                f"{BASE}/test-users/", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert response.status_code == 200, token
+        for header in ("Bearer ", "Bearer the-old-token"):
+            response = self.client.get(f"{BASE}/test-users/", headers={"Authorization": header})
+            assert response.status_code == 401, header
+
     def test_reads_refuse_other_methods_in_the_error_shape(self) -> None:
         response = self.client.post(f"{BASE}/test-users/", headers=AUTH)
         assert response.status_code == 405
