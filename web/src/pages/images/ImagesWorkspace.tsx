@@ -1,13 +1,15 @@
-import { useCallback, useEffect, useId, useMemo, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
 
 import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
+import { GenerateBar } from "./components/GenerateBar";
 import { GenerationHistory } from "./components/GenerationHistory";
+import { IdentitySelector } from "./components/IdentitySelector";
 import { OptionSelect } from "./components/OptionSelect";
-import { CurrentImage, IdentitySelector } from "./components/IdentitySelector";
+import { PromptField } from "./components/PromptField";
 import { ReferenceImageUpload } from "./components/ReferenceImageUpload";
+import { ResultPane } from "./components/ResultPane";
 import { UserSelector } from "./components/UserSelector";
-import { VariantsGrid } from "./components/VariantsGrid";
-import { estimateCostUsd, formatUsd, type TabConfig } from "./config";
+import { estimateCostUsd, type TabConfig } from "./config";
 import {
   isMoving,
   useApply,
@@ -98,26 +100,17 @@ function Workspace({ config }: { config: TabConfig }) {
   const cancel = useCancel();
   const [formError, setFormError] = useState<string | null>(null);
 
-  const promptTooLong = prompt.length > config.promptMaxChars;
-  const canGenerate =
-    identityId !== null &&
-    userId !== null &&
-    uploads.keys.length > 0 &&
-    !uploads.busy &&
-    !promptTooLong &&
-    !create.isPending;
   const whyNot =
-    identityId === null
+    identityId === null || userId === null
       ? "Choose an identity."
       : uploads.keys.length === 0
         ? "Add at least one reference photo."
         : uploads.busy
           ? "Waiting for the photos to upload…"
-          : promptTooLong
+          : prompt.length > config.promptMaxChars
             ? `The prompt is over ${config.promptMaxChars} characters.`
             : null;
-
-  const cost = estimateCostUsd(config, imageSize, variants, uploads.keys.length);
+  const canGenerate = whyNot === null && !create.isPending;
 
   const start = useCallback(
     async (request: StartRequest) => {
@@ -174,12 +167,10 @@ function Workspace({ config }: { config: TabConfig }) {
     }
   };
 
-  const promptId = useId();
   const variantCounts = useMemo(
     () => Array.from({ length: config.maxVariants }, (_, i) => i + 1),
     [config.maxVariants],
   );
-  const costId = useId();
   const usual = usualSeconds(history.data ?? [], imageSize);
 
   return (
@@ -202,28 +193,7 @@ function Workspace({ config }: { config: TabConfig }) {
         <section className={`${ui.card} ${styles.compose}`} aria-label="New generation">
           <ReferenceImageUpload config={config} uploads={uploads} />
 
-          <div className={ui.field}>
-            <div className={styles.labelRow}>
-              <label htmlFor={promptId} className={ui.label}>
-                Prompt
-              </label>
-              <span
-                className={`${styles.counter} ${promptTooLong ? styles.over : ""}`}
-                aria-live={promptTooLong ? "polite" : "off"}
-              >
-                {prompt.length} / {config.promptMaxChars}
-              </span>
-            </div>
-            <textarea
-              id={promptId}
-              className={ui.textarea}
-              value={prompt}
-              rows={3}
-              placeholder="Optional: smiling, outdoors, soft light…"
-              aria-invalid={promptTooLong}
-              onChange={(event) => setPrompt(event.target.value)}
-            />
-          </div>
+          <PromptField value={prompt} maxChars={config.promptMaxChars} onChange={setPrompt} />
 
           <div className={styles.options}>
             <OptionSelect label="Aspect ratio" value={aspectRatio} options={config.aspectRatios} onChange={setAspectRatio} />
@@ -231,29 +201,15 @@ function Workspace({ config }: { config: TabConfig }) {
             <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={setVariants} />
           </div>
 
-          <div className={styles.generateRow}>
-            <button
-              type="button"
-              className={`${ui.primary} ${ui.large}`}
-              onClick={generate}
-              disabled={!canGenerate}
-              aria-describedby={costId}
-            >
-              {create.isPending && <span className={ui.spinner} aria-hidden="true" />}
-              Generate
-            </button>
-            <div id={costId} className={styles.cost}>
-              <span className={styles.costValue}>≈ {formatUsd(cost)}</span>
-              <span className={ui.muted}>
-                {variants} image{variants === 1 ? "" : "s"} at {imageSize}
-                {usual !== null ? ` · usually ${usual} s` : ""}
-              </span>
-            </div>
-            <kbd className={styles.shortcut} aria-hidden="true">
-              Ctrl ↵
-            </kbd>
-          </div>
-          {whyNot && !create.isPending && <p className={styles.why}>{whyNot}</p>}
+          <GenerateBar
+            onGenerate={generate}
+            whyNot={whyNot}
+            pending={create.isPending}
+            costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}
+            variants={variants}
+            imageSize={imageSize}
+            usualSeconds={usual}
+          />
           {formError && (
             <p role="alert" className={ui.alert}>
               {formError}
@@ -261,38 +217,16 @@ function Workspace({ config }: { config: TabConfig }) {
           )}
         </section>
 
-        <section className={`${ui.card} ${styles.results}`} aria-labelledby="ii-results-heading">
-          <div className={styles.resultsHeader}>
-            <h2 id="ii-results-heading" className={ui.sectionTitle}>
-              Result
-            </h2>
-            {identity && (
-              <div className={styles.identityChip}>
-                <CurrentImage identity={identity} size={40} decorative />
-                <span>{identity.name}</span>
-              </div>
-            )}
-          </div>
-          {activeJobs.length > 0 ? (
-            <VariantsGrid
-              jobs={activeJobs}
-              now={now}
-              usualSeconds={usual}
-              onSave={save}
-              savingId={apply.isPending ? (apply.variables ?? null) : null}
-              onCancel={cancelJob}
-              canCancel={!cancel.isPending}
-            />
-          ) : (
-            <div className={styles.emptyResult}>
-              <span className={styles.emptyIcon} aria-hidden="true">
-                ✦
-              </span>
-              <p>Your generated images will appear here.</p>
-              <p className={ui.muted}>Add photos, write a prompt if you like, and press Generate (Ctrl+Enter).</p>
-            </div>
-          )}
-        </section>
+        <ResultPane
+          identity={identity}
+          jobs={activeJobs}
+          now={now}
+          usualSeconds={usual}
+          onSave={save}
+          savingId={apply.isPending ? (apply.variables ?? null) : null}
+          onCancel={cancelJob}
+          canCancel={!cancel.isPending}
+        />
       </div>
 
       <div className={ui.card}>

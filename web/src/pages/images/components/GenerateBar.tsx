@@ -1,0 +1,49 @@
+import { useId } from "react";
+
+import type { ImageSize } from "../../../api/imageGeneration";
+import { formatUsd } from "../config";
+import ui from "../ui.module.css";
+import styles from "./GenerateBar.module.css";
+
+interface Props {
+  onGenerate: () => void;
+  /** Why Generate is off, in words; null when it is on. */
+  whyNot: string | null;
+  pending: boolean;
+  costUsd: number;
+  variants: number;
+  imageSize: ImageSize;
+  usualSeconds: number | null;
+}
+
+/** The Generate button with what a click costs and how long it usually takes. */
+export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, imageSize, usualSeconds }: Props) {
+  const costId = useId();
+  return (
+    <>
+      <div className={styles.row}>
+        <button
+          type="button"
+          className={`${ui.primary} ${ui.large}`}
+          onClick={onGenerate}
+          disabled={whyNot !== null || pending}
+          aria-describedby={costId}
+        >
+          {pending && <span className={ui.spinner} aria-hidden="true" />}
+          Generate
+        </button>
+        <div id={costId} className={styles.cost}>
+          <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>
+          <span className={ui.muted}>
+            {variants} image{variants === 1 ? "" : "s"} at {imageSize}
+            {usualSeconds !== null ? ` · usually ${usualSeconds} s` : ""}
+          </span>
+        </div>
+        <kbd className={styles.shortcut} aria-hidden="true">
+          Ctrl ↵
+        </kbd>
+      </div>
+      {whyNot && !pending && <p className={styles.why}>{whyNot}</p>}
+    </>
+  );
+}

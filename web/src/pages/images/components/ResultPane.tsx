@@ -1,0 +1,47 @@
+import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import { CurrentImage } from "./IdentitySelector";
+import { VariantsGrid } from "./VariantsGrid";
+import ui from "../ui.module.css";
+import styles from "./ResultPane.module.css";
+
+interface Props {
+  identity: HostIdentity | null;
+  /** The jobs of the last click, or of the identity's latest batch. */
+  jobs: Job[];
+  now: number;
+  usualSeconds: number | null;
+  onSave: (job: Job) => void;
+  savingId: string | null;
+  onCancel: (job: Job) => void;
+  canCancel: boolean;
+}
+
+/** Whose image this is, and the variants of the latest click (or how to get some). */
+export function ResultPane({ identity, jobs, ...grid }: Props) {
+  return (
+    <section className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
+      <div className={styles.header}>
+        <h2 id="ii-results-heading" className={ui.sectionTitle}>
+          Result
+        </h2>
+        {identity && (
+          <div className={styles.identityChip}>
+            <CurrentImage identity={identity} size={40} decorative />
+            <span>{identity.name}</span>
+          </div>
+        )}
+      </div>
+      {jobs.length > 0 ? (
+        <VariantsGrid jobs={jobs} {...grid} />
+      ) : (
+        <div className={styles.empty}>
+          <span className={styles.emptyIcon} aria-hidden="true">
+            ✦
+          </span>
+          <p>Your generated images will appear here.</p>
+          <p className={ui.muted}>Add photos, write a prompt if you like, and press Generate (Ctrl+Enter).</p>
+        </div>
+      )}
+    </section>
+  );
+}
