@@ -341,9 +341,15 @@ def test_apply_needs_a_succeeded_job_and_queues_once(
         "applied_at": None,
     }
     assert requested_at > job["created_at"]  # this request's time: the newest decision
+    shown = call_api("GET", f"/v1/generations/{job['id']}")[1]["output"]
+    assert shown["url"] is not None
+    # The tab shows the answer as the job: its image stays on screen.
+    assert applied["output"].keys() == shown.keys()
+    assert None not in (applied["output"]["url"], applied["output"]["download_url"])
     status, again, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")
     assert status == 202
     assert again["apply"]["attempt"] == 1
+    assert again["output"]["url"] is not None
     assert bodies(receive_event(resources.jobs_queue_url)) == [
         {"job_id": job["id"], "action": "apply"}
     ]

@@ -527,7 +527,13 @@ def request_apply(job_id: str, caller: Caller, g: Generations) -> Job:
     """Ask the worker to save a succeeded job's image to its identity. An apply pending
     whose lease runs is not asked twice; one whose lease lapsed (its message was lost, or
     the worker died with it) is queued again, the same request (the same webhook id); an
-    applied (or failed) one can be asked again (a new request)."""
+    applied (or failed) one can be asked again (a new request). The answer is the job as
+    `get_generation` gives it, with its URLs."""
+    job = _ask_for_apply(job_id, caller, g)
+    return with_urls(job, storage=g.storage, settings=g.settings)
+
+
+def _ask_for_apply(job_id: str, caller: Caller, g: Generations) -> Job:
     store = g.store
     job = store.require(job_id)
     authorize_generation(caller, job, g.host)
