@@ -89,6 +89,13 @@ def test_a_deeply_nested_body_is_422(resources: Resources) -> None:
     _nothing_written(resources)
 
 
+def test_an_integer_too_long_to_convert_is_422(resources: Resources) -> None:
+    huge = "1" * 5_000  # past Python's 4,300 digits: a ValueError, not a JSONDecodeError
+    raw = '{"files": [{"content_type": "image/jpeg", "size": ' + huge + "}]}"
+    _refused(call_api("POST", "/v1/uploads", raw_body=raw), 422, "validation_error")
+    _nothing_written(resources)
+
+
 def test_a_body_that_is_not_utf8_is_422(resources: Resources) -> None:
     _refused(
         call_api("POST", "/v1/generations", binary_body=b'{"prompt": "\xff\xfe"}'),

@@ -7,7 +7,8 @@ raises `json.JSONDecodeError`, which Powertools turns into a `RequestValidationE
 
 - nesting deeper than `MAX_DEPTH` (50,000 `[` would be a `RecursionError`);
 - a lone surrogate (`"\\ud800"`): valid JSON, but no valid text; DynamoDB and Gemini
-  refuse it later.
+  refuse it later;
+- an integer of more digits than Python converts (4,300: a plain `ValueError`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ def loads(text: str) -> Any:
     """`json.loads`, refusing what `_check` refuses."""
     try:
         value = json.loads(text)
+    except json.JSONDecodeError:
+        raise
     except RecursionError:
         raise _refuse(f"nested deeper than {MAX_DEPTH} levels", text) from None
+    except ValueError as error:  # "Exceeds the limit (4300 digits) for integer string ..."
+        raise _refuse(str(error), text) from None
     _check(value, text)
     return value
