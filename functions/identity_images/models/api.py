@@ -163,7 +163,7 @@ class CreateGenerationRequest(ApiModel):
 
 
 class CreateVariantsRequest(CreateGenerationRequest):
-    """`POST /v1/generations/variants`: the body of `POST /v1/generations` plus `count`."""
+    """`POST /v1/generation-batches`: the body of `POST /v1/generations` plus `count`."""
 
     count: int = Field(
         default=1,

@@ -436,7 +436,7 @@ export interface components {
         };
         /**
          * CreateVariantsRequest
-         * @description `POST /v1/generations/variants`: the body of `POST /v1/generations` plus `count`.
+         * @description `POST /v1/generation-batches`: the body of `POST /v1/generations` plus `count`.
          */
         CreateVariantsRequest: {
             /**
