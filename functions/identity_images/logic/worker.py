@@ -22,7 +22,10 @@ Decisions:
   is tried again (`next_attempt_at`).
 - Storing writes the output, a small preview beside it (`engine.preview`) and the
   prepared references under the job's durable prefix (`prepared/identities/{identity_id}/
-  {job_id}/{index}.jpg`), so a re-run or a refine works after `uploads/` expired.
+  {job_id}/{index}.jpg`), so a re-run or a refine works after `uploads/` expired. Once
+  the output is stored the job is never sent back to Gemini: a preview or prepared
+  reference that cannot be made or written is logged and left out (`preview` null,
+  `prepared_references` empty), and the job succeeds with its output.
 """
 
 from __future__ import annotations
@@ -296,8 +299,7 @@ class Worker:
 
     def _store_output(self, job: Job, result: GenerationResult, identity_name: str) -> JobOutput:
         image = result.image
-        layout = self.settings.bucket_layout
-        key = layout.output_key(job.identity_id, job.id, image.mime_type)
+        key = self.settings.bucket_layout.output_key(job.identity_id, job.id, image.mime_type)
         metadata = {
             "generation-id": job.id,
             "identity-id": job.identity_id,
@@ -305,15 +307,6 @@ class Worker:
             "source": job.source,
         }
         self.storage.write(key, image.data, content_type=image.mime_type, metadata=metadata)
-        settings = self.settings
-        small = make_preview(
-            image.data,
-            max_long_side=settings.preview_max_long_side,
-            fmt=settings.preview_format,
-            quality=settings.preview_quality,
-        )
-        small_key = layout.preview_key(job.identity_id, job.id, small.mime_type)
-        self.storage.write(small_key, small.data, content_type=small.mime_type, metadata=metadata)
         return JobOutput(
             key=key,
             mime_type=image.mime_type,
@@ -321,16 +314,58 @@ class Worker:
             height=image.height,
             bytes=len(image.data),
             filename=download_filename(identity_name, utc_now(), image.mime_type),
-            preview=Rendition(
-                key=small_key,
-                mime_type=small.mime_type,
-                width=small.width,
-                height=small.height,
-                bytes=len(small.data),
-            ),
+            preview=self._store_preview(job, image.data, metadata),
+        )
+
+    def _store_preview(self, job: Job, data: bytes, metadata: dict[str, str]) -> Rendition | None:
+        """The output's preview, or None when it cannot be made or written. Best-effort:
+        the output is already stored and paid for, and a job without a preview is
+        complete (clients show the full image), so no fault here may send the job back
+        to Gemini."""
+        settings = self.settings
+        try:
+            small = make_preview(
+                data,
+                max_long_side=settings.preview_max_long_side,
+                fmt=settings.preview_format,
+                quality=settings.preview_quality,
+            )
+            small_key = settings.bucket_layout.preview_key(job.identity_id, job.id, small.mime_type)
+            self.storage.write(
+                small_key, small.data, content_type=small.mime_type, metadata=metadata
+            )
+        except Exception:
+            logger.warning(
+                "preview not stored; the job keeps its output without one",
+                exc_info=True,
+                extra={"job_id": job.id},
+            )
+            return None
+        return Rendition(
+            key=small_key,
+            mime_type=small.mime_type,
+            width=small.width,
+            height=small.height,
+            bytes=len(small.data),
         )
 
     def _store_prepared(
+        self, job: Job, result: GenerationResult, keys: list[str]
+    ) -> list[PreparedReferenceInfo]:
+        """The references as sent, or none when they cannot be written. Best-effort, as
+        the preview: they come after the paid-for output, and a job without them is
+        complete (a re-run or refine falls back to its original references)."""
+        try:
+            return self._write_prepared(job, result, keys)
+        except Exception:
+            logger.warning(
+                "prepared references not kept; the job keeps its output without them",
+                exc_info=True,
+                extra={"job_id": job.id},
+            )
+            return []
+
+    def _write_prepared(
         self, job: Job, result: GenerationResult, keys: list[str]
     ) -> list[PreparedReferenceInfo]:
         """The references as sent (small JPEGs), kept under the job's durable prefix."""
