@@ -9,7 +9,10 @@ from constructs import Construct
 ROTATION_REASON = (
     "The value is issued outside AWS (Gemini key) or shared with the Django host "
     "(service token, webhook secret, JWT key); rotate it with put-secret-value on both "
-    "sides. Functions re-read it every 5 minutes, so no redeploy is needed."
+    "sides. The JWT key and the service token are re-read through a 5-minute cache. The "
+    "worker reads the Gemini key and the webhook secret once, when it builds its clients, "
+    "so a new value reaches it when its containers are replaced (a deploy, or their idle "
+    "hours)."
 )
 
 
