@@ -80,6 +80,27 @@ def test_a_json_body_sent_as_text_plain_is_415(resources: Resources) -> None:
     _nothing_written(resources)
 
 
+def test_a_body_of_60000_unknown_keys_gets_a_small_422(resources: Resources) -> None:
+    """One error per unknown key, all listed, would answer 6.7 MB: over Lambda's 6 MB."""
+    body: dict[str, Any] = {f"k{n}": 0 for n in range(60_000)} | {"files": []}
+    answer = call_api("POST", "/v1/uploads", body=body)
+    error = _refused(answer, 422, "validation_error")
+    assert len(json.dumps(answer[1])) < 16_000
+    assert error["details"]["field"] == "files"  # the first error is still named
+    assert error["message"].startswith("Invalid request: files, k0, k1, ")
+    assert len(error["details"]["errors"]) == 20
+    assert error["details"]["errors_omitted"] > 59_000
+
+
+def test_an_unknown_key_of_a_megabyte_is_named_cut_short(resources: Resources) -> None:
+    answer = call_api("POST", "/v1/uploads", body={"x" * 1_000_000: 0, "files": []})
+    error = _refused(answer, 422, "validation_error")
+    assert len(json.dumps(answer[1])) < 16_000
+    named = error["details"]["errors"][1]["field"]
+    assert named.startswith("xxx")
+    assert len(named) <= 120
+
+
 def test_a_deeply_nested_body_is_422(resources: Resources) -> None:
     _refused(call_api("POST", "/v1/generations", raw_body="[" * 50_000), 422, "validation_error")
     nested: Any = "x"

@@ -88,6 +88,8 @@ def handle_pipeline_error(error: PipelineError) -> Response[Any]:
 
 @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
 def handle_validation_error(error: RequestValidationError) -> Response[Any]:
+    """422 `validation_error`. Only the capped answer is logged, never `error.errors()`
+    itself: a hostile body can hold tens of thousands of errors."""
     refused = validation_error(error.errors())
     logger.info("request invalid", extra={"details": refused.details})
     return error_response(refused, 422)

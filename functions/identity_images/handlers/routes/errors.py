@@ -93,33 +93,62 @@ def error_response(error: PipelineError, status: int | None = None) -> Response[
     )
 
 
+#: At most this many of a request's errors are listed in `details.errors` and named in the
+#: message; `details.errors_omitted` counts the rest. A body of 60,000 unknown keys has
+#: 60,000 errors: listed in full, the answer would pass Lambda's 6 MB response limit (a
+#: 502 from API Gateway) and the log line would be as large.
+MAX_LISTED_ERRORS = 20
+#: A field name longer than this (an unknown key can be megabytes) is cut, with "...".
+MAX_FIELD_CHARS = 120
+#: An error's message longer than this is cut too.
+MAX_MESSAGE_CHARS = 300
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text`, at most `limit` characters: the client's own input must not size the answer."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 def _field(location: Sequence[Any]) -> str:
     # Powertools locations look like ("body", "files", 0, "content_type") or
     # ("query", "limit"); the field is everything after the source.
     parts = [str(p) for p in location[1:]] if len(location) > 1 else [str(p) for p in location]
-    return ".".join(parts) or "body"
+    return _cut(".".join(parts), MAX_FIELD_CHARS) or "body"
 
 
 def _message(error: Any) -> str:
     message = str(error.get("msg", "invalid"))
     reason = (error.get("ctx") or {}).get("error") if error.get("type") == "json_invalid" else None
-    return f"{message}: {reason}" if isinstance(reason, str) and reason else message
+    full = f"{message}: {reason}" if isinstance(reason, str) and reason else message
+    return _cut(full, MAX_MESSAGE_CHARS)
+
+
+def _listed(error: Any) -> dict[str, str]:
+    """One entry of `details.errors`: the field, where it was (body, query ...), why."""
+    location = error.get("loc", ()) or ("body",)
+    return {
+        "field": _field(location),
+        "location": _cut(str(location[0]), MAX_FIELD_CHARS),
+        "message": _message(error),
+        "type": _cut(str(error.get("type", "")), MAX_FIELD_CHARS),
+    }
+
+
+def _summary(fields: list[str], omitted: int) -> str:
+    if not fields:
+        return "Invalid request."
+    more = f" (and {omitted} more error{'s' if omitted != 1 else ''})" if omitted else ""
+    return f"Invalid request: {', '.join(fields)}{more}."
 
 
 def validation_error(errors: Sequence[Any]) -> PipelineError:
-    """A Powertools RequestValidationError as `validation_error`, naming each field."""
-    items = [
-        {
-            "field": _field(e.get("loc", ())),
-            "location": str(e.get("loc", ("body",))[0]),
-            "message": _message(e),
-            "type": str(e.get("type", "")),
-        }
-        for e in errors
-    ]
+    """A Powertools RequestValidationError as `validation_error`, naming each field: the
+    first `MAX_LISTED_ERRORS` of them, so the answer (and its log line) stays small
+    whatever the body holds; `details.errors_omitted` says how many more there were."""
+    items = [_listed(e) for e in errors[:MAX_LISTED_ERRORS]]
     fields = list(dict.fromkeys(item["field"] for item in items))
-    return PipelineError(
-        ErrorCode.VALIDATION_ERROR,
-        f"Invalid request: {', '.join(fields)}." if fields else "Invalid request.",
-        details={"field": fields[0] if fields else "body", "errors": items},
-    )
+    omitted = max(len(errors) - len(items), 0)
+    details: dict[str, Any] = {"field": fields[0] if fields else "body", "errors": items}
+    if omitted:
+        details["errors_omitted"] = omitted
+    return PipelineError(ErrorCode.VALIDATION_ERROR, _summary(fields, omitted), details=details)
