@@ -162,7 +162,10 @@ class Settings(AuthSettings):
         default=86400, ge=60, description="How long an `Idempotency-Key` keeps its job."
     )
     worker_max_receive_count: int = Field(
-        default=5, ge=1, description="Tries per job message; the queue's redrive policy matches."
+        default=5,
+        ge=1,
+        description="Tries per job (a new job's `max_attempts`), counted across its messages; "
+        "the queue's redrive policy matches.",
     )
     worker_backoff_base_s: int = Field(
         default=30, ge=0, description="Delay before a job's second try; doubles per try."

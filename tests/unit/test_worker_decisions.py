@@ -110,7 +110,7 @@ def world() -> World:
     return World(store, queue, storage, callback, generate, worker)
 
 
-def api_job(world: World, *, apply: bool = False) -> Job:
+def api_job(world: World, *, apply: bool = False, max_attempts: int = 5) -> Job:
     key = SETTINGS.bucket_layout.upload_key("1", "u1", 1, "image/jpeg")
     world.storage.put(key, b"photo")
     job = Job.new(
@@ -122,6 +122,7 @@ def api_job(world: World, *, apply: bool = False) -> Job:
         aspect_ratio="1:1",
         image_size="1K",
         apply=apply,
+        max_attempts=max_attempts,
     )
     world.store.create(job)
     return job
@@ -223,6 +224,35 @@ def test_a_retryable_error_requeues_with_backoff_until_the_last_try(world: World
     assert failed.status == "failed"
     assert failed.error is not None
     assert failed.error.code == "provider_unavailable"
+
+
+def test_a_fresh_message_gives_a_job_out_of_tries_no_new_ones(world: World) -> None:
+    tries = SETTINGS.worker_max_receive_count
+    job = api_job(world, max_attempts=tries)
+    for _ in range(tries - 1):  # used up by earlier messages
+        claimed = world.store.claim(job.id, lease_s=900)
+        assert claimed is not None
+        world.store.requeue(claimed)
+    world.generate.error = PipelineError(ErrorCode.PROVIDER_UNAVAILABLE, "busy", retryable=True)
+    with pytest.raises(RetryLater) as last:  # a reaper requeue's or a redrive's first receive
+        run(world, job, receive_count=1)
+    assert last.value.delay_s == 0
+    failed = world.store.require(job.id)
+    assert (failed.status, failed.attempts) == ("failed", tries)
+
+
+def test_an_apply_stops_at_the_jobs_max_attempts(world: World) -> None:
+    job = api_job(world, apply=True, max_attempts=2)
+    busy = PipelineError(ErrorCode.HOST_UNAVAILABLE, "down", retryable=True)
+    world.callback.failures += [busy, busy]
+    with pytest.raises(RetryLater) as first:
+        run(world, job, receive_count=1)
+    assert first.value.delay_s == 10
+    assert world.store.require(job.id).apply.status == "pending"
+    with pytest.raises(RetryLater) as last:
+        world.worker.handle(JobMessage(job_id=job.id, action="apply"), receive_count=2)
+    assert last.value.delay_s == 0
+    assert world.store.require(job.id).apply.status == "failed"
 
 
 def test_a_final_error_fails_the_job_and_the_message_is_done(world: World) -> None:

@@ -14,7 +14,8 @@ The worker ends every job it sees to the end (`logic.worker`). Two things it can
   could one be anywhere a bug drops it). Every job in flight has a `due_at` in the
   `in_flight` index; `sweep` reads the jobs whose `due_at` passed more than
   `REAPER_GRACE_S` ago and queues each again with a fresh message while it has tries left
-  (`attempts` < `WORKER_MAX_RECEIVE_COUNT`), or ends it `failed` with `worker_gave_up`.
+  (`attempts` < its `max_attempts`, `Job.out_of_tries`), or ends it `failed` with
+  `worker_gave_up`.
   A pending apply is queued again (the same request, the same webhook id).
 
 Both are safe to run at any time and any number of times: every change is a conditional
@@ -146,7 +147,7 @@ class Reaper:
             return Settled.HELD  # something acted on it since the index was read
         log = {"job_id": job.id, "status": job.status, "attempts": job.attempts}
         if job.status in ("queued", "running"):
-            if job.attempts >= self.settings.worker_max_receive_count:
+            if job.out_of_tries(job.attempts, queue_limit=self.settings.worker_max_receive_count):
                 if self.store.fail(job, gave_up_error(job, dead_lettered=False)) is None:
                     return Settled.HELD
                 logger.warning("lost job out of tries: failed, worker_gave_up", extra=log)

@@ -9,8 +9,11 @@ Decisions:
   15 minutes, SQS's limit), and this delivery is dropped. When the copy arrives the job is
   either finished (dropped) or its holder died and the lease lapsed (claimed and run).
 - A retryable error puts the job back to `queued` and the message back on the queue with
-  backoff; on the last receive (`worker_max_receive_count`) the job ends `failed` with the
-  code and the message still fails, so SQS moves it to the dead-letter queue.
+  backoff; on the last try the job ends `failed` with the code and the message still
+  fails (on its last receive SQS moves it to the dead-letter queue). The last try is
+  when the job's claims (`attempts`) or this message's receives reach its `max_attempts`
+  (`Job.out_of_tries`), so a fresh message (a reaper requeue, a deferred copy, a
+  redrive) gives no fresh tries. An apply's tries are its message's receives.
 - Every state that waits for a message has a `due_at` (the lease of the worker, of the
   wait between tries, of the pending apply); `logic.reaper` settles the dead letters and
   the jobs whose `due_at` passed long ago, for when the worker is not there to.
@@ -37,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from itertools import islice
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from identity_images.domain import HostDirectory, ImageAssignment, ImageCallback
 from identity_images.engine.generation import (
@@ -66,6 +69,8 @@ from identity_images.models.ports import MAX_DELAY_S, JobQueue, JobStore, Object
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+Ended = TypeVar("Ended")
 
 
 class Generate(Protocol):
@@ -161,13 +166,36 @@ class Worker:
     generate: Generate
     settings: Settings
 
-    def backoff_s(self, receive_count: int) -> int:
-        """Delay before the next try: base, doubling per receive, capped."""
-        delay = self.settings.worker_backoff_base_s * 2 ** max(receive_count - 1, 0)
+    def backoff_s(self, tries: int) -> int:
+        """Delay before the next try: base, doubling per try, capped."""
+        delay = self.settings.worker_backoff_base_s * 2 ** max(tries - 1, 0)
         return int(min(delay, self.settings.worker_backoff_max_s))
 
-    def is_last_try(self, receive_count: int) -> bool:
-        return receive_count >= self.settings.worker_max_receive_count
+    def _retry_or_end(
+        self,
+        job: Job,
+        error: PipelineError,
+        tries: int,
+        *,
+        give_back: Callable[[int], object],
+        end: Callable[[], Ended],
+    ) -> Ended:
+        """The one retry decision of a generation and an apply: a retryable error with
+        tries left is given back (`give_back(delay)`) and its message comes back after
+        the backoff; otherwise `end()` records the failure, and a retryable error still
+        fails the message (on its last receive SQS moves it to the dead-letter queue; an
+        earlier receive comes back, finds the job finished and is dropped). Returns what
+        `end()` did, only for a final error."""
+        if error.retryable and not job.out_of_tries(
+            tries, queue_limit=self.settings.worker_max_receive_count
+        ):
+            delay = self.backoff_s(tries)
+            give_back(delay)
+            raise RetryLater(delay, error)
+        ended = end()
+        if error.retryable:
+            raise RetryLater(0, error)
+        return ended
 
     # --- one message ----------------------------------------------------------------
     def handle(self, message: JobMessage, *, receive_count: int) -> list[Outcome]:
@@ -446,9 +474,12 @@ class Worker:
     def _failed(
         self, job: Job, error: PipelineError, receive_count: int, clock: StageClock
     ) -> Job | None:
-        log = {"job_id": job.id, "code": error.code.value, "receive_count": receive_count}
-        if error.retryable and not self.is_last_try(receive_count):
-            delay = self.backoff_s(receive_count)
+        """A run that raised. Its tries are the job's claims (`attempts`, counted across
+        messages) or this message's receives, whichever is more."""
+        tries = max(receive_count, job.attempts)
+        log = {"job_id": job.id, "code": error.code.value, "tries": tries}
+
+        def give_back(delay: int) -> None:
             self.store.requeue(
                 job,
                 retry_in_s=delay,
@@ -456,12 +487,12 @@ class Worker:
                 next_attempt_at=utc_now() + timedelta(seconds=delay),
             )
             logger.warning("retryable failure; job back in the queue", extra=log)
-            raise RetryLater(delay, error)
-        failed = self.store.fail(job, job_error(error), timings=clock.timings())
-        logger.warning("job failed", extra=log)
-        if error.retryable:  # last try: the message goes to the dead-letter queue
-            raise RetryLater(0, error)
-        return failed
+
+        def end() -> Job | None:
+            logger.warning("job failed", extra=log)
+            return self.store.fail(job, job_error(error), timings=clock.timings())
+
+        return self._retry_or_end(job, error, tries, give_back=give_back, end=end)
 
     # --- apply ----------------------------------------------------------------------
     def _apply(self, job: Job, receive_count: int) -> Outcome:
@@ -492,13 +523,14 @@ class Worker:
                     applying_s=round(time.perf_counter() - started, 3),
                 )
                 return Outcome.SUPERSEDED
-            if error.retryable and not self.is_last_try(receive_count):
-                delay = self.backoff_s(receive_count)
-                self.store.hold_apply(job, retry_in_s=delay)  # its lease covers the wait
-                raise RetryLater(delay, error) from error
-            self.store.finish_apply(job, error=job_error(error))
-            if error.retryable:
-                raise RetryLater(0, error) from error
+            failure = job_error(error)
+            self._retry_or_end(
+                job,
+                error,
+                receive_count,  # an apply's tries are not recorded: this message's
+                give_back=lambda delay: self.store.hold_apply(job, retry_in_s=delay),
+                end=lambda: self.store.finish_apply(job, error=failure),
+            )
             return Outcome.APPLY_FAILED
         self.store.finish_apply(job, error=None, applying_s=round(time.perf_counter() - started, 3))
         return Outcome.APPLIED

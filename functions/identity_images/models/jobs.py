@@ -327,6 +327,14 @@ class Job(BaseModel):
         """An apply that waits for a message (the job succeeded, the apply is pending)."""
         return self.status == "succeeded" and self.apply.status == "pending"
 
+    def out_of_tries(self, tries: int, *, queue_limit: int) -> bool:
+        """Whether `tries` (the current one included) leaves the job none: `max_attempts`,
+        or the jobs queue's receive limit when that is lower (past it SQS dead-letters
+        the message). The one retry rule of the worker and the reaper, whatever message
+        brings the job: a fresh one (a requeue, a deferred copy, a redrive) restarts its
+        receive count but not the job's `attempts`."""
+        return tries >= min(self.max_attempts, queue_limit)
+
     def lease_lapsed(self, now: int) -> bool:
         """Nothing in flight answers for the job any more: `due_at` passed (or was never
         set, as on records older than the lease)."""
