@@ -187,12 +187,31 @@ def test_the_hosts_own_words_never_reach_the_error() -> None:
         said = f"{caught.value.message} {caught.value.details}"
         assert "html" not in said.lower(), said
         assert "internal" not in said, said
-        if status == 404:
-            assert caught.value.code is ErrorCode.IDENTITY_NOT_FOUND
-            assert caught.value.details["identity_id"] == "123"
-        else:
-            assert caught.value.code is ErrorCode.HOST_REJECTED
-            assert caught.value.details["status"] == status
+        assert caught.value.code is ErrorCode.HOST_REJECTED
+        assert caught.value.details["status"] == status
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"Not Found", b'{"detail": "Not found."}', b'{"error": {"code": "user_not_found"}}'],
+)
+def test_a_404_without_the_apps_not_found_code_is_host_rejected(body: bytes) -> None:
+    """A wrong DJANGO_INTERNAL_URL or mount point: not a missing identity."""
+    transport = httpx.MockTransport(lambda _: httpx.Response(404, content=body))
+    with pytest.raises(PipelineError) as caught:
+        host("http://host.invalid" + INTERNAL, transport=transport).get_identity("123")
+    assert caught.value.code is ErrorCode.HOST_REJECTED
+    assert caught.value.details["status"] == 404
+    assert not caught.value.retryable
+
+
+def test_a_404_with_the_apps_not_found_code_is_not_found() -> None:
+    body = b'{"error": {"code": "identity_not_found", "message": "No identity."}}'
+    transport = httpx.MockTransport(lambda _: httpx.Response(404, content=body))
+    with pytest.raises(PipelineError) as caught:
+        host("http://host.invalid" + INTERNAL, transport=transport).get_identity("123")
+    assert caught.value.code is ErrorCode.IDENTITY_NOT_FOUND
+    assert caught.value.details == {"identity_id": "123", "host_code": "identity_not_found"}
 
 
 def test_a_timeout_is_retried(proxy: FaultProxy) -> None:

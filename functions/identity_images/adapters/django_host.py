@@ -5,8 +5,8 @@ the host under `DJANGO_INTERNAL_URL`. Every read carries `Authorization: Bearer 
 token>`, the token read for each request (from Secrets Manager through its cache, so a
 rotated token reaches a warm Lambda within minutes; building the adapter calls nothing,
 so Lambda's init can). Connection errors, timeouts and 408/429/5xx are retried with a
-small backoff; a 404 becomes `user_not_found` / `identity_not_found`; any other 4xx is
-`host_rejected`.
+small backoff; a 404 with the app's `user_not_found` / `identity_not_found` code becomes
+that error; any other 4xx, a bare 404 too (a wrong URL or mount point), is `host_rejected`.
 """
 
 from __future__ import annotations
@@ -81,6 +81,27 @@ def _not_found(what: _NotFound, *, host_code: str | None = None) -> PipelineErro
     if host_code is not None:
         details["host_code"] = host_code
     return PipelineError(what.code, f"No {noun} {what.value!r} in the host app.", details=details)
+
+
+def _refusal(response: httpx.Response, what: str, not_found: _NotFound) -> PipelineError:
+    """A read's non-200 answer as an error. A 404 is a missing user or identity only when
+    the app says so (`{"error": {"code": "identity_not_found"}}`): a bare 404 comes from a
+    wrong `DJANGO_INTERNAL_URL` or mount point, and taken for a missing identity it would
+    hide the misconfiguration behind an answer that looks final and correct. The host's
+    own words stay in the log (`host_error_code`): a DEBUG page or a message naming its
+    internals must not reach an API client."""
+    host_code = host_error_code(response, what)
+    status = response.status_code
+    if status == 404 and host_code == not_found.code.value:
+        return _not_found(not_found, host_code=host_code)
+    message = (
+        "The host app has no such endpoint (is DJANGO_INTERNAL_URL its mount point?)."
+        if status == 404
+        else "The host app refused the request."
+    )
+    return PipelineError(
+        ErrorCode.HOST_REJECTED, message, details={"status": status, "host_code": host_code}
+    )
 
 
 Named = TypeVar("Named", HostUser, HostIdentity)
@@ -192,18 +213,8 @@ class DjangoHost:
             sleep=self._sleep,
             what=f"GET {path}",
         )
-        # The host's own words stay in the log (host_error_code): a DEBUG page or a
-        # message naming its internals must not reach an API client.
-        if response.status_code == 404:
-            host_code = host_error_code(response, f"GET {path}")
-            raise _not_found(not_found, host_code=host_code)
         if response.status_code != 200:
-            host_code = host_error_code(response, f"GET {path}")
-            raise PipelineError(
-                ErrorCode.HOST_REJECTED,
-                "The host app refused the request.",
-                details={"status": response.status_code, "host_code": host_code},
-            )
+            raise _refusal(response, f"GET {path}", not_found)
         try:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
