@@ -3,6 +3,7 @@ nothing is written."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from local_stack.aws_resources import Resources
 from tests.jobs.helpers import REF, generation_body
 from tests.support.aws_state import job_count, messages_in, put_reference
-from tests.support.fakes import ADMIN_ID
+from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY
 from tests.support.lambdas import call_api
 
 pytestmark = pytest.mark.usefixtures("api_app")
@@ -194,3 +195,39 @@ def test_line_breaks_tabs_and_other_scripts_in_the_prompt_are_fine(resources: Re
     assert status == 202, job
     assert job["prompt"] == prompt
     assert job["user_id"] == ADMIN_ID
+
+
+# --- cursors: opaque to the client, hostile input to the API --------------------------
+def _opaque(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+HOSTILE_CURSORS = {
+    "deep-list": _opaque(b"[" * 1100),
+    "deep-mixed": _opaque(b'[{"":' * 100 + b"[" * 900),
+    "list": _opaque(b'["t","k"]'),
+    "nested-value": _opaque(b'{"k":{"x":"y"},"t":"z","job_id":[],"identity_id":1}'),
+    "lone-surrogate": _opaque(b'{"k":"\\ud800","t":"2026-01-02T03:04:05.000000Z"}'),
+    "not-utf8": _opaque(b'{"k":"\xff"}'),
+    "nan": _opaque(b"NaN"),
+    "not-base64": "%%%%",
+}
+
+
+@pytest.mark.parametrize("cursor", HOSTILE_CURSORS.values(), ids=HOSTILE_CURSORS.keys())
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/v1/generations", {"identity_id": ADMIN_IDENTITY}),
+        (f"/v1/identities/{ADMIN_IDENTITY}/references", {}),
+    ],
+    ids=["history", "references"],
+)
+def test_a_malformed_deep_or_misshapen_cursor_is_422(
+    resources: Resources, path: str, query: dict[str, str], cursor: str
+) -> None:
+    """`"[" * 1100` made `json.loads` raise RecursionError: a 500 on both lists."""
+    error = _refused(
+        call_api("GET", path, query={**query, "cursor": cursor}), 422, "validation_error"
+    )
+    assert error["details"] == {"field": "cursor"}

@@ -8,12 +8,10 @@ Knows nothing of Lambda and imports neither google-genai nor Pillow.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from identity_images.adapters.opaque_cursor import decode_fields, encode_fields, invalid_cursor
 from identity_images.bucket_layout import REFERENCE_ID_PATTERN as REFERENCE_ID_PATTERN
 from identity_images.bucket_layout import BucketLayout
 from identity_images.domain import Caller, HostDirectory
@@ -95,30 +93,28 @@ def list_references(
     return ReferenceList(identity_id=identity.id, items=items, next_cursor=next_cursor)
 
 
+#: The fields of a reference listing's cursor: the last reference's time and key.
+_REFERENCE_CURSOR_FIELDS = frozenset({"t", "k"})
+
+
 def encode_reference_cursor(last: ListedObject) -> str:
-    raw = json.dumps({"t": format_timestamp(last.last_modified), "k": last.key})
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return encode_fields({"t": format_timestamp(last.last_modified), "k": last.key})
 
 
 def decode_reference_cursor(
     cursor: str, layout: BucketLayout, identity_id: str
 ) -> tuple[datetime, str]:
     """(last_modified, key) of the previous page's last reference; a cursor this list did
-    not hand out (or another identity's) is a `validation_error`."""
+    not hand out (malformed, deep, of another shape, or another identity's) is 422
+    `validation_error` (`details.field` = `cursor`)."""
+    fields = decode_fields(cursor, _REFERENCE_CURSOR_FIELDS)
+    key, stamp = fields["k"], fields["t"]
+    if layout.identity_of(key) != identity_id:
+        raise invalid_cursor()
     try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        key, stamp = raw["k"], raw["t"]
-        if not isinstance(key, str) or not isinstance(stamp, str):
-            raise TypeError
-        if layout.identity_of(key) != identity_id:
-            raise ValueError
         return datetime.strptime(stamp, TIMESTAMP_FORMAT).replace(tzinfo=UTC), key
-    except (binascii.Error, ValueError, TypeError, KeyError) as error:
-        raise PipelineError(
-            ErrorCode.VALIDATION_ERROR,
-            "The cursor is not one this list handed out.",
-            details={"field": "cursor"},
-        ) from error
+    except ValueError as error:
+        raise invalid_cursor() from error
 
 
 def delete_reference(
