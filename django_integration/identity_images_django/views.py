@@ -24,12 +24,15 @@ from __future__ import annotations
 import hmac
 import posixpath
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import update_wrapper
 from typing import Concatenate, ParamSpec
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 
@@ -149,9 +152,20 @@ def _superseded(identity_id: str, held: ImageDecision) -> JsonResponse:
         {
             "identity_id": identity_id,
             "held_generation_id": held.generation_id,
-            "held_requested_at": held.requested_at.isoformat(),
+            "held_requested_at": _as_aware(held.requested_at).isoformat(),
         },
     )
+
+
+def _as_stored(moment: datetime) -> datetime:
+    """An aware moment as a DateTimeField takes it: as it is with `USE_TZ`, else naive
+    UTC (SQLite and MySQL refuse an aware value when `USE_TZ` is False)."""
+    return moment if settings.USE_TZ else timezone.make_naive(moment, UTC)
+
+
+def _as_aware(stored: datetime) -> datetime:
+    """A moment read back, aware again: a naive one was stored as UTC (`_as_stored`)."""
+    return stored if timezone.is_aware(stored) else timezone.make_aware(stored, UTC)
 
 
 def _record_decision(assignment: ImageAssignmentIn) -> None:
@@ -162,12 +176,12 @@ def _record_decision(assignment: ImageAssignmentIn) -> None:
     held = (
         ImageDecision.objects.select_for_update().filter(identity_id=assignment.identity_id).first()
     )
-    if held is not None and held.requested_at > assignment.requested_at:
+    if held is not None and _as_aware(held.requested_at) > assignment.requested_at:
         raise _SupersededError(held)
     ImageDecision.objects.update_or_create(
         identity_id=assignment.identity_id,
         defaults={
-            "requested_at": assignment.requested_at,
+            "requested_at": _as_stored(assignment.requested_at),
             "generation_id": assignment.generation_id,
             "image_path": assignment.image_path,
         },

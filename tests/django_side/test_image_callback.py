@@ -296,6 +296,18 @@ class NewestDecisionTests(TestCase):
         assert self.image_name().endswith("/old.png")
 
 
+@override_settings(USE_TZ=False)
+class NewestDecisionWithoutTimeZonesTests(NewestDecisionTests):
+    """The same with `USE_TZ = False`: the aware `requested_at` is stored naive (UTC),
+    not refused by the database with a 500."""
+
+    def test_the_held_decision_is_reported_in_utc(self) -> None:
+        self.deliver("new", self.now, "new:apply:1")
+        older = self.deliver("old", self.now - timedelta(seconds=30), "old:apply:1")
+        held = older.json()["error"]["details"]["held_requested_at"]
+        assert datetime.fromisoformat(held) == self.now
+
+
 class HostileCallbackTests(TestCase):
     """Headers a hostile sender makes up: refused in the error shape, never a 500."""
 
