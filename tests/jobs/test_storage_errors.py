@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
 from identity_images.adapters.storage import Storage
@@ -18,6 +21,24 @@ def s3_answering(code: str, status: int) -> tuple[Storage, Stubber]:
     stubber = Stubber(client)
     stubber.add_client_error("get_object", service_error_code=code, http_status_code=status)
     return Storage(client, "bucket"), stubber
+
+
+def test_a_body_too_large_is_closed_unread() -> None:
+    """A body left unread would hold its pooled connection until collected."""
+    raw = io.BytesIO(b"x" * 101)
+    client = boto3.client(
+        "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    stubber = Stubber(client)
+    stubber.add_response(
+        "get_object",
+        {"Body": StreamingBody(raw, 101), "ContentLength": 101},
+        {"Bucket": "bucket", "Key": "uploads/1/up/photo.jpg"},
+    )
+    with stubber, pytest.raises(PipelineError) as caught:
+        Storage(client, "bucket").read("uploads/1/up/photo.jpg", max_bytes=100)
+    assert caught.value.code == ErrorCode.REFERENCE_INVALID
+    assert raw.closed
 
 
 @pytest.mark.parametrize(("code", "status"), [("NoSuchKey", 404), ("AccessDenied", 403)])

@@ -106,13 +106,17 @@ class Storage:
                     details={"key": key, "s3_error": "AccessDenied"},
                 ) from error
             raise
-        if answer["ContentLength"] > max_bytes:
-            raise PipelineError(
-                ErrorCode.REFERENCE_INVALID,
-                f"Reference {key!r} is larger than {max_bytes} bytes.",
-                details={"key": key, "size": answer["ContentLength"], "max_bytes": max_bytes},
-            )
-        return answer["Body"].read()
+        body = answer["Body"]
+        try:
+            if answer["ContentLength"] > max_bytes:
+                raise PipelineError(
+                    ErrorCode.REFERENCE_INVALID,
+                    f"Reference {key!r} is larger than {max_bytes} bytes.",
+                    details={"key": key, "size": answer["ContentLength"], "max_bytes": max_bytes},
+                )
+            return body.read()
+        finally:
+            body.close()  # a body left unread holds its pooled connection
 
     def write(self, key: str, data: bytes, *, content_type: str, metadata: dict[str, str]) -> None:
         self._client.put_object(
