@@ -392,6 +392,20 @@ def test_a_job_lost_at_a_local_stop_on_its_last_try_ends_worker_gave_up(
     assert messages_in(resources.jobs_queue_url) == 0
 
 
+def test_a_lost_running_job_queued_again_keeps_no_stage(
+    resources: Resources, settings: Settings, worker: Worker, reaper: Reaper
+) -> None:
+    """Queued, and not also `generating`: its dead worker's stage is gone with it."""
+    job_id = create_job()
+    drain(resources.jobs_queue_url)
+    claimed = worker.store.claim(job_id, lease_s=settings.job_lease_s)
+    assert claimed is not None
+    worker.store.set_stage(claimed, "generating")
+    assert reaper.sweep(later(settings)) == [Settled.REQUEUED]
+    job = worker.store.require(job_id)
+    assert (job.status, job.stage, job.stage_started_at) == ("queued", None, None)
+
+
 def test_the_sweep_leaves_jobs_whose_lease_runs_and_forgets_finished_ones(
     resources: Resources, settings: Settings, worker: Worker, reaper: Reaper
 ) -> None:

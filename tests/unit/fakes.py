@@ -166,7 +166,12 @@ class MemoryJobStore:
         if current is None or current.is_terminal or (current.due_at or 0) >= before:
             return None
         return self._put(
-            current, status="queued", lease_expires_at=None, due_at=_epoch(now) + self.lease_s
+            current,
+            status="queued",
+            lease_expires_at=None,
+            stage=None,
+            stage_started_at=None,
+            due_at=_epoch(now) + self.lease_s,
         )
 
     def reopen(self, job: Job) -> Job | None:

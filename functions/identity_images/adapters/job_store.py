@@ -312,12 +312,13 @@ class JobStore:
         self, job: Job, *, now: datetime | None = None, lapsed_before: int | None = None
     ) -> Job | None:
         """A job in flight (as read) whose `due_at` is before `lapsed_before` (default:
-        now) -> queued, due again; the caller then sends its message. None if it moved in
-        between."""
+        now) -> queued, due again, without the stage its dead worker left (a queued job
+        has none); the caller then sends its message. None if it moved in between."""
         now = now or utc_now()
         return self._update(
             job.id,
-            "SET #status = :queued, updated_at = :now, due_at = :due REMOVE lease_expires_at",
+            "SET #status = :queued, updated_at = :now, due_at = :due "
+            "REMOVE lease_expires_at, #stage, stage_started_at",
             "#status = :from AND attempts = :attempts "
             "AND (attribute_not_exists(due_at) OR due_at < :epoch)",
             {
@@ -328,6 +329,7 @@ class JobStore:
                 ":due": self._due(now),
                 ":epoch": int(now.timestamp()) if lapsed_before is None else lapsed_before,
             },
+            names={"#stage": "stage"},
         )
 
     def reopen(self, job: Job) -> Job | None:
