@@ -400,13 +400,12 @@ class Worker:
         kept: list[PreparedReferenceInfo] = []
         for index, (ref, source) in enumerate(zip(result.references, keys, strict=True)):
             key = self.settings.bucket_layout.prepared_reference_key(job.identity_id, job.id, index)
-            if source != key:  # a re-run of a re-run sends the same kept files again
-                self.storage.write(
-                    key,
-                    ref.data,
-                    content_type=ref.mime_type,
-                    metadata={"generation-id": job.id, "index": str(index)},
-                )
+            self.storage.write(
+                key,
+                ref.data,
+                content_type=ref.mime_type,
+                metadata={"generation-id": job.id, "index": str(index)},
+            )
             kept.append(
                 PreparedReferenceInfo(
                     index=index,
