@@ -14,12 +14,13 @@ from identity_images.adapters.job_store import JobStore
 from identity_images.domain import HostUser
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
-from tests.jobs.helpers import REF, generation_body, succeed
-from tests.support.aws_state import messages_in, put_reference
+from tests.jobs.helpers import REF, foreign_job, generation_body, succeed
+from tests.support.aws_state import job_count, messages_in, put_reference
 from tests.support.fakes import (
     ADMIN_ID,
     ADMIN_IDENTITY,
     OTHER_ADMIN_ID,
+    OTHER_ADMIN_IDENTITY,
     TEST_USER_ID,
     TEST_USER_IDENTITY,
     FakeHost,
@@ -92,6 +93,74 @@ def test_a_job_whose_owner_stopped_being_a_test_user_is_forbidden(
     host.users[TEST_USER_ID] = HostUser(id=TEST_USER_ID, username="tester")
     status, body, _ = call_api("GET", f"/v1/generations/{job['id']}", caller=OTHER_ADMIN_ID)
     assert (status, body["error"]["code"]) == (403, "forbidden")
+
+
+# --- an identity that changed owner ----------------------------------------------------
+def _move(host: FakeHost, identity_id: str, to_user: str) -> None:
+    """The host gives the identity to another user (its jobs keep their recorded owner)."""
+    host.identities[identity_id] = host.identities[identity_id].model_copy(
+        update={"user_id": to_user}
+    )
+
+
+def test_after_a_test_users_identity_moved_to_another_admin_its_old_jobs_change_nothing(
+    resources: Resources, settings: Settings, host: FakeHost
+) -> None:
+    """The old job's recorded owner is still the test user, so it stays visible; but
+    applying, re-running or refining it would change (or make jobs of) the other admin's
+    identity now: refused, and nothing is written or queued."""
+    job = _succeeded_job(settings, user_id=TEST_USER_ID, identity_id=TEST_USER_IDENTITY)
+    _move(host, TEST_USER_IDENTITY, OTHER_ADMIN_ID)
+    jobs_before = job_count()
+
+    for action, body in (("apply", None), ("rerun", {}), ("refine", {"instruction": "Warmer"})):
+        status, refused, _ = call_api("POST", f"/v1/generations/{job['id']}/{action}", body=body)
+        assert status == 403, (action, refused)
+        assert refused["error"]["code"] == "forbidden"
+    assert job_count() == jobs_before
+    assert messages_in(resources.jobs_queue_url) == 0
+    assert JobStore.from_settings(settings).require(job["id"]).apply.status == "not_requested"
+
+    assert call_api("GET", f"/v1/generations/{job['id']}")[0] == 200  # still visible
+
+    # Its new owner may; the new jobs record the identity's owner now, not the parent's.
+    status, batch, _ = call_api(
+        "POST", f"/v1/generations/{job['id']}/rerun", body={}, caller=OTHER_ADMIN_ID
+    )
+    assert status == 202, batch
+    assert {item["user_id"] for item in batch["items"]} == {OTHER_ADMIN_ID}
+    assert call_api("GET", f"/v1/generations/{batch['items'][0]['id']}")[0] == 403
+
+
+def test_after_an_admins_identity_moved_to_a_test_user_the_list_shows_only_what_get_shows(
+    resources: Resources, host: FakeHost
+) -> None:
+    """The other admin's old jobs of the identity stay theirs: GET refuses them, so the
+    history leaves them out; jobs made since (the test user's) are listed."""
+    foreign = [foreign_job() for _ in range(3)]
+    _move(host, OTHER_ADMIN_IDENTITY, TEST_USER_ID)
+    put_reference(REF)
+    status, mine, _ = call_api(
+        "POST",
+        "/v1/generations",
+        body=generation_body(user_id=TEST_USER_ID, identity_id=OTHER_ADMIN_IDENTITY),
+    )
+    assert status == 202, mine
+    assert mine["user_id"] == TEST_USER_ID
+
+    reads = host.user_reads
+    status, page, _ = call_api(
+        "GET", "/v1/generations", query={"identity_id": OTHER_ADMIN_IDENTITY}
+    )
+    assert status == 200, page
+    assert [j["id"] for j in page["items"]] == [mine["id"]]
+    # The identity's owner, then each of the jobs' two other owners (the test user, the
+    # other admin) once, not once per job.
+    assert host.user_reads - reads == 3
+
+    for job in foreign:
+        status, body, _ = call_api("GET", f"/v1/generations/{job.id}")
+        assert (status, body["error"]["code"]) == (403, "forbidden")
 
 
 def test_history_of_an_unknown_identity_is_404_not_an_empty_page(resources: Resources) -> None:

@@ -5,9 +5,14 @@ users' identities, and on the jobs, references and outputs of those identities; 
 nothing else (403 `forbidden`). Every route goes through one of these functions:
 
 - `resolve_user` for a user id in a request (`me`, the caller, or a test user);
-- `authorize_identity` for an identity id (identities, references, history);
-- `authorize_generation` for a job read from the store (get, apply, and any later route
-  that acts on one job: cancel, refine, variants ...).
+- `authorize_identity` for an identity id (identities, references, history, and a new
+  job's identity);
+- `authorize_generation` for a job read from the store: may the caller see it (get,
+  cancel), `visible_generations` the same for a page of them (the history);
+- `authorize_generation_change` for a route that changes the job's identity or makes new
+  jobs from the job (apply, re-run, refine): the job must be visible and the identity's
+  *current* owner the caller or a test user, since an identity can change owner after
+  its jobs were made.
 
 docs/security.md describes the rule.
 """
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from identity_images.domain import Caller, HostDirectory, HostIdentity, HostUser
 from identity_images.errors import ErrorCode, PipelineError
@@ -138,25 +143,63 @@ def authorize_identity(identity_id: str, caller: Caller, host: HostDirectory) ->
 
 
 def authorize_generation(caller: Caller, job: Job, host: HostDirectory) -> None:
-    """Raise 403 `forbidden` unless `caller` may act on `job`.
+    """Raise 403 `forbidden` unless `caller` may see `job` (get it, list it, cancel it).
 
-    The job's identity must belong to the caller or to a test user. The owner is the one
-    recorded on the job when it was created (`job.user_id`, checked against the identity
-    then), so a caller's own job costs no call to the host; another owner is looked up to
-    see whether they are (still) a test user. An owner the host no longer knows is
-    refused: nothing proves the caller may see the job.
+    A job is visible when its recorded owner (`job.user_id`, the identity's owner when
+    the job was made) is the caller or a test user. So a caller's own job costs no call to
+    the host; another owner is looked up to see whether they are (still) a test user. An
+    owner the host no longer knows is refused: nothing proves the caller may see the job.
+    A route that changes the identity or makes jobs from this one also needs
+    `authorize_generation_change`.
     """
-    if job.user_id == caller.user_id:
-        return
-    try:
-        owner = host.get_user(job.user_id)
-    except PipelineError as error:
-        if error.code != ErrorCode.USER_NOT_FOUND:
-            raise
-        owner = None
-    if owner is None or not owner.is_test_user:
+    if not _owner_visible(job.user_id, caller, host):
         raise PipelineError(
             ErrorCode.FORBIDDEN,
             f"Generation {job.id!r} is of an identity that is neither yours nor a test user's.",
             details={"generation_id": job.id},
         )
+
+
+def authorize_generation_change(caller: Caller, job: Job, host: HostDirectory) -> HostIdentity:
+    """The job's identity as the host has it now, if `caller` may see `job` and may act
+    on that identity now (else 403 `forbidden`; 404 `identity_not_found` once the host has
+    no such identity).
+
+    For apply, re-run and refine: they change the identity's image or make new jobs of
+    it. The recorded owner is not enough: after an identity moved from a test user to
+    another admin, its old jobs are still the test user's, and applying one would change
+    that admin's identity. New jobs record the owner returned here (`identity.user_id`).
+    """
+    authorize_generation(caller, job, host)
+    return authorize_identity(job.identity_id, caller, host)
+
+
+def visible_generations(caller: Caller, jobs: Iterable[Job], host: HostDirectory) -> list[Job]:
+    """The jobs `authorize_generation` lets `caller` see, in order; the rest are left out.
+
+    The history lists an identity's jobs, whoever owned it when each was made: after an
+    identity moved from another admin to a test user, the jobs made while it was that
+    admin's stay theirs (GET refuses them, so the list must not show them). Each distinct
+    other owner is looked up once per call."""
+    seen: dict[str, bool] = {}
+
+    def visible(owner_id: str) -> bool:
+        if owner_id not in seen:
+            seen[owner_id] = _owner_visible(owner_id, caller, host)
+        return seen[owner_id]
+
+    return [job for job in jobs if visible(job.user_id)]
+
+
+def _owner_visible(owner_id: str, caller: Caller, host: HostDirectory) -> bool:
+    """Is a job recorded as `owner_id`'s visible to `caller`: the caller's own, or a user
+    the host (still) knows as a test user."""
+    if owner_id == caller.user_id:
+        return True
+    try:
+        owner = host.get_user(owner_id)
+    except PipelineError as error:
+        if error.code != ErrorCode.USER_NOT_FOUND:
+            raise
+        return False
+    return owner.is_test_user

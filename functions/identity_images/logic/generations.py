@@ -13,9 +13,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from identity_images.domain import Caller, HostDirectory
+from identity_images.domain import Caller, HostDirectory, HostIdentity
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic.access import authorize_generation, authorize_identity, resolve_user
+from identity_images.logic.access import (
+    authorize_generation,
+    authorize_generation_change,
+    authorize_identity,
+    resolve_user,
+    visible_generations,
+)
 from identity_images.logic.filenames import attachment, download_filename
 from identity_images.logic.idempotency import Answer, Idempotency, Operation
 from identity_images.media_types import is_accepted_type
@@ -307,6 +313,7 @@ def _parent_references(parent: Job, storage: ObjectStore) -> list[str]:
 
 def _derived_jobs(
     parent: Job,
+    identity: HostIdentity,
     caller: Caller,
     g: Generations,
     *,
@@ -316,9 +323,11 @@ def _derived_jobs(
     instruction: str | None,
     edit_source_key: str | None,
 ) -> list[Job]:
+    """New jobs from `parent`, of its identity as it is now (`identity`, authorized by
+    `authorize_generation_change`): they record the identity's current owner, not the
+    parent's, so they are visible exactly to those who may act on the identity now."""
     _check_count(count, g.settings)
     references = _parent_references(parent, g.storage)
-    identity = g.host.get_identity(parent.identity_id)
     jobs = _new_jobs(
         count,
         g.settings,
@@ -326,7 +335,7 @@ def _derived_jobs(
         kind=kind,
         identity_id=parent.identity_id,
         identity_name=identity.name,
-        user_id=parent.user_id,
+        user_id=identity.user_id,
         created_by=caller.user_id,
         reference_keys=references,
         prompt=parent.prompt,
@@ -355,7 +364,7 @@ def refine_generation(
 
     def create() -> list[Job]:
         parent = g.store.require(generation_id)
-        authorize_generation(caller, parent, g.host)
+        identity = authorize_generation_change(caller, parent, g.host)
         if parent.status != "succeeded" or parent.output is None:
             raise PipelineError(
                 ErrorCode.GENERATION_NOT_READY,
@@ -372,6 +381,7 @@ def refine_generation(
             )
         return _derived_jobs(
             parent,
+            identity,
             caller,
             g,
             kind="refine",
@@ -406,7 +416,7 @@ def rerun_generation(
 
     def create() -> list[Job]:
         parent = g.store.require(generation_id)
-        authorize_generation(caller, parent, g.host)
+        identity = authorize_generation_change(caller, parent, g.host)
         if not parent.is_terminal:
             raise PipelineError(
                 ErrorCode.GENERATION_NOT_FINISHED,
@@ -415,6 +425,7 @@ def rerun_generation(
             )
         return _derived_jobs(
             parent,
+            identity,
             caller,
             g,
             kind="rerun",
@@ -515,10 +526,12 @@ def list_generations(
 ) -> GenerationList:
     """The identity's jobs, newest first, if the caller may act on the identity (else 403,
     not an empty page); each job carries its URLs (the previews are what a history
-    shows)."""
+    shows). Jobs the caller could not GET (made while the identity was another admin's)
+    are left out, so a page may hold fewer than `limit` jobs and still have a next one."""
     authorize_identity(identity_id, caller, g.host)
     page = g.store.list_for_identity(identity_id, limit=limit, cursor=cursor)
-    jobs = [with_urls(job, storage=g.storage, settings=g.settings) for job in page.jobs]
+    visible = visible_generations(caller, page.jobs, g.host)
+    jobs = [with_urls(job, storage=g.storage, settings=g.settings) for job in visible]
     return GenerationList(items=jobs, next_cursor=page.next_cursor)
 
 
@@ -536,7 +549,7 @@ def request_apply(job_id: str, caller: Caller, g: Generations) -> Job:
 def _ask_for_apply(job_id: str, caller: Caller, g: Generations) -> Job:
     store = g.store
     job = store.require(job_id)
-    authorize_generation(caller, job, g.host)
+    authorize_generation_change(caller, job, g.host)
     if job.status != "succeeded":
         raise PipelineError(
             ErrorCode.GENERATION_NOT_READY,
