@@ -31,7 +31,7 @@ def _glibc() -> ctypes.CDLL | None:
         libc = ctypes.CDLL(name)
     except OSError:
         return None
-    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    return libc if hasattr(libc, "mallopt") else None
 
 
 @cache
@@ -42,9 +42,3 @@ def release_large_buffers_eagerly() -> bool:
     if libc is None:
         return False
     return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
-
-
-def trim() -> bool:
-    """Return the heap's free pages to the system now (`malloc_trim(0)`)."""
-    libc = _glibc()
-    return bool(libc.malloc_trim(0)) if libc is not None else False

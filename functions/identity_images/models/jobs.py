@@ -182,10 +182,6 @@ class ApplyState(BaseModel):
         "The newest request wins: an older one that finishes later ends `superseded`.",
     )
 
-    @property
-    def delivery_id_suffix(self) -> str:
-        return f"apply:{self.attempt}"
-
 
 class Job(BaseModel):
     """A generation job, as stored and as the API answers it."""

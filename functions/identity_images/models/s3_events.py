@@ -65,10 +65,6 @@ class NotificationRecord(S3RecordModel):
         obj = self.s3.object or self.s3.get_object
         return int(obj.size) if obj and obj.size is not None else None
 
-    @property
-    def is_object_created(self) -> bool:
-        return self.eventName.startswith("ObjectCreated")
-
 
 class NotificationEvent(S3Model):
     Records: list[NotificationRecord]  # type: ignore[assignment]
