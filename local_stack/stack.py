@@ -405,7 +405,7 @@ class LocalStack:
         from identity_images.settings import get_settings
 
         reaper = build_reaper(get_settings())
-        outcomes = [*reaper.settle_dead_letters(), *reaper.sweep(grace_s=-LOCAL_RESTART_REACH_S)]
+        outcomes = reaper.run(grace_s=-LOCAL_RESTART_REACH_S).outcomes
         if outcomes:
             log.info("jobs in flight at the last stop: %s", [o.value for o in outcomes])
 

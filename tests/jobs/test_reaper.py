@@ -150,7 +150,7 @@ def test_a_worker_killed_on_its_last_receive_ends_the_job_worker_gave_up(
     assert reaper.settle_dead_letters() == [Settled.HELD]
     assert worker.store.require(job_id).status == "running"
 
-    assert reaper.run(now=later(settings)) == [Settled.GAVE_UP]
+    assert reaper.run(now=later(settings)).outcomes == [Settled.GAVE_UP]
     status, job, _ = call_api("GET", f"/v1/generations/{job_id}")
     assert status == 200
     assert job["status"] == "failed"
@@ -162,7 +162,7 @@ def test_a_worker_killed_on_its_last_receive_ends_the_job_worker_gave_up(
     assert job["finished_at"]
     # The letter stays for the operator, visible; the job, final now, is left as it is.
     assert dead_letter_bodies(reaper) == [{"job_id": job_id, "action": "generate"}]
-    assert reaper.run(now=later(settings)) == [Settled.FINAL]
+    assert reaper.run(now=later(settings)).outcomes == [Settled.FINAL]
     assert worker.store.require(job_id).error == Job.model_validate(job).error
 
 
@@ -205,7 +205,7 @@ def test_a_dead_letter_of_a_job_already_failed_is_left_as_it_is(
     for _ in range(settings.worker_max_receive_count):
         run_once(resources.jobs_queue_url)
     receive_event(resources.jobs_queue_url)  # SQS moves it to the dead-letter queue
-    assert reaper.run(now=later(settings)) == [Settled.FINAL]
+    assert reaper.run(now=later(settings)).outcomes == [Settled.FINAL]
     failed = worker.store.require(job_id)
     assert failed.error is not None
     assert failed.error.code == ErrorCode.PROVIDER_UNAVAILABLE.value

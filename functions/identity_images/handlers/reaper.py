@@ -30,16 +30,14 @@ def get_reaper() -> Reaper:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    reaper = get_reaper()
-    letters = reaper.settle_dead_letters()
-    swept = reaper.sweep()
-    counts = Counter(outcome.value for outcome in [*letters, *swept])
+    reaped = get_reaper().run()
+    counts = Counter(outcome.value for outcome in reaped.outcomes)
     for outcome, count in counts.items():
         metrics.add_metric(name=f"Reaper_{outcome}", unit=MetricUnit.Count, value=count)
-    gave_up = sum(1 for outcome in [*letters, *swept] if outcome in GAVE_UP)
+    gave_up = sum(1 for outcome in reaped.outcomes if outcome in GAVE_UP)
     metrics.add_metric(name="JobsGaveUp", unit=MetricUnit.Count, value=gave_up)
-    metrics.add_metric(name="DeadLetters", unit=MetricUnit.Count, value=len(letters))
-    summary = {"dead_letters": len(letters), "swept": len(swept), **counts}
+    metrics.add_metric(name="DeadLetters", unit=MetricUnit.Count, value=len(reaped.dead_letters))
+    summary = {"dead_letters": len(reaped.dead_letters), "swept": len(reaped.swept), **counts}
     logger.info("reaper run", extra=summary)
     return summary
 

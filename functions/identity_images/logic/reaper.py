@@ -27,7 +27,7 @@ on start and on the same schedule.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -80,16 +80,29 @@ def apply_gave_up_error(job: Job) -> JobError:
 
 
 @dataclass(frozen=True)
+class Reaped:
+    """What one run did: to each dead letter, then to each job the sweep looked at."""
+
+    dead_letters: list[Settled] = field(default_factory=list)
+    swept: list[Settled] = field(default_factory=list)
+
+    @property
+    def outcomes(self) -> list[Settled]:
+        return [*self.dead_letters, *self.swept]
+
+
+@dataclass(frozen=True)
 class Reaper:
     store: JobStore
     queue: JobQueue
     dead_letters: JobQueue
     settings: Settings
 
-    def run(self, now: datetime | None = None) -> list[Settled]:
-        """The dead letters, then the sweep; what happened to each job looked at."""
+    def run(self, now: datetime | None = None, *, grace_s: int | None = None) -> Reaped:
+        """The dead letters, then the sweep (`grace_s` as `sweep` takes it): one run of
+        the schedule, or of the local stack's start."""
         now = now or utc_now()
-        return [*self.settle_dead_letters(now), *self.sweep(now)]
+        return Reaped(self.settle_dead_letters(now), self.sweep(now, grace_s=grace_s))
 
     # --- dead letters ---------------------------------------------------------------
     def settle_dead_letters(self, now: datetime | None = None) -> list[Settled]:
