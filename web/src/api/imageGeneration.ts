@@ -42,9 +42,18 @@ export class ApiError extends Error {
   }
 }
 
+/** What the page says when the API cannot be reached at all (offline, DNS, CORS, down). */
+export const UNREACHABLE = "Can't reach the image service. Check the connection; the page keeps trying.";
+/** API Gateway's own 401 says only "Unauthorized": the token is missing, expired or refused. */
+export const SESSION_ENDED = "Your session has ended. Log in again to go on.";
+
 function asApiError(status: number, body: unknown): ApiError {
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)
     ?.error;
+  const bare = (body as { message?: unknown } | null)?.message;
+  if (status === 401 && (!error || error.message === "Unauthorized" || bare === "Unauthorized")) {
+    return new ApiError(401, "unauthorized", SESSION_ENDED);
+  }
   if (error && typeof error.code === "string") {
     return new ApiError(
       status,
@@ -66,7 +75,15 @@ export function createImageGenerationApi({ apiBaseUrl, getToken }: ApiOptions) {
   const client = createClient<paths>({
     baseUrl: apiBaseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""),
     // Look `fetch` up on every call (MSW and other wrappers replace it after start-up).
-    fetch: (request) => globalThis.fetch(request),
+    // A request that gets no answer at all becomes an ApiError the page can word.
+    fetch: async (request) => {
+      try {
+        return await globalThis.fetch(request);
+      } catch (error) {
+        if (request.signal.aborted) throw error;
+        throw new ApiError(0, "unreachable", UNREACHABLE);
+      }
+    },
   });
   const auth: Middleware = {
     async onRequest({ request }) {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
 import { GenerateBar } from "./components/GenerateBar";
@@ -22,8 +22,9 @@ import {
   useUsers,
 } from "./hooks/use-image-generation";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
+import { isNumber, isString, isStringOrNull, useSessionState } from "./hooks/use-session-state";
 import { useTabConfig } from "./hooks/use-tab-config";
-import { batchId, usualSeconds } from "./jobView";
+import { batchId, currentImageJobId, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -46,9 +47,12 @@ export function ImagesWorkspace() {
   const config = useTabConfig();
   if (config.isError) {
     return (
-      <p role="alert" className={ui.alert}>
-        Could not load the image settings: {config.error.message}
-      </p>
+      <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
+        <span>Could not load the image settings. {messageOf(config.error)}</span>
+        <button type="button" className={ui.button} onClick={() => void config.refetch()} disabled={config.isFetching}>
+          Try again
+        </button>
+      </div>
     );
   }
   if (!config.data) {
@@ -61,22 +65,47 @@ export function ImagesWorkspace() {
   return <Workspace config={config.data} />;
 }
 
-function Workspace({ config }: { config: TabConfig }) {
+/** The user and identity worked on, kept across reloads; defaults "Me", then their first identity. */
+function useSubject() {
   const users = useUsers();
-  // Defaults: "Me", then the user's first identity.
-  const [chosenUser, setUserId] = useState<string | null>(null);
-  const userId = chosenUser ?? users.data?.[0]?.id ?? null;
+  const [chosenUser, setChosenUser] = useSessionState<string | null>("user", null, isStringOrNull);
+  const known = users.data?.find((user) => user.id === chosenUser);
+  const userId = known?.id ?? users.data?.[0]?.id ?? null;
   const identities = useIdentities(userId);
-  const [chosenIdentity, setIdentityId] = useState<string | null>(null);
-  const identityList = identities.data;
-  const identity = identityList?.find((i) => i.id === chosenIdentity) ?? identityList?.[0] ?? null;
-  const identityId = identity?.id ?? null;
+  const [chosenIdentity, setChosenIdentity] = useSessionState<string | null>("identity", null, isStringOrNull);
+  const list = identities.data;
+  const identity = list?.find((i) => i.id === chosenIdentity) ?? list?.[0] ?? null;
+  const chooseUser = useCallback(
+    (id: string) => {
+      setChosenUser(id);
+      setChosenIdentity(null);
+    },
+    [setChosenUser, setChosenIdentity],
+  );
+  return {
+    userId,
+    identity,
+    identityId: identity?.id ?? null,
+    /** When the identities (and so the identity's image path) were last read. */
+    identityReadAt: identities.dataUpdatedAt,
+    hasNoIdentities: list !== undefined && list.length === 0,
+    chooseUser,
+    chooseIdentity: setChosenIdentity,
+  };
+}
+
+function Workspace({ config }: { config: TabConfig }) {
+  const subject = useSubject();
+  const { userId, identity, identityId } = subject;
 
   const uploads = useReferenceUploads(config);
-  const [prompt, setPrompt] = useState("");
-  const [aspectRatio, setAspectRatio] = useState<AspectRatio>(config.defaultAspectRatio);
-  const [imageSize, setImageSize] = useState<ImageSize>(config.defaultImageSize);
-  const [variants, setVariants] = useState(1);
+  const [prompt, setPrompt] = useSessionState("prompt", "", isString);
+  const [storedRatio, setAspectRatio] = useSessionState<string>("aspectRatio", config.defaultAspectRatio, isString);
+  const [storedSize, setImageSize] = useSessionState<string>("imageSize", config.defaultImageSize, isString);
+  const [storedVariants, setVariants] = useSessionState("variants", 1, isNumber);
+  const aspectRatio = config.aspectRatios.find((ratio) => ratio === storedRatio) ?? config.defaultAspectRatio;
+  const imageSize = config.imageSizes.find((size) => size === storedSize) ?? config.defaultImageSize;
+  const variants = Math.min(Math.max(1, Math.round(storedVariants)), config.maxVariants);
 
   const history = useHistory(identityId);
   // What the result pane shows: the jobs of the last click here, else the identity's latest
@@ -94,22 +123,29 @@ function Workspace({ config }: { config: TabConfig }) {
   const activeJobs = jobQueries.map((q) => q.data).filter((job): job is Job => job !== undefined);
   const anyMoving = activeJobs.some(isMoving) || (history.data ?? []).some(isMoving);
   const now = useNow(anyMoving);
+  const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...activeJobs, ...(history.data ?? [])]);
+  // A poll that failed while the page still shows what it read before: say so.
+  const lostContact = [history, ...jobQueries].find((query) => query.isRefetchError)?.error ?? null;
 
   const create = useStartBatch();
   const apply = useApply();
   const cancel = useCancel();
   const [formError, setFormError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const results = useRef<HTMLElement>(null);
 
   const whyNot =
-    identityId === null || userId === null
-      ? "Choose an identity."
-      : uploads.keys.length === 0
-        ? "Add at least one reference photo."
-        : uploads.busy
-          ? "Waiting for the photos to upload…"
-          : prompt.length > config.promptMaxChars
-            ? `The prompt is over ${config.promptMaxChars} characters.`
-            : null;
+    subject.hasNoIdentities
+      ? "This user has no identities; choose another user."
+      : identityId === null || userId === null
+        ? "Choose an identity."
+        : uploads.keys.length === 0
+          ? "Add at least one reference photo."
+          : uploads.busy
+            ? "Waiting for the photos to upload…"
+            : prompt.length > config.promptMaxChars
+              ? `The prompt is over ${config.promptMaxChars} characters.`
+              : null;
   const canGenerate = whyNot === null && !create.isPending;
 
   const start = useCallback(
@@ -119,6 +155,7 @@ function Workspace({ config }: { config: TabConfig }) {
         const batch = await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() });
         const first = batch.items[0];
         if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
+        if (request.kind !== "generate") results.current?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
       } catch (error) {
         setFormError(messageOf(error));
       }
@@ -148,16 +185,22 @@ function Workspace({ config }: { config: TabConfig }) {
     (job: Job, instruction: string) => void start({ kind: "refine", parent: job, instruction, count: 1 }),
     [start],
   );
-  const cancelJob = useCallback(
-    (job: Job) => cancel.mutate(job.id, { onError: (error) => setFormError(messageOf(error)) }),
-    [cancel],
+  const settle = useMemo(
+    () => ({ onSuccess: () => setActionError(null), onError: (error: Error) => setActionError(messageOf(error)) }),
+    [],
   );
+  const cancelJob = useCallback((job: Job) => cancel.mutate(job.id, settle), [cancel, settle]);
+  const save = useCallback((job: Job) => apply.mutate(job.id, settle), [apply, settle]);
 
-  const save = useCallback(
-    (job: Job) => {
-      apply.mutate(job.id, { onError: (error) => setFormError(messageOf(error)) });
+  // Another user is another person: their photos must not make this one's image.
+  const { clear: clearPhotos } = uploads;
+  const { chooseUser: pickUser } = subject;
+  const chooseUser = useCallback(
+    (id: string) => {
+      if (id !== userId) clearPhotos();
+      pickUser(id);
     },
-    [apply],
+    [userId, clearPhotos, pickUser],
   );
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -184,9 +227,15 @@ function Workspace({ config }: { config: TabConfig }) {
         </div>
       </header>
 
+      {lostContact && (
+        <p role="alert" className={ui.alert}>
+          {messageOf(lostContact)} What you see may be out of date.
+        </p>
+      )}
+
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
-        <UserSelector value={userId} onChange={setUserId} />
-        <IdentitySelector userId={userId} value={identityId} onChange={setIdentityId} />
+        <UserSelector value={userId} onChange={chooseUser} />
+        <IdentitySelector userId={userId} value={identityId} onChange={subject.chooseIdentity} />
       </section>
 
       <div className={styles.columns}>
@@ -196,8 +245,13 @@ function Workspace({ config }: { config: TabConfig }) {
           <PromptField value={prompt} maxChars={config.promptMaxChars} onChange={setPrompt} />
 
           <div className={styles.options}>
-            <OptionSelect label="Aspect ratio" value={aspectRatio} options={config.aspectRatios} onChange={setAspectRatio} />
-            <OptionSelect label="Size" value={imageSize} options={config.imageSizes} onChange={setImageSize} />
+            <OptionSelect<AspectRatio>
+              label="Aspect ratio"
+              value={aspectRatio}
+              options={config.aspectRatios}
+              onChange={setAspectRatio}
+            />
+            <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={setImageSize} />
             <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={setVariants} />
           </div>
 
@@ -218,10 +272,13 @@ function Workspace({ config }: { config: TabConfig }) {
         </section>
 
         <ResultPane
+          ref={results}
           identity={identity}
           jobs={activeJobs}
+          error={actionError}
           now={now}
           usualSeconds={usual}
+          currentJobId={currentJobId}
           onSave={save}
           savingId={apply.isPending ? (apply.variables ?? null) : null}
           onCancel={cancelJob}
@@ -233,8 +290,9 @@ function Workspace({ config }: { config: TabConfig }) {
         <GenerationHistory
           jobs={history.data}
           loading={identityId !== null && history.isPending}
-          error={history.error}
+          error={history.isRefetchError ? null : history.error}
           identity={identity}
+          currentJobId={currentJobId}
           now={now}
           onRerun={rerun}
           onRefine={refine}

@@ -43,6 +43,32 @@ export function isHeic(file: File): boolean {
   return file.type === "image/heic" || file.type === "image/heif" || HEIC.some((e) => name.endsWith(e));
 }
 
+/**
+ * Whether a file's first bytes (12 are enough) are those of its type: a text file named
+ * `.jpg` is refused here, by its name, not after the worker has tried it.
+ */
+export function matchesSignature(head: Uint8Array, contentType: string): boolean {
+  const text = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
+  switch (contentType) {
+    case "image/jpeg":
+      return head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+    case "image/png":
+      return head[0] === 0x89 && text(1, 4) === "PNG";
+    case "image/webp":
+      return text(0, 4) === "RIFF" && text(8, 12) === "WEBP";
+    case "image/heic":
+    case "image/heif":
+      return text(4, 8) === "ftyp";
+    default:
+      return true; // a type this page does not know yet: the worker checks it
+  }
+}
+
+/** "JPEG" for image/jpeg. */
+export function typeName(contentType: string): string {
+  return (contentType.split("/")[1] ?? contentType).toUpperCase();
+}
+
 export function describeAccepted(config: TabConfig): string {
   const exts = Object.values(config.accept).flat().map((e) => e.replace(".", "").toUpperCase());
   return [...new Set(exts)].join(", ");

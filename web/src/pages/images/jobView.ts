@@ -5,8 +5,17 @@ export function batchId(job: Job): string {
   return job.batch_id ?? job.id;
 }
 
-export function parentId(job: Job): string | null {
-  return job.parent_generation_id;
+/** How the job came about, when not a plain generation: a re-run, or the refinement asked for. */
+export function originLabel(job: Job): string | null {
+  if (job.kind === "refine") return job.instruction ? `Refined: “${job.instruction}”` : "Refined";
+  if (job.kind === "rerun") return "Re-run of an earlier result";
+  return null;
+}
+
+/** "Variant 2 of 3" for a job of a click that made several; else null. */
+export function variantLabel(job: Job): string | null {
+  if (job.batch_size === null || job.batch_size < 2 || job.batch_index === null) return null;
+  return `Variant ${job.batch_index + 1} of ${job.batch_size}`;
 }
 
 /** The small rendition (about 100 KB) when there is one, else the image itself. */
@@ -90,7 +99,7 @@ export function usualSeconds(history: Job[], imageSize: string): number | null {
     .sort((a, b) => a - b);
   if (runs.length === 0) return null;
   const middle = runs[Math.floor(runs.length / 2)];
-  return middle === undefined ? null : Math.round(middle);
+  return middle === undefined ? null : Math.max(1, Math.round(middle));
 }
 
 export function formatDuration(seconds: number): string {
@@ -111,7 +120,10 @@ export interface Problem {
 
 /** A failed job's reason in plain words: never a bare code or a stack trace. */
 export function describeFailure(job: Job): Problem | null {
-  if (job.status === "canceled") return { title: "Canceled", detail: "This generation was canceled before it ran." };
+  if (job.status === "canceled") {
+    const detail = job.attempts > 0 ? "It was canceled while it waited to be tried again." : "It was canceled before it ran.";
+    return { title: "Canceled", detail };
+  }
   if (job.status !== "failed" || !job.error) return null;
   const { code, message } = job.error;
   switch (code) {
@@ -139,12 +151,37 @@ export function describeFailure(job: Job): Problem | null {
   }
 }
 
-export function applyLabel(job: Job): string | null {
+/**
+ * The job whose image the identity shows now, among `jobs`: the one its image path names
+ * (the pipeline's key, or the host's copy of it, holds the job's id). When the identity was
+ * read before the newest save ended, the path is stale: that save's job. Else none (the
+ * image was changed in the host app, or removed).
+ */
+export function currentImageJobId(identity: HostIdentity | null, readAt: number, jobs: Job[]): string | null {
+  if (!identity) return null;
+  const path = identity.image_path ?? "";
+  const named = jobs.find((job) => job.status === "succeeded" && path.includes(job.id));
+  if (named) return named.id;
+  let newest: Job | null = null;
+  for (const job of jobs) {
+    if (job.apply?.status !== "applied" || !job.apply.applied_at) continue;
+    if (!newest || job.apply.applied_at > (newest.apply?.applied_at ?? "")) newest = job;
+  }
+  const appliedAt = newest?.apply?.applied_at;
+  return newest && appliedAt && Date.parse(appliedAt) > readAt ? newest.id : null;
+}
+
+/** A save that landed, and whether the identity still shows it. */
+export function isSavedNow(job: Job, currentJobId: string | null): boolean {
+  return job.apply?.status === "applied" && job.id === currentJobId;
+}
+
+export function applyLabel(job: Job, currentJobId: string | null): string | null {
   switch (job.apply?.status) {
     case "pending":
       return "Saving to identity…";
     case "applied":
-      return "Saved to identity";
+      return job.id === currentJobId ? "Saved to identity" : "Saved earlier, since replaced";
     case "failed":
       return job.apply?.error ? `Not saved: ${job.apply?.error.message}` : "Not saved";
     case "superseded":

@@ -3,9 +3,14 @@ import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
-import type { Job } from "../../../api/imageGeneration";
-import { baseHandlers, http, identities, job, S3, server, succeeded } from "../../../test/api";
+import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
+import { API, apiConfig, baseHandlers, http, identities, job, S3, server, succeeded } from "../../../test/api";
 import { file, renderImages } from "../../../test/render";
+
+async function addPhoto(user: ReturnType<typeof userEvent.setup>) {
+  await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+  await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+}
 
 /** The base handlers, then the test's own (MSW: the last `use` wins). */
 function given(...overrides: Parameters<typeof server.use>) {
@@ -26,11 +31,21 @@ function jobService() {
   const jobs = new Map<string, Job>();
   const created: { body: unknown; key: string | null }[] = [];
   const applied: string[] = [];
+  // The host's side of a save: the identity's image path names the job whose save landed.
+  const imagePaths = new Map<string, string>();
   return {
     jobs,
     created,
     applied,
     handlers: [
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities:
+            params.user_id === "1"
+              ? []
+              : identities.map((identity) => ({ ...identity, image_path: imagePaths.get(identity.id) ?? null })),
+        }),
+      ),
       http.post("/v1/generation-batches", async ({ request, response }) => {
         const body = await request.json();
         created.push({ body, key: request.headers.get("Idempotency-Key") });
@@ -75,6 +90,9 @@ function jobService() {
               : current.apply?.status === "pending"
                 ? { ...current, apply: { ...current.apply, status: "applied", attempt: 1, applied_at: new Date().toISOString() } }
                 : current;
+        if (next.apply?.status === "applied" && current.apply?.status === "pending" && next.output) {
+          imagePaths.set(next.identity_id, next.output.key);
+        }
         jobs.set(next.id, next);
         return response(200).json(current);
       }),
@@ -116,17 +134,18 @@ describe("Images page", () => {
     expect(await screen.findByText("The host app did not answer.", {}, { timeout: 4000 })).toBeInTheDocument();
   });
 
-  it("checks each photo before sending anything: type, size and count", async () => {
+  it("checks each photo before sending anything: type, contents, size and count", async () => {
     let asked = 0;
     given(http.post("/v1/uploads", async ({ request, response }) => {
-        asked += (await request.json()).files.length;
+        const files = (await request.json()).files;
+        asked += files.length;
         return response(201).json({
           upload_id: "u",
           expires_at: new Date().toISOString(),
-          uploads: Array.from({ length: 5 }, (_, n) => ({
-            key: `uploads/1/u/${n}.jpg`,
+          uploads: files.map((_, n) => ({
+            key: `uploads/1/u/${asked}-${n}.jpg`,
             url: S3,
-            fields: { key: `uploads/1/u/${n}.jpg` },
+            fields: { key: `uploads/1/u/${asked}-${n}.jpg` },
             content_type: "image/jpeg" as const,
             max_bytes: 1,
           })),
@@ -139,15 +158,25 @@ describe("Images page", () => {
     const input = screen.getByLabelText("Reference photos");
     await user.upload(input, [
       file("notes.txt", "text/plain"),
+      file("renamed.jpg", "image/jpeg", 1000, Array.from("plain text", (c) => c.charCodeAt(0))),
       file("huge.jpg", "image/jpeg", 16 * 1024 * 1024),
       ...Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
     ]);
     expect(await screen.findByText(/Not an accepted image type/)).toBeInTheDocument();
+    expect(await screen.findByText("Not a JPEG image, whatever its name says.")).toBeInTheDocument();
     expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
-    expect(screen.getByText("Only 5 photos per generation; remove one first.")).toBeInTheDocument();
+    // The renamed text file held a place until its bytes were read; p4 has it now.
+    const waiting = "Only 5 photos per generation; it is added when you remove one.";
+    await waitFor(() => expect(screen.getAllByText(waiting)).toHaveLength(1));
     await waitFor(() => expect(asked).toBe(5));
     expect(screen.getByText("5 / 5")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Add photos" })).not.toBeInTheDocument();
+
+    // Removing a photo adds the one that waited for a place.
+    await user.click(screen.getByRole("button", { name: "Remove p0.jpg" }));
+    await waitFor(() => expect(asked).toBe(6));
+    expect(screen.queryByText(waiting)).not.toBeInTheDocument();
+    expect(screen.getByText("5 / 5")).toBeInTheDocument();
   });
 
   it("shows a placeholder for HEIC, accepted by its extension", async () => {
@@ -367,5 +396,170 @@ describe("Images page", () => {
     await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "make the background darker");
     await user.keyboard("{Enter}");
     await waitFor(() => expect(refines).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
+  });
+
+  it("marks only the image the identity shows as saved; an older save can be saved again", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    await addPhoto(user);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const first = await screen.findByRole("article", { name: "Variant 1 of 2" });
+    const second = screen.getByRole("article", { name: "Variant 2 of 2" });
+    await within(first).findByRole("img", {}, { timeout: 10_000 });
+    await within(second).findByRole("img", {}, { timeout: 10_000 });
+
+    await user.click(within(first).getByRole("button", { name: "Save to identity" }));
+    expect(await within(first).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await user.click(within(second).getByRole("button", { name: "Save to identity" }));
+    expect(await within(second).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await waitFor(() => expect(within(first).getByText("Saved earlier, since replaced")).toBeInTheDocument(), {
+      timeout: 10_000,
+    });
+    expect(within(first).getByRole("button", { name: "Save to identity" })).toBeEnabled();
+    expect(within(second).getByRole("button", { name: "Save to identity" })).toBeDisabled();
+  });
+
+  it("sends a refinement on Ctrl+Enter in its box, and starts no new generation", async () => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "first" }));
+    const refines: unknown[] = [];
+    given(...service.handlers,
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+      http.post("/v1/generations/{generation_id}/refine", async ({ params, request, response }) => {
+        refines.push({ id: params.generation_id, ...(await request.json()) });
+        const child = job({ kind: "refine", parent_generation_id: done.id, instruction: "darker", batch_id: "r" });
+        return response(202).json({ batch_id: "r", items: [child] });
+      }),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    await addPhoto(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Refine" }));
+    await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "darker");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await waitFor(() => expect(refines).toHaveLength(1));
+    expect(service.created).toHaveLength(0);
+  });
+
+  it("says how each job of the history came about", async () => {
+    const base = job({ prompt: "a portrait" });
+    const items = [
+      succeeded(job({ kind: "refine", parent_generation_id: base.id, instruction: "add a red scarf" })),
+      succeeded(job({ kind: "rerun", parent_generation_id: base.id })),
+      succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 3 })),
+    ];
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items, next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(items.find((item) => item.id === params.generation_id)!),
+      ),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByText("Refined: “add a red scarf”")).toBeInTheDocument();
+    expect(within(history).getByText("Re-run of an earlier result")).toBeInTheDocument();
+    expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
+  });
+
+  it("says why a save failed beside the results, clears it on the next one, and words an ended session", async () => {
+    const done = succeeded(job({ prompt: "keep me" }));
+    const answers = [503, 401, 202];
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      http.untyped.post(`${API}/v1/generations/:id/apply`, () => {
+        const status = answers.shift()!;
+        if (status === 503)
+          return HttpResponse.json({ error: { code: "host_unavailable", message: "The host app did not answer." } }, { status });
+        if (status === 401) return HttpResponse.json({ message: "Unauthorized" }, { status });
+        return HttpResponse.json({ ...done, apply: { ...done.apply, status: "pending", attempt: 1 } }, { status });
+      }),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const result = await screen.findByRole("region", { name: "Result" });
+    const card = await within(result).findByRole("article", { name: "Generated image" });
+    const save = within(card).getByRole("button", { name: "Save to identity" });
+    await user.click(save);
+    expect(await within(result).findByRole("alert")).toHaveTextContent("The host app did not answer.");
+    await user.click(save);
+    await waitFor(() => expect(within(result).getByRole("alert")).toHaveTextContent(SESSION_ENDED));
+    await user.click(save);
+    await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
+  });
+
+  it("offers to try again when the settings cannot be loaded", async () => {
+    let down = true;
+    given(http.get("/v1/config", ({ response }) => (down ? HttpResponse.error() : response(200).json(apiConfig))));
+    const user = userEvent.setup();
+    renderImages();
+    expect(await screen.findByText(new RegExp(UNREACHABLE.slice(0, 30)), {}, { timeout: 6000 })).toBeInTheDocument();
+    down = false;
+    await user.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByRole("combobox", { name: "User" })).toBeInTheDocument();
+  });
+
+  it("says when it lost contact with the API while a job runs", async () => {
+    const running = job({ status: "running", prompt: "in flight" });
+    let reachable = true;
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [running], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) =>
+        reachable ? response(200).json(running) : HttpResponse.error(),
+      ),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const card = await screen.findByRole("article", { name: "Generated image" });
+    reachable = false;
+    const banner = await screen.findByText(/What you see may be out of date/, {}, { timeout: 12_000 });
+    expect(banner).toHaveTextContent(UNREACHABLE);
+    expect(within(card).getByRole("status")).toHaveTextContent("Generating");
+    reachable = true;
+    await waitFor(() => expect(screen.queryByText(/What you see may be out of date/)).not.toBeInTheDocument(), {
+      timeout: 8000,
+    });
+  }, 30_000);
+
+  it("keeps the user, the identity and the prompt across a reload", async () => {
+    given();
+    const user = userEvent.setup();
+    const first = renderImages();
+    await pickAlice(user);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    await user.type(screen.getByRole("textbox", { name: "Prompt" }), "by the sea");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "2K");
+    first.unmount();
+
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"), {
+      timeout: 4000,
+    });
+    expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("3");
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
+    expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
+  });
+
+  it("drops the photos when another user is chosen: their face must not make this one's image", async () => {
+    given();
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    await addPhoto(user);
+    expect(screen.getByText("1 / 5")).toBeInTheDocument(); // kept across identities of one user
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+    expect(await screen.findByText("0 / 5")).toBeInTheDocument();
+    expect(screen.getByText("This user has no identities; choose another user.")).toBeInTheDocument();
   });
 });

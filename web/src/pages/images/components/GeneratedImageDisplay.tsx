@@ -8,6 +8,7 @@ import {
   formatTime,
   fullSizeUrl,
   attemptText,
+  isSavedNow,
   previewUrl,
   retryingAt,
   stageLabel,
@@ -22,13 +23,24 @@ interface Props {
   variant?: { index: number; count: number };
   now: number;
   usualSeconds: number | null;
+  /** The job whose image the identity shows now (see `currentImageJobId`). */
+  currentJobId: string | null;
   onSave: (job: Job) => void;
   saving: boolean;
   onCancel?: ((job: Job) => void) | undefined;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
-export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave, saving, onCancel }: Props) {
+export function GeneratedImageDisplay({
+  job,
+  variant,
+  now,
+  usualSeconds,
+  currentJobId,
+  onSave,
+  saving,
+  onCancel,
+}: Props) {
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : "Generated image";
   const aspect = job.aspect_ratio.replace(":", " / ");
   const failure = describeFailure(job);
@@ -36,8 +48,8 @@ export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave,
   const full = fullSizeUrl(job);
   const download = downloadUrl(job);
   const retry = retryingAt(job);
-  const applied = job.apply?.status === "applied";
-  const applyText = applyLabel(job);
+  const applied = isSavedNow(job, currentJobId);
+  const applyText = applyLabel(job, currentJobId);
 
   return (
     <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title}>
@@ -103,7 +115,7 @@ export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave,
           <div className={styles.facts}>
             {applyText && (
               <span
-                className={applyBadge(job)}
+                className={applyBadge(job, applied)}
                 role="status"
               >
                 {applied && <span aria-hidden="true">✓</span>}
@@ -122,10 +134,10 @@ export function GeneratedImageDisplay({ job, variant, now, usualSeconds, onSave,
   );
 }
 
-function applyBadge(job: Job): string | undefined {
+function applyBadge(job: Job, savedNow: boolean): string | undefined {
   switch (job.apply?.status) {
     case "applied":
-      return ui.badgeOk;
+      return savedNow ? ui.badgeOk : ui.badge;
     case "failed":
       return ui.badgeDanger;
     case "superseded":

@@ -8,10 +8,12 @@ import {
   formatDuration,
   fullSizeUrl,
   identityImageUrl,
-  parentId,
+  isSavedNow,
+  originLabel,
   previewUrl,
   stageLabel,
   statusLabel,
+  variantLabel,
 } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
@@ -21,6 +23,8 @@ interface Props {
   loading: boolean;
   error: Error | null;
   identity: HostIdentity | null;
+  /** The job whose image the identity shows now (see `currentImageJobId`). */
+  currentJobId: string | null;
   now: number;
   onRerun: (job: Job) => void;
   onRefine: ((job: Job, instruction: string) => void) | null;
@@ -29,7 +33,18 @@ interface Props {
 }
 
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
-export function GenerationHistory({ jobs, loading, error, identity, now, onRerun, onRefine, onSave, busy }: Props) {
+export function GenerationHistory({
+  jobs,
+  loading,
+  error,
+  identity,
+  currentJobId,
+  now,
+  onRerun,
+  onRefine,
+  onSave,
+  busy,
+}: Props) {
   const [comparing, setComparing] = useState<Job | null>(null);
   return (
     <section className={styles.section} aria-labelledby="ii-history-heading">
@@ -55,6 +70,7 @@ export function GenerationHistory({ jobs, loading, error, identity, now, onRerun
             <HistoryItem
               key={job.id}
               job={job}
+              currentJobId={currentJobId}
               now={now}
               onRerun={onRerun}
               onRefine={onRefine}
@@ -81,6 +97,7 @@ function statusClass(job: Job): string {
 
 function HistoryItem({
   job,
+  currentJobId,
   now,
   onRerun,
   onRefine,
@@ -89,6 +106,7 @@ function HistoryItem({
   busy,
 }: {
   job: Job;
+  currentJobId: string | null;
   now: number;
   onRerun: (job: Job) => void;
   onRefine: ((job: Job, instruction: string) => void) | null;
@@ -104,6 +122,15 @@ function HistoryItem({
   const created = new Date(job.created_at);
   const final = job.status !== "queued" && job.status !== "running";
   const label = `Generation of ${created.toLocaleString()}`;
+  const savedNow = isSavedNow(job, currentJobId);
+  const origin = originLabel(job);
+  const variant = variantLabel(job);
+  const submitRefine = () => {
+    if (!onRefine || busy || !instruction.trim()) return;
+    onRefine(job, instruction.trim());
+    setInstruction("");
+    setRefining(false);
+  };
   return (
     <li className={styles.item} aria-label={label}>
       <div className={styles.thumb}>
@@ -123,18 +150,19 @@ function HistoryItem({
           <time dateTime={job.created_at} className={styles.time}>
             {created.toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}
           </time>
-          {parentId(job) && <span className={ui.badge}>refinement</span>}
+          {variant && <span className={ui.badge}>{variant}</span>}
           {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
         </div>
         <p className={styles.prompt} title={job.prompt}>
           {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
         </p>
+        {origin && <p className={styles.origin}>{origin}</p>}
         <p className={styles.facts}>
           {job.aspect_ratio} · {job.image_size} · {job.reference_keys.length} photo
           {job.reference_keys.length === 1 ? "" : "s"}
           {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
           {job.usage ? ` · $${job.usage.estimated_cost_usd.toFixed(3)}` : ""}
-          {applyLabel(job) ? ` · ${applyLabel(job)}` : ""}
+          {applyLabel(job, currentJobId) ? ` · ${applyLabel(job, currentJobId)}` : ""}
         </p>
         {failure && <p className={styles.failure}>{failure.title}</p>}
         <div className={styles.actions}>
@@ -153,12 +181,12 @@ function HistoryItem({
               Refine
             </button>
           )}
-          {job.status === "succeeded" && onCompare && (
+          {job.status === "succeeded" && onCompare && !savedNow && (
             <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
               Compare
             </button>
           )}
-          {job.status === "succeeded" && job.apply?.status !== "applied" && (
+          {job.status === "succeeded" && !savedNow && (
             <button type="button" className={ui.linkButton} onClick={() => onSave(job)} disabled={job.apply?.status === "pending"}>
               Save to identity
             </button>
@@ -169,10 +197,7 @@ function HistoryItem({
             className={styles.refine}
             onSubmit={(event) => {
               event.preventDefault();
-              if (!instruction.trim()) return;
-              onRefine(job, instruction.trim());
-              setInstruction("");
-              setRefining(false);
+              submitRefine();
             }}
           >
             <label htmlFor={inputId} className={ui.visuallyHidden}>
@@ -184,6 +209,14 @@ function HistoryItem({
               value={instruction}
               placeholder="e.g. make the background darker"
               onChange={(event) => setInstruction(event.target.value)}
+              onKeyDown={(event) => {
+                // Ctrl+Enter here sends this refinement, not the page's new generation.
+                if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+                  event.preventDefault();
+                  event.stopPropagation();
+                  submitRefine();
+                }
+              }}
             />
             <button type="submit" className={ui.button} disabled={!instruction.trim() || busy}>
               Refine

@@ -65,7 +65,13 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
         />
         <ul className={styles.grid} aria-label="Selected photos">
           {uploads.items.map((item) => (
-            <ReferenceTile key={item.id} item={item} onRemove={uploads.remove} onRetry={uploads.retry} />
+            <ReferenceTile
+              key={item.id}
+              item={item}
+              onRemove={uploads.remove}
+              onRetry={uploads.retry}
+              onUnreadable={uploads.refuseUnreadable}
+            />
           ))}
           {!full && (
             <li className={styles.addTile}>
@@ -92,10 +98,12 @@ function ReferenceTile({
   item,
   onRemove,
   onRetry,
+  onUnreadable,
 }: {
   item: ReferenceItem;
   onRemove: (id: string) => void;
   onRetry: (id: string) => void;
+  onUnreadable: (id: string) => void;
 }) {
   const percent = Math.round(item.progress * 100);
   const state =
@@ -107,8 +115,13 @@ function ReferenceTile({
   return (
     <li className={`${styles.tile} ${item.status === "invalid" || item.status === "failed" ? styles.tileError : ""}`}>
       <div className={styles.thumb}>
-        {item.thumbnailUrl ? (
-          <img src={item.thumbnailUrl} alt={item.name} className={styles.thumbImage} />
+        {item.thumbnailUrl && item.status !== "invalid" ? (
+          <img
+            src={item.thumbnailUrl}
+            alt={item.name}
+            className={styles.thumbImage}
+            onError={() => onUnreadable(item.id)}
+          />
         ) : (
           <div className={styles.placeholder} role="img" aria-label={`${item.name} (no preview)`}>
             <span className={styles.placeholderType}>{item.contentType?.includes("hei") ? "HEIC" : "?"}</span>

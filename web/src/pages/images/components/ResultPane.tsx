@@ -1,3 +1,5 @@
+import type { Ref } from "react";
+
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { CurrentImage } from "./IdentitySelector";
 import { VariantsGrid } from "./VariantsGrid";
@@ -5,11 +7,15 @@ import ui from "../ui.module.css";
 import styles from "./ResultPane.module.css";
 
 interface Props {
+  ref?: Ref<HTMLElement>;
   identity: HostIdentity | null;
   /** The jobs of the last click, or of the identity's latest batch. */
   jobs: Job[];
+  /** Why the last save or cancel did not go through; null once one does. */
+  error: string | null;
   now: number;
   usualSeconds: number | null;
+  currentJobId: string | null;
   onSave: (job: Job) => void;
   savingId: string | null;
   onCancel: (job: Job) => void;
@@ -17,9 +23,9 @@ interface Props {
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */
-export function ResultPane({ identity, jobs, ...grid }: Props) {
+export function ResultPane({ ref, identity, jobs, error, ...grid }: Props) {
   return (
-    <section className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
+    <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
       <div className={styles.header}>
         <h2 id="ii-results-heading" className={ui.sectionTitle}>
           Result
@@ -31,6 +37,11 @@ export function ResultPane({ identity, jobs, ...grid }: Props) {
           </div>
         )}
       </div>
+      {error && (
+        <p role="alert" className={ui.alert}>
+          {error}
+        </p>
+      )}
       {jobs.length > 0 ? (
         <VariantsGrid jobs={jobs} {...grid} />
       ) : (

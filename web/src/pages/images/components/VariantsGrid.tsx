@@ -6,6 +6,7 @@ interface Props {
   jobs: Job[];
   now: number;
   usualSeconds: number | null;
+  currentJobId: string | null;
   onSave: (job: Job) => void;
   savingId: string | null;
   onCancel: (job: Job) => void;
@@ -13,7 +14,7 @@ interface Props {
 }
 
 /** The candidates of one click, side by side; save the one you like. */
-export function VariantsGrid({ jobs, now, usualSeconds, onSave, savingId, onCancel, canCancel }: Props) {
+export function VariantsGrid({ jobs, now, usualSeconds, currentJobId, onSave, savingId, onCancel, canCancel }: Props) {
   const count = jobs.length;
   return (
     <div className={`${styles.grid} ${count === 1 ? styles.single : ""}`}>
@@ -24,6 +25,7 @@ export function VariantsGrid({ jobs, now, usualSeconds, onSave, savingId, onCanc
           variant={{ index: index + 1, count }}
           now={now}
           usualSeconds={usualSeconds}
+          currentJobId={currentJobId}
           onSave={onSave}
           saving={savingId === job.id}
           onCancel={canCancel ? onCancel : undefined}

@@ -1,12 +1,21 @@
 /**
  * The reference photos of the next generation: checked before anything is sent (type,
- * size, count), then uploaded straight to S3 with presigned POSTs, each with its progress
- * and a retry of its own.
+ * size, count, and that the first bytes are those of an image of that type), then
+ * uploaded straight to S3 with presigned POSTs, each with its progress and a retry of its
+ * own. A photo refused only for the count is added once a place frees up.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ApiError, uploadToS3, type UploadContentType } from "../../../api/imageGeneration";
-import { contentTypeOf, describeAccepted, formatBytes, isHeic, type TabConfig } from "../config";
+import {
+  contentTypeOf,
+  describeAccepted,
+  formatBytes,
+  isHeic,
+  matchesSignature,
+  typeName,
+  type TabConfig,
+} from "../config";
 import { useApi } from "./use-image-generation";
 
 export type ReferenceStatus = "invalid" | "uploading" | "uploaded" | "failed";
@@ -23,6 +32,8 @@ export interface ReferenceItem {
   progress: number;
   error: string | null;
   key: string | null;
+  /** Refused only because the generation had its photos: added when one is removed. */
+  waitingForRoom: boolean;
 }
 
 let counter = 0;
@@ -33,18 +44,50 @@ function errorText(error: unknown): string {
   return "The upload failed; retry.";
 }
 
+/** FileReader, not `Blob.arrayBuffer()`: both browsers and jsdom have it. */
+function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error ?? new Error("unreadable"));
+    reader.readAsArrayBuffer(file.slice(0, count));
+  });
+}
+
+/** Why the file's contents are not what its name or type says, or null. */
+async function contentProblem(item: ReferenceItem): Promise<string | null> {
+  if (!item.contentType) return null;
+  try {
+    const head = await firstBytes(item.file, 12);
+    if (matchesSignature(head, item.contentType)) return null;
+  } catch {
+    return null; // unreadable here; the worker checks every photo again
+  }
+  return `Not a ${typeName(item.contentType)} image, whatever its name says.`;
+}
+
+/** An object URL the browser can show; none for HEIC, which only Safari renders. */
+function thumbnailOf(file: File): string | null {
+  return isHeic(file) ? null : URL.createObjectURL(file);
+}
+
 export function useReferenceUploads(config: TabConfig | undefined) {
   const api = useApi();
   const [items, setItems] = useState<ReferenceItem[]>([]);
+  // The latest list, ahead of React's next render: checks and uploads finish between renders.
   const itemsRef = useRef(items);
-  useEffect(() => {
-    itemsRef.current = items;
-  }, [items]);
+  const update = useCallback((change: (current: ReferenceItem[]) => ReferenceItem[]) => {
+    itemsRef.current = change(itemsRef.current);
+    setItems(itemsRef.current);
+  }, []);
   const controllers = useRef(new Map<string, AbortController>());
 
-  const patch = useCallback((id: string, change: Partial<ReferenceItem>) => {
-    setItems((current) => current.map((item) => (item.id === id ? { ...item, ...change } : item)));
-  }, []);
+  const patch = useCallback(
+    (id: string, change: Partial<ReferenceItem>) => {
+      update((current) => current.map((item) => (item.id === id ? { ...item, ...change } : item)));
+    },
+    [update],
+  );
 
   const upload = useCallback(
     async (batch: ReferenceItem[]) => {
@@ -83,13 +126,49 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     [api, patch],
   );
 
+  /** Photos waiting for a place take those `freed` gives up (marked uploading); returned. */
+  const takeFreedPlaces = useCallback(
+    (freed: Set<string>): ReferenceItem[] => {
+      if (!config) return [];
+      const rest = itemsRef.current.filter((item) => !freed.has(item.id));
+      let room = config.maxFiles - rest.filter((item) => item.status !== "invalid").length;
+      const promoted: ReferenceItem[] = [];
+      for (const item of rest) {
+        if (room <= 0) break;
+        if (!item.waitingForRoom) continue;
+        promoted.push({ ...item, status: "uploading", error: null, waitingForRoom: false, thumbnailUrl: thumbnailOf(item.file) });
+        room -= 1;
+      }
+      for (const item of promoted) patch(item.id, item);
+      return promoted;
+    },
+    [config, patch],
+  );
+
+  /** Check each file's first bytes, then upload the ones that are what they claim. */
+  const checkAndUpload = useCallback(
+    async function checkThenUpload(batch: ReferenceItem[]): Promise<void> {
+      const problems = await Promise.all(batch.map(contentProblem));
+      const refused = new Set<string>();
+      batch.forEach((item, index) => {
+        const problem = problems[index];
+        if (!problem) return;
+        refused.add(item.id);
+        patch(item.id, { status: "invalid", error: problem });
+      });
+      const good = batch.filter((item) => !refused.has(item.id));
+      const promoted = refused.size > 0 ? takeFreedPlaces(refused) : [];
+      await Promise.all([upload(good), promoted.length > 0 ? checkThenUpload(promoted) : undefined]);
+    },
+    [patch, upload, takeFreedPlaces],
+  );
+
   const add = useCallback(
     (files: File[]) => {
       if (!config || files.length === 0) return;
       let room = config.maxFiles - itemsRef.current.filter((i) => i.status !== "invalid").length;
       const added: ReferenceItem[] = files.map((file) => {
         const contentType = contentTypeOf(file, config);
-        const heic = isHeic(file);
         const base = {
           id: nextId(),
           name: file.name || "pasted image",
@@ -99,32 +178,47 @@ export function useReferenceUploads(config: TabConfig | undefined) {
           thumbnailUrl: null,
           progress: 0,
           key: null,
+          waitingForRoom: false,
         };
         let error: string | null = null;
         if (!contentType) error = `Not an accepted image type (${describeAccepted(config)}).`;
         else if (file.size === 0) error = "The file is empty.";
         else if (file.size > config.maxBytes)
           error = `${formatBytes(file.size)} is over the ${formatBytes(config.maxBytes)} limit.`;
-        else if (room <= 0) error = `Only ${config.maxFiles} photos per generation; remove one first.`;
+        else if (room <= 0) {
+          const full = `Only ${config.maxFiles} photos per generation; it is added when you remove one.`;
+          return { ...base, status: "invalid", error: full, waitingForRoom: true };
+        }
         if (error) return { ...base, status: "invalid", error };
         room -= 1;
-        const thumbnailUrl = heic ? null : URL.createObjectURL(file);
-        return { ...base, thumbnailUrl, status: "uploading", error: null };
+        return { ...base, thumbnailUrl: thumbnailOf(file), status: "uploading", error: null };
       });
-      setItems((current) => [...current, ...added]);
-      void upload(added.filter((item) => item.status === "uploading"));
+      update((current) => [...current, ...added]);
+      void checkAndUpload(added.filter((item) => item.status === "uploading"));
     },
-    [config, upload],
+    [config, update, checkAndUpload],
   );
 
-  const remove = useCallback((id: string) => {
-    controllers.current.get(id)?.abort();
-    setItems((current) => {
-      const gone = current.find((item) => item.id === id);
+  const remove = useCallback(
+    (id: string) => {
+      controllers.current.get(id)?.abort();
+      const gone = itemsRef.current.find((item) => item.id === id);
       if (gone?.thumbnailUrl) URL.revokeObjectURL(gone.thumbnailUrl);
-      return current.filter((item) => item.id !== id);
-    });
-  }, []);
+      update((current) => current.filter((item) => item.id !== id));
+      const promoted = takeFreedPlaces(new Set());
+      if (promoted.length > 0) void checkAndUpload(promoted);
+    },
+    [update, takeFreedPlaces, checkAndUpload],
+  );
+
+  /** The browser could not draw the photo: damaged, or not what its header says. */
+  const refuseUnreadable = useCallback(
+    (id: string) => {
+      controllers.current.get(id)?.abort();
+      patch(id, { status: "invalid", key: null, error: "This photo could not be opened; it may be damaged." });
+    },
+    [patch],
+  );
 
   const retry = useCallback(
     (id: string) => {
@@ -139,11 +233,9 @@ export function useReferenceUploads(config: TabConfig | undefined) {
 
   const clear = useCallback(() => {
     for (const controller of controllers.current.values()) controller.abort();
-    setItems((current) => {
-      for (const item of current) if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
-      return [];
-    });
-  }, []);
+    for (const item of itemsRef.current) if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
+    update(() => []);
+  }, [update]);
 
   useEffect(() => {
     const open = controllers.current;
@@ -158,6 +250,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     add,
     remove,
     retry,
+    refuseUnreadable,
     clear,
     keys: uploaded.map((item) => item.key as string),
     busy: items.some((item) => item.status === "uploading"),

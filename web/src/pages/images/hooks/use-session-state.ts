@@ -1,0 +1,47 @@
+/**
+ * A choice on the page that outlives a reload or a visit to another page of the host: kept
+ * in this browser tab's sessionStorage (another tab starts afresh). A stored value the
+ * guard refuses (an older shape, a hand edit) reads as the initial one.
+ */
+import { useCallback, useState } from "react";
+
+const PREFIX = "identity-images.";
+
+export function useSessionState<T>(
+  name: string,
+  initial: T,
+  guard: (value: unknown) => value is T,
+): [T, (value: T) => void] {
+  const [value, setValue] = useState<T>(() => read(name, initial, guard));
+  const set = useCallback(
+    (next: T) => {
+      setValue(next);
+      write(name, next);
+    },
+    [name],
+  );
+  return [value, set];
+}
+
+function read<T>(name: string, initial: T, guard: (value: unknown) => value is T): T {
+  try {
+    const raw = globalThis.sessionStorage?.getItem(PREFIX + name);
+    if (raw === null || raw === undefined) return initial;
+    const parsed: unknown = JSON.parse(raw);
+    return guard(parsed) ? parsed : initial;
+  } catch {
+    return initial; // storage blocked (privacy settings) or not JSON
+  }
+}
+
+function write(name: string, value: unknown): void {
+  try {
+    globalThis.sessionStorage?.setItem(PREFIX + name, JSON.stringify(value));
+  } catch {
+    // Full or blocked: the page still works, it only forgets on reload.
+  }
+}
+
+export const isString = (value: unknown): value is string => typeof value === "string";
+export const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+export const isStringOrNull = (value: unknown): value is string | null => value === null || isString(value);
