@@ -41,6 +41,7 @@ def test_cancel_fails_a_pending_apply_with_the_job(resources: Resources) -> None
     _, canceled, _ = call_api("POST", f"/v1/generations/{job['id']}/cancel")
     assert canceled["apply"]["status"] == "failed"
     assert canceled["apply"]["error"]["code"] == "generation_not_ready"
+    assert "canceled" in canceled["apply"]["error"]["message"]
 
 
 def test_cancel_of_a_running_job_is_409_generation_running(resources: Resources) -> None:

@@ -159,6 +159,8 @@ def test_a_worker_killed_on_its_last_receive_ends_the_job_worker_gave_up(
     assert "redrive" in job["error"]["message"]
     assert job["attempts"] == settings.worker_max_receive_count
     assert job["apply"]["status"] == "failed"
+    assert job["apply"]["error"]["code"] == "generation_not_ready"
+    assert "failed" in job["apply"]["error"]["message"]
     assert job["finished_at"]
     # The letter stays for the operator, visible; the job, final now, is left as it is.
     assert dead_letter_bodies(reaper) == [{"job_id": job_id, "action": "generate"}]

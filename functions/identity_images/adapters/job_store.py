@@ -55,6 +55,23 @@ IN_FLIGHT_INDEX = "in_flight"
 IN_FLIGHT = "job"
 
 
+def _no_image_to_apply(
+    job: Job, what_happened: str, values: dict[str, Any], names: dict[str, str]
+) -> str:
+    """The SET clauses (and their values and names, added to `values` and `names`) that
+    fail a job's pending apply with `generation_not_ready` as the job ends without an
+    image; empty when no apply is pending. One wording for a failed and a canceled job."""
+    if job.apply.status != "pending":
+        return ""
+    values[":failed"] = "failed"
+    values[":apply_error"] = JobError(
+        code=ErrorCode.GENERATION_NOT_READY.value,
+        message=f"The generation {what_happened}, so there is no image to apply.",
+    ).model_dump(mode="json")
+    names.update({"#apply": "apply", "#error": "error"})
+    return ", #apply.#status = :failed, #apply.#error = :apply_error"
+
+
 class JobStore:
     """`models.ports.JobStore` over DynamoDB."""
 
@@ -179,17 +196,8 @@ class JobStore:
         with the job is failed with it: there will be no image to apply."""
         now = format_timestamp(utc_now())
         values: dict[str, Any] = {":canceled": "canceled", ":queued": "queued", ":now": now}
-        apply_expr = ""
-        if job.apply.status == "pending":
-            apply_expr = ", #apply.#status = :failed, #apply.#error = :apply_error"
-            values[":failed"] = "failed"
-            values[":apply_error"] = JobError(
-                code=ErrorCode.GENERATION_NOT_READY.value,
-                message="The generation was canceled, so there is no image to apply.",
-            ).model_dump(mode="json")
         names = {"#stage": "stage"}
-        if apply_expr:
-            names.update({"#apply": "apply", "#error": "error"})
+        apply_expr = _no_image_to_apply(job, "was canceled", values, names)
         return self._update(
             job.id,
             "SET #status = :canceled, updated_at = :now, canceled_at = :now, "
@@ -426,7 +434,6 @@ class JobStore:
         if job.status not in ("queued", "running"):  # a finished job never changes
             return None
         now = format_timestamp(utc_now())
-        apply_expr = ""
         values: dict[str, Any] = {
             ":failed": "failed",
             ":from": job.status,
@@ -436,15 +443,8 @@ class JobStore:
             ":timings": (timings or job.timings).model_dump(mode="json"),
             ":null": None,
         }
-        if job.apply.status == "pending":
-            apply_expr = ", #apply.#status = :failed, #apply.#error = :apply_error"
-            values[":apply_error"] = JobError(
-                code=ErrorCode.GENERATION_NOT_READY.value,
-                message="The generation failed, so there is no image to apply.",
-            ).model_dump(mode="json")
         names = {"#error": "error", "#stage": "stage"}
-        if apply_expr:
-            names["#apply"] = "apply"
+        apply_expr = _no_image_to_apply(job, "failed", values, names)
         return self._update(
             job.id,
             "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now, "
