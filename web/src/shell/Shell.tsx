@@ -74,7 +74,7 @@ export function Shell() {
           ))}
         </ul>
         <div className={styles.account}>
-          <span>{session.username}</span>
+          <span className={styles.username}>{session.username}</span>
           <button
             type="button"
             className={styles.logout}
