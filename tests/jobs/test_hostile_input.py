@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from local_stack.aws_resources import Resources
-from tests.jobs.helpers import REF, generation_body
+from tests.jobs.helpers import REF, generation_body, store, succeed
 from tests.support.aws_state import job_count, messages_in, put_reference
 from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY
-from tests.support.lambdas import call_api
+from tests.support.lambdas import call_api, drain
 
 pytestmark = pytest.mark.usefixtures("api_app")
 
@@ -79,6 +79,78 @@ def test_a_json_body_sent_as_text_plain_is_415(resources: Resources) -> None:
         "unsupported_media_type",
     )
     _nothing_written(resources)
+
+
+def _succeeded_parent(resources: Resources) -> str:
+    """A finished job to re-run (the queue emptied of its message)."""
+    put_reference(REF)
+    status, job, _ = call_api("POST", "/v1/generations", body=generation_body())
+    assert status == 202, job
+    succeed(store(), job["id"])
+    drain(resources.jobs_queue_url)
+    return str(job["id"])
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", ""),
+        ("application/x-www-form-urlencoded", "count=2"),
+        ("multipart/form-data; boundary=x", "--x--"),
+        ("text/plain", "{}"),
+        (None, "{}"),
+        ("application/jsonp", "{}"),
+    ],
+    ids=["empty-form", "form", "multipart", "text", "no-content-type", "jsonp"],
+)
+def test_every_route_with_a_body_refuses_what_is_not_json_with_415(
+    resources: Resources, content_type: str | None, body: str
+) -> None:
+    """An empty form body was a valid `{}`: the re-run made jobs (202)."""
+    parent = _succeeded_parent(resources)
+    jobs = job_count()
+    for path in (
+        f"/v1/generations/{parent}/rerun",
+        f"/v1/generations/{parent}/refine",
+        "/v1/generations",
+        "/v1/generation-batches",
+        "/v1/uploads",
+        f"/v1/identities/{ADMIN_IDENTITY}/references",
+    ):
+        error = _refused(
+            call_api("POST", path, raw_body=body, content_type=content_type),
+            415,
+            "unsupported_media_type",
+        )
+        assert error["details"] == {"field": "Content-Type"}, path
+    assert job_count() == jobs
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "APPLICATION/JSON",
+        "Application/Json; charset=UTF-8",
+        " application/json ;charset=utf-8",
+    ],
+)
+def test_json_in_any_case_with_parameters_is_json(resources: Resources, content_type: str) -> None:
+    parent = _succeeded_parent(resources)
+    status, batch, _ = call_api(
+        "POST",
+        f"/v1/generations/{parent}/rerun",
+        raw_body=json.dumps({"count": 1}),
+        content_type=content_type,
+    )
+    assert status == 202, batch
+
+
+def test_routes_without_a_body_need_no_content_type(resources: Resources) -> None:
+    parent = _succeeded_parent(resources)
+    status, job, _ = call_api("POST", f"/v1/generations/{parent}/apply")
+    assert status == 202, job
 
 
 def test_a_body_of_60000_unknown_keys_gets_a_small_422(resources: Resources) -> None:

@@ -50,14 +50,17 @@ def call_api(
     raw_body: str | None = None,
     authorizer_extra: dict[str, str] | None = None,
     binary_body: bytes | None = None,
+    content_type: str | None = "application/json",
 ) -> tuple[int, Any, dict[str, str]]:
-    """Send a REST proxy event (built from the sample) through `handlers.api.handler`."""
+    """Send a REST proxy event (built from the sample) through `handlers.api.handler`; a
+    body goes with `content_type` as its `Content-Type` (None: no such header)."""
     event = load_event("api_create_generation")
     all_headers = {
         k: v for k, v in event["headers"].items() if k not in {"Idempotency-Key", "Content-Type"}
     }
-    if body is not None or raw_body is not None or binary_body is not None:
-        all_headers["Content-Type"] = "application/json"
+    has_body = body is not None or raw_body is not None or binary_body is not None
+    if has_body and content_type is not None:
+        all_headers["Content-Type"] = content_type
     if binary_body is not None:  # what API Gateway sends for bytes that are not UTF-8
         raw_body = base64.b64encode(binary_body).decode()
     all_headers.update(headers or {})

@@ -15,10 +15,7 @@ from aws_lambda_powertools.event_handler import (
     content_types,
 )
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -28,6 +25,7 @@ from identity_images.handlers import body, init_phase
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
 from identity_images.handlers.routes import deps, generations, references, uploads, users
 from identity_images.handlers.routes.errors import error_response, validation_error
+from identity_images.handlers.routes.media_type import JsonBodyValidation
 from identity_images.models.api import build_api_models
 from identity_images.settings import get_settings
 
@@ -48,6 +46,9 @@ def _cors() -> CORSConfig:
 app = APIGatewayRestResolver(
     enable_validation=True, cors=_cors(), json_body_deserializer=body.loads
 )
+# Powertools' request validation, reading a body only as JSON (415 otherwise): the one
+# media-type rule, `routes.media_type`. Set before any route is built, which picks it up.
+app._request_validation_middleware = JsonBodyValidation()  # type: ignore[no-untyped-call]
 app.include_router(uploads.router)
 app.include_router(generations.router)
 app.include_router(users.router)
@@ -93,18 +94,6 @@ def handle_validation_error(error: RequestValidationError) -> Response[Any]:
     refused = validation_error(error.errors())
     logger.info("request invalid", extra={"details": refused.details})
     return error_response(refused, 422)
-
-
-@app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
-def handle_unsupported_content_type(error: RequestUnsupportedContentType) -> Response[Any]:
-    logger.info("request body not JSON", extra={"details": error.errors()})
-    return error_response(
-        PipelineError(
-            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-            "Send the body as JSON, with `Content-Type: application/json`.",
-            details={"field": "Content-Type"},
-        )
-    )
 
 
 @app.exception_handler(UnicodeDecodeError)  # type: ignore[untyped-decorator]
