@@ -1189,7 +1189,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key + same body = same jobs. */
+                /** @description Same key + same body = the same answer: a retry makes no new jobs. */
                 "idempotency-key"?: string | null;
             };
             path?: never;
@@ -1402,7 +1402,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key + same body = same job. */
+                /** @description Same key + same body = the same answer: a retry makes no new jobs. */
                 "idempotency-key"?: string | null;
             };
             path?: never;
@@ -1819,7 +1819,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key + same body = same jobs. */
+                /** @description Same key + same body = the same answer: a retry makes no new jobs. */
                 "idempotency-key"?: string | null;
             };
             path: {
@@ -1929,7 +1929,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key + same body = same jobs. */
+                /** @description Same key + same body = the same answer: a retry makes no new jobs. */
                 "idempotency-key"?: string | null;
             };
             path: {

@@ -531,12 +531,14 @@ describe("Images page", () => {
     });
   }, 30_000);
 
-  it("keeps the user, the identity and the prompt across a reload", async () => {
-    given();
+  it("keeps the user, the identity, the photos and the prompt across a reload", async () => {
+    const service = jobService();
+    given(...service.handlers);
     const user = userEvent.setup();
     const first = renderImages();
     await pickAlice(user);
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    await addPhoto(user);
     await user.type(screen.getByRole("textbox", { name: "Prompt" }), "by the sea");
     await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "2K");
     first.unmount();
@@ -548,6 +550,15 @@ describe("Images page", () => {
     expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("3");
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
+    expect(screen.getByRole("img", { name: "front.jpg (no preview)" })).toHaveTextContent("uploaded before the reload");
+    expect(screen.getByText("1 / 5")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({
+      identity_id: "id-pilot",
+      prompt: "by the sea",
+      reference_keys: [expect.stringMatching(/^uploads\/1\/u\//)],
+    });
   });
 
   it("drops the photos when another user is chosen: their face must not make this one's image", async () => {

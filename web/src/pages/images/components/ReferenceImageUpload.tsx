@@ -1,7 +1,7 @@
 import { useEffect, useId } from "react";
 import { useDropzone } from "react-dropzone";
 
-import { describeAccepted, formatBytes, type TabConfig } from "../config";
+import { describeAccepted, formatBytes, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
 import styles from "./ReferenceImageUpload.module.css";
 
@@ -123,12 +123,7 @@ function ReferenceTile({
             onError={() => onUnreadable(item.id)}
           />
         ) : (
-          <div className={styles.placeholder} role="img" aria-label={`${item.name} (no preview)`}>
-            <span className={styles.placeholderType}>{item.contentType?.includes("hei") ? "HEIC" : "?"}</span>
-            <span className={styles.placeholderNote}>
-              {item.contentType?.includes("hei") ? "no preview in this browser" : "no preview"}
-            </span>
-          </div>
+          <Placeholder item={item} />
         )}
         {item.status === "uploading" && (
           <div className={styles.progressTrack}>
@@ -170,5 +165,19 @@ function ReferenceTile({
         </button>
       </div>
     </li>
+  );
+}
+
+/** A tile without a thumbnail: HEIC (only Safari draws it), a photo kept from before a reload, a refused file. */
+function Placeholder({ item }: { item: ReferenceItem }) {
+  const heic = item.contentType?.includes("hei") ?? false;
+  const kept = item.file === null;
+  const type = heic ? "HEIC" : kept && item.contentType ? typeName(item.contentType) : "?";
+  const note = kept ? "uploaded before the reload" : heic ? "no preview in this browser" : "no preview";
+  return (
+    <div className={styles.placeholder} role="img" aria-label={`${item.name} (no preview)`}>
+      <span className={styles.placeholderType}>{type}</span>
+      <span className={styles.placeholderNote}>{note}</span>
+    </div>
   );
 }

@@ -17,6 +17,43 @@ import {
   type TabConfig,
 } from "../config";
 import { useApi } from "./use-image-generation";
+import { read, write } from "./use-session-state";
+
+/** What is kept of an uploaded photo across a reload: enough to use it again. */
+interface KeptPhoto {
+  name: string;
+  size: number;
+  contentType: string;
+  key: string;
+}
+
+const KEPT = "photos";
+
+function isKeptPhotos(value: unknown): value is KeptPhoto[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (photo: Partial<KeptPhoto> | null) =>
+        typeof photo?.name === "string" &&
+        typeof photo.size === "number" &&
+        typeof photo.contentType === "string" &&
+        typeof photo.key === "string",
+    )
+  );
+}
+
+function keptItems(): ReferenceItem[] {
+  return read<KeptPhoto[]>(KEPT, [], isKeptPhotos).map((photo) => ({
+    ...photo,
+    id: nextId(),
+    file: null,
+    thumbnailUrl: null,
+    status: "uploaded",
+    progress: 1,
+    error: null,
+    waitingForRoom: false,
+  }));
+}
 
 export type ReferenceStatus = "invalid" | "uploading" | "uploaded" | "failed";
 
@@ -24,7 +61,8 @@ export interface ReferenceItem {
   id: string;
   name: string;
   size: number;
-  file: File;
+  /** Null for a photo uploaded before a reload: it is in S3, its bytes are not here. */
+  file: File | null;
   contentType: string | null;
   /** An object URL the browser can show; null for HEIC (only Safari renders it). */
   thumbnailUrl: string | null;
@@ -56,7 +94,7 @@ function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
 
 /** Why the file's contents are not what its name or type says, or null. */
 async function contentProblem(item: ReferenceItem): Promise<string | null> {
-  if (!item.contentType) return null;
+  if (!item.contentType || !item.file) return null;
   try {
     const head = await firstBytes(item.file, 12);
     if (matchesSignature(head, item.contentType)) return null;
@@ -73,7 +111,8 @@ function thumbnailOf(file: File): string | null {
 
 export function useReferenceUploads(config: TabConfig | undefined) {
   const api = useApi();
-  const [items, setItems] = useState<ReferenceItem[]>([]);
+  // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
+  const [items, setItems] = useState<ReferenceItem[]>(keptItems);
   // The latest list, ahead of React's next render: checks and uploads finish between renders.
   const itemsRef = useRef(items);
   const update = useCallback((change: (current: ReferenceItem[]) => ReferenceItem[]) => {
@@ -113,6 +152,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
           const controller = new AbortController();
           controllers.current.set(item.id, controller);
           try {
+            if (!item.file) throw new Error("nothing to send"); // kept photos are in S3 already
             await uploadToS3(form, item.file, (progress) => patch(item.id, { progress }), controller.signal);
             patch(item.id, { status: "uploaded", progress: 1, key: form.key, error: null });
           } catch (error) {
@@ -136,7 +176,8 @@ export function useReferenceUploads(config: TabConfig | undefined) {
       for (const item of rest) {
         if (room <= 0) break;
         if (!item.waitingForRoom) continue;
-        promoted.push({ ...item, status: "uploading", error: null, waitingForRoom: false, thumbnailUrl: thumbnailOf(item.file) });
+        const thumbnailUrl = item.file && thumbnailOf(item.file);
+        promoted.push({ ...item, status: "uploading", error: null, waitingForRoom: false, thumbnailUrl });
         room -= 1;
       }
       for (const item of promoted) patch(item.id, item);
@@ -236,6 +277,13 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     for (const item of itemsRef.current) if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
     update(() => []);
   }, [update]);
+
+  useEffect(() => {
+    const kept = items.flatMap(({ status, name, size, contentType, key }) =>
+      status === "uploaded" && contentType && key ? [{ name, size, contentType, key }] : [],
+    );
+    write(KEPT, kept);
+  }, [items]);
 
   useEffect(() => {
     const open = controllers.current;

@@ -23,7 +23,7 @@ export function useSessionState<T>(
   return [value, set];
 }
 
-function read<T>(name: string, initial: T, guard: (value: unknown) => value is T): T {
+export function read<T>(name: string, initial: T, guard: (value: unknown) => value is T): T {
   try {
     const raw = globalThis.sessionStorage?.getItem(PREFIX + name);
     if (raw === null || raw === undefined) return initial;
@@ -34,7 +34,7 @@ function read<T>(name: string, initial: T, guard: (value: unknown) => value is T
   }
 }
 
-function write(name: string, value: unknown): void {
+export function write(name: string, value: unknown): void {
   try {
     globalThis.sessionStorage?.setItem(PREFIX + name, JSON.stringify(value));
   } catch {
