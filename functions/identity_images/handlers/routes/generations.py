@@ -28,13 +28,15 @@ router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 GenerationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 TheCaller = deps.TheCaller
-Services = deps.TheGenerations
+#: The generation routes' bundle (`logic.generations.Generations`): host, jobs table,
+#: queue, bucket, settings, idempotency records.
+TheGenerations = deps.TheGenerations
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="idempotency-key",
         max_length=IDEMPOTENCY_KEY_MAX_CHARS,
-        description="Same key + same body = same jobs.",
+        description="Same key + same body = the same answer: a retry makes no new jobs.",
     ),
 ]
 
@@ -50,18 +52,15 @@ IdempotencyKey = Annotated[
 def post_generation(
     body: CreateGenerationRequest,
     caller: TheCaller,
-    g: Services,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="idempotency-key",
-            max_length=IDEMPOTENCY_KEY_MAX_CHARS,
-            description="Same key + same body = same job.",
-        ),
-    ] = None,
+    generation_services: TheGenerations,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[Job]:
     job = generations.create_generation(
-        body, caller, g, idempotency_key=idempotency_key, lambda_context=router.lambda_context
+        body,
+        caller,
+        generation_services,
+        idempotency_key=idempotency_key,
+        lambda_context=router.lambda_context,
     )
     return json_response(202, job)
 
@@ -73,8 +72,10 @@ def post_generation(
     responses=responses(200, "The job", Job),
     tags=["generations"],
 )
-def get_generation(generation_id: GenerationId, caller: TheCaller, g: Services) -> Job:
-    return generations.get_generation(generation_id, caller, g)
+def get_generation(
+    generation_id: GenerationId, caller: TheCaller, generation_services: TheGenerations
+) -> Job:
+    return generations.get_generation(generation_id, caller, generation_services)
 
 
 @router.get(
@@ -87,11 +88,13 @@ def get_generation(generation_id: GenerationId, caller: TheCaller, g: Services) 
 def list_generations(
     identity_id: Annotated[str, Query(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
     caller: TheCaller,
-    g: Services,
+    generation_services: TheGenerations,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> GenerationList:
-    return generations.list_generations(identity_id, caller, g, limit=limit, cursor=cursor)
+    return generations.list_generations(
+        identity_id, caller, generation_services, limit=limit, cursor=cursor
+    )
 
 
 @router.post(
@@ -102,8 +105,10 @@ def list_generations(
     responses=responses(202, "The job, apply pending", Job),
     tags=["generations"],
 )
-def apply_generation(generation_id: GenerationId, caller: TheCaller, g: Services) -> Response[Job]:
-    return json_response(202, generations.request_apply(generation_id, caller, g))
+def apply_generation(
+    generation_id: GenerationId, caller: TheCaller, generation_services: TheGenerations
+) -> Response[Job]:
+    return json_response(202, generations.request_apply(generation_id, caller, generation_services))
 
 
 @router.post(
@@ -119,11 +124,15 @@ def apply_generation(generation_id: GenerationId, caller: TheCaller, g: Services
 def post_generation_batch(
     body: CreateVariantsRequest,
     caller: TheCaller,
-    g: Services,
+    generation_services: TheGenerations,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[GenerationBatch]:
     batch = generations.create_variants(
-        body, caller, g, idempotency_key=idempotency_key, lambda_context=router.lambda_context
+        body,
+        caller,
+        generation_services,
+        idempotency_key=idempotency_key,
+        lambda_context=router.lambda_context,
     )
     return json_response(202, batch)
 
@@ -142,14 +151,14 @@ def post_refine(
     generation_id: GenerationId,
     body: RefineRequest,
     caller: TheCaller,
-    g: Services,
+    generation_services: TheGenerations,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[GenerationBatch]:
     batch = generations.refine_generation(
         generation_id,
         body,
         caller,
-        g,
+        generation_services,
         idempotency_key=idempotency_key,
         lambda_context=router.lambda_context,
     )
@@ -169,14 +178,14 @@ def post_rerun(
     generation_id: GenerationId,
     body: RerunRequest,
     caller: TheCaller,
-    g: Services,
+    generation_services: TheGenerations,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[GenerationBatch]:
     batch = generations.rerun_generation(
         generation_id,
         body,
         caller,
-        g,
+        generation_services,
         idempotency_key=idempotency_key,
         lambda_context=router.lambda_context,
     )
@@ -192,5 +201,7 @@ def post_rerun(
     responses=responses(200, "The canceled job", Job),
     tags=["generations"],
 )
-def post_cancel(generation_id: GenerationId, caller: TheCaller, g: Services) -> Job:
-    return generations.cancel_generation(generation_id, caller, g)
+def post_cancel(
+    generation_id: GenerationId, caller: TheCaller, generation_services: TheGenerations
+) -> Job:
+    return generations.cancel_generation(generation_id, caller, generation_services)

@@ -21,7 +21,7 @@ from identity_images.models.api import (
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 TheCaller = deps.TheCaller
-Services = deps.TheServices
+TheServices = deps.TheServices
 
 IdentityId = Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)]
 ReferenceId = Annotated[
@@ -39,10 +39,15 @@ ReferenceId = Annotated[
     tags=["references"],
 )
 def post_references(
-    identity_id: IdentityId, body: CreateUploadsRequest, caller: TheCaller, r: Services
+    identity_id: IdentityId, body: CreateUploadsRequest, caller: TheCaller, services: TheServices
 ) -> Response[CreateReferencesResponse]:
     answer = references.create_reference_uploads(
-        identity_id, body, caller, host=r.host, storage=r.storage, settings=r.settings
+        identity_id,
+        body,
+        caller,
+        host=services.host,
+        storage=services.storage,
+        settings=services.settings,
     )
     return json_response(201, answer)
 
@@ -58,7 +63,7 @@ def post_references(
 def get_references(
     identity_id: IdentityId,
     caller: TheCaller,
-    r: Services,
+    services: TheServices,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=2048)] = None,
 ) -> ReferenceList:
@@ -67,9 +72,9 @@ def get_references(
         caller,
         limit=limit,
         cursor=cursor,
-        host=r.host,
-        storage=r.storage,
-        settings=r.settings,
+        host=services.host,
+        storage=services.storage,
+        settings=services.settings,
     )
 
 
@@ -82,9 +87,14 @@ def get_references(
     tags=["references"],
 )
 def delete_reference(
-    identity_id: IdentityId, reference_id: ReferenceId, caller: TheCaller, r: Services
+    identity_id: IdentityId, reference_id: ReferenceId, caller: TheCaller, services: TheServices
 ) -> Response[Any]:
     references.delete_reference(
-        identity_id, reference_id, caller, host=r.host, storage=r.storage, settings=r.settings
+        identity_id,
+        reference_id,
+        caller,
+        host=services.host,
+        storage=services.storage,
+        settings=services.settings,
     )
     return Response(status_code=204)

@@ -23,7 +23,7 @@ router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 def post_uploads(
     body: CreateUploadsRequest,
     caller: deps.TheCaller,
-    r: deps.TheServices,
+    services: deps.TheServices,
 ) -> Response[CreateUploadsResponse]:
-    answer = create_uploads(body, caller, storage=r.storage, settings=r.settings)
+    answer = create_uploads(body, caller, storage=services.storage, settings=services.settings)
     return json_response(201, answer)

@@ -41,10 +41,10 @@ def get_users(
 def get_identities(
     user_id: Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
     caller: deps.TheCaller,
-    r: deps.TheServices,
+    services: deps.TheServices,
 ) -> IdentityList:
     identities = users.list_identities(
-        user_id, caller, r.host, storage=r.storage, settings=r.settings
+        user_id, caller, services.host, storage=services.storage, settings=services.settings
     )
     return IdentityList(identities=identities)
 
