@@ -133,6 +133,7 @@ function Workspace({ config }: { config: TabConfig }) {
   const [formError, setFormError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const results = useRef<HTMLElement>(null);
+  const form = useRef<HTMLElement>(null);
 
   const whyNot =
     subject.hasNoIdentities
@@ -184,6 +185,16 @@ function Workspace({ config }: { config: TabConfig }) {
   const refine = useCallback(
     (job: Job, instruction: string) => void start({ kind: "refine", parent: job, instruction, count: 1 }),
     [start],
+  );
+  const editSettings = useCallback(
+    (job: Job) => {
+      setPrompt(job.prompt);
+      setAspectRatio(job.aspect_ratio);
+      setImageSize(job.image_size);
+      form.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
+      form.current?.querySelector("textarea")?.focus({ preventScroll: true });
+    },
+    [setPrompt, setAspectRatio, setImageSize],
   );
   const settle = useMemo(
     () => ({ onSuccess: () => setActionError(null), onError: (error: Error) => setActionError(messageOf(error)) }),
@@ -239,7 +250,7 @@ function Workspace({ config }: { config: TabConfig }) {
       </section>
 
       <div className={styles.columns}>
-        <section className={`${ui.card} ${styles.compose}`} aria-label="New generation">
+        <section ref={form} className={`${ui.card} ${styles.compose}`} aria-label="New generation">
           <ReferenceImageUpload config={config} uploads={uploads} />
 
           <PromptField value={prompt} maxChars={config.promptMaxChars} onChange={setPrompt} />
@@ -297,6 +308,7 @@ function Workspace({ config }: { config: TabConfig }) {
           onRerun={rerun}
           onRefine={refine}
           onSave={save}
+          onUseSettings={editSettings}
           busy={create.isPending}
         />
       </div>

@@ -573,4 +573,29 @@ describe("Images page", () => {
     expect(await screen.findByText("0 / 5")).toBeInTheDocument();
     expect(screen.getByText("This user has no identities; choose another user.")).toBeInTheDocument();
   });
+
+  it("puts a past job's prompt, ratio and size in the form to change and run again", async () => {
+    const blocked = job({
+      status: "failed",
+      prompt: "a forbidden thing",
+      aspect_ratio: "1:1",
+      image_size: "2K",
+      error: { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} },
+      finished_at: new Date().toISOString(),
+    });
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [blocked], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(blocked)),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    expect(prompt).toHaveValue("a forbidden thing");
+    expect(prompt).toHaveFocus();
+    expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("1:1");
+    expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
+  });
 });

@@ -29,6 +29,8 @@ interface Props {
   onRerun: (job: Job) => void;
   onRefine: ((job: Job, instruction: string) => void) | null;
   onSave: (job: Job) => void;
+  /** Put the job's prompt, ratio and size in the form, to change and run again. */
+  onUseSettings: (job: Job) => void;
   busy: boolean;
 }
 
@@ -43,6 +45,7 @@ export function GenerationHistory({
   onRerun,
   onRefine,
   onSave,
+  onUseSettings,
   busy,
 }: Props) {
   const [comparing, setComparing] = useState<Job | null>(null);
@@ -75,6 +78,7 @@ export function GenerationHistory({
               onRerun={onRerun}
               onRefine={onRefine}
               onSave={onSave}
+              onUseSettings={onUseSettings}
               onCompare={identity && identityImageUrl(identity) ? setComparing : null}
               busy={busy}
             />
@@ -102,6 +106,7 @@ function HistoryItem({
   onRerun,
   onRefine,
   onSave,
+  onUseSettings,
   onCompare,
   busy,
 }: {
@@ -111,6 +116,7 @@ function HistoryItem({
   onRerun: (job: Job) => void;
   onRefine: ((job: Job, instruction: string) => void) | null;
   onSave: (job: Job) => void;
+  onUseSettings: (job: Job) => void;
   onCompare: ((job: Job) => void) | null;
   busy: boolean;
 }) {
@@ -169,6 +175,11 @@ function HistoryItem({
           {final && (
             <button type="button" className={ui.linkButton} onClick={() => onRerun(job)} disabled={busy}>
               Re-run
+            </button>
+          )}
+          {final && (
+            <button type="button" className={ui.linkButton} onClick={() => onUseSettings(job)}>
+              Edit settings
             </button>
           )}
           {job.status === "succeeded" && onRefine && (
