@@ -43,7 +43,7 @@ export class ApiError extends Error {
 }
 
 /** What the page says when the API cannot be reached at all (offline, DNS, CORS, down). */
-export const UNREACHABLE = "Can't reach the image service. Check the connection; the page keeps trying.";
+export const UNREACHABLE = "Can't reach the image service. Check the connection.";
 /** API Gateway's own 401 says only "Unauthorized": the token is missing, expired or refused. */
 export const SESSION_ENDED = "Your session has ended. Log in again to go on.";
 

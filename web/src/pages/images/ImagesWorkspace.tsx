@@ -149,17 +149,21 @@ function Workspace({ config }: { config: TabConfig }) {
               : null;
   const canGenerate = whyNot === null && !create.isPending;
 
+  // A click in the history answers in the result pane (brought into view), the form's own
+  // click under the form.
   const start = useCallback(
     async (request: StartRequest) => {
-      setFormError(null);
+      const fromHistory = request.kind !== "generate";
+      const showError = fromHistory ? setActionError : setFormError;
+      showError(null);
       try {
         const batch = await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() });
         const first = batch.items[0];
         if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
-        if (request.kind !== "generate") results.current?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
       } catch (error) {
-        setFormError(messageOf(error));
+        showError(messageOf(error));
       }
+      if (fromHistory) results.current?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
     },
     [create],
   );
@@ -240,7 +244,7 @@ function Workspace({ config }: { config: TabConfig }) {
 
       {lostContact && (
         <p role="alert" className={ui.alert}>
-          {messageOf(lostContact)} What you see may be out of date.
+          {messageOf(lostContact)} The page keeps trying; what you see may be out of date.
         </p>
       )}
 

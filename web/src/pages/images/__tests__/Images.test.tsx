@@ -522,11 +522,11 @@ describe("Images page", () => {
     await pickAlice(user);
     const card = await screen.findByRole("article", { name: "Generated image" });
     reachable = false;
-    const banner = await screen.findByText(/What you see may be out of date/, {}, { timeout: 12_000 });
+    const banner = await screen.findByText(/what you see may be out of date/, {}, { timeout: 12_000 });
     expect(banner).toHaveTextContent(UNREACHABLE);
     expect(within(card).getByRole("status")).toHaveTextContent("Generating");
     reachable = true;
-    await waitFor(() => expect(screen.queryByText(/What you see may be out of date/)).not.toBeInTheDocument(), {
+    await waitFor(() => expect(screen.queryByText(/what you see may be out of date/)).not.toBeInTheDocument(), {
       timeout: 8000,
     });
   }, 30_000);
@@ -597,5 +597,24 @@ describe("Images page", () => {
     expect(prompt).toHaveFocus();
     expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("1:1");
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
+  });
+
+  it("answers a re-run from the history in the result pane, its error too", async () => {
+    const done = succeeded(job({ prompt: "again" }));
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      http.untyped.post(`${API}/v1/generations/:id/rerun`, () =>
+        HttpResponse.json({ error: { code: "queue_unavailable", message: "The job queue did not answer; try again." } }, { status: 503 }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Re-run" }));
+    const result = screen.getByRole("region", { name: "Result" });
+    expect(await within(result).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
+    expect(within(screen.getByRole("region", { name: "New generation" })).queryByRole("alert")).not.toBeInTheDocument();
   });
 });

@@ -11,7 +11,7 @@ interface Props {
   identity: HostIdentity | null;
   /** The jobs of the last click, or of the identity's latest batch. */
   jobs: Job[];
-  /** Why the last save or cancel did not go through; null once one does. */
+  /** Why the last action on a result (save, cancel, re-run, refine) did not go through. */
   error: string | null;
   now: number;
   usualSeconds: number | null;
