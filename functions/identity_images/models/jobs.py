@@ -93,7 +93,8 @@ class JobOutput(BaseModel):
     preview_url: str | None = Field(
         default=None,
         description="Short-lived URL of the preview (API answers only); null when the job "
-        "has none (jobs from before previews existed).",
+        "has none (it could not be made or stored, or the job predates previews): show "
+        "`url` instead.",
     )
     download_url: str | None = Field(
         default=None,

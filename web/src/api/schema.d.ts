@@ -789,7 +789,7 @@ export interface components {
             preview: components["schemas"]["Rendition"] | null;
             /**
              * Preview Url
-             * @description Short-lived URL of the preview (API answers only); null when the job has none (jobs from before previews existed).
+             * @description Short-lived URL of the preview (API answers only); null when the job has none (it could not be made or stored, or the job predates previews): show `url` instead.
              */
             preview_url: string | null;
             /**
