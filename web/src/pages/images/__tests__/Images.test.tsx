@@ -107,6 +107,17 @@ function jobService() {
   };
 }
 
+/** POST …/refine: keeps each request, answers one queued job refined from `parent`. */
+function refineService(parent: Job) {
+  const requests: unknown[] = [];
+  const handler = http.post("/v1/generations/{generation_id}/refine", async ({ params, request, response }) => {
+    requests.push({ id: params.generation_id, ...(await request.json()) });
+    const child = job({ kind: "refine", parent_generation_id: parent.id, instruction: "darker", batch_id: "r" });
+    return response(202).json({ batch_id: "r", items: [child] });
+  });
+  return { requests, handler };
+}
+
 describe("Images page", () => {
   it("defaults to Me, lists the test users, and shows a user's identities", async () => {
     given();
@@ -362,7 +373,7 @@ describe("Images page", () => {
 
   it("refines a result with an instruction and compares it with the current image", async () => {
     const done = succeeded(job({ prompt: "first" }));
-    const refines: unknown[] = [];
+    const refinement = refineService(done);
     given(
       http.get("/v1/users/{user_id}/identities", ({ response }) =>
         response(200).json({
@@ -371,11 +382,7 @@ describe("Images page", () => {
       ),
       http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
       http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
-      http.post("/v1/generations/{generation_id}/refine", async ({ params, request, response }) => {
-        refines.push({ id: params.generation_id, ...(await request.json()) });
-        const child = job({ kind: "refine", parent_generation_id: done.id, instruction: "darker", batch_id: "r" });
-        return response(202).json({ batch_id: "r", items: [child] });
-      }),
+      refinement.handler,
     );
     const user = userEvent.setup();
     renderImages();
@@ -395,7 +402,7 @@ describe("Images page", () => {
     await user.click(within(history).getByRole("button", { name: "Refine" }));
     await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "make the background darker");
     await user.keyboard("{Enter}");
-    await waitFor(() => expect(refines).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
+    await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
   });
 
   it("marks only the image the identity shows as saved; an older save can be saved again", async () => {
@@ -426,14 +433,10 @@ describe("Images page", () => {
   it("sends a refinement on Ctrl+Enter in its box, and starts no new generation", async () => {
     const service = jobService();
     const done = succeeded(job({ prompt: "first" }));
-    const refines: unknown[] = [];
+    const refinement = refineService(done);
     given(...service.handlers,
       http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
-      http.post("/v1/generations/{generation_id}/refine", async ({ params, request, response }) => {
-        refines.push({ id: params.generation_id, ...(await request.json()) });
-        const child = job({ kind: "refine", parent_generation_id: done.id, instruction: "darker", batch_id: "r" });
-        return response(202).json({ batch_id: "r", items: [child] });
-      }),
+      refinement.handler,
     );
     const user = userEvent.setup();
     renderImages();
@@ -443,7 +446,7 @@ describe("Images page", () => {
     await user.click(await within(history).findByRole("button", { name: "Refine" }));
     await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "darker");
     await user.keyboard("{Control>}{Enter}{/Control}");
-    await waitFor(() => expect(refines).toHaveLength(1));
+    await waitFor(() => expect(refinement.requests).toHaveLength(1));
     expect(service.created).toHaveLength(0);
   });
 

@@ -2,24 +2,17 @@ import type { Ref } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { CurrentImage } from "./IdentitySelector";
-import { VariantsGrid } from "./VariantsGrid";
+import { VariantsGrid, type VariantsGridProps } from "./VariantsGrid";
 import ui from "../ui.module.css";
 import styles from "./ResultPane.module.css";
 
-interface Props {
+interface Props extends Omit<VariantsGridProps, "jobs"> {
   ref?: Ref<HTMLElement>;
   identity: HostIdentity | null;
   /** The jobs of the last click, or of the identity's latest batch. */
   jobs: Job[];
   /** Why the last action on a result (save, cancel, re-run, refine) did not go through. */
   error: string | null;
-  now: number;
-  usualSeconds: number | null;
-  currentJobId: string | null;
-  onSave: (job: Job) => void;
-  savingId: string | null;
-  onCancel: (job: Job) => void;
-  canCancel: boolean;
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */

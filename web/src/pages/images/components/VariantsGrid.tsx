@@ -2,7 +2,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { GeneratedImageDisplay } from "./GeneratedImageDisplay";
 import styles from "./VariantsGrid.module.css";
 
-interface Props {
+export interface VariantsGridProps {
   jobs: Job[];
   now: number;
   usualSeconds: number | null;
@@ -14,7 +14,7 @@ interface Props {
 }
 
 /** The candidates of one click, side by side; save the one you like. */
-export function VariantsGrid({ jobs, now, usualSeconds, currentJobId, onSave, savingId, onCancel, canCancel }: Props) {
+export function VariantsGrid({ jobs, now, usualSeconds, currentJobId, onSave, savingId, onCancel, canCancel }: VariantsGridProps) {
   const count = jobs.length;
   return (
     <div className={`${styles.grid} ${count === 1 ? styles.single : ""}`}>
