@@ -18,11 +18,8 @@ import {
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 
-interface Props {
-  jobs: Job[] | undefined;
-  loading: boolean;
-  error: Error | null;
-  identity: HostIdentity | null;
+/** What each row needs besides its job. */
+interface RowProps {
   /** The job whose image the identity shows now (see `currentImageJobId`). */
   currentJobId: string | null;
   now: number;
@@ -34,20 +31,15 @@ interface Props {
   busy: boolean;
 }
 
+interface Props extends RowProps {
+  jobs: Job[] | undefined;
+  loading: boolean;
+  error: Error | null;
+  identity: HostIdentity | null;
+}
+
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
-export function GenerationHistory({
-  jobs,
-  loading,
-  error,
-  identity,
-  currentJobId,
-  now,
-  onRerun,
-  onRefine,
-  onSave,
-  onUseSettings,
-  busy,
-}: Props) {
+export function GenerationHistory({ jobs, loading, error, identity, ...row }: Props) {
   const [comparing, setComparing] = useState<Job | null>(null);
   return (
     <section className={styles.section} aria-labelledby="ii-history-heading">
@@ -73,14 +65,8 @@ export function GenerationHistory({
             <HistoryItem
               key={job.id}
               job={job}
-              currentJobId={currentJobId}
-              now={now}
-              onRerun={onRerun}
-              onRefine={onRefine}
-              onSave={onSave}
-              onUseSettings={onUseSettings}
+              {...row}
               onCompare={identity && identityImageUrl(identity) ? setComparing : null}
-              busy={busy}
             />
           ))}
         </ol>
@@ -109,17 +95,7 @@ function HistoryItem({
   onUseSettings,
   onCompare,
   busy,
-}: {
-  job: Job;
-  currentJobId: string | null;
-  now: number;
-  onRerun: (job: Job) => void;
-  onRefine: ((job: Job, instruction: string) => void) | null;
-  onSave: (job: Job) => void;
-  onUseSettings: (job: Job) => void;
-  onCompare: ((job: Job) => void) | null;
-  busy: boolean;
-}) {
+}: RowProps & { job: Job; onCompare: ((job: Job) => void) | null }) {
   const [refining, setRefining] = useState(false);
   const [instruction, setInstruction] = useState("");
   const inputId = useId();
