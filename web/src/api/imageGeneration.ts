@@ -25,6 +25,8 @@ export type ImageSize = Job["image_size"];
 export interface ApiOptions {
   apiBaseUrl: string;
   getToken: () => string | null | Promise<string | null>;
+  /** Told `true` when the API answers 401 (the session ended), `false` on the next answer that is not. */
+  onSessionChange?: (ended: boolean) => void;
 }
 
 /** An error answer of the API (`{"error": {code, message, details}}`) or the network. */
@@ -71,7 +73,7 @@ function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T
   throw asApiError(result.response.status, result.error);
 }
 
-export function createImageGenerationApi({ apiBaseUrl, getToken }: ApiOptions) {
+export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange }: ApiOptions) {
   const client = createClient<paths>({
     baseUrl: apiBaseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""),
     // Look `fetch` up on every call (MSW and other wrappers replace it after start-up).
@@ -90,6 +92,10 @@ export function createImageGenerationApi({ apiBaseUrl, getToken }: ApiOptions) {
       const token = await getToken();
       if (token) request.headers.set("Authorization", `Bearer ${token}`);
       return request;
+    },
+    onResponse({ response }) {
+      onSessionChange?.(response.status === 401);
+      return response;
     },
   };
   client.use(auth);

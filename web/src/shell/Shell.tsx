@@ -39,6 +39,12 @@ export function Shell() {
     void loadApiBaseUrl().then(setApiBaseUrl);
   }, []);
 
+  // Log out, and so back to the login form: also the tab's way out of an ended session.
+  const endSession = useCallback(() => {
+    logOut();
+    setSession(null);
+  }, []);
+
   const link = (to: string) => (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
@@ -75,20 +81,15 @@ export function Shell() {
         </ul>
         <div className={styles.account}>
           <span className={styles.username}>{session.username}</span>
-          <button
-            type="button"
-            className={styles.logout}
-            onClick={() => {
-              logOut();
-              setSession(null);
-            }}
-          >
+          <button type="button" className={styles.logout} onClick={endSession}>
             Log out
           </button>
         </div>
       </nav>
       <main className={styles.main}>
-        {path === "/images" && admin && apiBaseUrl && <Images apiBaseUrl={apiBaseUrl} getToken={getToken} />}
+        {path === "/images" && admin && apiBaseUrl && (
+          <Images apiBaseUrl={apiBaseUrl} getToken={getToken} onSessionEnded={endSession} />
+        )}
         {path === "/images" && !admin && <AdminsOnly />}
         {path !== "/images" && (
           <section className={styles.home}>

@@ -1,10 +1,10 @@
 import { render } from "@testing-library/react";
 
-import { Images } from "../pages/images/Images";
+import { Images, type ImagesProps } from "../pages/images/Images";
 import { API } from "./api";
 
-export function renderImages() {
-  return render(<Images apiBaseUrl={`${API}/v1`} getToken={() => "test-token"} />);
+export function renderImages(props: Partial<ImagesProps> = {}) {
+  return render(<Images apiBaseUrl={`${API}/v1`} getToken={() => "test-token"} {...props} />);
 }
 
 /** The first bytes of each image type (what the page checks before an upload). */

@@ -6,7 +6,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 
-import { createImageGenerationApi, type ApiOptions } from "../../api/imageGeneration";
+import { ApiError, createImageGenerationApi, SESSION_ENDED, type ApiOptions } from "../../api/imageGeneration";
 import { ApiContext } from "./hooks/use-image-generation";
 import { ImagesWorkspace } from "./ImagesWorkspace";
 import ui from "./ui.module.css";
@@ -16,28 +16,58 @@ export interface ImagesProps {
   apiBaseUrl?: string;
   /** The signed-in admin's bearer token (the host's own login). */
   getToken?: ApiOptions["getToken"];
+  /**
+   * Log the admin in again: shown as a "Log in again" button once the API says the
+   * session has ended (401). Without it the page only says so.
+   */
+  onSessionEnded?: () => void;
+}
+
+/** One more try for a fault on the way or on the server; none for a refusal (4xx): it would be refused again. */
+function retryOnce(failures: number, error: Error): boolean {
+  const refused = error instanceof ApiError && error.status >= 400 && error.status < 500;
+  return failures < 1 && !refused;
 }
 
 const DEFAULT_API_URL: string = import.meta.env.VITE_IDENTITY_IMAGES_API_URL ?? "/v1";
 const defaultGetToken = () => globalThis.localStorage?.getItem("access_token") ?? null;
 
-export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToken }: ImagesProps) {
+export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToken, onSessionEnded }: ImagesProps) {
   const [queryClient] = useState(
     () =>
       new QueryClient({
-        defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true }, mutations: { retry: 0 } },
+        defaultOptions: { queries: { retry: retryOnce, refetchOnWindowFocus: true }, mutations: { retry: 0 } },
       }),
   );
-  const api = useMemo(() => createImageGenerationApi({ apiBaseUrl, getToken }), [apiBaseUrl, getToken]);
+  const [sessionEnded, setSessionEnded] = useState(false);
+  const api = useMemo(
+    () => createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange: setSessionEnded }),
+    [apiBaseUrl, getToken],
+  );
   useEffect(() => () => queryClient.clear(), [queryClient]);
   return (
     <QueryClientProvider client={queryClient}>
       <ApiContext.Provider value={api}>
         <div className={ui.page}>
-          <ImagesWorkspace />
+          {sessionEnded && <SessionEnded onLogIn={onSessionEnded} />}
+          <ImagesWorkspace sessionEnded={sessionEnded} />
         </div>
       </ApiContext.Provider>
     </QueryClientProvider>
+  );
+}
+
+/** One notice for every request the ended session refuses, with the way out when the host gives one. */
+function SessionEnded({ onLogIn }: { onLogIn: (() => void) | undefined }) {
+  return (
+    <div role="alert" className={`${ui.alert} ${ui.sessionEnded}`}>
+      <span>{SESSION_ENDED}</span>
+      {onLogIn && (
+        <button type="button" className={ui.primary} onClick={onLogIn}>
+          Log in again
+        </button>
+      )}
+    </div>
   );
 }
 

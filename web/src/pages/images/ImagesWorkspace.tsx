@@ -43,9 +43,12 @@ function messageOf(error: unknown): string {
   return "Something went wrong; try again.";
 }
 
-export function ImagesWorkspace() {
+/** The page once its settings are read. While the session has ended, the notice above it says
+ * so once: no "try again" that cannot help. */
+export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boolean }) {
   const config = useTabConfig();
   if (config.isError) {
+    if (sessionEnded) return null;
     return (
       <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
         <span>Could not load the image settings. {messageOf(config.error)}</span>
@@ -62,7 +65,7 @@ export function ImagesWorkspace() {
       </p>
     );
   }
-  return <Workspace config={config.data} />;
+  return <Workspace config={config.data} sessionEnded={sessionEnded} />;
 }
 
 /** The user and identity worked on, kept across reloads; defaults "Me", then their first identity. */
@@ -94,7 +97,7 @@ function useSubject() {
   };
 }
 
-function Workspace({ config }: { config: TabConfig }) {
+function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: boolean }) {
   const subject = useSubject();
   const { userId, identity, identityId } = subject;
 
@@ -242,7 +245,7 @@ function Workspace({ config }: { config: TabConfig }) {
         </div>
       </header>
 
-      {lostContact && (
+      {lostContact && !sessionEnded && (
         <p role="alert" className={ui.alert}>
           {messageOf(lostContact)} The page keeps trying; what you see may be out of date.
         </p>

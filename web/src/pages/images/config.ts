@@ -74,8 +74,9 @@ export function describeAccepted(config: TabConfig): string {
   return [...new Set(exts)].join(", ");
 }
 
+/** "15 MB", "15.3 MB", "6 KB": one decimal when it matters ("15 MB is over the 15 MB limit" must not happen). */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${bytes} B`;
 }

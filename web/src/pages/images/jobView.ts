@@ -103,6 +103,7 @@ export function usualSeconds(history: Job[], imageSize: string): number | null {
 }
 
 export function formatDuration(seconds: number): string {
+  if (seconds < 1) return "under 1 s";
   if (seconds < 60) return `${seconds} s`;
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
@@ -152,23 +153,23 @@ export function describeFailure(job: Job): Problem | null {
 }
 
 /**
- * The job whose image the identity shows now, among `jobs`: the one its image path names
- * (the pipeline's key, or the host's copy of it, holds the job's id). When the identity was
- * read before the newest save ended, the path is stale: that save's job. Else none (the
- * image was changed in the host app, or removed).
+ * The job whose image the identity shows now, among `jobs`. A save that landed after the
+ * identity was read (`readAt`) is newer than what the identity says: the newest such
+ * save's job. Else the job its image path names (the pipeline's key, or the host's copy
+ * of it, holds the job's id). Else none (the image was changed in the host app, or
+ * removed).
  */
 export function currentImageJobId(identity: HostIdentity | null, readAt: number, jobs: Job[]): string | null {
   if (!identity) return null;
-  const path = identity.image_path ?? "";
-  const named = jobs.find((job) => job.status === "succeeded" && path.includes(job.id));
-  if (named) return named.id;
   let newest: Job | null = null;
   for (const job of jobs) {
     if (job.apply?.status !== "applied" || !job.apply.applied_at) continue;
     if (!newest || job.apply.applied_at > (newest.apply?.applied_at ?? "")) newest = job;
   }
   const appliedAt = newest?.apply?.applied_at;
-  return newest && appliedAt && Date.parse(appliedAt) > readAt ? newest.id : null;
+  if (newest && appliedAt && Date.parse(appliedAt) > readAt) return newest.id;
+  const path = identity.image_path ?? "";
+  return jobs.find((job) => job.status === "succeeded" && path.includes(job.id))?.id ?? null;
 }
 
 /** A save that landed, and whether the identity still shows it. */

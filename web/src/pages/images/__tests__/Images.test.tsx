@@ -534,7 +534,7 @@ describe("Images page", () => {
     });
   }, 30_000);
 
-  it("keeps the user, the identity, the photos and the prompt across a reload", async () => {
+  it("keeps the user, the identity, the photos and the prompt across a visit to another page", async () => {
     const service = jobService();
     given(...service.handlers);
     const user = userEvent.setup();
@@ -553,7 +553,7 @@ describe("Images page", () => {
     expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("3");
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
-    expect(screen.getByRole("img", { name: "front.jpg (no preview)" })).toHaveTextContent("uploaded before the reload");
+    expect(screen.getByRole("img", { name: "front.jpg" })).toHaveAttribute("src", expect.stringMatching(/^blob:/));
     expect(screen.getByText("1 / 5")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(1));
@@ -619,5 +619,38 @@ describe("Images page", () => {
     const result = screen.getByRole("region", { name: "Result" });
     expect(await within(result).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
     expect(within(screen.getByRole("region", { name: "New generation" })).queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("says once that the session has ended, with the host's way to log in again", async () => {
+    let loggedIn = false;
+    given(
+      http.get("/v1/config", () => HttpResponse.json({ message: "Unauthorized" } as never, { status: 401 })),
+    );
+    const user = userEvent.setup();
+    renderImages({ onSessionEnded: () => (loggedIn = true) });
+    const notice = await screen.findByRole("alert");
+    expect(notice).toHaveTextContent(SESSION_ENDED);
+    expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
+    await user.click(within(notice).getByRole("button", { name: "Log in again" }));
+    expect(loggedIn).toBe(true);
+  });
+
+  it("brings back photos uploaded before a reload, by their keys, without thumbnails", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    sessionStorage.setItem("identity-images.user", JSON.stringify("3"));
+    sessionStorage.setItem(
+      "identity-images.photos",
+      JSON.stringify([{ name: "side.jpg", size: 1000, contentType: "image/jpeg", key: "uploads/1/u/9.jpg" }]),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    expect(await screen.findByRole("img", { name: "side.jpg (no preview)" })).toHaveTextContent(
+      "uploaded before the reload",
+    );
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({ reference_keys: ["uploads/1/u/9.jpg"] });
   });
 });

@@ -83,7 +83,10 @@ export function GeneratedImageDisplay({
             )}
           </div>
         ) : (
-          <div className={styles.failure} role="alert">
+          <div
+            className={job.status === "canceled" ? styles.canceled : styles.failure}
+            role={job.status === "canceled" ? "status" : "alert"}
+          >
             <strong>{failure?.title ?? "No image"}</strong>
             {failure?.detail && <span>{failure.detail}</span>}
           </div>

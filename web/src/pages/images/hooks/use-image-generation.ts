@@ -64,14 +64,23 @@ export function useIdentities(userId: string | null) {
   });
 }
 
+/** Polls while a job of it moves, or while it could not be read; else before URLs expire. */
 export function useHistory(identityId: string | null) {
   const api = useApi();
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: keys.history(identityId ?? ""),
-    queryFn: () => api.listGenerations(identityId ?? "", HISTORY_LIMIT),
+    queryFn: async () => {
+      const previous = queryClient.getQueryData<Job[]>(keys.history(identityId ?? "")) ?? [];
+      const jobs = await api.listGenerations(identityId ?? "", HISTORY_LIMIT);
+      const ended = jobs.find((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
+      // A save made from a history row ends here, not in a polled job: the identity changed.
+      if (ended) refreshAfterJobEnded(queryClient, ended, { history: false });
+      return jobs;
+    },
     enabled: identityId !== null,
     refetchInterval: (query) =>
-      (query.state.data ?? []).some(isMoving) ? POLL_MS : URL_REFRESH_MS,
+      query.state.status === "error" || (query.state.data ?? []).some(isMoving) ? POLL_MS : URL_REFRESH_MS,
   });
 }
 
@@ -96,8 +105,8 @@ export function useJobs(ids: string[]) {
   });
 }
 
-function refreshAfterJobEnded(queryClient: QueryClient, job: Job): void {
-  void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+function refreshAfterJobEnded(queryClient: QueryClient, job: Job, { history = true } = {}): void {
+  if (history) void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
   if (job.apply?.status !== "not_requested") {
     void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
   }

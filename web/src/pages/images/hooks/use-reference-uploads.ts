@@ -28,6 +28,11 @@ interface KeptPhoto {
 }
 
 const KEPT = "photos";
+/**
+ * The files behind the kept photos, while this page of the host lives: a visit to another
+ * page and back finds their thumbnails (a reload does not, and shows a placeholder).
+ */
+const filesByKey = new Map<string, File>();
 
 function isKeptPhotos(value: unknown): value is KeptPhoto[] {
   return (
@@ -43,16 +48,19 @@ function isKeptPhotos(value: unknown): value is KeptPhoto[] {
 }
 
 function keptItems(): ReferenceItem[] {
-  return read<KeptPhoto[]>(KEPT, [], isKeptPhotos).map((photo) => ({
-    ...photo,
-    id: nextId(),
-    file: null,
-    thumbnailUrl: null,
-    status: "uploaded",
-    progress: 1,
-    error: null,
-    waitingForRoom: false,
-  }));
+  return read<KeptPhoto[]>(KEPT, [], isKeptPhotos).map((photo) => {
+    const file = filesByKey.get(photo.key) ?? null;
+    return {
+      ...photo,
+      id: nextId(),
+      file,
+      thumbnailUrl: file && thumbnailOf(file),
+      status: "uploaded" as const,
+      progress: 1,
+      error: null,
+      waitingForRoom: false,
+    };
+  });
 }
 
 export type ReferenceStatus = "invalid" | "uploading" | "uploaded" | "failed";
@@ -283,6 +291,8 @@ export function useReferenceUploads(config: TabConfig | undefined) {
       status === "uploaded" && contentType && key ? [{ name, size, contentType, key }] : [],
     );
     write(KEPT, kept);
+    for (const key of filesByKey.keys()) if (!kept.some((photo) => photo.key === key)) filesByKey.delete(key);
+    for (const item of items) if (item.status === "uploaded" && item.key && item.file) filesByKey.set(item.key, item.file);
   }, [items]);
 
   useEffect(() => {
