@@ -22,7 +22,7 @@ import {
   useUsers,
 } from "./hooks/use-image-generation";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
-import { isNumber, isString, isStringOrNull, useSessionState } from "./hooks/use-session-state";
+import { isNumber, isString, isStringOrNull, isStringRecord, useSessionState } from "./hooks/use-session-state";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { batchId, currentImageJobId, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
@@ -68,22 +68,25 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
   return <Workspace config={config.data} sessionEnded={sessionEnded} />;
 }
 
-/** The user and identity worked on, kept across reloads; defaults "Me", then their first identity. */
+/**
+ * The user and identity worked on, kept across reloads (and each user's identity, for
+ * when the admin comes back to them); defaults "Me", then the user's first identity.
+ */
 function useSubject() {
   const users = useUsers();
   const [chosenUser, setChosenUser] = useSessionState<string | null>("user", null, isStringOrNull);
   const known = users.data?.find((user) => user.id === chosenUser);
   const userId = known?.id ?? users.data?.[0]?.id ?? null;
   const identities = useIdentities(userId);
-  const [chosenIdentity, setChosenIdentity] = useSessionState<string | null>("identity", null, isStringOrNull);
+  const [chosenIdentities, setChosenIdentities] = useSessionState("identities", {}, isStringRecord);
+  const chosenIdentity = userId === null ? undefined : chosenIdentities[userId];
   const list = identities.data;
   const identity = list?.find((i) => i.id === chosenIdentity) ?? list?.[0] ?? null;
-  const chooseUser = useCallback(
+  const chooseIdentity = useCallback(
     (id: string) => {
-      setChosenUser(id);
-      setChosenIdentity(null);
+      if (userId !== null) setChosenIdentities({ ...chosenIdentities, [userId]: id });
     },
-    [setChosenUser, setChosenIdentity],
+    [userId, chosenIdentities, setChosenIdentities],
   );
   return {
     userId,
@@ -92,8 +95,8 @@ function useSubject() {
     /** When the identities (and so the identity's image path) were last read. */
     identityReadAt: identities.dataUpdatedAt,
     hasNoIdentities: list !== undefined && list.length === 0,
-    chooseUser,
-    chooseIdentity: setChosenIdentity,
+    chooseUser: setChosenUser,
+    chooseIdentity,
   };
 }
 
@@ -215,10 +218,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const { chooseUser: pickUser } = subject;
   const chooseUser = useCallback(
     (id: string) => {
-      if (id !== userId) clearPhotos();
+      if (id !== userId && uploads.items.length > 0) clearPhotos("The photos of the previous user were removed: another person's face must not make this image.");
       pickUser(id);
     },
-    [userId, clearPhotos, pickUser],
+    [userId, uploads.items.length, clearPhotos, pickUser],
   );
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -443,11 +443,18 @@ describe("Images page", () => {
     await pickAlice(user);
     await addPhoto(user);
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Refine" }));
-    await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "darker");
-    await user.keyboard("{Control>}{Enter}{/Control}");
+    const toggle = await within(history).findByRole("button", { name: "Refine" });
+    await user.click(toggle);
+    expect(within(history).getByRole("textbox", { name: "Refine instruction" })).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(within(history).queryByRole("textbox", { name: "Refine instruction" })).not.toBeInTheDocument();
+    expect(toggle).toHaveFocus();
+
+    await user.click(toggle);
+    await user.keyboard("darker{Control>}{Enter}{/Control}");
     await waitFor(() => expect(refinement.requests).toHaveLength(1));
     expect(service.created).toHaveLength(0);
+    expect(toggle).toHaveFocus();
   });
 
   it("says how each job of the history came about", async () => {
@@ -574,7 +581,21 @@ describe("Images page", () => {
     expect(screen.getByText("1 / 5")).toBeInTheDocument(); // kept across identities of one user
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
     expect(await screen.findByText("0 / 5")).toBeInTheDocument();
+    expect(screen.getByText(/The photos of the previous user were removed/)).toHaveAttribute("role", "status");
     expect(screen.getByText("This user has no identities; choose another user.")).toBeInTheDocument();
+    // Back to Alice: her identity as she left it, not her first one.
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));
+  });
+
+  it("moves the focus to Add photos when a photo is removed", async () => {
+    given();
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+    expect(screen.getByRole("button", { name: "Add photos" })).toHaveFocus();
   });
 
   it("puts a past job's prompt, ratio and size in the form to change and run again", async () => {

@@ -97,8 +97,11 @@ function HistoryItem({
   busy,
 }: RowProps & { job: Job; onCompare: ((job: Job) => void) | null }) {
   const [refining, setRefining] = useState(false);
-  const [instruction, setInstruction] = useState("");
-  const inputId = useId();
+  const refineButton = useRef<HTMLButtonElement>(null);
+  const closeRefine = () => {
+    setRefining(false);
+    refineButton.current?.focus();
+  };
   const preview = previewUrl(job);
   const failure = describeFailure(job);
   const created = new Date(job.created_at);
@@ -107,12 +110,6 @@ function HistoryItem({
   const savedNow = isSavedNow(job, currentJobId);
   const origin = originLabel(job);
   const variant = variantLabel(job);
-  const submitRefine = () => {
-    if (!onRefine || busy || !instruction.trim()) return;
-    onRefine(job, instruction.trim());
-    setInstruction("");
-    setRefining(false);
-  };
   return (
     <li className={styles.item} aria-label={label}>
       <div className={styles.thumb}>
@@ -160,6 +157,7 @@ function HistoryItem({
           )}
           {job.status === "succeeded" && onRefine && (
             <button
+              ref={refineButton}
               type="button"
               className={ui.linkButton}
               aria-expanded={refining}
@@ -180,38 +178,73 @@ function HistoryItem({
           )}
         </div>
         {refining && onRefine && (
-          <form
-            className={styles.refine}
-            onSubmit={(event) => {
-              event.preventDefault();
-              submitRefine();
+          <RefineForm
+            busy={busy}
+            onSubmit={(instruction) => {
+              onRefine(job, instruction);
+              closeRefine();
             }}
-          >
-            <label htmlFor={inputId} className={ui.visuallyHidden}>
-              Refine instruction
-            </label>
-            <input
-              id={inputId}
-              className={ui.input}
-              value={instruction}
-              placeholder="e.g. make the background darker"
-              onChange={(event) => setInstruction(event.target.value)}
-              onKeyDown={(event) => {
-                // Ctrl+Enter here sends this refinement, not the page's new generation.
-                if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-                  event.preventDefault();
-                  event.stopPropagation();
-                  submitRefine();
-                }
-              }}
-            />
-            <button type="submit" className={ui.button} disabled={!instruction.trim() || busy}>
-              Refine
-            </button>
-          </form>
+            onClose={closeRefine}
+          />
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * The instruction for a refinement, focused when it opens: Enter or Ctrl+Enter sends it
+ * (Ctrl+Enter here is this refinement, not the page's new generation), Escape closes it.
+ */
+function RefineForm({
+  busy,
+  onSubmit,
+  onClose,
+}: {
+  busy: boolean;
+  onSubmit: (instruction: string) => void;
+  onClose: () => void;
+}) {
+  const [instruction, setInstruction] = useState("");
+  const inputId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const submit = () => {
+    if (!busy && instruction.trim()) onSubmit(instruction.trim());
+  };
+  return (
+    <form
+      className={styles.refine}
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      <label htmlFor={inputId} className={ui.visuallyHidden}>
+        Refine instruction
+      </label>
+      <input
+        ref={input}
+        id={inputId}
+        className={ui.input}
+        value={instruction}
+        placeholder="e.g. make the background darker"
+        onChange={(event) => setInstruction(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") {
+            event.preventDefault();
+            onClose();
+          } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            event.stopPropagation();
+            submit();
+          }
+        }}
+      />
+      <button type="submit" className={ui.button} disabled={!instruction.trim() || busy}>
+        Refine
+      </button>
+    </form>
   );
 }
 

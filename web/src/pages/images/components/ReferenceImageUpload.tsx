@@ -1,8 +1,9 @@
-import { useEffect, useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import { useDropzone } from "react-dropzone";
 
 import { describeAccepted, formatBytes, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
+import ui from "../ui.module.css";
 import styles from "./ReferenceImageUpload.module.css";
 
 interface Props {
@@ -15,8 +16,21 @@ interface Props {
 export function ReferenceImageUpload({ config, uploads, disabled = false }: Props) {
   const hintId = useId();
   const inputId = useId();
-  const { add } = uploads;
+  const { add, remove } = uploads;
   const full = uploads.usable >= config.maxFiles;
+  const list = useRef<HTMLUListElement>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  // After a removal, focus moves to "Add photos" (or the next photo), not to the page.
+  const focusAfterRemove = useRef(false);
+  useEffect(() => {
+    if (!focusAfterRemove.current) return;
+    focusAfterRemove.current = false;
+    (addButton.current ?? list.current?.querySelector("button"))?.focus();
+  }, [uploads.items]);
+  const removeAndRefocus = (id: string) => {
+    focusAfterRemove.current = true;
+    remove(id);
+  };
 
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
     onDrop: (accepted, rejected) => add([...accepted, ...rejected.map((r) => r.file)]),
@@ -63,19 +77,19 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             .flatMap(([mime, exts]) => [mime, ...exts])
             .join(",")}
         />
-        <ul className={styles.grid} aria-label="Selected photos">
+        <ul ref={list} className={styles.grid} aria-label="Selected photos">
           {uploads.items.map((item) => (
             <ReferenceTile
               key={item.id}
               item={item}
-              onRemove={uploads.remove}
+              onRemove={removeAndRefocus}
               onRetry={uploads.retry}
               onUnreadable={uploads.refuseUnreadable}
             />
           ))}
           {!full && (
             <li className={styles.addTile}>
-              <button type="button" className={styles.addButton} onClick={open} disabled={disabled}>
+              <button ref={addButton} type="button" className={styles.addButton} onClick={open} disabled={disabled}>
                 <span aria-hidden="true" className={styles.plus}>
                   +
                 </span>
@@ -84,6 +98,11 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             </li>
           )}
         </ul>
+        {uploads.notice && (
+          <p role="status" className={ui.notice}>
+            {uploads.notice}
+          </p>
+        )}
         <p id={hintId} className={styles.hint}>
           {isDragActive
             ? "Drop the photos to add them."
@@ -92,6 +111,11 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
       </div>
     </section>
   );
+}
+
+function tileClass(item: ReferenceItem): string {
+  if (item.waitingForRoom) return styles.tileWaiting ?? "";
+  return item.status === "invalid" || item.status === "failed" ? (styles.tileError ?? "") : "";
 }
 
 function ReferenceTile({
@@ -113,7 +137,7 @@ function ReferenceTile({
         ? "uploaded"
         : (item.error ?? "failed");
   return (
-    <li className={`${styles.tile} ${item.status === "invalid" || item.status === "failed" ? styles.tileError : ""}`}>
+    <li className={`${styles.tile} ${tileClass(item)}`}>
       <div className={styles.thumb}>
         {item.thumbnailUrl && item.status !== "invalid" ? (
           <img
@@ -140,7 +164,7 @@ function ReferenceTile({
         <span className={styles.name} title={item.name}>
           {item.name}
         </span>
-        <span className={styles.state} role={item.error ? "alert" : undefined}>
+        <span className={styles.state} role={item.error && !item.waitingForRoom ? "alert" : undefined}>
           {item.status === "uploaded" ? formatBytes(item.size) : state}
         </span>
       </div>

@@ -119,6 +119,7 @@ function thumbnailOf(file: File): string | null {
 
 export function useReferenceUploads(config: TabConfig | undefined) {
   const api = useApi();
+  const [notice, setNotice] = useState<string | null>(null);
   // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
   const [items, setItems] = useState<ReferenceItem[]>(keptItems);
   // The latest list, ahead of React's next render: checks and uploads finish between renders.
@@ -243,6 +244,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
         return { ...base, thumbnailUrl: thumbnailOf(file), status: "uploading", error: null };
       });
       update((current) => [...current, ...added]);
+      setNotice(null);
       void checkAndUpload(added.filter((item) => item.status === "uploading"));
     },
     [config, update, checkAndUpload],
@@ -280,11 +282,16 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     [patch, upload],
   );
 
-  const clear = useCallback(() => {
-    for (const controller of controllers.current.values()) controller.abort();
-    for (const item of itemsRef.current) if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
-    update(() => []);
-  }, [update]);
+  /** Drop every photo; `notice` says why, until photos are added again. */
+  const clear = useCallback(
+    (notice: string | null = null) => {
+      for (const controller of controllers.current.values()) controller.abort();
+      for (const item of itemsRef.current) if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
+      update(() => []);
+      setNotice(notice);
+    },
+    [update],
+  );
 
   useEffect(() => {
     const kept = items.flatMap(({ status, name, size, contentType, key }) =>
@@ -310,6 +317,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     retry,
     refuseUnreadable,
     clear,
+    notice,
     keys: uploaded.map((item) => item.key as string),
     busy: items.some((item) => item.status === "uploading"),
     usable: items.filter((item) => item.status !== "invalid").length,

@@ -45,3 +45,8 @@ export function write(name: string, value: unknown): void {
 export const isString = (value: unknown): value is string => typeof value === "string";
 export const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 export const isStringOrNull = (value: unknown): value is string | null => value === null || isString(value);
+export const isStringRecord = (value: unknown): value is Record<string, string> =>
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every(isString);
