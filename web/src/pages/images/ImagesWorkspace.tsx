@@ -201,10 +201,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       setPrompt(job.prompt);
       setAspectRatio(job.aspect_ratio);
       setImageSize(job.image_size);
+      setVariants(job.batch_size ?? 1);
       form.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
       form.current?.querySelector("textarea")?.focus({ preventScroll: true });
     },
-    [setPrompt, setAspectRatio, setImageSize],
+    [setPrompt, setAspectRatio, setImageSize, setVariants],
   );
   const settle = useMemo(
     () => ({ onSuccess: () => setActionError(null), onError: (error: Error) => setActionError(messageOf(error)) }),
@@ -318,6 +319,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onRerun={rerun}
           onRefine={refine}
           onSave={save}
+          onCancel={cancel.isPending ? null : cancelJob}
           onUseSettings={editSettings}
           busy={create.isPending}
         />

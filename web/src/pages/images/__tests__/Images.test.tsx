@@ -621,6 +621,41 @@ describe("Images page", () => {
     expect(prompt).toHaveFocus();
     expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("1:1");
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
+    // The same prompt would be refused again: no Re-run for it.
+    expect(within(history).queryByRole("button", { name: "Re-run" })).not.toBeInTheDocument();
+  });
+
+  it("saves from the comparison, and cancels a queued job from the history", async () => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "compare me" }));
+    const waiting = job({ prompt: "still queued" });
+    service.jobs.set(done.id, done);
+    service.jobs.set(waiting.id, waiting);
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
+        }),
+      ),
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [service.jobs.get(waiting.id)!, service.jobs.get(done.id)!], next_cursor: null }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(service.jobs.get(params.generation_id)!),
+      ),
+      ...service.handlers, // its apply and cancel; the reads above come first
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Compare" }));
+    await user.click(await screen.findByRole("button", { name: "Save this result to identity" }));
+    await waitFor(() => expect(service.applied).toEqual([done.id]));
+    expect(screen.queryByRole("heading", { name: "Compare with the current image" })).not.toBeInTheDocument();
+
+    await user.click(within(history).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(service.jobs.get(waiting.id)!.status).toBe("canceled"));
   });
 
   it("answers a re-run from the history in the result pane, its error too", async () => {

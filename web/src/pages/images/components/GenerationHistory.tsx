@@ -26,7 +26,9 @@ interface RowProps {
   onRerun: (job: Job) => void;
   onRefine: ((job: Job, instruction: string) => void) | null;
   onSave: (job: Job) => void;
-  /** Put the job's prompt, ratio and size in the form, to change and run again. */
+  /** Cancel a queued job; null while a cancel is on its way. */
+  onCancel: ((job: Job) => void) | null;
+  /** Put the job's prompt, ratio, size and variants in the form, to change and run again. */
   onUseSettings: (job: Job) => void;
   busy: boolean;
 }
@@ -72,10 +74,23 @@ export function GenerationHistory({ jobs, loading, error, identity, ...row }: Pr
         </ol>
       )}
       {comparing && identity && (
-        <CompareDialog job={comparing} identity={identity} onClose={() => setComparing(null)} />
+        <CompareDialog
+          job={comparing}
+          identity={identity}
+          onSave={() => {
+            row.onSave(comparing);
+            setComparing(null);
+          }}
+          onClose={() => setComparing(null)}
+        />
       )}
     </section>
   );
+}
+
+/** Gemini refused the prompt itself: the same prompt again would be refused again. */
+function promptRefused(job: Job): boolean {
+  return describeFailure(job)?.title === "Gemini refused the prompt";
 }
 
 function statusClass(job: Job): string {
@@ -93,6 +108,7 @@ function HistoryItem({
   onRefine,
   onSave,
   onUseSettings,
+  onCancel,
   onCompare,
   busy,
 }: RowProps & { job: Job; onCompare: ((job: Job) => void) | null }) {
@@ -145,9 +161,14 @@ function HistoryItem({
         </p>
         {failure && <p className={styles.failure}>{failure.title}</p>}
         <div className={styles.actions}>
-          {final && (
+          {final && !promptRefused(job) && (
             <button type="button" className={ui.linkButton} onClick={() => onRerun(job)} disabled={busy}>
               Re-run
+            </button>
+          )}
+          {job.status === "queued" && onCancel && (
+            <button type="button" className={ui.linkButton} onClick={() => onCancel(job)}>
+              Cancel
             </button>
           )}
           {final && (
@@ -248,7 +269,17 @@ function RefineForm({
   );
 }
 
-function CompareDialog({ job, identity, onClose }: { job: Job; identity: HostIdentity; onClose: () => void }) {
+function CompareDialog({
+  job,
+  identity,
+  onSave,
+  onClose,
+}: {
+  job: Job;
+  identity: HostIdentity;
+  onSave: () => void;
+  onClose: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -267,9 +298,14 @@ function CompareDialog({ job, identity, onClose }: { job: Job; identity: HostIde
         <h2 id="ii-compare-title" className={ui.sectionTitle}>
           Compare with the current image
         </h2>
-        <button type="button" className={ui.button} onClick={onClose}>
-          Close
-        </button>
+        <div className={styles.dialogActions}>
+          <button type="button" className={ui.button} onClick={onClose}>
+            Close
+          </button>
+          <button type="button" className={ui.primary} onClick={onSave} disabled={job.apply?.status === "pending"}>
+            Save this result to identity
+          </button>
+        </div>
       </div>
       <div className={styles.compare}>
         <figure className={styles.figure}>
