@@ -10,6 +10,7 @@ import { ReferenceImageUpload } from "./components/ReferenceImageUpload";
 import { ResultPane } from "./components/ResultPane";
 import { UserSelector } from "./components/UserSelector";
 import { estimateCostUsd, type TabConfig } from "./config";
+import { useDraft } from "./hooks/use-draft";
 import {
   isMoving,
   useApply,
@@ -17,12 +18,10 @@ import {
   useStartBatch,
   type StartRequest,
   useHistory,
-  useIdentities,
   useJobs,
-  useUsers,
 } from "./hooks/use-image-generation";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
-import { isNumber, isString, isStringOrNull, isStringRecord, useSessionState } from "./hooks/use-session-state";
+import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { batchId, currentImageJobId, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
@@ -37,6 +36,9 @@ function useNow(active: boolean): number {
   }, [active]);
   return now;
 }
+
+const PHOTOS_OF_ANOTHER_USER =
+  "The photos of the previous user were removed: another person's face must not make this image.";
 
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;
@@ -68,50 +70,13 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
   return <Workspace config={config.data} sessionEnded={sessionEnded} />;
 }
 
-/**
- * The user and identity worked on, kept across reloads (and each user's identity, for
- * when the admin comes back to them); defaults "Me", then the user's first identity.
- */
-function useSubject() {
-  const users = useUsers();
-  const [chosenUser, setChosenUser] = useSessionState<string | null>("user", null, isStringOrNull);
-  const known = users.data?.find((user) => user.id === chosenUser);
-  const userId = known?.id ?? users.data?.[0]?.id ?? null;
-  const identities = useIdentities(userId);
-  const [chosenIdentities, setChosenIdentities] = useSessionState("identities", {}, isStringRecord);
-  const chosenIdentity = userId === null ? undefined : chosenIdentities[userId];
-  const list = identities.data;
-  const identity = list?.find((i) => i.id === chosenIdentity) ?? list?.[0] ?? null;
-  const chooseIdentity = useCallback(
-    (id: string) => {
-      if (userId !== null) setChosenIdentities({ ...chosenIdentities, [userId]: id });
-    },
-    [userId, chosenIdentities, setChosenIdentities],
-  );
-  return {
-    userId,
-    identity,
-    identityId: identity?.id ?? null,
-    /** When the identities (and so the identity's image path) were last read. */
-    identityReadAt: identities.dataUpdatedAt,
-    hasNoIdentities: list !== undefined && list.length === 0,
-    chooseUser: setChosenUser,
-    chooseIdentity,
-  };
-}
-
 function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: boolean }) {
   const subject = useSubject();
   const { userId, identity, identityId } = subject;
 
   const uploads = useReferenceUploads(config);
-  const [prompt, setPrompt] = useSessionState("prompt", "", isString);
-  const [storedRatio, setAspectRatio] = useSessionState<string>("aspectRatio", config.defaultAspectRatio, isString);
-  const [storedSize, setImageSize] = useSessionState<string>("imageSize", config.defaultImageSize, isString);
-  const [storedVariants, setVariants] = useSessionState("variants", 1, isNumber);
-  const aspectRatio = config.aspectRatios.find((ratio) => ratio === storedRatio) ?? config.defaultAspectRatio;
-  const imageSize = config.imageSizes.find((size) => size === storedSize) ?? config.defaultImageSize;
-  const variants = Math.min(Math.max(1, Math.round(storedVariants)), config.maxVariants);
+  const draft = useDraft(config);
+  const { prompt, aspectRatio, imageSize, variants } = draft;
 
   const history = useHistory(identityId);
   // What the result pane shows: the jobs of the last click here, else the identity's latest
@@ -150,7 +115,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           ? "Add at least one reference photo."
           : uploads.busy
             ? "Waiting for the photos to upload…"
-            : prompt.length > config.promptMaxChars
+            : draft.promptTooLong
               ? `The prompt is over ${config.promptMaxChars} characters.`
               : null;
   const canGenerate = whyNot === null && !create.isPending;
@@ -196,16 +161,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     (job: Job, instruction: string) => void start({ kind: "refine", parent: job, instruction, count: 1 }),
     [start],
   );
+  const { takeFrom } = draft;
   const editSettings = useCallback(
     (job: Job) => {
-      setPrompt(job.prompt);
-      setAspectRatio(job.aspect_ratio);
-      setImageSize(job.image_size);
-      setVariants(job.batch_size ?? 1);
+      takeFrom(job);
       form.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
       form.current?.querySelector("textarea")?.focus({ preventScroll: true });
     },
-    [setPrompt, setAspectRatio, setImageSize, setVariants],
+    [takeFrom],
   );
   const settle = useMemo(
     () => ({ onSuccess: () => setActionError(null), onError: (error: Error) => setActionError(messageOf(error)) }),
@@ -219,7 +182,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const { chooseUser: pickUser } = subject;
   const chooseUser = useCallback(
     (id: string) => {
-      if (id !== userId && uploads.items.length > 0) clearPhotos("The photos of the previous user were removed: another person's face must not make this image.");
+      if (id !== userId && uploads.items.length > 0) clearPhotos(PHOTOS_OF_ANOTHER_USER);
       pickUser(id);
     },
     [userId, uploads.items.length, clearPhotos, pickUser],
@@ -264,17 +227,17 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         <section ref={form} className={`${ui.card} ${styles.compose}`} aria-label="New generation">
           <ReferenceImageUpload config={config} uploads={uploads} />
 
-          <PromptField value={prompt} maxChars={config.promptMaxChars} onChange={setPrompt} />
+          <PromptField value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
 
           <div className={styles.options}>
             <OptionSelect<AspectRatio>
               label="Aspect ratio"
               value={aspectRatio}
               options={config.aspectRatios}
-              onChange={setAspectRatio}
+              onChange={draft.setAspectRatio}
             />
-            <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={setImageSize} />
-            <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={setVariants} />
+            <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />
+            <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={draft.setVariants} />
           </div>
 
           <GenerateBar

@@ -1,0 +1,37 @@
+/**
+ * Whose image the page works on: the user and their identity, kept across reloads (and
+ * each user's identity, for when the admin comes back to them). Defaults: "Me", then the
+ * user's first identity.
+ */
+import { useCallback } from "react";
+
+import { useIdentities, useUsers } from "./use-image-generation";
+import { isStringOrNull, isStringRecord, useSessionState } from "./use-session-state";
+
+export function useSubject() {
+  const users = useUsers();
+  const [chosenUser, setChosenUser] = useSessionState<string | null>("user", null, isStringOrNull);
+  const known = users.data?.find((user) => user.id === chosenUser);
+  const userId = known?.id ?? users.data?.[0]?.id ?? null;
+  const identities = useIdentities(userId);
+  const [chosenIdentities, setChosenIdentities] = useSessionState("identities", {}, isStringRecord);
+  const chosenIdentity = userId === null ? undefined : chosenIdentities[userId];
+  const list = identities.data;
+  const identity = list?.find((i) => i.id === chosenIdentity) ?? list?.[0] ?? null;
+  const chooseIdentity = useCallback(
+    (id: string) => {
+      if (userId !== null) setChosenIdentities({ ...chosenIdentities, [userId]: id });
+    },
+    [userId, chosenIdentities, setChosenIdentities],
+  );
+  return {
+    userId,
+    identity,
+    identityId: identity?.id ?? null,
+    /** When the identities (and so the identity's image path) were last read. */
+    identityReadAt: identities.dataUpdatedAt,
+    hasNoIdentities: list !== undefined && list.length === 0,
+    chooseUser: setChosenUser,
+    chooseIdentity,
+  };
+}
