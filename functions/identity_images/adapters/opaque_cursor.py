@@ -17,6 +17,7 @@ from collections.abc import Mapping, Set
 from typing import Any
 
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.text import has_lone_surrogate
 
 
 def invalid_cursor() -> PipelineError:
@@ -58,14 +59,5 @@ def _is_flat_object_of(value: Any, names: Set[str]) -> bool:
     return (
         isinstance(value, dict)
         and set(value) == set(names)
-        and all(isinstance(v, str) and _is_text(v) for v in value.values())
+        and all(isinstance(v, str) and not has_lone_surrogate(v) for v in value.values())
     )
-
-
-def _is_text(value: str) -> bool:
-    """Valid Unicode: no lone surrogate (`"\\ud800"`), which no list hands out."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from identity_images.text import has_lone_surrogate
+
 #: Deeper than any body of this API needs (the deepest is 3).
 MAX_DEPTH = 32
 
@@ -30,7 +32,7 @@ def _check(value: Any, text: str) -> None:
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
-            if any("\ud800" <= c <= "\udfff" for c in item):
+            if has_lone_surrogate(item):
                 raise _refuse("a string holds a lone surrogate (not valid Unicode)", text)
             continue
         if not isinstance(item, dict | list):
