@@ -182,7 +182,7 @@ export function applyLabel(job: Job, currentJobId: string | null): string | null
     case "pending":
       return "Saving to identity…";
     case "applied":
-      return job.id === currentJobId ? "Saved to identity" : "Saved earlier, since replaced";
+      return isSavedNow(job, currentJobId) ? "Saved to identity" : "Saved earlier, since replaced";
     case "failed":
       return job.apply?.error ? `Not saved: ${job.apply?.error.message}` : "Not saved";
     case "superseded":
