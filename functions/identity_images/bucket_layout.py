@@ -36,6 +36,7 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 #: the trigger, the worker, the listing and the delete all ignore it.
 REFERENCE_ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}$"
 _NAME = re.compile(REFERENCE_ID_PATTERN)
+_PREPARED_NAME = re.compile(r"^[0-9]{1,3}\.jpg$")
 _ROOT_PART = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
@@ -119,5 +120,19 @@ class BucketLayout:
         identity_id, slash, name = key[len(self.references) :].partition("/")
         # Directly in the folder (not `…/{id}/sub/x.jpg`), named by the one rule.
         if not slash or not _ID.match(identity_id) or not _NAME.match(name):
+            return None
+        return identity_id
+
+    def prepared_identity_of(self, key: str) -> str | None:
+        """The identity whose generation kept `key` as a prepared reference (exactly
+        `prepared/identities/{identity_id}/{job_id}/{n}.jpg`), or None for any other key."""
+        prefix = f"{self.prepared}identities/"
+        if not key.startswith(prefix):
+            return None
+        parts = key[len(prefix) :].split("/")
+        if len(parts) != 3:
+            return None
+        identity_id, job_id, name = parts
+        if not _ID.match(identity_id) or not _ID.match(job_id) or not _PREPARED_NAME.match(name):
             return None
         return identity_id

@@ -12,7 +12,9 @@ nothing else (403 `forbidden`). Every route goes through one of these functions:
 - `authorize_generation_change` for a route that changes the job's identity or makes new
   jobs from the job (apply, re-run, refine): the job must be visible and the identity's
   *current* owner the caller or a test user, since an identity can change owner after
-  its jobs were made.
+  its jobs were made;
+- `authorize_kept_photos` for the photos an earlier generation kept, sent again with a
+  new job: only photos of the same person (kept for an identity of the job's user).
 
 docs/security.md describes the rule.
 """
@@ -203,3 +205,36 @@ def _owner_visible(owner_id: str, caller: Caller, host: HostDirectory) -> bool:
             raise
         return False
     return owner.is_test_user
+
+
+def authorize_kept_photos(
+    keys: Iterable[str],
+    identity: HostIdentity,
+    host: HostDirectory,
+    *,
+    kept_for: Callable[[str], str | None],
+) -> None:
+    """A photo an earlier generation kept (a prepared reference; `kept_for(key)` names
+    the identity it was kept for, None for any other key) may make `identity`'s image
+    only if it is of the same person: kept for `identity` or another identity of its
+    user. Another person's face, or an identity the host no longer knows, is refused
+    (422 `reference_invalid`)."""
+    owners: dict[str, str | None] = {identity.id: identity.user_id}
+    for key in keys:
+        kept_identity = kept_for(key)
+        if kept_identity is None:
+            continue
+        if kept_identity not in owners:
+            try:
+                owners[kept_identity] = host.get_identity(kept_identity).user_id
+            except PipelineError as error:
+                if error.code is not ErrorCode.IDENTITY_NOT_FOUND:
+                    raise
+                owners[kept_identity] = None
+        if owners[kept_identity] != identity.user_id:
+            raise PipelineError(
+                ErrorCode.REFERENCE_INVALID,
+                f"Reference {key!r} was kept for another user's identity; another "
+                "person's face must not make this image.",
+                details={"field": "reference_keys", "key": key},
+            )

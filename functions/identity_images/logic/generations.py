@@ -19,6 +19,7 @@ from identity_images.logic.access import (
     authorize_generation,
     authorize_generation_change,
     authorize_identity,
+    authorize_kept_photos,
     resolve_user,
     visible_generations,
 )
@@ -73,19 +74,21 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
             "A reference is listed twice.",
             details={"field": "reference_keys"},
         )
-    prefix = settings.bucket_layout.upload_prefix(caller.user_id)
+    layout = settings.bucket_layout
+    prefix = layout.upload_prefix(caller.user_id)
     for key in keys:
-        inside = (
+        uploaded = (
             key.startswith(prefix)
             and len(key) > len(prefix)
             and len(key) <= 1024
             and ".." not in key.split("/")
             and "//" not in key
         )
-        if not inside:
+        if not uploaded and layout.prepared_identity_of(key) is None:
             raise PipelineError(
                 ErrorCode.REFERENCE_INVALID,
-                f"Reference {key!r} is not one of your uploads (keys start with {prefix!r}).",
+                f"Reference {key!r} is neither one of your uploads (keys start with "
+                f"{prefix!r}) nor a photo an earlier generation kept.",
                 details={"field": "reference_keys", "key": key},
             )
 
@@ -177,6 +180,9 @@ def _create_jobs(
             f"Identity {request.identity_id!r} does not belong to user {user.id!r}.",
             details={"field": "identity_id", "identity_id": request.identity_id},
         )
+    authorize_kept_photos(
+        request.reference_keys, identity, host, kept_for=settings.bucket_layout.prepared_identity_of
+    )
     _check_references(request.reference_keys, g.storage, settings)
     jobs = _new_jobs(
         count,

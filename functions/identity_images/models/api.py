@@ -138,7 +138,9 @@ class CreateGenerationRequest(ApiModel):
     reference_keys: list[str] = Field(
         min_length=1,
         max_length=MAX_FILES,
-        description="Keys under the caller's own `uploads/{admin_id}/` prefix.",
+        description="Keys under the caller's own `uploads/{admin_id}/` prefix, or the "
+        "`prepared_references` keys of an earlier generation of this identity or another "
+        "identity of the same user (its photos, as kept).",
     )
     prompt: str = Field(
         default="",
