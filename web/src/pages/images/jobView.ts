@@ -5,11 +5,20 @@ export function batchId(job: Job): string {
   return job.batch_id ?? job.id;
 }
 
-/** How the job came about, when not a plain generation: a re-run, or the refinement asked for. */
-export function originLabel(job: Job): string | null {
+/** When a job was asked for, as the history shows it: "4 Dec 2026, 12:04". */
+export function createdLabel(job: Job): string {
+  return new Date(job.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
+/**
+ * How the job came about, when not a plain generation: a re-run (of the result of when, when
+ * `history` holds it), or the refinement asked for.
+ */
+export function originLabel(job: Job, history: readonly Job[] = []): string | null {
   if (job.kind === "refine") return job.instruction ? `Refined: “${job.instruction}”` : "Refined";
-  if (job.kind === "rerun") return "Re-run of an earlier result";
-  return null;
+  if (job.kind !== "rerun") return null;
+  const parent = history.find((earlier) => earlier.id === job.parent_generation_id);
+  return parent ? `Re-run of the result of ${createdLabel(parent)}` : "Re-run of an earlier result";
 }
 
 /** "Variant 2 of 3" for a job of a click that made several; else null. */

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
+  createdLabel,
   describeFailure,
   elapsedSeconds,
   formatDuration,
@@ -28,7 +29,7 @@ interface RowProps {
   onSave: (job: Job) => void;
   /** Cancel a queued job; null while a cancel is on its way. */
   onCancel: ((job: Job) => void) | null;
-  /** Put the job's prompt, ratio, size and variants in the form, to change and run again. */
+  /** Put the job's prompt, ratio, size, variants and photos in the form, to change and run again. */
   onUseSettings: (job: Job) => void;
   busy: boolean;
 }
@@ -67,6 +68,7 @@ export function GenerationHistory({ jobs, loading, error, identity, ...row }: Pr
             <HistoryItem
               key={job.id}
               job={job}
+              origin={originLabel(job, jobs)}
               {...row}
               onCompare={identity && identityImageUrl(identity) ? setComparing : null}
             />
@@ -110,8 +112,9 @@ function HistoryItem({
   onUseSettings,
   onCancel,
   onCompare,
+  origin,
   busy,
-}: RowProps & { job: Job; onCompare: ((job: Job) => void) | null }) {
+}: RowProps & { job: Job; origin: string | null; onCompare: ((job: Job) => void) | null }) {
   const [refining, setRefining] = useState(false);
   const refineButton = useRef<HTMLButtonElement>(null);
   const closeRefine = () => {
@@ -124,7 +127,6 @@ function HistoryItem({
   const final = job.status !== "queued" && job.status !== "running";
   const label = `Generation of ${created.toLocaleString()}`;
   const savedNow = isSavedNow(job, currentJobId);
-  const origin = originLabel(job);
   const variant = variantLabel(job);
   return (
     <li className={styles.item} aria-label={label}>
@@ -143,7 +145,7 @@ function HistoryItem({
         <div className={styles.line}>
           <span className={statusClass(job)}>{final ? statusLabel(job) : stageLabel(job)}</span>
           <time dateTime={job.created_at} className={styles.time}>
-            {created.toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}
+            {createdLabel(job)}
           </time>
           {variant && <span className={ui.badge}>{variant}</span>}
           {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
