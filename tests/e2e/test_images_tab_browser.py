@@ -127,10 +127,14 @@ def test_admin_generates_saves_downloads_reruns(
     # test-bob: the HTTP-only test of the same session stack works on test-alice.
     user_id, identity = pick_identity(admin, "test-bob")
     history_url = "/generations"
-    earlier = {
-        job["id"]
-        for job in admin.get(history_url, params={"identity_id": identity["id"]}).json()["items"]
-    }
+
+    def listed() -> list[dict[str, Any]]:
+        """The identity's history, as the API lists it."""
+        answer = admin.get(history_url, params={"identity_id": identity["id"]})
+        items: list[dict[str, Any]] = answer.json()["items"]
+        return items
+
+    earlier = {job["id"] for job in listed()}
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     _log_in(page, stack, "admin", "admin-password")
     expect(page.get_by_role("link", name="Images")).to_have_attribute("aria-current", "page")
@@ -187,7 +191,7 @@ def test_admin_generates_saves_downloads_reruns(
     # Save the first: the Django identity's image is that output.
     first.get_by_role("button", name="Save to identity").click()
     expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)
-    jobs = admin.get(history_url, params={"identity_id": identity["id"]}).json()["items"]
+    jobs = listed()
     ours = [job for job in jobs if job["id"] not in earlier]
     assert len(ours) == 2, ours
     applied = [job for job in ours if job["apply"]["status"] == "applied"]
@@ -214,17 +218,30 @@ def test_admin_generates_saves_downloads_reruns(
 
     # Re-run the saved generation from the history: a new job, same settings.
     history = page.get_by_role("region", name="History")
-    before = len(jobs)
+    count = len(jobs)
     history.get_by_role("listitem").first.get_by_role("button", name="Re-run").click()
-    wait_for(
-        "the re-run",
-        lambda: (
-            len(admin.get("/generations", params={"identity_id": identity["id"]}).json()["items"])
-            > before
-        ),
-    )
+    wait_for("the re-run", lambda: len(listed()) > count)
     rerun = page.get_by_role("article", name="Generated image")
     expect(rerun.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+
+    # Edit settings on the saved variant: its settings and the three photos it kept come
+    # into the form; a new prompt on them makes a new image from those kept photos.
+    saved_row = history.get_by_role("listitem").filter(has_text="Saved to identity")
+    saved_row.get_by_role("button", name="Edit settings").click()
+    expect(page.get_by_text("its settings and its 3 photos")).to_be_visible()
+    prompt.fill("the same photos, in the evening")
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
+    known = {job["id"] for job in listed()}
+    generate.click()
+    new = wait_for(
+        "the generation from kept photos",
+        lambda: [job for job in listed() if job["id"] not in known],
+    )
+    newest = new[0]
+    assert len(newest["reference_keys"]) == 3
+    assert all(key.startswith("prepared/") for key in newest["reference_keys"]), newest
+    from_kept = page.get_by_role("article", name="Generated image")
+    expect(from_kept.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
 
     # A blocked prompt gets its own plain message.
     prompt.fill("[simulate:prompt_blocked] something Gemini refuses")

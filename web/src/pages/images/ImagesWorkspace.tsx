@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
+import { EditSettingsNotice } from "./components/EditSettingsNotice";
 import { GenerateBar } from "./components/GenerateBar";
 import { GenerationHistory } from "./components/GenerationHistory";
 import { IdentitySelector } from "./components/IdentitySelector";
@@ -11,6 +12,7 @@ import { ResultPane } from "./components/ResultPane";
 import { UserSelector } from "./components/UserSelector";
 import { estimateCostUsd, type TabConfig } from "./config";
 import { useDraft } from "./hooks/use-draft";
+import { useEditSettings } from "./hooks/use-edit-settings";
 import {
   isMoving,
   useApply,
@@ -77,6 +79,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const uploads = useReferenceUploads(config);
   const draft = useDraft(config);
   const { prompt, aspectRatio, imageSize, variants } = draft;
+  const editing = useEditSettings(draft, uploads);
 
   const history = useHistory(identityId);
   // What the result pane shows: the jobs of the last click here, else the identity's latest
@@ -139,8 +142,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     [create],
   );
 
+  const { done: doneEditing } = editing;
   const generate = useCallback(() => {
     if (!canGenerate || identityId === null || userId === null) return;
+    doneEditing();
     void start({
       kind: "generate",
       body: {
@@ -154,21 +159,21 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         apply: false,
       },
     });
-  }, [canGenerate, identityId, userId, uploads.keys, prompt, aspectRatio, imageSize, variants, start]);
+  }, [canGenerate, identityId, userId, uploads.keys, prompt, aspectRatio, imageSize, variants, start, doneEditing]);
 
   const rerun = useCallback((job: Job) => void start({ kind: "rerun", parent: job, count: 1 }), [start]);
   const refine = useCallback(
     (job: Job, instruction: string) => void start({ kind: "refine", parent: job, instruction, count: 1 }),
     [start],
   );
-  const { takeFrom } = draft;
+  const { take } = editing;
   const editSettings = useCallback(
     (job: Job) => {
-      takeFrom(job);
+      take(job);
       form.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
       form.current?.querySelector("textarea")?.focus({ preventScroll: true });
     },
-    [takeFrom],
+    [take],
   );
   const settle = useMemo(
     () => ({ onSuccess: () => setActionError(null), onError: (error: Error) => setActionError(messageOf(error)) }),
@@ -225,6 +230,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
       <div className={styles.columns}>
         <section ref={form} className={`${ui.card} ${styles.compose}`} aria-label="New generation">
+          {editing.taken && (
+            <EditSettingsNotice
+              job={editing.taken.job}
+              photos={editing.taken.photos?.length ?? null}
+              onUndo={editing.undo}
+              onClose={editing.done}
+            />
+          )}
           <ReferenceImageUpload config={config} uploads={uploads} />
 
           <PromptField value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />

@@ -458,11 +458,13 @@ describe("Images page", () => {
   });
 
   it("says how each job of the history came about", async () => {
-    const base = job({ prompt: "a portrait" });
+    const base = succeeded(job({ prompt: "a portrait", created_at: "2026-03-14T09:26:00Z" }));
     const items = [
       succeeded(job({ kind: "refine", parent_generation_id: base.id, instruction: "add a red scarf" })),
       succeeded(job({ kind: "rerun", parent_generation_id: base.id })),
+      succeeded(job({ kind: "rerun", parent_generation_id: "older-than-this-page" })),
       succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 3 })),
+      base,
     ];
     given(
       http.get("/v1/generations", ({ response }) => response(200).json({ items, next_cursor: null })),
@@ -475,6 +477,7 @@ describe("Images page", () => {
     await pickAlice(user);
     const history = await screen.findByRole("region", { name: "History" });
     expect(await within(history).findByText("Refined: “add a red scarf”")).toBeInTheDocument();
+    expect(within(history).getByText(/^Re-run of the result of .*2026/)).toBeInTheDocument();
     expect(within(history).getByText("Re-run of an earlier result")).toBeInTheDocument();
     expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
   });
@@ -623,6 +626,102 @@ describe("Images page", () => {
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
     // The same prompt would be refused again: no Re-run for it.
     expect(within(history).queryByRole("button", { name: "Re-run" })).not.toBeInTheDocument();
+  });
+
+  describe("Edit settings with the photos a job kept", () => {
+    const earlier = () =>
+      succeeded(
+        job({
+          prompt: "by the sea",
+          aspect_ratio: "1:1",
+          image_size: "2K",
+          prepared_references: [0, 1].map((index) => ({
+            index,
+            key: `prepared/identities/id-chef/old/${index}.jpg`,
+            source_key: `uploads/1/u/${index}.jpg`,
+            mime_type: "image/jpeg",
+            width: 512,
+            height: 512,
+            bytes: 40_000,
+            preview_url: `${S3}/prepared/${index}.jpg`,
+          })),
+        }),
+      );
+
+    async function takeEarlier(user: ReturnType<typeof userEvent.setup>) {
+      const service = jobService();
+      const past = earlier();
+      service.jobs.set(past.id, past);
+      given(
+        http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
+        ...service.handlers,
+      );
+      renderImages();
+      await pickAlice(user);
+      await addPhoto(user);
+      await user.type(screen.getByRole("textbox", { name: "Prompt" }), "my own words");
+      const history = await screen.findByRole("region", { name: "History" });
+      await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+      return service;
+    }
+
+    const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
+
+    it("puts the job's photos in place of the form's, and Undo gives the form's back", async () => {
+      const user = userEvent.setup();
+      await takeEarlier(user);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /The form has the generation of .+: its settings and its 2 photos\./,
+      );
+      expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
+      expect(photos().getByRole("img", { name: "Photo 1 of that generation" })).toHaveAttribute(
+        "src",
+        `${S3}/prepared/0.jpg`,
+      );
+      expect(photos().getByRole("img", { name: "Photo 2 of that generation" })).toBeInTheDocument();
+      expect(photos().queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
+
+      await user.click(screen.getByRole("button", { name: "Undo" }));
+      expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("my own words");
+      expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
+      expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+      expect(photos().queryByRole("img", { name: "Photo 1 of that generation" })).not.toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+    });
+
+    it("generates from the kept photos; a change of the admin's own ends the Undo", async () => {
+      const user = userEvent.setup();
+      const service = await takeEarlier(user);
+      const prompt = screen.getByRole("textbox", { name: "Prompt" });
+      await user.type(prompt, ", at dusk");
+      expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+
+      await user.click(screen.getByRole("button", { name: "Generate" }));
+      await waitFor(() => expect(service.created).toHaveLength(1));
+      expect(service.created[0]!.body).toMatchObject({
+        prompt: "by the sea, at dusk",
+        aspect_ratio: "1:1",
+        image_size: "2K",
+        reference_keys: ["prepared/identities/id-chef/old/0.jpg", "prepared/identities/id-chef/old/1.jpg"],
+      });
+    });
+
+    it("leaves the form's photos when the job kept none, and says so", async () => {
+      const service = jobService();
+      const past = { ...earlier(), prepared_references: [] };
+      service.jobs.set(past.id, past);
+      given(
+        http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
+        ...service.handlers,
+      );
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      await addPhoto(user);
+      await user.click(await screen.findByRole("button", { name: "Edit settings" }));
+      expect(screen.getByRole("status")).toHaveTextContent("its settings. It kept no photos, so the form's stay.");
+      expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    });
   });
 
   it("saves from the comparison, and cancels a queued job from the history", async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useDropzone } from "react-dropzone";
 
 import { describeAccepted, formatBytes, typeName, type TabConfig } from "../config";
@@ -130,6 +130,9 @@ function ReferenceTile({
   onUnreadable: (id: string) => void;
 }) {
   const percent = Math.round(item.progress * 100);
+  // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
+  // its thumbnail (the photo is in S3 all the same).
+  const [noThumbnail, setNoThumbnail] = useState(false);
   const state =
     item.status === "uploading"
       ? `uploading, ${percent}%`
@@ -139,12 +142,12 @@ function ReferenceTile({
   return (
     <li className={`${styles.tile} ${tileClass(item)}`}>
       <div className={styles.thumb}>
-        {item.thumbnailUrl && item.status !== "invalid" ? (
+        {item.thumbnailUrl && item.status !== "invalid" && !noThumbnail ? (
           <img
             src={item.thumbnailUrl}
             alt={item.name}
             className={styles.thumbImage}
-            onError={() => onUnreadable(item.id)}
+            onError={() => (item.file ? onUnreadable(item.id) : setNoThumbnail(true))}
           />
         ) : (
           <Placeholder item={item} />
@@ -192,12 +195,19 @@ function ReferenceTile({
   );
 }
 
-/** A tile without a thumbnail: HEIC (only Safari draws it), a photo kept from before a reload, a refused file. */
+/** A tile without a thumbnail: HEIC (only Safari draws it), a photo kept from before a reload or by an
+ * earlier generation, a refused file. */
 function Placeholder({ item }: { item: ReferenceItem }) {
   const heic = item.contentType?.includes("hei") ?? false;
   const kept = item.file === null;
   const type = heic ? "HEIC" : kept && item.contentType ? typeName(item.contentType) : "?";
-  const note = kept ? "uploaded before the reload" : heic ? "no preview in this browser" : "no preview";
+  const note = item.earlier
+    ? "from an earlier generation"
+    : kept
+      ? "uploaded before the reload"
+      : heic
+        ? "no preview in this browser"
+        : "no preview";
   return (
     <div className={styles.placeholder} role="img" aria-label={`${item.name} (no preview)`}>
       <span className={styles.placeholderType}>{type}</span>

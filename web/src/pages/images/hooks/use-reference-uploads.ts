@@ -2,11 +2,12 @@
  * The reference photos of the next generation: checked before anything is sent (type,
  * size, count, and that the first bytes are those of an image of that type), then
  * uploaded straight to S3 with presigned POSTs, each with its progress and a retry of its
- * own. A photo refused only for the count is added once a place frees up.
+ * own. A photo refused only for the count is added once a place frees up. The photos an
+ * earlier generation kept can take their place (`takeFrom`), and be given back (`restore`).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { ApiError, uploadToS3, type UploadContentType } from "../../../api/imageGeneration";
+import { ApiError, uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
 import {
   contentTypeOf,
   describeAccepted,
@@ -25,6 +26,8 @@ interface KeptPhoto {
   size: number;
   contentType: string;
   key: string;
+  /** Kept by an earlier generation: its thumbnail's (short-lived) URL. */
+  earlier?: { thumbnailUrl: string | null };
 }
 
 const KEPT = "photos";
@@ -42,19 +45,21 @@ function isKeptPhotos(value: unknown): value is KeptPhoto[] {
         typeof photo?.name === "string" &&
         typeof photo.size === "number" &&
         typeof photo.contentType === "string" &&
-        typeof photo.key === "string",
+        typeof photo.key === "string" &&
+        (photo.earlier === undefined || typeof photo.earlier?.thumbnailUrl === "string" || photo.earlier?.thumbnailUrl === null),
     )
   );
 }
 
 function keptItems(): ReferenceItem[] {
-  return read<KeptPhoto[]>(KEPT, [], isKeptPhotos).map((photo) => {
+  return read<KeptPhoto[]>(KEPT, [], isKeptPhotos).map(({ earlier, ...photo }) => {
     const file = filesByKey.get(photo.key) ?? null;
     return {
       ...photo,
       id: nextId(),
       file,
-      thumbnailUrl: file && thumbnailOf(file),
+      thumbnailUrl: earlier ? earlier.thumbnailUrl : file && thumbnailOf(file),
+      earlier: earlier !== undefined,
       status: "uploaded" as const,
       progress: 1,
       error: null,
@@ -69,10 +74,12 @@ export interface ReferenceItem {
   id: string;
   name: string;
   size: number;
-  /** Null for a photo uploaded before a reload: it is in S3, its bytes are not here. */
+  /** Null for a photo uploaded before a reload, or kept by an earlier generation: it is in
+   * S3, its bytes are not here. */
   file: File | null;
   contentType: string | null;
-  /** An object URL the browser can show; null for HEIC (only Safari renders it). */
+  /** What the browser can show: an object URL of the file (none for HEIC, which only Safari
+   * renders), or the short-lived URL of a photo an earlier generation kept. */
   thumbnailUrl: string | null;
   status: ReferenceStatus;
   progress: number;
@@ -80,6 +87,8 @@ export interface ReferenceItem {
   key: string | null;
   /** Refused only because the generation had its photos: added when one is removed. */
   waitingForRoom: boolean;
+  /** Kept by an earlier generation (its prepared reference, as sent to Gemini). */
+  earlier: boolean;
 }
 
 let counter = 0;
@@ -115,6 +124,31 @@ async function contentProblem(item: ReferenceItem): Promise<string | null> {
 /** An object URL the browser can show; none for HEIC, which only Safari renders. */
 function thumbnailOf(file: File): string | null {
   return isHeic(file) ? null : URL.createObjectURL(file);
+}
+
+/** Let go of a photo's object URL (a kept photo's URL is the bucket's, not the page's). */
+function release(item: ReferenceItem): void {
+  if (item.file && item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
+}
+
+/** The photos `job` kept, in the order it sent them, as this form's. */
+function photosOf(job: Job): ReferenceItem[] {
+  return [...(job.prepared_references ?? [])]
+    .sort((a, b) => a.index - b.index)
+    .map((photo) => ({
+      id: nextId(),
+      name: `Photo ${photo.index + 1} of that generation`,
+      size: photo.bytes,
+      file: null,
+      contentType: photo.mime_type,
+      thumbnailUrl: photo.preview_url ?? null,
+      status: "uploaded" as const,
+      progress: 1,
+      error: null,
+      key: photo.key,
+      waitingForRoom: false,
+      earlier: true,
+    }));
 }
 
 export function useReferenceUploads(config: TabConfig | undefined) {
@@ -229,6 +263,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
           progress: 0,
           key: null,
           waitingForRoom: false,
+          earlier: false,
         };
         let error: string | null = null;
         if (!contentType) error = `Not an accepted image type (${describeAccepted(config)}).`;
@@ -254,7 +289,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     (id: string) => {
       controllers.current.get(id)?.abort();
       const gone = itemsRef.current.find((item) => item.id === id);
-      if (gone?.thumbnailUrl) URL.revokeObjectURL(gone.thumbnailUrl);
+      if (gone) release(gone);
       update((current) => current.filter((item) => item.id !== id));
       const promoted = takeFreedPlaces(new Set());
       if (promoted.length > 0) void checkAndUpload(promoted);
@@ -286,16 +321,49 @@ export function useReferenceUploads(config: TabConfig | undefined) {
   const clear = useCallback(
     (notice: string | null = null) => {
       for (const controller of controllers.current.values()) controller.abort();
-      for (const item of itemsRef.current) if (item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
+      for (const item of itemsRef.current) release(item);
       update(() => []);
       setNotice(notice);
     },
     [update],
   );
 
+  /**
+   * The photos `job` kept (its prepared references) in place of the form's, which are
+   * returned to give back with `restore` (their thumbnails kept for it); null, and the
+   * form's photos stay, when it kept none.
+   */
+  const takeFrom = useCallback(
+    (job: Job): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
+      const photos = photosOf(job);
+      if (photos.length === 0) return null;
+      const replaced = itemsRef.current;
+      for (const controller of controllers.current.values()) controller.abort();
+      update(() => photos);
+      setNotice(null);
+      return { photos, replaced };
+    },
+    [update],
+  );
+
+  /** Photos `takeFrom` replaced, back; an upload it stopped can be retried. */
+  const restore = useCallback(
+    (photos: ReferenceItem[]) => {
+      for (const item of itemsRef.current) if (!photos.includes(item)) release(item);
+      update(() =>
+        photos.map((item) =>
+          item.status === "uploading" ? { ...item, status: "failed", error: "The upload was stopped; retry." } : item,
+        ),
+      );
+    },
+    [update],
+  );
+
   useEffect(() => {
-    const kept = items.flatMap(({ status, name, size, contentType, key }) =>
-      status === "uploaded" && contentType && key ? [{ name, size, contentType, key }] : [],
+    const kept = items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl }): KeptPhoto[] =>
+      status === "uploaded" && contentType && key
+        ? [{ name, size, contentType, key, ...(earlier ? { earlier: { thumbnailUrl } } : {}) }]
+        : [],
     );
     write(KEPT, kept);
     for (const key of filesByKey.keys()) if (!kept.some((photo) => photo.key === key)) filesByKey.delete(key);
@@ -317,6 +385,8 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     retry,
     refuseUnreadable,
     clear,
+    takeFrom,
+    restore,
     notice,
     keys: uploaded.map((item) => item.key as string),
     busy: items.some((item) => item.status === "uploading"),

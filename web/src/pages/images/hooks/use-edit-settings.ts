@@ -1,0 +1,59 @@
+/**
+ * "Edit settings" on a history row: its prompt, options and the photos it kept go into the
+ * form, to change and run again. What the form held before can be had back (`undo`) while
+ * the form is still as the row left it: the first change of the admin's own makes it theirs.
+ */
+import { useCallback, useState } from "react";
+
+import type { Job } from "../../../api/imageGeneration";
+import { draftOf, sameDraft, type DraftValues, type useDraft } from "./use-draft";
+import type { ReferenceItem, ReferenceUploads } from "./use-reference-uploads";
+
+interface Taken {
+  job: Job;
+  draft: DraftValues;
+  /** The row's photos now in the form; null when it kept none and the form's stayed. */
+  photos: ReferenceItem[] | null;
+  before: { draft: DraftValues; photos: ReferenceItem[] | null };
+}
+
+export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: ReferenceUploads) {
+  const [taken, setTaken] = useState<Taken | null>(null);
+  const { values, put } = draft;
+  const { takeFrom, restore } = uploads;
+
+  const take = useCallback(
+    (job: Job) => {
+      put(draftOf(job));
+      const swap = takeFrom(job);
+      setTaken({
+        job,
+        draft: draftOf(job),
+        photos: swap?.photos ?? null,
+        before: { draft: values, photos: swap?.replaced ?? null },
+      });
+    },
+    [put, takeFrom, values],
+  );
+
+  const asTaken =
+    taken !== null && sameDraft(values, taken.draft) && (taken.photos === null || uploads.items === taken.photos);
+
+  const undo = useCallback(() => {
+    if (!taken) return;
+    put(taken.before.draft);
+    if (taken.before.photos) restore(taken.before.photos);
+    setTaken(null);
+  }, [taken, put, restore]);
+
+  const done = useCallback(() => setTaken(null), []);
+
+  return {
+    /** The row the form holds, while it holds it as the row left it. */
+    taken: asTaken ? taken : null,
+    take,
+    undo,
+    /** The form was used (or the notice closed): no undo any more. */
+    done,
+  };
+}
