@@ -367,7 +367,9 @@ class MemoryObjectStore:
         stored = self.objects.get(key)
         if stored is None:
             return None
-        return ObjectInfo(key, len(stored.data), stored.content_type, stored.last_modified)
+        return ObjectInfo(
+            key, len(stored.data), stored.content_type, stored.last_modified, dict(stored.metadata)
+        )
 
     def list(self, prefix: str) -> list[ListedObject]:
         return [

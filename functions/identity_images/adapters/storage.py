@@ -71,6 +71,7 @@ class Storage:
             size=answer["ContentLength"],
             content_type=answer.get("ContentType", "application/octet-stream"),
             last_modified=answer.get("LastModified"),
+            metadata=dict(answer.get("Metadata", {})),
         )
 
     def list(self, prefix: str) -> list[ListedObject]:

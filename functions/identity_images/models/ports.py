@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -142,10 +142,14 @@ class JobQueue(Protocol):
 # --- the bucket ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ObjectInfo:
+    """What `head` says of an object; `metadata` is what its writer set (S3's user
+    metadata, `x-amz-meta-*`, keys in lower case)."""
+
     key: str
     size: int
     content_type: str
     last_modified: datetime | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
