@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
@@ -75,11 +76,17 @@ def test_one_job_end_to_end_with_apply(
     head = aws.s3().head_object(Bucket=settings.bucket_name, Key=output["key"])
     assert head["ContentType"] == output["mime_type"]
     assert head["ContentLength"] == output["bytes"]
-    assert head["Metadata"] == {
+    # With what a later try records when this one cannot (Gemini is paid once).
+    metadata = head["Metadata"]
+    assert json.loads(metadata.pop("usage")) == done["usage"]
+    assert metadata == {
         "generation-id": job["id"],
         "identity-id": ADMIN_IDENTITY,
         "model": done["model"],
         "source": "api",
+        "width": str(output["width"]),
+        "height": str(output["height"]),
+        "filename": output["filename"],
     }
     downloaded = httpx.get(output["url"]).content
     assert len(downloaded) == output["bytes"]
@@ -94,6 +101,60 @@ def test_one_job_end_to_end_with_apply(
     assert assignment.image_url is not None
     assert httpx.get(assignment.image_url).content == downloaded
     assert messages_in(resources.jobs_queue_url) == 0
+
+
+def test_an_output_stored_but_not_recorded_is_recorded_by_the_next_delivery(
+    resources: Resources,
+    settings: Settings,
+    worker: Worker,
+    gemini: LocalGeminiServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The try that paid for the image cannot record it (DynamoDB throttled past boto3's
+    retries); the next try finds it in the bucket and records it without Gemini."""
+    job = create_job()
+    succeed = worker.store.succeed
+    asked: list[dict[str, Any]] = []
+
+    def throttled_once(claimed: Job, **kwargs: Any) -> Job | None:
+        if not asked:
+            asked.append(kwargs)
+            code = "ProvisionedThroughputExceededException"
+            raise ClientError({"Error": {"Code": code, "Message": "Slow down"}}, "UpdateItem")
+        return succeed(claimed, **kwargs)
+
+    monkeypatch.setattr(worker.store, "succeed", throttled_once)
+    calls = gemini.generate_calls
+    event, failed = run_once(resources.jobs_queue_url)
+    assert failed == [event["Records"][0]["messageId"]]
+    assert worker.store.require(job["id"]).status == "running"
+
+    # The message comes back once its visibility timeout and the job's lease are over.
+    aws.dynamodb().update_item(
+        TableName=settings.jobs_table_name,
+        Key={"job_id": {"S": job["id"]}},
+        UpdateExpression="SET lease_expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": "0"}},
+    )
+    aws.sqs().change_message_visibility(
+        QueueUrl=resources.jobs_queue_url,
+        ReceiptHandle=event["Records"][0]["receiptHandle"],
+        VisibilityTimeout=0,
+    )
+    event, failed = run_once(resources.jobs_queue_url)
+    assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == "2"
+    assert failed == []
+    assert gemini.generate_calls == calls + 1
+
+    done = worker.store.require(job["id"])
+    [first] = asked
+    assert (done.status, done.attempts) == ("succeeded", 2)
+    assert done.output == first["output"]
+    assert done.output is not None
+    assert done.output.preview is not None
+    assert (done.usage, done.model) == (first["usage"], first["model"])
+    assert done.prepared_references == first["prepared_references"]
+    assert len(done.prepared_references) == len(REFS)
 
 
 def test_two_deliveries_of_one_message_call_gemini_once(

@@ -326,3 +326,135 @@ def test_a_superseded_apply_is_not_a_failure(world: World) -> None:
     world.callback.failures.append(PipelineError(ErrorCode.SUPERSEDED, "newer decision"))
     assert run(world, job) == [Outcome.SUCCEEDED, Outcome.SUPERSEDED]
     assert world.store.require(job.id).apply.status == "superseded"
+
+
+# --- Gemini paid once: an output stored but not recorded ------------------------------
+
+
+def lapse_lease(world: World, job: Job) -> None:
+    """Time passes: the lease of the try that holds the job runs out."""
+    held = world.store.require(job.id)
+    world.store.jobs[job.id] = held.model_copy(update={"lease_expires_at": 0})
+
+
+def fail_first_succeed(world: World, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The first `succeed` raises (DynamoDB throttled past boto3's retries); returns what
+    that try asked to record."""
+    succeed = world.store.succeed
+    asked: dict[str, Any] = {}
+
+    def throttled_once(job: Job, **kwargs: Any) -> Job | None:
+        if not asked:
+            asked.update(kwargs)
+            raise RuntimeError("ProvisionedThroughputExceededException")
+        return succeed(job, **kwargs)
+
+    monkeypatch.setattr(world.store, "succeed", throttled_once)
+    return asked
+
+
+def test_an_output_stored_but_not_recorded_is_recorded_by_the_next_try_without_gemini(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = api_job(world, apply=True)
+    asked = fail_first_succeed(world, monkeypatch)
+    with pytest.raises(RuntimeError):  # the message comes back
+        run(world, job)
+    assert world.store.require(job.id).status == "running"
+    stored = dict(world.storage.objects)
+    lapse_lease(world, job)
+
+    assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED, Outcome.APPLIED]
+    assert len(world.generate.calls) == 1
+    done = world.store.require(job.id)
+    assert (done.status, done.attempts) == ("succeeded", 2)
+    assert done.output == asked["output"]  # the preview's too
+    assert done.output is not None
+    assert done.output.preview is not None
+    assert (done.usage, done.model) == (asked["usage"], asked["model"])
+    assert done.prepared_references == asked["prepared_references"]
+    assert [ref.source_key for ref in done.prepared_references] == job.reference_keys
+    assert world.storage.objects == stored  # nothing written again
+    # Its timings are the recovering try's own: it went through no stage.
+    assert asked["timings"].generating_s is not None
+    stages = {"preparing_references_s", "generating_s", "storing_s"}
+    assert done.timings.model_dump(include=stages) == dict.fromkeys(stages)
+    assert done.timings.total_s is not None
+    [(assignment, _)] = world.callback.delivered
+    assert assignment.image_path == done.output.key
+
+
+def test_an_output_recorded_later_without_its_preview_and_references_lacks_them(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped right after the output was written: the rest is best-effort anyway."""
+    job = api_job(world)
+    asked = fail_first_succeed(world, monkeypatch)
+    with pytest.raises(RuntimeError):
+        run(world, job)
+    for key in list(world.storage.objects):
+        if job.id in key and key != asked["output"].key:
+            world.storage.delete(key)
+    lapse_lease(world, job)
+
+    assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED]
+    assert len(world.generate.calls) == 1
+    done = world.store.require(job.id)
+    assert done.output == asked["output"].model_copy(update={"preview": None})
+    assert done.prepared_references == []
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        pytest.param(
+            {
+                "generation-id": "another-job",
+                "width": "64",
+                "height": "48",
+                "filename": "ada.png",
+                "model": "fake-model",
+                "usage": '{"total_tokens": 8}',
+            },
+            id="another-jobs",
+        ),
+        pytest.param(
+            {"generation-id": "{job}", "model": "fake-model", "source": "api"},
+            id="incomplete",
+        ),
+    ],
+)
+def test_an_output_that_is_not_this_jobs_or_incomplete_is_generated_again(
+    world: World, metadata: dict[str, str]
+) -> None:
+    job = api_job(world)
+    claimed = world.store.claim(job.id, lease_s=900)  # an earlier try, given back
+    assert claimed is not None
+    world.store.requeue(claimed)
+    key = SETTINGS.bucket_layout.output_key(job.identity_id, job.id, "image/png")
+    found = {name: job.id if value == "{job}" else value for name, value in metadata.items()}
+    world.storage.write(key, b"png", content_type="image/png", metadata=found)
+
+    assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED]
+    assert len(world.generate.calls) == 1
+    done = world.store.require(job.id)
+    assert done.output is not None
+    assert done.output.key == key
+    assert done.output.bytes == len(png())
+    assert world.storage.objects[key].metadata["generation-id"] == job.id
+
+
+def test_a_first_try_looks_for_no_earlier_output(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headed: list[str] = []
+    head = world.storage.head
+
+    def counted(key: str) -> Any:
+        headed.append(key)
+        return head(key)
+
+    monkeypatch.setattr(world.storage, "head", counted)
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    assert headed == []

@@ -29,6 +29,13 @@ Decisions:
   the output is stored the job is never sent back to Gemini: a preview or prepared
   reference that cannot be made or written is logged and left out (`preview` null,
   `prepared_references` empty), and the job succeeds with its output.
+- Gemini is paid once per job even when the try that stored the output cannot record it
+  (its `succeed` write fails, or it is stopped right after storing). The output carries
+  in its metadata what the job records of it (size, file name, model, usage), as the
+  preview and each prepared reference carry their size; a later try (only a job tried
+  before looks: `attempts` > 1) that finds this job's complete output records it with
+  the preview and prepared references found beside it, and calls no Gemini. Its
+  `timings` are its own: queued and total, no stage.
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.filenames import download_filename
 from identity_images.logic.reference_folder import usable_references
+from identity_images.media_types import EXTENSIONS_BY_TYPE
 from identity_images.models.jobs import (
     Job,
     JobError,
@@ -156,6 +164,27 @@ class RetryLater(Exception):  # noqa: N818 - a signal to the handler, not an err
         self.error = error
 
 
+#: What a run of a job makes: the output, the usage, the model and the prepared references.
+Made = tuple[JobOutput, JobUsage, str, list[PreparedReferenceInfo]]
+
+#: Every type an output can be stored as (its key's extension), the likely ones first; a
+#: type the pipeline does not name is stored as `.bin`.
+OUTPUT_TYPES = (*EXTENSIONS_BY_TYPE, "application/octet-stream")
+
+
+def _size(width: int, height: int) -> dict[str, str]:
+    """An image's size, as the metadata of the object that holds it."""
+    return {"width": str(width), "height": str(height)}
+
+
+def _size_of(info: ObjectInfo | None) -> tuple[int, int] | None:
+    """The size `_size` put on an object; None for an object without one (or none)."""
+    if info is None:
+        return None
+    width, height = info.metadata.get("width", ""), info.metadata.get("height", "")
+    return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
+
+
 @dataclass(frozen=True)
 class Worker:
     store: JobStore
@@ -221,7 +250,10 @@ class Worker:
             return self._not_claimed(job.id)
         clock = StageClock(self.store, claimed)
         try:
-            output, usage, model, prepared = self._generate(claimed, clock)
+            # Only a job tried before can have an output no try recorded: a first try
+            # pays for no look.
+            stored = self._stored(claimed) if claimed.attempts > 1 else None
+            output, usage, model, prepared = stored or self._generate(claimed, clock)
         except PipelineError as error:
             return self._failed(claimed, error, receive_count, clock), Outcome.FAILED
         except Exception as error:
@@ -259,9 +291,7 @@ class Worker:
         )
         return None, Outcome.DEFERRED
 
-    def _generate(
-        self, job: Job, clock: StageClock
-    ) -> tuple[JobOutput, JobUsage, str, list[PreparedReferenceInfo]]:
+    def _generate(self, job: Job, clock: StageClock) -> Made:
         clock.enter("preparing_references")
         identity = self.host.get_identity(job.identity_id)
 
@@ -326,13 +356,22 @@ class Worker:
         return ReferenceFile(name=key, data=data)
 
     def _store_output(self, job: Job, result: GenerationResult, identity_name: str) -> JobOutput:
+        """The output, with what the job records of it in its metadata (`_stored` reads
+        it back when this try cannot record it)."""
         image = result.image
         key = self.settings.bucket_layout.output_key(job.identity_id, job.id, image.mime_type)
-        metadata = {
+        about = {
             "generation-id": job.id,
             "identity-id": job.identity_id,
             "model": image.model,
             "source": job.source,
+        }
+        filename = download_filename(identity_name, utc_now(), image.mime_type)
+        metadata = {
+            **about,
+            **_size(image.width, image.height),
+            "filename": filename,
+            "usage": image.usage.model_dump_json(),
         }
         self.storage.write(key, image.data, content_type=image.mime_type, metadata=metadata)
         return JobOutput(
@@ -341,11 +380,11 @@ class Worker:
             width=image.width,
             height=image.height,
             bytes=len(image.data),
-            filename=download_filename(identity_name, utc_now(), image.mime_type),
-            preview=self._store_preview(job, image.data, metadata),
+            filename=filename,
+            preview=self._store_preview(job, image.data, about),
         )
 
-    def _store_preview(self, job: Job, data: bytes, metadata: dict[str, str]) -> Rendition | None:
+    def _store_preview(self, job: Job, data: bytes, about: dict[str, str]) -> Rendition | None:
         """The output's preview, or None when it cannot be made or written. Best-effort:
         the output is already stored and paid for, and a job without a preview is
         complete (clients show the full image), so no fault here may send the job back
@@ -359,6 +398,7 @@ class Worker:
                 quality=settings.preview_quality,
             )
             small_key = settings.bucket_layout.preview_key(job.identity_id, job.id, small.mime_type)
+            metadata = {**about, **_size(small.width, small.height)}
             self.storage.write(
                 small_key, small.data, content_type=small.mime_type, metadata=metadata
             )
@@ -404,7 +444,11 @@ class Worker:
                 key,
                 ref.data,
                 content_type=ref.mime_type,
-                metadata={"generation-id": job.id, "index": str(index)},
+                metadata={
+                    "generation-id": job.id,
+                    "index": str(index),
+                    **_size(ref.width, ref.height),
+                },
             )
             kept.append(
                 PreparedReferenceInfo(
@@ -418,6 +462,75 @@ class Worker:
                 )
             )
         return kept
+
+    def _stored(self, job: Job) -> Made | None:
+        """What an earlier try of this job stored but could not record (its `succeed`
+        failed, or it was stopped right after storing): its output, found by key and by
+        its metadata, with its preview and prepared references when they are there too.
+        None when there is no complete output of this job's: Gemini is called."""
+        layout = self.settings.bucket_layout
+        keys = dict.fromkeys(layout.output_key(job.identity_id, job.id, t) for t in OUTPUT_TYPES)
+        info = next(filter(None, (self._head_of(job, key) for key in keys)), None)
+        size = _size_of(info)
+        if info is None or size is None:
+            return None
+        try:
+            usage = JobUsage.model_validate_json(info.metadata["usage"])
+            filename, model = info.metadata["filename"], info.metadata["model"]
+        except (KeyError, ValueError):  # stored before outputs carried all this
+            return None
+        output = JobOutput(
+            key=info.key,
+            mime_type=info.content_type,
+            width=size[0],
+            height=size[1],
+            bytes=info.size,
+            filename=filename,
+            preview=self._stored_preview(job),
+        )
+        logger.info(
+            "an earlier try stored the output: recorded, Gemini not called again",
+            extra={"job_id": job.id, "key": info.key},
+        )
+        return output, usage, model, self._stored_prepared(job)
+
+    def _stored_preview(self, job: Job) -> Rendition | None:
+        mime_type = f"image/{self.settings.preview_format}"  # as `engine.preview` names it
+        key = self.settings.bucket_layout.preview_key(job.identity_id, job.id, mime_type)
+        info = self._head_of(job, key)
+        size = _size_of(info)
+        if info is None or size is None:
+            return None
+        return Rendition(
+            key=key, mime_type=info.content_type, width=size[0], height=size[1], bytes=info.size
+        )
+
+    def _stored_prepared(self, job: Job) -> list[PreparedReferenceInfo]:
+        """All of the job's prepared references, or none (as `_store_prepared`)."""
+        kept: list[PreparedReferenceInfo] = []
+        for index, source in enumerate(job.reference_keys):
+            key = self.settings.bucket_layout.prepared_reference_key(job.identity_id, job.id, index)
+            info = self._head_of(job, key)
+            size = _size_of(info)
+            if info is None or size is None:
+                return []
+            kept.append(
+                PreparedReferenceInfo(
+                    index=index,
+                    key=key,
+                    source_key=source,
+                    mime_type=info.content_type,
+                    width=size[0],
+                    height=size[1],
+                    bytes=info.size,
+                )
+            )
+        return kept
+
+    def _head_of(self, job: Job, key: str) -> ObjectInfo | None:
+        """The object at `key` if this job wrote it."""
+        info = self.storage.head(key)
+        return info if info is not None and info.metadata.get("generation-id") == job.id else None
 
     def _generate_from_folder(
         self,
