@@ -674,18 +674,18 @@ describe("Images page", () => {
         /The form has the generation of .+: its settings and its 2 photos\./,
       );
       expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
-      expect(photos().getByRole("img", { name: "Photo 1 of that generation" })).toHaveAttribute(
+      expect(photos().getByRole("img", { name: "Earlier photo 1" })).toHaveAttribute(
         "src",
         `${S3}/prepared/0.jpg`,
       );
-      expect(photos().getByRole("img", { name: "Photo 2 of that generation" })).toBeInTheDocument();
+      expect(photos().getByRole("img", { name: "Earlier photo 2" })).toBeInTheDocument();
       expect(photos().queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
 
       await user.click(screen.getByRole("button", { name: "Undo" }));
       expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("my own words");
       expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
       expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
-      expect(photos().queryByRole("img", { name: "Photo 1 of that generation" })).not.toBeInTheDocument();
+      expect(photos().queryByRole("img", { name: "Earlier photo 1" })).not.toBeInTheDocument();
       expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
     });
 

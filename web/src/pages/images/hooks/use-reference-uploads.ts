@@ -137,7 +137,7 @@ function photosOf(job: Job): ReferenceItem[] {
     .sort((a, b) => a.index - b.index)
     .map((photo) => ({
       id: nextId(),
-      name: `Photo ${photo.index + 1} of that generation`,
+      name: `Earlier photo ${photo.index + 1}`,
       size: photo.bytes,
       file: null,
       contentType: photo.mime_type,
