@@ -246,6 +246,7 @@ class MemoryJobStore:
                 "attempt": current.apply.attempt + 1,
                 "requested_at": utc_now(),
                 "error": None,
+                "tries": 0,
             }
         )
         return self._put(current, apply=apply, due_at=_epoch(utc_now()) + self.lease_s)
@@ -262,7 +263,14 @@ class MemoryJobStore:
 
     def set_applying(self, job: Job) -> Job | None:
         current = self.jobs.get(job.id)
-        return None if current is None else self._put(current, stage="applying")
+        if (
+            current is None
+            or not current.apply_in_flight
+            or current.apply.attempt != job.apply.attempt
+        ):
+            return None
+        apply = current.apply.model_copy(update={"tries": current.apply.tries + 1})
+        return self._put(current, stage="applying", apply=apply)
 
     def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
         current = self.jobs.get(job.id)

@@ -271,11 +271,14 @@ class JobStore:
         )
 
     def set_applying(self, job: Job) -> Job | None:
-        """A succeeded job whose apply (this request) is being sent: stage `applying`."""
+        """A succeeded job whose apply (this request) is being sent: stage `applying`, and
+        one more try of it counted (`apply.tries`; a record older than the count has
+        none yet). None if the apply is no longer pending or another request took over."""
         now = format_timestamp(utc_now())
         return self._update(
             job.id,
-            "SET #stage = :stage, stage_started_at = :now, updated_at = :now",
+            "SET #stage = :stage, stage_started_at = :now, updated_at = :now, "
+            "#apply.tries = if_not_exists(#apply.tries, :zero) + :one",
             "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt",
             {
                 ":stage": "applying",
@@ -283,6 +286,8 @@ class JobStore:
                 ":pending": "pending",
                 ":attempt": job.apply.attempt,
                 ":now": now,
+                ":zero": 0,
+                ":one": 1,
             },
             names={"#stage": "stage", "#apply": "apply"},
         )
@@ -458,17 +463,19 @@ class JobStore:
 
     def request_apply(self, job_id: str) -> Job | None:
         """A new apply request for a succeeded job that has none pending (None otherwise).
-        The apply is in flight, with a lease like a running job's."""
+        The apply is in flight, with a lease like a running job's, and its tries counted
+        from 0."""
         now = utc_now()
         return self._update(
             job_id,
             "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
-            "#apply.#error = :null, #apply.requested_at = :now, updated_at = :now, "
-            "in_flight = :in_flight, due_at = :due",
+            "#apply.#error = :null, #apply.requested_at = :now, #apply.tries = :zero, "
+            "updated_at = :now, in_flight = :in_flight, due_at = :due",
             "#status = :succeeded AND #apply.#status <> :pending",
             {
                 ":pending": "pending",
                 ":succeeded": "succeeded",
+                ":zero": 0,
                 ":one": 1,
                 ":null": None,
                 ":now": format_timestamp(now),

@@ -182,6 +182,14 @@ class ApplyState(BaseModel):
         description="When this apply was asked for (with the job, or by `POST …/apply`). "
         "The newest request wins: an older one that finishes later ends `superseded`.",
     )
+    tries: int = Field(
+        default=0,
+        ge=0,
+        exclude=True,
+        description="Tries of this apply request so far, counted as each starts, across "
+        "its messages (a reaper requeue, a redelivery); a new request starts again at 0. "
+        "Kept in the table only (absent on older records: 0), not in API answers.",
+    )
 
 
 class Job(BaseModel):
