@@ -312,6 +312,57 @@ def test_a_dead_lettered_apply_ends_failed_and_can_be_asked_again(
     assert worker.store.require(job_id).apply.status == "applied"
 
 
+def test_an_apply_stopped_on_every_try_gives_up_across_requeues_and_can_be_asked_again(
+    resources: Resources, settings: Settings, worker: Worker, reaper: Reaper, callback: FakeCallback
+) -> None:
+    """The Lambda times out in the callback every time: its tries are counted on the job,
+    so the reaper's requeues (fresh messages) end after the last one."""
+    job_id = create_job()
+    assert run_once(resources.jobs_queue_url) == []
+    assert call_api("POST", f"/v1/generations/{job_id}/apply")[0] == 202
+    # A record written before apply tries were counted has none.
+    aws.dynamodb().update_item(
+        TableName=settings.jobs_table_name,
+        Key={"job_id": {"S": job_id}},
+        UpdateExpression="REMOVE #apply.tries",
+        ExpressionAttributeNames={"#apply": "apply"},
+    )
+    assert worker.store.require(job_id).apply.tries == 0
+
+    def killed(*_: Any, **__: Any) -> None:
+        raise Killed
+
+    original = callback.deliver
+    callback.deliver = killed  # type: ignore[method-assign]
+    tries = settings.worker_max_receive_count
+    when = later(settings)
+    for tried in range(1, tries + 1):
+        event = receive_event(resources.jobs_queue_url)
+        assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == "1"
+        with pytest.raises(Killed):
+            worker_handler.handler(event, LambdaContextStub())
+        assert worker.store.require(job_id).apply.tries == tried
+        when += timedelta(seconds=settings.job_lease_s + settings.reaper_grace_s + 5)
+        settled = Settled.APPLY_REQUEUED if tried < tries else Settled.APPLY_GAVE_UP
+        assert reaper.sweep(now=when) == [settled]
+    callback.deliver = original  # type: ignore[method-assign]
+
+    status, job, _ = call_api("GET", f"/v1/generations/{job_id}")
+    assert (job["status"], job["apply"]["status"]) == ("succeeded", "failed")
+    assert job["apply"]["error"]["code"] == GAVE_UP
+    assert f"after {tries} tries" in job["apply"]["error"]["message"]
+    assert "tries" not in job["apply"]  # the count is the table's, not the API's
+
+    status, again, _ = call_api("POST", f"/v1/generations/{job_id}/apply")
+    assert status == 202
+    assert again["apply"]["attempt"] == 2
+    assert worker.store.require(job_id).apply.tries == 0
+    assert run_once(resources.jobs_queue_url) == []
+    done = worker.store.require(job_id)
+    assert (done.apply.status, done.apply.tries) == ("applied", 1)
+    assert [d for _, d in callback.delivered] == [f"{job_id}:apply:2"]
+
+
 # --- messages lost at a stop of the local stack ----------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,8 +19,9 @@ from identity_images.engine.generation import (
 from identity_images.engine.references import PreparedReference
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic import worker as worker_module
+from identity_images.logic.reaper import Reaper, Settled
 from identity_images.logic.worker import Outcome, RetryLater, Worker
-from identity_images.models.jobs import Job, JobMessage
+from identity_images.models.jobs import Job, JobMessage, utc_now
 from identity_images.settings import Settings
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback, FakeHost
 from tests.unit.fakes import (
@@ -458,3 +460,102 @@ def test_a_first_try_looks_for_no_earlier_output(
     job = api_job(world)
     assert run(world, job) == [Outcome.SUCCEEDED]
     assert headed == []
+
+
+# --- apply tries, counted on the job --------------------------------------------------
+
+
+class Killed(BaseException):
+    """The runtime stopping the function (a timeout) in the callback: nothing after it
+    runs, no answer, no batch item failure."""
+
+
+def apply_message(world: World, job: Job, receive_count: int = 1) -> list[Outcome]:
+    message = JobMessage(job_id=job.id, action="apply")
+    return world.worker.handle(message, receive_count=receive_count)
+
+
+def sweeper(world: World) -> Reaper:
+    return Reaper(world.store, world.queue, dead_letters=MemoryJobQueue(), settings=SETTINGS)
+
+
+def test_a_reaper_requeue_gives_an_apply_no_fresh_tries(world: World) -> None:
+    job = api_job(world, apply=True, max_attempts=2)
+    busy = PipelineError(ErrorCode.HOST_UNAVAILABLE, "down", retryable=True)
+    world.callback.failures += [busy, busy]
+    with pytest.raises(RetryLater) as first:
+        run(world, job)  # generated; the apply waits for its next try...
+    assert first.value.delay_s == 10
+    # ...but its message is lost, and the reaper sends a fresh one (receive count 1).
+    assert sweeper(world).sweep(utc_now() + timedelta(hours=1)) == [Settled.APPLY_REQUEUED]
+    with pytest.raises(RetryLater) as last:
+        apply_message(world, job, receive_count=1)
+    assert last.value.delay_s == 0  # the job's second try: its last
+    apply = world.store.require(job.id).apply
+    assert (apply.status, apply.tries) == ("failed", 2)
+    assert apply.error is not None
+    assert apply.error.code == "host_unavailable"
+
+
+def test_an_apply_stopped_on_every_try_ends_failed_and_a_new_request_starts_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    assert world.store.request_apply(job.id) is not None
+    deliver = world.callback.deliver
+    called: list[str] = []
+
+    def killed(*_: Any, delivery_id: str) -> None:
+        called.append(delivery_id)
+        raise Killed
+
+    monkeypatch.setattr(world.callback, "deliver", killed)
+    reaper, later = sweeper(world), utc_now()
+    limit = SETTINGS.worker_max_receive_count  # below the job's max_attempts
+    for tried in range(1, limit + 1):
+        with pytest.raises(Killed):
+            apply_message(world, job)  # each time the reaper's fresh message
+        assert world.store.require(job.id).apply.tries == tried
+        later += timedelta(hours=1)
+        settled = Settled.APPLY_REQUEUED if tried < limit else Settled.APPLY_GAVE_UP
+        assert reaper.sweep(later) == [settled]
+    assert len(called) == limit
+    apply = world.store.require(job.id).apply
+    assert apply.status == "failed"
+    assert apply.error is not None
+    assert apply.error.code == "worker_gave_up"
+    assert f"after {limit} tries" in apply.error.message
+    assert apply_message(world, job) == [Outcome.SKIPPED]  # a late copy of a message
+
+    monkeypatch.setattr(world.callback, "deliver", deliver)  # the host answers again
+    again = world.store.request_apply(job.id)
+    assert again is not None
+    assert (again.apply.attempt, again.apply.tries) == (2, 0)
+    assert apply_message(world, job) == [Outcome.APPLIED]
+    assert world.store.require(job.id).apply.tries == 1
+    assert [d for _, d in world.callback.delivered] == [f"{job.id}:apply:2"]
+
+
+def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A redelivery that comes before the reaper: the tries that never ended count."""
+    job = api_job(world, apply=True, max_attempts=2)
+    called: list[str] = []
+
+    def killed(*_: Any, delivery_id: str) -> None:
+        called.append(delivery_id)
+        raise Killed
+
+    monkeypatch.setattr(world.callback, "deliver", killed)
+    with pytest.raises(Killed):
+        run(world, job)  # generated; the apply's first try stopped
+    with pytest.raises(Killed):
+        apply_message(world, job, receive_count=2)
+    assert apply_message(world, job, receive_count=3) == [Outcome.APPLY_FAILED]
+    assert len(called) == 2
+    apply = world.store.require(job.id).apply
+    assert (apply.status, apply.tries) == ("failed", 2)
+    assert apply.error is not None
+    assert apply.error.code == "worker_gave_up"

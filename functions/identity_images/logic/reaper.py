@@ -16,7 +16,10 @@ The worker ends every job it sees to the end (`logic.worker`). Two things it can
   `REAPER_GRACE_S` ago and queues each again with a fresh message while it has tries left
   (`attempts` < its `max_attempts`, `Job.out_of_tries`), or ends it `failed` with
   `worker_gave_up`.
-  A pending apply is queued again (the same request, the same webhook id).
+  A pending apply is queued again (the same request, the same webhook id) while it has
+  tries left (`apply.tries`, counted on the job: a requeue brings no fresh ones), or
+  ends `failed` with `worker_gave_up`: an apply whose every try is stopped (a timeout
+  in the callback) does not go round for ever.
 
 Both are safe to run at any time and any number of times: every change is a conditional
 write on the state that was read, and a second message for a job is harmless (the claim
@@ -70,12 +73,16 @@ def gave_up_error(job: Job, *, dead_lettered: bool) -> JobError:
     )
 
 
-def apply_gave_up_error(job: Job) -> JobError:
+def apply_gave_up_error(job: Job, *, dead_lettered: bool) -> JobError:
+    why = (
+        "its message went to the dead-letter queue"
+        if dead_lettered
+        else f"after {job.apply.tries} tries, the last of which never ended: a timeout, a crash"
+    )
     return JobError(
         code=ErrorCode.WORKER_GAVE_UP.value,
-        message="The worker gave up saving the image to the identity (its message went to "
-        f"the dead-letter queue). The image is kept; ask again: POST /v1/generations/{job.id}"
-        "/apply.",
+        message=f"The worker gave up saving the image to the identity ({why}). The image is "
+        f"kept; ask again: POST /v1/generations/{job.id}/apply.",
     )
 
 
@@ -134,7 +141,8 @@ class Reaper:
         if job.apply_in_flight:
             if not job.lease_lapsed(epoch):
                 return Settled.HELD
-            if self.store.finish_apply(job, error=apply_gave_up_error(job)) is None:
+            error = apply_gave_up_error(job, dead_lettered=True)
+            if self.store.finish_apply(job, error=error) is None:
                 return Settled.HELD
             logger.warning("dead letter: apply failed, worker_gave_up", extra=log)
             return Settled.APPLY_GAVE_UP
@@ -171,6 +179,14 @@ class Reaper:
             logger.warning("lost job queued again", extra=log)
             return Settled.REQUEUED
         if job.apply_in_flight:
+            if job.out_of_tries(
+                job.apply.tries, queue_limit=self.settings.worker_max_receive_count
+            ):
+                error = apply_gave_up_error(job, dead_lettered=False)
+                if self.store.finish_apply(job, error=error) is None:
+                    return Settled.HELD
+                logger.warning("lost apply out of tries: failed, worker_gave_up", extra=log)
+                return Settled.APPLY_GAVE_UP
             if self.store.renew_apply(job, now=now, lapsed_before=before) is None:
                 return Settled.HELD
             self._send(JobMessage(job_id=job.id, action="apply"))

@@ -13,7 +13,11 @@ Decisions:
   fails (on its last receive SQS moves it to the dead-letter queue). The last try is
   when the job's claims (`attempts`) or this message's receives reach its `max_attempts`
   (`Job.out_of_tries`), so a fresh message (a reaper requeue, a deferred copy, a
-  redrive) gives no fresh tries. An apply's tries are its message's receives.
+  redrive) gives no fresh tries. An apply counts its tries the same way: on the job
+  (`apply.tries`, counted as each starts, from 0 for each apply request) or its message's
+  receives, whichever is more; an apply whose tries were used up by ones that never
+  ended (stopped in the callback: a timeout, a crash) ends `failed` (`worker_gave_up`)
+  without another.
 - Every state that waits for a message has a `due_at` (the lease of the worker, of the
   wait between tries, of the pending apply); `logic.reaper` settles the dead letters and
   the jobs whose `due_at` passed long ago, for when the worker is not there to.
@@ -60,6 +64,7 @@ from identity_images.engine.generation import (
 from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.filenames import download_filename
+from identity_images.logic.reaper import apply_gave_up_error
 from identity_images.logic.reference_folder import usable_references
 from identity_images.media_types import EXTENSIONS_BY_TYPE
 from identity_images.models.jobs import (
@@ -608,6 +613,18 @@ class Worker:
 
     # --- apply ----------------------------------------------------------------------
     def _apply(self, job: Job, receive_count: int) -> Outcome:
+        limit = self.settings.worker_max_receive_count
+        if job.out_of_tries(job.apply.tries, queue_limit=limit):  # the last never ended
+            error = apply_gave_up_error(job, dead_lettered=False)
+            if self.store.finish_apply(job, error=error) is not None:
+                logger.warning(
+                    "apply out of tries: failed, worker_gave_up", extra={"job_id": job.id}
+                )
+            return Outcome.APPLY_FAILED
+        applying = self.store.set_applying(job)  # counts this try
+        if applying is None:  # another delivery ended it, or a newer request took over
+            return Outcome.SKIPPED
+        job = applying
         assert job.output is not None
         assignment = ImageAssignment(
             identity_id=job.identity_id,
@@ -621,7 +638,6 @@ class Worker:
                 job.output.key, expires_in=self.settings.output_url_expiry_s
             ),
         )
-        self.store.set_applying(job)
         started = time.perf_counter()
         try:
             self.callback.deliver(assignment, delivery_id=job.delivery_id)
@@ -639,7 +655,7 @@ class Worker:
             self._retry_or_end(
                 job,
                 error,
-                receive_count,  # an apply's tries are not recorded: this message's
+                max(receive_count, job.apply.tries),
                 give_back=lambda delay: self.store.hold_apply(job, retry_in_s=delay),
                 end=lambda: self.store.finish_apply(job, error=failure),
             )
