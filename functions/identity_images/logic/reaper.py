@@ -63,7 +63,8 @@ def gave_up_error(job: Job, *, dead_lettered: bool) -> JobError:
         "its message went to the dead-letter queue after the last allowed try (the worker "
         "was stopped: a timeout, out of memory, a crash)"
         if dead_lettered
-        else "no message will bring it back (it was lost, e.g. at a stop of the local stack)"
+        else "its last allowed try never ended (the worker was stopped: a timeout, out of "
+        "memory, a crash) or its message was lost (e.g. at a stop of the local stack)"
     )
     return JobError(
         code=ErrorCode.WORKER_GAVE_UP.value,
