@@ -4,6 +4,7 @@ the host's ports. Messages are really received from SQS and handed to the handle
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.handlers import worker as worker_handler
 from identity_images.logic.worker import Worker
 from identity_images.models.jobs import Job, utc_now
 from identity_images.settings import Settings
@@ -21,7 +23,7 @@ from local_stack.gemini_server import LocalGeminiServer
 from tests.jobs.helpers import REFS
 from tests.support.aws_state import bodies, messages_in
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback
-from tests.support.lambdas import call_api, deliver, receive_event
+from tests.support.lambdas import LambdaContextStub, call_api, deliver, receive_event
 
 
 def create_job(**overrides: Any) -> dict[str, Any]:
@@ -155,6 +157,65 @@ def test_an_output_stored_but_not_recorded_is_recorded_by_the_next_delivery(
     assert (done.usage, done.model) == (first["usage"], first["model"])
     assert done.prepared_references == first["prepared_references"]
     assert len(done.prepared_references) == len(REFS)
+
+
+class Killed(BaseException):
+    """What the runtime does to a timed-out or out-of-memory function: the handler never
+    returns (no answer, no batch item failures, nothing after it runs)."""
+
+
+def test_a_job_whose_last_try_was_stopped_mid_call_ends_worker_gave_up_without_gemini(
+    resources: Resources,
+    settings: Settings,
+    worker: Worker,
+    gemini: LocalGeminiServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The last try is stopped in the Gemini call; its message (a fresh one, as a reaper
+    requeue or a deferred copy sends: receive count 1) comes back after its visibility
+    timeout: the job ends `worker_gave_up`, and Gemini is not paid once more."""
+    job = create_job(apply=True)
+    tries = settings.worker_max_receive_count
+    for _ in range(tries - 1):  # used up by earlier messages
+        claimed = worker.store.claim(job["id"], lease_s=60)
+        assert claimed is not None
+        worker.store.requeue(claimed)
+
+    def killed(*_: Any, **__: Any) -> Any:
+        raise Killed
+
+    monkeypatch.setattr(worker_handler, "get_worker", lambda: replace(worker, generate=killed))
+    event = receive_event(resources.jobs_queue_url)
+    with pytest.raises(Killed):
+        worker_handler.handler(event, LambdaContextStub())
+    running = worker.store.require(job["id"])
+    assert (running.status, running.attempts) == ("running", tries)
+    monkeypatch.setattr(worker_handler, "get_worker", lambda: worker)  # a new container
+
+    # The message comes back once its visibility timeout and the job's lease are over.
+    aws.dynamodb().update_item(
+        TableName=settings.jobs_table_name,
+        Key={"job_id": {"S": job["id"]}},
+        UpdateExpression="SET lease_expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": "0"}},
+    )
+    aws.sqs().change_message_visibility(
+        QueueUrl=resources.jobs_queue_url,
+        ReceiptHandle=event["Records"][0]["receiptHandle"],
+        VisibilityTimeout=0,
+    )
+    calls = gemini.generate_calls
+    event, failed = run_once(resources.jobs_queue_url)
+    assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == "2"
+    assert failed == []  # the job is ended: the message is done
+    assert gemini.generate_calls == calls
+
+    done = worker.store.require(job["id"])
+    assert (done.status, done.attempts) == ("failed", tries)
+    assert done.error is not None
+    assert done.error.code == ErrorCode.WORKER_GAVE_UP.value
+    assert done.apply.status == "failed"
+    assert messages_in(resources.jobs_queue_url) == 0
 
 
 def test_two_deliveries_of_one_message_call_gemini_once(

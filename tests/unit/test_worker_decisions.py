@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -559,3 +559,91 @@ def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
     assert (apply.status, apply.tries) == ("failed", 2)
     assert apply.error is not None
     assert apply.error.code == "worker_gave_up"
+
+
+# --- a generation's last try stopped mid-run: no try past the limit --------------------
+
+
+def stop_every_try(world: World, job: Job) -> list[str]:
+    """Each try of `job` is stopped in the Gemini call (a timeout, out of memory) and its
+    message comes back as a fresh copy (a deferral's, the reaper's: receive count 1)
+    once the try's lease is over, until the job's tries are used up: it is left
+    `running` at its limit. The ids of the Gemini calls made."""
+    called: list[str] = []
+
+    def killed(request: GenerationRequest, /, *, on_stage: StageHook | None = None) -> Any:
+        called.append(job.id)
+        raise Killed
+
+    stopped = replace(world.worker, generate=killed)
+    for _ in range(SETTINGS.worker_max_receive_count):
+        with pytest.raises(Killed):
+            stopped.handle(JobMessage(job_id=job.id), receive_count=1)
+        lapse_lease(world, job)
+    return called
+
+
+def test_a_job_whose_last_try_was_stopped_mid_call_ends_worker_gave_up_without_gemini(
+    world: World,
+) -> None:
+    job = api_job(world, apply=True)  # max_attempts 5, the queue's limit 3: 3 tries
+    limit = SETTINGS.worker_max_receive_count
+    assert len(stop_every_try(world, job)) == limit  # each try with tries left ran
+    running = world.store.require(job.id)
+    assert (running.status, running.attempts) == ("running", limit)
+
+    assert run(world, job, receive_count=1) == [Outcome.FAILED]
+    assert world.generate.calls == []  # no paid call past the limit
+    failed = world.store.require(job.id)
+    assert (failed.status, failed.attempts) == ("failed", limit)
+    assert failed.error is not None
+    assert failed.error.code == "worker_gave_up"
+    assert "never ended" in failed.error.message
+    assert failed.apply.status == "failed"  # there is no image to apply
+    assert run(world, job, receive_count=2) == [Outcome.SKIPPED]  # a later copy: done
+
+
+def test_a_job_at_its_limit_whose_last_try_still_runs_is_deferred_not_ended(
+    world: World,
+) -> None:
+    job = api_job(world, max_attempts=2)
+    claimed = world.store.claim(job.id, lease_s=300)
+    assert claimed is not None
+    world.store.requeue(claimed)
+    assert world.store.claim(job.id, lease_s=300) is not None  # the last try, still running
+    assert run(world, job) == [Outcome.DEFERRED]
+    assert world.generate.calls == []
+    held = world.store.require(job.id)
+    assert (held.status, held.attempts) == ("running", 2)
+    [again] = world.queue.sent  # looked at again once its lease is over
+    assert again.message.job_id == job.id
+
+
+def test_a_job_whose_last_try_stored_its_output_before_it_was_stopped_records_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped between the S3 write and the `succeeded` write, on its last try."""
+    job = api_job(world, apply=True, max_attempts=2)
+    claimed = world.store.claim(job.id, lease_s=900)  # the first try, given back
+    assert claimed is not None
+    world.store.requeue(claimed)
+    succeed = world.store.succeed
+    asked: dict[str, Any] = {}
+
+    def stopped(job: Job, **kwargs: Any) -> Job | None:
+        asked.update(kwargs)
+        raise Killed
+
+    monkeypatch.setattr(world.store, "succeed", stopped)
+    with pytest.raises(Killed):
+        run(world, job)
+    monkeypatch.setattr(world.store, "succeed", succeed)
+    lapse_lease(world, job)
+
+    assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED, Outcome.APPLIED]
+    assert len(world.generate.calls) == 1  # the last try's own
+    done = world.store.require(job.id)
+    assert (done.status, done.attempts) == ("succeeded", 2)  # no claim past the limit
+    assert done.output == asked["output"]
+    assert done.prepared_references == asked["prepared_references"]
+    assert done.apply.status == "applied"

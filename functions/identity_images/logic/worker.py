@@ -13,7 +13,11 @@ Decisions:
   fails (on its last receive SQS moves it to the dead-letter queue). The last try is
   when the job's claims (`attempts`) or this message's receives reach its `max_attempts`
   (`Job.out_of_tries`), so a fresh message (a reaper requeue, a deferred copy, a
-  redrive) gives no fresh tries. An apply counts its tries the same way: on the job
+  redrive) gives no fresh tries. A job left `running` at its limit by a last try that
+  never ended (stopped in the Gemini call: a timeout, out of memory) is not claimed
+  again when its message comes back: once its lease is over, the output that try stored
+  is recorded, or the job ends `failed` (`worker_gave_up`, as the reaper's sweep ends
+  it) without calling Gemini. An apply counts its tries the same way: on the job
   (`apply.tries`, counted as each starts, from 0 for each apply request) or its message's
   receives, whichever is more; an apply whose tries were used up by ones that never
   ended (stopped in the callback: a timeout, a crash) ends `failed` (`worker_gave_up`)
@@ -64,7 +68,7 @@ from identity_images.engine.generation import (
 from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.filenames import download_filename
-from identity_images.logic.reaper import apply_gave_up_error
+from identity_images.logic.reaper import apply_gave_up_error, gave_up_error
 from identity_images.logic.reference_folder import usable_references
 from identity_images.media_types import EXTENSIONS_BY_TYPE
 from identity_images.models.jobs import (
@@ -250,6 +254,12 @@ class Worker:
 
     # --- generation -----------------------------------------------------------------
     def _run(self, job: Job, receive_count: int) -> tuple[Job | None, Outcome]:
+        limit = self.settings.worker_max_receive_count
+        if job.status == "running" and job.out_of_tries(job.attempts, queue_limit=limit):
+            # Its last try still runs (its lease, as `claim` reads it) or never ended: no
+            # try past it.
+            held = (job.lease_expires_at or 0) >= int(utc_now().timestamp())
+            return self._not_claimed(job.id) if held else self._last_try_stopped(job)
         claimed = self.store.claim(job.id, lease_s=self.settings.job_lease_s)
         if claimed is None:
             return self._not_claimed(job.id)
@@ -258,7 +268,7 @@ class Worker:
             # Only a job tried before can have an output no try recorded: a first try
             # pays for no look.
             stored = self._stored(claimed) if claimed.attempts > 1 else None
-            output, usage, model, prepared = stored or self._generate(claimed, clock)
+            made = stored or self._generate(claimed, clock)
         except PipelineError as error:
             return self._failed(claimed, error, receive_count, clock), Outcome.FAILED
         except Exception as error:
@@ -269,18 +279,41 @@ class Worker:
                 retryable=True,
             )
             return self._failed(claimed, wrapped, receive_count, clock), Outcome.FAILED
+        return self._succeed(claimed, made, clock)
+
+    def _succeed(self, job: Job, made: Made, clock: StageClock) -> tuple[Job | None, Outcome]:
+        output, usage, model, prepared = made
         done = self.store.succeed(
-            claimed,
+            job,
             output=output,
             usage=usage,
             model=model,
             timings=clock.timings(),
             prepared_references=prepared,
         )
-        if done is None:  # our lease lapsed and another delivery took over
-            logger.warning("lost the job's lease before recording it", extra={"job_id": job.id})
+        if done is None:  # another delivery took it over (our lease lapsed) or ended it
+            logger.warning("lost the job before recording it", extra={"job_id": job.id})
             return None, Outcome.SKIPPED
         return done, Outcome.SUCCEEDED
+
+    def _last_try_stopped(self, job: Job) -> tuple[Job | None, Outcome]:
+        """A job left `running` at its limit by a try that never ended (stopped in the
+        Gemini call or after it: a timeout, out of memory), whose message came back. It is
+        not claimed again (no try past its limit, no Gemini): the output that try stored is
+        recorded, or the job ends as the reaper's sweep ends it, `failed` with
+        `worker_gave_up`. Both writes hold only while no claim took the job since it was
+        read (its `attempts`)."""
+        stored = self._stored(job)
+        if stored is not None:
+            return self._succeed(job, stored, StageClock(self.store, job))
+        ended = self.store.fail(job, gave_up_error(job, dead_lettered=False))
+        if ended is None:  # another delivery ended it first
+            return None, Outcome.SKIPPED
+        logger.warning(
+            "job out of tries, its last never ended: failed, worker_gave_up",
+            extra={"job_id": job.id, "attempts": job.attempts},
+        )
+        return ended, Outcome.FAILED
 
     def _not_claimed(self, job_id: str) -> tuple[Job | None, Outcome]:
         current = self.store.get(job_id)
