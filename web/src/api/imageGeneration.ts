@@ -17,6 +17,7 @@ export type UploadContentType = PresignedUpload["content_type"];
 export type CreateGenerationRequest = Schemas["CreateGenerationRequest"];
 export type CreateVariantsRequest = Schemas["CreateVariantsRequest"];
 export type GenerationBatch = Schemas["GenerationBatch"];
+export type GenerationList = Schemas["GenerationList"];
 export type ApiConfig = Schemas["ApiConfig"];
 export type AspectRatio = Job["aspect_ratio"];
 export type ImageSize = Job["image_size"];
@@ -162,11 +163,12 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       });
       return unwrap(result);
     },
-    async listGenerations(identityId: string, limit = 20): Promise<Job[]> {
+    /** One page of the identity's history, newest first; `next_cursor` reads the next. */
+    async listGenerations(identityId: string, limit = 20, cursor: string | null = null): Promise<GenerationList> {
       const result = await client.GET("/v1/generations", {
-        params: { query: { identity_id: identityId, limit } },
+        params: { query: { identity_id: identityId, limit, ...(cursor ? { cursor } : {}) } },
       });
-      return unwrap(result).items;
+      return unwrap(result);
     },
     async applyGeneration(generationId: string): Promise<Job> {
       const result = await client.POST("/v1/generations/{generation_id}/apply", {

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { onlineManager } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 
 import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
 import { EditSettingsNotice } from "./components/EditSettingsNotice";
@@ -42,9 +43,24 @@ function useNow(active: boolean): number {
 const PHOTOS_OF_ANOTHER_USER =
   "The photos of the previous user were removed: another person's face must not make this image.";
 
+const OFFLINE = "This browser is offline.";
+
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   return "Something went wrong; try again.";
+}
+
+/** An error worth showing where it happened: an ended session has its one notice above the page. */
+function shownError(error: unknown): string | null {
+  return error instanceof ApiError && error.status === 401 ? null : messageOf(error);
+}
+
+/** Whether the browser says it is online (TanStack pauses its queries while it is not). */
+function useOnline(): boolean {
+  return useSyncExternalStore(
+    (notify) => onlineManager.subscribe(notify),
+    () => onlineManager.isOnline(),
+  );
 }
 
 /** The page once its settings are read. While the session has ended, the notice above it says
@@ -89,7 +105,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     const latest = history.data?.[0];
     if (!latest) return [];
     const batch = batchId(latest);
-    return (history.data ?? []).filter((job) => batchId(job) === batch).map((job) => job.id).reverse();
+    return (history.data ?? [])
+      .filter((job) => batchId(job) === batch)
+      .sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0))
+      .map((job) => job.id);
   }, [history.data]);
   const activeIds = started && started.identityId === identityId ? started.ids : latestBatch;
 
@@ -98,8 +117,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const anyMoving = activeJobs.some(isMoving) || (history.data ?? []).some(isMoving);
   const now = useNow(anyMoving);
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...activeJobs, ...(history.data ?? [])]);
-  // A poll that failed while the page still shows what it read before: say so.
-  const lostContact = [history, ...jobQueries].find((query) => query.isRefetchError)?.error ?? null;
+  // A poll that failed, or the browser offline (TanStack then waits, and fails nothing), while
+  // the page still shows what it read before: say so.
+  const online = useOnline();
+  const pollFailed = [history, ...jobQueries].find((query) => query.isRefetchError)?.error ?? null;
+  const lostContact = online ? pollFailed && messageOf(pollFailed) : OFFLINE;
 
   const create = useStartBatch();
   const apply = useApply();
@@ -109,8 +131,9 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const results = useRef<HTMLElement>(null);
   const form = useRef<HTMLElement>(null);
 
-  const whyNot =
-    subject.hasNoIdentities
+  const whyNot = sessionEnded
+    ? "Log in again to go on."
+    : subject.hasNoIdentities
       ? "This user has no identities; choose another user."
       : identityId === null || userId === null
         ? "Choose an identity."
@@ -135,9 +158,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         const first = batch.items[0];
         if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
       } catch (error) {
-        showError(messageOf(error));
+        showError(shownError(error));
+        if (!fromHistory) return;
       }
-      if (fromHistory) results.current?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
+      // Where the new jobs show: beside the form on a wide screen, below it on a phone.
+      results.current?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
     },
     [create],
   );
@@ -176,11 +201,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     [take],
   );
   const settle = useMemo(
-    () => ({ onSuccess: () => setActionError(null), onError: (error: Error) => setActionError(messageOf(error)) }),
+    () => ({ onSuccess: () => setActionError(null), onError: (error: Error) => setActionError(shownError(error)) }),
     [],
   );
   const cancelJob = useCallback((job: Job) => cancel.mutate(job.id, settle), [cancel, settle]);
-  const save = useCallback((job: Job) => apply.mutate(job.id, settle), [apply, settle]);
+  const { mutate: requestApply } = apply;
+  const save = useCallback((job: Job) => requestApply(job.id, settle), [requestApply, settle]);
 
   // Another user is another person: their photos must not make this one's image.
   const { clear: clearPhotos } = uploads;
@@ -219,7 +245,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
       {lostContact && !sessionEnded && (
         <p role="alert" className={ui.alert}>
-          {messageOf(lostContact)} The page keeps trying; what you see may be out of date.
+          {lostContact} The page keeps trying; what you see may be out of date.
         </p>
       )}
 
@@ -238,7 +264,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
               onClose={editing.done}
             />
           )}
-          <ReferenceImageUpload config={config} uploads={uploads} />
+          <ReferenceImageUpload config={config} uploads={uploads} disabled={subject.hasNoIdentities} />
 
           <PromptField value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
 
@@ -287,8 +313,13 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       <div className={ui.card}>
         <GenerationHistory
           jobs={history.data}
+          older={
+            history.hasNextPage
+              ? { load: () => void history.fetchNextPage(), loading: history.isFetchingNextPage }
+              : null
+          }
           loading={identityId !== null && history.isPending}
-          error={history.isRefetchError ? null : history.error}
+          error={history.isRefetchError || sessionEnded ? null : history.error}
           identity={identity}
           currentJobId={currentJobId}
           now={now}

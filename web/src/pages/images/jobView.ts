@@ -151,7 +151,7 @@ export function describeFailure(job: Job): Problem | null {
       };
     case "reference_invalid":
     case "reference_not_found":
-      return { title: "A reference photo could not be used", detail: message };
+      return aboutPhoto(job, code, message, job.error.details);
     case "provider_unavailable":
       return { title: "Gemini was unavailable", detail: "It stayed busy through every retry. Try again in a few minutes." };
     case "identity_not_found":
@@ -159,6 +159,20 @@ export function describeFailure(job: Job): Problem | null {
     default:
       return { title: "The generation failed", detail: message };
   }
+}
+
+/**
+ * A photo the job could not use, named by its place among the job's photos (the form shows
+ * them in that order), never by its storage key.
+ */
+function aboutPhoto(job: Job, code: string, message: string, details: Record<string, unknown>): Problem {
+  const { index, key } = details;
+  const which = typeof index === "number" ? `Photo ${index + 1} of ${job.reference_keys.length}` : "A reference photo";
+  const title = `${which} could not be used`;
+  if (code === "reference_not_found") return { title, detail: "It is no longer stored (uploads expire); add it again." };
+  const reason = typeof key === "string" && message.startsWith(`${key}: `) ? message.slice(key.length + 2) : message;
+  const sentence = reason.charAt(0).toUpperCase() + reason.slice(1);
+  return { title, detail: /[.!?]$/.test(sentence) ? sentence : `${sentence}.` };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { onlineManager } from "@tanstack/react-query";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
@@ -290,6 +291,31 @@ describe("Images page", () => {
     expect(alert).not.toHaveTextContent(error.code);
   });
 
+  it("names a photo the job could not use by its place, never by its storage key", async () => {
+    const key = "uploads/1/u/2.heif";
+    const failed = job({
+      status: "failed",
+      reference_keys: ["uploads/1/u/1.jpg", key],
+      error: {
+        code: "reference_invalid",
+        message: `${key}: not a JPEG, PNG, WebP or HEIC/HEIF image`,
+        details: { field: "reference_keys", key, index: 1 },
+      },
+      finished_at: new Date().toISOString(),
+    });
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [failed], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(failed)),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Photo 2 of 2 could not be used");
+    expect(alert).toHaveTextContent("Not a JPEG, PNG, WebP or HEIC/HEIF image.");
+    expect(alert).not.toHaveTextContent("uploads/");
+  });
+
   it("picks up a job in flight from the history after a reload, until it ends", async () => {
     const service = jobService();
     const running = job({ status: "running", prompt: "in flight" });
@@ -482,7 +508,7 @@ describe("Images page", () => {
     expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
   });
 
-  it("says why a save failed beside the results, clears it on the next one, and words an ended session", async () => {
+  it("says why a save failed beside the results, clears it on the next one, and says an ended session once", async () => {
     const done = succeeded(job({ prompt: "keep me" }));
     const answers = [503, 401, 202];
     given(
@@ -505,7 +531,9 @@ describe("Images page", () => {
     await user.click(save);
     expect(await within(result).findByRole("alert")).toHaveTextContent("The host app did not answer.");
     await user.click(save);
-    await waitFor(() => expect(within(result).getByRole("alert")).toHaveTextContent(SESSION_ENDED));
+    // Above the page, and only there: not again beside the results.
+    await waitFor(() => expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1));
+    expect(within(result).queryByRole("alert")).not.toBeInTheDocument();
     await user.click(save);
     await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
   });
@@ -807,5 +835,114 @@ describe("Images page", () => {
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ reference_keys: ["uploads/1/u/9.jpg"] });
+  });
+
+  describe("from an outside review", () => {
+    it("shows the latest batch in variant order after a reload, whatever order the history lists it in", async () => {
+      const failed = {
+        ...job({ batch_id: "b", batch_index: 0, batch_size: 3, status: "failed" }),
+        error: { code: "provider_unavailable", message: "busy", details: {} },
+        finished_at: new Date().toISOString(),
+      };
+      const items = [
+        succeeded(job({ batch_id: "b", batch_index: 2, batch_size: 3 })),
+        succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 3 })),
+        failed,
+      ];
+      given(
+        http.get("/v1/generations", ({ response }) => response(200).json({ items, next_cursor: null })),
+        http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+          response(200).json(items.find((item) => item.id === params.generation_id)!),
+        ),
+      );
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      const first = await screen.findByRole("article", { name: "Variant 1 of 3" });
+      expect(await within(first).findByText("Gemini was unavailable")).toBeInTheDocument();
+      expect(within(screen.getByRole("article", { name: "Variant 3 of 3" })).getByRole("img")).toBeInTheDocument();
+    });
+
+    it("says so when the browser is offline, and stops saying it when it is back", async () => {
+      given();
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      try {
+        act(() => onlineManager.setOnline(false));
+        expect(await screen.findByRole("alert")).toHaveTextContent("This browser is offline.");
+      } finally {
+        act(() => onlineManager.setOnline(true));
+      }
+      await waitFor(() => expect(screen.queryByRole("alert")).not.toBeInTheDocument());
+    });
+
+    it("does not offer Generate while the session has ended", async () => {
+      given(http.get("/v1/generations", () => HttpResponse.json({ message: "Unauthorized" } as never, { status: 401 })));
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      expect(await screen.findByText("Log in again to go on.")).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "Generate" })).toBeDisabled();
+      // One notice, above the page: not again in the history.
+      expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1);
+    });
+
+    it("reads older generations on demand", async () => {
+      const newer = [succeeded(job({ prompt: "newest" })), succeeded(job({ prompt: "newer" }))];
+      const older = succeeded(job({ prompt: "oldest" }));
+      given(
+        http.get("/v1/generations", ({ query, response }) =>
+          query.get("cursor") === "page-2"
+            ? response(200).json({ items: [older], next_cursor: null })
+            : response(200).json({ items: newer, next_cursor: "page-2" }),
+        ),
+        http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+          response(200).json([...newer, older].find((item) => item.id === params.generation_id)!),
+        ),
+      );
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      const history = await screen.findByRole("region", { name: "History" });
+      expect(await within(history).findByText("Latest 2")).toBeInTheDocument();
+      expect(within(history).queryByText("“oldest”")).not.toBeInTheDocument();
+      await user.click(within(history).getByRole("button", { name: "Show older generations" }));
+      expect(await within(history).findByText("“oldest”")).toBeInTheDocument();
+      expect(within(history).getByText("3 generations")).toBeInTheDocument();
+      expect(within(history).queryByRole("button", { name: "Show older generations" })).not.toBeInTheDocument();
+    });
+
+    it("sends one save for two quick clicks", async () => {
+      const service = jobService();
+      const done = succeeded(job({ prompt: "save me once" }));
+      service.jobs.set(done.id, done);
+      given(
+        http.get("/v1/generations", ({ response }) =>
+          response(200).json({ items: [service.jobs.get(done.id)!], next_cursor: null }),
+        ),
+        ...service.handlers,
+      );
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      const history = await screen.findByRole("region", { name: "History" });
+      // Two clicks before any answer (fireEvent: no pause between them), then whatever comes.
+      const save = await within(history).findByRole("button", { name: "Save to identity" });
+      fireEvent.click(save);
+      fireEvent.click(save);
+      await waitFor(() => expect(service.applied).toHaveLength(1));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(service.applied).toHaveLength(1);
+    });
+
+    it("takes no photos for a user who has no identities", async () => {
+      given();
+      renderImages();
+      await waitFor(() =>
+        expect(screen.getByRole("combobox", { name: "Identity" })).toHaveDisplayValue("This user has no identities"),
+      );
+      expect(screen.getByRole("button", { name: "Add photos" })).toBeDisabled();
+    });
   });
 });

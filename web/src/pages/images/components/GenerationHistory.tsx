@@ -36,13 +36,15 @@ interface RowProps {
 
 interface Props extends RowProps {
   jobs: Job[] | undefined;
+  /** Reads the next older page; null when the history holds every job. */
+  older: { load: () => void; loading: boolean } | null;
   loading: boolean;
   error: Error | null;
   identity: HostIdentity | null;
 }
 
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
-export function GenerationHistory({ jobs, loading, error, identity, ...row }: Props) {
+export function GenerationHistory({ jobs, older, loading, error, identity, ...row }: Props) {
   const [comparing, setComparing] = useState<Job | null>(null);
   return (
     <section className={styles.section} aria-labelledby="ii-history-heading">
@@ -50,7 +52,11 @@ export function GenerationHistory({ jobs, loading, error, identity, ...row }: Pr
         <h2 id="ii-history-heading" className={ui.sectionTitle}>
           History
         </h2>
-        {jobs && jobs.length > 0 && <span className={ui.muted}>{jobs.length} latest</span>}
+        {jobs && jobs.length > 0 && (
+          <span className={ui.muted}>
+            {older ? `Latest ${jobs.length}` : `${jobs.length} generation${jobs.length === 1 ? "" : "s"}`}
+          </span>
+        )}
       </div>
       {loading && <p className={ui.muted}>Loading the history…</p>}
       {error && (
@@ -74,6 +80,13 @@ export function GenerationHistory({ jobs, loading, error, identity, ...row }: Pr
             />
           ))}
         </ol>
+      )}
+      {older && jobs && jobs.length > 0 && (
+        <div className={styles.older}>
+          <button type="button" className={ui.button} onClick={older.load} aria-disabled={older.loading}>
+            {older.loading ? "Loading older generations…" : "Show older generations"}
+          </button>
+        </div>
       )}
       {comparing && identity && (
         <CompareDialog
@@ -123,17 +136,17 @@ function HistoryItem({
   };
   const preview = previewUrl(job);
   const failure = describeFailure(job);
-  const created = new Date(job.created_at);
   const final = job.status !== "queued" && job.status !== "running";
-  const label = `Generation of ${created.toLocaleString()}`;
-  const savedNow = isSavedNow(job, currentJobId);
   const variant = variantLabel(job);
+  const label = `Generation of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
+  const savedNow = isSavedNow(job, currentJobId);
+  const saveState = savedNow ? null : applyLabel(job, currentJobId);
   return (
     <li className={styles.item} aria-label={label}>
       <div className={styles.thumb}>
         {preview ? (
           <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
-            <img src={preview} alt={`Result of ${created.toLocaleString()}`} loading="lazy" className={styles.thumbImage} />
+            <img src={preview} alt={`Result of the ${label.toLowerCase()}`} loading="lazy" className={styles.thumbImage} />
           </a>
         ) : (
           <div className={styles.thumbEmpty} aria-hidden="true">
@@ -148,6 +161,7 @@ function HistoryItem({
             {createdLabel(job)}
           </time>
           {variant && <span className={ui.badge}>{variant}</span>}
+          {savedNow && <span className={ui.badgeOk}>Saved to identity</span>}
           {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
         </div>
         <p className={styles.prompt} title={job.prompt}>
@@ -159,12 +173,17 @@ function HistoryItem({
           {job.reference_keys.length === 1 ? "" : "s"}
           {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
           {job.usage ? ` · $${job.usage.estimated_cost_usd.toFixed(3)}` : ""}
-          {applyLabel(job, currentJobId) ? ` · ${applyLabel(job, currentJobId)}` : ""}
+          {saveState ? ` · ${saveState}` : ""}
         </p>
-        {failure && <p className={styles.failure}>{failure.title}</p>}
+        {failure && job.status !== "canceled" && <p className={styles.failure}>{failure.title}</p>}
         <div className={styles.actions}>
           {final && !promptRefused(job) && (
-            <button type="button" className={ui.linkButton} onClick={() => onRerun(job)} disabled={busy}>
+            <button
+              type="button"
+              className={ui.linkButton}
+              onClick={() => !busy && onRerun(job)}
+              aria-disabled={busy}
+            >
               Re-run
             </button>
           )}
@@ -285,12 +304,17 @@ function CompareDialog({
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
+    // React removes the dialog before closing it, so the browser cannot give the focus back.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) {
       if (typeof dialog.showModal === "function") dialog.showModal();
       else dialog.setAttribute("open", "");
     }
     dialog?.querySelector("button")?.focus();
-    return () => dialog?.close?.();
+    return () => {
+      dialog?.close?.();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   const current = identityImageUrl(identity);
   const result = previewUrl(job);

@@ -4,17 +4,20 @@
  * default). Final jobs are refetched before their output URLs expire.
  */
 import {
+  useInfiniteQuery,
   useMutation,
   useQueries,
   useQuery,
   useQueryClient,
+  type InfiniteData,
   type QueryClient,
 } from "@tanstack/react-query";
-import { createContext, useContext } from "react";
+import { createContext, useCallback, useContext, useRef } from "react";
 
 import type {
   CreateVariantsRequest,
   GenerationBatch,
+  GenerationList,
   ImageGenerationApi,
   Job,
 } from "../../../api/imageGeneration";
@@ -64,23 +67,34 @@ export function useIdentities(userId: string | null) {
   });
 }
 
-/** Polls while a job of it moves, or while it could not be read; else before URLs expire. */
+type HistoryPages = InfiniteData<GenerationList, string | null>;
+
+const jobsOf = (pages: HistoryPages | undefined): Job[] => pages?.pages.flatMap((page) => page.items) ?? [];
+
+/**
+ * The identity's history, newest first, `HISTORY_LIMIT` at a time (`fetchNextPage` reads
+ * older ones). Polls every page read while a job of it moves, or while it could not be
+ * read; else before URLs expire.
+ */
 export function useHistory(identityId: string | null) {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: keys.history(identityId ?? ""),
-    queryFn: async () => {
-      const previous = queryClient.getQueryData<Job[]>(keys.history(identityId ?? "")) ?? [];
-      const jobs = await api.listGenerations(identityId ?? "", HISTORY_LIMIT);
-      const ended = jobs.find((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
+    queryFn: async ({ pageParam }) => {
+      const previous = jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identityId ?? "")));
+      const page = await api.listGenerations(identityId ?? "", HISTORY_LIMIT, pageParam);
+      const ended = page.items.find((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
       // A save made from a history row ends here, not in a polled job: the identity changed.
       if (ended) refreshAfterJobEnded(queryClient, ended, { history: false });
-      return jobs;
+      return page;
     },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    select: jobsOf,
     enabled: identityId !== null,
     refetchInterval: (query) =>
-      query.state.status === "error" || (query.state.data ?? []).some(isMoving) ? POLL_MS : URL_REFRESH_MS,
+      query.state.status === "error" || jobsOf(query.state.data).some(isMoving) ? POLL_MS : URL_REFRESH_MS,
   });
 }
 
@@ -156,14 +170,29 @@ export function useCancel() {
   });
 }
 
+/** Saves a job's image to its identity: once at a time per job, however often it is asked
+ * (a double click, or the same job's Save in the result pane and in the history). */
 export function useApply() {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({
+  const sending = useRef(new Set<string>());
+  const mutation = useMutation({
     mutationFn: (id: string) => api.applyGeneration(id),
+    // Pending until the history has read the pending apply too, so no Save offers it again.
     onSuccess: (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
-      void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      return queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
     },
+    onSettled: (_job, _error, id) => sending.current.delete(id),
   });
+  const { mutate: send } = mutation;
+  const mutate = useCallback(
+    (id: string, options?: Parameters<typeof send>[1]) => {
+      if (sending.current.has(id)) return;
+      sending.current.add(id);
+      send(id, options);
+    },
+    [send],
+  );
+  return { ...mutation, mutate };
 }
