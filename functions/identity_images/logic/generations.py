@@ -492,6 +492,7 @@ def with_urls(job: Job, *, storage: ObjectStore, settings: Settings) -> Job:
             job.identity_name or f"identity-{job.identity_id}",
             job.finished_at or job.created_at,
             output.mime_type,
+            variant=job.variant,
         )
         update["output"] = output.model_copy(
             update={

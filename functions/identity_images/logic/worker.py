@@ -404,7 +404,7 @@ class Worker:
             "model": image.model,
             "source": job.source,
         }
-        filename = download_filename(identity_name, utc_now(), image.mime_type)
+        filename = download_filename(identity_name, utc_now(), image.mime_type, variant=job.variant)
         metadata = {
             **about,
             **_size(image.width, image.height),

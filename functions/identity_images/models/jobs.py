@@ -332,6 +332,13 @@ class Job(BaseModel):
         """An apply that waits for a message (the job succeeded, the apply is pending)."""
         return self.status == "succeeded" and self.apply.status == "pending"
 
+    @property
+    def variant(self) -> int | None:
+        """Its place (1-based) among the variants of one click that made several; else None."""
+        if self.batch_index is None or (self.batch_size or 1) < 2:
+            return None
+        return self.batch_index + 1
+
     def out_of_tries(self, tries: int, *, queue_limit: int) -> bool:
         """Whether `tries` (the current one included) leaves the job none: `max_attempts`,
         or the jobs queue's receive limit when that is lower (past it SQS dead-letters
