@@ -132,6 +132,8 @@ describe("Images page", () => {
     );
     expect(screen.getByText("Choose an identity to see its generations.")).toBeInTheDocument();
     await pickAlice(user);
+    // "Alice the chef" has no image yet: her initials, as people write them.
+    expect(screen.getByRole("img", { name: "Alice the chef has no image yet" })).toHaveTextContent(/^AC$/);
     expect(screen.queryByText("Choose an identity to see its generations.")).not.toBeInTheDocument();
     expect(screen.getByRole("option", { name: identities[1]!.name })).toBeInTheDocument();
     expect(screen.getByText("No generations for this identity yet. The first one will show here.")).toBeInTheDocument();

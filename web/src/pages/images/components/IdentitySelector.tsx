@@ -64,13 +64,7 @@ export function CurrentImage({
   decorative?: boolean;
 }) {
   const url = identity ? identityImageUrl(identity) : null;
-  const initials = identity
-    ? identity.name
-        .split(/\s+/)
-        .slice(0, 2)
-        .map((word) => word[0]?.toUpperCase() ?? "")
-        .join("")
-    : "";
+  const initials = identity ? initialsOf(identity.name) : "";
   return (
     <figure className={styles.current} style={{ width: size }}>
       {url ? (
@@ -94,4 +88,12 @@ export function CurrentImage({
       <figcaption className={styles.caption}>{identity?.image_path ? "Current" : "No image"}</figcaption>
     </figure>
   );
+}
+
+/** "Alice the chef" → "AC": the first and the last word, as people write initials. */
+function initialsOf(name: string): string {
+  const words = name.split(/\s+/).filter(Boolean);
+  const first = words[0];
+  const last = words.length > 1 ? words[words.length - 1] : undefined;
+  return [first, last].map((word) => word?.[0]?.toUpperCase() ?? "").join("");
 }
