@@ -90,7 +90,8 @@ class Monitoring(Construct):
             "Jobs wait in the queue for too long",
             threshold=OLDEST_JOB_ALARM.to_seconds(),
         )
-        # What the reaper ended `worker_gave_up` (the dead letters and the lost messages).
+        # What the reaper or the worker ended `worker_gave_up` (dead letters, lost messages,
+        # tries that never ended).
         self._alarm(
             "JobsGaveUp",
             cloudwatch.Metric(

@@ -170,10 +170,12 @@ def test_a_job_whose_last_try_was_stopped_mid_call_ends_worker_gave_up_without_g
     worker: Worker,
     gemini: LocalGeminiServer,
     monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The last try is stopped in the Gemini call; its message (a fresh one, as a reaper
     requeue or a deferred copy sends: receive count 1) comes back after its visibility
-    timeout: the job ends `worker_gave_up`, and Gemini is not paid once more."""
+    timeout: the job ends `worker_gave_up`, counted where the alarm looks (`JobsGaveUp`),
+    and Gemini is not paid once more."""
     job = create_job(apply=True)
     tries = settings.worker_max_receive_count
     for _ in range(tries - 1):  # used up by earlier messages
@@ -205,10 +207,14 @@ def test_a_job_whose_last_try_was_stopped_mid_call_ends_worker_gave_up_without_g
         VisibilityTimeout=0,
     )
     calls = gemini.generate_calls
+    capsys.readouterr()
     event, failed = run_once(resources.jobs_queue_url)
     assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == "2"
     assert failed == []  # the job is ended: the message is done
     assert gemini.generate_calls == calls
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    metrics = {k: v for blob in emitted for k, v in blob.items() if not k.startswith("_")}
+    assert metrics["JobsGaveUp"] == [1.0]
 
     done = worker.store.require(job["id"])
     assert (done.status, done.attempts) == ("failed", tries)

@@ -553,7 +553,7 @@ def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
         run(world, job)  # generated; the apply's first try stopped
     with pytest.raises(Killed):
         apply_message(world, job, receive_count=2)
-    assert apply_message(world, job, receive_count=3) == [Outcome.APPLY_FAILED]
+    assert apply_message(world, job, receive_count=3) == [Outcome.APPLY_GAVE_UP]
     assert len(called) == 2
     apply = world.store.require(job.id).apply
     assert (apply.status, apply.tries) == ("failed", 2)
@@ -592,7 +592,7 @@ def test_a_job_whose_last_try_was_stopped_mid_call_ends_worker_gave_up_without_g
     running = world.store.require(job.id)
     assert (running.status, running.attempts) == ("running", limit)
 
-    assert run(world, job, receive_count=1) == [Outcome.FAILED]
+    assert run(world, job, receive_count=1) == [Outcome.GAVE_UP]
     assert world.generate.calls == []  # no paid call past the limit
     failed = world.store.require(job.id)
     assert (failed.status, failed.attempts) == ("failed", limit)

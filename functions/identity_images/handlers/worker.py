@@ -19,7 +19,7 @@ from identity_images.adapters import aws
 from identity_images.handlers import init_phase
 from identity_images.handlers.batch import LoggedBatchProcessor
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
-from identity_images.logic.worker import RetryLater, Worker, build_worker
+from identity_images.logic.worker import Outcome, RetryLater, Worker, build_worker
 from identity_images.models.jobs import JobMessage
 from identity_images.settings import WORKER_CLIENTS, WORKER_RESOURCES, get_settings
 
@@ -39,6 +39,10 @@ def build_clients() -> None:
     for the first job: its Gemini client takes the API key, a Secrets Manager read, when
     it is made."""
     aws.build_clients(get_settings(), WORKER_CLIENTS)
+
+
+#: What the worker ended `worker_gave_up`: counted in `JobsGaveUp`, as the reaper counts its own.
+GAVE_UP = frozenset({Outcome.GAVE_UP, Outcome.APPLY_GAVE_UP})
 
 
 @tracer.capture_method
@@ -61,6 +65,8 @@ def record_handler(record: SQSRecord) -> None:
         logger.remove_keys(["job_id", "action"])
     for outcome in outcomes:
         metrics.add_metric(name=f"Jobs_{outcome.value}", unit=MetricUnit.Count, value=1)
+        if outcome in GAVE_UP:  # the same alarm as the reaper's give-ups
+            metrics.add_metric(name="JobsGaveUp", unit=MetricUnit.Count, value=1)
 
 
 @logger.inject_lambda_context

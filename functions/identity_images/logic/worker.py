@@ -159,6 +159,9 @@ class Outcome(StrEnum):
     FAILED = "failed"
     APPLIED = "applied"
     APPLY_FAILED = "apply_failed"
+    #: Out of tries because its last never ended: `worker_gave_up` (the `JobsGaveUp` alarm).
+    GAVE_UP = "gave_up"
+    APPLY_GAVE_UP = "apply_gave_up"
     SUPERSEDED = "superseded"
     SKIPPED = "skipped"
     DEFERRED = "deferred"
@@ -313,7 +316,7 @@ class Worker:
             "job out of tries, its last never ended: failed, worker_gave_up",
             extra={"job_id": job.id, "attempts": job.attempts},
         )
-        return ended, Outcome.FAILED
+        return ended, Outcome.GAVE_UP
 
     def _not_claimed(self, job_id: str) -> tuple[Job | None, Outcome]:
         current = self.store.get(job_id)
@@ -653,7 +656,7 @@ class Worker:
                 logger.warning(
                     "apply out of tries: failed, worker_gave_up", extra={"job_id": job.id}
                 )
-            return Outcome.APPLY_FAILED
+            return Outcome.APPLY_GAVE_UP
         applying = self.store.set_applying(job)  # counts this try
         if applying is None:  # another delivery ended it, or a newer request took over
             return Outcome.SKIPPED
