@@ -66,11 +66,17 @@ def gave_up_error(job: Job, *, dead_lettered: bool) -> JobError:
         else "its last allowed try never ended (the worker was stopped: a timeout, out of "
         "memory, a crash) or its message was lost (e.g. at a stop of the local stack)"
     )
+    # Only a dead letter can be redriven; any other give-up has nothing left to send again.
+    next_step = (
+        "Start a new generation, or ask an operator to redrive it "
+        "(identity-images dead-letters redrive)."
+        if dead_lettered
+        else "Start a new generation (or re-run this one)."
+    )
     return JobError(
         code=ErrorCode.WORKER_GAVE_UP.value,
         message=f"The worker gave up on this job after {job.attempts} attempt(s): {why}. "
-        "Start a new generation, or ask an operator to redrive it "
-        "(identity-images dead-letters redrive).",
+        + next_step,
     )
 
 
