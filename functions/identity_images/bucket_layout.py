@@ -123,6 +123,20 @@ class BucketLayout:
             return None
         return identity_id
 
+    def output_of(self, key: str) -> tuple[str, str] | None:
+        """`(identity_id, job_id)` of an output's key (`generated/identities/{identity_id}/
+        {job_id}.{ext}`, not its preview), or None for any other key."""
+        prefix = f"{self.generated}identities/"
+        if not key.startswith(prefix):
+            return None
+        identity_id, slash, name = key[len(prefix) :].partition("/")
+        job_id, dot, extension = name.partition(".")
+        if not slash or not dot or "." in extension or "/" in name:
+            return None
+        if not _ID.match(identity_id) or not _ID.match(job_id):
+            return None
+        return identity_id, job_id
+
     def prepared_identity_of(self, key: str) -> str | None:
         """The identity whose generation kept `key` as a prepared reference (exactly
         `prepared/identities/{identity_id}/{job_id}/{n}.jpg`), or None for any other key."""

@@ -85,3 +85,24 @@ def test_identities_carry_an_image_url(resources: Resources, host: FakeHost) -> 
     assert urls["13"] is None
     assert urls["14"] == "http://127.0.0.1:8000/media/identities/job-1.png"
     assert [urls[f"2{n}"] for n in range(4)] == [None] * 4
+
+
+def test_an_output_s_identity_carries_its_preview_url_for_thumbnails(
+    resources: Resources, host: FakeHost
+) -> None:
+    key = LAYOUT.output_key(ADMIN_IDENTITY, "abc", "image/png")
+    put(key, b"the 4K output", "image/png")
+    put(LAYOUT.preview_key(ADMIN_IDENTITY, "abc", "image/jpeg"), b"small", "image/jpeg")
+    host.identities[ADMIN_IDENTITY] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={"image_path": key}
+    )
+    # an image the pipeline did not make (a kept reference, the host's own): no preview
+    reference = "references/identities/12/front.jpg"
+    host.identities["12"] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={"id": "12", "image_path": reference}
+    )
+    status, body, _ = call_api("GET", "/v1/users/me/identities")
+    assert status == 200
+    previews = {i["id"]: i["image_preview_url"] for i in body["identities"]}
+    assert httpx.get(previews[ADMIN_IDENTITY]).content == b"small"
+    assert previews["12"] is None

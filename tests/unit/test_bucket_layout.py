@@ -63,3 +63,31 @@ def test_settings_normalise_the_prefix_and_build_the_layout() -> None:
     assert Settings().bucket_layout == BucketLayout()
     with pytest.raises(ValidationError):
         Settings(bucket_prefix="../escape")
+
+
+@pytest.mark.parametrize("root", ["", "identity-images/"])
+def test_an_output_key_names_its_identity_and_job(root: str) -> None:
+    layout = BucketLayout(root)
+    assert layout.output_of(layout.output_key("11", "j1", "image/png")) == ("11", "j1")
+    for other in (
+        layout.preview_key("11", "j1", "image/jpeg"),
+        layout.prepared_reference_key("11", "j1", 0),
+        f"{root}generated/identities/11/deeper/j1.png",
+        f"{root}generated/identities/11/j1",
+        f"{root}generated/identities/../j1.png",
+        "elsewhere/generated/identities/11/j1.png",
+    ):
+        assert layout.output_of(other) is None, other
+
+
+@pytest.mark.parametrize("root", ["", "identity-images/"])
+def test_a_prepared_reference_key_names_the_identity_it_was_kept_for(root: str) -> None:
+    layout = BucketLayout(root)
+    assert layout.prepared_identity_of(layout.prepared_reference_key("11", "j1", 2)) == "11"
+    for other in (
+        layout.output_key("11", "j1", "image/png"),
+        f"{root}prepared/identities/11/j1/x/0.jpg",
+        f"{root}prepared/identities/11/j1/0.png",
+        f"{root}prepared/identities/11/../0.jpg",
+    ):
+        assert layout.prepared_identity_of(other) is None, other

@@ -48,8 +48,13 @@ def identity_with_image_url(
     layout = settings.bucket_layout
     ours = (layout.generated, layout.references)
     if path and path.startswith(ours) and ".." not in path.split("/"):
-        url = storage.presigned_get(path, expires_in=settings.output_url_expiry_s)
-        return identity.model_copy(update={"image_url": url})
+        expiry = settings.output_url_expiry_s
+        update = {"image_url": storage.presigned_get(path, expires_in=expiry)}
+        output = layout.output_of(path)
+        if output is not None:
+            preview = layout.preview_key(*output, f"image/{settings.preview_format}")
+            update["image_preview_url"] = storage.presigned_get(preview, expires_in=expiry)
+        return identity.model_copy(update=update)
     if identity.image_url is not None and not _browser_url(identity.image_url):
         return identity.model_copy(update={"image_url": None})
     return identity

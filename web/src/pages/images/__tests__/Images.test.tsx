@@ -938,6 +938,34 @@ describe("Images page", () => {
       expect(service.applied).toHaveLength(1);
     });
 
+    it("shows the identity's image from its small rendition, or the image itself when there is none", async () => {
+      given(
+        http.get("/v1/users/{user_id}/identities", ({ response }) =>
+          response(200).json({
+            identities: [
+              {
+                ...identities[0]!,
+                image_path: "generated/identities/id-chef/j1.png",
+                image_url: "http://s3.test/j1.png",
+                image_preview_url: "http://s3.test/j1.preview.jpg",
+              },
+            ],
+          }),
+        ),
+      );
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      const pickers = screen.getByRole("region", { name: "Whose image" });
+      const image = within(pickers).getByRole("img", { name: "Alice the chef, as it looks now" });
+      expect(image).toHaveAttribute("src", "http://s3.test/j1.preview.jpg");
+      fireEvent.error(image);
+      expect(within(pickers).getByRole("img", { name: "Alice the chef, as it looks now" })).toHaveAttribute(
+        "src",
+        "http://s3.test/j1.png",
+      );
+    });
+
     it("takes no photos for a user who has no identities", async () => {
       given();
       renderImages();

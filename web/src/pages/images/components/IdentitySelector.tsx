@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useId, useState } from "react";
 
 import type { HostIdentity } from "../../../api/imageGeneration";
 import { identityImageUrl } from "../jobView";
@@ -63,7 +63,12 @@ export function CurrentImage({
   /** Beside the identity's name already: no second announcement. */
   decorative?: boolean;
 }) {
-  const url = identity ? identityImageUrl(identity) : null;
+  // The small rendition when there is one (the image itself can be a 4K file of several MB);
+  // an output stored without one answers 404, and the image itself shows instead.
+  const full = identity ? identityImageUrl(identity) : null;
+  const small = identity?.image_preview_url ?? null;
+  const [missing, setMissing] = useState<string | null>(null);
+  const url = small && small !== missing ? small : full;
   const initials = identity ? initialsOf(identity.name) : "";
   return (
     <figure className={styles.current} style={{ width: size }}>
@@ -71,6 +76,7 @@ export function CurrentImage({
         <img
           className={styles.image}
           src={url}
+          onError={() => url === small && setMissing(small)}
           alt={decorative ? "" : `${identity?.name}, as it looks now`}
           style={{ height: size }}
         />
@@ -85,7 +91,9 @@ export function CurrentImage({
           {initials}
         </div>
       )}
-      <figcaption className={styles.caption}>{identity?.image_path ? "Current" : "No image"}</figcaption>
+      <figcaption className={styles.caption}>
+        {!identity ? "Nothing chosen" : identity.image_path ? "Current" : "No image"}
+      </figcaption>
     </figure>
   );
 }
