@@ -86,13 +86,6 @@ class HostIdentity(BaseModel):
         description="A URL the browser can show: the host may supply its own; the API gives "
         "a short-lived one when the image is in the pipeline's bucket.",
     )
-    image_preview_url: str | None = Field(
-        default=None,
-        description="A short-lived URL of the image's small rendition (about 100 KB), when "
-        "the image is an output of the pipeline: for thumbnails (the output itself can be "
-        "a 4K image of several MB). An output stored without one answers 404: fall back to "
-        "`image_url`.",
-    )
 
 
 class ImageAssignment(BaseModel):

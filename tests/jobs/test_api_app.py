@@ -116,7 +116,7 @@ def test_openapi_has_the_tabs_routes_and_fields(resources: Resources) -> None:
     output = components["JobOutput"]["properties"]
     assert {"preview_url", "download_url", "filename", "preview"} <= set(output)
     assert "details" in components["JobError"]["properties"]
-    assert "image_url" in components["HostIdentity"]["properties"]
+    assert {"image_url", "image_preview_url"} <= set(components["ListedIdentity"]["properties"])
     assert "canceled" in components["Job"]["properties"]["status"]["enum"]
     assert {"ApiConfig", "GenerationBatch", "RefineRequest", "RerunRequest"} <= set(components)
 

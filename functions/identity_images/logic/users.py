@@ -12,6 +12,7 @@ from identity_images.models.api import (
     AcceptedType,
     ApiConfig,
     ImagePrice,
+    ListedIdentity,
     UploadContentType,
 )
 from identity_images.models.ports import ObjectStore
@@ -32,7 +33,7 @@ def list_identities(
     *,
     storage: ObjectStore,
     settings: Settings,
-) -> list[HostIdentity]:
+) -> list[ListedIdentity]:
     """A user's identities, each with an `image_url` the browser can show: a short-lived
     URL when the image is in the pipeline's bucket, the host's own URL otherwise (when
     it is an absolute http(s) URL: a relative one names the host's origin, which the
@@ -43,10 +44,11 @@ def list_identities(
 
 def identity_with_image_url(
     identity: HostIdentity, storage: ObjectStore, settings: Settings
-) -> HostIdentity:
+) -> ListedIdentity:
     path = identity.image_path
     layout = settings.bucket_layout
     ours = (layout.generated, layout.references)
+    listed = ListedIdentity(**identity.model_dump())
     if path and path.startswith(ours) and ".." not in path.split("/"):
         expiry = settings.output_url_expiry_s
         update = {"image_url": storage.presigned_get(path, expires_in=expiry)}
@@ -54,10 +56,10 @@ def identity_with_image_url(
         if output is not None:
             preview = layout.preview_key(*output, f"image/{settings.preview_format}")
             update["image_preview_url"] = storage.presigned_get(preview, expires_in=expiry)
-        return identity.model_copy(update=update)
+        return listed.model_copy(update=update)
     if identity.image_url is not None and not _browser_url(identity.image_url):
-        return identity.model_copy(update={"image_url": None})
-    return identity
+        return listed.model_copy(update={"image_url": None})
+    return listed
 
 
 def _browser_url(url: str) -> bool:

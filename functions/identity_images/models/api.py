@@ -236,10 +236,22 @@ class UserList(ApiModel):
     users: list[HostUser]
 
 
+class ListedIdentity(HostIdentity):
+    """An identity as the API lists it: the host's, with what a browser shows of its image."""
+
+    image_preview_url: str | None = Field(
+        default=None,
+        description="A short-lived URL of the image's small rendition (about 100 KB), when "
+        "the image is an output of the pipeline: for thumbnails (the output itself can be "
+        "a 4K image of several MB). An output stored without one answers 404: fall back to "
+        "`image_url`.",
+    )
+
+
 class IdentityList(ApiModel):
     model_config = ANSWER
 
-    identities: list[HostIdentity] = Field(
+    identities: list[ListedIdentity] = Field(
         description="Each with `image_url`: a short-lived URL when the image is in the "
         "pipeline's bucket, else the host's own URL; null when it has none."
     )

@@ -11,7 +11,8 @@ type Schemas = components["schemas"];
 export type Job = Schemas["Job"];
 export type JobStatus = Job["status"];
 export type HostUser = Schemas["HostUser"];
-export type HostIdentity = Schemas["HostIdentity"];
+/** An identity as the API lists it: the host's, with the URLs a browser shows of its image. */
+export type HostIdentity = Schemas["ListedIdentity"];
 export type PresignedUpload = Schemas["PresignedUpload"];
 export type UploadContentType = PresignedUpload["content_type"];
 export type CreateGenerationRequest = Schemas["CreateGenerationRequest"];

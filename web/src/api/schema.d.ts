@@ -528,38 +528,6 @@ export interface components {
             detail?: components["schemas"]["ValidationError"][];
         };
         /**
-         * HostIdentity
-         * @description An identity of a host user: what the generated image is of.
-         */
-        HostIdentity: {
-            /**
-             * Description
-             * @default
-             */
-            description: string;
-            /** Id */
-            id: string;
-            /**
-             * Image Path
-             * @description The current image's object key (or path) in the host.
-             */
-            image_path?: string | null;
-            /**
-             * Image Preview Url
-             * @description A short-lived URL of the image's small rendition (about 100 KB), when the image is an output of the pipeline: for thumbnails (the output itself can be a 4K image of several MB). An output stored without one answers 404: fall back to `image_url`.
-             */
-            image_preview_url?: string | null;
-            /**
-             * Image Url
-             * @description A URL the browser can show: the host may supply its own; the API gives a short-lived one when the image is in the pipeline's bucket.
-             */
-            image_url?: string | null;
-            /** Name */
-            name: string;
-            /** User Id */
-            user_id: string;
-        };
-        /**
          * HostUser
          * @description A user of the host app, as the Images tab's user selector shows it.
          */
@@ -595,7 +563,7 @@ export interface components {
              * Identities
              * @description Each with `image_url`: a short-lived URL when the image is in the pipeline's bucket, else the host's own URL; null when it has none.
              */
-            identities: components["schemas"]["HostIdentity"][];
+            identities: components["schemas"]["ListedIdentity"][];
         };
         /** ImagePrice */
         ImagePrice: {
@@ -835,6 +803,38 @@ export interface components {
              * @default 0
              */
             total_tokens: number;
+        };
+        /**
+         * ListedIdentity
+         * @description An identity as the API lists it: the host's, with what a browser shows of its image.
+         */
+        ListedIdentity: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Id */
+            id: string;
+            /**
+             * Image Path
+             * @description The current image's object key (or path) in the host.
+             */
+            image_path?: string | null;
+            /**
+             * Image Preview Url
+             * @description A short-lived URL of the image's small rendition (about 100 KB), when the image is an output of the pipeline: for thumbnails (the output itself can be a 4K image of several MB). An output stored without one answers 404: fall back to `image_url`.
+             */
+            image_preview_url?: string | null;
+            /**
+             * Image Url
+             * @description A URL the browser can show: the host may supply its own; the API gives a short-lived one when the image is in the pipeline's bucket.
+             */
+            image_url?: string | null;
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: string;
         };
         /**
          * PreparedReferenceInfo
