@@ -16,18 +16,25 @@ interface Props {
   usualSeconds: number | null;
 }
 
-/** The Generate button with what a click costs and how long it usually takes. */
+/** The Generate button with what a click costs and how long it usually takes. When it cannot
+ * be used it says why, and stays reachable by Tab (`aria-disabled`) with the reason as part of
+ * its description; a click then does nothing (nor does Ctrl+Enter: the page checks it too). */
 export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, imageSize, usualSeconds }: Props) {
   const costId = useId();
+  const whyId = useId();
+  const off = whyNot !== null || pending;
+  const why = whyNot !== null && !pending ? whyNot : null;
   return (
     <>
       <div className={styles.row}>
         <button
           type="button"
           className={`${ui.primary} ${ui.large}`}
-          onClick={onGenerate}
-          disabled={whyNot !== null || pending}
-          aria-describedby={costId}
+          onClick={() => {
+            if (!off) onGenerate();
+          }}
+          aria-disabled={off}
+          aria-describedby={why === null ? costId : `${whyId} ${costId}`}
         >
           {pending && <span className={ui.spinner} aria-hidden="true" />}
           Generate
@@ -43,7 +50,11 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
           Ctrl ↵
         </kbd>
       </div>
-      {whyNot && !pending && <p className={styles.why}>{whyNot}</p>}
+      {why !== null && (
+        <p id={whyId} className={styles.why}>
+          {why}
+        </p>
+      )}
     </>
   );
 }
