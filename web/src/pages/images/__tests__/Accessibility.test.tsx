@@ -13,6 +13,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { baseHandlers, http, job, server, succeeded } from "../../../test/api";
 import { renderImages } from "../../../test/render";
 import { GenerateBar } from "../components/GenerateBar";
+import { PromptField } from "../components/PromptField";
 
 // Setup helpers, as in Images.test.tsx.
 
@@ -123,6 +124,27 @@ describe("Accessibility", () => {
       expect(service.created).toHaveLength(0);
     });
 
+    it("describes an over-long prompt by a message that is there, empty and polite, before it is needed", () => {
+      const view = render(<PromptField value="short" maxChars={10} onChange={noop} />);
+      const prompt = screen.getByRole("textbox", { name: "Prompt" });
+      const ids = prompt.getAttribute("aria-describedby")?.split(" ") ?? [];
+      const message = ids.map((id) => document.getElementById(id)).find((el) => el?.getAttribute("aria-live") === "polite");
+      expect(message).toBeInstanceOf(HTMLElement);
+      expect(message).toBeEmptyDOMElement();
+      expect(prompt).toHaveAttribute("aria-invalid", "false");
+      // The counter does not start speaking at the moment its text changes.
+      expect(screen.getByText("5 / 10")).not.toHaveAttribute("aria-live", "polite");
+
+      view.rerender(<PromptField value="far too long now" maxChars={10} onChange={noop} />);
+      expect(prompt).toHaveAttribute("aria-invalid", "true");
+      expect(message).toHaveTextContent("Too long: the limit is 10 characters.");
+      expect(prompt).toHaveAccessibleDescription("16 / 10 Too long: the limit is 10 characters.");
+      expect(screen.getByText("16 / 10")).not.toHaveAttribute("aria-live", "polite");
+
+      // Its words stay the same while the prompt stays too long: said once, not at every key.
+      view.rerender(<PromptField value="far too long now!" maxChars={10} onChange={noop} />);
+      expect(message).toHaveTextContent(/^Too long: the limit is 10 characters\.$/);
+    });
   });
 
 });

@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useId, type Ref } from "react";
 
 import ui from "../ui.module.css";
 import styles from "./PromptField.module.css";
@@ -7,11 +7,15 @@ interface Props {
   value: string;
   maxChars: number;
   onChange: (prompt: string) => void;
+  /** The text box, e.g. to give it the focus back. */
+  ref?: Ref<HTMLTextAreaElement>;
 }
 
 /** The optional direction for Gemini, with a counter that turns red past the limit. */
-export function PromptField({ value, maxChars, onChange }: Props) {
+export function PromptField({ value, maxChars, onChange, ref }: Props) {
   const id = useId();
+  const counterId = useId();
+  const messageId = useId();
   const tooLong = value.length > maxChars;
   return (
     <div className={ui.field}>
@@ -19,19 +23,27 @@ export function PromptField({ value, maxChars, onChange }: Props) {
         <label htmlFor={id} className={ui.label}>
           Prompt
         </label>
-        <span className={`${styles.counter} ${tooLong ? styles.over : ""}`} aria-live={tooLong ? "polite" : "off"}>
+        <span id={counterId} className={`${styles.counter} ${tooLong ? styles.over : ""}`}>
           {value.length} / {maxChars}
         </span>
       </div>
       <textarea
+        ref={ref}
         id={id}
         className={ui.textarea}
         value={value}
         rows={3}
         placeholder="Optional: smiling, outdoors, soft light…"
         aria-invalid={tooLong}
+        aria-describedby={`${counterId} ${messageId}`}
         onChange={(event) => onChange(event.target.value)}
       />
+      {/* Always there, empty until the prompt is too long: a live region must exist before its
+          text changes to be read. Its words stay the same while the prompt stays too long, so
+          it is said once, not at every key. */}
+      <p id={messageId} className={styles.message} aria-live="polite">
+        {tooLong ? `Too long: the limit is ${maxChars} characters.` : ""}
+      </p>
     </div>
   );
 }
