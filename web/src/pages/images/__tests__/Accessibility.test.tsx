@@ -5,15 +5,17 @@
  * `disabled` (browsers do, to the page): a button that must keep the focus is checked to stay
  * enabled, with `aria-disabled`.
  */
-import { render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { baseHandlers, http, job, server, succeeded } from "../../../test/api";
-import { renderImages } from "../../../test/render";
+import { file, renderImages } from "../../../test/render";
 import { GenerateBar } from "../components/GenerateBar";
+import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { PromptField } from "../components/PromptField";
+import { VariantsGrid, type VariantsGridProps } from "../components/VariantsGrid";
 
 // Setup helpers, as in Images.test.tsx.
 
@@ -29,6 +31,11 @@ async function pickAlice(user: ReturnType<typeof userEvent.setup>) {
   await user.selectOptions(userSelect, "3");
   const identitySelect = screen.getByRole("combobox", { name: "Identity" });
   await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
+}
+
+/** Generate can be used (it is never `disabled`: `aria-disabled` says when it is off). */
+async function generateIsOn() {
+  await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
 }
 
 /** A job service: POST creates queued jobs; each GET moves one step, then succeeds. */
@@ -66,7 +73,127 @@ function jobService() {
 
 const noop = () => undefined;
 
+function card(props: Partial<Parameters<typeof GeneratedImageDisplay>[0]> & { job: Job }) {
+  return (
+    <GeneratedImageDisplay now={Date.now()} usualSeconds={40} currentJobId={null} onSave={noop} saving={false} {...props} />
+  );
+}
+
+function grid(jobs: Job[], props: Partial<VariantsGridProps> = {}) {
+  return (
+    <VariantsGrid
+      jobs={jobs}
+      now={Date.now()}
+      usualSeconds={null}
+      currentJobId={null}
+      onSave={noop}
+      savingId={null}
+      onCancel={noop}
+      canCancel
+      {...props}
+    />
+  );
+}
+
+/** The grid's one live region for the results (not a `status` role: each running card has one). */
+function resultsRegion(container: HTMLElement): HTMLElement {
+  const regions = container.querySelectorAll<HTMLElement>(':scope > [aria-live="polite"]');
+  expect(regions).toHaveLength(1);
+  return regions[0]!;
+}
+
+const failedJob = (base: Job): Job => ({
+  ...base,
+  status: "failed",
+  error: { code: "provider_unavailable", message: "busy", details: {} },
+  finished_at: new Date().toISOString(),
+});
+
 describe("Accessibility", () => {
+  describe("live regions", () => {
+    it("announces a running card's stage, not its ticking timer, and keeps Cancel out of the live part", () => {
+      const queued = job({ created_at: new Date(Date.now() - 5000).toISOString() });
+      const start = Date.now();
+      const view = render(card({ job: queued, now: start, onCancel: noop }));
+      const status = screen.getByRole("status");
+      expect(status).toHaveTextContent("Waiting in the queue");
+      expect(status).not.toHaveTextContent(/\d+ s/);
+      expect(within(status).queryByRole("button")).not.toBeInTheDocument();
+      // The time is still on the card, to read; Cancel too.
+      expect(screen.getByText(/^5 s · usually about 40 s at 1K$/)).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
+
+      view.rerender(card({ job: queued, now: start + 3000, onCancel: noop }));
+      expect(screen.getByText(/^8 s/)).toBeInTheDocument();
+      expect(screen.getByRole("status")).toBe(status);
+      expect(status).toHaveTextContent(/^Waiting in the queue$/);
+
+      view.rerender(card({ job: { ...queued, status: "running", stage: "generating" }, now: start + 4000 }));
+      expect(screen.getByRole("status")).toBe(status);
+      expect(status).toHaveTextContent(/^Gemini is generating$/);
+    });
+
+    it("says how each variant ended in one live region that is there before the first ends", () => {
+      const jobs = [0, 1, 2].map((index) => job({ batch_id: "b", batch_index: index, batch_size: 3 }));
+      const [one, two, three] = jobs as [Job, Job, Job];
+      const { container, rerender } = render(grid(jobs));
+      const region = resultsRegion(container);
+      expect(region).toHaveAttribute("aria-atomic", "true");
+      expect(region).toHaveTextContent(/^$/);
+
+      rerender(grid([one, succeeded(two), three]));
+      expect(resultsRegion(container)).toBe(region);
+      expect(region).toHaveTextContent(/^Variant 2 of 3 is ready\.$/);
+
+      rerender(grid([failedJob(one), succeeded(two), three]));
+      expect(region).toHaveTextContent(/^2 of 3 variants done: 1 ready, 1 failed\.$/);
+
+      // Another render of the same outcome (the timer, a poll) says nothing new.
+      rerender(grid([failedJob(one), succeeded(two), three], { now: Date.now() + 1000 }));
+      expect(region).toHaveTextContent(/^2 of 3 variants done: 1 ready, 1 failed\.$/);
+
+      rerender(grid([failedJob(one), succeeded(two), succeeded(three)]));
+      expect(region).toHaveTextContent(/^All 3 variants done: 2 ready, 1 failed\.$/);
+    });
+
+    it("says 'The image is ready' for a single image, and nothing for a click that was already over when shown", () => {
+      const running = job({ status: "running" });
+      const { container, rerender } = render(grid([running]));
+      const region = resultsRegion(container);
+      rerender(grid([succeeded(running)]));
+      expect(region).toHaveTextContent(/^The image is ready\.$/);
+
+      // Another click's jobs (or another identity's): quiet until one of them ends.
+      const next = job();
+      rerender(grid([next]));
+      expect(region).toHaveTextContent(/^$/);
+      rerender(grid([failedJob(next)]));
+      expect(region).toHaveTextContent(/^The generation failed: Gemini was unavailable\.$/);
+      const older = [succeeded(job()), succeeded(job())];
+      rerender(grid(older));
+      expect(region).toHaveTextContent(/^$/);
+    });
+
+    it("announces the end of a generation on the page", async () => {
+      const service = jobService();
+      given(...service.handlers);
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+      await generateIsOn();
+      await user.click(screen.getByRole("button", { name: "Generate" }));
+      const result = await screen.findByRole("region", { name: "Result" });
+      const article = await within(result).findByRole("article", { name: "Generated image" });
+      const region = result.querySelector<HTMLElement>('[aria-live="polite"]:not([role])');
+      expect(region).not.toBeNull();
+      expect(region).toHaveTextContent(/^$/);
+      await within(article).findByRole("img", {}, { timeout: 10_000 });
+      expect(region).toHaveTextContent("The image is ready.");
+      expect(region).toBeInTheDocument();
+    });
+  });
+
   describe("why Generate is off", () => {
     const bar = (props: Partial<Parameters<typeof GenerateBar>[0]> = {}) => (
       <GenerateBar

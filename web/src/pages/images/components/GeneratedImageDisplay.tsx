@@ -64,18 +64,21 @@ export function GeneratedImageDisplay({
         {job.status === "succeeded" && preview ? (
           <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
         ) : !isFinal(job) ? (
-          <div className={styles.progress} role="status" aria-live="polite">
+          <div className={styles.progress}>
             <span className={ui.spinner} aria-hidden="true" />
-            <strong className={styles.stage}>{stageLabel(job)}</strong>
+            {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
+            <div className={styles.live} role="status" aria-live="polite">
+              <strong className={styles.stage}>{stageLabel(job)}</strong>
+              {retry && (
+                <span className={styles.retry}>
+                  Gemini is busy, retrying at {formatTime(retry)} ({attemptText(job)})
+                </span>
+              )}
+            </div>
             <span className={styles.timer}>
               {formatDuration(elapsedSeconds(job, now))}
               {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
             </span>
-            {retry && (
-              <span className={styles.retry}>
-                Gemini is busy, retrying at {formatTime(retry)} ({attemptText(job)})
-              </span>
-            )}
             {job.status === "queued" && onCancel && (
               <button type="button" className={ui.button} onClick={() => onCancel(job)}>
                 Cancel
@@ -85,7 +88,7 @@ export function GeneratedImageDisplay({
         ) : (
           <div
             className={job.status === "canceled" ? styles.canceled : styles.failure}
-            role={job.status === "canceled" ? "status" : "alert"}
+            role={job.status === "canceled" ? undefined : "alert"}
           >
             <strong>{failure?.title ?? "No image"}</strong>
             {failure?.detail && <span>{failure.detail}</span>}

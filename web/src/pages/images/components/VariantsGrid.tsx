@@ -1,4 +1,9 @@
+import { useState } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
+import { isFinal } from "../hooks/use-image-generation";
+import { describeFailure } from "../jobView";
+import ui from "../ui.module.css";
 import { GeneratedImageDisplay } from "./GeneratedImageDisplay";
 import styles from "./VariantsGrid.module.css";
 
@@ -16,21 +21,80 @@ export interface VariantsGridProps {
 /** The candidates of one click, side by side; save the one you like. */
 export function VariantsGrid({ jobs, now, usualSeconds, currentJobId, onSave, savingId, onCancel, canCancel }: VariantsGridProps) {
   const count = jobs.length;
+  const outcome = useOutcomeAnnouncement(jobs);
   return (
-    <div className={`${styles.grid} ${count === 1 ? styles.single : ""}`}>
-      {jobs.map((job, index) => (
-        <GeneratedImageDisplay
-          key={job.id}
-          job={job}
-          variant={{ index: index + 1, count }}
-          now={now}
-          usualSeconds={usualSeconds}
-          currentJobId={currentJobId}
-          onSave={onSave}
-          saving={savingId === job.id}
-          onCancel={canCancel ? onCancel : undefined}
-        />
-      ))}
-    </div>
+    <>
+      {/* One live region for the click's results, there before any of them ends (a region
+          that appears with its text is not read by every screen reader). */}
+      <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">
+        {outcome}
+      </p>
+      <div className={`${styles.grid} ${count === 1 ? styles.single : ""}`}>
+        {jobs.map((job, index) => (
+          <GeneratedImageDisplay
+            key={job.id}
+            job={job}
+            variant={{ index: index + 1, count }}
+            now={now}
+            usualSeconds={usualSeconds}
+            currentJobId={currentJobId}
+            onSave={onSave}
+            saving={savingId === job.id}
+            onCancel={canCancel ? onCancel : undefined}
+          />
+        ))}
+      </div>
+    </>
   );
+}
+
+/**
+ * What the click's jobs came to so far, in one sentence ("" while none has ended):
+ * "The image is ready.", "Variant 2 of 3 is ready.", "2 of 3 variants done: 1 ready, 1 failed."
+ */
+export function outcomeText(jobs: Job[]): string {
+  const ended = jobs.filter(isFinal);
+  const count = jobs.length;
+  const only = jobs.length === 1 ? jobs[0] : undefined;
+  if (only) {
+    if (!isFinal(only)) return "";
+    if (only.status === "succeeded") return "The image is ready.";
+    if (only.status === "canceled") return "The generation was canceled.";
+    return `The generation failed: ${describeFailure(only)?.title ?? "no image"}.`;
+  }
+  const first = ended[0];
+  if (!first) return "";
+  if (ended.length === 1) {
+    const which = `Variant ${jobs.indexOf(first) + 1} of ${count}`;
+    if (first.status === "succeeded") return `${which} is ready.`;
+    return first.status === "canceled" ? `${which} was canceled.` : `${which} failed.`;
+  }
+  const ready = ended.filter((job) => job.status === "succeeded").length;
+  const failed = ended.filter((job) => job.status === "failed").length;
+  const canceled = ended.length - ready - failed;
+  const done = ended.length === count ? `All ${count} variants` : `${ended.length} of ${count} variants`;
+  if (ready === ended.length) return `${done} are ready.`;
+  const parts = [
+    ready > 0 && `${ready} ready`,
+    failed > 0 && `${failed} failed`,
+    canceled > 0 && `${canceled} canceled`,
+  ].filter(Boolean);
+  return `${done} done: ${parts.join(", ")}.`;
+}
+
+/**
+ * The outcome to announce: it changes when a job of the same click ends; a click that
+ * comes into view (another click, another identity, the page opened) says nothing until one
+ * of its jobs ends.
+ */
+function useOutcomeAnnouncement(jobs: Job[]): string {
+  const ids = jobs.map((job) => job.id).join(" ");
+  const outcome = outcomeText(jobs);
+  const [seen, setSeen] = useState({ ids, outcome, announced: "" });
+  if (seen.ids !== ids || seen.outcome !== outcome) {
+    const next = { ids, outcome, announced: seen.ids === ids ? outcome : "" };
+    setSeen(next);
+    return next.announced;
+  }
+  return seen.announced;
 }
