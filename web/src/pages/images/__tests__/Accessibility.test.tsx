@@ -5,7 +5,7 @@
  * `disabled` (browsers do, to the page): a button that must keep the focus is checked to stay
  * enabled, with `aria-disabled`.
  */
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -194,6 +194,60 @@ describe("Accessibility", () => {
     });
   });
 
+  describe("focus", () => {
+    it("keeps the focus on Save while it saves and once saved (aria-disabled, not disabled)", async () => {
+      const done = succeeded(job());
+      const onSave = vi.fn();
+      const user = userEvent.setup();
+      const view = render(card({ job: done, onSave }));
+      const save = screen.getByRole("button", { name: "Save to identity" });
+      expect(save).toHaveAttribute("aria-disabled", "false");
+      await user.click(save);
+      expect(onSave).toHaveBeenCalledTimes(1);
+
+      view.rerender(card({ job: done, onSave, saving: true }));
+      expect(save).not.toBeDisabled();
+      expect(save).toHaveAttribute("aria-disabled", "true");
+      expect(save).toHaveFocus();
+      await user.keyboard("{Enter}");
+      expect(onSave).toHaveBeenCalledTimes(1);
+
+      const pending: Job = { ...done, apply: { ...done.apply, status: "pending", attempt: 1 } };
+      view.rerender(card({ job: pending, onSave }));
+      expect(save).not.toBeDisabled();
+      const applied: Job = { ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: new Date().toISOString() } };
+      view.rerender(card({ job: applied, onSave, currentJobId: applied.id }));
+      expect(screen.getByRole("status")).toHaveTextContent("Saved to identity");
+      expect(save).not.toBeDisabled();
+      expect(save).toHaveAttribute("aria-disabled", "true");
+      expect(save).toHaveFocus();
+      await user.click(save);
+      expect(onSave).toHaveBeenCalledTimes(1);
+    });
+
+    it("keeps Cancel while its request is out, then gives the focus to what the card says", async () => {
+      const queued = job();
+      const onCancel = vi.fn();
+      const user = userEvent.setup();
+      const view = render(card({ job: queued, onCancel }));
+      await user.click(screen.getByRole("button", { name: "Cancel" }));
+      expect(onCancel).toHaveBeenCalledTimes(1);
+
+      // The page takes Cancel away while a cancel is out (onCancel undefined).
+      view.rerender(card({ job: queued, onCancel: undefined }));
+      const cancel = screen.getByRole("button", { name: "Cancel" });
+      expect(cancel).toHaveFocus();
+      expect(cancel).toHaveAttribute("aria-disabled", "true");
+      await user.keyboard("{Enter}");
+      expect(onCancel).toHaveBeenCalledTimes(1);
+
+      view.rerender(card({ job: { ...queued, status: "canceled", canceled_at: new Date().toISOString() } }));
+      expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+      expect(screen.getByText("Canceled").parentElement).toHaveFocus();
+    });
+
+  });
+
   describe("why Generate is off", () => {
     const bar = (props: Partial<Parameters<typeof GenerateBar>[0]> = {}) => (
       <GenerateBar
@@ -274,4 +328,13 @@ describe("Accessibility", () => {
     });
   });
 
+  it("asks one save for a double click on a result card's Save", () => {
+    const onSave = vi.fn();
+    render(card({ job: succeeded(job()), onSave }));
+    const save = screen.getByRole("button", { name: "Save to identity" });
+    // Both clicks before the page renders again (as a quick double click can be).
+    fireEvent.click(save, { detail: 1 });
+    fireEvent.click(save, { detail: 2 });
+    expect(onSave).toHaveBeenCalledTimes(1);
+  });
 });

@@ -1,3 +1,5 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
@@ -50,6 +52,50 @@ export function GeneratedImageDisplay({
   const retry = retryingAt(job);
   const applied = isSavedNow(job, currentJobId);
   const applyText = applyLabel(job, currentJobId);
+  // Save stays focusable when it cannot be used (a disabled button would drop the focus to
+  // the page when the click that disables it came from the keyboard): `aria-disabled`.
+  const saveOff = saving || job.apply?.status === "pending" || applied;
+  // A second click before the page has shown the first one's effect (a double click) asks
+  // nothing more: the click is noted until the next render (which says "saving", or, should
+  // the request have failed at once, lets Save be tried again).
+  const saveAsked = useRef(false);
+  const cancelSent = useRef(false);
+  useEffect(() => {
+    saveAsked.current = false;
+    cancelSent.current = false;
+  });
+  const askSave = () => {
+    if (saveOff || saveAsked.current) return;
+    saveAsked.current = true;
+    onSave(job);
+  };
+
+  // Cancel stays (not usable) while its request is out, then leaves with the queue; if it
+  // had the focus, the focus goes to what the card shows instead, not to the page.
+  const [cancelAsked, setCancelAsked] = useState(false);
+  const askCancel = () => {
+    if (!onCancel || cancelSent.current) return;
+    cancelSent.current = true;
+    setCancelAsked(true);
+    onCancel(job);
+  };
+  const shown = useRef<HTMLElement | null>(null);
+  const showing = useCallback((element: HTMLElement | null) => {
+    shown.current = element;
+  }, []);
+  const refocus = useRef(false);
+  const cancelRef = useCallback((button: HTMLButtonElement | null) => {
+    if (!button) return;
+    // Called as it leaves the page, while it still has the focus.
+    return () => {
+      if (button.ownerDocument.activeElement === button) refocus.current = true;
+    };
+  }, []);
+  useLayoutEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    shown.current?.focus();
+  });
 
   return (
     <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title}>
@@ -64,7 +110,7 @@ export function GeneratedImageDisplay({
         {job.status === "succeeded" && preview ? (
           <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
         ) : !isFinal(job) ? (
-          <div className={styles.progress}>
+          <div ref={showing} className={styles.progress} tabIndex={-1}>
             <span className={ui.spinner} aria-hidden="true" />
             {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
             <div className={styles.live} role="status" aria-live="polite">
@@ -79,16 +125,24 @@ export function GeneratedImageDisplay({
               {formatDuration(elapsedSeconds(job, now))}
               {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
             </span>
-            {job.status === "queued" && onCancel && (
-              <button type="button" className={ui.button} onClick={() => onCancel(job)}>
+            {job.status === "queued" && (onCancel || cancelAsked) && (
+              <button
+                ref={cancelRef}
+                type="button"
+                className={ui.button}
+                onClick={askCancel}
+                aria-disabled={!onCancel}
+              >
                 Cancel
               </button>
             )}
           </div>
         ) : (
           <div
+            ref={showing}
             className={job.status === "canceled" ? styles.canceled : styles.failure}
             role={job.status === "canceled" ? undefined : "alert"}
+            tabIndex={-1}
           >
             <strong>{failure?.title ?? "No image"}</strong>
             {failure?.detail && <span>{failure.detail}</span>}
@@ -100,10 +154,11 @@ export function GeneratedImageDisplay({
         <footer className={styles.footer}>
           <div className={styles.actions}>
             <button
+              ref={showing}
               type="button"
               className={applied ? ui.button : ui.primary}
-              onClick={() => onSave(job)}
-              disabled={saving || job.apply?.status === "pending" || applied}
+              onClick={askSave}
+              aria-disabled={saveOff}
             >
               Save to identity
             </button>
