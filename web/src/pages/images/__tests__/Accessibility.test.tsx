@@ -7,11 +7,13 @@
  */
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { useRef, useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { baseHandlers, http, job, server, succeeded } from "../../../test/api";
 import { file, renderImages } from "../../../test/render";
+import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { PromptField } from "../components/PromptField";
@@ -246,6 +248,48 @@ describe("Accessibility", () => {
       expect(screen.getByText("Canceled").parentElement).toHaveFocus();
     });
 
+    it("gives the focus to the prompt after Undo or Close in the Edit settings notice", async () => {
+      const user = userEvent.setup();
+      const onUndo = vi.fn();
+      const onClose = vi.fn();
+      function Form() {
+        const [shown, setShown] = useState(true);
+        const prompt = useRef<HTMLTextAreaElement>(null);
+        const hide = (then: () => void) => () => {
+          then();
+          setShown(false);
+        };
+        return (
+          <>
+            {shown && (
+              <EditSettingsNotice
+                job={job()}
+                photos={2}
+                onUndo={hide(onUndo)}
+                onClose={hide(onClose)}
+                focusAfter={() => prompt.current?.focus()}
+              />
+            )}
+            <PromptField ref={prompt} value="" maxChars={10} onChange={noop} />
+            <button type="button" onClick={() => setShown(true)}>
+              Edit settings
+            </button>
+          </>
+        );
+      }
+      render(<Form />);
+      const prompt = screen.getByRole("textbox", { name: "Prompt" });
+      await user.click(screen.getByRole("button", { name: "Undo" }));
+      expect(onUndo).toHaveBeenCalledTimes(1);
+      expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+      expect(prompt).toHaveFocus();
+
+      await user.click(screen.getByRole("button", { name: "Edit settings" }));
+      await user.click(screen.getByRole("button", { name: "Close" }));
+      expect(onClose).toHaveBeenCalledTimes(1);
+      expect(prompt).toHaveFocus();
+    });
+
   });
 
   describe("why Generate is off", () => {
@@ -325,6 +369,27 @@ describe("Accessibility", () => {
       // Its words stay the same while the prompt stays too long: said once, not at every key.
       view.rerender(<PromptField value="far too long now!" maxChars={10} onChange={noop} />);
       expect(message).toHaveTextContent(/^Too long: the limit is 10 characters\.$/);
+    });
+  });
+
+  describe("the Edit settings notice", () => {
+    const taken = job({ created_at: "2026-12-04T04:37:00Z" });
+
+    it("says what came into the form in a plain sentence; Close is named by its visible label", () => {
+      const view = render(<EditSettingsNotice job={taken} photos={2} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /^The settings and 2 photos from the generation of .*2026.* are in the form\.Undo/,
+      );
+      const close = screen.getByRole("button", { name: "Close" });
+      expect(close).toHaveTextContent(/^Close$/);
+      expect(close).not.toHaveAttribute("aria-label");
+
+      view.rerender(<EditSettingsNotice job={taken} photos={1} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(/The settings and 1 photo from the generation of .+ are in the form\./);
+      view.rerender(<EditSettingsNotice job={taken} photos={null} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /The settings from the generation of .+ are in the form\. It kept no photos, so yours stay\./,
+      );
     });
   });
 

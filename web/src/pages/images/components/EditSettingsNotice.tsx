@@ -9,25 +9,31 @@ interface Props {
   photos: number | null;
   onUndo: () => void;
   onClose: () => void;
+  /** Called after Undo or Close, which take the notice (and the focus in it) off the page:
+   * gives the focus to what comes next, e.g. the prompt. */
+  focusAfter?: () => void;
 }
 
 /** What "Edit settings" put into the form, with the way back. */
-export function EditSettingsNotice({ job, photos, onUndo, onClose }: Props) {
-  const what =
+export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }: Props) {
+  const from = `from the generation of ${createdLabel(job)}`;
+  const text =
     photos === null
-      ? "its settings. It kept no photos, so the form's stay"
-      : `its settings and its ${photos} photo${photos === 1 ? "" : "s"}`;
+      ? `The settings ${from} are in the form. It kept no photos, so yours stay.`
+      : `The settings and ${photos} photo${photos === 1 ? "" : "s"} ${from} are in the form.`;
+  const then = (action: () => void) => () => {
+    action();
+    focusAfter?.();
+  };
   return (
     <div role="status" className={styles.notice}>
-      <p className={styles.text}>
-        The form has the generation of {createdLabel(job)}: {what}.
-      </p>
+      <p className={styles.text}>{text}</p>
       <div className={styles.actions}>
-        <button type="button" className={ui.linkButton} onClick={onUndo}>
+        <button type="button" className={ui.linkButton} onClick={then(onUndo)}>
           Undo
         </button>
-        <button type="button" className={ui.linkButton} onClick={onClose} aria-label="Close this notice">
-          ×
+        <button type="button" className={ui.linkButton} onClick={then(onClose)}>
+          Close
         </button>
       </div>
     </div>
