@@ -290,6 +290,65 @@ describe("Accessibility", () => {
       expect(prompt).toHaveFocus();
     });
 
+    describe("after a photo is removed", () => {
+      const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
+
+      async function addPhotos(count: number) {
+        given();
+        const user = userEvent.setup();
+        renderImages();
+        await pickAlice(user);
+        await user.upload(
+          screen.getByLabelText("Reference photos"),
+          Array.from({ length: count }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
+        );
+        await waitFor(() => expect(photos().getAllByRole("button", { name: /^Remove / })).toHaveLength(count));
+        expect(screen.getByText(`${Math.min(count, 5)} / 5`)).toBeInTheDocument();
+        await generateIsOn(); // all uploaded
+        return user;
+      }
+
+      it("goes to the Remove of the photo that took its place in a full list, not the first photo's", async () => {
+        const user = await addPhotos(6); // five, and one waiting for a place
+        expect(screen.queryByRole("button", { name: "Add photos" })).not.toBeInTheDocument();
+        await user.click(screen.getByRole("button", { name: "Remove p2.jpg" }));
+        expect(screen.getByRole("button", { name: "Remove p3.jpg" })).toHaveFocus();
+        // The one that waited took the place: still full.
+        await waitFor(() => expect(screen.getByText("5 / 5")).toBeInTheDocument());
+        expect(screen.queryByRole("button", { name: "Add photos" })).not.toBeInTheDocument();
+      });
+
+      it("goes to the next photo's Remove, to Add photos when it comes back in the removed tile's place, or to the previous photo's", async () => {
+        const user = await addPhotos(5);
+        await user.click(screen.getByRole("button", { name: "Remove p1.jpg" }));
+        expect(screen.getByRole("button", { name: "Remove p2.jpg" })).toHaveFocus();
+        await user.keyboard("{Enter}");
+        expect(screen.getByRole("button", { name: "Remove p3.jpg" })).toHaveFocus();
+        await user.click(screen.getByRole("button", { name: "Remove p4.jpg" }));
+        expect(screen.getByRole("button", { name: "Add photos" })).toHaveFocus();
+      });
+
+      it("goes to the previous photo's Remove when the last tile of a full list goes", async () => {
+        const user = await addPhotos(6);
+        // The sixth waits in the last tile; removing it leaves the list full.
+        await user.click(screen.getByRole("button", { name: "Remove p5.jpg" }));
+        expect(screen.getByRole("button", { name: "Remove p4.jpg" })).toHaveFocus();
+      });
+    });
+
+    it("keeps the file input out of the accessibility tree and the Tab order; Add photos says the limits", async () => {
+      given();
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      const input = screen.getByLabelText("Reference photos");
+      expect(input).toHaveAttribute("aria-hidden", "true");
+      expect(input).toHaveAttribute("tabindex", "-1");
+      expect(screen.getByRole("button", { name: "Add photos" })).toHaveAccessibleDescription(/^Drag photos here/);
+      // Uploads through it still work (the browser test sets its files the same way).
+      await user.upload(input, file("front.jpg", "image/jpeg"));
+      expect(await screen.findByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    });
   });
 
   describe("why Generate is off", () => {
