@@ -94,7 +94,8 @@ WATCH_PROGRESS = """() => {
   const seen = new Set();
   new MutationObserver(() => {
     for (const el of document.querySelectorAll('article [role=status]')) {
-      const text = el.textContent.trim();
+      // the stage is announced; its timer sits beside it, out of the live region
+      const text = el.parentElement.textContent.trim();
       if (!seen.has(text)) { seen.add(text); window.__progress.push(text); }
     }
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
@@ -228,7 +229,7 @@ def test_admin_generates_saves_downloads_reruns(
     # into the form; a new prompt on them makes a new image from those kept photos.
     saved_row = history.get_by_role("listitem").filter(has_text="Saved to identity")
     saved_row.get_by_role("button", name="Edit settings").click()
-    expect(page.get_by_text("its settings and its 3 photos")).to_be_visible()
+    expect(page.get_by_text("The settings and 3 photos from the generation of")).to_be_visible()
     prompt.fill("the same photos, in the evening")
     page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
     known = {job["id"] for job in listed()}

@@ -130,6 +130,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const [actionError, setActionError] = useState<string | null>(null);
   const results = useRef<HTMLElement>(null);
   const form = useRef<HTMLElement>(null);
+  const promptBox = useRef<HTMLTextAreaElement>(null);
 
   const whyNot = sessionEnded
     ? "Log in again to go on."
@@ -196,7 +197,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     (job: Job) => {
       take(job);
       form.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
-      form.current?.querySelector("textarea")?.focus({ preventScroll: true });
+      promptBox.current?.focus({ preventScroll: true });
     },
     [take],
   );
@@ -262,11 +263,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
               photos={editing.taken.photos?.length ?? null}
               onUndo={editing.undo}
               onClose={editing.done}
+              focusAfter={() => promptBox.current?.focus()}
             />
           )}
           <ReferenceImageUpload config={config} uploads={uploads} disabled={subject.hasNoIdentities} />
 
-          <PromptField value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
+          <PromptField ref={promptBox} value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
 
           <div className={styles.options}>
             <OptionSelect<AspectRatio>

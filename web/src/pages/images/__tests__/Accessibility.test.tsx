@@ -290,6 +290,25 @@ describe("Accessibility", () => {
       expect(prompt).toHaveFocus();
     });
 
+    it("gives the focus to the prompt after Undo or Close of the Edit settings notice, on the page", async () => {
+      const past = succeeded(job({ prompt: "by the sea", image_size: "2K" }));
+      given(
+        http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
+        http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(past)),
+      );
+      const user = userEvent.setup();
+      renderImages();
+      await pickAlice(user);
+      const history = await screen.findByRole("region", { name: "History" });
+      const prompt = screen.getByRole("textbox", { name: "Prompt" });
+      for (const action of ["Undo", "Close"]) {
+        await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+        await user.click(screen.getByRole("button", { name: action }));
+        expect(screen.queryByRole("button", { name: action })).not.toBeInTheDocument();
+        expect(prompt).toHaveFocus();
+      }
+    });
+
     describe("after a photo is removed", () => {
       const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
 

@@ -10,7 +10,7 @@ import { file, renderImages } from "../../../test/render";
 
 async function addPhoto(user: ReturnType<typeof userEvent.setup>) {
   await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
-  await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+  await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
 }
 
 /** The base handlers, then the test's own (MSW: the last `use` wins). */
@@ -216,9 +216,9 @@ describe("Images page", () => {
     await pickAlice(user);
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     expect(await screen.findByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Generate" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
     await user.click(screen.getByRole("button", { name: "Retry front.jpg" }));
-    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
   });
 
   it("counts the prompt's characters and refuses one over the limit", async () => {
@@ -233,7 +233,7 @@ describe("Images page", () => {
     await user.click(prompt);
     await user.paste("x".repeat(2000));
     expect(screen.getByText("2007 / 2000")).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Generate" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
     expect(screen.getByText("The prompt is over 2000 characters.")).toBeInTheDocument();
   });
 
@@ -248,7 +248,7 @@ describe("Images page", () => {
     await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
     expect(screen.getByText("≈ $0.27")).toBeInTheDocument();
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
-    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     await user.type(prompt, "outdoors");
     await user.keyboard("{Control>}{Enter}{/Control}");
 
@@ -454,8 +454,8 @@ describe("Images page", () => {
     await waitFor(() => expect(within(first).getByText("Saved earlier, since replaced")).toBeInTheDocument(), {
       timeout: 10_000,
     });
-    expect(within(first).getByRole("button", { name: "Save to identity" })).toBeEnabled();
-    expect(within(second).getByRole("button", { name: "Save to identity" })).toBeDisabled();
+    expect(within(first).getByRole("button", { name: "Save to identity" })).toHaveAttribute("aria-disabled", "false");
+    expect(within(second).getByRole("button", { name: "Save to identity" })).toHaveAttribute("aria-disabled", "true");
   });
 
   it("sends a refinement on Ctrl+Enter in its box, and starts no new generation", async () => {
@@ -701,7 +701,7 @@ describe("Images page", () => {
       const user = userEvent.setup();
       await takeEarlier(user);
       expect(screen.getByRole("status")).toHaveTextContent(
-        /The form has the generation of .+: its settings and its 2 photos\./,
+        /The settings and 2 photos from the generation of .+ are in the form\./,
       );
       expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
       expect(photos().getByRole("img", { name: "Earlier photo 1" })).toHaveAttribute(
@@ -749,7 +749,7 @@ describe("Images page", () => {
       await pickAlice(user);
       await addPhoto(user);
       await user.click(await screen.findByRole("button", { name: "Edit settings" }));
-      expect(screen.getByRole("status")).toHaveTextContent("its settings. It kept no photos, so the form's stay.");
+      expect(screen.getByRole("status")).toHaveTextContent("are in the form. It kept no photos, so yours stay.");
       expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
     });
   });
@@ -833,7 +833,7 @@ describe("Images page", () => {
     expect(await screen.findByRole("img", { name: "side.jpg (no preview)" })).toHaveTextContent(
       "uploaded before the reload",
     );
-    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ reference_keys: ["uploads/1/u/9.jpg"] });
@@ -885,7 +885,7 @@ describe("Images page", () => {
       renderImages();
       await pickAlice(user);
       expect(await screen.findByText("Log in again to go on.")).toBeInTheDocument();
-      expect(screen.getByRole("button", { name: "Generate" })).toBeDisabled();
+      expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
       // One notice, above the page: not again in the history.
       expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1);
     });
