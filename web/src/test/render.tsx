@@ -1,10 +1,27 @@
-import { render } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
+import type userEvent from "@testing-library/user-event";
+import { expect } from "vitest";
 
 import { Images, type ImagesProps } from "../pages/images/Images";
-import { API } from "./api";
+import { API, baseHandlers, server } from "./api";
 
 export function renderImages(props: Partial<ImagesProps> = {}) {
   return render(<Images apiBaseUrl={`${API}/v1`} getToken={() => "test-token"} {...props} />);
+}
+
+/** The base handlers, then the test's own (MSW: the last `use` wins). */
+export function given(...overrides: Parameters<typeof server.use>) {
+  server.use(...baseHandlers());
+  if (overrides.length) server.use(...overrides);
+}
+
+/** Choose the test user Alice: her first identity, "Alice the chef", comes with her. */
+export async function pickAlice(user: ReturnType<typeof userEvent.setup>) {
+  const userSelect = await screen.findByRole("combobox", { name: "User" });
+  await waitFor(() => expect(userSelect).toBeEnabled());
+  await user.selectOptions(userSelect, "3");
+  const identitySelect = screen.getByRole("combobox", { name: "Identity" });
+  await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
 }
 
 /** The first bytes of each image type (what the page checks before an upload). */

@@ -5,27 +5,15 @@ import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
-import { API, apiConfig, baseHandlers, http, identities, job, S3, server, succeeded } from "../../../test/api";
-import { file, renderImages } from "../../../test/render";
+import { API, apiConfig, http, identities, job, S3, succeeded } from "../../../test/api";
+import { file, given, pickAlice, renderImages } from "../../../test/render";
 
 async function addPhoto(user: ReturnType<typeof userEvent.setup>) {
   await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
   await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
 }
 
-/** The base handlers, then the test's own (MSW: the last `use` wins). */
-function given(...overrides: Parameters<typeof server.use>) {
-  server.use(...baseHandlers());
-  if (overrides.length) server.use(...overrides);
-}
 
-async function pickAlice(user: ReturnType<typeof userEvent.setup>) {
-  const userSelect = await screen.findByRole("combobox", { name: "User" });
-  await waitFor(() => expect(userSelect).toBeEnabled());
-  await user.selectOptions(userSelect, "3");
-  const identitySelect = screen.getByRole("combobox", { name: "Identity" });
-  await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
-}
 
 /** A job service: POST creates queued jobs; each GET moves one step, then succeeds. */
 function jobService() {
