@@ -11,29 +11,15 @@ import { useRef, useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { baseHandlers, http, job, server, succeeded } from "../../../test/api";
-import { file, renderImages } from "../../../test/render";
+import { http, job, succeeded } from "../../../test/api";
+import { file, given, pickAlice, renderImages } from "../../../test/render";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { PromptField } from "../components/PromptField";
 import { VariantsGrid, type VariantsGridProps } from "../components/VariantsGrid";
 
-// Setup helpers, as in Images.test.tsx.
 
-/** The base handlers, then the test's own (MSW: the last `use` wins). */
-function given(...overrides: Parameters<typeof server.use>) {
-  server.use(...baseHandlers());
-  if (overrides.length) server.use(...overrides);
-}
-
-async function pickAlice(user: ReturnType<typeof userEvent.setup>) {
-  const userSelect = await screen.findByRole("combobox", { name: "User" });
-  await waitFor(() => expect(userSelect).toBeEnabled());
-  await user.selectOptions(userSelect, "3");
-  const identitySelect = screen.getByRole("combobox", { name: "Identity" });
-  await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
-}
 
 /** Generate can be used (it is never `disabled`: `aria-disabled` says when it is off). */
 async function generateIsOn() {
@@ -469,6 +455,27 @@ describe("Accessibility", () => {
         /The settings from the generation of .+ are in the form\. It kept no photos, so yours stay\./,
       );
     });
+  });
+
+  it("gives the focus to a history row whose focused Cancel went away", async () => {
+    let queued = job({ prompt: "waiting" });
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [queued], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(queued)),
+      http.post("/v1/generations/{generation_id}/cancel", ({ response }) => {
+        queued = { ...queued, status: "canceled", canceled_at: new Date().toISOString() };
+        return response(200).json(queued);
+      }),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    const cancel = await within(history).findByRole("button", { name: "Cancel" });
+    cancel.focus();
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(within(history).queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument());
+    await waitFor(() => expect(within(history).getByRole("listitem")).toHaveFocus());
   });
 
   it("asks one save for a double click on a result card's Save", () => {
