@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import {
@@ -16,6 +16,7 @@ import {
   stageLabel,
 } from "../jobView";
 import { isFinal } from "../hooks/use-image-generation";
+import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 
@@ -59,46 +60,19 @@ export function GeneratedImageDisplay({
   // nothing more: the click is noted until the next render (which says "saving", or, should
   // the request have failed at once, lets Save be tried again).
   const saveAsked = useRef(false);
-  const cancelSent = useRef(false);
   useEffect(() => {
     saveAsked.current = false;
-    cancelSent.current = false;
   });
   const askSave = () => {
     if (saveOff || saveAsked.current) return;
     saveAsked.current = true;
     onSave(job);
   };
-
-  // Cancel stays (not usable) while its request is out, then leaves with the queue; if it
-  // had the focus, the focus goes to what the card shows instead, not to the page.
-  const [cancelAsked, setCancelAsked] = useState(false);
-  const askCancel = () => {
-    if (!onCancel || cancelSent.current) return;
-    cancelSent.current = true;
-    setCancelAsked(true);
-    onCancel(job);
-  };
-  const shown = useRef<HTMLElement | null>(null);
-  const showing = useCallback((element: HTMLElement | null) => {
-    shown.current = element;
-  }, []);
-  const refocus = useRef(false);
-  const cancelRef = useCallback((button: HTMLButtonElement | null) => {
-    if (!button) return;
-    // Called as it leaves the page, while it still has the focus.
-    return () => {
-      if (button.ownerDocument.activeElement === button) refocus.current = true;
-    };
-  }, []);
-  useLayoutEffect(() => {
-    if (!refocus.current) return;
-    refocus.current = false;
-    shown.current?.focus();
-  });
+  // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
+  const card = useKeepsFocus<HTMLElement>();
 
   return (
-    <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title}>
+    <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title} {...card}>
       <header className={styles.header}>
         <h3 className={styles.title}>{title}</h3>
         <span className={styles.settings}>
@@ -110,7 +84,7 @@ export function GeneratedImageDisplay({
         {job.status === "succeeded" && preview ? (
           <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
         ) : !isFinal(job) ? (
-          <div ref={showing} className={styles.progress} tabIndex={-1}>
+          <div className={styles.progress}>
             <span className={ui.spinner} aria-hidden="true" />
             {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
             <div className={styles.live} role="status" aria-live="polite">
@@ -125,24 +99,16 @@ export function GeneratedImageDisplay({
               {formatDuration(elapsedSeconds(job, now))}
               {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
             </span>
-            {job.status === "queued" && (onCancel || cancelAsked) && (
-              <button
-                ref={cancelRef}
-                type="button"
-                className={ui.button}
-                onClick={askCancel}
-                aria-disabled={!onCancel}
-              >
+            {job.status === "queued" && onCancel && (
+              <button type="button" className={ui.button} onClick={() => onCancel(job)}>
                 Cancel
               </button>
             )}
           </div>
         ) : (
           <div
-            ref={showing}
             className={job.status === "canceled" ? styles.canceled : styles.failure}
             role={job.status === "canceled" ? undefined : "alert"}
-            tabIndex={-1}
           >
             <strong>{failure?.title ?? "No image"}</strong>
             {failure?.detail && <span>{failure.detail}</span>}
@@ -154,7 +120,6 @@ export function GeneratedImageDisplay({
         <footer className={styles.footer}>
           <div className={styles.actions}>
             <button
-              ref={showing}
               type="button"
               className={applied ? ui.button : ui.primary}
               onClick={askSave}

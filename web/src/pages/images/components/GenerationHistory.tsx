@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FocusEvent } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
@@ -16,6 +16,7 @@ import {
   statusLabel,
   variantLabel,
 } from "../jobView";
+import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 
@@ -103,33 +104,6 @@ export function GenerationHistory({ jobs, older, loading, error, identity, ...ro
   );
 }
 
-/**
- * A row whose focused button goes (Save once saved, Cancel once canceled, Compare once it is
- * the identity's image) takes the focus itself, instead of the page: a keyboard user stays
- * where they were.
- */
-function useKeepsFocus() {
-  const ref = useRef<HTMLLIElement>(null);
-  const focused = useRef<Element | null>(null);
-  useEffect(() => {
-    if (focused.current && !focused.current.isConnected && document.activeElement === document.body) {
-      focused.current = null;
-      ref.current?.focus();
-    }
-  });
-  return {
-    ref,
-    tabIndex: -1,
-    onFocus: (event: FocusEvent<HTMLLIElement>) => {
-      focused.current = event.target;
-    },
-    onBlur: (event: FocusEvent<HTMLLIElement>) => {
-      // Gone to another control, not removed: nothing to give back.
-      if (event.relatedTarget) focused.current = null;
-    },
-  };
-}
-
 /** Gemini refused the prompt itself: the same prompt again would be refused again. */
 function promptRefused(job: Job): boolean {
   return describeFailure(job)?.title === "Gemini refused the prompt";
@@ -157,7 +131,7 @@ function HistoryItem({
 }: RowProps & { job: Job; origin: string | null; onCompare: ((job: Job) => void) | null }) {
   const [refining, setRefining] = useState(false);
   const refineButton = useRef<HTMLButtonElement>(null);
-  const row = useKeepsFocus();
+  const row = useKeepsFocus<HTMLLIElement>();
   const closeRefine = () => {
     setRefining(false);
     refineButton.current?.focus();
