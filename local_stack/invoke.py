@@ -24,16 +24,12 @@ HANDLERS = ("api", "authorizer", "worker", "trigger", "reaper")
 
 
 def _embedded_aws() -> None:
-    from moto.server import ThreadedMotoServer
-
     from identity_images.adapters import aws
     from identity_images.settings import get_settings
     from local_stack.aws_resources import create_all
+    from local_stack.moto_server import LocalMoto
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = LocalMoto(port=0).start()
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ.setdefault(name, "local")
     get_settings.cache_clear()

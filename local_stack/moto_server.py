@@ -1,17 +1,23 @@
 """The local AWS: a moto server (S3, SQS, DynamoDB, Secrets Manager) on loopback.
 
 It runs in a thread of the stack's process; everything talks to it over HTTP through
-`AWS_ENDPOINT_URL`, exactly as the Lambda code talks to AWS.
+`AWS_ENDPOINT_URL`, exactly as the Lambda code talks to AWS. It is moto's own server app
+(what `moto.server.ThreadedMotoServer` runs) behind `local_stack.post_policy`, so that the
+bucket refuses a browser upload its POST policy does not allow, as S3 does.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import httpx
 from botocore.config import Config
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
 
 log = logging.getLogger("local_stack.moto")
 
@@ -25,18 +31,31 @@ class LocalMoto:
     def __init__(self, host: str = "127.0.0.1", port: int = 4566) -> None:
         self.host = host
         self.port = port
-        self._server: Any = None
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> str:
-        from moto.server import ThreadedMotoServer  # heavy: only when a stack starts
+        # Heavy imports: only when a stack starts.
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
 
-        self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
-        self._server.start()  # returns once the socket is bound
-        self.port = self._server.get_host_and_port()[1]  # the real one when asked for 0
+        from local_stack.post_policy import PostPolicyMiddleware
+
+        app = PostPolicyMiddleware(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(  # binds the socket
+            self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler
+        )
+        self.port = self._server.server_port  # the real one when asked for 0
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+        self._thread.start()
         httpx.get(f"{self.endpoint_url}/moto-api/", timeout=10).raise_for_status()
         log.info("moto server on %s", self.endpoint_url)
         return self.endpoint_url
@@ -47,8 +66,12 @@ class LocalMoto:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.stop()
+            self._server.shutdown()
+            self._server.server_close()
             self._server = None
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
         """A boto3 client for this server (for the stack's own set-up work)."""
