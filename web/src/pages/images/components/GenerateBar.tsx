@@ -5,6 +5,9 @@ import { formatUsd } from "../config";
 import ui from "../ui.module.css";
 import styles from "./GenerateBar.module.css";
 
+/** The modifier a Mac user presses is ⌘ (the page takes Cmd+Enter as Ctrl+Enter). */
+const SHORTCUT = /Mac|iPhone|iPad/.test(globalThis.navigator?.userAgent ?? "") ? "⌘ ↵" : "Ctrl ↵";
+
 interface Props {
   onGenerate: () => void;
   /** Why Generate is off, in words; null when it is on. */
@@ -47,7 +50,7 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
           </span>
         </div>
         <kbd className={styles.shortcut} aria-hidden="true">
-          Ctrl ↵
+          {SHORTCUT}
         </kbd>
       </div>
       {why !== null && (
