@@ -159,3 +159,13 @@ export function baseHandlers() {
 }
 
 export const server = setupServer();
+
+/** The handlers of an identity whose history is `jobs`, each of them readable by its id too. */
+export function historyOf(jobs: Job[]) {
+  return [
+    http.get("/v1/generations", ({ response }) => response(200).json({ items: jobs, next_cursor: null })),
+    http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+      response(200).json(jobs.find((item) => item.id === params.generation_id)!),
+    ),
+  ];
+}

@@ -11,7 +11,7 @@ import { useRef, useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { http, job, succeeded } from "../../../test/api";
+import { historyOf, http, job, succeeded } from "../../../test/api";
 import { file, given, pickAlice, renderImages } from "../../../test/render";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
@@ -276,8 +276,7 @@ describe("Accessibility", () => {
     it("gives the focus to the prompt after Undo or Close of the Edit settings notice, on the page", async () => {
       const past = succeeded(job({ prompt: "by the sea", image_size: "2K" }));
       given(
-        http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
-        http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(past)),
+        ...historyOf([past]),
       );
       const user = userEvent.setup();
       renderImages();
@@ -457,6 +456,7 @@ describe("Accessibility", () => {
   it("gives the focus to a history row whose focused Cancel went away", async () => {
     let queued = job({ prompt: "waiting" });
     given(
+      // Read again after the cancel: the history answers what the job is then.
       http.get("/v1/generations", ({ response }) => response(200).json({ items: [queued], next_cursor: null })),
       http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(queued)),
       http.post("/v1/generations/{generation_id}/cancel", ({ response }) => {

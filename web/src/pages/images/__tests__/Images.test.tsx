@@ -5,7 +5,7 @@ import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
-import { API, apiConfig, http, identities, job, S3, succeeded } from "../../../test/api";
+import { API, apiConfig, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
 import { file, given, pickAlice, renderImages } from "../../../test/render";
 
 async function addPhoto(user: ReturnType<typeof userEvent.setup>) {
@@ -270,8 +270,7 @@ describe("Images page", () => {
     [{ code: "reference_invalid", message: "Photo 2 is not a readable image.", details: {} }, "A reference photo could not be used"],
   ])("says in plain words why a job failed: %o", async (error, title) => {
     const failed = job({ status: "failed", error, finished_at: new Date().toISOString() });
-    given(http.get("/v1/generations", ({ response }) => response(200).json({ items: [failed], next_cursor: null })),
-      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(failed)),
+    given(...historyOf([failed]),
     );
     const user = userEvent.setup();
     renderImages();
@@ -294,8 +293,7 @@ describe("Images page", () => {
       finished_at: new Date().toISOString(),
     });
     given(
-      http.get("/v1/generations", ({ response }) => response(200).json({ items: [failed], next_cursor: null })),
-      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(failed)),
+      ...historyOf([failed]),
     );
     const user = userEvent.setup();
     renderImages();
@@ -396,8 +394,7 @@ describe("Images page", () => {
           identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
         }),
       ),
-      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
-      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      ...historyOf([done]),
       refinement.handler,
     );
     const user = userEvent.setup();
@@ -483,10 +480,7 @@ describe("Images page", () => {
       base,
     ];
     given(
-      http.get("/v1/generations", ({ response }) => response(200).json({ items, next_cursor: null })),
-      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json(items.find((item) => item.id === params.generation_id)!),
-      ),
+      ...historyOf(items),
     );
     const user = userEvent.setup();
     renderImages();
@@ -502,8 +496,7 @@ describe("Images page", () => {
     const done = succeeded(job({ prompt: "keep me" }));
     const answers = [503, 401, 202];
     given(
-      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
-      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      ...historyOf([done]),
       http.untyped.post(`${API}/v1/generations/:id/apply`, () => {
         const status = answers.shift()!;
         if (status === 503)
@@ -629,8 +622,7 @@ describe("Images page", () => {
       finished_at: new Date().toISOString(),
     });
     given(
-      http.get("/v1/generations", ({ response }) => response(200).json({ items: [blocked], next_cursor: null })),
-      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(blocked)),
+      ...historyOf([blocked]),
     );
     const user = userEvent.setup();
     renderImages();
@@ -778,8 +770,7 @@ describe("Images page", () => {
   it("answers a re-run from the history in the result pane, its error too", async () => {
     const done = succeeded(job({ prompt: "again" }));
     given(
-      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
-      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      ...historyOf([done]),
       http.untyped.post(`${API}/v1/generations/:id/rerun`, () =>
         HttpResponse.json({ error: { code: "queue_unavailable", message: "The job queue did not answer; try again." } }, { status: 503 }),
       ),
@@ -840,10 +831,7 @@ describe("Images page", () => {
         failed,
       ];
       given(
-        http.get("/v1/generations", ({ response }) => response(200).json({ items, next_cursor: null })),
-        http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-          response(200).json(items.find((item) => item.id === params.generation_id)!),
-        ),
+        ...historyOf(items),
       );
       const user = userEvent.setup();
       renderImages();
