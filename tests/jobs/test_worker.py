@@ -105,6 +105,21 @@ def test_one_job_end_to_end_with_apply(
     assert messages_in(resources.jobs_queue_url) == 0
 
 
+def come_back(event: dict[str, Any], job_id: str, settings: Settings, resources: Resources) -> None:
+    """The job's lease and its message's visibility timeout are over: the message comes back."""
+    aws.dynamodb().update_item(
+        TableName=settings.jobs_table_name,
+        Key={"job_id": {"S": job_id}},
+        UpdateExpression="SET lease_expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": "0"}},
+    )
+    aws.sqs().change_message_visibility(
+        QueueUrl=resources.jobs_queue_url,
+        ReceiptHandle=event["Records"][0]["receiptHandle"],
+        VisibilityTimeout=0,
+    )
+
+
 def test_an_output_stored_but_not_recorded_is_recorded_by_the_next_delivery(
     resources: Resources,
     settings: Settings,
@@ -132,17 +147,7 @@ def test_an_output_stored_but_not_recorded_is_recorded_by_the_next_delivery(
     assert worker.store.require(job["id"]).status == "running"
 
     # The message comes back once its visibility timeout and the job's lease are over.
-    aws.dynamodb().update_item(
-        TableName=settings.jobs_table_name,
-        Key={"job_id": {"S": job["id"]}},
-        UpdateExpression="SET lease_expires_at = :past",
-        ExpressionAttributeValues={":past": {"N": "0"}},
-    )
-    aws.sqs().change_message_visibility(
-        QueueUrl=resources.jobs_queue_url,
-        ReceiptHandle=event["Records"][0]["receiptHandle"],
-        VisibilityTimeout=0,
-    )
+    come_back(event, job["id"], settings, resources)
     event, failed = run_once(resources.jobs_queue_url)
     assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == "2"
     assert failed == []
@@ -195,17 +200,7 @@ def test_a_job_whose_last_try_was_stopped_mid_call_ends_worker_gave_up_without_g
     monkeypatch.setattr(worker_handler, "get_worker", lambda: worker)  # a new container
 
     # The message comes back once its visibility timeout and the job's lease are over.
-    aws.dynamodb().update_item(
-        TableName=settings.jobs_table_name,
-        Key={"job_id": {"S": job["id"]}},
-        UpdateExpression="SET lease_expires_at = :past",
-        ExpressionAttributeValues={":past": {"N": "0"}},
-    )
-    aws.sqs().change_message_visibility(
-        QueueUrl=resources.jobs_queue_url,
-        ReceiptHandle=event["Records"][0]["receiptHandle"],
-        VisibilityTimeout=0,
-    )
+    come_back(event, job["id"], settings, resources)
     calls = gemini.generate_calls
     capsys.readouterr()
     event, failed = run_once(resources.jobs_queue_url)
