@@ -19,6 +19,9 @@ answers as others have recorded them:
   (403 AccessDenied "... Policy Condition failed: [...]");
 - `["content-length-range", min, max]` against the file's size, bounds included
   (400 EntityTooSmall / EntityTooLarge with ProposedSize and Min/MaxSizeAllowed);
+- that every form field is named by a condition, but for `policy`, `x-amz-signature`,
+  `file`, `x-ignore-*` (and SigV2's `AWSAccessKeyId` and `signature`) (403 AccessDenied
+  "... Extra input fields: ...");
 - a policy that is not base64 JSON of that shape: 400 InvalidPolicyDocument.
 
 As in S3, a field's name matches whatever its case, its value exactly; the fields after the
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 log = logging.getLogger("local_stack.moto")
+
+#: Form fields no condition has to name (SigV4; SigV2's two as well), besides `x-ignore-*`.
+EXEMPT_FIELDS = frozenset({"policy", "x-amz-signature", "file", "awsaccesskeyid", "signature"})
 
 _EXPIRATION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
 
@@ -143,6 +149,7 @@ def check_policy(form: PostForm, bucket: str, now: datetime) -> Refusal | None:
         return Refusal(400, "InvalidPolicyDocument", f"Invalid Policy: {error}")
     if now >= expiration:
         return _denied("Policy expired.")
+    named: set[str] = set()
     for condition in conditions:
         if condition.operation == "content-length-range":
             refusal = _check_size(condition, form.file_size)
@@ -151,9 +158,18 @@ def check_policy(form: PostForm, bucket: str, now: datetime) -> Refusal | None:
             continue
         field, expected = condition.operands
         name = field[1:].lower() if field.startswith("$") else None
+        if name is not None:
+            named.add(name)
         actual = bucket if name == "bucket" else form.fields.get(name or "")
         if actual is None or not _matches(condition.operation, name, actual, expected):
             return _denied(f"Policy Condition failed: {json.dumps(condition.shown)}")
+    extra = [
+        name
+        for name in form.fields
+        if name not in named and name not in EXEMPT_FIELDS and not name.startswith("x-ignore-")
+    ]
+    if extra:
+        return _denied(f"Extra input fields: {', '.join(extra)}")
     return None
 
 

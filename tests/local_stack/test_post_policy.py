@@ -144,6 +144,21 @@ def test_an_expired_policy_is_access_denied(moto_server: LocalMoto, bucket: str)
     assert stored_keys(moto_server, bucket) == []
 
 
+def test_a_field_no_condition_names_is_access_denied_but_x_ignore_is_not(
+    moto_server: LocalMoto, bucket: str
+) -> None:
+    form = presign(moto_server, bucket)
+
+    extra = post(form, b"x", fields={"x-amz-meta-note": "hi"})
+    assert extra.status_code == 403
+    assert error(extra)["Message"] == (
+        "Invalid according to Policy: Extra input fields: x-amz-meta-note"
+    )
+    assert stored_keys(moto_server, bucket) == []
+
+    assert post(form, b"x", fields={"x-ignore-tracker": "1"}).status_code == 204
+
+
 def test_a_refusal_has_the_buckets_cors_headers_for_an_allowed_origin_only(
     moto_server: LocalMoto, bucket: str
 ) -> None:
@@ -242,6 +257,15 @@ def test_size_bounds_are_inclusive_and_may_be_strings() -> None:
     assert [check(rules, size=n) is None for n in (4, 5, 10, 11)] == [False, True, True, False]
     assert check(policy(["content-length-range", "test", 10])) == denied(
         '["content-length-range", "test", 10]'
+    )
+
+
+def test_signature_fields_need_no_condition() -> None:
+    exempt = {"x-amz-signature": "s", "file": "f", "awsaccesskeyid": "a", "signature": "s"}
+    assert check(policy(), exempt) is None
+    assert check(policy(), {"x-amz-date": "d", "acl": "private"}) == (
+        403,
+        "Invalid according to Policy: Extra input fields: x-amz-date, acl",
     )
 
 
