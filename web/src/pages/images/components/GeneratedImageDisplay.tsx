@@ -80,7 +80,8 @@ export function GeneratedImageDisplay({
         </span>
       </header>
 
-      <div className={styles.frame} style={{ aspectRatio: aspect }}>
+      {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
+      <div className={styles.frame} style={isFinal(job) && !preview ? undefined : { aspectRatio: aspect }}>
         {job.status === "succeeded" && preview ? (
           <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
         ) : !isFinal(job) ? (
