@@ -942,6 +942,31 @@ describe("Images page", () => {
       );
     });
 
+    it("removes every refused file at once, and takes an image pasted into the prompt", async () => {
+      given();
+      const user = userEvent.setup({ applyAccept: false });
+      renderImages();
+      await pickAlice(user);
+      await user.upload(screen.getByLabelText("Reference photos"), [
+        file("notes.txt", "text/plain"),
+        file("empty.jpg", "image/jpeg", 0),
+        file("front.jpg", "image/jpeg"),
+      ]);
+      await user.click(await screen.findByRole("button", { name: "Remove the 2 refused files" }));
+      const photos = within(screen.getByRole("list", { name: "Selected photos" }));
+      expect(photos.queryByText("notes.txt")).not.toBeInTheDocument();
+      expect(photos.queryByText("empty.jpg")).not.toBeInTheDocument();
+      expect(photos.getByText("front.jpg")).toBeInTheDocument();
+
+      const prompt = screen.getByRole("textbox", { name: "Prompt" });
+      await user.click(prompt);
+      fireEvent.paste(prompt, { clipboardData: { files: [file("pasted.png", "image/png")], getData: () => "" } });
+      expect(await photos.findByText("pasted.png")).toBeInTheDocument();
+      // Text pasted with an image stays the prompt's.
+      fireEvent.paste(prompt, { clipboardData: { files: [file("other.png", "image/png")], getData: () => "words" } });
+      expect(photos.queryByText("other.png")).not.toBeInTheDocument();
+    });
+
     it("takes no photos for a user who has no identities", async () => {
       given();
       renderImages();

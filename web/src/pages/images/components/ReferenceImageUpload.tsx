@@ -18,6 +18,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
   const inputId = useId();
   const { add, remove } = uploads;
   const full = uploads.usable >= config.maxFiles;
+  const refused = uploads.items.filter((item) => item.status === "invalid" && !item.waitingForRoom).length;
   const list = useRef<HTMLUListElement>(null);
   // After a removal the focus goes to what took the removed tile's place: the next photo's
   // Remove, or "Add photos" (back when the list was full); the previous photo's Remove when
@@ -44,12 +45,14 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
     multiple: true,
   });
 
-  // Paste anywhere on the page (outside text fields) adds the clipboard's images.
+  // Paste anywhere on the page adds the clipboard's images; in a text field, only an image
+  // with no text (a text paste stays the field's).
   useEffect(() => {
     if (disabled) return;
     const onPaste = (event: ClipboardEvent) => {
       const target = event.target as HTMLElement | null;
-      if (target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT")) return;
+      const inField = target !== null && (target.tagName === "TEXTAREA" || target.tagName === "INPUT");
+      if (inField && event.clipboardData?.getData("text/plain")) return;
       const files = Array.from(event.clipboardData?.files ?? []);
       if (files.length === 0) return;
       event.preventDefault();
@@ -111,6 +114,11 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             </li>
           )}
         </ul>
+        {refused > 1 && (
+          <button type="button" className={ui.linkButton} onClick={uploads.removeRefused}>
+            Remove the {refused} refused files
+          </button>
+        )}
         {uploads.notice && (
           <p role="status" className={ui.notice}>
             {uploads.notice}

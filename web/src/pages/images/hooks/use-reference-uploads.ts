@@ -297,6 +297,13 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     [update, takeFreedPlaces, checkAndUpload],
   );
 
+  /** Every file refused for what it is (not the photos waiting for a place): one click, not one each. */
+  const removeRefused = useCallback(() => {
+    const refused = (item: ReferenceItem) => item.status === "invalid" && !item.waitingForRoom;
+    itemsRef.current.filter(refused).forEach(release);
+    update((current) => current.filter((item) => !refused(item)));
+  }, [update]);
+
   /** The browser could not draw the photo: damaged, or not what its header says. */
   const refuseUnreadable = useCallback(
     (id: string) => {
@@ -382,6 +389,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     items,
     add,
     remove,
+    removeRefused,
     retry,
     refuseUnreadable,
     clear,
