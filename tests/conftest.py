@@ -1,6 +1,7 @@
 """The fixtures more than one test package uses, in one place.
 
-- `moto_server`: one moto server (S3, SQS, DynamoDB) for the session.
+- `moto_server`: one moto server (S3, SQS, DynamoDB) for the session, the local stack's own
+  (its S3 enforces a presigned POST's policy).
 - `gemini`: one local Gemini-compatible server for the session, reached through the
   real SDK; `gemini_server`: a fresh one per test, whose `slow` failure waits
   `GEMINI_SLOW_DELAY_S`.
@@ -19,7 +20,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from moto.server import ThreadedMotoServer
 
 from identity_images.adapters import aws
 from identity_images.handlers import api
@@ -29,6 +29,7 @@ from identity_images.logic.worker import Worker, build_worker
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources, create_all
 from local_stack.gemini_server import LocalGeminiServer
+from local_stack.moto_server import LocalMoto
 from tests.support.fakes import FakeCallback, FakeHost
 
 # The `slow` failure waits this long; a client's timeout in `slow` tests is far shorter.
@@ -37,10 +38,10 @@ GEMINI_SLOW_DELAY_S = 3.0
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+    """The local stack's own moto server: S3 enforces a presigned POST's policy there, as in
+    AWS."""
+    server = LocalMoto(host="127.0.0.1", port=0)
+    yield server.start()
     server.stop()
 
 

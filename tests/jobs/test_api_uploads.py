@@ -50,7 +50,7 @@ def test_uploads_hand_out_posts_that_the_bucket_accepts_and_checks(settings: Set
     head = aws.s3().head_object(Bucket=settings.bucket_name, Key=first["key"])
     assert head["ContentLength"] == len(data)
     assert head["ContentType"] == "image/jpeg"
-    # moto does not enforce POST policies, so read the policy S3 will enforce.
+    # The policy S3 enforces (the local moto server enforces it too: tests/local_stack).
     policy = json.loads(base64.b64decode(first["fields"]["policy"]))
     conditions = policy["conditions"]
     assert {"key": first["key"]} in conditions

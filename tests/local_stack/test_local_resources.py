@@ -36,7 +36,12 @@ def test_presigned_post_into_references_notifies_the_queue(moto_server: LocalMot
     local_resources.notify_queue_of_references(s3, bucket, local_resources.queue_arn(sqs, url))
 
     key = "references/identities/42/photo.jpg"
-    post = s3.generate_presigned_post(Bucket=bucket, Key=key, Fields={"Content-Type": "image/jpeg"})
+    post = s3.generate_presigned_post(
+        Bucket=bucket,
+        Key=key,
+        Fields={"Content-Type": "image/jpeg"},
+        Conditions=[{"Content-Type": "image/jpeg"}],  # as S3 wants every field in the policy
+    )
     response = httpx.post(
         post["url"], data=post["fields"], files={"file": ("p.jpg", b"jpeg", "image/jpeg")}
     )
