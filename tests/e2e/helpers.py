@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 import httpx
 import pytest
 from PIL import Image, ImageDraw
@@ -24,6 +25,17 @@ def photo(seed: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90)
     return out.getvalue()
+
+
+def stack_s3(stack: RunningStack) -> Any:
+    """A boto3 S3 client of the running stack's moto server, over S3's HTTP API."""
+    return boto3.client(
+        "s3",
+        endpoint_url=stack.moto_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
 
 
 def login(stack: RunningStack, username: str, password: str) -> str:

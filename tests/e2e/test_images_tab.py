@@ -8,7 +8,6 @@ import io
 import uuid
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from PIL import Image
@@ -19,6 +18,7 @@ from tests.e2e.helpers import (
     login,
     photo,
     pick_identity,
+    stack_s3,
     upload,
     wait_for,
 )
@@ -111,13 +111,7 @@ def test_a_new_reference_regenerates_and_applies_the_image(
     _, identity = pick_identity(admin, "test-bob")
     before = identity_image_path(stack, identity["id"])
     # A reference written straight to the bucket (as the host app may), over S3's HTTP API.
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=stack.moto_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    s3 = stack_s3(stack)
     s3.put_object(
         Bucket="identity-images",
         Key=f"references/identities/{identity['id']}/new-photo.jpg",

@@ -3,24 +3,17 @@ the API handed out, as S3 does, and the Images tab's origin can read the refusal
 
 from __future__ import annotations
 
-import boto3
 import httpx
 import pytest
 
 from tests.e2e.conftest import RunningStack
-from tests.e2e.helpers import login, photo
+from tests.e2e.helpers import login, photo, stack_s3
 
 pytestmark = pytest.mark.e2e
 
 
 def _stored(stack: RunningStack, bucket: str, key: str) -> bool:
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=stack.moto_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    s3 = stack_s3(stack)
     listed = s3.list_objects_v2(Bucket=bucket, Prefix=key)
     return [item["Key"] for item in listed.get("Contents", [])] == [key]
 

@@ -24,6 +24,12 @@ export async function pickAlice(user: ReturnType<typeof userEvent.setup>) {
   await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
 }
 
+/** Upload one photo, front.jpg, and wait until Generate can be used. */
+export async function addPhoto(user: ReturnType<typeof userEvent.setup>) {
+  await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+  await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+}
+
 /** The first bytes of each image type (what the page checks before an upload). */
 const SIGNATURES: [RegExp, number[]][] = [
   [/\.jpe?g$/i, [0xff, 0xd8, 0xff, 0xe0]],

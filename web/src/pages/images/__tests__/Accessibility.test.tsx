@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
-import { file, given, pickAlice, renderImages } from "../../../test/render";
+import { addPhoto, file, given, pickAlice, renderImages } from "../../../test/render";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
@@ -168,8 +168,7 @@ describe("Accessibility", () => {
       const user = userEvent.setup();
       renderImages();
       await pickAlice(user);
-      await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
-      await generateIsOn();
+      await addPhoto(user);
       await user.click(screen.getByRole("button", { name: "Generate" }));
       const result = await screen.findByRole("region", { name: "Result" });
       const article = await within(result).findByRole("article", { name: "Generated image" });

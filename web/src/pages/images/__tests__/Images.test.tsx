@@ -6,12 +6,7 @@ import { describe, expect, it } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
 import { API, apiConfig, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
-import { file, given, pickAlice, renderImages } from "../../../test/render";
-
-async function addPhoto(user: ReturnType<typeof userEvent.setup>) {
-  await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
-  await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
-}
+import { addPhoto, file, given, pickAlice, renderImages } from "../../../test/render";
 
 
 
