@@ -248,7 +248,8 @@ def test_admin_generates_saves_downloads_reruns(
     prompt.fill("[simulate:prompt_blocked] something Gemini refuses")
     page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
     generate.click()
-    expect(page.get_by_role("alert").filter(has_text="Gemini refused the prompt")).to_be_visible(
+    refused = page.get_by_role("article", name="Generated image").filter(has_text="Gemini refused the prompt")
+    expect(refused).to_be_visible(
         timeout=JOB_TIMEOUT_MS
     )
     page.close()

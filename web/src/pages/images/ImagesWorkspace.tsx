@@ -134,17 +134,19 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   const whyNot = sessionEnded
     ? "Log in again to go on."
-    : subject.hasNoIdentities
-      ? "This user has no identities; choose another user."
-      : identityId === null || userId === null
-        ? "Choose an identity."
-        : uploads.keys.length === 0
-          ? "Add at least one reference photo."
-          : uploads.busy
-            ? "Waiting for the photos to upload…"
-            : draft.promptTooLong
-              ? `The prompt is over ${config.promptMaxChars} characters.`
-              : null;
+    : !online
+      ? OFFLINE
+      : subject.hasNoIdentities
+        ? "This user has no identities; choose another user."
+        : identityId === null || userId === null
+          ? "Choose an identity."
+          : uploads.keys.length === 0
+            ? "Add at least one reference photo."
+            : uploads.busy
+              ? "Waiting for the photos to upload…"
+              : draft.promptTooLong
+                ? `The prompt is over ${config.promptMaxChars} characters.`
+                : null;
   const canGenerate = whyNot === null && !create.isPending;
 
   // A click in the history answers in the result pane (brought into view), the form's own
@@ -220,7 +222,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     [userId, uploads.items.length, clearPhotos, pickUser],
   );
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       generate();
@@ -234,9 +236,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const usual = usualSeconds(history.data ?? [], imageSize);
 
   return (
-    // The shortcut listens on the form's container; every control inside stays usable.
-    // eslint-disable-next-line jsx-a11y/no-static-element-interactions
-    <div className={styles.layout} onKeyDown={onKeyDown}>
+    <div className={styles.layout}>
       <header className={styles.top}>
         <div>
           <h1 className={styles.title}>Images</h1>
@@ -256,7 +256,15 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       </section>
 
       <div className={styles.columns}>
-        <section ref={form} className={`${ui.card} ${styles.compose}`} aria-label="New generation">
+        {/* Ctrl+Enter generates from anywhere in the form (and only there: not from a dialog or
+            the history); every control inside stays usable. */}
+        {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
+        <section
+          ref={form}
+          className={`${ui.card} ${styles.compose}`}
+          aria-label="New generation"
+          onKeyDown={onKeyDown}
+        >
           {editing.taken && (
             <EditSettingsNotice
               job={editing.taken.job}
@@ -317,12 +325,17 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={history.data}
           older={
             history.hasNextPage
-              ? { load: () => void history.fetchNextPage(), loading: history.isFetchingNextPage }
+              ? {
+                  // A second click while the page is read waits for it, not restarts it.
+                  load: () => void history.fetchNextPage({ cancelRefetch: false }),
+                  loading: history.isFetchingNextPage,
+                }
               : null
           }
           loading={identityId !== null && history.isPending}
           error={history.isRefetchError || sessionEnded ? null : history.error}
           identity={identity}
+          noIdentities={subject.hasNoIdentities}
           currentJobId={currentJobId}
           now={now}
           onRerun={rerun}

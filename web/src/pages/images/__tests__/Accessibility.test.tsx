@@ -157,6 +157,11 @@ describe("Accessibility", () => {
       expect(region).toHaveTextContent(/^$/);
       rerender(grid([failedJob(next)]));
       expect(region).toHaveTextContent(/^The generation failed: Gemini was unavailable\.$/);
+      // A failure with no name of its own is said once, not twice.
+      const other = job();
+      rerender(grid([other]));
+      rerender(grid([{ ...failedJob(other), error: { code: "internal", message: "It broke.", details: {} } }]));
+      expect(region).toHaveTextContent(/^The generation failed\.$/);
       const older = [succeeded(job()), succeeded(job())];
       rerender(grid(older));
       expect(region).toHaveTextContent(/^$/);
@@ -221,9 +226,13 @@ describe("Accessibility", () => {
       expect(onCancel).toHaveBeenCalledTimes(1);
 
       // The page takes Cancel away while a cancel is out (onCancel undefined).
+      const focus = vi.spyOn(HTMLElement.prototype, "focus");
       view.rerender(card({ job: queued, onCancel: undefined }));
       expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
       expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus();
+      // Where the focus goes, the page stays: no jump under a mouse user's pointer.
+      expect(focus).toHaveBeenCalledWith({ preventScroll: true });
+      focus.mockRestore();
 
       view.rerender(card({ job: { ...queued, status: "canceled", canceled_at: new Date().toISOString() } }));
       expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus();

@@ -113,11 +113,16 @@ describe("Images page", () => {
     await waitFor(() =>
       expect(screen.getByRole("combobox", { name: "Identity" })).toHaveDisplayValue("This user has no identities"),
     );
-    expect(screen.getByText("Choose an identity to see its generations.")).toBeInTheDocument();
+    expect(screen.getByText("This user has no identities, so no generations.")).toBeInTheDocument();
+    // No photos for nobody: "Add photos" stays reachable, and says why it does nothing.
+    const addPhotos = screen.getByRole("button", { name: "Add photos" });
+    expect(addPhotos).toHaveAttribute("aria-disabled", "true");
+    expect(addPhotos).toHaveAccessibleDescription("No photos for a user with no identities: choose another user.");
     await pickAlice(user);
+    expect(addPhotos).toHaveAttribute("aria-disabled", "false");
     // "Alice the chef" has no image yet: her initials, as people write them.
     expect(screen.getByRole("img", { name: "Alice the chef has no image yet" })).toHaveTextContent(/^AC$/);
-    expect(screen.queryByText("Choose an identity to see its generations.")).not.toBeInTheDocument();
+    expect(screen.queryByText(/to see its generations|so no generations/)).not.toBeInTheDocument();
     expect(screen.getByRole("option", { name: identities[1]!.name })).toBeInTheDocument();
     expect(screen.getByText("No generations for this identity yet. The first one will show here.")).toBeInTheDocument();
   });
@@ -202,6 +207,8 @@ describe("Images page", () => {
     expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
     await user.click(screen.getByRole("button", { name: "Retry front.jpg" }));
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    // Retry went with the new try: the focus stays on the photo's tile, at its Remove.
+    expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
   });
 
   it("counts the prompt's characters and refuses one over the limit", async () => {
@@ -270,9 +277,11 @@ describe("Images page", () => {
     const user = userEvent.setup();
     renderImages();
     await pickAlice(user);
-    const alert = await screen.findByRole("alert");
-    expect(alert).toHaveTextContent(title);
-    expect(alert).not.toHaveTextContent(error.code);
+    const card = await screen.findByRole("article", { name: "Generated image" });
+    expect(await within(card).findByText(title)).toBeInTheDocument();
+    expect(card).not.toHaveTextContent(error.code);
+    // Seen on arrival, not as it happened: nothing interrupts the screen reader.
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 
   it("names a photo the job could not use by its place, never by its storage key", async () => {
@@ -293,10 +302,10 @@ describe("Images page", () => {
     const user = userEvent.setup();
     renderImages();
     await pickAlice(user);
-    const alert = await screen.findByRole("alert");
-    expect(alert).toHaveTextContent("Photo 2 of 2 could not be used");
-    expect(alert).toHaveTextContent("Not a JPEG, PNG, WebP or HEIC/HEIF image.");
-    expect(alert).not.toHaveTextContent("uploads/");
+    const card = await screen.findByRole("article", { name: "Generated image" });
+    expect(await within(card).findByText("Photo 2 of 2 could not be used")).toBeInTheDocument();
+    expect(card).toHaveTextContent("Not a JPEG, PNG, WebP or HEIC/HEIF image.");
+    expect(card).not.toHaveTextContent("uploads/");
   });
 
   it("picks up a job in flight from the history after a reload, until it ends", async () => {
@@ -411,6 +420,26 @@ describe("Images page", () => {
     await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "make the background darker");
     await user.keyboard("{Enter}");
     await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
+  });
+
+  it("takes Ctrl+Enter as Generate only inside the form, not in the history", async () => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "first" }));
+    service.jobs.set(done.id, done);
+    given(...historyOf([done]), ...service.handlers);
+    const user = userEvent.setup();
+    renderImages();
+    await pickAlice(user);
+    await addPhoto(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    within(history).getByRole("listitem", { name: /^Generation of/ }).focus();
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(service.created).toHaveLength(0);
+
+    await user.click(screen.getByRole("textbox", { name: "Prompt" }));
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await waitFor(() => expect(service.created).toHaveLength(1));
   });
 
   it("marks only the image the identity shows as saved; an older save can be saved again", async () => {
@@ -700,6 +729,11 @@ describe("Images page", () => {
       const prompt = screen.getByRole("textbox", { name: "Prompt" });
       await user.type(prompt, ", at dusk");
       expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+      // Back to the words the job had: the form is still the admin's.
+      await user.type(prompt, "{Backspace}".repeat(", at dusk".length));
+      expect(prompt).toHaveValue("by the sea");
+      expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+      await user.type(prompt, ", at dusk");
 
       await user.click(screen.getByRole("button", { name: "Generate" }));
       await waitFor(() => expect(service.created).toHaveLength(1));
@@ -841,13 +875,19 @@ describe("Images page", () => {
       const user = userEvent.setup();
       renderImages();
       await pickAlice(user);
+      await addPhoto(user);
+      const generate = screen.getByRole("button", { name: "Generate" });
       try {
         act(() => onlineManager.setOnline(false));
         expect(await screen.findByRole("alert")).toHaveTextContent("This browser is offline.");
+        // A click would wait, unsent, with no word of why: Generate says why it is off.
+        expect(generate).toHaveAttribute("aria-disabled", "true");
+        expect(generate).toHaveAccessibleDescription(/^This browser is offline\./);
       } finally {
         act(() => onlineManager.setOnline(true));
       }
       await waitFor(() => expect(screen.queryByRole("alert")).not.toBeInTheDocument());
+      expect(generate).toHaveAttribute("aria-disabled", "false");
     });
 
     it("does not offer Generate while the session has ended", async () => {
@@ -864,12 +904,14 @@ describe("Images page", () => {
     it("reads older generations on demand", async () => {
       const newer = [succeeded(job({ prompt: "newest" })), succeeded(job({ prompt: "newer" }))];
       const older = succeeded(job({ prompt: "oldest" }));
+      const pages: (string | null)[] = [];
       given(
-        http.get("/v1/generations", ({ query, response }) =>
-          query.get("cursor") === "page-2"
+        http.get("/v1/generations", ({ query, response }) => {
+          pages.push(query.get("cursor"));
+          return query.get("cursor") === "page-2"
             ? response(200).json({ items: [older], next_cursor: null })
-            : response(200).json({ items: newer, next_cursor: "page-2" }),
-        ),
+            : response(200).json({ items: newer, next_cursor: "page-2" });
+        }),
         http.get("/v1/generations/{generation_id}", ({ params, response }) =>
           response(200).json([...newer, older].find((item) => item.id === params.generation_id)!),
         ),
@@ -880,10 +922,15 @@ describe("Images page", () => {
       const history = await screen.findByRole("region", { name: "History" });
       expect(await within(history).findByText("Latest 2")).toBeInTheDocument();
       expect(within(history).queryByText("“oldest”")).not.toBeInTheDocument();
-      await user.click(within(history).getByRole("button", { name: "Show older generations" }));
+      const showOlder = within(history).getByRole("button", { name: "Show older generations" });
+      fireEvent.click(showOlder);
+      fireEvent.click(showOlder); // while the first read is out
       expect(await within(history).findByText("“oldest”")).toBeInTheDocument();
       expect(within(history).getByText("3 generations")).toBeInTheDocument();
       expect(within(history).queryByRole("button", { name: "Show older generations" })).not.toBeInTheDocument();
+      expect(pages).toEqual([null, "page-2"]);
+      // The button went: the focus is on the first row it brought, not lost to the page.
+      expect(within(history).getAllByRole("listitem")[2]).toHaveFocus();
     });
 
     it("sends one save for two quick clicks", async () => {
@@ -948,6 +995,7 @@ describe("Images page", () => {
         file("front.jpg", "image/jpeg"),
       ]);
       await user.click(await screen.findByRole("button", { name: "Remove the 2 refused files" }));
+      expect(screen.getByRole("button", { name: "Add photos" })).toHaveFocus();
       const photos = within(screen.getByRole("list", { name: "Selected photos" }));
       expect(photos.queryByText("notes.txt")).not.toBeInTheDocument();
       expect(photos.queryByText("empty.jpg")).not.toBeInTheDocument();
@@ -968,7 +1016,7 @@ describe("Images page", () => {
       await waitFor(() =>
         expect(screen.getByRole("combobox", { name: "Identity" })).toHaveDisplayValue("This user has no identities"),
       );
-      expect(screen.getByRole("button", { name: "Add photos" })).toBeDisabled();
+      expect(screen.getByRole("button", { name: "Add photos" })).toHaveAttribute("aria-disabled", "true");
     });
   });
 });

@@ -107,10 +107,9 @@ export function GeneratedImageDisplay({
             )}
           </div>
         ) : (
-          <div
-            className={job.status === "canceled" ? styles.canceled : styles.failure}
-            role={job.status === "canceled" ? undefined : "alert"}
-          >
+          // Not an alert: the grid's live region says once that the job failed; a failure seen
+          // on arrival (another identity, a reload) is read like the rest of the page.
+          <div className={job.status === "canceled" ? styles.canceled : styles.failure}>
             <strong>{failure?.title ?? "No image"}</strong>
             {failure?.detail && <span>{failure.detail}</span>}
           </div>

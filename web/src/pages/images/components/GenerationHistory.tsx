@@ -42,11 +42,31 @@ interface Props extends RowProps {
   loading: boolean;
   error: Error | null;
   identity: HostIdentity | null;
+  /** The user has no identities: nothing to choose, so nothing to show. */
+  noIdentities: boolean;
 }
 
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
-export function GenerationHistory({ jobs, older, loading, error, identity, ...row }: Props) {
+export function GenerationHistory({ jobs, older, loading, error, identity, noIdentities, ...row }: Props) {
   const [comparing, setComparing] = useState<Job | null>(null);
+  // "Show older generations" hands the focus to the first row it brought (the button goes
+  // once the history holds every job).
+  const list = useRef<HTMLOListElement>(null);
+  const lastBefore = useRef<string | null>(null);
+  useEffect(() => {
+    const last = lastBefore.current;
+    if (last === null || !jobs) return;
+    const next = jobs.findIndex((job) => job.id === last) + 1;
+    if (next >= jobs.length) return; // not read yet
+    lastBefore.current = null;
+    const row = next > 0 ? list.current?.children[next] : undefined; // 0: another identity's history
+    if (row instanceof HTMLElement) row.focus();
+  }, [jobs]);
+  const showOlder = () => {
+    if (!older || older.loading) return;
+    lastBefore.current = jobs?.at(-1)?.id ?? null;
+    older.load();
+  };
   return (
     <section className={styles.section} aria-labelledby="ii-history-heading">
       <div className={styles.header}>
@@ -65,12 +85,16 @@ export function GenerationHistory({ jobs, older, loading, error, identity, ...ro
           {error.message}
         </p>
       )}
-      {identity === null && <p className={styles.empty}>Choose an identity to see its generations.</p>}
+      {identity === null && (
+        <p className={styles.empty}>
+          {noIdentities ? "This user has no identities, so no generations." : "Choose an identity to see its generations."}
+        </p>
+      )}
       {jobs && jobs.length === 0 && (
         <p className={styles.empty}>No generations for this identity yet. The first one will show here.</p>
       )}
       {jobs && jobs.length > 0 && (
-        <ol className={styles.list}>
+        <ol ref={list} className={styles.list}>
           {jobs.map((job) => (
             <HistoryItem
               key={job.id}
@@ -84,7 +108,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, ...ro
       )}
       {older && jobs && jobs.length > 0 && (
         <div className={styles.older}>
-          <button type="button" className={ui.button} onClick={older.load} aria-disabled={older.loading}>
+          <button type="button" className={ui.button} onClick={showOlder} aria-disabled={older.loading}>
             {older.loading ? "Loading older generations…" : "Show older generations"}
           </button>
         </div>

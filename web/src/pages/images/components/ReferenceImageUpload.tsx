@@ -20,21 +20,26 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
   const full = uploads.usable >= config.maxFiles;
   const refused = uploads.items.filter((item) => item.status === "invalid" && !item.waitingForRoom).length;
   const list = useRef<HTMLUListElement>(null);
-  // After a removal the focus goes to what took the removed tile's place: the next photo's
-  // Remove, or "Add photos" (back when the list was full); the previous photo's Remove when
-  // the last tile went. Never to the page, nor to a photo elsewhere in the list.
-  const removedAt = useRef<number | null>(null);
+  // When the focused control goes with a change of the list, the focus goes to what took its
+  // place, never to the page. After a removal: the next photo's Remove, or "Add photos" (back
+  // when the list was full); the previous photo's Remove when the last tile went. After
+  // "Remove the N refused files": "Add photos", else the last photo's Remove.
+  const focusAfterChange = useRef<((tiles: Element[]) => Element | undefined) | null>(null);
   useEffect(() => {
-    const index = removedAt.current;
-    if (index === null) return;
-    removedAt.current = null;
-    const tiles = Array.from(list.current?.children ?? []);
-    const tile = tiles[index] ?? tiles[index - 1];
+    const pick = focusAfterChange.current;
+    if (pick === null) return;
+    focusAfterChange.current = null;
+    const tile = pick(Array.from(list.current?.children ?? []));
     (tile?.querySelector<HTMLButtonElement>("button[data-remove]") ?? tile?.querySelector("button"))?.focus();
   }, [uploads.items]);
   const removeAndRefocus = (id: string) => {
-    removedAt.current = uploads.items.findIndex((item) => item.id === id);
+    const index = uploads.items.findIndex((item) => item.id === id);
+    focusAfterChange.current = (tiles) => tiles[index] ?? tiles[index - 1];
     remove(id);
+  };
+  const removeRefused = () => {
+    focusAfterChange.current = (tiles) => tiles.at(-1);
+    uploads.removeRefused();
   };
 
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
@@ -102,8 +107,10 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
               <button
                 type="button"
                 className={styles.addButton}
-                onClick={open}
-                disabled={disabled}
+                onClick={() => {
+                  if (!disabled) open();
+                }}
+                aria-disabled={disabled}
                 aria-describedby={hintId}
               >
                 <span aria-hidden="true" className={styles.plus}>
@@ -115,7 +122,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
           )}
         </ul>
         {refused > 1 && (
-          <button type="button" className={ui.linkButton} onClick={uploads.removeRefused}>
+          <button type="button" className={ui.linkButton} onClick={removeRefused}>
             Remove the {refused} refused files
           </button>
         )}
@@ -125,9 +132,11 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
           </p>
         )}
         <p id={hintId} className={styles.hint}>
-          {isDragActive
-            ? "Drop the photos to add them."
-            : `Drag photos here, choose files, or paste. Up to ${config.maxFiles}; ${describeAccepted(config)}; at most ${formatBytes(config.maxBytes)} each.`}
+          {disabled
+            ? "No photos for a user with no identities: choose another user."
+            : isDragActive
+              ? "Drop the photos to add them."
+              : `Drag photos here, choose files, or paste. Up to ${config.maxFiles}; ${describeAccepted(config)}; at most ${formatBytes(config.maxBytes)} each.`}
         </p>
       </div>
     </section>
@@ -151,6 +160,8 @@ function ReferenceTile({
   onUnreadable: (id: string) => void;
 }) {
   const percent = Math.round(item.progress * 100);
+  // Retry goes as the upload starts again: its tile's Remove takes the focus.
+  const removeButton = useRef<HTMLButtonElement>(null);
   // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
   // its thumbnail (the photo is in S3 all the same).
   const [noThumbnail, setNoThumbnail] = useState(false);
@@ -197,7 +208,10 @@ function ReferenceTile({
           <button
             type="button"
             className={styles.linkButton}
-            onClick={() => onRetry(item.id)}
+            onClick={() => {
+              removeButton.current?.focus();
+              onRetry(item.id);
+            }}
             aria-label={`Retry ${item.name}`}
           >
             Retry
@@ -205,6 +219,7 @@ function ReferenceTile({
         )}
         <button
           type="button"
+          ref={removeButton}
           data-remove
           className={styles.linkButton}
           onClick={() => onRemove(item.id)}

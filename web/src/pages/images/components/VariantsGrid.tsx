@@ -48,6 +48,8 @@ export function VariantsGrid({ jobs, now, usualSeconds, currentJobId, onSave, sa
   );
 }
 
+const FAILED = "The generation failed";
+
 /**
  * What the click's jobs came to so far, in one sentence ("" while none has ended):
  * "The image is ready.", "Variant 2 of 3 is ready.", "2 of 3 variants done: 1 ready, 1 failed."
@@ -60,7 +62,8 @@ export function outcomeText(jobs: Job[]): string {
     if (!isFinal(only)) return "";
     if (only.status === "succeeded") return "The image is ready.";
     if (only.status === "canceled") return "The generation was canceled.";
-    return `The generation failed: ${describeFailure(only)?.title ?? "no image"}.`;
+    const why = describeFailure(only)?.title ?? FAILED;
+    return why === FAILED ? `${FAILED}.` : `${FAILED}: ${why}.`;
   }
   const first = ended[0];
   if (!first) return "";

@@ -38,6 +38,9 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
 
   const asTaken =
     taken !== null && sameDraft(values, taken.draft) && (taken.photos === null || uploads.items === taken.photos);
+  // The first change makes the form the admin's for good: changing it back does not bring
+  // the undo back (set during render, React's way to adjust state to what changed).
+  if (taken !== null && !asTaken) setTaken(null);
 
   const undo = useCallback(() => {
     if (!taken) return;

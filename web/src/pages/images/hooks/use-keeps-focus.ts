@@ -1,7 +1,7 @@
 /**
  * An element (a history row, a result card) that takes the focus when its focused control
  * goes away (Save once saved, Cancel once canceled), instead of the page: a keyboard or
- * screen-reader user stays where they were. Spread the props on the element.
+ * screen-reader user stays where they were, and the page does not scroll. Spread the props on the element.
  */
 import { useEffect, useRef, type FocusEvent } from "react";
 
@@ -11,7 +11,7 @@ export function useKeepsFocus<T extends HTMLElement>() {
   useEffect(() => {
     if (focused.current && !focused.current.isConnected && document.activeElement === document.body) {
       focused.current = null;
-      ref.current?.focus();
+      ref.current?.focus({ preventScroll: true });
     }
   });
   return {
