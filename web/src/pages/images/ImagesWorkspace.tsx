@@ -115,7 +115,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const jobQueries = useJobs(activeIds);
   const activeJobs = jobQueries.map((q) => q.data).filter((job): job is Job => job !== undefined);
   const anyMoving = activeJobs.some(isMoving) || (history.data ?? []).some(isMoving);
-  const now = useNow(anyMoving);
+  // The clock stops with the polls when the session ends: a card's time would only grow stale.
+  const now = useNow(anyMoving && !sessionEnded);
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...activeJobs, ...(history.data ?? [])]);
   // A poll that failed, or the browser offline (TanStack then waits, and fails nothing), while
   // the page still shows what it read before: say so.

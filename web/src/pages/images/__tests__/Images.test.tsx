@@ -306,6 +306,10 @@ describe("Images page", () => {
     expect(await within(card).findByText("Photo 2 of 2 could not be used")).toBeInTheDocument();
     expect(card).toHaveTextContent("Not a JPEG, PNG, WebP or HEIC/HEIF image.");
     expect(card).not.toHaveTextContent("uploads/");
+    // The same photos would fail again: no Re-run; Edit settings is the way on.
+    const history = screen.getByRole("region", { name: "History" });
+    expect(within(history).queryByRole("button", { name: "Re-run" })).not.toBeInTheDocument();
+    expect(within(history).getByRole("button", { name: "Edit settings" })).toBeInTheDocument();
   });
 
   it("picks up a job in flight from the history after a reload, until it ends", async () => {

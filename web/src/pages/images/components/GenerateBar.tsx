@@ -5,8 +5,11 @@ import { formatUsd } from "../config";
 import ui from "../ui.module.css";
 import styles from "./GenerateBar.module.css";
 
+const MAC = /Mac|iPhone|iPad/.test(globalThis.navigator?.userAgent ?? "");
 /** The modifier a Mac user presses is ⌘ (the page takes Cmd+Enter as Ctrl+Enter). */
-const SHORTCUT = /Mac|iPhone|iPad/.test(globalThis.navigator?.userAgent ?? "") ? "⌘ ↵" : "Ctrl ↵";
+const SHORTCUT = MAC ? "⌘ ↵" : "Ctrl ↵";
+/** The shortcut in words, for a sentence. */
+export const SHORTCUT_NAME = MAC ? "⌘+Enter" : "Ctrl+Enter";
 
 interface Props {
   onGenerate: () => void;

@@ -128,9 +128,13 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   );
 }
 
-/** Gemini refused the prompt itself: the same prompt again would be refused again. */
-function promptRefused(job: Job): boolean {
-  return describeFailure(job)?.title === "Gemini refused the prompt";
+/** The same job again would fail the same way: Gemini refused the prompt itself, a photo
+ * could not be used, or the identity is gone. Edit settings is the way on. */
+function failsAgain(job: Job): boolean {
+  if (job.status !== "failed") return false;
+  if (describeFailure(job)?.title === "Gemini refused the prompt") return true;
+  const code = job.error?.code;
+  return code === "reference_invalid" || code === "reference_not_found" || code === "identity_not_found";
 }
 
 function statusClass(job: Job): string {
@@ -203,7 +207,7 @@ function HistoryItem({
         </p>
         {failure && job.status !== "canceled" && <p className={styles.failure}>{failure.title}</p>}
         <div className={styles.actions}>
-          {final && !promptRefused(job) && (
+          {final && !failsAgain(job) && (
             <button
               type="button"
               className={ui.linkButton}

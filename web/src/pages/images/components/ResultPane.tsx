@@ -1,6 +1,7 @@
 import type { Ref } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import { SHORTCUT_NAME } from "./GenerateBar";
 import { CurrentImage } from "./IdentitySelector";
 import { VariantsGrid, type VariantsGridProps } from "./VariantsGrid";
 import ui from "../ui.module.css";
@@ -43,7 +44,7 @@ export function ResultPane({ ref, identity, jobs, error, ...grid }: Props) {
             ✦
           </span>
           <p>Your generated images will appear here.</p>
-          <p className={ui.muted}>Add photos, write a prompt if you like, and press Generate (Ctrl+Enter).</p>
+          <p className={ui.muted}>Add photos, write a prompt if you like, and press Generate ({SHORTCUT_NAME}).</p>
         </div>
       )}
     </section>

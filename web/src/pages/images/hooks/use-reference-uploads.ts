@@ -307,6 +307,8 @@ export function useReferenceUploads(config: TabConfig | undefined) {
   /** The browser could not draw the photo: damaged, or not what its header says. */
   const refuseUnreadable = useCallback(
     (id: string) => {
+      // Refused already (its type, its size): that reason stands.
+      if (itemsRef.current.find((item) => item.id === id)?.status === "invalid") return;
       controllers.current.get(id)?.abort();
       patch(id, { status: "invalid", key: null, error: "This photo could not be opened; it may be damaged." });
     },
