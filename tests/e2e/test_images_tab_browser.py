@@ -248,8 +248,7 @@ def test_admin_generates_saves_downloads_reruns(
     prompt.fill("[simulate:prompt_blocked] something Gemini refuses")
     page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
     generate.click()
-    refused = page.get_by_role("article", name="Generated image").filter(has_text="Gemini refused the prompt")
-    expect(refused).to_be_visible(
-        timeout=JOB_TIMEOUT_MS
-    )
+    result = page.get_by_role("article", name="Generated image")
+    refused = result.filter(has_text="Gemini refused the prompt")
+    expect(refused).to_be_visible(timeout=JOB_TIMEOUT_MS)
     page.close()
