@@ -1,5 +1,5 @@
 import { render, screen, waitFor } from "@testing-library/react";
-import type userEvent from "@testing-library/user-event";
+import userEvent from "@testing-library/user-event";
 import { expect } from "vitest";
 
 import { Images, type ImagesProps } from "../pages/images/Images";
@@ -22,6 +22,14 @@ export async function pickAlice(user: ReturnType<typeof userEvent.setup>) {
   await user.selectOptions(userSelect, "3");
   const identitySelect = screen.getByRole("combobox", { name: "Identity" });
   await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
+}
+
+/** Open the page and choose Alice: the start of most tests. Returns the person who goes on. */
+export async function openAsAlice(options?: Parameters<typeof userEvent.setup>[0]) {
+  const user = userEvent.setup(options);
+  renderImages();
+  await pickAlice(user);
+  return user;
 }
 
 /** Upload one photo, front.jpg, and wait until Generate can be used. */

@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
-import { addPhoto, file, given, pickAlice, renderImages } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice } from "../../../test/render";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
@@ -170,9 +170,7 @@ describe("Accessibility", () => {
     it("announces the end of a generation on the page", async () => {
       const service = jobService();
       given(...service.handlers);
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      const user = await openAsAlice();
       await addPhoto(user);
       await user.click(screen.getByRole("button", { name: "Generate" }));
       const result = await screen.findByRole("region", { name: "Result" });
@@ -286,9 +284,7 @@ describe("Accessibility", () => {
       given(
         ...historyOf([past]),
       );
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      const user = await openAsAlice();
       const history = await screen.findByRole("region", { name: "History" });
       const prompt = screen.getByRole("textbox", { name: "Prompt" });
       for (const action of ["Undo", "Close"]) {
@@ -304,9 +300,7 @@ describe("Accessibility", () => {
 
       async function addPhotos(count: number) {
         given();
-        const user = userEvent.setup();
-        renderImages();
-        await pickAlice(user);
+        const user = await openAsAlice();
         await user.upload(
           screen.getByLabelText("Reference photos"),
           Array.from({ length: count }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
@@ -347,9 +341,7 @@ describe("Accessibility", () => {
 
     it("keeps the file input out of the accessibility tree and the Tab order; Add photos says the limits", async () => {
       given();
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      const user = await openAsAlice();
       const input = screen.getByLabelText("Reference photos");
       expect(input).toHaveAttribute("aria-hidden", "true");
       expect(input).toHaveAttribute("tabindex", "-1");
@@ -404,9 +396,7 @@ describe("Accessibility", () => {
     it("does nothing on a click or Ctrl+Enter on the page while Generate is off", async () => {
       const service = jobService();
       given(...service.handlers);
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      const user = await openAsAlice();
       const generate = screen.getByRole("button", { name: "Generate" });
       expect(generate).not.toBeDisabled();
       expect(generate).toHaveAccessibleDescription(/^Add at least one reference photo\./);
@@ -472,9 +462,7 @@ describe("Accessibility", () => {
         return response(200).json(queued);
       }),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     const cancel = await within(history).findByRole("button", { name: "Cancel" });
     cancel.focus();

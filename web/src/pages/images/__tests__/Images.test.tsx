@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
 import { API, apiConfig, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
-import { addPhoto, file, given, pickAlice, renderImages } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
 
 
 
@@ -154,9 +154,7 @@ describe("Images page", () => {
         });
       }),
     );
-    const user = userEvent.setup({ applyAccept: false });
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice({ applyAccept: false });
     const input = screen.getByLabelText("Reference photos");
     await user.upload(input, [
       file("notes.txt", "text/plain"),
@@ -183,9 +181,7 @@ describe("Images page", () => {
 
   it("shows a placeholder for HEIC, accepted by its extension", async () => {
     given();
-    const user = userEvent.setup({ applyAccept: false });
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice({ applyAccept: false });
     await user.upload(screen.getByLabelText("Reference photos"), file("side.HEIC", ""));
     expect(await screen.findByRole("img", { name: "side.HEIC (no preview)" })).toBeInTheDocument();
     expect(screen.queryByText(/Not an accepted image type/)).not.toBeInTheDocument();
@@ -199,9 +195,7 @@ describe("Images page", () => {
           : new HttpResponse(null, { status: 204 }),
       ),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     expect(await screen.findByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
@@ -213,9 +207,7 @@ describe("Images page", () => {
 
   it("counts the prompt's characters and refuses one over the limit", async () => {
     given();
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
     await user.type(prompt, "smiling");
@@ -230,9 +222,7 @@ describe("Images page", () => {
   it("generates two variants with Ctrl+Enter, shows progress, then saves one", async () => {
     const service = jobService();
     given(...service.handlers);
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "1K");
     await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
@@ -274,9 +264,7 @@ describe("Images page", () => {
     const failed = job({ status: "failed", error, finished_at: new Date().toISOString() });
     given(...historyOf([failed]),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    await openAsAlice();
     const card = await screen.findByRole("article", { name: "Generated image" });
     expect(await within(card).findByText(title)).toBeInTheDocument();
     expect(card).not.toHaveTextContent(error.code);
@@ -299,9 +287,7 @@ describe("Images page", () => {
     given(
       ...historyOf([failed]),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    await openAsAlice();
     const card = await screen.findByRole("article", { name: "Generated image" });
     expect(await within(card).findByText("Photo 2 of 2 could not be used")).toBeInTheDocument();
     expect(card).toHaveTextContent("Not a JPEG, PNG, WebP or HEIC/HEIF image.");
@@ -321,9 +307,7 @@ describe("Images page", () => {
         response(200).json({ items: [service.jobs.get(running.id)!], next_cursor: null }),
       ),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    await openAsAlice();
     const card = await screen.findByRole("article", { name: "Generated image" });
     expect(within(card).getByRole("status")).toHaveTextContent("Generating");
     expect(await within(card).findByRole("img", {}, { timeout: 10_000 })).toBeInTheDocument();
@@ -335,9 +319,7 @@ describe("Images page", () => {
     given(...service.handlers,
       http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: "Re-run" }));
     await waitFor(() => expect(service.created).toHaveLength(1));
@@ -356,9 +338,7 @@ describe("Images page", () => {
     given(...service.handlers,
       http.get("/v1/generations", ({ response }) => response(200).json({ items: [service.jobs.get(overtaken.id)!], next_cursor: null })),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     expect(await within(history).findByText(/Not saved: a newer save won/)).toBeInTheDocument();
     await user.click(within(history).getByRole("button", { name: "Save to identity" }));
@@ -383,9 +363,7 @@ describe("Images page", () => {
       ),
       ...service.handlers,
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "Generated image" });
     expect(within(card).getByRole("status")).toHaveTextContent(/Gemini is busy, retrying at .+ \(attempt 2 of 5\)/);
     await user.click(within(card).getByRole("button", { name: "Cancel" }));
@@ -405,9 +383,7 @@ describe("Images page", () => {
       ...historyOf([done]),
       refinement.handler,
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     expect(await screen.findByRole("img", { name: "Alice the chef, as it looks now" })).toHaveAttribute(
       "src",
       "http://s3.test/current.png",
@@ -431,9 +407,7 @@ describe("Images page", () => {
     const done = succeeded(job({ prompt: "first" }));
     service.jobs.set(done.id, done);
     given(...historyOf([done]), ...service.handlers);
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     await addPhoto(user);
     const history = await screen.findByRole("region", { name: "History" });
     within(history).getByRole("listitem", { name: /^Generation of/ }).focus();
@@ -449,9 +423,7 @@ describe("Images page", () => {
   it("marks only the image the identity shows as saved; an older save can be saved again", async () => {
     const service = jobService();
     given(...service.handlers);
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     await addPhoto(user);
     await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
     await user.click(screen.getByRole("button", { name: "Generate" }));
@@ -479,9 +451,7 @@ describe("Images page", () => {
       http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
       refinement.handler,
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     await addPhoto(user);
     const history = await screen.findByRole("region", { name: "History" });
     const toggle = await within(history).findByRole("button", { name: "Refine" });
@@ -510,9 +480,7 @@ describe("Images page", () => {
     given(
       ...historyOf(items),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     expect(await within(history).findByText("Refined: “add a red scarf”")).toBeInTheDocument();
     expect(within(history).getByText(/^Re-run of the result of .*2026/)).toBeInTheDocument();
@@ -533,9 +501,7 @@ describe("Images page", () => {
         return HttpResponse.json({ ...done, apply: { ...done.apply, status: "pending", attempt: 1 } }, { status });
       }),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     const result = await screen.findByRole("region", { name: "Result" });
     const card = await within(result).findByRole("article", { name: "Generated image" });
     const save = within(card).getByRole("button", { name: "Save to identity" });
@@ -569,9 +535,7 @@ describe("Images page", () => {
         reachable ? response(200).json(running) : HttpResponse.error(),
       ),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    await openAsAlice();
     const card = await screen.findByRole("article", { name: "Generated image" });
     reachable = false;
     const banner = await screen.findByText(/what you see may be out of date/, {}, { timeout: 12_000 });
@@ -615,9 +579,7 @@ describe("Images page", () => {
 
   it("drops the photos when another user is chosen: their face must not make this one's image", async () => {
     given();
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
     await addPhoto(user);
     expect(screen.getByText("1 / 5")).toBeInTheDocument(); // kept across identities of one user
@@ -632,9 +594,7 @@ describe("Images page", () => {
 
   it("moves the focus to Add photos when a photo is removed", async () => {
     given();
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     await addPhoto(user);
     await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
     expect(screen.getByRole("button", { name: "Add photos" })).toHaveFocus();
@@ -652,9 +612,7 @@ describe("Images page", () => {
     given(
       ...historyOf([blocked]),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
@@ -757,9 +715,7 @@ describe("Images page", () => {
         http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
         ...service.handlers,
       );
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      const user = await openAsAlice();
       await addPhoto(user);
       await user.click(await screen.findByRole("button", { name: "Edit settings" }));
       expect(screen.getByRole("status")).toHaveTextContent("are in the form. It kept no photos, so yours stay.");
@@ -787,9 +743,7 @@ describe("Images page", () => {
       ),
       ...service.handlers, // its apply and cancel; the reads above come first
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: "Compare" }));
     await user.click(await screen.findByRole("button", { name: "Save this result to identity" }));
@@ -808,9 +762,7 @@ describe("Images page", () => {
         HttpResponse.json({ error: { code: "queue_unavailable", message: "The job queue did not answer; try again." } }, { status: 503 }),
       ),
     );
-    const user = userEvent.setup();
-    renderImages();
-    await pickAlice(user);
+    const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: "Re-run" }));
     const result = screen.getByRole("region", { name: "Result" });
@@ -866,9 +818,7 @@ describe("Images page", () => {
       given(
         ...historyOf(items),
       );
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      await openAsAlice();
       const first = await screen.findByRole("article", { name: "Variant 1 of 3" });
       expect(await within(first).findByText("Gemini was unavailable")).toBeInTheDocument();
       expect(within(screen.getByRole("article", { name: "Variant 3 of 3" })).getByRole("img")).toBeInTheDocument();
@@ -876,9 +826,7 @@ describe("Images page", () => {
 
     it("says so when the browser is offline, and stops saying it when it is back", async () => {
       given();
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      const user = await openAsAlice();
       await addPhoto(user);
       const generate = screen.getByRole("button", { name: "Generate" });
       try {
@@ -896,9 +844,7 @@ describe("Images page", () => {
 
     it("does not offer Generate while the session has ended", async () => {
       given(http.get("/v1/generations", () => HttpResponse.json({ message: "Unauthorized" } as never, { status: 401 })));
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      await openAsAlice();
       expect(await screen.findByText("Log in again to go on.")).toBeInTheDocument();
       expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
       // One notice, above the page: not again in the history.
@@ -920,9 +866,7 @@ describe("Images page", () => {
           response(200).json([...newer, older].find((item) => item.id === params.generation_id)!),
         ),
       );
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      await openAsAlice();
       const history = await screen.findByRole("region", { name: "History" });
       expect(await within(history).findByText("Latest 2")).toBeInTheDocument();
       expect(within(history).queryByText("“oldest”")).not.toBeInTheDocument();
@@ -947,9 +891,7 @@ describe("Images page", () => {
         ),
         ...service.handlers,
       );
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      await openAsAlice();
       const history = await screen.findByRole("region", { name: "History" });
       // Two clicks before any answer (fireEvent: no pause between them), then whatever comes.
       const save = await within(history).findByRole("button", { name: "Save to identity" });
@@ -975,9 +917,7 @@ describe("Images page", () => {
           }),
         ),
       );
-      const user = userEvent.setup();
-      renderImages();
-      await pickAlice(user);
+      await openAsAlice();
       const pickers = screen.getByRole("region", { name: "Whose image" });
       const image = within(pickers).getByRole("img", { name: "Alice the chef, as it looks now" });
       expect(image).toHaveAttribute("src", "http://s3.test/j1.preview.jpg");
@@ -990,9 +930,7 @@ describe("Images page", () => {
 
     it("removes every refused file at once, and takes an image pasted into the prompt", async () => {
       given();
-      const user = userEvent.setup({ applyAccept: false });
-      renderImages();
-      await pickAlice(user);
+      const user = await openAsAlice({ applyAccept: false });
       await user.upload(screen.getByLabelText("Reference photos"), [
         file("notes.txt", "text/plain"),
         file("empty.jpg", "image/jpeg", 0),
