@@ -448,6 +448,12 @@ describe("Accessibility", () => {
       expect(screen.getByRole("status")).toHaveTextContent(
         /The settings from the generation of .+ are in the form\. It kept no photos, so yours stay\./,
       );
+      // A refinement's words do not go into the prompt: the notice says where they went.
+      const refined = { ...taken, kind: "refine" as const, instruction: "darker" };
+      view.rerender(<EditSettingsNotice job={refined} photos={2} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /are in the form\. Its refinement \(“darker”\) is not: use Refine on a result for that\./,
+      );
     });
   });
 

@@ -21,13 +21,21 @@ export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }:
     photos === null
       ? `The settings ${from} are in the form. It kept no photos, so yours stay.`
       : `The settings and ${photos} photo${photos === 1 ? "" : "s"} ${from} are in the form.`;
+  // A refinement edits the earlier result; the form makes a new image from the photos.
+  const refinement =
+    job.kind === "refine" && job.instruction
+      ? ` Its refinement (“${job.instruction}”) is not: use Refine on a result for that.`
+      : "";
   const then = (action: () => void) => () => {
     action();
     focusAfter?.();
   };
   return (
     <div role="status" className={styles.notice}>
-      <p className={styles.text}>{text}</p>
+      <p className={styles.text}>
+        {text}
+        {refinement}
+      </p>
       <div className={styles.actions}>
         <button type="button" className={ui.linkButton} onClick={then(onUndo)}>
           Undo
