@@ -2,8 +2,8 @@
 download) against `identity-images serve`, which serves the built tab (web/dist).
 
 An admin logs in, picks a test user and an identity, adds three photos (one an
-EXIF-rotated portrait, one HEIC), writes a prompt, asks for two variants, watches them
-run, saves one (the Django identity's image becomes that output), downloads it, re-runs,
+EXIF-rotated portrait, one HEIC), reloads (the thumbnails come back), writes a prompt,
+asks for two variants, watches them run, saves one (the Django identity's image becomes that output), downloads it, re-runs,
 and sees a blocked prompt's message; axe finds no violation; a member sees no tab.
 `make screenshot` copies the screenshot of the finished page to docs/images-tab.png.
 """
@@ -168,6 +168,21 @@ def test_admin_generates_saves_downloads_reruns(
     generate = page.get_by_role("button", name="Generate", exact=True)
     expect(generate).to_be_enabled(timeout=30_000)
     expect(page.get_by_text("3 / 5")).to_be_visible()
+
+    # A reload keeps the photos, each JPEG with its thumbnail (a small copy the page kept).
+    page.wait_for_function(
+        """() => JSON.parse(sessionStorage.getItem("identity-images.photos") ?? "[]")
+                 .filter((photo) => photo.smallCopy).length === 2"""
+    )
+    page.reload()
+    # 160 px on the long side, the portrait upright as its EXIF says.
+    for name, size in (("front.jpg", [160, 120]), ("portrait.jpg", [107, 160])):
+        thumbnail = page.get_by_role("img", name=name, exact=True)
+        expect(thumbnail).to_have_attribute("src", re.compile(r"^data:image/jpeg;base64,"))
+        expect(thumbnail).to_have_js_property("complete", True)
+        assert thumbnail.evaluate("img => [img.naturalWidth, img.naturalHeight]") == size
+    expect(page.get_by_role("img", name="side.heic (no preview)")).to_be_visible()
+    expect(generate).to_be_enabled()
 
     # Prompt, size, two variants; Ctrl+Enter generates.
     prompt = page.get_by_role("textbox", name="Prompt", exact=True)

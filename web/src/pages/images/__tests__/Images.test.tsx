@@ -2,7 +2,7 @@ import { onlineManager } from "@tanstack/react-query";
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
 import { API, apiConfig, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
@@ -801,6 +801,41 @@ describe("Images page", () => {
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ reference_keys: ["uploads/1/u/9.jpg"] });
+  });
+
+  it("keeps a small copy of each uploaded photo, its thumbnail after a reload", async () => {
+    const copy = "data:image/jpeg;base64,c21hbGw=";
+    const bitmap = { width: 800, height: 600, close: vi.fn() };
+    vi.stubGlobal("createImageBitmap", vi.fn().mockResolvedValue(bitmap));
+    const drawImage = vi.fn();
+    vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue({ drawImage } as never);
+    vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue(copy);
+    try {
+      given();
+      const user = await openAsAlice();
+      await addPhoto(user);
+      await waitFor(() =>
+        expect(JSON.parse(sessionStorage.getItem("identity-images.photos") ?? "[]")).toMatchObject([
+          { name: "front.jpg", smallCopy: copy },
+        ]),
+      );
+      expect(drawImage).toHaveBeenCalledWith(bitmap, 0, 0, 160, 120);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("shows a photo from before a reload by its small copy", async () => {
+    given();
+    sessionStorage.setItem("identity-images.user", JSON.stringify("3"));
+    const copy = "data:image/jpeg;base64,c21hbGw=";
+    sessionStorage.setItem(
+      "identity-images.photos",
+      JSON.stringify([{ name: "side.jpg", size: 1000, contentType: "image/jpeg", key: "uploads/1/u/9.jpg", smallCopy: copy }]),
+    );
+    renderImages();
+    expect(await screen.findByRole("img", { name: "side.jpg" })).toHaveAttribute("src", copy);
   });
 
   describe("from an outside review", () => {

@@ -232,8 +232,8 @@ function ReferenceTile({
   );
 }
 
-/** A tile without a thumbnail: HEIC (only Safari draws it), a photo kept from before a reload or by an
- * earlier generation, a refused file. */
+/** A tile without a thumbnail: HEIC (only Safari draws it), a photo from before a reload with no
+ * small copy, a kept photo whose URL expired, a refused file. */
 function Placeholder({ item }: { item: ReferenceItem }) {
   const heic = item.contentType?.includes("hei") ?? false;
   const kept = item.file === null;

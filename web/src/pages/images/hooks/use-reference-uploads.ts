@@ -28,12 +28,14 @@ interface KeptPhoto {
   key: string;
   /** Kept by an earlier generation: its thumbnail's (short-lived) URL. */
   earlier?: { thumbnailUrl: string | null };
+  /** A small copy of the photo (a JPEG data URL), its thumbnail after a reload. */
+  smallCopy?: string;
 }
 
 const KEPT = "photos";
 /**
  * The files behind the kept photos, while this page of the host lives: a visit to another
- * page and back finds their thumbnails (a reload does not, and shows a placeholder).
+ * page and back finds their thumbnails (after a reload, their small copies stand in).
  */
 const filesByKey = new Map<string, File>();
 
@@ -46,19 +48,21 @@ function isKeptPhotos(value: unknown): value is KeptPhoto[] {
         typeof photo.size === "number" &&
         typeof photo.contentType === "string" &&
         typeof photo.key === "string" &&
-        (photo.earlier === undefined || typeof photo.earlier?.thumbnailUrl === "string" || photo.earlier?.thumbnailUrl === null),
+        (photo.earlier === undefined || typeof photo.earlier?.thumbnailUrl === "string" || photo.earlier?.thumbnailUrl === null) &&
+        (photo.smallCopy === undefined || photo.smallCopy.startsWith("data:image/jpeg;base64,")),
     )
   );
 }
 
 function keptItems(): ReferenceItem[] {
-  return read<KeptPhoto[]>(KEPT, [], isKeptPhotos).map(({ earlier, ...photo }) => {
+  return read<KeptPhoto[]>(KEPT, [], isKeptPhotos).map(({ earlier, smallCopy = null, ...photo }) => {
     const file = filesByKey.get(photo.key) ?? null;
     return {
       ...photo,
       id: nextId(),
       file,
-      thumbnailUrl: earlier ? earlier.thumbnailUrl : file && thumbnailOf(file),
+      smallCopy,
+      thumbnailUrl: earlier ? earlier.thumbnailUrl : ((file && thumbnailOf(file)) ?? smallCopy),
       earlier: earlier !== undefined,
       status: "uploaded" as const,
       progress: 1,
@@ -89,6 +93,9 @@ export interface ReferenceItem {
   waitingForRoom: boolean;
   /** Kept by an earlier generation (its prepared reference, as sent to Gemini). */
   earlier: boolean;
+  /** A small copy of an uploaded photo (a JPEG data URL), kept for its thumbnail after a
+   * reload; null until made, and for a photo the browser cannot draw (HEIC). */
+  smallCopy: string | null;
 }
 
 let counter = 0;
@@ -126,6 +133,29 @@ function thumbnailOf(file: File): string | null {
   return isHeic(file) ? null : URL.createObjectURL(file);
 }
 
+const SMALL_COPY_PX = 160;
+
+/**
+ * A small JPEG copy of `file` (at most 160 px a side, a few KB) as a data URL, to keep in
+ * sessionStorage; null where the browser cannot draw it.
+ */
+async function smallCopyOf(file: File): Promise<string | null> {
+  if (typeof createImageBitmap !== "function") return null;
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, SMALL_COPY_PX / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext("2d")?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const url = canvas.toDataURL("image/jpeg", 0.8);
+    return url.startsWith("data:image/jpeg;base64,") ? url : null;
+  } catch {
+    return null; // HEIC outside Safari, a damaged file: a placeholder after a reload
+  }
+}
+
 /** Let go of a photo's object URL (a kept photo's URL is the bucket's, not the page's). */
 function release(item: ReferenceItem): void {
   if (item.file && item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
@@ -148,6 +178,7 @@ function photosOf(job: Job): ReferenceItem[] {
       key: photo.key,
       waitingForRoom: false,
       earlier: true,
+      smallCopy: null,
     }));
 }
 
@@ -198,6 +229,8 @@ export function useReferenceUploads(config: TabConfig | undefined) {
             if (!item.file) throw new Error("nothing to send"); // kept photos are in S3 already
             await uploadToS3(form, item.file, (progress) => patch(item.id, { progress }), controller.signal);
             patch(item.id, { status: "uploaded", progress: 1, key: form.key, error: null });
+            const smallCopy = await smallCopyOf(item.file);
+            if (smallCopy) patch(item.id, { smallCopy });
           } catch (error) {
             if (!controller.signal.aborted) patch(item.id, { status: "failed", error: errorText(error) });
           } finally {
@@ -264,6 +297,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
           key: null,
           waitingForRoom: false,
           earlier: false,
+          smallCopy: null,
         };
         let error: string | null = null;
         if (!contentType) error = `Not an accepted image type (${describeAccepted(config)}).`;
@@ -369,9 +403,18 @@ export function useReferenceUploads(config: TabConfig | undefined) {
   );
 
   useEffect(() => {
-    const kept = items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl }): KeptPhoto[] =>
+    const kept = items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl, smallCopy }): KeptPhoto[] =>
       status === "uploaded" && contentType && key
-        ? [{ name, size, contentType, key, ...(earlier ? { earlier: { thumbnailUrl } } : {}) }]
+        ? [
+            {
+              name,
+              size,
+              contentType,
+              key,
+              ...(earlier ? { earlier: { thumbnailUrl } } : {}),
+              ...(smallCopy ? { smallCopy } : {}),
+            },
+          ]
         : [],
     );
     write(KEPT, kept);
