@@ -41,7 +41,7 @@ function useNow(active: boolean): number {
 }
 
 const PHOTOS_OF_ANOTHER_USER =
-  "The photos of the previous user were removed: another person's face must not make this image.";
+  "The previous user's photos were put aside (another person's face must not make this image); they come back when you choose that user again.";
 
 const OFFLINE = "This browser is offline.";
 
@@ -212,15 +212,16 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const { mutate: requestApply } = apply;
   const save = useCallback((job: Job) => requestApply(job.id, settle), [requestApply, settle]);
 
-  // Another user is another person: their photos must not make this one's image.
-  const { clear: clearPhotos } = uploads;
+  // Another user is another person: their photos must not make this one's image. They are
+  // put aside, not lost (a keyboard user arrowing through the users passes others on the way).
+  const { switchUser } = uploads;
   const { chooseUser: pickUser } = subject;
   const chooseUser = useCallback(
     (id: string) => {
-      if (id !== userId && uploads.items.length > 0) clearPhotos(PHOTOS_OF_ANOTHER_USER);
+      if (id !== userId) switchUser(userId, id, PHOTOS_OF_ANOTHER_USER);
       pickUser(id);
     },
-    [userId, uploads.items.length, clearPhotos, pickUser],
+    [userId, switchUser, pickUser],
   );
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {

@@ -577,7 +577,7 @@ describe("Images page", () => {
     });
   });
 
-  it("drops the photos when another user is chosen: their face must not make this one's image", async () => {
+  it("puts the photos aside when another user is chosen (their face must not make this one's image), and back with them", async () => {
     given();
     const user = await openAsAlice();
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
@@ -585,11 +585,15 @@ describe("Images page", () => {
     expect(screen.getByText("1 / 5")).toBeInTheDocument(); // kept across identities of one user
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
     expect(await screen.findByText("0 / 5")).toBeInTheDocument();
-    expect(screen.getByText(/The photos of the previous user were removed/)).toHaveAttribute("role", "status");
+    expect(screen.getByText(/The previous user's photos were put aside/)).toHaveAttribute("role", "status");
     expect(screen.getByText("This user has no identities; choose another user.")).toBeInTheDocument();
-    // Back to Alice: her identity as she left it, not her first one.
+    // Back to Alice (as an arrow key through the list would): her identity and her photo, as she left them.
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
     await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));
+    expect(screen.getByText("1 / 5")).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    expect(screen.queryByText(/put aside/)).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
   });
 
   it("moves the focus to Add photos when a photo is removed", async () => {

@@ -156,6 +156,11 @@ async function smallCopyOf(file: File): Promise<string | null> {
   }
 }
 
+/** A photo whose upload was stopped (the form went elsewhere), to retry. */
+function stopped(item: ReferenceItem): ReferenceItem {
+  return item.status === "uploading" ? { ...item, status: "failed", error: "The upload was stopped; retry." } : item;
+}
+
 /** Let go of a photo's object URL (a kept photo's URL is the bucket's, not the page's). */
 function release(item: ReferenceItem): void {
   if (item.file && item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
@@ -360,17 +365,6 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     [patch, upload],
   );
 
-  /** Drop every photo; `notice` says why, until photos are added again. */
-  const clear = useCallback(
-    (notice: string | null = null) => {
-      for (const controller of controllers.current.values()) controller.abort();
-      for (const item of itemsRef.current) release(item);
-      update(() => []);
-      setNotice(notice);
-    },
-    [update],
-  );
-
   /**
    * The photos `job` kept (its prepared references) in place of the form's, which are
    * returned to give back with `restore` (their thumbnails kept for it); null, and the
@@ -393,11 +387,27 @@ export function useReferenceUploads(config: TabConfig | undefined) {
   const restore = useCallback(
     (photos: ReferenceItem[]) => {
       for (const item of itemsRef.current) if (!photos.includes(item)) release(item);
-      update(() =>
-        photos.map((item) =>
-          item.status === "uploading" ? { ...item, status: "failed", error: "The upload was stopped; retry." } : item,
-        ),
-      );
+      update(() => photos.map(stopped));
+    },
+    [update],
+  );
+
+  // Each user's photos, put aside while another user is chosen (in this page's memory).
+  const putAside = useRef(new Map<string, ReferenceItem[]>());
+  /**
+   * Another user is another person: the form's photos go aside for `from` (their uploads
+   * stopped, to retry) and `to`'s come back, as that user left them. `notice` says why the
+   * photos went, until photos come back or are added.
+   */
+  const switchUser = useCallback(
+    (from: string | null, to: string, notice: string) => {
+      const current = itemsRef.current;
+      for (const controller of controllers.current.values()) controller.abort();
+      if (from !== null && current.length > 0) putAside.current.set(from, current);
+      const back = putAside.current.get(to) ?? [];
+      putAside.current.delete(to);
+      update(() => back.map(stopped));
+      setNotice(back.length === 0 && current.length > 0 ? notice : null);
     },
     [update],
   );
@@ -437,9 +447,9 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     removeRefused,
     retry,
     refuseUnreadable,
-    clear,
     takeFrom,
     restore,
+    switchUser,
     notice,
     keys: uploaded.map((item) => item.key as string),
     busy: items.some((item) => item.status === "uploading"),
