@@ -236,6 +236,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     [config.maxVariants],
   );
   const usual = usualSeconds(history.data ?? [], imageSize);
+  const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
 
   return (
     <div className={styles.layout}>
@@ -313,7 +314,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={activeJobs}
           error={actionError}
           now={now}
-          usualSeconds={usual}
+          usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={save}
           savingId={apply.isPending ? (apply.variables ?? null) : null}

@@ -53,9 +53,10 @@ export function GeneratedImageDisplay({
   const retry = retryingAt(job);
   const applied = isSavedNow(job, currentJobId);
   const applyText = applyLabel(job, currentJobId);
-  // Save stays focusable when it cannot be used (a disabled button would drop the focus to
-  // the page when the click that disables it came from the keyboard): `aria-disabled`.
-  const saveOff = saving || job.apply?.status === "pending" || applied;
+  // Save stays focusable while it cannot be used (a disabled button would drop the focus to
+  // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
+  // the identity shows this image it goes, and the card keeps the focus.
+  const saveOff = saving || job.apply?.status === "pending";
   // A second click before the page has shown the first one's effect (a double click) asks
   // nothing more: the click is noted until the next render (which says "saving", or, should
   // the request have failed at once, lets Save be tried again).
@@ -119,14 +120,12 @@ export function GeneratedImageDisplay({
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
           <div className={styles.actions}>
-            <button
-              type="button"
-              className={applied ? ui.button : ui.primary}
-              onClick={askSave}
-              aria-disabled={saveOff}
-            >
-              Save to identity
-            </button>
+            {/* Saved: the green badge says so; a grey "Save" beside it would read as the opposite. */}
+            {!applied && (
+              <button type="button" className={ui.primary} onClick={askSave} aria-disabled={saveOff}>
+                Save to identity
+              </button>
+            )}
             {download && (
               <a className={ui.button} href={download} download={job.output?.filename ?? true}>
                 Download

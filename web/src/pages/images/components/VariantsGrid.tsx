@@ -1,6 +1,6 @@
 import { useState } from "react";
 
-import type { Job } from "../../../api/imageGeneration";
+import type { ImageSize, Job } from "../../../api/imageGeneration";
 import { isFinal } from "../hooks/use-image-generation";
 import { describeFailure } from "../jobView";
 import ui from "../ui.module.css";
@@ -10,7 +10,8 @@ import styles from "./VariantsGrid.module.css";
 export interface VariantsGridProps {
   jobs: Job[];
   now: number;
-  usualSeconds: number | null;
+  /** The usual time of a job at a size (each card its own job's size), or null. */
+  usualSecondsAt: (imageSize: ImageSize) => number | null;
   currentJobId: string | null;
   onSave: (job: Job) => void;
   savingId: string | null;
@@ -19,7 +20,7 @@ export interface VariantsGridProps {
 }
 
 /** The candidates of one click, side by side; save the one you like. */
-export function VariantsGrid({ jobs, now, usualSeconds, currentJobId, onSave, savingId, onCancel, canCancel }: VariantsGridProps) {
+export function VariantsGrid({ jobs, now, usualSecondsAt, currentJobId, onSave, savingId, onCancel, canCancel }: VariantsGridProps) {
   const count = jobs.length;
   const outcome = useOutcomeAnnouncement(jobs);
   return (
@@ -36,7 +37,7 @@ export function VariantsGrid({ jobs, now, usualSeconds, currentJobId, onSave, sa
             job={job}
             variant={{ index: index + 1, count }}
             now={now}
-            usualSeconds={usualSeconds}
+            usualSeconds={usualSecondsAt(job.image_size)}
             currentJobId={currentJobId}
             onSave={onSave}
             saving={savingId === job.id}
