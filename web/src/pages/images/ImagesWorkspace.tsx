@@ -150,8 +150,16 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
                 : null;
   const canGenerate = whyNot === null && !create.isPending;
 
-  // A click in the history answers in the result pane (brought into view), the form's own
-  // click under the form.
+  // A click in the history answers in the result pane (brought into view, its first new card
+  // taking the focus), the form's own click under the form.
+  const focusCardOf = useRef<string | null>(null);
+  useEffect(() => {
+    const id = focusCardOf.current;
+    const card = results.current?.querySelector<HTMLElement>("article");
+    if (id === null || activeIds[0] !== id || !card) return;
+    focusCardOf.current = null;
+    card.focus({ preventScroll: true });
+  });
   const start = useCallback(
     async (request: StartRequest) => {
       const fromHistory = request.kind !== "generate";
@@ -161,6 +169,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         const batch = await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() });
         const first = batch.items[0];
         if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
+        if (first && fromHistory) focusCardOf.current = first.id;
       } catch (error) {
         showError(shownError(error));
         if (!fromHistory) return;

@@ -324,7 +324,11 @@ describe("Images page", () => {
     await user.click(await within(history).findByRole("button", { name: "Re-run" }));
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ parent: done.id, count: 1 });
-    expect(await screen.findByRole("article", { name: "Generated image" })).toBeInTheDocument();
+    // The page shows the new card: the focus goes with it, not left on the history's button.
+    await waitFor(() => expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus());
+    expect(within(screen.getByRole("article", { name: "Generated image" })).getByRole("status")).toHaveTextContent(
+      /Waiting in the queue|Generating/,
+    );
   });
 
   it("says when a newer save won over an older one, and offers to save it again", async () => {
