@@ -128,6 +128,29 @@ export interface Problem {
   detail: string;
 }
 
+/** Gemini refused the key, not the request: 401 or 403. */
+function keyRefused(details: Record<string, unknown>): boolean {
+  return details.status_code === 401 || details.status_code === 403;
+}
+
+/** The same job again would fail the same way: Gemini refused the prompt itself or rejected
+ * the request, a photo could not be used, or the identity is gone. Edit settings is the way on. */
+export function failsAgain(job: Job): boolean {
+  if (job.status !== "failed" || !job.error) return false;
+  switch (job.error.code) {
+    case "content_blocked":
+      return describeFailure(job)?.title === "Gemini refused the prompt";
+    case "provider_rejected":
+      return !keyRefused(job.error.details);
+    case "reference_invalid":
+    case "reference_not_found":
+    case "identity_not_found":
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** A failed job's reason in plain words: never a bare code or a stack trace. */
 export function describeFailure(job: Job): Problem | null {
   if (job.status === "canceled") {
@@ -152,6 +175,15 @@ export function describeFailure(job: Job): Problem | null {
     case "reference_invalid":
     case "reference_not_found":
       return aboutPhoto(job, code, message, job.error.details);
+    case "provider_rejected":
+      return keyRefused(job.error.details)
+        ? { title: "Gemini refused the pipeline's key", detail: "Ask whoever runs the pipeline to check its Gemini API key." }
+        : {
+            title: "Gemini rejected the request",
+            detail: `The same request would be rejected again: change the prompt or the photos. Gemini said: ${message.replace(/^Gemini rejected the request \([^)]*\):\s*/, "")}`,
+          };
+    case "provider_not_configured":
+      return { title: "Gemini is not set up", detail: "The pipeline has no Gemini API key yet; ask whoever runs it." };
     case "provider_unavailable":
       return { title: "Gemini was unavailable", detail: "It stayed busy through every retry. Try again in a few minutes." };
     case "identity_not_found":

@@ -260,6 +260,15 @@ describe("Images page", () => {
     [{ code: "content_blocked", message: "Gemini did not produce the image (IMAGE_SAFETY).", details: {} }, "Gemini's safety filter stopped the image"],
     [{ code: "no_image", message: "Gemini answered with text only, no image. It said: I can't.", details: {} }, "Gemini answered with text, not an image"],
     [{ code: "reference_invalid", message: "Photo 2 is not a readable image.", details: {} }, "A reference photo could not be used"],
+    [
+      { code: "provider_rejected", message: "Gemini rejected the request (400 INVALID_ARGUMENT): Bad image.", details: { status_code: 400 } },
+      "Gemini rejected the request",
+    ],
+    [
+      { code: "provider_rejected", message: "Gemini rejected the request (403 PERMISSION_DENIED): No.", details: { status_code: 403 } },
+      "Gemini refused the pipeline's key",
+    ],
+    [{ code: "provider_not_configured", message: "GEMINI_API_KEY is not set.", details: {} }, "Gemini is not set up"],
   ])("says in plain words why a job failed: %o", async (error, title) => {
     const failed = job({ status: "failed", error, finished_at: new Date().toISOString() });
     given(...historyOf([failed]),
@@ -270,6 +279,24 @@ describe("Images page", () => {
     expect(card).not.toHaveTextContent(error.code);
     // Seen on arrival, not as it happened: nothing interrupts the screen reader.
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("offers Re-run only where the same job could end otherwise", async () => {
+    const failed = (code: string, details: Record<string, unknown> = {}) =>
+      job({ status: "failed", error: { code, message: "m", details }, finished_at: new Date().toISOString() });
+    given(
+      ...historyOf([
+        failed("provider_rejected", { status_code: 400 }),
+        failed("provider_rejected", { status_code: 403 }),
+        failed("provider_unavailable"),
+      ]),
+    );
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const rows = await within(history).findAllByRole("listitem");
+    const rerun = rows.map((row) => within(row).queryByRole("button", { name: "Re-run" }) !== null);
+    expect(rerun).toEqual([false, true, true]);
+    expect(rows[0]).toHaveTextContent("The same request would be rejected again: change the prompt or the photos. Gemini said: m");
   });
 
   it("names a photo the job could not use by its place, never by its storage key", async () => {

@@ -6,6 +6,7 @@ import {
   createdLabel,
   describeFailure,
   elapsedSeconds,
+  failsAgain,
   formatDuration,
   fullSizeUrl,
   identityImageUrl,
@@ -128,15 +129,6 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   );
 }
 
-/** The same job again would fail the same way: Gemini refused the prompt itself, a photo
- * could not be used, or the identity is gone. Edit settings is the way on. */
-function failsAgain(job: Job): boolean {
-  if (job.status !== "failed") return false;
-  if (describeFailure(job)?.title === "Gemini refused the prompt") return true;
-  const code = job.error?.code;
-  return code === "reference_invalid" || code === "reference_not_found" || code === "identity_not_found";
-}
-
 function statusClass(job: Job): string {
   if (job.status === "succeeded") return ui.badgeOk ?? "";
   if (job.status === "failed") return ui.badgeDanger ?? "";
@@ -205,7 +197,12 @@ function HistoryItem({
           {job.usage ? ` · $${job.usage.estimated_cost_usd.toFixed(3)}` : ""}
           {saveState ? ` · ${saveState}` : ""}
         </p>
-        {failure && job.status !== "canceled" && <p className={styles.failure}>{failure.title}</p>}
+        {failure && job.status !== "canceled" && (
+          <p className={styles.failure}>
+            <strong>{failure.title}</strong>
+            {failure.detail && <span className={styles.failureDetail}>{failure.detail}</span>}
+          </p>
+        )}
         <div className={styles.actions}>
           {final && !failsAgain(job) && (
             <button
