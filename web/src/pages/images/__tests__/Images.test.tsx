@@ -487,7 +487,10 @@ describe("Images page", () => {
     const history = await screen.findByRole("region", { name: "History" });
     const toggle = await within(history).findByRole("button", { name: "Refine" });
     await user.click(toggle);
-    expect(within(history).getByRole("textbox", { name: "Refine instruction" })).toHaveFocus();
+    const box = within(history).getByRole("textbox", { name: "Refine instruction" });
+    expect(box).toHaveFocus();
+    // Nothing to send yet: its Refine is there for Tab, and says it is off.
+    expect(within(box.closest("form")!).getByRole("button", { name: "Refine" })).toHaveAttribute("aria-disabled", "true");
     await user.keyboard("{Escape}");
     expect(within(history).queryByRole("textbox", { name: "Refine instruction" })).not.toBeInTheDocument();
     expect(toggle).toHaveFocus();
@@ -496,7 +499,8 @@ describe("Images page", () => {
     await user.keyboard("darker{Control>}{Enter}{/Control}");
     await waitFor(() => expect(refinement.requests).toHaveLength(1));
     expect(service.created).toHaveLength(0);
-    expect(toggle).toHaveFocus();
+    // The refinement's card, where the page scrolled, has the focus.
+    await waitFor(() => expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus());
   });
 
   it("says how each job of the history came about", async () => {

@@ -315,7 +315,8 @@ function RefineForm({
           }
         }}
       />
-      <button type="submit" className={ui.button} disabled={!instruction.trim() || busy}>
+      {/* Reachable by Tab while there is nothing to send; a press then does nothing. */}
+      <button type="submit" className={ui.button} aria-disabled={!instruction.trim() || busy}>
         Refine
       </button>
     </form>
