@@ -114,6 +114,7 @@ describe("Images page", () => {
       expect(screen.getByRole("combobox", { name: "Identity" })).toHaveDisplayValue("This user has no identities"),
     );
     expect(screen.getByText("This user has no identities, so no generations.")).toBeInTheDocument();
+    expect(screen.queryByText("Nothing chosen")).not.toBeInTheDocument();
     // No photos for nobody: "Add photos" stays reachable, and says why it does nothing.
     const addPhotos = screen.getByRole("button", { name: "Add photos" });
     expect(addPhotos).toHaveAttribute("aria-disabled", "true");

@@ -48,7 +48,8 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
           </span>
         )}
       </div>
-      <CurrentImage identity={chosen} />
+      {/* A user with no identities has no image to show: no empty frame that says "Nothing chosen". */}
+      {!(identities.data && list.length === 0) && <CurrentImage identity={chosen} />}
     </div>
   );
 }

@@ -44,7 +44,7 @@ export function ResultPane({ ref, identity, jobs, error, ...grid }: Props) {
             ✦
           </span>
           <p>Your generated images will appear here.</p>
-          <p className={ui.muted}>Add photos, write a prompt if you like, and press Generate ({SHORTCUT_NAME}).</p>
+          <p className={ui.muted}>Add photos, write a prompt if you like, and press Generate<span className={styles.shortcut}> ({SHORTCUT_NAME})</span>.</p>
         </div>
       )}
     </section>
