@@ -22,8 +22,9 @@ export function estimateCostUsd(config: TabConfig, size: ImageSize, variants: nu
   return perImage * variants;
 }
 
+/** Dollars as every cost on the page reads: tenths of a cent under a dollar ("$0.240"), cents above. */
 export function formatUsd(value: number): string {
-  return `$${value.toFixed(value < 1 ? 3 : 2).replace(/0$/, "")}`;
+  return `$${value.toFixed(value < 1 ? 3 : 2)}`;
 }
 
 const HEIC = [".heic", ".heif"];

@@ -120,7 +120,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export function formatTime(at: Date): string {
-  return at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit", second: "2-digit" });
 }
 
 export interface Problem {

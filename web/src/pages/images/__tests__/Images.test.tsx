@@ -227,7 +227,7 @@ describe("Images page", () => {
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "1K");
     await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
-    expect(screen.getByText("≈ $0.27")).toBeInTheDocument();
+    expect(screen.getByText("≈ $0.270")).toBeInTheDocument();
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     await user.type(prompt, "outdoors");
@@ -853,6 +853,19 @@ describe("Images page", () => {
     const card = await screen.findByRole("article", { name: "Generated image" });
     expect(within(card).getByText(/usually about 2 s at 1K$/)).toBeInTheDocument();
     expect(screen.getByText(/usually 31 s/)).toBeInTheDocument(); // the form's, at 4K
+  });
+
+  it("writes every cost alike, to a tenth of a cent, and no time for a canceled job", async () => {
+    const done = succeeded(job());
+    const canceled = job({ status: "canceled", canceled_at: new Date().toISOString(), finished_at: new Date().toISOString() });
+    given(...historyOf([{ ...done, usage: { ...done.usage!, estimated_cost_usd: 0.24 } }, canceled]));
+    const user = await openAsAlice();
+    const [saved, stopped] = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
+    expect(saved).toHaveTextContent("12 s · $0.240");
+    expect(within(screen.getByRole("article", { name: "Generated image" })).getByText(/· \$0\.240$/)).toBeInTheDocument();
+    expect(stopped).not.toHaveTextContent(/\d s\b/);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
+    expect(screen.getByText(/^≈ \$\d\.\d{3}$/)).toBeInTheDocument();
   });
 
   it("keeps a small copy of each uploaded photo, its thumbnail after a reload", async () => {

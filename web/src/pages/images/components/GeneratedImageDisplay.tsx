@@ -15,6 +15,7 @@ import {
   retryingAt,
   stageLabel,
 } from "../jobView";
+import { formatUsd } from "../config";
 import { isFinal } from "../hooks/use-image-generation";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
@@ -150,7 +151,7 @@ export function GeneratedImageDisplay({
             <span className={ui.muted}>
               {job.output ? `${job.output.width}×${job.output.height}` : ""}
               {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
-              {job.usage ? ` · $${job.usage.estimated_cost_usd.toFixed(3)}` : ""}
+              {job.usage ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
             </span>
           </div>
         </footer>

@@ -17,6 +17,7 @@ import {
   statusLabel,
   variantLabel,
 } from "../jobView";
+import { formatUsd } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
@@ -193,8 +194,9 @@ function HistoryItem({
         <p className={styles.facts}>
           {job.aspect_ratio} · {job.image_size} · {job.reference_keys.length} photo
           {job.reference_keys.length === 1 ? "" : "s"}
-          {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
-          {job.usage ? ` · $${job.usage.estimated_cost_usd.toFixed(3)}` : ""}
+          {/* A canceled job's time is how long it waited, not how long it took: none. */}
+          {job.finished_at && job.status !== "canceled" ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
+          {job.usage ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
           {saveState ? ` · ${saveState}` : ""}
         </p>
         {failure && job.status !== "canceled" && (
