@@ -304,7 +304,7 @@ function RefineForm({
         id={inputId}
         className={ui.input}
         value={instruction}
-        placeholder="e.g. make the background darker"
+        placeholder="e.g. a darker background"
         onChange={(event) => setInstruction(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === "Escape") {
