@@ -1,5 +1,5 @@
 import { onlineManager } from "@tanstack/react-query";
-import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
@@ -126,6 +126,15 @@ describe("Images page", () => {
     expect(screen.queryByText(/to see its generations|so no generations/)).not.toBeInTheDocument();
     expect(screen.getByRole("option", { name: identities[1]!.name })).toBeInTheDocument();
     expect(screen.getByText("No generations for this identity yet. The first one will show here.")).toBeInTheDocument();
+  });
+
+  it("opens a new tab on the user last chosen in this browser", async () => {
+    given();
+    await openAsAlice();
+    cleanup();
+    sessionStorage.clear(); // a new tab
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("3"));
   });
 
   it("says why users cannot be loaded, in the API's words", async () => {

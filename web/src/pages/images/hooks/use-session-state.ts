@@ -1,31 +1,38 @@
 /**
  * A choice on the page that outlives a reload or a visit to another page of the host: kept
- * in this browser tab's sessionStorage (another tab starts afresh). A stored value the
+ * in this browser tab's sessionStorage (another tab starts afresh), and for a choice whose
+ * scope is "browser" in localStorage too, where a new tab starts from. A stored value the
  * guard refuses (an older shape, a hand edit) reads as the initial one.
  */
 import { useCallback, useState } from "react";
 
 const PREFIX = "identity-images.";
 
+/** This tab only, or this tab and, as the starting point of a new tab, the browser. */
+export type Scope = "tab" | "browser";
+
 export function useSessionState<T>(
   name: string,
   initial: T,
   guard: (value: unknown) => value is T,
+  scope: Scope = "tab",
 ): [T, (value: T) => void] {
-  const [value, setValue] = useState<T>(() => read(name, initial, guard));
+  const [value, setValue] = useState<T>(() => read(name, initial, guard, scope));
   const set = useCallback(
     (next: T) => {
       setValue(next);
-      write(name, next);
+      write(name, next, scope);
     },
-    [name],
+    [name, scope],
   );
   return [value, set];
 }
 
-export function read<T>(name: string, initial: T, guard: (value: unknown) => value is T): T {
+export function read<T>(name: string, initial: T, guard: (value: unknown) => value is T, scope: Scope = "tab"): T {
   try {
-    const raw = globalThis.sessionStorage?.getItem(PREFIX + name);
+    const raw =
+      globalThis.sessionStorage?.getItem(PREFIX + name) ??
+      (scope === "browser" ? globalThis.localStorage?.getItem(PREFIX + name) : null);
     if (raw === null || raw === undefined) return initial;
     const parsed: unknown = JSON.parse(raw);
     return guard(parsed) ? parsed : initial;
@@ -34,9 +41,10 @@ export function read<T>(name: string, initial: T, guard: (value: unknown) => val
   }
 }
 
-export function write(name: string, value: unknown): void {
+export function write(name: string, value: unknown, scope: Scope = "tab"): void {
   try {
     globalThis.sessionStorage?.setItem(PREFIX + name, JSON.stringify(value));
+    if (scope === "browser") globalThis.localStorage?.setItem(PREFIX + name, JSON.stringify(value));
   } catch {
     // Full or blocked: the page still works, it only forgets on reload.
   }

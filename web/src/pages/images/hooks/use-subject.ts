@@ -1,7 +1,7 @@
 /**
  * Whose image the page works on: the user and their identity, kept across reloads (and
- * each user's identity, for when the admin comes back to them). Defaults: "Me", then the
- * user's first identity.
+ * each user's identity, for when the admin comes back to them). Defaults: the user last
+ * chosen in this browser, else "Me"; then the user's first identity.
  */
 import { useCallback } from "react";
 
@@ -10,7 +10,8 @@ import { isStringOrNull, isStringRecord, useSessionState } from "./use-session-s
 
 export function useSubject() {
   const users = useUsers();
-  const [chosenUser, setChosenUser] = useSessionState<string | null>("user", null, isStringOrNull);
+  // A new tab starts with the user last chosen in this browser ("Me" has no identities, often).
+  const [chosenUser, setChosenUser] = useSessionState<string | null>("user", null, isStringOrNull, "browser");
   const known = users.data?.find((user) => user.id === chosenUser);
   const userId = known?.id ?? users.data?.[0]?.id ?? null;
   const identities = useIdentities(userId);
