@@ -864,6 +864,19 @@ describe("Images page", () => {
     expect(screen.getByText(/usually 31 s/)).toBeInTheDocument(); // the form's, at 4K
   });
 
+  it("lists a click's variants under its first, without repeating its prompt and settings", async () => {
+    const batch = [0, 1, 2].map((index) =>
+      succeeded(job({ prompt: "three ways", batch_id: "b", batch_index: index, batch_size: 3 })),
+    );
+    given(...historyOf([...batch, succeeded(job({ prompt: "alone" }))]));
+    await openAsAlice();
+    const rows = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
+    expect(rows.map((row) => row.textContent?.includes("“three ways”"))).toEqual([true, false, false, false]);
+    expect(rows[1]).toHaveAccessibleName(/variant 2 of 3$/);
+    expect(rows[1]).toHaveTextContent(/^Done\s*Variant 2 of 3\s*12 s · \$0\.134/);
+    expect(rows[3]).toHaveTextContent("“alone”");
+  });
+
   it("writes every cost alike, to a tenth of a cent, and no time for a canceled job", async () => {
     const done = succeeded(job());
     const canceled = job({ status: "canceled", canceled_at: new Date().toISOString(), finished_at: new Date().toISOString() });

@@ -97,10 +97,11 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
       )}
       {jobs && jobs.length > 0 && (
         <ol ref={list} className={styles.list}>
-          {jobs.map((job) => (
+          {jobs.map((job, index) => (
             <HistoryItem
               key={job.id}
               job={job}
+              sameClick={oneClick(jobs[index - 1], job)}
               origin={originLabel(job, jobs)}
               {...row}
               onCompare={identity && identityImageUrl(identity) ? setComparing : null}
@@ -130,6 +131,11 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   );
 }
 
+/** Two variants of one click (one batch). */
+function oneClick(above: Job | undefined, job: Job): boolean {
+  return job.batch_id !== null && above?.batch_id === job.batch_id;
+}
+
 function statusClass(job: Job): string {
   if (job.status === "succeeded") return ui.badgeOk ?? "";
   if (job.status === "failed") return ui.badgeDanger ?? "";
@@ -148,8 +154,15 @@ function HistoryItem({
   onCancel,
   onCompare,
   origin,
+  sameClick,
   busy,
-}: RowProps & { job: Job; origin: string | null; onCompare: ((job: Job) => void) | null }) {
+}: RowProps & {
+  job: Job;
+  origin: string | null;
+  /** Another variant of the click in the row above: its prompt, time and settings are there. */
+  sameClick: boolean;
+  onCompare: ((job: Job) => void) | null;
+}) {
   const [refining, setRefining] = useState(false);
   const refineButton = useRef<HTMLButtonElement>(null);
   const row = useKeepsFocus<HTMLLIElement>();
@@ -165,7 +178,7 @@ function HistoryItem({
   const savedNow = isSavedNow(job, currentJobId);
   const saveState = savedNow ? null : applyLabel(job, currentJobId);
   return (
-    <li className={styles.item} aria-label={label} {...row}>
+    <li className={`${styles.item} ${sameClick ? styles.sameClick : ""}`} aria-label={label} {...row}>
       <div className={styles.thumb}>
         {preview ? (
           <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
@@ -180,24 +193,39 @@ function HistoryItem({
       <div className={styles.body}>
         <div className={styles.line}>
           <span className={statusClass(job)}>{final ? statusLabel(job) : stageLabel(job)}</span>
-          <time dateTime={job.created_at} className={styles.time}>
-            {createdLabel(job)}
-          </time>
+          {!sameClick && (
+            <time dateTime={job.created_at} className={styles.time}>
+              {createdLabel(job)}
+            </time>
+          )}
           {variant && <span className={ui.badge}>{variant}</span>}
           {savedNow && <span className={ui.badgeOk}>Saved to identity</span>}
           {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
         </div>
-        <p className={styles.prompt} title={job.prompt}>
-          {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
-        </p>
-        {origin && <p className={styles.origin}>{origin}</p>}
+        {!sameClick && (
+          <>
+            <p className={styles.prompt} title={job.prompt}>
+              {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
+            </p>
+            {origin && <p className={styles.origin}>{origin}</p>}
+          </>
+        )}
         <p className={styles.facts}>
-          {job.aspect_ratio} · {job.image_size} · {job.reference_keys.length} photo
-          {job.reference_keys.length === 1 ? "" : "s"}
-          {/* A canceled job's time is how long it waited, not how long it took: none. */}
-          {job.finished_at && job.status !== "canceled" ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
-          {job.usage ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
-          {saveState ? ` · ${saveState}` : ""}
+          {[
+            ...(sameClick
+              ? []
+              : [
+                  job.aspect_ratio,
+                  job.image_size,
+                  `${job.reference_keys.length} photo${job.reference_keys.length === 1 ? "" : "s"}`,
+                ]),
+            // A canceled job's time is how long it waited, not how long it took: none.
+            job.finished_at && job.status !== "canceled" ? formatDuration(elapsedSeconds(job, now)) : null,
+            job.usage ? formatUsd(job.usage.estimated_cost_usd) : null,
+            saveState,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
         </p>
         {failure && job.status !== "canceled" && (
           <p className={styles.failure}>
