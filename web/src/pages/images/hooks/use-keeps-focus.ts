@@ -1,7 +1,8 @@
 /**
  * An element (a history row, a result card) that takes the focus when its focused control
  * goes away (Save once saved, Cancel once canceled), instead of the page: a keyboard or
- * screen-reader user stays where they were, and the page does not scroll. Spread the props on the element.
+ * screen-reader user stays where they were, and the page does not scroll under a mouse.
+ * Spread the props on the element.
  */
 import { useEffect, useRef, type FocusEvent } from "react";
 
