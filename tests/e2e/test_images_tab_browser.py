@@ -3,9 +3,10 @@ download) against `identity-images serve`, which serves the built tab (web/dist)
 
 An admin logs in, picks a test user and an identity, adds three photos (one an
 EXIF-rotated portrait, one HEIC), reloads (the thumbnails come back), writes a prompt,
-asks for two variants, watches them run, saves one (the Django identity's image becomes that output), downloads it, re-runs,
-and sees a blocked prompt's message; axe finds no violation; a member sees no tab.
-`make screenshot` copies the screenshot of the finished page to docs/images-tab.png.
+asks for two variants, watches them run, saves one (the Django identity's image becomes
+that output), downloads it, re-runs, and sees a blocked prompt's message; axe finds no
+violation; a member sees no tab. `make screenshot` copies the screenshot of the finished
+page to docs/images-tab.png.
 """
 
 from __future__ import annotations
