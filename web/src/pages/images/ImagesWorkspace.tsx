@@ -337,11 +337,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={history.data}
           older={
             history.hasNextPage
-              ? {
-                  // A second click while the page is read waits for it, not restarts it.
-                  load: () => void history.fetchNextPage({ cancelRefetch: false }),
-                  loading: history.isFetchingNextPage,
-                }
+              ? { load: () => void history.fetchNextPage(), loading: history.isFetchingNextPage }
               : null
           }
           loading={identityId !== null && history.isPending}

@@ -99,7 +99,8 @@ export function elapsedSeconds(job: Job, now: number): number {
   return Math.max(0, Math.round((end - start) / 1000));
 }
 
-/** The median total time of the identity's succeeded jobs at that size, or null. */
+/** The median total time of the identity's succeeded jobs at that size (the lower of the two
+ * middle ones: a run that waited out Gemini's retries does not set the estimate), or null. */
 export function usualSeconds(history: Job[], imageSize: string): number | null {
   const runs = history
     .filter((job) => job.status === "succeeded" && job.image_size === imageSize)
@@ -107,7 +108,7 @@ export function usualSeconds(history: Job[], imageSize: string): number | null {
     .filter((s) => Number.isFinite(s) && s > 0)
     .sort((a, b) => a - b);
   if (runs.length === 0) return null;
-  const middle = runs[Math.floor(runs.length / 2)];
+  const middle = runs[Math.floor((runs.length - 1) / 2)];
   return middle === undefined ? null : Math.max(1, Math.round(middle));
 }
 

@@ -2,6 +2,7 @@ import { useId } from "react";
 
 import type { ImageSize } from "../../../api/imageGeneration";
 import { formatUsd } from "../config";
+import { formatDuration } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./GenerateBar.module.css";
 
@@ -49,7 +50,7 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
           <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>
           <span className={ui.muted}>
             {variants} image{variants === 1 ? "" : "s"} at {imageSize}
-            {usualSeconds !== null ? ` · usually ${usualSeconds} s` : ""}
+            {usualSeconds !== null ? ` · usually ${formatDuration(usualSeconds)}` : ""}
           </span>
         </div>
         <kbd className={styles.shortcut} aria-hidden="true">

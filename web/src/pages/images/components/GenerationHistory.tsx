@@ -52,9 +52,14 @@ interface Props extends RowProps {
 export function GenerationHistory({ jobs, older, loading, error, identity, noIdentities, ...row }: Props) {
   const [comparing, setComparing] = useState<Job | null>(null);
   // "Show older generations" hands the focus to the first row it brought (the button goes
-  // once the history holds every job).
+  // once the history holds every job). `lastBefore` is set from the click until the read
+  // ends: a second click meanwhile (a double click) reads nothing more.
   const list = useRef<HTMLOListElement>(null);
   const lastBefore = useRef<string | null>(null);
+  const loadingOlder = older?.loading ?? false;
+  useEffect(() => {
+    if (!loadingOlder) lastBefore.current = null; // read, or failed: the next click is new
+  }, [loadingOlder]);
   useEffect(() => {
     const last = lastBefore.current;
     if (last === null || !jobs) return;
@@ -65,7 +70,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     if (row instanceof HTMLElement) row.focus();
   }, [jobs]);
   const showOlder = () => {
-    if (!older || older.loading) return;
+    if (!older || older.loading || lastBefore.current !== null) return;
     lastBefore.current = jobs?.at(-1)?.id ?? null;
     older.load();
   };
