@@ -639,6 +639,17 @@ describe("Images page", () => {
     expect(screen.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
     expect(screen.queryByText(/put aside/)).not.toBeInTheDocument();
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+
+    // Put aside again, then a reload: they still come back with Alice.
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+    expect(await screen.findByText("0 / 5")).toBeInTheDocument();
+    cleanup();
+    renderImages();
+    const users = await screen.findByRole("combobox", { name: "User" });
+    await waitFor(() => expect(users).toBeEnabled());
+    await user.selectOptions(users, "3");
+    expect(await screen.findByText("1 / 5")).toBeInTheDocument();
+    expect(screen.getByText("front.jpg")).toBeInTheDocument();
   });
 
   it("moves the focus to Add photos when a photo is removed", async () => {

@@ -33,6 +33,8 @@ interface KeptPhoto {
 }
 
 const KEPT = "photos";
+/** The photos put aside for each other user (see `switchUser`), kept the same way. */
+const ASIDE = "photos-aside";
 /**
  * The files behind the kept photos, while this page of the host lives: a visit to another
  * page and back finds their thumbnails (after a reload, their small copies stand in).
@@ -54,8 +56,38 @@ function isKeptPhotos(value: unknown): value is KeptPhoto[] {
   );
 }
 
+function isKeptAside(value: unknown): value is Record<string, KeptPhoto[]> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every(isKeptPhotos);
+}
+
+/** What of the form's photos a reload keeps: the uploaded ones, by their keys. */
+function keptOf(items: ReferenceItem[]): KeptPhoto[] {
+  return items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl, smallCopy }): KeptPhoto[] =>
+    status === "uploaded" && contentType && key
+      ? [
+          {
+            name,
+            size,
+            contentType,
+            key,
+            ...(earlier ? { earlier: { thumbnailUrl } } : {}),
+            ...(smallCopy ? { smallCopy } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
 function keptItems(): ReferenceItem[] {
-  return read<KeptPhoto[]>(KEPT, [], isKeptPhotos).map(({ earlier, smallCopy = null, ...photo }) => {
+  return itemsOf(read<KeptPhoto[]>(KEPT, [], isKeptPhotos));
+}
+
+function asideItems(): Map<string, ReferenceItem[]> {
+  return new Map(Object.entries(read(ASIDE, {}, isKeptAside)).map(([user, photos]) => [user, itemsOf(photos)]));
+}
+
+function itemsOf(photos: KeptPhoto[]): ReferenceItem[] {
+  return photos.map(({ earlier, smallCopy = null, ...photo }) => {
     const file = filesByKey.get(photo.key) ?? null;
     return {
       ...photo,
@@ -392,8 +424,8 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     [update],
   );
 
-  // Each user's photos, put aside while another user is chosen (in this page's memory).
-  const putAside = useRef(new Map<string, ReferenceItem[]>());
+  // Each user's photos, put aside while another user is chosen (kept across a reload too).
+  const putAside = useRef<Map<string, ReferenceItem[]> | null>(null);
   /**
    * Another user is another person: the form's photos go aside for `from` (their uploads
    * stopped, to retry) and `to`'s come back, as that user left them. `notice` says why the
@@ -403,9 +435,11 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     (from: string | null, to: string, notice: string) => {
       const current = itemsRef.current;
       for (const controller of controllers.current.values()) controller.abort();
-      if (from !== null && current.length > 0) putAside.current.set(from, current);
-      const back = putAside.current.get(to) ?? [];
-      putAside.current.delete(to);
+      const aside = (putAside.current ??= asideItems());
+      if (from !== null && current.length > 0) aside.set(from, current);
+      const back = aside.get(to) ?? [];
+      aside.delete(to);
+      write(ASIDE, Object.fromEntries(Array.from(aside, ([user, photos]) => [user, keptOf(photos)])));
       update(() => back.map(stopped));
       setNotice(back.length === 0 && current.length > 0 ? notice : null);
     },
@@ -413,20 +447,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
   );
 
   useEffect(() => {
-    const kept = items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl, smallCopy }): KeptPhoto[] =>
-      status === "uploaded" && contentType && key
-        ? [
-            {
-              name,
-              size,
-              contentType,
-              key,
-              ...(earlier ? { earlier: { thumbnailUrl } } : {}),
-              ...(smallCopy ? { smallCopy } : {}),
-            },
-          ]
-        : [],
-    );
+    const kept = keptOf(items);
     write(KEPT, kept);
     for (const key of filesByKey.keys()) if (!kept.some((photo) => photo.key === key)) filesByKey.delete(key);
     for (const item of items) if (item.status === "uploaded" && item.key && item.file) filesByKey.set(item.key, item.file);
