@@ -114,7 +114,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   const jobQueries = useJobs(activeIds);
   const activeJobs = jobQueries.map((q) => q.data).filter((job): job is Job => job !== undefined);
-  const anyMoving = activeJobs.some(isMoving) || (history.data ?? []).some(isMoving);
+  // A job in both the result pane and the history reads the same in both: the later of the
+  // two reads (each is polled on its own).
+  const latestRead = new Map(activeJobs.map((job) => [job.id, job]));
+  const historyJobs = history.data?.map((job) => {
+    const card = latestRead.get(job.id);
+    return card && card.updated_at > job.updated_at ? card : job;
+  });
+  const anyMoving = activeJobs.some(isMoving) || (historyJobs ?? []).some(isMoving);
   // The clock stops with the polls when the session ends: a card's time would only grow stale.
   const now = useNow(anyMoving && !sessionEnded);
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...activeJobs, ...(history.data ?? [])]);
@@ -334,7 +341,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
       <div className={ui.card}>
         <GenerationHistory
-          jobs={history.data}
+          jobs={historyJobs}
           older={
             history.hasNextPage
               ? { load: () => void history.fetchNextPage(), loading: history.isFetchingNextPage }

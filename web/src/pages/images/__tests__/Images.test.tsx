@@ -350,6 +350,20 @@ describe("Images page", () => {
     expect(await within(card).findByRole("img", {}, { timeout: 10_000 })).toBeInTheDocument();
   });
 
+  it("shows a job in the history as its card shows it, whichever was read last", async () => {
+    const running = job({ status: "running", prompt: "in both", updated_at: "2026-12-04T10:00:00Z" });
+    const done = { ...succeeded(running), updated_at: "2026-12-04T10:00:09Z" };
+    given(
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      ...historyOf([running]), // the history's read is older
+    );
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "Generated image" });
+    expect(await within(card).findByRole("img", {}, { timeout: 5_000 })).toBeInTheDocument();
+    const row = within(screen.getByRole("region", { name: "History" })).getByRole("listitem");
+    expect(within(row).getByText("Done")).toBeInTheDocument();
+  });
+
   it("re-runs a finished generation", async () => {
     const service = jobService();
     const done = succeeded(job({ prompt: "again", image_size: "2K", aspect_ratio: "1:1" }));
