@@ -58,9 +58,6 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   const lastBefore = useRef<string | null>(null);
   const loadingOlder = older?.loading ?? false;
   useEffect(() => {
-    if (!loadingOlder) lastBefore.current = null; // read, or failed: the next click is new
-  }, [loadingOlder]);
-  useEffect(() => {
     const last = lastBefore.current;
     if (last === null || !jobs) return;
     const next = jobs.findIndex((job) => job.id === last) + 1;
@@ -69,6 +66,11 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     const row = next > 0 ? list.current?.children[next] : undefined; // 0: another identity's history
     if (row instanceof HTMLElement) row.focus();
   }, [jobs]);
+  // After the focus (effects run in order): a read that brought no row, or failed, frees
+  // the next click.
+  useEffect(() => {
+    if (!loadingOlder) lastBefore.current = null; // read, or failed: the next click is new
+  }, [loadingOlder]);
   const showOlder = () => {
     if (!older || older.loading || lastBefore.current !== null) return;
     lastBefore.current = jobs?.at(-1)?.id ?? null;
