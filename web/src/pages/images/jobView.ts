@@ -129,6 +129,11 @@ export interface Problem {
   detail: string;
 }
 
+/** Gemini's block names the prompt itself (not the image it would have made). */
+function promptRefused(message: string): boolean {
+  return /prompt/i.test(message);
+}
+
 /** Gemini refused the key, not the request: 401 or 403. */
 function keyRefused(details: Record<string, unknown>): boolean {
   return details.status_code === 401 || details.status_code === 403;
@@ -140,7 +145,7 @@ export function failsAgain(job: Job): boolean {
   if (job.status !== "failed" || !job.error) return false;
   switch (job.error.code) {
     case "content_blocked":
-      return describeFailure(job)?.title === "Gemini refused the prompt";
+      return promptRefused(job.error.message);
     case "provider_rejected":
       return !keyRefused(job.error.details);
     case "reference_invalid":
@@ -162,7 +167,7 @@ export function describeFailure(job: Job): Problem | null {
   const { code, message } = job.error;
   switch (code) {
     case "content_blocked":
-      return /prompt/i.test(message)
+      return promptRefused(message)
         ? { title: "Gemini refused the prompt", detail: "Rephrase the prompt and try again." }
         : {
             title: "Gemini's safety filter stopped the image",

@@ -43,8 +43,9 @@ export function read<T>(name: string, initial: T, guard: (value: unknown) => val
 
 export function write(name: string, value: unknown, scope: Scope = "tab"): void {
   try {
-    globalThis.sessionStorage?.setItem(PREFIX + name, JSON.stringify(value));
-    if (scope === "browser") globalThis.localStorage?.setItem(PREFIX + name, JSON.stringify(value));
+    const text = JSON.stringify(value);
+    globalThis.sessionStorage?.setItem(PREFIX + name, text);
+    if (scope === "browser") globalThis.localStorage?.setItem(PREFIX + name, text);
   } catch {
     // Full or blocked: the page still works, it only forgets on reload.
   }
