@@ -238,7 +238,7 @@ def test_admin_generates_saves_downloads_reruns(
     count = len(jobs)
     history.get_by_role("listitem").first.get_by_role("button", name="Re-run").click()
     wait_for("the re-run", lambda: len(listed()) > count)
-    rerun = page.get_by_role("article", name="Generated image")
+    rerun = page.get_by_role("article", name="New image")
     expect(rerun.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
 
     # Edit settings on the saved variant: its settings and the three photos it kept come
@@ -257,14 +257,14 @@ def test_admin_generates_saves_downloads_reruns(
     newest = new[0]
     assert len(newest["reference_keys"]) == 3
     assert all(key.startswith("prepared/") for key in newest["reference_keys"]), newest
-    from_kept = page.get_by_role("article", name="Generated image")
+    from_kept = page.get_by_role("article", name="New image")
     expect(from_kept.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
 
     # A blocked prompt gets its own plain message.
     prompt.fill("[simulate:prompt_blocked] something Gemini refuses")
     page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
     generate.click()
-    result = page.get_by_role("article", name="Generated image")
+    result = page.get_by_role("article", name="New image")
     refused = result.filter(has_text="Gemini refused the prompt")
     expect(refused).to_be_visible(timeout=JOB_TIMEOUT_MS)
     page.close()

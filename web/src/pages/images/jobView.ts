@@ -45,10 +45,14 @@ export function identityImageUrl(identity: HostIdentity): string | null {
   return identity.image_url ?? null;
 }
 
+/** The card's title: it names the job, not its state, so it holds from the queue to the end
+ * (a failed job's card is not titled "Generated image"). */
+export function cardTitle(job: Job): string {
+  return job.kind === "refine" ? "Refined image" : "New image";
+}
+
 const STAGES: Record<string, string> = {
   queued: "Waiting in the queue",
-  preparing: "Preparing the reference photos",
-  preparing_references: "Preparing the reference photos",
   generating: "Gemini is generating",
   storing: "Storing the image",
   applying: "Saving to the identity",
@@ -57,10 +61,19 @@ const STAGES: Record<string, string> = {
 export function stageLabel(job: Job): string {
   if (job.status === "queued") return retryingAt(job) ? "Waiting to retry" : "Waiting in the queue";
   const stage = job.stage;
+  if (stage === "preparing_references") return preparingLabel(job);
   const label = stage ? STAGES[stage] : undefined;
   if (label) return label;
   if (job.status === "running") return "Generating";
   return statusLabel(job);
+}
+
+/** What the first stage reads and fits: the image to refine, the photos, or neither. */
+function preparingLabel(job: Job): string {
+  if (job.kind === "refine") return "Preparing the image to refine";
+  const photos = job.reference_keys.length;
+  if (photos === 0 && job.source !== "s3_event") return "Preparing the request";
+  return photos === 1 ? "Preparing the reference photo" : "Preparing the reference photos";
 }
 
 export function statusLabel(job: Job): string {

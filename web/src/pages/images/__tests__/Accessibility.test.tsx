@@ -121,6 +121,42 @@ describe("Accessibility", () => {
       expect(status).toHaveTextContent(/^Gemini is generating$/);
     });
 
+    it("names a card by its job from the queue to the end, and its first stage by what it prepares", () => {
+      const refine = job({ kind: "refine", status: "running", stage: "preparing_references", instruction: "darker" });
+      const view = render(card({ job: refine }));
+      expect(screen.getByRole("article", { name: "Refined image" })).toBeInTheDocument();
+      expect(screen.getByRole("status")).toHaveTextContent(/^Preparing the image to refine$/);
+
+      const onePhoto = job({ status: "running", stage: "preparing_references" });
+      view.rerender(card({ job: onePhoto }));
+      expect(screen.getByRole("status")).toHaveTextContent(/^Preparing the reference photo$/);
+      view.rerender(card({ job: { ...onePhoto, reference_keys: [] } }));
+      expect(screen.getByRole("status")).toHaveTextContent(/^Preparing the request$/);
+
+      // A failed job's card is not titled as if it had made an image.
+      view.rerender(card({ job: failedJob(onePhoto) }));
+      const failed = screen.getByRole("article", { name: "New image" });
+      expect(within(failed).getByText("Gemini was unavailable")).toBeInTheDocument();
+      expect(screen.queryByText(/generated image/i)).not.toBeInTheDocument();
+    });
+
+    it("opens the full size from a click on the picture without adding a tab stop", async () => {
+      const done = succeeded(job());
+      render(card({ job: done }));
+      const picture = screen.getByRole("img", { name: "New image, 1376×768" });
+      const link = picture.closest("a")!;
+      expect(link).toHaveAttribute("href", done.output!.url);
+      expect(link).toHaveAttribute("target", "_blank");
+      expect(link).toHaveAttribute("tabindex", "-1");
+      // The keyboard's way there is the named link, the first tab stop after Save and Download.
+      const user = userEvent.setup();
+      await user.tab();
+      expect(screen.getByRole("button", { name: "Save to identity" })).toHaveFocus();
+      await user.tab();
+      await user.tab();
+      expect(screen.getByRole("link", { name: /^Open full size/ })).toHaveFocus();
+    });
+
     it("says how each variant ended in one live region that is there before the first ends", () => {
       const jobs = [0, 1, 2].map((index) => job({ batch_id: "b", batch_index: index, batch_size: 3 }));
       const [one, two, three] = jobs as [Job, Job, Job];
@@ -174,7 +210,7 @@ describe("Accessibility", () => {
       await addPhoto(user);
       await user.click(screen.getByRole("button", { name: "Generate" }));
       const result = await screen.findByRole("region", { name: "Result" });
-      const article = await within(result).findByRole("article", { name: "Generated image" });
+      const article = await within(result).findByRole("article", { name: "New image" });
       const region = result.querySelector<HTMLElement>('[aria-live="polite"]:not([role])');
       expect(region).not.toBeNull();
       expect(region).toHaveTextContent(/^$/);
@@ -209,7 +245,7 @@ describe("Accessibility", () => {
       view.rerender(card({ job: applied, onSave, currentJobId: applied.id }));
       expect(screen.getByRole("status")).toHaveTextContent("Saved to identity");
       expect(screen.queryByRole("button", { name: "Save to identity" })).not.toBeInTheDocument();
-      expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus();
+      expect(screen.getByRole("article", { name: "New image" })).toHaveFocus();
       expect(onSave).toHaveBeenCalledTimes(1);
     });
 
@@ -225,13 +261,13 @@ describe("Accessibility", () => {
       const focus = vi.spyOn(HTMLElement.prototype, "focus");
       view.rerender(card({ job: queued, onCancel: undefined }));
       expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
-      expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus();
+      expect(screen.getByRole("article", { name: "New image" })).toHaveFocus();
       // Where the focus goes, the page stays: no jump under a mouse user's pointer.
       expect(focus).toHaveBeenCalledWith({ preventScroll: true });
       focus.mockRestore();
 
       view.rerender(card({ job: { ...queued, status: "canceled", canceled_at: new Date().toISOString() } }));
-      expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus();
+      expect(screen.getByRole("article", { name: "New image" })).toHaveFocus();
       expect(screen.getByText("Canceled")).toBeInTheDocument();
     });
 

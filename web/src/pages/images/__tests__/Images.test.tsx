@@ -284,7 +284,7 @@ describe("Images page", () => {
     given(...historyOf([failed]),
     );
     await openAsAlice();
-    const card = await screen.findByRole("article", { name: "Generated image" });
+    const card = await screen.findByRole("article", { name: "New image" });
     expect(await within(card).findByText(title)).toBeInTheDocument();
     expect(card).not.toHaveTextContent(error.code);
     // Seen on arrival, not as it happened: nothing interrupts the screen reader.
@@ -325,7 +325,7 @@ describe("Images page", () => {
       ...historyOf([failed]),
     );
     await openAsAlice();
-    const card = await screen.findByRole("article", { name: "Generated image" });
+    const card = await screen.findByRole("article", { name: "New image" });
     expect(await within(card).findByText("Photo 2 of 2 could not be used")).toBeInTheDocument();
     expect(card).toHaveTextContent("Not a JPEG, PNG, WebP or HEIC/HEIF image.");
     expect(card).not.toHaveTextContent("uploads/");
@@ -345,7 +345,7 @@ describe("Images page", () => {
       ),
     );
     await openAsAlice();
-    const card = await screen.findByRole("article", { name: "Generated image" });
+    const card = await screen.findByRole("article", { name: "New image" });
     expect(within(card).getByRole("status")).toHaveTextContent("Generating");
     expect(await within(card).findByRole("img", {}, { timeout: 10_000 })).toBeInTheDocument();
   });
@@ -358,7 +358,7 @@ describe("Images page", () => {
       ...historyOf([running]), // the history's read is older
     );
     await openAsAlice();
-    const card = await screen.findByRole("article", { name: "Generated image" });
+    const card = await screen.findByRole("article", { name: "New image" });
     expect(await within(card).findByRole("img", {}, { timeout: 5_000 })).toBeInTheDocument();
     const row = within(screen.getByRole("region", { name: "History" })).getByRole("listitem");
     expect(within(row).getByText("Done")).toBeInTheDocument();
@@ -376,8 +376,8 @@ describe("Images page", () => {
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ parent: done.id, count: 1 });
     // The page shows the new card: the focus goes with it, not left on the history's button.
-    await waitFor(() => expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus());
-    expect(within(screen.getByRole("article", { name: "Generated image" })).getByRole("status")).toHaveTextContent(
+    await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveFocus());
+    expect(within(screen.getByRole("article", { name: "New image" })).getByRole("status")).toHaveTextContent(
       /Waiting in the queue|Generating/,
     );
   });
@@ -419,7 +419,7 @@ describe("Images page", () => {
       ...service.handlers,
     );
     const user = await openAsAlice();
-    const card = await screen.findByRole("article", { name: "Generated image" });
+    const card = await screen.findByRole("article", { name: "New image" });
     expect(within(card).getByRole("status")).toHaveTextContent(/Gemini is busy, retrying at .+ \(attempt 2 of 5\)/);
     await user.click(within(card).getByRole("button", { name: "Cancel" }));
     expect(await within(card).findByText("Canceled")).toBeInTheDocument();
@@ -524,7 +524,7 @@ describe("Images page", () => {
     await waitFor(() => expect(refinement.requests).toHaveLength(1));
     expect(service.created).toHaveLength(0);
     // The refinement's card, where the page scrolled, has the focus.
-    await waitFor(() => expect(screen.getByRole("article", { name: "Generated image" })).toHaveFocus());
+    await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
   });
 
   it("says how each job of the history came about", async () => {
@@ -562,7 +562,7 @@ describe("Images page", () => {
     );
     const user = await openAsAlice();
     const result = await screen.findByRole("region", { name: "Result" });
-    const card = await within(result).findByRole("article", { name: "Generated image" });
+    const card = await within(result).findByRole("article", { name: "New image" });
     const save = within(card).getByRole("button", { name: "Save to identity" });
     await user.click(save);
     expect(await within(result).findByRole("alert")).toHaveTextContent("The host app did not answer.");
@@ -595,7 +595,7 @@ describe("Images page", () => {
       ),
     );
     await openAsAlice();
-    const card = await screen.findByRole("article", { name: "Generated image" });
+    const card = await screen.findByRole("article", { name: "New image" });
     reachable = false;
     const banner = await screen.findByText(/what you see may be out of date/, {}, { timeout: 12_000 });
     expect(banner).toHaveTextContent(UNREACHABLE);
@@ -884,7 +884,7 @@ describe("Images page", () => {
     given(...historyOf([rerun, at("1K", 2), at("4K", 31), at("4K", 104)]));
     await openAsAlice();
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
-    const card = await screen.findByRole("article", { name: "Generated image" });
+    const card = await screen.findByRole("article", { name: "New image" });
     expect(within(card).getByText(/usually about 2 s at 1K$/)).toBeInTheDocument();
     // The form's, at 4K: of two runs the quicker (the other may have waited out retries).
     expect(screen.getByText(/usually 31 s/)).toBeInTheDocument();
@@ -910,7 +910,7 @@ describe("Images page", () => {
     const user = await openAsAlice();
     const [saved, stopped] = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
     expect(saved).toHaveTextContent("12 s · $0.240");
-    expect(within(screen.getByRole("article", { name: "Generated image" })).getByText(/· \$0\.240$/)).toBeInTheDocument();
+    expect(within(screen.getByRole("article", { name: "New image" })).getByText(/· \$0\.240$/)).toBeInTheDocument();
     expect(stopped).not.toHaveTextContent(/\d s\b/);
     await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
     expect(screen.getByText(/^≈ \$\d\.\d{3}$/)).toBeInTheDocument();

@@ -10,6 +10,7 @@ import {
   formatTime,
   fullSizeUrl,
   attemptText,
+  cardTitle,
   isSavedNow,
   previewUrl,
   retryingAt,
@@ -45,12 +46,15 @@ export function GeneratedImageDisplay({
   saving,
   onCancel,
 }: Props) {
-  const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : "Generated image";
+  const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
   const aspect = job.aspect_ratio.replace(":", " / ");
   const failure = describeFailure(job);
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
   const download = downloadUrl(job);
+  const picture = preview && (
+    <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
+  );
   const retry = retryingAt(job);
   const applied = isSavedNow(job, currentJobId);
   const applyText = applyLabel(job, currentJobId);
@@ -85,7 +89,15 @@ export function GeneratedImageDisplay({
       {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
       <div className={styles.frame} style={isFinal(job) && !preview ? undefined : { aspectRatio: aspect }}>
         {job.status === "succeeded" && preview ? (
-          <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
+          full ? (
+            // A click on the picture opens it at full size, as people expect; the keyboard has
+            // "Open full size" below, so this second way in is not one more tab stop.
+            <a className={styles.imageLink} href={full} target="_blank" rel="noreferrer" tabIndex={-1}>
+              {picture}
+            </a>
+          ) : (
+            picture
+          )
         ) : !isFinal(job) ? (
           <div className={styles.progress}>
             <span className={ui.spinner} aria-hidden="true" />
