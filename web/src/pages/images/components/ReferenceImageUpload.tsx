@@ -136,7 +136,14 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             ? "No photos for a user with no identities: choose another user."
             : isDragActive
               ? "Drop the photos to add them."
-              : `Drag photos here, choose files, or paste. Up to ${config.maxFiles}; ${describeAccepted(config)}; at most ${formatBytes(config.maxBytes)} each.`}
+              : (
+                  <>
+                    {/* A touch screen has nothing to drag from nor paste with. */}
+                    <span className={styles.pointerOnly}>Drag photos here, choose files, or paste.</span>
+                    <span className={styles.touchOnly}>Choose photos.</span>
+                    {` Up to ${config.maxFiles}; ${describeAccepted(config)}; at most ${formatBytes(config.maxBytes)} each.`}
+                  </>
+                )}
         </p>
       </div>
     </section>
