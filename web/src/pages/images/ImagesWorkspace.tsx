@@ -2,6 +2,7 @@ import { onlineManager } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 
 import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
+import { CompareDialog } from "./components/CompareDialog";
 import { EditSettingsNotice } from "./components/EditSettingsNotice";
 import { GenerateBar } from "./components/GenerateBar";
 import { GenerationHistory } from "./components/GenerationHistory";
@@ -26,7 +27,7 @@ import {
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
-import { batchId, currentImageJobId, usualSeconds } from "./jobView";
+import { batchId, currentImageJobId, identityImageUrl, laterRead, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -44,6 +45,8 @@ const PHOTOS_OF_ANOTHER_USER =
   "The previous user's photos were put aside (another person's face must not make this image); they come back when you choose that user again.";
 
 const OFFLINE = "This browser is offline.";
+
+const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
 
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;
@@ -113,14 +116,13 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const activeIds = started && started.identityId === identityId ? started.ids : latestBatch;
 
   const jobQueries = useJobs(activeIds);
-  const activeJobs = jobQueries.map((q) => q.data).filter((job): job is Job => job !== undefined);
   // A job in both the result pane and the history reads the same in both: the later of the
   // two reads (each is polled on its own).
-  const latestRead = new Map(activeJobs.map((job) => [job.id, job]));
-  const historyJobs = history.data?.map((job) => {
-    const card = latestRead.get(job.id);
-    return card && card.updated_at > job.updated_at ? card : job;
-  });
+  const cardReads = jobQueries.map((q) => q.data).filter((job): job is Job => job !== undefined);
+  const historyRead = new Map(history.data?.map((job) => [job.id, job]));
+  const cardRead = new Map(cardReads.map((job) => [job.id, job]));
+  const activeJobs = cardReads.map((job) => laterRead(job, historyRead.get(job.id)));
+  const historyJobs = history.data?.map((job) => laterRead(job, cardRead.get(job.id)));
   const anyMoving = activeJobs.some(isMoving) || (historyJobs ?? []).some(isMoving);
   // The clock stops with the polls when the session ends: a card's time would only grow stale.
   const now = useNow(anyMoving && !sessionEnded);
@@ -178,7 +180,9 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
         if (first && fromHistory) focusCardOf.current = first.id;
       } catch (error) {
-        showError(shownError(error));
+        // Said of the click, so it stays true once the connection is back.
+        const unreachable = error instanceof ApiError && error.code === "unreachable";
+        showError(unreachable ? NOT_STARTED : shownError(error));
         if (!fromHistory) return;
       }
       // Where the new jobs show: beside the form on a wide screen, below it on a phone.
@@ -227,6 +231,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const cancelJob = useCallback((job: Job) => cancel.mutate(job.id, settle), [cancel, settle]);
   const { mutate: requestApply } = apply;
   const save = useCallback((job: Job) => requestApply(job.id, settle), [requestApply, settle]);
+  const [comparing, setComparing] = useState<Job | null>(null);
+  const compare = identity && identityImageUrl(identity) ? setComparing : null;
+  const followUps = useMemo(
+    () => ({ onRefine: refine, onRerun: rerun, onEditSettings: editSettings, onCompare: compare, busy: create.isPending }),
+    [refine, rerun, editSettings, compare, create.isPending],
+  );
 
   // Another user is another person: their photos must not make this one's image. They are
   // put aside, not lost (a keyboard user arrowing through the users passes others on the way).
@@ -329,6 +339,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           identity={identity}
           jobs={activeJobs}
           error={actionError}
+          noIdentities={subject.hasNoIdentities}
           now={now}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
@@ -336,6 +347,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           savingId={apply.isPending ? (apply.variables ?? null) : null}
           onCancel={cancelJob}
           canCancel={!cancel.isPending}
+          followUps={followUps}
+          outOfTouch={sessionEnded || lostContact !== null}
         />
       </div>
 
@@ -358,9 +371,21 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onSave={save}
           onCancel={cancel.isPending ? null : cancelJob}
           onUseSettings={editSettings}
+          onCompare={compare}
           busy={create.isPending}
         />
       </div>
+      {comparing && identity && (
+        <CompareDialog
+          job={comparing}
+          identity={identity}
+          onSave={() => {
+            save(comparing);
+            setComparing(null);
+          }}
+          onClose={() => setComparing(null)}
+        />
+      )}
     </div>
   );
 }

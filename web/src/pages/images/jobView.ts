@@ -5,20 +5,28 @@ export function batchId(job: Job): string {
   return job.batch_id ?? job.id;
 }
 
+/** The later of two reads of one job (the result pane and the history each poll their own). */
+export function laterRead(job: Job, other: Job | undefined): Job {
+  return other && other.updated_at > job.updated_at ? other : job;
+}
+
 /** When a job was asked for, as the history shows it: "4 Dec 2026, 12:04". */
 export function createdLabel(job: Job): string {
   return new Date(job.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 }
 
 /**
- * How the job came about, when not a plain generation: a re-run (of the result of when, when
- * `history` holds it), or the refinement asked for.
+ * How the job came about, when not a plain generation: the refinement asked for, or a re-run;
+ * and of which result ("the result of 4 Dec 2026, 12:04, variant 2") when `history` holds it.
  */
 export function originLabel(job: Job, history: readonly Job[] = []): string | null {
-  if (job.kind === "refine") return job.instruction ? `Refined: “${job.instruction}”` : "Refined";
-  if (job.kind !== "rerun") return null;
+  if (job.kind !== "refine" && job.kind !== "rerun") return null;
   const parent = history.find((earlier) => earlier.id === job.parent_generation_id);
-  return parent ? `Re-run of the result of ${createdLabel(parent)}` : "Re-run of an earlier result";
+  const variant = parent && variantLabel(parent);
+  const of = parent ? `the result of ${createdLabel(parent)}${variant ? `, ${variant.toLowerCase()}` : ""}` : null;
+  if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier result"}`;
+  const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
+  return of ? `${asked}, from ${of}` : asked;
 }
 
 /** "Variant 2 of 3" for a job of a click that made several; else null. */
@@ -112,11 +120,12 @@ export function elapsedSeconds(job: Job, now: number): number {
   return Math.max(0, Math.round((end - start) / 1000));
 }
 
-/** The median total time of the identity's succeeded jobs at that size (the lower of the two
- * middle ones: a run that waited out Gemini's retries does not set the estimate), or null. */
+/** The median total time of the identity's succeeded jobs at that size, or null. A run that
+ * waited out Gemini's retries (more than one attempt) does not count, and of two middle runs
+ * the lower one sets the estimate. */
 export function usualSeconds(history: Job[], imageSize: string): number | null {
   const runs = history
-    .filter((job) => job.status === "succeeded" && job.image_size === imageSize)
+    .filter((job) => job.status === "succeeded" && job.image_size === imageSize && job.attempts <= 1)
     .map((job) => job.timings.total_s ?? (Date.parse(job.finished_at ?? "") - Date.parse(job.created_at)) / 1000)
     .filter((s) => Number.isFinite(s) && s > 0)
     .sort((a, b) => a - b);

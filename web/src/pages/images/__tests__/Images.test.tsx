@@ -115,6 +115,10 @@ describe("Images page", () => {
     );
     expect(screen.getByText("This user has no identities, so no generations.")).toBeInTheDocument();
     expect(screen.queryByText("Nothing chosen")).not.toBeInTheDocument();
+    // The result pane does not ask for photos that cannot be added.
+    const result = screen.getByRole("region", { name: "Result" });
+    expect(within(result).getByText("Choose a user who has identities first: this one has none.")).toBeInTheDocument();
+    expect(within(result).queryByText(/Add photos/)).not.toBeInTheDocument();
     // No photos for nobody: "Add photos" stays reachable, and says why it does nothing.
     const addPhotos = screen.getByRole("button", { name: "Add photos" });
     expect(addPhotos).toHaveAttribute("aria-disabled", "true");
@@ -126,6 +130,7 @@ describe("Images page", () => {
     expect(screen.queryByText(/to see its generations|so no generations/)).not.toBeInTheDocument();
     expect(screen.getByRole("option", { name: identities[1]!.name })).toBeInTheDocument();
     expect(screen.getByText("No generations for this identity yet. The first one will show here.")).toBeInTheDocument();
+    expect(within(result).getByText(/^Add photos, write a prompt if you like, and press Generate/)).toBeInTheDocument();
   });
 
   it("opens a new tab on the user last chosen in this browser", async () => {
@@ -362,6 +367,17 @@ describe("Images page", () => {
     expect(await within(card).findByRole("img", {}, { timeout: 5_000 })).toBeInTheDocument();
     const row = within(screen.getByRole("region", { name: "History" })).getByRole("listitem");
     expect(within(row).getByText("Done")).toBeInTheDocument();
+
+    // And the other way: the history read later than the card.
+    cleanup();
+    given(
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(running)),
+      ...historyOf([done]),
+    );
+    await openAsAlice();
+    const later = await screen.findByRole("article", { name: "New image" });
+    expect(await within(later).findByRole("img", {}, { timeout: 5_000 })).toBeInTheDocument();
+    expect(within(later).queryByRole("status")).not.toBeInTheDocument();
   });
 
   it("re-runs a finished generation", async () => {
@@ -457,6 +473,67 @@ describe("Images page", () => {
     await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
   });
 
+  it("refines and compares from the result card itself, keeping the words through Escape", async () => {
+    const done = succeeded(job({ prompt: "first" }));
+    const refinement = refineService(done);
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
+        }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(
+          params.generation_id === done.id ? done : { ...job({ kind: "refine", instruction: "darker" }), id: params.generation_id },
+        ),
+      ),
+      ...historyOf([done]),
+      refinement.handler,
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(await within(card).findByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
+    expect(within(dialog).getByRole("img", { name: "This result" })).toHaveAttribute("src", done.output!.preview_url);
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+
+    const refine = within(card).getByRole("button", { name: "Refine" });
+    await user.click(refine);
+    await user.keyboard("a warmer light");
+    await user.keyboard("{Escape}");
+    expect(refine).toHaveFocus();
+    await user.click(refine);
+    const box = within(card).getByRole("textbox", { name: "Refine instruction" });
+    expect(box).toHaveValue("a warmer light");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "a warmer light", count: 1, apply: false }]));
+    await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
+  });
+
+  it("offers a failed card's way on where it failed: Re-run when it could end otherwise, and Edit settings", async () => {
+    const busy = job({ prompt: "try again", status: "failed", finished_at: new Date().toISOString(),
+      error: { code: "provider_unavailable", message: "busy", details: {} } });
+    const blocked = { ...busy, id: "blocked", error: { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} } };
+    const service = jobService();
+    service.jobs.set(busy.id, busy);
+    given(...service.handlers, ...historyOf([busy]));
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(await within(card).findByRole("button", { name: "Re-run" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({ parent: busy.id, count: 1 });
+
+    cleanup();
+    given(...historyOf([blocked]), http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(blocked)));
+    const again = await openAsAlice();
+    const refused = await screen.findByRole("article", { name: "New image" });
+    expect(await within(refused).findByText("Gemini refused the prompt")).toBeInTheDocument();
+    expect(within(refused).queryByRole("button", { name: "Re-run" })).not.toBeInTheDocument();
+    await again.click(within(refused).getByRole("button", { name: "Edit settings" }));
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("try again");
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveFocus();
+  });
+
   it("takes Ctrl+Enter as Generate only inside the form, not in the history", async () => {
     const service = jobService();
     const done = succeeded(job({ prompt: "first" }));
@@ -529,22 +606,29 @@ describe("Images page", () => {
 
   it("says how each job of the history came about", async () => {
     const base = succeeded(job({ prompt: "a portrait", created_at: "2026-03-14T09:26:00Z" }));
+    const second = succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 3, created_at: "2026-03-14T09:20:00Z" }));
     const items = [
       succeeded(job({ kind: "refine", parent_generation_id: base.id, instruction: "add a red scarf" })),
       succeeded(job({ kind: "rerun", parent_generation_id: base.id })),
+      succeeded(job({ kind: "rerun", parent_generation_id: second.id })),
       succeeded(job({ kind: "rerun", parent_generation_id: "older-than-this-page" })),
-      succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 3 })),
       base,
+      second,
     ];
     given(
       ...historyOf(items),
     );
     await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    expect(await within(history).findByText("Refined: “add a red scarf”")).toBeInTheDocument();
-    expect(within(history).getByText(/^Re-run of the result of .*2026/)).toBeInTheDocument();
+    expect(await within(history).findByText(/^Refined: “add a red scarf”, from the result of .*2026, [^,]+$/)).toBeInTheDocument();
+    expect(within(history).getByText(/^Re-run of the result of .*2026, [^,]+$/)).toBeInTheDocument();
+    // Of which variant, when the click made several.
+    expect(within(history).getByText(/^Re-run of the result of .*, variant 2 of 3$/)).toBeInTheDocument();
     expect(within(history).getByText("Re-run of an earlier result")).toBeInTheDocument();
     expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
+    // The result pane's card (the latest job, a refinement) says what was asked.
+    const result = screen.getByRole("region", { name: "Result" });
+    expect(within(result).getByText(/^Refined: “add a red scarf”/)).toBeInTheDocument();
   });
 
   it("says why a save failed beside the results, clears it on the next one, and says an ended session once", async () => {
@@ -599,11 +683,15 @@ describe("Images page", () => {
     reachable = false;
     const banner = await screen.findByText(/what you see may be out of date/, {}, { timeout: 12_000 });
     expect(banner).toHaveTextContent(UNREACHABLE);
+    // The card says what it last read, and that it cannot check now: no spinner.
     expect(within(card).getByRole("status")).toHaveTextContent("Generating");
+    expect(within(card).getByText(/^Last known state/)).toBeInTheDocument();
+    expect(card.querySelector(".spinner")).toBeNull();
     reachable = true;
     await waitFor(() => expect(screen.queryByText(/what you see may be out of date/)).not.toBeInTheDocument(), {
       timeout: 8000,
     });
+    expect(within(card).queryByText(/^Last known state/)).not.toBeInTheDocument();
   }, 30_000);
 
   it("keeps the user, the identity, the photos and the prompt across a visit to another page", async () => {
@@ -844,6 +932,27 @@ describe("Images page", () => {
     expect(within(screen.getByRole("region", { name: "New generation" })).queryByRole("alert")).not.toBeInTheDocument();
   });
 
+  it("says of a Generate that could not reach the service that nothing started: still true once it is back", async () => {
+    let down = true;
+    const service = jobService();
+    given(
+      http.untyped.post(`${API}/v1/generation-batches`, () => (down ? HttpResponse.error() : undefined)),
+      ...service.handlers,
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const form = screen.getByRole("region", { name: "New generation" });
+    expect(await within(form).findByRole("alert", {}, { timeout: 8000 })).toHaveTextContent(
+      /^Nothing was started: the image service could not be reached\. Try again once the connection is back\.$/,
+    );
+    expect(service.created).toHaveLength(0);
+    down = false;
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    await waitFor(() => expect(within(form).queryByRole("alert")).not.toBeInTheDocument());
+  }, 20_000);
+
   it("says once that the session has ended, with the host's way to log in again", async () => {
     let loggedIn = false;
     given(
@@ -878,10 +987,11 @@ describe("Images page", () => {
   });
 
   it("gives each card the usual time at its own size, not the form's", async () => {
-    const at = (size: "1K" | "4K", seconds: number) =>
-      ({ ...succeeded(job({ image_size: size })), timings: { ...job().timings, total_s: seconds } });
+    const at = (size: "1K" | "4K", seconds: number, attempts = 1) =>
+      ({ ...succeeded(job({ image_size: size, attempts })), timings: { ...job().timings, total_s: seconds } });
     const rerun = job({ status: "running", image_size: "1K", started_at: new Date().toISOString() });
-    given(...historyOf([rerun, at("1K", 2), at("4K", 31), at("4K", 104)]));
+    // A 1K run that sat through two retries says nothing of the usual time.
+    given(...historyOf([rerun, at("1K", 2), at("1K", 106, 3), at("1K", 95, 2), at("4K", 31), at("4K", 104)]));
     await openAsAlice();
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
     const card = await screen.findByRole("article", { name: "New image" });

@@ -1,10 +1,11 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
   describeFailure,
   downloadUrl,
+  failsAgain,
   elapsedSeconds,
   formatDuration,
   formatTime,
@@ -12,6 +13,7 @@ import {
   attemptText,
   cardTitle,
   isSavedNow,
+  originLabel,
   previewUrl,
   retryingAt,
   stageLabel,
@@ -21,6 +23,19 @@ import { isFinal } from "../hooks/use-image-generation";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
+import { RefineForm } from "./RefineForm";
+
+/** What can follow a finished result, from its card (the history row offers the same). */
+export interface FollowUps {
+  onRefine: (job: Job, instruction: string) => void;
+  onRerun: (job: Job) => void;
+  /** Put the job's settings and photos in the form, to change and run again. */
+  onEditSettings: (job: Job) => void;
+  /** Open the result beside the identity's current image; null when it has none. */
+  onCompare: ((job: Job) => void) | null;
+  /** A new generation is being asked for: Refine and Re-run wait for it. */
+  busy: boolean;
+}
 
 interface Props {
   job: Job;
@@ -33,6 +48,10 @@ interface Props {
   onSave: (job: Job) => void;
   saving: boolean;
   onCancel?: ((job: Job) => void) | undefined;
+  followUps?: FollowUps | undefined;
+  /** The page cannot read the job's state now (offline, the service unreachable, the session
+   * ended): what the card says is the last it read. */
+  outOfTouch?: boolean;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
@@ -45,6 +64,8 @@ export function GeneratedImageDisplay({
   onSave,
   saving,
   onCancel,
+  followUps,
+  outOfTouch = false,
 }: Props) {
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
   const aspect = job.aspect_ratio.replace(":", " / ");
@@ -76,6 +97,14 @@ export function GeneratedImageDisplay({
   };
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
+  const [refining, setRefining] = useState(false);
+  const [instruction, setInstruction] = useState("");
+  const refineButton = useRef<HTMLButtonElement>(null);
+  const closeRefine = () => {
+    setRefining(false);
+    refineButton.current?.focus();
+  };
+  const origin = originLabel(job);
 
   return (
     <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title} {...card}>
@@ -85,6 +114,7 @@ export function GeneratedImageDisplay({
           {job.aspect_ratio} · {job.image_size}
         </span>
       </header>
+      {origin && <p className={styles.origin}>{origin}</p>}
 
       {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
       <div className={styles.frame} style={isFinal(job) && !preview ? undefined : { aspectRatio: aspect }}>
@@ -100,7 +130,7 @@ export function GeneratedImageDisplay({
           )
         ) : !isFinal(job) ? (
           <div className={styles.progress}>
-            <span className={ui.spinner} aria-hidden="true" />
+            {!outOfTouch && <span className={ui.spinner} aria-hidden="true" />}
             {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
             <div className={styles.live} role="status" aria-live="polite">
               <strong className={styles.stage}>{stageLabel(job)}</strong>
@@ -110,6 +140,7 @@ export function GeneratedImageDisplay({
                 </span>
               )}
             </div>
+            {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
             <span className={styles.timer}>
               {formatDuration(elapsedSeconds(job, now))}
               {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
@@ -144,12 +175,40 @@ export function GeneratedImageDisplay({
                 Download
               </a>
             )}
+          </div>
+          {/* A row of its own: saving (its button goes) does not move these. */}
+          <div className={styles.actions}>
             {full && (
               <a className={ui.linkButton} href={full} target="_blank" rel="noreferrer">
                 Open full size<span className={ui.visuallyHidden}> (new tab)</span>
               </a>
             )}
+            {followUps && (
+              <button
+                ref={refineButton}
+                type="button"
+                className={ui.linkButton}
+                aria-expanded={refining}
+                onClick={() => setRefining((open) => !open)}
+              >
+                Refine
+              </button>
+            )}
+            {followUps?.onCompare && !applied && (
+              <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
+                Compare
+              </button>
+            )}
           </div>
+          {refining && followUps && (
+            <RefineForm
+              instruction={instruction}
+              onChange={setInstruction}
+              busy={followUps.busy}
+              onSubmit={(words) => followUps.onRefine(job, words)}
+              onClose={closeRefine}
+            />
+          )}
           <div className={styles.facts}>
             {applyText && (
               <span
@@ -166,6 +225,24 @@ export function GeneratedImageDisplay({
               {job.usage ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
             </span>
           </div>
+        </footer>
+      )}
+      {/* A failed or canceled job: try again as it was, or change it first. */}
+      {followUps && (job.status === "failed" || job.status === "canceled") && (
+        <footer className={styles.actions}>
+          {!failsAgain(job) && (
+            <button
+              type="button"
+              className={ui.linkButton}
+              onClick={() => !followUps.busy && followUps.onRerun(job)}
+              aria-disabled={followUps.busy}
+            >
+              Re-run
+            </button>
+          )}
+          <button type="button" className={ui.linkButton} onClick={() => followUps.onEditSettings(job)}>
+            Edit settings
+          </button>
         </footer>
       )}
     </article>

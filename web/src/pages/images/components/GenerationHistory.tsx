@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
@@ -9,7 +9,6 @@ import {
   failsAgain,
   formatDuration,
   fullSizeUrl,
-  identityImageUrl,
   isSavedNow,
   originLabel,
   previewUrl,
@@ -21,6 +20,7 @@ import { formatUsd } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
+import { RefineForm } from "./RefineForm";
 
 /** What each row needs besides its job. */
 interface RowProps {
@@ -34,6 +34,8 @@ interface RowProps {
   onCancel: ((job: Job) => void) | null;
   /** Put the job's prompt, ratio, size, variants and photos in the form, to change and run again. */
   onUseSettings: (job: Job) => void;
+  /** Open a result beside the identity's current image; null when it has none. */
+  onCompare: ((job: Job) => void) | null;
   busy: boolean;
 }
 
@@ -50,7 +52,6 @@ interface Props extends RowProps {
 
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
 export function GenerationHistory({ jobs, older, loading, error, identity, noIdentities, ...row }: Props) {
-  const [comparing, setComparing] = useState<Job | null>(null);
   // "Show older generations" hands the focus to the first row it brought (the button goes
   // once the history holds every job). `lastBefore` is set from the click until the read
   // ends: a second click meanwhile (a double click) reads nothing more.
@@ -111,7 +112,6 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
               sameClick={oneClick(jobs[index - 1], job)}
               origin={originLabel(job, jobs)}
               {...row}
-              onCompare={identity && identityImageUrl(identity) ? setComparing : null}
             />
           ))}
         </ol>
@@ -122,17 +122,6 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
             {older.loading ? "Loading older generations…" : "Show older generations"}
           </button>
         </div>
-      )}
-      {comparing && identity && (
-        <CompareDialog
-          job={comparing}
-          identity={identity}
-          onSave={() => {
-            row.onSave(comparing);
-            setComparing(null);
-          }}
-          onClose={() => setComparing(null)}
-        />
       )}
     </section>
   );
@@ -168,9 +157,9 @@ function HistoryItem({
   origin: string | null;
   /** Another variant of the click in the row above: its prompt, time and settings are there. */
   sameClick: boolean;
-  onCompare: ((job: Job) => void) | null;
 }) {
   const [refining, setRefining] = useState(false);
+  const [instruction, setInstruction] = useState("");
   const refineButton = useRef<HTMLButtonElement>(null);
   const row = useKeepsFocus<HTMLLIElement>();
   const closeRefine = () => {
@@ -290,9 +279,12 @@ function HistoryItem({
         </div>
         {refining && onRefine && (
           <RefineForm
+            instruction={instruction}
+            onChange={setInstruction}
             busy={busy}
-            onSubmit={(instruction) => {
-              onRefine(job, instruction);
+            onSubmit={(words) => {
+              onRefine(job, words);
+              setInstruction("");
               closeRefine();
             }}
             onClose={closeRefine}
@@ -300,119 +292,5 @@ function HistoryItem({
         )}
       </div>
     </li>
-  );
-}
-
-/**
- * The instruction for a refinement, focused when it opens: Enter or Ctrl+Enter sends it
- * (Ctrl+Enter here is this refinement, not the page's new generation), Escape closes it.
- */
-function RefineForm({
-  busy,
-  onSubmit,
-  onClose,
-}: {
-  busy: boolean;
-  onSubmit: (instruction: string) => void;
-  onClose: () => void;
-}) {
-  const [instruction, setInstruction] = useState("");
-  const inputId = useId();
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
-  const submit = () => {
-    if (!busy && instruction.trim()) onSubmit(instruction.trim());
-  };
-  return (
-    <form
-      className={styles.refine}
-      onSubmit={(event) => {
-        event.preventDefault();
-        submit();
-      }}
-    >
-      <label htmlFor={inputId} className={ui.visuallyHidden}>
-        Refine instruction
-      </label>
-      <input
-        ref={input}
-        id={inputId}
-        className={ui.input}
-        value={instruction}
-        placeholder="e.g. a darker background"
-        onChange={(event) => setInstruction(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === "Escape") {
-            event.preventDefault();
-            onClose();
-          } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-            event.preventDefault();
-            event.stopPropagation();
-            submit();
-          }
-        }}
-      />
-      {/* Reachable by Tab while there is nothing to send; a press then does nothing. */}
-      <button type="submit" className={ui.button} aria-disabled={!instruction.trim() || busy}>
-        Refine
-      </button>
-    </form>
-  );
-}
-
-function CompareDialog({
-  job,
-  identity,
-  onSave,
-  onClose,
-}: {
-  job: Job;
-  identity: HostIdentity;
-  onSave: () => void;
-  onClose: () => void;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    // React removes the dialog before closing it, so the browser cannot give the focus back.
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) {
-      if (typeof dialog.showModal === "function") dialog.showModal();
-      else dialog.setAttribute("open", "");
-    }
-    dialog?.querySelector("button")?.focus();
-    return () => {
-      dialog?.close?.();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-  const current = identityImageUrl(identity);
-  const result = previewUrl(job);
-  return (
-    <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
-      <div className={styles.dialogHeader}>
-        <h2 id="ii-compare-title" className={ui.sectionTitle}>
-          Compare with the current image
-        </h2>
-        <div className={styles.dialogActions}>
-          <button type="button" className={ui.button} onClick={onClose}>
-            Close
-          </button>
-          <button type="button" className={ui.primary} onClick={onSave} disabled={job.apply?.status === "pending"}>
-            Save this result to identity
-          </button>
-        </div>
-      </div>
-      <div className={styles.compare}>
-        <figure className={styles.figure}>
-          {current && <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />}
-          <figcaption>Current</figcaption>
-        </figure>
-        <figure className={styles.figure}>
-          {result && <img src={result} alt="This result" className={styles.compareImage} />}
-          <figcaption>This result</figcaption>
-        </figure>
-      </div>
-    </dialog>
   );
 }

@@ -14,10 +14,12 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   jobs: Job[];
   /** Why the last action on a result (save, cancel, re-run, refine) did not go through. */
   error: string | null;
+  /** The user chosen has no identities: nothing can be generated for them. */
+  noIdentities: boolean;
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */
-export function ResultPane({ ref, identity, jobs, error, ...grid }: Props) {
+export function ResultPane({ ref, identity, jobs, error, noIdentities, ...grid }: Props) {
   return (
     <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
       <div className={styles.header}>
@@ -44,7 +46,14 @@ export function ResultPane({ ref, identity, jobs, error, ...grid }: Props) {
             ✦
           </span>
           <p>Your generated images will appear here.</p>
-          <p className={ui.muted}>Add photos, write a prompt if you like, and press Generate<span className={styles.shortcut}> ({SHORTCUT_NAME})</span>.</p>
+          {noIdentities ? (
+            <p className={ui.muted}>Choose a user who has identities first: this one has none.</p>
+          ) : (
+            <p className={ui.muted}>
+              Add photos, write a prompt if you like, and press Generate
+              <span className={styles.shortcut}> ({SHORTCUT_NAME})</span>.
+            </p>
+          )}
         </div>
       )}
     </section>

@@ -4,7 +4,7 @@ import type { ImageSize, Job } from "../../../api/imageGeneration";
 import { isFinal } from "../hooks/use-image-generation";
 import { describeFailure } from "../jobView";
 import ui from "../ui.module.css";
-import { GeneratedImageDisplay } from "./GeneratedImageDisplay";
+import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
 import styles from "./VariantsGrid.module.css";
 
 export interface VariantsGridProps {
@@ -17,10 +17,24 @@ export interface VariantsGridProps {
   savingId: string | null;
   onCancel: (job: Job) => void;
   canCancel: boolean;
+  followUps?: FollowUps | undefined;
+  /** The page cannot read the jobs' states now: the cards show the last they read. */
+  outOfTouch?: boolean;
 }
 
 /** The candidates of one click, side by side; save the one you like. */
-export function VariantsGrid({ jobs, now, usualSecondsAt, currentJobId, onSave, savingId, onCancel, canCancel }: VariantsGridProps) {
+export function VariantsGrid({
+  jobs,
+  now,
+  usualSecondsAt,
+  currentJobId,
+  onSave,
+  savingId,
+  onCancel,
+  canCancel,
+  followUps,
+  outOfTouch = false,
+}: VariantsGridProps) {
   const count = jobs.length;
   const outcome = useOutcomeAnnouncement(jobs);
   return (
@@ -42,6 +56,8 @@ export function VariantsGrid({ jobs, now, usualSecondsAt, currentJobId, onSave, 
             onSave={onSave}
             saving={savingId === job.id}
             onCancel={canCancel ? onCancel : undefined}
+            followUps={followUps}
+            outOfTouch={outOfTouch}
           />
         ))}
       </div>
