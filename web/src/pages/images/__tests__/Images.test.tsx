@@ -590,8 +590,15 @@ describe("Images page", () => {
     await user.click(toggle);
     const box = within(history).getByRole("textbox", { name: "Refine instruction" });
     expect(box).toHaveFocus();
-    // Nothing to send yet: its Refine is there for Tab, and says it is off.
+    // Nothing to send yet: its Refine is there for Tab, and says it is off; a press says why.
     expect(within(box.closest("form")!).getByRole("button", { name: "Refine" })).toHaveAttribute("aria-disabled", "true");
+    await user.keyboard("{Enter}");
+    expect(box).toHaveAccessibleDescription("Write what to change first.");
+    expect(refinement.requests).toHaveLength(0);
+    await user.keyboard("d");
+    expect(box).not.toHaveAccessibleDescription();
+    await user.keyboard("{Backspace}");
+    expect(box).not.toHaveAccessibleDescription();
     await user.keyboard("{Escape}");
     expect(within(history).queryByRole("textbox", { name: "Refine instruction" })).not.toBeInTheDocument();
     expect(toggle).toHaveFocus();

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 
 import ui from "../ui.module.css";
 import styles from "./RefineForm.module.css";
@@ -22,10 +22,15 @@ export function RefineForm({
   onClose: () => void;
 }) {
   const inputId = useId();
+  const hintId = useId();
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
+  // A press with nothing written says what is missing, until the words change.
+  const [askedEmpty, setAskedEmpty] = useState(false);
+  const empty = !instruction.trim();
   const submit = () => {
-    if (!busy && instruction.trim()) onSubmit(instruction.trim());
+    if (empty) setAskedEmpty(true);
+    else if (!busy) onSubmit(instruction.trim());
   };
   return (
     <form
@@ -44,7 +49,11 @@ export function RefineForm({
         className={ui.input}
         value={instruction}
         placeholder="e.g. a darker background"
-        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={askedEmpty && empty ? hintId : undefined}
+        onChange={(event) => {
+          setAskedEmpty(false);
+          onChange(event.target.value);
+        }}
         onKeyDown={(event) => {
           if (event.key === "Escape") {
             event.preventDefault();
@@ -57,9 +66,12 @@ export function RefineForm({
         }}
       />
       {/* Reachable by Tab while there is nothing to send; a press then does nothing. */}
-      <button type="submit" className={ui.button} aria-disabled={!instruction.trim() || busy}>
+      <button type="submit" className={ui.button} aria-disabled={empty || busy}>
         Refine
       </button>
+      <p id={hintId} className={styles.hint} role="status">
+        {askedEmpty && empty ? "Write what to change first." : ""}
+      </p>
     </form>
   );
 }
