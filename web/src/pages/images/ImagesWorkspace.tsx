@@ -2,9 +2,10 @@ import { onlineManager } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 
 import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
-import { CompareDialog } from "./components/CompareDialog";
+import { CompareDialog, type Candidate } from "./components/CompareDialog";
 import { EditSettingsNotice } from "./components/EditSettingsNotice";
 import { GenerateBar } from "./components/GenerateBar";
+import type { FollowUps } from "./components/GeneratedImageDisplay";
 import { GenerationHistory } from "./components/GenerationHistory";
 import { IdentitySelector } from "./components/IdentitySelector";
 import { OptionSelect } from "./components/OptionSelect";
@@ -231,12 +232,22 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const cancelJob = useCallback((job: Job) => cancel.mutate(job.id, settle), [cancel, settle]);
   const { mutate: requestApply } = apply;
   const save = useCallback((job: Job) => requestApply(job.id, settle), [requestApply, settle]);
-  const [comparing, setComparing] = useState<Job | null>(null);
-  const compare = identity && identityImageUrl(identity) ? setComparing : null;
-  const followUps = useMemo(
-    () => ({ onRefine: refine, onRerun: rerun, onEditSettings: editSettings, onCompare: compare, busy: create.isPending }),
-    [refine, rerun, editSettings, compare, create.isPending],
-  );
+  // Compare: from the history, a result beside the identity's current image; from a card, the
+  // click's finished variants side by side (with the current image when there is one).
+  const [comparing, setComparing] = useState<Candidate[] | null>(null);
+  const hasImage = identity !== null && identityImageUrl(identity) !== null;
+  const compareWithCurrent = hasImage ? (job: Job) => setComparing([{ job, label: "This result" }]) : null;
+  const paneResults = activeJobs
+    .map((job, index) => ({ job, label: activeJobs.length > 1 ? `Variant ${index + 1} of ${activeJobs.length}` : "This result" }))
+    .filter(({ job }) => job.status === "succeeded");
+  const compareVariants = paneResults.length > 1 ? () => setComparing(paneResults) : compareWithCurrent;
+  const followUps: FollowUps = {
+    onRefine: refine,
+    onRerun: rerun,
+    onEditSettings: editSettings,
+    onCompare: compareVariants,
+    busy: create.isPending,
+  };
 
   // Another user is another person: their photos must not make this one's image. They are
   // put aside, not lost (a keyboard user arrowing through the users passes others on the way).
@@ -371,16 +382,17 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onSave={save}
           onCancel={cancel.isPending ? null : cancelJob}
           onUseSettings={editSettings}
-          onCompare={compare}
+          onCompare={compareWithCurrent}
           busy={create.isPending}
         />
       </div>
       {comparing && identity && (
         <CompareDialog
-          job={comparing}
+          candidates={comparing}
           identity={identity}
-          onSave={() => {
-            save(comparing);
+          currentJobId={currentJobId}
+          onSave={(job) => {
+            save(job);
             setComparing(null);
           }}
           onClose={() => setComparing(null)}

@@ -510,6 +510,42 @@ describe("Images page", () => {
     await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
   });
 
+  it("compares a click's variants side by side from a card, and saves the one chosen there", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "3");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const first = await screen.findByRole("article", { name: "Variant 1 of 3" });
+    // Nothing to compare while one result (and no current image) is in.
+    expect(within(first).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    for (const name of ["Variant 1 of 3", "Variant 2 of 3", "Variant 3 of 3"]) {
+      await within(screen.getByRole("article", { name })).findByRole("img", {}, { timeout: 10_000 });
+    }
+    await user.click(within(first).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual([
+      "Variant 1 of 3",
+      "Variant 2 of 3",
+      "Variant 3 of 3",
+    ]);
+    expect(within(dialog).getByRole("button", { name: "Close" })).toHaveFocus();
+    await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 3 to identity" }));
+    const second = [...service.jobs.values()].find((item) => item.batch_index === 1)!;
+    expect(service.applied).toEqual([second.id]);
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(await within(screen.getByRole("article", { name: "Variant 2 of 3" })).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+
+    // Once saved, the saved one is the current image, named as such, with no Save of its own.
+    await user.click(within(first).getByRole("button", { name: "Compare" }));
+    const again = await screen.findByRole("dialog", { name: "Compare the variants" });
+    expect(within(again).getByText("Variant 2 of 3 · current")).toBeInTheDocument();
+    expect(within(again).getAllByRole("img")).toHaveLength(3);
+    expect(within(again).queryByRole("button", { name: "Save variant 2 of 3 to identity" })).not.toBeInTheDocument();
+    expect(within(again).getByRole("button", { name: "Save variant 1 of 3 to identity" })).toBeInTheDocument();
+  }, 30_000);
+
   it("offers a failed card's way on where it failed: Re-run when it could end otherwise, and Edit settings", async () => {
     const busy = job({ prompt: "try again", status: "failed", finished_at: new Date().toISOString(),
       error: { code: "provider_unavailable", message: "busy", details: {} } });

@@ -5,16 +5,29 @@ import { identityImageUrl, previewUrl } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
-/** The identity's current image beside a result, to choose before saving. */
+/** A result to compare, and what to call it ("This result", "Variant 2 of 3"). */
+export interface Candidate {
+  job: Job;
+  label: string;
+}
+
+/**
+ * Results side by side, with the identity's current image when it has one: a result and the
+ * image it would replace (from the history), or the variants of one click (from the result
+ * pane). Each result not already the identity's can be saved from here.
+ */
 export function CompareDialog({
-  job,
+  candidates,
   identity,
+  currentJobId,
   onSave,
   onClose,
 }: {
-  job: Job;
+  candidates: Candidate[];
   identity: HostIdentity;
-  onSave: () => void;
+  /** The job whose image the identity shows now: that candidate is the current image. */
+  currentJobId: string | null;
+  onSave: (job: Job) => void;
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -33,31 +46,49 @@ export function CompareDialog({
     };
   }, []);
   const current = identityImageUrl(identity);
-  const result = previewUrl(job);
+  // The current image on its own, unless it is one of the candidates (a variant saved).
+  const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
+  const single = candidates.length === 1;
+  const title = single ? "Compare with the current image" : "Compare the variants";
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
       <div className={styles.dialogHeader}>
         <h2 id="ii-compare-title" className={ui.sectionTitle}>
-          Compare with the current image
+          {title}
         </h2>
-        <div className={styles.dialogActions}>
-          <button type="button" className={ui.button} onClick={onClose}>
-            Close
-          </button>
-          <button type="button" className={ui.primary} onClick={onSave} disabled={job.apply?.status === "pending"}>
-            Save this result to identity
-          </button>
-        </div>
+        <button type="button" className={ui.button} onClick={onClose}>
+          Close
+        </button>
       </div>
       <div className={styles.compare}>
-        <figure className={styles.figure}>
-          {current && <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />}
-          <figcaption>Current</figcaption>
-        </figure>
-        <figure className={styles.figure}>
-          {result && <img src={result} alt="This result" className={styles.compareImage} />}
-          <figcaption>This result</figcaption>
-        </figure>
+        {showCurrent && (
+          <figure className={styles.figure}>
+            <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />
+            <figcaption>Current</figcaption>
+          </figure>
+        )}
+        {candidates.map(({ job, label }) => {
+          const preview = previewUrl(job);
+          const isCurrent = job.id === currentJobId;
+          return (
+            <figure key={job.id} className={styles.figure}>
+              {preview && <img src={preview} alt={label} className={styles.compareImage} />}
+              <figcaption className={styles.caption}>
+                <span>{isCurrent ? `${label} · current` : label}</span>
+                {!isCurrent && (
+                  <button
+                    type="button"
+                    className={ui.primary}
+                    onClick={() => onSave(job)}
+                    disabled={job.apply?.status === "pending"}
+                  >
+                    {single ? "Save this result to identity" : `Save ${label.toLowerCase()} to identity`}
+                  </button>
+                )}
+              </figcaption>
+            </figure>
+          );
+        })}
       </div>
     </dialog>
   );

@@ -31,7 +31,8 @@ export interface FollowUps {
   onRerun: (job: Job) => void;
   /** Put the job's settings and photos in the form, to change and run again. */
   onEditSettings: (job: Job) => void;
-  /** Open the result beside the identity's current image; null when it has none. */
+  /** Open the result beside the identity's current image, or the click's variants side by
+   * side; null when there is nothing to compare with. */
   onCompare: ((job: Job) => void) | null;
   /** A new generation is being asked for: Refine and Re-run wait for it. */
   busy: boolean;
@@ -194,7 +195,8 @@ export function GeneratedImageDisplay({
                 Refine
               </button>
             )}
-            {followUps?.onCompare && !applied && (
+            {/* The identity's image itself has nothing to be compared with, but its siblings. */}
+            {followUps?.onCompare && !(applied && (variant?.count ?? 1) < 2) && (
               <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
                 Compare
               </button>
