@@ -193,6 +193,7 @@ def _create_jobs(
         user_id=user.id,
         created_by=caller.user_id,
         reference_keys=request.reference_keys,
+        reference_names=request.reference_names,
         prompt=request.prompt,
         aspect_ratio=request.aspect_ratio or settings.default_aspect_ratio,
         image_size=request.image_size or settings.default_image_size,
@@ -297,11 +298,15 @@ def create_variants(
 
 
 # --- refine and re-run -------------------------------------------------------------------
-def _parent_references(parent: Job, storage: ObjectStore) -> list[str]:
-    """What a re-run or refine sends: the parent's prepared references (kept with the
-    job), else its original references while they are still there."""
+def _parent_references(parent: Job, storage: ObjectStore) -> tuple[list[str], list[str]]:
+    """What a re-run or refine sends, with the photos' file names (when the parent has
+    them): the parent's prepared references (kept with the job), else its original
+    references while they are still there."""
+    names = parent.reference_names
     if parent.prepared_references:
-        return [ref.key for ref in sorted(parent.prepared_references, key=lambda r: r.index)]
+        kept = sorted(parent.prepared_references, key=lambda ref: ref.index)
+        named = len(names) == len(parent.reference_keys)
+        return [ref.key for ref in kept], [names[ref.index] for ref in kept] if named else []
     missing = [key for key in parent.reference_keys if storage.head(key) is None]
     if not parent.reference_keys or missing:
         index = parent.reference_keys.index(missing[0]) if missing else None
@@ -314,7 +319,7 @@ def _parent_references(parent: Job, storage: ObjectStore) -> list[str]:
                 "index": index,
             },
         )
-    return list(parent.reference_keys)
+    return list(parent.reference_keys), list(names)
 
 
 def _derived_jobs(
@@ -333,7 +338,7 @@ def _derived_jobs(
     `authorize_generation_change`): they record the identity's current owner, not the
     parent's, so they are visible exactly to those who may act on the identity now."""
     _check_count(count, g.settings)
-    references = _parent_references(parent, g.storage)
+    references, names = _parent_references(parent, g.storage)
     jobs = _new_jobs(
         count,
         g.settings,
@@ -344,6 +349,7 @@ def _derived_jobs(
         user_id=identity.user_id,
         created_by=caller.user_id,
         reference_keys=references,
+        reference_names=names,
         prompt=parent.prompt,
         aspect_ratio=parent.aspect_ratio,
         image_size=parent.image_size,

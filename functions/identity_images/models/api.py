@@ -9,9 +9,9 @@ shape on nine statuses) defer with them and are built only for the OpenAPI schem
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from identity_images.domain import HOST_ID_PATTERN as HOST_ID_PATTERN
 from identity_images.domain import HostIdentity, HostUser
@@ -142,6 +142,12 @@ class CreateGenerationRequest(ApiModel):
         "`prepared_references` keys of an earlier generation of this identity or another "
         "identity of the same user (its photos, as kept).",
     )
+    reference_names: list[Annotated[str, Field(min_length=1, max_length=255)]] | None = Field(
+        default=None,
+        description="The photos' file names, one per key in the same order, kept with the "
+        "job to name its photos back to admins (Edit settings). Optional; a path is "
+        "reduced to its last part; control characters and bidi overrides are refused.",
+    )
     prompt: str = Field(
         default="",
         description="Extra instructions (`prompt_max_chars`). Control characters other "
@@ -162,6 +168,28 @@ class CreateGenerationRequest(ApiModel):
         if problem:
             raise ValueError(f"The prompt holds a {problem}; remove it.")
         return value
+
+    @field_validator("reference_names")
+    @classmethod
+    def _plain_file_names(cls, names: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if names is None:
+            return None
+        keys = info.data.get("reference_keys")  # absent when the keys were refused
+        if keys is not None and len(names) != len(keys):
+            raise ValueError(
+                f"{len(names)} names for {len(keys)} reference_keys; give one per key, or none."
+            )
+        plain = []
+        for name in names:
+            breaks = any(char in name for char in ALLOWED_CONTROLS)
+            problem = prompt_problem(name) or ("line break or tab" if breaks else None)
+            if problem:
+                raise ValueError(f"A file name holds a {problem}; remove it.")
+            base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+            if not base:
+                raise ValueError(f"{name!r} is a folder, not a file name.")
+            plain.append(base)
+        return plain
 
 
 class CreateVariantsRequest(CreateGenerationRequest):

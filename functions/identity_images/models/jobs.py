@@ -208,6 +208,11 @@ class Job(BaseModel):
     user_id: str = Field(description="The user whose identity the image is for.")
     created_by: str = Field(description="The admin (or `system`) who started the job.")
     reference_keys: list[str]
+    reference_names: list[str] = Field(
+        default_factory=list,
+        description="The photos' file names as the admin gave them, in the order of "
+        "`reference_keys` (empty when none were given).",
+    )
     prompt: str = ""
     aspect_ratio: AspectRatio
     image_size: ImageSize
@@ -281,6 +286,7 @@ class Job(BaseModel):
         aspect_ratio: AspectRatio,
         image_size: ImageSize,
         apply: bool,
+        reference_names: list[str] | None = None,
         source: JobSource = "api",
         model: str | None = None,
         now: datetime | None = None,
@@ -312,6 +318,7 @@ class Job(BaseModel):
             user_id=user_id,
             created_by=created_by,
             reference_keys=reference_keys,
+            reference_names=reference_names or [],
             prompt=prompt,
             aspect_ratio=aspect_ratio,
             image_size=image_size,

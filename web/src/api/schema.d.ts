@@ -405,6 +405,11 @@ export interface components {
              */
             reference_keys: string[];
             /**
+             * Reference Names
+             * @description The photos' file names, one per key in the same order, kept with the job to name its photos back to admins (Edit settings). Optional; a path is reduced to its last part; control characters and bidi overrides are refused.
+             */
+            reference_names?: string[] | null;
+            /**
              * User Id
              * @description `me` or a test user's id.
              * @default me
@@ -474,6 +479,11 @@ export interface components {
              * @description Keys under the caller's own `uploads/{admin_id}/` prefix, or the `prepared_references` keys of an earlier generation of this identity or another identity of the same user (its photos, as kept).
              */
             reference_keys: string[];
+            /**
+             * Reference Names
+             * @description The photos' file names, one per key in the same order, kept with the job to name its photos back to admins (Edit settings). Optional; a path is reduced to its last part; control characters and bidi overrides are refused.
+             */
+            reference_names?: string[] | null;
             /**
              * User Id
              * @description `me` or a test user's id.
@@ -686,6 +696,11 @@ export interface components {
             prompt: string;
             /** Reference Keys */
             reference_keys: string[];
+            /**
+             * Reference Names
+             * @description The photos' file names as the admin gave them, in the order of `reference_keys` (empty when none were given).
+             */
+            reference_names: string[];
             /**
              * Source
              * @default api

@@ -59,6 +59,7 @@ export function job(overrides: Partial<Job> = {}): Job {
     user_id: "3",
     created_by: "1",
     reference_keys: ["uploads/1/u/1.jpg"],
+    reference_names: [],
     prompt: "",
     aspect_ratio: "16:9",
     image_size: "1K",

@@ -202,6 +202,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         identity_id: identityId,
         user_id: userId,
         reference_keys: uploads.keys,
+        reference_names: uploads.names,
         prompt,
         aspect_ratio: aspectRatio,
         image_size: imageSize,
@@ -209,7 +210,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         apply: false,
       },
     });
-  }, [canGenerate, identityId, userId, uploads.keys, prompt, aspectRatio, imageSize, variants, start, doneEditing]);
+  }, [canGenerate, identityId, userId, uploads.keys, uploads.names, prompt, aspectRatio, imageSize, variants, start, doneEditing]);
 
   const rerun = useCallback((job: Job) => void start({ kind: "rerun", parent: job, count: 1 }), [start]);
   const refine = useCallback(

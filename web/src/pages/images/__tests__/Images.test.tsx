@@ -260,6 +260,7 @@ describe("Images page", () => {
       image_size: "1K",
       aspect_ratio: "16:9",
       reference_keys: [expect.stringMatching(/^uploads\/1\/u\//)],
+      reference_names: ["front.jpg"],
     });
 
     const image = await within(first).findByRole("img", {}, { timeout: 10_000 });
@@ -830,9 +831,10 @@ describe("Images page", () => {
   });
 
   describe("Edit settings with the photos a job kept", () => {
-    const earlier = () =>
+    const earlier = (reference_names: string[] = []) =>
       succeeded(
         job({
+          reference_names,
           prompt: "by the sea",
           aspect_ratio: "1:1",
           image_size: "2K",
@@ -849,9 +851,9 @@ describe("Images page", () => {
         }),
       );
 
-    async function takeEarlier(user: ReturnType<typeof userEvent.setup>) {
+    async function takeEarlier(user: ReturnType<typeof userEvent.setup>, names: string[] = []) {
       const service = jobService();
-      const past = earlier();
+      const past = earlier(names);
       service.jobs.set(past.id, past);
       given(
         http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
@@ -909,7 +911,19 @@ describe("Images page", () => {
         aspect_ratio: "1:1",
         image_size: "2K",
         reference_keys: ["prepared/identities/id-chef/old/0.jpg", "prepared/identities/id-chef/old/1.jpg"],
+        reference_names: ["Earlier photo 1", "Earlier photo 2"],
       });
+    });
+
+    it("names the kept photos as they were uploaded, and sends the names on", async () => {
+      const user = userEvent.setup();
+      const service = await takeEarlier(user, ["beach.jpg", "smile.png"]);
+      expect(photos().getByRole("img", { name: "beach.jpg" })).toHaveAttribute("src", `${S3}/prepared/0.jpg`);
+      expect(photos().getByRole("img", { name: "smile.png" })).toBeInTheDocument();
+      expect(photos().queryByText(/Earlier photo/)).not.toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Generate" }));
+      await waitFor(() => expect(service.created).toHaveLength(1));
+      expect(service.created[0]!.body).toMatchObject({ reference_names: ["beach.jpg", "smile.png"] });
     });
 
     it("leaves the form's photos when the job kept none, and says so", async () => {

@@ -198,13 +198,18 @@ function release(item: ReferenceItem): void {
   if (item.file && item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
 }
 
-/** The photos `job` kept, in the order it sent them, as this form's. */
+/** The photos `job` kept, in the order it sent them, as this form's, named as they were
+ * (by the names the job kept; a folder's photos by their keys; else by their place). */
 function photosOf(job: Job): ReferenceItem[] {
+  const nameOf = (index: number): string =>
+    job.reference_names[index] ??
+    (job.source === "s3_event" ? job.reference_keys[index]?.split("/").pop() : undefined) ??
+    `Earlier photo ${index + 1}`;
   return [...(job.prepared_references ?? [])]
     .sort((a, b) => a.index - b.index)
     .map((photo) => ({
       id: nextId(),
-      name: `Earlier photo ${photo.index + 1}`,
+      name: nameOf(photo.index),
       size: photo.bytes,
       file: null,
       contentType: photo.mime_type,
@@ -473,6 +478,8 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     switchUser,
     notice,
     keys: uploaded.map((item) => item.key as string),
+    /** The photos' file names, in the order of `keys`: the job keeps them to name its photos. */
+    names: uploaded.map((item) => item.name),
     busy: items.some((item) => item.status === "uploading"),
     usable: items.filter((item) => item.status !== "invalid").length,
   };
