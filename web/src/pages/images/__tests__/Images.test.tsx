@@ -102,6 +102,17 @@ function refineService(parent: Job) {
   return { requests, handler };
 }
 
+/** Alice's chef, one photo, Generate with `count` variants, over a `jobService`. */
+async function generateVariants(count: number) {
+  const service = jobService();
+  given(...service.handlers);
+  const user = await openAsAlice();
+  await addPhoto(user);
+  await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), String(count));
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+  return { service, user };
+}
+
 describe("Images page", () => {
   it("defaults to Me, lists the test users, and shows a user's identities", async () => {
     given();
@@ -512,12 +523,7 @@ describe("Images page", () => {
   });
 
   it("compares a click's variants side by side from a card, and saves the one chosen there", async () => {
-    const service = jobService();
-    given(...service.handlers);
-    const user = await openAsAlice();
-    await addPhoto(user);
-    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "3");
-    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const { service, user } = await generateVariants(3);
     const first = await screen.findByRole("article", { name: "Variant 1 of 3" });
     // Nothing to compare while one result (and no current image) is in.
     expect(within(first).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
@@ -590,12 +596,7 @@ describe("Images page", () => {
   });
 
   it("marks only the image the identity shows as saved; an older save can be saved again", async () => {
-    const service = jobService();
-    given(...service.handlers);
-    const user = await openAsAlice();
-    await addPhoto(user);
-    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
-    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const { user } = await generateVariants(2);
     const first = await screen.findByRole("article", { name: "Variant 1 of 2" });
     const second = screen.getByRole("article", { name: "Variant 2 of 2" });
     await within(first).findByRole("img", {}, { timeout: 10_000 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import {
@@ -23,7 +23,7 @@ import { isFinal } from "../hooks/use-image-generation";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
-import { RefineForm } from "./RefineForm";
+import { RefineForm, useRefineBox } from "./RefineForm";
 
 /** What can follow a finished result, from its card (the history row offers the same). */
 export interface FollowUps {
@@ -98,13 +98,7 @@ export function GeneratedImageDisplay({
   };
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
-  const [refining, setRefining] = useState(false);
-  const [instruction, setInstruction] = useState("");
-  const refineButton = useRef<HTMLButtonElement>(null);
-  const closeRefine = () => {
-    setRefining(false);
-    refineButton.current?.focus();
-  };
+  const refine = useRefineBox();
   const origin = originLabel(job);
 
   return (
@@ -185,13 +179,7 @@ export function GeneratedImageDisplay({
               </a>
             )}
             {followUps && (
-              <button
-                ref={refineButton}
-                type="button"
-                className={ui.linkButton}
-                aria-expanded={refining}
-                onClick={() => setRefining((open) => !open)}
-              >
+              <button type="button" className={ui.linkButton} {...refine.toggle}>
                 Refine
               </button>
             )}
@@ -202,14 +190,8 @@ export function GeneratedImageDisplay({
               </button>
             )}
           </div>
-          {refining && followUps && (
-            <RefineForm
-              instruction={instruction}
-              onChange={setInstruction}
-              busy={followUps.busy}
-              onSubmit={(words) => followUps.onRefine(job, words)}
-              onClose={closeRefine}
-            />
+          {refine.open && followUps && (
+            <RefineForm {...refine.box} busy={followUps.busy} onSubmit={(words) => followUps.onRefine(job, words)} />
           )}
           <div className={styles.facts}>
             {applyText && (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
@@ -20,7 +20,7 @@ import { formatUsd } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
-import { RefineForm } from "./RefineForm";
+import { RefineForm, useRefineBox } from "./RefineForm";
 
 /** What each row needs besides its job. */
 interface RowProps {
@@ -158,14 +158,8 @@ function HistoryItem({
   /** Another variant of the click in the row above: its prompt, time and settings are there. */
   sameClick: boolean;
 }) {
-  const [refining, setRefining] = useState(false);
-  const [instruction, setInstruction] = useState("");
-  const refineButton = useRef<HTMLButtonElement>(null);
+  const refine = useRefineBox();
   const row = useKeepsFocus<HTMLLIElement>();
-  const closeRefine = () => {
-    setRefining(false);
-    refineButton.current?.focus();
-  };
   const preview = previewUrl(job);
   const failure = describeFailure(job);
   const final = job.status !== "queued" && job.status !== "running";
@@ -251,13 +245,7 @@ function HistoryItem({
             </button>
           )}
           {job.status === "succeeded" && onRefine && (
-            <button
-              ref={refineButton}
-              type="button"
-              className={ui.linkButton}
-              aria-expanded={refining}
-              onClick={() => setRefining((open) => !open)}
-            >
+            <button type="button" className={ui.linkButton} {...refine.toggle}>
               Refine
             </button>
           )}
@@ -277,17 +265,14 @@ function HistoryItem({
             </button>
           )}
         </div>
-        {refining && onRefine && (
+        {refine.open && onRefine && (
           <RefineForm
-            instruction={instruction}
-            onChange={setInstruction}
+            {...refine.box}
             busy={busy}
             onSubmit={(words) => {
               onRefine(job, words);
-              setInstruction("");
-              closeRefine();
+              refine.sent();
             }}
-            onClose={closeRefine}
           />
         )}
       </div>

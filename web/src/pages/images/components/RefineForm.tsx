@@ -75,3 +75,27 @@ export function RefineForm({
     </form>
   );
 }
+
+/**
+ * A Refine button and the box it opens: spread `toggle` on the button and `box` on the
+ * `RefineForm`. The words outlive a close (Escape); a close gives the focus back to the
+ * button; `sent()` empties and closes it once its refinement is asked for.
+ */
+export function useRefineBox() {
+  const [open, setOpen] = useState(false);
+  const [instruction, setInstruction] = useState("");
+  const button = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  return {
+    open,
+    toggle: { ref: button, "aria-expanded": open, onClick: () => setOpen((was) => !was) },
+    box: { instruction, onChange: setInstruction, onClose: close },
+    sent: () => {
+      setInstruction("");
+      close();
+    },
+  };
+}
