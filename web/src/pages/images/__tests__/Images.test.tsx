@@ -102,6 +102,13 @@ function refineService(parent: Job) {
   return { requests, handler };
 }
 
+/** Alice's chef already shows an image (to compare a result with). */
+const chefWithAnImage = http.get("/v1/users/{user_id}/identities", ({ response }) =>
+  response(200).json({
+    identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
+  }),
+);
+
 /** Alice's chef, one photo, Generate with `count` variants, over a `jobService`. */
 async function generateVariants(count: number) {
   const service = jobService();
@@ -458,11 +465,7 @@ describe("Images page", () => {
     const done = succeeded(job({ prompt: "first" }));
     const refinement = refineService(done);
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
-        }),
-      ),
+      chefWithAnImage,
       ...historyOf([done]),
       refinement.handler,
     );
@@ -489,11 +492,7 @@ describe("Images page", () => {
     const done = succeeded(job({ prompt: "first" }));
     const refinement = refineService(done);
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
-        }),
-      ),
+      chefWithAnImage,
       http.get("/v1/generations/{generation_id}", ({ params, response }) =>
         response(200).json(
           params.generation_id === done.id ? done : { ...job({ kind: "refine", instruction: "darker" }), id: params.generation_id },
@@ -950,11 +949,7 @@ describe("Images page", () => {
     service.jobs.set(done.id, done);
     service.jobs.set(waiting.id, waiting);
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
-        }),
-      ),
+      chefWithAnImage,
       http.get("/v1/generations", ({ response }) =>
         response(200).json({ items: [service.jobs.get(waiting.id)!, service.jobs.get(done.id)!], next_cursor: null }),
       ),
