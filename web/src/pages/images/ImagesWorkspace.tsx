@@ -25,7 +25,7 @@ import {
   useHistory,
   useJobs,
 } from "./hooks/use-image-generation";
-import { useReferenceUploads } from "./hooks/use-reference-uploads";
+import { useReferenceUploads, type ReferenceItem } from "./hooks/use-reference-uploads";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { batchId, currentImageJobId, identityImageUrl, laterRead, usualSeconds } from "./jobView";
@@ -52,6 +52,16 @@ const NOT_STARTED = "Nothing was started: the image service could not be reached
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   return "Something went wrong; try again.";
+}
+
+/** Why a click started nothing, in words about the click (so they stay true once the
+ * connection is back) and about the photo, by its name, when one is gone. */
+function startError(error: unknown, photos: readonly ReferenceItem[]): string | null {
+  if (!(error instanceof ApiError)) return shownError(error);
+  if (error.code === "unreachable") return NOT_STARTED;
+  const gone = error.code === "reference_not_found" && photos.find((photo) => photo.key === error.details.key);
+  if (gone) return `“${gone.name}” is no longer stored (uploads are kept for a limited time): remove it and add the photo again.`;
+  return shownError(error);
 }
 
 /** An error worth showing where it happened: an ended session has its one notice above the page. */
@@ -170,6 +180,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     focusCardOf.current = null;
     card.focus({ preventScroll: true });
   });
+  const photos = uploads.items;
   const start = useCallback(
     async (request: StartRequest) => {
       const fromHistory = request.kind !== "generate";
@@ -181,15 +192,13 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
         if (first && fromHistory) focusCardOf.current = first.id;
       } catch (error) {
-        // Said of the click, so it stays true once the connection is back.
-        const unreachable = error instanceof ApiError && error.code === "unreachable";
-        showError(unreachable ? NOT_STARTED : shownError(error));
+        showError(startError(error, photos));
         if (!fromHistory) return;
       }
       // Where the new jobs show: beside the form on a wide screen, below it on a phone.
       results.current?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
     },
-    [create],
+    [create, photos],
   );
 
   const { done: doneEditing } = editing;

@@ -926,9 +926,46 @@ describe("Images page", () => {
       expect(service.created[0]!.body).toMatchObject({ reference_names: ["beach.jpg", "smile.png"] });
     });
 
+    it("brings back the uploads of a job that failed before it kept any, by name; one gone since says so", async () => {
+      const service = jobService();
+      const failed: Job = {
+        ...earlier(["beach-day.jpg", "smile.png"]),
+        status: "failed",
+        output: null,
+        prepared_references: [],
+        reference_keys: ["uploads/1/old/1.jpg", "uploads/1/old/2.png"],
+        error: { code: "content_blocked", message: "Gemini did not produce the image (IMAGE_SAFETY).", details: {} },
+      };
+      service.jobs.set(failed.id, failed);
+      given(
+        http.untyped.post(`${API}/v1/generation-batches`, () =>
+          HttpResponse.json(
+            { error: { code: "reference_not_found", message: "Reference 'uploads/1/old/2.png' was not uploaded (or has expired).", details: { field: "reference_keys", key: "uploads/1/old/2.png" } } },
+            { status: 422 },
+          ),
+        ),
+        ...historyOf([failed]),
+        ...service.handlers,
+      );
+      const user = await openAsAlice();
+      const card = await screen.findByRole("article", { name: "New image" });
+      await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
+      expect(screen.getByRole("status")).toHaveTextContent(/The settings and 2 photos from the generation of .+ are in the form\./);
+      expect(photos().getByRole("img", { name: "beach-day.jpg (no preview)" })).toHaveTextContent("from an earlier generation");
+      expect(photos().getByRole("img", { name: "smile.png (no preview)" })).toBeInTheDocument();
+      expect(photos().getAllByText("Uploaded earlier")).toHaveLength(2);
+
+      await user.click(screen.getByRole("button", { name: "Generate" }));
+      const form = screen.getByRole("region", { name: "New generation" });
+      expect(await within(form).findByRole("alert")).toHaveTextContent(
+        "“smile.png” is no longer stored (uploads are kept for a limited time): remove it and add the photo again.",
+      );
+    });
+
     it("leaves the form's photos when the job kept none, and says so", async () => {
       const service = jobService();
-      const past = { ...earlier(), prepared_references: [] };
+      // A folder's job: its photos are its folder's, not for the form.
+      const past = { ...earlier(), prepared_references: [], source: "s3_event" as const };
       service.jobs.set(past.id, past);
       given(
         http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),

@@ -207,7 +207,8 @@ function ReferenceTile({
           {item.name}
         </span>
         <span className={styles.state} role={item.error && !item.waitingForRoom ? "alert" : undefined}>
-          {item.status === "uploaded" ? formatBytes(item.size) : state}
+          {/* An upload an earlier job sent is in S3: its size is not known here. */}
+          {item.status === "uploaded" ? (item.size > 0 ? formatBytes(item.size) : "Uploaded earlier") : state}
         </span>
       </div>
       <div className={styles.actions}>

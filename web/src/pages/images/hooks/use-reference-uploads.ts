@@ -198,30 +198,50 @@ function release(item: ReferenceItem): void {
   if (item.file && item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
 }
 
-/** The photos `job` kept, in the order it sent them, as this form's, named as they were
- * (by the names the job kept; a folder's photos by their keys; else by their place). */
+/** The type of an upload or a kept photo, by its key's extension (the API names them so). */
+const TYPE_OF_EXTENSION: Record<string, string> = {
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  webp: "image/webp",
+  heic: "image/heic",
+  heif: "image/heif",
+};
+
+/**
+ * The photos `job` sent, in its order, as this form's, named as they were (by the names the
+ * job kept; a folder's photos by their keys; else by their place): the copies it kept once
+ * prepared, else (it failed or was canceled before) its uploads themselves, while they last.
+ */
 function photosOf(job: Job): ReferenceItem[] {
   const nameOf = (index: number): string =>
     job.reference_names[index] ??
     (job.source === "s3_event" ? job.reference_keys[index]?.split("/").pop() : undefined) ??
     `Earlier photo ${index + 1}`;
-  return [...(job.prepared_references ?? [])]
-    .sort((a, b) => a.index - b.index)
-    .map((photo) => ({
-      id: nextId(),
-      name: nameOf(photo.index),
-      size: photo.bytes,
-      file: null,
-      contentType: photo.mime_type,
-      thumbnailUrl: photo.preview_url ?? null,
-      status: "uploaded" as const,
-      progress: 1,
-      error: null,
-      key: photo.key,
-      waitingForRoom: false,
-      earlier: true,
-      smallCopy: null,
-    }));
+  const earlierPhoto = (index: number, key: string, size: number, contentType: string, thumbnailUrl: string | null) => ({
+    id: nextId(),
+    name: nameOf(index),
+    size,
+    file: null,
+    contentType,
+    thumbnailUrl,
+    status: "uploaded" as const,
+    progress: 1,
+    error: null,
+    key,
+    waitingForRoom: false,
+    earlier: true,
+    smallCopy: null,
+  });
+  const kept = [...job.prepared_references].sort((a, b) => a.index - b.index);
+  if (kept.length > 0) {
+    return kept.map((photo) => earlierPhoto(photo.index, photo.key, photo.bytes, photo.mime_type, photo.preview_url ?? null));
+  }
+  if (job.source !== "api") return []; // a folder's photos are its folder's, not the form's
+  return job.reference_keys.flatMap((key, index) => {
+    const type = TYPE_OF_EXTENSION[key.split(".").pop()?.toLowerCase() ?? ""];
+    return type ? [earlierPhoto(index, key, 0, type, null)] : [];
+  });
 }
 
 export function useReferenceUploads(config: TabConfig | undefined) {
