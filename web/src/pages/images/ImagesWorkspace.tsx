@@ -28,7 +28,7 @@ import {
 import { useReferenceUploads, type ReferenceItem } from "./hooks/use-reference-uploads";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
-import { batchId, currentImageJobId, identityImageUrl, laterRead, usualSeconds } from "./jobView";
+import { batchId, currentImageJobId, identityImageUrl, laterRead, originLabel, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -244,13 +244,23 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const save = useCallback((job: Job) => requestApply(job.id, settle), [requestApply, settle]);
   // Compare: from the history, a result beside the identity's current image; from a card, the
   // click's finished variants side by side (with the current image when there is one).
-  const [comparing, setComparing] = useState<Candidate[] | null>(null);
+  // Held as ids: the dialog shows each job as last read (a save in progress, then current).
+  const [compared, setComparing] = useState<{ identityId: string | null; items: { id: string; label: string }[] } | null>(null);
+  const comparing = compared?.identityId === identityId ? compared.items : [];
+  const latestById = new Map([...(historyJobs ?? []), ...activeJobs].map((job) => [job.id, job]));
+  const candidates: Candidate[] = comparing.flatMap(({ id, label }) => {
+    const job = latestById.get(id);
+    return job ? [{ job, label }] : [];
+  });
   const hasImage = identity !== null && identityImageUrl(identity) !== null;
-  const compareWithCurrent = hasImage ? (job: Job) => setComparing([{ job, label: "This result" }]) : null;
+  const compareWithCurrent = hasImage ? (job: Job) => setComparing({ identityId, items: [{ id: job.id, label: "This result" }] }) : null;
   const paneResults = activeJobs
     .map((job, index) => ({ job, label: activeJobs.length > 1 ? `Variant ${index + 1} of ${activeJobs.length}` : "This result" }))
     .filter(({ job }) => job.status === "succeeded");
-  const compareVariants = paneResults.length > 1 ? () => setComparing(paneResults) : compareWithCurrent;
+  const compareVariants =
+    paneResults.length > 1
+      ? () => setComparing({ identityId, items: paneResults.map(({ job, label }) => ({ id: job.id, label })) })
+      : compareWithCurrent;
   const followUps: FollowUps = {
     onRefine: refine,
     onRerun: rerun,
@@ -369,6 +379,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onCancel={cancelJob}
           canCancel={!cancel.isPending}
           followUps={followUps}
+          originOf={(job) => originLabel(job, historyJobs ?? [])}
           outOfTouch={sessionEnded || lostContact !== null}
         />
       </div>
@@ -396,14 +407,16 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           busy={create.isPending}
         />
       </div>
-      {comparing && identity && (
+      {candidates.length > 0 && identity && (
         <CompareDialog
-          candidates={comparing}
+          candidates={candidates}
           identity={identity}
           currentJobId={currentJobId}
           onSave={(job) => {
             save(job);
-            setComparing(null);
+            // One result beside the current image: saved, there is nothing left to choose.
+            // Variants stay side by side, the saved one becoming "current" among them.
+            if (candidates.length === 1) setComparing(null);
           }}
           onClose={() => setComparing(null)}
         />

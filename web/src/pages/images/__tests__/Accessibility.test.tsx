@@ -140,6 +140,15 @@ describe("Accessibility", () => {
       expect(screen.queryByText(/generated image/i)).not.toBeInTheDocument();
     });
 
+    it("offers no Cancel while the page cannot reach the service, and says the state is the last known", () => {
+      const queued = job();
+      const view = render(card({ job: queued, onCancel: noop }));
+      expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
+      view.rerender(card({ job: queued, onCancel: noop, outOfTouch: true }));
+      expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+      expect(screen.getByText("Last known state: the page cannot check on it now.")).toBeInTheDocument();
+    });
+
     it("opens the full size from a click on the picture without adding a tab stop", async () => {
       const done = succeeded(job());
       render(card({ job: done }));

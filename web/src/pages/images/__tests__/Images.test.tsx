@@ -412,9 +412,10 @@ describe("Images page", () => {
     expect(service.created[0]!.body).toMatchObject({ parent: done.id, count: 1 });
     // The page shows the new card: the focus goes with it, not left on the history's button.
     await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveFocus());
-    expect(within(screen.getByRole("article", { name: "New image" })).getByRole("status")).toHaveTextContent(
-      /Waiting in the queue|Generating/,
-    );
+    const card = screen.getByRole("article", { name: "New image" });
+    expect(within(card).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
+    // Of which result, as the history tells it.
+    expect(within(card).getByText(/^Re-run of the result of .*2026/)).toBeInTheDocument();
   });
 
   it("says when a newer save won over an older one, and offers to save it again", async () => {
@@ -537,19 +538,19 @@ describe("Images page", () => {
       "Variant 3 of 3",
     ]);
     expect(within(dialog).getByRole("button", { name: "Close" })).toHaveFocus();
-    await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 3 to identity" }));
+    const saveSecond = within(dialog).getByRole("button", { name: "Save variant 2 of 3 to identity" });
+    await user.click(saveSecond);
     const second = [...service.jobs.values()].find((item) => item.batch_index === 1)!;
     expect(service.applied).toEqual([second.id]);
-    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
-    expect(await within(screen.getByRole("article", { name: "Variant 2 of 3" })).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
-
-    // Once saved, the saved one is the current image, named as such, with no Save of its own.
-    await user.click(within(first).getByRole("button", { name: "Compare" }));
-    const again = await screen.findByRole("dialog", { name: "Compare the variants" });
-    expect(within(again).getByText("Variant 2 of 3 · current")).toBeInTheDocument();
-    expect(within(again).getAllByRole("img")).toHaveLength(3);
-    expect(within(again).queryByRole("button", { name: "Save variant 2 of 3 to identity" })).not.toBeInTheDocument();
-    expect(within(again).getByRole("button", { name: "Save variant 1 of 3 to identity" })).toBeInTheDocument();
+    // The dialog stays: the saved one says so there, becomes the current image (no Save of
+    // its own), and its figure keeps the focus its Save had.
+    expect(await within(dialog).findByText("Variant 2 of 3 · current", {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(within(dialog).queryByRole("button", { name: /Save variant 2 of 3|Saving/ })).not.toBeInTheDocument();
+    expect(within(dialog).getByRole("figure", { name: "Variant 2 of 3" })).toHaveFocus();
+    expect(within(dialog).getAllByRole("img")).toHaveLength(3);
+    expect(within(dialog).getByRole("button", { name: "Save variant 1 of 3 to identity" })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    expect(within(screen.getByRole("article", { name: "Variant 2 of 3" })).getByText("Saved to identity")).toBeInTheDocument();
   }, 30_000);
 
   it("offers a failed card's way on where it failed: Re-run when it could end otherwise, and Edit settings", async () => {
@@ -628,7 +629,7 @@ describe("Images page", () => {
     const box = within(history).getByRole("textbox", { name: "Refine instruction" });
     expect(box).toHaveFocus();
     // Nothing to send yet: its Refine is there for Tab, and says it is off; a press says why.
-    expect(within(box.closest("form")!).getByRole("button", { name: "Refine" })).toHaveAttribute("aria-disabled", "true");
+    expect(within(box.closest("form")!).getByRole("button", { name: "Send" })).toHaveAttribute("aria-disabled", "true");
     await user.keyboard("{Enter}");
     expect(box).toHaveAccessibleDescription("Write what to change first.");
     expect(refinement.requests).toHaveLength(0);

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { identityImageUrl, previewUrl } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
@@ -67,29 +68,51 @@ export function CompareDialog({
             <figcaption>Current</figcaption>
           </figure>
         )}
-        {candidates.map(({ job, label }) => {
-          const preview = previewUrl(job);
-          const isCurrent = job.id === currentJobId;
-          return (
-            <figure key={job.id} className={styles.figure}>
-              {preview && <img src={preview} alt={label} className={styles.compareImage} />}
-              <figcaption className={styles.caption}>
-                <span>{isCurrent ? `${label} · current` : label}</span>
-                {!isCurrent && (
-                  <button
-                    type="button"
-                    className={ui.primary}
-                    onClick={() => onSave(job)}
-                    disabled={job.apply?.status === "pending"}
-                  >
-                    {single ? "Save this result to identity" : `Save ${label.toLowerCase()} to identity`}
-                  </button>
-                )}
-              </figcaption>
-            </figure>
-          );
-        })}
+        {candidates.map(({ job, label }) => (
+          <CandidateFigure
+            key={job.id}
+            job={job}
+            label={label}
+            isCurrent={job.id === currentJobId}
+            saveText={single ? "Save this result to identity" : `Save ${label.toLowerCase()} to identity`}
+            onSave={onSave}
+          />
+        ))}
       </div>
     </dialog>
+  );
+}
+
+/** One result in the dialog: its preview, its name, and its Save until it is the current
+ * image (then the figure keeps the focus Save had). */
+function CandidateFigure({
+  job,
+  label,
+  isCurrent,
+  saveText,
+  onSave,
+}: {
+  job: Job;
+  label: string;
+  isCurrent: boolean;
+  saveText: string;
+  onSave: (job: Job) => void;
+}) {
+  const figure = useKeepsFocus<HTMLElement>();
+  const preview = previewUrl(job);
+  const saving = job.apply?.status === "pending";
+  return (
+    <figure className={styles.figure} aria-label={label} {...figure}>
+      {preview && <img src={preview} alt={label} className={styles.compareImage} />}
+      <figcaption className={styles.caption}>
+        <span>{isCurrent ? `${label} · current` : label}</span>
+        {!isCurrent && (
+          // Stays focusable while saving (aria-disabled): the click that saves keeps its place.
+          <button type="button" className={ui.primary} onClick={() => !saving && onSave(job)} aria-disabled={saving}>
+            {saving ? "Saving…" : saveText}
+          </button>
+        )}
+      </figcaption>
+    </figure>
   );
 }

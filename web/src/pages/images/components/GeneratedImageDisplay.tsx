@@ -50,6 +50,9 @@ interface Props {
   saving: boolean;
   onCancel?: ((job: Job) => void) | undefined;
   followUps?: FollowUps | undefined;
+  /** How the job came about ("Refined: …", "Re-run of the result of …"); by default as far
+   * as the job alone tells. */
+  origin?: string | null;
   /** The page cannot read the job's state now (offline, the service unreachable, the session
    * ended): what the card says is the last it read. */
   outOfTouch?: boolean;
@@ -66,6 +69,7 @@ export function GeneratedImageDisplay({
   saving,
   onCancel,
   followUps,
+  origin = originLabel(job),
   outOfTouch = false,
 }: Props) {
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
@@ -99,7 +103,6 @@ export function GeneratedImageDisplay({
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
   const refine = useRefineBox();
-  const origin = originLabel(job);
 
   return (
     <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title} {...card}>
@@ -140,7 +143,7 @@ export function GeneratedImageDisplay({
               {formatDuration(elapsedSeconds(job, now))}
               {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
             </span>
-            {job.status === "queued" && onCancel && (
+            {job.status === "queued" && onCancel && !outOfTouch && (
               <button type="button" className={ui.button} onClick={() => onCancel(job)}>
                 Cancel
               </button>

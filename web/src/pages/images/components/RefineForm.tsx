@@ -66,8 +66,9 @@ export function RefineForm({
         }}
       />
       {/* Reachable by Tab while there is nothing to send; a press then does nothing. */}
+      {/* "Send", not a second "Refine" beside the button that opened the box. */}
       <button type="submit" className={ui.button} aria-disabled={empty || busy}>
-        Refine
+        Send
       </button>
       <p id={hintId} className={styles.hint} role="status">
         {askedEmpty && empty ? "Write what to change first." : ""}

@@ -18,6 +18,8 @@ export interface VariantsGridProps {
   onCancel: (job: Job) => void;
   canCancel: boolean;
   followUps?: FollowUps | undefined;
+  /** How a job came about, as the history tells it (which result a re-run is of). */
+  originOf?: ((job: Job) => string | null) | undefined;
   /** The page cannot read the jobs' states now: the cards show the last they read. */
   outOfTouch?: boolean;
 }
@@ -33,6 +35,7 @@ export function VariantsGrid({
   onCancel,
   canCancel,
   followUps,
+  originOf,
   outOfTouch = false,
 }: VariantsGridProps) {
   const count = jobs.length;
@@ -57,6 +60,7 @@ export function VariantsGrid({
             saving={savingId === job.id}
             onCancel={canCancel ? onCancel : undefined}
             followUps={followUps}
+            {...(originOf ? { origin: originOf(job) } : {})}
             outOfTouch={outOfTouch}
           />
         ))}
