@@ -215,6 +215,10 @@ def test_admin_generates_saves_downloads_reruns(
     assert len(applied) == 1, jobs
     saved_key = applied[0]["output"]["key"]
     assert identity_image_path(stack, identity["id"]) == saved_key
+    # And the page shows the identity with it (read again from the host once saved).
+    current = page.get_by_role("img", name=f"{identity['name']}, as it looks now")
+    expect(current).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(current).to_have_attribute("src", re.compile(re.escape(applied[0]["id"])))
 
     # Download it: the file is the image, with a name a person would keep.
     with page.expect_download() as download_info:
