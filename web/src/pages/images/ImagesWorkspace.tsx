@@ -2,7 +2,7 @@ import { onlineManager } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 
 import { ApiError, type AspectRatio, type ImageSize, type Job } from "../../api/imageGeneration";
-import { CompareDialog, type Candidate } from "./components/CompareDialog";
+import { CompareDialog } from "./components/CompareDialog";
 import { EditSettingsNotice } from "./components/EditSettingsNotice";
 import { GenerateBar } from "./components/GenerateBar";
 import type { FollowUps } from "./components/GeneratedImageDisplay";
@@ -14,6 +14,7 @@ import { ReferenceImageUpload } from "./components/ReferenceImageUpload";
 import { ResultPane } from "./components/ResultPane";
 import { UserSelector } from "./components/UserSelector";
 import { estimateCostUsd, type TabConfig } from "./config";
+import { useCompare } from "./hooks/use-compare";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import {
@@ -242,30 +243,17 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const cancelJob = useCallback((job: Job) => cancel.mutate(job.id, settle), [cancel, settle]);
   const { mutate: requestApply } = apply;
   const save = useCallback((job: Job) => requestApply(job.id, settle), [requestApply, settle]);
-  // Compare: from the history, a result beside the identity's current image; from a card, the
-  // click's finished variants side by side (with the current image when there is one).
-  // Held as ids: the dialog shows each job as last read (a save in progress, then current).
-  const [compared, setComparing] = useState<{ identityId: string | null; items: { id: string; label: string }[] } | null>(null);
-  const comparing = compared?.identityId === identityId ? compared.items : [];
-  const latestById = new Map([...(historyJobs ?? []), ...activeJobs].map((job) => [job.id, job]));
-  const candidates: Candidate[] = comparing.flatMap(({ id, label }) => {
-    const job = latestById.get(id);
-    return job ? [{ job, label }] : [];
+  const compare = useCompare({
+    identityId,
+    hasImage: identity !== null && identityImageUrl(identity) !== null,
+    paneJobs: activeJobs,
+    jobsById: new Map([...(historyJobs ?? []), ...activeJobs].map((job) => [job.id, job])),
   });
-  const hasImage = identity !== null && identityImageUrl(identity) !== null;
-  const compareWithCurrent = hasImage ? (job: Job) => setComparing({ identityId, items: [{ id: job.id, label: "This result" }] }) : null;
-  const paneResults = activeJobs
-    .map((job, index) => ({ job, label: activeJobs.length > 1 ? `Variant ${index + 1} of ${activeJobs.length}` : "This result" }))
-    .filter(({ job }) => job.status === "succeeded");
-  const compareVariants =
-    paneResults.length > 1
-      ? () => setComparing({ identityId, items: paneResults.map(({ job, label }) => ({ id: job.id, label })) })
-      : compareWithCurrent;
   const followUps: FollowUps = {
     onRefine: refine,
     onRerun: rerun,
     onEditSettings: editSettings,
-    onCompare: compareVariants,
+    onCompare: compare.fromCard,
     busy: create.isPending,
   };
 
@@ -403,22 +391,23 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onSave={save}
           onCancel={cancel.isPending ? null : cancelJob}
           onUseSettings={editSettings}
-          onCompare={compareWithCurrent}
+          onCompare={compare.fromHistory}
           busy={create.isPending}
         />
       </div>
-      {candidates.length > 0 && identity && (
+      {compare.candidates.length > 0 && identity && (
         <CompareDialog
-          candidates={candidates}
+          title={compare.title}
+          candidates={compare.candidates}
           identity={identity}
           currentJobId={currentJobId}
           onSave={(job) => {
             save(job);
             // One result beside the current image: saved, there is nothing left to choose.
-            // Variants stay side by side, the saved one becoming "current" among them.
-            if (candidates.length === 1) setComparing(null);
+            // Several stay side by side, the saved one becoming "current" among them.
+            if (compare.candidates.length === 1) compare.close();
           }}
-          onClose={() => setComparing(null)}
+          onClose={compare.close}
         />
       )}
     </div>

@@ -553,6 +553,22 @@ describe("Images page", () => {
     expect(within(screen.getByRole("article", { name: "Variant 2 of 3" })).getByText("Saved to identity")).toBeInTheDocument();
   }, 30_000);
 
+  it("compares a refinement with the image it refined, from its card", async () => {
+    const before = succeeded(job({ prompt: "first", created_at: "2026-12-04T09:00:00Z" }));
+    const refined = succeeded(job({ kind: "refine", parent_generation_id: before.id, instruction: "darker", batch_id: "r" }));
+    given(...historyOf([refined, before]));
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "Refined image" });
+    await user.click(await within(card).findByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare with the image refined" });
+    expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("src"))).toEqual([
+      before.output!.preview_url,
+      refined.output!.preview_url,
+    ]);
+    expect(within(dialog).getByRole("button", { name: "Save the earlier image to identity" })).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Save the refined image to identity" })).toBeInTheDocument();
+  });
+
   it("offers a failed card's way on where it failed: Re-run when it could end otherwise, and Edit settings", async () => {
     const busy = job({ prompt: "try again", status: "failed", finished_at: new Date().toISOString(),
       error: { code: "provider_unavailable", message: "busy", details: {} } });

@@ -6,24 +6,27 @@ import { identityImageUrl, previewUrl } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
-/** A result to compare, and what to call it ("This result", "Variant 2 of 3"). */
+/** A result to compare, what to call it ("Variant 2 of 3") and its Save button's words
+ * (each its own, for a screen reader's list of buttons). */
 export interface Candidate {
   job: Job;
   label: string;
+  saveText: string;
 }
 
 /**
- * Results side by side, with the identity's current image when it has one: a result and the
- * image it would replace (from the history), or the variants of one click (from the result
- * pane). Each result not already the identity's can be saved from here.
+ * Results side by side, with the identity's current image when it has one (see
+ * `useCompare` for which). Each result not already the identity's can be saved from here.
  */
 export function CompareDialog({
+  title,
   candidates,
   identity,
   currentJobId,
   onSave,
   onClose,
 }: {
+  title: string;
   candidates: Candidate[];
   identity: HostIdentity;
   /** The job whose image the identity shows now: that candidate is the current image. */
@@ -49,8 +52,6 @@ export function CompareDialog({
   const current = identityImageUrl(identity);
   // The current image on its own, unless it is one of the candidates (a variant saved).
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
-  const single = candidates.length === 1;
-  const title = single ? "Compare with the current image" : "Compare the variants";
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
       <div className={styles.dialogHeader}>
@@ -68,13 +69,13 @@ export function CompareDialog({
             <figcaption>Current</figcaption>
           </figure>
         )}
-        {candidates.map(({ job, label }) => (
+        {candidates.map(({ job, label, saveText }) => (
           <CandidateFigure
             key={job.id}
             job={job}
             label={label}
             isCurrent={job.id === currentJobId}
-            saveText={single ? "Save this result to identity" : `Save ${label.toLowerCase()} to identity`}
+            saveText={saveText}
             onSave={onSave}
           />
         ))}

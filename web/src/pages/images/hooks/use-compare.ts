@@ -1,0 +1,92 @@
+/**
+ * What the Compare dialog shows, and the ways to open it: from the history, a result beside
+ * the identity's current image; from a result card, the click's finished variants side by
+ * side, or a refinement (or re-run) beside the result it came from. The dialog adds the
+ * current image whenever the identity has one.
+ *
+ * The choice is held as job ids, for one identity: the dialog shows each job as last read
+ * (a save in progress, then "current"), and another identity's choice is not shown.
+ */
+import { useState } from "react";
+
+import type { Job } from "../../../api/imageGeneration";
+import type { Candidate } from "../components/CompareDialog";
+
+interface Chosen {
+  identityId: string | null;
+  title: string;
+  items: { id: string; label: string; saveText: string }[];
+}
+
+export function useCompare({
+  identityId,
+  hasImage,
+  paneJobs,
+  jobsById,
+}: {
+  identityId: string | null;
+  /** The identity shows an image: a single result can be set beside it. */
+  hasImage: boolean;
+  /** The result pane's jobs, in their order (variant 1 first). */
+  paneJobs: Job[];
+  /** Every job the page has read (the pane's and the history's), each as last read. */
+  jobsById: ReadonlyMap<string, Job>;
+}) {
+  const [chosen, choose] = useState<Chosen | null>(null);
+  const open = chosen !== null && chosen.identityId === identityId ? chosen : null;
+  const candidates: Candidate[] = (open?.items ?? []).flatMap(({ id, label, saveText }) => {
+    const job = jobsById.get(id);
+    return job ? [{ job, label, saveText }] : [];
+  });
+
+  const withCurrent = hasImage
+    ? (job: Job) =>
+        choose({
+          identityId,
+          title: "Compare with the current image",
+          items: [{ id: job.id, label: "This result", saveText: "Save this result to identity" }],
+        })
+    : null;
+
+  const variants = paneJobs
+    .map((job, index) => ({ job, label: `Variant ${index + 1} of ${paneJobs.length}` }))
+    .filter(({ job }) => job.status === "succeeded");
+  const sourceOf = (job: Job): Job | undefined => {
+    const parent = job.parent_generation_id ? jobsById.get(job.parent_generation_id) : undefined;
+    return parent?.status === "succeeded" ? parent : undefined;
+  };
+  const withSource = (job: Job, source: Job) => {
+    const what = job.kind === "refine" ? "refined" : "re-run";
+    choose({
+      identityId,
+      title: job.kind === "refine" ? "Compare with the image refined" : "Compare with the earlier run",
+      items: [
+        { id: source.id, label: "Before", saveText: "Save the earlier image to identity" },
+        { id: job.id, label: what === "refined" ? "Refined" : "Re-run", saveText: `Save the ${what} image to identity` },
+      ],
+    });
+  };
+  const single = variants.length === 1 ? variants[0]?.job : undefined;
+  const source = single && sourceOf(single);
+
+  const fromCard =
+    variants.length > 1
+      ? () =>
+          choose({
+            identityId,
+            title: "Compare the variants",
+            items: variants.map(({ job, label }) => ({ id: job.id, label, saveText: `Save ${label.toLowerCase()} to identity` })),
+          })
+      : single && source
+        ? () => withSource(single, source)
+        : withCurrent;
+
+  return {
+    /** What the dialog shows now; empty while it is closed. */
+    candidates,
+    title: open?.title ?? "",
+    fromHistory: withCurrent,
+    fromCard,
+    close: () => choose(null),
+  };
+}
