@@ -23,13 +23,12 @@ import {
   useCancel,
   useStartBatch,
   type StartRequest,
-  useHistory,
-  useJobs,
 } from "./hooks/use-image-generation";
 import { useReferenceUploads, type ReferenceItem } from "./hooks/use-reference-uploads";
+import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
-import { batchId, currentImageJobId, identityImageUrl, laterRead, originLabel, usualSeconds } from "./jobView";
+import { currentImageJobId, identityImageUrl, originLabel, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -112,29 +111,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const { prompt, aspectRatio, imageSize, variants } = draft;
   const editing = useEditSettings(draft, uploads);
 
-  const history = useHistory(identityId);
-  // What the result pane shows: the jobs of the last click here, else the identity's latest
-  // batch from the history, so jobs in flight come back after a reload.
-  const [started, setStarted] = useState<{ identityId: string; ids: string[] } | null>(null);
-  const latestBatch = useMemo(() => {
-    const latest = history.data?.[0];
-    if (!latest) return [];
-    const batch = batchId(latest);
-    return (history.data ?? [])
-      .filter((job) => batchId(job) === batch)
-      .sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0))
-      .map((job) => job.id);
-  }, [history.data]);
-  const activeIds = started && started.identityId === identityId ? started.ids : latestBatch;
-
-  const jobQueries = useJobs(activeIds);
-  // A job in both the result pane and the history reads the same in both: the later of the
-  // two reads (each is polled on its own).
-  const cardReads = jobQueries.map((q) => q.data).filter((job): job is Job => job !== undefined);
-  const historyRead = new Map(history.data?.map((job) => [job.id, job]));
-  const cardRead = new Map(cardReads.map((job) => [job.id, job]));
-  const activeJobs = cardReads.map((job) => laterRead(job, historyRead.get(job.id)));
-  const historyJobs = history.data?.map((job) => laterRead(job, cardRead.get(job.id)));
+  const { history, paneJobs: activeJobs, paneIds: activeIds, historyJobs, polls, showStarted } = useShownJobs(identityId);
   const anyMoving = activeJobs.some(isMoving) || (historyJobs ?? []).some(isMoving);
   // The clock stops with the polls when the session ends: a card's time would only grow stale.
   const now = useNow(anyMoving && !sessionEnded);
@@ -142,7 +119,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // A poll that failed, or the browser offline (TanStack then waits, and fails nothing), while
   // the page still shows what it read before: say so.
   const online = useOnline();
-  const pollFailed = [history, ...jobQueries].find((query) => query.isRefetchError)?.error ?? null;
+  const pollFailed = polls.find((query) => query.isRefetchError)?.error ?? null;
   const lostContact = online ? pollFailed && messageOf(pollFailed) : OFFLINE;
 
   const create = useStartBatch();
@@ -190,7 +167,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       try {
         const batch = await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() });
         const first = batch.items[0];
-        if (first) setStarted({ identityId: first.identity_id, ids: batch.items.map((job) => job.id) });
+        showStarted(batch.items);
         if (first && fromHistory) focusCardOf.current = first.id;
       } catch (error) {
         showError(startError(error, photos));
@@ -199,7 +176,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       // Where the new jobs show: beside the form on a wide screen, below it on a phone.
       results.current?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
     },
-    [create, photos],
+    [create, photos, showStarted],
   );
 
   const { done: doneEditing } = editing;
