@@ -111,11 +111,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const { prompt, aspectRatio, imageSize, variants } = draft;
   const editing = useEditSettings(draft, uploads);
 
-  const { history, paneJobs: activeJobs, paneIds: activeIds, historyJobs, polls, showStarted } = useShownJobs(identityId);
-  const anyMoving = activeJobs.some(isMoving) || (historyJobs ?? []).some(isMoving);
+  const { history, paneJobs, paneIds, historyJobs, polls, showStarted } = useShownJobs(identityId);
+  const anyMoving = paneJobs.some(isMoving) || (historyJobs ?? []).some(isMoving);
   // The clock stops with the polls when the session ends: a card's time would only grow stale.
   const now = useNow(anyMoving && !sessionEnded);
-  const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...activeJobs, ...(history.data ?? [])]);
+  const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...(history.data ?? [])]);
   // A poll that failed, or the browser offline (TanStack then waits, and fails nothing), while
   // the page still shows what it read before: say so.
   const online = useOnline();
@@ -154,7 +154,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   useEffect(() => {
     const id = focusCardOf.current;
     const card = results.current?.querySelector<HTMLElement>("article");
-    if (id === null || activeIds[0] !== id || !card) return;
+    if (id === null || paneIds[0] !== id || !card) return;
     focusCardOf.current = null;
     card.focus({ preventScroll: true });
   });
@@ -223,8 +223,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const compare = useCompare({
     identityId,
     hasImage: identity !== null && identityImageUrl(identity) !== null,
-    paneJobs: activeJobs,
-    jobsById: new Map([...(historyJobs ?? []), ...activeJobs].map((job) => [job.id, job])),
+    paneJobs,
+    jobsById: new Map([...(historyJobs ?? []), ...paneJobs].map((job) => [job.id, job])),
   });
   const followUps: FollowUps = {
     onRefine: refine,
@@ -333,7 +333,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         <ResultPane
           ref={results}
           identity={identity}
-          jobs={activeJobs}
+          jobs={paneJobs}
           error={actionError}
           noIdentities={subject.hasNoIdentities}
           now={now}

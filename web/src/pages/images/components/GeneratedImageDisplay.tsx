@@ -186,7 +186,7 @@ export function GeneratedImageDisplay({
                 Refine
               </button>
             )}
-            {/* The identity's image itself has nothing to be compared with, but its siblings. */}
+            {/* The identity's current image has nothing to compare with, unless it has sibling variants. */}
             {followUps?.onCompare && !(applied && (variant?.count ?? 1) < 2) && (
               <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
                 Compare
