@@ -55,10 +55,11 @@ def test_a_rerun_and_a_refinement_keep_the_parents_names(resources: Resources) -
         (["x" * 256], "at most 255 characters"),
         (["a\nb.jpg"], "line break or tab"),
         (["\u202egpj.exe"], "U+202E"),
-        (["photos/"], "is a folder"),
+        (["photos/"], "has no file name in it"),
+        (["   "], "has no file name in it"),
         ("a.jpg", "valid list"),
     ],
-    ids=["count", "empty", "long", "newline", "bidi", "folder", "not-a-list"],
+    ids=["count", "empty", "long", "newline", "bidi", "folder", "blank", "not-a-list"],
 )
 def test_names_that_do_not_fit_are_refused_and_change_nothing(
     resources: Resources, names: object, says: str

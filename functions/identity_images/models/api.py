@@ -187,7 +187,7 @@ class CreateGenerationRequest(ApiModel):
                 raise ValueError(f"A file name holds a {problem}; remove it.")
             base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
             if not base:
-                raise ValueError(f"{name!r} is a folder, not a file name.")
+                raise ValueError(f"{name!r} has no file name in it (blank, or a folder).")
             plain.append(base)
         return plain
 
