@@ -220,6 +220,28 @@ describe("Images page", () => {
     expect(screen.queryByText(/Not an accepted image type/)).not.toBeInTheDocument();
   });
 
+  it("says a photo is small once it is uploaded, and uses it all the same", async () => {
+    // jsdom draws nothing: the browser's decoder stands in, with the photo's size in pixels.
+    let size = { width: 120, height: 90 };
+    vi.stubGlobal("createImageBitmap", async () => ({ ...size, close: () => undefined }));
+    try {
+      const service = jobService();
+      given(...service.handlers);
+      const user = await openAsAlice();
+      await addPhoto(user);
+      expect(await screen.findByText("Only 120×90 px: Gemini sees little in it")).toBeInTheDocument();
+      size = { width: 1200, height: 1600 };
+      await user.upload(screen.getByLabelText("Reference photos"), file("big.jpg", "image/jpeg"));
+      await waitFor(() => expect(screen.getAllByText(/^\d+ (B|KB)$/)).toHaveLength(2));
+      expect(screen.getAllByText(/Gemini sees little in it/)).toHaveLength(1);
+      await user.click(screen.getByRole("button", { name: "Generate" }));
+      await waitFor(() => expect(service.created).toHaveLength(1));
+      expect(service.created[0]!.body).toMatchObject({ reference_names: ["front.jpg", "big.jpg"] });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("lets a failed upload be retried", async () => {
     let failures = 1;
     given(http.untyped.post(S3, () =>

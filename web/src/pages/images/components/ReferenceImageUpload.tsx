@@ -210,6 +210,12 @@ function ReferenceTile({
           {/* An upload an earlier job sent is in S3: its size is not known here. */}
           {item.status === "uploaded" ? (item.size > 0 ? formatBytes(item.size) : "Uploaded earlier") : state}
         </span>
+        {/* Used all the same: a warning, not a refusal. */}
+        {item.pixels && (
+          <span className={styles.lowResolution}>
+            Only {item.pixels.width}×{item.pixels.height} px: Gemini sees little in it
+          </span>
+        )}
       </div>
       <div className={styles.actions}>
         {item.status === "failed" && (

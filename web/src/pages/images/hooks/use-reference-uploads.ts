@@ -128,6 +128,8 @@ export interface ReferenceItem {
   /** A small copy of an uploaded photo (a JPEG data URL), kept for its thumbnail after a
    * reload; null until made, and for a photo the browser cannot draw (HEIC). */
   smallCopy: string | null;
+  /** Its size in pixels, when under `LOW_RESOLUTION_PX` on its short side (once uploaded). */
+  pixels?: { width: number; height: number };
 }
 
 let counter = 0;
@@ -166,26 +168,39 @@ function thumbnailOf(file: File): string | null {
 }
 
 const SMALL_COPY_PX = 160;
+/** Under this many pixels on its short side a photo shows Gemini little of a face: said on
+ * its tile (it is still used). */
+export const LOW_RESOLUTION_PX = 256;
 
 /**
- * A small JPEG copy of `file` (at most 160 px a side, a few KB) as a data URL, to keep in
- * sessionStorage; null where the browser cannot draw it.
+ * What the page learns by drawing an uploaded photo: its size in pixels, and a small JPEG
+ * copy (at most 160 px a side, a few KB) as a data URL to keep in sessionStorage (null where
+ * it cannot be made). Null where the browser cannot draw the photo (HEIC outside Safari).
  */
-async function smallCopyOf(file: File): Promise<string | null> {
+async function drawnPhoto(file: File): Promise<{ width: number; height: number; smallCopy: string | null } | null> {
   if (typeof createImageBitmap !== "function") return null;
+  let bitmap: ImageBitmap;
   try {
-    const bitmap = await createImageBitmap(file);
-    const scale = Math.min(1, SMALL_COPY_PX / Math.max(bitmap.width, bitmap.height));
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
-    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-    canvas.getContext("2d")?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    bitmap.close();
-    const url = canvas.toDataURL("image/jpeg", 0.8);
-    return url.startsWith("data:image/jpeg;base64,") ? url : null;
+    bitmap = await createImageBitmap(file);
   } catch {
     return null; // HEIC outside Safari, a damaged file: a placeholder after a reload
   }
+  const { width, height } = bitmap;
+  let smallCopy: string | null = null;
+  try {
+    const scale = Math.min(1, SMALL_COPY_PX / Math.max(width, height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    canvas.getContext("2d")?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const url = canvas.toDataURL("image/jpeg", 0.8);
+    smallCopy = url.startsWith("data:image/jpeg;base64,") ? url : null;
+  } catch {
+    smallCopy = null;
+  } finally {
+    bitmap.close();
+  }
+  return { width, height, smallCopy };
 }
 
 /** A photo whose upload was stopped (the form went elsewhere), to retry. */
@@ -291,8 +306,11 @@ export function useReferenceUploads(config: TabConfig | undefined) {
             if (!item.file) throw new Error("nothing to send"); // kept photos are in S3 already
             await uploadToS3(form, item.file, (progress) => patch(item.id, { progress }), controller.signal);
             patch(item.id, { status: "uploaded", progress: 1, key: form.key, error: null });
-            const smallCopy = await smallCopyOf(item.file);
-            if (smallCopy) patch(item.id, { smallCopy });
+            const drawn = await drawnPhoto(item.file);
+            if (drawn) {
+              const low = Math.min(drawn.width, drawn.height) < LOW_RESOLUTION_PX;
+              patch(item.id, { smallCopy: drawn.smallCopy, ...(low ? { pixels: { width: drawn.width, height: drawn.height } } : {}) });
+            }
           } catch (error) {
             if (!controller.signal.aborted) patch(item.id, { status: "failed", error: errorText(error) });
           } finally {
