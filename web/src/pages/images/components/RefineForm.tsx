@@ -65,8 +65,8 @@ export function RefineForm({
           }
         }}
       />
-      {/* Reachable by Tab while there is nothing to send; a press then does nothing. */}
-      {/* "Send", not a second "Refine" beside the button that opened the box. */}
+      {/* Reachable by Tab while there is nothing to send (a press then says why); "Send", not
+          a second "Refine" beside the button that opened the box. */}
       <button type="submit" className={ui.button} aria-disabled={empty || busy}>
         Send
       </button>

@@ -170,7 +170,7 @@ function thumbnailOf(file: File): string | null {
 const SMALL_COPY_PX = 160;
 /** Under this many pixels on its short side a photo shows Gemini little of a face: said on
  * its tile (it is still used). */
-export const LOW_RESOLUTION_PX = 256;
+const LOW_RESOLUTION_PX = 256;
 
 /**
  * What the page learns by drawing an uploaded photo: its size in pixels, and a small JPEG
@@ -196,7 +196,7 @@ async function drawnPhoto(file: File): Promise<{ width: number; height: number; 
     const url = canvas.toDataURL("image/jpeg", 0.8);
     smallCopy = url.startsWith("data:image/jpeg;base64,") ? url : null;
   } catch {
-    smallCopy = null;
+    // No copy: after a reload the tile shows a placeholder.
   } finally {
     bitmap.close();
   }
