@@ -66,7 +66,7 @@ export function CompareDialog({
         {showCurrent && (
           <figure className={styles.figure}>
             <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />
-            <figcaption>Current</figcaption>
+            <figcaption className={styles.caption}>Current</figcaption>
           </figure>
         )}
         {candidates.map(({ job, label, saveText }) => (
