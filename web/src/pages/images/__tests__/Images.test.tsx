@@ -224,6 +224,8 @@ describe("Images page", () => {
     // jsdom draws nothing: the browser's decoder stands in, with the photo's size in pixels.
     let size = { width: 120, height: 90 };
     vi.stubGlobal("createImageBitmap", async () => ({ ...size, close: () => undefined }));
+    const getContext = vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(null);
+    const toDataURL = vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue("data:image/jpeg;base64,AA==");
     try {
       const service = jobService();
       given(...service.handlers);
@@ -239,6 +241,8 @@ describe("Images page", () => {
       expect(service.created[0]!.body).toMatchObject({ reference_names: ["front.jpg", "big.jpg"] });
     } finally {
       vi.unstubAllGlobals();
+      getContext.mockRestore();
+      toDataURL.mockRestore();
     }
   });
 
