@@ -32,9 +32,14 @@ const HEIC = [".heic", ".heif"];
 /** The file's MIME type, from the browser or its extension; null when not accepted. */
 export function contentTypeOf(file: File, config: TabConfig): string | null {
   if (file.type && config.accept[file.type]) return file.type;
-  const name = file.name.toLowerCase();
+  return typeOfName(file.name, config);
+}
+
+/** The accepted MIME type a file name (or a storage key) means by its extension, or null. */
+export function typeOfName(name: string, config: TabConfig): string | null {
+  const lower = name.toLowerCase();
   for (const [mime, extensions] of Object.entries(config.accept)) {
-    if (extensions.some((ext) => name.endsWith(ext))) return mime;
+    if (extensions.some((ext) => lower.endsWith(ext))) return mime;
   }
   return null;
 }

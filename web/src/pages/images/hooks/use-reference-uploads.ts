@@ -15,6 +15,7 @@ import {
   isHeic,
   matchesSignature,
   typeName,
+  typeOfName,
   type TabConfig,
 } from "../config";
 import { useApi } from "./use-image-generation";
@@ -213,22 +214,13 @@ function release(item: ReferenceItem): void {
   if (item.file && item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
 }
 
-/** The type of an upload or a kept photo, by its key's extension (the API names them so). */
-const TYPE_OF_EXTENSION: Record<string, string> = {
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  png: "image/png",
-  webp: "image/webp",
-  heic: "image/heic",
-  heif: "image/heif",
-};
-
 /**
  * The photos `job` sent, in its order, as this form's, named as they were (by the names the
  * job kept; a folder's photos by their keys; else by their place): the copies it kept once
- * prepared, else (it failed or was canceled before) its uploads themselves, while they last.
+ * prepared, else (it failed or was canceled before) its uploads themselves, while they last,
+ * each of the type its key's extension means.
  */
-function photosOf(job: Job): ReferenceItem[] {
+function photosOf(job: Job, config: TabConfig | undefined): ReferenceItem[] {
   const nameOf = (index: number): string =>
     job.reference_names[index] ??
     (job.source === "s3_event" ? job.reference_keys[index]?.split("/").pop() : undefined) ??
@@ -252,9 +244,9 @@ function photosOf(job: Job): ReferenceItem[] {
   if (kept.length > 0) {
     return kept.map((photo) => earlierPhoto(photo.index, photo.key, photo.bytes, photo.mime_type, photo.preview_url ?? null));
   }
-  if (job.source !== "api") return []; // a folder's photos are its folder's, not the form's
+  if (job.source !== "api" || !config) return []; // a folder's photos are its folder's, not the form's
   return job.reference_keys.flatMap((key, index) => {
-    const type = TYPE_OF_EXTENSION[key.split(".").pop()?.toLowerCase() ?? ""];
+    const type = typeOfName(key, config);
     return type ? [earlierPhoto(index, key, 0, type, null)] : [];
   });
 }
@@ -441,13 +433,13 @@ export function useReferenceUploads(config: TabConfig | undefined) {
   );
 
   /**
-   * The photos `job` kept (its prepared references) in place of the form's, which are
-   * returned to give back with `restore` (their thumbnails kept for it); null, and the
-   * form's photos stay, when it kept none.
+   * The photos `job` sent (see `photosOf`) in place of the form's, which are returned to
+   * give back with `restore` (their thumbnails kept for it); null, and the form's photos
+   * stay, when it has none to give (a folder's job).
    */
   const takeFrom = useCallback(
     (job: Job): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
-      const photos = photosOf(job);
+      const photos = photosOf(job, config);
       if (photos.length === 0) return null;
       const replaced = itemsRef.current;
       for (const controller of controllers.current.values()) controller.abort();
@@ -455,7 +447,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
       setNotice(null);
       return { photos, replaced };
     },
-    [update],
+    [update, config],
   );
 
   /** Photos `takeFrom` replaced, back; an upload it stopped can be retried. */
