@@ -56,13 +56,15 @@ export function useCompare({
     return parent?.status === "succeeded" ? parent : undefined;
   };
   const withSource = (job: Job, source: Job) => {
-    const what = job.kind === "refine" ? "refined" : "re-run";
+    const refined = job.kind === "refine";
     choose({
       identityId,
-      title: job.kind === "refine" ? "Compare with the image refined" : "Compare with the earlier run",
+      title: refined ? "Compare with the image refined" : "Compare with the earlier run",
       items: [
         { id: source.id, label: "Before", saveText: "Save the earlier image to identity" },
-        { id: job.id, label: what === "refined" ? "Refined" : "Re-run", saveText: `Save the ${what} image to identity` },
+        refined
+          ? { id: job.id, label: "Refined", saveText: "Save the refined image to identity" }
+          : { id: job.id, label: "Re-run", saveText: "Save the re-run image to identity" },
       ],
     });
   };
