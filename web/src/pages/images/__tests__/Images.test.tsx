@@ -745,6 +745,30 @@ describe("Images page", () => {
     await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
   });
 
+  it("keeps a failed save said when another job's save, asked with it, lands after it", async () => {
+    const older = succeeded(job({ prompt: "older one", batch_id: "b-older" }));
+    const newer = succeeded(job({ prompt: "newer one", batch_id: "b-newer" }));
+    given(
+      ...historyOf([newer, older]),
+      http.untyped.post(`${API}/v1/generations/:id/apply`, async ({ params }) => {
+        if (params.id === older.id)
+          return HttpResponse.json({ error: { code: "apply_conflict", message: "That image was removed." } }, { status: 409 });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return HttpResponse.json({ ...newer, apply: { ...newer.apply, status: "pending", attempt: 1 } }, { status: 202 });
+      }),
+    );
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    // Newest first: the newer job's row, then the older one's.
+    const [newerRow, olderRow] = await within(history).findAllByRole("listitem");
+    fireEvent.click(within(olderRow!).getByRole("button", { name: "Save to identity" }));
+    fireEvent.click(within(newerRow!).getByRole("button", { name: "Save to identity" }));
+    const result = screen.getByRole("region", { name: "Result" });
+    expect(await within(result).findByRole("alert")).toHaveTextContent("That image was removed.");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(within(result).getByRole("alert")).toHaveTextContent("That image was removed.");
+  });
+
   it("offers to try again when the settings cannot be loaded", async () => {
     let down = true;
     given(http.get("/v1/config", ({ response }) => (down ? HttpResponse.error() : response(200).json(apiConfig))));
@@ -1297,7 +1321,7 @@ describe("Images page", () => {
       expect(pages).toContain("page-2");
     });
 
-    it("sends one save for two quick clicks", async () => {
+    it.each(["Result", "History"])("sends one save for two quick clicks in the %s", async (place) => {
       const service = jobService();
       const done = succeeded(job({ prompt: "save me once" }));
       service.jobs.set(done.id, done);
@@ -1308,9 +1332,9 @@ describe("Images page", () => {
         ...service.handlers,
       );
       await openAsAlice();
-      const history = await screen.findByRole("region", { name: "History" });
+      const region = await screen.findByRole("region", { name: place });
       // Two clicks before any answer (fireEvent: no pause between them), then whatever comes.
-      const save = await within(history).findByRole("button", { name: "Save to identity" });
+      const save = await within(region).findByRole("button", { name: "Save to identity" });
       fireEvent.click(save);
       fireEvent.click(save);
       await waitFor(() => expect(service.applied).toHaveLength(1));

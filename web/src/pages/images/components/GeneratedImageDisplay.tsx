@@ -1,5 +1,3 @@
-import { useEffect, useRef } from "react";
-
 import type { Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
@@ -87,18 +85,10 @@ export function GeneratedImageDisplay({
   // Save stays focusable while it cannot be used (a disabled button would drop the focus to
   // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
   // the identity shows this image it goes, and the card keeps the focus.
+  // (A double click's second click asks nothing more: `useApply` sends one save per job at a time.)
   const saveOff = saving || job.apply?.status === "pending";
-  // A second click before the page has shown the first one's effect (a double click) asks
-  // nothing more: the click is noted until the next render (which says "saving", or, should
-  // the request have failed at once, lets Save be tried again).
-  const saveAsked = useRef(false);
-  useEffect(() => {
-    saveAsked.current = false;
-  });
   const askSave = () => {
-    if (saveOff || saveAsked.current) return;
-    saveAsked.current = true;
-    onSave(job);
+    if (!saveOff) onSave(job);
   };
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();

@@ -14,7 +14,8 @@ export interface VariantsGridProps {
   usualSecondsAt: (imageSize: ImageSize) => number | null;
   currentJobId: string | null;
   onSave: (job: Job) => void;
-  savingId: string | null;
+  /** The jobs whose save is out. */
+  savingIds: readonly string[];
   onCancel: (job: Job) => void;
   canCancel: boolean;
   followUps?: FollowUps | undefined;
@@ -31,7 +32,7 @@ export function VariantsGrid({
   usualSecondsAt,
   currentJobId,
   onSave,
-  savingId,
+  savingIds,
   onCancel,
   canCancel,
   followUps,
@@ -57,7 +58,7 @@ export function VariantsGrid({
             usualSeconds={usualSecondsAt(job.image_size)}
             currentJobId={currentJobId}
             onSave={onSave}
-            saving={savingId === job.id}
+            saving={savingIds.includes(job.id)}
             onCancel={canCancel ? onCancel : undefined}
             followUps={followUps}
             {...(originOf ? { origin: originOf(job) } : {})}

@@ -90,5 +90,10 @@ export function useCompare({
     fromHistory: withCurrent,
     fromCard,
     close: () => choose(null),
+    /** A save from the dialog: one result beside the current image leaves nothing to choose
+     * (the dialog closes); several stay side by side, the saved one becoming "current". */
+    saved: () => {
+      if (candidates.length === 1) choose(null);
+    },
   };
 }

@@ -6,6 +6,7 @@
 import {
   useInfiniteQuery,
   useMutation,
+  useMutationState,
   useQueries,
   useQuery,
   useQueryClient,
@@ -158,7 +159,14 @@ export function useStartBatch() {
   });
 }
 
-export function useCancel() {
+/** What a caller hears of every call of a mutation (TanStack's per-call callbacks would
+ * reach only the latest call's). */
+export interface Outcome {
+  onSuccess?: (id: string) => void;
+  onError?: (error: Error, id: string) => void;
+}
+
+export function useCancel(outcome: Outcome = {}) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
@@ -166,33 +174,44 @@ export function useCancel() {
     onSuccess: (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
       void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      outcome.onSuccess?.(job.id);
     },
+    onError: (error, id) => outcome.onError?.(error, id),
   });
 }
 
+const APPLY_KEY = ["identity-images", "apply"] as const;
+
 /** Saves a job's image to its identity: once at a time per job, however often it is asked
  * (a double click, or the same job's Save in the result pane and in the history). */
-export function useApply() {
+export function useApply(outcome: Outcome = {}) {
   const api = useApi();
   const queryClient = useQueryClient();
   const sending = useRef(new Set<string>());
-  const mutation = useMutation({
+  const { mutate: send } = useMutation({
+    mutationKey: APPLY_KEY,
     mutationFn: (id: string) => api.applyGeneration(id),
     // Pending until the history has read the pending apply too, so no Save offers it again.
-    onSuccess: (job) => {
+    onSuccess: async (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
-      return queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      await queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      outcome.onSuccess?.(job.id);
     },
+    onError: (error, id) => outcome.onError?.(error, id),
     onSettled: (_job, _error, id) => sending.current.delete(id),
   });
-  const { mutate: send } = mutation;
+  const savingIds = useMutationState({
+    filters: { mutationKey: APPLY_KEY, status: "pending" },
+    select: (mutation) => mutation.state.variables as string,
+  });
+  // Synchronous, unlike the mutation's state: a double click's second click is already refused.
   const mutate = useCallback(
-    (id: string, options?: Parameters<typeof send>[1]) => {
+    (id: string) => {
       if (sending.current.has(id)) return;
       sending.current.add(id);
-      send(id, options);
+      send(id);
     },
     [send],
   );
-  return { ...mutation, mutate };
+  return { mutate, savingIds };
 }

@@ -1,0 +1,109 @@
+import type { KeyboardEvent, Ref } from "react";
+
+import type { AspectRatio, ImageSize } from "../../../api/imageGeneration";
+import { estimateCostUsd, type TabConfig } from "../config";
+import type { useDraft } from "../hooks/use-draft";
+import type { useEditSettings } from "../hooks/use-edit-settings";
+import type { ReferenceUploads } from "../hooks/use-reference-uploads";
+import ui from "../ui.module.css";
+import { EditSettingsNotice } from "./EditSettingsNotice";
+import { GenerateBar } from "./GenerateBar";
+import { OptionSelect } from "./OptionSelect";
+import { PromptField } from "./PromptField";
+import { ReferenceImageUpload } from "./ReferenceImageUpload";
+import styles from "./ComposeForm.module.css";
+
+interface Props {
+  ref?: Ref<HTMLElement>;
+  promptRef?: Ref<HTMLTextAreaElement>;
+  config: TabConfig;
+  uploads: ReferenceUploads;
+  draft: ReturnType<typeof useDraft>;
+  editing: ReturnType<typeof useEditSettings>;
+  /** The user chosen has no identities: no photo can be added for them. */
+  noIdentities: boolean;
+  /** Why Generate is off, in words; null when it is on (see `whyGenerateIsOff`). */
+  whyNot: string | null;
+  /** A start is out. */
+  starting: boolean;
+  onGenerate: () => void;
+  /** Why the last Generate started nothing. */
+  error: string | null;
+  /** The usual time of a job at a size, from the history, or null. */
+  usualSecondsAt: (imageSize: ImageSize) => number | null;
+  /** Gives the focus back to the prompt (after the Edit settings notice goes). */
+  focusPrompt: () => void;
+}
+
+/** The new generation: photos, prompt, options, and Generate with its cost and usual time. */
+export function ComposeForm({
+  ref,
+  promptRef,
+  config,
+  uploads,
+  draft,
+  editing,
+  noIdentities,
+  whyNot,
+  starting,
+  onGenerate,
+  error,
+  usualSecondsAt,
+  focusPrompt,
+}: Props) {
+  const { prompt, aspectRatio, imageSize, variants } = draft;
+  const variantCounts = Array.from({ length: config.maxVariants }, (_, i) => i + 1);
+
+  // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
+  // from a dialog or the history. Every control inside stays usable.
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      onGenerate();
+    }
+  };
+
+  return (
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
+    <section ref={ref} className={`${ui.card} ${styles.form}`} aria-label="New generation" onKeyDown={onKeyDown}>
+      {editing.taken && (
+        <EditSettingsNotice
+          job={editing.taken.job}
+          photos={editing.taken.photos?.length ?? null}
+          onUndo={editing.undo}
+          onClose={editing.done}
+          focusAfter={focusPrompt}
+        />
+      )}
+      <ReferenceImageUpload config={config} uploads={uploads} disabled={noIdentities} />
+
+      <PromptField ref={promptRef} value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
+
+      <div className={styles.options}>
+        <OptionSelect<AspectRatio>
+          label="Aspect ratio"
+          value={aspectRatio}
+          options={config.aspectRatios}
+          onChange={draft.setAspectRatio}
+        />
+        <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />
+        <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={draft.setVariants} />
+      </div>
+
+      <GenerateBar
+        onGenerate={onGenerate}
+        whyNot={whyNot}
+        pending={starting}
+        costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}
+        variants={variants}
+        imageSize={imageSize}
+        usualSeconds={usualSecondsAt(imageSize)}
+      />
+      {error && (
+        <p role="alert" className={ui.alert}>
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

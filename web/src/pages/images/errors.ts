@@ -1,0 +1,27 @@
+/** What the page says when something went wrong, in words about where it went wrong. */
+import { ApiError } from "../../api/imageGeneration";
+import type { ReferenceItem } from "./hooks/use-reference-uploads";
+
+export const OFFLINE = "This browser is offline.";
+
+const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
+
+/** The API's own words for an error it answered, else a plain "try again". */
+export function messageOf(error: unknown, fallback = "Something went wrong; try again."): string {
+  return error instanceof ApiError ? error.message : fallback;
+}
+
+/** An error worth showing where it happened: an ended session has its one notice above the page. */
+export function shownError(error: unknown): string | null {
+  return error instanceof ApiError && error.status === 401 ? null : messageOf(error);
+}
+
+/** Why a click started nothing, in words about the click (so they stay true once the
+ * connection is back) and about the photo, by its name, when one is gone. */
+export function startError(error: unknown, photos: readonly ReferenceItem[]): string | null {
+  if (!(error instanceof ApiError)) return shownError(error);
+  if (error.code === "unreachable") return NOT_STARTED;
+  const gone = error.code === "reference_not_found" && photos.find((photo) => photo.key === error.details.key);
+  if (gone) return `“${gone.name}” is no longer stored (uploads are kept for a limited time): remove it and add the photo again.`;
+  return shownError(error);
+}

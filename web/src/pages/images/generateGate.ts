@@ -1,0 +1,27 @@
+/** Whether Generate can be pressed now, and if not, the one thing to do first. */
+import { OFFLINE } from "./errors";
+
+export interface GenerateState {
+  sessionEnded: boolean;
+  online: boolean;
+  /** The user chosen has no identities. */
+  hasNoIdentities: boolean;
+  /** An identity (and so its user) is chosen. */
+  identityChosen: boolean;
+  photos: number;
+  uploading: boolean;
+  promptTooLong: boolean;
+  promptMaxChars: number;
+}
+
+/** The first thing in the way of a Generate, in the admin's words; null when nothing is. */
+export function whyGenerateIsOff(state: GenerateState): string | null {
+  if (state.sessionEnded) return "Log in again to go on.";
+  if (!state.online) return OFFLINE;
+  if (state.hasNoIdentities) return "This user has no identities; choose another user.";
+  if (!state.identityChosen) return "Choose an identity.";
+  if (state.photos === 0) return "Add at least one reference photo.";
+  if (state.uploading) return "Waiting for the photos to upload…";
+  if (state.promptTooLong) return `The prompt is over ${state.promptMaxChars} characters.`;
+  return null;
+}
