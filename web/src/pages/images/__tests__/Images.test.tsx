@@ -264,6 +264,19 @@ describe("Images page", () => {
     expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
   });
 
+  it("gives the place of a photo the browser cannot open to a photo waiting for one", async () => {
+    given();
+    const user = await openAsAlice();
+    const six = Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg"));
+    await user.upload(screen.getByLabelText("Reference photos"), six);
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    expect(screen.getAllByText(/it is added when you remove one/)).toHaveLength(1);
+    fireEvent.error(screen.getByRole("img", { name: "p0.jpg" }));
+    expect(await screen.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText(/it is added when you remove one/)).not.toBeInTheDocument());
+    expect(await screen.findByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
+  });
+
   it("counts the prompt's characters and refuses one over the limit", async () => {
     given();
     const user = await openAsAlice();
@@ -957,6 +970,42 @@ describe("Images page", () => {
       expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
       expect(photos().queryByRole("img", { name: "Earlier photo 1" })).not.toBeInTheDocument();
       expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+    });
+
+    it("keeps the Undo, and sends nothing, when a photo put aside by it was still asking for its upload form", async () => {
+      const past = earlier();
+      let s3Posts = 0;
+      given(
+        ...historyOf([past]),
+        http.post("/v1/uploads", async ({ request, response }) => {
+          const body = await request.json();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return response(201).json({
+            upload_id: "u",
+            expires_at: new Date().toISOString(),
+            uploads: body.files.map((f, n) => ({
+              key: `uploads/1/u/${n}.jpg`,
+              url: S3,
+              fields: { key: `uploads/1/u/${n}.jpg` },
+              content_type: f.content_type,
+              max_bytes: 1_000_000,
+            })),
+          });
+        }),
+        http.untyped.post(S3, () => {
+          s3Posts += 1;
+          return new HttpResponse(null, { status: 204 });
+        }),
+      );
+      const user = await openAsAlice();
+      await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+      const history = await screen.findByRole("region", { name: "History" });
+      await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+      // The upload form answers meanwhile: the photo it was for is no longer in the form.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(s3Posts).toBe(0);
+      await user.click(screen.getByRole("button", { name: "Undo" }));
+      expect(await screen.findByText("The upload was stopped; retry.")).toBeInTheDocument();
     });
 
     it("generates from the kept photos; a change of the admin's own ends the Undo", async () => {

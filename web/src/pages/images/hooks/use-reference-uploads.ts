@@ -264,16 +264,36 @@ export function useReferenceUploads(config: TabConfig | undefined) {
   }, []);
   const controllers = useRef(new Map<string, AbortController>());
 
+  /** Changes one photo; a photo no longer in the list (removed, put aside) is left alone,
+   * and the list stays the same list. */
   const patch = useCallback(
     (id: string, change: Partial<ReferenceItem>) => {
-      update((current) => current.map((item) => (item.id === id ? { ...item, ...change } : item)));
+      update((current) =>
+        current.some((item) => item.id === id)
+          ? current.map((item) => (item.id === id ? { ...item, ...change } : item))
+          : current,
+      );
     },
     [update],
   );
 
   const upload = useCallback(
-    async (batch: ReferenceItem[]) => {
+    async (photos: ReferenceItem[]) => {
+      // Only photos still in the form to upload: one removed (or put aside) while its
+      // contents were checked is not sent.
+      const batch = photos.filter((photo) =>
+        itemsRef.current.some((item) => item.id === photo.id && item.status === "uploading"),
+      );
       if (batch.length === 0) return;
+      // Each photo can be stopped from here on, before its form is even asked for.
+      const sends = batch.map((item) => {
+        const controller = new AbortController();
+        controllers.current.set(item.id, controller);
+        return { item, controller };
+      });
+      const forget = ({ item, controller }: (typeof sends)[number]) => {
+        if (controllers.current.get(item.id) === controller) controllers.current.delete(item.id);
+      };
       let forms;
       try {
         const answer = await api.createUploads(
@@ -285,15 +305,17 @@ export function useReferenceUploads(config: TabConfig | undefined) {
         );
         forms = answer.uploads;
       } catch (error) {
-        for (const item of batch) patch(item.id, { status: "failed", error: errorText(error) });
+        for (const send of sends) {
+          if (!send.controller.signal.aborted) patch(send.item.id, { status: "failed", error: errorText(error) });
+          forget(send);
+        }
         return;
       }
       await Promise.all(
-        batch.map(async (item, index) => {
+        sends.map(async (send, index) => {
+          const { item, controller } = send;
           const form = forms[index];
-          if (!form) return;
-          const controller = new AbortController();
-          controllers.current.set(item.id, controller);
+          if (!form || controller.signal.aborted) return forget(send);
           try {
             if (!item.file) throw new Error("nothing to send"); // kept photos are in S3 already
             await uploadToS3(form, item.file, (progress) => patch(item.id, { progress }), controller.signal);
@@ -306,7 +328,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
           } catch (error) {
             if (!controller.signal.aborted) patch(item.id, { status: "failed", error: errorText(error) });
           } finally {
-            controllers.current.delete(item.id);
+            forget(send);
           }
         }),
       );
@@ -410,15 +432,18 @@ export function useReferenceUploads(config: TabConfig | undefined) {
     update((current) => current.filter((item) => !refused(item)));
   }, [update]);
 
-  /** The browser could not draw the photo: damaged, or not what its header says. */
+  /** The browser could not draw the photo: damaged, or not what its header says. Its place
+   * goes to a photo waiting for one. */
   const refuseUnreadable = useCallback(
     (id: string) => {
       // Refused already (its type, its size): that reason stands.
       if (itemsRef.current.find((item) => item.id === id)?.status === "invalid") return;
       controllers.current.get(id)?.abort();
       patch(id, { status: "invalid", key: null, error: "This photo could not be opened; it may be damaged." });
+      const promoted = takeFreedPlaces(new Set());
+      if (promoted.length > 0) void checkAndUpload(promoted);
     },
-    [patch],
+    [patch, takeFreedPlaces, checkAndUpload],
   );
 
   const retry = useCallback(
