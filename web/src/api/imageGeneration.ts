@@ -9,13 +9,11 @@ import type { components, paths } from "./schema";
 
 type Schemas = components["schemas"];
 export type Job = Schemas["Job"];
-export type JobStatus = Job["status"];
 export type HostUser = Schemas["HostUser"];
 /** An identity as the API lists it: the host's, with the URLs a browser shows of its image. */
 export type HostIdentity = Schemas["ListedIdentity"];
 export type PresignedUpload = Schemas["PresignedUpload"];
 export type UploadContentType = PresignedUpload["content_type"];
-export type CreateGenerationRequest = Schemas["CreateGenerationRequest"];
 export type CreateVariantsRequest = Schemas["CreateVariantsRequest"];
 export type GenerationBatch = Schemas["GenerationBatch"];
 export type GenerationList = Schemas["GenerationList"];
@@ -117,13 +115,6 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
     },
     async createUploads(files: { content_type: UploadContentType; size: number; filename: string }[]) {
       return unwrap(await client.POST("/v1/uploads", { body: { files } }));
-    },
-    async createGeneration(body: CreateGenerationRequest, idempotencyKey: string): Promise<Job> {
-      const result = await client.POST("/v1/generations", {
-        body,
-        params: { header: { "idempotency-key": idempotencyKey } },
-      });
-      return unwrap(result);
     },
     /** 1..max_variants jobs under one batch, idempotent as a whole under one key. */
     async createBatch(body: CreateVariantsRequest, idempotencyKey: string): Promise<GenerationBatch> {

@@ -44,9 +44,14 @@ export function typeOfName(name: string, config: TabConfig): string | null {
   return null;
 }
 
+/** HEIC or HEIF: only Safari draws them. */
+export function isHeicType(contentType: string | null): boolean {
+  return contentType === "image/heic" || contentType === "image/heif";
+}
+
 export function isHeic(file: File): boolean {
   const name = file.name.toLowerCase();
-  return file.type === "image/heic" || file.type === "image/heif" || HEIC.some((e) => name.endsWith(e));
+  return isHeicType(file.type) || HEIC.some((e) => name.endsWith(e));
 }
 
 /**

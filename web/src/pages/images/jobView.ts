@@ -59,8 +59,8 @@ export function cardTitle(job: Job): string {
   return job.kind === "refine" ? "Refined image" : "New image";
 }
 
-const STAGES: Record<string, string> = {
-  queued: "Waiting in the queue",
+/** The running stages' words (the first one's depend on the job: see `preparingLabel`). */
+const STAGES: Record<Exclude<NonNullable<Job["stage"]>, "preparing_references">, string> = {
   generating: "Gemini is generating",
   storing: "Storing the image",
   applying: "Saving to the identity",
@@ -70,8 +70,7 @@ export function stageLabel(job: Job): string {
   if (job.status === "queued") return retryingAt(job) ? "Waiting to retry" : "Waiting in the queue";
   const stage = job.stage;
   if (stage === "preparing_references") return preparingLabel(job);
-  const label = stage ? STAGES[stage] : undefined;
-  if (label) return label;
+  if (stage) return STAGES[stage];
   if (job.status === "running") return "Generating";
   return statusLabel(job);
 }

@@ -17,6 +17,7 @@ import {
   variantLabel,
 } from "../jobView";
 import { formatUsd } from "../config";
+import { isFinal } from "../hooks/use-image-generation";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
@@ -162,7 +163,7 @@ function HistoryItem({
   const row = useKeepsFocus<HTMLLIElement>();
   const preview = previewUrl(job);
   const failure = describeFailure(job);
-  const final = job.status !== "queued" && job.status !== "running";
+  const final = isFinal(job);
   const variant = variantLabel(job);
   const label = `Generation of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const savedNow = isSavedNow(job, currentJobId);

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useDropzone } from "react-dropzone";
 
-import { describeAccepted, formatBytes, typeName, type TabConfig } from "../config";
+import { describeAccepted, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
 import ui from "../ui.module.css";
 import styles from "./ReferenceImageUpload.module.css";
@@ -249,7 +249,7 @@ function ReferenceTile({
 /** A tile without a thumbnail: HEIC (only Safari draws it), a photo from before a reload with no
  * small copy, a kept photo whose URL expired, a refused file. */
 function Placeholder({ item }: { item: ReferenceItem }) {
-  const heic = item.contentType?.includes("hei") ?? false;
+  const heic = isHeicType(item.contentType);
   const kept = item.file === null;
   const type = heic ? "HEIC" : kept && item.contentType ? typeName(item.contentType) : "?";
   const note = item.earlier

@@ -10,6 +10,7 @@ import {
   useQueries,
   useQuery,
   useQueryClient,
+  skipToken,
   type InfiniteData,
   type QueryClient,
 } from "@tanstack/react-query";
@@ -48,8 +49,8 @@ export function isMoving(job: Pick<Job, "status" | "apply">): boolean {
 export const keys = {
   config: ["identity-images", "config"] as const,
   users: ["identity-images", "users"] as const,
-  identities: (userId: string) => ["identity-images", "identities", userId] as const,
-  history: (identityId: string) => ["identity-images", "history", identityId] as const,
+  identities: (userId: string | null) => ["identity-images", "identities", userId] as const,
+  history: (identityId: string | null) => ["identity-images", "history", identityId] as const,
   job: (id: string) => ["identity-images", "job", id] as const,
 };
 
@@ -61,9 +62,8 @@ export function useUsers() {
 export function useIdentities(userId: string | null) {
   const api = useApi();
   return useQuery({
-    queryKey: keys.identities(userId ?? ""),
-    queryFn: () => api.listIdentities(userId ?? ""),
-    enabled: userId !== null,
+    queryKey: keys.identities(userId),
+    queryFn: userId === null ? skipToken : () => api.listIdentities(userId),
     staleTime: 30_000,
   });
 }
@@ -80,20 +80,20 @@ const jobsOf = (pages: HistoryPages | undefined): Job[] => pages?.pages.flatMap(
 export function useHistory(identityId: string | null) {
   const api = useApi();
   const queryClient = useQueryClient();
+  const readPage = async (identity: string, cursor: string | null) => {
+    const previous = jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity)));
+    const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor);
+    const ended = page.items.find((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
+    // A save made from a history row ends here, not in a polled job: the identity changed.
+    if (ended) refreshAfterJobEnded(queryClient, ended, { history: false });
+    return page;
+  };
   return useInfiniteQuery({
-    queryKey: keys.history(identityId ?? ""),
-    queryFn: async ({ pageParam }) => {
-      const previous = jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identityId ?? "")));
-      const page = await api.listGenerations(identityId ?? "", HISTORY_LIMIT, pageParam);
-      const ended = page.items.find((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
-      // A save made from a history row ends here, not in a polled job: the identity changed.
-      if (ended) refreshAfterJobEnded(queryClient, ended, { history: false });
-      return page;
-    },
+    queryKey: keys.history(identityId),
+    queryFn: identityId === null ? skipToken : ({ pageParam }) => readPage(identityId, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     select: jobsOf,
-    enabled: identityId !== null,
     refetchInterval: (query) =>
       query.state.status === "error" || jobsOf(query.state.data).some(isMoving) ? POLL_MS : URL_REFRESH_MS,
   });

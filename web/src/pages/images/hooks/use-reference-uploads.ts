@@ -220,7 +220,7 @@ function release(item: ReferenceItem): void {
  * prepared, else (it failed or was canceled before) its uploads themselves, while they last,
  * each of the type its key's extension means.
  */
-function photosOf(job: Job, config: TabConfig | undefined): ReferenceItem[] {
+function photosOf(job: Job, config: TabConfig): ReferenceItem[] {
   const nameOf = (index: number): string =>
     job.reference_names[index] ??
     (job.source === "s3_event" ? job.reference_keys[index]?.split("/").pop() : undefined) ??
@@ -244,14 +244,14 @@ function photosOf(job: Job, config: TabConfig | undefined): ReferenceItem[] {
   if (kept.length > 0) {
     return kept.map((photo) => earlierPhoto(photo.index, photo.key, photo.bytes, photo.mime_type, photo.preview_url ?? null));
   }
-  if (job.source !== "api" || !config) return []; // a folder's photos are its folder's, not the form's
+  if (job.source !== "api") return []; // a folder's photos are its folder's, not the form's
   return job.reference_keys.flatMap((key, index) => {
     const type = typeOfName(key, config);
     return type ? [earlierPhoto(index, key, 0, type, null)] : [];
   });
 }
 
-export function useReferenceUploads(config: TabConfig | undefined) {
+export function useReferenceUploads(config: TabConfig) {
   const api = useApi();
   const [notice, setNotice] = useState<string | null>(null);
   // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
@@ -339,7 +339,6 @@ export function useReferenceUploads(config: TabConfig | undefined) {
   /** Photos waiting for a place take those `freed` gives up (marked uploading); returned. */
   const takeFreedPlaces = useCallback(
     (freed: Set<string>): ReferenceItem[] => {
-      if (!config) return [];
       const rest = itemsRef.current.filter((item) => !freed.has(item.id));
       let room = config.maxFiles - rest.filter((item) => item.status !== "invalid").length;
       const promoted: ReferenceItem[] = [];
@@ -376,7 +375,7 @@ export function useReferenceUploads(config: TabConfig | undefined) {
 
   const add = useCallback(
     (files: File[]) => {
-      if (!config || files.length === 0) return;
+      if (files.length === 0) return;
       let room = config.maxFiles - itemsRef.current.filter((i) => i.status !== "invalid").length;
       const added: ReferenceItem[] = files.map((file) => {
         const contentType = contentTypeOf(file, config);
