@@ -14,7 +14,8 @@ import ui from "./ui.module.css";
 export interface ImagesProps {
   /** The API's base URL, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod/v1. */
   apiBaseUrl?: string;
-  /** The signed-in admin's bearer token (the host's own login). */
+  /** The signed-in admin's bearer token (the host's own login), asked before each request.
+   * Pass a stable function (module-level, or `useCallback`): a new one rebuilds the API client. */
   getToken?: ApiOptions["getToken"];
   /**
    * Log the admin in again: shown as a "Log in again" button once the API says the
