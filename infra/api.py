@@ -165,10 +165,11 @@ class PublicApi(Construct):
             access.table_read_write(tables.jobs),
             access.index_query(tables.jobs, [JOBS_BY_IDENTITY_INDEX]),
             access.table_read_write(tables.idempotency, access.IDEMPOTENCY_RECORDS),
-            # HEAD of a missing upload or reference answers 404, not 403. Outputs, previews
-            # and prepared references are only signed for download (never read by the API),
-            # so `generated/` and `prepared/` need no listing.
-            access.list_prefixes(bucket, [layout.uploads, layout.references]),
+            # HEAD of a missing upload, reference or kept (prepared) photo answers 404, not
+            # 403: a create or re-run HEADs kept photos under `prepared/`. Outputs and
+            # previews are only signed for download (never read by the API), so
+            # `generated/` needs no listing.
+            access.list_prefixes(bucket, [layout.uploads, layout.references, layout.prepared]),
         )
         function.allow_objects(
             bucket,

@@ -32,9 +32,9 @@ def list_prefixes(synth: Synthesized, name: str) -> set[str]:
 
 
 #: GetObject grants that only sign a browser's download URL; the function reads nothing
-#: there itself, so it needs no listing (the API's `generated/` outputs and previews,
-#: and the `prepared/` references' previews).
-SIGNS_ONLY = {"api": {"generated/", "prepared/"}}
+#: there itself, so it needs no listing (the API's `generated/` outputs and previews).
+#: Not `prepared/`: the API HEADs kept photos there (a create naming one, a re-run).
+SIGNS_ONLY = {"api": {"generated/"}}
 
 
 @pytest.mark.parametrize("name", sorted(HANDLERS))
@@ -51,6 +51,12 @@ def test_nothing_lists_a_prefix_it_does_not_read(synthesized: Synthesized) -> No
     for name in HANDLERS:
         reads = read_prefixes(synthesized, name) - SIGNS_ONLY.get(name, set())
         assert list_prefixes(synthesized, name) <= reads, name
+
+
+def test_the_api_may_list_the_kept_photos_it_checks(synthesized: Synthesized) -> None:
+    """A create naming a kept photo, and a re-run, HEAD keys under `prepared/`: without
+    the listing a missing one is a 403, not a 404 (`reference_not_found`)."""
+    assert "prepared/" in list_prefixes(synthesized, "api")
 
 
 def dynamodb_actions(synth: Synthesized, name: str) -> dict[str, set[str]]:

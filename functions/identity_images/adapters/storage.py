@@ -60,10 +60,16 @@ class Storage:
         return PresignedPost(url=post["url"], fields={k: str(v) for k, v in post["fields"].items()})
 
     def head(self, key: str) -> ObjectInfo | None:
+        """The object's size, type and metadata; None when it is not there.
+
+        A 403 counts as not there, as in `read`: S3 answers 403 for a missing key under a
+        prefix the role may not list, and a key outside the role's grants is no object
+        this function may use either. Re-raising it would turn a missing photo into a 500.
+        """
         try:
             answer = self._client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
-            if _is_missing(error):
+            if _is_missing(error) or _is_denied(error):
                 return None
             raise
         return ObjectInfo(
