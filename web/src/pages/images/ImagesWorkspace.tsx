@@ -15,14 +15,13 @@ import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
-import { isMoving } from "./hooks/use-image-generation";
 import { useJobActions } from "./hooks/use-job-actions";
 import { useNow } from "./hooks/use-now";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
-import { currentImageJobId, identityImageUrl, originLabel, usualSeconds } from "./jobView";
+import { currentImageJobId, identityImageUrl, isMoving, originLabel, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -201,7 +200,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onRefine={actions.refine}
           onSave={actions.save}
           onCancel={actions.canceling ? null : actions.cancel}
-          onUseSettings={editSettings}
+          onEditSettings={editSettings}
           onCompare={compare.fromHistory}
           busy={actions.starting}
         />

@@ -1,6 +1,16 @@
 /** How a job reads on the page: status, stage, timings, errors in plain words, URLs. */
 import type { HostIdentity, Job } from "../../api/imageGeneration";
 
+/** Ended: it will not change again (only its save may). */
+export function isFinal(job: Pick<Job, "status">): boolean {
+  return job.status !== "queued" && job.status !== "running";
+}
+
+/** Still worth polling: the job runs, or its output is being saved to the identity. */
+export function isMoving(job: Pick<Job, "status" | "apply">): boolean {
+  return !isFinal(job) || job.apply?.status === "pending";
+}
+
 export function batchId(job: Job): string {
   return job.batch_id ?? job.id;
 }
@@ -158,6 +168,41 @@ function promptRefused(message: string): boolean {
 /** Gemini refused the key, not the request: 401 or 403. */
 function keyRefused(details: Record<string, unknown>): boolean {
   return details.status_code === 401 || details.status_code === 403;
+}
+
+/** What a job's card (in the result pane) or row (in the history) offers. */
+export interface OfferedActions {
+  save: boolean;
+  refine: boolean;
+  compare: boolean;
+  rerun: boolean;
+  editSettings: boolean;
+  cancel: boolean;
+}
+
+/**
+ * The actions a job offers where it shows. A result's card offers what follows it: Save,
+ * Refine, Compare (the identity's current image has nothing to compare with, unless it
+ * has sibling variants); a failed or canceled card, how to try again: Re-run (when the
+ * same job could end otherwise) and Edit settings. A history row offers both kinds on any
+ * finished job, its way back to each. A queued job can be canceled in both.
+ */
+export function offeredActions(
+  job: Job,
+  place: "card" | "row",
+  { savedNow, variants = 1 }: { savedNow: boolean; variants?: number },
+): OfferedActions {
+  const succeeded = job.status === "succeeded";
+  const ended = job.status === "failed" || job.status === "canceled";
+  const tryAgain = place === "row" ? isFinal(job) : ended;
+  return {
+    save: succeeded && !savedNow,
+    refine: succeeded,
+    compare: succeeded && (!savedNow || (place === "card" && variants > 1)),
+    rerun: tryAgain && !failsAgain(job),
+    editSettings: tryAgain,
+    cancel: job.status === "queued",
+  };
 }
 
 /** The same job again would fail the same way: Gemini refused the prompt itself or rejected

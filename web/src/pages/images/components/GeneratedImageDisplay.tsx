@@ -3,7 +3,6 @@ import {
   applyLabel,
   describeFailure,
   downloadUrl,
-  failsAgain,
   elapsedSeconds,
   formatDuration,
   formatTime,
@@ -15,15 +14,17 @@ import {
   previewUrl,
   retryingAt,
   stageLabel,
+  isFinal,
+  offeredActions,
 } from "../jobView";
 import { formatUsd } from "../config";
-import { isFinal } from "../hooks/use-image-generation";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
-/** What can follow a finished result, from its card (the history row offers the same). */
+/** What can follow a job, from its card or its history row (`offeredActions` says which
+ * each offers). */
 export interface FollowUps {
   onRefine: (job: Job, instruction: string) => void;
   onRerun: (job: Job) => void;
@@ -81,6 +82,7 @@ export function GeneratedImageDisplay({
   );
   const retry = retryingAt(job);
   const applied = isSavedNow(job, currentJobId);
+  const offered = offeredActions(job, "card", { savedNow: applied, variants: variant?.count ?? 1 });
   const applyText = applyLabel(job, currentJobId);
   // Save stays focusable while it cannot be used (a disabled button would drop the focus to
   // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
@@ -133,7 +135,7 @@ export function GeneratedImageDisplay({
               {formatDuration(elapsedSeconds(job, now))}
               {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
             </span>
-            {job.status === "queued" && onCancel && !outOfTouch && (
+            {offered.cancel && onCancel && !outOfTouch && (
               <button type="button" className={ui.button} onClick={() => onCancel(job)}>
                 Cancel
               </button>
@@ -153,7 +155,7 @@ export function GeneratedImageDisplay({
         <footer className={styles.footer}>
           <div className={styles.actions}>
             {/* Saved: the green badge says so; a grey "Save" beside it would read as the opposite. */}
-            {!applied && (
+            {offered.save && (
               <button type="button" className={ui.primary} onClick={askSave} aria-disabled={saveOff}>
                 Save to identity
               </button>
@@ -171,13 +173,12 @@ export function GeneratedImageDisplay({
                 Open full size<span className={ui.visuallyHidden}> (new tab)</span>
               </a>
             )}
-            {followUps && (
+            {followUps && offered.refine && (
               <button type="button" className={ui.linkButton} {...refine.toggle}>
                 Refine
               </button>
             )}
-            {/* The identity's current image has nothing to compare with, unless it has sibling variants. */}
-            {followUps?.onCompare && !(applied && (variant?.count ?? 1) < 2) && (
+            {followUps?.onCompare && offered.compare && (
               <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
                 Compare
               </button>
@@ -205,9 +206,9 @@ export function GeneratedImageDisplay({
         </footer>
       )}
       {/* A failed or canceled job: try again as it was, or change it first. */}
-      {followUps && (job.status === "failed" || job.status === "canceled") && (
+      {followUps && offered.editSettings && (
         <footer className={styles.actions}>
-          {!failsAgain(job) && (
+          {offered.rerun && (
             <button
               type="button"
               className={ui.linkButton}

@@ -6,7 +6,6 @@ import {
   createdLabel,
   describeFailure,
   elapsedSeconds,
-  failsAgain,
   formatDuration,
   fullSizeUrl,
   isSavedNow,
@@ -15,29 +14,25 @@ import {
   stageLabel,
   statusLabel,
   variantLabel,
+  isFinal,
+  offeredActions,
 } from "../jobView";
 import { formatUsd } from "../config";
-import { isFinal } from "../hooks/use-image-generation";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
+import type { FollowUps } from "./GeneratedImageDisplay";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
-/** What each row needs besides its job. */
-interface RowProps {
+/** What each row needs besides its job: its follow-ups are a card's (`onCompare` opens the
+ * result beside the identity's current image), with Save and Cancel. */
+interface RowProps extends FollowUps {
   /** The job whose image the identity shows now (see `currentImageJobId`). */
   currentJobId: string | null;
   now: number;
-  onRerun: (job: Job) => void;
-  onRefine: ((job: Job, instruction: string) => void) | null;
   onSave: (job: Job) => void;
   /** Cancel a queued job; null while a cancel is on its way. */
   onCancel: ((job: Job) => void) | null;
-  /** Put the job's prompt, ratio, size, variants and photos in the form, to change and run again. */
-  onUseSettings: (job: Job) => void;
-  /** Open a result beside the identity's current image; null when it has none. */
-  onCompare: ((job: Job) => void) | null;
-  busy: boolean;
 }
 
 interface Props extends RowProps {
@@ -147,7 +142,7 @@ function HistoryItem({
   onRerun,
   onRefine,
   onSave,
-  onUseSettings,
+  onEditSettings,
   onCancel,
   onCompare,
   origin,
@@ -167,6 +162,7 @@ function HistoryItem({
   const variant = variantLabel(job);
   const label = `Generation of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const savedNow = isSavedNow(job, currentJobId);
+  const offered = offeredActions(job, "row", { savedNow });
   const saveState = savedNow ? null : applyLabel(job, currentJobId);
   return (
     <li className={`${styles.item} ${sameClick ? styles.sameClick : ""}`} aria-label={label} {...row}>
@@ -225,7 +221,7 @@ function HistoryItem({
           </p>
         )}
         <div className={styles.actions}>
-          {final && !failsAgain(job) && (
+          {offered.rerun && (
             <button
               type="button"
               className={ui.linkButton}
@@ -235,27 +231,27 @@ function HistoryItem({
               Re-run
             </button>
           )}
-          {job.status === "queued" && onCancel && (
+          {offered.cancel && onCancel && (
             <button type="button" className={ui.linkButton} onClick={() => onCancel(job)}>
               Cancel
             </button>
           )}
-          {final && (
-            <button type="button" className={ui.linkButton} onClick={() => onUseSettings(job)}>
+          {offered.editSettings && (
+            <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>
               Edit settings
             </button>
           )}
-          {job.status === "succeeded" && onRefine && (
+          {offered.refine && (
             <button type="button" className={ui.linkButton} {...refine.toggle}>
               Refine
             </button>
           )}
-          {job.status === "succeeded" && onCompare && !savedNow && (
+          {offered.compare && onCompare && (
             <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
               Compare
             </button>
           )}
-          {job.status === "succeeded" && !savedNow && (
+          {offered.save && (
             <button
               type="button"
               className={ui.linkButton}
@@ -266,7 +262,7 @@ function HistoryItem({
             </button>
           )}
         </div>
-        {refine.open && onRefine && (
+        {refine.open && (
           <RefineForm
             {...refine.box}
             busy={busy}

@@ -1,8 +1,7 @@
 import { useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
-import { isFinal } from "../hooks/use-image-generation";
-import { describeFailure } from "../jobView";
+import { describeFailure, isFinal } from "../jobView";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
 import styles from "./VariantsGrid.module.css";

@@ -23,6 +23,7 @@ import type {
   ImageGenerationApi,
   Job,
 } from "../../../api/imageGeneration";
+import { isMoving } from "../jobView";
 
 export const POLL_MS = 2000;
 /** Output URLs last OUTPUT_URL_EXPIRY_S (15 min by default): refetch well before. */
@@ -35,15 +36,6 @@ export function useApi(): ImageGenerationApi {
   const api = useContext(ApiContext);
   if (!api) throw new Error("The Images page needs its ApiContext (see Images.tsx).");
   return api;
-}
-
-export function isFinal(job: Pick<Job, "status">): boolean {
-  return job.status !== "queued" && job.status !== "running";
-}
-
-/** Still worth polling: the job runs, or its output is being saved to the identity. */
-export function isMoving(job: Pick<Job, "status" | "apply">): boolean {
-  return !isFinal(job) || job.apply?.status === "pending";
 }
 
 export const keys = {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { job, succeeded } from "../../../test/api";
+import { offeredActions, type OfferedActions } from "../jobView";
+
+const offers = (actions: OfferedActions) =>
+  Object.entries(actions)
+    .filter(([, offered]) => offered)
+    .map(([name]) => name)
+    .sort();
+
+const failed = (code: string, message = "No."): Job =>
+  job({ status: "failed", finished_at: new Date().toISOString(), error: { code, message, details: {} } });
+
+describe("offeredActions", () => {
+  it.each<[string, Job, "card" | "row", { savedNow: boolean; variants?: number }, string[]]>([
+    ["a result, on its card", succeeded(job()), "card", { savedNow: false }, ["compare", "refine", "save"]],
+    ["a result, on its row", succeeded(job()), "row", { savedNow: false }, ["compare", "editSettings", "refine", "rerun", "save"]],
+    ["the identity's image, alone", succeeded(job()), "card", { savedNow: true }, ["refine"]],
+    ["the identity's image, among variants", succeeded(job()), "card", { savedNow: true, variants: 2 }, ["compare", "refine"]],
+    ["the identity's image, on its row", succeeded(job()), "row", { savedNow: true }, ["editSettings", "refine", "rerun"]],
+    ["a failure that could end otherwise", failed("provider_unavailable"), "card", { savedNow: false }, ["editSettings", "rerun"]],
+    ["a failure that would fail again", failed("reference_invalid"), "card", { savedNow: false }, ["editSettings"]],
+    ["a failure that would fail again, on its row", failed("identity_not_found"), "row", { savedNow: false }, ["editSettings"]],
+    ["a queued job", job(), "card", { savedNow: false }, ["cancel"]],
+    ["a running job", job({ status: "running" }), "row", { savedNow: false }, []],
+  ])("%s", (_, subject, place, state, expected) => {
+    expect(offers(offeredActions(subject, place, state))).toEqual(expected);
+  });
+});
