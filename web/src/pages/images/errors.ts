@@ -1,6 +1,6 @@
 /** What the page says when something went wrong, in words about where it went wrong. */
 import { ApiError } from "../../api/imageGeneration";
-import type { ReferenceItem } from "./hooks/use-reference-uploads";
+import type { ReferenceItem } from "./referencePhotos";
 
 export const OFFLINE = "This browser is offline.";
 

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { shownError, startError } from "../errors";
-import type { ReferenceItem } from "./use-reference-uploads";
+import type { ReferenceItem } from "../referencePhotos";
 import { useApply, useCancel, useStartBatch, type Outcome, type StartRequest } from "./use-image-generation";
 
 interface Options {

@@ -8,247 +8,17 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ApiError, uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
-import {
-  contentTypeOf,
-  describeAccepted,
-  formatBytes,
-  isHeic,
-  matchesSignature,
-  typeName,
-  typeOfName,
-  type TabConfig,
-} from "../config";
+import { contentTypeOf, describeAccepted, formatBytes, type TabConfig } from "../config";
+import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
+import { contentProblem, drawnPhoto, LOW_RESOLUTION_PX, thumbnailOf } from "../photoChecks";
+import { nextId, photosOf, release, stopped, type ReferenceItem } from "../referencePhotos";
 import { useApi } from "./use-image-generation";
-import { read, write } from "./use-session-state";
 
-/** What is kept of an uploaded photo across a reload: enough to use it again. */
-interface KeptPhoto {
-  name: string;
-  size: number;
-  contentType: string;
-  key: string;
-  /** Kept by an earlier generation: its thumbnail's (short-lived) URL. */
-  earlier?: { thumbnailUrl: string | null };
-  /** A small copy of the photo (a JPEG data URL), its thumbnail after a reload. */
-  smallCopy?: string;
-}
-
-const KEPT = "photos";
-/** The photos put aside for each other user (see `switchUser`), kept the same way. */
-const ASIDE = "photos-aside";
-/**
- * The files behind the kept photos, while this page of the host lives: a visit to another
- * page and back finds their thumbnails (after a reload, their small copies stand in).
- */
-const filesByKey = new Map<string, File>();
-
-function isKeptPhotos(value: unknown): value is KeptPhoto[] {
-  return (
-    Array.isArray(value) &&
-    value.every(
-      (photo: Partial<KeptPhoto> | null) =>
-        typeof photo?.name === "string" &&
-        typeof photo.size === "number" &&
-        typeof photo.contentType === "string" &&
-        typeof photo.key === "string" &&
-        (photo.earlier === undefined || typeof photo.earlier?.thumbnailUrl === "string" || photo.earlier?.thumbnailUrl === null) &&
-        (photo.smallCopy === undefined || photo.smallCopy.startsWith("data:image/jpeg;base64,")),
-    )
-  );
-}
-
-function isKeptAside(value: unknown): value is Record<string, KeptPhoto[]> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every(isKeptPhotos);
-}
-
-/** What of the form's photos a reload keeps: the uploaded ones, by their keys. */
-function keptOf(items: ReferenceItem[]): KeptPhoto[] {
-  return items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl, smallCopy }): KeptPhoto[] =>
-    status === "uploaded" && contentType && key
-      ? [
-          {
-            name,
-            size,
-            contentType,
-            key,
-            ...(earlier ? { earlier: { thumbnailUrl } } : {}),
-            ...(smallCopy ? { smallCopy } : {}),
-          },
-        ]
-      : [],
-  );
-}
-
-function keptItems(): ReferenceItem[] {
-  return itemsOf(read<KeptPhoto[]>(KEPT, [], isKeptPhotos));
-}
-
-function asideItems(): Map<string, ReferenceItem[]> {
-  return new Map(Object.entries(read(ASIDE, {}, isKeptAside)).map(([user, photos]) => [user, itemsOf(photos)]));
-}
-
-function itemsOf(photos: KeptPhoto[]): ReferenceItem[] {
-  return photos.map(({ earlier, smallCopy = null, ...photo }) => {
-    const file = filesByKey.get(photo.key) ?? null;
-    return {
-      ...photo,
-      id: nextId(),
-      file,
-      smallCopy,
-      thumbnailUrl: earlier ? earlier.thumbnailUrl : ((file && thumbnailOf(file)) ?? smallCopy),
-      earlier: earlier !== undefined,
-      status: "uploaded" as const,
-      progress: 1,
-      error: null,
-      waitingForRoom: false,
-    };
-  });
-}
-
-export type ReferenceStatus = "invalid" | "uploading" | "uploaded" | "failed";
-
-export interface ReferenceItem {
-  id: string;
-  name: string;
-  size: number;
-  /** Null for a photo uploaded before a reload, or kept by an earlier generation: it is in
-   * S3, its bytes are not here. */
-  file: File | null;
-  contentType: string | null;
-  /** What the browser can show: an object URL of the file (none for HEIC, which only Safari
-   * renders), or the short-lived URL of a photo an earlier generation kept. */
-  thumbnailUrl: string | null;
-  status: ReferenceStatus;
-  progress: number;
-  error: string | null;
-  key: string | null;
-  /** Refused only because the generation had its photos: added when one is removed. */
-  waitingForRoom: boolean;
-  /** Kept by an earlier generation (its prepared reference, as sent to Gemini). */
-  earlier: boolean;
-  /** A small copy of an uploaded photo (a JPEG data URL), kept for its thumbnail after a
-   * reload; null until made, and for a photo the browser cannot draw (HEIC). */
-  smallCopy: string | null;
-  /** Its size in pixels, when under `LOW_RESOLUTION_PX` on its short side (once uploaded). */
-  pixels?: { width: number; height: number };
-}
-
-let counter = 0;
-const nextId = () => `ref-${Date.now().toString(36)}-${(counter += 1)}`;
+export type { ReferenceItem } from "../referencePhotos";
 
 function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   return "The upload failed; retry.";
-}
-
-/** FileReader, not `Blob.arrayBuffer()`: both browsers and jsdom have it. */
-function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
-    reader.onerror = () => reject(reader.error ?? new Error("unreadable"));
-    reader.readAsArrayBuffer(file.slice(0, count));
-  });
-}
-
-/** Why the file's contents are not what its name or type says, or null. */
-async function contentProblem(item: ReferenceItem): Promise<string | null> {
-  if (!item.contentType || !item.file) return null;
-  try {
-    const head = await firstBytes(item.file, 12);
-    if (matchesSignature(head, item.contentType)) return null;
-  } catch {
-    return null; // unreadable here; the worker checks every photo again
-  }
-  return `Not a ${typeName(item.contentType)} image, whatever its name says.`;
-}
-
-/** An object URL the browser can show; none for HEIC, which only Safari renders. */
-function thumbnailOf(file: File): string | null {
-  return isHeic(file) ? null : URL.createObjectURL(file);
-}
-
-const SMALL_COPY_PX = 160;
-/** Under this many pixels on its short side a photo shows Gemini little of a face: said on
- * its tile (it is still used). */
-const LOW_RESOLUTION_PX = 256;
-
-/**
- * What the page learns by drawing an uploaded photo: its size in pixels, and a small JPEG
- * copy (at most 160 px a side, a few KB) as a data URL to keep in sessionStorage (null where
- * it cannot be made). Null where the browser cannot draw the photo (HEIC outside Safari).
- */
-async function drawnPhoto(file: File): Promise<{ width: number; height: number; smallCopy: string | null } | null> {
-  if (typeof createImageBitmap !== "function") return null;
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    return null; // HEIC outside Safari, a damaged file: a placeholder after a reload
-  }
-  const { width, height } = bitmap;
-  let smallCopy: string | null = null;
-  try {
-    const scale = Math.min(1, SMALL_COPY_PX / Math.max(width, height));
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.max(1, Math.round(width * scale));
-    canvas.height = Math.max(1, Math.round(height * scale));
-    canvas.getContext("2d")?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const url = canvas.toDataURL("image/jpeg", 0.8);
-    smallCopy = url.startsWith("data:image/jpeg;base64,") ? url : null;
-  } catch {
-    // No copy: after a reload the tile shows a placeholder.
-  } finally {
-    bitmap.close();
-  }
-  return { width, height, smallCopy };
-}
-
-/** A photo whose upload was stopped (the form went elsewhere), to retry. */
-function stopped(item: ReferenceItem): ReferenceItem {
-  return item.status === "uploading" ? { ...item, status: "failed", error: "The upload was stopped; retry." } : item;
-}
-
-/** Let go of a photo's object URL (a kept photo's URL is the bucket's, not the page's). */
-function release(item: ReferenceItem): void {
-  if (item.file && item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
-}
-
-/**
- * The photos `job` sent, in its order, as this form's, named as they were (by the names the
- * job kept; a folder's photos by their keys; else by their place): the copies it kept once
- * prepared, else (it failed or was canceled before) its uploads themselves, while they last,
- * each of the type its key's extension means.
- */
-function photosOf(job: Job, config: TabConfig): ReferenceItem[] {
-  const nameOf = (index: number): string =>
-    job.reference_names[index] ??
-    (job.source === "s3_event" ? job.reference_keys[index]?.split("/").pop() : undefined) ??
-    `Earlier photo ${index + 1}`;
-  const earlierPhoto = (index: number, key: string, size: number, contentType: string, thumbnailUrl: string | null) => ({
-    id: nextId(),
-    name: nameOf(index),
-    size,
-    file: null,
-    contentType,
-    thumbnailUrl,
-    status: "uploaded" as const,
-    progress: 1,
-    error: null,
-    key,
-    waitingForRoom: false,
-    earlier: true,
-    smallCopy: null,
-  });
-  const kept = [...job.prepared_references].sort((a, b) => a.index - b.index);
-  if (kept.length > 0) {
-    return kept.map((photo) => earlierPhoto(photo.index, photo.key, photo.bytes, photo.mime_type, photo.preview_url ?? null));
-  }
-  if (job.source !== "api") return []; // a folder's photos are its folder's, not the form's
-  return job.reference_keys.flatMap((key, index) => {
-    const type = typeOfName(key, config);
-    return type ? [earlierPhoto(index, key, 0, type, null)] : [];
-  });
 }
 
 export function useReferenceUploads(config: TabConfig) {
@@ -498,7 +268,7 @@ export function useReferenceUploads(config: TabConfig) {
       if (from !== null && current.length > 0) aside.set(from, current);
       const back = aside.get(to) ?? [];
       aside.delete(to);
-      write(ASIDE, Object.fromEntries(Array.from(aside, ([user, photos]) => [user, keptOf(photos)])));
+      keepAside(aside);
       update(() => back.map(stopped));
       setNotice(back.length === 0 && current.length > 0 ? notice : null);
     },
@@ -506,10 +276,7 @@ export function useReferenceUploads(config: TabConfig) {
   );
 
   useEffect(() => {
-    const kept = keptOf(items);
-    write(KEPT, kept);
-    for (const key of filesByKey.keys()) if (!kept.some((photo) => photo.key === key)) filesByKey.delete(key);
-    for (const item of items) if (item.status === "uploaded" && item.key && item.file) filesByKey.set(item.key, item.file);
+    keepFormPhotos(items);
   }, [items]);
 
   useEffect(() => {

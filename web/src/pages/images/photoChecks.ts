@@ -1,0 +1,67 @@
+/** What the page learns from a photo's file before and after it is sent: whether its first
+ * bytes are those of its type, a thumbnail, its size in pixels and a small copy. */
+import { isHeic, matchesSignature, typeName } from "./config";
+import type { ReferenceItem } from "./referencePhotos";
+
+/** FileReader, not `Blob.arrayBuffer()`: both browsers and jsdom have it. */
+function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error ?? new Error("unreadable"));
+    reader.readAsArrayBuffer(file.slice(0, count));
+  });
+}
+
+/** Why the file's contents are not what its name or type says, or null. */
+export async function contentProblem(item: ReferenceItem): Promise<string | null> {
+  if (!item.contentType || !item.file) return null;
+  try {
+    const head = await firstBytes(item.file, 12);
+    if (matchesSignature(head, item.contentType)) return null;
+  } catch {
+    return null; // unreadable here; the worker checks every photo again
+  }
+  return `Not a ${typeName(item.contentType)} image, whatever its name says.`;
+}
+
+/** An object URL the browser can show; none for HEIC, which only Safari renders. */
+export function thumbnailOf(file: File): string | null {
+  return isHeic(file) ? null : URL.createObjectURL(file);
+}
+
+const SMALL_COPY_PX = 160;
+/** Under this many pixels on its short side a photo shows Gemini little of a face: said on
+ * its tile (it is still used). */
+export const LOW_RESOLUTION_PX = 256;
+
+/**
+ * What the page learns by drawing an uploaded photo: its size in pixels, and a small JPEG
+ * copy (at most 160 px a side, a few KB) as a data URL to keep in sessionStorage (null where
+ * it cannot be made). Null where the browser cannot draw the photo (HEIC outside Safari).
+ */
+export async function drawnPhoto(file: File): Promise<{ width: number; height: number; smallCopy: string | null } | null> {
+  if (typeof createImageBitmap !== "function") return null;
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    return null; // HEIC outside Safari, a damaged file: a placeholder after a reload
+  }
+  const { width, height } = bitmap;
+  let smallCopy: string | null = null;
+  try {
+    const scale = Math.min(1, SMALL_COPY_PX / Math.max(width, height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    canvas.getContext("2d")?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const url = canvas.toDataURL("image/jpeg", 0.8);
+    smallCopy = url.startsWith("data:image/jpeg;base64,") ? url : null;
+  } catch {
+    // No copy: after a reload the tile shows a placeholder.
+  } finally {
+    bitmap.close();
+  }
+  return { width, height, smallCopy };
+}
