@@ -20,8 +20,9 @@ export function whyGenerateIsOff(state: GenerateState): string | null {
   if (!state.online) return OFFLINE;
   if (state.hasNoIdentities) return "This user has no identities; choose another user.";
   if (!state.identityChosen) return "Choose an identity.";
-  if (state.photos === 0) return "Add at least one reference photo.";
+  // Uploading first: while the first photo uploads there is none yet, but one is coming.
   if (state.uploading) return "Waiting for the photos to upload…";
+  if (state.photos === 0) return "Add at least one reference photo.";
   if (state.promptTooLong) return `The prompt is over ${state.promptMaxChars} characters.`;
   return null;
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+
+import { whyGenerateIsOff, type GenerateState } from "../generateGate";
+
+const ready: GenerateState = {
+  sessionEnded: false,
+  online: true,
+  hasNoIdentities: false,
+  identityChosen: true,
+  photos: 2,
+  uploading: false,
+  promptTooLong: false,
+  promptMaxChars: 2000,
+};
+
+describe("whyGenerateIsOff", () => {
+  it("lets Generate be pressed when nothing is in the way", () => {
+    expect(whyGenerateIsOff(ready)).toBeNull();
+  });
+
+  it.each<[string, Partial<GenerateState>, string]>([
+    ["the session ended", { sessionEnded: true, online: false }, "Log in again to go on."],
+    ["the browser is offline", { online: false, photos: 0 }, "This browser is offline."],
+    ["the user has no identities", { hasNoIdentities: true, identityChosen: false }, "This user has no identities; choose another user."],
+    ["no identity is chosen", { identityChosen: false, photos: 0 }, "Choose an identity."],
+    ["no photo was added", { photos: 0 }, "Add at least one reference photo."],
+    ["the first photo is still uploading", { photos: 0, uploading: true }, "Waiting for the photos to upload…"],
+    ["a photo is still uploading", { uploading: true, promptTooLong: true }, "Waiting for the photos to upload…"],
+    ["the prompt is too long", { promptTooLong: true }, "The prompt is over 2000 characters."],
+  ])("says the first thing in the way when %s", (_, state, reason) => {
+    expect(whyGenerateIsOff({ ...ready, ...state })).toBe(reason);
+  });
+});
