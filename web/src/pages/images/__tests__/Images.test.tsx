@@ -277,6 +277,23 @@ describe("Images page", () => {
     expect(await screen.findByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
   });
 
+  it("asks before the page is left while a photo uploads, and not once it is uploaded", async () => {
+    let finish: () => void = () => {};
+    given(http.untyped.post(S3, () => new Promise<Response>((resolve) => (finish = () => resolve(new HttpResponse(null, { status: 204 }))))));
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    await screen.findByText(/uploading/i);
+    const leave = () => {
+      const event = new Event("beforeunload", { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    await waitFor(() => expect(leave()).toBe(true));
+    finish();
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    expect(leave()).toBe(false);
+  });
+
   it("counts the prompt's characters and refuses one over the limit", async () => {
     given();
     const user = await openAsAlice();

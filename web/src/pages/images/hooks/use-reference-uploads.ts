@@ -279,6 +279,16 @@ export function useReferenceUploads(config: TabConfig) {
     keepFormPhotos(items);
   }, [items]);
 
+  // A reload or a closed tab loses a photo still on its way (only uploaded ones come back):
+  // the browser asks first.
+  const uploading = items.some((item) => item.status === "uploading");
+  useEffect(() => {
+    if (!uploading) return;
+    const askFirst = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", askFirst);
+    return () => window.removeEventListener("beforeunload", askFirst);
+  }, [uploading]);
+
   useEffect(() => {
     const open = controllers.current;
     return () => {
@@ -301,7 +311,7 @@ export function useReferenceUploads(config: TabConfig) {
     keys: uploaded.map((item) => item.key as string),
     /** The photos' file names, in the order of `keys`: the job keeps them to name its photos. */
     names: uploaded.map((item) => item.name),
-    busy: items.some((item) => item.status === "uploading"),
+    busy: uploading,
     usable: items.filter((item) => item.status !== "invalid").length,
   };
 }
