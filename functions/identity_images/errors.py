@@ -16,6 +16,10 @@ class ErrorCode(StrEnum):
     REFERENCE_INVALID = "reference_invalid"
     REFERENCE_NOT_FOUND = "reference_not_found"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    #: More images than the model takes in one request (a refine of a job with the most).
+    TOO_MANY_IMAGES = "too_many_images"
+    #: The identity's name is blank: the prompt has nothing to name.
+    IDENTITY_UNNAMED = "identity_unnamed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     # Access
     UNAUTHORIZED = "unauthorized"

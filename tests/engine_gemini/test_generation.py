@@ -84,24 +84,30 @@ def test_a_broken_reference_fails_before_gemini_is_called(
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "code", "field"),
     [
-        ({"aspect_ratio": "5:3"}, "aspect_ratio"),
-        ({"image_size": "16K"}, "image_size"),
-        ({"references": []}, "references"),
-        ({"references": [ReferenceFile("x.jpg", b"x")] * (MAX_REFERENCES + 1)}, "references"),
-        ({"identity_name": "   "}, "identity_name"),
+        ({"aspect_ratio": "5:3"}, ErrorCode.VALIDATION_ERROR, "aspect_ratio"),
+        ({"image_size": "16K"}, ErrorCode.VALIDATION_ERROR, "image_size"),
+        ({"references": []}, ErrorCode.VALIDATION_ERROR, "references"),
+        (
+            {"references": [ReferenceFile("x.jpg", b"x")] * (MAX_REFERENCES + 1)},
+            ErrorCode.TOO_MANY_IMAGES,
+            "references",
+        ),
+        ({"identity_name": "   "}, ErrorCode.IDENTITY_UNNAMED, "identity_name"),
     ],
 )
-def test_a_bad_request_is_a_validation_error_and_calls_nothing(
-    overrides: dict[str, object], field: str
+def test_a_bad_request_is_refused_and_calls_nothing(
+    overrides: dict[str, object], code: ErrorCode, field: str
 ) -> None:
+    """The count and the name are the API's rules too (`generation_rules`): the same
+    codes whichever refuses them."""
     provider = RecordingProvider()
 
     with pytest.raises(PipelineError) as caught:
         generate_identity_image(_request(**overrides), provider=provider, rules=RULES)
 
-    assert caught.value.code is ErrorCode.VALIDATION_ERROR
+    assert caught.value.code is code
     assert caught.value.details["field"] == field
     assert provider.prompts == []
 

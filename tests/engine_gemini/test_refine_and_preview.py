@@ -106,21 +106,24 @@ def test_an_edit_image_over_the_reference_byte_limit_is_still_accepted() -> None
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "code", "field"),
     [
-        ({"instruction": "  "}, "instruction"),
+        ({"instruction": "  "}, ErrorCode.VALIDATION_ERROR, "instruction"),
         (
             {"references": [ReferenceFile("x.jpg", b"x")] * MAX_REFERENCES},
+            ErrorCode.TOO_MANY_IMAGES,
             "references",
         ),
     ],
     ids=["no-instruction", "too-many-with-the-edit"],
 )
-def test_a_bad_refine_calls_nothing(overrides: dict[str, object], field: str) -> None:
+def test_a_bad_refine_calls_nothing(
+    overrides: dict[str, object], code: ErrorCode, field: str
+) -> None:
     provider = RecordingProvider()
     with pytest.raises(PipelineError) as caught:
         generate_identity_image(request(**overrides), provider=provider, rules=RULES)
-    assert caught.value.code is ErrorCode.VALIDATION_ERROR
+    assert caught.value.code is code
     assert caught.value.details["field"] == field
     assert provider.prompts == []
 

@@ -23,9 +23,9 @@ from identity_images.engine.references import (
     prepare_reference_cached,
 )
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.generation_rules import MAX_REFERENCES as MAX_REFERENCES
+from identity_images.generation_rules import check_identity_name, check_image_count
 
-# The image model takes at most 14 reference images in one request.
-MAX_REFERENCES = 14
 #: A refine's image to edit is an earlier output (a 4K PNG is ~30 MB): its own byte limit.
 EDIT_IMAGE_MAX_BYTES = 128 * 1024 * 1024
 #: ... and it is sent at least this large (long side, px), so the edit keeps its detail.
@@ -83,25 +83,14 @@ def _validate(request: GenerationRequest) -> None:
             "At least one reference image is needed.",
             details={"field": "references"},
         )
-    sent = len(request.references) + (1 if request.edit_image else 0)
-    if sent > MAX_REFERENCES:
-        raise PipelineError(
-            ErrorCode.VALIDATION_ERROR,
-            f"At most {MAX_REFERENCES} images can be sent; got {sent}.",
-            details={"field": "references", "max": MAX_REFERENCES},
-        )
+    check_image_count(len(request.references), edit_image=request.edit_image is not None)
     if request.edit_image is not None and not request.instruction.strip():
         raise PipelineError(
             ErrorCode.VALIDATION_ERROR,
             "An edit needs an instruction.",
             details={"field": "instruction"},
         )
-    if not request.identity_name.strip():
-        raise PipelineError(
-            ErrorCode.VALIDATION_ERROR,
-            "The identity needs a name.",
-            details={"field": "identity_name"},
-        )
+    check_identity_name(request.identity_name)
 
 
 def _prepare_all(

@@ -15,6 +15,7 @@ from typing import Any
 
 from identity_images.domain import Caller, HostDirectory, HostIdentity
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.generation_rules import check_identity_name, check_image_count
 from identity_images.logic.access import (
     authorize_generation,
     authorize_generation_change,
@@ -180,6 +181,7 @@ def _create_jobs(
             f"Identity {request.identity_id!r} does not belong to user {user.id!r}.",
             details={"field": "identity_id", "identity_id": request.identity_id},
         )
+    check_identity_name(identity.name, identity_id=identity.id)
     authorize_kept_photos(
         request.reference_keys, identity, host, kept_for=settings.bucket_layout.prepared_identity_of
     )
@@ -336,9 +338,13 @@ def _derived_jobs(
 ) -> list[Job]:
     """New jobs from `parent`, of its identity as it is now (`identity`, authorized by
     `authorize_generation_change`): they record the identity's current owner, not the
-    parent's, so they are visible exactly to those who may act on the identity now."""
+    parent's, so they are visible exactly to those who may act on the identity now.
+    What the worker would refuse is refused here, before a job is written: an identity
+    that lost its name, more images than the model takes (a refine adds one)."""
     _check_count(count, g.settings)
+    check_identity_name(identity.name, identity_id=identity.id)
     references, names = _parent_references(parent, g.storage)
+    check_image_count(len(references), edit_image=edit_source_key is not None)
     jobs = _new_jobs(
         count,
         g.settings,

@@ -67,6 +67,7 @@ from identity_images.engine.generation import (
 )
 from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.generation_rules import check_identity_name
 from identity_images.logic.filenames import download_filename
 from identity_images.logic.reaper import apply_gave_up_error, gave_up_error
 from identity_images.logic.reference_folder import usable_references
@@ -335,6 +336,9 @@ class Worker:
     def _generate(self, job: Job, clock: StageClock) -> Made:
         clock.enter("preparing_references")
         identity = self.host.get_identity(job.identity_id)
+        # The API refused an unnamed identity; the host may have blanked the name since.
+        # Before any photo is read: the engine would refuse it all the same.
+        check_identity_name(identity.name, identity_id=identity.id)
 
         def request(
             references: list[ReferenceFile], edit: ReferenceFile | None = None
@@ -369,8 +373,7 @@ class Worker:
                     raise about_reference(error, bad, keys.index(bad)) from error
                 raise
         clock.enter("storing")
-        identity_name = identity.name or job.identity_name or f"identity-{job.identity_id}"
-        output = self._store_output(job, result, identity_name)
+        output = self._store_output(job, result, identity.name)
         prepared = self._store_prepared(job, result, keys)
         return output, result.image.usage, result.image.model, prepared
 

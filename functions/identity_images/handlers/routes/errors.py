@@ -18,6 +18,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.REFERENCE_INVALID: 422,
     ErrorCode.REFERENCE_NOT_FOUND: 422,
     ErrorCode.IDEMPOTENCY_CONFLICT: 409,
+    ErrorCode.TOO_MANY_IMAGES: 422,
+    ErrorCode.IDENTITY_UNNAMED: 422,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,

@@ -1,0 +1,59 @@
+"""What every generation must satisfy, in one place: the API checks it before it writes a
+job (so it never accepts a job the worker must fail) and the engine before it calls
+Gemini (the CLI and a job whose identity changed since it was queued reach it too).
+
+Plain rules over plain values, so the API Lambda can apply them without the engine.
+"""
+
+from __future__ import annotations
+
+from identity_images.errors import ErrorCode, PipelineError
+
+#: The image model takes at most this many images in one request: the references, and
+#: for a refine the image to edit besides them.
+MAX_REFERENCES = 14
+
+
+def images_sent(references: int, *, edit_image: bool) -> int:
+    """How many images one request sends Gemini: the references, plus a refine's image."""
+    return references + (1 if edit_image else 0)
+
+
+def check_image_count(references: int, *, edit_image: bool) -> None:
+    """`too_many_images` when the request would send more than the model takes: a refine
+    of a job with `MAX_REFERENCES` references sends one image more."""
+    sent = images_sent(references, edit_image=edit_image)
+    if sent > MAX_REFERENCES:
+        with_edit = " and the image to edit" if edit_image else ""
+        raise PipelineError(
+            ErrorCode.TOO_MANY_IMAGES,
+            f"This would send Gemini {sent} images ({references} references{with_edit}); "
+            f"it takes at most {MAX_REFERENCES}.",
+            details={
+                "field": "references",
+                "max": MAX_REFERENCES,
+                "references": references,
+                "edit_image": edit_image,
+            },
+        )
+
+
+def has_name(name: str) -> bool:
+    """A name the prompt can use: not empty, not only white space."""
+    return bool(name.strip())
+
+
+def check_identity_name(name: str, *, identity_id: str | None = None) -> None:
+    """`identity_unnamed` for an identity whose name is blank: the prompt is built around
+    the name, so there is no image to make until the host names it."""
+    if has_name(name):
+        return
+    which = f"Identity {identity_id!r}" if identity_id is not None else "The identity"
+    details: dict[str, str] = {"field": "identity_name"}
+    if identity_id is not None:
+        details["identity_id"] = identity_id
+    raise PipelineError(
+        ErrorCode.IDENTITY_UNNAMED,
+        f"{which} has no name; name it in the host app first.",
+        details=details,
+    )

@@ -1,0 +1,120 @@
+"""The API refuses what the worker would only fail (`identity_images.generation_rules`):
+an identity without a name, and a refine that would send the model more images than it
+takes. Refused up front with a stable code, no job written and no message sent; and a
+job whose identity lost its name after it was queued fails with the same code, before
+any photo is read or Gemini called."""
+
+from __future__ import annotations
+
+import pytest
+
+from identity_images.domain import HostIdentity
+from identity_images.generation_rules import MAX_REFERENCES
+from identity_images.logic.worker import Worker
+from identity_images.settings import get_settings
+from local_stack.aws_resources import Resources
+from local_stack.gemini_server import LocalGeminiServer
+from tests.jobs.helpers import create_one, generation_body, succeed_with_preview
+from tests.support.aws_state import job_count, messages_in, put_reference
+from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY, FakeHost
+from tests.support.lambdas import call_api, deliver, drain, receive_event
+
+pytestmark = pytest.mark.usefixtures("api_app")
+
+
+def unname(host: FakeHost, name: str = "   ") -> None:
+    """The host blanks the admin's identity's name."""
+    host.identities[ADMIN_IDENTITY] = HostIdentity(id=ADMIN_IDENTITY, user_id=ADMIN_ID, name=name)
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\t\n"])
+@pytest.mark.parametrize("path", ["/v1/generations", "/v1/generation-batches"])
+def test_a_generation_of_an_unnamed_identity_is_refused(
+    resources: Resources, host: FakeHost, path: str, name: str
+) -> None:
+    unname(host, name)
+    put_reference(generation_body()["reference_keys"][0])
+    status, body, _ = call_api("POST", path, body=generation_body())
+    assert (status, body["error"]["code"]) == (422, "identity_unnamed")
+    assert body["error"]["details"]["identity_id"] == ADMIN_IDENTITY
+    assert job_count() == 0
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("refine", {"instruction": "darker"}), ("rerun", {})],
+)
+def test_a_refine_or_rerun_of_an_identity_that_lost_its_name_is_refused(
+    resources: Resources, host: FakeHost, path: str, body: dict[str, str]
+) -> None:
+    parent = create_one()
+    succeed_with_preview(parent["id"])
+    drain(resources.jobs_queue_url)
+    unname(host)
+    status, answer, _ = call_api("POST", f"/v1/generations/{parent['id']}/{path}", body=body)
+    assert (status, answer["error"]["code"]) == (422, "identity_unnamed")
+    assert job_count() == 1
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+@pytest.fixture
+def most_references(resources: Resources, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`UPLOAD_MAX_FILES` at the model's ceiling, and that many uploaded references."""
+    monkeypatch.setenv("UPLOAD_MAX_FILES", str(MAX_REFERENCES))
+    get_settings.cache_clear()
+    keys = [f"uploads/{ADMIN_ID}/up1/{n}.jpg" for n in range(1, MAX_REFERENCES + 1)]
+    for key in keys:
+        put_reference(key)
+    return keys
+
+
+def full_parent(keys: list[str], resources: Resources) -> str:
+    """A succeeded job with `MAX_REFERENCES` references (kept, prepared)."""
+    status, job, _ = call_api("POST", "/v1/generations", body=generation_body(reference_keys=keys))
+    assert status == 202, job
+    done = succeed_with_preview(job["id"])
+    assert len(done.prepared_references) == MAX_REFERENCES
+    drain(resources.jobs_queue_url)
+    return str(job["id"])
+
+
+def test_a_refine_that_would_send_too_many_images_is_refused(
+    resources: Resources, most_references: list[str]
+) -> None:
+    """The image to edit goes besides the references: 15 images, one more than the model
+    takes. The worker would fail every such job; the API says so instead."""
+    parent = full_parent(most_references, resources)
+    status, answer, _ = call_api(
+        "POST", f"/v1/generations/{parent}/refine", body={"instruction": "darker"}
+    )
+    assert (status, answer["error"]["code"]) == (422, "too_many_images")
+    details = answer["error"]["details"]
+    assert (details["max"], details["references"], details["edit_image"]) == (14, 14, True)
+    assert job_count() == 1
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+def test_a_rerun_of_a_job_with_the_most_references_is_accepted(
+    resources: Resources, most_references: list[str]
+) -> None:
+    """A re-run sends no image to edit: 14 images are within the model's limit."""
+    parent = full_parent(most_references, resources)
+    status, answer, _ = call_api("POST", f"/v1/generations/{parent}/rerun", body={})
+    assert status == 202, answer
+    assert len(answer["items"][0]["reference_keys"]) == MAX_REFERENCES
+
+
+def test_a_job_whose_identity_lost_its_name_fails_without_calling_gemini(
+    resources: Resources, host: FakeHost, worker: Worker, gemini: LocalGeminiServer
+) -> None:
+    """The host may blank the name after the API accepted the job: the worker fails it,
+    final, with the API's code, and Gemini is not called."""
+    job = create_one()
+    unname(host)
+    calls = gemini.generate_calls
+    deliver(receive_event(resources.jobs_queue_url))
+    status, done, _ = call_api("GET", f"/v1/generations/{job['id']}")
+    assert status == 200
+    assert (done["status"], done["error"]["code"]) == ("failed", "identity_unnamed")
+    assert gemini.generate_calls == calls
