@@ -29,6 +29,9 @@ PREPARED = "prepared/"
 #: The root prefix in a host's bucket when none is given.
 DEFAULT_HOST_ROOT = "identity-images/"
 
+# Python's `$` also matches before a final "\n" (`re.match` takes `"abc\n"`), so every
+# check below is a `fullmatch`. The patterns keep `^…$`: pydantic's patterns (the routes')
+# run on Rust's regex, where `$` is the end of the text and `\Z` does not exist.
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 #: The one rule for a reference's file name (and so for the `reference_id` the routes
 #: take): ASCII letters, digits, `_`, `-` and `.`, not starting with a dot. A name with a
@@ -47,7 +50,7 @@ def normalize_root(root: str) -> str:
         return ""
     parts = stripped.split("/")
     for part in parts:
-        if not _ROOT_PART.match(part) or part in {".", ".."}:
+        if not _ROOT_PART.fullmatch(part) or part in {".", ".."}:
             raise ValueError(
                 f"{root!r} is not a bucket prefix like 'identity-images/' "
                 "(letters, digits, '.', '_', '-' and '/' between segments)"
@@ -119,7 +122,7 @@ class BucketLayout:
             return None
         identity_id, slash, name = key[len(self.references) :].partition("/")
         # Directly in the folder (not `…/{id}/sub/x.jpg`), named by the one rule.
-        if not slash or not _ID.match(identity_id) or not _NAME.match(name):
+        if not slash or not _ID.fullmatch(identity_id) or not _NAME.fullmatch(name):
             return None
         return identity_id
 
@@ -133,7 +136,7 @@ class BucketLayout:
         job_id, dot, extension = name.partition(".")
         if not slash or not dot or "." in extension or "/" in name:
             return None
-        if not _ID.match(identity_id) or not _ID.match(job_id):
+        if not _ID.fullmatch(identity_id) or not _ID.fullmatch(job_id):
             return None
         return identity_id, job_id
 
@@ -147,6 +150,10 @@ class BucketLayout:
         if len(parts) != 3:
             return None
         identity_id, job_id, name = parts
-        if not _ID.match(identity_id) or not _ID.match(job_id) or not _PREPARED_NAME.match(name):
+        if (
+            not _ID.fullmatch(identity_id)
+            or not _ID.fullmatch(job_id)
+            or not _PREPARED_NAME.fullmatch(name)
+        ):
             return None
         return identity_id

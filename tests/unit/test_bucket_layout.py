@@ -91,3 +91,44 @@ def test_a_prepared_reference_key_names_the_identity_it_was_kept_for(root: str) 
         f"{root}prepared/identities/11/../0.jpg",
     ):
         assert layout.prepared_identity_of(other) is None, other
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "references/identities/abc\n/x.jpg",
+        "references/identities/abc/x.jpg\n",
+    ],
+)
+def test_a_reference_key_with_a_trailing_line_break_is_no_reference(key: str) -> None:
+    """Python's `$` matches before a final "\\n": `abc\\n` would pass for an id and reach
+    the host as one (which refuses it), or a name would be listed that cannot be deleted."""
+    assert BucketLayout().identity_of(key) is None
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "generated/identities/abc\n/job.png",
+        "generated/identities/abc/job\n.png",
+    ],
+)
+def test_an_output_key_with_a_trailing_line_break_is_no_output(key: str) -> None:
+    assert BucketLayout().output_of(key) is None
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "prepared/identities/abc\n/job/0.jpg",
+        "prepared/identities/abc/job\n/0.jpg",
+        "prepared/identities/abc/job/0.jpg\n",
+    ],
+)
+def test_a_prepared_key_with_a_trailing_line_break_is_no_kept_photo(key: str) -> None:
+    assert BucketLayout().prepared_identity_of(key) is None
+
+
+def test_a_root_segment_with_a_trailing_line_break_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a bucket prefix"):
+        normalize_root("media\n/identity-images")
