@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useId, useState, type FormEvent, type MouseEvent } from "react";
 
-import { Images } from "../pages/images/Images";
+import { forgetImagesDraft, Images } from "../pages/images/Images";
 import { loadApiBaseUrl, loadSession, logIn, logOut, TOKEN_KEY, type Session } from "./session";
 import styles from "./Shell.module.css";
 
@@ -39,11 +39,17 @@ export function Shell() {
     void loadApiBaseUrl().then(setApiBaseUrl);
   }, []);
 
-  // Log out, and so back to the login form: also the tab's way out of an ended session.
+  // Back to the login form: the tab's way out of an ended session (the draft stays for
+  // whoever logs in again, most often the same admin).
   const endSession = useCallback(() => {
     logOut();
     setSession(null);
   }, []);
+  // Log out: the draft goes too (its photos are of a user's face).
+  const logOutNow = () => {
+    forgetImagesDraft();
+    endSession();
+  };
 
   const link = (to: string) => (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey) return;
@@ -81,7 +87,7 @@ export function Shell() {
         </ul>
         <div className={styles.account}>
           <span className={styles.username}>{session.username}</span>
-          <button type="button" className={styles.logout} onClick={endSession}>
+          <button type="button" className={styles.logout} onClick={logOutNow}>
             Log out
           </button>
         </div>

@@ -72,4 +72,8 @@ function SessionEnded({ onLogIn }: { onLogIn: (() => void) | undefined }) {
   );
 }
 
+/** Call on the host's log out: the page keeps its draft (photos, prompt, choices) across
+ * reloads, which the next admin at this browser must not find. */
+export { forgetAll as forgetImagesDraft } from "./hooks/use-session-state";
+
 export default Images;

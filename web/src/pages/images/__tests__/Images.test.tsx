@@ -5,6 +5,7 @@ import { HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
+import { forgetImagesDraft } from "../Images";
 import { API, apiConfig, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
 
@@ -863,6 +864,26 @@ describe("Images page", () => {
       prompt: "by the sea",
       reference_keys: [expect.stringMatching(/^uploads\/1\/u\//)],
     });
+  });
+
+  it("forgets the user, the photos and the prompt once the host logs the admin out", async () => {
+    given();
+    const user = userEvent.setup();
+    const first = renderImages();
+    await pickAlice(user);
+    await addPhoto(user);
+    await user.type(screen.getByRole("textbox", { name: "Prompt" }), "by the sea");
+    first.unmount();
+    const stored = () =>
+      [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((name) => name.startsWith("identity-images."));
+    expect(stored()).not.toEqual([]);
+    forgetImagesDraft();
+    expect(stored()).toEqual([]);
+
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("1"));
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("");
+    expect(screen.queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
   });
 
   it("puts the photos aside when another user is chosen (their face must not make this one's image), and back with them", async () => {

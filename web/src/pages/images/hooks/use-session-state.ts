@@ -51,6 +51,19 @@ export function write(name: string, value: unknown, scope: Scope = "tab"): void 
   }
 }
 
+/** Forgets every choice of the page, in this tab and in the browser: the next admin at this
+ * browser starts afresh, without the last one's photos, prompt or user. */
+export function forgetAll(): void {
+  for (const storage of [globalThis.sessionStorage, globalThis.localStorage]) {
+    try {
+      const names = Array.from({ length: storage?.length ?? 0 }, (_, index) => storage?.key(index));
+      for (const name of names) if (name?.startsWith(PREFIX)) storage?.removeItem(name);
+    } catch {
+      // Blocked storage holds nothing of ours.
+    }
+  }
+}
+
 export const isString = (value: unknown): value is string => typeof value === "string";
 export const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 export const isStringOrNull = (value: unknown): value is string | null => value === null || isString(value);
