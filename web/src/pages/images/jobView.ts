@@ -27,16 +27,31 @@ export function createdLabel(job: Job): string {
 
 /**
  * How the job came about, when not a plain generation: the refinement asked for, or a re-run;
- * and of which result ("the result of 4 Dec 2026, 12:04, variant 2") when `history` holds it.
+ * and of which job ("the result of 4 Dec 2026, 12:04, variant 2", "the failed generation of
+ * …") when `history` holds it.
  */
 export function originLabel(job: Job, history: readonly Job[] = []): string | null {
   if (job.kind !== "refine" && job.kind !== "rerun") return null;
   const parent = history.find((earlier) => earlier.id === job.parent_generation_id);
   const variant = parent && variantLabel(parent);
-  const of = parent ? `the result of ${createdLabel(parent)}${variant ? `, ${variant.toLowerCase()}` : ""}` : null;
-  if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier result"}`;
+  const of = parent ? `${jobNoun(parent)} of ${createdLabel(parent)}${variant ? `, ${variant.toLowerCase()}` : ""}` : null;
+  if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
   const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
   return of ? `${asked}, from ${of}` : asked;
+}
+
+/** A job as an origin names it: by its result when it has one, else by how it ended. */
+function jobNoun(job: Job): string {
+  switch (job.status) {
+    case "succeeded":
+      return "the result";
+    case "failed":
+      return "the failed generation";
+    case "canceled":
+      return "the canceled generation";
+    default:
+      return "the generation";
+  }
 }
 
 /** "Variant 2 of 3" for a job of a click that made several; else null. */

@@ -725,13 +725,20 @@ describe("Images page", () => {
   it("says how each job of the history came about", async () => {
     const base = succeeded(job({ prompt: "a portrait", created_at: "2026-03-14T09:26:00Z" }));
     const second = succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 3, created_at: "2026-03-14T09:20:00Z" }));
+    const failed = job({
+      status: "failed",
+      created_at: "2026-03-14T09:10:00Z",
+      error: { code: "provider_unavailable", message: "Gemini is unavailable.", details: {} },
+    });
     const items = [
       succeeded(job({ kind: "refine", parent_generation_id: base.id, instruction: "add a red scarf" })),
       succeeded(job({ kind: "rerun", parent_generation_id: base.id })),
       succeeded(job({ kind: "rerun", parent_generation_id: second.id })),
+      succeeded(job({ kind: "rerun", parent_generation_id: failed.id })),
       succeeded(job({ kind: "rerun", parent_generation_id: "older-than-this-page" })),
       base,
       second,
+      failed,
     ];
     given(
       ...historyOf(items),
@@ -742,7 +749,9 @@ describe("Images page", () => {
     expect(within(history).getByText(/^Re-run of the result of .*2026, [^,]+$/)).toBeInTheDocument();
     // Of which variant, when the click made several.
     expect(within(history).getByText(/^Re-run of the result of .*, variant 2 of 3$/)).toBeInTheDocument();
-    expect(within(history).getByText("Re-run of an earlier result")).toBeInTheDocument();
+    // A job with no result is named by how it ended.
+    expect(within(history).getByText(/^Re-run of the failed generation of .*2026, [^,]+$/)).toBeInTheDocument();
+    expect(within(history).getByText("Re-run of an earlier generation")).toBeInTheDocument();
     expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
     // The result pane's card (the latest job, a refinement) says what was asked.
     const result = screen.getByRole("region", { name: "Result" });
