@@ -120,6 +120,7 @@ def test_a_member_gets_an_explicit_deny_for_every_route() -> None:
         "Bearer not-a-jwt",
         f"Bearer {hs_token(exp=int(time.time()) - 3600)}",
         f"Bearer {hs_token(secret='a-forged-secret-a-forged-secret-a-forged-secret')}",
+        f"Bearer {hs_token(user_id='auth0|42')}",  # no id of the host's
     ],
 )
 def test_a_missing_or_bad_token_raises_exactly_unauthorized(authorization: str | None) -> None:

@@ -215,3 +215,20 @@ def test_a_configuration_that_cannot_work_is_refused_at_start(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         JwtIdentity(**options)
+
+
+@pytest.mark.parametrize(
+    "user_id",
+    ["auth0|42", "42\n", "a/b", "../1", "x" * 129, "ada@example.com"],
+    ids=["pipe", "newline", "slash", "dots", "too-long", "email"],
+)
+def test_a_user_id_the_host_would_never_give_is_refused(user_id: str) -> None:
+    """The API would take it to the host as a path segment and answer 422 to every
+    request; the authorizer says 401 instead, and no policy allows it."""
+    with pytest.raises(UnauthenticatedError, match="not one of the host's ids"):
+        authenticator().authenticate(f"Bearer {hs_token(user_id=user_id)}")
+
+
+@pytest.mark.parametrize("user_id", ["42", "a1b2-c3_d4", "0b8e8c7e-1f2a-4c3b-9d4e-5f6a7b8c9d0e"])
+def test_the_hosts_ids_pass(user_id: str) -> None:
+    assert authenticator().authenticate(f"Bearer {hs_token(user_id=user_id)}").user_id == user_id
