@@ -245,6 +245,43 @@ def test_a_delivery_while_another_holds_the_lease_does_not_run_it(
     assert messages_in(resources.jobs_queue_url) >= 1
 
 
+def test_a_duplicate_delivery_while_a_retry_waits_does_not_call_gemini(
+    resources: Resources, worker: Worker, gemini: LocalGeminiServer
+) -> None:
+    """A job given back to wait for its next try is claimed only once that time has come:
+    a second delivery of its message during the wait is dropped (the retry's own message
+    brings the job back), not sent to Gemini at once."""
+    job = create_job()
+    duplicate = receive_event(resources.jobs_queue_url)
+    claimed = worker.store.claim(job["id"], lease_s=60)
+    assert claimed is not None
+    waiting = worker.store.requeue(
+        claimed, retry_in_s=60, error=_error(), next_attempt_at=utc_now() + timedelta(seconds=60)
+    )
+    assert waiting is not None
+    calls = gemini.generate_calls
+    assert deliver(duplicate) == []  # dropped, not a batch failure
+    assert gemini.generate_calls == calls
+    still = worker.store.require(job["id"])
+    assert (still.status, still.attempts) == ("queued", 1)
+    assert still.next_attempt_at == waiting.next_attempt_at
+
+
+def test_a_waiting_job_is_claimed_once_its_next_try_is_due(
+    resources: Resources, worker: Worker
+) -> None:
+    store = worker.store
+    job = create_job()
+    claimed = store.claim(job["id"], lease_s=60)
+    assert claimed is not None
+    retry_at = utc_now() + timedelta(seconds=60)
+    assert store.requeue(claimed, retry_in_s=60, error=_error(), next_attempt_at=retry_at)
+    assert store.claim(job["id"], lease_s=60, now=retry_at - timedelta(seconds=30)) is None
+    again = store.claim(job["id"], lease_s=60, now=retry_at)
+    assert again is not None
+    assert (again.status, again.attempts, again.next_attempt_at) == ("running", 2, None)
+
+
 def test_a_job_left_running_is_recovered(
     resources: Resources, worker: Worker, gemini: LocalGeminiServer
 ) -> None:

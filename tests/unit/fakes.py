@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from identity_images.adapters.job_store import RETRY_CLOCK_SLACK_S
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
     Job,
@@ -115,7 +116,10 @@ class MemoryJobStore:
         if current is None:
             return None
         lapsed = current.status == "running" and (current.lease_expires_at or 0) < _epoch(now)
-        if current.status != "queued" and not lapsed:
+        # A job waiting for its next try is claimed only once it is due (as the real store).
+        slack = timedelta(seconds=RETRY_CLOCK_SLACK_S)
+        waiting = current.next_attempt_at is not None and current.next_attempt_at > now + slack
+        if (current.status != "queued" or waiting) and not lapsed:
             return None
         return self._put(
             current,
@@ -124,6 +128,7 @@ class MemoryJobStore:
             started_at=current.started_at or now,
             lease_expires_at=_epoch(now) + lease_s,
             due_at=_epoch(now) + lease_s,
+            next_attempt_at=None,
         )
 
     def set_reference_keys(self, job: Job, keys: list[str]) -> Job | None:

@@ -209,6 +209,14 @@ def test_a_succeeded_job_with_apply_delivers_the_callback(world: World) -> None:
     assert world.store.require(job.id).apply.status == "applied"
 
 
+def backoff_over(world: World, job: Job) -> None:
+    """The wait before the job's next try has passed (its message comes back now)."""
+    waiting = world.store.require(job.id)
+    assert waiting.next_attempt_at is not None
+    earlier = waiting.next_attempt_at - timedelta(seconds=SETTINGS.worker_backoff_max_s)
+    world.store.jobs[job.id] = waiting.model_copy(update={"next_attempt_at": earlier})
+
+
 def test_a_retryable_error_requeues_with_backoff_until_the_last_try(world: World) -> None:
     job = api_job(world)
     world.generate.error = PipelineError(ErrorCode.PROVIDER_UNAVAILABLE, "busy", retryable=True)
@@ -216,9 +224,11 @@ def test_a_retryable_error_requeues_with_backoff_until_the_last_try(world: World
         run(world, job, receive_count=1)
     assert first.value.delay_s == 10
     assert world.store.require(job.id).status == "queued"
+    backoff_over(world, job)
     with pytest.raises(RetryLater) as second:
         run(world, job, receive_count=2)
     assert second.value.delay_s == 20
+    backoff_over(world, job)
     with pytest.raises(RetryLater) as last:  # the message goes on to the dead-letter queue
         run(world, job, receive_count=3)
     assert last.value.delay_s == 0
@@ -226,6 +236,24 @@ def test_a_retryable_error_requeues_with_backoff_until_the_last_try(world: World
     assert failed.status == "failed"
     assert failed.error is not None
     assert failed.error.code == "provider_unavailable"
+
+
+def test_a_delivery_during_the_wait_before_a_retry_is_dropped(world: World) -> None:
+    """Only the retry's own message, once the backoff is over, runs the job again: a
+    duplicate delivery during the wait calls nothing and fails nothing."""
+    job = api_job(world)
+    world.generate.error = PipelineError(ErrorCode.PROVIDER_UNAVAILABLE, "busy", retryable=True)
+    with pytest.raises(RetryLater):
+        run(world, job, receive_count=1)
+    world.generate.error = None
+    assert run(world, job, receive_count=1) == [Outcome.SKIPPED]
+    assert len(world.generate.calls) == 1
+    assert (world.store.require(job.id).status, world.store.require(job.id).attempts) == (
+        "queued",
+        1,
+    )
+    backoff_over(world, job)
+    assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED]
 
 
 def test_a_fresh_message_gives_a_job_out_of_tries_no_new_ones(world: World) -> None:

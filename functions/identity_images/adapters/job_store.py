@@ -53,6 +53,11 @@ IDENTITY_INDEX = "by_identity"
 IN_FLIGHT_INDEX = "in_flight"
 #: The one value of the `in_flight` attribute (the index's partition key).
 IN_FLIGHT = "job"
+#: A job waiting to be tried again may be claimed this early (seconds) before its
+#: `next_attempt_at`: SQS's clock and the function's may differ a little, and the retry's
+#: own message turned away for coming a moment early would be dropped (the job would
+#: then wait for the reaper).
+RETRY_CLOCK_SLACK_S = 1
 
 
 def _no_image_to_apply(
@@ -235,14 +240,20 @@ class JobStore:
 
     def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None:
         """queued (or running with a lapsed lease) -> running; None if someone else has it
-        or it is finished."""
+        or it is finished. A queued job waiting to be tried again is claimed only once its
+        `next_attempt_at` has come: a duplicate delivery during the wait must not call
+        Gemini at once (the worker drops it; the retry's own message brings the job back).
+        """
         now = now or utc_now()
+        retry_due = format_timestamp(now + timedelta(seconds=RETRY_CLOCK_SLACK_S))
         return self._update(
             job_id,
             "SET #status = :running, lease_expires_at = :lease, attempts = attempts + :one, "
             "updated_at = :now, started_at = if_not_exists(started_at, :now), "
             "in_flight = :in_flight, due_at = :lease, next_attempt_at = :null",
-            "#status = :queued OR (#status = :running AND lease_expires_at < :epoch)",
+            "(#status = :queued AND (attribute_not_exists(next_attempt_at) "
+            "OR attribute_type(next_attempt_at, :null_type) OR next_attempt_at <= :retry_due)) "
+            "OR (#status = :running AND lease_expires_at < :epoch)",
             {
                 ":in_flight": IN_FLIGHT,
                 ":running": "running",
@@ -252,6 +263,8 @@ class JobStore:
                 ":one": 1,
                 ":now": format_timestamp(now),
                 ":null": None,
+                ":null_type": "NULL",
+                ":retry_due": retry_due,
             },
         )
 
