@@ -61,7 +61,7 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
 /** One notice for every request the ended session refuses, with the way out when the host gives one. */
 function SessionEnded({ onLogIn }: { onLogIn: (() => void) | undefined }) {
   return (
-    <div role="alert" className={`${ui.alert} ${ui.sessionEnded}`}>
+    <div role="alert" className={`${ui.alert} ${ui.pageNotice} ${ui.sessionEnded}`}>
       <span>{SESSION_ENDED}</span>
       {onLogIn && (
         <button type="button" className={ui.primary} onClick={onLogIn}>

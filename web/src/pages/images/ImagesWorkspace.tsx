@@ -136,7 +136,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       </header>
 
       {lostContact && !sessionEnded && (
-        <p role="alert" className={ui.alert}>
+        <p role="alert" className={`${ui.alert} ${ui.pageNotice}`}>
           {lostContact} The page keeps trying; what you see may be out of date.
         </p>
       )}
@@ -203,6 +203,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onEditSettings={editSettings}
           onCompare={compare.fromHistory}
           busy={actions.starting}
+          outOfTouch={sessionEnded || lostContact !== null}
         />
       </div>
       {compare.candidates.length > 0 && identity && (

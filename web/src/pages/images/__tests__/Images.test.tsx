@@ -838,11 +838,16 @@ describe("Images page", () => {
     expect(within(card).getByRole("status")).toHaveTextContent("Generating");
     expect(within(card).getByText(/^Last known state/)).toBeInTheDocument();
     expect(card.querySelector(".spinner")).toBeNull();
+    // Its history row says the same.
+    const row = within(screen.getByRole("region", { name: "History" })).getByRole("listitem");
+    expect(within(row).getByText("Generating (last known)")).toBeInTheDocument();
+    expect(row.querySelector(".spinner")).toBeNull();
     reachable = true;
     await waitFor(() => expect(screen.queryByText(/what you see may be out of date/)).not.toBeInTheDocument(), {
       timeout: 8000,
     });
     expect(within(card).queryByText(/^Last known state/)).not.toBeInTheDocument();
+    expect(within(row).getByText("Generating")).toBeInTheDocument();
   }, 30_000);
 
   it("keeps the user, the identity, the photos and the prompt across a visit to another page", async () => {

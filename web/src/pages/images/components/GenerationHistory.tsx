@@ -33,6 +33,9 @@ interface RowProps extends FollowUps {
   onSave: (job: Job) => void;
   /** Cancel a queued job; null while a cancel is on its way. */
   onCancel: ((job: Job) => void) | null;
+  /** The page cannot read the jobs' states now: a running row shows its last known state
+   * (no spinner, no Cancel), as its card does. */
+  outOfTouch: boolean;
 }
 
 interface Props extends RowProps {
@@ -148,6 +151,7 @@ function HistoryItem({
   origin,
   sameClick,
   busy,
+  outOfTouch,
 }: RowProps & {
   job: Job;
   origin: string | null;
@@ -173,13 +177,15 @@ function HistoryItem({
           </a>
         ) : (
           <div className={styles.thumbEmpty} aria-hidden="true">
-            {final ? "—" : <span className={ui.spinner} />}
+            {final || outOfTouch ? "—" : <span className={ui.spinner} />}
           </div>
         )}
       </div>
       <div className={styles.body}>
         <div className={styles.line}>
-          <span className={statusClass(job)}>{final ? statusLabel(job) : stageLabel(job)}</span>
+          <span className={statusClass(job)}>
+            {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
+          </span>
           {!sameClick && (
             <time dateTime={job.created_at} className={styles.time}>
               {createdLabel(job)}
@@ -231,7 +237,7 @@ function HistoryItem({
               Re-run
             </button>
           )}
-          {offered.cancel && onCancel && (
+          {offered.cancel && onCancel && !outOfTouch && (
             <button type="button" className={ui.linkButton} onClick={() => onCancel(job)}>
               Cancel
             </button>
