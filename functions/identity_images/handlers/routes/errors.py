@@ -23,6 +23,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
+    # API Gateway's own answer (its stage throttling); the same status should one be raised.
+    ErrorCode.THROTTLED: 429,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.GENERATION_NOT_FOUND: 404,
     ErrorCode.IDENTITY_NOT_FOUND: 404,
@@ -40,6 +42,19 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.WORKER_GAVE_UP: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }
+
+#: The codes the API never answers with: a job's (or apply's) failure as Gemini or the
+#: host's callback ends it. Every other code has its status above (a test holds both
+#: tables to `ErrorCode`); one of these reaching `status_of` is a bug, and a 500 says so.
+NEVER_FROM_THE_API: frozenset[ErrorCode] = frozenset(
+    {
+        ErrorCode.CONTENT_BLOCKED,
+        ErrorCode.NO_IMAGE,
+        ErrorCode.PROVIDER_REJECTED,
+        ErrorCode.PROVIDER_NOT_CONFIGURED,
+        ErrorCode.SUPERSEDED,
+    }
+)
 
 #: A "not found" code is 404, not 422, when it is about the resource the route's path
 #: names (its `details` carry the path parameter), not a key in the body.
