@@ -152,13 +152,21 @@ describe("Images page", () => {
     expect(within(result).getByText(/^Add photos, write a prompt if you like, and press Generate/)).toBeInTheDocument();
   });
 
-  it("opens a new tab on the user last chosen in this browser", async () => {
+  it("opens a new tab on the user and the options last chosen in this browser, not on the prompt", async () => {
     given();
-    await openAsAlice();
+    const user = await openAsAlice();
+    await user.selectOptions(screen.getByRole("combobox", { name: "Aspect ratio" }), "1:1");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "1K");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
+    await user.type(screen.getByRole("textbox", { name: "Prompt" }), "this tab's words");
     cleanup();
     sessionStorage.clear(); // a new tab
     renderImages();
     await waitFor(() => expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("3"));
+    expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("1:1");
+    expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("1K");
+    expect(screen.getByRole("combobox", { name: "Variants" })).toHaveValue("2");
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("");
   });
 
   it("says why users cannot be loaded, in the API's words", async () => {

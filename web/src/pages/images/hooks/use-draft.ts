@@ -1,7 +1,7 @@
 /**
  * The next generation's settings as the admin sets them: prompt, aspect ratio, size and
- * number of variants, kept across reloads, always one of the choices the API offers now
- * (a stored value it no longer offers reads as its default).
+ * number of variants, kept across reloads (the options, in a new tab too), always one of the
+ * choices the API offers now (a stored value it no longer offers reads as its default).
  */
 import { useCallback, useMemo } from "react";
 
@@ -29,9 +29,16 @@ export const sameDraft = (a: DraftValues, b: DraftValues): boolean =>
 
 export function useDraft(config: TabConfig) {
   const [prompt, setPrompt] = useSessionState("prompt", "", isString);
-  const [storedRatio, setAspectRatio] = useSessionState<string>("aspectRatio", config.defaultAspectRatio, isString);
-  const [storedSize, setImageSize] = useSessionState<string>("imageSize", config.defaultImageSize, isString);
-  const [storedVariants, setVariants] = useSessionState("variants", 1, isNumber);
+  // The options are the admin's habit: a new tab starts from the last ones (the prompt is
+  // this tab's work, and starts empty).
+  const [storedRatio, setAspectRatio] = useSessionState<string>(
+    "aspectRatio",
+    config.defaultAspectRatio,
+    isString,
+    "browser",
+  );
+  const [storedSize, setImageSize] = useSessionState<string>("imageSize", config.defaultImageSize, isString, "browser");
+  const [storedVariants, setVariants] = useSessionState("variants", 1, isNumber, "browser");
   const aspectRatio: AspectRatio =
     config.aspectRatios.find((ratio) => ratio === storedRatio) ?? config.defaultAspectRatio;
   const imageSize: ImageSize = config.imageSizes.find((size) => size === storedSize) ?? config.defaultImageSize;
