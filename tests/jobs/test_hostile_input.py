@@ -303,3 +303,25 @@ def test_a_malformed_deep_or_misshapen_cursor_is_422(
         call_api("GET", path, query={**query, "cursor": cursor}), 422, "validation_error"
     )
     assert error["details"] == {"field": "cursor"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("{not json", "Expecting property name"),
+        ('{"files": [}', "Expecting value"),
+        ("[" * 50_000, "nested deeper than 32 levels"),
+        ('{"prompt": "\\ud800"}', "lone surrogate"),
+    ],
+    ids=["broken", "broken-later", "too-deep", "lone-surrogate"],
+)
+def test_a_body_that_is_not_json_is_said_to_be_so(
+    resources: Resources, raw: str, reason: str
+) -> None:
+    """Not "Invalid request: 1." with `details.field = "1"` (the parse position)."""
+    error = _refused(call_api("POST", "/v1/generations", raw_body=raw), 422, "validation_error")
+    assert error["message"] == "The body is not valid JSON."
+    assert error["details"]["field"] == "body"
+    assert reason in error["details"]["reason"]
+    assert isinstance(error["details"]["position"], int)
+    _nothing_written(resources)

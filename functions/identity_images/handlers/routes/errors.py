@@ -134,10 +134,7 @@ def _field(location: Sequence[Any]) -> str:
 
 
 def _message(error: Any) -> str:
-    message = str(error.get("msg", "invalid"))
-    reason = (error.get("ctx") or {}).get("error") if error.get("type") == "json_invalid" else None
-    full = f"{message}: {reason}" if isinstance(reason, str) and reason else message
-    return _cut(full, MAX_MESSAGE_CHARS)
+    return _cut(str(error.get("msg", "invalid")), MAX_MESSAGE_CHARS)
 
 
 def _listed(error: Any) -> dict[str, str]:
@@ -158,10 +155,33 @@ def _summary(fields: list[str], omitted: int) -> str:
     return f"Invalid request: {', '.join(fields)}{more}."
 
 
+#: Powertools' error type for a body it could not parse as JSON (its location is
+#: `("body", <position>)`: the position is no field).
+JSON_INVALID = "json_invalid"
+
+
+def _not_json(error: Any) -> PipelineError:
+    """A body that is not JSON (or that `handlers.body.loads` refuses: too deep, a lone
+    surrogate), said as such: `details.field` is `body`, with why and where."""
+    location = error.get("loc", ())
+    position = location[1] if len(location) > 1 and isinstance(location[1], int) else None
+    reason = (error.get("ctx") or {}).get("error")
+    details: dict[str, Any] = {"field": "body"}
+    if isinstance(reason, str) and reason:
+        details["reason"] = _cut(reason, MAX_MESSAGE_CHARS)
+    if position is not None:
+        details["position"] = position
+    return PipelineError(ErrorCode.VALIDATION_ERROR, "The body is not valid JSON.", details=details)
+
+
 def validation_error(errors: Sequence[Any]) -> PipelineError:
     """A Powertools RequestValidationError as `validation_error`, naming each field: the
     first `MAX_LISTED_ERRORS` of them, so the answer (and its log line) stays small
-    whatever the body holds; `details.errors_omitted` says how many more there were."""
+    whatever the body holds; `details.errors_omitted` says how many more there were. A
+    body that is not JSON is one error about the body, not about a field."""
+    unparsed = next((e for e in errors if e.get("type") == JSON_INVALID), None)
+    if unparsed is not None:
+        return _not_json(unparsed)
     items = [_listed(e) for e in errors[:MAX_LISTED_ERRORS]]
     fields = list(dict.fromkeys(item["field"] for item in items))
     omitted = max(len(errors) - len(items), 0)
