@@ -203,8 +203,9 @@ GATEWAY_RESPONSES: dict[str, tuple[int | None, str]] = {
     "ACCESS_DENIED": (None, "forbidden"),
     # An unknown path outside /v1 is "Missing Authentication Token" (403): it is a 404.
     "MISSING_AUTHENTICATION_TOKEN": (404, "not_found"),
-    # A throttled request (429) is no validation error.
+    # A throttled request (429) is no validation error, nor is a body over the limit (413).
     "THROTTLED": (None, "throttled"),
+    "REQUEST_TOO_LARGE": (None, "payload_too_large"),
     "DEFAULT_4XX": (None, "validation_error"),
     "DEFAULT_5XX": (None, "internal_error"),
 }

@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     #: The identity's name is blank: the prompt has nothing to name.
     IDENTITY_UNNAMED = "identity_unnamed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    PAYLOAD_TOO_LARGE = "payload_too_large"  # API Gateway's 413: a body over its 10 MB
     # Access
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"

@@ -146,6 +146,7 @@ def test_a_body_over_the_gateways_limit_is_a_json_413_with_cors(admin: httpx.Cli
     assert response.headers["content-type"].startswith("application/json")
     assert response.headers["access-control-allow-origin"] == ORIGIN
     assert set(response.json()["error"]) == {"code", "message", "details"}
+    assert response.json()["error"]["code"] == "payload_too_large"
 
 
 def test_an_admin_cannot_see_or_apply_another_admins_own_jobs_and_a_demoted_admin_cannot_write(

@@ -151,6 +151,9 @@ def test_gateway_errors_carry_cors_headers_and_the_one_error_shape(
         assert ErrorCode(error["code"])
         assert set(error) == {"code", "message", "details"}
     assert "unauthorized" in responses["UNAUTHORIZED"]["ResponseTemplates"]["application/json"]
+    # A body over the limit is said to be so, not DEFAULT_4XX's `validation_error`.
+    too_large = responses["REQUEST_TOO_LARGE"]["ResponseTemplates"]["application/json"]
+    assert '"payload_too_large"' in too_large
 
 
 def test_the_stage_is_throttled_traced_and_access_logged(synthesized: Synthesized) -> None:

@@ -14,7 +14,7 @@ import pytest
 from local_stack import api_gateway
 from local_stack.api_gateway import LocalApiGateway
 from local_stack.authorization import AuthorizerCache
-from local_stack.gateway_config import CorsConfig, CustomResponse, GatewayConfig
+from local_stack.gateway_config import CorsConfig, GatewayConfig
 from local_stack.lambda_runtime import LocalFunction
 from local_stack.routes import RouteTable, cdk_routes
 
@@ -357,13 +357,10 @@ def test_over_http_chunked_request_body_reaches_the_lambda(served: str, api: Stu
 
 
 def _cdk_like_gateway(api: StubApi, authorizer: StubAuthorizer) -> LocalApiGateway:
-    responses = {
-        "UNAUTHORIZED": CustomResponse("unauthorized"),
-        "ACCESS_DENIED": CustomResponse("forbidden"),
-        "MISSING_AUTHENTICATION_TOKEN": CustomResponse("not_found", status=404),
-        "DEFAULT_4XX": CustomResponse("validation_error"),
-        "DEFAULT_5XX": CustomResponse("internal_error"),
-    }
+    """The gateway responses the CDK app configures (`resource_spec.GATEWAY_RESPONSES`)."""
+    from local_stack.stack import CDK_GATEWAY_RESPONSES
+
+    responses = CDK_GATEWAY_RESPONSES
     return LocalApiGateway(
         api=LocalFunction("api", api),
         authorizer=LocalFunction("authorizer", authorizer),
@@ -476,6 +473,7 @@ def _is_too_large(status: int, headers: dict[str, str], body: Any) -> None:
     assert headers["content-type"] == "application/json"
     assert headers["access-control-allow-origin"] == ORIGIN
     assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == "payload_too_large"  # not DEFAULT_4XX's validation_error
 
 
 def test_a_declared_length_over_the_limit_is_a_json_413_with_cors_unread(

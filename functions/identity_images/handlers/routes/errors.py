@@ -21,6 +21,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.TOO_MANY_IMAGES: 422,
     ErrorCode.IDENTITY_UNNAMED: 422,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    # API Gateway's own answer (a body over its limit); the same status should one be raised.
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
     # API Gateway's own answer (its stage throttling); the same status should one be raised.
