@@ -4,7 +4,10 @@
 - `/config.json`: where the API is (`{"apiBaseUrl": ".../v1"}`);
 - `/api/…`: forwarded to the Django host (its token endpoint), so the shell logs in on its
   own origin, as the page does inside a host app. The API itself is called cross-origin
-  (CORS), as in production.
+  (CORS), as in production. Only a path that is under `/api/` as it is written is
+  forwarded: one with dot segments (`/api/../admin/`, also percent-encoded) or empty
+  ones is a 404, since the forwarding client resolves them and would reach the rest of
+  Django (its admin).
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
+import posixpath
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -26,6 +31,16 @@ WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 PROXY_PREFIX = "/api/"
 MAX_PROXY_BODY = 1024 * 1024
 _FORWARDED_HEADERS = ("Content-Type", "Authorization", "Accept")
+
+
+def forwarded_path(target: str) -> str | None:
+    """`target` (path and query) when its path is under `PROXY_PREFIX` and already in
+    normal form once percent-decoded (no `.`/`..` or empty segments), else None."""
+    path = unquote(target.split("?", 1)[0])
+    normal = posixpath.normpath(path) + ("/" if path.endswith("/") else "")
+    if normal != path or not normal.startswith(PROXY_PREFIX):
+        return None
+    return target
 
 
 class LocalWebServer:
@@ -98,11 +113,15 @@ def _handler_class(server: LocalWebServer) -> type[BaseHTTPRequestHandler]:
         def _proxy(self) -> None:
             length = min(int(self.headers.get("Content-Length") or 0), MAX_PROXY_BODY)
             body = self.rfile.read(length) if length else None
+            target = forwarded_path(self.path)
+            if target is None:
+                self._send(HTTPStatus.NOT_FOUND, b"", "text/plain", cache=False)
+                return
             headers = {h: v for h in _FORWARDED_HEADERS if (v := self.headers.get(h))}
             try:
                 answer = httpx.request(
                     self.command,
-                    server.django_url + self.path,
+                    server.django_url + target,
                     content=body,
                     headers=headers,
                     timeout=30,

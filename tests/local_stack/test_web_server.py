@@ -3,6 +3,7 @@ the login forwarded to Django."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import threading
@@ -13,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from local_stack.web_server import LocalWebServer
+from local_stack.web_server import LocalWebServer, forwarded_path
 
 
 def _free_port() -> int:
@@ -24,7 +25,20 @@ def _free_port() -> int:
 
 
 class _Django(BaseHTTPRequestHandler):
+    #: Every path a request reached Django with.
+    seen: list[str] = []  # noqa: RUF012 - shared by the handler's instances on purpose
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        answer = b"django page"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
     def do_POST(self) -> None:
+        self.seen.append(self.path)
         body = self.rfile.read(int(self.headers["Content-Length"]))
         answer = json.dumps({"path": self.path, "got": json.loads(body)}).encode()
         self.send_response(401)
@@ -83,3 +97,51 @@ def test_login_is_forwarded_to_django_with_its_status(web: str) -> None:
         "path": "/api/v1/auth/token/",
         "got": {"username": "a", "password": "b"},
     }
+
+
+def _raw(web: str, method: str, path: str) -> int:
+    """Send `path` exactly as written (httpx would resolve its dot segments first)."""
+    host, port = web.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request(method, path, body=b"{}" if method == "POST" else None)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/../admin/",
+        "/api/v1/../../admin/login/",
+        "/api/%2e%2e/admin/",
+        "/api/./v1/auth/token/",
+        "/api//admin/",
+    ],
+)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_only_paths_under_api_as_written_reach_django(web: str, method: str, path: str) -> None:
+    """The forwarding client resolves dot segments: `/api/../admin/` reached Django's
+    admin through the web server."""
+    _Django.seen.clear()
+    assert _raw(web, method, path) == 404
+    assert _Django.seen == []
+
+
+@pytest.mark.parametrize(
+    ("target", "forwarded"),
+    [
+        ("/api/v1/auth/token/", True),
+        ("/api/v1/users/me/?x=1", True),
+        ("/api/v1/auth/token", True),
+        ("/api/../admin/", False),
+        ("/api/%2E%2E/admin/", False),
+        ("/apix/", False),
+        ("/api", False),
+    ],
+)
+def test_forwarded_path(target: str, forwarded: bool) -> None:
+    assert (forwarded_path(target) == target) is forwarded
