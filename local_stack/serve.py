@@ -1,4 +1,5 @@
-"""`identity-images serve`: run the local stack in the foreground until Ctrl-C/SIGTERM.
+"""`identity-images serve`: run the local stack in the foreground until Ctrl-C, SIGTERM or
+SIGHUP (the terminal closed), each of which stops it cleanly and saves its state.
 
     identity-images serve [--api-port 3000] [--moto-port 4566] [--django-port 8000]
                           [--gemini-port 8765] [--data-dir .local-data] [--no-persist]
@@ -23,6 +24,12 @@ from local_stack.stack import READY_MARKER, LocalStack, PortInUseError, StackOpt
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+#: The signals that stop the stack cleanly (its state saved): Ctrl-C, SIGTERM and SIGHUP,
+#: which a closed terminal sends; left to its default, SIGHUP would kill the process with
+#: nothing saved. (No SIGHUP on Windows.)
+STOP_SIGNALS = tuple(
+    sig for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig
+)
 
 
 def add_serve_command(subparsers: Any) -> None:
@@ -84,7 +91,8 @@ def run_serve(args: argparse.Namespace, console: Any = None) -> int:
 
 
 def serve(options: StackOptions, *, stdout: TextIO | None = None) -> int:
-    """Start everything, print how to use it, wait for Ctrl-C or SIGTERM, stop everything."""
+    """Start everything, print how to use it, wait for a `STOP_SIGNALS` signal, stop
+    everything."""
     out = stdout or sys.stdout
     logging.basicConfig(
         level=logging.INFO,
@@ -97,7 +105,7 @@ def serve(options: StackOptions, *, stdout: TextIO | None = None) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
     stack = LocalStack(options)
     try:
         print("starting the local stack ...", file=out, flush=True)
