@@ -6,6 +6,7 @@ import { ComposeForm } from "./components/ComposeForm";
 import type { FollowUps } from "./components/GeneratedImageDisplay";
 import { GenerationHistory } from "./components/GenerationHistory";
 import { IdentitySelector } from "./components/IdentitySelector";
+import { JobsElsewhere } from "./components/JobsElsewhere";
 import { ResultPane } from "./components/ResultPane";
 import { UserSelector } from "./components/UserSelector";
 import type { TabConfig } from "./config";
@@ -63,7 +64,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const form = useRef<HTMLElement>(null);
   const promptBox = useRef<HTMLTextAreaElement>(null);
 
-  const { history, paneJobs, paneIds, historyJobs, polls, showStarted } = useShownJobs(identityId);
+  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, forget } = useShownJobs(identityId);
   const jobs = historyJobs ?? [];
   const anyMoving = [...paneJobs, ...jobs].some(isMoving);
   // The clock stops with the polls when the session ends: a card's time would only grow stale.
@@ -72,7 +73,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const online = useOnline();
   const lostContact = lostContactOf(online, polls);
   const results = useRef<HTMLElement>(null);
-  const actions = useJobActions({ photos: uploads.items, paneIds, showStarted, resultPane: results });
+  const actions = useJobActions({
+    photos: uploads.items,
+    paneIds,
+    showStarted: (jobs) => showStarted(jobs, identity?.name ?? "an identity"),
+    resultPane: results,
+  });
 
   const whyNot = whyGenerateIsOff({
     sessionEnded,
@@ -120,8 +126,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   // Another user is another person: their photos must not make this one's image. They are
   // put aside, not lost (a keyboard user arrowing through the users passes others on the way).
+  const photosFor = (user: string) => {
+    if (user !== userId) uploads.switchUser(userId, user, PHOTOS_OF_ANOTHER_USER);
+  };
   const chooseUser = (id: string) => {
-    if (id !== userId) uploads.switchUser(userId, id, PHOTOS_OF_ANOTHER_USER);
+    photosFor(id);
     subject.chooseUser(id);
   };
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
@@ -145,6 +154,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         <UserSelector value={userId} onChange={chooseUser} />
         <IdentitySelector userId={userId} value={identityId} onChange={subject.chooseIdentity} />
       </section>
+      <JobsElsewhere
+        clicks={elsewhere}
+        onShow={(click) => {
+          photosFor(click.userId);
+          subject.showIdentity(click.userId, click.identityId);
+        }}
+        onDismiss={(click) => forget(click.identityId)}
+      />
 
       <div className={styles.columns}>
         <ComposeForm

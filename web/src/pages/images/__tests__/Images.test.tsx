@@ -858,6 +858,42 @@ describe("Images page", () => {
     expect(within(row).getByText("Generating")).toBeInTheDocument();
   }, 30_000);
 
+  it("keeps watch on a click whose identity the admin left while it ran, with the way back to it", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await screen.findByRole("article", { name: "New image" });
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+
+    expect(await screen.findByText("Still generating for Alice the chef.")).toBeInTheDocument();
+    expect(await screen.findByText("Ready for Alice the chef: 1 image.", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Show" }));
+    expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-chef");
+    expect(await screen.findByRole("article", { name: "New image" })).toBeInTheDocument();
+    expect(screen.queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+
+    // Seen: leaving it again says nothing more.
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(screen.queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot");
+  }, 20_000);
+
+  it("says nothing of a click that ended while the admin watched it", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const card = await screen.findByRole("article", { name: "New image" });
+    await within(card).findByRole("img", {}, { timeout: 10_000 });
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(screen.queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+  }, 20_000);
+
   it("keeps the user, the identity, the photos and the prompt across a visit to another page", async () => {
     const service = jobService();
     given(...service.handlers);
@@ -1009,11 +1045,13 @@ describe("Images page", () => {
     }
 
     const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
+    /** What Edit settings put in the form, said at the top of the form. */
+    const editNotice = () => within(screen.getByRole("region", { name: "New generation" })).getAllByRole("status")[0];
 
     it("puts the job's photos in place of the form's, and Undo gives the form's back", async () => {
       const user = userEvent.setup();
       await takeEarlier(user);
-      expect(screen.getByRole("status")).toHaveTextContent(
+      expect(editNotice()).toHaveTextContent(
         /The settings and 2 photos from the generation of .+ are in the form\./,
       );
       expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
@@ -1126,7 +1164,7 @@ describe("Images page", () => {
       const user = await openAsAlice();
       const card = await screen.findByRole("article", { name: "New image" });
       await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
-      expect(screen.getByRole("status")).toHaveTextContent(/The settings and 2 photos from the generation of .+ are in the form\./);
+      expect(editNotice()).toHaveTextContent(/The settings and 2 photos from the generation of .+ are in the form\./);
       expect(photos().getByRole("img", { name: "beach-day.jpg (no preview)" })).toHaveTextContent("from an earlier generation");
       expect(photos().getByRole("img", { name: "smile.png (no preview)" })).toBeInTheDocument();
       expect(photos().getAllByText("Uploaded earlier")).toHaveLength(2);
@@ -1150,7 +1188,7 @@ describe("Images page", () => {
       const user = await openAsAlice();
       await addPhoto(user);
       await user.click(await screen.findByRole("button", { name: "Edit settings" }));
-      expect(screen.getByRole("status")).toHaveTextContent("are in the form. It kept no photos, so yours stay.");
+      expect(editNotice()).toHaveTextContent("are in the form. It kept no photos, so yours stay.");
       expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
     });
   });

@@ -1,18 +1,39 @@
 /**
  * The jobs the page shows for an identity: its history (newest first, a page at a time),
- * and in the result pane the jobs of the last click made here, else the identity's latest
- * batch from the history, so jobs in flight come back after a reload. A job in both reads
- * the same in both: the later of the two reads (each is polled on its own).
+ * and in the result pane the jobs of the last click made for it in this tab, else the
+ * identity's latest batch from the history, so jobs in flight come back after a reload. A
+ * job in both reads the same in both: the later of the two reads (each is polled on its own).
+ *
+ * A click whose identity the admin left while it ran is watched from afar (`elsewhere`):
+ * still running, then ended, until the admin goes back to it.
  */
 import { useCallback, useMemo, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { batchId, laterRead } from "../jobView";
+import { batchId, isMoving, laterRead } from "../jobView";
 import { useHistory, useJobs } from "./use-image-generation";
+
+/** A click's jobs, for the identity they were asked for. */
+interface Click {
+  identityId: string;
+  userId: string;
+  identityName: string;
+  ids: string[];
+}
+
+/** A click for an identity the admin is not looking at now, as last read. */
+export interface ClickElsewhere extends Omit<Click, "ids"> {
+  jobs: Job[];
+  /** A job of it still runs (or is being saved). */
+  moving: boolean;
+}
 
 export function useShownJobs(identityId: string | null) {
   const history = useHistory(identityId);
-  const [started, setStarted] = useState<{ identityId: string; ids: string[] } | null>(null);
+  // The last click made for each identity in this tab.
+  const [clicks, setClicks] = useState<Record<string, Click>>({});
+  // The identities whose last click the admin has not yet seen end.
+  const [unseen, setUnseen] = useState<ReadonlySet<string>>(new Set());
   const latestBatch = useMemo(() => {
     const latest = history.data?.[0];
     if (!latest) return [];
@@ -22,16 +43,38 @@ export function useShownJobs(identityId: string | null) {
       .sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0))
       .map((job) => job.id);
   }, [history.data]);
-  const paneIds = started && started.identityId === identityId ? started.ids : latestBatch;
-  const showStarted = useCallback((jobs: Job[]) => {
+  const here = identityId === null ? undefined : clicks[identityId];
+  const paneIds = here?.ids ?? latestBatch;
+  const showStarted = useCallback((jobs: Job[], identityName: string) => {
     const first = jobs[0];
-    if (first) setStarted({ identityId: first.identity_id, ids: jobs.map((job) => job.id) });
+    if (!first) return;
+    const click = { identityId: first.identity_id, userId: first.user_id, identityName, ids: jobs.map((job) => job.id) };
+    setClicks((all) => ({ ...all, [click.identityId]: click }));
+    setUnseen((ids) => new Set(ids).add(click.identityId));
   }, []);
 
   const paneQueries = useJobs(paneIds);
   const cardReads = paneQueries.map((query) => query.data).filter((job): job is Job => job !== undefined);
   const historyRead = new Map(history.data?.map((job) => [job.id, job]));
   const cardRead = new Map(cardReads.map((job) => [job.id, job]));
+
+  // Seen: the admin is on the identity once its click has ended (set during render, React's
+  // way to adjust state to what changed).
+  if (here && unseen.has(here.identityId) && cardReads.length === here.ids.length && !cardReads.some(isMoving)) {
+    const rest = new Set(unseen);
+    rest.delete(here.identityId);
+    setUnseen(rest);
+  }
+  const away = Object.values(clicks).filter((click) => click.identityId !== identityId && unseen.has(click.identityId));
+  const awayQueries = useJobs(away.flatMap((click) => click.ids));
+  const awayRead = new Map(
+    awayQueries.flatMap((query) => (query.data ? [[query.data.id, query.data] as const] : [])),
+  );
+  const elsewhere: ClickElsewhere[] = away.map(({ ids, ...click }) => {
+    const jobs = ids.flatMap((id) => awayRead.get(id) ?? []);
+    return { ...click, jobs, moving: jobs.length < ids.length || jobs.some(isMoving) };
+  });
+
   return {
     /** The history's query (its pages, its errors, `fetchNextPage`). */
     history,
@@ -44,5 +87,9 @@ export function useShownJobs(identityId: string | null) {
     polls: [history, ...paneQueries],
     /** Show a click's new jobs in the result pane. */
     showStarted,
+    /** Clicks for other identities that ran or ended since the admin left them. */
+    elsewhere,
+    /** Stop watching an identity's click from afar. */
+    forget: useCallback((id: string) => setUnseen((ids) => new Set([...ids].filter((other) => other !== id))), []),
   };
 }

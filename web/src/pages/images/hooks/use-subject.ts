@@ -25,6 +25,14 @@ export function useSubject() {
     },
     [userId, chosenIdentities, setChosenIdentities],
   );
+  /** Go to one identity of a user's (another user's, too). */
+  const showIdentity = useCallback(
+    (user: string, id: string) => {
+      setChosenIdentities({ ...chosenIdentities, [user]: id });
+      setChosenUser(user);
+    },
+    [chosenIdentities, setChosenIdentities, setChosenUser],
+  );
   return {
     userId,
     identity,
@@ -34,5 +42,6 @@ export function useSubject() {
     hasNoIdentities: list !== undefined && list.length === 0,
     chooseUser: setChosenUser,
     chooseIdentity,
+    showIdentity,
   };
 }
