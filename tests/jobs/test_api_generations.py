@@ -219,6 +219,21 @@ def test_idempotency_key_returns_the_same_job(resources: Resources) -> None:
     assert other["id"] != first["id"]
 
 
+def test_an_idempotency_record_expires_with_the_invocation_that_runs_it(
+    resources: Resources, settings: Settings
+) -> None:
+    """The handler hands the Lambda context to the idempotency adapter (the logic never
+    sees it): its in-progress record carries the invocation's end, so a run that crashed
+    frees its key then, not after the record's TTL."""
+    put_reference(REF)
+    status, _, _ = call_api(
+        "POST", "/v1/generations", body=generation_body(), headers={"Idempotency-Key": "ctx-1"}
+    )
+    assert status == 202
+    [record] = aws.dynamodb().scan(TableName=settings.idempotency_table_name)["Items"]
+    assert "in_progress_expiration" in record
+
+
 def test_a_refused_request_does_not_burn_its_idempotency_key(resources: Resources) -> None:
     key = {"Idempotency-Key": "k-1"}
     status, _, _ = call_api("POST", "/v1/generations", body=generation_body(), headers=key)

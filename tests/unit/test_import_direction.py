@@ -129,6 +129,24 @@ def test_models_and_base_modules_import_no_layer_above_models() -> None:
     assert {m: found for m, found in offenders.items() if found} == {}
 
 
+def test_logic_and_below_know_nothing_of_lambda() -> None:
+    """No Powertools (Lambda's toolkit) in logic, engine or models, not even inside a
+    function: what Lambda gives (its context, Idempotency) reaches them through a port
+    (`models.ports`). (`models.s3_events` reuses Powertools' pydantic S3 models, plain
+    data, and is the one exception.)"""
+    offenders = {
+        module: sorted(
+            n
+            for n in imports(module)
+            if n == "aws_lambda_powertools" or n.startswith("aws_lambda_powertools.")
+        )
+        for module in MODULES
+        if rank(module) in (RANK["logic"], RANK["engine"], RANK["models"])
+        and module != "identity_images.models.s3_events"
+    }
+    assert {m: found for m, found in offenders.items() if found} == {}
+
+
 def reachable(start: str, *, module_level_only: bool = True) -> set[str]:
     """Every name imported at module level from `start`, through `identity_images`; with
     `module_level_only=False`, the imports inside functions too."""

@@ -13,8 +13,8 @@ import pytest
 
 from identity_images.handlers import api
 from identity_images.handlers.routes import deps
+from identity_images.handlers.routes.generations import IDEMPOTENCY_KEY_MAX_CHARS
 from identity_images.logic.generations import Generations
-from identity_images.logic.idempotency import IDEMPOTENCY_KEY_MAX_CHARS
 from identity_images.settings import Settings
 from tests.support.fakes import ADMIN_IDENTITY, FakeHost
 from tests.unit.fakes import MemoryJobQueue, MemoryJobStore, MemoryObjectStore

@@ -129,6 +129,9 @@ def handle_unexpected(error: Exception) -> Response[Any]:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # For the adapters that need it (Idempotency's in-progress expiry), through the
+    # resolver's context, which Powertools clears after each invocation.
+    app.append_context(**{deps.LAMBDA_CONTEXT: context})  # type: ignore[no-untyped-call]
     return app.resolve(event, context)
 
 

@@ -25,7 +25,6 @@ from identity_images.logic.access import (
     visible_generations,
 )
 from identity_images.logic.filenames import attachment, download_filename
-from identity_images.logic.idempotency import Answer, Idempotency, Operation
 from identity_images.media_types import is_accepted_type
 from identity_images.models.api import (
     CreateGenerationRequest,
@@ -36,7 +35,14 @@ from identity_images.models.api import (
     RerunRequest,
 )
 from identity_images.models.jobs import Job, JobError, JobKind, JobMessage, utc_now
-from identity_images.models.ports import JobQueue, JobStore, ObjectStore
+from identity_images.models.ports import (
+    Idempotency,
+    IdempotencyAnswer,
+    IdempotencyOperation,
+    JobQueue,
+    JobStore,
+    ObjectStore,
+)
 from identity_images.settings import Settings
 
 
@@ -207,18 +213,17 @@ def _create_jobs(
 
 def _once(
     g: Generations,
-    operation: Operation,
-    run: Callable[[], Answer],
+    operation: IdempotencyOperation,
+    run: Callable[[], IdempotencyAnswer],
     *,
     key: str,
     idempotency_key: str | None,
     body: dict[str, Any],
-    lambda_context: Any,
-) -> Answer:
+) -> IdempotencyAnswer:
     """`run()`, once per caller and `Idempotency-Key` when one is given."""
     if not idempotency_key or g.idempotency is None:
         return run()
-    return g.idempotency.once(operation, run, key=key, body=body, lambda_context=lambda_context)
+    return g.idempotency.once(operation, run, key=key, body=body)
 
 
 def create_generation(
@@ -227,13 +232,12 @@ def create_generation(
     g: Generations,
     *,
     idempotency_key: str | None = None,
-    lambda_context: Any = None,
 ) -> Job:
     """Validate, write the queued job and queue it. With `idempotency_key`, a repeat of
     the same body by the same caller returns the same job; the same key with another
     body is refused with `idempotency_conflict`."""
 
-    def create() -> Answer:
+    def create() -> IdempotencyAnswer:
         return {"job_id": _create_jobs(request, caller, 1, batch=False, g=g)[0].id}
 
     result = _once(
@@ -243,22 +247,20 @@ def create_generation(
         key=f"{caller.user_id}:{idempotency_key}",
         idempotency_key=idempotency_key,
         body=request.model_dump(mode="json"),
-        lambda_context=lambda_context,
     )
     return g.store.require(str(result["job_id"]))
 
 
 def _batch(
     g: Generations,
-    operation: Operation,
+    operation: IdempotencyOperation,
     create: Callable[[], list[Job]],
     *,
     key: str,
     idempotency_key: str | None,
     body: dict[str, Any],
-    lambda_context: Any,
 ) -> GenerationBatch:
-    def run() -> Answer:
+    def run() -> IdempotencyAnswer:
         jobs = create()
         return {"batch_id": jobs[0].batch_id, "job_ids": [job.id for job in jobs]}
 
@@ -269,7 +271,6 @@ def _batch(
         key=key,
         idempotency_key=idempotency_key,
         body=body,
-        lambda_context=lambda_context,
     )
     return GenerationBatch(
         batch_id=str(result["batch_id"]),
@@ -283,7 +284,6 @@ def create_variants(
     g: Generations,
     *,
     idempotency_key: str | None = None,
-    lambda_context: Any = None,
 ) -> GenerationBatch:
     """`count` jobs of one request (Gemini gives one image per call), written together
     under one `batch_id`; idempotent as a whole under one `Idempotency-Key`."""
@@ -295,7 +295,6 @@ def create_variants(
         key=f"{caller.user_id}:{idempotency_key}",
         idempotency_key=idempotency_key,
         body=request.model_dump(mode="json"),
-        lambda_context=lambda_context,
     )
 
 
@@ -375,7 +374,6 @@ def refine_generation(
     g: Generations,
     *,
     idempotency_key: str | None = None,
-    lambda_context: Any = None,
 ) -> GenerationBatch:
     """New generations that edit a succeeded parent's image with `instruction`, sending
     the parent's output and its references; `parent_generation_id` records the lineage."""
@@ -416,7 +414,6 @@ def refine_generation(
         key=f"{caller.user_id}:{generation_id}:{idempotency_key}",
         idempotency_key=idempotency_key,
         body=request.model_dump(mode="json"),
-        lambda_context=lambda_context,
     )
 
 
@@ -427,7 +424,6 @@ def rerun_generation(
     g: Generations,
     *,
     idempotency_key: str | None = None,
-    lambda_context: Any = None,
 ) -> GenerationBatch:
     """A finished generation (succeeded, failed or canceled) again, with the same settings
     and references (its prepared ones when kept), also after its uploads expired."""
@@ -460,7 +456,6 @@ def rerun_generation(
         key=f"{caller.user_id}:{generation_id}:{idempotency_key}",
         idempotency_key=idempotency_key,
         body=request.model_dump(mode="json"),
-        lambda_context=lambda_context,
     )
 
 

@@ -1,9 +1,11 @@
 """The pipeline's own outside systems, as the logic sees them: the jobs table, the jobs
-queue (and its dead-letter queue), the bucket and the regeneration state.
+queue (and its dead-letter queue), the bucket, the regeneration state and the
+`Idempotency-Key` records.
 
 The logic depends on these protocols only (as it does on `domain.HostDirectory` and
 `domain.ImageCallback` for the Django host); `identity_images.adapters` implements them
-over DynamoDB, SQS and S3, and the unit tests use in-memory fakes (`tests/unit/fakes.py`).
+over DynamoDB, SQS, S3 and Powertools Idempotency, and the unit tests use in-memory
+fakes (`tests/unit/fakes.py`).
 The small value types the ports answer with live here too, so the logic never imports an
 adapter. Pure Python: no boto3.
 """
@@ -12,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 from identity_images.models.jobs import (
     Job,
@@ -222,3 +225,35 @@ class RegenerationStates(Protocol):
     def get(self, identity_id: str) -> RegenerationState | None: ...
     def advance(self, new: RegenerationState, *, previous: RegenerationState | None) -> bool: ...
     def mark_sent(self, state: RegenerationState) -> None: ...
+
+
+# --- Idempotency-Key records ------------------------------------------------------------
+#: The creating operations an `Idempotency-Key` covers; each keeps its own records.
+IdempotencyOperation = Literal[
+    "create_generation", "create_variants", "refine_generation", "rerun_generation"
+]
+IDEMPOTENCY_OPERATIONS: tuple[IdempotencyOperation, ...] = (
+    "create_generation",
+    "create_variants",
+    "refine_generation",
+    "rerun_generation",
+)
+#: What an operation answers, and what a repeat gets back: plain JSON values.
+IdempotencyAnswer = dict[str, Any]
+
+
+class Idempotency(Protocol):
+    """Runs a creating request once per (`operation`, `key`), the key naming the caller
+    and their `Idempotency-Key`. Raises `PipelineError`: `idempotency_conflict` for the
+    same key with another `body`, `conflict` (retryable) while the first run still runs."""
+
+    def once(
+        self,
+        operation: IdempotencyOperation,
+        run: Callable[[], IdempotencyAnswer],
+        *,
+        key: str,
+        body: dict[str, Any],
+    ) -> IdempotencyAnswer:
+        """`run()` the first time; a repeat with the same `body` gets its answer again."""
+        ...

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from identity_images.adapters import aws
 from identity_images.adapters.django_host import DjangoHost
+from identity_images.adapters.idempotency import PowertoolsIdempotency
 from identity_images.adapters.job_queue import JobQueue as SqsJobQueue
 from identity_images.adapters.job_store import JobStore as DynamoJobStore
 from identity_images.adapters.storage import Storage
@@ -24,8 +25,7 @@ from identity_images.domain import Caller, HostDirectory
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.access import ActiveAdminCheck, check_not_expired
 from identity_images.logic.generations import Generations
-from identity_images.logic.idempotency import Idempotency
-from identity_images.models.ports import JobQueue, JobStore, ObjectStore
+from identity_images.models.ports import Idempotency, JobQueue, JobStore, ObjectStore
 from identity_images.settings import API_CLIENTS, API_RESOURCES, Settings, get_settings
 
 
@@ -94,9 +94,13 @@ def storage(config: Config) -> ObjectStore:
     return Storage.from_settings(config)
 
 
+#: Where `handlers.api` puts the invocation's Lambda context in the resolver's context.
+LAMBDA_CONTEXT = "lambda_context"
+
+
 @cache
-def _idempotency(config: Settings) -> Idempotency:
-    return Idempotency(
+def _idempotency(config: Settings) -> PowertoolsIdempotency:
+    return PowertoolsIdempotency(
         lambda: DynamoDBPersistenceLayer(
             table_name=config.idempotency_table_name, boto3_client=aws.dynamodb(config)
         ),
@@ -104,9 +108,13 @@ def _idempotency(config: Settings) -> Idempotency:
     )
 
 
-def idempotency(config: Config) -> Idempotency:
-    """Built once per process (per settings): its idempotent functions are declared once."""
-    return _idempotency(config)
+def idempotency(config: Config, request: Request) -> Idempotency:
+    """Built once per process (per settings): its idempotent functions are declared once.
+    Each request hands it the invocation's Lambda context (`LAMBDA_CONTEXT`), which
+    Powertools needs and the logic never sees."""
+    records = _idempotency(config)
+    records.register_lambda_context(request.context.get(LAMBDA_CONTEXT))
+    return records
 
 
 def generations(

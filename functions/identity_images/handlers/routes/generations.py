@@ -12,7 +12,6 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import json_response, responses
 from identity_images.logic import generations
-from identity_images.logic.idempotency import IDEMPOTENCY_KEY_MAX_CHARS
 from identity_images.models.api import (
     HOST_ID_PATTERN,
     CreateGenerationRequest,
@@ -25,6 +24,9 @@ from identity_images.models.api import (
 from identity_images.models.jobs import Job
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
+
+#: The longest `Idempotency-Key` header the routes accept (422 `validation_error` beyond).
+IDEMPOTENCY_KEY_MAX_CHARS = 128
 
 GenerationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 TheCaller = deps.TheCaller
@@ -60,7 +62,6 @@ def post_generation(
         caller,
         generation_services,
         idempotency_key=idempotency_key,
-        lambda_context=router.lambda_context,
     )
     return json_response(202, job)
 
@@ -132,7 +133,6 @@ def post_generation_batch(
         caller,
         generation_services,
         idempotency_key=idempotency_key,
-        lambda_context=router.lambda_context,
     )
     return json_response(202, batch)
 
@@ -160,7 +160,6 @@ def post_refine(
         caller,
         generation_services,
         idempotency_key=idempotency_key,
-        lambda_context=router.lambda_context,
     )
     return json_response(202, batch)
 
@@ -187,7 +186,6 @@ def post_rerun(
         caller,
         generation_services,
         idempotency_key=idempotency_key,
-        lambda_context=router.lambda_context,
     )
     return json_response(202, batch)
 

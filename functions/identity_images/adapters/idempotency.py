@@ -1,16 +1,18 @@
-"""`Idempotency-Key`: a creating request runs once per caller and key.
+"""`Idempotency-Key` records (`models.ports.Idempotency`) over Powertools Idempotency.
 
-Powertools Idempotency, declared once per process: one configuration, and one idempotent
-function per operation (its record keys are `{operation}#{hash of the key}`). A repeat
-with the same body answers what the first run answered; another body under the same key
-is 409 `idempotency_conflict`; a repeat while the first still runs is 409 `conflict`
-(retryable). The key's length is the route's rule (its `Header` declaration).
+Declared once per process: one configuration, and one idempotent function per operation
+(its record keys are `{operation}#{hash of the key}`). A repeat with the same body answers
+what the first run answered; another body under the same key is 409
+`idempotency_conflict`; a repeat while the first still runs is 409 `conflict`
+(retryable). Powertools expires a crashed run's in-progress record by the Lambda's
+remaining time, so the API handler hands each invocation's context in
+(`register_lambda_context`); the logic never sees it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -20,28 +22,21 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from identity_images.errors import ErrorCode, PipelineError
-
-#: The longest `Idempotency-Key` header the routes accept.
-IDEMPOTENCY_KEY_MAX_CHARS = 128
-
-Operation = Literal["create_generation", "create_variants", "refine_generation", "rerun_generation"]
-OPERATIONS: tuple[Operation, ...] = (
-    "create_generation",
-    "create_variants",
-    "refine_generation",
-    "rerun_generation",
+from identity_images.models.ports import (
+    IDEMPOTENCY_OPERATIONS,
+    IdempotencyAnswer,
+    IdempotencyOperation,
 )
-Answer = dict[str, Any]
 
 
-def _run(data: Answer, run: Callable[[], Answer]) -> Answer:
+def _run(data: IdempotencyAnswer, run: Callable[[], IdempotencyAnswer]) -> IdempotencyAnswer:
     """What each idempotent function wraps: `data` is what Powertools hashes (`key`) and
     compares (`body`); `run` does the work the first time."""
     return run()
 
 
-class Idempotency:
-    """Build once per process (the API's dependency does) and reuse it."""
+class PowertoolsIdempotency:
+    """`models.ports.Idempotency`. Build once per process (the API's dependency does)."""
 
     def __init__(
         self, persistence: Callable[[], BasePersistenceLayer], *, expires_after_s: int
@@ -53,29 +48,32 @@ class Idempotency:
             expires_after_seconds=expires_after_s,
         )
         # One persistence layer per operation: Powertools keeps the key prefix on it.
-        self._functions: dict[Operation, Callable[..., Answer]] = {
+        self._functions: dict[IdempotencyOperation, Callable[..., IdempotencyAnswer]] = {
             name: idempotent_function(
                 data_keyword_argument="data",
                 persistence_store=persistence(),
                 config=self.config,
                 key_prefix=name,
             )(_run)
-            for name in OPERATIONS
+            for name in IDEMPOTENCY_OPERATIONS
         }
+
+    def register_lambda_context(self, lambda_context: Any) -> None:
+        """This invocation's Lambda context: an in-progress record then expires with the
+        invocation, so a run that crashed does not hold its key until the record's TTL."""
+        if lambda_context is not None:
+            self.config.register_lambda_context(lambda_context)
 
     def once(
         self,
-        operation: Operation,
-        run: Callable[[], Answer],
+        operation: IdempotencyOperation,
+        run: Callable[[], IdempotencyAnswer],
         *,
         key: str,
         body: dict[str, Any],
-        lambda_context: Any = None,
-    ) -> Answer:
+    ) -> IdempotencyAnswer:
         """`run()` once per (`operation`, `key`): a repeat with the same `body` returns the
         first answer; another body under the same key is `idempotency_conflict`."""
-        if lambda_context is not None:  # lets Powertools expire a crashed in-progress record
-            self.config.register_lambda_context(lambda_context)
         try:
             return self._functions[operation](data={"key": key, "body": body}, run=run)
         except IdempotencyValidationError as error:
