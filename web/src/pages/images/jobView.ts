@@ -200,12 +200,13 @@ export interface OfferedActions {
  * Refine, Compare (the identity's current image has nothing to compare with, unless it
  * has sibling variants); a failed or canceled card, how to try again: Re-run (when the
  * same job could end otherwise) and Edit settings. A history row offers both kinds on any
- * finished job, its way back to each. A queued job can be canceled in both.
+ * finished job, its way back to each; Edit settings once per click, on its first row (the
+ * rows under it, `sameClick`, have the same settings). A queued job can be canceled in both.
  */
 export function offeredActions(
   job: Job,
   place: "card" | "row",
-  { savedNow, variants = 1 }: { savedNow: boolean; variants?: number },
+  { savedNow, variants = 1, sameClick = false }: { savedNow: boolean; variants?: number; sameClick?: boolean },
 ): OfferedActions {
   const succeeded = job.status === "succeeded";
   const ended = job.status === "failed" || job.status === "canceled";
@@ -215,7 +216,7 @@ export function offeredActions(
     refine: succeeded,
     compare: succeeded && (!savedNow || (place === "card" && variants > 1)),
     rerun: tryAgain && !failsAgain(job),
-    editSettings: tryAgain,
+    editSettings: tryAgain && !sameClick,
     cancel: job.status === "queued",
   };
 }

@@ -166,7 +166,7 @@ function HistoryItem({
   const variant = variantLabel(job);
   const label = `Generation of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const savedNow = isSavedNow(job, currentJobId);
-  const offered = offeredActions(job, "row", { savedNow });
+  const offered = offeredActions(job, "row", { savedNow, sameClick });
   const saveState = savedNow ? null : applyLabel(job, currentJobId);
   return (
     <li className={`${styles.item} ${sameClick ? styles.sameClick : ""}`} aria-label={label} {...row}>
