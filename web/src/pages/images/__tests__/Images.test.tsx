@@ -549,7 +549,7 @@ describe("Images page", () => {
     expect(await screen.findByRole("heading", { name: "Compare with the current image" })).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Close" }));
     await user.click(within(history).getByRole("button", { name: "Refine" }));
-    await user.type(within(history).getByRole("textbox", { name: "Refine instruction" }), "make the background darker");
+    await user.type(within(history).getByRole("textbox", { name: "What should change?" }), "make the background darker");
     await user.keyboard("{Enter}");
     await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
   });
@@ -580,8 +580,13 @@ describe("Images page", () => {
     await user.keyboard("{Escape}");
     expect(refine).toHaveFocus();
     await user.click(refine);
-    const box = within(card).getByRole("textbox", { name: "Refine instruction" });
-    expect(box).toHaveValue("a warmer light");
+    expect(within(card).getByRole("textbox", { name: "What should change?" })).toHaveValue("a warmer light");
+    // What it costs, as the image it refines did; Close closes it as Escape does.
+    expect(within(card).getByText(`A new image, about $${done.usage!.estimated_cost_usd.toFixed(3)}.`)).toBeInTheDocument();
+    await user.click(within(card).getByRole("button", { name: "Close" }));
+    expect(within(card).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
+    expect(refine).toHaveFocus();
+    await user.click(refine);
     await user.keyboard("{Enter}");
     await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "a warmer light", count: 1, apply: false }]));
     await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
@@ -707,7 +712,7 @@ describe("Images page", () => {
     const history = await screen.findByRole("region", { name: "History" });
     const toggle = await within(history).findByRole("button", { name: "Refine" });
     await user.click(toggle);
-    const box = within(history).getByRole("textbox", { name: "Refine instruction" });
+    const box = within(history).getByRole("textbox", { name: "What should change?" });
     expect(box).toHaveFocus();
     // Nothing to send yet: its Refine is there for Tab, and says it is off; a press says why.
     expect(within(box.closest("form")!).getByRole("button", { name: "Send" })).toHaveAttribute("aria-disabled", "true");
@@ -719,7 +724,7 @@ describe("Images page", () => {
     await user.keyboard("{Backspace}");
     expect(box).not.toHaveAccessibleDescription();
     await user.keyboard("{Escape}");
-    expect(within(history).queryByRole("textbox", { name: "Refine instruction" })).not.toBeInTheDocument();
+    expect(within(history).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
     expect(toggle).toHaveFocus();
 
     await user.click(toggle);

@@ -185,7 +185,12 @@ export function GeneratedImageDisplay({
             )}
           </div>
           {refine.open && followUps && (
-            <RefineForm {...refine.box} busy={followUps.busy} onSubmit={(words) => followUps.onRefine(job, words)} />
+            <RefineForm
+              {...refine.box}
+              costUsd={job.usage?.estimated_cost_usd ?? null}
+              busy={followUps.busy}
+              onSubmit={(words) => followUps.onRefine(job, words)}
+            />
           )}
           <div className={styles.facts}>
             {applyText && (

@@ -271,6 +271,7 @@ function HistoryItem({
         {refine.open && (
           <RefineForm
             {...refine.box}
+            costUsd={job.usage?.estimated_cost_usd ?? null}
             busy={busy}
             onSubmit={(words) => {
               onRefine(job, words);

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from "react";
 
+import { formatUsd } from "../config";
 import ui from "../ui.module.css";
 import styles from "./RefineForm.module.css";
 
@@ -13,6 +14,7 @@ export function RefineForm({
   busy,
   onSubmit,
   onClose,
+  costUsd = null,
 }: {
   /** Kept by the opener: closing the form (Escape) does not throw the words away. */
   instruction: string;
@@ -20,6 +22,8 @@ export function RefineForm({
   busy: boolean;
   onSubmit: (instruction: string) => void;
   onClose: () => void;
+  /** What the image being refined cost: a refinement costs about as much (one image more in). */
+  costUsd?: number | null;
 }) {
   const inputId = useId();
   const hintId = useId();
@@ -40,8 +44,8 @@ export function RefineForm({
         submit();
       }}
     >
-      <label htmlFor={inputId} className={ui.visuallyHidden}>
-        Refine instruction
+      <label htmlFor={inputId} className={styles.label}>
+        What should change?
       </label>
       <input
         ref={input}
@@ -70,6 +74,11 @@ export function RefineForm({
       <button type="submit" className={ui.button} aria-disabled={empty || busy}>
         Send
       </button>
+      {/* "Close", not "Cancel": on a job's card that word cancels the job. */}
+      <button type="button" className={ui.linkButton} onClick={onClose}>
+        Close
+      </button>
+      {costUsd !== null && <p className={styles.cost}>A new image, about {formatUsd(costUsd)}.</p>}
       <p id={hintId} className={styles.hint} role="status">
         {askedEmpty && empty ? "Write what to change first." : ""}
       </p>
