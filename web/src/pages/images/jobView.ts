@@ -276,6 +276,8 @@ export function describeFailure(job: Job): Problem | null {
       return { title: "Gemini was unavailable", detail: "It stayed busy through every retry. Try again in a few minutes." };
     case "identity_not_found":
       return { title: "The identity is gone", detail: "It was deleted in the host app." };
+    case "identity_unnamed":
+      return { title: "The identity has no name", detail: "The image is made around its name: name it in the host app, then re-run." };
     default:
       return { title: "The generation failed", detail: message };
   }
