@@ -65,3 +65,55 @@ export async function drawnPhoto(file: File): Promise<{ width: number; height: n
   }
   return { width, height, smallCopy };
 }
+
+/** Photos the browser can draw, and so make smaller: not HEIC (only Safari draws it). */
+const SHRINKABLE = new Set(["image/jpeg", "image/png", "image/webp"]);
+/** The long sides tried, largest first: the pipeline prepares each photo at 1536 px, so even
+ * the last keeps more than Gemini is sent. */
+const SHRINK_LONG_SIDES_PX = [4096, 3072, 2048];
+
+/** Whether a photo over the size limit can be made smaller here rather than refused. */
+export function canShrink(contentType: string | null): boolean {
+  return (
+    contentType !== null &&
+    SHRINKABLE.has(contentType) &&
+    typeof createImageBitmap === "function" &&
+    typeof HTMLCanvasElement !== "undefined" &&
+    typeof HTMLCanvasElement.prototype.toBlob === "function"
+  );
+}
+
+/**
+ * The photo as a JPEG of at most `maxBytes` (a 20 MB PNG export, a phone's largest
+ * original): drawn at the first long side in `SHRINK_LONG_SIDES_PX` whose JPEG fits, on white
+ * (a PNG's transparency has no JPEG equivalent). Null when the browser cannot draw it or
+ * no size fits.
+ */
+export async function shrinkToFit(file: File, maxBytes: number): Promise<File | null> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    return null;
+  }
+  try {
+    for (const side of SHRINK_LONG_SIDES_PX) {
+      const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+      canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+      const context = canvas.getContext("2d");
+      if (!context) return null;
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      const jpeg = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+      if (jpeg && jpeg.size > 0 && jpeg.size <= maxBytes) return new File([jpeg], file.name, { type: "image/jpeg" });
+    }
+    return null;
+  } catch {
+    return null;
+  } finally {
+    bitmap.close();
+  }
+}

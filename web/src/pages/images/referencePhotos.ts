@@ -27,6 +27,8 @@ export interface ReferenceItem {
   /** A small copy of an uploaded photo (a JPEG data URL), kept for its thumbnail after a
    * reload; null until made, and for a photo the browser cannot draw (HEIC). */
   smallCopy: string | null;
+  /** The file's size before the page made it smaller to fit the limit (see `shrinkToFit`). */
+  shrunkFrom?: number;
   /** Its size in pixels, when under `LOW_RESOLUTION_PX` on its short side (once uploaded). */
   pixels?: { width: number; height: number };
 }

@@ -255,6 +255,63 @@ describe("Images page", () => {
     }
   });
 
+  it("makes a photo over the size limit smaller to fit it, and refuses one it cannot", async () => {
+    // jsdom draws nothing: the browser's decoder and canvas stand in. The first photo's JPEG
+    // fits at the first size tried; the second decodes to nothing that fits.
+    vi.stubGlobal("createImageBitmap", async (photo: File) => {
+      if (photo.name === "noise.png") throw new Error("cannot decode");
+      return { width: 6000, height: 4000, close: () => undefined };
+    });
+    const context = { fillStyle: "", fillRect: () => undefined, drawImage: () => undefined };
+    const getContext = vi
+      .spyOn(HTMLCanvasElement.prototype, "getContext")
+      .mockReturnValue(context as unknown as CanvasRenderingContext2D);
+    const sizes: number[] = [];
+    const toBlob = vi.spyOn(HTMLCanvasElement.prototype, "toBlob").mockImplementation(function (this: HTMLCanvasElement, done) {
+      sizes.push(Math.max(this.width, this.height));
+      const jpeg = new Uint8Array(3_000_004);
+      jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
+      done(new Blob([jpeg], { type: "image/jpeg" }));
+    });
+    const toDataURL = vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue("data:image/jpeg;base64,AA==");
+    try {
+      const asked: { content_type: string; size: number }[] = [];
+      given(
+        http.post("/v1/uploads", async ({ request, response }) => {
+          const files = (await request.json()).files;
+          asked.push(...files);
+          return response(201).json({
+            upload_id: "u",
+            expires_at: new Date().toISOString(),
+            uploads: files.map((_, n) => ({
+              key: `uploads/1/u/${n}.jpg`,
+              url: S3,
+              fields: { key: `uploads/1/u/${n}.jpg` },
+              content_type: "image/jpeg" as const,
+              max_bytes: 15 * 1024 * 1024,
+            })),
+          });
+        }),
+      );
+      const user = await openAsAlice({ applyAccept: false });
+      await user.upload(screen.getByLabelText("Reference photos"), [
+        file("export.png", "image/png", 20 * 1024 * 1024),
+        file("noise.png", "image/png", 16 * 1024 * 1024),
+      ]);
+      expect(await screen.findByText("Made smaller to fit, from 20 MB")).toBeInTheDocument();
+      expect(await screen.findByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
+      await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+      expect(asked).toEqual([expect.objectContaining({ content_type: "image/jpeg", size: 3_000_004, filename: "export.png" })]);
+      expect(sizes[0]).toBe(4096);
+      expect(screen.getByText("1 / 5")).toBeInTheDocument();
+    } finally {
+      vi.unstubAllGlobals();
+      getContext.mockRestore();
+      toBlob.mockRestore();
+      toDataURL.mockRestore();
+    }
+  });
+
   it("lets a failed upload be retried", async () => {
     let failures = 1;
     given(http.untyped.post(S3, () =>

@@ -210,6 +210,9 @@ function ReferenceTile({
           {/* An upload an earlier job sent is in S3: its size is not known here. */}
           {item.status === "uploaded" ? (item.size > 0 ? formatBytes(item.size) : "Uploaded earlier") : state}
         </span>
+        {item.shrunkFrom !== undefined && item.status !== "invalid" && (
+          <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(item.shrunkFrom)}</span>
+        )}
         {/* Used all the same: a warning, not a refusal. */}
         {item.pixels && (
           <span className={styles.lowResolution}>

@@ -10,11 +10,24 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
 import { contentTypeOf, describeAccepted, formatBytes, type TabConfig } from "../config";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
-import { contentProblem, drawnPhoto, LOW_RESOLUTION_PX, thumbnailOf } from "../photoChecks";
+import { canShrink, contentProblem, drawnPhoto, LOW_RESOLUTION_PX, shrinkToFit, thumbnailOf } from "../photoChecks";
 import { nextId, photosOf, release, stopped, type ReferenceItem } from "../referencePhotos";
 import { useApi } from "./use-image-generation";
 
 export type { ReferenceItem } from "../referencePhotos";
+
+function tooBig(size: number, config: TabConfig): string {
+  return `${formatBytes(size)} is over the ${formatBytes(config.maxBytes)} limit.`;
+}
+
+/** The photo as it is, or, over the limit, as a JPEG made to fit it (unchanged when none fits:
+ * then it is refused for its size). */
+async function fitted(item: ReferenceItem, maxBytes: number): Promise<ReferenceItem> {
+  if (!item.file || item.file.size <= maxBytes) return item;
+  const smaller = await shrinkToFit(item.file, maxBytes);
+  if (!smaller) return item;
+  return { ...item, file: smaller, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
+}
 
 function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.message;
@@ -125,13 +138,18 @@ export function useReferenceUploads(config: TabConfig) {
     [config, patch],
   );
 
-  /** Check each file's first bytes, then upload the ones that are what they claim. */
+  /** A photo over the size limit made smaller to fit it, then each file's first bytes
+   * checked; the ones that are what they claim are uploaded. */
   const checkAndUpload = useCallback(
-    async function checkThenUpload(batch: ReferenceItem[]): Promise<void> {
-      const problems = await Promise.all(batch.map(contentProblem));
+    async function checkThenUpload(photos: ReferenceItem[]): Promise<void> {
+      const batch = await Promise.all(photos.map((item) => fitted(item, config.maxBytes)));
+      const problems = await Promise.all(
+        batch.map((item) => (item.file && item.file.size > config.maxBytes ? tooBig(item.size, config) : contentProblem(item))),
+      );
       const refused = new Set<string>();
       batch.forEach((item, index) => {
         const problem = problems[index];
+        if (item.shrunkFrom !== undefined) patch(item.id, item);
         if (!problem) return;
         refused.add(item.id);
         patch(item.id, { status: "invalid", error: problem });
@@ -140,7 +158,7 @@ export function useReferenceUploads(config: TabConfig) {
       const promoted = refused.size > 0 ? takeFreedPlaces(refused) : [];
       await Promise.all([upload(good), promoted.length > 0 ? checkThenUpload(promoted) : undefined]);
     },
-    [patch, upload, takeFreedPlaces],
+    [config, patch, upload, takeFreedPlaces],
   );
 
   const add = useCallback(
@@ -165,8 +183,8 @@ export function useReferenceUploads(config: TabConfig) {
         let error: string | null = null;
         if (!contentType) error = `Not an accepted image type (${describeAccepted(config)}).`;
         else if (file.size === 0) error = "The file is empty.";
-        else if (file.size > config.maxBytes)
-          error = `${formatBytes(file.size)} is over the ${formatBytes(config.maxBytes)} limit.`;
+        // Over the limit: made smaller to fit where the browser can draw it (see `fitted`).
+        else if (file.size > config.maxBytes && !canShrink(contentType)) error = tooBig(file.size, config);
         else if (room <= 0) {
           const full = `Only ${config.maxFiles} photos per generation; it is added when you remove one.`;
           return { ...base, status: "invalid", error: full, waitingForRoom: true };
