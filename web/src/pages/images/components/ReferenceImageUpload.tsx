@@ -141,7 +141,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
                     {/* A touch screen has nothing to drag from nor paste with. */}
                     <span className={styles.pointerOnly}>Drag photos here, choose files, or paste.</span>
                     <span className={styles.touchOnly}>Choose photos.</span>
-                    {` Up to ${config.maxFiles}; ${describeAccepted(config)}; at most ${formatBytes(config.maxBytes)} each.`}
+                    {` Up to ${config.maxFiles}; ${describeAccepted(config)}; at most ${formatBytes(config.maxBytes)} each (a larger JPG, PNG or WEBP is made smaller).`}
                   </>
                 )}
         </p>
