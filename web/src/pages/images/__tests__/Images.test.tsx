@@ -792,6 +792,51 @@ describe("Images page", () => {
     await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
   });
 
+  it("shows the history's results only, as pictures to save or compare, and keeps that view", async () => {
+    const service = jobService();
+    const older = succeeded(job({ prompt: "older", batch_id: "b1", created_at: "2026-03-14T09:20:00Z" }));
+    const failed = job({
+      status: "failed",
+      batch_id: "b2",
+      created_at: "2026-03-14T09:25:00Z",
+      error: { code: "provider_unavailable", message: "Gemini is unavailable.", details: {} },
+    });
+    const newer = succeeded(job({ prompt: "newer", batch_id: "b3", created_at: "2026-03-14T09:30:00Z" }));
+    for (const each of [newer, failed, older]) service.jobs.set(each.id, each);
+    given(
+      chefWithAnImage,
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [newer, failed, older].map((each) => service.jobs.get(each.id)!), next_cursor: null }),
+      ),
+      ...service.handlers.slice(1),
+    );
+    const user = userEvent.setup();
+    const first = renderImages();
+    await pickAlice(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findAllByRole("listitem");
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    expect(within(history).getByRole("button", { name: "Results only" })).toHaveAttribute("aria-pressed", "true");
+
+    const results = within(history).getByRole("list", { name: "Results" });
+    const tiles = within(results).getAllByRole("listitem");
+    expect(tiles.map((tile) => tile.getAttribute("aria-label"))).toEqual([
+      expect.stringMatching(/^Result of .*2026/),
+      expect.stringMatching(/^Result of .*2026/),
+    ]);
+    expect(within(tiles[1]!).getByRole("img")).toHaveAttribute("src", older.output!.preview_url);
+    await user.click(within(tiles[1]!).getByRole("button", { name: "Save to identity" }));
+    await waitFor(() => expect(service.applied).toEqual([older.id]));
+    await user.click(within(tiles[0]!).getByRole("button", { name: "Compare" }));
+    expect(await screen.findByRole("dialog", { name: "Compare with the current image" })).toBeInTheDocument();
+
+    // The view is the admin's habit: kept when the page comes back.
+    first.unmount();
+    renderImages();
+    const again = await screen.findByRole("region", { name: "History" });
+    expect(await within(again).findByRole("list", { name: "Results" })).toBeInTheDocument();
+  });
+
   it("says how each job of the history came about", async () => {
     const base = succeeded(job({ prompt: "a portrait", created_at: "2026-03-14T09:26:00Z" }));
     const second = succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 3, created_at: "2026-03-14T09:20:00Z" }));

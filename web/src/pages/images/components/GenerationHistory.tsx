@@ -19,9 +19,11 @@ import {
 } from "../jobView";
 import { formatUsd } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useSessionState } from "../hooks/use-session-state";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import type { FollowUps } from "./GeneratedImageDisplay";
+import { HistoryResults } from "./HistoryResults";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
 /** What each row needs besides its job: its follow-ups are a card's (`onCompare` opens the
@@ -51,6 +53,9 @@ interface Props extends RowProps {
 
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
 export function GenerationHistory({ jobs, older, loading, error, identity, noIdentities, ...row }: Props) {
+  // Every generation as a list (what each was, what to do with it), or only the results, as
+  // pictures large enough to judge: the admin's habit, kept in this browser.
+  const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
   // "Show older generations" hands the focus to the first row it brought (the button goes
   // once the history holds every job). `lastBefore` is set from the click until the read
   // ends: a second click meanwhile (a double click) reads nothing more.
@@ -83,9 +88,24 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
           History
         </h2>
         {jobs && jobs.length > 0 && (
-          <span className={ui.muted}>
-            {older ? `Latest ${jobs.length}` : `${jobs.length} generation${jobs.length === 1 ? "" : "s"}`}
-          </span>
+          <div className={styles.headerEnd}>
+            <span className={ui.muted}>
+              {older ? `Latest ${jobs.length}` : `${jobs.length} generation${jobs.length === 1 ? "" : "s"}`}
+            </span>
+            <div role="group" aria-label="Show" className={styles.views}>
+              <button type="button" className={styles.view} aria-pressed={view === "all"} onClick={() => setView("all")}>
+                All generations
+              </button>
+              <button
+                type="button"
+                className={styles.view}
+                aria-pressed={view === "results"}
+                onClick={() => setView("results")}
+              >
+                Results only
+              </button>
+            </div>
+          </div>
         )}
       </div>
       {loading && <p className={ui.muted}>Loading the history…</p>}
@@ -102,7 +122,10 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
       {jobs && jobs.length === 0 && (
         <p className={styles.empty}>No generations for this identity yet. The first one will show here.</p>
       )}
-      {jobs && jobs.length > 0 && (
+      {jobs && jobs.length > 0 && view === "results" && (
+        <HistoryResults jobs={jobs} currentJobId={row.currentJobId} onSave={row.onSave} onCompare={row.onCompare} />
+      )}
+      {jobs && jobs.length > 0 && view === "all" && (
         <ol ref={list} className={styles.list}>
           {jobs.map((job, index) => (
             <HistoryItem
@@ -125,6 +148,9 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     </section>
   );
 }
+
+type HistoryView = "all" | "results";
+const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results";
 
 /** Two variants of one click (one batch). */
 function oneClick(above: Job | undefined, job: Job): boolean {

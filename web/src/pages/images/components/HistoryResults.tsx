@@ -1,0 +1,73 @@
+import type { Job } from "../../../api/imageGeneration";
+import { createdLabel, fullSizeUrl, isSavedNow, offeredActions, previewUrl, variantLabel } from "../jobView";
+import ui from "../ui.module.css";
+import styles from "./HistoryResults.module.css";
+
+interface Props {
+  /** The history's jobs, newest first: only the ones with a result show. */
+  jobs: Job[];
+  currentJobId: string | null;
+  onSave: (job: Job) => void;
+  /** Open a result beside the identity's current image; null when it has none. */
+  onCompare: ((job: Job) => void) | null;
+}
+
+/** The history's results as a grid of pictures large enough to judge a face: to find an
+ * earlier result and save it, or compare it, in two clicks. */
+export function HistoryResults({ jobs, currentJobId, onSave, onCompare }: Props) {
+  const results = jobs.filter((job) => job.status === "succeeded" && previewUrl(job) !== null);
+  if (results.length === 0) return <p className={styles.none}>No results among these generations yet.</p>;
+  return (
+    <ul className={styles.grid} aria-label="Results">
+      {results.map((job) => (
+        <ResultTile key={job.id} job={job} current={isSavedNow(job, currentJobId)} onSave={onSave} onCompare={onCompare} />
+      ))}
+    </ul>
+  );
+}
+
+function ResultTile({
+  job,
+  current,
+  onSave,
+  onCompare,
+}: {
+  job: Job;
+  current: boolean;
+  onSave: (job: Job) => void;
+  onCompare: ((job: Job) => void) | null;
+}) {
+  const variant = variantLabel(job);
+  const label = `Result of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
+  const offered = offeredActions(job, "row", { savedNow: current });
+  const saving = job.apply?.status === "pending";
+  return (
+    <li className={`${styles.tile} ${current ? styles.current : ""}`} aria-label={label}>
+      <a href={fullSizeUrl(job) ?? undefined} target="_blank" rel="noreferrer" className={styles.picture}>
+        <img src={previewUrl(job) ?? undefined} alt={label} loading="lazy" className={styles.image} />
+      </a>
+      <div className={styles.caption}>
+        <time dateTime={job.created_at}>{createdLabel(job)}</time>
+        {variant && <span className={ui.muted}>{variant}</span>}
+        {current && <span className={ui.badgeOk}>Current</span>}
+      </div>
+      <div className={styles.actions}>
+        {offered.save && (
+          <button
+            type="button"
+            className={ui.linkButton}
+            onClick={() => !saving && onSave(job)}
+            aria-disabled={saving}
+          >
+            {saving ? "Saving…" : "Save to identity"}
+          </button>
+        )}
+        {offered.compare && onCompare && (
+          <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
+            Compare
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
