@@ -407,8 +407,10 @@ describe("Images page", () => {
     expect(image).toHaveAttribute("src", expect.stringContaining("http://s3.test/out/"));
     expect(within(first).getByRole("link", { name: "Download" })).toHaveAttribute("href");
     await user.click(within(first).getByRole("button", { name: "Save to identity" }));
-    expect(await within(first).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    const saved = await within(first).findByText("Saved to identity", {}, { timeout: 10_000 });
     expect(service.applied).toHaveLength(1);
+    // In Save's place, beside Download: the row does not move.
+    expect(saved.closest("div")).toContainElement(within(first).getByRole("link", { name: "Download" }));
   });
 
   it.each([

@@ -73,14 +73,9 @@ export function GeneratedImageDisplay({
 }: Props) {
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
   const aspect = job.aspect_ratio.replace(":", " / ");
-  const failure = describeFailure(job);
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
   const download = downloadUrl(job);
-  const picture = preview && (
-    <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
-  );
-  const retry = retryingAt(job);
   const applied = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "card", { savedNow: applied, variants: variant?.count ?? 1 });
   const applyText = applyLabel(job, currentJobId);
@@ -92,6 +87,12 @@ export function GeneratedImageDisplay({
   const askSave = () => {
     if (!saveOff) onSave(job);
   };
+  const saveState = applyText && (
+    <span className={applyBadge(job, applied)} role="status">
+      {applied && <span aria-hidden="true">✓</span>}
+      {applyText}
+    </span>
+  );
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
   const refine = useRefineBox();
@@ -109,56 +110,31 @@ export function GeneratedImageDisplay({
       {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
       <div className={styles.frame} style={isFinal(job) && !preview ? undefined : { aspectRatio: aspect }}>
         {job.status === "succeeded" && preview ? (
-          full ? (
-            // A click on the picture opens it at full size, as people expect; the keyboard has
-            // "Open full size" below, so this second way in is not one more tab stop.
-            <a className={styles.imageLink} href={full} target="_blank" rel="noreferrer" tabIndex={-1}>
-              {picture}
-            </a>
-          ) : (
-            picture
-          )
+          <Picture job={job} title={title} preview={preview} full={full} />
         ) : !isFinal(job) ? (
-          <div className={styles.progress}>
-            {!outOfTouch && <span className={ui.spinner} aria-hidden="true" />}
-            {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
-            <div className={styles.live} role="status" aria-live="polite">
-              <strong className={styles.stage}>{stageLabel(job)}</strong>
-              {retry && (
-                <span className={styles.retry}>
-                  Gemini is busy, retrying at {formatTime(retry)} ({attemptText(job)})
-                </span>
-              )}
-            </div>
-            {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
-            <span className={styles.timer}>
-              {formatDuration(elapsedSeconds(job, now))}
-              {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
-            </span>
-            {offered.cancel && onCancel && !outOfTouch && (
-              <button type="button" className={ui.button} onClick={() => onCancel(job)}>
-                Cancel
-              </button>
-            )}
-          </div>
+          <Progress
+            job={job}
+            now={now}
+            usualSeconds={usualSeconds}
+            onCancel={offered.cancel ? onCancel : undefined}
+            outOfTouch={outOfTouch}
+          />
         ) : (
-          // Not an alert: the grid's live region says once that the job failed; a failure seen
-          // on arrival (another identity, a reload) is read like the rest of the page.
-          <div className={job.status === "canceled" ? styles.canceled : styles.failure}>
-            <strong>{failure?.title ?? "No image"}</strong>
-            {failure?.detail && <span>{failure.detail}</span>}
-          </div>
+          <Failure job={job} />
         )}
       </div>
 
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
           <div className={styles.actions}>
-            {/* Saved: the green badge says so; a grey "Save" beside it would read as the opposite. */}
-            {offered.save && (
+            {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
+                beside it would read as the opposite. */}
+            {offered.save ? (
               <button type="button" className={ui.primary} onClick={askSave} aria-disabled={saveOff}>
                 Save to identity
               </button>
+            ) : (
+              saveState
             )}
             {download && (
               <a className={ui.button} href={download} download={job.output?.filename ?? true}>
@@ -193,15 +169,7 @@ export function GeneratedImageDisplay({
             />
           )}
           <div className={styles.facts}>
-            {applyText && (
-              <span
-                className={applyBadge(job, applied)}
-                role="status"
-              >
-                {applied && <span aria-hidden="true">✓</span>}
-                {applyText}
-              </span>
-            )}
+            {offered.save && saveState}
             <span className={ui.muted}>
               {job.output ? `${job.output.width}×${job.output.height}` : ""}
               {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
@@ -229,6 +197,75 @@ export function GeneratedImageDisplay({
         </footer>
       )}
     </article>
+  );
+}
+
+/** The result, its click opening the full size, as people expect; the keyboard has "Open
+ * full size" below, so this second way in is not one more tab stop. */
+function Picture({ job, title, preview, full }: { job: Job; title: string; preview: string; full: string | null }) {
+  const picture = (
+    <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
+  );
+  if (!full) return picture;
+  return (
+    <a className={styles.imageLink} href={full} target="_blank" rel="noreferrer" tabIndex={-1}>
+      {picture}
+    </a>
+  );
+}
+
+/** A job on its way: its stage (and a retry), the time so far against the usual, and Cancel
+ * while it waits in the queue. Out of touch, the last state read, without a spinner. */
+function Progress({
+  job,
+  now,
+  usualSeconds,
+  onCancel,
+  outOfTouch,
+}: {
+  job: Job;
+  now: number;
+  usualSeconds: number | null;
+  onCancel: ((job: Job) => void) | undefined;
+  outOfTouch: boolean;
+}) {
+  const retry = retryingAt(job);
+  return (
+    <div className={styles.progress}>
+      {!outOfTouch && <span className={ui.spinner} aria-hidden="true" />}
+      {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
+      <div className={styles.live} role="status" aria-live="polite">
+        <strong className={styles.stage}>{stageLabel(job)}</strong>
+        {retry && (
+          <span className={styles.retry}>
+            Gemini is busy, retrying at {formatTime(retry)} ({attemptText(job)})
+          </span>
+        )}
+      </div>
+      {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
+      <span className={styles.timer}>
+        {formatDuration(elapsedSeconds(job, now))}
+        {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
+      </span>
+      {onCancel && !outOfTouch && (
+        <button type="button" className={ui.button} onClick={() => onCancel(job)}>
+          Cancel
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Why a job ended without an image. Not an alert: the grid's live region says once that the
+ * job failed; a failure seen on arrival (another identity, a reload) is read like the rest of
+ * the page. */
+function Failure({ job }: { job: Job }) {
+  const failure = describeFailure(job);
+  return (
+    <div className={job.status === "canceled" ? styles.canceled : styles.failure}>
+      <strong>{failure?.title ?? "No image"}</strong>
+      {failure?.detail && <span>{failure.detail}</span>}
+    </div>
   );
 }
 
