@@ -7,12 +7,12 @@
  */
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { useRef, useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice } from "../../../test/render";
+import { jobService } from "../../../test/jobService";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
@@ -24,39 +24,6 @@ import { VariantsGrid, type VariantsGridProps } from "../components/VariantsGrid
 /** Generate can be used (it is never `disabled`: `aria-disabled` says when it is off). */
 async function generateIsOn() {
   await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
-}
-
-/** A job service: POST creates queued jobs; each GET moves one step, then succeeds. */
-function jobService() {
-  const jobs = new Map<string, Job>();
-  const created: unknown[] = [];
-  return {
-    jobs,
-    created,
-    handlers: [
-      http.post("/v1/generation-batches", async ({ request, response }) => {
-        const body = await request.json();
-        created.push(body);
-        const batch = `batch-${created.length}`;
-        const items = Array.from({ length: body.count }, (_, index) =>
-          job({ image_size: body.image_size ?? "1K", batch_id: batch, batch_index: index, batch_size: body.count }),
-        );
-        for (const item of items) jobs.set(item.id, item);
-        return response(202).json({ batch_id: batch, items });
-      }),
-      http.get("/v1/generations/{generation_id}", ({ params, response }) => {
-        const current = jobs.get(params.generation_id)!;
-        const next: Job =
-          current.status === "queued"
-            ? { ...current, status: "running", started_at: new Date().toISOString() }
-            : current.status === "running"
-              ? succeeded(current)
-              : current;
-        jobs.set(next.id, next);
-        return response(200).json(current);
-      }),
-    ],
-  };
 }
 
 const noop = () => undefined;
@@ -278,48 +245,6 @@ describe("Accessibility", () => {
       view.rerender(card({ job: { ...queued, status: "canceled", canceled_at: new Date().toISOString() } }));
       expect(screen.getByRole("article", { name: "New image" })).toHaveFocus();
       expect(screen.getByText("Canceled")).toBeInTheDocument();
-    });
-
-    it("gives the focus to the prompt after Undo or Close in the Edit settings notice", async () => {
-      const user = userEvent.setup();
-      const onUndo = vi.fn();
-      const onClose = vi.fn();
-      function Form() {
-        const [shown, setShown] = useState(true);
-        const prompt = useRef<HTMLTextAreaElement>(null);
-        const hide = (then: () => void) => () => {
-          then();
-          setShown(false);
-        };
-        return (
-          <>
-            {shown && (
-              <EditSettingsNotice
-                job={job()}
-                photos={2}
-                onUndo={hide(onUndo)}
-                onClose={hide(onClose)}
-                focusAfter={() => prompt.current?.focus()}
-              />
-            )}
-            <PromptField ref={prompt} value="" maxChars={10} onChange={noop} />
-            <button type="button" onClick={() => setShown(true)}>
-              Edit settings
-            </button>
-          </>
-        );
-      }
-      render(<Form />);
-      const prompt = screen.getByRole("textbox", { name: "Prompt" });
-      await user.click(screen.getByRole("button", { name: "Undo" }));
-      expect(onUndo).toHaveBeenCalledTimes(1);
-      expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
-      expect(prompt).toHaveFocus();
-
-      await user.click(screen.getByRole("button", { name: "Edit settings" }));
-      await user.click(screen.getByRole("button", { name: "Close" }));
-      expect(onClose).toHaveBeenCalledTimes(1);
-      expect(prompt).toHaveFocus();
     });
 
     it("gives the focus to the prompt after Undo or Close of the Edit settings notice, on the page", async () => {

@@ -1,0 +1,86 @@
+/** A stand-in for the pipeline's job API, for the page's tests. */
+import { HttpResponse } from "msw";
+
+import type { Job } from "../api/imageGeneration";
+import { http, identities, job, succeeded } from "./api";
+
+/** A job service: POST creates queued jobs; each GET moves one step, then succeeds. */
+export function jobService() {
+  const jobs = new Map<string, Job>();
+  const created: { body: unknown; key: string | null }[] = [];
+  const applied: string[] = [];
+  // The host's side of a save: the identity's image path names the job whose save landed.
+  const imagePaths = new Map<string, string>();
+  return {
+    jobs,
+    created,
+    applied,
+    handlers: [
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities:
+            params.user_id === "1"
+              ? []
+              : identities.map((identity) => ({ ...identity, image_path: imagePaths.get(identity.id) ?? null })),
+        }),
+      ),
+      http.post("/v1/generation-batches", async ({ request, response }) => {
+        const body = await request.json();
+        created.push({ body, key: request.headers.get("Idempotency-Key") });
+        const batch = `batch-${created.length}`;
+        const items = Array.from({ length: body.count }, (_, index) =>
+          job({
+            identity_id: body.identity_id,
+            user_id: body.user_id,
+            reference_keys: body.reference_keys,
+            prompt: body.prompt,
+            image_size: body.image_size ?? "4K",
+            aspect_ratio: body.aspect_ratio ?? "16:9",
+            batch_id: batch,
+            batch_index: index,
+            batch_size: body.count,
+          }),
+        );
+        for (const item of items) jobs.set(item.id, item);
+        return response(202).json({ batch_id: batch, items });
+      }),
+      http.post("/v1/generations/{generation_id}/rerun", async ({ params, request, response }) => {
+        const body = await request.json();
+        created.push({ body: { ...body, parent: params.generation_id }, key: request.headers.get("Idempotency-Key") });
+        const again = job({ kind: "rerun", parent_generation_id: params.generation_id, batch_id: "rerun-1" });
+        jobs.set(again.id, again);
+        return response(202).json({ batch_id: "rerun-1", items: [again] });
+      }),
+      http.post("/v1/generations/{generation_id}/cancel", ({ params, response }) => {
+        const current = jobs.get(params.generation_id)!;
+        const canceled: Job = { ...current, status: "canceled", canceled_at: new Date().toISOString() };
+        jobs.set(canceled.id, canceled);
+        return response(200).json(canceled);
+      }),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) => {
+        const current = jobs.get(params.generation_id);
+        if (!current) return HttpResponse.json({ error: { code: "generation_not_found", message: "No." } }, { status: 404 });
+        const next: Job =
+          current.status === "queued"
+            ? { ...current, status: "running", started_at: new Date().toISOString() }
+            : current.status === "running"
+              ? succeeded(current)
+              : current.apply?.status === "pending"
+                ? { ...current, apply: { ...current.apply, status: "applied", attempt: 1, applied_at: new Date().toISOString() } }
+                : current;
+        if (next.apply?.status === "applied" && current.apply?.status === "pending" && next.output) {
+          imagePaths.set(next.identity_id, next.output.key);
+        }
+        jobs.set(next.id, next);
+        return response(200).json(current);
+      }),
+      http.post("/v1/generations/{generation_id}/apply", ({ params, response }) => {
+        const current = jobs.get(params.generation_id)!;
+        applied.push(current.id);
+        const pending: Job = { ...current, apply: { status: "pending", attempt: 1, error: null, applied_at: null, requested_at: new Date().toISOString() } };
+        jobs.set(pending.id, pending);
+        return response(202).json(pending);
+      }),
+    ],
+  };
+}
