@@ -14,12 +14,13 @@ from identity_images.adapters.storage import Storage
 from identity_images.errors import ErrorCode, PipelineError
 
 
-def s3_answering(code: str, status: int) -> tuple[Storage, Stubber]:
+def s3_answering(code: str, status: int, operation: str = "get_object") -> tuple[Storage, Stubber]:
+    """A `Storage` whose S3 answers `operation` with the error `code` and HTTP `status`."""
     client = boto3.client(
         "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
     )
     stubber = Stubber(client)
-    stubber.add_client_error("get_object", service_error_code=code, http_status_code=status)
+    stubber.add_client_error(operation, service_error_code=code, http_status_code=status)
     return Storage(client, "bucket"), stubber
 
 
@@ -60,26 +61,17 @@ def test_other_s3_faults_are_not_mistaken_for_a_missing_reference() -> None:
         storage.read("uploads/1/up/photo.jpg", max_bytes=100)
 
 
-def s3_heading(code: str, status: int) -> tuple[Storage, Stubber]:
-    client = boto3.client(
-        "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
-    )
-    stubber = Stubber(client)
-    stubber.add_client_error("head_object", service_error_code=code, http_status_code=status)
-    return Storage(client, "bucket"), stubber
-
-
 @pytest.mark.parametrize(("code", "status"), [("404", 404), ("403", 403), ("AccessDenied", 403)])
 def test_a_head_of_a_missing_or_denied_key_finds_nothing(code: str, status: int) -> None:
     """HEAD has no body, so S3's code is the bare status. A kept photo the API checks
     (`prepared/…`) that is gone answers 403 where the role may not list: that is the
     photo not being there (422 `reference_not_found`), not a fault (500)."""
-    storage, stubber = s3_heading(code, status)
+    storage, stubber = s3_answering(code, status, "head_object")
     with stubber:
         assert storage.head("prepared/identities/7/job-1/0.jpg") is None
 
 
 def test_other_head_faults_are_not_mistaken_for_a_missing_key() -> None:
-    storage, stubber = s3_heading("500", 500)
+    storage, stubber = s3_answering("500", 500, "head_object")
     with stubber, pytest.raises(ClientError):
         storage.head("prepared/identities/7/job-1/0.jpg")
