@@ -115,12 +115,12 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         </p>
       )}
       {identity === null && (
-        <p className={styles.empty}>
+        <p className={ui.emptyNote}>
           {noIdentities ? "This user has no identities, so no generations." : "Choose an identity to see its generations."}
         </p>
       )}
       {jobs && jobs.length === 0 && (
-        <p className={styles.empty}>No generations for this identity yet. The first one will show here.</p>
+        <p className={ui.emptyNote}>No generations for this identity yet. The first one will show here.</p>
       )}
       {jobs && jobs.length > 0 && view === "results" && (
         <HistoryResults jobs={jobs} currentJobId={row.currentJobId} onSave={row.onSave} onCompare={row.onCompare} />

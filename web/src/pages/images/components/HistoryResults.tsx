@@ -16,7 +16,7 @@ interface Props {
  * earlier result and save it, or compare it, in two clicks. */
 export function HistoryResults({ jobs, currentJobId, onSave, onCompare }: Props) {
   const results = jobs.filter((job) => job.status === "succeeded" && previewUrl(job) !== null);
-  if (results.length === 0) return <p className={styles.none}>No results among these generations yet.</p>;
+  if (results.length === 0) return <p className={ui.emptyNote}>No results among these generations yet.</p>;
   return (
     <ul className={styles.grid} aria-label="Results">
       {results.map((job) => (
