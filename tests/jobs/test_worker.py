@@ -249,8 +249,9 @@ def test_a_duplicate_delivery_while_a_retry_waits_does_not_call_gemini(
     resources: Resources, worker: Worker, gemini: LocalGeminiServer
 ) -> None:
     """A job given back to wait for its next try is claimed only once that time has come:
-    a second delivery of its message during the wait is dropped (the retry's own message
-    brings the job back), not sent to Gemini at once."""
+    a second delivery of its message during the wait is not sent to Gemini at once. It is
+    deleted, and may have been the only copy (here it is): a copy delayed until the try
+    is due takes its place, so the job does not wait for the reaper."""
     job = create_job()
     duplicate = receive_event(resources.jobs_queue_url)
     claimed = worker.store.claim(job["id"], lease_s=60)
@@ -265,6 +266,8 @@ def test_a_duplicate_delivery_while_a_retry_waits_does_not_call_gemini(
     still = worker.store.require(job["id"])
     assert (still.status, still.attempts) == ("queued", 1)
     assert still.next_attempt_at == waiting.next_attempt_at
+    assert receive_event(resources.jobs_queue_url)["Records"] == []  # delayed
+    assert messages_in(resources.jobs_queue_url) == 1
 
 
 def test_a_waiting_job_is_claimed_once_its_next_try_is_due(

@@ -238,24 +238,6 @@ def test_a_retryable_error_requeues_with_backoff_until_the_last_try(world: World
     assert failed.error.code == "provider_unavailable"
 
 
-def test_a_delivery_during_the_wait_before_a_retry_is_dropped(world: World) -> None:
-    """Only the retry's own message, once the backoff is over, runs the job again: a
-    duplicate delivery during the wait calls nothing and fails nothing."""
-    job = api_job(world)
-    world.generate.error = PipelineError(ErrorCode.PROVIDER_UNAVAILABLE, "busy", retryable=True)
-    with pytest.raises(RetryLater):
-        run(world, job, receive_count=1)
-    world.generate.error = None
-    assert run(world, job, receive_count=1) == [Outcome.SKIPPED]
-    assert len(world.generate.calls) == 1
-    assert (world.store.require(job.id).status, world.store.require(job.id).attempts) == (
-        "queued",
-        1,
-    )
-    backoff_over(world, job)
-    assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED]
-
-
 def test_a_fresh_message_gives_a_job_out_of_tries_no_new_ones(world: World) -> None:
     tries = SETTINGS.worker_max_receive_count
     job = api_job(world, max_attempts=tries)
@@ -300,6 +282,39 @@ def test_a_job_another_delivery_holds_is_deferred_not_run(world: World) -> None:
     [again] = world.queue.sent
     assert again.message.job_id == job.id
     assert 1 <= again.delay_s <= 301
+
+
+def test_a_delivery_while_a_retry_waits_queues_a_copy_for_when_it_is_due(world: World) -> None:
+    """Only a delivery once the backoff is over runs the job again: one during the wait
+    calls nothing and fails nothing. It may be the retry's own message (a standard
+    queue's duplicate) and is deleted, so a copy delayed until the try is due takes its
+    place."""
+    job = api_job(world)
+    world.generate.error = PipelineError(ErrorCode.PROVIDER_UNAVAILABLE, "busy", retryable=True)
+    with pytest.raises(RetryLater) as first:
+        run(world, job, receive_count=1)
+    world.generate.error = None
+    assert run(world, job, receive_count=2) == [Outcome.DEFERRED]
+    assert len(world.generate.calls) == 1  # not sent to Gemini again
+    waiting = world.store.require(job.id)
+    assert (waiting.status, waiting.attempts) == ("queued", 1)
+    [again] = world.queue.sent
+    assert again.message == JobMessage(job_id=job.id, action="generate")
+    assert first.value.delay_s - 1 <= again.delay_s <= first.value.delay_s
+    # When the copy arrives the try is due: it runs.
+    backoff_over(world, job)
+    assert run(world, job, receive_count=1) == [Outcome.SUCCEEDED]
+
+
+def test_the_copy_for_a_far_retry_is_delayed_at_most_sqs_limit(world: World) -> None:
+    job = api_job(world)
+    claimed = world.store.claim(job.id, lease_s=60)
+    assert claimed is not None
+    later = utc_now() + timedelta(hours=1)
+    assert world.store.requeue(claimed, retry_in_s=3600, next_attempt_at=later)
+    assert run(world, job) == [Outcome.DEFERRED]
+    [again] = world.queue.sent
+    assert again.delay_s == 900
 
 
 def test_a_canceled_or_missing_job_is_skipped(world: World) -> None:

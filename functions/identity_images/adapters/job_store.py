@@ -242,7 +242,7 @@ class JobStore:
         """queued (or running with a lapsed lease) -> running; None if someone else has it
         or it is finished. A queued job waiting to be tried again is claimed only once its
         `next_attempt_at` has come: a duplicate delivery during the wait must not call
-        Gemini at once (the worker drops it; the retry's own message brings the job back).
+        Gemini at once (the worker queues a copy delayed until the try is due).
         """
         now = now or utc_now()
         retry_due = format_timestamp(now + timedelta(seconds=RETRY_CLOCK_SLACK_S))

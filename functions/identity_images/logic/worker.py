@@ -8,6 +8,10 @@ Decisions:
   the batch: a fresh copy of the message is queued, delayed until the lease ends (at most
   15 minutes, SQS's limit), and this delivery is dropped. When the copy arrives the job is
   either finished (dropped) or its holder died and the lease lapsed (claimed and run).
+  A job waiting for its next try (`queued`, `next_attempt_at` ahead) is not claimed
+  before it is due; a delivery during the wait is handled the same way, its copy delayed
+  until the try is due (a duplicate in a standard queue can be the retry's own message:
+  deleting it would leave the job to the reaper).
 - A retryable error puts the job back to `queued` and the message back on the queue with
   backoff; on the last try the job ends `failed` with the code and the message still
   fails (on its last receive SQS moves it to the dead-letter queue). The last try is
@@ -49,6 +53,7 @@ Decisions:
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -320,17 +325,30 @@ class Worker:
         return ended, Outcome.GAVE_UP
 
     def _not_claimed(self, job_id: str) -> tuple[Job | None, Outcome]:
+        """A delivery whose claim was refused: the job is finished (dropped), held by a
+        live lease, or waiting for its next try. For the last two a copy of the message is
+        queued, delayed until the lease ends or the try is due (at most `MAX_DELAY_S`),
+        before this delivery is deleted: in a standard queue a duplicate can be the very
+        message the holder or the retry counts on, and deleting it with its newest receipt
+        handle deletes that message."""
         current = self.store.get(job_id)
-        if current is None or current.is_terminal or current.status == "queued":
-            # Finished, or given back by a retry whose own message brings it back.
+        if current is None or current.is_terminal:
             return current, Outcome.SKIPPED
-        remaining = (current.lease_expires_at or 0) - int(utc_now().timestamp())
-        delay = max(1, min(remaining + 1, MAX_DELAY_S))
+        now = utc_now()
+        if current.status == "queued":
+            due = current.next_attempt_at
+            if due is None or due <= now:
+                # Claimable now: a race with a delivery that took it and gave it back,
+                # whose own message (or the reaper's) brings it back.
+                return current, Outcome.SKIPPED
+            remaining = math.ceil((due - now).total_seconds())
+            why = "job waits for its next try; checking again when it is due"
+        else:
+            remaining = (current.lease_expires_at or 0) - int(now.timestamp()) + 1
+            why = "job is held by another delivery; checking again later"
+        delay = max(1, min(remaining, MAX_DELAY_S))
         self.queue.send(JobMessage(job_id=job_id, action="generate"), delay_s=delay)
-        logger.info(
-            "job is held by another delivery; checking again later",
-            extra={"job_id": job_id, "delay_s": delay},
-        )
+        logger.info(why, extra={"job_id": job_id, "delay_s": delay})
         return None, Outcome.DEFERRED
 
     def _generate(self, job: Job, clock: StageClock) -> Made:
