@@ -61,14 +61,28 @@ def test_other_s3_faults_are_not_mistaken_for_a_missing_reference() -> None:
         storage.read("uploads/1/up/photo.jpg", max_bytes=100)
 
 
-@pytest.mark.parametrize(("code", "status"), [("404", 404), ("403", 403), ("AccessDenied", 403)])
-def test_a_head_of_a_missing_or_denied_key_finds_nothing(code: str, status: int) -> None:
-    """HEAD has no body, so S3's code is the bare status. A kept photo the API checks
-    (`prepared/…`) that is gone answers 403 where the role may not list: that is the
-    photo not being there (422 `reference_not_found`), not a fault (500)."""
-    storage, stubber = s3_answering(code, status, "head_object")
+@pytest.mark.parametrize("denied_is_missing", [False, True])
+def test_a_head_of_a_missing_key_finds_nothing(denied_is_missing: bool) -> None:
+    """HEAD has no body, so S3's code is the bare status."""
+    storage, stubber = s3_answering("404", 404, "head_object")
     with stubber:
-        assert storage.head("prepared/identities/7/job-1/0.jpg") is None
+        key = "prepared/identities/7/job-1/0.jpg"
+        assert storage.head(key, denied_is_missing=denied_is_missing) is None
+
+
+@pytest.mark.parametrize("code", ["403", "AccessDenied"])
+def test_a_head_of_a_denied_key_finds_nothing_only_when_asked(code: str) -> None:
+    """A kept photo the API checks (`prepared/…`) that is gone answers 403 where the role
+    may not list: to the API that is the photo not being there (422
+    `reference_not_found`), not a fault (500). To every other caller (the worker's look
+    for an output an earlier try stored) a 403 is a fault, raised."""
+    key = "prepared/identities/7/job-1/0.jpg"
+    storage, stubber = s3_answering(code, 403, "head_object")
+    with stubber:
+        assert storage.head(key, denied_is_missing=True) is None
+    storage, stubber = s3_answering(code, 403, "head_object")
+    with stubber, pytest.raises(ClientError):
+        storage.head(key)
 
 
 def test_other_head_faults_are_not_mistaken_for_a_missing_key() -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from identity_images.adapters.job_store import RETRY_CLOCK_SLACK_S
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
@@ -360,10 +362,12 @@ class StoredObject:
 
 
 class MemoryObjectStore:
-    """`models.ports.ObjectStore` over a dict; URLs are `memory://{key}`."""
+    """`models.ports.ObjectStore` over a dict; URLs are `memory://{key}`. A HEAD of a key
+    in `denied` answers as S3 does for a 403 (`Storage.head`)."""
 
     def __init__(self) -> None:
         self.objects: dict[str, StoredObject] = {}
+        self.denied: set[str] = set()
         self._clock = datetime(2026, 1, 1, tzinfo=UTC)
 
     def put(self, key: str, data: bytes, content_type: str = "image/jpeg") -> None:
@@ -376,7 +380,11 @@ class MemoryObjectStore:
     ) -> PresignedPost:
         return PresignedPost(url=f"memory://{key}", fields={"Content-Type": content_type})
 
-    def head(self, key: str) -> ObjectInfo | None:
+    def head(self, key: str, *, denied_is_missing: bool = False) -> ObjectInfo | None:
+        if key in self.denied:
+            if denied_is_missing:
+                return None
+            raise ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject")
         stored = self.objects.get(key)
         if stored is None:
             return None

@@ -109,6 +109,23 @@ def test_an_upload_is_checked_by_its_stored_type_and_size(
         assert refused(world, request()).code == ErrorCode.REFERENCE_INVALID
 
 
+def test_a_reference_s3_refuses_to_head_is_not_found(world: World) -> None:
+    """S3 answers 403 for a missing key under a prefix the role may not list: to the API's
+    reference check that is the photo not being there (422), not a fault (500)."""
+    world.storage.denied.add(UPLOAD)
+    assert refused(world, request()).code == ErrorCode.REFERENCE_NOT_FOUND
+
+
+def test_a_rerun_whose_parents_upload_s3_refuses_is_not_found(world: World) -> None:
+    parent = generations.create_generation(request(), ADMIN, world.g)
+    world.store.cancel(parent)
+    world.storage.denied.add(UPLOAD)
+    with pytest.raises(PipelineError) as raised:
+        generations.rerun_generation(parent.id, RerunRequest(), ADMIN, world.g)
+    assert raised.value.code == ErrorCode.REFERENCE_NOT_FOUND
+    assert raised.value.details["key"] == UPLOAD
+
+
 def test_a_queue_that_refuses_leaves_every_job_of_the_batch_failed(world: World) -> None:
     world.queue.refuse = True
     body = CreateVariantsRequest.model_validate({**request().model_dump(), "count": 3})

@@ -489,6 +489,23 @@ def test_an_output_that_is_not_this_jobs_or_incomplete_is_generated_again(
     assert world.storage.objects[key].metadata["generation-id"] == job.id
 
 
+def test_an_output_check_that_s3_refuses_is_retried_not_paid_for_again(world: World) -> None:
+    """The worker may list `generated/`: a 403 on the look for an earlier try's output is
+    a fault, not "no output", so the job is given back and Gemini is not called."""
+    job = api_job(world)
+    claimed = world.store.claim(job.id, lease_s=900)  # an earlier try, given back
+    assert claimed is not None
+    world.store.requeue(claimed)
+    key = SETTINGS.bucket_layout.output_key(job.identity_id, job.id, "image/png")
+    world.storage.denied.add(key)
+
+    with pytest.raises(RetryLater) as retry:
+        run(world, job, receive_count=2)
+    assert retry.value.error.code == ErrorCode.INTERNAL_ERROR
+    assert world.generate.calls == []
+    assert world.store.require(job.id).status == "queued"
+
+
 def test_a_first_try_looks_for_no_earlier_output(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -59,17 +59,21 @@ class Storage:
         )
         return PresignedPost(url=post["url"], fields={k: str(v) for k, v in post["fields"].items()})
 
-    def head(self, key: str) -> ObjectInfo | None:
-        """The object's size, type and metadata; None when it is not there.
+    def head(self, key: str, *, denied_is_missing: bool = False) -> ObjectInfo | None:
+        """The object's size, type and metadata; None when it is not there (404).
 
-        A 403 counts as not there, as in `read`: S3 answers 403 for a missing key under a
-        prefix the role may not list, and a key outside the role's grants is no object
-        this function may use either. Re-raising it would turn a missing photo into a 500.
+        A 403 is raised unless `denied_is_missing`: the functions may list what they
+        HEAD, so a 403 is a fault, and a caller that decides something from "not there"
+        (the worker: Gemini is called again when no earlier try stored the output) must
+        not read it as missing. The API's reference checks opt in, as `read` does: S3
+        answers 403 for a missing key under a prefix the role may not list, and a key
+        outside the role's grants is no photo it may use either; re-raising it would turn
+        a missing photo into a 500 instead of `reference_not_found`.
         """
         try:
             answer = self._client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
-            if _is_missing(error) or _is_denied(error):
+            if _is_missing(error) or (denied_is_missing and _is_denied(error)):
                 return None
             raise
         return ObjectInfo(

@@ -103,7 +103,7 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
 def _check_references(keys: list[str], storage: ObjectStore, settings: Settings) -> None:
     """The objects exist, are small enough and are images: the POST policy is not enough."""
     for key in keys:
-        info = storage.head(key)
+        info = storage.head(key, denied_is_missing=True)
         if info is None:
             raise PipelineError(
                 ErrorCode.REFERENCE_NOT_FOUND,
@@ -308,7 +308,9 @@ def _parent_references(parent: Job, storage: ObjectStore) -> tuple[list[str], li
         kept = sorted(parent.prepared_references, key=lambda ref: ref.index)
         named = len(names) == len(parent.reference_keys)
         return [ref.key for ref in kept], [names[ref.index] for ref in kept] if named else []
-    missing = [key for key in parent.reference_keys if storage.head(key) is None]
+    missing = [
+        key for key in parent.reference_keys if storage.head(key, denied_is_missing=True) is None
+    ]
     if not parent.reference_keys or missing:
         index = parent.reference_keys.index(missing[0]) if missing else None
         raise PipelineError(

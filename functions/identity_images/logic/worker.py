@@ -590,7 +590,9 @@ class Worker:
         return kept
 
     def _head_of(self, job: Job, key: str) -> ObjectInfo | None:
-        """The object at `key` if this job wrote it."""
+        """The object at `key` if this job wrote it. A 403 is raised, not read as "not
+        there" (the worker may list `generated/` and `prepared/`): a fault here is
+        retried rather than paying Gemini again for an output already stored."""
         info = self.storage.head(key)
         return info if info is not None and info.metadata.get("generation-id") == job.id else None
 
