@@ -15,6 +15,8 @@ loudly instead of quietly.
 from __future__ import annotations
 
 import inspect
+import re
+from pathlib import Path
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -30,6 +32,8 @@ from identity_images.handlers.routes.errors import (
     status_of,
 )
 from identity_images.handlers.routes.media_type import JsonBodyValidation
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- Powertools' private hooks ----------------------------------------------------------
@@ -61,6 +65,19 @@ def test_every_error_code_has_a_status_or_is_never_an_answer() -> None:
     """A new code must be given its status (or be declared a job's failure only)."""
     assert set(ErrorCode) == set(STATUS_BY_CODE) | NEVER_FROM_THE_API
     assert not set(STATUS_BY_CODE) & NEVER_FROM_THE_API
+
+
+def test_the_api_page_lists_the_codes_only_a_job_carries() -> None:
+    """docs/api.md names the codes that are never an answer: the same set as the code."""
+    page = " ".join((ROOT / "docs" / "api.md").read_text().split())
+    listed = re.search(r"only a job's failure carries \(([^:]*): `NEVER_FROM_THE_API`", page)
+    assert listed is not None
+    assert set(re.findall(r"`(\w+)`", listed.group(1))) == {c.value for c in NEVER_FROM_THE_API}
+
+
+@pytest.mark.parametrize("code", sorted(NEVER_FROM_THE_API))
+def test_a_code_only_a_job_carries_is_a_500_should_it_reach_the_api(code: ErrorCode) -> None:
+    assert status_of(PipelineError(code, "x")) == 500
 
 
 @pytest.mark.parametrize("code", sorted(STATUS_BY_CODE))

@@ -40,14 +40,13 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.HOST_REJECTED: 502,
     ErrorCode.PROVIDER_UNAVAILABLE: 503,
     ErrorCode.QUEUE_UNAVAILABLE: 503,
-    # A job's failure, never an answer of its own; 503 if it ever is one.
-    ErrorCode.WORKER_GAVE_UP: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 
-#: The codes the API never answers with: a job's (or apply's) failure as Gemini or the
-#: host's callback ends it. Every other code has its status above (a test holds both
-#: tables to `ErrorCode`); one of these reaching `status_of` is a bug, and a 500 says so.
+#: The codes the API never answers with: a job's (or apply's) failure as Gemini, the
+#: host's callback or a give-up (the worker's or the reaper's) ends it. Every other code
+#: has its status above (a test holds both tables to `ErrorCode`); one of these reaching
+#: `status_of` is a bug, and a 500 says so.
 NEVER_FROM_THE_API: frozenset[ErrorCode] = frozenset(
     {
         ErrorCode.CONTENT_BLOCKED,
@@ -55,6 +54,7 @@ NEVER_FROM_THE_API: frozenset[ErrorCode] = frozenset(
         ErrorCode.PROVIDER_REJECTED,
         ErrorCode.PROVIDER_NOT_CONFIGURED,
         ErrorCode.SUPERSEDED,
+        ErrorCode.WORKER_GAVE_UP,
     }
 )
 
