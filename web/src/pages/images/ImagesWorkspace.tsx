@@ -74,6 +74,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const lostContact = lostContactOf(online, polls);
   const results = useRef<HTMLElement>(null);
   const actions = useJobActions({
+    identityId,
     photos: uploads.items,
     paneIds,
     showStarted: (jobs) => showStarted(jobs, identity?.name ?? "an identity"),
@@ -192,7 +193,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onSave={actions.save}
           savingIds={actions.savingIds}
           onCancel={actions.cancel}
-          canCancel={!actions.canceling}
           followUps={followUps}
           originOf={(job) => originLabel(job, jobs)}
           outOfTouch={sessionEnded || lostContact !== null}
@@ -216,7 +216,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onRerun={actions.rerun}
           onRefine={actions.refine}
           onSave={actions.save}
-          onCancel={actions.canceling ? null : actions.cancel}
+          onCancel={actions.cancel}
+          savingIds={actions.savingIds}
           onEditSettings={editSettings}
           onCompare={compare.fromHistory}
           busy={actions.starting}

@@ -317,6 +317,11 @@ export function currentImageJobId(identity: HostIdentity | null, readAt: number,
   return jobs.find((job) => job.status === "succeeded" && path.includes(job.id))?.id ?? null;
 }
 
+/** Its save is out: asked from this page and not answered yet, or pending in the pipeline. */
+export function isSaving(job: Job, savingIds: readonly string[]): boolean {
+  return job.apply?.status === "pending" || savingIds.includes(job.id);
+}
+
 /** A save that landed, and whether the identity still shows it. */
 export function isSavedNow(job: Job, currentJobId: string | null): boolean {
   return job.apply?.status === "applied" && job.id === currentJobId;

@@ -44,7 +44,6 @@ function grid(jobs: Job[], props: Partial<VariantsGridProps> = {}) {
       onSave={noop}
       savingIds={[]}
       onCancel={noop}
-      canCancel
       {...props}
     />
   );

@@ -1263,6 +1263,35 @@ describe("Images page", () => {
     const result = screen.getByRole("region", { name: "Result" });
     expect(await within(result).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
     expect(within(screen.getByRole("region", { name: "New generation" })).queryByRole("alert")).not.toBeInTheDocument();
+
+    // It is about the chef's job: not said beside another identity's results, said again back.
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-chef");
+    expect(await within(result).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
+  });
+
+  it("keeps a refinement's words in its history box when it could not start", async () => {
+    const done = succeeded(job({ prompt: "portrait" }));
+    let refused = true;
+    given(
+      ...historyOf([done]),
+      http.untyped.post(`${API}/v1/generations/:id/refine`, () =>
+        refused
+          ? HttpResponse.json({ error: { code: "identity_unnamed", message: "The identity has no name; name it in the host app first." } }, { status: 422 })
+          : HttpResponse.json({ batch_id: "r", items: [job({ kind: "refine", parent_generation_id: done.id })] }, { status: 202 }),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Refine" }));
+    await user.keyboard("warmer light{Enter}");
+    expect(await screen.findByText("The identity has no name; name it in the host app first.")).toBeInTheDocument();
+    expect(within(history).getByRole("textbox", { name: "What should change?" })).toHaveValue("warmer light");
+
+    refused = false;
+    await user.click(within(history).getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(within(history).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument());
   });
 
   it("says of a Generate that could not reach the service that nothing started: still true once it is back", async () => {

@@ -26,7 +26,8 @@ import { RefineForm, useRefineBox } from "./RefineForm";
 /** What can follow a job, from its card or its history row (`offeredActions` says which
  * each offers). */
 export interface FollowUps {
-  onRefine: (job: Job, instruction: string) => void;
+  /** Asks for the refinement; whether it started (the box keeps the words when it did not). */
+  onRefine: (job: Job, instruction: string) => Promise<boolean>;
   onRerun: (job: Job) => void;
   /** Put the job's settings and photos in the form, to change and run again. */
   onEditSettings: (job: Job) => void;
@@ -46,6 +47,7 @@ interface Props {
   /** The job whose image the identity shows now (see `currentImageJobId`). */
   currentJobId: string | null;
   onSave: (job: Job) => void;
+  /** Its save is out (see `isSaving`). */
   saving: boolean;
   onCancel?: ((job: Job) => void) | undefined;
   followUps?: FollowUps | undefined;
@@ -83,7 +85,7 @@ export function GeneratedImageDisplay({
   // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
   // the identity shows this image it goes, and the card keeps the focus.
   // (A double click's second click asks nothing more: `useApply` sends one save per job at a time.)
-  const saveOff = saving || job.apply?.status === "pending";
+  const saveOff = saving;
   const askSave = () => {
     if (!saveOff) onSave(job);
   };

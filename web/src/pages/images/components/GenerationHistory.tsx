@@ -15,6 +15,7 @@ import {
   statusLabel,
   variantLabel,
   isFinal,
+  isSaving,
   offeredActions,
 } from "../jobView";
 import { formatUsd } from "../config";
@@ -33,6 +34,8 @@ interface RowProps extends FollowUps {
   currentJobId: string | null;
   now: number;
   onSave: (job: Job) => void;
+  /** The jobs whose save is out (see `isSaving`). */
+  savingIds: readonly string[];
   /** Cancel a queued job; null while a cancel is on its way. */
   onCancel: ((job: Job) => void) | null;
   /** The page cannot read the jobs' states now: a running row shows its last known state
@@ -123,7 +126,13 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         <p className={ui.emptyNote}>No generations for this identity yet. The first one will show here.</p>
       )}
       {jobs && jobs.length > 0 && view === "results" && (
-        <HistoryResults jobs={jobs} currentJobId={row.currentJobId} onSave={row.onSave} onCompare={row.onCompare} />
+        <HistoryResults
+          jobs={jobs}
+          currentJobId={row.currentJobId}
+          savingIds={row.savingIds}
+          onSave={row.onSave}
+          onCompare={row.onCompare}
+        />
       )}
       {jobs && jobs.length > 0 && view === "all" && (
         <ol ref={list} className={styles.list}>
@@ -174,6 +183,7 @@ function HistoryItem({
   onEditSettings,
   onCancel,
   onCompare,
+  savingIds,
   origin,
   sameClick,
   busy,
@@ -193,6 +203,7 @@ function HistoryItem({
   const label = `Generation of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const savedNow = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "row", { savedNow, sameClick });
+  const saving = isSaving(job, savingIds);
   const saveState = savedNow ? null : applyLabel(job, currentJobId);
   return (
     <li className={`${styles.item} ${sameClick ? styles.sameClick : ""}`} aria-label={label} {...row}>
@@ -287,8 +298,8 @@ function HistoryItem({
             <button
               type="button"
               className={ui.linkButton}
-              onClick={() => job.apply?.status !== "pending" && onSave(job)}
-              aria-disabled={job.apply?.status === "pending"}
+              onClick={() => !saving && onSave(job)}
+              aria-disabled={saving}
             >
               Save to identity
             </button>
@@ -300,8 +311,7 @@ function HistoryItem({
             costUsd={job.usage?.estimated_cost_usd ?? null}
             busy={busy}
             onSubmit={(words) => {
-              onRefine(job, words);
-              refine.sent();
+              void onRefine(job, words).then((started) => started && refine.sent());
             }}
           />
         )}

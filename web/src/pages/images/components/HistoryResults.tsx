@@ -1,5 +1,5 @@
 import type { Job } from "../../../api/imageGeneration";
-import { createdLabel, fullSizeUrl, isSavedNow, offeredActions, previewUrl, variantLabel } from "../jobView";
+import { createdLabel, fullSizeUrl, isSavedNow, isSaving, offeredActions, previewUrl, variantLabel } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./HistoryResults.module.css";
 
@@ -7,6 +7,8 @@ interface Props {
   /** The history's jobs, newest first: only the ones with a result show. */
   jobs: Job[];
   currentJobId: string | null;
+  /** The jobs whose save is out (see `isSaving`). */
+  savingIds: readonly string[];
   onSave: (job: Job) => void;
   /** Open a result beside the identity's current image; null when it has none. */
   onCompare: ((job: Job) => void) | null;
@@ -14,13 +16,20 @@ interface Props {
 
 /** The history's results as a grid of pictures large enough to judge a face: to find an
  * earlier result and save it, or compare it, in two clicks. */
-export function HistoryResults({ jobs, currentJobId, onSave, onCompare }: Props) {
+export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare }: Props) {
   const results = jobs.filter((job) => job.status === "succeeded" && previewUrl(job) !== null);
   if (results.length === 0) return <p className={ui.emptyNote}>No results among these generations yet.</p>;
   return (
     <ul className={styles.grid} aria-label="Results">
       {results.map((job) => (
-        <ResultTile key={job.id} job={job} current={isSavedNow(job, currentJobId)} onSave={onSave} onCompare={onCompare} />
+        <ResultTile
+          key={job.id}
+          job={job}
+          current={isSavedNow(job, currentJobId)}
+          saving={isSaving(job, savingIds)}
+          onSave={onSave}
+          onCompare={onCompare}
+        />
       ))}
     </ul>
   );
@@ -29,18 +38,19 @@ export function HistoryResults({ jobs, currentJobId, onSave, onCompare }: Props)
 function ResultTile({
   job,
   current,
+  saving,
   onSave,
   onCompare,
 }: {
   job: Job;
   current: boolean;
+  saving: boolean;
   onSave: (job: Job) => void;
   onCompare: ((job: Job) => void) | null;
 }) {
   const variant = variantLabel(job);
   const label = `Result of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const offered = offeredActions(job, "row", { savedNow: current });
-  const saving = job.apply?.status === "pending";
   return (
     <li className={`${styles.tile} ${current ? styles.current : ""}`} aria-label={label}>
       <a href={fullSizeUrl(job) ?? undefined} target="_blank" rel="noreferrer" className={styles.picture}>

@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
-import { describeFailure, isFinal } from "../jobView";
+import { describeFailure, isFinal, isSaving } from "../jobView";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
 import styles from "./VariantsGrid.module.css";
@@ -15,8 +15,8 @@ export interface VariantsGridProps {
   onSave: (job: Job) => void;
   /** The jobs whose save is out. */
   savingIds: readonly string[];
-  onCancel: (job: Job) => void;
-  canCancel: boolean;
+  /** Cancel a queued job; null while a cancel is on its way. */
+  onCancel: ((job: Job) => void) | null;
   followUps?: FollowUps | undefined;
   /** How a job came about, as the history tells it (which result a re-run is of). */
   originOf?: ((job: Job) => string | null) | undefined;
@@ -33,7 +33,6 @@ export function VariantsGrid({
   onSave,
   savingIds,
   onCancel,
-  canCancel,
   followUps,
   originOf,
   outOfTouch = false,
@@ -57,8 +56,8 @@ export function VariantsGrid({
             usualSeconds={usualSecondsAt(job.image_size)}
             currentJobId={currentJobId}
             onSave={onSave}
-            saving={savingIds.includes(job.id)}
-            onCancel={canCancel ? onCancel : undefined}
+            saving={isSaving(job, savingIds)}
+            onCancel={onCancel ?? undefined}
             followUps={followUps}
             {...(originOf ? { origin: originOf(job) } : {})}
             outOfTouch={outOfTouch}

@@ -151,24 +151,24 @@ export function useStartBatch() {
   });
 }
 
-/** What a caller hears of every call of a mutation (TanStack's per-call callbacks would
- * reach only the latest call's). */
+/** What a caller hears of every call of a mutation on a job (TanStack's per-call callbacks
+ * would reach only the latest call's). */
 export interface Outcome {
-  onSuccess?: (id: string) => void;
-  onError?: (error: Error, id: string) => void;
+  onSuccess?: (job: Job) => void;
+  onError?: (error: Error, job: Job) => void;
 }
 
 export function useCancel(outcome: Outcome = {}) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.cancel(id),
+    mutationFn: (job: Job) => api.cancel(job.id),
     onSuccess: (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
       void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
-      outcome.onSuccess?.(job.id);
+      outcome.onSuccess?.(job);
     },
-    onError: (error, id) => outcome.onError?.(error, id),
+    onError: (error, job) => outcome.onError?.(error, job),
   });
 }
 
@@ -182,26 +182,27 @@ export function useApply(outcome: Outcome = {}) {
   const sending = useRef(new Set<string>());
   const { mutate: send } = useMutation({
     mutationKey: APPLY_KEY,
-    mutationFn: (id: string) => api.applyGeneration(id),
+    mutationFn: (job: Job) => api.applyGeneration(job.id),
     // Pending until the history has read the pending apply too, so no Save offers it again.
     onSuccess: async (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
       await queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
-      outcome.onSuccess?.(job.id);
+      outcome.onSuccess?.(job);
     },
-    onError: (error, id) => outcome.onError?.(error, id),
-    onSettled: (_job, _error, id) => sending.current.delete(id),
+    onError: (error, job) => outcome.onError?.(error, job),
+    onSettled: (_answer, _error, job) => sending.current.delete(job.id),
   });
+  /** The jobs whose save is out, as the mutations say (a render behind `sending`). */
   const savingIds = useMutationState({
     filters: { mutationKey: APPLY_KEY, status: "pending" },
-    select: (mutation) => mutation.state.variables as string,
+    select: (mutation) => (mutation.state.variables as Job).id,
   });
   // Synchronous, unlike the mutation's state: a double click's second click is already refused.
   const mutate = useCallback(
-    (id: string) => {
-      if (sending.current.has(id)) return;
-      sending.current.add(id);
-      send(id);
+    (job: Job) => {
+      if (sending.current.has(job.id)) return;
+      sending.current.add(job.id);
+      send(job);
     },
     [send],
   );

@@ -12,6 +12,8 @@ import type { ReferenceItem } from "../referencePhotos";
 import { useApply, useCancel, useStartBatch, type Outcome, type StartRequest } from "./use-image-generation";
 
 interface Options {
+  /** The identity the page shows: an action's failure is said while on its job's identity. */
+  identityId: string | null;
   /** The form's photos, to name one the API says is gone. */
   photos: readonly ReferenceItem[];
   /** The ids the result pane shows now (its first card takes the focus after a follow-up). */
@@ -22,14 +24,15 @@ interface Options {
   resultPane: RefObject<HTMLElement | null>;
 }
 
-/** Why an action on a result did not go through, and which job it was about. */
+/** Why an action on a result did not go through, and which job (of which identity) it was about. */
 interface ActionError {
   jobId: string;
+  identityId: string;
   message: string;
 }
 
-function said(jobId: string, message: string | null): ActionError | null {
-  return message === null ? null : { jobId, message };
+function said(job: Job, message: string | null): ActionError | null {
+  return message === null ? null : { jobId: job.id, identityId: job.identity_id, message };
 }
 
 /** The result pane sits beside the form on a wide screen, below it on a phone. */
@@ -37,7 +40,7 @@ function bringIntoView(element: HTMLElement | null) {
   element?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
 }
 
-export function useJobActions({ photos, paneIds, showStarted, resultPane }: Options) {
+export function useJobActions({ identityId, photos, paneIds, showStarted, resultPane }: Options) {
   const [formError, setFormError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ActionError | null>(null);
   const create = useStartBatch();
@@ -45,8 +48,8 @@ export function useJobActions({ photos, paneIds, showStarted, resultPane }: Opti
   // that job's action goes through or another follow-up is asked: another job's save landing
   // meanwhile says nothing of it.
   const outcome: Outcome = {
-    onSuccess: (id) => setActionError((shown) => (shown?.jobId === id ? null : shown)),
-    onError: (error, id) => setActionError(said(id, shownError(error))),
+    onSuccess: (job) => setActionError((shown) => (shown?.jobId === job.id ? null : shown)),
+    onError: (error, job) => setActionError(said(job, shownError(error))),
   };
   const apply = useApply(outcome);
   const cancel = useCancel(outcome);
@@ -60,7 +63,8 @@ export function useJobActions({ photos, paneIds, showStarted, resultPane }: Opti
     card.focus({ preventScroll: true });
   }, [paneIds, resultPane]);
 
-  const start = async (request: StartRequest) => {
+  /** Starts the jobs `request` asks for; whether it did. */
+  const start = async (request: StartRequest): Promise<boolean> => {
     const isFollowUp = request.kind !== "generate";
     if (isFollowUp) setActionError(null);
     else setFormError(null);
@@ -70,32 +74,35 @@ export function useJobActions({ photos, paneIds, showStarted, resultPane }: Opti
     } catch (error) {
       if (request.kind === "generate") {
         setFormError(startError(error, photos));
-        return;
+        return false;
       }
       // A follow-up's error shows in the result pane: bring it into view.
-      setActionError(said(request.parent.id, startError(error, photos)));
+      setActionError(said(request.parent, startError(error, photos)));
       bringIntoView(resultPane.current);
-      return;
+      return false;
     }
     showStarted(jobs);
     if (isFollowUp && jobs[0]) focusCardOf.current = jobs[0].id;
     bringIntoView(resultPane.current);
+    return true;
   };
 
   return {
     generate: (body: CreateVariantsRequest) => void start({ kind: "generate", body }),
     rerun: (job: Job) => void start({ kind: "rerun", parent: job, count: 1 }),
-    refine: (job: Job, instruction: string) => void start({ kind: "refine", parent: job, instruction, count: 1 }),
+    /** Whether the refinement started (its box keeps the words when it did not). */
+    refine: (job: Job, instruction: string) => start({ kind: "refine", parent: job, instruction, count: 1 }),
     /** A start is out: Generate, Re-run and Refine wait for it. */
     starting: create.isPending,
-    cancel: (job: Job) => cancel.mutate(job.id),
-    canceling: cancel.isPending,
-    save: (job: Job) => apply.mutate(job.id),
+    /** Cancel a queued job; null while a cancel is on its way. */
+    cancel: cancel.isPending ? null : (job: Job) => cancel.mutate(job),
+    save: (job: Job) => apply.mutate(job),
     /** The jobs whose save is out. */
     savingIds: apply.savingIds,
     /** Why the last Generate started nothing (shown under the form). */
     formError,
-    /** Why an action on a result did not go through (shown in the result pane). */
-    actionError: actionError?.message ?? null,
+    /** Why an action on a result of this identity did not go through (shown in the result
+     * pane; another identity's stays with it). */
+    actionError: actionError !== null && actionError.identityId === identityId ? actionError.message : null,
   };
 }
