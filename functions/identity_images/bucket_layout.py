@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from identity_images.domain import is_host_id
 from identity_images.media_types import extension_for as extension_for
 
 UPLOADS = "uploads/"
@@ -30,9 +31,9 @@ PREPARED = "prepared/"
 DEFAULT_HOST_ROOT = "identity-images/"
 
 # Python's `$` also matches before a final "\n" (`re.match` takes `"abc\n"`), so every
-# check below is a `fullmatch`. The patterns keep `^…$`: pydantic's patterns (the routes')
-# run on Rust's regex, where `$` is the end of the text and `\Z` does not exist.
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# check below is a `fullmatch` (an id's too: `domain.is_host_id`). `REFERENCE_ID_PATTERN`
+# keeps `^…$` because it also reaches pydantic (the routes' `reference_id`), whose
+# patterns run on Rust's regex, where `$` is the end of the text and `\Z` does not exist.
 #: The one rule for a reference's file name (and so for the `reference_id` the routes
 #: take): ASCII letters, digits, `_`, `-` and `.`, not starting with a dot. A name with a
 #: space, `+`, `%` or an emoji could be listed but not deleted, so it is no reference:
@@ -122,7 +123,7 @@ class BucketLayout:
             return None
         identity_id, slash, name = key[len(self.references) :].partition("/")
         # Directly in the folder (not `…/{id}/sub/x.jpg`), named by the one rule.
-        if not slash or not _ID.fullmatch(identity_id) or not _NAME.fullmatch(name):
+        if not slash or not is_host_id(identity_id) or not _NAME.fullmatch(name):
             return None
         return identity_id
 
@@ -136,7 +137,8 @@ class BucketLayout:
         job_id, dot, extension = name.partition(".")
         if not slash or not dot or "." in extension or "/" in name:
             return None
-        if not _ID.fullmatch(identity_id) or not _ID.fullmatch(job_id):
+        # A job id (32 hex digits) is one path segment of the same alphabet as the host's.
+        if not is_host_id(identity_id) or not is_host_id(job_id):
             return None
         return identity_id, job_id
 
@@ -151,8 +153,8 @@ class BucketLayout:
             return None
         identity_id, job_id, name = parts
         if (
-            not _ID.fullmatch(identity_id)
-            or not _ID.fullmatch(job_id)
+            not is_host_id(identity_id)
+            or not is_host_id(job_id)
             or not _PREPARED_NAME.fullmatch(name)
         ):
             return None

@@ -6,6 +6,7 @@ implements them over HTTP, and unit tests use fakes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
@@ -14,7 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 #: A user or identity id of the host: what reaches the host's URLs as one path segment.
 #: Integers, UUIDs and slugs fit; `/`, `.`, `%` and anything else never reach the host.
+#: The pattern is for pydantic (the request models' and the routes' id fields), whose
+#: patterns run on Rust's regex: there `$` is the end of the text (`\Z` does not exist).
+#: Python code checks with `is_host_id`: Python's `$` also matches before a final "\n".
 HOST_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+_HOST_ID = re.compile(HOST_ID_PATTERN)
+
+
+def is_host_id(value: str) -> bool:
+    """Whether all of `value` is one of the host's ids (`HOST_ID_PATTERN`, a fullmatch: no
+    trailing "\n")."""
+    return _HOST_ID.fullmatch(value) is not None
 
 
 class Caller(BaseModel):

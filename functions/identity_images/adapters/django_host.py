@@ -12,7 +12,6 @@ that error; any other 4xx, a bare 404 too (a wrong URL or mount point), is `host
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from identity_images.adapters.host_http import (
     tls_context,
 )
 from identity_images.adapters.secrets import secret_reader
-from identity_images.domain import HOST_ID_PATTERN, HostIdentity, HostUser
+from identity_images.domain import HostIdentity, HostUser, is_host_id
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.settings import Settings
 
@@ -44,13 +43,10 @@ class _Results(BaseModel, Generic[Item]):
     results: list[Item]
 
 
-_ID = re.compile(HOST_ID_PATTERN)
-
-
 def _segment(value: str) -> str:
     """One path segment of the host's own id alphabet, so an id can never walk to another
     endpoint (Django decodes `%2F` before it routes)."""
-    if not _ID.fullmatch(value):
+    if not is_host_id(value):
         raise PipelineError(
             ErrorCode.VALIDATION_ERROR,
             "Not a valid id: letters, digits, '-' and '_' only (at most 128).",

@@ -18,15 +18,14 @@ JWKS URL or Django is down: neither allow nor a cacheable deny).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import jwt
 
 from identity_images.adapters.jwks import JwksKeys
-from identity_images.domain import HOST_ID_PATTERN
 from identity_images.domain import Caller as Caller
+from identity_images.domain import is_host_id
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.settings import AuthSettings
 
@@ -39,8 +38,6 @@ PUBLIC_KEY_ALGORITHMS = frozenset(
 )
 # Seconds of clock difference tolerated between Django and Lambda for exp/nbf/iat.
 LEEWAY_S = 10
-#: The host's id alphabet (`domain.HOST_ID_PATTERN`); a fullmatch, so no trailing "\n".
-_HOST_ID = re.compile(HOST_ID_PATTERN)
 
 
 class UnauthenticatedError(PipelineError):
@@ -249,7 +246,7 @@ def _require_host_id(caller: Caller) -> None:
     of another issuer's shape, `auth0|42`): the API takes the caller's id to the host and
     into keys as one path segment, so it would pass here and then answer 422 to every
     request. Such a token names no host user."""
-    if not _HOST_ID.fullmatch(caller.user_id):
+    if not is_host_id(caller.user_id):
         raise UnauthenticatedError(
             "The token's user id is not one of the host's ids "
             "(letters, digits, '-' and '_', at most 128)."
