@@ -19,18 +19,21 @@ def images_sent(references: int, *, edit_image: bool) -> int:
     return references + (1 if edit_image else 0)
 
 
-def check_image_count(references: int, *, edit_image: bool) -> None:
+def check_image_count(references: int, *, edit_image: bool, field: str | None = None) -> None:
     """`too_many_images` when the request would send more than the model takes: a refine
-    of a job with `MAX_REFERENCES` references sends one image more."""
+    of a job with `MAX_REFERENCES` references sends one image more. Its details carry the
+    counts, and `field` only when the caller's request has a field that holds the
+    references (the engine's `references`; a refine's or re-run's body has none)."""
     sent = images_sent(references, edit_image=edit_image)
     if sent > MAX_REFERENCES:
         with_edit = " and the image to edit" if edit_image else ""
+        details: dict[str, object] = {} if field is None else {"field": field}
         raise PipelineError(
             ErrorCode.TOO_MANY_IMAGES,
             f"This would send Gemini {sent} images ({references} references{with_edit}); "
             f"it takes at most {MAX_REFERENCES}.",
             details={
-                "field": "references",
+                **details,
                 "max": MAX_REFERENCES,
                 "references": references,
                 "edit_image": edit_image,

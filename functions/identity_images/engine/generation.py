@@ -83,7 +83,9 @@ def _validate(request: GenerationRequest) -> None:
             "At least one reference image is needed.",
             details={"field": "references"},
         )
-    check_image_count(len(request.references), edit_image=request.edit_image is not None)
+    check_image_count(
+        len(request.references), edit_image=request.edit_image is not None, field="references"
+    )
     if request.edit_image is not None and not request.instruction.strip():
         raise PipelineError(
             ErrorCode.VALIDATION_ERROR,
