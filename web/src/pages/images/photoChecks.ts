@@ -72,6 +72,11 @@ const SHRINKABLE = new Set(["image/jpeg", "image/png", "image/webp"]);
  * the last keeps more than Gemini is sent. */
 const SHRINK_LONG_SIDES_PX = [4096, 3072, 2048];
 
+/** "export.png" → "export.jpg": the name says what the file now is. */
+function asJpegName(name: string): string {
+  return /\.jpe?g$/i.test(name) ? name : `${name.replace(/\.[^./]+$/, "")}.jpg`;
+}
+
 /** Whether a photo over the size limit can be made smaller here rather than refused. */
 export function canShrink(contentType: string | null): boolean {
   return (
@@ -108,7 +113,7 @@ export async function shrinkToFit(file: File, maxBytes: number): Promise<File | 
       context.fillRect(0, 0, canvas.width, canvas.height);
       context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
       const jpeg = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
-      if (jpeg && jpeg.size > 0 && jpeg.size <= maxBytes) return new File([jpeg], file.name, { type: "image/jpeg" });
+      if (jpeg && jpeg.size > 0 && jpeg.size <= maxBytes) return new File([jpeg], asJpegName(file.name), { type: "image/jpeg" });
     }
     return null;
   } catch {

@@ -221,9 +221,73 @@ describe("Images page", () => {
       expect(await screen.findByText("Made smaller to fit, from 20 MB")).toBeInTheDocument();
       expect(await screen.findByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
       await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
-      expect(asked).toEqual([expect.objectContaining({ content_type: "image/jpeg", size: 3_000_004, filename: "export.png" })]);
+      expect(asked).toEqual([expect.objectContaining({ content_type: "image/jpeg", size: 3_000_004, filename: "export.jpg" })]);
       expect(sizes[0]).toBe(4096);
+      // Named for what it now is.
+      expect(screen.getByRole("img", { name: "export.jpg" })).toBeInTheDocument();
       expect(screen.getByText("1 / 5")).toBeInTheDocument();
+    } finally {
+      vi.unstubAllGlobals();
+      getContext.mockRestore();
+      toBlob.mockRestore();
+      toDataURL.mockRestore();
+    }
+  });
+
+  it("retries a photo stopped while it was being made smaller, as the smaller JPEG", async () => {
+    // The first decode waits until the test lets it go: the admin leaves (another user)
+    // meanwhile, and it ends while the photo is put aside. Later ones answer at once.
+    let decoded: (() => void) | null = null;
+    const bitmap = { width: 6000, height: 4000, close: () => undefined };
+    vi.stubGlobal("createImageBitmap", () =>
+      decoded === null
+        ? new Promise((resolve) => {
+            decoded = () => resolve(bitmap);
+          })
+        : Promise.resolve(bitmap),
+    );
+    const context = { fillStyle: "", fillRect: () => undefined, drawImage: () => undefined };
+    const getContext = vi
+      .spyOn(HTMLCanvasElement.prototype, "getContext")
+      .mockReturnValue(context as unknown as CanvasRenderingContext2D);
+    const toBlob = vi.spyOn(HTMLCanvasElement.prototype, "toBlob").mockImplementation((done) => {
+      const jpeg = new Uint8Array(2_000_000);
+      jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
+      done(new Blob([jpeg], { type: "image/jpeg" }));
+    });
+    const toDataURL = vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue("data:image/jpeg;base64,AA==");
+    try {
+      const asked: { size: number; content_type: string }[] = [];
+      given(
+        http.post("/v1/uploads", async ({ request, response }) => {
+          const files = (await request.json()).files;
+          asked.push(...files);
+          return response(201).json({
+            upload_id: "u",
+            expires_at: new Date().toISOString(),
+            uploads: files.map((_, n) => ({
+              key: `uploads/1/u/${n}.jpg`,
+              url: S3,
+              fields: { key: `uploads/1/u/${n}.jpg` },
+              content_type: "image/jpeg" as const,
+              max_bytes: 15 * 1024 * 1024,
+            })),
+          });
+        }),
+      );
+      const user = await openAsAlice({ applyAccept: false });
+      await user.upload(screen.getByLabelText("Reference photos"), file("export.png", "image/png", 20 * 1024 * 1024));
+      await waitFor(() => expect(decoded).not.toBeNull());
+      await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+      decoded!();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
+      expect(await screen.findByText("The upload was stopped; retry.")).toBeInTheDocument();
+      expect(asked).toEqual([]); // stopped: nothing sent until the admin says so
+
+      await user.click(screen.getByRole("button", { name: /^Retry / }));
+      await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+      expect(asked).toEqual([expect.objectContaining({ content_type: "image/jpeg", size: 2_000_000 })]);
     } finally {
       vi.unstubAllGlobals();
       getContext.mockRestore();

@@ -26,7 +26,7 @@ async function fitted(item: ReferenceItem, maxBytes: number): Promise<ReferenceI
   if (!item.file || item.file.size <= maxBytes) return item;
   const smaller = await shrinkToFit(item.file, maxBytes);
   if (!smaller) return item;
-  return { ...item, file: smaller, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
+  return { ...item, file: smaller, name: smaller.name, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
 }
 
 function errorText(error: unknown): string {
@@ -142,14 +142,18 @@ export function useReferenceUploads(config: TabConfig) {
    * checked; the ones that are what they claim are uploaded. */
   const checkAndUpload = useCallback(
     async function checkThenUpload(photos: ReferenceItem[]): Promise<void> {
-      const batch = await Promise.all(photos.map((item) => fitted(item, config.maxBytes)));
+      // One at a time: each decodes a whole photo (a 24 MP PNG is some 100 MB as a bitmap).
+      const batch: ReferenceItem[] = [];
+      for (const item of photos) batch.push(await fitted(item, config.maxBytes));
       const problems = await Promise.all(
         batch.map((item) => (item.file && item.file.size > config.maxBytes ? tooBig(item.size, config) : contentProblem(item))),
       );
       const refused = new Set<string>();
       batch.forEach((item, index) => {
         const problem = problems[index];
-        if (item.shrunkFrom !== undefined) patch(item.id, item);
+        // The smaller file, whatever became of the photo meanwhile (stopped, it keeps it for its retry).
+        const { file, name, size, contentType, shrunkFrom } = item;
+        if (shrunkFrom !== undefined) patch(item.id, { file, name, size, contentType, shrunkFrom });
         if (!problem) return;
         refused.add(item.id);
         patch(item.id, { status: "invalid", error: problem });
@@ -239,9 +243,10 @@ export function useReferenceUploads(config: TabConfig) {
       if (!item || item.status !== "failed") return;
       const again = { ...item, status: "uploading" as const, progress: 0, error: null };
       patch(id, again);
-      void upload([again]);
+      // Through the checks again: a photo stopped while it was being made smaller is still too big.
+      void checkAndUpload([again]);
     },
-    [patch, upload],
+    [patch, checkAndUpload],
   );
 
   /**
