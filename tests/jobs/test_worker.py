@@ -16,7 +16,7 @@ from identity_images.adapters import aws
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import worker as worker_handler
 from identity_images.logic.worker import Worker
-from identity_images.models.jobs import Job, utc_now
+from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, utc_now
 from identity_images.settings import Settings
 from local_stack.aws_resources import Resources
 from local_stack.gemini_server import LocalGeminiServer
@@ -283,6 +283,26 @@ def test_a_waiting_job_is_claimed_once_its_next_try_is_due(
     again = store.claim(job["id"], lease_s=60, now=retry_at)
     assert again is not None
     assert (again.status, again.attempts, again.next_attempt_at) == ("running", 2, None)
+
+
+@pytest.mark.parametrize(
+    ("early_s", "taken"),
+    [(0, True), (RETRY_CLOCK_SLACK_S, True), (RETRY_CLOCK_SLACK_S + 1, False)],
+)
+def test_the_table_claims_a_waiting_job_by_the_jobs_own_rule(
+    resources: Resources, worker: Worker, early_s: int, taken: bool
+) -> None:
+    """The conditional claim and `Job.due_for_claim` (the fake store's) agree, slack
+    included."""
+    store = worker.store
+    job = create_job()
+    claimed = store.claim(job["id"], lease_s=60)
+    assert claimed is not None
+    retry_at = utc_now() + timedelta(seconds=60)
+    assert store.requeue(claimed, retry_in_s=60, error=_error(), next_attempt_at=retry_at)
+    now = retry_at - timedelta(seconds=early_s)
+    assert store.require(job["id"]).due_for_claim(now) is taken
+    assert (store.claim(job["id"], lease_s=60, now=now) is not None) is taken
 
 
 def test_a_job_left_running_is_recovered(

@@ -15,7 +15,6 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from identity_images.adapters.job_store import RETRY_CLOCK_SLACK_S
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
     Job,
@@ -118,10 +117,8 @@ class MemoryJobStore:
         if current is None:
             return None
         lapsed = current.status == "running" and (current.lease_expires_at or 0) < _epoch(now)
-        # A job waiting for its next try is claimed only once it is due (as the real store).
-        slack = timedelta(seconds=RETRY_CLOCK_SLACK_S)
-        waiting = current.next_attempt_at is not None and current.next_attempt_at > now + slack
-        if (current.status != "queued" or waiting) and not lapsed:
+        # A job waiting for its next try is claimed only once it is due (the real store's rule).
+        if (current.status != "queued" or not current.due_for_claim(now)) and not lapsed:
             return None
         return self._put(
             current,

@@ -21,7 +21,7 @@ from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic import worker as worker_module
 from identity_images.logic.reaper import Reaper, Settled
 from identity_images.logic.worker import Outcome, RetryLater, Worker
-from identity_images.models.jobs import Job, JobMessage, utc_now
+from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, JobMessage, utc_now
 from identity_images.settings import Settings
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback, FakeHost
 from tests.unit.fakes import (
@@ -30,6 +30,8 @@ from tests.unit.fakes import (
     MemoryObjectStore,
 )
 
+#: A claim this many seconds before a waiting job's next try, and whether it takes the job.
+EARLY = [(0, True), (RETRY_CLOCK_SLACK_S, True), (RETRY_CLOCK_SLACK_S + 1, False)]
 SETTINGS = Settings(worker_max_receive_count=3, worker_backoff_base_s=10, upload_max_files=2)
 FOLDER = SETTINGS.bucket_layout.reference_folder(ADMIN_IDENTITY)
 
@@ -236,6 +238,21 @@ def test_a_retryable_error_requeues_with_backoff_until_the_last_try(world: World
     assert failed.status == "failed"
     assert failed.error is not None
     assert failed.error.code == "provider_unavailable"
+
+
+@pytest.mark.parametrize(("early_s", "taken"), EARLY)
+def test_a_waiting_job_is_claimed_from_the_clocks_slack_before_its_next_try(
+    world: World, early_s: int, taken: bool
+) -> None:
+    """The job's own rule (`Job.due_for_claim`) is the store's."""
+    job = api_job(world)
+    claimed = world.store.claim(job.id, lease_s=60)
+    assert claimed is not None
+    retry_at = utc_now() + timedelta(seconds=60)
+    assert world.store.requeue(claimed, retry_in_s=60, next_attempt_at=retry_at)
+    now = retry_at - timedelta(seconds=early_s)
+    assert world.store.require(job.id).due_for_claim(now) is taken
+    assert (world.store.claim(job.id, lease_s=60, now=now) is not None) is taken
 
 
 def test_a_fresh_message_gives_a_job_out_of_tries_no_new_ones(world: World) -> None:

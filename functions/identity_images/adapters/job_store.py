@@ -41,6 +41,7 @@ from identity_images.models.jobs import (
     PreparedReferenceInfo,
     StageTimings,
     format_timestamp,
+    latest_retry_claimable,
     utc_now,
 )
 from identity_images.models.ports import MAX_DELAY_S, JobPage
@@ -53,11 +54,6 @@ IDENTITY_INDEX = "by_identity"
 IN_FLIGHT_INDEX = "in_flight"
 #: The one value of the `in_flight` attribute (the index's partition key).
 IN_FLIGHT = "job"
-#: A job waiting to be tried again may be claimed this early (seconds) before its
-#: `next_attempt_at`: SQS's clock and the function's may differ a little, and the retry's
-#: own message turned away for coming a moment early would be dropped (the job would
-#: then wait for the reaper).
-RETRY_CLOCK_SLACK_S = 1
 
 
 def _no_image_to_apply(
@@ -241,11 +237,12 @@ class JobStore:
     def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None:
         """queued (or running with a lapsed lease) -> running; None if someone else has it
         or it is finished. A queued job waiting to be tried again is claimed only once its
-        `next_attempt_at` has come: a duplicate delivery during the wait must not call
-        Gemini at once (the worker queues a copy delayed until the try is due).
+        `next_attempt_at` has come (`Job.due_for_claim`, written as a condition): a
+        duplicate delivery during the wait must not call Gemini at once (the worker queues
+        a copy delayed until the try is due).
         """
         now = now or utc_now()
-        retry_due = format_timestamp(now + timedelta(seconds=RETRY_CLOCK_SLACK_S))
+        retry_due = format_timestamp(latest_retry_claimable(now))
         return self._update(
             job_id,
             "SET #status = :running, lease_expires_at = :lease, attempts = attempts + :one, "

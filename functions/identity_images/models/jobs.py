@@ -8,7 +8,7 @@ so the `created_at` strings sort in time order in the `by_identity` index.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
@@ -26,6 +26,17 @@ JobStage = Literal["preparing_references", "generating", "storing", "applying"]
 
 TERMINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "canceled"})
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+#: A job waiting to be tried again may be claimed this early (seconds) before its
+#: `next_attempt_at`: SQS's clock and the function's may differ a little, and the retry's
+#: own message turned away for coming a moment early would only be deferred again.
+RETRY_CLOCK_SLACK_S = 1
+
+
+def latest_retry_claimable(now: datetime) -> datetime:
+    """The latest `next_attempt_at` a claim at `now` takes (`RETRY_CLOCK_SLACK_S` early):
+    the claim rule of `Job.due_for_claim`, which the jobs table's conditional claim
+    writes as `next_attempt_at <= latest_retry_claimable(now)`."""
+    return now + timedelta(seconds=RETRY_CLOCK_SLACK_S)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -353,6 +364,13 @@ class Job(BaseModel):
         brings the job: a fresh one (a requeue, a deferred copy, a redrive) restarts its
         receive count but not the job's `attempts`."""
         return tries >= min(self.max_attempts, queue_limit)
+
+    def due_for_claim(self, now: datetime) -> bool:
+        """Whether its wait between tries lets a claim at `now` take it: it waits for no
+        next try, or that try is due (`latest_retry_claimable`). A duplicate delivery
+        during the wait must not call Gemini before the backoff is over."""
+        due = self.next_attempt_at
+        return due is None or due <= latest_retry_claimable(now)
 
     def lease_lapsed(self, now: int) -> bool:
         """Nothing in flight answers for the job any more: `due_at` passed (or was never
