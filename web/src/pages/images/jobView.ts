@@ -200,8 +200,9 @@ export interface OfferedActions {
  * Refine, Compare (the identity's current image has nothing to compare with, unless it
  * has sibling variants); a failed or canceled card, how to try again: Re-run (when the
  * same job could end otherwise) and Edit settings. A history row offers both kinds on any
- * finished job, its way back to each; Edit settings once per click, on its first row (the
- * rows under it, `sameClick`, have the same settings). A queued job can be canceled in both.
+ * finished job, its way back to each; and Edit settings once per click, on its first row,
+ * whatever its state (a click's settings are known from the start; the rows under it,
+ * `sameClick`, have the same). A queued job can be canceled in both.
  */
 export function offeredActions(
   job: Job,
@@ -216,7 +217,7 @@ export function offeredActions(
     refine: succeeded,
     compare: succeeded && (!savedNow || (place === "card" && variants > 1)),
     rerun: tryAgain && !failsAgain(job),
-    editSettings: tryAgain && !sameClick,
+    editSettings: place === "row" ? !sameClick : ended,
     cancel: job.status === "queued",
   };
 }

@@ -25,7 +25,9 @@ describe("offeredActions", () => {
     ["a failure that would fail again", failed("reference_invalid"), "card", { savedNow: false }, ["editSettings"]],
     ["a failure that would fail again, on its row", failed("identity_not_found"), "row", { savedNow: false }, ["editSettings"]],
     ["a queued job", job(), "card", { savedNow: false }, ["cancel"]],
-    ["a running job", job({ status: "running" }), "row", { savedNow: false }, []],
+    ["a running job, on its click's first row", job({ status: "running" }), "row", { savedNow: false }, ["editSettings"]],
+    ["a running variant under its click's first row", job({ status: "running" }), "row", { savedNow: false, sameClick: true }, []],
+    ["a running job, on its card", job({ status: "running" }), "card", { savedNow: false }, []],
   ])("%s", (_, subject, place, state, expected) => {
     expect(offers(offeredActions(subject, place, state))).toEqual(expected);
   });
