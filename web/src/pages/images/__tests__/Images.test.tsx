@@ -974,6 +974,21 @@ describe("Images page", () => {
     expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot");
   }, 20_000);
 
+  it("stops saying a click left behind is generating once its jobs can no longer be read", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await screen.findByRole("article", { name: "New image" });
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    expect(await screen.findByText("Still generating for Alice the chef.")).toBeInTheDocument();
+    service.jobs.clear(); // gone: every read of it is a 404 now
+    expect(await screen.findByText("Ended for Alice the chef.", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: /^Dismiss/ }));
+    expect(screen.queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+  }, 20_000);
+
   it("says nothing of a click that ended while the admin watched it", async () => {
     const service = jobService();
     given(...service.handlers);

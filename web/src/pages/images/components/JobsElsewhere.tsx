@@ -20,11 +20,9 @@ export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
           <button type="button" className={ui.linkButton} onClick={() => onShow(click)}>
             Show
           </button>
-          {!click.moving && (
-            <button type="button" className={ui.linkButton} onClick={() => onDismiss(click)}>
-              Dismiss<span className={ui.visuallyHidden}> {click.identityName}</span>
-            </button>
-          )}
+          <button type="button" className={ui.linkButton} onClick={() => onDismiss(click)}>
+            Dismiss<span className={ui.visuallyHidden}> {click.identityName}</span>
+          </button>
         </p>
       ))}
     </div>
@@ -32,13 +30,15 @@ export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
 }
 
 /** "Still generating for Alice the chef (2 variants).", "Ready for Alice the chef: 2 images.",
- * "Done for Alice the chef: 1 image, 1 failed.", "Failed for Alice the chef." */
-export function sentenceOf({ identityName, jobs, moving }: ClickElsewhere): string {
-  if (moving) return `Still generating for ${identityName}${jobs.length > 1 ? ` (${jobs.length} variants)` : ""}.`;
+ * "Done for Alice the chef: 1 image, 1 failed.", "Failed for Alice the chef.", "Canceled for
+ * Alice the chef.", "Ended for Alice the chef." (its jobs can no longer be read). */
+export function sentenceOf({ identityName, jobs, count: made, moving }: ClickElsewhere): string {
+  if (moving) return `Still generating for ${identityName}${made > 1 ? ` (${made} variants)` : ""}.`;
   const images = jobs.filter((job) => job.status === "succeeded").length;
   const failed = jobs.filter((job) => job.status === "failed").length;
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  if (images === 0) return failed > 0 ? `Failed for ${identityName}.` : `Canceled for ${identityName}.`;
+  if (images === 0 && failed > 0) return `Failed for ${identityName}.`;
+  if (images === 0) return jobs.length > 0 ? `Canceled for ${identityName}.` : `Ended for ${identityName}.`;
   if (failed === 0) return `Ready for ${identityName}: ${count(images, "image")}.`;
   return `Done for ${identityName}: ${count(images, "image")}, ${failed} failed.`;
 }

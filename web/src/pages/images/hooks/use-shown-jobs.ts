@@ -9,7 +9,7 @@
  */
 import { useCallback, useMemo, useState } from "react";
 
-import type { Job } from "../../../api/imageGeneration";
+import { ApiError, type Job } from "../../../api/imageGeneration";
 import { batchId, isMoving, laterRead } from "../jobView";
 import { useHistory, useJobs } from "./use-image-generation";
 
@@ -23,9 +23,25 @@ interface Click {
 
 /** A click for an identity the admin is not looking at now, as last read. */
 export interface ClickElsewhere extends Omit<Click, "ids"> {
+  /** Its jobs read so far (one that cannot be read, gone since, is not among them). */
   jobs: Job[];
+  /** How many jobs the click made. */
+  count: number;
   /** A job of it still runs (or is being saved). */
   moving: boolean;
+}
+
+type JobRead = { data?: Job | undefined; error: Error | null };
+
+/** The job can no longer be read: gone, or no longer the admin's (a failed poll on the way is
+ * not that: the page keeps what it read last). */
+function isGone(read: JobRead): boolean {
+  return read.error instanceof ApiError && (read.error.status === 403 || read.error.status === 404);
+}
+
+/** Still on its way, as far as the page knows: moving when last read, or not read yet. */
+function stillGoing(read: JobRead): boolean {
+  return !isGone(read) && (read.data ? isMoving(read.data) : true);
 }
 
 export function useShownJobs(identityId: string | null) {
@@ -60,19 +76,19 @@ export function useShownJobs(identityId: string | null) {
 
   // Seen: the admin is on the identity once its click has ended (set during render, React's
   // way to adjust state to what changed).
-  if (here && unseen.has(here.identityId) && cardReads.length === here.ids.length && !cardReads.some(isMoving)) {
+  if (here && unseen.has(here.identityId) && !paneQueries.some(stillGoing)) {
     const rest = new Set(unseen);
     rest.delete(here.identityId);
     setUnseen(rest);
   }
   const away = Object.values(clicks).filter((click) => click.identityId !== identityId && unseen.has(click.identityId));
-  const awayQueries = useJobs(away.flatMap((click) => click.ids));
-  const awayRead = new Map(
-    awayQueries.flatMap((query) => (query.data ? [[query.data.id, query.data] as const] : [])),
-  );
+  const awayIds = away.flatMap((click) => click.ids);
+  const awayQueries = useJobs(awayIds);
+  const readOf = new Map(awayIds.map((id, index) => [id, awayQueries[index]]));
   const elsewhere: ClickElsewhere[] = away.map(({ ids, ...click }) => {
-    const jobs = ids.flatMap((id) => awayRead.get(id) ?? []);
-    return { ...click, jobs, moving: jobs.length < ids.length || jobs.some(isMoving) };
+    const reads = ids.flatMap((id) => readOf.get(id) ?? []);
+    const jobs = reads.flatMap((read) => (read.data && !isGone(read) ? [read.data] : []));
+    return { ...click, jobs, count: ids.length, moving: reads.some(stillGoing) };
   });
 
   return {
