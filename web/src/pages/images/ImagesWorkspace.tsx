@@ -1,4 +1,4 @@
-import { useCallback, useRef } from "react";
+import { useCallback, useRef, useState, type ReactNode } from "react";
 
 import type { ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
@@ -16,9 +16,11 @@ import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
+import { useUsers } from "./hooks/use-image-generation";
 import { useJobActions } from "./hooks/use-job-actions";
 import { useNow } from "./hooks/use-now";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
+import { claimDraft } from "./hooks/use-session-state";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
@@ -44,14 +46,40 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
       </div>
     );
   }
-  if (!config.data) {
-    return (
-      <p className={ui.muted} role="status">
-        Loading…
-      </p>
-    );
-  }
-  return <Workspace config={config.data} sessionEnded={sessionEnded} />;
+  if (!config.data) return <Loading />;
+  return (
+    <CallersDraft>
+      <Workspace config={config.data} sessionEnded={sessionEnded} />
+    </CallersDraft>
+  );
+}
+
+function Loading() {
+  return (
+    <p className={ui.muted} role="status">
+      Loading…
+    </p>
+  );
+}
+
+/** The page, once the stored draft is the caller's (the first of the users: see
+ * `claimDraft`); as it is when the users cannot be read (the page says why). */
+function CallersDraft({ children }: { children: ReactNode }) {
+  const users = useUsers();
+  const admin = users.data?.[0]?.id;
+  if (users.isPending) return <Loading />;
+  if (admin === undefined) return children;
+  return (
+    <DraftOf admin={admin} key={admin}>
+      {children}
+    </DraftOf>
+  );
+}
+
+/** Makes the stored draft `admin`'s before anything below reads it: once, as it mounts. */
+function DraftOf({ admin, children }: { admin: string; children: ReactNode }) {
+  useState(() => claimDraft(admin));
+  return children;
 }
 
 function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: boolean }) {

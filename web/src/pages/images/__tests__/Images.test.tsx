@@ -1052,6 +1052,29 @@ describe("Images page", () => {
     expect(screen.queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
   });
 
+  it("gives an admin a clean form where another admin's session ended, and keeps an admin's own", async () => {
+    given();
+    const user = userEvent.setup();
+    const first = renderImages();
+    await pickAlice(user);
+    await addPhoto(user);
+    await user.type(screen.getByRole("textbox", { name: "Prompt" }), "by the sea");
+    first.unmount();
+
+    // The same admin (the caller, first among the users) comes back: all is there.
+    const again = renderImages();
+    await waitFor(() => expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea"));
+    expect(screen.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    again.unmount();
+
+    // Another admin at this browser: nothing of the last one's.
+    localStorage.setItem("identity-images.owner", JSON.stringify("2"));
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("1"));
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("");
+    expect(screen.queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
+  });
+
   it("puts the photos aside when another user is chosen (their face must not make this one's image), and back with them", async () => {
     given();
     const user = await openAsAlice();

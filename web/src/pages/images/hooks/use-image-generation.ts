@@ -48,7 +48,8 @@ export const keys = {
 
 export function useUsers() {
   const api = useApi();
-  return useQuery({ queryKey: keys.users, queryFn: () => api.listUsers(), staleTime: 60_000 });
+  // An error stays said where it shows, not read again by each part that mounts after it.
+  return useQuery({ queryKey: keys.users, queryFn: () => api.listUsers(), staleTime: 60_000, retryOnMount: false });
 }
 
 export function useIdentities(userId: string | null) {

@@ -64,6 +64,23 @@ export function forgetAll(): void {
   }
 }
 
+/**
+ * Makes the stored draft `admin`'s: one left by another admin at this browser (their session
+ * ended, and someone else logged in) is forgotten first. Idempotent.
+ */
+export function claimDraft(admin: string): void {
+  // The tab's draft and the browser's choices may each have been left by someone else.
+  const owners = [globalThis.sessionStorage, globalThis.localStorage].map((storage) => {
+    try {
+      return storage?.getItem(PREFIX + "owner") ?? null;
+    } catch {
+      return null;
+    }
+  });
+  if (owners.some((owner) => owner !== null && owner !== JSON.stringify(admin))) forgetAll();
+  write("owner", admin, "browser");
+}
+
 export const isString = (value: unknown): value is string => typeof value === "string";
 export const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 export const isStringOrNull = (value: unknown): value is string | null => value === null || isString(value);
