@@ -188,6 +188,9 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         onShow={(click) => {
           photosFor(click.userId);
           subject.showIdentity(click.userId, click.identityId);
+          // Its results, where they are: beside the form, or a screen below it on a phone.
+          results.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
+          results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
         }}
         onDismiss={(click) => forget(click.identityId)}
       />

@@ -23,6 +23,9 @@ function refineService(parent: Job) {
   return { requests, handler };
 }
 
+/** The notices of clicks watched from afar. */
+const elsewhere = () => within(screen.getByRole("group", { name: "Generations elsewhere" }));
+
 /** Alice's chef already shows an image (to compare a result with). */
 const chefWithAnImage = http.get("/v1/users/{user_id}/identities", ({ response }) =>
   response(200).json({
@@ -960,17 +963,18 @@ describe("Images page", () => {
     await screen.findByRole("article", { name: "New image" });
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
 
-    expect(await screen.findByText("Still generating for Alice the chef.")).toBeInTheDocument();
-    expect(await screen.findByText("Ready for Alice the chef: 1 image.", {}, { timeout: 10_000 })).toBeInTheDocument();
-    await user.click(screen.getByRole("button", { name: "Show" }));
+    expect(await elsewhere().findByText("Still generating for Alice the chef.")).toBeInTheDocument();
+    expect(await elsewhere().findByText("Ready for Alice the chef: 1 image.", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Show Alice the chef" }));
     expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-chef");
+    expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus();
     expect(await screen.findByRole("article", { name: "New image" })).toBeInTheDocument();
-    expect(screen.queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+    expect(elsewhere().queryByText(/for Alice the chef/)).not.toBeInTheDocument();
 
     // Seen: leaving it again says nothing more.
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(screen.queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+    expect(elsewhere().queryByText(/for Alice the chef/)).not.toBeInTheDocument();
     expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot");
   }, 20_000);
 
@@ -982,11 +986,12 @@ describe("Images page", () => {
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await screen.findByRole("article", { name: "New image" });
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
-    expect(await screen.findByText("Still generating for Alice the chef.")).toBeInTheDocument();
+    expect(await elsewhere().findByText("Still generating for Alice the chef.")).toBeInTheDocument();
     service.jobs.clear(); // gone: every read of it is a 404 now
-    expect(await screen.findByText("Ended for Alice the chef.", {}, { timeout: 10_000 })).toBeInTheDocument();
-    await user.click(screen.getByRole("button", { name: /^Dismiss/ }));
-    expect(screen.queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+    expect(await elsewhere().findByText("Ended for Alice the chef.", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Dismiss Alice the chef" }));
+    expect(elsewhere().queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole("group", { name: "Generations elsewhere" })).toHaveFocus());
   }, 20_000);
 
   it("says nothing of a click that ended while the admin watched it", async () => {
@@ -999,7 +1004,7 @@ describe("Images page", () => {
     await within(card).findByRole("img", {}, { timeout: 10_000 });
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(screen.queryByText(/for Alice the chef/)).not.toBeInTheDocument();
+    expect(elsewhere().queryByText(/for Alice the chef/)).not.toBeInTheDocument();
   }, 20_000);
 
   it("keeps the user, the identity, the photos and the prompt across a visit to another page", async () => {

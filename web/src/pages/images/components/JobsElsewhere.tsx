@@ -1,4 +1,5 @@
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
+import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./JobsElsewhere.module.css";
 
@@ -9,24 +10,56 @@ interface Props {
 }
 
 /** Clicks the admin left while they ran, for another identity: still running, or how they
- * ended, with the way back to each. One live region, there before anything is in it. */
+ * ended, with the way back to each. The sentences are said in one live region, there before
+ * any of them; the list keeps the focus when its focused Dismiss goes. */
 export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
+  const list = useKeepsFocus<HTMLDivElement>();
   return (
-    <div role="status" className={clicks.length > 0 ? styles.list : undefined}>
-      {clicks.map((click) => (
-        <p key={click.identityId} className={click.moving ? styles.running : styles.ended}>
-          {click.moving && <span className={ui.spinner} aria-hidden="true" />}
-          <span className={styles.text}>{sentenceOf(click)}</span>
-          <button type="button" className={ui.linkButton} onClick={() => onShow(click)}>
-            Show
-          </button>
-          <button type="button" className={ui.linkButton} onClick={() => onDismiss(click)}>
-            Dismiss<span className={ui.visuallyHidden}> {click.identityName}</span>
-          </button>
-        </p>
-      ))}
-    </div>
+    <>
+      <p className={ui.visuallyHidden} aria-live="polite">
+        {clicks.map(sentenceOf).join(" ")}
+      </p>
+      <div
+        {...list}
+        role="group"
+        aria-label="Generations elsewhere"
+        className={clicks.length > 0 ? styles.list : undefined}
+      >
+        {clicks.map((click) => (
+          <div key={click.identityId} className={`${styles.item} ${styles[toneOf(click)]}`}>
+            {click.moving && <span className={ui.spinner} aria-hidden="true" />}
+            <span className={styles.text}>{sentenceOf(click)}</span>
+            <span className={styles.actions}>
+              <button
+                type="button"
+                className={ui.linkButton}
+                aria-label={`Show ${click.identityName}`}
+                onClick={() => onShow(click)}
+              >
+                Show
+              </button>
+              <button
+                type="button"
+                className={ui.linkButton}
+                aria-label={`Dismiss ${click.identityName}`}
+                onClick={() => onDismiss(click)}
+              >
+                Dismiss
+              </button>
+            </span>
+          </div>
+        ))}
+      </div>
+    </>
   );
+}
+
+/** The notice's colour: running, all ready, some failed, none made. */
+function toneOf({ jobs, moving }: ClickElsewhere): "running" | "ready" | "partial" | "failed" {
+  if (moving) return "running";
+  const images = jobs.filter((job) => job.status === "succeeded").length;
+  if (images === 0) return "failed";
+  return images === jobs.length ? "ready" : "partial";
 }
 
 /** "Still generating for Alice the chef (2 variants).", "Ready for Alice the chef: 2 images.",
