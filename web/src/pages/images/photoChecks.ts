@@ -88,18 +88,20 @@ export function canShrink(contentType: string | null): boolean {
   );
 }
 
+/** Why a photo could not be made smaller: the browser cannot draw it, or no size fits. */
+export type ShrinkFailure = "unreadable" | "too-big";
+
 /**
  * The photo as a JPEG of at most `maxBytes` (a 20 MB PNG export, a phone's largest
  * original): drawn at the first long side in `SHRINK_LONG_SIDES_PX` whose JPEG fits, on white
- * (a PNG's transparency has no JPEG equivalent). Null when the browser cannot draw it or
- * no size fits.
+ * (a PNG's transparency has no JPEG equivalent); else why not.
  */
-export async function shrinkToFit(file: File, maxBytes: number): Promise<File | null> {
+export async function shrinkToFit(file: File, maxBytes: number): Promise<File | ShrinkFailure> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
   } catch {
-    return null;
+    return "unreadable";
   }
   try {
     for (const side of SHRINK_LONG_SIDES_PX) {
@@ -108,16 +110,16 @@ export async function shrinkToFit(file: File, maxBytes: number): Promise<File | 
       canvas.width = Math.max(1, Math.round(bitmap.width * scale));
       canvas.height = Math.max(1, Math.round(bitmap.height * scale));
       const context = canvas.getContext("2d");
-      if (!context) return null;
+      if (!context) return "too-big";
       context.fillStyle = "#fff";
       context.fillRect(0, 0, canvas.width, canvas.height);
       context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
       const jpeg = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
       if (jpeg && jpeg.size > 0 && jpeg.size <= maxBytes) return new File([jpeg], asJpegName(file.name), { type: "image/jpeg" });
     }
-    return null;
+    return "too-big";
   } catch {
-    return null;
+    return "too-big";
   } finally {
     bitmap.close();
   }

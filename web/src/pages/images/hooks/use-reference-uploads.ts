@@ -16,6 +16,8 @@ import { useApi } from "./use-image-generation";
 
 export type { ReferenceItem } from "../referencePhotos";
 
+const UNREADABLE = "This photo could not be opened; it may be damaged.";
+
 function tooBig(size: number, config: TabConfig): string {
   return `${formatBytes(size)} is over the ${formatBytes(config.maxBytes)} limit.`;
 }
@@ -25,7 +27,8 @@ function tooBig(size: number, config: TabConfig): string {
 async function fitted(item: ReferenceItem, maxBytes: number): Promise<ReferenceItem> {
   if (!item.file || item.file.size <= maxBytes) return item;
   const smaller = await shrinkToFit(item.file, maxBytes);
-  if (!smaller) return item;
+  if (smaller === "unreadable") return { ...item, error: UNREADABLE };
+  if (smaller === "too-big") return item;
   return { ...item, file: smaller, name: smaller.name, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
 }
 
@@ -146,7 +149,13 @@ export function useReferenceUploads(config: TabConfig) {
       const batch: ReferenceItem[] = [];
       for (const item of photos) batch.push(await fitted(item, config.maxBytes));
       const problems = await Promise.all(
-        batch.map((item) => (item.file && item.file.size > config.maxBytes ? tooBig(item.size, config) : contentProblem(item))),
+        batch.map((item) =>
+          item.error === UNREADABLE
+            ? UNREADABLE
+            : item.file && item.file.size > config.maxBytes
+              ? tooBig(item.size, config)
+              : contentProblem(item),
+        ),
       );
       const refused = new Set<string>();
       batch.forEach((item, index) => {
@@ -230,7 +239,7 @@ export function useReferenceUploads(config: TabConfig) {
       // Refused already (its type, its size): that reason stands.
       if (itemsRef.current.find((item) => item.id === id)?.status === "invalid") return;
       controllers.current.get(id)?.abort();
-      patch(id, { status: "invalid", key: null, error: "This photo could not be opened; it may be damaged." });
+      patch(id, { status: "invalid", key: null, error: UNREADABLE });
       const promoted = takeFreedPlaces(new Set());
       if (promoted.length > 0) void checkAndUpload(promoted);
     },

@@ -15,7 +15,9 @@ export function useSubject() {
   const known = users.data?.find((user) => user.id === chosenUser);
   const userId = known?.id ?? users.data?.[0]?.id ?? null;
   const identities = useIdentities(userId);
-  const [chosenIdentities, setChosenIdentities] = useSessionState("identities", {}, isStringRecord);
+  // Each user's identity, in the browser too: a new tab that opens on a user opens on the
+  // identity last chosen for them, not on their first (a Generate would go to another).
+  const [chosenIdentities, setChosenIdentities] = useSessionState("identities", {}, isStringRecord, "browser");
   const chosenIdentity = userId === null ? undefined : chosenIdentities[userId];
   const list = identities.data;
   const identity = list?.find((i) => i.id === chosenIdentity) ?? list?.[0] ?? null;
