@@ -285,12 +285,19 @@ export function describeFailure(job: Job): Problem | null {
 }
 
 /**
- * A photo the job could not use, named by its place among the job's photos (the form shows
- * them in that order), never by its storage key.
+ * A photo the job could not use, named as it was uploaded when the job kept its name, and by
+ * its place among the photos the job sent ("“side.png” (photo 2 of 2)"), never by its
+ * storage key.
  */
 function aboutPhoto(job: Job, code: string, message: string, details: Record<string, unknown>): Problem {
   const { index, key } = details;
-  const which = typeof index === "number" ? `Photo ${index + 1} of ${job.reference_keys.length}` : "A reference photo";
+  const place = typeof index === "number" ? `photo ${index + 1} of ${job.reference_keys.length}` : null;
+  const name = typeof index === "number" ? job.reference_names[index] : undefined;
+  const which = name
+    ? `“${name}”${place ? ` (${place})` : ""}`
+    : place
+      ? place.charAt(0).toUpperCase() + place.slice(1)
+      : "A reference photo";
   const title = `${which} could not be used`;
   if (code === "reference_not_found") return { title, detail: "It is no longer stored (uploads expire); add it again." };
   const reason = typeof key === "string" && message.startsWith(`${key}: `) ? message.slice(key.length + 2) : message;

@@ -473,6 +473,25 @@ describe("Images page", () => {
     expect(within(history).getByRole("button", { name: "Edit settings" })).toBeInTheDocument();
   });
 
+  it("names a photo the job could not use as it was uploaded, with its place among those sent", async () => {
+    const failed = job({
+      status: "failed",
+      reference_keys: ["uploads/1/u/1.jpg", "uploads/1/u/2.png"],
+      reference_names: ["front.jpg", "broken.png"],
+      error: {
+        code: "reference_invalid",
+        message: "uploads/1/u/2.png: the image data cannot be decoded",
+        details: { field: "reference_keys", key: "uploads/1/u/2.png", index: 1 },
+      },
+      finished_at: new Date().toISOString(),
+    });
+    given(...historyOf([failed]));
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(await within(card).findByText("“broken.png” (photo 2 of 2) could not be used")).toBeInTheDocument();
+    expect(card).toHaveTextContent("The image data cannot be decoded.");
+  });
+
   it("picks up a job in flight from the history after a reload, until it ends", async () => {
     const service = jobService();
     const running = job({ status: "running", prompt: "in flight" });

@@ -136,7 +136,7 @@ export function GeneratedImageDisplay({
                 Save to identity
               </button>
             ) : (
-              saveState
+              <span className={styles.saveSlot}>{saveState}</span>
             )}
             {download && (
               <a className={ui.button} href={download} download={job.output?.filename ?? true}>

@@ -56,6 +56,9 @@ function ResultTile({
       <a href={fullSizeUrl(job) ?? undefined} target="_blank" rel="noreferrer" className={styles.picture}>
         <img src={previewUrl(job) ?? undefined} alt={label} loading="lazy" className={styles.image} />
       </a>
+      <p className={styles.prompt} title={job.prompt}>
+        {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
+      </p>
       <div className={styles.caption}>
         <time dateTime={job.created_at}>{createdLabel(job)}</time>
         {variant && <span className={ui.muted}>{variant}</span>}
