@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -270,17 +270,23 @@ def test_a_duplicate_delivery_while_a_retry_waits_does_not_call_gemini(
     assert messages_in(resources.jobs_queue_url) == 1
 
 
+def _waiting_for_a_retry(worker: Worker) -> tuple[str, datetime]:
+    """A job tried once and waiting a minute for its next try: its id and that time."""
+    job = create_job()
+    claimed = worker.store.claim(job["id"], lease_s=60)
+    assert claimed is not None
+    retry_at = utc_now() + timedelta(seconds=60)
+    assert worker.store.requeue(claimed, retry_in_s=60, error=_error(), next_attempt_at=retry_at)
+    return job["id"], retry_at
+
+
 def test_a_waiting_job_is_claimed_once_its_next_try_is_due(
     resources: Resources, worker: Worker
 ) -> None:
     store = worker.store
-    job = create_job()
-    claimed = store.claim(job["id"], lease_s=60)
-    assert claimed is not None
-    retry_at = utc_now() + timedelta(seconds=60)
-    assert store.requeue(claimed, retry_in_s=60, error=_error(), next_attempt_at=retry_at)
-    assert store.claim(job["id"], lease_s=60, now=retry_at - timedelta(seconds=30)) is None
-    again = store.claim(job["id"], lease_s=60, now=retry_at)
+    job_id, retry_at = _waiting_for_a_retry(worker)
+    assert store.claim(job_id, lease_s=60, now=retry_at - timedelta(seconds=30)) is None
+    again = store.claim(job_id, lease_s=60, now=retry_at)
     assert again is not None
     assert (again.status, again.attempts, again.next_attempt_at) == ("running", 2, None)
 
@@ -295,14 +301,10 @@ def test_the_table_claims_a_waiting_job_by_the_jobs_own_rule(
     """The conditional claim and `Job.due_for_claim` (the fake store's) agree, slack
     included."""
     store = worker.store
-    job = create_job()
-    claimed = store.claim(job["id"], lease_s=60)
-    assert claimed is not None
-    retry_at = utc_now() + timedelta(seconds=60)
-    assert store.requeue(claimed, retry_in_s=60, error=_error(), next_attempt_at=retry_at)
+    job_id, retry_at = _waiting_for_a_retry(worker)
     now = retry_at - timedelta(seconds=early_s)
-    assert store.require(job["id"]).due_for_claim(now) is taken
-    assert (store.claim(job["id"], lease_s=60, now=now) is not None) is taken
+    assert store.require(job_id).due_for_claim(now) is taken
+    assert (store.claim(job_id, lease_s=60, now=now) is not None) is taken
 
 
 def test_a_job_left_running_is_recovered(
