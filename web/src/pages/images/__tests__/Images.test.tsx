@@ -44,6 +44,54 @@ async function generateVariants(count: number) {
   return { service, user };
 }
 
+/**
+ * jsdom draws nothing: a canvas that stands in for the browser's, whose JPEGs are `jpegBytes`
+ * long (and start as JPEGs do); it notes the long side of each it was asked for. Restore it
+ * with the returned function.
+ */
+function standInCanvas(jpegBytes: number): { sizes: number[]; restore: () => void } {
+  const context = { fillStyle: "", fillRect: () => undefined, drawImage: () => undefined };
+  const getContext = vi
+    .spyOn(HTMLCanvasElement.prototype, "getContext")
+    .mockReturnValue(context as unknown as CanvasRenderingContext2D);
+  const sizes: number[] = [];
+  const toBlob = vi.spyOn(HTMLCanvasElement.prototype, "toBlob").mockImplementation(function (this: HTMLCanvasElement, done) {
+    sizes.push(Math.max(this.width, this.height));
+    const jpeg = new Uint8Array(jpegBytes);
+    jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
+    done(new Blob([jpeg], { type: "image/jpeg" }));
+  });
+  const toDataURL = vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue("data:image/jpeg;base64,AA==");
+  return {
+    sizes,
+    restore: () => {
+      vi.unstubAllGlobals();
+      getContext.mockRestore();
+      toBlob.mockRestore();
+      toDataURL.mockRestore();
+    },
+  };
+}
+
+/** POST /v1/uploads, noting each file asked for in `asked`. */
+function uploadsNoting(asked: { content_type: string; size: number }[]) {
+  return http.post("/v1/uploads", async ({ request, response }) => {
+    const files = (await request.json()).files;
+    asked.push(...files);
+    return response(201).json({
+      upload_id: "u",
+      expires_at: new Date().toISOString(),
+      uploads: files.map((_, n) => ({
+        key: `uploads/1/u/${n}.jpg`,
+        url: S3,
+        fields: { key: `uploads/1/u/${n}.jpg` },
+        content_type: "image/jpeg" as const,
+        max_bytes: 15 * 1024 * 1024,
+      })),
+    });
+  });
+}
+
 describe("Images page", () => {
   it("defaults to Me, lists the test users, and shows a user's identities", async () => {
     given();
@@ -187,37 +235,10 @@ describe("Images page", () => {
       if (photo.name === "noise.png") throw new Error("cannot decode");
       return { width: 6000, height: 4000, close: () => undefined };
     });
-    const context = { fillStyle: "", fillRect: () => undefined, drawImage: () => undefined };
-    const getContext = vi
-      .spyOn(HTMLCanvasElement.prototype, "getContext")
-      .mockReturnValue(context as unknown as CanvasRenderingContext2D);
-    const sizes: number[] = [];
-    const toBlob = vi.spyOn(HTMLCanvasElement.prototype, "toBlob").mockImplementation(function (this: HTMLCanvasElement, done) {
-      sizes.push(Math.max(this.width, this.height));
-      const jpeg = new Uint8Array(3_000_004);
-      jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
-      done(new Blob([jpeg], { type: "image/jpeg" }));
-    });
-    const toDataURL = vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue("data:image/jpeg;base64,AA==");
+    const canvas = standInCanvas(3_000_004);
     try {
       const asked: { content_type: string; size: number }[] = [];
-      given(
-        http.post("/v1/uploads", async ({ request, response }) => {
-          const files = (await request.json()).files;
-          asked.push(...files);
-          return response(201).json({
-            upload_id: "u",
-            expires_at: new Date().toISOString(),
-            uploads: files.map((_, n) => ({
-              key: `uploads/1/u/${n}.jpg`,
-              url: S3,
-              fields: { key: `uploads/1/u/${n}.jpg` },
-              content_type: "image/jpeg" as const,
-              max_bytes: 15 * 1024 * 1024,
-            })),
-          });
-        }),
-      );
+      given(uploadsNoting(asked));
       const user = await openAsAlice({ applyAccept: false });
       await user.upload(screen.getByLabelText("Reference photos"), [
         file("export.png", "image/png", 20 * 1024 * 1024),
@@ -228,15 +249,12 @@ describe("Images page", () => {
       expect(await screen.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
       await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
       expect(asked).toEqual([expect.objectContaining({ content_type: "image/jpeg", size: 3_000_004, filename: "export.jpg" })]);
-      expect(sizes[0]).toBe(4096);
+      expect(canvas.sizes[0]).toBe(4096);
       // Named for what it now is.
       expect(screen.getByRole("img", { name: "export.jpg" })).toBeInTheDocument();
       expect(screen.getByText("1 / 5")).toBeInTheDocument();
     } finally {
-      vi.unstubAllGlobals();
-      getContext.mockRestore();
-      toBlob.mockRestore();
-      toDataURL.mockRestore();
+      canvas.restore();
     }
   });
 
@@ -252,35 +270,10 @@ describe("Images page", () => {
           })
         : Promise.resolve(bitmap),
     );
-    const context = { fillStyle: "", fillRect: () => undefined, drawImage: () => undefined };
-    const getContext = vi
-      .spyOn(HTMLCanvasElement.prototype, "getContext")
-      .mockReturnValue(context as unknown as CanvasRenderingContext2D);
-    const toBlob = vi.spyOn(HTMLCanvasElement.prototype, "toBlob").mockImplementation((done) => {
-      const jpeg = new Uint8Array(2_000_000);
-      jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
-      done(new Blob([jpeg], { type: "image/jpeg" }));
-    });
-    const toDataURL = vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue("data:image/jpeg;base64,AA==");
+    const canvas = standInCanvas(2_000_000);
     try {
       const asked: { size: number; content_type: string }[] = [];
-      given(
-        http.post("/v1/uploads", async ({ request, response }) => {
-          const files = (await request.json()).files;
-          asked.push(...files);
-          return response(201).json({
-            upload_id: "u",
-            expires_at: new Date().toISOString(),
-            uploads: files.map((_, n) => ({
-              key: `uploads/1/u/${n}.jpg`,
-              url: S3,
-              fields: { key: `uploads/1/u/${n}.jpg` },
-              content_type: "image/jpeg" as const,
-              max_bytes: 15 * 1024 * 1024,
-            })),
-          });
-        }),
-      );
+      given(uploadsNoting(asked));
       const user = await openAsAlice({ applyAccept: false });
       await user.upload(screen.getByLabelText("Reference photos"), file("export.png", "image/png", 20 * 1024 * 1024));
       await waitFor(() => expect(decoded).not.toBeNull());
@@ -295,10 +288,7 @@ describe("Images page", () => {
       await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
       expect(asked).toEqual([expect.objectContaining({ content_type: "image/jpeg", size: 2_000_000 })]);
     } finally {
-      vi.unstubAllGlobals();
-      getContext.mockRestore();
-      toBlob.mockRestore();
-      toDataURL.mockRestore();
+      canvas.restore();
     }
   });
 
