@@ -21,6 +21,7 @@ import { formatUsd } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
+import { ActionLink } from "./ActionLink";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
 /** What can follow a job, from its card or its history row (`offeredActions` says which
@@ -184,14 +185,9 @@ export function GeneratedImageDisplay({
       {followUps && offered.editSettings && (
         <footer className={styles.actions}>
           {offered.rerun && (
-            <button
-              type="button"
-              className={ui.linkButton}
-              onClick={() => !followUps.busy && followUps.onRerun(job)}
-              aria-disabled={followUps.busy}
-            >
+            <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)}>
               Re-run
-            </button>
+            </ActionLink>
           )}
           <button type="button" className={ui.linkButton} onClick={() => followUps.onEditSettings(job)}>
             Edit settings

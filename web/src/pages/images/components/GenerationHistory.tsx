@@ -23,6 +23,7 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSessionState } from "../hooks/use-session-state";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
+import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
 import { HistoryResults } from "./HistoryResults";
 import { RefineForm, useRefineBox } from "./RefineForm";
@@ -265,14 +266,9 @@ function HistoryItem({
         )}
         <div className={styles.actions}>
           {offered.rerun && (
-            <button
-              type="button"
-              className={ui.linkButton}
-              onClick={() => !busy && onRerun(job)}
-              aria-disabled={busy}
-            >
+            <ActionLink off={busy} onClick={() => onRerun(job)}>
               Re-run
-            </button>
+            </ActionLink>
           )}
           {offered.cancel && onCancel && !outOfTouch && (
             <button type="button" className={ui.linkButton} onClick={() => onCancel(job)}>
@@ -295,14 +291,9 @@ function HistoryItem({
             </button>
           )}
           {offered.save && (
-            <button
-              type="button"
-              className={ui.linkButton}
-              onClick={() => !saving && onSave(job)}
-              aria-disabled={saving}
-            >
+            <ActionLink off={saving} onClick={() => onSave(job)}>
               Save to identity
-            </button>
+            </ActionLink>
           )}
         </div>
         {refine.open && (

@@ -1,6 +1,7 @@
 import type { Job } from "../../../api/imageGeneration";
 import { createdLabel, fullSizeUrl, isSavedNow, isSaving, offeredActions, previewUrl, variantLabel } from "../jobView";
 import ui from "../ui.module.css";
+import { ActionLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
 
 interface Props {
@@ -66,14 +67,9 @@ function ResultTile({
       </div>
       <div className={styles.actions}>
         {offered.save && (
-          <button
-            type="button"
-            className={ui.linkButton}
-            onClick={() => !saving && onSave(job)}
-            aria-disabled={saving}
-          >
+          <ActionLink off={saving} onClick={() => onSave(job)}>
             {saving ? "Saving…" : "Save to identity"}
-          </button>
+          </ActionLink>
         )}
         {offered.compare && onCompare && (
           <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>

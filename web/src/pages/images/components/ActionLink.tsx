@@ -1,0 +1,24 @@
+import type { ReactNode } from "react";
+
+import ui from "../ui.module.css";
+
+/**
+ * An action on a job, styled as a link. While `off` (its request is out, or another start
+ * is) it stays focusable (`aria-disabled`: a disabled button would drop a keyboard user's
+ * focus to the page) and a click does nothing.
+ */
+export function ActionLink({
+  off = false,
+  onClick,
+  children,
+}: {
+  off?: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button type="button" className={ui.linkButton} onClick={() => !off && onClick()} aria-disabled={off}>
+      {children}
+    </button>
+  );
+}
