@@ -16,6 +16,7 @@ import { jobService } from "../../../test/jobService";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
+import { HistoryResults } from "../components/HistoryResults";
 import { PromptField } from "../components/PromptField";
 import { VariantsGrid, type VariantsGridProps } from "../components/VariantsGrid";
 
@@ -422,6 +423,19 @@ describe("Accessibility", () => {
         /are in the form\. Its refinement \(“darker”\) is not: use Refine on a result for that\./,
       );
     });
+  });
+
+  it("gives the focus to a result tile whose focused Save went once it was saved", () => {
+    const done = succeeded(job());
+    const saved: Job = { ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: new Date().toISOString() } };
+    const tiles = (shown: Job, currentJobId: string | null) => (
+      <HistoryResults jobs={[shown]} currentJobId={currentJobId} savingIds={[]} onSave={noop} onCompare={null} />
+    );
+    const { rerender } = render(tiles(done, null));
+    screen.getByRole("button", { name: "Save to identity" }).focus();
+    rerender(tiles(saved, done.id));
+    expect(screen.queryByRole("button", { name: "Save to identity" })).not.toBeInTheDocument();
+    expect(screen.getByRole("listitem")).toHaveFocus();
   });
 
   it("gives the focus to a history row whose focused Cancel went away", async () => {

@@ -1,5 +1,6 @@
 import type { Job } from "../../../api/imageGeneration";
 import { createdLabel, fullSizeUrl, isSavedNow, isSaving, offeredActions, previewUrl, variantLabel } from "../jobView";
+import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
@@ -52,8 +53,10 @@ function ResultTile({
   const variant = variantLabel(job);
   const label = `Result of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const offered = offeredActions(job, "row", { savedNow: current });
+  // Saved, Save goes: the tile keeps the focus it had.
+  const tile = useKeepsFocus<HTMLLIElement>();
   return (
-    <li className={`${styles.tile} ${current ? styles.current : ""}`} aria-label={label}>
+    <li className={`${styles.tile} ${current ? styles.current : ""}`} aria-label={label} {...tile}>
       <a href={fullSizeUrl(job) ?? undefined} target="_blank" rel="noreferrer" className={styles.picture}>
         <img src={previewUrl(job) ?? undefined} alt={label} loading="lazy" className={styles.image} />
       </a>
