@@ -7,8 +7,9 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { ApiError, uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
+import { uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
 import { contentTypeOf, describeAccepted, formatBytes, type TabConfig } from "../config";
+import { messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, contentProblem, drawnPhoto, LOW_RESOLUTION_PX, shrinkToFit, thumbnailOf } from "../photoChecks";
 import { nextId, photosOf, release, stopped, type ReferenceItem } from "../referencePhotos";
@@ -22,20 +23,19 @@ function tooBig(size: number, config: TabConfig): string {
   return `${formatBytes(size)} is over the ${formatBytes(config.maxBytes)} limit.`;
 }
 
-/** The photo as it is, or, over the limit, as a JPEG made to fit it (unchanged when none fits:
- * then it is refused for its size). */
-async function fitted(item: ReferenceItem, maxBytes: number): Promise<ReferenceItem> {
-  if (!item.file || item.file.size <= maxBytes) return item;
-  const smaller = await shrinkToFit(item.file, maxBytes);
-  if (smaller === "unreadable") return { ...item, error: UNREADABLE };
-  if (smaller === "too-big") return item;
-  return { ...item, file: smaller, name: smaller.name, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
+/** The photo ready to send (over the limit, made smaller to fit it), and why it cannot be
+ * sent, when it cannot: damaged, too big even so, or not what its name says. */
+async function readied(item: ReferenceItem, config: TabConfig): Promise<{ item: ReferenceItem; problem: string | null }> {
+  if (!item.file || item.file.size <= config.maxBytes) return { item, problem: await contentProblem(item) };
+  const smaller = await shrinkToFit(item.file, config.maxBytes);
+  if (smaller === "unreadable") return { item, problem: UNREADABLE };
+  if (smaller === "too-big") return { item, problem: tooBig(item.size, config) };
+  const { name, size, type } = smaller;
+  const fitted = { ...item, file: smaller, name, size, contentType: type, shrunkFrom: item.size };
+  return { item: fitted, problem: await contentProblem(fitted) };
 }
 
-function errorText(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return "The upload failed; retry.";
-}
+const UPLOAD_FAILED = "The upload failed; retry.";
 
 export function useReferenceUploads(config: TabConfig) {
   const api = useApi();
@@ -92,7 +92,7 @@ export function useReferenceUploads(config: TabConfig) {
         forms = answer.uploads;
       } catch (error) {
         for (const send of sends) {
-          if (!send.controller.signal.aborted) patch(send.item.id, { status: "failed", error: errorText(error) });
+          if (!send.controller.signal.aborted) patch(send.item.id, { status: "failed", error: messageOf(error, UPLOAD_FAILED) });
           forget(send);
         }
         return;
@@ -112,7 +112,7 @@ export function useReferenceUploads(config: TabConfig) {
               patch(item.id, { smallCopy: drawn.smallCopy, ...(low ? { pixels: { width: drawn.width, height: drawn.height } } : {}) });
             }
           } catch (error) {
-            if (!controller.signal.aborted) patch(item.id, { status: "failed", error: errorText(error) });
+            if (!controller.signal.aborted) patch(item.id, { status: "failed", error: messageOf(error, UPLOAD_FAILED) });
           } finally {
             forget(send);
           }
@@ -145,29 +145,20 @@ export function useReferenceUploads(config: TabConfig) {
    * checked; the ones that are what they claim are uploaded. */
   const checkAndUpload = useCallback(
     async function checkThenUpload(photos: ReferenceItem[]): Promise<void> {
-      // One at a time: each decodes a whole photo (a 24 MP PNG is some 100 MB as a bitmap).
-      const batch: ReferenceItem[] = [];
-      for (const item of photos) batch.push(await fitted(item, config.maxBytes));
-      const problems = await Promise.all(
-        batch.map((item) =>
-          item.error === UNREADABLE
-            ? UNREADABLE
-            : item.file && item.file.size > config.maxBytes
-              ? tooBig(item.size, config)
-              : contentProblem(item),
-        ),
-      );
+      // One at a time: making one smaller decodes the whole photo (a 24 MP PNG is some 100 MB
+      // as a bitmap).
+      const checked: { item: ReferenceItem; problem: string | null }[] = [];
+      for (const photo of photos) checked.push(await readied(photo, config));
       const refused = new Set<string>();
-      batch.forEach((item, index) => {
-        const problem = problems[index];
+      for (const { item, problem } of checked) {
         // The smaller file, whatever became of the photo meanwhile (stopped, it keeps it for its retry).
         const { file, name, size, contentType, shrunkFrom } = item;
         if (shrunkFrom !== undefined) patch(item.id, { file, name, size, contentType, shrunkFrom });
-        if (!problem) return;
+        if (!problem) continue;
         refused.add(item.id);
         patch(item.id, { status: "invalid", error: problem });
-      });
-      const good = batch.filter((item) => !refused.has(item.id));
+      }
+      const good = checked.map(({ item }) => item).filter((item) => !refused.has(item.id));
       const promoted = refused.size > 0 ? takeFreedPlaces(refused) : [];
       await Promise.all([upload(good), promoted.length > 0 ? checkThenUpload(promoted) : undefined]);
     },
