@@ -23,6 +23,17 @@ function refineService(parent: Job) {
   return { requests, handler };
 }
 
+/** Alice's chef, one photo, Generate once over a `jobService`: its card is in (queued). */
+async function generateOnTheChef() {
+  const service = jobService();
+  given(...service.handlers);
+  const user = await openAsAlice();
+  await addPhoto(user);
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+  const card = await screen.findByRole("article", { name: "New image" });
+  return { service, user, card };
+}
+
 /** The notices of clicks watched from afar. */
 const elsewhere = () => within(screen.getByRole("group", { name: "Generations elsewhere" }));
 
@@ -967,12 +978,7 @@ describe("Images page", () => {
   }, 30_000);
 
   it("keeps watch on a click whose identity the admin left while it ran, with the way back to it", async () => {
-    const service = jobService();
-    given(...service.handlers);
-    const user = await openAsAlice();
-    await addPhoto(user);
-    await user.click(screen.getByRole("button", { name: "Generate" }));
-    await screen.findByRole("article", { name: "New image" });
+    const { user } = await generateOnTheChef();
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
 
     expect(await elsewhere().findByText("Still generating for Alice the chef.")).toBeInTheDocument();
@@ -991,12 +997,7 @@ describe("Images page", () => {
   }, 20_000);
 
   it("stops saying a click left behind is generating once its jobs can no longer be read", async () => {
-    const service = jobService();
-    given(...service.handlers);
-    const user = await openAsAlice();
-    await addPhoto(user);
-    await user.click(screen.getByRole("button", { name: "Generate" }));
-    await screen.findByRole("article", { name: "New image" });
+    const { service, user } = await generateOnTheChef();
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
     expect(await elsewhere().findByText("Still generating for Alice the chef.")).toBeInTheDocument();
     service.jobs.clear(); // gone: every read of it is a 404 now
@@ -1007,12 +1008,7 @@ describe("Images page", () => {
   }, 20_000);
 
   it("says nothing of a click that ended while the admin watched it", async () => {
-    const service = jobService();
-    given(...service.handlers);
-    const user = await openAsAlice();
-    await addPhoto(user);
-    await user.click(screen.getByRole("button", { name: "Generate" }));
-    const card = await screen.findByRole("article", { name: "New image" });
+    const { user, card } = await generateOnTheChef();
     await within(card).findByRole("img", {}, { timeout: 10_000 });
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
     await new Promise((resolve) => setTimeout(resolve, 100));
