@@ -86,9 +86,8 @@ export function GeneratedImageDisplay({
   // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
   // the identity shows this image it goes, and the card keeps the focus.
   // (A double click's second click asks nothing more: `useApply` sends one save per job at a time.)
-  const saveOff = saving;
   const askSave = () => {
-    if (!saveOff) onSave(job);
+    if (!saving) onSave(job);
   };
   const saveState = applyText && (
     <span className={applyBadge(job, applied)} role="status">
@@ -133,7 +132,7 @@ export function GeneratedImageDisplay({
             {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
                 beside it would read as the opposite. */}
             {offered.save ? (
-              <button type="button" className={ui.primary} onClick={askSave} aria-disabled={saveOff}>
+              <button type="button" className={ui.primary} onClick={askSave} aria-disabled={saving}>
                 Save to identity
               </button>
             ) : (
