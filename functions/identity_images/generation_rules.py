@@ -46,13 +46,17 @@ def has_name(name: str) -> bool:
     return bool(name.strip())
 
 
-def check_identity_name(name: str, *, identity_id: str | None = None) -> None:
+def check_identity_name(
+    name: str, *, identity_id: str | None = None, field: str | None = None
+) -> None:
     """`identity_unnamed` for an identity whose name is blank: the prompt is built around
-    the name, so there is no image to make until the host names it."""
+    the name, so there is no image to make until the host names it. Its details carry
+    `field` only when the caller's request has a field that holds the name (the engine's
+    `identity_name`; an API body has none: the name is the host's)."""
     if has_name(name):
         return
     which = f"Identity {identity_id!r}" if identity_id is not None else "The identity"
-    details: dict[str, str] = {"field": "identity_name"}
+    details: dict[str, str] = {} if field is None else {"field": field}
     if identity_id is not None:
         details["identity_id"] = identity_id
     raise PipelineError(

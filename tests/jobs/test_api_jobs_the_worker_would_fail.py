@@ -36,7 +36,8 @@ def test_a_generation_of_an_unnamed_identity_is_refused(
     put_reference(generation_body()["reference_keys"][0])
     status, body, _ = call_api("POST", path, body=generation_body())
     assert (status, body["error"]["code"]) == (422, "identity_unnamed")
-    assert body["error"]["details"]["identity_id"] == ADMIN_IDENTITY
+    # The identity's id, and no field: the name is the host's, not the body's.
+    assert body["error"]["details"] == {"identity_id": ADMIN_IDENTITY}
     assert job_count() == 0
     assert messages_in(resources.jobs_queue_url) == 0
 
@@ -54,6 +55,7 @@ def test_a_refine_or_rerun_of_an_identity_that_lost_its_name_is_refused(
     unname(host)
     status, answer, _ = call_api("POST", f"/v1/generations/{parent['id']}/{path}", body=body)
     assert (status, answer["error"]["code"]) == (422, "identity_unnamed")
+    assert answer["error"]["details"] == {"identity_id": ADMIN_IDENTITY}
     assert job_count() == 1
     assert messages_in(resources.jobs_queue_url) == 0
 

@@ -92,7 +92,7 @@ def _validate(request: GenerationRequest) -> None:
             "An edit needs an instruction.",
             details={"field": "instruction"},
         )
-    check_identity_name(request.identity_name)
+    check_identity_name(request.identity_name, field="identity_name")
 
 
 def _prepare_all(
