@@ -117,6 +117,8 @@ class SqsPoller:
         self._region = region
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._running = 0
+        self._running_lock = threading.Lock()
         self._queue_arn = sqs.get_queue_attributes(
             QueueUrl=mapping.queue_url, AttributeNames=["QueueArn"]
         )["Attributes"]["QueueArn"]
@@ -131,11 +133,23 @@ class SqsPoller:
             thread.start()
             self._threads.append(thread)
 
-    def stop(self, timeout_s: float = 30.0) -> None:
-        """Stop polling; an invocation in progress finishes first."""
+    @property
+    def invocations_running(self) -> int:
+        """How many invocations of the function are under way now."""
+        with self._running_lock:
+            return self._running
+
+    def stop(self, timeout_s: float = 30.0, give_up: threading.Event | None = None) -> None:
+        """Stop polling; an invocation in progress finishes first, for up to `timeout_s`,
+        or until `give_up` is set (its message then comes back after its visibility
+        timeout, as a Lambda's that was stopped would)."""
         self._stop.set()
+        deadline = time.monotonic() + timeout_s
         for thread in self._threads:
-            thread.join(timeout=timeout_s)
+            while thread.is_alive() and time.monotonic() < deadline:
+                if give_up is not None and give_up.is_set():
+                    break
+                thread.join(timeout=0.1)
         self._threads.clear()
 
     def _run(self) -> None:
@@ -178,11 +192,16 @@ class SqsPoller:
         event = {"Records": [lambda_record(m, self._queue_arn, self._region) for m in messages]}
         batch_ids = {m["MessageId"] for m in messages}
         name = self.mapping.function.name
+        with self._running_lock:
+            self._running += 1
         try:
             failed = failed_ids(self.mapping.function.invoke(event), batch_ids)
         except Exception:
             log.exception("%s raised; the batch of %d is retried", name, len(messages))
             failed = set(batch_ids)
+        finally:
+            with self._running_lock:
+                self._running -= 1
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), 10):
             chunk = done[start : start + 10]

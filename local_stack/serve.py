@@ -1,5 +1,7 @@
 """`identity-images serve`: run the local stack in the foreground until Ctrl-C, SIGTERM or
-SIGHUP (the terminal closed), each of which stops it cleanly and saves its state.
+SIGHUP (the terminal closed), each of which stops it cleanly and saves its state. The
+invocations under way finish first (a generation waits for Gemini); a second signal stops
+without waiting, and the next start queues their jobs again.
 
     identity-images serve [--api-port 3000] [--moto-port 4566] [--django-port 8000]
                           [--gemini-port 8765] [--data-dir .local-data] [--no-persist]
@@ -20,7 +22,13 @@ from types import FrameType
 from typing import Any, TextIO
 
 from local_stack.processes import ProcessFailedError
-from local_stack.stack import READY_MARKER, LocalStack, PortInUseError, StackOptions
+from local_stack.stack import (
+    POLLER_STOP_WAIT_S,
+    READY_MARKER,
+    LocalStack,
+    PortInUseError,
+    StackOptions,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -101,8 +109,11 @@ def serve(options: StackOptions, *, stdout: TextIO | None = None) -> int:
     )
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     stop = threading.Event()
+    stop_now = threading.Event()  # a second signal: do not wait for what is under way
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            stop_now.set()
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
@@ -121,13 +132,25 @@ def serve(options: StackOptions, *, stdout: TextIO | None = None) -> int:
             flush=True,
         )
         stop.wait()
-        print("stopping ...", file=out, flush=True)
+        print(stopping_message(stack.invocations_running()), file=out, flush=True)
     finally:
-        stack.stop()
+        stack.stop(give_up=stop_now)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     print("stopped.", file=out, flush=True)
     return EXIT_OK
+
+
+def stopping_message(running: int) -> str:
+    """What a stop says: why it may take a while, and how not to wait."""
+    if running == 0:
+        return "stopping ..."
+    what = "1 invocation" if running == 1 else f"{running} invocations"
+    return (
+        f"stopping: {what} under way (a generation waits for Gemini) may finish first, "
+        f"for up to {POLLER_STOP_WAIT_S:.0f} s. Ctrl-C again stops now; "
+        "the next start queues again what did not finish."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,9 @@ ADMIN_LOGIN = ("admin", "admin-password")
 #: On start nothing of the previous run holds a job: every job due within this (a day,
 #: longer than any lease plus backoff) is settled at once, not after its lease.
 LOCAL_RESTART_REACH_S = 86_400
+#: How long a stop lets the invocations under way finish: a generation at 4K waits tens
+#: of seconds for Gemini. One not finished by then is queued again at the next start.
+POLLER_STOP_WAIT_S = 60.0
 STAGE = "local"
 # As in infra/api.py (both read infra.resource_spec): the gateway's own errors in the
 # pipeline's error shape, CORS, throttling.
@@ -417,15 +420,23 @@ class LocalStack:
         self.schedules.append(reaper)
 
     # --- stop ----------------------------------------------------------------------------
-    def stop(self, *, save: bool = True) -> None:
-        """Stop pollers and gateway, save state, stop Django, Gemini and moto. Idempotent."""
+    def invocations_running(self) -> int:
+        """The function invocations under way (a worker's waits for Gemini), which `stop`
+        lets finish."""
+        return sum(poller.invocations_running for poller in self.pollers)
+
+    def stop(self, *, save: bool = True, give_up: threading.Event | None = None) -> None:
+        """Stop pollers and gateway, save state, stop Django, Gemini and moto. Idempotent.
+
+        The invocations under way finish first, for up to `POLLER_STOP_WAIT_S`, or until
+        `give_up` is set: the next start queues their jobs again."""
         if self._stopped.is_set():
             return
         self._stopped.set()
         for schedule in self.schedules:
             schedule.stop()
         for poller in self.pollers:
-            poller.stop()
+            poller.stop(POLLER_STOP_WAIT_S, give_up)
         if self.gateway is not None:
             self.gateway.stop()
         if self.web is not None:

@@ -199,6 +199,41 @@ def test_background_threads_drain_the_queue_and_stop(sqs: SQSClient) -> None:
     assert not any(t.is_alive() for t in threads)
 
 
+@pytest.mark.parametrize("told_to_give_up", [False, True])
+def test_a_stop_waits_for_the_invocation_under_way_unless_told_to_give_up(
+    sqs: SQSClient, told_to_give_up: bool
+) -> None:
+    url = _queue(sqs, "jobs")
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": 1}))
+    gemini_answers = threading.Event()
+
+    def waits_for_gemini(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        gemini_answers.wait(timeout=30)
+        return {}
+
+    mapping = EventSourceMapping(
+        queue_url=url, function=LocalFunction("worker", waits_for_gemini), wait_time_s=0
+    )
+    poller = SqsPoller(mapping, sqs, REGION)
+    poller.start()
+    give_up = threading.Event()
+    try:
+        deadline = time.monotonic() + 10
+        while poller.invocations_running == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert poller.invocations_running == 1
+        # In a moment, the second Ctrl-C, or Gemini's answer.
+        threading.Timer(0.3, (give_up if told_to_give_up else gemini_answers).set).start()
+        started = time.monotonic()
+        poller.stop(timeout_s=30, give_up=give_up)
+        took = time.monotonic() - started
+    finally:
+        gemini_answers.set()
+    assert 0.2 < took < 10  # it waited, and not the 30 s
+    # Given up: the invocation was still under way, and its message stays in the queue.
+    assert poller.invocations_running == (1 if told_to_give_up else 0)
+
+
 @pytest.mark.parametrize(
     ("response", "expected"),
     [

@@ -1,5 +1,6 @@
 """`identity-images serve` stops cleanly (the stack's `stop()`, which saves its state) on
-each signal a user's stop sends: Ctrl-C, SIGTERM, and SIGHUP when the terminal is closed.
+each signal a user's stop sends: Ctrl-C, SIGTERM, and SIGHUP when the terminal is closed;
+a second Ctrl-C does not wait for the invocations under way.
 Run in a child process with the stack stood in for, so a signal left to its default
 kills the child, not the test."""
 
@@ -22,6 +23,7 @@ CHILD = textwrap.dedent(
 
     class StandInStack:
         api_url = django_url = web_url = "http://127.0.0.1:1"
+        running = int(sys.argv[1])  # invocations under way: stop waits for them
 
         def __init__(self, options):
             pass
@@ -32,7 +34,12 @@ CHILD = textwrap.dedent(
         def banner(self):
             return "banner"
 
-        def stop(self):
+        def invocations_running(self):
+            return self.running
+
+        def stop(self, give_up):
+            if self.running and not give_up.wait(timeout=30):
+                print("waited for them all", flush=True)
             print("state saved", flush=True)
 
     serve.LocalStack = StandInStack
@@ -44,24 +51,56 @@ CHILD = textwrap.dedent(
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this platform")
 @pytest.mark.parametrize("signum", ["SIGHUP", "SIGTERM", "SIGINT"])
 def test_a_stop_signal_stops_the_stack_cleanly(signum: str) -> None:
-    child = subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed script
-        [sys.executable, "-c", CHILD],
+    child = _serve_child(running=0)
+    try:
+        _read_until(child, READY_MARKER)
+        child.send_signal(getattr(signal, signum))
+        out, _ = child.communicate(timeout=20)
+    finally:
+        _end(child)
+    assert child.returncode == 0, out
+    assert "state saved" in out
+    assert "stopped." in out
+
+
+def test_a_second_ctrl_c_stops_without_waiting_for_the_invocations_under_way() -> None:
+    child = _serve_child(running=1)
+    try:
+        _read_until(child, READY_MARKER)
+        child.send_signal(signal.SIGINT)
+        said = _read_until(child, "stopping")
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=20)
+    finally:
+        _end(child)
+    assert said.startswith("stopping: 1 invocation under way"), said
+    assert "Ctrl-C again stops now" in said
+    assert child.returncode == 0, out
+    assert "waited for them all" not in out
+    assert "state saved" in out
+    assert "stopped." in out
+
+
+def _serve_child(*, running: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", CHILD, str(running)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
-    try:
-        assert child.stdout is not None
-        for line in child.stdout:
-            if line.startswith(READY_MARKER):
-                break
-        child.send_signal(getattr(signal, signum))
-        out, _ = child.communicate(timeout=20)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert child.returncode == 0, out
-    assert "state saved" in out
-    assert "stopped." in out
+
+
+def _read_until(child: subprocess.Popen[str], start: str) -> str:
+    """The child's first line starting with `start` (its output is read up to it)."""
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.startswith(start):
+            return line
+    raise AssertionError(f"the child ended before printing {start!r}")
+
+
+def _end(child: subprocess.Popen[str]) -> None:
+    if child.poll() is None:
+        child.kill()
+        child.wait()
