@@ -1615,6 +1615,31 @@ describe("Images page", () => {
     expect(within(history).getAllByRole("listitem")[2]).toHaveFocus();
   });
 
+  it("hands the focus to the first result older generations brought, in Results only", async () => {
+    const newest = succeeded(job({ prompt: "newest" }));
+    const olderFailed = job({ status: "failed", prompt: "no result" });
+    const oldest = succeeded(job({ prompt: "oldest" }));
+    given(
+      http.get("/v1/generations", ({ query, response }) =>
+        query.get("cursor") === "page-2"
+          ? response(200).json({ items: [olderFailed, oldest], next_cursor: null })
+          : response(200).json({ items: [newest], next_cursor: "page-2" }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json([newest, olderFailed, oldest].find((item) => item.id === params.generation_id)!),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Results only" }));
+    await user.click(within(history).getByRole("button", { name: "Show older generations" }));
+    // The failed job has no tile: the focus goes to the oldest one's, the first it can.
+    const tiles = await within(history).findAllByRole("listitem");
+    expect(tiles).toHaveLength(2);
+    await waitFor(() => expect(tiles[1]).toHaveFocus());
+    expect(within(tiles[1]!).getByText("“oldest”")).toBeInTheDocument();
+  });
+
   it("reads older generations on a click while the history is being read again", async () => {
     const running = job({ status: "running", prompt: "running" });
     const older = succeeded(job({ prompt: "oldest" }));

@@ -60,20 +60,25 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   // Every generation as a list (what each was, what to do with it), or only the results, as
   // pictures large enough to judge: the admin's habit, kept in this browser.
   const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
-  // "Show older generations" hands the focus to the first row it brought (the button goes
-  // once the history holds every job). `lastBefore` is set from the click until the read
-  // ends: a second click meanwhile (a double click) reads nothing more.
-  const list = useRef<HTMLOListElement>(null);
+  // "Show older generations" hands the focus to the first item it brought that the view
+  // shows (a row, or a result tile; the button goes once the history holds every job).
+  // `lastBefore` is set from the click until the read ends: a second click meanwhile (a
+  // double click) reads nothing more.
+  const section = useRef<HTMLElement>(null);
   const lastBefore = useRef<string | null>(null);
   const loadingOlder = older?.loading ?? false;
   useEffect(() => {
     const last = lastBefore.current;
     if (last === null || !jobs) return;
-    const next = jobs.findIndex((job) => job.id === last) + 1;
-    if (next >= jobs.length) return; // not read yet
+    const at = jobs.findIndex((job) => job.id === last);
+    if (at + 1 >= jobs.length) return; // not read yet
     lastBefore.current = null;
-    const row = next > 0 ? list.current?.children[next] : undefined; // 0: another identity's history
-    if (row instanceof HTMLElement) row.focus();
+    if (at < 0) return; // another identity's history
+    const brought = jobs
+      .slice(at + 1)
+      .map((job) => section.current?.querySelector(`[data-job-id="${job.id}"]`))
+      .find((item) => item instanceof HTMLElement);
+    if (brought instanceof HTMLElement) brought.focus();
   }, [jobs]);
   // After the focus (effects run in order): a read that brought no row, or failed, frees
   // the next click.
@@ -86,7 +91,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     older.load();
   };
   return (
-    <section className={styles.section} aria-labelledby="ii-history-heading">
+    <section ref={section} className={styles.section} aria-labelledby="ii-history-heading">
       <div className={styles.header}>
         <h2 id="ii-history-heading" className={ui.sectionTitle}>
           History
@@ -136,7 +141,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         />
       )}
       {jobs && jobs.length > 0 && view === "all" && (
-        <ol ref={list} className={styles.list}>
+        <ol className={styles.list}>
           {jobs.map((job, index) => (
             <HistoryItem
               key={job.id}
@@ -207,7 +212,12 @@ function HistoryItem({
   const saving = isSaving(job, savingIds);
   const saveState = savedNow ? null : applyLabel(job, currentJobId);
   return (
-    <li className={`${styles.item} ${sameClick ? styles.sameClick : ""}`} aria-label={label} {...row}>
+    <li
+      className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
+      aria-label={label}
+      data-job-id={job.id}
+      {...row}
+    >
       <div className={styles.thumb}>
         {preview ? (
           <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>

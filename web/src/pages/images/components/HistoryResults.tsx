@@ -56,7 +56,12 @@ function ResultTile({
   // Saved, Save goes: the tile keeps the focus it had.
   const tile = useKeepsFocus<HTMLLIElement>();
   return (
-    <li className={`${styles.tile} ${current ? styles.current : ""}`} aria-label={label} {...tile}>
+    <li
+      className={`${styles.tile} ${current ? styles.current : ""}`}
+      aria-label={label}
+      data-job-id={job.id}
+      {...tile}
+    >
       <a href={fullSizeUrl(job) ?? undefined} target="_blank" rel="noreferrer" className={styles.picture}>
         <img src={previewUrl(job) ?? undefined} alt={label} loading="lazy" className={styles.image} />
       </a>
