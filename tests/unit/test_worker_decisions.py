@@ -323,6 +323,24 @@ def test_a_delivery_while_a_retry_waits_queues_a_copy_for_when_it_is_due(world: 
     assert run(world, job, receive_count=1) == [Outcome.SUCCEEDED]
 
 
+def test_a_refused_claim_whose_try_comes_due_within_the_slack_still_queues_a_copy(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim refused the job a moment before its try came within the claim's slack:
+    this delivery may be the retry's own message, so a copy takes its place; only a try
+    already past is left to whoever claimed it."""
+    job = api_job(world)
+    claimed = world.store.claim(job.id, lease_s=60)
+    assert claimed is not None
+    soon = utc_now() + timedelta(seconds=0.5)
+    assert world.store.requeue(claimed, retry_in_s=1, next_attempt_at=soon)
+    monkeypatch.setattr(world.store, "claim", lambda job_id, lease_s: None)  # refused earlier
+    assert world.store.require(job.id).due_for_claim(utc_now())  # inside the slack now
+    assert run(world, job) == [Outcome.DEFERRED]
+    [again] = world.queue.sent
+    assert again.delay_s == 1
+
+
 def test_the_copy_for_a_far_retry_is_delayed_at_most_sqs_limit(world: World) -> None:
     job = api_job(world)
     claimed = world.store.claim(job.id, lease_s=60)

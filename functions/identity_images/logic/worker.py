@@ -337,6 +337,9 @@ class Worker:
         now = utc_now()
         if current.status == "queued":
             due = current.next_attempt_at
+            # Without `due_for_claim`'s slack, on purpose: inside it this delivery may be
+            # the retry's own message, so a due time within the slack still gets its copy
+            # (delayed 1 s), and only one already past is left to the race's winner.
             if due is None or due <= now:
                 # Claimable now: a race with a delivery that took it and gave it back,
                 # whose own message (or the reaper's) brings it back.
