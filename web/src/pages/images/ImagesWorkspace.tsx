@@ -116,6 +116,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     identityChosen: identityId !== null && userId !== null,
     photos: uploads.keys.length,
     uploading: uploads.busy,
+    notUploaded: uploads.notUploaded,
     promptTooLong: draft.promptTooLong,
     promptMaxChars: config.promptMaxChars,
   });

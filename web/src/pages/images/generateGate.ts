@@ -10,6 +10,8 @@ export interface GenerateState {
   identityChosen: boolean;
   photos: number;
   uploading: boolean;
+  /** Photos whose upload failed or was stopped: the admin added them to be sent. */
+  notUploaded: number;
   promptTooLong: boolean;
   promptMaxChars: number;
 }
@@ -22,6 +24,11 @@ export function whyGenerateIsOff(state: GenerateState): string | null {
   if (!state.identityChosen) return "Choose an identity.";
   // Uploading first: while the first photo uploads there is none yet, but one is coming.
   if (state.uploading) return "Waiting for the photos to upload…";
+  // Not sent without a word: the admin added it for this generation.
+  if (state.notUploaded > 0) {
+    const which = state.notUploaded === 1 ? "A photo did not upload" : `${state.notUploaded} photos did not upload`;
+    return `${which}: retry or remove ${state.notUploaded === 1 ? "it" : "them"}.`;
+  }
   if (state.photos === 0) return "Add at least one reference photo.";
   if (state.promptTooLong) return `The prompt is over ${state.promptMaxChars} characters.`;
   return null;

@@ -321,6 +321,26 @@ describe("Images page", () => {
     expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
   });
 
+  it("does not generate without a photo whose upload failed until it is retried or removed", async () => {
+    let failures = 1;
+    given(
+      http.untyped.post(S3, () =>
+        failures-- > 0
+          ? new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 })
+          : new HttpResponse(null, { status: 204 }),
+      ),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), [file("front.jpg", "image/jpeg"), file("side.jpg", "image/jpeg")]);
+    expect(await screen.findByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
+    // One photo is up, the other is not: Generate says so rather than sending one.
+    const generate = screen.getByRole("button", { name: "Generate" });
+    await waitFor(() => expect(screen.getByText("A photo did not upload: retry or remove it.")).toBeInTheDocument());
+    expect(generate).toHaveAttribute("aria-disabled", "true");
+    await user.click(screen.getByRole("button", { name: /^Retry / }));
+    await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
+  });
+
   it("gives the place of a photo the browser cannot open to a photo waiting for one", async () => {
     given();
     const user = await openAsAlice();

@@ -9,6 +9,7 @@ const ready: GenerateState = {
   identityChosen: true,
   photos: 2,
   uploading: false,
+  notUploaded: 0,
   promptTooLong: false,
   promptMaxChars: 2000,
 };
@@ -26,6 +27,9 @@ describe("whyGenerateIsOff", () => {
     ["no photo was added", { photos: 0 }, "Add at least one reference photo."],
     ["the first photo is still uploading", { photos: 0, uploading: true }, "Waiting for the photos to upload…"],
     ["a photo is still uploading", { uploading: true, promptTooLong: true }, "Waiting for the photos to upload…"],
+    ["a photo's upload failed", { notUploaded: 1 }, "A photo did not upload: retry or remove it."],
+    ["the only photos' uploads were stopped", { photos: 0, notUploaded: 2 }, "2 photos did not upload: retry or remove them."],
+    ["a photo still uploads while another failed", { uploading: true, notUploaded: 1 }, "Waiting for the photos to upload…"],
     ["the prompt is too long", { promptTooLong: true }, "The prompt is over 2000 characters."],
   ])("says the first thing in the way when %s", (_, state, reason) => {
     expect(whyGenerateIsOff({ ...ready, ...state })).toBe(reason);

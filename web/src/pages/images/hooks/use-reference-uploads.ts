@@ -335,6 +335,8 @@ export function useReferenceUploads(config: TabConfig) {
     /** The photos' file names, in the order of `keys`: the job keeps them to name its photos. */
     names: uploaded.map((item) => item.name),
     busy: uploading,
+    /** Photos whose upload failed or was stopped: not sent until retried (or removed). */
+    notUploaded: items.filter((item) => item.status === "failed").length,
     usable: items.filter((item) => item.status !== "invalid").length,
   };
 }
