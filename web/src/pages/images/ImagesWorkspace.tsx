@@ -12,6 +12,7 @@ import { UserSelector } from "./components/UserSelector";
 import type { TabConfig } from "./config";
 import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
+import { scrollBehavior } from "./motion";
 import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
@@ -137,7 +138,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   };
   const editSettings = (job: Job) => {
     editing.take(job);
-    form.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
+    form.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
     promptBox.current?.focus({ preventScroll: true });
   };
   const compare = useCompare({
@@ -190,7 +191,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           photosFor(click.userId);
           subject.showIdentity(click.userId, click.identityId);
           // Its results, where they are: beside the form, or a screen below it on a phone.
-          results.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
+          results.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
           results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
         }}
         onDismiss={(click) => forget(click.identityId)}

@@ -553,6 +553,34 @@ describe("Images page", () => {
     expect(within(later).queryByRole("status")).not.toBeInTheDocument();
   });
 
+  it.each([
+    ["smoothly", false, "smooth"],
+    ["at once when the admin asked for less motion", true, "auto"],
+  ])("brings the new card into view %s, once it is in the pane", async (_, lessMotion, behavior) => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "again" }));
+    given(...service.handlers, ...historyOf([done]));
+    // What the pane held at each scroll: measured on the old cards, a scroll lands wrong.
+    const scrolls: { behavior: string | undefined; paneHeldTheNewCard: boolean }[] = [];
+    Element.prototype.scrollIntoView = function (this: Element, options?: boolean | ScrollIntoViewOptions) {
+      if (this !== screen.queryByRole("region", { name: "Result" })) return;
+      const held = within(this as HTMLElement).queryByRole("status") !== null; // the done card has none
+      scrolls.push({ behavior: typeof options === "object" ? options.behavior : undefined, paneHeldTheNewCard: held });
+    };
+    vi.stubGlobal("matchMedia", (query: string) => ({ matches: lessMotion && query.includes("reduced-motion") }));
+    try {
+      const user = await openAsAlice();
+      const history = await screen.findByRole("region", { name: "History" });
+      await user.click(await within(history).findByRole("button", { name: "Re-run" }));
+      await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveFocus());
+      expect(scrolls).toEqual([{ behavior, paneHeldTheNewCard: true }]);
+    } finally {
+      // @ts-expect-error: jsdom has none; the page calls it only where it exists.
+      delete Element.prototype.scrollIntoView;
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("re-runs a finished generation", async () => {
     const service = jobService();
     const done = succeeded(job({ prompt: "again", image_size: "2K", aspect_ratio: "1:1" }));

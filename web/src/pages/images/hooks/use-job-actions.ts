@@ -8,6 +8,7 @@ import { useEffect, useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { shownError, startError } from "../errors";
+import { scrollBehavior } from "../motion";
 import type { ReferenceItem } from "../referencePhotos";
 import { useApply, useCancel, useStartBatch, type Outcome, type StartRequest } from "./use-image-generation";
 
@@ -37,7 +38,7 @@ function said(job: Job, message: string | null): ActionError | null {
 
 /** The result pane sits beside the form on a wide screen, below it on a phone. */
 function bringIntoView(element: HTMLElement | null) {
-  element?.scrollIntoView?.({ behavior: "smooth", block: "nearest" });
+  element?.scrollIntoView?.({ behavior: scrollBehavior(), block: "nearest" });
 }
 
 export function useJobActions({ identityId, photos, paneIds, showStarted, resultPane }: Options) {
@@ -54,13 +55,16 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
   const apply = useApply(outcome);
   const cancel = useCancel(outcome);
 
-  const focusCardOf = useRef<string | null>(null);
+  // Once the pane shows a click's new jobs (not before: the pane's old cards may be taller
+  // than the new ones, and a scroll measured on them lands past the new), it comes into
+  // view; after a follow-up its first card takes the focus.
+  const started = useRef<{ firstId: string; focusCard: boolean } | null>(null);
   useEffect(() => {
-    const id = focusCardOf.current;
-    const card = resultPane.current?.querySelector<HTMLElement>("article");
-    if (id === null || paneIds[0] !== id || !card) return;
-    focusCardOf.current = null;
-    card.focus({ preventScroll: true });
+    const click = started.current;
+    if (click === null || paneIds[0] !== click.firstId) return;
+    started.current = null;
+    bringIntoView(resultPane.current);
+    if (click.focusCard) resultPane.current?.querySelector<HTMLElement>("article")?.focus({ preventScroll: true });
   }, [paneIds, resultPane]);
 
   /** Starts the jobs `request` asks for; whether it did. */
@@ -81,9 +85,8 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
       bringIntoView(resultPane.current);
       return false;
     }
+    if (jobs[0]) started.current = { firstId: jobs[0].id, focusCard: isFollowUp };
     showStarted(jobs);
-    if (isFollowUp && jobs[0]) focusCardOf.current = jobs[0].id;
-    bringIntoView(resultPane.current);
     return true;
   };
 
