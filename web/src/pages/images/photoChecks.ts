@@ -22,7 +22,7 @@ export async function contentProblem(item: ReferenceItem): Promise<string | null
   } catch {
     return null; // unreadable here; the worker checks every photo again
   }
-  return `Not a ${typeName(item.contentType)} image, whatever its name says.`;
+  return `This file is not a ${typeName(item.contentType)} image inside, though its name says it is.`;
 }
 
 /** An object URL the browser can show; none for HEIC, which only Safari renders. */

@@ -189,7 +189,7 @@ describe("Images page", () => {
       ...Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
     ]);
     expect(await screen.findByText(/Not an accepted image type/)).toBeInTheDocument();
-    expect(await screen.findByText("Not a JPEG image, whatever its name says.")).toBeInTheDocument();
+    expect(await screen.findByText("This file is not a JPEG image inside, though its name says it is.")).toBeInTheDocument();
     expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
     // The renamed text file held a place until its bytes were read; p4 has it now.
     const waiting = "Only 5 photos per generation; it is added when you remove one.";
@@ -255,14 +255,14 @@ describe("Images page", () => {
         file("export.png", "image/png", 20 * 1024 * 1024),
         file("noise.png", "image/png", 16 * 1024 * 1024),
       ]);
-      expect(await screen.findByText("Made smaller to fit, from 20 MB")).toBeInTheDocument();
+      expect(await screen.findByText("Made smaller to fit, from 20 MB, as a JPEG")).toBeInTheDocument();
       // The second one the browser cannot draw: damaged, whatever its size.
       expect(await screen.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
       await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
       expect(asked).toEqual([expect.objectContaining({ content_type: "image/jpeg", size: 3_000_004, filename: "export.jpg" })]);
       expect(canvas.sizes[0]).toBe(4096);
-      // Named for what it now is.
-      expect(screen.getByRole("img", { name: "export.jpg" })).toBeInTheDocument();
+      // Sent named for what it now is (above), shown by the name the admin knows.
+      expect(screen.getByRole("img", { name: "export.png" })).toBeInTheDocument();
       expect(screen.getByText("1 / 5")).toBeInTheDocument();
     } finally {
       canvas.restore();

@@ -211,7 +211,7 @@ function ReferenceTile({
           {item.status === "uploaded" ? (item.size > 0 ? formatBytes(item.size) : "Uploaded earlier") : state}
         </span>
         {item.shrunkFrom !== undefined && item.status !== "invalid" && (
-          <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(item.shrunkFrom)}</span>
+          <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(item.shrunkFrom)}, as a JPEG</span>
         )}
         {/* Used all the same: a warning, not a refusal. */}
         {item.pixels && (

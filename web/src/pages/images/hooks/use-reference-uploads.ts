@@ -30,8 +30,8 @@ async function readied(item: ReferenceItem, config: TabConfig): Promise<{ item: 
   const smaller = await shrinkToFit(item.file, config.maxBytes);
   if (smaller === "unreadable") return { item, problem: UNREADABLE };
   if (smaller === "too-big") return { item, problem: tooBig(item.size, config) };
-  const { name, size, type } = smaller;
-  const fitted = { ...item, file: smaller, name, size, contentType: type, shrunkFrom: item.size };
+  // Still named as the admin knows it; the file sent is named for what it now is.
+  const fitted = { ...item, file: smaller, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
   return { item: fitted, problem: await contentProblem(fitted) };
 }
 
@@ -86,7 +86,8 @@ export function useReferenceUploads(config: TabConfig) {
           batch.map((item) => ({
             content_type: item.contentType as UploadContentType,
             size: item.size,
-            filename: item.name.slice(0, 255),
+            // The file's own name: a photo made smaller is sent as the JPEG it became.
+            filename: (item.file?.name ?? item.name).slice(0, 255),
           })),
         );
         forms = answer.uploads;
@@ -152,8 +153,8 @@ export function useReferenceUploads(config: TabConfig) {
       const refused = new Set<string>();
       for (const { item, problem } of checked) {
         // The smaller file, whatever became of the photo meanwhile (stopped, it keeps it for its retry).
-        const { file, name, size, contentType, shrunkFrom } = item;
-        if (shrunkFrom !== undefined) patch(item.id, { file, name, size, contentType, shrunkFrom });
+        const { file, size, contentType, shrunkFrom } = item;
+        if (shrunkFrom !== undefined) patch(item.id, { file, size, contentType, shrunkFrom });
         if (!problem) continue;
         refused.add(item.id);
         patch(item.id, { status: "invalid", error: problem });
