@@ -348,6 +348,8 @@ describe("Images page", () => {
     await user.upload(screen.getByLabelText("Reference photos"), six);
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     expect(screen.getAllByText(/it is added when you remove one/)).toHaveLength(1);
+    // The photo that waits shows as it is: the admin sees which one it is.
+    expect(screen.getByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
     fireEvent.error(screen.getByRole("img", { name: "p0.jpg" }));
     expect(await screen.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByText(/it is added when you remove one/)).not.toBeInTheDocument());

@@ -181,12 +181,17 @@ function ReferenceTile({
   return (
     <li className={`${styles.tile} ${tileClass(item)}`}>
       <div className={styles.thumb}>
-        {item.thumbnailUrl && item.status !== "invalid" && !noThumbnail ? (
+        {item.thumbnailUrl && (item.status !== "invalid" || item.waitingForRoom) && !noThumbnail ? (
           <img
             src={item.thumbnailUrl}
             alt={item.name}
             className={styles.thumbImage}
-            onError={() => (item.file ? onUnreadable(item.id) : setNoThumbnail(true))}
+            onError={() => {
+              // A photo waiting for a place is judged once it has one (its tile draws it again).
+              if (item.waitingForRoom) return;
+              if (item.file) onUnreadable(item.id);
+              else setNoThumbnail(true);
+            }}
           />
         ) : (
           <Placeholder item={item} />

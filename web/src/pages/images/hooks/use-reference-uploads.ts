@@ -132,6 +132,8 @@ export function useReferenceUploads(config: TabConfig) {
       for (const item of rest) {
         if (room <= 0) break;
         if (!item.waitingForRoom) continue;
+        // A fresh URL: its tile draws it again, and one the browser cannot draw is refused then.
+        release(item);
         const thumbnailUrl = item.file && thumbnailOf(item.file);
         promoted.push({ ...item, status: "uploading", error: null, waitingForRoom: false, thumbnailUrl });
         room -= 1;
@@ -192,7 +194,8 @@ export function useReferenceUploads(config: TabConfig) {
         else if (file.size > config.maxBytes && !canShrink(contentType)) error = tooBig(file.size, config);
         else if (room <= 0) {
           const full = `Only ${config.maxFiles} photos per generation; it is added when you remove one.`;
-          return { ...base, status: "invalid", error: full, waitingForRoom: true };
+          // Shown as it is, so the admin sees which photo waits.
+          return { ...base, thumbnailUrl: thumbnailOf(file), status: "invalid", error: full, waitingForRoom: true };
         }
         if (error) return { ...base, status: "invalid", error };
         room -= 1;
