@@ -4,8 +4,15 @@ import { HttpResponse } from "msw";
 import type { Job } from "../api/imageGeneration";
 import { http, identities, job, succeeded } from "./api";
 
+/**
+ * When the worker lands a save the apply asked for: on the job's next read (the default),
+ * at once (before the page reads anything again, as a worker nearby does: the 202 still
+ * says pending), or before the 202 itself (which then says applied).
+ */
+export type SaveLanding = "on-next-read" | "at-once" | "in-answer";
+
 /** A job service: POST creates queued jobs; each GET moves one step, then succeeds. */
-export function jobService() {
+export function jobService({ saves = "on-next-read" }: { saves?: SaveLanding } = {}) {
   const jobs = new Map<string, Job>();
   const created: { body: unknown; key: string | null }[] = [];
   const applied: string[] = [];
@@ -15,6 +22,8 @@ export function jobService() {
     jobs,
     created,
     applied,
+    /** Each identity's image path, as the host has it: the output of the save that landed last. */
+    imagePaths,
     handlers: [
       http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
         response(200).json({
@@ -78,8 +87,14 @@ export function jobService() {
         const current = jobs.get(params.generation_id)!;
         applied.push(current.id);
         const pending: Job = { ...current, apply: { status: "pending", attempt: 1, error: null, applied_at: null, requested_at: new Date().toISOString() } };
-        jobs.set(pending.id, pending);
-        return response(202).json(pending);
+        if (saves === "on-next-read") {
+          jobs.set(pending.id, pending);
+          return response(202).json(pending);
+        }
+        const landed: Job = { ...pending, apply: { ...pending.apply, status: "applied", applied_at: new Date().toISOString() } };
+        jobs.set(landed.id, landed);
+        if (landed.output) imagePaths.set(landed.identity_id, landed.output.key);
+        return response(202).json(saves === "in-answer" ? landed : pending);
       }),
     ],
   };

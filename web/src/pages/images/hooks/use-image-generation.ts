@@ -14,14 +14,15 @@ import {
   type InfiniteData,
   type QueryClient,
 } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useRef } from "react";
+import { createContext, useCallback, useContext, useRef, useState } from "react";
 
-import type {
-  CreateVariantsRequest,
-  GenerationBatch,
-  GenerationList,
-  ImageGenerationApi,
-  Job,
+import {
+  ApiError,
+  type CreateVariantsRequest,
+  type GenerationBatch,
+  type GenerationList,
+  type ImageGenerationApi,
+  type Job,
 } from "../../../api/imageGeneration";
 import { isMoving } from "../jobView";
 
@@ -93,7 +94,7 @@ export function useHistory(identityId: string | null) {
 }
 
 /** Polls each job until it is final; refreshes the history when one ends. */
-export function useJobs(ids: string[]) {
+export function useJobs(ids: readonly string[]) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useQueries({
@@ -115,9 +116,12 @@ export function useJobs(ids: string[]) {
 
 function refreshAfterJobEnded(queryClient: QueryClient, job: Job, { history = true } = {}): void {
   if (history) void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
-  if (job.apply?.status !== "not_requested") {
-    void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
-  }
+  if (job.apply?.status !== "not_requested") refreshIdentities(queryClient);
+}
+
+/** Read the identities again: a save changed (or may have changed) one's image. */
+function refreshIdentities(queryClient: QueryClient): void {
+  void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
 }
 
 /** One click that starts jobs: new variants, a re-run or a refine. */
@@ -175,18 +179,39 @@ export function useCancel(outcome: Outcome = {}) {
 
 const APPLY_KEY = ["identity-images", "apply"] as const;
 
-/** Saves a job's image to its identity: once at a time per job, however often it is asked
- * (a double click, or the same job's Save in the result pane and in the history). */
+/**
+ * Saves a job's image to its identity: once at a time per job, however often it is asked
+ * (a double click, or the same job's Save in the result pane and in the history).
+ *
+ * One rule for every Save (result card, history row, results grid, Compare): the identity
+ * is read again once the save is final. The API answers 202 with the save pending (the
+ * worker lands it a moment later) or already applied. Applied: the identities are read at
+ * once. Pending: the job is read here until its save is final (whether or not the result
+ * pane or the history polls it), and `useJobs` reads the identities again as it sees the
+ * save end. A history read alone would miss it: the save often lands before the next one.
+ */
 export function useApply(outcome: Outcome = {}) {
   const api = useApi();
   const queryClient = useQueryClient();
   const sending = useRef(new Set<string>());
+  // The jobs saved from here whose save was pending when last read.
+  const [watched, setWatched] = useState<readonly string[]>([]);
+  const reads = useJobs(watched);
+  const settled = watched.filter((_, index) => {
+    const read = reads[index];
+    return read !== undefined && ((read.data !== undefined && !isMoving(read.data)) || isRefused(read.error));
+  });
+  // Final (its end seen by `useJobs`), or gone: no more reads (set during render, React's
+  // way to adjust state to what changed).
+  if (settled.length > 0) setWatched(watched.filter((id) => !settled.includes(id)));
   const { mutate: send } = useMutation({
     mutationKey: APPLY_KEY,
     mutationFn: (job: Job) => api.applyGeneration(job.id),
     // Pending until the history has read the pending apply too, so no Save offers it again.
     onSuccess: async (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
+      if (isMoving(job)) setWatched((ids) => (ids.includes(job.id) ? ids : [...ids, job.id]));
+      else refreshIdentities(queryClient);
       await queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
       outcome.onSuccess?.(job);
     },
@@ -208,4 +233,10 @@ export function useApply(outcome: Outcome = {}) {
     [send],
   );
   return { mutate, savingIds };
+}
+
+/** The API refused the read (the job is gone, or no longer the admin's): reading it again
+ * would be refused again. */
+function isRefused(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500;
 }
