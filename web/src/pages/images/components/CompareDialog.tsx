@@ -50,6 +50,8 @@ export function CompareDialog({
     };
   }, []);
   const current = identityImageUrl(identity);
+  // Wider than tall, the results read better one under the other on a phone (see the CSS).
+  const landscape = candidates.every(({ job }) => isLandscape(job.aspect_ratio));
   // The current image on its own, unless it is one of the candidates (a variant saved).
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
   return (
@@ -62,7 +64,7 @@ export function CompareDialog({
           Close
         </button>
       </div>
-      <div className={styles.compare}>
+      <div className={`${styles.compare} ${landscape ? styles.landscape : ""}`}>
         {showCurrent && (
           <figure className={styles.figure}>
             <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />
@@ -116,4 +118,10 @@ function CandidateFigure({
       </figcaption>
     </figure>
   );
+}
+
+/** "16:9" is wider than tall; "1:1", "3:4" are not. */
+function isLandscape(ratio: string): boolean {
+  const [width = 0, height = 0] = ratio.split(":").map(Number);
+  return width > height;
 }
