@@ -25,19 +25,61 @@ export function createdLabel(job: Job): string {
   return new Date(job.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** The same to the second ("4 Dec 2026, 12:04:31"): what tells two jobs of a minute apart. */
+export function createdExactLabel(job: Job): string {
+  return new Date(job.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "medium" });
+}
+
 /**
  * How the job came about, when not a plain generation: the refinement asked for, or a re-run;
- * and of which job ("the result of 4 Dec 2026, 12:04, variant 2", "the failed generation of
- * …") when `history` holds it.
+ * and of which job ("the result of 4 Dec 2026, 12:04, variant 2 of 3", "the failed generation
+ * of …") when `history` holds it (see `whichJob`).
  */
 export function originLabel(job: Job, history: readonly Job[] = []): string | null {
   if (job.kind !== "refine" && job.kind !== "rerun") return null;
   const parent = history.find((earlier) => earlier.id === job.parent_generation_id);
-  const variant = parent && variantLabel(parent);
-  const of = parent ? `${jobNoun(parent)} of ${createdLabel(parent)}${variant ? `, ${variant.toLowerCase()}` : ""}` : null;
+  const of = parent ? whichJob(parent, history) : null;
   if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
   const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
   return of ? `${asked}, from ${of}` : asked;
+}
+
+/**
+ * A job named so that it is told from the rest of `history`: how it ended, when (the minute
+ * the history shows) and its variant. When another job of that minute would read the same
+ * (two clicks, or re-runs, a minute apart at most), what it asked is added, a few words of it
+ * ("(“a portrait in soft…”)"); when that is the same too, the time is given to the second.
+ */
+function whichJob(job: Job, history: readonly Job[]): string {
+  const noun = jobNoun(job);
+  const variant = variantLabel(job);
+  const named = (at: string, words = "") => `${noun} of ${at}${variant ? `, ${variant.toLowerCase()}` : ""}${words}`;
+  const minute = createdLabel(job);
+  const alike = history.filter(
+    (other) =>
+      other.id !== job.id &&
+      createdLabel(other) === minute &&
+      jobNoun(other) === noun &&
+      variantLabel(other) === variant,
+  );
+  if (alike.length === 0) return named(minute);
+  const words = wordsOf(job);
+  if (alike.every((other) => wordsOf(other) !== words)) return named(minute, ` (${words})`);
+  return named(createdExactLabel(job));
+}
+
+/** What a job asked, in a few words: its refinement's, else its prompt's. */
+function wordsOf(job: Job): string {
+  if (job.instruction) return `refined “${snippet(job.instruction)}”`;
+  return job.prompt.trim() ? `“${snippet(job.prompt)}”` : "no prompt";
+}
+
+/** The first words of `text`, up to about 28 characters, cut between words. */
+function snippet(text: string): string {
+  const words = text.trim().replace(/\s+/g, " ");
+  if (words.length <= 28) return words;
+  const cut = words.slice(0, 29).replace(/\s+\S*$/, "");
+  return `${(cut || words.slice(0, 28)).replace(/[\s,.;:!?-]+$/, "")}…`;
 }
 
 /** A job as an origin names it: by its result when it has one, else by how it ended. */

@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
+  createdExactLabel,
   createdLabel,
   describeFailure,
   elapsedSeconds,
@@ -235,7 +236,7 @@ function HistoryItem({
             {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
           </span>
           {!sameClick && (
-            <time dateTime={job.created_at} className={styles.time}>
+            <time dateTime={job.created_at} className={styles.time} title={createdExactLabel(job)}>
               {createdLabel(job)}
             </time>
           )}
@@ -248,7 +249,11 @@ function HistoryItem({
             <p className={styles.prompt} title={job.prompt}>
               {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
             </p>
-            {origin && <p className={styles.origin}>{origin}</p>}
+            {origin && (
+              <p className={styles.origin} title={origin}>
+                {origin}
+              </p>
+            )}
           </>
         )}
         <p className={styles.facts}>

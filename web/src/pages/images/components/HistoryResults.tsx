@@ -1,5 +1,5 @@
 import type { Job } from "../../../api/imageGeneration";
-import { createdLabel, fullSizeUrl, isSavedNow, isSaving, offeredActions, previewUrl, variantLabel } from "../jobView";
+import { createdExactLabel, createdLabel, fullSizeUrl, isSavedNow, isSaving, offeredActions, previewUrl, variantLabel } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
@@ -69,7 +69,9 @@ function ResultTile({
         {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
       </p>
       <div className={styles.caption}>
-        <time dateTime={job.created_at}>{createdLabel(job)}</time>
+        <time dateTime={job.created_at} title={createdExactLabel(job)}>
+          {createdLabel(job)}
+        </time>
         {variant && <span className={ui.muted}>{variant}</span>}
         {current && <span className={ui.badgeOk}>Current</span>}
       </div>

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { job, succeeded } from "../../../test/api";
+import { createdExactLabel, createdLabel, originLabel } from "../jobView";
+
+const at = (iso: string, overrides: Partial<Job> = {}) => succeeded(job({ created_at: iso, ...overrides }));
+const rerunOf = (parent: Job) => job({ kind: "rerun", parent_generation_id: parent.id, prompt: parent.prompt });
+const refineOf = (parent: Job, instruction: string) =>
+  job({ kind: "refine", parent_generation_id: parent.id, prompt: parent.prompt, instruction });
+
+describe("originLabel: which result a refinement or re-run came from", () => {
+  it("names a parent alone in its minute by its time only: short", () => {
+    const parent = at("2026-12-04T17:44:10Z", { prompt: "a portrait in soft window light" });
+    const other = at("2026-12-04T17:40:00Z", { prompt: "something else" });
+    const history = [parent, other];
+    expect(originLabel(refineOf(parent, "add a red scarf"), history)).toBe(
+      `Refined: “add a red scarf”, from the result of ${createdLabel(parent)}`,
+    );
+    expect(originLabel(rerunOf(parent), history)).toBe(`Re-run of the result of ${createdLabel(parent)}`);
+  });
+
+  it("tells two clicks of one minute apart by a few words of their prompts", () => {
+    const portrait = at("2026-12-04T17:44:10Z", { prompt: "A portrait in soft window light, 85 mm" });
+    const wide = at("2026-12-04T17:44:40Z", { prompt: "Alice at the pass" });
+    const history = [wide, portrait];
+    expect(originLabel(refineOf(portrait, "add a red scarf"), history)).toBe(
+      `Refined: “add a red scarf”, from the result of ${createdLabel(portrait)} (“A portrait in soft window…”)`,
+    );
+    expect(originLabel(rerunOf(wide), history)).toBe(`Re-run of the result of ${createdLabel(wide)} (“Alice at the pass”)`);
+  });
+
+  it("tells the variants of one click apart by their variant, with no words", () => {
+    const first = at("2026-12-04T17:44:10Z", { prompt: "A portrait", batch_id: "b", batch_index: 0, batch_size: 2 });
+    const second = at("2026-12-04T17:44:10Z", { prompt: "A portrait", batch_id: "b", batch_index: 1, batch_size: 2 });
+    const history = [first, second];
+    expect(originLabel(refineOf(second, "darker"), history)).toBe(
+      `Refined: “darker”, from the result of ${createdLabel(second)}, variant 2 of 2`,
+    );
+    expect(originLabel(rerunOf(first), history)).toBe(`Re-run of the result of ${createdLabel(first)}, variant 1 of 2`);
+  });
+
+  it("names a refinement by its words, and a job without a prompt as such", () => {
+    const base = at("2026-12-04T17:44:05Z", { prompt: "A portrait" });
+    const refined = at("2026-12-04T17:44:20Z", { prompt: "A portrait", kind: "refine", instruction: "make the background darker" });
+    const bare = at("2026-12-04T17:44:50Z", { prompt: "" });
+    const history = [bare, refined, base];
+    expect(originLabel(rerunOf(refined), history)).toBe(
+      `Re-run of the result of ${createdLabel(refined)} (refined “make the background darker”)`,
+    );
+    expect(originLabel(rerunOf(bare), history)).toBe(`Re-run of the result of ${createdLabel(bare)} (no prompt)`);
+    expect(originLabel(rerunOf(base), history)).toBe(`Re-run of the result of ${createdLabel(base)} (“A portrait”)`);
+  });
+
+  it("gives the second when the minute's jobs asked the same words", () => {
+    const one = at("2026-12-04T17:44:05Z", { prompt: "A portrait" });
+    const again = at("2026-12-04T17:44:40Z", { prompt: "A portrait", kind: "rerun", parent_generation_id: one.id });
+    const history = [again, one];
+    const labels = [originLabel(rerunOf(one), history), originLabel(rerunOf(again), history)];
+    expect(labels).toEqual([
+      `Re-run of the result of ${createdExactLabel(one)}`,
+      `Re-run of the result of ${createdExactLabel(again)}`,
+    ]);
+    expect(labels[0]).not.toBe(labels[1]);
+  });
+
+  it("does not count a job of that minute that ended otherwise: its noun tells it apart", () => {
+    const done = at("2026-12-04T17:44:05Z", { prompt: "A portrait" });
+    const failed = job({
+      created_at: "2026-12-04T17:44:30Z",
+      status: "failed",
+      prompt: "A portrait",
+      error: { code: "provider_unavailable", message: "busy", details: {} },
+    });
+    const history = [failed, done];
+    expect(originLabel(rerunOf(done), history)).toBe(`Re-run of the result of ${createdLabel(done)}`);
+    expect(originLabel(rerunOf(failed), history)).toBe(`Re-run of the failed generation of ${createdLabel(failed)}`);
+  });
+
+  it("says what it can without the parent in the history", () => {
+    const parent = at("2026-12-04T17:44:05Z");
+    expect(originLabel(refineOf(parent, "darker"))).toBe("Refined: “darker”");
+    expect(originLabel(rerunOf(parent))).toBe("Re-run of an earlier generation");
+    expect(originLabel(parent)).toBeNull();
+  });
+});
