@@ -46,9 +46,9 @@ export function originLabel(job: Job, history: readonly Job[] = []): string | nu
 
 /**
  * A job named so that it is told from the rest of `history`: how it ended, when (the minute
- * the history shows) and its variant. When another job of that minute would read the same
- * (two clicks, or re-runs, a minute apart at most), what it asked is added, a few words of it
- * ("(“a portrait in soft…”)"); when that is the same too, the time is given to the second.
+ * the history shows) and which variant of its click. When another click of that minute ended
+ * the same way, what it asked is added, a few words of it ("(“a portrait in soft…”)"); when
+ * those are the same too (re-runs of one job), the time is given to the second.
  */
 function whichJob(job: Job, history: readonly Job[]): string {
   const noun = jobNoun(job);
@@ -56,11 +56,7 @@ function whichJob(job: Job, history: readonly Job[]): string {
   const named = (at: string, words = "") => `${noun} of ${at}${variant ? `, ${variant.toLowerCase()}` : ""}${words}`;
   const minute = createdLabel(job);
   const alike = history.filter(
-    (other) =>
-      other.id !== job.id &&
-      createdLabel(other) === minute &&
-      jobNoun(other) === noun &&
-      variantLabel(other) === variant,
+    (other) => batchId(other) !== batchId(job) && createdLabel(other) === minute && jobNoun(other) === noun,
   );
   if (alike.length === 0) return named(minute);
   const words = wordsOf(job);
@@ -74,12 +70,12 @@ function wordsOf(job: Job): string {
   return job.prompt.trim() ? `“${snippet(job.prompt)}”` : "no prompt";
 }
 
-/** The first words of `text`, up to about 28 characters, cut between words. */
+/** The first words of `text`, up to about 24 characters, cut between words. */
 function snippet(text: string): string {
   const words = text.trim().replace(/\s+/g, " ");
-  if (words.length <= 28) return words;
-  const cut = words.slice(0, 29).replace(/\s+\S*$/, "");
-  return `${(cut || words.slice(0, 28)).replace(/[\s,.;:!?-]+$/, "")}…`;
+  if (words.length <= 24) return words;
+  const cut = words.slice(0, 25).replace(/\s+\S*$/, "");
+  return `${(cut || words.slice(0, 24)).replace(/[\s,.;:!?-]+$/, "")}…`;
 }
 
 /** A job as an origin names it: by its result when it has one, else by how it ended. */

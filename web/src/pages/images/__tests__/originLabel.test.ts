@@ -25,7 +25,7 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     const wide = at("2026-12-04T17:44:40Z", { prompt: "Alice at the pass" });
     const history = [wide, portrait];
     expect(originLabel(refineOf(portrait, "add a red scarf"), history)).toBe(
-      `Refined: “add a red scarf”, from the result of ${createdLabel(portrait)} (“A portrait in soft window…”)`,
+      `Refined: “add a red scarf”, from the result of ${createdLabel(portrait)} (“A portrait in soft…”)`,
     );
     expect(originLabel(rerunOf(wide), history)).toBe(`Re-run of the result of ${createdLabel(wide)} (“Alice at the pass”)`);
   });
@@ -40,13 +40,25 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     expect(originLabel(rerunOf(first), history)).toBe(`Re-run of the result of ${createdLabel(first)}, variant 1 of 2`);
   });
 
+  it("names a variant's click by its words too when another click was asked that minute", () => {
+    const first = at("2026-12-04T17:44:10Z", { prompt: "At the pass", batch_id: "b", batch_index: 0, batch_size: 2 });
+    const second = at("2026-12-04T17:44:10Z", { prompt: "At the pass", batch_id: "b", batch_index: 1, batch_size: 2 });
+    const single = at("2026-12-04T17:44:50Z", { prompt: "A close portrait" });
+    const history = [single, first, second];
+    expect(originLabel(rerunOf(second), history)).toBe(
+      `Re-run of the result of ${createdLabel(second)}, variant 2 of 2 (“At the pass”)`,
+    );
+    // Without a variant, among three results of 5:44 PM: its words say which.
+    expect(originLabel(rerunOf(single), history)).toBe(`Re-run of the result of ${createdLabel(single)} (“A close portrait”)`);
+  });
+
   it("names a refinement by its words, and a job without a prompt as such", () => {
     const base = at("2026-12-04T17:44:05Z", { prompt: "A portrait" });
     const refined = at("2026-12-04T17:44:20Z", { prompt: "A portrait", kind: "refine", instruction: "make the background darker" });
     const bare = at("2026-12-04T17:44:50Z", { prompt: "" });
     const history = [bare, refined, base];
     expect(originLabel(rerunOf(refined), history)).toBe(
-      `Re-run of the result of ${createdLabel(refined)} (refined “make the background darker”)`,
+      `Re-run of the result of ${createdLabel(refined)} (refined “make the background…”)`,
     );
     expect(originLabel(rerunOf(bare), history)).toBe(`Re-run of the result of ${createdLabel(bare)} (no prompt)`);
     expect(originLabel(rerunOf(base), history)).toBe(`Re-run of the result of ${createdLabel(base)} (“A portrait”)`);
