@@ -26,7 +26,7 @@ import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
-import { HistoryResults } from "./HistoryResults";
+import { HistoryResults, pictureRatio } from "./HistoryResults";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
 /** What each row needs besides its job: its follow-ups are a card's (`onCompare` opens the
@@ -215,20 +215,23 @@ function HistoryItem({
   return (
     <li
       className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
+      style={pictureRatio(job)}
       aria-label={label}
       data-job-id={job.id}
       {...row}
     >
       <div className={styles.thumb}>
-        {preview ? (
-          <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
-            <img src={preview} alt={`Result of the ${label.toLowerCase()}`} loading="lazy" className={styles.thumbImage} />
-          </a>
-        ) : (
-          <div className={styles.thumbEmpty} aria-hidden="true">
-            {final || outOfTouch ? "—" : <span className={ui.spinner} />}
-          </div>
-        )}
+        <div className={styles.thumbFrame}>
+          {preview ? (
+            <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
+              <img src={preview} alt={`Result of the ${label.toLowerCase()}`} loading="lazy" className={styles.thumbImage} />
+            </a>
+          ) : (
+            <div className={styles.thumbEmpty} aria-hidden="true">
+              {final || outOfTouch ? "—" : <span className={ui.spinner} />}
+            </div>
+          )}
+        </div>
       </div>
       <div className={styles.body}>
         <div className={styles.line}>

@@ -1,3 +1,5 @@
+import type { CSSProperties } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
 import { createdExactLabel, createdLabel, fullSizeUrl, isSavedNow, isSaving, offeredActions, previewUrl, variantLabel } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
@@ -14,6 +16,18 @@ interface Props {
   onSave: (job: Job) => void;
   /** Open a result beside the identity's current image; null when it has none. */
   onCompare: ((job: Job) => void) | null;
+}
+
+/**
+ * The picture's own shape, as `--ratio` (width over height) for its box: its image's when it
+ * has one, else the ratio it was asked at (a queued job, a failed one). The boxes show the
+ * whole image, and take the room of its shape (see the CSS).
+ */
+export function pictureRatio(job: Job): CSSProperties {
+  const output = job.output;
+  const [w = 0, h = 0] = output ? [output.width, output.height] : job.aspect_ratio.split(":").map(Number);
+  const ratio = w > 0 && h > 0 ? w / h : 1;
+  return { "--ratio": ratio.toFixed(4) } as CSSProperties;
 }
 
 /** The history's results as a grid of pictures large enough to judge a face: to find an
@@ -58,6 +72,7 @@ function ResultTile({
   return (
     <li
       className={`${styles.tile} ${current ? styles.current : ""}`}
+      style={pictureRatio(job)}
       aria-label={label}
       data-job-id={job.id}
       {...tile}
