@@ -46,6 +46,30 @@ export class ApiError extends Error {
 
 /** What the page says when the API cannot be reached at all (offline, DNS, CORS, down). */
 export const UNREACHABLE = "Can't reach the image service. Check the connection.";
+
+/**
+ * How long a read (GET) waits for its answer before it fails as a poll that got none (the
+ * connection open, no answer: a server that hangs). The API answers a read in well under a
+ * second; 15 s leaves room for a cold start and for one retried read of the host's (the
+ * API gives a Django read 6 s, then pauses before the next try), and still says within
+ * about seven 2 s polls that the page is no longer live.
+ */
+export const READ_TIMEOUT_MS = 15_000;
+/**
+ * How long a change (POST) waits: API Gateway gives up on its function at 29 s and answers
+ * 504 itself, so a POST with no answer after 30 s will get none. Longer than a read's: a
+ * change does more (a batch writes each job and queues it), and giving up early on one
+ * that went through leaves the admin unsure of it.
+ */
+export const WRITE_TIMEOUT_MS = 30_000;
+/** The code of an `ApiError` for a request that got no answer in time. */
+export const NO_ANSWER = "no_answer";
+/** A read with no answer: the page shows what it read last and keeps trying. */
+export const NOT_ANSWERING = "Can't reach the image service: it is not answering.";
+/** A change with no answer may have gone through all the same: not "failed". Asking again
+ * is safe: a save or a cancel of the same job does the same again, a start goes with the
+ * key of the click that got no answer (see `useStartBatch`), and uploads are only forms. */
+export const WRITE_NOT_ANSWERED = `The image service did not answer within ${WRITE_TIMEOUT_MS / 1000} s: this may have gone through all the same. Asking again does no harm.`;
 /** API Gateway's own 401 says only "Unauthorized": the token is missing, expired or refused. */
 export const SESSION_ENDED = "Your session has ended. Log in again to go on.";
 
@@ -73,16 +97,31 @@ function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T
   throw asApiError(result.response.status, result.error);
 }
 
+/** Aborts when either does (`AbortSignal.any`, where the browser has it: Safari before 17.4 has not). */
+function eitherSignal(first: AbortSignal, second: AbortSignal): AbortSignal {
+  if ("any" in AbortSignal) return AbortSignal.any([first, second]);
+  const both = new AbortController();
+  for (const signal of [first, second]) {
+    if (signal.aborted) both.abort(signal.reason);
+    else signal.addEventListener("abort", () => both.abort(signal.reason), { once: true });
+  }
+  return both.signal;
+}
+
 export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange }: ApiOptions) {
   const client = createClient<paths>({
     baseUrl: apiBaseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""),
     // Look `fetch` up on every call (MSW and other wrappers replace it after start-up).
-    // A request that gets no answer at all becomes an ApiError the page can word.
+    // A request that cannot be sent, or gets no answer in time, becomes an ApiError the
+    // page can word; one its caller stopped (TanStack's signal) stays an abort.
     fetch: async (request) => {
+      const read = request.method === "GET" || request.method === "HEAD";
+      const timeout = AbortSignal.timeout(read ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS);
       try {
-        return await globalThis.fetch(request);
+        return await globalThis.fetch(request, { signal: eitherSignal(request.signal, timeout) });
       } catch (error) {
         if (request.signal.aborted) throw error;
+        if (timeout.aborted) throw new ApiError(0, NO_ANSWER, read ? NOT_ANSWERING : WRITE_NOT_ANSWERED);
         throw new ApiError(0, "unreachable", UNREACHABLE);
       }
     },
@@ -101,15 +140,17 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
   client.use(auth);
 
   return {
-    async getConfig(): Promise<ApiConfig> {
-      return unwrap(await client.GET("/v1/config"));
+    // Each read takes the signal of its caller (TanStack's): a read no one waits for stops.
+    async getConfig(signal?: AbortSignal): Promise<ApiConfig> {
+      return unwrap(await client.GET("/v1/config", { signal }));
     },
-    async listUsers(): Promise<HostUser[]> {
-      return unwrap(await client.GET("/v1/users")).users;
+    async listUsers(signal?: AbortSignal): Promise<HostUser[]> {
+      return unwrap(await client.GET("/v1/users", { signal })).users;
     },
-    async listIdentities(userId: string): Promise<HostIdentity[]> {
+    async listIdentities(userId: string, signal?: AbortSignal): Promise<HostIdentity[]> {
       const result = await client.GET("/v1/users/{user_id}/identities", {
         params: { path: { user_id: userId } },
+        signal,
       });
       return unwrap(result).identities;
     },
@@ -149,16 +190,23 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       });
       return unwrap(result);
     },
-    async getGeneration(generationId: string): Promise<Job> {
+    async getGeneration(generationId: string, signal?: AbortSignal): Promise<Job> {
       const result = await client.GET("/v1/generations/{generation_id}", {
         params: { path: { generation_id: generationId } },
+        signal,
       });
       return unwrap(result);
     },
     /** One page of the identity's history, newest first; `next_cursor` reads the next. */
-    async listGenerations(identityId: string, limit = 20, cursor: string | null = null): Promise<GenerationList> {
+    async listGenerations(
+      identityId: string,
+      limit = 20,
+      cursor: string | null = null,
+      signal?: AbortSignal,
+    ): Promise<GenerationList> {
       const result = await client.GET("/v1/generations", {
         params: { query: { identity_id: identityId, limit, ...(cursor ? { cursor } : {}) } },
+        signal,
       });
       return unwrap(result);
     },

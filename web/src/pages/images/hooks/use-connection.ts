@@ -1,7 +1,7 @@
 import { onlineManager, type UseQueryResult } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 
-import { messageOf, OFFLINE } from "../errors";
+import { isNoAnswer, messageOf, OFFLINE } from "../errors";
 
 /** Whether the browser says it is online (TanStack pauses its queries while it is not). */
 export function useOnline(): boolean {
@@ -11,13 +11,19 @@ export function useOnline(): boolean {
   );
 }
 
+type Poll = Pick<UseQueryResult, "isRefetchError" | "error" | "isSuccess" | "failureReason">;
+
 /**
  * Why the page may show an out-of-date state, or null: the browser is offline (TanStack
  * then waits, and fails nothing), or a poll failed while the page still shows what it read
- * before.
+ * before. A poll that got no answer in time counts at once, before TanStack's retry: it has
+ * waited long already (`READ_TIMEOUT_MS`), and the retry may wait as long again.
  */
-export function lostContact(online: boolean, polls: readonly Pick<UseQueryResult, "isRefetchError" | "error">[]): string | null {
+export function lostContact(online: boolean, polls: readonly Poll[]): string | null {
   if (!online) return OFFLINE;
-  const failed = polls.find((query) => query.isRefetchError);
-  return failed ? messageOf(failed.error) : null;
+  for (const query of polls) {
+    if (query.isRefetchError) return messageOf(query.error);
+    if (query.isSuccess && isNoAnswer(query.failureReason)) return messageOf(query.failureReason);
+  }
+  return null;
 }

@@ -24,6 +24,7 @@ import {
   type ImageGenerationApi,
   type Job,
 } from "../../../api/imageGeneration";
+import { isNoAnswer } from "../errors";
 import { isMoving } from "../jobView";
 
 export const POLL_MS = 2000;
@@ -50,14 +51,14 @@ export const keys = {
 export function useUsers() {
   const api = useApi();
   // An error stays said where it shows, not read again by each part that mounts after it.
-  return useQuery({ queryKey: keys.users, queryFn: () => api.listUsers(), staleTime: 60_000, retryOnMount: false });
+  return useQuery({ queryKey: keys.users, queryFn: ({ signal }) => api.listUsers(signal), staleTime: 60_000, retryOnMount: false });
 }
 
 export function useIdentities(userId: string | null) {
   const api = useApi();
   return useQuery({
     queryKey: keys.identities(userId),
-    queryFn: userId === null ? skipToken : () => api.listIdentities(userId),
+    queryFn: userId === null ? skipToken : ({ signal }) => api.listIdentities(userId, signal),
     staleTime: 30_000,
   });
 }
@@ -74,9 +75,9 @@ const jobsOf = (pages: HistoryPages | undefined): Job[] => pages?.pages.flatMap(
 export function useHistory(identityId: string | null) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const readPage = async (identity: string, cursor: string | null) => {
+  const readPage = async (identity: string, cursor: string | null, signal: AbortSignal) => {
     const previous = jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity)));
-    const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor);
+    const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor, signal);
     const ended = page.items.find((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
     // A save made from a history row ends here, not in a polled job: the identity changed.
     if (ended) refreshAfterJobEnded(queryClient, ended, { history: false });
@@ -84,7 +85,7 @@ export function useHistory(identityId: string | null) {
   };
   return useInfiniteQuery({
     queryKey: keys.history(identityId),
-    queryFn: identityId === null ? skipToken : ({ pageParam }) => readPage(identityId, pageParam),
+    queryFn: identityId === null ? skipToken : ({ pageParam, signal }) => readPage(identityId, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     select: jobsOf,
@@ -100,9 +101,9 @@ export function useJobs(ids: readonly string[]) {
   return useQueries({
     queries: ids.map((id) => ({
       queryKey: keys.job(id),
-      queryFn: async () => {
+      queryFn: async ({ signal }: { signal: AbortSignal }) => {
         const previous = queryClient.getQueryData<Job>(keys.job(id));
-        const job = await api.getGeneration(id);
+        const job = await api.getGeneration(id, signal);
         if (previous && isMoving(previous) && !isMoving(job)) refreshAfterJobEnded(queryClient, job);
         return job;
       },
@@ -130,28 +131,65 @@ export type StartRequest =
   | { kind: "rerun"; parent: Job; count: number }
   | { kind: "refine"; parent: Job; instruction: string; count: number };
 
+/** The identity a start is for. */
+function identityOf(request: StartRequest): string {
+  return request.kind === "generate" ? request.body.identity_id : request.parent.identity_id;
+}
+
+/** What a start asks the API, as one string: two clicks that ask the same are the same request. */
+function requestOf(request: StartRequest): string {
+  switch (request.kind) {
+    case "generate":
+      return JSON.stringify(["generate", request.body]);
+    case "rerun":
+      return JSON.stringify(["rerun", request.parent.id, request.count]);
+    case "refine":
+      return JSON.stringify(["refine", request.parent.id, request.instruction, request.count]);
+  }
+}
+
 /**
  * Starts a batch. One Idempotency-Key per click (`crypto.randomUUID()`), reused when
- * TanStack retries that same POST; a new click is a new key.
+ * TanStack retries that same POST; a new click is a new key, but for one: a click that got
+ * no answer (no answer in time, or none at all) may have started its jobs, so its key goes
+ * with the next click that asks the same, and the API answers that one with those jobs
+ * instead of starting more (same key, same body: the same answer).
  */
 export function useStartBatch() {
   const api = useApi();
   const queryClient = useQueryClient();
+  const unanswered = useRef<{ request: string; key: string } | null>(null);
+  const send = (request: StartRequest, idempotencyKey: string): Promise<GenerationBatch> => {
+    switch (request.kind) {
+      case "generate":
+        return api.createBatch(request.body, idempotencyKey);
+      case "rerun":
+        return api.rerun(request.parent.id, request.count, idempotencyKey);
+      case "refine":
+        return api.refine(request.parent.id, request.instruction, request.count, idempotencyKey);
+    }
+  };
   return useMutation({
-    mutationFn: ({ request, idempotencyKey }: { request: StartRequest; idempotencyKey: string }) => {
-      switch (request.kind) {
-        case "generate":
-          return api.createBatch(request.body, idempotencyKey);
-        case "rerun":
-          return api.rerun(request.parent.id, request.count, idempotencyKey);
-        case "refine":
-          return api.refine(request.parent.id, request.instruction, request.count, idempotencyKey);
+    mutationFn: async ({ request, idempotencyKey }: { request: StartRequest; idempotencyKey: string }) => {
+      const asked = requestOf(request);
+      const key = unanswered.current?.request === asked ? unanswered.current.key : idempotencyKey;
+      try {
+        const batch = await send(request, key);
+        unanswered.current = null;
+        return batch;
+      } catch (error) {
+        if (isUnanswered(error)) unanswered.current = { request: asked, key };
+        throw error;
       }
     },
     onSuccess: (batch: GenerationBatch) => {
       for (const job of batch.items) queryClient.setQueryData(keys.job(job.id), job);
       const first = batch.items[0];
       if (first) void queryClient.invalidateQueries({ queryKey: keys.history(first.identity_id) });
+    },
+    // It may have started all the same: the history says whether it did.
+    onError: (error, { request }) => {
+      if (isNoAnswer(error)) void queryClient.invalidateQueries({ queryKey: keys.history(identityOf(request)) });
     },
   });
 }
@@ -173,7 +211,11 @@ export function useCancel(outcome: Outcome = {}) {
       void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
       outcome.onSuccess?.(job);
     },
-    onError: (error, job) => outcome.onError?.(error, job),
+    onError: (error, job) => {
+      // It may have gone through all the same: the history says whether it did.
+      if (isNoAnswer(error)) void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      outcome.onError?.(error, job);
+    },
   });
 }
 
@@ -215,7 +257,14 @@ export function useApply(outcome: Outcome = {}) {
       await queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
       outcome.onSuccess?.(job);
     },
-    onError: (error, job) => outcome.onError?.(error, job),
+    onError: (error, job) => {
+      // It may have landed all the same: the history and the identity say whether it did.
+      if (isNoAnswer(error)) {
+        refreshIdentities(queryClient);
+        void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      }
+      outcome.onError?.(error, job);
+    },
     onSettled: (_answer, _error, job) => sending.current.delete(job.id),
   });
   /** The jobs whose save is out, as the mutations say (a render behind `sending`). */
@@ -233,6 +282,12 @@ export function useApply(outcome: Outcome = {}) {
     [send],
   );
   return { mutate, savingIds };
+}
+
+/** The request got no answer at all (none in time, or the service could not be reached):
+ * whether it went through is not known. */
+function isUnanswered(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 0;
 }
 
 /** The API refused the read (the job is gone, or no longer the admin's): reading it again

@@ -1,0 +1,161 @@
+/**
+ * A service that hangs (the connection open, no answer: its process stopped) is a lost
+ * contact, not a page that looks live: a read gives up after `READ_TIMEOUT_MS` and counts
+ * as a failed poll; a change gives up after `WRITE_TIMEOUT_MS`, and says it may have gone
+ * through rather than that it failed.
+ */
+import { screen, waitFor, within } from "@testing-library/react";
+import { HttpResponse } from "msw";
+import { describe, expect, it, vi } from "vitest";
+
+import { READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, type GenerationBatch, type Job } from "../../../api/imageGeneration";
+import { http, identities, job, succeeded } from "../../../test/api";
+import { addPhoto, given, openAsAlice } from "../../../test/render";
+
+/** An answer that never comes. */
+const hang = () => new Promise<never>(() => undefined);
+
+/**
+ * Every request gives up after `ms` instead of its own timeout (the page's are seconds
+ * long); returns the timeouts the page asked for.
+ */
+function shortTimeouts(ms = 300): number[] {
+  const asked: number[] = [];
+  const timeout = AbortSignal.timeout.bind(AbortSignal);
+  vi.spyOn(AbortSignal, "timeout").mockImplementation((wanted) => {
+    asked.push(wanted);
+    return timeout(ms);
+  });
+  return asked;
+}
+
+const notice = /what you see may be out of date/;
+
+describe("A service that does not answer", () => {
+  it("makes a poll with no answer a lost contact: the notice, and the card's last known state", async () => {
+    const asked = shortTimeouts();
+    const running = job({ status: "running", stage: "generating", prompt: "in flight" });
+    let hung = false;
+    const unanswered = { history: 0, job: 0 };
+    given(
+      http.get("/v1/generations", ({ response }) => {
+        if (!hung) return response(200).json({ items: [running], next_cursor: null });
+        unanswered.history += 1;
+        return hang();
+      }),
+      http.get("/v1/generations/{generation_id}", ({ response }) => {
+        if (!hung) return response(200).json(running);
+        unanswered.job += 1;
+        return hang();
+      }),
+    );
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(within(card).getByRole("status")).toHaveTextContent("Gemini is generating");
+    expect(screen.queryByText(notice)).not.toBeInTheDocument();
+    expect(asked.length).toBeGreaterThan(0);
+    expect(new Set(asked)).toEqual(new Set([READ_TIMEOUT_MS]));
+
+    hung = true;
+    const banner = await screen.findByText(notice, {}, { timeout: 8000 });
+    expect(banner).toHaveTextContent("Can't reach the image service: it is not answering.");
+    // Said once a read got no answer in time, not after TanStack's retry waited as long again.
+    expect(Math.min(unanswered.history || Infinity, unanswered.job || Infinity)).toBe(1);
+    // The card says what it read last, and that it cannot check now: no spinner.
+    expect(within(card).getByText(/^Last known state/)).toBeInTheDocument();
+    expect(card.querySelector(".spinner")).toBeNull();
+
+    hung = false;
+    await waitFor(() => expect(screen.queryByText(notice)).not.toBeInTheDocument(), { timeout: 8000 });
+    expect(within(card).queryByText(/^Last known state/)).not.toBeInTheDocument();
+  }, 20_000);
+
+  it("says a Generate with no answer may have started, shows it if it did, and starts it only once when asked again", async () => {
+    const asked = shortTimeouts();
+    // The service makes the batch, and (at first) never answers: one batch per key.
+    const batches = new Map<string, GenerationBatch>();
+    const keys: string[] = [];
+    let answers = false;
+    given(
+      http.post("/v1/generation-batches", async ({ request, response }) => {
+        const key = request.headers.get("Idempotency-Key")!;
+        keys.push(key);
+        const body = await request.json();
+        const batch = batches.get(key) ?? {
+          batch_id: `b-${batches.size + 1}`,
+          items: [job({ identity_id: body.identity_id, prompt: body.prompt, batch_id: `b-${batches.size + 1}` })],
+        };
+        batches.set(key, batch);
+        return answers ? response(202).json(batch) : hang();
+      }),
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [...batches.values()].flatMap((batch) => batch.items).reverse(), next_cursor: null }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json([...batches.values()].flatMap((batch) => batch.items).find((item) => item.id === params.generation_id)!),
+      ),
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+
+    const form = screen.getByRole("region", { name: "New generation" });
+    const alert = await within(form).findByRole("alert", {}, { timeout: 5000 });
+    expect(alert).toHaveTextContent(`did not answer within ${WRITE_TIMEOUT_MS / 1000} s`);
+    expect(alert).toHaveTextContent("may have started");
+    expect(alert).not.toHaveTextContent(/Nothing was started|failed/);
+    expect(asked).toContain(WRITE_TIMEOUT_MS);
+    // It had started: the history, read again, shows it.
+    expect(await screen.findByRole("article", { name: "New image" })).toBeInTheDocument();
+
+    answers = true;
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(keys).toHaveLength(2));
+    expect(keys[1]).toBe(keys[0]);
+    expect(batches.size).toBe(1);
+    await waitFor(() => expect(within(form).queryByRole("alert")).not.toBeInTheDocument());
+    expect(screen.getAllByRole("article", { name: "New image" })).toHaveLength(1);
+  });
+
+  it("says a save with no answer may have gone through, and reads the identity to show that it did", async () => {
+    shortTimeouts();
+    let done: Job = succeeded(job({ prompt: "keep me" }));
+    let imagePath: string | null = null;
+    given(
+      // The save lands; its answer never comes.
+      http.post("/v1/generations/{generation_id}/apply", () => {
+        const now = new Date().toISOString();
+        done = { ...done, updated_at: now, apply: { status: "applied", attempt: 1, error: null, applied_at: now, requested_at: now } };
+        imagePath = done.output!.key;
+        return hang();
+      }),
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities: params.user_id === "1" ? [] : identities.map((each) => (each.id === "id-chef" ? { ...each, image_path: imagePath } : each)),
+        }),
+      ),
+    );
+    const user = await openAsAlice();
+    const result = screen.getByRole("region", { name: "Result" });
+    const card = await within(result).findByRole("article", { name: "New image" });
+    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+
+    const alert = await within(result).findByRole("alert", {}, { timeout: 5000 });
+    expect(alert).toHaveTextContent(`did not answer within ${WRITE_TIMEOUT_MS / 1000} s: this may have gone through`);
+    expect(alert).not.toHaveTextContent(/failed|not saved/i);
+    expect(await within(card).findByText("Saved to identity")).toBeInTheDocument();
+    const identityRow = screen.getByRole("combobox", { name: "Identity" }).parentElement!.parentElement!;
+    await waitFor(() => expect(identityRow.querySelector("figcaption")).toHaveTextContent("Current"));
+  });
+
+  it("still says a request that could not be sent started nothing", async () => {
+    given(http.untyped.post("http://api.test/v1/generation-batches", () => HttpResponse.error()));
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const form = screen.getByRole("region", { name: "New generation" });
+    expect(await within(form).findByRole("alert")).toHaveTextContent(/^Nothing was started/);
+  });
+});
