@@ -112,6 +112,14 @@ export function downloadUrl(job: Job): string | null {
   return job.output?.download_url ?? null;
 }
 
+/** A result's Download link, wherever it shows (its card, its history row, its tile): the
+ * attachment URL, and the file's own name (`-v2` for a second variant) for the browser to keep
+ * should it not read the header; null without a result. */
+export function downloadLink(job: Job): { href: string; download: string | true } | null {
+  const href = downloadUrl(job);
+  return href ? { href, download: job.output?.filename ?? true } : null;
+}
+
 export function identityImageUrl(identity: HostIdentity): string | null {
   return identity.image_url ?? null;
 }

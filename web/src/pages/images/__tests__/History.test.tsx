@@ -35,3 +35,40 @@ describe("the history's pictures", () => {
     expect(tiles.map((tile) => tile.style.getPropertyValue("--ratio"))).toEqual(["0.5626", "1.7917"]);
   });
 });
+
+describe("Download from the history", () => {
+  it("offers each result's file from its row and its tile, as its card does, and nothing without a result", async () => {
+    const second = succeeded(job({ prompt: "two", batch_id: "b", batch_index: 1, batch_size: 2 }));
+    const withName: Job = { ...second, output: { ...second.output!, filename: "alice-the-chef-2026-12-04-174400-v2.png" } };
+    const first = succeeded(job({ prompt: "two", batch_id: "b", batch_index: 0, batch_size: 2 }));
+    const failed = job({
+      status: "failed",
+      prompt: "broken",
+      error: { code: "provider_unavailable", message: "Gemini is unavailable.", details: {} },
+    });
+    const { user, history } = await openHistory([first, withName, failed]);
+
+    // The result pane's card (the latest click) and the history's row offer the same link.
+    const card = await screen.findByRole("article", { name: "Variant 2 of 2" });
+    const fromCard = within(card).getByRole("link", { name: "Download" });
+    const [firstRow, secondRow, failedRow] = within(history).getAllByRole("listitem");
+    const fromRow = within(secondRow!).getByRole("link", { name: "Download" });
+    expect(fromRow).toHaveAttribute("href", withName.output!.download_url);
+    expect(fromRow).toHaveAttribute("download", "alice-the-chef-2026-12-04-174400-v2.png");
+    expect(fromRow.getAttribute("href")).toBe(fromCard.getAttribute("href"));
+    expect(fromRow.getAttribute("download")).toBe(fromCard.getAttribute("download"));
+    expect(within(firstRow!).getByRole("link", { name: "Download" })).toHaveAttribute("href", first.output!.download_url);
+    expect(within(failedRow!).queryByRole("link", { name: "Download" })).not.toBeInTheDocument();
+
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(tiles.map((tile) => within(tile).getByRole("link", { name: "Download" }).getAttribute("href"))).toEqual([
+      first.output!.download_url,
+      withName.output!.download_url,
+    ]);
+    expect(within(tiles[1]!).getByRole("link", { name: "Download" })).toHaveAttribute(
+      "download",
+      "alice-the-chef-2026-12-04-174400-v2.png",
+    );
+  });
+});

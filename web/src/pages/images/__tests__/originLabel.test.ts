@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { job, succeeded } from "../../../test/api";
-import { createdExactLabel, createdLabel, originLabel } from "../jobView";
+import { createdExactLabel, createdLabel, downloadLink, originLabel } from "../jobView";
 
 const at = (iso: string, overrides: Partial<Job> = {}) => succeeded(job({ created_at: iso, ...overrides }));
 const rerunOf = (parent: Job) => job({ kind: "rerun", parent_generation_id: parent.id, prompt: parent.prompt });
@@ -94,5 +94,13 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     expect(originLabel(refineOf(parent, "darker"))).toBe("Refined: “darker”");
     expect(originLabel(rerunOf(parent))).toBe("Re-run of an earlier generation");
     expect(originLabel(parent)).toBeNull();
+  });
+});
+
+describe("downloadLink", () => {
+  it("is the attachment URL with the file's own name, and none without a result", () => {
+    const done = succeeded(job());
+    expect(downloadLink(done)).toEqual({ href: done.output!.download_url, download: done.output!.filename });
+    expect(downloadLink(job())).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import type { Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
   describeFailure,
-  downloadUrl,
+  downloadLink,
   elapsedSeconds,
   formatDuration,
   formatTime,
@@ -78,7 +78,7 @@ export function GeneratedImageDisplay({
   const aspect = job.aspect_ratio.replace(":", " / ");
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
-  const download = downloadUrl(job);
+  const download = downloadLink(job);
   const applied = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "card", { savedNow: applied, variants: variant?.count ?? 1 });
   const applyText = applyLabel(job, currentJobId);
@@ -139,7 +139,7 @@ export function GeneratedImageDisplay({
               <span className={styles.saveSlot}>{saveState}</span>
             )}
             {download && (
-              <a className={ui.button} href={download} download={job.output?.filename ?? true}>
+              <a className={ui.button} href={download.href} download={download.download}>
                 Download
               </a>
             )}

@@ -6,6 +6,7 @@ import {
   createdExactLabel,
   createdLabel,
   describeFailure,
+  downloadLink,
   elapsedSeconds,
   formatDuration,
   fullSizeUrl,
@@ -212,6 +213,7 @@ function HistoryItem({
   const offered = offeredActions(job, "row", { savedNow, sameClick });
   const saving = isSaving(job, savingIds);
   const saveState = savedNow ? null : applyLabel(job, currentJobId);
+  const download = downloadLink(job);
   return (
     <li
       className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
@@ -312,6 +314,11 @@ function HistoryItem({
             <ActionLink off={saving} onClick={() => onSave(job)}>
               Save to identity
             </ActionLink>
+          )}
+          {download && (
+            <a className={ui.linkButton} href={download.href} download={download.download}>
+              Download
+            </a>
           )}
         </div>
         {refine.open && (

@@ -1,7 +1,17 @@
 import type { CSSProperties } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { createdExactLabel, createdLabel, fullSizeUrl, isSavedNow, isSaving, offeredActions, previewUrl, variantLabel } from "../jobView";
+import {
+  createdExactLabel,
+  createdLabel,
+  downloadLink,
+  fullSizeUrl,
+  isSavedNow,
+  isSaving,
+  offeredActions,
+  previewUrl,
+  variantLabel,
+} from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
@@ -67,6 +77,7 @@ function ResultTile({
   const variant = variantLabel(job);
   const label = `Result of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const offered = offeredActions(job, "row", { savedNow: current });
+  const download = downloadLink(job);
   // Saved, Save goes: the tile keeps the focus it had.
   const tile = useKeepsFocus<HTMLLIElement>();
   return (
@@ -100,6 +111,11 @@ function ResultTile({
           <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
             Compare
           </button>
+        )}
+        {download && (
+          <a className={ui.linkButton} href={download.href} download={download.download}>
+            Download
+          </a>
         )}
       </div>
     </li>
