@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, job, succeeded } from "../../../test/api";
+import { createdLabel } from "../jobView";
 import { given, openAsAlice } from "../../../test/render";
 
 /** A finished job whose image is `width`×`height`, asked at `ratio`. */
@@ -70,5 +71,28 @@ describe("Download from the history", () => {
       "download",
       "alice-the-chef-2026-12-04-174400-v2.png",
     );
+  });
+});
+
+describe("where a refinement came from", () => {
+  it("names its parent among the clicks of that minute, in its history row and on its card", async () => {
+    const portrait = succeeded(job({ prompt: "A close portrait in chef whites", created_at: "2026-12-04T17:44:05Z" }));
+    const wide = succeeded(
+      job({ prompt: "At the pass", created_at: "2026-12-04T17:44:30Z", batch_id: "w", batch_index: 1, batch_size: 2 }),
+    );
+    const refined = succeeded(
+      job({ kind: "refine", parent_generation_id: portrait.id, prompt: portrait.prompt, instruction: "add a red scarf" }),
+    );
+    const rerun = succeeded(job({ kind: "rerun", parent_generation_id: wide.id, prompt: wide.prompt, batch_id: "x" }));
+    const { history } = await openHistory([rerun, refined, wide, portrait]);
+
+    const fromPortrait = `Refined: “add a red scarf”, from the result of ${createdLabel(portrait)} (“A close portrait in chef…”)`;
+    const fromWide = `Re-run of the result of ${createdLabel(wide)}, variant 2 of 2 (“At the pass”)`;
+    const [rerunRow, refinedRow] = within(history).getAllByRole("listitem");
+    expect(within(refinedRow!).getByText(fromPortrait)).toHaveAttribute("title", fromPortrait);
+    expect(within(rerunRow!).getByText(fromWide)).toBeInTheDocument();
+    // The result pane's card (the latest click, the re-run) says the same.
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(within(card).getByText(fromWide)).toBeInTheDocument();
   });
 });
