@@ -18,7 +18,7 @@ import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection"
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import { useUsers } from "./hooks/use-image-generation";
-import { useJobActions } from "./hooks/use-job-actions";
+import { useJobActions, type ActionPlace } from "./hooks/use-job-actions";
 import { useNow } from "./hooks/use-now";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { claimDraft } from "./hooks/use-session-state";
@@ -147,11 +147,20 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     paneJobs,
     jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
   });
+  // A save from the Compare dialog is said where the dialog was opened from.
+  const [compareFrom, setCompareFrom] = useState<ActionPlace>("pane");
+  const comparedFrom = (place: ActionPlace, open: ((job: Job) => void) | null) =>
+    open &&
+    ((job: Job) => {
+      setCompareFrom(place);
+      open(job);
+    });
+  const cancelJob = actions.cancel;
   const followUps: FollowUps = {
     onRefine: actions.refine,
     onRerun: actions.rerun,
     onEditSettings: editSettings,
-    onCompare: compare.fromCard,
+    onCompare: comparedFrom("pane", compare.fromCard),
     busy: actions.starting,
   };
 
@@ -218,7 +227,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           ref={results}
           identity={identity}
           jobs={paneJobs}
-          error={actions.actionError}
+          error={actions.actionError?.place === "pane" ? actions.actionError.message : null}
           noIdentities={subject.hasNoIdentities}
           now={now}
           usualSecondsAt={usualAt}
@@ -246,13 +255,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           noIdentities={subject.hasNoIdentities}
           currentJobId={currentJobId}
           now={now}
-          onRerun={actions.rerun}
-          onRefine={actions.refine}
-          onSave={actions.save}
-          onCancel={actions.cancel}
+          actionError={actions.actionError?.place === "history" ? actions.actionError : null}
+          onRerun={(job) => actions.rerun(job, "history")}
+          onRefine={(job, words) => actions.refine(job, words, "history")}
+          onSave={(job) => actions.save(job, "history")}
+          onCancel={cancelJob && ((job) => cancelJob(job, "history"))}
           savingIds={actions.savingIds}
           onEditSettings={editSettings}
-          onCompare={compare.fromHistory}
+          onCompare={comparedFrom("history", compare.fromHistory)}
           busy={actions.starting}
           outOfTouch={sessionEnded || lostContact !== null}
         />
@@ -264,7 +274,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           identity={identity}
           currentJobId={currentJobId}
           onSave={(job) => {
-            actions.save(job);
+            actions.save(job, compareFrom);
             compare.saved();
           }}
           onClose={compare.close}

@@ -429,7 +429,7 @@ describe("Accessibility", () => {
     const done = succeeded(job());
     const saved: Job = { ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: new Date().toISOString() } };
     const tiles = (shown: Job, currentJobId: string | null) => (
-      <HistoryResults jobs={[shown]} currentJobId={currentJobId} savingIds={[]} onSave={noop} onCompare={null} />
+      <HistoryResults jobs={[shown]} currentJobId={currentJobId} savingIds={[]} onSave={noop} onCompare={null} actionError={null} />
     );
     const { rerender } = render(tiles(done, null));
     screen.getByRole("button", { name: "Save to identity" }).focus();

@@ -962,7 +962,7 @@ describe("Images page", () => {
     await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
   });
 
-  it("keeps a failed save said when another job's save, asked with it, lands after it", async () => {
+  it("says a failed save asked from the history on its row, and keeps it when another job's save lands after it", async () => {
     const older = succeeded(job({ prompt: "older one", batch_id: "b-older" }));
     const newer = succeeded(job({ prompt: "newer one", batch_id: "b-newer" }));
     given(
@@ -980,10 +980,30 @@ describe("Images page", () => {
     const [newerRow, olderRow] = await within(history).findAllByRole("listitem");
     fireEvent.click(within(olderRow!).getByRole("button", { name: "Save to identity" }));
     fireEvent.click(within(newerRow!).getByRole("button", { name: "Save to identity" }));
+    // Where the admin asked it, not at the result pane's top, a screen away.
+    expect(await within(olderRow!).findByRole("alert")).toHaveTextContent("That image was removed.");
     const result = screen.getByRole("region", { name: "Result" });
-    expect(await within(result).findByRole("alert")).toHaveTextContent("That image was removed.");
+    expect(within(result).queryByRole("alert")).not.toBeInTheDocument();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(within(result).getByRole("alert")).toHaveTextContent("That image was removed.");
+    expect(within(olderRow!).getByRole("alert")).toHaveTextContent("That image was removed.");
+    expect(within(newerRow!).queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("says a failed save asked from Results only on its tile", async () => {
+    const done = succeeded(job({ prompt: "again" }));
+    given(
+      ...historyOf([done]),
+      http.untyped.post(`${API}/v1/generations/:id/apply`, () =>
+        HttpResponse.json({ error: { code: "host_unavailable", message: "The host app did not answer." } }, { status: 503 }),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Results only" }));
+    const [tile] = within(history).getAllByRole("listitem");
+    await user.click(within(tile!).getByRole("button", { name: "Save to identity" }));
+    expect(await within(tile!).findByRole("alert")).toHaveTextContent("The host app did not answer.");
+    expect(within(screen.getByRole("region", { name: "Result" })).queryByRole("alert")).not.toBeInTheDocument();
   });
 
   it("offers to try again when the settings cannot be loaded", async () => {
@@ -1414,7 +1434,7 @@ describe("Images page", () => {
     await waitFor(() => expect(service.jobs.get(waiting.id)!.status).toBe("canceled"));
   });
 
-  it("answers a re-run from the history in the result pane, its error too", async () => {
+  it("says a re-run from the history that could not start on its row, for its identity only", async () => {
     const done = succeeded(job({ prompt: "again" }));
     given(
       ...historyOf([done]),
@@ -1425,15 +1445,17 @@ describe("Images page", () => {
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: "Re-run" }));
-    const result = screen.getByRole("region", { name: "Result" });
-    expect(await within(result).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
+    // Where the admin asked it: not at the result pane's top, nor under the form.
+    const row = within(history).getByRole("listitem");
+    expect(await within(row).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
+    expect(within(screen.getByRole("region", { name: "Result" })).queryByRole("alert")).not.toBeInTheDocument();
     expect(within(screen.getByRole("region", { name: "New generation" })).queryByRole("alert")).not.toBeInTheDocument();
 
-    // It is about the chef's job: not said beside another identity's results, said again back.
+    // It is about the chef's job: not said in another identity's history, said again back.
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
-    await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
+    await waitFor(() => expect(within(history).queryByRole("alert")).not.toBeInTheDocument());
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-chef");
-    expect(await within(result).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
+    expect(await within(history).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
   });
 
   it("keeps a refinement's words in its history box when it could not start", async () => {

@@ -44,6 +44,14 @@ interface RowProps extends FollowUps {
   /** The page cannot read the jobs' states now: a running row shows its last known state
    * (no spinner, no Cancel), as its card does. */
   outOfTouch: boolean;
+  /** Why the last action asked from the history (a save, a cancel, a re-run, a refine) did
+   * not go through: said on its job's row or tile, where the admin asked it. */
+  actionError: HistoryActionError | null;
+}
+
+export interface HistoryActionError {
+  jobId: string;
+  message: string;
 }
 
 interface Props extends RowProps {
@@ -140,6 +148,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
           savingIds={row.savingIds}
           onSave={row.onSave}
           onCompare={row.onCompare}
+          actionError={row.actionError}
         />
       )}
       {jobs && jobs.length > 0 && view === "all" && (
@@ -196,6 +205,7 @@ function HistoryItem({
   sameClick,
   busy,
   outOfTouch,
+  actionError,
 }: RowProps & {
   job: Job;
   origin: string | null;
@@ -321,6 +331,11 @@ function HistoryItem({
             </a>
           )}
         </div>
+        {actionError?.jobId === job.id && (
+          <p role="alert" className={ui.alert}>
+            {actionError.message}
+          </p>
+        )}
         {refine.open && (
           <RefineForm
             {...refine.box}

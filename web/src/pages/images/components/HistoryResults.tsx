@@ -15,6 +15,7 @@ import {
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
+import type { HistoryActionError } from "./GenerationHistory";
 import styles from "./HistoryResults.module.css";
 
 interface Props {
@@ -26,6 +27,8 @@ interface Props {
   onSave: (job: Job) => void;
   /** Open a result beside the identity's current image; null when it has none. */
   onCompare: ((job: Job) => void) | null;
+  /** Why a save asked from here did not go through: said on its tile. */
+  actionError: HistoryActionError | null;
 }
 
 /**
@@ -42,7 +45,7 @@ export function pictureRatio(job: Job): CSSProperties {
 
 /** The history's results as a grid of pictures large enough to judge a face: to find an
  * earlier result and save it, or compare it, in two clicks. */
-export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare }: Props) {
+export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, actionError }: Props) {
   const results = jobs.filter((job) => job.status === "succeeded" && previewUrl(job) !== null);
   if (results.length === 0) return <p className={ui.emptyNote}>No results among these generations yet.</p>;
   return (
@@ -55,6 +58,7 @@ export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompar
           saving={isSaving(job, savingIds)}
           onSave={onSave}
           onCompare={onCompare}
+          failure={actionError?.jobId === job.id ? actionError.message : null}
         />
       ))}
     </ul>
@@ -67,12 +71,15 @@ function ResultTile({
   saving,
   onSave,
   onCompare,
+  failure,
 }: {
   job: Job;
   current: boolean;
   saving: boolean;
   onSave: (job: Job) => void;
   onCompare: ((job: Job) => void) | null;
+  /** Why its save did not go through. */
+  failure: string | null;
 }) {
   const variant = variantLabel(job);
   const label = `Result of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
@@ -118,6 +125,11 @@ function ResultTile({
           </a>
         )}
       </div>
+      {failure && (
+        <p role="alert" className={`${ui.alert} ${styles.failure}`}>
+          {failure}
+        </p>
+      )}
     </li>
   );
 }

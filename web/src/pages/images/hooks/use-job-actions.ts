@@ -25,15 +25,21 @@ interface Options {
   resultPane: RefObject<HTMLElement | null>;
 }
 
-/** Why an action on a result did not go through, and which job (of which identity) it was about. */
+/** Where an action on a result was asked: a card of the result pane (or its Compare), or
+ * the history. Its failure is said there, where the admin is looking. */
+export type ActionPlace = "pane" | "history";
+
+/** Why an action on a result did not go through, which job (of which identity) it was
+ * about, and where it was asked. */
 interface ActionError {
   jobId: string;
   identityId: string;
   message: string;
+  place: ActionPlace;
 }
 
-function said(job: Job, message: string | null): ActionError | null {
-  return message === null ? null : { jobId: job.id, identityId: job.identity_id, message };
+function said(job: Job, message: string | null, place: ActionPlace): ActionError | null {
+  return message === null ? null : { jobId: job.id, identityId: job.identity_id, message, place };
 }
 
 /** The result pane sits beside the form on a wide screen, below it on a phone. */
@@ -48,9 +54,11 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
   // Every save and cancel reports, not only the last one asked. A failure stays said until
   // that job's action goes through or another follow-up is asked: another job's save landing
   // meanwhile says nothing of it.
+  // Where each job's save or cancel was asked (the outcome comes back by job).
+  const askedFrom = useRef(new Map<string, ActionPlace>());
   const outcome: Outcome = {
     onSuccess: (job) => setActionError((shown) => (shown?.jobId === job.id ? null : shown)),
-    onError: (error, job) => setActionError(said(job, shownError(error))),
+    onError: (error, job) => setActionError(said(job, shownError(error), askedFrom.current.get(job.id) ?? "pane")),
   };
   const apply = useApply(outcome);
   const cancel = useCancel(outcome);
@@ -68,7 +76,7 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
   }, [paneIds, resultPane]);
 
   /** Starts the jobs `request` asks for; whether it did. */
-  const start = async (request: StartRequest): Promise<boolean> => {
+  const start = async (request: StartRequest, place: ActionPlace = "pane"): Promise<boolean> => {
     const isFollowUp = request.kind !== "generate";
     if (isFollowUp) setActionError(null);
     else setFormError(null);
@@ -80,9 +88,9 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
         setFormError(startError(error, photos));
         return false;
       }
-      // A follow-up's error shows in the result pane: bring it into view.
-      setActionError(said(request.parent, startError(error, photos)));
-      bringIntoView(resultPane.current);
+      // A follow-up's error shows where it was asked: asked in the pane, bring it into view.
+      setActionError(said(request.parent, startError(error, photos), place));
+      if (place === "pane") bringIntoView(resultPane.current);
       return false;
     }
     if (jobs[0]) started.current = { firstId: jobs[0].id, focusCard: isFollowUp };
@@ -92,20 +100,29 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
 
   return {
     generate: (body: CreateVariantsRequest) => void start({ kind: "generate", body }),
-    rerun: (job: Job) => void start({ kind: "rerun", parent: job, count: 1 }),
+    rerun: (job: Job, place?: ActionPlace) => void start({ kind: "rerun", parent: job, count: 1 }, place),
     /** Whether the refinement started (its box keeps the words when it did not). */
-    refine: (job: Job, instruction: string) => start({ kind: "refine", parent: job, instruction, count: 1 }),
+    refine: (job: Job, instruction: string, place?: ActionPlace) =>
+      start({ kind: "refine", parent: job, instruction, count: 1 }, place),
     /** A start is out: Generate, Re-run and Refine wait for it. */
     starting: create.isPending,
     /** Cancel a queued job; null while a cancel is on its way. */
-    cancel: cancel.isPending ? null : (job: Job) => cancel.mutate(job),
-    save: (job: Job) => apply.mutate(job),
+    cancel: cancel.isPending
+      ? null
+      : (job: Job, place: ActionPlace = "pane") => {
+          askedFrom.current.set(job.id, place);
+          cancel.mutate(job);
+        },
+    save: (job: Job, place: ActionPlace = "pane") => {
+      askedFrom.current.set(job.id, place);
+      apply.mutate(job);
+    },
     /** The jobs whose save is out. */
     savingIds: apply.savingIds,
     /** Why the last Generate started nothing (shown under the form). */
     formError,
-    /** Why an action on a result of this identity did not go through (shown in the result
-     * pane; another identity's stays with it). */
-    actionError: actionError !== null && actionError.identityId === identityId ? actionError.message : null,
+    /** Why an action on a result of this identity did not go through, and where it was
+     * asked (another identity's stays with it). */
+    actionError: actionError !== null && actionError.identityId === identityId ? actionError : null,
   };
 }
