@@ -321,6 +321,27 @@ describe("Images page", () => {
     expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
   });
 
+  it("retries every photo that did not upload with one click", async () => {
+    let failures = 2;
+    const sent: string[] = [];
+    given(
+      http.untyped.post(S3, async ({ request }) => {
+        if (failures-- > 0) return new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 });
+        sent.push(String((await request.formData()).get("key")));
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), [file("front.jpg", "image/jpeg"), file("side.jpg", "image/jpeg")]);
+    await waitFor(() => expect(screen.getAllByText("The upload form expired or was refused; retry.")).toHaveLength(2));
+    await user.click(screen.getByRole("button", { name: "Retry the 2 photos that did not upload" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    expect(sent).toHaveLength(2);
+    expect(screen.queryByRole("button", { name: /photos that did not upload/ })).not.toBeInTheDocument();
+    // The button went: the focus is on the first photo it sent again.
+    expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
+  });
+
   it("does not generate without a photo whose upload failed until it is retried or removed", async () => {
     let failures = 1;
     given(

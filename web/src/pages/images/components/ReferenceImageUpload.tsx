@@ -41,6 +41,11 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
     focusAfterChange.current = (tiles) => tiles.at(-1);
     uploads.removeRefused();
   };
+  const retryAll = () => {
+    const first = uploads.items.findIndex((item) => item.status === "failed");
+    focusAfterChange.current = (tiles) => tiles[first];
+    uploads.retry();
+  };
 
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
     onDrop: (accepted, rejected) => add([...accepted, ...rejected.map((r) => r.file)]),
@@ -124,6 +129,11 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
         {refused > 1 && (
           <button type="button" className={ui.linkButton} onClick={removeRefused}>
             Remove the {refused} refused files
+          </button>
+        )}
+        {uploads.notUploaded > 1 && (
+          <button type="button" className={ui.linkButton} onClick={retryAll}>
+            Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
         {uploads.notice && (

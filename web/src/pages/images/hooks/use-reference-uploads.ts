@@ -241,14 +241,16 @@ export function useReferenceUploads(config: TabConfig) {
     [patch, takeFreedPlaces, checkAndUpload],
   );
 
+  /** Upload again the photos `ids` names whose upload failed or was stopped (all of them
+   * when none are named: back from another user, each of several says "retry"). */
   const retry = useCallback(
-    (id: string) => {
-      const item = itemsRef.current.find((i) => i.id === id);
-      if (!item || item.status !== "failed") return;
-      const again = { ...item, status: "uploading" as const, progress: 0, error: null };
-      patch(id, again);
+    (...ids: string[]) => {
+      const failed = itemsRef.current.filter((item) => item.status === "failed" && (ids.length === 0 || ids.includes(item.id)));
+      if (failed.length === 0) return;
+      const again = failed.map((item) => ({ ...item, status: "uploading" as const, progress: 0, error: null }));
+      for (const item of again) patch(item.id, item);
       // Through the checks again: a photo stopped while it was being made smaller is still too big.
-      void checkAndUpload([again]);
+      void checkAndUpload(again);
     },
     [patch, checkAndUpload],
   );
