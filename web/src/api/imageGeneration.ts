@@ -108,17 +108,32 @@ function eitherSignal(first: AbortSignal, second: AbortSignal): AbortSignal {
   return both.signal;
 }
 
+/** `work`, or its signal's abort, whichever comes first (not every body stream stops with
+ * the fetch's signal). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) return stop();
+    signal.addEventListener("abort", stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+  });
+}
+
 export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange }: ApiOptions) {
   const client = createClient<paths>({
     baseUrl: apiBaseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""),
     // Look `fetch` up on every call (MSW and other wrappers replace it after start-up).
-    // A request that cannot be sent, or gets no answer in time, becomes an ApiError the
-    // page can word; one its caller stopped (TanStack's signal) stays an abort.
+    // A request that cannot be sent, or gets no answer (or not all of it) in time, becomes
+    // an ApiError the page can word; one its caller stopped (TanStack's signal) stays an abort.
     fetch: async (request) => {
       const read = request.method === "GET" || request.method === "HEAD";
       const timeout = AbortSignal.timeout(read ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS);
+      const signal = eitherSignal(request.signal, timeout);
       try {
-        return await globalThis.fetch(request, { signal: eitherSignal(request.signal, timeout) });
+        const response = await globalThis.fetch(request, { signal });
+        // The body read here, under the same timeout and the same words: an answer whose
+        // body stalls is no answer (the API's answers are a few KB of JSON).
+        return new Response(await untilAborted(response.arrayBuffer(), signal), response);
       } catch (error) {
         if (request.signal.aborted) throw error;
         if (timeout.aborted) throw new ApiError(0, NO_ANSWER, read ? NOT_ANSWERING : WRITE_NOT_ANSWERED);

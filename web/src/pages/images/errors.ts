@@ -7,16 +7,17 @@ export const OFFLINE = "This browser is offline.";
 const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
 /** It may have started (the request went, no answer came back): not "failed", and a second
  * click for the same goes with the first's key, so it starts nothing twice. */
-const MAY_HAVE_STARTED = `The image service did not answer within ${WRITE_TIMEOUT_MS / 1000} s: the generation may have started all the same, and shows in the history if it did. Asking again for the same starts it only once.`;
+const MAY_HAVE_STARTED = `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Asking again for the same starts it only once.`;
 
 /** The API's own words for an error it answered, else a plain "try again". */
 export function messageOf(error: unknown, fallback = "Something went wrong; try again."): string {
   return error instanceof ApiError ? error.message : fallback;
 }
 
-/** The request got no answer in time (a server that hangs): a change may have gone through. */
+/** The request got no answer in time (a server that hangs), or API Gateway's own 504 (the
+ * function took too long): a change may have gone through. */
 export function isNoAnswer(error: unknown): boolean {
-  return error instanceof ApiError && error.code === NO_ANSWER;
+  return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504);
 }
 
 /** An error worth showing where it happened: an ended session has its one notice above the page. */
@@ -29,7 +30,7 @@ export function shownError(error: unknown): string | null {
 export function startError(error: unknown, photos: readonly ReferenceItem[]): string | null {
   if (!(error instanceof ApiError)) return shownError(error);
   if (error.code === "unreachable") return NOT_STARTED;
-  if (error.code === NO_ANSWER) return MAY_HAVE_STARTED;
+  if (isNoAnswer(error)) return MAY_HAVE_STARTED;
   const gone = error.code === "reference_not_found" && photos.find((photo) => photo.key === error.details.key);
   if (gone) return `“${gone.name}” is no longer stored (uploads are kept for a limited time): remove it and add the photo again.`;
   return shownError(error);

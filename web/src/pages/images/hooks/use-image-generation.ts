@@ -79,7 +79,8 @@ export function useHistory(identityId: string | null) {
     const previous = jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity)));
     const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor, signal);
     const ended = page.items.find((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
-    // A save made from a history row ends here, not in a polled job: the identity changed.
+    // A job only the history watches (a folder's regeneration, another tab's click) ends
+    // here: a save it made changed the identity.
     if (ended) refreshAfterJobEnded(queryClient, ended, { history: false });
     return page;
   };
@@ -151,14 +152,16 @@ function requestOf(request: StartRequest): string {
 /**
  * Starts a batch. One Idempotency-Key per click (`crypto.randomUUID()`), reused when
  * TanStack retries that same POST; a new click is a new key, but for one: a click that got
- * no answer (no answer in time, or none at all) may have started its jobs, so its key goes
- * with the next click that asks the same, and the API answers that one with those jobs
- * instead of starting more (same key, same body: the same answer).
+ * no answer (none in time, none at all, or the gateway's timeout) may have started its jobs,
+ * so its key goes with the next click that asks the same, whatever was asked in between,
+ * and the API answers that one with those jobs instead of starting more (same key, same
+ * body: the same answer).
  */
 export function useStartBatch() {
   const api = useApi();
   const queryClient = useQueryClient();
-  const unanswered = useRef<{ request: string; key: string } | null>(null);
+  // The key of each request (`requestOf`) that got no answer, until one does.
+  const unanswered = useRef(new Map<string, string>());
   const send = (request: StartRequest, idempotencyKey: string): Promise<GenerationBatch> => {
     switch (request.kind) {
       case "generate":
@@ -172,13 +175,13 @@ export function useStartBatch() {
   return useMutation({
     mutationFn: async ({ request, idempotencyKey }: { request: StartRequest; idempotencyKey: string }) => {
       const asked = requestOf(request);
-      const key = unanswered.current?.request === asked ? unanswered.current.key : idempotencyKey;
+      const key = unanswered.current.get(asked) ?? idempotencyKey;
       try {
         const batch = await send(request, key);
-        unanswered.current = null;
+        unanswered.current.delete(asked);
         return batch;
       } catch (error) {
-        if (isUnanswered(error)) unanswered.current = { request: asked, key };
+        if (mayHaveGoneThrough(error)) unanswered.current.set(asked, key);
         throw error;
       }
     },
@@ -284,10 +287,11 @@ export function useApply(outcome: Outcome = {}) {
   return { mutate, savingIds };
 }
 
-/** The request got no answer at all (none in time, or the service could not be reached):
- * whether it went through is not known. */
-function isUnanswered(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 0;
+/** Whether the request went through is not known: no answer in time (`isNoAnswer`), or
+ * none at all (the connection failed, maybe after the request went; rare, and the page
+ * then says nothing was started, but the key is kept all the same). */
+function mayHaveGoneThrough(error: unknown): boolean {
+  return isNoAnswer(error) || (error instanceof ApiError && error.status === 0);
 }
 
 /** The API refused the read (the job is gone, or no longer the admin's): reading it again

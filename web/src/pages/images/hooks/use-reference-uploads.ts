@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
 import { contentTypeOf, describeAccepted, formatBytes, type TabConfig } from "../config";
-import { messageOf } from "../errors";
+import { isNoAnswer, messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, contentProblem, drawnPhoto, LOW_RESOLUTION_PX, shrinkToFit, thumbnailOf } from "../photoChecks";
 import { nextId, photosOf, release, stopped, type ReferenceItem } from "../referencePhotos";
@@ -36,6 +36,12 @@ async function readied(item: ReferenceItem, config: TabConfig): Promise<{ item: 
 }
 
 const UPLOAD_FAILED = "The upload failed; retry.";
+
+/** Why a photo did not upload: the API's words, except for a form that came too late (the
+ * photo itself was never sent, so nothing "may have gone through"). */
+function uploadError(error: unknown): string {
+  return isNoAnswer(error) ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
+}
 
 export function useReferenceUploads(config: TabConfig) {
   const api = useApi();
@@ -93,7 +99,7 @@ export function useReferenceUploads(config: TabConfig) {
         forms = answer.uploads;
       } catch (error) {
         for (const send of sends) {
-          if (!send.controller.signal.aborted) patch(send.item.id, { status: "failed", error: messageOf(error, UPLOAD_FAILED) });
+          if (!send.controller.signal.aborted) patch(send.item.id, { status: "failed", error: uploadError(error) });
           forget(send);
         }
         return;
@@ -113,7 +119,7 @@ export function useReferenceUploads(config: TabConfig) {
               patch(item.id, { smallCopy: drawn.smallCopy, ...(low ? { pixels: { width: drawn.width, height: drawn.height } } : {}) });
             }
           } catch (error) {
-            if (!controller.signal.aborted) patch(item.id, { status: "failed", error: messageOf(error, UPLOAD_FAILED) });
+            if (!controller.signal.aborted) patch(item.id, { status: "failed", error: uploadError(error) });
           } finally {
             forget(send);
           }
