@@ -604,6 +604,28 @@ describe("Images page", () => {
     }
   });
 
+  it("does not take the focus for a re-run answered while the admin was on another identity", async () => {
+    const done = succeeded(job({ prompt: "again" }));
+    let answer: () => void = () => {};
+    const again = job({ kind: "rerun", parent_generation_id: done.id, batch_id: "rerun-1" });
+    given(
+      ...historyOf([done]),
+      http.untyped.post(`${API}/v1/generations/:id/rerun`, () =>
+        new Promise<Response>((resolve) => (answer = () => resolve(HttpResponse.json({ batch_id: "rerun-1", items: [again] }, { status: 202 })))),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Re-run" }));
+    const identity = screen.getByRole("combobox", { name: "Identity" });
+    await user.selectOptions(identity, "id-pilot");
+    answer();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await user.selectOptions(identity, "id-chef");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(identity).toHaveFocus();
+  });
+
   it("re-runs a finished generation", async () => {
     const service = jobService();
     const done = succeeded(job({ prompt: "again", image_size: "2K", aspect_ratio: "1:1" }));

@@ -65,15 +65,23 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
 
   // Once the pane shows a click's new jobs (not before: the pane's old cards may be taller
   // than the new ones, and a scroll measured on them lands past the new), it comes into
-  // view; after a follow-up its first card takes the focus.
-  const started = useRef<{ firstId: string; focusCard: boolean } | null>(null);
+  // view; after a follow-up its first card takes the focus. Only on the click's identity: left
+  // meanwhile, the click is forgotten (coming back later must not take the focus away).
+  const started = useRef<{ firstId: string; identityId: string; focusCard: boolean } | null>(null);
+  const shownIdentity = useRef(identityId); // the identity now, for a start's answer
   useEffect(() => {
+    shownIdentity.current = identityId;
     const click = started.current;
-    if (click === null || paneIds[0] !== click.firstId) return;
+    if (click === null) return;
+    if (click.identityId !== identityId) {
+      started.current = null;
+      return;
+    }
+    if (paneIds[0] !== click.firstId) return;
     started.current = null;
     bringIntoView(resultPane.current);
     if (click.focusCard) resultPane.current?.querySelector<HTMLElement>("article")?.focus({ preventScroll: true });
-  }, [paneIds, resultPane]);
+  }, [paneIds, identityId, resultPane]);
 
   /** Starts the jobs `request` asks for; whether it did. */
   const start = async (request: StartRequest, place: ActionPlace = "pane"): Promise<boolean> => {
@@ -93,7 +101,10 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
       if (place === "pane") bringIntoView(resultPane.current);
       return false;
     }
-    if (jobs[0]) started.current = { firstId: jobs[0].id, focusCard: isFollowUp };
+    const first = jobs[0];
+    if (first && first.identity_id === shownIdentity.current) {
+      started.current = { firstId: first.id, identityId: first.identity_id, focusCard: isFollowUp };
+    }
     showStarted(jobs);
     return true;
   };
