@@ -63,8 +63,11 @@ class Snapshots:
         """Write a new snapshot, replacing the old one only once it is complete."""
         staging = self.root.with_name(SNAPSHOT_DIR + ".new")
         shutil.rmtree(staging, ignore_errors=True)
-        objects = self._save_objects(scope.bucket, staging / "s3")
+        # The tables before the bucket: a function still running (a stop that did not wait
+        # for it) writes an output before the job that records it, so no job saved here
+        # names an output the snapshot lacks.
         items = sum(self._save_table(t, staging / "dynamodb") for t in scope.tables)
+        objects = self._save_objects(scope.bucket, staging / "s3")
         messages = sum(self._save_queue(q, staging / "sqs") for q in scope.queue_urls)
         shutil.rmtree(self.root, ignore_errors=True)
         staging.rename(self.root)

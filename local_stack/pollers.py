@@ -143,14 +143,22 @@ class SqsPoller:
         """Stop polling; an invocation in progress finishes first, for up to `timeout_s`,
         or until `give_up` is set (its message then comes back after its visibility
         timeout, as a Lambda's that was stopped would)."""
+        self.begin_stop()
+        self.join(time.monotonic() + timeout_s, give_up)
+
+    def begin_stop(self) -> None:
+        """Take no new message from now on (one received meanwhile goes back to the queue)."""
         self._stop.set()
-        deadline = time.monotonic() + timeout_s
+
+    def join(self, deadline: float, give_up: threading.Event | None = None) -> None:
+        """Wait for the invocations in progress, until `deadline` (`time.monotonic()`) or
+        `give_up`; the threads still running are kept, for a later `join`."""
         for thread in self._threads:
             while thread.is_alive() and time.monotonic() < deadline:
                 if give_up is not None and give_up.is_set():
                     break
                 thread.join(timeout=0.1)
-        self._threads.clear()
+        self._threads = [thread for thread in self._threads if thread.is_alive()]
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -186,7 +194,21 @@ class SqsPoller:
                 messages += more
             else:
                 self._stop.wait(min(left, 0.2))
+        if self._stop.is_set():
+            # Received while the stop began: not run now, back in the queue for the next start.
+            self._release(messages)
+            return None
         return self.invoke(messages)
+
+    def _release(self, messages: list[MessageTypeDef]) -> None:
+        for start in range(0, len(messages), 10):
+            self._sqs.change_message_visibility_batch(
+                QueueUrl=self.mapping.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                    for i, m in enumerate(messages[start : start + 10])
+                ],
+            )
 
     def invoke(self, messages: list[MessageTypeDef]) -> BatchOutcome:
         event = {"Records": [lambda_record(m, self._queue_arn, self._region) for m in messages]}

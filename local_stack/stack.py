@@ -17,6 +17,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -435,8 +436,12 @@ class LocalStack:
         self._stopped.set()
         for schedule in self.schedules:
             schedule.stop()
+        # All stop taking messages at once, then one wait for what they have under way.
         for poller in self.pollers:
-            poller.stop(POLLER_STOP_WAIT_S, give_up)
+            poller.begin_stop()
+        deadline = time.monotonic() + POLLER_STOP_WAIT_S
+        for poller in self.pollers:
+            poller.join(deadline, give_up)
         if self.gateway is not None:
             self.gateway.stop()
         if self.web is not None:

@@ -227,11 +227,24 @@ def test_a_stop_waits_for_the_invocation_under_way_unless_told_to_give_up(
         started = time.monotonic()
         poller.stop(timeout_s=30, give_up=give_up)
         took = time.monotonic() - started
+        # Given up: the invocation is still under way (its message not deleted).
+        assert poller.invocations_running == (1 if told_to_give_up else 0)
+        assert _count(sqs, url) == ((0, 1) if told_to_give_up else (0, 0))
     finally:
         gemini_answers.set()
+        poller.join(time.monotonic() + 10)  # inside mock_aws: no thread outlives it
     assert 0.2 < took < 10  # it waited, and not the 30 s
-    # Given up: the invocation was still under way, and its message stays in the queue.
-    assert poller.invocations_running == (1 if told_to_give_up else 0)
+
+
+def test_a_message_received_as_the_stop_begins_goes_back_to_the_queue(sqs: SQSClient) -> None:
+    url = _queue(sqs, "jobs")
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": 1}))
+    handler = Recorder()
+    poller = _poller(sqs, url, handler)
+    poller.begin_stop()  # the long poll was under way: its message comes after
+    assert poller.poll_once() is None
+    assert handler.events == []  # no generation starts once the stop began
+    assert _count(sqs, url) == (1, 0)  # visible again, for the next start
 
 
 @pytest.mark.parametrize(
