@@ -6,7 +6,8 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 
-import { ApiError, createImageGenerationApi, SESSION_ENDED, type ApiOptions } from "../../api/imageGeneration";
+import { createImageGenerationApi, SESSION_ENDED, type ApiOptions } from "../../api/imageGeneration";
+import { isRefused } from "./errors";
 import { ApiContext } from "./hooks/use-image-generation";
 import { ImagesWorkspace } from "./ImagesWorkspace";
 import ui from "./ui.module.css";
@@ -26,8 +27,7 @@ export interface ImagesProps {
 
 /** One more try for a fault on the way or on the server; none for a refusal (4xx): it would be refused again. */
 function retryOnce(failures: number, error: Error): boolean {
-  const refused = error instanceof ApiError && error.status >= 400 && error.status < 500;
-  return failures < 1 && !refused;
+  return failures < 1 && !isRefused(error);
 }
 
 const DEFAULT_API_URL: string = import.meta.env.VITE_IDENTITY_IMAGES_API_URL ?? "/v1";

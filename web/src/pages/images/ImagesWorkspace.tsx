@@ -18,7 +18,7 @@ import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection"
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import { useUsers } from "./hooks/use-image-generation";
-import { useJobActions, type ActionPlace } from "./hooks/use-job-actions";
+import { useJobActions } from "./hooks/use-job-actions";
 import { useNow } from "./hooks/use-now";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { claimDraft } from "./hooks/use-session-state";
@@ -147,20 +147,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     paneJobs,
     jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
   });
-  // A save from the Compare dialog is said where the dialog was opened from.
-  const [compareFrom, setCompareFrom] = useState<ActionPlace>("pane");
-  const comparedFrom = (place: ActionPlace, open: ((job: Job) => void) | null) =>
-    open &&
-    ((job: Job) => {
-      setCompareFrom(place);
-      open(job);
-    });
   const cancelJob = actions.cancel;
   const followUps: FollowUps = {
     onRefine: actions.refine,
     onRerun: actions.rerun,
     onEditSettings: editSettings,
-    onCompare: comparedFrom("pane", compare.fromCard),
+    onCompare: compare.fromCard,
     busy: actions.starting,
   };
 
@@ -262,7 +254,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onCancel={cancelJob && ((job) => cancelJob(job, "history"))}
           savingIds={actions.savingIds}
           onEditSettings={editSettings}
-          onCompare={comparedFrom("history", compare.fromHistory)}
+          onCompare={compare.fromHistory}
           busy={actions.starting}
           outOfTouch={sessionEnded || lostContact !== null}
         />
@@ -274,7 +266,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           identity={identity}
           currentJobId={currentJobId}
           onSave={(job) => {
-            actions.save(job, compareFrom);
+            // Said where the dialog was opened, should it fail.
+            actions.save(job, compare.from);
             compare.saved();
           }}
           onClose={compare.close}

@@ -20,6 +20,11 @@ export function isNoAnswer(error: unknown): boolean {
   return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504);
 }
 
+/** The API refused the request (4xx): asking again the same would be refused again. */
+export function isRefused(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500;
+}
+
 /** An error worth showing where it happened: an ended session has its one notice above the page. */
 export function shownError(error: unknown): string | null {
   return error instanceof ApiError && error.status === 401 ? null : messageOf(error);

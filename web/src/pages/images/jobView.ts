@@ -1,4 +1,6 @@
 /** How a job reads on the page: status, stage, timings, errors in plain words, URLs. */
+import type { CSSProperties } from "react";
+
 import type { HostIdentity, Job } from "../../api/imageGeneration";
 
 /** Ended: it will not change again (only its save may). */
@@ -108,7 +110,7 @@ export function fullSizeUrl(job: Job): string | null {
 }
 
 /** Answers with Content-Disposition: attachment and a name a person would keep. */
-export function downloadUrl(job: Job): string | null {
+function downloadUrl(job: Job): string | null {
   return job.output?.download_url ?? null;
 }
 
@@ -394,4 +396,16 @@ export function applyLabel(job: Job, currentJobId: string | null): string | null
     default:
       return null;
   }
+}
+
+/**
+ * The picture's own shape, as `--ratio` (width over height) for its box: its image's when it
+ * has one, else the ratio it was asked at (a queued job, a failed one). The boxes show the
+ * whole image, and take the room of its shape (see the CSS).
+ */
+export function pictureRatio(job: Job): CSSProperties {
+  const output = job.output;
+  const [w = 0, h = 0] = output ? [output.width, output.height] : job.aspect_ratio.split(":").map(Number);
+  const ratio = w > 0 && h > 0 ? w / h : 1;
+  return { "--ratio": ratio.toFixed(4) } as CSSProperties;
 }

@@ -19,6 +19,7 @@ import {
   isFinal,
   isSaving,
   offeredActions,
+  pictureRatio,
 } from "../jobView";
 import { formatUsd } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
@@ -27,7 +28,7 @@ import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
-import { HistoryResults, pictureRatio } from "./HistoryResults";
+import { HistoryResults, type HistoryActionError } from "./HistoryResults";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
 /** What each row needs besides its job: its follow-ups are a card's (`onCompare` opens the
@@ -47,11 +48,6 @@ interface RowProps extends FollowUps {
   /** Why the last action asked from the history (a save, a cancel, a re-run, a refine) did
    * not go through: said on its job's row or tile, where the admin asked it. */
   actionError: HistoryActionError | null;
-}
-
-export interface HistoryActionError {
-  jobId: string;
-  message: string;
 }
 
 interface Props extends RowProps {

@@ -1,5 +1,3 @@
-import type { CSSProperties } from "react";
-
 import type { Job } from "../../../api/imageGeneration";
 import {
   createdExactLabel,
@@ -9,14 +7,20 @@ import {
   isSavedNow,
   isSaving,
   offeredActions,
+  pictureRatio,
   previewUrl,
   variantLabel,
 } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
-import type { HistoryActionError } from "./GenerationHistory";
 import styles from "./HistoryResults.module.css";
+
+/** Why an action asked from the history did not go through, and on which job. */
+export interface HistoryActionError {
+  jobId: string;
+  message: string;
+}
 
 interface Props {
   /** The history's jobs, newest first: only the ones with a result show. */
@@ -29,18 +33,6 @@ interface Props {
   onCompare: ((job: Job) => void) | null;
   /** Why a save asked from here did not go through: said on its tile. */
   actionError: HistoryActionError | null;
-}
-
-/**
- * The picture's own shape, as `--ratio` (width over height) for its box: its image's when it
- * has one, else the ratio it was asked at (a queued job, a failed one). The boxes show the
- * whole image, and take the room of its shape (see the CSS).
- */
-export function pictureRatio(job: Job): CSSProperties {
-  const output = job.output;
-  const [w = 0, h = 0] = output ? [output.width, output.height] : job.aspect_ratio.split(":").map(Number);
-  const ratio = w > 0 && h > 0 ? w / h : 1;
-  return { "--ratio": ratio.toFixed(4) } as CSSProperties;
 }
 
 /** The history's results as a grid of pictures large enough to judge a face: to find an

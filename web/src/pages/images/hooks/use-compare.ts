@@ -11,11 +11,14 @@ import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import type { Candidate } from "../components/CompareDialog";
+import type { ActionPlace } from "./use-job-actions";
 
 interface Chosen {
   identityId: string | null;
   title: string;
   items: { id: string; label: string; saveText: string }[];
+  /** Where the dialog was opened: a save's failure is said there. */
+  from: ActionPlace;
 }
 
 export function useCompare({
@@ -39,14 +42,16 @@ export function useCompare({
     return job ? [{ job, label, saveText }] : [];
   });
 
-  const withCurrent = hasImage
-    ? (job: Job) =>
-        choose({
-          identityId,
-          title: "Compare with the current image",
-          items: [{ id: job.id, label: "This result", saveText: "Save this result to identity" }],
-        })
-    : null;
+  const withCurrent = (from: ActionPlace) =>
+    hasImage
+      ? (job: Job) =>
+          choose({
+            identityId,
+            title: "Compare with the current image",
+            items: [{ id: job.id, label: "This result", saveText: "Save this result to identity" }],
+            from,
+          })
+      : null;
 
   const variants = paneJobs
     .map((job, index) => ({ job, label: `Variant ${index + 1} of ${paneJobs.length}` }))
@@ -66,6 +71,7 @@ export function useCompare({
           ? { id: job.id, label: "Refined", saveText: "Save the refined image to identity" }
           : { id: job.id, label: "Re-run", saveText: "Save the re-run image to identity" },
       ],
+      from: "pane",
     });
   };
   const single = variants.length === 1 ? variants[0]?.job : undefined;
@@ -78,16 +84,19 @@ export function useCompare({
             identityId,
             title: "Compare the variants",
             items: variants.map(({ job, label }) => ({ id: job.id, label, saveText: `Save ${label.toLowerCase()} to identity` })),
+            from: "pane",
           })
       : single && source
         ? () => withSource(single, source)
-        : withCurrent;
+        : withCurrent("pane");
 
   return {
     /** What the dialog shows now; empty while it is closed. */
     candidates,
     title: open?.title ?? "",
-    fromHistory: withCurrent,
+    /** Where the open dialog was opened from. */
+    from: open?.from ?? "pane",
+    fromHistory: withCurrent("history"),
     fromCard,
     close: () => choose(null),
     /** A save from the dialog: one result beside the current image leaves nothing to choose

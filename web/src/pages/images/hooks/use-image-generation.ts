@@ -24,7 +24,7 @@ import {
   type ImageGenerationApi,
   type Job,
 } from "../../../api/imageGeneration";
-import { isNoAnswer } from "../errors";
+import { isNoAnswer, isRefused } from "../errors";
 import { isMoving } from "../jobView";
 
 export const POLL_MS = 2000;
@@ -292,10 +292,4 @@ export function useApply(outcome: Outcome = {}) {
  * then says nothing was started, but the key is kept all the same). */
 function mayHaveGoneThrough(error: unknown): boolean {
   return isNoAnswer(error) || (error instanceof ApiError && error.status === 0);
-}
-
-/** The API refused the read (the job is gone, or no longer the admin's): reading it again
- * would be refused again. */
-function isRefused(error: unknown): boolean {
-  return error instanceof ApiError && error.status >= 400 && error.status < 500;
 }

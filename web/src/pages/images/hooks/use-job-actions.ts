@@ -51,14 +51,22 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
   const [formError, setFormError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ActionError | null>(null);
   const create = useStartBatch();
+  // Where each job's save or cancel was asked, until its outcome (which comes back by job).
+  const askedFrom = useRef(new Map<string, ActionPlace>());
+  const placeOf = (job: Job): ActionPlace => {
+    const place = askedFrom.current.get(job.id) ?? "pane";
+    askedFrom.current.delete(job.id);
+    return place;
+  };
   // Every save and cancel reports, not only the last one asked. A failure stays said until
   // that job's action goes through or another follow-up is asked: another job's save landing
   // meanwhile says nothing of it.
-  // Where each job's save or cancel was asked (the outcome comes back by job).
-  const askedFrom = useRef(new Map<string, ActionPlace>());
   const outcome: Outcome = {
-    onSuccess: (job) => setActionError((shown) => (shown?.jobId === job.id ? null : shown)),
-    onError: (error, job) => setActionError(said(job, shownError(error), askedFrom.current.get(job.id) ?? "pane")),
+    onSuccess: (job) => {
+      placeOf(job);
+      setActionError((shown) => (shown?.jobId === job.id ? null : shown));
+    },
+    onError: (error, job) => setActionError(said(job, shownError(error), placeOf(job))),
   };
   const apply = useApply(outcome);
   const cancel = useCancel(outcome);
