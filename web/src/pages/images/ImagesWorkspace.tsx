@@ -143,6 +143,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   };
   const compare = useCompare({
     identityId,
+    currentJobId,
     hasImage: identity !== null && identityImageUrl(identity) !== null,
     paneJobs,
     jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
@@ -219,7 +220,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           ref={results}
           identity={identity}
           jobs={paneJobs}
-          error={actions.actionError?.place === "pane" ? actions.actionError.message : null}
+          failure={actions.actionError?.place === "pane" ? actions.actionError : null}
           noIdentities={subject.hasNoIdentities}
           now={now}
           usualSecondsAt={usualAt}
@@ -266,10 +267,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           identity={identity}
           currentJobId={currentJobId}
           onSave={(job) => {
-            // Said where the dialog was opened, should it fail.
-            actions.save(job, compare.from);
-            compare.saved();
+            actions.save(job, "compare");
+            compare.saving(job);
           }}
+          failure={actions.actionError?.place === "compare" ? actions.actionError : null}
           onClose={compare.close}
         />
       )}

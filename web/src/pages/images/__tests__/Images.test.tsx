@@ -785,6 +785,25 @@ describe("Images page", () => {
     expect(within(screen.getByRole("article", { name: "Variant 2 of 3" })).getByText("Saved to identity")).toBeInTheDocument();
   }, 30_000);
 
+  it("says a save that failed in the comparison on its figure there, and keeps the dialog open", async () => {
+    const { user } = await generateVariants(2);
+    for (const name of ["Variant 1 of 2", "Variant 2 of 2"]) {
+      await within(screen.getByRole("article", { name })).findByRole("img", {}, { timeout: 10_000 });
+    }
+    given(
+      http.untyped.post(`${API}/v1/generations/:id/apply`, () =>
+        HttpResponse.json({ error: { code: "host_unavailable", message: "The host app did not answer." } }, { status: 503 }),
+      ),
+    );
+    await user.click(within(screen.getByRole("article", { name: "Variant 1 of 2" })).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 2 to identity" }));
+    // In the dialog, on the figure it was about: the page behind it is out of reach.
+    const figure = within(dialog).getByRole("figure", { name: "Variant 2 of 2" });
+    expect(await within(figure).findByRole("alert")).toHaveTextContent("The host app did not answer.");
+    expect(within(screen.getByRole("region", { name: "Result" })).queryByRole("alert")).not.toBeInTheDocument();
+  }, 30_000);
+
   it("compares a refinement with the image it refined, from its card", async () => {
     const before = succeeded(job({ prompt: "first", created_at: "2026-12-04T09:00:00Z" }));
     const refined = succeeded(job({ kind: "refine", parent_generation_id: before.id, instruction: "darker", batch_id: "r" }));
@@ -978,7 +997,7 @@ describe("Images page", () => {
     expect(within(result).getByText(/^Refined: “add a red scarf”/)).toBeInTheDocument();
   });
 
-  it("says why a save failed beside the results, clears it on the next one, and says an ended session once", async () => {
+  it("says why a save failed on its card, clears it on the next one, and says an ended session once", async () => {
     const done = succeeded(job({ prompt: "keep me" }));
     const answers = [503, 401, 202];
     given(
@@ -996,7 +1015,8 @@ describe("Images page", () => {
     const card = await within(result).findByRole("article", { name: "New image" });
     const save = within(card).getByRole("button", { name: "Save to identity" });
     await user.click(save);
-    expect(await within(result).findByRole("alert")).toHaveTextContent("The host app did not answer.");
+    // On its card, beside the Save that was clicked: the pane's top may be a screen away.
+    expect(await within(card).findByRole("alert")).toHaveTextContent("The host app did not answer.");
     await user.click(save);
     // Above the page, and only there: not again beside the results.
     await waitFor(() => expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1));
@@ -1451,27 +1471,35 @@ describe("Images page", () => {
   });
 
   it("saves from the comparison, and cancels a queued job from the history", async () => {
-    const service = jobService();
+    const service = jobService({ saves: "at-once" });
     const done = succeeded(job({ prompt: "compare me" }));
     const waiting = job({ prompt: "still queued" });
     service.jobs.set(done.id, done);
     service.jobs.set(waiting.id, waiting);
     given(
-      chefWithAnImage,
+      // The chef shows an image; once the save lands, the host's path names its job.
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: [
+            { ...identities[0]!, image_path: service.imagePaths.get("id-chef") ?? "generated/x.png", image_url: "http://s3.test/current.png" },
+          ],
+        }),
+      ),
       http.get("/v1/generations", ({ response }) =>
         response(200).json({ items: [service.jobs.get(waiting.id)!, service.jobs.get(done.id)!], next_cursor: null }),
       ),
       http.get("/v1/generations/{generation_id}", ({ params, response }) =>
         response(200).json(service.jobs.get(params.generation_id)!),
       ),
-      ...service.handlers, // its apply and cancel; the reads above come first
+      ...service.handlers, // its apply (landing at once) and cancel; the reads above come first
     );
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: "Compare" }));
     await user.click(await screen.findByRole("button", { name: "Save this result to identity" }));
     await waitFor(() => expect(service.applied).toEqual([done.id]));
-    expect(screen.queryByRole("heading", { name: "Compare with the current image" })).not.toBeInTheDocument();
+    // Saved, it is the current image: nothing is left to choose, and the dialog closes.
+    await waitFor(() => expect(screen.queryByRole("heading", { name: "Compare with the current image" })).not.toBeInTheDocument());
 
     await user.click(within(history).getByRole("button", { name: "Cancel" }));
     await waitFor(() => expect(service.jobs.get(waiting.id)!.status).toBe("canceled"));

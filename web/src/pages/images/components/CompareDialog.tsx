@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { identityImageUrl, previewUrl } from "../jobView";
 import ui from "../ui.module.css";
@@ -24,6 +25,7 @@ export function CompareDialog({
   identity,
   currentJobId,
   onSave,
+  failure,
   onClose,
 }: {
   title: string;
@@ -32,6 +34,8 @@ export function CompareDialog({
   /** The job whose image the identity shows now: that candidate is the current image. */
   currentJobId: string | null;
   onSave: (job: Job) => void;
+  /** Why a save asked from the dialog did not go through: said on its figure. */
+  failure: ActionFailure | null;
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -79,6 +83,7 @@ export function CompareDialog({
             isCurrent={job.id === currentJobId}
             saveText={saveText}
             onSave={onSave}
+            failure={failure?.jobId === job.id ? failure.message : null}
           />
         ))}
       </div>
@@ -94,12 +99,14 @@ function CandidateFigure({
   isCurrent,
   saveText,
   onSave,
+  failure,
 }: {
   job: Job;
   label: string;
   isCurrent: boolean;
   saveText: string;
   onSave: (job: Job) => void;
+  failure: string | null;
 }) {
   const figure = useKeepsFocus<HTMLElement>();
   const preview = previewUrl(job);
@@ -114,6 +121,11 @@ function CandidateFigure({
           <button type="button" className={ui.primary} onClick={() => !saving && onSave(job)} aria-disabled={saving}>
             {saving ? "Saving…" : saveText}
           </button>
+        )}
+        {failure && (
+          <span role="alert" className={`${ui.alert} ${styles.failure}`}>
+            {failure}
+          </span>
         )}
       </figcaption>
     </figure>

@@ -58,6 +58,8 @@ interface Props {
   /** The page cannot read the job's state now (offline, the service unreachable, the session
    * ended): what the card says is the last it read. */
   outOfTouch?: boolean;
+  /** Why the last action asked from this card (save, cancel, re-run, refine) did not go through. */
+  failure?: string | null;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
@@ -73,6 +75,7 @@ export function GeneratedImageDisplay({
   followUps,
   origin = originLabel(job),
   outOfTouch = false,
+  failure = null,
 }: Props) {
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
   const aspect = job.aspect_ratio.replace(":", " / ");
@@ -192,6 +195,11 @@ export function GeneratedImageDisplay({
             Edit settings
           </button>
         </footer>
+      )}
+      {failure && (
+        <p role="alert" className={ui.alert}>
+          {failure}
+        </p>
       )}
     </article>
   );

@@ -22,13 +22,14 @@ import {
   pictureRatio,
 } from "../jobView";
 import { formatUsd } from "../config";
+import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSessionState } from "../hooks/use-session-state";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
-import { HistoryResults, type HistoryActionError } from "./HistoryResults";
+import { HistoryResults } from "./HistoryResults";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
 /** What each row needs besides its job: its follow-ups are a card's (`onCompare` opens the
@@ -47,7 +48,7 @@ interface RowProps extends FollowUps {
   outOfTouch: boolean;
   /** Why the last action asked from the history (a save, a cancel, a re-run, a refine) did
    * not go through: said on its job's row or tile, where the admin asked it. */
-  actionError: HistoryActionError | null;
+  actionError: ActionFailure | null;
 }
 
 interface Props extends RowProps {

@@ -11,16 +11,11 @@ import {
   previewUrl,
   variantLabel,
 } from "../jobView";
+import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
-
-/** Why an action asked from the history did not go through, and on which job. */
-export interface HistoryActionError {
-  jobId: string;
-  message: string;
-}
 
 interface Props {
   /** The history's jobs, newest first: only the ones with a result show. */
@@ -32,7 +27,7 @@ interface Props {
   /** Open a result beside the identity's current image; null when it has none. */
   onCompare: ((job: Job) => void) | null;
   /** Why a save asked from here did not go through: said on its tile. */
-  actionError: HistoryActionError | null;
+  actionError: ActionFailure | null;
 }
 
 /** The history's results as a grid of pictures large enough to judge a face: to find an

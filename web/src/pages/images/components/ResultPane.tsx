@@ -2,6 +2,7 @@ import type { Ref } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { SHORTCUT_NAME } from "./GenerateBar";
+import type { ActionFailure } from "../hooks/use-job-actions";
 import { CurrentImage } from "./IdentitySelector";
 import { VariantsGrid, type VariantsGridProps } from "./VariantsGrid";
 import ui from "../ui.module.css";
@@ -12,14 +13,16 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   identity: HostIdentity | null;
   /** The jobs of the last click, or of the identity's latest batch. */
   jobs: Job[];
-  /** Why the last action on a result (save, cancel, re-run, refine) did not go through. */
-  error: string | null;
+  /** Why the last action asked from a card (save, cancel, re-run, refine) did not go
+   * through: said on that job's card (at the pane's top if the pane no longer shows it). */
+  failure: ActionFailure | null;
   /** The user chosen has no identities: nothing can be generated for them. */
   noIdentities: boolean;
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */
-export function ResultPane({ ref, identity, jobs, error, noIdentities, ...grid }: Props) {
+export function ResultPane({ ref, identity, jobs, failure, noIdentities, ...grid }: Props) {
+  const onItsCard = failure !== null && jobs.some((job) => job.id === failure.jobId);
   return (
     <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
       <div className={styles.header}>
@@ -34,13 +37,13 @@ export function ResultPane({ ref, identity, jobs, error, noIdentities, ...grid }
           </div>
         )}
       </div>
-      {error && (
+      {failure && !onItsCard && (
         <p role="alert" className={ui.alert}>
-          {error}
+          {failure.message}
         </p>
       )}
       {jobs.length > 0 ? (
-        <VariantsGrid jobs={jobs} {...grid} />
+        <VariantsGrid jobs={jobs} failure={onItsCard ? failure : null} {...grid} />
       ) : (
         <div className={styles.empty}>
           <span className={styles.emptyIcon} aria-hidden="true">

@@ -1,6 +1,7 @@
 import { useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
+import type { ActionFailure } from "../hooks/use-job-actions";
 import { describeFailure, isFinal, isSaving } from "../jobView";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
@@ -22,6 +23,8 @@ export interface VariantsGridProps {
   originOf?: ((job: Job) => string | null) | undefined;
   /** The page cannot read the jobs' states now: the cards show the last they read. */
   outOfTouch?: boolean;
+  /** Why the last action asked from one of these cards did not go through. */
+  failure?: ActionFailure | null;
 }
 
 /** The candidates of one click, side by side; save the one you like. */
@@ -36,6 +39,7 @@ export function VariantsGrid({
   followUps,
   originOf,
   outOfTouch = false,
+  failure = null,
 }: VariantsGridProps) {
   const count = jobs.length;
   const outcome = useOutcomeAnnouncement(jobs);
@@ -61,6 +65,7 @@ export function VariantsGrid({
             followUps={followUps}
             {...(originOf ? { origin: originOf(job) } : {})}
             outOfTouch={outOfTouch}
+            failure={failure?.jobId === job.id ? failure.message : null}
           />
         ))}
       </div>

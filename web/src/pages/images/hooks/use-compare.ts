@@ -11,23 +11,23 @@ import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import type { Candidate } from "../components/CompareDialog";
-import type { ActionPlace } from "./use-job-actions";
 
 interface Chosen {
   identityId: string | null;
   title: string;
   items: { id: string; label: string; saveText: string }[];
-  /** Where the dialog was opened: a save's failure is said there. */
-  from: ActionPlace;
 }
 
 export function useCompare({
   identityId,
   hasImage,
+  currentJobId,
   paneJobs,
   jobsById,
 }: {
   identityId: string | null;
+  /** The job whose image the identity shows now. */
+  currentJobId: string | null;
   /** The identity shows an image: a single result can be set beside it. */
   hasImage: boolean;
   /** The result pane's jobs, in their order (variant 1 first). */
@@ -36,22 +36,28 @@ export function useCompare({
   jobsById: ReadonlyMap<string, Job>;
 }) {
   const [chosen, choose] = useState<Chosen | null>(null);
+  // A result saved from the dialog when it was alone beside the current image: once it is
+  // the current image, nothing is left to choose and the dialog closes (on a failure it
+  // stays, saying why).
+  const [saving, setSaving] = useState<string | null>(null);
+  if (saving !== null && (saving === currentJobId || chosen === null)) {
+    setSaving(null);
+    if (saving === currentJobId) choose(null);
+  }
   const open = chosen !== null && chosen.identityId === identityId ? chosen : null;
   const candidates: Candidate[] = (open?.items ?? []).flatMap(({ id, label, saveText }) => {
     const job = jobsById.get(id);
     return job ? [{ job, label, saveText }] : [];
   });
 
-  const withCurrent = (from: ActionPlace) =>
-    hasImage
-      ? (job: Job) =>
-          choose({
-            identityId,
-            title: "Compare with the current image",
-            items: [{ id: job.id, label: "This result", saveText: "Save this result to identity" }],
-            from,
-          })
-      : null;
+  const withCurrent = hasImage
+    ? (job: Job) =>
+        choose({
+          identityId,
+          title: "Compare with the current image",
+          items: [{ id: job.id, label: "This result", saveText: "Save this result to identity" }],
+        })
+    : null;
 
   const variants = paneJobs
     .map((job, index) => ({ job, label: `Variant ${index + 1} of ${paneJobs.length}` }))
@@ -71,7 +77,6 @@ export function useCompare({
           ? { id: job.id, label: "Refined", saveText: "Save the refined image to identity" }
           : { id: job.id, label: "Re-run", saveText: "Save the re-run image to identity" },
       ],
-      from: "pane",
     });
   };
   const single = variants.length === 1 ? variants[0]?.job : undefined;
@@ -84,25 +89,23 @@ export function useCompare({
             identityId,
             title: "Compare the variants",
             items: variants.map(({ job, label }) => ({ id: job.id, label, saveText: `Save ${label.toLowerCase()} to identity` })),
-            from: "pane",
           })
       : single && source
         ? () => withSource(single, source)
-        : withCurrent("pane");
+        : withCurrent;
 
   return {
     /** What the dialog shows now; empty while it is closed. */
     candidates,
     title: open?.title ?? "",
-    /** Where the open dialog was opened from. */
-    from: open?.from ?? "pane",
-    fromHistory: withCurrent("history"),
+    fromHistory: withCurrent,
     fromCard,
     close: () => choose(null),
-    /** A save from the dialog: one result beside the current image leaves nothing to choose
-     * (the dialog closes); several stay side by side, the saved one becoming "current". */
-    saved: () => {
-      if (candidates.length === 1) choose(null);
+    /** A save asked from the dialog: one result beside the current image leaves nothing to
+     * choose once saved (the dialog closes then); several stay side by side, the saved one
+     * becoming "current". */
+    saving: (job: Job) => {
+      if (candidates.length === 1) setSaving(job.id);
     },
   };
 }

@@ -25,16 +25,20 @@ interface Options {
   resultPane: RefObject<HTMLElement | null>;
 }
 
-/** Where an action on a result was asked: a card of the result pane (or its Compare), or
- * the history. Its failure is said there, where the admin is looking. */
-export type ActionPlace = "pane" | "history";
+/** Where an action on a result was asked: a card of the result pane, the history, or the
+ * Compare dialog. Its failure is said there (on the job's card, row or tile, or its figure
+ * in the dialog), where the admin is looking. */
+export type ActionPlace = "pane" | "history" | "compare";
 
-/** Why an action on a result did not go through, which job (of which identity) it was
- * about, and where it was asked. */
-interface ActionError {
+/** Why an action on a job did not go through: said beside that job. */
+export interface ActionFailure {
   jobId: string;
-  identityId: string;
   message: string;
+}
+
+/** An `ActionFailure`, of which identity's job, and where it was asked. */
+interface ActionError extends ActionFailure {
+  identityId: string;
   place: ActionPlace;
 }
 
