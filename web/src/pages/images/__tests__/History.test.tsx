@@ -37,6 +37,18 @@ describe("the history's pictures", () => {
   });
 });
 
+describe("Results only", () => {
+  it("names a refinement by what it changed, not by the prompt it shares with the image it refined", async () => {
+    const first = succeeded(job({ prompt: "at the pass" }));
+    const refined = succeeded(job({ kind: "refine", parent_generation_id: first.id, instruction: "add a hat", prompt: "at the pass" }));
+    const { user, history } = await openHistory([refined, first]);
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const [refinedTile, firstTile] = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(within(refinedTile!).getByText("Refined: “add a hat”")).toBeInTheDocument();
+    expect(within(firstTile!).getByText("“at the pass”")).toBeInTheDocument();
+  });
+});
+
 describe("Download from the history", () => {
   it("offers each result's file from its row and its tile, as its card does, and nothing without a result", async () => {
     const second = succeeded(job({ prompt: "two", batch_id: "b", batch_index: 1, batch_size: 2 }));

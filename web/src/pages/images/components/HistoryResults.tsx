@@ -86,7 +86,7 @@ function ResultTile({
         <img src={previewUrl(job) ?? undefined} alt={label} loading="lazy" className={styles.image} />
       </a>
       <p className={styles.prompt} title={job.prompt}>
-        {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
+        <AskedFor job={job} />
       </p>
       <div className={styles.caption}>
         <time dateTime={job.created_at} title={createdExactLabel(job)}>
@@ -119,4 +119,12 @@ function ResultTile({
       )}
     </li>
   );
+}
+
+/** What the result was asked for: a refinement by what it changed (its prompt is the one of
+ * the image it refined, the same on both tiles), else its prompt. */
+function AskedFor({ job }: { job: Job }) {
+  if (job.kind === "refine" && job.instruction) return <>Refined: “{job.instruction}”</>;
+  if (job.prompt) return <>“{job.prompt}”</>;
+  return <span className={ui.muted}>No prompt</span>;
 }
