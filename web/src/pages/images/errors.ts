@@ -7,7 +7,7 @@ export const OFFLINE = "This browser is offline.";
 const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
 /** It may have started (the request went, no answer came back): not "failed", and a second
  * click for the same goes with the first's key, so it starts nothing twice. */
-const MAY_HAVE_STARTED = `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Asking again for the same starts it only once.`;
+const MAY_HAVE_STARTED = `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Press Generate again to follow it here: the same request starts it only once.`;
 
 /** The API's own words for an error it answered, else a plain "try again". */
 export function messageOf(error: unknown, fallback = "Something went wrong; try again."): string {

@@ -377,9 +377,9 @@ describe("Images page", () => {
     expect(await screen.findByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
   });
 
-  it("asks before the page is left while a photo uploads, and not once it is uploaded", async () => {
-    let finish: () => void = () => {};
-    given(http.untyped.post(S3, () => new Promise<Response>((resolve) => (finish = () => resolve(new HttpResponse(null, { status: 204 }))))));
+  it("asks before the page is left while a photo uploads or did not upload, and not once it is uploaded", async () => {
+    let answer: (status: number) => void = () => {};
+    given(http.untyped.post(S3, () => new Promise<Response>((resolve) => (answer = (status) => resolve(new HttpResponse(null, { status }))))));
     const user = await openAsAlice();
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     await screen.findByText(/uploading/i);
@@ -389,7 +389,13 @@ describe("Images page", () => {
       return event.defaultPrevented;
     };
     await waitFor(() => expect(leave()).toBe(true));
-    finish();
+    // Failed, its file is still only here: a reload would lose it all the same.
+    answer(500);
+    await screen.findByRole("button", { name: "Retry front.jpg" });
+    expect(leave()).toBe(true);
+    await user.click(screen.getByRole("button", { name: "Retry front.jpg" }));
+    await waitFor(() => expect(screen.getByText(/uploading/i)).toBeInTheDocument());
+    answer(204);
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     expect(leave()).toBe(false);
   });

@@ -317,12 +317,14 @@ export function useReferenceUploads(config: TabConfig) {
   // A reload or a closed tab loses a photo still on its way (only uploaded ones come back):
   // the browser asks first.
   const uploading = items.some((item) => item.status === "uploading");
+  // A photo that did not upload is lost the same way: only its file here can be sent again.
+  const unsent = items.some((item) => item.file !== null && (item.status === "uploading" || item.status === "failed"));
   useEffect(() => {
-    if (!uploading) return;
+    if (!unsent) return;
     const askFirst = (event: BeforeUnloadEvent) => event.preventDefault();
     window.addEventListener("beforeunload", askFirst);
     return () => window.removeEventListener("beforeunload", askFirst);
-  }, [uploading]);
+  }, [unsent]);
 
   useEffect(() => {
     const open = controllers.current;
