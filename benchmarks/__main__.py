@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
 
     selected = [m for m in BENCHMARKS if not args.names or m.rsplit(".", 1)[-1] in args.names]
     if not selected:
-        parser.error(f"no benchmark named {args.names}; known: {list(BENCHMARKS)}")
+        parser.error(
+            f"no benchmark named {args.names}; known: {[m.rsplit('.', 1)[-1] for m in BENCHMARKS]}"
+        )
     compile_our_code()
     all_met = True
     for module_name in selected:
