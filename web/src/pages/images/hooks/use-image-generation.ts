@@ -117,13 +117,18 @@ export function useJobs(ids: readonly string[]) {
 }
 
 function refreshAfterJobEnded(queryClient: QueryClient, job: Job, { history = true } = {}): void {
-  if (history) void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+  if (history) void refreshHistory(queryClient, job.identity_id);
   if (job.apply?.status !== "not_requested") refreshIdentities(queryClient);
 }
 
 /** Read the identities again: a save changed (or may have changed) one's image. */
 function refreshIdentities(queryClient: QueryClient): void {
   void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
+}
+
+/** Read an identity's history again: a job of it started, ended or changed (or may have). */
+function refreshHistory(queryClient: QueryClient, identityId: string): Promise<void> {
+  return queryClient.invalidateQueries({ queryKey: keys.history(identityId) });
 }
 
 /** One click that starts jobs: new variants, a re-run or a refine. */
@@ -188,11 +193,11 @@ export function useStartBatch() {
     onSuccess: (batch: GenerationBatch) => {
       for (const job of batch.items) queryClient.setQueryData(keys.job(job.id), job);
       const first = batch.items[0];
-      if (first) void queryClient.invalidateQueries({ queryKey: keys.history(first.identity_id) });
+      if (first) void refreshHistory(queryClient, first.identity_id);
     },
     // It may have started all the same: the history says whether it did.
     onError: (error, { request }) => {
-      if (isNoAnswer(error)) void queryClient.invalidateQueries({ queryKey: keys.history(identityOf(request)) });
+      if (isNoAnswer(error)) void refreshHistory(queryClient, identityOf(request));
     },
   });
 }
@@ -211,12 +216,12 @@ export function useCancel(outcome: Outcome = {}) {
     mutationFn: (job: Job) => api.cancel(job.id),
     onSuccess: (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
-      void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      void refreshHistory(queryClient, job.identity_id);
       outcome.onSuccess?.(job);
     },
     onError: (error, job) => {
       // It may have gone through all the same: the history says whether it did.
-      if (isNoAnswer(error)) void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      if (isNoAnswer(error)) void refreshHistory(queryClient, job.identity_id);
       outcome.onError?.(error, job);
     },
   });
@@ -257,14 +262,14 @@ export function useApply(outcome: Outcome = {}) {
       queryClient.setQueryData(keys.job(job.id), job);
       if (isMoving(job)) setWatched((ids) => (ids.includes(job.id) ? ids : [...ids, job.id]));
       else refreshIdentities(queryClient);
-      await queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+      await refreshHistory(queryClient, job.identity_id);
       outcome.onSuccess?.(job);
     },
     onError: (error, job) => {
       // It may have landed all the same: the history and the identity say whether it did.
       if (isNoAnswer(error)) {
         refreshIdentities(queryClient);
-        void queryClient.invalidateQueries({ queryKey: keys.history(job.identity_id) });
+        void refreshHistory(queryClient, job.identity_id);
       }
       outcome.onError?.(error, job);
     },
