@@ -4,7 +4,7 @@ import { setupServer } from "msw/node";
 import { createOpenApiHttp } from "openapi-msw";
 
 import type { ApiConfig, HostIdentity, HostUser, Job } from "../api/imageGeneration";
-import type { paths } from "../api/schema";
+import type { components, paths } from "../api/schema";
 
 export const API = "http://api.test";
 export const S3 = "http://s3.test/bucket";
@@ -169,4 +169,12 @@ export function historyOf(jobs: Job[]) {
       response(200).json(jobs.find((item) => item.id === params.generation_id)!),
     ),
   ];
+}
+
+/** An error answer of the API, in its one error shape (`{"error": {"code", "message", "details"}}`). */
+export function apiError(status: number, code: string, message: string, details?: Record<string, unknown>) {
+  return HttpResponse.json<components["schemas"]["ErrorResponse"]>(
+    { error: { code, message, ...(details ? { details } : {}) } },
+    { status },
+  );
 }

@@ -1,8 +1,6 @@
 /** A stand-in for the pipeline's job API, for the page's tests. */
-import { HttpResponse } from "msw";
-
 import type { Job } from "../api/imageGeneration";
-import { http, identities, job, succeeded } from "./api";
+import { apiError, http, identities, job, succeeded } from "./api";
 
 /**
  * When the worker lands a save the apply asked for: on the job's next read (the default),
@@ -68,7 +66,7 @@ export function jobService({ saves = "on-next-read" }: { saves?: SaveLanding } =
       }),
       http.get("/v1/generations/{generation_id}", ({ params, response }) => {
         const current = jobs.get(params.generation_id);
-        if (!current) return HttpResponse.json({ error: { code: "generation_not_found", message: "No." } }, { status: 404 });
+        if (!current) return apiError(404, "generation_not_found", "No.");
         const next: Job =
           current.status === "queued"
             ? { ...current, status: "running", started_at: new Date().toISOString() }

@@ -9,7 +9,7 @@ import { HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
 
 import { READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, type GenerationBatch, type Job } from "../../../api/imageGeneration";
-import { API, http, identities, job, succeeded } from "../../../test/api";
+import { API, apiError, http, identities, job, succeeded } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice } from "../../../test/render";
 
 /** An answer that never comes. */
@@ -157,7 +157,7 @@ describe("A service that does not answer", () => {
         const batch = { batch_id: `b-${keys.length}`, items: [job({ identity_id: body.identity_id, prompt: body.prompt })] };
         // The first: the function went on past the gateway's 29 s, which answered 504 itself.
         if (keys.length === 1)
-          return HttpResponse.json({ error: { code: "internal_error", message: "Internal server error" } } as never, { status: 504 });
+          return apiError(504, "internal_error", "Internal server error");
         started.push(...batch.items);
         return response(202).json(batch);
       }),
