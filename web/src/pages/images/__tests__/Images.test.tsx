@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
 import { forgetImagesDraft } from "../Images";
-import { API, apiConfig, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
+import { API, apiConfig, apiError, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, file, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
 
@@ -155,7 +155,7 @@ describe("Images page", () => {
 
   it("says why users cannot be loaded, in the API's words", async () => {
     given(http.get("/v1/users", () =>
-        HttpResponse.json({ error: { code: "host_unavailable", message: "The host app did not answer." } }, { status: 503 }),
+        apiError(503, "host_unavailable", "The host app did not answer."),
       ),
     );
     renderImages();
@@ -798,7 +798,7 @@ describe("Images page", () => {
     }
     given(
       http.untyped.post(`${API}/v1/generations/:id/apply`, () =>
-        HttpResponse.json({ error: { code: "host_unavailable", message: "The host app did not answer." } }, { status: 503 }),
+        apiError(503, "host_unavailable", "The host app did not answer."),
       ),
     );
     await user.click(within(screen.getByRole("article", { name: "Variant 1 of 2" })).getByRole("button", { name: "Compare" }));
@@ -1011,7 +1011,7 @@ describe("Images page", () => {
       http.untyped.post(`${API}/v1/generations/:id/apply`, () => {
         const status = answers.shift()!;
         if (status === 503)
-          return HttpResponse.json({ error: { code: "host_unavailable", message: "The host app did not answer." } }, { status });
+          return apiError(status, "host_unavailable", "The host app did not answer.");
         if (status === 401) return HttpResponse.json({ message: "Unauthorized" }, { status });
         return HttpResponse.json({ ...done, apply: { ...done.apply, status: "pending", attempt: 1 } }, { status });
       }),
@@ -1038,7 +1038,7 @@ describe("Images page", () => {
       ...historyOf([newer, older]),
       http.untyped.post(`${API}/v1/generations/:id/apply`, async ({ params }) => {
         if (params.id === older.id)
-          return HttpResponse.json({ error: { code: "apply_conflict", message: "That image was removed." } }, { status: 409 });
+          return apiError(409, "apply_conflict", "That image was removed.");
         await new Promise((resolve) => setTimeout(resolve, 150));
         return HttpResponse.json({ ...newer, apply: { ...newer.apply, status: "pending", attempt: 1 } }, { status: 202 });
       }),
@@ -1063,7 +1063,7 @@ describe("Images page", () => {
     given(
       ...historyOf([done]),
       http.untyped.post(`${API}/v1/generations/:id/apply`, () =>
-        HttpResponse.json({ error: { code: "host_unavailable", message: "The host app did not answer." } }, { status: 503 }),
+        apiError(503, "host_unavailable", "The host app did not answer."),
       ),
     );
     const user = await openAsAlice();
@@ -1436,10 +1436,10 @@ describe("Images page", () => {
       service.jobs.set(failed.id, failed);
       given(
         http.untyped.post(`${API}/v1/generation-batches`, () =>
-          HttpResponse.json(
-            { error: { code: "reference_not_found", message: "Reference 'uploads/1/old/2.png' was not uploaded (or has expired).", details: { field: "reference_keys", key: "uploads/1/old/2.png" } } },
-            { status: 422 },
-          ),
+          apiError(422, "reference_not_found", "Reference 'uploads/1/old/2.png' was not uploaded (or has expired).", {
+            field: "reference_keys",
+            key: "uploads/1/old/2.png",
+          }),
         ),
         ...historyOf([failed]),
         ...service.handlers,
@@ -1516,7 +1516,7 @@ describe("Images page", () => {
     given(
       ...historyOf([done]),
       http.untyped.post(`${API}/v1/generations/:id/rerun`, () =>
-        HttpResponse.json({ error: { code: "queue_unavailable", message: "The job queue did not answer; try again." } }, { status: 503 }),
+        apiError(503, "queue_unavailable", "The job queue did not answer; try again."),
       ),
     );
     const user = await openAsAlice();
@@ -1542,7 +1542,7 @@ describe("Images page", () => {
       ...historyOf([done]),
       http.untyped.post(`${API}/v1/generations/:id/refine`, () =>
         refused
-          ? HttpResponse.json({ error: { code: "identity_unnamed", message: "The identity has no name; name it in the host app first." } }, { status: 422 })
+          ? apiError(422, "identity_unnamed", "The identity has no name; name it in the host app first.")
           : HttpResponse.json({ batch_id: "r", items: [job({ kind: "refine", parent_generation_id: done.id })] }, { status: 202 }),
       ),
     );
