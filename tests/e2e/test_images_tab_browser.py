@@ -103,6 +103,10 @@ WATCH_PROGRESS = """() => {
 }"""
 
 
+def _job_by_id(jobs: list[dict[str, Any]], job_id: str) -> dict[str, Any]:
+    return next(job for job in jobs if job["id"] == job_id)
+
+
 def _variant(page: Page, n: int, of: int) -> Locator:
     return page.get_by_role("article", name=f"Variant {n} of {of}")
 
@@ -252,6 +256,7 @@ def test_admin_generates_saves_downloads_reruns(
     expect(page.get_by_text("The settings and 3 photos from the generation of")).to_be_visible()
     prompt.fill("the same photos, in the evening")
     page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
+    page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option("9:16")
     known = {job["id"] for job in listed()}
     generate.click()
     new = wait_for(
@@ -263,6 +268,13 @@ def test_admin_generates_saves_downloads_reruns(
     assert all(key.startswith("prepared/") for key in newest["reference_keys"]), newest
     from_kept = page.get_by_role("article", name="New image")
     expect(from_kept.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    # A portrait is shown in its own shape, narrowed to fit the card's height: no bars.
+    output = wait_for("its output", lambda: _job_by_id(listed(), newest["id"]).get("output"))
+    shown = from_kept.get_by_role("img").bounding_box()
+    assert shown is not None
+    assert shown["width"] / shown["height"] == pytest.approx(
+        output["width"] / output["height"], rel=0.02
+    ), (shown, output)
 
     # A blocked prompt gets its own plain message.
     prompt.fill("[simulate:prompt_blocked] something Gemini refuses")

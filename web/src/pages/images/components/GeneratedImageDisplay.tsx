@@ -16,6 +16,7 @@ import {
   stageLabel,
   isFinal,
   offeredActions,
+  pictureRatio,
 } from "../jobView";
 import { formatUsd } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
@@ -78,7 +79,6 @@ export function GeneratedImageDisplay({
   failure = null,
 }: Props) {
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
-  const aspect = job.aspect_ratio.replace(":", " / ");
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
   const download = downloadLink(job);
@@ -113,7 +113,10 @@ export function GeneratedImageDisplay({
       {origin && <p className={styles.origin}>{origin}</p>}
 
       {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
-      <div className={styles.frame} style={isFinal(job) && !preview ? undefined : { aspectRatio: aspect }}>
+      <div
+        className={isFinal(job) && !preview ? styles.frame : `${styles.frame} ${styles.shaped}`}
+        style={pictureRatio(job)}
+      >
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} preview={preview} full={full} />
         ) : !isFinal(job) ? (
