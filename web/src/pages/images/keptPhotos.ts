@@ -14,6 +14,8 @@ interface KeptPhoto {
   earlier?: { thumbnailUrl: string | null };
   /** A small copy of the photo (a JPEG data URL), its thumbnail after a reload. */
   smallCopy?: string;
+  /** Made smaller to fit: the size of the file the admin chose (its tile says so). */
+  shrunkFrom?: number;
 }
 
 const KEPT = "photos";
@@ -35,7 +37,8 @@ function isKeptPhotos(value: unknown): value is KeptPhoto[] {
         typeof photo.contentType === "string" &&
         typeof photo.key === "string" &&
         (photo.earlier === undefined || typeof photo.earlier?.thumbnailUrl === "string" || photo.earlier?.thumbnailUrl === null) &&
-        (photo.smallCopy === undefined || photo.smallCopy.startsWith("data:image/jpeg;base64,")),
+        (photo.smallCopy === undefined || photo.smallCopy.startsWith("data:image/jpeg;base64,")) &&
+        (photo.shrunkFrom === undefined || typeof photo.shrunkFrom === "number"),
     )
   );
 }
@@ -46,7 +49,7 @@ function isKeptAside(value: unknown): value is Record<string, KeptPhoto[]> {
 
 /** What of the form's photos a reload keeps: the uploaded ones, by their keys. */
 function keptOf(items: ReferenceItem[]): KeptPhoto[] {
-  return items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl, smallCopy }): KeptPhoto[] =>
+  return items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl, smallCopy, shrunkFrom }): KeptPhoto[] =>
     status === "uploaded" && contentType && key
       ? [
           {
@@ -56,6 +59,7 @@ function keptOf(items: ReferenceItem[]): KeptPhoto[] {
             key,
             ...(earlier ? { earlier: { thumbnailUrl } } : {}),
             ...(smallCopy ? { smallCopy } : {}),
+            ...(shrunkFrom !== undefined ? { shrunkFrom } : {}),
           },
         ]
       : [],

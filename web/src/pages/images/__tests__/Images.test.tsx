@@ -264,6 +264,12 @@ describe("Images page", () => {
       // Sent named for what it now is (above), shown by the name the admin knows.
       expect(screen.getByRole("img", { name: "export.png" })).toBeInTheDocument();
       expect(screen.getByText("1 / 5")).toBeInTheDocument();
+      // A reload keeps what the tile says of it.
+      await waitFor(() =>
+        expect(JSON.parse(sessionStorage.getItem("identity-images.photos") ?? "[]")).toMatchObject([
+          { name: "export.png", size: 3_000_004, contentType: "image/jpeg", shrunkFrom: 20 * 1024 * 1024 },
+        ]),
+      );
     } finally {
       canvas.restore();
     }
@@ -1692,6 +1698,19 @@ describe("Images page", () => {
     );
     renderImages();
     expect(await screen.findByRole("img", { name: "side.jpg" })).toHaveAttribute("src", copy);
+  });
+
+  it("says after a reload that a photo was made smaller to fit", async () => {
+    given();
+    sessionStorage.setItem("identity-images.user", JSON.stringify("3"));
+    sessionStorage.setItem(
+      "identity-images.photos",
+      JSON.stringify([
+        { name: "export.png", size: 3_000_004, contentType: "image/jpeg", key: "uploads/1/u/9.jpg", shrunkFrom: 20 * 1024 * 1024 },
+      ]),
+    );
+    renderImages();
+    expect(await screen.findByText("Made smaller to fit, from 20 MB, as a JPEG")).toBeInTheDocument();
   });
 
   it("shows the latest batch in variant order after a reload, whatever order the history lists it in", async () => {
