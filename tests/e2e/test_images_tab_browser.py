@@ -275,6 +275,20 @@ def test_admin_generates_saves_downloads_reruns(
     assert shown["width"] / shown["height"] == pytest.approx(
         output["width"] / output["height"], rel=0.02
     ), (shown, output)
+    # So it is beside the current (16:9) image in Compare.
+    from_kept.get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare with the current image")
+    current_image = dialog.get_by_role("img", name=f"Current: {identity['name']}")
+    expect(current_image).to_be_visible()
+    compared = dialog.get_by_role("img").last
+    expect(compared).to_be_visible()
+    shown = compared.bounding_box()
+    assert shown is not None
+    assert shown["width"] / shown["height"] == pytest.approx(
+        output["width"] / output["height"], rel=0.02
+    ), (shown, output)
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
 
     # A blocked prompt gets its own plain message.
     prompt.fill("[simulate:prompt_blocked] something Gemini refuses")
