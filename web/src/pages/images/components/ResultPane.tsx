@@ -33,7 +33,10 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, ...grid
         {identity && (
           <div className={styles.identityChip}>
             <CurrentImage identity={identity} size={40} decorative />
-            <span>{identity.name}</span>
+            {/* Two lines at most, cut anywhere a single long word must be: the whole name in its title. */}
+            <span className={styles.identityName} title={identity.name}>
+              {identity.name}
+            </span>
           </div>
         )}
       </div>
