@@ -12,7 +12,8 @@ interface Props {
   onChange: (identityId: string) => void;
 }
 
-/** That user's identities; the chosen one's current image beside the select. */
+/** That user's identities; the chosen one's current image beside the select (its cells are
+ * the picker card's: see `.row`). */
 export function IdentitySelector({ userId, value, onChange }: Props) {
   const id = useId();
   const identities = useIdentities(userId);
@@ -20,7 +21,7 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
   const chosen = list.find((identity) => identity.id === value) ?? null;
   return (
     <div className={styles.row}>
-      <div className={`${ui.field} ${styles.grow}`}>
+      <div className={ui.field}>
         <label htmlFor={id} className={ui.label}>
           Identity
         </label>
@@ -49,7 +50,11 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
         )}
       </div>
       {/* A user with no identities has no image to show: no empty frame that says "Nothing chosen". */}
-      {!(identities.data && list.length === 0) && <CurrentImage identity={chosen} />}
+      {!(identities.data && list.length === 0) && (
+        <div className={styles.thumb}>
+          <CurrentImage identity={chosen} />
+        </div>
+      )}
     </div>
   );
 }
