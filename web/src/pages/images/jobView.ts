@@ -327,10 +327,22 @@ export function describeFailure(job: Job): Problem | null {
       return { title: "The identity is gone", detail: "It was deleted in the host app." };
     case "identity_unnamed":
       return { title: "The identity has no name", detail: "The image is made around its name: name it in the host app, then re-run." };
+    case "worker_gave_up":
+      return {
+        title: "The generation stopped before it finished",
+        detail: `It took too long, or the pipeline stopped it. Re-run it; ${IF_AGAIN}`,
+      };
+    case "host_unavailable":
+      return { title: "The host app did not answer", detail: "The pipeline could not read the identity from it. Re-run it in a few minutes." };
     default:
-      return { title: "The generation failed", detail: message };
+      // The pipeline's own words are for whoever runs it (queues, endpoints, HTTP codes).
+      return { title: GENERIC_FAILURE, detail: `Something went wrong inside the pipeline. Re-run it; ${IF_AGAIN}` };
   }
 }
+
+/** The title of a failure the page has no better words for. */
+export const GENERIC_FAILURE = "The generation failed";
+const IF_AGAIN = "if it happens again, ask whoever runs the pipeline.";
 
 /**
  * A photo the job could not use, named as it was uploaded when the job kept its name, and by
@@ -390,11 +402,26 @@ export function applyLabel(job: Job, currentJobId: string | null): string | null
     case "applied":
       return isSavedNow(job, currentJobId) ? "Saved to identity" : "Saved earlier, since replaced";
     case "failed":
-      return job.apply?.error ? `Not saved: ${job.apply?.error.message}` : "Not saved";
+      return notSaved(job.apply.error?.code);
     case "superseded":
       return "Not saved: a newer save won";
     default:
       return null;
+  }
+}
+
+/** Why a save did not land, in the admin's words (the pipeline's name endpoints and HTTP
+ * codes): each says to save again, which asks anew. */
+function notSaved(code: string | undefined): string {
+  switch (code) {
+    case "worker_gave_up":
+      return "Not saved: the save stopped before it finished. Save it again.";
+    case "host_unavailable":
+      return "Not saved: the host app did not answer. Save it again in a few minutes.";
+    case "host_rejected":
+      return `Not saved: the host app refused it. Save it again; ${IF_AGAIN}`;
+    default:
+      return `Not saved. Save it again; ${IF_AGAIN}`;
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { job } from "../../../test/api";
-import { describeFailure, failsAgain } from "../jobView";
+import { applyLabel, describeFailure, failsAgain } from "../jobView";
 
 const failedWith = (code: string, message: string) =>
   job({ status: "failed", error: { code, message, details: {} } });
@@ -20,5 +20,47 @@ describe("a failure the host can mend", () => {
     const gone = failedWith("identity_not_found", "No such identity.");
     expect(describeFailure(gone)?.title).toBe("The identity is gone");
     expect(failsAgain(gone)).toBe(true);
+  });
+});
+
+describe("the pipeline's own words stay with whoever runs it", () => {
+  // What the reaper and the callback write for an API client or an operator.
+  const operatorWords =
+    /dead-letter|redrive|POST \/v1|HTTP \d|attempt\(s\)|DJANGO_INTERNAL_URL|identity [0-9a-f-]{8,}|\bqueue\b/i;
+
+  it.each([
+    [
+      "worker_gave_up",
+      "The worker gave up on this job after 3 attempt(s): its message went to the dead-letter queue after the last allowed try (the worker was stopped: a timeout, out of memory, a crash). Start a new generation, or ask an operator to redrive it (identity-images dead-letters redrive).",
+      "The generation stopped before it finished",
+    ],
+    ["host_unavailable", "The host app cannot be reached (DJANGO_INTERNAL_URL).", "The host app did not answer"],
+    ["internal_error", "The callback secret is not a `whsec_...` secret.", "The generation failed"],
+    ["queue_unavailable", "SQS SendMessage failed: the queue is unavailable.", "The generation failed"],
+  ])("a job failed with %s", (code, message, title) => {
+    const problem = describeFailure(failedWith(code, message));
+    expect(problem?.title).toBe(title);
+    expect(problem?.detail).toMatch(/Re-run it/);
+    expect(`${problem?.title} ${problem?.detail}`).not.toMatch(operatorWords);
+  });
+
+  it.each([
+    [
+      "worker_gave_up",
+      "The worker gave up saving the image to the identity (its message went to the dead-letter queue). The image is kept; ask again: POST /v1/generations/abc/apply.",
+      "Not saved: the save stopped before it finished. Save it again.",
+    ],
+    [
+      "host_rejected",
+      "The host app refused the image for identity 6f1c2d3e-aaaa-bbbb-cccc-123456789abc (HTTP 500).",
+      "Not saved: the host app refused it. Save it again; if it happens again, ask whoever runs the pipeline.",
+    ],
+    ["host_unavailable", "The host app cannot be reached.", "Not saved: the host app did not answer. Save it again in a few minutes."],
+  ])("a save failed with %s", (code, message, said) => {
+    const saved = job({
+      status: "succeeded",
+      apply: { status: "failed", attempt: 3, error: { code, message, details: {} }, applied_at: null, requested_at: null },
+    });
+    expect(applyLabel(saved, null)).toBe(said);
   });
 });
