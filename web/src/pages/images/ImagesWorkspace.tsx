@@ -93,7 +93,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const form = useRef<HTMLElement>(null);
   const promptBox = useRef<HTMLTextAreaElement>(null);
 
-  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, forget } = useShownJobs(identityId);
+  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, show, forget } = useShownJobs(identityId);
   const jobs = historyJobs ?? [];
   const anyMoving = [...paneJobs, ...jobs].some(isMoving);
   // The clock stops with the polls when the session ends: a card's time would only grow stale.
@@ -192,11 +192,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         onShow={(click) => {
           photosFor(click.userId);
           subject.showIdentity(click.userId, click.identityId);
+          show(click);
           // Its results, where they are: beside the form, or a screen below it on a phone.
           results.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
           results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
         }}
-        onDismiss={(click) => forget(click.identityId)}
+        onDismiss={forget}
       />
 
       <div className={styles.columns}>

@@ -1148,6 +1148,27 @@ describe("Images page", () => {
     expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot");
   }, 20_000);
 
+  it("keeps watch on an earlier click a newer one took the pane from, and Show puts it back", async () => {
+    const { service, user, card } = await generateOnTheChef();
+    expect(card).toHaveTextContent("16:9 · 4K");
+    expect(within(card).getByRole("status")).toBeInTheDocument();
+    await user.selectOptions(screen.getByRole("combobox", { name: "Aspect ratio" }), "1:1");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(2));
+    await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("1:1 · 4K"));
+    expect(
+      await elsewhere().findByText("Your other generation for Alice the chef is still running."),
+    ).toBeInTheDocument();
+    expect(
+      await elsewhere().findByText("Your other generation for Alice the chef is ready: 1 image.", {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Show the other generation for Alice the chef" }));
+    expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus();
+    // Its card is back in the pane.
+    await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("16:9 · 4K"));
+    expect(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: "Save to identity" })).toBeInTheDocument();
+  }, 30_000);
+
   it("stops saying a click left behind is generating once its jobs can no longer be read", async () => {
     const { service, user } = await generateOnTheChef();
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");

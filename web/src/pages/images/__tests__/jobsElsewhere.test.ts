@@ -5,14 +5,18 @@ import { job, succeeded } from "../../../test/api";
 import { sentenceOf } from "../components/JobsElsewhere";
 
 const failed = (): Job => job({ status: "failed", error: { code: "provider_unavailable", message: "No.", details: {} } });
-const click = (jobs: Job[], moving = false, count = jobs.length) => ({
+const click = (jobs: Job[], moving = false, count = jobs.length, sameIdentity = false) => ({
+  key: "job-1",
   identityId: "id-chef",
   userId: "3",
   identityName: "Alice the chef",
   jobs,
   count,
   moving,
+  sameIdentity,
 });
+const blocked = (): Job =>
+  job({ status: "failed", error: { code: "content_blocked", message: "Prompt blocked by Gemini (SAFETY).", details: {} } });
 
 describe("sentenceOf", () => {
   it.each<[string, ReturnType<typeof click>, string]>([
@@ -22,8 +26,14 @@ describe("sentenceOf", () => {
     ["none readable any more", click([], false, 2), "Ended for Alice the chef."],
     ["all done", click([succeeded(job()), succeeded(job())]), "Ready for Alice the chef: 2 images."],
     ["some failed", click([succeeded(job()), failed()]), "Done for Alice the chef: 1 image, 1 failed."],
-    ["all failed", click([failed()]), "Failed for Alice the chef."],
+    ["all failed", click([failed()]), "Failed for Alice the chef. Gemini was unavailable."],
+    ["all failed alike", click([blocked(), blocked()]), "Failed for Alice the chef. Gemini refused the prompt."],
+    ["all failed, each its way", click([blocked(), failed()]), "Failed for Alice the chef."],
     ["canceled", click([job({ status: "canceled" })]), "Canceled for Alice the chef."],
+    ["the other, running", click([job()], true, 2, true), "Your other generation for Alice the chef is still running (2 variants)."],
+    ["the other, ready", click([succeeded(job())], false, 1, true), "Your other generation for Alice the chef is ready: 1 image."],
+    ["the other, failed", click([blocked()], false, 1, true), "Your other generation for Alice the chef failed. Gemini refused the prompt."],
+    ["the other, canceled", click([job({ status: "canceled" })], false, 1, true), "Your other generation for Alice the chef was canceled."],
   ])("%s", (_, subject, sentence) => {
     expect(sentenceOf(subject)).toBe(sentence);
   });

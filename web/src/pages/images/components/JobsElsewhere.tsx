@@ -1,4 +1,6 @@
+import type { Job } from "../../../api/imageGeneration";
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
+import { describeFailure, GENERIC_FAILURE } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./JobsElsewhere.module.css";
@@ -9,9 +11,10 @@ interface Props {
   onDismiss: (click: ClickElsewhere) => void;
 }
 
-/** Clicks the admin left while they ran, for another identity: still running, or how they
- * ended, with the way back to each. The sentences are said in one live region, there before
- * any of them; the list keeps the focus when its focused Dismiss goes. */
+/** Clicks the pane no longer shows, left while they ran (for another identity, or for this
+ * one before a newer click): still running, or how they ended, with the way back to each.
+ * The sentences are said in one live region, there before any of them; the list keeps the
+ * focus when its focused Dismiss goes. */
 export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
   const list = useKeepsFocus<HTMLDivElement>();
   return (
@@ -26,14 +29,14 @@ export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
         className={clicks.length > 0 ? styles.list : undefined}
       >
         {clicks.map((click) => (
-          <div key={click.identityId} className={`${styles.item} ${styles[toneOf(click)]}`}>
+          <div key={click.key} className={`${styles.item} ${styles[toneOf(click)]}`}>
             {click.moving && <span className={ui.spinner} aria-hidden="true" />}
             <span className={styles.text}>{sentenceOf(click)}</span>
             <span className={styles.actions}>
               <button
                 type="button"
                 className={ui.linkButton}
-                aria-label={`Show ${click.identityName}`}
+                aria-label={`Show ${whose(click)}`}
                 onClick={() => onShow(click)}
               >
                 Show
@@ -41,7 +44,7 @@ export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
               <button
                 type="button"
                 className={ui.linkButton}
-                aria-label={`Dismiss ${click.identityName}`}
+                aria-label={`Dismiss ${whose(click)}`}
                 onClick={() => onDismiss(click)}
               >
                 Dismiss
@@ -62,16 +65,38 @@ function toneOf({ jobs, moving }: ClickElsewhere): "running" | "ready" | "partia
   return images === jobs.length ? "ready" : "partial";
 }
 
+/** Which click a notice is of, for Show's and Dismiss's names. */
+function whose({ identityName, sameIdentity }: ClickElsewhere): string {
+  return sameIdentity ? `the other generation for ${identityName}` : identityName;
+}
+
 /** "Still generating for Alice the chef (2 variants).", "Ready for Alice the chef: 2 images.",
- * "Done for Alice the chef: 1 image, 1 failed.", "Failed for Alice the chef.", "Canceled for
- * Alice the chef.", "Ended for Alice the chef." (its jobs can no longer be read). */
-export function sentenceOf({ identityName, jobs, count: made, moving }: ClickElsewhere): string {
-  if (moving) return `Still generating for ${identityName}${made > 1 ? ` (${made} variants)` : ""}.`;
+ * "Done for Alice the chef: 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused
+ * the prompt.", "Canceled for Alice the chef.", "Ended for Alice the chef." (its jobs can no
+ * longer be read). Of the identity on screen, whose pane shows another click: "Your other
+ * generation for Alice the chef is still running (2 variants).", "… is ready: 2 images.", … */
+export function sentenceOf(click: ClickElsewhere): string {
+  const { identityName: name, jobs, count: made, moving, sameIdentity } = click;
+  const other = `Your other generation for ${name}`;
+  const variants = made > 1 ? ` (${made} variants)` : "";
+  if (moving) return sameIdentity ? `${other} is still running${variants}.` : `Still generating for ${name}${variants}.`;
   const images = jobs.filter((job) => job.status === "succeeded").length;
-  const failed = jobs.filter((job) => job.status === "failed").length;
+  const failed = jobs.filter((job) => job.status === "failed");
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  if (images === 0 && failed > 0) return `Failed for ${identityName}.`;
-  if (images === 0) return jobs.length > 0 ? `Canceled for ${identityName}.` : `Ended for ${identityName}.`;
-  if (failed === 0) return `Ready for ${identityName}: ${count(images, "image")}.`;
-  return `Done for ${identityName}: ${count(images, "image")}, ${failed} failed.`;
+  if (images === 0 && failed.length > 0) {
+    return sameIdentity ? `${other} failed.${whyFailed(failed)}` : `Failed for ${name}.${whyFailed(failed)}`;
+  }
+  if (images === 0 && jobs.length > 0) return sameIdentity ? `${other} was canceled.` : `Canceled for ${name}.`;
+  if (images === 0) return sameIdentity ? `${other} ended.` : `Ended for ${name}.`;
+  if (failed.length === 0) return sameIdentity ? `${other} is ready: ${count(images, "image")}.` : `Ready for ${name}: ${count(images, "image")}.`;
+  const done = `${count(images, "image")}, ${failed.length} failed`;
+  return sameIdentity ? `${other} is done: ${done}.` : `Done for ${name}: ${done}.`;
+}
+
+/** Why its jobs failed, as a sentence to follow "Failed …", when one reason holds for all
+ * and says more than that they failed. */
+function whyFailed(failed: Job[]): string {
+  const reasons = new Set(failed.map((job) => describeFailure(job)?.title));
+  const [only] = reasons;
+  return reasons.size === 1 && only && only !== GENERIC_FAILURE ? ` ${only}.` : "";
 }

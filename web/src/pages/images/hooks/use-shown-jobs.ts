@@ -4,8 +4,10 @@
  * identity's latest batch from the history, so jobs in flight come back after a reload. A
  * job in both reads the same in both: the later of the two reads (each is polled on its own).
  *
- * A click whose identity the admin left while it ran is watched from afar (`elsewhere`):
- * still running, then ended, until the admin goes back to it.
+ * A click the pane no longer shows while it runs is watched from afar (`elsewhere`): one
+ * whose identity the admin left, or an earlier one for this identity that a newer click
+ * took the pane from. Still running, then ended, until the admin sees it end in the pane
+ * (`show` puts it back there) or dismisses it.
  */
 import { useCallback, useMemo, useState } from "react";
 
@@ -15,6 +17,8 @@ import { useHistory, useJobs } from "./use-image-generation";
 
 /** A click's jobs, for the identity they were asked for. */
 interface Click {
+  /** Its first job's id: what names the click. */
+  key: string;
   identityId: string;
   userId: string;
   identityName: string;
@@ -29,6 +33,8 @@ export interface ClickElsewhere extends Omit<Click, "ids"> {
   count: number;
   /** A job of it still runs (or is being saved). */
   moving: boolean;
+  /** For the identity on screen: the pane shows another of its clicks. */
+  sameIdentity: boolean;
 }
 
 type JobRead = { data?: Job | undefined; error: Error | null };
@@ -46,9 +52,11 @@ function stillGoing(read: JobRead): boolean {
 
 export function useShownJobs(identityId: string | null) {
   const history = useHistory(identityId);
-  // The last click made for each identity in this tab.
-  const [clicks, setClicks] = useState<Record<string, Click>>({});
-  // The identities whose last click the admin has not yet seen end.
+  // The clicks made in this tab, oldest first.
+  const [clicks, setClicks] = useState<readonly Click[]>([]);
+  // The click the pane shows for an identity, when not its newest (see `show`).
+  const [chosen, setChosen] = useState<Readonly<Record<string, string>>>({});
+  // The clicks the admin has not yet seen end, by key.
   const [unseen, setUnseen] = useState<ReadonlySet<string>>(new Set());
   const latestBatch = useMemo(() => {
     const latest = history.data?.[0];
@@ -59,15 +67,25 @@ export function useShownJobs(identityId: string | null) {
       .sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0))
       .map((job) => job.id);
   }, [history.data]);
-  const here = identityId === null ? undefined : clicks[identityId];
+  const here = identityId === null ? undefined : paneClick(clicks, chosen, identityId);
   const paneIds = here?.ids ?? latestBatch;
-  const showStarted = useCallback((jobs: Job[], identityName: string) => {
-    const first = jobs[0];
-    if (!first) return;
-    const click = { identityId: first.identity_id, userId: first.user_id, identityName, ids: jobs.map((job) => job.id) };
-    setClicks((all) => ({ ...all, [click.identityId]: click }));
-    setUnseen((ids) => new Set(ids).add(click.identityId));
-  }, []);
+  const showStarted = useCallback(
+    (jobs: Job[], identityName: string) => {
+      const first = jobs[0];
+      if (!first) return;
+      const click: Click = {
+        key: first.id,
+        identityId: first.identity_id,
+        userId: first.user_id,
+        identityName,
+        ids: jobs.map((job) => job.id),
+      };
+      setClicks((all) => [...all, click]);
+      setChosen((all) => Object.fromEntries(Object.entries(all).filter(([id]) => id !== click.identityId)));
+      setUnseen((keys) => new Set(keys).add(click.key));
+    },
+    [],
+  );
 
   const paneQueries = useJobs(paneIds);
   const cardReads = paneQueries.map((query) => query.data).filter((job): job is Job => job !== undefined);
@@ -76,19 +94,25 @@ export function useShownJobs(identityId: string | null) {
 
   // Seen: the admin is on the identity once its click has ended (set during render, React's
   // way to adjust state to what changed).
-  if (here && unseen.has(here.identityId) && !paneQueries.some(stillGoing)) {
+  if (here && unseen.has(here.key) && !paneQueries.some(stillGoing)) {
     const rest = new Set(unseen);
-    rest.delete(here.identityId);
+    rest.delete(here.key);
     setUnseen(rest);
   }
-  const away = Object.values(clicks).filter((click) => click.identityId !== identityId && unseen.has(click.identityId));
+  const away = clicks.filter((click) => click !== here && unseen.has(click.key));
   const awayIds = away.flatMap((click) => click.ids);
   const awayQueries = useJobs(awayIds);
   const readOf = new Map(awayIds.map((id, index) => [id, awayQueries[index]]));
   const elsewhere: ClickElsewhere[] = away.map(({ ids, ...click }) => {
     const reads = ids.flatMap((id) => readOf.get(id) ?? []);
     const jobs = reads.flatMap((read) => (read.data && !isGone(read) ? [read.data] : []));
-    return { ...click, jobs, count: ids.length, moving: reads.some(stillGoing) };
+    return {
+      ...click,
+      jobs,
+      count: ids.length,
+      moving: reads.some(stillGoing),
+      sameIdentity: click.identityId === identityId,
+    };
   });
 
   return {
@@ -103,9 +127,20 @@ export function useShownJobs(identityId: string | null) {
     polls: [history, ...paneQueries],
     /** Show a click's new jobs in the result pane. */
     showStarted,
-    /** Clicks for other identities that ran or ended since the admin left them. */
+    /** Clicks the pane does not show that ran or ended since the admin left them. */
     elsewhere,
-    /** Stop watching an identity's click from afar. */
-    forget: useCallback((id: string) => setUnseen((ids) => new Set([...ids].filter((other) => other !== id))), []),
+    /** Show a click in its identity's pane (the admin goes to that identity). */
+    show: useCallback((click: ClickElsewhere) => setChosen((all) => ({ ...all, [click.identityId]: click.key })), []),
+    /** Stop watching a click from afar. */
+    forget: useCallback(
+      (click: ClickElsewhere) => setUnseen((keys) => new Set([...keys].filter((key) => key !== click.key))),
+      [],
+    ),
   };
+}
+
+/** The click the pane shows for `identityId`: the one the admin chose to see, else its newest. */
+function paneClick(clicks: readonly Click[], chosen: Readonly<Record<string, string>>, identityId: string): Click | undefined {
+  const mine = clicks.filter((click) => click.identityId === identityId);
+  return mine.find((click) => click.key === chosen[identityId]) ?? mine.at(-1);
 }
