@@ -1,9 +1,11 @@
 /** Findings of a design review: what of each one a test can hold (the rest was looked at in a browser). */
-import { screen, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { http, identities } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
+import { RefineForm } from "../components/RefineForm";
 
 const LONG_NAME = "Maximilianaverylongsinglewordwithoutanyspacesatallreally";
 
@@ -17,5 +19,32 @@ describe("a long identity name", () => {
     await openAsAlice();
     const result = screen.getByRole("region", { name: "Result" });
     expect(within(result).getByText(LONG_NAME)).toHaveAttribute("title", LONG_NAME);
+  });
+});
+
+describe("the Refine box", () => {
+  const jsdomScroll = Element.prototype.scrollIntoView; // jsdom has none
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    Element.prototype.scrollIntoView = jsdomScroll;
+  });
+
+  it("is brought into view whole as it opens, and again when its hint grows it, without more motion than asked", async () => {
+    vi.stubGlobal("matchMedia", (query: string) => ({ matches: query === "(prefers-reduced-motion: reduce)" }));
+    const scrolled: [Element, unknown][] = [];
+    Element.prototype.scrollIntoView = function (this: Element, options?: unknown) {
+      scrolled.push([this, options]);
+    };
+    const user = userEvent.setup();
+    render(<RefineForm instruction="" onChange={() => undefined} busy={false} onSubmit={() => undefined} onClose={() => undefined} costUsd={0.134} />);
+    const input = screen.getByRole("textbox", { name: "What should change?" });
+    expect(input).toHaveFocus();
+    const form = input.closest("form");
+    expect(scrolled).toEqual([[form, { behavior: "auto", block: "nearest" }]]);
+
+    await user.keyboard("{Enter}");
+    expect(screen.getByText("Write what to change first.")).toBeInTheDocument();
+    expect(scrolled).toHaveLength(2);
+    expect(scrolled[1]).toEqual([form, { behavior: "auto", block: "nearest" }]);
   });
 });

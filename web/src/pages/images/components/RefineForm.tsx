@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 
 import { formatUsd } from "../config";
+import { scrollBehavior } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./RefineForm.module.css";
 
@@ -28,16 +29,28 @@ export function RefineForm({
   const inputId = useId();
   const hintId = useId();
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  const form = useRef<HTMLFormElement>(null);
   // A press with nothing written says what is missing, until the words change.
   const [askedEmpty, setAskedEmpty] = useState(false);
   const empty = !instruction.trim();
+  const hinted = askedEmpty && empty;
+  // Opened under a card low on the screen, the box is brought into view whole (its cost line
+  // too), and again when the hint grows it: only as far as needed, the card staying in sight.
+  const showWhole = () => form.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "nearest" });
+  useEffect(() => {
+    input.current?.focus({ preventScroll: true });
+    showWhole();
+  }, []);
+  useEffect(() => {
+    if (hinted) showWhole();
+  }, [hinted]);
   const submit = () => {
     if (empty) setAskedEmpty(true);
     else if (!busy) onSubmit(instruction.trim());
   };
   return (
     <form
+      ref={form}
       className={styles.refine}
       onSubmit={(event) => {
         event.preventDefault();
@@ -53,7 +66,7 @@ export function RefineForm({
         className={ui.input}
         value={instruction}
         placeholder="e.g. a darker background"
-        aria-describedby={askedEmpty && empty ? hintId : undefined}
+        aria-describedby={hinted ? hintId : undefined}
         onChange={(event) => {
           setAskedEmpty(false);
           onChange(event.target.value);
@@ -80,7 +93,7 @@ export function RefineForm({
       </button>
       {costUsd !== null && <p className={styles.cost}>A new image, about {formatUsd(costUsd)}.</p>}
       <p id={hintId} className={styles.hint} role="status">
-        {askedEmpty && empty ? "Write what to change first." : ""}
+        {hinted ? "Write what to change first." : ""}
       </p>
     </form>
   );
