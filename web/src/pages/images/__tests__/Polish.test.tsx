@@ -3,7 +3,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { http, identities } from "../../../test/api";
+import { historyOf, http, identities, job, succeeded } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
 import { RefineForm } from "../components/RefineForm";
 
@@ -46,5 +46,19 @@ describe("the Refine box", () => {
     expect(screen.getByText("Write what to change first.")).toBeInTheDocument();
     expect(scrolled).toHaveLength(2);
     expect(scrolled[1]).toEqual([form, { behavior: "auto", block: "nearest" }]);
+  });
+});
+
+describe("Compare", () => {
+  it("titles a refinement beside the image it refined in plain words", async () => {
+    const before = succeeded(job({ prompt: "first", created_at: "2026-12-04T09:00:00Z" }));
+    const refined = succeeded(job({ kind: "refine", parent_generation_id: before.id, instruction: "darker", batch_id: "r" }));
+    given(...historyOf([refined, before]));
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "Refined image" });
+    await user.click(await within(card).findByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
+    expect(within(dialog).getByRole("figure", { name: "Before" })).toBeInTheDocument();
+    expect(within(dialog).getByRole("figure", { name: "Refined" })).toBeInTheDocument();
   });
 });

@@ -70,7 +70,7 @@ export function useCompare({
     const refined = job.kind === "refine";
     choose({
       identityId,
-      title: refined ? "Compare with the image refined" : "Compare with the earlier run",
+      title: refined ? "Before and after refining" : "Compare with the earlier run",
       items: [
         { id: source.id, label: "Before", saveText: "Save the earlier image to identity" },
         refined
