@@ -30,6 +30,10 @@ import { isMoving } from "../jobView";
 export const POLL_MS = 2000;
 /** Output URLs last OUTPUT_URL_EXPIRY_S (15 min by default): refetch well before. */
 export const URL_REFRESH_MS = 10 * 60 * 1000;
+/** While nothing of its own moves, how often the page on screen reads the identity and its
+ * history again: what another tab (or window, or admin) did shows within this. A hidden page
+ * does not read (TanStack Query's default). */
+export const IDLE_REFRESH_MS = 30_000;
 export const HISTORY_LIMIT = 20;
 
 export const ApiContext = createContext<ImageGenerationApi | null>(null);
@@ -60,6 +64,7 @@ export function useIdentities(userId: string | null) {
     queryKey: keys.identities(userId),
     queryFn: userId === null ? skipToken : ({ signal }) => api.listIdentities(userId, signal),
     staleTime: 30_000,
+    refetchInterval: IDLE_REFRESH_MS,
   });
 }
 
@@ -70,7 +75,7 @@ const jobsOf = (pages: HistoryPages | undefined): Job[] => pages?.pages.flatMap(
 /**
  * The identity's history, newest first, `HISTORY_LIMIT` at a time (`fetchNextPage` reads
  * older ones). Polls every page read while a job of it moves, or while it could not be
- * read; else before URLs expire.
+ * read; else every `IDLE_REFRESH_MS` (well before its URLs expire).
  */
 export function useHistory(identityId: string | null) {
   const api = useApi();
@@ -91,7 +96,7 @@ export function useHistory(identityId: string | null) {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     select: jobsOf,
     refetchInterval: (query) =>
-      query.state.status === "error" || jobsOf(query.state.data).some(isMoving) ? POLL_MS : URL_REFRESH_MS,
+      query.state.status === "error" || jobsOf(query.state.data).some(isMoving) ? POLL_MS : IDLE_REFRESH_MS,
   });
 }
 

@@ -1,8 +1,11 @@
 /**
  * The jobs the page shows for an identity: its history (newest first, a page at a time),
  * and in the result pane the jobs of the last click made for it in this tab, else the
- * identity's latest batch from the history, so jobs in flight come back after a reload. A
- * job in both reads the same in both: the later of the two reads (each is polled on its own).
+ * identity's latest batch from the history, so jobs in flight come back after a reload. That
+ * batch stays in the pane while the admin stays on the identity: a newer one (another tab's
+ * click, a folder's regeneration) shows in the history, and does not take the pane from
+ * under the admin's hand. A job in both reads the same in both: the later of the two reads
+ * (each is polled on its own).
  *
  * A click the pane no longer shows while it runs is watched from afar (`elsewhere`): one
  * whose identity the admin left, or an earlier one for this identity that a newer click
@@ -67,8 +70,14 @@ export function useShownJobs(identityId: string | null) {
       .sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0))
       .map((job) => job.id);
   }, [history.data]);
+  // The latest batch as the pane first showed it, for the identity on screen.
+  const [pinned, setPinned] = useState<{ identityId: string; ids: string[] } | null>(null);
   const here = identityId === null ? undefined : paneClick(clicks, chosen, identityId);
-  const paneIds = here?.ids ?? latestBatch;
+  const pinnedHere = pinned?.identityId === identityId ? pinned.ids : null;
+  if (identityId !== null && !here && !pinnedHere && latestBatch.length > 0) {
+    setPinned({ identityId, ids: latestBatch });
+  }
+  const paneIds = here?.ids ?? pinnedHere ?? latestBatch;
   const showStarted = useCallback(
     (jobs: Job[], identityName: string) => {
       const first = jobs[0];

@@ -1,0 +1,86 @@
+/**
+ * The same identity open in two tabs (or two windows side by side): what one tab starts shows
+ * in the other's history, and never takes the other's result pane from under its admin.
+ */
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+
+import { http, identities, job, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { given, openAsAlice } from "../../../test/render";
+import { IDLE_REFRESH_MS } from "../hooks/use-image-generation";
+
+describe("another tab's click", () => {
+  it("shows in the history, while the pane keeps the result the admin is about to save", async () => {
+    const service = jobService({ saves: "in-answer" });
+    const shown = succeeded(job({ prompt: "shown here", aspect_ratio: "16:9", batch_id: "b-here" }));
+    service.jobs.set(shown.id, shown);
+    const listed = [shown];
+    given(
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: listed.map((each) => service.jobs.get(each.id)!), next_cursor: null }),
+      ),
+      ...service.handlers,
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(card).toHaveTextContent("16:9");
+
+    // Another tab makes a newer result; this tab's save reads the history again.
+    const elsewhere = succeeded(job({ prompt: "made in the other tab", aspect_ratio: "1:1", batch_id: "b-there" }));
+    service.jobs.set(elsewhere.id, elsewhere);
+    listed.unshift(elsewhere);
+    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+
+    const history = screen.getByRole("region", { name: "History" });
+    await waitFor(() => expect(within(history).getAllByRole("listitem")).toHaveLength(2));
+    expect(within(history).getAllByRole("listitem")[0]).toHaveTextContent("made in the other tab");
+    // The pane still shows the result saved, now the identity's image: not the other tab's.
+    const pane = screen.getByRole("article", { name: "New image" });
+    expect(pane).toHaveTextContent("16:9");
+    await waitFor(() => expect(within(pane).getByText("Saved to identity")).toBeInTheDocument());
+    expect(service.applied).toEqual([shown.id]);
+  });
+
+  it("shows in a page left open, and its save in the identity's image, without a click there", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const service = jobService({ saves: "in-answer" });
+      const listed = [succeeded(job({ prompt: "an older one" }))];
+      let savedElsewhere = false;
+      given(
+        http.get("/v1/generations", ({ response }) => response(200).json({ items: listed, next_cursor: null })),
+        http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+          response(200).json({
+            identities:
+              params.user_id === "3"
+                ? [
+                    {
+                      ...identities[0]!,
+                      image_path: savedElsewhere ? "generated/there.png" : null,
+                      image_url: savedElsewhere ? "http://s3.test/there.png" : null,
+                    },
+                  ]
+                : [],
+          }),
+        ),
+        ...service.handlers,
+      );
+      await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+      const history = screen.getByRole("region", { name: "History" });
+      await within(history).findByText("“an older one”");
+      expect(await screen.findByRole("img", { name: "Alice the chef has no image yet" })).toBeInTheDocument();
+
+      listed.unshift(succeeded(job({ prompt: "made in the other tab" })));
+      savedElsewhere = true;
+      await vi.advanceTimersByTimeAsync(IDLE_REFRESH_MS + 1000);
+      expect(await within(history).findByText("“made in the other tab”")).toBeInTheDocument();
+      expect(await screen.findByRole("img", { name: "Alice the chef, as it looks now" })).toHaveAttribute(
+        "src",
+        "http://s3.test/there.png",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
