@@ -3,8 +3,10 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, identities, job, succeeded } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
+import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { RefineForm } from "../components/RefineForm";
 
 const LONG_NAME = "Maximilianaverylongsinglewordwithoutanyspacesatallreally";
@@ -60,5 +62,31 @@ describe("Compare", () => {
     const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
     expect(within(dialog).getByRole("figure", { name: "Before" })).toBeInTheDocument();
     expect(within(dialog).getByRole("figure", { name: "Refined" })).toBeInTheDocument();
+  });
+});
+
+describe("Save on a result's card", () => {
+  const card = (done: Job, saving: boolean) => (
+    <GeneratedImageDisplay job={done} now={Date.now()} usualSeconds={null} currentJobId={null} onSave={() => undefined} saving={saving} />
+  );
+
+  it("says it is saving in its own place, holding the focus, with no line added under it", async () => {
+    const done = succeeded(job());
+    const user = userEvent.setup();
+    const view = render(card(done, false));
+    const save = screen.getByRole("button", { name: "Save to identity" });
+    await user.click(save);
+
+    view.rerender(card(done, true));
+    expect(save).toHaveAccessibleName("Saving…");
+    expect(save).toHaveAttribute("aria-disabled", "true");
+    expect(save).toHaveFocus();
+
+    const pending: Job = { ...done, apply: { ...done.apply, status: "pending", attempt: 1 } };
+    view.rerender(card(pending, false));
+    expect(save).toHaveAccessibleName("Saving…");
+    // Announced, not shown as a second line: the status is out of sight.
+    expect(screen.getByRole("status")).toHaveTextContent("Saving to identity…");
+    expect(screen.getByRole("status").className).toMatch(/visuallyHidden/);
   });
 });

@@ -89,8 +89,9 @@ export function GeneratedImageDisplay({
   // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
   // the identity shows this image it goes, and the card keeps the focus.
   // (A double click's second click asks nothing more: `useApply` sends one save per job at a time.)
+  const pending = saving || job.apply?.status === "pending";
   const askSave = () => {
-    if (!saving) onSave(job);
+    if (!pending) onSave(job);
   };
   const saveState = applyText && (
     <span className={applyBadge(job, applied)} role="status">
@@ -138,8 +139,12 @@ export function GeneratedImageDisplay({
             {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
                 beside it would read as the opposite. */}
             {offered.save ? (
-              <button type="button" className={ui.primary} onClick={askSave} aria-disabled={saving}>
-                Save to identity
+              <button type="button" className={ui.primary} onClick={askSave} aria-disabled={pending}>
+                {/* Saving is said in Save's own place, both words holding its width: nothing moves. */}
+                <span className={styles.saveLabels}>
+                  <span aria-hidden={pending || undefined}>Save to identity</span>
+                  <span aria-hidden={!pending || undefined}>Saving…</span>
+                </span>
               </button>
             ) : (
               <span className={styles.saveSlot}>{saveState}</span>
@@ -177,7 +182,14 @@ export function GeneratedImageDisplay({
             />
           )}
           <div className={styles.facts}>
-            {offered.save && saveState}
+            {/* A save on its way shows on Save itself; here it is only announced. */}
+            {offered.save && job.apply?.status === "pending" ? (
+              <span className={ui.visuallyHidden} role="status">
+                {applyText}
+              </span>
+            ) : (
+              offered.save && saveState
+            )}
             <span className={ui.muted}>
               {job.output ? `${job.output.width}×${job.output.height}` : ""}
               {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
