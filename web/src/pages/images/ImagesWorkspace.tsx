@@ -49,7 +49,7 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
   }
   if (!config.data) return <Loading />;
   return (
-    <CallersDraft>
+    <CallersDraft sessionEnded={sessionEnded}>
       <Workspace config={config.data} sessionEnded={sessionEnded} />
     </CallersDraft>
   );
@@ -64,16 +64,32 @@ function Loading() {
 }
 
 /** The page, once the stored draft is the caller's (the first of the users: see
- * `claimDraft`); as it is when the users cannot be read (the page says why). */
-function CallersDraft({ children }: { children: ReactNode }) {
+ * `claimDraft`). Not before: a draft another admin left at this browser (their face photos,
+ * their prompt) must not show while it is not known whose it is, so users that cannot be
+ * read leave the page unopened, with why and a Try again. */
+function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; children: ReactNode }) {
   const users = useUsers();
   const admin = users.data?.[0]?.id;
+  if (admin !== undefined) {
+    return (
+      <DraftOf admin={admin} key={admin}>
+        {children}
+      </DraftOf>
+    );
+  }
   if (users.isPending) return <Loading />;
-  if (admin === undefined) return children;
+  // An ended session has its one notice above the page: a Try again could not help.
+  if (sessionEnded) return null;
   return (
-    <DraftOf admin={admin} key={admin}>
-      {children}
-    </DraftOf>
+    <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
+      <span>
+        Could not load the users.{" "}
+        <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
+      </span>
+      <button type="button" className={ui.button} onClick={() => void users.refetch()} disabled={users.isFetching}>
+        Try again
+      </button>
+    </div>
   );
 }
 

@@ -1,0 +1,61 @@
+/**
+ * What the page holds while something around it is not settled: whose draft it is before the
+ * users are read, the Compare dialog under StrictMode, a cancel still on its way, and a
+ * Generate's error once the admin looks at another identity.
+ */
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { API, apiError, http } from "../../../test/api";
+import { given } from "../../../test/render";
+import { Images } from "../Images";
+
+/** The draft admin "2" left in this tab (their session ended without a log out). */
+function anotherAdminsDraft() {
+  for (const s of [sessionStorage, localStorage]) s.setItem("identity-images.owner", JSON.stringify("2"));
+  sessionStorage.setItem("identity-images.prompt", JSON.stringify("the other admin's prompt"));
+  sessionStorage.setItem(
+    "identity-images.photos",
+    JSON.stringify([{ name: "bobs-face.jpg", size: 1000, contentType: "image/jpeg", key: "uploads/2/u/1.jpg" }]),
+  );
+}
+
+describe("whose draft, before the users are read", () => {
+  it("shows nothing of another admin's draft when the users cannot be read", async () => {
+    given(http.get("/v1/users", () => apiError(500, "internal_error", "Something failed.")));
+    anotherAdminsDraft();
+    render(<Images apiBaseUrl={`${API}/v1`} getToken={() => "t"} />);
+    await screen.findByText("Something failed.", {}, { timeout: 5000 });
+    expect(screen.queryByDisplayValue("the other admin's prompt")).not.toBeInTheDocument();
+    expect(screen.queryByText("bobs-face.jpg")).not.toBeInTheDocument();
+  }, 10_000);
+
+  it("opens the page on Try again once the users can be read, with the draft the new admin's", async () => {
+    let down = true;
+    given(http.get("/v1/users", ({ response }) =>
+      down
+        ? apiError(500, "internal_error", "Something failed.")
+        : response(200).json({
+            users: [{ id: "1", username: "admin", display_name: "Ada Admin", is_test_user: false, is_staff: true, is_active: true }],
+          }),
+    ));
+    anotherAdminsDraft();
+    const user = userEvent.setup();
+    render(<Images apiBaseUrl={`${API}/v1`} getToken={() => "t"} />);
+    const alert = (await screen.findByText("Something failed.", {}, { timeout: 5000 })).closest("[role=alert]");
+    expect(alert).toHaveTextContent("Could not load the users.");
+    expect(screen.queryByRole("textbox", { name: "Prompt" })).not.toBeInTheDocument();
+    down = false;
+    await user.click(within(alert as HTMLElement).getByRole("button", { name: "Try again" }));
+    const prompt = await screen.findByRole("textbox", { name: "Prompt" });
+    expect(prompt).toHaveValue("");
+    expect(screen.queryByText("bobs-face.jpg")).not.toBeInTheDocument();
+    expect(screen.queryByText("Something failed.")).not.toBeInTheDocument();
+    // Stamped with the admin who reads it now; the other's draft is gone from the storage too.
+    expect(localStorage.getItem("identity-images.owner")).toBe(JSON.stringify("1"));
+    expect(sessionStorage.getItem("identity-images.owner")).toBe(JSON.stringify("1"));
+    expect(sessionStorage.getItem("identity-images.photos")).not.toContain("bobs-face.jpg");
+    expect(sessionStorage.getItem("identity-images.prompt") ?? "").not.toContain("the other admin's prompt");
+  }, 10_000);
+});
