@@ -90,3 +90,30 @@ describe("Save on a result's card", () => {
     expect(screen.getByRole("status").className).toMatch(/visuallyHidden/);
   });
 });
+
+describe("All generations", () => {
+  it("shows an earlier save as a grey badge where the current one's green badge goes, not among the facts", async () => {
+    const savedAt = "2026-12-04T10:00:00Z";
+    const applied = (done: Job): Job => ({ ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: savedAt } });
+    const newer = applied(succeeded(job({ prompt: "newer", created_at: "2026-12-04T09:30:00Z" })));
+    const older = applied(succeeded(job({ prompt: "older", created_at: "2026-12-04T09:00:00Z" })));
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: identities.map((identity, index) =>
+            index === 0 ? { ...identity, image_path: `generated/identities/id-chef/${newer.id}.png` } : identity,
+          ),
+        }),
+      ),
+      ...historyOf([newer, older]),
+    );
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const [newerRow, olderRow] = await within(history).findAllByRole("listitem");
+    expect(within(newerRow!).getByText("Saved to identity")).toBeInTheDocument();
+    const badge = within(olderRow!).getByText("Saved earlier, since replaced");
+    // In the first line, beside the status, as the green one is.
+    expect(badge.parentElement).toBe(within(olderRow!).getByText("Done").parentElement);
+    expect(within(olderRow!).getByText(/1 photo/)).not.toHaveTextContent("Saved earlier");
+  });
+});

@@ -219,7 +219,10 @@ function HistoryItem({
   const savedNow = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "row", { savedNow, sameClick });
   const saving = isSaving(job, savingIds);
-  const saveState = savedNow ? null : applyLabel(job, currentJobId);
+  const saveState = applyLabel(job, currentJobId);
+  // A save that landed is a badge in the first line, green while the identity shows it, grey
+  // once another replaced it; a save on its way or refused is said with the facts.
+  const savedBefore = job.apply?.status === "applied" && !savedNow;
   const download = downloadLink(job);
   return (
     <li
@@ -254,6 +257,7 @@ function HistoryItem({
           )}
           {variant && <span className={ui.badge}>{variant}</span>}
           {savedNow && <span className={ui.badgeOk}>Saved to identity</span>}
+          {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{saveState}</span>}
           {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
         </div>
         {!sameClick && (
@@ -280,7 +284,7 @@ function HistoryItem({
             // A canceled job's time is how long it waited, not how long it took: none.
             job.finished_at && job.status !== "canceled" ? formatDuration(elapsedSeconds(job, now)) : null,
             job.usage ? formatUsd(job.usage.estimated_cost_usd) : null,
-            saveState,
+            savedNow || savedBefore ? null : saveState,
           ]
             .filter(Boolean)
             .join(" · ")}
