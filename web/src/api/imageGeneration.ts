@@ -169,8 +169,12 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       });
       return unwrap(result).identities;
     },
-    async createUploads(files: { content_type: UploadContentType; size: number; filename: string }[]) {
-      return unwrap(await client.POST("/v1/uploads", { body: { files } }));
+    /** Presigned forms for `files`; `signal` stops the request (the page is gone). */
+    async createUploads(
+      files: { content_type: UploadContentType; size: number; filename: string }[],
+      signal?: AbortSignal,
+    ) {
+      return unwrap(await client.POST("/v1/uploads", { body: { files }, signal }));
     },
     /** 1..max_variants jobs under one batch, idempotent as a whole under one key. */
     async createBatch(body: CreateVariantsRequest, idempotencyKey: string): Promise<GenerationBatch> {

@@ -55,6 +55,12 @@ export function useReferenceUploads(config: TabConfig) {
     setItems(itemsRef.current);
   }, []);
   const controllers = useRef(new Map<string, AbortController>());
+  /**
+   * The page's life: aborted once it is gone, so that a photo whose checks (or shrinking)
+   * end after that is not sent (see the effect below). Null until the page is mounted.
+   */
+  const page = useRef<AbortController | null>(null);
+  const gone = useCallback(() => page.current?.signal.aborted ?? false, []);
 
   /** Changes one photo; a photo no longer in the list (removed, put aside) is left alone,
    * and the list stays the same list. */
@@ -76,7 +82,9 @@ export function useReferenceUploads(config: TabConfig) {
       const batch = photos.filter((photo) =>
         itemsRef.current.some((item) => item.id === photo.id && item.status === "uploading"),
       );
-      if (batch.length === 0) return;
+      // The page is gone (its checks ended after it): nothing is sent, not even a form asked for.
+      if (batch.length === 0 || gone()) return;
+      const signal = page.current?.signal;
       // Each photo can be stopped from here on, before its form is even asked for.
       const sends = batch.map((item) => {
         const controller = new AbortController();
@@ -95,10 +103,15 @@ export function useReferenceUploads(config: TabConfig) {
             // The file's own name: a photo made smaller is sent as the JPEG it became.
             filename: (item.file?.name ?? item.name).slice(0, 255),
           })),
+          signal,
         );
         forms = answer.uploads;
       } catch (error) {
         for (const send of sends) {
+          if (signal?.aborted) {
+            forget(send);
+            continue;
+          }
           if (!send.controller.signal.aborted) patch(send.item.id, { status: "failed", error: uploadError(error) });
           forget(send);
         }
@@ -126,7 +139,7 @@ export function useReferenceUploads(config: TabConfig) {
         }),
       );
     },
-    [api, patch],
+    [api, patch, gone],
   );
 
   /** Photos waiting for a place take those `freed` gives up (marked uploading); returned. */
@@ -157,7 +170,12 @@ export function useReferenceUploads(config: TabConfig) {
       // One at a time: making one smaller decodes the whole photo (a 24 MP PNG is some 100 MB
       // as a bitmap).
       const checked: { item: ReferenceItem; problem: string | null }[] = [];
-      for (const photo of photos) checked.push(await readied(photo, config));
+      // Not one more once the page is gone: nothing of it would be sent.
+      for (const photo of photos) {
+        if (gone()) return;
+        checked.push(await readied(photo, config));
+      }
+      if (gone()) return;
       const refused = new Set<string>();
       for (const { item, problem } of checked) {
         // The smaller file, whatever became of the photo meanwhile (stopped, it keeps it for its retry).
@@ -171,7 +189,7 @@ export function useReferenceUploads(config: TabConfig) {
       const promoted = refused.size > 0 ? takeFreedPlaces(refused) : [];
       await Promise.all([upload(good), promoted.length > 0 ? checkThenUpload(promoted) : undefined]);
     },
-    [config, patch, upload, takeFreedPlaces],
+    [config, patch, upload, takeFreedPlaces, gone],
   );
 
   const add = useCallback(
@@ -326,9 +344,14 @@ export function useReferenceUploads(config: TabConfig) {
     return () => window.removeEventListener("beforeunload", askFirst);
   }, [unsent]);
 
+  // Made here, not in the ref's initial value: React's StrictMode rehearses an unmount (and
+  // aborts it) before the page it keeps mounts again, with a controller of its own.
   useEffect(() => {
+    const life = new AbortController();
+    page.current = life;
     const open = controllers.current;
     return () => {
+      life.abort();
       for (const controller of open.values()) controller.abort();
     };
   }, []);
