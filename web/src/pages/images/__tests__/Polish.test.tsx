@@ -117,3 +117,31 @@ describe("All generations", () => {
     expect(within(olderRow!).getByText(/1 photo/)).not.toHaveTextContent("Saved earlier");
   });
 });
+
+describe("the history's count", () => {
+  it("says plainly what each view shows, and that older generations are below", async () => {
+    const done = Array.from({ length: 3 }, (_, index) => succeeded(job({ prompt: `done ${index}` })));
+    const failed = job({ status: "failed", prompt: "broken", error: { code: "provider_unavailable", message: "busy", details: {} } });
+    const newest = [done[0]!, failed, done[1]!];
+    given(
+      http.get("/v1/generations", ({ query, response }) =>
+        query.get("cursor") === "page-2"
+          ? response(200).json({ items: [done[2]!], next_cursor: null })
+          : response(200).json({ items: newest, next_cursor: "page-2" }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json([...done, failed].find((item) => item.id === params.generation_id)!),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByText("3 newest generations · older below")).toBeInTheDocument();
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    expect(within(history).getByText("2 results from the 3 newest generations")).toBeInTheDocument();
+
+    await user.click(within(history).getByRole("button", { name: "Show older generations" }));
+    expect(await within(history).findByText("3 results from 4 generations")).toBeInTheDocument();
+    await user.click(within(history).getByRole("button", { name: "All generations" }));
+    expect(within(history).getByText("4 generations")).toBeInTheDocument();
+  });
+});

@@ -29,7 +29,7 @@ import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
-import { HistoryResults } from "./HistoryResults";
+import { HistoryResults, resultsOf } from "./HistoryResults";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
 /** What each row needs besides its job: its follow-ups are a card's (`onCompare` opens the
@@ -105,9 +105,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         </h2>
         {jobs && jobs.length > 0 && (
           <div className={styles.headerEnd}>
-            <span className={ui.muted}>
-              {older ? `Latest ${jobs.length}` : `${jobs.length} generation${jobs.length === 1 ? "" : "s"}`}
-            </span>
+            <span className={ui.muted}>{shownLabel(view, jobs, older !== null)}</span>
             <div role="group" aria-label="Show" className={styles.views}>
               <button type="button" className={styles.view} aria-pressed={view === "all"} onClick={() => setView("all")}>
                 All generations
@@ -174,6 +172,23 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
 
 type HistoryView = "all" | "results";
 const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results";
+
+/** What the view shows, plainly: "12 generations", "40 newest generations · older below";
+ * in Results only, "29 results from the 40 newest generations" (a failed job has no tile),
+ * or "20 newest results · older below" when each of them has one. */
+function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean): string {
+  const generations = count(jobs.length, hasOlder ? "newest generation" : "generation");
+  if (view === "all") return hasOlder ? `${generations} · older below` : generations;
+  const shown = resultsOf(jobs).length;
+  if (shown === jobs.length) return hasOlder ? `${count(shown, "newest result")} · older below` : count(shown, "result");
+  const results = count(shown, "result");
+  return hasOlder ? `${results} from the ${generations}` : `${results} from ${generations}`;
+}
+
+/** "1 result", "2 results". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
 
 /** Two variants of one click (one batch). */
 function oneClick(above: Job | undefined, job: Job): boolean {

@@ -33,7 +33,7 @@ interface Props {
 /** The history's results as a grid of pictures large enough to judge a face: to find an
  * earlier result and save it, or compare it, in two clicks. */
 export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, actionError }: Props) {
-  const results = jobs.filter((job) => job.status === "succeeded" && previewUrl(job) !== null);
+  const results = resultsOf(jobs);
   if (results.length === 0) return <p className={ui.emptyNote}>No results among these generations yet.</p>;
   return (
     <ul className={styles.grid} aria-label="Results">
@@ -50,6 +50,11 @@ export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompar
       ))}
     </ul>
   );
+}
+
+/** The jobs that have a tile: the ones with a result to see. */
+export function resultsOf(jobs: Job[]): Job[] {
+  return jobs.filter((job) => job.status === "succeeded" && previewUrl(job) !== null);
 }
 
 function ResultTile({
