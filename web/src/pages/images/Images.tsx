@@ -4,7 +4,7 @@
  * add `<Route path="/images" element={<Images />} />`; see docs/images-tab.md.
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 
 import { createImageGenerationApi, SESSION_ENDED, type ApiOptions } from "../../api/imageGeneration";
 import { isRefused } from "./errors";
@@ -45,7 +45,6 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
     () => createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange: setSessionEnded }),
     [apiBaseUrl, getToken],
   );
-  useEffect(() => () => queryClient.clear(), [queryClient]);
   return (
     <QueryClientProvider client={queryClient}>
       <ApiContext.Provider value={api}>

@@ -3,12 +3,13 @@
  * users are read, the Compare dialog under StrictMode, a cancel still on its way, and a
  * Generate's error once the admin looks at another identity.
  */
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { StrictMode } from "react";
 import { describe, expect, it } from "vitest";
 
-import { API, apiError, http } from "../../../test/api";
-import { given } from "../../../test/render";
+import { API, apiConfig, apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
+import { given, pickAlice } from "../../../test/render";
 import { Images } from "../Images";
 
 /** The draft admin "2" left in this tab (their session ended without a log out). */
@@ -58,4 +59,68 @@ describe("whose draft, before the users are read", () => {
     expect(sessionStorage.getItem("identity-images.photos")).not.toContain("bobs-face.jpg");
     expect(sessionStorage.getItem("identity-images.prompt") ?? "").not.toContain("the other admin's prompt");
   }, 10_000);
+});
+
+describe("under StrictMode (the shell's, so npm run dev's)", () => {
+  it("keeps the Compare dialog open under StrictMode", async () => {
+    const proto = HTMLDialogElement.prototype as HTMLDialogElement & Record<string, unknown>;
+    const saved = { showModal: proto.showModal, close: proto.close };
+    proto.showModal = function (this: HTMLDialogElement) {
+      this.setAttribute("open", "");
+    };
+    proto.close = function (this: HTMLDialogElement) {
+      if (!this.open) return;
+      this.removeAttribute("open");
+      setTimeout(() => this.dispatchEvent(new Event("close")), 0); // queued, as browsers do
+    };
+    try {
+      given(
+        ...historyOf([succeeded(job({ prompt: "first" }))]),
+        http.get("/v1/users/{user_id}/identities", ({ response }) =>
+          response(200).json({
+            identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
+          }),
+        ),
+      );
+      const user = userEvent.setup();
+      render(
+        <StrictMode>
+          <Images apiBaseUrl={`${API}/v1`} getToken={() => "t"} />
+        </StrictMode>,
+      );
+      await pickAlice(user);
+      const card = await screen.findByRole("article", { name: "New image" });
+      await user.click(await within(card).findByRole("button", { name: "Compare" }));
+      await screen.findByRole("dialog", { name: "Compare with the current image" });
+      await act(() => new Promise((r) => setTimeout(r, 50)));
+      expect(screen.queryByRole("dialog", { name: "Compare with the current image" })).toBeInTheDocument();
+      // Its Close still closes it.
+      await user.click(screen.getByRole("button", { name: "Close" }));
+      expect(screen.queryByRole("dialog", { name: "Compare with the current image" })).not.toBeInTheDocument();
+    } finally {
+      Object.assign(proto, saved);
+    }
+  }, 15_000);
+
+  it("reads the settings and the users once as it opens", async () => {
+    const asked = { config: 0, users: 0 };
+    given(
+      http.get("/v1/config", ({ response }) => {
+        asked.config += 1;
+        return response(200).json(apiConfig);
+      }),
+      http.get("/v1/users", ({ response }) => {
+        asked.users += 1;
+        return response(200).json({ users });
+      }),
+    );
+    render(
+      <StrictMode>
+        <Images apiBaseUrl={`${API}/v1`} getToken={() => "t"} />
+      </StrictMode>,
+    );
+    await screen.findByRole("combobox", { name: "User" });
+    await act(() => new Promise((r) => setTimeout(r, 100)));
+    expect(asked).toEqual({ config: 1, users: 1 });
+  });
 });

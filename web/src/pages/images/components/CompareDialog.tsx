@@ -48,8 +48,9 @@ export function CompareDialog({
       else dialog.setAttribute("open", "");
     }
     dialog?.querySelector("button")?.focus();
+    // Not `close()`: removing the dialog is enough, and a browser fires `close` later, which
+    // under StrictMode's unmount and mount again would reach `onClose` once it is open again.
     return () => {
-      dialog?.close?.();
       if (opener?.isConnected) opener.focus();
     };
   }, []);
