@@ -112,7 +112,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, show, forget } = useShownJobs(identityId);
   const jobs = historyJobs ?? [];
   const anyMoving = [...paneJobs, ...jobs].some(isMoving);
-  // The clock stops with the polls when the session ends: a card's time would only grow stale.
+  // The clock stops when the session ends (the polls go on, to see it come back): a card's
+  // time would only grow stale.
   const now = useNow(anyMoving && !sessionEnded);
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
   const online = useOnline();
@@ -164,7 +165,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     paneJobs,
     jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
   });
-  const cancelJob = actions.cancel;
   const followUps: FollowUps = {
     onRefine: actions.refine,
     onRerun: actions.rerun,
@@ -269,7 +269,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onRerun={(job) => actions.rerun(job, "history")}
           onRefine={(job, words) => actions.refine(job, words, "history")}
           onSave={(job) => actions.save(job, "history")}
-          onCancel={cancelJob && ((job) => cancelJob(job, "history"))}
+          onCancel={(job) => actions.cancel(job, "history")}
           savingIds={actions.savingIds}
           onEditSettings={editSettings}
           onCompare={compare.fromHistory}

@@ -25,6 +25,12 @@ export function isRefused(error: unknown): boolean {
   return error instanceof ApiError && error.status >= 400 && error.status < 500;
 }
 
+/** The thing read is gone, or no longer the admin's (404, 403): reading it again would say the
+ * same. (A 401 is not that: the session ended, and a later read shows when it is back.) */
+export function isGone(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 403 || error.status === 404);
+}
+
 /** An error worth showing where it happened: an ended session has its one notice above the page. */
 export function shownError(error: unknown): string | null {
   return error instanceof ApiError && error.status === 401 ? null : messageOf(error);

@@ -55,7 +55,7 @@ export function VariantsGrid({
           <GeneratedImageDisplay
             key={job.id}
             job={job}
-            variant={{ index: index + 1, count }}
+            variant={placeOf(job, index, count)}
             now={now}
             usualSeconds={usualSecondsAt(job.image_size)}
             currentJobId={currentJobId}
@@ -73,6 +73,14 @@ export function VariantsGrid({
   );
 }
 
+/** A job's place among its click's variants: its own (`batch_index` of `batch_size`), which
+ * holds while a sibling is not read yet; else its place in the grid. */
+function placeOf(job: Job, index: number, count: number): { index: number; count: number } {
+  return job.batch_index !== null && job.batch_size !== null
+    ? { index: job.batch_index + 1, count: job.batch_size }
+    : { index: index + 1, count };
+}
+
 const FAILED = "The generation failed";
 
 /**
@@ -81,8 +89,9 @@ const FAILED = "The generation failed";
  */
 export function outcomeText(jobs: Job[]): string {
   const ended = jobs.filter(isFinal);
-  const count = jobs.length;
-  const only = jobs.length === 1 ? jobs[0] : undefined;
+  // The click's size, also while a variant of it is not read yet.
+  const count = Math.max(jobs.length, jobs[0]?.batch_size ?? 0);
+  const only = count === 1 ? jobs[0] : undefined;
   if (only) {
     if (!isFinal(only)) return "";
     if (only.status === "succeeded") return "The image is ready.";
@@ -93,7 +102,7 @@ export function outcomeText(jobs: Job[]): string {
   const first = ended[0];
   if (!first) return "";
   if (ended.length === 1) {
-    const which = `Variant ${jobs.indexOf(first) + 1} of ${count}`;
+    const which = `Variant ${placeOf(first, jobs.indexOf(first), count).index} of ${count}`;
     if (first.status === "succeeded") return `${which} is ready.`;
     return first.status === "canceled" ? `${which} was canceled.` : `${which} failed.`;
   }

@@ -11,6 +11,7 @@ import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import type { Candidate } from "../components/CompareDialog";
+import { variantLabel } from "../jobView";
 
 interface Chosen {
   identityId: string | null;
@@ -60,7 +61,7 @@ export function useCompare({
     : null;
 
   const variants = paneJobs
-    .map((job, index) => ({ job, label: `Variant ${index + 1} of ${paneJobs.length}` }))
+    .map((job, index) => ({ job, label: variantLabel(job) ?? `Variant ${index + 1} of ${paneJobs.length}` }))
     .filter(({ job }) => job.status === "succeeded");
   const sourceOf = (job: Job): Job | undefined => {
     const parent = job.parent_generation_id ? jobsById.get(job.parent_generation_id) : undefined;

@@ -1,7 +1,8 @@
 /**
  * TanStack Query hooks for the Images tab. Job status is polled: every 2 s while a job is
- * queued or running, never once it is final, and not in background tabs (TanStack's
- * default). Final jobs are refetched before their output URLs expire.
+ * queued or running (or being saved); once final, only before its output URLs expire; not
+ * at all once it is gone (404, 403); never in background tabs (TanStack's default). The
+ * history and the identities are read again every `IDLE_REFRESH_MS` while nothing moves.
  */
 import {
   useInfiniteQuery,
@@ -24,7 +25,7 @@ import {
   type ImageGenerationApi,
   type Job,
 } from "../../../api/imageGeneration";
-import { isNoAnswer, isRefused } from "../errors";
+import { isGone, isNoAnswer, isRefused } from "../errors";
 import { isMoving } from "../jobView";
 
 export const POLL_MS = 2000;
@@ -48,6 +49,8 @@ export const keys = {
   config: ["identity-images", "config"] as const,
   users: ["identity-images", "users"] as const,
   identities: (userId: string | null) => ["identity-images", "identities", userId] as const,
+  /** Every identity's history (a prefix of each one's key). */
+  histories: ["identity-images", "history"] as const,
   history: (identityId: string | null) => ["identity-images", "history", identityId] as const,
   job: (id: string) => ["identity-images", "job", id] as const,
 };
@@ -83,10 +86,10 @@ export function useHistory(identityId: string | null) {
   const readPage = async (identity: string, cursor: string | null, signal: AbortSignal) => {
     const previous = jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity)));
     const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor, signal);
-    const ended = page.items.find((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
+    const ended = page.items.filter((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
     // A job only the history watches (a folder's regeneration, another tab's click) ends
-    // here: a save it made changed the identity.
-    if (ended) refreshAfterJobEnded(queryClient, ended, { history: false });
+    // here: a save one of them made changed the identity.
+    if (ended.some((job) => job.apply?.status !== "not_requested")) refreshIdentities(queryClient);
     return page;
   };
   return useInfiniteQuery({
@@ -100,7 +103,11 @@ export function useHistory(identityId: string | null) {
   });
 }
 
-/** Polls each job until it is final; refreshes the history when one ends. */
+/**
+ * Polls each job until it is final (then only before its URLs expire), and not at all once
+ * it is gone; refreshes the history when one ends. A job the history already read shows at
+ * once, as the history has it, until its own read comes.
+ */
 export function useJobs(ids: readonly string[]) {
   const api = useApi();
   const queryClient = useQueryClient();
@@ -113,7 +120,10 @@ export function useJobs(ids: readonly string[]) {
         if (previous && isMoving(previous) && !isMoving(job)) refreshAfterJobEnded(queryClient, job);
         return job;
       },
-      refetchInterval: (query: { state: { data?: Job } }) => {
+      initialData: () => fromHistory(queryClient, id)?.job,
+      initialDataUpdatedAt: () => fromHistory(queryClient, id)?.readAt,
+      refetchInterval: (query: { state: { data?: Job; error: Error | null } }) => {
+        if (isGone(query.state.error)) return false;
         const job = query.state.data;
         return job && !isMoving(job) ? URL_REFRESH_MS : POLL_MS;
       },
@@ -121,8 +131,17 @@ export function useJobs(ids: readonly string[]) {
   });
 }
 
-function refreshAfterJobEnded(queryClient: QueryClient, job: Job, { history = true } = {}): void {
-  if (history) void refreshHistory(queryClient, job.identity_id);
+/** A job as a history the page read holds it, and when that history was read. */
+function fromHistory(queryClient: QueryClient, id: string): { job: Job; readAt: number } | undefined {
+  for (const [key, pages] of queryClient.getQueriesData<HistoryPages>({ queryKey: keys.histories })) {
+    const job = jobsOf(pages).find((each) => each.id === id);
+    if (job) return { job, readAt: queryClient.getQueryState(key)?.dataUpdatedAt ?? 0 };
+  }
+  return undefined;
+}
+
+function refreshAfterJobEnded(queryClient: QueryClient, job: Job): void {
+  void refreshHistory(queryClient, job.identity_id);
   if (job.apply?.status !== "not_requested") refreshIdentities(queryClient);
 }
 

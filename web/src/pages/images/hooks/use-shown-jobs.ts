@@ -14,7 +14,8 @@
  */
 import { useCallback, useMemo, useState } from "react";
 
-import { ApiError, type Job } from "../../../api/imageGeneration";
+import type { Job } from "../../../api/imageGeneration";
+import { isGone } from "../errors";
 import { batchId, isMoving, laterRead } from "../jobView";
 import { useHistory, useJobs } from "./use-image-generation";
 
@@ -44,13 +45,13 @@ type JobRead = { data?: Job | undefined; error: Error | null };
 
 /** The job can no longer be read: gone, or no longer the admin's (a failed poll on the way is
  * not that: the page keeps what it read last). */
-function isGone(read: JobRead): boolean {
-  return read.error instanceof ApiError && (read.error.status === 403 || read.error.status === 404);
+function isGoneRead(read: JobRead): boolean {
+  return isGone(read.error);
 }
 
 /** Still on its way, as far as the page knows: moving when last read, or not read yet. */
 function stillGoing(read: JobRead): boolean {
-  return !isGone(read) && (read.data ? isMoving(read.data) : true);
+  return !isGoneRead(read) && (read.data ? isMoving(read.data) : true);
 }
 
 export function useShownJobs(identityId: string | null) {
@@ -114,7 +115,7 @@ export function useShownJobs(identityId: string | null) {
   const readOf = new Map(awayIds.map((id, index) => [id, awayQueries[index]]));
   const elsewhere: ClickElsewhere[] = away.map(({ ids, ...click }) => {
     const reads = ids.flatMap((id) => readOf.get(id) ?? []);
-    const jobs = reads.flatMap((read) => (read.data && !isGone(read) ? [read.data] : []));
+    const jobs = reads.flatMap((read) => (read.data && !isGoneRead(read) ? [read.data] : []));
     return {
       ...click,
       jobs,

@@ -1,0 +1,101 @@
+/**
+ * The result pane's reads: each of its jobs is read on its own, but what the history already
+ * read shows at once, a card names its job whatever the pane read of its siblings, and a job
+ * that is gone is not read again.
+ */
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { delay } from "msw";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { apiError, historyOf, http, identities, job, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { addPhoto, given, openAsAlice } from "../../../test/render";
+
+describe("the result pane", () => {
+  it("titles a variant by its own place when the pane has not read its siblings", async () => {
+    // The history's first page ends inside a click: it holds the click's second variant only.
+    const second = succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 2 }));
+    given(...historyOf([second]));
+    await openAsAlice();
+    expect(await screen.findByRole("article", { name: "Variant 2 of 2" })).toBeInTheDocument();
+    expect(screen.queryByRole("article", { name: "New image" })).toBeNull();
+  });
+
+  it("shows the latest result as soon as the history has it, before its own read", async () => {
+    const done = succeeded(job({ prompt: "read by the history" }));
+    given(
+      http.get("/v1/generations/{generation_id}", async ({ response }) => {
+        await delay("infinite");
+        return response(200).json(done);
+      }),
+      ...historyOf([done]),
+    );
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(within(card).getByRole("button", { name: "Save to identity" })).toBeInTheDocument();
+    expect(screen.queryByText(/will appear here/)).toBeNull();
+  });
+
+  it("stops reading a job the API says is gone", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await screen.findByRole("article", { name: "New image" });
+    let reads = 0;
+    given(
+      http.get("/v1/generations/{generation_id}", () => {
+        reads += 1;
+        return apiError(404, "generation_not_found", "No such generation.");
+      }),
+      ...service.handlers,
+    );
+    // The first 404 (and TanStack's no retry of a refusal) ends it: no read after it.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 2500)));
+    expect(reads).toBeGreaterThanOrEqual(1);
+    const seen = reads;
+    await act(() => new Promise((resolve) => setTimeout(resolve, 4500)));
+    expect(reads).toBe(seen);
+  }, 15_000);
+});
+
+describe("a job only the history watches", () => {
+  it("reads the identity again when it ends with a save, whatever else ended in the same read", async () => {
+    // Two jobs end between two reads of the history: the newer without a save asked (the
+    // pane's), the older a folder's regeneration that saved its image.
+    const plain = job({ status: "running", batch_id: "b-plain" });
+    const regenerated = job({
+      status: "running",
+      batch_id: "b-folder",
+      apply: { status: "pending", attempt: 1, error: null, applied_at: null, requested_at: new Date().toISOString() },
+    });
+    let ended = false;
+    let identityReads = 0;
+    const landed = (each: Job): Job => ({
+      ...succeeded(each),
+      apply:
+        each.apply.status === "pending"
+          ? { ...each.apply, status: "applied", applied_at: new Date().toISOString() }
+          : each.apply,
+    });
+    given(
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [plain, regenerated].map((each) => (ended ? landed(each) : each)), next_cursor: null }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(ended ? landed(plain) : plain, { status: params.generation_id === plain.id ? 200 : 404 }),
+      ),
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) => {
+        if (params.user_id === "3") identityReads += 1;
+        return response(200).json({ identities: params.user_id === "3" ? identities : [] });
+      }),
+    );
+    await openAsAlice();
+    await screen.findByRole("article", { name: "New image" });
+    const before = identityReads;
+    ended = true;
+    await waitFor(() => expect(identityReads).toBeGreaterThan(before), { timeout: 6000 });
+  }, 15_000);
+});
