@@ -1,7 +1,6 @@
 /** The form's uploaded photos across a reload (sessionStorage): what is kept of each, enough
  * to use it again, for the form and for each user's photos put aside. */
 import { read, write } from "./hooks/use-session-state";
-import { thumbnailOf } from "./photoChecks";
 import { nextId, type ReferenceItem } from "./referencePhotos";
 
 /** What is kept of an uploaded photo across a reload: enough to use it again. */
@@ -23,7 +22,7 @@ const KEPT = "photos";
 const ASIDE = "photos-aside";
 /**
  * The files behind the kept photos, while this page of the host lives: a visit to another
- * page and back finds their thumbnails (after a reload, their small copies stand in).
+ * page and back makes their thumbnails again (after a reload, their small copies stand in).
  */
 const filesByKey = new Map<string, File>();
 
@@ -74,6 +73,9 @@ export function asideItems(): Map<string, ReferenceItem[]> {
   return new Map(Object.entries(read(ASIDE, {}, isKeptAside)).map(([user, photos]) => [user, itemsOf(photos)]));
 }
 
+/** The photos as the form holds them, their file with them while this page of the host
+ * lives; shown by their small copy until the page makes an object URL of the file (it owns
+ * those, see `useReferenceUploads`: none is made here, where React may call twice). */
 function itemsOf(photos: KeptPhoto[]): ReferenceItem[] {
   return photos.map(({ earlier, smallCopy = null, ...photo }) => {
     const file = filesByKey.get(photo.key) ?? null;
@@ -82,7 +84,7 @@ function itemsOf(photos: KeptPhoto[]): ReferenceItem[] {
       id: nextId(),
       file,
       smallCopy,
-      thumbnailUrl: earlier ? earlier.thumbnailUrl : ((file && thumbnailOf(file)) ?? smallCopy),
+      thumbnailUrl: earlier ? earlier.thumbnailUrl : smallCopy,
       earlier: earlier !== undefined,
       status: "uploaded" as const,
       progress: 1,

@@ -14,7 +14,8 @@ export interface ReferenceItem {
   file: File | null;
   contentType: string | null;
   /** What the browser can show: an object URL of the file (none for HEIC, which only Safari
-   * renders), or the short-lived URL of a photo an earlier generation kept. */
+   * renders; the page that made it lets it go), its small copy, or the short-lived URL of a
+   * photo an earlier generation kept. */
   thumbnailUrl: string | null;
   status: ReferenceStatus;
   progress: number;
@@ -39,11 +40,6 @@ export const nextId = () => `ref-${Date.now().toString(36)}-${(counter += 1)}`;
 /** A photo whose upload was stopped (the form went elsewhere), to retry. */
 export function stopped(item: ReferenceItem): ReferenceItem {
   return item.status === "uploading" ? { ...item, status: "failed", error: "The upload was stopped; retry." } : item;
-}
-
-/** Let go of a photo's object URL (a kept photo's URL is the bucket's, not the page's). */
-export function release(item: ReferenceItem): void {
-  if (item.file && item.thumbnailUrl) URL.revokeObjectURL(item.thumbnailUrl);
 }
 
 /**

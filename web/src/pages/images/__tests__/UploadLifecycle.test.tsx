@@ -1,17 +1,18 @@
 /**
  * The reference photos over the page's life: nothing is sent once the page is gone (its
  * checks and its shrinking finish after it), and React's StrictMode rehearsal of an unmount
- * does not stop the page that stays.
+ * does not stop the page that stays. Each thumbnail's object URL is let go once its photo
+ * leaves for good, never while it is shown.
  */
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
 import { StrictMode } from "react";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { Images } from "../Images";
-import { API, http, S3 } from "../../../test/api";
-import { file, given, pickAlice, renderImages } from "../../../test/render";
+import { API, historyOf, http, job, S3, succeeded } from "../../../test/api";
+import { addPhoto, file, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
 
 /** The upload forms and the S3 posts asked for, counted. */
 function countedUploads() {
@@ -39,6 +40,13 @@ function countedUploads() {
   );
   return sent;
 }
+
+const strictPage = () =>
+  render(
+    <StrictMode>
+      <Images apiBaseUrl={`${API}/v1`} getToken={() => "test-token"} />
+    </StrictMode>,
+  );
 
 const addFront = () =>
   fireEvent.change(screen.getByLabelText("Reference photos"), { target: { files: [file("front.jpg", "image/jpeg")] } });
@@ -120,15 +128,169 @@ describe("uploads over the page's life", () => {
   it("uploads under StrictMode: its rehearsed unmount does not stop the page that stays", async () => {
     const sent = countedUploads();
     const user = userEvent.setup();
-    render(
-      <StrictMode>
-        <Images apiBaseUrl={`${API}/v1`} getToken={() => "test-token"} />
-      </StrictMode>,
-    );
+    strictPage();
     await pickAlice(user);
     addFront();
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     expect(sent).toEqual({ forms: 1, s3: 1 });
     expect(screen.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+  });
+});
+
+/** The object URLs made and let go while a test runs, and those the page shows. */
+function watchObjectUrls() {
+  const create = vi.spyOn(URL, "createObjectURL");
+  const revoke = vi.spyOn(URL, "revokeObjectURL");
+  const created = () => create.mock.results.map((result) => result.value as string);
+  const revoked = () => revoke.mock.calls.map(([url]) => url);
+  const srcOf = (name: string) => screen.getByRole("img", { name }).getAttribute("src");
+  return {
+    created,
+    revoked,
+    srcOf,
+    /** None of the thumbnails shown is let go; none let go twice, none the page did not make. */
+    expectShownAlive() {
+      const shown = screen.queryAllByRole("img").map((img) => img.getAttribute("src"));
+      expect(shown.filter((src) => src !== null && revoked().includes(src))).toEqual([]);
+      expect(new Set(revoked()).size).toBe(revoked().length);
+      expect(revoked().filter((url) => !created().includes(url))).toEqual([]);
+    },
+    /** Every URL made is let go, once. */
+    expectAllLetGo() {
+      expect(created().length).toBeGreaterThan(0);
+      expect([...revoked()].sort()).toEqual([...created()].sort());
+    },
+  };
+}
+
+describe("the thumbnails' object URLs", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("lets go of a removed photo's thumbnail, not of the others, and of all once the page is gone", async () => {
+    given();
+    const urls = watchObjectUrls();
+    const user = userEvent.setup();
+    const page = renderImages();
+    await pickAlice(user);
+    await user.upload(screen.getByLabelText("Reference photos"), [file("front.jpg", "image/jpeg"), file("side.jpg", "image/jpeg")]);
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    const front = urls.srcOf("front.jpg");
+    const side = urls.srcOf("side.jpg");
+    expect(urls.revoked()).toEqual([]);
+
+    await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+    expect(urls.revoked()).toEqual([front]);
+    expect(urls.srcOf("side.jpg")).toBe(side);
+    urls.expectShownAlive();
+
+    page.unmount();
+    urls.expectAllLetGo();
+  });
+
+  it("gives a waiting photo's place a fresh thumbnail and lets go of the one it had", async () => {
+    given();
+    const urls = watchObjectUrls();
+    const user = await openAsAlice();
+    await user.upload(
+      screen.getByLabelText("Reference photos"),
+      Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
+    );
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    const waiting = urls.srcOf("p5.jpg");
+    await user.click(screen.getByRole("button", { name: "Remove p0.jpg" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    expect(urls.srcOf("p5.jpg")).not.toBe(waiting);
+    expect(urls.revoked()).toEqual(expect.arrayContaining([waiting]));
+    urls.expectShownAlive();
+    cleanup();
+    urls.expectAllLetGo();
+  });
+
+  it("makes the thumbnails again from the kept files on a return to the page, StrictMode or not", async () => {
+    given();
+    const urls = watchObjectUrls();
+    const user = userEvent.setup();
+    const first = strictPage();
+    await pickAlice(user);
+    await addPhoto(user);
+    urls.expectShownAlive();
+    first.unmount();
+    urls.expectAllLetGo();
+
+    // Back, under StrictMode: rendered twice, its unmount rehearsed.
+    const again = strictPage();
+    await waitFor(() => expect(screen.getByRole("img", { name: "front.jpg" })).toHaveAttribute("src", expect.stringMatching(/^blob:/)));
+    urls.expectShownAlive();
+    again.unmount();
+    urls.expectAllLetGo();
+
+    // And back without it.
+    const last = renderImages();
+    await waitFor(() => expect(screen.getByRole("img", { name: "front.jpg" })).toHaveAttribute("src", expect.stringMatching(/^blob:/)));
+    urls.expectShownAlive();
+    last.unmount();
+    urls.expectAllLetGo();
+  });
+
+  it("keeps the thumbnail of a photo put aside for another user, shown when it comes back", async () => {
+    given();
+    const urls = watchObjectUrls();
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const front = urls.srcOf("front.jpg");
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+    expect(await screen.findByText("0 / 5")).toBeInTheDocument();
+    expect(urls.revoked()).toEqual([]);
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
+    expect(await screen.findByText("1 / 5")).toBeInTheDocument();
+    expect(urls.srcOf("front.jpg")).toBe(front);
+    urls.expectShownAlive();
+
+    // Put aside again when the page goes: let go all the same.
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+    expect(await screen.findByText("0 / 5")).toBeInTheDocument();
+    cleanup();
+    urls.expectAllLetGo();
+  });
+
+  it("keeps the thumbnails Edit settings replaced while Undo can bring them back, and lets go of them after", async () => {
+    const past = succeeded(
+      job({
+        prepared_references: [0, 1].map((index) => ({
+          index,
+          key: `prepared/identities/id-chef/old/${index}.jpg`,
+          source_key: `uploads/1/u/${index}.jpg`,
+          mime_type: "image/jpeg" as const,
+          width: 512,
+          height: 512,
+          bytes: 40_000,
+          preview_url: `${S3}/prepared/${index}.jpg`,
+        })),
+      }),
+    );
+    given(...historyOf([past]));
+    const urls = watchObjectUrls();
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const front = urls.srcOf("front.jpg");
+    const history = await screen.findByRole("region", { name: "History" });
+    const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
+
+    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    expect(photos().queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
+    expect(urls.revoked()).toEqual([]); // kept for Undo
+    await user.click(screen.getByRole("button", { name: "Undo" }));
+    expect(photos().getByRole("img", { name: "front.jpg" })).toHaveAttribute("src", front);
+    urls.expectShownAlive();
+
+    // Replaced again, and a change of the admin's own ends the Undo: its photo is gone for good.
+    await user.click(within(history).getByRole("button", { name: "Edit settings" }));
+    await user.click(screen.getByRole("button", { name: "Remove Earlier photo 1" }));
+    expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+    expect(urls.revoked()).toEqual([front]);
+    cleanup();
+    urls.expectAllLetGo();
   });
 });

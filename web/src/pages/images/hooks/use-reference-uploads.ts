@@ -5,14 +5,14 @@
  * own. A photo refused only for the count is added once a place frees up. The photos an
  * earlier generation kept can take their place (`takeFrom`), and be given back (`restore`).
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
 import { contentTypeOf, describeAccepted, formatBytes, type TabConfig } from "../config";
 import { isNoAnswer, messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, contentProblem, drawnPhoto, LOW_RESOLUTION_PX, shrinkToFit, thumbnailOf } from "../photoChecks";
-import { nextId, photosOf, release, stopped, type ReferenceItem } from "../referencePhotos";
+import { nextId, photosOf, stopped, type ReferenceItem } from "../referencePhotos";
 import { useApi } from "./use-image-generation";
 
 export type { ReferenceItem } from "../referencePhotos";
@@ -50,10 +50,55 @@ export function useReferenceUploads(config: TabConfig) {
   const [items, setItems] = useState<ReferenceItem[]>(keptItems);
   // The latest list, ahead of React's next render: checks and uploads finish between renders.
   const itemsRef = useRef(items);
-  const update = useCallback((change: (current: ReferenceItem[]) => ReferenceItem[]) => {
-    itemsRef.current = change(itemsRef.current);
-    setItems(itemsRef.current);
+  // Each user's photos, put aside while another user is chosen (kept across a reload too).
+  const putAside = useRef<Map<string, ReferenceItem[]> | null>(null);
+  /** The form's photos `takeFrom` replaced, while `restore` can give them back: until the
+   * form's photos are no longer those it put in. */
+  const undoable = useRef<{ photos: ReferenceItem[]; replaced: ReferenceItem[] } | null>(null);
+  /**
+   * The object URLs of the thumbnails this page made and has not let go. Made here, never
+   * while rendering (React may render twice): the page owns them, lets each go once no photo
+   * it holds shows it (removed; replaced, and no undo left; the page gone), and makes them
+   * again from the kept files on its return.
+   */
+  const made = useRef(new Set<string>());
+  const thumbnail = useCallback((file: File): string | null => {
+    const url = thumbnailOf(file);
+    if (url) made.current.add(url);
+    return url;
   }, []);
+  /** The photo with a thumbnail of its own file, when it shows one and has none alive. */
+  const withThumbnail = useCallback(
+    (item: ReferenceItem): ReferenceItem => {
+      const shows = item.status !== "invalid" || item.waitingForRoom;
+      if (!item.file || !shows || (item.thumbnailUrl && made.current.has(item.thumbnailUrl))) return item;
+      const url = thumbnail(item.file);
+      return url ? { ...item, thumbnailUrl: url } : item;
+    },
+    [thumbnail],
+  );
+  /** Lets go of the thumbnails no photo the page holds shows any more. */
+  const letGo = useCallback(() => {
+    if (undoable.current && undoable.current.photos !== itemsRef.current) undoable.current = null;
+    const held = new Set<string | null>();
+    const hold = (photos: ReferenceItem[]) => photos.forEach((item) => held.add(item.thumbnailUrl));
+    hold(itemsRef.current);
+    putAside.current?.forEach(hold);
+    if (undoable.current) hold(undoable.current.replaced);
+    for (const url of made.current) {
+      if (held.has(url)) continue;
+      URL.revokeObjectURL(url);
+      made.current.delete(url);
+    }
+  }, []);
+  const update = useCallback(
+    (change: (current: ReferenceItem[]) => ReferenceItem[]) => {
+      itemsRef.current = change(itemsRef.current);
+      setItems(itemsRef.current);
+      letGo();
+    },
+    [letGo],
+  );
   const controllers = useRef(new Map<string, AbortController>());
   /**
    * The page's life: aborted once it is gone, so that a photo whose checks (or shrinking)
@@ -151,16 +196,16 @@ export function useReferenceUploads(config: TabConfig) {
       for (const item of rest) {
         if (room <= 0) break;
         if (!item.waitingForRoom) continue;
-        // A fresh URL: its tile draws it again, and one the browser cannot draw is refused then.
-        release(item);
-        const thumbnailUrl = item.file && thumbnailOf(item.file);
+        // A fresh URL: its tile draws it again, and one the browser cannot draw is refused then
+        // (the one it had is let go as it takes the new one).
+        const thumbnailUrl = item.file && thumbnail(item.file);
         promoted.push({ ...item, status: "uploading", error: null, waitingForRoom: false, thumbnailUrl });
         room -= 1;
       }
       for (const item of promoted) patch(item.id, item);
       return promoted;
     },
-    [config, patch],
+    [config, patch, thumbnail],
   );
 
   /** A photo over the size limit made smaller to fit it, then each file's first bytes
@@ -219,24 +264,22 @@ export function useReferenceUploads(config: TabConfig) {
         else if (room <= 0) {
           const full = `Only ${config.maxFiles} photos per generation; it is added when you remove one.`;
           // Shown as it is, so the admin sees which photo waits.
-          return { ...base, thumbnailUrl: thumbnailOf(file), status: "invalid", error: full, waitingForRoom: true };
+          return { ...base, thumbnailUrl: thumbnail(file), status: "invalid", error: full, waitingForRoom: true };
         }
         if (error) return { ...base, status: "invalid", error };
         room -= 1;
-        return { ...base, thumbnailUrl: thumbnailOf(file), status: "uploading", error: null };
+        return { ...base, thumbnailUrl: thumbnail(file), status: "uploading", error: null };
       });
       update((current) => [...current, ...added]);
       setNotice(null);
       void checkAndUpload(added.filter((item) => item.status === "uploading"));
     },
-    [config, update, checkAndUpload],
+    [config, update, checkAndUpload, thumbnail],
   );
 
   const remove = useCallback(
     (id: string) => {
       controllers.current.get(id)?.abort();
-      const gone = itemsRef.current.find((item) => item.id === id);
-      if (gone) release(gone);
       update((current) => current.filter((item) => item.id !== id));
       const promoted = takeFreedPlaces(new Set());
       if (promoted.length > 0) void checkAndUpload(promoted);
@@ -247,7 +290,6 @@ export function useReferenceUploads(config: TabConfig) {
   /** Every file refused for what it is (not the photos waiting for a place): one click, not one each. */
   const removeRefused = useCallback(() => {
     const refused = (item: ReferenceItem) => item.status === "invalid" && !item.waitingForRoom;
-    itemsRef.current.filter(refused).forEach(release);
     update((current) => current.filter((item) => !refused(item)));
   }, [update]);
 
@@ -290,6 +332,8 @@ export function useReferenceUploads(config: TabConfig) {
       if (photos.length === 0) return null;
       const replaced = itemsRef.current;
       for (const controller of controllers.current.values()) controller.abort();
+      // Their thumbnails are kept while Undo can bring them back.
+      undoable.current = { photos, replaced };
       update(() => photos);
       setNotice(null);
       return { photos, replaced };
@@ -300,14 +344,12 @@ export function useReferenceUploads(config: TabConfig) {
   /** Photos `takeFrom` replaced, back; an upload it stopped can be retried. */
   const restore = useCallback(
     (photos: ReferenceItem[]) => {
-      for (const item of itemsRef.current) if (!photos.includes(item)) release(item);
-      update(() => photos.map(stopped));
+      undoable.current = null;
+      update(() => photos.map(stopped).map(withThumbnail));
     },
-    [update],
+    [update, withThumbnail],
   );
 
-  // Each user's photos, put aside while another user is chosen (kept across a reload too).
-  const putAside = useRef<Map<string, ReferenceItem[]> | null>(null);
   /**
    * Another user is another person: the form's photos go aside for `from` (their uploads
    * stopped, to retry) and `to`'s come back, as that user left them. `notice` says why the
@@ -322,10 +364,11 @@ export function useReferenceUploads(config: TabConfig) {
       const back = aside.get(to) ?? [];
       aside.delete(to);
       keepAside(aside);
-      update(() => back.map(stopped));
+      // Put aside on this page, each shows its thumbnail still; from before, made again.
+      update(() => back.map(stopped).map(withThumbnail));
       setNotice(back.length === 0 && current.length > 0 ? notice : null);
     },
-    [update],
+    [update, withThumbnail],
   );
 
   useEffect(() => {
@@ -343,6 +386,20 @@ export function useReferenceUploads(config: TabConfig) {
     window.addEventListener("beforeunload", askFirst);
     return () => window.removeEventListener("beforeunload", askFirst);
   }, [unsent]);
+
+  // The thumbnails of the photos the page finds (kept across a visit elsewhere), made as it
+  // mounts and let go as it goes: before paint, and again after StrictMode's rehearsed unmount.
+  useLayoutEffect(() => {
+    const urls = made.current;
+    const aside = putAside.current;
+    aside?.forEach((photos, user) => aside.set(user, photos.map(withThumbnail)));
+    const shown = itemsRef.current.map(withThumbnail);
+    if (shown.some((item, index) => item !== itemsRef.current[index])) update(() => shown);
+    return () => {
+      for (const url of urls) URL.revokeObjectURL(url);
+      urls.clear();
+    };
+  }, [update, withThumbnail]);
 
   // Made here, not in the ref's initial value: React's StrictMode rehearses an unmount (and
   // aborts it) before the page it keeps mounts again, with a controller of its own.
