@@ -3,11 +3,12 @@
  * users are read, the Compare dialog under StrictMode, a cancel still on its way, and a
  * Generate's error once the admin looks at another identity.
  */
-import { act, render, screen, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { StrictMode } from "react";
 import { describe, expect, it } from "vitest";
 
+import type { Job } from "../../../api/imageGeneration";
 import { API, apiConfig, apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
 import { given, pickAlice } from "../../../test/render";
 import { Images } from "../Images";
@@ -123,4 +124,50 @@ describe("under StrictMode (the shell's, so npm run dev's)", () => {
     await act(() => new Promise((r) => setTimeout(r, 100)));
     expect(asked).toEqual({ config: 1, users: 1 });
   });
+});
+
+describe("a cancel on its way", () => {
+  it("leaves the other queued variant's Cancel, which works", async () => {
+    const batch = { batch_id: "b-two", batch_size: 2 };
+    const first = job({ prompt: "two", ...batch, batch_index: 0 });
+    const second = job({ prompt: "two", ...batch, batch_index: 1 });
+    const jobs = new Map<string, Job>([first, second].map((each) => [each.id, each]));
+    const asked: string[] = [];
+    let answerFirst = () => {};
+    const firstHeld = new Promise<void>((resolve) => (answerFirst = resolve));
+    given(
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [first, second].map((each) => jobs.get(each.id)!), next_cursor: null }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(jobs.get(params.generation_id)!),
+      ),
+      http.post("/v1/generations/{generation_id}/cancel", async ({ params, response }) => {
+        asked.push(params.generation_id);
+        if (params.generation_id === first.id) await firstHeld;
+        const canceled: Job = { ...jobs.get(params.generation_id)!, status: "canceled", canceled_at: new Date().toISOString() };
+        jobs.set(canceled.id, canceled);
+        return response(200).json(canceled);
+      }),
+    );
+    const user = userEvent.setup();
+    render(<Images apiBaseUrl={`${API}/v1`} getToken={() => "t"} />);
+    await pickAlice(user);
+    const one = await screen.findByRole("article", { name: "Variant 1 of 2" });
+    const two = screen.getByRole("article", { name: "Variant 2 of 2" });
+    await user.click(within(one).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(asked).toEqual([first.id]));
+    // The first's answer is held: the second's Cancel is there all the same, and is sent.
+    await user.click(within(two).getByRole("button", { name: "Cancel" }));
+    expect(await within(two).findByText("Canceled")).toBeInTheDocument();
+    expect(asked).toEqual([first.id, second.id]);
+    expect(within(one).queryByText("Canceled")).not.toBeInTheDocument();
+    // A second click on the first's Cancel sends nothing more while its answer is out.
+    const again = within(one).queryByRole("button", { name: "Cancel" });
+    if (again) await user.click(again);
+    expect(asked).toEqual([first.id, second.id]);
+    answerFirst();
+    expect(await within(one).findByText("Canceled")).toBeInTheDocument();
+    expect(asked).toEqual([first.id, second.id]);
+  }, 15_000);
 });

@@ -73,7 +73,24 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
     onError: (error, job) => setActionError(said(job, shownError(error), placeOf(job))),
   };
   const apply = useApply(outcome);
-  const cancel = useCancel(outcome);
+  // The jobs whose cancel is out, each on its own: another queued job's Cancel stays. (The
+  // mutation's `isPending` is every cancel's at once.) The ref refuses a second click at once.
+  const [cancelingIds, setCancelingIds] = useState<readonly string[]>([]);
+  const canceling = useRef(new Set<string>());
+  const canceled = (job: Job) => {
+    canceling.current.delete(job.id);
+    setCancelingIds((ids) => ids.filter((id) => id !== job.id));
+  };
+  const cancel = useCancel({
+    onSuccess: (job) => {
+      canceled(job);
+      outcome.onSuccess?.(job);
+    },
+    onError: (error, job) => {
+      canceled(job);
+      outcome.onError?.(error, job);
+    },
+  });
 
   // Once the pane shows a click's new jobs (not before: the pane's old cards may be taller
   // than the new ones, and a scroll measured on them lands past the new), it comes into
@@ -129,13 +146,16 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
       start({ kind: "refine", parent: job, instruction, count: 1 }, place),
     /** A start is out: Generate, Re-run and Refine wait for it. */
     starting: create.isPending,
-    /** Cancel a queued job; null while a cancel is on its way. */
-    cancel: cancel.isPending
-      ? null
-      : (job: Job, place: ActionPlace = "pane") => {
-          askedFrom.current.set(job.id, place);
-          cancel.mutate(job);
-        },
+    /** Cancel a queued job (once: again while its cancel is on its way does nothing). */
+    cancel: (job: Job, place: ActionPlace = "pane") => {
+      if (canceling.current.has(job.id)) return;
+      canceling.current.add(job.id);
+      setCancelingIds((ids) => [...ids, job.id]);
+      askedFrom.current.set(job.id, place);
+      cancel.mutate(job);
+    },
+    /** The jobs whose cancel is out. */
+    cancelingIds,
     save: (job: Job, place: ActionPlace = "pane") => {
       askedFrom.current.set(job.id, place);
       apply.mutate(job);
