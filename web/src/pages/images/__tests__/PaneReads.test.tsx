@@ -84,8 +84,11 @@ describe("a job only the history watches", () => {
       http.get("/v1/generations", ({ response }) =>
         response(200).json({ items: [plain, regenerated].map((each) => (ended ? landed(each) : each)), next_cursor: null }),
       ),
+      // The pane reads its own job; the folder's is the history's alone.
       http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json(ended ? landed(plain) : plain, { status: params.generation_id === plain.id ? 200 : 404 }),
+        params.generation_id === plain.id
+          ? response(200).json(ended ? landed(plain) : plain)
+          : apiError(404, "generation_not_found", "Not read here."),
       ),
       http.get("/v1/users/{user_id}/identities", ({ params, response }) => {
         if (params.user_id === "3") identityReads += 1;

@@ -178,7 +178,11 @@ export function GeneratedImageDisplay({
               {...refine.box}
               costUsd={job.usage?.estimated_cost_usd ?? null}
               busy={followUps.busy}
-              onSubmit={(words) => followUps.onRefine(job, words)}
+              onSubmit={(words) => {
+                // Started, its card takes the pane; the box is emptied all the same, as the
+                // history's is (a refinement that did not start keeps its words).
+                void followUps.onRefine(job, words).then((started) => started && refine.sent());
+              }}
             />
           )}
           <div className={styles.facts}>
