@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { API, apiConfig, apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
-import { given, pickAlice } from "../../../test/render";
+import { addPhoto, given, openAsAlice, pickAlice } from "../../../test/render";
 import { Images } from "../Images";
 
 /** The draft admin "2" left in this tab (their session ended without a log out). */
@@ -169,5 +169,37 @@ describe("a cancel on its way", () => {
     answerFirst();
     expect(await within(one).findByText("Canceled")).toBeInTheDocument();
     expect(asked).toEqual([first.id, second.id]);
+  }, 15_000);
+});
+
+describe("a Generate's error under the form", () => {
+  it("is said only on the identity it was about", async () => {
+    given(
+      http.post("/v1/generation-batches", () =>
+        apiError(422, "reference_not_found", "Reference 'uploads/1/u/1.jpg' was not uploaded (or has expired).", {
+          key: "uploads/1/u/1.jpg",
+        }),
+      ),
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const form = screen.getByRole("region", { name: "New generation" });
+    const GONE = /^“front\.jpg” is no longer stored/;
+    expect(await within(form).findByRole("alert")).toHaveTextContent(GONE);
+
+    const identity = screen.getByRole("combobox", { name: "Identity" });
+    await user.selectOptions(identity, "id-pilot");
+    expect(within(form).queryByText(GONE)).not.toBeInTheDocument();
+    // Another user (the photos put aside): not said either.
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+    expect(within(form).queryByText(GONE)).not.toBeInTheDocument();
+
+    // Back on the identity the click was for, it is said again, as a follow-up's failure is:
+    // still true (the photo came back with its user, and is still not stored), and the admin
+    // who left to look elsewhere comes back to why that Generate did nothing.
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-chef");
+    expect(await within(form).findByText(GONE)).toBeInTheDocument();
   }, 15_000);
 });

@@ -52,7 +52,8 @@ function bringIntoView(element: HTMLElement | null) {
 }
 
 export function useJobActions({ identityId, photos, paneIds, showStarted, resultPane }: Options) {
-  const [formError, setFormError] = useState<string | null>(null);
+  // Of the identity it was about: the photos it names, the click it says may have started.
+  const [formError, setFormError] = useState<{ identityId: string; message: string } | null>(null);
   const [actionError, setActionError] = useState<ActionError | null>(null);
   const create = useStartBatch();
   // Where each job's save or cancel was asked, until its outcome (which comes back by job).
@@ -122,7 +123,8 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
       jobs = (await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() })).items;
     } catch (error) {
       if (request.kind === "generate") {
-        setFormError(startError(error, photos));
+        const message = startError(error, photos);
+        setFormError(message === null ? null : { identityId: request.body.identity_id, message });
         return false;
       }
       // A follow-up's error shows where it was asked: asked in the pane, bring it into view.
@@ -162,8 +164,12 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
     },
     /** The jobs whose save is out. */
     savingIds: apply.savingIds,
-    /** Why the last Generate started nothing (shown under the form). */
-    formError,
+    /** Why the last Generate started nothing (shown under the form), while on its identity.
+     * Another identity's form is not the one it was about; coming back, it is said again, as
+     * `actionError` is: still true (nothing started, or the history says whether it did; the
+     * photo it names comes back with the identity's user), and it says why the click the
+     * admin left did nothing. */
+    formError: formError !== null && formError.identityId === identityId ? formError.message : null,
     /** Why an action on a result of this identity did not go through, and where it was
      * asked (another identity's stays with it). */
     actionError: actionError !== null && actionError.identityId === identityId ? actionError : null,
