@@ -192,8 +192,9 @@ describe("Images page", () => {
     expect(await screen.findByText("This file is not a JPEG image inside, though its name says it is.")).toBeInTheDocument();
     expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
     // The renamed text file held a place until its bytes were read; p4 has it now.
-    const waiting = "Only 5 photos per generation; it is added when you remove one.";
-    await waitFor(() => expect(screen.getAllByText(waiting)).toHaveLength(1));
+    const waiting = "1 photo waits: only 5 per generation; it is added when you remove one.";
+    await waitFor(() => expect(screen.getByText(waiting)).toBeInTheDocument());
+    expect(screen.getAllByText("Waiting for a place")).toHaveLength(1);
     await waitFor(() => expect(asked).toBe(5));
     expect(screen.getByText("5 / 5")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Add photos" })).not.toBeInTheDocument();
@@ -368,13 +369,24 @@ describe("Images page", () => {
     await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
   });
 
+  it("says once, not on each tile, that photos over the count wait for a place", async () => {
+    given();
+    const user = await openAsAlice();
+    await user.upload(
+      screen.getByLabelText("Reference photos"),
+      Array.from({ length: 8 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
+    );
+    expect(await screen.findByText("3 photos wait: only 5 per generation; each is added when you remove one.")).toBeInTheDocument();
+    expect(screen.getAllByText("Waiting for a place")).toHaveLength(3);
+  });
+
   it("gives the place of a photo the browser cannot open to a photo waiting for one", async () => {
     given();
     const user = await openAsAlice();
     const six = Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg"));
     await user.upload(screen.getByLabelText("Reference photos"), six);
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
-    expect(screen.getAllByText(/it is added when you remove one/)).toHaveLength(1);
+    expect(screen.getByText("1 photo waits: only 5 per generation; it is added when you remove one.")).toBeInTheDocument();
     // The photo that waits shows as it is: the admin sees which one it is.
     expect(screen.getByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
     fireEvent.error(screen.getByRole("img", { name: "p0.jpg" }));
@@ -830,7 +842,7 @@ describe("Images page", () => {
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "Refined image" });
     await user.click(await within(card).findByRole("button", { name: "Compare" }));
-    const dialog = await screen.findByRole("dialog", { name: "Compare with the image refined" });
+    const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
     expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("src"))).toEqual([
       before.output!.preview_url,
       refined.output!.preview_url,
@@ -1137,7 +1149,7 @@ describe("Images page", () => {
     expect(await elsewhere().findByText("Ready for Alice the chef: 1 image.", {}, { timeout: 10_000 })).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Show Alice the chef" }));
     expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-chef");
-    expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus();
+    await waitFor(() => expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus());
     expect(await screen.findByRole("article", { name: "New image" })).toBeInTheDocument();
     expect(elsewhere().queryByText(/for Alice the chef/)).not.toBeInTheDocument();
 
@@ -1163,7 +1175,7 @@ describe("Images page", () => {
       await elsewhere().findByText("Your other generation for Alice the chef is ready: 1 image.", {}, { timeout: 10_000 }),
     ).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Show the other generation for Alice the chef" }));
-    expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus();
+    await waitFor(() => expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus());
     // Its card is back in the pane.
     await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("16:9 · 4K"));
     expect(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: "Save to identity" })).toBeInTheDocument();
@@ -1798,7 +1810,7 @@ describe("Images page", () => {
     );
     await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    expect(await within(history).findByText("Latest 2")).toBeInTheDocument();
+    expect(await within(history).findByText("2 newest generations · older below")).toBeInTheDocument();
     expect(within(history).queryByText("“oldest”")).not.toBeInTheDocument();
     const showOlder = within(history).getByRole("button", { name: "Show older generations" });
     fireEvent.click(showOlder);

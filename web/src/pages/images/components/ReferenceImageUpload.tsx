@@ -19,6 +19,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
   const { add, remove } = uploads;
   const full = uploads.usable >= config.maxFiles;
   const refused = uploads.items.filter((item) => item.status === "invalid" && !item.waitingForRoom).length;
+  const waiting = uploads.items.filter((item) => item.waitingForRoom).length;
   const list = useRef<HTMLUListElement>(null);
   // When the focused control goes with a change of the list, the focus goes to what took its
   // place, never to the page. After a removal: the next photo's Remove, or "Add photos" (back
@@ -126,6 +127,13 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             </li>
           )}
         </ul>
+        {/* Said once for all the photos that wait, not on each of their tiles. */}
+        {waiting > 0 && (
+          <p className={styles.waitingNote}>
+            {waiting === 1 ? "1 photo waits" : `${waiting} photos wait`}: only {config.maxFiles} per generation;{" "}
+            {waiting === 1 ? "it is" : "each is"} added when you remove one.
+          </p>
+        )}
         {refused > 1 && (
           <button type="button" className={ui.linkButton} onClick={removeRefused}>
             Remove the {refused} refused files
@@ -182,8 +190,9 @@ function ReferenceTile({
   // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
   // its thumbnail (the photo is in S3 all the same).
   const [noThumbnail, setNoThumbnail] = useState(false);
-  const state =
-    item.status === "uploading"
+  const state = item.waitingForRoom
+    ? "Waiting for a place"
+    : item.status === "uploading"
       ? `uploading, ${percent}%`
       : item.status === "uploaded"
         ? "uploaded"
