@@ -209,9 +209,13 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           photosFor(click.userId);
           subject.showIdentity(click.userId, click.identityId);
           show(click);
-          // Its results, where they are: beside the form, or a screen below it on a phone.
-          results.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
-          results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
+          // Its results, where they are: beside the form, or a screen below it on a phone. Once
+          // the page is drawn anew (this notice gone, the user's photos back in the form): a
+          // scroll measured now would land off by their height.
+          requestAnimationFrame(() => {
+            results.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
+            results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
+          });
         }}
         onDismiss={forget}
       />
