@@ -249,6 +249,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onSave={actions.save}
           savingIds={actions.savingIds}
           onCancel={actions.cancel}
+          cancelingIds={actions.cancelingIds}
           followUps={followUps}
           originOf={(job) => originLabel(job, jobs)}
           outOfTouch={sessionEnded || lostContact !== null}
@@ -274,6 +275,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onRefine={(job, words) => actions.refine(job, words, "history")}
           onSave={(job) => actions.save(job, "history")}
           onCancel={(job) => actions.cancel(job, "history")}
+          cancelingIds={actions.cancelingIds}
           savingIds={actions.savingIds}
           onEditSettings={editSettings}
           onCompare={compare.fromHistory}

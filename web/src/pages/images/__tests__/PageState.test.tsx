@@ -162,10 +162,13 @@ describe("a cancel on its way", () => {
     expect(await within(two).findByText("Canceled")).toBeInTheDocument();
     expect(asked).toEqual([first.id, second.id]);
     expect(within(one).queryByText("Canceled")).not.toBeInTheDocument();
-    // A second click on the first's Cancel sends nothing more while its answer is out.
-    const again = within(one).queryByRole("button", { name: "Cancel" });
-    if (again) await user.click(again);
+    // The first's Cancel says its answer is out; a click on it sends nothing more.
+    const again = within(one).getByRole("button", { name: "Canceling…" });
+    expect(again).toHaveAttribute("aria-disabled", "true");
+    await user.click(again);
     expect(asked).toEqual([first.id, second.id]);
+    const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem")[0]!;
+    expect(within(row).getByRole("button", { name: "Canceling…" })).toHaveAttribute("aria-disabled", "true");
     answerFirst();
     expect(await within(one).findByText("Canceled")).toBeInTheDocument();
     expect(asked).toEqual([first.id, second.id]);

@@ -52,6 +52,8 @@ interface Props {
   /** Its save is out (see `isSaving`). */
   saving: boolean;
   onCancel?: ((job: Job) => void) | undefined;
+  /** Its cancel is out: Cancel says so, and does nothing more. */
+  canceling?: boolean;
   followUps?: FollowUps | undefined;
   /** How the job came about ("Refined: …", "Re-run of the result of …"); by default as far
    * as the job alone tells. */
@@ -73,6 +75,7 @@ export function GeneratedImageDisplay({
   onSave,
   saving,
   onCancel,
+  canceling = false,
   followUps,
   origin = originLabel(job),
   outOfTouch = false,
@@ -126,6 +129,7 @@ export function GeneratedImageDisplay({
             now={now}
             usualSeconds={usualSeconds}
             onCancel={offered.cancel ? onCancel : undefined}
+            canceling={canceling}
             outOfTouch={outOfTouch}
           />
         ) : (
@@ -245,12 +249,14 @@ function Progress({
   now,
   usualSeconds,
   onCancel,
+  canceling,
   outOfTouch,
 }: {
   job: Job;
   now: number;
   usualSeconds: number | null;
   onCancel: ((job: Job) => void) | undefined;
+  canceling: boolean;
   outOfTouch: boolean;
 }) {
   const retry = retryingAt(job);
@@ -272,8 +278,13 @@ function Progress({
         {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
       </span>
       {onCancel && !outOfTouch && (
-        <button type="button" className={ui.button} onClick={() => onCancel(job)}>
-          Cancel
+        <button
+          type="button"
+          className={ui.button}
+          onClick={() => !canceling && onCancel(job)}
+          aria-disabled={canceling}
+        >
+          {canceling ? "Canceling…" : "Cancel"}
         </button>
       )}
     </div>

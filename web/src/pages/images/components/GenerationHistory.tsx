@@ -41,8 +41,10 @@ interface RowProps extends FollowUps {
   onSave: (job: Job) => void;
   /** The jobs whose save is out (see `isSaving`). */
   savingIds: readonly string[];
-  /** Cancel a queued job; null while a cancel is on its way. */
+  /** Cancel a queued job. */
   onCancel: ((job: Job) => void) | null;
+  /** The jobs whose cancel is out. */
+  cancelingIds: readonly string[];
   /** The page cannot read the jobs' states now: a running row shows its last known state
    * (no spinner, no Cancel), as its card does. */
   outOfTouch: boolean;
@@ -211,6 +213,7 @@ function HistoryItem({
   onSave,
   onEditSettings,
   onCancel,
+  cancelingIds,
   onCompare,
   savingIds,
   origin,
@@ -234,6 +237,7 @@ function HistoryItem({
   const savedNow = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "row", { savedNow, sameClick });
   const saving = isSaving(job, savingIds);
+  const canceling = cancelingIds.includes(job.id);
   const saveState = applyLabel(job, currentJobId);
   // A save that landed is a badge in the first line, green while the identity shows it, grey
   // once another replaced it; a save on its way or refused is said with the facts.
@@ -317,9 +321,9 @@ function HistoryItem({
             </ActionLink>
           )}
           {offered.cancel && onCancel && !outOfTouch && (
-            <button type="button" className={ui.linkButton} onClick={() => onCancel(job)}>
-              Cancel
-            </button>
+            <ActionLink off={canceling} onClick={() => onCancel(job)}>
+              {canceling ? "Canceling…" : "Cancel"}
+            </ActionLink>
           )}
           {offered.editSettings && (
             <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>

@@ -16,8 +16,10 @@ export interface VariantsGridProps {
   onSave: (job: Job) => void;
   /** The jobs whose save is out. */
   savingIds: readonly string[];
-  /** Cancel a queued job; null while a cancel is on its way. */
+  /** Cancel a queued job. */
   onCancel: ((job: Job) => void) | null;
+  /** The jobs whose cancel is out. */
+  cancelingIds?: readonly string[];
   followUps?: FollowUps | undefined;
   /** How a job came about, as the history tells it (which result a re-run is of). */
   originOf?: ((job: Job) => string | null) | undefined;
@@ -36,6 +38,7 @@ export function VariantsGrid({
   onSave,
   savingIds,
   onCancel,
+  cancelingIds = [],
   followUps,
   originOf,
   outOfTouch = false,
@@ -62,6 +65,7 @@ export function VariantsGrid({
             onSave={onSave}
             saving={isSaving(job, savingIds)}
             onCancel={onCancel ?? undefined}
+            canceling={cancelingIds.includes(job.id)}
             followUps={followUps}
             {...(originOf ? { origin: originOf(job) } : {})}
             outOfTouch={outOfTouch}
