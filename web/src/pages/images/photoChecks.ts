@@ -13,6 +13,28 @@ function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
   });
 }
 
+/** The types a photo's first bytes can be told as, and so sent as: not HEIC, whose signature
+ * (`ftyp`) a video file shares. */
+const TOLD_BY_CONTENTS = ["image/jpeg", "image/png", "image/webp"] as const;
+
+/** What a file's first bytes say it is, when they are those of a JPEG, PNG or WebP. */
+export async function typeByContents(file: Blob): Promise<string | null> {
+  try {
+    const head = await firstBytes(file, 12);
+    return TOLD_BY_CONTENTS.find((type) => matchesSignature(head, type)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The photo as the type its contents are (a JPEG named `.heic`), named for it when sent;
+ * shown still by the name the admin knows. */
+export function asItsType(item: ReferenceItem & { file: File }, contentType: string, extension: string): ReferenceItem {
+  const name = `${item.file.name.replace(/\.[^./]+$/, "")}${extension}`;
+  const file = new File([item.file], name, { type: contentType, lastModified: item.file.lastModified });
+  return { ...item, file, contentType };
+}
+
 /** Why the file's contents are not what its name or type says, or null. */
 export async function contentProblem(item: ReferenceItem): Promise<string | null> {
   if (!item.contentType || !item.file) return null;

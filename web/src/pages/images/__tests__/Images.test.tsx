@@ -206,6 +206,26 @@ describe("Images page", () => {
     expect(screen.getByText("5 / 5")).toBeInTheDocument();
   });
 
+  it("sends a photo named for another image type as the type it is", async () => {
+    const asked: { content_type: string; size: number }[] = [];
+    given(uploadsNoting(asked));
+    const user = await openAsAlice({ applyAccept: false });
+    // A JPEG saved as ".heic" (and typed so by the system), a PNG as ".jpg".
+    await user.upload(screen.getByLabelText("Reference photos"), [
+      file("portrait.heic", "image/heic", 1000, [0xff, 0xd8, 0xff, 0xe0]),
+      file("scan.jpg", "image/jpeg", 1000, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    ]);
+    await waitFor(() => expect(asked).toHaveLength(2));
+    expect(asked).toEqual([
+      expect.objectContaining({ content_type: "image/jpeg", filename: "portrait.jpg" }),
+      expect.objectContaining({ content_type: "image/png", filename: "scan.png" }),
+    ]);
+    // Shown by the names the admin knows, the JPEG drawn (not a HEIC's placeholder), no error.
+    expect(await screen.findByRole("img", { name: "portrait.heic" })).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "scan.jpg" })).toBeInTheDocument();
+    expect(screen.queryByText(/image inside, though its name says it is/)).not.toBeInTheDocument();
+  });
+
   it("shows a placeholder for HEIC, accepted by its extension", async () => {
     given();
     const user = await openAsAlice({ applyAccept: false });

@@ -11,7 +11,16 @@ import { uploadToS3, type Job, type UploadContentType } from "../../../api/image
 import { contentTypeOf, describeAccepted, formatBytes, type TabConfig } from "../config";
 import { isNoAnswer, messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
-import { canShrink, contentProblem, drawnPhoto, LOW_RESOLUTION_PX, shrinkToFit, thumbnailOf } from "../photoChecks";
+import {
+  asItsType,
+  canShrink,
+  contentProblem,
+  drawnPhoto,
+  LOW_RESOLUTION_PX,
+  shrinkToFit,
+  thumbnailOf,
+  typeByContents,
+} from "../photoChecks";
 import { nextId, photosOf, stopped, type ReferenceItem } from "../referencePhotos";
 import { useApi } from "./use-image-generation";
 
@@ -23,11 +32,20 @@ function tooBig(size: number, config: TabConfig): string {
   return `${formatBytes(size)} is over the ${formatBytes(config.maxBytes)} limit.`;
 }
 
-/** The photo ready to send (over the limit, made smaller to fit it), and why it cannot be
- * sent, when it cannot: damaged, too big even so, or not what its name says. */
+/** The photo ready to send (over the limit, made smaller to fit it; not what its name says
+ * but an image all the same, sent as what it is), and why it cannot be sent, when it cannot:
+ * damaged, too big even so, or not an image its name says. */
 async function readied(item: ReferenceItem, config: TabConfig): Promise<{ item: ReferenceItem; problem: string | null }> {
-  if (!item.file || item.file.size <= config.maxBytes) return { item, problem: await contentProblem(item) };
-  const smaller = await shrinkToFit(item.file, config.maxBytes);
+  const file = item.file;
+  if (!file) return { item, problem: null };
+  if (file.size <= config.maxBytes) {
+    const problem = await contentProblem(item);
+    if (problem === null) return { item, problem };
+    const actual = await typeByContents(file);
+    const extension = actual ? config.accept[actual]?.[0] : undefined;
+    return actual && extension ? { item: asItsType({ ...item, file }, actual, extension), problem: null } : { item, problem };
+  }
+  const smaller = await shrinkToFit(file, config.maxBytes);
   if (smaller === "unreadable") return { item, problem: UNREADABLE };
   if (smaller === "too-big") return { item, problem: tooBig(item.size, config) };
   // Still named as the admin knows it; the file sent is named for what it now is.
@@ -222,10 +240,21 @@ export function useReferenceUploads(config: TabConfig) {
       }
       if (gone()) return;
       const refused = new Set<string>();
-      for (const { item, problem } of checked) {
-        // The smaller file, whatever became of the photo meanwhile (stopped, it keeps it for its retry).
+      for (const [index, { item, problem }] of checked.entries()) {
+        // The file to send, made smaller or named for what it is, whatever became of the
+        // photo meanwhile (stopped, it keeps it for its retry).
         const { file, size, contentType, shrunkFrom } = item;
-        if (shrunkFrom !== undefined) patch(item.id, { file, size, contentType, shrunkFrom });
+        const before = photos[index];
+        if (file && file !== before?.file) {
+          patch(item.id, {
+            file,
+            size,
+            contentType,
+            ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
+            // A JPEG that was named .heic can be drawn now.
+            ...(before?.thumbnailUrl ? {} : { thumbnailUrl: thumbnail(file) }),
+          });
+        }
         if (!problem) continue;
         refused.add(item.id);
         patch(item.id, { status: "invalid", error: problem });
@@ -234,7 +263,7 @@ export function useReferenceUploads(config: TabConfig) {
       const promoted = refused.size > 0 ? takeFreedPlaces(refused) : [];
       await Promise.all([upload(good), promoted.length > 0 ? checkThenUpload(promoted) : undefined]);
     },
-    [config, patch, upload, takeFreedPlaces, gone],
+    [config, patch, upload, takeFreedPlaces, gone, thumbnail],
   );
 
   const add = useCallback(
