@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 
 import type { ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
@@ -25,7 +25,7 @@ import { claimDraft } from "./hooks/use-session-state";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
-import { currentImageJobId, identityImageUrl, isMoving, originLabel, usualSeconds } from "./jobView";
+import { currentImageJobId, identityImageUrl, isMoving, originLabel, unusablePhotos, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -116,6 +116,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // time would only grow stale.
   const now = useNow(anyMoving && !sessionEnded);
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
+  // A photo a job of this identity could not use is not sent again: its tile says why.
+  const refuseUnusable = uploads.refuseUnusable;
+  useEffect(() => {
+    refuseUnusable(unusablePhotos([...paneJobs, ...(historyJobs ?? [])]));
+  }, [paneJobs, historyJobs, refuseUnusable]);
   const online = useOnline();
   const lostContact = lostContactOf(online, polls);
   const results = useRef<HTMLElement>(null);

@@ -345,6 +345,23 @@ export const GENERIC_FAILURE = "The generation failed";
 const IF_AGAIN = "if it happens again, ask whoever runs the pipeline.";
 
 /**
+ * The photos failed jobs could not use, by storage key, each with why (as its job's card says
+ * it): the form's photo of that key is not sent again.
+ */
+export function unusablePhotos(jobs: readonly Job[]): Map<string, string> {
+  const unusable = new Map<string, string>();
+  for (const job of jobs) {
+    const code = job.status === "failed" ? job.error?.code : undefined;
+    if (code !== "reference_invalid" && code !== "reference_not_found") continue;
+    const { key, index } = job.error?.details ?? {};
+    const which = typeof key === "string" ? key : typeof index === "number" ? job.reference_keys[index] : undefined;
+    const why = describeFailure(job)?.detail;
+    if (which && why) unusable.set(which, `A generation could not use it. ${why}`);
+  }
+  return unusable;
+}
+
+/**
  * A photo the job could not use, named as it was uploaded when the job kept its name, and by
  * its place among the photos the job sent ("“side.png” (photo 2 of 2)"), never by its
  * storage key.

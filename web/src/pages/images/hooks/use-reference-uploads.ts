@@ -336,6 +336,22 @@ export function useReferenceUploads(config: TabConfig) {
     [patch, takeFreedPlaces, checkAndUpload],
   );
 
+  /** Refuses the uploaded photos a generation could not use (`reasons`, by storage key): they
+   * are no longer sent, and their tiles say why; a photo waiting for a place takes theirs. */
+  const refuseUnusable = useCallback(
+    (reasons: ReadonlyMap<string, string>) => {
+      const unusable = itemsRef.current.flatMap((item) => {
+        const why = item.status === "uploaded" && item.key !== null ? reasons.get(item.key) : undefined;
+        return why === undefined ? [] : [{ id: item.id, why }];
+      });
+      if (unusable.length === 0) return;
+      for (const { id, why } of unusable) patch(id, { status: "invalid", key: null, error: why });
+      const promoted = takeFreedPlaces(new Set());
+      if (promoted.length > 0) void checkAndUpload(promoted);
+    },
+    [patch, takeFreedPlaces, checkAndUpload],
+  );
+
   /** Upload again the photos `ids` names whose upload failed or was stopped (all of them
    * when none are named: back from another user, each of several says "retry"). */
   const retry = useCallback(
@@ -450,6 +466,7 @@ export function useReferenceUploads(config: TabConfig) {
     removeRefused,
     retry,
     refuseUnreadable,
+    refuseUnusable,
     takeFrom,
     restore,
     switchUser,

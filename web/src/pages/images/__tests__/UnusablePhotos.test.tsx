@@ -1,0 +1,69 @@
+/**
+ * A photo a generation could not use (the worker could not open it, or its upload expired)
+ * is not sent again: its tile in the form says why, and the next Generate goes without it.
+ */
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { http, job } from "../../../test/api";
+import { file, given, openAsAlice } from "../../../test/render";
+
+describe("a photo a generation could not use", () => {
+  it("is refused on its tile, and the next Generate sends the others", async () => {
+    const created: { reference_keys: string[] }[] = [];
+    const jobs: Job[] = [];
+    given(
+      http.post("/v1/generation-batches", async ({ request, response }) => {
+        const body = await request.json();
+        created.push(body);
+        const asked = { identity_id: body.identity_id, user_id: body.user_id, reference_keys: body.reference_keys };
+        // The first: the worker could not open its second photo. The next ones wait in the queue.
+        const made =
+          jobs.length === 0
+            ? job({
+                ...asked,
+                status: "failed",
+                error: {
+                  code: "reference_invalid",
+                  message: `${body.reference_keys[1]}: cannot identify image file`,
+                  details: { field: "reference_keys", key: body.reference_keys[1], index: 1 },
+                },
+              })
+            : job(asked);
+        jobs.unshift(made);
+        return response(202).json({ batch_id: made.id, items: [made] });
+      }),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(jobs.find((each) => each.id === params.generation_id)!),
+      ),
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: jobs, next_cursor: null })),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), [
+      file("front.jpg", "image/jpeg"),
+      file("side.jpg", "image/jpeg"),
+    ]);
+    const generate = screen.getByRole("button", { name: "Generate" });
+    await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
+    await user.click(generate);
+    await waitFor(() => expect(created).toHaveLength(1));
+    const [front] = created[0]!.reference_keys;
+
+    const photos = within(screen.getByRole("list", { name: "Selected photos" }));
+    expect(await photos.findByText("A generation could not use it. Cannot identify image file.")).toBeInTheDocument();
+    expect(screen.getByText("1 / 5")).toBeInTheDocument();
+    await user.click(generate);
+    await waitFor(() => expect(created).toHaveLength(2));
+    expect(created[1]!.reference_keys).toEqual([front]);
+
+    // Edit settings on the failed one brings its photos back: that one refused again.
+    const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem").at(-1)!;
+    await user.click(within(row).getByRole("button", { name: "Edit settings" }));
+    expect(await photos.findByText("A generation could not use it. Cannot identify image file.")).toBeInTheDocument();
+    await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
+    await user.click(generate);
+    await waitFor(() => expect(created).toHaveLength(3));
+    expect(created[2]!.reference_keys).toEqual([front]);
+  });
+});
