@@ -10,14 +10,19 @@ import { http, job } from "../../../test/api";
 import { file, given, openAsAlice } from "../../../test/render";
 
 describe("a photo a generation could not use", () => {
-  it("is refused on its tile, and the next Generate sends the others", async () => {
+  it("is refused on its tile, and the next Generate sends the others; Edit settings refuses it again", async () => {
     const created: { reference_keys: string[] }[] = [];
     const jobs: Job[] = [];
     given(
       http.post("/v1/generation-batches", async ({ request, response }) => {
         const body = await request.json();
         created.push(body);
-        const asked = { identity_id: body.identity_id, user_id: body.user_id, reference_keys: body.reference_keys };
+        const asked = {
+          identity_id: body.identity_id,
+          user_id: body.user_id,
+          reference_keys: body.reference_keys,
+          reference_names: body.reference_names ?? [],
+        };
         // The first: the worker could not open its second photo. The next ones wait in the queue.
         const made =
           jobs.length === 0
@@ -61,6 +66,9 @@ describe("a photo a generation could not use", () => {
     const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem").at(-1)!;
     await user.click(within(row).getByRole("button", { name: "Edit settings" }));
     expect(await photos.findByText("A generation could not use it. Cannot identify image file.")).toBeInTheDocument();
+    // The other is the upload still in the form: shown as it is, not as a grey placeholder.
+    expect(photos.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    expect(photos.queryByText("Uploaded earlier")).not.toBeInTheDocument();
     await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
     await user.click(generate);
     await waitFor(() => expect(created).toHaveLength(3));

@@ -373,9 +373,15 @@ export function useReferenceUploads(config: TabConfig) {
    */
   const takeFrom = useCallback(
     (job: Job): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
-      const photos = photosOf(job, config);
-      if (photos.length === 0) return null;
       const replaced = itemsRef.current;
+      // An upload still in the form (a job that failed before it kept its photos names the
+      // uploads): the same photo, with its file, size and thumbnail, not a grey placeholder.
+      const inForm = new Map(replaced.flatMap((item) => (item.status === "uploaded" && item.key ? [[item.key, item]] : [])));
+      const photos = photosOf(job, config).map((photo) => {
+        const same = photo.key === null ? undefined : inForm.get(photo.key);
+        return same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
+      });
+      if (photos.length === 0) return null;
       for (const controller of controllers.current.values()) controller.abort();
       // Their thumbnails are kept while Undo can bring them back.
       undoable.current = { photos, replaced };
