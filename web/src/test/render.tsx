@@ -1,15 +1,23 @@
 import { render, screen, waitFor } from "@testing-library/react";
+import { StrictMode } from "react";
 import userEvent from "@testing-library/user-event";
 import { expect } from "vitest";
 
 import { Images, type ImagesProps } from "../pages/images/Images";
 import { API, baseHandlers, server } from "./api";
 
+/** The page as the shell renders it: under StrictMode (effects run, are cleaned up and run
+ * again; state initialisers run twice), so a cleanup that breaks the page shows here. */
 export function renderImages(props: Partial<ImagesProps> = {}) {
-  return render(<Images apiBaseUrl={`${API}/v1`} getToken={() => "test-token"} {...props} />);
+  return render(
+    <StrictMode>
+      <Images apiBaseUrl={`${API}/v1`} getToken={() => "test-token"} {...props} />
+    </StrictMode>,
+  );
 }
 
-/** The base handlers, then the test's own (MSW: the last `use` wins). */
+/** The base handlers, then the test's own (MSW: the last `use` wins; within one call, the
+ * first handler that matches answers, so put an override before a helper's own handlers). */
 export function given(...overrides: Parameters<typeof server.use>) {
   server.use(...baseHandlers());
   if (overrides.length) server.use(...overrides);
