@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, job, succeeded } from "../../../test/api";
@@ -106,5 +106,31 @@ describe("where a refinement came from", () => {
     // The result pane's card (the latest click, the re-run) says the same.
     const card = await screen.findByRole("article", { name: "New image" });
     expect(within(card).getByText(fromWide)).toBeInTheDocument();
+  });
+});
+
+describe("a long prompt in the history", () => {
+  it("is cut at three lines, with Show all to read it whole, only where it is cut", async () => {
+    const long = "a portrait in the evening light, ".repeat(12).trim();
+    // jsdom lays nothing out: a prompt is as tall as its words, and three lines hold 120 characters.
+    const height = vi.spyOn(HTMLElement.prototype, "scrollHeight", "get").mockImplementation(function (this: HTMLElement) {
+      return (this.textContent?.length ?? 0) > 120 ? 120 : 40;
+    });
+    const shown = vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(60);
+    try {
+      const { user, history } = await openHistory([succeeded(job({ prompt: long })), succeeded(job({ prompt: "short" }))]);
+      const [cut, whole] = within(history).getAllByRole("listitem");
+      expect(within(whole!).queryByRole("button", { name: "Show all" })).not.toBeInTheDocument();
+      const more = within(cut!).getByRole("button", { name: "Show all" });
+      expect(more).toHaveAttribute("aria-expanded", "false");
+      await user.click(more);
+      expect(within(cut!).getByRole("button", { name: "Show less" })).toHaveAttribute("aria-expanded", "true");
+      expect(within(cut!).getByText(`“${long}”`).className).toMatch(/whole/);
+      await user.click(within(cut!).getByRole("button", { name: "Show less" }));
+      expect(within(cut!).getByRole("button", { name: "Show all" })).toBeInTheDocument();
+    } finally {
+      height.mockRestore();
+      shown.mockRestore();
+    }
   });
 });

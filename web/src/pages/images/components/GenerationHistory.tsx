@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
@@ -281,9 +281,7 @@ function HistoryItem({
         </div>
         {!sameClick && (
           <>
-            <p className={styles.prompt} title={job.prompt}>
-              {job.prompt ? `“${job.prompt}”` : <span className={ui.muted}>No prompt</span>}
-            </p>
+            {job.prompt ? <Prompt text={job.prompt} /> : <p className={`${styles.prompt} ${ui.muted}`}>No prompt</p>}
             {origin && (
               <p className={styles.origin} title={origin}>
                 {origin}
@@ -368,5 +366,35 @@ function HistoryItem({
         )}
       </div>
     </li>
+  );
+}
+
+/** A row's prompt, three lines at most; when it is cut there, "Show all" opens it whole (and
+ * "Show less" closes it), so a long prompt can be read without copying it into the form. */
+function Prompt({ text }: { text: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  const [whole, setWhole] = useState(false);
+  const [cut, setCut] = useState(false);
+  useLayoutEffect(() => {
+    const prompt = ref.current;
+    if (!prompt || whole) return;
+    const measure = () => setCut(prompt.scrollHeight > prompt.clientHeight + 1);
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(prompt);
+    return () => observer.disconnect();
+  }, [text, whole]);
+  return (
+    <>
+      <p ref={ref} className={`${styles.prompt} ${whole ? styles.whole : ""}`} title={text}>
+        “{text}”
+      </p>
+      {(cut || whole) && (
+        <button type="button" className={`${ui.linkButton} ${styles.promptToggle}`} onClick={() => setWhole(!whole)} aria-expanded={whole}>
+          {whole ? "Show less" : "Show all"}
+        </button>
+      )}
+    </>
   );
 }
