@@ -1,6 +1,7 @@
 /** What the page learns from a photo's file before and after it is sent: whether its first
- * bytes are those of its type, a thumbnail, its size in pixels and a small copy. */
-import { isHeic, matchesSignature, typeName } from "./config";
+ * bytes are those of its type, the file to send (made smaller to fit, or named for the type
+ * it is), a thumbnail, its size in pixels and a small copy. */
+import { formatBytes, isHeic, matchesSignature, typeName, type TabConfig } from "./config";
 import type { ReferenceItem } from "./referencePhotos";
 
 /** FileReader, not `Blob.arrayBuffer()`: both browsers and jsdom have it. */
@@ -145,4 +146,33 @@ export async function shrinkToFit(file: File, maxBytes: number): Promise<File | 
   } finally {
     bitmap.close();
   }
+}
+
+/** Why a photo the browser cannot draw is refused. */
+export const UNREADABLE = "This photo could not be opened; it may be damaged.";
+
+/** Why a photo over the size limit that cannot be made smaller is refused. */
+export function tooBig(size: number, config: TabConfig): string {
+  return `${formatBytes(size)} is over the ${formatBytes(config.maxBytes)} limit.`;
+}
+
+/** The photo ready to send (over the limit, made smaller to fit it; not what its name says
+ * but an image all the same, sent as what it is), and why it cannot be sent, when it cannot:
+ * damaged, too big even so, or not an image its name says. */
+export async function readyToSend(item: ReferenceItem, config: TabConfig): Promise<{ item: ReferenceItem; problem: string | null }> {
+  const file = item.file;
+  if (!file) return { item, problem: null };
+  if (file.size <= config.maxBytes) {
+    const problem = await contentProblem(item);
+    if (problem === null) return { item, problem };
+    const actual = await typeByContents(file);
+    const extension = actual ? config.accept[actual]?.[0] : undefined;
+    return actual && extension ? { item: asItsType({ ...item, file }, actual, extension), problem: null } : { item, problem };
+  }
+  const smaller = await shrinkToFit(file, config.maxBytes);
+  if (smaller === "unreadable") return { item, problem: UNREADABLE };
+  if (smaller === "too-big") return { item, problem: tooBig(item.size, config) };
+  // Still named as the admin knows it; the file sent is named for what it now is.
+  const fitted = { ...item, file: smaller, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
+  return { item: fitted, problem: await contentProblem(fitted) };
 }

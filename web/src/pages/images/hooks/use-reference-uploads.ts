@@ -8,50 +8,15 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
-import { contentTypeOf, describeAccepted, formatBytes, type TabConfig } from "../config";
+import { contentTypeOf, describeAccepted, type TabConfig } from "../config";
 import { isNoAnswer, messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
-import {
-  asItsType,
-  canShrink,
-  contentProblem,
-  drawnPhoto,
-  LOW_RESOLUTION_PX,
-  shrinkToFit,
-  thumbnailOf,
-  typeByContents,
-} from "../photoChecks";
+import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
 import { nextId, photosOf, stopped, type ReferenceItem } from "../referencePhotos";
 import { useApi } from "./use-image-generation";
+import { useThumbnails } from "./use-thumbnails";
 
 export type { ReferenceItem } from "../referencePhotos";
-
-const UNREADABLE = "This photo could not be opened; it may be damaged.";
-
-function tooBig(size: number, config: TabConfig): string {
-  return `${formatBytes(size)} is over the ${formatBytes(config.maxBytes)} limit.`;
-}
-
-/** The photo ready to send (over the limit, made smaller to fit it; not what its name says
- * but an image all the same, sent as what it is), and why it cannot be sent, when it cannot:
- * damaged, too big even so, or not an image its name says. */
-async function readied(item: ReferenceItem, config: TabConfig): Promise<{ item: ReferenceItem; problem: string | null }> {
-  const file = item.file;
-  if (!file) return { item, problem: null };
-  if (file.size <= config.maxBytes) {
-    const problem = await contentProblem(item);
-    if (problem === null) return { item, problem };
-    const actual = await typeByContents(file);
-    const extension = actual ? config.accept[actual]?.[0] : undefined;
-    return actual && extension ? { item: asItsType({ ...item, file }, actual, extension), problem: null } : { item, problem };
-  }
-  const smaller = await shrinkToFit(file, config.maxBytes);
-  if (smaller === "unreadable") return { item, problem: UNREADABLE };
-  if (smaller === "too-big") return { item, problem: tooBig(item.size, config) };
-  // Still named as the admin knows it; the file sent is named for what it now is.
-  const fitted = { ...item, file: smaller, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
-  return { item: fitted, problem: await contentProblem(fitted) };
-}
 
 const UPLOAD_FAILED = "The upload failed; retry.";
 
@@ -73,42 +38,17 @@ export function useReferenceUploads(config: TabConfig) {
   /** The form's photos `takeFrom` replaced, while `restore` can give them back: until the
    * form's photos are no longer those it put in. */
   const undoable = useRef<{ photos: ReferenceItem[]; replaced: ReferenceItem[] } | null>(null);
-  /**
-   * The object URLs of the thumbnails this page made and has not let go. Made here, never
-   * while rendering (React may render twice): the page owns them, lets each go once no photo
-   * it holds shows it (removed; replaced, and no undo left; the page gone), and makes them
-   * again from the kept files on its return.
-   */
-  const made = useRef(new Set<string>());
-  const thumbnail = useCallback((file: File): string | null => {
-    const url = thumbnailOf(file);
-    if (url) made.current.add(url);
-    return url;
-  }, []);
-  /** The photo with a thumbnail of its own file, when it shows one and has none alive. */
-  const withThumbnail = useCallback(
-    (item: ReferenceItem): ReferenceItem => {
-      const shows = item.status !== "invalid" || item.waitingForRoom;
-      if (!item.file || !shows || (item.thumbnailUrl && made.current.has(item.thumbnailUrl))) return item;
-      const url = thumbnail(item.file);
-      return url ? { ...item, thumbnailUrl: url } : item;
-    },
-    [thumbnail],
-  );
-  /** Lets go of the thumbnails no photo the page holds shows any more. */
+  const { thumbnail, withThumbnail, letGoExcept } = useThumbnails();
+  /** Lets go of the thumbnails no photo the page holds shows any more: the form's, those put
+   * aside for other users, and those Undo can bring back. */
   const letGo = useCallback(() => {
     if (undoable.current && undoable.current.photos !== itemsRef.current) undoable.current = null;
-    const held = new Set<string | null>();
-    const hold = (photos: ReferenceItem[]) => photos.forEach((item) => held.add(item.thumbnailUrl));
-    hold(itemsRef.current);
-    putAside.current?.forEach(hold);
-    if (undoable.current) hold(undoable.current.replaced);
-    for (const url of made.current) {
-      if (held.has(url)) continue;
-      URL.revokeObjectURL(url);
-      made.current.delete(url);
-    }
-  }, []);
+    letGoExcept([
+      ...itemsRef.current,
+      ...[...(putAside.current?.values() ?? [])].flat(),
+      ...(undoable.current?.replaced ?? []),
+    ]);
+  }, [letGoExcept]);
   const update = useCallback(
     (change: (current: ReferenceItem[]) => ReferenceItem[]) => {
       itemsRef.current = change(itemsRef.current);
@@ -236,7 +176,7 @@ export function useReferenceUploads(config: TabConfig) {
       // Not one more once the page is gone: nothing of it would be sent.
       for (const photo of photos) {
         if (gone()) return;
-        checked.push(await readied(photo, config));
+        checked.push(await readyToSend(photo, config));
       }
       if (gone()) return;
       const refused = new Set<string>();
@@ -439,17 +379,13 @@ export function useReferenceUploads(config: TabConfig) {
   }, [unsent]);
 
   // The thumbnails of the photos the page finds (kept across a visit elsewhere), made as it
-  // mounts and let go as it goes: before paint, and again after StrictMode's rehearsed unmount.
+  // mounts: before paint, and again after StrictMode's rehearsed unmount (`useThumbnails`
+  // lets them all go as the page goes).
   useLayoutEffect(() => {
-    const urls = made.current;
     const aside = putAside.current;
     aside?.forEach((photos, user) => aside.set(user, photos.map(withThumbnail)));
     const shown = itemsRef.current.map(withThumbnail);
     if (shown.some((item, index) => item !== itemsRef.current[index])) update(() => shown);
-    return () => {
-      for (const url of urls) URL.revokeObjectURL(url);
-      urls.clear();
-    };
   }, [update, withThumbnail]);
 
   // Made here, not in the ref's initial value: React's StrictMode rehearses an unmount (and
