@@ -230,7 +230,7 @@ function ReferenceTile({
         <span className={styles.name} title={item.name}>
           {item.name}
         </span>
-        <span className={styles.state} role={item.error && !item.waitingForRoom ? "alert" : undefined}>
+        <span className={styles.state} role={item.error ? "alert" : undefined}>
           {/* An upload an earlier job sent is in S3: its size is not known here. */}
           {item.status === "uploaded" ? (item.size > 0 ? formatBytes(item.size) : "Uploaded earlier") : state}
         </span>

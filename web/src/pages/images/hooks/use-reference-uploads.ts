@@ -231,9 +231,8 @@ export function useReferenceUploads(config: TabConfig) {
         // Over the limit: made smaller to fit where the browser can draw it (see `fitted`).
         else if (file.size > config.maxBytes && !canShrink(contentType)) error = tooBig(file.size, config);
         else if (room <= 0) {
-          const full = `Only ${config.maxFiles} photos per generation; it is added when you remove one.`;
-          // Shown as it is, so the admin sees which photo waits.
-          return { ...base, thumbnailUrl: thumbnail(file), status: "invalid", error: full, waitingForRoom: true };
+          // Shown as it is, so the admin sees which photo waits (the form says why, once for all).
+          return { ...base, thumbnailUrl: thumbnail(file), status: "invalid", error: null, waitingForRoom: true };
         }
         if (error) return { ...base, status: "invalid", error };
         room -= 1;
