@@ -344,6 +344,9 @@ export function describeFailure(job: Job): Problem | null {
 export const GENERIC_FAILURE = "The generation failed";
 const IF_AGAIN = "if it happens again, ask whoever runs the pipeline.";
 
+const UNUSABLE = "A generation could not use it: remove it, or add another photo.";
+const UNUSABLE_GONE = "A generation could not use it: it is no longer stored (uploads expire). Add it again.";
+
 /**
  * The photos failed jobs could not use, by storage key, each with why (as its job's card says
  * it): the form's photo of that key is not sent again.
@@ -355,8 +358,8 @@ export function unusablePhotos(jobs: readonly Job[]): Map<string, string> {
     if (code !== "reference_invalid" && code !== "reference_not_found") continue;
     const { key, index } = job.error?.details ?? {};
     const which = typeof key === "string" ? key : typeof index === "number" ? job.reference_keys[index] : undefined;
-    const why = describeFailure(job)?.detail;
-    if (which && why) unusable.set(which, `A generation could not use it. ${why}`);
+    // In the form's words, not the worker's (which can name the storage key).
+    if (which) unusable.set(which, code === "reference_not_found" ? UNUSABLE_GONE : UNUSABLE);
   }
   return unusable;
 }

@@ -396,7 +396,9 @@ describe("Images page", () => {
       screen.getByLabelText("Reference photos"),
       Array.from({ length: 8 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
     );
-    expect(await screen.findByText("3 photos wait: only 5 per generation; each is added when you remove one.")).toBeInTheDocument();
+    expect(
+      await screen.findByText("3 photos wait: only 5 per generation; one is added for each photo you remove."),
+    ).toBeInTheDocument();
     expect(screen.getAllByText("Waiting for a place")).toHaveLength(3);
   });
 

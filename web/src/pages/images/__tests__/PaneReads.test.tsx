@@ -52,12 +52,13 @@ describe("the result pane", () => {
       }),
       ...service.handlers,
     );
-    // The first 404 (and TanStack's no retry of a refusal) ends it: no read after it.
-    await act(() => new Promise((resolve) => setTimeout(resolve, 2500)));
-    expect(reads).toBeGreaterThanOrEqual(1);
+    // The first 404 (and TanStack's no retry of a refusal) ends it: no read after it, and no
+    // "the page keeps trying" (it does not: the job is gone, not out of reach).
+    await waitFor(() => expect(reads).toBeGreaterThanOrEqual(1), { timeout: 8000 });
     const seen = reads;
     await act(() => new Promise((resolve) => setTimeout(resolve, 4500)));
     expect(reads).toBe(seen);
+    expect(screen.queryByText(/The page keeps trying/)).not.toBeInTheDocument();
   }, 15_000);
 });
 

@@ -5,6 +5,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
+import type { Job } from "../../../api/imageGeneration";
 import { http, identities, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { given, openAsAlice } from "../../../test/render";
@@ -82,5 +83,27 @@ describe("another tab's click", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("shows the latest batch again once the admin comes back to the identity", async () => {
+    const first = succeeded(job({ aspect_ratio: "16:9", batch_id: "b-first" }));
+    const chef: Job[] = [first];
+    given(
+      http.get("/v1/generations", ({ request, response }) => {
+        const identity = new URL(request.url).searchParams.get("identity_id");
+        return response(200).json({ items: identity === "id-chef" ? chef : [], next_cursor: null });
+      }),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(chef.find((each) => each.id === params.generation_id)!),
+      ),
+    );
+    const user = await openAsAlice();
+    expect(await screen.findByRole("article", { name: "New image" })).toHaveTextContent("16:9");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    await waitFor(() => expect(screen.queryByRole("article", { name: "New image" })).toBeNull());
+    // Meanwhile another tab made a newer one for the chef.
+    chef.unshift(succeeded(job({ aspect_ratio: "1:1", batch_id: "b-newer" })));
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-chef");
+    await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("1:1"));
   });
 });

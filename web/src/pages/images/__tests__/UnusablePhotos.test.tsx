@@ -56,7 +56,7 @@ describe("a photo a generation could not use", () => {
     const [front] = created[0]!.reference_keys;
 
     const photos = within(screen.getByRole("list", { name: "Selected photos" }));
-    expect(await photos.findByText("A generation could not use it. Cannot identify image file.")).toBeInTheDocument();
+    expect(await photos.findByText("A generation could not use it: remove it, or add another photo.")).toBeInTheDocument();
     expect(screen.getByText("1 / 5")).toBeInTheDocument();
     await user.click(generate);
     await waitFor(() => expect(created).toHaveLength(2));
@@ -65,7 +65,11 @@ describe("a photo a generation could not use", () => {
     // Edit settings on the failed one brings its photos back: that one refused again.
     const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem").at(-1)!;
     await user.click(within(row).getByRole("button", { name: "Edit settings" }));
-    expect(await photos.findByText("A generation could not use it. Cannot identify image file.")).toBeInTheDocument();
+    expect(await photos.findByText("A generation could not use it: remove it, or add another photo.")).toBeInTheDocument();
+    // Still the photos Edit settings put in: its notice and its Undo stay.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(screen.getByText(/are in the form/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Undo" })).toBeInTheDocument();
     // The other is the upload still in the form: shown as it is, not as a grey placeholder.
     expect(photos.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
     expect(photos.queryByText("Uploaded earlier")).not.toBeInTheDocument();

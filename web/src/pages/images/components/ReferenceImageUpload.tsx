@@ -130,8 +130,9 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
         {/* Said once for all the photos that wait, not on each of their tiles. */}
         {waiting > 0 && (
           <p className={styles.waitingNote}>
-            {waiting === 1 ? "1 photo waits" : `${waiting} photos wait`}: only {config.maxFiles} per generation;{" "}
-            {waiting === 1 ? "it is" : "each is"} added when you remove one.
+            {waiting === 1
+              ? `1 photo waits: only ${config.maxFiles} per generation; it is added when you remove one.`
+              : `${waiting} photos wait: only ${config.maxFiles} per generation; one is added for each photo you remove.`}
           </p>
         )}
         {refused > 1 && (

@@ -1,7 +1,7 @@
 import { onlineManager, type UseQueryResult } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 
-import { isNoAnswer, messageOf, OFFLINE } from "../errors";
+import { isGone, isNoAnswer, messageOf, OFFLINE } from "../errors";
 
 /** Whether the browser says it is online (TanStack pauses its queries while it is not). */
 export function useOnline(): boolean {
@@ -22,7 +22,8 @@ type Poll = Pick<UseQueryResult, "isRefetchError" | "error" | "isSuccess" | "fai
 export function lostContact(online: boolean, polls: readonly Poll[]): string | null {
   if (!online) return OFFLINE;
   for (const query of polls) {
-    if (query.isRefetchError) return messageOf(query.error);
+    // A job that is gone (404, 403) is not read again: that is no lost contact.
+    if (query.isRefetchError && !isGone(query.error)) return messageOf(query.error);
     if (query.isSuccess && isNoAnswer(query.failureReason)) return messageOf(query.failureReason);
   }
   return null;

@@ -13,6 +13,7 @@ import { isNoAnswer, messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
 import { nextId, photosOf, stopped, type ReferenceItem } from "../referencePhotos";
+import { unusablePhotos } from "../jobView";
 import { useApi } from "./use-image-generation";
 import { useThumbnails } from "./use-thumbnails";
 
@@ -316,7 +317,12 @@ export function useReferenceUploads(config: TabConfig) {
       // An upload still in the form (a job that failed before it kept its photos names the
       // uploads): the same photo, with its file, size and thumbnail, not a grey placeholder.
       const inForm = new Map(replaced.flatMap((item) => (item.status === "uploaded" && item.key ? [[item.key, item]] : [])));
-      const photos = photosOf(job, config).map((photo) => {
+      // A photo the job itself could not use comes back refused, saying why (as the page
+      // would refuse it a moment later: this way the photos taken stay the ones Undo knows).
+      const unusable = unusablePhotos([job]);
+      const photos = photosOf(job, config).map((photo): ReferenceItem => {
+        const why = photo.key === null ? undefined : unusable.get(photo.key);
+        if (why !== undefined) return { ...photo, status: "invalid", key: null, error: why };
         const same = photo.key === null ? undefined : inForm.get(photo.key);
         return same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
       });

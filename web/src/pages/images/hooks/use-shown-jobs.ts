@@ -75,8 +75,10 @@ export function useShownJobs(identityId: string | null) {
   const [pinned, setPinned] = useState<{ identityId: string; ids: string[] } | null>(null);
   const here = identityId === null ? undefined : paneClick(clicks, chosen, identityId);
   const pinnedHere = pinned?.identityId === identityId ? pinned.ids : null;
-  if (identityId !== null && !here && !pinnedHere && latestBatch.length > 0) {
-    setPinned({ identityId, ids: latestBatch });
+  if (pinned !== null && pinned.identityId !== identityId) {
+    setPinned(null); // left: coming back shows the latest batch then
+  } else if (identityId !== null && !here && !pinnedHere && latestBatch.length > 0 && !history.isFetching) {
+    setPinned({ identityId, ids: latestBatch }); // as read now, not as cached from before
   }
   const paneIds = here?.ids ?? pinnedHere ?? latestBatch;
   const showStarted = useCallback(
