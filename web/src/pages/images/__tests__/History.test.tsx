@@ -2,7 +2,8 @@ import { screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { historyOf, job, succeeded } from "../../../test/api";
+import { historyOf, http, job, succeeded } from "../../../test/api";
+import { IDLE_REFRESH_MS } from "../hooks/use-image-generation";
 import { createdLabel } from "../jobView";
 import { given, openAsAlice } from "../../../test/render";
 
@@ -131,6 +132,38 @@ describe("a long prompt in the history", () => {
     } finally {
       height.mockRestore();
       shown.mockRestore();
+    }
+  });
+});
+
+describe("a history read again while the page is left open", () => {
+  it("keeps each picture's URL while it is fresh, so the browser does not download it again", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const done = succeeded(job({ prompt: "signed anew on every read" }));
+      let reads = 0;
+      given(
+        http.get("/v1/generations", ({ response }) => {
+          reads += 1;
+          const signed = `http://s3.test/preview.jpg?signature=${reads}`;
+          return response(200).json({
+            items: [{ ...done, output: { ...done.output!, preview_url: signed, url: signed } }],
+            next_cursor: null,
+          });
+        }),
+        http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      );
+      await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+      const history = await screen.findByRole("region", { name: "History" });
+      const picture = () => within(history).getAllByRole("img")[0]!;
+      await within(history).findByText("“signed anew on every read”");
+      const first = picture().getAttribute("src");
+      const before = reads;
+      await vi.advanceTimersByTimeAsync(IDLE_REFRESH_MS + 1000);
+      await vi.waitFor(() => expect(reads).toBeGreaterThan(before));
+      expect(picture().getAttribute("src")).toBe(first);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

@@ -72,7 +72,12 @@ describe("another tab's click", () => {
       await within(history).findByText("“an older one”");
       expect(await screen.findByRole("img", { name: "Alice the chef has no image yet" })).toBeInTheDocument();
 
-      listed.unshift(succeeded(job({ prompt: "made in the other tab" })));
+      // The other tab made a result and saved it to the identity.
+      const saved = succeeded(job({ prompt: "made in the other tab" }));
+      listed.unshift({
+        ...saved,
+        apply: { status: "applied", attempt: 1, error: null, applied_at: new Date().toISOString(), requested_at: null },
+      });
       savedElsewhere = true;
       await vi.advanceTimersByTimeAsync(IDLE_REFRESH_MS + 1000);
       expect(await within(history).findByText("“made in the other tab”")).toBeInTheDocument();

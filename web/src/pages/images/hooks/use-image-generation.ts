@@ -67,7 +67,6 @@ export function useIdentities(userId: string | null) {
     queryKey: keys.identities(userId),
     queryFn: userId === null ? skipToken : ({ signal }) => api.listIdentities(userId, signal),
     staleTime: 30_000,
-    refetchInterval: IDLE_REFRESH_MS,
   });
 }
 
@@ -78,19 +77,38 @@ const jobsOf = (pages: HistoryPages | undefined): Job[] => pages?.pages.flatMap(
 /**
  * The identity's history, newest first, `HISTORY_LIMIT` at a time (`fetchNextPage` reads
  * older ones). Polls every page read while a job of it moves, or while it could not be
- * read; else every `IDLE_REFRESH_MS` (well before its URLs expire).
+ * read; else every `IDLE_REFRESH_MS`. An output keeps the URLs it was first read with until
+ * `URL_REFRESH_MS` (each read signs new ones for the same image, and the browser would
+ * download every picture of the history again).
  */
 export function useHistory(identityId: string | null) {
   const api = useApi();
   const queryClient = useQueryClient();
+  // When each job's output URLs were read.
+  const urlsReadAt = useRef(new Map<string, number>());
   const readPage = async (identity: string, cursor: string | null, signal: AbortSignal) => {
-    const previous = jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity)));
+    const previous = new Map(jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity))).map((p) => [p.id, p]));
     const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor, signal);
-    const ended = page.items.filter((job) => !isMoving(job) && previous.some((p) => p.id === job.id && isMoving(p)));
-    // A job only the history watches (a folder's regeneration, another tab's click) ends
-    // here: a save one of them made changed the identity.
-    if (ended.some((job) => job.apply?.status !== "not_requested")) refreshIdentities(queryClient);
-    return page;
+    const now = Date.now();
+    const items = page.items.map((job) => {
+      const before = previous.get(job.id);
+      const readAt = urlsReadAt.current.get(job.id);
+      if (before?.output && job.output?.key === before.output.key && readAt !== undefined && now - readAt < URL_REFRESH_MS) {
+        return { ...job, output: before.output };
+      }
+      if (job.output) urlsReadAt.current.set(job.id, now);
+      return job;
+    });
+    // A job only the history watches (a folder's regeneration, another tab's click) ended,
+    // or a save landed from elsewhere: the identity's image may have changed.
+    const changedImage = items.some((job) => {
+      const before = previous.get(job.id);
+      const ended = before !== undefined && isMoving(before) && !isMoving(job) && job.apply?.status !== "not_requested";
+      const savedElsewhere = previous.size > 0 && job.apply?.status === "applied" && before?.apply?.status !== "applied";
+      return ended || savedElsewhere;
+    });
+    if (changedImage) refreshIdentities(queryClient);
+    return { ...page, items };
   };
   return useInfiniteQuery({
     queryKey: keys.history(identityId),
