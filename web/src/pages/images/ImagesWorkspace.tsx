@@ -126,6 +126,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const results = useRef<HTMLElement>(null);
   const actions = useJobActions({
     identityId,
+    userId,
     photos: uploads.items,
     paneIds,
     showStarted: (jobs) => showStarted(jobs, identity?.name ?? "an identity"),

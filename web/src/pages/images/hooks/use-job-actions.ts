@@ -15,6 +15,9 @@ import { useApply, useCancel, useStartBatch, type Outcome, type StartRequest } f
 interface Options {
   /** The identity the page shows: an action's failure is said while on its job's identity. */
   identityId: string | null;
+  /** The user the page shows: a Generate's error is said while on the user whose photos it
+   * was about (the identities of a user share the form's photos). */
+  userId: string | null;
   /** The form's photos, to name one the API says is gone. */
   photos: readonly ReferenceItem[];
   /** The ids the result pane shows now (its first card takes the focus after a follow-up). */
@@ -51,9 +54,9 @@ function bringIntoView(element: HTMLElement | null) {
   element?.scrollIntoView?.({ behavior: scrollBehavior(), block: "nearest" });
 }
 
-export function useJobActions({ identityId, photos, paneIds, showStarted, resultPane }: Options) {
-  // Of the identity it was about: the photos it names, the click it says may have started.
-  const [formError, setFormError] = useState<{ identityId: string; message: string } | null>(null);
+export function useJobActions({ identityId, userId, photos, paneIds, showStarted, resultPane }: Options) {
+  // Of the user it was about: the photos it names are that user's, on every identity of theirs.
+  const [formError, setFormError] = useState<{ userId: string; message: string } | null>(null);
   const [actionError, setActionError] = useState<ActionError | null>(null);
   const create = useStartBatch();
   // Where each job's save or cancel was asked, until its outcome (which comes back by job).
@@ -124,7 +127,7 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
     } catch (error) {
       if (request.kind === "generate") {
         const message = startError(error, photos);
-        setFormError(message === null ? null : { identityId: request.body.identity_id, message });
+        setFormError(message === null ? null : { userId: request.body.user_id, message });
         return false;
       }
       // A follow-up's error shows where it was asked: asked in the pane, bring it into view.
@@ -169,7 +172,7 @@ export function useJobActions({ identityId, photos, paneIds, showStarted, result
      * `actionError` is: still true (nothing started, or the history says whether it did; the
      * photo it names comes back with the identity's user), and it says why the click the
      * admin left did nothing. */
-    formError: formError !== null && formError.identityId === identityId ? formError.message : null,
+    formError: formError !== null && formError.userId === userId ? formError.message : null,
     /** Why an action on a result of this identity did not go through, and where it was
      * asked (another identity's stays with it). */
     actionError: actionError !== null && actionError.identityId === identityId ? actionError : null,
