@@ -204,3 +204,32 @@ describe("a Generate's error under the form", () => {
     expect(await within(form).findByText(GONE)).toBeInTheDocument();
   }, 15_000);
 });
+
+describe("a cancel from the history", () => {
+  it("shows the job canceled on its row as soon as it is answered, without a Cancel back", async () => {
+    const newer = succeeded(job({ prompt: "the pane's" }));
+    const older = job({ prompt: "waits in the queue" });
+    const jobs = new Map<string, Job>([newer, older].map((each) => [each.id, each]));
+    let holdHistory: Promise<void> | null = null;
+    given(
+      http.get("/v1/generations", async ({ response }) => {
+        if (holdHistory) await holdHistory;
+        return response(200).json({ items: [newer, older].map((each) => jobs.get(each.id)!), next_cursor: null });
+      }),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) => response(200).json(jobs.get(params.generation_id)!)),
+      http.post("/v1/generations/{generation_id}/cancel", ({ params, response }) => {
+        const canceled: Job = { ...jobs.get(params.generation_id)!, status: "canceled", canceled_at: new Date().toISOString() };
+        jobs.set(canceled.id, canceled);
+        return response(200).json(canceled);
+      }),
+    );
+    const user = await openAsAlice();
+    const history = screen.getByRole("region", { name: "History" });
+    const row = (await within(history).findAllByRole("listitem"))[1]!;
+    // The history's next read is slow to come.
+    holdHistory = new Promise(() => {});
+    await user.click(within(row).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(within(row).getByText("Canceled")).toBeInTheDocument());
+    expect(within(row).queryByRole("button", { name: /^Cancel/ })).not.toBeInTheDocument();
+  });
+});

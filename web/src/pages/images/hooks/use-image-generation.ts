@@ -258,6 +258,9 @@ export function useCancel(outcome: Outcome = {}) {
     mutationFn: (job: Job) => api.cancel(job.id),
     onSuccess: (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
+      // Its history row too, at once: until the history is read again, it would offer a
+      // Cancel again once "Canceling…" is over.
+      putInHistory(queryClient, job);
       void refreshHistory(queryClient, job.identity_id);
       outcome.onSuccess?.(job);
     },
@@ -267,6 +270,15 @@ export function useCancel(outcome: Outcome = {}) {
       outcome.onError?.(error, job);
     },
   });
+}
+
+/** The job as just answered, in place of the history's older read of it. */
+function putInHistory(queryClient: QueryClient, job: Job): void {
+  queryClient.setQueryData<HistoryPages>(keys.history(job.identity_id), (pages) =>
+    pages === undefined
+      ? pages
+      : { ...pages, pages: pages.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === job.id ? job : item)) })) },
+  );
 }
 
 const APPLY_KEY = ["identity-images", "apply"] as const;
