@@ -1190,13 +1190,11 @@ describe("Images page", () => {
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(2));
     await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("1:1 · 4K"));
+    expect(await elsewhere().findByText(/^Your generation of .+ for Alice the chef is still running\.$/)).toBeInTheDocument();
     expect(
-      await elsewhere().findByText("Your other generation for Alice the chef is still running."),
+      await elsewhere().findByText(/^Your generation of .+ for Alice the chef is ready: 1 image\.$/, {}, { timeout: 10_000 }),
     ).toBeInTheDocument();
-    expect(
-      await elsewhere().findByText("Your other generation for Alice the chef is ready: 1 image.", {}, { timeout: 10_000 }),
-    ).toBeInTheDocument();
-    await user.click(screen.getByRole("button", { name: "Show the other generation for Alice the chef" }));
+    await user.click(screen.getByRole("button", { name: /^Show the generation of .+ for Alice the chef$/ }));
     await waitFor(() => expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus());
     // Its card is back in the pane.
     await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("16:9 · 4K"));

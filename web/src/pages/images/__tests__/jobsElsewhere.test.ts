@@ -15,6 +15,10 @@ const click = (jobs: Job[], moving = false, count = jobs.length, sameIdentity = 
   moving,
   sameIdentity,
 });
+const ASKED = "2026-12-04T21:23:00Z";
+const asked = (overrides: Partial<Job> = {}): Job => job({ created_at: ASKED, ...overrides });
+// As the browser says the time it was asked (its own time zone and clock format).
+const at = new Date(ASKED).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
 const blocked = (): Job =>
   job({ status: "failed", error: { code: "content_blocked", message: "Prompt blocked by Gemini (SAFETY).", details: {} } });
 
@@ -30,10 +34,11 @@ describe("sentenceOf", () => {
     ["all failed alike", click([blocked(), blocked()]), "Failed for Alice the chef. Gemini refused the prompt."],
     ["all failed, each its way", click([blocked(), failed()]), "Failed for Alice the chef."],
     ["canceled", click([job({ status: "canceled" })]), "Canceled for Alice the chef."],
-    ["the other, running", click([job()], true, 2, true), "Your other generation for Alice the chef is still running (2 variants)."],
-    ["the other, ready", click([succeeded(job())], false, 1, true), "Your other generation for Alice the chef is ready: 1 image."],
-    ["the other, failed", click([blocked()], false, 1, true), "Your other generation for Alice the chef failed. Gemini refused the prompt."],
-    ["the other, canceled", click([job({ status: "canceled" })], false, 1, true), "Your other generation for Alice the chef was canceled."],
+    ["the other, not read yet", click([], true, 2, true), "Your other generation for Alice the chef is still running (2 variants)."],
+    ["the other, running", click([asked()], true, 2, true), `Your generation of ${at} for Alice the chef is still running (2 variants).`],
+    ["the other, ready", click([succeeded(asked())], false, 1, true), `Your generation of ${at} for Alice the chef is ready: 1 image.`],
+    ["the other, failed", click([{ ...blocked(), created_at: ASKED }], false, 1, true), `Your generation of ${at} for Alice the chef failed. Gemini refused the prompt.`],
+    ["the other, canceled", click([asked({ status: "canceled" })], false, 1, true), `Your generation of ${at} for Alice the chef was canceled.`],
   ])("%s", (_, subject, sentence) => {
     expect(sentenceOf(subject)).toBe(sentence);
   });

@@ -66,18 +66,27 @@ function toneOf({ jobs, moving }: ClickElsewhere): "running" | "ready" | "partia
 }
 
 /** Which click a notice is of, for Show's and Dismiss's names. */
-function whose({ identityName, sameIdentity }: ClickElsewhere): string {
-  return sameIdentity ? `the other generation for ${identityName}` : identityName;
+function whose(click: ClickElsewhere): string {
+  return click.sameIdentity ? `the ${generationOf(click)} for ${click.identityName}` : click.identityName;
+}
+
+/** "generation of 9:23 PM" (when it was asked: what tells two of one identity apart), or
+ * "other generation" before any of its jobs was read. */
+function generationOf({ jobs }: ClickElsewhere): string {
+  const first = jobs[0];
+  if (!first) return "other generation";
+  return `generation of ${new Date(first.created_at).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}`;
 }
 
 /** "Still generating for Alice the chef (2 variants).", "Ready for Alice the chef: 2 images.",
  * "Done for Alice the chef: 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused
  * the prompt.", "Canceled for Alice the chef.", "Ended for Alice the chef." (its jobs can no
- * longer be read). Of the identity on screen, whose pane shows another click: "Your other
- * generation for Alice the chef is still running (2 variants).", "… is ready: 2 images.", … */
+ * longer be read). Of the identity on screen, whose pane shows another click: "Your
+ * generation of 9:23 PM for Alice the chef is still running (2 variants).", "… is ready: 2
+ * images.", … */
 export function sentenceOf(click: ClickElsewhere): string {
   const { identityName: name, jobs, count: made, moving, sameIdentity } = click;
-  const other = `Your other generation for ${name}`;
+  const other = `Your ${generationOf(click)} for ${name}`;
   const variants = made > 1 ? ` (${made} variants)` : "";
   if (moving) return sameIdentity ? `${other} is still running${variants}.` : `Still generating for ${name}${variants}.`;
   const images = jobs.filter((job) => job.status === "succeeded").length;
