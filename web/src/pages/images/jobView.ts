@@ -364,6 +364,8 @@ export function unusablePhotos(jobs: readonly Job[]): Map<string, string> {
   return unusable;
 }
 
+const SAY_OTHER_PHOTO = "Add another photo in its place.";
+
 /**
  * A photo the job could not use, named as it was uploaded when the job kept its name, and by
  * its place among the photos the job sent ("“side.png” (photo 2 of 2)"), never by its
@@ -380,7 +382,9 @@ function aboutPhoto(job: Job, code: string, message: string, details: Record<str
       : "A reference photo";
   const title = `${which} could not be used`;
   if (code === "reference_not_found") return { title, detail: "It is no longer stored (uploads expire); add it again." };
-  const reason = typeof key === "string" && message.startsWith(`${key}: `) ? message.slice(key.length + 2) : message;
+  const named = typeof key === "string" && message.startsWith(`${key}: `);
+  // A message that names the photo's storage key elsewhere is not for the admin.
+  const reason = named ? message.slice(key.length + 2) : typeof key === "string" && message.includes(key) ? SAY_OTHER_PHOTO : message;
   const sentence = reason.charAt(0).toUpperCase() + reason.slice(1);
   return { title, detail: /[.!?]$/.test(sentence) ? sentence : `${sentence}.` };
 }

@@ -64,3 +64,19 @@ describe("the pipeline's own words stay with whoever runs it", () => {
     expect(applyLabel(saved, null)).toBe(said);
   });
 });
+
+describe("a photo a job could not use", () => {
+  it("is named as uploaded, never by its storage key", () => {
+    const key = "uploads/3/5f2c/2.jpg";
+    const tooLarge = job({
+      status: "failed",
+      reference_keys: ["uploads/3/5f2c/1.jpg", key],
+      reference_names: ["front.jpg", "side.jpg"],
+      error: { code: "reference_invalid", message: `Reference '${key}' is larger than 15728640 bytes.`, details: { key, index: 1 } },
+    });
+    expect(describeFailure(tooLarge)).toEqual({
+      title: "“side.jpg” (photo 2 of 2) could not be used",
+      detail: "Add another photo in its place.",
+    });
+  });
+});
