@@ -103,6 +103,13 @@ WATCH_PROGRESS = """() => {
 }"""
 
 
+def _shape_of(image: Locator) -> float:
+    """Width over height of the box the page draws `image` in."""
+    box = image.bounding_box()
+    assert box is not None
+    return box["width"] / box["height"]
+
+
 def _job_by_id(jobs: list[dict[str, Any]], job_id: str) -> dict[str, Any]:
     return next(job for job in jobs if job["id"] == job_id)
 
@@ -270,23 +277,16 @@ def test_admin_generates_saves_downloads_reruns(
     expect(from_kept.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
     # A portrait is shown in its own shape, narrowed to fit the card's height: no bars.
     output = wait_for("its output", lambda: _job_by_id(listed(), newest["id"]).get("output"))
-    shown = from_kept.get_by_role("img").bounding_box()
-    assert shown is not None
-    assert shown["width"] / shown["height"] == pytest.approx(
+    assert _shape_of(from_kept.get_by_role("img")) == pytest.approx(
         output["width"] / output["height"], rel=0.02
-    ), (shown, output)
+    ), output
     # So it is beside the current (16:9) image in Compare.
     from_kept.get_by_role("button", name="Compare").click()
     dialog = page.get_by_role("dialog", name="Compare with the current image")
-    current_image = dialog.get_by_role("img", name=f"Current: {identity['name']}")
-    expect(current_image).to_be_visible()
+    expect(dialog.get_by_role("img", name=f"Current: {identity['name']}")).to_be_visible()
     compared = dialog.get_by_role("img").last
     expect(compared).to_be_visible()
-    shown = compared.bounding_box()
-    assert shown is not None
-    assert shown["width"] / shown["height"] == pytest.approx(
-        output["width"] / output["height"], rel=0.02
-    ), (shown, output)
+    assert _shape_of(compared) == pytest.approx(output["width"] / output["height"], rel=0.02)
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
 
