@@ -51,20 +51,6 @@ describe("the Refine box", () => {
   });
 });
 
-describe("Compare", () => {
-  it("titles a refinement beside the image it refined in plain words", async () => {
-    const before = succeeded(job({ prompt: "first", created_at: "2026-12-04T09:00:00Z" }));
-    const refined = succeeded(job({ kind: "refine", parent_generation_id: before.id, instruction: "darker", batch_id: "r" }));
-    given(...historyOf([refined, before]));
-    const user = await openAsAlice();
-    const card = await screen.findByRole("article", { name: "Refined image" });
-    await user.click(await within(card).findByRole("button", { name: "Compare" }));
-    const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
-    expect(within(dialog).getByRole("figure", { name: "Before" })).toBeInTheDocument();
-    expect(within(dialog).getByRole("figure", { name: "Refined" })).toBeInTheDocument();
-  });
-});
-
 describe("Save on a result's card", () => {
   const card = (done: Job, saving: boolean) => (
     <GeneratedImageDisplay job={done} now={Date.now()} usualSeconds={null} currentJobId={null} onSave={() => undefined} saving={saving} />
