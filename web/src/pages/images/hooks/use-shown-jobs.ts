@@ -43,15 +43,10 @@ export interface ClickElsewhere extends Omit<Click, "ids"> {
 
 type JobRead = { data?: Job | undefined; error: Error | null };
 
-/** The job can no longer be read: gone, or no longer the admin's (a failed poll on the way is
- * not that: the page keeps what it read last). */
-function isGoneRead(read: JobRead): boolean {
-  return isGone(read.error);
-}
-
-/** Still on its way, as far as the page knows: moving when last read, or not read yet. */
+/** Still on its way, as far as the page knows: moving when last read, or not read yet; not
+ * once it is gone (a failed poll on the way is not that: the page keeps what it read last). */
 function stillGoing(read: JobRead): boolean {
-  return !isGoneRead(read) && (read.data ? isMoving(read.data) : true);
+  return !isGone(read.error) && (read.data ? isMoving(read.data) : true);
 }
 
 export function useShownJobs(identityId: string | null) {
@@ -117,7 +112,7 @@ export function useShownJobs(identityId: string | null) {
   const readOf = new Map(awayIds.map((id, index) => [id, awayQueries[index]]));
   const elsewhere: ClickElsewhere[] = away.map(({ ids, ...click }) => {
     const reads = ids.flatMap((id) => readOf.get(id) ?? []);
-    const jobs = reads.flatMap((read) => (read.data && !isGoneRead(read) ? [read.data] : []));
+    const jobs = reads.flatMap((read) => (read.data && !isGone(read.error) ? [read.data] : []));
     return {
       ...click,
       jobs,
