@@ -85,6 +85,11 @@ export function describeAccepted(config: TabConfig): string {
   return [...new Set(exts)].join(", ");
 }
 
+/** "1 photo", "3 photos": a count and its noun, plural unless one. */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** "15 MB", "15.3 MB", "6 KB": one decimal when it matters ("15 MB is over the 15 MB limit" must not happen). */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;

@@ -1,4 +1,5 @@
 import type { Job } from "../../../api/imageGeneration";
+import { countOf } from "../config";
 import { createdLabel } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./EditSettingsNotice.module.css";
@@ -20,7 +21,7 @@ export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }:
   const text =
     photos === null
       ? `The settings ${from} are in the form. It kept no photos, so yours stay.`
-      : `The settings and ${photos} photo${photos === 1 ? "" : "s"} ${from} are in the form.`;
+      : `The settings and ${countOf(photos, "photo")} ${from} are in the form.`;
   // A refinement edits the earlier result; the form makes a new image from the photos.
   const refinement =
     job.kind === "refine" && job.instruction

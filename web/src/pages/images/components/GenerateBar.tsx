@@ -1,7 +1,7 @@
 import { useId } from "react";
 
 import type { ImageSize } from "../../../api/imageGeneration";
-import { formatUsd } from "../config";
+import { countOf, formatUsd } from "../config";
 import { formatDuration } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./GenerateBar.module.css";
@@ -49,7 +49,7 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
         <div id={costId} className={styles.cost}>
           <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>
           <span className={ui.muted}>
-            {variants} image{variants === 1 ? "" : "s"} at {imageSize}
+            {countOf(variants, "image")} at {imageSize}
             {usualSeconds !== null ? ` · usually ${formatDuration(usualSeconds)}` : ""}
           </span>
         </div>

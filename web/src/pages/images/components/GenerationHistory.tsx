@@ -21,7 +21,7 @@ import {
   offeredActions,
   pictureRatio,
 } from "../jobView";
-import { formatUsd } from "../config";
+import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSessionState } from "../hooks/use-session-state";
@@ -179,17 +179,12 @@ const isHistoryView = (value: unknown): value is HistoryView => value === "all" 
  * in Results only, "29 results from the 40 newest generations" (a failed job has no tile),
  * or "20 newest results · older below" when each of them has one. */
 function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean): string {
-  const generations = count(jobs.length, hasOlder ? "newest generation" : "generation");
+  const generations = countOf(jobs.length, hasOlder ? "newest generation" : "generation");
   if (view === "all") return hasOlder ? `${generations} · older below` : generations;
   const shown = resultsOf(jobs).length;
-  if (shown === jobs.length) return hasOlder ? `${count(shown, "newest result")} · older below` : count(shown, "result");
-  const results = count(shown, "result");
+  if (shown === jobs.length) return hasOlder ? `${countOf(shown, "newest result")} · older below` : countOf(shown, "result");
+  const results = countOf(shown, "result");
   return hasOlder ? `${results} from the ${generations}` : `${results} from ${generations}`;
-}
-
-/** "1 result", "2 results". */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** Two variants of one click (one batch). */
@@ -296,7 +291,7 @@ function HistoryItem({
               : [
                   job.aspect_ratio,
                   job.image_size,
-                  `${job.reference_keys.length} photo${job.reference_keys.length === 1 ? "" : "s"}`,
+                  countOf(job.reference_keys.length, "photo"),
                 ]),
             // A canceled job's time is how long it waited, not how long it took: none.
             job.finished_at && job.status !== "canceled" ? formatDuration(elapsedSeconds(job, now)) : null,

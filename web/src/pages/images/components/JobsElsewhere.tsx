@@ -1,5 +1,6 @@
 import type { Job } from "../../../api/imageGeneration";
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
+import { countOf } from "../config";
 import { describeFailure, GENERIC_FAILURE } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
@@ -91,14 +92,13 @@ export function sentenceOf(click: ClickElsewhere): string {
   if (moving) return sameIdentity ? `${other} is still running${variants}.` : `Still generating for ${name}${variants}.`;
   const images = jobs.filter((job) => job.status === "succeeded").length;
   const failed = jobs.filter((job) => job.status === "failed");
-  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   if (images === 0 && failed.length > 0) {
     return sameIdentity ? `${other} failed.${whyFailed(failed)}` : `Failed for ${name}.${whyFailed(failed)}`;
   }
   if (images === 0 && jobs.length > 0) return sameIdentity ? `${other} was canceled.` : `Canceled for ${name}.`;
   if (images === 0) return sameIdentity ? `${other} ended.` : `Ended for ${name}.`;
-  if (failed.length === 0) return sameIdentity ? `${other} is ready: ${count(images, "image")}.` : `Ready for ${name}: ${count(images, "image")}.`;
-  const done = `${count(images, "image")}, ${failed.length} failed`;
+  if (failed.length === 0) return sameIdentity ? `${other} is ready: ${countOf(images, "image")}.` : `Ready for ${name}: ${countOf(images, "image")}.`;
+  const done = `${countOf(images, "image")}, ${failed.length} failed`;
   return sameIdentity ? `${other} is done: ${done}.` : `Done for ${name}: ${done}.`;
 }
 

@@ -2,7 +2,7 @@ import { useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
-import { describeFailure, isFinal, isSaving } from "../jobView";
+import { describeFailure, GENERIC_FAILURE, isFinal, isSaving } from "../jobView";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
 import styles from "./VariantsGrid.module.css";
@@ -85,7 +85,6 @@ function placeOf(job: Job, index: number, count: number): { index: number; count
     : { index: index + 1, count };
 }
 
-const FAILED = "The generation failed";
 
 /**
  * What the click's jobs came to so far, in one sentence ("" while none has ended):
@@ -100,8 +99,8 @@ export function outcomeText(jobs: Job[]): string {
     if (!isFinal(only)) return "";
     if (only.status === "succeeded") return "The image is ready.";
     if (only.status === "canceled") return "The generation was canceled.";
-    const why = describeFailure(only)?.title ?? FAILED;
-    return why === FAILED ? `${FAILED}.` : `${FAILED}: ${why}.`;
+    const why = describeFailure(only)?.title ?? GENERIC_FAILURE;
+    return why === GENERIC_FAILURE ? `${GENERIC_FAILURE}.` : `${GENERIC_FAILURE}: ${why}.`;
   }
   const first = ended[0];
   if (!first) return "";
