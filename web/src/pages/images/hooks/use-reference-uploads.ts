@@ -246,14 +246,20 @@ export function useReferenceUploads(config: TabConfig) {
     [config, update, checkAndUpload, thumbnail],
   );
 
+  /** Photos waiting for a place take the places refused or removed photos gave up, and go
+   * through the checks and upload. */
+  const fillFreedPlaces = useCallback(() => {
+    const promoted = takeFreedPlaces(new Set());
+    if (promoted.length > 0) void checkAndUpload(promoted);
+  }, [takeFreedPlaces, checkAndUpload]);
+
   const remove = useCallback(
     (id: string) => {
       controllers.current.get(id)?.abort();
       update((current) => current.filter((item) => item.id !== id));
-      const promoted = takeFreedPlaces(new Set());
-      if (promoted.length > 0) void checkAndUpload(promoted);
+      fillFreedPlaces();
     },
-    [update, takeFreedPlaces, checkAndUpload],
+    [update, fillFreedPlaces],
   );
 
   /** Every file refused for what it is (not the photos waiting for a place): one click, not one each. */
@@ -270,10 +276,9 @@ export function useReferenceUploads(config: TabConfig) {
       if (itemsRef.current.find((item) => item.id === id)?.status === "invalid") return;
       controllers.current.get(id)?.abort();
       patch(id, { status: "invalid", key: null, error: UNREADABLE });
-      const promoted = takeFreedPlaces(new Set());
-      if (promoted.length > 0) void checkAndUpload(promoted);
+      fillFreedPlaces();
     },
-    [patch, takeFreedPlaces, checkAndUpload],
+    [patch, fillFreedPlaces],
   );
 
   /** Refuses the uploaded photos a generation could not use (`reasons`, by storage key): they
@@ -286,10 +291,9 @@ export function useReferenceUploads(config: TabConfig) {
       });
       if (unusable.length === 0) return;
       for (const { id, why } of unusable) patch(id, { status: "invalid", key: null, error: why });
-      const promoted = takeFreedPlaces(new Set());
-      if (promoted.length > 0) void checkAndUpload(promoted);
+      fillFreedPlaces();
     },
-    [patch, takeFreedPlaces, checkAndUpload],
+    [patch, fillFreedPlaces],
   );
 
   /** Upload again the photos `ids` names whose upload failed or was stopped (all of them
