@@ -434,7 +434,7 @@ export function applyLabel(job: Job, currentJobId: string | null): string | null
   }
 }
 
-/** Why a save did not land, in the admin's words (the pipeline's name endpoints and HTTP
+/** Why a save did not land, in the admin's words (the pipeline's own name endpoints and HTTP
  * codes): each says to save again, which asks anew. */
 function notSaved(code: string | undefined): string {
   switch (code) {

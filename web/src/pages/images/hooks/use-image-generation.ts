@@ -2,7 +2,8 @@
  * TanStack Query hooks for the Images tab. Job status is polled: every 2 s while a job is
  * queued or running (or being saved); once final, only before its output URLs expire; not
  * at all once it is gone (404, 403); never in background tabs (TanStack's default). The
- * history and the identities are read again every `IDLE_REFRESH_MS` while nothing moves.
+ * history is read again every `IDLE_REFRESH_MS` while nothing in it moves, and the
+ * identities when it shows a save landed.
  */
 import {
   useInfiniteQuery,
@@ -31,9 +32,9 @@ import { isMoving } from "../jobView";
 export const POLL_MS = 2000;
 /** Output URLs last OUTPUT_URL_EXPIRY_S (15 min by default): refetch well before. */
 export const URL_REFRESH_MS = 10 * 60 * 1000;
-/** While nothing of its own moves, how often the page on screen reads the identity and its
- * history again: what another tab (or window, or admin) did shows within this. A hidden page
- * does not read (TanStack Query's default). */
+/** While nothing in it moves, how often the page on screen reads the identity's history
+ * again: what another tab (or window, or admin) did shows within this. A hidden page does not
+ * read (TanStack Query's default). */
 export const IDLE_REFRESH_MS = 30_000;
 export const HISTORY_LIMIT = 20;
 

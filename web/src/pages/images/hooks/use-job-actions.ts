@@ -167,11 +167,11 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     },
     /** The jobs whose save is out. */
     savingIds: apply.savingIds,
-    /** Why the last Generate started nothing (shown under the form), while on its identity.
-     * Another identity's form is not the one it was about; coming back, it is said again, as
-     * `actionError` is: still true (nothing started, or the history says whether it did; the
-     * photo it names comes back with the identity's user), and it says why the click the
-     * admin left did nothing. */
+    /** Why the last Generate started nothing (shown under the form), while on its user: the
+     * form's photos are that user's, on every identity of theirs. Another user's form is not
+     * the one it was about; coming back, it is said again, as `actionError` is: still true
+     * (nothing started, or the history says whether it did; the photo it names comes back
+     * with the user), and it says why the click the admin left did nothing. */
     formError: formError !== null && formError.userId === userId ? formError.message : null,
     /** Why an action on a result of this identity did not go through, and where it was
      * asked (another identity's stays with it). */
