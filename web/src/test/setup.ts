@@ -1,6 +1,6 @@
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 
 import { server } from "./api";
 
@@ -12,6 +12,7 @@ URL.revokeObjectURL = () => undefined;
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
   cleanup();
+  vi.useRealTimers(); // a test that took the clock gives it back, whatever it did
   server.resetHandlers();
   localStorage.clear();
   sessionStorage.clear();

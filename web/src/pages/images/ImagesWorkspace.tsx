@@ -19,13 +19,12 @@ import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import { useUsers } from "./hooks/use-image-generation";
 import { useJobActions } from "./hooks/use-job-actions";
-import { useNow } from "./hooks/use-now";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { claimDraft } from "./hooks/use-session-state";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
-import { currentImageJobId, identityImageUrl, isMoving, originLabel, unusablePhotos, usualSeconds } from "./jobView";
+import { currentImageJobId, identityImageUrl, originLabel, unusablePhotos, usualSeconds } from "./jobView";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -111,10 +110,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, show, forget } = useShownJobs(identityId);
   const jobs = historyJobs ?? [];
-  const anyMoving = [...paneJobs, ...jobs].some(isMoving);
-  // The clock stops when the session ends (the polls go on, to see it come back): a card's
-  // time would only grow stale.
-  const now = useNow(anyMoving && !sessionEnded);
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const refuseUnusable = uploads.refuseUnusable;
@@ -249,7 +244,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={paneJobs}
           failure={actions.actionError?.place === "pane" ? actions.actionError : null}
           noIdentities={subject.hasNoIdentities}
-          now={now}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={actions.save}
@@ -275,7 +269,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           identity={identity}
           noIdentities={subject.hasNoIdentities}
           currentJobId={currentJobId}
-          now={now}
           actionError={actions.actionError?.place === "history" ? actions.actionError : null}
           onRerun={(job) => actions.rerun(job, "history")}
           onRefine={(job, words) => actions.refine(job, words, "history")}

@@ -184,12 +184,20 @@ export function attemptText(job: Job): string {
   return `attempt ${job.attempts + 1} of ${job.max_attempts}`;
 }
 
-/** Seconds the job took from creation to its end (or until now). */
+/** Seconds the job has taken, from its creation to its end, or to `now` while it runs. */
 export function elapsedSeconds(job: Job, now: number): number {
+  return tookSeconds(job) ?? secondsSince(job.created_at, now);
+}
+
+/** Seconds a job that ended took (to its cancel, for a canceled one); null while it runs. */
+export function tookSeconds(job: Job): number | null {
   if (job.finished_at && job.timings.total_s !== null) return Math.round(job.timings.total_s);
-  const start = Date.parse(job.created_at);
-  const end = job.finished_at ? Date.parse(job.finished_at) : (job.canceled_at ? Date.parse(job.canceled_at) : now);
-  return Math.max(0, Math.round((end - start) / 1000));
+  const end = job.finished_at ?? job.canceled_at;
+  return end ? secondsSince(job.created_at, Date.parse(end)) : null;
+}
+
+function secondsSince(start: string, end: number): number {
+  return Math.max(0, Math.round((end - Date.parse(start)) / 1000));
 }
 
 /** The median total time of the identity's succeeded jobs at that size, or null. A run that

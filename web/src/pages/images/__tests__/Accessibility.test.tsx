@@ -5,7 +5,7 @@
  * `disabled` (browsers do, to the page): a button that must keep the focus is checked to stay
  * enabled, with `aria-disabled`.
  */
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -31,7 +31,7 @@ const noop = () => undefined;
 
 function card(props: Partial<Parameters<typeof GeneratedImageDisplay>[0]> & { job: Job }) {
   return (
-    <GeneratedImageDisplay now={Date.now()} usualSeconds={40} currentJobId={null} onSave={noop} saving={false} {...props} />
+    <GeneratedImageDisplay usualSeconds={40} currentJobId={null} onSave={noop} saving={false} {...props} />
   );
 }
 
@@ -39,7 +39,6 @@ function grid(jobs: Job[], props: Partial<VariantsGridProps> = {}) {
   return (
     <VariantsGrid
       jobs={jobs}
-      now={Date.now()}
       usualSecondsAt={() => null}
       currentJobId={null}
       onSave={noop}
@@ -67,9 +66,9 @@ const failedJob = (base: Job): Job => ({
 describe("Accessibility", () => {
   describe("live regions", () => {
     it("announces a running card's stage, not its ticking timer, and keeps Cancel out of the live part", () => {
+      vi.useFakeTimers();
       const queued = job({ created_at: new Date(Date.now() - 5000).toISOString() });
-      const start = Date.now();
-      const view = render(card({ job: queued, now: start, onCancel: noop }));
+      const view = render(card({ job: queued, onCancel: noop }));
       const status = screen.getByRole("status");
       expect(status).toHaveTextContent("Waiting in the queue");
       expect(status).not.toHaveTextContent(/\d+ s/);
@@ -78,14 +77,32 @@ describe("Accessibility", () => {
       expect(screen.getByText(/^5 s · usually about 40 s at 1K$/)).toBeInTheDocument();
       expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
 
-      view.rerender(card({ job: queued, now: start + 3000, onCancel: noop }));
+      act(() => vi.advanceTimersByTime(3000));
       expect(screen.getByText(/^8 s/)).toBeInTheDocument();
       expect(screen.getByRole("status")).toBe(status);
       expect(status).toHaveTextContent(/^Waiting in the queue$/);
 
-      view.rerender(card({ job: { ...queued, status: "running", stage: "generating" }, now: start + 4000 }));
+      view.rerender(card({ job: { ...queued, status: "running", stage: "generating" } }));
       expect(screen.getByRole("status")).toBe(status);
       expect(status).toHaveTextContent(/^Gemini is generating$/);
+    });
+
+    it("counts a running card's time on its own, and stops when the page cannot check on the job", () => {
+      vi.useFakeTimers();
+      const running = job({ status: "running", stage: "generating", created_at: new Date(Date.now() - 5000).toISOString() });
+      const view = render(card({ job: running }));
+      expect(screen.getByText(/^5 s · usually/)).toBeInTheDocument();
+      act(() => vi.advanceTimersByTime(2000));
+      expect(screen.getByText(/^7 s · usually/)).toBeInTheDocument();
+
+      // Out of touch: the spinner stops, and so does the time (what the card shows is the last read).
+      view.rerender(card({ job: running, outOfTouch: true }));
+      act(() => vi.advanceTimersByTime(5000));
+      expect(screen.getByText(/^7 s · usually/)).toBeInTheDocument();
+      // Back in touch, it counts on, from the time it is.
+      view.rerender(card({ job: running }));
+      act(() => vi.advanceTimersByTime(1000));
+      expect(screen.getByText(/^13 s · usually/)).toBeInTheDocument();
     });
 
     it("names a card by its job from the queue to the end, and its first stage by what it prepares", () => {
@@ -149,7 +166,7 @@ describe("Accessibility", () => {
       expect(region).toHaveTextContent(/^2 of 3 variants done: 1 ready, 1 failed\.$/);
 
       // Another render of the same outcome (the timer, a poll) says nothing new.
-      rerender(grid([failedJob(one), succeeded(two), three], { now: Date.now() + 1000 }));
+      rerender(grid([failedJob(one), succeeded(two), three]));
       expect(region).toHaveTextContent(/^2 of 3 variants done: 1 ready, 1 failed\.$/);
 
       rerender(grid([failedJob(one), succeeded(two), succeeded(three)]));

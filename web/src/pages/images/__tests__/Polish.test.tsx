@@ -53,7 +53,7 @@ describe("the Refine box", () => {
 
 describe("Save on a result's card", () => {
   const card = (done: Job, saving: boolean) => (
-    <GeneratedImageDisplay job={done} now={Date.now()} usualSeconds={null} currentJobId={null} onSave={() => undefined} saving={saving} />
+    <GeneratedImageDisplay job={done} usualSeconds={null} currentJobId={null} onSave={() => undefined} saving={saving} />
   );
 
   it("says it is saving in its own place, holding the focus, with no line added under it", async () => {

@@ -14,12 +14,14 @@ import {
   previewUrl,
   retryingAt,
   stageLabel,
+  tookSeconds,
   isFinal,
   offeredActions,
   pictureRatio,
 } from "../jobView";
 import { formatUsd } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useNow } from "../hooks/use-now";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { ActionLink } from "./ActionLink";
@@ -44,7 +46,6 @@ interface Props {
   job: Job;
   /** 1-based position among the click's variants, when there are several. */
   variant?: { index: number; count: number };
-  now: number;
   usualSeconds: number | null;
   /** The job whose image the identity shows now (see `currentImageJobId`). */
   currentJobId: string | null;
@@ -69,7 +70,6 @@ interface Props {
 export function GeneratedImageDisplay({
   job,
   variant,
-  now,
   usualSeconds,
   currentJobId,
   onSave,
@@ -87,6 +87,7 @@ export function GeneratedImageDisplay({
   const download = downloadLink(job);
   const applied = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "card", { savedNow: applied, variants: variant?.count ?? 1 });
+  const took = tookSeconds(job);
   const applyText = applyLabel(job, currentJobId);
   // Save stays focusable while it cannot be used (a disabled button would drop the focus to
   // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
@@ -126,7 +127,6 @@ export function GeneratedImageDisplay({
         ) : !isFinal(job) ? (
           <Progress
             job={job}
-            now={now}
             usualSeconds={usualSeconds}
             onCancel={offered.cancel ? onCancel : undefined}
             canceling={canceling}
@@ -200,7 +200,7 @@ export function GeneratedImageDisplay({
             )}
             <span className={ui.muted}>
               {job.output ? `${job.output.width}×${job.output.height}` : ""}
-              {job.finished_at ? ` · ${formatDuration(elapsedSeconds(job, now))}` : ""}
+              {took !== null ? ` · ${formatDuration(took)}` : ""}
               {job.usage ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
             </span>
           </div>
@@ -242,18 +242,24 @@ function Picture({ job, title, preview, full }: { job: Job; title: string; previ
   );
 }
 
+/** The time a job has taken so far, to the second while `ticking` (it stops with the spinner
+ * when the page cannot check on the job). Its own clock: the rest of the page does not
+ * render again each second. */
+function Elapsed({ job, ticking }: { job: Job; ticking: boolean }) {
+  const now = useNow(ticking);
+  return formatDuration(elapsedSeconds(job, now));
+}
+
 /** A job on its way: its stage (and a retry), the time so far against the usual, and Cancel
  * while it waits in the queue. Out of touch, the last state read, without a spinner. */
 function Progress({
   job,
-  now,
   usualSeconds,
   onCancel,
   canceling,
   outOfTouch,
 }: {
   job: Job;
-  now: number;
   usualSeconds: number | null;
   onCancel: ((job: Job) => void) | undefined;
   canceling: boolean;
@@ -274,7 +280,7 @@ function Progress({
       </div>
       {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
       <span className={styles.timer}>
-        {formatDuration(elapsedSeconds(job, now))}
+        <Elapsed job={job} ticking={!outOfTouch} />
         {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
       </span>
       {onCancel && !outOfTouch && (

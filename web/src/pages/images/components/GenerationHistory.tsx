@@ -7,7 +7,6 @@ import {
   createdLabel,
   describeFailure,
   downloadLink,
-  elapsedSeconds,
   formatDuration,
   fullSizeUrl,
   isSavedNow,
@@ -15,6 +14,7 @@ import {
   previewUrl,
   stageLabel,
   statusLabel,
+  tookSeconds,
   variantLabel,
   isFinal,
   isSaving,
@@ -37,7 +37,6 @@ import { RefineForm, useRefineBox } from "./RefineForm";
 interface RowProps extends FollowUps {
   /** The job whose image the identity shows now (see `currentImageJobId`). */
   currentJobId: string | null;
-  now: number;
   onSave: (job: Job) => void;
   /** The jobs whose save is out (see `isSaving`). */
   savingIds: readonly string[];
@@ -202,7 +201,6 @@ function statusClass(job: Job): string {
 function HistoryItem({
   job,
   currentJobId,
-  now,
   onRerun,
   onRefine,
   onSave,
@@ -238,6 +236,8 @@ function HistoryItem({
   // once another replaced it; a save on its way or refused is said with the facts.
   const savedBefore = job.apply?.status === "applied" && !savedNow;
   const download = downloadLink(job);
+  // A canceled job's time is how long it waited, not how long it took: none.
+  const took = job.status === "canceled" ? null : tookSeconds(job);
   return (
     <li
       className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
@@ -293,8 +293,7 @@ function HistoryItem({
                   job.image_size,
                   countOf(job.reference_keys.length, "photo"),
                 ]),
-            // A canceled job's time is how long it waited, not how long it took: none.
-            job.finished_at && job.status !== "canceled" ? formatDuration(elapsedSeconds(job, now)) : null,
+            took !== null ? formatDuration(took) : null,
             job.usage ? formatUsd(job.usage.estimated_cost_usd) : null,
             savedNow || savedBefore ? null : saveState,
           ]

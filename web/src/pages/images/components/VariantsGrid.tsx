@@ -9,7 +9,6 @@ import styles from "./VariantsGrid.module.css";
 
 export interface VariantsGridProps {
   jobs: Job[];
-  now: number;
   /** The usual time of a job at a size (each card its own job's size), or null. */
   usualSecondsAt: (imageSize: ImageSize) => number | null;
   currentJobId: string | null;
@@ -32,7 +31,6 @@ export interface VariantsGridProps {
 /** The candidates of one click, side by side; save the one you like. */
 export function VariantsGrid({
   jobs,
-  now,
   usualSecondsAt,
   currentJobId,
   onSave,
@@ -59,7 +57,6 @@ export function VariantsGrid({
             key={job.id}
             job={job}
             variant={placeOf(job, index, count)}
-            now={now}
             usualSeconds={usualSecondsAt(job.image_size)}
             currentJobId={currentJobId}
             onSave={onSave}
