@@ -105,6 +105,12 @@ export function failed(item: UploadingPhoto, why: string): FailedPhoto {
   return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "failed", error: why };
 }
 
+/** Whether `items` are the photos `ids` names, in its order, whatever became of each (one
+ * refused since is one of them still). */
+export function arePhotos(items: readonly ReferenceItem[], ids: readonly string[]): boolean {
+  return items.length === ids.length && items.every((item, index) => item.id === ids[index]);
+}
+
 /** A photo whose upload was stopped (the form went elsewhere), to retry. */
 export function stopped(item: ReferenceItem): ReferenceItem {
   return item.status === "uploading" ? failed(item, "The upload was stopped; retry.") : item;

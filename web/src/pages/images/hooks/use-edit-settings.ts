@@ -6,14 +6,17 @@
 import { useCallback, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
+import { arePhotos } from "../referencePhotos";
 import { draftOf, sameDraft, type DraftValues, type useDraft } from "./use-draft";
 import type { ReferenceItem, ReferenceUploads } from "./use-reference-uploads";
 
 interface Taken {
   job: Job;
   draft: DraftValues;
-  /** The row's photos now in the form; null when it kept none and the form's stayed. */
-  photos: ReferenceItem[] | null;
+  /** The ids of the row's photos it put in the form, in their order; null when it kept none
+   * and the form's stayed. By id: a photo the page refused since (one a generation could not
+   * use, one the browser cannot draw) is still the one it put in. */
+  photoIds: string[] | null;
   before: { draft: DraftValues; photos: ReferenceItem[] | null };
 }
 
@@ -29,7 +32,7 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
       setTaken({
         job,
         draft: draftOf(job),
-        photos: swap?.photos ?? null,
+        photoIds: swap?.photos.map((photo) => photo.id) ?? null,
         before: { draft: values, photos: swap?.replaced ?? null },
       });
     },
@@ -37,7 +40,9 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
   );
 
   const asTaken =
-    taken !== null && sameDraft(values, taken.draft) && (taken.photos === null || uploads.items === taken.photos);
+    taken !== null &&
+    sameDraft(values, taken.draft) &&
+    (taken.photoIds === null || arePhotos(uploads.items, taken.photoIds));
   // The first change makes the form the admin's for good: changing it back does not bring
   // the undo back (set during render, React's way to adjust state to what changed).
   if (taken !== null && !asTaken) setTaken(null);

@@ -2,8 +2,9 @@
  * The reference photos of the next generation: checked before anything is sent (type,
  * size, count, and that the first bytes are those of an image of that type), then
  * uploaded straight to S3 with presigned POSTs, each with its progress and a retry of its
- * own. A photo refused only for the count is added once a place frees up. The photos an
- * earlier generation kept can take their place (`takeFrom`), and be given back (`restore`).
+ * own. A photo refused only for the count is added once a place frees up. A photo a
+ * generation could not use is refused, wherever it came from. The photos an earlier
+ * generation kept can take their place (`takeFrom`), and be given back (`restore`).
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
@@ -13,6 +14,7 @@ import { isNoAnswer, messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
 import {
+  arePhotos,
   failed,
   hasPlace,
   nextId,
@@ -25,7 +27,6 @@ import {
   type ReferenceItem,
   type UploadingPhoto,
 } from "../referencePhotos";
-import { unusablePhotos } from "../jobView";
 import { useApi } from "./use-image-generation";
 import { useThumbnails } from "./use-thumbnails";
 
@@ -44,7 +45,14 @@ function failedWith(why: string) {
   return (item: ReferenceItem): ReferenceItem => (item.status === "uploading" ? failed(item, why) : item);
 }
 
-export function useReferenceUploads(config: TabConfig) {
+/** Whether two sets of reasons (see `useReferenceUploads`) say the same of the same photos. */
+function sameReasons(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([key, why]) => b.get(key) === why);
+}
+
+/** `unusable`: the photos a generation could not use, by storage key, and why (see
+ * `unusablePhotos`). */
+export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<string, string>) {
   const api = useApi();
   const [notice, setNotice] = useState<string | null>(null);
   // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
@@ -54,13 +62,13 @@ export function useReferenceUploads(config: TabConfig) {
   // Each user's photos, put aside while another user is chosen (kept across a reload too).
   const putAside = useRef<Map<string, ReferenceItem[]> | null>(null);
   /** The form's photos `takeFrom` replaced, while `restore` can give them back: until the
-   * form's photos are no longer those it put in. */
-  const undoable = useRef<{ photos: ReferenceItem[]; replaced: ReferenceItem[] } | null>(null);
+   * form's photos are no longer those it put in (by id: one refused since is still one). */
+  const undoable = useRef<{ ids: string[]; replaced: ReferenceItem[] } | null>(null);
   const { thumbnail, withThumbnail, letGoExcept } = useThumbnails();
   /** Lets go of the thumbnails no photo the page holds shows any more: the form's, those put
    * aside for other users, and those Undo can bring back. */
   const letGo = useCallback(() => {
-    if (undoable.current && undoable.current.photos !== itemsRef.current) undoable.current = null;
+    if (undoable.current && !arePhotos(itemsRef.current, undoable.current.ids)) undoable.current = null;
     letGoExcept([
       ...itemsRef.current,
       ...[...(putAside.current?.values() ?? [])].flat(),
@@ -290,7 +298,8 @@ export function useReferenceUploads(config: TabConfig) {
   );
 
   /** Refuses the uploaded photos a generation could not use (`reasons`, by storage key): they
-   * are no longer sent, and their tiles say why; a photo waiting for a place takes theirs. */
+   * are no longer sent, and their tiles say why; a photo waiting for a place takes theirs.
+   * The page's change, not the admin's: Edit settings keeps its Undo. */
   const refuseUnusable = useCallback(
     (reasons: ReadonlyMap<string, string>) => {
       const unusable = itemsRef.current.flatMap((item) => {
@@ -322,7 +331,8 @@ export function useReferenceUploads(config: TabConfig) {
   /**
    * The photos `job` sent (see `photosOf`) in place of the form's, which are returned to
    * give back with `restore` (their thumbnails kept for it); null, and the form's photos
-   * stay, when it has none to give (a folder's job).
+   * stay, when it has none to give (a folder's job). One the job could not use is refused
+   * as it comes in, as any other (see `refuseUnusable`).
    */
   const takeFrom = useCallback(
     (job: Job): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
@@ -330,19 +340,14 @@ export function useReferenceUploads(config: TabConfig) {
       // An upload still in the form (a job that failed before it kept its photos names the
       // uploads): the same photo, with its file, size and thumbnail, not a grey placeholder.
       const inForm = new Map(replaced.flatMap((item) => (item.status === "uploaded" ? [[item.key, item]] : [])));
-      // A photo the job itself could not use comes back refused, saying why (as the page
-      // would refuse it a moment later: this way the photos taken stay the ones Undo knows).
-      const unusable = unusablePhotos([job]);
       const photos = photosOf(job, config).map((photo): ReferenceItem => {
-        const why = unusable.get(photo.key);
-        if (why !== undefined) return refused(photo, why);
         const same = inForm.get(photo.key);
         return same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
       });
       if (photos.length === 0) return null;
       for (const controller of controllers.current.values()) controller.abort();
       // Their thumbnails are kept while Undo can bring them back.
-      undoable.current = { photos, replaced };
+      undoable.current = { ids: photos.map((photo) => photo.id), replaced };
       update(() => photos);
       setNotice(null);
       return { photos, replaced };
@@ -383,6 +388,15 @@ export function useReferenceUploads(config: TabConfig) {
   useEffect(() => {
     keepFormPhotos(items);
   }, [items]);
+
+  // The same reasons while they say the same (the jobs they come from are read anew on every
+  // poll): the refusal below runs when they or the photos change, not on every render.
+  const [reasons, setReasons] = useState(unusable);
+  if (!sameReasons(reasons, unusable)) setReasons(unusable);
+  // A photo a generation could not use is not sent again, however it came to the form (back
+  // after a reload or from another user, or brought by Edit settings): refused before the
+  // page is painted, so it never shows as one to send.
+  useLayoutEffect(() => refuseUnusable(reasons), [items, reasons, refuseUnusable]);
 
   // A reload or a closed tab loses a photo still on its way (only uploaded ones come back):
   // the browser asks first.
@@ -426,7 +440,6 @@ export function useReferenceUploads(config: TabConfig) {
     removeRefused,
     retry,
     refuseUnreadable,
-    refuseUnusable,
     takeFrom,
     restore,
     switchUser,
