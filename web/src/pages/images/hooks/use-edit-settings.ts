@@ -3,7 +3,7 @@
  * form, to change and run again. What the form held before can be had back (`undo`) while
  * the form is still as the row left it: the first change of the admin's own makes it theirs.
  */
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { arePhotos } from "../referencePhotos";
@@ -23,7 +23,7 @@ interface Taken {
 export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: ReferenceUploads) {
   const [taken, setTaken] = useState<Taken | null>(null);
   const { values, put } = draft;
-  const { takeFrom, restore } = uploads;
+  const { takeFrom, restore, letGoReplaced } = uploads;
 
   const take = useCallback(
     (job: Job) => {
@@ -46,6 +46,12 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
   // The first change makes the form the admin's for good: changing it back does not bring
   // the undo back (set during render, React's way to adjust state to what changed).
   if (taken !== null && !asTaken) setTaken(null);
+  // The photos Undo could give back go once it cannot (the admin's change, Close, a Generate,
+  // another row taken that kept none), their thumbnails with them.
+  const undoable = asTaken ? taken.before.photos : null;
+  useEffect(() => {
+    if (undoable === null) letGoReplaced();
+  }, [undoable, letGoReplaced]);
 
   const undo = useCallback(() => {
     if (!taken) return;

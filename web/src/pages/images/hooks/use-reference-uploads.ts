@@ -14,7 +14,6 @@ import { isNoAnswer, messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
 import {
-  arePhotos,
   failed,
   hasPlace,
   nextId,
@@ -61,19 +60,14 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   const itemsRef = useRef(items);
   // Each user's photos, put aside while another user is chosen (kept across a reload too).
   const putAside = useRef<Map<string, ReferenceItem[]> | null>(null);
-  /** The form's photos `takeFrom` replaced, while `restore` can give them back: until the
-   * form's photos are no longer those it put in (by id: one refused since is still one). */
-  const undoable = useRef<{ ids: string[]; replaced: ReferenceItem[] } | null>(null);
+  /** The form's photos `takeFrom` replaced, while `restore` can give them back: until it
+   * does, or `letGoReplaced` says Undo cannot any more. */
+  const undoable = useRef<ReferenceItem[]>([]);
   const { thumbnail, withThumbnail, letGoExcept } = useThumbnails();
   /** Lets go of the thumbnails no photo the page holds shows any more: the form's, those put
    * aside for other users, and those Undo can bring back. */
   const letGo = useCallback(() => {
-    if (undoable.current && !arePhotos(itemsRef.current, undoable.current.ids)) undoable.current = null;
-    letGoExcept([
-      ...itemsRef.current,
-      ...[...(putAside.current?.values() ?? [])].flat(),
-      ...(undoable.current?.replaced ?? []),
-    ]);
+    letGoExcept([...itemsRef.current, ...[...(putAside.current?.values() ?? [])].flat(), ...undoable.current]);
   }, [letGoExcept]);
   const update = useCallback(
     (change: (current: ReferenceItem[]) => ReferenceItem[]) => {
@@ -330,9 +324,9 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   /**
    * The photos `job` sent (see `photosOf`) in place of the form's, which are returned to
-   * give back with `restore` (their thumbnails kept for it); null, and the form's photos
-   * stay, when it has none to give (a folder's job). One the job could not use is refused
-   * as it comes in, as any other (see `refuseUnusable`).
+   * give back with `restore` (their thumbnails kept for it, until `letGoReplaced`); null,
+   * and the form's photos stay, when it has none to give (a folder's job). One the job could
+   * not use is refused as it comes in, as any other (see `refuseUnusable`).
    */
   const takeFrom = useCallback(
     (job: Job): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
@@ -347,7 +341,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       if (photos.length === 0) return null;
       for (const controller of controllers.current.values()) controller.abort();
       // Their thumbnails are kept while Undo can bring them back.
-      undoable.current = { ids: photos.map((photo) => photo.id), replaced };
+      undoable.current = replaced;
       update(() => photos);
       setNotice(null);
       return { photos, replaced };
@@ -358,11 +352,18 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   /** Photos `takeFrom` replaced, back; an upload it stopped can be retried. */
   const restore = useCallback(
     (photos: ReferenceItem[]) => {
-      undoable.current = null;
+      undoable.current = [];
       update(() => photos.map(stopped).map(withThumbnail));
     },
     [update, withThumbnail],
   );
+
+  /** Undo can no longer give back the photos `takeFrom` replaced: their thumbnails go. */
+  const letGoReplaced = useCallback(() => {
+    if (undoable.current.length === 0) return;
+    undoable.current = [];
+    letGo();
+  }, [letGo]);
 
   /**
    * Another user is another person: the form's photos go aside for `from` (their uploads
@@ -442,6 +443,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     refuseUnreadable,
     takeFrom,
     restore,
+    letGoReplaced,
     switchUser,
     notice,
     keys: sent.map((item) => item.key),
