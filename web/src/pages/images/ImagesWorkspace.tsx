@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useRef, useState, type ReactNode } from "react";
 
 import type { ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
@@ -102,20 +102,16 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const subject = useSubject();
   const { userId, identity, identityId } = subject;
 
-  const uploads = useReferenceUploads(config);
+  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, show, forget } = useShownJobs(identityId);
+  const jobs = historyJobs ?? [];
+  // A photo a job of this identity could not use is not sent again: its tile says why.
+  const uploads = useReferenceUploads(config, unusablePhotos([...paneJobs, ...jobs]));
   const draft = useDraft(config);
   const editing = useEditSettings(draft, uploads);
   const form = useRef<HTMLElement>(null);
   const promptBox = useRef<HTMLTextAreaElement>(null);
 
-  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, show, forget } = useShownJobs(identityId);
-  const jobs = historyJobs ?? [];
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
-  // A photo a job of this identity could not use is not sent again: its tile says why.
-  const refuseUnusable = uploads.refuseUnusable;
-  useEffect(() => {
-    refuseUnusable(unusablePhotos([...paneJobs, ...(historyJobs ?? [])]));
-  }, [paneJobs, historyJobs, refuseUnusable]);
   const online = useOnline();
   const lostContact = lostContactOf(online, polls);
   const results = useRef<HTMLElement>(null);

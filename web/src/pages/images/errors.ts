@@ -42,7 +42,7 @@ export function startError(error: unknown, photos: readonly ReferenceItem[]): st
   if (!(error instanceof ApiError)) return shownError(error);
   if (error.code === "unreachable") return NOT_STARTED;
   if (isNoAnswer(error)) return MAY_HAVE_STARTED;
-  const gone = error.code === "reference_not_found" && photos.find((photo) => photo.key === error.details.key);
+  const gone = error.code === "reference_not_found" && photos.find((photo) => photo.status === "uploaded" && photo.key === error.details.key);
   if (gone) return `“${gone.name}” is no longer stored (uploads are kept for a limited time): remove it and add the photo again.`;
   return shownError(error);
 }

@@ -1,7 +1,7 @@
 /** The form's uploaded photos across a reload (sessionStorage): what is kept of each, enough
  * to use it again, for the form and for each user's photos put aside. */
 import { read, write } from "./hooks/use-session-state";
-import { nextId, type ReferenceItem } from "./referencePhotos";
+import { nextId, type ReferenceItem, type UploadedPhoto } from "./referencePhotos";
 
 /** What is kept of an uploaded photo across a reload: enough to use it again. */
 interface KeptPhoto {
@@ -48,24 +48,24 @@ function isKeptAside(value: unknown): value is Record<string, KeptPhoto[]> {
 
 /** What of the form's photos a reload keeps: the uploaded ones, by their keys. */
 function keptOf(items: ReferenceItem[]): KeptPhoto[] {
-  return items.flatMap(({ status, name, size, contentType, key, earlier, thumbnailUrl, smallCopy, shrunkFrom }): KeptPhoto[] =>
-    status === "uploaded" && contentType && key
-      ? [
-          {
-            name,
-            size,
-            contentType,
-            key,
-            ...(earlier ? { earlier: { thumbnailUrl } } : {}),
-            ...(smallCopy ? { smallCopy } : {}),
-            ...(shrunkFrom !== undefined ? { shrunkFrom } : {}),
-          },
-        ]
-      : [],
-  );
+  return items.flatMap((item): KeptPhoto[] => {
+    if (item.status !== "uploaded") return [];
+    const { name, size, contentType, key, earlier, thumbnailUrl, smallCopy, shrunkFrom } = item;
+    return [
+      {
+        name,
+        size,
+        contentType,
+        key,
+        ...(earlier ? { earlier: { thumbnailUrl } } : {}),
+        ...(smallCopy ? { smallCopy } : {}),
+        ...(shrunkFrom !== undefined ? { shrunkFrom } : {}),
+      },
+    ];
+  });
 }
 
-export function keptItems(): ReferenceItem[] {
+export function keptItems(): UploadedPhoto[] {
   return itemsOf(read<KeptPhoto[]>(KEPT, [], isKeptPhotos));
 }
 
@@ -76,22 +76,16 @@ export function asideItems(): Map<string, ReferenceItem[]> {
 /** The photos as the form holds them, their file with them while this page of the host
  * lives; shown by their small copy until the page makes an object URL of the file (it owns
  * those, see `useReferenceUploads`: none is made here, where React may call twice). */
-function itemsOf(photos: KeptPhoto[]): ReferenceItem[] {
-  return photos.map(({ earlier, smallCopy = null, ...photo }) => {
-    const file = filesByKey.get(photo.key) ?? null;
-    return {
-      ...photo,
-      id: nextId(),
-      file,
-      smallCopy,
-      thumbnailUrl: earlier ? earlier.thumbnailUrl : smallCopy,
-      earlier: earlier !== undefined,
-      status: "uploaded" as const,
-      progress: 1,
-      error: null,
-      waitingForRoom: false,
-    };
-  });
+function itemsOf(photos: KeptPhoto[]): UploadedPhoto[] {
+  return photos.map(({ earlier, smallCopy = null, ...photo }) => ({
+    ...photo,
+    id: nextId(),
+    file: filesByKey.get(photo.key) ?? null,
+    smallCopy,
+    thumbnailUrl: earlier ? earlier.thumbnailUrl : smallCopy,
+    earlier: earlier !== undefined,
+    status: "uploaded",
+  }));
 }
 
 /** Keeps the form's uploaded photos for a reload, and their files for a visit to another
@@ -100,7 +94,7 @@ export function keepFormPhotos(items: ReferenceItem[]): void {
   const kept = keptOf(items);
   write(KEPT, kept);
   for (const key of filesByKey.keys()) if (!kept.some((photo) => photo.key === key)) filesByKey.delete(key);
-  for (const item of items) if (item.status === "uploaded" && item.key && item.file) filesByKey.set(item.key, item.file);
+  for (const item of items) if (item.status === "uploaded" && item.file) filesByKey.set(item.key, item.file);
 }
 
 /** Keeps the photos put aside for each other user (see `switchUser`) for a reload. */

@@ -2,7 +2,7 @@
  * bytes are those of its type, the file to send (made smaller to fit, or named for the type
  * it is), a thumbnail, its size in pixels and a small copy. */
 import { formatBytes, isHeic, matchesSignature, typeName, type TabConfig } from "./config";
-import type { ReferenceItem } from "./referencePhotos";
+import type { UploadingPhoto } from "./referencePhotos";
 
 /** FileReader, not `Blob.arrayBuffer()`: both browsers and jsdom have it. */
 function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
@@ -30,15 +30,14 @@ export async function typeByContents(file: Blob): Promise<string | null> {
 
 /** The photo as the type its contents are (a JPEG named `.heic`), named for it when sent;
  * shown still by the name the admin knows. */
-export function asItsType(item: ReferenceItem & { file: File }, contentType: string, extension: string): ReferenceItem {
+export function asItsType(item: UploadingPhoto, contentType: string, extension: string): UploadingPhoto {
   const name = `${item.file.name.replace(/\.[^./]+$/, "")}${extension}`;
   const file = new File([item.file], name, { type: contentType, lastModified: item.file.lastModified });
   return { ...item, file, contentType };
 }
 
 /** Why the file's contents are not what its name or type says, or null. */
-export async function contentProblem(item: ReferenceItem): Promise<string | null> {
-  if (!item.contentType || !item.file) return null;
+export async function contentProblem(item: { file: File; contentType: string }): Promise<string | null> {
   try {
     const head = await firstBytes(item.file, 12);
     if (matchesSignature(head, item.contentType)) return null;
@@ -159,15 +158,14 @@ export function tooBig(size: number, config: TabConfig): string {
 /** The photo ready to send (over the limit, made smaller to fit it; not what its name says
  * but an image all the same, sent as what it is), and why it cannot be sent, when it cannot:
  * damaged, too big even so, or not an image its name says. */
-export async function readyToSend(item: ReferenceItem, config: TabConfig): Promise<{ item: ReferenceItem; problem: string | null }> {
-  const file = item.file;
-  if (!file) return { item, problem: null };
+export async function readyToSend(item: UploadingPhoto, config: TabConfig): Promise<{ item: UploadingPhoto; problem: string | null }> {
+  const { file } = item;
   if (file.size <= config.maxBytes) {
     const problem = await contentProblem(item);
     if (problem === null) return { item, problem };
     const actual = await typeByContents(file);
     const extension = actual ? config.accept[actual]?.[0] : undefined;
-    return actual && extension ? { item: asItsType({ ...item, file }, actual, extension), problem: null } : { item, problem };
+    return actual && extension ? { item: asItsType(item, actual, extension), problem: null } : { item, problem };
   }
   const smaller = await shrinkToFit(file, config.maxBytes);
   if (smaller === "unreadable") return { item, problem: UNREADABLE };

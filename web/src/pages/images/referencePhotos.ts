@@ -3,43 +3,136 @@
 import type { Job } from "../../api/imageGeneration";
 import { typeOfName, type TabConfig } from "./config";
 
-export type ReferenceStatus = "invalid" | "uploading" | "uploaded" | "failed";
-
-export interface ReferenceItem {
+/** What every photo of the form has, whatever became of it. */
+interface Photo {
   id: string;
+  /** The name the admin knows it by (kept when the file sent is named otherwise). */
   name: string;
   size: number;
-  /** Null for a photo uploaded before a reload, or kept by an earlier generation: it is in
-   * S3, its bytes are not here. */
-  file: File | null;
-  contentType: string | null;
   /** What the browser can show: an object URL of the file (none for HEIC, which only Safari
    * renders; the page that made it lets it go), its small copy, or the short-lived URL of a
    * photo an earlier generation kept. */
   thumbnailUrl: string | null;
-  status: ReferenceStatus;
+}
+
+/** A file being checked (and made smaller to fit, where it must), then sent to S3. */
+export interface UploadingPhoto extends Photo {
+  status: "uploading";
+  file: File;
+  contentType: string;
+  /** How much of it S3 has, from 0 to 1. */
   progress: number;
-  error: string | null;
-  key: string | null;
-  /** Refused only because the generation had its photos: added when one is removed. */
-  waitingForRoom: boolean;
-  /** Kept by an earlier generation (its prepared reference, as sent to Gemini). */
-  earlier: boolean;
-  /** A small copy of an uploaded photo (a JPEG data URL), kept for its thumbnail after a
-   * reload; null until made, and for a photo the browser cannot draw (HEIC). */
-  smallCopy: string | null;
   /** The file's size before the page made it smaller to fit the limit (see `shrinkToFit`). */
   shrunkFrom?: number;
-  /** Its size in pixels, when under `LOW_RESOLUTION_PX` on its short side (once uploaded). */
+}
+
+/** In S3 under `key`: the next Generate sends it. */
+export interface UploadedPhoto extends Photo {
+  status: "uploaded";
+  /** Null for a photo uploaded before a reload, or kept by an earlier generation: it is in
+   * S3, its bytes are not here. */
+  file: File | null;
+  contentType: string;
+  key: string;
+  /** Kept by an earlier generation (its prepared reference, as sent to Gemini). */
+  earlier: boolean;
+  /** A small copy of it (a JPEG data URL), kept for its thumbnail after a reload; null until
+   * made, and for a photo the browser cannot draw (HEIC). */
+  smallCopy: string | null;
+  shrunkFrom?: number;
+  /** Its size in pixels, when under `LOW_RESOLUTION_PX` on its short side. */
   pixels?: { width: number; height: number };
 }
+
+/** A file whose upload failed or was stopped: sent again from here on Retry. */
+export interface FailedPhoto extends Photo {
+  status: "failed";
+  file: File;
+  contentType: string;
+  error: string;
+  shrunkFrom?: number;
+}
+
+/** A file over the count (the generation has its photos): added when one is removed. */
+export interface WaitingPhoto extends Photo {
+  status: "waiting";
+  file: File;
+  contentType: string;
+}
+
+/** A photo that is not sent: not an accepted type, empty, too big, damaged, or a generation
+ * could not use it; `error` says why. */
+export interface RefusedPhoto extends Photo {
+  status: "refused";
+  /** Null for one that came from S3 (see `UploadedPhoto`). */
+  file: File | null;
+  /** Null for a file of no accepted type. */
+  contentType: string | null;
+  error: string;
+  /** Kept by an earlier generation (see `UploadedPhoto`). */
+  earlier: boolean;
+  /** Measured once it was uploaded, before it was refused: its tile still says so. */
+  pixels?: { width: number; height: number };
+}
+
+/** A reference photo of the form: each status with what the photo has in it. */
+export type ReferenceItem = UploadingPhoto | UploadedPhoto | FailedPhoto | WaitingPhoto | RefusedPhoto;
 
 let counter = 0;
 export const nextId = () => `ref-${Date.now().toString(36)}-${(counter += 1)}`;
 
+/** Whether the photo has a place among the generation's (one waiting, or refused, has none). */
+export function hasPlace(item: ReferenceItem): item is UploadingPhoto | UploadedPhoto | FailedPhoto {
+  return item.status !== "waiting" && item.status !== "refused";
+}
+
+/** The photo on its way to S3: a failed one sent again, a waiting one given a place. */
+export function sending(item: FailedPhoto | WaitingPhoto, thumbnailUrl: string | null): UploadingPhoto {
+  const { id, name, size, file, contentType } = item;
+  const shrunkFrom = item.status === "failed" ? item.shrunkFrom : undefined;
+  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "uploading", progress: 0 };
+}
+
+/** The photo in S3 under `key`. */
+export function uploaded(item: UploadingPhoto, key: string): UploadedPhoto {
+  const { id, name, size, thumbnailUrl, file, contentType, shrunkFrom } = item;
+  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "uploaded", key, earlier: false, smallCopy: null };
+}
+
+/** The photo's upload failed, `why` said on its tile. */
+export function failed(item: UploadingPhoto, why: string): FailedPhoto {
+  const { id, name, size, thumbnailUrl, file, contentType, shrunkFrom } = item;
+  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "failed", error: why };
+}
+
+/** Whether `items` are the photos `ids` names, in its order, whatever became of each (one
+ * refused since is one of them still). */
+export function arePhotos(items: readonly ReferenceItem[], ids: readonly string[]): boolean {
+  return items.length === ids.length && items.every((item, index) => item.id === ids[index]);
+}
+
 /** A photo whose upload was stopped (the form went elsewhere), to retry. */
 export function stopped(item: ReferenceItem): ReferenceItem {
-  return item.status === "uploading" ? { ...item, status: "failed", error: "The upload was stopped; retry." } : item;
+  return item.status === "uploading" ? failed(item, "The upload was stopped; retry.") : item;
+}
+
+/** The photo refused, `why` said on its tile. */
+export function refused(item: ReferenceItem, why: string): RefusedPhoto {
+  const { id, name, size, thumbnailUrl, file, contentType } = item;
+  // Where it came from, and its size in pixels: known of an uploaded photo (and kept once refused).
+  const known = item.status === "uploaded" || item.status === "refused" ? item : null;
+  return {
+    id,
+    name,
+    size,
+    thumbnailUrl,
+    file,
+    contentType,
+    status: "refused",
+    error: why,
+    earlier: known?.earlier ?? false,
+    pixels: known?.pixels,
+  };
 }
 
 /**
@@ -48,23 +141,20 @@ export function stopped(item: ReferenceItem): ReferenceItem {
  * prepared, else (it failed or was canceled before) its uploads themselves, while they last,
  * each of the type its key's extension means.
  */
-export function photosOf(job: Job, config: TabConfig): ReferenceItem[] {
+export function photosOf(job: Job, config: TabConfig): UploadedPhoto[] {
   const nameOf = (index: number): string =>
     job.reference_names[index] ??
     (job.source === "s3_event" ? job.reference_keys[index]?.split("/").pop() : undefined) ??
     `Earlier photo ${index + 1}`;
-  const earlierPhoto = (index: number, key: string, size: number, contentType: string, thumbnailUrl: string | null) => ({
+  const earlierPhoto = (index: number, key: string, size: number, contentType: string, thumbnailUrl: string | null): UploadedPhoto => ({
     id: nextId(),
     name: nameOf(index),
     size,
     file: null,
     contentType,
     thumbnailUrl,
-    status: "uploaded" as const,
-    progress: 1,
-    error: null,
+    status: "uploaded",
     key,
-    waitingForRoom: false,
     earlier: true,
     smallCopy: null,
   });

@@ -1,13 +1,15 @@
 /**
  * A photo a generation could not use (the worker could not open it, or its upload expired)
  * is not sent again: its tile in the form says why, and the next Generate goes without it.
+ * Refused among the photos Edit settings put in the form, it leaves them the ones it put in:
+ * a refusal is the page's, not the admin's change, and the Undo stays.
  */
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { http, job } from "../../../test/api";
-import { file, given, openAsAlice } from "../../../test/render";
+import { historyOf, http, job } from "../../../test/api";
+import { addPhoto, file, given, openAsAlice } from "../../../test/render";
 
 describe("a photo a generation could not use", () => {
   it("is refused on its tile, and the next Generate sends the others; Edit settings refuses it again", async () => {
@@ -77,5 +79,63 @@ describe("a photo a generation could not use", () => {
     await user.click(generate);
     await waitFor(() => expect(created).toHaveLength(3));
     expect(created[2]!.reference_keys).toEqual([front]);
+  });
+});
+
+describe("a photo refused once Edit settings put it in the form", () => {
+  it("for another generation's failure keeps the notice and its Undo", async () => {
+    // An earlier generation found its second photo gone (its upload expired); the later one,
+    // on the same uploads, failed before it kept them, for another reason.
+    const keys = ["uploads/1/old/1.jpg", "uploads/1/old/2.png"];
+    const expired = job({
+      reference_keys: keys,
+      reference_names: ["beach.jpg", "smile.png"],
+      status: "failed",
+      error: { code: "reference_not_found", message: "not uploaded", details: { key: keys[1], index: 1 } },
+    });
+    const blocked = job({
+      reference_keys: keys,
+      reference_names: ["beach.jpg", "smile.png"],
+      status: "failed",
+      error: { code: "content_blocked", message: "Gemini did not produce the image (IMAGE_SAFETY).", details: {} },
+    });
+    given(...historyOf([blocked, expired]));
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
+
+    const photos = within(screen.getByRole("list", { name: "Selected photos" }));
+    expect(
+      await photos.findByText("A generation could not use it: it is no longer stored (uploads expire). Add it again."),
+    ).toBeInTheDocument();
+    expect(photos.getByText("Uploaded earlier")).toBeInTheDocument(); // beach.jpg, still sent
+    // The page refused it, not the admin: the form is still as Edit settings left it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(screen.getByText(/are in the form/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Undo" }));
+    expect(screen.getByText("0 / 5")).toBeInTheDocument();
+  });
+
+  it("as one the browser cannot draw keeps the notice and its Undo", async () => {
+    // The job failed before it kept its photos: the upload still in the form comes back as it is.
+    given(
+      ...historyOf([
+        job({
+          reference_keys: ["uploads/1/u/1.jpg"],
+          reference_names: ["front.jpg"],
+          status: "failed",
+          error: { code: "content_blocked", message: "Gemini did not produce the image (IMAGE_SAFETY).", details: {} },
+        }),
+      ]),
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
+    const photos = within(screen.getByRole("list", { name: "Selected photos" }));
+    fireEvent.error(photos.getByRole("img", { name: "front.jpg" }));
+    expect(await photos.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
+    expect(screen.getByText(/are in the form/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Undo" })).toBeInTheDocument();
   });
 });

@@ -163,6 +163,23 @@ function watchObjectUrls() {
   };
 }
 
+/** A generation that kept two photos, each with its preview's URL. */
+const keptTwo = () =>
+  succeeded(
+    job({
+      prepared_references: [0, 1].map((index) => ({
+        index,
+        key: `prepared/identities/id-chef/old/${index}.jpg`,
+        source_key: `uploads/1/u/${index}.jpg`,
+        mime_type: "image/jpeg" as const,
+        width: 512,
+        height: 512,
+        bytes: 40_000,
+        preview_url: `${S3}/prepared/${index}.jpg`,
+      })),
+    }),
+  );
+
 describe("the thumbnails' object URLs", () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -256,21 +273,7 @@ describe("the thumbnails' object URLs", () => {
   });
 
   it("keeps the thumbnails Edit settings replaced while Undo can bring them back, and lets go of them after", async () => {
-    const past = succeeded(
-      job({
-        prepared_references: [0, 1].map((index) => ({
-          index,
-          key: `prepared/identities/id-chef/old/${index}.jpg`,
-          source_key: `uploads/1/u/${index}.jpg`,
-          mime_type: "image/jpeg" as const,
-          width: 512,
-          height: 512,
-          bytes: 40_000,
-          preview_url: `${S3}/prepared/${index}.jpg`,
-        })),
-      }),
-    );
-    given(...historyOf([past]));
+    given(...historyOf([keptTwo()]));
     const urls = watchObjectUrls();
     const user = await openAsAlice();
     await addPhoto(user);
@@ -290,6 +293,24 @@ describe("the thumbnails' object URLs", () => {
     await user.click(screen.getByRole("button", { name: "Remove Earlier photo 1" }));
     expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
     expect(urls.revoked()).toEqual([front]);
+    cleanup();
+    urls.expectAllLetGo();
+  });
+
+  it("lets go of the thumbnails Edit settings replaced as soon as a change of the prompt ends its Undo", async () => {
+    given(...historyOf([keptTwo()]));
+    const urls = watchObjectUrls();
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const front = urls.srcOf("front.jpg");
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    expect(urls.revoked()).toEqual([]); // kept for Undo
+
+    await user.type(screen.getByRole("textbox", { name: "Prompt" }), ", at dusk");
+    expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+    expect(urls.revoked()).toEqual([front]);
+    urls.expectShownAlive();
     cleanup();
     urls.expectAllLetGo();
   });

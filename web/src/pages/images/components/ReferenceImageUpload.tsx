@@ -3,6 +3,7 @@ import { useDropzone } from "react-dropzone";
 
 import { describeAccepted, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
+import type { UploadingPhoto } from "../referencePhotos";
 import ui from "../ui.module.css";
 import styles from "./ReferenceImageUpload.module.css";
 
@@ -18,8 +19,8 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
   const inputId = useId();
   const { add, remove } = uploads;
   const full = uploads.usable >= config.maxFiles;
-  const refused = uploads.items.filter((item) => item.status === "invalid" && !item.waitingForRoom).length;
-  const waiting = uploads.items.filter((item) => item.waitingForRoom).length;
+  const refused = uploads.items.filter((item) => item.status === "refused").length;
+  const waiting = uploads.items.filter((item) => item.status === "waiting").length;
   const list = useRef<HTMLUListElement>(null);
   // When the focused control goes with a change of the list, the focus goes to what took its
   // place, never to the page. After a removal: the next photo's Remove, or "Add photos" (back
@@ -170,8 +171,8 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
 }
 
 function tileClass(item: ReferenceItem): string {
-  if (item.waitingForRoom) return styles.tileWaiting ?? "";
-  return item.status === "invalid" || item.status === "failed" ? (styles.tileError ?? "") : "";
+  if (item.status === "waiting") return styles.tileWaiting ?? "";
+  return item.status === "refused" || item.status === "failed" ? (styles.tileError ?? "") : "";
 }
 
 function ReferenceTile({
@@ -185,30 +186,25 @@ function ReferenceTile({
   onRetry: (id: string) => void;
   onUnreadable: (id: string) => void;
 }) {
-  const percent = Math.round(item.progress * 100);
   // Retry goes as the upload starts again: its tile's Remove takes the focus.
   const removeButton = useRef<HTMLButtonElement>(null);
   // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
   // its thumbnail (the photo is in S3 all the same).
   const [noThumbnail, setNoThumbnail] = useState(false);
-  const state = item.waitingForRoom
-    ? "Waiting for a place"
-    : item.status === "uploading"
-      ? `uploading, ${percent}%`
-      : item.status === "uploaded"
-        ? "uploaded"
-        : (item.error ?? "failed");
+  // Not said of a refused photo: it is not sent.
+  const shrunkFrom = item.status === "refused" || item.status === "waiting" ? undefined : item.shrunkFrom;
+  const pixels = item.status === "uploaded" || item.status === "refused" ? item.pixels : undefined;
   return (
     <li className={`${styles.tile} ${tileClass(item)}`}>
       <div className={styles.thumb}>
-        {item.thumbnailUrl && (item.status !== "invalid" || item.waitingForRoom) && !noThumbnail ? (
+        {item.thumbnailUrl && item.status !== "refused" && !noThumbnail ? (
           <img
             src={item.thumbnailUrl}
             alt={item.name}
             className={styles.thumbImage}
             onError={() => {
               // A photo waiting for a place is judged once it has one (its tile draws it again).
-              if (item.waitingForRoom) return;
+              if (item.status === "waiting") return;
               if (item.file) onUnreadable(item.id);
               else setNoThumbnail(true);
             }}
@@ -218,7 +214,7 @@ function ReferenceTile({
         )}
         {item.status === "uploading" && (
           <div className={styles.progressTrack}>
-            <progress className={styles.progress} max={100} value={percent} aria-label={`Uploading ${item.name}`} />
+            <progress className={styles.progress} max={100} value={percentOf(item)} aria-label={`Uploading ${item.name}`} />
           </div>
         )}
         {item.status === "uploaded" && (
@@ -231,17 +227,16 @@ function ReferenceTile({
         <span className={styles.name} title={item.name}>
           {item.name}
         </span>
-        <span className={styles.state} role={item.error ? "alert" : undefined}>
-          {/* An upload an earlier job sent is in S3: its size is not known here. */}
-          {item.status === "uploaded" ? (item.size > 0 ? formatBytes(item.size) : "Uploaded earlier") : state}
+        <span className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
+          {stateOf(item)}
         </span>
-        {item.shrunkFrom !== undefined && item.status !== "invalid" && (
-          <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(item.shrunkFrom)}, as a JPEG</span>
+        {shrunkFrom !== undefined && (
+          <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(shrunkFrom)}, as a JPEG</span>
         )}
         {/* Used all the same: a warning, not a refusal. */}
-        {item.pixels && (
+        {pixels && (
           <span className={styles.lowResolution}>
-            Only {item.pixels.width}×{item.pixels.height} px: Gemini sees little in it
+            Only {pixels.width}×{pixels.height} px: Gemini sees little in it
           </span>
         )}
       </div>
@@ -274,13 +269,35 @@ function ReferenceTile({
   );
 }
 
+/** How much of the photo S3 has, in percent. */
+function percentOf(item: UploadingPhoto): number {
+  return Math.round(item.progress * 100);
+}
+
+/** What became of the photo, under its name. */
+function stateOf(item: ReferenceItem): string {
+  switch (item.status) {
+    case "waiting":
+      return "Waiting for a place";
+    case "uploading":
+      return `uploading, ${percentOf(item)}%`;
+    case "uploaded":
+      // An upload an earlier job sent is in S3: its size is not known here.
+      return item.size > 0 ? formatBytes(item.size) : "Uploaded earlier";
+    case "failed":
+    case "refused":
+      return item.error;
+  }
+}
+
 /** A tile without a thumbnail: HEIC (only Safari draws it), a photo from before a reload with no
  * small copy, a kept photo whose URL expired, a refused file. */
 function Placeholder({ item }: { item: ReferenceItem }) {
   const heic = isHeicType(item.contentType);
   const kept = item.file === null;
   const type = heic ? "HEIC" : kept && item.contentType ? typeName(item.contentType) : "?";
-  const note = item.earlier
+  const earlier = (item.status === "uploaded" || item.status === "refused") && item.earlier;
+  const note = earlier
     ? "from an earlier generation"
     : kept
       ? "uploaded before the reload"

@@ -3,24 +3,27 @@
  * form, to change and run again. What the form held before can be had back (`undo`) while
  * the form is still as the row left it: the first change of the admin's own makes it theirs.
  */
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
+import { arePhotos } from "../referencePhotos";
 import { draftOf, sameDraft, type DraftValues, type useDraft } from "./use-draft";
 import type { ReferenceItem, ReferenceUploads } from "./use-reference-uploads";
 
 interface Taken {
   job: Job;
   draft: DraftValues;
-  /** The row's photos now in the form; null when it kept none and the form's stayed. */
-  photos: ReferenceItem[] | null;
+  /** The ids of the row's photos it put in the form, in their order; null when it kept none
+   * and the form's stayed. By id: a photo the page refused since (one a generation could not
+   * use, one the browser cannot draw) is still the one it put in. */
+  photoIds: string[] | null;
   before: { draft: DraftValues; photos: ReferenceItem[] | null };
 }
 
 export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: ReferenceUploads) {
   const [taken, setTaken] = useState<Taken | null>(null);
   const { values, put } = draft;
-  const { takeFrom, restore } = uploads;
+  const { takeFrom, restore, letGoReplaced } = uploads;
 
   const take = useCallback(
     (job: Job) => {
@@ -29,7 +32,7 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
       setTaken({
         job,
         draft: draftOf(job),
-        photos: swap?.photos ?? null,
+        photoIds: swap?.photos.map((photo) => photo.id) ?? null,
         before: { draft: values, photos: swap?.replaced ?? null },
       });
     },
@@ -37,10 +40,18 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
   );
 
   const asTaken =
-    taken !== null && sameDraft(values, taken.draft) && (taken.photos === null || uploads.items === taken.photos);
+    taken !== null &&
+    sameDraft(values, taken.draft) &&
+    (taken.photoIds === null || arePhotos(uploads.items, taken.photoIds));
   // The first change makes the form the admin's for good: changing it back does not bring
   // the undo back (set during render, React's way to adjust state to what changed).
   if (taken !== null && !asTaken) setTaken(null);
+  // The photos Undo could give back go once it cannot (the admin's change, Close, a Generate,
+  // another row taken that kept none), their thumbnails with them.
+  const undoable = asTaken ? taken.before.photos : null;
+  useEffect(() => {
+    if (undoable === null) letGoReplaced();
+  }, [undoable, letGoReplaced]);
 
   const undo = useCallback(() => {
     if (!taken) return;

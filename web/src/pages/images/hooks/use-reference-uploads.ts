@@ -2,8 +2,9 @@
  * The reference photos of the next generation: checked before anything is sent (type,
  * size, count, and that the first bytes are those of an image of that type), then
  * uploaded straight to S3 with presigned POSTs, each with its progress and a retry of its
- * own. A photo refused only for the count is added once a place frees up. The photos an
- * earlier generation kept can take their place (`takeFrom`), and be given back (`restore`).
+ * own. A photo refused only for the count is added once a place frees up. A photo a
+ * generation could not use is refused, wherever it came from. The photos an earlier
+ * generation kept can take their place (`takeFrom`), and be given back (`restore`).
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
@@ -12,8 +13,19 @@ import { contentTypeOf, describeAccepted, type TabConfig } from "../config";
 import { isNoAnswer, messageOf } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
-import { nextId, photosOf, stopped, type ReferenceItem } from "../referencePhotos";
-import { unusablePhotos } from "../jobView";
+import {
+  failed,
+  hasPlace,
+  nextId,
+  photosOf,
+  refused,
+  sending,
+  stopped,
+  uploaded,
+  type FailedPhoto,
+  type ReferenceItem,
+  type UploadingPhoto,
+} from "../referencePhotos";
 import { useApi } from "./use-image-generation";
 import { useThumbnails } from "./use-thumbnails";
 
@@ -27,7 +39,19 @@ function uploadError(error: unknown): string {
   return isNoAnswer(error) ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
 }
 
-export function useReferenceUploads(config: TabConfig) {
+/** As a photo whose upload failed, `why` said on its tile, the photo that was uploading. */
+function failedWith(why: string) {
+  return (item: ReferenceItem): ReferenceItem => (item.status === "uploading" ? failed(item, why) : item);
+}
+
+/** Whether two sets of reasons (see `useReferenceUploads`) say the same of the same photos. */
+function sameReasons(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([key, why]) => b.get(key) === why);
+}
+
+/** `unusable`: the photos a generation could not use, by storage key, and why (see
+ * `unusablePhotos`). */
+export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<string, string>) {
   const api = useApi();
   const [notice, setNotice] = useState<string | null>(null);
   // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
@@ -36,19 +60,14 @@ export function useReferenceUploads(config: TabConfig) {
   const itemsRef = useRef(items);
   // Each user's photos, put aside while another user is chosen (kept across a reload too).
   const putAside = useRef<Map<string, ReferenceItem[]> | null>(null);
-  /** The form's photos `takeFrom` replaced, while `restore` can give them back: until the
-   * form's photos are no longer those it put in. */
-  const undoable = useRef<{ photos: ReferenceItem[]; replaced: ReferenceItem[] } | null>(null);
+  /** The form's photos `takeFrom` replaced, while `restore` can give them back: until it
+   * does, or `letGoReplaced` says Undo cannot any more. */
+  const undoable = useRef<ReferenceItem[]>([]);
   const { thumbnail, withThumbnail, letGoExcept } = useThumbnails();
   /** Lets go of the thumbnails no photo the page holds shows any more: the form's, those put
    * aside for other users, and those Undo can bring back. */
   const letGo = useCallback(() => {
-    if (undoable.current && undoable.current.photos !== itemsRef.current) undoable.current = null;
-    letGoExcept([
-      ...itemsRef.current,
-      ...[...(putAside.current?.values() ?? [])].flat(),
-      ...(undoable.current?.replaced ?? []),
-    ]);
+    letGoExcept([...itemsRef.current, ...[...(putAside.current?.values() ?? [])].flat(), ...undoable.current]);
   }, [letGoExcept]);
   const update = useCallback(
     (change: (current: ReferenceItem[]) => ReferenceItem[]) => {
@@ -66,21 +85,19 @@ export function useReferenceUploads(config: TabConfig) {
   const page = useRef<AbortController | null>(null);
   const gone = useCallback(() => page.current?.signal.aborted ?? false, []);
 
-  /** Changes one photo; a photo no longer in the list (removed, put aside) is left alone,
-   * and the list stays the same list. */
+  /** Changes one photo (`change` gives it as it becomes); a photo no longer in the list
+   * (removed, put aside) is left alone, and the list stays the same list. */
   const patch = useCallback(
-    (id: string, change: Partial<ReferenceItem>) => {
+    (id: string, change: (item: ReferenceItem) => ReferenceItem) => {
       update((current) =>
-        current.some((item) => item.id === id)
-          ? current.map((item) => (item.id === id ? { ...item, ...change } : item))
-          : current,
+        current.some((item) => item.id === id) ? current.map((item) => (item.id === id ? change(item) : item)) : current,
       );
     },
     [update],
   );
 
   const upload = useCallback(
-    async (photos: ReferenceItem[]) => {
+    async (photos: UploadingPhoto[]) => {
       // Only photos still in the form to upload: one removed (or put aside) while its
       // contents were checked is not sent.
       const batch = photos.filter((photo) =>
@@ -105,7 +122,7 @@ export function useReferenceUploads(config: TabConfig) {
             content_type: item.contentType as UploadContentType,
             size: item.size,
             // The file's own name: a photo made smaller is sent as the JPEG it became.
-            filename: (item.file?.name ?? item.name).slice(0, 255),
+            filename: item.file.name.slice(0, 255),
           })),
           signal,
         );
@@ -116,7 +133,7 @@ export function useReferenceUploads(config: TabConfig) {
             forget(send);
             continue;
           }
-          if (!send.controller.signal.aborted) patch(send.item.id, { status: "failed", error: uploadError(error) });
+          if (!send.controller.signal.aborted) patch(send.item.id, failedWith(uploadError(error)));
           forget(send);
         }
         return;
@@ -127,16 +144,18 @@ export function useReferenceUploads(config: TabConfig) {
           const form = forms[index];
           if (!form || controller.signal.aborted) return forget(send);
           try {
-            if (!item.file) throw new Error("nothing to send"); // kept photos are in S3 already
-            await uploadToS3(form, item.file, (progress) => patch(item.id, { progress }), controller.signal);
-            patch(item.id, { status: "uploaded", progress: 1, key: form.key, error: null });
+            const onProgress = (progress: number) =>
+              patch(item.id, (photo) => (photo.status === "uploading" ? { ...photo, progress } : photo));
+            await uploadToS3(form, item.file, onProgress, controller.signal);
+            patch(item.id, (photo) => (photo.status === "uploading" ? uploaded(photo, form.key) : photo));
             const drawn = await drawnPhoto(item.file);
             if (drawn) {
               const low = Math.min(drawn.width, drawn.height) < LOW_RESOLUTION_PX;
-              patch(item.id, { smallCopy: drawn.smallCopy, ...(low ? { pixels: { width: drawn.width, height: drawn.height } } : {}) });
+              const pixels = low ? { width: drawn.width, height: drawn.height } : undefined;
+              patch(item.id, (photo) => (photo.status === "uploaded" ? { ...photo, smallCopy: drawn.smallCopy, pixels } : photo));
             }
           } catch (error) {
-            if (!controller.signal.aborted) patch(item.id, { status: "failed", error: uploadError(error) });
+            if (!controller.signal.aborted) patch(item.id, failedWith(uploadError(error)));
           } finally {
             forget(send);
           }
@@ -148,20 +167,19 @@ export function useReferenceUploads(config: TabConfig) {
 
   /** Photos waiting for a place take those `freed` gives up (marked uploading); returned. */
   const takeFreedPlaces = useCallback(
-    (freed: Set<string>): ReferenceItem[] => {
+    (freed: Set<string>): UploadingPhoto[] => {
       const rest = itemsRef.current.filter((item) => !freed.has(item.id));
-      let room = config.maxFiles - rest.filter((item) => item.status !== "invalid").length;
-      const promoted: ReferenceItem[] = [];
+      let room = config.maxFiles - rest.filter(hasPlace).length;
+      const promoted: UploadingPhoto[] = [];
       for (const item of rest) {
         if (room <= 0) break;
-        if (!item.waitingForRoom) continue;
+        if (item.status !== "waiting") continue;
         // A fresh URL: its tile draws it again, and one the browser cannot draw is refused then
         // (the one it had is let go as it takes the new one).
-        const thumbnailUrl = item.file && thumbnail(item.file);
-        promoted.push({ ...item, status: "uploading", error: null, waitingForRoom: false, thumbnailUrl });
+        promoted.push(sending(item, thumbnail(item.file)));
         room -= 1;
       }
-      for (const item of promoted) patch(item.id, item);
+      for (const item of promoted) patch(item.id, () => item);
       return promoted;
     },
     [config, patch, thumbnail],
@@ -170,38 +188,39 @@ export function useReferenceUploads(config: TabConfig) {
   /** A photo over the size limit made smaller to fit it, then each file's first bytes
    * checked; the ones that are what they claim are uploaded. */
   const checkAndUpload = useCallback(
-    async function checkThenUpload(photos: ReferenceItem[]): Promise<void> {
+    async function checkThenUpload(photos: UploadingPhoto[]): Promise<void> {
       // One at a time: making one smaller decodes the whole photo (a 24 MP PNG is some 100 MB
       // as a bitmap).
-      const checked: { item: ReferenceItem; problem: string | null }[] = [];
+      const checked: { item: UploadingPhoto; problem: string | null }[] = [];
       // Not one more once the page is gone: nothing of it would be sent.
       for (const photo of photos) {
         if (gone()) return;
         checked.push(await readyToSend(photo, config));
       }
       if (gone()) return;
-      const refused = new Set<string>();
+      const turnedDown = new Set<string>();
       for (const [index, { item, problem }] of checked.entries()) {
         // The file to send, made smaller or named for what it is, whatever became of the
         // photo meanwhile (stopped, it keeps it for its retry).
         const { file, size, contentType, shrunkFrom } = item;
         const before = photos[index];
-        if (file && file !== before?.file) {
-          patch(item.id, {
+        if (file !== before?.file) {
+          const sent = {
             file,
             size,
             contentType,
             ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
             // A JPEG that was named .heic can be drawn now.
             ...(before?.thumbnailUrl ? {} : { thumbnailUrl: thumbnail(file) }),
-          });
+          };
+          patch(item.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, ...sent } : photo));
         }
         if (!problem) continue;
-        refused.add(item.id);
-        patch(item.id, { status: "invalid", error: problem });
+        turnedDown.add(item.id);
+        patch(item.id, (photo) => refused(photo, problem));
       }
-      const good = checked.map(({ item }) => item).filter((item) => !refused.has(item.id));
-      const promoted = refused.size > 0 ? takeFreedPlaces(refused) : [];
+      const good = checked.map(({ item }) => item).filter((item) => !turnedDown.has(item.id));
+      const promoted = turnedDown.size > 0 ? takeFreedPlaces(turnedDown) : [];
       await Promise.all([upload(good), promoted.length > 0 ? checkThenUpload(promoted) : undefined]);
     },
     [config, patch, upload, takeFreedPlaces, gone, thumbnail],
@@ -210,34 +229,26 @@ export function useReferenceUploads(config: TabConfig) {
   const add = useCallback(
     (files: File[]) => {
       if (files.length === 0) return;
-      let room = config.maxFiles - itemsRef.current.filter((i) => i.status !== "invalid").length;
-      const added: ReferenceItem[] = files.map((file) => {
+      let room = config.maxFiles - itemsRef.current.filter(hasPlace).length;
+      const added = files.map((file): ReferenceItem => {
         const contentType = contentTypeOf(file, config);
-        const base = {
-          id: nextId(),
-          name: file.name || "pasted image",
-          size: file.size,
-          file,
+        const photo = { id: nextId(), name: file.name || "pasted image", size: file.size, file };
+        const refuse = (error: string): ReferenceItem => ({
+          ...photo,
           contentType,
           thumbnailUrl: null,
-          progress: 0,
-          key: null,
-          waitingForRoom: false,
+          status: "refused",
+          error,
           earlier: false,
-          smallCopy: null,
-        };
-        let error: string | null = null;
-        if (!contentType) error = `Not an accepted image type (${describeAccepted(config)}).`;
-        else if (file.size === 0) error = "The file is empty.";
-        // Over the limit: made smaller to fit where the browser can draw it (see `fitted`).
-        else if (file.size > config.maxBytes && !canShrink(contentType)) error = tooBig(file.size, config);
-        else if (room <= 0) {
-          // Shown as it is, so the admin sees which photo waits (the form says why, once for all).
-          return { ...base, thumbnailUrl: thumbnail(file), status: "invalid", error: null, waitingForRoom: true };
-        }
-        if (error) return { ...base, status: "invalid", error };
+        });
+        if (!contentType) return refuse(`Not an accepted image type (${describeAccepted(config)}).`);
+        if (file.size === 0) return refuse("The file is empty.");
+        // Over the limit: made smaller to fit where the browser can draw it (see `readyToSend`).
+        if (file.size > config.maxBytes && !canShrink(contentType)) return refuse(tooBig(file.size, config));
+        // Shown as it is, so the admin sees which photo waits (the form says why, once for all).
+        if (room <= 0) return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "waiting" };
         room -= 1;
-        return { ...base, thumbnailUrl: thumbnail(file), status: "uploading", error: null };
+        return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "uploading", progress: 0 };
       });
       update((current) => [...current, ...added]);
       setNotice(null);
@@ -264,8 +275,7 @@ export function useReferenceUploads(config: TabConfig) {
 
   /** Every file refused for what it is (not the photos waiting for a place): one click, not one each. */
   const removeRefused = useCallback(() => {
-    const refused = (item: ReferenceItem) => item.status === "invalid" && !item.waitingForRoom;
-    update((current) => current.filter((item) => !refused(item)));
+    update((current) => current.filter((item) => item.status !== "refused"));
   }, [update]);
 
   /** The browser could not draw the photo: damaged, or not what its header says. Its place
@@ -273,24 +283,25 @@ export function useReferenceUploads(config: TabConfig) {
   const refuseUnreadable = useCallback(
     (id: string) => {
       // Refused already (its type, its size): that reason stands.
-      if (itemsRef.current.find((item) => item.id === id)?.status === "invalid") return;
+      if (itemsRef.current.find((item) => item.id === id)?.status === "refused") return;
       controllers.current.get(id)?.abort();
-      patch(id, { status: "invalid", key: null, error: UNREADABLE });
+      patch(id, (item) => refused(item, UNREADABLE));
       fillFreedPlaces();
     },
     [patch, fillFreedPlaces],
   );
 
   /** Refuses the uploaded photos a generation could not use (`reasons`, by storage key): they
-   * are no longer sent, and their tiles say why; a photo waiting for a place takes theirs. */
+   * are no longer sent, and their tiles say why; a photo waiting for a place takes theirs.
+   * The page's change, not the admin's: Edit settings keeps its Undo. */
   const refuseUnusable = useCallback(
     (reasons: ReadonlyMap<string, string>) => {
       const unusable = itemsRef.current.flatMap((item) => {
-        const why = item.status === "uploaded" && item.key !== null ? reasons.get(item.key) : undefined;
+        const why = item.status === "uploaded" ? reasons.get(item.key) : undefined;
         return why === undefined ? [] : [{ id: item.id, why }];
       });
       if (unusable.length === 0) return;
-      for (const { id, why } of unusable) patch(id, { status: "invalid", key: null, error: why });
+      for (const { id, why } of unusable) patch(id, (item) => refused(item, why));
       fillFreedPlaces();
     },
     [patch, fillFreedPlaces],
@@ -300,10 +311,11 @@ export function useReferenceUploads(config: TabConfig) {
    * when none are named: back from another user, each of several says "retry"). */
   const retry = useCallback(
     (...ids: string[]) => {
-      const failed = itemsRef.current.filter((item) => item.status === "failed" && (ids.length === 0 || ids.includes(item.id)));
-      if (failed.length === 0) return;
-      const again = failed.map((item) => ({ ...item, status: "uploading" as const, progress: 0, error: null }));
-      for (const item of again) patch(item.id, item);
+      const named = (item: ReferenceItem): item is FailedPhoto =>
+        item.status === "failed" && (ids.length === 0 || ids.includes(item.id));
+      const again = itemsRef.current.filter(named).map((item) => sending(item, item.thumbnailUrl));
+      if (again.length === 0) return;
+      for (const item of again) patch(item.id, () => item);
       // Through the checks again: a photo stopped while it was being made smaller is still too big.
       void checkAndUpload(again);
     },
@@ -312,28 +324,24 @@ export function useReferenceUploads(config: TabConfig) {
 
   /**
    * The photos `job` sent (see `photosOf`) in place of the form's, which are returned to
-   * give back with `restore` (their thumbnails kept for it); null, and the form's photos
-   * stay, when it has none to give (a folder's job).
+   * give back with `restore` (their thumbnails kept for it, until `letGoReplaced`); null,
+   * and the form's photos stay, when it has none to give (a folder's job). One the job could
+   * not use is refused as it comes in, as any other (see `refuseUnusable`).
    */
   const takeFrom = useCallback(
     (job: Job): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
       const replaced = itemsRef.current;
       // An upload still in the form (a job that failed before it kept its photos names the
       // uploads): the same photo, with its file, size and thumbnail, not a grey placeholder.
-      const inForm = new Map(replaced.flatMap((item) => (item.status === "uploaded" && item.key ? [[item.key, item]] : [])));
-      // A photo the job itself could not use comes back refused, saying why (as the page
-      // would refuse it a moment later: this way the photos taken stay the ones Undo knows).
-      const unusable = unusablePhotos([job]);
+      const inForm = new Map(replaced.flatMap((item) => (item.status === "uploaded" ? [[item.key, item]] : [])));
       const photos = photosOf(job, config).map((photo): ReferenceItem => {
-        const why = photo.key === null ? undefined : unusable.get(photo.key);
-        if (why !== undefined) return { ...photo, status: "invalid", key: null, error: why };
-        const same = photo.key === null ? undefined : inForm.get(photo.key);
+        const same = inForm.get(photo.key);
         return same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
       });
       if (photos.length === 0) return null;
       for (const controller of controllers.current.values()) controller.abort();
       // Their thumbnails are kept while Undo can bring them back.
-      undoable.current = { photos, replaced };
+      undoable.current = replaced;
       update(() => photos);
       setNotice(null);
       return { photos, replaced };
@@ -344,11 +352,18 @@ export function useReferenceUploads(config: TabConfig) {
   /** Photos `takeFrom` replaced, back; an upload it stopped can be retried. */
   const restore = useCallback(
     (photos: ReferenceItem[]) => {
-      undoable.current = null;
+      undoable.current = [];
       update(() => photos.map(stopped).map(withThumbnail));
     },
     [update, withThumbnail],
   );
+
+  /** Undo can no longer give back the photos `takeFrom` replaced: their thumbnails go. */
+  const letGoReplaced = useCallback(() => {
+    if (undoable.current.length === 0) return;
+    undoable.current = [];
+    letGo();
+  }, [letGo]);
 
   /**
    * Another user is another person: the form's photos go aside for `from` (their uploads
@@ -375,11 +390,20 @@ export function useReferenceUploads(config: TabConfig) {
     keepFormPhotos(items);
   }, [items]);
 
+  // The same reasons while they say the same (the jobs they come from are read anew on every
+  // poll): the refusal below runs when they or the photos change, not on every render.
+  const [reasons, setReasons] = useState(unusable);
+  if (!sameReasons(reasons, unusable)) setReasons(unusable);
+  // A photo a generation could not use is not sent again, however it came to the form (back
+  // after a reload or from another user, or brought by Edit settings): refused before the
+  // page is painted, so it never shows as one to send.
+  useLayoutEffect(() => refuseUnusable(reasons), [items, reasons, refuseUnusable]);
+
   // A reload or a closed tab loses a photo still on its way (only uploaded ones come back):
   // the browser asks first.
   const uploading = items.some((item) => item.status === "uploading");
   // A photo that did not upload is lost the same way: only its file here can be sent again.
-  const unsent = items.some((item) => item.file !== null && (item.status === "uploading" || item.status === "failed"));
+  const unsent = items.some((item) => item.status === "uploading" || item.status === "failed");
   useEffect(() => {
     if (!unsent) return;
     const askFirst = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -409,7 +433,7 @@ export function useReferenceUploads(config: TabConfig) {
     };
   }, []);
 
-  const uploaded = items.filter((item) => item.status === "uploaded");
+  const sent = items.filter((item) => item.status === "uploaded");
   return {
     items,
     add,
@@ -417,18 +441,18 @@ export function useReferenceUploads(config: TabConfig) {
     removeRefused,
     retry,
     refuseUnreadable,
-    refuseUnusable,
     takeFrom,
     restore,
+    letGoReplaced,
     switchUser,
     notice,
-    keys: uploaded.map((item) => item.key as string),
+    keys: sent.map((item) => item.key),
     /** The photos' file names, in the order of `keys`: the job keeps them to name its photos. */
-    names: uploaded.map((item) => item.name),
+    names: sent.map((item) => item.name),
     busy: uploading,
     /** Photos whose upload failed or was stopped: not sent until retried (or removed). */
     notUploaded: items.filter((item) => item.status === "failed").length,
-    usable: items.filter((item) => item.status !== "invalid").length,
+    usable: items.filter(hasPlace).length,
   };
 }
 

@@ -20,8 +20,7 @@ export function useThumbnails() {
   /** The photo with a thumbnail of its own file, when it shows one and has none alive. */
   const withThumbnail = useCallback(
     (item: ReferenceItem): ReferenceItem => {
-      const shows = item.status !== "invalid" || item.waitingForRoom;
-      if (!item.file || !shows || (item.thumbnailUrl && made.current.has(item.thumbnailUrl))) return item;
+      if (!item.file || item.status === "refused" || (item.thumbnailUrl && made.current.has(item.thumbnailUrl))) return item;
       const url = thumbnail(item.file);
       return url ? { ...item, thumbnailUrl: url } : item;
     },
