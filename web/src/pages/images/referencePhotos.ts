@@ -71,8 +71,6 @@ export interface RefusedPhoto extends Photo {
   error: string;
   /** Kept by an earlier generation (see `UploadedPhoto`). */
   earlier: boolean;
-  /** Measured once it was uploaded, before it was refused: its tile still says so. */
-  pixels?: { width: number; height: number };
 }
 
 /** A reference photo of the form: each status with what the photo has in it. */
@@ -119,7 +117,8 @@ export function stopped(item: ReferenceItem): ReferenceItem {
 /** The photo refused, `why` said on its tile. */
 export function refused(item: ReferenceItem, why: string): RefusedPhoto {
   const { id, name, size, thumbnailUrl, file, contentType } = item;
-  // Where it came from, and its size in pixels: known of an uploaded photo (and kept once refused).
+  // Where it came from: known of an uploaded photo (and kept once refused). Not its small
+  // size: that warning says a photo is used all the same, and this one is not.
   const known = item.status === "uploaded" || item.status === "refused" ? item : null;
   return {
     id,
@@ -131,7 +130,6 @@ export function refused(item: ReferenceItem, why: string): RefusedPhoto {
     status: "refused",
     error: why,
     earlier: known?.earlier ?? false,
-    pixels: known?.pixels,
   };
 }
 

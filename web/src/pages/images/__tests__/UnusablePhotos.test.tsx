@@ -5,7 +5,7 @@
  * a refusal is the page's, not the admin's change, and the Undo stays.
  */
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job } from "../../../test/api";
@@ -137,5 +137,46 @@ describe("a photo refused once Edit settings put it in the form", () => {
     expect(await photos.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
     expect(screen.getByText(/are in the form/)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Undo" })).toBeInTheDocument();
+  });
+});
+
+describe("a small photo a generation could not use", () => {
+  it("says only why it is refused, not that it is used all the same", async () => {
+    // jsdom draws nothing: the browser's decoder stands in, with a small photo's size.
+    vi.stubGlobal("createImageBitmap", async () => ({ width: 120, height: 90, close: () => undefined }));
+    const getContext = vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(null);
+    const toDataURL = vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue("data:image/jpeg;base64,AA==");
+    try {
+      const jobs: Job[] = [];
+      given(
+        http.post("/v1/generation-batches", async ({ request, response }) => {
+          const body = await request.json();
+          const made = job({
+            reference_keys: body.reference_keys,
+            status: "failed",
+            error: {
+              code: "reference_invalid",
+              message: `${body.reference_keys[0]}: cannot identify image file`,
+              details: { field: "reference_keys", key: body.reference_keys[0], index: 0 },
+            },
+          });
+          jobs.unshift(made);
+          return response(202).json({ batch_id: made.id, items: [made] });
+        }),
+        ...historyOf(jobs),
+      );
+      const user = await openAsAlice();
+      await addPhoto(user);
+      const photos = within(screen.getByRole("list", { name: "Selected photos" }));
+      expect(await photos.findByText("Only 120×90 px: Gemini sees little in it")).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Generate" }));
+
+      expect(await photos.findByText("A generation could not use it: remove it, or add another photo.")).toBeInTheDocument();
+      expect(photos.queryByText(/Gemini sees little in it/)).not.toBeInTheDocument();
+    } finally {
+      vi.unstubAllGlobals();
+      getContext.mockRestore();
+      toDataURL.mockRestore();
+    }
   });
 });

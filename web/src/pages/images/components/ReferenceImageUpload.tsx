@@ -193,7 +193,7 @@ function ReferenceTile({
   const [noThumbnail, setNoThumbnail] = useState(false);
   // Not said of a refused photo: it is not sent.
   const shrunkFrom = item.status === "refused" || item.status === "waiting" ? undefined : item.shrunkFrom;
-  const pixels = item.status === "uploaded" || item.status === "refused" ? item.pixels : undefined;
+  const pixels = item.status === "uploaded" ? item.pixels : undefined;
   return (
     <li className={`${styles.tile} ${tileClass(item)}`}>
       <div className={styles.thumb}>
