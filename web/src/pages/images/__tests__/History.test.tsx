@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
-import { IDLE_REFRESH_MS } from "../hooks/use-image-generation";
+import { IDLE_REFRESH_MS } from "../hooks/use-history";
 import { createdLabel } from "../jobView";
 import { given, openAsAlice } from "../../../test/render";
 

@@ -14,7 +14,7 @@ import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos"
 import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
 import { nextId, photosOf, stopped, type ReferenceItem } from "../referencePhotos";
 import { unusablePhotos } from "../jobView";
-import { useApi } from "./use-image-generation";
+import { useApi } from "./use-api";
 import { useThumbnails } from "./use-thumbnails";
 
 export type { ReferenceItem } from "../referencePhotos";
