@@ -21,15 +21,19 @@ export const keys = {
   job: (id: string) => ["identity-images", "job", id] as const,
 };
 
-export type HistoryPages = InfiniteData<GenerationList, string | null>;
+/** A page of an identity's history, and when it was read (`Date.now()` as its answer came). */
+export type HistoryPage = GenerationList & { readAt: number };
+export type HistoryPages = InfiniteData<HistoryPage, string | null>;
 
 export const jobsOf = (pages: HistoryPages | undefined): Job[] => pages?.pages.flatMap((page) => page.items) ?? [];
 
-/** A job as a history the page read holds it, and when that history was read. */
+/** A job as a history the page read holds it, and when its page was read. */
 export function fromHistory(queryClient: QueryClient, id: string): { job: Job; readAt: number } | undefined {
-  for (const [key, pages] of queryClient.getQueriesData<HistoryPages>({ queryKey: keys.histories })) {
-    const job = jobsOf(pages).find((each) => each.id === id);
-    if (job) return { job, readAt: queryClient.getQueryState(key)?.dataUpdatedAt ?? 0 };
+  for (const [, pages] of queryClient.getQueriesData<HistoryPages>({ queryKey: keys.histories })) {
+    for (const page of pages?.pages ?? []) {
+      const job = page.items.find((each) => each.id === id);
+      if (job) return { job, readAt: page.readAt };
+    }
   }
   return undefined;
 }
