@@ -91,10 +91,13 @@ function asApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, "http_error", `The API answered ${status}.`);
 }
 
-/** `data` of an openapi-fetch answer, or the API's error as an `ApiError`. */
+/** `data` of an openapi-fetch answer, or the API's error as an `ApiError`; a success with
+ * no body (openapi-fetch's `data` is undefined) where the caller expects a result is one too. */
 function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.data !== undefined && result.response.ok) return result.data;
-  throw asApiError(result.response.status, result.error);
+  const { status, ok } = result.response;
+  if (ok && result.data !== undefined) return result.data;
+  if (ok) throw new ApiError(status, "empty_answer", `The image service answered (HTTP ${status}) with nothing where its result belongs: something between the page and the service may have dropped it.`);
+  throw asApiError(status, result.error);
 }
 
 /** Aborts when either does (`AbortSignal.any`, where the browser has it: Safari before 17.4 has not). */
@@ -132,8 +135,11 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       try {
         const response = await globalThis.fetch(request, { signal });
         // The body read here, under the same timeout and the same words: an answer whose
-        // body stalls is no answer (the API's answers are a few KB of JSON).
-        return new Response(await untilAborted(response.arrayBuffer(), signal), response);
+        // body stalls is no answer (the API's answers are a few KB of JSON). An empty one
+        // (a 204, a 304, an empty 200: a proxy's) stays an answer, with no body (a 204 or a
+        // 304 may not be rebuilt with one, even empty): openapi-fetch then gives no data.
+        const body = await untilAborted(response.arrayBuffer(), signal);
+        return new Response(body.byteLength > 0 ? body : null, response);
       } catch (error) {
         if (request.signal.aborted) throw error;
         if (timeout.aborted) throw new ApiError(0, NO_ANSWER, read ? NOT_ANSWERING : WRITE_NOT_ANSWERED);

@@ -171,6 +171,31 @@ export function historyOf(jobs: Job[]) {
   ];
 }
 
+/**
+ * `GET /v1/generations` as the API pages a history: newest first, `limit` at a time, with a
+ * keyset cursor (the next page is the jobs older than the one the cursor names, wherever that
+ * one stands now). `listed` gives the jobs, newest first, as they are at each read; `reads`
+ * holds the cursor of every read, in order (null: the first page).
+ */
+export function pagedHistory(listed: () => Job[]) {
+  const reads: (string | null)[] = [];
+  const handler = http.get("/v1/generations", ({ query, response }) => {
+    const cursor = query.get("cursor");
+    reads.push(cursor);
+    const jobs = listed();
+    const start = cursor === null ? 0 : jobs.findIndex((each) => cursorAfter(each) === cursor) + 1;
+    const items = jobs.slice(start, start + Number(query.get("limit")));
+    const last = items.at(-1);
+    return response(200).json({ items, next_cursor: last && start + items.length < jobs.length ? cursorAfter(last) : null });
+  });
+  return { reads, handler };
+}
+
+/** The cursor `pagedHistory` gives for the page after `job`. */
+export function cursorAfter(job: Job): string {
+  return `after-${job.id}`;
+}
+
 /** An error answer of the API, in its one error shape (`{"error": {"code", "message", "details"}}`). */
 export function apiError(status: number, code: string, message: string, details?: Record<string, unknown>) {
   return HttpResponse.json<components["schemas"]["ErrorResponse"]>(

@@ -8,7 +8,7 @@ import { useMemo, useState } from "react";
 
 import { createImageGenerationApi, SESSION_ENDED, type ApiOptions } from "../../api/imageGeneration";
 import { isRefused } from "./errors";
-import { ApiContext } from "./hooks/use-image-generation";
+import { ApiContext } from "./hooks/use-api";
 import { ImagesWorkspace } from "./ImagesWorkspace";
 import ui from "./ui.module.css";
 

@@ -17,7 +17,7 @@ import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
-import { useUsers } from "./hooks/use-image-generation";
+import { useUsers } from "./hooks/use-users";
 import { useJobActions } from "./hooks/use-job-actions";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { claimDraft } from "./hooks/use-session-state";

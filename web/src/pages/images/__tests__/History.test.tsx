@@ -1,9 +1,11 @@
-import { screen, within } from "@testing-library/react";
+import { act, screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { historyOf, http, job, succeeded } from "../../../test/api";
-import { IDLE_REFRESH_MS } from "../hooks/use-image-generation";
+import { cursorAfter, historyOf, http, job, pagedHistory, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { IDLE_REFRESH_MS } from "../hooks/use-history";
+import { POLL_MS } from "../queryCache";
 import { createdLabel } from "../jobView";
 import { given, openAsAlice } from "../../../test/render";
 
@@ -166,4 +168,116 @@ describe("a history read again while the page is left open", () => {
       vi.useRealTimers();
     }
   });
+});
+
+describe("a history of several pages, read again", () => {
+  /** 50 jobs, "job 1" (`newest`) to "job 50", each its own click (its own row), newest first. */
+  function fiftyJobs(newest: Job): Job[] {
+    return [newest, ...Array.from({ length: 49 }, (_, index) => succeeded(job({ prompt: `job ${index + 2}` })))];
+  }
+
+  /** The jobs the history's rows show, in their order. */
+  const shownIds = (history: HTMLElement) =>
+    [...history.querySelectorAll<HTMLElement>("li[data-job-id]")].map((row) => row.dataset.jobId);
+
+  /** Open the history and read its three pages. */
+  async function openThreePages(...handlers: Parameters<typeof given>) {
+    given(...handlers);
+    const user = await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText("20 newest generations · older below");
+    await user.click(within(history).getByRole("button", { name: "Show older generations" }));
+    await within(history).findByText("40 newest generations · older below");
+    await user.click(within(history).getByRole("button", { name: "Show older generations" }));
+    await within(history).findByText("50 generations");
+    return { user, history };
+  }
+
+  /** Let `count` polls go by (in `act`: each poll's answer renders before the next). */
+  async function polls(count: number) {
+    for (let poll = 0; poll < count; poll += 1) await act(() => vi.advanceTimersByTimeAsync(POLL_MS));
+  }
+
+  it("reads only the first page while the job that moves is there, the others every IDLE_REFRESH_MS", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const jobs = fiftyJobs(job({ status: "running", stage: "generating", prompt: "job 1" }));
+      const paged = pagedHistory(() => jobs);
+      await openThreePages(paged.handler, ...historyOf(jobs));
+      paged.reads.length = 0;
+      await polls(5);
+      expect(paged.reads.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(paged.reads)).toEqual(new Set([null]));
+      // What another tab did on them shows within IDLE_REFRESH_MS, as while nothing moves.
+      await polls(IDLE_REFRESH_MS / POLL_MS);
+      expect(paged.reads).toContain(cursorAfter(jobs[19]!));
+      expect(paged.reads).toContain(cursorAfter(jobs[39]!));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("reads a later page on every poll while a job of it moves, and not the pages after it", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const jobs = fiftyJobs(succeeded(job({ prompt: "job 1" })));
+      jobs[24] = job({ status: "running", stage: "generating", prompt: "job 25" });
+      const paged = pagedHistory(() => jobs);
+      await openThreePages(paged.handler, ...historyOf(jobs));
+      paged.reads.length = 0;
+      await polls(5);
+      expect(paged.reads.filter((cursor) => cursor === cursorAfter(jobs[19]!)).length).toBeGreaterThanOrEqual(4);
+      expect(new Set(paged.reads)).toEqual(new Set([null, cursorAfter(jobs[19]!)]));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("shows once the job a new one pushed onto the next page, then reads only the first page again", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const jobs = fiftyJobs(job({ status: "running", stage: "generating", prompt: "job 1" }));
+      const paged = pagedHistory(() => jobs);
+      const { history } = await openThreePages(paged.handler, ...historyOf(jobs));
+      expect(shownIds(history)).toEqual(jobs.map((each) => each.id));
+
+      // Another tab's click comes first: "job 20" slides onto page 2, and "job 40" onto page 3.
+      paged.reads.length = 0;
+      jobs.unshift(succeeded(job({ prompt: "from another tab" })));
+      await within(history).findByText("“from another tab”", {}, { timeout: 5000 });
+      expect(shownIds(history)).toEqual(jobs.map((each) => each.id));
+      expect(within(history).getByText("51 generations")).toBeInTheDocument();
+      expect(paged.reads.slice(0, 3)).toEqual([null, cursorAfter(jobs[19]!), cursorAfter(jobs[39]!)]);
+
+      paged.reads.length = 0;
+      await polls(3);
+      expect(new Set(paged.reads)).toEqual(new Set([null]));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it.each([
+    ["in the save's answer", "in-answer"],
+    ["on the job's next read", "on-next-read"],
+  ] as const)(
+    "shows a save of a job on the third page there, landing %s",
+    async (_landing, saves) => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      try {
+        const service = jobService({ saves });
+        const jobs = fiftyJobs(succeeded(job({ prompt: "job 1" })));
+        // The identity's image path names the job saved: an id within no other's ("job-4" is in "job-45").
+        jobs[44] = succeeded(job({ id: "saved-from-page-3", prompt: "job 45" }));
+        for (const each of jobs) service.jobs.set(each.id, each);
+        const paged = pagedHistory(() => jobs.map((each) => service.jobs.get(each.id)!));
+        const { user, history } = await openThreePages(paged.handler, ...service.handlers);
+        const row = () => history.querySelector<HTMLElement>(`li[data-job-id="${jobs[44]!.id}"]`)!;
+        await user.click(within(row()).getByRole("button", { name: "Save to identity" }));
+        expect(await within(row()).findByText("Saved to identity", {}, { timeout: 8000 })).toBeInTheDocument();
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
 });

@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { historyOf, job } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
-import { POLL_MS } from "../hooks/use-image-generation";
+import { POLL_MS } from "../queryCache";
 
 const renders = vi.hoisted(() => ({ form: 0 }));
 

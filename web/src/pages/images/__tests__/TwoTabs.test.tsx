@@ -9,7 +9,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { http, identities, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { given, openAsAlice } from "../../../test/render";
-import { IDLE_REFRESH_MS } from "../hooks/use-image-generation";
+import { IDLE_REFRESH_MS } from "../hooks/use-history";
 
 describe("another tab's click", () => {
   it("shows in the history, while the pane keeps the result the admin is about to save", async () => {

@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 
 import type { HostIdentity } from "../../../api/imageGeneration";
 import { identityImageUrl } from "../jobView";
-import { useIdentities } from "../hooks/use-image-generation";
+import { useIdentities } from "../hooks/use-users";
 import ui from "../ui.module.css";
 import styles from "./IdentitySelector.module.css";
 

@@ -1,7 +1,7 @@
 import { useId } from "react";
 
 import type { HostUser } from "../../../api/imageGeneration";
-import { useUsers } from "../hooks/use-image-generation";
+import { useUsers } from "../hooks/use-users";
 import ui from "../ui.module.css";
 
 interface Props {

@@ -10,7 +10,8 @@ import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { shownError, startError } from "../errors";
 import { scrollBehavior } from "../motion";
 import type { ReferenceItem } from "../referencePhotos";
-import { useApply, useCancel, useStartBatch, type Outcome, type StartRequest } from "./use-image-generation";
+import { useApply, useCancel, type Outcome } from "./use-cancel-and-apply";
+import { useStartBatch, type StartRequest } from "./use-start-batch";
 
 interface Options {
   /** The identity the page shows: an action's failure is said while on its job's identity. */

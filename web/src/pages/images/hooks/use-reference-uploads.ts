@@ -26,7 +26,7 @@ import {
   type ReferenceItem,
   type UploadingPhoto,
 } from "../referencePhotos";
-import { useApi } from "./use-image-generation";
+import { useApi } from "./use-api";
 import { useThumbnails } from "./use-thumbnails";
 
 export type { ReferenceItem } from "../referencePhotos";

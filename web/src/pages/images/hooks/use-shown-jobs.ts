@@ -17,7 +17,8 @@ import { useCallback, useMemo, useState } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
 import { batchId, isMoving, laterRead } from "../jobView";
-import { useHistory, useJobs } from "./use-image-generation";
+import { useHistory } from "./use-history";
+import { useJobs } from "./use-jobs";
 
 /** A click's jobs, for the identity they were asked for. */
 interface Click {

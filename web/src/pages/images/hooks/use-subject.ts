@@ -5,7 +5,7 @@
  */
 import { useCallback } from "react";
 
-import { useIdentities, useUsers } from "./use-image-generation";
+import { useIdentities, useUsers } from "./use-users";
 import { isStringOrNull, isStringRecord, useSessionState } from "./use-session-state";
 
 export function useSubject() {

@@ -2,7 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 
 import type { TabConfig } from "../config";
 import type { ApiConfig } from "../../../api/imageGeneration";
-import { keys, useApi } from "./use-image-generation";
+import { keys } from "../queryCache";
+import { useApi } from "./use-api";
 
 export function toTabConfig(api: ApiConfig): TabConfig {
   return {

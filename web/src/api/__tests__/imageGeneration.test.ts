@@ -1,0 +1,42 @@
+/**
+ * An answer with no body (a 204, a 304, an empty 200: no route of the API sends one, but a
+ * proxy on the way might) is an answer: never "Can't reach the image service".
+ */
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+
+import { ApiError, createImageGenerationApi, UNREACHABLE } from "../imageGeneration";
+import { API, http, server } from "../../test/api";
+
+const api = createImageGenerationApi({ apiBaseUrl: `${API}/v1`, getToken: () => "test-token" });
+
+/** What a call's failure says, or "answered" when it did not fail. */
+async function failureOf(call: Promise<unknown>): Promise<{ status: number; code: string; message: string } | "answered"> {
+  try {
+    await call;
+    return "answered";
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { status: error.status, code: error.code, message: error.message };
+  }
+}
+
+describe("An answer with no body", () => {
+  it.each([
+    { answer: "a 204", response: () => new HttpResponse(null, { status: 204 }), status: 204, code: "empty_answer" },
+    { answer: "an empty 200", response: () => new HttpResponse(null, { status: 200 }), status: 200, code: "empty_answer" },
+    { answer: "an empty 200 that says its length", response: () => new HttpResponse("", { status: 200, headers: { "Content-Length": "0" } }), status: 200, code: "empty_answer" },
+    { answer: "a 304", response: () => new HttpResponse(null, { status: 304 }), status: 304, code: "http_error" },
+  ])("fails a read or a change that expects a result, as $answer, not as unreachable", async ({ response, status, code }) => {
+    // Not the API's own answers (its schema has none such for these routes): a proxy's.
+    server.use(
+      http.untyped.get(`${API}/v1/generations/:id`, response),
+      http.untyped.post(`${API}/v1/generations/:id/apply`, response),
+    );
+    for (const call of [api.getGeneration("job-1"), api.applyGeneration("job-1")]) {
+      const failure = await failureOf(call);
+      expect(failure).toMatchObject({ status, code });
+      expect(failure).not.toMatchObject({ message: UNREACHABLE });
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useRef, useState } from "react";
+
+import type { Job } from "../../../api/imageGeneration";
+import { isNoAnswer, isRefused } from "../errors";
+import { isMoving } from "../jobView";
+import { keys, putInHistory, refreshHistory, refreshIdentities } from "../queryCache";
+import { useApi } from "./use-api";
+import { useJobs } from "./use-jobs";
+
+/** What a caller hears of every call of a mutation on a job (TanStack's per-call callbacks
+ * would reach only the latest call's). */
+export interface Outcome {
+  onSuccess?: (job: Job) => void;
+  onError?: (error: Error, job: Job) => void;
+}
+
+export function useCancel(outcome: Outcome = {}) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (job: Job) => api.cancel(job.id),
+    onSuccess: (job) => {
+      queryClient.setQueryData(keys.job(job.id), job);
+      // Its history row too, at once: until the history is read again, it would offer a
+      // Cancel again once "Canceling…" is over.
+      putInHistory(queryClient, job);
+      void refreshHistory(queryClient, job.identity_id);
+      outcome.onSuccess?.(job);
+    },
+    onError: (error, job) => {
+      // It may have gone through all the same: the history says whether it did.
+      if (isNoAnswer(error)) void refreshHistory(queryClient, job.identity_id);
+      outcome.onError?.(error, job);
+    },
+  });
+}
+
+const APPLY_KEY = ["identity-images", "apply"] as const;
+
+/**
+ * Saves a job's image to its identity: once at a time per job, however often it is asked
+ * (a double click, or the same job's Save in the result pane and in the history).
+ *
+ * One rule for every Save (result card, history row, results grid, Compare): the identity
+ * is read again once the save is final. The API answers 202 with the save pending (the
+ * worker lands it a moment later) or already applied. Applied: the identities are read at
+ * once. Pending: the job is read here until its save is final (whether or not the result
+ * pane or the history polls it), and `useJobs` reads the identities again as it sees the
+ * save end. A history read alone would miss it: the save often lands before the next one.
+ */
+export function useApply(outcome: Outcome = {}) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const sending = useRef(new Set<string>());
+  // The jobs saved from here whose save was pending when last read.
+  const [watched, setWatched] = useState<readonly string[]>([]);
+  const reads = useJobs(watched);
+  const settled = watched.filter((_, index) => {
+    const read = reads[index];
+    return read !== undefined && ((read.data !== undefined && !isMoving(read.data)) || isRefused(read.error));
+  });
+  // Final (its end seen by `useJobs`), or gone: no more reads (set during render, React's
+  // way to adjust state to what changed).
+  if (settled.length > 0) setWatched(watched.filter((id) => !settled.includes(id)));
+  const { mutate: send } = useMutation({
+    mutationKey: APPLY_KEY,
+    mutationFn: (job: Job) => api.applyGeneration(job.id),
+    // Pending until the history has read the pending apply too, so no Save offers it again.
+    onSuccess: async (job) => {
+      queryClient.setQueryData(keys.job(job.id), job);
+      if (isMoving(job)) setWatched((ids) => (ids.includes(job.id) ? ids : [...ids, job.id]));
+      else refreshIdentities(queryClient);
+      await refreshHistory(queryClient, job.identity_id);
+      outcome.onSuccess?.(job);
+    },
+    onError: (error, job) => {
+      // It may have landed all the same: the history and the identity say whether it did.
+      if (isNoAnswer(error)) {
+        refreshIdentities(queryClient);
+        void refreshHistory(queryClient, job.identity_id);
+      }
+      outcome.onError?.(error, job);
+    },
+    onSettled: (_answer, _error, job) => sending.current.delete(job.id),
+  });
+  /** The jobs whose save is out, as the mutations say (a render behind `sending`). */
+  const savingIds = useMutationState({
+    filters: { mutationKey: APPLY_KEY, status: "pending" },
+    select: (mutation) => (mutation.state.variables as Job).id,
+  });
+  // Synchronous, unlike the mutation's state: a double click's second click is already refused.
+  const mutate = useCallback(
+    (job: Job) => {
+      if (sending.current.has(job.id)) return;
+      sending.current.add(job.id);
+      send(job);
+    },
+    [send],
+  );
+  return { mutate, savingIds };
+}

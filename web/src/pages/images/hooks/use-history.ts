@@ -1,0 +1,81 @@
+import { skipToken, useInfiniteQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
+
+import { isMoving } from "../jobView";
+import { jobsOf, keys, POLL_MS, refreshIdentities, URL_REFRESH_MS, type HistoryPage, type HistoryPages } from "../queryCache";
+import { useApi } from "./use-api";
+
+/** While nothing in it moves, how often the page on screen reads the identity's history
+ * again: what another tab (or window, or admin) did shows within this. A hidden page does not
+ * read (TanStack Query's default). */
+export const IDLE_REFRESH_MS = 30_000;
+export const HISTORY_LIMIT = 20;
+
+/**
+ * The identity's history, newest first, `HISTORY_LIMIT` at a time (`fetchNextPage` reads
+ * older ones). Polls every `POLL_MS` while a job of it moves, or while it could not be
+ * read; else every `IDLE_REFRESH_MS`. A poll goes through the pages read, in order (TanStack
+ * refetches an infinite query so, each page's cursor taken from the page just read), and
+ * reads the first, and a later one only when it may have changed (`unchanged`): while a job
+ * on the first page runs, the others are read every `IDLE_REFRESH_MS`, not every poll. An
+ * output keeps the URLs it was first read with until `URL_REFRESH_MS` (each read signs new
+ * ones for the same image, and the browser would download every picture of the history
+ * again). The identities are read again when it shows a save landed.
+ */
+export function useHistory(identityId: string | null) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  // When each job's output URLs were read.
+  const urlsReadAt = useRef(new Map<string, number>());
+  const readPage = async (identity: string, cursor: string | null, signal: AbortSignal): Promise<HistoryPage> => {
+    const kept = unchanged(queryClient, identity, cursor);
+    if (kept) return kept;
+    const previous = new Map(jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity))).map((p) => [p.id, p]));
+    const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor, signal);
+    const now = Date.now();
+    const items = page.items.map((job) => {
+      const before = previous.get(job.id);
+      const readAt = urlsReadAt.current.get(job.id);
+      if (before?.output && job.output?.key === before.output.key && readAt !== undefined && now - readAt < URL_REFRESH_MS) {
+        return { ...job, output: before.output };
+      }
+      if (job.output) urlsReadAt.current.set(job.id, now);
+      return job;
+    });
+    // A job only the history watches (a folder's regeneration, another tab's click) ended,
+    // or a save landed from elsewhere: the identity's image may have changed.
+    const changedImage = items.some((job) => {
+      const before = previous.get(job.id);
+      const ended = before !== undefined && isMoving(before) && !isMoving(job) && job.apply?.status !== "not_requested";
+      const savedElsewhere = previous.size > 0 && job.apply?.status === "applied" && before?.apply?.status !== "applied";
+      return ended || savedElsewhere;
+    });
+    if (changedImage) refreshIdentities(queryClient);
+    return { ...page, items, readAt: now };
+  };
+  return useInfiniteQuery({
+    queryKey: keys.history(identityId),
+    queryFn: identityId === null ? skipToken : ({ pageParam, signal }) => readPage(identityId, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    select: jobsOf,
+    refetchInterval: (query) =>
+      query.state.status === "error" || jobsOf(query.state.data).some(isMoving) ? POLL_MS : IDLE_REFRESH_MS,
+  });
+}
+
+/**
+ * The page the history holds for `cursor`, when reading it again now would tell nothing new:
+ * a later page (the first is always read: a new job comes there), held from a read with this
+ * same cursor (a keyset cursor: the page is the jobs older than the one it names; a new job
+ * on the first page pushes that page's last job onto the next, whose place then gets another
+ * cursor, and is read), with no job of it moving, read less than `IDLE_REFRESH_MS` ago, and
+ * the history not invalidated since (a start, a save, a cancel or a job's end asks for it
+ * whole; so does a read of it that failed).
+ */
+function unchanged(queryClient: QueryClient, identity: string, cursor: string | null): HistoryPage | undefined {
+  const state = queryClient.getQueryState<HistoryPages>(keys.history(identity));
+  if (cursor === null || !state?.data || state.isInvalidated) return undefined;
+  const page = state.data.pages[state.data.pageParams.indexOf(cursor)];
+  return page && !page.items.some(isMoving) && Date.now() - page.readAt < IDLE_REFRESH_MS ? page : undefined;
+}

@@ -1,0 +1,42 @@
+import { useQueries, useQueryClient, type QueryClient } from "@tanstack/react-query";
+
+import type { Job } from "../../../api/imageGeneration";
+import { isGone } from "../errors";
+import { isMoving } from "../jobView";
+import { fromHistory, keys, POLL_MS, refreshHistory, refreshIdentities, URL_REFRESH_MS } from "../queryCache";
+import { useApi } from "./use-api";
+
+/**
+ * Polls each job: every `POLL_MS` (2 s) while it is queued or running (or being saved); once
+ * final, only before its output URLs expire (`URL_REFRESH_MS`); not at all once it is gone
+ * (404, 403); never in background tabs (TanStack's default). Refreshes the history when one
+ * ends. A job the history already read shows at
+ * once, as the history has it, until its own read comes.
+ */
+export function useJobs(ids: readonly string[]) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: keys.job(id),
+      queryFn: async ({ signal }: { signal: AbortSignal }) => {
+        const previous = queryClient.getQueryData<Job>(keys.job(id));
+        const job = await api.getGeneration(id, signal);
+        if (previous && isMoving(previous) && !isMoving(job)) refreshAfterJobEnded(queryClient, job);
+        return job;
+      },
+      initialData: () => fromHistory(queryClient, id)?.job,
+      initialDataUpdatedAt: () => fromHistory(queryClient, id)?.readAt,
+      refetchInterval: (query: { state: { data?: Job; error: Error | null } }) => {
+        if (isGone(query.state.error)) return false;
+        const job = query.state.data;
+        return job && !isMoving(job) ? URL_REFRESH_MS : POLL_MS;
+      },
+    })),
+  });
+}
+
+function refreshAfterJobEnded(queryClient: QueryClient, job: Job): void {
+  void refreshHistory(queryClient, job.identity_id);
+  if (job.apply?.status !== "not_requested") refreshIdentities(queryClient);
+}

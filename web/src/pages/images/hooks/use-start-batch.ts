@@ -1,0 +1,85 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
+
+import { ApiError, type CreateVariantsRequest, type GenerationBatch, type Job } from "../../../api/imageGeneration";
+import { isNoAnswer } from "../errors";
+import { keys, refreshHistory } from "../queryCache";
+import { useApi } from "./use-api";
+
+/** One click that starts jobs: new variants, a re-run or a refine. */
+export type StartRequest =
+  | { kind: "generate"; body: CreateVariantsRequest }
+  | { kind: "rerun"; parent: Job; count: number }
+  | { kind: "refine"; parent: Job; instruction: string; count: number };
+
+/** The identity a start is for. */
+function identityOf(request: StartRequest): string {
+  return request.kind === "generate" ? request.body.identity_id : request.parent.identity_id;
+}
+
+/** What a start asks the API, as one string: two clicks that ask the same are the same request. */
+function requestOf(request: StartRequest): string {
+  switch (request.kind) {
+    case "generate":
+      return JSON.stringify(["generate", request.body]);
+    case "rerun":
+      return JSON.stringify(["rerun", request.parent.id, request.count]);
+    case "refine":
+      return JSON.stringify(["refine", request.parent.id, request.instruction, request.count]);
+  }
+}
+
+/**
+ * Starts a batch. One Idempotency-Key per click (`crypto.randomUUID()`), reused when
+ * TanStack retries that same POST; a new click is a new key, but for one: a click that got
+ * no answer (none in time, none at all, or the gateway's timeout) may have started its jobs,
+ * so its key goes with the next click that asks the same, whatever was asked in between,
+ * and the API answers that one with those jobs instead of starting more (same key, same
+ * body: the same answer).
+ */
+export function useStartBatch() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  // The key of each request (`requestOf`) that got no answer, until one does.
+  const unanswered = useRef(new Map<string, string>());
+  const send = (request: StartRequest, idempotencyKey: string): Promise<GenerationBatch> => {
+    switch (request.kind) {
+      case "generate":
+        return api.createBatch(request.body, idempotencyKey);
+      case "rerun":
+        return api.rerun(request.parent.id, request.count, idempotencyKey);
+      case "refine":
+        return api.refine(request.parent.id, request.instruction, request.count, idempotencyKey);
+    }
+  };
+  return useMutation({
+    mutationFn: async ({ request, idempotencyKey }: { request: StartRequest; idempotencyKey: string }) => {
+      const asked = requestOf(request);
+      const key = unanswered.current.get(asked) ?? idempotencyKey;
+      try {
+        const batch = await send(request, key);
+        unanswered.current.delete(asked);
+        return batch;
+      } catch (error) {
+        if (mayHaveGoneThrough(error)) unanswered.current.set(asked, key);
+        throw error;
+      }
+    },
+    onSuccess: (batch: GenerationBatch) => {
+      for (const job of batch.items) queryClient.setQueryData(keys.job(job.id), job);
+      const first = batch.items[0];
+      if (first) void refreshHistory(queryClient, first.identity_id);
+    },
+    // It may have started all the same: the history says whether it did.
+    onError: (error, { request }) => {
+      if (isNoAnswer(error)) void refreshHistory(queryClient, identityOf(request));
+    },
+  });
+}
+
+/** Whether the request went through is not known: no answer in time (`isNoAnswer`), or
+ * none at all (the connection failed, maybe after the request went; rare, and the page
+ * then says nothing was started, but the key is kept all the same). */
+function mayHaveGoneThrough(error: unknown): boolean {
+  return isNoAnswer(error) || (error instanceof ApiError && error.status === 0);
+}

@@ -1,0 +1,58 @@
+/**
+ * What the page's reads keep in TanStack Query's cache: their keys, how often a read is
+ * made again, and the reads and writes of an identity's history there that more than one
+ * hook makes.
+ */
+import type { InfiniteData, QueryClient } from "@tanstack/react-query";
+
+import type { GenerationList, Job } from "../../api/imageGeneration";
+
+export const POLL_MS = 2000;
+/** Output URLs last OUTPUT_URL_EXPIRY_S (15 min by default): refetch well before. */
+export const URL_REFRESH_MS = 10 * 60 * 1000;
+
+export const keys = {
+  config: ["identity-images", "config"] as const,
+  users: ["identity-images", "users"] as const,
+  identities: (userId: string | null) => ["identity-images", "identities", userId] as const,
+  /** Every identity's history (a prefix of each one's key). */
+  histories: ["identity-images", "history"] as const,
+  history: (identityId: string | null) => ["identity-images", "history", identityId] as const,
+  job: (id: string) => ["identity-images", "job", id] as const,
+};
+
+/** A page of an identity's history, and when it was read (`Date.now()` as its answer came). */
+export type HistoryPage = GenerationList & { readAt: number };
+export type HistoryPages = InfiniteData<HistoryPage, string | null>;
+
+export const jobsOf = (pages: HistoryPages | undefined): Job[] => pages?.pages.flatMap((page) => page.items) ?? [];
+
+/** A job as a history the page read holds it, and when its page was read. */
+export function fromHistory(queryClient: QueryClient, id: string): { job: Job; readAt: number } | undefined {
+  for (const [, pages] of queryClient.getQueriesData<HistoryPages>({ queryKey: keys.histories })) {
+    for (const page of pages?.pages ?? []) {
+      const job = page.items.find((each) => each.id === id);
+      if (job) return { job, readAt: page.readAt };
+    }
+  }
+  return undefined;
+}
+
+/** The job as just answered, in place of the history's older read of it. */
+export function putInHistory(queryClient: QueryClient, job: Job): void {
+  queryClient.setQueryData<HistoryPages>(keys.history(job.identity_id), (pages) =>
+    pages === undefined
+      ? pages
+      : { ...pages, pages: pages.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === job.id ? job : item)) })) },
+  );
+}
+
+/** Read the identities again: a save changed (or may have changed) one's image. */
+export function refreshIdentities(queryClient: QueryClient): void {
+  void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
+}
+
+/** Read an identity's history again: a job of it started, ended or changed (or may have). */
+export function refreshHistory(queryClient: QueryClient, identityId: string): Promise<void> {
+  return queryClient.invalidateQueries({ queryKey: keys.history(identityId) });
+}
