@@ -400,9 +400,8 @@ function aboutPhoto(job: Job, code: string, message: string, details: Record<str
 /**
  * The job whose image the identity shows now, among `jobs`. A save that landed after the
  * identity was read (`readAt`) is newer than what the identity says: the newest such
- * save's job. Else the job its image path names (the pipeline's key, or the host's copy
- * of it, holds the job's id). Else none (the image was changed in the host app, or
- * removed).
+ * save's job. Else the job its image path names (`namesJob`). Else none (the image was
+ * changed in the host app, or removed).
  */
 export function currentImageJobId(identity: HostIdentity | null, readAt: number, jobs: Job[]): string | null {
   if (!identity) return null;
@@ -413,8 +412,16 @@ export function currentImageJobId(identity: HostIdentity | null, readAt: number,
   }
   const appliedAt = newest?.apply?.applied_at;
   if (newest && appliedAt && Date.parse(appliedAt) > readAt) return newest.id;
-  const path = identity.image_path ?? "";
-  return jobs.find((job) => job.status === "succeeded" && path.includes(job.id))?.id ?? null;
+  const path = identity.image_path;
+  return (path && jobs.find((job) => job.status === "succeeded" && namesJob(path, job.id))?.id) || null;
+}
+
+/** Whether an image path is a job's output: the pipeline's key (`…/{job_id}.png`), or the
+ * host's copy, named for it (`{job_id}.png`, or `{job_id}_Xk2Lm9q.png` once its storage
+ * made the name unique). */
+function namesJob(path: string, jobId: string): boolean {
+  const stem = (path.split("/").at(-1) ?? "").split(".")[0] ?? "";
+  return stem === jobId || stem.startsWith(`${jobId}_`);
 }
 
 /** Its save is out: asked from this page and not answered yet, or pending in the pipeline. */
