@@ -30,7 +30,7 @@ import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
 const PHOTOS_OF_ANOTHER_USER =
-  "The previous user's photos were put aside (another person's face must not make this image); they come back when you choose that user again.";
+  "The previous user's photos were put aside: another person's face must not make this image. Choose that user again to bring them back.";
 
 /** The page once its settings are read. While the session has ended, the notice above it says
  * so once: no "try again" that cannot help. */

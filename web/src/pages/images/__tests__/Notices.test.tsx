@@ -1,0 +1,19 @@
+/** The words of the form's notices: short sentences, what happened first, then what to do. */
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { addPhoto, given, openAsAlice } from "../../../test/render";
+
+describe("the photos put aside for another user", () => {
+  it("says why in a sentence of its own, then how to get them back", async () => {
+    given();
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+    expect(
+      await screen.findByText(
+        "The previous user's photos were put aside: another person's face must not make this image. Choose that user again to bring them back.",
+      ),
+    ).toHaveAttribute("role", "status");
+  });
+});
