@@ -29,7 +29,7 @@ import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
 const PHOTOS_OF_ANOTHER_USER =
-  "The previous user's photos were put aside (another person's face must not make this image); they come back when you choose that user again.";
+  "The previous user's photos were put aside: another person's face must not make this image. Choose that user again to bring them back.";
 
 /** The page once its settings are read. While the session has ended, the notice above it says
  * so once: no "try again" that cannot help. */
@@ -38,19 +38,46 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
   if (config.isError) {
     if (sessionEnded) return null;
     return (
-      <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
-        <span>Could not load the image settings. {messageOf(config.error)}</span>
-        <button type="button" className={ui.button} onClick={() => void config.refetch()} disabled={config.isFetching}>
-          Try again
-        </button>
-      </div>
+      <Frame>
+        <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
+          <span>Could not load the image settings. {messageOf(config.error)}</span>
+          <button type="button" className={ui.button} onClick={() => void config.refetch()} disabled={config.isFetching}>
+            Try again
+          </button>
+        </div>
+      </Frame>
     );
   }
-  if (!config.data) return <Loading />;
+  if (!config.data) {
+    return (
+      <Frame>
+        <Loading />
+      </Frame>
+    );
+  }
   return (
-    <CallersDraft sessionEnded={sessionEnded}>
+    <CallersDraft sessionEnded={sessionEnded} model={config.data.model}>
       <Workspace config={config.data} sessionEnded={sessionEnded} />
     </CallersDraft>
+  );
+}
+
+/** The page's column and its title, from the first paint: what loads (or could not) is said
+ * where the page will be, under its title, and the page does not jump into place once read.
+ * The model is named once the settings are read. */
+function Frame({ model, children }: { model?: string; children: ReactNode }) {
+  return (
+    <div className={styles.layout}>
+      <header className={styles.top}>
+        <div>
+          <h1 className={styles.title}>Images</h1>
+          <p className={styles.subtitle}>
+            Generate an identity's image from reference photos{model ? ` with ${model}` : ""}.
+          </p>
+        </div>
+      </header>
+      {children}
+    </div>
   );
 }
 
@@ -66,7 +93,7 @@ function Loading() {
  * `claimDraft`). Not before: a draft another admin left at this browser (their face photos,
  * their prompt) must not show while it is not known whose it is, so users that cannot be
  * read leave the page unopened, with why and a Try again. */
-function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; children: ReactNode }) {
+function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean; model: string; children: ReactNode }) {
   const users = useUsers();
   const admin = users.data?.[0]?.id;
   if (admin !== undefined) {
@@ -76,19 +103,27 @@ function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; child
       </DraftOf>
     );
   }
-  if (users.isPending) return <Loading />;
+  if (users.isPending) {
+    return (
+      <Frame model={model}>
+        <Loading />
+      </Frame>
+    );
+  }
   // An ended session has its one notice above the page: a Try again could not help.
   if (sessionEnded) return null;
   return (
-    <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
-      <span>
-        Could not load the users.{" "}
-        <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
-      </span>
-      <button type="button" className={ui.button} onClick={() => void users.refetch()} disabled={users.isFetching}>
-        Try again
-      </button>
-    </div>
+    <Frame model={model}>
+      <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
+        <span>
+          Could not load the users.{" "}
+          <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
+        </span>
+        <button type="button" className={ui.button} onClick={() => void users.refetch()} disabled={users.isFetching}>
+          Try again
+        </button>
+      </div>
+    </Frame>
   );
 }
 
@@ -182,14 +217,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
 
   return (
-    <div className={styles.layout}>
-      <header className={styles.top}>
-        <div>
-          <h1 className={styles.title}>Images</h1>
-          <p className={styles.subtitle}>Generate an identity's image from reference photos with {config.model}.</p>
-        </div>
-      </header>
-
+    <Frame model={config.model}>
       {lostContact && !sessionEnded && (
         <p role="alert" className={`${ui.alert} ${ui.pageNotice}`}>
           {lostContact} The page keeps trying; what you see may be out of date.
@@ -292,6 +320,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onClose={compare.close}
         />
       )}
-    </div>
+    </Frame>
   );
 }

@@ -160,7 +160,7 @@ export function GeneratedImageDisplay({
             )}
           </div>
           {/* A row of its own: saving (its button goes) does not move these. */}
-          <div className={styles.actions}>
+          <div className={`${styles.actions} ${styles.links}`}>
             {full && (
               <a className={ui.linkButton} href={full} target="_blank" rel="noreferrer">
                 Open full size<span className={ui.visuallyHidden}> (new tab)</span>
@@ -208,7 +208,7 @@ export function GeneratedImageDisplay({
       )}
       {/* A failed or canceled job: try again as it was, or change it first. */}
       {followUps && offered.editSettings && (
-        <footer className={styles.actions}>
+        <footer className={`${styles.actions} ${styles.links}`}>
           {offered.rerun && (
             <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)}>
               Re-run
@@ -268,7 +268,7 @@ function Progress({
   const retry = retryingAt(job);
   return (
     <div className={styles.progress}>
-      {!outOfTouch && <span className={ui.spinner} aria-hidden="true" />}
+      {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
       {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
       <div className={styles.live} role="status" aria-live="polite">
         <strong className={styles.stage}>{stageLabel(job)}</strong>

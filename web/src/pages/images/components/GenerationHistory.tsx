@@ -306,21 +306,23 @@ function HistoryItem({
             {failure.detail && <span className={styles.failureDetail}>{failure.detail}</span>}
           </p>
         )}
+        {/* In the order of a result's card: what is done with this result first (save it,
+            download it, refine or compare it), then what makes another from its settings. */}
         <div className={styles.actions}>
-          {offered.rerun && (
-            <ActionLink off={busy} onClick={() => onRerun(job)}>
-              Re-run
-            </ActionLink>
-          )}
           {offered.cancel && onCancel && !outOfTouch && (
             <ActionLink off={canceling} onClick={() => onCancel(job)}>
               {canceling ? "Canceling…" : "Cancel"}
             </ActionLink>
           )}
-          {offered.editSettings && (
-            <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>
-              Edit settings
-            </button>
+          {offered.save && (
+            <ActionLink off={saving} onClick={() => onSave(job)}>
+              Save to identity
+            </ActionLink>
+          )}
+          {download && (
+            <a className={ui.linkButton} href={download.href} download={download.download}>
+              Download
+            </a>
           )}
           {offered.refine && (
             <button type="button" className={ui.linkButton} {...refine.toggle}>
@@ -332,15 +334,15 @@ function HistoryItem({
               Compare
             </button>
           )}
-          {offered.save && (
-            <ActionLink off={saving} onClick={() => onSave(job)}>
-              Save to identity
+          {offered.rerun && (
+            <ActionLink off={busy} onClick={() => onRerun(job)}>
+              Re-run
             </ActionLink>
           )}
-          {download && (
-            <a className={ui.linkButton} href={download.href} download={download.download}>
-              Download
-            </a>
+          {offered.editSettings && (
+            <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>
+              Edit settings
+            </button>
           )}
         </div>
         {actionError?.jobId === job.id && (

@@ -106,15 +106,15 @@ function ResultTile({
             {saving ? "Saving…" : "Save to identity"}
           </ActionLink>
         )}
-        {offered.compare && onCompare && (
-          <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
-            Compare
-          </button>
-        )}
         {download && (
           <a className={ui.linkButton} href={download.href} download={download.download}>
             Download
           </a>
+        )}
+        {offered.compare && onCompare && (
+          <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
+            Compare
+          </button>
         )}
       </div>
       {failure && (

@@ -27,7 +27,7 @@ export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
         {...list}
         role="group"
         aria-label="Generations elsewhere"
-        className={clicks.length > 0 ? styles.list : undefined}
+        className={clicks.length > 0 ? styles.list : styles.none}
       >
         {clicks.map((click) => (
           <div key={click.key} className={`${styles.item} ${styles[toneOf(click)]}`}>

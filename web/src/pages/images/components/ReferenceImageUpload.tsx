@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useDropzone } from "react-dropzone";
 
-import { describeAccepted, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
+import { countOf, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
 import type { UploadingPhoto } from "../referencePhotos";
 import ui from "../ui.module.css";
@@ -161,13 +161,20 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
                     {/* A touch screen has nothing to drag from nor paste with. */}
                     <span className={styles.pointerOnly}>Drag photos here, choose files, or paste.</span>
                     <span className={styles.touchOnly}>Choose photos.</span>
-                    {` Up to ${config.maxFiles}; ${describeAccepted(config)}; at most ${formatBytes(config.maxBytes)} each (a larger JPG, PNG or WEBP is made smaller).`}
+                    {` Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`}
                   </>
                 )}
         </p>
       </div>
     </section>
   );
+}
+
+/** "JPEG, PNG, WEBP, HEIC or HEIF": each accepted type once, by its name (not each of its
+ * extensions: ".jpg" and ".jpeg" are one type). */
+function typesIn(config: TabConfig): string {
+  const names = Object.keys(config.accept).map(typeName);
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
 }
 
 function tileClass(item: ReferenceItem): string {

@@ -52,7 +52,9 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, ...grid
           <span className={styles.emptyIcon} aria-hidden="true">
             ✦
           </span>
-          <p>Your generated images will appear here.</p>
+          {/* What the pane holds now, then what to do. A user with no identities (often "Me",
+              the page's first user) gets no promise of images that cannot come. */}
+          <p>{noIdentities ? "No identity to generate for." : "Your generated images will appear here."}</p>
           {noIdentities ? (
             <p className={ui.muted}>Choose a user who has identities first: this one has none.</p>
           ) : (

@@ -1,0 +1,61 @@
+/** One order for a result's actions wherever they are offered: on its card, on its history row,
+ * and on its Results-only tile, what is done with the result comes first (Save to identity,
+ * then Download), so the eye finds Save in one place. */
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { historyOf, http, identities, job, succeeded } from "../../../test/api";
+import { given, openAsAlice } from "../../../test/render";
+
+const ACTIONS = ["Cancel", "Save to identity", "Download", "Refine", "Compare", "Re-run", "Edit settings"];
+
+/** The names of the actions in `place`, in the order a Tab would reach them. */
+function actionsIn(place: HTMLElement): string[] {
+  return [...within(place).queryAllByRole("button"), ...within(place).queryAllByRole("link")]
+    .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))
+    .map((element) => element.textContent ?? "")
+    .filter((name) => ACTIONS.includes(name));
+}
+
+/** The history of Alice the chef, who has an image already: a result can be compared with it. */
+async function openHistory(jobs: Job[]) {
+  given(
+    http.get("/v1/users/{user_id}/identities", ({ response }) =>
+      response(200).json({
+        identities: identities.map((identity, index) =>
+          index === 0 ? { ...identity, image_path: "identities/chef.png", image_url: "http://s3.test/bucket/identities/chef.png" } : identity,
+        ),
+      }),
+    ),
+    ...historyOf(jobs),
+  );
+  const user = await openAsAlice();
+  const history = await screen.findByRole("region", { name: "History" });
+  await within(history).findAllByRole("listitem");
+  return { user, history };
+}
+
+describe("a result's actions", () => {
+  it("come in the card's order on a history row: Save and Download first, then Refine, Compare, Re-run, Edit settings", async () => {
+    const { history } = await openHistory([succeeded(job({ prompt: "at the pass" }))]);
+    const [row] = within(history).getAllByRole("listitem");
+    expect(actionsIn(row!)).toEqual(["Save to identity", "Download", "Refine", "Compare", "Re-run", "Edit settings"]);
+  });
+
+  it("come in the same order on a Results-only tile: Save, Download, Compare", async () => {
+    const { user, history } = await openHistory([succeeded(job({ prompt: "at the pass" }))]);
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const [tile] = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(actionsIn(tile!)).toEqual(["Save to identity", "Download", "Compare"]);
+  });
+
+  it("keep a failed job's Re-run and Edit settings, and a queued job's Cancel, first on its row", async () => {
+    const failed = job({ status: "failed", prompt: "broken", error: { code: "internal_error", message: "It broke.", details: {} } });
+    const queued = job({ prompt: "waiting" });
+    const { history } = await openHistory([queued, failed]);
+    const [queuedRow, failedRow] = within(history).getAllByRole("listitem");
+    expect(actionsIn(queuedRow!)[0]).toBe("Cancel");
+    expect(actionsIn(failedRow!)).toEqual(["Re-run", "Edit settings"]);
+  });
+});
