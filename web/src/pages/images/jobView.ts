@@ -22,19 +22,40 @@ export function laterRead(job: Job, other: Job | undefined): Job {
   return other && other.updated_at > job.updated_at ? other : job;
 }
 
-/** When a job was asked for, as the history shows it: "4 Dec 2026, 12:04". */
-export function createdLabel(job: Job): string {
-  return new Date(job.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+/**
+ * When a job was asked for, to the minute, as a list shows it: "Today, 9:14 PM", "Yesterday,
+ * 3:02 PM", "Dec 1, 11:14 AM"; the year only when it is not this one ("Dec 30, 2025, 4:10 PM").
+ */
+export function createdLabel(job: Job, now = new Date()): string {
+  const at = new Date(job.created_at);
+  const time = at.toLocaleTimeString([], { timeStyle: "short" });
+  const daysAgo = dayNumber(now) - dayNumber(at);
+  if (daysAgo === 0) return `Today, ${time}`;
+  if (daysAgo === 1) return `Yesterday, ${time}`;
+  const thisYear = at.getFullYear() === now.getFullYear();
+  const date = at.toLocaleDateString([], thisYear ? { month: "short", day: "numeric" } : { dateStyle: "medium" });
+  return `${date}, ${time}`;
 }
 
-/** The same to the second ("4 Dec 2026, 12:04:31"): what tells two jobs of a minute apart. */
+/** The same within a sentence: "the result of today, 9:14 PM". */
+export function createdPhrase(job: Job, now = new Date()): string {
+  return createdLabel(job, now).replace(/^(Today|Yesterday)/, (day) => day.toLowerCase());
+}
+
+/** The local calendar day of a moment, as a count of days (whatever the daylight saving). */
+function dayNumber(at: Date): number {
+  return Date.UTC(at.getFullYear(), at.getMonth(), at.getDate()) / 86_400_000;
+}
+
+/** The date and time to the second ("Dec 4, 2026, 12:04:31 PM"): what tells two jobs of a
+ * minute apart, and the exact time a list's label shows on hover. */
 export function createdExactLabel(job: Job): string {
   return new Date(job.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "medium" });
 }
 
 /**
  * How the job came about, when not a plain generation: the refinement asked for, or a re-run;
- * and of which job ("the result of 4 Dec 2026, 12:04, variant 2 of 3", "the failed generation
+ * and of which job ("the result of today, 12:04 PM, variant 2 of 3", "the failed generation
  * of …") when `history` holds it (see `whichJob`).
  */
 export function originLabel(job: Job, history: readonly Job[] = []): string | null {
@@ -56,9 +77,9 @@ function whichJob(job: Job, history: readonly Job[]): string {
   const noun = jobNoun(job);
   const variant = variantLabel(job);
   const named = (at: string, words = "") => `${noun} of ${at}${variant ? `, ${variant.toLowerCase()}` : ""}${words}`;
-  const minute = createdLabel(job);
+  const minute = createdPhrase(job);
   const alike = history.filter(
-    (other) => batchId(other) !== batchId(job) && createdLabel(other) === minute && jobNoun(other) === noun,
+    (other) => batchId(other) !== batchId(job) && createdPhrase(other) === minute && jobNoun(other) === noun,
   );
   if (alike.length === 0) return named(minute);
   const words = wordsOf(job);

@@ -421,7 +421,7 @@ describe("Accessibility", () => {
     it("says what came into the form in a plain sentence; Close is named by its visible label", () => {
       const view = render(<EditSettingsNotice job={taken} photos={2} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
-        /^The settings and 2 photos from the generation of .*2026.* are in the form\.Undo/,
+        /^The settings and 2 photos from the generation of .+ are in the form\.Undo/,
       );
       const close = screen.getByRole("button", { name: "Close" });
       expect(close).toHaveTextContent(/^Close$/);

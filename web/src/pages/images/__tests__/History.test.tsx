@@ -6,7 +6,7 @@ import { cursorAfter, historyOf, http, job, pagedHistory, succeeded } from "../.
 import { jobService } from "../../../test/jobService";
 import { IDLE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
-import { createdLabel } from "../jobView";
+import { createdPhrase } from "../jobView";
 import { given, openAsAlice } from "../../../test/render";
 
 /** A finished job whose image is `width`×`height`, asked at `ratio`. */
@@ -101,8 +101,8 @@ describe("where a refinement came from", () => {
     const rerun = succeeded(job({ kind: "rerun", parent_generation_id: wide.id, prompt: wide.prompt, batch_id: "x" }));
     const { history } = await openHistory([rerun, refined, wide, portrait]);
 
-    const fromPortrait = `Refined: “add a red scarf”, from the result of ${createdLabel(portrait)} (“A close portrait in chef…”)`;
-    const fromWide = `Re-run of the result of ${createdLabel(wide)}, variant 2 of 2 (“At the pass”)`;
+    const fromPortrait = `Refined: “add a red scarf”, from the result of ${createdPhrase(portrait)} (“A close portrait in chef…”)`;
+    const fromWide = `Re-run of the result of ${createdPhrase(wide)}, variant 2 of 2 (“At the pass”)`;
     const [rerunRow, refinedRow] = within(history).getAllByRole("listitem");
     expect(within(refinedRow!).getByText(fromPortrait)).toHaveAttribute("title", fromPortrait);
     expect(within(rerunRow!).getByText(fromWide)).toBeInTheDocument();

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
 import { forgetImagesDraft } from "../Images";
+import { createdPhrase } from "../jobView";
 import { API, apiConfig, apiError, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, file, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
@@ -695,7 +696,7 @@ describe("Images page", () => {
     const card = screen.getByRole("article", { name: "New image" });
     expect(within(card).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
     // Of which result, as the history tells it.
-    expect(within(card).getByText(/^Re-run of the result of .*2026/)).toBeInTheDocument();
+    expect(within(card).getByText(`Re-run of the result of ${createdPhrase(done)}`)).toBeInTheDocument();
   });
 
   it("says when a newer save won over an older one, and offers to save it again", async () => {
@@ -998,8 +999,8 @@ describe("Images page", () => {
     const results = within(history).getByRole("list", { name: "Results" });
     const tiles = within(results).getAllByRole("listitem");
     expect(tiles.map((tile) => tile.getAttribute("aria-label"))).toEqual([
-      expect.stringMatching(/^Result of .*2026/),
-      expect.stringMatching(/^Result of .*2026/),
+      `Result of ${createdPhrase(newer)}`,
+      `Result of ${createdPhrase(older)}`,
     ]);
     expect(within(tiles[1]!).getByRole("img")).toHaveAttribute("src", older.output!.preview_url);
     await user.click(within(tiles[1]!).getByRole("button", { name: "Save to identity" }));
@@ -1037,12 +1038,12 @@ describe("Images page", () => {
     );
     await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    expect(await within(history).findByText(/^Refined: “add a red scarf”, from the result of .*2026, [^,]+$/)).toBeInTheDocument();
-    expect(within(history).getByText(/^Re-run of the result of .*2026, [^,]+$/)).toBeInTheDocument();
+    expect(await within(history).findByText(`Refined: “add a red scarf”, from the result of ${createdPhrase(base)}`)).toBeInTheDocument();
+    expect(within(history).getByText(`Re-run of the result of ${createdPhrase(base)}`)).toBeInTheDocument();
     // Of which variant, when the click made several.
     expect(within(history).getByText(/^Re-run of the result of .*, variant 2 of 3$/)).toBeInTheDocument();
     // A job with no result is named by how it ended.
-    expect(within(history).getByText(/^Re-run of the failed generation of .*2026, [^,]+$/)).toBeInTheDocument();
+    expect(within(history).getByText(`Re-run of the failed generation of ${createdPhrase(failed)}`)).toBeInTheDocument();
     expect(within(history).getByText("Re-run of an earlier generation")).toBeInTheDocument();
     expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
     // The result pane's card (the latest job, a refinement) says what was asked.

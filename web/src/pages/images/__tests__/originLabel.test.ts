@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { job, succeeded } from "../../../test/api";
-import { createdExactLabel, createdLabel, downloadLink, originLabel } from "../jobView";
+import { createdExactLabel, createdLabel, createdPhrase, downloadLink, originLabel } from "../jobView";
 
 const at = (iso: string, overrides: Partial<Job> = {}) => succeeded(job({ created_at: iso, ...overrides }));
 const rerunOf = (parent: Job) => job({ kind: "rerun", parent_generation_id: parent.id, prompt: parent.prompt });
@@ -15,9 +15,9 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     const other = at("2026-12-04T17:40:00Z", { prompt: "something else" });
     const history = [parent, other];
     expect(originLabel(refineOf(parent, "add a red scarf"), history)).toBe(
-      `Refined: “add a red scarf”, from the result of ${createdLabel(parent)}`,
+      `Refined: “add a red scarf”, from the result of ${createdPhrase(parent)}`,
     );
-    expect(originLabel(rerunOf(parent), history)).toBe(`Re-run of the result of ${createdLabel(parent)}`);
+    expect(originLabel(rerunOf(parent), history)).toBe(`Re-run of the result of ${createdPhrase(parent)}`);
   });
 
   it("tells two clicks of one minute apart by a few words of their prompts", () => {
@@ -25,9 +25,9 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     const wide = at("2026-12-04T17:44:40Z", { prompt: "Alice at the pass" });
     const history = [wide, portrait];
     expect(originLabel(refineOf(portrait, "add a red scarf"), history)).toBe(
-      `Refined: “add a red scarf”, from the result of ${createdLabel(portrait)} (“A portrait in soft…”)`,
+      `Refined: “add a red scarf”, from the result of ${createdPhrase(portrait)} (“A portrait in soft…”)`,
     );
-    expect(originLabel(rerunOf(wide), history)).toBe(`Re-run of the result of ${createdLabel(wide)} (“Alice at the pass”)`);
+    expect(originLabel(rerunOf(wide), history)).toBe(`Re-run of the result of ${createdPhrase(wide)} (“Alice at the pass”)`);
   });
 
   it("tells the variants of one click apart by their variant, with no words", () => {
@@ -35,9 +35,9 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     const second = at("2026-12-04T17:44:10Z", { prompt: "A portrait", batch_id: "b", batch_index: 1, batch_size: 2 });
     const history = [first, second];
     expect(originLabel(refineOf(second, "darker"), history)).toBe(
-      `Refined: “darker”, from the result of ${createdLabel(second)}, variant 2 of 2`,
+      `Refined: “darker”, from the result of ${createdPhrase(second)}, variant 2 of 2`,
     );
-    expect(originLabel(rerunOf(first), history)).toBe(`Re-run of the result of ${createdLabel(first)}, variant 1 of 2`);
+    expect(originLabel(rerunOf(first), history)).toBe(`Re-run of the result of ${createdPhrase(first)}, variant 1 of 2`);
   });
 
   it("names a variant's click by its words too when another click was asked that minute", () => {
@@ -46,10 +46,10 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     const single = at("2026-12-04T17:44:50Z", { prompt: "A close portrait" });
     const history = [single, first, second];
     expect(originLabel(rerunOf(second), history)).toBe(
-      `Re-run of the result of ${createdLabel(second)}, variant 2 of 2 (“At the pass”)`,
+      `Re-run of the result of ${createdPhrase(second)}, variant 2 of 2 (“At the pass”)`,
     );
     // Without a variant, among three results of 5:44 PM: its words say which.
-    expect(originLabel(rerunOf(single), history)).toBe(`Re-run of the result of ${createdLabel(single)} (“A close portrait”)`);
+    expect(originLabel(rerunOf(single), history)).toBe(`Re-run of the result of ${createdPhrase(single)} (“A close portrait”)`);
   });
 
   it("names a refinement by its words, and a job without a prompt as such", () => {
@@ -58,10 +58,10 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     const bare = at("2026-12-04T17:44:50Z", { prompt: "" });
     const history = [bare, refined, base];
     expect(originLabel(rerunOf(refined), history)).toBe(
-      `Re-run of the result of ${createdLabel(refined)} (refined “make the background…”)`,
+      `Re-run of the result of ${createdPhrase(refined)} (refined “make the background…”)`,
     );
-    expect(originLabel(rerunOf(bare), history)).toBe(`Re-run of the result of ${createdLabel(bare)} (no prompt)`);
-    expect(originLabel(rerunOf(base), history)).toBe(`Re-run of the result of ${createdLabel(base)} (“A portrait”)`);
+    expect(originLabel(rerunOf(bare), history)).toBe(`Re-run of the result of ${createdPhrase(bare)} (no prompt)`);
+    expect(originLabel(rerunOf(base), history)).toBe(`Re-run of the result of ${createdPhrase(base)} (“A portrait”)`);
   });
 
   it("gives the second when the minute's jobs asked the same words", () => {
@@ -85,8 +85,8 @@ describe("originLabel: which result a refinement or re-run came from", () => {
       error: { code: "provider_unavailable", message: "busy", details: {} },
     });
     const history = [failed, done];
-    expect(originLabel(rerunOf(done), history)).toBe(`Re-run of the result of ${createdLabel(done)}`);
-    expect(originLabel(rerunOf(failed), history)).toBe(`Re-run of the failed generation of ${createdLabel(failed)}`);
+    expect(originLabel(rerunOf(done), history)).toBe(`Re-run of the result of ${createdPhrase(done)}`);
+    expect(originLabel(rerunOf(failed), history)).toBe(`Re-run of the failed generation of ${createdPhrase(failed)}`);
   });
 
   it("says what it can without the parent in the history", () => {
@@ -102,5 +102,30 @@ describe("downloadLink", () => {
     const done = succeeded(job());
     expect(downloadLink(done)).toEqual({ href: done.output!.download_url, download: done.output!.filename });
     expect(downloadLink(job())).toBeNull();
+  });
+});
+
+describe("createdLabel: when a job was asked for, as a list shows it", () => {
+  // Local times: the labels are the admin's own clock's.
+  const now = new Date(2026, 11, 4, 21, 30);
+  const at = (...parts: [number, number, number, number, number]) => job({ created_at: new Date(...parts).toISOString() });
+  const time = (hours: number, minutes: number) =>
+    new Date(2026, 0, 1, hours, minutes).toLocaleTimeString([], { timeStyle: "short" });
+
+  it("says today and yesterday by name, with the time", () => {
+    expect(createdLabel(at(2026, 11, 4, 0, 5), now)).toBe(`Today, ${time(0, 5)}`);
+    expect(createdLabel(at(2026, 11, 3, 23, 59), now)).toBe(`Yesterday, ${time(23, 59)}`);
+  });
+
+  it("gives the year only for another year", () => {
+    expect(createdLabel(at(2026, 11, 1, 11, 14), now)).toMatch(/^Dec 1, /);
+    expect(createdLabel(at(2025, 11, 30, 16, 10), now)).toMatch(/^Dec 30, 2025, /);
+  });
+
+  it("reads within a sentence in small letters, and is told apart to the second on hover", () => {
+    const today = at(2026, 11, 4, 9, 14);
+    expect(createdPhrase(today, now)).toBe(`today, ${time(9, 14)}`);
+    expect(createdPhrase(at(2026, 11, 1, 9, 14), now)).toMatch(/^Dec 1, /);
+    expect(createdExactLabel(today)).toMatch(/2026/);
   });
 });

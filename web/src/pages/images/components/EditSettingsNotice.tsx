@@ -1,6 +1,6 @@
 import type { Job } from "../../../api/imageGeneration";
 import { countOf } from "../config";
-import { createdLabel } from "../jobView";
+import { createdPhrase } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./EditSettingsNotice.module.css";
 
@@ -17,7 +17,7 @@ interface Props {
 
 /** What "Edit settings" put into the form, with the way back. */
 export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }: Props) {
-  const from = `from the generation of ${createdLabel(job)}`;
+  const from = `from the generation of ${createdPhrase(job)}`;
   const text =
     photos === null
       ? `The settings ${from} are in the form. It kept no photos, so yours stay.`

@@ -5,6 +5,7 @@ import {
   applyLabel,
   createdExactLabel,
   createdLabel,
+  createdPhrase,
   describeFailure,
   downloadLink,
   formatDuration,
@@ -226,7 +227,7 @@ function HistoryItem({
   const failure = describeFailure(job);
   const final = isFinal(job);
   const variant = variantLabel(job);
-  const label = `Generation of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
+  const label = `Generation of ${createdPhrase(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const savedNow = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "row", { savedNow, sameClick });
   const saving = isSaving(job, savingIds);

@@ -2,6 +2,7 @@ import type { Job } from "../../../api/imageGeneration";
 import {
   createdExactLabel,
   createdLabel,
+  createdPhrase,
   downloadLink,
   fullSizeUrl,
   isSavedNow,
@@ -74,7 +75,7 @@ function ResultTile({
   failure: string | null;
 }) {
   const variant = variantLabel(job);
-  const label = `Result of ${createdLabel(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
+  const label = `Result of ${createdPhrase(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
   const offered = offeredActions(job, "row", { savedNow: current });
   const download = downloadLink(job);
   // Saved, Save goes: the tile keeps the focus it had.
