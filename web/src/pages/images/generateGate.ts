@@ -20,7 +20,7 @@ export interface GenerateState {
 export function whyGenerateIsOff(state: GenerateState): string | null {
   if (state.sessionEnded) return "Log in again to go on.";
   if (!state.online) return OFFLINE;
-  if (state.hasNoIdentities) return "This user has no identities; choose another user.";
+  if (state.hasNoIdentities) return "Choose a user who has identities.";
   if (!state.identityChosen) return "Choose an identity.";
   // Uploading first: while the first photo uploads there is none yet, but one is coming.
   if (state.uploading) return "Waiting for the photos to upload…";

@@ -115,16 +115,16 @@ describe("Images page", () => {
     await waitFor(() =>
       expect(screen.getByRole("combobox", { name: "Identity" })).toHaveDisplayValue("This user has no identities"),
     );
-    expect(screen.getByText("This user has no identities, so no generations.")).toBeInTheDocument();
+    expect(screen.getByText("No generations: this user has no identities.")).toBeInTheDocument();
     expect(screen.queryByText("Nothing chosen")).not.toBeInTheDocument();
     // The result pane does not ask for photos that cannot be added.
     const result = screen.getByRole("region", { name: "Result" });
-    expect(within(result).getByText("Choose a user who has identities first: this one has none.")).toBeInTheDocument();
+    expect(within(result).getByText("No identity to generate for.")).toBeInTheDocument();
     expect(within(result).queryByText(/Add photos/)).not.toBeInTheDocument();
     // No photos for nobody: "Add photos" stays reachable, and says why it does nothing.
     const addPhotos = screen.getByRole("button", { name: "Add photos" });
     expect(addPhotos).toHaveAttribute("aria-disabled", "true");
-    expect(addPhotos).toHaveAccessibleDescription("No photos for a user with no identities: choose another user.");
+    expect(addPhotos).toHaveAccessibleDescription("No identity to add photos for.");
     await pickAlice(user);
     expect(addPhotos).toHaveAttribute("aria-disabled", "false");
     // "Alice the chef" has no image yet: her initials, as people write them.
@@ -1303,7 +1303,7 @@ describe("Images page", () => {
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
     expect(await screen.findByText("0 / 5")).toBeInTheDocument();
     expect(screen.getByText(/The previous user's photos were put aside/)).toHaveAttribute("role", "status");
-    expect(screen.getByText("This user has no identities; choose another user.")).toBeInTheDocument();
+    expect(screen.getByText("Choose a user who has identities.")).toBeInTheDocument();
     // Back to Alice (as an arrow key through the list would): her identity and her photo, as she left them.
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
     await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));

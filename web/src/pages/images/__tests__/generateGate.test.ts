@@ -22,7 +22,7 @@ describe("whyGenerateIsOff", () => {
   it.each<[string, Partial<GenerateState>, string]>([
     ["the session ended", { sessionEnded: true, online: false }, "Log in again to go on."],
     ["the browser is offline", { online: false, photos: 0 }, "This browser is offline."],
-    ["the user has no identities", { hasNoIdentities: true, identityChosen: false }, "This user has no identities; choose another user."],
+    ["the user has no identities", { hasNoIdentities: true, identityChosen: false }, "Choose a user who has identities."],
     ["no identity is chosen", { identityChosen: false, photos: 0 }, "Choose an identity."],
     ["no photo was added", { photos: 0 }, "Add at least one reference photo."],
     ["the first photo is still uploading", { photos: 0, uploading: true }, "Waiting for the photos to upload…"],

@@ -132,7 +132,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
       )}
       {identity === null && (
         <p className={ui.emptyNote}>
-          {noIdentities ? "This user has no identities, so no generations." : "Choose an identity to see its generations."}
+          {noIdentities ? "No generations: this user has no identities." : "Choose an identity to see its generations."}
         </p>
       )}
       {jobs && jobs.length === 0 && (

@@ -153,7 +153,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
         )}
         <p id={hintId} className={styles.hint}>
           {disabled
-            ? "No photos for a user with no identities: choose another user."
+            ? "No identity to add photos for."
             : isDragActive
               ? "Drop the photos to add them."
               : (

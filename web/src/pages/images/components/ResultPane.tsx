@@ -53,11 +53,10 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, ...grid
             ✦
           </span>
           {/* What the pane holds now, then what to do. A user with no identities (often "Me",
-              the page's first user) gets no promise of images that cannot come. */}
+              the page's first user) gets no promise of images that cannot come, and no second
+              "Choose a user who has identities." beside the one under Generate. */}
           <p>{noIdentities ? "No identity to generate for." : "Your generated images will appear here."}</p>
-          {noIdentities ? (
-            <p className={ui.muted}>Choose a user who has identities first: this one has none.</p>
-          ) : (
+          {noIdentities ? null : (
             <p className={ui.muted}>
               Add photos, write a prompt if you like, and press Generate
               <span className={styles.shortcut}> ({SHORTCUT_NAME})</span>.
