@@ -64,6 +64,8 @@ export const READ_TIMEOUT_MS = 15_000;
 export const WRITE_TIMEOUT_MS = 30_000;
 /** The code of an `ApiError` for a request that got no answer in time. */
 export const NO_ANSWER = "no_answer";
+/** The `ApiError` code of a success that came with nothing where its result belongs. */
+export const EMPTY_ANSWER = "empty_answer";
 /** A read with no answer: the page shows what it read last and keeps trying. */
 export const NOT_ANSWERING = "Can't reach the image service: it is not answering.";
 /** A change with no answer may have gone through all the same: not "failed". Asking again
@@ -96,7 +98,7 @@ function asApiError(status: number, body: unknown): ApiError {
 function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
   const { status, ok } = result.response;
   if (ok && result.data !== undefined) return result.data;
-  if (ok) throw new ApiError(status, "empty_answer", `The image service answered (HTTP ${status}) with nothing where its result belongs: something between the page and the service may have dropped it.`);
+  if (ok) throw new ApiError(status, EMPTY_ANSWER, `The image service answered (HTTP ${status}) with nothing where its result belongs: something between the page and the service may have dropped it.`);
   throw asApiError(status, result.error);
 }
 

@@ -1,5 +1,5 @@
 /** What the page says when something went wrong, in words about where it went wrong. */
-import { ApiError, NO_ANSWER, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
+import { ApiError, EMPTY_ANSWER, NO_ANSWER, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
 import type { ReferenceItem } from "./referencePhotos";
 
 export const OFFLINE = "This browser is offline.";
@@ -7,6 +7,8 @@ export const OFFLINE = "This browser is offline.";
 const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
 /** It may have started (the request went, no answer came back): not "failed", and a second
  * click for the same goes with the first's key, so it starts nothing twice. */
+/** It started (the service said so), but what it started was lost on the way back. */
+const STARTED_UNSEEN = "The image service took the request, but its answer was lost on the way: the generation shows in the history. Press Generate again to follow it here: the same request starts it only once.";
 const MAY_HAVE_STARTED = `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Press Generate again to follow it here: the same request starts it only once.`;
 
 /** The API's own words for an error it answered, else a plain "try again". */
@@ -14,10 +16,17 @@ export function messageOf(error: unknown, fallback = "Something went wrong; try 
   return error instanceof ApiError ? error.message : fallback;
 }
 
-/** The request got no answer in time (a server that hangs), or API Gateway's own 504 (the
- * function took too long): a change may have gone through. */
+/** The request got no answer in time (a server that hangs), API Gateway's own 504 (the
+ * function took too long), or a success whose body was lost on the way: a change may have
+ * gone through (the last: it did), and a read learnt nothing. */
 export function isNoAnswer(error: unknown): boolean {
-  return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504);
+  return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504 || isLostAnswer(error));
+}
+
+/** A success (2xx) that came with nothing where its result belongs: something between the
+ * page and the service (a proxy) dropped the body. The change went through. */
+function isLostAnswer(error: ApiError): boolean {
+  return error.code === EMPTY_ANSWER && error.status >= 200 && error.status < 300;
 }
 
 /** The API refused the request (4xx): asking again the same would be refused again. */
@@ -41,6 +50,7 @@ export function shownError(error: unknown): string | null {
 export function startError(error: unknown, photos: readonly ReferenceItem[]): string | null {
   if (!(error instanceof ApiError)) return shownError(error);
   if (error.code === "unreachable") return NOT_STARTED;
+  if (isLostAnswer(error)) return STARTED_UNSEEN;
   if (isNoAnswer(error)) return MAY_HAVE_STARTED;
   const gone = error.code === "reference_not_found" && photos.find((photo) => photo.status === "uploaded" && photo.key === error.details.key);
   if (gone) return `“${gone.name}” is no longer stored (uploads are kept for a limited time): remove it and add the photo again.`;

@@ -227,3 +227,40 @@ describe("A service that does not answer", () => {
     expect(await within(form).findByRole("alert")).toHaveTextContent(/^Nothing was started/);
   });
 });
+
+describe("a Generate whose answer came back empty (a proxy dropped the body of the 202)", () => {
+  it("says it was taken, shows the jobs from the history, and starts them only once when asked again", async () => {
+    const keys: string[] = [];
+    const started: Job[] = [];
+    given(
+      http.post("/v1/generation-batches", async ({ request, response }) => {
+        const body = await request.json();
+        const key = request.headers.get("Idempotency-Key")!;
+        keys.push(key);
+        // The service starts the batch once per key, and answers the same key with it again.
+        if (started.length === 0) started.push(job({ identity_id: body.identity_id, prompt: body.prompt, batch_id: "b-1" }));
+        if (keys.length === 1) return new HttpResponse(null, { status: 202 });
+        return response(202).json({ batch_id: "b-1", items: started });
+      }),
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: started, next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(started.find((item) => item.id === params.generation_id)!),
+      ),
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const form = screen.getByRole("region", { name: "New generation" });
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const alert = await within(form).findByRole("alert");
+    expect(alert).toHaveTextContent("took the request");
+    expect(alert).not.toHaveTextContent("could not be reached");
+    // The history is read again: the job it started shows there.
+    const history = screen.getByRole("region", { name: "History" });
+    await waitFor(() => expect(within(history).getAllByRole("listitem")).toHaveLength(1));
+
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(keys).toHaveLength(2));
+    expect(keys[1]).toBe(keys[0]);
+    expect(started).toHaveLength(1);
+  });
+});

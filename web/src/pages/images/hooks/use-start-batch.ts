@@ -32,10 +32,10 @@ function requestOf(request: StartRequest): string {
 /**
  * Starts a batch. One Idempotency-Key per click (`crypto.randomUUID()`), reused when
  * TanStack retries that same POST; a new click is a new key, but for one: a click that got
- * no answer (none in time, none at all, or the gateway's timeout) may have started its jobs,
- * so its key goes with the next click that asks the same, whatever was asked in between,
- * and the API answers that one with those jobs instead of starting more (same key, same
- * body: the same answer).
+ * no answer (none in time, none at all, the gateway's timeout, or a success whose body was
+ * lost on the way) may have started its jobs, so its key goes with the next click that asks
+ * the same, whatever was asked in between, and the API answers that one with those jobs
+ * instead of starting more (same key, same body: the same answer).
  */
 export function useStartBatch() {
   const api = useApi();
@@ -77,8 +77,8 @@ export function useStartBatch() {
   });
 }
 
-/** Whether the request went through is not known: no answer in time (`isNoAnswer`), or
- * none at all (the connection failed, maybe after the request went; rare, and the page
+/** Whether the request went through is not known: no answer in time, or one whose body was
+ * lost (`isNoAnswer`), or none at all (the connection failed, maybe after the request went; rare, and the page
  * then says nothing was started, but the key is kept all the same). */
 function mayHaveGoneThrough(error: unknown): boolean {
   return isNoAnswer(error) || (error instanceof ApiError && error.status === 0);
