@@ -5,10 +5,10 @@ import type { ReferenceItem } from "./referencePhotos";
 export const OFFLINE = "This browser is offline.";
 
 const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
-/** It may have started (the request went, no answer came back): not "failed", and a second
- * click for the same goes with the first's key, so it starts nothing twice. */
 /** It started (the service said so), but what it started was lost on the way back. */
 const STARTED_UNSEEN = "The image service took the request, but its answer was lost on the way: the generation shows in the history. Press Generate again to follow it here: the same request starts it only once.";
+/** It may have started (the request went, no answer came back): not "failed", and a second
+ * click for the same goes with the first's key, so it starts nothing twice. */
 const MAY_HAVE_STARTED = `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Press Generate again to follow it here: the same request starts it only once.`;
 
 /** The API's own words for an error it answered, else a plain "try again". */
@@ -20,7 +20,13 @@ export function messageOf(error: unknown, fallback = "Something went wrong; try 
  * function took too long), or a success whose body was lost on the way: a change may have
  * gone through (the last: it did), and a read learnt nothing. */
 export function isNoAnswer(error: unknown): boolean {
-  return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504 || isLostAnswer(error));
+  return isLate(error) || (error instanceof ApiError && isLostAnswer(error));
+}
+
+/** No answer in time: the page's own timeout, or API Gateway's 504. A read so has waited long
+ * already (unlike one a proxy answered at once with nothing). */
+export function isLate(error: unknown): boolean {
+  return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504);
 }
 
 /** A success (2xx) that came with nothing where its result belongs: something between the

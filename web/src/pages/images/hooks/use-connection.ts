@@ -1,7 +1,7 @@
 import { onlineManager, type UseQueryResult } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 
-import { isGone, isNoAnswer, messageOf, OFFLINE } from "../errors";
+import { isGone, isLate, messageOf, OFFLINE } from "../errors";
 
 /** Whether the browser says it is online (TanStack pauses its queries while it is not). */
 export function useOnline(): boolean {
@@ -17,14 +17,15 @@ type Poll = Pick<UseQueryResult, "isRefetchError" | "error" | "isSuccess" | "fai
  * Why the page may show an out-of-date state, or null: the browser is offline (TanStack
  * then waits, and fails nothing), or a poll failed while the page still shows what it read
  * before. A poll that got no answer in time counts at once, before TanStack's retry: it has
- * waited long already (`READ_TIMEOUT_MS`), and the retry may wait as long again.
+ * waited long already (`READ_TIMEOUT_MS`), and the retry may wait as long again (`isLate`;
+ * one a proxy answered at once with nothing waits for the retry, as any other fault).
  */
 export function lostContact(online: boolean, polls: readonly Poll[]): string | null {
   if (!online) return OFFLINE;
   for (const query of polls) {
     // A job that is gone (404, 403) is not read again: that is no lost contact.
     if (query.isRefetchError && !isGone(query.error)) return messageOf(query.error);
-    if (query.isSuccess && isNoAnswer(query.failureReason)) return messageOf(query.failureReason);
+    if (query.isSuccess && isLate(query.failureReason)) return messageOf(query.failureReason);
   }
   return null;
 }
