@@ -2,6 +2,7 @@
  * "Edit settings" on a history row: its prompt, options and the photos it kept go into the
  * form, to change and run again. What the form held before can be had back (`undo`) while
  * the form is still as the row left it: the first change of the admin's own makes it theirs.
+ * Another row taken over the first gives back, too, what the admin had before the first.
  */
 import { useCallback, useEffect, useState } from "react";
 
@@ -25,24 +26,27 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
   const { values, put } = draft;
   const { takeFrom, restore, letGoReplaced } = uploads;
 
-  const take = useCallback(
-    (job: Job) => {
-      put(draftOf(job));
-      const swap = takeFrom(job);
-      setTaken({
-        job,
-        draft: draftOf(job),
-        photoIds: swap?.photos.map((photo) => photo.id) ?? null,
-        before: { draft: values, photos: swap?.replaced ?? null },
-      });
-    },
-    [put, takeFrom, values],
-  );
-
   const asTaken =
     taken !== null &&
     sameDraft(values, taken.draft) &&
     (taken.photoIds === null || arePhotos(uploads.items, taken.photoIds));
+
+  // Over another row's, still as that row left the form: Undo still gives back the admin's own.
+  const over = asTaken ? taken.before : null;
+  const take = useCallback(
+    (job: Job) => {
+      put(draftOf(job));
+      const swap = takeFrom(job, over !== null);
+      setTaken({
+        job,
+        draft: draftOf(job),
+        photoIds: swap?.photos.map((photo) => photo.id) ?? null,
+        before: { draft: over?.draft ?? values, photos: over?.photos ?? swap?.replaced ?? null },
+      });
+    },
+    [put, takeFrom, values, over],
+  );
+
   // The first change makes the form the admin's for good: changing it back does not bring
   // the undo back (set during render, React's way to adjust state to what changed).
   if (taken !== null && !asTaken) setTaken(null);
