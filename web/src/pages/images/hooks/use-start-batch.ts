@@ -30,8 +30,8 @@ function requestOf(request: StartRequest): string {
 }
 
 /**
- * Starts a batch. One Idempotency-Key per click (`crypto.randomUUID()`), reused when
- * TanStack retries that same POST; a new click is a new key, but for one: a click that got
+ * Starts a batch. One Idempotency-Key per click (`crypto.randomUUID()`; the page's
+ * mutations are not retried by TanStack); a new click is a new key, but for one: a click that got
  * no answer (none in time, none at all, the gateway's timeout, or a success whose body was
  * lost on the way) may have started its jobs, so its key goes with the next click that asks
  * the same, whatever was asked in between, and the API answers that one with those jobs
