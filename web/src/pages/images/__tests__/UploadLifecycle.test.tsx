@@ -180,6 +180,17 @@ const keptTwo = () =>
     }),
   );
 
+/** The page on Alice, with a photo of the admin's own (front.jpg) and a row that kept two. */
+async function ownPhotoAndAKeptRow() {
+  given(...historyOf([keptTwo()]));
+  const urls = watchObjectUrls();
+  const user = await openAsAlice();
+  await addPhoto(user);
+  const front = urls.srcOf("front.jpg");
+  const history = await screen.findByRole("region", { name: "History" });
+  return { urls, user, front, history };
+}
+
 describe("the thumbnails' object URLs", () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -273,12 +284,7 @@ describe("the thumbnails' object URLs", () => {
   });
 
   it("keeps the thumbnails Edit settings replaced while Undo can bring them back, and lets go of them after", async () => {
-    given(...historyOf([keptTwo()]));
-    const urls = watchObjectUrls();
-    const user = await openAsAlice();
-    await addPhoto(user);
-    const front = urls.srcOf("front.jpg");
-    const history = await screen.findByRole("region", { name: "History" });
+    const { urls, user, front, history } = await ownPhotoAndAKeptRow();
     const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
 
     await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
@@ -298,12 +304,7 @@ describe("the thumbnails' object URLs", () => {
   });
 
   it("lets go of the thumbnails Edit settings replaced as soon as a change of the prompt ends its Undo", async () => {
-    given(...historyOf([keptTwo()]));
-    const urls = watchObjectUrls();
-    const user = await openAsAlice();
-    await addPhoto(user);
-    const front = urls.srcOf("front.jpg");
-    const history = await screen.findByRole("region", { name: "History" });
+    const { urls, user, front, history } = await ownPhotoAndAKeptRow();
     await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
     expect(urls.revoked()).toEqual([]); // kept for Undo
 
