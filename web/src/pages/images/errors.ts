@@ -29,6 +29,12 @@ export function isLate(error: unknown): boolean {
   return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504);
 }
 
+/** A change the service took (2xx) though its answer came with nothing in it: not a failure
+ * to say; what it did shows from the next reads. */
+export function wentThrough(error: unknown): boolean {
+  return error instanceof ApiError && isLostAnswer(error);
+}
+
 /** A success (2xx) that came with nothing where its result belongs: something between the
  * page and the service (a proxy) dropped the body. The change went through. */
 function isLostAnswer(error: ApiError): boolean {

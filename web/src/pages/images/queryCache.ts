@@ -52,6 +52,13 @@ export function refreshIdentities(queryClient: QueryClient): void {
   void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
 }
 
+/** A change to `job` may have gone through without its answer: read the job again where the
+ * page shows it (a card, its history row), as the service has it now. */
+export function refreshAfterUnanswered(queryClient: QueryClient, job: Job): void {
+  void queryClient.invalidateQueries({ queryKey: keys.job(job.id) });
+  void refreshHistory(queryClient, job.identity_id);
+}
+
 /** Read an identity's history again: a job of it started, ended or changed (or may have). */
 export function refreshHistory(queryClient: QueryClient, identityId: string): Promise<void> {
   return queryClient.invalidateQueries({ queryKey: keys.history(identityId) });

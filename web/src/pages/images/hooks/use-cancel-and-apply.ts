@@ -4,7 +4,7 @@ import { useCallback, useRef, useState } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { isNoAnswer, isRefused } from "../errors";
 import { isMoving } from "../jobView";
-import { keys, putInHistory, refreshHistory, refreshIdentities } from "../queryCache";
+import { keys, putInHistory, refreshAfterUnanswered, refreshHistory, refreshIdentities } from "../queryCache";
 import { useApi } from "./use-api";
 import { useJobs } from "./use-jobs";
 
@@ -29,8 +29,8 @@ export function useCancel(outcome: Outcome = {}) {
       outcome.onSuccess?.(job);
     },
     onError: (error, job) => {
-      // It may have gone through all the same: the history says whether it did.
-      if (isNoAnswer(error)) void refreshHistory(queryClient, job.identity_id);
+      // It may have gone through all the same: the job and the history say whether it did.
+      if (isNoAnswer(error)) refreshAfterUnanswered(queryClient, job);
       outcome.onError?.(error, job);
     },
   });
@@ -75,10 +75,10 @@ export function useApply(outcome: Outcome = {}) {
       outcome.onSuccess?.(job);
     },
     onError: (error, job) => {
-      // It may have landed all the same: the history and the identity say whether it did.
+      // It may have landed all the same: the job, the history and the identity say whether it did.
       if (isNoAnswer(error)) {
         refreshIdentities(queryClient);
-        void refreshHistory(queryClient, job.identity_id);
+        refreshAfterUnanswered(queryClient, job);
       }
       outcome.onError?.(error, job);
     },

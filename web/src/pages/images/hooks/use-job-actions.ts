@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
-import { shownError, startError } from "../errors";
+import { shownError, startError, wentThrough } from "../errors";
 import { scrollBehavior } from "../motion";
 import type { ReferenceItem } from "../referencePhotos";
 import { useApply, useCancel, type Outcome } from "./use-cancel-and-apply";
@@ -69,13 +69,14 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   };
   // Every save and cancel reports, not only the last one asked. A failure stays said until
   // that job's action goes through or another follow-up is asked: another job's save landing
-  // meanwhile says nothing of it.
+  // meanwhile says nothing of it. One the service took, its answer lost, went through.
+  const wentWell = (job: Job) => {
+    placeOf(job);
+    setActionError((shown) => (shown?.jobId === job.id ? null : shown));
+  };
   const outcome: Outcome = {
-    onSuccess: (job) => {
-      placeOf(job);
-      setActionError((shown) => (shown?.jobId === job.id ? null : shown));
-    },
-    onError: (error, job) => setActionError(said(job, shownError(error), placeOf(job))),
+    onSuccess: wentWell,
+    onError: (error, job) => (wentThrough(error) ? wentWell(job) : setActionError(said(job, shownError(error), placeOf(job)))),
   };
   const apply = useApply(outcome);
   // The jobs whose cancel is out, each on its own: another queued job's Cancel stays. (The
