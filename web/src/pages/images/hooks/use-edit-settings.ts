@@ -36,7 +36,7 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
   const take = useCallback(
     (job: Job) => {
       put(draftOf(job));
-      const swap = takeFrom(job, over !== null);
+      const swap = takeFrom(job, over?.photos ?? undefined);
       setTaken({
         job,
         draft: draftOf(job),

@@ -326,12 +326,12 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
    * The photos `job` sent (see `photosOf`) in place of the form's, which are returned to
    * give back with `restore` (their thumbnails kept for it, until `letGoReplaced`); null,
    * and the form's photos stay, when it has none to give (a folder's job). One the job could
-   * not use is refused as it comes in, as any other (see `refuseUnusable`). `overAnother`:
-   * the form holds another job's photos, taken while Undo can still give back the admin's:
-   * the admin's stay the ones kept for it.
+   * not use is refused as it comes in, as any other (see `refuseUnusable`). `undoTo`: the
+   * photos Undo gives back, when not the ones replaced (another job's, taken over the
+   * admin's while Undo can still give those back): the ones whose thumbnails are kept.
    */
   const takeFrom = useCallback(
-    (job: Job, overAnother = false): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
+    (job: Job, undoTo?: ReferenceItem[]): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
       const replaced = itemsRef.current;
       // An upload still in the form (a job that failed before it kept its photos names the
       // uploads): the same photo, with its file, size and thumbnail, not a grey placeholder.
@@ -343,7 +343,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       if (photos.length === 0) return null;
       for (const controller of controllers.current.values()) controller.abort();
       // Their thumbnails are kept while Undo can bring them back.
-      if (!overAnother || undoable.current.length === 0) undoable.current = replaced;
+      undoable.current = undoTo ?? replaced;
       update(() => photos);
       setNotice(null);
       return { photos, replaced };
