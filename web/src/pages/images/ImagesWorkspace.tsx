@@ -39,12 +39,9 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
     if (sessionEnded) return null;
     return (
       <Frame>
-        <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
-          <span>Could not load the image settings. {messageOf(config.error)}</span>
-          <button type="button" className={ui.button} onClick={() => void config.refetch()} disabled={config.isFetching}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed retry={() => void config.refetch()} retrying={config.isFetching}>
+          Could not load the image settings. {messageOf(config.error)}
+        </LoadFailed>
       </Frame>
     );
   }
@@ -77,6 +74,18 @@ function Frame({ model, children }: { model?: string; children: ReactNode }) {
         </div>
       </header>
       {children}
+    </div>
+  );
+}
+
+/** What the page could not read, and a Try again (off while it reads again). */
+function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying: boolean; children: ReactNode }) {
+  return (
+    <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
+      <span>{children}</span>
+      <button type="button" className={ui.button} onClick={retry} disabled={retrying}>
+        Try again
+      </button>
     </div>
   );
 }
@@ -114,15 +123,10 @@ function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean
   if (sessionEnded) return null;
   return (
     <Frame model={model}>
-      <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
-        <span>
-          Could not load the users.{" "}
-          <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
-        </span>
-        <button type="button" className={ui.button} onClick={() => void users.refetch()} disabled={users.isFetching}>
-          Try again
-        </button>
-      </div>
+      <LoadFailed retry={() => void users.refetch()} retrying={users.isFetching}>
+        Could not load the users.{" "}
+        <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
+      </LoadFailed>
     </Frame>
   );
 }
