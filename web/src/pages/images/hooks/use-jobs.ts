@@ -10,8 +10,8 @@ import { useApi } from "./use-api";
  * Polls each job: every `POLL_MS` (2 s) while it is queued or running (or being saved); once
  * final, only before its output URLs expire (`URL_REFRESH_MS`); not at all once it is gone
  * (404, 403); never in background tabs (TanStack's default). Refreshes the history when one
- * ends. A job the history already read shows at
- * once, as the history has it, until its own read comes.
+ * ends. A job the history already read shows at once, as the history has it, until its own
+ * read comes.
  */
 export function useJobs(ids: readonly string[]) {
   const api = useApi();
