@@ -18,11 +18,11 @@ function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
  * (`ftyp`) a video file shares. */
 const TOLD_BY_CONTENTS = ["image/jpeg", "image/png", "image/webp"] as const;
 
-/** What a file's first bytes say it is, when they are those of a JPEG, PNG or WebP. */
-export async function typeByContents(file: Blob): Promise<string | null> {
+/** The first bytes of a file, enough for every type's signature; null when it cannot be read
+ * here (the worker checks every photo again). */
+async function headOf(file: Blob): Promise<Uint8Array | null> {
   try {
-    const head = await firstBytes(file, 12);
-    return TOLD_BY_CONTENTS.find((type) => matchesSignature(head, type)) ?? null;
+    return await firstBytes(file, 12);
   } catch {
     return null;
   }
@@ -30,21 +30,16 @@ export async function typeByContents(file: Blob): Promise<string | null> {
 
 /** The photo as the type its contents are (a JPEG named `.heic`), named for it when sent;
  * shown still by the name the admin knows. */
-export function asItsType(item: UploadingPhoto, contentType: string, extension: string): UploadingPhoto {
+function asItsType(item: UploadingPhoto, contentType: string, extension: string): UploadingPhoto {
   const name = `${item.file.name.replace(/\.[^./]+$/, "")}${extension}`;
   const file = new File([item.file], name, { type: contentType, lastModified: item.file.lastModified });
   return { ...item, file, contentType };
 }
 
-/** Why the file's contents are not what its name or type says, or null. */
-export async function contentProblem(item: { file: File; contentType: string }): Promise<string | null> {
-  try {
-    const head = await firstBytes(item.file, 12);
-    if (matchesSignature(head, item.contentType)) return null;
-  } catch {
-    return null; // unreadable here; the worker checks every photo again
-  }
-  return `This file is not a ${typeName(item.contentType)} image inside, though its name says it is.`;
+/** Why a file whose first bytes are `head` is not what its name or type says, or null. */
+function contentProblem(head: Uint8Array | null, contentType: string): string | null {
+  if (head === null || matchesSignature(head, contentType)) return null;
+  return `This file is not a ${typeName(contentType)} image inside, though its name says it is.`;
 }
 
 /** An object URL the browser can show; none for HEIC, which only Safari renders. */
@@ -161,9 +156,11 @@ export function tooBig(size: number, config: TabConfig): string {
 export async function readyToSend(item: UploadingPhoto, config: TabConfig): Promise<{ item: UploadingPhoto; problem: string | null }> {
   const { file } = item;
   if (file.size <= config.maxBytes) {
-    const problem = await contentProblem(item);
-    if (problem === null) return { item, problem };
-    const actual = await typeByContents(file);
+    const head = await headOf(file);
+    const problem = contentProblem(head, item.contentType);
+    if (problem === null || head === null) return { item, problem };
+    // What its first bytes say it is, when they are those of a JPEG, PNG or WebP.
+    const actual = TOLD_BY_CONTENTS.find((type) => matchesSignature(head, type));
     const extension = actual ? config.accept[actual]?.[0] : undefined;
     return actual && extension ? { item: asItsType(item, actual, extension), problem: null } : { item, problem };
   }
@@ -172,5 +169,5 @@ export async function readyToSend(item: UploadingPhoto, config: TabConfig): Prom
   if (smaller === "too-big") return { item, problem: tooBig(item.size, config) };
   // Still named as the admin knows it; the file sent is named for what it now is.
   const fitted = { ...item, file: smaller, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
-  return { item: fitted, problem: await contentProblem(fitted) };
+  return { item: fitted, problem: contentProblem(await headOf(smaller), fitted.contentType) };
 }
