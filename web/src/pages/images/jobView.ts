@@ -67,6 +67,13 @@ export function originLabel(job: Job, history: readonly Job[] = []): string | nu
   return of ? `${asked}, from ${of}` : asked;
 }
 
+/** A job named by when it was asked and which variant of its click it was: "Result of
+ * today, 9:14 PM, variant 2 of 3" (`at`: the time said, to the minute unless told). */
+export function jobAt(noun: string, job: Job, at = createdPhrase(job)): string {
+  const variant = variantLabel(job);
+  return `${noun} of ${at}${variant ? `, ${variant.toLowerCase()}` : ""}`;
+}
+
 /**
  * A job named so that it is told from the rest of `history`: how it ended, when (the minute
  * the history shows) and which variant of its click. When another click of that minute ended
@@ -75,8 +82,7 @@ export function originLabel(job: Job, history: readonly Job[] = []): string | nu
  */
 function whichJob(job: Job, history: readonly Job[]): string {
   const noun = jobNoun(job);
-  const variant = variantLabel(job);
-  const named = (at: string, words = "") => `${noun} of ${at}${variant ? `, ${variant.toLowerCase()}` : ""}${words}`;
+  const named = (at: string, words = "") => `${jobAt(noun, job, at)}${words}`;
   const minute = createdPhrase(job);
   const alike = history.filter(
     (other) => batchId(other) !== batchId(job) && createdPhrase(other) === minute && jobNoun(other) === noun,

@@ -5,11 +5,11 @@ import {
   applyLabel,
   createdExactLabel,
   createdLabel,
-  createdPhrase,
   describeFailure,
   downloadLink,
   formatDuration,
   fullSizeUrl,
+  jobAt,
   isSavedNow,
   originLabel,
   previewUrl,
@@ -227,7 +227,7 @@ function HistoryItem({
   const failure = describeFailure(job);
   const final = isFinal(job);
   const variant = variantLabel(job);
-  const label = `Generation of ${createdPhrase(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
+  const label = jobAt("Generation", job);
   const savedNow = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "row", { savedNow, sameClick });
   const saving = isSaving(job, savingIds);

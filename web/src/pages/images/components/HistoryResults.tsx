@@ -2,9 +2,9 @@ import type { Job } from "../../../api/imageGeneration";
 import {
   createdExactLabel,
   createdLabel,
-  createdPhrase,
   downloadLink,
   fullSizeUrl,
+  jobAt,
   isSavedNow,
   isSaving,
   offeredActions,
@@ -75,7 +75,7 @@ function ResultTile({
   failure: string | null;
 }) {
   const variant = variantLabel(job);
-  const label = `Result of ${createdPhrase(job)}${variant ? `, ${variant.toLowerCase()}` : ""}`;
+  const label = jobAt("Result", job);
   const offered = offeredActions(job, "row", { savedNow: current });
   const download = downloadLink(job);
   // Saved, Save goes: the tile keeps the focus it had.
