@@ -28,13 +28,18 @@ export function laterRead(job: Job, other: Job | undefined): Job {
  */
 export function createdLabel(job: Job, now = new Date()): string {
   const at = new Date(job.created_at);
-  const time = at.toLocaleTimeString([], { timeStyle: "short" });
+  const time = createdTime(job);
   const daysAgo = dayNumber(now) - dayNumber(at);
   if (daysAgo === 0) return `Today, ${time}`;
   if (daysAgo === 1) return `Yesterday, ${time}`;
   const thisYear = at.getFullYear() === now.getFullYear();
   const date = at.toLocaleDateString([], thisYear ? { month: "short", day: "numeric" } : { dateStyle: "medium" });
   return `${date}, ${time}`;
+}
+
+/** The time of day a job was asked for, to the minute: "9:14 PM". */
+export function createdTime(job: Job): string {
+  return new Date(job.created_at).toLocaleTimeString([], { timeStyle: "short" });
 }
 
 /** The same within a sentence: "the result of today, 9:14 PM". */

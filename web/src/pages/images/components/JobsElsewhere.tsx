@@ -1,7 +1,7 @@
 import type { Job } from "../../../api/imageGeneration";
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
 import { countOf } from "../config";
-import { describeFailure, GENERIC_FAILURE } from "../jobView";
+import { createdTime, describeFailure, GENERIC_FAILURE } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./JobsElsewhere.module.css";
@@ -76,7 +76,7 @@ function whose(click: ClickElsewhere): string {
 function generationOf({ jobs }: ClickElsewhere): string {
   const first = jobs[0];
   if (!first) return "other generation";
-  return `generation of ${new Date(first.created_at).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}`;
+  return `generation of ${createdTime(first)}`;
 }
 
 /** "Still generating for Alice the chef (2 variants).", "Ready for Alice the chef: 2 images.",
