@@ -46,7 +46,6 @@ class GenerationPipeline(Construct):
                 **parts.common_env,
                 # The worker re-queues a job held by another delivery (delayed message).
                 "JOBS_QUEUE_URL": self.jobs.queue.queue_url,
-                "WORKER_MAX_RECEIVE_COUNT": str(config.worker_max_receive_count),
                 # Retry budgets that fit the timeout, and the job lease (resource_spec).
                 **worker.environment,
             },

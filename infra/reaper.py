@@ -55,7 +55,6 @@ class JobReaper(Construct):
                 "JOBS_QUEUE_URL": jobs_queue.queue_url,
                 "JOBS_DLQ_URL": dead_letters.queue_url,
                 "JOB_LEASE_S": str(job_lease_s),
-                "WORKER_MAX_RECEIVE_COUNT": str(config.worker_max_receive_count),
                 "REAPER_GRACE_S": str(config.reaper_grace_minutes * 60),
             },
         )

@@ -46,6 +46,9 @@ class IdentityImagesStack(Stack):
                 "DJANGO_INTERNAL_URL": config.django_internal_url,
                 # The API and the trigger stamp jobs with the model the worker calls.
                 "GEMINI_MODEL": config.gemini_model,
+                # ... and the tries the worker gets (the jobs queue's redrive), which the
+                # worker and the reaper count.
+                "WORKER_MAX_RECEIVE_COUNT": str(config.worker_max_receive_count),
                 "JOB_TTL_DAYS": str(config.job_ttl_days),
             },
         )

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from tests.infra.conftest import Synthesized, synthesize
-from tests.infra.test_stack import HANDLERS, as_list, environment, statements
+from tests.infra.test_stack import (
+    HANDLERS,
+    as_list,
+    environment,
+    event_source_queues,
+    statements,
+)
 
 
 def read_prefixes(synth: Synthesized, name: str) -> set[str]:
@@ -89,12 +95,17 @@ def test_no_unused_table_grants(synthesized: Synthesized) -> None:
     assert "TablesIdempotency" in deletable
 
 
-def test_the_model_reaches_every_function_that_stamps_jobs(tmp_path: Any) -> None:
+def test_the_model_and_the_tries_reach_every_function_that_stamps_jobs(tmp_path: Any) -> None:
     """`-c geminiModel=…` changes the model the API and the trigger stamp jobs with, and
-    the one the worker calls: one source."""
-    synth = synthesize(tmp_path, {"geminiModel": "gemini-test-model"})
+    the one the worker calls; `-c workerMaxReceiveCount=…` the tries they stamp jobs with,
+    the ones the worker and the reaper count, and the jobs queue's redrive: one source each."""
+    synth = synthesize(tmp_path, {"geminiModel": "gemini-test-model", "workerMaxReceiveCount": "3"})
     for name in ("api", "worker", "trigger"):
         assert environment(synth, name)["GEMINI_MODEL"] == "gemini-test-model", name
+    for name in ("api", "worker", "trigger", "reaper"):
+        assert environment(synth, name)["WORKER_MAX_RECEIVE_COUNT"] == "3", name
+    (jobs_queue,) = event_source_queues(synth, "worker")
+    assert synth.props(jobs_queue)["RedrivePolicy"]["maxReceiveCount"] == 3
 
 
 def test_throttling_has_its_own_code(synthesized: Synthesized) -> None:
