@@ -75,7 +75,7 @@ bench: install web-build
 	$(BIN)/python -m benchmarks
 
 ## Run one handler with one sample event: make invoke HANDLER=api EVENT=events/api_openapi.json
-## (against AWS_ENDPOINT_URL when set, e.g. `make run`'s moto; else an in-process moto).
+## (on `make run`'s stack while it runs, on AWS_ENDPOINT_URL when set, else an in-process moto).
 HANDLER ?= api
 EVENT   ?= events/api_openapi.json
 invoke: install

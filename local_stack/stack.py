@@ -38,6 +38,9 @@ log = logging.getLogger("local_stack.stack")
 
 HANDLERS = "identity_images.handlers"
 READY_MARKER = "local stack ready:"
+#: In the data folder while the stack runs: the functions' environment (names, URLs,
+#: secret ARNs; no secret values), for `make invoke` to act on this stack.
+FUNCTIONS_ENVIRONMENT_FILE = "functions-environment.json"
 ADMIN_LOGIN = ("admin", "admin-password")
 #: On start nothing of the previous run holds a job: every job due within this (a day,
 #: longer than any lease plus backoff) is settled at once, not after its lease.
@@ -212,7 +215,8 @@ class LocalStack:
         assert self.secrets is not None
         sm = self.moto.client("secretsmanager")
         arns = local_resources.ensure_secrets(sm, self._secret_values())
-        os.environ.update(self._lambda_environment(arns))
+        functions_environment = self._lambda_environment(arns)
+        os.environ.update(functions_environment)
         _forget_cached_settings()
 
         from identity_images.settings import get_settings
@@ -223,6 +227,8 @@ class LocalStack:
         regeneration_url = resources.regeneration_queue_url
         os.environ.update(resources.environment())
         _forget_cached_settings()
+        functions_environment.update(resources.environment())
+        self._environment_file.write_text(json.dumps(functions_environment, indent=2))
         s3, sqs = self.moto.client("s3"), self.moto.client("sqs")
         queues = [resources.jobs_queue_url, regeneration_url]
         self.scope = SnapshotScope(
@@ -453,7 +459,12 @@ class LocalStack:
                 log.exception("could not save the local state")
         for process in reversed(self.processes):
             process.stop()
+        self._environment_file.unlink(missing_ok=True)
         self.moto.stop()
+
+    @property
+    def _environment_file(self) -> Path:
+        return self.data_dir / FUNCTIONS_ENVIRONMENT_FILE
 
     # --- what to print -------------------------------------------------------------------
     def banner(self) -> str:

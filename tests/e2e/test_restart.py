@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from local_stack.stack import FUNCTIONS_ENVIRONMENT_FILE
 from tests.e2e.conftest import serve_stack
 from tests.e2e.helpers import login, photo, pick_identity, upload, wait_for
 
@@ -40,6 +41,8 @@ def test_jobs_outputs_and_tokens_survive_a_restart(tmp_path: Path) -> None:
                 lambda: api.get(f"/generations/{job_id}").json()["status"] == "succeeded",
             )
             output_key = api.get(f"/generations/{job_id}").json()["output"]["key"]
+    # Stopped, it leaves no environment for `make invoke` to act on.
+    assert not (data_dir / FUNCTIONS_ENVIRONMENT_FILE).exists()
 
     # At once, on the same ports (connections of the first run linger in TIME_WAIT), with
     # the same token: the JWT secret was kept, and so was Django's database.
