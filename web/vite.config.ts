@@ -3,7 +3,7 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 // `npm run dev`: the shell on :5173; /api goes to the Django host (login), like the
-// static server `identity-images serve` runs. VITE_API_BASE_URL points at the API.
+// static server `identity-images serve` runs. VITE_IDENTITY_IMAGES_API_URL points at the API.
 const djangoUrl = process.env.DJANGO_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({

@@ -9,9 +9,10 @@ as JSON, signed the Standard Webhooks way by the `standardwebhooks` package:
 - `webhook-signature`: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, with the
   `whsec_...` secret.
 
-Connection errors, timeouts and 408/429/5xx are retried with exponential backoff, up to
-`CALLBACK_MAX_ATTEMPTS`. A 2xx returns; any other 4xx is a final `host_rejected`;
-running out of attempts is `host_unavailable` (retryable). Either way the image stays in
+Connection errors, timeouts and `host_http.RETRY_STATUSES` (408, 425, 429, 500, 502,
+503, 504) are retried with exponential backoff, up to `CALLBACK_MAX_ATTEMPTS`. A 2xx
+returns; any other status is a final `host_rejected`; running out of attempts is
+`host_unavailable` (retryable). Either way the image stays in
 S3, so the same assignment can be delivered again later.
 """
 

@@ -4,9 +4,10 @@ The endpoints are served by the reusable Django app `identity_images_django`, mo
 the host under `DJANGO_INTERNAL_URL`. Every read carries `Authorization: Bearer <service
 token>`, the token read for each request (from Secrets Manager through its cache, so a
 rotated token reaches a warm Lambda within minutes; building the adapter calls nothing,
-so Lambda's init can). Connection errors, timeouts and 408/429/5xx are retried with a
-small backoff; a 404 with the app's `user_not_found` / `identity_not_found` code becomes
-that error; any other 4xx, a bare 404 too (a wrong URL or mount point), is `host_rejected`.
+so Lambda's init can). Connection errors, timeouts and `host_http.RETRY_STATUSES` are
+retried with a small backoff; a 404 with the app's `user_not_found` / `identity_not_found`
+code becomes that error; any other 4xx, a bare 404 too (a wrong URL or mount point), is
+`host_rejected`.
 """
 
 from __future__ import annotations
