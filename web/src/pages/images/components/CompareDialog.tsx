@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
-import { identityImageUrl, previewUrl } from "../jobView";
+import { identityImageUrl, previewUrl, SAVED_NOW } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
@@ -93,7 +93,8 @@ export function CompareDialog({
 }
 
 /** One result in the dialog: its preview, its name, and its Save until it is the current
- * image (then the figure keeps the focus Save had). */
+ * image; then the green badge its card shows takes Save's place, and the figure keeps the
+ * focus Save had. */
 function CandidateFigure({
   job,
   label,
@@ -116,8 +117,15 @@ function CandidateFigure({
     <figure className={styles.figure} aria-label={label} {...figure}>
       {preview && <img src={preview} alt={label} className={styles.compareImage} />}
       <figcaption className={styles.caption}>
-        <span>{isCurrent ? `${label} · current` : label}</span>
-        {!isCurrent && (
+        <span>{label}</span>
+        {isCurrent ? (
+          <span className={styles.savedSlot}>
+            <span className={ui.badgeOk} role="status">
+              <span aria-hidden="true">✓</span>
+              {SAVED_NOW}
+            </span>
+          </span>
+        ) : (
           // Stays focusable while saving (aria-disabled): the click that saves keeps its place.
           <button type="button" className={ui.primary} onClick={() => !saving && onSave(job)} aria-disabled={saving}>
             {saving ? "Saving…" : saveText}

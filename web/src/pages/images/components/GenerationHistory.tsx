@@ -21,6 +21,7 @@ import {
   isSaving,
   offeredActions,
   pictureRatio,
+  SAVED_NOW,
 } from "../jobView";
 import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
@@ -271,7 +272,7 @@ function HistoryItem({
             </time>
           )}
           {variant && <span className={ui.badge}>{variant}</span>}
-          {savedNow && <span className={ui.badgeOk}>Saved to identity</span>}
+          {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
           {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{saveState}</span>}
           {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
         </div>
