@@ -461,6 +461,11 @@ export function isSaving(job: Job, savingIds: readonly string[]): boolean {
   return job.apply?.status === "pending" || savingIds.includes(job.id);
 }
 
+/** The one name of a job whose image the identity shows now, wherever the job is shown: its
+ * card, its history row, its tile in Results only, its figure in Compare. ("Current" names
+ * the identity's own image, beside its select and in Compare, which may be no job's.) */
+export const SAVED_NOW = "Saved to identity";
+
 /** A save that landed, and whether the identity still shows it. */
 export function isSavedNow(job: Job, currentJobId: string | null): boolean {
   return job.apply?.status === "applied" && job.id === currentJobId;
@@ -471,7 +476,7 @@ export function applyLabel(job: Job, currentJobId: string | null): string | null
     case "pending":
       return "Saving to identity…";
     case "applied":
-      return isSavedNow(job, currentJobId) ? "Saved to identity" : "Saved earlier, since replaced";
+      return isSavedNow(job, currentJobId) ? SAVED_NOW : "Saved earlier, since replaced";
     case "failed":
       return notSaved(job.apply.error?.code);
     case "superseded":

@@ -378,6 +378,15 @@ describe("Accessibility", () => {
       expect(onGenerate).toHaveBeenCalledTimes(1);
     });
 
+    it("shows its shortcut on Generate, named as a shortcut, not as part of the button's name", () => {
+      render(bar({ whyNot: null }));
+      const generate = screen.getByRole("button", { name: "Generate" });
+      expect(generate).toHaveAccessibleName("Generate");
+      expect(generate).toHaveAttribute("aria-keyshortcuts", "Control+Enter");
+      expect(generate).toHaveTextContent("Ctrl ↵");
+      expect(generate).toHaveAccessibleDescription("≈ $0.134 · 1 image at 1K");
+    });
+
     it("does nothing on a click or Ctrl+Enter on the page while Generate is off", async () => {
       const service = jobService();
       given(...service.handlers);

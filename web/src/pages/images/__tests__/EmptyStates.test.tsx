@@ -1,9 +1,10 @@
-/** What an empty result pane says: what it holds now, then what to do. */
+/** What an empty place says: the result pane (what it holds now, then what to do), and the
+ * photos' box before the first photo. */
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
-import { given, pickAlice, renderImages } from "../../../test/render";
+import { addPhoto, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
 
 describe("the empty result pane", () => {
   it("promises no images for a user who has no identities (the page's first user, often), and what to do only once", async () => {
@@ -21,5 +22,25 @@ describe("the empty result pane", () => {
     expect(within(result).getByText("Your generated images will appear here.")).toBeInTheDocument();
     expect(within(result).getByText(/^Add photos, write a prompt if you like, and press Generate/)).toBeInTheDocument();
     expect(within(result).queryByText("No identity to generate for.")).not.toBeInTheDocument();
+  });
+});
+
+describe("the photos' box with no photo in it", () => {
+  it("is Add photos as a whole, what it takes written in it, and a tile beside the photos once one is in", async () => {
+    given();
+    const user = await openAsAlice();
+    const add = screen.getByRole("button", { name: "Add photos" });
+    expect(add).toHaveAccessibleDescription(/^Drag photos here, .* Up to 5 photos, 15 MB each: JPEG, PNG/);
+    // A click on its words (not only on its "+") opens the file chooser.
+    const chooser = screen.getByLabelText("Reference photos");
+    const opened = vi.fn();
+    chooser.addEventListener("click", opened);
+    await user.click(within(add).getByText(/^Up to 5 photos/));
+    expect(opened).toHaveBeenCalled();
+
+    await addPhoto(user);
+    const tile = screen.getByRole("button", { name: "Add photos" });
+    expect(tile).toHaveTextContent(/^\+Add photos$/);
+    expect(tile).toHaveAccessibleDescription(/^Drag photos here, .* Up to 5 photos/);
   });
 });

@@ -828,9 +828,10 @@ describe("Images page", () => {
     await user.click(saveSecond);
     const second = [...service.jobs.values()].find((item) => item.batch_index === 1)!;
     expect(service.applied).toEqual([second.id]);
-    // The dialog stays: the saved one says so there, becomes the current image (no Save of
-    // its own), and its figure keeps the focus its Save had.
-    expect(await within(dialog).findByText("Variant 2 of 3 · current", {}, { timeout: 10_000 })).toBeInTheDocument();
+    // The dialog stays: the saved one says so there, in its card's words, becomes the current
+    // image (no Save of its own), and its figure keeps the focus its Save had.
+    const saved = within(dialog).getByRole("figure", { name: "Variant 2 of 3" });
+    expect(await within(saved).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
     expect(within(dialog).queryByRole("button", { name: /Save variant 2 of 3|Saving/ })).not.toBeInTheDocument();
     expect(within(dialog).getByRole("figure", { name: "Variant 2 of 3" })).toHaveFocus();
     expect(within(dialog).getAllByRole("img")).toHaveLength(3);

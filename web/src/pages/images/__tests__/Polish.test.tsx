@@ -131,3 +131,40 @@ describe("the history's count", () => {
     expect(within(history).getByText("4 generations")).toBeInTheDocument();
   });
 });
+
+describe("the result the identity shows", () => {
+  it("has one name wherever it is shown, and 'Current' is only the identity's own image", async () => {
+    const done = succeeded(job({ prompt: "kept", batch_id: "b-kept" }));
+    const current: Job = { ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
+    const other = succeeded(job({ prompt: "other", batch_id: "b-other", created_at: "2026-12-04T09:00:00Z" }));
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: identities.map((identity, index) =>
+            index === 0
+              ? { ...identity, image_path: `generated/identities/id-chef/${current.id}.png`, image_url: "http://s3.test/kept.png" }
+              : identity,
+          ),
+        }),
+      ),
+      ...historyOf([current, other]),
+    );
+    const user = await openAsAlice();
+    const history = screen.getByRole("region", { name: "History" });
+    const [row] = await within(history).findAllByRole("listitem");
+    expect(within(row!).getByText("Saved to identity")).toBeInTheDocument();
+    expect(within(screen.getByRole("article", { name: "New image" })).getByText("Saved to identity")).toBeInTheDocument();
+
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const [tile, otherTile] = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(within(tile!).getByText("Saved to identity")).toBeInTheDocument();
+    expect(within(history).queryByText("Current")).not.toBeInTheDocument();
+
+    // Beside another result in Compare, the identity's image is "Current": the image, which
+    // may be no job's, not a job's state.
+    await user.click(within(otherTile!).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
+    const figure = within(dialog).getByRole("img", { name: "Current: Alice the chef" }).closest("figure")!;
+    expect(figure.querySelector("figcaption")).toHaveTextContent(/^Current$/);
+  });
+});

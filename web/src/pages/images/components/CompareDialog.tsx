@@ -1,9 +1,10 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState, type SyntheticEvent } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import { spansOnPhone } from "../compareLayout";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
-import { identityImageUrl, previewUrl } from "../jobView";
+import { identityImageUrl, previewUrl, SAVED_NOW } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
@@ -55,10 +56,21 @@ export function CompareDialog({
     };
   }, []);
   const current = identityImageUrl(identity);
-  // Wider than tall, the results read better one under the other on a phone (see the CSS).
-  const landscape = candidates.every(({ job }) => isLandscape(job.aspect_ratio));
   // The current image on its own, unless it is one of the candidates (a variant saved).
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
+  // Its shape is known once it loads (the identity says nothing of it); a result's from its job.
+  const [currentIsLandscape, setCurrentIsLandscape] = useState(false);
+  const onCurrentLoad = ({ currentTarget: image }: SyntheticEvent<HTMLImageElement>) =>
+    setCurrentIsLandscape(image.naturalWidth > image.naturalHeight);
+  const landscape = [...(showCurrent ? [currentIsLandscape] : []), ...candidates.map(({ job }) => isLandscape(job))];
+  const spans = spansOnPhone(landscape);
+  // On a phone, a landscape figure takes the row (`wide`), and so does an upright one that
+  // would be alone on its line (`alone`).
+  const layout = (index: number): string => {
+    if (landscape[index]) return styles.wide ?? "";
+    return spans[index] ? (styles.alone ?? "") : "";
+  };
+  const first = showCurrent ? 1 : 0;
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
       <div className={styles.dialogHeader}>
@@ -69,16 +81,17 @@ export function CompareDialog({
           Close
         </button>
       </div>
-      <div className={`${styles.compare} ${landscape ? styles.landscape : ""}`}>
+      <div className={styles.compare}>
         {showCurrent && (
-          <figure className={styles.figure}>
-            <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />
+          <figure className={`${styles.figure} ${layout(0)}`}>
+            <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} onLoad={onCurrentLoad} />
             <figcaption className={styles.caption}>Current</figcaption>
           </figure>
         )}
-        {candidates.map(({ job, label, saveText }) => (
+        {candidates.map(({ job, label, saveText }, index) => (
           <CandidateFigure
             key={job.id}
+            className={layout(first + index)}
             job={job}
             label={label}
             isCurrent={job.id === currentJobId}
@@ -93,8 +106,10 @@ export function CompareDialog({
 }
 
 /** One result in the dialog: its preview, its name, and its Save until it is the current
- * image (then the figure keeps the focus Save had). */
+ * image; then the green badge its card shows takes Save's place, and the figure keeps the
+ * focus Save had. */
 function CandidateFigure({
+  className,
   job,
   label,
   isCurrent,
@@ -102,6 +117,8 @@ function CandidateFigure({
   onSave,
   failure,
 }: {
+  /** Its place on a phone's rows (see `spansOnPhone`). */
+  className: string;
   job: Job;
   label: string;
   isCurrent: boolean;
@@ -113,11 +130,18 @@ function CandidateFigure({
   const preview = previewUrl(job);
   const saving = job.apply?.status === "pending";
   return (
-    <figure className={styles.figure} aria-label={label} {...figure}>
+    <figure className={`${styles.figure} ${className}`} aria-label={label} {...figure}>
       {preview && <img src={preview} alt={label} className={styles.compareImage} />}
       <figcaption className={styles.caption}>
-        <span>{isCurrent ? `${label} · current` : label}</span>
-        {!isCurrent && (
+        <span>{label}</span>
+        {isCurrent ? (
+          <span className={styles.savedSlot}>
+            <span className={ui.badgeOk} role="status">
+              <span aria-hidden="true">✓</span>
+              {SAVED_NOW}
+            </span>
+          </span>
+        ) : (
           // Stays focusable while saving (aria-disabled): the click that saves keeps its place.
           <button type="button" className={ui.primary} onClick={() => !saving && onSave(job)} aria-disabled={saving}>
             {saving ? "Saving…" : saveText}
@@ -133,8 +157,9 @@ function CandidateFigure({
   );
 }
 
-/** "16:9" is wider than tall; "1:1", "3:4" are not. */
-function isLandscape(ratio: string): boolean {
-  const [width = 0, height = 0] = ratio.split(":").map(Number);
+/** Wider than tall: its image, or before it has one the ratio asked ("16:9" is, "1:1" and
+ * "3:4" are not). */
+function isLandscape(job: Job): boolean {
+  const [width = 0, height = 0] = job.output ? [job.output.width, job.output.height] : job.aspect_ratio.split(":").map(Number);
   return width > height;
 }

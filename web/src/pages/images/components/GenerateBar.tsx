@@ -11,6 +11,8 @@ const MAC = /Mac|iPhone|iPad/.test(globalThis.navigator?.userAgent ?? "");
 const SHORTCUT = MAC ? "⌘ ↵" : "Ctrl ↵";
 /** The shortcut in words, for a sentence. */
 export const SHORTCUT_NAME = MAC ? "⌘+Enter" : "Ctrl+Enter";
+/** The shortcut as `aria-keyshortcuts` names it. */
+const KEY_SHORTCUTS = MAC ? "Meta+Enter" : "Control+Enter";
 
 interface Props {
   onGenerate: () => void;
@@ -23,9 +25,10 @@ interface Props {
   usualSeconds: number | null;
 }
 
-/** The Generate button with what a click costs and how long it usually takes. When it cannot
- * be used it says why, and stays reachable by Tab (`aria-disabled`) with the reason as part of
- * its description; a click then does nothing (nor does Ctrl+Enter: the page checks it too). */
+/** The Generate button, its shortcut on it, and under or beside it, quieter, what a click
+ * costs and how long it usually takes. When it cannot be used it says why, and stays
+ * reachable by Tab (`aria-disabled`) with the reason as part of its description; a click then
+ * does nothing (nor does Ctrl+Enter: the page checks it too). */
 export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, imageSize, usualSeconds }: Props) {
   const costId = useId();
   const whyId = useId();
@@ -42,20 +45,22 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
           }}
           aria-disabled={off}
           aria-describedby={why === null ? costId : `${whyId} ${costId}`}
+          aria-keyshortcuts={KEY_SHORTCUTS}
         >
           {pending && <span className={ui.spinner} aria-hidden="true" />}
           Generate
+          {/* On the button it starts: seen there, said by aria-keyshortcuts, not in its name. */}
+          <kbd className={styles.shortcut} aria-hidden="true">
+            {SHORTCUT}
+          </kbd>
         </button>
-        <div id={costId} className={styles.cost}>
+        {/* The estimate, to a tenth of a cent as every cost on the page is, in the weight of
+            the words beside it: Generate is what the eye goes to. */}
+        <p id={costId} className={styles.cost}>
           <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>
-          <span className={ui.muted}>
-            {countOf(variants, "image")} at {imageSize}
-            {usualSeconds !== null ? ` · usually ${formatDuration(usualSeconds)}` : ""}
-          </span>
-        </div>
-        <kbd className={styles.shortcut} aria-hidden="true">
-          {SHORTCUT}
-        </kbd>
+          {` · ${countOf(variants, "image")} at ${imageSize}`}
+          {usualSeconds !== null ? ` · usually ${formatDuration(usualSeconds)}` : ""}
+        </p>
       </div>
       {why !== null && (
         <p id={whyId} className={styles.why}>

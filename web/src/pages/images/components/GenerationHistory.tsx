@@ -21,6 +21,7 @@ import {
   isSaving,
   offeredActions,
   pictureRatio,
+  SAVED_NOW,
 } from "../jobView";
 import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
@@ -248,17 +249,26 @@ function HistoryItem({
       {...row}
     >
       <div className={styles.thumb}>
-        <div className={styles.thumbFrame}>
-          {preview ? (
-            <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
-              <img src={preview} alt={`Result of the ${label.toLowerCase()}`} loading="lazy" className={styles.thumbImage} />
-            </a>
-          ) : (
-            <div className={styles.thumbEmpty} aria-hidden="true">
-              {final || outOfTouch ? "—" : <span className={ui.spinner} />}
-            </div>
-          )}
-        </div>
+        {/* Ended without a picture (failed, canceled): a small mark, not a grey box as heavy
+            as a picture, so the eye goes to the pictures; the column keeps its width, so the
+            rows' words still start at one place. */}
+        {final && !preview ? (
+          <span className={job.status === "failed" ? styles.markFailed : styles.mark} aria-hidden="true">
+            {job.status === "failed" ? "!" : "—"}
+          </span>
+        ) : (
+          <div className={styles.thumbFrame}>
+            {preview ? (
+              <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
+                <img src={preview} alt={`Result of the ${label.toLowerCase()}`} loading="lazy" className={styles.thumbImage} />
+              </a>
+            ) : (
+              <div className={styles.thumbEmpty} aria-hidden="true">
+                {outOfTouch ? "—" : <span className={ui.spinner} />}
+              </div>
+            )}
+          </div>
+        )}
       </div>
       <div className={styles.body}>
         <div className={styles.line}>
@@ -271,7 +281,7 @@ function HistoryItem({
             </time>
           )}
           {variant && <span className={ui.badge}>{variant}</span>}
-          {savedNow && <span className={ui.badgeOk}>Saved to identity</span>}
+          {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
           {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{saveState}</span>}
           {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
         </div>

@@ -10,6 +10,7 @@ import {
   offeredActions,
   pictureRatio,
   previewUrl,
+  SAVED_NOW,
   variantLabel,
 } from "../jobView";
 import type { ActionFailure } from "../hooks/use-job-actions";
@@ -99,7 +100,7 @@ function ResultTile({
           {createdLabel(job)}
         </time>
         {variant && <span className={ui.muted}>{variant}</span>}
-        {current && <span className={ui.badgeOk}>Current</span>}
+        {current && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
       </div>
       <div className={styles.actions}>
         {offered.save && (

@@ -17,10 +17,13 @@ interface Props {
 export function ReferenceImageUpload({ config, uploads, disabled = false }: Props) {
   const hintId = useId();
   const inputId = useId();
+  const addId = useId();
   const { add, remove } = uploads;
   const full = uploads.usable >= config.maxFiles;
   const refused = uploads.items.filter((item) => item.status === "refused").length;
   const waiting = uploads.items.filter((item) => item.status === "waiting").length;
+  // No photo yet: the whole box is "Add photos", what it takes written in it.
+  const empty = uploads.items.length === 0;
   const list = useRef<HTMLUListElement>(null);
   // When the focused control goes with a change of the list, the focus goes to what took its
   // place, never to the page. After a removal: the next photo's Remove, or "Add photos" (back
@@ -74,6 +77,22 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
     return () => document.removeEventListener("paste", onPaste);
   }, [add, disabled]);
 
+  const hint = disabled ? (
+    "No identity to add photos for."
+  ) : isDragActive ? (
+    "Drop the photos to add them."
+  ) : (
+    <>
+      {/* A touch screen has nothing to drag from nor paste with. */}
+      <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
+      <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
+      {" "}
+      <span className={styles.limits}>
+        {`Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`}
+      </span>
+    </>
+  );
+
   return (
     <section className={styles.section}>
       <div className={styles.header}>
@@ -86,7 +105,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
       </div>
       <div
         {...getRootProps({
-          className: `${styles.dropzone} ${isDragActive ? styles.dragging : ""} ${disabled ? styles.disabled : ""}`,
+          className: `${styles.dropzone} ${isDragActive ? styles.dragging : ""} ${disabled ? styles.disabled : ""} ${empty ? styles.empty : ""}`,
         })}
       >
         {/* Reached through "Add photos", drag and drop or paste; hidden from screen readers,
@@ -113,17 +132,23 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             <li className={styles.addTile}>
               <button
                 type="button"
-                className={styles.addButton}
+                className={empty ? styles.dropButton : styles.addButton}
                 onClick={() => {
                   if (!disabled) open();
                 }}
                 aria-disabled={disabled}
+                aria-labelledby={addId}
                 aria-describedby={hintId}
               >
                 <span aria-hidden="true" className={styles.plus}>
                   +
                 </span>
-                <span>Add photos</span>
+                <span id={addId}>Add photos</span>
+                {empty && (
+                  <span id={hintId} className={styles.dropHint}>
+                    {hint}
+                  </span>
+                )}
               </button>
             </li>
           )}
@@ -151,20 +176,11 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             {uploads.notice}
           </p>
         )}
-        <p id={hintId} className={styles.hint}>
-          {disabled
-            ? "No identity to add photos for."
-            : isDragActive
-              ? "Drop the photos to add them."
-              : (
-                  <>
-                    {/* A touch screen has nothing to drag from nor paste with. */}
-                    <span className={styles.pointerOnly}>Drag photos here, choose files, or paste.</span>
-                    <span className={styles.touchOnly}>Choose photos.</span>
-                    {` Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`}
-                  </>
-                )}
-        </p>
+        {!empty && (
+          <p id={hintId} className={styles.hint}>
+            {hint}
+          </p>
+        )}
       </div>
     </section>
   );
