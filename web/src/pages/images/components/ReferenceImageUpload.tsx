@@ -146,9 +146,9 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
-        {uploads.notice && (
+        {uploads.othersPutAside && (
           <p role="status" className={ui.notice}>
-            {uploads.notice}
+            {putAsideNote(disabled)}
           </p>
         )}
         <p id={hintId} className={styles.hint}>
@@ -168,6 +168,13 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
       </div>
     </section>
   );
+}
+
+/** Why the form's photos went with the previous user. Why it matters only where an image can
+ * be made: a user with no identities has none to make. */
+function putAsideNote(noIdentities: boolean): string {
+  const why = noIdentities ? "" : ": another person's face must not make this image";
+  return `The previous user's photos were put aside${why}. Choose that user again to bring them back.`;
 }
 
 /** "JPEG, PNG, WEBP, HEIC or HEIF": each accepted type once, by its name (not each of its

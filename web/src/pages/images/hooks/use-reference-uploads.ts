@@ -53,7 +53,8 @@ function sameReasons(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, stri
  * `unusablePhotos`). */
 export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<string, string>) {
   const api = useApi();
-  const [notice, setNotice] = useState<string | null>(null);
+  // The previous user's photos were put aside, and none of this user's came back.
+  const [othersPutAside, setOthersPutAside] = useState(false);
   // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
   const [items, setItems] = useState<ReferenceItem[]>(keptItems);
   // The latest list, ahead of React's next render: checks and uploads finish between renders.
@@ -251,7 +252,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
         return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "uploading", progress: 0 };
       });
       update((current) => [...current, ...added]);
-      setNotice(null);
+      setOthersPutAside(false);
       void checkAndUpload(added.filter((item) => item.status === "uploading"));
     },
     [config, update, checkAndUpload, thumbnail],
@@ -345,7 +346,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       // Their thumbnails are kept while Undo can bring them back.
       undoable.current = undoTo ?? replaced;
       update(() => photos);
-      setNotice(null);
+      setOthersPutAside(false);
       return { photos, replaced };
     },
     [update, config],
@@ -369,11 +370,11 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   /**
    * Another user is another person: the form's photos go aside for `from` (their uploads
-   * stopped, to retry) and `to`'s come back, as that user left them. `notice` says why the
-   * photos went, until photos come back or are added.
+   * stopped, to retry) and `to`'s come back, as that user left them. `othersPutAside` says
+   * the photos went, until photos come back or are added.
    */
   const switchUser = useCallback(
-    (from: string | null, to: string, notice: string) => {
+    (from: string | null, to: string) => {
       const current = itemsRef.current;
       for (const controller of controllers.current.values()) controller.abort();
       const aside = (putAside.current ??= asideItems());
@@ -383,7 +384,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       keepAside(aside);
       // Put aside on this page, each shows its thumbnail still; from before, made again.
       update(() => back.map(stopped).map(withThumbnail));
-      setNotice(back.length === 0 && current.length > 0 ? notice : null);
+      setOthersPutAside(back.length === 0 && current.length > 0);
     },
     [update, withThumbnail],
   );
@@ -447,7 +448,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     restore,
     letGoReplaced,
     switchUser,
-    notice,
+    othersPutAside,
     keys: sent.map((item) => item.key),
     /** The photos' file names, in the order of `keys`: the job keeps them to name its photos. */
     names: sent.map((item) => item.name),
