@@ -3,6 +3,7 @@ import { useDropzone } from "react-dropzone";
 
 import { countOf, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
+import { beingMadeSmaller } from "../photoChecks";
 import type { UploadingPhoto } from "../referencePhotos";
 import ui from "../ui.module.css";
 import styles from "./ReferenceImageUpload.module.css";
@@ -104,6 +105,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             <ReferenceTile
               key={item.id}
               item={item}
+              config={config}
               onRemove={removeAndRefocus}
               onRetry={uploads.retry}
               onUnreadable={uploads.refuseUnreadable}
@@ -191,11 +193,13 @@ function tileClass(item: ReferenceItem): string {
 
 function ReferenceTile({
   item,
+  config,
   onRemove,
   onRetry,
   onUnreadable,
 }: {
   item: ReferenceItem;
+  config: TabConfig;
   onRemove: (id: string) => void;
   onRetry: (id: string) => void;
   onUnreadable: (id: string) => void;
@@ -208,6 +212,8 @@ function ReferenceTile({
   // Not said of a refused photo: it is not sent.
   const shrunkFrom = item.status === "refused" || item.status === "waiting" ? undefined : item.shrunkFrom;
   const pixels = item.status === "uploaded" ? item.pixels : undefined;
+  // Nothing of it is sent while the browser makes it smaller: no percentage, a bar that only moves.
+  const shrinking = item.status === "uploading" && beingMadeSmaller(item, config);
   return (
     <li className={`${styles.tile} ${tileClass(item)}`}>
       <div className={styles.thumb}>
@@ -228,7 +234,11 @@ function ReferenceTile({
         )}
         {item.status === "uploading" && (
           <div className={styles.progressTrack}>
-            <progress className={styles.progress} max={100} value={percentOf(item)} aria-label={`Uploading ${item.name}`} />
+            {shrinking ? (
+              <progress className={styles.progress} aria-label={`Making ${item.name} smaller`} />
+            ) : (
+              <progress className={styles.progress} max={100} value={percentOf(item)} aria-label={`Uploading ${item.name}`} />
+            )}
           </div>
         )}
         {item.status === "uploaded" && (
@@ -242,7 +252,7 @@ function ReferenceTile({
           {item.name}
         </span>
         <span className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
-          {stateOf(item)}
+          {shrinking ? "Making it smaller…" : stateOf(item)}
         </span>
         {shrunkFrom !== undefined && (
           <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(shrunkFrom)}, as a JPEG</span>

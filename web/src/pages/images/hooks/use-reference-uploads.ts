@@ -194,28 +194,28 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       // as a bitmap).
       const checked: { item: UploadingPhoto; problem: string | null }[] = [];
       // Not one more once the page is gone: nothing of it would be sent.
-      for (const photo of photos) {
+      for (const before of photos) {
         if (gone()) return;
-        checked.push(await readyToSend(photo, config));
-      }
-      if (gone()) return;
-      const turnedDown = new Set<string>();
-      for (const [index, { item, problem }] of checked.entries()) {
+        const result = await readyToSend(before, config);
+        if (gone()) return;
+        checked.push(result);
         // The file to send, made smaller or named for what it is, whatever became of the
-        // photo meanwhile (stopped, it keeps it for its retry).
-        const { file, size, contentType, shrunkFrom } = item;
-        const before = photos[index];
-        if (file !== before?.file) {
-          const sent = {
-            file,
-            size,
-            contentType,
-            ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
-            // A JPEG that was named .heic can be drawn now.
-            ...(before?.thumbnailUrl ? {} : { thumbnailUrl: thumbnail(file) }),
-          };
-          patch(item.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, ...sent } : photo));
-        }
+        // photo meanwhile (stopped, it keeps it for its retry). At once: its tile no longer
+        // says it is being made smaller while the next one is.
+        const { file, size, contentType, shrunkFrom } = result.item;
+        if (file === before.file) continue;
+        const sent = {
+          file,
+          size,
+          contentType,
+          ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
+          // A JPEG that was named .heic can be drawn now.
+          ...(before.thumbnailUrl ? {} : { thumbnailUrl: thumbnail(file) }),
+        };
+        patch(before.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, ...sent } : photo));
+      }
+      const turnedDown = new Set<string>();
+      for (const { item, problem } of checked) {
         if (!problem) continue;
         turnedDown.add(item.id);
         patch(item.id, (photo) => refused(photo, problem));
