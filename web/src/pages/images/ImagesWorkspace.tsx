@@ -168,6 +168,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     photos: uploads.keys.length,
     uploading: uploads.busy,
     notUploaded: uploads.notUploaded,
+    lost: uploads.lost,
     promptTooLong: draft.promptTooLong,
     promptMaxChars: config.promptMaxChars,
   });

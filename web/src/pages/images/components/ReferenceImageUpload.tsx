@@ -4,7 +4,7 @@ import { useDropzone } from "react-dropzone";
 import { countOf, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
 import { beingMadeSmaller } from "../photoChecks";
-import type { UploadingPhoto } from "../referencePhotos";
+import { LOST_IN_RELOAD, type UploadingPhoto } from "../referencePhotos";
 import ui from "../ui.module.css";
 import styles from "./ReferenceImageUpload.module.css";
 
@@ -19,7 +19,8 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
   const hintId = useId();
   const inputId = useId();
   const { add, remove } = uploads;
-  const full = uploads.usable >= config.maxFiles;
+  // A photo a reload lost holds its place, and "Add photos" stays to add it again.
+  const full = uploads.usable - uploads.lost >= config.maxFiles;
   const refused = uploads.items.filter((item) => item.status === "refused").length;
   const waiting = uploads.items.filter((item) => item.status === "waiting").length;
   const list = useRef<HTMLUListElement>(null);
@@ -188,7 +189,7 @@ function typesIn(config: TabConfig): string {
 
 function tileClass(item: ReferenceItem): string {
   if (item.status === "waiting") return styles.tileWaiting ?? "";
-  return item.status === "refused" || item.status === "failed" ? (styles.tileError ?? "") : "";
+  return item.status === "refused" || item.status === "failed" || item.status === "lost" ? (styles.tileError ?? "") : "";
 }
 
 function ReferenceTile({
@@ -209,8 +210,9 @@ function ReferenceTile({
   // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
   // its thumbnail (the photo is in S3 all the same).
   const [noThumbnail, setNoThumbnail] = useState(false);
-  // Not said of a refused photo: it is not sent.
-  const shrunkFrom = item.status === "refused" || item.status === "waiting" ? undefined : item.shrunkFrom;
+  // Said of a photo that is sent, or on its way: not of one refused, waiting or lost.
+  const shrunkFrom =
+    item.status === "uploading" || item.status === "uploaded" || item.status === "failed" ? item.shrunkFrom : undefined;
   const pixels = item.status === "uploaded" ? item.pixels : undefined;
   // Nothing of it is sent while the browser makes it smaller: no percentage, a bar that only moves.
   const shrinking = item.status === "uploading" && beingMadeSmaller(item, config);
@@ -311,6 +313,8 @@ function stateOf(item: ReferenceItem): string {
     case "failed":
     case "refused":
       return item.error;
+    case "lost":
+      return LOST_IN_RELOAD;
   }
 }
 
@@ -318,8 +322,10 @@ function stateOf(item: ReferenceItem): string {
  * small copy, a kept photo whose URL expired, a refused file. */
 function Placeholder({ item }: { item: ReferenceItem }) {
   const heic = isHeicType(item.contentType);
-  const kept = item.file === null;
-  const type = heic ? "HEIC" : kept && item.contentType ? typeName(item.contentType) : "?";
+  // From before a reload: its file is not here, its type is known.
+  const type = heic ? "HEIC" : item.file === null && item.contentType ? typeName(item.contentType) : "?";
+  // In S3 (a lost photo's tile says what became of it).
+  const kept = item.file === null && item.status !== "lost";
   const earlier = (item.status === "uploaded" || item.status === "refused") && item.earlier;
   const note = earlier
     ? "from an earlier generation"

@@ -16,6 +16,8 @@ import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADAB
 import {
   failed,
   hasPlace,
+  isSameFile,
+  nameOf,
   nextId,
   photosOf,
   refused,
@@ -23,6 +25,7 @@ import {
   stopped,
   uploaded,
   type FailedPhoto,
+  type LostPhoto,
   type ReferenceItem,
   type UploadingPhoto,
 } from "../referencePhotos";
@@ -144,12 +147,20 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
           const { item, controller } = send;
           const form = forms[index];
           if (!form || controller.signal.aborted) return forget(send);
+          // Drawn as it uploads: its small copy is its tile after a reload, one that stops the
+          // upload too (see `LostPhoto`).
+          const drawing = drawnPhoto(item.file);
+          void drawing.then((drawn) => {
+            const smallCopy = drawn?.smallCopy;
+            if (!smallCopy) return;
+            patch(item.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, smallCopy } : photo));
+          });
           try {
             const onProgress = (progress: number) =>
               patch(item.id, (photo) => (photo.status === "uploading" ? { ...photo, progress } : photo));
             await uploadToS3(form, item.file, onProgress, controller.signal);
             patch(item.id, (photo) => (photo.status === "uploading" ? uploaded(photo, form.key) : photo));
-            const drawn = await drawnPhoto(item.file);
+            const drawn = await drawing;
             if (drawn) {
               const low = Math.min(drawn.width, drawn.height) < LOW_RESOLUTION_PX;
               const pixels = low ? { width: drawn.width, height: drawn.height } : undefined;
@@ -231,9 +242,12 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     (files: File[]) => {
       if (files.length === 0) return;
       let room = config.maxFiles - itemsRef.current.filter(hasPlace).length;
-      const added = files.map((file): ReferenceItem => {
+      // A photo a reload lost, added again: the same file takes its place (it has one).
+      const lost = itemsRef.current.filter((item): item is LostPhoto => item.status === "lost");
+      const replacing = new Map<string, ReferenceItem>();
+      const photoOf = (file: File, hasRoom: boolean): ReferenceItem => {
         const contentType = contentTypeOf(file, config);
-        const photo = { id: nextId(), name: file.name || "pasted image", size: file.size, file };
+        const photo = { id: nextId(), name: nameOf(file), size: file.size, file };
         const refuse = (error: string): ReferenceItem => ({
           ...photo,
           contentType,
@@ -247,13 +261,24 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
         // Over the limit: made smaller to fit where the browser can draw it (see `readyToSend`).
         if (file.size > config.maxBytes && !canShrink(contentType)) return refuse(tooBig(file.size, config));
         // Shown as it is, so the admin sees which photo waits (the form says why, once for all).
-        if (room <= 0) return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "waiting" };
-        room -= 1;
+        if (!hasRoom) return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "waiting" };
         return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "uploading", progress: 0 };
-      });
-      update((current) => [...current, ...added]);
+      };
+      const added: ReferenceItem[] = [];
+      for (const file of files) {
+        const same = lost.find((item) => isSameFile(item, file));
+        if (same) {
+          lost.splice(lost.indexOf(same), 1);
+          replacing.set(same.id, photoOf(file, true));
+          continue;
+        }
+        const photo = photoOf(file, room > 0);
+        if (photo.status === "uploading") room -= 1;
+        added.push(photo);
+      }
+      update((current) => [...current.map((item) => replacing.get(item.id) ?? item), ...added]);
       setOthersPutAside(false);
-      void checkAndUpload(added.filter((item) => item.status === "uploading"));
+      void checkAndUpload([...replacing.values(), ...added].filter((item) => item.status === "uploading"));
     },
     [config, update, checkAndUpload, thumbnail],
   );
@@ -402,8 +427,8 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   // page is painted, so it never shows as one to send.
   useLayoutEffect(() => refuseUnusable(reasons), [items, reasons, refuseUnusable]);
 
-  // A reload or a closed tab loses a photo still on its way (only uploaded ones come back):
-  // the browser asks first.
+  // A reload or a closed tab loses a photo still on its way (its tile comes back, to add it
+  // again, not its file): the browser asks first.
   const uploading = items.some((item) => item.status === "uploading");
   // A photo that did not upload is lost the same way: only its file here can be sent again.
   const unsent = items.some((item) => item.status === "uploading" || item.status === "failed");
@@ -455,6 +480,8 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     busy: uploading,
     /** Photos whose upload failed or was stopped: not sent until retried (or removed). */
     notUploaded: items.filter((item) => item.status === "failed").length,
+    /** Photos a reload lost before they were uploaded: not sent until added again (or removed). */
+    lost: items.filter((item) => item.status === "lost").length,
     usable: items.filter(hasPlace).length,
   };
 }
