@@ -28,9 +28,6 @@ import { currentImageJobId, identityImageUrl, originLabel, unusablePhotos, usual
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
-const PHOTOS_OF_ANOTHER_USER =
-  "The previous user's photos were put aside: another person's face must not make this image. Choose that user again to bring them back.";
-
 /** The page once its settings are read. While the session has ended, the notice above it says
  * so once: no "try again" that cannot help. */
 export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boolean }) {
@@ -171,6 +168,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     photos: uploads.keys.length,
     uploading: uploads.busy,
     notUploaded: uploads.notUploaded,
+    lost: uploads.lost,
     promptTooLong: draft.promptTooLong,
     promptMaxChars: config.promptMaxChars,
   });
@@ -212,7 +210,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // Another user is another person: their photos must not make this one's image. They are
   // put aside, not lost (a keyboard user arrowing through the users passes others on the way).
   const photosFor = (user: string) => {
-    if (user !== userId) uploads.switchUser(userId, user, PHOTOS_OF_ANOTHER_USER);
+    if (user !== userId) uploads.switchUser(userId, user);
   };
   const chooseUser = (id: string) => {
     photosFor(id);

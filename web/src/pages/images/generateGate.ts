@@ -12,6 +12,8 @@ export interface GenerateState {
   uploading: boolean;
   /** Photos whose upload failed or was stopped: the admin added them to be sent. */
   notUploaded: number;
+  /** Photos a reload lost before they were uploaded: the admin added them to be sent too. */
+  lost: number;
   promptTooLong: boolean;
   promptMaxChars: number;
 }
@@ -28,6 +30,11 @@ export function whyGenerateIsOff(state: GenerateState): string | null {
   if (state.notUploaded > 0) {
     const which = state.notUploaded === 1 ? "A photo did not upload" : `${state.notUploaded} photos did not upload`;
     return `${which}: retry or remove ${state.notUploaded === 1 ? "it" : "them"}.`;
+  }
+  // Nor one a reload lost: the page has nothing of it to send, the admin adds it again.
+  if (state.lost > 0) {
+    const [which, them] = state.lost === 1 ? ["A photo", "it"] : [`${state.lost} photos`, "them"];
+    return `${which} did not upload: add ${them} again or remove ${them}.`;
   }
   if (state.photos === 0) return "Add at least one reference photo.";
   if (state.promptTooLong) return `The prompt is over ${state.promptMaxChars} characters.`;

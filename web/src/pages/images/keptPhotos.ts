@@ -1,14 +1,28 @@
-/** The form's uploaded photos across a reload (sessionStorage): what is kept of each, enough
- * to use it again, for the form and for each user's photos put aside. */
+/** The form's photos across a reload (sessionStorage), for the form and for each user's
+ * photos put aside: what is kept of each, enough to use an uploaded one again, and for one
+ * whose bytes were only on the page, enough for its tile to say it must be added again. */
 import { read, write } from "./hooks/use-session-state";
-import { nextId, type ReferenceItem, type UploadedPhoto } from "./referencePhotos";
+import {
+  chosenSize,
+  nextId,
+  stopped,
+  type FailedPhoto,
+  type ReferenceItem,
+  type UploadingPhoto,
+} from "./referencePhotos";
 
-/** What is kept of an uploaded photo across a reload: enough to use it again. */
+/** What is kept of a photo across a reload. */
 interface KeptPhoto {
   name: string;
+  /** Of a photo not in S3: the size of the file the admin chose (see `isSameFile`). */
   size: number;
   contentType: string;
-  key: string;
+  /** Where it is in S3. */
+  key?: string;
+  /** Instead of a key, for a photo not in S3 (on its way there, or its upload failed or was
+   * stopped): its id on the page, by which this page of the host finds its file again after
+   * a visit elsewhere. After a reload its file is gone (see `LostPhoto`). */
+  unsent?: string;
   /** Kept by an earlier generation: its thumbnail's (short-lived) URL. */
   earlier?: { thumbnailUrl: string | null };
   /** A small copy of the photo (a JPEG data URL), its thumbnail after a reload. */
@@ -25,6 +39,12 @@ const ASIDE = "photos-aside";
  * page and back makes their thumbnails again (after a reload, their small copies stand in).
  */
 const filesByKey = new Map<string, File>();
+/** A photo whose bytes are only on the page (see `KeptPhoto.unsent`). */
+type UnsentPhoto = UploadingPhoto | FailedPhoto;
+/** The photos not in S3, with their files, while this page of the host lives: the form's, and
+ * those put aside for other users. */
+const unsentInForm = new Map<string, UnsentPhoto>();
+const unsentAside = new Map<string, UnsentPhoto>();
 
 function isKeptPhotos(value: unknown): value is KeptPhoto[] {
   return (
@@ -34,7 +54,8 @@ function isKeptPhotos(value: unknown): value is KeptPhoto[] {
         typeof photo?.name === "string" &&
         typeof photo.size === "number" &&
         typeof photo.contentType === "string" &&
-        typeof photo.key === "string" &&
+        // One or the other: in S3, or not.
+        (typeof photo.key === "string") !== (typeof photo.unsent === "string") &&
         (photo.earlier === undefined || typeof photo.earlier?.thumbnailUrl === "string" || photo.earlier?.thumbnailUrl === null) &&
         (photo.smallCopy === undefined || photo.smallCopy.startsWith("data:image/jpeg;base64,")) &&
         (photo.shrunkFrom === undefined || typeof photo.shrunkFrom === "number"),
@@ -46,9 +67,15 @@ function isKeptAside(value: unknown): value is Record<string, KeptPhoto[]> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every(isKeptPhotos);
 }
 
-/** What of the form's photos a reload keeps: the uploaded ones, by their keys. */
+/** What of the form's photos a reload keeps: the uploaded ones, by their keys; those not in S3,
+ * by their names (not one waiting for a place, nor one refused: neither was to be sent). */
 function keptOf(items: ReferenceItem[]): KeptPhoto[] {
   return items.flatMap((item): KeptPhoto[] => {
+    if (item.status === "uploading" || item.status === "failed" || item.status === "lost") {
+      const { id, name, contentType, smallCopy } = item;
+      const size = item.status === "lost" ? item.size : chosenSize(item);
+      return [{ name, size, contentType, unsent: id, ...(smallCopy ? { smallCopy } : {}) }];
+    }
     if (item.status !== "uploaded") return [];
     const { name, size, contentType, key, earlier, thumbnailUrl, smallCopy, shrunkFrom } = item;
     return [
@@ -65,39 +92,61 @@ function keptOf(items: ReferenceItem[]): KeptPhoto[] {
   });
 }
 
-export function keptItems(): UploadedPhoto[] {
-  return itemsOf(read<KeptPhoto[]>(KEPT, [], isKeptPhotos));
+export function keptItems(): ReferenceItem[] {
+  return itemsOf(read<KeptPhoto[]>(KEPT, [], isKeptPhotos), unsentInForm);
 }
 
 export function asideItems(): Map<string, ReferenceItem[]> {
-  return new Map(Object.entries(read(ASIDE, {}, isKeptAside)).map(([user, photos]) => [user, itemsOf(photos)]));
+  return new Map(
+    Object.entries(read(ASIDE, {}, isKeptAside)).map(([user, photos]) => [user, itemsOf(photos, unsentAside)]),
+  );
 }
 
 /** The photos as the form holds them, their file with them while this page of the host
  * lives; shown by their small copy until the page makes an object URL of the file (it owns
- * those, see `useReferenceUploads`: none is made here, where React may call twice). */
-function itemsOf(photos: KeptPhoto[]): UploadedPhoto[] {
-  return photos.map(({ earlier, smallCopy = null, ...photo }) => ({
-    ...photo,
-    id: nextId(),
-    file: filesByKey.get(photo.key) ?? null,
-    smallCopy,
-    thumbnailUrl: earlier ? earlier.thumbnailUrl : smallCopy,
-    earlier: earlier !== undefined,
-    status: "uploaded",
-  }));
+ * those, see `useReferenceUploads`: none is made here, where React may call twice). One not
+ * in S3 is stopped, to retry, while its file is here (`unsent`), and lost after a reload. */
+function itemsOf(photos: KeptPhoto[], unsent: ReadonlyMap<string, UnsentPhoto>): ReferenceItem[] {
+  return photos.map(({ earlier, smallCopy = null, key, unsent: onPage, ...photo }): ReferenceItem => {
+    if (key !== undefined) {
+      return {
+        ...photo,
+        key,
+        id: nextId(),
+        file: filesByKey.get(key) ?? null,
+        smallCopy,
+        thumbnailUrl: earlier ? earlier.thumbnailUrl : smallCopy,
+        earlier: earlier !== undefined,
+        status: "uploaded",
+      };
+    }
+    const held = onPage === undefined ? undefined : unsent.get(onPage);
+    // Its object URL went with the page that made it: the small copy stands in until the page
+    // makes another.
+    if (held) return { ...stopped(held), thumbnailUrl: smallCopy };
+    return { ...photo, id: nextId(), file: null, smallCopy, thumbnailUrl: smallCopy, status: "lost" };
+  });
 }
 
-/** Keeps the form's uploaded photos for a reload, and their files for a visit to another
- * page of the host and back. */
+/** Holds the files of the photos not in S3 among `items` in `held`, in place of those it held. */
+function holdUnsent(items: Iterable<ReferenceItem>, held: Map<string, UnsentPhoto>): void {
+  held.clear();
+  for (const item of items) if (item.status === "uploading" || item.status === "failed") held.set(item.id, item);
+}
+
+/** Keeps the form's photos for a reload, and their files for a visit to another page of the
+ * host and back. */
 export function keepFormPhotos(items: ReferenceItem[]): void {
   const kept = keptOf(items);
   write(KEPT, kept);
   for (const key of filesByKey.keys()) if (!kept.some((photo) => photo.key === key)) filesByKey.delete(key);
   for (const item of items) if (item.status === "uploaded" && item.file) filesByKey.set(item.key, item.file);
+  holdUnsent(items, unsentInForm);
 }
 
-/** Keeps the photos put aside for each other user (see `switchUser`) for a reload. */
+/** Keeps the photos put aside for each other user (see `switchUser`) for a reload, and the
+ * files of those not in S3 for a visit elsewhere. */
 export function keepAside(aside: ReadonlyMap<string, ReferenceItem[]>): void {
   write(ASIDE, Object.fromEntries(Array.from(aside, ([user, photos]) => [user, keptOf(photos)])));
+  holdUnsent([...aside.values()].flat(), unsentAside);
 }

@@ -142,6 +142,12 @@ export async function shrinkToFit(file: File, maxBytes: number): Promise<File | 
   }
 }
 
+/** Whether a photo on its way is still being made smaller (see `readyToSend`): its file is over
+ * the limit until the smaller one takes its place, and nothing of it is sent before. */
+export function beingMadeSmaller(item: UploadingPhoto, config: TabConfig): boolean {
+  return item.file.size > config.maxBytes;
+}
+
 /** Why a photo the browser cannot draw is refused. */
 export const UNREADABLE = "This photo could not be opened; it may be damaged.";
 

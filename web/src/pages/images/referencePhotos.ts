@@ -24,6 +24,9 @@ export interface UploadingPhoto extends Photo {
   progress: number;
   /** The file's size before the page made it smaller to fit the limit (see `shrinkToFit`). */
   shrunkFrom?: number;
+  /** A small copy of it (see `UploadedPhoto`), made as it uploads: its tile after a reload
+   * that stops the upload. */
+  smallCopy?: string | null;
 }
 
 /** In S3 under `key`: the next Generate sends it. */
@@ -51,7 +54,25 @@ export interface FailedPhoto extends Photo {
   contentType: string;
   error: string;
   shrunkFrom?: number;
+  smallCopy?: string | null;
 }
+
+/**
+ * A photo whose bytes were only on the page when it reloaded (on their way to S3, or their
+ * upload had failed or was stopped): the page has nothing of it to send. It keeps its place
+ * among the generation's (the admin chose it for this one), and Generate waits, until it is
+ * removed or added again: the same file (`isSameFile`) takes its place.
+ */
+export interface LostPhoto extends Photo {
+  status: "lost";
+  file: null;
+  contentType: string;
+  /** Its small copy, when one was made before the reload (see `UploadedPhoto`). */
+  smallCopy: string | null;
+}
+
+/** What a lost photo's tile says. */
+export const LOST_IN_RELOAD = "Not uploaded before the reload: add it again.";
 
 /** A file over the count (the generation has its photos): added when one is removed. */
 export interface WaitingPhoto extends Photo {
@@ -74,33 +95,49 @@ export interface RefusedPhoto extends Photo {
 }
 
 /** A reference photo of the form: each status with what the photo has in it. */
-export type ReferenceItem = UploadingPhoto | UploadedPhoto | FailedPhoto | WaitingPhoto | RefusedPhoto;
+export type ReferenceItem = UploadingPhoto | UploadedPhoto | FailedPhoto | LostPhoto | WaitingPhoto | RefusedPhoto;
 
 let counter = 0;
 export const nextId = () => `ref-${Date.now().toString(36)}-${(counter += 1)}`;
 
 /** Whether the photo has a place among the generation's (one waiting, or refused, has none). */
-export function hasPlace(item: ReferenceItem): item is UploadingPhoto | UploadedPhoto | FailedPhoto {
+export function hasPlace(item: ReferenceItem): item is UploadingPhoto | UploadedPhoto | FailedPhoto | LostPhoto {
   return item.status !== "waiting" && item.status !== "refused";
 }
 
 /** The photo on its way to S3: a failed one sent again, a waiting one given a place. */
 export function sending(item: FailedPhoto | WaitingPhoto, thumbnailUrl: string | null): UploadingPhoto {
   const { id, name, size, file, contentType } = item;
-  const shrunkFrom = item.status === "failed" ? item.shrunkFrom : undefined;
-  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "uploading", progress: 0 };
+  const { shrunkFrom, smallCopy } = item.status === "failed" ? item : {};
+  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy, status: "uploading", progress: 0 };
 }
 
 /** The photo in S3 under `key`. */
 export function uploaded(item: UploadingPhoto, key: string): UploadedPhoto {
-  const { id, name, size, thumbnailUrl, file, contentType, shrunkFrom } = item;
-  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "uploaded", key, earlier: false, smallCopy: null };
+  const { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy = null } = item;
+  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "uploaded", key, earlier: false, smallCopy };
 }
 
 /** The photo's upload failed, `why` said on its tile. */
 export function failed(item: UploadingPhoto, why: string): FailedPhoto {
-  const { id, name, size, thumbnailUrl, file, contentType, shrunkFrom } = item;
-  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "failed", error: why };
+  const { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy } = item;
+  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy, status: "failed", error: why };
+}
+
+/** The size of the file the admin chose: before the page made it smaller, if it did. */
+export function chosenSize(item: UploadingPhoto | FailedPhoto): number {
+  return item.shrunkFrom ?? item.size;
+}
+
+/** The name the admin knows a file by (a pasted image may have none). */
+export function nameOf(file: File): string {
+  return file.name || "pasted image";
+}
+
+/** Whether `file` is the one a lost photo was: its name, and its size as the admin chose it
+ * (a lost photo's size is that one, see `keptPhotos`). */
+export function isSameFile(item: LostPhoto, file: File): boolean {
+  return item.name === nameOf(file) && item.size === file.size;
 }
 
 /** Whether `items` are the photos `ids` names, in its order, whatever became of each (one

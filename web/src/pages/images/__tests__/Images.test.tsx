@@ -297,6 +297,34 @@ describe("Images page", () => {
     }
   });
 
+  it("says a photo is being made smaller until it is, not that it uploads", async () => {
+    // The decode waits until the test lets it go: the browser is still at work.
+    let decoded: (() => void) | null = null;
+    vi.stubGlobal(
+      "createImageBitmap",
+      () => new Promise((resolve) => (decoded = () => resolve({ width: 6000, height: 4000, close: () => undefined }))),
+    );
+    const canvas = standInCanvas(2_000_000);
+    try {
+      const asked: { size: number; content_type: string }[] = [];
+      given(uploadsNoting(asked));
+      const user = await openAsAlice({ applyAccept: false });
+      await user.upload(screen.getByLabelText("Reference photos"), file("export.png", "image/png", 20 * 1024 * 1024));
+      await waitFor(() => expect(decoded).not.toBeNull());
+      expect(screen.getByText("Making it smaller…")).toBeInTheDocument();
+      expect(screen.getByRole("progressbar", { name: "Making export.png smaller" })).not.toHaveAttribute("value");
+      expect(screen.queryByText(/uploading/)).not.toBeInTheDocument();
+      expect(asked).toEqual([]);
+
+      decoded!();
+      expect(await screen.findByText("Made smaller to fit, from 20 MB, as a JPEG")).toBeInTheDocument();
+      expect(screen.queryByText("Making it smaller…")).not.toBeInTheDocument();
+      expect(asked).toEqual([expect.objectContaining({ size: 2_000_000 })]);
+    } finally {
+      canvas.restore();
+    }
+  });
+
   it("retries a photo stopped while it was being made smaller, as the smaller JPEG", async () => {
     // The first decode waits until the test lets it go: the admin leaves (another user)
     // meanwhile, and it ends while the photo is put aside. Later ones answer at once.

@@ -10,6 +10,7 @@ const ready: GenerateState = {
   photos: 2,
   uploading: false,
   notUploaded: 0,
+  lost: 0,
   promptTooLong: false,
   promptMaxChars: 2000,
 };
@@ -30,6 +31,9 @@ describe("whyGenerateIsOff", () => {
     ["a photo's upload failed", { notUploaded: 1 }, "A photo did not upload: retry or remove it."],
     ["the only photos' uploads were stopped", { photos: 0, notUploaded: 2 }, "2 photos did not upload: retry or remove them."],
     ["a photo still uploads while another failed", { uploading: true, notUploaded: 1 }, "Waiting for the photos to upload…"],
+    ["a reload lost a photo before it uploaded", { lost: 1 }, "A photo did not upload: add it again or remove it."],
+    ["a reload lost the only photos", { photos: 0, lost: 2 }, "2 photos did not upload: add them again or remove them."],
+    ["one photo failed and a reload lost another", { notUploaded: 1, lost: 1 }, "A photo did not upload: retry or remove it."],
     ["the prompt is too long", { promptTooLong: true }, "The prompt is over 2000 characters."],
   ])("says the first thing in the way when %s", (_, state, reason) => {
     expect(whyGenerateIsOff({ ...ready, ...state })).toBe(reason);

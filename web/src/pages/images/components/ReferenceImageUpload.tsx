@@ -3,7 +3,8 @@ import { useDropzone } from "react-dropzone";
 
 import { countOf, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
-import type { UploadingPhoto } from "../referencePhotos";
+import { beingMadeSmaller } from "../photoChecks";
+import { LOST_IN_RELOAD, type UploadingPhoto } from "../referencePhotos";
 import ui from "../ui.module.css";
 import styles from "./ReferenceImageUpload.module.css";
 
@@ -19,7 +20,8 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
   const inputId = useId();
   const addId = useId();
   const { add, remove } = uploads;
-  const full = uploads.usable >= config.maxFiles;
+  // A photo a reload lost holds its place, and "Add photos" stays to add it again.
+  const full = uploads.usable - uploads.lost >= config.maxFiles;
   const refused = uploads.items.filter((item) => item.status === "refused").length;
   const waiting = uploads.items.filter((item) => item.status === "waiting").length;
   // No photo yet: the whole box is "Add photos", what it takes written in it.
@@ -123,6 +125,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             <ReferenceTile
               key={item.id}
               item={item}
+              config={config}
               onRemove={removeAndRefocus}
               onRetry={uploads.retry}
               onUnreadable={uploads.refuseUnreadable}
@@ -171,9 +174,9 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
-        {uploads.notice && (
+        {uploads.othersPutAside && (
           <p role="status" className={ui.notice}>
-            {uploads.notice}
+            {putAsideNote(disabled)}
           </p>
         )}
         {!empty && (
@@ -186,6 +189,13 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
   );
 }
 
+/** Why the form's photos went with the previous user. Why it matters only where an image can
+ * be made: a user with no identities has none to make. */
+function putAsideNote(noIdentities: boolean): string {
+  const why = noIdentities ? "" : ": another person's face must not make this image";
+  return `The previous user's photos were put aside${why}. Choose that user again to bring them back.`;
+}
+
 /** "JPEG, PNG, WEBP, HEIC or HEIF": each accepted type once, by its name (not each of its
  * extensions: ".jpg" and ".jpeg" are one type). */
 function typesIn(config: TabConfig): string {
@@ -195,16 +205,18 @@ function typesIn(config: TabConfig): string {
 
 function tileClass(item: ReferenceItem): string {
   if (item.status === "waiting") return styles.tileWaiting ?? "";
-  return item.status === "refused" || item.status === "failed" ? (styles.tileError ?? "") : "";
+  return item.status === "refused" || item.status === "failed" || item.status === "lost" ? (styles.tileError ?? "") : "";
 }
 
 function ReferenceTile({
   item,
+  config,
   onRemove,
   onRetry,
   onUnreadable,
 }: {
   item: ReferenceItem;
+  config: TabConfig;
   onRemove: (id: string) => void;
   onRetry: (id: string) => void;
   onUnreadable: (id: string) => void;
@@ -214,9 +226,12 @@ function ReferenceTile({
   // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
   // its thumbnail (the photo is in S3 all the same).
   const [noThumbnail, setNoThumbnail] = useState(false);
-  // Not said of a refused photo: it is not sent.
-  const shrunkFrom = item.status === "refused" || item.status === "waiting" ? undefined : item.shrunkFrom;
+  // Said of a photo that is sent, or on its way: not of one refused, waiting or lost.
+  const shrunkFrom =
+    item.status === "uploading" || item.status === "uploaded" || item.status === "failed" ? item.shrunkFrom : undefined;
   const pixels = item.status === "uploaded" ? item.pixels : undefined;
+  // Nothing of it is sent while the browser makes it smaller: no percentage, a bar that only moves.
+  const shrinking = item.status === "uploading" && beingMadeSmaller(item, config);
   return (
     <li className={`${styles.tile} ${tileClass(item)}`}>
       <div className={styles.thumb}>
@@ -237,7 +252,11 @@ function ReferenceTile({
         )}
         {item.status === "uploading" && (
           <div className={styles.progressTrack}>
-            <progress className={styles.progress} max={100} value={percentOf(item)} aria-label={`Uploading ${item.name}`} />
+            {shrinking ? (
+              <progress className={styles.progress} aria-label={`Making ${item.name} smaller`} />
+            ) : (
+              <progress className={styles.progress} max={100} value={percentOf(item)} aria-label={`Uploading ${item.name}`} />
+            )}
           </div>
         )}
         {item.status === "uploaded" && (
@@ -251,7 +270,7 @@ function ReferenceTile({
           {item.name}
         </span>
         <span className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
-          {stateOf(item)}
+          {shrinking ? "Making it smaller…" : stateOf(item)}
         </span>
         {shrunkFrom !== undefined && (
           <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(shrunkFrom)}, as a JPEG</span>
@@ -310,6 +329,8 @@ function stateOf(item: ReferenceItem): string {
     case "failed":
     case "refused":
       return item.error;
+    case "lost":
+      return LOST_IN_RELOAD;
   }
 }
 
@@ -317,8 +338,10 @@ function stateOf(item: ReferenceItem): string {
  * small copy, a kept photo whose URL expired, a refused file. */
 function Placeholder({ item }: { item: ReferenceItem }) {
   const heic = isHeicType(item.contentType);
-  const kept = item.file === null;
-  const type = heic ? "HEIC" : kept && item.contentType ? typeName(item.contentType) : "?";
+  // From before a reload: its file is not here, its type is known.
+  const type = heic ? "HEIC" : item.file === null && item.contentType ? typeName(item.contentType) : "?";
+  // In S3 (a lost photo's tile says what became of it).
+  const kept = item.file === null && item.status !== "lost";
   const earlier = (item.status === "uploaded" || item.status === "refused") && item.earlier;
   const note = earlier
     ? "from an earlier generation"

@@ -16,6 +16,8 @@ import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADAB
 import {
   failed,
   hasPlace,
+  isSameFile,
+  nameOf,
   nextId,
   photosOf,
   refused,
@@ -23,6 +25,7 @@ import {
   stopped,
   uploaded,
   type FailedPhoto,
+  type LostPhoto,
   type ReferenceItem,
   type UploadingPhoto,
 } from "../referencePhotos";
@@ -53,7 +56,8 @@ function sameReasons(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, stri
  * `unusablePhotos`). */
 export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<string, string>) {
   const api = useApi();
-  const [notice, setNotice] = useState<string | null>(null);
+  // The previous user's photos were put aside, and none of this user's came back.
+  const [othersPutAside, setOthersPutAside] = useState(false);
   // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
   const [items, setItems] = useState<ReferenceItem[]>(keptItems);
   // The latest list, ahead of React's next render: checks and uploads finish between renders.
@@ -143,12 +147,20 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
           const { item, controller } = send;
           const form = forms[index];
           if (!form || controller.signal.aborted) return forget(send);
+          // Drawn as it uploads: its small copy is its tile after a reload, one that stops the
+          // upload too (see `LostPhoto`).
+          const drawing = drawnPhoto(item.file);
+          void drawing.then((drawn) => {
+            const smallCopy = drawn?.smallCopy;
+            if (!smallCopy) return;
+            patch(item.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, smallCopy } : photo));
+          });
           try {
             const onProgress = (progress: number) =>
               patch(item.id, (photo) => (photo.status === "uploading" ? { ...photo, progress } : photo));
             await uploadToS3(form, item.file, onProgress, controller.signal);
             patch(item.id, (photo) => (photo.status === "uploading" ? uploaded(photo, form.key) : photo));
-            const drawn = await drawnPhoto(item.file);
+            const drawn = await drawing;
             if (drawn) {
               const low = Math.min(drawn.width, drawn.height) < LOW_RESOLUTION_PX;
               const pixels = low ? { width: drawn.width, height: drawn.height } : undefined;
@@ -193,28 +205,28 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       // as a bitmap).
       const checked: { item: UploadingPhoto; problem: string | null }[] = [];
       // Not one more once the page is gone: nothing of it would be sent.
-      for (const photo of photos) {
+      for (const before of photos) {
         if (gone()) return;
-        checked.push(await readyToSend(photo, config));
-      }
-      if (gone()) return;
-      const turnedDown = new Set<string>();
-      for (const [index, { item, problem }] of checked.entries()) {
+        const result = await readyToSend(before, config);
+        if (gone()) return;
+        checked.push(result);
         // The file to send, made smaller or named for what it is, whatever became of the
-        // photo meanwhile (stopped, it keeps it for its retry).
-        const { file, size, contentType, shrunkFrom } = item;
-        const before = photos[index];
-        if (file !== before?.file) {
-          const sent = {
-            file,
-            size,
-            contentType,
-            ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
-            // A JPEG that was named .heic can be drawn now.
-            ...(before?.thumbnailUrl ? {} : { thumbnailUrl: thumbnail(file) }),
-          };
-          patch(item.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, ...sent } : photo));
-        }
+        // photo meanwhile (stopped, it keeps it for its retry). At once: its tile no longer
+        // says it is being made smaller while the next one is.
+        const { file, size, contentType, shrunkFrom } = result.item;
+        if (file === before.file) continue;
+        const sent = {
+          file,
+          size,
+          contentType,
+          ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
+          // A JPEG that was named .heic can be drawn now.
+          ...(before.thumbnailUrl ? {} : { thumbnailUrl: thumbnail(file) }),
+        };
+        patch(before.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, ...sent } : photo));
+      }
+      const turnedDown = new Set<string>();
+      for (const { item, problem } of checked) {
         if (!problem) continue;
         turnedDown.add(item.id);
         patch(item.id, (photo) => refused(photo, problem));
@@ -230,9 +242,12 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     (files: File[]) => {
       if (files.length === 0) return;
       let room = config.maxFiles - itemsRef.current.filter(hasPlace).length;
-      const added = files.map((file): ReferenceItem => {
+      // A photo a reload lost, added again: the same file takes its place (it has one).
+      const lost = itemsRef.current.filter((item): item is LostPhoto => item.status === "lost");
+      const replacing = new Map<string, ReferenceItem>();
+      const photoOf = (file: File, hasRoom: boolean): ReferenceItem => {
         const contentType = contentTypeOf(file, config);
-        const photo = { id: nextId(), name: file.name || "pasted image", size: file.size, file };
+        const photo = { id: nextId(), name: nameOf(file), size: file.size, file };
         const refuse = (error: string): ReferenceItem => ({
           ...photo,
           contentType,
@@ -246,13 +261,24 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
         // Over the limit: made smaller to fit where the browser can draw it (see `readyToSend`).
         if (file.size > config.maxBytes && !canShrink(contentType)) return refuse(tooBig(file.size, config));
         // Shown as it is, so the admin sees which photo waits (the form says why, once for all).
-        if (room <= 0) return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "waiting" };
-        room -= 1;
+        if (!hasRoom) return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "waiting" };
         return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "uploading", progress: 0 };
-      });
-      update((current) => [...current, ...added]);
-      setNotice(null);
-      void checkAndUpload(added.filter((item) => item.status === "uploading"));
+      };
+      const added: ReferenceItem[] = [];
+      for (const file of files) {
+        const same = lost.find((item) => isSameFile(item, file));
+        if (same) {
+          lost.splice(lost.indexOf(same), 1);
+          replacing.set(same.id, photoOf(file, true));
+          continue;
+        }
+        const photo = photoOf(file, room > 0);
+        if (photo.status === "uploading") room -= 1;
+        added.push(photo);
+      }
+      update((current) => [...current.map((item) => replacing.get(item.id) ?? item), ...added]);
+      setOthersPutAside(false);
+      void checkAndUpload([...replacing.values(), ...added].filter((item) => item.status === "uploading"));
     },
     [config, update, checkAndUpload, thumbnail],
   );
@@ -345,7 +371,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       // Their thumbnails are kept while Undo can bring them back.
       undoable.current = undoTo ?? replaced;
       update(() => photos);
-      setNotice(null);
+      setOthersPutAside(false);
       return { photos, replaced };
     },
     [update, config],
@@ -369,11 +395,11 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   /**
    * Another user is another person: the form's photos go aside for `from` (their uploads
-   * stopped, to retry) and `to`'s come back, as that user left them. `notice` says why the
-   * photos went, until photos come back or are added.
+   * stopped, to retry) and `to`'s come back, as that user left them. `othersPutAside` says
+   * the photos went, until photos come back or are added.
    */
   const switchUser = useCallback(
-    (from: string | null, to: string, notice: string) => {
+    (from: string | null, to: string) => {
       const current = itemsRef.current;
       for (const controller of controllers.current.values()) controller.abort();
       const aside = (putAside.current ??= asideItems());
@@ -383,7 +409,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       keepAside(aside);
       // Put aside on this page, each shows its thumbnail still; from before, made again.
       update(() => back.map(stopped).map(withThumbnail));
-      setNotice(back.length === 0 && current.length > 0 ? notice : null);
+      setOthersPutAside(back.length === 0 && current.length > 0);
     },
     [update, withThumbnail],
   );
@@ -401,8 +427,8 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   // page is painted, so it never shows as one to send.
   useLayoutEffect(() => refuseUnusable(reasons), [items, reasons, refuseUnusable]);
 
-  // A reload or a closed tab loses a photo still on its way (only uploaded ones come back):
-  // the browser asks first.
+  // A reload or a closed tab loses a photo still on its way (its tile comes back, to add it
+  // again, not its file): the browser asks first.
   const uploading = items.some((item) => item.status === "uploading");
   // A photo that did not upload is lost the same way: only its file here can be sent again.
   const unsent = items.some((item) => item.status === "uploading" || item.status === "failed");
@@ -447,13 +473,15 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     restore,
     letGoReplaced,
     switchUser,
-    notice,
+    othersPutAside,
     keys: sent.map((item) => item.key),
     /** The photos' file names, in the order of `keys`: the job keeps them to name its photos. */
     names: sent.map((item) => item.name),
     busy: uploading,
     /** Photos whose upload failed or was stopped: not sent until retried (or removed). */
     notUploaded: items.filter((item) => item.status === "failed").length,
+    /** Photos a reload lost before they were uploaded: not sent until added again (or removed). */
+    lost: items.filter((item) => item.status === "lost").length,
     usable: items.filter(hasPlace).length,
   };
 }
