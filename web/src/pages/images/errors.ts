@@ -1,5 +1,5 @@
 /** What the page says when something went wrong, in words about where it went wrong. */
-import { ApiError, EMPTY_ANSWER, NO_ANSWER, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
+import { ApiError, LOST_ANSWER, NO_ANSWER, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
 import type { ReferenceItem } from "./referencePhotos";
 
 export const OFFLINE = "This browser is offline.";
@@ -24,21 +24,22 @@ export function isNoAnswer(error: unknown): boolean {
 }
 
 /** No answer in time: the page's own timeout, or API Gateway's 504. A read so has waited long
- * already (unlike one a proxy answered at once with nothing). */
+ * already (unlike one a proxy answered at once with a broken body). */
 export function isLate(error: unknown): boolean {
   return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504);
 }
 
-/** A change the service took (2xx) though its answer came with nothing in it: not a failure
- * to say; what it did shows from the next reads. */
+/** A change the service took (2xx) though its answer came empty, cut short or unreadable:
+ * not a failure to say; what it did shows from the next reads. */
 export function wentThrough(error: unknown): boolean {
   return error instanceof ApiError && isLostAnswer(error);
 }
 
-/** A success (2xx) that came with nothing where its result belongs: something between the
- * page and the service (a proxy) dropped the body. The change went through. */
+/** A success (2xx) whose result did not come (empty, cut short, not JSON): something between
+ * the page and the service (a proxy, a dropped connection) broke the body. The change went
+ * through. */
 function isLostAnswer(error: ApiError): boolean {
-  return error.code === EMPTY_ANSWER && error.status >= 200 && error.status < 300;
+  return error.code === LOST_ANSWER && error.status >= 200 && error.status < 300;
 }
 
 /** The API refused the request (4xx): asking again the same would be refused again. */
