@@ -105,12 +105,47 @@ describe.each(BROKEN)("a change whose answer came $answer", ({ response: broken 
     await user.click(screen.getByRole("button", { name: "Generate" }));
     const alert = await within(form).findByRole("alert");
     expect(alert).toHaveTextContent("took the request");
+    expect(alert).toHaveTextContent("Press Generate again");
     // The history is read again: the job it started shows there.
     const history = screen.getByRole("region", { name: "History" });
     await waitFor(() => expect(within(history).getAllByRole("listitem")).toHaveLength(1));
 
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(keys).toHaveLength(2));
+    expect(keys[1]).toBe(keys[0]);
+    expect(started).toHaveLength(1);
+  });
+
+  it("a Re-run from the history says it was taken on its row, and follows it when pressed again", async () => {
+    const done = succeeded(job({ prompt: "again" }));
+    const keys: string[] = [];
+    const started: Job[] = [];
+    const listed = () => [...started, done];
+    given(
+      http.post("/v1/generations/{generation_id}/rerun", ({ request, response }) => {
+        keys.push(request.headers.get("Idempotency-Key")!);
+        if (started.length === 0) started.push(job({ kind: "rerun", parent_generation_id: done.id, prompt: "again", batch_id: "rerun-1" }));
+        const batch = { batch_id: "rerun-1", items: started };
+        return keys.length === 1 ? broken(202, batch) : response(202).json(batch);
+      }),
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: listed(), next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(listed().find((item) => item.id === params.generation_id)!),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    // The result re-run: the oldest row, once the re-run shows above it.
+    const row = () => within(history).getAllByRole("listitem").at(-1)!;
+    await user.click(await within(history).findByRole("button", { name: "Re-run" }));
+    const alert = await within(row()).findByRole("alert");
+    expect(alert).toHaveTextContent("took the request");
+    expect(alert).toHaveTextContent("Press Re-run again");
+    await waitFor(() => expect(within(history).getAllByRole("listitem")).toHaveLength(2));
+
+    await user.click(within(row()).getByRole("button", { name: "Re-run" }));
+    await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveFocus());
+    expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect(started).toHaveLength(1);
   });

@@ -128,12 +128,12 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
       jobs = (await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() })).items;
     } catch (error) {
       if (request.kind === "generate") {
-        const message = startError(error, photos);
+        const message = startError(error, photos, "Generate");
         setFormError(message === null ? null : { userId: request.body.user_id, message });
         return false;
       }
       // A follow-up's error shows where it was asked: asked in the pane, bring it into view.
-      setActionError(said(request.parent, startError(error, photos), place));
+      setActionError(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place));
       if (place === "pane") bringIntoView(resultPane.current);
       return false;
     }
