@@ -69,7 +69,7 @@ export function ComposeForm({
       {editing.taken && (
         <EditSettingsNotice
           job={editing.taken.job}
-          photos={editing.taken.photoIds?.length ?? null}
+          photos={editing.photos}
           onUndo={editing.undo}
           onClose={editing.done}
           focusAfter={focusPrompt}

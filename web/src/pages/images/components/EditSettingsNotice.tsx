@@ -1,13 +1,14 @@
 import type { Job } from "../../../api/imageGeneration";
 import { countOf } from "../config";
+import type { TakenPhotos } from "../hooks/use-edit-settings";
 import { createdPhrase } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./EditSettingsNotice.module.css";
 
 interface Props {
   job: Job;
-  /** How many of its photos came with it; null when it kept none. */
-  photos: number | null;
+  /** What became of the photos it put in the form; null when it kept none. */
+  photos: TakenPhotos | null;
   onUndo: () => void;
   onClose: () => void;
   /** Called after Undo or Close, which take the notice (and the focus in it) off the page:
@@ -21,7 +22,7 @@ export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }:
   const text =
     photos === null
       ? `The settings ${from} are in the form. It kept no photos, so yours stay.`
-      : `The settings and ${countOf(photos, "photo")} ${from} are in the form.`;
+      : `${photos.used > 0 ? `The settings and ${countOf(photos.used, "photo")}` : "The settings"} ${from} are in the form.`;
   // A refinement edits the earlier result; the form makes a new image from the photos.
   const refinement =
     job.kind === "refine" && job.instruction
@@ -36,6 +37,7 @@ export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }:
       <p className={styles.text}>
         {text}
         {refinement}
+        {photos && refusedText(photos)}
       </p>
       <div className={styles.actions}>
         <button type="button" className={ui.linkButton} onClick={then(onUndo)}>
@@ -47,4 +49,14 @@ export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }:
       </div>
     </div>
   );
+}
+
+/** The photos it put in that the page refused (a generation could not use one, the browser
+ * cannot draw one), counted apart: the form does not send them. Why is said on each tile. */
+function refusedText({ used, refused }: TakenPhotos): string {
+  if (refused === 0) return "";
+  const which = used > 0 ? "other " : "";
+  return refused === 1
+    ? ` Its ${which}photo cannot be used: its tile says why.`
+    : ` Its ${refused} ${which}photos cannot be used: their tiles say why.`;
 }
