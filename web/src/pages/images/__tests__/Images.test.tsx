@@ -737,7 +737,8 @@ describe("Images page", () => {
     );
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
-    expect(within(card).getByRole("status")).toHaveTextContent(/Gemini is busy, retrying at .+ \(attempt 2 of 5\)/);
+    expect(within(card).getByRole("status")).toHaveTextContent("Waiting to retryGemini is busy");
+    expect(within(card).getByText(/^Attempt 2 of 5 in (1 min|59 s)/)).toBeInTheDocument();
     await user.click(within(card).getByRole("button", { name: "Cancel" }));
     expect(await within(card).findByText("Canceled")).toBeInTheDocument();
     expect(service.jobs.get(waiting.id)!.status).toBe("canceled");

@@ -5,14 +5,14 @@ import {
   downloadLink,
   elapsedSeconds,
   formatDuration,
-  formatTime,
   fullSizeUrl,
-  attemptText,
   cardTitle,
   isSavedNow,
   originLabel,
   previewUrl,
+  nextAttemptText,
   retryingAt,
+  retryReason,
   stageLabel,
   tookSeconds,
   isFinal,
@@ -242,12 +242,16 @@ function Picture({ job, title, preview, full }: { job: Job; title: string; previ
   );
 }
 
-/** The time a job has taken so far, to the second while `ticking` (it stops with the spinner
- * when the page cannot check on the job). Its own clock: the rest of the page does not
- * render again each second. */
-function Elapsed({ job, ticking }: { job: Job; ticking: boolean }) {
+/** The time a job has taken so far, against the usual; while it waits to retry, how long
+ * until it is tried again instead (the usual time says nothing of a wait). To the second
+ * while `ticking` (it stops with the spinner when the page cannot check on the job). Its own
+ * clock: the rest of the page does not render again each second. */
+function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number | null; ticking: boolean }) {
   const now = useNow(ticking);
-  return formatDuration(elapsedSeconds(job, now));
+  const elapsed = formatDuration(elapsedSeconds(job, now));
+  const retry = retryingAt(job);
+  if (retry) return `${nextAttemptText(job, retry, now)} · ${elapsed} so far`;
+  return usualSeconds === null ? elapsed : `${elapsed} · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`;
 }
 
 /** A job on its way: its stage (and a retry), the time so far against the usual, and Cancel
@@ -265,23 +269,18 @@ function Progress({
   canceling: boolean;
   outOfTouch: boolean;
 }) {
-  const retry = retryingAt(job);
+  const why = retryingAt(job) && retryReason(job);
   return (
     <div className={styles.progress}>
       {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
-      {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
+      {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
       <div className={styles.live} role="status" aria-live="polite">
         <strong className={styles.stage}>{stageLabel(job)}</strong>
-        {retry && (
-          <span className={styles.retry}>
-            Gemini is busy, retrying at {formatTime(retry)} ({attemptText(job)})
-          </span>
-        )}
+        {why && <span className={styles.retry}>{why}</span>}
       </div>
       {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
       <span className={styles.timer}>
-        <Elapsed job={job} ticking={!outOfTouch} />
-        {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
+        <Clock job={job} usualSeconds={usualSeconds} ticking={!outOfTouch} />
       </span>
       {onCancel && !outOfTouch && (
         <button
