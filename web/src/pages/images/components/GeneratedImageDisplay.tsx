@@ -119,7 +119,13 @@ export function GeneratedImageDisplay({
 
       {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
       <div
-        className={isFinal(job) && !preview ? styles.frame : `${styles.frame} ${styles.shaped}`}
+        className={
+          !isFinal(job)
+            ? `${styles.frame} ${styles.shaped} ${styles.placeholder}`
+            : preview
+              ? `${styles.frame} ${styles.shaped}`
+              : styles.frame
+        }
         style={pictureRatio(job)}
       >
         {job.status === "succeeded" && preview ? (
