@@ -247,6 +247,13 @@ export function tookSeconds(job: Job): number | null {
   return end ? secondsSince(job.created_at, Date.parse(end)) : null;
 }
 
+/** How long a job took (`tookSeconds`), and in how many attempts when it took more than one:
+ * its time counts the waits between them, far longer than a run. */
+export function tookText(job: Job, seconds: number): string {
+  const took = formatDuration(seconds);
+  return job.attempts > 1 ? `${took} (${job.attempts} attempts)` : took;
+}
+
 function secondsSince(start: string, end: number): number {
   return Math.max(0, Math.round((end - Date.parse(start)) / 1000));
 }

@@ -1,12 +1,13 @@
 /**
  * A job that waits to be tried again (Gemini busy through the SDK's own retries, or another
- * passing fault): its card says why, and counts down to the next attempt.
+ * passing fault): its card says why, and counts down to the next attempt; once it succeeds,
+ * its time says it took more than one.
  */
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { historyOf, job } from "../../../test/api";
+import { historyOf, job, succeeded } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
 
 /** A job back in the queue after its first attempt met `code`, tried again `inSeconds` from now. */
@@ -43,5 +44,15 @@ describe("a job waiting to be tried again", () => {
   it("says the attempt is about to start once its time has come, not a time gone by", async () => {
     const card = await cardOf(waiting("provider_unavailable", -5));
     expect(within(card).getByText(/^Attempt 2 of 5 about to start · .+ so far$/)).toBeInTheDocument();
+  });
+});
+
+describe("a job that succeeded on a later attempt", () => {
+  it("says how many attempts its time covers, on its card and its history row", async () => {
+    const done: Job = { ...succeeded(job({ prompt: "patient" })), attempts: 2 };
+    const card = await cardOf({ ...done, timings: { ...done.timings, total_s: 41 } });
+    expect(within(card).getByText(/· 41 s \(2 attempts\) ·/)).toBeInTheDocument();
+    const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem")[0]!;
+    expect(within(row).getByText(/41 s \(2 attempts\)/)).toBeInTheDocument();
   });
 });

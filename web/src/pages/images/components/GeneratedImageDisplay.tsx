@@ -15,6 +15,7 @@ import {
   retryReason,
   stageLabel,
   tookSeconds,
+  tookText,
   isFinal,
   offeredActions,
   pictureRatio,
@@ -206,7 +207,7 @@ export function GeneratedImageDisplay({
             )}
             <span className={ui.muted}>
               {job.output ? `${job.output.width}×${job.output.height}` : ""}
-              {took !== null ? ` · ${formatDuration(took)}` : ""}
+              {took !== null ? ` · ${tookText(job, took)}` : ""}
               {job.usage ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
             </span>
           </div>
