@@ -204,7 +204,8 @@ describe("Accessibility", () => {
       await user.click(screen.getByRole("button", { name: "Generate" }));
       const result = await screen.findByRole("region", { name: "Result" });
       const article = await within(result).findByRole("article", { name: "New image" });
-      const region = result.querySelector<HTMLElement>('[aria-live="polite"]:not([role])');
+      // The variants' region, said whole (the pane also has one for earlier clicks, said apart).
+      const region = result.querySelector<HTMLElement>('[aria-live="polite"][aria-atomic="true"]:not([role])');
       expect(region).not.toBeNull();
       expect(region).toHaveTextContent(/^$/);
       await within(article).findByRole("img", {}, { timeout: 10_000 });

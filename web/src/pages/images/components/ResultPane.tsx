@@ -1,4 +1,4 @@
-import type { Ref } from "react";
+import type { ReactNode, Ref } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { SHORTCUT_NAME } from "./GenerateBar";
@@ -18,10 +18,13 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   failure: ActionFailure | null;
   /** The user chosen has no identities: nothing can be generated for them. */
   noIdentities: boolean;
+  /** What became of this identity's earlier clicks that a newer one took the pane from
+   * (`JobsElsewhere`): said above the newer one's cards. */
+  earlierClicks?: ReactNode;
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */
-export function ResultPane({ ref, identity, jobs, failure, noIdentities, ...grid }: Props) {
+export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlierClicks, ...grid }: Props) {
   const onItsCard = failure !== null && jobs.some((job) => job.id === failure.jobId);
   return (
     <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
@@ -40,6 +43,7 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, ...grid
           </div>
         )}
       </div>
+      {earlierClicks}
       {failure && !onItsCard && (
         <p role="alert" className={ui.alert}>
           {failure.message}

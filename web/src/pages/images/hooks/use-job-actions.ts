@@ -8,7 +8,7 @@ import { useEffect, useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { shownError, startError, wentThrough } from "../errors";
-import { scrollBehavior } from "../motion";
+import { reveal } from "../motion";
 import type { ReferenceItem } from "../referencePhotos";
 import { useApply, useCancel, type Outcome } from "./use-cancel-and-apply";
 import { useStartBatch, type StartRequest } from "./use-start-batch";
@@ -48,11 +48,6 @@ interface ActionError extends ActionFailure {
 
 function said(job: Job, message: string | null, place: ActionPlace): ActionError | null {
   return message === null ? null : { jobId: job.id, identityId: job.identity_id, message, place };
-}
-
-/** The result pane sits beside the form on a wide screen, below it on a phone. */
-function bringIntoView(element: HTMLElement | null) {
-  element?.scrollIntoView?.({ behavior: scrollBehavior(), block: "nearest" });
 }
 
 export function useJobActions({ identityId, userId, photos, paneIds, showStarted, resultPane }: Options) {
@@ -114,7 +109,9 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     }
     if (paneIds[0] !== click.firstId) return;
     started.current = null;
-    bringIntoView(resultPane.current);
+    // Beside the form on a wide screen, below it on a phone; its top first, where an earlier
+    // click this one took the pane from is said.
+    reveal(resultPane.current);
     if (click.focusCard) resultPane.current?.querySelector<HTMLElement>("article")?.focus({ preventScroll: true });
   }, [paneIds, identityId, resultPane]);
 
@@ -134,7 +131,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
       }
       // A follow-up's error shows where it was asked: asked in the pane, bring it into view.
       setActionError(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place));
-      if (place === "pane") bringIntoView(resultPane.current);
+      if (place === "pane") reveal(resultPane.current);
       return false;
     }
     const first = jobs[0];
