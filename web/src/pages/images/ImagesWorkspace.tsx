@@ -147,7 +147,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const uploads = useReferenceUploads(config, unusablePhotos([...paneJobs, ...jobs]));
   const draft = useDraft(config);
   const editing = useEditSettings(draft, uploads);
-  const form = useRef<HTMLElement>(null);
   const promptBox = useRef<HTMLTextAreaElement>(null);
 
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
@@ -189,9 +188,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       apply: false,
     });
   };
+  // Its notice at the form's top comes into view as it is said (see ComposeForm): from the
+  // history far below, not from a card beside the form already in view.
   const editSettings = (job: Job) => {
     editing.take(job);
-    form.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
     promptBox.current?.focus({ preventScroll: true });
   };
   const compare = useCompare({
@@ -252,7 +252,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
       <div className={styles.columns}>
         <ComposeForm
-          ref={form}
           promptRef={promptBox}
           config={config}
           uploads={uploads}

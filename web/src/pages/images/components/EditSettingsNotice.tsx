@@ -1,3 +1,5 @@
+import type { Ref } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
 import { countOf } from "../config";
 import type { TakenPhotos } from "../hooks/use-edit-settings";
@@ -6,6 +8,7 @@ import ui from "../ui.module.css";
 import styles from "./EditSettingsNotice.module.css";
 
 interface Props {
+  ref?: Ref<HTMLDivElement>;
   job: Job;
   /** What became of the photos it put in the form; null when it kept none. */
   photos: TakenPhotos | null;
@@ -17,7 +20,7 @@ interface Props {
 }
 
 /** What "Edit settings" put into the form, with the way back. */
-export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }: Props) {
+export function EditSettingsNotice({ ref, job, photos, onUndo, onClose, focusAfter }: Props) {
   const from = `from the generation of ${createdPhrase(job)}`;
   const text =
     photos === null
@@ -33,7 +36,7 @@ export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }:
     focusAfter?.();
   };
   return (
-    <div role="status" className={styles.notice}>
+    <div ref={ref} role="status" className={styles.notice}>
       <p className={styles.text}>
         {text}
         {refinement}

@@ -21,8 +21,10 @@ import {
   pictureRatio,
 } from "../jobView";
 import { formatUsd } from "../config";
+import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useNow } from "../hooks/use-now";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { ActionLink } from "./ActionLink";
@@ -64,7 +66,7 @@ interface Props {
    * ended): what the card says is the last it read. */
   outOfTouch?: boolean;
   /** Why the last action asked from this card (save, cancel, re-run, refine) did not go through. */
-  failure?: string | null;
+  failure?: ActionFailure | null;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
@@ -106,6 +108,7 @@ export function GeneratedImageDisplay({
   );
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
+  const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
   const refine = useRefineBox();
 
   return (
@@ -227,8 +230,8 @@ export function GeneratedImageDisplay({
         </footer>
       )}
       {failure && (
-        <p role="alert" className={ui.alert}>
-          {failure}
+        <p ref={failureNotice} role="alert" className={ui.alert}>
+          {failure.message}
         </p>
       )}
     </article>

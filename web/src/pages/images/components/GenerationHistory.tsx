@@ -25,6 +25,7 @@ import {
 import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { useSessionState } from "../hooks/use-session-state";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
@@ -223,6 +224,8 @@ function HistoryItem({
 }) {
   const refine = useRefineBox();
   const row = useKeepsFocus<HTMLLIElement>();
+  const ownError = actionError?.jobId === job.id ? actionError : null;
+  const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(ownError);
   const preview = previewUrl(job);
   const failure = describeFailure(job);
   const final = isFinal(job);
@@ -346,9 +349,9 @@ function HistoryItem({
             </button>
           )}
         </div>
-        {actionError?.jobId === job.id && (
-          <p role="alert" className={ui.alert}>
-            {actionError.message}
+        {ownError && (
+          <p ref={errorNotice} role="alert" className={ui.alert}>
+            {ownError.message}
           </p>
         )}
         {refine.open && (

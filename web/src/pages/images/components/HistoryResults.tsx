@@ -14,6 +14,7 @@ import {
 } from "../jobView";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
@@ -46,7 +47,7 @@ export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompar
           saving={isSaving(job, savingIds)}
           onSave={onSave}
           onCompare={onCompare}
-          failure={actionError?.jobId === job.id ? actionError.message : null}
+          failure={actionError?.jobId === job.id ? actionError : null}
         />
       ))}
     </ul>
@@ -72,8 +73,9 @@ function ResultTile({
   onSave: (job: Job) => void;
   onCompare: ((job: Job) => void) | null;
   /** Why its save did not go through. */
-  failure: string | null;
+  failure: ActionFailure | null;
 }) {
+  const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
   const variant = variantLabel(job);
   const label = jobAt("Result", job);
   const offered = offeredActions(job, "row", { savedNow: current });
@@ -119,8 +121,8 @@ function ResultTile({
         )}
       </div>
       {failure && (
-        <p role="alert" className={`${ui.alert} ${styles.failure}`}>
-          {failure}
+        <p ref={failureNotice} role="alert" className={`${ui.alert} ${styles.failure}`}>
+          {failure.message}
         </p>
       )}
     </li>

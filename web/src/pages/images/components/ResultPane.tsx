@@ -3,6 +3,7 @@ import type { ReactNode, Ref } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { SHORTCUT_NAME } from "./GenerateBar";
 import type { ActionFailure } from "../hooks/use-job-actions";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { CurrentImage } from "./IdentitySelector";
 import { VariantsGrid, type VariantsGridProps } from "./VariantsGrid";
 import ui from "../ui.module.css";
@@ -26,6 +27,7 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
 /** Whose image this is, and the variants of the latest click (or how to get some). */
 export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlierClicks, ...grid }: Props) {
   const onItsCard = failure !== null && jobs.some((job) => job.id === failure.jobId);
+  const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(onItsCard ? null : failure);
   return (
     <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
       <div className={styles.header}>
@@ -45,7 +47,7 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
       </div>
       {earlierClicks}
       {failure && !onItsCard && (
-        <p role="alert" className={ui.alert}>
+        <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
         </p>
       )}

@@ -25,7 +25,7 @@ interface Options {
   paneIds: readonly string[];
   /** Show a click's new jobs in the result pane. */
   showStarted: (jobs: Job[]) => void;
-  /** The result pane's element: new jobs and a follow-up's error are brought into view there. */
+  /** The result pane's element: a click's new jobs are brought into view there. */
   resultPane: RefObject<HTMLElement | null>;
 }
 
@@ -129,9 +129,8 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
         setFormError(message === null ? null : { userId: request.body.user_id, message });
         return false;
       }
-      // A follow-up's error shows where it was asked: asked in the pane, bring it into view.
+      // A follow-up's error shows where it was asked (and comes into view there).
       setActionError(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place));
-      if (place === "pane") reveal(resultPane.current);
       return false;
     }
     const first = jobs[0];
@@ -171,7 +170,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
      * the one it was about; coming back, it is said again, as `actionError` is: still true
      * (nothing started, or the history says whether it did; the photo it names comes back
      * with the user), and it says why the click the admin left did nothing. */
-    formError: formError !== null && formError.userId === userId ? formError.message : null,
+    formError: formError !== null && formError.userId === userId ? formError : null,
     /** Why an action on a result of this identity did not go through, and where it was
      * asked (another identity's stays with it). */
     actionError: actionError !== null && actionError.identityId === identityId ? actionError : null,
