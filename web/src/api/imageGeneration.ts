@@ -64,8 +64,9 @@ export const READ_TIMEOUT_MS = 15_000;
 export const WRITE_TIMEOUT_MS = 30_000;
 /** The code of an `ApiError` for a request that got no answer in time. */
 export const NO_ANSWER = "no_answer";
-/** The `ApiError` code of a success that came with nothing where its result belongs. */
-export const EMPTY_ANSWER = "empty_answer";
+/** The `ApiError` code of a success (2xx) whose result did not come: its body empty, cut
+ * short, or not JSON. The change it answered went through; a read learnt nothing. */
+export const LOST_ANSWER = "lost_answer";
 /** A read with no answer: the page shows what it read last and keeps trying. */
 export const NOT_ANSWERING = "Can't reach the image service: it is not answering.";
 /** A change with no answer may have gone through all the same: not "failed". Asking again
@@ -94,12 +95,53 @@ function asApiError(status: number, body: unknown): ApiError {
 }
 
 /** `data` of an openapi-fetch answer, or the API's error as an `ApiError`; a success with
- * no body (openapi-fetch's `data` is undefined) where the caller expects a result is one too. */
+ * no body (openapi-fetch's `data` is undefined: see `bodyOf`) where the caller expects a
+ * result is one too. */
 function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
   const { status, ok } = result.response;
   if (ok && result.data !== undefined) return result.data;
-  if (ok) throw new ApiError(status, EMPTY_ANSWER, `The image service answered (HTTP ${status}) with nothing where its result belongs: something between the page and the service may have dropped it.`);
+  if (ok) throw new ApiError(status, LOST_ANSWER, `The image service answered (HTTP ${status}), but its answer came empty, cut short or unreadable: something between the page and the service may have broken it.`);
   throw asApiError(status, result.error);
+}
+
+/** Whether `body` is JSON (the API answers nothing else). */
+function isJson(body: ArrayBuffer): boolean {
+  try {
+    JSON.parse(new TextDecoder().decode(body));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The answer's body, read whole under the request's timeout (an answer whose body stalls is
+ * no answer: the API's answers are a few KB of JSON), or null for none. None is an empty
+ * body (a 204, a 304, an empty 200: a proxy's), and also a success's that did not come
+ * whole: cut short on the way (the connection closed before the length it claimed, or a
+ * proxy passed on part of it) or not JSON at all (a proxy's page). Its status still says
+ * what the service did: a 2xx without its result is a change that went through (`unwrap`),
+ * and an error's status is still the error, whatever became of its words.
+ */
+async function bodyOf(response: Response, signal: AbortSignal): Promise<ArrayBuffer | null> {
+  let body: ArrayBuffer;
+  try {
+    body = await untilAborted(response.arrayBuffer(), signal);
+  } catch (error) {
+    if (signal.aborted) throw error; // no answer in time, or the caller stopped: the caller says which
+    return null; // cut short
+  }
+  if (body.byteLength === 0 || (response.ok && !isJson(body))) return null;
+  return body;
+}
+
+/** `response` with `body` in place of its own. Without one, no length either: what was claimed
+ * did not come, and openapi-fetch reads a claimed length as a body to parse. (A 204 or a 304 may
+ * not be rebuilt with a body, even an empty one.) */
+function withBody(response: Response, body: ArrayBuffer | null): Response {
+  const headers = new Headers(response.headers);
+  if (body === null) headers.delete("Content-Length");
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** Aborts when either does (`AbortSignal.any`, where the browser has it: Safari before 17.4 has not). */
@@ -136,12 +178,9 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       const signal = eitherSignal(request.signal, timeout);
       try {
         const response = await globalThis.fetch(request, { signal });
-        // The body read here, under the same timeout and the same words: an answer whose
-        // body stalls is no answer (the API's answers are a few KB of JSON). An empty one
-        // (a 204, a 304, an empty 200: a proxy's) stays an answer, with no body (a 204 or a
-        // 304 may not be rebuilt with one, even empty): openapi-fetch then gives no data.
-        const body = await untilAborted(response.arrayBuffer(), signal);
-        return new Response(body.byteLength > 0 ? body : null, response);
+        // An answer that came without its body, or not all of it, is still an answer: its
+        // status says what was done. openapi-fetch then gives no data (see `unwrap`).
+        return withBody(response, await bodyOf(response, signal));
       } catch (error) {
         if (request.signal.aborted) throw error;
         if (timeout.aborted) throw new ApiError(0, NO_ANSWER, read ? NOT_ANSWERING : WRITE_NOT_ANSWERED);

@@ -21,7 +21,7 @@ import { useUsers } from "./hooks/use-users";
 import { useJobActions } from "./hooks/use-job-actions";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { claimDraft } from "./hooks/use-session-state";
-import { useShownJobs } from "./hooks/use-shown-jobs";
+import { useShownJobs, type ClickElsewhere } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { currentImageJobId, identityImageUrl, originLabel, unusablePhotos, usualSeconds } from "./jobView";
@@ -144,7 +144,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const uploads = useReferenceUploads(config, unusablePhotos([...paneJobs, ...jobs]));
   const draft = useDraft(config);
   const editing = useEditSettings(draft, uploads);
-  const form = useRef<HTMLElement>(null);
   const promptBox = useRef<HTMLTextAreaElement>(null);
 
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
@@ -187,9 +186,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       apply: false,
     });
   };
+  // Its notice at the form's top comes into view as it is said (see ComposeForm): from the
+  // history far below, not from a card beside the form already in view.
   const editSettings = (job: Job) => {
     editing.take(job);
-    form.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
     promptBox.current?.focus({ preventScroll: true });
   };
   const compare = useCompare({
@@ -216,6 +216,22 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     photosFor(id);
     subject.chooseUser(id);
   };
+  // Clicks watched from afar: Show and Dismiss, wherever their notice is.
+  const watched = {
+    onShow: (click: ClickElsewhere) => {
+      photosFor(click.userId);
+      subject.showIdentity(click.userId, click.identityId);
+      show(click);
+      // Its results, where they are: beside the form, or a screen below it on a phone. Once
+      // the page is drawn anew (this notice gone, the user's photos back in the form): a
+      // scroll measured now would land off by their height.
+      requestAnimationFrame(() => {
+        results.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
+        results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
+      });
+    },
+    onDismiss: forget,
+  };
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
 
   return (
@@ -230,26 +246,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         <UserSelector value={userId} onChange={chooseUser} />
         <IdentitySelector userId={userId} value={identityId} onChange={subject.chooseIdentity} />
       </section>
-      <JobsElsewhere
-        clicks={elsewhere}
-        onShow={(click) => {
-          photosFor(click.userId);
-          subject.showIdentity(click.userId, click.identityId);
-          show(click);
-          // Its results, where they are: beside the form, or a screen below it on a phone. Once
-          // the page is drawn anew (this notice gone, the user's photos back in the form): a
-          // scroll measured now would land off by their height.
-          requestAnimationFrame(() => {
-            results.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
-            results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
-          });
-        }}
-        onDismiss={forget}
-      />
+      <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
 
       <div className={styles.columns}>
         <ComposeForm
-          ref={form}
           promptRef={promptBox}
           config={config}
           uploads={uploads}
@@ -269,6 +269,9 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           identity={identity}
           jobs={paneJobs}
           failure={actions.actionError?.place === "pane" ? actions.actionError : null}
+          earlierClicks={
+            <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...watched} />
+          }
           noIdentities={subject.hasNoIdentities}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}

@@ -1,15 +1,17 @@
 /** What the page says when something went wrong, in words about where it went wrong. */
-import { ApiError, EMPTY_ANSWER, NO_ANSWER, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
+import { ApiError, LOST_ANSWER, NO_ANSWER, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
 import type { ReferenceItem } from "./referencePhotos";
 
 export const OFFLINE = "This browser is offline.";
 
 const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
 /** It started (the service said so), but what it started was lost on the way back. */
-const STARTED_UNSEEN = "The image service took the request, but its answer was lost on the way: the generation shows in the history. Press Generate again to follow it here: the same request starts it only once.";
+const startedUnseen = (button: string) =>
+  `The image service took the request, but its answer was lost on the way: the generation shows in the history. Press ${button} again to follow it here: the same request starts it only once.`;
 /** It may have started (the request went, no answer came back): not "failed", and a second
  * click for the same goes with the first's key, so it starts nothing twice. */
-const MAY_HAVE_STARTED = `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Press Generate again to follow it here: the same request starts it only once.`;
+const mayHaveStarted = (button: string) =>
+  `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Press ${button} again to follow it here: the same request starts it only once.`;
 
 /** The API's own words for an error it answered, else a plain "try again". */
 export function messageOf(error: unknown, fallback = "Something went wrong; try again."): string {
@@ -24,21 +26,22 @@ export function isNoAnswer(error: unknown): boolean {
 }
 
 /** No answer in time: the page's own timeout, or API Gateway's 504. A read so has waited long
- * already (unlike one a proxy answered at once with nothing). */
+ * already (unlike one a proxy answered at once with a broken body). */
 export function isLate(error: unknown): boolean {
   return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504);
 }
 
-/** A change the service took (2xx) though its answer came with nothing in it: not a failure
- * to say; what it did shows from the next reads. */
+/** A change the service took (2xx) though its answer came empty, cut short or unreadable:
+ * not a failure to say; what it did shows from the next reads. */
 export function wentThrough(error: unknown): boolean {
   return error instanceof ApiError && isLostAnswer(error);
 }
 
-/** A success (2xx) that came with nothing where its result belongs: something between the
- * page and the service (a proxy) dropped the body. The change went through. */
+/** A success (2xx) whose result did not come (empty, cut short, not JSON): something between
+ * the page and the service (a proxy, a dropped connection) broke the body. The change went
+ * through. */
 function isLostAnswer(error: ApiError): boolean {
-  return error.code === EMPTY_ANSWER && error.status >= 200 && error.status < 300;
+  return error.code === LOST_ANSWER && error.status >= 200 && error.status < 300;
 }
 
 /** The API refused the request (4xx): asking again the same would be refused again. */
@@ -58,12 +61,14 @@ export function shownError(error: unknown): string | null {
 }
 
 /** Why a click started nothing, in words about the click (so they stay true once the
- * connection is back) and about the photo, by its name, when one is gone. */
-export function startError(error: unknown, photos: readonly ReferenceItem[]): string | null {
+ * connection is back) and about the photo, by its name, when one is gone. `button` is the
+ * one that asks the same again (Generate, Re-run, Send): pressed, it follows what may have
+ * started rather than starting more. */
+export function startError(error: unknown, photos: readonly ReferenceItem[], button: string): string | null {
   if (!(error instanceof ApiError)) return shownError(error);
   if (error.code === "unreachable") return NOT_STARTED;
-  if (isLostAnswer(error)) return STARTED_UNSEEN;
-  if (isNoAnswer(error)) return MAY_HAVE_STARTED;
+  if (isLostAnswer(error)) return startedUnseen(button);
+  if (isNoAnswer(error)) return mayHaveStarted(button);
   const gone = error.code === "reference_not_found" && photos.find((photo) => photo.status === "uploaded" && photo.key === error.details.key);
   if (gone) return `“${gone.name}” is no longer stored (uploads are kept for a limited time): remove it and add the photo again.`;
   return shownError(error);

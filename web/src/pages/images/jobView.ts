@@ -211,9 +211,28 @@ export function retryingAt(job: Job): Date | null {
   return Number.isNaN(at.getTime()) ? null : at;
 }
 
-/** "attempt 2 of 5" while a job waits to be tried again. */
-export function attemptText(job: Job): string {
-  return `attempt ${job.attempts + 1} of ${job.max_attempts}`;
+/** Why a job waits to be tried again, by the fault its last try met (Gemini's, most often),
+ * or null when it does not say. */
+export function retryReason(job: Job): string | null {
+  switch (job.last_error?.code) {
+    case undefined:
+      return null;
+    case "provider_unavailable":
+      return "Gemini is busy";
+    case "host_unavailable":
+      return "The host app did not answer";
+    default:
+      return "Something went wrong on the way";
+  }
+}
+
+/** When a job waiting to retry is tried next, as a count down from `now` ("Attempt 2 of 5
+ * in 25 s"): an admin reads how long to wait, not a time of day to work it out from. Once
+ * due, the worker takes it up within moments (the page sees it at its next read). */
+export function nextAttemptText(job: Job, at: Date, now: number): string {
+  const attempt = `Attempt ${job.attempts + 1} of ${job.max_attempts}`;
+  const seconds = Math.ceil((at.getTime() - now) / 1000);
+  return seconds > 0 ? `${attempt} in ${formatDuration(seconds)}` : `${attempt} about to start`;
 }
 
 /** Seconds the job has taken, from its creation to its end, or to `now` while it runs. */
@@ -226,6 +245,13 @@ export function tookSeconds(job: Job): number | null {
   if (job.finished_at && job.timings.total_s !== null) return Math.round(job.timings.total_s);
   const end = job.finished_at ?? job.canceled_at;
   return end ? secondsSince(job.created_at, Date.parse(end)) : null;
+}
+
+/** How long a job took (`tookSeconds`), and in how many attempts when it took more than one:
+ * its time counts the waits between them, far longer than a run. */
+export function tookText(job: Job, seconds: number): string {
+  const took = formatDuration(seconds);
+  return job.attempts > 1 ? `${took} (${job.attempts} attempts)` : took;
 }
 
 function secondsSince(start: string, end: number): number {
@@ -252,10 +278,6 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
   return s ? `${m} min ${s} s` : `${m} min`;
-}
-
-export function formatTime(at: Date): string {
-  return at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit", second: "2-digit" });
 }
 
 export interface Problem {

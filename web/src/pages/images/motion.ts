@@ -3,3 +3,20 @@
 export function scrollBehavior(): ScrollBehavior {
   return globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
 }
+
+/**
+ * Brings `element` into view as little as it takes, and not at all when it is in view: the
+ * page does not jump under the admin. One taller than the window is shown from its top (its
+ * title, its first card), not its bottom, where "nearest" leaves it coming from below; and it
+ * stays put while its top is in view.
+ */
+export function reveal(element: Element | null | undefined): void {
+  if (!element?.scrollIntoView) return;
+  const { top, height } = element.getBoundingClientRect();
+  const window = globalThis.innerHeight;
+  if (height > window) {
+    if (top < 0 || top >= window) element.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
+    return;
+  }
+  element.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
+}

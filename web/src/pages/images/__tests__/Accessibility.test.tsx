@@ -204,7 +204,8 @@ describe("Accessibility", () => {
       await user.click(screen.getByRole("button", { name: "Generate" }));
       const result = await screen.findByRole("region", { name: "Result" });
       const article = await within(result).findByRole("article", { name: "New image" });
-      const region = result.querySelector<HTMLElement>('[aria-live="polite"]:not([role])');
+      // The variants' region, said whole (the pane also has one for earlier clicks, said apart).
+      const region = result.querySelector<HTMLElement>('[aria-live="polite"][aria-atomic="true"]:not([role])');
       expect(region).not.toBeNull();
       expect(region).toHaveTextContent(/^$/);
       await within(article).findByRole("img", {}, { timeout: 10_000 });
@@ -428,7 +429,7 @@ describe("Accessibility", () => {
     const taken = job({ created_at: "2026-12-04T04:37:00Z" });
 
     it("says what came into the form in a plain sentence; Close is named by its visible label", () => {
-      const view = render(<EditSettingsNotice job={taken} photos={2} onUndo={noop} onClose={noop} />);
+      const view = render(<EditSettingsNotice job={taken} photos={{ used: 2, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /^The settings and 2 photos from the generation of .+ are in the form\.Undo/,
       );
@@ -436,17 +437,38 @@ describe("Accessibility", () => {
       expect(close).toHaveTextContent(/^Close$/);
       expect(close).not.toHaveAttribute("aria-label");
 
-      view.rerender(<EditSettingsNotice job={taken} photos={1} onUndo={noop} onClose={noop} />);
-      expect(screen.getByRole("status")).toHaveTextContent(/The settings and 1 photo from the generation of .+ are in the form\./);
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 0 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(/The settings and 1 photo from the generation of .+ are in the form\.Undo/);
       view.rerender(<EditSettingsNotice job={taken} photos={null} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /The settings from the generation of .+ are in the form\. It kept no photos, so yours stay\./,
       );
       // A refinement's words do not go into the prompt: the notice says where they went.
       const refined = { ...taken, kind: "refine" as const, instruction: "darker" };
-      view.rerender(<EditSettingsNotice job={refined} photos={2} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 2, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /are in the form\. Its refinement \(“darker”\) is not: use Refine on a result for that\./,
+      );
+    });
+
+    it("counts only the photos the form will send, and the ones the page refused apart", () => {
+      const view = render(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 1 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\.Undo/,
+      );
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 2 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /are in the form\. Its 2 other photos cannot be used: their tiles say why\.Undo/,
+      );
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /^The settings from the generation of .+ are in the form\. Its photo cannot be used: its tile says why\.Undo/,
+      );
+      // A refinement's words are said with what is in the form, before what is not used.
+      const refined = { ...taken, kind: "refine" as const, instruction: "darker" };
+      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 0, refused: 2 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /are in the form\. Its refinement \(“darker”\) is not: use Refine on a result for that\. Its 2 photos cannot be used: their tiles say why\./,
       );
     });
   });

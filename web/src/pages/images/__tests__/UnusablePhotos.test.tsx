@@ -11,6 +11,9 @@ import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice } from "../../../test/render";
 
+/** What Edit settings put in the form, said at the top of the form. */
+const editNotice = () => within(screen.getByRole("region", { name: "New generation" })).getByText(/are in the form/);
+
 describe("a photo a generation could not use", () => {
   it("is refused on its tile, and the next Generate sends the others; Edit settings refuses it again", async () => {
     const created: { reference_keys: string[] }[] = [];
@@ -68,9 +71,12 @@ describe("a photo a generation could not use", () => {
     const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem").at(-1)!;
     await user.click(within(row).getByRole("button", { name: "Edit settings" }));
     expect(await photos.findByText("A generation could not use it: remove it, or add another photo.")).toBeInTheDocument();
-    // Still the photos Edit settings put in: its notice and its Undo stay.
+    // Still the photos Edit settings put in: its notice and its Undo stay. It counts the one
+    // the next Generate sends, and the refused one apart.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(screen.getByText(/are in the form/)).toBeInTheDocument();
+    expect(editNotice()).toHaveTextContent(
+      /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\./,
+    );
     expect(screen.getByRole("button", { name: "Undo" })).toBeInTheDocument();
     // The other is the upload still in the form: shown as it is, not as a grey placeholder.
     expect(photos.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
@@ -111,7 +117,9 @@ describe("a photo refused once Edit settings put it in the form", () => {
     expect(photos.getByText("Uploaded earlier")).toBeInTheDocument(); // beach.jpg, still sent
     // The page refused it, not the admin: the form is still as Edit settings left it.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(screen.getByText(/are in the form/)).toBeInTheDocument();
+    expect(editNotice()).toHaveTextContent(
+      /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\./,
+    );
     await user.click(screen.getByRole("button", { name: "Undo" }));
     expect(screen.getByText("0 / 5")).toBeInTheDocument();
   });
@@ -135,7 +143,9 @@ describe("a photo refused once Edit settings put it in the form", () => {
     const photos = within(screen.getByRole("list", { name: "Selected photos" }));
     fireEvent.error(photos.getByRole("img", { name: "front.jpg" }));
     expect(await photos.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
-    expect(screen.getByText(/are in the form/)).toBeInTheDocument();
+    expect(editNotice()).toHaveTextContent(
+      /^The settings from the generation of .+ are in the form\. Its photo cannot be used: its tile says why\./,
+    );
     expect(screen.getByRole("button", { name: "Undo" })).toBeInTheDocument();
   });
 });

@@ -2,7 +2,7 @@
  * waited long already), else once TanStack's retry failed too. */
 import { describe, expect, it } from "vitest";
 
-import { ApiError, EMPTY_ANSWER, NO_ANSWER, NOT_ANSWERING } from "../../../api/imageGeneration";
+import { ApiError, LOST_ANSWER, NO_ANSWER, NOT_ANSWERING } from "../../../api/imageGeneration";
 import { lostContact } from "../hooks/use-connection";
 
 /** A poll that still shows what it read before, whose last try failed with `reason`, before its retry. */
@@ -14,7 +14,7 @@ describe("lostContact", () => {
   });
 
   it("waits for the retry of a read answered at once with an empty body (a proxy's): it waited for nothing", () => {
-    const empty = new ApiError(200, EMPTY_ANSWER, "The image service answered (HTTP 200) with nothing.");
+    const empty = new ApiError(200, LOST_ANSWER, "The image service answered (HTTP 200) with nothing.");
     expect(lostContact(true, [retrying(empty)])).toBeNull();
     expect(lostContact(true, [{ isRefetchError: true, error: empty, isSuccess: false, failureReason: empty }])).toBe(empty.message);
   });

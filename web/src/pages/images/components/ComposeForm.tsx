@@ -4,6 +4,7 @@ import type { AspectRatio, ImageSize } from "../../../api/imageGeneration";
 import { estimateCostUsd, type TabConfig } from "../config";
 import type { useDraft } from "../hooks/use-draft";
 import type { useEditSettings } from "../hooks/use-edit-settings";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import ui from "../ui.module.css";
 import { EditSettingsNotice } from "./EditSettingsNotice";
@@ -14,7 +15,6 @@ import { ReferenceImageUpload } from "./ReferenceImageUpload";
 import styles from "./ComposeForm.module.css";
 
 interface Props {
-  ref?: Ref<HTMLElement>;
   promptRef?: Ref<HTMLTextAreaElement>;
   config: TabConfig;
   uploads: ReferenceUploads;
@@ -27,8 +27,8 @@ interface Props {
   /** A start is out. */
   starting: boolean;
   onGenerate: () => void;
-  /** Why the last Generate started nothing. */
-  error: string | null;
+  /** Why the last Generate started nothing (a new one each time it is said). */
+  error: { message: string } | null;
   /** The usual time of a job at a size, from the history, or null. */
   usualSecondsAt: (imageSize: ImageSize) => number | null;
   /** Gives the focus back to the prompt (after the Edit settings notice goes). */
@@ -37,7 +37,6 @@ interface Props {
 
 /** The new generation: photos, prompt, options, and Generate with its cost and usual time. */
 export function ComposeForm({
-  ref,
   promptRef,
   config,
   uploads,
@@ -52,6 +51,10 @@ export function ComposeForm({
   focusPrompt,
 }: Props) {
   const { prompt, aspectRatio, imageSize, variants } = draft;
+  // What a click did, said in the form: seen as it is said, wherever the click was (Generate
+  // at the window's bottom edge, Ctrl+Enter in the prompt, Edit settings in the history).
+  const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(error);
+  const editNotice = useSeenWhenSaid<HTMLDivElement>(editing.taken);
   const variantCounts = Array.from({ length: config.maxVariants }, (_, i) => i + 1);
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
@@ -65,11 +68,12 @@ export function ComposeForm({
 
   return (
     // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
-    <section ref={ref} className={`${ui.card} ${styles.form}`} aria-label="New generation" onKeyDown={onKeyDown}>
+    <section className={`${ui.card} ${styles.form}`} aria-label="New generation" onKeyDown={onKeyDown}>
       {editing.taken && (
         <EditSettingsNotice
+          ref={editNotice}
           job={editing.taken.job}
-          photos={editing.taken.photoIds?.length ?? null}
+          photos={editing.photos}
           onUndo={editing.undo}
           onClose={editing.done}
           focusAfter={focusPrompt}
@@ -100,8 +104,8 @@ export function ComposeForm({
         usualSeconds={usualSecondsAt(imageSize)}
       />
       {error && (
-        <p role="alert" className={ui.alert}>
-          {error}
+        <p ref={errorNotice} role="alert" className={ui.alert}>
+          {error.message}
         </p>
       )}
     </section>

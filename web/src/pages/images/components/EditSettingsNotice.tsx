@@ -1,13 +1,17 @@
+import type { Ref } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
 import { countOf } from "../config";
+import type { TakenPhotos } from "../hooks/use-edit-settings";
 import { createdPhrase } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./EditSettingsNotice.module.css";
 
 interface Props {
+  ref?: Ref<HTMLDivElement>;
   job: Job;
-  /** How many of its photos came with it; null when it kept none. */
-  photos: number | null;
+  /** What became of the photos it put in the form; null when it kept none. */
+  photos: TakenPhotos | null;
   onUndo: () => void;
   onClose: () => void;
   /** Called after Undo or Close, which take the notice (and the focus in it) off the page:
@@ -16,12 +20,12 @@ interface Props {
 }
 
 /** What "Edit settings" put into the form, with the way back. */
-export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }: Props) {
+export function EditSettingsNotice({ ref, job, photos, onUndo, onClose, focusAfter }: Props) {
   const from = `from the generation of ${createdPhrase(job)}`;
   const text =
     photos === null
       ? `The settings ${from} are in the form. It kept no photos, so yours stay.`
-      : `The settings and ${countOf(photos, "photo")} ${from} are in the form.`;
+      : `${photos.used > 0 ? `The settings and ${countOf(photos.used, "photo")}` : "The settings"} ${from} are in the form.`;
   // A refinement edits the earlier result; the form makes a new image from the photos.
   const refinement =
     job.kind === "refine" && job.instruction
@@ -32,10 +36,11 @@ export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }:
     focusAfter?.();
   };
   return (
-    <div role="status" className={styles.notice}>
+    <div ref={ref} role="status" className={styles.notice}>
       <p className={styles.text}>
         {text}
         {refinement}
+        {photos && refusedText(photos)}
       </p>
       <div className={styles.actions}>
         <button type="button" className={ui.linkButton} onClick={then(onUndo)}>
@@ -47,4 +52,14 @@ export function EditSettingsNotice({ job, photos, onUndo, onClose, focusAfter }:
       </div>
     </div>
   );
+}
+
+/** The photos it put in that the page refused (a generation could not use one, the browser
+ * cannot draw one), counted apart: the form does not send them. Why is said on each tile. */
+function refusedText({ used, refused }: TakenPhotos): string {
+  if (refused === 0) return "";
+  const which = used > 0 ? "other " : "";
+  return refused === 1
+    ? ` Its ${which}photo cannot be used: its tile says why.`
+    : ` Its ${refused} ${which}photos cannot be used: their tiles say why.`;
 }

@@ -5,23 +5,26 @@ import {
   downloadLink,
   elapsedSeconds,
   formatDuration,
-  formatTime,
   fullSizeUrl,
-  attemptText,
   cardTitle,
   isSavedNow,
   originLabel,
   previewUrl,
+  nextAttemptText,
   retryingAt,
+  retryReason,
   stageLabel,
   tookSeconds,
+  tookText,
   isFinal,
   offeredActions,
   pictureRatio,
 } from "../jobView";
 import { formatUsd } from "../config";
+import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useNow } from "../hooks/use-now";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { ActionLink } from "./ActionLink";
@@ -63,7 +66,7 @@ interface Props {
    * ended): what the card says is the last it read. */
   outOfTouch?: boolean;
   /** Why the last action asked from this card (save, cancel, re-run, refine) did not go through. */
-  failure?: string | null;
+  failure?: ActionFailure | null;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
@@ -105,6 +108,7 @@ export function GeneratedImageDisplay({
   );
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
+  const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
   const refine = useRefineBox();
 
   return (
@@ -119,7 +123,13 @@ export function GeneratedImageDisplay({
 
       {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
       <div
-        className={isFinal(job) && !preview ? styles.frame : `${styles.frame} ${styles.shaped}`}
+        className={
+          !isFinal(job)
+            ? `${styles.frame} ${styles.shaped} ${styles.placeholder}`
+            : preview
+              ? `${styles.frame} ${styles.shaped}`
+              : styles.frame
+        }
         style={pictureRatio(job)}
       >
         {job.status === "succeeded" && preview ? (
@@ -200,7 +210,7 @@ export function GeneratedImageDisplay({
             )}
             <span className={ui.muted}>
               {job.output ? `${job.output.width}×${job.output.height}` : ""}
-              {took !== null ? ` · ${formatDuration(took)}` : ""}
+              {took !== null ? ` · ${tookText(job, took)}` : ""}
               {job.usage ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
             </span>
           </div>
@@ -220,8 +230,8 @@ export function GeneratedImageDisplay({
         </footer>
       )}
       {failure && (
-        <p role="alert" className={ui.alert}>
-          {failure}
+        <p ref={failureNotice} role="alert" className={ui.alert}>
+          {failure.message}
         </p>
       )}
     </article>
@@ -242,12 +252,16 @@ function Picture({ job, title, preview, full }: { job: Job; title: string; previ
   );
 }
 
-/** The time a job has taken so far, to the second while `ticking` (it stops with the spinner
- * when the page cannot check on the job). Its own clock: the rest of the page does not
- * render again each second. */
-function Elapsed({ job, ticking }: { job: Job; ticking: boolean }) {
+/** The time a job has taken so far, against the usual; while it waits to retry, how long
+ * until it is tried again instead (the usual time says nothing of a wait). To the second
+ * while `ticking` (it stops with the spinner when the page cannot check on the job). Its own
+ * clock: the rest of the page does not render again each second. */
+function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number | null; ticking: boolean }) {
   const now = useNow(ticking);
-  return formatDuration(elapsedSeconds(job, now));
+  const elapsed = formatDuration(elapsedSeconds(job, now));
+  const retry = retryingAt(job);
+  if (retry) return `${nextAttemptText(job, retry, now)} · ${elapsed} so far`;
+  return usualSeconds === null ? elapsed : `${elapsed} · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`;
 }
 
 /** A job on its way: its stage (and a retry), the time so far against the usual, and Cancel
@@ -265,23 +279,18 @@ function Progress({
   canceling: boolean;
   outOfTouch: boolean;
 }) {
-  const retry = retryingAt(job);
+  const why = retryingAt(job) && retryReason(job);
   return (
     <div className={styles.progress}>
       {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
-      {/* Only the stage (and a retry) is announced: the timer ticks every second. */}
+      {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
       <div className={styles.live} role="status" aria-live="polite">
         <strong className={styles.stage}>{stageLabel(job)}</strong>
-        {retry && (
-          <span className={styles.retry}>
-            Gemini is busy, retrying at {formatTime(retry)} ({attemptText(job)})
-          </span>
-        )}
+        {why && <span className={styles.retry}>{why}</span>}
       </div>
       {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
       <span className={styles.timer}>
-        <Elapsed job={job} ticking={!outOfTouch} />
-        {usualSeconds !== null && ` · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`}
+        <Clock job={job} usualSeconds={usualSeconds} ticking={!outOfTouch} />
       </span>
       {onCancel && !outOfTouch && (
         <button

@@ -7,7 +7,6 @@ import {
   createdLabel,
   describeFailure,
   downloadLink,
-  formatDuration,
   fullSizeUrl,
   jobAt,
   isSavedNow,
@@ -16,6 +15,7 @@ import {
   stageLabel,
   statusLabel,
   tookSeconds,
+  tookText,
   variantLabel,
   isFinal,
   isSaving,
@@ -26,6 +26,7 @@ import {
 import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { useSessionState } from "../hooks/use-session-state";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
@@ -224,6 +225,8 @@ function HistoryItem({
 }) {
   const refine = useRefineBox();
   const row = useKeepsFocus<HTMLLIElement>();
+  const ownError = actionError?.jobId === job.id ? actionError : null;
+  const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(ownError);
   const preview = previewUrl(job);
   const failure = describeFailure(job);
   const final = isFinal(job);
@@ -304,7 +307,7 @@ function HistoryItem({
                   job.image_size,
                   countOf(job.reference_keys.length, "photo"),
                 ]),
-            took !== null ? formatDuration(took) : null,
+            took !== null ? tookText(job, took) : null,
             job.usage ? formatUsd(job.usage.estimated_cost_usd) : null,
             savedNow || savedBefore ? null : saveState,
           ]
@@ -356,9 +359,9 @@ function HistoryItem({
             </button>
           )}
         </div>
-        {actionError?.jobId === job.id && (
-          <p role="alert" className={ui.alert}>
-            {actionError.message}
+        {ownError && (
+          <p ref={errorNotice} role="alert" className={ui.alert}>
+            {ownError.message}
           </p>
         )}
         {refine.open && (

@@ -15,6 +15,7 @@ import {
 } from "../jobView";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
@@ -47,7 +48,7 @@ export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompar
           saving={isSaving(job, savingIds)}
           onSave={onSave}
           onCompare={onCompare}
-          failure={actionError?.jobId === job.id ? actionError.message : null}
+          failure={actionError?.jobId === job.id ? actionError : null}
         />
       ))}
     </ul>
@@ -73,8 +74,9 @@ function ResultTile({
   onSave: (job: Job) => void;
   onCompare: ((job: Job) => void) | null;
   /** Why its save did not go through. */
-  failure: string | null;
+  failure: ActionFailure | null;
 }) {
+  const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
   const variant = variantLabel(job);
   const label = jobAt("Result", job);
   const offered = offeredActions(job, "row", { savedNow: current });
@@ -120,8 +122,8 @@ function ResultTile({
         )}
       </div>
       {failure && (
-        <p role="alert" className={`${ui.alert} ${styles.failure}`}>
-          {failure}
+        <p ref={failureNotice} role="alert" className={`${ui.alert} ${styles.failure}`}>
+          {failure.message}
         </p>
       )}
     </li>

@@ -8,6 +8,8 @@ import styles from "./JobsElsewhere.module.css";
 
 interface Props {
   clicks: ClickElsewhere[];
+  /** The group's name: which clicks these are. */
+  label: string;
   onShow: (click: ClickElsewhere) => void;
   onDismiss: (click: ClickElsewhere) => void;
 }
@@ -15,8 +17,10 @@ interface Props {
 /** Clicks the pane no longer shows, left while they ran (for another identity, or for this
  * one before a newer click): still running, or how they ended, with the way back to each.
  * The sentences are said in one live region, there before any of them; the list keeps the
- * focus when its focused Dismiss goes. */
-export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
+ * focus when its focused Dismiss goes. The page has two: another identity's clicks under the
+ * pickers, where the admin left them; this identity's earlier ones at the top of the result
+ * pane, where the newer click's cards come and the page brings the admin. */
+export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
   const list = useKeepsFocus<HTMLDivElement>();
   return (
     <>
@@ -26,7 +30,7 @@ export function JobsElsewhere({ clicks, onShow, onDismiss }: Props) {
       <div
         {...list}
         role="group"
-        aria-label="Generations elsewhere"
+        aria-label={label}
         className={clicks.length > 0 ? styles.list : styles.none}
       >
         {clicks.map((click) => (

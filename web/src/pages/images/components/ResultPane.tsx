@@ -1,8 +1,9 @@
-import type { Ref } from "react";
+import type { ReactNode, Ref } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { SHORTCUT_NAME } from "./GenerateBar";
 import type { ActionFailure } from "../hooks/use-job-actions";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { CurrentImage } from "./IdentitySelector";
 import { VariantsGrid, type VariantsGridProps } from "./VariantsGrid";
 import ui from "../ui.module.css";
@@ -18,11 +19,15 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   failure: ActionFailure | null;
   /** The user chosen has no identities: nothing can be generated for them. */
   noIdentities: boolean;
+  /** What became of this identity's earlier clicks that a newer one took the pane from
+   * (`JobsElsewhere`): said above the newer one's cards. */
+  earlierClicks?: ReactNode;
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */
-export function ResultPane({ ref, identity, jobs, failure, noIdentities, ...grid }: Props) {
+export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlierClicks, ...grid }: Props) {
   const onItsCard = failure !== null && jobs.some((job) => job.id === failure.jobId);
+  const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(onItsCard ? null : failure);
   return (
     <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
       <div className={styles.header}>
@@ -40,8 +45,9 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, ...grid
           </div>
         )}
       </div>
+      {earlierClicks}
       {failure && !onItsCard && (
-        <p role="alert" className={ui.alert}>
+        <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
         </p>
       )}

@@ -66,7 +66,7 @@ export function VariantsGrid({
             followUps={followUps}
             {...(originOf ? { origin: originOf(job) } : {})}
             outOfTouch={outOfTouch}
-            failure={failure?.jobId === job.id ? failure.message : null}
+            failure={failure?.jobId === job.id ? failure : null}
           />
         ))}
       </div>

@@ -18,7 +18,7 @@ type Poll = Pick<UseQueryResult, "isRefetchError" | "error" | "isSuccess" | "fai
  * then waits, and fails nothing), or a poll failed while the page still shows what it read
  * before. A poll that got no answer in time counts at once, before TanStack's retry: it has
  * waited long already (`READ_TIMEOUT_MS`), and the retry may wait as long again (`isLate`;
- * one a proxy answered at once with nothing waits for the retry, as any other fault).
+ * one answered at once with its body broken on the way waits for the retry, as any other fault).
  */
 export function lostContact(online: boolean, polls: readonly Poll[]): string | null {
   if (!online) return OFFLINE;

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { arePhotos } from "../referencePhotos";
+import { arePhotos, hasPlace } from "../referencePhotos";
 import { draftOf, sameDraft, type DraftValues, type useDraft } from "./use-draft";
 import type { ReferenceItem, ReferenceUploads } from "./use-reference-uploads";
 
@@ -19,6 +19,13 @@ interface Taken {
    * use, one the browser cannot draw) is still the one it put in. */
   photoIds: string[] | null;
   before: { draft: DraftValues; photos: ReferenceItem[] | null };
+}
+
+/** Of the photos a row put in the form, how many the next Generate sends, and how many the
+ * page refused (its tile says why). */
+export interface TakenPhotos {
+  used: number;
+  refused: number;
 }
 
 export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: ReferenceUploads) {
@@ -66,9 +73,20 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
 
   const done = useCallback(() => setTaken(null), []);
 
+  // While the form is as the row left it, its photos are the row's (`arePhotos`).
+  const photos: TakenPhotos | null =
+    asTaken && taken.photoIds !== null
+      ? {
+          used: uploads.items.filter(hasPlace).length,
+          refused: uploads.items.filter((item) => item.status === "refused").length,
+        }
+      : null;
+
   return {
     /** The row the form holds, while it holds it as the row left it. */
     taken: asTaken ? taken : null,
+    /** What became of the photos it put in; null when it kept none. */
+    photos,
     take,
     undo,
     /** The form was used (or the notice closed): no undo any more. */

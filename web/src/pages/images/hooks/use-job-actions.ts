@@ -8,7 +8,7 @@ import { useEffect, useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { shownError, startError, wentThrough } from "../errors";
-import { scrollBehavior } from "../motion";
+import { reveal } from "../motion";
 import type { ReferenceItem } from "../referencePhotos";
 import { useApply, useCancel, type Outcome } from "./use-cancel-and-apply";
 import { useStartBatch, type StartRequest } from "./use-start-batch";
@@ -25,7 +25,7 @@ interface Options {
   paneIds: readonly string[];
   /** Show a click's new jobs in the result pane. */
   showStarted: (jobs: Job[]) => void;
-  /** The result pane's element: new jobs and a follow-up's error are brought into view there. */
+  /** The result pane's element: a click's new jobs are brought into view there. */
   resultPane: RefObject<HTMLElement | null>;
 }
 
@@ -48,11 +48,6 @@ interface ActionError extends ActionFailure {
 
 function said(job: Job, message: string | null, place: ActionPlace): ActionError | null {
   return message === null ? null : { jobId: job.id, identityId: job.identity_id, message, place };
-}
-
-/** The result pane sits beside the form on a wide screen, below it on a phone. */
-function bringIntoView(element: HTMLElement | null) {
-  element?.scrollIntoView?.({ behavior: scrollBehavior(), block: "nearest" });
 }
 
 export function useJobActions({ identityId, userId, photos, paneIds, showStarted, resultPane }: Options) {
@@ -114,7 +109,9 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     }
     if (paneIds[0] !== click.firstId) return;
     started.current = null;
-    bringIntoView(resultPane.current);
+    // Beside the form on a wide screen, below it on a phone; its top first, where an earlier
+    // click this one took the pane from is said.
+    reveal(resultPane.current);
     if (click.focusCard) resultPane.current?.querySelector<HTMLElement>("article")?.focus({ preventScroll: true });
   }, [paneIds, identityId, resultPane]);
 
@@ -128,13 +125,12 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
       jobs = (await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() })).items;
     } catch (error) {
       if (request.kind === "generate") {
-        const message = startError(error, photos);
+        const message = startError(error, photos, "Generate");
         setFormError(message === null ? null : { userId: request.body.user_id, message });
         return false;
       }
-      // A follow-up's error shows where it was asked: asked in the pane, bring it into view.
-      setActionError(said(request.parent, startError(error, photos), place));
-      if (place === "pane") bringIntoView(resultPane.current);
+      // A follow-up's error shows where it was asked (and comes into view there).
+      setActionError(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place));
       return false;
     }
     const first = jobs[0];
@@ -174,7 +170,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
      * the one it was about; coming back, it is said again, as `actionError` is: still true
      * (nothing started, or the history says whether it did; the photo it names comes back
      * with the user), and it says why the click the admin left did nothing. */
-    formError: formError !== null && formError.userId === userId ? formError.message : null,
+    formError: formError !== null && formError.userId === userId ? formError : null,
     /** Why an action on a result of this identity did not go through, and where it was
      * asked (another identity's stays with it). */
     actionError: actionError !== null && actionError.identityId === identityId ? actionError : null,

@@ -37,7 +37,7 @@ export type { ReferenceItem } from "../referencePhotos";
 const UPLOAD_FAILED = "The upload failed; retry.";
 
 /** Why a photo did not upload: the API's words, except for a form that came too late, or
- * came empty (the photo itself was never sent, so nothing "may have gone through"). */
+ * came broken (the photo itself was never sent, so nothing "may have gone through"). */
 function uploadError(error: unknown): string {
   return isNoAnswer(error) ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
 }

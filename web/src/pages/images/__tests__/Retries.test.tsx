@@ -1,0 +1,58 @@
+/**
+ * A job that waits to be tried again (Gemini busy through the SDK's own retries, or another
+ * passing fault): its card says why, and counts down to the next attempt; once it succeeds,
+ * its time says it took more than one.
+ */
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { historyOf, job, succeeded } from "../../../test/api";
+import { given, openAsAlice } from "../../../test/render";
+
+/** A job back in the queue after its first attempt met `code`, tried again `inSeconds` from now. */
+function waiting(code: string, inSeconds: number): Job {
+  return job({
+    status: "queued",
+    attempts: 1,
+    next_attempt_at: new Date(Date.now() + inSeconds * 1000).toISOString(),
+    last_error: { code, message: "the pipeline's own words", details: {} },
+  });
+}
+
+async function cardOf(shown: Job) {
+  given(...historyOf([shown]));
+  await openAsAlice();
+  return screen.findByRole("article", { name: "New image" });
+}
+
+describe("a job waiting to be tried again", () => {
+  it("announces why it waits, and counts down to its next attempt outside the announced part", async () => {
+    const card = await cardOf(waiting("provider_unavailable", 25));
+    // Said once, in words that do not change each second: the count down is not announced.
+    expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retryGemini is busy$/);
+    expect(within(card).getByText(/^Attempt 2 of 5 in 2\d s · .+ so far$/)).toBeInTheDocument();
+  });
+
+  it("says a fault other than Gemini's as what it is", async () => {
+    const card = await cardOf(waiting("host_unavailable", 60));
+    expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retryThe host app did not answer$/);
+    expect(within(card).queryByText(/Gemini/)).not.toBeInTheDocument();
+    expect(within(card).getByText(/^Attempt 2 of 5 in (1 min|59 s) · .+ so far$/)).toBeInTheDocument();
+  });
+
+  it("says the attempt is about to start once its time has come, not a time gone by", async () => {
+    const card = await cardOf(waiting("provider_unavailable", -5));
+    expect(within(card).getByText(/^Attempt 2 of 5 about to start · .+ so far$/)).toBeInTheDocument();
+  });
+});
+
+describe("a job that succeeded on a later attempt", () => {
+  it("says how many attempts its time covers, on its card and its history row", async () => {
+    const done: Job = { ...succeeded(job({ prompt: "patient" })), attempts: 2 };
+    const card = await cardOf({ ...done, timings: { ...done.timings, total_s: 41 } });
+    expect(within(card).getByText(/· 41 s \(2 attempts\) ·/)).toBeInTheDocument();
+    const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem")[0]!;
+    expect(within(row).getByText(/41 s \(2 attempts\)/)).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,45 @@
+/** How the page brings something into view: as little as it takes (the browser's "nearest"
+ * does not scroll one already in view), and one taller than the window from its top. */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { reveal } from "../motion";
+
+let scrolled: unknown[] = [];
+const jsdomScroll = Element.prototype.scrollIntoView; // jsdom has none
+beforeEach(() => {
+  scrolled = [];
+  Element.prototype.scrollIntoView = function (options?: boolean | ScrollIntoViewOptions) {
+    scrolled.push(typeof options === "object" ? options.block : options);
+  };
+});
+afterEach(() => {
+  Element.prototype.scrollIntoView = jsdomScroll;
+  vi.restoreAllMocks();
+});
+
+/** An element whose box is `height` tall, its top `top` px under the window's. */
+function box(top: number, height: number): Element {
+  const element = document.createElement("div");
+  vi.spyOn(element, "getBoundingClientRect").mockReturnValue({ top, height, bottom: top + height } as DOMRect);
+  return element;
+}
+
+describe("reveal", () => {
+  const view = globalThis.innerHeight;
+
+  it("leaves one that fits the window to the browser's 'nearest': no scroll while it is in view", () => {
+    reveal(box(view + 200, 60));
+    expect(scrolled).toEqual(["nearest"]);
+  });
+
+  it("shows one taller than the window from its top, coming from below or above", () => {
+    reveal(box(-2000, view * 2));
+    reveal(box(view + 100, view * 2));
+    expect(scrolled).toEqual(["start", "start"]);
+  });
+
+  it("leaves one taller than the window where it is while its top is in view", () => {
+    reveal(box(100, view * 2));
+    expect(scrolled).toEqual([]);
+  });
+});
