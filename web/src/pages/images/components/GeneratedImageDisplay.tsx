@@ -118,10 +118,7 @@ export function GeneratedImageDisplay({
       {origin && <p className={styles.origin}>{origin}</p>}
 
       {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
-      <div
-        className={isFinal(job) && !preview ? styles.frame : `${styles.frame} ${styles.shaped}`}
-        style={pictureRatio(job)}
-      >
+      <div className={frameClass(job, preview)} style={pictureRatio(job)}>
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} preview={preview} full={full} />
         ) : !isFinal(job) ? (
@@ -308,6 +305,13 @@ function Failure({ job }: { job: Job }) {
       {failure?.detail && <span>{failure.detail}</span>}
     </div>
   );
+}
+
+/** The preview's box: the picture's shape; while the job runs, at least that shape (its
+ * words and its Cancel whole); once it ended without a picture, as tall as its message. */
+function frameClass(job: Job, preview: string | null): string | undefined {
+  if (!isFinal(job)) return `${styles.frame} ${styles.shaped} ${styles.pending}`;
+  return preview ? `${styles.frame} ${styles.shaped}` : styles.frame;
 }
 
 function applyBadge(job: Job, savedNow: boolean): string | undefined {
