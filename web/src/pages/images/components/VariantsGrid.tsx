@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { describeFailure, GENERIC_FAILURE, isFinal, isSaving } from "../jobView";
+import { isWide } from "../shape";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
 import styles from "./VariantsGrid.module.css";
@@ -51,7 +52,7 @@ export function VariantsGrid({
       <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">
         {outcome}
       </p>
-      <div className={`${styles.grid} ${count === 1 ? styles.single : ""}`}>
+      <div className={gridClass(jobs)}>
         {jobs.map((job, index) => (
           <GeneratedImageDisplay
             key={job.id}
@@ -72,6 +73,13 @@ export function VariantsGrid({
       </div>
     </>
   );
+}
+
+/** One card takes the row; the variants of a wide picture take wider cards than others. */
+function gridClass(jobs: Job[]): string {
+  const first = jobs[0];
+  if (jobs.length === 1) return `${styles.grid} ${styles.single}`;
+  return first && isWide(first.aspect_ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
 }
 
 /** A job's place among its click's variants: its own (`batch_index` of `batch_size`), which
