@@ -25,7 +25,7 @@ import { useNow } from "../hooks/use-now";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { ActionLink } from "./ActionLink";
-import { RefineForm, useRefineBox } from "./RefineForm";
+import type { RefineToggle } from "./RefineForm";
 
 /** What can follow a job, from its card or its history row (`offeredActions` says which
  * each offers). */
@@ -42,7 +42,7 @@ export interface FollowUps {
   busy: boolean;
 }
 
-interface Props {
+export interface GeneratedImageDisplayProps {
   job: Job;
   /** 1-based position among the click's variants, when there are several. */
   variant?: { index: number; count: number };
@@ -64,6 +64,9 @@ interface Props {
   outOfTouch?: boolean;
   /** Why the last action asked from this card (save, cancel, re-run, refine) did not go through. */
   failure?: string | null;
+  /** Its Refine button's part of the box it opens: the box is the grid's, at the pane's
+   * width under the card's row (see `VariantsGrid`). Without it, no Refine. */
+  refine?: RefineToggle | undefined;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
@@ -80,7 +83,8 @@ export function GeneratedImageDisplay({
   origin = originLabel(job),
   outOfTouch = false,
   failure = null,
-}: Props) {
+  refine,
+}: GeneratedImageDisplayProps) {
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
@@ -105,7 +109,6 @@ export function GeneratedImageDisplay({
   );
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
-  const refine = useRefineBox();
 
   return (
     <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title} {...card}>
@@ -163,8 +166,8 @@ export function GeneratedImageDisplay({
                 Open full size<span className={ui.visuallyHidden}> (new tab)</span>
               </a>
             )}
-            {followUps && offered.refine && (
-              <button type="button" className={ui.linkButton} {...refine.toggle}>
+            {followUps && offered.refine && refine && (
+              <button type="button" className={ui.linkButton} {...refine}>
                 Refine
               </button>
             )}
@@ -174,18 +177,6 @@ export function GeneratedImageDisplay({
               </button>
             )}
           </div>
-          {refine.open && followUps && (
-            <RefineForm
-              {...refine.box}
-              costUsd={job.usage?.estimated_cost_usd ?? null}
-              busy={followUps.busy}
-              onSubmit={(words) => {
-                // Started, its card takes the pane; the box is emptied all the same, as the
-                // history's is (a refinement that did not start keeps its words).
-                void followUps.onRefine(job, words).then((started) => started && refine.sent());
-              }}
-            />
-          )}
           <div className={styles.facts}>
             {/* A save on its way shows on Save itself; here it is only announced. */}
             {offered.save && job.apply?.status === "pending" ? (
