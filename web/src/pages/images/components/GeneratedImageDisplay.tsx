@@ -159,22 +159,27 @@ export function GeneratedImageDisplay({
               </a>
             )}
           </div>
-          {/* A row of its own: saving (its button goes) does not move these. */}
+          {/* A row of its own: saving (its button goes) does not move these. In a narrow
+              card, "Open full size" takes a line and what follows the result the next. */}
           <div className={`${styles.actions} ${styles.links}`}>
             {full && (
               <a className={ui.linkButton} href={full} target="_blank" rel="noreferrer">
                 Open full size<span className={ui.visuallyHidden}> (new tab)</span>
               </a>
             )}
-            {followUps && offered.refine && refine && (
-              <button type="button" className={ui.linkButton} {...refine}>
-                Refine
-              </button>
-            )}
-            {followUps?.onCompare && offered.compare && (
-              <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
-                Compare
-              </button>
+            {followUps && (offered.refine || offered.compare) && (
+              <span className={ui.linkGroup}>
+                {offered.refine && refine && (
+                  <button type="button" className={ui.linkButton} {...refine}>
+                    Refine
+                  </button>
+                )}
+                {followUps.onCompare && offered.compare && (
+                  <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
+                    Compare
+                  </button>
+                )}
+              </span>
             )}
           </div>
           <div className={styles.facts}>
