@@ -157,6 +157,9 @@ function LoginForm({ onLoggedIn }: { onLoggedIn: (session: Session) => void }) {
         <label htmlFor={userId}>Username</label>
         <input
           id={userId}
+          // The login page is this form alone: the admin types at once, as on a host's login.
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- the form's name ("Log in") is read with it
+          autoFocus
           autoComplete="username"
           value={username}
           onChange={(e) => setUsername(e.target.value)}

@@ -825,11 +825,13 @@ describe("Images page", () => {
     await user.keyboard("{Escape}");
     expect(refine).toHaveFocus();
     await user.click(refine);
-    expect(within(card).getByRole("textbox", { name: "What should change?" })).toHaveValue("a warmer light");
+    // The box is the pane's, under the card (see "the Refine box" in Cards.test.tsx).
+    const pane = screen.getByRole("region", { name: "Result" });
+    expect(within(pane).getByRole("textbox", { name: "What should change?" })).toHaveValue("a warmer light");
     // What it costs, as the image it refines did; Close closes it as Escape does.
-    expect(within(card).getByText(`A new image, about $${done.usage!.estimated_cost_usd.toFixed(3)}.`)).toBeInTheDocument();
-    await user.click(within(card).getByRole("button", { name: "Close" }));
-    expect(within(card).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
+    expect(within(pane).getByText(`A new image, about $${done.usage!.estimated_cost_usd.toFixed(3)}.`)).toBeInTheDocument();
+    await user.click(within(pane).getByRole("button", { name: "Close" }));
+    expect(within(pane).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
     expect(refine).toHaveFocus();
     await user.click(refine);
     await user.keyboard("{Enter}");

@@ -6,6 +6,7 @@ import type { useDraft } from "../hooks/use-draft";
 import type { useEditSettings } from "../hooks/use-edit-settings";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
+import { ratioLabel } from "../shape";
 import ui from "../ui.module.css";
 import { EditSettingsNotice } from "./EditSettingsNotice";
 import { GenerateBar } from "./GenerateBar";
@@ -88,6 +89,7 @@ export function ComposeForm({
           label="Aspect ratio"
           value={aspectRatio}
           options={config.aspectRatios}
+          labelOf={ratioLabel}
           onChange={draft.setAspectRatio}
         />
         <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />

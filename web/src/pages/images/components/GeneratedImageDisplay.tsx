@@ -28,7 +28,7 @@ import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { ActionLink } from "./ActionLink";
-import { RefineForm, useRefineBox } from "./RefineForm";
+import type { RefineToggle } from "./RefineForm";
 
 /** What can follow a job, from its card or its history row (`offeredActions` says which
  * each offers). */
@@ -45,7 +45,7 @@ export interface FollowUps {
   busy: boolean;
 }
 
-interface Props {
+export interface GeneratedImageDisplayProps {
   job: Job;
   /** 1-based position among the click's variants, when there are several. */
   variant?: { index: number; count: number };
@@ -67,6 +67,9 @@ interface Props {
   outOfTouch?: boolean;
   /** Why the last action asked from this card (save, cancel, re-run, refine) did not go through. */
   failure?: ActionFailure | null;
+  /** Its Refine button's part of the box it opens: the box is the grid's, at the pane's
+   * width under the card's row (see `VariantsGrid`). Without it, no Refine. */
+  refine?: RefineToggle | undefined;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
@@ -83,7 +86,8 @@ export function GeneratedImageDisplay({
   origin = originLabel(job),
   outOfTouch = false,
   failure = null,
-}: Props) {
+  refine,
+}: GeneratedImageDisplayProps) {
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
@@ -109,7 +113,6 @@ export function GeneratedImageDisplay({
   // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
-  const refine = useRefineBox();
 
   return (
     <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title} {...card}>
@@ -122,16 +125,7 @@ export function GeneratedImageDisplay({
       {origin && <p className={styles.origin}>{origin}</p>}
 
       {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
-      <div
-        className={
-          !isFinal(job)
-            ? `${styles.frame} ${styles.shaped} ${styles.placeholder}`
-            : preview
-              ? `${styles.frame} ${styles.shaped}`
-              : styles.frame
-        }
-        style={pictureRatio(job)}
-      >
+      <div className={frameClass(job, preview)} style={pictureRatio(job)}>
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} preview={preview} full={full} />
         ) : !isFinal(job) ? (
@@ -169,36 +163,29 @@ export function GeneratedImageDisplay({
               </a>
             )}
           </div>
-          {/* A row of its own: saving (its button goes) does not move these. */}
+          {/* A row of its own: saving (its button goes) does not move these. In a narrow
+              card, "Open full size" takes a line and what follows the result the next. */}
           <div className={`${styles.actions} ${styles.links}`}>
             {full && (
               <a className={ui.linkButton} href={full} target="_blank" rel="noreferrer">
                 Open full size<span className={ui.visuallyHidden}> (new tab)</span>
               </a>
             )}
-            {followUps && offered.refine && (
-              <button type="button" className={ui.linkButton} {...refine.toggle}>
-                Refine
-              </button>
-            )}
-            {followUps?.onCompare && offered.compare && (
-              <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
-                Compare
-              </button>
+            {followUps && (offered.refine || offered.compare) && (
+              <span className={ui.linkGroup}>
+                {offered.refine && refine && (
+                  <button type="button" className={ui.linkButton} {...refine}>
+                    Refine
+                  </button>
+                )}
+                {followUps.onCompare && offered.compare && (
+                  <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
+                    Compare
+                  </button>
+                )}
+              </span>
             )}
           </div>
-          {refine.open && followUps && (
-            <RefineForm
-              {...refine.box}
-              costUsd={job.usage?.estimated_cost_usd ?? null}
-              busy={followUps.busy}
-              onSubmit={(words) => {
-                // Started, its card takes the pane; the box is emptied all the same, as the
-                // history's is (a refinement that did not start keeps its words).
-                void followUps.onRefine(job, words).then((started) => started && refine.sent());
-              }}
-            />
-          )}
           <div className={styles.facts}>
             {/* A save on its way shows on Save itself; here it is only announced. */}
             {offered.save && job.apply?.status === "pending" ? (
@@ -317,6 +304,13 @@ function Failure({ job }: { job: Job }) {
       {failure?.detail && <span>{failure.detail}</span>}
     </div>
   );
+}
+
+/** The preview's box: the picture's shape; while the job runs, at least that shape (its
+ * words and its Cancel whole); once it ended without a picture, as tall as its message. */
+function frameClass(job: Job, preview: string | null): string | undefined {
+  if (!isFinal(job)) return `${styles.frame} ${styles.shaped} ${styles.pending}`;
+  return preview ? `${styles.frame} ${styles.shaped}` : styles.frame;
 }
 
 function applyBadge(job: Job, savedNow: boolean): string | undefined {

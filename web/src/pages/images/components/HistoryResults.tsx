@@ -110,16 +110,19 @@ function ResultTile({
             {saving ? "Saving…" : "Save to identity"}
           </ActionLink>
         )}
-        {download && (
-          <a className={ui.linkButton} href={download.href} download={download.download}>
-            Download
-          </a>
-        )}
-        {offered.compare && onCompare && (
-          <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
-            Compare
-          </button>
-        )}
+        {/* In a narrow tile, Save takes a line and these the next, together. */}
+        <span className={ui.linkGroup}>
+          {download && (
+            <a className={ui.linkButton} href={download.href} download={download.download}>
+              Download
+            </a>
+          )}
+          {offered.compare && onCompare && (
+            <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
+              Compare
+            </button>
+          )}
+        </span>
       </div>
       {failure && (
         <p ref={failureNotice} role="alert" className={`${ui.alert} ${styles.failure}`}>

@@ -7,10 +7,18 @@ interface Props<T extends string | number> {
   value: T;
   options: readonly T[];
   onChange: (value: T) => void;
+  /** What an option reads (its value by default); the value is what is sent. */
+  labelOf?: (option: T) => string;
 }
 
 /** A labelled choice among a few known values: aspect ratio, size, number of variants. */
-export function OptionSelect<T extends string | number>({ label, value, options, onChange }: Props<T>) {
+export function OptionSelect<T extends string | number>({
+  label,
+  value,
+  options,
+  onChange,
+  labelOf = String,
+}: Props<T>) {
   const id = useId();
   return (
     <div className={ui.field}>
@@ -28,7 +36,7 @@ export function OptionSelect<T extends string | number>({ label, value, options,
       >
         {options.map((option) => (
           <option key={option} value={option}>
-            {option}
+            {labelOf(option)}
           </option>
         ))}
       </select>

@@ -16,6 +16,7 @@ export function RefineForm({
   onSubmit,
   onClose,
   costUsd = null,
+  label = "What should change?",
 }: {
   /** Kept by the opener: closing the form (Escape) does not throw the words away. */
   instruction: string;
@@ -25,6 +26,8 @@ export function RefineForm({
   onClose: () => void;
   /** What the image being refined cost: a refinement costs about as much (one image more in). */
   costUsd?: number | null;
+  /** The question, naming the result when the box is not on it ("… in variant 2?"). */
+  label?: string;
 }) {
   const inputId = useId();
   const hintId = useId();
@@ -58,7 +61,7 @@ export function RefineForm({
       }}
     >
       <label htmlFor={inputId} className={styles.label}>
-        What should change?
+        {label}
       </label>
       <input
         ref={input}
@@ -98,6 +101,9 @@ export function RefineForm({
     </form>
   );
 }
+
+/** A Refine button's part of its box: spread on the button. */
+export type RefineToggle = ReturnType<typeof useRefineBox>["toggle"];
 
 /**
  * A Refine button and the box it opens: spread `toggle` on the button and `box` on the

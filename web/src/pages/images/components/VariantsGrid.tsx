@@ -3,8 +3,10 @@ import { useState } from "react";
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { describeFailure, GENERIC_FAILURE, isFinal, isSaving } from "../jobView";
+import { isWide } from "../shape";
 import ui from "../ui.module.css";
-import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
+import { GeneratedImageDisplay, type FollowUps, type GeneratedImageDisplayProps } from "./GeneratedImageDisplay";
+import { RefineForm, useRefineBox } from "./RefineForm";
 import styles from "./VariantsGrid.module.css";
 
 export interface VariantsGridProps {
@@ -51,12 +53,12 @@ export function VariantsGrid({
       <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">
         {outcome}
       </p>
-      <div className={`${styles.grid} ${count === 1 ? styles.single : ""}`}>
+      <div className={gridClass(jobs)}>
         {jobs.map((job, index) => (
-          <GeneratedImageDisplay
+          <Variant
             key={job.id}
             job={job}
-            variant={placeOf(job, index, count)}
+            place={placeOf(job, index, count)}
             usualSeconds={usualSecondsAt(job.image_size)}
             currentJobId={currentJobId}
             onSave={onSave}
@@ -72,6 +74,47 @@ export function VariantsGrid({
       </div>
     </>
   );
+}
+
+/**
+ * A result's card, and the Refine box it opens after it: at the pane's width, in a row of its
+ * own under the card's row (the grid fills its gaps, so the cards of that row stay together),
+ * where the instruction has room to be written and read; a card beside two others is 190 px.
+ */
+function Variant({
+  job,
+  place,
+  followUps,
+  ...card
+}: Omit<GeneratedImageDisplayProps, "variant" | "refine"> & { place: { index: number; count: number } }) {
+  const refine = useRefineBox();
+  return (
+    <>
+      <GeneratedImageDisplay job={job} variant={place} followUps={followUps} refine={refine.toggle} {...card} />
+      {refine.open && followUps && (
+        <div className={styles.refine}>
+          <RefineForm
+            {...refine.box}
+            label={place.count > 1 ? `What should change in variant ${place.index}?` : undefined}
+            costUsd={job.usage?.estimated_cost_usd ?? null}
+            busy={followUps.busy}
+            onSubmit={(words) => {
+              // Started, its card takes the pane; the box is emptied all the same, as the
+              // history's is (a refinement that did not start keeps its words).
+              void followUps.onRefine(job, words).then((started) => started && refine.sent());
+            }}
+          />
+        </div>
+      )}
+    </>
+  );
+}
+
+/** One card takes the row; the variants of a wide picture take wider cards than others. */
+function gridClass(jobs: Job[]): string {
+  const first = jobs[0];
+  if (jobs.length === 1) return `${styles.grid} ${styles.single}`;
+  return first && isWide(first.aspect_ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
 }
 
 /** A job's place among its click's variants: its own (`batch_index` of `batch_size`), which

@@ -1,0 +1,72 @@
+/** Findings of a review in a real browser, on the result cards and the form: what of each a
+ * test can hold (the cards' layout at each width and ratio was looked at in Chromium). */
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { job, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { VariantsGrid } from "../components/VariantsGrid";
+
+const noop = () => undefined;
+
+describe("the Refine box of one of several variants", () => {
+  const variants: Job[] = [0, 1, 2].map((index) =>
+    succeeded(job({ aspect_ratio: "3:4", batch_id: "b-3", batch_index: index, batch_size: 3 })),
+  );
+  const followUps = { onRefine: async () => true, onRerun: noop, onEditSettings: noop, onCompare: noop, busy: false };
+
+  it("opens after its card, not in it (the grid gives it the row), and asks about that variant", async () => {
+    const user = userEvent.setup();
+    render(
+      <VariantsGrid
+        jobs={variants}
+        usualSecondsAt={() => null}
+        currentJobId={null}
+        onSave={noop}
+        savingIds={[]}
+        onCancel={noop}
+        followUps={followUps}
+      />,
+    );
+    const second = screen.getByRole("article", { name: "Variant 2 of 3" });
+    const refine = within(second).getByRole("button", { name: "Refine" });
+    await user.click(refine);
+
+    const box = screen.getByRole("textbox", { name: "What should change in variant 2?" });
+    expect(box).toHaveFocus();
+    expect(second).not.toContainElement(box);
+    // Next in the page's order after its card: Tab goes from Refine to it, a screen reader reads it there.
+    expect(second.nextElementSibling).toContainElement(box);
+    expect(refine).toHaveAttribute("aria-expanded", "true");
+
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("textbox")).not.toBeInTheDocument();
+    expect(refine).toHaveFocus();
+  });
+});
+
+describe("the aspect ratios", () => {
+  it("say which are portrait, square and landscape, and send the ratio itself", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const ratio = screen.getByRole("combobox", { name: "Aspect ratio" });
+    expect(within(ratio).getAllByRole("option").map((option) => option.textContent)).toEqual([
+      "1:1 · square",
+      "3:4 · portrait",
+      "4:3 · landscape",
+      "9:16 · portrait",
+      "16:9 · landscape",
+    ]);
+
+    await user.selectOptions(ratio, "3:4 · portrait");
+    expect(ratio).toHaveDisplayValue("3:4 · portrait");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({ aspect_ratio: "3:4" });
+  });
+});

@@ -1,0 +1,27 @@
+/** What an aspect ratio such as "3:4" means to the eye: how wide a picture is, and its shape. */
+
+export type Shape = "portrait" | "square" | "landscape";
+
+/** Width over height ("16:9" is 1.78); 1 for what is not a ratio. */
+export function ratioValue(ratio: string): number {
+  const [width = 0, height = 0] = ratio.split(":").map(Number);
+  return width > 0 && height > 0 ? width / height : 1;
+}
+
+export function shapeOf(ratio: string): Shape {
+  const value = ratioValue(ratio);
+  if (value === 1) return "square";
+  return value < 1 ? "portrait" : "landscape";
+}
+
+/** A ratio as the choices list it, its shape beside it ("3:4 · portrait", "1:1 · square"):
+ * "3:4" and "4:3" alone do not say which stands upright. */
+export function ratioLabel(ratio: string): string {
+  return `${ratio} · ${shapeOf(ratio)}`;
+}
+
+/** Wider than 4:3 (3:2, 16:9, 21:9): three abreast, such a picture is a strip too low to
+ * judge a face in, or to hold its placeholder's words. */
+export function isWide(ratio: string): boolean {
+  return ratioValue(ratio) > 4 / 3;
+}
