@@ -12,7 +12,7 @@ import pytest
 
 from local_stack.stack import FUNCTIONS_ENVIRONMENT_FILE
 from tests.e2e.conftest import RunningStack
-from tests.support.lambdas import EVENTS
+from tests.support.lambdas import EVENTS, invoke_answer
 
 pytestmark = pytest.mark.e2e
 
@@ -35,9 +35,7 @@ def test_invoke_acts_on_the_running_stack(stack: RunningStack) -> None:
     )
     assert ran.returncode == 0, ran.stderr
     assert f"acting on the local stack in {stack.data_dir}" in ran.stderr
-    printed = ran.stdout
-    start = 0 if printed.startswith("{\n") else printed.rindex("\n{\n") + 1
-    answer = json.loads(printed[start:])
+    answer = invoke_answer(ran.stdout)
     # The users come from the stack's Django host, read with the service token that the
     # handler read from the stack's Secrets Manager.
     assert answer["statusCode"] == 200, answer

@@ -9,7 +9,7 @@ import pytest
 
 from local_stack.aws_resources import Resources
 from local_stack.invoke import main
-from tests.support.lambdas import EVENTS
+from tests.support.lambdas import EVENTS, invoke_answer
 
 
 def test_invoke_runs_the_api_with_a_sample_event(
@@ -17,10 +17,7 @@ def test_invoke_runs_the_api_with_a_sample_event(
 ) -> None:
     # The one route that needs no host app (every other one checks the caller with it).
     assert main(["api", str(EVENTS / "api_openapi.json")]) == 0
-    printed = capsys.readouterr().out
-    # Logs are JSON lines; the answer is the indented document printed last.
-    start = 0 if printed.startswith("{\n") else printed.rindex("\n{\n") + 1
-    answer = json.loads(printed[start:])
+    answer = invoke_answer(capsys.readouterr().out)
     assert answer["statusCode"] == 200
     assert "/v1/generations" in json.loads(answer["body"])["paths"]
 
@@ -41,6 +38,4 @@ def test_invoke_runs_the_reaper_with_the_scheduled_event(
     resources: Resources, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["reaper", str(EVENTS / "scheduled_reaper.json")]) == 0
-    printed = capsys.readouterr().out
-    start = 0 if printed.startswith("{\n") else printed.rindex("\n{\n") + 1
-    assert json.loads(printed[start:]) == {"dead_letters": 0, "swept": 0}
+    assert invoke_answer(capsys.readouterr().out) == {"dead_letters": 0, "swept": 0}

@@ -22,6 +22,13 @@ EVENTS = Path(__file__).resolve().parents[2] / "events"
 BatchHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
+def invoke_answer(printed: str) -> Any:
+    """What `make invoke` printed as the handler's answer: the indented document printed
+    last, after the handler's logs (JSON lines)."""
+    start = 0 if printed.startswith("{\n") else printed.rindex("\n{\n") + 1
+    return json.loads(printed[start:])
+
+
 def load_event(name: str) -> dict[str, Any]:
     """A sample event from `events/`."""
     event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text())
