@@ -1,0 +1,46 @@
+/**
+ * A click the admin left while it ran, watched from afar: its notice under the pickers says
+ * how it goes and how it ended, with the way back to it.
+ */
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { http } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { addPhoto, given, openAsAlice } from "../../../test/render";
+
+/** Generate once on Alice's chef, then go to her pilot. The click's job stays as the test
+ * sets it (`become`), read after read. */
+async function leaveAClickRunning() {
+  const service = jobService();
+  const asSet = http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+    response(200).json(service.jobs.get(params.generation_id)!),
+  );
+  given(asSet, ...service.handlers);
+  const user = await openAsAlice();
+  await addPhoto(user);
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+  await screen.findByRole("article", { name: "New image" });
+  await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+  const become = (changes: Partial<Job>) => {
+    for (const [id, job] of service.jobs) service.jobs.set(id, { ...job, ...changes });
+  };
+  return { user, become };
+}
+
+const elsewhere = () => within(screen.getByRole("group", { name: "Generations elsewhere" }));
+const SLOW = { timeout: 10_000 };
+
+describe("the notice of a click left while it ran", () => {
+  it("offers Dismiss only once the click has ended: while it runs, the notice is the way to how it ends", async () => {
+    const { become } = await leaveAClickRunning();
+    await elsewhere().findByText("Still generating for Alice the chef.");
+    expect(elsewhere().getByRole("button", { name: "Show Alice the chef" })).toBeInTheDocument();
+    expect(elsewhere().queryByRole("button", { name: "Dismiss Alice the chef" })).not.toBeInTheDocument();
+
+    become({ status: "canceled", canceled_at: new Date().toISOString() });
+    await elsewhere().findByText("Canceled for Alice the chef.", {}, SLOW);
+    expect(elsewhere().getByRole("button", { name: "Dismiss Alice the chef" })).toBeInTheDocument();
+  }, 20_000);
+});
