@@ -226,6 +226,12 @@ export function retryReason(job: Job): string | null {
   }
 }
 
+/** Why a job still on its way is being tried again (see `retryReason`): while it waits for its
+ * next attempt, and while that attempt runs; null on its first. */
+export function retryingBecause(job: Job): string | null {
+  return isFinal(job) ? null : retryReason(job);
+}
+
 /** When a job waiting to retry is tried next, as a count down from `now` ("Attempt 2 of 5
  * in 25 s"): an admin reads how long to wait, not a time of day to work it out from. Once
  * due, the worker takes it up within moments (the page sees it at its next read). */

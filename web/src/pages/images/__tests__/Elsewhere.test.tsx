@@ -43,4 +43,17 @@ describe("the notice of a click left while it ran", () => {
     await elsewhere().findByText("Canceled for Alice the chef.", {}, SLOW);
     expect(elsewhere().getByRole("button", { name: "Dismiss Alice the chef" })).toBeInTheDocument();
   }, 20_000);
+
+  it("says why it takes long while it waits out retries, without a clock of its own", async () => {
+    const { become } = await leaveAClickRunning();
+    await elsewhere().findByText("Still generating for Alice the chef.");
+    const busy = { code: "provider_unavailable", message: "503 from Gemini", details: {} };
+    become({ status: "queued", attempts: 1, last_error: busy, next_attempt_at: new Date(Date.now() + 25_000).toISOString() });
+    const why = "Still generating for Alice the chef: Gemini is busy, retrying.";
+    expect(await elsewhere().findByText(why, {}, SLOW)).toBeInTheDocument();
+    // Said once, not again at each attempt: it still holds while the next attempt runs.
+    become({ status: "running", attempts: 2, next_attempt_at: null });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(elsewhere().getByText(why)).toBeInTheDocument();
+  }, 20_000);
 });

@@ -22,6 +22,14 @@ const at = new Date(ASKED).toLocaleTimeString([], { hour: "numeric", minute: "2-
 const blocked = (): Job =>
   job({ status: "failed", error: { code: "content_blocked", message: "Prompt blocked by Gemini (SAFETY).", details: {} } });
 
+/** Back in the queue after a first attempt met `code`, to be tried again in 25 s. */
+const retrying = (code: string): Job =>
+  job({
+    attempts: 1,
+    last_error: { code, message: "the pipeline's own words", details: {} },
+    next_attempt_at: new Date(Date.now() + 25_000).toISOString(),
+  });
+
 describe("sentenceOf", () => {
   it.each<[string, ReturnType<typeof click>, string]>([
     ["one running", click([job()], true), "Still generating for Alice the chef."],
@@ -38,6 +46,9 @@ describe("sentenceOf", () => {
     ["the other, running", click([asked()], true, 2, true), `Your generation of ${at} for Alice the chef is still running (2 variants).`],
     ["the other, ready", click([succeeded(asked())], false, 1, true), `Your generation of ${at} for Alice the chef is ready: 1 image.`],
     ["the other, failed", click([{ ...blocked(), created_at: ASKED }], false, 1, true), `Your generation of ${at} for Alice the chef failed. Gemini refused the prompt.`],
+    ["retrying", click([retrying("provider_unavailable")], true), "Still generating for Alice the chef: Gemini is busy, retrying."],
+    ["retrying for the host", click([job(), retrying("host_unavailable")], true), "Still generating for Alice the chef (2 variants): the host app did not answer, retrying."],
+    ["the other, retrying", click([{ ...retrying("provider_unavailable"), created_at: ASKED }], true, 1, true), `Your generation of ${at} for Alice the chef is still running: Gemini is busy, retrying.`],
     ["the other, canceled", click([asked({ status: "canceled" })], false, 1, true), `Your generation of ${at} for Alice the chef was canceled.`],
   ])("%s", (_, subject, sentence) => {
     expect(sentenceOf(subject)).toBe(sentence);

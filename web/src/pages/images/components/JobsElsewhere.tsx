@@ -1,7 +1,7 @@
 import type { Job } from "../../../api/imageGeneration";
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
 import { countOf } from "../config";
-import { createdTime, describeFailure, GENERIC_FAILURE } from "../jobView";
+import { createdTime, describeFailure, GENERIC_FAILURE, retryingBecause } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./JobsElsewhere.module.css";
@@ -86,7 +86,8 @@ function generationOf({ jobs }: ClickElsewhere): string {
   return `generation of ${createdTime(first)}`;
 }
 
-/** "Still generating for Alice the chef (2 variants).", "Ready for Alice the chef: 2 images.",
+/** "Still generating for Alice the chef (2 variants).", "Still generating for Alice the chef:
+ * Gemini is busy, retrying.", "Ready for Alice the chef: 2 images.",
  * "Done for Alice the chef: 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused
  * the prompt.", "Canceled for Alice the chef.", "Ended for Alice the chef." (its jobs can no
  * longer be read). Of the identity on screen, whose pane shows another click: "Your
@@ -96,7 +97,10 @@ export function sentenceOf(click: ClickElsewhere): string {
   const { identityName: name, jobs, count: made, moving, sameIdentity } = click;
   const other = `Your ${generationOf(click)} for ${name}`;
   const variants = made > 1 ? ` (${made} variants)` : "";
-  if (moving) return sameIdentity ? `${other} is still running${variants}.` : `Still generating for ${name}${variants}.`;
+  if (moving) {
+    const why = whyStill(jobs);
+    return sameIdentity ? `${other} is still running${variants}${why}.` : `Still generating for ${name}${variants}${why}.`;
+  }
   const images = jobs.filter((job) => job.status === "succeeded").length;
   const failed = jobs.filter((job) => job.status === "failed");
   if (images === 0 && failed.length > 0) {
@@ -107,6 +111,17 @@ export function sentenceOf(click: ClickElsewhere): string {
   if (failed.length === 0) return sameIdentity ? `${other} is ready: ${countOf(images, "image")}.` : `Ready for ${name}: ${countOf(images, "image")}.`;
   const done = `${countOf(images, "image")}, ${failed.length} failed`;
   return sameIdentity ? `${other} is done: ${done}.` : `Done for ${name}: ${done}.`;
+}
+
+/** Why a click still runs after its usual time, to follow "Still generating …": a job of it
+ * is being tried again (": Gemini is busy, retrying"). Said once, while it waits and while
+ * its next attempt runs; how long until that attempt is its card's (no second clock here). */
+function whyStill(jobs: Job[]): string {
+  const why = jobs.map(retryingBecause).find((reason) => reason !== null);
+  if (!why) return "";
+  // Within the sentence: "the host app did not answer", but Gemini keeps its capital.
+  const words = why.startsWith("Gemini") ? why : why.charAt(0).toLowerCase() + why.slice(1);
+  return `: ${words}, retrying`;
 }
 
 /** Why its jobs failed, as a sentence to follow "Failed …", when one reason holds for all
