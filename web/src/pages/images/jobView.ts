@@ -232,6 +232,11 @@ export function retryingBecause(job: Job): string | null {
   return isFinal(job) ? null : retryReason(job);
 }
 
+/** Which attempt runs, when it is not the first ("Attempt 2 of 5"); else null. */
+export function runningAttempt(job: Job): string | null {
+  return job.status === "running" && job.attempts > 1 ? `Attempt ${job.attempts} of ${job.max_attempts}` : null;
+}
+
 /** When a job waiting to retry is tried next, as a count down from `now` ("Attempt 2 of 5
  * in 25 s"): an admin reads how long to wait, not a time of day to work it out from. Once
  * due, the worker takes it up within moments (the page sees it at its next read). */
