@@ -15,10 +15,11 @@ const click = (jobs: Job[], moving = false, count = jobs.length, sameIdentity = 
   moving,
   sameIdentity,
 });
-const ASKED = "2026-12-04T21:23:00Z";
+// Asked today, a moment ago.
+const ASKED = new Date(Date.now() - 60_000).toISOString();
 const asked = (overrides: Partial<Job> = {}): Job => job({ created_at: ASKED, ...overrides });
-// As the browser says the time it was asked (its own time zone and clock format).
-const at = new Date(ASKED).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+// As the history names it within a sentence, in the browser's own time zone and clock format.
+const at = `today, ${new Date(ASKED).toLocaleTimeString([], { timeStyle: "short" })}`;
 const blocked = (): Job =>
   job({ status: "failed", error: { code: "content_blocked", message: "Prompt blocked by Gemini (SAFETY).", details: {} } });
 

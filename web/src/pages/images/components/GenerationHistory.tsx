@@ -3,7 +3,6 @@ import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
-  createdExactLabel,
   createdLabel,
   describeFailure,
   downloadLink,
@@ -270,7 +269,7 @@ function HistoryItem({
           <div className={styles.thumbFrame}>
             {preview ? (
               <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
-                <img src={preview} alt={`Result of the ${label.toLowerCase()}`} loading="lazy" className={styles.thumbImage} />
+                <img src={preview} alt={jobAt("Result", job)} loading="lazy" className={styles.thumbImage} />
               </a>
             ) : (
               <div className={styles.thumbEmpty} aria-hidden="true">
@@ -286,7 +285,7 @@ function HistoryItem({
             {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
           </span>
           {!sameClick && (
-            <time dateTime={job.created_at} className={styles.time} title={createdExactLabel(job)}>
+            <time dateTime={job.created_at} className={styles.time} title={createdLabel(job, { seconds: true })}>
               {createdLabel(job)}
             </time>
           )}

@@ -1,7 +1,7 @@
 import type { Job } from "../../../api/imageGeneration";
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
 import { countOf } from "../config";
-import { createdTime, describeFailure, GENERIC_FAILURE, retryingBecause } from "../jobView";
+import { createdPhrase, describeFailure, GENERIC_FAILURE, retryingBecause } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./JobsElsewhere.module.css";
@@ -78,21 +78,20 @@ function whose(click: ClickElsewhere): string {
   return click.sameIdentity ? `the ${generationOf(click)} for ${click.identityName}` : click.identityName;
 }
 
-/** "generation of 9:23 PM" (when it was asked: what tells two of one identity apart), or
- * "other generation" before any of its jobs was read. */
+/** "generation of today, 9:23 PM" (when it was asked, as its history row says it: what tells
+ * two of one identity apart), or "other generation" before any of its jobs was read. */
 function generationOf({ jobs }: ClickElsewhere): string {
   const first = jobs[0];
   if (!first) return "other generation";
-  return `generation of ${createdTime(first)}`;
+  return `generation of ${createdPhrase(first)}`;
 }
 
 /** "Still generating for Alice the chef (2 variants).", "Still generating for Alice the chef:
- * Gemini is busy, retrying.", "Ready for Alice the chef: 2 images.",
- * "Done for Alice the chef: 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused
- * the prompt.", "Canceled for Alice the chef.", "Ended for Alice the chef." (its jobs can no
- * longer be read). Of the identity on screen, whose pane shows another click: "Your
- * generation of 9:23 PM for Alice the chef is still running (2 variants).", "… is ready: 2
- * images.", … */
+ * Gemini is busy, retrying.", "Ready for Alice the chef: 2 images.", "Done for Alice the chef:
+ * 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused the prompt.", "Canceled for
+ * Alice the chef.", "Ended for Alice the chef." (its jobs can no longer be read). Of the
+ * identity on screen, whose pane shows another click: "Your generation of today, 9:23 PM for
+ * Alice the chef is still running (2 variants).", "… is ready: 2 images.", … */
 export function sentenceOf(click: ClickElsewhere): string {
   const { identityName: name, jobs, count: made, moving, sameIdentity } = click;
   const other = `Your ${generationOf(click)} for ${name}`;
