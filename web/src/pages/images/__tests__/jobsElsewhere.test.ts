@@ -54,4 +54,11 @@ describe("sentenceOf", () => {
   ])("%s", (_, subject, sentence) => {
     expect(sentenceOf(subject)).toBe(sentence);
   });
+
+  it("names another identity's click by its time when told to, as the identity on screen's, to the second when told", () => {
+    const ready = click([succeeded(asked())]);
+    expect(sentenceOf(ready, "minute")).toBe(`Your generation of ${at} for Alice the chef is ready: 1 image.`);
+    const toTheSecond = `today, ${new Date(ASKED).toLocaleTimeString([], { timeStyle: "medium" })}`;
+    expect(sentenceOf(ready, "second")).toBe(`Your generation of ${toTheSecond} for Alice the chef is ready: 1 image.`);
+  });
 });
