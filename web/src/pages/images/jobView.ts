@@ -22,13 +22,21 @@ export function laterRead(job: Job, other: Job | undefined): Job {
   return other && other.updated_at > job.updated_at ? other : job;
 }
 
+/** How finely a job's time is told: to the minute, unless two jobs would read alike. */
+interface TimeTold {
+  /** To the second: what tells two jobs of a minute apart, and a label's time on hover. */
+  seconds?: boolean;
+  now?: Date;
+}
+
 /**
- * When a job was asked for, to the minute, as a list shows it: "Today, 9:14 PM", "Yesterday,
- * 3:02 PM", "Dec 1, 11:14 AM"; the year only when it is not this one ("Dec 30, 2025, 4:10 PM").
+ * When a job was asked for, as a list shows it and wherever a job is named by its time: "Today,
+ * 9:14 PM", "Yesterday, 3:02 PM", "Dec 1, 11:14 AM"; the year only when it is not this one
+ * ("Dec 30, 2025, 4:10 PM"); to the second when told ("Today, 9:14:05 PM").
  */
-export function createdLabel(job: Job, now = new Date()): string {
+export function createdLabel(job: Job, { seconds = false, now = new Date() }: TimeTold = {}): string {
   const at = new Date(job.created_at);
-  const time = createdTime(job);
+  const time = at.toLocaleTimeString([], { timeStyle: seconds ? "medium" : "short" });
   const daysAgo = dayNumber(now) - dayNumber(at);
   if (daysAgo === 0) return `Today, ${time}`;
   if (daysAgo === 1) return `Yesterday, ${time}`;
@@ -37,25 +45,14 @@ export function createdLabel(job: Job, now = new Date()): string {
   return `${date}, ${time}`;
 }
 
-/** The time of day a job was asked for, to the minute: "9:14 PM". */
-export function createdTime(job: Job): string {
-  return new Date(job.created_at).toLocaleTimeString([], { timeStyle: "short" });
-}
-
-/** The same within a sentence: "the result of today, 9:14 PM". */
-export function createdPhrase(job: Job, now = new Date()): string {
-  return createdLabel(job, now).replace(/^(Today|Yesterday)/, (day) => day.toLowerCase());
+/** The same within a sentence, in small letters: "the result of today, 9:14 PM". */
+export function createdPhrase(job: Job, told: TimeTold = {}): string {
+  return createdLabel(job, told).replace(/^(Today|Yesterday)/, (day) => day.toLowerCase());
 }
 
 /** The local calendar day of a moment, as a count of days (whatever the daylight saving). */
 function dayNumber(at: Date): number {
   return Date.UTC(at.getFullYear(), at.getMonth(), at.getDate()) / 86_400_000;
-}
-
-/** The date and time to the second ("Dec 4, 2026, 12:04:31 PM"): what tells two jobs of a
- * minute apart, and the exact time a list's label shows on hover. */
-export function createdExactLabel(job: Job): string {
-  return new Date(job.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "medium" });
 }
 
 /**
@@ -80,10 +77,11 @@ export function jobAt(noun: string, job: Job, at = createdPhrase(job)): string {
 }
 
 /**
- * A job named so that it is told from the rest of `history`: how it ended, when (the minute
- * the history shows) and which variant of its click. When another click of that minute ended
+ * A job named so that it is told from the rest of `history`: how it ended, when (as the
+ * history shows it) and which variant of its click. When another click of that minute ended
  * the same way, what it asked is added, a few words of it ("(“a portrait in soft…”)"); when
- * those are the same too (re-runs of one job), the time is given to the second.
+ * those are the same too (re-runs of one job), the time is given to the second ("today,
+ * 9:14:05 PM").
  */
 function whichJob(job: Job, history: readonly Job[]): string {
   const noun = jobNoun(job);
@@ -95,7 +93,7 @@ function whichJob(job: Job, history: readonly Job[]): string {
   if (alike.length === 0) return named(minute);
   const words = wordsOf(job);
   if (alike.every((other) => wordsOf(other) !== words)) return named(minute, ` (${words})`);
-  return named(createdExactLabel(job));
+  return named(createdPhrase(job, { seconds: true }));
 }
 
 /** What a job asked, in a few words: its refinement's, else its prompt's. */
@@ -224,6 +222,17 @@ export function retryReason(job: Job): string | null {
     default:
       return "Something went wrong on the way";
   }
+}
+
+/** Why a job still on its way is being tried again (see `retryReason`): while it waits for its
+ * next attempt, and while that attempt runs; null on its first. */
+export function retryingBecause(job: Job): string | null {
+  return isFinal(job) ? null : retryReason(job);
+}
+
+/** Which attempt runs, when it is not the first ("Attempt 2 of 5"); else null. */
+export function runningAttempt(job: Job): string | null {
+  return job.status === "running" && job.attempts > 1 ? `Attempt ${job.attempts} of ${job.max_attempts}` : null;
 }
 
 /** When a job waiting to retry is tried next, as a count down from `now` ("Attempt 2 of 5

@@ -112,6 +112,42 @@ describe("where a refinement came from", () => {
   });
 });
 
+describe("a job's time", () => {
+  // Asked today at 9:14:05 (local time), a few minutes before this test's clock, unless that is
+  // yesterday already: then at 0:00:05 today.
+  const asked = new Date();
+  asked.setHours(asked.getHours() >= 10 ? 9 : 0, 14, 5, 0);
+  const minute = asked.toLocaleTimeString([], { timeStyle: "short" });
+  const second = asked.toLocaleTimeString([], { timeStyle: "medium" });
+  const at = (overrides: Partial<Job>) => succeeded(job({ created_at: asked.toISOString(), prompt: "At the pass", ...overrides }));
+
+  it("reads the same wherever it names the job: its row, its picture's name, its tile, where a refinement came from", async () => {
+    const first = at({ batch_id: "b", batch_index: 0, batch_size: 2 });
+    const refined = succeeded(job({ kind: "refine", parent_generation_id: first.id, prompt: first.prompt, instruction: "darker" }));
+    const { user, history } = await openHistory([refined, first]);
+    const firstRow = within(history).getAllByRole("listitem")[1]!;
+    expect(within(firstRow).getByText(`Today, ${minute}`)).toHaveAttribute("title", `Today, ${second}`);
+    expect(within(firstRow).getByRole("img")).toHaveAccessibleName(`Result of today, ${minute}, variant 1 of 2`);
+    expect(within(history).getByText(`Refined: “darker”, from the result of today, ${minute}, variant 1 of 2`)).toBeInTheDocument();
+    await user.click(within(firstRow).getByRole("button", { name: "Edit settings" }));
+    expect(await screen.findByText(`The settings and 1 photo from the generation of today, ${minute} are in the form.`)).toBeInTheDocument();
+
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const tile = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem")[1]!;
+    expect(within(tile).getByRole("img")).toHaveAccessibleName(`Result of today, ${minute}, variant 1 of 2`);
+    expect(within(tile).getByText(`Today, ${minute}`)).toHaveAttribute("title", `Today, ${second}`);
+  });
+
+  it("is given to the second, not as a date, when two jobs of one minute asked the same", async () => {
+    const one = at({});
+    const again = at({ kind: "rerun", parent_generation_id: one.id, created_at: new Date(asked.getTime() + 20_000).toISOString() });
+    const rerun = succeeded(job({ kind: "rerun", parent_generation_id: one.id, prompt: one.prompt }));
+    const { history } = await openHistory([rerun, again, one]);
+    const rerunRow = within(history).getAllByRole("listitem")[0]!;
+    expect(within(rerunRow).getByText(`Re-run of the result of today, ${second}`)).toBeInTheDocument();
+  });
+});
+
 describe("a long prompt in the history", () => {
   it("is cut at three lines, with Show all to read it whole, only where it is cut", async () => {
     const long = "a portrait in the evening light, ".repeat(12).trim();

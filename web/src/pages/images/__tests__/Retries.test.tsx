@@ -20,8 +20,9 @@ function waiting(code: string, inSeconds: number): Job {
   });
 }
 
-async function cardOf(shown: Job) {
-  given(...historyOf([shown]));
+/** The card of `shown`, the identity's latest job, over a history of `earlier` ones too. */
+async function cardOf(shown: Job, earlier: Job[] = []) {
+  given(...historyOf([shown, ...earlier]));
   await openAsAlice();
   return screen.findByRole("article", { name: "New image" });
 }
@@ -44,6 +45,35 @@ describe("a job waiting to be tried again", () => {
   it("says the attempt is about to start once its time has come, not a time gone by", async () => {
     const card = await cardOf(waiting("provider_unavailable", -5));
     expect(within(card).getByText(/^Attempt 2 of 5 about to start · .+ so far$/)).toBeInTheDocument();
+  });
+});
+
+/** A run of 2 s at 1K that took one attempt: what sets the usual time. */
+const usual = (): Job => ({ ...succeeded(job({ prompt: "quick" })), timings: { ...succeeded(job()).timings, total_s: 2 } });
+
+describe("a job's time while it takes more than one attempt", () => {
+  it("is not set against the usual run: a wait is not a slow run", async () => {
+    const card = await cardOf(waiting("provider_unavailable", 25), [usual()]);
+    expect(within(card).getByText(/^Attempt 2 of 5 in 2\d s · .+ so far$/)).toBeInTheDocument();
+    expect(card).not.toHaveTextContent(/usually/);
+  });
+
+  it("says which attempt runs, not the usual time, once it runs again", async () => {
+    const again = job({ status: "running", stage: "generating", attempts: 2, last_error: waiting("provider_unavailable", 0).last_error });
+    const card = await cardOf({ ...again, created_at: new Date(Date.now() - 65_000).toISOString() }, [usual()]);
+    expect(within(card).getByRole("status")).toHaveTextContent(/^Gemini is generating$/);
+    expect(within(card).getByText(/^Attempt 2 of 5 · 1 min \d+ s so far$/)).toBeInTheDocument();
+    expect(card).not.toHaveTextContent(/usually/);
+    const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem")[0]!;
+    expect(within(row).getByText(/· Attempt 2 of 5$/)).toBeInTheDocument();
+  });
+
+  it("says on its history row why it waits and when it is tried next, as its card does", async () => {
+    await cardOf(waiting("host_unavailable", 25));
+    const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem")[0]!;
+    expect(within(row).getByText("Waiting to retry")).toBeInTheDocument();
+    expect(within(row).getByText("The host app did not answer")).toBeInTheDocument();
+    expect(within(row).getByText(/^Attempt 2 of 5 in 2\d s$/)).toBeInTheDocument();
   });
 });
 

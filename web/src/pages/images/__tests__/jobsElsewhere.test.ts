@@ -15,12 +15,21 @@ const click = (jobs: Job[], moving = false, count = jobs.length, sameIdentity = 
   moving,
   sameIdentity,
 });
-const ASKED = "2026-12-04T21:23:00Z";
+// Asked today, a moment ago.
+const ASKED = new Date(Date.now() - 60_000).toISOString();
 const asked = (overrides: Partial<Job> = {}): Job => job({ created_at: ASKED, ...overrides });
-// As the browser says the time it was asked (its own time zone and clock format).
-const at = new Date(ASKED).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+// As the history names it within a sentence, in the browser's own time zone and clock format.
+const at = `today, ${new Date(ASKED).toLocaleTimeString([], { timeStyle: "short" })}`;
 const blocked = (): Job =>
   job({ status: "failed", error: { code: "content_blocked", message: "Prompt blocked by Gemini (SAFETY).", details: {} } });
+
+/** Back in the queue after a first attempt met `code`, to be tried again in 25 s. */
+const retrying = (code: string): Job =>
+  job({
+    attempts: 1,
+    last_error: { code, message: "the pipeline's own words", details: {} },
+    next_attempt_at: new Date(Date.now() + 25_000).toISOString(),
+  });
 
 describe("sentenceOf", () => {
   it.each<[string, ReturnType<typeof click>, string]>([
@@ -38,8 +47,18 @@ describe("sentenceOf", () => {
     ["the other, running", click([asked()], true, 2, true), `Your generation of ${at} for Alice the chef is still running (2 variants).`],
     ["the other, ready", click([succeeded(asked())], false, 1, true), `Your generation of ${at} for Alice the chef is ready: 1 image.`],
     ["the other, failed", click([{ ...blocked(), created_at: ASKED }], false, 1, true), `Your generation of ${at} for Alice the chef failed. Gemini refused the prompt.`],
+    ["retrying", click([retrying("provider_unavailable")], true), "Still generating for Alice the chef: Gemini is busy, retrying."],
+    ["retrying for the host", click([job(), retrying("host_unavailable")], true), "Still generating for Alice the chef (2 variants): the host app did not answer, retrying."],
+    ["the other, retrying", click([{ ...retrying("provider_unavailable"), created_at: ASKED }], true, 1, true), `Your generation of ${at} for Alice the chef is still running: Gemini is busy, retrying.`],
     ["the other, canceled", click([asked({ status: "canceled" })], false, 1, true), `Your generation of ${at} for Alice the chef was canceled.`],
   ])("%s", (_, subject, sentence) => {
     expect(sentenceOf(subject)).toBe(sentence);
+  });
+
+  it("names another identity's click by its time when told to, as the identity on screen's, to the second when told", () => {
+    const ready = click([succeeded(asked())]);
+    expect(sentenceOf(ready, "minute")).toBe(`Your generation of ${at} for Alice the chef is ready: 1 image.`);
+    const toTheSecond = `today, ${new Date(ASKED).toLocaleTimeString([], { timeStyle: "medium" })}`;
+    expect(sentenceOf(ready, "second")).toBe(`Your generation of ${toTheSecond} for Alice the chef is ready: 1 image.`);
   });
 });

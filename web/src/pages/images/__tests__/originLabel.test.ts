@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { job, succeeded } from "../../../test/api";
-import { createdExactLabel, createdLabel, createdPhrase, downloadLink, originLabel } from "../jobView";
+import { createdLabel, createdPhrase, downloadLink, originLabel } from "../jobView";
 
 const at = (iso: string, overrides: Partial<Job> = {}) => succeeded(job({ created_at: iso, ...overrides }));
 const rerunOf = (parent: Job) => job({ kind: "rerun", parent_generation_id: parent.id, prompt: parent.prompt });
@@ -70,8 +70,8 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     const history = [again, one];
     const labels = [originLabel(rerunOf(one), history), originLabel(rerunOf(again), history)];
     expect(labels).toEqual([
-      `Re-run of the result of ${createdExactLabel(one)}`,
-      `Re-run of the result of ${createdExactLabel(again)}`,
+      `Re-run of the result of ${createdPhrase(one, { seconds: true })}`,
+      `Re-run of the result of ${createdPhrase(again, { seconds: true })}`,
     ]);
     expect(labels[0]).not.toBe(labels[1]);
   });
@@ -113,19 +113,21 @@ describe("createdLabel: when a job was asked for, as a list shows it", () => {
     new Date(2026, 0, 1, hours, minutes).toLocaleTimeString([], { timeStyle: "short" });
 
   it("says today and yesterday by name, with the time", () => {
-    expect(createdLabel(at(2026, 11, 4, 0, 5), now)).toBe(`Today, ${time(0, 5)}`);
-    expect(createdLabel(at(2026, 11, 3, 23, 59), now)).toBe(`Yesterday, ${time(23, 59)}`);
+    expect(createdLabel(at(2026, 11, 4, 0, 5), { now })).toBe(`Today, ${time(0, 5)}`);
+    expect(createdLabel(at(2026, 11, 3, 23, 59), { now })).toBe(`Yesterday, ${time(23, 59)}`);
   });
 
   it("gives the year only for another year", () => {
-    expect(createdLabel(at(2026, 11, 1, 11, 14), now)).toMatch(/^Dec 1, /);
-    expect(createdLabel(at(2025, 11, 30, 16, 10), now)).toMatch(/^Dec 30, 2025, /);
+    expect(createdLabel(at(2026, 11, 1, 11, 14), { now })).toMatch(/^Dec 1, /);
+    expect(createdLabel(at(2025, 11, 30, 16, 10), { now })).toMatch(/^Dec 30, 2025, /);
   });
 
-  it("reads within a sentence in small letters, and is told apart to the second on hover", () => {
+  it("reads within a sentence in small letters, and to the second when told, the same way", () => {
     const today = at(2026, 11, 4, 9, 14);
-    expect(createdPhrase(today, now)).toBe(`today, ${time(9, 14)}`);
-    expect(createdPhrase(at(2026, 11, 1, 9, 14), now)).toMatch(/^Dec 1, /);
-    expect(createdExactLabel(today)).toMatch(/2026/);
+    expect(createdPhrase(today, { now })).toBe(`today, ${time(9, 14)}`);
+    expect(createdPhrase(at(2026, 11, 1, 9, 14), { now })).toMatch(/^Dec 1, /);
+    const toTheSecond = new Date(2026, 0, 1, 9, 14).toLocaleTimeString([], { timeStyle: "medium" });
+    expect(createdLabel(today, { now, seconds: true })).toBe(`Today, ${toTheSecond}`);
+    expect(createdPhrase(today, { now, seconds: true })).toBe(`today, ${toTheSecond}`);
   });
 });

@@ -13,6 +13,7 @@ import {
   nextAttemptText,
   retryingAt,
   retryReason,
+  runningAttempt,
   stageLabel,
   tookSeconds,
   tookText,
@@ -239,15 +240,18 @@ function Picture({ job, title, preview, full }: { job: Job; title: string; previ
   );
 }
 
-/** The time a job has taken so far, against the usual; while it waits to retry, how long
- * until it is tried again instead (the usual time says nothing of a wait). To the second
- * while `ticking` (it stops with the spinner when the page cannot check on the job). Its own
- * clock: the rest of the page does not render again each second. */
+/** The time a job has taken so far, against the usual; once it took more than one attempt,
+ * which one (while it waits to retry, how long until it is tried again) instead: its time
+ * counts the waits, and set against a usual run of seconds it looked like a fault. To the
+ * second while `ticking` (it stops with the spinner when the page cannot check on the job).
+ * Its own clock: the rest of the page does not render again each second. */
 function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number | null; ticking: boolean }) {
   const now = useNow(ticking);
   const elapsed = formatDuration(elapsedSeconds(job, now));
   const retry = retryingAt(job);
   if (retry) return `${nextAttemptText(job, retry, now)} · ${elapsed} so far`;
+  const attempt = runningAttempt(job);
+  if (attempt) return `${attempt} · ${elapsed} so far`;
   return usualSeconds === null ? elapsed : `${elapsed} · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`;
 }
 

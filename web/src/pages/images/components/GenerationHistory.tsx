@@ -3,15 +3,18 @@ import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
-  createdExactLabel,
   createdLabel,
   describeFailure,
   downloadLink,
   fullSizeUrl,
   jobAt,
   isSavedNow,
+  nextAttemptText,
   originLabel,
   previewUrl,
+  retryingAt,
+  retryReason,
+  runningAttempt,
   stageLabel,
   statusLabel,
   tookSeconds,
@@ -26,6 +29,7 @@ import {
 import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useNow } from "../hooks/use-now";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { useSessionState } from "../hooks/use-session-state";
 import ui from "../ui.module.css";
@@ -243,6 +247,8 @@ function HistoryItem({
   const download = downloadLink(job);
   // A canceled job's time is how long it waited, not how long it took: none.
   const took = job.status === "canceled" ? null : tookSeconds(job);
+  const retry = retryingAt(job);
+  const retryWhy = retry && retryReason(job);
   return (
     <li
       className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
@@ -263,7 +269,7 @@ function HistoryItem({
           <div className={styles.thumbFrame}>
             {preview ? (
               <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
-                <img src={preview} alt={`Result of the ${label.toLowerCase()}`} loading="lazy" className={styles.thumbImage} />
+                <img src={preview} alt={jobAt("Result", job)} loading="lazy" className={styles.thumbImage} />
               </a>
             ) : (
               <div className={styles.thumbEmpty} aria-hidden="true">
@@ -279,7 +285,7 @@ function HistoryItem({
             {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
           </span>
           {!sameClick && (
-            <time dateTime={job.created_at} className={styles.time} title={createdExactLabel(job)}>
+            <time dateTime={job.created_at} className={styles.time} title={createdLabel(job, { seconds: true })}>
               {createdLabel(job)}
             </time>
           )}
@@ -307,13 +313,14 @@ function HistoryItem({
                   job.image_size,
                   countOf(job.reference_keys.length, "photo"),
                 ]),
-            took !== null ? tookText(job, took) : null,
+            took !== null ? tookText(job, took) : runningAttempt(job),
             job.usage ? formatUsd(job.usage.estimated_cost_usd) : null,
             savedNow || savedBefore ? null : saveState,
           ]
             .filter(Boolean)
             .join(" · ")}
         </p>
+        {retry && retryWhy && <NextAttempt job={job} at={retry} why={retryWhy} ticking={!outOfTouch} />}
         {failure && job.status !== "canceled" && (
           <p className={styles.failure}>
             <strong>{failure.title}</strong>
@@ -376,6 +383,18 @@ function HistoryItem({
         )}
       </div>
     </li>
+  );
+}
+
+/** Why a job waits to be tried again and when it is, in its card's words ("Gemini is busy ·
+ * Attempt 2 of 5 in 25 s"), counted down while the page can check on it. Its own clock: the
+ * row does not render again each second. */
+function NextAttempt({ job, at, why, ticking }: { job: Job; at: Date; why: string; ticking: boolean }) {
+  const now = useNow(ticking);
+  return (
+    <p className={styles.retry}>
+      <span className={styles.retryWhy}>{why}</span> · <span>{nextAttemptText(job, at, now)}</span>
+    </p>
   );
 }
 

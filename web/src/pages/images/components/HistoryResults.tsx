@@ -1,6 +1,5 @@
 import type { Job } from "../../../api/imageGeneration";
 import {
-  createdExactLabel,
   createdLabel,
   downloadLink,
   fullSizeUrl,
@@ -98,7 +97,7 @@ function ResultTile({
         <AskedFor job={job} />
       </p>
       <div className={styles.caption}>
-        <time dateTime={job.created_at} title={createdExactLabel(job)}>
+        <time dateTime={job.created_at} title={createdLabel(job, { seconds: true })}>
           {createdLabel(job)}
         </time>
         {variant && <span className={ui.muted}>{variant}</span>}

@@ -1,7 +1,7 @@
 import type { Job } from "../../../api/imageGeneration";
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
 import { countOf } from "../config";
-import { createdTime, describeFailure, GENERIC_FAILURE } from "../jobView";
+import { createdPhrase, describeFailure, GENERIC_FAILURE, retryingBecause } from "../jobView";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./JobsElsewhere.module.css";
@@ -16,16 +16,18 @@ interface Props {
 
 /** Clicks the pane no longer shows, left while they ran (for another identity, or for this
  * one before a newer click): still running, or how they ended, with the way back to each.
- * The sentences are said in one live region, there before any of them; the list keeps the
- * focus when its focused Dismiss goes. The page has two: another identity's clicks under the
- * pickers, where the admin left them; this identity's earlier ones at the top of the result
- * pane, where the newer click's cards come and the page brings the admin. */
+ * The sentences are said in one live region, there before any of them. Dismiss comes once a
+ * click has ended (the list keeps the focus when its focused Dismiss goes). The page has two:
+ * another identity's clicks under the pickers, where the admin left them; this identity's
+ * earlier ones at the top of the result pane, where the newer click's cards come and the page
+ * brings the admin. */
 export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
   const list = useKeepsFocus<HTMLDivElement>();
+  const said = clicks.map((click) => ({ click, naming: namingOf(click, clicks) }));
   return (
     <>
       <p className={ui.visuallyHidden} aria-live="polite">
-        {clicks.map(sentenceOf).join(" ")}
+        {said.map(({ click, naming }) => sentenceOf(click, naming)).join(" ")}
       </p>
       <div
         {...list}
@@ -33,27 +35,30 @@ export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
         aria-label={label}
         className={clicks.length > 0 ? styles.list : styles.none}
       >
-        {clicks.map((click) => (
+        {said.map(({ click, naming }) => (
           <div key={click.key} className={`${styles.item} ${styles[toneOf(click)]}`}>
             {click.moving && <span className={ui.spinner} aria-hidden="true" />}
-            <span className={styles.text}>{sentenceOf(click)}</span>
+            <span className={styles.text}>{sentenceOf(click, naming)}</span>
             <span className={styles.actions}>
               <button
                 type="button"
                 className={ui.linkButton}
-                aria-label={`Show ${whose(click)}`}
+                aria-label={`Show ${whose(click, naming)}`}
                 onClick={() => onShow(click)}
               >
                 Show
               </button>
-              <button
-                type="button"
-                className={ui.linkButton}
-                aria-label={`Dismiss ${whose(click)}`}
-                onClick={() => onDismiss(click)}
-              >
-                Dismiss
-              </button>
+              {/* Not while it runs: the notice is the only way to how it ends. */}
+              {!click.moving && (
+                <button
+                  type="button"
+                  className={ui.linkButton}
+                  aria-label={`Dismiss ${whose(click, naming)}`}
+                  onClick={() => onDismiss(click)}
+                >
+                  Dismiss
+                </button>
+              )}
             </span>
           </div>
         ))}
@@ -70,40 +75,79 @@ function toneOf({ jobs, moving }: ClickElsewhere): "running" | "ready" | "partia
   return images === jobs.length ? "ready" : "partial";
 }
 
-/** Which click a notice is of, for Show's and Dismiss's names. */
-function whose(click: ClickElsewhere): string {
-  return click.sameIdentity ? `the ${generationOf(click)} for ${click.identityName}` : click.identityName;
+/** How a notice names its click: by its identity alone ("… for Alice the chef"), or by when it
+ * was asked too ("Your generation of today, 9:23 PM for …"), to the second when the minute
+ * would not tell it apart. */
+type Naming = "identity" | "minute" | "second";
+
+/** A click is named by its time when the admin must tell it from another click of its
+ * identity: always on the identity on screen (its pane shows a newer one), and when another
+ * notice is of its identity too (two notices "Ready for Alice the chef" read alike); to the
+ * second when that one was asked the same minute. */
+function namingOf(click: ClickElsewhere, clicks: readonly ClickElsewhere[]): Naming {
+  const others = clicks.filter((other) => other.key !== click.key && other.identityId === click.identityId);
+  if (!click.sameIdentity && others.length === 0) return "identity";
+  const minute = askedAt(click);
+  return minute !== null && others.some((other) => askedAt(other) === minute) ? "second" : "minute";
 }
 
-/** "generation of 9:23 PM" (when it was asked: what tells two of one identity apart), or
- * "other generation" before any of its jobs was read. */
-function generationOf({ jobs }: ClickElsewhere): string {
+/** When a click was asked, to the minute, as its history row says it; null before any of its
+ * jobs was read. */
+function askedAt({ jobs }: ClickElsewhere): string | null {
+  const first = jobs[0];
+  return first ? createdPhrase(first) : null;
+}
+
+/** Which click a notice is of, for Show's and Dismiss's names. */
+function whose(click: ClickElsewhere, naming: Naming): string {
+  return naming === "identity" ? click.identityName : `the ${generationOf(click, naming)} for ${click.identityName}`;
+}
+
+/** "generation of today, 9:23 PM" (when it was asked, as its history row says it), or "other
+ * generation" before any of its jobs was read. */
+function generationOf({ jobs }: ClickElsewhere, naming: Naming): string {
   const first = jobs[0];
   if (!first) return "other generation";
-  return `generation of ${createdTime(first)}`;
+  return `generation of ${createdPhrase(first, { seconds: naming === "second" })}`;
 }
 
-/** "Still generating for Alice the chef (2 variants).", "Ready for Alice the chef: 2 images.",
- * "Done for Alice the chef: 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused
- * the prompt.", "Canceled for Alice the chef.", "Ended for Alice the chef." (its jobs can no
- * longer be read). Of the identity on screen, whose pane shows another click: "Your
- * generation of 9:23 PM for Alice the chef is still running (2 variants).", "… is ready: 2
- * images.", … */
-export function sentenceOf(click: ClickElsewhere): string {
-  const { identityName: name, jobs, count: made, moving, sameIdentity } = click;
-  const other = `Your ${generationOf(click)} for ${name}`;
+/** "Still generating for Alice the chef (2 variants).", "Still generating for Alice the chef:
+ * Gemini is busy, retrying.", "Ready for Alice the chef: 2 images.", "Done for Alice the chef:
+ * 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused the prompt.", "Canceled for
+ * Alice the chef.", "Ended for Alice the chef." (its jobs can no longer be read). Named by its
+ * time (see `namingOf`; by default, of the identity on screen, whose pane shows another
+ * click): "Your generation of today, 9:23 PM for Alice the chef is still running (2
+ * variants).", "… is ready: 2 images.", … */
+export function sentenceOf(click: ClickElsewhere, naming: Naming = click.sameIdentity ? "minute" : "identity"): string {
+  const { identityName: name, jobs, count: made, moving } = click;
+  const byTime = naming !== "identity";
+  const other = `Your ${generationOf(click, naming)} for ${name}`;
   const variants = made > 1 ? ` (${made} variants)` : "";
-  if (moving) return sameIdentity ? `${other} is still running${variants}.` : `Still generating for ${name}${variants}.`;
+  if (moving) {
+    const why = whyStill(jobs);
+    return byTime ? `${other} is still running${variants}${why}.` : `Still generating for ${name}${variants}${why}.`;
+  }
   const images = jobs.filter((job) => job.status === "succeeded").length;
   const failed = jobs.filter((job) => job.status === "failed");
   if (images === 0 && failed.length > 0) {
-    return sameIdentity ? `${other} failed.${whyFailed(failed)}` : `Failed for ${name}.${whyFailed(failed)}`;
+    return byTime ? `${other} failed.${whyFailed(failed)}` : `Failed for ${name}.${whyFailed(failed)}`;
   }
-  if (images === 0 && jobs.length > 0) return sameIdentity ? `${other} was canceled.` : `Canceled for ${name}.`;
-  if (images === 0) return sameIdentity ? `${other} ended.` : `Ended for ${name}.`;
-  if (failed.length === 0) return sameIdentity ? `${other} is ready: ${countOf(images, "image")}.` : `Ready for ${name}: ${countOf(images, "image")}.`;
+  if (images === 0 && jobs.length > 0) return byTime ? `${other} was canceled.` : `Canceled for ${name}.`;
+  if (images === 0) return byTime ? `${other} ended.` : `Ended for ${name}.`;
+  if (failed.length === 0) return byTime ? `${other} is ready: ${countOf(images, "image")}.` : `Ready for ${name}: ${countOf(images, "image")}.`;
   const done = `${countOf(images, "image")}, ${failed.length} failed`;
-  return sameIdentity ? `${other} is done: ${done}.` : `Done for ${name}: ${done}.`;
+  return byTime ? `${other} is done: ${done}.` : `Done for ${name}: ${done}.`;
+}
+
+/** Why a click still runs after its usual time, to follow "Still generating …": a job of it
+ * is being tried again (": Gemini is busy, retrying"). Said once, while it waits and while
+ * its next attempt runs; how long until that attempt is its card's (no second clock here). */
+function whyStill(jobs: Job[]): string {
+  const why = jobs.map(retryingBecause).find((reason) => reason !== null);
+  if (!why) return "";
+  // Within the sentence: "the host app did not answer", but Gemini keeps its capital.
+  const words = why.startsWith("Gemini") ? why : why.charAt(0).toLowerCase() + why.slice(1);
+  return `: ${words}, retrying`;
 }
 
 /** Why its jobs failed, as a sentence to follow "Failed …", when one reason holds for all

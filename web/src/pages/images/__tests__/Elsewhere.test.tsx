@@ -1,0 +1,75 @@
+/**
+ * A click the admin left while it ran, watched from afar: its notice under the pickers says
+ * how it goes and how it ended, with the way back to it.
+ */
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { http } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { addPhoto, given, openAsAlice } from "../../../test/render";
+
+/** Generate on Alice's chef (`clicks` times, a second or more apart), then go to her pilot.
+ * The clicks' jobs stay as the test sets them (`become`), read after read. */
+async function leaveAClickRunning(clicks = 1) {
+  const service = jobService();
+  const asSet = http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+    response(200).json(service.jobs.get(params.generation_id)!),
+  );
+  given(asSet, ...service.handlers);
+  const user = await openAsAlice();
+  await addPhoto(user);
+  for (let click = 1; click <= clicks; click += 1) {
+    if (click > 1) await new Promise((resolve) => setTimeout(resolve, 1100));
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(click));
+  }
+  await screen.findByRole("article", { name: "New image" });
+  await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+  const become = (changes: Partial<Job>) => {
+    for (const [id, job] of service.jobs) service.jobs.set(id, { ...job, ...changes });
+  };
+  return { user, become };
+}
+
+const elsewhere = () => within(screen.getByRole("group", { name: "Generations elsewhere" }));
+const SLOW = { timeout: 10_000 };
+
+describe("the notice of a click left while it ran", () => {
+  it("offers Dismiss only once the click has ended: while it runs, the notice is the way to how it ends", async () => {
+    const { become } = await leaveAClickRunning();
+    await elsewhere().findByText("Still generating for Alice the chef.");
+    expect(elsewhere().getByRole("button", { name: "Show Alice the chef" })).toBeInTheDocument();
+    expect(elsewhere().queryByRole("button", { name: "Dismiss Alice the chef" })).not.toBeInTheDocument();
+
+    become({ status: "canceled", canceled_at: new Date().toISOString() });
+    await elsewhere().findByText("Canceled for Alice the chef.", {}, SLOW);
+    expect(elsewhere().getByRole("button", { name: "Dismiss Alice the chef" })).toBeInTheDocument();
+  }, 20_000);
+
+  it("names two clicks of one identity by when each was asked, so that they do not read alike", async () => {
+    await leaveAClickRunning(2);
+    const notices = await elsewhere().findAllByText(/^Your generation of today, .+ for Alice the chef is still running\.$/);
+    expect(notices).toHaveLength(2);
+    // Asked in one minute: told apart to the second.
+    const [first, second] = notices.map((notice) => notice.textContent);
+    expect(first).toMatch(/ \d+:\d\d:\d\d /);
+    expect(first).not.toBe(second);
+    const shows = elsewhere().getAllByRole("button", { name: /^Show the generation of today, .+ for Alice the chef$/ });
+    expect(new Set(shows.map((show) => show.getAttribute("aria-label"))).size).toBe(2);
+  }, 20_000);
+
+  it("says why it takes long while it waits out retries, without a clock of its own", async () => {
+    const { become } = await leaveAClickRunning();
+    await elsewhere().findByText("Still generating for Alice the chef.");
+    const busy = { code: "provider_unavailable", message: "503 from Gemini", details: {} };
+    become({ status: "queued", attempts: 1, last_error: busy, next_attempt_at: new Date(Date.now() + 25_000).toISOString() });
+    const why = "Still generating for Alice the chef: Gemini is busy, retrying.";
+    expect(await elsewhere().findByText(why, {}, SLOW)).toBeInTheDocument();
+    // Said once, not again at each attempt: it still holds while the next attempt runs.
+    become({ status: "running", attempts: 2, next_attempt_at: null });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(elsewhere().getByText(why)).toBeInTheDocument();
+  }, 20_000);
+});
