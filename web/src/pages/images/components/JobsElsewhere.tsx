@@ -16,7 +16,8 @@ interface Props {
 
 /** Clicks the pane no longer shows, left while they ran (for another identity, or for this
  * one before a newer click): still running, or how they ended, with the way back to each.
- * The sentences are said in one live region, there before any of them. Dismiss comes once a
+ * The sentences are said in one live region, there before any of them, each in its own node:
+ * a screen reader reads the one that changed, not the group's others again. Dismiss comes once a
  * click has ended (the list keeps the focus when its focused Dismiss goes). The page has two:
  * another identity's clicks under the pickers, where the admin left them; this identity's
  * earlier ones at the top of the result pane, where the newer click's cards come and the page
@@ -27,7 +28,9 @@ export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
   return (
     <>
       <p className={ui.visuallyHidden} aria-live="polite">
-        {said.map(({ click, naming }) => sentenceOf(click, naming)).join(" ")}
+        {said.map(({ click, naming }) => (
+          <span key={click.key}>{sentenceOf(click, naming)} </span>
+        ))}
       </p>
       <div
         {...list}
