@@ -118,10 +118,9 @@ function generationOf({ jobs }: ClickElsewhere, naming: Naming): string {
  * Gemini is busy, retrying.", "Ready for Alice the chef: 2 images.", "Done for Alice the chef:
  * 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused the prompt.", "Canceled for
  * Alice the chef.", "Ended for Alice the chef." (its jobs can no longer be read). Named by its
- * time (see `namingOf`; by default, of the identity on screen, whose pane shows another
- * click): "Your generation of today, 9:23 PM for Alice the chef is still running (2
+ * time (see `namingOf`): "Your generation of today, 9:23 PM for Alice the chef is still running (2
  * variants).", "… is ready: 2 images.", … */
-export function sentenceOf(click: ClickElsewhere, naming: Naming = click.sameIdentity ? "minute" : "identity"): string {
+export function sentenceOf(click: ClickElsewhere, naming: Naming): string {
   const { identityName: name, jobs, count: made, moving } = click;
   const byTime = naming !== "identity";
   const other = `Your ${generationOf(click, naming)} for ${name}`;
