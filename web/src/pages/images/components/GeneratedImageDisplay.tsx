@@ -12,7 +12,7 @@ import {
   previewUrl,
   nextAttemptText,
   retryingAt,
-  retryReason,
+  retryingBecause,
   runningAttempt,
   stageLabel,
   tookSeconds,
@@ -270,14 +270,14 @@ function Progress({
   canceling: boolean;
   outOfTouch: boolean;
 }) {
-  const why = retryingAt(job) && retryReason(job);
+  const why = retryingAt(job) && retryingBecause(job);
   return (
     <div className={styles.progress}>
       {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
       {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
       <div className={styles.live} role="status" aria-live="polite">
         <strong className={styles.stage}>{stageLabel(job)}</strong>
-        {why && <span className={styles.retry}>{why}</span>}
+        {why && <span className={styles.retry}>{why.alone}</span>}
       </div>
       {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
       <span className={styles.timer}>

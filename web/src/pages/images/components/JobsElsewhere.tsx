@@ -146,10 +146,7 @@ export function sentenceOf(click: ClickElsewhere, naming: Naming): string {
  * its next attempt runs; how long until that attempt is its card's (no second clock here). */
 function whyStill(jobs: Job[]): string {
   const why = jobs.map(retryingBecause).find((reason) => reason !== null);
-  if (!why) return "";
-  // Within the sentence: "the host app did not answer", but Gemini keeps its capital.
-  const words = why.startsWith("Gemini") ? why : why.charAt(0).toLowerCase() + why.slice(1);
-  return `: ${words}, retrying`;
+  return why ? `: ${why.inSentence}, retrying` : "";
 }
 
 /** Why its jobs failed, as a sentence to follow "Failed …", when one reason holds for all
