@@ -69,7 +69,7 @@ export interface GeneratedImageDisplayProps {
   /** Why the last action asked from this card (save, cancel, re-run, refine) did not go through. */
   failure?: ActionFailure | null;
   /** Its Refine button's part of the box it opens: the box is the grid's, at the pane's
-   * width under the card's row (see `VariantsGrid`). Without it, no Refine. */
+   * width under the cards (see `VariantsGrid`). Without it, no Refine. */
   refine?: RefineToggle | undefined;
 }
 
