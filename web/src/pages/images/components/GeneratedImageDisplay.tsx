@@ -125,7 +125,7 @@ export function GeneratedImageDisplay({
       </header>
       {origin && <p className={styles.origin}>{origin}</p>}
 
-      {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
+      {/* The image's shape while it comes, at least (more when its words need it), and once it is there; a message alone needs no more room than its words. */}
       <div className={frameClass(job, preview)} style={pictureRatio(job)}>
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} preview={preview} full={full} />
@@ -255,8 +255,8 @@ function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number 
   return usualSeconds === null ? elapsed : `${elapsed} · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`;
 }
 
-/** A job on its way: its stage (and a retry), the time so far against the usual, and Cancel
- * while it waits in the queue. Out of touch, the last state read, without a spinner. */
+/** A job on its way: its stage (and why it waits to retry), its time so far (see `Clock`), and
+ * Cancel while it waits in the queue. Out of touch, the last state read, without a spinner. */
 function Progress({
   job,
   usualSeconds,
