@@ -201,7 +201,7 @@ export function statusLabel(job: Job): string {
   }
 }
 
-/** When a job waits to retry (Gemini busy): the time, or null. */
+/** When a job waits to retry: the time, or null. */
 export function retryingAt(job: Job): Date | null {
   const next = job.next_attempt_at;
   if (job.status !== "queued" || !next) return null;
@@ -209,25 +209,29 @@ export function retryingAt(job: Job): Date | null {
   return Number.isNaN(at.getTime()) ? null : at;
 }
 
-/** Why a job waits to be tried again, by the fault its last try met (Gemini's, most often),
- * or null when it does not say. */
-export function retryReason(job: Job): string | null {
+/** Why a job is being tried again, written both ways it is said: on its own ("The host app did
+ * not answer") and within a sentence ("… the host app did not answer, retrying"), where only a
+ * name keeps its capital ("Gemini is busy"). */
+export interface RetryReason {
+  alone: string;
+  inSentence: string;
+}
+
+/** Why a job still on its way is being tried again, by the fault its last try met (Gemini's,
+ * most often): while it waits for its next attempt, and while that attempt runs; null on its
+ * first, or when it does not say. */
+export function retryingBecause(job: Job): RetryReason | null {
+  if (isFinal(job)) return null;
   switch (job.last_error?.code) {
     case undefined:
       return null;
     case "provider_unavailable":
-      return "Gemini is busy";
+      return { alone: "Gemini is busy", inSentence: "Gemini is busy" };
     case "host_unavailable":
-      return "The host app did not answer";
+      return { alone: "The host app did not answer", inSentence: "the host app did not answer" };
     default:
-      return "Something went wrong on the way";
+      return { alone: "Something went wrong on the way", inSentence: "something went wrong on the way" };
   }
-}
-
-/** Why a job still on its way is being tried again (see `retryReason`): while it waits for its
- * next attempt, and while that attempt runs; null on its first. */
-export function retryingBecause(job: Job): string | null {
-  return isFinal(job) ? null : retryReason(job);
 }
 
 /** Which attempt runs, when it is not the first ("Attempt 2 of 5"); else null. */

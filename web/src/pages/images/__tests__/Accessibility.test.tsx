@@ -17,6 +17,7 @@ import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { HistoryResults } from "../components/HistoryResults";
+import { JobsElsewhere } from "../components/JobsElsewhere";
 import { PromptField } from "../components/PromptField";
 import { VariantsGrid, type VariantsGridProps } from "../components/VariantsGrid";
 
@@ -194,6 +195,33 @@ describe("Accessibility", () => {
       const older = [succeeded(job()), succeeded(job())];
       rerender(grid(older));
       expect(region).toHaveTextContent(/^$/);
+    });
+
+    it("says only the notice that changed among the clicks left elsewhere, not the group's others again", () => {
+      const click = (key: string, identityName: string, jobs: Job[], moving: boolean) => ({
+        key,
+        identityId: `id-${key}`,
+        userId: "3",
+        identityName,
+        jobs,
+        count: 1,
+        moving,
+        sameIdentity: false,
+      });
+      const alice = click("a", "Alice the chef", [job({ id: "a" })], true);
+      const notices = (bob: ReturnType<typeof click>) => (
+        <JobsElsewhere clicks={[alice, bob]} label="Other identities" onShow={noop} onDismiss={noop} />
+      );
+      const { container, rerender } = render(notices(click("b", "Bob the baker", [job({ id: "b" })], true)));
+      const region = container.querySelector<HTMLElement>('[aria-live="polite"]')!;
+      const aliceSaid = within(region).getByText("Still generating for Alice the chef.");
+      expect(within(region).getByText("Still generating for Bob the baker.")).toBeInTheDocument();
+
+      rerender(notices(click("b", "Bob the baker", [succeeded(job({ id: "b" }))], false)));
+      // Each sentence its own node: Bob's changed, Alice's is the same node, not read again.
+      expect(within(region).getByText("Ready for Bob the baker: 1 image.")).toBeInTheDocument();
+      expect(within(region).getByText("Still generating for Alice the chef.")).toBe(aliceSaid);
+      expect(region.children).toHaveLength(2);
     });
 
     it("announces the end of a generation on the page", async () => {

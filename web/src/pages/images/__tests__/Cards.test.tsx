@@ -18,7 +18,7 @@ describe("the Refine box of one of several variants", () => {
   );
   const followUps = { onRefine: async () => true, onRerun: noop, onEditSettings: noop, onCompare: noop, busy: false };
 
-  it("opens after its card, not in it (the grid gives it the row), and asks about that variant", async () => {
+  it("opens after all the cards, where it shows, and asks about that variant", async () => {
     const user = userEvent.setup();
     render(
       <VariantsGrid
@@ -38,8 +38,11 @@ describe("the Refine box of one of several variants", () => {
     const box = screen.getByRole("textbox", { name: "What should change in variant 2?" });
     expect(box).toHaveFocus();
     expect(second).not.toContainElement(box);
-    // Next in the page's order after its card: Tab goes from Refine to it, a screen reader reads it there.
-    expect(second.nextElementSibling).toContainElement(box);
+    // In the page's order where it shows, under the cards: Tab from Send goes on past them,
+    // not back up to the third card drawn above it.
+    const third = screen.getByRole("article", { name: "Variant 3 of 3" });
+    expect(third.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(third.parentElement?.lastElementChild).toContainElement(box);
     expect(refine).toHaveAttribute("aria-expanded", "true");
 
     await user.keyboard("{Escape}");

@@ -75,6 +75,14 @@ describe("a job's time while it takes more than one attempt", () => {
     expect(within(row).getByText("The host app did not answer")).toBeInTheDocument();
     expect(within(row).getByText(/^Attempt 2 of 5 in 2\d s$/)).toBeInTheDocument();
   });
+
+  it("counts down on its history row, as on its card, when it does not say why", async () => {
+    const card = await cardOf({ ...waiting("provider_unavailable", 25), last_error: null });
+    expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retry$/);
+    expect(within(card).getByText(/^Attempt 2 of 5 in 2\d s · .+ so far$/)).toBeInTheDocument();
+    const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem")[0]!;
+    expect(within(row).getByText(/^Attempt 2 of 5 in 2\d s$/)).toBeInTheDocument();
+  });
 });
 
 describe("a job that succeeded on a later attempt", () => {

@@ -52,7 +52,8 @@ describe("sentenceOf", () => {
     ["the other, retrying", click([{ ...retrying("provider_unavailable"), created_at: ASKED }], true, 1, true), `Your generation of ${at} for Alice the chef is still running: Gemini is busy, retrying.`],
     ["the other, canceled", click([asked({ status: "canceled" })], false, 1, true), `Your generation of ${at} for Alice the chef was canceled.`],
   ])("%s", (_, subject, sentence) => {
-    expect(sentenceOf(subject)).toBe(sentence);
+    // As a notice names its click when no other notice is of its identity.
+    expect(sentenceOf(subject, subject.sameIdentity ? "minute" : "identity")).toBe(sentence);
   });
 
   it("names another identity's click by its time when told to, as the identity on screen's, to the second when told", () => {

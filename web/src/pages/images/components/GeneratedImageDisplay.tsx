@@ -12,7 +12,7 @@ import {
   previewUrl,
   nextAttemptText,
   retryingAt,
-  retryReason,
+  retryingBecause,
   runningAttempt,
   stageLabel,
   tookSeconds,
@@ -69,7 +69,7 @@ export interface GeneratedImageDisplayProps {
   /** Why the last action asked from this card (save, cancel, re-run, refine) did not go through. */
   failure?: ActionFailure | null;
   /** Its Refine button's part of the box it opens: the box is the grid's, at the pane's
-   * width under the card's row (see `VariantsGrid`). Without it, no Refine. */
+   * width under the cards (see `VariantsGrid`). Without it, no Refine. */
   refine?: RefineToggle | undefined;
 }
 
@@ -125,7 +125,7 @@ export function GeneratedImageDisplay({
       </header>
       {origin && <p className={styles.origin}>{origin}</p>}
 
-      {/* The image's shape while it comes (and once it is there); a message alone needs no more room than its words. */}
+      {/* The image's shape while it comes, at least (more when its words need it), and once it is there; a message alone needs no more room than its words. */}
       <div className={frameClass(job, preview)} style={pictureRatio(job)}>
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} preview={preview} full={full} />
@@ -255,8 +255,8 @@ function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number 
   return usualSeconds === null ? elapsed : `${elapsed} · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`;
 }
 
-/** A job on its way: its stage (and a retry), the time so far against the usual, and Cancel
- * while it waits in the queue. Out of touch, the last state read, without a spinner. */
+/** A job on its way: its stage (and why it waits to retry), its time so far (see `Clock`), and
+ * Cancel while it waits in the queue. Out of touch, the last state read, without a spinner. */
 function Progress({
   job,
   usualSeconds,
@@ -270,14 +270,14 @@ function Progress({
   canceling: boolean;
   outOfTouch: boolean;
 }) {
-  const why = retryingAt(job) && retryReason(job);
+  const why = retryingAt(job) && retryingBecause(job);
   return (
     <div className={styles.progress}>
       {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
       {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
       <div className={styles.live} role="status" aria-live="polite">
         <strong className={styles.stage}>{stageLabel(job)}</strong>
-        {why && <span className={styles.retry}>{why}</span>}
+        {why && <span className={styles.retry}>{why.alone}</span>}
       </div>
       {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
       <span className={styles.timer}>

@@ -13,7 +13,7 @@ import {
   originLabel,
   previewUrl,
   retryingAt,
-  retryReason,
+  retryingBecause,
   runningAttempt,
   stageLabel,
   statusLabel,
@@ -248,7 +248,6 @@ function HistoryItem({
   // A canceled job's time is how long it waited, not how long it took: none.
   const took = job.status === "canceled" ? null : tookSeconds(job);
   const retry = retryingAt(job);
-  const retryWhy = retry && retryReason(job);
   return (
     <li
       className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
@@ -320,7 +319,7 @@ function HistoryItem({
             .filter(Boolean)
             .join(" · ")}
         </p>
-        {retry && retryWhy && <NextAttempt job={job} at={retry} why={retryWhy} ticking={!outOfTouch} />}
+        {retry && <NextAttempt job={job} at={retry} ticking={!outOfTouch} />}
         {failure && job.status !== "canceled" && (
           <p className={styles.failure}>
             <strong>{failure.title}</strong>
@@ -386,14 +385,20 @@ function HistoryItem({
   );
 }
 
-/** Why a job waits to be tried again and when it is, in its card's words ("Gemini is busy ·
- * Attempt 2 of 5 in 25 s"), counted down while the page can check on it. Its own clock: the
- * row does not render again each second. */
-function NextAttempt({ job, at, why, ticking }: { job: Job; at: Date; why: string; ticking: boolean }) {
+/** When a job waiting to retry is tried next, and why when it says, in its card's words
+ * ("Gemini is busy · Attempt 2 of 5 in 25 s"), counted down while the page can check on it.
+ * Its own clock: the row does not render again each second. */
+function NextAttempt({ job, at, ticking }: { job: Job; at: Date; ticking: boolean }) {
   const now = useNow(ticking);
+  const why = retryingBecause(job);
   return (
     <p className={styles.retry}>
-      <span className={styles.retryWhy}>{why}</span> · <span>{nextAttemptText(job, at, now)}</span>
+      {why && (
+        <>
+          <span className={styles.retryWhy}>{why.alone}</span> ·{" "}
+        </>
+      )}
+      <span>{nextAttemptText(job, at, now)}</span>
     </p>
   );
 }

@@ -16,7 +16,8 @@ interface Props {
 
 /** Clicks the pane no longer shows, left while they ran (for another identity, or for this
  * one before a newer click): still running, or how they ended, with the way back to each.
- * The sentences are said in one live region, there before any of them. Dismiss comes once a
+ * The sentences are said in one live region, there before any of them, each in its own node:
+ * a screen reader reads the one that changed, not the group's others again. Dismiss comes once a
  * click has ended (the list keeps the focus when its focused Dismiss goes). The page has two:
  * another identity's clicks under the pickers, where the admin left them; this identity's
  * earlier ones at the top of the result pane, where the newer click's cards come and the page
@@ -27,7 +28,9 @@ export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
   return (
     <>
       <p className={ui.visuallyHidden} aria-live="polite">
-        {said.map(({ click, naming }) => sentenceOf(click, naming)).join(" ")}
+        {said.map(({ click, naming }) => (
+          <span key={click.key}>{sentenceOf(click, naming)} </span>
+        ))}
       </p>
       <div
         {...list}
@@ -115,10 +118,9 @@ function generationOf({ jobs }: ClickElsewhere, naming: Naming): string {
  * Gemini is busy, retrying.", "Ready for Alice the chef: 2 images.", "Done for Alice the chef:
  * 1 image, 1 failed.", "Failed for Alice the chef. Gemini refused the prompt.", "Canceled for
  * Alice the chef.", "Ended for Alice the chef." (its jobs can no longer be read). Named by its
- * time (see `namingOf`; by default, of the identity on screen, whose pane shows another
- * click): "Your generation of today, 9:23 PM for Alice the chef is still running (2
+ * time (see `namingOf`): "Your generation of today, 9:23 PM for Alice the chef is still running (2
  * variants).", "… is ready: 2 images.", … */
-export function sentenceOf(click: ClickElsewhere, naming: Naming = click.sameIdentity ? "minute" : "identity"): string {
+export function sentenceOf(click: ClickElsewhere, naming: Naming): string {
   const { identityName: name, jobs, count: made, moving } = click;
   const byTime = naming !== "identity";
   const other = `Your ${generationOf(click, naming)} for ${name}`;
@@ -144,10 +146,7 @@ export function sentenceOf(click: ClickElsewhere, naming: Naming = click.sameIde
  * its next attempt runs; how long until that attempt is its card's (no second clock here). */
 function whyStill(jobs: Job[]): string {
   const why = jobs.map(retryingBecause).find((reason) => reason !== null);
-  if (!why) return "";
-  // Within the sentence: "the host app did not answer", but Gemini keeps its capital.
-  const words = why.startsWith("Gemini") ? why : why.charAt(0).toLowerCase() + why.slice(1);
-  return `: ${words}, retrying`;
+  return why ? `: ${why.inSentence}, retrying` : "";
 }
 
 /** Why its jobs failed, as a sentence to follow "Failed …", when one reason holds for all

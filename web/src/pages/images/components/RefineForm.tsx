@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 
 import { formatUsd } from "../config";
-import { scrollBehavior } from "../motion";
+import { reveal } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./RefineForm.module.css";
 
@@ -37,9 +37,9 @@ export function RefineForm({
   const [askedEmpty, setAskedEmpty] = useState(false);
   const empty = !instruction.trim();
   const hinted = askedEmpty && empty;
-  // Opened under a card low on the screen, the box is brought into view whole (its cost line
+  // Opened low on the screen, the box is brought into view whole (its cost line
   // too), and again when the hint grows it: only as far as needed, the card staying in sight.
-  const showWhole = () => form.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "nearest" });
+  const showWhole = () => reveal(form.current);
   useEffect(() => {
     input.current?.focus({ preventScroll: true });
     showWhole();

@@ -1,12 +1,12 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { describeFailure, GENERIC_FAILURE, isFinal, isSaving } from "../jobView";
 import { isWide } from "../shape";
 import ui from "../ui.module.css";
-import { GeneratedImageDisplay, type FollowUps, type GeneratedImageDisplayProps } from "./GeneratedImageDisplay";
-import { RefineForm, useRefineBox } from "./RefineForm";
+import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
+import { RefineForm, type RefineToggle } from "./RefineForm";
 import styles from "./VariantsGrid.module.css";
 
 export interface VariantsGridProps {
@@ -46,6 +46,7 @@ export function VariantsGrid({
 }: VariantsGridProps) {
   const count = jobs.length;
   const outcome = useOutcomeAnnouncement(jobs);
+  const refineBoxOf = useRefineBoxes();
   return (
     <>
       {/* One live region for the click's results, there before any of them ends (a region
@@ -55,10 +56,10 @@ export function VariantsGrid({
       </p>
       <div className={gridClass(jobs)}>
         {jobs.map((job, index) => (
-          <Variant
+          <GeneratedImageDisplay
             key={job.id}
             job={job}
-            place={placeOf(job, index, count)}
+            variant={placeOf(job, index, count)}
             usualSeconds={usualSecondsAt(job.image_size)}
             currentJobId={currentJobId}
             onSave={onSave}
@@ -66,48 +67,80 @@ export function VariantsGrid({
             onCancel={onCancel ?? undefined}
             canceling={cancelingIds.includes(job.id)}
             followUps={followUps}
+            refine={refineBoxOf(job.id).toggle}
             {...(originOf ? { origin: originOf(job) } : {})}
             outOfTouch={outOfTouch}
             failure={failure?.jobId === job.id ? failure : null}
           />
         ))}
+        {/* The Refine boxes the cards opened, at the pane's width, where the words have room
+            (a card beside two others is 190 px): after all the cards, so the page's order is
+            the order seen (Tab from Send goes on past the cards, not up to the next one); the
+            question names its variant. */}
+        {followUps &&
+          jobs.map((job, index) => {
+            const refine = refineBoxOf(job.id);
+            if (!refine.open) return null;
+            const place = placeOf(job, index, count);
+            return (
+              <div key={job.id} className={styles.refine}>
+                <RefineForm
+                  {...refine.box}
+                  label={place.count > 1 ? `What should change in variant ${place.index}?` : undefined}
+                  costUsd={job.usage?.estimated_cost_usd ?? null}
+                  busy={followUps.busy}
+                  onSubmit={(words) => {
+                    // Started, its card takes the pane; the box is emptied all the same, as the
+                    // history's is (a refinement that did not start keeps its words).
+                    void followUps.onRefine(job, words).then((started) => started && refine.sent());
+                  }}
+                />
+              </div>
+            );
+          })}
       </div>
     </>
   );
 }
 
 /**
- * A result's card, and the Refine box it opens after it: at the pane's width, in a row of its
- * own under the card's row (the grid fills its gaps, so the cards of that row stay together),
- * where the instruction has room to be written and read; a card beside two others is 190 px.
+ * The Refine boxes of a click's cards, by job, as `useRefineBox` keeps one by its button:
+ * each opens and closes on its own, keeps its words through a close (Escape), gives the focus
+ * back to its card's Refine, and is emptied and closed by `sent()`.
  */
-function Variant({
-  job,
-  place,
-  followUps,
-  ...card
-}: Omit<GeneratedImageDisplayProps, "variant" | "refine"> & { place: { index: number; count: number } }) {
-  const refine = useRefineBox();
-  return (
-    <>
-      <GeneratedImageDisplay job={job} variant={place} followUps={followUps} refine={refine.toggle} {...card} />
-      {refine.open && followUps && (
-        <div className={styles.refine}>
-          <RefineForm
-            {...refine.box}
-            label={place.count > 1 ? `What should change in variant ${place.index}?` : undefined}
-            costUsd={job.usage?.estimated_cost_usd ?? null}
-            busy={followUps.busy}
-            onSubmit={(words) => {
-              // Started, its card takes the pane; the box is emptied all the same, as the
-              // history's is (a refinement that did not start keeps its words).
-              void followUps.onRefine(job, words).then((started) => started && refine.sent());
-            }}
-          />
-        </div>
-      )}
-    </>
-  );
+function useRefineBoxes() {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const [words, setWords] = useState<Readonly<Record<string, string>>>({});
+  const buttons = useRef(new Map<string, RefineToggle["ref"]>());
+  const buttonOf = (id: string): RefineToggle["ref"] => {
+    const known = buttons.current.get(id);
+    if (known) return known;
+    const button: RefineToggle["ref"] = { current: null };
+    buttons.current.set(id, button);
+    return button;
+  };
+  const setOpenOf = (id: string, to: (was: boolean) => boolean) =>
+    setOpen((was) => {
+      const next = new Set(was);
+      if (to(was.has(id))) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  return (id: string) => {
+    const close = () => {
+      setOpenOf(id, () => false);
+      buttonOf(id).current?.focus();
+    };
+    return {
+      open: open.has(id),
+      toggle: { ref: buttonOf(id), "aria-expanded": open.has(id), onClick: () => setOpenOf(id, (was) => !was) },
+      box: { instruction: words[id] ?? "", onChange: (text: string) => setWords((was) => ({ ...was, [id]: text })), onClose: close },
+      sent: () => {
+        setWords((was) => ({ ...was, [id]: "" }));
+        close();
+      },
+    };
+  };
 }
 
 /** One card takes the row; the variants of a wide picture take wider cards than others. */
