@@ -58,19 +58,21 @@ export function CompareDialog({
   const current = identityImageUrl(identity);
   // The current image on its own, unless it is one of the candidates (a variant saved).
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
-  // Its shape is known once it loads (the identity says nothing of it); a result's from its job.
-  const [currentIsLandscape, setCurrentIsLandscape] = useState(false);
-  const onCurrentLoad = ({ currentTarget: image }: SyntheticEvent<HTMLImageElement>) =>
-    setCurrentIsLandscape(image.naturalWidth > image.naturalHeight);
+  // Its shape is known once it loads (the identity says nothing of it), and holds for that
+  // image only: another one stands upright until it loads. A result's is its job's.
+  const [loaded, setLoaded] = useState<{ url: string; landscape: boolean } | null>(null);
+  const currentIsLandscape = loaded?.url === current && loaded.landscape;
+  const onCurrentLoad = ({ currentTarget: image }: SyntheticEvent<HTMLImageElement>) => {
+    if (current !== null) setLoaded({ url: current, landscape: image.naturalWidth > image.naturalHeight });
+  };
   const landscape = [...(showCurrent ? [currentIsLandscape] : []), ...candidates.map(({ job }) => isLandscape(job))];
   const spans = spansOnPhone(landscape);
-  // On a phone, a landscape figure takes the row (`wide`), and so does an upright one that
-  // would be alone on its line (`alone`).
   const layout = (index: number): string => {
-    if (landscape[index]) return styles.wide ?? "";
-    return spans[index] ? (styles.alone ?? "") : "";
+    const span = spans[index];
+    return span ? (styles[span] ?? "") : "";
   };
-  const first = showCurrent ? 1 : 0;
+  // The candidates' figures follow the current image's, when it is shown.
+  const firstCandidate = showCurrent ? 1 : 0;
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
       <div className={styles.dialogHeader}>
@@ -91,7 +93,7 @@ export function CompareDialog({
         {candidates.map(({ job, label, saveText }, index) => (
           <CandidateFigure
             key={job.id}
-            className={layout(first + index)}
+            className={layout(firstCandidate + index)}
             job={job}
             label={label}
             isCurrent={job.id === currentJobId}
