@@ -5,6 +5,7 @@ import { spansOnPhone } from "../compareLayout";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { identityImageUrl, previewUrl, SAVED_NOW } from "../jobView";
+import { jobRatio } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
@@ -159,9 +160,7 @@ function CandidateFigure({
   );
 }
 
-/** Wider than tall: its image, or before it has one the ratio asked ("16:9" is, "1:1" and
- * "3:4" are not). */
+/** Wider than tall (see `jobRatio`): "16:9" is, "1:1" and "3:4" are not. */
 function isLandscape(job: Job): boolean {
-  const [width = 0, height = 0] = job.output ? [job.output.width, job.output.height] : job.aspect_ratio.split(":").map(Number);
-  return width > height;
+  return jobRatio(job) > 1;
 }
