@@ -2,6 +2,7 @@
 import type { CSSProperties } from "react";
 
 import type { HostIdentity, Job } from "../../api/imageGeneration";
+import { jobRatio } from "./shape";
 
 /** Ended: it will not change again (only its save may). */
 export function isFinal(job: Pick<Job, "status">): boolean {
@@ -537,13 +538,9 @@ function notSaved(code: string | undefined): string {
 }
 
 /**
- * The picture's own shape, as `--ratio` (width over height) for its box: its image's when it
- * has one, else the ratio it was asked at (a queued job, a failed one). The boxes show the
- * whole image, and take the room of its shape (see the CSS).
+ * The picture's own shape (see `jobRatio`), as `--ratio` for its box. The boxes show the whole
+ * image, and take the room of its shape (see the CSS).
  */
 export function pictureRatio(job: Job): CSSProperties {
-  const output = job.output;
-  const [w = 0, h = 0] = output ? [output.width, output.height] : job.aspect_ratio.split(":").map(Number);
-  const ratio = w > 0 && h > 0 ? w / h : 1;
-  return { "--ratio": ratio.toFixed(4) } as CSSProperties;
+  return { "--ratio": jobRatio(job).toFixed(4) } as CSSProperties;
 }

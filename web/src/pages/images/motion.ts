@@ -13,9 +13,9 @@ export function scrollBehavior(): ScrollBehavior {
 export function reveal(element: Element | null | undefined): void {
   if (!element?.scrollIntoView) return;
   const { top, height } = element.getBoundingClientRect();
-  const window = globalThis.innerHeight;
-  if (height > window) {
-    if (top < 0 || top >= window) element.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
+  const viewportHeight = globalThis.innerHeight;
+  if (height > viewportHeight) {
+    if (top < 0 || top >= viewportHeight) element.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
     return;
   }
   element.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });

@@ -5,6 +5,7 @@ import { spansOnPhone } from "../compareLayout";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { identityImageUrl, previewUrl, SAVED_NOW } from "../jobView";
+import { jobRatio } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
@@ -58,19 +59,21 @@ export function CompareDialog({
   const current = identityImageUrl(identity);
   // The current image on its own, unless it is one of the candidates (a variant saved).
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
-  // Its shape is known once it loads (the identity says nothing of it); a result's from its job.
-  const [currentIsLandscape, setCurrentIsLandscape] = useState(false);
-  const onCurrentLoad = ({ currentTarget: image }: SyntheticEvent<HTMLImageElement>) =>
-    setCurrentIsLandscape(image.naturalWidth > image.naturalHeight);
+  // Its shape is known once it loads (the identity says nothing of it), and holds for that
+  // image only: another one stands upright until it loads. A result's is its job's.
+  const [loaded, setLoaded] = useState<{ url: string; landscape: boolean } | null>(null);
+  const currentIsLandscape = loaded?.url === current && loaded.landscape;
+  const onCurrentLoad = ({ currentTarget: image }: SyntheticEvent<HTMLImageElement>) => {
+    if (current !== null) setLoaded({ url: current, landscape: image.naturalWidth > image.naturalHeight });
+  };
   const landscape = [...(showCurrent ? [currentIsLandscape] : []), ...candidates.map(({ job }) => isLandscape(job))];
   const spans = spansOnPhone(landscape);
-  // On a phone, a landscape figure takes the row (`wide`), and so does an upright one that
-  // would be alone on its line (`alone`).
   const layout = (index: number): string => {
-    if (landscape[index]) return styles.wide ?? "";
-    return spans[index] ? (styles.alone ?? "") : "";
+    const span = spans[index];
+    return span ? (styles[span] ?? "") : "";
   };
-  const first = showCurrent ? 1 : 0;
+  // The candidates' figures follow the current image's, when it is shown.
+  const firstCandidate = showCurrent ? 1 : 0;
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
       <div className={styles.dialogHeader}>
@@ -91,7 +94,7 @@ export function CompareDialog({
         {candidates.map(({ job, label, saveText }, index) => (
           <CandidateFigure
             key={job.id}
-            className={layout(first + index)}
+            className={layout(firstCandidate + index)}
             job={job}
             label={label}
             isCurrent={job.id === currentJobId}
@@ -157,9 +160,7 @@ function CandidateFigure({
   );
 }
 
-/** Wider than tall: its image, or before it has one the ratio asked ("16:9" is, "1:1" and
- * "3:4" are not). */
+/** Wider than tall (see `jobRatio`): "16:9" is, "1:1" and "3:4" are not. */
 function isLandscape(job: Job): boolean {
-  const [width = 0, height = 0] = job.output ? [job.output.width, job.output.height] : job.aspect_ratio.split(":").map(Number);
-  return width > height;
+  return jobRatio(job) > 1;
 }

@@ -80,7 +80,7 @@ export function ComposeForm({
           focusAfter={focusPrompt}
         />
       )}
-      <ReferenceImageUpload config={config} uploads={uploads} disabled={noIdentities} />
+      <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} />
 
       <PromptField ref={promptRef} value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
 

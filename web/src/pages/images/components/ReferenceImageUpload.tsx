@@ -11,11 +11,14 @@ import styles from "./ReferenceImageUpload.module.css";
 interface Props {
   config: TabConfig;
   uploads: ReferenceUploads;
-  disabled?: boolean;
+  /** The user chosen has no identities: no photo can be added for them. */
+  noIdentities?: boolean;
 }
 
 /** Up to `maxFiles` reference photos: drop, pick, or paste; each uploads on its own. */
-export function ReferenceImageUpload({ config, uploads, disabled = false }: Props) {
+export function ReferenceImageUpload({ config, uploads, noIdentities = false }: Props) {
+  // With no identity to add photos for, none can be added.
+  const disabled = noIdentities;
   const hintId = useId();
   const inputId = useId();
   const addId = useId();
@@ -176,7 +179,7 @@ export function ReferenceImageUpload({ config, uploads, disabled = false }: Prop
         )}
         {uploads.othersPutAside && (
           <p role="status" className={ui.notice}>
-            {putAsideNote(disabled)}
+            {putAsideNote(noIdentities)}
           </p>
         )}
         {!empty && (

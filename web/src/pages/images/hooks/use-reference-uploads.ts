@@ -148,13 +148,17 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
           const form = forms[index];
           if (!form || controller.signal.aborted) return forget(send);
           // Drawn as it uploads: its small copy is its tile after a reload, one that stops the
-          // upload too (see `LostPhoto`).
+          // upload too (see `LostPhoto`). A retry has its copy from the first try.
           const drawing = drawnPhoto(item.file);
-          void drawing.then((drawn) => {
-            const smallCopy = drawn?.smallCopy;
-            if (!smallCopy) return;
-            patch(item.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, smallCopy } : photo));
-          });
+          if (!item.smallCopy) {
+            void drawing.then((drawn) => {
+              const smallCopy = drawn?.smallCopy;
+              if (!smallCopy) return;
+              patch(item.id, (photo) =>
+                photo.status === "uploading" || photo.status === "failed" || photo.status === "uploaded" ? { ...photo, smallCopy } : photo,
+              );
+            });
+          }
           try {
             const onProgress = (progress: number) =>
               patch(item.id, (photo) => (photo.status === "uploading" ? { ...photo, progress } : photo));
@@ -164,7 +168,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
             if (drawn) {
               const low = Math.min(drawn.width, drawn.height) < LOW_RESOLUTION_PX;
               const pixels = low ? { width: drawn.width, height: drawn.height } : undefined;
-              patch(item.id, (photo) => (photo.status === "uploaded" ? { ...photo, smallCopy: drawn.smallCopy, pixels } : photo));
+              patch(item.id, (photo) => (photo.status === "uploaded" ? { ...photo, pixels } : photo));
             }
           } catch (error) {
             if (!controller.signal.aborted) patch(item.id, failedWith(uploadError(error)));
