@@ -34,6 +34,17 @@ function draftWithOneStillUploading() {
   sessionStorage.setItem("identity-images.photos", JSON.stringify([...uploaded.slice(0, 2), stillUploading, ...uploaded.slice(2)]));
 }
 
+/** The page after a reload with one photo lost, its jobs served: what to add it again with. */
+async function reloadedWithOneLost() {
+  const service = jobService();
+  given(...service.handlers);
+  draftWithOneStillUploading();
+  const user = userEvent.setup();
+  renderImages();
+  await screen.findByText(LOST);
+  return { service, user };
+}
+
 const generate = () => screen.getByRole("button", { name: "Generate" });
 const tileOf = (name: string) => screen.getByRole("button", { name: `Remove ${name}` }).closest("li")!;
 const tileNames = () =>
@@ -82,12 +93,7 @@ describe("a reload while a photo uploads", () => {
   });
 
   it("takes the same file, added again, in its place, and sends it with the others", async () => {
-    const service = jobService();
-    given(...service.handlers);
-    draftWithOneStillUploading();
-    const user = userEvent.setup();
-    renderImages();
-    await screen.findByText(LOST);
+    const { service, user } = await reloadedWithOneLost();
     await user.upload(screen.getByLabelText("Reference photos"), file("side.jpg", "image/jpeg"));
     await waitFor(() => expect(generate()).toHaveAttribute("aria-disabled", "false"));
     expect(screen.queryByText(LOST)).not.toBeInTheDocument();
@@ -102,12 +108,7 @@ describe("a reload while a photo uploads", () => {
   });
 
   it("lets another photo wait for its place, and Generate go without it once it is removed", async () => {
-    const service = jobService();
-    given(...service.handlers);
-    draftWithOneStillUploading();
-    const user = userEvent.setup();
-    renderImages();
-    await screen.findByText(LOST);
+    const { service, user } = await reloadedWithOneLost();
     await user.upload(screen.getByLabelText("Reference photos"), file("other.jpg", "image/jpeg"));
     expect(within(tileOf("other.jpg")).getByText("Waiting for a place")).toBeInTheDocument();
 
