@@ -136,19 +136,11 @@ function holdUnsent(items: Iterable<ReferenceItem>, held: Map<string, UnsentPhot
   for (const item of items) if (item.status === "uploading" || item.status === "failed") held.set(item.id, item);
 }
 
-/** The form's photos as last written. An upload's progress, several times a second, changes
- * nothing kept, and each uploading photo's small copy is tens of KB to write again. */
-let lastKept: string | null = null;
-
 /** Keeps the form's photos for a reload, and their files for a visit to another page of the
  * host and back. */
 export function keepFormPhotos(items: ReferenceItem[]): void {
   const kept = keptOf(items);
-  const text = JSON.stringify(kept);
-  if (text !== lastKept) {
-    write(KEPT, kept);
-    lastKept = text;
-  }
+  write(KEPT, kept);
   for (const key of filesByKey.keys()) if (!kept.some((photo) => photo.key === key)) filesByKey.delete(key);
   for (const item of items) if (item.status === "uploaded" && item.file) filesByKey.set(item.key, item.file);
   holdUnsent(items, unsentInForm);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import { forgetAll } from "../hooks/use-session-state";
 import { keepFormPhotos } from "../keptPhotos";
 import type { UploadingPhoto } from "../referencePhotos";
 
@@ -19,6 +20,15 @@ describe("keepFormPhotos: the form's photos kept for a reload", () => {
     const writes = setItem.mock.calls.filter(([name]) => name === "identity-images.photos");
     expect(writes).toHaveLength(1);
     expect(JSON.parse(writes[0]?.[1] ?? "[]")).toEqual([
+      { name: "face.jpg", size: 1000, contentType: "image/jpeg", unsent: "p1", smallCopy: SMALL_COPY },
+    ]);
+  });
+
+  it("writes the same photos again once the draft was forgotten (another admin, a log-out)", () => {
+    keepFormPhotos([uploading(0.1)]);
+    forgetAll();
+    keepFormPhotos([uploading(0.4)]);
+    expect(JSON.parse(sessionStorage.getItem("identity-images.photos") ?? "[]")).toEqual([
       { name: "face.jpg", size: 1000, contentType: "image/jpeg", unsent: "p1", smallCopy: SMALL_COPY },
     ]);
   });

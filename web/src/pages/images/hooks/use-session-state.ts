@@ -41,11 +41,13 @@ export function read<T>(name: string, initial: T, guard: (value: unknown) => val
   }
 }
 
+/** Stores `value` under `name`, unless it is there already: a write can come several times a
+ * second (an upload's progress changes nothing kept) and be tens of KB (photos' small copies). */
 export function write(name: string, value: unknown, scope: Scope = "tab"): void {
   try {
     const text = JSON.stringify(value);
-    globalThis.sessionStorage?.setItem(PREFIX + name, text);
-    if (scope === "browser") globalThis.localStorage?.setItem(PREFIX + name, text);
+    const stores = scope === "browser" ? [globalThis.sessionStorage, globalThis.localStorage] : [globalThis.sessionStorage];
+    for (const storage of stores) if (storage?.getItem(PREFIX + name) !== text) storage?.setItem(PREFIX + name, text);
   } catch {
     // Full or blocked: the page still works, it only forgets on reload.
   }
