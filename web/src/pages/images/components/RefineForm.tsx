@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, type RefObject } from "react";
 
 import { formatUsd } from "../config";
 import { reveal } from "../motion";
@@ -103,7 +103,11 @@ export function RefineForm({
 }
 
 /** A Refine button's part of its box: spread on the button. */
-export type RefineToggle = ReturnType<typeof useRefineBox>["toggle"];
+export interface RefineToggle {
+  ref: RefObject<HTMLButtonElement | null>;
+  "aria-expanded": boolean;
+  onClick: () => void;
+}
 
 /**
  * A Refine button and the box it opens: spread `toggle` on the button and `box` on the
@@ -111,20 +115,49 @@ export type RefineToggle = ReturnType<typeof useRefineBox>["toggle"];
  * button; `sent()` empties and closes it once its refinement is asked for.
  */
 export function useRefineBox() {
-  const [open, setOpen] = useState(false);
-  const [instruction, setInstruction] = useState("");
-  const button = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
+  return useRefineBoxes()(ONLY_BOX);
+}
+
+/** The key of `useRefineBox`'s one box. */
+const ONLY_BOX = "only";
+
+/**
+ * Refine boxes by a key (a click's cards, by job), each as `useRefineBox` keeps one: it opens
+ * and closes on its own, keeps its words through a close, gives the focus back to its button,
+ * and is emptied and closed by `sent()`.
+ */
+export function useRefineBoxes() {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const [words, setWords] = useState<Readonly<Record<string, string>>>({});
+  const buttons = useRef(new Map<string, RefineToggle["ref"]>());
+  const buttonOf = (id: string): RefineToggle["ref"] => {
+    const known = buttons.current.get(id);
+    if (known) return known;
+    const button: RefineToggle["ref"] = { current: null };
+    buttons.current.set(id, button);
+    return button;
   };
-  return {
-    open,
-    toggle: { ref: button, "aria-expanded": open, onClick: () => setOpen((was) => !was) },
-    box: { instruction, onChange: setInstruction, onClose: close },
-    sent: () => {
-      setInstruction("");
-      close();
-    },
+  const setOpenOf = (id: string, to: (was: boolean) => boolean) =>
+    setOpen((was) => {
+      const next = new Set(was);
+      if (to(was.has(id))) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  return (id: string) => {
+    const close = () => {
+      setOpenOf(id, () => false);
+      buttonOf(id).current?.focus();
+    };
+    const toggle: RefineToggle = { ref: buttonOf(id), "aria-expanded": open.has(id), onClick: () => setOpenOf(id, (was) => !was) };
+    return {
+      open: open.has(id),
+      toggle,
+      box: { instruction: words[id] ?? "", onChange: (text: string) => setWords((was) => ({ ...was, [id]: text })), onClose: close },
+      sent: () => {
+        setWords((was) => ({ ...was, [id]: "" }));
+        close();
+      },
+    };
   };
 }

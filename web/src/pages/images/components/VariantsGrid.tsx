@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
@@ -6,7 +6,7 @@ import { describeFailure, GENERIC_FAILURE, isFinal, isSaving } from "../jobView"
 import { isWide } from "../shape";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
-import { RefineForm, type RefineToggle } from "./RefineForm";
+import { RefineForm, useRefineBoxes } from "./RefineForm";
 import styles from "./VariantsGrid.module.css";
 
 export interface VariantsGridProps {
@@ -101,46 +101,6 @@ export function VariantsGrid({
       </div>
     </>
   );
-}
-
-/**
- * The Refine boxes of a click's cards, by job, as `useRefineBox` keeps one by its button:
- * each opens and closes on its own, keeps its words through a close (Escape), gives the focus
- * back to its card's Refine, and is emptied and closed by `sent()`.
- */
-function useRefineBoxes() {
-  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
-  const [words, setWords] = useState<Readonly<Record<string, string>>>({});
-  const buttons = useRef(new Map<string, RefineToggle["ref"]>());
-  const buttonOf = (id: string): RefineToggle["ref"] => {
-    const known = buttons.current.get(id);
-    if (known) return known;
-    const button: RefineToggle["ref"] = { current: null };
-    buttons.current.set(id, button);
-    return button;
-  };
-  const setOpenOf = (id: string, to: (was: boolean) => boolean) =>
-    setOpen((was) => {
-      const next = new Set(was);
-      if (to(was.has(id))) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-  return (id: string) => {
-    const close = () => {
-      setOpenOf(id, () => false);
-      buttonOf(id).current?.focus();
-    };
-    return {
-      open: open.has(id),
-      toggle: { ref: buttonOf(id), "aria-expanded": open.has(id), onClick: () => setOpenOf(id, (was) => !was) },
-      box: { instruction: words[id] ?? "", onChange: (text: string) => setWords((was) => ({ ...was, [id]: text })), onClose: close },
-      sent: () => {
-        setWords((was) => ({ ...was, [id]: "" }));
-        close();
-      },
-    };
-  };
 }
 
 /** One card takes the row; the variants of a wide picture take wider cards than others. */
