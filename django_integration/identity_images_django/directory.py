@@ -13,6 +13,7 @@ from django.db.models import ForeignKey, Model, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 
+from identity_images_django import placement
 from identity_images_django.conf import app_settings, identity_model, test_users
 from identity_images_django.schemas import IdentityOut, UserOut
 
@@ -119,6 +120,6 @@ def identity_out(identity: Model, request: HttpRequest | None = None) -> Identit
         user_id=str(getattr(identity, user_field.attname)),
         name=str(getattr(identity, conf.identity_name_field)),
         description=str(description or ""),
-        image_path=image.name or None,
+        image_path=placement.key_in_bucket(image.name, image.storage) if image.name else None,
         image_url=image_url(image, request),
     )

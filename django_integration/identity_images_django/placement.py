@@ -91,6 +91,16 @@ def name_in_storage(key: str, storage: Storage) -> str:
     )
 
 
+def key_in_bucket(name: str, storage: Storage) -> str:
+    """The bucket's key of the object `storage` names `name`: `name_in_storage` the other
+    way, so the pipeline reads back the key its callback sent (under a `location`, the
+    field's name alone would be another key). A storage that is no bucket: `name`."""
+    found = bucket_storage(storage)
+    if found is None or not found.location:
+        return name
+    return f"{found.location}/{name}"
+
+
 @dataclass(frozen=True)
 class DownloadedImage:
     data: bytes

@@ -133,6 +133,16 @@ class PathModeWithLocationTests(CallbackCase):
         listed = self.s3.list_objects_v2(Bucket=HOST_BUCKET)["Contents"]
         assert [o["Key"] for o in listed] == [self.key]
 
+    def test_the_reads_give_back_the_key_the_callback_sent_not_the_relative_name(self) -> None:
+        # The pipeline knows its objects by their keys (a preview URL, a presigned GET):
+        # the field's name alone, relative to the location, is another key.
+        assert self.deliver(self.key).status_code == 200
+        auth = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+        one = self.client.get(f"{BASE}/identities/{self.identity.pk}/", headers=auth)
+        listed = self.client.get(f"{BASE}/users/{self.identity.user_id}/identities/", headers=auth)
+        assert one.json()["image_path"] == self.key
+        assert [each["image_path"] for each in listed.json()["results"]] == [self.key]
+
     def test_an_object_outside_the_location_is_refused_and_changes_nothing(self) -> None:
         outside = f"identity-images/generated/identities/{self.identity.pk}/gen-1.png"
         response = self.deliver(outside)
