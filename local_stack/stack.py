@@ -170,6 +170,10 @@ class LocalStack:
         self.snapshots: Snapshots | None = None
         self.scope: SnapshotScope | None = None
         self.secrets: LocalSecrets | None = None
+        # What this instance wrote to `_environment_file`, for `stop` to remove: a stack
+        # that failed to start (a port taken by the stack that runs) must leave that
+        # stack's file, which `make invoke` reads.
+        self._environment_written: str | None = None
         self._stopped = threading.Event()
 
     # --- URLs ----------------------------------------------------------------------------
@@ -228,7 +232,8 @@ class LocalStack:
         os.environ.update(resources.environment())
         _forget_cached_settings()
         functions_environment.update(resources.environment())
-        self._environment_file.write_text(json.dumps(functions_environment, indent=2))
+        self._environment_written = json.dumps(functions_environment, indent=2)
+        self._environment_file.write_text(self._environment_written)
         s3, sqs = self.moto.client("s3"), self.moto.client("sqs")
         queues = [resources.jobs_queue_url, regeneration_url]
         self.scope = SnapshotScope(
@@ -459,8 +464,18 @@ class LocalStack:
                 log.exception("could not save the local state")
         for process in reversed(self.processes):
             process.stop()
-        self._environment_file.unlink(missing_ok=True)
+        self._forget_environment_file()
         self.moto.stop()
+
+    def _forget_environment_file(self) -> None:
+        """Remove the functions' environment this instance wrote, if it is still there."""
+        if self._environment_written is None:
+            return
+        try:
+            if self._environment_file.read_text() == self._environment_written:
+                self._environment_file.unlink()
+        except FileNotFoundError:
+            pass
 
     @property
     def _environment_file(self) -> Path:
