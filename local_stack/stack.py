@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infra import resource_spec as spec
 from local_stack import local_resources
@@ -33,6 +34,9 @@ from local_stack.pollers import EventSourceMapping, Schedule, SqsPoller
 from local_stack.processes import ManagedProcess
 from local_stack.routes import cdk_routes
 from local_stack.web_server import WEB_DIST, LocalWebServer
+
+if TYPE_CHECKING:
+    from local_stack.aws_resources import Resources
 
 log = logging.getLogger("local_stack.stack")
 
@@ -131,6 +135,24 @@ def event_source_mappings(
             max_batching_window_s=spec.TRIGGER_BATCHING_WINDOW_S,
         ),
     ]
+
+
+def snapshot_scope(resources: Resources) -> SnapshotScope:
+    """What a clean stop saves and the next start restores: the bucket, the two tables,
+    the two queues, and their dead-letter queues, whose letters wait for an operator
+    (`identity-images dead-letters`). Each dead-letter queue after the queue it takes
+    from: the save's receive moves a message past its last allowed one there, to be
+    saved with it."""
+    return SnapshotScope(
+        bucket=resources.bucket_name,
+        tables=[resources.jobs_table_name, resources.idempotency_table_name],
+        queue_urls=[
+            resources.jobs_queue_url,
+            resources.regeneration_queue_url,
+            resources.jobs_dlq_url,
+            resources.regeneration_dlq_url,
+        ],
+    )
 
 
 @dataclass
@@ -235,12 +257,7 @@ class LocalStack:
         self._environment_written = json.dumps(functions_environment, indent=2)
         self._environment_file.write_text(self._environment_written)
         s3, sqs = self.moto.client("s3"), self.moto.client("sqs")
-        queues = [resources.jobs_queue_url, regeneration_url]
-        self.scope = SnapshotScope(
-            bucket=resources.bucket_name,
-            tables=[resources.jobs_table_name, resources.idempotency_table_name],
-            queue_urls=queues,
-        )
+        self.scope = snapshot_scope(resources)
         self.snapshots = Snapshots(self.data_dir, s3, self.moto.client("dynamodb"), sqs)
         if self.options.persist:
             # Before the notification: restored references must not regenerate anything.
