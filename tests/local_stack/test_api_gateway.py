@@ -16,9 +16,10 @@ from local_stack.api_gateway import LocalApiGateway
 from local_stack.authorization import AuthorizerCache
 from local_stack.gateway_config import CorsConfig, GatewayConfig
 from local_stack.lambda_runtime import LocalFunction
-from local_stack.routes import RouteTable, cdk_routes
+from local_stack.routes import cdk_routes
+from tests.support.routes import route_table
 
-ROUTES = RouteTable.from_pairs(
+ROUTES = route_table(
     [
         ("GET", "/v1/users"),
         ("GET", "/v1/generations/{generation_id}"),
