@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import string
 import threading
 import time
 import uuid
@@ -152,6 +153,13 @@ class LocalApiGateway:
         shape when customised, with the CORS headers)."""
         return self._gateway_error(
             ResponseType.REQUEST_TOO_LARGE, "Request Too Long", origin, str(uuid.uuid4())
+        )
+
+    def bad_request(self, origin: str | None) -> GatewayResponse:
+        """API Gateway's 400 for a body it cannot find: a `Content-Length` or chunk size
+        that is no length (a gateway response, as `too_large`)."""
+        return self._gateway_error(
+            ResponseType.BAD_REQUEST_BODY, "Bad Request", origin, str(uuid.uuid4())
         )
 
     def _authorize(
@@ -373,43 +381,71 @@ def _proxy_response(output: Any) -> GatewayResponse:
     return GatewayResponse(status, headers, data)
 
 
+class MalformedLengthError(ValueError):
+    """A `Content-Length` or chunk size that is no length: where the body ends is unknown."""
+
+
+def _length(text: str, base: int) -> int:
+    """A `Content-Length` (base 10) or a chunk size (base 16): digits only, as HTTP has
+    them, so not the sign, blanks or underscores `int` would also take (-1 would make the
+    read wait for the client to hang up, another negative one would fail it)."""
+    digits = string.hexdigits if base == 16 else string.digits
+    if not text or any(c not in digits for c in text):
+        raise MalformedLengthError(f"not a length: {text[:40]!r}")
+    return int(text, base)
+
+
 def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "local-api-gateway"
 
         def _serve(self) -> None:
-            body = self._read_body()
-            if body is None:
-                # Over the limit: the rest of the body is never read, so the connection
-                # cannot carry another request.
+            origin = _header(list(self.headers.items()), "origin")
+            try:
+                body = self._read_body()
+            except MalformedLengthError:
+                # Where the body ends is unknown, so the connection cannot carry another
+                # request.
                 self.close_connection = True
-                response = gateway.too_large(_header(list(self.headers.items()), "origin"))
+                response = gateway.bad_request(origin)
             else:
-                response = gateway.handle(
-                    self.command,
-                    self.path,
-                    list(self.headers.items()),
-                    body,
-                    source_ip=self.client_address[0],
-                )
+                response = self._answer(body, origin)
             self.send_response(response.status)
             for name, value in response.headers:
                 if name.lower() not in ("content-length", "transfer-encoding", "connection"):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(response.body)))
+            if self.close_connection:  # say so, or the client sends its next request into it
+                self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(response.body)
 
+        def _answer(self, body: bytes | None, origin: str | None) -> GatewayResponse:
+            if body is None:
+                # Over the limit: the rest of the body is never read, so the connection
+                # cannot carry another request.
+                self.close_connection = True
+                return gateway.too_large(origin)
+            return gateway.handle(
+                self.command,
+                self.path,
+                list(self.headers.items()),
+                body,
+                source_ip=self.client_address[0],
+            )
+
         def _read_body(self) -> bytes | None:
             """The body, or None once it is over `MAX_PAYLOAD_BYTES`: a declared length
-            over it is not read at all, a chunked body is read only up to it."""
+            over it is not read at all, a chunked body is read only up to it.
+            `MalformedLengthError` for a length or chunk size that is no length."""
             if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
                 chunks: list[bytes] = []
                 total = 0
                 while True:
-                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    line = self.rfile.readline().split(b";")[0].strip() or b"0"
+                    size = _length(line.decode("latin-1"), 16)
                     if size == 0:
                         self.rfile.readline()
                         return b"".join(chunks)
@@ -418,7 +454,7 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
                         return None
                     chunks.append(self.rfile.read(size))
                     self.rfile.readline()
-            length = int(self.headers.get("Content-Length") or 0)
+            length = _length((self.headers.get("Content-Length") or "0").strip(), 10)
             if length > MAX_PAYLOAD_BYTES:
                 return None
             return self.rfile.read(length) if length else b""

@@ -41,6 +41,7 @@ from identity_images.engine.generation import (
 from identity_images.engine.options import ASPECT_RATIOS, IMAGE_SIZES
 from identity_images.engine.references import PreparedReference, ReferenceRules
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.media_types import EXTENSIONS_BY_TYPE
 from identity_images.settings import Settings
 from local_stack.dead_letters import add_dead_letters_command
 from local_stack.serve import add_serve_command
@@ -48,12 +49,6 @@ from local_stack.serve import add_serve_command
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-
-_EXTENSIONS = {
-    "image/jpeg": (".jpg", ".jpeg"),
-    "image/png": (".png",),
-    "image/webp": (".webp",),
-}
 
 
 class UsageError(Exception):
@@ -167,7 +162,7 @@ def _read_references(paths: Sequence[str]) -> list[ReferenceFile]:
 
 def output_path(requested: Path, mime_type: str) -> Path:
     """`requested`, with the extension of `mime_type` if it has another one."""
-    extensions = _EXTENSIONS.get(mime_type)
+    extensions = EXTENSIONS_BY_TYPE.get(mime_type)
     if not extensions or requested.suffix.lower() in extensions:
         return requested
     return requested.with_suffix(extensions[0])

@@ -6,8 +6,9 @@ configured (restoring a reference must not regenerate its identity):
 
 - S3: every object of the bucket, with its content type (`aws/s3/objects/...`);
 - DynamoDB: every item of the jobs and idempotency tables (`aws/dynamodb/{table}.json`);
-- SQS: the messages waiting in the queues (`aws/sqs/{queue}.json`). Messages a poller
-  had received and not finished at the stop (in flight) are not visible and are lost.
+- SQS: the messages waiting in the queues, dead-letter queues included
+  (`aws/sqs/{queue}.json`). Messages a poller had received and not finished at the stop
+  (in flight) are not visible and are lost.
 
 A killed process (no clean stop) writes nothing: the previous snapshot stays.
 """

@@ -1,19 +1,16 @@
 """The local API Gateway's resources: which `{param}` templates exist for which methods.
 
-The table is derived from the API's own Powertools resolver (or its OpenAPI schema), so
-the local gateway routes exactly what the API Lambda serves and cannot drift from it.
+The stack's table is the CDK app's (`cdk_routes`): one greedy resource, `/v1/{proxy+}`,
+so the API Lambda's own router answers every `/v1/...` path, as in AWS: there is no
+list of the API's routes to keep in step. A table matches a path as API Gateway does:
+literal segments first, then `{param}`, then `{greedy+}`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Any
 from urllib.parse import unquote
-
-_POWERTOOLS_PARAM = re.compile(r"<(\w+)>")
 
 
 @dataclass(frozen=True)
@@ -68,11 +65,6 @@ class RouteTable:
             key=lambda r: (r.specificity(), r.path),
         )
 
-    @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> RouteTable:
-        """From `(method, "/path/{param}")` pairs."""
-        return cls(Resource(path, frozenset({method})) for method, path in pairs)
-
     def find(self, path: str) -> tuple[Resource, dict[str, str]] | None:
         """The resource `path` belongs to (whatever the method) and its parameters."""
         for resource in self.resources:
@@ -89,35 +81,3 @@ def cdk_routes() -> RouteTable:
     """The CDK app's resources (`infra/api.py`): `ANY /v1/{proxy+}` to the api function,
     so the function's own router answers every `/v1/...` path."""
     return RouteTable([Resource("/v1/{proxy+}", frozenset({"ANY"}))])
-
-
-def routes_from_resolver(resolver: Any) -> RouteTable:
-    """From a Powertools `ApiGatewayResolver`'s registered routes (`<id>` -> `{id}`)."""
-    routes = list(getattr(resolver, "_static_routes", [])) + list(
-        getattr(resolver, "_dynamic_routes", [])
-    )
-    return RouteTable.from_pairs(
-        (str(route.method).upper(), _POWERTOOLS_PARAM.sub(r"{\1}", str(route.path)))
-        for route in routes
-    )
-
-
-def routes_from_openapi(schema: Mapping[str, Any]) -> RouteTable:
-    """From an OpenAPI document's `paths` (which already use `{param}`)."""
-    http_methods = {"get", "put", "post", "delete", "options", "head", "patch"}
-    return RouteTable.from_pairs(
-        (method.upper(), path)
-        for path, operations in schema.get("paths", {}).items()
-        for method in operations
-        if method in http_methods
-    )
-
-
-def find_resolver(module: ModuleType) -> Any:
-    """The Powertools REST resolver a handler module defines (its `app`, usually)."""
-    from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
-
-    candidates = [v for v in vars(module).values() if isinstance(v, ApiGatewayResolver)]
-    if not candidates:
-        raise LookupError(f"{module.__name__} defines no Powertools ApiGatewayResolver")
-    return candidates[0]

@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infra import resource_spec as spec
 from local_stack import local_resources
@@ -33,6 +34,9 @@ from local_stack.pollers import EventSourceMapping, Schedule, SqsPoller
 from local_stack.processes import ManagedProcess
 from local_stack.routes import cdk_routes
 from local_stack.web_server import WEB_DIST, LocalWebServer
+
+if TYPE_CHECKING:
+    from local_stack.aws_resources import Resources
 
 log = logging.getLogger("local_stack.stack")
 
@@ -133,6 +137,24 @@ def event_source_mappings(
     ]
 
 
+def snapshot_scope(resources: Resources) -> SnapshotScope:
+    """What a clean stop saves and the next start restores: the bucket, the two tables,
+    the two queues, and their dead-letter queues, whose letters wait for an operator
+    (`identity-images dead-letters`). Each dead-letter queue after the queue it takes
+    from: the save's receive moves a message past its last allowed one there, to be
+    saved with it."""
+    return SnapshotScope(
+        bucket=resources.bucket_name,
+        tables=[resources.jobs_table_name, resources.idempotency_table_name],
+        queue_urls=[
+            resources.jobs_queue_url,
+            resources.regeneration_queue_url,
+            resources.jobs_dlq_url,
+            resources.regeneration_dlq_url,
+        ],
+    )
+
+
 @dataclass
 class StackOptions:
     host: str = "127.0.0.1"
@@ -170,6 +192,10 @@ class LocalStack:
         self.snapshots: Snapshots | None = None
         self.scope: SnapshotScope | None = None
         self.secrets: LocalSecrets | None = None
+        # What this instance wrote to `_environment_file`, for `stop` to remove: a stack
+        # that failed to start (a port taken by the stack that runs) must leave that
+        # stack's file, which `make invoke` reads.
+        self._environment_written: str | None = None
         self._stopped = threading.Event()
 
     # --- URLs ----------------------------------------------------------------------------
@@ -228,14 +254,10 @@ class LocalStack:
         os.environ.update(resources.environment())
         _forget_cached_settings()
         functions_environment.update(resources.environment())
-        self._environment_file.write_text(json.dumps(functions_environment, indent=2))
+        self._environment_written = json.dumps(functions_environment, indent=2)
+        self._environment_file.write_text(self._environment_written)
         s3, sqs = self.moto.client("s3"), self.moto.client("sqs")
-        queues = [resources.jobs_queue_url, regeneration_url]
-        self.scope = SnapshotScope(
-            bucket=resources.bucket_name,
-            tables=[resources.jobs_table_name, resources.idempotency_table_name],
-            queue_urls=queues,
-        )
+        self.scope = snapshot_scope(resources)
         self.snapshots = Snapshots(self.data_dir, s3, self.moto.client("dynamodb"), sqs)
         if self.options.persist:
             # Before the notification: restored references must not regenerate anything.
@@ -459,8 +481,18 @@ class LocalStack:
                 log.exception("could not save the local state")
         for process in reversed(self.processes):
             process.stop()
-        self._environment_file.unlink(missing_ok=True)
+        self._forget_environment_file()
         self.moto.stop()
+
+    def _forget_environment_file(self) -> None:
+        """Remove the functions' environment this instance wrote, if it is still there."""
+        if self._environment_written is None:
+            return
+        try:
+            if self._environment_file.read_text() == self._environment_written:
+                self._environment_file.unlink()
+        except FileNotFoundError:
+            pass
 
     @property
     def _environment_file(self) -> Path:

@@ -15,6 +15,7 @@ from standardwebhooks.webhooks import EmptyWebhookSecretError, Webhook
 from identity_images_django.conf import IMAGE_MODES, AppSettings, app_settings, identity_model
 from identity_images_django.directory import is_browser_url
 from identity_images_django.placement import PILLOW_FORMATS, bucket_storage
+from identity_images_django.signatures import LIBRARY_TOLERANCE_S
 
 
 @register()
@@ -41,6 +42,15 @@ def check_identity_images(
                     id="identity_images.E002",
                 )
             )
+    if not 0 < conf.webhook_tolerance_s <= LIBRARY_TOLERANCE_S:
+        errors.append(
+            Error(
+                f"IDENTITY_IMAGES['WEBHOOK_TOLERANCE_S'] is {conf.webhook_tolerance_s}; it "
+                f"must be 1-{LIBRARY_TOLERANCE_S}: the standardwebhooks library refuses "
+                f"a timestamp more than {LIBRARY_TOLERANCE_S} s away, whatever it says.",
+                id="identity_images.E011",
+            )
+        )
     if conf.public_base_url and not is_browser_url(conf.public_base_url):
         errors.append(
             Error(

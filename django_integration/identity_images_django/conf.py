@@ -10,7 +10,7 @@ IDENTITY_IMAGES = {
     "TEST_USER_FILTER": {"profile__is_test_user": True},  # or "dotted.path.to.callable"
     "SERVICE_TOKEN": "...",                       # bearer of the pipeline's reads; a list to rotate
     "WEBHOOK_SECRET": "whsec_...",                # or a list, to rotate secrets
-    "WEBHOOK_TOLERANCE_S": 300,                   # accepted clock skew of webhook-timestamp
+    "WEBHOOK_TOLERANCE_S": 300,                   # accepted skew of webhook-timestamp (<= 300)
     # How the generated image reaches the image field (docs/fitting-a-host.md):
     "IMAGE_MODE": "path",                         # or "copy"
     # path: the field's storage is the pipeline's bucket; these say where the pipeline

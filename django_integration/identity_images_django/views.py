@@ -200,7 +200,7 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
     conf = app_settings()
     body = request.body
     try:
-        verified = signatures.verify(
+        webhook_id = signatures.verify(
             body,
             {k.lower(): v for k, v in request.headers.items()},
             secrets=conf.webhook_secrets,
@@ -208,7 +208,7 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
         )
     except signatures.SignatureError as exc:
         return error(401, "unauthorized", str(exc))
-    if len(verified.webhook_id) > WEBHOOK_ID_MAX_CHARS:
+    if len(webhook_id) > WEBHOOK_ID_MAX_CHARS:
         # ReceivedWebhook.webhook_id holds 255; SQLite would not enforce it, others fail.
         return error(
             400,
@@ -232,8 +232,8 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
     problem = _path_problem(assignment.image_path, None)
     if problem:
         return error(400, "validation_error", problem, {"field": "image_path"})
-    if ReceivedWebhook.objects.filter(webhook_id=verified.webhook_id).exists():
-        return _replayed(verified.webhook_id, assignment)
+    if ReceivedWebhook.objects.filter(webhook_id=webhook_id).exists():
+        return _replayed(webhook_id, assignment)
     try:
         image: str | placement.DownloadedImage
         if conf.image_mode == "copy":
@@ -244,9 +244,9 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
             problem = _path_problem(image, field.max_length)
             if problem:
                 return error(400, "validation_error", problem, {"field": "image_path"})
-        identity, name = _assign(verified.webhook_id, identity_id, assignment, image)
+        identity, name = _assign(webhook_id, identity_id, assignment, image)
     except _ReplayedError:
-        return _replayed(verified.webhook_id, assignment)
+        return _replayed(webhook_id, assignment)
     except _IdentityMissingError:
         return _identity_not_found(identity_id)
     except _SupersededError as superseded:
@@ -264,7 +264,7 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
     return JsonResponse(
         {
             "status": "applied",
-            "webhook_id": verified.webhook_id,
+            "webhook_id": webhook_id,
             "identity_id": identity_id,
             "image_path": assignment.image_path,
             "image_name": name,

@@ -139,6 +139,7 @@ def _serve(stub: S) -> Iterator[S]:
 class JwksServer(StubServer):
     keys: list[dict[str, Any]] = field(default_factory=list)
     status: int = 200
+    body: bytes | None = None  # answered as it is, instead of `keys`
 
     @property
     def jwks_url(self) -> str:
@@ -147,6 +148,8 @@ class JwksServer(StubServer):
     def reply(self, path: str, headers: dict[str, str]) -> Reply:
         if self.status != 200:
             return Reply(self.status, b'{"error": "down"}')
+        if self.body is not None:
+            return Reply(200, self.body)
         return Reply(200, json.dumps({"keys": self.keys}).encode())
 
 

@@ -152,6 +152,39 @@ def test_a_jwks_outage_lets_nobody_in(
         authenticator(jwks_server).authenticate(f"Bearer {rs_key.token()}")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        b"[]",
+        b'{"keys": []}',
+        b'{"error": "temporarily_unavailable"}',
+        b"<html>maintenance</html>",
+        b'{"keys": [{"kty": "RSA", "use": "enc"}]}',
+    ],
+)
+def test_a_jwks_url_answering_nonsense_lets_nobody_in_without_refusing_the_token(
+    jwks_server: JwksServer, rs_key: SigningKey, body: bytes
+) -> None:
+    # An outage (500), not a 401: a 401 would drop a good session during the glitch.
+    jwks_server.body = body
+    with pytest.raises(AuthUnavailableError, match="JWKS"):
+        authenticator(jwks_server).authenticate(f"Bearer {rs_key.token()}")
+
+
+def test_nonsense_on_the_refetch_for_a_new_kid_is_an_outage(
+    jwks_server: JwksServer, rs_key: SigningKey
+) -> None:
+    jwks_server.keys = [rs_key.jwk]
+    auth = authenticator(jwks_server)
+    assert auth.authenticate(f"Bearer {rs_key.token()}").is_staff
+    new_key = rsa_key("rsa-2026-02")
+    jwks_server.body = b'{"keys": []}'  # the host is rotating and glitches
+    with pytest.raises(AuthUnavailableError, match="JWKS"):
+        auth.authenticate(f"Bearer {new_key.token()}")
+    assert len(jwks_server.requests) == 2
+
+
 def test_an_unreachable_jwks_url_lets_nobody_in(rs_key: SigningKey) -> None:
     jwks = JwksKeys("http://127.0.0.1:9/jwks.json", timeout_s=1)
     auth = AdminAuthenticator(JwtIdentity(algorithms=frozenset({"RS256"}), jwks=jwks))

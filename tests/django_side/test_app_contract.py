@@ -58,6 +58,18 @@ class ChecksTests(SimpleTestCase):
     def test_the_image_field_must_be_a_file_field(self) -> None:
         assert self.check_ids() == {"identity_images.E004"}
 
+    @override_settings(
+        IDENTITY_IMAGES={
+            "IDENTITY_MODEL": "people.Identity",
+            "SERVICE_TOKEN": "t",
+            "WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "WEBHOOK_TOLERANCE_S": 600,
+            "IMAGE_MODE": "copy",
+        }
+    )
+    def test_a_tolerance_wider_than_the_librarys_is_reported(self) -> None:
+        assert self.check_ids() == {"identity_images.E011"}
+
 
 class PruneTests(TestCase):
     def test_only_old_webhook_ids_are_forgotten(self) -> None:

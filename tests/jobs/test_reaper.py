@@ -29,8 +29,8 @@ from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources, create_all
 from local_stack.cli import main as cli
 from local_stack.gemini_server import LocalGeminiServer
-from local_stack.persistence import Snapshots, SnapshotScope
-from local_stack.stack import LocalStack, StackOptions
+from local_stack.persistence import Snapshots
+from local_stack.stack import LocalStack, StackOptions, snapshot_scope
 from tests.support.aws_state import bodies, messages_in, put_reference
 from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY, FakeCallback
 from tests.support.lambdas import LambdaContextStub, call_api, deliver, drain, receive_event
@@ -375,16 +375,11 @@ def restart(resources: Resources, moto_server: str, tmp_path: Path) -> Callable[
         def snapshots() -> Snapshots:
             return Snapshots(tmp_path, aws.s3(), aws.dynamodb(), aws.sqs())
 
-        settings = get_settings()
-        scope = SnapshotScope(
-            bucket=settings.bucket_name,
-            tables=[settings.jobs_table_name, settings.idempotency_table_name],
-            queue_urls=[resources.jobs_queue_url, resources.jobs_dlq_url],
-        )
+        scope = snapshot_scope(resources)  # what the stack saves
         snapshots().save(scope)
         httpx.post(f"{moto_server}/moto-api/reset").raise_for_status()
         aws.reset_clients()
-        assert create_all(settings) == resources
+        assert create_all(get_settings()) == resources
         snapshots().restore(scope)
 
     return run
@@ -457,6 +452,33 @@ def test_a_lost_running_job_queued_again_keeps_no_stage(
     assert reaper.sweep(later(settings)) == [Settled.REQUEUED]
     job = worker.store.require(job_id)
     assert (job.status, job.stage, job.stage_started_at) == ("queued", None, None)
+
+
+def test_dead_letters_survive_a_local_restart_for_the_operator(
+    resources: Resources,
+    settings: Settings,
+    worker: Worker,
+    reaper: Reaper,
+    gemini: LocalGeminiServer,
+    monkeypatch: pytest.MonkeyPatch,
+    restart: Callable[[], None],
+) -> None:
+    job_id = create_job()
+    kill_on_last_receive(resources, settings, worker, job_id, gemini, monkeypatch)
+    assert reaper.run(now=later(settings)).outcomes == [Settled.GAVE_UP]
+    aws.sqs().send_message(QueueUrl=resources.regeneration_dlq_url, MessageBody="a lost notice")
+
+    restart()
+    recover_on_start()
+
+    assert messages_in(resources.regeneration_dlq_url) == 1
+    _, listed = dead_letters_json("list")
+    assert [letter["job_id"] for letter in listed["dead_letters"]] == [job_id]
+    code, answer = dead_letters_json("redrive", job_id)
+    assert code == 0
+    assert [r["outcome"] for r in answer["redriven"]] == ["reopened"]
+    assert run_once(resources.jobs_queue_url) == []
+    assert worker.store.require(job_id).status == "succeeded"
 
 
 def test_the_sweep_leaves_jobs_whose_lease_runs_and_forgets_finished_ones(

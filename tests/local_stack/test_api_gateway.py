@@ -16,9 +16,10 @@ from local_stack.api_gateway import LocalApiGateway
 from local_stack.authorization import AuthorizerCache
 from local_stack.gateway_config import CorsConfig, GatewayConfig
 from local_stack.lambda_runtime import LocalFunction
-from local_stack.routes import RouteTable, cdk_routes
+from local_stack.routes import cdk_routes
+from tests.support.routes import route_table
 
-ROUTES = RouteTable.from_pairs(
+ROUTES = route_table(
     [
         ("GET", "/v1/users"),
         ("GET", "/v1/generations/{generation_id}"),
@@ -501,4 +502,32 @@ def test_a_chunked_body_is_read_only_up_to_the_limit(
     first = b"258\r\n" + b"a" * 600 + b"\r\n"
     # The second chunk announces 600 more bytes (1200 > 1000) and never sends them.
     _is_too_large(*_raw_exchange(port, head, [first, b"258\r\n"]))
+    assert api.events == []
+
+
+# --- bodies whose length is no length ---------------------------------------------------
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: -1\r\n\r\n",  # read(-1) would wait for the client to hang up
+        b"Content-Length: -5\r\n\r\nhello",
+        b"Content-Length: five\r\n\r\n",
+        b"Content-Length: +5\r\n\r\nhello",
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+        b"Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n",
+    ],
+)
+def test_a_length_that_is_no_length_is_a_json_400_with_cors(
+    served_cdk_like: tuple[str, int], api: StubApi, framing: bytes
+) -> None:
+    _, port = served_cdk_like
+    head = (
+        b"POST /v1/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin\r\n"
+        b"Origin: " + ORIGIN.encode() + b"\r\nContent-Type: application/json\r\n" + framing
+    )
+    status, headers, body = _raw_exchange(port, head, [])
+    assert status == 400
+    assert headers["access-control-allow-origin"] == ORIGIN
+    assert headers["connection"] == "close"
+    assert body["error"]["code"] == "validation_error"
     assert api.events == []

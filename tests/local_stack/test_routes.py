@@ -1,12 +1,11 @@
-"""The route table: API Gateway's resource matching, derived from the API's own routes."""
+"""The route table: API Gateway's resource matching."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from local_stack.routes import cdk_routes
+from tests.support.routes import route_table
 
-from local_stack.routes import RouteTable, routes_from_openapi, routes_from_resolver
-
-TABLE = RouteTable.from_pairs(
+TABLE = route_table(
     [
         ("POST", "/v1/generations"),
         ("GET", "/v1/generations"),
@@ -54,36 +53,9 @@ def test_unknown_paths_match_nothing() -> None:
     assert TABLE.find("/") is None
 
 
-def test_table_from_a_powertools_resolver() -> None:
-    app = APIGatewayRestResolver()
-
-    @app.get("/v1/generations/<generation_id>")
-    def get_generation(generation_id: str) -> dict[str, str]:
-        return {"id": generation_id}
-
-    @app.route("/v1/uploads", method=["POST", "PUT"])
-    def uploads() -> dict[str, str]:
-        return {}
-
-    table = routes_from_resolver(app)
-    found = table.find("/v1/generations/g1")
+def test_the_stacks_table_sends_every_v1_path_to_the_api() -> None:
+    found = cdk_routes().find("/v1/generations/g1/apply")
     assert found is not None
-    assert found[0].path == "/v1/generations/{generation_id}"
-    assert found[1] == {"generation_id": "g1"}
-    uploads_found = table.find("/v1/uploads")
-    assert uploads_found is not None
-    assert uploads_found[0].methods == {"POST", "PUT"}
-
-
-def test_table_from_an_openapi_schema() -> None:
-    schema = {
-        "paths": {
-            "/v1/users/{user_id}/identities": {"get": {}, "parameters": []},
-            "/v1/uploads": {"post": {}},
-        }
-    }
-    table = routes_from_openapi(schema)
-    assert len(table) == 2
-    found = table.find("/v1/users/7/identities")
-    assert found is not None
-    assert found[0].methods == {"GET"}
+    assert found[0].allows("DELETE")
+    assert found[1] == {"proxy": "generations/g1/apply"}
+    assert cdk_routes().find("/v2/generations") is None

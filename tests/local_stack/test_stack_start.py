@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 from pathlib import Path
 
 import pytest
 
-from local_stack.stack import LocalStack, PortInUseError, StackOptions
+from local_stack.serve import EXIT_FAILED, serve
+from local_stack.stack import FUNCTIONS_ENVIRONMENT_FILE, LocalStack, PortInUseError, StackOptions
 
 ARNS = {
     name: f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}"
@@ -79,6 +81,17 @@ def test_a_port_someone_listens_on_is_taken(tmp_path: Path) -> None:
         port = other.getsockname()[1]
         with pytest.raises(PortInUseError, match=f"port {port} \\(django\\)"):
             LocalStack(_options(tmp_path, django_port=port))._check_ports()
+
+
+def test_a_second_serve_on_a_taken_port_leaves_the_running_stacks_files(tmp_path: Path) -> None:
+    running = tmp_path / FUNCTIONS_ENVIRONMENT_FILE  # what `make invoke` reads
+    running.write_text('{"AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}')
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        options = _options(tmp_path, api_port=other.getsockname()[1])
+        assert serve(options, stdout=io.StringIO()) == EXIT_FAILED
+    assert running.read_text() == '{"AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}'
 
 
 def test_with_a_gemini_key_a_gemini_base_url_is_honoured(

@@ -121,6 +121,32 @@ def test_what_is_not_a_served_reference_is_ignored(
     assert world.queue.sent == []
 
 
+@pytest.mark.parametrize(
+    ("key", "event_name", "size", "reason"),
+    [
+        (f"{FOLDER}a.jpg", "ObjectRemoved:Delete", None, "not an ObjectCreated event"),
+        (f"{FOLDER}a.jpg", "ObjectCreated:Put", 0, "an empty object"),
+        (f"{FOLDER}sub/a.jpg", "ObjectCreated:Put", 5, "reference folder"),
+        ("uploads/1/u/1.jpg", "ObjectCreated:Put", 5, "reference folder"),
+    ],
+)
+def test_an_event_that_is_no_new_reference_is_ignored_with_its_reason(
+    world: World,
+    caplog: pytest.LogCaptureFixture,
+    key: str,
+    event_name: str,
+    size: int | None,
+    reason: str,
+) -> None:
+    event = ReferenceCreated(key, event_name, size, datetime.now(UTC))
+    with caplog.at_level(logging.INFO, logger="identity_images.logic.regeneration"):
+        assert world.regenerator.handle(event) == Decision.IGNORED
+    (line,) = caplog.records
+    assert "ignored" in line.getMessage()
+    assert line.__dict__["key"] == key
+    assert reason in line.__dict__["reason"]
+
+
 def test_a_redelivery_after_a_crash_finishes_the_same_job(world: World) -> None:
     world.queue.refuse = True
     with pytest.raises(Exception, match="job queue"):

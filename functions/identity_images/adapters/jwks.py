@@ -21,6 +21,30 @@ DEFAULT_COOLDOWN_S = 30.0
 DEFAULT_TIMEOUT_S = 5.0
 
 
+class _KeySetClient(jwt.PyJWKClient):
+    """PyJWT's client, but a key set it cannot fetch or read is an outage.
+
+    PyJWT raises `PyJWKClientError` both for an endpoint answering nonsense (`[]`, `{}`,
+    `{"keys": []}`, an error body) and for a `kid` that is in no key of a good set. The
+    first must be a 500 (a 401 would drop good sessions during an identity provider's
+    glitch), so it is told apart here, where every fetch of `get_signing_key` passes
+    (the first look-up and the refetch for an unknown `kid`)."""
+
+    def get_signing_keys(self, refresh: bool = False) -> list[jwt.PyJWK]:
+        try:
+            return super().get_signing_keys(refresh)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise PipelineError(
+                ErrorCode.HOST_UNAVAILABLE, "The JWKS URL cannot be reached.", retryable=True
+            ) from exc
+        except (jwt.PyJWTError, ValueError) as exc:  # ValueError: the body was not JSON
+            raise PipelineError(
+                ErrorCode.HOST_UNAVAILABLE,
+                f"The JWKS URL did not answer a set of signing keys: {exc}",
+                retryable=True,
+            ) from exc
+
+
 class JwksKeys:
     """Signing keys by `kid`; one instance per process (it holds the cache)."""
 
@@ -32,7 +56,7 @@ class JwksKeys:
         cooldown_s: float = DEFAULT_COOLDOWN_S,
         timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
-        self._client = jwt.PyJWKClient(
+        self._client = _KeySetClient(
             url,
             cache_keys=False,
             cache_jwk_set=True,
@@ -45,19 +69,11 @@ class JwksKeys:
         """The key with this `kid`.
 
         Raises `PipelineError` `HOST_UNAVAILABLE` (retryable) when the key set cannot be
-        fetched or read, and `UNAUTHORIZED` when the set has no such key.
+        fetched or read, and `UNAUTHORIZED` when the set, read fine, has no such key.
         """
         try:
             return self._client.get_signing_key(kid)
-        except jwt.PyJWKClientConnectionError as exc:
-            raise PipelineError(
-                ErrorCode.HOST_UNAVAILABLE, "The JWKS URL cannot be reached.", retryable=True
-            ) from exc
-        except ValueError as exc:  # the body was not JSON
-            raise PipelineError(
-                ErrorCode.HOST_UNAVAILABLE, "The JWKS URL did not answer JSON.", retryable=True
-            ) from exc
-        except (jwt.PyJWKClientError, jwt.PyJWKSetError, jwt.PyJWKError) as exc:
+        except jwt.PyJWKClientError as exc:  # every set was read: no key has this kid
             raise PipelineError(
                 ErrorCode.UNAUTHORIZED, "No signing key matches the token's key id."
             ) from exc

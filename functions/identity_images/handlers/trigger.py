@@ -13,13 +13,12 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from identity_images.handlers import init_phase
-from identity_images.handlers.batch import LoggedBatchProcessor
+from identity_images.handlers.batch import process_sqs_batch
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
 from identity_images.logic.regeneration import (
     Decision,
@@ -29,8 +28,6 @@ from identity_images.logic.regeneration import (
 )
 from identity_images.models.s3_events import ReferenceNotification, S3TestEvent
 from identity_images.settings import TRIGGER_RESOURCES, get_settings
-
-processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @cache
@@ -76,10 +73,7 @@ def record_handler(record: SQSRecord) -> list[Decision]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     get_regenerator()  # built on the first invocation: a missing setting fails it here
-    response = process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
-    return dict(response)
+    return process_sqs_batch(event, record_handler, context)
 
 
 init_phase.prepare(load_tracing, get_regenerator, logger=logger)

@@ -11,21 +11,16 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from identity_images.adapters import aws
 from identity_images.handlers import init_phase
-from identity_images.handlers.batch import LoggedBatchProcessor
+from identity_images.handlers.batch import process_sqs_batch
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
 from identity_images.logic.worker import Outcome, RetryLater, Worker, build_worker
 from identity_images.models.jobs import JobMessage
 from identity_images.settings import WORKER_CLIENTS, WORKER_RESOURCES, get_settings
-
-# Report every failed record, even when all failed: each carries its own backoff (set on
-# the message), which raising for the whole batch would not change but would obscure.
-processor = LoggedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @cache
@@ -74,10 +69,7 @@ def record_handler(record: SQSRecord) -> None:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     get_worker()  # built on the first invocation: a missing setting fails it here
-    response = process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
-    return dict(response)
+    return process_sqs_batch(event, record_handler, context)
 
 
 init_phase.prepare(load_tracing, build_clients, logger=logger)

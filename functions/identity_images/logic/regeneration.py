@@ -122,11 +122,22 @@ class Regenerator:
 
     # --- steps ------------------------------------------------------------------------
     def _relevant(self, event: ReferenceCreated) -> str | None:
+        """The identity whose reference folder got a new object; None, with a log line
+        saying why, for any other event."""
+        identity_id = self.settings.bucket_layout.identity_of(event.key)
         if not event.event_name.startswith("ObjectCreated"):
-            return None
-        if event.size is not None and event.size <= 0:
-            return None
-        return self.settings.bucket_layout.identity_of(event.key)
+            reason = "not an ObjectCreated event"
+        elif event.size is not None and event.size <= 0:
+            reason = "an empty object"
+        elif identity_id is None:
+            reason = "not directly in an identity's reference folder"
+        else:
+            return identity_id
+        logger.info(
+            "not a new reference; ignored",
+            extra={"key": event.key, "event_name": event.event_name, "reason": reason},
+        )
+        return None
 
     def _decide(self, identity_id: str, uploaded_at: datetime) -> Decision | None:
         """One attempt; None when another invocation moved the state in between."""

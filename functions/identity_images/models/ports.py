@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from identity_images.models.jobs import (
     Job,
@@ -234,12 +234,7 @@ class RegenerationStates(Protocol):
 IdempotencyOperation = Literal[
     "create_generation", "create_variants", "refine_generation", "rerun_generation"
 ]
-IDEMPOTENCY_OPERATIONS: tuple[IdempotencyOperation, ...] = (
-    "create_generation",
-    "create_variants",
-    "refine_generation",
-    "rerun_generation",
-)
+IDEMPOTENCY_OPERATIONS: tuple[IdempotencyOperation, ...] = get_args(IdempotencyOperation)
 #: What an operation answers, and what a repeat gets back: plain JSON values.
 IdempotencyAnswer = dict[str, Any]
 

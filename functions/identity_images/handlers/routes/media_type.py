@@ -26,19 +26,14 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
 )
 
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.media_types import normalize
 
 JSON_MEDIA_TYPE = "application/json"
 
 
-def media_type(content_type: str | None) -> str:
-    """The media type of a `Content-Type` value, without parameters, in lower case
-    (RFC 9110: the type and subtype are case-insensitive); "" for none."""
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
 def require_json(content_type: str | None) -> None:
     """Return if `content_type` names JSON; else 415 `unsupported_media_type`."""
-    if media_type(content_type) == JSON_MEDIA_TYPE:
+    if normalize(content_type) == JSON_MEDIA_TYPE:
         return
     sent = (content_type or "").strip()[:100]
     raise PipelineError(
