@@ -271,9 +271,9 @@ class ListedIdentity(HostIdentity):
     image_preview_url: str | None = Field(
         default=None,
         description="A short-lived URL of the image's small rendition (about 100 KB), when "
-        "the image is an output of the pipeline: for thumbnails (the output itself can be "
-        "a 4K image of several MB). An output stored without one answers 404: fall back to "
-        "`image_url`.",
+        "the image is a generation's output stored with one: for thumbnails (the output "
+        "itself can be a 4K image of several MB). Null otherwise (no preview was stored, "
+        "the generation's record expired, or the image is not an output): show `image_url`.",
     )
 
 
