@@ -315,7 +315,11 @@ class ApiConfig(ApiModel):
     default_image_size: ImageSize
     model: str
     max_variants: int = Field(description="Most candidates one request may ask for.")
-    prices: list[ImagePrice] = Field(description="Estimated price of one image, per size.")
+    prices: list[ImagePrice] = Field(
+        description="Estimated price of one image, per size: the output image only. The "
+        "prompt's text and the model's thinking (billed as output text) are left out; a "
+        "job's `usage.estimated_cost_usd` counts them."
+    )
     input_image_usd: float = Field(description="Estimated price of each reference sent.")
     upload_url_expiry_s: int
     output_url_expiry_s: int = Field(description="How long the URLs in a job answer work.")

@@ -331,7 +331,7 @@ export interface components {
             output_url_expiry_s: number;
             /**
              * Prices
-             * @description Estimated price of one image, per size.
+             * @description Estimated price of one image, per size: the output image only. The prompt's text and the model's thinking (billed as output text) are left out; a job's `usage.estimated_cost_usd` counts them.
              */
             prices: components["schemas"]["ImagePrice"][];
             /**
