@@ -17,6 +17,8 @@ from aws_cdk import aws_s3 as s3
 #: What the job store and the regeneration state call on items: nothing is deleted (items
 #: expire by TTL) and nothing is condition-checked outside an update.
 TABLE_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+#: The API also reads the jobs of a user's identities' images in batches (their previews).
+JOBS_FOR_THE_API = (*TABLE_READ_WRITE, "dynamodb:BatchGetItem")
 #: Powertools Idempotency also deletes the record of a call that failed.
 IDEMPOTENCY_RECORDS = (*TABLE_READ_WRITE, "dynamodb:DeleteItem")
 

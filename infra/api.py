@@ -162,7 +162,7 @@ class PublicApi(Construct):
         )
         bucket, layout = parts.images.bucket, parts.images.layout
         function.allow(
-            access.table_read_write(tables.jobs),
+            access.table_read_write(tables.jobs, access.JOBS_FOR_THE_API),
             access.index_query(tables.jobs, [JOBS_BY_IDENTITY_INDEX]),
             access.table_read_write(tables.idempotency, access.IDEMPOTENCY_RECORDS),
             # HEAD of a missing upload, reference or kept (prepared) photo answers 404, not

@@ -31,6 +31,11 @@ class LocalMoto:
     def __init__(self, host: str = "127.0.0.1", port: int = 4566) -> None:
         self.host = host
         self.port = port
+        #: Access key id -> secret: whose presigned POSTs the bucket takes (as S3, by their
+        #: signature); the stack's own, which every local client signs with.
+        self.credentials = {
+            LOCAL_CREDENTIALS["aws_access_key_id"]: LOCAL_CREDENTIALS["aws_secret_access_key"]
+        }
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -49,7 +54,9 @@ class LocalMoto:
 
         from local_stack.post_policy import PostPolicyMiddleware
 
-        app = PostPolicyMiddleware(DomainDispatcherApplication(create_backend_app))
+        app = PostPolicyMiddleware(
+            DomainDispatcherApplication(create_backend_app), credentials=self.credentials
+        )
         self._server = make_server(  # binds the socket
             self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler
         )

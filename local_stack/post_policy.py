@@ -25,10 +25,11 @@ answers as others have recorded them:
 - a policy that is not base64 JSON of that shape: 400 InvalidPolicyDocument.
 
 As in S3, a field's name matches whatever its case, its value exactly; the fields after the
-file part are ignored; `${filename}` in a field is the file's name. Not checked: the
-signature (moto checks no signature), the region, the 20 KB limit before the file. A
-refusal carries the CORS headers the bucket's CORS rules give its origin, so a page on
-another origin (the Images tab) can read the status and the code.
+file part are ignored; `${filename}` in a field is the file's name. The form's signature is
+checked first, with the local stack's credentials (`post_signature`). Not checked: the
+region, the 20 KB limit before the file. A refusal carries the CORS headers the bucket's
+CORS rules give its origin, so a page on another origin (the Images tab) can read the
+status and the code.
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.http import parse_options_header
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder
 from werkzeug.wsgi import get_input_stream
+
+from local_stack.post_form import PostForm, Refusal, read_form
+from local_stack.post_signature import check_signature
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -60,25 +63,6 @@ log = logging.getLogger("local_stack.moto")
 EXEMPT_FIELDS = frozenset({"policy", "x-amz-signature", "file", "awsaccesskeyid", "signature"})
 
 _EXPIRATION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
-
-
-@dataclass(frozen=True)
-class PostForm:
-    """A form as S3 reads it: the fields before the file (names in lower case, a repeated
-    name's values joined by commas, `${filename}` expanded) and the file's size."""
-
-    fields: Mapping[str, str]
-    file_size: int
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """An S3 error: status, code, message and the code's own elements (ProposedSize...)."""
-
-    status: int
-    code: str
-    message: str
-    details: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,47 +82,6 @@ class _Condition:
     operation: str  # "eq", "starts-with" or "content-length-range"
     operands: tuple[Any, Any]  # ("$field", value) or (min, max)
     shown: list[Any]  # as S3 quotes it when it fails
-
-
-def read_form(body: bytes, boundary: str) -> PostForm | None:
-    """The form in a multipart body; None if it has no `file` part or is not multipart."""
-    decoder = MultipartDecoder(boundary.encode("latin-1"))
-    decoder.receive_data(body)
-    decoder.receive_data(None)
-    parts: list[tuple[str, bytearray]] = []
-    filename: str | None = None
-    file_size: int | None = None
-    in_file = False
-    try:
-        while file_size is None or in_file:
-            event = decoder.next_event()
-            if isinstance(event, Epilogue):
-                break
-            if isinstance(event, Field | File):
-                name = (event.name or "").lower()
-                in_file = name == "file"  # the file is the part named so, filename or not
-                if in_file:
-                    filename = event.filename if isinstance(event, File) else None
-                    file_size = 0
-                else:
-                    parts.append((name, bytearray()))
-            elif isinstance(event, Data):
-                if in_file and file_size is not None:
-                    file_size += len(event.data)
-                    in_file = event.more_data  # the fields after the file are ignored
-                elif parts:
-                    parts[-1][1].extend(event.data)
-    except ValueError:  # not well-formed multipart: moto answers it
-        return None
-    if file_size is None:
-        return None
-    fields: dict[str, str] = {}
-    for name, raw in parts:
-        value = raw.decode("utf-8", errors="replace")
-        if filename is not None:  # S3 keeps "${filename}" when the part names no file
-            value = value.replace("${filename}", re.split(r"[/\\]", filename)[-1])
-        fields[name] = f"{fields[name]},{value}" if name in fields else value
-    return PostForm(fields=fields, file_size=file_size)
 
 
 def check_policy(form: PostForm, bucket: str, now: datetime) -> Refusal | None:
@@ -315,10 +258,12 @@ class PostPolicyMiddleware:
     def __init__(
         self,
         app: WSGIApplication,
+        credentials: Mapping[str, str],
         bucket_cors: Callable[[str], Sequence[CorsRule] | None] = moto_bucket_cors,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._app = app
+        self._credentials = credentials  # access key id -> secret, for the signatures
         self._bucket_cors = bucket_cors
         self._clock = clock
 
@@ -335,7 +280,10 @@ class PostPolicyMiddleware:
         rules = self._bucket_cors(bucket)
         if rules is None:
             return self._app(environ, start_response)  # moto's NoSuchBucket
-        refusal = check_policy(form, bucket, self._clock())
+        # As S3: the signature first (an edited policy is one that does not match it).
+        refusal = check_signature(form, self._credentials) or check_policy(
+            form, bucket, self._clock()
+        )
         if refusal is None:
             return self._app(environ, start_response)
         log.info("POST to %s refused: %s %s", bucket, refusal.code, refusal.message)

@@ -29,7 +29,7 @@ from identity_images.logic.worker import Worker, build_worker
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources, create_all
 from local_stack.gemini_server import LocalGeminiServer
-from local_stack.moto_server import LocalMoto
+from local_stack.moto_server import LOCAL_CREDENTIALS, LocalMoto
 from tests.support.fakes import FakeCallback, FakeHost
 
 # The `slow` failure waits this long; a client's timeout in `slow` tests is far shorter.
@@ -65,8 +65,9 @@ def resources(
     httpx.post(f"{moto_server}/moto-api/reset").raise_for_status()
     env = {
         "AWS_ENDPOINT_URL": moto_server,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
+        # The stack's own: its bucket takes only presigned POSTs they signed, as S3 does.
+        "AWS_ACCESS_KEY_ID": LOCAL_CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": LOCAL_CREDENTIALS["aws_secret_access_key"],
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "POWERTOOLS_TRACE_DISABLED": "1",

@@ -139,7 +139,9 @@ class Settings(AuthSettings):
         default=768, ge=64, le=2048, description="Long side (px) of an output's preview."
     )
     preview_format: Literal["jpeg", "webp"] = Field(
-        default="jpeg", description="Format of an output's preview."
+        default="jpeg",
+        description="Format of new outputs' previews (each job records its own, so older "
+        "ones stay reachable).",
     )
     preview_quality: int = Field(default=82, ge=30, le=95, description="Preview JPEG/WebP quality.")
 

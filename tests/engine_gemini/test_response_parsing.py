@@ -147,3 +147,22 @@ def test_an_answer_that_is_not_json_is_provider_unavailable(fixed: _FixedAnswer)
 
     assert caught.value.code is ErrorCode.PROVIDER_UNAVAILABLE
     assert caught.value.retryable is True
+
+
+def test_the_recorded_cost_bills_thinking_tokens_as_output_text(fixed: _FixedAnswer) -> None:
+    """Gemini bills thinking tokens (`thoughtsTokenCount`, counted apart from the answer's
+    `candidatesTokenCount`) at the output text rate, $12 per million for the image model;
+    the draft images it thinks with are not billed apart."""
+
+    def cost(thoughts: int) -> float:
+        answer = _candidate([{"inlineData": {"mimeType": "image/png", "data": _png((8, 8))}}])
+        answer["usageMetadata"] = {
+            "promptTokenCount": 10,
+            "candidatesTokenCount": 1120,  # the 1K image
+            "thoughtsTokenCount": thoughts,
+            "totalTokenCount": 10 + 1120 + thoughts,
+        }
+        return float(_generate(fixed, answer).usage.estimated_cost_usd)
+
+    assert cost(0) == pytest.approx(0.134 + 10 * 2e-6)
+    assert cost(5000) == pytest.approx(cost(0) + 5000 * 12e-6)

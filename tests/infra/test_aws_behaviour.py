@@ -78,13 +78,15 @@ def dynamodb_actions(synth: Synthesized, name: str) -> dict[str, set[str]]:
 
 def test_no_unused_table_grants(synthesized: Synthesized) -> None:
     """Nothing deletes or condition-checks jobs; only the API (the history index) and the
-    reaper (the `in_flight` index) query, and only their index; Powertools Idempotency
-    deletes its own records."""
+    reaper (the `in_flight` index) query, and only their index; only the API reads jobs
+    in batches (the previews of a user's identities); Powertools Idempotency deletes its
+    own records."""
     for name in HANDLERS:
         actions = dynamodb_actions(synthesized, name)
         assert "dynamodb:ConditionCheckItem" not in actions, name
         if name != "api":
             assert "dynamodb:DeleteItem" not in actions, name
+            assert "dynamodb:BatchGetItem" not in actions, name
         if name not in ("api", "reaper"):
             assert "dynamodb:Query" not in actions, name
     reaper = dynamodb_actions(synthesized, "reaper")
@@ -93,6 +95,8 @@ def test_no_unused_table_grants(synthesized: Synthesized) -> None:
     assert all("/index/by_identity" in r for r in api["dynamodb:Query"])
     (deletable,) = api["dynamodb:DeleteItem"]
     assert "TablesIdempotency" in deletable
+    (batch_read,) = api["dynamodb:BatchGetItem"]
+    assert "TablesJobs" in batch_read
 
 
 def test_the_model_and_the_tries_reach_every_function_that_stamps_jobs(tmp_path: Any) -> None:

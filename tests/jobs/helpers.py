@@ -60,22 +60,25 @@ def put(key: str, data: bytes, content_type: str) -> None:
     aws.s3().put_object(Bucket="identity-images", Key=key, Body=data, ContentType=content_type)
 
 
-def succeed_with_preview(job_id: str, *, prepared: bool = True) -> Job:
-    """Run a job's claim and success by hand, with a preview and prepared references."""
+def succeed_with_preview(
+    job_id: str, *, prepared: bool = True, preview_type: str = "image/jpeg"
+) -> Job:
+    """Run a job's claim and success by hand, with a preview (b"jpg", whatever its type)
+    and prepared references."""
     jobs = store()
     claimed = jobs.claim(job_id, lease_s=60)
     assert claimed is not None
     key = LAYOUT.output_key(claimed.identity_id, job_id, "image/png")
-    small = LAYOUT.preview_key(claimed.identity_id, job_id, "image/jpeg")
+    small = LAYOUT.preview_key(claimed.identity_id, job_id, preview_type)
     put(key, b"png", "image/png")
-    put(small, b"jpg", "image/jpeg")
+    put(small, b"jpg", preview_type)
     output = JobOutput(
         key=key,
         mime_type="image/png",
         width=4096,
         height=2304,
         bytes=3,
-        preview=Rendition(key=small, mime_type="image/jpeg", width=768, height=432, bytes=3),
+        preview=Rendition(key=small, mime_type=preview_type, width=768, height=432, bytes=3),
     )
     done = jobs.succeed(claimed, output=output, usage=None, model="m")
     assert done is not None

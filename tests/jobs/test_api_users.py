@@ -7,8 +7,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from identity_images.models.jobs import Job, JobOutput
 from local_stack.aws_resources import Resources
-from tests.jobs.helpers import LAYOUT, put
+from tests.jobs.helpers import LAYOUT, create_one, put, store, succeed, succeed_with_preview
 from tests.support.fakes import (
     ADMIN_ID,
     ADMIN_IDENTITY,
@@ -87,22 +88,67 @@ def test_identities_carry_an_image_url(resources: Resources, host: FakeHost) -> 
     assert [urls[f"2{n}"] for n in range(4)] == [None] * 4
 
 
-def test_an_output_s_identity_carries_its_preview_url_for_thumbnails(
+def _shows(host: FakeHost, identity_id: str, image_path: str) -> None:
+    """The admin has an identity `identity_id` whose image is `image_path`."""
+    host.identities[identity_id] = host.identities[ADMIN_IDENTITY].model_copy(
+        update={"id": identity_id, "image_path": image_path}
+    )
+
+
+def test_an_output_s_identity_carries_the_preview_its_job_stored(
     resources: Resources, host: FakeHost
 ) -> None:
-    key = LAYOUT.output_key(ADMIN_IDENTITY, "abc", "image/png")
-    put(key, b"the 4K output", "image/png")
-    put(LAYOUT.preview_key(ADMIN_IDENTITY, "abc", "image/jpeg"), b"small", "image/jpeg")
-    host.identities[ADMIN_IDENTITY] = host.identities[ADMIN_IDENTITY].model_copy(
-        update={"image_path": key}
+    """The preview is the one the job that made the image stored: an image made before a
+    change of `PREVIEW_FORMAT` keeps its own (a key rebuilt from today's setting answers
+    404, and the tab falls back to the full image, several MB)."""
+    made_as_webp = succeed_with_preview(
+        create_one()["id"], prepared=False, preview_type="image/webp"
     )
+    assert made_as_webp.output is not None
+    _shows(host, ADMIN_IDENTITY, made_as_webp.output.key)
+    # an output whose job stored no preview (it could not be made or written)
+    without = create_one()["id"]
+    succeed(store(), without)
+    _shows(host, "12", LAYOUT.output_key(ADMIN_IDENTITY, without, "image/png"))
+    # an output-like key that no job's output is: no job (its record expired) ...
+    orphan = LAYOUT.output_key(ADMIN_IDENTITY, "ab" * 16, "image/png")
+    put(orphan, b"png", "image/png")
+    _shows(host, "13", orphan)
+    # ... or a job whose output is another key
+    _shows(host, "14", LAYOUT.output_key(ADMIN_IDENTITY, made_as_webp.id, "image/jpeg"))
     # an image the pipeline did not make (a kept reference, the host's own): no preview
-    reference = "references/identities/12/front.jpg"
-    host.identities["12"] = host.identities[ADMIN_IDENTITY].model_copy(
-        update={"id": "12", "image_path": reference}
-    )
+    _shows(host, "15", "references/identities/12/front.jpg")
+
     status, body, _ = call_api("GET", "/v1/users/me/identities")
     assert status == 200
     previews = {i["id"]: i["image_preview_url"] for i in body["identities"]}
-    assert httpx.get(previews[ADMIN_IDENTITY]).content == b"small"
-    assert previews["12"] is None
+    answer = httpx.get(previews[ADMIN_IDENTITY])
+    assert (answer.status_code, answer.content) == (200, b"jpg")
+    assert [previews[i] for i in ("12", "13", "14", "15")] == [None] * 4
+
+
+def test_the_jobs_table_reads_any_number_of_outputs_in_batches(resources: Resources) -> None:
+    """BatchGetItem takes at most 100 keys a call and refuses a key named twice: 150 jobs
+    (one named twice, plus one unknown) come back with their outputs; a job without an
+    output is left out."""
+    jobs = store()
+    outputs: dict[str, JobOutput] = {}
+    for n in range(150):
+        job = Job.new(
+            identity_id=ADMIN_IDENTITY,
+            user_id=ADMIN_ID,
+            created_by=ADMIN_ID,
+            reference_keys=[f"uploads/{ADMIN_ID}/u/1.jpg"],
+            prompt="",
+            aspect_ratio="1:1",
+            image_size="1K",
+            apply=False,
+        )
+        if n:  # the first has no output (queued)
+            key = LAYOUT.output_key(ADMIN_IDENTITY, job.id, "image/png")
+            outputs[job.id] = JobOutput(key=key, mime_type="image/png", width=1, height=1, bytes=3)
+            job = job.model_copy(update={"status": "succeeded", "output": outputs[job.id]})
+        jobs.create(job)
+        last = job.id
+    asked = [*outputs, last, last, "f" * 32]
+    assert jobs.outputs(asked) == outputs

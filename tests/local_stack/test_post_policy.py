@@ -15,14 +15,17 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import httpx
 import pytest
+from botocore.config import Config
 
 from identity_images.adapters.storage import Storage
 from identity_images.models.ports import PresignedPost
 from local_stack import local_resources
 from local_stack.moto_server import LocalMoto
-from local_stack.post_policy import PostForm, check_policy, read_form
+from local_stack.post_form import PostForm, read_form
+from local_stack.post_policy import check_policy
 
 ORIGIN = "http://localhost:5173"
 MAX_BYTES = 1000
@@ -200,6 +203,92 @@ def test_requests_without_a_policy_reach_moto_as_before(
     )
     assert anonymous.status_code == 204, anonymous.text
     assert stored_keys(moto_server, bucket) == ["anonymous.txt", "parts.bin"]
+
+
+# The signature: S3 takes only a form signed with its policy, here with the stack's keys.
+
+
+def signed_by(moto_server: LocalMoto, bucket: str, access_key: str, secret: str) -> PresignedPost:
+    """A form as `Storage.presigned_post` signs it, with other credentials."""
+    client = boto3.client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=moto_server.endpoint_url,
+        config=Config(signature_version="s3v4"),
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret,
+    )
+    return Storage(client, bucket).presigned_post(
+        "uploads/1/u/1.jpg", content_type=JPEG, max_bytes=MAX_BYTES, expires_in=300
+    )
+
+
+def test_a_policy_edited_in_the_browser_is_signature_does_not_match(
+    moto_server: LocalMoto, bucket: str
+) -> None:
+    """Raising the size limit in the policy (signed for MAX_BYTES) does not let a larger
+    file in: the signature is of the policy as it was handed out."""
+    form = presign(moto_server, bucket)
+    document = json.loads(base64.b64decode(form.fields["policy"]))
+    document["conditions"] = [
+        ["content-length-range", 1, 10**9] if isinstance(c, list) else c
+        for c in document["conditions"]
+    ]
+    edited = base64.b64encode(json.dumps(document).encode()).decode()
+
+    response = post(form, b"x" * (MAX_BYTES + 1), fields={"policy": edited})
+
+    assert response.status_code == 403
+    assert error(response) | {"RequestId": "", "HostId": ""} == {
+        "Code": "SignatureDoesNotMatch",
+        "Message": "The request signature we calculated does not match the signature you "
+        "provided. Check your key and signing method.",
+        "AWSAccessKeyId": "local",
+        "StringToSign": edited,
+        "SignatureProvided": form.fields["x-amz-signature"],
+        "StringToSignBytes": " ".join(f"{b:02x}" for b in edited.encode()),
+        "RequestId": "",
+        "HostId": "",
+    }
+    assert response.headers["access-control-allow-origin"] == ORIGIN  # the tab can read it
+    assert stored_keys(moto_server, bucket) == []
+
+
+def test_a_form_signed_with_a_guessed_secret_is_signature_does_not_match(
+    moto_server: LocalMoto, bucket: str
+) -> None:
+    response = post(signed_by(moto_server, bucket, "local", "a guess"), b"x")
+
+    assert response.status_code == 403
+    assert error(response)["Code"] == "SignatureDoesNotMatch"
+    assert stored_keys(moto_server, bucket) == []
+
+
+def test_a_key_the_stack_does_not_have_is_invalid_access_key_id(
+    moto_server: LocalMoto, bucket: str
+) -> None:
+    response = post(signed_by(moto_server, bucket, "AKIAELSEWHERE", "secret"), b"x")
+
+    assert response.status_code == 403
+    assert error(response)["Code"] == "InvalidAccessKeyId"
+    assert error(response)["AWSAccessKeyId"] == "AKIAELSEWHERE"
+    assert stored_keys(moto_server, bucket) == []
+
+
+def test_a_policy_without_its_signature_is_access_denied(
+    moto_server: LocalMoto, bucket: str
+) -> None:
+    form = presign(moto_server, bucket)
+    unsigned = {k: v for k, v in form.fields.items() if not k.lower().startswith("x-amz-")}
+
+    response = post(PresignedPost(url=form.url, fields=unsigned), b"x")
+
+    assert response.status_code == 403
+    assert (error(response)["Code"], error(response)["Message"]) == (
+        "AccessDenied",
+        "Access Denied",
+    )
+    assert stored_keys(moto_server, bucket) == []
 
 
 # The rules, one by one, on the function the server applies.

@@ -9,6 +9,7 @@ without moto or the Gemini server. The moto and end-to-end tests prove the adapt
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +47,8 @@ class MemoryJobStore:
     def __init__(self, lease_s: int = 900) -> None:
         self.jobs: dict[str, Job] = {}
         self.lease_s = lease_s
+        #: The job ids of each `outputs` call, in order.
+        self.output_reads: list[list[str]] = []
 
     # --- reads --------------------------------------------------------------------------
     def get(self, job_id: str) -> Job | None:
@@ -73,6 +76,11 @@ class MemoryJobStore:
     def due_in_flight(self, *, before: int, limit: int = 100) -> list[str]:
         due = [j for j in self.jobs.values() if j.due_at is not None and j.due_at < before]
         return [j.id for j in sorted(due, key=lambda j: j.due_at or 0)][:limit]
+
+    def outputs(self, job_ids: Collection[str]) -> dict[str, JobOutput]:
+        self.output_reads.append(sorted(job_ids))
+        found = {job_id: self.jobs[job_id].output for job_id in job_ids if job_id in self.jobs}
+        return {job_id: output for job_id, output in found.items() if output is not None}
 
     # --- writes -------------------------------------------------------------------------
     def _put(self, job: Job, **update: Any) -> Job:

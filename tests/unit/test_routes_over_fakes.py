@@ -15,6 +15,7 @@ from identity_images.handlers import api
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.generations import IDEMPOTENCY_KEY_MAX_CHARS
 from identity_images.logic.generations import Generations
+from identity_images.models.jobs import Job, JobOutput, Rendition
 from identity_images.settings import Settings
 from tests.support.fakes import ADMIN_IDENTITY, FakeHost
 from tests.unit.fakes import MemoryJobQueue, MemoryJobStore, MemoryObjectStore
@@ -101,3 +102,51 @@ def test_a_reference_the_path_names_is_404_a_key_in_the_body_422(ports: Generati
     missing = {**BODY, "reference_keys": [UPLOAD.replace("1.jpg", "2.jpg")]}
     status, answer = call("POST", "/v1/generations", missing)
     assert (status, answer["error"]["code"]) == (422, "reference_not_found")
+
+
+def test_a_user_s_identities_read_their_images_jobs_in_one_batch(ports: Generations) -> None:
+    """Three identities showing outputs: one read of their jobs, not one per identity,
+    and each preview is the key its job stored."""
+    assert isinstance(ports.store, MemoryJobStore)
+    assert isinstance(ports.host, FakeHost)
+    layout = SETTINGS.bucket_layout
+    made: dict[str, str] = {}
+    for n in range(3):
+        job = Job.new(
+            identity_id=ADMIN_IDENTITY,
+            user_id="1",
+            created_by="1",
+            reference_keys=[UPLOAD],
+            prompt="",
+            aspect_ratio="1:1",
+            image_size="1K",
+            apply=False,
+        )
+        key = layout.output_key(ADMIN_IDENTITY, job.id, "image/png")
+        preview = layout.preview_key(ADMIN_IDENTITY, job.id, "image/webp")
+        ports.store.jobs[job.id] = job.model_copy(
+            update={
+                "output": JobOutput(
+                    key=key,
+                    mime_type="image/png",
+                    width=8,
+                    height=8,
+                    bytes=3,
+                    preview=Rendition(
+                        key=preview, mime_type="image/webp", width=4, height=4, bytes=1
+                    ),
+                )
+            }
+        )
+        identity_id = f"5{n}"
+        ports.host.identities[identity_id] = ports.host.identities[ADMIN_IDENTITY].model_copy(
+            update={"id": identity_id, "image_path": key}
+        )
+        made[identity_id] = f"memory://{preview}"
+
+    status, body = call("GET", "/v1/users/me/identities")
+    assert status == 200
+    previews = {i["id"]: i["image_preview_url"] for i in body["identities"]}
+    assert {i: previews[i] for i in made} == made
+    assert previews[ADMIN_IDENTITY] is None  # no image
+    assert ports.store.output_reads == [sorted(ports.store.jobs)]

@@ -1,9 +1,10 @@
-"""An estimate of what one image generation costs, in US dollars.
+"""What one image generation cost, in US dollars, from the answer's usage metadata.
 
-Gemini bills per token, but for the image model the price is dominated by the output
-image (a fixed token count per size) and each input image. The figures below are the
-2026 list prices rounded to what one call costs; the token counts are accepted so a
-finer model can replace this without changing callers.
+Gemini bills per token. For the image model the output image (a fixed token count per
+size) and each input image dominate, at the 2026 list prices rounded to what one image
+costs (`prices`); the rest is text: the prompt's, and the answer's text and thinking
+tokens (`thoughtsTokenCount`, counted apart from `candidatesTokenCount` and billed at the
+output text rate). The draft images the model thinks with are not billed apart.
 """
 
 from __future__ import annotations

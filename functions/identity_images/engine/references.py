@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING, Final
 
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL.MpoImagePlugin import MpoImageFile
 
+from identity_images.engine import truncation
 from identity_images.errors import ErrorCode, PipelineError
 
 if TYPE_CHECKING:
@@ -47,6 +49,8 @@ JPEG_MIME: Final = "image/jpeg"
 _ACCEPTED_FORMATS: Final = frozenset({"JPEG", "MPO", "PNG", "WEBP", "HEIF"})
 _JPEG_FORMATS: Final = frozenset({"JPEG", "MPO"})
 _ACCEPTED_TEXT: Final = "JPEG, PNG, WebP or HEIC/HEIF"
+#: The MP Entry tag of an MPO's index: one entry a picture, the first one first.
+_MP_ENTRIES: Final = 0xB002
 
 
 class Reason(StrEnum):
@@ -210,6 +214,8 @@ def _open(data: bytes, *, name: str, rules: ReferenceRules) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _invalid(name, Reason.TOO_MANY_PIXELS, "the image has too many pixels") from exc
     except UnidentifiedImageError as exc:
+        if truncation.cut_short(data):  # a HEIF whose metadata lies past the cut
+            raise _truncated(name) from exc
         raise _invalid(name, Reason.UNSUPPORTED_FORMAT, f"not a {_ACCEPTED_TEXT} image") from exc
     except Exception as exc:  # a plugin may raise anything on a bad header
         raise _decode_failure(name, data, exc) from exc
@@ -252,6 +258,9 @@ def _decode(image: Image.Image, data: bytes, *, name: str, rules: ReferenceRules
     except Exception as exc:  # decoders raise OSError, ValueError, EOFError…
         image.close()
         raise _decode_failure(name, data, exc) from exc
+    if _decoded_but_cut(image, data):
+        image.close()
+        raise _truncated(name)
 
     image = _normalise_mode(image)
     # Hamming, not Lanczos: the resize was half of a phone photo's preparation, and
@@ -322,18 +331,28 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image
 
 
+def _decoded_but_cut(image: Image.Image, data: bytes) -> bool:
+    """Whether a file that decoded without an error is cut short all the same: the PNG
+    and MPO decoders stop once they have the first picture's pixels (`truncation`). Read
+    from the file's structure, not decoded again."""
+    if image.format == "PNG":
+        return truncation.png_is_short(data)
+    if isinstance(image, MpoImageFile) and image.mpinfo is not None:
+        entries = image.mpinfo[_MP_ENTRIES]
+        return truncation.mpo_is_short(data, (entry["DataOffset"] for entry in entries[1:]))
+    return False
+
+
 def _decode_failure(name: str, data: bytes, exc: BaseException) -> PipelineError:
     text = str(exc).lower()
-    if "truncat" in text or "end of file" in text or _riff_is_short(data):
-        return _invalid(name, Reason.TRUNCATED, "the file is truncated")
+    # libwebp says a cut file is broken, and a HEIF decoder may too: the structure tells.
+    if "truncat" in text or "end of file" in text or truncation.cut_short(data):
+        return _truncated(name)
     return _invalid(name, Reason.UNREADABLE, "the image data cannot be decoded")
 
 
-def _riff_is_short(data: bytes) -> bool:
-    """A WebP (RIFF) file shorter than its header says: libwebp reports this vaguely."""
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
-        return False
-    return len(data) < int.from_bytes(data[4:8], "little") + 8
+def _truncated(name: str) -> PipelineError:
+    return _invalid(name, Reason.TRUNCATED, "the file is truncated")
 
 
 def _invalid(name: str, reason: Reason, text: str, **extra: object) -> PipelineError:

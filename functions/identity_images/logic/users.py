@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import get_args
 from urllib.parse import urlsplit
 
+from identity_images.bucket_layout import BucketLayout
 from identity_images.domain import Caller, HostDirectory, HostIdentity, HostUser
 from identity_images.logic.access import resolve_user
 from identity_images.models.api import (
@@ -15,7 +17,7 @@ from identity_images.models.api import (
     ListedIdentity,
     UploadContentType,
 )
-from identity_images.models.ports import ObjectStore
+from identity_images.models.ports import JobStore, ObjectStore
 from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
 from identity_images.settings import AspectRatio, ImageSize, Settings
 
@@ -31,20 +33,54 @@ def list_identities(
     caller: Caller,
     host: HostDirectory,
     *,
+    jobs: JobStore,
     storage: ObjectStore,
     settings: Settings,
 ) -> list[ListedIdentity]:
     """A user's identities, each with an `image_url` the browser can show: a short-lived
     URL when the image is in the pipeline's bucket, the host's own URL otherwise (when
     it is an absolute http(s) URL: a relative one names the host's origin, which the
-    browser on the tab's origin does not know)."""
+    browser on the tab's origin does not know); and, when the image is a job's output,
+    the preview that job stored."""
     user = resolve_user(user_id, caller, host)
-    return [identity_with_image_url(i, storage, settings) for i in host.list_identities(user.id)]
+    identities = host.list_identities(user.id)
+    previews = stored_previews([i.image_path for i in identities], jobs, settings.bucket_layout)
+    return [
+        identity_with_image_url(
+            i, storage, settings, preview_key=previews.get(i.image_path) if i.image_path else None
+        )
+        for i in identities
+    ]
+
+
+def stored_previews(
+    image_paths: Iterable[str | None], jobs: JobStore, layout: BucketLayout
+) -> dict[str, str]:
+    """Image path -> the key of the preview its job stored, for the paths that are a
+    job's output (the job's record says so) with a preview. The key is read, not rebuilt
+    from today's `PREVIEW_FORMAT`: an image made before a change of it keeps its own. One
+    batch read of the jobs, whatever the number of paths."""
+    job_of = {path: found[1] for path in image_paths if path and (found := layout.output_of(path))}
+    if not job_of:
+        return {}
+    outputs = jobs.outputs(set(job_of.values()))
+    previews: dict[str, str] = {}
+    for path, job_id in job_of.items():
+        output = outputs.get(job_id)
+        if output is not None and output.key == path and output.preview is not None:
+            previews[path] = output.preview.key
+    return previews
 
 
 def identity_with_image_url(
-    identity: HostIdentity, storage: ObjectStore, settings: Settings
+    identity: HostIdentity,
+    storage: ObjectStore,
+    settings: Settings,
+    *,
+    preview_key: str | None = None,
 ) -> ListedIdentity:
+    """The identity with short-lived URLs of its image and of `preview_key` (its
+    preview, from `stored_previews`) when the image is in the pipeline's bucket."""
     path = identity.image_path
     layout = settings.bucket_layout
     ours = (layout.generated, layout.references)
@@ -52,10 +88,8 @@ def identity_with_image_url(
     if path and path.startswith(ours) and ".." not in path.split("/"):
         expiry = settings.output_url_expiry_s
         update = {"image_url": storage.presigned_get(path, expires_in=expiry)}
-        output = layout.output_of(path)
-        if output is not None:
-            preview = layout.preview_key(*output, f"image/{settings.preview_format}")
-            update["image_preview_url"] = storage.presigned_get(preview, expires_in=expiry)
+        if preview_key is not None:
+            update["image_preview_url"] = storage.presigned_get(preview_key, expires_in=expiry)
         return listed.model_copy(update=update)
     if identity.image_url is not None and not _browser_url(identity.image_url):
         return listed.model_copy(update={"image_url": None})

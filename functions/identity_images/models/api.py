@@ -271,9 +271,9 @@ class ListedIdentity(HostIdentity):
     image_preview_url: str | None = Field(
         default=None,
         description="A short-lived URL of the image's small rendition (about 100 KB), when "
-        "the image is an output of the pipeline: for thumbnails (the output itself can be "
-        "a 4K image of several MB). An output stored without one answers 404: fall back to "
-        "`image_url`.",
+        "the image is a generation's output stored with one: for thumbnails (the output "
+        "itself can be a 4K image of several MB). Null otherwise (no preview was stored, "
+        "the generation's record expired, or the image is not an output): show `image_url`.",
     )
 
 
@@ -315,7 +315,11 @@ class ApiConfig(ApiModel):
     default_image_size: ImageSize
     model: str
     max_variants: int = Field(description="Most candidates one request may ask for.")
-    prices: list[ImagePrice] = Field(description="Estimated price of one image, per size.")
+    prices: list[ImagePrice] = Field(
+        description="Estimated price of one image, per size: the output image only. The "
+        "prompt's text and the model's thinking (billed as output text) are left out; a "
+        "job's `usage.estimated_cost_usd` counts them."
+    )
     input_image_usd: float = Field(description="Estimated price of each reference sent.")
     upload_url_expiry_s: int
     output_url_expiry_s: int = Field(description="How long the URLs in a job answer work.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal, Protocol, get_args
@@ -54,6 +54,10 @@ class JobStore(Protocol):
         self, identity_id: str, *, limit: int, cursor: str | None = None
     ) -> JobPage: ...
     def due_in_flight(self, *, before: int, limit: int = 100) -> list[str]: ...
+    def outputs(self, job_ids: Collection[str]) -> dict[str, JobOutput]:
+        """The stored output of each of these jobs that has one (a job missing, expired or
+        without an output is left out), read in batches, not one read per job."""
+        ...
 
     # creating and canceling
     def create(self, job: Job) -> None: ...

@@ -258,7 +258,7 @@ export interface paths {
         };
         /**
          * A user's identities
-         * @description `me` is the caller; other ids must be test users. Each identity has an `image_url` the browser can show (short-lived when the image is in the pipeline's bucket, else the host's own URL).
+         * @description `me` is the caller; other ids must be test users. Each identity has an `image_url` the browser can show (short-lived when the image is in the pipeline's bucket, else the host's own URL), and an `image_preview_url` when its image is a generation's output stored with a preview.
          */
         get: operations["get_identities_v1_users__user_id__identities_get"];
         put?: never;
@@ -331,7 +331,7 @@ export interface components {
             output_url_expiry_s: number;
             /**
              * Prices
-             * @description Estimated price of one image, per size.
+             * @description Estimated price of one image, per size: the output image only. The prompt's text and the model's thinking (billed as output text) are left out; a job's `usage.estimated_cost_usd` counts them.
              */
             prices: components["schemas"]["ImagePrice"][];
             /**
@@ -838,7 +838,7 @@ export interface components {
             image_path?: string | null;
             /**
              * Image Preview Url
-             * @description A short-lived URL of the image's small rendition (about 100 KB), when the image is an output of the pipeline: for thumbnails (the output itself can be a 4K image of several MB). An output stored without one answers 404: fall back to `image_url`.
+             * @description A short-lived URL of the image's small rendition (about 100 KB), when the image is a generation's output stored with one: for thumbnails (the output itself can be a 4K image of several MB). Null otherwise (no preview was stored, the generation's record expired, or the image is not an output): show `image_url`.
              */
             image_preview_url?: string | null;
             /**

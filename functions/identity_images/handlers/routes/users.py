@@ -13,6 +13,7 @@ from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import responses
 from identity_images.logic import users
 from identity_images.models.api import HOST_ID_PATTERN, ApiConfig, IdentityList, UserList
+from identity_images.models.ports import JobStore
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
@@ -34,7 +35,8 @@ def get_users(
     summary="A user's identities",
     description="`me` is the caller; other ids must be test users. Each identity has an "
     "`image_url` the browser can show (short-lived when the image is in the pipeline's "
-    "bucket, else the host's own URL).",
+    "bucket, else the host's own URL), and an `image_preview_url` when its image is a "
+    "generation's output stored with a preview.",
     responses=responses(200, "The identities", IdentityList),
     tags=["users"],
 )
@@ -42,9 +44,15 @@ def get_identities(
     user_id: Annotated[str, Path(min_length=1, max_length=128, pattern=HOST_ID_PATTERN)],
     caller: deps.TheCaller,
     services: deps.TheServices,
+    jobs: Annotated[JobStore, Depends(deps.job_store)],
 ) -> IdentityList:
     identities = users.list_identities(
-        user_id, caller, services.host, storage=services.storage, settings=services.settings
+        user_id,
+        caller,
+        services.host,
+        jobs=jobs,
+        storage=services.storage,
+        settings=services.settings,
     )
     return IdentityList(identities=identities)
 

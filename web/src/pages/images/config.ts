@@ -17,6 +17,8 @@ export interface TabConfig {
   priceUsdPerInputImage: number;
 }
 
+/** A click's cost before it is made: the images out and in at list prices. Not the prompt's text or the
+ * model's thinking, which only the answer tells (a job's `usage.estimated_cost_usd` counts them). */
 export function estimateCostUsd(config: TabConfig, size: ImageSize, variants: number, inputs: number): number {
   const perImage = (config.priceUsdPerImage[size] ?? 0) + inputs * config.priceUsdPerInputImage;
   return perImage * variants;

@@ -70,7 +70,7 @@ export function CurrentImage({
   decorative?: boolean;
 }) {
   // The small rendition when there is one (the image itself can be a 4K file of several MB);
-  // an output stored without one answers 404, and the image itself shows instead.
+  // the image itself when there is none, or when the small one fails to load.
   const full = identity ? identityImageUrl(identity) : null;
   const small = identity?.image_preview_url ?? null;
   const [missing, setMissing] = useState<string | null>(null);

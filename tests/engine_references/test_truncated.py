@@ -1,0 +1,165 @@
+"""Files cut short are refused as `truncated`, also where Pillow's decoder stops before the
+end and decodes them without an error; whole files are accepted, even with bytes after
+their end. Which cuts Pillow catches by itself is in `engine/truncation.py`."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zlib
+from collections.abc import Callable
+
+import pillow_heif
+import pytest
+from PIL import Image
+
+from identity_images.engine.references import ReferenceRules, prepare_reference
+from identity_images.errors import PipelineError
+from tests.engine_references.images import encode, exif_with
+
+pillow_heif.register_heif_opener()
+
+
+def _photo(size: tuple[int, int] = (320, 240)) -> Image.Image:
+    """Noise (which compresses little, so every part of the file is large), the same on
+    every call: a cut is at the same place in every run."""
+    pixels = random.Random(str(size)).randbytes(size[0] * size[1] * 3)
+    return Image.frombytes("RGB", size, pixels)
+
+
+def _reason(data: bytes) -> str | None:
+    """The refusal's reason, or None when the file is accepted."""
+    try:
+        prepare_reference(data, name="cut", rules=ReferenceRules())
+    except PipelineError as error:
+        return str(error.details["reason"])
+    return None
+
+
+def _png_with_text_after_its_pixels() -> bytes:
+    """Some writers put metadata after the pixels, between the last IDAT and IEND."""
+    png = encode(_photo(), "PNG")
+    body = b"Comment\x00" + b"written after the pixels " * 20
+    crc = zlib.crc32(b"tEXt" + body) & 0xFFFFFFFF
+    text = struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", crc)
+    return png[:-12] + text + png[-12:]
+
+
+def _apng() -> bytes:
+    photo = _photo()
+    return encode(photo, "PNG", save_all=True, append_images=[photo.rotate(90)])
+
+
+def _mpo() -> bytes:
+    """A JPEG with a second picture, as phones write them (a depth map, a second view)."""
+    return encode(_photo(), "MPO", save_all=True, append_images=[_photo((160, 120))])
+
+
+def _mpo_cut_in_its_second_picture(keep: int) -> bytes:
+    """The MPO up to `keep` bytes into its second picture."""
+    mpo = Image.open(io.BytesIO(_mpo()))
+    start = mpo._MpoImageFile__mpoffsets[1]  # type: ignore[attr-defined]
+    return _mpo()[: start + keep]
+
+
+def _heic_with_exif() -> bytes:
+    """As phones write them: the EXIF item lies at the end, after the pixels."""
+    return encode(_photo(), "HEIF", exif=exif_with(1).tobytes())
+
+
+Cut = Callable[[], bytes]
+
+#: Cuts Pillow decodes without an error: each was accepted before `truncation`.
+DECODED_THOUGH_CUT: dict[str, Cut] = {
+    "png without its last byte": lambda: encode(_photo(), "PNG")[:-1],
+    "png without its IEND chunk": lambda: encode(_photo(), "PNG")[:-12],
+    "png without its zlib trailer": lambda: encode(_photo(), "PNG")[:-20],
+    "apng cut in its second frame": lambda: _apng()[: len(_apng()) * 3 // 4],
+    "mpo cut in its second picture": lambda: _mpo()[:-100],
+    "mpo cut in its second picture's header": lambda: _mpo_cut_in_its_second_picture(40),
+}
+
+#: Cuts Pillow refuses by itself (kept so: the checks rely on it). A cut HEIF whose EXIF
+#: lies past the cut failed to open, and was refused as `unsupported_format`.
+REFUSED_BY_THE_DECODER: dict[str, Cut] = {
+    "jpeg without its end marker": lambda: encode(_photo(), "JPEG")[:-2],
+    "jpeg cut in its pixels": lambda: encode(_photo(), "JPEG")[:-500],
+    "progressive jpeg cut between scans": lambda: encode(_photo(), "JPEG", progressive=True)[
+        :-2000
+    ],
+    "large jpeg decoded at a reduced scale": lambda: encode(_photo((3000, 2000)), "JPEG")[:-2],
+    "png cut in its pixels": lambda: encode(_photo(), "PNG")[:-1000],
+    "png cut in a chunk after its pixels": lambda: _png_with_text_after_its_pixels()[:-40],
+    "webp cut in its pixels": lambda: encode(_photo(), "WEBP")[:-100],
+    "lossless webp cut in its exif": lambda: encode(
+        _photo(), "WEBP", lossless=True, exif=exif_with(1).tobytes()
+    )[:-8],
+    "heic cut in its pixels": lambda: encode(_photo(), "HEIF")[:-100],
+    "heic with exif cut in its pixels": lambda: _heic_with_exif()[:-100],
+}
+
+
+@pytest.mark.parametrize("cut", DECODED_THOUGH_CUT.values(), ids=DECODED_THOUGH_CUT)
+def test_a_cut_file_that_decodes_is_refused_as_truncated(cut: Cut) -> None:
+    assert _reason(cut()) == "truncated"
+
+
+@pytest.mark.parametrize("cut", REFUSED_BY_THE_DECODER.values(), ids=REFUSED_BY_THE_DECODER)
+def test_a_cut_file_that_does_not_decode_is_refused_as_truncated(cut: Cut) -> None:
+    assert _reason(cut()) == "truncated"
+
+
+WHOLE: dict[str, Cut] = {
+    "jpeg": lambda: encode(_photo(), "JPEG"),
+    "png": lambda: encode(_photo(), "PNG"),
+    "png with a chunk after its pixels": _png_with_text_after_its_pixels,
+    "apng": _apng,
+    "mpo": _mpo,
+    "webp": lambda: encode(_photo(), "WEBP"),
+    "heic": _heic_with_exif,
+}
+
+
+@pytest.mark.parametrize("after", [b"", b"\x00", b"\x00" * 7, b"\xff\xff\xff\xffjunk" * 8])
+@pytest.mark.parametrize("whole", WHOLE.values(), ids=WHOLE)
+def test_a_whole_file_is_accepted_with_bytes_after_its_end(whole: Cut, after: bytes) -> None:
+    assert _reason(whole() + after) is None
+
+
+def test_an_mpo_with_the_wrong_sizes_pillow_writes_is_accepted() -> None:
+    """From the third picture on, Pillow writes each picture's offset as its size: the
+    sizes are not trusted."""
+    photo = _photo((160, 120))
+    three = encode(photo, "MPO", save_all=True, append_images=[photo, photo])
+    entries = Image.open(io.BytesIO(three)).mpinfo[0xB002]  # type: ignore[attr-defined]
+    assert entries[2]["Size"] == entries[2]["DataOffset"] + 28  # past the end of the file
+
+    assert _reason(three) is None
+
+
+def test_an_mpo_whose_offset_misses_its_picture_is_accepted() -> None:
+    """An offset that lands on no picture (a writer's mistake) says nothing of a cut."""
+    mpo = _mpo()
+    second = Image.open(io.BytesIO(mpo)).mpinfo[0xB002][1]  # type: ignore[attr-defined]
+    entry = struct.pack("<II", second["Size"], second["DataOffset"])  # Pillow writes "II"
+    assert mpo.count(entry) == 1
+    wrong = mpo.replace(entry, struct.pack("<II", second["Size"], second["DataOffset"] + 7))
+
+    assert _reason(wrong) is None
+
+
+@pytest.mark.parametrize("whole", [WHOLE["png"], WHOLE["mpo"]], ids=["png", "mpo"])
+def test_the_checks_decode_the_file_once(whole: Cut, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The end of the file is read from its structure, not by decoding it again."""
+    data = whole()
+    decoders: list[str] = []
+    make = Image._getdecoder
+
+    def counted(mode: str, decoder_name: str, *args: object) -> object:
+        decoders.append(decoder_name)
+        return make(mode, decoder_name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image, "_getdecoder", counted)
+    assert _reason(data) is None
+    assert len(decoders) == 1
