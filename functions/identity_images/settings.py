@@ -260,6 +260,11 @@ class Settings(AuthSettings):
         return BucketLayout(self.bucket_prefix)
 
     @property
+    def preview_type(self) -> str:
+        """The media type of new outputs' previews, as `engine.preview` names it."""
+        return f"image/{self.preview_format}"
+
+    @property
     def allowed_origin_list(self) -> list[str]:
         return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
 

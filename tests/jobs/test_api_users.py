@@ -110,11 +110,7 @@ def test_an_output_s_identity_carries_the_preview_its_job_stored(
     without = create_one()["id"]
     succeed(store(), without)
     _shows(host, "12", LAYOUT.output_key(ADMIN_IDENTITY, without, "image/png"))
-    # an output-like key that no job's output is: no job (its record expired) ...
-    orphan = LAYOUT.output_key(ADMIN_IDENTITY, "ab" * 16, "image/png")
-    put(orphan, b"png", "image/png")
-    _shows(host, "13", orphan)
-    # ... or a job whose output is another key
+    # a job whose output is another key
     _shows(host, "14", LAYOUT.output_key(ADMIN_IDENTITY, made_as_webp.id, "image/jpeg"))
     # an image the pipeline did not make (a kept reference, the host's own): no preview
     _shows(host, "15", "references/identities/12/front.jpg")
@@ -124,7 +120,26 @@ def test_an_output_s_identity_carries_the_preview_its_job_stored(
     previews = {i["id"]: i["image_preview_url"] for i in body["identities"]}
     answer = httpx.get(previews[ADMIN_IDENTITY])
     assert (answer.status_code, answer.content) == (200, b"jpg")
-    assert [previews[i] for i in ("12", "13", "14", "15")] == [None] * 4
+    assert [previews[i] for i in ("12", "14", "15")] == [None] * 3
+
+
+def test_an_output_whose_job_record_expired_keeps_a_preview_in_today_s_format(
+    resources: Resources, host: FakeHost
+) -> None:
+    """A job's record expires (`JOB_TTL_DAYS`), its output and preview stay: an identity
+    saved long ago still gets a thumbnail, in the format the setting names today, rather
+    than none (the tab would load every such image whole)."""
+    expired = "ab" * 16
+    output = LAYOUT.output_key(ADMIN_IDENTITY, expired, "image/png")
+    put(output, b"png", "image/png")
+    put(LAYOUT.preview_key(ADMIN_IDENTITY, expired, "image/jpeg"), b"jpg", "image/jpeg")
+    _shows(host, ADMIN_IDENTITY, output)
+
+    status, body, _ = call_api("GET", "/v1/users/me/identities")
+    assert status == 200
+    (listed,) = (i for i in body["identities"] if i["id"] == ADMIN_IDENTITY)
+    answer = httpx.get(listed["image_preview_url"])
+    assert (answer.status_code, answer.content) == (200, b"jpg")
 
 
 def test_the_jobs_table_reads_any_number_of_outputs_in_batches(resources: Resources) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import get_args
 from urllib.parse import urlsplit
 
-from identity_images.bucket_layout import BucketLayout
 from identity_images.domain import Caller, HostDirectory, HostIdentity, HostUser
 from identity_images.logic.access import resolve_user
 from identity_images.models.api import (
@@ -44,7 +43,7 @@ def list_identities(
     the preview that job stored."""
     user = resolve_user(user_id, caller, host)
     identities = host.list_identities(user.id)
-    previews = stored_previews([i.image_path for i in identities], jobs, settings.bucket_layout)
+    previews = stored_previews([i.image_path for i in identities], jobs, settings)
     return [
         identity_with_image_url(
             i, storage, settings, preview_key=previews.get(i.image_path) if i.image_path else None
@@ -54,20 +53,26 @@ def list_identities(
 
 
 def stored_previews(
-    image_paths: Iterable[str | None], jobs: JobStore, layout: BucketLayout
+    image_paths: Iterable[str | None], jobs: JobStore, settings: Settings
 ) -> dict[str, str]:
-    """Image path -> the key of the preview its job stored, for the paths that are a
-    job's output (the job's record says so) with a preview. The key is read, not rebuilt
-    from today's `PREVIEW_FORMAT`: an image made before a change of it keeps its own. One
-    batch read of the jobs, whatever the number of paths."""
-    job_of = {path: found[1] for path in image_paths if path and (found := layout.output_of(path))}
-    if not job_of:
+    """Image path -> the key of its preview, for the paths that are a job's output. The
+    key the job's record stored: an image made before a change of `PREVIEW_FORMAT` keeps
+    its own; none when the job stored none or made another output. A job whose record
+    expired (`JOB_TTL_DAYS`; its output is kept) gets the key today's `PREVIEW_FORMAT`
+    names: right unless the format changed since (then a 404, and the tab shows the
+    image itself), where no key would load every such identity's full image. One batch
+    read of the jobs, whatever the number of paths."""
+    layout = settings.bucket_layout
+    made_by = {path: found for path in image_paths if path and (found := layout.output_of(path))}
+    if not made_by:
         return {}
-    outputs = jobs.outputs(set(job_of.values()))
+    outputs = jobs.outputs({job_id for _, job_id in made_by.values()})
     previews: dict[str, str] = {}
-    for path, job_id in job_of.items():
+    for path, (identity_id, job_id) in made_by.items():
         output = outputs.get(job_id)
-        if output is not None and output.key == path and output.preview is not None:
+        if output is None:
+            previews[path] = layout.preview_key(identity_id, job_id, settings.preview_type)
+        elif output.key == path and output.preview is not None:
             previews[path] = output.preview.key
     return previews
 

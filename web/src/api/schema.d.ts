@@ -838,7 +838,7 @@ export interface components {
             image_path?: string | null;
             /**
              * Image Preview Url
-             * @description A short-lived URL of the image's small rendition (about 100 KB), when the image is a generation's output stored with one: for thumbnails (the output itself can be a 4K image of several MB). Null otherwise (no preview was stored, the generation's record expired, or the image is not an output): show `image_url`.
+             * @description A short-lived URL of the image's small rendition (about 100 KB), when the image is a generation's output stored with one: for thumbnails (the output itself can be a 4K image of several MB); for an output whose generation's record expired, the one in today's preview format (404 if that changed since). Null otherwise (no preview was stored, or the image is not an output): show `image_url`.
              */
             image_preview_url?: string | null;
             /**
