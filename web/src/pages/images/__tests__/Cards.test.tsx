@@ -73,3 +73,17 @@ describe("the aspect ratios", () => {
     expect(service.created[0]!.body).toMatchObject({ aspect_ratio: "3:4" });
   });
 });
+
+describe("a portrait's card", () => {
+  it("takes the picture's shape, so its header spans the picture and not the card", () => {
+    const portrait = succeeded(job({ aspect_ratio: "9:16" }));
+    const done: Job = { ...portrait, output: { ...portrait.output!, width: 768, height: 1376 } };
+    render(<VariantsGrid jobs={[done]} usualSecondsAt={() => null} currentJobId={null} onSave={noop} savingIds={[]} onCancel={null} />);
+    const card = screen.getByRole("article", { name: "New image" });
+    // The picture's box and the header over it both read the card's `--ratio` (the layout, a
+    // 9:16 portrait at the start of a wide card with "9:16 · 1K" at its edge, was checked in
+    // Chromium): the caption sits with the picture it describes.
+    expect(card.style.getPropertyValue("--ratio")).toBe("0.5581");
+    expect(within(card).getByText("9:16 · 1K").closest("header")?.parentElement).toBe(card);
+  });
+});

@@ -116,7 +116,13 @@ export function GeneratedImageDisplay({
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
 
   return (
-    <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title} {...card}>
+    // The picture's shape is the card's (`--ratio`): its header spans the picture, not the card.
+    <article
+      className={`${styles.card} ${applied ? styles.saved : ""}`}
+      aria-label={title}
+      style={pictureRatio(job)}
+      {...card}
+    >
       <header className={styles.header}>
         <h3 className={styles.title}>{title}</h3>
         <span className={styles.settings}>
@@ -126,7 +132,7 @@ export function GeneratedImageDisplay({
       {origin && <p className={styles.origin}>{origin}</p>}
 
       {/* The image's shape while it comes, at least (more when its words need it), and once it is there; a message alone needs no more room than its words. */}
-      <div className={frameClass(job, preview)} style={pictureRatio(job)}>
+      <div className={frameClass(job, preview)}>
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} preview={preview} full={full} />
         ) : !isFinal(job) ? (
