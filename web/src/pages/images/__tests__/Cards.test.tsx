@@ -87,3 +87,22 @@ describe("a portrait's card", () => {
     expect(within(card).getByText("9:16 · 1K").closest("header")?.parentElement).toBe(card);
   });
 });
+
+describe("a queued card", () => {
+  it("keeps Cancel's room once its job starts, so the grid does not jump", () => {
+    const queued = job({ aspect_ratio: "16:9" });
+    const grid = (jobs: Job[]) => (
+      <VariantsGrid jobs={jobs} usualSecondsAt={() => null} currentJobId={null} onSave={noop} savingIds={[]} onCancel={noop} />
+    );
+    const { rerender } = render(grid([queued]));
+    const card = screen.getByRole("article", { name: "New image" });
+    const progress = within(card).getByRole("button", { name: "Cancel" }).parentElement!;
+    expect(progress).not.toHaveClass("cancelGone");
+
+    rerender(grid([{ ...queued, status: "running", stage: "generating", started_at: new Date().toISOString() }]));
+    expect(within(card).queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+    // Its room, shared above and below the words (a 16:9 box in a narrow card is as tall as
+    // they are: measured in Chromium, 230 px queued and started alike).
+    expect(within(card).getByText("Gemini is generating").closest("[role=status]")?.parentElement).toHaveClass("cancelGone");
+  });
+});

@@ -139,7 +139,8 @@ export function GeneratedImageDisplay({
           <Progress
             job={job}
             usualSeconds={usualSeconds}
-            onCancel={offered.cancel ? onCancel : undefined}
+            onCancel={onCancel}
+            cancelable={offered.cancel}
             canceling={canceling}
             outOfTouch={outOfTouch}
           />
@@ -267,18 +268,26 @@ function Progress({
   job,
   usualSeconds,
   onCancel,
+  cancelable,
   canceling,
   outOfTouch,
 }: {
   job: Job;
   usualSeconds: number | null;
+  /** The card can cancel a job; `cancelable` says whether this one, now (it is queued). */
   onCancel: ((job: Job) => void) | undefined;
+  cancelable: boolean;
   canceling: boolean;
   outOfTouch: boolean;
 }) {
   const why = retryingAt(job) && retryingBecause(job);
+  const showsCancel = onCancel && cancelable && !outOfTouch;
+  // Cancel's room is kept once it goes (the job started, or the page lost touch), half above
+  // and half below its words: a box they fill (a 16:9 one in a narrow card) keeps its height,
+  // so the grid does not jump under the admin as a job leaves the queue, and they stay centered.
+  const keepsCancelRoom = onCancel && !showsCancel;
   return (
-    <div className={styles.progress}>
+    <div className={keepsCancelRoom ? `${styles.progress} ${styles.cancelGone}` : styles.progress}>
       {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
       {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
       <div className={styles.live} role="status" aria-live="polite">
@@ -289,7 +298,7 @@ function Progress({
       <span className={styles.timer}>
         <Clock job={job} usualSeconds={usualSeconds} ticking={!outOfTouch} />
       </span>
-      {onCancel && !outOfTouch && (
+      {showsCancel && (
         <button
           type="button"
           className={ui.button}
