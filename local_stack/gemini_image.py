@@ -2,16 +2,15 @@
 
 It is made from what the request carried: the reference photos in a row (each
 cover-scaled into its tile), the prompt's text beneath them and a banner saying it is an
-offline stand-in, on a canvas of exactly the pixel size the real model returns for the
-requested aspect ratio and size. Every call builds its own images and fonts, so any number
-of server threads can draw at once.
+offline stand-in (their words measured to fit the width), on a canvas of exactly the pixel
+size the real model returns for the requested aspect ratio and size. Every call builds its
+own images and fonts, so any number of server threads can draw at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +47,69 @@ def _font(size: int) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, bool
         return ImageFont.load_default(size=max(8, size)), False
 
 
+def _banner_font(
+    draw: ImageDraw.ImageDraw, size: int, max_width: float
+) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, str]:
+    """The banner's font and words, at `size` px or smaller: whole within `max_width` on
+    every ratio (at `unit // 18`, a portrait's or a square's width cut it at both ends)."""
+    font, unicode = _font(size)
+    banner = BANNER if unicode else BANNER.replace("\u2014", "-")
+    length = draw.textlength(banner, font=font)
+    while length > max_width and size > 8:
+        # Glyphs scale with the size: one step near the fit, then down to it.
+        size = min(size - 1, int(size * max_width / length))
+        font, _ = _font(size)
+        length = draw.textlength(banner, font=font)
+    return font, banner
+
+
+def _wrap(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    max_width: float,
+    max_lines: int,
+) -> list[str]:
+    """Up to `max_lines` lines of `text`, each within `max_width` as drawn (a count of
+    characters let wide letters run off the image); a word wider than a line is cut."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if draw.textlength(candidate, font=font) <= max_width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while draw.textlength(word, font=font) > max_width and len(lines) < max_lines:
+            fits = _longest_prefix(draw, word, font, max_width)
+            lines.append(word[:fits])
+            word = word[fits:]
+        line = word
+        if len(lines) >= max_lines:
+            return lines[:max_lines]
+    if line:
+        lines.append(line)
+    return lines[:max_lines]
+
+
+def _longest_prefix(
+    draw: ImageDraw.ImageDraw,
+    word: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    max_width: float,
+) -> int:
+    """How many of `word`'s first characters fit in `max_width` (at least one)."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if draw.textlength(word[:middle], font=font) <= max_width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def _background(prompt: str) -> tuple[int, int, int]:
     """A dark colour that depends on the prompt, so different prompts look different."""
     digest = hashlib.sha256(prompt.encode()).digest()
@@ -81,10 +143,9 @@ def draw_stand_in(
     unit = min(width, height)
     margin = max(4, unit // 40)
 
-    banner_font, unicode = _font(unit // 18)
+    banner_font, banner = _banner_font(draw, unit // 18, width - 2 * margin)
     banner_h = unit // 10
     draw.rectangle((0, 0, width, banner_h), fill=_BANNER_BG)
-    banner = BANNER if unicode else BANNER.replace("\u2014", "-")
     draw.text((width / 2, banner_h / 2), banner, font=banner_font, fill=_TEXT, anchor="mm")
 
     text_font, _ = _font(unit // 40)
@@ -108,8 +169,7 @@ def draw_stand_in(
             anchor="mm",
         )
 
-    chars_per_line = max(20, int((width - 2 * margin) / (unit / 40 * 0.6)))
-    lines = textwrap.wrap(" ".join(prompt.split()), chars_per_line)[:6]
+    lines = _wrap(draw, prompt, text_font, width - 2 * margin, max_lines=6)
     draw.multiline_text((margin, text_top), "\n".join(lines), font=text_font, fill=_TEXT)
 
     fmt = image_format or ("JPEG" if width * height > _JPEG_ABOVE_PIXELS else "PNG")

@@ -109,6 +109,35 @@ def test_the_stand_in_has_the_models_exact_size(aspect_ratio: str) -> None:
     assert Image.open(io.BytesIO(image.data)).size == (width, height)
 
 
+@pytest.mark.parametrize("aspect_ratio", ASPECT_RATIOS)
+def test_the_stand_ins_words_fit_inside_it(aspect_ratio: str) -> None:
+    """Its banner and the prompt under the photos, whole on every ratio: the edges of the
+    banner are banner red, and the text's rows end in the background, not in a letter cut
+    off (a portrait's banner ran off both sides, a long word off the right)."""
+    width, height = output_dimensions(aspect_ratio, "1K")
+    prompt = "A chef at the pass " + "W" * 200
+    image = Image.open(
+        io.BytesIO(
+            draw_stand_in(
+                width=width, height=height, prompt=prompt, references=[jpeg_bytes((9, 9, 9))]
+            ).data
+        )
+    ).convert("RGB")
+    unit = min(width, height)
+    edge = max(4, unit // 40)  # the drawing's margin
+    banner_rows = range(unit // 10)
+    text_rows = range(height - unit // 4, height)
+    red = image.getpixel((width // 2, 1))
+    background = image.getpixel((1, height - 1))
+
+    for y in banner_rows:
+        for x in [*range(edge), *range(width - edge, width)]:
+            assert image.getpixel((x, y)) == red, (x, y)
+    for y in text_rows:
+        for x in range(width - edge, width):
+            assert image.getpixel((x, y)) == background, (x, y)
+
+
 def test_it_serves_several_callers_at_once(
     make_provider: ProviderFactory, gemini_server: LocalGeminiServer
 ) -> None:

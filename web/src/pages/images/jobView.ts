@@ -512,7 +512,7 @@ export function applyLabel(job: Job, currentJobId: string | null): string | null
     case "pending":
       return "Saving to identity…";
     case "applied":
-      return isSavedNow(job, currentJobId) ? SAVED_NOW : "Saved earlier, since replaced";
+      return isSavedNow(job, currentJobId) ? SAVED_NOW : "Saved, then replaced";
     case "failed":
       return notSaved(job.apply.error?.code);
     case "superseded":

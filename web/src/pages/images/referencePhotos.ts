@@ -71,8 +71,10 @@ export interface LostPhoto extends Photo {
   smallCopy: string | null;
 }
 
-/** What a lost photo's tile says. */
+/** What a lost photo's tile says: the whole of it is read out and shown on hover; the short of
+ * it is what a narrow tile shows, on two lines rather than four. */
 export const LOST_IN_RELOAD = "Not uploaded before the reload: add it again.";
+export const LOST_IN_RELOAD_SHORT = "Not uploaded: add it again.";
 
 /** A file over the count (the generation has its photos): added when one is removed. */
 export interface WaitingPhoto extends Photo {

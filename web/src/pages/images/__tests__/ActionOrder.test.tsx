@@ -43,6 +43,22 @@ describe("a result's actions", () => {
     expect(actionsIn(row!)).toEqual(["Save to identity", "Download", "Refine", "Compare", "Re-run", "Edit settings"]);
   });
 
+  it("wrap on a history row in groups: Save with Download, then the follow-ups, Re-run with Edit settings", async () => {
+    // A phone's row (390 px, checked in Chromium) breaks between the groups: Edit settings
+    // never stands alone on a line, nor does Compare.
+    const { history } = await openHistory([succeeded(job({ prompt: "at the pass" }))]);
+    const [row] = within(history).getAllByRole("listitem");
+    const action = (name: string) => within(row!).getByRole(name === "Download" ? "link" : "button", { name });
+    const groupOf = (name: string) => action(name).parentElement!;
+    expect(groupOf("Save to identity")).toBe(groupOf("Download"));
+    expect(groupOf("Refine")).toBe(groupOf("Compare"));
+    expect(groupOf("Re-run")).toBe(groupOf("Edit settings"));
+    expect(groupOf("Edit settings")).not.toContainElement(action("Compare"));
+    const followUps = groupOf("Refine").parentElement!;
+    expect(followUps).toContainElement(action("Edit settings"));
+    expect(followUps).not.toContainElement(action("Download"));
+  });
+
   it("come in the same order on a Results-only tile: Save, Download, Compare", async () => {
     const { user, history } = await openHistory([succeeded(job({ prompt: "at the pass" }))]);
     await user.click(within(history).getByRole("button", { name: "Results only" }));

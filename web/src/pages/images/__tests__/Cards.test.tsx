@@ -73,3 +73,36 @@ describe("the aspect ratios", () => {
     expect(service.created[0]!.body).toMatchObject({ aspect_ratio: "3:4" });
   });
 });
+
+describe("a portrait's card", () => {
+  it("takes the picture's shape, so its header spans the picture and not the card", () => {
+    const portrait = succeeded(job({ aspect_ratio: "9:16" }));
+    const done: Job = { ...portrait, output: { ...portrait.output!, width: 768, height: 1376 } };
+    render(<VariantsGrid jobs={[done]} usualSecondsAt={() => null} currentJobId={null} onSave={noop} savingIds={[]} onCancel={null} />);
+    const card = screen.getByRole("article", { name: "New image" });
+    // The picture's box and the header over it both read the card's `--ratio` (the layout, a
+    // 9:16 portrait at the start of a wide card with "9:16 · 1K" at its edge, was checked in
+    // Chromium): the caption sits with the picture it describes.
+    expect(card.style.getPropertyValue("--ratio")).toBe("0.5581");
+    expect(within(card).getByText("9:16 · 1K").closest("header")?.parentElement).toBe(card);
+  });
+});
+
+describe("a queued card", () => {
+  it("keeps Cancel's room once its job starts, so the grid does not jump", () => {
+    const queued = job({ aspect_ratio: "16:9" });
+    const grid = (jobs: Job[]) => (
+      <VariantsGrid jobs={jobs} usualSecondsAt={() => null} currentJobId={null} onSave={noop} savingIds={[]} onCancel={noop} />
+    );
+    const { rerender } = render(grid([queued]));
+    const card = screen.getByRole("article", { name: "New image" });
+    const progress = within(card).getByRole("button", { name: "Cancel" }).parentElement!;
+    expect(progress).not.toHaveClass("cancelGone");
+
+    rerender(grid([{ ...queued, status: "running", stage: "generating", started_at: new Date().toISOString() }]));
+    expect(within(card).queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+    // Its room, shared above and below the words (a 16:9 box in a narrow card is as tall as
+    // they are: measured in Chromium, 230 px queued and started alike).
+    expect(within(card).getByText("Gemini is generating").closest("[role=status]")?.parentElement).toHaveClass("cancelGone");
+  });
+});

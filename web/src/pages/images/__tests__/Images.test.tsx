@@ -959,7 +959,7 @@ describe("Images page", () => {
     expect(await within(first).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
     await user.click(within(second).getByRole("button", { name: "Save to identity" }));
     expect(await within(second).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
-    await waitFor(() => expect(within(first).getByText("Saved earlier, since replaced")).toBeInTheDocument(), {
+    await waitFor(() => expect(within(first).getByText("Saved, then replaced")).toBeInTheDocument(), {
       timeout: 10_000,
     });
     expect(within(first).getByRole("button", { name: "Save to identity" })).toHaveAttribute("aria-disabled", "false");

@@ -97,10 +97,10 @@ describe("All generations", () => {
     const history = await screen.findByRole("region", { name: "History" });
     const [newerRow, olderRow] = await within(history).findAllByRole("listitem");
     expect(within(newerRow!).getByText("Saved to identity")).toBeInTheDocument();
-    const badge = within(olderRow!).getByText("Saved earlier, since replaced");
+    const badge = within(olderRow!).getByText("Saved, then replaced");
     // In the first line, beside the status, as the green one is.
     expect(badge.parentElement).toBe(within(olderRow!).getByText("Done").parentElement);
-    expect(within(olderRow!).getByText(/1 photo/)).not.toHaveTextContent("Saved earlier");
+    expect(within(olderRow!).getByText(/1 photo/)).not.toHaveTextContent("replaced");
   });
 });
 

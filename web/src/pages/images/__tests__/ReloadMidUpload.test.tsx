@@ -92,6 +92,17 @@ describe("a reload while a photo uploads", () => {
     expect(screen.getByRole("button", { name: "Add photos" })).toBeInTheDocument();
   });
 
+  it("says it short on its narrow tile, and whole to a screen reader and on hover", async () => {
+    await reloadedWithOneLost();
+    const tile = tileOf("side.jpg");
+    // Two lines in a 100 px tile (the sentence took four, in Chromium at every width).
+    const shown = within(tile).getByText("Not uploaded: add it again.");
+    expect(shown).toHaveAttribute("aria-hidden", "true");
+    const whole = within(tile).getByText(LOST);
+    expect(whole.parentElement).toBe(shown.parentElement);
+    expect(whole.parentElement).toHaveAttribute("title", LOST);
+  });
+
   it("takes the same file, added again, in its place, and sends it with the others", async () => {
     const { service, user } = await reloadedWithOneLost();
     await user.upload(screen.getByLabelText("Reference photos"), file("side.jpg", "image/jpeg"));

@@ -116,7 +116,13 @@ export function GeneratedImageDisplay({
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
 
   return (
-    <article className={`${styles.card} ${applied ? styles.saved : ""}`} aria-label={title} {...card}>
+    // The picture's shape is the card's (`--ratio`): its header spans the picture, not the card.
+    <article
+      className={`${styles.card} ${applied ? styles.saved : ""}`}
+      aria-label={title}
+      style={pictureRatio(job)}
+      {...card}
+    >
       <header className={styles.header}>
         <h3 className={styles.title}>{title}</h3>
         <span className={styles.settings}>
@@ -126,14 +132,15 @@ export function GeneratedImageDisplay({
       {origin && <p className={styles.origin}>{origin}</p>}
 
       {/* The image's shape while it comes, at least (more when its words need it), and once it is there; a message alone needs no more room than its words. */}
-      <div className={frameClass(job, preview)} style={pictureRatio(job)}>
+      <div className={frameClass(job, preview)}>
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} preview={preview} full={full} />
         ) : !isFinal(job) ? (
           <Progress
             job={job}
             usualSeconds={usualSeconds}
-            onCancel={offered.cancel ? onCancel : undefined}
+            onCancel={onCancel}
+            cancelable={offered.cancel}
             canceling={canceling}
             outOfTouch={outOfTouch}
           />
@@ -261,18 +268,26 @@ function Progress({
   job,
   usualSeconds,
   onCancel,
+  cancelable,
   canceling,
   outOfTouch,
 }: {
   job: Job;
   usualSeconds: number | null;
+  /** The card can cancel a job; `cancelable` says whether this one, now (it is queued). */
   onCancel: ((job: Job) => void) | undefined;
+  cancelable: boolean;
   canceling: boolean;
   outOfTouch: boolean;
 }) {
   const why = retryingAt(job) && retryingBecause(job);
+  const showsCancel = onCancel && cancelable && !outOfTouch;
+  // Cancel's room is kept once it goes (the job started, or the page lost touch), half above
+  // and half below its words: a box they fill (a 16:9 one in a narrow card) keeps its height,
+  // so the grid does not jump under the admin as a job leaves the queue, and they stay centered.
+  const keepsCancelRoom = onCancel && !showsCancel;
   return (
-    <div className={styles.progress}>
+    <div className={keepsCancelRoom ? `${styles.progress} ${styles.cancelGone}` : styles.progress}>
       {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
       {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
       <div className={styles.live} role="status" aria-live="polite">
@@ -283,7 +298,7 @@ function Progress({
       <span className={styles.timer}>
         <Clock job={job} usualSeconds={usualSeconds} ticking={!outOfTouch} />
       </span>
-      {onCancel && !outOfTouch && (
+      {showsCancel && (
         <button
           type="button"
           className={ui.button}

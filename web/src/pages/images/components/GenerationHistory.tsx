@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
@@ -327,42 +327,52 @@ function HistoryItem({
           </p>
         )}
         {/* In the order of a result's card: what is done with this result first (save it,
-            download it, refine or compare it), then what makes another from its settings. */}
+            download it), then what follows from it (refine or compare it, then make another
+            from its settings). Each pair wraps as one, and the follow-ups as one before that:
+            a phone's row breaks between them, never leaving Edit settings alone on a line. */}
         <div className={styles.actions}>
           {offered.cancel && onCancel && !outOfTouch && (
             <ActionLink off={canceling} onClick={() => onCancel(job)}>
               {canceling ? "Canceling…" : "Cancel"}
             </ActionLink>
           )}
-          {offered.save && (
-            <ActionLink off={saving} onClick={() => onSave(job)}>
-              Save to identity
-            </ActionLink>
+          {wrapsAsOne(
+            offered.save && (
+              <ActionLink off={saving} onClick={() => onSave(job)}>
+                Save to identity
+              </ActionLink>
+            ),
+            download && (
+              <a className={ui.linkButton} href={download.href} download={download.download}>
+                Download
+              </a>
+            ),
           )}
-          {download && (
-            <a className={ui.linkButton} href={download.href} download={download.download}>
-              Download
-            </a>
-          )}
-          {offered.refine && (
-            <button type="button" className={ui.linkButton} {...refine.toggle}>
-              Refine
-            </button>
-          )}
-          {offered.compare && onCompare && (
-            <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
-              Compare
-            </button>
-          )}
-          {offered.rerun && (
-            <ActionLink off={busy} onClick={() => onRerun(job)}>
-              Re-run
-            </ActionLink>
-          )}
-          {offered.editSettings && (
-            <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>
-              Edit settings
-            </button>
+          {wrapsAsOne(
+            wrapsAsOne(
+              offered.refine && (
+                <button type="button" className={ui.linkButton} {...refine.toggle}>
+                  Refine
+                </button>
+              ),
+              offered.compare && onCompare && (
+                <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
+                  Compare
+                </button>
+              ),
+            ),
+            wrapsAsOne(
+              offered.rerun && (
+                <ActionLink off={busy} onClick={() => onRerun(job)}>
+                  Re-run
+                </ActionLink>
+              ),
+              offered.editSettings && (
+                <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>
+                  Edit settings
+                </button>
+              ),
+            ),
           )}
         </div>
         {ownError && (
@@ -382,6 +392,18 @@ function HistoryItem({
         )}
       </div>
     </li>
+  );
+}
+
+/** Two of a row's links (or groups of them) that wrap as one (see `ui.linkGroup`); the one
+ * offered alone as it is; nothing when neither is. */
+function wrapsAsOne(first: ReactNode, second: ReactNode): ReactNode {
+  if (!first || !second) return first || second || null;
+  return (
+    <span className={ui.linkGroup}>
+      {first}
+      {second}
+    </span>
   );
 }
 

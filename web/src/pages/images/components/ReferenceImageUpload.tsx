@@ -4,7 +4,7 @@ import { useDropzone } from "react-dropzone";
 import { countOf, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
 import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
 import { beingMadeSmaller } from "../photoChecks";
-import { LOST_IN_RELOAD, type UploadingPhoto } from "../referencePhotos";
+import { LOST_IN_RELOAD, LOST_IN_RELOAD_SHORT, type UploadingPhoto } from "../referencePhotos";
 import ui from "../ui.module.css";
 import styles from "./ReferenceImageUpload.module.css";
 
@@ -272,9 +272,16 @@ function ReferenceTile({
         <span className={styles.name} title={item.name}>
           {item.name}
         </span>
-        <span className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
-          {shrinking ? "Making it smaller…" : stateOf(item)}
-        </span>
+        {item.status === "lost" ? (
+          <span className={styles.state} title={LOST_IN_RELOAD}>
+            <span aria-hidden="true">{LOST_IN_RELOAD_SHORT}</span>
+            <span className={ui.visuallyHidden}>{LOST_IN_RELOAD}</span>
+          </span>
+        ) : (
+          <span className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
+            {shrinking ? "Making it smaller…" : stateOf(item)}
+          </span>
+        )}
         {shrunkFrom !== undefined && (
           <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(shrunkFrom)}, as a JPEG</span>
         )}
@@ -319,8 +326,8 @@ function percentOf(item: UploadingPhoto): number {
   return Math.round(item.progress * 100);
 }
 
-/** What became of the photo, under its name. */
-function stateOf(item: ReferenceItem): string {
+/** What became of the photo, under its name (a lost one's tile says it in two lengths). */
+function stateOf(item: Exclude<ReferenceItem, { status: "lost" }>): string {
   switch (item.status) {
     case "waiting":
       return "Waiting for a place";
@@ -332,8 +339,6 @@ function stateOf(item: ReferenceItem): string {
     case "failed":
     case "refused":
       return item.error;
-    case "lost":
-      return LOST_IN_RELOAD;
   }
 }
 
