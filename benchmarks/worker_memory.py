@@ -127,7 +127,7 @@ def measure_job(photos: Path, answer_file: Path) -> dict[str, Any]:
     importlib.import_module(_WORKER_HANDLER)  # the worker's imports, as on Lambda
     from benchmarks.references import _recording_client
     from identity_images.engine.gemini import GeminiImageProvider
-    from identity_images.engine.generation import MAX_REFERENCES
+    from identity_images.engine.generation import MAX_IMAGES_PER_REQUEST
     from identity_images.engine.prompt import build_prompt
     from identity_images.engine.references import ReferenceRules, prepare_reference
 
@@ -139,7 +139,9 @@ def measure_job(photos: Path, answer_file: Path) -> dict[str, Any]:
 
     started = time.perf_counter()
     _reset_peak()
-    files = [(p.name, p.read_bytes()) for p in sorted(photos.glob("*.jpg"))][:MAX_REFERENCES]
+    # A generation sends every reference: the most it may hold is one request's images.
+    photo_paths = sorted(photos.glob("*.jpg"))[:MAX_IMAGES_PER_REQUEST]
+    files = [(p.name, p.read_bytes()) for p in photo_paths]
     steps["reference photos read"] = _peak()
     _reset_peak()
     rules = ReferenceRules()

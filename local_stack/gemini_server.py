@@ -41,6 +41,7 @@ from types import TracebackType
 from typing import Any
 
 from identity_images.engine.options import output_dimensions
+from identity_images.engine.pricing import IMAGE_OUTPUT_TOKENS, INPUT_IMAGE_TOKENS
 from identity_images.errors import PipelineError
 from local_stack.gemini_image import UnreadableReferenceError, draw_stand_in
 
@@ -64,8 +65,6 @@ _STATUS_NAMES = {
     504: "DEADLINE_EXCEEDED",
 }
 _DRAFT_SIDE = 256
-_IMAGE_TOKENS = {"1K": 1120, "2K": 1120, "4K": 2000}
-_INPUT_IMAGE_TOKENS = 560
 _THOUGHT_TOKENS = 180
 DEFAULT_SLOW_DELAY_S = 30.0
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -316,8 +315,13 @@ def _read_contents(body: Any) -> tuple[str, list[bytes]]:
 
 
 def _usage(prompt: str, images: int, *, image_size: str, with_image: bool = True) -> dict[str, int]:
-    prompt_tokens = max(1, len(prompt) // 4) + images * _INPUT_IMAGE_TOKENS
-    output = _IMAGE_TOKENS.get(image_size, 1120) if with_image else max(1, len(prompt) // 8)
+    """Usage as the real model reports it, its images counted as the pipeline's estimate
+    bills them (`engine.pricing`)."""
+    prompt_tokens = max(1, len(prompt) // 4) + images * INPUT_IMAGE_TOKENS
+    if with_image:
+        output = IMAGE_OUTPUT_TOKENS.get(image_size, IMAGE_OUTPUT_TOKENS["1K"])
+    else:
+        output = max(1, len(prompt) // 8)
     return {
         "promptTokenCount": prompt_tokens,
         "candidatesTokenCount": output,

@@ -124,6 +124,22 @@ def identity_detail(request: HttpRequest, identity_id: str) -> HttpResponse:
     return JsonResponse(identity_out(identity, request).model_dump())
 
 
+class _AnsweredError(Exception):
+    """The callback's answer, decided before the image is set: a refusal, or a replay's
+    acknowledgement. The callback's steps raise it; the view returns its response."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _check_path(path: str, max_length: int | None = None) -> None:
+    """400 `validation_error` for a key that is absolute, not normalised, or too long."""
+    problem = _path_problem(path, max_length)
+    if problem:
+        raise _AnsweredError(error(400, "validation_error", problem, {"field": "image_path"}))
+
+
 def _path_problem(path: str, max_length: int | None) -> str | None:
     if path.startswith("/") or "\\" in path or "\x00" in path:
         return "image_path must be a relative object key."
@@ -196,66 +212,19 @@ class _ReplayedError(Exception):
 @allow("POST")
 def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
     """The signed callback: set the identity's image (IMAGE_MODE `path`: to the object in
-    the bucket; `copy`: to a copy saved through the field's storage)."""
-    conf = app_settings()
-    body = request.body
+    the bucket; `copy`: to a copy saved through the field's storage), once per
+    `webhook-id`, and announce it."""
     try:
-        webhook_id = signatures.verify(
-            body,
-            {k.lower(): v for k, v in request.headers.items()},
-            secrets=conf.webhook_secrets,
-            tolerance_s=conf.webhook_tolerance_s,
-        )
-    except signatures.SignatureError as exc:
-        return error(401, "unauthorized", str(exc))
-    if len(webhook_id) > WEBHOOK_ID_MAX_CHARS:
-        # ReceivedWebhook.webhook_id holds 255; SQLite would not enforce it, others fail.
-        return error(
-            400,
-            "validation_error",
-            f"webhook-id is longer than {WEBHOOK_ID_MAX_CHARS} characters.",
-            {"field": "webhook-id"},
-        )
-
-    try:
-        assignment = ImageAssignmentIn.model_validate_json(body)
-    except ValidationError as exc:
-        problems = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
-        ]
-        return error(400, "validation_error", "Not an image assignment.", {"errors": problems})
-    if assignment.identity_id != identity_id:
-        return error(400, "validation_error", "The body names another identity than the URL.")
-
-    model = identity_model()
-    field = image_field(conf)
-    problem = _path_problem(assignment.image_path, None)
-    if problem:
-        return error(400, "validation_error", problem, {"field": "image_path"})
-    if ReceivedWebhook.objects.filter(webhook_id=webhook_id).exists():
-        return _replayed(webhook_id, assignment)
-    try:
-        image: str | placement.DownloadedImage
-        if conf.image_mode == "copy":
-            # Downloaded before the transaction: no row stays locked while bytes travel.
-            image = placement.download(assignment, conf)
-        else:
-            image = placement.name_in_storage(assignment.image_path, field.storage)
-            problem = _path_problem(image, field.max_length)
-            if problem:
-                return error(400, "validation_error", problem, {"field": "image_path"})
-        identity, name = _assign(webhook_id, identity_id, assignment, image)
-    except _ReplayedError:
-        return _replayed(webhook_id, assignment)
-    except _IdentityMissingError:
-        return _identity_not_found(identity_id)
-    except _SupersededError as superseded:
-        return _superseded(identity_id, superseded.held)
-    except placement.PlacementError as exc:
-        return error(exc.status, exc.code, exc.message, exc.details)
+        webhook_id = _verified(request)
+        assignment = _assignment(request.body, identity_id)
+        if ReceivedWebhook.objects.filter(webhook_id=webhook_id).exists():
+            return _replayed(webhook_id, assignment)
+        identity, name = _place(webhook_id, identity_id, assignment)
+    except _AnsweredError as answered:
+        return answered.response
 
     identity_image_assigned.send(
-        sender=model,
+        sender=identity_model(),
         identity=identity,
         image_path=assignment.image_path,
         image_name=name,
@@ -270,6 +239,81 @@ def identity_image(request: HttpRequest, identity_id: str) -> HttpResponse:
             "image_name": name,
         }
     )
+
+
+def _verified(request: HttpRequest) -> str:
+    """The `webhook-id` of a callback whose signature holds (else 401 `unauthorized`),
+    if the table can record it (else 400 `validation_error`)."""
+    conf = app_settings()
+    try:
+        webhook_id = signatures.verify(
+            request.body,
+            {k.lower(): v for k, v in request.headers.items()},
+            secrets=conf.webhook_secrets,
+            tolerance_s=conf.webhook_tolerance_s,
+        )
+    except signatures.SignatureError as exc:
+        raise _AnsweredError(error(401, "unauthorized", str(exc))) from exc
+    if len(webhook_id) > WEBHOOK_ID_MAX_CHARS:
+        # ReceivedWebhook.webhook_id holds 255; SQLite would not enforce it, others fail.
+        raise _AnsweredError(
+            error(
+                400,
+                "validation_error",
+                f"webhook-id is longer than {WEBHOOK_ID_MAX_CHARS} characters.",
+                {"field": "webhook-id"},
+            )
+        )
+    return webhook_id
+
+
+def _assignment(body: bytes, identity_id: str) -> ImageAssignmentIn:
+    """The body as an image assignment for the URL's identity, with a relative,
+    normalised key (else 400 `validation_error`)."""
+    try:
+        assignment = ImageAssignmentIn.model_validate_json(body)
+    except ValidationError as exc:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        raise _AnsweredError(
+            error(400, "validation_error", "Not an image assignment.", {"errors": problems})
+        ) from exc
+    if assignment.identity_id != identity_id:
+        raise _AnsweredError(
+            error(400, "validation_error", "The body names another identity than the URL.")
+        )
+    _check_path(assignment.image_path)
+    return assignment
+
+
+def _place(webhook_id: str, identity_id: str, assignment: ImageAssignmentIn) -> tuple[Model, str]:
+    """Set the identity's image and record the `webhook-id` (`_assign`): the identity and
+    the name now in its field. Raises `_AnsweredError` for a replay that raced this
+    delivery, a missing identity, a superseded decision or an image that cannot be placed."""
+    try:
+        return _assign(webhook_id, identity_id, assignment, _image_to_place(assignment))
+    except _ReplayedError:
+        raise _AnsweredError(_replayed(webhook_id, assignment)) from None
+    except _IdentityMissingError:
+        raise _AnsweredError(_identity_not_found(identity_id)) from None
+    except _SupersededError as superseded:
+        raise _AnsweredError(_superseded(identity_id, superseded.held)) from None
+    except placement.PlacementError as exc:
+        raise _AnsweredError(error(exc.status, exc.code, exc.message, exc.details)) from exc
+
+
+def _image_to_place(assignment: ImageAssignmentIn) -> str | placement.DownloadedImage:
+    """IMAGE_MODE `copy`: the downloaded image; `path`: the object's name in the field's
+    storage (400 `validation_error` if longer than the field allows)."""
+    conf = app_settings()
+    if conf.image_mode == "copy":
+        # Downloaded before the transaction: no row stays locked while bytes travel.
+        return placement.download(assignment, conf)
+    field = image_field(conf)
+    name = placement.name_in_storage(assignment.image_path, field.storage)
+    _check_path(name, field.max_length)
+    return name
 
 
 def _assign(

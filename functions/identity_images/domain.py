@@ -121,7 +121,12 @@ class ImageAssignment(BaseModel):
 
 class HostDirectory(Protocol):
     """Reads from the host app. Raises `PipelineError` with `user_not_found`,
-    `identity_not_found`, `host_unavailable` (retryable) or `host_rejected`."""
+    `identity_not_found`, `host_unavailable` (retryable) or `host_rejected`, and
+    `validation_error` for an id that is no host id (`is_host_id`).
+
+    Ids have one spelling: a read answers an id only as the host spells it (`21`, not
+    `021`; a lower-case UUID), and another spelling is `*_not_found`, so no caller keys
+    one user or identity on two spellings."""
 
     def get_user(self, user_id: str) -> HostUser: ...
 

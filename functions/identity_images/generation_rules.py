@@ -10,8 +10,9 @@ from __future__ import annotations
 from identity_images.errors import ErrorCode, PipelineError
 
 #: The image model takes at most this many images in one request: the references, and
-#: for a refine the image to edit besides them.
-MAX_REFERENCES = 14
+#: for a refine the image to edit besides them. So a generation may send this many
+#: references, a refine one fewer.
+MAX_IMAGES_PER_REQUEST = 14
 
 
 def images_sent(references: int, *, edit_image: bool) -> int:
@@ -21,20 +22,20 @@ def images_sent(references: int, *, edit_image: bool) -> int:
 
 def check_image_count(references: int, *, edit_image: bool, field: str | None = None) -> None:
     """`too_many_images` when the request would send more than the model takes: a refine
-    of a job with `MAX_REFERENCES` references sends one image more. Its details carry the
-    counts, and `field` only when the caller's request has a field that holds the
-    references (the engine's `references`; a refine's or re-run's body has none)."""
+    of a job with `MAX_IMAGES_PER_REQUEST` references sends one image too many. Its
+    details carry the counts, and `field` only when the caller's request has a field that
+    holds the references (the engine's `references`; a refine's or re-run's body has none)."""
     sent = images_sent(references, edit_image=edit_image)
-    if sent > MAX_REFERENCES:
+    if sent > MAX_IMAGES_PER_REQUEST:
         with_edit = " and the image to edit" if edit_image else ""
         details: dict[str, object] = {} if field is None else {"field": field}
         raise PipelineError(
             ErrorCode.TOO_MANY_IMAGES,
             f"This would send Gemini {sent} images ({references} references{with_edit}); "
-            f"it takes at most {MAX_REFERENCES}.",
+            f"it takes at most {MAX_IMAGES_PER_REQUEST}.",
             details={
                 **details,
-                "max": MAX_REFERENCES,
+                "max": MAX_IMAGES_PER_REQUEST,
                 "references": references,
                 "edit_image": edit_image,
             },

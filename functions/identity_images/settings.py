@@ -14,7 +14,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from identity_images.bucket_layout import BucketLayout, normalize_root
-from identity_images.generation_rules import MAX_REFERENCES
+from identity_images.generation_rules import MAX_IMAGES_PER_REQUEST
 
 AspectRatio = Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"]
 ImageSize = Literal["1K", "2K", "4K"]
@@ -186,8 +186,9 @@ class Settings(AuthSettings):
     )
 
     # --- Public API ---------------------------------------------------------------------
+    # A generation sends Gemini every reference it names, so no more than one request takes.
     upload_max_files: int = Field(
-        default=5, ge=1, le=MAX_REFERENCES, description="Files per upload call."
+        default=5, ge=1, le=MAX_IMAGES_PER_REQUEST, description="Files per upload call."
     )
     upload_url_expiry_s: int = Field(default=300, ge=30, description="Presigned POST lifetime.")
     prompt_max_chars: int = Field(default=2000, ge=1, description="Longest extra prompt.")

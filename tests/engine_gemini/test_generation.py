@@ -10,7 +10,7 @@ from PIL import Image
 
 from identity_images.engine.gemini import GeminiImageProvider
 from identity_images.engine.generation import (
-    MAX_REFERENCES,
+    MAX_IMAGES_PER_REQUEST,
     GenerationRequest,
     ReferenceFile,
     generate_identity_image,
@@ -90,7 +90,7 @@ def test_a_broken_reference_fails_before_gemini_is_called(
         ({"image_size": "16K"}, ErrorCode.VALIDATION_ERROR, "image_size"),
         ({"references": []}, ErrorCode.VALIDATION_ERROR, "references"),
         (
-            {"references": [ReferenceFile("x.jpg", b"x")] * (MAX_REFERENCES + 1)},
+            {"references": [ReferenceFile("x.jpg", b"x")] * (MAX_IMAGES_PER_REQUEST + 1)},
             ErrorCode.TOO_MANY_IMAGES,
             "references",
         ),

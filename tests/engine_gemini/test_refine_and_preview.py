@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from identity_images.engine.generation import (
     EDIT_IMAGE_MIN_LONG_SIDE,
-    MAX_REFERENCES,
+    MAX_IMAGES_PER_REQUEST,
     GenerationRequest,
     ReferenceFile,
     generate_identity_image,
@@ -110,7 +110,7 @@ def test_an_edit_image_over_the_reference_byte_limit_is_still_accepted() -> None
     [
         ({"instruction": "  "}, ErrorCode.VALIDATION_ERROR, "instruction"),
         (
-            {"references": [ReferenceFile("x.jpg", b"x")] * MAX_REFERENCES},
+            {"references": [ReferenceFile("x.jpg", b"x")] * MAX_IMAGES_PER_REQUEST},
             ErrorCode.TOO_MANY_IMAGES,
             "references",
         ),

@@ -229,6 +229,28 @@ def test_a_404_with_the_apps_not_found_code_is_not_found() -> None:
     assert caught.value.details == {"identity_id": "123", "host_code": "identity_not_found"}
 
 
+def lenient_host(request: httpx.Request) -> httpx.Response:
+    """A host app that, like Django's integer fields, takes `021` for `21` and answers
+    with the canonical id."""
+    if "/identities/" in request.url.path:
+        return httpx.Response(200, json={"id": "21", "user_id": "7", "name": "Tess"})
+    return httpx.Response(200, json={"id": "21", "username": "tess"})
+
+
+def test_an_answer_under_another_spelling_is_not_found() -> None:
+    """Ids have one spelling (`HostDirectory`): the adapter holds even a lenient host to
+    it, so no caller keys one identity on two spellings."""
+    client = host("http://host.invalid" + INTERNAL, transport=httpx.MockTransport(lenient_host))
+    assert client.get_identity("21").id == "21"
+    with pytest.raises(PipelineError) as caught:
+        client.get_identity("021")
+    assert caught.value.code is ErrorCode.IDENTITY_NOT_FOUND
+    assert caught.value.details == {"identity_id": "021"}
+    with pytest.raises(PipelineError) as caught:
+        client.get_user("021")
+    assert caught.value.code is ErrorCode.USER_NOT_FOUND
+
+
 def test_a_timeout_is_retried(proxy: FaultProxy) -> None:
     # Stall the first request well past the client's timeout; the timeout itself leaves the
     # real Django answering the retry room on a loaded machine.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from identity_images.domain import HostIdentity
-from identity_images.generation_rules import MAX_REFERENCES
+from identity_images.generation_rules import MAX_IMAGES_PER_REQUEST
 from identity_images.logic.worker import Worker
 from identity_images.settings import get_settings
 from local_stack.aws_resources import Resources
@@ -63,20 +63,20 @@ def test_a_refine_or_rerun_of_an_identity_that_lost_its_name_is_refused(
 @pytest.fixture
 def most_references(resources: Resources, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """`UPLOAD_MAX_FILES` at the model's ceiling, and that many uploaded references."""
-    monkeypatch.setenv("UPLOAD_MAX_FILES", str(MAX_REFERENCES))
+    monkeypatch.setenv("UPLOAD_MAX_FILES", str(MAX_IMAGES_PER_REQUEST))
     get_settings.cache_clear()
-    keys = [f"uploads/{ADMIN_ID}/up1/{n}.jpg" for n in range(1, MAX_REFERENCES + 1)]
+    keys = [f"uploads/{ADMIN_ID}/up1/{n}.jpg" for n in range(1, MAX_IMAGES_PER_REQUEST + 1)]
     for key in keys:
         put_reference(key)
     return keys
 
 
 def full_parent(keys: list[str], resources: Resources) -> str:
-    """A succeeded job with `MAX_REFERENCES` references (kept, prepared)."""
+    """A succeeded job with `MAX_IMAGES_PER_REQUEST` references (kept, prepared)."""
     status, job, _ = call_api("POST", "/v1/generations", body=generation_body(reference_keys=keys))
     assert status == 202, job
     done = succeed_with_preview(job["id"])
-    assert len(done.prepared_references) == MAX_REFERENCES
+    assert len(done.prepared_references) == MAX_IMAGES_PER_REQUEST
     drain(resources.jobs_queue_url)
     return str(job["id"])
 
@@ -104,7 +104,7 @@ def test_a_rerun_of_a_job_with_the_most_references_is_accepted(
     parent = full_parent(most_references, resources)
     status, answer, _ = call_api("POST", f"/v1/generations/{parent}/rerun", body={})
     assert status == 202, answer
-    assert len(answer["items"][0]["reference_keys"]) == MAX_REFERENCES
+    assert len(answer["items"][0]["reference_keys"]) == MAX_IMAGES_PER_REQUEST
 
 
 def test_a_job_whose_identity_lost_its_name_fails_without_calling_gemini(

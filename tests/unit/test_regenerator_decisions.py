@@ -161,35 +161,6 @@ def test_a_redelivery_after_a_crash_finishes_the_same_job(world: World) -> None:
     assert [m.message.job_id for m in world.queue.sent] == [job.id]
 
 
-class HostRefusingIds(FakeHost):
-    """A host whose adapter refuses some ids before asking (`DjangoHost._segment`:
-    `validation_error` for an id outside the host's alphabet), not `identity_not_found`."""
-
-    def __init__(self, refused: str) -> None:
-        super().__init__()
-        self.refused = refused
-
-    def get_identity(self, identity_id: str) -> HostIdentity:
-        if identity_id == self.refused:
-            raise PipelineError(ErrorCode.VALIDATION_ERROR, "Not a valid id.")
-        return super().get_identity(identity_id)
-
-
-def test_a_folder_the_host_refuses_as_no_id_is_ignored_with_a_log_line(
-    world: World, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Retrying would never make it an identity: it is ignored, as an unknown one is, not
-    failed back to the queue and on to the dead-letter queue."""
-    world.regenerator = replace(world.regenerator, host=HostRefusingIds("refused-id"))
-    folder = SETTINGS.bucket_layout.reference_folder("refused-id")
-    with caplog.at_level(logging.WARNING, logger="identity_images.logic.regeneration"):
-        assert upload(world, f"{folder}a.jpg") == Decision.IGNORED
-    assert world.store.jobs == {}
-    assert world.queue.sent == []
-    assert world.states.get("refused-id") is None
-    assert any("ignored" in record.getMessage() for record in caplog.records)
-
-
 def test_other_host_failures_still_go_back_to_the_queue(world: World) -> None:
     """Django down is worth another try: only "no such identity" is ignored."""
 

@@ -23,7 +23,7 @@ from identity_images.engine.references import (
     prepare_reference_cached,
 )
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.generation_rules import MAX_REFERENCES as MAX_REFERENCES
+from identity_images.generation_rules import MAX_IMAGES_PER_REQUEST as MAX_IMAGES_PER_REQUEST
 from identity_images.generation_rules import check_identity_name, check_image_count
 
 #: A refine's image to edit is an earlier output (a 4K PNG is ~30 MB): its own byte limit.

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
 
-__all__ = ["INPUT_IMAGE_USD", "OUTPUT_IMAGE_USD", "estimate_cost_usd"]
+__all__ = [
+    "IMAGE_OUTPUT_TOKENS",
+    "INPUT_IMAGE_TOKENS",
+    "INPUT_IMAGE_USD",
+    "OUTPUT_IMAGE_USD",
+    "estimate_cost_usd",
+]
 # Text tokens in and thinking/text tokens out: $2 and $12 per million.
 PROMPT_TOKEN_USD = 2.0 / 1_000_000
 TEXT_OUTPUT_TOKEN_USD = 12.0 / 1_000_000
-# Tokens the model bills for one output image, by size (not text).
-_IMAGE_OUTPUT_TOKENS: dict[str, int] = {"1K": 1120, "2K": 1120, "4K": 2000}
-# Tokens one input image counts as in `prompt_tokens`.
-_INPUT_IMAGE_TOKENS = 560
+#: Tokens the model bills for one output image, by size (not text). The local Gemini
+#: stand-in reports the same counts, so a local job's estimate is a real one's.
+IMAGE_OUTPUT_TOKENS: dict[str, int] = {"1K": 1120, "2K": 1120, "4K": 2000}
+#: Tokens one input image counts as in `prompt_tokens`.
+INPUT_IMAGE_TOKENS = 560
 
 
 def estimate_cost_usd(
@@ -31,8 +38,8 @@ def estimate_cost_usd(
     """
     if image_size not in OUTPUT_IMAGE_USD:
         raise ValueError(f"unknown image size {image_size!r}")
-    text_in = max(0, prompt_tokens - input_images * _INPUT_IMAGE_TOKENS)
-    text_out = max(0, output_tokens - _IMAGE_OUTPUT_TOKENS[image_size])
+    text_in = max(0, prompt_tokens - input_images * INPUT_IMAGE_TOKENS)
+    text_out = max(0, output_tokens - IMAGE_OUTPUT_TOKENS[image_size])
     cost = (
         OUTPUT_IMAGE_USD[image_size]
         + INPUT_IMAGE_USD * max(0, input_images)

@@ -23,7 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import body, init_phase
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
-from identity_images.handlers.routes import deps, generations, references, uploads, users
+from identity_images.handlers.routes import config, deps, generations, references, uploads, users
 from identity_images.handlers.routes.errors import error_response, validation_error
 from identity_images.handlers.routes.media_type import JsonBodyValidation
 from identity_images.models.api import build_api_models
@@ -52,6 +52,7 @@ app._request_validation_middleware = JsonBodyValidation()  # type: ignore[no-unt
 app.include_router(uploads.router)
 app.include_router(generations.router)
 app.include_router(users.router)
+app.include_router(config.router)
 app.include_router(references.router)
 
 

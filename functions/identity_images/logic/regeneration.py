@@ -58,11 +58,6 @@ COVER_MARGIN = timedelta(seconds=1)
 MAX_RACES = 5
 
 
-#: What the host adapter answers for a folder that names no identity: an id it does not
-#: know, or one that is no id at all (not one path segment of the host's id alphabet).
-NO_SUCH_IDENTITY = frozenset({ErrorCode.IDENTITY_NOT_FOUND, ErrorCode.VALIDATION_ERROR})
-
-
 class Decision(StrEnum):
     IGNORED = "ignored"  # not a new usable reference
     ABSORBED = "absorbed"  # the identity's queued job will see it
@@ -191,26 +186,18 @@ class Regenerator:
 
     def _served_identity(self, identity_id: str) -> HostIdentity | None:
         """The identity the folder is named after, if regeneration serves it; None (and
-        a log line) for a folder under a name the host does not know or that is no id at
-        all (the host adapter refuses it: `validation_error`), under another spelling of
-        an id (`0021`, an upper-case UUID: only the canonical folder counts), or of a user
-        regeneration does not serve (`serves_user`). Retrying either would never find it,
-        so neither goes back to the queue (and on to the dead-letter queue)."""
+        a log line) for a folder under a name the host does not know, another spelling of
+        an id among them (`0021`, an upper-case UUID: the host answers only the canonical
+        one, see `HostDirectory`), or of a user regeneration does not serve
+        (`serves_user`). Retrying would never find either, so neither goes back to the queue
+        (and on to the dead-letter queue). The folder's name is a host id already
+        (`BucketLayout.identity_of`), so the host never refuses it as no id."""
         try:
             identity = self.host.get_identity(identity_id)
         except PipelineError as error:
-            if error.code not in NO_SUCH_IDENTITY:
+            if error.code != ErrorCode.IDENTITY_NOT_FOUND:
                 raise
-            logger.warning(
-                "identity not in the host app; ignored",
-                extra={"id": identity_id, "code": error.code.value},
-            )
-            return None
-        if identity.id != identity_id:
-            logger.warning(
-                "folder is not named with the identity's canonical id; ignored",
-                extra={"folder_id": identity_id, "canonical_id": identity.id},
-            )
+            logger.warning("identity not in the host app; ignored", extra={"id": identity_id})
             return None
         owner = self.host.get_user(identity.user_id)
         if not serves_user(owner, self.settings):

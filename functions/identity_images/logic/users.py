@@ -1,24 +1,15 @@
-"""The Images tab's user selector, a user's identities, and the tab's configuration."""
+"""The Images tab's user selector and a user's identities."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import get_args
 from urllib.parse import urlsplit
 
 from identity_images.domain import Caller, HostDirectory, HostIdentity, HostUser
 from identity_images.logic.access import resolve_user
-from identity_images.models.api import (
-    EXTENSIONS_BY_TYPE,
-    AcceptedType,
-    ApiConfig,
-    ImagePrice,
-    ListedIdentity,
-    UploadContentType,
-)
+from identity_images.models.api import ListedIdentity
 from identity_images.models.ports import JobStore, ObjectStore
-from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
-from identity_images.settings import AspectRatio, ImageSize, Settings
+from identity_images.settings import Settings
 
 
 def list_users(caller: Caller, host: HostDirectory) -> list[HostUser]:
@@ -104,30 +95,3 @@ def identity_with_image_url(
 def _browser_url(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def api_config(settings: Settings) -> ApiConfig:
-    """Everything the tab needs before it sends anything, from the settings the API
-    validates with."""
-    return ApiConfig(
-        max_reference_files=settings.upload_max_files,
-        reference_max_bytes=settings.reference_max_bytes,
-        accepted_types=[
-            AcceptedType(mime_type=mime, extensions=EXTENSIONS_BY_TYPE[mime])
-            for mime in get_args(UploadContentType)
-        ],
-        prompt_max_chars=settings.prompt_max_chars,
-        aspect_ratios=list(get_args(AspectRatio)),
-        default_aspect_ratio=settings.default_aspect_ratio,
-        image_sizes=list(get_args(ImageSize)),
-        default_image_size=settings.default_image_size,
-        model=settings.gemini_model,
-        max_variants=settings.variants_max,
-        prices=[
-            ImagePrice(image_size=size, estimated_usd=OUTPUT_IMAGE_USD[size])
-            for size in get_args(ImageSize)
-        ],
-        input_image_usd=INPUT_IMAGE_USD,
-        upload_url_expiry_s=settings.upload_url_expiry_s,
-        output_url_expiry_s=settings.output_url_expiry_s,
-    )

@@ -15,14 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from identity_images.domain import HOST_ID_PATTERN as HOST_ID_PATTERN
 from identity_images.domain import HostIdentity, HostUser
-from identity_images.generation_rules import MAX_REFERENCES
+from identity_images.generation_rules import MAX_IMAGES_PER_REQUEST
 from identity_images.media_types import EXTENSIONS_BY_TYPE as EXTENSIONS_BY_TYPE
 from identity_images.media_types import UploadContentType as UploadContentType
 from identity_images.models.jobs import ANSWER, Job, UtcDatetime
 from identity_images.settings import AspectRatio, ImageSize
 
-#: The model's ceiling for files per request; `upload_max_files` (default 5) is the real one.
-MAX_FILES = MAX_REFERENCES
+#: The schema's ceiling for files per upload and references per generation: a generation
+#: sends Gemini every reference, so no more than one request's images.
+#: `upload_max_files` (default 5) is the real limit.
+MAX_FILES = MAX_IMAGES_PER_REQUEST
 #: The schema's ceiling for variants per request; `variants_max` (default 4) is the real one.
 MAX_VARIANTS = 10
 

@@ -12,7 +12,7 @@ from identity_images.domain import HostDirectory
 from identity_images.handlers.routes import deps
 from identity_images.handlers.routes.errors import responses
 from identity_images.logic import users
-from identity_images.models.api import HOST_ID_PATTERN, ApiConfig, IdentityList, UserList
+from identity_images.models.api import HOST_ID_PATTERN, IdentityList, UserList
 from identity_images.models.ports import JobStore
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
@@ -55,17 +55,3 @@ def get_identities(
         settings=services.settings,
     )
     return IdentityList(identities=identities)
-
-
-@router.get(
-    "/v1/config",
-    summary="What the Images tab must know before it sends anything",
-    description="Reference limits and accepted types (with file extensions), the prompt "
-    "limit, aspect ratios and sizes with their defaults, the model, the most variants per "
-    "request, and the estimated price of one image per size: the settings the API "
-    "validates with.",
-    responses=responses(200, "The configuration", ApiConfig),
-    tags=["config"],
-)
-def get_config(_caller: deps.TheCaller, settings: deps.TheSettings) -> ApiConfig:
-    return users.api_config(settings)

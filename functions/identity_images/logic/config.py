@@ -1,0 +1,42 @@
+"""The Images tab's configuration: the limits and choices the API validates with."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from identity_images.models.api import (
+    EXTENSIONS_BY_TYPE,
+    AcceptedType,
+    ApiConfig,
+    ImagePrice,
+    UploadContentType,
+)
+from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
+from identity_images.settings import AspectRatio, ImageSize, Settings
+
+
+def api_config(settings: Settings) -> ApiConfig:
+    """Everything the tab needs before it sends anything, from the settings the API
+    validates with."""
+    return ApiConfig(
+        max_reference_files=settings.upload_max_files,
+        reference_max_bytes=settings.reference_max_bytes,
+        accepted_types=[
+            AcceptedType(mime_type=mime, extensions=EXTENSIONS_BY_TYPE[mime])
+            for mime in get_args(UploadContentType)
+        ],
+        prompt_max_chars=settings.prompt_max_chars,
+        aspect_ratios=list(get_args(AspectRatio)),
+        default_aspect_ratio=settings.default_aspect_ratio,
+        image_sizes=list(get_args(ImageSize)),
+        default_image_size=settings.default_image_size,
+        model=settings.gemini_model,
+        max_variants=settings.variants_max,
+        prices=[
+            ImagePrice(image_size=size, estimated_usd=OUTPUT_IMAGE_USD[size])
+            for size in get_args(ImageSize)
+        ],
+        input_image_usd=INPUT_IMAGE_USD,
+        upload_url_expiry_s=settings.upload_url_expiry_s,
+        output_url_expiry_s=settings.output_url_expiry_s,
+    )
