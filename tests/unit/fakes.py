@@ -261,7 +261,7 @@ class MemoryJobStore:
         now = now or utc_now()
         current = self.jobs.get(job.id)
         before = _epoch(now) if lapsed_before is None else lapsed_before
-        if current is None or current.apply.status != "pending" or not current.lease_lapsed(before):
+        if current is None or current.apply.status != "pending" or not current.due_passed(before):
             return None
         return self._put(current, due_at=_epoch(now) + self.lease_s)
 

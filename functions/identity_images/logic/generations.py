@@ -574,7 +574,7 @@ def _ask_for_apply(job_id: str, caller: Caller, g: Generations) -> Job:
         )
     if job.apply.status == "pending":
         now = utc_now()
-        if not job.lease_lapsed(int(now.timestamp())):
+        if not job.due_passed(int(now.timestamp())):
             return job  # a message is on its way
         renewed = store.renew_apply(job, now=now)
         if renewed is None:  # another request renewed it, or it finished, in between

@@ -139,14 +139,14 @@ class Reaper:
         epoch = int(now.timestamp())
         log = {"job_id": job.id, "message_id": letter.message_id, "status": job.status}
         if job.status in ("queued", "running"):
-            if not job.lease_lapsed(epoch):
+            if not job.due_passed(epoch):
                 return Settled.HELD
             if self.store.fail(job, gave_up_error(job, dead_lettered=True)) is None:
                 return Settled.HELD  # it moved in between: next time
             logger.warning("dead letter: job failed, worker_gave_up", extra=log)
             return Settled.GAVE_UP
         if job.apply_in_flight:
-            if not job.lease_lapsed(epoch):
+            if not job.due_passed(epoch):
                 return Settled.HELD
             error = apply_gave_up_error(job, dead_lettered=True)
             if self.store.finish_apply(job, error=error) is None:
@@ -171,7 +171,7 @@ class Reaper:
         job = self.store.get(job_id)
         if job is None:
             return Settled.MISSING
-        if not job.lease_lapsed(before):
+        if not job.due_passed(before):
             return Settled.HELD  # something acted on it since the index was read
         log = {"job_id": job.id, "status": job.status, "attempts": job.attempts}
         if job.status in ("queued", "running"):

@@ -372,9 +372,10 @@ class Job(BaseModel):
         due = self.next_attempt_at
         return due is None or due <= latest_retry_claimable(now)
 
-    def lease_lapsed(self, now: int) -> bool:
-        """Nothing in flight answers for the job any more: `due_at` passed (or was never
-        set, as on records older than the lease)."""
+    def due_passed(self, now: int) -> bool:
+        """Nothing in flight answers for the job any more at `now` (epoch seconds): its
+        `due_at` passed (or was never set, as on records older than `due_at`). Not the
+        running try's lease (`lease_expires_at`), though a claim sets both alike."""
         return self.due_at is None or self.due_at < now
 
     @property
