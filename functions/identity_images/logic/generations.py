@@ -572,7 +572,7 @@ def _ask_for_apply(job_id: str, caller: Caller, g: Generations) -> Job:
             f"Generation {job_id!r} is {job.status}; only a succeeded one can be applied.",
             details={"generation_id": job_id, "status": job.status},
         )
-    if job.apply.status == "pending":
+    if job.apply_in_flight:
         now = utc_now()
         if not job.due_passed(int(now.timestamp())):
             return job  # a message is on its way

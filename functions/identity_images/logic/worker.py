@@ -257,7 +257,7 @@ class Worker:
             outcomes.append(outcome)
             if job is None:
                 return outcomes
-        if job.status == "succeeded" and job.apply.status == "pending":
+        if job.apply_in_flight:
             outcomes.append(self._apply(job, receive_count))
         return outcomes or [Outcome.SKIPPED]
 
