@@ -177,7 +177,7 @@ def test_the_reaper_handler_counts_what_it_gave_up_in_metrics(
     job_id = create_job()
     drain(resources.jobs_queue_url)
     # A worker claimed it long ago and died; SQS dead-lettered its message.
-    stale = worker.store.claim(job_id, lease_s=60, now=utc_now() - timedelta(hours=2))
+    stale = worker.store.claim(job_id, now=utc_now() - timedelta(hours=2))
     assert stale is not None
     aws.sqs().send_message(
         QueueUrl=resources.jobs_dlq_url, MessageBody=JobMessage(job_id=job_id).model_dump_json()
@@ -403,7 +403,7 @@ def test_a_message_lost_at_a_local_stop_is_queued_again_on_the_next_start(
     (held,) = bodies(receive_event(resources.jobs_queue_url, max_messages=1))
     lost = held["job_id"]
     kept = first if lost == second else second
-    assert worker.store.claim(lost, lease_s=600) is not None
+    assert worker.store.claim(lost) is not None
 
     restart()
     assert worker.store.require(lost).status == "running"  # and no message will run it
@@ -428,10 +428,10 @@ def test_a_job_lost_at_a_local_stop_on_its_last_try_ends_worker_gave_up(
 ) -> None:
     job_id = create_job()
     for _ in range(settings.worker_max_receive_count - 1):
-        claimed = worker.store.claim(job_id, lease_s=600)
+        claimed = worker.store.claim(job_id)
         assert claimed is not None
         worker.store.requeue(claimed)
-    assert worker.store.claim(job_id, lease_s=600) is not None  # the last try, at the stop
+    assert worker.store.claim(job_id) is not None  # the last try, at the stop
     drain(resources.jobs_queue_url)
 
     restart()
@@ -451,7 +451,7 @@ def test_a_lost_running_job_queued_again_keeps_no_stage(
     """Queued, and not also `generating`: its dead worker's stage is gone with it."""
     job_id = create_job()
     drain(resources.jobs_queue_url)
-    claimed = worker.store.claim(job_id, lease_s=settings.job_lease_s)
+    claimed = worker.store.claim(job_id)
     assert claimed is not None
     worker.store.set_stage(claimed, "generating")
     assert reaper.sweep(later(settings)) == [Settled.REQUEUED]

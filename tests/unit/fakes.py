@@ -111,7 +111,7 @@ class MemoryJobStore:
         now = utc_now()
         return self._put(current, status="canceled", canceled_at=now, finished_at=now)
 
-    def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None:
+    def claim(self, job_id: str, *, now: datetime | None = None) -> Job | None:
         now = now or utc_now()
         current = self.jobs.get(job_id)
         if current is None:
@@ -125,8 +125,8 @@ class MemoryJobStore:
             status="running",
             attempts=current.attempts + 1,
             started_at=current.started_at or now,
-            lease_expires_at=_epoch(now) + lease_s,
-            due_at=_epoch(now) + lease_s,
+            lease_expires_at=_epoch(now) + self.lease_s,
+            due_at=_epoch(now) + self.lease_s,
             next_attempt_at=None,
         )
 

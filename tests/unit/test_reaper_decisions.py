@@ -27,7 +27,7 @@ def lost_running_job(store: MemoryJobStore, *, claims: int, max_attempts: int) -
     )
     store.create(job)
     for claim in range(claims):
-        claimed = store.claim(job.id, lease_s=-1)
+        claimed = store.claim(job.id)
         assert claimed is not None
         if claim < claims - 1:
             store.requeue(claimed)

@@ -246,20 +246,20 @@ def test_a_waiting_job_is_claimed_from_the_clocks_slack_before_its_next_try(
 ) -> None:
     """The job's own rule (`Job.due_for_claim`) is the store's."""
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=60)
+    claimed = world.store.claim(job.id)
     assert claimed is not None
     retry_at = utc_now() + timedelta(seconds=60)
     assert world.store.requeue(claimed, retry_in_s=60, next_attempt_at=retry_at)
     now = retry_at - timedelta(seconds=early_s)
     assert world.store.require(job.id).due_for_claim(now) is taken
-    assert (world.store.claim(job.id, lease_s=60, now=now) is not None) is taken
+    assert (world.store.claim(job.id, now=now) is not None) is taken
 
 
 def test_a_fresh_message_gives_a_job_out_of_tries_no_new_ones(world: World) -> None:
     tries = SETTINGS.worker_max_receive_count
     job = api_job(world, max_attempts=tries)
     for _ in range(tries - 1):  # used up by earlier messages
-        claimed = world.store.claim(job.id, lease_s=900)
+        claimed = world.store.claim(job.id)
         assert claimed is not None
         world.store.requeue(claimed)
     world.generate.error = PipelineError(ErrorCode.PROVIDER_UNAVAILABLE, "busy", retryable=True)
@@ -293,12 +293,12 @@ def test_a_final_error_fails_the_job_and_the_message_is_done(world: World) -> No
 
 def test_a_job_another_delivery_holds_is_deferred_not_run(world: World) -> None:
     job = api_job(world)
-    assert world.store.claim(job.id, lease_s=300) is not None
+    assert world.store.claim(job.id) is not None
     assert run(world, job) == [Outcome.DEFERRED]
     assert world.generate.calls == []
     [again] = world.queue.sent
     assert again.message.job_id == job.id
-    assert 1 <= again.delay_s <= 301
+    assert 1 <= again.delay_s <= world.store.lease_s + 1
 
 
 def test_a_delivery_while_a_retry_waits_queues_a_copy_for_when_it_is_due(world: World) -> None:
@@ -330,11 +330,11 @@ def test_a_refused_claim_whose_try_comes_due_within_the_slack_still_queues_a_cop
     this delivery may be the retry's own message, so a copy takes its place; only a try
     already past is left to whoever claimed it."""
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=60)
+    claimed = world.store.claim(job.id)
     assert claimed is not None
     soon = utc_now() + timedelta(seconds=0.5)
     assert world.store.requeue(claimed, retry_in_s=1, next_attempt_at=soon)
-    monkeypatch.setattr(world.store, "claim", lambda job_id, lease_s: None)  # refused earlier
+    monkeypatch.setattr(world.store, "claim", lambda job_id: None)  # refused earlier
     assert world.store.require(job.id).due_for_claim(utc_now())  # inside the slack now
     assert run(world, job) == [Outcome.DEFERRED]
     [again] = world.queue.sent
@@ -343,7 +343,7 @@ def test_a_refused_claim_whose_try_comes_due_within_the_slack_still_queues_a_cop
 
 def test_the_copy_for_a_far_retry_is_delayed_at_most_sqs_limit(world: World) -> None:
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=60)
+    claimed = world.store.claim(job.id)
     assert claimed is not None
     later = utc_now() + timedelta(hours=1)
     assert world.store.requeue(claimed, retry_in_s=3600, next_attempt_at=later)
@@ -508,7 +508,7 @@ def test_an_output_that_is_not_this_jobs_or_incomplete_is_generated_again(
     world: World, metadata: dict[str, str]
 ) -> None:
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=900)  # an earlier try, given back
+    claimed = world.store.claim(job.id)  # an earlier try, given back
     assert claimed is not None
     world.store.requeue(claimed)
     key = SETTINGS.bucket_layout.output_key(job.identity_id, job.id, "image/png")
@@ -528,7 +528,7 @@ def test_an_output_check_that_s3_refuses_is_retried_not_paid_for_again(world: Wo
     """The worker may list `generated/`: a 403 on the look for an earlier try's output is
     a fault, not "no output", so the job is given back and Gemini is not called."""
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=900)  # an earlier try, given back
+    claimed = world.store.claim(job.id)  # an earlier try, given back
     assert claimed is not None
     world.store.requeue(claimed)
     key = SETTINGS.bucket_layout.output_key(job.identity_id, job.id, "image/png")
@@ -702,10 +702,10 @@ def test_a_job_at_its_limit_whose_last_try_still_runs_is_deferred_not_ended(
     world: World,
 ) -> None:
     job = api_job(world, max_attempts=2)
-    claimed = world.store.claim(job.id, lease_s=300)
+    claimed = world.store.claim(job.id)
     assert claimed is not None
     world.store.requeue(claimed)
-    assert world.store.claim(job.id, lease_s=300) is not None  # the last try, still running
+    assert world.store.claim(job.id) is not None  # the last try, still running
     assert run(world, job) == [Outcome.DEFERRED]
     assert world.generate.calls == []
     held = world.store.require(job.id)
@@ -719,7 +719,7 @@ def test_a_job_whose_last_try_stored_its_output_before_it_was_stopped_records_it
 ) -> None:
     """Stopped between the S3 write and the `succeeded` write, on its last try."""
     job = api_job(world, apply=True, max_attempts=2)
-    claimed = world.store.claim(job.id, lease_s=900)  # the first try, given back
+    claimed = world.store.claim(job.id)  # the first try, given back
     assert claimed is not None
     world.store.requeue(claimed)
     succeed = world.store.succeed

@@ -82,8 +82,8 @@ class JobStore:
         self._client = client
         self._table = table_name
         self._ttl = timedelta(days=ttl_days)
-        #: How long a worker (or an apply) may take before it is thought dead.
-        self.lease_s = lease_s
+        #: How long a try (of a job or an apply) may take before it is thought dead.
+        self._lease_s = lease_s
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JobStore:
@@ -96,7 +96,7 @@ class JobStore:
 
     def _due(self, now: datetime, wait_s: int = 0) -> int:
         """When whatever takes over now, after `wait_s`, should be done."""
-        return int(now.timestamp()) + max(wait_s, 0) + self.lease_s
+        return int(now.timestamp()) + max(wait_s, 0) + self._lease_s
 
     # --- reads --------------------------------------------------------------------------
     def get(self, job_id: str) -> Job | None:
@@ -234,12 +234,12 @@ class JobStore:
             },
         )
 
-    def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None:
-        """queued (or running with a lapsed lease) -> running; None if someone else has it
-        or it is finished. A queued job waiting to be tried again is claimed only once its
-        `next_attempt_at` has come (`Job.due_for_claim`, written as a condition): a
-        duplicate delivery during the wait must not call Gemini at once (the worker queues
-        a copy delayed until the try is due).
+    def claim(self, job_id: str, *, now: datetime | None = None) -> Job | None:
+        """queued (or running with a lapsed lease) -> running, with a fresh lease; None if
+        someone else has it or it is finished. A queued job waiting to be tried again is
+        claimed only once its `next_attempt_at` has come (`Job.due_for_claim`, written as a
+        condition): a duplicate delivery during the wait must not call Gemini at once (the
+        worker queues a copy delayed until the try is due).
         """
         now = now or utc_now()
         retry_due = format_timestamp(latest_retry_claimable(now))
@@ -255,7 +255,7 @@ class JobStore:
                 ":in_flight": IN_FLIGHT,
                 ":running": "running",
                 ":queued": "queued",
-                ":lease": int(now.timestamp()) + lease_s,
+                ":lease": self._due(now),
                 ":epoch": int(now.timestamp()),
                 ":one": 1,
                 ":now": format_timestamp(now),

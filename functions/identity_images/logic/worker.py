@@ -269,7 +269,7 @@ class Worker:
             # try past it.
             held = (job.lease_expires_at or 0) >= int(utc_now().timestamp())
             return self._not_claimed(job.id) if held else self._last_try_stopped(job)
-        claimed = self.store.claim(job.id, lease_s=self.settings.job_lease_s)
+        claimed = self.store.claim(job.id)
         if claimed is None:
             return self._not_claimed(job.id)
         clock = StageClock(self.store, claimed)
