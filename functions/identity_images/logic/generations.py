@@ -169,7 +169,7 @@ def _enqueue(jobs: list[Job], *, store: JobStore, queue: JobQueue) -> None:
             queue.send_many([JobMessage(job_id=job.id, action="generate") for job in jobs])
     except PipelineError as error:  # never leave a job queued that no message will run
         for job in jobs:
-            store.fail(job, JobError(code=error.code.value, message=error.message))
+            store.fail(job, JobError.of(error))
         raise
 
 
@@ -588,6 +588,6 @@ def _ask_for_apply(job_id: str, caller: Caller, g: Generations) -> Job:
     try:
         g.queue.send(JobMessage(job_id=job_id, action="apply"))
     except PipelineError as error:  # never leave an apply pending that no message will run
-        store.finish_apply(updated, error=JobError(code=error.code.value, message=error.message))
+        store.finish_apply(updated, error=JobError.of(error))
         raise
     return updated

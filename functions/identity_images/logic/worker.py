@@ -104,10 +104,6 @@ class Generate(Protocol):
     ) -> GenerationResult: ...
 
 
-def job_error(error: PipelineError) -> JobError:
-    return JobError(code=error.code.value, message=error.message, details=error.details)
-
-
 def about_reference(error: PipelineError, key: str, index: int) -> PipelineError:
     """The same error, naming the reference by its full key and its index in
     `reference_keys` (every upload batch names its files `1.jpg`, `2.jpg`…)."""
@@ -662,14 +658,14 @@ class Worker:
             self.store.requeue(
                 job,
                 retry_in_s=delay,
-                error=job_error(error),
+                error=JobError.of(error),
                 next_attempt_at=utc_now() + timedelta(seconds=delay),
             )
             logger.warning("retryable failure; job back in the queue", extra=log)
 
         def end() -> Job | None:
             logger.warning("job failed", extra=log)
-            return self.store.fail(job, job_error(error), timings=clock.timings())
+            return self.store.fail(job, JobError.of(error), timings=clock.timings())
 
         return self._retry_or_end(job, error, tries, give_back=give_back, end=end)
 
@@ -708,12 +704,12 @@ class Worker:
                 logger.info("apply superseded by a newer decision", extra={"job_id": job.id})
                 self.store.finish_apply(
                     job,
-                    error=job_error(error),
+                    error=JobError.of(error),
                     superseded=True,
                     applying_s=round(time.perf_counter() - started, 3),
                 )
                 return Outcome.SUPERSEDED
-            failure = job_error(error)
+            failure = JobError.of(error)
             self._retry_or_end(
                 job,
                 error,

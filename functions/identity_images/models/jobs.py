@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
+from identity_images.errors import PipelineError
 from identity_images.settings import AspectRatio, ImageSize
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "canceled"]
@@ -175,6 +176,11 @@ class JobError(BaseModel):
     code: str
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, error: PipelineError) -> JobError:
+        """What a job records of an error raised while it ran or was queued."""
+        return cls(code=error.code.value, message=error.message, details=error.details)
 
 
 class ApplyState(BaseModel):
