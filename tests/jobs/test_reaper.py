@@ -19,9 +19,11 @@ import httpx
 import pytest
 
 from identity_images.adapters import aws
+from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import reaper as reaper_handler
 from identity_images.handlers import worker as worker_handler
+from identity_images.logic import worker as worker_module
 from identity_images.logic.reaper import Reaper, Settled, build_reaper
 from identity_images.logic.worker import Worker
 from identity_images.models.jobs import Job, JobMessage, utc_now
@@ -88,9 +90,12 @@ def kill_on_last_receive(
     job_id: str,
     gemini: LocalGeminiServer,
     monkeypatch: pytest.MonkeyPatch,
+    *,
+    making_the_preview: bool = False,
 ) -> None:
     """Every receive but the last fails (Gemini 503); on the last the function is killed
-    mid-run; SQS then moves the message to the dead-letter queue on its next receive."""
+    mid-run (in the Gemini call, or `making_the_preview` of the output it stored); SQS
+    then moves the message to the dead-letter queue on its next receive."""
     tries = settings.worker_max_receive_count
     gemini.fail_next("http_503", tries - 1)
     for _ in range(tries - 1):
@@ -100,7 +105,10 @@ def kill_on_last_receive(
     def killed(*_: Any, **__: Any) -> Any:
         raise Killed
 
-    monkeypatch.setattr(worker_handler, "get_worker", lambda: replace(worker, generate=killed))
+    if making_the_preview:
+        monkeypatch.setattr(worker_module, "make_preview", killed)
+    else:
+        monkeypatch.setattr(worker_handler, "get_worker", lambda: replace(worker, generate=killed))
     event = receive_event(resources.jobs_queue_url)
     assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == str(tries)
     with pytest.raises(Killed):
@@ -117,6 +125,7 @@ def kill_on_last_receive(
     assert receive_event(resources.jobs_queue_url)["Records"] == []
     assert messages_in(resources.jobs_dlq_url) == 1
     monkeypatch.setattr(worker_handler, "get_worker", lambda: worker)  # a new container
+    monkeypatch.setattr(worker_module, "make_preview", make_preview)
 
 
 def dead_letter_bodies(reaper: Reaper) -> list[dict[str, Any]]:
@@ -166,6 +175,40 @@ def test_a_worker_killed_on_its_last_receive_ends_the_job_worker_gave_up(
     assert dead_letter_bodies(reaper) == [{"job_id": job_id, "action": "generate"}]
     assert reaper.run(now=later(settings)).outcomes == [Settled.FINAL]
     assert worker.store.require(job_id).error == Job.model_validate(job).error
+
+
+def test_a_worker_killed_after_storing_on_its_last_receive_has_its_output_recorded(
+    resources: Resources,
+    settings: Settings,
+    worker: Worker,
+    reaper: Reaper,
+    gemini: LocalGeminiServer,
+    callback: FakeCallback,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of memory making the preview of the output it had just stored, on its last try:
+    the reaper finds the output in the bucket and records it; Gemini was paid once."""
+    job_id = create_job(apply=True)
+    kill_on_last_receive(
+        resources, settings, worker, job_id, gemini, monkeypatch, making_the_preview=True
+    )
+    calls = gemini.generate_calls
+
+    assert reaper.settle_dead_letters(now=later(settings)) == [Settled.RECORDED]
+    status, job, _ = call_api("GET", f"/v1/generations/{job_id}")
+    assert (status, job["status"], job["error"]) == (200, "succeeded", None)
+    assert job["attempts"] == settings.worker_max_receive_count
+    assert job["output"]["preview"] is None  # it was being made when the worker died
+    assert job["output"]["url"]
+    assert job["usage"]["total_tokens"] > 0
+    # Its apply is queued, and goes through the worker as any other.
+    assert run_once(resources.jobs_queue_url) == []
+    assert worker.store.require(job_id).apply.status == "applied"
+    [(assignment, _)] = callback.delivered
+    assert assignment.image_path == job["output"]["key"]
+    assert gemini.generate_calls == calls  # never called again
+    assert dead_letter_bodies(reaper) == [{"job_id": job_id, "action": "generate"}]
+    assert reaper.run(now=later(settings)).outcomes == [Settled.FINAL]
 
 
 def test_the_reaper_handler_counts_what_it_gave_up_in_metrics(

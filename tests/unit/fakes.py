@@ -195,8 +195,12 @@ class MemoryJobStore:
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
     ) -> Job | None:
-        current = self._holds(job)
-        if current is None:
+        current = self.jobs.get(job.id)
+        if (
+            current is None
+            or current.status not in ("queued", "running")
+            or (current.status, current.attempts) != (job.status, job.attempts)
+        ):
             return None
         pending = current.apply.status == "pending"
         return self._put(

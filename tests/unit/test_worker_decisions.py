@@ -22,6 +22,7 @@ from identity_images.logic import worker as worker_module
 from identity_images.logic.reaper import Reaper, Settled
 from identity_images.logic.worker import Outcome, RetryLater, Worker
 from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, JobMessage, utc_now
+from identity_images.models.ports import QueuedMessage
 from identity_images.settings import Settings
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback, FakeHost
 from tests.unit.fakes import (
@@ -570,8 +571,20 @@ def apply_message(world: World, job: Job, receive_count: int = 1) -> list[Outcom
     return world.worker.handle(message, receive_count=receive_count)
 
 
-def sweeper(world: World) -> Reaper:
-    return Reaper(world.store, world.queue, dead_letters=MemoryJobQueue(), settings=SETTINGS)
+def sweeper(world: World, *letters: JobMessage) -> Reaper:
+    """The reaper over the world's ports, with `letters` in its dead-letter queue."""
+    dead_letters = MemoryJobQueue()
+    dead_letters.letters = [
+        QueuedMessage(f"letter-{n}", f"receipt-{n}", m.model_dump_json(), 3, utc_now())
+        for n, m in enumerate(letters)
+    ]
+    return Reaper(
+        world.store,
+        world.queue,
+        dead_letters=dead_letters,
+        storage=world.storage,
+        settings=SETTINGS,
+    )
 
 
 def test_a_reaper_requeue_gives_an_apply_no_fresh_tries(world: World) -> None:
@@ -742,3 +755,102 @@ def test_a_job_whose_last_try_stored_its_output_before_it_was_stopped_records_it
     assert done.output == asked["output"]
     assert done.prepared_references == asked["prepared_references"]
     assert done.apply.status == "applied"
+
+
+def killed_making_the_preview(world: World, monkeypatch: pytest.MonkeyPatch, job: Job) -> Job:
+    """The job's last try is stopped (out of memory) making the preview of the output it
+    stored: left `running` at its limit, its output paid for and in the bucket."""
+
+    def out_of_memory(*_: Any, **__: Any) -> Any:
+        raise Killed
+
+    monkeypatch.setattr(worker_module, "make_preview", out_of_memory)
+    with pytest.raises(Killed):
+        run(world, job)
+    monkeypatch.undo()
+    stopped = world.store.require(job.id)
+    assert (stopped.status, stopped.attempts) == ("running", 1)
+    assert stopped.out_of_tries(stopped.attempts, queue_limit=SETTINGS.worker_max_receive_count)
+    return stopped
+
+
+@pytest.mark.parametrize("lost", ["dead_lettered", "message_lost"])
+def test_the_reaper_records_the_output_a_last_try_stored_before_it_was_stopped(
+    world: World, monkeypatch: pytest.MonkeyPatch, lost: str
+) -> None:
+    """Its message went to the dead-letter queue (or was lost), so the worker never sees
+    the job again: the reaper, not the worker, ends it, and keeps what Gemini was paid for."""
+    job = api_job(world, apply=True, max_attempts=1)  # its first try is its last
+    killed_making_the_preview(world, monkeypatch, job)
+    [output_key] = [key for key in world.storage.objects if key.startswith("generated/")]
+    reaper, later = sweeper(world), utc_now() + timedelta(hours=1)
+    if lost == "dead_lettered":
+        reaper = sweeper(world, JobMessage(job_id=job.id))
+        assert reaper.settle_dead_letters(later) == [Settled.RECORDED]
+    else:
+        assert reaper.sweep(later) == [Settled.RECORDED]
+
+    done = world.store.require(job.id)
+    assert (done.status, done.attempts, done.error) == ("succeeded", 1, None)
+    assert done.output is not None
+    assert (done.output.key, done.output.preview) == (output_key, None)
+    assert done.usage is not None
+    assert done.usage.total_tokens == 8
+    assert len(world.generate.calls) == 1
+    # Its apply goes on: queued now, and delivered by the worker.
+    assert [sent.message for sent in world.queue.sent] == [
+        JobMessage(job_id=job.id, action="apply")
+    ]
+    assert apply_message(world, job) == [Outcome.APPLIED]
+    [(assignment, _)] = world.callback.delivered
+    assert assignment.image_path == output_key
+    assert reaper.run(later).outcomes == ([Settled.FINAL] if lost == "dead_lettered" else [])
+
+
+def test_the_reaper_records_an_output_stored_by_a_try_given_back_before_it_ends_the_job(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The try stored the output and its `succeeded` write failed; its message was lost,
+    the sweep queued the job again (tries left), and that message was dead-lettered
+    before a try claimed it (every receive failed first)."""
+    job = api_job(world)
+    asked = fail_first_succeed(world, monkeypatch)
+    with pytest.raises(RuntimeError):
+        run(world, job)
+    later = utc_now() + timedelta(hours=1)
+    assert sweeper(world).sweep(later) == [Settled.REQUEUED]
+    assert world.store.require(job.id).status == "queued"
+    reaper = sweeper(world, JobMessage(job_id=job.id))
+
+    assert reaper.settle_dead_letters(later + timedelta(hours=1)) == [Settled.RECORDED]
+    done = world.store.require(job.id)
+    assert (done.status, done.output) == ("succeeded", asked["output"])
+    assert done.prepared_references == asked["prepared_references"]
+    assert len(world.generate.calls) == 1
+
+
+def test_the_reaper_leaves_a_job_whose_stored_output_it_cannot_look_for(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 403 is not "nothing stored": ending the job then could throw its output away."""
+    job = api_job(world, max_attempts=1)
+    killed_making_the_preview(world, monkeypatch, job)
+    [output_key] = [key for key in world.storage.objects if key.startswith("generated/")]
+    world.storage.denied.add(output_key)
+    reaper, later = sweeper(world, JobMessage(job_id=job.id)), utc_now() + timedelta(hours=1)
+
+    assert reaper.run(later).outcomes == [Settled.UNCHECKED, Settled.UNCHECKED]
+    assert world.store.require(job.id).status == "running"
+    world.storage.denied.clear()  # S3 answers again: the next run records it
+    assert reaper.run(later).outcomes == [Settled.RECORDED]
+    assert world.store.require(job.id).status == "succeeded"
+
+
+def test_the_reaper_ends_a_last_try_that_stored_nothing_worker_gave_up(world: World) -> None:
+    job = api_job(world)
+    stop_every_try(world, job)  # stopped in the Gemini call: nothing stored
+    later = utc_now() + timedelta(hours=1)
+    assert sweeper(world, JobMessage(job_id=job.id)).settle_dead_letters(later) == [Settled.GAVE_UP]
+    failed = world.store.require(job.id)
+    assert failed.error is not None
+    assert (failed.status, failed.error.code) == ("failed", "worker_gave_up")

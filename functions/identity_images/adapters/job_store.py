@@ -402,8 +402,11 @@ class JobStore:
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
     ) -> Job | None:
-        """running (this claim) -> succeeded. An apply pending stays in flight, with its
+        """The state `job` was read in (a running claim; or, for the reaper, a job out of
+        tries, queued or running) -> succeeded. An apply pending stays in flight, with its
         lease starting now; otherwise the job leaves the `in_flight` index."""
+        if job.status not in ("queued", "running"):  # a finished job never changes
+            return None
         moment = now or utc_now()
         finished = format_timestamp(moment)
         refs = [
@@ -412,7 +415,7 @@ class JobStore:
         ]
         values: dict[str, Any] = {
             ":succeeded": "succeeded",
-            ":running": "running",
+            ":from": job.status,
             ":attempts": job.attempts,
             ":output": output.model_dump(mode="json", exclude=set(OUTPUT_URL_FIELDS)),
             ":usage": usage.model_dump(mode="json") if usage else None,
@@ -432,7 +435,7 @@ class JobStore:
             "SET #status = :succeeded, #output = :output, #usage = :usage, #model = :model, "
             "#error = :null, updated_at = :now, finished_at = :now, timings = :timings, "
             "prepared_references = :refs, next_attempt_at = :null" + tail,
-            "#status = :running AND attempts = :attempts",
+            "#status = :from AND attempts = :attempts",
             values,
             names={
                 "#output": "output",

@@ -18,10 +18,10 @@ Decisions:
   when the job's claims (`attempts`) or this message's receives reach its `max_attempts`
   (`Job.out_of_tries`), so a fresh message (a reaper requeue, a deferred copy, a
   redrive) gives no fresh tries. A job left `running` at its limit by a last try that
-  never ended (stopped in the Gemini call: a timeout, out of memory) is not claimed
-  again when its message comes back: once its lease is over, the output that try stored
-  is recorded, or the job ends `failed` (`worker_gave_up`, as the reaper's sweep ends
-  it) without calling Gemini. An apply counts its tries the same way: on the job
+  never ended (stopped in the Gemini call or after it: a timeout, out of memory) is not
+  claimed again when its message comes back: once its lease is over, the output that
+  try stored is recorded, or the job ends `failed` (`worker_gave_up`), as the reaper
+  ends it, without calling Gemini. An apply counts its tries the same way: on the job
   (`apply.tries`, counted as each starts, from 0 for each apply request) or its message's
   receives, whichever is more; an apply whose tries were used up by ones that never
   ended (stopped in the callback: a timeout, a crash) ends `failed` (`worker_gave_up`)
@@ -45,9 +45,10 @@ Decisions:
   (its `succeed` write fails, or it is stopped right after storing). The output carries
   in its metadata what the job records of it (size, file name, model, usage), as the
   preview and each prepared reference carry their size; a later try (only a job tried
-  before looks: `attempts` > 1) that finds this job's complete output records it with
-  the preview and prepared references found beside it, and calls no Gemini. Its
-  `timings` are its own: queued and total, no stage.
+  before looks: `attempts` > 1) that finds this job's complete output (`logic.outputs`)
+  records it with the preview and prepared references found beside it, and calls no
+  Gemini. Its `timings` are its own: queued and total, no stage. The reaper looks the
+  same way before it gives a job up.
 """
 
 from __future__ import annotations
@@ -74,15 +75,14 @@ from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.generation_rules import check_identity_name
 from identity_images.logic.filenames import download_filename
+from identity_images.logic.outputs import Made, find_stored, size_metadata
 from identity_images.logic.reaper import apply_gave_up_error, gave_up_error
 from identity_images.logic.reference_folder import usable_references
-from identity_images.media_types import EXTENSIONS_BY_TYPE
 from identity_images.models.jobs import (
     Job,
     JobError,
     JobMessage,
     JobOutput,
-    JobUsage,
     PreparedReferenceInfo,
     Rendition,
     StageTimings,
@@ -135,21 +135,7 @@ class StageClock:
 
     def timings(self) -> StageTimings:
         self._close()
-        job = self.job
-        queued = (job.started_at - job.created_at).total_seconds() if job.started_at else None
-        total = (utc_now() - job.created_at).total_seconds()
-
-        def rounded(value: float | None) -> float | None:
-            return None if value is None else round(max(value, 0.0), 3)
-
-        return StageTimings(
-            queued_s=rounded(queued),
-            preparing_references_s=rounded(self.seconds.get("preparing_references")),
-            generating_s=rounded(self.seconds.get("generating")),
-            storing_s=rounded(self.seconds.get("storing")),
-            applying_s=job.timings.applying_s,
-            total_s=rounded(total),
-        )
+        return self.job.run_timings(self.seconds)
 
 
 #: A regeneration job skips a reference that fails with these (gone, or not an image).
@@ -176,27 +162,6 @@ class RetryLater(Exception):  # noqa: N818 - a signal to the handler, not an err
         super().__init__(f"retry in {delay_s}s: {error.code.value}: {error.message}")
         self.delay_s = delay_s
         self.error = error
-
-
-#: What a run of a job makes: the output, the usage, the model and the prepared references.
-Made = tuple[JobOutput, JobUsage, str, list[PreparedReferenceInfo]]
-
-#: Every type an output can be stored as (its key's extension), the likely ones first; a
-#: type the pipeline does not name is stored as `.bin`.
-OUTPUT_TYPES = (*EXTENSIONS_BY_TYPE, "application/octet-stream")
-
-
-def _size(width: int, height: int) -> dict[str, str]:
-    """An image's size, as the metadata of the object that holds it."""
-    return {"width": str(width), "height": str(height)}
-
-
-def _size_of(info: ObjectInfo | None) -> tuple[int, int] | None:
-    """The size `_size` put on an object; None for an object without one (or none)."""
-    if info is None:
-        return None
-    width, height = info.metadata.get("width", ""), info.metadata.get("height", "")
-    return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -272,7 +237,7 @@ class Worker:
         try:
             # Only a job tried before can have an output no try recorded: a first try
             # pays for no look.
-            stored = self._stored(claimed) if claimed.attempts > 1 else None
+            stored = self._find_stored(claimed) if claimed.attempts > 1 else None
             made = stored or self._generate(claimed, clock)
         except PipelineError as error:
             return self._failed(claimed, error, receive_count, clock), Outcome.FAILED
@@ -305,10 +270,10 @@ class Worker:
         """A job left `running` at its limit by a try that never ended (stopped in the
         Gemini call or after it: a timeout, out of memory), whose message came back. It is
         not claimed again (no try past its limit, no Gemini): the output that try stored is
-        recorded, or the job ends as the reaper's sweep ends it, `failed` with
+        recorded, or the job ends as the reaper ends it, `failed` with
         `worker_gave_up`. Both writes hold only while no claim took the job since it was
         read (its `attempts`)."""
-        stored = self._stored(job)
+        stored = self._find_stored(job)
         if stored is not None:
             return self._succeed(job, stored, StageClock(self.store, job))
         ended = self.store.fail(job, gave_up_error(job, dead_lettered=False))
@@ -417,8 +382,8 @@ class Worker:
         return ReferenceFile(name=key, data=data)
 
     def _store_output(self, job: Job, result: GenerationResult, identity_name: str) -> JobOutput:
-        """The output, with what the job records of it in its metadata (`_stored` reads
-        it back when this try cannot record it)."""
+        """The output, with what the job records of it in its metadata (`logic.outputs`
+        reads it back when this try cannot record it)."""
         image = result.image
         key = self.settings.bucket_layout.output_key(job.identity_id, job.id, image.mime_type)
         about = {
@@ -430,7 +395,7 @@ class Worker:
         filename = download_filename(identity_name, utc_now(), image.mime_type, variant=job.variant)
         metadata = {
             **about,
-            **_size(image.width, image.height),
+            **size_metadata(image.width, image.height),
             "filename": filename,
             "usage": image.usage.model_dump_json(),
         }
@@ -459,7 +424,7 @@ class Worker:
                 quality=settings.preview_quality,
             )
             small_key = settings.bucket_layout.preview_key(job.identity_id, job.id, small.mime_type)
-            metadata = {**about, **_size(small.width, small.height)}
+            metadata = {**about, **size_metadata(small.width, small.height)}
             self.storage.write(
                 small_key, small.data, content_type=small.mime_type, metadata=metadata
             )
@@ -508,7 +473,7 @@ class Worker:
                 metadata={
                     "generation-id": job.id,
                     "index": str(index),
-                    **_size(ref.width, ref.height),
+                    **size_metadata(ref.width, ref.height),
                 },
             )
             kept.append(
@@ -524,76 +489,8 @@ class Worker:
             )
         return kept
 
-    def _stored(self, job: Job) -> Made | None:
-        """What an earlier try of this job stored but could not record (its `succeed`
-        failed, or it was stopped right after storing): its output, found by key and by
-        its metadata, with its preview and prepared references when they are there too.
-        None when there is no complete output of this job's: Gemini is called."""
-        layout = self.settings.bucket_layout
-        keys = dict.fromkeys(layout.output_key(job.identity_id, job.id, t) for t in OUTPUT_TYPES)
-        info = next(filter(None, (self._head_of(job, key) for key in keys)), None)
-        size = _size_of(info)
-        if info is None or size is None:
-            return None
-        try:
-            usage = JobUsage.model_validate_json(info.metadata["usage"])
-            filename, model = info.metadata["filename"], info.metadata["model"]
-        except (KeyError, ValueError):  # stored before outputs carried all this
-            return None
-        output = JobOutput(
-            key=info.key,
-            mime_type=info.content_type,
-            width=size[0],
-            height=size[1],
-            bytes=info.size,
-            filename=filename,
-            preview=self._stored_preview(job),
-        )
-        logger.info(
-            "an earlier try stored the output: recorded, Gemini not called again",
-            extra={"job_id": job.id, "key": info.key},
-        )
-        return output, usage, model, self._stored_prepared(job)
-
-    def _stored_preview(self, job: Job) -> Rendition | None:
-        mime_type = f"image/{self.settings.preview_format}"  # as `engine.preview` names it
-        key = self.settings.bucket_layout.preview_key(job.identity_id, job.id, mime_type)
-        info = self._head_of(job, key)
-        size = _size_of(info)
-        if info is None or size is None:
-            return None
-        return Rendition(
-            key=key, mime_type=info.content_type, width=size[0], height=size[1], bytes=info.size
-        )
-
-    def _stored_prepared(self, job: Job) -> list[PreparedReferenceInfo]:
-        """All of the job's prepared references, or none (as `_store_prepared`)."""
-        kept: list[PreparedReferenceInfo] = []
-        for index, source in enumerate(job.reference_keys):
-            key = self.settings.bucket_layout.prepared_reference_key(job.identity_id, job.id, index)
-            info = self._head_of(job, key)
-            size = _size_of(info)
-            if info is None or size is None:
-                return []
-            kept.append(
-                PreparedReferenceInfo(
-                    index=index,
-                    key=key,
-                    source_key=source,
-                    mime_type=info.content_type,
-                    width=size[0],
-                    height=size[1],
-                    bytes=info.size,
-                )
-            )
-        return kept
-
-    def _head_of(self, job: Job, key: str) -> ObjectInfo | None:
-        """The object at `key` if this job wrote it. A 403 is raised, not read as "not
-        there" (the worker may list `generated/` and `prepared/`): a fault here is
-        retried rather than paying Gemini again for an output already stored."""
-        info = self.storage.head(key)
-        return info if info is not None and info.metadata.get("generation-id") == job.id else None
+    def _find_stored(self, job: Job) -> Made | None:
+        return find_stored(job, storage=self.storage, settings=self.settings)
 
     def _generate_from_folder(
         self,
