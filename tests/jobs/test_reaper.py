@@ -303,6 +303,28 @@ def test_a_pending_apply_whose_message_was_lost_is_queued_again_by_apply(
     assert messages_in(resources.jobs_queue_url) == 0
 
 
+def test_an_apply_try_holds_the_apply_for_its_lease_however_long_its_message_waited(
+    resources: Resources, worker: Worker, reaper: Reaper, callback: FakeCallback
+) -> None:
+    """Its message waited in a busy queue past the apply's `due_at`: the try that starts
+    now holds the apply anew, so neither the sweep nor `POST …/apply` sends another
+    message while it runs, and its last try is not given up under it."""
+    callback.failures = [
+        PipelineError(ErrorCode.HOST_UNAVAILABLE, "Django is down.", retryable=True)
+    ]
+    job_id = create_job(apply=True)
+    run_once(resources.jobs_queue_url)  # generated; the apply waits for its next try
+    drain(resources.jobs_queue_url)
+    age_lease(job_id, 3600)
+
+    trying = worker.store.set_applying(worker.store.require(job_id))  # a try starts
+    assert trying is not None
+    assert not trying.due_passed(int(utc_now().timestamp()))
+    assert reaper.sweep() == []
+    assert call_api("POST", f"/v1/generations/{job_id}/apply")[0] == 202
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
 def test_a_lost_apply_is_queued_again_by_the_reaper_and_applied(
     resources: Resources, settings: Settings, worker: Worker, reaper: Reaper, callback: FakeCallback
 ) -> None:

@@ -278,7 +278,8 @@ class MemoryJobStore:
         ):
             return None
         apply = current.apply.model_copy(update={"tries": current.apply.tries + 1})
-        return self._put(current, stage="applying", apply=apply)
+        due = _epoch(utc_now()) + self.lease_s
+        return self._put(current, stage="applying", apply=apply, due_at=due)
 
     def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
         current = self.jobs.get(job.id)

@@ -22,7 +22,7 @@ from identity_images.logic import worker as worker_module
 from identity_images.logic.reaper import Reaper, Settled
 from identity_images.logic.worker import Outcome, RetryLater, Worker
 from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, JobMessage, utc_now
-from identity_images.models.ports import QueuedMessage
+from identity_images.models.ports import MAX_DELAY_S, QueuedMessage
 from identity_images.settings import Settings
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback, FakeHost
 from tests.unit.fakes import (
@@ -413,9 +413,9 @@ def test_a_superseded_apply_is_not_a_failure(world: World) -> None:
 
 
 def lapse_lease(world: World, job: Job) -> None:
-    """Time passes: the lease of the try that holds the job runs out."""
+    """Time passes: the lease of the try that holds the job (or its apply) runs out."""
     held = world.store.require(job.id)
-    world.store.jobs[job.id] = held.model_copy(update={"lease_expires_at": 0})
+    world.store.jobs[job.id] = held.model_copy(update={"lease_expires_at": 0, "due_at": 0})
 
 
 def fail_first_succeed(world: World, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
@@ -648,7 +648,8 @@ def test_an_apply_stopped_on_every_try_ends_failed_and_a_new_request_starts_agai
 def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A redelivery that comes before the reaper: the tries that never ended count."""
+    """A redelivery that comes before the reaper (after its visibility timeout, longer
+    than the lease): the tries that never ended count."""
     job = api_job(world, apply=True, max_attempts=2)
     called: list[str] = []
 
@@ -661,12 +662,47 @@ def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
         run(world, job)  # generated; the apply's first try stopped
     with pytest.raises(Killed):
         apply_message(world, job, receive_count=2)
+    lapse_lease(world, job)
     assert apply_message(world, job, receive_count=3) == [Outcome.APPLY_GAVE_UP]
     assert len(called) == 2
     apply = world.store.require(job.id).apply
     assert (apply.status, apply.tries) == ("failed", 2)
     assert apply.error is not None
     assert apply.error.code == "worker_gave_up"
+
+
+@pytest.mark.parametrize("waited_past_due", [False, True])
+def test_a_delivery_during_an_applys_last_try_leaves_it_to_that_try(
+    world: World, monkeypatch: pytest.MonkeyPatch, waited_past_due: bool
+) -> None:
+    """A second delivery of the message (a standard queue's duplicate) while the last try
+    is in the callback: that try holds the apply's lease from when it started (also when
+    its message waited in a busy queue past the apply's `due_at`), so the duplicate looks
+    again when the lease ends, and the try's answer is recorded."""
+    job = api_job(world, apply=True, max_attempts=2)
+    busy = PipelineError(ErrorCode.HOST_UNAVAILABLE, "down", retryable=True)
+    world.callback.failures.append(busy)
+    with pytest.raises(RetryLater):
+        run(world, job)  # generated; the apply's first try: the host is down
+    if waited_past_due:
+        lapse_lease(world, job)
+    deliver = world.callback.deliver
+    during: list[Outcome] = []
+
+    def slow_host(assignment: Any, *, delivery_id: str) -> None:
+        during.extend(apply_message(world, job, receive_count=2))  # the duplicate
+        deliver(assignment, delivery_id=delivery_id)
+
+    monkeypatch.setattr(world.callback, "deliver", slow_host)
+    assert apply_message(world, job, receive_count=2) == [Outcome.APPLIED]  # the last try
+
+    assert during == [Outcome.DEFERRED]
+    apply = world.store.require(job.id).apply
+    assert (apply.status, apply.tries, apply.error) == ("applied", 2, None)
+    [again] = world.queue.sent  # looks again once the lease is over: done by then
+    assert again.message == JobMessage(job_id=job.id, action="apply")
+    assert again.delay_s == MAX_DELAY_S  # the lease (900 s) and a second, at most SQS's
+    assert apply_message(world, job) == [Outcome.SKIPPED]
 
 
 # --- a generation's last try stopped mid-run: no try past the limit --------------------

@@ -281,13 +281,15 @@ class JobStore:
         )
 
     def set_applying(self, job: Job) -> Job | None:
-        """A succeeded job whose apply (this request) is being sent: stage `applying`, and
-        one more try of it counted (`apply.tries`; a record older than the count has
-        none yet). None if the apply is no longer pending or another request took over."""
-        now = format_timestamp(utc_now())
+        """A succeeded job whose apply (this request) is being sent: stage `applying`, one
+        more try of it counted (`apply.tries`; a record older than the count has none
+        yet), and the try's lease as the apply's `due_at`. None if the apply is no longer
+        pending or another request took over."""
+        moment = utc_now()
+        now = format_timestamp(moment)
         return self._update(
             job.id,
-            "SET #stage = :stage, stage_started_at = :now, updated_at = :now, "
+            "SET #stage = :stage, stage_started_at = :now, updated_at = :now, due_at = :due, "
             "#apply.tries = if_not_exists(#apply.tries, :zero) + :one",
             "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt",
             {
@@ -296,6 +298,7 @@ class JobStore:
                 ":pending": "pending",
                 ":attempt": job.apply.attempt,
                 ":now": now,
+                ":due": self._due(moment),
                 ":zero": 0,
                 ":one": 1,
             },

@@ -25,7 +25,8 @@ Decisions:
   (`apply.tries`, counted as each starts, from 0 for each apply request) or its message's
   receives, whichever is more; an apply whose tries were used up by ones that never
   ended (stopped in the callback: a timeout, a crash) ends `failed` (`worker_gave_up`)
-  without another.
+  without another, once the last one's lease is over: until then it may still deliver,
+  and a delivery is deferred as one of a held job is.
 - Every state that waits for a message has a `due_at` (the lease of the worker, of the
   wait between tries, of the pending apply); `logic.reaper` settles the dead letters and
   the jobs whose `due_at` passed long ago, for when the worker is not there to.
@@ -310,10 +311,15 @@ class Worker:
         else:
             remaining = (current.lease_expires_at or 0) - int(now.timestamp()) + 1
             why = "job is held by another delivery; checking again later"
-        delay = max(1, min(remaining, MAX_DELAY_S))
-        self.queue.send(JobMessage(job_id=job_id, action="generate"), delay_s=delay)
-        logger.info(why, extra={"job_id": job_id, "delay_s": delay})
+        self._defer(JobMessage(job_id=job_id, action="generate"), remaining, why)
         return None, Outcome.DEFERRED
+
+    def _defer(self, message: JobMessage, remaining_s: int, why: str) -> None:
+        """Queue a copy of `message` delayed by `remaining_s` (1 s to `MAX_DELAY_S`): this
+        delivery is then deleted, and the copy looks again when the holder should be done."""
+        delay = max(1, min(remaining_s, MAX_DELAY_S))
+        self.queue.send(message, delay_s=delay)
+        logger.info(why, extra={"job_id": message.job_id, "delay_s": delay})
 
     def _generate(self, job: Job, clock: StageClock) -> Made:
         clock.enter("preparing_references")
@@ -569,14 +575,9 @@ class Worker:
     # --- apply ----------------------------------------------------------------------
     def _apply(self, job: Job, receive_count: int) -> Outcome:
         limit = self.settings.worker_max_receive_count
-        if job.out_of_tries(job.apply.tries, queue_limit=limit):  # the last never ended
-            error = apply_gave_up_error(job, dead_lettered=False)
-            if self.store.finish_apply(job, error=error) is not None:
-                logger.warning(
-                    "apply out of tries: failed, worker_gave_up", extra={"job_id": job.id}
-                )
-            return Outcome.APPLY_GAVE_UP
-        applying = self.store.set_applying(job)  # counts this try
+        if job.out_of_tries(job.apply.tries, queue_limit=limit):
+            return self._apply_out_of_tries(job)
+        applying = self.store.set_applying(job)  # counts this try, and starts its lease
         if applying is None:  # another delivery ended it, or a newer request took over
             return Outcome.SKIPPED
         job = applying
@@ -617,6 +618,26 @@ class Worker:
             return Outcome.APPLY_FAILED
         self.store.finish_apply(job, error=None, applying_s=round(time.perf_counter() - started, 3))
         return Outcome.APPLIED
+
+    def _apply_out_of_tries(self, job: Job) -> Outcome:
+        """A pending apply whose last try started. While that try's lease runs (`due_at`,
+        set as it started) it may still deliver: a copy of the message looks again when
+        the lease ends, and this delivery is done (giving up now would mark failed an
+        image the host is being given). Once the lease is over the try never ended (a
+        timeout, a crash in the callback): the apply ends `failed` with `worker_gave_up`,
+        no try past its limit."""
+        now = int(utc_now().timestamp())
+        if not job.due_passed(now):
+            why = "apply held by its last try; checking again when its lease ends"
+            self._defer(JobMessage(job_id=job.id, action="apply"), (job.due_at or 0) - now + 1, why)
+            return Outcome.DEFERRED
+        if (
+            self.store.finish_apply(job, error=apply_gave_up_error(job, dead_lettered=False))
+            is None
+        ):
+            return Outcome.SKIPPED  # it ended meanwhile, or a newer request took over
+        logger.warning("apply out of tries: failed, worker_gave_up", extra={"job_id": job.id})
+        return Outcome.APPLY_GAVE_UP
 
 
 def build_worker(
