@@ -373,6 +373,10 @@ def test_a_dead_lettered_apply_ends_failed_and_can_be_asked_again(
     status, again, _ = call_api("POST", f"/v1/generations/{job_id}/apply")
     assert status == 202
     assert again["apply"]["attempt"] == 2
+    # The letter stays, and is read again on every run: it ended request 1, not this one.
+    age_lease(job_id, 3600)
+    assert reaper.settle_dead_letters(now=later(settings)) == [Settled.FINAL]
+    assert worker.store.require(job_id).apply.status == "pending"
     assert run_once(resources.jobs_queue_url) == []
     assert worker.store.require(job_id).apply.status == "applied"
 

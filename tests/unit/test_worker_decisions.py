@@ -705,6 +705,34 @@ def test_a_delivery_during_an_applys_last_try_leaves_it_to_that_try(
     assert apply_message(world, job) == [Outcome.SKIPPED]
 
 
+def test_a_dead_letter_of_an_earlier_apply_request_leaves_a_newer_one_pending(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letters stay and are settled again on every run: the one that ended request 1
+    says nothing of request 2, which the user asked for after it, as told."""
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    assert world.store.request_apply(job.id) is not None
+    deliver = world.callback.deliver
+
+    def killed(*_: Any, delivery_id: str) -> None:
+        raise Killed
+
+    monkeypatch.setattr(world.callback, "deliver", killed)
+    with pytest.raises(Killed):
+        apply_message(world, job)  # request 1: stopped in the callback, dead-lettered
+    reaper = sweeper(world, JobMessage(job_id=job.id, action="apply"))
+    later = utc_now() + timedelta(hours=1)
+    assert reaper.settle_dead_letters(later) == [Settled.APPLY_GAVE_UP]
+
+    monkeypatch.setattr(world.callback, "deliver", deliver)
+    assert world.store.request_apply(job.id) is not None  # request 2, its message on its way
+    assert reaper.settle_dead_letters(later) == [Settled.FINAL]  # its lease lapsed, even
+    apply = world.store.require(job.id).apply
+    assert (apply.status, apply.attempt, apply.error) == ("pending", 2, None)
+    assert apply_message(world, job) == [Outcome.APPLIED]
+
+
 # --- a generation's last try stopped mid-run: no try past the limit --------------------
 
 

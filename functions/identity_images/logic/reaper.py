@@ -8,8 +8,10 @@ The worker ends every job it sees to the end (`logic.worker`). Two things it can
   reads the dead-letter queue *without taking anything out of it* (the message stays
   for an operator to inspect and redrive, and the queue's alarm keeps counting it) and
   ends the job (see "Ending a job" below), or its pending apply `failed` with
-  `worker_gave_up`. A job already final is left as it is; one whose lease still runs is
-  left to its holder and looked at again on the next run.
+  `worker_gave_up`. A job already final is left as it is, and so is an apply asked for
+  again after the letter was sent (its letter's request ended; the user was told to ask
+  again); one whose lease still runs is left to its holder and looked at again on the
+  next run.
 - **Lost messages.** A message in flight at a stop of the local stack is gone (and so
   could one be anywhere a bug drops it). Every job in flight has a `due_at` in the
   `in_flight` index; `sweep` reads the jobs whose `due_at` passed more than
@@ -103,6 +105,14 @@ def apply_gave_up_error(job: Job, *, dead_lettered: bool) -> JobError:
     )
 
 
+def _sent_before(letter: QueuedMessage, moment: datetime | None) -> bool:
+    """Whether the letter's message was sent before `moment`. A standard queue keeps a
+    message's first send time (`SentTimestamp`) when it moves it to the dead-letter
+    queue. SQS's clock and ours may differ a little; a request's own letter taken for an
+    older one by that much is left to the sweep, which ends the apply by its tries."""
+    return letter.sent_at is not None and moment is not None and letter.sent_at < moment
+
+
 @dataclass(frozen=True)
 class Reaped:
     """What one run did: to each dead letter, then to each job the sweep looked at."""
@@ -141,7 +151,8 @@ class Reaper:
 
     def settle(self, letter: QueuedMessage, now: datetime) -> Settled:
         """One dead letter: its job is ended (`_end`), or its apply ends `worker_gave_up`,
-        unless final."""
+        unless final. A letter sent before the pending apply was asked for belongs to
+        an earlier request, which has ended: it says nothing of this one."""
         message = letter.job_message()
         if message is None:
             logger.warning("a dead letter that is no job message", extra={"id": letter.message_id})
@@ -156,6 +167,8 @@ class Reaper:
                 return Settled.HELD
             return self._end(job, dead_lettered=True, log=log)
         if job.apply_in_flight:
+            if _sent_before(letter, job.apply.requested_at):
+                return Settled.FINAL  # its own request ended; the pending one is newer
             if not job.due_passed(epoch):
                 return Settled.HELD
             error = apply_gave_up_error(job, dead_lettered=True)
