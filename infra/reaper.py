@@ -3,7 +3,9 @@
 An EventBridge rule runs the reaper function every `reaperIntervalMinutes`. Each run
 settles the jobs dead-letter queue (reads it without taking anything out: the letters
 stay for an operator and keep the queue's alarm up) and sweeps the table's sparse
-`in_flight` index for jobs whose lease lapsed long ago (`logic.reaper`).
+`in_flight` index for jobs whose lease lapsed long ago (`logic.reaper`). Before it ends a
+job out of tries it looks in the bucket for the output a stopped try stored, and records
+it: it reads `generated/` and `prepared/`, and writes nothing there.
 
 Why a schedule and not a consumer on the dead-letter queue: a consumer deletes what it
 reads, and the letters must stay to be inspected and redriven; and the lost messages the
@@ -30,7 +32,7 @@ from infra.storage import JOBS_IN_FLIGHT_INDEX
 
 class JobReaper(Construct):
     """Schedule -> reaper function: reads the dead letters, sweeps `in_flight`, queues
-    lost jobs again or fails them `worker_gave_up`."""
+    lost jobs again or ends them: their stored output recorded, else `worker_gave_up`."""
 
     def __init__(
         self,
@@ -44,6 +46,7 @@ class JobReaper(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         config = parts.config
+        bucket, layout = parts.images.bucket, parts.images.layout
         self.function = parts.function(
             self,
             "Reaper",
@@ -67,6 +70,15 @@ class JobReaper(Construct):
                 resources=[dead_letters.queue_arn],
             ),
             iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[jobs_queue.queue_arn]),
+            # A HEAD of an output no try stored must answer 404, not 403 (a fault).
+            access.list_prefixes(bucket, [layout.generated, layout.prepared]),
+        )
+        self.function.allow_objects(
+            bucket,
+            ["s3:GetObject"],
+            [layout.generated, layout.prepared],
+            "Looks (HEAD) for the output, preview and prepared references a stopped try "
+            "stored, before it ends the job.",
         )
         self.interval = Duration.minutes(config.reaper_interval_minutes)
         self.rule = events.Rule(

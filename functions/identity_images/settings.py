@@ -25,7 +25,7 @@ MB = 1024 * 1024
 API_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url", "idempotency_table_name")
 WORKER_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url")
 TRIGGER_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url")
-REAPER_RESOURCES = ("jobs_table_name", "jobs_queue_url", "jobs_dlq_url")
+REAPER_RESOURCES = ("bucket_name", "jobs_table_name", "jobs_queue_url", "jobs_dlq_url")
 
 #: The AWS services the API and the worker call (`adapters.aws`), whose clients their
 #: Lambda init builds (`handlers.init_phase`; the other functions' init builds their

@@ -451,7 +451,7 @@ def test_roles_touch_only_their_own_resources(synthesized: Synthesized) -> None:
         {bucket, jobs, jobs_queue, regeneration_queue} | log_group["trigger"]
     )
     dead_letters = dead_letter_queue(synthesized, jobs_queue)
-    assert touched("reaper") == {jobs, jobs_queue, dead_letters} | log_group["reaper"]
+    assert touched("reaper") == {bucket, jobs, jobs_queue, dead_letters} | log_group["reaper"]
 
 
 def test_object_access_is_limited_to_the_prefixes_each_function_needs(
@@ -477,6 +477,11 @@ def test_object_access_is_limited_to_the_prefixes_each_function_needs(
         ("s3:PutObject", prepared),
     }
     assert s3_grants(synthesized, "trigger") == {("s3:GetObject", references)}
+    # It looks for the output a stopped try stored before it ends the job; writes nothing.
+    assert s3_grants(synthesized, "reaper") == {
+        ("s3:GetObject", generated),
+        ("s3:GetObject", prepared),
+    }
     assert s3_grants(synthesized, "authorizer") == set()
 
 

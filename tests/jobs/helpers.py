@@ -35,7 +35,7 @@ def generation_body(**overrides: Any) -> dict[str, Any]:
 
 def succeed(store: JobStore, job_id: str) -> None:
     """Claim a job and record a (tiny PNG) output, as the worker would."""
-    claimed = store.claim(job_id, lease_s=60)
+    claimed = store.claim(job_id)
     assert claimed is not None
     output = JobOutput(
         key=BucketLayout().output_key(claimed.identity_id, job_id, "image/png"),
@@ -66,7 +66,7 @@ def succeed_with_preview(
     """Run a job's claim and success by hand, with a preview (b"jpg", whatever its type)
     and prepared references."""
     jobs = store()
-    claimed = jobs.claim(job_id, lease_s=60)
+    claimed = jobs.claim(job_id)
     assert claimed is not None
     key = LAYOUT.output_key(claimed.identity_id, job_id, "image/png")
     small = LAYOUT.preview_key(claimed.identity_id, job_id, preview_type)

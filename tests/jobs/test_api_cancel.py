@@ -28,7 +28,7 @@ def test_cancel_a_queued_job_and_again(resources: Resources) -> None:
     assert status == 200
     assert canceled["status"] == "canceled"
     assert canceled["canceled_at"] is not None
-    assert store().claim(job["id"], lease_s=60) is None  # a worker can never take it
+    assert store().claim(job["id"]) is None  # a worker can never take it
     status, again, _ = call_api("POST", f"/v1/generations/{job['id']}/cancel")
     assert (status, again["status"]) == (200, "canceled")
     _, page, _ = call_api("GET", "/v1/generations", query={"identity_id": ADMIN_IDENTITY})
@@ -46,7 +46,7 @@ def test_cancel_fails_a_pending_apply_with_the_job(resources: Resources) -> None
 
 def test_cancel_of_a_running_job_is_409_generation_running(resources: Resources) -> None:
     job = create_one()
-    assert store().claim(job["id"], lease_s=60) is not None
+    assert store().claim(job["id"]) is not None
     status, body, _ = call_api("POST", f"/v1/generations/{job['id']}/cancel")
     assert (status, body["error"]["code"]) == (409, "generation_running")
     assert store().require(job["id"]).status == "running"

@@ -389,6 +389,7 @@ def test_a_job_that_cannot_be_queued_ends_failed_not_stranded(
     assert job.status == "failed"
     assert job.error is not None
     assert job.error.code == "queue_unavailable"
+    assert job.error.details == {"job_id": job.id}  # the error as raised, whole
 
 
 def test_an_apply_that_cannot_be_queued_ends_failed_not_pending(
@@ -405,6 +406,7 @@ def test_an_apply_that_cannot_be_queued_ends_failed_not_pending(
     assert stored.apply.status == "failed"
     assert stored.apply.error is not None
     assert stored.apply.error.code == "queue_unavailable"
+    assert stored.apply.error.details == {"job_id": job["id"]}
     # Nothing is lost: the image is still there and the apply can be asked again.
     monkeypatch.delitem(api.app.dependency_overrides, deps.job_queue)
     status, again, _ = call_api("POST", f"/v1/generations/{job['id']}/apply")

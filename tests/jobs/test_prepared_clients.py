@@ -96,7 +96,7 @@ def test_the_worker_uses_only_the_clients_its_init_built(
 def test_the_reaper_uses_only_the_clients_its_init_built() -> None:
     reaper_handler.get_reaper.cache_clear()
     built = init(reaper_handler.get_reaper)
-    assert services(built) == ["dynamodb", "sqs"]
+    assert services(built) == ["dynamodb", "s3", "sqs"]  # S3: the outputs stopped tries stored
     try:
         summary = reaper_handler.handler(load_event("scheduled_reaper"), LambdaContextStub())
     finally:

@@ -19,9 +19,11 @@ import httpx
 import pytest
 
 from identity_images.adapters import aws
+from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import reaper as reaper_handler
 from identity_images.handlers import worker as worker_handler
+from identity_images.logic import worker as worker_module
 from identity_images.logic.reaper import Reaper, Settled, build_reaper
 from identity_images.logic.worker import Worker
 from identity_images.models.jobs import Job, JobMessage, utc_now
@@ -88,9 +90,12 @@ def kill_on_last_receive(
     job_id: str,
     gemini: LocalGeminiServer,
     monkeypatch: pytest.MonkeyPatch,
+    *,
+    making_the_preview: bool = False,
 ) -> None:
     """Every receive but the last fails (Gemini 503); on the last the function is killed
-    mid-run; SQS then moves the message to the dead-letter queue on its next receive."""
+    mid-run (in the Gemini call, or `making_the_preview` of the output it stored); SQS
+    then moves the message to the dead-letter queue on its next receive."""
     tries = settings.worker_max_receive_count
     gemini.fail_next("http_503", tries - 1)
     for _ in range(tries - 1):
@@ -100,7 +105,10 @@ def kill_on_last_receive(
     def killed(*_: Any, **__: Any) -> Any:
         raise Killed
 
-    monkeypatch.setattr(worker_handler, "get_worker", lambda: replace(worker, generate=killed))
+    if making_the_preview:
+        monkeypatch.setattr(worker_module, "make_preview", killed)
+    else:
+        monkeypatch.setattr(worker_handler, "get_worker", lambda: replace(worker, generate=killed))
     event = receive_event(resources.jobs_queue_url)
     assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == str(tries)
     with pytest.raises(Killed):
@@ -117,6 +125,7 @@ def kill_on_last_receive(
     assert receive_event(resources.jobs_queue_url)["Records"] == []
     assert messages_in(resources.jobs_dlq_url) == 1
     monkeypatch.setattr(worker_handler, "get_worker", lambda: worker)  # a new container
+    monkeypatch.setattr(worker_module, "make_preview", make_preview)
 
 
 def dead_letter_bodies(reaper: Reaper) -> list[dict[str, Any]]:
@@ -168,6 +177,40 @@ def test_a_worker_killed_on_its_last_receive_ends_the_job_worker_gave_up(
     assert worker.store.require(job_id).error == Job.model_validate(job).error
 
 
+def test_a_worker_killed_after_storing_on_its_last_receive_has_its_output_recorded(
+    resources: Resources,
+    settings: Settings,
+    worker: Worker,
+    reaper: Reaper,
+    gemini: LocalGeminiServer,
+    callback: FakeCallback,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of memory making the preview of the output it had just stored, on its last try:
+    the reaper finds the output in the bucket and records it; Gemini was paid once."""
+    job_id = create_job(apply=True)
+    kill_on_last_receive(
+        resources, settings, worker, job_id, gemini, monkeypatch, making_the_preview=True
+    )
+    calls = gemini.generate_calls
+
+    assert reaper.settle_dead_letters(now=later(settings)) == [Settled.RECORDED]
+    status, job, _ = call_api("GET", f"/v1/generations/{job_id}")
+    assert (status, job["status"], job["error"]) == (200, "succeeded", None)
+    assert job["attempts"] == settings.worker_max_receive_count
+    assert job["output"]["preview"] is None  # it was being made when the worker died
+    assert job["output"]["url"]
+    assert job["usage"]["total_tokens"] > 0
+    # Its apply is queued, and goes through the worker as any other.
+    assert run_once(resources.jobs_queue_url) == []
+    assert worker.store.require(job_id).apply.status == "applied"
+    [(assignment, _)] = callback.delivered
+    assert assignment.image_path == job["output"]["key"]
+    assert gemini.generate_calls == calls  # never called again
+    assert dead_letter_bodies(reaper) == [{"job_id": job_id, "action": "generate"}]
+    assert reaper.run(now=later(settings)).outcomes == [Settled.FINAL]
+
+
 def test_the_reaper_handler_counts_what_it_gave_up_in_metrics(
     resources: Resources,
     worker: Worker,
@@ -177,7 +220,7 @@ def test_the_reaper_handler_counts_what_it_gave_up_in_metrics(
     job_id = create_job()
     drain(resources.jobs_queue_url)
     # A worker claimed it long ago and died; SQS dead-lettered its message.
-    stale = worker.store.claim(job_id, lease_s=60, now=utc_now() - timedelta(hours=2))
+    stale = worker.store.claim(job_id, now=utc_now() - timedelta(hours=2))
     assert stale is not None
     aws.sqs().send_message(
         QueueUrl=resources.jobs_dlq_url, MessageBody=JobMessage(job_id=job_id).model_dump_json()
@@ -260,6 +303,28 @@ def test_a_pending_apply_whose_message_was_lost_is_queued_again_by_apply(
     assert messages_in(resources.jobs_queue_url) == 0
 
 
+def test_an_apply_try_holds_the_apply_for_its_lease_however_long_its_message_waited(
+    resources: Resources, worker: Worker, reaper: Reaper, callback: FakeCallback
+) -> None:
+    """Its message waited in a busy queue past the apply's `due_at`: the try that starts
+    now holds the apply anew, so neither the sweep nor `POST …/apply` sends another
+    message while it runs, and its last try is not given up under it."""
+    callback.failures = [
+        PipelineError(ErrorCode.HOST_UNAVAILABLE, "Django is down.", retryable=True)
+    ]
+    job_id = create_job(apply=True)
+    run_once(resources.jobs_queue_url)  # generated; the apply waits for its next try
+    drain(resources.jobs_queue_url)
+    age_lease(job_id, 3600)
+
+    trying = worker.store.set_applying(worker.store.require(job_id))  # a try starts
+    assert trying is not None
+    assert not trying.due_passed(int(utc_now().timestamp()))
+    assert reaper.sweep() == []
+    assert call_api("POST", f"/v1/generations/{job_id}/apply")[0] == 202
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
 def test_a_lost_apply_is_queued_again_by_the_reaper_and_applied(
     resources: Resources, settings: Settings, worker: Worker, reaper: Reaper, callback: FakeCallback
 ) -> None:
@@ -308,6 +373,10 @@ def test_a_dead_lettered_apply_ends_failed_and_can_be_asked_again(
     status, again, _ = call_api("POST", f"/v1/generations/{job_id}/apply")
     assert status == 202
     assert again["apply"]["attempt"] == 2
+    # The letter stays, and is read again on every run: it ended request 1, not this one.
+    age_lease(job_id, 3600)
+    assert reaper.settle_dead_letters(now=later(settings)) == [Settled.FINAL]
+    assert worker.store.require(job_id).apply.status == "pending"
     assert run_once(resources.jobs_queue_url) == []
     assert worker.store.require(job_id).apply.status == "applied"
 
@@ -398,7 +467,7 @@ def test_a_message_lost_at_a_local_stop_is_queued_again_on_the_next_start(
     (held,) = bodies(receive_event(resources.jobs_queue_url, max_messages=1))
     lost = held["job_id"]
     kept = first if lost == second else second
-    assert worker.store.claim(lost, lease_s=600) is not None
+    assert worker.store.claim(lost) is not None
 
     restart()
     assert worker.store.require(lost).status == "running"  # and no message will run it
@@ -423,10 +492,10 @@ def test_a_job_lost_at_a_local_stop_on_its_last_try_ends_worker_gave_up(
 ) -> None:
     job_id = create_job()
     for _ in range(settings.worker_max_receive_count - 1):
-        claimed = worker.store.claim(job_id, lease_s=600)
+        claimed = worker.store.claim(job_id)
         assert claimed is not None
         worker.store.requeue(claimed)
-    assert worker.store.claim(job_id, lease_s=600) is not None  # the last try, at the stop
+    assert worker.store.claim(job_id) is not None  # the last try, at the stop
     drain(resources.jobs_queue_url)
 
     restart()
@@ -446,7 +515,7 @@ def test_a_lost_running_job_queued_again_keeps_no_stage(
     """Queued, and not also `generating`: its dead worker's stage is gone with it."""
     job_id = create_job()
     drain(resources.jobs_queue_url)
-    claimed = worker.store.claim(job_id, lease_s=settings.job_lease_s)
+    claimed = worker.store.claim(job_id)
     assert claimed is not None
     worker.store.set_stage(claimed, "generating")
     assert reaper.sweep(later(settings)) == [Settled.REQUEUED]

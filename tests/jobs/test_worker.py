@@ -184,7 +184,7 @@ def test_a_job_whose_last_try_was_stopped_mid_call_ends_worker_gave_up_without_g
     job = create_job(apply=True)
     tries = settings.worker_max_receive_count
     for _ in range(tries - 1):  # used up by earlier messages
-        claimed = worker.store.claim(job["id"], lease_s=60)
+        claimed = worker.store.claim(job["id"])
         assert claimed is not None
         worker.store.requeue(claimed)
 
@@ -236,7 +236,7 @@ def test_a_delivery_while_another_holds_the_lease_does_not_run_it(
 ) -> None:
     job = create_job()
     event = receive_event(resources.jobs_queue_url)
-    assert worker.store.claim(job["id"], lease_s=60) is not None  # someone else is on it
+    assert worker.store.claim(job["id"]) is not None  # someone else is on it
     calls = gemini.generate_calls
     assert deliver(event) == []  # not a batch failure
     assert gemini.generate_calls == calls
@@ -254,7 +254,7 @@ def test_a_duplicate_delivery_while_a_retry_waits_does_not_call_gemini(
     is due takes its place, so the job does not wait for the reaper."""
     job = create_job()
     duplicate = receive_event(resources.jobs_queue_url)
-    claimed = worker.store.claim(job["id"], lease_s=60)
+    claimed = worker.store.claim(job["id"])
     assert claimed is not None
     waiting = worker.store.requeue(
         claimed, retry_in_s=60, error=_error(), next_attempt_at=utc_now() + timedelta(seconds=60)
@@ -273,7 +273,7 @@ def test_a_duplicate_delivery_while_a_retry_waits_does_not_call_gemini(
 def _waiting_for_a_retry(worker: Worker) -> tuple[str, datetime]:
     """A job tried once and waiting a minute for its next try: its id and that time."""
     job = create_job()
-    claimed = worker.store.claim(job["id"], lease_s=60)
+    claimed = worker.store.claim(job["id"])
     assert claimed is not None
     retry_at = utc_now() + timedelta(seconds=60)
     assert worker.store.requeue(claimed, retry_in_s=60, error=_error(), next_attempt_at=retry_at)
@@ -285,8 +285,8 @@ def test_a_waiting_job_is_claimed_once_its_next_try_is_due(
 ) -> None:
     store = worker.store
     job_id, retry_at = _waiting_for_a_retry(worker)
-    assert store.claim(job_id, lease_s=60, now=retry_at - timedelta(seconds=30)) is None
-    again = store.claim(job_id, lease_s=60, now=retry_at)
+    assert store.claim(job_id, now=retry_at - timedelta(seconds=30)) is None
+    again = store.claim(job_id, now=retry_at)
     assert again is not None
     assert (again.status, again.attempts, again.next_attempt_at) == ("running", 2, None)
 
@@ -304,7 +304,7 @@ def test_the_table_claims_a_waiting_job_by_the_jobs_own_rule(
     job_id, retry_at = _waiting_for_a_retry(worker)
     now = retry_at - timedelta(seconds=early_s)
     assert store.require(job_id).due_for_claim(now) is taken
-    assert (store.claim(job_id, lease_s=60, now=now) is not None) is taken
+    assert (store.claim(job_id, now=now) is not None) is taken
 
 
 def test_a_job_left_running_is_recovered(
@@ -312,7 +312,7 @@ def test_a_job_left_running_is_recovered(
 ) -> None:
     job = create_job()
     # A worker claimed it long ago and died: the lease has lapsed.
-    stale = worker.store.claim(job["id"], lease_s=60, now=utc_now() - timedelta(minutes=5))
+    stale = worker.store.claim(job["id"], now=utc_now() - timedelta(minutes=5))
     assert stale is not None
     assert stale.status == "running"
     calls = gemini.generate_calls
@@ -490,13 +490,13 @@ def test_a_malformed_message_fails_its_record_only_and_says_why(
 def test_finished_jobs_never_go_back(resources: Resources, worker: Worker) -> None:
     job = Job.model_validate(create_job())
     store = worker.store
-    claimed = store.claim(job.id, lease_s=60)
+    claimed = store.claim(job.id)
     assert claimed is not None
-    assert store.claim(job.id, lease_s=60) is None  # held
+    assert store.claim(job.id) is None  # held
     failed = store.fail(claimed, error=_error())
     assert failed is not None
     assert failed.status == "failed"
-    assert store.claim(job.id, lease_s=60, now=utc_now() + timedelta(hours=1)) is None
+    assert store.claim(job.id, now=utc_now() + timedelta(hours=1)) is None
     assert store.requeue(claimed) is None
     assert store.request_apply(job.id) is None
     assert store.require(job.id).status == "failed"

@@ -133,7 +133,7 @@ def test_a_late_duplicate_of_a_photo_the_started_job_saw_changes_nothing(
     job_messages()
     # The worker claimed it (listing the folder) a while after the uploads.
     store = JobStore.from_settings(settings)
-    assert store.claim(job.id, lease_s=60, now=utc_now() + timedelta(seconds=5)) is not None
+    assert store.claim(job.id, now=utc_now() + timedelta(seconds=5)) is not None
     assert trigger(event, regeneration_queue) == []
     assert len(regeneration_jobs()) == 1
     assert messages_in(settings.jobs_queue_url or "") == 0
@@ -148,7 +148,7 @@ def test_an_upload_after_the_job_started_is_a_new_job(
     (first,) = regeneration_jobs()
     job_messages()
     store = JobStore.from_settings(settings)
-    assert store.claim(first.id, lease_s=60, now=utc_now() - timedelta(seconds=5)) is not None
+    assert store.claim(first.id, now=utc_now() - timedelta(seconds=5)) is not None
     put_reference(f"{FOLDER}later.jpg", jpeg_bytes(64, 48))
     put_reference(f"{FOLDER}later-2.jpg", jpeg_bytes(64, 48))
     assert trigger(receive_all(regeneration_queue), regeneration_queue) == []

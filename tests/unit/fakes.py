@@ -119,7 +119,7 @@ class MemoryJobStore:
         now = utc_now()
         return self._put(current, status="canceled", canceled_at=now, finished_at=now)
 
-    def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None:
+    def claim(self, job_id: str, *, now: datetime | None = None) -> Job | None:
         now = now or utc_now()
         current = self.jobs.get(job_id)
         if current is None:
@@ -133,8 +133,8 @@ class MemoryJobStore:
             status="running",
             attempts=current.attempts + 1,
             started_at=current.started_at or now,
-            lease_expires_at=_epoch(now) + lease_s,
-            due_at=_epoch(now) + lease_s,
+            lease_expires_at=_epoch(now) + self.lease_s,
+            due_at=_epoch(now) + self.lease_s,
             next_attempt_at=None,
         )
 
@@ -203,8 +203,12 @@ class MemoryJobStore:
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
     ) -> Job | None:
-        current = self._holds(job)
-        if current is None:
+        current = self.jobs.get(job.id)
+        if (
+            current is None
+            or current.status not in ("queued", "running")
+            or (current.status, current.attempts) != (job.status, job.attempts)
+        ):
             return None
         pending = current.apply.status == "pending"
         return self._put(
@@ -269,7 +273,7 @@ class MemoryJobStore:
         now = now or utc_now()
         current = self.jobs.get(job.id)
         before = _epoch(now) if lapsed_before is None else lapsed_before
-        if current is None or current.apply.status != "pending" or not current.lease_lapsed(before):
+        if current is None or current.apply.status != "pending" or not current.due_passed(before):
             return None
         return self._put(current, due_at=_epoch(now) + self.lease_s)
 
@@ -282,7 +286,8 @@ class MemoryJobStore:
         ):
             return None
         apply = current.apply.model_copy(update={"tries": current.apply.tries + 1})
-        return self._put(current, stage="applying", apply=apply)
+        due = _epoch(utc_now()) + self.lease_s
+        return self._put(current, stage="applying", apply=apply, due_at=due)
 
     def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
         current = self.jobs.get(job.id)

@@ -69,7 +69,7 @@ EXPECTED_CLIENTS = {
     "worker": WORKER_CLIENTS,
     # Their whole logic, whose adapters build these (the host's token here is plain).
     "trigger": ("dynamodb", "s3", "sqs"),
-    "reaper": ("dynamodb", "sqs"),
+    "reaper": ("dynamodb", "s3", "sqs"),
 }
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from identity_images.logic.reaper import Reaper, Settled
 from identity_images.models.jobs import Job, utc_now
 from identity_images.settings import Settings
-from tests.unit.fakes import MemoryJobQueue, MemoryJobStore
+from tests.unit.fakes import MemoryJobQueue, MemoryJobStore, MemoryObjectStore
 
 SETTINGS = Settings(worker_max_receive_count=5, reaper_grace_s=0)
 
@@ -27,7 +27,7 @@ def lost_running_job(store: MemoryJobStore, *, claims: int, max_attempts: int) -
     )
     store.create(job)
     for claim in range(claims):
-        claimed = store.claim(job.id, lease_s=-1)
+        claimed = store.claim(job.id)
         assert claimed is not None
         if claim < claims - 1:
             store.requeue(claimed)
@@ -35,7 +35,13 @@ def lost_running_job(store: MemoryJobStore, *, claims: int, max_attempts: int) -
 
 
 def reaper(store: MemoryJobStore, queue: MemoryJobQueue) -> Reaper:
-    return Reaper(store=store, queue=queue, dead_letters=MemoryJobQueue(), settings=SETTINGS)
+    return Reaper(
+        store=store,
+        queue=queue,
+        dead_letters=MemoryJobQueue(),
+        storage=MemoryObjectStore(),
+        settings=SETTINGS,
+    )
 
 
 def test_a_lost_job_out_of_its_own_tries_gives_up() -> None:

@@ -85,7 +85,7 @@ def test_a_photo_after_the_job_started_starts_the_next_one(world: World) -> None
     assert upload(world, f"{FOLDER}a.jpg") == Decision.CREATED
     [job] = world.store.jobs.values()
     started = datetime(2020, 1, 1, tzinfo=UTC)  # long before the next upload
-    assert world.store.claim(job.id, lease_s=60, now=started) is not None
+    assert world.store.claim(job.id, now=started) is not None
     assert upload(world, f"{FOLDER}b.jpg") == Decision.CREATED
     assert len(world.store.jobs) == 2
 
@@ -98,7 +98,7 @@ def test_an_old_event_for_a_started_job_is_covered(world: World) -> None:
     event = ReferenceCreated(f"{FOLDER}a.jpg", "ObjectCreated:Put", 5, info.last_modified)
     assert world.regenerator.handle(event) == Decision.CREATED
     [job] = world.store.jobs.values()
-    world.store.claim(job.id, lease_s=60, now=info.last_modified + timedelta(seconds=5))
+    world.store.claim(job.id, now=info.last_modified + timedelta(seconds=5))
     assert world.regenerator.handle(event) == Decision.COVERED  # a duplicate delivery
     assert len(world.store.jobs) == 1
 

@@ -21,7 +21,8 @@ def test_a_missing_resource_name_is_refused_naming_its_variable() -> None:
 
 
 def test_names_given_by_the_environment_are_enough(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {"JOBS_TABLE_NAME": "t", "JOBS_QUEUE_URL": "q", "JOBS_DLQ_URL": "d"}.items():
+    names = {"BUCKET_NAME": "b", "JOBS_TABLE_NAME": "t", "JOBS_QUEUE_URL": "q", "JOBS_DLQ_URL": "d"}
+    for name, value in names.items():
         monkeypatch.setenv(name, value)
     settings = Settings()
     assert settings.require(REAPER_RESOURCES) is settings

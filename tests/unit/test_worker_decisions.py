@@ -22,6 +22,7 @@ from identity_images.logic import worker as worker_module
 from identity_images.logic.reaper import Reaper, Settled
 from identity_images.logic.worker import Outcome, RetryLater, Worker
 from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, JobMessage, utc_now
+from identity_images.models.ports import MAX_DELAY_S, QueuedMessage
 from identity_images.settings import Settings
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback, FakeHost
 from tests.unit.fakes import (
@@ -246,20 +247,20 @@ def test_a_waiting_job_is_claimed_from_the_clocks_slack_before_its_next_try(
 ) -> None:
     """The job's own rule (`Job.due_for_claim`) is the store's."""
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=60)
+    claimed = world.store.claim(job.id)
     assert claimed is not None
     retry_at = utc_now() + timedelta(seconds=60)
     assert world.store.requeue(claimed, retry_in_s=60, next_attempt_at=retry_at)
     now = retry_at - timedelta(seconds=early_s)
     assert world.store.require(job.id).due_for_claim(now) is taken
-    assert (world.store.claim(job.id, lease_s=60, now=now) is not None) is taken
+    assert (world.store.claim(job.id, now=now) is not None) is taken
 
 
 def test_a_fresh_message_gives_a_job_out_of_tries_no_new_ones(world: World) -> None:
     tries = SETTINGS.worker_max_receive_count
     job = api_job(world, max_attempts=tries)
     for _ in range(tries - 1):  # used up by earlier messages
-        claimed = world.store.claim(job.id, lease_s=900)
+        claimed = world.store.claim(job.id)
         assert claimed is not None
         world.store.requeue(claimed)
     world.generate.error = PipelineError(ErrorCode.PROVIDER_UNAVAILABLE, "busy", retryable=True)
@@ -293,12 +294,12 @@ def test_a_final_error_fails_the_job_and_the_message_is_done(world: World) -> No
 
 def test_a_job_another_delivery_holds_is_deferred_not_run(world: World) -> None:
     job = api_job(world)
-    assert world.store.claim(job.id, lease_s=300) is not None
+    assert world.store.claim(job.id) is not None
     assert run(world, job) == [Outcome.DEFERRED]
     assert world.generate.calls == []
     [again] = world.queue.sent
     assert again.message.job_id == job.id
-    assert 1 <= again.delay_s <= 301
+    assert 1 <= again.delay_s <= world.store.lease_s + 1
 
 
 def test_a_delivery_while_a_retry_waits_queues_a_copy_for_when_it_is_due(world: World) -> None:
@@ -330,11 +331,11 @@ def test_a_refused_claim_whose_try_comes_due_within_the_slack_still_queues_a_cop
     this delivery may be the retry's own message, so a copy takes its place; only a try
     already past is left to whoever claimed it."""
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=60)
+    claimed = world.store.claim(job.id)
     assert claimed is not None
     soon = utc_now() + timedelta(seconds=0.5)
     assert world.store.requeue(claimed, retry_in_s=1, next_attempt_at=soon)
-    monkeypatch.setattr(world.store, "claim", lambda job_id, lease_s: None)  # refused earlier
+    monkeypatch.setattr(world.store, "claim", lambda job_id: None)  # refused earlier
     assert world.store.require(job.id).due_for_claim(utc_now())  # inside the slack now
     assert run(world, job) == [Outcome.DEFERRED]
     [again] = world.queue.sent
@@ -343,7 +344,7 @@ def test_a_refused_claim_whose_try_comes_due_within_the_slack_still_queues_a_cop
 
 def test_the_copy_for_a_far_retry_is_delayed_at_most_sqs_limit(world: World) -> None:
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=60)
+    claimed = world.store.claim(job.id)
     assert claimed is not None
     later = utc_now() + timedelta(hours=1)
     assert world.store.requeue(claimed, retry_in_s=3600, next_attempt_at=later)
@@ -412,9 +413,9 @@ def test_a_superseded_apply_is_not_a_failure(world: World) -> None:
 
 
 def lapse_lease(world: World, job: Job) -> None:
-    """Time passes: the lease of the try that holds the job runs out."""
+    """Time passes: the lease of the try that holds the job (or its apply) runs out."""
     held = world.store.require(job.id)
-    world.store.jobs[job.id] = held.model_copy(update={"lease_expires_at": 0})
+    world.store.jobs[job.id] = held.model_copy(update={"lease_expires_at": 0, "due_at": 0})
 
 
 def fail_first_succeed(world: World, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
@@ -508,7 +509,7 @@ def test_an_output_that_is_not_this_jobs_or_incomplete_is_generated_again(
     world: World, metadata: dict[str, str]
 ) -> None:
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=900)  # an earlier try, given back
+    claimed = world.store.claim(job.id)  # an earlier try, given back
     assert claimed is not None
     world.store.requeue(claimed)
     key = SETTINGS.bucket_layout.output_key(job.identity_id, job.id, "image/png")
@@ -528,7 +529,7 @@ def test_an_output_check_that_s3_refuses_is_retried_not_paid_for_again(world: Wo
     """The worker may list `generated/`: a 403 on the look for an earlier try's output is
     a fault, not "no output", so the job is given back and Gemini is not called."""
     job = api_job(world)
-    claimed = world.store.claim(job.id, lease_s=900)  # an earlier try, given back
+    claimed = world.store.claim(job.id)  # an earlier try, given back
     assert claimed is not None
     world.store.requeue(claimed)
     key = SETTINGS.bucket_layout.output_key(job.identity_id, job.id, "image/png")
@@ -570,8 +571,20 @@ def apply_message(world: World, job: Job, receive_count: int = 1) -> list[Outcom
     return world.worker.handle(message, receive_count=receive_count)
 
 
-def sweeper(world: World) -> Reaper:
-    return Reaper(world.store, world.queue, dead_letters=MemoryJobQueue(), settings=SETTINGS)
+def sweeper(world: World, *letters: JobMessage) -> Reaper:
+    """The reaper over the world's ports, with `letters` in its dead-letter queue."""
+    dead_letters = MemoryJobQueue()
+    dead_letters.letters = [
+        QueuedMessage(f"letter-{n}", f"receipt-{n}", m.model_dump_json(), 3, utc_now())
+        for n, m in enumerate(letters)
+    ]
+    return Reaper(
+        world.store,
+        world.queue,
+        dead_letters=dead_letters,
+        storage=world.storage,
+        settings=SETTINGS,
+    )
 
 
 def test_a_reaper_requeue_gives_an_apply_no_fresh_tries(world: World) -> None:
@@ -635,7 +648,8 @@ def test_an_apply_stopped_on_every_try_ends_failed_and_a_new_request_starts_agai
 def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A redelivery that comes before the reaper: the tries that never ended count."""
+    """A redelivery that comes before the reaper (after its visibility timeout, longer
+    than the lease): the tries that never ended count."""
     job = api_job(world, apply=True, max_attempts=2)
     called: list[str] = []
 
@@ -648,12 +662,75 @@ def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
         run(world, job)  # generated; the apply's first try stopped
     with pytest.raises(Killed):
         apply_message(world, job, receive_count=2)
+    lapse_lease(world, job)
     assert apply_message(world, job, receive_count=3) == [Outcome.APPLY_GAVE_UP]
     assert len(called) == 2
     apply = world.store.require(job.id).apply
     assert (apply.status, apply.tries) == ("failed", 2)
     assert apply.error is not None
     assert apply.error.code == "worker_gave_up"
+
+
+@pytest.mark.parametrize("waited_past_due", [False, True])
+def test_a_delivery_during_an_applys_last_try_leaves_it_to_that_try(
+    world: World, monkeypatch: pytest.MonkeyPatch, waited_past_due: bool
+) -> None:
+    """A second delivery of the message (a standard queue's duplicate) while the last try
+    is in the callback: that try holds the apply's lease from when it started (also when
+    its message waited in a busy queue past the apply's `due_at`), so the duplicate looks
+    again when the lease ends, and the try's answer is recorded."""
+    job = api_job(world, apply=True, max_attempts=2)
+    busy = PipelineError(ErrorCode.HOST_UNAVAILABLE, "down", retryable=True)
+    world.callback.failures.append(busy)
+    with pytest.raises(RetryLater):
+        run(world, job)  # generated; the apply's first try: the host is down
+    if waited_past_due:
+        lapse_lease(world, job)
+    deliver = world.callback.deliver
+    during: list[Outcome] = []
+
+    def slow_host(assignment: Any, *, delivery_id: str) -> None:
+        during.extend(apply_message(world, job, receive_count=2))  # the duplicate
+        deliver(assignment, delivery_id=delivery_id)
+
+    monkeypatch.setattr(world.callback, "deliver", slow_host)
+    assert apply_message(world, job, receive_count=2) == [Outcome.APPLIED]  # the last try
+
+    assert during == [Outcome.DEFERRED]
+    apply = world.store.require(job.id).apply
+    assert (apply.status, apply.tries, apply.error) == ("applied", 2, None)
+    [again] = world.queue.sent  # looks again once the lease is over: done by then
+    assert again.message == JobMessage(job_id=job.id, action="apply")
+    assert again.delay_s == MAX_DELAY_S  # the lease (900 s) and a second, at most SQS's
+    assert apply_message(world, job) == [Outcome.SKIPPED]
+
+
+def test_a_dead_letter_of_an_earlier_apply_request_leaves_a_newer_one_pending(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letters stay and are settled again on every run: the one that ended request 1
+    says nothing of request 2, which the user asked for after it, as told."""
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    assert world.store.request_apply(job.id) is not None
+    deliver = world.callback.deliver
+
+    def killed(*_: Any, delivery_id: str) -> None:
+        raise Killed
+
+    monkeypatch.setattr(world.callback, "deliver", killed)
+    with pytest.raises(Killed):
+        apply_message(world, job)  # request 1: stopped in the callback, dead-lettered
+    reaper = sweeper(world, JobMessage(job_id=job.id, action="apply"))
+    later = utc_now() + timedelta(hours=1)
+    assert reaper.settle_dead_letters(later) == [Settled.APPLY_GAVE_UP]
+
+    monkeypatch.setattr(world.callback, "deliver", deliver)
+    assert world.store.request_apply(job.id) is not None  # request 2, its message on its way
+    assert reaper.settle_dead_letters(later) == [Settled.FINAL]  # its lease lapsed, even
+    apply = world.store.require(job.id).apply
+    assert (apply.status, apply.attempt, apply.error) == ("pending", 2, None)
+    assert apply_message(world, job) == [Outcome.APPLIED]
 
 
 # --- a generation's last try stopped mid-run: no try past the limit --------------------
@@ -702,10 +779,10 @@ def test_a_job_at_its_limit_whose_last_try_still_runs_is_deferred_not_ended(
     world: World,
 ) -> None:
     job = api_job(world, max_attempts=2)
-    claimed = world.store.claim(job.id, lease_s=300)
+    claimed = world.store.claim(job.id)
     assert claimed is not None
     world.store.requeue(claimed)
-    assert world.store.claim(job.id, lease_s=300) is not None  # the last try, still running
+    assert world.store.claim(job.id) is not None  # the last try, still running
     assert run(world, job) == [Outcome.DEFERRED]
     assert world.generate.calls == []
     held = world.store.require(job.id)
@@ -719,7 +796,7 @@ def test_a_job_whose_last_try_stored_its_output_before_it_was_stopped_records_it
 ) -> None:
     """Stopped between the S3 write and the `succeeded` write, on its last try."""
     job = api_job(world, apply=True, max_attempts=2)
-    claimed = world.store.claim(job.id, lease_s=900)  # the first try, given back
+    claimed = world.store.claim(job.id)  # the first try, given back
     assert claimed is not None
     world.store.requeue(claimed)
     succeed = world.store.succeed
@@ -742,3 +819,102 @@ def test_a_job_whose_last_try_stored_its_output_before_it_was_stopped_records_it
     assert done.output == asked["output"]
     assert done.prepared_references == asked["prepared_references"]
     assert done.apply.status == "applied"
+
+
+def killed_making_the_preview(world: World, monkeypatch: pytest.MonkeyPatch, job: Job) -> Job:
+    """The job's last try is stopped (out of memory) making the preview of the output it
+    stored: left `running` at its limit, its output paid for and in the bucket."""
+
+    def out_of_memory(*_: Any, **__: Any) -> Any:
+        raise Killed
+
+    monkeypatch.setattr(worker_module, "make_preview", out_of_memory)
+    with pytest.raises(Killed):
+        run(world, job)
+    monkeypatch.undo()
+    stopped = world.store.require(job.id)
+    assert (stopped.status, stopped.attempts) == ("running", 1)
+    assert stopped.out_of_tries(stopped.attempts, queue_limit=SETTINGS.worker_max_receive_count)
+    return stopped
+
+
+@pytest.mark.parametrize("lost", ["dead_lettered", "message_lost"])
+def test_the_reaper_records_the_output_a_last_try_stored_before_it_was_stopped(
+    world: World, monkeypatch: pytest.MonkeyPatch, lost: str
+) -> None:
+    """Its message went to the dead-letter queue (or was lost), so the worker never sees
+    the job again: the reaper, not the worker, ends it, and keeps what Gemini was paid for."""
+    job = api_job(world, apply=True, max_attempts=1)  # its first try is its last
+    killed_making_the_preview(world, monkeypatch, job)
+    [output_key] = [key for key in world.storage.objects if key.startswith("generated/")]
+    reaper, later = sweeper(world), utc_now() + timedelta(hours=1)
+    if lost == "dead_lettered":
+        reaper = sweeper(world, JobMessage(job_id=job.id))
+        assert reaper.settle_dead_letters(later) == [Settled.RECORDED]
+    else:
+        assert reaper.sweep(later) == [Settled.RECORDED]
+
+    done = world.store.require(job.id)
+    assert (done.status, done.attempts, done.error) == ("succeeded", 1, None)
+    assert done.output is not None
+    assert (done.output.key, done.output.preview) == (output_key, None)
+    assert done.usage is not None
+    assert done.usage.total_tokens == 8
+    assert len(world.generate.calls) == 1
+    # Its apply goes on: queued now, and delivered by the worker.
+    assert [sent.message for sent in world.queue.sent] == [
+        JobMessage(job_id=job.id, action="apply")
+    ]
+    assert apply_message(world, job) == [Outcome.APPLIED]
+    [(assignment, _)] = world.callback.delivered
+    assert assignment.image_path == output_key
+    assert reaper.run(later).outcomes == ([Settled.FINAL] if lost == "dead_lettered" else [])
+
+
+def test_the_reaper_records_an_output_stored_by_a_try_given_back_before_it_ends_the_job(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The try stored the output and its `succeeded` write failed; its message was lost,
+    the sweep queued the job again (tries left), and that message was dead-lettered
+    before a try claimed it (every receive failed first)."""
+    job = api_job(world)
+    asked = fail_first_succeed(world, monkeypatch)
+    with pytest.raises(RuntimeError):
+        run(world, job)
+    later = utc_now() + timedelta(hours=1)
+    assert sweeper(world).sweep(later) == [Settled.REQUEUED]
+    assert world.store.require(job.id).status == "queued"
+    reaper = sweeper(world, JobMessage(job_id=job.id))
+
+    assert reaper.settle_dead_letters(later + timedelta(hours=1)) == [Settled.RECORDED]
+    done = world.store.require(job.id)
+    assert (done.status, done.output) == ("succeeded", asked["output"])
+    assert done.prepared_references == asked["prepared_references"]
+    assert len(world.generate.calls) == 1
+
+
+def test_the_reaper_leaves_a_job_whose_stored_output_it_cannot_look_for(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 403 is not "nothing stored": ending the job then could throw its output away."""
+    job = api_job(world, max_attempts=1)
+    killed_making_the_preview(world, monkeypatch, job)
+    [output_key] = [key for key in world.storage.objects if key.startswith("generated/")]
+    world.storage.denied.add(output_key)
+    reaper, later = sweeper(world, JobMessage(job_id=job.id)), utc_now() + timedelta(hours=1)
+
+    assert reaper.run(later).outcomes == [Settled.UNCHECKED, Settled.UNCHECKED]
+    assert world.store.require(job.id).status == "running"
+    world.storage.denied.clear()  # S3 answers again: the next run records it
+    assert reaper.run(later).outcomes == [Settled.RECORDED]
+    assert world.store.require(job.id).status == "succeeded"
+
+
+def test_the_reaper_ends_a_last_try_that_stored_nothing_worker_gave_up(world: World) -> None:
+    job = api_job(world)
+    stop_every_try(world, job)  # stopped in the Gemini call: nothing stored
+    later = utc_now() + timedelta(hours=1)
+    assert sweeper(world, JobMessage(job_id=job.id)).settle_dead_letters(later) == [Settled.GAVE_UP]
+    failed = world.store.require(job.id)
+    assert failed.error is not None
+    assert (failed.status, failed.error.code) == ("failed", "worker_gave_up")

@@ -59,13 +59,7 @@ class JobQueue:
                 DelaySeconds=max(0, min(delay_s, MAX_DELAY_S)),
             )
         except (BotoCoreError, ClientError) as error:
-            raise PipelineError(
-                ErrorCode.QUEUE_UNAVAILABLE,
-                f"The job queue did not take the {message.action} message for job "
-                f"{message.job_id!r}; retry.",
-                retryable=True,
-                details={"job_id": message.job_id},
-            ) from error
+            raise self._refused(message) from error
         return answer["MessageId"]
 
     def send_many(self, messages: list[JobMessage]) -> None:
@@ -89,6 +83,7 @@ class JobQueue:
 
     @staticmethod
     def _refused(message: JobMessage) -> PipelineError:
+        """Why a message was not queued, the same for `send` and `send_many`."""
         return PipelineError(
             ErrorCode.QUEUE_UNAVAILABLE,
             f"The job queue did not take the {message.action} message for job "

@@ -89,8 +89,8 @@ class JobStore:
         self._client = client
         self._table = table_name
         self._ttl = timedelta(days=ttl_days)
-        #: How long a worker (or an apply) may take before it is thought dead.
-        self.lease_s = lease_s
+        #: How long a try (of a job or an apply) may take before it is thought dead.
+        self._lease_s = lease_s
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JobStore:
@@ -103,7 +103,7 @@ class JobStore:
 
     def _due(self, now: datetime, wait_s: int = 0) -> int:
         """When whatever takes over now, after `wait_s`, should be done."""
-        return int(now.timestamp()) + max(wait_s, 0) + self.lease_s
+        return int(now.timestamp()) + max(wait_s, 0) + self._lease_s
 
     # --- reads --------------------------------------------------------------------------
     def get(self, job_id: str) -> Job | None:
@@ -270,12 +270,12 @@ class JobStore:
             },
         )
 
-    def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None:
-        """queued (or running with a lapsed lease) -> running; None if someone else has it
-        or it is finished. A queued job waiting to be tried again is claimed only once its
-        `next_attempt_at` has come (`Job.due_for_claim`, written as a condition): a
-        duplicate delivery during the wait must not call Gemini at once (the worker queues
-        a copy delayed until the try is due).
+    def claim(self, job_id: str, *, now: datetime | None = None) -> Job | None:
+        """queued (or running with a lapsed lease) -> running, with a fresh lease; None if
+        someone else has it or it is finished. A queued job waiting to be tried again is
+        claimed only once its `next_attempt_at` has come (`Job.due_for_claim`, written as a
+        condition): a duplicate delivery during the wait must not call Gemini at once (the
+        worker queues a copy delayed until the try is due).
         """
         now = now or utc_now()
         retry_due = format_timestamp(latest_retry_claimable(now))
@@ -291,7 +291,7 @@ class JobStore:
                 ":in_flight": IN_FLIGHT,
                 ":running": "running",
                 ":queued": "queued",
-                ":lease": int(now.timestamp()) + lease_s,
+                ":lease": self._due(now),
                 ":epoch": int(now.timestamp()),
                 ":one": 1,
                 ":now": format_timestamp(now),
@@ -317,13 +317,15 @@ class JobStore:
         )
 
     def set_applying(self, job: Job) -> Job | None:
-        """A succeeded job whose apply (this request) is being sent: stage `applying`, and
-        one more try of it counted (`apply.tries`; a record older than the count has
-        none yet). None if the apply is no longer pending or another request took over."""
-        now = format_timestamp(utc_now())
+        """A succeeded job whose apply (this request) is being sent: stage `applying`, one
+        more try of it counted (`apply.tries`; a record older than the count has none
+        yet), and the try's lease as the apply's `due_at`. None if the apply is no longer
+        pending or another request took over."""
+        moment = utc_now()
+        now = format_timestamp(moment)
         return self._update(
             job.id,
-            "SET #stage = :stage, stage_started_at = :now, updated_at = :now, "
+            "SET #stage = :stage, stage_started_at = :now, updated_at = :now, due_at = :due, "
             "#apply.tries = if_not_exists(#apply.tries, :zero) + :one",
             "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt",
             {
@@ -332,6 +334,7 @@ class JobStore:
                 ":pending": "pending",
                 ":attempt": job.apply.attempt,
                 ":now": now,
+                ":due": self._due(moment),
                 ":zero": 0,
                 ":one": 1,
             },
@@ -438,8 +441,11 @@ class JobStore:
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
     ) -> Job | None:
-        """running (this claim) -> succeeded. An apply pending stays in flight, with its
+        """The state `job` was read in (a running claim; or, for the reaper, a job out of
+        tries, queued or running) -> succeeded. An apply pending stays in flight, with its
         lease starting now; otherwise the job leaves the `in_flight` index."""
+        if job.status not in ("queued", "running"):  # a finished job never changes
+            return None
         moment = now or utc_now()
         finished = format_timestamp(moment)
         refs = [
@@ -448,7 +454,7 @@ class JobStore:
         ]
         values: dict[str, Any] = {
             ":succeeded": "succeeded",
-            ":running": "running",
+            ":from": job.status,
             ":attempts": job.attempts,
             ":output": output.model_dump(mode="json", exclude=set(OUTPUT_URL_FIELDS)),
             ":usage": usage.model_dump(mode="json") if usage else None,
@@ -468,7 +474,7 @@ class JobStore:
             "SET #status = :succeeded, #output = :output, #usage = :usage, #model = :model, "
             "#error = :null, updated_at = :now, finished_at = :now, timings = :timings, "
             "prepared_references = :refs, next_attempt_at = :null" + tail,
-            "#status = :running AND attempts = :attempts",
+            "#status = :from AND attempts = :attempts",
             values,
             names={
                 "#output": "output",

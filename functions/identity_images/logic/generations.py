@@ -169,7 +169,7 @@ def _enqueue(jobs: list[Job], *, store: JobStore, queue: JobQueue) -> None:
             queue.send_many([JobMessage(job_id=job.id, action="generate") for job in jobs])
     except PipelineError as error:  # never leave a job queued that no message will run
         for job in jobs:
-            store.fail(job, JobError(code=error.code.value, message=error.message))
+            store.fail(job, JobError.of(error))
         raise
 
 
@@ -572,9 +572,9 @@ def _ask_for_apply(job_id: str, caller: Caller, g: Generations) -> Job:
             f"Generation {job_id!r} is {job.status}; only a succeeded one can be applied.",
             details={"generation_id": job_id, "status": job.status},
         )
-    if job.apply.status == "pending":
+    if job.apply_in_flight:
         now = utc_now()
-        if not job.lease_lapsed(int(now.timestamp())):
+        if not job.due_passed(int(now.timestamp())):
             return job  # a message is on its way
         renewed = store.renew_apply(job, now=now)
         if renewed is None:  # another request renewed it, or it finished, in between
@@ -588,6 +588,6 @@ def _ask_for_apply(job_id: str, caller: Caller, g: Generations) -> Job:
     try:
         g.queue.send(JobMessage(job_id=job_id, action="apply"))
     except PipelineError as error:  # never leave an apply pending that no message will run
-        store.finish_apply(updated, error=JobError(code=error.code.value, message=error.message))
+        store.finish_apply(updated, error=JobError.of(error))
         raise
     return updated

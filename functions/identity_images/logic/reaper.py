@@ -7,19 +7,27 @@ The worker ends every job it sees to the end (`logic.worker`). Two things it can
   queue on its next receive and the worker never sees it again. `settle_dead_letters`
   reads the dead-letter queue *without taking anything out of it* (the message stays
   for an operator to inspect and redrive, and the queue's alarm keeps counting it) and
-  ends the job, or its pending apply, `failed` with `worker_gave_up`. A job already
-  final is left as it is; one whose lease still runs is left to its holder and looked at
-  again on the next run.
+  ends the job (see "Ending a job" below), or its pending apply `failed` with
+  `worker_gave_up`. A job already final is left as it is, and so is an apply asked for
+  again after the letter was sent (its letter's request ended; the user was told to ask
+  again); one whose lease still runs is left to its holder and looked at again on the
+  next run.
 - **Lost messages.** A message in flight at a stop of the local stack is gone (and so
   could one be anywhere a bug drops it). Every job in flight has a `due_at` in the
   `in_flight` index; `sweep` reads the jobs whose `due_at` passed more than
   `REAPER_GRACE_S` ago and queues each again with a fresh message while it has tries left
-  (`attempts` < its `max_attempts`, `Job.out_of_tries`), or ends it `failed` with
-  `worker_gave_up`.
+  (`attempts` < its `max_attempts`, `Job.out_of_tries`), or ends it.
   A pending apply is queued again (the same request, the same webhook id) while it has
   tries left (`apply.tries`, counted on the job: a requeue brings no fresh ones), or
   ends `failed` with `worker_gave_up`: an apply whose every try is stopped (a timeout
   in the callback) does not go round for ever.
+
+**Ending a job** that gets no more tries: a try may have stored its output before it was
+stopped (out of memory while making the preview, a timeout right after the write), and
+Gemini was paid for it. The reaper looks for it as the worker does (`logic.outputs`) and
+records it: the job succeeds, and a pending apply is queued. Only a job with no stored
+output ends `failed` with `worker_gave_up`. A look the bucket refuses leaves the job as
+it is until the next run: an output is never thrown away for want of a look.
 
 Both are safe to run at any time and any number of times: every change is a conditional
 write on the state that was read, and a second message for a job is harmless (the claim
@@ -30,13 +38,15 @@ on start and on the same schedule.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic.outputs import find_stored
 from identity_images.models.jobs import Job, JobError, JobMessage, utc_now
-from identity_images.models.ports import JobQueue, JobStore, QueuedMessage
+from identity_images.models.ports import JobQueue, JobStore, ObjectStore, QueuedMessage
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -44,12 +54,14 @@ logger = logging.getLogger(__name__)
 
 class Settled(StrEnum):
     GAVE_UP = "gave_up"  # the job ended failed, worker_gave_up
+    RECORDED = "recorded"  # the output a try stored is recorded: the job succeeded
     APPLY_GAVE_UP = "apply_gave_up"  # its apply ended failed, worker_gave_up
     REQUEUED = "requeued"  # queued again with a fresh message (tries left)
     APPLY_REQUEUED = "apply_requeued"  # the pending apply's message sent again
     FINAL = "final"  # already final: left as it is
     HELD = "held"  # its lease still runs: left to its holder, looked at next time
     UNTRACKED = "untracked"  # nothing in flight after all: out of the index
+    UNCHECKED = "unchecked"  # the look for a stored output failed: looked at next time
     UNREADABLE = "unreadable"  # a dead letter that is not a job message: kept as is
     MISSING = "missing"  # the job is gone (expired): nothing to do
 
@@ -93,6 +105,14 @@ def apply_gave_up_error(job: Job, *, dead_lettered: bool) -> JobError:
     )
 
 
+def _sent_before(letter: QueuedMessage, moment: datetime | None) -> bool:
+    """Whether the letter's message was sent before `moment`. A standard queue keeps a
+    message's first send time (`SentTimestamp`) when it moves it to the dead-letter
+    queue. SQS's clock and ours may differ a little; a request's own letter taken for an
+    older one by that much is left to the sweep, which ends the apply by its tries."""
+    return letter.sent_at is not None and moment is not None and letter.sent_at < moment
+
+
 @dataclass(frozen=True)
 class Reaped:
     """What one run did: to each dead letter, then to each job the sweep looked at."""
@@ -110,6 +130,8 @@ class Reaper:
     store: JobStore
     queue: JobQueue
     dead_letters: JobQueue
+    #: Where a try may have stored an output it could not record.
+    storage: ObjectStore
     settings: Settings
 
     def run(self, now: datetime | None = None, *, grace_s: int | None = None) -> Reaped:
@@ -128,7 +150,9 @@ class Reaper:
             self.dead_letters.release(letters)  # kept for the operator
 
     def settle(self, letter: QueuedMessage, now: datetime) -> Settled:
-        """One dead letter: its job (or apply) ends `worker_gave_up` unless final."""
+        """One dead letter: its job is ended (`_end`), or its apply ends `worker_gave_up`,
+        unless final. A letter sent before the pending apply was asked for belongs to
+        an earlier request, which has ended: it says nothing of this one."""
         message = letter.job_message()
         if message is None:
             logger.warning("a dead letter that is no job message", extra={"id": letter.message_id})
@@ -139,14 +163,13 @@ class Reaper:
         epoch = int(now.timestamp())
         log = {"job_id": job.id, "message_id": letter.message_id, "status": job.status}
         if job.status in ("queued", "running"):
-            if not job.lease_lapsed(epoch):
+            if not job.due_passed(epoch):
                 return Settled.HELD
-            if self.store.fail(job, gave_up_error(job, dead_lettered=True)) is None:
-                return Settled.HELD  # it moved in between: next time
-            logger.warning("dead letter: job failed, worker_gave_up", extra=log)
-            return Settled.GAVE_UP
+            return self._end(job, dead_lettered=True, log=log)
         if job.apply_in_flight:
-            if not job.lease_lapsed(epoch):
+            if _sent_before(letter, job.apply.requested_at):
+                return Settled.FINAL  # its own request ended; the pending one is newer
+            if not job.due_passed(epoch):
                 return Settled.HELD
             error = apply_gave_up_error(job, dead_lettered=True)
             if self.store.finish_apply(job, error=error) is None:
@@ -158,7 +181,7 @@ class Reaper:
     # --- the sweep ------------------------------------------------------------------
     def sweep(self, now: datetime | None = None, *, grace_s: int | None = None) -> list[Settled]:
         """The jobs in flight whose `due_at` passed more than `grace_s` (default
-        `REAPER_GRACE_S`) ago: queued again, or failed when out of tries. A negative
+        `REAPER_GRACE_S`) ago: queued again, or ended (`_end`) when out of tries. A negative
         `grace_s` reaches into the future: the local stack, on start, knows that nothing
         of the previous run holds any job and passes `-LOCAL_RESTART_REACH_S`."""
         now = now or utc_now()
@@ -171,15 +194,12 @@ class Reaper:
         job = self.store.get(job_id)
         if job is None:
             return Settled.MISSING
-        if not job.lease_lapsed(before):
+        if not job.due_passed(before):
             return Settled.HELD  # something acted on it since the index was read
         log = {"job_id": job.id, "status": job.status, "attempts": job.attempts}
         if job.status in ("queued", "running"):
             if job.out_of_tries(job.attempts, queue_limit=self.settings.worker_max_receive_count):
-                if self.store.fail(job, gave_up_error(job, dead_lettered=False)) is None:
-                    return Settled.HELD
-                logger.warning("lost job out of tries: failed, worker_gave_up", extra=log)
-                return Settled.GAVE_UP
+                return self._end(job, dead_lettered=False, log=log)
             if self.store.requeue_lapsed(job, now=now, lapsed_before=before) is None:
                 return Settled.HELD
             self._send(JobMessage(job_id=job.id, action="generate"))
@@ -202,6 +222,40 @@ class Reaper:
         self.store.untrack(job)
         return Settled.UNTRACKED
 
+    # --- ending a job ---------------------------------------------------------------
+    def _end(self, job: Job, *, dead_lettered: bool, log: Mapping[str, object]) -> Settled:
+        """A job (queued or running, as read) that gets no more tries: the output a try
+        stored is recorded, and its pending apply queued; else it ends `failed` with
+        `worker_gave_up`. Either write holds only while the job is as read: a job that
+        moved in between is looked at next time."""
+        log = {**log, "dead_lettered": dead_lettered}
+        try:
+            stored = find_stored(job, storage=self.storage, settings=self.settings)
+        except Exception:
+            # Not "nothing stored": ending the job now could throw a paid output away.
+            logger.exception("could not look for a stored output; next time", extra=log)
+            return Settled.UNCHECKED
+        if stored is not None:
+            output, usage, model, prepared = stored
+            done = self.store.succeed(
+                job,
+                output=output,
+                usage=usage,
+                model=model,
+                timings=job.run_timings(),
+                prepared_references=prepared,
+            )
+            if done is None:
+                return Settled.HELD
+            if done.apply_in_flight:
+                self._send(JobMessage(job_id=job.id, action="apply"))
+            logger.warning("job out of tries: the output a try stored is recorded", extra=log)
+            return Settled.RECORDED
+        if self.store.fail(job, gave_up_error(job, dead_lettered=dead_lettered)) is None:
+            return Settled.HELD
+        logger.warning("job out of tries: failed, worker_gave_up", extra=log)
+        return Settled.GAVE_UP
+
     def _send(self, message: JobMessage) -> None:
         try:
             self.queue.send(message)
@@ -211,13 +265,15 @@ class Reaper:
 
 
 def build_reaper(settings: Settings) -> Reaper:
-    """With the real adapters: DynamoDB and SQS (the jobs queue and its dead letters)."""
+    """With the real adapters: DynamoDB, SQS (the jobs queue and its dead letters) and S3."""
     from identity_images.adapters.job_queue import JobQueue as SqsJobQueue
     from identity_images.adapters.job_store import JobStore as DynamoJobStore
+    from identity_images.adapters.storage import Storage
 
     return Reaper(
         store=DynamoJobStore.from_settings(settings),
         queue=SqsJobQueue.from_settings(settings),
         dead_letters=SqsJobQueue.dead_letters_from_settings(settings),
+        storage=Storage.from_settings(settings),
         settings=settings,
     )

@@ -18,14 +18,15 @@ Decisions:
   when the job's claims (`attempts`) or this message's receives reach its `max_attempts`
   (`Job.out_of_tries`), so a fresh message (a reaper requeue, a deferred copy, a
   redrive) gives no fresh tries. A job left `running` at its limit by a last try that
-  never ended (stopped in the Gemini call: a timeout, out of memory) is not claimed
-  again when its message comes back: once its lease is over, the output that try stored
-  is recorded, or the job ends `failed` (`worker_gave_up`, as the reaper's sweep ends
-  it) without calling Gemini. An apply counts its tries the same way: on the job
+  never ended (stopped in the Gemini call or after it: a timeout, out of memory) is not
+  claimed again when its message comes back: once its lease is over, the output that
+  try stored is recorded, or the job ends `failed` (`worker_gave_up`), as the reaper
+  ends it, without calling Gemini. An apply counts its tries the same way: on the job
   (`apply.tries`, counted as each starts, from 0 for each apply request) or its message's
   receives, whichever is more; an apply whose tries were used up by ones that never
   ended (stopped in the callback: a timeout, a crash) ends `failed` (`worker_gave_up`)
-  without another.
+  without another, once the last one's lease is over: until then it may still deliver,
+  and a delivery is deferred as one of a held job is.
 - Every state that waits for a message has a `due_at` (the lease of the worker, of the
   wait between tries, of the pending apply); `logic.reaper` settles the dead letters and
   the jobs whose `due_at` passed long ago, for when the worker is not there to.
@@ -45,9 +46,10 @@ Decisions:
   (its `succeed` write fails, or it is stopped right after storing). The output carries
   in its metadata what the job records of it (size, file name, model, usage), as the
   preview and each prepared reference carry their size; a later try (only a job tried
-  before looks: `attempts` > 1) that finds this job's complete output records it with
-  the preview and prepared references found beside it, and calls no Gemini. Its
-  `timings` are its own: queued and total, no stage.
+  before looks: `attempts` > 1) that finds this job's complete output (`logic.outputs`)
+  records it with the preview and prepared references found beside it, and calls no
+  Gemini. Its `timings` are its own: queued and total, no stage. The reaper looks the
+  same way before it gives a job up.
 """
 
 from __future__ import annotations
@@ -74,15 +76,14 @@ from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.generation_rules import check_identity_name
 from identity_images.logic.filenames import download_filename
+from identity_images.logic.outputs import Made, find_stored, size_metadata
 from identity_images.logic.reaper import apply_gave_up_error, gave_up_error
 from identity_images.logic.reference_folder import usable_references
-from identity_images.media_types import EXTENSIONS_BY_TYPE
 from identity_images.models.jobs import (
     Job,
     JobError,
     JobMessage,
     JobOutput,
-    JobUsage,
     PreparedReferenceInfo,
     Rendition,
     StageTimings,
@@ -102,10 +103,6 @@ class Generate(Protocol):
     def __call__(
         self, request: GenerationRequest, /, *, on_stage: StageHook | None = None
     ) -> GenerationResult: ...
-
-
-def job_error(error: PipelineError) -> JobError:
-    return JobError(code=error.code.value, message=error.message, details=error.details)
 
 
 def about_reference(error: PipelineError, key: str, index: int) -> PipelineError:
@@ -139,21 +136,7 @@ class StageClock:
 
     def timings(self) -> StageTimings:
         self._close()
-        job = self.job
-        queued = (job.started_at - job.created_at).total_seconds() if job.started_at else None
-        total = (utc_now() - job.created_at).total_seconds()
-
-        def rounded(value: float | None) -> float | None:
-            return None if value is None else round(max(value, 0.0), 3)
-
-        return StageTimings(
-            queued_s=rounded(queued),
-            preparing_references_s=rounded(self.seconds.get("preparing_references")),
-            generating_s=rounded(self.seconds.get("generating")),
-            storing_s=rounded(self.seconds.get("storing")),
-            applying_s=job.timings.applying_s,
-            total_s=rounded(total),
-        )
+        return self.job.run_timings(self.seconds)
 
 
 #: A regeneration job skips a reference that fails with these (gone, or not an image).
@@ -180,27 +163,6 @@ class RetryLater(Exception):  # noqa: N818 - a signal to the handler, not an err
         super().__init__(f"retry in {delay_s}s: {error.code.value}: {error.message}")
         self.delay_s = delay_s
         self.error = error
-
-
-#: What a run of a job makes: the output, the usage, the model and the prepared references.
-Made = tuple[JobOutput, JobUsage, str, list[PreparedReferenceInfo]]
-
-#: Every type an output can be stored as (its key's extension), the likely ones first; a
-#: type the pipeline does not name is stored as `.bin`.
-OUTPUT_TYPES = (*EXTENSIONS_BY_TYPE, "application/octet-stream")
-
-
-def _size(width: int, height: int) -> dict[str, str]:
-    """An image's size, as the metadata of the object that holds it."""
-    return {"width": str(width), "height": str(height)}
-
-
-def _size_of(info: ObjectInfo | None) -> tuple[int, int] | None:
-    """The size `_size` put on an object; None for an object without one (or none)."""
-    if info is None:
-        return None
-    width, height = info.metadata.get("width", ""), info.metadata.get("height", "")
-    return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -257,7 +219,7 @@ class Worker:
             outcomes.append(outcome)
             if job is None:
                 return outcomes
-        if job.status == "succeeded" and job.apply.status == "pending":
+        if job.apply_in_flight:
             outcomes.append(self._apply(job, receive_count))
         return outcomes or [Outcome.SKIPPED]
 
@@ -269,14 +231,14 @@ class Worker:
             # try past it.
             held = (job.lease_expires_at or 0) >= int(utc_now().timestamp())
             return self._not_claimed(job.id) if held else self._last_try_stopped(job)
-        claimed = self.store.claim(job.id, lease_s=self.settings.job_lease_s)
+        claimed = self.store.claim(job.id)
         if claimed is None:
             return self._not_claimed(job.id)
         clock = StageClock(self.store, claimed)
         try:
             # Only a job tried before can have an output no try recorded: a first try
             # pays for no look.
-            stored = self._stored(claimed) if claimed.attempts > 1 else None
+            stored = self._find_stored(claimed) if claimed.attempts > 1 else None
             made = stored or self._generate(claimed, clock)
         except PipelineError as error:
             return self._failed(claimed, error, receive_count, clock), Outcome.FAILED
@@ -309,10 +271,10 @@ class Worker:
         """A job left `running` at its limit by a try that never ended (stopped in the
         Gemini call or after it: a timeout, out of memory), whose message came back. It is
         not claimed again (no try past its limit, no Gemini): the output that try stored is
-        recorded, or the job ends as the reaper's sweep ends it, `failed` with
+        recorded, or the job ends as the reaper ends it, `failed` with
         `worker_gave_up`. Both writes hold only while no claim took the job since it was
         read (its `attempts`)."""
-        stored = self._stored(job)
+        stored = self._find_stored(job)
         if stored is not None:
             return self._succeed(job, stored, StageClock(self.store, job))
         ended = self.store.fail(job, gave_up_error(job, dead_lettered=False))
@@ -349,10 +311,15 @@ class Worker:
         else:
             remaining = (current.lease_expires_at or 0) - int(now.timestamp()) + 1
             why = "job is held by another delivery; checking again later"
-        delay = max(1, min(remaining, MAX_DELAY_S))
-        self.queue.send(JobMessage(job_id=job_id, action="generate"), delay_s=delay)
-        logger.info(why, extra={"job_id": job_id, "delay_s": delay})
+        self._defer(JobMessage(job_id=job_id, action="generate"), remaining, why)
         return None, Outcome.DEFERRED
+
+    def _defer(self, message: JobMessage, remaining_s: int, why: str) -> None:
+        """Queue a copy of `message` delayed by `remaining_s` (1 s to `MAX_DELAY_S`): this
+        delivery is then deleted, and the copy looks again when the holder should be done."""
+        delay = max(1, min(remaining_s, MAX_DELAY_S))
+        self.queue.send(message, delay_s=delay)
+        logger.info(why, extra={"job_id": message.job_id, "delay_s": delay})
 
     def _generate(self, job: Job, clock: StageClock) -> Made:
         clock.enter("preparing_references")
@@ -421,8 +388,8 @@ class Worker:
         return ReferenceFile(name=key, data=data)
 
     def _store_output(self, job: Job, result: GenerationResult, identity_name: str) -> JobOutput:
-        """The output, with what the job records of it in its metadata (`_stored` reads
-        it back when this try cannot record it)."""
+        """The output, with what the job records of it in its metadata (`logic.outputs`
+        reads it back when this try cannot record it)."""
         image = result.image
         key = self.settings.bucket_layout.output_key(job.identity_id, job.id, image.mime_type)
         about = {
@@ -434,7 +401,7 @@ class Worker:
         filename = download_filename(identity_name, utc_now(), image.mime_type, variant=job.variant)
         metadata = {
             **about,
-            **_size(image.width, image.height),
+            **size_metadata(image.width, image.height),
             "filename": filename,
             "usage": image.usage.model_dump_json(),
         }
@@ -463,7 +430,7 @@ class Worker:
                 quality=settings.preview_quality,
             )
             small_key = settings.bucket_layout.preview_key(job.identity_id, job.id, small.mime_type)
-            metadata = {**about, **_size(small.width, small.height)}
+            metadata = {**about, **size_metadata(small.width, small.height)}
             self.storage.write(
                 small_key, small.data, content_type=small.mime_type, metadata=metadata
             )
@@ -512,7 +479,7 @@ class Worker:
                 metadata={
                     "generation-id": job.id,
                     "index": str(index),
-                    **_size(ref.width, ref.height),
+                    **size_metadata(ref.width, ref.height),
                 },
             )
             kept.append(
@@ -528,76 +495,8 @@ class Worker:
             )
         return kept
 
-    def _stored(self, job: Job) -> Made | None:
-        """What an earlier try of this job stored but could not record (its `succeed`
-        failed, or it was stopped right after storing): its output, found by key and by
-        its metadata, with its preview and prepared references when they are there too.
-        None when there is no complete output of this job's: Gemini is called."""
-        layout = self.settings.bucket_layout
-        keys = dict.fromkeys(layout.output_key(job.identity_id, job.id, t) for t in OUTPUT_TYPES)
-        info = next(filter(None, (self._head_of(job, key) for key in keys)), None)
-        size = _size_of(info)
-        if info is None or size is None:
-            return None
-        try:
-            usage = JobUsage.model_validate_json(info.metadata["usage"])
-            filename, model = info.metadata["filename"], info.metadata["model"]
-        except (KeyError, ValueError):  # stored before outputs carried all this
-            return None
-        output = JobOutput(
-            key=info.key,
-            mime_type=info.content_type,
-            width=size[0],
-            height=size[1],
-            bytes=info.size,
-            filename=filename,
-            preview=self._stored_preview(job),
-        )
-        logger.info(
-            "an earlier try stored the output: recorded, Gemini not called again",
-            extra={"job_id": job.id, "key": info.key},
-        )
-        return output, usage, model, self._stored_prepared(job)
-
-    def _stored_preview(self, job: Job) -> Rendition | None:
-        mime_type = f"image/{self.settings.preview_format}"  # as `engine.preview` names it
-        key = self.settings.bucket_layout.preview_key(job.identity_id, job.id, mime_type)
-        info = self._head_of(job, key)
-        size = _size_of(info)
-        if info is None or size is None:
-            return None
-        return Rendition(
-            key=key, mime_type=info.content_type, width=size[0], height=size[1], bytes=info.size
-        )
-
-    def _stored_prepared(self, job: Job) -> list[PreparedReferenceInfo]:
-        """All of the job's prepared references, or none (as `_store_prepared`)."""
-        kept: list[PreparedReferenceInfo] = []
-        for index, source in enumerate(job.reference_keys):
-            key = self.settings.bucket_layout.prepared_reference_key(job.identity_id, job.id, index)
-            info = self._head_of(job, key)
-            size = _size_of(info)
-            if info is None or size is None:
-                return []
-            kept.append(
-                PreparedReferenceInfo(
-                    index=index,
-                    key=key,
-                    source_key=source,
-                    mime_type=info.content_type,
-                    width=size[0],
-                    height=size[1],
-                    bytes=info.size,
-                )
-            )
-        return kept
-
-    def _head_of(self, job: Job, key: str) -> ObjectInfo | None:
-        """The object at `key` if this job wrote it. A 403 is raised, not read as "not
-        there" (the worker may list `generated/` and `prepared/`): a fault here is
-        retried rather than paying Gemini again for an output already stored."""
-        info = self.storage.head(key)
-        return info if info is not None and info.metadata.get("generation-id") == job.id else None
+    def _find_stored(self, job: Job) -> Made | None:
+        return find_stored(job, storage=self.storage, settings=self.settings)
 
     def _generate_from_folder(
         self,
@@ -662,28 +561,23 @@ class Worker:
             self.store.requeue(
                 job,
                 retry_in_s=delay,
-                error=job_error(error),
+                error=JobError.of(error),
                 next_attempt_at=utc_now() + timedelta(seconds=delay),
             )
             logger.warning("retryable failure; job back in the queue", extra=log)
 
         def end() -> Job | None:
             logger.warning("job failed", extra=log)
-            return self.store.fail(job, job_error(error), timings=clock.timings())
+            return self.store.fail(job, JobError.of(error), timings=clock.timings())
 
         return self._retry_or_end(job, error, tries, give_back=give_back, end=end)
 
     # --- apply ----------------------------------------------------------------------
     def _apply(self, job: Job, receive_count: int) -> Outcome:
         limit = self.settings.worker_max_receive_count
-        if job.out_of_tries(job.apply.tries, queue_limit=limit):  # the last never ended
-            error = apply_gave_up_error(job, dead_lettered=False)
-            if self.store.finish_apply(job, error=error) is not None:
-                logger.warning(
-                    "apply out of tries: failed, worker_gave_up", extra={"job_id": job.id}
-                )
-            return Outcome.APPLY_GAVE_UP
-        applying = self.store.set_applying(job)  # counts this try
+        if job.out_of_tries(job.apply.tries, queue_limit=limit):
+            return self._apply_out_of_tries(job)
+        applying = self.store.set_applying(job)  # counts this try, and starts its lease
         if applying is None:  # another delivery ended it, or a newer request took over
             return Outcome.SKIPPED
         job = applying
@@ -708,12 +602,12 @@ class Worker:
                 logger.info("apply superseded by a newer decision", extra={"job_id": job.id})
                 self.store.finish_apply(
                     job,
-                    error=job_error(error),
+                    error=JobError.of(error),
                     superseded=True,
                     applying_s=round(time.perf_counter() - started, 3),
                 )
                 return Outcome.SUPERSEDED
-            failure = job_error(error)
+            failure = JobError.of(error)
             self._retry_or_end(
                 job,
                 error,
@@ -724,6 +618,26 @@ class Worker:
             return Outcome.APPLY_FAILED
         self.store.finish_apply(job, error=None, applying_s=round(time.perf_counter() - started, 3))
         return Outcome.APPLIED
+
+    def _apply_out_of_tries(self, job: Job) -> Outcome:
+        """A pending apply whose last try started. While that try's lease runs (`due_at`,
+        set as it started) it may still deliver: a copy of the message looks again when
+        the lease ends, and this delivery is done (giving up now would mark failed an
+        image the host is being given). Once the lease is over the try never ended (a
+        timeout, a crash in the callback): the apply ends `failed` with `worker_gave_up`,
+        no try past its limit."""
+        now = int(utc_now().timestamp())
+        if not job.due_passed(now):
+            why = "apply held by its last try; checking again when its lease ends"
+            self._defer(JobMessage(job_id=job.id, action="apply"), (job.due_at or 0) - now + 1, why)
+            return Outcome.DEFERRED
+        if (
+            self.store.finish_apply(job, error=apply_gave_up_error(job, dead_lettered=False))
+            is None
+        ):
+            return Outcome.SKIPPED  # it ended meanwhile, or a newer request took over
+        logger.warning("apply out of tries: failed, worker_gave_up", extra={"job_id": job.id})
+        return Outcome.APPLY_GAVE_UP
 
 
 def build_worker(

@@ -8,11 +8,13 @@ so the `created_at` strings sort in time order in the `by_identity` index.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
+from identity_images.errors import PipelineError
 from identity_images.settings import AspectRatio, ImageSize
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "canceled"]
@@ -175,6 +177,11 @@ class JobError(BaseModel):
     code: str
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, error: PipelineError) -> JobError:
+        """What a job records of an error raised while it ran or was queued."""
+        return cls(code=error.code.value, message=error.message, details=error.details)
 
 
 class ApplyState(BaseModel):
@@ -372,10 +379,32 @@ class Job(BaseModel):
         due = self.next_attempt_at
         return due is None or due <= latest_retry_claimable(now)
 
-    def lease_lapsed(self, now: int) -> bool:
-        """Nothing in flight answers for the job any more: `due_at` passed (or was never
-        set, as on records older than the lease)."""
+    def due_passed(self, now: int) -> bool:
+        """Nothing in flight answers for the job any more at `now` (epoch seconds): its
+        `due_at` passed (or was never set, as on records older than `due_at`). Not the
+        running try's lease (`lease_expires_at`), though a claim sets both alike."""
         return self.due_at is None or self.due_at < now
+
+    def run_timings(self, stages: Mapping[str, float] | None = None) -> StageTimings:
+        """The `timings` of a run of this job that ends now: from its creation to its first
+        claim, the seconds spent in each of `stages` (null: a stage not reached; a run that
+        records what an earlier try stored goes through none), from its creation to now,
+        and its apply's as they are."""
+        stages = stages or {}
+        queued = (self.started_at - self.created_at).total_seconds() if self.started_at else None
+        total = (utc_now() - self.created_at).total_seconds()
+
+        def rounded(value: float | None) -> float | None:
+            return None if value is None else round(max(value, 0.0), 3)
+
+        return StageTimings(
+            queued_s=rounded(queued),
+            preparing_references_s=rounded(stages.get("preparing_references")),
+            generating_s=rounded(stages.get("generating")),
+            storing_s=rounded(stages.get("storing")),
+            applying_s=self.timings.applying_s,
+            total_s=rounded(total),
+        )
 
     @property
     def delivery_id(self) -> str:

@@ -43,9 +43,9 @@ class JobPage:
 class JobStore(Protocol):
     """The jobs, one record each. Every state change is conditional: a method that moves
     a job answers the job as written, or None when the job was not in the state it needs
-    (someone else moved it first). `require` raises `generation_not_found`."""
-
-    lease_s: int
+    (someone else moved it first). `require` raises `generation_not_found`. How long a
+    try (of a job or of an apply) may run before it is thought dead, the lease, is the
+    store's own (`JOB_LEASE_S`): every write that starts or waits for one sets it."""
 
     # reads
     def get(self, job_id: str) -> Job | None: ...
@@ -66,7 +66,7 @@ class JobStore(Protocol):
     def cancel(self, job: Job) -> Job | None: ...
 
     # a run of a job
-    def claim(self, job_id: str, *, lease_s: int, now: datetime | None = None) -> Job | None: ...
+    def claim(self, job_id: str, *, now: datetime | None = None) -> Job | None: ...
     def set_reference_keys(self, job: Job, keys: list[str]) -> Job | None: ...
     def set_stage(self, job: Job, stage: str, *, now: datetime | None = None) -> Job | None: ...
     def requeue(
