@@ -88,8 +88,7 @@ def find_stored(job: Job, *, storage: ObjectStore, settings: Settings) -> Made |
 
 
 def _stored_preview(job: Job, storage: ObjectStore, settings: Settings) -> Rendition | None:
-    mime_type = f"image/{settings.preview_format}"  # as `engine.preview` names it
-    key = settings.bucket_layout.preview_key(job.identity_id, job.id, mime_type)
+    key = settings.bucket_layout.preview_key(job.identity_id, job.id, settings.preview_type)
     info = _head_of(storage, job, key)
     size = _size_of(info)
     if info is None or size is None:
