@@ -5,7 +5,7 @@
  * `disabled` (browsers do, to the page): a button that must keep the focus is checked to stay
  * enabled, with `aria-disabled`.
  */
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -351,6 +351,30 @@ describe("Accessibility", () => {
         await user.click(screen.getByRole("button", { name: "Remove p5.jpg" }));
         expect(screen.getByRole("button", { name: "Remove p4.jpg" })).toHaveFocus();
       });
+    });
+
+    it("goes to the first new photo's tile when the photos added through Add photos fill the form and it goes, not to the page", async () => {
+      given();
+      const user = await openAsAlice();
+      const input = screen.getByLabelText("Reference photos");
+      await user.upload(input, ["p0.jpg", "p1.jpg", "p2.jpg"].map((name) => file(name, "image/jpeg")));
+      await waitFor(() => expect(screen.getAllByRole("button", { name: /^Remove / })).toHaveLength(3));
+
+      const add = screen.getByRole("button", { name: "Add photos" });
+      add.focus();
+      await user.keyboard("{Enter}");
+      // The browser's file dialog closes with two photos chosen; the focus is still on the button.
+      fireEvent.change(input, { target: { files: [file("p3.jpg", "image/jpeg"), file("p4.jpg", "image/jpeg")] } });
+      await waitFor(() => expect(add).not.toBeInTheDocument());
+      const tile = screen.getByText("p3.jpg").closest("li");
+      expect(document.activeElement).not.toBe(document.body);
+      expect(tile).toHaveFocus();
+      // Read out by its name and state.
+      await generateIsOn();
+      expect(tile).toHaveAccessibleName("p3.jpg 1000 B");
+      // Tab goes on to its own Remove: an Enter pressed again there would take the photo away.
+      await user.tab();
+      expect(screen.getByRole("button", { name: "Remove p3.jpg" })).toHaveFocus();
     });
 
     it("keeps the file input out of the accessibility tree and the Tab order; Add photos says the limits", async () => {
