@@ -17,6 +17,7 @@ import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
+import { usePageNotice } from "./hooks/use-page-notice";
 import { useUsers } from "./hooks/use-users";
 import { useJobActions } from "./hooks/use-job-actions";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
@@ -84,6 +85,16 @@ function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying
         Try again
       </button>
     </div>
+  );
+}
+
+/** Said above the page, and kept in view as the admin scrolls, until contact is back. */
+function LostContact({ why }: { why: string }) {
+  const notice = usePageNotice<HTMLParagraphElement>();
+  return (
+    <p ref={notice} role="alert" className={`${ui.alert} ${ui.pageNotice}`}>
+      {why} The page keeps trying; what you see may be out of date.
+    </p>
   );
 }
 
@@ -236,11 +247,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   return (
     <Frame model={config.model}>
-      {lostContact && !sessionEnded && (
-        <p role="alert" className={`${ui.alert} ${ui.pageNotice}`}>
-          {lostContact} The page keeps trying; what you see may be out of date.
-        </p>
-      )}
+      {lostContact && !sessionEnded && <LostContact why={lostContact} />}
 
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
         <UserSelector value={userId} onChange={chooseUser} />
