@@ -223,13 +223,26 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const photosFor = (user: string) => {
     if (user !== userId) uploads.switchUser(userId, user);
   };
+  // Whose photos Show put aside (it went to another user's click): the form says so, and the
+  // result pane too, where Show takes the admin (a screen below the form on a phone). Until
+  // the admin goes elsewhere; not once photos are back in the form.
+  const [asideByShow, setAsideByShow] = useState<string | null>(null);
+  const users = useUsers();
   const chooseUser = (id: string) => {
     photosFor(id);
+    setAsideByShow(null);
     subject.chooseUser(id);
+  };
+  const chooseIdentity = (id: string) => {
+    setAsideByShow(null);
+    subject.chooseIdentity(id);
   };
   // Clicks watched from afar: Show and Dismiss, wherever their notice is.
   const watched = {
     onShow: (click: ClickElsewhere) => {
+      const leaving = users.data?.find((user) => user.id === userId);
+      const putAside = leaving !== undefined && click.userId !== leaving.id && uploads.items.length > 0;
+      setAsideByShow(putAside ? leaving.display_name || leaving.username : null);
       photosFor(click.userId);
       subject.showIdentity(click.userId, click.identityId);
       show(click);
@@ -251,7 +264,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
         <UserSelector value={userId} onChange={chooseUser} />
-        <IdentitySelector userId={userId} value={identityId} onChange={subject.chooseIdentity} />
+        <IdentitySelector userId={userId} value={identityId} onChange={chooseIdentity} />
       </section>
       <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
 
@@ -280,6 +293,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...watched} />
           }
           noIdentities={subject.hasNoIdentities}
+          photosPutAsideOf={uploads.othersPutAside ? asideByShow : null}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={actions.save}
