@@ -52,6 +52,36 @@ describe("Results only", () => {
   });
 });
 
+describe("the history's names", () => {
+  it("tell two results of one minute apart by their seconds, the variants of a click by their number", async () => {
+    const at = (time: string, overrides: Partial<Job>) => succeeded(job({ created_at: `2026-03-14T${time}Z`, ...overrides }));
+    const later = at("09:30:40", { prompt: "later", batch_id: "b-later" });
+    const [first, second] = [0, 1].map((index) =>
+      at("09:30:05", { prompt: "two", batch_id: "b-two", batch_index: index, batch_size: 2 }),
+    );
+    const alone = at("09:12:00", { prompt: "alone", batch_id: "b-alone" });
+    const { user, history } = await openHistory([later, first!, second!, alone]);
+
+    const seconds = (one: Job) => createdPhrase(one, { seconds: true });
+    const rowNames = [
+      `Generation of ${seconds(later)}`,
+      `Generation of ${seconds(first!)}, variant 1 of 2`,
+      `Generation of ${seconds(second!)}, variant 2 of 2`,
+      `Generation of ${createdPhrase(alone)}`,
+    ];
+    const resultNames = rowNames.map((name) => name.replace(/^Generation/, "Result"));
+    expect(within(history).getAllByRole("listitem").map((row) => row.getAttribute("aria-label"))).toEqual(rowNames);
+    expect(within(history).getAllByRole("img").map((image) => image.getAttribute("alt"))).toEqual(resultNames);
+    expect(new Set(resultNames).size).toBe(4);
+    // The lone one of its minute keeps the minute, as the tab's times read.
+    expect(resultNames[3]).not.toMatch(/\d:\d\d:\d\d/);
+
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(tiles.map((tile) => tile.getAttribute("aria-label"))).toEqual(resultNames);
+  });
+});
+
 describe("Download from the history", () => {
   it("offers each result's file from its row and its tile, as its card does, and nothing without a result", async () => {
     const second = succeeded(job({ prompt: "two", batch_id: "b", batch_index: 1, batch_size: 2 }));
