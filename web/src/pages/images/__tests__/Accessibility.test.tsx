@@ -481,7 +481,7 @@ describe("Accessibility", () => {
     const taken = job({ created_at: "2026-12-04T04:37:00Z" });
 
     it("says what came into the form in a plain sentence; Close is named by its visible label", () => {
-      const view = render(<EditSettingsNotice job={taken} photos={{ used: 2, refused: 0 }} onUndo={noop} onClose={noop} />);
+      const view = render(<EditSettingsNotice job={taken} photos={{ used: 2, waiting: 0, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /^The settings and 2 photos from the generation of .+ are in the form\.Undo/,
       );
@@ -489,7 +489,7 @@ describe("Accessibility", () => {
       expect(close).toHaveTextContent(/^Close$/);
       expect(close).not.toHaveAttribute("aria-label");
 
-      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 0 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(/The settings and 1 photo from the generation of .+ are in the form\.Undo/);
       view.rerender(<EditSettingsNotice job={taken} photos={null} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
@@ -497,28 +497,37 @@ describe("Accessibility", () => {
       );
       // A refinement's words do not go into the prompt: the notice says where they went.
       const refined = { ...taken, kind: "refine" as const, instruction: "darker" };
-      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 2, refused: 0 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 2, waiting: 0, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /are in the form\. Its refinement \(“darker”\) is not: use Refine on a result for that\./,
       );
     });
 
-    it("counts only the photos the form will send, and the ones the page refused apart", () => {
-      const view = render(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 1 }} onUndo={noop} onClose={noop} />);
+    it("counts only the photos the form will send, and the ones that wait or the page refused apart", () => {
+      const view = render(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\.Undo/,
       );
-      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 2 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 2 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /are in the form\. Its 2 other photos cannot be used: their tiles say why\.Undo/,
       );
-      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 0, waiting: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /^The settings from the generation of .+ are in the form\. Its photo cannot be used: its tile says why\.Undo/,
       );
+      // One over the count waits for a place: not sent, and not refused either.
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 5, waiting: 1, refused: 0 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.Undo/,
+      );
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 4, waiting: 2, refused: 1 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /are in the form\. Of its other photos, 2 wait for a place and 1 cannot be used: its tile says why\.Undo/,
+      );
       // A refinement's words are said with what is in the form, before what is not used.
       const refined = { ...taken, kind: "refine" as const, instruction: "darker" };
-      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 0, refused: 2 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 0, waiting: 0, refused: 2 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /are in the form\. Its refinement \(“darker”\) is not: use Refine on a result for that\. Its 2 photos cannot be used: their tiles say why\./,
       );

@@ -1433,6 +1433,54 @@ describe("Images page", () => {
     /** What Edit settings put in the form, said at the top of the form. */
     const editNotice = () => within(screen.getByRole("region", { name: "New generation" })).getAllByRole("status")[0];
 
+    it("brings no more photos than the form takes now: one over the count waits for a place, counted apart", async () => {
+      // Six kept: the limit was lowered to five since the job ran.
+      const past = succeeded(
+        job({
+          prepared_references: [0, 1, 2, 3, 4, 5].map((index) => ({
+            index,
+            key: `prepared/identities/id-chef/old/${index}.jpg`,
+            source_key: `uploads/1/u/${index}.jpg`,
+            mime_type: "image/jpeg",
+            width: 512,
+            height: 512,
+            bytes: 40_000,
+            preview_url: `${S3}/prepared/${index}.jpg`,
+          })),
+        }),
+      );
+      const service = jobService();
+      service.jobs.set(past.id, past);
+      let uploadForms = 0;
+      given(
+        http.post("/v1/uploads", () => {
+          uploadForms += 1;
+          return undefined;
+        }),
+        http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
+        ...service.handlers,
+      );
+      const user = await openAsAlice();
+      await user.click(await screen.findByRole("button", { name: "Edit settings" }));
+      expect(editNotice()).toHaveTextContent(
+        /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.Undo/,
+      );
+      expect(screen.getByText("5 / 5")).toBeInTheDocument();
+      const sixth = photos().getByText("Earlier photo 6").closest("li")!;
+      expect(within(sixth).getByText("Waiting for a place")).toBeInTheDocument();
+
+      // The first goes: the sixth takes its place as it is, stored already (no upload).
+      await user.click(photos().getByRole("button", { name: "Remove Earlier photo 1" }));
+      expect(within(sixth).queryByText("Waiting for a place")).not.toBeInTheDocument();
+      expect(screen.getByText("5 / 5")).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Generate" }));
+      await waitFor(() => expect(service.created).toHaveLength(1));
+      expect((service.created[0]!.body as { reference_keys: string[] }).reference_keys).toEqual(
+        [1, 2, 3, 4, 5].map((index) => `prepared/identities/id-chef/old/${index}.jpg`),
+      );
+      expect(uploadForms).toBe(0);
+    });
+
     it("puts the job's photos in place of the form's, and Undo gives the form's back", async () => {
       const user = userEvent.setup();
       await takeEarlier(user);

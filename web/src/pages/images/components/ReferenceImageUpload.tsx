@@ -371,7 +371,7 @@ function Placeholder({ item }: { item: ReferenceItem }) {
   const type = heic ? "HEIC" : item.file === null && item.contentType ? typeName(item.contentType) : "?";
   // In S3 (a lost photo's tile says what became of it).
   const kept = item.file === null && item.status !== "lost";
-  const earlier = (item.status === "uploaded" || item.status === "refused") && item.earlier;
+  const earlier = "earlier" in item && item.earlier;
   const note = earlier
     ? "from an earlier generation"
     : kept
