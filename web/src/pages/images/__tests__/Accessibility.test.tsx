@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
-import { addPhoto, file, given, openAsAlice } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
 import { jobService } from "../../../test/jobService";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
@@ -450,7 +450,7 @@ describe("Accessibility", () => {
       await user.click(generate);
       await user.click(screen.getByRole("textbox", { name: "Prompt" }));
       await user.keyboard("{Control>}{Enter}{/Control}");
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await timePasses(100);
       expect(service.created).toHaveLength(0);
     });
 

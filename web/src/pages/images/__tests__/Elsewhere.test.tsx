@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { http, identities, users } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { addPhoto, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** Generate on Alice's chef (`clicks` times, a second or more apart), then go to her pilot.
  * The clicks' jobs stay as the test sets them (`become`), read after read. */
@@ -21,7 +21,7 @@ async function leaveAClickRunning(clicks = 1) {
   const user = await openAsAlice();
   await addPhoto(user);
   for (let click = 1; click <= clicks; click += 1) {
-    if (click > 1) await new Promise((resolve) => setTimeout(resolve, 1100));
+    if (click > 1) await timePasses(1100);
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(click));
   }
@@ -69,7 +69,7 @@ describe("the notice of a click left while it ran", () => {
     expect(await elsewhere().findByText(why, {}, SLOW)).toBeInTheDocument();
     // Said once, not again at each attempt: it still holds while the next attempt runs.
     become({ status: "running", attempts: 2, next_attempt_at: null });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await timePasses(2500);
     expect(elsewhere().getByText(why)).toBeInTheDocument();
   }, 20_000);
 

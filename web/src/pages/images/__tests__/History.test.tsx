@@ -1,4 +1,4 @@
-import { act, screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
@@ -7,7 +7,7 @@ import { jobService } from "../../../test/jobService";
 import { IDLE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
 import { createdPhrase } from "../jobView";
-import { given, openAsAlice } from "../../../test/render";
+import { fakeClock, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** A finished job whose image is `width`×`height`, asked at `ratio`. */
 function resultAt(ratio: Job["aspect_ratio"], width: number, height: number, overrides: Partial<Job> = {}): Job {
@@ -206,7 +206,7 @@ describe("a long prompt in the history", () => {
 
 describe("a history read again while the page is left open", () => {
   it("keeps each picture's URL while it is fresh, so the browser does not download it again", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const done = succeeded(job({ prompt: "signed anew on every read" }));
       let reads = 0;
@@ -221,14 +221,14 @@ describe("a history read again while the page is left open", () => {
         }),
         http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
       );
-      await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+      await openAsAlice();
       const history = await screen.findByRole("region", { name: "History" });
       const picture = () => within(history).getAllByRole("img")[0]!;
       await within(history).findByText("“signed anew on every read”");
       const first = picture().getAttribute("src");
       const before = reads;
-      await vi.advanceTimersByTimeAsync(IDLE_REFRESH_MS + 1000);
-      await vi.waitFor(() => expect(reads).toBeGreaterThan(before));
+      await timePasses(IDLE_REFRESH_MS + 1000);
+      await waitFor(() => expect(reads).toBeGreaterThan(before));
       expect(picture().getAttribute("src")).toBe(first);
     } finally {
       vi.useRealTimers();
@@ -249,7 +249,7 @@ describe("a history of several pages, read again", () => {
   /** Open the history and read its three pages. */
   async function openThreePages(...handlers: Parameters<typeof given>) {
     given(...handlers);
-    const user = await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+    const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await within(history).findByText("20 newest generations · older below");
     await user.click(within(history).getByRole("button", { name: "Show older generations" }));
@@ -259,13 +259,13 @@ describe("a history of several pages, read again", () => {
     return { user, history };
   }
 
-  /** Let `count` polls go by (in `act`: each poll's answer renders before the next). */
+  /** Let `count` polls go by (each poll's answer renders before the next). */
   async function polls(count: number) {
-    for (let poll = 0; poll < count; poll += 1) await act(() => vi.advanceTimersByTimeAsync(POLL_MS));
+    for (let poll = 0; poll < count; poll += 1) await timePasses(POLL_MS);
   }
 
   it("reads only the first page while the job that moves is there, the others every IDLE_REFRESH_MS", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const jobs = fiftyJobs(job({ status: "running", stage: "generating", prompt: "job 1" }));
       const paged = pagedHistory(() => jobs);
@@ -284,7 +284,7 @@ describe("a history of several pages, read again", () => {
   });
 
   it("reads a later page on every poll while a job of it moves, and not the pages after it", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const jobs = fiftyJobs(succeeded(job({ prompt: "job 1" })));
       jobs[24] = job({ status: "running", stage: "generating", prompt: "job 25" });
@@ -300,7 +300,7 @@ describe("a history of several pages, read again", () => {
   });
 
   it("shows once the job a new one pushed onto the next page, then reads only the first page again", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const jobs = fiftyJobs(job({ status: "running", stage: "generating", prompt: "job 1" }));
       const paged = pagedHistory(() => jobs);
@@ -310,7 +310,8 @@ describe("a history of several pages, read again", () => {
       // Another tab's click comes first: "job 20" slides onto page 2, and "job 40" onto page 3.
       paged.reads.length = 0;
       jobs.unshift(succeeded(job({ prompt: "from another tab" })));
-      await within(history).findByText("“from another tab”", {}, { timeout: 5000 });
+      await polls(1);
+      await within(history).findByText("“from another tab”");
       expect(shownIds(history)).toEqual(jobs.map((each) => each.id));
       expect(within(history).getByText("51 generations")).toBeInTheDocument();
       expect(paged.reads.slice(0, 3)).toEqual([null, cursorAfter(jobs[19]!), cursorAfter(jobs[39]!)]);
@@ -329,7 +330,7 @@ describe("a history of several pages, read again", () => {
   ] as const)(
     "shows a save of a job on the third page there, landing %s",
     async (_landing, saves) => {
-      vi.useFakeTimers({ shouldAdvanceTime: true });
+      fakeClock();
       try {
         const service = jobService({ saves });
         const jobs = fiftyJobs(succeeded(job({ prompt: "job 1" })));

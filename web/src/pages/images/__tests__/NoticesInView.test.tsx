@@ -10,7 +10,7 @@ import { HttpResponse } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { API, historyOf, http, job, succeeded } from "../../../test/api";
-import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { addPhoto, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** Every element the page scrolled into view, with how. */
 let scrolled: { element: Element; block: unknown }[] = [];
@@ -93,7 +93,7 @@ describe("a notice of what the admin just did", () => {
     scrolled = [];
     await user.selectOptions(identity, "id-chef");
     const again = await within(history).findByRole("alert");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     expect(wasScrolled(again)).toEqual([]);
   });
 
