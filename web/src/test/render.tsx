@@ -1,7 +1,7 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { act, render, screen, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
 import userEvent from "@testing-library/user-event";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 
 import { Images, type ImagesProps } from "../pages/images/Images";
 import { API, baseHandlers, server } from "./api";
@@ -63,4 +63,29 @@ export function file(name: string, type: string, bytes = 1000, contents?: number
   const data = new Uint8Array(bytes);
   data.set((contents ?? SIGNATURES.find(([pattern]) => pattern.test(name))?.[1] ?? []).slice(0, bytes));
   return new File([data], name, { type });
+}
+
+/**
+ * Let `ms` go by as the page lives it (its polls, its answers, its clocks), on the test's fake
+ * clock when it has one: within `act`, so that what the page does meanwhile renders, its effects
+ * too, before the test looks (React warns of an update it was not told of). A plain
+ * `setTimeout` wait, or a fake clock moved outside `act`, leaves the page updating behind the
+ * test's back.
+ */
+export async function timePasses(ms: number): Promise<void> {
+  await act(async () => {
+    if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(ms);
+    else await new Promise((resolve) => setTimeout(resolve, ms));
+  });
+}
+
+/**
+ * Fakes the page's clock and its intervals (its polls, a running card's time), for a test to
+ * move them on by minutes with `timePasses`; real time moves them on too. Not `setTimeout`:
+ * by it TanStack Query tells React what it read, and Testing Library lets React finish before
+ * a `findBy` returns. Both faked, they fire in one tick of the fake clock, and React renders
+ * (and warns of it) after the test was told it had finished.
+ */
+export function fakeClock(): void {
+  vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ["setInterval", "clearInterval", "Date"] });
 }

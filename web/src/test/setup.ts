@@ -9,6 +9,16 @@ let urls = 0;
 URL.createObjectURL = () => `blob:test/${(urls += 1)}`;
 URL.revokeObjectURL = () => undefined;
 
+// React's warning of a state update the test did not wait for (outside `act`): what it shows
+// then is not what the page shows. It stays printed, and fails the test that caused it: the
+// cure is in the test (`findBy*`, `waitFor`, `timePasses`), not in a quieter console.
+const unwaitedUpdates: string[] = [];
+const consoleError = console.error.bind(console);
+console.error = (...args: unknown[]) => {
+  if (typeof args[0] === "string" && args[0].includes("not wrapped in act(")) unwaitedUpdates.push(args[0]);
+  consoleError(...args);
+};
+
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
   cleanup();
@@ -16,5 +26,9 @@ afterEach(() => {
   server.resetHandlers();
   localStorage.clear();
   sessionStorage.clear();
+  const unwaited = unwaitedUpdates.splice(0);
+  if (unwaited.length > 0) {
+    throw new Error(`React updated the page ${unwaited.length} time(s) while the test was not waiting for it (see the warning above).`);
+  }
 });
 afterAll(() => server.close());

@@ -4,11 +4,12 @@
  * add `<Route path="/images" element={<Images />} />`; see docs/images-tab.md.
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type CSSProperties } from "react";
 
 import { createImageGenerationApi, SESSION_ENDED, type ApiOptions } from "../../api/imageGeneration";
 import { isRefused } from "./errors";
 import { ApiContext } from "./hooks/use-api";
+import { NoticeRoom, usePageNotice } from "./hooks/use-page-notice";
 import { ImagesWorkspace } from "./ImagesWorkspace";
 import ui from "./ui.module.css";
 
@@ -45,13 +46,17 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
     () => createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange: setSessionEnded }),
     [apiBaseUrl, getToken],
   );
+  // How much of the window's top a sticky page notice takes: what is brought into view clears it.
+  const [noticeRoom, setNoticeRoom] = useState(0);
   return (
     <QueryClientProvider client={queryClient}>
       <ApiContext.Provider value={api}>
-        <div className={ui.page}>
-          {sessionEnded && <SessionEnded onLogIn={onSessionEnded} />}
-          <ImagesWorkspace sessionEnded={sessionEnded} />
-        </div>
+        <NoticeRoom.Provider value={setNoticeRoom}>
+          <div className={ui.page} style={{ "--ii-notice-room": `${noticeRoom}px` } as CSSProperties}>
+            {sessionEnded && <SessionEnded onLogIn={onSessionEnded} />}
+            <ImagesWorkspace sessionEnded={sessionEnded} />
+          </div>
+        </NoticeRoom.Provider>
       </ApiContext.Provider>
     </QueryClientProvider>
   );
@@ -59,8 +64,9 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
 
 /** One notice for every request the ended session refuses, with the way out when the host gives one. */
 function SessionEnded({ onLogIn }: { onLogIn: (() => void) | undefined }) {
+  const notice = usePageNotice<HTMLDivElement>();
   return (
-    <div role="alert" className={`${ui.alert} ${ui.pageNotice} ${ui.sessionEnded}`}>
+    <div ref={notice} role="alert" className={`${ui.alert} ${ui.pageNotice} ${ui.sessionEnded}`}>
       <span>{SESSION_ENDED}</span>
       {onLogIn && (
         <button type="button" className={ui.primary} onClick={onLogIn}>

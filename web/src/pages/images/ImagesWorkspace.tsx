@@ -17,6 +17,7 @@ import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
+import { usePageNotice } from "./hooks/use-page-notice";
 import { useUsers } from "./hooks/use-users";
 import { useJobActions } from "./hooks/use-job-actions";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
@@ -84,6 +85,16 @@ function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying
         Try again
       </button>
     </div>
+  );
+}
+
+/** Said above the page, and kept in view as the admin scrolls, until contact is back. */
+function LostContact({ why }: { why: string }) {
+  const notice = usePageNotice<HTMLParagraphElement>();
+  return (
+    <p ref={notice} role="alert" className={`${ui.alert} ${ui.pageNotice}`}>
+      {why} The page keeps trying; what you see may be out of date.
+    </p>
   );
 }
 
@@ -212,13 +223,26 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const photosFor = (user: string) => {
     if (user !== userId) uploads.switchUser(userId, user);
   };
+  // Whose photos Show put aside (it went to another user's click): the form says so, and the
+  // result pane too, where Show takes the admin (a screen below the form on a phone). Until
+  // the admin goes elsewhere; not once photos are back in the form.
+  const [asideByShow, setAsideByShow] = useState<string | null>(null);
+  const users = useUsers();
   const chooseUser = (id: string) => {
     photosFor(id);
+    setAsideByShow(null);
     subject.chooseUser(id);
+  };
+  const chooseIdentity = (id: string) => {
+    setAsideByShow(null);
+    subject.chooseIdentity(id);
   };
   // Clicks watched from afar: Show and Dismiss, wherever their notice is.
   const watched = {
     onShow: (click: ClickElsewhere) => {
+      const leaving = users.data?.find((user) => user.id === userId);
+      const putAside = leaving !== undefined && click.userId !== leaving.id && uploads.items.length > 0;
+      setAsideByShow(putAside ? leaving.display_name || leaving.username : null);
       photosFor(click.userId);
       subject.showIdentity(click.userId, click.identityId);
       show(click);
@@ -236,15 +260,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   return (
     <Frame model={config.model}>
-      {lostContact && !sessionEnded && (
-        <p role="alert" className={`${ui.alert} ${ui.pageNotice}`}>
-          {lostContact} The page keeps trying; what you see may be out of date.
-        </p>
-      )}
+      {lostContact && !sessionEnded && <LostContact why={lostContact} />}
 
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
         <UserSelector value={userId} onChange={chooseUser} />
-        <IdentitySelector userId={userId} value={identityId} onChange={subject.chooseIdentity} />
+        <IdentitySelector userId={userId} value={identityId} onChange={chooseIdentity} />
       </section>
       <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
 
@@ -273,6 +293,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...watched} />
           }
           noIdentities={subject.hasNoIdentities}
+          photosPutAsideOf={uploads.othersPutAside ? asideByShow : null}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={actions.save}

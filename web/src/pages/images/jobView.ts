@@ -78,6 +78,26 @@ export function jobAt(noun: string, job: Job, at = createdPhrase(job)): string {
 }
 
 /**
+ * When each job was asked, as its name says it among `jobs` (the history read): to the minute,
+ * or to the second when another click among them was asked that same minute ("today, 9:14:05
+ * PM"), so that two results of one minute are not named alike ("Result of today, 9:14 PM"
+ * twice, to a screen reader's list of images). The variants of one click share its time:
+ * their number tells them apart. Each job's time is worked out once, not once per pair.
+ */
+export function askedPhrases(jobs: readonly Job[]): (job: Job) => string {
+  const clicksOfMinute = new Map<string, Set<string>>();
+  for (const job of jobs) {
+    const minute = createdPhrase(job);
+    const clicks = clicksOfMinute.get(minute) ?? new Set<string>();
+    clicksOfMinute.set(minute, clicks.add(batchId(job)));
+  }
+  return (job) => {
+    const minute = createdPhrase(job);
+    return (clicksOfMinute.get(minute)?.size ?? 0) > 1 ? createdPhrase(job, { seconds: true }) : minute;
+  };
+}
+
+/**
  * A job named so that it is told from the rest of `history`: how it ended, when (as the
  * history shows it) and which variant of its click. When another click of that minute ended
  * the same way, what it asked is added, a few words of it ("(“a portrait in soft…”)"); when

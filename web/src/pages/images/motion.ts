@@ -8,14 +8,16 @@ export function scrollBehavior(): ScrollBehavior {
  * Brings `element` into view as little as it takes, and not at all when it is in view: the
  * page does not jump under the admin. One taller than the window is shown from its top (its
  * title, its first card), not its bottom, where "nearest" leaves it coming from below; and it
- * stays put while its top is in view.
+ * stays put while its top is in view: under a sticky page notice is not in view. (The scroll
+ * margins keep it clear of that notice: see `usePageNotice`.)
  */
 export function reveal(element: Element | null | undefined): void {
   if (!element?.scrollIntoView) return;
   const { top, height } = element.getBoundingClientRect();
   const viewportHeight = globalThis.innerHeight;
-  if (height > viewportHeight) {
-    if (top < 0 || top >= viewportHeight) element.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
+  const covered = parseFloat(getComputedStyle(element).getPropertyValue("--ii-notice-room")) || 0;
+  if (height > viewportHeight - covered) {
+    if (top < covered || top >= viewportHeight) element.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
     return;
   }
   element.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });

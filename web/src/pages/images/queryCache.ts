@@ -5,7 +5,7 @@
  */
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 
-import type { GenerationList, Job } from "../../api/imageGeneration";
+import type { GenerationList, HostIdentity, Job } from "../../api/imageGeneration";
 
 export const POLL_MS = 2000;
 /** Output URLs last OUTPUT_URL_EXPIRY_S (15 min by default): refetch well before. */
@@ -50,6 +50,24 @@ export function putInHistory(queryClient: QueryClient, job: Job): void {
 /** Read the identities again: a save changed (or may have changed) one's image. */
 export function refreshIdentities(queryClient: QueryClient): void {
   void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
+}
+
+/**
+ * A save the page saw land: its identity shows the job's image at once, from the job's own
+ * URLs (its image path the output's key, which names the job), wherever the identities read
+ * hold it; then they are read again, which confirms it (or says what the host did instead).
+ * Until that read comes, an identity shown with its old image would say the save did nothing.
+ */
+export function showSaved(queryClient: QueryClient, job: Job): void {
+  const output = job.output;
+  if (job.apply?.status === "applied" && output) {
+    const saved = (identity: HostIdentity): HostIdentity =>
+      identity.id === job.identity_id
+        ? { ...identity, image_path: output.key, image_url: output.url, image_preview_url: output.preview_url }
+        : identity;
+    queryClient.setQueriesData<HostIdentity[]>({ queryKey: ["identity-images", "identities"] }, (list) => list?.map(saved));
+  }
+  refreshIdentities(queryClient);
 }
 
 /** A change to `job` may have gone through without its answer: read the job again where the

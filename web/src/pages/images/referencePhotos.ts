@@ -76,11 +76,27 @@ export interface LostPhoto extends Photo {
 export const LOST_IN_RELOAD = "Not uploaded before the reload: add it again.";
 export const LOST_IN_RELOAD_SHORT = "Not uploaded: add it again.";
 
-/** A file over the count (the generation has its photos): added when one is removed. */
-export interface WaitingPhoto extends Photo {
+/** A file over the count (the generation has its photos): added, and uploaded, when one is
+ * removed. */
+export interface WaitingFile extends Photo {
   status: "waiting";
   file: File;
   contentType: string;
+}
+
+/** A photo an earlier generation kept, over the count: Edit settings brought more photos than
+ * the form takes now (the limit was lowered since that generation ran). It is in S3 already,
+ * and sent as it is once it has a place. */
+export interface WaitingKept extends Omit<UploadedPhoto, "status"> {
+  status: "waiting";
+}
+
+/** A photo over the count: added when one is removed. */
+export type WaitingPhoto = WaitingFile | WaitingKept;
+
+/** Whether a photo that waits is in S3 already (see `WaitingKept`), not a file to upload. */
+export function isKept(item: WaitingPhoto): item is WaitingKept {
+  return "key" in item;
 }
 
 /** A photo that is not sent: not an accepted type, empty, too big, damaged, or a generation
@@ -107,8 +123,8 @@ export function hasPlace(item: ReferenceItem): item is UploadingPhoto | Uploaded
   return item.status !== "waiting" && item.status !== "refused";
 }
 
-/** The photo on its way to S3: a failed one sent again, a waiting one given a place. */
-export function sending(item: FailedPhoto | WaitingPhoto, thumbnailUrl: string | null): UploadingPhoto {
+/** The photo on its way to S3: a failed one sent again, a waiting file given a place. */
+export function sending(item: FailedPhoto | WaitingFile, thumbnailUrl: string | null): UploadingPhoto {
   const { id, name, size, file, contentType } = item;
   const { shrunkFrom, smallCopy } = item.status === "failed" ? item : {};
   return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy, status: "uploading", progress: 0 };

@@ -5,13 +5,13 @@
  * `disabled` (browsers do, to the page): a button that must keep the focus is checked to stay
  * enabled, with `aria-disabled`.
  */
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
-import { addPhoto, file, given, openAsAlice } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
 import { jobService } from "../../../test/jobService";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
@@ -353,6 +353,30 @@ describe("Accessibility", () => {
       });
     });
 
+    it("goes to the first new photo's tile when the photos added through Add photos fill the form and it goes, not to the page", async () => {
+      given();
+      const user = await openAsAlice();
+      const input = screen.getByLabelText("Reference photos");
+      await user.upload(input, ["p0.jpg", "p1.jpg", "p2.jpg"].map((name) => file(name, "image/jpeg")));
+      await waitFor(() => expect(screen.getAllByRole("button", { name: /^Remove / })).toHaveLength(3));
+
+      const add = screen.getByRole("button", { name: "Add photos" });
+      add.focus();
+      await user.keyboard("{Enter}");
+      // The browser's file dialog closes with two photos chosen; the focus is still on the button.
+      fireEvent.change(input, { target: { files: [file("p3.jpg", "image/jpeg"), file("p4.jpg", "image/jpeg")] } });
+      await waitFor(() => expect(add).not.toBeInTheDocument());
+      const tile = screen.getByText("p3.jpg").closest("li");
+      expect(document.activeElement).not.toBe(document.body);
+      expect(tile).toHaveFocus();
+      // Read out by its name and state.
+      await generateIsOn();
+      expect(tile).toHaveAccessibleName("p3.jpg 1000 B");
+      // Tab goes on to its own Remove: an Enter pressed again there would take the photo away.
+      await user.tab();
+      expect(screen.getByRole("button", { name: "Remove p3.jpg" })).toHaveFocus();
+    });
+
     it("keeps the file input out of the accessibility tree and the Tab order; Add photos says the limits", async () => {
       given();
       const user = await openAsAlice();
@@ -426,7 +450,7 @@ describe("Accessibility", () => {
       await user.click(generate);
       await user.click(screen.getByRole("textbox", { name: "Prompt" }));
       await user.keyboard("{Control>}{Enter}{/Control}");
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await timePasses(100);
       expect(service.created).toHaveLength(0);
     });
 
@@ -457,7 +481,7 @@ describe("Accessibility", () => {
     const taken = job({ created_at: "2026-12-04T04:37:00Z" });
 
     it("says what came into the form in a plain sentence; Close is named by its visible label", () => {
-      const view = render(<EditSettingsNotice job={taken} photos={{ used: 2, refused: 0 }} onUndo={noop} onClose={noop} />);
+      const view = render(<EditSettingsNotice job={taken} photos={{ used: 2, waiting: 0, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /^The settings and 2 photos from the generation of .+ are in the form\.Undo/,
       );
@@ -465,7 +489,7 @@ describe("Accessibility", () => {
       expect(close).toHaveTextContent(/^Close$/);
       expect(close).not.toHaveAttribute("aria-label");
 
-      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 0 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(/The settings and 1 photo from the generation of .+ are in the form\.Undo/);
       view.rerender(<EditSettingsNotice job={taken} photos={null} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
@@ -473,28 +497,37 @@ describe("Accessibility", () => {
       );
       // A refinement's words do not go into the prompt: the notice says where they went.
       const refined = { ...taken, kind: "refine" as const, instruction: "darker" };
-      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 2, refused: 0 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 2, waiting: 0, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /are in the form\. Its refinement \(“darker”\) is not: use Refine on a result for that\./,
       );
     });
 
-    it("counts only the photos the form will send, and the ones the page refused apart", () => {
-      const view = render(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 1 }} onUndo={noop} onClose={noop} />);
+    it("counts only the photos the form will send, and the ones that wait or the page refused apart", () => {
+      const view = render(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\.Undo/,
       );
-      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, refused: 2 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 2 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /are in the form\. Its 2 other photos cannot be used: their tiles say why\.Undo/,
       );
-      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 0, waiting: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /^The settings from the generation of .+ are in the form\. Its photo cannot be used: its tile says why\.Undo/,
       );
+      // One over the count waits for a place: not sent, and not refused either.
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 5, waiting: 1, refused: 0 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.Undo/,
+      );
+      view.rerender(<EditSettingsNotice job={taken} photos={{ used: 4, waiting: 2, refused: 1 }} onUndo={noop} onClose={noop} />);
+      expect(screen.getByRole("status")).toHaveTextContent(
+        /are in the form\. Of its other photos, 2 wait for a place and 1 cannot be used: its tile says why\.Undo/,
+      );
       // A refinement's words are said with what is in the form, before what is not used.
       const refined = { ...taken, kind: "refine" as const, instruction: "darker" };
-      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 0, refused: 2 }} onUndo={noop} onClose={noop} />);
+      view.rerender(<EditSettingsNotice job={refined} photos={{ used: 0, waiting: 0, refused: 2 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /are in the form\. Its refinement \(“darker”\) is not: use Refine on a result for that\. Its 2 photos cannot be used: their tiles say why\./,
       );

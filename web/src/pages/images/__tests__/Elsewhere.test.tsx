@@ -6,9 +6,9 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { http } from "../../../test/api";
+import { http, identities, users } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { addPhoto, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** Generate on Alice's chef (`clicks` times, a second or more apart), then go to her pilot.
  * The clicks' jobs stay as the test sets them (`become`), read after read. */
@@ -21,7 +21,7 @@ async function leaveAClickRunning(clicks = 1) {
   const user = await openAsAlice();
   await addPhoto(user);
   for (let click = 1; click <= clicks; click += 1) {
-    if (click > 1) await new Promise((resolve) => setTimeout(resolve, 1100));
+    if (click > 1) await timePasses(1100);
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(click));
   }
@@ -69,7 +69,49 @@ describe("the notice of a click left while it ran", () => {
     expect(await elsewhere().findByText(why, {}, SLOW)).toBeInTheDocument();
     // Said once, not again at each attempt: it still holds while the next attempt runs.
     become({ status: "running", attempts: 2, next_attempt_at: null });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await timePasses(2500);
     expect(elsewhere().getByText(why)).toBeInTheDocument();
+  }, 20_000);
+
+  it("says where Show takes the admin that it put the form's photos aside, for another user's click", async () => {
+    const service = jobService();
+    const bob = { id: "4", username: "test-bob", display_name: "Bob Test", is_test_user: true, is_staff: false, is_active: true };
+    given(
+      http.get("/v1/users", ({ response }) => response(200).json({ users: [...users, bob] })),
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities:
+            params.user_id === "4"
+              ? [{ id: "id-astronaut", user_id: "4", name: "Bob the astronaut", description: "", image_path: null }]
+              : params.user_id === "3"
+                ? identities
+                : [],
+        }),
+      ),
+      ...service.handlers,
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+    // On to Bob, with a photo of his.
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "4");
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-astronaut"));
+    await addPhoto(user);
+
+    await user.click(await elsewhere().findByRole("button", { name: "Show Alice the chef" }));
+    const heading = screen.getByRole("heading", { name: "Result" });
+    await waitFor(() => expect(heading).toHaveFocus());
+    // Said in the pane (a screen below the form on a phone), and with the heading Show focuses.
+    const said = "Bob Test's photos were put aside: choose Bob Test again to bring them back.";
+    expect(within(screen.getByRole("region", { name: "Result" })).getByText(said)).toBeInTheDocument();
+    expect(heading).toHaveAccessibleDescription(said);
+    expect(screen.getByText(/^The previous user's photos were put aside/)).toBeInTheDocument();
+
+    // Back to Bob: his photo is back, and nothing more is said.
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "4");
+    expect(await screen.findByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    expect(screen.queryByText(said)).not.toBeInTheDocument();
   }, 20_000);
 });

@@ -1,4 +1,4 @@
-import { act, screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
@@ -7,7 +7,7 @@ import { jobService } from "../../../test/jobService";
 import { IDLE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
 import { createdPhrase } from "../jobView";
-import { given, openAsAlice } from "../../../test/render";
+import { fakeClock, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** A finished job whose image is `width`×`height`, asked at `ratio`. */
 function resultAt(ratio: Job["aspect_ratio"], width: number, height: number, overrides: Partial<Job> = {}): Job {
@@ -49,6 +49,36 @@ describe("Results only", () => {
     const [refinedTile, firstTile] = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
     expect(within(refinedTile!).getByText("Refined: “add a hat”")).toBeInTheDocument();
     expect(within(firstTile!).getByText("“at the pass”")).toBeInTheDocument();
+  });
+});
+
+describe("the history's names", () => {
+  it("tell two results of one minute apart by their seconds, the variants of a click by their number", async () => {
+    const at = (time: string, overrides: Partial<Job>) => succeeded(job({ created_at: `2026-03-14T${time}Z`, ...overrides }));
+    const later = at("09:30:40", { prompt: "later", batch_id: "b-later" });
+    const [first, second] = [0, 1].map((index) =>
+      at("09:30:05", { prompt: "two", batch_id: "b-two", batch_index: index, batch_size: 2 }),
+    );
+    const alone = at("09:12:00", { prompt: "alone", batch_id: "b-alone" });
+    const { user, history } = await openHistory([later, first!, second!, alone]);
+
+    const seconds = (one: Job) => createdPhrase(one, { seconds: true });
+    const rowNames = [
+      `Generation of ${seconds(later)}`,
+      `Generation of ${seconds(first!)}, variant 1 of 2`,
+      `Generation of ${seconds(second!)}, variant 2 of 2`,
+      `Generation of ${createdPhrase(alone)}`,
+    ];
+    const resultNames = rowNames.map((name) => name.replace(/^Generation/, "Result"));
+    expect(within(history).getAllByRole("listitem").map((row) => row.getAttribute("aria-label"))).toEqual(rowNames);
+    expect(within(history).getAllByRole("img").map((image) => image.getAttribute("alt"))).toEqual(resultNames);
+    expect(new Set(resultNames).size).toBe(4);
+    // The lone one of its minute keeps the minute, as the tab's times read.
+    expect(resultNames[3]).not.toMatch(/\d:\d\d:\d\d/);
+
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(tiles.map((tile) => tile.getAttribute("aria-label"))).toEqual(resultNames);
   });
 });
 
@@ -176,7 +206,7 @@ describe("a long prompt in the history", () => {
 
 describe("a history read again while the page is left open", () => {
   it("keeps each picture's URL while it is fresh, so the browser does not download it again", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const done = succeeded(job({ prompt: "signed anew on every read" }));
       let reads = 0;
@@ -191,14 +221,14 @@ describe("a history read again while the page is left open", () => {
         }),
         http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
       );
-      await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+      await openAsAlice();
       const history = await screen.findByRole("region", { name: "History" });
       const picture = () => within(history).getAllByRole("img")[0]!;
       await within(history).findByText("“signed anew on every read”");
       const first = picture().getAttribute("src");
       const before = reads;
-      await vi.advanceTimersByTimeAsync(IDLE_REFRESH_MS + 1000);
-      await vi.waitFor(() => expect(reads).toBeGreaterThan(before));
+      await timePasses(IDLE_REFRESH_MS + 1000);
+      await waitFor(() => expect(reads).toBeGreaterThan(before));
       expect(picture().getAttribute("src")).toBe(first);
     } finally {
       vi.useRealTimers();
@@ -219,7 +249,7 @@ describe("a history of several pages, read again", () => {
   /** Open the history and read its three pages. */
   async function openThreePages(...handlers: Parameters<typeof given>) {
     given(...handlers);
-    const user = await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+    const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await within(history).findByText("20 newest generations · older below");
     await user.click(within(history).getByRole("button", { name: "Show older generations" }));
@@ -229,13 +259,13 @@ describe("a history of several pages, read again", () => {
     return { user, history };
   }
 
-  /** Let `count` polls go by (in `act`: each poll's answer renders before the next). */
+  /** Let `count` polls go by (each poll's answer renders before the next). */
   async function polls(count: number) {
-    for (let poll = 0; poll < count; poll += 1) await act(() => vi.advanceTimersByTimeAsync(POLL_MS));
+    for (let poll = 0; poll < count; poll += 1) await timePasses(POLL_MS);
   }
 
   it("reads only the first page while the job that moves is there, the others every IDLE_REFRESH_MS", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const jobs = fiftyJobs(job({ status: "running", stage: "generating", prompt: "job 1" }));
       const paged = pagedHistory(() => jobs);
@@ -254,7 +284,7 @@ describe("a history of several pages, read again", () => {
   });
 
   it("reads a later page on every poll while a job of it moves, and not the pages after it", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const jobs = fiftyJobs(succeeded(job({ prompt: "job 1" })));
       jobs[24] = job({ status: "running", stage: "generating", prompt: "job 25" });
@@ -270,7 +300,7 @@ describe("a history of several pages, read again", () => {
   });
 
   it("shows once the job a new one pushed onto the next page, then reads only the first page again", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const jobs = fiftyJobs(job({ status: "running", stage: "generating", prompt: "job 1" }));
       const paged = pagedHistory(() => jobs);
@@ -280,7 +310,8 @@ describe("a history of several pages, read again", () => {
       // Another tab's click comes first: "job 20" slides onto page 2, and "job 40" onto page 3.
       paged.reads.length = 0;
       jobs.unshift(succeeded(job({ prompt: "from another tab" })));
-      await within(history).findByText("“from another tab”", {}, { timeout: 5000 });
+      await polls(1);
+      await within(history).findByText("“from another tab”");
       expect(shownIds(history)).toEqual(jobs.map((each) => each.id));
       expect(within(history).getByText("51 generations")).toBeInTheDocument();
       expect(paged.reads.slice(0, 3)).toEqual([null, cursorAfter(jobs[19]!), cursorAfter(jobs[39]!)]);
@@ -299,7 +330,7 @@ describe("a history of several pages, read again", () => {
   ] as const)(
     "shows a save of a job on the third page there, landing %s",
     async (_landing, saves) => {
-      vi.useFakeTimers({ shouldAdvanceTime: true });
+      fakeClock();
       try {
         const service = jobService({ saves });
         const jobs = fiftyJobs(succeeded(job({ prompt: "job 1" })));

@@ -9,7 +9,7 @@ import { forgetImagesDraft } from "../Images";
 import { createdPhrase } from "../jobView";
 import { API, apiConfig, apiError, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
 
 
@@ -346,7 +346,7 @@ describe("Images page", () => {
       await waitFor(() => expect(decoded).not.toBeNull());
       await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
       decoded!();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await timePasses(50);
       await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
       expect(await screen.findByText("The upload was stopped; retry.")).toBeInTheDocument();
       expect(asked).toEqual([]); // stopped: nothing sent until the admin says so
@@ -473,7 +473,8 @@ describe("Images page", () => {
     await waitFor(() => expect(posts).toBe(2)); // the retry's upload is out
     answer(204);
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
-    expect(leave()).toBe(false);
+    // The page stops asking as its effects run, once it has drawn the photo uploaded.
+    await waitFor(() => expect(leave()).toBe(false));
   });
 
   it("counts the prompt's characters and refuses one over the limit", async () => {
@@ -702,9 +703,9 @@ describe("Images page", () => {
     const identity = screen.getByRole("combobox", { name: "Identity" });
     await user.selectOptions(identity, "id-pilot");
     answer();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     await user.selectOptions(identity, "id-chef");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await timePasses(200);
     expect(identity).toHaveFocus();
   });
 
@@ -940,7 +941,7 @@ describe("Images page", () => {
     const history = await screen.findByRole("region", { name: "History" });
     within(history).getByRole("listitem", { name: /^Generation of/ }).focus();
     await user.keyboard("{Control>}{Enter}{/Control}");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     expect(service.created).toHaveLength(0);
 
     await user.click(screen.getByRole("textbox", { name: "Prompt" }));
@@ -1133,7 +1134,7 @@ describe("Images page", () => {
     expect(await within(olderRow!).findByRole("alert")).toHaveTextContent("That image was removed.");
     const result = screen.getByRole("region", { name: "Result" });
     expect(within(result).queryByRole("alert")).not.toBeInTheDocument();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await timePasses(300);
     expect(within(olderRow!).getByRole("alert")).toHaveTextContent("That image was removed.");
     expect(within(newerRow!).queryByRole("alert")).not.toBeInTheDocument();
   });
@@ -1210,7 +1211,7 @@ describe("Images page", () => {
 
     // Seen: leaving it again says nothing more.
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     expect(elsewhere().queryByText(/for Alice the chef/)).not.toBeInTheDocument();
     expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot");
   }, 20_000);
@@ -1252,7 +1253,7 @@ describe("Images page", () => {
     const { user, card } = await generateOnTheChef();
     await within(card).findByRole("img", {}, { timeout: 10_000 });
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     expect(elsewhere().queryByText(/for Alice the chef/)).not.toBeInTheDocument();
   }, 20_000);
 
@@ -1433,6 +1434,54 @@ describe("Images page", () => {
     /** What Edit settings put in the form, said at the top of the form. */
     const editNotice = () => within(screen.getByRole("region", { name: "New generation" })).getAllByRole("status")[0];
 
+    it("brings no more photos than the form takes now: one over the count waits for a place, counted apart", async () => {
+      // Six kept: the limit was lowered to five since the job ran.
+      const past = succeeded(
+        job({
+          prepared_references: [0, 1, 2, 3, 4, 5].map((index) => ({
+            index,
+            key: `prepared/identities/id-chef/old/${index}.jpg`,
+            source_key: `uploads/1/u/${index}.jpg`,
+            mime_type: "image/jpeg",
+            width: 512,
+            height: 512,
+            bytes: 40_000,
+            preview_url: `${S3}/prepared/${index}.jpg`,
+          })),
+        }),
+      );
+      const service = jobService();
+      service.jobs.set(past.id, past);
+      let uploadForms = 0;
+      given(
+        http.post("/v1/uploads", () => {
+          uploadForms += 1;
+          return undefined;
+        }),
+        http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
+        ...service.handlers,
+      );
+      const user = await openAsAlice();
+      await user.click(await screen.findByRole("button", { name: "Edit settings" }));
+      expect(editNotice()).toHaveTextContent(
+        /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.Undo/,
+      );
+      expect(screen.getByText("5 / 5")).toBeInTheDocument();
+      const sixth = photos().getByText("Earlier photo 6").closest("li")!;
+      expect(within(sixth).getByText("Waiting for a place")).toBeInTheDocument();
+
+      // The first goes: the sixth takes its place as it is, stored already (no upload).
+      await user.click(photos().getByRole("button", { name: "Remove Earlier photo 1" }));
+      expect(within(sixth).queryByText("Waiting for a place")).not.toBeInTheDocument();
+      expect(screen.getByText("5 / 5")).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Generate" }));
+      await waitFor(() => expect(service.created).toHaveLength(1));
+      expect((service.created[0]!.body as { reference_keys: string[] }).reference_keys).toEqual(
+        [1, 2, 3, 4, 5].map((index) => `prepared/identities/id-chef/old/${index}.jpg`),
+      );
+      expect(uploadForms).toBe(0);
+    });
+
     it("puts the job's photos in place of the form's, and Undo gives the form's back", async () => {
       const user = userEvent.setup();
       await takeEarlier(user);
@@ -1485,7 +1534,7 @@ describe("Images page", () => {
       const history = await screen.findByRole("region", { name: "History" });
       await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
       // The upload form answers meanwhile: the photo it was for is no longer in the form.
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await timePasses(600);
       expect(s3Posts).toBe(0);
       await user.click(screen.getByRole("button", { name: "Undo" }));
       expect(await screen.findByText("The upload was stopped; retry.")).toBeInTheDocument();
@@ -1946,7 +1995,7 @@ describe("Images page", () => {
     fireEvent.click(save);
     fireEvent.click(save);
     await waitFor(() => expect(service.applied).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     expect(service.applied).toHaveLength(1);
   });
 

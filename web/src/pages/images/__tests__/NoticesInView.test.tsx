@@ -4,12 +4,13 @@
  * not scroll one already in view), wherever the click was. A notice already said, seen again
  * on coming back, does not move the page.
  */
-import { screen, waitFor, within } from "@testing-library/react";
+import { onlineManager } from "@tanstack/react-query";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { HttpResponse } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { API, historyOf, http, job, succeeded } from "../../../test/api";
-import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { addPhoto, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** Every element the page scrolled into view, with how. */
 let scrolled: { element: Element; block: unknown }[] = [];
@@ -92,7 +93,27 @@ describe("a notice of what the admin just did", () => {
     scrolled = [];
     await user.selectOptions(identity, "id-chef");
     const again = await within(history).findByRole("alert");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     expect(wasScrolled(again)).toEqual([]);
+  });
+
+  it("comes to rest under a sticky page notice: the page holds the room that notice takes at the window's top", async () => {
+    // jsdom lays nothing out: the offline notice is 58 px tall, as two lines of it are.
+    vi.spyOn(HTMLElement.prototype, "offsetHeight", "get").mockImplementation(function (this: HTMLElement) {
+      return this.getAttribute("role") === "alert" && this.textContent?.startsWith("This browser is offline") ? 58 : 0;
+    });
+    given();
+    await openAsAlice();
+    const page = screen.getByRole("heading", { level: 1, name: "Images" }).closest<HTMLElement>(".page")!;
+    expect(page.style.getPropertyValue("--ii-notice-room")).toBe("0px");
+    try {
+      act(() => onlineManager.setOnline(false));
+      await screen.findByText(/^This browser is offline\. The page keeps trying/);
+      // Every scroll margin of the page adds it (ui.module.css): what is brought into view clears the notice.
+      expect(page.style.getPropertyValue("--ii-notice-room")).toBe("58px");
+    } finally {
+      act(() => onlineManager.setOnline(true));
+    }
+    await waitFor(() => expect(page.style.getPropertyValue("--ii-notice-room")).toBe("0px"));
   });
 });

@@ -3,14 +3,14 @@
  * users are read, the Compare dialog under StrictMode, a cancel still on its way, and a
  * Generate's error once the admin looks at another identity.
  */
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { StrictMode } from "react";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { API, apiConfig, apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
-import { addPhoto, given, openAsAlice, pickAlice } from "../../../test/render";
+import { addPhoto, given, openAsAlice, pickAlice, timePasses } from "../../../test/render";
 import { Images } from "../Images";
 
 /** The draft admin "2" left in this tab (their session ended without a log out). */
@@ -93,7 +93,7 @@ describe("under StrictMode (the shell's, so npm run dev's)", () => {
       const card = await screen.findByRole("article", { name: "New image" });
       await user.click(await within(card).findByRole("button", { name: "Compare" }));
       await screen.findByRole("dialog", { name: "Compare with the current image" });
-      await act(() => new Promise((r) => setTimeout(r, 50)));
+      await timePasses(50);
       expect(screen.queryByRole("dialog", { name: "Compare with the current image" })).toBeInTheDocument();
       // Its Close still closes it.
       await user.click(screen.getByRole("button", { name: "Close" }));
@@ -121,7 +121,7 @@ describe("under StrictMode (the shell's, so npm run dev's)", () => {
       </StrictMode>,
     );
     await screen.findByRole("combobox", { name: "User" });
-    await act(() => new Promise((r) => setTimeout(r, 100)));
+    await timePasses(100);
     expect(asked).toEqual({ config: 1, users: 1 });
   });
 });

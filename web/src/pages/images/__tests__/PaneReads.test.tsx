@@ -3,14 +3,14 @@
  * read shows at once, a card names its job whatever the pane read of its siblings, and a job
  * that is gone is not read again.
  */
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { delay } from "msw";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { apiError, historyOf, http, identities, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { addPhoto, given, openAsAlice, timePasses } from "../../../test/render";
 
 describe("the result pane", () => {
   it("titles a variant by its own place when the pane has not read its siblings", async () => {
@@ -56,7 +56,7 @@ describe("the result pane", () => {
     // "the page keeps trying" (it does not: the job is gone, not out of reach).
     await waitFor(() => expect(reads).toBeGreaterThanOrEqual(1), { timeout: 8000 });
     const seen = reads;
-    await act(() => new Promise((resolve) => setTimeout(resolve, 4500)));
+    await timePasses(4500);
     expect(reads).toBe(seen);
     expect(screen.queryByText(/The page keeps trying/)).not.toBeInTheDocument();
   }, 15_000);

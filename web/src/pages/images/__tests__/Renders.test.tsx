@@ -3,12 +3,12 @@
  * fingers (and the history, and every other card) renders again only when something they
  * show changed.
  */
-import { act, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import { createElement } from "react";
 import { describe, expect, it, vi } from "vitest";
 
 import { historyOf, job } from "../../../test/api";
-import { given, openAsAlice } from "../../../test/render";
+import { fakeClock, given, openAsAlice, timePasses } from "../../../test/render";
 import { POLL_MS } from "../queryCache";
 
 const renders = vi.hoisted(() => ({ form: 0 }));
@@ -26,15 +26,15 @@ vi.mock("../components/ComposeForm", async (importOriginal) => {
 
 describe("a running job's clock", () => {
   it("ticks on its card without rendering the form again each second", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     const running = job({ status: "running", stage: "generating", created_at: new Date(Date.now() - 5000).toISOString() });
     given(...historyOf([running]));
-    await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+    await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
 
     const before = renders.form;
     const shown = card.textContent;
-    for (let second = 0; second < 10; second += 1) await act(() => vi.advanceTimersByTimeAsync(1000));
+    for (let second = 0; second < 10; second += 1) await timePasses(1000);
     expect(card.textContent).not.toBe(shown); // the card's time moved on
     // The polls (every POLL_MS) render the page; the clock (every second) does not. Under
     // StrictMode each render calls the component twice.

@@ -1,13 +1,14 @@
 /**
  * A save lands on the identity, wherever it was asked from: the identity's image (beside its
- * select, and as "Current" in Compare) is read again once the save is final, even when the
- * worker lands it before the page reads the job or the history again.
+ * select, and as "Current" in Compare) is the saved one as soon as the job says so, and is
+ * read again once the save is final, even when the worker lands it before the page reads the
+ * job or the history again.
  */
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { http, identities, job, succeeded } from "../../../test/api";
+import { http, identities, job, server, succeeded } from "../../../test/api";
 import { jobService, type SaveLanding } from "../../../test/jobService";
 import { given, openAsAlice } from "../../../test/render";
 
@@ -89,6 +90,39 @@ describe("Saving an older result", () => {
       await waitFor(() => expect(service.applied).toEqual([older.id]));
       await waitFor(() => expect(currentImage().src).toBe(outputUrl(older.output!.key)), { timeout: 8000 });
       expect(within(rowOf(older)).getByText("Saved to identity")).toBeInTheDocument();
+    },
+  );
+
+  it.each<SaveLanding>(["in-answer", "at-once"])(
+    "shows the saved image beside the select and in Compare as soon as the job says the save landed (%s), before the identity is read again",
+    async (saves) => {
+      const { service, older, newer } = twoResults(saves, "generated/identities/id-chef/image-a.png");
+      // After their first read Alice's identities answer only when let: the page has only the job to go by.
+      let answer = () => {};
+      const held = new Promise<void>((resolve) => (answer = resolve));
+      let reads = 0;
+      server.use(
+        http.get("/v1/users/{user_id}/identities", async ({ params }) => {
+          if (params.user_id === "3" && (reads += 1) > 1) await held;
+          return undefined; // on to the handlers of `twoResults`, as the host has it now
+        }),
+      );
+      const user = await openAsAlice();
+      await within(history()).findAllByRole("listitem");
+      expect(currentImage().src).toBe(outputUrl("generated/identities/id-chef/image-a.png"));
+
+      await user.click(within(rowOf(older)).getByRole("button", { name: "Save to identity" }));
+      expect(await within(rowOf(older)).findByText("Saved to identity", {}, { timeout: 5000 })).toBeInTheDocument();
+      expect(currentImage()).toEqual({ src: older.output!.preview_url, caption: "Current" });
+      await user.click(within(rowOf(newer)).getByRole("button", { name: "Compare" }));
+      const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
+      expect(within(dialog).getByRole("img", { name: "Current: Alice the chef" })).toHaveAttribute("src", older.output!.url);
+      await user.click(within(dialog).getByRole("button", { name: "Close" }));
+      expect(service.applied).toEqual([older.id]);
+
+      // The read confirms it, in the host's own words (its URL for the image).
+      answer();
+      await waitFor(() => expect(currentImage()).toEqual({ src: outputUrl(older.output!.key), caption: "Current" }));
     },
   );
 

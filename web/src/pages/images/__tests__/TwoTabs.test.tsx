@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { http, identities, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { given, openAsAlice } from "../../../test/render";
+import { fakeClock, given, openAsAlice, timePasses } from "../../../test/render";
 import { IDLE_REFRESH_MS } from "../hooks/use-history";
 
 describe("another tab's click", () => {
@@ -44,7 +44,7 @@ describe("another tab's click", () => {
   });
 
   it("shows in a page left open, and its save in the identity's image, without a click there", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    fakeClock();
     try {
       const service = jobService({ saves: "in-answer" });
       const listed = [succeeded(job({ prompt: "an older one" }))];
@@ -67,7 +67,7 @@ describe("another tab's click", () => {
         ),
         ...service.handlers,
       );
-      await openAsAlice({ advanceTimers: vi.advanceTimersByTime });
+      await openAsAlice();
       const history = screen.getByRole("region", { name: "History" });
       await within(history).findByText("“an older one”");
       expect(await screen.findByRole("img", { name: "Alice the chef has no image yet" })).toBeInTheDocument();
@@ -79,7 +79,7 @@ describe("another tab's click", () => {
         apply: { status: "applied", attempt: 1, error: null, applied_at: new Date().toISOString(), requested_at: null },
       });
       savedElsewhere = true;
-      await vi.advanceTimersByTimeAsync(IDLE_REFRESH_MS + 1000);
+      await timePasses(IDLE_REFRESH_MS + 1000);
       expect(await within(history).findByText("“made in the other tab”")).toBeInTheDocument();
       expect(await screen.findByRole("img", { name: "Alice the chef, as it looks now" })).toHaveAttribute(
         "src",

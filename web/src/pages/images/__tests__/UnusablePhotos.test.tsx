@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job } from "../../../test/api";
-import { addPhoto, file, given, openAsAlice } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** What Edit settings put in the form, said at the top of the form. */
 const editNotice = () => within(screen.getByRole("region", { name: "New generation" })).getByText(/are in the form/);
@@ -73,7 +73,7 @@ describe("a photo a generation could not use", () => {
     expect(await photos.findByText("A generation could not use it: remove it, or add another photo.")).toBeInTheDocument();
     // Still the photos Edit settings put in: its notice and its Undo stay. It counts the one
     // the next Generate sends, and the refused one apart.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     expect(editNotice()).toHaveTextContent(
       /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\./,
     );
@@ -116,7 +116,7 @@ describe("a photo refused once Edit settings put it in the form", () => {
     ).toBeInTheDocument();
     expect(photos.getByText("Uploaded earlier")).toBeInTheDocument(); // beach.jpg, still sent
     // The page refused it, not the admin: the form is still as Edit settings left it.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await timePasses(100);
     expect(editNotice()).toHaveTextContent(
       /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\./,
     );

@@ -42,4 +42,11 @@ describe("reveal", () => {
     reveal(box(100, view * 2));
     expect(scrolled).toEqual([]);
   });
+
+  it("shows one from its top when its top is under a sticky page notice, though it fits the window without it", () => {
+    const under = box(30, view - 40);
+    (under as HTMLElement).style.setProperty("--ii-notice-room", "60px"); // the page sets it on its root (see usePageNotice)
+    reveal(under);
+    expect(scrolled).toEqual(["start"]);
+  });
 });

@@ -40,7 +40,7 @@ export function EditSettingsNotice({ ref, job, photos, onUndo, onClose, focusAft
       <p className={styles.text}>
         {text}
         {refinement}
-        {photos && refusedText(photos)}
+        {photos && notSentText(photos)}
       </p>
       <div className={styles.actions}>
         <button type="button" className={ui.linkButton} onClick={then(onUndo)}>
@@ -54,12 +54,16 @@ export function EditSettingsNotice({ ref, job, photos, onUndo, onClose, focusAft
   );
 }
 
-/** The photos it put in that the page refused (a generation could not use one, the browser
- * cannot draw one), counted apart: the form does not send them. Why is said on each tile. */
-function refusedText({ used, refused }: TakenPhotos): string {
-  if (refused === 0) return "";
+/** The photos it put in that the next Generate does not send, counted apart from those it
+ * does: the ones over the count, which wait for a place (the form's note under the photos says
+ * why, once), and the ones the page refused (a generation could not use one, the browser
+ * cannot draw one; why is said on each tile). */
+function notSentText({ used, waiting, refused }: TakenPhotos): string {
   const which = used > 0 ? "other " : "";
-  return refused === 1
-    ? ` Its ${which}photo cannot be used: its tile says why.`
-    : ` Its ${refused} ${which}photos cannot be used: their tiles say why.`;
+  const waits = waiting === 1 ? "1 waits for a place" : `${waiting} wait for a place`;
+  const why = refused === 1 ? "its tile says why" : "their tiles say why";
+  if (waiting > 0 && refused > 0) return ` Of its ${which}photos, ${waits} and ${refused} cannot be used: ${why}.`;
+  if (waiting > 0) return waiting === 1 ? ` Its ${which}photo waits for a place.` : ` Its ${waiting} ${which}photos wait for a place.`;
+  if (refused > 0) return refused === 1 ? ` Its ${which}photo cannot be used: ${why}.` : ` Its ${refused} ${which}photos cannot be used: ${why}.`;
+  return "";
 }

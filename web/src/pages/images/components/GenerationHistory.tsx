@@ -1,8 +1,9 @@
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
   applyLabel,
+  askedPhrases,
   createdLabel,
   describeFailure,
   downloadLink,
@@ -81,6 +82,8 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   // double click) reads nothing more.
   const section = useRef<HTMLElement>(null);
   const lastBefore = useRef<string | null>(null);
+  // Each job's time as its name says it, told apart from another click's of that minute.
+  const askedAt = useMemo(() => askedPhrases(jobs ?? []), [jobs]);
   const loadingOlder = older?.loading ?? false;
   useEffect(() => {
     const last = lastBefore.current;
@@ -161,6 +164,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
               key={job.id}
               job={job}
               sameClick={oneClick(jobs[index - 1], job)}
+              askedAt={askedAt(job)}
               origin={originLabel(job, jobs)}
               {...row}
             />
@@ -218,12 +222,15 @@ function HistoryItem({
   savingIds,
   origin,
   sameClick,
+  askedAt,
   busy,
   outOfTouch,
   actionError,
 }: RowProps & {
   job: Job;
   origin: string | null;
+  /** When it was asked, as its name says it (see `askedPhrases`). */
+  askedAt: string;
   /** Another variant of the click in the row above: its prompt, time and settings are there. */
   sameClick: boolean;
 }) {
@@ -235,7 +242,7 @@ function HistoryItem({
   const failure = describeFailure(job);
   const final = isFinal(job);
   const variant = variantLabel(job);
-  const label = jobAt("Generation", job);
+  const label = jobAt("Generation", job, askedAt);
   const savedNow = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "row", { savedNow, sameClick });
   const saving = isSaving(job, savingIds);
@@ -268,7 +275,7 @@ function HistoryItem({
           <div className={styles.thumbFrame}>
             {preview ? (
               <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
-                <img src={preview} alt={jobAt("Result", job)} loading="lazy" className={styles.thumbImage} />
+                <img src={preview} alt={jobAt("Result", job, askedAt)} loading="lazy" className={styles.thumbImage} />
               </a>
             ) : (
               <div className={styles.thumbEmpty} aria-hidden="true">

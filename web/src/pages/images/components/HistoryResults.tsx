@@ -1,5 +1,8 @@
+import { useMemo } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
 import {
+  askedPhrases,
   createdLabel,
   downloadLink,
   fullSizeUrl,
@@ -36,6 +39,9 @@ interface Props {
  * earlier result and save it, or compare it, in two clicks. */
 export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, actionError }: Props) {
   const results = resultsOf(jobs);
+  // Each named by its time, told apart from another click's of that minute (among the whole
+  // history read: a job has one name in both views).
+  const askedAt = useMemo(() => askedPhrases(jobs), [jobs]);
   if (results.length === 0) return <p className={ui.emptyNote}>No results among these generations yet.</p>;
   return (
     <ul className={styles.grid} aria-label="Results">
@@ -43,6 +49,7 @@ export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompar
         <ResultTile
           key={job.id}
           job={job}
+          label={jobAt("Result", job, askedAt(job))}
           current={isSavedNow(job, currentJobId)}
           saving={isSaving(job, savingIds)}
           onSave={onSave}
@@ -61,6 +68,7 @@ export function resultsOf(jobs: Job[]): Job[] {
 
 function ResultTile({
   job,
+  label,
   current,
   saving,
   onSave,
@@ -68,6 +76,8 @@ function ResultTile({
   failure,
 }: {
   job: Job;
+  /** Its name: "Result of today, 9:14 PM, variant 1 of 3". */
+  label: string;
   current: boolean;
   saving: boolean;
   onSave: (job: Job) => void;
@@ -77,7 +87,6 @@ function ResultTile({
 }) {
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
   const variant = variantLabel(job);
-  const label = jobAt("Result", job);
   const offered = offeredActions(job, "row", { savedNow: current });
   const download = downloadLink(job);
   // Saved, Save goes: the tile keeps the focus it had.

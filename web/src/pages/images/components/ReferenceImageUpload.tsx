@@ -35,12 +35,31 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   // when the list was full); the previous photo's Remove when the last tile went. After
   // "Remove the N refused files": "Add photos", else the last photo's Remove.
   const focusAfterChange = useRef<((tiles: Element[]) => Element | undefined) | null>(null);
+  // "Add photos" goes once the photos it added fill the form, and the focus it had would fall
+  // to the page. It goes to the tile of the first photo just added: where the admin's action
+  // landed, read out by its name and state ("front.jpg, uploading, 40%"), and from which Tab
+  // goes on to its own Remove. Not to that Remove: an Enter pressed again, as on "Add photos"
+  // a moment before, would take away the photo just added.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const addHadFocus = useRef(false);
+  const shownIds = useRef<readonly string[]>(uploads.items.map((item) => item.id));
   useEffect(() => {
+    const before = shownIds.current;
+    shownIds.current = uploads.items.map((item) => item.id);
+    const tiles = Array.from(list.current?.querySelectorAll<HTMLLIElement>(":scope > li") ?? []);
     const pick = focusAfterChange.current;
-    if (pick === null) return;
-    focusAfterChange.current = null;
-    const tile = pick(Array.from(list.current?.children ?? []));
-    (tile?.querySelector<HTMLButtonElement>("button[data-remove]") ?? tile?.querySelector("button"))?.focus();
+    if (pick !== null) {
+      focusAfterChange.current = null;
+      const tile = pick(tiles);
+      (tile?.querySelector<HTMLButtonElement>("button[data-remove]") ?? tile?.querySelector("button"))?.focus();
+      return;
+    }
+    const dropped = addButton.current === null && (document.activeElement === null || document.activeElement === document.body);
+    if (addHadFocus.current && dropped) {
+      addHadFocus.current = false;
+      const added = uploads.items.findIndex((item) => !before.includes(item.id));
+      (tiles[added] ?? tiles.at(-1))?.focus({ preventScroll: true });
+    }
   }, [uploads.items]);
   const removeAndRefocus = (id: string) => {
     const index = uploads.items.findIndex((item) => item.id === id);
@@ -138,6 +157,10 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
             <li className={styles.addTile}>
               <button
                 type="button"
+                ref={addButton}
+                onFocus={() => (addHadFocus.current = true)}
+                // Gone to another control, not removed with the tile: nothing to give on.
+                onBlur={(event) => event.relatedTarget && (addHadFocus.current = false)}
                 className={empty ? styles.dropButton : styles.addButton}
                 onClick={() => {
                   if (!disabled) open();
@@ -235,8 +258,11 @@ function ReferenceTile({
   const pixels = item.status === "uploaded" ? item.pixels : undefined;
   // Nothing of it is sent while the browser makes it smaller: no percentage, a bar that only moves.
   const shrinking = item.status === "uploading" && beingMadeSmaller(item, config);
+  const nameId = useId();
+  const stateId = useId();
   return (
-    <li className={`${styles.tile} ${tileClass(item)}`}>
+    // Focusable for when "Add photos" goes as this photo fills the form (see above).
+    <li className={`${styles.tile} ${tileClass(item)}`} tabIndex={-1} aria-labelledby={`${nameId} ${stateId}`}>
       <div className={styles.thumb}>
         {item.thumbnailUrl && item.status !== "refused" && !noThumbnail ? (
           <img
@@ -269,16 +295,16 @@ function ReferenceTile({
         )}
       </div>
       <div className={styles.meta}>
-        <span className={styles.name} title={item.name}>
+        <span id={nameId} className={styles.name} title={item.name}>
           {item.name}
         </span>
         {item.status === "lost" ? (
-          <span className={styles.state} title={LOST_IN_RELOAD}>
+          <span id={stateId} className={styles.state} title={LOST_IN_RELOAD}>
             <span aria-hidden="true">{LOST_IN_RELOAD_SHORT}</span>
             <span className={ui.visuallyHidden}>{LOST_IN_RELOAD}</span>
           </span>
         ) : (
-          <span className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
+          <span id={stateId} className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
             {shrinking ? "Making it smaller…" : stateOf(item)}
           </span>
         )}
@@ -350,7 +376,7 @@ function Placeholder({ item }: { item: ReferenceItem }) {
   const type = heic ? "HEIC" : item.file === null && item.contentType ? typeName(item.contentType) : "?";
   // In S3 (a lost photo's tile says what became of it).
   const kept = item.file === null && item.status !== "lost";
-  const earlier = (item.status === "uploaded" || item.status === "refused") && item.earlier;
+  const earlier = "earlier" in item && item.earlier;
   const note = earlier
     ? "from an earlier generation"
     : kept

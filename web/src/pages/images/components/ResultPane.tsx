@@ -22,17 +22,25 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   /** What became of this identity's earlier clicks that a newer one took the pane from
    * (`JobsElsewhere`): said above the newer one's cards. */
   earlierClicks?: ReactNode;
+  /** Whose photos a Show that brought the admin here put aside (another user's click), while
+   * the form says so: said here too, where Show took them. */
+  photosPutAsideOf?: string | null;
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */
-export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlierClicks, ...grid }: Props) {
+export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlierClicks, photosPutAsideOf = null, ...grid }: Props) {
   const onItsCard = failure !== null && jobs.some((job) => job.id === failure.jobId);
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(onItsCard ? null : failure);
   return (
     <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
       <div className={styles.header}>
         {/* Focusable from script only: Show (on a click watched from afar) brings the admin here. */}
-        <h2 id="ii-results-heading" className={ui.sectionTitle} tabIndex={-1}>
+        <h2
+          id="ii-results-heading"
+          className={ui.sectionTitle}
+          tabIndex={-1}
+          aria-describedby={photosPutAsideOf === null ? undefined : "ii-results-aside"}
+        >
           Result
         </h2>
         {identity && (
@@ -45,6 +53,14 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
           </div>
         )}
       </div>
+      {/* The form's own note says it beside the pane on a wide screen; under the form (a
+          phone) it is a screen away, where the admin no longer is. Read with the heading Show
+          gives the focus to, whatever the width. */}
+      {photosPutAsideOf !== null && (
+        <p id="ii-results-aside" className={`${ui.notice} ${styles.asideNote}`}>
+          {`${photosPutAsideOf}'s photos were put aside: choose ${photosPutAsideOf} again to bring them back.`}
+        </p>
+      )}
       {earlierClicks}
       {failure && !onItsCard && (
         <p ref={failureNotice} role="alert" className={ui.alert}>

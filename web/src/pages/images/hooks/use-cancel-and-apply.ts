@@ -4,7 +4,7 @@ import { useCallback, useRef, useState } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { isNoAnswer, isRefused } from "../errors";
 import { isMoving } from "../jobView";
-import { keys, putInHistory, refreshAfterUnanswered, refreshHistory, refreshIdentities } from "../queryCache";
+import { keys, putInHistory, refreshAfterUnanswered, refreshHistory, refreshIdentities, showSaved } from "../queryCache";
 import { useApi } from "./use-api";
 import { useJobs } from "./use-jobs";
 
@@ -43,11 +43,12 @@ const APPLY_KEY = ["identity-images", "apply"] as const;
  * (a double click, or the same job's Save in the result pane and in the history).
  *
  * One rule for every Save (result card, history row, results grid, Compare): the identity
- * is read again once the save is final. The API answers 202 with the save pending (the
- * worker lands it a moment later) or already applied. Applied: the identities are read at
- * once. Pending: the job is read here until its save is final (whether or not the result
- * pane or the history polls it), and `useJobs` reads the identities again as it sees the
- * save end. A history read alone would miss it: the save often lands before the next one.
+ * shows the saved image once the save is final, and is read again. The API answers 202 with
+ * the save pending (the worker lands it a moment later) or already applied. Applied: the
+ * identity shows it at once (`showSaved`). Pending: the job is read here until its save is
+ * final (whether or not the result pane or the history polls it), and `useJobs` shows it as
+ * it sees the save end. A history read alone would miss it: the save often lands before the
+ * next one.
  */
 export function useApply(outcome: Outcome = {}) {
   const api = useApi();
@@ -70,7 +71,7 @@ export function useApply(outcome: Outcome = {}) {
     onSuccess: async (job) => {
       queryClient.setQueryData(keys.job(job.id), job);
       if (isMoving(job)) setWatched((ids) => (ids.includes(job.id) ? ids : [...ids, job.id]));
-      else refreshIdentities(queryClient);
+      else showSaved(queryClient, job);
       await refreshHistory(queryClient, job.identity_id);
       outcome.onSuccess?.(job);
     },

@@ -21,10 +21,11 @@ interface Taken {
   before: { draft: DraftValues; photos: ReferenceItem[] | null };
 }
 
-/** Of the photos a row put in the form, how many the next Generate sends, and how many the
- * page refused (its tile says why). */
+/** Of the photos a row put in the form, how many the next Generate sends, how many wait for a
+ * place (more than the form takes now), and how many the page refused (its tile says why). */
 export interface TakenPhotos {
   used: number;
+  waiting: number;
   refused: number;
 }
 
@@ -78,6 +79,7 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
     asTaken && taken.photoIds !== null
       ? {
           used: uploads.items.filter(hasPlace).length,
+          waiting: uploads.items.filter((item) => item.status === "waiting").length,
           refused: uploads.items.filter((item) => item.status === "refused").length,
         }
       : null;

@@ -2,7 +2,7 @@ import { skipToken, useInfiniteQuery, useQueryClient, type QueryClient } from "@
 import { useRef } from "react";
 
 import { isMoving } from "../jobView";
-import { jobsOf, keys, POLL_MS, refreshIdentities, URL_REFRESH_MS, type HistoryPage, type HistoryPages } from "../queryCache";
+import { jobsOf, keys, POLL_MS, refreshIdentities, showSaved, URL_REFRESH_MS, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
 
 /** While nothing in it moves, how often the page on screen reads the identity's history
@@ -20,7 +20,8 @@ export const HISTORY_LIMIT = 20;
  * on the first page runs, the others are read every `IDLE_REFRESH_MS`, not every poll. An
  * output keeps the URLs it was first read with until `URL_REFRESH_MS` (each read signs new
  * ones for the same image, and the browser would download every picture of the history
- * again). The identities are read again when it shows a save landed.
+ * again). The identities are read again when it shows a save landed, showing the saved image
+ * until then when it saw the save land (`showSaved`).
  */
 export function useHistory(identityId: string | null) {
   const api = useApi();
@@ -44,13 +45,19 @@ export function useHistory(identityId: string | null) {
     });
     // A job only the history watches (a folder's regeneration, another tab's click) ended,
     // or a save landed from elsewhere: the identity's image may have changed.
-    const changedImage = items.some((job) => {
+    const changedImage = items.filter((job) => {
       const before = previous.get(job.id);
       const ended = before !== undefined && isMoving(before) && !isMoving(job) && job.apply?.status !== "not_requested";
       const savedElsewhere = previous.size > 0 && job.apply?.status === "applied" && before?.apply?.status !== "applied";
       return ended || savedElsewhere;
     });
-    if (changedImage) refreshIdentities(queryClient);
+    // A save seen to land between two reads of its job shows at once; one first read now (on
+    // an older page, saved long ago and maybe replaced since) says nothing of the image now.
+    const landed = changedImage
+      .filter((job) => job.apply?.status === "applied" && previous.has(job.id))
+      .sort((a, b) => (b.apply?.applied_at ?? "").localeCompare(a.apply?.applied_at ?? ""))[0];
+    if (landed) showSaved(queryClient, landed);
+    else if (changedImage.length > 0) refreshIdentities(queryClient);
     return { ...page, items, readAt: now };
   };
   return useInfiniteQuery({

@@ -3,15 +3,15 @@ import { useQueries, useQueryClient, type QueryClient } from "@tanstack/react-qu
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
 import { isMoving } from "../jobView";
-import { fromHistory, keys, POLL_MS, refreshHistory, refreshIdentities, URL_REFRESH_MS } from "../queryCache";
+import { fromHistory, keys, POLL_MS, refreshHistory, showSaved, URL_REFRESH_MS } from "../queryCache";
 import { useApi } from "./use-api";
 
 /**
  * Polls each job: every `POLL_MS` (2 s) while it is queued or running (or being saved); once
  * final, only before its output URLs expire (`URL_REFRESH_MS`); not at all once it is gone
  * (404, 403); never in background tabs (TanStack's default). Refreshes the history when one
- * ends. A job the history already read shows at once, as the history has it, until its own
- * read comes.
+ * ends, and the identity when its save ended (the saved image at once: `showSaved`). A job
+ * the history already read shows at once, as the history has it, until its own read comes.
  */
 export function useJobs(ids: readonly string[]) {
   const api = useApi();
@@ -38,5 +38,5 @@ export function useJobs(ids: readonly string[]) {
 
 function refreshAfterJobEnded(queryClient: QueryClient, job: Job): void {
   void refreshHistory(queryClient, job.identity_id);
-  if (job.apply?.status !== "not_requested") refreshIdentities(queryClient);
+  if (job.apply?.status !== "not_requested") showSaved(queryClient, job);
 }

@@ -16,6 +16,7 @@ import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADAB
 import {
   failed,
   hasPlace,
+  isKept,
   isSameFile,
   nameOf,
   nextId,
@@ -181,22 +182,23 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     [api, patch, gone],
   );
 
-  /** Photos waiting for a place take those `freed` gives up (marked uploading); returned. */
+  /** Photos waiting for a place take those `freed` gives up: a file is marked uploading (and
+   * returned, to upload), a kept photo is sent as it is. */
   const takeFreedPlaces = useCallback(
     (freed: Set<string>): UploadingPhoto[] => {
       const rest = itemsRef.current.filter((item) => !freed.has(item.id));
       let room = config.maxFiles - rest.filter(hasPlace).length;
-      const promoted: UploadingPhoto[] = [];
+      const placed: ReferenceItem[] = [];
       for (const item of rest) {
         if (room <= 0) break;
         if (item.status !== "waiting") continue;
         // A fresh URL: its tile draws it again, and one the browser cannot draw is refused then
         // (the one it had is let go as it takes the new one).
-        promoted.push(sending(item, thumbnail(item.file)));
+        placed.push(isKept(item) ? { ...item, status: "uploaded" } : sending(item, thumbnail(item.file)));
         room -= 1;
       }
-      for (const item of promoted) patch(item.id, () => item);
-      return promoted;
+      for (const item of placed) patch(item.id, () => item);
+      return placed.filter((item) => item.status === "uploading");
     },
     [config, patch, thumbnail],
   );
@@ -366,9 +368,12 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       // An upload still in the form (a job that failed before it kept its photos names the
       // uploads): the same photo, with its file, size and thumbnail, not a grey placeholder.
       const inForm = new Map(replaced.flatMap((item) => (item.status === "uploaded" ? [[item.key, item]] : [])));
-      const photos = photosOf(job, config).map((photo): ReferenceItem => {
+      // Past the count (the limit was lowered since the job ran), one waits for a place, as a
+      // file added over it does: the next Generate sends no more than the API takes.
+      const photos = photosOf(job, config).map((photo, index): ReferenceItem => {
         const same = inForm.get(photo.key);
-        return same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
+        const taken = same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
+        return index < config.maxFiles ? taken : { ...taken, status: "waiting" };
       });
       if (photos.length === 0) return null;
       for (const controller of controllers.current.values()) controller.abort();
