@@ -3,12 +3,12 @@
  * how it goes and how it ended, with the way back to it.
  */
 import { screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { http, identities, users } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, given, openAsAlice, timePasses } from "../../../test/render";
+import { addPhoto, fakeClock, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** Generate on Alice's chef (`clicks` times, a second or more apart), then go to her pilot.
  * The clicks' jobs stay as the test sets them (`become`), read after read. */
@@ -49,6 +49,9 @@ describe("the notice of a click left while it ran", () => {
   }, 20_000);
 
   it("names two clicks of one identity by when each was asked, so that they do not read alike", async () => {
+    // Early in a minute, so that the two clicks, a second apart, are asked in the same one.
+    fakeClock();
+    vi.setSystemTime(new Date(2026, 11, 5, 10, 0, 5));
     await leaveAClickRunning(2);
     const notices = await elsewhere().findAllByText(/^Your generation of today, .+ for Alice the chef is still running\.$/);
     expect(notices).toHaveLength(2);
