@@ -398,7 +398,7 @@ def test_a_setting_widens_regeneration_to_every_user(
     assert job.user_id == OTHER_USER_ID
 
 
-def test_one_identity_under_four_spellings_is_one_job_for_its_canonical_folder(
+def test_one_identity_under_three_spellings_is_one_job_for_its_canonical_folder(
     regeneration_queue: str,
 ) -> None:
     """Only the folder named with the canonical id is the identity's: the host answers
