@@ -1393,6 +1393,17 @@ describe("Images page", () => {
   });
 
   describe("Edit settings with the photos a job kept", () => {
+    /** The job's `index`th photo, as the pipeline kept it (prepared, with a small copy). */
+    const keptPhoto = (index: number) => ({
+      index,
+      key: `prepared/identities/id-chef/old/${index}.jpg`,
+      source_key: `uploads/1/u/${index}.jpg`,
+      mime_type: "image/jpeg",
+      width: 512,
+      height: 512,
+      bytes: 40_000,
+      preview_url: `${S3}/prepared/${index}.jpg`,
+    });
     const earlier = (reference_names: string[] = []) =>
       succeeded(
         job({
@@ -1400,16 +1411,7 @@ describe("Images page", () => {
           prompt: "by the sea",
           aspect_ratio: "1:1",
           image_size: "2K",
-          prepared_references: [0, 1].map((index) => ({
-            index,
-            key: `prepared/identities/id-chef/old/${index}.jpg`,
-            source_key: `uploads/1/u/${index}.jpg`,
-            mime_type: "image/jpeg",
-            width: 512,
-            height: 512,
-            bytes: 40_000,
-            preview_url: `${S3}/prepared/${index}.jpg`,
-          })),
+          prepared_references: [0, 1].map(keptPhoto),
         }),
       );
 
@@ -1438,16 +1440,7 @@ describe("Images page", () => {
       // Six kept: the limit was lowered to five since the job ran.
       const past = succeeded(
         job({
-          prepared_references: [0, 1, 2, 3, 4, 5].map((index) => ({
-            index,
-            key: `prepared/identities/id-chef/old/${index}.jpg`,
-            source_key: `uploads/1/u/${index}.jpg`,
-            mime_type: "image/jpeg",
-            width: 512,
-            height: 512,
-            bytes: 40_000,
-            preview_url: `${S3}/prepared/${index}.jpg`,
-          })),
+          prepared_references: [0, 1, 2, 3, 4, 5].map(keptPhoto),
         }),
       );
       const service = jobService();
