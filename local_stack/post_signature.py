@@ -28,10 +28,13 @@ not compared with the clock: the policy's `expiration` is.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from collections.abc import Mapping
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from local_stack.post_form import PostForm, Refusal
 
@@ -100,11 +103,12 @@ def check_signature(form: PostForm, credentials: Mapping[str, str]) -> Refusal |
 
 def sign_policy(policy: str, secret: str, date: str, region: str) -> str:
     """SigV4's signature of a POST policy: the HMAC-SHA256 (hex) of the base64 policy as
-    sent, under the key derived from the secret, the date (yyyymmdd) and the region."""
-    key = f"AWS4{secret}".encode()
-    for part in (date, region, "s3", "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    return hmac.new(key, policy.encode(), hashlib.sha256).hexdigest()
+    sent, under the key derived from the secret, the date (yyyymmdd) and the region, as
+    botocore signs it (the signing key is all it reads of the request: its day)."""
+    signer = SigV4Auth(Credentials(access_key="", secret_key=secret), "s3", region)
+    request = AWSRequest()
+    request.context["timestamp"] = f"{date}T000000Z"
+    return str(signer.signature(policy, request))
 
 
 def _missing(fields: Mapping[str, str], names: tuple[str, ...]) -> str | None:
