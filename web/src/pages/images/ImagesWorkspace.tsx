@@ -8,7 +8,7 @@ import { GenerationHistory } from "./components/GenerationHistory";
 import { IdentitySelector } from "./components/IdentitySelector";
 import { JobsElsewhere } from "./components/JobsElsewhere";
 import { ResultPane } from "./components/ResultPane";
-import { UserSelector } from "./components/UserSelector";
+import { UserSelector, userName } from "./components/UserSelector";
 import type { TabConfig } from "./config";
 import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
@@ -242,7 +242,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     onShow: (click: ClickElsewhere) => {
       const leaving = users.data?.find((user) => user.id === userId);
       const putAside = leaving !== undefined && click.userId !== leaving.id && uploads.items.length > 0;
-      setAsideByShow(putAside ? leaving.display_name || leaving.username : null);
+      setAsideByShow(putAside ? userName(leaving) : null);
       photosFor(click.userId);
       subject.showIdentity(click.userId, click.identityId);
       show(click);

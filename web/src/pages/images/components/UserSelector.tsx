@@ -45,9 +45,14 @@ export function UserSelector({ value, onChange }: Props) {
   );
 }
 
+/** What a person is called on the page: their display name, else their username. */
+export function userName(user: HostUser): string {
+  return user.display_name || user.username;
+}
+
 /** The API lists the caller first, then the test users. */
 export function userLabel(user: HostUser, isCaller: boolean): string {
-  const name = user.display_name || user.username;
+  const name = userName(user);
   if (isCaller) return `Me (${name})`;
   return user.is_test_user ? `${name} · test user` : name;
 }
