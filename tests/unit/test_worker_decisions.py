@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
 from PIL import Image
 
 from identity_images.engine.gemini import GeneratedImage, Usage
@@ -893,21 +894,56 @@ def test_the_reaper_records_an_output_stored_by_a_try_given_back_before_it_ends_
     assert len(world.generate.calls) == 1
 
 
+#: The bucket's faults a look can meet: S3 refuses it, or does not answer.
+BUCKET_FAULTS = {
+    "denied": ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject"),
+    "no_answer": EndpointConnectionError(endpoint_url="https://s3.eu-west-1.amazonaws.com"),
+}
+
+
+def fail_heads_with(world: World, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """Every HEAD of the bucket raises `error`, until `monkeypatch.undo()`."""
+
+    def head(key: str, *, denied_is_missing: bool = False) -> Any:
+        raise error
+
+    monkeypatch.setattr(world.storage, "head", head)
+
+
+@pytest.mark.parametrize("fault", sorted(BUCKET_FAULTS))
 def test_the_reaper_leaves_a_job_whose_stored_output_it_cannot_look_for(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, fault: str
 ) -> None:
-    """A 403 is not "nothing stored": ending the job then could throw its output away."""
+    """A 403 or a look S3 never answered is not "nothing stored": ending the job then
+    could throw its output away."""
     job = api_job(world, max_attempts=1)
     killed_making_the_preview(world, monkeypatch, job)
-    [output_key] = [key for key in world.storage.objects if key.startswith("generated/")]
-    world.storage.denied.add(output_key)
+    fail_heads_with(world, monkeypatch, BUCKET_FAULTS[fault])
     reaper, later = sweeper(world, JobMessage(job_id=job.id)), utc_now() + timedelta(hours=1)
 
     assert reaper.run(later).outcomes == [Settled.UNCHECKED, Settled.UNCHECKED]
     assert world.store.require(job.id).status == "running"
-    world.storage.denied.clear()  # S3 answers again: the next run records it
+    monkeypatch.undo()  # S3 answers again: the next run records it
     assert reaper.run(later).outcomes == [Settled.RECORDED]
     assert world.store.require(job.id).status == "succeeded"
+
+
+def test_a_bug_in_the_reapers_look_for_a_stored_output_fails_the_run(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not `unchecked` on every run, a log line apart: the run fails (the reaper's Errors
+    alarm), and the job, the output and the letter are left as they were."""
+    job = api_job(world, max_attempts=1)
+    killed_making_the_preview(world, monkeypatch, job)
+    fail_heads_with(world, monkeypatch, TypeError("head() got an unexpected keyword argument"))
+    reaper, later = sweeper(world, JobMessage(job_id=job.id)), utc_now() + timedelta(hours=1)
+
+    with pytest.raises(TypeError):
+        reaper.run(later)
+    assert world.store.require(job.id).status == "running"
+    assert len(reaper.dead_letters.peek()) == 1
+    monkeypatch.undo()  # the bug fixed: the next run records the output
+    assert reaper.run(later).outcomes == [Settled.RECORDED]
 
 
 def test_the_reaper_ends_a_last_try_that_stored_nothing_worker_gave_up(world: World) -> None:

@@ -26,8 +26,10 @@ The worker ends every job it sees to the end (`logic.worker`). Two things it can
 stopped (out of memory while making the preview, a timeout right after the write), and
 Gemini was paid for it. The reaper looks for it as the worker does (`logic.outputs`) and
 records it: the job succeeds, and a pending apply is queued. Only a job with no stored
-output ends `failed` with `worker_gave_up`. A look the bucket refuses leaves the job as
-it is until the next run: an output is never thrown away for want of a look.
+output ends `failed` with `worker_gave_up`. A look the bucket refuses or does not answer
+(`logic.outputs.BUCKET_FAULTS`) leaves the job as it is until the next run (`unchecked`):
+an output is never thrown away for want of a look. Any other exception in the look is a
+bug: it fails the run, and the reaper's Errors alarm says so.
 
 Both are safe to run at any time and any number of times: every change is a conditional
 write on the state that was read, and a second message for a job is harmless (the claim
@@ -44,7 +46,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic.outputs import find_stored
+from identity_images.logic.outputs import BUCKET_FAULTS, find_stored
 from identity_images.models.jobs import Job, JobError, JobMessage, utc_now
 from identity_images.models.ports import JobQueue, JobStore, ObjectStore, QueuedMessage
 from identity_images.settings import Settings
@@ -231,8 +233,10 @@ class Reaper:
         log = {**log, "dead_lettered": dead_lettered}
         try:
             stored = find_stored(job, storage=self.storage, settings=self.settings)
-        except Exception:
-            # Not "nothing stored": ending the job now could throw a paid output away.
+        except BUCKET_FAULTS:
+            # Not "nothing stored": ending the job now could throw a paid output away. Only
+            # the bucket's faults wait for the next run; a bug in the look is raised, and
+            # fails the run (the reaper's Errors alarm) rather than hide behind a retry.
             logger.exception("could not look for a stored output; next time", extra=log)
             return Settled.UNCHECKED
         if stored is not None:
