@@ -440,10 +440,13 @@ class JobStore:
         timings: StageTimings | None = None,
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
+        apply_queued: bool = False,
     ) -> Job | None:
         """The state `job` was read in (a running claim; or, for the reaper, a job out of
         tries, queued or running) -> succeeded. An apply pending stays in flight, with its
-        lease starting now; otherwise the job leaves the `in_flight` index."""
+        lease starting now (and `queued_at` now when `apply_queued`: the caller sends it a
+        message of its own, not the job's); otherwise the job leaves the `in_flight`
+        index."""
         if job.status not in ("queued", "running"):  # a finished job never changes
             return None
         moment = now or utc_now()
@@ -464,9 +467,19 @@ class JobStore:
             ":timings": (timings or job.timings).model_dump(mode="json"),
             ":refs": refs,
         }
+        names = {
+            "#output": "output",
+            "#usage": "usage",
+            "#model": "model",
+            "#error": "error",
+            "#stage": "stage",
+        }
         if job.apply.status == "pending":
             values[":due"] = self._due(moment)
             tail = ", due_at = :due REMOVE lease_expires_at, #stage, stage_started_at"
+            if apply_queued:
+                names["#apply"] = "apply"
+                tail = ", #apply.queued_at = :now" + tail
         else:
             tail = " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at"
         return self._update(
@@ -476,13 +489,7 @@ class JobStore:
             "prepared_references = :refs, next_attempt_at = :null" + tail,
             "#status = :from AND attempts = :attempts",
             values,
-            names={
-                "#output": "output",
-                "#usage": "usage",
-                "#model": "model",
-                "#error": "error",
-                "#stage": "stage",
-            },
+            names=names,
         )
 
     def fail(self, job: Job, error: JobError, *, timings: StageTimings | None = None) -> Job | None:
@@ -521,8 +528,8 @@ class JobStore:
         return self._update(
             job_id,
             "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
-            "#apply.#error = :null, #apply.requested_at = :now, #apply.tries = :zero, "
-            "updated_at = :now, in_flight = :in_flight, due_at = :due",
+            "#apply.#error = :null, #apply.requested_at = :now, #apply.queued_at = :now, "
+            "#apply.tries = :zero, updated_at = :now, in_flight = :in_flight, due_at = :due",
             "#status = :succeeded AND #apply.#status <> :pending",
             {
                 ":pending": "pending",
@@ -541,12 +548,12 @@ class JobStore:
         self, job: Job, *, now: datetime | None = None, lapsed_before: int | None = None
     ) -> Job | None:
         """The pending apply (this request) whose lease lapsed (`due_at` before
-        `lapsed_before`, default now): a fresh lease, for the message the caller sends now.
-        None if its lease still runs or it moved on."""
+        `lapsed_before`, default now): a fresh lease, for the message the caller sends now
+        (`queued_at`). None if its lease still runs or it moved on."""
         now = now or utc_now()
         return self._update(
             job.id,
-            "SET updated_at = :now, in_flight = :in_flight, due_at = :due",
+            "SET updated_at = :now, in_flight = :in_flight, due_at = :due, #apply.queued_at = :now",
             "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt "
             "AND (attribute_not_exists(due_at) OR due_at < :epoch)",
             {

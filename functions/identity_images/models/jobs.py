@@ -208,6 +208,21 @@ class ApplyState(BaseModel):
         "its messages (a reaper requeue, a redelivery); a new request starts again at 0. "
         "Kept in the table only (absent on older records: 0), not in API answers.",
     )
+    queued_at: UtcDatetime | None = Field(
+        default=None,
+        exclude=True,
+        description="When this request was last sent in a message of its own (`action: "
+        "apply`): as `POST …/apply` asked for it or queued it again, or as the reaper queued "
+        "it after recording the job's output or finding its message lost. Table only.",
+    )
+
+    @property
+    def carried_since(self) -> datetime | None:
+        """When the message that now carries this request was sent, at the earliest: the
+        last time it was queued on its own, else its request (an apply asked with the job
+        rides the job's own message). A dead letter sent before then carried an older
+        message, and says nothing of this one."""
+        return self.queued_at or self.requested_at
 
 
 class Job(BaseModel):
