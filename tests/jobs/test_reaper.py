@@ -300,11 +300,15 @@ def test_a_dead_letter_of_a_job_already_failed_is_left_as_it_is(
 
 
 def age_lease(job_id: str, seconds: int) -> None:
-    """Time passes: the job's lease (`due_at`) ends `seconds` earlier."""
+    """Time passes: the job's lease (`due_at`, and a try's `lease_expires_at` while it has
+    one) ends `seconds` earlier."""
+    table, key = get_settings().jobs_table_name, {"job_id": {"S": job_id}}
+    item = aws.dynamodb().get_item(TableName=table, Key=key)["Item"]
+    leases = [name for name in ("due_at", "lease_expires_at") if name in item]
     aws.dynamodb().update_item(
-        TableName=get_settings().jobs_table_name,
-        Key={"job_id": {"S": job_id}},
-        UpdateExpression="SET due_at = due_at - :s",
+        TableName=table,
+        Key=key,
+        UpdateExpression="SET " + ", ".join(f"{name} = {name} - :s" for name in leases),
         ExpressionAttributeValues={":s": {"N": str(seconds)}},
     )
 
@@ -450,6 +454,7 @@ def test_an_apply_stopped_on_every_try_gives_up_across_requeues_and_can_be_asked
         with pytest.raises(Killed):
             worker_handler.handler(event, LambdaContextStub())
         assert worker.store.require(job_id).apply.tries == tried
+        age_lease(job_id, 3600)  # the reaper comes long after the stopped try's lease
         when += timedelta(seconds=settings.job_lease_s + settings.reaper_grace_s + 5)
         settled = Settled.APPLY_REQUEUED if tried < tries else Settled.APPLY_GAVE_UP
         assert reaper.sweep(now=when) == [settled]

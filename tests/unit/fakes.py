@@ -286,21 +286,24 @@ class MemoryJobStore:
 
     def set_applying(self, job: Job) -> Job | None:
         current = self.jobs.get(job.id)
+        now = _epoch(utc_now())
         if (
             current is None
             or not current.apply_in_flight
             or current.apply.attempt != job.apply.attempt
+            or current.apply_try_runs(now)
         ):
             return None
         apply = current.apply.model_copy(update={"tries": current.apply.tries + 1})
-        due = _epoch(utc_now()) + self.lease_s
-        return self._put(current, stage="applying", apply=apply, due_at=due)
+        due = now + self.lease_s
+        return self._put(current, stage="applying", apply=apply, due_at=due, lease_expires_at=due)
 
     def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
         current = self.jobs.get(job.id)
         if current is None:
             return None
-        return self._put(current, stage=None, due_at=_epoch(utc_now()) + retry_in_s + self.lease_s)
+        due = _epoch(utc_now()) + retry_in_s + self.lease_s
+        return self._put(current, stage=None, due_at=due, lease_expires_at=None)
 
     def finish_apply(
         self,
@@ -321,7 +324,7 @@ class MemoryJobStore:
                 "applied_at": None if error else utc_now(),
             }
         )
-        return self._put(current, apply=apply, stage=None, due_at=None)
+        return self._put(current, apply=apply, stage=None, due_at=None, lease_expires_at=None)
 
 
 @dataclass

@@ -626,6 +626,7 @@ def test_an_apply_stopped_on_every_try_ends_failed_and_a_new_request_starts_agai
         with pytest.raises(Killed):
             apply_message(world, job)  # each time the reaper's fresh message
         assert world.store.require(job.id).apply.tries == tried
+        lapse_lease(world, job)  # the reaper comes long after the stopped try's lease
         later += timedelta(hours=1)
         settled = Settled.APPLY_REQUEUED if tried < limit else Settled.APPLY_GAVE_UP
         assert reaper.sweep(later) == [settled]
@@ -661,6 +662,7 @@ def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
     monkeypatch.setattr(world.callback, "deliver", killed)
     with pytest.raises(Killed):
         run(world, job)  # generated; the apply's first try stopped
+    lapse_lease(world, job)
     with pytest.raises(Killed):
         apply_message(world, job, receive_count=2)
     lapse_lease(world, job)
@@ -704,6 +706,40 @@ def test_a_delivery_during_an_applys_last_try_leaves_it_to_that_try(
     assert again.message == JobMessage(job_id=job.id, action="apply")
     assert again.delay_s == MAX_DELAY_S  # the lease (900 s) and a second, at most SQS's
     assert apply_message(world, job) == [Outcome.SKIPPED]
+
+
+def test_a_delivery_during_an_applys_first_try_waits_and_its_retry_does_not(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A duplicate of the message while the first try waits for the host is deferred
+    until that try's lease ends (the host is not sent the same webhook twice at once).
+    The try fails (the host is busy) and ends its lease: its own message, back after the
+    backoff, runs at once."""
+    job = api_job(world, apply=True)
+    host = world.callback.deliver
+    during: list[Outcome] = []
+
+    def slow_busy_host(assignment: Any, *, delivery_id: str) -> None:
+        if during:  # the try after the backoff: the host answers
+            host(assignment, delivery_id=delivery_id)
+            return
+        during.extend(run(world, job))  # the duplicate
+        raise PipelineError(ErrorCode.HOST_UNAVAILABLE, "busy", retryable=True)
+
+    monkeypatch.setattr(world.callback, "deliver", slow_busy_host)
+    with pytest.raises(RetryLater) as retry:
+        run(world, job)  # generated; the apply's first try
+    assert during == [Outcome.DEFERRED]
+    [copy] = world.queue.sent
+    assert copy.message == JobMessage(job_id=job.id, action="apply")
+    assert copy.delay_s == MAX_DELAY_S  # the lease (900 s) and a second, at most SQS's
+
+    assert retry.value.delay_s == 10
+    assert run(world, job, receive_count=2) == [Outcome.APPLIED]  # not held off
+    apply = world.store.require(job.id).apply
+    assert (apply.status, apply.tries) == ("applied", 2)
+    assert [d for _, d in world.callback.delivered] == [f"{job.id}:apply:1"]
+    assert apply_message(world, job) == [Outcome.SKIPPED]  # the copy, later: done
 
 
 def test_a_dead_letter_of_an_earlier_apply_request_leaves_a_newer_one_pending(

@@ -317,17 +317,19 @@ class JobStore:
         )
 
     def set_applying(self, job: Job) -> Job | None:
-        """A succeeded job whose apply (this request) is being sent: stage `applying`, one
-        more try of it counted (`apply.tries`; a record older than the count has none
-        yet), and the try's lease as the apply's `due_at`. None if the apply is no longer
-        pending or another request took over."""
+        """A try of a succeeded job's apply (this request) starts: stage `applying`, one
+        more try counted (`apply.tries`; a record older than the count has none yet), and
+        the try's lease as `lease_expires_at` and as the apply's `due_at`. A claim, as a
+        run's: None if the apply is no longer pending, another request took over, or
+        another try's lease still runs (`hold_apply` and `finish_apply` end it)."""
         moment = utc_now()
         now = format_timestamp(moment)
         return self._update(
             job.id,
             "SET #stage = :stage, stage_started_at = :now, updated_at = :now, due_at = :due, "
-            "#apply.tries = if_not_exists(#apply.tries, :zero) + :one",
-            "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt",
+            "lease_expires_at = :due, #apply.tries = if_not_exists(#apply.tries, :zero) + :one",
+            "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt "
+            "AND (attribute_not_exists(lease_expires_at) OR lease_expires_at < :epoch)",
             {
                 ":stage": "applying",
                 ":succeeded": "succeeded",
@@ -335,6 +337,7 @@ class JobStore:
                 ":attempt": job.apply.attempt,
                 ":now": now,
                 ":due": self._due(moment),
+                ":epoch": int(moment.timestamp()),
                 ":zero": 0,
                 ":one": 1,
             },
@@ -569,11 +572,13 @@ class JobStore:
         )
 
     def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
-        """The pending apply waits `retry_in_s` for its next try: its lease covers it."""
+        """The pending apply's try ended, and it waits `retry_in_s` for its next: the apply's
+        lease (`due_at`) covers the wait, and the try's (`lease_expires_at`) is over, so the
+        message that comes back after the wait is not held off."""
         now = utc_now()
         return self._update(
             job.id,
-            "SET updated_at = :now, due_at = :due",
+            "SET updated_at = :now, due_at = :due REMOVE lease_expires_at",
             "#apply.#status = :pending AND #apply.attempt = :attempt",
             {
                 ":pending": "pending",
@@ -620,7 +625,7 @@ class JobStore:
         return self._update(
             job.id,
             update + "#apply.#error = :error, updated_at = :now, timings = :timings "
-            "REMOVE #stage, stage_started_at, in_flight, due_at",
+            "REMOVE #stage, stage_started_at, in_flight, due_at, lease_expires_at",
             "#apply.#status = :pending AND #apply.attempt = :attempt",
             values,
             names={"#apply": "apply", "#error": "error", "#stage": "stage"},

@@ -297,7 +297,8 @@ class Job(BaseModel):
     lease_expires_at: int | None = Field(
         default=None,
         exclude=True,
-        description="While running: epoch seconds after which another worker may take it.",
+        description="While a try runs (of the job, or of its apply): epoch seconds after "
+        "which another delivery may take it over.",
     )
     due_at: int | None = Field(
         default=None,
@@ -399,6 +400,12 @@ class Job(BaseModel):
         `due_at` passed (or was never set, as on records older than `due_at`). Not the
         running try's lease (`lease_expires_at`), though a claim sets both alike."""
         return self.due_at is None or self.due_at < now
+
+    def apply_try_runs(self, now: int) -> bool:
+        """A try of its pending apply started and has not ended at `now` (epoch seconds),
+        within the lease it took as it started (`lease_expires_at`): it may still deliver,
+        so no other try may start."""
+        return self.apply_in_flight and (self.lease_expires_at or 0) >= now
 
     def run_timings(self, stages: Mapping[str, float] | None = None) -> StageTimings:
         """The `timings` of a run of this job that ends now: from its creation to its first
