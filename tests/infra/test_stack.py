@@ -339,6 +339,16 @@ def test_the_worker_outlasts_the_gemini_timeout_with_a_margin(synthesized: Synth
     assert int(props["Environment"]["Variables"]["JOB_LEASE_S"]) > props["Timeout"]
 
 
+def test_the_job_lease_ends_before_a_stopped_try_comes_back(synthesized: Synthesized) -> None:
+    """A try holds its job, or its apply, for `JOB_LEASE_S`, and a delivery meanwhile is
+    deferred until the lease ends. A stopped try's message comes back after the queue's
+    visibility timeout: the lease must be over by then, or that message, rightly tried
+    again, would be held off as a duplicate."""
+    (queue,) = event_source_queues(synthesized, "worker")
+    lease = int(environment(synthesized, "worker")["JOB_LEASE_S"])
+    assert lease < synthesized.props(queue)["VisibilityTimeout"]
+
+
 def test_the_worker_has_the_memory_its_budgeted_peak_needs_with_headroom(
     synthesized: Synthesized,
 ) -> None:

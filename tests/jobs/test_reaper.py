@@ -211,6 +211,45 @@ def test_a_worker_killed_after_storing_on_its_last_receive_has_its_output_record
     assert reaper.run(now=later(settings)).outcomes == [Settled.FINAL]
 
 
+def test_an_apply_queued_with_a_recorded_output_outlives_the_jobs_kept_dead_letter(
+    resources: Resources,
+    settings: Settings,
+    worker: Worker,
+    reaper: Reaper,
+    gemini: LocalGeminiServer,
+    callback: FakeCallback,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reaper records the output a stopped last try stored and queues its apply, and
+    that message is lost. The job's generate letter, kept for the operator, never carried
+    the apply: a later run leaves it to the sweep, which queues it again (the same
+    request), and the image is saved. Nothing ends failed."""
+    job_id = create_job(apply=True)
+    kill_on_last_receive(
+        resources, settings, worker, job_id, gemini, monkeypatch, making_the_preview=True
+    )
+    assert reaper.settle_dead_letters(now=later(settings)) == [Settled.RECORDED]
+    assert bodies(receive_event(resources.jobs_queue_url)) == [
+        {"job_id": job_id, "action": "apply"}
+    ]
+    drain(resources.jobs_queue_url)  # ...and its message is lost
+
+    lease_and_grace = timedelta(seconds=settings.job_lease_s + settings.reaper_grace_s + 5)
+    when = later(settings) + lease_and_grace
+    assert reaper.run(now=when).outcomes == [Settled.FINAL, Settled.APPLY_REQUEUED]
+    pending = worker.store.require(job_id)
+    assert (pending.status, pending.apply.status, pending.apply.error) == (
+        "succeeded",
+        "pending",
+        None,
+    )
+    assert run_once(resources.jobs_queue_url) == []
+    assert worker.store.require(job_id).apply.status == "applied"
+    assert [d for _, d in callback.delivered] == [f"{job_id}:apply:1"]
+    assert reaper.run(now=when + lease_and_grace).outcomes == [Settled.FINAL]
+    assert dead_letter_bodies(reaper) == [{"job_id": job_id, "action": "generate"}]
+
+
 def test_the_reaper_handler_counts_what_it_gave_up_in_metrics(
     resources: Resources,
     worker: Worker,
@@ -261,11 +300,15 @@ def test_a_dead_letter_of_a_job_already_failed_is_left_as_it_is(
 
 
 def age_lease(job_id: str, seconds: int) -> None:
-    """Time passes: the job's lease (`due_at`) ends `seconds` earlier."""
+    """Time passes: the job's lease (`due_at`, and a try's `lease_expires_at` while it has
+    one) ends `seconds` earlier."""
+    table, key = get_settings().jobs_table_name, {"job_id": {"S": job_id}}
+    item = aws.dynamodb().get_item(TableName=table, Key=key)["Item"]
+    leases = [name for name in ("due_at", "lease_expires_at") if name in item]
     aws.dynamodb().update_item(
-        TableName=get_settings().jobs_table_name,
-        Key={"job_id": {"S": job_id}},
-        UpdateExpression="SET due_at = due_at - :s",
+        TableName=table,
+        Key=key,
+        UpdateExpression="SET " + ", ".join(f"{name} = {name} - :s" for name in leases),
         ExpressionAttributeValues={":s": {"N": str(seconds)}},
     )
 
@@ -411,6 +454,7 @@ def test_an_apply_stopped_on_every_try_gives_up_across_requeues_and_can_be_asked
         with pytest.raises(Killed):
             worker_handler.handler(event, LambdaContextStub())
         assert worker.store.require(job_id).apply.tries == tried
+        age_lease(job_id, 3600)  # the reaper comes long after the stopped try's lease
         when += timedelta(seconds=settings.job_lease_s + settings.reaper_grace_s + 5)
         settled = Settled.APPLY_REQUEUED if tried < tries else Settled.APPLY_GAVE_UP
         assert reaper.sweep(now=when) == [settled]

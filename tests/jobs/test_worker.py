@@ -393,6 +393,36 @@ def test_a_reference_deleted_before_the_run_fails_the_job(
     assert done.error.code == "reference_not_found"
 
 
+def test_a_duplicate_delivery_while_an_apply_try_runs_waits_for_that_try(
+    resources: Resources,
+    worker: Worker,
+    callback: FakeCallback,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A standard queue may hand one message to two workers at once. The second, while
+    the apply's first try (not its last) waits for the host, does not send the host the
+    same webhook again: it leaves a copy that looks again when that try's lease ends."""
+    job = create_job(apply=True)
+    event = receive_event(resources.jobs_queue_url)
+    host = callback.deliver
+    duplicate: list[dict[str, Any]] = []
+
+    def slow_host(assignment: Any, *, delivery_id: str) -> None:
+        if not duplicate:  # the same message, to a second worker, while this one waits
+            duplicate.append(worker_handler.handler(event, LambdaContextStub()))
+        host(assignment, delivery_id=delivery_id)
+
+    monkeypatch.setattr(callback, "deliver", slow_host)
+    assert deliver(event) == []
+    assert duplicate == [{"batchItemFailures": []}]  # done, not a batch failure
+    assert [d for _, d in callback.delivered] == [f"{job['id']}:apply:1"]
+    done = worker.store.require(job["id"])
+    assert (done.apply.status, done.apply.tries) == ("applied", 1)
+    # The duplicate's copy waits for the try's lease; it will find the apply done.
+    assert receive_event(resources.jobs_queue_url)["Records"] == []
+    assert messages_in(resources.jobs_queue_url) == 1
+
+
 def test_apply_rejected_by_the_host_fails_the_apply_only(
     resources: Resources, worker: Worker, callback: FakeCallback
 ) -> None:

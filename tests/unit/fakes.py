@@ -202,6 +202,7 @@ class MemoryJobStore:
         timings: StageTimings | None = None,
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
+        apply_queued: bool = False,
     ) -> Job | None:
         current = self.jobs.get(job.id)
         if (
@@ -211,8 +212,12 @@ class MemoryJobStore:
         ):
             return None
         pending = current.apply.status == "pending"
+        apply = current.apply
+        if pending and apply_queued:
+            apply = apply.model_copy(update={"queued_at": utc_now()})
         return self._put(
             current,
+            apply=apply,
             status="succeeded",
             stage=None,
             output=output,
@@ -261,6 +266,7 @@ class MemoryJobStore:
                 "status": "pending",
                 "attempt": current.apply.attempt + 1,
                 "requested_at": utc_now(),
+                "queued_at": utc_now(),
                 "error": None,
                 "tries": 0,
             }
@@ -275,25 +281,29 @@ class MemoryJobStore:
         before = _epoch(now) if lapsed_before is None else lapsed_before
         if current is None or current.apply.status != "pending" or not current.due_passed(before):
             return None
-        return self._put(current, due_at=_epoch(now) + self.lease_s)
+        apply = current.apply.model_copy(update={"queued_at": now})
+        return self._put(current, apply=apply, due_at=_epoch(now) + self.lease_s)
 
     def set_applying(self, job: Job) -> Job | None:
         current = self.jobs.get(job.id)
+        now = _epoch(utc_now())
         if (
             current is None
             or not current.apply_in_flight
             or current.apply.attempt != job.apply.attempt
+            or current.apply_try_runs(now)
         ):
             return None
         apply = current.apply.model_copy(update={"tries": current.apply.tries + 1})
-        due = _epoch(utc_now()) + self.lease_s
-        return self._put(current, stage="applying", apply=apply, due_at=due)
+        due = now + self.lease_s
+        return self._put(current, stage="applying", apply=apply, due_at=due, lease_expires_at=due)
 
     def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
         current = self.jobs.get(job.id)
         if current is None:
             return None
-        return self._put(current, stage=None, due_at=_epoch(utc_now()) + retry_in_s + self.lease_s)
+        due = _epoch(utc_now()) + retry_in_s + self.lease_s
+        return self._put(current, stage=None, due_at=due, lease_expires_at=None)
 
     def finish_apply(
         self,
@@ -314,7 +324,7 @@ class MemoryJobStore:
                 "applied_at": None if error else utc_now(),
             }
         )
-        return self._put(current, apply=apply, stage=None, due_at=None)
+        return self._put(current, apply=apply, stage=None, due_at=None, lease_expires_at=None)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
 from PIL import Image
 
 from identity_images.engine.gemini import GeneratedImage, Usage
@@ -625,6 +626,7 @@ def test_an_apply_stopped_on_every_try_ends_failed_and_a_new_request_starts_agai
         with pytest.raises(Killed):
             apply_message(world, job)  # each time the reaper's fresh message
         assert world.store.require(job.id).apply.tries == tried
+        lapse_lease(world, job)  # the reaper comes long after the stopped try's lease
         later += timedelta(hours=1)
         settled = Settled.APPLY_REQUEUED if tried < limit else Settled.APPLY_GAVE_UP
         assert reaper.sweep(later) == [settled]
@@ -660,6 +662,7 @@ def test_an_apply_whose_tries_were_used_up_ends_without_calling_the_host(
     monkeypatch.setattr(world.callback, "deliver", killed)
     with pytest.raises(Killed):
         run(world, job)  # generated; the apply's first try stopped
+    lapse_lease(world, job)
     with pytest.raises(Killed):
         apply_message(world, job, receive_count=2)
     lapse_lease(world, job)
@@ -703,6 +706,40 @@ def test_a_delivery_during_an_applys_last_try_leaves_it_to_that_try(
     assert again.message == JobMessage(job_id=job.id, action="apply")
     assert again.delay_s == MAX_DELAY_S  # the lease (900 s) and a second, at most SQS's
     assert apply_message(world, job) == [Outcome.SKIPPED]
+
+
+def test_a_delivery_during_an_applys_first_try_waits_and_its_retry_does_not(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A duplicate of the message while the first try waits for the host is deferred
+    until that try's lease ends (the host is not sent the same webhook twice at once).
+    The try fails (the host is busy) and ends its lease: its own message, back after the
+    backoff, runs at once."""
+    job = api_job(world, apply=True)
+    host = world.callback.deliver
+    during: list[Outcome] = []
+
+    def slow_busy_host(assignment: Any, *, delivery_id: str) -> None:
+        if during:  # the try after the backoff: the host answers
+            host(assignment, delivery_id=delivery_id)
+            return
+        during.extend(run(world, job))  # the duplicate
+        raise PipelineError(ErrorCode.HOST_UNAVAILABLE, "busy", retryable=True)
+
+    monkeypatch.setattr(world.callback, "deliver", slow_busy_host)
+    with pytest.raises(RetryLater) as retry:
+        run(world, job)  # generated; the apply's first try
+    assert during == [Outcome.DEFERRED]
+    [copy] = world.queue.sent
+    assert copy.message == JobMessage(job_id=job.id, action="apply")
+    assert copy.delay_s == MAX_DELAY_S  # the lease (900 s) and a second, at most SQS's
+
+    assert retry.value.delay_s == 10
+    assert run(world, job, receive_count=2) == [Outcome.APPLIED]  # not held off
+    apply = world.store.require(job.id).apply
+    assert (apply.status, apply.tries) == ("applied", 2)
+    assert [d for _, d in world.callback.delivered] == [f"{job.id}:apply:1"]
+    assert apply_message(world, job) == [Outcome.SKIPPED]  # the copy, later: done
 
 
 def test_a_dead_letter_of_an_earlier_apply_request_leaves_a_newer_one_pending(
@@ -893,21 +930,56 @@ def test_the_reaper_records_an_output_stored_by_a_try_given_back_before_it_ends_
     assert len(world.generate.calls) == 1
 
 
+#: The bucket's faults a look can meet: S3 refuses it, or does not answer.
+BUCKET_FAULTS = {
+    "denied": ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject"),
+    "no_answer": EndpointConnectionError(endpoint_url="https://s3.eu-west-1.amazonaws.com"),
+}
+
+
+def fail_heads_with(world: World, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """Every HEAD of the bucket raises `error`, until `monkeypatch.undo()`."""
+
+    def head(key: str, *, denied_is_missing: bool = False) -> Any:
+        raise error
+
+    monkeypatch.setattr(world.storage, "head", head)
+
+
+@pytest.mark.parametrize("fault", sorted(BUCKET_FAULTS))
 def test_the_reaper_leaves_a_job_whose_stored_output_it_cannot_look_for(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, fault: str
 ) -> None:
-    """A 403 is not "nothing stored": ending the job then could throw its output away."""
+    """A 403 or a look S3 never answered is not "nothing stored": ending the job then
+    could throw its output away."""
     job = api_job(world, max_attempts=1)
     killed_making_the_preview(world, monkeypatch, job)
-    [output_key] = [key for key in world.storage.objects if key.startswith("generated/")]
-    world.storage.denied.add(output_key)
+    fail_heads_with(world, monkeypatch, BUCKET_FAULTS[fault])
     reaper, later = sweeper(world, JobMessage(job_id=job.id)), utc_now() + timedelta(hours=1)
 
     assert reaper.run(later).outcomes == [Settled.UNCHECKED, Settled.UNCHECKED]
     assert world.store.require(job.id).status == "running"
-    world.storage.denied.clear()  # S3 answers again: the next run records it
+    monkeypatch.undo()  # S3 answers again: the next run records it
     assert reaper.run(later).outcomes == [Settled.RECORDED]
     assert world.store.require(job.id).status == "succeeded"
+
+
+def test_a_bug_in_the_reapers_look_for_a_stored_output_fails_the_run(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not `unchecked` on every run, a log line apart: the run fails (the reaper's Errors
+    alarm), and the job, the output and the letter are left as they were."""
+    job = api_job(world, max_attempts=1)
+    killed_making_the_preview(world, monkeypatch, job)
+    fail_heads_with(world, monkeypatch, TypeError("head() got an unexpected keyword argument"))
+    reaper, later = sweeper(world, JobMessage(job_id=job.id)), utc_now() + timedelta(hours=1)
+
+    with pytest.raises(TypeError):
+        reaper.run(later)
+    assert world.store.require(job.id).status == "running"
+    assert len(reaper.dead_letters.peek()) == 1
+    monkeypatch.undo()  # the bug fixed: the next run records the output
+    assert reaper.run(later).outcomes == [Settled.RECORDED]
 
 
 def test_the_reaper_ends_a_last_try_that_stored_nothing_worker_gave_up(world: World) -> None:

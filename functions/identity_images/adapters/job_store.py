@@ -317,17 +317,19 @@ class JobStore:
         )
 
     def set_applying(self, job: Job) -> Job | None:
-        """A succeeded job whose apply (this request) is being sent: stage `applying`, one
-        more try of it counted (`apply.tries`; a record older than the count has none
-        yet), and the try's lease as the apply's `due_at`. None if the apply is no longer
-        pending or another request took over."""
+        """A try of a succeeded job's apply (this request) starts: stage `applying`, one
+        more try counted (`apply.tries`; a record older than the count has none yet), and
+        the try's lease as `lease_expires_at` and as the apply's `due_at`. A claim, as a
+        run's: None if the apply is no longer pending, another request took over, or
+        another try's lease still runs (`hold_apply` and `finish_apply` end it)."""
         moment = utc_now()
         now = format_timestamp(moment)
         return self._update(
             job.id,
             "SET #stage = :stage, stage_started_at = :now, updated_at = :now, due_at = :due, "
-            "#apply.tries = if_not_exists(#apply.tries, :zero) + :one",
-            "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt",
+            "lease_expires_at = :due, #apply.tries = if_not_exists(#apply.tries, :zero) + :one",
+            "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt "
+            "AND (attribute_not_exists(lease_expires_at) OR lease_expires_at < :epoch)",
             {
                 ":stage": "applying",
                 ":succeeded": "succeeded",
@@ -335,6 +337,7 @@ class JobStore:
                 ":attempt": job.apply.attempt,
                 ":now": now,
                 ":due": self._due(moment),
+                ":epoch": int(moment.timestamp()),
                 ":zero": 0,
                 ":one": 1,
             },
@@ -440,10 +443,13 @@ class JobStore:
         timings: StageTimings | None = None,
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
+        apply_queued: bool = False,
     ) -> Job | None:
         """The state `job` was read in (a running claim; or, for the reaper, a job out of
         tries, queued or running) -> succeeded. An apply pending stays in flight, with its
-        lease starting now; otherwise the job leaves the `in_flight` index."""
+        lease starting now (and `queued_at` now when `apply_queued`: the caller sends it a
+        message of its own, not the job's); otherwise the job leaves the `in_flight`
+        index."""
         if job.status not in ("queued", "running"):  # a finished job never changes
             return None
         moment = now or utc_now()
@@ -464,9 +470,19 @@ class JobStore:
             ":timings": (timings or job.timings).model_dump(mode="json"),
             ":refs": refs,
         }
+        names = {
+            "#output": "output",
+            "#usage": "usage",
+            "#model": "model",
+            "#error": "error",
+            "#stage": "stage",
+        }
         if job.apply.status == "pending":
             values[":due"] = self._due(moment)
             tail = ", due_at = :due REMOVE lease_expires_at, #stage, stage_started_at"
+            if apply_queued:
+                names["#apply"] = "apply"
+                tail = ", #apply.queued_at = :now" + tail
         else:
             tail = " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at"
         return self._update(
@@ -476,13 +492,7 @@ class JobStore:
             "prepared_references = :refs, next_attempt_at = :null" + tail,
             "#status = :from AND attempts = :attempts",
             values,
-            names={
-                "#output": "output",
-                "#usage": "usage",
-                "#model": "model",
-                "#error": "error",
-                "#stage": "stage",
-            },
+            names=names,
         )
 
     def fail(self, job: Job, error: JobError, *, timings: StageTimings | None = None) -> Job | None:
@@ -521,8 +531,8 @@ class JobStore:
         return self._update(
             job_id,
             "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
-            "#apply.#error = :null, #apply.requested_at = :now, #apply.tries = :zero, "
-            "updated_at = :now, in_flight = :in_flight, due_at = :due",
+            "#apply.#error = :null, #apply.requested_at = :now, #apply.queued_at = :now, "
+            "#apply.tries = :zero, updated_at = :now, in_flight = :in_flight, due_at = :due",
             "#status = :succeeded AND #apply.#status <> :pending",
             {
                 ":pending": "pending",
@@ -541,12 +551,12 @@ class JobStore:
         self, job: Job, *, now: datetime | None = None, lapsed_before: int | None = None
     ) -> Job | None:
         """The pending apply (this request) whose lease lapsed (`due_at` before
-        `lapsed_before`, default now): a fresh lease, for the message the caller sends now.
-        None if its lease still runs or it moved on."""
+        `lapsed_before`, default now): a fresh lease, for the message the caller sends now
+        (`queued_at`). None if its lease still runs or it moved on."""
         now = now or utc_now()
         return self._update(
             job.id,
-            "SET updated_at = :now, in_flight = :in_flight, due_at = :due",
+            "SET updated_at = :now, in_flight = :in_flight, due_at = :due, #apply.queued_at = :now",
             "#status = :succeeded AND #apply.#status = :pending AND #apply.attempt = :attempt "
             "AND (attribute_not_exists(due_at) OR due_at < :epoch)",
             {
@@ -562,11 +572,13 @@ class JobStore:
         )
 
     def hold_apply(self, job: Job, *, retry_in_s: int) -> Job | None:
-        """The pending apply waits `retry_in_s` for its next try: its lease covers it."""
+        """The pending apply's try ended, and it waits `retry_in_s` for its next: the apply's
+        lease (`due_at`) covers the wait, and the try's (`lease_expires_at`) is over, so the
+        message that comes back after the wait is not held off."""
         now = utc_now()
         return self._update(
             job.id,
-            "SET updated_at = :now, due_at = :due",
+            "SET updated_at = :now, due_at = :due REMOVE lease_expires_at",
             "#apply.#status = :pending AND #apply.attempt = :attempt",
             {
                 ":pending": "pending",
@@ -613,7 +625,7 @@ class JobStore:
         return self._update(
             job.id,
             update + "#apply.#error = :error, updated_at = :now, timings = :timings "
-            "REMOVE #stage, stage_started_at, in_flight, due_at",
+            "REMOVE #stage, stage_started_at, in_flight, due_at, lease_expires_at",
             "#apply.#status = :pending AND #apply.attempt = :attempt",
             values,
             names={"#apply": "apply", "#error": "error", "#stage": "stage"},

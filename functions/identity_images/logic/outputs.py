@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from identity_images.media_types import EXTENSIONS_BY_TYPE
 from identity_images.models.jobs import (
     Job,
@@ -35,6 +37,12 @@ logger = logging.getLogger(__name__)
 
 #: What a run of a job makes: the output, the usage, the model and the prepared references.
 Made = tuple[JobOutput, JobUsage, str, list[PreparedReferenceInfo]]
+
+#: What a look in the bucket meets when S3 does not answer it: a refusal (`ClientError`:
+#: a 403, a 500; `head` answers a 404 itself, None) or no answer at all (`BotoCoreError`:
+#: a timeout, no connection, no credentials). Whoever must not read a fault as "nothing
+#: stored" catches these and no more: any other exception is a bug in the look.
+BUCKET_FAULTS = (ClientError, BotoCoreError)
 
 #: Every type an output can be stored as (its key's extension), the likely ones first; a
 #: type the pipeline does not name is stored as `.bin`.
@@ -57,9 +65,9 @@ def _size_of(info: ObjectInfo | None) -> tuple[int, int] | None:
 def find_stored(job: Job, *, storage: ObjectStore, settings: Settings) -> Made | None:
     """What a try of `job` stored but did not record: its output, found by key and by its
     metadata, with its preview and prepared references when they are there too. None when
-    there is no complete output of this job's. A fault of the bucket (a 403 included) is
-    raised, never read as "nothing stored": the caller would pay Gemini again, or end the
-    job without its output."""
+    there is no complete output of this job's. A fault of the bucket (`BUCKET_FAULTS`, a
+    403 included) is raised, never read as "nothing stored": the caller would pay Gemini
+    again, or end the job without its output."""
     layout = settings.bucket_layout
     keys = dict.fromkeys(layout.output_key(job.identity_id, job.id, t) for t in OUTPUT_TYPES)
     info = next(filter(None, (_head_of(storage, job, key) for key in keys)), None)

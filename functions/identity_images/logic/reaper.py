@@ -8,10 +8,12 @@ The worker ends every job it sees to the end (`logic.worker`). Two things it can
   reads the dead-letter queue *without taking anything out of it* (the message stays
   for an operator to inspect and redrive, and the queue's alarm keeps counting it) and
   ends the job (see "Ending a job" below), or its pending apply `failed` with
-  `worker_gave_up`. A job already final is left as it is, and so is an apply asked for
-  again after the letter was sent (its letter's request ended; the user was told to ask
-  again); one whose lease still runs is left to its holder and looked at again on the
-  next run.
+  `worker_gave_up`. A job already final is left as it is, and so is an apply queued on
+  its own after the letter was sent (`ApplyState.carried_since`): asked again (its
+  letter's request ended; the user was told to ask again), or queued by the reaper with
+  the output it recorded (the letter is the job's own message, which never carried
+  that apply). One whose lease still runs is left to its holder and looked at again on
+  the next run.
 - **Lost messages.** A message in flight at a stop of the local stack is gone (and so
   could one be anywhere a bug drops it). Every job in flight has a `due_at` in the
   `in_flight` index; `sweep` reads the jobs whose `due_at` passed more than
@@ -26,8 +28,10 @@ The worker ends every job it sees to the end (`logic.worker`). Two things it can
 stopped (out of memory while making the preview, a timeout right after the write), and
 Gemini was paid for it. The reaper looks for it as the worker does (`logic.outputs`) and
 records it: the job succeeds, and a pending apply is queued. Only a job with no stored
-output ends `failed` with `worker_gave_up`. A look the bucket refuses leaves the job as
-it is until the next run: an output is never thrown away for want of a look.
+output ends `failed` with `worker_gave_up`. A look the bucket refuses or does not answer
+(`logic.outputs.BUCKET_FAULTS`) leaves the job as it is until the next run (`unchecked`):
+an output is never thrown away for want of a look. Any other exception in the look is a
+bug: it fails the run, and the reaper's Errors alarm says so.
 
 Both are safe to run at any time and any number of times: every change is a conditional
 write on the state that was read, and a second message for a job is harmless (the claim
@@ -44,7 +48,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic.outputs import find_stored
+from identity_images.logic.outputs import BUCKET_FAULTS, find_stored
 from identity_images.models.jobs import Job, JobError, JobMessage, utc_now
 from identity_images.models.ports import JobQueue, JobStore, ObjectStore, QueuedMessage
 from identity_images.settings import Settings
@@ -151,8 +155,11 @@ class Reaper:
 
     def settle(self, letter: QueuedMessage, now: datetime) -> Settled:
         """One dead letter: its job is ended (`_end`), or its apply ends `worker_gave_up`,
-        unless final. A letter sent before the pending apply was asked for belongs to
-        an earlier request, which has ended: it says nothing of this one."""
+        unless final. A letter sent before the message that now carries the pending apply
+        (`ApplyState.carried_since`) says nothing of it: an earlier request's, or the
+        job's own message, dead before the apply was queued on its own (the reaper
+        recorded the output a stopped try stored; `POST …/apply` queued it again). That
+        apply is left to its own message, and to the sweep if that one is lost."""
         message = letter.job_message()
         if message is None:
             logger.warning("a dead letter that is no job message", extra={"id": letter.message_id})
@@ -167,8 +174,8 @@ class Reaper:
                 return Settled.HELD
             return self._end(job, dead_lettered=True, log=log)
         if job.apply_in_flight:
-            if _sent_before(letter, job.apply.requested_at):
-                return Settled.FINAL  # its own request ended; the pending one is newer
+            if _sent_before(letter, job.apply.carried_since):
+                return Settled.FINAL  # its message ended; a newer one carries the apply now
             if not job.due_passed(epoch):
                 return Settled.HELD
             error = apply_gave_up_error(job, dead_lettered=True)
@@ -231,8 +238,10 @@ class Reaper:
         log = {**log, "dead_lettered": dead_lettered}
         try:
             stored = find_stored(job, storage=self.storage, settings=self.settings)
-        except Exception:
-            # Not "nothing stored": ending the job now could throw a paid output away.
+        except BUCKET_FAULTS:
+            # Not "nothing stored": ending the job now could throw a paid output away. Only
+            # the bucket's faults wait for the next run; a bug in the look is raised, and
+            # fails the run (the reaper's Errors alarm) rather than hide behind a retry.
             logger.exception("could not look for a stored output; next time", extra=log)
             return Settled.UNCHECKED
         if stored is not None:
@@ -244,6 +253,7 @@ class Reaper:
                 model=model,
                 timings=job.run_timings(),
                 prepared_references=prepared,
+                apply_queued=True,  # its apply gets a message of its own, sent below
             )
             if done is None:
                 return Settled.HELD

@@ -25,8 +25,15 @@ Decisions:
   (`apply.tries`, counted as each starts, from 0 for each apply request) or its message's
   receives, whichever is more; an apply whose tries were used up by ones that never
   ended (stopped in the callback: a timeout, a crash) ends `failed` (`worker_gave_up`)
-  without another, once the last one's lease is over: until then it may still deliver,
-  and a delivery is deferred as one of a held job is.
+  without another, once the last one's lease is over.
+- A try of an apply holds it as a claim holds a job: `set_applying` starts it only when
+  no other try's lease runs (`lease_expires_at`, from the try's start; its end ends
+  it, and so does a retryable failure: the message that comes back after the backoff is
+  not held off). A delivery while a try runs (a standard queue's duplicate, any try) is
+  deferred as one of a held job is, so the host is not sent the same webhook twice at
+  once. The lease (the worker's timeout and a margin) is shorter than the queue's
+  visibility timeout (6x the worker's timeout): a message that comes back after its
+  try was stopped finds the lease over and is not held off either.
 - Every state that waits for a message has a `due_at` (the lease of the worker, of the
   wait between tries, of the pending apply); `logic.reaper` settles the dead letters and
   the jobs whose `due_at` passed long ago, for when the worker is not there to.
@@ -578,8 +585,8 @@ class Worker:
         if job.out_of_tries(job.apply.tries, queue_limit=limit):
             return self._apply_out_of_tries(job)
         applying = self.store.set_applying(job)  # counts this try, and starts its lease
-        if applying is None:  # another delivery ended it, or a newer request took over
-            return Outcome.SKIPPED
+        if applying is None:
+            return self._apply_not_started(job)
         job = applying
         assert job.output is not None
         assignment = ImageAssignment(
@@ -619,18 +626,35 @@ class Worker:
         self.store.finish_apply(job, error=None, applying_s=round(time.perf_counter() - started, 3))
         return Outcome.APPLIED
 
-    def _apply_out_of_tries(self, job: Job) -> Outcome:
-        """A pending apply whose last try started. While that try's lease runs (`due_at`,
-        set as it started) it may still deliver: a copy of the message looks again when
-        the lease ends, and this delivery is done (giving up now would mark failed an
-        image the host is being given). Once the lease is over the try never ended (a
-        timeout, a crash in the callback): the apply ends `failed` with `worker_gave_up`,
-        no try past its limit."""
+    def _apply_not_started(self, job: Job) -> Outcome:
+        """A try that could not start: the apply ended, or a newer request took over
+        (dropped), or another try of it runs (a standard queue's duplicate delivery): that
+        try's answer is awaited, as for a held job, not replayed to the host at once."""
+        current = self.store.get(job.id)
         now = int(utc_now().timestamp())
-        if not job.due_passed(now):
-            why = "apply held by its last try; checking again when its lease ends"
-            self._defer(JobMessage(job_id=job.id, action="apply"), (job.due_at or 0) - now + 1, why)
-            return Outcome.DEFERRED
+        held = current is not None and current.apply.attempt == job.apply.attempt
+        if current is None or not (held and current.apply_try_runs(now)):
+            return Outcome.SKIPPED
+        return self._defer_apply(current, now, "apply held by another try")
+
+    def _defer_apply(self, job: Job, now: int, why: str) -> Outcome:
+        """A copy of the apply's message looks again when the running try's lease ends
+        (at most `MAX_DELAY_S`; the lease is shorter than the queue's visibility timeout,
+        so a message that comes back after a stopped try finds it over)."""
+        remaining = (job.lease_expires_at or 0) - now + 1
+        self._defer(JobMessage(job_id=job.id, action="apply"), remaining, f"{why}; checking again")
+        return Outcome.DEFERRED
+
+    def _apply_out_of_tries(self, job: Job) -> Outcome:
+        """A pending apply whose last try started. While that try's lease runs (set as it
+        started) it may still deliver: a copy of the message looks again when the lease
+        ends, and this delivery is done (giving up now would mark failed an image the host
+        is being given). Once the lease is over the try never ended (a timeout, a crash in
+        the callback): the apply ends `failed` with `worker_gave_up`, no try past its
+        limit."""
+        now = int(utc_now().timestamp())
+        if job.apply_try_runs(now):
+            return self._defer_apply(job, now, "apply held by its last try")
         if (
             self.store.finish_apply(job, error=apply_gave_up_error(job, dead_lettered=False))
             is None

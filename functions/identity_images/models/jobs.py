@@ -208,6 +208,21 @@ class ApplyState(BaseModel):
         "its messages (a reaper requeue, a redelivery); a new request starts again at 0. "
         "Kept in the table only (absent on older records: 0), not in API answers.",
     )
+    queued_at: UtcDatetime | None = Field(
+        default=None,
+        exclude=True,
+        description="When this request was last sent in a message of its own (`action: "
+        "apply`): as `POST …/apply` asked for it or queued it again, or as the reaper queued "
+        "it after recording the job's output or finding its message lost. Table only.",
+    )
+
+    @property
+    def carried_since(self) -> datetime | None:
+        """When the message that now carries this request was sent, at the earliest: the
+        last time it was queued on its own, else its request (an apply asked with the job
+        rides the job's own message). A dead letter sent before then carried an older
+        message, and says nothing of this one."""
+        return self.queued_at or self.requested_at
 
 
 class Job(BaseModel):
@@ -282,7 +297,8 @@ class Job(BaseModel):
     lease_expires_at: int | None = Field(
         default=None,
         exclude=True,
-        description="While running: epoch seconds after which another worker may take it.",
+        description="While a try runs (of the job, or of its apply): epoch seconds after "
+        "which another delivery may take it over.",
     )
     due_at: int | None = Field(
         default=None,
@@ -384,6 +400,12 @@ class Job(BaseModel):
         `due_at` passed (or was never set, as on records older than `due_at`). Not the
         running try's lease (`lease_expires_at`), though a claim sets both alike."""
         return self.due_at is None or self.due_at < now
+
+    def apply_try_runs(self, now: int) -> bool:
+        """A try of its pending apply started and has not ended at `now` (epoch seconds),
+        within the lease it took as it started (`lease_expires_at`): it may still deliver,
+        so no other try may start."""
+        return self.apply_in_flight and (self.lease_expires_at or 0) >= now
 
     def run_timings(self, stages: Mapping[str, float] | None = None) -> StageTimings:
         """The `timings` of a run of this job that ends now: from its creation to its first

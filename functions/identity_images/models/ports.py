@@ -91,6 +91,7 @@ class JobStore(Protocol):
         timings: StageTimings | None = None,
         prepared_references: list[PreparedReferenceInfo] | None = None,
         now: datetime | None = None,
+        apply_queued: bool = False,
     ) -> Job | None: ...
     def fail(
         self, job: Job, error: JobError, *, timings: StageTimings | None = None
