@@ -196,11 +196,13 @@ def job_cost(memory_mb: int, duration_s: float, image_size: str = "4K") -> tuple
     from identity_images.engine.pricing import estimate_cost_usd
 
     gemini = estimate_cost_usd(
+        model=MODEL,
         image_size=image_size,
         input_images=len(ORIENTATIONS),
         prompt_tokens=0,
         output_tokens=0,
     )
+    assert gemini is not None, f"{MODEL} has list prices (identity_images/prices.py)"
     lam = memory_mb / 1024 * duration_s * LAMBDA_USD_PER_GB_S + LAMBDA_USD_PER_REQUEST
     return gemini, lam
 
