@@ -196,11 +196,13 @@ def job_cost(memory_mb: int, duration_s: float, image_size: str = "4K") -> tuple
     from identity_images.engine.pricing import estimate_cost_usd
 
     gemini = estimate_cost_usd(
+        model=MODEL,
         image_size=image_size,
         input_images=len(ORIENTATIONS),
         prompt_tokens=0,
         output_tokens=0,
     )
+    assert gemini is not None, f"{MODEL} has list prices (identity_images/prices.py)"
     lam = memory_mb / 1024 * duration_s * LAMBDA_USD_PER_GB_S + LAMBDA_USD_PER_REQUEST
     return gemini, lam
 
@@ -310,7 +312,8 @@ def run() -> Report:
         f"Lambda: arm64 at ${LAMBDA_USD_PER_GB_S:.10f}".rstrip("0") + " per GB-second plus "
         f"${LAMBDA_USD_PER_REQUEST * 1e6:.2f} per million requests; the duration is a real "
         f"4K call ({REAL_4K_CALL_S:.0f} s) plus this job's measured local work. Gemini: the "
-        "2026 list price (`engine/pricing.py`). S3, SQS and DynamoDB add fractions of a cent.",
+        f"2026 list price of {MODEL} (`prices.py`). S3, SQS and DynamoDB add fractions of a "
+        "cent.",
         "Memory also buys CPU: at the headroom rule's size a worker gets about a quarter of "
         "a vCPU, so reference preparation and the answer's parse (CPU-bound, a few seconds "
         "of one core here) take some 4x longer than at one full vCPU; the last row prices "

@@ -42,6 +42,7 @@ from identity_images.engine.options import ASPECT_RATIOS, IMAGE_SIZES
 from identity_images.engine.references import PreparedReference, ReferenceRules
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.media_types import EXTENSIONS_BY_TYPE
+from identity_images.prices import image_sizes_of
 from identity_images.settings import Settings
 from local_stack.dead_letters import add_dead_letters_command
 from local_stack.serve import add_serve_command
@@ -104,7 +105,8 @@ def add_generate_command(subparsers: Any) -> None:
         "--image-size",
         choices=IMAGE_SIZES,
         metavar="S",
-        help=f"one of {', '.join(IMAGE_SIZES)} (default: DEFAULT_IMAGE_SIZE, 4K)",
+        help=f"one of {', '.join(IMAGE_SIZES)} (default: DEFAULT_IMAGE_SIZE, 4K; the "
+        "model's largest when it makes no such size)",
     )
     parser.add_argument("--model", metavar="NAME", help="image model (default: GEMINI_MODEL)")
     parser.add_argument(
@@ -233,7 +235,7 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
         prompt=args.prompt,
         references=references,
         aspect_ratio=args.aspect_ratio or settings.default_aspect_ratio,
-        image_size=args.image_size or settings.default_image_size,
+        image_size=args.image_size or _default_size(args.model, settings),
         model=args.model,
     )
     console.progress(f"preparing {len(references)} reference(s)")
@@ -257,10 +259,23 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
             f"wrote {target}: {image.width}x{image.height} {image.mime_type}, "
             f"{_kb(len(image.data))} (sent {_kb(result.request_bytes)} of references; "
             f"prepare {result.prepare_s:.2f} s, {image.model} {result.provider_s:.1f} s; "
-            f"about ${image.usage.estimated_cost_usd:.3f})",
+            f"{_cost(image.usage.estimated_cost_usd)})",
             file=console.stdout,
         )
     return EXIT_OK
+
+
+def _default_size(model: str | None, settings: Settings) -> str:
+    """`DEFAULT_IMAGE_SIZE` (made a size `GEMINI_MODEL` makes, see `Settings`), or for a
+    `--model` that makes no such size its largest: `--model gemini-2.5-flash-image` alone
+    asks for 1K, not 4K."""
+    sizes = image_sizes_of(model or settings.gemini_model)
+    return settings.default_image_size if settings.default_image_size in sizes else sizes[-1]
+
+
+def _cost(usd: float | None) -> str:
+    """What the call cost, or that the model's prices are not known."""
+    return "price not known" if usd is None else f"about ${usd:.3f}"
 
 
 # --- the parser -----------------------------------------------------------------------

@@ -28,8 +28,10 @@ import argparse
 import base64
 import binascii
 import contextlib
+import io
 import json
 import logging
+import math
 import re
 import threading
 import time
@@ -40,9 +42,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from PIL import Image
+
 from identity_images.engine.options import output_dimensions
-from identity_images.engine.pricing import IMAGE_OUTPUT_TOKENS, INPUT_IMAGE_TOKENS
 from identity_images.errors import PipelineError
+from identity_images.prices import GEMINI_3_PRO_IMAGE, ModelPrices, prices_of
 from local_stack.gemini_image import UnreadableReferenceError, draw_stand_in
 
 logger = logging.getLogger(__name__)
@@ -231,7 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
             if http:
                 status = int(http.group(1))
                 raise _HttpFailureError(status, f"Simulated failure ({mode}).")
-            self._send_json(200, _blocked_answer(mode, model, prompt, len(images)))
+            self._send_json(200, _blocked_answer(mode, model, prompt, images))
             return
         started = time.perf_counter()
         try:
@@ -268,7 +272,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "index": 0,
                 }
             ],
-            "usageMetadata": _usage(prompt, len(images), image_size=image_size),
+            "usageMetadata": _usage(model, prompt, images, image_size=image_size),
             "modelVersion": model,
             "responseId": uuid.uuid4().hex[:22],
         }
@@ -314,12 +318,15 @@ def _read_contents(body: Any) -> tuple[str, list[bytes]]:
     return "\n".join(texts), images
 
 
-def _usage(prompt: str, images: int, *, image_size: str, with_image: bool = True) -> dict[str, int]:
-    """Usage as the real model reports it, its images counted as the pipeline's estimate
-    bills them (`engine.pricing`)."""
-    prompt_tokens = max(1, len(prompt) // 4) + images * INPUT_IMAGE_TOKENS
+def _usage(
+    model: str, prompt: str, images: list[bytes], *, image_size: str, with_image: bool = True
+) -> dict[str, int]:
+    """Usage as the real model reports it, its images counted as the pipeline bills them
+    (`identity_images.prices`; a model not there counts as Gemini 3 Pro Image)."""
+    prices = prices_of(model) or GEMINI_3_PRO_IMAGE
+    prompt_tokens = max(1, len(prompt) // 4) + sum(_input_tokens(prices, i) for i in images)
     if with_image:
-        output = IMAGE_OUTPUT_TOKENS.get(image_size, IMAGE_OUTPUT_TOKENS["1K"])
+        output = prices.output_image_tokens.get(image_size, prices.output_image_tokens["1K"])
     else:
         output = max(1, len(prompt) // 8)
     return {
@@ -330,9 +337,25 @@ def _usage(prompt: str, images: int, *, image_size: str, with_image: bool = True
     }
 
 
-def _blocked_answer(mode: str, model: str, prompt: str, images: int) -> dict[str, Any]:
+def _input_tokens(prices: ModelPrices, image: bytes) -> int:
+    """What one input image counts as: the model's fixed count, else Google's rule for
+    Gemini 2.0 (258 tokens for an image within 384 px, else 258 per 768 px tile), the
+    nearest rule published."""
+    if prices.input_image_tokens is not None:
+        return prices.input_image_tokens
+    try:
+        with Image.open(io.BytesIO(image)) as img:
+            width, height = img.size
+    except (OSError, ValueError):  # not an image: the answer says so, not the count
+        return 258
+    if width <= 384 and height <= 384:
+        return 258
+    return math.ceil(width / 768) * math.ceil(height / 768) * 258
+
+
+def _blocked_answer(mode: str, model: str, prompt: str, images: list[bytes]) -> dict[str, Any]:
     """What the real API answers (with 200) when it will not make the image."""
-    usage = _usage(prompt, images, image_size="1K", with_image=False)
+    usage = _usage(model, prompt, images, image_size="1K", with_image=False)
     if mode == "prompt_blocked":
         return {
             "promptFeedback": {"blockReason": "PROHIBITED_CONTENT"},

@@ -18,6 +18,8 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     #: More images than the model takes in one request (a refine of a job with the most).
     TOO_MANY_IMAGES = "too_many_images"
+    #: The image size is one the configured model does not make (2K or 4K of a 1K model).
+    IMAGE_SIZE_UNSUPPORTED = "image_size_unsupported"
     #: The identity's name is blank: the prompt has nothing to name.
     IDENTITY_UNNAMED = "identity_unnamed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"

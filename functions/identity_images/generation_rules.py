@@ -8,6 +8,7 @@ Plain rules over plain values, so the API Lambda can apply them without the engi
 from __future__ import annotations
 
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.prices import image_sizes_of
 
 #: The image model takes at most this many images in one request: the references, and
 #: for a refine the image to edit besides them. So a generation may send this many
@@ -40,6 +41,23 @@ def check_image_count(references: int, *, edit_image: bool, field: str | None = 
                 "edit_image": edit_image,
             },
         )
+
+
+def check_image_size(model: str, image_size: str, *, field: str | None = None) -> None:
+    """`image_size_unsupported` when the model makes no image of this size (Gemini 2.5
+    Flash Image makes 1K only). Its details carry the model and the sizes it makes, and
+    `field` only when the caller's request has a field that holds the size (a refine's or
+    re-run's body has none: the size is the parent's). A model whose sizes we do not know
+    is let through: it refuses a size itself."""
+    sizes = image_sizes_of(model)
+    if image_size in sizes:
+        return
+    details: dict[str, object] = {} if field is None else {"field": field}
+    raise PipelineError(
+        ErrorCode.IMAGE_SIZE_UNSUPPORTED,
+        f"{model} makes no {image_size} image; it makes {', '.join(sizes)}.",
+        details={**details, "image_size": image_size, "model": model, "allowed": list(sizes)},
+    )
 
 
 def has_name(name: str) -> bool:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from identity_images.bucket_layout import BucketLayout, normalize_root
 from identity_images.generation_rules import MAX_IMAGES_PER_REQUEST
+from identity_images.prices import image_sizes_of
 
 AspectRatio = Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"]
 ImageSize = Literal["1K", "2K", "4K"]
@@ -109,7 +110,12 @@ class Settings(AuthSettings):
         default=None, description="Point the SDK at another server (the local one, a proxy)."
     )
     gemini_api_version: str = Field(default="v1beta", description="Gemini REST API version.")
-    gemini_model: str = Field(default="gemini-3-pro-image", description="Image model.")
+    gemini_model: str = Field(
+        default="gemini-3-pro-image",
+        description="Image model. Its prices and sizes are in `identity_images/prices.py` "
+        "(`gemini-3-pro-image`, `gemini-2.5-flash-image`, their `-preview` names); another "
+        "works, with no estimate and no recorded cost.",
+    )
     gemini_use_vertex: bool = Field(default=False, description="Use Vertex AI, not the key.")
     google_cloud_project: str | None = Field(default=None, description="Vertex AI project.")
     google_cloud_location: str = Field(default="global", description="Vertex AI location.")
@@ -120,7 +126,12 @@ class Settings(AuthSettings):
     gemini_retry_initial_delay_s: float = Field(default=2.0, ge=0, description="First backoff.")
     gemini_retry_max_delay_s: float = Field(default=30.0, ge=0, description="Longest backoff.")
     default_aspect_ratio: AspectRatio = Field(default="16:9", description="When not asked.")
-    default_image_size: ImageSize = Field(default="4K", description="When not asked.")
+    default_image_size: ImageSize = Field(
+        default=None,  # the model's largest size: `_a_size_the_model_makes`
+        validate_default=True,
+        description="When not asked. Unset: the model's largest size (4K; 1K for "
+        "`gemini-2.5-flash-image`). One the model does not make is refused at start.",
+    )
 
     # --- Reference preparation ----------------------------------------------------------
     reference_max_long_side: int = Field(
@@ -249,6 +260,19 @@ class Settings(AuthSettings):
             variables = ", ".join(name.upper() for name in missing)
             raise MissingSettingsError(f"Set {variables}: this function needs it.")
         return self
+
+    @field_validator("default_image_size", mode="before")
+    @classmethod
+    def _a_size_the_model_makes(cls, value: object, info: ValidationInfo) -> object:
+        """Unset, the model's largest size; a size the model does not make is refused
+        here, once, not by every request that takes the default."""
+        sizes = image_sizes_of(str(info.data.get("gemini_model", "")))
+        if value is None:
+            return sizes[-1]
+        if value not in sizes:
+            model = info.data.get("gemini_model")
+            raise ValueError(f"{model} makes no {value} image; use one of {', '.join(sizes)}")
+        return value
 
     @field_validator("bucket_prefix")
     @classmethod

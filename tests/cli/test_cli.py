@@ -72,6 +72,24 @@ def test_options_and_a_plain_summary(
         assert image.size == (1024, 1024)
 
 
+def test_another_model_makes_its_own_size_at_its_own_price(
+    gemini_server: LocalGeminiServer, ref_paths: list[Path], tmp_path: Path
+) -> None:
+    """`--model gemini-2.5-flash-image` alone asks for 1K (the model makes no 4K) and
+    costs that model's price; a model whose prices are not known says so."""
+    code, stdout, stderr = _run(
+        _args(ref_paths[:1], tmp_path / "a.png", "--model", "gemini-2.5-flash-image", "--json")
+    )
+    assert code == 0, stderr
+    report = json.loads(stdout)
+    assert (report["width"], report["height"]) == (1376, 768)  # 16:9 at 1K
+    assert 0.039 < report["usage"]["estimated_cost_usd"] < 0.05
+
+    code, stdout, stderr = _run(_args(ref_paths[:1], tmp_path / "b.png", "--model", "gemini-9"))
+    assert code == 0, stderr
+    assert stdout.rstrip().endswith("; price not known)")
+
+
 def test_the_extension_follows_the_images_type(
     gemini_server: LocalGeminiServer, ref_paths: list[Path], tmp_path: Path
 ) -> None:

@@ -97,6 +97,7 @@ def test_records_usage_and_an_estimated_cost(
     assert usage.thoughts_tokens == 180
     assert usage.total_tokens == usage.prompt_tokens + usage.output_tokens + usage.thoughts_tokens
     # The 4K image, two input images and a few text tokens.
+    assert usage.estimated_cost_usd is not None
     assert 0.24 + 2 * 0.0011 <= usage.estimated_cost_usd < 0.26
 
 
@@ -285,6 +286,56 @@ def test_invalid_options_are_rejected_before_any_call(
 
     assert caught.value.code is ErrorCode.VALIDATION_ERROR
     assert caught.value.details["field"] == field
+    assert gemini_server.generate_calls == 0
+
+
+def test_flash_image_records_its_own_cost(
+    make_provider: ProviderFactory, references: list[PreparedReference]
+) -> None:
+    """The local stand-in counts as Gemini 2.5 Flash Image does (1,290 tokens an image),
+    and the cost is that model's: $0.039 the image, not Gemini 3 Pro Image's $0.134."""
+    usage = (
+        make_provider(gemini_model="gemini-2.5-flash-image")
+        .generate(prompt="A portrait", references=references, aspect_ratio="1:1", image_size="1K")
+        .usage
+    )
+
+    assert usage.output_tokens == 1290
+    assert usage.estimated_cost_usd is not None
+    assert 0.039 < usage.estimated_cost_usd < 0.05
+
+
+def test_a_model_without_known_prices_records_no_cost(
+    make_provider: ProviderFactory, references: list[PreparedReference]
+) -> None:
+    image = make_provider(gemini_model="gemini-9-image").generate(
+        prompt="A portrait", references=references, aspect_ratio="1:1", image_size="4K"
+    )
+
+    assert image.data  # the image is made all the same
+    assert image.usage.output_tokens > 0
+    assert image.usage.estimated_cost_usd is None
+
+
+@pytest.mark.parametrize("image_size", ["2K", "4K"])
+def test_a_size_the_model_does_not_make_is_refused_before_any_call(
+    make_provider: ProviderFactory,
+    references: list[PreparedReference],
+    gemini_server: LocalGeminiServer,
+    image_size: str,
+) -> None:
+    with pytest.raises(PipelineError) as caught:
+        make_provider(gemini_model="gemini-2.5-flash-image").generate(
+            prompt="A portrait", references=references, aspect_ratio="1:1", image_size=image_size
+        )
+
+    assert caught.value.code is ErrorCode.IMAGE_SIZE_UNSUPPORTED
+    assert caught.value.details == {
+        "field": "image_size",
+        "image_size": image_size,
+        "model": "gemini-2.5-flash-image",
+        "allowed": ["1K"],
+    }
     assert gemini_server.generate_calls == 0
 
 

@@ -68,32 +68,76 @@ def test_validate_options_names_the_bad_field(
     assert caught.value.details["field"] == field
 
 
-def test_cost_is_the_output_image_plus_each_input_image() -> None:
-    one_k = estimate_cost_usd(image_size="1K", input_images=0, prompt_tokens=0, output_tokens=0)
-    four_k = estimate_cost_usd(image_size="4K", input_images=0, prompt_tokens=0, output_tokens=0)
-    with_refs = estimate_cost_usd(
-        image_size="4K", input_images=5, prompt_tokens=5 * 560, output_tokens=2000
+PRO = "gemini-3-pro-image"
+FLASH = "gemini-2.5-flash-image"
+
+
+def cost(
+    model: str = PRO,
+    *,
+    image_size: str = "1K",
+    input_images: int = 0,
+    prompt_tokens: int = 0,
+    output_tokens: int = 0,
+) -> float:
+    """The recorded cost of a call to a model whose prices are known."""
+    usd = estimate_cost_usd(
+        model=model,
+        image_size=image_size,
+        input_images=input_images,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
     )
-    assert one_k == pytest.approx(0.134)
-    assert estimate_cost_usd(
-        image_size="2K", input_images=0, prompt_tokens=0, output_tokens=0
-    ) == pytest.approx(one_k)
-    assert four_k == pytest.approx(0.24)
+    assert usd is not None
+    return usd
+
+
+def test_cost_is_the_output_image_plus_each_input_image() -> None:
+    with_refs = cost(image_size="4K", input_images=5, prompt_tokens=5 * 560, output_tokens=2000)
+    assert cost(image_size="1K") == pytest.approx(0.134)
+    assert cost(image_size="2K") == pytest.approx(0.134)
+    assert cost(image_size="4K") == pytest.approx(0.24)
     # The images' own tokens are not charged again as text.
     assert with_refs == pytest.approx(0.24 + 5 * 0.0011)
 
 
 def test_cost_counts_text_and_thinking_tokens() -> None:
-    base = estimate_cost_usd(image_size="1K", input_images=1, prompt_tokens=560, output_tokens=1120)
-    more = estimate_cost_usd(
-        image_size="1K", input_images=1, prompt_tokens=560 + 1000, output_tokens=1120 + 1000
-    )
+    base = cost(input_images=1, prompt_tokens=560, output_tokens=1120)
+    more = cost(input_images=1, prompt_tokens=560 + 1000, output_tokens=1120 + 1000)
     assert more == pytest.approx(base + 1000 * 2e-6 + 1000 * 12e-6)
 
 
-def test_cost_rejects_an_unknown_size() -> None:
-    with pytest.raises(ValueError, match="8K"):
-        estimate_cost_usd(image_size="8K", input_images=0, prompt_tokens=0, output_tokens=0)
+def test_the_preview_name_costs_what_the_model_costs() -> None:
+    assert cost("gemini-3-pro-image-preview", image_size="4K") == cost(image_size="4K")
+
+
+def test_flash_image_costs_its_own_prices() -> None:
+    """Gemini 2.5 Flash Image: $0.039 an image (1,290 tokens at $30 per million), and
+    its prompt, images included, at $0.30 per million."""
+    assert cost(FLASH, output_tokens=1290) == pytest.approx(0.039)
+    with_refs = cost(FLASH, input_images=2, prompt_tokens=2 * 1032 + 50, output_tokens=1290)
+    assert with_refs == pytest.approx(0.039 + (2 * 1032 + 50) * 0.30e-6, abs=1e-6)
+    # Text beyond the image, at the only output rate Google gives for the model.
+    assert cost(FLASH, output_tokens=1290 + 100) == pytest.approx(0.039 + 100 * 30e-6)
+
+
+def test_a_model_without_known_prices_has_no_cost() -> None:
+    assert (
+        estimate_cost_usd(
+            model="gemini-9-image",
+            image_size="1K",
+            input_images=1,
+            prompt_tokens=600,
+            output_tokens=1120,
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize(("model", "image_size"), [(PRO, "8K"), (FLASH, "2K"), (FLASH, "4K")])
+def test_cost_rejects_a_size_the_model_does_not_make(model: str, image_size: str) -> None:
+    with pytest.raises(ValueError, match=image_size):
+        cost(model, image_size=image_size)
 
 
 def test_prompt_carries_the_identity_and_the_extra_prompt() -> None:

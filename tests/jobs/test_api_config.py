@@ -47,3 +47,28 @@ def test_config_is_the_settings_the_api_validates_with(
     assert (status, body["error"]["details"]["field"]) == (422, "count")
     status, body, _ = call_api("POST", "/v1/generations", body=generation_body(prompt="x" * 501))
     assert (status, body["error"]["details"]["field"]) == (422, "prompt")
+
+
+def test_config_follows_the_model_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gemini 2.5 Flash Image makes 1K only, at its own price: the tab offers and
+    estimates that, not Gemini 3 Pro Image's sizes and prices."""
+    monkeypatch.setenv("GEMINI_MODEL", "gemini-2.5-flash-image")
+    get_settings.cache_clear()
+    status, config, _ = call_api("GET", "/v1/config")
+    assert status == 200
+    assert config["model"] == "gemini-2.5-flash-image"
+    assert (config["image_sizes"], config["default_image_size"]) == (["1K"], "1K")
+    assert config["prices"] == [{"image_size": "1K", "estimated_usd": 0.039}]
+    assert config["input_image_usd"] == 0.0003
+
+
+def test_config_of_a_model_without_known_prices_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No confident wrong number: null prices (the tab shows no estimate), and every size
+    on offer, the model itself refusing one it does not make."""
+    monkeypatch.setenv("GEMINI_MODEL", "gemini-9-image")
+    get_settings.cache_clear()
+    status, config, _ = call_api("GET", "/v1/config")
+    assert status == 200
+    assert config["model"] == "gemini-9-image"
+    assert (config["prices"], config["input_image_usd"]) == (None, None)
+    assert (config["image_sizes"], config["default_image_size"]) == (["1K", "2K", "4K"], "4K")

@@ -1,8 +1,8 @@
 """The API refuses what the worker would only fail (`identity_images.generation_rules`):
-an identity without a name, and a refine that would send the model more images than it
-takes. Refused up front with a stable code, no job written and no message sent; and a
-job whose identity lost its name after it was queued fails with the same code, before
-any photo is read or Gemini called."""
+an identity without a name, a refine that would send the model more images than it
+takes, a size the model configured does not make. Refused up front with a stable code,
+no job written and no message sent; and a job whose identity lost its name after it was
+queued fails with the same code, before any photo is read or Gemini called."""
 
 from __future__ import annotations
 
@@ -105,6 +105,62 @@ def test_a_rerun_of_a_job_with_the_most_references_is_accepted(
     status, answer, _ = call_api("POST", f"/v1/generations/{parent}/rerun", body={})
     assert status == 202, answer
     assert len(answer["items"][0]["reference_keys"]) == MAX_IMAGES_PER_REQUEST
+
+
+def use_flash_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`GEMINI_MODEL` is Gemini 2.5 Flash Image, which makes 1K images only."""
+    monkeypatch.setenv("GEMINI_MODEL", "gemini-2.5-flash-image")
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("image_size", ["2K", "4K"])
+@pytest.mark.parametrize("path", ["/v1/generations", "/v1/generation-batches"])
+def test_a_size_the_model_does_not_make_is_refused(
+    resources: Resources, monkeypatch: pytest.MonkeyPatch, path: str, image_size: str
+) -> None:
+    use_flash_image(monkeypatch)
+    put_reference(generation_body()["reference_keys"][0])
+    status, body, _ = call_api("POST", path, body=generation_body(image_size=image_size))
+    assert (status, body["error"]["code"]) == (422, "image_size_unsupported")
+    assert body["error"]["details"] == {
+        "field": "image_size",
+        "image_size": image_size,
+        "model": "gemini-2.5-flash-image",
+        "allowed": ["1K"],
+    }
+    assert job_count() == 0
+    assert messages_in(resources.jobs_queue_url) == 0
+    # The size it makes, and the default (its largest), are accepted.
+    status, _, _ = call_api("POST", path, body=generation_body(image_size="1K"))
+    assert status == 202
+    status, job, _ = call_api("POST", "/v1/generations", body=generation_body(image_size=None))
+    assert (status, job["image_size"]) == (202, "1K")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("refine", {"instruction": "darker"}), ("rerun", {})],
+)
+def test_a_refine_or_rerun_at_a_size_the_model_no_longer_makes_is_refused(
+    resources: Resources, monkeypatch: pytest.MonkeyPatch, path: str, body: dict[str, str]
+) -> None:
+    """A 4K job made before the model became a 1K one: its refine or re-run would ask the
+    new model for 4K. No `field`: the size is the parent's, not the body's."""
+    put_reference(generation_body()["reference_keys"][0])
+    status, parent, _ = call_api("POST", "/v1/generations", body=generation_body(image_size="4K"))
+    assert status == 202, parent
+    succeed_with_preview(parent["id"])
+    drain(resources.jobs_queue_url)
+    use_flash_image(monkeypatch)
+    status, answer, _ = call_api("POST", f"/v1/generations/{parent['id']}/{path}", body=body)
+    assert (status, answer["error"]["code"]) == (422, "image_size_unsupported")
+    assert answer["error"]["details"] == {
+        "image_size": "4K",
+        "model": "gemini-2.5-flash-image",
+        "allowed": ["1K"],
+    }
+    assert job_count() == 1
+    assert messages_in(resources.jobs_queue_url) == 0
 
 
 def test_a_job_whose_identity_lost_its_name_fails_without_calling_gemini(

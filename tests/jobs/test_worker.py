@@ -17,7 +17,7 @@ from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import worker as worker_handler
 from identity_images.logic.worker import Worker
 from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, utc_now
-from identity_images.settings import Settings
+from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
 from local_stack.gemini_server import LocalGeminiServer
 from tests.jobs.helpers import REFS
@@ -103,6 +103,24 @@ def test_one_job_end_to_end_with_apply(
     assert assignment.image_url is not None
     assert httpx.get(assignment.image_url).content == downloaded
     assert messages_in(resources.jobs_queue_url) == 0
+
+
+def test_a_job_of_a_model_without_known_prices_succeeds_with_no_cost(
+    resources: Resources, worker: Worker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job records the model the API stamped it with; the worker calls that one and,
+    knowing no price for it, records no cost rather than another model's."""
+    monkeypatch.setenv("GEMINI_MODEL", "gemini-9-image")
+    get_settings.cache_clear()
+    job = create_job()
+    _, failed = run_once(resources.jobs_queue_url)
+    assert failed == []
+
+    status, done, _ = call_api("GET", f"/v1/generations/{job['id']}")
+    assert status == 200
+    assert (done["status"], done["model"]) == ("succeeded", "gemini-9-image")
+    assert done["usage"]["total_tokens"] > 0
+    assert done["usage"]["estimated_cost_usd"] is None
 
 
 def come_back(event: dict[str, Any], job_id: str, settings: Settings, resources: Resources) -> None:

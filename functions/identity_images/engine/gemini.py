@@ -11,13 +11,15 @@ What it takes care of, so callers do not have to:
   (the local Gemini-compatible server, a proxy), API version, a timeout and retries with
   backoff on 408/429/5xx, all through the SDK's own `HttpOptions`;
 - the request: prepared reference bytes with their mime type (never PIL images, which the
-  SDK would re-encode as PNG), the aspect ratio and size validated before any call;
+  SDK would re-encode as PNG), the aspect ratio and size validated before any call (the
+  size also against the sizes the model makes);
 - the answer: the image is the last `inline_data` part that is not a thought; blocks do
   not raise in the SDK, so a blocked prompt or a blocking finish reason becomes
   `content_blocked`, a text-only answer `no_image`; HTTP failures become
   `provider_unavailable` (retryable) or `provider_rejected`;
 - the image: decoded to prove it is one, with its real mime type, width and height;
-- usage: token counts and an estimated cost.
+- usage: token counts and an estimated cost at the prices of the model called (none for a
+  model whose prices we do not know).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from identity_images.engine.memory import release_large_buffers_eagerly
 from identity_images.engine.options import output_dimensions, validate_options
 from identity_images.engine.pricing import estimate_cost_usd
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.generation_rules import check_image_size
 from identity_images.models.jobs import JobUsage
 from identity_images.settings import Settings
 
@@ -174,6 +177,7 @@ class GeminiImageProvider:
     ) -> GeneratedImage:
         validate_options(aspect_ratio, image_size)
         model_name = model or self.default_model
+        check_image_size(model_name, image_size, field="image_size")
         contents: list[Any] = [
             prompt,
             *[types.Part.from_bytes(data=r.data, mime_type=r.mime_type) for r in references],
@@ -210,7 +214,9 @@ class GeminiImageProvider:
                 details={"reason": "network", "model": model_name},
             ) from exc
 
-        usage = _usage(response, image_size=image_size, input_images=len(references))
+        usage = _usage(
+            response, model=model_name, image_size=image_size, input_images=len(references)
+        )
         data, mime_type, finish_reason = _extract_image(response, model_name)
         width, height, real_mime = _inspect_image(data, mime_type, model_name)
         expected = output_dimensions(aspect_ratio, image_size)
@@ -252,7 +258,9 @@ def _api_error(exc: genai_errors.APIError, model: str) -> PipelineError:
     )
 
 
-def _usage(response: types.GenerateContentResponse, *, image_size: str, input_images: int) -> Usage:
+def _usage(
+    response: types.GenerateContentResponse, *, model: str, image_size: str, input_images: int
+) -> Usage:
     meta = response.usage_metadata
     if meta is None:
         prompt = output = thoughts = total = 0
@@ -267,6 +275,7 @@ def _usage(response: types.GenerateContentResponse, *, image_size: str, input_im
         thoughts_tokens=thoughts,
         total_tokens=total,
         estimated_cost_usd=estimate_cost_usd(
+            model=model,
             image_size=image_size,
             input_images=input_images,
             prompt_tokens=prompt,

@@ -1,4 +1,5 @@
-"""The Images tab's configuration: the limits and choices the API validates with."""
+"""The Images tab's configuration: the limits and choices the API validates with, and
+the prices of the model configured (none when we do not know them)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from identity_images.models.api import (
     ImagePrice,
     UploadContentType,
 )
-from identity_images.prices import INPUT_IMAGE_USD, OUTPUT_IMAGE_USD
+from identity_images.prices import image_sizes_of, prices_of
 from identity_images.settings import AspectRatio, ImageSize, Settings
 
 
 def api_config(settings: Settings) -> ApiConfig:
     """Everything the tab needs before it sends anything, from the settings the API
     validates with."""
+    prices = prices_of(settings.gemini_model)
+    sizes = [size for size in get_args(ImageSize) if size in image_sizes_of(settings.gemini_model)]
     return ApiConfig(
         max_reference_files=settings.upload_max_files,
         reference_max_bytes=settings.reference_max_bytes,
@@ -28,15 +31,17 @@ def api_config(settings: Settings) -> ApiConfig:
         prompt_max_chars=settings.prompt_max_chars,
         aspect_ratios=list(get_args(AspectRatio)),
         default_aspect_ratio=settings.default_aspect_ratio,
-        image_sizes=list(get_args(ImageSize)),
+        image_sizes=sizes,
         default_image_size=settings.default_image_size,
         model=settings.gemini_model,
         max_variants=settings.variants_max,
-        prices=[
-            ImagePrice(image_size=size, estimated_usd=OUTPUT_IMAGE_USD[size])
-            for size in get_args(ImageSize)
+        prices=None
+        if prices is None
+        else [
+            ImagePrice(image_size=size, estimated_usd=prices.output_image_usd[size])
+            for size in sizes
         ],
-        input_image_usd=INPUT_IMAGE_USD,
+        input_image_usd=None if prices is None else prices.input_image_usd,
         upload_url_expiry_s=settings.upload_url_expiry_s,
         output_url_expiry_s=settings.output_url_expiry_s,
     )

@@ -15,7 +15,11 @@ from typing import Any
 
 from identity_images.domain import Caller, HostDirectory, HostIdentity
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.generation_rules import check_identity_name, check_image_count
+from identity_images.generation_rules import (
+    check_identity_name,
+    check_image_count,
+    check_image_size,
+)
 from identity_images.logic.access import (
     authorize_generation,
     authorize_generation_change,
@@ -68,6 +72,8 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
             f"{settings.prompt_max_chars}.",
             details={"field": "prompt", "max_chars": settings.prompt_max_chars},
         )
+    if request.image_size is not None:
+        check_image_size(settings.gemini_model, request.image_size, field="image_size")
     keys = request.reference_keys
     if len(keys) > settings.upload_max_files:
         raise PipelineError(
@@ -341,8 +347,10 @@ def _derived_jobs(
     `authorize_generation_change`): they record the identity's current owner, not the
     parent's, so they are visible exactly to those who may act on the identity now.
     What the worker would refuse is refused here, before a job is written: an identity
-    that lost its name, more images than the model takes (a refine adds one)."""
+    that lost its name, more images than the model takes (a refine adds one), a size the
+    model now configured does not make."""
     _check_count(count, g.settings)
+    check_image_size(g.settings.gemini_model, parent.image_size)
     check_identity_name(identity.name, identity_id=identity.id)
     references, names = _parent_references(parent, g.storage)
     check_image_count(len(references), edit_image=edit_source_key is not None)

@@ -314,16 +314,21 @@ class ApiConfig(ApiModel):
     prompt_max_chars: int = Field(description="Longest prompt, and longest refine instruction.")
     aspect_ratios: list[AspectRatio]
     default_aspect_ratio: AspectRatio
-    image_sizes: list[ImageSize]
+    image_sizes: list[ImageSize] = Field(
+        description="The sizes the model makes (all when its sizes are not known)."
+    )
     default_image_size: ImageSize
     model: str
     max_variants: int = Field(description="Most candidates one request may ask for.")
-    prices: list[ImagePrice] = Field(
+    prices: list[ImagePrice] | None = Field(
         description="Estimated price of one image, per size: the output image only. The "
         "prompt's text and the model's thinking (billed as output text) are left out; a "
-        "job's `usage.estimated_cost_usd` counts them."
+        "job's `usage.estimated_cost_usd` counts them. Null when the model's prices are "
+        "not known: there is no estimate."
     )
-    input_image_usd: float = Field(description="Estimated price of each reference sent.")
+    input_image_usd: float | None = Field(
+        description="Estimated price of each reference sent; null with `prices`."
+    )
     upload_url_expiry_s: int
     output_url_expiry_s: int = Field(description="How long the URLs in a job answer work.")
 

@@ -165,7 +165,11 @@ class JobUsage(BaseModel):
     output_tokens: int = 0
     thoughts_tokens: int = 0
     total_tokens: int = 0
-    estimated_cost_usd: float = 0.0
+    estimated_cost_usd: float | None = Field(
+        default=0.0,
+        description="At the list prices of the job's model; null when they are not known "
+        "(a model not in `identity_images/prices.py`).",
+    )
 
 
 class JobError(BaseModel):

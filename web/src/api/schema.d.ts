@@ -305,13 +305,16 @@ export interface components {
              * @enum {string}
              */
             default_image_size: "1K" | "2K" | "4K";
-            /** Image Sizes */
+            /**
+             * Image Sizes
+             * @description The sizes the model makes (all when its sizes are not known).
+             */
             image_sizes: ("1K" | "2K" | "4K")[];
             /**
              * Input Image Usd
-             * @description Estimated price of each reference sent.
+             * @description Estimated price of each reference sent; null with `prices`.
              */
-            input_image_usd: number;
+            input_image_usd: number | null;
             /**
              * Max Reference Files
              * @description Reference files per generation / upload.
@@ -331,9 +334,9 @@ export interface components {
             output_url_expiry_s: number;
             /**
              * Prices
-             * @description Estimated price of one image, per size: the output image only. The prompt's text and the model's thinking (billed as output text) are left out; a job's `usage.estimated_cost_usd` counts them.
+             * @description Estimated price of one image, per size: the output image only. The prompt's text and the model's thinking (billed as output text) are left out; a job's `usage.estimated_cost_usd` counts them. Null when the model's prices are not known: there is no estimate.
              */
-            prices: components["schemas"]["ImagePrice"][];
+            prices: components["schemas"]["ImagePrice"][] | null;
             /**
              * Prompt Max Chars
              * @description Longest prompt, and longest refine instruction.
@@ -795,9 +798,10 @@ export interface components {
         JobUsage: {
             /**
              * Estimated Cost Usd
+             * @description At the list prices of the job's model; null when they are not known (a model not in `identity_images/prices.py`).
              * @default 0
              */
-            estimated_cost_usd: number;
+            estimated_cost_usd: number | null;
             /**
              * Output Tokens
              * @default 0

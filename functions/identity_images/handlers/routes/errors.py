@@ -19,6 +19,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.REFERENCE_NOT_FOUND: 422,
     ErrorCode.IDEMPOTENCY_CONFLICT: 409,
     ErrorCode.TOO_MANY_IMAGES: 422,
+    ErrorCode.IMAGE_SIZE_UNSUPPORTED: 422,
     ErrorCode.IDENTITY_UNNAMED: 422,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     # API Gateway's own answer (a body over its limit); the same status should one be raised.

@@ -13,15 +13,24 @@ export interface TabConfig {
   defaultImageSize: ImageSize;
   model: string;
   maxVariants: number;
-  priceUsdPerImage: Partial<Record<ImageSize, number>>;
-  priceUsdPerInputImage: number;
+  /** The model's list prices; null when the API does not know them (a model it has no table for). */
+  prices: TabPrices | null;
+}
+
+export interface TabPrices {
+  /** One output image, by size. */
+  perImage: Partial<Record<ImageSize, number>>;
+  /** Each input image. */
+  perInputImage: number;
 }
 
 /** A click's cost before it is made: the images out and in at list prices. Not the prompt's text or the
- * model's thinking, which only the answer tells (a job's `usage.estimated_cost_usd` counts them). */
-export function estimateCostUsd(config: TabConfig, size: ImageSize, variants: number, inputs: number): number {
-  const perImage = (config.priceUsdPerImage[size] ?? 0) + inputs * config.priceUsdPerInputImage;
-  return perImage * variants;
+ * model's thinking, which only the answer tells (a job's `usage.estimated_cost_usd` counts them).
+ * Null when the price is not known: no estimate is better than a wrong one. */
+export function estimateCostUsd(config: TabConfig, size: ImageSize, variants: number, inputs: number): number | null {
+  const perImage = config.prices?.perImage[size];
+  if (config.prices === null || perImage === undefined) return null;
+  return (perImage + inputs * config.prices.perInputImage) * variants;
 }
 
 /** Dollars as every cost on the page reads: tenths of a cent under a dollar ("$0.240"), cents above. */

@@ -830,7 +830,7 @@ describe("Images page", () => {
     const pane = screen.getByRole("region", { name: "Result" });
     expect(within(pane).getByRole("textbox", { name: "What should change?" })).toHaveValue("a warmer light");
     // What it costs, as the image it refines did; Close closes it as Escape does.
-    expect(within(pane).getByText(`A new image, about $${done.usage!.estimated_cost_usd.toFixed(3)}.`)).toBeInTheDocument();
+    expect(within(pane).getByText(`A new image, about $${done.usage!.estimated_cost_usd!.toFixed(3)}.`)).toBeInTheDocument();
     await user.click(within(pane).getByRole("button", { name: "Close" }));
     expect(within(pane).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
     expect(refine).toHaveFocus();
@@ -1794,6 +1794,41 @@ describe("Images page", () => {
     expect(stopped).not.toHaveTextContent(/\d s\b/);
     await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
     expect(screen.getByText(/^≈ \$\d\.\d{3}$/)).toBeInTheDocument();
+  });
+
+  it("offers only the sizes the model makes, at its own price", async () => {
+    const flash = {
+      ...apiConfig,
+      model: "gemini-2.5-flash-image",
+      image_sizes: ["1K" as const],
+      default_image_size: "1K" as const,
+      prices: [{ image_size: "1K" as const, estimated_usd: 0.039 }],
+      input_image_usd: 0.0003,
+    };
+    given(http.get("/v1/config", ({ response }) => response(200).json(flash)));
+    const user = await openAsAlice();
+    const size = screen.getByRole("combobox", { name: "Size" });
+    expect(within(size).getAllByRole("option").map((o) => o.textContent)).toEqual(["1K"]);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
+    expect(screen.getByText("≈ $0.078")).toBeInTheDocument();
+  });
+
+  it("shows no estimate when the model's price is not known", async () => {
+    const done = succeeded(job({ model: "gemini-9-image" }));
+    given(
+      http.get("/v1/config", ({ response }) =>
+        response(200).json({ ...apiConfig, model: "gemini-9-image", prices: null, input_image_usd: null }),
+      ),
+      ...historyOf([{ ...done, usage: { ...done.usage!, estimated_cost_usd: null } }]),
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const cost = screen.getByText(/^1 image at 4K/);
+    expect(cost.textContent).not.toMatch(/\$|≈|NaN/);
+    const [row] = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
+    expect(row).toHaveTextContent("12 s");
+    expect(row!.textContent).not.toMatch(/\$|NaN/);
+    expect(screen.getByRole("article", { name: "New image" }).textContent).not.toMatch(/\$|NaN/);
   });
 
   it("keeps a small copy of each uploaded photo, its thumbnail after a reload", async () => {

@@ -19,7 +19,8 @@ interface Props {
   /** Why Generate is off, in words; null when it is on. */
   whyNot: string | null;
   pending: boolean;
-  costUsd: number;
+  /** What a click costs; null when the model's price is not known (then no estimate is shown). */
+  costUsd: number | null;
   variants: number;
   imageSize: ImageSize;
   usualSeconds: number | null;
@@ -57,8 +58,13 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
         {/* The estimate, to a tenth of a cent as every cost on the page is, in the weight of
             the words beside it: Generate is what the eye goes to. */}
         <p id={costId} className={styles.cost}>
-          <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>
-          {` · ${countOf(variants, "image")} at ${imageSize}`}
+          {costUsd !== null && (
+            <>
+              <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>
+              {" · "}
+            </>
+          )}
+          {`${countOf(variants, "image")} at ${imageSize}`}
           {usualSeconds !== null ? ` · usually ${formatDuration(usualSeconds)}` : ""}
         </p>
       </div>

@@ -206,7 +206,7 @@ export function GeneratedImageDisplay({
             <span className={ui.muted}>
               {job.output ? `${job.output.width}×${job.output.height}` : ""}
               {took !== null ? ` · ${tookText(job, took)}` : ""}
-              {job.usage ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
+              {job.usage?.estimated_cost_usd != null ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
             </span>
           </div>
         </footer>

@@ -320,7 +320,7 @@ function HistoryItem({
                   countOf(job.reference_keys.length, "photo"),
                 ]),
             took !== null ? tookText(job, took) : runningAttempt(job),
-            job.usage ? formatUsd(job.usage.estimated_cost_usd) : null,
+            job.usage?.estimated_cost_usd != null ? formatUsd(job.usage.estimated_cost_usd) : null,
             savedNow || savedBefore ? null : saveState,
           ]
             .filter(Boolean)

@@ -17,8 +17,13 @@ export function toTabConfig(api: ApiConfig): TabConfig {
     defaultImageSize: api.default_image_size,
     model: api.model,
     maxVariants: api.max_variants,
-    priceUsdPerImage: Object.fromEntries(api.prices.map((p) => [p.image_size, p.estimated_usd])),
-    priceUsdPerInputImage: api.input_image_usd,
+    prices:
+      api.prices === null || api.input_image_usd === null
+        ? null
+        : {
+            perImage: Object.fromEntries(api.prices.map((p) => [p.image_size, p.estimated_usd])),
+            perInputImage: api.input_image_usd,
+          },
   };
 }
 
