@@ -134,21 +134,55 @@ describe("Accessibility", () => {
       expect(screen.getByText("Last known state: the page cannot check on it now.")).toBeInTheDocument();
     });
 
-    it("opens the full size from a click on the picture without adding a tab stop", async () => {
+    it("opens the full size from the picture itself: one tab stop, named for what it opens, before Save", async () => {
       const done = succeeded(job());
       render(card({ job: done }));
-      const picture = screen.getByRole("img", { name: "New image, 1376×768" });
-      const link = picture.closest("a")!;
+      const link = screen.getByRole("link", { name: "Open the new image full size (new tab)" });
       expect(link).toHaveAttribute("href", done.output!.url);
       expect(link).toHaveAttribute("target", "_blank");
-      expect(link).toHaveAttribute("tabindex", "-1");
-      // The keyboard's way there is the named link, the first tab stop after Save and Download.
+      expect(within(link).getByRole("img", { name: "New image, 1376×768" })).toBeInTheDocument();
+      // No second way to the same place, spelled out under the picture.
+      expect(screen.queryByRole("link", { name: /^Open full size/ })).not.toBeInTheDocument();
       const user = userEvent.setup();
+      await user.tab();
+      expect(link).toHaveFocus();
       await user.tab();
       expect(screen.getByRole("button", { name: "Save to identity" })).toHaveFocus();
       await user.tab();
-      await user.tab();
-      expect(screen.getByRole("link", { name: /^Open full size/ })).toHaveFocus();
+      expect(screen.getByRole("link", { name: "Download" })).toHaveFocus();
+    });
+
+    it("names each variant's picture link by its variant, and keeps Save with Download, Refine with Compare", () => {
+      const jobs = [0, 1, 2].map((index) => succeeded(job({ batch_id: "b", batch_index: index, batch_size: 3 })));
+      const followUps = { onRefine: async () => false, onRerun: noop, onEditSettings: noop, onCompare: noop, busy: false };
+      render(grid(jobs, { followUps }));
+      const second = screen.getByRole("article", { name: "Variant 2 of 3" });
+      expect(within(second).getByRole("link", { name: "Open variant 2 full size (new tab)" })).toBeInTheDocument();
+      const rowOf = (element: HTMLElement) => element.parentElement;
+      const save = within(second).getByRole("button", { name: "Save to identity" });
+      const refine = within(second).getByRole("button", { name: "Refine" });
+      expect(rowOf(save)).toBe(rowOf(within(second).getByRole("link", { name: "Download" })));
+      expect(rowOf(refine)).toBe(rowOf(within(second).getByRole("button", { name: "Compare" })));
+      expect(rowOf(refine)).not.toBe(rowOf(save));
+      // The rows in that order, Save's first.
+      expect(rowOf(save)!.compareDocumentPosition(refine) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    });
+
+    it("says a canceled card is canceled, in one word, in the box its picture would have taken", () => {
+      const queued = job({ aspect_ratio: "3:4" });
+      const view = render(card({ job: queued, onCancel: noop }));
+      const frameOf = (text: string) => screen.getByText(text).closest("[class*='frame']");
+      const waiting = frameOf("Waiting in the queue");
+      expect(waiting).toHaveClass("shaped");
+      view.rerender(card({ job: { ...queued, status: "canceled", attempts: 1, canceled_at: new Date().toISOString() } }));
+      expect(within(screen.getByRole("article", { name: "New image" })).getByText("Canceled")).toBeInTheDocument();
+      expect(screen.queryByText(/It was canceled/)).not.toBeInTheDocument();
+      // The same box, in the picture's shape: the card does not collapse under the admin.
+      expect(frameOf("Canceled")).toHaveClass("shaped");
+      expect(frameOf("Canceled")).toBe(waiting);
+      // So does a failure's.
+      view.rerender(card({ job: failedJob(queued) }));
+      expect(frameOf("Gemini was unavailable")).toHaveClass("shaped");
     });
 
     it("says how each variant ended in one live region that is there before the first ends", () => {

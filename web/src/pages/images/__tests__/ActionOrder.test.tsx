@@ -74,4 +74,23 @@ describe("a result's actions", () => {
     expect(actionsIn(queuedRow!)[0]).toBe("Cancel");
     expect(actionsIn(failedRow!)).toEqual(["Re-run", "Edit settings"]);
   });
+
+  it("fold a row's follow-ups behind More (shown on a phone only), a disclosure that says what it opens", async () => {
+    const failed = job({ status: "failed", prompt: "broken", error: { code: "internal_error", message: "It broke.", details: {} } });
+    const { user, history } = await openHistory([succeeded(job({ prompt: "at the pass" })), failed]);
+    const [resultRow, failedRow] = within(history).getAllByRole("listitem");
+    const more = within(resultRow!).getByRole("button", { name: "More" });
+    expect(more).toHaveAttribute("aria-expanded", "false");
+    const folded = document.getElementById(more.getAttribute("aria-controls")!)!;
+    expect(folded).toHaveClass("folded");
+    // After Save and Download, before what it opens: Tab goes on into it once it is open.
+    expect(actionsIn(resultRow!).slice(0, 2)).toEqual(["Save to identity", "Download"]);
+    expect(more.compareDocumentPosition(folded) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(within(folded).getByRole("button", { name: "Edit settings" })).toBeInTheDocument();
+    await user.click(more);
+    expect(more).toHaveAttribute("aria-expanded", "true");
+    expect(folded).not.toHaveClass("folded");
+    // Nothing before them: a failed job's Re-run and Edit settings show as they are.
+    expect(within(failedRow!).queryByRole("button", { name: "More" })).not.toBeInTheDocument();
+  });
 });

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from "@testing-library/react";
+import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import type { HostIdentity } from "../../../api/imageGeneration";
@@ -6,44 +6,27 @@ import { identities, job, succeeded } from "../../../test/api";
 import { CompareDialog, type Candidate } from "../components/CompareDialog";
 
 const chef = identities[0] as HostIdentity;
-const upright = succeeded(job({ aspect_ratio: "3:4" }));
-const candidates: Candidate[] = [
-  { job: { ...upright, output: upright.output && { ...upright.output, width: 768, height: 1024 } }, label: "Result", saveText: "Save" },
-];
+const result = succeeded(job({ aspect_ratio: "3:4" }));
+const candidates: Candidate[] = [{ job: result, label: "This result", saveText: "Save this result to identity" }];
 
-function dialogFor(imageUrl: string) {
-  return (
-    <CompareDialog
-      title="Compare"
-      candidates={candidates}
-      identity={{ ...chef, image_url: imageUrl }}
-      currentJobId={null}
-      onSave={() => {}}
-      failure={null}
-      onClose={() => {}}
-    />
-  );
-}
-
-/** Loads the current image at a size, as the browser would. */
-function load(width: number, height: number) {
-  const image = screen.getByAltText(`Current: ${chef.name}`);
-  Object.defineProperty(image, "naturalWidth", { value: width, configurable: true });
-  Object.defineProperty(image, "naturalHeight", { value: height, configurable: true });
-  fireEvent.load(image);
-}
-
-const currentFigure = () => screen.getByText("Current").closest("figure");
-
-describe("CompareDialog: the current image's place on a phone", () => {
-  it("takes the row once a landscape image loads, and not for the next image before it loads", () => {
-    const { rerender } = render(dialogFor("http://s3.test/current-1.png"));
-    expect(currentFigure()).not.toHaveClass("wide");
-    load(1376, 768);
-    expect(currentFigure()).toHaveClass("wide");
-
-    rerender(dialogFor("http://s3.test/current-2.png"));
-    // Upright until it loads: half the row, beside the upright result.
-    expect(currentFigure()).not.toHaveClass("wide");
+describe("CompareDialog: each picture opens its full size", () => {
+  it("from a tap or a click on it, or Enter: a link named for it, in a new tab", () => {
+    render(
+      <CompareDialog
+        title="Compare with the current image"
+        candidates={candidates}
+        identity={{ ...chef, image_url: "http://s3.test/current.png" }}
+        currentJobId={null}
+        onSave={() => {}}
+        failure={null}
+        onClose={() => {}}
+      />,
+    );
+    const current = screen.getByRole("link", { name: "Current image, full size (new tab)" });
+    expect(current).toHaveAttribute("href", "http://s3.test/current.png");
+    expect(current).toHaveAttribute("target", "_blank");
+    const mine = screen.getByRole("link", { name: "This result, full size (new tab)" });
+    expect(mine).toHaveAttribute("href", result.output!.url);
+    expect(mine).toContainElement(screen.getByRole("img", { name: "This result" }));
   });
 });

@@ -1,11 +1,9 @@
-import { useEffect, useRef, useState, type SyntheticEvent } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
-import { spansOnPhone } from "../compareLayout";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
-import { identityImageUrl, previewUrl, SAVED_NOW } from "../jobView";
-import { jobRatio } from "../shape";
+import { fullSizeUrl, identityImageUrl, previewUrl, SAVED_NOW } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
@@ -59,21 +57,6 @@ export function CompareDialog({
   const current = identityImageUrl(identity);
   // The current image on its own, unless it is one of the candidates (a variant saved).
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
-  // Its shape is known once it loads (the identity says nothing of it), and holds for that
-  // image only: another one stands upright until it loads. A result's is its job's.
-  const [loaded, setLoaded] = useState<{ url: string; landscape: boolean } | null>(null);
-  const currentIsLandscape = loaded?.url === current && loaded.landscape;
-  const onCurrentLoad = ({ currentTarget: image }: SyntheticEvent<HTMLImageElement>) => {
-    if (current !== null) setLoaded({ url: current, landscape: image.naturalWidth > image.naturalHeight });
-  };
-  const landscape = [...(showCurrent ? [currentIsLandscape] : []), ...candidates.map(({ job }) => isLandscape(job))];
-  const spans = spansOnPhone(landscape);
-  const layout = (index: number): string => {
-    const span = spans[index];
-    return span ? (styles[span] ?? "") : "";
-  };
-  // The candidates' figures follow the current image's, when it is shown.
-  const firstCandidate = showCurrent ? 1 : 0;
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
       <div className={styles.dialogHeader}>
@@ -86,15 +69,16 @@ export function CompareDialog({
       </div>
       <div className={styles.compare}>
         {showCurrent && (
-          <figure className={`${styles.figure} ${layout(0)}`}>
-            <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} onLoad={onCurrentLoad} />
+          <figure className={styles.figure}>
+            <OpensFullSize href={current} name="Current image, full size">
+              <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />
+            </OpensFullSize>
             <figcaption className={styles.caption}>Current</figcaption>
           </figure>
         )}
-        {candidates.map(({ job, label, saveText }, index) => (
+        {candidates.map(({ job, label, saveText }) => (
           <CandidateFigure
             key={job.id}
-            className={layout(firstCandidate + index)}
             job={job}
             label={label}
             isCurrent={job.id === currentJobId}
@@ -112,7 +96,6 @@ export function CompareDialog({
  * image; then the green badge its card shows takes Save's place, and the figure keeps the
  * focus Save had. */
 function CandidateFigure({
-  className,
   job,
   label,
   isCurrent,
@@ -120,8 +103,6 @@ function CandidateFigure({
   onSave,
   failure,
 }: {
-  /** Its place on a phone's rows (see `spansOnPhone`). */
-  className: string;
   job: Job;
   label: string;
   isCurrent: boolean;
@@ -133,8 +114,12 @@ function CandidateFigure({
   const preview = previewUrl(job);
   const saving = job.apply?.status === "pending";
   return (
-    <figure className={`${styles.figure} ${className}`} aria-label={label} {...figure}>
-      {preview && <img src={preview} alt={label} className={styles.compareImage} />}
+    <figure className={styles.figure} aria-label={label} {...figure}>
+      {preview && (
+        <OpensFullSize href={fullSizeUrl(job) ?? preview} name={`${label}, full size`}>
+          <img src={preview} alt={label} className={styles.compareImage} />
+        </OpensFullSize>
+      )}
       <figcaption className={styles.caption}>
         <span>{label}</span>
         {isCurrent ? (
@@ -160,7 +145,12 @@ function CandidateFigure({
   );
 }
 
-/** Wider than tall (see `jobRatio`): "16:9" is, "1:1" and "3:4" are not. */
-function isLandscape(job: Job): boolean {
-  return jobRatio(job) > 1;
+/** A picture that opens its full size in a new tab: a tap or a click on it, as on its card (a
+ * phone's screen shows a face better whole than in the dialog), or Enter. */
+function OpensFullSize({ href, name, children }: { href: string; name: string; children: ReactNode }) {
+  return (
+    <a className={styles.imageLink} href={href} target="_blank" rel="noreferrer" aria-label={`${name} (new tab)`}>
+      {children}
+    </a>
+  );
 }

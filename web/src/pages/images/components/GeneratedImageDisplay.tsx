@@ -21,6 +21,7 @@ import {
   offeredActions,
   pictureRatio,
 } from "../jobView";
+import { jobRatio } from "../shape";
 import { formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
@@ -118,7 +119,7 @@ export function GeneratedImageDisplay({
   return (
     // The picture's shape is the card's (`--ratio`): its header spans the picture, not the card.
     <article
-      className={`${styles.card} ${applied ? styles.saved : ""}`}
+      className={cardClass(job, applied)}
       aria-label={title}
       style={pictureRatio(job)}
       {...card}
@@ -131,10 +132,11 @@ export function GeneratedImageDisplay({
       </header>
       {origin && <p className={styles.origin}>{origin}</p>}
 
-      {/* The image's shape while it comes, at least (more when its words need it), and once it is there; a message alone needs no more room than its words. */}
+      {/* The image's shape while it comes, once it is there, and once it ended without one: at
+          least (more when its words need it), so the card keeps its size whatever happens. */}
       <div className={frameClass(job, preview)}>
         {job.status === "succeeded" && preview ? (
-          <Picture job={job} title={title} preview={preview} full={full} />
+          <Picture job={job} title={title} opens={opensName(job, variant)} preview={preview} full={full} />
         ) : !isFinal(job) ? (
           <Progress
             job={job}
@@ -151,6 +153,7 @@ export function GeneratedImageDisplay({
 
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
+          {/* What is done with the result, one row: Save (the page's point) and Download. */}
           <div className={styles.actions}>
             {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
                 beside it would read as the opposite. */}
@@ -166,34 +169,36 @@ export function GeneratedImageDisplay({
               <span className={styles.saveSlot}>{saveState}</span>
             )}
             {download && (
-              <a className={ui.button} href={download.href} download={download.download}>
-                Download
+              <a
+                className={`${ui.button} ${styles.download}`}
+                href={download.href}
+                download={download.download}
+                title="Download"
+              >
+                {/* In a card too narrow for both words (three abreast), its arrow, so Save and
+                    Download still share a row; its name stays "Download". */}
+                <span className={styles.downloadIcon} aria-hidden="true">
+                  ↓
+                </span>
+                <span className={styles.downloadWord}>Download</span>
               </a>
             )}
           </div>
-          {/* A row of its own: saving (its button goes) does not move these. In a narrow
-              card, "Open full size" takes a line and what follows the result the next. */}
-          <div className={`${styles.actions} ${styles.links}`}>
-            {full && (
-              <a className={ui.linkButton} href={full} target="_blank" rel="noreferrer">
-                Open full size<span className={ui.visuallyHidden}> (new tab)</span>
-              </a>
-            )}
-            {followUps && (offered.refine || offered.compare) && (
-              <span className={ui.linkGroup}>
-                {offered.refine && refine && (
-                  <button type="button" className={ui.linkButton} {...refine}>
-                    Refine
-                  </button>
-                )}
-                {followUps.onCompare && offered.compare && (
-                  <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
-                    Compare
-                  </button>
-                )}
-              </span>
-            )}
-          </div>
+          {/* What follows from it, a row of its own: saving (its button goes) does not move these. */}
+          {followUps && (offered.refine || offered.compare) && (
+            <div className={`${styles.actions} ${styles.links}`}>
+              {offered.refine && refine && (
+                <button type="button" className={ui.linkButton} {...refine}>
+                  Refine
+                </button>
+              )}
+              {followUps.onCompare && offered.compare && (
+                <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
+                  Compare
+                </button>
+              )}
+            </div>
+          )}
           <div className={styles.facts}>
             {/* A save on its way shows on Save itself; here it is only announced. */}
             {offered.save && job.apply?.status === "pending" ? (
@@ -233,18 +238,43 @@ export function GeneratedImageDisplay({
   );
 }
 
-/** The result, its click opening the full size, as people expect; the keyboard has "Open
- * full size" below, so this second way in is not one more tab stop. */
-function Picture({ job, title, preview, full }: { job: Job; title: string; preview: string; full: string | null }) {
+/** The result, which opens its full size in a new tab: a click on it, as people expect, or
+ * Enter on it (one tab stop, named for what it does, "Open variant 2 full size"). Hovered or
+ * focused, a hint says so on the picture. */
+function Picture({
+  job,
+  title,
+  opens,
+  preview,
+  full,
+}: {
+  job: Job;
+  title: string;
+  /** The link's name (see `opensName`). */
+  opens: string;
+  preview: string;
+  full: string | null;
+}) {
   const picture = (
     <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
   );
   if (!full) return picture;
   return (
-    <a className={styles.imageLink} href={full} target="_blank" rel="noreferrer" tabIndex={-1}>
+    <a className={styles.imageLink} href={full} target="_blank" rel="noreferrer" aria-label={`${opens} (new tab)`}>
       {picture}
+      <span className={styles.openHint} aria-hidden="true">
+        Open full size ↗
+      </span>
     </a>
   );
+}
+
+/** What a click on the picture does, for its link's name: "Open variant 2 full size" among a
+ * click's variants (each its own, in a screen reader's list of links), else "Open the new image
+ * full size". */
+function opensName(job: Job, variant: { index: number; count: number } | undefined): string {
+  if (variant && variant.count > 1) return `Open variant ${variant.index} full size`;
+  return `Open the ${cardTitle(job).toLowerCase()} full size`;
 }
 
 /** The time a job has taken so far, against the usual; once it took more than one attempt,
@@ -316,20 +346,36 @@ function Progress({
  * job failed; a failure seen on arrival (another identity, a reload) is read like the rest of
  * the page. */
 function Failure({ job }: { job: Job }) {
+  // Canceled is all there is to say: the admin canceled it, and its card stays as it was.
+  if (job.status === "canceled") {
+    return (
+      <div className={styles.canceled}>
+        <strong>Canceled</strong>
+      </div>
+    );
+  }
   const failure = describeFailure(job);
   return (
-    <div className={job.status === "canceled" ? styles.canceled : styles.failure}>
+    <div className={styles.failure}>
       <strong>{failure?.title ?? "No image"}</strong>
       {failure?.detail && <span>{failure.detail}</span>}
     </div>
   );
 }
 
-/** The preview's box: the picture's shape; while the job runs, at least that shape (its
- * words and its Cancel whole); once it ended without a picture, as tall as its message. */
-function frameClass(job: Job, preview: string | null): string | undefined {
-  if (!isFinal(job)) return `${styles.frame} ${styles.shaped} ${styles.pending}`;
-  return preview ? `${styles.frame} ${styles.shaped}` : styles.frame;
+/** The preview's box: the picture's shape, whatever the job's state. While it runs, or once it
+ * ended without a picture, at least that shape (its words and its Cancel whole): the card keeps
+ * the size its placeholder had, and the grid does not jump as a job fails or is canceled. */
+function frameClass(job: Job, preview: string | null): string {
+  const shaped = `${styles.frame} ${styles.shaped}`;
+  if (!isFinal(job)) return `${shaped} ${styles.pending}`;
+  return preview ? shaped : `${shaped} ${styles.pending} ${styles.ended}`;
+}
+
+/** The card: green once saved; an upright or square picture marked, as one card alone in a wide
+ * pane puts its words and buttons beside it rather than leave a strip empty (see the CSS). */
+function cardClass(job: Job, savedNow: boolean): string {
+  return [styles.card, savedNow && styles.saved, jobRatio(job) <= 1 && styles.upright].filter(Boolean).join(" ");
 }
 
 function applyBadge(job: Job, savedNow: boolean): string | undefined {

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import {
@@ -286,6 +286,8 @@ function HistoryItem({
         )}
       </div>
       <div className={styles.body}>
+        {/* What the job is: beside its picture on a phone too; its actions under both there. */}
+        <div className={styles.text}>
         <div className={styles.line}>
           <span className={statusClass(job)}>
             {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
@@ -333,29 +335,34 @@ function HistoryItem({
             {failure.detail && <span className={styles.failureDetail}>{failure.detail}</span>}
           </p>
         )}
+        </div>
         {/* In the order of a result's card: what is done with this result first (save it,
             download it), then what follows from it (refine or compare it, then make another
             from its settings). Each pair wraps as one, and the follow-ups as one before that:
             a phone's row breaks between them, never leaving Edit settings alone on a line. */}
-        <div className={styles.actions}>
-          {offered.cancel && onCancel && !outOfTouch && (
-            <ActionLink off={canceling} onClick={() => onCancel(job)}>
-              {canceling ? "Canceling…" : "Cancel"}
-            </ActionLink>
-          )}
-          {wrapsAsOne(
-            offered.save && (
-              <ActionLink off={saving} onClick={() => onSave(job)}>
-                Save to identity
+        <RowActions
+          cancel={
+            offered.cancel &&
+            onCancel &&
+            !outOfTouch && (
+              <ActionLink off={canceling} onClick={() => onCancel(job)}>
+                {canceling ? "Canceling…" : "Cancel"}
               </ActionLink>
-            ),
-            download && (
-              <a className={ui.linkButton} href={download.href} download={download.download}>
-                Download
-              </a>
-            ),
-          )}
-          {wrapsAsOne(
+            )
+          }
+          keep={wrapsAsOne(
+              offered.save && (
+                <ActionLink off={saving} onClick={() => onSave(job)}>
+                  Save to identity
+                </ActionLink>
+              ),
+              download && (
+                <a className={ui.linkButton} href={download.href} download={download.download}>
+                  Download
+                </a>
+              ),
+            )}
+          followUps={wrapsAsOne(
             wrapsAsOne(
               offered.refine && (
                 <button type="button" className={ui.linkButton} {...refine.toggle}>
@@ -381,7 +388,7 @@ function HistoryItem({
               ),
             ),
           )}
-        </div>
+        />
         {ownError && (
           <p ref={errorNotice} role="alert" className={ui.alert}>
             {ownError.message}
@@ -399,6 +406,41 @@ function HistoryItem({
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * A row's actions: what is done with the job first (Cancel; Save and Download), then what
+ * follows from it. On a phone, where all of them took two 44 px lines, the follow-ups wait
+ * behind **More** (a disclosure button: pressed, they show after it, in Tab's order), so a
+ * row is one line of actions; a row with nothing before them shows them as they are. On a
+ * wider screen More is not shown and the follow-ups always are (see the CSS).
+ */
+function RowActions({ cancel, keep, followUps }: { cancel: ReactNode; keep: ReactNode; followUps: ReactNode }) {
+  const [more, setMore] = useState(false);
+  const id = useId();
+  const folds = Boolean(cancel || keep) && Boolean(followUps);
+  return (
+    <div className={styles.actions}>
+      {cancel}
+      {keep}
+      {folds && (
+        <button
+          type="button"
+          className={`${ui.linkButton} ${styles.more}`}
+          aria-expanded={more}
+          aria-controls={id}
+          onClick={() => setMore(!more)}
+        >
+          More<span aria-hidden="true">{more ? " ▴" : " ▾"}</span>
+        </button>
+      )}
+      {followUps && (
+        <span id={id} className={folds && !more ? `${styles.followUps} ${styles.folded}` : styles.followUps}>
+          {followUps}
+        </span>
+      )}
+    </div>
   );
 }
 

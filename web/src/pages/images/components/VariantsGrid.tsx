@@ -103,10 +103,12 @@ export function VariantsGrid({
   );
 }
 
-/** One card takes the row; the variants of a wide picture take wider cards than others. */
+/** One card takes the row; four go two by two; the variants of a wide picture take wider cards
+ * than others. */
 function gridClass(jobs: Job[]): string {
   const first = jobs[0];
   if (jobs.length === 1) return `${styles.grid} ${styles.single}`;
+  if (jobs.length === 4) return `${styles.grid} ${styles.pairs}`;
   return first && isWide(first.aspect_ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
 }
 
