@@ -1287,24 +1287,33 @@ describe("Images page", () => {
     });
   });
 
-  it("forgets the user, the photos and the prompt once the host logs the admin out", async () => {
+  it("forgets the user, the photos and the prompt once the host logs the admin out, and keeps the options", async () => {
     given();
     const user = userEvent.setup();
     const first = renderImages();
     await pickAlice(user);
     await addPhoto(user);
     await user.type(screen.getByRole("textbox", { name: "Prompt" }), "by the sea");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Aspect ratio" }), "3:4");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "2K");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "3");
     first.unmount();
-    const stored = () =>
-      [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((name) => name.startsWith("identity-images."));
-    expect(stored()).not.toEqual([]);
+    const stored = (storage: Storage) => Object.keys(storage).filter((name) => name.startsWith("identity-images.")).sort();
+    expect(stored(localStorage)).toContain("identity-images.user");
     forgetImagesDraft();
-    expect(stored()).toEqual([]);
+    // What says something of a person goes; the options, a habit of this browser, stay for
+    // the next log in (else it opens on the config's defaults, the dearest size among them).
+    const options = ["identity-images.aspectRatio", "identity-images.imageSize", "identity-images.variants"];
+    expect(stored(localStorage)).toEqual(options);
+    expect(stored(sessionStorage)).toEqual(options);
 
     renderImages();
     await waitFor(() => expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("1"));
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("");
     expect(screen.queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("3:4");
+    expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
+    expect(screen.getByRole("combobox", { name: "Variants" })).toHaveValue("3");
   });
 
   it("gives an admin a clean form where another admin's session ended, and keeps an admin's own", async () => {
