@@ -1,11 +1,11 @@
 import { useCallback, useRef, useState, type ReactNode } from "react";
 
-import type { ImageSize, Job } from "../../api/imageGeneration";
+import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
 import { ComposeForm } from "./components/ComposeForm";
 import type { FollowUps } from "./components/GeneratedImageDisplay";
 import { GenerationHistory } from "./components/GenerationHistory";
-import { IdentitySelector } from "./components/IdentitySelector";
+import { IdentitySelector, type NoIdentitiesNote } from "./components/IdentitySelector";
 import { JobsElsewhere } from "./components/JobsElsewhere";
 import { ResultPane } from "./components/ResultPane";
 import { UserSelector, userName } from "./components/UserSelector";
@@ -257,14 +257,27 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     onDismiss: forget,
   };
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
+  // A user with no identities (often "Me", the default) is no dead end: the way out is the
+  // User select, one press away, opened where the browser can.
+  const userSelect = useRef<HTMLSelectElement>(null);
+  const toUserSelect = useCallback(() => {
+    const select = userSelect.current;
+    select?.focus();
+    try {
+      select?.showPicker?.();
+    } catch {
+      // Not from this gesture, or not in this browser: the focus is there, arrows choose.
+    }
+  }, []);
+  const noIdentities = noIdentitiesNote(users.data ?? [], userId);
 
   return (
     <Frame model={config.model}>
       {lostContact && !sessionEnded && <LostContact why={lostContact} />}
 
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
-        <UserSelector value={userId} onChange={chooseUser} />
-        <IdentitySelector userId={userId} value={identityId} onChange={chooseIdentity} />
+        <UserSelector selectRef={userSelect} value={userId} onChange={chooseUser} />
+        <IdentitySelector userId={userId} value={identityId} onChange={chooseIdentity} noIdentities={noIdentities} onChooseUser={toUserSelect} />
       </section>
       <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
 
@@ -348,4 +361,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       )}
     </Frame>
   );
+}
+
+/** What a user with no identities is told: whose they are not ("You" for the caller, the
+ * first of the users), and the way to one who has some. */
+function noIdentitiesNote(users: HostUser[], userId: string | null): NoIdentitiesNote {
+  const index = users.findIndex((user) => user.id === userId);
+  const chosen = users[index];
+  const text = index === 0 || !chosen ? "You have no identities." : `${userName(chosen)} has no identities.`;
+  const others = users.length > 1;
+  return { text, action: others ? (index === 0 ? "Choose a test user" : "Choose another user") : null };
 }

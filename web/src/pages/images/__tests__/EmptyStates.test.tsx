@@ -1,6 +1,6 @@
 /** What an empty place says: the result pane (what it holds now, then what to do), and the
  * photos' box before the first photo. */
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -22,6 +22,27 @@ describe("the empty result pane", () => {
     expect(within(result).getByText("Your generated images will appear here.")).toBeInTheDocument();
     expect(within(result).getByText(/^Add photos, write a prompt if you like, and press Generate/)).toBeInTheDocument();
     expect(within(result).queryByText("No identity to generate for.")).not.toBeInTheDocument();
+  });
+});
+
+describe("a user with no identities", () => {
+  it("is no dead end: the page says so under the selects, and its button takes the admin to the User select", async () => {
+    given();
+    const user = userEvent.setup();
+    renderImages();
+    const pickers = await screen.findByRole("region", { name: "Whose image" });
+    expect(await within(pickers).findByText(/^You have no identities\./)).toBeInTheDocument();
+    const userSelect = within(pickers).getByRole<HTMLSelectElement>("combobox", { name: "User" });
+    const opened = vi.fn();
+    // jsdom has no picker to open: the browser's opens the list at once.
+    userSelect.showPicker = opened;
+    await user.click(within(pickers).getByRole("button", { name: "Choose a test user" }));
+    expect(userSelect).toHaveFocus();
+    expect(opened).toHaveBeenCalled();
+
+    await user.selectOptions(userSelect, "3");
+    await waitFor(() => expect(within(pickers).queryByText(/no identities/)).not.toBeInTheDocument());
+    expect(within(pickers).queryByRole("button", { name: /^Choose/ })).not.toBeInTheDocument();
   });
 });
 
