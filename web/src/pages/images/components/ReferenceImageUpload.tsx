@@ -31,10 +31,12 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   const empty = uploads.items.length === 0;
   const list = useRef<HTMLUListElement>(null);
   // When the focused control goes with a change of the list, the focus goes to what took its
-  // place, never to the page. After a removal: the next photo's Remove, or "Add photos" (back
-  // when the list was full); the previous photo's Remove when the last tile went. After
-  // "Remove the N refused files": "Add photos", else the last photo's Remove.
-  const focusAfterChange = useRef<((tiles: Element[]) => Element | undefined) | null>(null);
+  // place, never to the page. After a removal: the next photo's tile, or "Add photos" (back
+  // when the list was full); the previous photo's tile when the last tile went. After
+  // "Remove the N refused files": "Add photos", else the last photo's tile. A tile, not its
+  // Remove: a second Enter, as on the Remove a moment before, would take another photo away.
+  // After Undo, the photo brought back.
+  const focusAfterChange = useRef<{ pick: (tiles: Element[]) => Element | undefined; onTile: boolean } | null>(null);
   // "Add photos" goes once the photos it added fill the form, and the focus it had would fall
   // to the page. It goes to the tile of the first photo just added: where the admin's action
   // landed, read out by its name and state ("front.jpg, uploading, 40%"), and from which Tab
@@ -47,11 +49,13 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
     const before = shownIds.current;
     shownIds.current = uploads.items.map((item) => item.id);
     const tiles = Array.from(list.current?.querySelectorAll<HTMLLIElement>(":scope > li") ?? []);
-    const pick = focusAfterChange.current;
-    if (pick !== null) {
+    const after = focusAfterChange.current;
+    if (after !== null) {
       focusAfterChange.current = null;
-      const tile = pick(tiles);
-      (tile?.querySelector<HTMLButtonElement>("button[data-remove]") ?? tile?.querySelector("button"))?.focus();
+      const tile = after.pick(tiles);
+      // "Add photos" is a tile of its own: its button.
+      if (after.onTile && tile instanceof HTMLElement && tile.dataset.photoId !== undefined) tile.focus();
+      else (tile?.querySelector<HTMLButtonElement>("button[data-remove]") ?? tile?.querySelector("button"))?.focus();
       return;
     }
     const dropped = addButton.current === null && (document.activeElement === null || document.activeElement === document.body);
@@ -63,16 +67,21 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   }, [uploads.items]);
   const removeAndRefocus = (id: string) => {
     const index = uploads.items.findIndex((item) => item.id === id);
-    focusAfterChange.current = (tiles) => tiles[index] ?? tiles[index - 1];
+    focusAfterChange.current = { pick: (tiles) => tiles[index] ?? tiles[index - 1], onTile: true };
     remove(id);
   };
+  const undoRemove = () => {
+    const back = uploads.undoRemove();
+    if (back === null) return;
+    focusAfterChange.current = { pick: (tiles) => list.current?.querySelector(`[data-photo-id="${back}"]`) ?? tiles[0], onTile: true };
+  };
   const removeRefused = () => {
-    focusAfterChange.current = (tiles) => tiles.at(-1);
+    focusAfterChange.current = { pick: (tiles) => tiles.at(-1), onTile: true };
     uploads.removeRefused();
   };
   const retryAll = () => {
     const first = uploads.items.findIndex((item) => item.status === "failed");
-    focusAfterChange.current = (tiles) => tiles[first];
+    focusAfterChange.current = { pick: (tiles) => tiles[first], onTile: false };
     uploads.retry();
   };
 
@@ -200,6 +209,16 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
+        {/* Out of the live region, Undo: the removal is announced, not the button. */}
+        {uploads.removedName !== null && (
+          <p className={styles.removedNote}>
+            <span role="status">Removed {uploads.removedName}</span>
+            {" · "}
+            <button type="button" className={ui.linkButton} onClick={undoRemove} aria-label={`Undo removing ${uploads.removedName}`}>
+              Undo
+            </button>
+          </p>
+        )}
         {uploads.othersPutAside && (
           <p role="status" className={ui.notice}>
             {putAsideNote(noIdentities)}
@@ -262,7 +281,7 @@ function ReferenceTile({
   const stateId = useId();
   return (
     // Focusable for when "Add photos" goes as this photo fills the form (see above).
-    <li className={`${styles.tile} ${tileClass(item)}`} tabIndex={-1} aria-labelledby={`${nameId} ${stateId}`}>
+    <li className={`${styles.tile} ${tileClass(item)}`} tabIndex={-1} aria-labelledby={`${nameId} ${stateId}`} data-photo-id={item.id}>
       <div className={styles.thumb}>
         {item.thumbnailUrl && item.status !== "refused" && !noThumbnail ? (
           <img
