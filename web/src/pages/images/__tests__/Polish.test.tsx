@@ -130,6 +130,16 @@ describe("the history's count", () => {
     await user.click(within(history).getByRole("button", { name: "All generations" }));
     expect(within(history).getByText("4 generations")).toBeInTheDocument();
   });
+
+  it("counts a click of three variants as one generation of three images", async () => {
+    const click = [0, 1, 2].map((index) =>
+      succeeded(job({ prompt: "chef", batch_id: "b1", batch_index: index, batch_size: 3 })),
+    );
+    given(http.get("/v1/generations", ({ response }) => response(200).json({ items: click, next_cursor: null })));
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByText("1 generation · 3 images")).toBeInTheDocument();
+  });
 });
 
 describe("the result the identity shows", () => {
