@@ -227,8 +227,16 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // result pane too, where Show takes the admin (a screen below the form on a phone). Until
   // the admin goes elsewhere; not once photos are back in the form.
   const [asideByShow, setAsideByShow] = useState<string | null>(null);
+  // Whose photos the form put aside, to name them in its note.
+  const [asideOf, setAsideOf] = useState<string | null>(null);
   const users = useUsers();
+  const leave = () => {
+    const leaving = users.data?.find((user) => user.id === userId);
+    if (leaving) setAsideOf(userName(leaving));
+    return leaving;
+  };
   const chooseUser = (id: string) => {
+    leave();
     photosFor(id);
     setAsideByShow(null);
     subject.chooseUser(id);
@@ -240,7 +248,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // Clicks watched from afar: Show and Dismiss, wherever their notice is.
   const watched = {
     onShow: (click: ClickElsewhere) => {
-      const leaving = users.data?.find((user) => user.id === userId);
+      const leaving = leave();
       const putAside = leaving !== undefined && click.userId !== leaving.id && uploads.items.length > 0;
       setAsideByShow(putAside ? userName(leaving) : null);
       photosFor(click.userId);
@@ -289,6 +297,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           draft={draft}
           editing={editing}
           noIdentities={subject.hasNoIdentities}
+          putAsideOf={asideOf}
           whyNot={whyNot}
           starting={actions.starting}
           onGenerate={generate}

@@ -190,7 +190,7 @@ describe("Images page", () => {
       ...Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
     ]);
     expect(await screen.findByText(/Not an accepted image type/)).toBeInTheDocument();
-    expect(await screen.findByText("This file is not a JPEG image inside, though its name says it is.")).toBeInTheDocument();
+    expect(await screen.findByText("Not a real JPEG.")).toBeInTheDocument();
     expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
     // The renamed text file held a place until its bytes were read; p4 has it now.
     const waiting = "1 photo waits: only 5 per generation; it is added when you remove one.";
@@ -224,7 +224,7 @@ describe("Images page", () => {
     // Shown by the names the admin knows, the JPEG drawn (not a HEIC's placeholder), no error.
     expect(await screen.findByRole("img", { name: "portrait.heic" })).toBeInTheDocument();
     expect(screen.getByRole("img", { name: "scan.jpg" })).toBeInTheDocument();
-    expect(screen.queryByText(/image inside, though its name says it is/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/^Not a real /)).not.toBeInTheDocument();
   });
 
   it("shows a placeholder for HEIC, accepted by its extension", async () => {
@@ -1079,9 +1079,11 @@ describe("Images page", () => {
     expect(within(history).getByText(`Re-run of the failed generation of ${createdPhrase(failed)}`)).toBeInTheDocument();
     expect(within(history).getByText("Re-run of an earlier generation")).toBeInTheDocument();
     expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
-    // The result pane's card (the latest job, a refinement) says what was asked.
+    // The result pane's card (the latest job, a refinement) says what was asked, only that:
+    // of which result is the history's to say, and its title's.
     const result = screen.getByRole("region", { name: "Result" });
-    expect(within(result).getByText(/^Refined: “add a red scarf”/)).toBeInTheDocument();
+    const asked = within(result).getByText("Refined: “add a red scarf”");
+    expect(asked).toHaveAttribute("title", `Refined: “add a red scarf”, from the result of ${createdPhrase(base)}`);
   });
 
   it("says why a save failed on its card, clears it on the next one, and says an ended session once", async () => {
@@ -1347,14 +1349,14 @@ describe("Images page", () => {
     expect(screen.getByText("1 / 5")).toBeInTheDocument(); // kept across identities of one user
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
     expect(await screen.findByText("0 / 5")).toBeInTheDocument();
-    expect(screen.getByText(/The previous user's photos were put aside/)).toHaveAttribute("role", "status");
+    expect(screen.getByText("Alice Test's photos are set aside. Choose Alice Test again to bring them back.")).toHaveAttribute("role", "status");
     expect(screen.getByText("Choose a user who has identities.")).toBeInTheDocument();
     // Back to Alice (as an arrow key through the list would): her identity and her photo, as she left them.
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
     await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));
     expect(screen.getByText("1 / 5")).toBeInTheDocument();
     expect(screen.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
-    expect(screen.queryByText(/put aside/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/set aside/)).not.toBeInTheDocument();
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
 
     // Put aside again, then a reload: they still come back with Alice.

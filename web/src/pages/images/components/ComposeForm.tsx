@@ -23,6 +23,8 @@ interface Props {
   editing: ReturnType<typeof useEditSettings>;
   /** The user chosen has no identities: no photo can be added for them. */
   noIdentities: boolean;
+  /** Whose photos went aside as another user was chosen. */
+  putAsideOf: string | null;
   /** Why Generate is off, in words; null when it is on (see `whyGenerateIsOff`). */
   whyNot: string | null;
   /** A start is out. */
@@ -44,6 +46,7 @@ export function ComposeForm({
   draft,
   editing,
   noIdentities,
+  putAsideOf,
   whyNot,
   starting,
   onGenerate,
@@ -80,7 +83,7 @@ export function ComposeForm({
           focusAfter={focusPrompt}
         />
       )}
-      <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} />
+      <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} putAsideOf={putAsideOf} />
 
       <PromptField ref={promptRef} value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
 

@@ -129,7 +129,12 @@ export function GeneratedImageDisplay({
           {job.aspect_ratio} · {job.image_size}
         </span>
       </header>
-      {origin && <p className={styles.origin}>{origin}</p>}
+      {/* A refinement says what was asked; of which result, on hover (and in the history). */}
+      {origin && (
+        <p className={styles.origin} title={job.kind === "refine" && origin !== originLabel(job) ? origin : undefined}>
+          {job.kind === "refine" ? originLabel(job) : origin}
+        </p>
+      )}
 
       {/* The image's shape while it comes, at least (more when its words need it), and once it is there; a message alone needs no more room than its words. */}
       <div className={frameClass(job, preview)}>

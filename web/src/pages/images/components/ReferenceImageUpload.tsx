@@ -6,6 +6,7 @@ import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-upl
 import { beingMadeSmaller } from "../photoChecks";
 import { LOST_IN_RELOAD, LOST_IN_RELOAD_SHORT, type UploadingPhoto } from "../referencePhotos";
 import ui from "../ui.module.css";
+import { photosAsideNote } from "./UserSelector";
 import styles from "./ReferenceImageUpload.module.css";
 
 interface Props {
@@ -13,10 +14,12 @@ interface Props {
   uploads: ReferenceUploads;
   /** The user chosen has no identities: no photo can be added for them. */
   noIdentities?: boolean;
+  /** Whose photos went aside as another user was chosen (see `switchUser`). */
+  putAsideOf?: string | null;
 }
 
 /** Up to `maxFiles` reference photos: drop, pick, or paste; each uploads on its own. */
-export function ReferenceImageUpload({ config, uploads, noIdentities = false }: Props) {
+export function ReferenceImageUpload({ config, uploads, noIdentities = false, putAsideOf = null }: Props) {
   // With no identity to add photos for, none can be added.
   const disabled = noIdentities;
   const hintId = useId();
@@ -221,7 +224,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
         )}
         {uploads.othersPutAside && (
           <p role="status" className={ui.notice}>
-            {putAsideNote(noIdentities)}
+            {putAsideOf === null ? "The previous user's photos are set aside." : photosAsideNote(putAsideOf)}
           </p>
         )}
         {!empty && (
@@ -232,13 +235,6 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
       </div>
     </section>
   );
-}
-
-/** Why the form's photos went with the previous user. Why it matters only where an image can
- * be made: a user with no identities has none to make. */
-function putAsideNote(noIdentities: boolean): string {
-  const why = noIdentities ? "" : ": another person's face must not make this image";
-  return `The previous user's photos were put aside${why}. Choose that user again to bring them back.`;
 }
 
 /** "JPEG, PNG, WEBP, HEIC or HEIF": each accepted type once, by its name (not each of its

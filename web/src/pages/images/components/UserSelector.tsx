@@ -53,6 +53,12 @@ export function userName(user: HostUser): string {
   return user.display_name || user.username;
 }
 
+/** What the page says once `name`'s photos left the form for another user's (see
+ * `switchUser`): whose they are, and how to get them back. */
+export function photosAsideNote(name: string): string {
+  return `${name}'s photos are set aside. Choose ${name} again to bring them back.`;
+}
+
 /** The API lists the caller first, then the test users. */
 export function userLabel(user: HostUser, isCaller: boolean): string {
   const name = userName(user);
