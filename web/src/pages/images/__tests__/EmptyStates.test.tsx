@@ -4,7 +4,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
-import { addPhoto, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
 
 describe("the empty result pane", () => {
   it("promises no images for a user who has no identities (the page's first user, often), and what to do only once", async () => {
@@ -62,6 +62,19 @@ describe("the photos' box with no photo in it", () => {
     await addPhoto(user);
     const tile = screen.getByRole("button", { name: "Add photos" });
     expect(tile).toHaveTextContent(/^\+Add photos$/);
-    expect(tile).toHaveAccessibleDescription(/^Drag photos here, .* Up to 5 photos/);
+    // Once photos are in, the note under them is short: the limits, not the types again.
+    expect(tile).toHaveAccessibleDescription(/^Drag photos here, .* Up to 5 photos, 15 MB each\.$/);
+  });
+
+  it("says nothing of how to add more once the photos fill the form", async () => {
+    given();
+    const user = await openAsAlice();
+    await user.upload(
+      screen.getByLabelText("Reference photos"),
+      Array.from({ length: 5 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
+    );
+    expect(await screen.findByText("5 / 5")).toBeInTheDocument();
+    expect(screen.queryByText(/Up to 5 photos/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Drag photos here/)).not.toBeInTheDocument();
   });
 });

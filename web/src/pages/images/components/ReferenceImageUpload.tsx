@@ -123,8 +123,12 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, pu
       <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
       <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
       {" "}
+      {/* In full in the empty box; once photos are in, under them, only the limits: the types
+          were read, and a refused file says why on its tile. */}
       <span className={styles.limits}>
-        {`Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`}
+        {empty
+          ? `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`
+          : `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each.`}
       </span>
     </>
   );
@@ -227,7 +231,8 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, pu
             {putAsideOf === null ? "The previous user's photos are set aside." : photosAsideNote(putAsideOf)}
           </p>
         )}
-        {!empty && (
+        {/* At the limit, nothing more can be added: no how nor how many. */}
+        {!empty && !full && (
           <p id={hintId} className={styles.hint}>
             {hint}
           </p>
