@@ -51,7 +51,7 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
     );
   }
   return (
-    <CallersDraft sessionEnded={sessionEnded} model={config.data.model}>
+    <CallersDraft sessionEnded={sessionEnded}>
       <Workspace config={config.data} sessionEnded={sessionEnded} />
     </CallersDraft>
   );
@@ -59,15 +59,15 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
 
 /** The page's column and its title, from the first paint: what loads (or could not) is said
  * where the page will be, under its title, and the page does not jump into place once read.
- * The model is named once the settings are read. */
-function Frame({ model, children }: { model?: string; children: ReactNode }) {
+ * Which model makes the images is no admin's concern: it is not named. */
+function Frame({ children }: { children: ReactNode }) {
   return (
     <div className={styles.layout}>
       <header className={styles.top}>
         <div>
           <h1 className={styles.title}>Images</h1>
           <p className={styles.subtitle}>
-            Generate an identity's image from reference photos{model ? ` with ${model}` : ""}.
+            Generate an identity's image from reference photos.
           </p>
         </div>
       </header>
@@ -110,7 +110,7 @@ function Loading() {
  * `claimDraft`). Not before: a draft another admin left at this browser (their face photos,
  * their prompt) must not show while it is not known whose it is, so users that cannot be
  * read leave the page unopened, with why and a Try again. */
-function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean; model: string; children: ReactNode }) {
+function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; children: ReactNode }) {
   const users = useUsers();
   const admin = users.data?.[0]?.id;
   if (admin !== undefined) {
@@ -122,7 +122,7 @@ function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean
   }
   if (users.isPending) {
     return (
-      <Frame model={model}>
+      <Frame>
         <Loading />
       </Frame>
     );
@@ -130,7 +130,7 @@ function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean
   // An ended session has its one notice above the page: a Try again could not help.
   if (sessionEnded) return null;
   return (
-    <Frame model={model}>
+    <Frame>
       <LoadFailed retry={() => void users.refetch()} retrying={users.isFetching}>
         Could not load the users.{" "}
         <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
@@ -280,7 +280,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const noIdentities = noIdentitiesNote(users.data ?? [], userId);
 
   return (
-    <Frame model={config.model}>
+    <Frame>
       {lostContact && !sessionEnded && <LostContact why={lostContact} />}
 
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
