@@ -304,6 +304,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           error={actions.formError}
           usualSecondsAt={usualAt}
           focusPrompt={() => promptBox.current?.focus()}
+          clickJobs={paneJobs}
         />
 
         <ResultPane

@@ -1,6 +1,6 @@
 import type { KeyboardEvent, Ref } from "react";
 
-import type { AspectRatio, ImageSize } from "../../../api/imageGeneration";
+import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { estimateCostUsd, type TabConfig } from "../config";
 import type { useDraft } from "../hooks/use-draft";
 import type { useEditSettings } from "../hooks/use-edit-settings";
@@ -36,6 +36,8 @@ interface Props {
   usualSecondsAt: (imageSize: ImageSize) => number | null;
   /** Gives the focus back to the prompt (after the Edit settings notice goes). */
   focusPrompt: () => void;
+  /** The jobs of the click in the result pane (see `GenerateBar`). */
+  clickJobs?: readonly Job[];
 }
 
 /** The new generation: photos, prompt, options, and Generate with its cost and usual time. */
@@ -53,6 +55,7 @@ export function ComposeForm({
   error,
   usualSecondsAt,
   focusPrompt,
+  clickJobs = [],
 }: Props) {
   const { prompt, aspectRatio, imageSize, variants } = draft;
   // What a click did, said in the form: seen as it is said, wherever the click was (Generate
@@ -107,6 +110,7 @@ export function ComposeForm({
         variants={variants}
         imageSize={imageSize}
         usualSeconds={usualSecondsAt(imageSize)}
+        clickJobs={clickJobs}
       />
       {error && (
         <p ref={errorNotice} role="alert" className={ui.alert}>
