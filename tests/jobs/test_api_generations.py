@@ -287,6 +287,44 @@ def test_history_is_newest_first_and_paginated(resources: Resources) -> None:
     assert rest["next_cursor"] is None
 
 
+def _history(limit: int, cursor: str | None = None) -> dict[str, Any]:
+    query = {"identity_id": ADMIN_IDENTITY, "limit": str(limit)}
+    status, page, _ = call_api(
+        "GET", "/v1/generations", query=query | ({"cursor": cursor} if cursor else {})
+    )
+    assert status == 200
+    return dict(page)
+
+
+def test_a_history_page_ends_with_the_batch_it_reached(resources: Resources) -> None:
+    """One click's variants are never split across pages: "Variant 1 of 3" on the first
+    page and its siblings behind "Show older generations" read as three clicks."""
+    put_reference(REF)
+    single = call_api("POST", "/v1/generations", body=generation_body(prompt="old"))[1]["id"]
+    _, batch, _ = call_api("POST", "/v1/generation-batches", body=generation_body(count=3))
+    variants = [job["id"] for job in batch["items"]]
+    newest = call_api("POST", "/v1/generations", body=generation_body(prompt="new"))[1]["id"]
+
+    # Two asked: the newest job and the batch's first reached, so its two siblings come too.
+    first = _history(2)
+    assert [job["id"] for job in first["items"]] == [newest, *variants]
+    assert first["next_cursor"]
+    rest = _history(2, first["next_cursor"])
+    assert [job["id"] for job in rest["items"]] == [single]
+    assert rest["next_cursor"] is None
+
+
+def test_a_history_page_that_ends_on_a_batch_s_last_job_reads_no_more(
+    resources: Resources,
+) -> None:
+    put_reference(REF)
+    older = call_api("POST", "/v1/generations", body=generation_body(prompt="old"))[1]["id"]
+    _, batch, _ = call_api("POST", "/v1/generation-batches", body=generation_body(count=2))
+    page = _history(2)
+    assert [job["id"] for job in page["items"]] == [job["id"] for job in batch["items"]]
+    assert [job["id"] for job in _history(2, page["next_cursor"])["items"]] == [older]
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

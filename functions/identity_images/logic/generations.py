@@ -31,6 +31,7 @@ from identity_images.logic.access import (
 from identity_images.logic.filenames import attachment, download_filename
 from identity_images.media_types import is_accepted_type
 from identity_images.models.api import (
+    MAX_VARIANTS,
     CreateGenerationRequest,
     CreateVariantsRequest,
     GenerationBatch,
@@ -551,12 +552,30 @@ def list_generations(
     """The identity's jobs, newest first, if the caller may act on the identity (else 403,
     not an empty page); each job carries its URLs (the previews are what a history
     shows). Jobs the caller could not GET (made while the identity was another admin's)
-    are left out, so a page may hold fewer than `limit` jobs and still have a next one."""
+    are left out, so a page may hold fewer than `limit` jobs and still have a next one.
+    A page never ends inside a batch: one whose `limit`th job has siblings after it holds
+    them too (at most `MAX_VARIANTS - 1` more), so one click's variants are never split
+    across pages and a history shows a click whole."""
     authorize_identity(identity_id, caller, g.host)
     page = g.store.list_for_identity(identity_id, limit=limit, cursor=cursor)
-    visible = visible_generations(caller, page.jobs, g.host)
+    listed, next_cursor = page.jobs, page.next_cursor
+    rest = _rest_of_batch(listed[-1]) if listed and next_cursor else 0
+    if rest:
+        # A batch's jobs are next to each other (`_new_jobs`): its rest is the next `rest`.
+        tail = g.store.list_for_identity(identity_id, limit=rest, cursor=next_cursor)
+        listed, next_cursor = [*listed, *tail.jobs], tail.next_cursor
+    visible = visible_generations(caller, listed, g.host)
     jobs = [with_urls(job, storage=g.storage, settings=g.settings) for job in visible]
-    return GenerationList(items=jobs, next_cursor=page.next_cursor)
+    return GenerationList(items=jobs, next_cursor=next_cursor)
+
+
+def _rest_of_batch(job: Job) -> int:
+    """How many jobs of `job`'s batch come after it in the history (newest first: index 0
+    is the newest), never more than a batch can hold (`MAX_VARIANTS`, the schema's ceiling:
+    `variants_max` may have been lowered since the batch was made)."""
+    if job.batch_id is None or job.batch_size is None or job.batch_index is None:
+        return 0
+    return max(0, min(job.batch_size, MAX_VARIANTS) - 1 - job.batch_index)
 
 
 # --- apply -----------------------------------------------------------------------------

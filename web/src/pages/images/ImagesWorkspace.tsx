@@ -1,11 +1,11 @@
 import { useCallback, useRef, useState, type ReactNode } from "react";
 
-import type { ImageSize, Job } from "../../api/imageGeneration";
+import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
 import { ComposeForm } from "./components/ComposeForm";
 import type { FollowUps } from "./components/GeneratedImageDisplay";
 import { GenerationHistory } from "./components/GenerationHistory";
-import { IdentitySelector } from "./components/IdentitySelector";
+import { IdentitySelector, type NoIdentitiesNote } from "./components/IdentitySelector";
 import { JobsElsewhere } from "./components/JobsElsewhere";
 import { ResultPane } from "./components/ResultPane";
 import { UserSelector, userName } from "./components/UserSelector";
@@ -51,7 +51,7 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
     );
   }
   return (
-    <CallersDraft sessionEnded={sessionEnded} model={config.data.model}>
+    <CallersDraft sessionEnded={sessionEnded}>
       <Workspace config={config.data} sessionEnded={sessionEnded} />
     </CallersDraft>
   );
@@ -59,15 +59,15 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
 
 /** The page's column and its title, from the first paint: what loads (or could not) is said
  * where the page will be, under its title, and the page does not jump into place once read.
- * The model is named once the settings are read. */
-function Frame({ model, children }: { model?: string; children: ReactNode }) {
+ * Which model makes the images is no admin's concern: it is not named. */
+function Frame({ children }: { children: ReactNode }) {
   return (
     <div className={styles.layout}>
       <header className={styles.top}>
         <div>
           <h1 className={styles.title}>Images</h1>
           <p className={styles.subtitle}>
-            Generate an identity's image from reference photos{model ? ` with ${model}` : ""}.
+            Generate an identity's image from reference photos.
           </p>
         </div>
       </header>
@@ -110,7 +110,7 @@ function Loading() {
  * `claimDraft`). Not before: a draft another admin left at this browser (their face photos,
  * their prompt) must not show while it is not known whose it is, so users that cannot be
  * read leave the page unopened, with why and a Try again. */
-function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean; model: string; children: ReactNode }) {
+function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; children: ReactNode }) {
   const users = useUsers();
   const admin = users.data?.[0]?.id;
   if (admin !== undefined) {
@@ -122,7 +122,7 @@ function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean
   }
   if (users.isPending) {
     return (
-      <Frame model={model}>
+      <Frame>
         <Loading />
       </Frame>
     );
@@ -130,7 +130,7 @@ function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean
   // An ended session has its one notice above the page: a Try again could not help.
   if (sessionEnded) return null;
   return (
-    <Frame model={model}>
+    <Frame>
       <LoadFailed retry={() => void users.refetch()} retrying={users.isFetching}>
         Could not load the users.{" "}
         <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
@@ -227,8 +227,16 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // result pane too, where Show takes the admin (a screen below the form on a phone). Until
   // the admin goes elsewhere; not once photos are back in the form.
   const [asideByShow, setAsideByShow] = useState<string | null>(null);
+  // Whose photos the form put aside, to name them in its note.
+  const [asideOf, setAsideOf] = useState<string | null>(null);
   const users = useUsers();
+  const leave = () => {
+    const leaving = users.data?.find((user) => user.id === userId);
+    if (leaving) setAsideOf(userName(leaving));
+    return leaving;
+  };
   const chooseUser = (id: string) => {
+    leave();
     photosFor(id);
     setAsideByShow(null);
     subject.chooseUser(id);
@@ -240,7 +248,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // Clicks watched from afar: Show and Dismiss, wherever their notice is.
   const watched = {
     onShow: (click: ClickElsewhere) => {
-      const leaving = users.data?.find((user) => user.id === userId);
+      const leaving = leave();
       const putAside = leaving !== undefined && click.userId !== leaving.id && uploads.items.length > 0;
       setAsideByShow(putAside ? userName(leaving) : null);
       photosFor(click.userId);
@@ -257,14 +265,27 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     onDismiss: forget,
   };
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
+  // A user with no identities (often "Me", the default) is no dead end: the way out is the
+  // User select, one press away, opened where the browser can.
+  const userSelect = useRef<HTMLSelectElement>(null);
+  const toUserSelect = useCallback(() => {
+    const select = userSelect.current;
+    select?.focus();
+    try {
+      select?.showPicker?.();
+    } catch {
+      // Not from this gesture, or not in this browser: the focus is there, arrows choose.
+    }
+  }, []);
+  const noIdentities = noIdentitiesNote(users.data ?? [], userId);
 
   return (
-    <Frame model={config.model}>
+    <Frame>
       {lostContact && !sessionEnded && <LostContact why={lostContact} />}
 
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
-        <UserSelector value={userId} onChange={chooseUser} />
-        <IdentitySelector userId={userId} value={identityId} onChange={chooseIdentity} />
+        <UserSelector selectRef={userSelect} value={userId} onChange={chooseUser} />
+        <IdentitySelector userId={userId} value={identityId} onChange={chooseIdentity} noIdentities={noIdentities} onChooseUser={toUserSelect} />
       </section>
       <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
 
@@ -276,12 +297,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           draft={draft}
           editing={editing}
           noIdentities={subject.hasNoIdentities}
+          putAsideOf={asideOf}
           whyNot={whyNot}
           starting={actions.starting}
           onGenerate={generate}
           error={actions.formError}
           usualSecondsAt={usualAt}
           focusPrompt={() => promptBox.current?.focus()}
+          clickJobs={paneJobs}
         />
 
         <ResultPane
@@ -348,4 +371,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       )}
     </Frame>
   );
+}
+
+/** What a user with no identities is told: whose they are not ("You" for the caller, the
+ * first of the users), and the way to one who has some. */
+function noIdentitiesNote(users: HostUser[], userId: string | null): NoIdentitiesNote {
+  const index = users.findIndex((user) => user.id === userId);
+  const chosen = users[index];
+  const text = index === 0 || !chosen ? "You have no identities." : `${userName(chosen)} has no identities.`;
+  const others = users.length > 1;
+  return { text, action: others ? (index === 0 ? "Choose a test user" : "Choose another user") : null };
 }

@@ -512,6 +512,17 @@ function namesJob(path: string, jobId: string): boolean {
   return stem === jobId || stem.startsWith(`${jobId}_`);
 }
 
+/** A job's id as the API makes them: 32 hex digits, a regeneration's with `regen-` before. */
+const JOB_ID = /^(regen-)?[0-9a-f]{32}$/;
+
+/** The job an image path names (see `namesJob`), whether or not the page has read it; null for
+ * an image that is no job's (set in the host app). */
+export function jobNamedBy(path: string | null | undefined): string | null {
+  const stem = (path?.split("/").at(-1) ?? "").split(".")[0] ?? "";
+  const id = stem.split("_")[0] ?? "";
+  return JOB_ID.test(id) ? id : null;
+}
+
 /** Its save is out: asked from this page and not answered yet, or pending in the pipeline. */
 export function isSaving(job: Job, savingIds: readonly string[]): boolean {
   return job.apply?.status === "pending" || savingIds.includes(job.id);

@@ -39,7 +39,8 @@ function asItsType(item: UploadingPhoto, contentType: string, extension: string)
 /** Why a file whose first bytes are `head` is not what its name or type says, or null. */
 function contentProblem(head: Uint8Array | null, contentType: string): string | null {
   if (head === null || matchesSignature(head, contentType)) return null;
-  return `This file is not a ${typeName(contentType)} image inside, though its name says it is.`;
+  // Said on a narrow tile, beside its Remove: short.
+  return `Not a real ${typeName(contentType)}.`;
 }
 
 /** An object URL the browser can show; none for HEIC, which only Safari renders. */

@@ -359,31 +359,59 @@ describe("Accessibility", () => {
         return user;
       }
 
-      it("goes to the Remove of the photo that took its place in a full list, not the first photo's", async () => {
+      const tile = (name: string) => photos().getByText(name).closest("li");
+
+      it("goes to the tile of the photo that took its place in a full list, not to a Remove", async () => {
         const user = await addPhotos(6); // five, and one waiting for a place
         expect(screen.queryByRole("button", { name: "Add photos" })).not.toBeInTheDocument();
         await user.click(screen.getByRole("button", { name: "Remove p2.jpg" }));
-        expect(screen.getByRole("button", { name: "Remove p3.jpg" })).toHaveFocus();
+        expect(tile("p3.jpg")).toHaveFocus();
         // The one that waited took the place: still full.
         await waitFor(() => expect(screen.getByText("5 / 5")).toBeInTheDocument());
         expect(screen.queryByRole("button", { name: "Add photos" })).not.toBeInTheDocument();
       });
 
-      it("goes to the next photo's Remove, to Add photos when it comes back in the removed tile's place, or to the previous photo's", async () => {
+      it("goes to the next photo's tile, so a second Enter removes nothing more; to Add photos when it comes back in the removed tile's place", async () => {
         const user = await addPhotos(5);
         await user.click(screen.getByRole("button", { name: "Remove p1.jpg" }));
-        expect(screen.getByRole("button", { name: "Remove p2.jpg" })).toHaveFocus();
+        expect(tile("p2.jpg")).toHaveFocus();
         await user.keyboard("{Enter}");
-        expect(screen.getByRole("button", { name: "Remove p3.jpg" })).toHaveFocus();
+        expect(photos().getAllByRole("button", { name: /^Remove / })).toHaveLength(4);
+        expect(tile("p2.jpg")).toHaveFocus();
         await user.click(screen.getByRole("button", { name: "Remove p4.jpg" }));
         expect(screen.getByRole("button", { name: "Add photos" })).toHaveFocus();
       });
 
-      it("goes to the previous photo's Remove when the last tile of a full list goes", async () => {
+      it("goes to the previous photo's tile when the last tile of a full list goes", async () => {
         const user = await addPhotos(6);
         // The sixth waits in the last tile; removing it leaves the list full.
         await user.click(screen.getByRole("button", { name: "Remove p5.jpg" }));
-        expect(screen.getByRole("button", { name: "Remove p4.jpg" })).toHaveFocus();
+        expect(tile("p4.jpg")).toHaveFocus();
+      });
+
+      it("says which photo went, with an Undo that brings it back in its place, with its upload", async () => {
+        const user = await addPhotos(3);
+        await user.click(screen.getByRole("button", { name: "Remove p1.jpg" }));
+        expect(screen.getByText("Removed p1.jpg")).toHaveAttribute("role", "status");
+        expect(screen.getByText("2 / 5")).toBeInTheDocument();
+        await user.click(screen.getByRole("button", { name: "Undo removing p1.jpg" }));
+        expect(photos().getAllByText(/^p\d\.jpg$/).map((name) => name.textContent)).toEqual(["p0.jpg", "p1.jpg", "p2.jpg"]);
+        expect(screen.getByText("3 / 5")).toBeInTheDocument();
+        expect(tile("p1.jpg")).toHaveFocus();
+        expect(screen.queryByText(/^Removed /)).not.toBeInTheDocument();
+        // Uploaded already: Generate sends it, with nothing sent again.
+        await generateIsOn();
+      });
+
+      it("offers no Undo for a photo that was not uploaded, nor once the photos changed since", async () => {
+        const user = await addPhotos(2);
+        await user.click(screen.getByRole("button", { name: "Remove p0.jpg" }));
+        expect(screen.getByRole("button", { name: "Undo removing p0.jpg" })).toBeInTheDocument();
+        await addPhoto(user);
+        expect(screen.queryByRole("button", { name: /^Undo removing/ })).not.toBeInTheDocument();
+        await user.upload(screen.getByLabelText("Reference photos"), file("empty.jpg", "image/jpeg", 0));
+        await user.click(await screen.findByRole("button", { name: "Remove empty.jpg" }));
+        expect(screen.queryByRole("button", { name: /^Undo removing/ })).not.toBeInTheDocument();
       });
     });
 

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { cursorAfter, historyOf, http, job, pagedHistory, succeeded } from "../../../test/api";
+import { cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { IDLE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
@@ -347,4 +347,43 @@ describe("a history of several pages, read again", () => {
       }
     },
   );
+});
+
+describe("the identity's saved image, pages down the history", () => {
+  it("is one click away: Show the saved one reads the pages up to its row and takes the admin there", async () => {
+    const savedId = "0123456789abcdef0123456789abcdef";
+    const jobs = Array.from({ length: 45 }, (_, index) =>
+      succeeded(job({ prompt: `job ${index + 1}`, ...(index === 41 ? { id: savedId } : {}) })),
+    );
+    const saved = jobs[41]!;
+    jobs[41] = { ...saved, apply: { ...saved.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
+    const paged = pagedHistory(() => jobs);
+    given(
+      paged.handler,
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(jobs.find((each) => each.id === params.generation_id)!),
+      ),
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities:
+            params.user_id === "1"
+              ? []
+              : identities.map((identity, index) =>
+                  index === 0 ? { ...identity, image_path: `identities/${savedId}_Xk2Lm9q.png`, image_url: "http://s3.test/saved.png" } : identity,
+                ),
+        }),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText("20 newest generations · older below");
+    expect(within(history).queryByText("Saved to identity")).not.toBeInTheDocument();
+
+    await user.click(within(history).getByRole("button", { name: "Show the saved one" }));
+    await waitFor(() => expect(history.querySelector(`[data-job-id="${savedId}"]`)).toHaveFocus());
+    expect(within(history.querySelector<HTMLElement>(`[data-job-id="${savedId}"]`)!).getByText("Saved to identity")).toBeInTheDocument();
+    expect(paged.reads).toEqual([null, cursorAfter(jobs[19]!), cursorAfter(jobs[39]!)]);
+    // Read: its badge says it, no button for it any more.
+    expect(within(history).queryByRole("button", { name: "Show the saved one" })).not.toBeInTheDocument();
+  });
 });

@@ -190,7 +190,7 @@ describe("Images page", () => {
       ...Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
     ]);
     expect(await screen.findByText(/Not an accepted image type/)).toBeInTheDocument();
-    expect(await screen.findByText("This file is not a JPEG image inside, though its name says it is.")).toBeInTheDocument();
+    expect(await screen.findByText("Not a real JPEG.")).toBeInTheDocument();
     expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
     // The renamed text file held a place until its bytes were read; p4 has it now.
     const waiting = "1 photo waits: only 5 per generation; it is added when you remove one.";
@@ -224,7 +224,7 @@ describe("Images page", () => {
     // Shown by the names the admin knows, the JPEG drawn (not a HEIC's placeholder), no error.
     expect(await screen.findByRole("img", { name: "portrait.heic" })).toBeInTheDocument();
     expect(screen.getByRole("img", { name: "scan.jpg" })).toBeInTheDocument();
-    expect(screen.queryByText(/image inside, though its name says it is/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/^Not a real /)).not.toBeInTheDocument();
   });
 
   it("shows a placeholder for HEIC, accepted by its extension", async () => {
@@ -1079,9 +1079,11 @@ describe("Images page", () => {
     expect(within(history).getByText(`Re-run of the failed generation of ${createdPhrase(failed)}`)).toBeInTheDocument();
     expect(within(history).getByText("Re-run of an earlier generation")).toBeInTheDocument();
     expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
-    // The result pane's card (the latest job, a refinement) says what was asked.
+    // The result pane's card (the latest job, a refinement) says what was asked, only that:
+    // of which result is the history's to say, and its title's.
     const result = screen.getByRole("region", { name: "Result" });
-    expect(within(result).getByText(/^Refined: “add a red scarf”/)).toBeInTheDocument();
+    const asked = within(result).getByText("Refined: “add a red scarf”");
+    expect(asked).toHaveAttribute("title", `Refined: “add a red scarf”, from the result of ${createdPhrase(base)}`);
   });
 
   it("says why a save failed on its card, clears it on the next one, and says an ended session once", async () => {
@@ -1287,24 +1289,33 @@ describe("Images page", () => {
     });
   });
 
-  it("forgets the user, the photos and the prompt once the host logs the admin out", async () => {
+  it("forgets the user, the photos and the prompt once the host logs the admin out, and keeps the options", async () => {
     given();
     const user = userEvent.setup();
     const first = renderImages();
     await pickAlice(user);
     await addPhoto(user);
     await user.type(screen.getByRole("textbox", { name: "Prompt" }), "by the sea");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Aspect ratio" }), "3:4");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "2K");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "3");
     first.unmount();
-    const stored = () =>
-      [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((name) => name.startsWith("identity-images."));
-    expect(stored()).not.toEqual([]);
+    const stored = (storage: Storage) => Object.keys(storage).filter((name) => name.startsWith("identity-images.")).sort();
+    expect(stored(localStorage)).toContain("identity-images.user");
     forgetImagesDraft();
-    expect(stored()).toEqual([]);
+    // What says something of a person goes; the options, a habit of this browser, stay for
+    // the next log in (else it opens on the config's defaults, the dearest size among them).
+    const options = ["identity-images.aspectRatio", "identity-images.imageSize", "identity-images.variants"];
+    expect(stored(localStorage)).toEqual(options);
+    expect(stored(sessionStorage)).toEqual(options);
 
     renderImages();
     await waitFor(() => expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("1"));
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("");
     expect(screen.queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("3:4");
+    expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
+    expect(screen.getByRole("combobox", { name: "Variants" })).toHaveValue("3");
   });
 
   it("gives an admin a clean form where another admin's session ended, and keeps an admin's own", async () => {
@@ -1338,14 +1349,14 @@ describe("Images page", () => {
     expect(screen.getByText("1 / 5")).toBeInTheDocument(); // kept across identities of one user
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
     expect(await screen.findByText("0 / 5")).toBeInTheDocument();
-    expect(screen.getByText(/The previous user's photos were put aside/)).toHaveAttribute("role", "status");
+    expect(screen.getByText("Alice Test's photos are set aside. Choose Alice Test again to bring them back.")).toHaveAttribute("role", "status");
     expect(screen.getByText("Choose a user who has identities.")).toBeInTheDocument();
     // Back to Alice (as an arrow key through the list would): her identity and her photo, as she left them.
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
     await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));
     expect(screen.getByText("1 / 5")).toBeInTheDocument();
     expect(screen.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
-    expect(screen.queryByText(/put aside/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/set aside/)).not.toBeInTheDocument();
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
 
     // Put aside again, then a reload: they still come back with Alice.

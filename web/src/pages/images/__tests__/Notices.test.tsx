@@ -6,7 +6,7 @@ import { http, users } from "../../../test/api";
 import { addPhoto, given, openAsAlice } from "../../../test/render";
 
 describe("the photos put aside for another user", () => {
-  it("says why, then how to get them back, on a user an image can be made for", async () => {
+  it("names whose they are, then how to get them back", async () => {
     // Bob has identities, as Alice does: another person, whose image the photos must not make.
     const bob = { ...users[1]!, id: "4", username: "test-bob", display_name: "Bob Test" };
     given(http.get("/v1/users", ({ response }) => response(200).json({ users: [...users, bob] })));
@@ -14,20 +14,18 @@ describe("the photos put aside for another user", () => {
     await addPhoto(user);
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "4");
     expect(
-      await screen.findByText(
-        "The previous user's photos were put aside: another person's face must not make this image. Choose that user again to bring them back.",
-      ),
+      await screen.findByText("Alice Test's photos are set aside. Choose Alice Test again to bring them back."),
     ).toHaveAttribute("role", "status");
   });
 
-  it("says only that they were put aside on a user with no identities, for whom no image can be made", async () => {
+  it("says the same on a user with no identities", async () => {
     given();
     const user = await openAsAlice();
     await addPhoto(user);
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
     await screen.findByText("No identity to add photos for.");
     expect(
-      screen.getByText("The previous user's photos were put aside. Choose that user again to bring them back."),
+      screen.getByText("Alice Test's photos are set aside. Choose Alice Test again to bring them back."),
     ).toHaveAttribute("role", "status");
     expect(screen.queryByText(/another person's face/)).not.toBeInTheDocument();
   });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, identities, job, succeeded } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
+import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { RefineForm } from "../components/RefineForm";
 
@@ -130,6 +131,16 @@ describe("the history's count", () => {
     await user.click(within(history).getByRole("button", { name: "All generations" }));
     expect(within(history).getByText("4 generations")).toBeInTheDocument();
   });
+
+  it("counts a click of three variants as one generation of three images", async () => {
+    const click = [0, 1, 2].map((index) =>
+      succeeded(job({ prompt: "chef", batch_id: "b1", batch_index: index, batch_size: 3 })),
+    );
+    given(http.get("/v1/generations", ({ response }) => response(200).json({ items: click, next_cursor: null })));
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByText("1 generation · 3 images")).toBeInTheDocument();
+  });
 });
 
 describe("the result the identity shows", () => {
@@ -166,5 +177,37 @@ describe("the result the identity shows", () => {
     const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
     const figure = within(dialog).getByRole("img", { name: "Current: Alice the chef" }).closest("figure")!;
     expect(figure.querySelector("figcaption")).toHaveTextContent(/^Current$/);
+  });
+});
+
+describe("the cost line's usual time", () => {
+  const bar = (clickJobs: Job[]) => (
+    <GenerateBar
+      onGenerate={() => undefined}
+      whyNot={null}
+      pending={false}
+      costUsd={0.134}
+      variants={1}
+      imageSize="1K"
+      usualSeconds={2}
+      clickJobs={clickJobs}
+    />
+  );
+  const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+
+  it("is said while the click on screen runs as usual", () => {
+    render(bar([job({ status: "running", created_at: ago(1), started_at: ago(1) })]));
+    expect(screen.getByText(/· usually 2 s$/)).toBeInTheDocument();
+  });
+
+  it("is not said while a job of it waits to retry, or has run past it: it is not true now", () => {
+    const waiting = job({ status: "queued", created_at: ago(1), attempts: 1, next_attempt_at: new Date(Date.now() + 20_000).toISOString() });
+    const view = render(bar([waiting]));
+    expect(screen.getByText(/1 image at 1K/)).toHaveTextContent(/^≈ \$0\.134 · 1 image at 1K$/);
+    view.rerender(bar([job({ status: "running", created_at: ago(70), started_at: ago(70) })]));
+    expect(screen.getByText(/1 image at 1K/)).toHaveTextContent(/^≈ \$0\.134 · 1 image at 1K$/);
+    // Once it ended, the usual time is said again.
+    view.rerender(bar([succeeded(job({ created_at: ago(70) }))]));
+    expect(screen.getByText(/· usually 2 s$/)).toBeInTheDocument();
   });
 });

@@ -1,6 +1,6 @@
 import type { KeyboardEvent, Ref } from "react";
 
-import type { AspectRatio, ImageSize } from "../../../api/imageGeneration";
+import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { estimateCostUsd, type TabConfig } from "../config";
 import type { useDraft } from "../hooks/use-draft";
 import type { useEditSettings } from "../hooks/use-edit-settings";
@@ -23,6 +23,8 @@ interface Props {
   editing: ReturnType<typeof useEditSettings>;
   /** The user chosen has no identities: no photo can be added for them. */
   noIdentities: boolean;
+  /** Whose photos went aside as another user was chosen. */
+  putAsideOf: string | null;
   /** Why Generate is off, in words; null when it is on (see `whyGenerateIsOff`). */
   whyNot: string | null;
   /** A start is out. */
@@ -34,6 +36,8 @@ interface Props {
   usualSecondsAt: (imageSize: ImageSize) => number | null;
   /** Gives the focus back to the prompt (after the Edit settings notice goes). */
   focusPrompt: () => void;
+  /** The jobs of the click in the result pane (see `GenerateBar`). */
+  clickJobs?: readonly Job[];
 }
 
 /** The new generation: photos, prompt, options, and Generate with its cost and usual time. */
@@ -44,12 +48,14 @@ export function ComposeForm({
   draft,
   editing,
   noIdentities,
+  putAsideOf,
   whyNot,
   starting,
   onGenerate,
   error,
   usualSecondsAt,
   focusPrompt,
+  clickJobs = [],
 }: Props) {
   const { prompt, aspectRatio, imageSize, variants } = draft;
   // What a click did, said in the form: seen as it is said, wherever the click was (Generate
@@ -80,7 +86,7 @@ export function ComposeForm({
           focusAfter={focusPrompt}
         />
       )}
-      <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} />
+      <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} putAsideOf={putAsideOf} />
 
       <PromptField ref={promptRef} value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
 
@@ -104,6 +110,7 @@ export function ComposeForm({
         variants={variants}
         imageSize={imageSize}
         usualSeconds={usualSecondsAt(imageSize)}
+        clickJobs={clickJobs}
       />
       {error && (
         <p ref={errorNotice} role="alert" className={ui.alert}>

@@ -1,8 +1,9 @@
 import { useId } from "react";
 
-import type { ImageSize } from "../../../api/imageGeneration";
+import type { ImageSize, Job } from "../../../api/imageGeneration";
 import { countOf, formatUsd } from "../config";
-import { formatDuration } from "../jobView";
+import { useNow } from "../hooks/use-now";
+import { elapsedSeconds, formatDuration, retryingAt, retryingBecause } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./GenerateBar.module.css";
 
@@ -24,14 +25,18 @@ interface Props {
   variants: number;
   imageSize: ImageSize;
   usualSeconds: number | null;
+  /** The jobs of the click in the result pane: while one of them waits out Gemini or runs
+   * past the usual time, "usually 2 s" would not be true now, and is not said. */
+  clickJobs?: readonly Job[];
 }
 
 /** The Generate button, its shortcut on it, and under or beside it, quieter, what a click
  * costs and how long it usually takes. When it cannot be used it says why, and stays
  * reachable by Tab (`aria-disabled`) with the reason as part of its description; a click then
  * does nothing (nor does Ctrl+Enter: the page checks it too). */
-export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, imageSize, usualSeconds }: Props) {
+export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, imageSize, usualSeconds, clickJobs = [] }: Props) {
   const costId = useId();
+  const slow = useSlowNow(clickJobs, usualSeconds);
   const whyId = useId();
   const off = whyNot !== null || pending;
   const why = whyNot !== null && !pending ? whyNot : null;
@@ -65,7 +70,7 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
             </>
           )}
           {`${countOf(variants, "image")} at ${imageSize}`}
-          {usualSeconds !== null ? ` · usually ${formatDuration(usualSeconds)}` : ""}
+          {usualSeconds !== null && !slow ? ` · usually ${formatDuration(usualSeconds)}` : ""}
         </p>
       </div>
       {why !== null && (
@@ -74,5 +79,17 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
         </p>
       )}
     </>
+  );
+}
+
+/** Whether a job of the click on screen, still on its way, waits to retry (or runs again after
+ * a failed try) or has taken longer than `usualSeconds`: the usual time is not today's. Its
+ * own clock, ticking only while a job is on its way. */
+function useSlowNow(jobs: readonly Job[], usualSeconds: number | null): boolean {
+  const onItsWay = jobs.filter((job) => job.status === "queued" || job.status === "running");
+  const now = useNow(onItsWay.length > 0 && usualSeconds !== null);
+  if (usualSeconds === null) return false;
+  return onItsWay.some(
+    (job) => retryingAt(job) !== null || retryingBecause(job) !== null || elapsedSeconds(job, now) > usualSeconds,
   );
 }

@@ -130,7 +130,12 @@ export function GeneratedImageDisplay({
           {job.aspect_ratio} · {job.image_size}
         </span>
       </header>
-      {origin && <p className={styles.origin}>{origin}</p>}
+      {/* A refinement says what was asked; of which result, on hover (and in the history). */}
+      {origin && (
+        <p className={styles.origin} title={job.kind === "refine" && origin !== originLabel(job) ? origin : undefined}>
+          {job.kind === "refine" ? originLabel(job) : origin}
+        </p>
+      )}
 
       {/* The image's shape while it comes, once it is there, and once it ended without one: at
           least (more when its words need it), so the card keeps its size whatever happens. */}

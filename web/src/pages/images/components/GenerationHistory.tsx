@@ -23,6 +23,7 @@ import {
   variantLabel,
   isFinal,
   isSaving,
+  jobNamedBy,
   offeredActions,
   pictureRatio,
   SAVED_NOW,
@@ -33,6 +34,7 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useNow } from "../hooks/use-now";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { useSessionState } from "../hooks/use-session-state";
+import { scrollBehavior } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
@@ -108,6 +110,29 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     lastBefore.current = jobs?.at(-1)?.id ?? null;
     older.load();
   };
+  // Where the identity's image came from, one click away though its generation is pages
+  // down: "Show the saved one" reads older pages until its row is read, then takes the admin
+  // there (its row, or its tile, has the focus). Not offered once it is read: its badge says.
+  const savedJobId = row.currentJobId ?? jobNamedBy(identity?.image_path);
+  const savedRead = savedJobId !== null && (jobs ?? []).some((job) => job.id === savedJobId);
+  // The saved job asked for (this identity's: another's is no longer sought).
+  const [sought, setSought] = useState<string | null>(null);
+  const seeking = sought !== null && sought === savedJobId && !savedRead && older !== null;
+  const soughtInVain = sought !== null && sought === savedJobId && !savedRead && older === null;
+  const loadOlder = older?.load;
+  const olderLoading = older?.loading ?? false;
+  useEffect(() => {
+    if (seeking && !olderLoading) loadOlder?.();
+  }, [seeking, olderLoading, loadOlder]);
+  const broughtTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (sought === null || !savedRead || sought !== savedJobId || broughtTo.current === sought) return;
+    broughtTo.current = sought;
+    const item = section.current?.querySelector<HTMLElement>(`[data-job-id="${sought}"]`);
+    item?.scrollIntoView?.({ behavior: scrollBehavior(), block: "center" });
+    item?.focus({ preventScroll: true });
+  }, [sought, savedRead, savedJobId]);
+  const offerSaved = savedJobId !== null && !savedRead && (older !== null || seeking) && !soughtInVain;
   return (
     <section ref={section} className={styles.section} aria-labelledby="ii-history-heading">
       <div className={styles.header}>
@@ -116,6 +141,12 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         </h2>
         {jobs && jobs.length > 0 && (
           <div className={styles.headerEnd}>
+            {soughtInVain && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
+            {offerSaved && (
+              <ActionLink off={seeking} onClick={() => setSought(savedJobId)}>
+                {seeking ? "Finding the saved one…" : "Show the saved one"}
+              </ActionLink>
+            )}
             <span className={ui.muted}>{shownLabel(view, jobs, older !== null)}</span>
             <div role="group" aria-label="Show" className={styles.views}>
               <button type="button" className={styles.view} aria-pressed={view === "all"} onClick={() => setView("all")}>
@@ -185,12 +216,17 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
 type HistoryView = "all" | "results";
 const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results";
 
-/** What the view shows, plainly: "12 generations", "40 newest generations · older below";
- * in Results only, "29 results from the 40 newest generations" (a failed job has no tile),
- * or "20 newest results · older below" when each of them has one. */
+/** What the view shows, plainly, a generation being a click (its variants are its images):
+ * "12 generations", "1 generation · 3 images", "14 newest generations · 40 images · older
+ * below"; in Results only, "29 results from the 14 newest generations" (a failed job has no
+ * tile), or "20 newest results · older below" when each of them has one. */
 function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean): string {
-  const generations = countOf(jobs.length, hasOlder ? "newest generation" : "generation");
-  if (view === "all") return hasOlder ? `${generations} · older below` : generations;
+  const clicks = new Set(jobs.map((job) => job.batch_id ?? job.id)).size;
+  const generations = countOf(clicks, hasOlder ? "newest generation" : "generation");
+  if (view === "all") {
+    const counted = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "image")}`;
+    return hasOlder ? `${counted} · older below` : counted;
+  }
   const shown = resultsOf(jobs).length;
   if (shown === jobs.length) return hasOlder ? `${countOf(shown, "newest result")} · older below` : countOf(shown, "result");
   const results = countOf(shown, "result");

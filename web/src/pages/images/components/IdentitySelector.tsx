@@ -10,11 +10,22 @@ interface Props {
   userId: string | null;
   value: string | null;
   onChange: (identityId: string) => void;
+  /** What a user with no identities is told, and the way out: to the User select. */
+  noIdentities: NoIdentitiesNote;
+  onChooseUser: () => void;
+}
+
+export interface NoIdentitiesNote {
+  /** "You have no identities.", "Bob Test has no identities." */
+  text: string;
+  /** The button's words ("Choose a test user"); null when there is no other user to choose. */
+  action: string | null;
 }
 
 /** That user's identities; the chosen one's current image beside the select (its cells are
- * the picker card's: see `.row`). */
-export function IdentitySelector({ userId, value, onChange }: Props) {
+ * the picker card's: see `.row`). A user with none (often "Me", the page's first) is no dead
+ * end: under the selects, that they have none, and a button to the User select. */
+export function IdentitySelector({ userId, value, onChange, noIdentities, onChooseUser }: Props) {
   const id = useId();
   const identities = useIdentities(userId);
   const list = identities.data ?? [];
@@ -50,7 +61,16 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
         )}
       </div>
       {/* A user with no identities has no image to show: no empty frame that says "Nothing chosen". */}
-      {!(identities.data && list.length === 0) && (
+      {identities.data && list.length === 0 ? (
+        <p className={styles.none}>
+          {noIdentities.text}{" "}
+          {noIdentities.action !== null && (
+            <button type="button" className={ui.linkButton} onClick={onChooseUser}>
+              {noIdentities.action}
+            </button>
+          )}
+        </p>
+      ) : (
         <div className={styles.thumb}>
           <CurrentImage identity={chosen} />
         </div>

@@ -6,6 +6,7 @@ import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-upl
 import { beingMadeSmaller } from "../photoChecks";
 import { LOST_IN_RELOAD, LOST_IN_RELOAD_SHORT, type UploadingPhoto } from "../referencePhotos";
 import ui from "../ui.module.css";
+import { photosAsideNote } from "./UserSelector";
 import styles from "./ReferenceImageUpload.module.css";
 
 interface Props {
@@ -13,10 +14,12 @@ interface Props {
   uploads: ReferenceUploads;
   /** The user chosen has no identities: no photo can be added for them. */
   noIdentities?: boolean;
+  /** Whose photos went aside as another user was chosen (see `switchUser`). */
+  putAsideOf?: string | null;
 }
 
 /** Up to `maxFiles` reference photos: drop, pick, or paste; each uploads on its own. */
-export function ReferenceImageUpload({ config, uploads, noIdentities = false }: Props) {
+export function ReferenceImageUpload({ config, uploads, noIdentities = false, putAsideOf = null }: Props) {
   // With no identity to add photos for, none can be added.
   const disabled = noIdentities;
   const hintId = useId();
@@ -31,10 +34,12 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   const empty = uploads.items.length === 0;
   const list = useRef<HTMLUListElement>(null);
   // When the focused control goes with a change of the list, the focus goes to what took its
-  // place, never to the page. After a removal: the next photo's Remove, or "Add photos" (back
-  // when the list was full); the previous photo's Remove when the last tile went. After
-  // "Remove the N refused files": "Add photos", else the last photo's Remove.
-  const focusAfterChange = useRef<((tiles: Element[]) => Element | undefined) | null>(null);
+  // place, never to the page. After a removal: the next photo's tile, or "Add photos" (back
+  // when the list was full); the previous photo's tile when the last tile went. After
+  // "Remove the N refused files": "Add photos", else the last photo's tile. A tile, not its
+  // Remove: a second Enter, as on the Remove a moment before, would take another photo away.
+  // After Undo, the photo brought back.
+  const focusAfterChange = useRef<{ pick: (tiles: Element[]) => Element | undefined; onTile: boolean } | null>(null);
   // "Add photos" goes once the photos it added fill the form, and the focus it had would fall
   // to the page. It goes to the tile of the first photo just added: where the admin's action
   // landed, read out by its name and state ("front.jpg, uploading, 40%"), and from which Tab
@@ -47,11 +52,13 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
     const before = shownIds.current;
     shownIds.current = uploads.items.map((item) => item.id);
     const tiles = Array.from(list.current?.querySelectorAll<HTMLLIElement>(":scope > li") ?? []);
-    const pick = focusAfterChange.current;
-    if (pick !== null) {
+    const after = focusAfterChange.current;
+    if (after !== null) {
       focusAfterChange.current = null;
-      const tile = pick(tiles);
-      (tile?.querySelector<HTMLButtonElement>("button[data-remove]") ?? tile?.querySelector("button"))?.focus();
+      const tile = after.pick(tiles);
+      // "Add photos" is a tile of its own: its button.
+      if (after.onTile && tile instanceof HTMLElement && tile.dataset.photoId !== undefined) tile.focus();
+      else (tile?.querySelector<HTMLButtonElement>("button[data-remove]") ?? tile?.querySelector("button"))?.focus();
       return;
     }
     const dropped = addButton.current === null && (document.activeElement === null || document.activeElement === document.body);
@@ -63,16 +70,21 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   }, [uploads.items]);
   const removeAndRefocus = (id: string) => {
     const index = uploads.items.findIndex((item) => item.id === id);
-    focusAfterChange.current = (tiles) => tiles[index] ?? tiles[index - 1];
+    focusAfterChange.current = { pick: (tiles) => tiles[index] ?? tiles[index - 1], onTile: true };
     remove(id);
   };
+  const undoRemove = () => {
+    const back = uploads.undoRemove();
+    if (back === null) return;
+    focusAfterChange.current = { pick: (tiles) => list.current?.querySelector(`[data-photo-id="${back}"]`) ?? tiles[0], onTile: true };
+  };
   const removeRefused = () => {
-    focusAfterChange.current = (tiles) => tiles.at(-1);
+    focusAfterChange.current = { pick: (tiles) => tiles.at(-1), onTile: true };
     uploads.removeRefused();
   };
   const retryAll = () => {
     const first = uploads.items.findIndex((item) => item.status === "failed");
-    focusAfterChange.current = (tiles) => tiles[first];
+    focusAfterChange.current = { pick: (tiles) => tiles[first], onTile: false };
     uploads.retry();
   };
 
@@ -111,8 +123,12 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
       <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
       <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
       {" "}
+      {/* In full in the empty box; once photos are in, under them, only the limits: the types
+          were read, and a refused file says why on its tile. */}
       <span className={styles.limits}>
-        {`Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`}
+        {empty
+          ? `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`
+          : `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each.`}
       </span>
     </>
   );
@@ -200,12 +216,23 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
-        {uploads.othersPutAside && (
-          <p role="status" className={ui.notice}>
-            {putAsideNote(noIdentities)}
+        {/* Out of the live region, Undo: the removal is announced, not the button. */}
+        {uploads.removedName !== null && (
+          <p className={styles.removedNote}>
+            <span role="status">Removed {uploads.removedName}</span>
+            {" · "}
+            <button type="button" className={ui.linkButton} onClick={undoRemove} aria-label={`Undo removing ${uploads.removedName}`}>
+              Undo
+            </button>
           </p>
         )}
-        {!empty && (
+        {uploads.othersPutAside && (
+          <p role="status" className={ui.notice}>
+            {putAsideOf === null ? "The previous user's photos are set aside." : photosAsideNote(putAsideOf)}
+          </p>
+        )}
+        {/* At the limit, nothing more can be added: no how nor how many. */}
+        {!empty && !full && (
           <p id={hintId} className={styles.hint}>
             {hint}
           </p>
@@ -213,13 +240,6 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
       </div>
     </section>
   );
-}
-
-/** Why the form's photos went with the previous user. Why it matters only where an image can
- * be made: a user with no identities has none to make. */
-function putAsideNote(noIdentities: boolean): string {
-  const why = noIdentities ? "" : ": another person's face must not make this image";
-  return `The previous user's photos were put aside${why}. Choose that user again to bring them back.`;
 }
 
 /** "JPEG, PNG, WEBP, HEIC or HEIF": each accepted type once, by its name (not each of its
@@ -262,7 +282,7 @@ function ReferenceTile({
   const stateId = useId();
   return (
     // Focusable for when "Add photos" goes as this photo fills the form (see above).
-    <li className={`${styles.tile} ${tileClass(item)}`} tabIndex={-1} aria-labelledby={`${nameId} ${stateId}`}>
+    <li className={`${styles.tile} ${tileClass(item)}`} tabIndex={-1} aria-labelledby={`${nameId} ${stateId}`} data-photo-id={item.id}>
       <div className={styles.thumb}>
         {item.thumbnailUrl && item.status !== "refused" && !noThumbnail ? (
           <img

@@ -5,6 +5,7 @@ import { SHORTCUT_NAME } from "./GenerateBar";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { CurrentImage } from "./IdentitySelector";
+import { photosAsideNote } from "./UserSelector";
 import { VariantsGrid, type VariantsGridProps } from "./VariantsGrid";
 import ui from "../ui.module.css";
 import styles from "./ResultPane.module.css";
@@ -58,7 +59,7 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
           gives the focus to, whatever the width. */}
       {photosPutAsideOf !== null && (
         <p id="ii-results-aside" className={`${ui.notice} ${styles.asideNote}`}>
-          {`${photosPutAsideOf}'s photos were put aside: choose ${photosPutAsideOf} again to bring them back.`}
+          {photosAsideNote(photosPutAsideOf)}
         </p>
       )}
       {earlierClicks}

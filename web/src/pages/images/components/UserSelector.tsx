@@ -1,16 +1,18 @@
-import { useId } from "react";
+import { useId, type Ref } from "react";
 
 import type { HostUser } from "../../../api/imageGeneration";
 import { useUsers } from "../hooks/use-users";
 import ui from "../ui.module.css";
 
 interface Props {
+  /** The select, for the way out of a user with no identities (see `IdentitySelector`). */
+  selectRef?: Ref<HTMLSelectElement>;
   value: string | null;
   onChange: (userId: string) => void;
 }
 
 /** "Me" (the signed-in admin) and the test users. The value is the user's id. */
-export function UserSelector({ value, onChange }: Props) {
+export function UserSelector({ selectRef, value, onChange }: Props) {
   const id = useId();
   const users = useUsers();
   const list = users.data ?? [];
@@ -20,6 +22,7 @@ export function UserSelector({ value, onChange }: Props) {
         User
       </label>
       <select
+        ref={selectRef}
         id={id}
         className={ui.select}
         value={value ?? ""}
@@ -48,6 +51,12 @@ export function UserSelector({ value, onChange }: Props) {
 /** What a person is called on the page: their display name, else their username. */
 export function userName(user: HostUser): string {
   return user.display_name || user.username;
+}
+
+/** What the page says once `name`'s photos left the form for another user's (see
+ * `switchUser`): whose they are, and how to get them back. */
+export function photosAsideNote(name: string): string {
+  return `${name}'s photos are set aside. Choose ${name} again to bring them back.`;
 }
 
 /** The API lists the caller first, then the test users. */

@@ -28,6 +28,7 @@ import {
   type FailedPhoto,
   type LostPhoto,
   type ReferenceItem,
+  type UploadedPhoto,
   type UploadingPhoto,
 } from "../referencePhotos";
 import { useApi } from "./use-api";
@@ -68,6 +69,11 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   /** The form's photos `takeFrom` replaced, while `restore` can give them back: until it
    * does, or `letGoReplaced` says Undo cannot any more. */
   const undoable = useRef<ReferenceItem[]>([]);
+  /** The uploaded photo the admin last removed, and its place, while Undo can bring it back:
+   * until the photos change otherwise. Only an uploaded one: its key is all it needs to be
+   * sent again (one on its way was stopped, one refused or lost has nothing to send); and
+   * only when no photo waited for its place (it took it). */
+  const [removed, setRemoved] = useState<{ photo: UploadedPhoto; index: number } | null>(null);
   const { thumbnail, withThumbnail, letGoExcept } = useThumbnails();
   /** Lets go of the thumbnails no photo the page holds shows any more: the form's, those put
    * aside for other users, and those Undo can bring back. */
@@ -284,6 +290,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       }
       update((current) => [...current.map((item) => replacing.get(item.id) ?? item), ...added]);
       setOthersPutAside(false);
+      setRemoved(null);
       void checkAndUpload([...replacing.values(), ...added].filter((item) => item.status === "uploading"));
     },
     [config, update, checkAndUpload, thumbnail],
@@ -298,6 +305,10 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   const remove = useCallback(
     (id: string) => {
+      const index = itemsRef.current.findIndex((item) => item.id === id);
+      const photo = itemsRef.current[index];
+      const waited = itemsRef.current.some((item) => item.status === "waiting");
+      setRemoved(photo?.status === "uploaded" && !waited ? { photo, index } : null);
       controllers.current.get(id)?.abort();
       update((current) => current.filter((item) => item.id !== id));
       fillFreedPlaces();
@@ -305,8 +316,18 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     [update, fillFreedPlaces],
   );
 
+  /** The photo last removed, back in its place, as it was (its key, its thumbnail). */
+  const undoRemove = useCallback((): string | null => {
+    if (removed === null) return null;
+    const { photo, index } = removed;
+    setRemoved(null);
+    update((current) => [...current.slice(0, index), withThumbnail(photo), ...current.slice(index)]);
+    return photo.id;
+  }, [removed, update, withThumbnail]);
+
   /** Every file refused for what it is (not the photos waiting for a place): one click, not one each. */
   const removeRefused = useCallback(() => {
+    setRemoved(null);
     update((current) => current.filter((item) => item.status !== "refused"));
   }, [update]);
 
@@ -381,6 +402,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       undoable.current = undoTo ?? replaced;
       update(() => photos);
       setOthersPutAside(false);
+      setRemoved(null);
       return { photos, replaced };
     },
     [update, config],
@@ -390,6 +412,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   const restore = useCallback(
     (photos: ReferenceItem[]) => {
       undoable.current = [];
+      setRemoved(null);
       update(() => photos.map(stopped).map(withThumbnail));
     },
     [update, withThumbnail],
@@ -419,6 +442,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       // Put aside on this page, each shows its thumbnail still; from before, made again.
       update(() => back.map(stopped).map(withThumbnail));
       setOthersPutAside(back.length === 0 && current.length > 0);
+      setRemoved(null);
     },
     [update, withThumbnail],
   );
@@ -475,6 +499,10 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     items,
     add,
     remove,
+    /** The name of the photo `undoRemove` brings back; null when none can come back. */
+    removedName: removed?.photo.name ?? null,
+    /** Brings back the photo last removed (see `removed`); its id, or null. */
+    undoRemove,
     removeRefused,
     retry,
     refuseUnreadable,

@@ -53,13 +53,19 @@ export function write(name: string, value: unknown, scope: Scope = "tab"): void 
   }
 }
 
-/** Forgets every choice of the page, in this tab and in the browser: the next admin at this
- * browser starts afresh, without the last one's photos, prompt or user. */
+/** The choices that say nothing about a person: this browser's habits (the options of the
+ * next generation, the history's view), kept when the rest goes. Without them every log in
+ * opened on the config's defaults, the dearest size among them. */
+const HABITS: ReadonlySet<string> = new Set(["aspectRatio", "imageSize", "variants", "historyView"].map((name) => PREFIX + name));
+
+/** Forgets every choice of the page about a person, in this tab and in the browser: the next
+ * admin at this browser starts without the last one's photos, prompt, user or identity (the
+ * options stay: see `HABITS`). */
 export function forgetAll(): void {
   for (const storage of [globalThis.sessionStorage, globalThis.localStorage]) {
     try {
       const names = Array.from({ length: storage?.length ?? 0 }, (_, index) => storage?.key(index));
-      for (const name of names) if (name?.startsWith(PREFIX)) storage?.removeItem(name);
+      for (const name of names) if (name?.startsWith(PREFIX) && !HABITS.has(name)) storage?.removeItem(name);
     } catch {
       // Blocked storage holds nothing of ours.
     }
