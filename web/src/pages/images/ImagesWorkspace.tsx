@@ -159,7 +159,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
   const online = useOnline();
-  const lostContact = lostContactOf(online, polls);
+  // The identities too: a read of them that failed once they were read is said with the rest.
+  const lostContact = lostContactOf(online, [...polls, subject.identitiesRead]);
   const results = useRef<HTMLElement>(null);
   const actions = useJobActions({
     identityId,
@@ -174,6 +175,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     sessionEnded,
     online,
     hasNoIdentities: subject.hasNoIdentities,
+    identitiesUnreadable: subject.identitiesRead.isLoadingError,
     identityChosen: identityId !== null && userId !== null,
     photos: uploads.keys.length,
     uploading: uploads.busy,

@@ -19,6 +19,9 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
   const identities = useIdentities(userId);
   const list = identities.data ?? [];
   const chosen = list.find((identity) => identity.id === value) ?? null;
+  // Why they could not be read, until they are (they are read again every few seconds). Not
+  // once read: a later read that fails is a lost contact, said above the page.
+  const why = identities.isLoadingError ? identities.error.message : null;
   return (
     <div className={styles.row}>
       <div className={ui.field}>
@@ -34,7 +37,7 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
         >
           {userId === null && <option value="">Choose a user first</option>}
           {userId !== null && identities.isPending && <option value="">Loading identities…</option>}
-          {identities.isError && <option value="">Could not load identities</option>}
+          {identities.isLoadingError && <option value="">Could not load identities</option>}
           {identities.data && list.length === 0 && <option value="">This user has no identities</option>}
           {identities.data && list.length > 0 && value === null && <option value="">Choose an identity</option>}
           {list.map((identity) => (
@@ -43,9 +46,9 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
             </option>
           ))}
         </select>
-        {identities.isError && (
+        {why !== null && (
           <span role="alert" className={ui.alert}>
-            {identities.error.message}
+            {why}
           </span>
         )}
       </div>
