@@ -38,7 +38,13 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
   const [queryClient] = useState(
     () =>
       new QueryClient({
-        defaultOptions: { queries: { retry: retryOnce, refetchOnWindowFocus: true }, mutations: { retry: 0 } },
+        defaultOptions: {
+          queries: { retry: retryOnce, refetchOnWindowFocus: true },
+          // Sent at once, offline too (TanStack's "online" mode would hold a change until the
+          // browser is back, and send it then): a paid start must never go out minutes later on
+          // its own. Offline, it fails as unreachable, and says so where it was asked.
+          mutations: { retry: 0, networkMode: "always" },
+        },
       }),
   );
   const [sessionEnded, setSessionEnded] = useState(false);

@@ -3,11 +3,14 @@
  * that failed is read again, a change asked offline is not sent later on its own, a session
  * that comes back as another admin's gets that admin's draft, an ended session is said once.
  */
-import { screen, waitFor } from "@testing-library/react";
+import { onlineManager } from "@tanstack/react-query";
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
-import { apiError, http, identities } from "../../../test/api";
-import { given, renderImages } from "../../../test/render";
+import { UNREACHABLE } from "../../../api/imageGeneration";
+import { apiError, historyOf, http, identities, job, succeeded } from "../../../test/api";
+import { given, openAsAlice, renderImages, timePasses } from "../../../test/render";
 
 /** Opens the page on Alice, the user last chosen in this browser. */
 function onAlice() {
@@ -36,4 +39,44 @@ describe("identities that could not be read", () => {
     expect(asked).toBe(3);
   }, 15_000);
 
+});
+
+describe("a change asked while the browser is offline", () => {
+  it("fails at once and says so where it was asked; it is not sent later on its own", async () => {
+    let offline = false;
+    const sent = { rerun: 0, apply: 0 };
+    const done = succeeded(job({ prompt: "keep me" }));
+    given(
+      ...historyOf([done]),
+      // What a browser does with a request while it is offline.
+      http.post("/v1/generations/{generation_id}/rerun", ({ response }) => {
+        sent.rerun += 1;
+        return offline ? HttpResponse.error() : response(202).json({ batch_id: "r", items: [job({ kind: "rerun" })] });
+      }),
+      http.post("/v1/generations/{generation_id}/apply", ({ response }) => {
+        sent.apply += 1;
+        return offline ? HttpResponse.error() : response(202).json(done);
+      }),
+    );
+    const user = await openAsAlice();
+    const [row] = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
+    try {
+      offline = true;
+      act(() => onlineManager.setOnline(false));
+      await user.click(within(row!).getByRole("button", { name: "Re-run" }));
+      expect(await within(row!).findByRole("alert")).toHaveTextContent(/^Nothing was started: the image service could not be reached\./);
+      expect(screen.getByRole("button", { name: "Generate" })).toHaveAccessibleDescription(/^This browser is offline\./);
+      await user.click(within(row!).getByRole("button", { name: "Save to identity" }));
+      await waitFor(() => expect(within(row!).getByRole("alert")).toHaveTextContent(UNREACHABLE));
+      expect(within(row!).getByRole("button", { name: "Save to identity" })).toHaveAttribute("aria-disabled", "false");
+      expect(sent).toEqual({ rerun: 1, apply: 1 });
+    } finally {
+      offline = false;
+      act(() => onlineManager.setOnline(true));
+    }
+    // Back online: nothing the admin asked offline goes out by itself.
+    await timePasses(500);
+    expect(sent).toEqual({ rerun: 1, apply: 1 });
+    expect(screen.getAllByRole("article")).toHaveLength(1);
+  });
 });
