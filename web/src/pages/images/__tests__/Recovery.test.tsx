@@ -80,3 +80,27 @@ describe("a change asked while the browser is offline", () => {
     expect(screen.getAllByRole("article")).toHaveLength(1);
   });
 });
+
+describe("a read of a finished job that failed", () => {
+  it("stops saying the service cannot be reached as soon as the job is read again", async () => {
+    const done = succeeded(job({ prompt: "done" }));
+    let failures = 0;
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ response }) => {
+        if (failures === 0) return response(200).json(done);
+        failures -= 1;
+        return apiError(502, "bad_gateway", "The service had a blip.");
+      }),
+    );
+    await openAsAlice();
+    await screen.findByRole("article", { name: "New image" });
+    // The laptop wakes: the page reads again what it shows, and a blip fails the job's read and its retry.
+    failures = 2;
+    act(() => void window.dispatchEvent(new Event("visibilitychange")));
+    const notice = await screen.findByText(/^The service had a blip\. .*what you see may be out of date/, {}, { timeout: 5000 });
+    // Read again within seconds, not in the ten minutes a finished job's URLs last.
+    await waitFor(() => expect(notice).not.toBeInTheDocument(), { timeout: 5000 });
+    expect(failures).toBe(0);
+  }, 15_000);
+});
