@@ -1,4 +1,5 @@
-import { useCallback, useRef, useState, type ReactNode } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 
 import type { ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
@@ -13,6 +14,7 @@ import type { TabConfig } from "./config";
 import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
 import { scrollBehavior } from "./motion";
+import { keys } from "./queryCache";
 import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
@@ -109,9 +111,17 @@ function Loading() {
 /** The page, once the stored draft is the caller's (the first of the users: see
  * `claimDraft`). Not before: a draft another admin left at this browser (their face photos,
  * their prompt) must not show while it is not known whose it is, so users that cannot be
- * read leave the page unopened, with why and a Try again. */
+ * read leave the page unopened, with why and a Try again. A session that comes back may be
+ * another admin's (a host can log someone else in without unmounting the page): the caller
+ * is read again then, and another one gets their own draft. */
 function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean; model: string; children: ReactNode }) {
   const users = useUsers();
+  const queryClient = useQueryClient();
+  const wasEnded = useRef(sessionEnded);
+  useEffect(() => {
+    if (wasEnded.current && !sessionEnded) void queryClient.invalidateQueries({ queryKey: keys.users });
+    wasEnded.current = sessionEnded;
+  }, [sessionEnded, queryClient]);
   const admin = users.data?.[0]?.id;
   if (admin !== undefined) {
     return (

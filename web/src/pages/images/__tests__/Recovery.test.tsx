@@ -5,12 +5,13 @@
  */
 import { onlineManager } from "@tanstack/react-query";
 import { act, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
-import { UNREACHABLE } from "../../../api/imageGeneration";
-import { apiError, historyOf, http, identities, job, succeeded } from "../../../test/api";
-import { given, openAsAlice, renderImages, timePasses } from "../../../test/render";
+import { SESSION_ENDED, UNREACHABLE, type HostUser } from "../../../api/imageGeneration";
+import { apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
+import { addPhoto, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
 /** Opens the page on Alice, the user last chosen in this browser. */
 function onAlice() {
@@ -102,5 +103,42 @@ describe("a read of a finished job that failed", () => {
     // Read again within seconds, not in the ten minutes a finished job's URLs last.
     await waitFor(() => expect(notice).not.toBeInTheDocument(), { timeout: 5000 });
     expect(failures).toBe(0);
+  }, 15_000);
+});
+
+describe("a session that comes back as another admin's", () => {
+  it("gives that admin their own draft, not the one of the admin before", async () => {
+    let token = "ada";
+    const bob: HostUser = { id: "2", username: "bob", display_name: "Bob Admin", is_test_user: false, is_staff: true, is_active: true };
+    const refused = (request: Request) => request.headers.get("Authorization") === "Bearer expired";
+    const unauthorized = () => HttpResponse.json<never>({ message: "Unauthorized" } as never, { status: 401 });
+    given(
+      // The caller is the first of the users.
+      http.get("/v1/users", ({ request, response }) =>
+        refused(request)
+          ? unauthorized()
+          : response(200).json({ users: request.headers.get("Authorization") === "Bearer bob" ? [bob, ...users.slice(1)] : users }),
+      ),
+      http.get("/v1/generations", ({ request, response }) =>
+        refused(request) ? unauthorized() : response(200).json({ items: [], next_cursor: null }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderImages({ getToken: () => token });
+    await pickAlice(user);
+    await addPhoto(user);
+    await user.type(screen.getByRole("textbox", { name: "Prompt" }), "Ada's prompt");
+
+    // Ada's session ends: the next read (another identity's history) is refused.
+    token = "expired";
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    expect(await screen.findByText(SESSION_ENDED)).toBeInTheDocument();
+    // The host logs Bob in without unmounting the page: the history, read again, answers.
+    token = "bob";
+    await waitFor(() => expect(screen.queryByText(SESSION_ENDED)).not.toBeInTheDocument(), { timeout: 5000 });
+    await waitFor(() => expect(localStorage.getItem("identity-images.owner")).toBe(JSON.stringify("2")));
+    await waitFor(() => expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue(""));
+    expect(screen.queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("2");
   }, 15_000);
 });
