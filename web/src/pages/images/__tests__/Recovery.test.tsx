@@ -142,3 +142,39 @@ describe("a session that comes back as another admin's", () => {
     expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("2");
   }, 15_000);
 });
+
+describe("older generations asked for while the history is read again", () => {
+  it("still come: the history is read again once they are in", async () => {
+    const newest = succeeded(job({ prompt: "newest" }));
+    const oldest = succeeded(job({ prompt: "oldest" }));
+    const reads: (string | null)[] = [];
+    let answerOlder = () => {};
+    const olderHeld = new Promise<void>((resolve) => (answerOlder = resolve));
+    let saved = false;
+    given(
+      http.get("/v1/generations", async ({ query, response }) => {
+        reads.push(query.get("cursor"));
+        if (query.get("cursor") !== "page-2") return response(200).json({ items: [newest], next_cursor: "page-2" });
+        await olderHeld;
+        return response(200).json({ items: [oldest], next_cursor: null });
+      }),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(newest)),
+      http.post("/v1/generations/{generation_id}/apply", ({ response }) => {
+        saved = true;
+        return response(202).json({ ...newest, apply: { ...newest.apply, status: "pending", attempt: 1 } });
+      }),
+    );
+    const user = await openAsAlice();
+    const history = screen.getByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Show older generations" }));
+    await waitFor(() => expect(reads).toContain("page-2"));
+    // A save asks for the history whole while its older page is on its way.
+    await user.click(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: "Save to identity" }));
+    await waitFor(() => expect(saved).toBe(true));
+    await timePasses(100);
+    answerOlder();
+    expect(await within(history).findByText("“oldest”", {}, { timeout: 3000 })).toBeInTheDocument();
+    // Then read whole, the older page too.
+    await waitFor(() => expect(reads.slice(reads.indexOf("page-2") + 1).slice(0, 2)).toEqual([null, "page-2"]));
+  });
+});
