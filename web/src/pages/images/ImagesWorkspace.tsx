@@ -354,6 +354,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             actions.save(job, "compare");
             compare.saving(job);
           }}
+          savingIds={actions.savingIds}
           failure={actions.actionError?.place === "compare" ? actions.actionError : null}
           onClose={compare.close}
         />

@@ -19,6 +19,7 @@ function dialogFor(imageUrl: string) {
       identity={{ ...chef, image_url: imageUrl }}
       currentJobId={null}
       onSave={() => {}}
+      savingIds={[]}
       failure={null}
       onClose={() => {}}
     />

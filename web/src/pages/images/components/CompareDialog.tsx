@@ -4,7 +4,7 @@ import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { spansOnPhone } from "../compareLayout";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
-import { identityImageUrl, previewUrl, SAVED_NOW } from "../jobView";
+import { identityImageUrl, isSaving, previewUrl, SAVED_NOW } from "../jobView";
 import { jobRatio } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
@@ -27,6 +27,7 @@ export function CompareDialog({
   identity,
   currentJobId,
   onSave,
+  savingIds,
   failure,
   onClose,
 }: {
@@ -36,6 +37,8 @@ export function CompareDialog({
   /** The job whose image the identity shows now: that candidate is the current image. */
   currentJobId: string | null;
   onSave: (job: Job) => void;
+  /** The jobs whose save is out (see `isSaving`). */
+  savingIds: readonly string[];
   /** Why a save asked from the dialog did not go through: said on its figure. */
   failure: ActionFailure | null;
   onClose: () => void;
@@ -99,6 +102,7 @@ export function CompareDialog({
             label={label}
             isCurrent={job.id === currentJobId}
             saveText={saveText}
+            saving={isSaving(job, savingIds)}
             onSave={onSave}
             failure={failure?.jobId === job.id ? failure.message : null}
           />
@@ -117,6 +121,7 @@ function CandidateFigure({
   label,
   isCurrent,
   saveText,
+  saving,
   onSave,
   failure,
 }: {
@@ -126,12 +131,13 @@ function CandidateFigure({
   label: string;
   isCurrent: boolean;
   saveText: string;
+  /** Its save is out (see `isSaving`). */
+  saving: boolean;
   onSave: (job: Job) => void;
   failure: string | null;
 }) {
   const figure = useKeepsFocus<HTMLElement>();
   const preview = previewUrl(job);
-  const saving = job.apply?.status === "pending";
   return (
     <figure className={`${styles.figure} ${className}`} aria-label={label} {...figure}>
       {preview && <img src={preview} alt={label} className={styles.compareImage} />}
