@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type HostUser } from "../../../api/imageGeneration";
 import { apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
-import { addPhoto, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
 /** Opens the page on Alice, the user last chosen in this browser. */
 function onAlice() {
@@ -176,5 +176,28 @@ describe("older generations asked for while the history is read again", () => {
     expect(await within(history).findByText("“oldest”", {}, { timeout: 3000 })).toBeInTheDocument();
     // Then read whole, the older page too.
     await waitFor(() => expect(reads.slice(reads.indexOf("page-2") + 1).slice(0, 2)).toEqual([null, "page-2"]));
+  });
+});
+
+describe("an ended session", () => {
+  it("is not said again under the Identity select: its own notice says it, once", async () => {
+    given(
+      http.get("/v1/users/{user_id}/identities", () => HttpResponse.json({ message: "Unauthorized" } as never, { status: 401 })),
+    );
+    onAlice();
+    renderImages();
+    const notice = await screen.findByRole("alert");
+    expect(notice).toHaveTextContent(SESSION_ENDED);
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveDisplayValue("Could not load identities"));
+    expect(screen.getAllByRole("alert")).toEqual([notice]);
+    expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1);
+  });
+
+  it("is not said again on a photo whose upload it stopped: the photo did not upload, to retry", async () => {
+    given(http.post("/v1/uploads", () => HttpResponse.json({ message: "Unauthorized" } as never, { status: 401 })));
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    expect(await screen.findByText("The upload failed; retry.")).toBeInTheDocument();
+    expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 
 import type { HostIdentity } from "../../../api/imageGeneration";
+import { shownError } from "../errors";
 import { identityImageUrl } from "../jobView";
 import { useIdentities } from "../hooks/use-users";
 import ui from "../ui.module.css";
@@ -20,8 +21,9 @@ export function IdentitySelector({ userId, value, onChange }: Props) {
   const list = identities.data ?? [];
   const chosen = list.find((identity) => identity.id === value) ?? null;
   // Why they could not be read, until they are (they are read again every few seconds). Not
-  // once read: a later read that fails is a lost contact, said above the page.
-  const why = identities.isLoadingError ? identities.error.message : null;
+  // once read: a later read that fails is a lost contact, said above the page; nor an ended
+  // session, which its own notice says.
+  const why = identities.isLoadingError ? shownError(identities.error) : null;
   return (
     <div className={styles.row}>
       <div className={ui.field}>

@@ -10,7 +10,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react
 
 import { uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
 import { contentTypeOf, describeAccepted, type TabConfig } from "../config";
-import { isNoAnswer, messageOf } from "../errors";
+import { isNoAnswer, messageOf, shownError } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
 import {
@@ -38,9 +38,10 @@ export type { ReferenceItem } from "../referencePhotos";
 const UPLOAD_FAILED = "The upload failed; retry.";
 
 /** Why a photo did not upload: the API's words, except for a form that came too late, or
- * came broken (the photo itself was never sent, so nothing "may have gone through"). */
+ * came broken (the photo itself was never sent, so nothing "may have gone through"), or was
+ * refused for an ended session (its one notice above the page says so: not each photo). */
 function uploadError(error: unknown): string {
-  return isNoAnswer(error) ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
+  return isNoAnswer(error) || shownError(error) === null ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
 }
 
 /** As a photo whose upload failed, `why` said on its tile, the photo that was uploading. */
