@@ -1,4 +1,4 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 
 import type { ImageSize, Job } from "../../api/imageGeneration";
@@ -35,12 +35,13 @@ import styles from "./ImagesWorkspace.module.css";
  * so once: no "try again" that cannot help. */
 export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boolean }) {
   const config = useTabConfig();
-  if (config.isError) {
+  const failure = useFailure(config);
+  if (failure) {
     if (sessionEnded) return null;
     return (
       <Frame>
         <LoadFailed retry={() => void config.refetch()} retrying={config.isFetching}>
-          Could not load the image settings. {messageOf(config.error)}
+          Could not load the image settings. {messageOf(failure)}
         </LoadFailed>
       </Frame>
     );
@@ -78,16 +79,29 @@ function Frame({ model, children }: { model?: string; children: ReactNode }) {
   );
 }
 
-/** What the page could not read, and a Try again (off while it reads again). */
+/** What the page could not read, and a Try again (off while it reads again: focusable still,
+ * as the page's other controls, so that a keyboard's focus stays on it). */
 function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying: boolean; children: ReactNode }) {
   return (
     <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
       <span>{children}</span>
-      <button type="button" className={ui.button} onClick={retry} disabled={retrying}>
+      <button type="button" className={ui.button} onClick={() => !retrying && retry()} aria-disabled={retrying}>
         Try again
       </button>
     </div>
   );
+}
+
+/**
+ * Why a read failed, until it is read: also while it is read again, which TanStack shows as a
+ * first load (pending, its error gone), so that its failure and the Try again that has the
+ * focus do not give way to "Loading…" until the answer.
+ */
+function useFailure(read: Pick<UseQueryResult, "error" | "isFetching">): Error | null {
+  const [failure, setFailure] = useState<Error | null>(null);
+  const now = read.error ?? (read.isFetching ? failure : null);
+  if (now !== failure) setFailure(now);
+  return now;
 }
 
 /** Said above the page, and kept in view as the admin scrolls, until contact is back. */
@@ -116,6 +130,7 @@ function Loading() {
  * is read again then, and another one gets their own draft. */
 function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean; model: string; children: ReactNode }) {
   const users = useUsers();
+  const failure = useFailure(users);
   const queryClient = useQueryClient();
   const wasEnded = useRef(sessionEnded);
   useEffect(() => {
@@ -130,7 +145,7 @@ function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean
       </DraftOf>
     );
   }
-  if (users.isPending) {
+  if (users.isPending && failure === null) {
     return (
       <Frame model={model}>
         <Loading />
@@ -143,7 +158,7 @@ function CallersDraft({ sessionEnded, model, children }: { sessionEnded: boolean
     <Frame model={model}>
       <LoadFailed retry={() => void users.refetch()} retrying={users.isFetching}>
         Could not load the users.{" "}
-        <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
+        <span>{failure ? messageOf(failure) : "The image service did not say who you are."}</span>
       </LoadFailed>
     </Frame>
   );

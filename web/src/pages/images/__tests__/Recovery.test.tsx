@@ -10,7 +10,7 @@ import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type HostUser } from "../../../api/imageGeneration";
-import { apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
+import { apiConfig, apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
 /** Opens the page on Alice, the user last chosen in this browser. */
@@ -199,5 +199,34 @@ describe("an ended session", () => {
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     expect(await screen.findByText("The upload failed; retry.")).toBeInTheDocument();
     expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1);
+  });
+});
+
+describe("Try again", () => {
+  it("keeps the focus while it reads again (aria-disabled, not disabled), and sends one read for two presses", async () => {
+    let asked = 0;
+    let answer = () => {};
+    given(
+      http.get("/v1/config", async ({ response }) => {
+        asked += 1;
+        if (asked <= 2) return HttpResponse.error(); // the first read and its retry
+        await new Promise<void>((resolve) => (answer = resolve));
+        return response(200).json(apiConfig);
+      }),
+    );
+    const user = userEvent.setup();
+    renderImages();
+    const retry = await screen.findByRole("button", { name: "Try again" }, { timeout: 6000 });
+    retry.focus();
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(retry).toHaveAttribute("aria-disabled", "true"));
+    expect(asked).toBe(3);
+    expect(retry).toBeEnabled();
+    expect(retry).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(asked).toBe(3);
+    answer();
+    expect(await screen.findByRole("combobox", { name: "User" })).toBeInTheDocument();
+    expect(asked).toBe(3);
   });
 });
