@@ -10,6 +10,8 @@ import { createImageGenerationApi, SESSION_ENDED, type ApiOptions } from "../../
 import { isRefused } from "./errors";
 import { ApiContext } from "./hooks/use-api";
 import { NoticeRoom, usePageNotice } from "./hooks/use-page-notice";
+import { forgetAll } from "./hooks/use-session-state";
+import { forgetKeptFiles } from "./keptPhotos";
 import { ImagesWorkspace } from "./ImagesWorkspace";
 import ui from "./ui.module.css";
 
@@ -38,7 +40,13 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
   const [queryClient] = useState(
     () =>
       new QueryClient({
-        defaultOptions: { queries: { retry: retryOnce, refetchOnWindowFocus: true }, mutations: { retry: 0 } },
+        defaultOptions: {
+          queries: { retry: retryOnce, refetchOnWindowFocus: true },
+          // Sent at once, offline too (TanStack's "online" mode would hold a change until the
+          // browser is back, and send it then): a paid start must never go out minutes later on
+          // its own. Offline, it fails as unreachable, and says so where it was asked.
+          mutations: { retry: 0, networkMode: "always" },
+        },
       }),
   );
   const [sessionEnded, setSessionEnded] = useState(false);
@@ -78,7 +86,11 @@ function SessionEnded({ onLogIn }: { onLogIn: (() => void) | undefined }) {
 }
 
 /** Call on the host's log out: the page keeps its draft (photos, prompt, choices) across
- * reloads, which the next admin at this browser must not find. */
-export { forgetAll as forgetImagesDraft } from "./hooks/use-session-state";
+ * reloads, and the photos' files while the host's page lives, which the next admin at this
+ * browser must not find. */
+export function forgetImagesDraft(): void {
+  forgetAll();
+  forgetKeptFiles();
+}
 
 export default Images;

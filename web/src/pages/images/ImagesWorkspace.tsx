@@ -1,4 +1,5 @@
-import { useCallback, useRef, useState, type ReactNode } from "react";
+import { useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 
 import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
@@ -13,6 +14,7 @@ import type { TabConfig } from "./config";
 import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
 import { scrollBehavior } from "./motion";
+import { keys } from "./queryCache";
 import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
@@ -33,12 +35,13 @@ import styles from "./ImagesWorkspace.module.css";
  * so once: no "try again" that cannot help. */
 export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boolean }) {
   const config = useTabConfig();
-  if (config.isError) {
+  const failure = useFailure(config);
+  if (failure) {
     if (sessionEnded) return null;
     return (
       <Frame>
         <LoadFailed retry={() => void config.refetch()} retrying={config.isFetching}>
-          Could not load the image settings. {messageOf(config.error)}
+          Could not load the image settings. {messageOf(failure)}
         </LoadFailed>
       </Frame>
     );
@@ -76,16 +79,29 @@ function Frame({ children }: { children: ReactNode }) {
   );
 }
 
-/** What the page could not read, and a Try again (off while it reads again). */
+/** What the page could not read, and a Try again (off while it reads again: focusable still,
+ * as the page's other controls, so that a keyboard's focus stays on it). */
 function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying: boolean; children: ReactNode }) {
   return (
     <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
       <span>{children}</span>
-      <button type="button" className={ui.button} onClick={retry} disabled={retrying}>
+      <button type="button" className={ui.button} onClick={() => !retrying && retry()} aria-disabled={retrying}>
         Try again
       </button>
     </div>
   );
+}
+
+/**
+ * Why a read failed, until it is read: also while it is read again, which TanStack shows as a
+ * first load (pending, its error gone), so that its failure and the Try again that has the
+ * focus do not give way to "Loading…" until the answer.
+ */
+function useFailure(read: Pick<UseQueryResult, "error" | "isFetching">): Error | null {
+  const [failure, setFailure] = useState<Error | null>(null);
+  const now = read.error ?? (read.isFetching ? failure : null);
+  if (now !== failure) setFailure(now);
+  return now;
 }
 
 /** Said above the page, and kept in view as the admin scrolls, until contact is back. */
@@ -109,9 +125,18 @@ function Loading() {
 /** The page, once the stored draft is the caller's (the first of the users: see
  * `claimDraft`). Not before: a draft another admin left at this browser (their face photos,
  * their prompt) must not show while it is not known whose it is, so users that cannot be
- * read leave the page unopened, with why and a Try again. */
+ * read leave the page unopened, with why and a Try again. A session that comes back may be
+ * another admin's (a host can log someone else in without unmounting the page): the caller
+ * is read again then, and another one gets their own draft. */
 function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; children: ReactNode }) {
   const users = useUsers();
+  const failure = useFailure(users);
+  const queryClient = useQueryClient();
+  const wasEnded = useRef(sessionEnded);
+  useEffect(() => {
+    if (wasEnded.current && !sessionEnded) void queryClient.invalidateQueries({ queryKey: keys.users });
+    wasEnded.current = sessionEnded;
+  }, [sessionEnded, queryClient]);
   const admin = users.data?.[0]?.id;
   if (admin !== undefined) {
     return (
@@ -120,7 +145,7 @@ function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; child
       </DraftOf>
     );
   }
-  if (users.isPending) {
+  if (users.isPending && failure === null) {
     return (
       <Frame>
         <Loading />
@@ -133,7 +158,7 @@ function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; child
     <Frame>
       <LoadFailed retry={() => void users.refetch()} retrying={users.isFetching}>
         Could not load the users.{" "}
-        <span>{users.isError ? messageOf(users.error) : "The image service did not say who you are."}</span>
+        <span>{failure ? messageOf(failure) : "The image service did not say who you are."}</span>
       </LoadFailed>
     </Frame>
   );
@@ -159,7 +184,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
   const online = useOnline();
-  const lostContact = lostContactOf(online, polls);
+  // The identities too: a read of them that failed once they were read is said with the rest.
+  const lostContact = lostContactOf(online, [...polls, subject.identitiesRead]);
   const results = useRef<HTMLElement>(null);
   const actions = useJobActions({
     identityId,
@@ -174,6 +200,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     sessionEnded,
     online,
     hasNoIdentities: subject.hasNoIdentities,
+    identitiesUnreadable: subject.identitiesRead.isLoadingError,
     identityChosen: identityId !== null && userId !== null,
     photos: uploads.keys.length,
     uploading: uploads.busy,
@@ -365,6 +392,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             actions.save(job, "compare");
             compare.saving(job);
           }}
+          savingIds={actions.savingIds}
           failure={actions.actionError?.place === "compare" ? actions.actionError : null}
           onClose={compare.close}
         />

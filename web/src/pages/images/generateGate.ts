@@ -6,6 +6,8 @@ export interface GenerateState {
   online: boolean;
   /** The user chosen has no identities. */
   hasNoIdentities: boolean;
+  /** The user's identities could not be read (none were before). */
+  identitiesUnreadable: boolean;
   /** An identity (and so its user) is chosen. */
   identityChosen: boolean;
   photos: number;
@@ -23,6 +25,8 @@ export function whyGenerateIsOff(state: GenerateState): string | null {
   if (state.sessionEnded) return "Log in again to go on.";
   if (!state.online) return OFFLINE;
   if (state.hasNoIdentities) return "Choose a user who has identities.";
+  // Not "Choose an identity": there is none to choose until they are read (the page keeps trying).
+  if (state.identitiesUnreadable) return "The identities could not be read.";
   if (!state.identityChosen) return "Choose an identity.";
   // Uploading first: while the first photo uploads there is none yet, but one is coming.
   if (state.uploading) return "Waiting for the photos to upload…";

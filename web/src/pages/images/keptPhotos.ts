@@ -146,6 +146,14 @@ export function keepFormPhotos(items: ReferenceItem[]): void {
   holdUnsent(items, unsentInForm);
 }
 
+/** Lets go of the files the page holds for the kept photos (the admin logs out: the next one
+ * must not find the last one's face photos, in the storage or in memory). */
+export function forgetKeptFiles(): void {
+  filesByKey.clear();
+  unsentInForm.clear();
+  unsentAside.clear();
+}
+
 /** Keeps the photos put aside for each other user (see `switchUser`) for a reload, and the
  * files of those not in S3 for a visit elsewhere. */
 export function keepAside(aside: ReadonlyMap<string, ReferenceItem[]>): void {

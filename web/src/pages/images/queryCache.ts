@@ -78,6 +78,14 @@ export function refreshAfterUnanswered(queryClient: QueryClient, job: Job): void
 }
 
 /** Read an identity's history again: a job of it started, ended or changed (or may have). */
-export function refreshHistory(queryClient: QueryClient, identityId: string): Promise<void> {
-  return queryClient.invalidateQueries({ queryKey: keys.history(identityId) });
+export async function refreshHistory(queryClient: QueryClient, identityId: string): Promise<void> {
+  const queryKey = keys.history(identityId);
+  const history = queryClient.getQueryCache().find({ queryKey, exact: true });
+  // An older page on its way ("Show older generations") first: a read asked now would cancel it
+  // (TanStack stops a running fetch to start the one asked), and the admin's click would come
+  // to nothing. Then the history is read whole, that page too.
+  if (history?.state.fetchStatus === "fetching" && history.state.fetchMeta?.fetchMore) {
+    await history.promise?.catch(() => undefined);
+  }
+  return queryClient.invalidateQueries({ queryKey });
 }

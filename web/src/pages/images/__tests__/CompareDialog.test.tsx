@@ -18,6 +18,7 @@ describe("CompareDialog: each picture opens its full size", () => {
         identity={{ ...chef, image_url: "http://s3.test/current.png" }}
         currentJobId={null}
         onSave={() => {}}
+        savingIds={[]}
         failure={null}
         onClose={() => {}}
       />,

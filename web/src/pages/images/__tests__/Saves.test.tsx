@@ -147,3 +147,27 @@ describe("Saving an older result", () => {
     );
   });
 });
+
+describe("Saving from Compare", () => {
+  it("says Saving… on the result's Save, still focusable, until the save is answered, as its row does", async () => {
+    const { older } = twoResults("at-once", "generated/identities/id-chef/image-a.png");
+    let answer = () => {};
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    server.use(
+      http.post("/v1/generations/{generation_id}/apply", async () => {
+        await held;
+        return undefined; // on to the service's own answer
+      }),
+    );
+    const user = await openAsAlice();
+    await within(history()).findAllByRole("listitem");
+    await user.click(within(rowOf(older)).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
+    await user.click(within(dialog).getByRole("button", { name: "Save this result to identity" }));
+    const saving = await within(dialog).findByRole("button", { name: "Saving…" });
+    expect(saving).toHaveAttribute("aria-disabled", "true");
+    answer();
+    // Saved, alone beside the current image: nothing is left to choose, and the dialog closes.
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument(), { timeout: 8000 });
+  });
+});

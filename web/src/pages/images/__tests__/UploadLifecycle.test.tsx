@@ -11,8 +11,8 @@ import { StrictMode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { Images } from "../Images";
-import { API, historyOf, http, job, S3, succeeded } from "../../../test/api";
-import { addPhoto, file, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
+import { API, historyOf, http, job, S3, server, succeeded } from "../../../test/api";
+import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
 /** The upload forms and the S3 posts asked for, counted. */
 function countedUploads() {
@@ -314,5 +314,56 @@ describe("the thumbnails' object URLs", () => {
     urls.expectShownAlive();
     cleanup();
     urls.expectAllLetGo();
+  });
+});
+
+describe("a photo stopped while it was being made smaller", () => {
+  it("is sent once when retried before that first shrinking ends, not once more by it", async () => {
+    // The first decode waits until the test lets it go; later ones answer at once.
+    let decoded: (() => void) | null = null;
+    const bitmap = { width: 6000, height: 4000, close: () => undefined };
+    vi.stubGlobal("createImageBitmap", () =>
+      decoded === null ? new Promise((resolve) => (decoded = () => resolve(bitmap))) : Promise.resolve(bitmap),
+    );
+    const context = { fillStyle: "", fillRect: () => undefined, drawImage: () => undefined };
+    const canvas = [
+      vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(context as unknown as CanvasRenderingContext2D),
+      vi.spyOn(HTMLCanvasElement.prototype, "toBlob").mockImplementation((done) => {
+        const jpeg = new Uint8Array(2_000_000);
+        jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
+        done(new Blob([jpeg], { type: "image/jpeg" }));
+      }),
+      vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockReturnValue("data:image/jpeg;base64,AA=="),
+    ];
+    try {
+      const sent = countedUploads();
+      // The retry's form is slow to come: the first shrinking ends meanwhile.
+      let answerForm = () => {};
+      const formHeld = new Promise<void>((resolve) => (answerForm = resolve));
+      server.use(
+        http.post("/v1/uploads", async () => {
+          await formHeld;
+          return undefined; // on to the counted answer
+        }),
+      );
+      const user = await openAsAlice({ applyAccept: false });
+      await user.upload(screen.getByLabelText("Reference photos"), file("export.png", "image/png", 20 * 1024 * 1024));
+      await waitFor(() => expect(decoded).not.toBeNull());
+      // Another user and back: the photo comes back stopped, to retry.
+      await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+      await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
+      expect(await screen.findByText("The upload was stopped; retry.")).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: /^Retry / }));
+      await waitFor(() => expect(screen.queryByText("The upload was stopped; retry.")).not.toBeInTheDocument());
+      decoded!();
+      await timePasses(100);
+      answerForm();
+      await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+      await timePasses(100);
+      expect(sent).toEqual({ forms: 1, s3: 1 });
+    } finally {
+      vi.unstubAllGlobals();
+      for (const spy of canvas) spy.mockRestore();
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { forgetAll } from "../hooks/use-session-state";
-import { keepFormPhotos } from "../keptPhotos";
-import type { UploadingPhoto } from "../referencePhotos";
+import { forgetImagesDraft } from "../Images";
+import { keepFormPhotos, keptItems } from "../keptPhotos";
+import type { UploadedPhoto, UploadingPhoto } from "../referencePhotos";
 
 const SMALL_COPY = `data:image/jpeg;base64,${"A".repeat(40_000)}`;
 
@@ -30,6 +31,28 @@ describe("keepFormPhotos: the form's photos kept for a reload", () => {
     keepFormPhotos([uploading(0.4)]);
     expect(JSON.parse(sessionStorage.getItem("identity-images.photos") ?? "[]")).toEqual([
       { name: "face.jpg", size: 1000, contentType: "image/jpeg", unsent: "p1", smallCopy: SMALL_COPY },
+    ]);
+  });
+});
+
+describe("forgetImagesDraft: the host's log out", () => {
+  it("lets go of the photos' files too, not only of what the storage kept of them", () => {
+    const file = new File([new Uint8Array(1000)], "side.jpg", { type: "image/jpeg" });
+    const sent: UploadedPhoto = {
+      id: "p2", name: "side.jpg", size: 1000, thumbnailUrl: null, status: "uploaded", file, contentType: "image/jpeg",
+      key: "uploads/1/u/2.jpg", earlier: false, smallCopy: null,
+    };
+    keepFormPhotos([uploading(0.5), sent]);
+    const kept = sessionStorage.getItem("identity-images.photos") ?? "[]";
+    // Before: the page, back from elsewhere, finds each photo's file.
+    expect(keptItems().map((item) => item.file)).toEqual([expect.any(File), file]);
+
+    forgetImagesDraft();
+    // The same draft written back: no file of the last admin's is held for it any more.
+    sessionStorage.setItem("identity-images.photos", kept);
+    expect(keptItems().map(({ status, file: held }) => ({ status, held }))).toEqual([
+      { status: "lost", held: null },
+      { status: "uploaded", held: null },
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
-import { fullSizeUrl, identityImageUrl, previewUrl, SAVED_NOW } from "../jobView";
+import { fullSizeUrl, identityImageUrl, isSaving, previewUrl, SAVED_NOW } from "../jobView";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
@@ -25,6 +25,7 @@ export function CompareDialog({
   identity,
   currentJobId,
   onSave,
+  savingIds,
   failure,
   onClose,
 }: {
@@ -34,6 +35,8 @@ export function CompareDialog({
   /** The job whose image the identity shows now: that candidate is the current image. */
   currentJobId: string | null;
   onSave: (job: Job) => void;
+  /** The jobs whose save is out (see `isSaving`). */
+  savingIds: readonly string[];
   /** Why a save asked from the dialog did not go through: said on its figure. */
   failure: ActionFailure | null;
   onClose: () => void;
@@ -83,6 +86,7 @@ export function CompareDialog({
             label={label}
             isCurrent={job.id === currentJobId}
             saveText={saveText}
+            saving={isSaving(job, savingIds)}
             onSave={onSave}
             failure={failure?.jobId === job.id ? failure.message : null}
           />
@@ -100,6 +104,7 @@ function CandidateFigure({
   label,
   isCurrent,
   saveText,
+  saving,
   onSave,
   failure,
 }: {
@@ -107,12 +112,13 @@ function CandidateFigure({
   label: string;
   isCurrent: boolean;
   saveText: string;
+  /** Its save is out (see `isSaving`). */
+  saving: boolean;
   onSave: (job: Job) => void;
   failure: string | null;
 }) {
   const figure = useKeepsFocus<HTMLElement>();
   const preview = previewUrl(job);
-  const saving = job.apply?.status === "pending";
   return (
     <figure className={styles.figure} aria-label={label} {...figure}>
       {preview && (

@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 
 import type { HostIdentity } from "../../../api/imageGeneration";
+import { shownError } from "../errors";
 import { identityImageUrl } from "../jobView";
 import { useIdentities } from "../hooks/use-users";
 import ui from "../ui.module.css";
@@ -30,6 +31,10 @@ export function IdentitySelector({ userId, value, onChange, noIdentities, onChoo
   const identities = useIdentities(userId);
   const list = identities.data ?? [];
   const chosen = list.find((identity) => identity.id === value) ?? null;
+  // Why they could not be read, until they are (they are read again every few seconds). Not
+  // once read: a later read that fails is a lost contact, said above the page; nor an ended
+  // session, which its own notice says.
+  const why = identities.isLoadingError ? shownError(identities.error) : null;
   return (
     <div className={styles.row}>
       <div className={ui.field}>
@@ -45,7 +50,7 @@ export function IdentitySelector({ userId, value, onChange, noIdentities, onChoo
         >
           {userId === null && <option value="">Choose a user first</option>}
           {userId !== null && identities.isPending && <option value="">Loading identities…</option>}
-          {identities.isError && <option value="">Could not load identities</option>}
+          {identities.isLoadingError && <option value="">Could not load identities</option>}
           {identities.data && list.length === 0 && <option value="">This user has no identities</option>}
           {identities.data && list.length > 0 && value === null && <option value="">Choose an identity</option>}
           {list.map((identity) => (
@@ -54,9 +59,9 @@ export function IdentitySelector({ userId, value, onChange, noIdentities, onChoo
             </option>
           ))}
         </select>
-        {identities.isError && (
+        {why !== null && (
           <span role="alert" className={ui.alert}>
-            {identities.error.message}
+            {why}
           </span>
         )}
       </div>

@@ -7,9 +7,10 @@ import { fromHistory, keys, POLL_MS, refreshHistory, showSaved, URL_REFRESH_MS }
 import { useApi } from "./use-api";
 
 /**
- * Polls each job: every `POLL_MS` (2 s) while it is queued or running (or being saved); once
- * final, only before its output URLs expire (`URL_REFRESH_MS`); not at all once it is gone
- * (404, 403); never in background tabs (TanStack's default). Refreshes the history when one
+ * Polls each job: every `POLL_MS` (2 s) while it is queued or running (or being saved), or
+ * while its last read failed; once final, only before its output URLs expire
+ * (`URL_REFRESH_MS`); not at all once it is gone (404, 403); never in background tabs
+ * (TanStack's default). Refreshes the history when one
  * ends, and the identity when its save ended (the saved image at once: `showSaved`). A job
  * the history already read shows at once, as the history has it, until its own read comes.
  */
@@ -29,6 +30,9 @@ export function useJobs(ids: readonly string[]) {
       initialDataUpdatedAt: () => fromHistory(queryClient, id)?.readAt,
       refetchInterval: (query: { state: { data?: Job; error: Error | null } }) => {
         if (isGone(query.state.error)) return false;
+        // A failed read says the page lost contact until one answers: a final job read again
+        // only in 10 minutes would keep saying so long after the service is back.
+        if (query.state.error) return POLL_MS;
         const job = query.state.data;
         return job && !isMoving(job) ? URL_REFRESH_MS : POLL_MS;
       },

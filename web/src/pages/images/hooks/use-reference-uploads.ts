@@ -10,7 +10,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react
 
 import { uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
 import { contentTypeOf, describeAccepted, type TabConfig } from "../config";
-import { isNoAnswer, messageOf } from "../errors";
+import { isNoAnswer, messageOf, shownError } from "../errors";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
 import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
 import {
@@ -39,9 +39,16 @@ export type { ReferenceItem } from "../referencePhotos";
 const UPLOAD_FAILED = "The upload failed; retry.";
 
 /** Why a photo did not upload: the API's words, except for a form that came too late, or
- * came broken (the photo itself was never sent, so nothing "may have gone through"). */
+ * came broken (the photo itself was never sent, so nothing "may have gone through"), or was
+ * refused for an ended session (its one notice above the page says so: not each photo). */
 function uploadError(error: unknown): string {
-  return isNoAnswer(error) ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
+  return isNoAnswer(error) || shownError(error) === null ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
+}
+
+/** A photo on its way to S3, and what stops it (see `controllers`). */
+interface Send {
+  item: UploadingPhoto;
+  controller: AbortController;
 }
 
 /** As a photo whose upload failed, `why` said on its tile, the photo that was uploading. */
@@ -88,6 +95,11 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     },
     [letGo],
   );
+  /**
+   * Each photo's way to S3, from its checks (and its shrinking) on: stopped by removing it,
+   * putting it aside, or replacing the form's photos. A photo sent again (a retry) gets a new
+   * one, and a way stopped sends nothing more, so a photo is never sent twice at once.
+   */
   const controllers = useRef(new Map<string, AbortController>());
   /**
    * The page's life: aborted once it is gone, so that a photo whose checks (or shrinking)
@@ -107,25 +119,27 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     [update],
   );
 
+  /** A photo's way to S3 is over (sent, failed or stopped): nothing is left to stop. */
+  const forget = useCallback(({ item, controller }: Send) => {
+    if (controllers.current.get(item.id) === controller) controllers.current.delete(item.id);
+  }, []);
+
   const upload = useCallback(
-    async (photos: UploadingPhoto[]) => {
-      // Only photos still in the form to upload: one removed (or put aside) while its
-      // contents were checked is not sent.
-      const batch = photos.filter((photo) =>
-        itemsRef.current.some((item) => item.id === photo.id && item.status === "uploading"),
+    async (photos: Send[]) => {
+      // Only photos still in the form to upload, on the way they were checked on: one removed
+      // (or put aside) while its contents were checked is not sent, nor one sent again since
+      // (put aside and back, then retried) while this way of it was stopped.
+      const sends = photos.filter(
+        ({ item, controller }) =>
+          !controller.signal.aborted &&
+          controllers.current.get(item.id) === controller &&
+          itemsRef.current.some((photo) => photo.id === item.id && photo.status === "uploading"),
       );
+      for (const send of photos) if (!sends.includes(send)) forget(send);
       // The page is gone (its checks ended after it): nothing is sent, not even a form asked for.
-      if (batch.length === 0 || gone()) return;
+      if (sends.length === 0 || gone()) return;
+      const batch = sends.map(({ item }) => item);
       const signal = page.current?.signal;
-      // Each photo can be stopped from here on, before its form is even asked for.
-      const sends = batch.map((item) => {
-        const controller = new AbortController();
-        controllers.current.set(item.id, controller);
-        return { item, controller };
-      });
-      const forget = ({ item, controller }: (typeof sends)[number]) => {
-        if (controllers.current.get(item.id) === controller) controllers.current.delete(item.id);
-      };
       let forms;
       try {
         const answer = await api.createUploads(
@@ -185,7 +199,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
         }),
       );
     },
-    [api, patch, gone],
+    [api, patch, gone, forget],
   );
 
   /** Photos waiting for a place take those `freed` gives up: a file is marked uploading (and
@@ -213,15 +227,22 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
    * checked; the ones that are what they claim are uploaded. */
   const checkAndUpload = useCallback(
     async function checkThenUpload(photos: UploadingPhoto[]): Promise<void> {
+      // Each photo can be stopped from here on, while it is checked and made smaller too.
+      const ways: Send[] = photos.map((item) => {
+        controllers.current.get(item.id)?.abort();
+        const controller = new AbortController();
+        controllers.current.set(item.id, controller);
+        return { item, controller };
+      });
       // One at a time: making one smaller decodes the whole photo (a 24 MP PNG is some 100 MB
       // as a bitmap).
-      const checked: { item: UploadingPhoto; problem: string | null }[] = [];
+      const checked: (Send & { problem: string | null })[] = [];
       // Not one more once the page is gone: nothing of it would be sent.
-      for (const before of photos) {
+      for (const { item: before, controller } of ways) {
         if (gone()) return;
         const result = await readyToSend(before, config);
         if (gone()) return;
-        checked.push(result);
+        checked.push({ ...result, controller });
         // The file to send, made smaller or named for what it is, whatever became of the
         // photo meanwhile (stopped, it keeps it for its retry). At once: its tile no longer
         // says it is being made smaller while the next one is.
@@ -238,16 +259,18 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
         patch(before.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, ...sent } : photo));
       }
       const turnedDown = new Set<string>();
-      for (const { item, problem } of checked) {
+      for (const send of checked) {
+        const { item, problem } = send;
         if (!problem) continue;
         turnedDown.add(item.id);
+        forget(send);
         patch(item.id, (photo) => refused(photo, problem));
       }
-      const good = checked.map(({ item }) => item).filter((item) => !turnedDown.has(item.id));
+      const good = checked.filter(({ item }) => !turnedDown.has(item.id));
       const promoted = turnedDown.size > 0 ? takeFreedPlaces(turnedDown) : [];
       await Promise.all([upload(good), promoted.length > 0 ? checkThenUpload(promoted) : undefined]);
     },
-    [config, patch, upload, takeFreedPlaces, gone, thumbnail],
+    [config, patch, upload, takeFreedPlaces, gone, thumbnail, forget],
   );
 
   const add = useCallback(

@@ -42,6 +42,8 @@ export function useSubject() {
     /** When the identities (and so the identity's image path) were last read. */
     identityReadAt: identities.dataUpdatedAt,
     hasNoIdentities: list !== undefined && list.length === 0,
+    /** The user's identities, as read (or not): a failed read is polled, and said. */
+    identitiesRead: identities,
     chooseUser: setChosenUser,
     chooseIdentity,
     showIdentity,

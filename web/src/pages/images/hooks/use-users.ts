@@ -1,6 +1,6 @@
 import { skipToken, useQuery } from "@tanstack/react-query";
 
-import { keys } from "../queryCache";
+import { keys, POLL_MS } from "../queryCache";
 import { useApi } from "./use-api";
 
 export function useUsers() {
@@ -15,5 +15,8 @@ export function useIdentities(userId: string | null) {
     queryKey: keys.identities(userId),
     queryFn: userId === null ? skipToken : ({ signal }) => api.listIdentities(userId, signal),
     staleTime: 30_000,
+    // Read again while it cannot be read, as the history is: the page waits on it (no identity,
+    // no Generate), and a focus or a reconnect that would read it again may be long in coming.
+    refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : false),
   });
 }
