@@ -9,7 +9,7 @@ import { forgetImagesDraft } from "../Images";
 import { createdPhrase } from "../jobView";
 import { API, apiConfig, apiError, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
+import { addPhoto, clockLine, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
 
 
@@ -1776,7 +1776,7 @@ describe("Images page", () => {
     await openAsAlice();
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
     const card = await screen.findByRole("article", { name: "New image" });
-    expect(within(card).getByText(/usually about 2 s at 1K$/)).toBeInTheDocument();
+    expect(within(card).getByText(clockLine(/usually about 2 s at 1K$/))).toBeInTheDocument();
     // The form's, at 4K: of two runs the quicker (the other may have waited out retries).
     expect(screen.getByText(/usually 31 s/)).toBeInTheDocument();
   });
