@@ -22,3 +22,19 @@ export function reveal(element: Element | null | undefined): void {
   }
   element.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
 }
+
+/** Whether the page is one column, the result pane under the form (as ImagesWorkspace.module.css
+ * lays it out below 900 px). */
+export function isOneColumn(): boolean {
+  return globalThis.matchMedia?.("(width < 900px)").matches ?? false;
+}
+
+/**
+ * Brings the result pane into view once a click's cards are in it. Beside the form, as little
+ * as it takes (`reveal`). Under it (a phone), its top goes to the top of the screen: "as little
+ * as it takes" showed its title at the screen's foot and cut the first card in half.
+ */
+export function revealResults(pane: Element | null | undefined): void {
+  if (isOneColumn()) pane?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
+  else reveal(pane);
+}
