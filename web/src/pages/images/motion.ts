@@ -38,3 +38,25 @@ export function revealResults(pane: Element | null | undefined): void {
   if (isOneColumn()) pane?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
   else reveal(pane);
 }
+
+/** How long a row or tile the page brought the admin to stays marked (see `markArrival`). */
+export const ARRIVAL_MS = 1500;
+const arrivals = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
+
+/**
+ * Marks `element` for a moment as where the page just took the admin (`data-arrived`, drawn
+ * in ui.module.css: a ring that fades, a steady one for those who asked for less motion). The
+ * focus the page gives after a mouse click draws no ring (`:focus-visible` does not match it),
+ * and a row like the twenty around it is not found without one.
+ */
+export function markArrival(element: HTMLElement): void {
+  clearTimeout(arrivals.get(element));
+  element.dataset.arrived = "";
+  arrivals.set(
+    element,
+    setTimeout(() => {
+      delete element.dataset.arrived;
+      arrivals.delete(element);
+    }, ARRIVAL_MS),
+  );
+}

@@ -1963,8 +1963,10 @@ describe("Images page", () => {
     expect(within(history).getByText("3 generations")).toBeInTheDocument();
     expect(within(history).queryByRole("button", { name: "Show older generations" })).not.toBeInTheDocument();
     expect(pages).toEqual([null, "page-2"]);
-    // The button went: the focus is on the first row it brought, not lost to the page.
+    // The button went: the focus is on the first row it brought, not lost to the page, marked
+    // for a moment (a focus given after a click draws no ring of its own).
     expect(within(history).getAllByRole("listitem")[2]).toHaveFocus();
+    expect(within(history).getAllByRole("listitem")[2]).toHaveAttribute("data-arrived");
   });
 
   it("hands the focus to the first result older generations brought, in Results only", async () => {
