@@ -89,3 +89,10 @@ export async function timePasses(ms: number): Promise<void> {
 export function fakeClock(): void {
   vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ["setInterval", "clearInterval", "Date"] });
 }
+
+/** A text matcher for a card's clock line ("Attempt 2 of 5 in 8 s · 30 s so far"), read whole:
+ * its pieces are spans of their own, each kept on one line. */
+export function clockLine(pattern: RegExp) {
+  return (_: string, element: Element | null) =>
+    element?.classList.contains("timer") === true && pattern.test(element.textContent ?? "");
+}

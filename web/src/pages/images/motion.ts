@@ -22,3 +22,41 @@ export function reveal(element: Element | null | undefined): void {
   }
   element.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
 }
+
+/** Whether the page is one column, the result pane under the form (as ImagesWorkspace.module.css
+ * lays it out below 900 px). */
+export function isOneColumn(): boolean {
+  return globalThis.matchMedia?.("(width < 900px)").matches ?? false;
+}
+
+/**
+ * Brings the result pane into view once a click's cards are in it. Beside the form, as little
+ * as it takes (`reveal`). Under it (a phone), its top goes to the top of the screen: "as little
+ * as it takes" showed its title at the screen's foot and cut the first card in half.
+ */
+export function revealResults(pane: Element | null | undefined): void {
+  if (isOneColumn()) pane?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
+  else reveal(pane);
+}
+
+/** How long a row or tile the page brought the admin to stays marked (see `markArrival`). */
+export const ARRIVAL_MS = 1500;
+const arrivals = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
+
+/**
+ * Marks `element` for a moment as where the page just took the admin (`data-arrived`, drawn
+ * in ui.module.css: a ring that fades, a steady one for those who asked for less motion). The
+ * focus the page gives after a mouse click draws no ring (`:focus-visible` does not match it),
+ * and a row like the twenty around it is not found without one.
+ */
+export function markArrival(element: HTMLElement): void {
+  clearTimeout(arrivals.get(element));
+  element.dataset.arrived = "";
+  arrivals.set(
+    element,
+    setTimeout(() => {
+      delete element.dataset.arrived;
+      arrivals.delete(element);
+    }, ARRIVAL_MS),
+  );
+}

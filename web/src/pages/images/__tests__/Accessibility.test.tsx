@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
-import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
+import { addPhoto, clockLine, file, given, openAsAlice, timePasses } from "../../../test/render";
 import { jobService } from "../../../test/jobService";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
@@ -75,11 +75,11 @@ describe("Accessibility", () => {
       expect(status).not.toHaveTextContent(/\d+ s/);
       expect(within(status).queryByRole("button")).not.toBeInTheDocument();
       // The time is still on the card, to read; Cancel too.
-      expect(screen.getByText(/^5 s · usually about 40 s at 1K$/)).toBeInTheDocument();
+      expect(screen.getByText(clockLine(/^5 s · usually about 40 s at 1K$/))).toBeInTheDocument();
       expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
 
       act(() => vi.advanceTimersByTime(3000));
-      expect(screen.getByText(/^8 s/)).toBeInTheDocument();
+      expect(screen.getByText(clockLine(/^8 s/))).toBeInTheDocument();
       expect(screen.getByRole("status")).toBe(status);
       expect(status).toHaveTextContent(/^Waiting in the queue$/);
 
@@ -92,18 +92,18 @@ describe("Accessibility", () => {
       vi.useFakeTimers();
       const running = job({ status: "running", stage: "generating", created_at: new Date(Date.now() - 5000).toISOString() });
       const view = render(card({ job: running }));
-      expect(screen.getByText(/^5 s · usually/)).toBeInTheDocument();
+      expect(screen.getByText(clockLine(/^5 s · usually/))).toBeInTheDocument();
       act(() => vi.advanceTimersByTime(2000));
-      expect(screen.getByText(/^7 s · usually/)).toBeInTheDocument();
+      expect(screen.getByText(clockLine(/^7 s · usually/))).toBeInTheDocument();
 
       // Out of touch: the spinner stops, and so does the time (what the card shows is the last read).
       view.rerender(card({ job: running, outOfTouch: true }));
       act(() => vi.advanceTimersByTime(5000));
-      expect(screen.getByText(/^7 s · usually/)).toBeInTheDocument();
+      expect(screen.getByText(clockLine(/^7 s · usually/))).toBeInTheDocument();
       // Back in touch, it counts on, from the time it is.
       view.rerender(card({ job: running }));
       act(() => vi.advanceTimersByTime(1000));
-      expect(screen.getByText(/^13 s · usually/)).toBeInTheDocument();
+      expect(screen.getByText(clockLine(/^13 s · usually/))).toBeInTheDocument();
     });
 
     it("names a card by its job from the queue to the end, and its first stage by what it prepares", () => {

@@ -381,6 +381,8 @@ describe("the identity's saved image, pages down the history", () => {
 
     await user.click(within(history).getByRole("button", { name: "Show the saved one" }));
     await waitFor(() => expect(history.querySelector(`[data-job-id="${savedId}"]`)).toHaveFocus());
+    // Marked for a moment: a focus given after a mouse click draws no ring of its own.
+    expect(history.querySelector(`[data-job-id="${savedId}"]`)).toHaveAttribute("data-arrived");
     expect(within(history.querySelector<HTMLElement>(`[data-job-id="${savedId}"]`)!).getByText("Saved to identity")).toBeInTheDocument();
     expect(paged.reads).toEqual([null, cursorAfter(jobs[19]!), cursorAfter(jobs[39]!)]);
     // Read: its badge says it, no button for it any more.

@@ -9,7 +9,7 @@ import { forgetImagesDraft } from "../Images";
 import { createdPhrase } from "../jobView";
 import { API, apiConfig, apiError, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
+import { addPhoto, clockLine, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
 
 
@@ -1776,7 +1776,7 @@ describe("Images page", () => {
     await openAsAlice();
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
     const card = await screen.findByRole("article", { name: "New image" });
-    expect(within(card).getByText(/usually about 2 s at 1K$/)).toBeInTheDocument();
+    expect(within(card).getByText(clockLine(/usually about 2 s at 1K$/))).toBeInTheDocument();
     // The form's, at 4K: of two runs the quicker (the other may have waited out retries).
     expect(screen.getByText(/usually 31 s/)).toBeInTheDocument();
   });
@@ -1963,8 +1963,10 @@ describe("Images page", () => {
     expect(within(history).getByText("3 generations")).toBeInTheDocument();
     expect(within(history).queryByRole("button", { name: "Show older generations" })).not.toBeInTheDocument();
     expect(pages).toEqual([null, "page-2"]);
-    // The button went: the focus is on the first row it brought, not lost to the page.
+    // The button went: the focus is on the first row it brought, not lost to the page, marked
+    // for a moment (a focus given after a click draws no ring of its own).
     expect(within(history).getAllByRole("listitem")[2]).toHaveFocus();
+    expect(within(history).getAllByRole("listitem")[2]).toHaveAttribute("data-arrived");
   });
 
   it("hands the focus to the first result older generations brought, in Results only", async () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, job, succeeded } from "../../../test/api";
-import { given, openAsAlice } from "../../../test/render";
+import { clockLine, given, openAsAlice } from "../../../test/render";
 
 /** A job back in the queue after its first attempt met `code`, tried again `inSeconds` from now. */
 function waiting(code: string, inSeconds: number): Job {
@@ -32,19 +32,25 @@ describe("a job waiting to be tried again", () => {
     const card = await cardOf(waiting("provider_unavailable", 25));
     // Said once, in words that do not change each second: the count down is not announced.
     expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retryGemini is busy$/);
-    expect(within(card).getByText(/^Attempt 2 of 5 in 2\d s · .+ so far$/)).toBeInTheDocument();
+    expect(within(card).getByText(clockLine(/^Attempt 2 of 5 in 2\d s · .+ so far$/))).toBeInTheDocument();
+  });
+
+  it("keeps each piece of its clock line whole: a narrow card wraps between them, never leaves \"so far\" alone", async () => {
+    const card = await cardOf(waiting("provider_unavailable", 25));
+    const pieces = [...card.querySelectorAll(".timer > .piece")].map((piece) => piece.textContent);
+    expect(pieces).toEqual([expect.stringMatching(/^Attempt 2 of 5 in 2\d s$/), expect.stringMatching(/^· .+ so far$/)]);
   });
 
   it("says a fault other than Gemini's as what it is", async () => {
     const card = await cardOf(waiting("host_unavailable", 60));
     expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retryThe host app did not answer$/);
     expect(within(card).queryByText(/Gemini/)).not.toBeInTheDocument();
-    expect(within(card).getByText(/^Attempt 2 of 5 in (1 min|59 s) · .+ so far$/)).toBeInTheDocument();
+    expect(within(card).getByText(clockLine(/^Attempt 2 of 5 in (1 min|59 s) · .+ so far$/))).toBeInTheDocument();
   });
 
   it("says the attempt is about to start once its time has come, not a time gone by", async () => {
     const card = await cardOf(waiting("provider_unavailable", -5));
-    expect(within(card).getByText(/^Attempt 2 of 5 about to start · .+ so far$/)).toBeInTheDocument();
+    expect(within(card).getByText(clockLine(/^Attempt 2 of 5 about to start · .+ so far$/))).toBeInTheDocument();
   });
 });
 
@@ -54,7 +60,7 @@ const usual = (): Job => ({ ...succeeded(job({ prompt: "quick" })), timings: { .
 describe("a job's time while it takes more than one attempt", () => {
   it("is not set against the usual run: a wait is not a slow run", async () => {
     const card = await cardOf(waiting("provider_unavailable", 25), [usual()]);
-    expect(within(card).getByText(/^Attempt 2 of 5 in 2\d s · .+ so far$/)).toBeInTheDocument();
+    expect(within(card).getByText(clockLine(/^Attempt 2 of 5 in 2\d s · .+ so far$/))).toBeInTheDocument();
     expect(card).not.toHaveTextContent(/usually/);
   });
 
@@ -62,7 +68,7 @@ describe("a job's time while it takes more than one attempt", () => {
     const again = job({ status: "running", stage: "generating", attempts: 2, last_error: waiting("provider_unavailable", 0).last_error });
     const card = await cardOf({ ...again, created_at: new Date(Date.now() - 65_000).toISOString() }, [usual()]);
     expect(within(card).getByRole("status")).toHaveTextContent(/^Gemini is generating$/);
-    expect(within(card).getByText(/^Attempt 2 of 5 · 1 min \d+ s so far$/)).toBeInTheDocument();
+    expect(within(card).getByText(clockLine(/^Attempt 2 of 5 · 1 min \d+ s so far$/))).toBeInTheDocument();
     expect(card).not.toHaveTextContent(/usually/);
     const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem")[0]!;
     expect(within(row).getByText(/· Attempt 2 of 5$/)).toBeInTheDocument();
@@ -79,7 +85,7 @@ describe("a job's time while it takes more than one attempt", () => {
   it("counts down on its history row, as on its card, when it does not say why", async () => {
     const card = await cardOf({ ...waiting("provider_unavailable", 25), last_error: null });
     expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retry$/);
-    expect(within(card).getByText(/^Attempt 2 of 5 in 2\d s · .+ so far$/)).toBeInTheDocument();
+    expect(within(card).getByText(clockLine(/^Attempt 2 of 5 in 2\d s · .+ so far$/))).toBeInTheDocument();
     const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem")[0]!;
     expect(within(row).getByText(/^Attempt 2 of 5 in 2\d s$/)).toBeInTheDocument();
   });

@@ -2,7 +2,7 @@
  * does not scroll one already in view), and one taller than the window from its top. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { reveal } from "../motion";
+import { reveal, revealResults } from "../motion";
 
 let scrolled: unknown[] = [];
 const jsdomScroll = Element.prototype.scrollIntoView; // jsdom has none
@@ -48,5 +48,25 @@ describe("reveal", () => {
     (under as HTMLElement).style.setProperty("--ii-notice-room", "60px"); // the page sets it on its root (see usePageNotice)
     reveal(under);
     expect(scrolled).toEqual(["start"]);
+  });
+});
+
+describe("revealResults", () => {
+  /** The window as wide as `oneColumn` says: the pane beside the form, or under it. */
+  function layout(oneColumn: boolean) {
+    vi.stubGlobal("matchMedia", (query: string) => ({ matches: query === "(width < 900px)" && oneColumn }));
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("brings the pane under the form to the top of the screen, not its title to the screen's foot", () => {
+    layout(true);
+    revealResults(box(500, 300));
+    expect(scrolled).toEqual(["start"]);
+  });
+
+  it("scrolls the pane beside the form as little as it takes", () => {
+    layout(false);
+    revealResults(box(100, 300));
+    expect(scrolled).toEqual(["nearest"]);
   });
 });

@@ -286,15 +286,26 @@ function opensName(job: Job, variant: { index: number; count: number } | undefin
  * which one (while it waits to retry, how long until it is tried again) instead: its time
  * counts the waits, and set against a usual run of seconds it looked like a fault. To the
  * second while `ticking` (it stops with the spinner when the page cannot check on the job).
- * Its own clock: the rest of the page does not render again each second. */
+ * Its own clock: the rest of the page does not render again each second. In a narrow card the
+ * line wraps between its pieces, not inside one ("so far" alone on a line). */
 function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number | null; ticking: boolean }) {
   const now = useNow(ticking);
   const elapsed = formatDuration(elapsedSeconds(job, now));
   const retry = retryingAt(job);
-  if (retry) return `${nextAttemptText(job, retry, now)} · ${elapsed} so far`;
+  if (retry) return <ClockPieces first={nextAttemptText(job, retry, now)} then={`${elapsed} so far`} />;
   const attempt = runningAttempt(job);
-  if (attempt) return `${attempt} · ${elapsed} so far`;
-  return usualSeconds === null ? elapsed : `${elapsed} · usually about ${formatDuration(usualSeconds)} at ${job.image_size}`;
+  if (attempt) return <ClockPieces first={attempt} then={`${elapsed} so far`} />;
+  if (usualSeconds === null) return elapsed;
+  return <ClockPieces first={elapsed} then={`usually about ${formatDuration(usualSeconds)} at ${job.image_size}`} />;
+}
+
+/** "first · then", each piece kept whole on its line. */
+function ClockPieces({ first, then }: { first: string; then: string }) {
+  return (
+    <>
+      <span className={styles.piece}>{first}</span> <span className={styles.piece}>· {then}</span>
+    </>
+  );
 }
 
 /** A job on its way: its stage (and why it waits to retry), its time so far (see `Clock`), and

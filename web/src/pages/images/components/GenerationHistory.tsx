@@ -34,7 +34,7 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useNow } from "../hooks/use-now";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { useSessionState } from "../hooks/use-session-state";
-import { scrollBehavior } from "../motion";
+import { markArrival, scrollBehavior } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
@@ -98,7 +98,10 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
       .slice(at + 1)
       .map((job) => section.current?.querySelector(`[data-job-id="${job.id}"]`))
       .find((item) => item instanceof HTMLElement);
-    if (brought instanceof HTMLElement) brought.focus();
+    if (brought instanceof HTMLElement) {
+      brought.focus();
+      markArrival(brought);
+    }
   }, [jobs]);
   // After the focus (effects run in order): a read that brought no row, or failed, frees
   // the next click.
@@ -131,6 +134,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     const item = section.current?.querySelector<HTMLElement>(`[data-job-id="${sought}"]`);
     item?.scrollIntoView?.({ behavior: scrollBehavior(), block: "center" });
     item?.focus({ preventScroll: true });
+    if (item) markArrival(item);
   }, [sought, savedRead, savedJobId]);
   const offerSaved = savedJobId !== null && !savedRead && (older !== null || seeking) && !soughtInVain;
   return (

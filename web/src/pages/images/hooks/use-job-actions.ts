@@ -8,7 +8,7 @@ import { useEffect, useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { shownError, startError, wentThrough } from "../errors";
-import { reveal } from "../motion";
+import { revealResults } from "../motion";
 import type { ReferenceItem } from "../referencePhotos";
 import { useApply, useCancel, type Outcome } from "./use-cancel-and-apply";
 import { useStartBatch, type StartRequest } from "./use-start-batch";
@@ -111,7 +111,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     started.current = null;
     // Beside the form on a wide screen, below it on a phone; its top first, where an earlier
     // click this one took the pane from is said.
-    reveal(resultPane.current);
+    revealResults(resultPane.current);
     if (click.focusCard) resultPane.current?.querySelector<HTMLElement>("article")?.focus({ preventScroll: true });
   }, [paneIds, identityId, resultPane]);
 
