@@ -361,7 +361,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={historyJobs}
           older={
             history.hasNextPage
-              ? { load: () => void history.fetchNextPage(), loading: history.isFetchingNextPage }
+              ? {
+                  load: () => void history.fetchNextPage(),
+                  loading: history.isFetchingNextPage,
+                  failed: history.isFetchNextPageError,
+                }
               : null
           }
           loading={identityId !== null && history.isPending}
