@@ -1,4 +1,4 @@
-import { useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 
 import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
@@ -19,6 +19,7 @@ import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
+import { useFailure } from "./hooks/use-failure";
 import { usePageNotice } from "./hooks/use-page-notice";
 import { useUsers } from "./hooks/use-users";
 import { useJobActions } from "./hooks/use-job-actions";
@@ -90,18 +91,6 @@ function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying
       </button>
     </div>
   );
-}
-
-/**
- * Why a read failed, until it is read: also while it is read again, which TanStack shows as a
- * first load (pending, its error gone), so that its failure and the Try again that has the
- * focus do not give way to "Loading…" until the answer.
- */
-function useFailure(read: Pick<UseQueryResult, "error" | "isFetching">): Error | null {
-  const [failure, setFailure] = useState<Error | null>(null);
-  const now = read.error ?? (read.isFetching ? failure : null);
-  if (now !== failure) setFailure(now);
-  return now;
 }
 
 /** Said above the page, and kept in view as the admin scrolls, until contact is back. */
@@ -200,7 +189,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     sessionEnded,
     online,
     hasNoIdentities: subject.hasNoIdentities,
-    identitiesUnreadable: subject.identitiesRead.isLoadingError,
+    identitiesUnreadable: subject.identitiesUnreadable !== null,
     identityChosen: identityId !== null && userId !== null,
     photos: uploads.keys.length,
     uploading: uploads.busy,
@@ -312,7 +301,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
         <UserSelector selectRef={userSelect} value={userId} onChange={chooseUser} />
-        <IdentitySelector userId={userId} value={identityId} onChange={chooseIdentity} noIdentities={noIdentities} onChooseUser={toUserSelect} />
+        <IdentitySelector
+          userId={userId}
+          value={identityId}
+          unreadable={subject.identitiesUnreadable}
+          onChange={chooseIdentity}
+          noIdentities={noIdentities}
+          onChooseUser={toUserSelect}
+        />
       </section>
       <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
 
