@@ -243,15 +243,16 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
 type HistoryView = "all" | "results";
 const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results";
 
-/** What the view shows, plainly, a generation being a click (its variants are its images):
- * "12 generations", "1 generation · 3 images", "14 newest generations · 40 images · older
- * below"; in Results only, "29 results from the 14 newest generations" (a failed job has no
- * tile), or "20 newest results · older below" when each of them has one. */
+/** What the view shows, plainly, a generation being a click, of one or more variants (jobs,
+ * not images: one that failed or still waits is no image): "12 generations", "1 generation ·
+ * 3 variants", "14 newest generations · 40 variants · older below"; in Results only, "29
+ * results from the 14 newest generations" (a failed job has no tile), or "20 newest results
+ * · older below" when each of them has one. */
 function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean): string {
   const clicks = new Set(jobs.map((job) => job.batch_id ?? job.id)).size;
   const generations = countOf(clicks, hasOlder ? "newest generation" : "generation");
   if (view === "all") {
-    const counted = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "image")}`;
+    const counted = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "variant")}`;
     return hasOlder ? `${counted} · older below` : counted;
   }
   const shown = resultsOf(jobs).length;
