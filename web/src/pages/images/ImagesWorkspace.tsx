@@ -234,39 +234,33 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     busy: actions.starting,
   };
 
-  // Another user is another person: their photos must not make this one's image. They are
-  // put aside, not lost (a keyboard user arrowing through the users passes others on the way).
-  const photosFor = (user: string) => {
-    if (user !== userId) uploads.switchUser(userId, user);
-  };
-  // Whose photos Show put aside (it went to another user's click): the form says so, and the
-  // result pane too, where Show takes the admin (a screen below the form on a phone). Until
-  // the admin goes elsewhere; not once photos are back in the form.
-  const [asideByShow, setAsideByShow] = useState<string | null>(null);
-  // Whose photos the form put aside, to name them in its note.
-  const [asideOf, setAsideOf] = useState<string | null>(null);
   const users = useUsers();
-  const leave = () => {
-    const leaving = users.data?.find((user) => user.id === userId);
-    if (leaving) setAsideOf(userName(leaving));
-    return leaving;
+  // Another user is another person: their photos must not make this one's image. They are
+  // put aside, not lost (a keyboard user arrowing through the users passes others on the way),
+  // and the form names whose they are (`othersPutAside`).
+  const photosFor = (user: string) => {
+    if (user === userId) return;
+    // The user on screen is always one of the users read (see `useSubject`).
+    const leaving = users.data?.find((each) => each.id === userId);
+    uploads.switchUser(leaving ? { id: leaving.id, name: userName(leaving) } : null, user);
   };
+  // Show went to another user's click: the result pane says whose photos went aside too, where
+  // Show takes the admin (a screen below the form on a phone). Until the admin goes elsewhere;
+  // not once photos are back in the form.
+  const [asideByShow, setAsideByShow] = useState(false);
   const chooseUser = (id: string) => {
-    leave();
     photosFor(id);
-    setAsideByShow(null);
+    setAsideByShow(false);
     subject.chooseUser(id);
   };
   const chooseIdentity = (id: string) => {
-    setAsideByShow(null);
+    setAsideByShow(false);
     subject.chooseIdentity(id);
   };
   // Clicks watched from afar: Show and Dismiss, wherever their notice is.
   const watched = {
     onShow: (click: ClickElsewhere) => {
-      const leaving = leave();
-      const putAside = leaving !== undefined && click.userId !== leaving.id && uploads.items.length > 0;
-      setAsideByShow(putAside ? userName(leaving) : null);
+      setAsideByShow(click.userId !== userId);
       photosFor(click.userId);
       subject.showIdentity(click.userId, click.identityId);
       show(click);
@@ -320,7 +314,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           draft={draft}
           editing={editing}
           noIdentities={subject.hasNoIdentities}
-          putAsideOf={asideOf}
           whyNot={whyNot}
           starting={actions.starting}
           onGenerate={generate}
@@ -339,7 +332,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...watched} />
           }
           noIdentities={subject.hasNoIdentities}
-          photosPutAsideOf={uploads.othersPutAside ? asideByShow : null}
+          photosPutAsideOf={asideByShow ? uploads.othersPutAside : null}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={actions.save}
