@@ -16,9 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-#: Every size the API knows (`settings.ImageSize`), smallest first.
-ALL_IMAGE_SIZES: tuple[str, ...] = ("1K", "2K", "4K")
+#: An image size the API knows (`settings.ImageSize` is this one: settings reads this module).
+ImageSize = Literal["1K", "2K", "4K"]
+
+#: Every size the API knows, smallest first.
+ALL_IMAGE_SIZES: tuple[ImageSize, ...] = get_args(ImageSize)
 
 _PER_MILLION = 1 / 1_000_000
 
@@ -42,7 +46,7 @@ class ModelPrices:
     text_output_token_usd: float
 
     @property
-    def image_sizes(self) -> tuple[str, ...]:
+    def image_sizes(self) -> tuple[ImageSize, ...]:
         """The sizes the model makes, smallest first."""
         return tuple(size for size in ALL_IMAGE_SIZES if size in self.output_image_usd)
 
@@ -101,7 +105,7 @@ def prices_of(model: str) -> ModelPrices | None:
     return MODEL_PRICES.get(model)
 
 
-def image_sizes_of(model: str) -> tuple[str, ...]:
+def image_sizes_of(model: str) -> tuple[ImageSize, ...]:
     """The sizes the model makes; every size for a model we do not know."""
     prices = prices_of(model)
     return prices.image_sizes if prices is not None else ALL_IMAGE_SIZES

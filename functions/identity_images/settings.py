@@ -15,10 +15,10 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from identity_images.bucket_layout import BucketLayout, normalize_root
 from identity_images.generation_rules import MAX_IMAGES_PER_REQUEST
+from identity_images.prices import ImageSize as ImageSize  # re-exported: defined with the prices
 from identity_images.prices import image_sizes_of
 
 AspectRatio = Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"]
-ImageSize = Literal["1K", "2K", "4K"]
 
 MB = 1024 * 1024
 

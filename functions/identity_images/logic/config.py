@@ -13,14 +13,14 @@ from identity_images.models.api import (
     UploadContentType,
 )
 from identity_images.prices import image_sizes_of, prices_of
-from identity_images.settings import AspectRatio, ImageSize, Settings
+from identity_images.settings import AspectRatio, Settings
 
 
 def api_config(settings: Settings) -> ApiConfig:
     """Everything the tab needs before it sends anything, from the settings the API
     validates with."""
     prices = prices_of(settings.gemini_model)
-    sizes = [size for size in get_args(ImageSize) if size in image_sizes_of(settings.gemini_model)]
+    sizes = list(image_sizes_of(settings.gemini_model))
     return ApiConfig(
         max_reference_files=settings.upload_max_files,
         reference_max_bytes=settings.reference_max_bytes,

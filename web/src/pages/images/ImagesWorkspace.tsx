@@ -1,4 +1,4 @@
-import { useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 
 import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
@@ -19,6 +19,7 @@ import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
+import { useFailure } from "./hooks/use-failure";
 import { usePageNotice } from "./hooks/use-page-notice";
 import { useUsers } from "./hooks/use-users";
 import { useJobActions } from "./hooks/use-job-actions";
@@ -90,18 +91,6 @@ function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying
       </button>
     </div>
   );
-}
-
-/**
- * Why a read failed, until it is read: also while it is read again, which TanStack shows as a
- * first load (pending, its error gone), so that its failure and the Try again that has the
- * focus do not give way to "Loading…" until the answer.
- */
-function useFailure(read: Pick<UseQueryResult, "error" | "isFetching">): Error | null {
-  const [failure, setFailure] = useState<Error | null>(null);
-  const now = read.error ?? (read.isFetching ? failure : null);
-  if (now !== failure) setFailure(now);
-  return now;
 }
 
 /** Said above the page, and kept in view as the admin scrolls, until contact is back. */
@@ -200,7 +189,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     sessionEnded,
     online,
     hasNoIdentities: subject.hasNoIdentities,
-    identitiesUnreadable: subject.identitiesRead.isLoadingError,
+    identitiesUnreadable: subject.identitiesUnreadable !== null,
     identityChosen: identityId !== null && userId !== null,
     photos: uploads.keys.length,
     uploading: uploads.busy,
@@ -245,39 +234,33 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     busy: actions.starting,
   };
 
-  // Another user is another person: their photos must not make this one's image. They are
-  // put aside, not lost (a keyboard user arrowing through the users passes others on the way).
-  const photosFor = (user: string) => {
-    if (user !== userId) uploads.switchUser(userId, user);
-  };
-  // Whose photos Show put aside (it went to another user's click): the form says so, and the
-  // result pane too, where Show takes the admin (a screen below the form on a phone). Until
-  // the admin goes elsewhere; not once photos are back in the form.
-  const [asideByShow, setAsideByShow] = useState<string | null>(null);
-  // Whose photos the form put aside, to name them in its note.
-  const [asideOf, setAsideOf] = useState<string | null>(null);
   const users = useUsers();
-  const leave = () => {
-    const leaving = users.data?.find((user) => user.id === userId);
-    if (leaving) setAsideOf(userName(leaving));
-    return leaving;
+  // Another user is another person: their photos must not make this one's image. They are
+  // put aside, not lost (a keyboard user arrowing through the users passes others on the way),
+  // and the form names whose they are (`othersPutAside`).
+  const photosFor = (user: string) => {
+    if (user === userId) return;
+    // The user on screen is always one of the users read (see `useSubject`).
+    const leaving = users.data?.find((each) => each.id === userId);
+    uploads.switchUser(leaving ? { id: leaving.id, name: userName(leaving) } : null, user);
   };
+  // Show went to another user's click: the result pane says whose photos went aside too, where
+  // Show takes the admin (a screen below the form on a phone). Until the admin goes elsewhere;
+  // not once photos are back in the form.
+  const [asideByShow, setAsideByShow] = useState(false);
   const chooseUser = (id: string) => {
-    leave();
     photosFor(id);
-    setAsideByShow(null);
+    setAsideByShow(false);
     subject.chooseUser(id);
   };
   const chooseIdentity = (id: string) => {
-    setAsideByShow(null);
+    setAsideByShow(false);
     subject.chooseIdentity(id);
   };
   // Clicks watched from afar: Show and Dismiss, wherever their notice is.
   const watched = {
     onShow: (click: ClickElsewhere) => {
-      const leaving = leave();
-      const putAside = leaving !== undefined && click.userId !== leaving.id && uploads.items.length > 0;
-      setAsideByShow(putAside ? userName(leaving) : null);
+      setAsideByShow(click.userId !== userId);
       photosFor(click.userId);
       subject.showIdentity(click.userId, click.identityId);
       show(click);
@@ -312,7 +295,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
       <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
         <UserSelector selectRef={userSelect} value={userId} onChange={chooseUser} />
-        <IdentitySelector userId={userId} value={identityId} onChange={chooseIdentity} noIdentities={noIdentities} onChooseUser={toUserSelect} />
+        <IdentitySelector
+          userId={userId}
+          value={identityId}
+          unreadable={subject.identitiesUnreadable}
+          onChange={chooseIdentity}
+          noIdentities={noIdentities}
+          onChooseUser={toUserSelect}
+        />
       </section>
       <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
 
@@ -324,7 +314,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           draft={draft}
           editing={editing}
           noIdentities={subject.hasNoIdentities}
-          putAsideOf={asideOf}
           whyNot={whyNot}
           starting={actions.starting}
           onGenerate={generate}
@@ -343,7 +332,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...watched} />
           }
           noIdentities={subject.hasNoIdentities}
-          photosPutAsideOf={uploads.othersPutAside ? asideByShow : null}
+          photosPutAsideOf={asideByShow ? uploads.othersPutAside : null}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={actions.save}
@@ -361,7 +350,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={historyJobs}
           older={
             history.hasNextPage
-              ? { load: () => void history.fetchNextPage(), loading: history.isFetchingNextPage }
+              ? {
+                  load: () => void history.fetchNextPage(),
+                  loading: history.isFetchingNextPage,
+                  failed: history.isFetchNextPageError,
+                }
               : null
           }
           loading={identityId !== null && history.isPending}

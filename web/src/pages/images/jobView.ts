@@ -508,8 +508,13 @@ export function currentImageJobId(identity: HostIdentity | null, readAt: number,
  * host's copy, named for it (`{job_id}.png`, or `{job_id}_Xk2Lm9q.png` once its storage
  * made the name unique). */
 function namesJob(path: string, jobId: string): boolean {
-  const stem = (path.split("/").at(-1) ?? "").split(".")[0] ?? "";
+  const stem = stemOf(path);
   return stem === jobId || stem.startsWith(`${jobId}_`);
+}
+
+/** An image path's file name without its extension: "identities/abc_Xk2.png" → "abc_Xk2". */
+function stemOf(path: string): string {
+  return (path.split("/").at(-1) ?? "").split(".")[0] ?? "";
 }
 
 /** A job's id as the API makes them: 32 hex digits, a regeneration's with `regen-` before. */
@@ -518,8 +523,7 @@ const JOB_ID = /^(regen-)?[0-9a-f]{32}$/;
 /** The job an image path names (see `namesJob`), whether or not the page has read it; null for
  * an image that is no job's (set in the host app). */
 export function jobNamedBy(path: string | null | undefined): string | null {
-  const stem = (path?.split("/").at(-1) ?? "").split(".")[0] ?? "";
-  const id = stem.split("_")[0] ?? "";
+  const id = stemOf(path ?? "").split("_")[0] ?? "";
   return JOB_ID.test(id) ? id : null;
 }
 

@@ -118,4 +118,48 @@ describe("the notice of a click left while it ran", () => {
     expect(await screen.findByRole("img", { name: "front.jpg" })).toBeInTheDocument();
     expect(screen.queryByText(said)).not.toBeInTheDocument();
   }, 20_000);
+
+  it("names whose photos are aside as they were put aside: a Show within the same user changes nothing of it", async () => {
+    const service = jobService();
+    const bob = { id: "4", username: "test-bob", display_name: "Bob Test", is_test_user: true, is_staff: false, is_active: true };
+    given(
+      http.get("/v1/users", ({ response }) => response(200).json({ users: [...users, bob] })),
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities:
+            params.user_id === "4"
+              ? [{ id: "id-astronaut", user_id: "4", name: "Bob the astronaut", description: "", image_path: null }]
+              : params.user_id === "3"
+                ? identities
+                : [],
+        }),
+      ),
+      // The click runs on, read after read: Show is offered all along.
+      http.get("/v1/generations/{generation_id}", ({ params, response }) => response(200).json(service.jobs.get(params.generation_id)!)),
+      ...service.handlers,
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    // Alice's photos removed, on to Bob, with a photo of his; back to Alice, on her pilot.
+    await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+    const userSelect = screen.getByRole("combobox", { name: "User" });
+    const identitySelect = screen.getByRole("combobox", { name: "Identity" });
+    await user.selectOptions(userSelect, "4");
+    await waitFor(() => expect(identitySelect).toHaveValue("id-astronaut"));
+    await addPhoto(user);
+    await user.selectOptions(userSelect, "3");
+    await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
+    await user.selectOptions(identitySelect, "id-pilot");
+    const bobs = "Bob Test's photos are set aside. Choose Bob Test again to bring them back.";
+    expect(screen.getByText(bobs)).toBeInTheDocument();
+
+    // Show Alice's chef: Alice is chosen already, nothing more went aside.
+    await user.click(await elsewhere().findByRole("button", { name: "Show Alice the chef" }));
+    await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
+    await waitFor(() => expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus());
+    expect(screen.getAllByText(bobs)).toHaveLength(1);
+    expect(screen.queryByText(/Alice Test's photos are set aside/)).not.toBeInTheDocument();
+  }, 20_000);
 });

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
+import { apiError, cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { IDLE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
@@ -387,5 +387,51 @@ describe("the identity's saved image, pages down the history", () => {
     expect(paged.reads).toEqual([null, cursorAfter(jobs[19]!), cursorAfter(jobs[39]!)]);
     // Read: its badge says it, no button for it any more.
     expect(within(history).queryByRole("button", { name: "Show the saved one" })).not.toBeInTheDocument();
+  });
+});
+
+describe("the saved one, when an older page cannot be read", () => {
+  it.each([
+    ["refused (403)", 403],
+    ["failing (500)", 500],
+  ] as const)("is sought once, not asked for forever, when that page is %s: the button comes back", async (_how, status) => {
+    const savedId = "0123456789abcdef0123456789abcdef";
+    const jobs = Array.from({ length: 45 }, (_, index) =>
+      succeeded(job({ prompt: `job ${index + 1}`, ...(index === 41 ? { id: savedId } : {}) })),
+    );
+    const secondPage = cursorAfter(jobs[19]!);
+    let asked = 0;
+    given(
+      http.get("/v1/generations", ({ query, response }) => {
+        if (query.get("cursor") === null) return response(200).json({ items: jobs.slice(0, 20), next_cursor: secondPage });
+        asked += 1;
+        return apiError(status, status === 403 ? "forbidden" : "internal_error", "That page could not be read.");
+      }),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(jobs.find((each) => each.id === params.generation_id)!),
+      ),
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities:
+            params.user_id === "1"
+              ? []
+              : identities.map((identity, index) =>
+                  index === 0 ? { ...identity, image_path: `identities/${savedId}_Xk2Lm9q.png`, image_url: "http://s3.test/saved.png" } : identity,
+                ),
+        }),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText("20 newest generations · older below");
+
+    await user.click(within(history).getByRole("button", { name: "Show the saved one" }));
+    expect(await within(history).findByText("The saved one could not be found: try again.", {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(within(history).getByRole("button", { name: "Show the saved one" })).toHaveAttribute("aria-disabled", "false");
+    // The read and, for a fault on the server, its one retry; no more while nobody asks.
+    const tries = status === 403 ? 1 : 2;
+    expect(asked).toBe(tries);
+    await timePasses(1500);
+    expect(asked).toBe(tries);
   });
 });

@@ -1079,11 +1079,14 @@ describe("Images page", () => {
     expect(within(history).getByText(`Re-run of the failed generation of ${createdPhrase(failed)}`)).toBeInTheDocument();
     expect(within(history).getByText("Re-run of an earlier generation")).toBeInTheDocument();
     expect(within(history).getByText("Variant 2 of 3")).toBeInTheDocument();
-    // The result pane's card (the latest job, a refinement) says what was asked, only that:
-    // of which result is the history's to say, and its title's.
+    // The result pane's card (the latest job, a refinement) shows what was asked, only that:
+    // of which result is the history's to show, and is said to a screen reader with the rest.
     const result = screen.getByRole("region", { name: "Result" });
+    const from = `, from the result of ${createdPhrase(base)}`;
     const asked = within(result).getByText("Refined: “add a red scarf”");
-    expect(asked).toHaveAttribute("title", `Refined: “add a red scarf”, from the result of ${createdPhrase(base)}`);
+    expect(asked).toHaveTextContent(`Refined: “add a red scarf”${from}`);
+    expect(within(asked).getByText(from)).toHaveClass("visuallyHidden");
+    expect(asked).not.toHaveAttribute("title");
   });
 
   it("says why a save failed on its card, clears it on the next one, and says an ended session once", async () => {

@@ -132,14 +132,27 @@ describe("the history's count", () => {
     expect(within(history).getByText("4 generations")).toBeInTheDocument();
   });
 
-  it("counts a click of three variants as one generation of three images", async () => {
+  it("counts a click of three variants as one generation of three variants", async () => {
     const click = [0, 1, 2].map((index) =>
       succeeded(job({ prompt: "chef", batch_id: "b1", batch_index: index, batch_size: 3 })),
     );
     given(http.get("/v1/generations", ({ response }) => response(200).json({ items: click, next_cursor: null })));
     await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    expect(await within(history).findByText("1 generation · 3 images")).toBeInTheDocument();
+    expect(await within(history).findByText("1 generation · 3 variants")).toBeInTheDocument();
+  });
+
+  it("calls no variant an image before it is one: three that failed or wait are three variants, no results", async () => {
+    const asked = { prompt: "chef", batch_id: "b1", batch_size: 3 };
+    const failed: Partial<Job> = { status: "failed", error: { code: "generation_failed", message: "Gemini refused the prompt.", details: {} } };
+    const click = [job({ ...asked, batch_index: 0, ...failed }), job({ ...asked, batch_index: 1, ...failed }), job({ ...asked, batch_index: 2 })];
+    given(...historyOf(click));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByText("1 generation · 3 variants")).toBeInTheDocument();
+    expect(within(history).queryByText(/images?\b/)).not.toBeInTheDocument();
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    expect(within(history).getByText("0 results from 1 generation")).toBeInTheDocument();
   });
 });
 

@@ -40,6 +40,35 @@ describe("identities that could not be read", () => {
     expect(asked).toBe(3);
   }, 15_000);
 
+  it("say why once while they are read again and again: the alert stays, and so does Generate's reason", async () => {
+    let asked = 0;
+    let answers = false;
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) => {
+        asked += 1;
+        return answers ? response(200).json({ identities }) : apiError(503, "host_unavailable", "The host app did not answer.");
+      }),
+    );
+    onAlice();
+    renderImages();
+    const identity = await screen.findByRole("combobox", { name: "Identity" });
+    const alert = await screen.findByRole("alert", {}, { timeout: 6000 });
+    const generate = screen.getByRole("button", { name: "Generate" });
+    const firstTries = asked;
+    // Each re-read (every 2 s, with its one retry) shows as a first load: nothing of it flickers.
+    while (asked < firstTries + 4) {
+      await timePasses(200);
+      expect(screen.getAllByRole("alert")).toEqual([alert]);
+      expect(alert).toHaveTextContent("The host app did not answer.");
+      expect(identity).toHaveDisplayValue("Could not load identities");
+      expect(generate).toHaveAccessibleDescription(/^The identities could not be read\./);
+    }
+    answers = true;
+    await waitFor(() => expect(identity).toHaveValue("id-chef"), { timeout: 6000 });
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(generate).not.toHaveAccessibleDescription(/identities could not be read/);
+  }, 20_000);
+
 });
 
 describe("a change asked while the browser is offline", () => {

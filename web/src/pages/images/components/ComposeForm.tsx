@@ -23,8 +23,6 @@ interface Props {
   editing: ReturnType<typeof useEditSettings>;
   /** The user chosen has no identities: no photo can be added for them. */
   noIdentities: boolean;
-  /** Whose photos went aside as another user was chosen. */
-  putAsideOf: string | null;
   /** Why Generate is off, in words; null when it is on (see `whyGenerateIsOff`). */
   whyNot: string | null;
   /** A start is out. */
@@ -48,7 +46,6 @@ export function ComposeForm({
   draft,
   editing,
   noIdentities,
-  putAsideOf,
   whyNot,
   starting,
   onGenerate,
@@ -86,7 +83,7 @@ export function ComposeForm({
           focusAfter={focusPrompt}
         />
       )}
-      <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} putAsideOf={putAsideOf} />
+      <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} />
 
       <PromptField ref={promptRef} value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
 

@@ -130,12 +130,9 @@ export function GeneratedImageDisplay({
           {job.aspect_ratio} · {job.image_size}
         </span>
       </header>
-      {/* A refinement says what was asked; of which result, on hover (and in the history). */}
-      {origin && (
-        <p className={styles.origin} title={job.kind === "refine" && origin !== originLabel(job) ? origin : undefined}>
-          {job.kind === "refine" ? originLabel(job) : origin}
-        </p>
-      )}
+      {/* A refinement shows what was asked; of which result is said to a screen reader (and
+          shown in the history), where a tooltip would reach only a mouse. */}
+      {origin && <Origin job={job} origin={origin} />}
 
       {/* The image's shape while it comes, once it is there, and once it ended without one: at
           least (more when its words need it), so the card keeps its size whatever happens. */}
@@ -405,4 +402,17 @@ function applyBadge(job: Job, savedNow: boolean): string | undefined {
     default:
       return ui.badgeActive;
   }
+}
+
+/** How the card's job came about: a re-run of which result, or a refinement's words, the
+ * result it refined (", from the result of today, 9:14 PM") in its text, not shown. */
+function Origin({ job, origin }: { job: Job; origin: string }) {
+  const shown = job.kind === "refine" ? (originLabel(job) ?? origin) : origin;
+  const unseen = origin.startsWith(shown) ? origin.slice(shown.length) : "";
+  return (
+    <p className={styles.origin}>
+      {shown}
+      {unseen && <span className={ui.visuallyHidden}>{unseen}</span>}
+    </p>
+  );
 }

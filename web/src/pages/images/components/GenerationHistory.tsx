@@ -64,8 +64,9 @@ interface RowProps extends FollowUps {
 
 interface Props extends RowProps {
   jobs: Job[] | undefined;
-  /** Reads the next older page; null when the history holds every job. */
-  older: { load: () => void; loading: boolean } | null;
+  /** Reads the next older page; null when the history holds every job. `failed`: its last
+   * read did not answer (a refusal is not tried again; a fault was, once). */
+  older: { load: () => void; loading: boolean; failed: boolean } | null;
   loading: boolean;
   error: Error | null;
   identity: HostIdentity | null;
@@ -120,13 +121,32 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   const savedRead = savedJobId !== null && (jobs ?? []).some((job) => job.id === savedJobId);
   // The saved job asked for (this identity's: another's is no longer sought).
   const [sought, setSought] = useState<string | null>(null);
+  // The saved job an older page's read failed on the way to: said, and the button is back.
+  const [notFound, setNotFound] = useState<string | null>(null);
   const seeking = sought !== null && sought === savedJobId && !savedRead && older !== null;
   const soughtInVain = sought !== null && sought === savedJobId && !savedRead && older === null;
   const loadOlder = older?.load;
   const olderLoading = older?.loading ?? false;
+  const olderFailed = older?.failed ?? false;
+  // The next page once one is read; none once one failed: the failure stands until the
+  // next read, and asking again at once would ask forever (a refusal is refused again).
+  // Ended as it renders (React's way to adjust state to what it reads), not in an effect.
+  const failedOnTheWay = seeking && !olderLoading && olderFailed;
+  if (failedOnTheWay) {
+    setNotFound(sought);
+    setSought(null);
+  }
   useEffect(() => {
-    if (seeking && !olderLoading) loadOlder?.();
-  }, [seeking, olderLoading, loadOlder]);
+    if (seeking && !olderLoading && !olderFailed) loadOlder?.();
+  }, [seeking, olderLoading, olderFailed, loadOlder]);
+  // The click reads the first page itself: a failure of an earlier read must not end this seek
+  // before it starts.
+  const seek = () => {
+    if (!older || savedJobId === null) return;
+    setNotFound(null);
+    setSought(savedJobId);
+    if (!older.loading) older.load();
+  };
   const broughtTo = useRef<string | null>(null);
   useEffect(() => {
     if (sought === null || !savedRead || sought !== savedJobId || broughtTo.current === sought) return;
@@ -146,8 +166,11 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         {jobs && jobs.length > 0 && (
           <div className={styles.headerEnd}>
             {soughtInVain && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
+            {offerSaved && notFound === savedJobId && !seeking && (
+              <span className={ui.muted}>The saved one could not be found: try again.</span>
+            )}
             {offerSaved && (
-              <ActionLink off={seeking} onClick={() => setSought(savedJobId)}>
+              <ActionLink off={seeking} onClick={seek}>
                 {seeking ? "Finding the saved one…" : "Show the saved one"}
               </ActionLink>
             )}
@@ -220,15 +243,16 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
 type HistoryView = "all" | "results";
 const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results";
 
-/** What the view shows, plainly, a generation being a click (its variants are its images):
- * "12 generations", "1 generation · 3 images", "14 newest generations · 40 images · older
- * below"; in Results only, "29 results from the 14 newest generations" (a failed job has no
- * tile), or "20 newest results · older below" when each of them has one. */
+/** What the view shows, plainly, a generation being a click, of one or more variants (jobs,
+ * not images: one that failed or still waits is no image): "12 generations", "1 generation ·
+ * 3 variants", "14 newest generations · 40 variants · older below"; in Results only, "29
+ * results from the 14 newest generations" (a failed job has no tile), or "20 newest results
+ * · older below" when each of them has one. */
 function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean): string {
   const clicks = new Set(jobs.map((job) => job.batch_id ?? job.id)).size;
   const generations = countOf(clicks, hasOlder ? "newest generation" : "generation");
   if (view === "all") {
-    const counted = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "image")}`;
+    const counted = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "variant")}`;
     return hasOlder ? `${counted} · older below` : counted;
   }
   const shown = resultsOf(jobs).length;

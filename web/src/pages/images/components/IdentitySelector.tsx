@@ -10,6 +10,8 @@ import styles from "./IdentitySelector.module.css";
 interface Props {
   userId: string | null;
   value: string | null;
+  /** Why the identities could not be read, while they never were (see `useSubject`). */
+  unreadable: Error | null;
   onChange: (identityId: string) => void;
   /** What a user with no identities is told, and the way out: to the User select. */
   noIdentities: NoIdentitiesNote;
@@ -26,15 +28,14 @@ export interface NoIdentitiesNote {
 /** That user's identities; the chosen one's current image beside the select (its cells are
  * the picker card's: see `.row`). A user with none (often "Me", the page's first) is no dead
  * end: under the selects, that they have none, and a button to the User select. */
-export function IdentitySelector({ userId, value, onChange, noIdentities, onChooseUser }: Props) {
+export function IdentitySelector({ userId, value, unreadable, onChange, noIdentities, onChooseUser }: Props) {
   const id = useId();
   const identities = useIdentities(userId);
   const list = identities.data ?? [];
   const chosen = list.find((identity) => identity.id === value) ?? null;
-  // Why they could not be read, until they are (they are read again every few seconds). Not
-  // once read: a later read that fails is a lost contact, said above the page; nor an ended
-  // session, which its own notice says.
-  const why = identities.isLoadingError ? shownError(identities.error) : null;
+  // Why they could not be read, until they are (they are read again every few seconds), said
+  // once, not again at each try. Not an ended session, which its own notice says.
+  const why = unreadable ? shownError(unreadable) : null;
   return (
     <div className={styles.row}>
       <div className={ui.field}>
@@ -49,8 +50,8 @@ export function IdentitySelector({ userId, value, onChange, noIdentities, onChoo
           onChange={(event) => onChange(event.target.value)}
         >
           {userId === null && <option value="">Choose a user first</option>}
-          {userId !== null && identities.isPending && <option value="">Loading identities…</option>}
-          {identities.isLoadingError && <option value="">Could not load identities</option>}
+          {userId !== null && identities.isPending && !unreadable && <option value="">Loading identities…</option>}
+          {unreadable && <option value="">Could not load identities</option>}
           {identities.data && list.length === 0 && <option value="">This user has no identities</option>}
           {identities.data && list.length > 0 && value === null && <option value="">Choose an identity</option>}
           {list.map((identity) => (

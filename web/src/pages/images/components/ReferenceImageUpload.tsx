@@ -14,12 +14,10 @@ interface Props {
   uploads: ReferenceUploads;
   /** The user chosen has no identities: no photo can be added for them. */
   noIdentities?: boolean;
-  /** Whose photos went aside as another user was chosen (see `switchUser`). */
-  putAsideOf?: string | null;
 }
 
 /** Up to `maxFiles` reference photos: drop, pick, or paste; each uploads on its own. */
-export function ReferenceImageUpload({ config, uploads, noIdentities = false, putAsideOf = null }: Props) {
+export function ReferenceImageUpload({ config, uploads, noIdentities = false }: Props) {
   // With no identity to add photos for, none can be added.
   const disabled = noIdentities;
   const hintId = useId();
@@ -226,9 +224,9 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, pu
             </button>
           </p>
         )}
-        {uploads.othersPutAside && (
+        {uploads.othersPutAside !== null && (
           <p role="status" className={ui.notice}>
-            {putAsideOf === null ? "The previous user's photos are set aside." : photosAsideNote(putAsideOf)}
+            {photosAsideNote(uploads.othersPutAside)}
           </p>
         )}
         {/* At the limit, nothing more can be added: no how nor how many. */}

@@ -65,8 +65,8 @@ function sameReasons(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, stri
  * `unusablePhotos`). */
 export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<string, string>) {
   const api = useApi();
-  // The previous user's photos were put aside, and none of this user's came back.
-  const [othersPutAside, setOthersPutAside] = useState(false);
+  // Whose photos were put aside (their name), while none of this user's came back nor were added.
+  const [othersPutAside, setOthersPutAside] = useState<string | null>(null);
   // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
   const [items, setItems] = useState<ReferenceItem[]>(keptItems);
   // The latest list, ahead of React's next render: checks and uploads finish between renders.
@@ -312,7 +312,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
         added.push(photo);
       }
       update((current) => [...current.map((item) => replacing.get(item.id) ?? item), ...added]);
-      setOthersPutAside(false);
+      setOthersPutAside(null);
       setRemoved(null);
       void checkAndUpload([...replacing.values(), ...added].filter((item) => item.status === "uploading"));
     },
@@ -424,7 +424,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       // Their thumbnails are kept while Undo can bring them back.
       undoable.current = undoTo ?? replaced;
       update(() => photos);
-      setOthersPutAside(false);
+      setOthersPutAside(null);
       setRemoved(null);
       return { photos, replaced };
     },
@@ -450,21 +450,21 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   /**
    * Another user is another person: the form's photos go aside for `from` (their uploads
-   * stopped, to retry) and `to`'s come back, as that user left them. `othersPutAside` says
-   * the photos went, until photos come back or are added.
+   * stopped, to retry) and `to`'s come back, as that user left them. `othersPutAside` names
+   * whose photos went, until photos come back or are added.
    */
   const switchUser = useCallback(
-    (from: string | null, to: string) => {
+    (from: { id: string; name: string } | null, to: string) => {
       const current = itemsRef.current;
       for (const controller of controllers.current.values()) controller.abort();
       const aside = (putAside.current ??= asideItems());
-      if (from !== null && current.length > 0) aside.set(from, current);
+      if (from !== null && current.length > 0) aside.set(from.id, current);
       const back = aside.get(to) ?? [];
       aside.delete(to);
       keepAside(aside);
       // Put aside on this page, each shows its thumbnail still; from before, made again.
       update(() => back.map(stopped).map(withThumbnail));
-      setOthersPutAside(back.length === 0 && current.length > 0);
+      setOthersPutAside(back.length === 0 && current.length > 0 ? (from?.name ?? null) : null);
       setRemoved(null);
     },
     [update, withThumbnail],

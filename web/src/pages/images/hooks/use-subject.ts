@@ -5,6 +5,7 @@
  */
 import { useCallback } from "react";
 
+import { useFailure } from "./use-failure";
 import { useIdentities, useUsers } from "./use-users";
 import { isStringOrNull, isStringRecord, useSessionState } from "./use-session-state";
 
@@ -15,6 +16,9 @@ export function useSubject() {
   const known = users.data?.find((user) => user.id === chosenUser);
   const userId = known?.id ?? users.data?.[0]?.id ?? null;
   const identities = useIdentities(userId);
+  // Why they could not be read, until they are: each re-read of identities never read shows
+  // as a first load, which would take the alert and the reason away and back every 2 s.
+  const failure = useFailure(identities, userId);
   // Each user's identity, in the browser too: a new tab that opens on a user opens on the
   // identity last chosen for them, not on their first (a Generate would go to another).
   const [chosenIdentities, setChosenIdentities] = useSessionState("identities", {}, isStringRecord, "browser");
@@ -44,6 +48,9 @@ export function useSubject() {
     hasNoIdentities: list !== undefined && list.length === 0,
     /** The user's identities, as read (or not): a failed read is polled, and said. */
     identitiesRead: identities,
+    /** Why the user's identities could not be read, while they never were (a later read that
+     * fails is a lost contact, said above the page); null else. */
+    identitiesUnreadable: list === undefined ? failure : null,
     chooseUser: setChosenUser,
     chooseIdentity,
     showIdentity,
