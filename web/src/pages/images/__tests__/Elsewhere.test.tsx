@@ -77,31 +77,7 @@ describe("the notice of a click left while it ran", () => {
   }, 20_000);
 
   it("says where Show takes the admin that it put the form's photos aside, for another user's click", async () => {
-    const service = jobService();
-    const bob = { id: "4", username: "test-bob", display_name: "Bob Test", is_test_user: true, is_staff: false, is_active: true };
-    given(
-      http.get("/v1/users", ({ response }) => response(200).json({ users: [...users, bob] })),
-      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
-        response(200).json({
-          identities:
-            params.user_id === "4"
-              ? [{ id: "id-astronaut", user_id: "4", name: "Bob the astronaut", description: "", image_path: null }]
-              : params.user_id === "3"
-                ? identities
-                : [],
-        }),
-      ),
-      ...service.handlers,
-    );
-    const user = await openAsAlice();
-    await addPhoto(user);
-    await user.click(screen.getByRole("button", { name: "Generate" }));
-    await waitFor(() => expect(service.created).toHaveLength(1));
-    await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
-    // On to Bob, with a photo of his.
-    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "4");
-    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-astronaut"));
-    await addPhoto(user);
+    const user = await aliceClickThenBobsPhoto(jobService());
 
     await user.click(await elsewhere().findByRole("button", { name: "Show Alice the chef" }));
     const heading = screen.getByRole("heading", { name: "Result" });
@@ -121,34 +97,14 @@ describe("the notice of a click left while it ran", () => {
 
   it("names whose photos are aside as they were put aside: a Show within the same user changes nothing of it", async () => {
     const service = jobService();
-    const bob = { id: "4", username: "test-bob", display_name: "Bob Test", is_test_user: true, is_staff: false, is_active: true };
-    given(
-      http.get("/v1/users", ({ response }) => response(200).json({ users: [...users, bob] })),
-      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
-        response(200).json({
-          identities:
-            params.user_id === "4"
-              ? [{ id: "id-astronaut", user_id: "4", name: "Bob the astronaut", description: "", image_path: null }]
-              : params.user_id === "3"
-                ? identities
-                : [],
-        }),
-      ),
+    const user = await aliceClickThenBobsPhoto(
+      service,
       // The click runs on, read after read: Show is offered all along.
       http.get("/v1/generations/{generation_id}", ({ params, response }) => response(200).json(service.jobs.get(params.generation_id)!)),
-      ...service.handlers,
     );
-    const user = await openAsAlice();
-    await addPhoto(user);
-    await user.click(screen.getByRole("button", { name: "Generate" }));
-    await waitFor(() => expect(service.created).toHaveLength(1));
-    // Alice's photos removed, on to Bob, with a photo of his; back to Alice, on her pilot.
-    await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+    // Back to Alice, on her pilot.
     const userSelect = screen.getByRole("combobox", { name: "User" });
     const identitySelect = screen.getByRole("combobox", { name: "Identity" });
-    await user.selectOptions(userSelect, "4");
-    await waitFor(() => expect(identitySelect).toHaveValue("id-astronaut"));
-    await addPhoto(user);
     await user.selectOptions(userSelect, "3");
     await waitFor(() => expect(identitySelect).toHaveValue("id-chef"));
     await user.selectOptions(identitySelect, "id-pilot");
@@ -163,3 +119,34 @@ describe("the notice of a click left while it ran", () => {
     expect(screen.queryByText(/Alice Test's photos are set aside/)).not.toBeInTheDocument();
   }, 20_000);
 });
+
+/** Alice (user 3, with the usual identities) generates from a photo, removes it, and the admin
+ * goes on to Bob Test (user 4, one identity) and adds a photo of his: a click of Alice's runs
+ * while Bob's photo is in the form. `extra` handlers come before the job service's. */
+async function aliceClickThenBobsPhoto(service: ReturnType<typeof jobService>, ...extra: Parameters<typeof given>) {
+  const bob = { id: "4", username: "test-bob", display_name: "Bob Test", is_test_user: true, is_staff: false, is_active: true };
+  given(
+    http.get("/v1/users", ({ response }) => response(200).json({ users: [...users, bob] })),
+    http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+      response(200).json({
+        identities:
+          params.user_id === "4"
+            ? [{ id: "id-astronaut", user_id: "4", name: "Bob the astronaut", description: "", image_path: null }]
+            : params.user_id === "3"
+              ? identities
+              : [],
+      }),
+    ),
+    ...extra,
+    ...service.handlers,
+  );
+  const user = await openAsAlice();
+  await addPhoto(user);
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+  await waitFor(() => expect(service.created).toHaveLength(1));
+  await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+  await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "4");
+  await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-astronaut"));
+  await addPhoto(user);
+  return user;
+}

@@ -349,30 +349,42 @@ describe("a history of several pages, read again", () => {
   );
 });
 
+/** The job behind the identity's image (`theSavedOnesReads`), the 42nd of 45: on the third page. */
+const savedId = "0123456789abcdef0123456789abcdef";
+
+/** 45 succeeded jobs, newest first, the 42nd of them `savedId`. */
+function historyWithTheSavedOne(): Job[] {
+  return Array.from({ length: 45 }, (_, index) => succeeded(job({ prompt: `job ${index + 1}`, ...(index === 41 ? { id: savedId } : {}) })));
+}
+
+/** Each of `jobs` read on its own, and Alice's chef (her first identity) with `savedId`'s image. */
+function theSavedOnesReads(jobs: Job[]) {
+  return [
+    http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+      response(200).json(jobs.find((each) => each.id === params.generation_id)!),
+    ),
+    http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+      response(200).json({
+        identities:
+          params.user_id === "1"
+            ? []
+            : identities.map((identity, index) =>
+                index === 0 ? { ...identity, image_path: `identities/${savedId}_Xk2Lm9q.png`, image_url: "http://s3.test/saved.png" } : identity,
+              ),
+      }),
+    ),
+  ];
+}
+
 describe("the identity's saved image, pages down the history", () => {
   it("is one click away: Show the saved one reads the pages up to its row and takes the admin there", async () => {
-    const savedId = "0123456789abcdef0123456789abcdef";
-    const jobs = Array.from({ length: 45 }, (_, index) =>
-      succeeded(job({ prompt: `job ${index + 1}`, ...(index === 41 ? { id: savedId } : {}) })),
-    );
+    const jobs = historyWithTheSavedOne();
     const saved = jobs[41]!;
     jobs[41] = { ...saved, apply: { ...saved.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
     const paged = pagedHistory(() => jobs);
     given(
       paged.handler,
-      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json(jobs.find((each) => each.id === params.generation_id)!),
-      ),
-      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
-        response(200).json({
-          identities:
-            params.user_id === "1"
-              ? []
-              : identities.map((identity, index) =>
-                  index === 0 ? { ...identity, image_path: `identities/${savedId}_Xk2Lm9q.png`, image_url: "http://s3.test/saved.png" } : identity,
-                ),
-        }),
-      ),
+      ...theSavedOnesReads(jobs),
     );
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
@@ -395,10 +407,7 @@ describe("the saved one, when an older page cannot be read", () => {
     ["refused (403)", 403],
     ["failing (500)", 500],
   ] as const)("is sought once, not asked for forever, when that page is %s: the button comes back", async (_how, status) => {
-    const savedId = "0123456789abcdef0123456789abcdef";
-    const jobs = Array.from({ length: 45 }, (_, index) =>
-      succeeded(job({ prompt: `job ${index + 1}`, ...(index === 41 ? { id: savedId } : {}) })),
-    );
+    const jobs = historyWithTheSavedOne();
     const secondPage = cursorAfter(jobs[19]!);
     let asked = 0;
     given(
@@ -407,19 +416,7 @@ describe("the saved one, when an older page cannot be read", () => {
         asked += 1;
         return apiError(status, status === 403 ? "forbidden" : "internal_error", "That page could not be read.");
       }),
-      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json(jobs.find((each) => each.id === params.generation_id)!),
-      ),
-      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
-        response(200).json({
-          identities:
-            params.user_id === "1"
-              ? []
-              : identities.map((identity, index) =>
-                  index === 0 ? { ...identity, image_path: `identities/${savedId}_Xk2Lm9q.png`, image_url: "http://s3.test/saved.png" } : identity,
-                ),
-        }),
-      ),
+      ...theSavedOnesReads(jobs),
     );
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
