@@ -204,6 +204,15 @@ class IdentityReadTests(TestCase):
             assert response.json()["error"]["details"] == {"identity_id": identity_id}
 
 
+def unsigned(url: str | None) -> tuple[str, list[str]] | None:
+    """A URL as two reads give it alike: a presigned one is signed at each read (its expiry
+    and signature change from one second to the next), so only its parameters' names count."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    return parts._replace(query="").geturl(), sorted(parse_qs(parts.query))
+
+
 class IdentityImageUrlTests(TestCase):
     """`image_url`: where a browser on another origin (the Images tab) shows the image."""
 
@@ -222,7 +231,7 @@ class IdentityImageUrlTests(TestCase):
         assert response.status_code == 200
         (identity,) = response.json()["results"]
         detail = Client().get(f"{BASE}/identities/{self.chef.pk}/", headers=AUTH).json()
-        assert detail["image_url"] == identity["image_url"]
+        assert unsigned(detail["image_url"]) == unsigned(identity["image_url"])
         return identity["image_url"]
 
     def test_a_file_system_image_is_served_by_the_host_at_its_absolute_url(self) -> None:
