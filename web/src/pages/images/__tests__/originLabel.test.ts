@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { job, succeeded } from "../../../test/api";
-import { createdLabel, createdPhrase, downloadLink, originLabel } from "../jobView";
+import { originLabel } from "../job/names";
+import { downloadLink } from "../job/picture";
+import { createdLabel, createdPhrase } from "../job/time";
 
 const at = (iso: string, overrides: Partial<Job> = {}) => succeeded(job({ created_at: iso, ...overrides }));
 const rerunOf = (parent: Job) => job({ kind: "rerun", parent_generation_id: parent.id, prompt: parent.prompt });

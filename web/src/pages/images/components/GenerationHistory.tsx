@@ -1,18 +1,12 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import { offeredActions } from "../job/actions";
+import { describeFailure } from "../job/failure";
+import { askedPhrases, jobAt, originLabel, variantLabel } from "../job/names";
+import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import {
-  applyLabel,
-  askedPhrases,
-  createdLabel,
-  describeFailure,
-  downloadLink,
-  fullSizeUrl,
-  jobAt,
-  isSavedNow,
   nextAttemptText,
-  originLabel,
-  previewUrl,
   retryingAt,
   retryingBecause,
   runningAttempt,
@@ -20,14 +14,10 @@ import {
   statusLabel,
   tookSeconds,
   tookText,
-  variantLabel,
-  isFinal,
-  isSaving,
-  jobNamedBy,
-  offeredActions,
-  pictureRatio,
-  SAVED_NOW,
-} from "../jobView";
+} from "../job/progress";
+import { applyLabel, isSavedNow, isSaving, jobNamedBy, SAVED_NOW } from "../job/saved";
+import { isFinal } from "../job/state";
+import { createdLabel } from "../job/time";
 import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
