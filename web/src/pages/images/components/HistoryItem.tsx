@@ -80,23 +80,12 @@ export function HistoryItem({
   const row = useKeepsFocus<HTMLLIElement>();
   const ownError = actionError?.jobId === job.id ? actionError : null;
   const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(ownError);
-  const preview = previewUrl(job);
-  const failure = describeFailure(job);
-  const final = isFinal(job);
-  const variant = variantLabel(job);
   const label = jobAt("Generation", job, askedAt);
   const savedNow = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "row", { savedNow, sameClick });
   const saving = isSaving(job, savingIds);
   const canceling = cancelingIds.includes(job.id);
-  const saveState = applyLabel(job, currentJobId);
-  // A save that landed is a badge in the first line, green while the identity shows it, grey
-  // once another replaced it; a save on its way or refused is said with the facts.
-  const savedBefore = job.apply?.status === "applied" && !savedNow;
   const download = downloadLink(job);
-  // A canceled job's time is how long it waited, not how long it took: none.
-  const took = job.status === "canceled" ? null : tookSeconds(job);
-  const retry = retryingAt(job);
   return (
     <li
       className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
@@ -105,79 +94,10 @@ export function HistoryItem({
       data-job-id={job.id}
       {...row}
     >
-      <div className={styles.thumb}>
-        {/* Ended without a picture (failed, canceled): a small mark, not a grey box as heavy
-            as a picture, so the eye goes to the pictures; the column keeps its width, so the
-            rows' words still start at one place. */}
-        {final && !preview ? (
-          <span className={job.status === "failed" ? styles.markFailed : styles.mark} aria-hidden="true">
-            {job.status === "failed" ? "!" : "—"}
-          </span>
-        ) : (
-          <div className={styles.thumbFrame}>
-            {preview ? (
-              <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
-                <img src={preview} alt={jobAt("Result", job, askedAt)} loading="lazy" className={styles.thumbImage} />
-              </a>
-            ) : (
-              <div className={styles.thumbEmpty} aria-hidden="true">
-                {outOfTouch ? "—" : <span className={ui.spinner} />}
-              </div>
-            )}
-          </div>
-        )}
-      </div>
+      <RowThumb job={job} askedAt={askedAt} outOfTouch={outOfTouch} />
       <div className={styles.body}>
         {/* What the job is: beside its picture on a phone too; its actions under both there. */}
-        <div className={styles.text}>
-        <div className={styles.line}>
-          <span className={statusClass(job)}>
-            {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
-          </span>
-          {!sameClick && (
-            <time dateTime={job.created_at} className={styles.time} title={createdLabel(job, { seconds: true })}>
-              {createdLabel(job)}
-            </time>
-          )}
-          {variant && <span className={ui.badge}>{variant}</span>}
-          {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
-          {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{saveState}</span>}
-          {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
-        </div>
-        {!sameClick && (
-          <>
-            {job.prompt ? <Prompt text={job.prompt} /> : <p className={`${styles.prompt} ${ui.muted}`}>No prompt</p>}
-            {origin && (
-              <p className={styles.origin} title={origin}>
-                {origin}
-              </p>
-            )}
-          </>
-        )}
-        <p className={styles.facts}>
-          {[
-            ...(sameClick
-              ? []
-              : [
-                  job.aspect_ratio,
-                  job.image_size,
-                  countOf(job.reference_keys.length, "photo"),
-                ]),
-            took !== null ? tookText(job, took) : runningAttempt(job),
-            job.usage?.estimated_cost_usd != null ? formatUsd(job.usage.estimated_cost_usd) : null,
-            savedNow || savedBefore ? null : saveState,
-          ]
-            .filter(Boolean)
-            .join(" · ")}
-        </p>
-        {retry && <NextAttempt job={job} at={retry} ticking={!outOfTouch} />}
-        {failure && job.status !== "canceled" && (
-          <p className={styles.failure}>
-            <strong>{failure.title}</strong>
-            {failure.detail && <span className={styles.failureDetail}>{failure.detail}</span>}
-          </p>
-        )}
-        </div>
+        <RowText job={job} currentJobId={currentJobId} origin={origin} sameClick={sameClick} outOfTouch={outOfTouch} />
         {/* In the order of a result's card: what is done with this result first (save it,
             download it), then what follows from it (refine or compare it, then make another
             from its settings). Each pair wraps as one, and the follow-ups as one before that:
@@ -193,17 +113,17 @@ export function HistoryItem({
             )
           }
           keep={wrapsAsOne(
-              offered.save && (
-                <ActionLink off={saving} onClick={() => onSave(job)}>
-                  Save to identity
-                </ActionLink>
-              ),
-              download && (
-                <a className={ui.linkButton} href={download.href} download={download.download}>
-                  Download
-                </a>
-              ),
-            )}
+            offered.save && (
+              <ActionLink off={saving} onClick={() => onSave(job)}>
+                Save to identity
+              </ActionLink>
+            ),
+            download && (
+              <a className={ui.linkButton} href={download.href} download={download.download}>
+                Download
+              </a>
+            ),
+          )}
           followUps={wrapsAsOne(
             wrapsAsOne(
               offered.refine && (
@@ -251,6 +171,116 @@ export function HistoryItem({
   );
 }
 
+/** A row's picture: its preview, linked to the full size; a spinner while it is made; or, for a
+ * job that ended without one, a small mark. */
+function RowThumb({ job, askedAt, outOfTouch }: { job: Job; askedAt: string; outOfTouch: boolean }) {
+  const preview = previewUrl(job);
+  return (
+    <div className={styles.thumb}>
+      {/* Ended without a picture (failed, canceled): a small mark, not a grey box as heavy
+          as a picture, so the eye goes to the pictures; the column keeps its width, so the
+          rows' words still start at one place. */}
+      {isFinal(job) && !preview ? (
+        <span className={job.status === "failed" ? styles.markFailed : styles.mark} aria-hidden="true">
+          {job.status === "failed" ? "!" : "—"}
+        </span>
+      ) : (
+        <div className={styles.thumbFrame}>
+          {preview ? (
+            <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
+              <img src={preview} alt={jobAt("Result", job, askedAt)} loading="lazy" className={styles.thumbImage} />
+            </a>
+          ) : (
+            <div className={styles.thumbEmpty} aria-hidden="true">
+              {outOfTouch ? "—" : <span className={ui.spinner} />}
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** What a row's job is, in words: its state, when it was asked, its badges; its prompt and where
+ * it came from (once per click); its settings, time and cost; its next attempt, or why it failed. */
+function RowText({
+  job,
+  currentJobId,
+  origin,
+  sameClick,
+  outOfTouch,
+}: {
+  job: Job;
+  currentJobId: string | null;
+  origin: string | null;
+  sameClick: boolean;
+  outOfTouch: boolean;
+}) {
+  const failure = describeFailure(job);
+  const final = isFinal(job);
+  const variant = variantLabel(job);
+  const savedNow = isSavedNow(job, currentJobId);
+  const saveState = applyLabel(job, currentJobId);
+  // A save that landed is a badge in the first line, green while the identity shows it, grey
+  // once another replaced it; a save on its way or refused is said with the facts.
+  const savedBefore = job.apply?.status === "applied" && !savedNow;
+  // A canceled job's time is how long it waited, not how long it took: none.
+  const took = job.status === "canceled" ? null : tookSeconds(job);
+  const retry = retryingAt(job);
+  return (
+    <div className={styles.text}>
+      <div className={styles.line}>
+        <span className={statusClass(job)}>
+          {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
+        </span>
+        {!sameClick && (
+          <time dateTime={job.created_at} className={styles.time} title={createdLabel(job, { seconds: true })}>
+            {createdLabel(job)}
+          </time>
+        )}
+        {variant && <span className={ui.badge}>{variant}</span>}
+        {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
+        {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{saveState}</span>}
+        {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
+      </div>
+      {!sameClick && (
+        <>
+          {job.prompt ? <Prompt text={job.prompt} /> : <p className={`${styles.prompt} ${ui.muted}`}>No prompt</p>}
+          {origin && (
+            <p className={styles.origin} title={origin}>
+              {origin}
+            </p>
+          )}
+        </>
+      )}
+      <p className={styles.facts}>
+        {[
+          ...(sameClick
+            ? []
+            : [
+                job.aspect_ratio,
+                job.image_size,
+                countOf(job.reference_keys.length, "photo"),
+              ]),
+          took !== null ? tookText(job, took) : runningAttempt(job),
+          job.usage?.estimated_cost_usd != null ? formatUsd(job.usage.estimated_cost_usd) : null,
+          savedNow || savedBefore ? null : saveState,
+        ]
+          .filter(Boolean)
+          .join(" · ")}
+      </p>
+      {retry && <NextAttempt job={job} at={retry} ticking={!outOfTouch} />}
+      {failure && job.status !== "canceled" && (
+        <p className={styles.failure}>
+          <strong>{failure.title}</strong>
+          {failure.detail && <span className={styles.failureDetail}>{failure.detail}</span>}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The state's badge: done, failed, on its way, or plain (canceled). */
 function statusClass(job: Job): string {
   if (job.status === "succeeded") return ui.badgeOk ?? "";
   if (job.status === "failed") return ui.badgeDanger ?? "";
