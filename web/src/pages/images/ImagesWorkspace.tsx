@@ -28,7 +28,11 @@ import { claimDraft } from "./hooks/use-session-state";
 import { useShownJobs, type ClickElsewhere } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
-import { currentImageJobId, identityImageUrl, originLabel, unusablePhotos, usualSeconds } from "./jobView";
+import { unusablePhotos } from "./job/failure";
+import { originLabel } from "./job/names";
+import { identityImageUrl } from "./job/picture";
+import { usualSeconds } from "./job/progress";
+import { currentImageJobId } from "./job/saved";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 

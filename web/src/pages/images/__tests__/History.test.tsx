@@ -6,7 +6,7 @@ import { apiError, cursorAfter, historyOf, http, identities, job, pagedHistory, 
 import { jobService } from "../../../test/jobService";
 import { IDLE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
-import { createdPhrase } from "../jobView";
+import { createdPhrase } from "../job/time";
 import { fakeClock, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** A finished job whose image is `width`×`height`, asked at `ratio`. */

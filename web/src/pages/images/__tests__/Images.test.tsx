@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
 import { forgetImagesDraft } from "../Images";
-import { createdPhrase } from "../jobView";
+import { createdPhrase } from "../job/time";
 import { API, apiConfig, apiError, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, clockLine, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { identities, job, succeeded } from "../../../test/api";
-import { currentImageJobId } from "../jobView";
+import { currentImageJobId } from "../job/saved";
 
 const withImage = (image_path: string) => ({ ...identities[0]!, image_path });
 

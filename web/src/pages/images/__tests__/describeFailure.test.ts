@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { job } from "../../../test/api";
-import { applyLabel, describeFailure, failsAgain } from "../jobView";
+import { describeFailure, failsAgain } from "../job/failure";
+import { applyLabel } from "../job/saved";
 
 const failedWith = (code: string, message: string) =>
   job({ status: "failed", error: { code, message, details: {} } });

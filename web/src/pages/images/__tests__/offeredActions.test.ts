@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { job, succeeded } from "../../../test/api";
-import { offeredActions, type OfferedActions } from "../jobView";
+import { offeredActions, type OfferedActions } from "../job/actions";
 
 const offers = (actions: OfferedActions) =>
   Object.entries(actions)

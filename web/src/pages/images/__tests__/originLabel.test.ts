@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { job, succeeded } from "../../../test/api";
-import { createdLabel, createdPhrase, downloadLink, originLabel } from "../jobView";
+import { originLabel } from "../job/names";
+import { createdPhrase } from "../job/time";
 
 const at = (iso: string, overrides: Partial<Job> = {}) => succeeded(job({ created_at: iso, ...overrides }));
 const rerunOf = (parent: Job) => job({ kind: "rerun", parent_generation_id: parent.id, prompt: parent.prompt });
@@ -94,40 +95,5 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     expect(originLabel(refineOf(parent, "darker"))).toBe("Refined: “darker”");
     expect(originLabel(rerunOf(parent))).toBe("Re-run of an earlier generation");
     expect(originLabel(parent)).toBeNull();
-  });
-});
-
-describe("downloadLink", () => {
-  it("is the attachment URL with the file's own name, and none without a result", () => {
-    const done = succeeded(job());
-    expect(downloadLink(done)).toEqual({ href: done.output!.download_url, download: done.output!.filename });
-    expect(downloadLink(job())).toBeNull();
-  });
-});
-
-describe("createdLabel: when a job was asked for, as a list shows it", () => {
-  // Local times: the labels are the admin's own clock's.
-  const now = new Date(2026, 11, 4, 21, 30);
-  const at = (...parts: [number, number, number, number, number]) => job({ created_at: new Date(...parts).toISOString() });
-  const time = (hours: number, minutes: number) =>
-    new Date(2026, 0, 1, hours, minutes).toLocaleTimeString([], { timeStyle: "short" });
-
-  it("says today and yesterday by name, with the time", () => {
-    expect(createdLabel(at(2026, 11, 4, 0, 5), { now })).toBe(`Today, ${time(0, 5)}`);
-    expect(createdLabel(at(2026, 11, 3, 23, 59), { now })).toBe(`Yesterday, ${time(23, 59)}`);
-  });
-
-  it("gives the year only for another year", () => {
-    expect(createdLabel(at(2026, 11, 1, 11, 14), { now })).toMatch(/^Dec 1, /);
-    expect(createdLabel(at(2025, 11, 30, 16, 10), { now })).toMatch(/^Dec 30, 2025, /);
-  });
-
-  it("reads within a sentence in small letters, and to the second when told, the same way", () => {
-    const today = at(2026, 11, 4, 9, 14);
-    expect(createdPhrase(today, { now })).toBe(`today, ${time(9, 14)}`);
-    expect(createdPhrase(at(2026, 11, 1, 9, 14), { now })).toMatch(/^Dec 1, /);
-    const toTheSecond = new Date(2026, 0, 1, 9, 14).toLocaleTimeString([], { timeStyle: "medium" });
-    expect(createdLabel(today, { now, seconds: true })).toBe(`Today, ${toTheSecond}`);
-    expect(createdPhrase(today, { now, seconds: true })).toBe(`today, ${toTheSecond}`);
   });
 });

@@ -3,7 +3,8 @@ import { useEffect, useRef, type ReactNode } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
-import { fullSizeUrl, identityImageUrl, isSaving, previewUrl, SAVED_NOW } from "../jobView";
+import { fullSizeUrl, identityImageUrl, previewUrl } from "../job/picture";
+import { isSaving, SAVED_NOW } from "../job/saved";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 

@@ -3,7 +3,7 @@ import type { Ref } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { countOf } from "../config";
 import type { TakenPhotos } from "../hooks/use-edit-settings";
-import { createdPhrase } from "../jobView";
+import { createdPhrase } from "../job/time";
 import ui from "../ui.module.css";
 import styles from "./EditSettingsNotice.module.css";
 

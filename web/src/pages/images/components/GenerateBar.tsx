@@ -3,7 +3,7 @@ import { useId } from "react";
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import { countOf, formatUsd } from "../config";
 import { useNow } from "../hooks/use-now";
-import { elapsedSeconds, formatDuration, retryingAt, retryingBecause } from "../jobView";
+import { elapsedSeconds, formatDuration, retryingAt, retryingBecause } from "../job/progress";
 import ui from "../ui.module.css";
 import styles from "./GenerateBar.module.css";
 

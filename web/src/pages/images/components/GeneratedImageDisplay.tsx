@@ -1,15 +1,11 @@
 import type { Job } from "../../../api/imageGeneration";
+import { offeredActions } from "../job/actions";
+import { describeFailure } from "../job/failure";
+import { cardTitle, originLabel } from "../job/names";
+import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import {
-  applyLabel,
-  describeFailure,
-  downloadLink,
   elapsedSeconds,
   formatDuration,
-  fullSizeUrl,
-  cardTitle,
-  isSavedNow,
-  originLabel,
-  previewUrl,
   nextAttemptText,
   retryingAt,
   retryingBecause,
@@ -17,10 +13,9 @@ import {
   stageLabel,
   tookSeconds,
   tookText,
-  isFinal,
-  offeredActions,
-  pictureRatio,
-} from "../jobView";
+} from "../job/progress";
+import { applyLabel, isSavedNow } from "../job/saved";
+import { isFinal } from "../job/state";
 import { jobRatio } from "../shape";
 import { formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";

@@ -1,20 +1,11 @@
 import { useMemo } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import {
-  askedPhrases,
-  createdLabel,
-  downloadLink,
-  fullSizeUrl,
-  jobAt,
-  isSavedNow,
-  isSaving,
-  offeredActions,
-  pictureRatio,
-  previewUrl,
-  SAVED_NOW,
-  variantLabel,
-} from "../jobView";
+import { offeredActions } from "../job/actions";
+import { askedPhrases, jobAt, variantLabel } from "../job/names";
+import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
+import { isSavedNow, isSaving, SAVED_NOW } from "../job/saved";
+import { createdLabel } from "../job/time";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";

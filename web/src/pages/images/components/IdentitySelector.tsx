@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 
 import type { HostIdentity } from "../../../api/imageGeneration";
 import { shownError } from "../errors";
-import { identityImageUrl } from "../jobView";
+import { identityImageUrl } from "../job/picture";
 import { useIdentities } from "../hooks/use-users";
 import ui from "../ui.module.css";
 import styles from "./IdentitySelector.module.css";

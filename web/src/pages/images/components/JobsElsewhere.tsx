@@ -1,7 +1,9 @@
 import type { Job } from "../../../api/imageGeneration";
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
 import { countOf } from "../config";
-import { createdPhrase, describeFailure, GENERIC_FAILURE, retryingBecause } from "../jobView";
+import { describeFailure, GENERIC_FAILURE } from "../job/failure";
+import { retryingBecause } from "../job/progress";
+import { createdPhrase } from "../job/time";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./JobsElsewhere.module.css";

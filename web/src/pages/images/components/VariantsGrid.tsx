@@ -2,7 +2,9 @@ import { useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
-import { describeFailure, GENERIC_FAILURE, isFinal, isSaving } from "../jobView";
+import { describeFailure, GENERIC_FAILURE } from "../job/failure";
+import { isSaving } from "../job/saved";
+import { isFinal } from "../job/state";
 import { isWide } from "../shape";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";

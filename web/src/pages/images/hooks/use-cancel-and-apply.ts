@@ -3,7 +3,7 @@ import { useCallback, useRef, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { isNoAnswer, isRefused } from "../errors";
-import { isMoving } from "../jobView";
+import { isMoving } from "../job/state";
 import { keys, putInHistory, refreshAfterUnanswered, refreshHistory, refreshIdentities, showSaved } from "../queryCache";
 import { useApi } from "./use-api";
 import { useJobs } from "./use-jobs";

@@ -11,7 +11,7 @@ import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import type { Candidate } from "../components/CompareDialog";
-import { variantLabel } from "../jobView";
+import { variantLabel } from "../job/names";
 
 interface Chosen {
   identityId: string | null;

@@ -1,7 +1,7 @@
 import { skipToken, useInfiniteQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 
-import { isMoving } from "../jobView";
+import { isMoving } from "../job/state";
 import { jobsOf, keys, POLL_MS, refreshIdentities, showSaved, URL_REFRESH_MS, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
 

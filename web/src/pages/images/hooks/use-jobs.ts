@@ -2,7 +2,7 @@ import { useQueries, useQueryClient, type QueryClient } from "@tanstack/react-qu
 
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
-import { isMoving } from "../jobView";
+import { isMoving } from "../job/state";
 import { fromHistory, keys, POLL_MS, refreshHistory, showSaved, URL_REFRESH_MS } from "../queryCache";
 import { useApi } from "./use-api";
 

@@ -16,7 +16,7 @@ import { useCallback, useMemo, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
-import { batchId, isMoving, laterRead } from "../jobView";
+import { batchId, isMoving, laterRead } from "../job/state";
 import { useHistory } from "./use-history";
 import { useJobs } from "./use-jobs";
 

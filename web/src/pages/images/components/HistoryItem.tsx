@@ -1,0 +1,384 @@
+import { useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+
+import type { Job } from "../../../api/imageGeneration";
+import { offeredActions } from "../job/actions";
+import { describeFailure } from "../job/failure";
+import { jobAt, variantLabel } from "../job/names";
+import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
+import {
+  nextAttemptText,
+  retryingAt,
+  retryingBecause,
+  runningAttempt,
+  stageLabel,
+  statusLabel,
+  tookSeconds,
+  tookText,
+} from "../job/progress";
+import { applyLabel, isSavedNow, isSaving, SAVED_NOW } from "../job/saved";
+import { isFinal } from "../job/state";
+import { createdLabel } from "../job/time";
+import { countOf, formatUsd } from "../config";
+import type { ActionFailure } from "../hooks/use-job-actions";
+import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useNow } from "../hooks/use-now";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
+import ui from "../ui.module.css";
+import styles from "./GenerationHistory.module.css";
+import { ActionLink } from "./ActionLink";
+import type { FollowUps } from "./GeneratedImageDisplay";
+import { RefineForm, useRefineBox } from "./RefineForm";
+
+/** What each row needs besides its job: its follow-ups are a card's (`onCompare` opens the
+ * result beside the identity's current image), with Save and Cancel. */
+export interface RowProps extends FollowUps {
+  /** The job whose image the identity shows now (see `currentImageJobId`). */
+  currentJobId: string | null;
+  onSave: (job: Job) => void;
+  /** The jobs whose save is out (see `isSaving`). */
+  savingIds: readonly string[];
+  /** Cancel a queued job. */
+  onCancel: ((job: Job) => void) | null;
+  /** The jobs whose cancel is out. */
+  cancelingIds: readonly string[];
+  /** The page cannot read the jobs' states now: a running row shows its last known state
+   * (no spinner, no Cancel), as its card does. */
+  outOfTouch: boolean;
+  /** Why the last action asked from the history (a save, a cancel, a re-run, a refine) did
+   * not go through: said on its job's row or tile, where the admin asked it. */
+  actionError: ActionFailure | null;
+}
+
+/** One generation in the history's list: its picture, what it was (its state, when, its prompt,
+ * settings and cost, why it failed) and what can be done with it. */
+export function HistoryItem({
+  job,
+  currentJobId,
+  onRerun,
+  onRefine,
+  onSave,
+  onEditSettings,
+  onCancel,
+  cancelingIds,
+  onCompare,
+  savingIds,
+  origin,
+  sameClick,
+  askedAt,
+  busy,
+  outOfTouch,
+  actionError,
+}: RowProps & {
+  job: Job;
+  origin: string | null;
+  /** When it was asked, as its name says it (see `askedPhrases`). */
+  askedAt: string;
+  /** Another variant of the click in the row above: its prompt, time and settings are there. */
+  sameClick: boolean;
+}) {
+  const refine = useRefineBox();
+  const row = useKeepsFocus<HTMLLIElement>();
+  const ownError = actionError?.jobId === job.id ? actionError : null;
+  const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(ownError);
+  const label = jobAt("Generation", job, askedAt);
+  const savedNow = isSavedNow(job, currentJobId);
+  const offered = offeredActions(job, "row", { savedNow, sameClick });
+  const saving = isSaving(job, savingIds);
+  const canceling = cancelingIds.includes(job.id);
+  const download = downloadLink(job);
+  return (
+    <li
+      className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
+      style={pictureRatio(job)}
+      aria-label={label}
+      data-job-id={job.id}
+      {...row}
+    >
+      <RowThumb job={job} askedAt={askedAt} outOfTouch={outOfTouch} />
+      <div className={styles.body}>
+        {/* What the job is: beside its picture on a phone too; its actions under both there. */}
+        <RowText job={job} currentJobId={currentJobId} origin={origin} sameClick={sameClick} outOfTouch={outOfTouch} />
+        {/* In the order of a result's card: what is done with this result first (save it,
+            download it), then what follows from it (refine or compare it, then make another
+            from its settings). Each pair wraps as one, and the follow-ups as one before that:
+            a phone's row breaks between them, never leaving Edit settings alone on a line. */}
+        <RowActions
+          cancel={
+            offered.cancel &&
+            onCancel &&
+            !outOfTouch && (
+              <ActionLink off={canceling} onClick={() => onCancel(job)}>
+                {canceling ? "Canceling…" : "Cancel"}
+              </ActionLink>
+            )
+          }
+          keep={wrapsAsOne(
+            offered.save && (
+              <ActionLink off={saving} onClick={() => onSave(job)}>
+                Save to identity
+              </ActionLink>
+            ),
+            download && (
+              <a className={ui.linkButton} href={download.href} download={download.download}>
+                Download
+              </a>
+            ),
+          )}
+          followUps={wrapsAsOne(
+            wrapsAsOne(
+              offered.refine && (
+                <button type="button" className={ui.linkButton} {...refine.toggle}>
+                  Refine
+                </button>
+              ),
+              offered.compare && onCompare && (
+                <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
+                  Compare
+                </button>
+              ),
+            ),
+            wrapsAsOne(
+              offered.rerun && (
+                <ActionLink off={busy} onClick={() => onRerun(job)}>
+                  Re-run
+                </ActionLink>
+              ),
+              offered.editSettings && (
+                <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>
+                  Edit settings
+                </button>
+              ),
+            ),
+          )}
+        />
+        {ownError && (
+          <p ref={errorNotice} role="alert" className={ui.alert}>
+            {ownError.message}
+          </p>
+        )}
+        {refine.open && (
+          <RefineForm
+            {...refine.box}
+            costUsd={job.usage?.estimated_cost_usd ?? null}
+            busy={busy}
+            onSubmit={(words) => {
+              void onRefine(job, words).then((started) => started && refine.sent());
+            }}
+          />
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** A row's picture: its preview, linked to the full size; a spinner while it is made; or, for a
+ * job that ended without one, a small mark. */
+function RowThumb({ job, askedAt, outOfTouch }: { job: Job; askedAt: string; outOfTouch: boolean }) {
+  const preview = previewUrl(job);
+  return (
+    <div className={styles.thumb}>
+      {/* Ended without a picture (failed, canceled): a small mark, not a grey box as heavy
+          as a picture, so the eye goes to the pictures; the column keeps its width, so the
+          rows' words still start at one place. */}
+      {isFinal(job) && !preview ? (
+        <span className={job.status === "failed" ? styles.markFailed : styles.mark} aria-hidden="true">
+          {job.status === "failed" ? "!" : "—"}
+        </span>
+      ) : (
+        <div className={styles.thumbFrame}>
+          {preview ? (
+            <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
+              <img src={preview} alt={jobAt("Result", job, askedAt)} loading="lazy" className={styles.thumbImage} />
+            </a>
+          ) : (
+            <div className={styles.thumbEmpty} aria-hidden="true">
+              {outOfTouch ? "—" : <span className={ui.spinner} />}
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** What a row's job is, in words: its state, when it was asked, its badges; its prompt and where
+ * it came from (once per click); its settings, time and cost; its next attempt, or why it failed. */
+function RowText({
+  job,
+  currentJobId,
+  origin,
+  sameClick,
+  outOfTouch,
+}: {
+  job: Job;
+  currentJobId: string | null;
+  origin: string | null;
+  sameClick: boolean;
+  outOfTouch: boolean;
+}) {
+  const failure = describeFailure(job);
+  const final = isFinal(job);
+  const variant = variantLabel(job);
+  const savedNow = isSavedNow(job, currentJobId);
+  const saveState = applyLabel(job, currentJobId);
+  // A save that landed is a badge in the first line, green while the identity shows it, grey
+  // once another replaced it; a save on its way or refused is said with the facts.
+  const savedBefore = job.apply?.status === "applied" && !savedNow;
+  // A canceled job's time is how long it waited, not how long it took: none.
+  const took = job.status === "canceled" ? null : tookSeconds(job);
+  const retry = retryingAt(job);
+  return (
+    <div className={styles.text}>
+      <div className={styles.line}>
+        <span className={statusClass(job)}>
+          {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
+        </span>
+        {!sameClick && (
+          <time dateTime={job.created_at} className={styles.time} title={createdLabel(job, { seconds: true })}>
+            {createdLabel(job)}
+          </time>
+        )}
+        {variant && <span className={ui.badge}>{variant}</span>}
+        {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
+        {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{saveState}</span>}
+        {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
+      </div>
+      {!sameClick && (
+        <>
+          {job.prompt ? <Prompt text={job.prompt} /> : <p className={`${styles.prompt} ${ui.muted}`}>No prompt</p>}
+          {origin && (
+            <p className={styles.origin} title={origin}>
+              {origin}
+            </p>
+          )}
+        </>
+      )}
+      <p className={styles.facts}>
+        {[
+          ...(sameClick
+            ? []
+            : [
+                job.aspect_ratio,
+                job.image_size,
+                countOf(job.reference_keys.length, "photo"),
+              ]),
+          took !== null ? tookText(job, took) : runningAttempt(job),
+          job.usage?.estimated_cost_usd != null ? formatUsd(job.usage.estimated_cost_usd) : null,
+          savedNow || savedBefore ? null : saveState,
+        ]
+          .filter(Boolean)
+          .join(" · ")}
+      </p>
+      {retry && <NextAttempt job={job} at={retry} ticking={!outOfTouch} />}
+      {failure && job.status !== "canceled" && (
+        <p className={styles.failure}>
+          <strong>{failure.title}</strong>
+          {failure.detail && <span className={styles.failureDetail}>{failure.detail}</span>}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The state's badge: done, failed, on its way, or plain (canceled). */
+function statusClass(job: Job): string {
+  if (job.status === "succeeded") return ui.badgeOk ?? "";
+  if (job.status === "failed") return ui.badgeDanger ?? "";
+  if (job.status === "queued" || job.status === "running") return ui.badgeActive ?? "";
+  return ui.badge ?? "";
+}
+
+/**
+ * A row's actions: what is done with the job first (Cancel; Save and Download), then what
+ * follows from it. On a phone, where all of them took two 44 px lines, the follow-ups wait
+ * behind **More** (a disclosure button: pressed, they show after it, in Tab's order), so a
+ * row is one line of actions; a row with nothing before them shows them as they are. On a
+ * wider screen More is not shown and the follow-ups always are (see the CSS).
+ */
+function RowActions({ cancel, keep, followUps }: { cancel: ReactNode; keep: ReactNode; followUps: ReactNode }) {
+  const [more, setMore] = useState(false);
+  const id = useId();
+  const folds = Boolean(cancel || keep) && Boolean(followUps);
+  return (
+    <div className={styles.actions}>
+      {cancel}
+      {keep}
+      {folds && (
+        <button
+          type="button"
+          className={`${ui.linkButton} ${styles.more}`}
+          aria-expanded={more}
+          aria-controls={id}
+          onClick={() => setMore(!more)}
+        >
+          More<span aria-hidden="true">{more ? " ▴" : " ▾"}</span>
+        </button>
+      )}
+      {followUps && (
+        <span id={id} className={folds && !more ? `${styles.followUps} ${styles.folded}` : styles.followUps}>
+          {followUps}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Two of a row's links (or groups of them) that wrap as one (see `ui.linkGroup`); the one
+ * offered alone as it is; nothing when neither is. */
+function wrapsAsOne(first: ReactNode, second: ReactNode): ReactNode {
+  if (!first || !second) return first || second || null;
+  return (
+    <span className={ui.linkGroup}>
+      {first}
+      {second}
+    </span>
+  );
+}
+
+/** When a job waiting to retry is tried next, and why when it says, in its card's words
+ * ("Gemini is busy · Attempt 2 of 5 in 25 s"), counted down while the page can check on it.
+ * Its own clock: the row does not render again each second. */
+function NextAttempt({ job, at, ticking }: { job: Job; at: Date; ticking: boolean }) {
+  const now = useNow(ticking);
+  const why = retryingBecause(job);
+  return (
+    <p className={styles.retry}>
+      {why && (
+        <>
+          <span className={styles.retryWhy}>{why.alone}</span> ·{" "}
+        </>
+      )}
+      <span>{nextAttemptText(job, at, now)}</span>
+    </p>
+  );
+}
+
+/** A row's prompt, three lines at most; when it is cut there, "Show all" opens it whole (and
+ * "Show less" closes it), so a long prompt can be read without copying it into the form. */
+function Prompt({ text }: { text: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  const [whole, setWhole] = useState(false);
+  const [cut, setCut] = useState(false);
+  useLayoutEffect(() => {
+    const prompt = ref.current;
+    if (!prompt || whole) return;
+    const measure = () => setCut(prompt.scrollHeight > prompt.clientHeight + 1);
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(prompt);
+    return () => observer.disconnect();
+  }, [text, whole]);
+  return (
+    <>
+      <p ref={ref} className={`${styles.prompt} ${whole ? styles.whole : ""}`} title={text}>
+        “{text}”
+      </p>
+      {(cut || whole) && (
+        <button type="button" className={`${ui.linkButton} ${styles.promptToggle}`} onClick={() => setWhole(!whole)} aria-expanded={whole}>
+          {whole ? "Show less" : "Show all"}
+        </button>
+      )}
+    </>
+  );
+}

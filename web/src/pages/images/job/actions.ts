@@ -1,0 +1,41 @@
+/** What a job offers where it shows: its card in the result pane, or its row in the history. */
+import type { Job } from "../../../api/imageGeneration";
+import { failsAgain } from "./failure";
+import { isFinal } from "./state";
+
+/** What a job's card (in the result pane) or row (in the history) offers. */
+export interface OfferedActions {
+  save: boolean;
+  refine: boolean;
+  compare: boolean;
+  rerun: boolean;
+  editSettings: boolean;
+  cancel: boolean;
+}
+
+/**
+ * The actions a job offers where it shows. A result's card offers what follows it: Save,
+ * Refine, Compare (the identity's current image has nothing to compare with, unless it
+ * has sibling variants); a failed or canceled card, how to try again: Re-run (when the
+ * same job could end otherwise) and Edit settings. A history row offers both kinds on any
+ * finished job, its way back to each; and Edit settings once per click, on its first row,
+ * whatever its state (a click's settings are known from the start; the rows under it,
+ * `sameClick`, have the same). A queued job can be canceled in both.
+ */
+export function offeredActions(
+  job: Job,
+  place: "card" | "row",
+  { savedNow, variants = 1, sameClick = false }: { savedNow: boolean; variants?: number; sameClick?: boolean },
+): OfferedActions {
+  const succeeded = job.status === "succeeded";
+  const ended = job.status === "failed" || job.status === "canceled";
+  const tryAgain = place === "row" ? isFinal(job) : ended;
+  return {
+    save: succeeded && !savedNow,
+    refine: succeeded,
+    compare: succeeded && (!savedNow || (place === "card" && variants > 1)),
+    rerun: tryAgain && !failsAgain(job),
+    editSettings: place === "row" ? !sameClick : ended,
+    cancel: job.status === "queued",
+  };
+}

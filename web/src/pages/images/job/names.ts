@@ -1,0 +1,106 @@
+/** What a job is called: its card's title, its variant, and its name among the others of the
+ * history (by when it was asked), as the origin of a refinement or re-run names it too. */
+import type { Job } from "../../../api/imageGeneration";
+import { batchId } from "./state";
+import { createdPhrase } from "./time";
+
+/** The card's title: it names the job, not its state, so it holds from the queue to the end
+ * (a failed job's card is not titled "Generated image"). */
+export function cardTitle(job: Job): string {
+  return job.kind === "refine" ? "Refined image" : "New image";
+}
+
+/** "Variant 2 of 3" for a job of a click that made several; else null. */
+export function variantLabel(job: Job): string | null {
+  if (job.batch_size === null || job.batch_size < 2 || job.batch_index === null) return null;
+  return `Variant ${job.batch_index + 1} of ${job.batch_size}`;
+}
+
+/** A job named by when it was asked and which variant of its click it was: "Result of
+ * today, 9:14 PM, variant 2 of 3" (`at`: the time said, to the minute unless told). */
+export function jobAt(noun: string, job: Job, at = createdPhrase(job)): string {
+  const variant = variantLabel(job);
+  return `${noun} of ${at}${variant ? `, ${variant.toLowerCase()}` : ""}`;
+}
+
+/**
+ * When each job was asked, as its name says it among `jobs` (the history read): to the minute,
+ * or to the second when another click among them was asked that same minute ("today, 9:14:05
+ * PM"), so that two results of one minute are not named alike ("Result of today, 9:14 PM"
+ * twice, to a screen reader's list of images). The variants of one click share its time:
+ * their number tells them apart. Each job's time is worked out once, not once per pair.
+ */
+export function askedPhrases(jobs: readonly Job[]): (job: Job) => string {
+  const clicksOfMinute = new Map<string, Set<string>>();
+  for (const job of jobs) {
+    const minute = createdPhrase(job);
+    const clicks = clicksOfMinute.get(minute) ?? new Set<string>();
+    clicksOfMinute.set(minute, clicks.add(batchId(job)));
+  }
+  return (job) => {
+    const minute = createdPhrase(job);
+    return (clicksOfMinute.get(minute)?.size ?? 0) > 1 ? createdPhrase(job, { seconds: true }) : minute;
+  };
+}
+
+/**
+ * How the job came about, when not a plain generation: the refinement asked for, or a re-run;
+ * and of which job ("the result of today, 12:04 PM, variant 2 of 3", "the failed generation
+ * of …") when `history` holds it (see `whichJob`).
+ */
+export function originLabel(job: Job, history: readonly Job[] = []): string | null {
+  if (job.kind !== "refine" && job.kind !== "rerun") return null;
+  const parent = history.find((earlier) => earlier.id === job.parent_generation_id);
+  const of = parent ? whichJob(parent, history) : null;
+  if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
+  const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
+  return of ? `${asked}, from ${of}` : asked;
+}
+
+/**
+ * A job named so that it is told from the rest of `history`: how it ended, when (as the
+ * history shows it) and which variant of its click. When another click of that minute ended
+ * the same way, what it asked is added, a few words of it ("(“a portrait in soft…”)"); when
+ * those are the same too (re-runs of one job), the time is given to the second ("today,
+ * 9:14:05 PM").
+ */
+function whichJob(job: Job, history: readonly Job[]): string {
+  const noun = jobNoun(job);
+  const named = (at: string, words = "") => `${jobAt(noun, job, at)}${words}`;
+  const minute = createdPhrase(job);
+  const alike = history.filter(
+    (other) => batchId(other) !== batchId(job) && createdPhrase(other) === minute && jobNoun(other) === noun,
+  );
+  if (alike.length === 0) return named(minute);
+  const words = wordsOf(job);
+  if (alike.every((other) => wordsOf(other) !== words)) return named(minute, ` (${words})`);
+  return named(createdPhrase(job, { seconds: true }));
+}
+
+/** What a job asked, in a few words: its refinement's, else its prompt's. */
+function wordsOf(job: Job): string {
+  if (job.instruction) return `refined “${snippet(job.instruction)}”`;
+  return job.prompt.trim() ? `“${snippet(job.prompt)}”` : "no prompt";
+}
+
+/** The first words of `text`, up to about 24 characters, cut between words. */
+function snippet(text: string): string {
+  const words = text.trim().replace(/\s+/g, " ");
+  if (words.length <= 24) return words;
+  const cut = words.slice(0, 25).replace(/\s+\S*$/, "");
+  return `${(cut || words.slice(0, 24)).replace(/[\s,.;:!?-]+$/, "")}…`;
+}
+
+/** A job as an origin names it: by its result when it has one, else by how it ended. */
+function jobNoun(job: Job): string {
+  switch (job.status) {
+    case "succeeded":
+      return "the result";
+    case "failed":
+      return "the failed generation";
+    case "canceled":
+      return "the canceled generation";
+    default:
+      return "the generation";
+  }
+}

@@ -1,0 +1,36 @@
+/** When a job was asked for, as the page says it: "Today, 9:14 PM", within a sentence or to the
+ * second when told. */
+import type { Job } from "../../../api/imageGeneration";
+
+/** How finely a job's time is told: to the minute, unless two jobs would read alike. */
+interface TimeTold {
+  /** To the second: what tells two jobs of a minute apart, and a label's time on hover. */
+  seconds?: boolean;
+  now?: Date;
+}
+
+/**
+ * When a job was asked for, as a list shows it and wherever a job is named by its time: "Today,
+ * 9:14 PM", "Yesterday, 3:02 PM", "Dec 1, 11:14 AM"; the year only when it is not this one
+ * ("Dec 30, 2025, 4:10 PM"); to the second when told ("Today, 9:14:05 PM").
+ */
+export function createdLabel(job: Job, { seconds = false, now = new Date() }: TimeTold = {}): string {
+  const at = new Date(job.created_at);
+  const time = at.toLocaleTimeString([], { timeStyle: seconds ? "medium" : "short" });
+  const daysAgo = dayNumber(now) - dayNumber(at);
+  if (daysAgo === 0) return `Today, ${time}`;
+  if (daysAgo === 1) return `Yesterday, ${time}`;
+  const thisYear = at.getFullYear() === now.getFullYear();
+  const date = at.toLocaleDateString([], thisYear ? { month: "short", day: "numeric" } : { dateStyle: "medium" });
+  return `${date}, ${time}`;
+}
+
+/** The same within a sentence, in small letters: "the result of today, 9:14 PM". */
+export function createdPhrase(job: Job, told: TimeTold = {}): string {
+  return createdLabel(job, told).replace(/^(Today|Yesterday)/, (day) => day.toLowerCase());
+}
+
+/** The local calendar day of a moment, as a count of days (whatever the daylight saving). */
+function dayNumber(at: Date): number {
+  return Date.UTC(at.getFullYear(), at.getMonth(), at.getDate()) / 86_400_000;
+}
