@@ -34,7 +34,7 @@ from identity_images.errors import ErrorCode, PipelineError
 from identity_images.generation_rules import check_identity_name
 from identity_images.logic.outputs import Made
 from identity_images.logic.reference_folder import usable_references
-from identity_images.logic.storing import store_made
+from identity_images.logic.storing import OutputWriter
 from identity_images.models.jobs import Job
 from identity_images.models.ports import JobStore, ObjectInfo, ObjectStore
 from identity_images.settings import Settings
@@ -113,9 +113,8 @@ class ImageMaker:
                     raise about_reference(error, bad, keys.index(bad)) from error
                 raise
         enter("storing")
-        return store_made(
-            job, result, keys, identity.name, storage=self.storage, settings=self.settings
-        )
+        writer = OutputWriter(storage=self.storage, settings=self.settings)
+        return writer.store(job, result, keys, identity.name)
 
     def _read_reference(self, key: str, index: int) -> bytes:
         try:
