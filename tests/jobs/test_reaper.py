@@ -23,7 +23,7 @@ from identity_images.engine.preview import make_preview
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.handlers import reaper as reaper_handler
 from identity_images.handlers import worker as worker_handler
-from identity_images.logic import worker as worker_module
+from identity_images.logic import storing
 from identity_images.logic.reaper import Reaper, Settled, build_reaper
 from identity_images.logic.worker import Worker
 from identity_images.models.jobs import Job, JobMessage, utc_now
@@ -106,7 +106,7 @@ def kill_on_last_receive(
         raise Killed
 
     if making_the_preview:
-        monkeypatch.setattr(worker_module, "make_preview", killed)
+        monkeypatch.setattr(storing, "make_preview", killed)
     else:
         monkeypatch.setattr(worker_handler, "get_worker", lambda: replace(worker, generate=killed))
     event = receive_event(resources.jobs_queue_url)
@@ -125,7 +125,7 @@ def kill_on_last_receive(
     assert receive_event(resources.jobs_queue_url)["Records"] == []
     assert messages_in(resources.jobs_dlq_url) == 1
     monkeypatch.setattr(worker_handler, "get_worker", lambda: worker)  # a new container
-    monkeypatch.setattr(worker_module, "make_preview", make_preview)
+    monkeypatch.setattr(storing, "make_preview", make_preview)
 
 
 def dead_letter_bodies(reaper: Reaper) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from identity_images.engine.generation import (
 )
 from identity_images.engine.references import PreparedReference
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.logic import worker as worker_module
+from identity_images.logic import storing
 from identity_images.logic.reaper import Reaper, Settled
 from identity_images.logic.worker import Outcome, RetryLater, Worker
 from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, JobMessage, utc_now
@@ -174,7 +174,7 @@ def test_a_preview_that_cannot_be_made_leaves_the_job_succeeded_without_one(
     def broken(*args: object, **kwargs: object) -> None:
         raise PipelineError(ErrorCode.INTERNAL_ERROR, "unreadable", retryable=True)
 
-    monkeypatch.setattr(worker_module, "make_preview", broken)
+    monkeypatch.setattr(storing, "make_preview", broken)
     job = api_job(world, apply=True)
     assert run(world, job) == [Outcome.SUCCEEDED, Outcome.APPLIED]
     done = world.store.require(job.id)
@@ -865,7 +865,7 @@ def killed_making_the_preview(world: World, monkeypatch: pytest.MonkeyPatch, job
     def out_of_memory(*_: Any, **__: Any) -> Any:
         raise Killed
 
-    monkeypatch.setattr(worker_module, "make_preview", out_of_memory)
+    monkeypatch.setattr(storing, "make_preview", out_of_memory)
     with pytest.raises(Killed):
         run(world, job)
     monkeypatch.undo()

@@ -1,7 +1,7 @@
 """What a try of a job stored in the bucket, found again by whoever ends the job later.
 
 A try stores the output with what the job records of it in the object's metadata
-(`logic.worker`: its size, file name, model and usage), then the preview and each
+(`logic.storing`: its size, file name, model and usage), then the preview and each
 prepared reference with their size, every object naming its job (`generation-id`). When
 that try cannot record them (its `succeeded` write fails, or it is stopped after storing:
 a timeout, out of memory while making the preview), a later look finds them by key and
