@@ -9,26 +9,28 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
-import { contentTypeOf, describeAccepted, type TabConfig } from "../config";
+import type { TabConfig } from "../config";
 import { isNoAnswer, messageOf, shownError } from "../errors";
+import {
+  photosAdded,
+  photosTakenFrom,
+  placesTaken,
+  sameReasons,
+  sentAgain,
+  undoableRemoval,
+  unusableIn,
+  withChanged,
+  type Removal,
+} from "../formPhotos";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
-import { canShrink, drawnPhoto, LOW_RESOLUTION_PX, readyToSend, tooBig, UNREADABLE } from "../photoChecks";
+import { drawnPhoto, LOW_RESOLUTION_PX, readyToSend, UNREADABLE } from "../photoChecks";
 import {
   failed,
   hasPlace,
-  isKept,
-  isSameFile,
-  nameOf,
-  nextId,
-  photosOf,
   refused,
-  sending,
   stopped,
   uploaded,
-  type FailedPhoto,
-  type LostPhoto,
   type ReferenceItem,
-  type UploadedPhoto,
   type UploadingPhoto,
 } from "../referencePhotos";
 import { useApi } from "./use-api";
@@ -56,11 +58,6 @@ function failedWith(why: string) {
   return (item: ReferenceItem): ReferenceItem => (item.status === "uploading" ? failed(item, why) : item);
 }
 
-/** Whether two sets of reasons (see `useReferenceUploads`) say the same of the same photos. */
-function sameReasons(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  return a.size === b.size && [...a].every(([key, why]) => b.get(key) === why);
-}
-
 /** `unusable`: the photos a generation could not use, by storage key, and why (see
  * `unusablePhotos`). */
 export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<string, string>) {
@@ -76,11 +73,9 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   /** The form's photos `takeFrom` replaced, while `restore` can give them back: until it
    * does, or `letGoReplaced` says Undo cannot any more. */
   const undoable = useRef<ReferenceItem[]>([]);
-  /** The uploaded photo the admin last removed, and its place, while Undo can bring it back:
-   * until the photos change otherwise. Only an uploaded one: its key is all it needs to be
-   * sent again (one on its way was stopped, one refused or lost has nothing to send); and
-   * only when no photo waited for its place (it took it). */
-  const [removed, setRemoved] = useState<{ photo: UploadedPhoto; index: number } | null>(null);
+  /** The uploaded photo the admin last removed, and its place, while Undo can bring it back
+   * (see `undoableRemoval`): until the photos change otherwise. */
+  const [removed, setRemoved] = useState<Removal | null>(null);
   const { thumbnail, withThumbnail, letGoExcept } = useThumbnails();
   /** Lets go of the thumbnails no photo the page holds shows any more: the form's, those put
    * aside for other users, and those Undo can bring back. */
@@ -112,9 +107,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
    * (removed, put aside) is left alone, and the list stays the same list. */
   const patch = useCallback(
     (id: string, change: (item: ReferenceItem) => ReferenceItem) => {
-      update((current) =>
-        current.some((item) => item.id === id) ? current.map((item) => (item.id === id ? change(item) : item)) : current,
-      );
+      update((current) => withChanged(current, id, change));
     },
     [update],
   );
@@ -206,17 +199,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
    * returned, to upload), a kept photo is sent as it is. */
   const takeFreedPlaces = useCallback(
     (freed: Set<string>): UploadingPhoto[] => {
-      const rest = itemsRef.current.filter((item) => !freed.has(item.id));
-      let room = config.maxFiles - rest.filter(hasPlace).length;
-      const placed: ReferenceItem[] = [];
-      for (const item of rest) {
-        if (room <= 0) break;
-        if (item.status !== "waiting") continue;
-        // A fresh URL: its tile draws it again, and one the browser cannot draw is refused then
-        // (the one it had is let go as it takes the new one).
-        placed.push(isKept(item) ? { ...item, status: "uploaded" } : sending(item, thumbnail(item.file)));
-        room -= 1;
-      }
+      const placed = placesTaken(itemsRef.current, freed, config, thumbnail);
       for (const item of placed) patch(item.id, () => item);
       return placed.filter((item) => item.status === "uploading");
     },
@@ -276,41 +259,8 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   const add = useCallback(
     (files: File[]) => {
       if (files.length === 0) return;
-      let room = config.maxFiles - itemsRef.current.filter(hasPlace).length;
       // A photo a reload lost, added again: the same file takes its place (it has one).
-      const lost = itemsRef.current.filter((item): item is LostPhoto => item.status === "lost");
-      const replacing = new Map<string, ReferenceItem>();
-      const photoOf = (file: File, hasRoom: boolean): ReferenceItem => {
-        const contentType = contentTypeOf(file, config);
-        const photo = { id: nextId(), name: nameOf(file), size: file.size, file };
-        const refuse = (error: string): ReferenceItem => ({
-          ...photo,
-          contentType,
-          thumbnailUrl: null,
-          status: "refused",
-          error,
-          earlier: false,
-        });
-        if (!contentType) return refuse(`Not an accepted image type (${describeAccepted(config)}).`);
-        if (file.size === 0) return refuse("The file is empty.");
-        // Over the limit: made smaller to fit where the browser can draw it (see `readyToSend`).
-        if (file.size > config.maxBytes && !canShrink(contentType)) return refuse(tooBig(file.size, config));
-        // Shown as it is, so the admin sees which photo waits (the form says why, once for all).
-        if (!hasRoom) return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "waiting" };
-        return { ...photo, contentType, thumbnailUrl: thumbnail(file), status: "uploading", progress: 0 };
-      };
-      const added: ReferenceItem[] = [];
-      for (const file of files) {
-        const same = lost.find((item) => isSameFile(item, file));
-        if (same) {
-          lost.splice(lost.indexOf(same), 1);
-          replacing.set(same.id, photoOf(file, true));
-          continue;
-        }
-        const photo = photoOf(file, room > 0);
-        if (photo.status === "uploading") room -= 1;
-        added.push(photo);
-      }
+      const { replacing, added } = photosAdded(files, itemsRef.current, config, thumbnail);
       update((current) => [...current.map((item) => replacing.get(item.id) ?? item), ...added]);
       setOthersPutAside(null);
       setRemoved(null);
@@ -328,10 +278,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   const remove = useCallback(
     (id: string) => {
-      const index = itemsRef.current.findIndex((item) => item.id === id);
-      const photo = itemsRef.current[index];
-      const waited = itemsRef.current.some((item) => item.status === "waiting");
-      setRemoved(photo?.status === "uploaded" && !waited ? { photo, index } : null);
+      setRemoved(undoableRemoval(itemsRef.current, id));
       controllers.current.get(id)?.abort();
       update((current) => current.filter((item) => item.id !== id));
       fillFreedPlaces();
@@ -372,12 +319,9 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
    * The page's change, not the admin's: Edit settings keeps its Undo. */
   const refuseUnusable = useCallback(
     (reasons: ReadonlyMap<string, string>) => {
-      const unusable = itemsRef.current.flatMap((item) => {
-        const why = item.status === "uploaded" ? reasons.get(item.key) : undefined;
-        return why === undefined ? [] : [{ id: item.id, why }];
-      });
-      if (unusable.length === 0) return;
-      for (const { id, why } of unusable) patch(id, (item) => refused(item, why));
+      const found = unusableIn(itemsRef.current, reasons);
+      if (found.length === 0) return;
+      for (const { id, why } of found) patch(id, (item) => refused(item, why));
       fillFreedPlaces();
     },
     [patch, fillFreedPlaces],
@@ -387,9 +331,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
    * when none are named: back from another user, each of several says "retry"). */
   const retry = useCallback(
     (...ids: string[]) => {
-      const named = (item: ReferenceItem): item is FailedPhoto =>
-        item.status === "failed" && (ids.length === 0 || ids.includes(item.id));
-      const again = itemsRef.current.filter(named).map((item) => sending(item, item.thumbnailUrl));
+      const again = sentAgain(itemsRef.current, ids);
       if (again.length === 0) return;
       for (const item of again) patch(item.id, () => item);
       // Through the checks again: a photo stopped while it was being made smaller is still too big.
@@ -399,7 +341,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   );
 
   /**
-   * The photos `job` sent (see `photosOf`) in place of the form's, which are returned to
+   * The photos `job` sent (see `photosTakenFrom`) in place of the form's, which are returned to
    * give back with `restore` (their thumbnails kept for it, until `letGoReplaced`); null,
    * and the form's photos stay, when it has none to give (a folder's job). One the job could
    * not use is refused as it comes in, as any other (see `refuseUnusable`). `undoTo`: the
@@ -409,16 +351,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   const takeFrom = useCallback(
     (job: Job, undoTo?: ReferenceItem[]): { photos: ReferenceItem[]; replaced: ReferenceItem[] } | null => {
       const replaced = itemsRef.current;
-      // An upload still in the form (a job that failed before it kept its photos names the
-      // uploads): the same photo, with its file, size and thumbnail, not a grey placeholder.
-      const inForm = new Map(replaced.flatMap((item) => (item.status === "uploaded" ? [[item.key, item]] : [])));
-      // Past the count (the limit was lowered since the job ran), one waits for a place, as a
-      // file added over it does: the next Generate sends no more than the API takes.
-      const photos = photosOf(job, config).map((photo, index): ReferenceItem => {
-        const same = inForm.get(photo.key);
-        const taken = same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
-        return index < config.maxFiles ? taken : { ...taken, status: "waiting" };
-      });
+      const photos = photosTakenFrom(job, replaced, config);
       if (photos.length === 0) return null;
       for (const controller of controllers.current.values()) controller.abort();
       // Their thumbnails are kept while Undo can bring them back.
