@@ -8,9 +8,8 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
-import { uploadToS3, type Job, type UploadContentType } from "../../../api/imageGeneration";
+import type { Job } from "../../../api/imageGeneration";
 import type { TabConfig } from "../config";
-import { isNoAnswer, messageOf, shownError } from "../errors";
 import {
   photosAdded,
   photosTakenFrom,
@@ -23,51 +22,23 @@ import {
   type Removal,
 } from "../formPhotos";
 import { asideItems, keepAside, keepFormPhotos, keptItems } from "../keptPhotos";
-import { drawnPhoto, LOW_RESOLUTION_PX, readyToSend, UNREADABLE } from "../photoChecks";
-import {
-  failed,
-  hasPlace,
-  refused,
-  stopped,
-  uploaded,
-  type ReferenceItem,
-  type UploadingPhoto,
-} from "../referencePhotos";
-import { useApi } from "./use-api";
+import { UNREADABLE } from "../photoChecks";
+import { hasPlace, refused, stopped, type ReferenceItem, type UploadingPhoto } from "../referencePhotos";
+import { useSendsToS3 } from "./use-sends-to-s3";
 import { useThumbnails } from "./use-thumbnails";
 
 export type { ReferenceItem } from "../referencePhotos";
 
-const UPLOAD_FAILED = "The upload failed; retry.";
-
-/** Why a photo did not upload: the API's words, except for a form that came too late, or
- * came broken (the photo itself was never sent, so nothing "may have gone through"), or was
- * refused for an ended session (its one notice above the page says so: not each photo). */
-function uploadError(error: unknown): string {
-  return isNoAnswer(error) || shownError(error) === null ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
-}
-
-/** A photo on its way to S3, and what stops it (see `controllers`). */
-interface Send {
-  item: UploadingPhoto;
-  controller: AbortController;
-}
-
-/** As a photo whose upload failed, `why` said on its tile, the photo that was uploading. */
-function failedWith(why: string) {
-  return (item: ReferenceItem): ReferenceItem => (item.status === "uploading" ? failed(item, why) : item);
-}
-
 /** `unusable`: the photos a generation could not use, by storage key, and why (see
  * `unusablePhotos`). */
 export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<string, string>) {
-  const api = useApi();
   // Whose photos were put aside (their name), while none of this user's came back nor were added.
   const [othersPutAside, setOthersPutAside] = useState<string | null>(null);
   // Photos uploaded before a reload come back (they are in S3 until UPLOAD_EXPIRY_DAYS).
   const [items, setItems] = useState<ReferenceItem[]>(keptItems);
   // The latest list, ahead of React's next render: checks and uploads finish between renders.
   const itemsRef = useRef(items);
+  const current = useCallback(() => itemsRef.current, []);
   // Each user's photos, put aside while another user is chosen (kept across a reload too).
   const putAside = useRef<Map<string, ReferenceItem[]> | null>(null);
   /** The form's photos `takeFrom` replaced, while `restore` can give them back: until it
@@ -90,19 +61,6 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     },
     [letGo],
   );
-  /**
-   * Each photo's way to S3, from its checks (and its shrinking) on: stopped by removing it,
-   * putting it aside, or replacing the form's photos. A photo sent again (a retry) gets a new
-   * one, and a way stopped sends nothing more, so a photo is never sent twice at once.
-   */
-  const controllers = useRef(new Map<string, AbortController>());
-  /**
-   * The page's life: aborted once it is gone, so that a photo whose checks (or shrinking)
-   * end after that is not sent (see the effect below). Null until the page is mounted.
-   */
-  const page = useRef<AbortController | null>(null);
-  const gone = useCallback(() => page.current?.signal.aborted ?? false, []);
-
   /** Changes one photo (`change` gives it as it becomes); a photo no longer in the list
    * (removed, put aside) is left alone, and the list stays the same list. */
   const patch = useCallback(
@@ -110,89 +68,6 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       update((current) => withChanged(current, id, change));
     },
     [update],
-  );
-
-  /** A photo's way to S3 is over (sent, failed or stopped): nothing is left to stop. */
-  const forget = useCallback(({ item, controller }: Send) => {
-    if (controllers.current.get(item.id) === controller) controllers.current.delete(item.id);
-  }, []);
-
-  const upload = useCallback(
-    async (photos: Send[]) => {
-      // Only photos still in the form to upload, on the way they were checked on: one removed
-      // (or put aside) while its contents were checked is not sent, nor one sent again since
-      // (put aside and back, then retried) while this way of it was stopped.
-      const sends = photos.filter(
-        ({ item, controller }) =>
-          !controller.signal.aborted &&
-          controllers.current.get(item.id) === controller &&
-          itemsRef.current.some((photo) => photo.id === item.id && photo.status === "uploading"),
-      );
-      for (const send of photos) if (!sends.includes(send)) forget(send);
-      // The page is gone (its checks ended after it): nothing is sent, not even a form asked for.
-      if (sends.length === 0 || gone()) return;
-      const batch = sends.map(({ item }) => item);
-      const signal = page.current?.signal;
-      let forms;
-      try {
-        const answer = await api.createUploads(
-          batch.map((item) => ({
-            content_type: item.contentType as UploadContentType,
-            size: item.size,
-            // The file's own name: a photo made smaller is sent as the JPEG it became.
-            filename: item.file.name.slice(0, 255),
-          })),
-          signal,
-        );
-        forms = answer.uploads;
-      } catch (error) {
-        for (const send of sends) {
-          if (signal?.aborted) {
-            forget(send);
-            continue;
-          }
-          if (!send.controller.signal.aborted) patch(send.item.id, failedWith(uploadError(error)));
-          forget(send);
-        }
-        return;
-      }
-      await Promise.all(
-        sends.map(async (send, index) => {
-          const { item, controller } = send;
-          const form = forms[index];
-          if (!form || controller.signal.aborted) return forget(send);
-          // Drawn as it uploads: its small copy is its tile after a reload, one that stops the
-          // upload too (see `LostPhoto`). A retry has its copy from the first try.
-          const drawing = drawnPhoto(item.file);
-          if (!item.smallCopy) {
-            void drawing.then((drawn) => {
-              const smallCopy = drawn?.smallCopy;
-              if (!smallCopy) return;
-              patch(item.id, (photo) =>
-                photo.status === "uploading" || photo.status === "failed" || photo.status === "uploaded" ? { ...photo, smallCopy } : photo,
-              );
-            });
-          }
-          try {
-            const onProgress = (progress: number) =>
-              patch(item.id, (photo) => (photo.status === "uploading" ? { ...photo, progress } : photo));
-            await uploadToS3(form, item.file, onProgress, controller.signal);
-            patch(item.id, (photo) => (photo.status === "uploading" ? uploaded(photo, form.key) : photo));
-            const drawn = await drawing;
-            if (drawn) {
-              const low = Math.min(drawn.width, drawn.height) < LOW_RESOLUTION_PX;
-              const pixels = low ? { width: drawn.width, height: drawn.height } : undefined;
-              patch(item.id, (photo) => (photo.status === "uploaded" ? { ...photo, pixels } : photo));
-            }
-          } catch (error) {
-            if (!controller.signal.aborted) patch(item.id, failedWith(uploadError(error)));
-          } finally {
-            forget(send);
-          }
-        }),
-      );
-    },
-    [api, patch, gone, forget],
   );
 
   /** Photos waiting for a place take those `freed` gives up: a file is marked uploading (and
@@ -206,55 +81,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     [config, patch, thumbnail],
   );
 
-  /** A photo over the size limit made smaller to fit it, then each file's first bytes
-   * checked; the ones that are what they claim are uploaded. */
-  const checkAndUpload = useCallback(
-    async function checkThenUpload(photos: UploadingPhoto[]): Promise<void> {
-      // Each photo can be stopped from here on, while it is checked and made smaller too.
-      const ways: Send[] = photos.map((item) => {
-        controllers.current.get(item.id)?.abort();
-        const controller = new AbortController();
-        controllers.current.set(item.id, controller);
-        return { item, controller };
-      });
-      // One at a time: making one smaller decodes the whole photo (a 24 MP PNG is some 100 MB
-      // as a bitmap).
-      const checked: (Send & { problem: string | null })[] = [];
-      // Not one more once the page is gone: nothing of it would be sent.
-      for (const { item: before, controller } of ways) {
-        if (gone()) return;
-        const result = await readyToSend(before, config);
-        if (gone()) return;
-        checked.push({ ...result, controller });
-        // The file to send, made smaller or named for what it is, whatever became of the
-        // photo meanwhile (stopped, it keeps it for its retry). At once: its tile no longer
-        // says it is being made smaller while the next one is.
-        const { file, size, contentType, shrunkFrom } = result.item;
-        if (file === before.file) continue;
-        const sent = {
-          file,
-          size,
-          contentType,
-          ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
-          // A JPEG that was named .heic can be drawn now.
-          ...(before.thumbnailUrl ? {} : { thumbnailUrl: thumbnail(file) }),
-        };
-        patch(before.id, (photo) => (photo.status === "uploading" || photo.status === "failed" ? { ...photo, ...sent } : photo));
-      }
-      const turnedDown = new Set<string>();
-      for (const send of checked) {
-        const { item, problem } = send;
-        if (!problem) continue;
-        turnedDown.add(item.id);
-        forget(send);
-        patch(item.id, (photo) => refused(photo, problem));
-      }
-      const good = checked.filter(({ item }) => !turnedDown.has(item.id));
-      const promoted = turnedDown.size > 0 ? takeFreedPlaces(turnedDown) : [];
-      await Promise.all([upload(good), promoted.length > 0 ? checkThenUpload(promoted) : undefined]);
-    },
-    [config, patch, upload, takeFreedPlaces, gone, thumbnail, forget],
-  );
+  const { checkAndUpload, stop, stopAll } = useSendsToS3({ config, current, patch, thumbnail, takeFreedPlaces });
 
   const add = useCallback(
     (files: File[]) => {
@@ -279,11 +106,11 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   const remove = useCallback(
     (id: string) => {
       setRemoved(undoableRemoval(itemsRef.current, id));
-      controllers.current.get(id)?.abort();
+      stop(id);
       update((current) => current.filter((item) => item.id !== id));
       fillFreedPlaces();
     },
-    [update, fillFreedPlaces],
+    [stop, update, fillFreedPlaces],
   );
 
   /** The photo last removed, back in its place, as it was (its key, its thumbnail). */
@@ -307,11 +134,11 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     (id: string) => {
       // Refused already (its type, its size): that reason stands.
       if (itemsRef.current.find((item) => item.id === id)?.status === "refused") return;
-      controllers.current.get(id)?.abort();
+      stop(id);
       patch(id, (item) => refused(item, UNREADABLE));
       fillFreedPlaces();
     },
-    [patch, fillFreedPlaces],
+    [stop, patch, fillFreedPlaces],
   );
 
   /** Refuses the uploaded photos a generation could not use (`reasons`, by storage key): they
@@ -353,7 +180,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       const replaced = itemsRef.current;
       const photos = photosTakenFrom(job, replaced, config);
       if (photos.length === 0) return null;
-      for (const controller of controllers.current.values()) controller.abort();
+      stopAll();
       // Their thumbnails are kept while Undo can bring them back.
       undoable.current = undoTo ?? replaced;
       update(() => photos);
@@ -361,7 +188,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       setRemoved(null);
       return { photos, replaced };
     },
-    [update, config],
+    [update, stopAll, config],
   );
 
   /** Photos `takeFrom` replaced, back; an upload it stopped can be retried. */
@@ -389,7 +216,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   const switchUser = useCallback(
     (from: { id: string; name: string } | null, to: string) => {
       const current = itemsRef.current;
-      for (const controller of controllers.current.values()) controller.abort();
+      stopAll();
       const aside = (putAside.current ??= asideItems());
       if (from !== null && current.length > 0) aside.set(from.id, current);
       const back = aside.get(to) ?? [];
@@ -400,7 +227,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       setOthersPutAside(back.length === 0 && current.length > 0 ? (from?.name ?? null) : null);
       setRemoved(null);
     },
-    [update, withThumbnail],
+    [stopAll, update, withThumbnail],
   );
 
   useEffect(() => {
@@ -437,18 +264,6 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     const shown = itemsRef.current.map(withThumbnail);
     if (shown.some((item, index) => item !== itemsRef.current[index])) update(() => shown);
   }, [update, withThumbnail]);
-
-  // Made here, not in the ref's initial value: React's StrictMode rehearses an unmount (and
-  // aborts it) before the page it keeps mounts again, with a controller of its own.
-  useEffect(() => {
-    const life = new AbortController();
-    page.current = life;
-    const open = controllers.current;
-    return () => {
-      life.abort();
-      for (const controller of open.values()) controller.abort();
-    };
-  }, []);
 
   const sent = items.filter((item) => item.status === "uploaded");
   return {
