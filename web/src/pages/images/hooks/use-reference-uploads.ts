@@ -219,7 +219,8 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   // The thumbnails of the photos the page finds (kept across a visit elsewhere), made as it
   // mounts: before paint, and again after StrictMode's rehearsed unmount (`useThumbnails`
-  // lets them all go as the page goes). After the refusal above: a photo refused shows none.
+  // lets them all go as the page goes). After the refusal above: a photo refused then gets
+  // no new one (see `withThumbnail`).
   useLayoutEffect(() => {
     remakeThumbnails(withThumbnail);
     const form = current();

@@ -38,7 +38,8 @@ function failedWith(why: string) {
   return (item: ReferenceItem): ReferenceItem => (item.status === "uploading" ? failed(item, why) : item);
 }
 
-interface Form {
+/** What the ways to S3 read of the form, and change in it. */
+interface FormPhotos {
   config: TabConfig;
   /** The form's photos, as they are now. */
   current: () => ReferenceItem[];
@@ -50,7 +51,7 @@ interface Form {
   takeFreedPlaces: (refused: Set<string>) => UploadingPhoto[];
 }
 
-export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlaces }: Form) {
+export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlaces }: FormPhotos) {
   const api = useApi();
   /** Each photo's way to S3, from its checks (and its shrinking) on, by the photo's id. */
   const controllers = useRef(new Map<string, AbortController>());
