@@ -1,0 +1,46 @@
+/**
+ * Each user's reference photos, put aside while another user is chosen (another user is
+ * another person: the form is not theirs), and kept across a reload too (see `keepAside`).
+ * Read from the session at the first switch of user, not on every render (as a ref's
+ * initial value would be).
+ */
+import { useCallback, useRef, useState } from "react";
+
+import { asideItems, keepAside } from "../keptPhotos";
+import type { ReferenceItem } from "../referencePhotos";
+
+export function usePhotosAside() {
+  // By user id.
+  const aside = useRef<Map<string, ReferenceItem[]> | null>(null);
+  // Whose photos were put aside (their name), while none of this user's came back nor were added.
+  const [othersPutAside, setOthersPutAside] = useState<string | null>(null);
+
+  /** Every photo put aside, whoever's. */
+  const held = useCallback((): ReferenceItem[] => [...(aside.current?.values() ?? [])].flat(), []);
+
+  /** Puts the `form`'s photos aside for `from` (none when no user was chosen), and gives back
+   * `to`'s, as that user left them (none when there are none). */
+  const swap = useCallback(
+    (from: { id: string; name: string } | null, form: ReferenceItem[], to: string): ReferenceItem[] => {
+      const all = (aside.current ??= asideItems());
+      if (from !== null && form.length > 0) all.set(from.id, form);
+      const back = all.get(to) ?? [];
+      all.delete(to);
+      keepAside(all);
+      setOthersPutAside(back.length === 0 && form.length > 0 ? (from?.name ?? null) : null);
+      return back;
+    },
+    [],
+  );
+
+  /** Photos came into the form: it no longer says whose went aside. */
+  const clearOthersPutAside = useCallback(() => setOthersPutAside(null), []);
+
+  /** Each photo put aside with a thumbnail of its own again (see `withThumbnail`). */
+  const remakeThumbnails = useCallback((withThumbnail: (item: ReferenceItem) => ReferenceItem) => {
+    const all = aside.current;
+    all?.forEach((photos, user) => all.set(user, photos.map(withThumbnail)));
+  }, []);
+
+  return { othersPutAside, held, swap, clearOthersPutAside, remakeThumbnails };
+}
