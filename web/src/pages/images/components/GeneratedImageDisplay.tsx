@@ -1,5 +1,5 @@
 import type { Job } from "../../../api/imageGeneration";
-import { offeredActions } from "../job/actions";
+import { offeredActions, type OfferedActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
 import { cardTitle, originLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
@@ -78,26 +78,10 @@ export function GeneratedImageDisplay({
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
-  const download = downloadLink(job);
   const applied = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "card", { savedNow: applied, variants: variant?.count ?? 1 });
-  const took = tookSeconds(job);
-  const applyText = applyLabel(job, currentJobId);
-  // Save stays focusable while it cannot be used (a disabled button would drop the focus to
-  // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
-  // the identity shows this image it goes, and the card keeps the focus.
-  // (A double click's second click asks nothing more: `useApply` sends one save per job at a time.)
-  const pending = saving || job.apply?.status === "pending";
-  const askSave = () => {
-    if (!pending) onSave(job);
-  };
-  const saveState = applyText && (
-    <span className={applyBadge(job, applied)} role="status">
-      {applied && <span aria-hidden="true">✓</span>}
-      {applyText}
-    </span>
-  );
-  // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
+  // Save goes once the identity shows this image, and Cancel while its request is out and once
+  // the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
 
@@ -141,81 +125,16 @@ export function GeneratedImageDisplay({
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
           {/* What is done with the result, one row: Save (the page's point) and Download. */}
-          <div className={styles.actions}>
-            {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
-                beside it would read as the opposite. */}
-            {offered.save ? (
-              <button type="button" className={ui.primary} onClick={askSave} aria-disabled={pending}>
-                {/* Saving is said in Save's own place, both words holding its width: nothing moves. */}
-                <span className={styles.saveLabels}>
-                  <span aria-hidden={pending || undefined}>Save to identity</span>
-                  <span aria-hidden={!pending || undefined}>Saving…</span>
-                </span>
-              </button>
-            ) : (
-              <span className={styles.saveSlot}>{saveState}</span>
-            )}
-            {download && (
-              <a
-                className={`${ui.button} ${styles.download}`}
-                href={download.href}
-                download={download.download}
-                title="Download"
-              >
-                {/* In a card too narrow for both words (three abreast), its arrow, so Save and
-                    Download still share a row; its name stays "Download". */}
-                <span className={styles.downloadIcon} aria-hidden="true">
-                  ↓
-                </span>
-                <span className={styles.downloadWord}>Download</span>
-              </a>
-            )}
-          </div>
+          <KeepActions job={job} currentJobId={currentJobId} saveOffered={offered.save} saving={saving} onSave={onSave} />
           {/* What follows from it, a row of its own: saving (its button goes) does not move these. */}
           {followUps && (offered.refine || offered.compare) && (
-            <div className={`${styles.actions} ${styles.links}`}>
-              {offered.refine && refine && (
-                <button type="button" className={ui.linkButton} {...refine}>
-                  Refine
-                </button>
-              )}
-              {followUps.onCompare && offered.compare && (
-                <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
-                  Compare
-                </button>
-              )}
-            </div>
+            <FollowUpActions job={job} offered={offered} followUps={followUps} refine={refine} />
           )}
-          <div className={styles.facts}>
-            {/* A save on its way shows on Save itself; here it is only announced. */}
-            {offered.save && job.apply?.status === "pending" ? (
-              <span className={ui.visuallyHidden} role="status">
-                {applyText}
-              </span>
-            ) : (
-              offered.save && saveState
-            )}
-            <span className={ui.muted}>
-              {job.output ? `${job.output.width}×${job.output.height}` : ""}
-              {took !== null ? ` · ${tookText(job, took)}` : ""}
-              {job.usage?.estimated_cost_usd != null ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
-            </span>
-          </div>
+          <CardFacts job={job} currentJobId={currentJobId} saveOffered={offered.save} />
         </footer>
       )}
       {/* A failed or canceled job: try again as it was, or change it first. */}
-      {followUps && offered.editSettings && (
-        <footer className={`${styles.actions} ${styles.links}`}>
-          {offered.rerun && (
-            <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)}>
-              Re-run
-            </ActionLink>
-          )}
-          <button type="button" className={ui.linkButton} onClick={() => followUps.onEditSettings(job)}>
-            Edit settings
-          </button>
-        </footer>
-      )}
+      {followUps && offered.editSettings && <TryAgainActions job={job} offered={offered} followUps={followUps} />}
       {failure && (
         <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
@@ -300,6 +219,84 @@ function cardClass(job: Job, savedNow: boolean): string {
   return [styles.card, savedNow && styles.saved, jobRatio(job) <= 1 && styles.upright].filter(Boolean).join(" ");
 }
 
+/** A result's first row, what is done with it: Save (once the identity shows the image, its
+ * badge in Save's place) and Download. */
+function KeepActions({
+  job,
+  currentJobId,
+  saveOffered,
+  saving,
+  onSave,
+}: {
+  job: Job;
+  currentJobId: string | null;
+  /** Save can be asked (see `offeredActions`). */
+  saveOffered: boolean;
+  saving: boolean;
+  onSave: (job: Job) => void;
+}) {
+  const download = downloadLink(job);
+  return (
+    <div className={styles.actions}>
+      {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
+          beside it would read as the opposite. */}
+      {saveOffered ? (
+        <SaveButton job={job} saving={saving} onSave={onSave} />
+      ) : (
+        <span className={styles.saveSlot}>
+          <SaveBadge job={job} currentJobId={currentJobId} />
+        </span>
+      )}
+      {download && (
+        <a className={`${ui.button} ${styles.download}`} href={download.href} download={download.download} title="Download">
+          {/* In a card too narrow for both words (three abreast), its arrow, so Save and
+              Download still share a row; its name stays "Download". */}
+          <span className={styles.downloadIcon} aria-hidden="true">
+            ↓
+          </span>
+          <span className={styles.downloadWord}>Download</span>
+        </a>
+      )}
+    </div>
+  );
+}
+
+/** Save to identity. It stays focusable while it cannot be used (a disabled button would drop
+ * the focus to the page when the click that disables it came from the keyboard):
+ * `aria-disabled`. (A double click's second click asks nothing more: `useApply` sends one save
+ * per job at a time.) */
+function SaveButton({ job, saving, onSave }: { job: Job; saving: boolean; onSave: (job: Job) => void }) {
+  const pending = saving || job.apply?.status === "pending";
+  const askSave = () => {
+    if (!pending) onSave(job);
+  };
+  return (
+    <button type="button" className={ui.primary} onClick={askSave} aria-disabled={pending}>
+      {/* Saving is said in Save's own place, both words holding its width: nothing moves. */}
+      <span className={styles.saveLabels}>
+        <span aria-hidden={pending || undefined}>Save to identity</span>
+        <span aria-hidden={!pending || undefined}>Saving…</span>
+      </span>
+    </button>
+  );
+}
+
+/** Where the job's save stands, as a badge (see `applyBadge`); nothing before one is asked. */
+function SaveBadge({ job, currentJobId }: { job: Job; currentJobId: string | null }) {
+  const applied = isSavedNow(job, currentJobId);
+  const applyText = applyLabel(job, currentJobId);
+  return (
+    applyText && (
+      <span className={applyBadge(job, applied)} role="status">
+        {applied && <span aria-hidden="true">✓</span>}
+        {applyText}
+      </span>
+    )
+  );
+}
+
+/** The save's badge: ok while the identity shows the image, plain once another replaced it;
+ * danger when it was refused, warn when a newer save won; active while on its way. */
 function applyBadge(job: Job, savedNow: boolean): string | undefined {
   switch (job.apply?.status) {
     case "applied":
@@ -311,6 +308,73 @@ function applyBadge(job: Job, savedNow: boolean): string | undefined {
     default:
       return ui.badgeActive;
   }
+}
+
+/** What follows from a result: Refine (its box is the grid's) and Compare, as each is offered. */
+function FollowUpActions({
+  job,
+  offered,
+  followUps,
+  refine,
+}: {
+  job: Job;
+  offered: OfferedActions;
+  followUps: FollowUps;
+  refine: RefineToggle | undefined;
+}) {
+  return (
+    <div className={`${styles.actions} ${styles.links}`}>
+      {offered.refine && refine && (
+        <button type="button" className={ui.linkButton} {...refine}>
+          Refine
+        </button>
+      )}
+      {followUps.onCompare && offered.compare && (
+        <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
+          Compare
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A result's facts line: where its save stands (while Save is offered: once saved, the badge
+ * is in Save's place), then its size, time and cost. */
+function CardFacts({ job, currentJobId, saveOffered }: { job: Job; currentJobId: string | null; saveOffered: boolean }) {
+  const took = tookSeconds(job);
+  return (
+    <div className={styles.facts}>
+      {/* A save on its way shows on Save itself; here it is only announced. */}
+      {saveOffered && job.apply?.status === "pending" ? (
+        <span className={ui.visuallyHidden} role="status">
+          {applyLabel(job, currentJobId)}
+        </span>
+      ) : (
+        saveOffered && <SaveBadge job={job} currentJobId={currentJobId} />
+      )}
+      <span className={ui.muted}>
+        {job.output ? `${job.output.width}×${job.output.height}` : ""}
+        {took !== null ? ` · ${tookText(job, took)}` : ""}
+        {job.usage?.estimated_cost_usd != null ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
+      </span>
+    </div>
+  );
+}
+
+/** A failed or canceled job's row: Re-run (when it could end otherwise) and Edit settings. */
+function TryAgainActions({ job, offered, followUps }: { job: Job; offered: OfferedActions; followUps: FollowUps }) {
+  return (
+    <footer className={`${styles.actions} ${styles.links}`}>
+      {offered.rerun && (
+        <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)}>
+          Re-run
+        </ActionLink>
+      )}
+      <button type="button" className={ui.linkButton} onClick={() => followUps.onEditSettings(job)}>
+        Edit settings
+      </button>
+    </footer>
+  );
 }
 
 /** How the card's job came about: a re-run of which result, or a refinement's words, the
