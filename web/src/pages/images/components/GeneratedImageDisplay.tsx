@@ -144,6 +144,25 @@ export function GeneratedImageDisplay({
   );
 }
 
+/** The card: green once saved; an upright or square picture marked, as one card alone in a wide
+ * pane puts its words and buttons beside it rather than leave a strip empty (see the CSS). */
+function cardClass(job: Job, savedNow: boolean): string {
+  return [styles.card, savedNow && styles.saved, jobRatio(job) <= 1 && styles.upright].filter(Boolean).join(" ");
+}
+
+/** How the card's job came about: a re-run of which result, or a refinement's words, the
+ * result it refined (", from the result of today, 9:14 PM") in its text, not shown. */
+function Origin({ job, origin }: { job: Job; origin: string }) {
+  const shown = job.kind === "refine" ? (originLabel(job) ?? origin) : origin;
+  const unseen = origin.startsWith(shown) ? origin.slice(shown.length) : "";
+  return (
+    <p className={styles.origin}>
+      {shown}
+      {unseen && <span className={ui.visuallyHidden}>{unseen}</span>}
+    </p>
+  );
+}
+
 /** The result, which opens its full size in a new tab: a click on it, as people expect, or
  * Enter on it (one tab stop, named for what it does, "Open variant 2 full size"). Hovered or
  * focused, a hint says so on the picture. */
@@ -211,12 +230,6 @@ function frameClass(job: Job, preview: string | null): string {
   const shaped = `${styles.frame} ${styles.shaped}`;
   if (!isFinal(job)) return `${shaped} ${styles.pending}`;
   return preview ? shaped : `${shaped} ${styles.pending} ${styles.ended}`;
-}
-
-/** The card: green once saved; an upright or square picture marked, as one card alone in a wide
- * pane puts its words and buttons beside it rather than leave a strip empty (see the CSS). */
-function cardClass(job: Job, savedNow: boolean): string {
-  return [styles.card, savedNow && styles.saved, jobRatio(job) <= 1 && styles.upright].filter(Boolean).join(" ");
 }
 
 /** A result's first row, what is done with it: Save (once the identity shows the image, its
@@ -374,18 +387,5 @@ function TryAgainActions({ job, offered, followUps }: { job: Job; offered: Offer
         Edit settings
       </button>
     </footer>
-  );
-}
-
-/** How the card's job came about: a re-run of which result, or a refinement's words, the
- * result it refined (", from the result of today, 9:14 PM") in its text, not shown. */
-function Origin({ job, origin }: { job: Job; origin: string }) {
-  const shown = job.kind === "refine" ? (originLabel(job) ?? origin) : origin;
-  const unseen = origin.startsWith(shown) ? origin.slice(shown.length) : "";
-  return (
-    <p className={styles.origin}>
-      {shown}
-      {unseen && <span className={ui.visuallyHidden}>{unseen}</span>}
-    </p>
   );
 }
