@@ -1,30 +1,20 @@
 import type { Job } from "../../../api/imageGeneration";
-import { offeredActions } from "../job/actions";
+import { offeredActions, type OfferedActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
 import { cardTitle, originLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
-import {
-  elapsedSeconds,
-  formatDuration,
-  nextAttemptText,
-  retryingAt,
-  retryingBecause,
-  runningAttempt,
-  stageLabel,
-  tookSeconds,
-  tookText,
-} from "../job/progress";
+import { tookSeconds, tookText } from "../job/progress";
 import { applyLabel, isSavedNow } from "../job/saved";
 import { isFinal } from "../job/state";
 import { jobRatio } from "../shape";
 import { formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
-import { useNow } from "../hooks/use-now";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { ActionLink } from "./ActionLink";
+import { CardProgress } from "./CardProgress";
 import type { RefineToggle } from "./RefineForm";
 
 /** What can follow a job, from its card or its history row (`offeredActions` says which
@@ -88,26 +78,10 @@ export function GeneratedImageDisplay({
   const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
-  const download = downloadLink(job);
   const applied = isSavedNow(job, currentJobId);
   const offered = offeredActions(job, "card", { savedNow: applied, variants: variant?.count ?? 1 });
-  const took = tookSeconds(job);
-  const applyText = applyLabel(job, currentJobId);
-  // Save stays focusable while it cannot be used (a disabled button would drop the focus to
-  // the page when the click that disables it came from the keyboard): `aria-disabled`. Once
-  // the identity shows this image it goes, and the card keeps the focus.
-  // (A double click's second click asks nothing more: `useApply` sends one save per job at a time.)
-  const pending = saving || job.apply?.status === "pending";
-  const askSave = () => {
-    if (!pending) onSave(job);
-  };
-  const saveState = applyText && (
-    <span className={applyBadge(job, applied)} role="status">
-      {applied && <span aria-hidden="true">✓</span>}
-      {applyText}
-    </span>
-  );
-  // Cancel goes while its request is out and once the job left the queue: the card keeps the focus.
+  // Save goes once the identity shows this image, and Cancel while its request is out and once
+  // the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
 
@@ -135,7 +109,7 @@ export function GeneratedImageDisplay({
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} opens={opensName(job, variant)} preview={preview} full={full} />
         ) : !isFinal(job) ? (
-          <Progress
+          <CardProgress
             job={job}
             usualSeconds={usualSeconds}
             onCancel={onCancel}
@@ -151,87 +125,41 @@ export function GeneratedImageDisplay({
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
           {/* What is done with the result, one row: Save (the page's point) and Download. */}
-          <div className={styles.actions}>
-            {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
-                beside it would read as the opposite. */}
-            {offered.save ? (
-              <button type="button" className={ui.primary} onClick={askSave} aria-disabled={pending}>
-                {/* Saving is said in Save's own place, both words holding its width: nothing moves. */}
-                <span className={styles.saveLabels}>
-                  <span aria-hidden={pending || undefined}>Save to identity</span>
-                  <span aria-hidden={!pending || undefined}>Saving…</span>
-                </span>
-              </button>
-            ) : (
-              <span className={styles.saveSlot}>{saveState}</span>
-            )}
-            {download && (
-              <a
-                className={`${ui.button} ${styles.download}`}
-                href={download.href}
-                download={download.download}
-                title="Download"
-              >
-                {/* In a card too narrow for both words (three abreast), its arrow, so Save and
-                    Download still share a row; its name stays "Download". */}
-                <span className={styles.downloadIcon} aria-hidden="true">
-                  ↓
-                </span>
-                <span className={styles.downloadWord}>Download</span>
-              </a>
-            )}
-          </div>
+          <KeepActions job={job} currentJobId={currentJobId} saveOffered={offered.save} saving={saving} onSave={onSave} />
           {/* What follows from it, a row of its own: saving (its button goes) does not move these. */}
           {followUps && (offered.refine || offered.compare) && (
-            <div className={`${styles.actions} ${styles.links}`}>
-              {offered.refine && refine && (
-                <button type="button" className={ui.linkButton} {...refine}>
-                  Refine
-                </button>
-              )}
-              {followUps.onCompare && offered.compare && (
-                <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
-                  Compare
-                </button>
-              )}
-            </div>
+            <FollowUpActions job={job} offered={offered} followUps={followUps} refine={refine} />
           )}
-          <div className={styles.facts}>
-            {/* A save on its way shows on Save itself; here it is only announced. */}
-            {offered.save && job.apply?.status === "pending" ? (
-              <span className={ui.visuallyHidden} role="status">
-                {applyText}
-              </span>
-            ) : (
-              offered.save && saveState
-            )}
-            <span className={ui.muted}>
-              {job.output ? `${job.output.width}×${job.output.height}` : ""}
-              {took !== null ? ` · ${tookText(job, took)}` : ""}
-              {job.usage?.estimated_cost_usd != null ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
-            </span>
-          </div>
+          <CardFacts job={job} currentJobId={currentJobId} saveOffered={offered.save} />
         </footer>
       )}
       {/* A failed or canceled job: try again as it was, or change it first. */}
-      {followUps && offered.editSettings && (
-        <footer className={`${styles.actions} ${styles.links}`}>
-          {offered.rerun && (
-            <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)}>
-              Re-run
-            </ActionLink>
-          )}
-          <button type="button" className={ui.linkButton} onClick={() => followUps.onEditSettings(job)}>
-            Edit settings
-          </button>
-        </footer>
-      )}
+      {followUps && offered.editSettings && <TryAgainActions job={job} offered={offered} followUps={followUps} />}
       {failure && (
         <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
         </p>
       )}
     </article>
+  );
+}
+
+/** The card: green once saved; an upright or square picture marked, as one card alone in a wide
+ * pane puts its words and buttons beside it rather than leave a strip empty (see the CSS). */
+function cardClass(job: Job, savedNow: boolean): string {
+  return [styles.card, savedNow && styles.saved, jobRatio(job) <= 1 && styles.upright].filter(Boolean).join(" ");
+}
+
+/** How the card's job came about: a re-run of which result, or a refinement's words, the
+ * result it refined (", from the result of today, 9:14 PM") in its text, not shown. */
+function Origin({ job, origin }: { job: Job; origin: string }) {
+  const shown = job.kind === "refine" ? (originLabel(job) ?? origin) : origin;
+  const unseen = origin.startsWith(shown) ? origin.slice(shown.length) : "";
+  return (
+    <p className={styles.origin}>
+      {shown}
+      {unseen && <span className={ui.visuallyHidden}>{unseen}</span>}
+    </p>
   );
 }
 
@@ -274,82 +202,6 @@ function opensName(job: Job, variant: { index: number; count: number } | undefin
   return `Open the ${cardTitle(job).toLowerCase()} full size`;
 }
 
-/** The time a job has taken so far, against the usual; once it took more than one attempt,
- * which one (while it waits to retry, how long until it is tried again) instead: its time
- * counts the waits, and set against a usual run of seconds it looked like a fault. To the
- * second while `ticking` (it stops with the spinner when the page cannot check on the job).
- * Its own clock: the rest of the page does not render again each second. In a narrow card the
- * line wraps between its pieces, not inside one ("so far" alone on a line). */
-function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number | null; ticking: boolean }) {
-  const now = useNow(ticking);
-  const elapsed = formatDuration(elapsedSeconds(job, now));
-  const retry = retryingAt(job);
-  if (retry) return <ClockPieces first={nextAttemptText(job, retry, now)} then={`${elapsed} so far`} />;
-  const attempt = runningAttempt(job);
-  if (attempt) return <ClockPieces first={attempt} then={`${elapsed} so far`} />;
-  if (usualSeconds === null) return elapsed;
-  return <ClockPieces first={elapsed} then={`usually about ${formatDuration(usualSeconds)} at ${job.image_size}`} />;
-}
-
-/** "first · then", each piece kept whole on its line. */
-function ClockPieces({ first, then }: { first: string; then: string }) {
-  return (
-    <>
-      <span className={styles.piece}>{first}</span> <span className={styles.piece}>· {then}</span>
-    </>
-  );
-}
-
-/** A job on its way: its stage (and why it waits to retry), its time so far (see `Clock`), and
- * Cancel while it waits in the queue. Out of touch, the last state read, without a spinner. */
-function Progress({
-  job,
-  usualSeconds,
-  onCancel,
-  cancelable,
-  canceling,
-  outOfTouch,
-}: {
-  job: Job;
-  usualSeconds: number | null;
-  /** The card can cancel a job; `cancelable` says whether this one, now (it is queued). */
-  onCancel: ((job: Job) => void) | undefined;
-  cancelable: boolean;
-  canceling: boolean;
-  outOfTouch: boolean;
-}) {
-  const why = retryingAt(job) && retryingBecause(job);
-  const showsCancel = onCancel && cancelable && !outOfTouch;
-  // Cancel's room is kept once it goes (the job started, or the page lost touch), half above
-  // and half below its words: a box they fill (a 16:9 one in a narrow card) keeps its height,
-  // so the grid does not jump under the admin as a job leaves the queue, and they stay centered.
-  const keepsCancelRoom = onCancel && !showsCancel;
-  return (
-    <div className={keepsCancelRoom ? `${styles.progress} ${styles.cancelGone}` : styles.progress}>
-      {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
-      {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
-      <div className={styles.live} role="status" aria-live="polite">
-        <strong className={styles.stage}>{stageLabel(job)}</strong>
-        {why && <span className={styles.retry}>{why.alone}</span>}
-      </div>
-      {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
-      <span className={styles.timer}>
-        <Clock job={job} usualSeconds={usualSeconds} ticking={!outOfTouch} />
-      </span>
-      {showsCancel && (
-        <button
-          type="button"
-          className={ui.button}
-          onClick={() => !canceling && onCancel(job)}
-          aria-disabled={canceling}
-        >
-          {canceling ? "Canceling…" : "Cancel"}
-        </button>
-      )}
-    </div>
-  );
-}
-
 /** Why a job ended without an image. Not an alert: the grid's live region says once that the
  * job failed; a failure seen on arrival (another identity, a reload) is read like the rest of
  * the page. */
@@ -380,12 +232,84 @@ function frameClass(job: Job, preview: string | null): string {
   return preview ? shaped : `${shaped} ${styles.pending} ${styles.ended}`;
 }
 
-/** The card: green once saved; an upright or square picture marked, as one card alone in a wide
- * pane puts its words and buttons beside it rather than leave a strip empty (see the CSS). */
-function cardClass(job: Job, savedNow: boolean): string {
-  return [styles.card, savedNow && styles.saved, jobRatio(job) <= 1 && styles.upright].filter(Boolean).join(" ");
+/** A result's first row, what is done with it: Save (once the identity shows the image, its
+ * badge in Save's place) and Download. */
+function KeepActions({
+  job,
+  currentJobId,
+  saveOffered,
+  saving,
+  onSave,
+}: {
+  job: Job;
+  currentJobId: string | null;
+  /** Save can be asked (see `offeredActions`). */
+  saveOffered: boolean;
+  saving: boolean;
+  onSave: (job: Job) => void;
+}) {
+  const download = downloadLink(job);
+  return (
+    <div className={styles.actions}>
+      {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
+          beside it would read as the opposite. */}
+      {saveOffered ? (
+        <SaveButton job={job} saving={saving} onSave={onSave} />
+      ) : (
+        <span className={styles.saveSlot}>
+          <SaveBadge job={job} currentJobId={currentJobId} />
+        </span>
+      )}
+      {download && (
+        <a className={`${ui.button} ${styles.download}`} href={download.href} download={download.download} title="Download">
+          {/* In a card too narrow for both words (three abreast), its arrow, so Save and
+              Download still share a row; its name stays "Download". */}
+          <span className={styles.downloadIcon} aria-hidden="true">
+            ↓
+          </span>
+          <span className={styles.downloadWord}>Download</span>
+        </a>
+      )}
+    </div>
+  );
 }
 
+/** Save to identity. It stays focusable while it cannot be used (a disabled button would drop
+ * the focus to the page when the click that disables it came from the keyboard):
+ * `aria-disabled`. (A double click's second click asks nothing more: `useApply` sends one save
+ * per job at a time.) */
+function SaveButton({ job, saving, onSave }: { job: Job; saving: boolean; onSave: (job: Job) => void }) {
+  const pending = saving || job.apply?.status === "pending";
+  const askSave = () => {
+    if (!pending) onSave(job);
+  };
+  return (
+    <button type="button" className={ui.primary} onClick={askSave} aria-disabled={pending}>
+      {/* Saving is said in Save's own place, both words holding its width: nothing moves. */}
+      <span className={styles.saveLabels}>
+        <span aria-hidden={pending || undefined}>Save to identity</span>
+        <span aria-hidden={!pending || undefined}>Saving…</span>
+      </span>
+    </button>
+  );
+}
+
+/** Where the job's save stands, as a badge (see `applyBadge`); nothing before one is asked. */
+function SaveBadge({ job, currentJobId }: { job: Job; currentJobId: string | null }) {
+  const applied = isSavedNow(job, currentJobId);
+  const applyText = applyLabel(job, currentJobId);
+  return (
+    applyText && (
+      <span className={applyBadge(job, applied)} role="status">
+        {applied && <span aria-hidden="true">✓</span>}
+        {applyText}
+      </span>
+    )
+  );
+}
+
+/** The save's badge: ok while the identity shows the image, plain once another replaced it;
+ * danger when it was refused, warn when a newer save won; active while on its way. */
 function applyBadge(job: Job, savedNow: boolean): string | undefined {
   switch (job.apply?.status) {
     case "applied":
@@ -399,15 +323,69 @@ function applyBadge(job: Job, savedNow: boolean): string | undefined {
   }
 }
 
-/** How the card's job came about: a re-run of which result, or a refinement's words, the
- * result it refined (", from the result of today, 9:14 PM") in its text, not shown. */
-function Origin({ job, origin }: { job: Job; origin: string }) {
-  const shown = job.kind === "refine" ? (originLabel(job) ?? origin) : origin;
-  const unseen = origin.startsWith(shown) ? origin.slice(shown.length) : "";
+/** What follows from a result: Refine (its box is the grid's) and Compare, as each is offered. */
+function FollowUpActions({
+  job,
+  offered,
+  followUps,
+  refine,
+}: {
+  job: Job;
+  offered: OfferedActions;
+  followUps: FollowUps;
+  refine: RefineToggle | undefined;
+}) {
   return (
-    <p className={styles.origin}>
-      {shown}
-      {unseen && <span className={ui.visuallyHidden}>{unseen}</span>}
-    </p>
+    <div className={`${styles.actions} ${styles.links}`}>
+      {offered.refine && refine && (
+        <button type="button" className={ui.linkButton} {...refine}>
+          Refine
+        </button>
+      )}
+      {followUps.onCompare && offered.compare && (
+        <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
+          Compare
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A result's facts line: where its save stands (while Save is offered: once saved, the badge
+ * is in Save's place), then its size, time and cost. */
+function CardFacts({ job, currentJobId, saveOffered }: { job: Job; currentJobId: string | null; saveOffered: boolean }) {
+  const took = tookSeconds(job);
+  return (
+    <div className={styles.facts}>
+      {/* A save on its way shows on Save itself; here it is only announced. */}
+      {saveOffered && job.apply?.status === "pending" ? (
+        <span className={ui.visuallyHidden} role="status">
+          {applyLabel(job, currentJobId)}
+        </span>
+      ) : (
+        saveOffered && <SaveBadge job={job} currentJobId={currentJobId} />
+      )}
+      <span className={ui.muted}>
+        {job.output ? `${job.output.width}×${job.output.height}` : ""}
+        {took !== null ? ` · ${tookText(job, took)}` : ""}
+        {job.usage?.estimated_cost_usd != null ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
+      </span>
+    </div>
+  );
+}
+
+/** A failed or canceled job's row: Re-run (when it could end otherwise) and Edit settings. */
+function TryAgainActions({ job, offered, followUps }: { job: Job; offered: OfferedActions; followUps: FollowUps }) {
+  return (
+    <footer className={`${styles.actions} ${styles.links}`}>
+      {offered.rerun && (
+        <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)}>
+          Re-run
+        </ActionLink>
+      )}
+      <button type="button" className={ui.linkButton} onClick={() => followUps.onEditSettings(job)}>
+        Edit settings
+      </button>
+    </footer>
   );
 }

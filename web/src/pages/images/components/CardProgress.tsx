@@ -1,0 +1,90 @@
+import type { Job } from "../../../api/imageGeneration";
+import {
+  elapsedSeconds,
+  formatDuration,
+  nextAttemptText,
+  retryingAt,
+  retryingBecause,
+  runningAttempt,
+  stageLabel,
+} from "../job/progress";
+import { useNow } from "../hooks/use-now";
+import ui from "../ui.module.css";
+// A part of the result's card (`GeneratedImageDisplay`): its styles are the card's.
+import styles from "./GeneratedImageDisplay.module.css";
+
+/** A job on its way: its stage (and why it waits to retry), its time so far (see `Clock`), and
+ * Cancel while it waits in the queue. Out of touch, the last state read, without a spinner. */
+export function CardProgress({
+  job,
+  usualSeconds,
+  onCancel,
+  cancelable,
+  canceling,
+  outOfTouch,
+}: {
+  job: Job;
+  usualSeconds: number | null;
+  /** The card can cancel a job; `cancelable` says whether this one, now (it is queued). */
+  onCancel: ((job: Job) => void) | undefined;
+  cancelable: boolean;
+  canceling: boolean;
+  outOfTouch: boolean;
+}) {
+  const why = retryingAt(job) && retryingBecause(job);
+  const showsCancel = onCancel && cancelable && !outOfTouch;
+  // Cancel's room is kept once it goes (the job started, or the page lost touch), half above
+  // and half below its words: a box they fill (a 16:9 one in a narrow card) keeps its height,
+  // so the grid does not jump under the admin as a job leaves the queue, and they stay centered.
+  const keepsCancelRoom = onCancel && !showsCancel;
+  return (
+    <div className={keepsCancelRoom ? `${styles.progress} ${styles.cancelGone}` : styles.progress}>
+      {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
+      {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
+      <div className={styles.live} role="status" aria-live="polite">
+        <strong className={styles.stage}>{stageLabel(job)}</strong>
+        {why && <span className={styles.retry}>{why.alone}</span>}
+      </div>
+      {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}
+      <span className={styles.timer}>
+        <Clock job={job} usualSeconds={usualSeconds} ticking={!outOfTouch} />
+      </span>
+      {showsCancel && (
+        <button
+          type="button"
+          className={ui.button}
+          onClick={() => !canceling && onCancel(job)}
+          aria-disabled={canceling}
+        >
+          {canceling ? "Canceling…" : "Cancel"}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The time a job has taken so far, against the usual; once it took more than one attempt,
+ * which one (while it waits to retry, how long until it is tried again) instead: its time
+ * counts the waits, and set against a usual run of seconds it looked like a fault. To the
+ * second while `ticking` (it stops with the spinner when the page cannot check on the job).
+ * Its own clock: the rest of the page does not render again each second. In a narrow card the
+ * line wraps between its pieces, not inside one ("so far" alone on a line). */
+function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number | null; ticking: boolean }) {
+  const now = useNow(ticking);
+  const elapsed = formatDuration(elapsedSeconds(job, now));
+  const retry = retryingAt(job);
+  if (retry) return <ClockPieces first={nextAttemptText(job, retry, now)} then={`${elapsed} so far`} />;
+  const attempt = runningAttempt(job);
+  if (attempt) return <ClockPieces first={attempt} then={`${elapsed} so far`} />;
+  if (usualSeconds === null) return elapsed;
+  return <ClockPieces first={elapsed} then={`usually about ${formatDuration(usualSeconds)} at ${job.image_size}`} />;
+}
+
+/** "first · then", each piece kept whole on its line. */
+function ClockPieces({ first, then }: { first: string; then: string }) {
+  return (
+    <>
+      <span className={styles.piece}>{first}</span> <span className={styles.piece}>· {then}</span>
+    </>
+  );
+}
