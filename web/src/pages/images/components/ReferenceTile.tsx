@@ -8,12 +8,8 @@ import ui from "../ui.module.css";
 // A part of the reference photos' section (`ReferenceImageUpload`): its styles are the section's.
 import styles from "./ReferenceImageUpload.module.css";
 
-function tileClass(item: ReferenceItem): string {
-  if (item.status === "waiting") return styles.tileWaiting ?? "";
-  return item.status === "refused" || item.status === "failed" || item.status === "lost" ? (styles.tileError ?? "") : "";
-}
-
-/** One photo of the form: its thumbnail, its name and what became of it, and Retry and Remove. */
+/** One photo of the form: its thumbnail, what it is and what became of it, and what can be
+ * done with it. */
 export function ReferenceTile({
   item,
   config,
@@ -27,15 +23,6 @@ export function ReferenceTile({
   onRetry: (id: string) => void;
   onUnreadable: (id: string) => void;
 }) {
-  // Retry goes as the upload starts again: its tile's Remove takes the focus.
-  const removeButton = useRef<HTMLButtonElement>(null);
-  // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
-  // its thumbnail (the photo is in S3 all the same).
-  const [noThumbnail, setNoThumbnail] = useState(false);
-  // Said of a photo that is sent, or on its way: not of one refused, waiting or lost.
-  const shrunkFrom =
-    item.status === "uploading" || item.status === "uploaded" || item.status === "failed" ? item.shrunkFrom : undefined;
-  const pixels = item.status === "uploaded" ? item.pixels : undefined;
   // Nothing of it is sent while the browser makes it smaller: no percentage, a bar that only moves.
   const shrinking = item.status === "uploading" && beingMadeSmaller(item, config);
   const nameId = useId();
@@ -43,87 +30,153 @@ export function ReferenceTile({
   return (
     // Focusable for when "Add photos" goes as this photo fills the form (see `ReferenceImageUpload`).
     <li className={`${styles.tile} ${tileClass(item)}`} tabIndex={-1} aria-labelledby={`${nameId} ${stateId}`} data-photo-id={item.id}>
-      <div className={styles.thumb}>
-        {item.thumbnailUrl && item.status !== "refused" && !noThumbnail ? (
-          <img
-            src={item.thumbnailUrl}
-            alt={item.name}
-            className={styles.thumbImage}
-            onError={() => {
-              // A photo waiting for a place is judged once it has one (its tile draws it again).
-              if (item.status === "waiting") return;
-              if (item.file) onUnreadable(item.id);
-              else setNoThumbnail(true);
-            }}
-          />
-        ) : (
-          <Placeholder item={item} />
-        )}
-        {item.status === "uploading" && (
-          <div className={styles.progressTrack}>
-            {shrinking ? (
-              <progress className={styles.progress} aria-label={`Making ${item.name} smaller`} />
-            ) : (
-              <progress className={styles.progress} max={100} value={percentOf(item)} aria-label={`Uploading ${item.name}`} />
-            )}
-          </div>
-        )}
-        {item.status === "uploaded" && (
-          <span className={styles.done} aria-hidden="true">
-            ✓
-          </span>
-        )}
-      </div>
-      <div className={styles.meta}>
-        <span id={nameId} className={styles.name} title={item.name}>
-          {item.name}
+      <TileThumb item={item} shrinking={shrinking} onUnreadable={onUnreadable} />
+      <TileText item={item} shrinking={shrinking} nameId={nameId} stateId={stateId} />
+      <TileActions item={item} onRemove={onRemove} onRetry={onRetry} />
+    </li>
+  );
+}
+
+/** A photo that waits for a place is greyed and dashed; one the next Generate cannot send (refused,
+ * failed, lost) is edged and worded in red. */
+function tileClass(item: ReferenceItem): string {
+  if (item.status === "waiting") return styles.tileWaiting ?? "";
+  return item.status === "refused" || item.status === "failed" || item.status === "lost" ? (styles.tileError ?? "") : "";
+}
+
+/** A tile's picture: the photo's thumbnail, or its `Placeholder` without one; its upload's bar
+ * while it goes, and a tick once it is in S3. */
+function TileThumb({
+  item,
+  shrinking,
+  onUnreadable,
+}: {
+  item: ReferenceItem;
+  /** The browser is making it smaller (see `ReferenceTile`). */
+  shrinking: boolean;
+  onUnreadable: (id: string) => void;
+}) {
+  // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
+  // its thumbnail (the photo is in S3 all the same).
+  const [noThumbnail, setNoThumbnail] = useState(false);
+  return (
+    <div className={styles.thumb}>
+      {item.thumbnailUrl && item.status !== "refused" && !noThumbnail ? (
+        <img
+          src={item.thumbnailUrl}
+          alt={item.name}
+          className={styles.thumbImage}
+          onError={() => {
+            // A photo waiting for a place is judged once it has one (its tile draws it again).
+            if (item.status === "waiting") return;
+            if (item.file) onUnreadable(item.id);
+            else setNoThumbnail(true);
+          }}
+        />
+      ) : (
+        <Placeholder item={item} />
+      )}
+      {item.status === "uploading" && (
+        <div className={styles.progressTrack}>
+          {shrinking ? (
+            <progress className={styles.progress} aria-label={`Making ${item.name} smaller`} />
+          ) : (
+            <progress className={styles.progress} max={100} value={percentOf(item)} aria-label={`Uploading ${item.name}`} />
+          )}
+        </div>
+      )}
+      {item.status === "uploaded" && (
+        <span className={styles.done} aria-hidden="true">
+          ✓
         </span>
-        {item.status === "lost" ? (
-          <span id={stateId} className={styles.state} title={LOST_IN_RELOAD}>
-            <span aria-hidden="true">{LOST_IN_RELOAD_SHORT}</span>
-            <span className={ui.visuallyHidden}>{LOST_IN_RELOAD}</span>
-          </span>
-        ) : (
-          <span id={stateId} className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
-            {shrinking ? "Making it smaller…" : stateOf(item)}
-          </span>
-        )}
-        {shrunkFrom !== undefined && (
-          <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(shrunkFrom)}, as a JPEG</span>
-        )}
-        {/* Used all the same: a warning, not a refusal. */}
-        {pixels && (
-          <span className={styles.lowResolution}>
-            Only {pixels.width}×{pixels.height} px: Gemini sees little in it
-          </span>
-        )}
-      </div>
-      <div className={styles.actions}>
-        {item.status === "failed" && (
-          <button
-            type="button"
-            className={styles.linkButton}
-            onClick={() => {
-              removeButton.current?.focus();
-              onRetry(item.id);
-            }}
-            aria-label={`Retry ${item.name}`}
-          >
-            Retry
-          </button>
-        )}
+      )}
+    </div>
+  );
+}
+
+/** A tile's words: the photo's name and what became of it (its two ids name the tile); then,
+ * where they apply, that the page made it smaller and that it has few pixels. */
+function TileText({
+  item,
+  shrinking,
+  nameId,
+  stateId,
+}: {
+  item: ReferenceItem;
+  shrinking: boolean;
+  nameId: string;
+  stateId: string;
+}) {
+  // Said of a photo that is sent, or on its way: not of one refused, waiting or lost.
+  const shrunkFrom =
+    item.status === "uploading" || item.status === "uploaded" || item.status === "failed" ? item.shrunkFrom : undefined;
+  const pixels = item.status === "uploaded" ? item.pixels : undefined;
+  return (
+    <div className={styles.meta}>
+      <span id={nameId} className={styles.name} title={item.name}>
+        {item.name}
+      </span>
+      {item.status === "lost" ? (
+        <span id={stateId} className={styles.state} title={LOST_IN_RELOAD}>
+          <span aria-hidden="true">{LOST_IN_RELOAD_SHORT}</span>
+          <span className={ui.visuallyHidden}>{LOST_IN_RELOAD}</span>
+        </span>
+      ) : (
+        <span id={stateId} className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
+          {shrinking ? "Making it smaller…" : stateOf(item)}
+        </span>
+      )}
+      {shrunkFrom !== undefined && (
+        <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(shrunkFrom)}, as a JPEG</span>
+      )}
+      {/* Used all the same: a warning, not a refusal. */}
+      {pixels && (
+        <span className={styles.lowResolution}>
+          Only {pixels.width}×{pixels.height} px: Gemini sees little in it
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** What can be done with a photo: Retry, once its upload failed; Remove, always. */
+function TileActions({
+  item,
+  onRemove,
+  onRetry,
+}: {
+  item: ReferenceItem;
+  onRemove: (id: string) => void;
+  onRetry: (id: string) => void;
+}) {
+  // Retry goes as the upload starts again: its tile's Remove takes the focus.
+  const removeButton = useRef<HTMLButtonElement>(null);
+  return (
+    <div className={styles.actions}>
+      {item.status === "failed" && (
         <button
           type="button"
-          ref={removeButton}
-          data-remove
           className={styles.linkButton}
-          onClick={() => onRemove(item.id)}
-          aria-label={`Remove ${item.name}`}
+          onClick={() => {
+            removeButton.current?.focus();
+            onRetry(item.id);
+          }}
+          aria-label={`Retry ${item.name}`}
         >
-          Remove
+          Retry
         </button>
-      </div>
-    </li>
+      )}
+      <button
+        type="button"
+        ref={removeButton}
+        data-remove
+        className={styles.linkButton}
+        onClick={() => onRemove(item.id)}
+        aria-label={`Remove ${item.name}`}
+      >
+        Remove
+      </button>
+    </div>
   );
 }
 
