@@ -28,7 +28,7 @@ export function ReferenceTile({
   const nameId = useId();
   const stateId = useId();
   return (
-    // Focusable for when "Add photos" goes as this photo fills the form (see `ReferenceImageUpload`).
+    // Focusable for when "Add photos" goes as this photo fills the form (see `usePhotoListFocus`).
     <li className={`${styles.tile} ${tileClass(item)}`} tabIndex={-1} aria-labelledby={`${nameId} ${stateId}`} data-photo-id={item.id}>
       <TileThumb item={item} shrinking={shrinking} onUnreadable={onUnreadable} />
       <TileText item={item} shrinking={shrinking} nameId={nameId} stateId={stateId} />
