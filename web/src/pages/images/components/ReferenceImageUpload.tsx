@@ -40,43 +40,9 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
     disabled,
     multiple: true,
   });
+  usePastedPhotos(add, disabled);
 
-  // Paste anywhere on the page adds the clipboard's images; in a text field, only an image
-  // with no text (a text paste stays the field's).
-  useEffect(() => {
-    if (disabled) return;
-    const onPaste = (event: ClipboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      const inField = target !== null && (target.tagName === "TEXTAREA" || target.tagName === "INPUT");
-      if (inField && event.clipboardData?.getData("text/plain")) return;
-      const files = Array.from(event.clipboardData?.files ?? []);
-      if (files.length === 0) return;
-      event.preventDefault();
-      add(files);
-    };
-    document.addEventListener("paste", onPaste);
-    return () => document.removeEventListener("paste", onPaste);
-  }, [add, disabled]);
-
-  const hint = disabled ? (
-    "No identity to add photos for."
-  ) : isDragActive ? (
-    "Drop the photos to add them."
-  ) : (
-    <>
-      {/* A touch screen has nothing to drag from nor paste with. */}
-      <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
-      <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
-      {" "}
-      {/* In full in the empty box; once photos are in, under them, only the limits: the types
-          were read, and a refused file says why on its tile. */}
-      <span className={styles.limits}>
-        {empty
-          ? `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`
-          : `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each.`}
-      </span>
-    </>
-  );
+  const hint = <Hint config={config} disabled={disabled} dragging={isDragActive} empty={empty} />;
 
   return (
     <section className={styles.section}>
@@ -95,14 +61,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
       >
         {/* Reached through "Add photos", drag and drop or paste; hidden from screen readers,
             which would list it as a second button. Still named, for the tests' uploads. */}
-        <input
-          {...getInputProps({ id: inputId })}
-          aria-label="Reference photos"
-          aria-hidden="true"
-          accept={Object.entries(config.accept)
-            .flatMap(([mime, exts]) => [mime, ...exts])
-            .join(",")}
-        />
+        <input {...getInputProps({ id: inputId })} aria-label="Reference photos" aria-hidden="true" accept={acceptOf(config)} />
         <ul ref={list} className={styles.grid} aria-label="Selected photos">
           {uploads.items.map((item) => (
             <ReferenceTile
@@ -181,6 +140,66 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
         )}
       </div>
     </section>
+  );
+}
+
+/** Paste anywhere on the page adds the clipboard's images; in a text field, only an image
+ * with no text (a text paste stays the field's). */
+function usePastedPhotos(add: (files: File[]) => void, disabled: boolean) {
+  useEffect(() => {
+    if (disabled) return;
+    const onPaste = (event: ClipboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const inField = target !== null && (target.tagName === "TEXTAREA" || target.tagName === "INPUT");
+      if (inField && event.clipboardData?.getData("text/plain")) return;
+      const files = Array.from(event.clipboardData?.files ?? []);
+      if (files.length === 0) return;
+      event.preventDefault();
+      add(files);
+    };
+    document.addEventListener("paste", onPaste);
+    return () => document.removeEventListener("paste", onPaste);
+  }, [add, disabled]);
+}
+
+/** The file picker's types: each accepted type, then its extensions (browsers often give
+ * .heic no type). */
+function acceptOf(config: TabConfig): string {
+  return Object.entries(config.accept)
+    .flatMap(([mime, exts]) => [mime, ...exts])
+    .join(",");
+}
+
+/** How to add photos, and how many of what: in the empty box, and under the photos once there
+ * are some. Without an identity, why none can be added; while photos are dragged over the box,
+ * to drop them. */
+function Hint({
+  config,
+  disabled,
+  dragging,
+  empty,
+}: {
+  config: TabConfig;
+  disabled: boolean;
+  dragging: boolean;
+  empty: boolean;
+}) {
+  if (disabled) return "No identity to add photos for.";
+  if (dragging) return "Drop the photos to add them.";
+  return (
+    <>
+      {/* A touch screen has nothing to drag from nor paste with. */}
+      <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
+      <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
+      {" "}
+      {/* In full in the empty box; once photos are in, under them, only the limits: the types
+          were read, and a refused file says why on its tile. */}
+      <span className={styles.limits}>
+        {empty
+          ? `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`
+          : `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each.`}
+      </span>
+    </>
   );
 }
 
