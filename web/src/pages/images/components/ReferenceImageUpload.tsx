@@ -1,4 +1,4 @@
-import { useEffect, useId } from "react";
+import { useEffect, useId, type ReactNode } from "react";
 import { useDropzone } from "react-dropzone";
 
 import { countOf, formatBytes, typeName, type TabConfig } from "../config";
@@ -22,7 +22,6 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   const disabled = noIdentities;
   const hintId = useId();
   const inputId = useId();
-  const addId = useId();
   const { add } = uploads;
   // A photo a reload lost holds its place, and "Add photos" stays to add it again.
   const full = uploads.usable - uploads.lost >= config.maxFiles;
@@ -73,40 +72,10 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
               onUnreadable={uploads.refuseUnreadable}
             />
           ))}
-          {!full && (
-            <li className={styles.addTile}>
-              <button
-                type="button"
-                {...addButton}
-                className={empty ? styles.dropButton : styles.addButton}
-                onClick={() => {
-                  if (!disabled) open();
-                }}
-                aria-disabled={disabled}
-                aria-labelledby={addId}
-                aria-describedby={hintId}
-              >
-                <span aria-hidden="true" className={styles.plus}>
-                  +
-                </span>
-                <span id={addId}>Add photos</span>
-                {empty && (
-                  <span id={hintId} className={styles.dropHint}>
-                    {hint}
-                  </span>
-                )}
-              </button>
-            </li>
-          )}
+          {!full && <AddTile button={addButton} empty={empty} disabled={disabled} onAdd={open} hintId={hintId} hint={hint} />}
         </ul>
         {/* Said once for all the photos that wait, not on each of their tiles. */}
-        {waiting > 0 && (
-          <p className={styles.waitingNote}>
-            {waiting === 1
-              ? `1 photo waits: only ${config.maxFiles} per generation; it is added when you remove one.`
-              : `${waiting} photos wait: only ${config.maxFiles} per generation; one is added for each photo you remove.`}
-          </p>
-        )}
+        {waiting > 0 && <WaitingNote waiting={waiting} maxFiles={config.maxFiles} />}
         {refused > 1 && (
           <button type="button" className={ui.linkButton} onClick={removeRefused}>
             Remove the {refused} refused files
@@ -117,16 +86,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
-        {/* Out of the live region, Undo: the removal is announced, not the button. */}
-        {uploads.removedName !== null && (
-          <p className={styles.removedNote}>
-            <span role="status">Removed {uploads.removedName}</span>
-            {" · "}
-            <button type="button" className={ui.linkButton} onClick={undoRemove} aria-label={`Undo removing ${uploads.removedName}`}>
-              Undo
-            </button>
-          </p>
-        )}
+        {uploads.removedName !== null && <RemovedNote name={uploads.removedName} onUndo={undoRemove} />}
         {uploads.othersPutAside !== null && (
           <p role="status" className={ui.notice}>
             {photosAsideNote(uploads.othersPutAside)}
@@ -170,6 +130,53 @@ function acceptOf(config: TabConfig): string {
     .join(",");
 }
 
+/** "Add photos", a tile of its own after the photos', which opens the file picker; in the empty
+ * box, the whole box, the hint written in it (once there are photos, the hint is under them). */
+function AddTile({
+  button,
+  empty,
+  disabled,
+  onAdd,
+  hintId,
+  hint,
+}: {
+  /** Its ref and focus handlers (see `usePhotoListFocus`). */
+  button: ReturnType<typeof usePhotoListFocus>["addButton"];
+  empty: boolean;
+  disabled: boolean;
+  onAdd: () => void;
+  /** The hint's id, which describes the button wherever the hint is. */
+  hintId: string;
+  hint: ReactNode;
+}) {
+  const addId = useId();
+  return (
+    <li className={styles.addTile}>
+      <button
+        type="button"
+        {...button}
+        className={empty ? styles.dropButton : styles.addButton}
+        onClick={() => {
+          if (!disabled) onAdd();
+        }}
+        aria-disabled={disabled}
+        aria-labelledby={addId}
+        aria-describedby={hintId}
+      >
+        <span aria-hidden="true" className={styles.plus}>
+          +
+        </span>
+        <span id={addId}>Add photos</span>
+        {empty && (
+          <span id={hintId} className={styles.dropHint}>
+            {hint}
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}
+
 /** How to add photos, and how many of what: in the empty box, and under the photos once there
  * are some. Without an identity, why none can be added; while photos are dragged over the box,
  * to drop them. */
@@ -208,4 +215,29 @@ function Hint({
 function typesIn(config: TabConfig): string {
   const names = Object.keys(config.accept).map(typeName);
   return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
+}
+
+/** The photos over the count, said once for all of them: when they are added. */
+function WaitingNote({ waiting, maxFiles }: { waiting: number; maxFiles: number }) {
+  return (
+    <p className={styles.waitingNote}>
+      {waiting === 1
+        ? `1 photo waits: only ${maxFiles} per generation; it is added when you remove one.`
+        : `${waiting} photos wait: only ${maxFiles} per generation; one is added for each photo you remove.`}
+    </p>
+  );
+}
+
+/** The photo last removed, and Undo to bring it back. Out of the live region, Undo: the removal
+ * is announced, not the button. */
+function RemovedNote({ name, onUndo }: { name: string; onUndo: () => void }) {
+  return (
+    <p className={styles.removedNote}>
+      <span role="status">Removed {name}</span>
+      {" · "}
+      <button type="button" className={ui.linkButton} onClick={onUndo} aria-label={`Undo removing ${name}`}>
+        Undo
+      </button>
+    </p>
+  );
 }
