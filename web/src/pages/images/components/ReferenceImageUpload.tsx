@@ -1,13 +1,13 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, type ReactNode } from "react";
 import { useDropzone } from "react-dropzone";
 
-import { countOf, formatBytes, isHeicType, typeName, type TabConfig } from "../config";
-import type { ReferenceItem, ReferenceUploads } from "../hooks/use-reference-uploads";
-import { beingMadeSmaller } from "../photoChecks";
-import { LOST_IN_RELOAD, LOST_IN_RELOAD_SHORT, type UploadingPhoto } from "../referencePhotos";
+import { countOf, formatBytes, typeName, type TabConfig } from "../config";
+import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
+import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import ui from "../ui.module.css";
 import { photosAsideNote } from "./UserSelector";
 import styles from "./ReferenceImageUpload.module.css";
+import { ReferenceTile } from "./ReferenceTile";
 
 interface Props {
   config: TabConfig;
@@ -22,69 +22,15 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   const disabled = noIdentities;
   const hintId = useId();
   const inputId = useId();
-  const addId = useId();
-  const { add, remove } = uploads;
+  const { add } = uploads;
   // A photo a reload lost holds its place, and "Add photos" stays to add it again.
   const full = uploads.usable - uploads.lost >= config.maxFiles;
   const refused = uploads.items.filter((item) => item.status === "refused").length;
   const waiting = uploads.items.filter((item) => item.status === "waiting").length;
   // No photo yet: the whole box is "Add photos", what it takes written in it.
   const empty = uploads.items.length === 0;
-  const list = useRef<HTMLUListElement>(null);
-  // When the focused control goes with a change of the list, the focus goes to what took its
-  // place, never to the page. After a removal: the next photo's tile, or "Add photos" (back
-  // when the list was full); the previous photo's tile when the last tile went. After
-  // "Remove the N refused files": "Add photos", else the last photo's tile. A tile, not its
-  // Remove: a second Enter, as on the Remove a moment before, would take another photo away.
-  // After Undo, the photo brought back.
-  const focusAfterChange = useRef<{ pick: (tiles: Element[]) => Element | undefined; onTile: boolean } | null>(null);
-  // "Add photos" goes once the photos it added fill the form, and the focus it had would fall
-  // to the page. It goes to the tile of the first photo just added: where the admin's action
-  // landed, read out by its name and state ("front.jpg, uploading, 40%"), and from which Tab
-  // goes on to its own Remove. Not to that Remove: an Enter pressed again, as on "Add photos"
-  // a moment before, would take away the photo just added.
-  const addButton = useRef<HTMLButtonElement>(null);
-  const addHadFocus = useRef(false);
-  const shownIds = useRef<readonly string[]>(uploads.items.map((item) => item.id));
-  useEffect(() => {
-    const before = shownIds.current;
-    shownIds.current = uploads.items.map((item) => item.id);
-    const tiles = Array.from(list.current?.querySelectorAll<HTMLLIElement>(":scope > li") ?? []);
-    const after = focusAfterChange.current;
-    if (after !== null) {
-      focusAfterChange.current = null;
-      const tile = after.pick(tiles);
-      // "Add photos" is a tile of its own: its button.
-      if (after.onTile && tile instanceof HTMLElement && tile.dataset.photoId !== undefined) tile.focus();
-      else (tile?.querySelector<HTMLButtonElement>("button[data-remove]") ?? tile?.querySelector("button"))?.focus();
-      return;
-    }
-    const dropped = addButton.current === null && (document.activeElement === null || document.activeElement === document.body);
-    if (addHadFocus.current && dropped) {
-      addHadFocus.current = false;
-      const added = uploads.items.findIndex((item) => !before.includes(item.id));
-      (tiles[added] ?? tiles.at(-1))?.focus({ preventScroll: true });
-    }
-  }, [uploads.items]);
-  const removeAndRefocus = (id: string) => {
-    const index = uploads.items.findIndex((item) => item.id === id);
-    focusAfterChange.current = { pick: (tiles) => tiles[index] ?? tiles[index - 1], onTile: true };
-    remove(id);
-  };
-  const undoRemove = () => {
-    const back = uploads.undoRemove();
-    if (back === null) return;
-    focusAfterChange.current = { pick: (tiles) => list.current?.querySelector(`[data-photo-id="${back}"]`) ?? tiles[0], onTile: true };
-  };
-  const removeRefused = () => {
-    focusAfterChange.current = { pick: (tiles) => tiles.at(-1), onTile: true };
-    uploads.removeRefused();
-  };
-  const retryAll = () => {
-    const first = uploads.items.findIndex((item) => item.status === "failed");
-    focusAfterChange.current = { pick: (tiles) => tiles[first], onTile: false };
-    uploads.retry();
-  };
+  // The list's actions that take a control away, each leaving the focus where it belongs.
+  const { list, addButton, remove, undoRemove, removeRefused, retryAll } = usePhotoListFocus(uploads);
 
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
     onDrop: (accepted, rejected) => add([...accepted, ...rejected.map((r) => r.file)]),
@@ -93,43 +39,9 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
     disabled,
     multiple: true,
   });
+  usePastedPhotos(add, disabled);
 
-  // Paste anywhere on the page adds the clipboard's images; in a text field, only an image
-  // with no text (a text paste stays the field's).
-  useEffect(() => {
-    if (disabled) return;
-    const onPaste = (event: ClipboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      const inField = target !== null && (target.tagName === "TEXTAREA" || target.tagName === "INPUT");
-      if (inField && event.clipboardData?.getData("text/plain")) return;
-      const files = Array.from(event.clipboardData?.files ?? []);
-      if (files.length === 0) return;
-      event.preventDefault();
-      add(files);
-    };
-    document.addEventListener("paste", onPaste);
-    return () => document.removeEventListener("paste", onPaste);
-  }, [add, disabled]);
-
-  const hint = disabled ? (
-    "No identity to add photos for."
-  ) : isDragActive ? (
-    "Drop the photos to add them."
-  ) : (
-    <>
-      {/* A touch screen has nothing to drag from nor paste with. */}
-      <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
-      <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
-      {" "}
-      {/* In full in the empty box; once photos are in, under them, only the limits: the types
-          were read, and a refused file says why on its tile. */}
-      <span className={styles.limits}>
-        {empty
-          ? `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`
-          : `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each.`}
-      </span>
-    </>
-  );
+  const hint = <Hint config={config} disabled={disabled} dragging={isDragActive} empty={empty} />;
 
   return (
     <section className={styles.section}>
@@ -148,62 +60,22 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
       >
         {/* Reached through "Add photos", drag and drop or paste; hidden from screen readers,
             which would list it as a second button. Still named, for the tests' uploads. */}
-        <input
-          {...getInputProps({ id: inputId })}
-          aria-label="Reference photos"
-          aria-hidden="true"
-          accept={Object.entries(config.accept)
-            .flatMap(([mime, exts]) => [mime, ...exts])
-            .join(",")}
-        />
+        <input {...getInputProps({ id: inputId })} aria-label="Reference photos" aria-hidden="true" accept={acceptOf(config)} />
         <ul ref={list} className={styles.grid} aria-label="Selected photos">
           {uploads.items.map((item) => (
             <ReferenceTile
               key={item.id}
               item={item}
               config={config}
-              onRemove={removeAndRefocus}
+              onRemove={remove}
               onRetry={uploads.retry}
               onUnreadable={uploads.refuseUnreadable}
             />
           ))}
-          {!full && (
-            <li className={styles.addTile}>
-              <button
-                type="button"
-                ref={addButton}
-                onFocus={() => (addHadFocus.current = true)}
-                // Gone to another control, not removed with the tile: nothing to give on.
-                onBlur={(event) => event.relatedTarget && (addHadFocus.current = false)}
-                className={empty ? styles.dropButton : styles.addButton}
-                onClick={() => {
-                  if (!disabled) open();
-                }}
-                aria-disabled={disabled}
-                aria-labelledby={addId}
-                aria-describedby={hintId}
-              >
-                <span aria-hidden="true" className={styles.plus}>
-                  +
-                </span>
-                <span id={addId}>Add photos</span>
-                {empty && (
-                  <span id={hintId} className={styles.dropHint}>
-                    {hint}
-                  </span>
-                )}
-              </button>
-            </li>
-          )}
+          {!full && <AddTile button={addButton} empty={empty} disabled={disabled} onAdd={open} hintId={hintId} hint={hint} />}
         </ul>
         {/* Said once for all the photos that wait, not on each of their tiles. */}
-        {waiting > 0 && (
-          <p className={styles.waitingNote}>
-            {waiting === 1
-              ? `1 photo waits: only ${config.maxFiles} per generation; it is added when you remove one.`
-              : `${waiting} photos wait: only ${config.maxFiles} per generation; one is added for each photo you remove.`}
-          </p>
-        )}
+        {waiting > 0 && <WaitingNote waiting={waiting} maxFiles={config.maxFiles} />}
         {refused > 1 && (
           <button type="button" className={ui.linkButton} onClick={removeRefused}>
             Remove the {refused} refused files
@@ -214,16 +86,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
-        {/* Out of the live region, Undo: the removal is announced, not the button. */}
-        {uploads.removedName !== null && (
-          <p className={styles.removedNote}>
-            <span role="status">Removed {uploads.removedName}</span>
-            {" · "}
-            <button type="button" className={ui.linkButton} onClick={undoRemove} aria-label={`Undo removing ${uploads.removedName}`}>
-              Undo
-            </button>
-          </p>
-        )}
+        {uploads.removedName !== null && <RemovedNote name={uploads.removedName} onUndo={undoRemove} />}
         {uploads.othersPutAside !== null && (
           <p role="status" className={ui.notice}>
             {photosAsideNote(uploads.othersPutAside)}
@@ -240,6 +103,113 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   );
 }
 
+/** Paste anywhere on the page adds the clipboard's images; in a text field, only an image
+ * with no text (a text paste stays the field's). */
+function usePastedPhotos(add: (files: File[]) => void, disabled: boolean) {
+  useEffect(() => {
+    if (disabled) return;
+    const onPaste = (event: ClipboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const inField = target !== null && (target.tagName === "TEXTAREA" || target.tagName === "INPUT");
+      if (inField && event.clipboardData?.getData("text/plain")) return;
+      const files = Array.from(event.clipboardData?.files ?? []);
+      if (files.length === 0) return;
+      event.preventDefault();
+      add(files);
+    };
+    document.addEventListener("paste", onPaste);
+    return () => document.removeEventListener("paste", onPaste);
+  }, [add, disabled]);
+}
+
+/** The file picker's types: each accepted type, then its extensions (browsers often give
+ * .heic no type). */
+function acceptOf(config: TabConfig): string {
+  return Object.entries(config.accept)
+    .flatMap(([mime, exts]) => [mime, ...exts])
+    .join(",");
+}
+
+/** "Add photos", a tile of its own after the photos', which opens the file picker; in the empty
+ * box, the whole box, the hint written in it (once there are photos, the hint is under them). */
+function AddTile({
+  button,
+  empty,
+  disabled,
+  onAdd,
+  hintId,
+  hint,
+}: {
+  /** Its ref and focus handlers (see `usePhotoListFocus`). */
+  button: ReturnType<typeof usePhotoListFocus>["addButton"];
+  empty: boolean;
+  disabled: boolean;
+  onAdd: () => void;
+  /** The hint's id, which describes the button wherever the hint is. */
+  hintId: string;
+  hint: ReactNode;
+}) {
+  const addId = useId();
+  return (
+    <li className={styles.addTile}>
+      <button
+        type="button"
+        {...button}
+        className={empty ? styles.dropButton : styles.addButton}
+        onClick={() => {
+          if (!disabled) onAdd();
+        }}
+        aria-disabled={disabled}
+        aria-labelledby={addId}
+        aria-describedby={hintId}
+      >
+        <span aria-hidden="true" className={styles.plus}>
+          +
+        </span>
+        <span id={addId}>Add photos</span>
+        {empty && (
+          <span id={hintId} className={styles.dropHint}>
+            {hint}
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}
+
+/** How to add photos, and how many of what: in the empty box, and under the photos once there
+ * are some. Without an identity, why none can be added; while photos are dragged over the box,
+ * to drop them. */
+function Hint({
+  config,
+  disabled,
+  dragging,
+  empty,
+}: {
+  config: TabConfig;
+  disabled: boolean;
+  dragging: boolean;
+  empty: boolean;
+}) {
+  if (disabled) return "No identity to add photos for.";
+  if (dragging) return "Drop the photos to add them.";
+  return (
+    <>
+      {/* A touch screen has nothing to drag from nor paste with. */}
+      <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
+      <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
+      {" "}
+      {/* In full in the empty box; once photos are in, under them, only the limits: the types
+          were read, and a refused file says why on its tile. */}
+      <span className={styles.limits}>
+        {empty
+          ? `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`
+          : `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each.`}
+      </span>
+    </>
+  );
+}
+
 /** "JPEG, PNG, WEBP, HEIC or HEIF": each accepted type once, by its name (not each of its
  * extensions: ".jpg" and ".jpeg" are one type). */
 function typesIn(config: TabConfig): string {
@@ -247,165 +217,27 @@ function typesIn(config: TabConfig): string {
   return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
 }
 
-function tileClass(item: ReferenceItem): string {
-  if (item.status === "waiting") return styles.tileWaiting ?? "";
-  return item.status === "refused" || item.status === "failed" || item.status === "lost" ? (styles.tileError ?? "") : "";
-}
-
-function ReferenceTile({
-  item,
-  config,
-  onRemove,
-  onRetry,
-  onUnreadable,
-}: {
-  item: ReferenceItem;
-  config: TabConfig;
-  onRemove: (id: string) => void;
-  onRetry: (id: string) => void;
-  onUnreadable: (id: string) => void;
-}) {
-  // Retry goes as the upload starts again: its tile's Remove takes the focus.
-  const removeButton = useRef<HTMLButtonElement>(null);
-  // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
-  // its thumbnail (the photo is in S3 all the same).
-  const [noThumbnail, setNoThumbnail] = useState(false);
-  // Said of a photo that is sent, or on its way: not of one refused, waiting or lost.
-  const shrunkFrom =
-    item.status === "uploading" || item.status === "uploaded" || item.status === "failed" ? item.shrunkFrom : undefined;
-  const pixels = item.status === "uploaded" ? item.pixels : undefined;
-  // Nothing of it is sent while the browser makes it smaller: no percentage, a bar that only moves.
-  const shrinking = item.status === "uploading" && beingMadeSmaller(item, config);
-  const nameId = useId();
-  const stateId = useId();
+/** The photos over the count, said once for all of them: when they are added. */
+function WaitingNote({ waiting, maxFiles }: { waiting: number; maxFiles: number }) {
   return (
-    // Focusable for when "Add photos" goes as this photo fills the form (see above).
-    <li className={`${styles.tile} ${tileClass(item)}`} tabIndex={-1} aria-labelledby={`${nameId} ${stateId}`} data-photo-id={item.id}>
-      <div className={styles.thumb}>
-        {item.thumbnailUrl && item.status !== "refused" && !noThumbnail ? (
-          <img
-            src={item.thumbnailUrl}
-            alt={item.name}
-            className={styles.thumbImage}
-            onError={() => {
-              // A photo waiting for a place is judged once it has one (its tile draws it again).
-              if (item.status === "waiting") return;
-              if (item.file) onUnreadable(item.id);
-              else setNoThumbnail(true);
-            }}
-          />
-        ) : (
-          <Placeholder item={item} />
-        )}
-        {item.status === "uploading" && (
-          <div className={styles.progressTrack}>
-            {shrinking ? (
-              <progress className={styles.progress} aria-label={`Making ${item.name} smaller`} />
-            ) : (
-              <progress className={styles.progress} max={100} value={percentOf(item)} aria-label={`Uploading ${item.name}`} />
-            )}
-          </div>
-        )}
-        {item.status === "uploaded" && (
-          <span className={styles.done} aria-hidden="true">
-            ✓
-          </span>
-        )}
-      </div>
-      <div className={styles.meta}>
-        <span id={nameId} className={styles.name} title={item.name}>
-          {item.name}
-        </span>
-        {item.status === "lost" ? (
-          <span id={stateId} className={styles.state} title={LOST_IN_RELOAD}>
-            <span aria-hidden="true">{LOST_IN_RELOAD_SHORT}</span>
-            <span className={ui.visuallyHidden}>{LOST_IN_RELOAD}</span>
-          </span>
-        ) : (
-          <span id={stateId} className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
-            {shrinking ? "Making it smaller…" : stateOf(item)}
-          </span>
-        )}
-        {shrunkFrom !== undefined && (
-          <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(shrunkFrom)}, as a JPEG</span>
-        )}
-        {/* Used all the same: a warning, not a refusal. */}
-        {pixels && (
-          <span className={styles.lowResolution}>
-            Only {pixels.width}×{pixels.height} px: Gemini sees little in it
-          </span>
-        )}
-      </div>
-      <div className={styles.actions}>
-        {item.status === "failed" && (
-          <button
-            type="button"
-            className={styles.linkButton}
-            onClick={() => {
-              removeButton.current?.focus();
-              onRetry(item.id);
-            }}
-            aria-label={`Retry ${item.name}`}
-          >
-            Retry
-          </button>
-        )}
-        <button
-          type="button"
-          ref={removeButton}
-          data-remove
-          className={styles.linkButton}
-          onClick={() => onRemove(item.id)}
-          aria-label={`Remove ${item.name}`}
-        >
-          Remove
-        </button>
-      </div>
-    </li>
+    <p className={styles.waitingNote}>
+      {waiting === 1
+        ? `1 photo waits: only ${maxFiles} per generation; it is added when you remove one.`
+        : `${waiting} photos wait: only ${maxFiles} per generation; one is added for each photo you remove.`}
+    </p>
   );
 }
 
-/** How much of the photo S3 has, in percent. */
-function percentOf(item: UploadingPhoto): number {
-  return Math.round(item.progress * 100);
-}
-
-/** What became of the photo, under its name (a lost one's tile says it in two lengths). */
-function stateOf(item: Exclude<ReferenceItem, { status: "lost" }>): string {
-  switch (item.status) {
-    case "waiting":
-      return "Waiting for a place";
-    case "uploading":
-      return `uploading, ${percentOf(item)}%`;
-    case "uploaded":
-      // An upload an earlier job sent is in S3: its size is not known here.
-      return item.size > 0 ? formatBytes(item.size) : "Uploaded earlier";
-    case "failed":
-    case "refused":
-      return item.error;
-  }
-}
-
-/** A tile without a thumbnail: HEIC (only Safari draws it), a photo from before a reload with no
- * small copy, a kept photo whose URL expired, a refused file. */
-function Placeholder({ item }: { item: ReferenceItem }) {
-  const heic = isHeicType(item.contentType);
-  // From before a reload: its file is not here, its type is known.
-  const type = heic ? "HEIC" : item.file === null && item.contentType ? typeName(item.contentType) : "?";
-  // In S3 (a lost photo's tile says what became of it).
-  const kept = item.file === null && item.status !== "lost";
-  const earlier = "earlier" in item && item.earlier;
-  const note = earlier
-    ? "from an earlier generation"
-    : kept
-      ? "uploaded before the reload"
-      : heic
-        ? "no preview in this browser"
-        : "no preview";
+/** The photo last removed, and Undo to bring it back. Out of the live region, Undo: the removal
+ * is announced, not the button. */
+function RemovedNote({ name, onUndo }: { name: string; onUndo: () => void }) {
   return (
-    <div className={styles.placeholder} role="img" aria-label={`${item.name} (no preview)`}>
-      <span className={styles.placeholderType}>{type}</span>
-      <span className={styles.placeholderNote}>{note}</span>
-    </div>
+    <p className={styles.removedNote}>
+      <span role="status">Removed {name}</span>
+      {" · "}
+      <button type="button" className={ui.linkButton} onClick={onUndo} aria-label={`Undo removing ${name}`}>
+        Undo
+      </button>
+    </p>
   );
 }
