@@ -5,7 +5,7 @@ import { askedPhrases, originLabel } from "../job/names";
 import { jobNamedBy } from "../job/saved";
 import { countOf } from "../config";
 import { useSessionState } from "../hooks/use-session-state";
-import { markArrival, scrollBehavior } from "../motion";
+import { jobItem, takeAdminTo } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
@@ -47,12 +47,9 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     if (at < 0) return; // another identity's history
     const brought = jobs
       .slice(at + 1)
-      .map((job) => section.current?.querySelector(`[data-job-id="${job.id}"]`))
-      .find((item) => item instanceof HTMLElement);
-    if (brought instanceof HTMLElement) {
-      brought.focus();
-      markArrival(brought);
-    }
+      .map((job) => jobItem(section.current, job.id))
+      .find((item) => item !== null);
+    if (brought) takeAdminTo(brought);
   }, [jobs]);
   // After the focus (effects run in order): a read that brought no row, or failed, frees
   // the next click.
@@ -101,10 +98,8 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   useEffect(() => {
     if (sought === null || !savedRead || sought !== savedJobId || broughtTo.current === sought) return;
     broughtTo.current = sought;
-    const item = section.current?.querySelector<HTMLElement>(`[data-job-id="${sought}"]`);
-    item?.scrollIntoView?.({ behavior: scrollBehavior(), block: "center" });
-    item?.focus({ preventScroll: true });
-    if (item) markArrival(item);
+    const item = jobItem(section.current, sought);
+    if (item) takeAdminTo(item, { centred: true });
   }, [sought, savedRead, savedJobId]);
   const offerSaved = savedJobId !== null && !savedRead && (older !== null || seeking) && !soughtInVain;
   return (
