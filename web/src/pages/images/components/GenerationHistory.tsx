@@ -5,6 +5,7 @@ import { askedPhrases, originLabel } from "../job/names";
 import { jobNamedBy } from "../job/saved";
 import { countOf } from "../config";
 import { useSessionState } from "../hooks/use-session-state";
+import { useShowOlder, type OlderPages } from "../hooks/use-show-older";
 import { jobItem, takeAdminTo } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
@@ -14,9 +15,8 @@ import { HistoryResults, resultsOf } from "./HistoryResults";
 
 interface Props extends RowProps {
   jobs: Job[] | undefined;
-  /** Reads the next older page; null when the history holds every job. `failed`: its last
-   * read did not answer (a refusal is not tried again; a fault was, once). */
-  older: { load: () => void; loading: boolean; failed: boolean } | null;
+  /** Reads the next older page; null when the history holds every job. */
+  older: OlderPages | null;
   loading: boolean;
   error: Error | null;
   identity: HostIdentity | null;
@@ -29,38 +29,10 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   // Every generation as a list (what each was, what to do with it), or only the results, as
   // pictures large enough to judge: the admin's habit, kept in this browser.
   const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
-  // "Show older generations" hands the focus to the first item it brought that the view
-  // shows (a row, or a result tile; the button goes once the history holds every job).
-  // `lastBefore` is set from the click until the read ends: a second click meanwhile (a
-  // double click) reads nothing more.
   const section = useRef<HTMLElement>(null);
-  const lastBefore = useRef<string | null>(null);
   // Each job's time as its name says it, told apart from another click's of that minute.
   const askedAt = useMemo(() => askedPhrases(jobs ?? []), [jobs]);
-  const loadingOlder = older?.loading ?? false;
-  useEffect(() => {
-    const last = lastBefore.current;
-    if (last === null || !jobs) return;
-    const at = jobs.findIndex((job) => job.id === last);
-    if (at + 1 >= jobs.length) return; // not read yet
-    lastBefore.current = null;
-    if (at < 0) return; // another identity's history
-    const brought = jobs
-      .slice(at + 1)
-      .map((job) => jobItem(section.current, job.id))
-      .find((item) => item !== null);
-    if (brought) takeAdminTo(brought);
-  }, [jobs]);
-  // After the focus (effects run in order): a read that brought no row, or failed, frees
-  // the next click.
-  useEffect(() => {
-    if (!loadingOlder) lastBefore.current = null; // read, or failed: the next click is new
-  }, [loadingOlder]);
-  const showOlder = () => {
-    if (!older || older.loading || lastBefore.current !== null) return;
-    lastBefore.current = jobs?.at(-1)?.id ?? null;
-    older.load();
-  };
+  const showOlder = useShowOlder(section, jobs, older);
   // Where the identity's image came from, one click away though its generation is pages
   // down: "Show the saved one" reads older pages until its row is read, then takes the admin
   // there (its row, or its tile, has the focus). Not offered once it is read: its badge says.
