@@ -29,6 +29,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   // Every generation as a list (what each was, what to do with it), or only the results, as
   // pictures large enough to judge: the admin's habit, kept in this browser.
   const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
+  // Where the two buttons find the row or tile they take the admin to.
   const section = useRef<HTMLElement>(null);
   // Each job's time as its name says it, told apart from another click's of that minute.
   const askedAt = useMemo(() => askedPhrases(jobs ?? []), [jobs]);
