@@ -60,3 +60,25 @@ export function markArrival(element: HTMLElement): void {
     }, ARRIVAL_MS),
   );
 }
+
+/** A job's row (All generations) or result tile (Results only) in `history`, by its
+ * `data-job-id`; null when the view does not show it (a failed job has no tile). */
+export function jobItem(history: ParentNode | null | undefined, jobId: string): HTMLElement | null {
+  const item = history?.querySelector(`[data-job-id="${jobId}"]`);
+  return item instanceof HTMLElement ? item : null;
+}
+
+/**
+ * Takes the admin to a job's row or tile the page just brought them: the focus on it, and
+ * its arrival marked (`markArrival`). `centred`: to the window's middle first (a row found
+ * pages down); otherwise the focus brings it into view by itself, as little as it takes.
+ */
+export function takeAdminTo(item: HTMLElement, { centred = false }: { centred?: boolean } = {}): void {
+  if (centred) {
+    item.scrollIntoView?.({ behavior: scrollBehavior(), block: "center" });
+    item.focus({ preventScroll: true });
+  } else {
+    item.focus();
+  }
+  markArrival(item);
+}

@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { askedPhrases, originLabel } from "../job/names";
 import { jobNamedBy } from "../job/saved";
 import { countOf } from "../config";
+import { useSeekSaved } from "../hooks/use-seek-saved";
 import { useSessionState } from "../hooks/use-session-state";
-import { markArrival, scrollBehavior } from "../motion";
+import { useShowOlder, type OlderPages } from "../hooks/use-show-older";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
@@ -14,9 +15,8 @@ import { HistoryResults, resultsOf } from "./HistoryResults";
 
 interface Props extends RowProps {
   jobs: Job[] | undefined;
-  /** Reads the next older page; null when the history holds every job. `failed`: its last
-   * read did not answer (a refusal is not tried again; a fault was, once). */
-  older: { load: () => void; loading: boolean; failed: boolean } | null;
+  /** Reads the next older page; null when the history holds every job. */
+  older: OlderPages | null;
   loading: boolean;
   error: Error | null;
   identity: HostIdentity | null;
@@ -29,84 +29,13 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   // Every generation as a list (what each was, what to do with it), or only the results, as
   // pictures large enough to judge: the admin's habit, kept in this browser.
   const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
-  // "Show older generations" hands the focus to the first item it brought that the view
-  // shows (a row, or a result tile; the button goes once the history holds every job).
-  // `lastBefore` is set from the click until the read ends: a second click meanwhile (a
-  // double click) reads nothing more.
+  // Where the two buttons find the row or tile they take the admin to.
   const section = useRef<HTMLElement>(null);
-  const lastBefore = useRef<string | null>(null);
   // Each job's time as its name says it, told apart from another click's of that minute.
   const askedAt = useMemo(() => askedPhrases(jobs ?? []), [jobs]);
-  const loadingOlder = older?.loading ?? false;
-  useEffect(() => {
-    const last = lastBefore.current;
-    if (last === null || !jobs) return;
-    const at = jobs.findIndex((job) => job.id === last);
-    if (at + 1 >= jobs.length) return; // not read yet
-    lastBefore.current = null;
-    if (at < 0) return; // another identity's history
-    const brought = jobs
-      .slice(at + 1)
-      .map((job) => section.current?.querySelector(`[data-job-id="${job.id}"]`))
-      .find((item) => item instanceof HTMLElement);
-    if (brought instanceof HTMLElement) {
-      brought.focus();
-      markArrival(brought);
-    }
-  }, [jobs]);
-  // After the focus (effects run in order): a read that brought no row, or failed, frees
-  // the next click.
-  useEffect(() => {
-    if (!loadingOlder) lastBefore.current = null; // read, or failed: the next click is new
-  }, [loadingOlder]);
-  const showOlder = () => {
-    if (!older || older.loading || lastBefore.current !== null) return;
-    lastBefore.current = jobs?.at(-1)?.id ?? null;
-    older.load();
-  };
-  // Where the identity's image came from, one click away though its generation is pages
-  // down: "Show the saved one" reads older pages until its row is read, then takes the admin
-  // there (its row, or its tile, has the focus). Not offered once it is read: its badge says.
-  const savedJobId = row.currentJobId ?? jobNamedBy(identity?.image_path);
-  const savedRead = savedJobId !== null && (jobs ?? []).some((job) => job.id === savedJobId);
-  // The saved job asked for (this identity's: another's is no longer sought).
-  const [sought, setSought] = useState<string | null>(null);
-  // The saved job an older page's read failed on the way to: said, and the button is back.
-  const [notFound, setNotFound] = useState<string | null>(null);
-  const seeking = sought !== null && sought === savedJobId && !savedRead && older !== null;
-  const soughtInVain = sought !== null && sought === savedJobId && !savedRead && older === null;
-  const loadOlder = older?.load;
-  const olderLoading = older?.loading ?? false;
-  const olderFailed = older?.failed ?? false;
-  // The next page once one is read; none once one failed: the failure stands until the
-  // next read, and asking again at once would ask forever (a refusal is refused again).
-  // Ended as it renders (React's way to adjust state to what it reads), not in an effect.
-  const failedOnTheWay = seeking && !olderLoading && olderFailed;
-  if (failedOnTheWay) {
-    setNotFound(sought);
-    setSought(null);
-  }
-  useEffect(() => {
-    if (seeking && !olderLoading && !olderFailed) loadOlder?.();
-  }, [seeking, olderLoading, olderFailed, loadOlder]);
-  // The click reads the first page itself: a failure of an earlier read must not end this seek
-  // before it starts.
-  const seek = () => {
-    if (!older || savedJobId === null) return;
-    setNotFound(null);
-    setSought(savedJobId);
-    if (!older.loading) older.load();
-  };
-  const broughtTo = useRef<string | null>(null);
-  useEffect(() => {
-    if (sought === null || !savedRead || sought !== savedJobId || broughtTo.current === sought) return;
-    broughtTo.current = sought;
-    const item = section.current?.querySelector<HTMLElement>(`[data-job-id="${sought}"]`);
-    item?.scrollIntoView?.({ behavior: scrollBehavior(), block: "center" });
-    item?.focus({ preventScroll: true });
-    if (item) markArrival(item);
-  }, [sought, savedRead, savedJobId]);
-  const offerSaved = savedJobId !== null && !savedRead && (older !== null || seeking) && !soughtInVain;
+  const showOlder = useShowOlder(section, jobs, older);
+  // The job the identity's image came from (its name says, or the row's badge does).
+  const saved = useSeekSaved(section, jobs, older, row.currentJobId ?? jobNamedBy(identity?.image_path));
   return (
     <section ref={section} className={styles.section} aria-labelledby="ii-history-heading">
       <div className={styles.header}>
@@ -115,13 +44,11 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         </h2>
         {jobs && jobs.length > 0 && (
           <div className={styles.headerEnd}>
-            {soughtInVain && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
-            {offerSaved && notFound === savedJobId && !seeking && (
-              <span className={ui.muted}>The saved one could not be found: try again.</span>
-            )}
-            {offerSaved && (
-              <ActionLink off={seeking} onClick={seek}>
-                {seeking ? "Finding the saved one…" : "Show the saved one"}
+            {saved.gone && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
+            {saved.failed && <span className={ui.muted}>The saved one could not be found: try again.</span>}
+            {saved.offered && (
+              <ActionLink off={saved.seeking} onClick={saved.seek}>
+                {saved.seeking ? "Finding the saved one…" : "Show the saved one"}
               </ActionLink>
             )}
             <span className={ui.muted}>{shownLabel(view, jobs, older !== null)}</span>
