@@ -1,8 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useRef, useState } from "react";
 
 import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
+import { CallersDraft } from "./CallersDraft";
 import { ComposeForm } from "./components/ComposeForm";
 import type { FollowUps } from "./components/GeneratedImageDisplay";
 import { GenerationHistory } from "./components/GenerationHistory";
@@ -14,17 +14,14 @@ import type { TabConfig } from "./config";
 import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
 import { scrollBehavior } from "./motion";
-import { keys } from "./queryCache";
 import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import { useFailure } from "./hooks/use-failure";
-import { usePageNotice } from "./hooks/use-page-notice";
 import { useUsers } from "./hooks/use-users";
 import { useJobActions } from "./hooks/use-job-actions";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
-import { claimDraft } from "./hooks/use-session-state";
 import { useShownJobs, type ClickElsewhere } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useTabConfig } from "./hooks/use-tab-config";
@@ -33,6 +30,7 @@ import { originLabel } from "./job/names";
 import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
 import { currentImageJobId } from "./job/saved";
+import { Frame, LoadFailed, Loading, LostContact } from "./PageFrame";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -63,104 +61,6 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
       <Workspace config={config.data} sessionEnded={sessionEnded} />
     </CallersDraft>
   );
-}
-
-/** The page's column and its title, from the first paint: what loads (or could not) is said
- * where the page will be, under its title, and the page does not jump into place once read.
- * Which model makes the images is no admin's concern: it is not named. */
-function Frame({ children }: { children: ReactNode }) {
-  return (
-    <div className={styles.layout}>
-      <header className={styles.top}>
-        <div>
-          <h1 className={styles.title}>Images</h1>
-          <p className={styles.subtitle}>
-            Generate an identity's image from reference photos.
-          </p>
-        </div>
-      </header>
-      {children}
-    </div>
-  );
-}
-
-/** What the page could not read, and a Try again (off while it reads again: focusable still,
- * as the page's other controls, so that a keyboard's focus stays on it). */
-function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying: boolean; children: ReactNode }) {
-  return (
-    <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
-      <span>{children}</span>
-      <button type="button" className={ui.button} onClick={() => !retrying && retry()} aria-disabled={retrying}>
-        Try again
-      </button>
-    </div>
-  );
-}
-
-/** Said above the page, and kept in view as the admin scrolls, until contact is back. */
-function LostContact({ why }: { why: string }) {
-  const notice = usePageNotice<HTMLParagraphElement>();
-  return (
-    <p ref={notice} role="alert" className={`${ui.alert} ${ui.pageNotice}`}>
-      {why} The page keeps trying; what you see may be out of date.
-    </p>
-  );
-}
-
-function Loading() {
-  return (
-    <p className={ui.muted} role="status">
-      Loading…
-    </p>
-  );
-}
-
-/** The page, once the stored draft is the caller's (the first of the users: see
- * `claimDraft`). Not before: a draft another admin left at this browser (their face photos,
- * their prompt) must not show while it is not known whose it is, so users that cannot be
- * read leave the page unopened, with why and a Try again. A session that comes back may be
- * another admin's (a host can log someone else in without unmounting the page): the caller
- * is read again then, and another one gets their own draft. */
-function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; children: ReactNode }) {
-  const users = useUsers();
-  const failure = useFailure(users);
-  const queryClient = useQueryClient();
-  const wasEnded = useRef(sessionEnded);
-  useEffect(() => {
-    if (wasEnded.current && !sessionEnded) void queryClient.invalidateQueries({ queryKey: keys.users });
-    wasEnded.current = sessionEnded;
-  }, [sessionEnded, queryClient]);
-  const admin = users.data?.[0]?.id;
-  if (admin !== undefined) {
-    return (
-      <DraftOf admin={admin} key={admin}>
-        {children}
-      </DraftOf>
-    );
-  }
-  if (users.isPending && failure === null) {
-    return (
-      <Frame>
-        <Loading />
-      </Frame>
-    );
-  }
-  // An ended session has its one notice above the page: a Try again could not help.
-  if (sessionEnded) return null;
-  return (
-    <Frame>
-      <LoadFailed retry={() => void users.refetch()} retrying={users.isFetching}>
-        Could not load the users.{" "}
-        <span>{failure ? messageOf(failure) : "The image service did not say who you are."}</span>
-      </LoadFailed>
-    </Frame>
-  );
-}
-
-/** Makes the stored draft `admin`'s before anything below reads it: once, as it mounts. */
-function DraftOf({ admin, children }: { admin: string; children: ReactNode }) {
-  useState(() => claimDraft(admin));
-  return children;
 }
 
 function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: boolean }) {
