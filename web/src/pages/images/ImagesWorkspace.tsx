@@ -179,35 +179,18 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     onDismiss: forget,
   };
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
-  // A user with no identities (often "Me", the default) is no dead end: the way out is the
-  // User select, one press away, opened where the browser can.
-  const userSelect = useRef<HTMLSelectElement>(null);
-  const toUserSelect = useCallback(() => {
-    const select = userSelect.current;
-    select?.focus();
-    try {
-      select?.showPicker?.();
-    } catch {
-      // Not from this gesture, or not in this browser: the focus is there, arrows choose.
-    }
-  }, []);
-  const noIdentities = noIdentitiesNote(users.data ?? [], userId);
 
   return (
     <Frame>
       {lostContact && !sessionEnded && <LostContact why={lostContact} />}
 
-      <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
-        <UserSelector selectRef={userSelect} value={userId} onChange={chooseUser} />
-        <IdentitySelector
-          userId={userId}
-          value={identityId}
-          unreadable={subject.identitiesUnreadable}
-          onChange={chooseIdentity}
-          noIdentities={noIdentities}
-          onChooseUser={toUserSelect}
-        />
-      </section>
+      <WhoseImage
+        userId={userId}
+        identityId={identityId}
+        unreadable={subject.identitiesUnreadable}
+        onChooseUser={chooseUser}
+        onChooseIdentity={chooseIdentity}
+      />
       <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
 
       <div className={styles.columns}>
@@ -295,6 +278,49 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         />
       )}
     </Frame>
+  );
+}
+
+/** Whose image the page makes: the User and Identity selects. A user with no identities (often
+ * "Me", the default) is no dead end: the way out is the User select, one press away, opened
+ * where the browser can. */
+function WhoseImage({
+  userId,
+  identityId,
+  unreadable,
+  onChooseUser,
+  onChooseIdentity,
+}: {
+  userId: string | null;
+  identityId: string | null;
+  /** Why the user's identities could not be read, while they never were. */
+  unreadable: Error | null;
+  onChooseUser: (id: string) => void;
+  onChooseIdentity: (id: string) => void;
+}) {
+  const users = useUsers();
+  const userSelect = useRef<HTMLSelectElement>(null);
+  const toUserSelect = useCallback(() => {
+    const select = userSelect.current;
+    select?.focus();
+    try {
+      select?.showPicker?.();
+    } catch {
+      // Not from this gesture, or not in this browser: the focus is there, arrows choose.
+    }
+  }, []);
+  return (
+    <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
+      <UserSelector selectRef={userSelect} value={userId} onChange={onChooseUser} />
+      <IdentitySelector
+        userId={userId}
+        value={identityId}
+        unreadable={unreadable}
+        onChange={onChooseIdentity}
+        noIdentities={noIdentitiesNote(users.data ?? [], userId)}
+        onChooseUser={toUserSelect}
+      />
+    </section>
   );
 }
 
