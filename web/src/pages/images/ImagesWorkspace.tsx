@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useRef } from "react";
 
 import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
 import { CompareDialog } from "./components/CompareDialog";
@@ -13,7 +13,6 @@ import { UserSelector, userName } from "./components/UserSelector";
 import type { TabConfig } from "./config";
 import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
-import { scrollBehavior } from "./motion";
 import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
@@ -22,8 +21,9 @@ import { useFailure } from "./hooks/use-failure";
 import { useUsers } from "./hooks/use-users";
 import { useJobActions } from "./hooks/use-job-actions";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
-import { useShownJobs, type ClickElsewhere } from "./hooks/use-shown-jobs";
+import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
+import { useSubjectChanges } from "./hooks/use-subject-changes";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { unusablePhotos } from "./job/failure";
 import { originLabel } from "./job/names";
@@ -67,7 +67,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const subject = useSubject();
   const { userId, identity, identityId } = subject;
 
-  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, show, forget } = useShownJobs(identityId);
+  const shown = useShownJobs(identityId);
+  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere } = shown;
   const jobs = historyJobs ?? [];
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const uploads = useReferenceUploads(config, unusablePhotos([...paneJobs, ...jobs]));
@@ -138,46 +139,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     busy: actions.starting,
   };
 
-  const users = useUsers();
-  // Another user is another person: their photos must not make this one's image. They are
-  // put aside, not lost (a keyboard user arrowing through the users passes others on the way),
-  // and the form names whose they are (`othersPutAside`).
-  const photosFor = (user: string) => {
-    if (user === userId) return;
-    // The user on screen is always one of the users read (see `useSubject`).
-    const leaving = users.data?.find((each) => each.id === userId);
-    uploads.switchUser(leaving ? { id: leaving.id, name: userName(leaving) } : null, user);
-  };
-  // Show went to another user's click: the result pane says whose photos went aside too, where
-  // Show takes the admin (a screen below the form on a phone). Until the admin goes elsewhere;
-  // not once photos are back in the form.
-  const [asideByShow, setAsideByShow] = useState(false);
-  const chooseUser = (id: string) => {
-    photosFor(id);
-    setAsideByShow(false);
-    subject.chooseUser(id);
-  };
-  const chooseIdentity = (id: string) => {
-    setAsideByShow(false);
-    subject.chooseIdentity(id);
-  };
-  // Clicks watched from afar: Show and Dismiss, wherever their notice is.
-  const watched = {
-    onShow: (click: ClickElsewhere) => {
-      setAsideByShow(click.userId !== userId);
-      photosFor(click.userId);
-      subject.showIdentity(click.userId, click.identityId);
-      show(click);
-      // Its results, where they are: beside the form, or a screen below it on a phone. Once
-      // the page is drawn anew (this notice gone, the user's photos back in the form): a
-      // scroll measured now would land off by their height.
-      requestAnimationFrame(() => {
-        results.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
-        results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
-      });
-    },
-    onDismiss: forget,
-  };
+  const changes = useSubjectChanges({ subject, uploads, shown, resultPane: results });
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
 
   return (
@@ -188,10 +150,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         userId={userId}
         identityId={identityId}
         unreadable={subject.identitiesUnreadable}
-        onChooseUser={chooseUser}
-        onChooseIdentity={chooseIdentity}
+        onChooseUser={changes.chooseUser}
+        onChooseIdentity={changes.chooseIdentity}
       />
-      <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
+      <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...changes.watched} />
 
       <div className={styles.columns}>
         <ComposeForm
@@ -216,10 +178,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={paneJobs}
           failure={actions.actionError?.place === "pane" ? actions.actionError : null}
           earlierClicks={
-            <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...watched} />
+            <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...changes.watched} />
           }
           noIdentities={subject.hasNoIdentities}
-          photosPutAsideOf={asideByShow ? uploads.othersPutAside : null}
+          photosPutAsideOf={changes.photosPutAsideByShow}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={actions.save}
