@@ -1,8 +1,8 @@
 import { useCallback, useRef } from "react";
 
 import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
-import { CompareDialog } from "./components/CompareDialog";
 import { CallersDraft } from "./CallersDraft";
+import { CompareDialog } from "./components/CompareDialog";
 import { ComposeForm } from "./components/ComposeForm";
 import type { FollowUps } from "./components/GeneratedImageDisplay";
 import { GenerationHistory } from "./components/GenerationHistory";
@@ -18,8 +18,9 @@ import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection"
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import { useFailure } from "./hooks/use-failure";
+import type { useHistory } from "./hooks/use-history";
 import { useUsers } from "./hooks/use-users";
-import { useJobActions } from "./hooks/use-job-actions";
+import { useJobActions, type ActionPlace } from "./hooks/use-job-actions";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
@@ -63,12 +64,15 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
   );
 }
 
+/** The page, in the order it shows: whose image it makes, the clicks for other identities the
+ * admin has not seen end, the form beside its results, the identity's history, and the Compare
+ * dialog while it is open. What each part needs is wired here; each part is its own component. */
 function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: boolean }) {
   const subject = useSubject();
   const { userId, identity, identityId } = subject;
 
   const shown = useShownJobs(identityId);
-  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere } = shown;
+  const { history, paneJobs, historyJobs, elsewhere } = shown;
   const jobs = historyJobs ?? [];
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const uploads = useReferenceUploads(config, unusablePhotos([...paneJobs, ...jobs]));
@@ -79,16 +83,19 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
   const online = useOnline();
   // The identities too: a read of them that failed once they were read is said with the rest.
-  const lostContact = lostContactOf(online, [...polls, subject.identitiesRead]);
+  const lostContact = lostContactOf(online, [...shown.polls, subject.identitiesRead]);
+  const outOfTouch = sessionEnded || lostContact !== null;
   const results = useRef<HTMLElement>(null);
   const actions = useJobActions({
     identityId,
     userId,
     photos: uploads.items,
-    paneIds,
-    showStarted: (jobs) => showStarted(jobs, identity?.name ?? "an identity"),
+    paneIds: shown.paneIds,
+    showStarted: (jobs) => shown.showStarted(jobs, identity?.name ?? "an identity"),
     resultPane: results,
   });
+  // Said where it was asked: on a card, a history row, or in the Compare dialog.
+  const actionErrorAt = (place: ActionPlace) => (actions.actionError?.place === place ? actions.actionError : null);
 
   const whyNot = whyGenerateIsOff({
     sessionEnded,
@@ -176,7 +183,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           ref={results}
           identity={identity}
           jobs={paneJobs}
-          failure={actions.actionError?.place === "pane" ? actions.actionError : null}
+          failure={actionErrorAt("pane")}
           earlierClicks={
             <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...changes.watched} />
           }
@@ -190,28 +197,20 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           cancelingIds={actions.cancelingIds}
           followUps={followUps}
           originOf={(job) => originLabel(job, jobs)}
-          outOfTouch={sessionEnded || lostContact !== null}
+          outOfTouch={outOfTouch}
         />
       </div>
 
       <div className={ui.card}>
         <GenerationHistory
           jobs={historyJobs}
-          older={
-            history.hasNextPage
-              ? {
-                  load: () => void history.fetchNextPage(),
-                  loading: history.isFetchingNextPage,
-                  failed: history.isFetchNextPageError,
-                }
-              : null
-          }
+          older={olderPages(history)}
           loading={identityId !== null && history.isPending}
           error={history.isRefetchError || sessionEnded ? null : history.error}
           identity={identity}
           noIdentities={subject.hasNoIdentities}
           currentJobId={currentJobId}
-          actionError={actions.actionError?.place === "history" ? actions.actionError : null}
+          actionError={actionErrorAt("history")}
           onRerun={(job) => actions.rerun(job, "history")}
           onRefine={(job, words) => actions.refine(job, words, "history")}
           onSave={(job) => actions.save(job, "history")}
@@ -221,7 +220,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onEditSettings={editSettings}
           onCompare={compare.fromHistory}
           busy={actions.starting}
-          outOfTouch={sessionEnded || lostContact !== null}
+          outOfTouch={outOfTouch}
         />
       </div>
       {compare.candidates.length > 0 && identity && (
@@ -235,7 +234,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             compare.saving(job);
           }}
           savingIds={actions.savingIds}
-          failure={actions.actionError?.place === "compare" ? actions.actionError : null}
+          failure={actionErrorAt("compare")}
           onClose={compare.close}
         />
       )}
@@ -294,4 +293,14 @@ function noIdentitiesNote(users: HostUser[], userId: string | null): NoIdentitie
   const text = index === 0 || !chosen ? "You have no identities." : `${userName(chosen)} has no identities.`;
   const others = users.length > 1;
   return { text, action: others ? (index === 0 ? "Choose a test user" : "Choose another user") : null };
+}
+
+/** The history's way to its older pages (see `GenerationHistory`); null once it holds them all. */
+function olderPages(history: ReturnType<typeof useHistory>) {
+  if (!history.hasNextPage) return null;
+  return {
+    load: () => void history.fetchNextPage(),
+    loading: history.isFetchingNextPage,
+    failed: history.isFetchNextPageError,
+  };
 }
