@@ -1,7 +1,7 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useRef } from "react";
 
 import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
+import { CallersDraft } from "./CallersDraft";
 import { CompareDialog } from "./components/CompareDialog";
 import { ComposeForm } from "./components/ComposeForm";
 import type { FollowUps } from "./components/GeneratedImageDisplay";
@@ -13,26 +13,25 @@ import { UserSelector, userName } from "./components/UserSelector";
 import type { TabConfig } from "./config";
 import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
-import { scrollBehavior } from "./motion";
-import { keys } from "./queryCache";
 import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
 import { useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import { useFailure } from "./hooks/use-failure";
-import { usePageNotice } from "./hooks/use-page-notice";
+import type { useHistory } from "./hooks/use-history";
 import { useUsers } from "./hooks/use-users";
-import { useJobActions } from "./hooks/use-job-actions";
+import { useJobActions, type ActionPlace } from "./hooks/use-job-actions";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
-import { claimDraft } from "./hooks/use-session-state";
-import { useShownJobs, type ClickElsewhere } from "./hooks/use-shown-jobs";
+import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
+import { useSubjectChanges } from "./hooks/use-subject-changes";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { unusablePhotos } from "./job/failure";
 import { originLabel } from "./job/names";
 import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
 import { currentImageJobId } from "./job/saved";
+import { Frame, LoadFailed, Loading, LostContact } from "./PageFrame";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
@@ -65,109 +64,15 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
   );
 }
 
-/** The page's column and its title, from the first paint: what loads (or could not) is said
- * where the page will be, under its title, and the page does not jump into place once read.
- * Which model makes the images is no admin's concern: it is not named. */
-function Frame({ children }: { children: ReactNode }) {
-  return (
-    <div className={styles.layout}>
-      <header className={styles.top}>
-        <div>
-          <h1 className={styles.title}>Images</h1>
-          <p className={styles.subtitle}>
-            Generate an identity's image from reference photos.
-          </p>
-        </div>
-      </header>
-      {children}
-    </div>
-  );
-}
-
-/** What the page could not read, and a Try again (off while it reads again: focusable still,
- * as the page's other controls, so that a keyboard's focus stays on it). */
-function LoadFailed({ retry, retrying, children }: { retry: () => void; retrying: boolean; children: ReactNode }) {
-  return (
-    <div role="alert" className={`${ui.alert} ${styles.loadError}`}>
-      <span>{children}</span>
-      <button type="button" className={ui.button} onClick={() => !retrying && retry()} aria-disabled={retrying}>
-        Try again
-      </button>
-    </div>
-  );
-}
-
-/** Said above the page, and kept in view as the admin scrolls, until contact is back. */
-function LostContact({ why }: { why: string }) {
-  const notice = usePageNotice<HTMLParagraphElement>();
-  return (
-    <p ref={notice} role="alert" className={`${ui.alert} ${ui.pageNotice}`}>
-      {why} The page keeps trying; what you see may be out of date.
-    </p>
-  );
-}
-
-function Loading() {
-  return (
-    <p className={ui.muted} role="status">
-      Loading…
-    </p>
-  );
-}
-
-/** The page, once the stored draft is the caller's (the first of the users: see
- * `claimDraft`). Not before: a draft another admin left at this browser (their face photos,
- * their prompt) must not show while it is not known whose it is, so users that cannot be
- * read leave the page unopened, with why and a Try again. A session that comes back may be
- * another admin's (a host can log someone else in without unmounting the page): the caller
- * is read again then, and another one gets their own draft. */
-function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean; children: ReactNode }) {
-  const users = useUsers();
-  const failure = useFailure(users);
-  const queryClient = useQueryClient();
-  const wasEnded = useRef(sessionEnded);
-  useEffect(() => {
-    if (wasEnded.current && !sessionEnded) void queryClient.invalidateQueries({ queryKey: keys.users });
-    wasEnded.current = sessionEnded;
-  }, [sessionEnded, queryClient]);
-  const admin = users.data?.[0]?.id;
-  if (admin !== undefined) {
-    return (
-      <DraftOf admin={admin} key={admin}>
-        {children}
-      </DraftOf>
-    );
-  }
-  if (users.isPending && failure === null) {
-    return (
-      <Frame>
-        <Loading />
-      </Frame>
-    );
-  }
-  // An ended session has its one notice above the page: a Try again could not help.
-  if (sessionEnded) return null;
-  return (
-    <Frame>
-      <LoadFailed retry={() => void users.refetch()} retrying={users.isFetching}>
-        Could not load the users.{" "}
-        <span>{failure ? messageOf(failure) : "The image service did not say who you are."}</span>
-      </LoadFailed>
-    </Frame>
-  );
-}
-
-/** Makes the stored draft `admin`'s before anything below reads it: once, as it mounts. */
-function DraftOf({ admin, children }: { admin: string; children: ReactNode }) {
-  useState(() => claimDraft(admin));
-  return children;
-}
-
+/** The page, in the order it shows: whose image it makes, the clicks for other identities the
+ * admin has not seen end, the form beside its results, the identity's history, and the Compare
+ * dialog while it is open. What each part needs is wired here; each part is its own component. */
 function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: boolean }) {
   const subject = useSubject();
   const { userId, identity, identityId } = subject;
 
-  const { history, paneJobs, paneIds, historyJobs, polls, showStarted, elsewhere, show, forget } = useShownJobs(identityId);
+  const shown = useShownJobs(identityId);
+  const { history, paneJobs, historyJobs, elsewhere } = shown;
   const jobs = historyJobs ?? [];
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const uploads = useReferenceUploads(config, unusablePhotos([...paneJobs, ...jobs]));
@@ -178,16 +83,19 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
   const online = useOnline();
   // The identities too: a read of them that failed once they were read is said with the rest.
-  const lostContact = lostContactOf(online, [...polls, subject.identitiesRead]);
+  const lostContact = lostContactOf(online, [...shown.polls, subject.identitiesRead]);
+  const outOfTouch = sessionEnded || lostContact !== null;
   const results = useRef<HTMLElement>(null);
   const actions = useJobActions({
     identityId,
     userId,
     photos: uploads.items,
-    paneIds,
-    showStarted: (jobs) => showStarted(jobs, identity?.name ?? "an identity"),
+    paneIds: shown.paneIds,
+    showStarted: (jobs) => shown.showStarted(jobs, identity?.name ?? "an identity"),
     resultPane: results,
   });
+  // Said where it was asked: on a card, a history row, or in the Compare dialog.
+  const actionErrorAt = (place: ActionPlace) => (actions.actionError?.place === place ? actions.actionError : null);
 
   const whyNot = whyGenerateIsOff({
     sessionEnded,
@@ -238,77 +146,21 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     busy: actions.starting,
   };
 
-  const users = useUsers();
-  // Another user is another person: their photos must not make this one's image. They are
-  // put aside, not lost (a keyboard user arrowing through the users passes others on the way),
-  // and the form names whose they are (`othersPutAside`).
-  const photosFor = (user: string) => {
-    if (user === userId) return;
-    // The user on screen is always one of the users read (see `useSubject`).
-    const leaving = users.data?.find((each) => each.id === userId);
-    uploads.switchUser(leaving ? { id: leaving.id, name: userName(leaving) } : null, user);
-  };
-  // Show went to another user's click: the result pane says whose photos went aside too, where
-  // Show takes the admin (a screen below the form on a phone). Until the admin goes elsewhere;
-  // not once photos are back in the form.
-  const [asideByShow, setAsideByShow] = useState(false);
-  const chooseUser = (id: string) => {
-    photosFor(id);
-    setAsideByShow(false);
-    subject.chooseUser(id);
-  };
-  const chooseIdentity = (id: string) => {
-    setAsideByShow(false);
-    subject.chooseIdentity(id);
-  };
-  // Clicks watched from afar: Show and Dismiss, wherever their notice is.
-  const watched = {
-    onShow: (click: ClickElsewhere) => {
-      setAsideByShow(click.userId !== userId);
-      photosFor(click.userId);
-      subject.showIdentity(click.userId, click.identityId);
-      show(click);
-      // Its results, where they are: beside the form, or a screen below it on a phone. Once
-      // the page is drawn anew (this notice gone, the user's photos back in the form): a
-      // scroll measured now would land off by their height.
-      requestAnimationFrame(() => {
-        results.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
-        results.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
-      });
-    },
-    onDismiss: forget,
-  };
+  const changes = useSubjectChanges({ subject, uploads, shown, resultPane: results });
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
-  // A user with no identities (often "Me", the default) is no dead end: the way out is the
-  // User select, one press away, opened where the browser can.
-  const userSelect = useRef<HTMLSelectElement>(null);
-  const toUserSelect = useCallback(() => {
-    const select = userSelect.current;
-    select?.focus();
-    try {
-      select?.showPicker?.();
-    } catch {
-      // Not from this gesture, or not in this browser: the focus is there, arrows choose.
-    }
-  }, []);
-  const noIdentities = noIdentitiesNote(users.data ?? [], userId);
 
   return (
     <Frame>
       {lostContact && !sessionEnded && <LostContact why={lostContact} />}
 
-      <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
-        <UserSelector selectRef={userSelect} value={userId} onChange={chooseUser} />
-        <IdentitySelector
-          userId={userId}
-          value={identityId}
-          unreadable={subject.identitiesUnreadable}
-          onChange={chooseIdentity}
-          noIdentities={noIdentities}
-          onChooseUser={toUserSelect}
-        />
-      </section>
-      <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...watched} />
+      <WhoseImage
+        userId={userId}
+        identityId={identityId}
+        unreadable={subject.identitiesUnreadable}
+        onChooseUser={changes.chooseUser}
+        onChooseIdentity={changes.chooseIdentity}
+      />
+      <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...changes.watched} />
 
       <div className={styles.columns}>
         <ComposeForm
@@ -331,12 +183,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           ref={results}
           identity={identity}
           jobs={paneJobs}
-          failure={actions.actionError?.place === "pane" ? actions.actionError : null}
+          failure={actionErrorAt("pane")}
           earlierClicks={
-            <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...watched} />
+            <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...changes.watched} />
           }
           noIdentities={subject.hasNoIdentities}
-          photosPutAsideOf={asideByShow ? uploads.othersPutAside : null}
+          photosPutAsideOf={changes.photosPutAsideByShow}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={actions.save}
@@ -345,28 +197,20 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           cancelingIds={actions.cancelingIds}
           followUps={followUps}
           originOf={(job) => originLabel(job, jobs)}
-          outOfTouch={sessionEnded || lostContact !== null}
+          outOfTouch={outOfTouch}
         />
       </div>
 
       <div className={ui.card}>
         <GenerationHistory
           jobs={historyJobs}
-          older={
-            history.hasNextPage
-              ? {
-                  load: () => void history.fetchNextPage(),
-                  loading: history.isFetchingNextPage,
-                  failed: history.isFetchNextPageError,
-                }
-              : null
-          }
+          older={olderPages(history)}
           loading={identityId !== null && history.isPending}
           error={history.isRefetchError || sessionEnded ? null : history.error}
           identity={identity}
           noIdentities={subject.hasNoIdentities}
           currentJobId={currentJobId}
-          actionError={actions.actionError?.place === "history" ? actions.actionError : null}
+          actionError={actionErrorAt("history")}
           onRerun={(job) => actions.rerun(job, "history")}
           onRefine={(job, words) => actions.refine(job, words, "history")}
           onSave={(job) => actions.save(job, "history")}
@@ -376,7 +220,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onEditSettings={editSettings}
           onCompare={compare.fromHistory}
           busy={actions.starting}
-          outOfTouch={sessionEnded || lostContact !== null}
+          outOfTouch={outOfTouch}
         />
       </div>
       {compare.candidates.length > 0 && identity && (
@@ -390,11 +234,54 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             compare.saving(job);
           }}
           savingIds={actions.savingIds}
-          failure={actions.actionError?.place === "compare" ? actions.actionError : null}
+          failure={actionErrorAt("compare")}
           onClose={compare.close}
         />
       )}
     </Frame>
+  );
+}
+
+/** Whose image the page makes: the User and Identity selects. A user with no identities (often
+ * "Me", the default) is no dead end: the way out is the User select, one press away, opened
+ * where the browser can. */
+function WhoseImage({
+  userId,
+  identityId,
+  unreadable,
+  onChooseUser,
+  onChooseIdentity,
+}: {
+  userId: string | null;
+  identityId: string | null;
+  /** Why the user's identities could not be read, while they never were. */
+  unreadable: Error | null;
+  onChooseUser: (id: string) => void;
+  onChooseIdentity: (id: string) => void;
+}) {
+  const users = useUsers();
+  const userSelect = useRef<HTMLSelectElement>(null);
+  const toUserSelect = useCallback(() => {
+    const select = userSelect.current;
+    select?.focus();
+    try {
+      select?.showPicker?.();
+    } catch {
+      // Not from this gesture, or not in this browser: the focus is there, arrows choose.
+    }
+  }, []);
+  return (
+    <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
+      <UserSelector selectRef={userSelect} value={userId} onChange={onChooseUser} />
+      <IdentitySelector
+        userId={userId}
+        value={identityId}
+        unreadable={unreadable}
+        onChange={onChooseIdentity}
+        noIdentities={noIdentitiesNote(users.data ?? [], userId)}
+        onChooseUser={toUserSelect}
+      />
+    </section>
   );
 }
 
@@ -406,4 +293,14 @@ function noIdentitiesNote(users: HostUser[], userId: string | null): NoIdentitie
   const text = index === 0 || !chosen ? "You have no identities." : `${userName(chosen)} has no identities.`;
   const others = users.length > 1;
   return { text, action: others ? (index === 0 ? "Choose a test user" : "Choose another user") : null };
+}
+
+/** The history's way to its older pages (see `GenerationHistory`); null once it holds them all. */
+function olderPages(history: ReturnType<typeof useHistory>) {
+  if (!history.hasNextPage) return null;
+  return {
+    load: () => void history.fetchNextPage(),
+    loading: history.isFetchingNextPage,
+    failed: history.isFetchNextPageError,
+  };
 }

@@ -1,0 +1,70 @@
+/**
+ * The ways the admin goes to another user or identity: the User and Identity selects, and
+ * Show on a click watched from afar (`JobsElsewhere`), whose results it brings into view.
+ * Another user is another person: their photos must not make this one's image, so going to
+ * one puts the form's photos aside (see `switchUser`).
+ */
+import { useState, type RefObject } from "react";
+
+import { userName } from "../components/UserSelector";
+import { scrollBehavior } from "../motion";
+import type { ReferenceUploads } from "./use-reference-uploads";
+import type { ClickElsewhere, useShownJobs } from "./use-shown-jobs";
+import type { useSubject } from "./use-subject";
+import { useUsers } from "./use-users";
+
+interface Options {
+  subject: ReturnType<typeof useSubject>;
+  uploads: ReferenceUploads;
+  /** The shown jobs' ways to show a click in its pane, or to stop watching it. */
+  shown: Pick<ReturnType<typeof useShownJobs>, "show" | "forget">;
+  /** The result pane's element: Show brings it into view, its heading focused. */
+  resultPane: RefObject<HTMLElement | null>;
+}
+
+export function useSubjectChanges({ subject, uploads, shown, resultPane }: Options) {
+  const { userId } = subject;
+  const users = useUsers();
+  // Put aside, not lost (a keyboard user arrowing through the users passes others on the way),
+  // and the form names whose they are (`othersPutAside`).
+  const photosFor = (user: string) => {
+    if (user === userId) return;
+    // The user on screen is always one of the users read (see `useSubject`).
+    const leaving = users.data?.find((each) => each.id === userId);
+    uploads.switchUser(leaving ? { id: leaving.id, name: userName(leaving) } : null, user);
+  };
+  // Show went to another user's click: the result pane says whose photos went aside too, where
+  // Show takes the admin (a screen below the form on a phone). Until the admin goes elsewhere;
+  // not once photos are back in the form.
+  const [asideByShow, setAsideByShow] = useState(false);
+  return {
+    chooseUser: (id: string) => {
+      photosFor(id);
+      setAsideByShow(false);
+      subject.chooseUser(id);
+    },
+    chooseIdentity: (id: string) => {
+      setAsideByShow(false);
+      subject.chooseIdentity(id);
+    },
+    /** Clicks watched from afar: Show and Dismiss, wherever their notice is. */
+    watched: {
+      onShow: (click: ClickElsewhere) => {
+        setAsideByShow(click.userId !== userId);
+        photosFor(click.userId);
+        subject.showIdentity(click.userId, click.identityId);
+        shown.show(click);
+        // Its results, where they are: beside the form, or a screen below it on a phone. Once
+        // the page is drawn anew (this notice gone, the user's photos back in the form): a
+        // scroll measured now would land off by their height.
+        requestAnimationFrame(() => {
+          resultPane.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
+          resultPane.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
+        });
+      },
+      onDismiss: shown.forget,
+    },
+    /** Whose photos Show put aside, for the result pane to say; null else. */
+    photosPutAsideByShow: asideByShow ? uploads.othersPutAside : null,
+  };
+}
