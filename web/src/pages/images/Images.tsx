@@ -11,7 +11,7 @@ import { isRefused } from "./errors";
 import { ApiContext } from "./hooks/use-api";
 import { NoticeRoom, usePageNotice } from "./hooks/use-page-notice";
 import { forgetAll } from "./hooks/use-session-state";
-import { forgetKeptFiles } from "./keptPhotos";
+import { forgetKeptFiles } from "./photos/kept";
 import { ImagesWorkspace } from "./ImagesWorkspace";
 import ui from "./ui.module.css";
 

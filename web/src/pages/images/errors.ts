@@ -1,6 +1,6 @@
 /** What the page says when something went wrong, in words about where it went wrong. */
 import { ApiError, LOST_ANSWER, NO_ANSWER, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
-import type { ReferenceItem } from "./referencePhotos";
+import type { ReferenceItem } from "./photos/photo";
 
 export const OFFLINE = "This browser is offline.";
 

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { forgetAll } from "../hooks/use-session-state";
 import { forgetImagesDraft } from "../Images";
-import { keepFormPhotos, keptItems } from "../keptPhotos";
-import type { UploadedPhoto, UploadingPhoto } from "../referencePhotos";
+import { keepFormPhotos, keptItems } from "../photos/kept";
+import type { UploadedPhoto, UploadingPhoto } from "../photos/photo";
 
 const SMALL_COPY = `data:image/jpeg;base64,${"A".repeat(40_000)}`;
 

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { arePhotos, hasPlace } from "../referencePhotos";
+import { arePhotos, hasPlace } from "../photos/photo";
 import { draftOf, sameDraft, type DraftValues, type useDraft } from "./use-draft";
 import type { ReferenceItem, ReferenceUploads } from "./use-reference-uploads";
 

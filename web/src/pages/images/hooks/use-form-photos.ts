@@ -6,9 +6,9 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { withChanged } from "../formPhotos";
-import { keepFormPhotos, keptItems } from "../keptPhotos";
-import type { ReferenceItem } from "../referencePhotos";
+import { withChanged } from "../photos/form";
+import { keepFormPhotos, keptItems } from "../photos/kept";
+import type { ReferenceItem } from "../photos/photo";
 
 /** `afterChange`: told of each change, with the list as it became. */
 export function useFormPhotos(afterChange: (items: readonly ReferenceItem[]) => void) {

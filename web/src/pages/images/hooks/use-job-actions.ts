@@ -9,7 +9,7 @@ import { useEffect, useRef, useState, type RefObject } from "react";
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { shownError, startError, wentThrough } from "../errors";
 import { revealResults } from "../motion";
-import type { ReferenceItem } from "../referencePhotos";
+import type { ReferenceItem } from "../photos/photo";
 import { useApply, useCancel, type Outcome } from "./use-cancel-and-apply";
 import { useStartBatch, type StartRequest } from "./use-start-batch";
 

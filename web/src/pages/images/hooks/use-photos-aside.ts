@@ -6,8 +6,8 @@
  */
 import { useCallback, useRef, useState } from "react";
 
-import { asideItems, keepAside } from "../keptPhotos";
-import type { ReferenceItem } from "../referencePhotos";
+import { asideItems, keepAside } from "../photos/kept";
+import type { ReferenceItem } from "../photos/photo";
 
 export function usePhotosAside() {
   // By user id.

@@ -6,7 +6,7 @@
  * generation could not use is refused, wherever it came from. The photos an earlier
  * generation kept can take their place (`takeFrom`), and be given back (`restore`).
  *
- * Made of: the form's list (`useFormPhotos`) and what becomes of it (`formPhotos`), each
+ * Made of: the form's list (`useFormPhotos`) and what becomes of it (`photos/form`), each
  * photo's way to S3 (`useSendsToS3`), the photos put aside for other users
  * (`usePhotosAside`), and their thumbnails (`useThumbnails`). This hook says what each
  * action of the admin's (or the page's) does to all of them.
@@ -24,15 +24,15 @@ import {
   undoableRemoval,
   unusableIn,
   type Removal,
-} from "../formPhotos";
-import { UNREADABLE } from "../photoChecks";
-import { hasPlace, refused, stopped, type ReferenceItem, type UploadingPhoto } from "../referencePhotos";
+} from "../photos/form";
+import { UNREADABLE } from "../photos/checks";
+import { hasPlace, refused, stopped, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
 import { useFormPhotos } from "./use-form-photos";
 import { usePhotosAside } from "./use-photos-aside";
 import { useSendsToS3 } from "./use-sends-to-s3";
 import { useThumbnails } from "./use-thumbnails";
 
-export type { ReferenceItem } from "../referencePhotos";
+export type { ReferenceItem } from "../photos/photo";
 
 /** `unusable`: the photos a generation could not use, by storage key, and why (see
  * `unusablePhotos`). */

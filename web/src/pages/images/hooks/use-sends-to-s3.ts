@@ -13,9 +13,9 @@ import { useCallback, useEffect, useRef } from "react";
 import { uploadToS3, type PresignedUpload, type UploadContentType } from "../../../api/imageGeneration";
 import type { TabConfig } from "../config";
 import { isNoAnswer, messageOf, shownError } from "../errors";
-import type { MakeThumbnail } from "../formPhotos";
-import { drawnPhoto, LOW_RESOLUTION_PX, readyToSend } from "../photoChecks";
-import { failed, refused, uploaded, type ReferenceItem, type UploadingPhoto } from "../referencePhotos";
+import type { MakeThumbnail } from "../photos/form";
+import { drawnPhoto, LOW_RESOLUTION_PX, readyToSend } from "../photos/checks";
+import { failed, refused, uploaded, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
 import { useApi } from "./use-api";
 
 const UPLOAD_FAILED = "The upload failed; retry.";

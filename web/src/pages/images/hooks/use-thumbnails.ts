@@ -6,8 +6,8 @@
  */
 import { useCallback, useLayoutEffect, useRef } from "react";
 
-import { thumbnailOf } from "../photoChecks";
-import type { ReferenceItem } from "../referencePhotos";
+import { thumbnailOf } from "../photos/checks";
+import type { ReferenceItem } from "../photos/photo";
 
 export function useThumbnails() {
   const made = useRef(new Set<string>());

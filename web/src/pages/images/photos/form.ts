@@ -4,9 +4,9 @@
  * kept taken in, the ones a generation could not use found. Plain functions of the list: the
  * hook that holds it (`useReferenceUploads`) says when each applies.
  */
-import type { Job } from "../../api/imageGeneration";
-import { contentTypeOf, describeAccepted, type TabConfig } from "./config";
-import { canShrink, tooBig } from "./photoChecks";
+import type { Job } from "../../../api/imageGeneration";
+import { contentTypeOf, describeAccepted, type TabConfig } from "../config";
+import { canShrink, tooBig } from "./checks";
 import {
   hasPlace,
   isKept,
@@ -20,7 +20,7 @@ import {
   type ReferenceItem,
   type UploadedPhoto,
   type UploadingPhoto,
-} from "./referencePhotos";
+} from "./photo";
 
 /** Makes the thumbnail (an object URL) of a file for its tile: the page's, which lets it go
  * (see `useThumbnails`); null for one the browser cannot draw. */

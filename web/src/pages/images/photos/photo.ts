@@ -1,7 +1,7 @@
 /** A reference photo of the form, as the page holds it: from a file, from before a reload,
  * or kept by an earlier generation. */
-import type { Job } from "../../api/imageGeneration";
-import { typeOfName, type TabConfig } from "./config";
+import type { Job } from "../../../api/imageGeneration";
+import { typeOfName, type TabConfig } from "../config";
 
 /** What every photo of the form has, whatever became of it. */
 interface Photo {
@@ -153,7 +153,7 @@ export function nameOf(file: File): string {
 }
 
 /** Whether `file` is the one a lost photo was: its name, and its size as the admin chose it
- * (a lost photo's size is that one, see `keptPhotos`). */
+ * (a lost photo's size is that one, see `photos/kept`). */
 export function isSameFile(item: LostPhoto, file: File): boolean {
   return item.name === nameOf(file) && item.size === file.size;
 }

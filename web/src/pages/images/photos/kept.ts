@@ -1,7 +1,7 @@
 /** The form's photos across a reload (sessionStorage), for the form and for each user's
  * photos put aside: what is kept of each, enough to use an uploaded one again, and for one
  * whose bytes were only on the page, enough for its tile to say it must be added again. */
-import { read, write } from "./hooks/use-session-state";
+import { read, write } from "../hooks/use-session-state";
 import {
   chosenSize,
   nextId,
@@ -9,7 +9,7 @@ import {
   type FailedPhoto,
   type ReferenceItem,
   type UploadingPhoto,
-} from "./referencePhotos";
+} from "./photo";
 
 /** What is kept of a photo across a reload. */
 interface KeptPhoto {

@@ -1,8 +1,8 @@
 /** What the page learns from a photo's file before and after it is sent: whether its first
  * bytes are those of its type, the file to send (made smaller to fit, or named for the type
  * it is), a thumbnail, its size in pixels and a small copy. */
-import { formatBytes, isHeic, matchesSignature, typeName, type TabConfig } from "./config";
-import type { UploadingPhoto } from "./referencePhotos";
+import { formatBytes, isHeic, matchesSignature, typeName, type TabConfig } from "../config";
+import type { UploadingPhoto } from "./photo";
 
 /** FileReader, not `Blob.arrayBuffer()`: both browsers and jsdom have it. */
 function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
