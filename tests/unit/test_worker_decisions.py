@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
-from PIL import Image
 
-from identity_images.engine.gemini import GeneratedImage, Usage
 from identity_images.engine.generation import (
     GenerationRequest,
-    GenerationResult,
     StageHook,
 )
-from identity_images.engine.references import PreparedReference
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic import storing
 from identity_images.logic.reaper import Reaper, Settled
@@ -27,67 +22,17 @@ from identity_images.models.ports import MAX_DELAY_S, QueuedMessage
 from identity_images.settings import Settings
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback, FakeHost
 from tests.unit.fakes import (
+    FakeGenerate,
     MemoryJobQueue,
     MemoryJobStore,
     MemoryObjectStore,
+    png,
 )
 
 #: A claim this many seconds before a waiting job's next try, and whether it takes the job.
 EARLY = [(0, True), (RETRY_CLOCK_SLACK_S, True), (RETRY_CLOCK_SLACK_S + 1, False)]
 SETTINGS = Settings(worker_max_receive_count=3, worker_backoff_base_s=10, upload_max_files=2)
 FOLDER = SETTINGS.bucket_layout.reference_folder(ADMIN_IDENTITY)
-
-
-def png(width: int = 64, height: int = 48) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 10, 10)).save(out, format="PNG")
-    return out.getvalue()
-
-
-@dataclass
-class FakeGenerate:
-    """Gemini and preparation stand-in: records what it was sent; refuses the files in
-    `refuse` (as preparation does) or raises `error`."""
-
-    refuse: set[str] = field(default_factory=set)
-    error: PipelineError | None = None
-    calls: list[list[str]] = field(default_factory=list)
-
-    def __call__(
-        self, request: GenerationRequest, /, *, on_stage: StageHook | None = None
-    ) -> GenerationResult:
-        names = [ref.name for ref in request.references]
-        self.calls.append(names)
-        for name in names:
-            if name in self.refuse:
-                raise PipelineError(
-                    ErrorCode.REFERENCE_INVALID, "not an image", details={"file": name}
-                )
-        if self.error is not None:
-            raise self.error
-        if on_stage:
-            on_stage("generating")
-        image = GeneratedImage(
-            data=png(),
-            mime_type="image/png",
-            width=64,
-            height=48,
-            model="fake-model",
-            usage=Usage(prompt_tokens=3, output_tokens=5, total_tokens=8),
-            finish_reason="STOP",
-        )
-        prepared = tuple(
-            PreparedReference(
-                name=ref.name,
-                data=b"jpeg",
-                mime_type="image/jpeg",
-                width=1,
-                height=1,
-                source_bytes=len(ref.data),
-            )
-            for ref in request.references
-        )
-        return GenerationResult(image, prepared, 4 * len(prepared), 0.0, 0.0)
 
 
 @dataclass
