@@ -1,5 +1,7 @@
 """In-memory stand-ins for the ports (`identity_images.models.ports`, `identity_images.domain`):
-the jobs table, the queue, the bucket, the regeneration state, the host and the callback.
+the jobs table, the queue, the bucket, the regeneration state, the host and the callback;
+and for the worker's Gemini call with reference preparation (`FakeGenerate`, answering a
+small PNG, `png`).
 
 They keep the state changes the logic relies on (a claim takes only a queued job or one
 whose lease lapsed; `succeed`/`fail`/`requeue` only touch the claim that holds the job),
@@ -9,13 +11,18 @@ without moto or the Gemini server. The moto and end-to-end tests prove the adapt
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
+from PIL import Image
 
+from identity_images.engine.gemini import GeneratedImage, Usage
+from identity_images.engine.generation import GenerationRequest, GenerationResult, StageHook
+from identity_images.engine.references import PreparedReference
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
     Job,
@@ -460,3 +467,55 @@ class MemoryRegenerationStates:
         stored = self.states.get(state.identity_id)
         if stored is not None and stored.generation == state.generation:
             self.states[state.identity_id] = replace(stored, message_sent=True)
+
+
+def png(width: int = 64, height: int = 48) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 10, 10)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@dataclass
+class FakeGenerate:
+    """Gemini and preparation stand-in: records what it was sent; refuses the files in
+    `refuse` (as preparation does) or raises `error`."""
+
+    refuse: set[str] = field(default_factory=set)
+    error: PipelineError | None = None
+    calls: list[list[str]] = field(default_factory=list)
+
+    def __call__(
+        self, request: GenerationRequest, /, *, on_stage: StageHook | None = None
+    ) -> GenerationResult:
+        names = [ref.name for ref in request.references]
+        self.calls.append(names)
+        for name in names:
+            if name in self.refuse:
+                raise PipelineError(
+                    ErrorCode.REFERENCE_INVALID, "not an image", details={"file": name}
+                )
+        if self.error is not None:
+            raise self.error
+        if on_stage:
+            on_stage("generating")
+        image = GeneratedImage(
+            data=png(),
+            mime_type="image/png",
+            width=64,
+            height=48,
+            model="fake-model",
+            usage=Usage(prompt_tokens=3, output_tokens=5, total_tokens=8),
+            finish_reason="STOP",
+        )
+        prepared = tuple(
+            PreparedReference(
+                name=ref.name,
+                data=b"jpeg",
+                mime_type="image/jpeg",
+                width=1,
+                height=1,
+                source_bytes=len(ref.data),
+            )
+            for ref in request.references
+        )
+        return GenerationResult(image, prepared, 4 * len(prepared), 0.0, 0.0)

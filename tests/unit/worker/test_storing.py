@@ -1,0 +1,64 @@
+"""What a try stores (`logic.storing`): the output with its preview, usage and the
+references as sent; a preview or references that cannot be made or kept are left out,
+and the job still succeeds without calling Gemini again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from identity_images.errors import ErrorCode, PipelineError
+from identity_images.logic import storing
+from identity_images.logic.worker import Outcome
+from tests.unit.worker.helpers import SETTINGS, World, api_job, run
+
+
+def test_a_job_succeeds_with_its_output_preview_and_usage_stored(world: World) -> None:
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    done = world.store.require(job.id)
+    assert done.status == "succeeded"
+    assert done.output is not None
+    assert done.output.key in world.storage.objects
+    assert done.output.preview is not None
+    assert done.output.preview.key in world.storage.objects
+    assert done.usage is not None
+    assert done.usage.total_tokens == 8
+    assert [ref.source_key for ref in done.prepared_references] == job.reference_keys
+
+
+def test_a_preview_that_cannot_be_made_leaves_the_job_succeeded_without_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise PipelineError(ErrorCode.INTERNAL_ERROR, "unreadable", retryable=True)
+
+    monkeypatch.setattr(storing, "make_preview", broken)
+    job = api_job(world, apply=True)
+    assert run(world, job) == [Outcome.SUCCEEDED, Outcome.APPLIED]
+    done = world.store.require(job.id)
+    assert done.output is not None
+    assert done.output.key in world.storage.objects
+    assert done.output.preview is None
+    assert len(world.generate.calls) == 1
+
+
+def test_references_that_cannot_be_kept_leave_the_job_succeeded_without_them(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write = world.storage.write
+
+    def refuse_prepared(key: str, data: bytes, **kwargs: Any) -> None:
+        if key.startswith(SETTINGS.bucket_layout.prepared):
+            raise PipelineError(ErrorCode.INTERNAL_ERROR, "S3 is down", retryable=True)
+        write(key, data, **kwargs)
+
+    monkeypatch.setattr(world.storage, "write", refuse_prepared)
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    done = world.store.require(job.id)
+    assert done.output is not None
+    assert done.output.preview is not None
+    assert done.prepared_references == []
+    assert len(world.generate.calls) == 1
