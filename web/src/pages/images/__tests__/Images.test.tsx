@@ -7,9 +7,19 @@ import { describe, expect, it, vi } from "vitest";
 import { SESSION_ENDED, UNREACHABLE, type Job } from "../../../api/imageGeneration";
 import { forgetImagesDraft } from "../Images";
 import { createdPhrase } from "../job/time";
-import { API, apiConfig, apiError, http, historyOf, identities, job, S3, succeeded } from "../../../test/api";
+import { API, apiConfig, apiError, chefWithAnImage, http, historyOf, identities, job, S3, succeeded, uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, clockLine, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
+import {
+  addPhoto,
+  clockLine,
+  file,
+  generateVariants,
+  given,
+  openAsAlice,
+  pickAlice,
+  renderImages,
+  timePasses,
+} from "../../../test/render";
 
 
 
@@ -38,24 +48,6 @@ async function generateOnTheChef() {
 /** The notices of clicks watched from afar. */
 const elsewhere = () => within(screen.getByRole("group", { name: "Generations elsewhere" }));
 
-/** Alice's chef already shows an image (to compare a result with). */
-const chefWithAnImage = http.get("/v1/users/{user_id}/identities", ({ response }) =>
-  response(200).json({
-    identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
-  }),
-);
-
-/** Alice's chef, one photo, Generate with `count` variants, over a `jobService`. */
-async function generateVariants(count: number) {
-  const service = jobService();
-  given(...service.handlers);
-  const user = await openAsAlice();
-  await addPhoto(user);
-  await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), String(count));
-  await user.click(screen.getByRole("button", { name: "Generate" }));
-  return { service, user };
-}
-
 /**
  * jsdom draws nothing: a canvas that stands in for the browser's, whose JPEGs are `jpegBytes`
  * long (and start as JPEGs do); it notes the long side of each it was asked for. Restore it
@@ -83,25 +75,6 @@ function standInCanvas(jpegBytes: number): { sizes: number[]; restore: () => voi
       toDataURL.mockRestore();
     },
   };
-}
-
-/** POST /v1/uploads, noting each file asked for in `asked`. */
-function uploadsNoting(asked: { content_type: string; size: number }[]) {
-  return http.post("/v1/uploads", async ({ request, response }) => {
-    const files = (await request.json()).files;
-    asked.push(...files);
-    return response(201).json({
-      upload_id: "u",
-      expires_at: new Date().toISOString(),
-      uploads: files.map((_, n) => ({
-        key: `uploads/1/u/${n}.jpg`,
-        url: S3,
-        fields: { key: `uploads/1/u/${n}.jpg` },
-        content_type: "image/jpeg" as const,
-        max_bytes: 15 * 1024 * 1024,
-      })),
-    });
-  });
 }
 
 describe("Images page", () => {
