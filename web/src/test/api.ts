@@ -20,6 +20,13 @@ export const identities: HostIdentity[] = [
   { id: "id-pilot", user_id: "3", name: "Alice the pilot", description: "", image_path: null, image_url: null },
 ];
 
+/** Alice's chef already shows an image (to compare a result with). */
+export const chefWithAnImage = http.get("/v1/users/{user_id}/identities", ({ response }) =>
+  response(200).json({
+    identities: [{ ...identities[0]!, image_path: "generated/x.png", image_url: "http://s3.test/current.png" }],
+  }),
+);
+
 export const apiConfig: ApiConfig = {
   max_reference_files: 5,
   reference_max_bytes: 15 * 1024 * 1024,
@@ -202,4 +209,23 @@ export function apiError(status: number, code: string, message: string, details?
     { error: { code, message, ...(details ? { details } : {}) } },
     { status },
   );
+}
+
+/** POST /v1/uploads, noting each file asked for in `asked`. */
+export function uploadsNoting(asked: { content_type: string; size: number }[]) {
+  return http.post("/v1/uploads", async ({ request, response }) => {
+    const files = (await request.json()).files;
+    asked.push(...files);
+    return response(201).json({
+      upload_id: "u",
+      expires_at: new Date().toISOString(),
+      uploads: files.map((_, n) => ({
+        key: `uploads/1/u/${n}.jpg`,
+        url: S3,
+        fields: { key: `uploads/1/u/${n}.jpg` },
+        content_type: "image/jpeg" as const,
+        max_bytes: 15 * 1024 * 1024,
+      })),
+    });
+  });
 }

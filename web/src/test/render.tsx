@@ -5,6 +5,7 @@ import { expect, vi } from "vitest";
 
 import { Images, type ImagesProps } from "../pages/images/Images";
 import { API, baseHandlers, server } from "./api";
+import { jobService } from "./jobService";
 
 /** The page as the shell renders it: under StrictMode (effects run, are cleaned up and run
  * again; state initialisers run twice), so a cleanup that breaks the page shows here. */
@@ -44,6 +45,17 @@ export async function openAsAlice(options?: Parameters<typeof userEvent.setup>[0
 export async function addPhoto(user: ReturnType<typeof userEvent.setup>) {
   await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
   await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+}
+
+/** Alice's chef, one photo, Generate with `count` variants, over a `jobService`. */
+export async function generateVariants(count: number) {
+  const service = jobService();
+  given(...service.handlers);
+  const user = await openAsAlice();
+  await addPhoto(user);
+  await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), String(count));
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+  return { service, user };
 }
 
 /** The first bytes of each image type (what the page checks before an upload). */

@@ -2,15 +2,17 @@
  * A save lands on the identity, wherever it was asked from: the identity's image (beside its
  * select, and as "Current" in Compare) is the saved one as soon as the job says so, and is
  * read again once the save is final, even when the worker lands it before the page reads the
- * job or the history again.
+ * job or the history again. Which result reads saved, a save that failed (said where it was
+ * asked), and one save for two quick clicks are here too.
  */
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
-import type { Job } from "../../../api/imageGeneration";
-import { http, identities, job, server, succeeded } from "../../../test/api";
+import { SESSION_ENDED, type Job } from "../../../api/imageGeneration";
+import { API, apiError, historyOf, http, identities, job, server, succeeded } from "../../../test/api";
 import { jobService, type SaveLanding } from "../../../test/jobService";
-import { given, openAsAlice } from "../../../test/render";
+import { generateVariants, given, openAsAlice, timePasses } from "../../../test/render";
 
 const outputUrl = (path: string) => `http://s3.test/${path}`;
 
@@ -169,5 +171,140 @@ describe("Saving from Compare", () => {
     answer();
     // Saved, alone beside the current image: nothing is left to choose, and the dialog closes.
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument(), { timeout: 8000 });
+  });
+});
+
+describe("which result is saved", () => {
+  it("says when a newer save won over an older one, and offers to save it again", async () => {
+    const service = jobService();
+    const older = succeeded(job({ prompt: "older" }));
+    const overtaken: Job = {
+      ...older,
+      apply: { status: "superseded", attempt: 1, error: null, applied_at: null, requested_at: older.created_at },
+    };
+    service.jobs.set(overtaken.id, overtaken);
+    given(...service.handlers,
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [service.jobs.get(overtaken.id)!], next_cursor: null })),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByText(/Not saved: a newer save won/)).toBeInTheDocument();
+    await user.click(within(history).getByRole("button", { name: "Save to identity" }));
+    await waitFor(() => expect(service.applied).toEqual([overtaken.id]));
+  });
+
+  it("marks only the image the identity shows as saved; an older save can be saved again", async () => {
+    const { user } = await generateVariants(2);
+    const first = await screen.findByRole("article", { name: "Variant 1 of 2" });
+    const second = screen.getByRole("article", { name: "Variant 2 of 2" });
+    await within(first).findByRole("img", {}, { timeout: 10_000 });
+    await within(second).findByRole("img", {}, { timeout: 10_000 });
+
+    await user.click(within(first).getByRole("button", { name: "Save to identity" }));
+    expect(await within(first).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await user.click(within(second).getByRole("button", { name: "Save to identity" }));
+    expect(await within(second).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await waitFor(() => expect(within(first).getByText("Saved, then replaced")).toBeInTheDocument(), {
+      timeout: 10_000,
+    });
+    expect(within(first).getByRole("button", { name: "Save to identity" })).toHaveAttribute("aria-disabled", "false");
+    expect(within(second).queryByRole("button", { name: "Save to identity" })).not.toBeInTheDocument();
+  });
+});
+
+describe("a save that failed", () => {
+  it("says why a save failed on its card, clears it on the next one, and says an ended session once", async () => {
+    const done = succeeded(job({ prompt: "keep me" }));
+    const answers = [503, 401, 202];
+    given(
+      ...historyOf([done]),
+      http.untyped.post(`${API}/v1/generations/:id/apply`, () => {
+        const status = answers.shift()!;
+        if (status === 503)
+          return apiError(status, "host_unavailable", "The host app did not answer.");
+        if (status === 401) return HttpResponse.json({ message: "Unauthorized" }, { status });
+        return HttpResponse.json({ ...done, apply: { ...done.apply, status: "pending", attempt: 1 } }, { status });
+      }),
+    );
+    const user = await openAsAlice();
+    const result = await screen.findByRole("region", { name: "Result" });
+    const card = await within(result).findByRole("article", { name: "New image" });
+    const save = within(card).getByRole("button", { name: "Save to identity" });
+    await user.click(save);
+    // On its card, beside the Save that was clicked: the pane's top may be a screen away.
+    expect(await within(card).findByRole("alert")).toHaveTextContent("The host app did not answer.");
+    await user.click(save);
+    // Above the page, and only there: not again beside the results.
+    await waitFor(() => expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1));
+    expect(within(result).queryByRole("alert")).not.toBeInTheDocument();
+    await user.click(save);
+    await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
+  });
+
+  it("says a failed save asked from the history on its row, and keeps it when another job's save lands after it", async () => {
+    const older = succeeded(job({ prompt: "older one", batch_id: "b-older" }));
+    const newer = succeeded(job({ prompt: "newer one", batch_id: "b-newer" }));
+    given(
+      ...historyOf([newer, older]),
+      http.untyped.post(`${API}/v1/generations/:id/apply`, async ({ params }) => {
+        if (params.id === older.id)
+          return apiError(409, "apply_conflict", "That image was removed.");
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return HttpResponse.json({ ...newer, apply: { ...newer.apply, status: "pending", attempt: 1 } }, { status: 202 });
+      }),
+    );
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    // Newest first: the newer job's row, then the older one's.
+    const [newerRow, olderRow] = await within(history).findAllByRole("listitem");
+    fireEvent.click(within(olderRow!).getByRole("button", { name: "Save to identity" }));
+    fireEvent.click(within(newerRow!).getByRole("button", { name: "Save to identity" }));
+    // Where the admin asked it, not at the result pane's top, a screen away.
+    expect(await within(olderRow!).findByRole("alert")).toHaveTextContent("That image was removed.");
+    const result = screen.getByRole("region", { name: "Result" });
+    expect(within(result).queryByRole("alert")).not.toBeInTheDocument();
+    await timePasses(300);
+    expect(within(olderRow!).getByRole("alert")).toHaveTextContent("That image was removed.");
+    expect(within(newerRow!).queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("says a failed save asked from Results only on its tile", async () => {
+    const done = succeeded(job({ prompt: "again" }));
+    given(
+      ...historyOf([done]),
+      http.untyped.post(`${API}/v1/generations/:id/apply`, () =>
+        apiError(503, "host_unavailable", "The host app did not answer."),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Results only" }));
+    const [tile] = within(history).getAllByRole("listitem");
+    await user.click(within(tile!).getByRole("button", { name: "Save to identity" }));
+    expect(await within(tile!).findByRole("alert")).toHaveTextContent("The host app did not answer.");
+    expect(within(screen.getByRole("region", { name: "Result" })).queryByRole("alert")).not.toBeInTheDocument();
+  });
+});
+
+describe("Save clicked twice", () => {
+  it.each(["Result", "History"])("sends one save for two quick clicks in the %s", async (place) => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "save me once" }));
+    service.jobs.set(done.id, done);
+    given(
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [service.jobs.get(done.id)!], next_cursor: null }),
+      ),
+      ...service.handlers,
+    );
+    await openAsAlice();
+    const region = await screen.findByRole("region", { name: place });
+    // Two clicks before any answer (fireEvent: no pause between them), then whatever comes.
+    const save = await within(region).findByRole("button", { name: "Save to identity" });
+    fireEvent.click(save);
+    fireEvent.click(save);
+    await waitFor(() => expect(service.applied).toHaveLength(1));
+    await timePasses(100);
+    expect(service.applied).toHaveLength(1);
   });
 });

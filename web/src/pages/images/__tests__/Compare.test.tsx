@@ -1,0 +1,111 @@
+/** Compare: a result beside the identity's image, a click's variants side by side, a refinement beside what it refined, and saving from there. */
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { API, apiError, http, historyOf, identities, job, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { generateVariants, given, openAsAlice } from "../../../test/render";
+
+describe("Compare", () => {
+  it("compares a click's variants side by side from a card, and saves the one chosen there", async () => {
+    const { service, user } = await generateVariants(3);
+    const first = await screen.findByRole("article", { name: "Variant 1 of 3" });
+    // Nothing to compare while one result (and no current image) is in.
+    expect(within(first).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    for (const name of ["Variant 1 of 3", "Variant 2 of 3", "Variant 3 of 3"]) {
+      await within(screen.getByRole("article", { name })).findByRole("img", {}, { timeout: 10_000 });
+    }
+    await user.click(within(first).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual([
+      "Variant 1 of 3",
+      "Variant 2 of 3",
+      "Variant 3 of 3",
+    ]);
+    expect(within(dialog).getByRole("button", { name: "Close" })).toHaveFocus();
+    const saveSecond = within(dialog).getByRole("button", { name: "Save variant 2 of 3 to identity" });
+    await user.click(saveSecond);
+    const second = [...service.jobs.values()].find((item) => item.batch_index === 1)!;
+    expect(service.applied).toEqual([second.id]);
+    // The dialog stays: the saved one says so there, in its card's words, becomes the current
+    // image (no Save of its own), and its figure keeps the focus its Save had.
+    const saved = within(dialog).getByRole("figure", { name: "Variant 2 of 3" });
+    expect(await within(saved).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(within(dialog).queryByRole("button", { name: /Save variant 2 of 3|Saving/ })).not.toBeInTheDocument();
+    expect(within(dialog).getByRole("figure", { name: "Variant 2 of 3" })).toHaveFocus();
+    expect(within(dialog).getAllByRole("img")).toHaveLength(3);
+    expect(within(dialog).getByRole("button", { name: "Save variant 1 of 3 to identity" })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    expect(within(screen.getByRole("article", { name: "Variant 2 of 3" })).getByText("Saved to identity")).toBeInTheDocument();
+  }, 30_000);
+
+  it("says a save that failed in the comparison on its figure there, and keeps the dialog open", async () => {
+    const { user } = await generateVariants(2);
+    for (const name of ["Variant 1 of 2", "Variant 2 of 2"]) {
+      await within(screen.getByRole("article", { name })).findByRole("img", {}, { timeout: 10_000 });
+    }
+    given(
+      http.untyped.post(`${API}/v1/generations/:id/apply`, () =>
+        apiError(503, "host_unavailable", "The host app did not answer."),
+      ),
+    );
+    await user.click(within(screen.getByRole("article", { name: "Variant 1 of 2" })).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 2 to identity" }));
+    // In the dialog, on the figure it was about: the page behind it is out of reach.
+    const figure = within(dialog).getByRole("figure", { name: "Variant 2 of 2" });
+    expect(await within(figure).findByRole("alert")).toHaveTextContent("The host app did not answer.");
+    expect(within(screen.getByRole("region", { name: "Result" })).queryByRole("alert")).not.toBeInTheDocument();
+  }, 30_000);
+
+  it("compares a refinement with the image it refined, from its card", async () => {
+    const before = succeeded(job({ prompt: "first", created_at: "2026-12-04T09:00:00Z" }));
+    const refined = succeeded(job({ kind: "refine", parent_generation_id: before.id, instruction: "darker", batch_id: "r" }));
+    given(...historyOf([refined, before]));
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "Refined image" });
+    await user.click(await within(card).findByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
+    expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("src"))).toEqual([
+      before.output!.preview_url,
+      refined.output!.preview_url,
+    ]);
+    expect(within(dialog).getByRole("button", { name: "Save the earlier image to identity" })).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Save the refined image to identity" })).toBeInTheDocument();
+  });
+
+  it("saves from the comparison, and cancels a queued job from the history", async () => {
+    const service = jobService({ saves: "at-once" });
+    const done = succeeded(job({ prompt: "compare me" }));
+    const waiting = job({ prompt: "still queued" });
+    service.jobs.set(done.id, done);
+    service.jobs.set(waiting.id, waiting);
+    given(
+      // The chef shows an image; once the save lands, the host's path names its job.
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: [
+            { ...identities[0]!, image_path: service.imagePaths.get("id-chef") ?? "generated/x.png", image_url: "http://s3.test/current.png" },
+          ],
+        }),
+      ),
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [service.jobs.get(waiting.id)!, service.jobs.get(done.id)!], next_cursor: null }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(service.jobs.get(params.generation_id)!),
+      ),
+      ...service.handlers, // its apply (landing at once) and cancel; the reads above come first
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Compare" }));
+    await user.click(await screen.findByRole("button", { name: "Save this result to identity" }));
+    await waitFor(() => expect(service.applied).toEqual([done.id]));
+    // Saved, it is the current image: nothing is left to choose, and the dialog closes.
+    await waitFor(() => expect(screen.queryByRole("heading", { name: "Compare with the current image" })).not.toBeInTheDocument());
+
+    await user.click(within(history).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(service.jobs.get(waiting.id)!.status).toBe("canceled"));
+  });
+});

@@ -1,0 +1,99 @@
+/** A photo whose upload failed: its Retry (one photo or all of them), Generate waiting for it, and the page asking before it is left. */
+import { screen, waitFor } from "@testing-library/react";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+
+import { http, S3 } from "../../../test/api";
+import { file, given, openAsAlice } from "../../../test/render";
+
+describe("an upload that failed", () => {
+  it("lets a failed upload be retried", async () => {
+    let failures = 1;
+    given(http.untyped.post(S3, () =>
+        failures-- > 0
+          ? new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 })
+          : new HttpResponse(null, { status: 204 }),
+      ),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    expect(await screen.findByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
+    await user.click(screen.getByRole("button", { name: "Retry front.jpg" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    // Retry went with the new try: the focus stays on the photo's tile, at its Remove.
+    expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
+  });
+
+  it("retries every photo that did not upload with one click", async () => {
+    let failures = 2;
+    const sent: string[] = [];
+    given(
+      http.untyped.post(S3, async ({ request }) => {
+        if (failures-- > 0) return new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 });
+        sent.push(String((await request.formData()).get("key")));
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), [file("front.jpg", "image/jpeg"), file("side.jpg", "image/jpeg")]);
+    await waitFor(() => expect(screen.getAllByText("The upload form expired or was refused; retry.")).toHaveLength(2));
+    await user.click(screen.getByRole("button", { name: "Retry the 2 photos that did not upload" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    expect(sent).toHaveLength(2);
+    expect(screen.queryByRole("button", { name: /photos that did not upload/ })).not.toBeInTheDocument();
+    // The button went: the focus is on the first photo it sent again.
+    expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
+  });
+
+  it("does not generate without a photo whose upload failed until it is retried or removed", async () => {
+    let failures = 1;
+    given(
+      http.untyped.post(S3, () =>
+        failures-- > 0
+          ? new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 })
+          : new HttpResponse(null, { status: 204 }),
+      ),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), [file("front.jpg", "image/jpeg"), file("side.jpg", "image/jpeg")]);
+    expect(await screen.findByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
+    // One photo is up, the other is not: Generate says so rather than sending one.
+    const generate = screen.getByRole("button", { name: "Generate" });
+    await waitFor(() => expect(screen.getByText("A photo did not upload: retry or remove it.")).toBeInTheDocument());
+    expect(generate).toHaveAttribute("aria-disabled", "true");
+    await user.click(screen.getByRole("button", { name: /^Retry / }));
+    await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
+  });
+
+  it("asks before the page is left while a photo uploads or did not upload, and not once it is uploaded", async () => {
+    let answer: (status: number) => void = () => {};
+    let posts = 0;
+    given(
+      http.untyped.post(S3, () => {
+        posts += 1;
+        return new Promise<Response>((resolve) => (answer = (status) => resolve(new HttpResponse(null, { status }))));
+      }),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    await screen.findByText(/uploading/i);
+    const leave = () => {
+      const event = new Event("beforeunload", { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    await waitFor(() => expect(posts).toBe(1));
+    expect(leave()).toBe(true);
+    // Failed, its file is still only here: a reload would lose it all the same.
+    answer(500);
+    await screen.findByRole("button", { name: "Retry front.jpg" });
+    expect(leave()).toBe(true);
+    await user.click(screen.getByRole("button", { name: "Retry front.jpg" }));
+    await waitFor(() => expect(posts).toBe(2)); // the retry's upload is out
+    answer(204);
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    // The page stops asking as its effects run, once it has drawn the photo uploaded.
+    await waitFor(() => expect(leave()).toBe(false));
+  });
+});

@@ -1,0 +1,80 @@
+/** Composing and sending a generation: the prompt's limit, Generate and its Ctrl+Enter, and the variants it starts. */
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { historyOf, job, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
+
+describe("Generate", () => {
+  it("counts the prompt's characters and refuses one over the limit", async () => {
+    given();
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    await user.type(prompt, "smiling");
+    expect(screen.getByText("7 / 2000")).toBeInTheDocument();
+    await user.click(prompt);
+    await user.paste("x".repeat(2000));
+    expect(screen.getByText("2007 / 2000")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
+    expect(screen.getByText("The prompt is over 2000 characters.")).toBeInTheDocument();
+  });
+
+  it("generates two variants with Ctrl+Enter, shows progress, then saves one", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "1K");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
+    expect(screen.getByText("≈ $0.270")).toBeInTheDocument();
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    await user.type(prompt, "outdoors");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+
+    const first = await screen.findByRole("article", { name: "Variant 1 of 2" });
+    expect(screen.getByRole("article", { name: "Variant 2 of 2" })).toBeInTheDocument();
+    expect(within(first).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
+    expect(service.created).toHaveLength(1);
+    expect(service.created[0]!.key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(service.created[0]!.body).toMatchObject({
+      count: 2,
+      identity_id: "id-chef",
+      user_id: "3",
+      prompt: "outdoors",
+      image_size: "1K",
+      aspect_ratio: "16:9",
+      reference_keys: [expect.stringMatching(/^uploads\/1\/u\//)],
+      reference_names: ["front.jpg"],
+    });
+
+    const image = await within(first).findByRole("img", {}, { timeout: 10_000 });
+    expect(image).toHaveAttribute("src", expect.stringContaining("http://s3.test/out/"));
+    expect(within(first).getByRole("link", { name: "Download" })).toHaveAttribute("href");
+    await user.click(within(first).getByRole("button", { name: "Save to identity" }));
+    const saved = await within(first).findByText("Saved to identity", {}, { timeout: 10_000 });
+    expect(service.applied).toHaveLength(1);
+    // In Save's place, beside Download: the row does not move.
+    expect(saved.closest("div")).toContainElement(within(first).getByRole("link", { name: "Download" }));
+  });
+
+  it("takes Ctrl+Enter as Generate only inside the form, not in the history", async () => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "first" }));
+    service.jobs.set(done.id, done);
+    given(...historyOf([done]), ...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    within(history).getByRole("listitem", { name: /^Generation of/ }).focus();
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await timePasses(100);
+    expect(service.created).toHaveLength(0);
+
+    await user.click(screen.getByRole("textbox", { name: "Prompt" }));
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await waitFor(() => expect(service.created).toHaveLength(1));
+  });
+});

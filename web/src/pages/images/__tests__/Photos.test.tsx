@@ -1,0 +1,140 @@
+/** Adding reference photos: the checks before anything is sent, the type each is sent as, the photos over the count, removing, and pasting. */
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { http, S3, uploadsNoting } from "../../../test/api";
+import { addPhoto, file, given, openAsAlice } from "../../../test/render";
+
+describe("adding photos", () => {
+  it("checks each photo before sending anything: type, contents, size and count", async () => {
+    let asked = 0;
+    given(http.post("/v1/uploads", async ({ request, response }) => {
+        const files = (await request.json()).files;
+        asked += files.length;
+        return response(201).json({
+          upload_id: "u",
+          expires_at: new Date().toISOString(),
+          uploads: files.map((_, n) => ({
+            key: `uploads/1/u/${asked}-${n}.jpg`,
+            url: S3,
+            fields: { key: `uploads/1/u/${asked}-${n}.jpg` },
+            content_type: "image/jpeg" as const,
+            max_bytes: 1,
+          })),
+        });
+      }),
+    );
+    const user = await openAsAlice({ applyAccept: false });
+    const input = screen.getByLabelText("Reference photos");
+    await user.upload(input, [
+      file("notes.txt", "text/plain"),
+      file("renamed.jpg", "image/jpeg", 1000, Array.from("plain text", (c) => c.charCodeAt(0))),
+      file("huge.jpg", "image/jpeg", 16 * 1024 * 1024),
+      ...Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
+    ]);
+    expect(await screen.findByText(/Not an accepted image type/)).toBeInTheDocument();
+    expect(await screen.findByText("Not a real JPEG.")).toBeInTheDocument();
+    expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
+    // The renamed text file held a place until its bytes were read; p4 has it now.
+    const waiting = "1 photo waits: only 5 per generation; it is added when you remove one.";
+    await waitFor(() => expect(screen.getByText(waiting)).toBeInTheDocument());
+    expect(screen.getAllByText("Waiting for a place")).toHaveLength(1);
+    await waitFor(() => expect(asked).toBe(5));
+    expect(screen.getByText("5 / 5")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Add photos" })).not.toBeInTheDocument();
+
+    // Removing a photo adds the one that waited for a place.
+    await user.click(screen.getByRole("button", { name: "Remove p0.jpg" }));
+    await waitFor(() => expect(asked).toBe(6));
+    expect(screen.queryByText(waiting)).not.toBeInTheDocument();
+    expect(screen.getByText("5 / 5")).toBeInTheDocument();
+  });
+
+  it("sends a photo named for another image type as the type it is", async () => {
+    const asked: { content_type: string; size: number }[] = [];
+    given(uploadsNoting(asked));
+    const user = await openAsAlice({ applyAccept: false });
+    // A JPEG saved as ".heic" (and typed so by the system), a PNG as ".jpg".
+    await user.upload(screen.getByLabelText("Reference photos"), [
+      file("portrait.heic", "image/heic", 1000, [0xff, 0xd8, 0xff, 0xe0]),
+      file("scan.jpg", "image/jpeg", 1000, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    ]);
+    await waitFor(() => expect(asked).toHaveLength(2));
+    expect(asked).toEqual([
+      expect.objectContaining({ content_type: "image/jpeg", filename: "portrait.jpg" }),
+      expect.objectContaining({ content_type: "image/png", filename: "scan.png" }),
+    ]);
+    // Shown by the names the admin knows, the JPEG drawn (not a HEIC's placeholder), no error.
+    expect(await screen.findByRole("img", { name: "portrait.heic" })).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "scan.jpg" })).toBeInTheDocument();
+    expect(screen.queryByText(/^Not a real /)).not.toBeInTheDocument();
+  });
+
+  it("shows a placeholder for HEIC, accepted by its extension", async () => {
+    given();
+    const user = await openAsAlice({ applyAccept: false });
+    await user.upload(screen.getByLabelText("Reference photos"), file("side.HEIC", ""));
+    expect(await screen.findByRole("img", { name: "side.HEIC (no preview)" })).toBeInTheDocument();
+    expect(screen.queryByText(/Not an accepted image type/)).not.toBeInTheDocument();
+  });
+
+  it("says once, not on each tile, that photos over the count wait for a place", async () => {
+    given();
+    const user = await openAsAlice();
+    await user.upload(
+      screen.getByLabelText("Reference photos"),
+      Array.from({ length: 8 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
+    );
+    expect(
+      await screen.findByText("3 photos wait: only 5 per generation; one is added for each photo you remove."),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText("Waiting for a place")).toHaveLength(3);
+  });
+
+  it("gives the place of a photo the browser cannot open to a photo waiting for one", async () => {
+    given();
+    const user = await openAsAlice();
+    const six = Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg"));
+    await user.upload(screen.getByLabelText("Reference photos"), six);
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    expect(screen.getByText("1 photo waits: only 5 per generation; it is added when you remove one.")).toBeInTheDocument();
+    // The photo that waits shows as it is: the admin sees which one it is.
+    expect(screen.getByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
+    fireEvent.error(screen.getByRole("img", { name: "p0.jpg" }));
+    expect(await screen.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText(/it is added when you remove one/)).not.toBeInTheDocument());
+    expect(await screen.findByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
+  });
+
+  it("moves the focus to Add photos when a photo is removed", async () => {
+    given();
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+    expect(screen.getByRole("button", { name: "Add photos" })).toHaveFocus();
+  });
+
+  it("removes every refused file at once, and takes an image pasted into the prompt", async () => {
+    given();
+    const user = await openAsAlice({ applyAccept: false });
+    await user.upload(screen.getByLabelText("Reference photos"), [
+      file("notes.txt", "text/plain"),
+      file("empty.jpg", "image/jpeg", 0),
+      file("front.jpg", "image/jpeg"),
+    ]);
+    await user.click(await screen.findByRole("button", { name: "Remove the 2 refused files" }));
+    expect(screen.getByRole("button", { name: "Add photos" })).toHaveFocus();
+    const photos = within(screen.getByRole("list", { name: "Selected photos" }));
+    expect(photos.queryByText("notes.txt")).not.toBeInTheDocument();
+    expect(photos.queryByText("empty.jpg")).not.toBeInTheDocument();
+    expect(photos.getByText("front.jpg")).toBeInTheDocument();
+
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    await user.click(prompt);
+    fireEvent.paste(prompt, { clipboardData: { files: [file("pasted.png", "image/png")], getData: () => "" } });
+    expect(await photos.findByText("pasted.png")).toBeInTheDocument();
+    // Text pasted with an image stays the prompt's.
+    fireEvent.paste(prompt, { clipboardData: { files: [file("other.png", "image/png")], getData: () => "words" } });
+    expect(photos.queryByText("other.png")).not.toBeInTheDocument();
+  });
+});

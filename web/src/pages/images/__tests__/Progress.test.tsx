@@ -1,0 +1,96 @@
+/** A job's progress on its card and its history row: picked up after a reload, whichever read is newer, waiting to retry, canceled, a batch's order. */
+import { cleanup, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { http, historyOf, job, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { given, openAsAlice } from "../../../test/render";
+
+describe("a job's progress", () => {
+  it("picks up a job in flight from the history after a reload, until it ends", async () => {
+    const service = jobService();
+    const running = job({ status: "running", prompt: "in flight" });
+    service.jobs.set(running.id, running);
+    given(...service.handlers,
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [service.jobs.get(running.id)!], next_cursor: null }),
+      ),
+    );
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(within(card).getByRole("status")).toHaveTextContent("Generating");
+    expect(await within(card).findByRole("img", {}, { timeout: 10_000 })).toBeInTheDocument();
+  });
+
+  it("shows a job in the history as its card shows it, whichever was read last", async () => {
+    const running = job({ status: "running", prompt: "in both", updated_at: "2026-12-04T10:00:00Z" });
+    const done = { ...succeeded(running), updated_at: "2026-12-04T10:00:09Z" };
+    given(
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      ...historyOf([running]), // the history's read is older
+    );
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(await within(card).findByRole("img", {}, { timeout: 5_000 })).toBeInTheDocument();
+    const row = within(screen.getByRole("region", { name: "History" })).getByRole("listitem");
+    expect(within(row).getByText("Done")).toBeInTheDocument();
+
+    // And the other way: the history read later than the card.
+    cleanup();
+    given(
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(running)),
+      ...historyOf([done]),
+    );
+    await openAsAlice();
+    const later = await screen.findByRole("article", { name: "New image" });
+    expect(await within(later).findByRole("img", {}, { timeout: 5_000 })).toBeInTheDocument();
+    expect(within(later).queryByRole("status")).not.toBeInTheDocument();
+  });
+
+  it("shows when Gemini is busy and when it retries, and cancels a queued job", async () => {
+    const service = jobService();
+    const waiting = job({
+      status: "queued",
+      attempts: 1,
+      next_attempt_at: new Date(Date.now() + 60_000).toISOString(),
+      last_error: { code: "provider_unavailable", message: "Gemini answered 503.", details: {} },
+    });
+    service.jobs.set(waiting.id, waiting);
+    given(
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(service.jobs.get(params.generation_id)!),
+      ),
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [service.jobs.get(waiting.id)!], next_cursor: null }),
+      ),
+      ...service.handlers,
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(within(card).getByRole("status")).toHaveTextContent("Waiting to retryGemini is busy");
+    expect(within(card).getByText(/^Attempt 2 of 5 in (1 min|59 s)/)).toBeInTheDocument();
+    await user.click(within(card).getByRole("button", { name: "Cancel" }));
+    expect(await within(card).findByText("Canceled")).toBeInTheDocument();
+    expect(service.jobs.get(waiting.id)!.status).toBe("canceled");
+  });
+
+  it("shows the latest batch in variant order after a reload, whatever order the history lists it in", async () => {
+    const failed = {
+      ...job({ batch_id: "b", batch_index: 0, batch_size: 3, status: "failed" }),
+      error: { code: "provider_unavailable", message: "busy", details: {} },
+      finished_at: new Date().toISOString(),
+    };
+    const items = [
+      succeeded(job({ batch_id: "b", batch_index: 2, batch_size: 3 })),
+      succeeded(job({ batch_id: "b", batch_index: 1, batch_size: 3 })),
+      failed,
+    ];
+    given(
+      ...historyOf(items),
+    );
+    await openAsAlice();
+    const first = await screen.findByRole("article", { name: "Variant 1 of 3" });
+    expect(await within(first).findByText("Gemini was unavailable")).toBeInTheDocument();
+    expect(within(screen.getByRole("article", { name: "Variant 3 of 3" })).getByRole("img")).toBeInTheDocument();
+  });
+});

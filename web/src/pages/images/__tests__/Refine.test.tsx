@@ -1,0 +1,148 @@
+/** Refine: a result changed by an instruction, from its history row or its card, the words kept through Escape or a refusal. */
+import { screen, waitFor, within } from "@testing-library/react";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { API, apiError, chefWithAnImage, http, historyOf, job, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { addPhoto, given, openAsAlice } from "../../../test/render";
+
+/** POST …/refine: keeps each request, answers one queued job refined from `parent`. */
+function refineService(parent: Job) {
+  const requests: unknown[] = [];
+  const handler = http.post("/v1/generations/{generation_id}/refine", async ({ params, request, response }) => {
+    requests.push({ id: params.generation_id, ...(await request.json()) });
+    const child = job({ kind: "refine", parent_generation_id: parent.id, instruction: "darker", batch_id: "r" });
+    return response(202).json({ batch_id: "r", items: [child] });
+  });
+  return { requests, handler };
+}
+
+describe("Refine", () => {
+  it("refines a result with an instruction and compares it with the current image", async () => {
+    const done = succeeded(job({ prompt: "first" }));
+    const refinement = refineService(done);
+    given(
+      chefWithAnImage,
+      ...historyOf([done]),
+      refinement.handler,
+    );
+    const user = await openAsAlice();
+    expect(await screen.findByRole("img", { name: "Alice the chef, as it looks now" })).toHaveAttribute(
+      "src",
+      "http://s3.test/current.png",
+    );
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByRole("img", { name: /^Result of/ })).toHaveAttribute(
+      "src",
+      expect.stringContaining(".preview.jpg"),
+    );
+    await user.click(within(history).getByRole("button", { name: "Compare" }));
+    expect(await screen.findByRole("heading", { name: "Compare with the current image" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Close" }));
+    await user.click(within(history).getByRole("button", { name: "Refine" }));
+    await user.type(within(history).getByRole("textbox", { name: "What should change?" }), "make the background darker");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
+  });
+
+  it("refines and compares from the result card itself, keeping the words through Escape", async () => {
+    const done = succeeded(job({ prompt: "first" }));
+    const refinement = refineService(done);
+    given(
+      chefWithAnImage,
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(
+          params.generation_id === done.id ? done : { ...job({ kind: "refine", instruction: "darker" }), id: params.generation_id },
+        ),
+      ),
+      ...historyOf([done]),
+      refinement.handler,
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(await within(card).findByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
+    expect(within(dialog).getByRole("img", { name: "This result" })).toHaveAttribute("src", done.output!.preview_url);
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+
+    const refine = within(card).getByRole("button", { name: "Refine" });
+    await user.click(refine);
+    await user.keyboard("a warmer light");
+    await user.keyboard("{Escape}");
+    expect(refine).toHaveFocus();
+    await user.click(refine);
+    // The box is the pane's, under the card (see "the Refine box" in Cards.test.tsx).
+    const pane = screen.getByRole("region", { name: "Result" });
+    expect(within(pane).getByRole("textbox", { name: "What should change?" })).toHaveValue("a warmer light");
+    // What it costs, as the image it refines did; Close closes it as Escape does.
+    expect(within(pane).getByText(`A new image, about $${done.usage!.estimated_cost_usd!.toFixed(3)}.`)).toBeInTheDocument();
+    await user.click(within(pane).getByRole("button", { name: "Close" }));
+    expect(within(pane).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
+    expect(refine).toHaveFocus();
+    await user.click(refine);
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "a warmer light", count: 1, apply: false }]));
+    await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
+  });
+
+  it("sends a refinement on Ctrl+Enter in its box, and starts no new generation", async () => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "first" }));
+    const refinement = refineService(done);
+    given(...service.handlers,
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
+      refinement.handler,
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    const toggle = await within(history).findByRole("button", { name: "Refine" });
+    await user.click(toggle);
+    const box = within(history).getByRole("textbox", { name: "What should change?" });
+    expect(box).toHaveFocus();
+    // Nothing to send yet: its Refine is there for Tab, and says it is off; a press says why.
+    expect(within(box.closest("form")!).getByRole("button", { name: "Send" })).toHaveAttribute("aria-disabled", "true");
+    await user.keyboard("{Enter}");
+    expect(box).toHaveAccessibleDescription("Write what to change first.");
+    expect(refinement.requests).toHaveLength(0);
+    await user.keyboard("d");
+    expect(box).not.toHaveAccessibleDescription();
+    await user.keyboard("{Backspace}");
+    expect(box).not.toHaveAccessibleDescription();
+    await user.keyboard("{Escape}");
+    expect(within(history).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
+    expect(toggle).toHaveFocus();
+
+    await user.click(toggle);
+    await user.keyboard("darker{Control>}{Enter}{/Control}");
+    await waitFor(() => expect(refinement.requests).toHaveLength(1));
+    expect(service.created).toHaveLength(0);
+    // The refinement's card, where the page scrolled, has the focus.
+    await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
+  });
+
+  it("keeps a refinement's words in its history box when it could not start", async () => {
+    const done = succeeded(job({ prompt: "portrait" }));
+    let refused = true;
+    given(
+      ...historyOf([done]),
+      http.untyped.post(`${API}/v1/generations/:id/refine`, () =>
+        refused
+          ? apiError(422, "identity_unnamed", "The identity has no name; name it in the host app first.")
+          : HttpResponse.json({ batch_id: "r", items: [job({ kind: "refine", parent_generation_id: done.id })] }, { status: 202 }),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: "Refine" }));
+    await user.keyboard("warmer light{Enter}");
+    expect(await screen.findByText("The identity has no name; name it in the host app first.")).toBeInTheDocument();
+    expect(within(history).getByRole("textbox", { name: "What should change?" })).toHaveValue("warmer light");
+
+    refused = false;
+    await user.click(within(history).getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(within(history).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument());
+  });
+});
