@@ -1,9 +1,8 @@
 import { useId, useRef, useState } from "react";
 
 import { formatBytes, isHeicType, typeName, type TabConfig } from "../config";
-import type { ReferenceItem } from "../hooks/use-reference-uploads";
 import { beingMadeSmaller } from "../photos/checks";
-import { LOST_IN_RELOAD, LOST_IN_RELOAD_SHORT, type UploadingPhoto } from "../photos/photo";
+import { LOST_IN_RELOAD, LOST_IN_RELOAD_SHORT, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
 import ui from "../ui.module.css";
 // A part of the reference photos' section (`ReferenceImageUpload`): its styles are the section's.
 import styles from "./ReferenceImageUpload.module.css";
