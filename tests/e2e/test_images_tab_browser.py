@@ -5,8 +5,8 @@ An admin logs in, picks a test user and an identity, adds three photos (one an
 EXIF-rotated portrait, one HEIC), reloads (the thumbnails come back), writes a prompt,
 asks for two variants, watches them run, saves one (the Django identity's image becomes
 that output), downloads it, re-runs, and sees a blocked prompt's message; axe finds no
-violation; a member sees no tab. `make screenshot` copies the screenshot of the finished
-page to docs/images-tab.png.
+violation; a member sees no tab; four portrait variants fit one laptop screen. `make
+screenshot` copies the screenshot of the finished page to docs/images-tab.png.
 """
 
 from __future__ import annotations
@@ -297,4 +297,52 @@ def test_admin_generates_saves_downloads_reruns(
     result = page.get_by_role("article", name="New image")
     refused = result.filter(has_text="Gemini refused the prompt")
     expect(refused).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    page.close()
+
+
+def test_four_portrait_variants_fit_one_laptop_screen(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Four upright variants stand in one row of a 1440 by 900 screen's result pane, each with
+    its Save and Download side by side and in view: an admin compares and keeps one without
+    scrolling. (Two rows of them put the second row's buttons below the fold.)"""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    _log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Bob Test · test user"
+    )
+    identity_select = page.get_by_role("combobox", name="Identity", exact=True)
+    expect(identity_select).to_be_enabled()
+    # Not the identity the other browser test works on (`pick_identity` takes the first).
+    identity_select.select_option(label="Bob the jazz pianist")
+    photo: FilePayload = {
+        "name": "front.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": _jpeg((600, 800), (90, 120, 60)),
+    }
+    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
+    page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option("3:4")
+    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    generate.click()
+
+    cards = [_variant(page, n, 4) for n in range(1, 5)]
+    for card in cards:
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    page.evaluate("window.scrollTo(0, 0)")
+    tops = set()
+    for card in cards:
+        box = card.bounding_box()
+        assert box is not None
+        tops.add(round(box["y"]))
+    assert len(tops) == 1, tops
+    for card in cards:
+        save = card.get_by_role("button", name="Save to identity").bounding_box()
+        download = card.get_by_role("link", name="Download").bounding_box()
+        assert save is not None
+        assert download is not None
+        assert save["y"] == pytest.approx(download["y"], abs=2), (save, download)
+        assert save["y"] + save["height"] <= 900, save
     page.close()

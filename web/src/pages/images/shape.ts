@@ -31,6 +31,12 @@ export function ratioLabel(ratio: string): string {
   return `${ratio} · ${shapeOf(ratio)}`;
 }
 
+/** Upright or square (3:4, 9:16, 1:1): four of them fit one row of a wide pane, each still tall
+ * enough to judge a face in. Of a ratio asked, as `isWide` is. */
+export function isUpright(ratio: string): boolean {
+  return ratioValue(ratio) <= 1;
+}
+
 /** Wider than 4:3 (3:2, 16:9, 21:9): three abreast, such a picture is a strip too low to
  * judge a face in, or to hold its placeholder's words. Of a ratio asked, not of `jobRatio`: a
  * grid of variants takes its shape before any of them has an image, and keeps it as they come. */

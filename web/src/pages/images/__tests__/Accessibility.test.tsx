@@ -52,7 +52,8 @@ function grid(jobs: Job[], props: Partial<VariantsGridProps> = {}) {
 
 /** The grid's one live region for the results (not a `status` role: each running card has one). */
 function resultsRegion(container: HTMLElement): HTMLElement {
-  const regions = container.querySelectorAll<HTMLElement>(':scope > [aria-live="polite"]');
+  // The grid's own, in its pane (not a card's).
+  const regions = container.querySelectorAll<HTMLElement>(':scope > * > [aria-live="polite"]');
   expect(regions).toHaveLength(1);
   return regions[0]!;
 }

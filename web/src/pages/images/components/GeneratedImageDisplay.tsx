@@ -4,7 +4,7 @@ import { describeFailure } from "../job/failure";
 import { cardTitle, originLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import { tookSeconds, tookText } from "../job/progress";
-import { applyLabel, isSavedNow } from "../job/saved";
+import { applyLabel, isSavedNow, SAVED_NOW } from "../job/saved";
 import { isFinal } from "../job/state";
 import { jobRatio } from "../shape";
 import { formatUsd } from "../config";
@@ -287,7 +287,9 @@ function SaveButton({ job, saving, onSave }: { job: Job; saving: boolean; onSave
     <button type="button" className={ui.primary} onClick={askSave} aria-disabled={pending}>
       {/* Saving is said in Save's own place, both words holding its width: nothing moves. */}
       <span className={styles.saveLabels}>
-        <span aria-hidden={pending || undefined}>Save to identity</span>
+        <span aria-hidden={pending || undefined}>
+          <FirstWordSeen words="Save to identity" />
+        </span>
         <span aria-hidden={!pending || undefined}>Saving…</span>
       </span>
     </button>
@@ -302,9 +304,22 @@ function SaveBadge({ job, currentJobId }: { job: Job; currentJobId: string | nul
     applyText && (
       <span className={applyBadge(job, applied)} role="status">
         {applied && <span aria-hidden="true">✓</span>}
-        {applyText}
+        {applyText === SAVED_NOW ? <FirstWordSeen words={SAVED_NOW} /> : applyText}
       </span>
     )
+  );
+}
+
+/** Words of which a card four abreast shows the first ("Save", "Saved"): the whole words stay
+ * on the page, out of sight, for a screen reader and a search of the page. */
+function FirstWordSeen({ words }: { words: string }) {
+  return (
+    <>
+      <span className={styles.wordsWhole}>{words}</span>
+      <span className={styles.wordsFirst} aria-hidden="true">
+        {words.split(" ")[0]}
+      </span>
+    </>
   );
 }
 

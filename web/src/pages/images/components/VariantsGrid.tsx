@@ -5,7 +5,7 @@ import type { ActionFailure } from "../hooks/use-job-actions";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { isSaving } from "../job/saved";
 import { isFinal } from "../job/state";
-import { isWide } from "../shape";
+import { isUpright, isWide } from "../shape";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
 import { RefineForm, useRefineBoxes } from "./RefineForm";
@@ -50,7 +50,8 @@ export function VariantsGrid({
   const outcome = useOutcomeAnnouncement(jobs);
   const refineBoxOf = useRefineBoxes();
   return (
-    <>
+    // The pane's width, which the grid's columns follow (a grid cannot ask its own).
+    <div className={styles.pane}>
       {/* One live region for the click's results, there before any of them ends (a region
           that appears with its text is not read by every screen reader). */}
       <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">
@@ -101,16 +102,20 @@ export function VariantsGrid({
             );
           })}
       </div>
-    </>
+    </div>
   );
 }
 
-/** One card takes the row; four go two by two; the variants of a wide picture take wider cards
- * than others. */
+/** One card takes the row; four go two by two, or one row of upright pictures where the pane has
+ * room; the variants of a wide picture take wider cards than others. */
 function gridClass(jobs: Job[]): string {
   const first = jobs[0];
   if (jobs.length === 1) return `${styles.grid} ${styles.single}`;
-  if (jobs.length === 4) return `${styles.grid} ${styles.pairs}`;
+  if (jobs.length === 4) {
+    return first && isUpright(first.aspect_ratio)
+      ? `${styles.grid} ${styles.pairs} ${styles.upright}`
+      : `${styles.grid} ${styles.pairs}`;
+  }
   return first && isWide(first.aspect_ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
 }
 
