@@ -300,12 +300,23 @@ def test_admin_generates_saves_downloads_reruns(
     page.close()
 
 
+def _one_line(boxes: list[Locator]) -> set[int]:
+    """The tops of `boxes` as the page draws them: one value when they share a line."""
+    tops = set()
+    for locator in boxes:
+        box = locator.bounding_box()
+        assert box is not None
+        tops.add(round(box["y"]))
+    return tops
+
+
 def test_four_portrait_variants_fit_one_laptop_screen(
     stack: RunningStack, browser: Browser
 ) -> None:
     """Four upright variants stand in one row of a 1440 by 900 screen's result pane, each with
-    its Save and Download side by side and in view: an admin compares and keeps one without
-    scrolling. (Two rows of them put the second row's buttons below the fold.)"""
+    its Save and Download side by side and in view, and so do they with the current image in
+    Compare: an admin compares and keeps one without scrolling. (Two rows of them put the
+    second row's buttons below the fold.)"""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(
@@ -323,21 +334,22 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     page.get_by_label("Reference photos", exact=True).set_input_files([photo])
     page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option("3:4")
     page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
-    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
     generate = page.get_by_role("button", name="Generate", exact=True)
     expect(generate).to_be_enabled(timeout=30_000)
-    generate.click()
 
+    # The identity's current image first: Compare then shows it beside the four.
+    generate.click()
+    first = page.get_by_role("article", name="New image")
+    first.get_by_role("button", name="Save to identity").click(timeout=JOB_TIMEOUT_MS)
+    expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate.click()
     cards = [_variant(page, n, 4) for n in range(1, 5)]
     for card in cards:
         expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
     page.evaluate("window.scrollTo(0, 0)")
-    tops = set()
-    for card in cards:
-        box = card.bounding_box()
-        assert box is not None
-        tops.add(round(box["y"]))
-    assert len(tops) == 1, tops
+    assert len(_one_line(cards)) == 1
     for card in cards:
         save = card.get_by_role("button", name="Save to identity").bounding_box()
         download = card.get_by_role("link", name="Download").bounding_box()
@@ -345,4 +357,17 @@ def test_four_portrait_variants_fit_one_laptop_screen(
         assert download is not None
         assert save["y"] == pytest.approx(download["y"], abs=2), (save, download)
         assert save["y"] + save["height"] <= 900, save
+
+    cards[0].get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare the variants")
+    figures = dialog.get_by_role("figure")
+    expect(figures).to_have_count(5)
+    for figure in figures.all():
+        expect(figure.get_by_role("img")).to_be_visible()
+    assert len(_one_line(figures.all())) == 1
+    for n in range(1, 5):
+        save = dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity")
+        box = save.bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= 900, box
     page.close()

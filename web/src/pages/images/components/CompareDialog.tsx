@@ -1,10 +1,11 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, type CSSProperties, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { fullSizeUrl, identityImageUrl, previewUrl } from "../job/picture";
 import { isSaving, SAVED_NOW } from "../job/saved";
+import { isUpright } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 
@@ -61,6 +62,9 @@ export function CompareDialog({
   const current = identityImageUrl(identity);
   // The current image on its own, unless it is one of the candidates (a variant saved).
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
+  // Upright pictures share one line where they fit (see `.upright`): how many there are.
+  const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
+  const figures = { "--count": candidates.length + (showCurrent ? 1 : 0) } as CSSProperties;
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
       <div className={styles.dialogHeader}>
@@ -71,7 +75,7 @@ export function CompareDialog({
           Close
         </button>
       </div>
-      <div className={styles.compare}>
+      <div className={upright ? `${styles.compare} ${styles.upright}` : styles.compare} style={figures}>
         {showCurrent && (
           <figure className={styles.figure}>
             <OpensFullSize href={current} name="Current image, full size">
