@@ -316,7 +316,7 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     """Four upright variants stand in one row of a 1440 by 900 screen's result pane, each with
     its Save and Download side by side and in view, and so do they with the current image in
     Compare: an admin compares and keeps one without scrolling. (Two rows of them put the
-    second row's buttons below the fold.)"""
+    second row's buttons below the fold.) In the history, the click takes two lines, not four."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(
@@ -370,4 +370,12 @@ def test_four_portrait_variants_fit_one_laptop_screen(
         box = save.bounding_box()
         assert box is not None
         assert box["y"] + box["height"] <= 900, box
+    dialog.get_by_role("button", name="Close").click()
+
+    # In the history, the click's other three variants share one line under its first.
+    rows = page.get_by_role("region", name="History").get_by_role("listitem")
+    others = [rows.filter(has_text=f"Variant {n} of 4") for n in range(2, 5)]
+    for row in others:
+        expect(row).to_have_count(1)
+    assert len(_one_line(others)) == 1
     page.close()
