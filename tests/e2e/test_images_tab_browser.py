@@ -368,8 +368,7 @@ def test_four_portrait_variants_fit_one_laptop_screen(
         expect(figure.get_by_role("img")).to_be_visible()
     assert len(_one_line(figures.all())) == 1
     for n in range(1, 5):
-        save = dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity")
-        box = save.bounding_box()
+        box = dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity").bounding_box()
         assert box is not None
         assert box["y"] + box["height"] <= 900, box
     dialog.get_by_role("button", name="Close").click()
