@@ -23,7 +23,15 @@ import httpx
 import pillow_heif
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, FilePayload, Locator, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    FilePayload,
+    FloatRect,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.helpers import identity_image_path, login, pick_identity, wait_for
@@ -351,11 +359,7 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     page.evaluate("window.scrollTo(0, 0)")
     assert len(_one_line(cards)) == 1
     for card in cards:
-        save = card.get_by_role("button", name="Save to identity").bounding_box()
-        download = card.get_by_role("link", name="Download").bounding_box()
-        assert save is not None
-        assert download is not None
-        assert save["y"] == pytest.approx(download["y"], abs=2), (save, download)
+        save = _save_beside_download(card)
         assert save["y"] + save["height"] <= 900, save
     # "Save" seen, "Save to identity" its name: still no accessibility violation.
     assert _axe_violations(page) == []
@@ -379,4 +383,20 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     for row in others:
         expect(row).to_have_count(1)
     assert len(_one_line(others)) == 1
+
+    # On a tablet they go two by two, Save and Download still side by side.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert len(_one_line(cards)) == 2
+    for card in cards:
+        _save_beside_download(card)
     page.close()
+
+
+def _save_beside_download(card: Locator) -> FloatRect:
+    """Where a card's Save is drawn, checked to share a line with its Download."""
+    save = card.get_by_role("button", name="Save to identity").bounding_box()
+    download = card.get_by_role("link", name="Download").bounding_box()
+    assert save is not None
+    assert download is not None
+    assert save["y"] == pytest.approx(download["y"], abs=2), (save, download)
+    return save
