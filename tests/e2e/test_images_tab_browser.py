@@ -318,13 +318,24 @@ def _one_line(boxes: list[Locator]) -> set[int]:
     return tops
 
 
+def _save_beside_download(card: Locator) -> FloatRect:
+    """Where a card's Save is drawn, checked to share a line with its Download."""
+    save = card.get_by_role("button", name="Save to identity").bounding_box()
+    download = card.get_by_role("link", name="Download").bounding_box()
+    assert save is not None
+    assert download is not None
+    assert save["y"] == pytest.approx(download["y"], abs=2), (save, download)
+    return save
+
+
 def test_four_portrait_variants_fit_one_laptop_screen(
     stack: RunningStack, browser: Browser
 ) -> None:
     """Four upright variants stand in one row of a 1440 by 900 screen's result pane, each with
     its Save and Download side by side and in view, and so do they with the current image in
     Compare: an admin compares and keeps one without scrolling. (Two rows of them put the
-    second row's buttons below the fold.) In the history, the click takes two lines, not four."""
+    second row's buttons below the fold.) In the history, the click takes two lines, not four;
+    on a tablet the cards go two by two, Save still beside Download."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(
@@ -390,13 +401,3 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     for card in cards:
         _save_beside_download(card)
     page.close()
-
-
-def _save_beside_download(card: Locator) -> FloatRect:
-    """Where a card's Save is drawn, checked to share a line with its Download."""
-    save = card.get_by_role("button", name="Save to identity").bounding_box()
-    download = card.get_by_role("link", name="Download").bounding_box()
-    assert save is not None
-    assert download is not None
-    assert save["y"] == pytest.approx(download["y"], abs=2), (save, download)
-    return save
