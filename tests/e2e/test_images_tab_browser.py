@@ -356,10 +356,16 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     generate = page.get_by_role("button", name="Generate", exact=True)
     expect(generate).to_be_enabled(timeout=30_000)
 
-    # The identity's current image first: Compare then shows it beside the four.
+    # The identity's current image first: Compare then shows it beside the four. A portrait
+    # alone is whole on the first screen, its Save beside it.
     generate.click()
     first = page.get_by_role("article", name="New image")
-    first.get_by_role("button", name="Save to identity").click(timeout=JOB_TIMEOUT_MS)
+    expect(first.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    page.evaluate("window.scrollTo(0, 0)")
+    picture = first.get_by_role("img").bounding_box()
+    assert picture is not None
+    assert picture["y"] + picture["height"] <= 900, picture
+    first.get_by_role("button", name="Save to identity").click()
     expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)
 
     page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
