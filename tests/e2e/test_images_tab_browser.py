@@ -328,14 +328,21 @@ def _save_beside_download(card: Locator) -> FloatRect:
     return save
 
 
+def _next_frames(page: Page) -> None:
+    """Two frames drawn: what the page measures on a layout change (a ResizeObserver) is on
+    screen."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def test_four_portrait_variants_fit_one_laptop_screen(
     stack: RunningStack, browser: Browser
 ) -> None:
     """Four upright variants stand in one row of a 1440 by 900 screen's result pane, each with
     its Save and Download side by side and in view, and so do they with the current image in
     Compare: an admin compares and keeps one without scrolling. (Two rows of them put the
-    second row's buttons below the fold.) In the history, the click takes two lines, not four;
-    on a tablet the cards go two by two, Save still beside Download."""
+    second row's buttons below the fold.) A portrait alone is whole on the first screen, under
+    a host's taller header too. In the history, the click takes two lines, not four; on a
+    tablet the cards go two by two, Save still beside Download."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(
@@ -365,6 +372,21 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     picture = first.get_by_role("img").bounding_box()
     assert picture is not None
     assert picture["y"] + picture["height"] <= 900, picture
+    # So is it under a host's header 100 px taller than the local shell's (its top bar and a
+    # row of tabs): the picture fits the window left under the cards, wherever they start.
+    page.evaluate(
+        """() => {
+            const header = document.createElement("div");
+            header.id = "taller-host-header";
+            header.style.height = "100px";
+            document.body.prepend(header);
+        }"""
+    )
+    _next_frames(page)
+    picture = first.get_by_role("img").bounding_box()
+    assert picture is not None
+    assert picture["y"] + picture["height"] <= 900, picture
+    page.evaluate("document.getElementById('taller-host-header').remove()")
     first.get_by_role("button", name="Save to identity").click()
     expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)
 

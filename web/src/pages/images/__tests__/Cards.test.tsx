@@ -1,8 +1,8 @@
 /** Findings of a review in a real browser, on the result cards and the form: what of each a
  * test can hold (the cards' layout at each width and ratio was looked at in Chromium). */
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { job, succeeded } from "../../../test/api";
@@ -48,6 +48,73 @@ describe("the Refine box of one of several variants", () => {
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("textbox")).not.toBeInTheDocument();
     expect(refine).toHaveFocus();
+  });
+});
+
+describe("where the cards start on the page", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  // jsdom lays nothing out: the cards' box starts `top` px under the window's top, the window
+  // scrolled `scrollY`, and a ResizeObserver is told of the document's box by the test.
+  function laidOut(place: { top: number; scrollY: number }) {
+    const observers: { callback: ResizeObserverCallback; observed: Element[] }[] = [];
+    vi.stubGlobal(
+      "ResizeObserver",
+      class {
+        observed: Element[] = [];
+        constructor(callback: ResizeObserverCallback) {
+          observers.push({ callback, observed: this.observed });
+        }
+        observe(target: Element) {
+          this.observed.push(target);
+        }
+        disconnect() {
+          this.observed.length = 0;
+        }
+        unobserve() {}
+      },
+    );
+    vi.spyOn(window, "scrollY", "get").mockImplementation(() => place.scrollY);
+    vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockImplementation(() => new DOMRect(0, place.top, 800, 600));
+    const pageChanged = () =>
+      act(() => {
+        for (const { callback, observed } of observers) if (observed.length > 0) callback([], {} as ResizeObserver);
+      });
+    return { observers, pageChanged };
+  }
+
+  it("is kept on their pane, so a picture is no taller than the window leaves under them", () => {
+    const place = { top: 266, scrollY: 100 };
+    const { observers, pageChanged } = laidOut(place);
+    const { unmount } = render(
+      <VariantsGrid
+        jobs={[succeeded(job({ aspect_ratio: "3:4" }))]}
+        usualSecondsAt={() => null}
+        currentJobId={null}
+        onSave={noop}
+        savingIds={[]}
+        onCancel={noop}
+      />,
+    );
+    const pane = screen.getByRole("article", { name: "New image" }).parentElement!.parentElement!;
+    // Its place on the page, not on the screen.
+    expect(pane.style.getPropertyValue("--ii-top-on-page")).toBe("366px");
+    expect(observers.flatMap(({ observed }) => observed)).toEqual([document.documentElement]);
+
+    // A scroll moves nothing on the page; a host's banner shown above does.
+    place.top = 166;
+    place.scrollY = 200;
+    pageChanged();
+    expect(pane.style.getPropertyValue("--ii-top-on-page")).toBe("366px");
+    place.top = 226;
+    pageChanged();
+    expect(pane.style.getPropertyValue("--ii-top-on-page")).toBe("426px");
+
+    unmount();
+    expect(observers.flatMap(({ observed }) => observed)).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
+import { useTopOnPage } from "../hooks/use-top-on-page";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { isSaving } from "../job/saved";
 import { isFinal } from "../job/state";
@@ -49,9 +50,12 @@ export function VariantsGrid({
   const count = jobs.length;
   const outcome = useOutcomeAnnouncement(jobs);
   const refineBoxOf = useRefineBoxes();
+  // How far down the page the cards start: beside the form, a picture is no taller than the
+  // window leaves under that (GeneratedImageDisplay.module.css).
+  const topOnPage = useTopOnPage<HTMLDivElement>();
   return (
     // The pane's width, which the grid's columns follow (a grid cannot ask its own).
-    <div className={styles.pane}>
+    <div ref={topOnPage} className={styles.pane}>
       {/* One live region for the click's results, there before any of them ends (a region
           that appears with its text is not read by every screen reader). */}
       <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">
