@@ -341,8 +341,9 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     its Save and Download side by side and in view, and so do they with the current image in
     Compare: an admin compares and keeps one without scrolling. (Two rows of them put the
     second row's buttons below the fold.) A portrait alone is whole on the first screen, under
-    a host's taller header too. In the history, the click takes two lines, not four; on a
-    tablet the cards go two by two, Save still beside Download."""
+    a host's taller header too. In the history, the click takes two lines, not four (a click of
+    three's other two share a line in halves); on a tablet the cards go two by two, Save still
+    beside Download."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(
@@ -428,4 +429,21 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     assert len(_one_line(cards)) == 2
     for card in cards:
         _save_beside_download(card)
+
+    # Back on a laptop, a click of three's other two share the history's line in halves.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("3")
+    generate.click()
+    for n in range(1, 4):
+        expect(_variant(page, n, 3).get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    pair = [rows.filter(has_text=f"Variant {n} of 3") for n in (2, 3)]
+    for row in pair:
+        expect(row).to_have_count(1)
+    assert len(_one_line(pair)) == 1
+    line = page.get_by_role("region", name="History").get_by_role("list").bounding_box()
+    assert line is not None
+    for row in pair:
+        box = row.bounding_box()
+        assert box is not None
+        assert box["width"] > 0.45 * line["width"], (box, line)
     page.close()
