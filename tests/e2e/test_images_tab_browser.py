@@ -403,6 +403,16 @@ def test_four_portrait_variants_fit_one_laptop_screen(
         assert save["y"] + save["height"] <= 900, save
     # "Save" seen, "Save to identity" its name: still no accessibility violation.
     assert _axe_violations(page) == []
+    # A card whose facts take two lines ("under 1 s" in one, "1 s" in the others: as long as
+    # this) is as tall as the others: the row's edges stay even.
+    facts = cards[1].get_by_text("896\N{MULTIPLICATION SIGN}1200")
+    facts.evaluate("facts => { facts.textContent += ' and a second line' }")
+    heights = set()
+    for card in cards:
+        box = card.bounding_box()
+        assert box is not None
+        heights.add(round(box["height"]))
+    assert len(heights) == 1, heights
 
     cards[0].get_by_role("button", name="Compare").click()
     dialog = page.get_by_role("dialog", name="Compare the variants")
