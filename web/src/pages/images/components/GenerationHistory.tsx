@@ -12,6 +12,7 @@ import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import { HistoryItem, type RowProps } from "./HistoryItem";
 import { HistoryResults, resultsOf } from "./HistoryResults";
+import { ViewSwitch } from "./ViewSwitch";
 
 interface Props extends RowProps {
   jobs: Job[] | undefined;
@@ -52,19 +53,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
               </ActionLink>
             )}
             <span className={ui.muted}>{shownLabel(view, jobs, older !== null)}</span>
-            <div role="group" aria-label="Show" className={styles.views}>
-              <button type="button" className={styles.view} aria-pressed={view === "all"} onClick={() => setView("all")}>
-                All generations
-              </button>
-              <button
-                type="button"
-                className={styles.view}
-                aria-pressed={view === "results"}
-                onClick={() => setView("results")}
-              >
-                Results only
-              </button>
-            </div>
+            <ViewSwitch name="Show" views={HISTORY_VIEWS} shown={view} onShow={setView} />
           </div>
         )}
       </div>
@@ -119,6 +108,10 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
 
 type HistoryView = "all" | "results";
 const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results";
+const HISTORY_VIEWS = [
+  { view: "all", label: "All generations" },
+  { view: "results", label: "Results only" },
+] as const;
 
 /** What the view shows, plainly, a generation being a click, of one or more variants (jobs,
  * not images: one that failed or still waits is no image): "12 generations", "1 generation ·
