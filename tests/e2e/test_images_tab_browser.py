@@ -224,6 +224,25 @@ def test_admin_generates_saves_downloads_reruns(
     progress = re.compile(r"(Waiting in the queue|Preparing|Generating).*\d+ s")
     assert any(progress.search(text) for text in shown), shown
 
+    # Compare lays the two one over the other: a click on the picture puts the divider there,
+    # the second variant right of it, and the arrow keys move it.
+    first.get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare the variants")
+    dialog.get_by_role("button", name="Overlaid").click()
+    divider = dialog.get_by_role("slider", name="Divider between Variant 1 of 2 and Variant 2 of 2")
+    area = divider.bounding_box()
+    assert area is not None
+    page.mouse.click(area["x"] + area["width"] * 0.25, area["y"] + area["height"] / 2)
+    assert 23 <= int(divider.input_value()) <= 27, divider.input_value()
+    over = dialog.get_by_role("img", name="Variant 2 of 2")
+    clip = over.evaluate("picture => getComputedStyle(picture).clipPath")
+    assert re.fullmatch(r"inset\(0(px)? 0(px)? 0(px)? 2[3-7]%\)", clip), clip
+    divider.press("End")
+    expect(divider).to_have_value("100")
+    assert _axe_violations(page) == []
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+
     # Save the first: the Django identity's image is that output.
     first.get_by_role("button", name="Save to identity").click()
     expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)

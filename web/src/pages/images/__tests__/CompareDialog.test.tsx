@@ -1,7 +1,8 @@
-import { render, screen } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { fireEvent, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
 
-import type { HostIdentity } from "../../../api/imageGeneration";
+import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { identities, job, succeeded } from "../../../test/api";
 import { CompareDialog, type Candidate } from "../components/CompareDialog";
 
@@ -29,5 +30,79 @@ describe("CompareDialog: each picture opens its full size", () => {
     const mine = screen.getByRole("link", { name: "This result, full size (new tab)" });
     expect(mine).toHaveAttribute("href", result.output!.url);
     expect(mine).toContainElement(screen.getByRole("img", { name: "This result" }));
+  });
+});
+
+describe("CompareDialog: two results of one shape, overlaid", () => {
+  const before = succeeded(job({ aspect_ratio: "16:9" }));
+  const refined = succeeded(job({ aspect_ratio: "16:9", kind: "refine", parent_generation_id: before.id }));
+  const pair: Candidate[] = [
+    { job: before, label: "Before", saveText: "Save the earlier image to identity" },
+    { job: refined, label: "Refined", saveText: "Save the refined image to identity" },
+  ];
+
+  function dialog(shown: Candidate[], onSave: (job: Job) => void = () => {}) {
+    return render(
+      <CompareDialog
+        title="Before and after refining"
+        candidates={shown}
+        identity={{ ...chef, image_url: "http://s3.test/current.png" }}
+        currentJobId={null}
+        onSave={onSave}
+        savingIds={[]}
+        failure={null}
+        onClose={() => {}}
+      />,
+    );
+  }
+
+  it("lays them one over the other, split where the divider is put, each saved from under its side", async () => {
+    const user = userEvent.setup();
+    const onSave = vi.fn();
+    dialog(pair, onSave);
+    const sideBySide = screen.getByRole("button", { name: "Side by side" });
+    expect(sideBySide).toHaveAttribute("aria-pressed", "true");
+    const alts = () => screen.getAllByRole("img").map((img) => img.getAttribute("alt"));
+    expect(alts()).toEqual(["Current: Alice the chef", "Before", "Refined"]);
+
+    await user.click(screen.getByRole("button", { name: "Overlaid" }));
+    expect(screen.getByRole("button", { name: "Overlaid" })).toHaveAttribute("aria-pressed", "true");
+    // The two alone (the current image is another comparison), the refined one over the other.
+    expect(screen.getAllByRole("img").map((img) => img.getAttribute("src"))).toEqual([
+      before.output!.preview_url,
+      refined.output!.preview_url,
+    ]);
+    const divider = screen.getByRole("slider", { name: "Divider between Before and Refined" });
+    expect(divider).toHaveValue("50");
+    expect(divider).toHaveAttribute("aria-valuetext", "Before 50%, Refined 50%");
+    // The refined picture shows right of the divider only (`--split`, CompareOverlay.module.css).
+    const frame = divider.parentElement!.parentElement!;
+    expect(frame.style.getPropertyValue("--split")).toBe("50%");
+
+    fireEvent.change(divider, { target: { value: "30" } });
+    expect(frame.style.getPropertyValue("--split")).toBe("30%");
+    expect(divider).toHaveAttribute("aria-valuetext", "Before 30%, Refined 70%");
+
+    const underRefined = within(screen.getByRole("figure", { name: "Refined" }));
+    await user.click(underRefined.getByRole("button", { name: "Save the refined image to identity" }));
+    expect(onSave).toHaveBeenCalledWith(refined);
+    expect(within(screen.getByRole("figure", { name: "Before" })).getByRole("button")).toHaveAccessibleName(
+      "Save the earlier image to identity",
+    );
+
+    await user.click(sideBySide);
+    expect(screen.queryByRole("slider")).not.toBeInTheDocument();
+    expect(alts()).toEqual(["Current: Alice the chef", "Before", "Refined"]);
+  });
+
+  it("is not offered for pictures of two shapes, nor for one result beside the current image", () => {
+    const portrait = { ...refined, output: { ...refined.output!, width: 896, height: 1200 } };
+    const { unmount } = dialog([pair[0]!, { ...pair[1]!, job: portrait }]);
+    expect(screen.queryByRole("group", { name: "View" })).not.toBeInTheDocument();
+    expect(screen.getAllByRole("img")).toHaveLength(3);
+    unmount();
+
+    dialog([pair[1]!]);
+    expect(screen.queryByRole("button", { name: "Overlaid" })).not.toBeInTheDocument();
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type CSSProperties, type ReactNode } from "react";
+import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
@@ -8,6 +8,14 @@ import { isSaving, SAVED_NOW } from "../job/saved";
 import { isUpright } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
+import { CompareOverlay, overlayPair } from "./CompareOverlay";
+import { ViewSwitch } from "./ViewSwitch";
+
+type CompareView = "side" | "overlaid";
+const COMPARE_VIEWS = [
+  { view: "side", label: "Side by side" },
+  { view: "overlaid", label: "Overlaid" },
+] as const;
 
 /** A result to compare, what to call it ("Variant 2 of 3") and its Save button's words
  * (each its own, for a screen reader's list of buttons). */
@@ -19,7 +27,8 @@ export interface Candidate {
 
 /**
  * Results side by side, with the identity's current image when it has one (see
- * `useCompare` for which). Each result not already the identity's can be saved from here.
+ * `useCompare` for which). Each result not already the identity's can be saved from here. Two
+ * of one shape can also be laid one over the other (`CompareOverlay`).
  */
 export function CompareDialog({
   title,
@@ -65,6 +74,21 @@ export function CompareDialog({
   // Upright pictures share one line where they fit (see `.upright`): how many there are.
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
   const figures = { "--count": candidates.length + (showCurrent ? 1 : 0) } as CSSProperties;
+  const pair = overlayPair(candidates);
+  const [view, setView] = useState<CompareView>("side");
+  const figureOf = ({ job, label, saveText }: Candidate, picture = true) => (
+    <CandidateFigure
+      key={job.id}
+      job={job}
+      label={label}
+      picture={picture}
+      isCurrent={job.id === currentJobId}
+      saveText={saveText}
+      saving={isSaving(job, savingIds)}
+      onSave={onSave}
+      failure={failure?.jobId === job.id ? failure.message : null}
+    />
+  );
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
       <div className={styles.dialogHeader}>
@@ -75,38 +99,39 @@ export function CompareDialog({
           Close
         </button>
       </div>
-      <div className={upright ? `${styles.compare} ${styles.upright}` : styles.compare} style={figures}>
-        {showCurrent && (
-          <figure className={styles.figure}>
-            <OpensFullSize href={current} name="Current image, full size">
-              <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />
-            </OpensFullSize>
-            <figcaption className={styles.caption}>Current</figcaption>
-          </figure>
-        )}
-        {candidates.map(({ job, label, saveText }) => (
-          <CandidateFigure
-            key={job.id}
-            job={job}
-            label={label}
-            isCurrent={job.id === currentJobId}
-            saveText={saveText}
-            saving={isSaving(job, savingIds)}
-            onSave={onSave}
-            failure={failure?.jobId === job.id ? failure.message : null}
-          />
-        ))}
-      </div>
+      {pair && (
+        <div className={styles.views}>
+          <ViewSwitch name="View" views={COMPARE_VIEWS} shown={view} onShow={setView} />
+        </div>
+      )}
+      {pair && view === "overlaid" ? (
+        // The two alone (the current image is another comparison), each one's name and Save
+        // under its side.
+        <CompareOverlay pair={pair} sides={pair.map((candidate) => figureOf(candidate, false))} />
+      ) : (
+        <div className={upright ? `${styles.compare} ${styles.upright}` : styles.compare} style={figures}>
+          {showCurrent && (
+            <figure className={styles.figure}>
+              <OpensFullSize href={current} name="Current image, full size">
+                <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />
+              </OpensFullSize>
+              <figcaption className={styles.caption}>Current</figcaption>
+            </figure>
+          )}
+          {candidates.map((candidate) => figureOf(candidate))}
+        </div>
+      )}
     </dialog>
   );
 }
 
-/** One result in the dialog: its preview, its name, and its Save until it is the current
- * image; then the green badge its card shows takes Save's place, and the figure keeps the
- * focus Save had. */
+/** One result in the dialog: its preview (not when the overlay shows it), its name, and its
+ * Save until it is the current image; then the green badge its card shows takes Save's place,
+ * and the figure keeps the focus Save had. */
 function CandidateFigure({
   job,
   label,
+  picture,
   isCurrent,
   saveText,
   saving,
@@ -115,6 +140,7 @@ function CandidateFigure({
 }: {
   job: Job;
   label: string;
+  picture: boolean;
   isCurrent: boolean;
   saveText: string;
   /** Its save is out (see `isSaving`). */
@@ -126,7 +152,7 @@ function CandidateFigure({
   const preview = previewUrl(job);
   return (
     <figure className={styles.figure} aria-label={label} {...figure}>
-      {preview && (
+      {picture && preview && (
         <OpensFullSize href={fullSizeUrl(job) ?? preview} name={`${label}, full size`}>
           <img src={preview} alt={label} className={styles.compareImage} />
         </OpensFullSize>
