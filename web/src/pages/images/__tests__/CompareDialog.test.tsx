@@ -95,6 +95,16 @@ describe("CompareDialog: two results of one shape, overlaid", () => {
     expect(alts()).toEqual(["Current: Alice the chef", "Before", "Refined"]);
   });
 
+  it("opens as last chosen in this browser", async () => {
+    const user = userEvent.setup();
+    const { unmount } = dialog(pair);
+    await user.click(screen.getByRole("button", { name: "Overlaid" }));
+    unmount();
+    dialog(pair);
+    expect(screen.getByRole("button", { name: "Overlaid" })).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByRole("slider", { name: "Divider between Before and Refined" })).toBeInTheDocument();
+  });
+
   it("is not offered for pictures of two shapes, nor for one result beside the current image", () => {
     const portrait = { ...refined, output: { ...refined.output!, width: 896, height: 1200 } };
     const { unmount } = dialog([pair[0]!, { ...pair[1]!, job: portrait }]);

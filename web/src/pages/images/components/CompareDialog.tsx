@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from "react";
+import { useEffect, useRef, type CSSProperties, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useSessionState } from "../hooks/use-session-state";
 import { fullSizeUrl, identityImageUrl, previewUrl } from "../job/picture";
 import { isSaving, SAVED_NOW } from "../job/saved";
 import { isUpright } from "../shape";
@@ -12,6 +13,7 @@ import { CompareOverlay, overlayPair } from "./CompareOverlay";
 import { ViewSwitch } from "./ViewSwitch";
 
 type CompareView = "side" | "overlaid";
+const isCompareView = (value: unknown): value is CompareView => value === "side" || value === "overlaid";
 const COMPARE_VIEWS = [
   { view: "side", label: "Side by side" },
   { view: "overlaid", label: "Overlaid" },
@@ -75,7 +77,8 @@ export function CompareDialog({
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
   const figures = { "--count": candidates.length + (showCurrent ? 1 : 0) } as CSSProperties;
   const pair = overlayPair(candidates);
-  const [view, setView] = useState<CompareView>("side");
+  // The view last chosen, in this browser: an admin who compares overlaid need not ask each time.
+  const [view, setView] = useSessionState<CompareView>("compareView", "side", isCompareView, "browser");
   const figureOf = ({ job, label, saveText }: Candidate, picture = true) => (
     <CandidateFigure
       key={job.id}
