@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { identities, job, succeeded } from "../../../test/api";
@@ -33,7 +33,9 @@ describe("CompareDialog: each picture opens its full size", () => {
   });
 });
 
-describe("CompareDialog: two results of one shape, overlaid", () => {
+describe("CompareDialog: two pictures of one shape, overlaid", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
   const before = succeeded(job({ aspect_ratio: "16:9" }));
   const refined = succeeded(job({ aspect_ratio: "16:9", kind: "refine", parent_generation_id: before.id }));
   const pair: Candidate[] = [
@@ -105,14 +107,51 @@ describe("CompareDialog: two results of one shape, overlaid", () => {
     expect(screen.getByRole("slider", { name: "Divider between Before and Refined" })).toBeInTheDocument();
   });
 
-  it("is not offered for pictures of two shapes, nor for one result beside the current image", () => {
+  it("is not offered for pictures of two shapes", () => {
     const portrait = { ...refined, output: { ...refined.output!, width: 896, height: 1200 } };
-    const { unmount } = dialog([pair[0]!, { ...pair[1]!, job: portrait }]);
+    dialog([pair[0]!, { ...pair[1]!, job: portrait }]);
     expect(screen.queryByRole("group", { name: "View" })).not.toBeInTheDocument();
     expect(screen.getAllByRole("img")).toHaveLength(3);
-    unmount();
+  });
 
+  // jsdom loads no picture: the current image is as large as `size` once its address is set.
+  function currentImageIs(size: { width: number; height: number } | null) {
+    vi.stubGlobal(
+      "Image",
+      class {
+        onload: (() => void) | null = null;
+        complete = false;
+        naturalWidth = 0;
+        naturalHeight = 0;
+        set src(_url: string) {
+          if (size === null) return;
+          Object.assign(this, { complete: true, naturalWidth: size.width, naturalHeight: size.height });
+        }
+      },
+    );
+  }
+
+  it("lays one result over the current image of its shape, once the browser has that image", async () => {
+    const user = userEvent.setup();
+    currentImageIs({ width: 1376, height: 768 });
     dialog([pair[1]!]);
-    expect(screen.queryByRole("button", { name: "Overlaid" })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Overlaid" }));
+    expect(screen.getByRole("slider", { name: "Divider between Current and Refined" })).toBeInTheDocument();
+    expect(screen.getAllByRole("img").map((img) => img.getAttribute("src"))).toEqual([
+      "http://s3.test/current.png",
+      refined.output!.preview_url,
+    ]);
+    expect(screen.getByRole("figure", { name: "Current" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Save the refined image to identity" })).toBeInTheDocument();
+  });
+
+  it("is not offered beside a current image of another shape, or one not loaded", () => {
+    currentImageIs({ width: 896, height: 1200 });
+    const { unmount } = dialog([pair[1]!]);
+    expect(screen.queryByRole("group", { name: "View" })).not.toBeInTheDocument();
+    unmount();
+    currentImageIs(null);
+    dialog([pair[1]!]);
+    expect(screen.queryByRole("group", { name: "View" })).not.toBeInTheDocument();
   });
 });

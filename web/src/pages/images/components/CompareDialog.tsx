@@ -3,13 +3,14 @@ import { useEffect, useRef, type CSSProperties, type ReactNode } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { usePictureRatio } from "../hooks/use-picture-ratio";
 import { useSessionState } from "../hooks/use-session-state";
 import { fullSizeUrl, identityImageUrl, previewUrl } from "../job/picture";
 import { isSaving, SAVED_NOW } from "../job/saved";
-import { isUpright } from "../shape";
+import { isUpright, jobRatio } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
-import { CompareOverlay, overlayPair } from "./CompareOverlay";
+import { CompareOverlay, overlayPair, type OverlaidPicture } from "./CompareOverlay";
 import { ViewSwitch } from "./ViewSwitch";
 
 type CompareView = "side" | "overlaid";
@@ -76,7 +77,18 @@ export function CompareDialog({
   // Upright pictures share one line where they fit (see `.upright`): how many there are.
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
   const figures = { "--count": candidates.length + (showCurrent ? 1 : 0) } as CSSProperties;
-  const pair = overlayPair(candidates);
+  // Two pictures of one shape can also be laid one over the other: the two results (a
+  // refinement and what it refined, a click's two variants), else one beside the current image.
+  const currentRatio = usePictureRatio(showCurrent ? current : null);
+  const shown: OverlaidPicture[] = candidates.map(({ job, label }) => {
+    const preview = previewUrl(job);
+    return { label, alt: label, src: preview ?? "", ratio: preview ? jobRatio(job) : null };
+  });
+  const withCurrent =
+    showCurrent && candidates.length === 1
+      ? overlayPair([{ label: "Current", alt: `Current: ${identity.name}`, src: current, ratio: currentRatio }, ...shown])
+      : null;
+  const pair = overlayPair(shown) ?? withCurrent;
   // The view last chosen, in this browser: an admin who compares overlaid need not ask each time.
   const [view, setView] = useSessionState<CompareView>("compareView", "side", isCompareView, "browser");
   const figureOf = ({ job, label, saveText }: Candidate, picture = true) => (
@@ -110,7 +122,19 @@ export function CompareDialog({
       {pair && view === "overlaid" ? (
         // The two alone (the current image is another comparison), each one's name and Save
         // under its side.
-        <CompareOverlay pair={pair} sides={pair.map((candidate) => figureOf(candidate, false))} />
+        <CompareOverlay
+          pair={pair}
+          sides={
+            <>
+              {pair === withCurrent && (
+                <figure className={styles.figure} aria-label="Current">
+                  <figcaption className={styles.caption}>Current</figcaption>
+                </figure>
+              )}
+              {candidates.map((candidate) => figureOf(candidate, false))}
+            </>
+          }
+        />
       ) : (
         <div className={upright ? `${styles.compare} ${styles.upright}` : styles.compare} style={figures}>
           {showCurrent && (

@@ -1,35 +1,47 @@
 import { useState, type CSSProperties, type ReactNode } from "react";
 
-import { previewUrl } from "../job/picture";
-import { jobRatio } from "../shape";
-import type { Candidate } from "./CompareDialog";
 import styles from "./CompareOverlay.module.css";
 
-/** The two results Compare can lay one over the other: exactly two, each with a picture, of
- * one shape (a refinement and what it refined, a re-run and its run, a click's two variants);
+/** A picture Compare can lay over another: what it is called (on its side of the divider, and
+ * in the divider's name), what it shows to a screen reader, where it is, and its shape (width
+ * over height), null while not known. */
+export interface OverlaidPicture {
+  label: string;
+  alt: string;
+  src: string;
+  ratio: number | null;
+}
+
+/** The two pictures Compare can lay one over the other: exactly two, of one known shape (a
+ * refinement and what it refined, a click's two variants, a result and the current image);
  * else null. Pictures of two shapes would not line up. */
-export function overlayPair(candidates: readonly Candidate[]): readonly [Candidate, Candidate] | null {
-  const [left, right] = candidates;
-  if (candidates.length !== 2 || !left || !right) return null;
-  if (!previewUrl(left.job) || !previewUrl(right.job)) return null;
-  return Math.abs(jobRatio(left.job) / jobRatio(right.job) - 1) < 0.01 ? [left, right] : null;
+export function overlayPair(pictures: readonly OverlaidPicture[]): readonly [OverlaidPicture, OverlaidPicture] | null {
+  const [left, right] = pictures;
+  if (pictures.length !== 2 || !left?.ratio || !right?.ratio) return null;
+  return Math.abs(left.ratio / right.ratio - 1) < 0.01 ? [left, right] : null;
 }
 
 /**
- * Two results of one shape, one over the other, split where the admin puts the divider: what a
- * refinement changed (or one variant from the other) shows in the same place, not a picture's
- * width away. The divider is a slider across the whole picture: dragged, or clicked where it
- * should go, or moved with the arrow keys (Home and End show one picture whole). Under it, each
- * side's own words (`sides`: the left one's first), as wide as the picture.
+ * Two pictures of one shape, one over the other, split where the admin puts the divider: what
+ * a refinement changed, or a result from the current image, shows in the same place, not a
+ * picture's width away. The divider is a slider across the whole picture: dragged, or clicked
+ * where it should go, or moved with the arrow keys (Home and End show one picture whole).
+ * Under it, each side's own words (`sides`: the left one's first), as wide as the picture.
  */
-export function CompareOverlay({ pair: [left, right], sides }: { pair: readonly [Candidate, Candidate]; sides: ReactNode }) {
+export function CompareOverlay({
+  pair: [left, right],
+  sides,
+}: {
+  pair: readonly [OverlaidPicture, OverlaidPicture];
+  sides: ReactNode;
+}) {
   const [split, setSplit] = useState(50);
-  const style = { "--split": `${split}%`, "--ratio": jobRatio(left.job) } as CSSProperties;
+  const style = { "--split": `${split}%`, "--ratio": left.ratio } as CSSProperties;
   return (
     <div className={styles.frame} style={style}>
       <div className={styles.overlay}>
-        <img src={previewUrl(left.job) ?? undefined} alt={left.label} className={styles.picture} />
-        <img src={previewUrl(right.job) ?? undefined} alt={right.label} className={`${styles.picture} ${styles.over}`} />
+        <img src={left.src} alt={left.alt} className={styles.picture} />
+        <img src={right.src} alt={right.alt} className={`${styles.picture} ${styles.over}`} />
         <span className={styles.divider} aria-hidden="true" />
         <span className={`${styles.tag} ${styles.start}`} aria-hidden="true">
           {left.label}
