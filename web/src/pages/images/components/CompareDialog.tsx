@@ -3,14 +3,13 @@ import { useEffect, useRef, type CSSProperties, type ReactNode } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
-import { usePictureRatio } from "../hooks/use-picture-ratio";
 import { useSessionState } from "../hooks/use-session-state";
 import { fullSizeUrl, identityImageUrl, previewUrl } from "../job/picture";
 import { isSaving, SAVED_NOW } from "../job/saved";
-import { isUpright, jobRatio } from "../shape";
+import { isUpright } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
-import { CompareOverlay, overlayPair, type OverlaidPicture } from "./CompareOverlay";
+import { CompareOverlay, useOverlayPair } from "./CompareOverlay";
 import { ViewSwitch } from "./ViewSwitch";
 
 type CompareView = "side" | "overlaid";
@@ -77,18 +76,9 @@ export function CompareDialog({
   // Upright pictures share one line where they fit (see `.upright`): how many there are.
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
   const figures = { "--count": candidates.length + (showCurrent ? 1 : 0) } as CSSProperties;
-  // Two pictures of one shape can also be laid one over the other: the two results (a
-  // refinement and what it refined, a click's two variants), else one beside the current image.
-  const currentRatio = usePictureRatio(showCurrent ? current : null);
-  const shown: OverlaidPicture[] = candidates.map(({ job, label }) => {
-    const preview = previewUrl(job);
-    return { label, alt: label, src: preview ?? "", ratio: preview ? jobRatio(job) : null };
-  });
-  const withCurrent =
-    showCurrent && candidates.length === 1
-      ? overlayPair([{ label: "Current", alt: `Current: ${identity.name}`, src: current, ratio: currentRatio }, ...shown])
-      : null;
-  const pair = overlayPair(shown) ?? withCurrent;
+  // Two pictures of one shape can also be laid one over the other.
+  const currentPicture = showCurrent ? { src: current, alt: `Current: ${identity.name}` } : null;
+  const { pair, withCurrent } = useOverlayPair(candidates, currentPicture);
   // The view last chosen, in this browser: an admin who compares overlaid need not ask each time.
   const [view, setView] = useSessionState<CompareView>("compareView", "side", isCompareView, "browser");
   const figureOf = ({ job, label, saveText }: Candidate, picture = true) => (
@@ -120,13 +110,12 @@ export function CompareDialog({
         </div>
       )}
       {pair && view === "overlaid" ? (
-        // The two alone (the current image is another comparison), each one's name and Save
-        // under its side.
+        // The two alone, each one's name (and Save) under its side.
         <CompareOverlay
           pair={pair}
           sides={
             <>
-              {pair === withCurrent && (
+              {withCurrent && (
                 <figure className={styles.figure} aria-label="Current">
                   <figcaption className={styles.caption}>Current</figcaption>
                 </figure>

@@ -1,21 +1,46 @@
 import { useState, type CSSProperties, type ReactNode } from "react";
 
+import { usePictureRatio } from "../hooks/use-picture-ratio";
+import { previewUrl } from "../job/picture";
+import { jobRatio } from "../shape";
+import type { Candidate } from "./CompareDialog";
 import styles from "./CompareOverlay.module.css";
 
-/** A picture Compare can lay over another: what it is called (on its side of the divider, and
- * in the divider's name), what it shows to a screen reader, where it is, and its shape (width
- * over height), null while not known. */
-export interface OverlaidPicture {
+/** A picture laid over another: what it is called (on its side of the divider, and in the
+ * divider's name), what it shows to a screen reader, where it is, and its shape (width over
+ * height), null while not known. */
+interface OverlaidPicture {
   label: string;
   alt: string;
   src: string;
   ratio: number | null;
 }
 
-/** The two pictures Compare can lay one over the other: exactly two, of one known shape (a
- * refinement and what it refined, a click's two variants, a result and the current image);
- * else null. Pictures of two shapes would not line up. */
-export function overlayPair(pictures: readonly OverlaidPicture[]): readonly [OverlaidPicture, OverlaidPicture] | null {
+type Pair = readonly [OverlaidPicture, OverlaidPicture];
+
+/**
+ * What Compare can lay one over the other: its two results when they are of one shape (a
+ * refinement and what it refined, a re-run and its run, a click's two variants), else its one
+ * result and the current image (`current`, when Compare shows it) when they are, the current
+ * image's shape read once the browser has it; else null. Pictures of two shapes would not line
+ * up. `withCurrent`: the current image is one of the two, on the left, as side by side.
+ */
+export function useOverlayPair(
+  candidates: readonly Candidate[],
+  current: { src: string; alt: string } | null,
+): { pair: Pair | null; withCurrent: boolean } {
+  const currentRatio = usePictureRatio(current?.src ?? null);
+  const results = candidates.map(({ job, label }): OverlaidPicture => {
+    const preview = previewUrl(job);
+    return { label, alt: label, src: preview ?? "", ratio: preview ? jobRatio(job) : null };
+  });
+  const ofResults = ofOneShape(results);
+  if (ofResults || current === null || candidates.length !== 1) return { pair: ofResults, withCurrent: false };
+  return { pair: ofOneShape([{ label: "Current", ...current, ratio: currentRatio }, ...results]), withCurrent: true };
+}
+
+/** Exactly two pictures, of one known shape; else null. */
+function ofOneShape(pictures: readonly OverlaidPicture[]): Pair | null {
   const [left, right] = pictures;
   if (pictures.length !== 2 || !left?.ratio || !right?.ratio) return null;
   return Math.abs(left.ratio / right.ratio - 1) < 0.01 ? [left, right] : null;
@@ -32,7 +57,7 @@ export function CompareOverlay({
   pair: [left, right],
   sides,
 }: {
-  pair: readonly [OverlaidPicture, OverlaidPicture];
+  pair: Pair;
   sides: ReactNode;
 }) {
   const [split, setSplit] = useState(50);
