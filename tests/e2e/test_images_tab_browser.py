@@ -257,6 +257,17 @@ def test_admin_generates_saves_downloads_reruns(
     current = page.get_by_role("img", name=f"{identity['name']}, as it looks now")
     expect(current).to_be_visible(timeout=JOB_TIMEOUT_MS)
     expect(current).to_have_attribute("src", re.compile(re.escape(applied[0]["id"])))
+    # The other variant, of the same shape, is laid over the current image too (its shape read
+    # from the browser's copy), opening as last chosen: overlaid.
+    history = page.get_by_role("region", name="History")
+    other = history.get_by_role("listitem").filter(has_text="Variant 2 of 2")
+    other.get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare with the current image")
+    expect(dialog.get_by_role("button", name="Overlaid")).to_have_attribute("aria-pressed", "true")
+    divider = dialog.get_by_role("slider", name="Divider between Current and This result")
+    expect(divider).to_be_visible()
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
 
     # Download it: the file is the image, with a name a person would keep.
     with page.expect_download() as download_info:
@@ -276,7 +287,6 @@ def test_admin_generates_saves_downloads_reruns(
         shutil.copyfile(shot, target)
 
     # Re-run the saved generation from the history: a new job, same settings.
-    history = page.get_by_role("region", name="History")
     count = len(jobs)
     history.get_by_role("listitem").first.get_by_role("button", name="Re-run").click()
     wait_for("the re-run", lambda: len(listed()) > count)
