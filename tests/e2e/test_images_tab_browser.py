@@ -292,6 +292,18 @@ def test_admin_generates_saves_downloads_reruns(
     wait_for("the re-run", lambda: len(listed()) > count)
     rerun = page.get_by_role("article", name="New image")
     expect(rerun.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    # On a 1366 by 768 laptop the window's height holds the landscape picture back: its card,
+    # narrower than the pane, sits in the pane's middle.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    pane = page.get_by_role("region", name="Result").bounding_box()
+    placed = rerun.bounding_box()
+    assert pane is not None
+    assert placed is not None
+    left = placed["x"] - pane["x"]
+    right = pane["x"] + pane["width"] - placed["x"] - placed["width"]
+    assert left > 40, (pane, placed)
+    assert left == pytest.approx(right, abs=2), (pane, placed)
+    page.set_viewport_size({"width": 1440, "height": 1000})
 
     # Edit settings on the saved variant: its settings and the three photos it kept come
     # into the form; a new prompt on them makes a new image from those kept photos.

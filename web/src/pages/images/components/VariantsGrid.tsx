@@ -114,7 +114,11 @@ export function VariantsGrid({
  * room; the variants of a wide picture take wider cards than others. */
 function gridClass(jobs: Job[]): string {
   const first = jobs[0];
-  if (jobs.length === 1) return `${styles.grid} ${styles.single}`;
+  if (jobs.length === 1) {
+    return first && isUpright(first.aspect_ratio)
+      ? `${styles.grid} ${styles.single} ${styles.upright}`
+      : `${styles.grid} ${styles.single}`;
+  }
   if (jobs.length === 4) {
     return first && isUpright(first.aspect_ratio)
       ? `${styles.grid} ${styles.pairs} ${styles.upright}`
