@@ -43,12 +43,12 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
     { job: refined, label: "Refined", saveText: "Save the refined image to identity" },
   ];
 
-  function dialog(shown: Candidate[], onSave: (job: Job) => void = () => {}) {
+  function dialog(shown: Candidate[], onSave: (job: Job) => void = () => {}, identity: Partial<HostIdentity> = {}) {
     return render(
       <CompareDialog
         title="Before and after refining"
         candidates={shown}
-        identity={{ ...chef, image_url: "http://s3.test/current.png" }}
+        identity={{ ...chef, image_url: "http://s3.test/current.png", ...identity }}
         currentJobId={null}
         onSave={onSave}
         savingIds={[]}
@@ -141,8 +141,20 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
       "http://s3.test/current.png",
       refined.output!.preview_url,
     ]);
+    expect(screen.getByRole("img", { name: "Current: Alice the chef" })).toBeInTheDocument();
     expect(screen.getByRole("figure", { name: "Current" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Save the refined image to identity" })).toBeInTheDocument();
+  });
+
+  it("shows the current image by its small rendition, as the results are shown", async () => {
+    const user = userEvent.setup();
+    currentImageIs({ width: 768, height: 429 });
+    dialog([pair[1]!], () => {}, { image_preview_url: "http://s3.test/current.preview.jpg" });
+    await user.click(screen.getByRole("button", { name: "Overlaid" }));
+    expect(screen.getByRole("img", { name: "Current: Alice the chef" })).toHaveAttribute(
+      "src",
+      "http://s3.test/current.preview.jpg",
+    );
   });
 
   it("is not offered beside a current image of another shape, or one not loaded", () => {

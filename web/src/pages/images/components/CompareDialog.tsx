@@ -76,8 +76,12 @@ export function CompareDialog({
   // Upright pictures share one line where they fit (see `.upright`): how many there are.
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
   const figures = { "--count": candidates.length + (showCurrent ? 1 : 0) } as CSSProperties;
-  // Two pictures of one shape can also be laid one over the other.
-  const currentPicture = showCurrent ? { src: current, alt: `Current: ${identity.name}` } : null;
+  // Two pictures of one shape can also be laid one over the other. The current image by its
+  // small rendition where it has one, as the results are shown: one sharper than the other
+  // would look better for no reason of its own (and it is the page's thumbnail, in the cache).
+  const currentPicture = showCurrent
+    ? { src: identity.image_preview_url ?? current, alt: `Current: ${identity.name}` }
+    : null;
   const { pair, withCurrent } = useOverlayPair(candidates, currentPicture);
   // The view last chosen, in this browser: an admin who compares overlaid need not ask each time.
   const [view, setView] = useSessionState<CompareView>("compareView", "side", isCompareView, "browser");

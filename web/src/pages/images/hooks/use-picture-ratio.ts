@@ -1,8 +1,8 @@
 /**
  * The shape of a picture the page knows only by its address (the identity's current image,
  * which the host may have set from anywhere): its width over its height once the browser has
- * it, at once when it is in the browser's cache (as the page's own small copy of it makes it);
- * null until then, or for no address, or one that does not load.
+ * it, at once when it is in the browser's cache (the page's thumbnail of it is); null until
+ * then, or for no address, or one that does not load.
  */
 import { useLayoutEffect, useState } from "react";
 
