@@ -225,7 +225,7 @@ def test_admin_generates_saves_downloads_reruns(
     assert any(progress.search(text) for text in shown), shown
 
     # Compare lays the two one over the other: a click on the picture puts the divider there,
-    # the second variant right of it, and the arrow keys move it.
+    # the second variant right of it, and the keyboard moves it (End: the first one whole).
     first.get_by_role("button", name="Compare").click()
     dialog = page.get_by_role("dialog", name="Compare the variants")
     dialog.get_by_role("button", name="Overlaid").click()
@@ -258,7 +258,7 @@ def test_admin_generates_saves_downloads_reruns(
     expect(current).to_be_visible(timeout=JOB_TIMEOUT_MS)
     expect(current).to_have_attribute("src", re.compile(re.escape(applied[0]["id"])))
     # The other variant, of the same shape, is laid over the current image too (its shape read
-    # from the browser's copy), opening as last chosen: overlaid.
+    # from the page's thumbnail of it), opening as last chosen: overlaid.
     history = page.get_by_role("region", name="History")
     other = history.get_by_role("listitem").filter(has_text="Variant 2 of 2")
     other.get_by_role("button", name="Compare").click()
@@ -381,10 +381,10 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     """Four upright variants stand in one row of a 1440 by 900 screen's result pane, each with
     its Save and Download side by side and in view, and so do they with the current image in
     Compare: an admin compares and keeps one without scrolling. (Two rows of them put the
-    second row's buttons below the fold.) A portrait alone is whole on the first screen, under
-    a host's taller header too. In the history, the click takes two lines, not four (a click of
-    three's other two share a line in halves); on a tablet the cards go two by two, Save still
-    beside Download."""
+    second row's buttons below the fold.) Each is as tall as the row. A portrait alone is whole
+    on the first screen, under a host's taller header too. In the history, the click takes two
+    lines, not four (a click of three's other two share a line in halves); on a tablet the
+    cards go two by two, Save still beside Download."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(
