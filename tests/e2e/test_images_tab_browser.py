@@ -466,6 +466,16 @@ def test_four_portrait_variants_fit_one_laptop_screen(
         box = dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity").bounding_box()
         assert box is not None
         assert box["y"] + box["height"] <= 900, box
+    # Overlaid, two of the five at a time (the portrait saved first is of their shape), each
+    # side's picture chosen from a list drawn over the divider's slider, which takes the click.
+    dialog.get_by_role("button", name="Overlaid").click()
+    right = dialog.get_by_role("combobox", name="Picture on the right")
+    right.click(trial=True)
+    right.select_option(label="Variant 4 of 4")
+    expect(dialog.get_by_role("slider")).to_have_accessible_name(
+        "Divider between Variant 1 of 4 and Variant 4 of 4"
+    )
+    expect(dialog.get_by_role("option", name="Current")).to_have_count(2)
     dialog.get_by_role("button", name="Close").click()
 
     # In the history, the click's other three variants share one line under its first.

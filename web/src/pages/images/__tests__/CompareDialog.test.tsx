@@ -107,6 +107,32 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
     expect(screen.getByRole("slider", { name: "Divider between Before and Refined" })).toBeInTheDocument();
   });
 
+  it("lets the admin choose which two, of more than two: the other side's swaps them", async () => {
+    const user = userEvent.setup();
+    const variants: Candidate[] = [0, 1, 2].map((index) => {
+      const label = `Variant ${index + 1} of 3`;
+      const variant = succeeded(job({ aspect_ratio: "16:9", batch_id: "b", batch_index: index, batch_size: 3 }));
+      return { job: variant, label, saveText: `Save ${label.toLowerCase()} to identity` };
+    });
+    dialog(variants);
+    await user.click(screen.getByRole("button", { name: "Overlaid" }));
+    const left = screen.getByRole("combobox", { name: "Picture on the left" });
+    const right = screen.getByRole("combobox", { name: "Picture on the right" });
+    const shown = () => screen.getAllByRole("img").map((img) => img.getAttribute("alt"));
+    const saves = () => screen.getAllByRole("button", { name: /^Save variant/ }).map((button) => button.textContent);
+    expect(shown()).toEqual(["Variant 1 of 3", "Variant 2 of 3"]);
+
+    await user.selectOptions(right, "Variant 3 of 3");
+    expect(shown()).toEqual(["Variant 1 of 3", "Variant 3 of 3"]);
+    expect(screen.getByRole("slider")).toHaveAccessibleName("Divider between Variant 1 of 3 and Variant 3 of 3");
+    expect(saves()).toEqual(["Save variant 1 of 3 to identity", "Save variant 3 of 3 to identity"]);
+
+    await user.selectOptions(left, "Variant 3 of 3");
+    expect(shown()).toEqual(["Variant 3 of 3", "Variant 1 of 3"]);
+    expect(right).toHaveDisplayValue("Variant 1 of 3");
+    expect(saves()).toEqual(["Save variant 3 of 3 to identity", "Save variant 1 of 3 to identity"]);
+  });
+
   it("is not offered for pictures of two shapes", () => {
     const portrait = { ...refined, output: { ...refined.output!, width: 896, height: 1200 } };
     dialog([pair[0]!, { ...pair[1]!, job: portrait }]);
@@ -155,6 +181,20 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
       "src",
       "http://s3.test/current.preview.jpg",
     );
+  });
+
+  it("offers the current image too, when it is of their shape, showing the two results first", async () => {
+    const user = userEvent.setup();
+    currentImageIs({ width: 1376, height: 768 });
+    dialog(pair);
+    await user.click(screen.getByRole("button", { name: "Overlaid" }));
+    const left = screen.getByRole("combobox", { name: "Picture on the left" });
+    expect(left).toHaveDisplayValue("Before");
+    expect(screen.getByRole("combobox", { name: "Picture on the right" })).toHaveDisplayValue("Refined");
+    expect(within(left).getAllByRole("option").map((option) => option.textContent)).toEqual(["Current", "Before", "Refined"]);
+    await user.selectOptions(left, "Current");
+    expect(screen.getByRole("slider")).toHaveAccessibleName("Divider between Current and Refined");
+    expect(screen.getByRole("figure", { name: "Current" })).toBeInTheDocument();
   });
 
   it("is not offered beside a current image of another shape, or one not loaded", () => {

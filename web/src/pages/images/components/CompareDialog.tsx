@@ -9,7 +9,7 @@ import { isSaving, SAVED_NOW } from "../job/saved";
 import { isUpright } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
-import { CompareOverlay, useOverlayPair } from "./CompareOverlay";
+import { CompareOverlay, CURRENT, useOverlaid } from "./CompareOverlay";
 import { ViewSwitch } from "./ViewSwitch";
 
 type CompareView = "side" | "overlaid";
@@ -82,7 +82,7 @@ export function CompareDialog({
   const currentPicture = showCurrent
     ? { src: identity.image_preview_url ?? current, alt: `Current: ${identity.name}` }
     : null;
-  const { pair, withCurrent } = useOverlayPair(candidates, currentPicture);
+  const overlaid = useOverlaid(candidates, currentPicture);
   // The view last chosen, in this browser: an admin who compares overlaid need not ask each time.
   const [view, setView] = useSessionState<CompareView>("compareView", "side", isCompareView, "browser");
   const figureOf = ({ job, label, saveText }: Candidate, picture = true) => (
@@ -108,25 +108,25 @@ export function CompareDialog({
           Close
         </button>
       </div>
-      {pair && (
+      {overlaid && (
         <div className={styles.views}>
           <ViewSwitch name="View" views={COMPARE_VIEWS} shown={view} onShow={setView} />
         </div>
       )}
-      {pair && view === "overlaid" ? (
-        // The two alone, each one's name (and Save) under its side.
+      {overlaid && view === "overlaid" ? (
+        // Two at a time, each one's name (and Save) under its side.
         <CompareOverlay
-          pair={pair}
-          sides={
-            <>
-              {withCurrent && (
-                <figure className={styles.figure} aria-label="Current">
-                  <figcaption className={styles.caption}>Current</figcaption>
-                </figure>
-              )}
-              {candidates.map((candidate) => figureOf(candidate, false))}
-            </>
-          }
+          overlaid={overlaid}
+          captionOf={({ key }) => {
+            const candidate = candidates.find(({ job }) => job.id === key);
+            return candidate ? (
+              figureOf(candidate, false)
+            ) : (
+              <figure key={CURRENT} className={styles.figure} aria-label="Current">
+                <figcaption className={styles.caption}>Current</figcaption>
+              </figure>
+            );
+          }}
         />
       ) : (
         <div className={upright ? `${styles.compare} ${styles.upright}` : styles.compare} style={figures}>

@@ -6,44 +6,54 @@ import { jobRatio } from "../shape";
 import type { Candidate } from "./CompareDialog";
 import styles from "./CompareOverlay.module.css";
 
-/** A picture laid over another: what it is called (on its side of the divider, and in the
- * divider's name), what it shows to a screen reader, where it is, and its shape (width over
- * height), null while not known. */
-interface OverlaidPicture {
+/** A picture Compare can lay over another: which it is (a job's id, or "current"), what it is
+ * called (on its side of the divider, and in the divider's name), what it shows to a screen
+ * reader, where it is, and its shape (width over height), null while not known. */
+export interface OverlaidPicture {
+  key: string;
   label: string;
   alt: string;
   src: string;
   ratio: number | null;
 }
 
-type Pair = readonly [OverlaidPicture, OverlaidPicture];
+/** What can be overlaid, and the two places in it shown first (left, right). */
+export interface Overlaid {
+  pictures: readonly OverlaidPicture[];
+  first: readonly [number, number];
+}
 
 /**
- * What Compare can lay one over the other: its two results when they are of one shape (a
- * refinement and what it refined, a re-run and its run, a click's two variants), else its one
- * result and the current image (`current`, when Compare shows it) when they are, the current
- * image's shape read once the browser has it; else null. Pictures of two shapes would not line
- * up. `withCurrent`: the current image is one of the two, on the left, as side by side.
+ * What Compare can lay one over the other, in the dialog's order (the current image first):
+ * every picture it shows when all are of one shape (the current image's shape read once the
+ * browser has it), else its results when those are (a click's variants, a refinement and what
+ * it refined); null when fewer than two are. Pictures of two shapes would not line up. Shown
+ * first: its first two results (a refinement's "Before" and "Refined"), or the current image
+ * and its one result.
  */
-export function useOverlayPair(
+export function useOverlaid(
   candidates: readonly Candidate[],
   current: { src: string; alt: string } | null,
-): { pair: Pair | null; withCurrent: boolean } {
+): Overlaid | null {
   const currentRatio = usePictureRatio(current?.src ?? null);
   const results = candidates.map(({ job, label }): OverlaidPicture => {
     const preview = previewUrl(job);
-    return { label, alt: label, src: preview ?? "", ratio: preview ? jobRatio(job) : null };
+    return { key: job.id, label, alt: label, src: preview ?? "", ratio: preview ? jobRatio(job) : null };
   });
-  const ofResults = ofOneShape(results);
-  if (ofResults || current === null || candidates.length !== 1) return { pair: ofResults, withCurrent: false };
-  return { pair: ofOneShape([{ label: "Current", ...current, ratio: currentRatio }, ...results]), withCurrent: true };
+  const all = current ? [{ key: CURRENT, label: "Current", ...current, ratio: currentRatio }, ...results] : results;
+  const pictures = ofOneShape(all) ? all : ofOneShape(results) ? results : [];
+  if (pictures.length < 2) return null;
+  const firstResult = pictures.length - results.length;
+  return { pictures, first: results.length >= 2 ? [firstResult, firstResult + 1] : [0, 1] };
 }
 
-/** Exactly two pictures, of one known shape; else null. */
-function ofOneShape(pictures: readonly OverlaidPicture[]): Pair | null {
-  const [left, right] = pictures;
-  if (pictures.length !== 2 || !left?.ratio || !right?.ratio) return null;
-  return Math.abs(left.ratio / right.ratio - 1) < 0.01 ? [left, right] : null;
+/** The current image's key among the pictures. */
+export const CURRENT = "current";
+
+/** Whether every picture's shape is known, and one. */
+function ofOneShape(pictures: readonly OverlaidPicture[]): boolean {
+  const [first] = pictures;
+  return pictures.every(({ ratio }) => ratio !== null && first?.ratio && Math.abs(ratio / first.ratio - 1) < 0.01);
 }
 
 /**
@@ -51,29 +61,56 @@ function ofOneShape(pictures: readonly OverlaidPicture[]): Pair | null {
  * a refinement changed, or a result from the current image, shows in the same place, not a
  * picture's width away. The divider is a slider across the whole picture: dragged, or clicked
  * where it should go, or moved with the arrow keys (Home and End show one picture whole).
- * Under it, each side's own words (`sides`: the left one's first), as wide as the picture.
+ * With more than two to choose from, each side's name is a list that changes it (choosing the
+ * other side's picture swaps the two). Under the pictures, each side's own words (`captionOf`:
+ * its name, its Save), as wide as the pictures.
  */
 export function CompareOverlay({
-  pair: [left, right],
-  sides,
+  overlaid: { pictures, first },
+  captionOf,
 }: {
-  pair: Pair;
-  sides: ReactNode;
+  overlaid: Overlaid;
+  captionOf: (picture: OverlaidPicture) => ReactNode;
 }) {
   const [split, setSplit] = useState(50);
+  const [chosen, choose] = useState<readonly string[]>([]);
+  // The pictures chosen, while they are still to choose from; else those shown first.
+  const at = (side: 0 | 1) => pictures.find(({ key }) => key === chosen[side]) ?? pictures[first[side]];
+  const [left, right] = [at(0), at(1)];
+  if (!left || !right) return null;
+  const pick = (side: 0 | 1, key: string) => {
+    const next = [left.key, right.key];
+    const other = side === 0 ? 1 : 0;
+    if (next[other] === key) next[other] = next[side] ?? key; // the other side's: the two swap
+    next[side] = key;
+    choose(next);
+  };
   const style = { "--split": `${split}%`, "--ratio": left.ratio } as CSSProperties;
+  const name = (side: 0 | 1, picture: OverlaidPicture) =>
+    pictures.length > 2 ? (
+      <select
+        className={`${styles.tag} ${styles.pick} ${side === 0 ? styles.start : styles.end}`}
+        aria-label={side === 0 ? "Picture on the left" : "Picture on the right"}
+        value={picture.key}
+        onChange={(event) => pick(side, event.target.value)}
+      >
+        {pictures.map(({ key, label }) => (
+          <option key={key} value={key}>
+            {label}
+          </option>
+        ))}
+      </select>
+    ) : (
+      <span className={`${styles.tag} ${side === 0 ? styles.start : styles.end}`} aria-hidden="true">
+        {picture.label}
+      </span>
+    );
   return (
     <div className={styles.frame} style={style}>
       <div className={styles.overlay}>
         <img src={left.src} alt={left.alt} className={styles.picture} />
         <img src={right.src} alt={right.alt} className={`${styles.picture} ${styles.over}`} />
         <span className={styles.divider} aria-hidden="true" />
-        <span className={`${styles.tag} ${styles.start}`} aria-hidden="true">
-          {left.label}
-        </span>
-        <span className={`${styles.tag} ${styles.end}`} aria-hidden="true">
-          {right.label}
-        </span>
         <input
           type="range"
           className={styles.slider}
@@ -84,8 +121,14 @@ export function CompareOverlay({
           aria-valuetext={`${left.label} ${split}%, ${right.label} ${100 - split}%`}
           onChange={(event) => setSplit(Number(event.target.value))}
         />
+        {/* Over the slider: a list takes its own clicks. */}
+        {name(0, left)}
+        {name(1, right)}
       </div>
-      <div className={styles.sides}>{sides}</div>
+      <div className={styles.sides}>
+        {captionOf(left)}
+        {captionOf(right)}
+      </div>
     </div>
   );
 }
