@@ -17,6 +17,9 @@ export interface OverlaidPicture {
   ratio: number | null;
 }
 
+/** The current image's key among the pictures. */
+export const CURRENT = "current";
+
 /** What can be overlaid, and the two places in it shown first (left, right). */
 export interface Overlaid {
   pictures: readonly OverlaidPicture[];
@@ -47,13 +50,10 @@ export function useOverlaid(
   return { pictures, first: results.length >= 2 ? [firstResult, firstResult + 1] : [0, 1] };
 }
 
-/** The current image's key among the pictures. */
-export const CURRENT = "current";
-
 /** Whether every picture's shape is known, and one. */
 function ofOneShape(pictures: readonly OverlaidPicture[]): boolean {
-  const [first] = pictures;
-  return pictures.every(({ ratio }) => ratio !== null && first?.ratio && Math.abs(ratio / first.ratio - 1) < 0.01);
+  const shape = pictures[0]?.ratio;
+  return pictures.every(({ ratio }) => ratio != null && shape != null && Math.abs(ratio / shape - 1) < 0.01);
 }
 
 /**
