@@ -81,6 +81,11 @@ def serve_stack(
             service_token=secrets["django_service_token"],
             ports=ports,
         )
+    except Exception:
+        # A test that failed while the stack ran (an assertion, a timeout): the report shows
+        # what it printed, so the stack's side of it is there to read, not only on this machine.
+        print(f"--- the local stack's log, its last lines ({log_path}):\n{_tail(log_path)}")
+        raise
     finally:
         _stop(process, log_path)
 
