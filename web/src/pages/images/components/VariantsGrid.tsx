@@ -113,18 +113,12 @@ export function VariantsGrid({
 /** One card takes the row; four go two by two, or one row of upright pictures where the pane has
  * room; the variants of a wide picture take wider cards than others. */
 function gridClass(jobs: Job[]): string {
-  const first = jobs[0];
-  if (jobs.length === 1) {
-    return first && isUpright(first.aspect_ratio)
-      ? `${styles.grid} ${styles.single} ${styles.upright}`
-      : `${styles.grid} ${styles.single}`;
+  const ratio = jobs[0]?.aspect_ratio;
+  if (jobs.length === 1 || jobs.length === 4) {
+    const layout = jobs.length === 1 ? styles.single : styles.pairs;
+    return ratio !== undefined && isUpright(ratio) ? `${styles.grid} ${layout} ${styles.upright}` : `${styles.grid} ${layout}`;
   }
-  if (jobs.length === 4) {
-    return first && isUpright(first.aspect_ratio)
-      ? `${styles.grid} ${styles.pairs} ${styles.upright}`
-      : `${styles.grid} ${styles.pairs}`;
-  }
-  return first && isWide(first.aspect_ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
+  return ratio !== undefined && isWide(ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
 }
 
 /** A job's place among its click's variants: its own (`batch_index` of `batch_size`), which
