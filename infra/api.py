@@ -56,7 +56,7 @@ class PublicApi(Construct):
         self.authorizer = apigw.RequestAuthorizer(
             self,
             "AdminAuthorizer",
-            handler=self.authorizer_function.function,
+            handler=self.authorizer_function.entry_point(config.api_provisioned_concurrency),
             identity_sources=[apigw.IdentitySource.header("Authorization")],
             # Safe: an Allow covers every route of the stage, a Deny is only for non-admins.
             results_cache_ttl=AUTHORIZER_CACHE,
@@ -107,7 +107,8 @@ class PublicApi(Construct):
             ),
         )
         proxy = self.rest_api.root.add_resource("v1").add_resource("{proxy+}")
-        proxy.add_method("ANY", apigw.LambdaIntegration(self.api_function.function))
+        api_entry = self.api_function.entry_point(config.api_provisioned_concurrency)
+        proxy.add_method("ANY", apigw.LambdaIntegration(api_entry))
         self._add_gateway_responses(config)
         self._acknowledge()
 

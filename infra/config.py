@@ -92,6 +92,15 @@ class InfraConfig(BaseModel):
     )
     api_rate_limit: float = Field(default=spec.API_RATE_LIMIT, gt=0, alias="apiRateLimit")
     api_burst_limit: int = Field(default=spec.API_BURST_LIMIT, ge=1, alias="apiBurstLimit")
+    api_provisioned_concurrency: int = Field(
+        default=0,
+        ge=0,
+        le=10,
+        alias="apiProvisionedConcurrency",
+        description="Environments of the API and of the authorizer kept initialized, so an "
+        "admin's first click after a quiet spell meets no cold start; 0: none. Each costs "
+        "about $4.30 a month per function (512 MB on arm64).",
+    )
     alarm_email: str | None = Field(default=None, alias="alarmEmail")
     skip_layer_build: bool = Field(
         default=False,

@@ -61,6 +61,9 @@ def test_the_worker_timeout_covers_every_retried_call_within_lambdas_limit() -> 
         {"geminiTimeoutS": "0"},
         {"authMode": "basic"},
         {"workerMaxReceiveCount": "0"},
+        {"apiProvisionedConcurrency": "-1"},
+        {"apiProvisionedConcurrency": "11"},
+        {"apiProvisionedConcurrency": "one"},
     ],
 )
 def test_bad_context_is_refused_with_a_clear_error(context: dict[str, str]) -> None:
