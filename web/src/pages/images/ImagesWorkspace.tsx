@@ -21,6 +21,7 @@ import { useFailure } from "./hooks/use-failure";
 import type { useHistory } from "./hooks/use-history";
 import { useUsers } from "./hooks/use-users";
 import { useJobActions, type ActionPlace } from "./hooks/use-job-actions";
+import { useReadAhead } from "./hooks/use-read-ahead";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
@@ -39,6 +40,7 @@ import styles from "./ImagesWorkspace.module.css";
  * so once: no "try again" that cannot help. */
 export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boolean }) {
   const config = useTabConfig();
+  useReadAhead();
   const failure = useFailure(config);
   if (failure) {
     if (sessionEnded) return null;

@@ -7,7 +7,11 @@ import { useCallback } from "react";
 
 import { useFailure } from "./use-failure";
 import { useIdentities, useUsers } from "./use-users";
-import { isStringOrNull, isStringRecord, useSessionState } from "./use-session-state";
+import { isStringOrNull, isStringRecord, read, useSessionState } from "./use-session-state";
+
+/** The user last chosen in this tab, else in this browser: whom the page opens on (when the
+ * host still has them). */
+export const lastChosenUser = (): string | null => read("user", null, isStringOrNull, "browser");
 
 export function useSubject() {
   const users = useUsers();

@@ -1,20 +1,31 @@
-import { skipToken, useQuery } from "@tanstack/react-query";
+import { queryOptions, skipToken, useQuery } from "@tanstack/react-query";
 
+import type { ImageGenerationApi } from "../../../api/imageGeneration";
 import { keys, POLL_MS } from "../queryCache";
 import { useApi } from "./use-api";
+
+/** The host's users, the caller first. */
+export const usersRead = (api: ImageGenerationApi) =>
+  queryOptions({ queryKey: keys.users, queryFn: ({ signal }) => api.listUsers(signal), staleTime: 60_000 });
+
+/** One user's identities (none read for no user). */
+export const identitiesRead = (api: ImageGenerationApi, userId: string | null) =>
+  queryOptions({
+    queryKey: keys.identities(userId),
+    queryFn: userId === null ? skipToken : ({ signal }) => api.listIdentities(userId, signal),
+    staleTime: 30_000,
+  });
 
 export function useUsers() {
   const api = useApi();
   // An error stays said where it shows, not read again by each part that mounts after it.
-  return useQuery({ queryKey: keys.users, queryFn: ({ signal }) => api.listUsers(signal), staleTime: 60_000, retryOnMount: false });
+  return useQuery({ ...usersRead(api), retryOnMount: false });
 }
 
 export function useIdentities(userId: string | null) {
   const api = useApi();
   return useQuery({
-    queryKey: keys.identities(userId),
-    queryFn: userId === null ? skipToken : ({ signal }) => api.listIdentities(userId, signal),
-    staleTime: 30_000,
+    ...identitiesRead(api, userId),
     // Read again while it cannot be read, as the history is: the page waits on it (no identity,
     // no Generate), and a focus or a reconnect that would read it again may be long in coming.
     refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : false),

@@ -1,0 +1,60 @@
+/** The page's first reads go out together: a reload waits one round trip, not three, before
+ * it can ask for the identity's history. */
+import { screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { apiConfig, http, identities, users } from "../../../test/api";
+import { given, renderImages } from "../../../test/render";
+
+/** Every path the page asked the API for, in order, and the settings' answer held back. */
+function watchedWithSettingsHeld() {
+  const asked: string[] = [];
+  let release: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  given(
+    http.get("/v1/config", async ({ response }) => {
+      asked.push("/v1/config");
+      await answered;
+      return response(200).json(apiConfig);
+    }),
+    http.get("/v1/users", ({ response }) => {
+      asked.push("/v1/users");
+      return response(200).json({ users });
+    }),
+    http.get("/v1/users/{user_id}/identities", ({ params, response }) => {
+      asked.push(`/v1/users/${params.user_id}/identities`);
+      return response(200).json({ identities: identities.filter((i) => i.user_id === params.user_id) });
+    }),
+  );
+  return { asked, release: () => release() };
+}
+
+describe("the page's first reads", () => {
+  it("ask for the users and the last chosen user's identities while the settings are read", async () => {
+    localStorage.setItem("identity-images.user", JSON.stringify("3"));
+    const reads = watchedWithSettingsHeld();
+    renderImages();
+    await waitFor(() => expect(reads.asked).toContain("/v1/users/3/identities"));
+    expect(reads.asked).toContain("/v1/users");
+    expect(screen.getByRole("status")).toHaveTextContent("Loading…");
+
+    reads.release();
+    expect(await screen.findByRole("combobox", { name: "Identity" })).toHaveValue("id-chef");
+    // The page took what was read ahead: nothing was asked for twice.
+    expect(reads.asked.filter((path) => path === "/v1/users")).toHaveLength(1);
+    expect(reads.asked.filter((path) => path === "/v1/users/3/identities")).toHaveLength(1);
+  });
+
+  it("ask for the users only on a first visit: whose identities to read is not known yet", async () => {
+    const reads = watchedWithSettingsHeld();
+    renderImages();
+    await waitFor(() => expect(reads.asked).toContain("/v1/users"));
+    expect(reads.asked).toEqual(["/v1/config", "/v1/users"]);
+
+    reads.release();
+    await screen.findByRole("combobox", { name: "User" });
+    await waitFor(() => expect(reads.asked).toContain("/v1/users/1/identities"));
+  });
+});
