@@ -29,7 +29,11 @@ Decisions:
   job tried before looks: `attempts` > 1) that finds this job's complete output
   (`logic.outputs`) records it with the preview and prepared references found beside it,
   and calls no Gemini. Its `timings` are its own: queued and total, no stage. The reaper
-  looks the same way before it gives a job up.
+  looks the same way before it gives a job up. A try whose storing failed looks too: a
+  write that landed though its answer was lost (a timeout) is recorded at once.
+- A paid output is never thrown away for want of a look: when the bucket faults on the
+  look and no try is left, the job is not ended; the fault is raised, and the message's
+  return (or, after the dead-letter queue, the reaper) looks again.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from datetime import timedelta
 from identity_images.engine.generation import StageHook
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.delivery import Outcome, defer, retry_or_end
-from identity_images.logic.outputs import Made, find_stored
+from identity_images.logic.outputs import BUCKET_FAULTS, Made, find_stored
 from identity_images.logic.reaper import gave_up_error
 from identity_images.models.jobs import Job, JobError, JobMessage, StageTimings, utc_now
 from identity_images.models.ports import JobQueue, JobStore, ObjectStore
@@ -111,18 +115,31 @@ class GenerationRun:
             # Only a job tried before can have an output no try recorded: a first try
             # pays for no look.
             stored = self._find_stored(claimed) if claimed.attempts > 1 else None
+        except BUCKET_FAULTS as fault:
+            error = unexpected(claimed, fault, "looking for an earlier try's output")
+            return self._failed(claimed, error, receive_count, clock, unsure=fault), Outcome.FAILED
+        try:
             made = stored or self.make(claimed, clock.enter)
-        except PipelineError as error:
+        except Exception as fault:
+            error = fault if isinstance(fault, PipelineError) else unexpected(claimed, fault)
+            if clock.current == "storing":
+                return self._storing_failed(claimed, error, receive_count, clock)
             return self._failed(claimed, error, receive_count, clock), Outcome.FAILED
-        except Exception as error:
-            logger.exception("unexpected error running a job", extra={"job_id": job.id})
-            wrapped = PipelineError(
-                ErrorCode.INTERNAL_ERROR,
-                f"Unexpected error: {type(error).__name__}.",
-                retryable=True,
-            )
-            return self._failed(claimed, wrapped, receive_count, clock), Outcome.FAILED
         return self._succeed(claimed, made, clock)
+
+    def _storing_failed(
+        self, job: Job, error: PipelineError, receive_count: int, clock: StageClock
+    ) -> tuple[Job | None, Outcome]:
+        """Storing what Gemini made (and was paid for) failed. A write that landed though
+        its answer was lost (a timeout) is this job's output: recorded, neither paid for
+        again nor lost on a last try."""
+        try:
+            landed = self._find_stored(job)
+        except BUCKET_FAULTS as fault:
+            return self._failed(job, error, receive_count, clock, unsure=fault), Outcome.FAILED
+        if landed is not None:
+            return self._succeed(job, landed, clock)
+        return self._failed(job, error, receive_count, clock), Outcome.FAILED
 
     def _succeed(self, job: Job, made: Made, clock: StageClock) -> tuple[Job | None, Outcome]:
         output, usage, model, prepared = made
@@ -190,10 +207,21 @@ class GenerationRun:
         return find_stored(job, storage=self.storage, settings=self.settings)
 
     def _failed(
-        self, job: Job, error: PipelineError, receive_count: int, clock: StageClock
+        self,
+        job: Job,
+        error: PipelineError,
+        receive_count: int,
+        clock: StageClock,
+        *,
+        unsure: Exception | None = None,
     ) -> Job | None:
         """A run that raised. Its tries are the job's claims (`attempts`, counted across
-        messages) or this message's receives, whichever is more."""
+        messages) or this message's receives, whichever is more. `unsure`: the bucket's
+        fault that kept the run from knowing whether an output of the job is stored. With
+        no try left the job is then not ended (that output may be there, paid for): the
+        fault is raised, the message comes back, and a later look records the output or
+        ends the job (this module's on the job's last try, the reaper's after the
+        dead-letter queue)."""
         tries = max(receive_count, job.attempts)
         log = {"job_id": job.id, "code": error.code.value, "tries": tries}
 
@@ -207,7 +235,19 @@ class GenerationRun:
             logger.warning("retryable failure; job back in the queue", extra=log)
 
         def end() -> Job | None:
+            if unsure is not None:
+                logger.warning("out of tries, its output unknown: left to a later look", extra=log)
+                raise unsure
             logger.warning("job failed", extra=log)
             return self.store.fail(job, JobError.of(error), timings=clock.timings())
 
         return retry_or_end(job, error, tries, settings=self.settings, give_back=give_back, end=end)
+
+
+def unexpected(job: Job, fault: Exception, doing: str = "running a job") -> PipelineError:
+    """A fault no part of the pipeline named: logged with its trace, retried as
+    `internal_error`."""
+    logger.exception(f"unexpected error {doing}", extra={"job_id": job.id})
+    return PipelineError(
+        ErrorCode.INTERNAL_ERROR, f"Unexpected error: {type(fault).__name__}.", retryable=True
+    )

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError, ReadTimeoutError
 
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.worker import Outcome, RetryLater
@@ -302,3 +303,81 @@ def test_a_job_whose_last_try_stored_its_output_before_it_was_stopped_records_it
     assert done.output == asked["output"]
     assert done.prepared_references == asked["prepared_references"]
     assert done.apply.status == "applied"
+
+
+# --- the last try never throws a paid output away ---------------------------------------
+
+
+def test_a_last_try_that_cannot_look_for_an_earlier_output_leaves_the_job_to_a_later_look(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The earlier try stored its output and could not record it; the last try's look gets
+    a fault from S3. The job is not ended `internal_error` (its paid output would be lost):
+    the fault is raised, the message comes back, and the next look records the output."""
+    job = api_job(world, max_attempts=2)
+    asked = fail_first_succeed(world, monkeypatch)
+    with pytest.raises(RuntimeError):  # the first try stored, then could not record
+        run(world, job)
+    lapse_lease(world, job)
+    key = SETTINGS.bucket_layout.output_key(job.identity_id, job.id, "image/png")
+    world.storage.denied.add(key)
+
+    with pytest.raises(ClientError):  # the last try: the message comes back
+        run(world, job, receive_count=2)
+    left = world.store.require(job.id)
+    assert (left.status, left.attempts, left.output) == ("running", 2, None)
+
+    world.storage.denied.clear()
+    lapse_lease(world, job)
+    assert run(world, job, receive_count=3) == [Outcome.SUCCEEDED]
+    done = world.store.require(job.id)
+    assert done.output == asked["output"]
+    assert len(world.generate.calls) == 1
+
+
+def landed_then_timed_out(world: World, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The output's write lands in S3, and its answer is lost (a read timeout)."""
+    write = world.storage.write
+    landed: list[str] = []
+
+    def timed_out(key: str, data: bytes, **kwargs: Any) -> None:
+        write(key, data, **kwargs)
+        if "/generated/" in f"/{key}" and not landed:
+            landed.append(key)
+            raise ReadTimeoutError(endpoint_url=f"https://s3.example/{key}")
+
+    monkeypatch.setattr(world.storage, "write", timed_out)
+    return landed
+
+
+@pytest.mark.parametrize("max_attempts", [1, 3])
+def test_an_output_whose_write_landed_though_its_answer_was_lost_is_recorded(
+    world: World, monkeypatch: pytest.MonkeyPatch, max_attempts: int
+) -> None:
+    """On any try, the last one too: neither failed (the image lost) nor paid for again."""
+    job = api_job(world, max_attempts=max_attempts)
+    landed = landed_then_timed_out(world, monkeypatch)
+
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    done = world.store.require(job.id)
+    assert done.status == "succeeded"
+    assert done.output is not None
+    assert [done.output.key] == landed
+    assert len(world.generate.calls) == 1
+
+
+def test_a_write_that_did_not_land_fails_the_last_try_as_before(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = api_job(world, max_attempts=1)
+
+    def refused(key: str, data: bytes, **kwargs: Any) -> None:
+        raise ClientError({"Error": {"Code": "503", "Message": "Slow Down"}}, "PutObject")
+
+    monkeypatch.setattr(world.storage, "write", refused)
+    with pytest.raises(RetryLater):
+        run(world, job)
+    ended = world.store.require(job.id)
+    assert (ended.status, ended.output) == ("failed", None)
+    assert ended.error is not None
+    assert ended.error.code == ErrorCode.INTERNAL_ERROR
