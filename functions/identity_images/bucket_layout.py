@@ -29,6 +29,7 @@ GENERATED = "generated/"
 PREPARED = "prepared/"
 #: The root prefix in a host's bucket when none is given.
 DEFAULT_HOST_ROOT = "identity-images/"
+S3_KEY_MAX_BYTES = 1024  # S3's limit on a key, in UTF-8 bytes
 
 # Python's `$` also matches before a final "\n" (`re.match` takes `"abc\n"`), so every
 # check below is a `fullmatch` (an id's too: `domain.is_host_id`). `REFERENCE_ID_PATTERN`

@@ -78,6 +78,8 @@ def test_a_test_users_identity_can_be_asked_for(world: World) -> None:
         ({"reference_keys": [UPLOAD, UPLOAD]}, ErrorCode.VALIDATION_ERROR),
         ({"reference_keys": ["uploads/2/u1/1.jpg"]}, ErrorCode.REFERENCE_INVALID),
         ({"reference_keys": [f"{UPLOAD[:-5]}../x.jpg"]}, ErrorCode.REFERENCE_INVALID),
+        # Under 1024 characters, over S3's 1024 bytes: S3 would answer its HEAD 400.
+        ({"reference_keys": [f"{UPLOAD[:-5]}{'é' * 600}.jpg"]}, ErrorCode.REFERENCE_INVALID),
         ({"reference_keys": [UPLOAD.replace("1.jpg", "9.jpg")]}, ErrorCode.REFERENCE_NOT_FOUND),
         ({"identity_id": OTHER_USER_IDENTITY, "user_id": "3"}, ErrorCode.FORBIDDEN),
         ({"identity_id": TEST_USER_IDENTITY}, ErrorCode.FORBIDDEN),  # not the caller's own identity

@@ -8,6 +8,7 @@ enough, images).
 
 from __future__ import annotations
 
+from identity_images.bucket_layout import S3_KEY_MAX_BYTES
 from identity_images.domain import Caller
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.generation_rules import check_identity_name, check_image_size
@@ -60,7 +61,8 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
         uploaded = (
             key.startswith(prefix)
             and len(key) > len(prefix)
-            and len(key) <= 1024
+            # S3's limit is in UTF-8 bytes; a longer key's HEAD is S3's 400, not a 404.
+            and len(key.encode()) <= S3_KEY_MAX_BYTES
             and ".." not in key.split("/")
             and "//" not in key
         )
