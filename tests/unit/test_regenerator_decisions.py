@@ -90,6 +90,21 @@ def test_a_photo_after_the_job_started_starts_the_next_one(world: World) -> None
     assert len(world.store.jobs) == 2
 
 
+def test_a_photo_while_a_tried_job_waits_for_its_retry_starts_the_next_one(
+    world: World,
+) -> None:
+    """The job is queued again after a try that listed the folder before the photo came:
+    its retry may record that try's output, so the photo is not left to it."""
+    assert upload(world, f"{FOLDER}a.jpg") == Decision.CREATED
+    [job] = world.store.jobs.values()
+    claimed = world.store.claim(job.id, now=datetime(2020, 1, 1, tzinfo=UTC))
+    assert claimed is not None
+    world.store.requeue(claimed)
+    assert world.store.require(job.id).status == "queued"
+    assert upload(world, f"{FOLDER}b.jpg") == Decision.CREATED
+    assert len(world.store.jobs) == 2
+
+
 def test_an_old_event_for_a_started_job_is_covered(world: World) -> None:
     world.storage.put(f"{FOLDER}a.jpg", b"photo")
     info = world.storage.head(f"{FOLDER}a.jpg")

@@ -146,7 +146,9 @@ class Regenerator:
                         return Decision.IGNORED
                 else:  # it ran, so its message went out
                     self.states.mark_sent(state)
-            if job is not None and job.status == "queued":
+            # A job never tried lists the folder when it runs: the new photo is in it. One
+            # given back after a try may record what that try made from an older listing.
+            if job is not None and job.status == "queued" and job.attempts == 0:
                 return Decision.ABSORBED
             if job is not None and job.started_at and uploaded_at + COVER_MARGIN <= job.started_at:
                 return Decision.COVERED
