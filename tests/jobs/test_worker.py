@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -20,7 +20,8 @@ from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, utc_now
 from identity_images.settings import Settings, get_settings
 from local_stack.aws_resources import Resources
 from local_stack.gemini_server import LocalGeminiServer
-from tests.jobs.helpers import REFS
+from tests.jobs.helpers import REFS, succeed
+from tests.jobs.helpers import store as job_store
 from tests.support.aws_state import bodies, messages_in
 from tests.support.fakes import ADMIN_IDENTITY, FakeCallback
 from tests.support.lambdas import LambdaContextStub, call_api, deliver, receive_event
@@ -555,3 +556,26 @@ def _error() -> Any:
     from identity_images.models.jobs import JobError
 
     return JobError(code="no_image", message="No image.")
+
+
+def test_an_apply_asked_again_keeps_the_time_it_was_decided_when_told(
+    resources: Resources,
+) -> None:
+    """A redrive sends an earlier decision again: its `requested_at` stays that decision's,
+    so one made since still wins at the host; an admin's new request is now."""
+    store = job_store()
+    decided = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    first = Job.model_validate(create_job())
+    succeed(store, first.id)
+    again = store.request_apply(first.id, asked_at=decided)
+    assert again is not None
+    assert again.apply.status == "pending"
+    assert store.require(first.id).apply.requested_at == decided
+
+    second = Job.model_validate(create_job())
+    succeed(store, second.id)
+    before = utc_now()
+    asked = store.request_apply(second.id)
+    assert asked is not None
+    assert asked.apply.requested_at is not None
+    assert asked.apply.requested_at >= before.replace(microsecond=0)

@@ -264,7 +264,7 @@ class MemoryJobStore:
             self._put(current, due_at=None)
 
     # --- apply --------------------------------------------------------------------------
-    def request_apply(self, job_id: str) -> Job | None:
+    def request_apply(self, job_id: str, *, asked_at: datetime | None = None) -> Job | None:
         current = self.jobs.get(job_id)
         if current is None or current.status != "succeeded" or current.apply.status == "pending":
             return None
@@ -272,7 +272,7 @@ class MemoryJobStore:
             update={
                 "status": "pending",
                 "attempt": current.apply.attempt + 1,
-                "requested_at": utc_now(),
+                "requested_at": asked_at or utc_now(),
                 "queued_at": utc_now(),
                 "error": None,
                 "tries": 0,

@@ -523,15 +523,16 @@ class JobStore:
             names=names,
         )
 
-    def request_apply(self, job_id: str) -> Job | None:
+    def request_apply(self, job_id: str, *, asked_at: datetime | None = None) -> Job | None:
         """A new apply request for a succeeded job that has none pending (None otherwise).
         The apply is in flight, with a lease like a running job's, and its tries counted
-        from 0."""
+        from 0. `asked_at` is when it was decided (`requested_at`, by which the newest
+        decision wins): now, unless an earlier decision is sent again."""
         now = utc_now()
         return self._update(
             job_id,
             "SET #apply.#status = :pending, #apply.attempt = #apply.attempt + :one, "
-            "#apply.#error = :null, #apply.requested_at = :now, #apply.queued_at = :now, "
+            "#apply.#error = :null, #apply.requested_at = :asked, #apply.queued_at = :now, "
             "#apply.tries = :zero, updated_at = :now, in_flight = :in_flight, due_at = :due",
             "#status = :succeeded AND #apply.#status <> :pending",
             {
@@ -541,6 +542,7 @@ class JobStore:
                 ":one": 1,
                 ":null": None,
                 ":now": format_timestamp(now),
+                ":asked": format_timestamp(asked_at or now),
                 ":in_flight": IN_FLIGHT,
                 ":due": self._due(now),
             },

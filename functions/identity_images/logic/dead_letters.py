@@ -88,7 +88,9 @@ class DeadLetters:
             self.queue.send(JobMessage(job_id=job.id, action="generate"))
             outcome = Redriven.REOPENED
         elif job.status == "succeeded" and job.apply.status == "failed":
-            if self.store.request_apply(job.id) is None:
+            # The admin's decision, sent again as of when it was made: one made since (an
+            # apply of another job to the identity) still wins at the host.
+            if self.store.request_apply(job.id, asked_at=job.apply.requested_at) is None:
                 return Redriven.KEPT
             self.queue.send(JobMessage(job_id=job.id, action="apply"))
             outcome = Redriven.APPLY_REOPENED
