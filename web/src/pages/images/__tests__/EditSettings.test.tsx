@@ -47,7 +47,7 @@ describe("Edit settings with the photos a job kept", () => {
     bytes: 40_000,
     preview_url: `${S3}/prepared/${index}.jpg`,
   });
-  const earlier = (reference_names: string[] = []) =>
+  const earlier = (reference_names: string[] = [], settings: Partial<Job> = {}) =>
     succeeded(
       job({
         reference_names,
@@ -55,12 +55,13 @@ describe("Edit settings with the photos a job kept", () => {
         aspect_ratio: "1:1",
         image_size: "2K",
         prepared_references: [0, 1].map(keptPhoto),
+        ...settings,
       }),
     );
 
-  async function takeEarlier(user: ReturnType<typeof userEvent.setup>, names: string[] = []) {
+  async function takeEarlier(user: ReturnType<typeof userEvent.setup>, names: string[] = [], settings: Partial<Job> = {}) {
     const service = jobService();
-    const past = earlier(names);
+    const past = earlier(names, settings);
     service.jobs.set(past.id, past);
     given(
       http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
@@ -138,6 +139,20 @@ describe("Edit settings with the photos a job kept", () => {
     expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
     expect(photos().queryByRole("img", { name: "Earlier photo 1" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+  });
+
+  it("keeps the Undo for a job whose ratio is no longer offered, or that made more variants than are taken now", async () => {
+    const user = userEvent.setup();
+    // The API's ratios lack 21:9 now, and it takes at most 4 variants.
+    await takeEarlier(user, [], { aspect_ratio: "21:9" as Job["aspect_ratio"], batch_size: 6 });
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
+    expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("16:9");
+    expect(screen.getByRole("combobox", { name: "Variants" })).toHaveValue("4");
+    expect(photos().getByRole("img", { name: "Earlier photo 1" })).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Undo" }));
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("my own words");
+    expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
   });
 
   it("keeps the Undo, and sends nothing, when a photo put aside by it was still asking for its upload form", async () => {

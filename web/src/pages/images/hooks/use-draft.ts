@@ -5,7 +5,7 @@
  */
 import { useCallback, useMemo } from "react";
 
-import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
+import type { Job } from "../../../api/imageGeneration";
 import type { TabConfig } from "../config";
 import { isNumber, isString, useSessionState } from "./use-session-state";
 
@@ -27,6 +27,17 @@ export const draftOf = (job: Job): DraftValues => ({
 export const sameDraft = (a: DraftValues, b: DraftValues): boolean =>
   a.prompt === b.prompt && a.aspectRatio === b.aspectRatio && a.imageSize === b.imageSize && a.variants === b.variants;
 
+/** `values` as the form can hold them now: a ratio or a size the API no longer offers reads
+ * as its default, and the variants stay within 1 and the most the API takes. */
+export function offered(values: DraftValues, config: TabConfig) {
+  return {
+    prompt: values.prompt,
+    aspectRatio: config.aspectRatios.find((ratio) => ratio === values.aspectRatio) ?? config.defaultAspectRatio,
+    imageSize: config.imageSizes.find((size) => size === values.imageSize) ?? config.defaultImageSize,
+    variants: Math.min(Math.max(1, Math.round(values.variants)), config.maxVariants),
+  } satisfies DraftValues;
+}
+
 export function useDraft(config: TabConfig) {
   const [prompt, setPrompt] = useSessionState("prompt", "", isString);
   // The options are the admin's habit: a new tab starts from the last ones (the prompt is
@@ -39,15 +50,13 @@ export function useDraft(config: TabConfig) {
   );
   const [storedSize, setImageSize] = useSessionState<string>("imageSize", config.defaultImageSize, isString, "browser");
   const [storedVariants, setVariants] = useSessionState("variants", 1, isNumber, "browser");
-  const aspectRatio: AspectRatio =
-    config.aspectRatios.find((ratio) => ratio === storedRatio) ?? config.defaultAspectRatio;
-  const imageSize: ImageSize = config.imageSizes.find((size) => size === storedSize) ?? config.defaultImageSize;
-  const variants = Math.min(Math.max(1, Math.round(storedVariants)), config.maxVariants);
-
-  const values = useMemo<DraftValues>(
-    () => ({ prompt, aspectRatio, imageSize, variants }),
-    [prompt, aspectRatio, imageSize, variants],
+  const values = useMemo(
+    () => offered({ prompt, aspectRatio: storedRatio, imageSize: storedSize, variants: storedVariants }, config),
+    [prompt, storedRatio, storedSize, storedVariants, config],
   );
+  const { aspectRatio, imageSize, variants } = values;
+  /** `values` as the form would hold them (see `offered`). */
+  const asOffered = useCallback((next: DraftValues) => offered(next, config), [config]);
   /** All four at once: a past job's settings (`draftOf`), or the form's own back. */
   const put = useCallback(
     (next: DraftValues) => {
@@ -71,5 +80,6 @@ export function useDraft(config: TabConfig) {
     promptTooLong: prompt.length > config.promptMaxChars,
     values,
     put,
+    asOffered,
   };
 }

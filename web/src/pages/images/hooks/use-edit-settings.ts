@@ -31,7 +31,7 @@ export interface TakenPhotos {
 
 export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: ReferenceUploads) {
   const [taken, setTaken] = useState<Taken | null>(null);
-  const { values, put } = draft;
+  const { values, put, asOffered } = draft;
   const { takeFrom, restore, letGoReplaced } = uploads;
 
   const asTaken =
@@ -43,16 +43,19 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
   const over = asTaken ? taken.before : null;
   const take = useCallback(
     (job: Job) => {
-      put(draftOf(job));
+      // As the form holds it: a ratio or size no longer offered, or more variants than the API
+      // takes now, would never match the form, and the Undo would go at once.
+      const settings = asOffered(draftOf(job));
+      put(settings);
       const swap = takeFrom(job, over?.photos ?? undefined);
       setTaken({
         job,
-        draft: draftOf(job),
+        draft: settings,
         photoIds: swap?.photos.map((photo) => photo.id) ?? null,
         before: { draft: over?.draft ?? values, photos: over?.photos ?? swap?.replaced ?? null },
       });
     },
-    [put, takeFrom, values, over],
+    [asOffered, put, takeFrom, values, over],
   );
 
   // The first change makes the form the admin's for good: changing it back does not bring
