@@ -102,8 +102,12 @@ describe("Compare", () => {
     await user.click(await within(history).findByRole("button", { name: "Compare" }));
     await user.click(await screen.findByRole("button", { name: "Save this result to identity" }));
     await waitFor(() => expect(service.applied).toEqual([done.id]));
-    // Saved, it is the current image: nothing is left to choose, and the dialog closes.
+    // Saved, it is the current image: nothing is left to choose, and the dialog closes. Its
+    // row offers no Compare now, so the focus goes back to the row the Compare was on.
     await waitFor(() => expect(screen.queryByRole("heading", { name: "Compare with the current image" })).not.toBeInTheDocument());
+    const row = within(history).getByText("“compare me”").closest("li");
+    expect(within(row!).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    expect(row).toHaveFocus();
 
     await user.click(within(history).getByRole("button", { name: "Cancel" }));
     await waitFor(() => expect(service.jobs.get(waiting.id)!.status).toBe("canceled"));

@@ -59,6 +59,9 @@ export function CompareDialog({
     const dialog = ref.current;
     // React removes the dialog before closing it, so the browser cannot give the focus back.
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // A save from here can take the opener away (a saved result offers no Compare): then the
+    // focus goes back to the row, tile or card it was on (each keeps the focus: `useKeepsFocus`).
+    const keeper = opener?.closest<HTMLElement>('[tabindex="-1"]') ?? null;
     if (dialog && !dialog.open) {
       if (typeof dialog.showModal === "function") dialog.showModal();
       else dialog.setAttribute("open", "");
@@ -68,6 +71,7 @@ export function CompareDialog({
     // under StrictMode's unmount and mount again would reach `onClose` once it is open again.
     return () => {
       if (opener?.isConnected) opener.focus();
+      else if (keeper?.isConnected) keeper.focus({ preventScroll: true });
     };
   }, []);
   const current = identityImageUrl(identity);
