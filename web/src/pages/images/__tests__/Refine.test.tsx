@@ -87,6 +87,37 @@ describe("Refine", () => {
     await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
   });
 
+  it("leaves a card's Refine box behind when the admin goes to another identity: back, it is closed", async () => {
+    const chefs = succeeded(job({ prompt: "the chef's" }));
+    const pilots = succeeded(job({ prompt: "the pilot's", identity_id: "id-pilot" }));
+    given(
+      http.get("/v1/generations", ({ query, response }) =>
+        response(200).json({ items: query.get("identity_id") === "id-pilot" ? [pilots] : [chefs], next_cursor: null }),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(params.generation_id === pilots.id ? pilots : chefs),
+      ),
+    );
+    const user = await openAsAlice();
+    const pane = screen.getByRole("region", { name: "Result" });
+    const identity = screen.getByRole("combobox", { name: "Identity" });
+    // Both histories read once: going from one to the other shows the other's at once.
+    await user.selectOptions(identity, "id-pilot");
+    await waitFor(() => expect(within(pane).getByRole("img", { name: /^New image/ })).toHaveAttribute("src", pilots.output!.preview_url));
+    await user.selectOptions(identity, "id-chef");
+    await waitFor(() => expect(within(pane).getByRole("img", { name: /^New image/ })).toHaveAttribute("src", chefs.output!.preview_url));
+    await user.click(await within(pane).findByRole("button", { name: "Refine" }));
+    expect(within(pane).getByRole("textbox", { name: "What should change?" })).toHaveFocus();
+
+    await user.selectOptions(identity, "id-pilot");
+    await waitFor(() => expect(within(pane).getByRole("img", { name: /^New image/ })).toHaveAttribute("src", pilots.output!.preview_url));
+    await user.selectOptions(identity, "id-chef");
+    await waitFor(() => expect(within(pane).getByRole("img", { name: /^New image/ })).toHaveAttribute("src", chefs.output!.preview_url));
+    // Arrowing through the identities (each a change) is not pulled into a box left open.
+    expect(within(pane).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
+    expect(identity).toHaveFocus();
+  });
+
   it("sends a refinement on Ctrl+Enter in its box, and starts no new generation", async () => {
     const service = jobService();
     const done = succeeded(job({ prompt: "first" }));

@@ -69,7 +69,9 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
         </p>
       )}
       {jobs.length > 0 ? (
-        <VariantsGrid jobs={jobs} failure={onItsCard ? failure : null} {...grid} />
+        // One grid per click shown: the Refine boxes opened on one click's cards are not
+        // opened again (and the focus taken) when the admin comes back to its identity.
+        <VariantsGrid key={jobs[0]?.id} jobs={jobs} failure={onItsCard ? failure : null} {...grid} />
       ) : (
         <div className={styles.empty}>
           <span className={styles.emptyIcon} aria-hidden="true">
