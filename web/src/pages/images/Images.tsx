@@ -60,7 +60,7 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
     <QueryClientProvider client={queryClient}>
       <ApiContext.Provider value={api}>
         <NoticeRoom.Provider value={setNoticeRoom}>
-          <div className={ui.page} style={{ "--ii-notice-room": `${noticeRoom}px` } as CSSProperties}>
+          <div data-images-tab="" className={ui.page} style={{ "--ii-notice-room": `${noticeRoom}px` } as CSSProperties}>
             {sessionEnded && <SessionEnded onLogIn={onSessionEnded} />}
             <ImagesWorkspace sessionEnded={sessionEnded} />
           </div>

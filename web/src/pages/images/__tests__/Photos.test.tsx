@@ -137,4 +137,22 @@ describe("adding photos", () => {
     fireEvent.paste(prompt, { clipboardData: { files: [file("other.png", "image/png")], getData: () => "words" } });
     expect(photos.queryByText("other.png")).not.toBeInTheDocument();
   });
+
+  it("takes an image pasted with nothing focused, not one pasted into the host's own editor", async () => {
+    given();
+    await openAsAlice();
+    const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
+    const image = (name: string) => ({ clipboardData: { files: [file(name, "image/png")], getData: () => "" } });
+    // The host's page around the tab: a rich-text editor of its own.
+    const editor = document.body.appendChild(document.createElement("div"));
+    editor.contentEditable = "true";
+    try {
+      fireEvent.paste(editor, image("for-the-host.png"));
+      fireEvent.paste(document.body, image("for-the-tab.png"));
+      expect(await photos().findByText("for-the-tab.png")).toBeInTheDocument();
+      expect(photos().queryByText("for-the-host.png")).not.toBeInTheDocument();
+    } finally {
+      editor.remove();
+    }
+  });
 });

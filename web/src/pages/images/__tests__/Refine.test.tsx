@@ -1,12 +1,12 @@
 /** Refine: a result changed by an instruction, from its history row or its card, the words kept through Escape or a refusal. */
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { API, apiError, chefWithAnImage, http, historyOf, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** POST …/refine: keeps each request, answers one queued job refined from `parent`. */
 function refineService(parent: Job) {
@@ -107,7 +107,12 @@ describe("Refine", () => {
     await user.selectOptions(identity, "id-chef");
     await waitFor(() => expect(within(pane).getByRole("img", { name: /^New image/ })).toHaveAttribute("src", chefs.output!.preview_url));
     await user.click(await within(pane).findByRole("button", { name: "Refine" }));
-    expect(within(pane).getByRole("textbox", { name: "What should change?" })).toHaveFocus();
+    const box = within(pane).getByRole("textbox", { name: "What should change?" });
+    expect(box).toHaveFocus();
+    // An image pasted into the box is no reference photo: the form behind does not take it.
+    fireEvent.paste(box, { clipboardData: { files: [file("pasted.png", "image/png")], getData: () => "" } });
+    await timePasses(100);
+    expect(screen.queryByText("pasted.png")).not.toBeInTheDocument();
 
     await user.selectOptions(identity, "id-pilot");
     await waitFor(() => expect(within(pane).getByRole("img", { name: /^New image/ })).toHaveAttribute("src", pilots.output!.preview_url));

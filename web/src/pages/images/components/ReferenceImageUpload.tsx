@@ -1,9 +1,10 @@
-import { useEffect, useId, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode, type RefObject } from "react";
 import { useDropzone } from "react-dropzone";
 
 import { countOf, formatBytes, typeName, type TabConfig } from "../config";
 import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
+import { PAGE_ROOT } from "../pageRoot";
 import ui from "../ui.module.css";
 import { photosAsideNote } from "./UserSelector";
 import styles from "./ReferenceImageUpload.module.css";
@@ -39,12 +40,13 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
     disabled,
     multiple: true,
   });
-  usePastedPhotos(add, disabled);
+  const section = useRef<HTMLElement>(null);
+  usePastedPhotos(add, disabled, section);
 
   const hint = <Hint config={config} disabled={disabled} dragging={isDragActive} empty={empty} />;
 
   return (
-    <section className={styles.section}>
+    <section ref={section} className={styles.section}>
       <div className={styles.header}>
         <h2 id={`${inputId}-heading`} className={styles.heading}>
           Reference photos
@@ -104,13 +106,16 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
 }
 
 /** Paste anywhere on the page adds the clipboard's images; in a text field, only an image
- * with no text (a text paste stays the field's). */
-function usePastedPhotos(add: (files: File[]) => void, disabled: boolean) {
+ * with no text (a text paste stays the field's). Not a paste in the host's page around it (its
+ * own editor), nor in a dialog over the page (Compare) or a box of the page's own (Refine):
+ * an image pasted there is not for the reference photos. */
+function usePastedPhotos(add: (files: File[]) => void, disabled: boolean, photos: RefObject<HTMLElement | null>) {
   useEffect(() => {
     if (disabled) return;
     const onPaste = (event: ClipboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      const inField = target !== null && (target.tagName === "TEXTAREA" || target.tagName === "INPUT");
+      const target = event.target instanceof Element ? event.target : null;
+      if (!pastedOnThePage(target, photos.current?.closest(PAGE_ROOT) ?? null)) return;
+      const inField = target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement;
       if (inField && event.clipboardData?.getData("text/plain")) return;
       const files = Array.from(event.clipboardData?.files ?? []);
       if (files.length === 0) return;
@@ -119,7 +124,14 @@ function usePastedPhotos(add: (files: File[]) => void, disabled: boolean) {
     };
     document.addEventListener("paste", onPaste);
     return () => document.removeEventListener("paste", onPaste);
-  }, [add, disabled]);
+  }, [add, disabled, photos]);
+}
+
+/** Nothing focused (the document's body), or a place on the page that is not in a dialog or
+ * a form (the page's form is a section; its forms are the Refine boxes). */
+function pastedOnThePage(target: Element | null, page: Element | null): boolean {
+  if (target === null || target === document.body || target === document.documentElement) return true;
+  return page !== null && page.contains(target) && target.closest("dialog, form") === null;
 }
 
 /** The file picker's types: each accepted type, then its extensions (browsers often give
