@@ -39,7 +39,6 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.HOST_UNAVAILABLE: 503,
     ErrorCode.HOST_REJECTED: 502,
-    ErrorCode.PROVIDER_UNAVAILABLE: 503,
     ErrorCode.QUEUE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }
@@ -53,6 +52,7 @@ NEVER_FROM_THE_API: frozenset[ErrorCode] = frozenset(
         ErrorCode.CONTENT_BLOCKED,
         ErrorCode.NO_IMAGE,
         ErrorCode.PROVIDER_REJECTED,
+        ErrorCode.PROVIDER_UNAVAILABLE,
         ErrorCode.PROVIDER_NOT_CONFIGURED,
         ErrorCode.SUPERSEDED,
         ErrorCode.WORKER_GAVE_UP,
