@@ -84,9 +84,9 @@ describe("when something fails", () => {
 
   it("says once that the session has ended, with the host's way to log in again", async () => {
     let loggedIn = false;
-    given(
-      http.get("/v1/config", () => HttpResponse.json({ message: "Unauthorized" } as never, { status: 401 })),
-    );
+    // An ended session's token is refused by every read the page sends at once.
+    const ended = () => HttpResponse.json<never>({ message: "Unauthorized" } as never, { status: 401 });
+    given(http.get("/v1/config", ended), http.get("/v1/users", ended));
     const user = userEvent.setup();
     renderImages({ onSessionEnded: () => (loggedIn = true) });
     const notice = await screen.findByRole("alert");
