@@ -25,6 +25,18 @@ describe("an upload that failed", () => {
     expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
   });
 
+  it("says the photos that just failed once, in one place, not each tile as an alert", async () => {
+    given(http.untyped.post(S3, () => new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 })));
+    const user = await openAsAlice({ applyAccept: false });
+    const said = () => screen.getByRole("region", { name: "New generation" }).querySelector("[aria-live=assertive]");
+    expect(said()).toHaveTextContent(/^$/);
+    await user.upload(screen.getByLabelText("Reference photos"), [file("notes.txt", "text/plain"), file("empty.jpg", "image/jpeg", 0)]);
+    await waitFor(() => expect(said()).toHaveTextContent(/^notes\.txt: .+\. empty\.jpg: .+\.$/));
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    await waitFor(() => expect(said()).toHaveTextContent(/^front\.jpg: The upload form expired or was refused; retry\.$/));
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
   it("retries every photo that did not upload with one click", async () => {
     let failures = 2;
     const sent: string[] = [];

@@ -84,6 +84,7 @@ describe("a reload while a photo uploads", () => {
     // Nothing of it is here to send again: no Retry; and it was on the page before, not news.
     expect(within(tile).queryByRole("button", { name: /Retry/ })).not.toBeInTheDocument();
     expect(note).not.toHaveAttribute("role", "alert");
+    expect(screen.getByRole("region", { name: "New generation" }).querySelector("[aria-live=assertive]")).toHaveTextContent(/^$/);
     // Chosen for this generation: it counts, and Generate does not go without it.
     expect(screen.getByText("5 / 5")).toBeInTheDocument();
     await waitFor(() => expect(generate()).toHaveAccessibleDescription(/^A photo did not upload: add it again or remove it\. /));

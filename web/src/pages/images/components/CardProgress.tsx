@@ -22,6 +22,7 @@ export function CardProgress({
   cancelable,
   canceling,
   outOfTouch,
+  announces,
 }: {
   job: Job;
   usualSeconds: number | null;
@@ -30,6 +31,9 @@ export function CardProgress({
   cancelable: boolean;
   canceling: boolean;
   outOfTouch: boolean;
+  /** Its stage is said as it changes: a click's only card. Of several variants, moving
+   * together, each card's would say each stage as many times; their grid says how they end. */
+  announces: boolean;
 }) {
   const why = retryingAt(job) && retryingBecause(job);
   const showsCancel = onCancel && cancelable && !outOfTouch;
@@ -41,7 +45,7 @@ export function CardProgress({
     <div className={keepsCancelRoom ? `${styles.progress} ${styles.cancelGone}` : styles.progress}>
       {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
       {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
-      <div className={styles.live} role="status" aria-live="polite">
+      <div className={styles.live} {...(announces ? { role: "status", "aria-live": "polite" } : {})}>
         <strong className={styles.stage}>{stageLabel(job)}</strong>
         {why && <span className={styles.retry}>{why.alone}</span>}
       </div>

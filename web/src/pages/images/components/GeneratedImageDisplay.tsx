@@ -116,6 +116,7 @@ export function GeneratedImageDisplay({
             cancelable={offered.cancel}
             canceling={canceling}
             outOfTouch={outOfTouch}
+            announces={(variant?.count ?? 1) === 1}
           />
         ) : (
           <Failure job={job} />

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, type ReactNode, type RefObject } from "react"
 import { useDropzone } from "react-dropzone";
 
 import { countOf, formatBytes, typeName, type TabConfig } from "../config";
+import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
 import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { PAGE_ROOT } from "../pageRoot";
@@ -42,11 +43,17 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
   });
   const section = useRef<HTMLElement>(null);
   usePastedPhotos(add, disabled, section);
+  const failuresSaid = usePhotoFailuresSaid(uploads.items);
 
   const hint = <Hint config={config} disabled={disabled} dragging={isDragActive} empty={empty} />;
 
   return (
     <section ref={section} className={styles.section}>
+      {/* The photos that just failed, said once, in one region there from the start (see
+          `usePhotoFailuresSaid`); each tile shows its own. */}
+      <p className={ui.visuallyHidden} aria-live="assertive" aria-atomic="true">
+        {failuresSaid}
+      </p>
       <div className={styles.header}>
         <h2 id={`${inputId}-heading`} className={styles.heading}>
           Reference photos

@@ -121,7 +121,7 @@ function TileText({
           <span className={ui.visuallyHidden}>{LOST_IN_RELOAD}</span>
         </span>
       ) : (
-        <span id={stateId} className={styles.state} role={item.status === "failed" || item.status === "refused" ? "alert" : undefined}>
+        <span id={stateId} className={styles.state}>
           {shrinking ? "Making it smaller…" : stateOf(item)}
         </span>
       )}
