@@ -28,6 +28,8 @@ describe("Edit settings", () => {
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
     expect(prompt).toHaveValue("a forbidden thing");
     expect(prompt).toHaveFocus();
+    // The focus is on the prompt as the notice appears: the prompt says what came into the form.
+    expect(prompt).toHaveAccessibleDescription(/^The settings and 1 photo from the generation of .+ are in the form\. 17 \/ 2000/);
     expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("1:1");
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
     // The same prompt would be refused again: no Re-run for it.

@@ -1,4 +1,4 @@
-import type { KeyboardEvent, Ref } from "react";
+import { useId, type KeyboardEvent, type Ref } from "react";
 
 import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { estimateCostUsd, type TabConfig } from "../config";
@@ -59,6 +59,7 @@ export function ComposeForm({
   // at the window's bottom edge, Ctrl+Enter in the prompt, Edit settings in the history).
   const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(error);
   const editNotice = useSeenWhenSaid<HTMLDivElement>(editing.taken);
+  const editNoticeId = useId();
   const variantCounts = Array.from({ length: config.maxVariants }, (_, i) => i + 1);
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
@@ -76,6 +77,7 @@ export function ComposeForm({
       {editing.taken && (
         <EditSettingsNotice
           ref={editNotice}
+          textId={editNoticeId}
           job={editing.taken.job}
           photos={editing.photos}
           onUndo={editing.undo}
@@ -85,7 +87,13 @@ export function ComposeForm({
       )}
       <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} />
 
-      <PromptField ref={promptRef} value={prompt} maxChars={config.promptMaxChars} onChange={draft.setPrompt} />
+      <PromptField
+        ref={promptRef}
+        value={prompt}
+        maxChars={config.promptMaxChars}
+        onChange={draft.setPrompt}
+        describedBy={editing.taken ? editNoticeId : undefined}
+      />
 
       <div className={styles.options}>
         <OptionSelect<AspectRatio>

@@ -9,6 +9,9 @@ import styles from "./EditSettingsNotice.module.css";
 
 interface Props {
   ref?: Ref<HTMLDivElement>;
+  /** Its words' id: the prompt, which has the focus as it appears, is described by them (a
+   * status that appears with its words is not read by every screen reader). */
+  textId?: string;
   job: Job;
   /** What became of the photos it put in the form; null when it kept none. */
   photos: TakenPhotos | null;
@@ -20,7 +23,7 @@ interface Props {
 }
 
 /** What "Edit settings" put into the form, with the way back. */
-export function EditSettingsNotice({ ref, job, photos, onUndo, onClose, focusAfter }: Props) {
+export function EditSettingsNotice({ ref, textId, job, photos, onUndo, onClose, focusAfter }: Props) {
   const from = `from the generation of ${createdPhrase(job)}`;
   const text =
     photos === null
@@ -37,7 +40,7 @@ export function EditSettingsNotice({ ref, job, photos, onUndo, onClose, focusAft
   };
   return (
     <div ref={ref} role="status" className={styles.notice}>
-      <p className={styles.text}>
+      <p id={textId} className={styles.text}>
         {text}
         {refinement}
         {photos && notSentText(photos)}

@@ -9,10 +9,12 @@ interface Props {
   onChange: (prompt: string) => void;
   /** The text box, e.g. to give it the focus back. */
   ref?: Ref<HTMLTextAreaElement>;
+  /** More that describes it, by id (what Edit settings put in the form). */
+  describedBy?: string | undefined;
 }
 
 /** The optional direction for Gemini, with a counter that turns red past the limit. */
-export function PromptField({ value, maxChars, onChange, ref }: Props) {
+export function PromptField({ value, maxChars, onChange, ref, describedBy }: Props) {
   const id = useId();
   const counterId = useId();
   const messageId = useId();
@@ -35,7 +37,7 @@ export function PromptField({ value, maxChars, onChange, ref }: Props) {
         rows={3}
         placeholder="Optional: smiling, outdoors, soft light…"
         aria-invalid={tooLong}
-        aria-describedby={`${counterId} ${messageId}`}
+        aria-describedby={[describedBy, counterId, messageId].filter(Boolean).join(" ")}
         onChange={(event) => onChange(event.target.value)}
       />
       {/* Always there, empty until the prompt is too long: a live region must exist before its
