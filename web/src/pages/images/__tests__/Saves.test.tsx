@@ -200,8 +200,13 @@ describe("which result is saved", () => {
     await within(first).findByRole("img", {}, { timeout: 10_000 });
     await within(second).findByRole("img", {}, { timeout: 10_000 });
 
+    // Where each save stands is said in its card's one region, there from the start, named for
+    // its card: the badge that takes Save's place is not read by every screen reader.
+    const said = within(first).getByRole("status");
+    expect(said).toBeEmptyDOMElement();
     await user.click(within(first).getByRole("button", { name: "Save to identity" }));
     expect(await within(first).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(said).toHaveTextContent(/^Variant 1 of 2: Saved to identity$/);
     await user.click(within(second).getByRole("button", { name: "Save to identity" }));
     expect(await within(second).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
     await waitFor(() => expect(within(first).getByText("Saved, then replaced")).toBeInTheDocument(), {

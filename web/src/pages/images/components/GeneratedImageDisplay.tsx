@@ -131,7 +131,7 @@ export function GeneratedImageDisplay({
           {followUps && (offered.refine || offered.compare) && (
             <FollowUpActions job={job} offered={offered} followUps={followUps} refine={refine} />
           )}
-          <CardFacts job={job} currentJobId={currentJobId} saveOffered={offered.save} />
+          <CardFacts job={job} title={title} currentJobId={currentJobId} saveOffered={offered.save} />
         </footer>
       )}
       {/* A failed or canceled job: try again as it was, or change it first. */}
@@ -303,7 +303,7 @@ function SaveBadge({ job, currentJobId }: { job: Job; currentJobId: string | nul
   const applyText = applyLabel(job, currentJobId);
   return (
     applyText && (
-      <span className={applyBadge(job, applied)} role="status">
+      <span className={applyBadge(job, applied)}>
         {applied && <span aria-hidden="true">✓</span>}
         {applyText === SAVED_NOW ? <FirstWordSeen words={SAVED_NOW} /> : applyText}
       </span>
@@ -369,18 +369,28 @@ function FollowUpActions({
 
 /** A result's facts line: where its save stands (while Save is offered: once saved, the badge
  * is in Save's place), then its size, time and cost. */
-function CardFacts({ job, currentJobId, saveOffered }: { job: Job; currentJobId: string | null; saveOffered: boolean }) {
+function CardFacts({
+  job,
+  title,
+  currentJobId,
+  saveOffered,
+}: {
+  job: Job;
+  title: string;
+  currentJobId: string | null;
+  saveOffered: boolean;
+}) {
   const took = tookSeconds(job);
+  const save = applyLabel(job, currentJobId);
   return (
     <div className={styles.facts}>
-      {/* A save on its way shows on Save itself; here it is only announced. */}
-      {saveOffered && job.apply?.status === "pending" ? (
-        <span className={ui.visuallyHidden} role="status">
-          {applyLabel(job, currentJobId)}
-        </span>
-      ) : (
-        saveOffered && <SaveBadge job={job} currentJobId={currentJobId} />
-      )}
+      {/* Where its save stands, said as it changes (Saving, saved, why not), named for its card:
+          one region there from the start, as a badge that replaces Save is not read by every
+          screen reader. A save on its way shows on Save itself; the badge shows the rest. */}
+      <span className={ui.visuallyHidden} role="status">
+        {save && `${title}: ${save}`}
+      </span>
+      {saveOffered && job.apply?.status !== "pending" && <SaveBadge job={job} currentJobId={currentJobId} />}
       <span className={ui.muted}>
         {job.output ? `${job.output.width}×${job.output.height}` : ""}
         {took !== null ? ` · ${tookText(job, took)}` : ""}
