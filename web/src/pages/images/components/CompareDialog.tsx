@@ -1,4 +1,4 @@
-import { useEffect, useRef, type CSSProperties, type ReactNode } from "react";
+import { useEffect, useId, useRef, type CSSProperties, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
@@ -55,6 +55,7 @@ export function CompareDialog({
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     // React removes the dialog before closing it, so the browser cannot give the focus back.
@@ -103,9 +104,9 @@ export function CompareDialog({
     />
   );
   return (
-    <dialog ref={ref} className={styles.dialog} aria-labelledby="ii-compare-title" onClose={onClose}>
+    <dialog ref={ref} className={styles.dialog} aria-labelledby={titleId} onClose={onClose}>
       <div className={styles.dialogHeader}>
-        <h2 id="ii-compare-title" className={ui.sectionTitle}>
+        <h2 id={titleId} className={ui.sectionTitle}>
           {title}
         </h2>
         <button type="button" className={ui.button} onClick={onClose}>

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from "react";
+import { useId, useMemo, useRef } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { askedPhrases, originLabel } from "../job/names";
@@ -32,15 +32,16 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
   // Where the two buttons find the row or tile they take the admin to.
   const section = useRef<HTMLElement>(null);
+  const headingId = useId();
   // Each job's time as its name says it, told apart from another click's of that minute.
   const askedAt = useMemo(() => askedPhrases(jobs ?? []), [jobs]);
   const showOlder = useShowOlder(section, jobs, older);
   // The job the identity's image came from (its name says, or the row's badge does).
   const saved = useSeekSaved(section, jobs, older, row.currentJobId ?? jobNamedBy(identity?.image_path));
   return (
-    <section ref={section} className={styles.section} aria-labelledby="ii-history-heading">
+    <section ref={section} className={styles.section} aria-labelledby={headingId}>
       <div className={styles.header}>
-        <h2 id="ii-history-heading" className={ui.sectionTitle}>
+        <h2 id={headingId} className={ui.sectionTitle}>
           History
         </h2>
         {jobs && jobs.length > 0 && (

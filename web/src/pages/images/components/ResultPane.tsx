@@ -1,4 +1,4 @@
-import type { ReactNode, Ref } from "react";
+import { useId, type ReactNode, type Ref } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { SHORTCUT_NAME } from "./GenerateBar";
@@ -32,15 +32,17 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
 export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlierClicks, photosPutAsideOf = null, ...grid }: Props) {
   const onItsCard = failure !== null && jobs.some((job) => job.id === failure.jobId);
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(onItsCard ? null : failure);
+  const headingId = useId();
+  const asideId = useId();
   return (
-    <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby="ii-results-heading">
+    <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby={headingId}>
       <div className={styles.header}>
         {/* Focusable from script only: Show (on a click watched from afar) brings the admin here. */}
         <h2
-          id="ii-results-heading"
+          id={headingId}
           className={ui.sectionTitle}
           tabIndex={-1}
-          aria-describedby={photosPutAsideOf === null ? undefined : "ii-results-aside"}
+          aria-describedby={photosPutAsideOf === null ? undefined : asideId}
         >
           Result
         </h2>
@@ -58,7 +60,7 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
           phone) it is a screen away, where the admin no longer is. Read with the heading Show
           gives the focus to, whatever the width. */}
       {photosPutAsideOf !== null && (
-        <p id="ii-results-aside" className={`${ui.notice} ${styles.asideNote}`}>
+        <p id={asideId} className={`${ui.notice} ${styles.asideNote}`}>
           {photosAsideNote(photosPutAsideOf)}
         </p>
       )}
