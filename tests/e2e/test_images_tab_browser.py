@@ -102,9 +102,9 @@ WATCH_PROGRESS = """() => {
   window.__progress = [];
   const seen = new Set();
   new MutationObserver(() => {
-    for (const el of document.querySelectorAll('article [role=status]')) {
-      // the stage is announced; its timer sits beside it, out of the live region
-      const text = el.parentElement.textContent.trim();
+    for (const el of document.querySelectorAll('article')) {
+      // each card's words as they change: its stage and its timer among them
+      const text = el.textContent.trim();
       if (!seen.has(text)) { seen.add(text); window.__progress.push(text); }
     }
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
@@ -245,7 +245,7 @@ def test_admin_generates_saves_downloads_reruns(
 
     # Save the first: the Django identity's image is that output.
     first.get_by_role("button", name="Save to identity").click()
-    expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(first.get_by_text("Saved to identity", exact=True)).to_be_visible(timeout=JOB_TIMEOUT_MS)
     jobs = listed()
     ours = [job for job in jobs if job["id"] not in earlier]
     assert len(ours) == 2, ours
@@ -430,7 +430,7 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     assert picture["y"] + picture["height"] <= 900, picture
     page.evaluate("document.getElementById('taller-host-header').remove()")
     first.get_by_role("button", name="Save to identity").click()
-    expect(first.get_by_text("Saved to identity")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(first.get_by_text("Saved to identity", exact=True)).to_be_visible(timeout=JOB_TIMEOUT_MS)
 
     page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
     generate.click()
