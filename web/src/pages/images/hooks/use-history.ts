@@ -1,6 +1,6 @@
-import { skipToken, useInfiniteQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { useRef } from "react";
+import { infiniteQueryOptions, skipToken, useInfiniteQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
+import type { ImageGenerationApi } from "../../../api/imageGeneration";
 import { isMoving } from "../job/state";
 import { jobsOf, keys, POLL_MS, refreshIdentities, showSaved, URL_REFRESH_MS, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
@@ -26,8 +26,27 @@ export const HISTORY_LIMIT = 20;
 export function useHistory(identityId: string | null) {
   const api = useApi();
   const queryClient = useQueryClient();
-  // When each job's output URLs were read.
-  const urlsReadAt = useRef(new Map<string, number>());
+  return useInfiniteQuery({
+    ...historyRead(api, queryClient, identityId),
+    select: jobsOf,
+    refetchInterval: (query) =>
+      query.state.status === "error" || jobsOf(query.state.data).some(isMoving) ? POLL_MS : IDLE_REFRESH_MS,
+  });
+}
+
+/** When each job's output URLs were read, by query cache (one per page): the page's own reads
+ * of a history and one made ahead of them (`use-read-ahead`) keep the same URLs. */
+const urlsReadAtOf = new WeakMap<QueryClient, Map<string, number>>();
+
+function urlsReadAtIn(queryClient: QueryClient): Map<string, number> {
+  let urlsReadAt = urlsReadAtOf.get(queryClient);
+  if (!urlsReadAt) urlsReadAtOf.set(queryClient, (urlsReadAt = new Map()));
+  return urlsReadAt;
+}
+
+/** The reads of an identity's history (none for no identity), page by page; see `useHistory`. */
+export function historyRead(api: ImageGenerationApi, queryClient: QueryClient, identityId: string | null) {
+  const urlsReadAt = urlsReadAtIn(queryClient);
   const readPage = async (identity: string, cursor: string | null, signal: AbortSignal): Promise<HistoryPage> => {
     const kept = unchanged(queryClient, identity, cursor);
     if (kept) return kept;
@@ -36,11 +55,11 @@ export function useHistory(identityId: string | null) {
     const now = Date.now();
     const items = page.items.map((job) => {
       const before = previous.get(job.id);
-      const readAt = urlsReadAt.current.get(job.id);
+      const readAt = urlsReadAt.get(job.id);
       if (before?.output && job.output?.key === before.output.key && readAt !== undefined && now - readAt < URL_REFRESH_MS) {
         return { ...job, output: before.output };
       }
-      if (job.output) urlsReadAt.current.set(job.id, now);
+      if (job.output) urlsReadAt.set(job.id, now);
       return job;
     });
     // A job only the history watches (a folder's regeneration, another tab's click) ended,
@@ -60,14 +79,11 @@ export function useHistory(identityId: string | null) {
     else if (changedImage.length > 0) refreshIdentities(queryClient);
     return { ...page, items, readAt: now };
   };
-  return useInfiniteQuery({
+  return infiniteQueryOptions({
     queryKey: keys.history(identityId),
     queryFn: identityId === null ? skipToken : ({ pageParam, signal }) => readPage(identityId, pageParam, signal),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    select: jobsOf,
-    refetchInterval: (query) =>
-      query.state.status === "error" || jobsOf(query.state.data).some(isMoving) ? POLL_MS : IDLE_REFRESH_MS,
+    getNextPageParam: (last: HistoryPage) => last.next_cursor ?? undefined,
   });
 }
 

@@ -9,9 +9,13 @@ import { useFailure } from "./use-failure";
 import { useIdentities, useUsers } from "./use-users";
 import { isStringOrNull, isStringRecord, read, useSessionState } from "./use-session-state";
 
-/** The user last chosen in this tab, else in this browser: whom the page opens on (when the
- * host still has them). */
-export const lastChosenUser = (): string | null => read("user", null, isStringOrNull, "browser");
+/** The user last chosen in this tab, else in this browser, and the identity last chosen for
+ * them: what the page opens on (when the host still has them). */
+export function lastChosen(): { user: string | null; identity: string | null } {
+  const user = read("user", null, isStringOrNull, "browser");
+  const identity = user === null ? undefined : read("identities", {}, isStringRecord, "browser")[user];
+  return { user, identity: identity ?? null };
+}
 
 export function useSubject() {
   const users = useUsers();
