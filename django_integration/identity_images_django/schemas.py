@@ -6,7 +6,9 @@ checks the two stay equal.
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from datetime import UTC
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 
 class UserOut(BaseModel):
@@ -32,9 +34,13 @@ class ImageAssignmentIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    identity_id: str = Field(min_length=1)
-    image_path: str = Field(min_length=1, description="Object key in the host's bucket.")
-    generation_id: str = Field(min_length=1)
+    # At most what the app's tables hold (`ReceivedWebhook`, `ImageDecision`): a longer one is
+    # a 400 here, not a database error (SQLite would not enforce it; others fail the insert).
+    identity_id: str = Field(min_length=1, max_length=255)
+    image_path: str = Field(
+        min_length=1, max_length=1024, description="Object key in the host's bucket."
+    )
+    generation_id: str = Field(min_length=1, max_length=255)
     content_type: str = Field(pattern=r"^image/[a-z0-9.+-]+$")
     size: int = Field(ge=0)
     requested_at: AwareDatetime | None = Field(
@@ -47,3 +53,14 @@ class ImageAssignmentIn(BaseModel):
         max_length=4096,
         description="Short-lived URL of the image; `copy` mode downloads it.",
     )
+
+    @field_validator("requested_at")
+    @classmethod
+    def _storable(cls, value: AwareDatetime | None) -> AwareDatetime | None:
+        """A time the database can hold in UTC: year 1 at +05:00 is year 0 there."""
+        if value is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                raise ValueError("requested_at is out of range") from None
+        return value

@@ -284,6 +284,21 @@ def _assignment(body: bytes, identity_id: str) -> ImageAssignmentIn:
             error(400, "validation_error", "The body names another identity than the URL.")
         )
     _check_path(assignment.image_path)
+    # The pipeline's outputs for an identity are `{root}generated/identities/{id}/{job}.{ext}`:
+    # a signed callback still cannot point it at an upload, another identity's image or any
+    # other object of a shared bucket. (The root is the pipeline's; `BUCKET_PREFIX` is only
+    # compared by a system check, so it is not relied on here.)
+    folder = posixpath.dirname(assignment.image_path)
+    if folder.rsplit("/", 3)[-3:] != ["generated", "identities", identity_id]:
+        raise _AnsweredError(
+            error(
+                400,
+                "validation_error",
+                "image_path is not one of this identity's generated images "
+                "(…generated/identities/{identity_id}/…).",
+                {"field": "image_path"},
+            )
+        )
     return assignment
 
 

@@ -150,7 +150,9 @@ class ImageCallbackTests(TestCase):
     def test_a_reused_webhook_id_with_another_body_is_a_conflict(self) -> None:
         body = self.body()
         self.post(body, self.library_headers(body, msg_id="id-1"))
-        other = self.body(image_path="generated/identities/other.png", generation_id="gen-2")
+        other = self.body(
+            image_path=f"generated/identities/{self.identity.pk}/gen-2.png", generation_id="gen-2"
+        )
         response = self.post(other, self.library_headers(other, msg_id="id-1"))
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "conflict"
@@ -165,7 +167,12 @@ class ImageCallbackTests(TestCase):
             "other identity": self.body(identity_id="00000000-0000-0000-0000-000000000000"),
             "absolute": self.body(image_path="/etc/passwd"),
             "traversal": self.body(image_path="generated/../../secrets.png"),
-            "too long": self.body(image_path="generated/" + "a" * 600 + ".png"),
+            "too long": self.body(image_path=f"{self.path[:-9]}{'a' * 600}.png"),
+            # Signed all the same: no object but one of this identity's outputs.
+            "an upload": self.body(image_path="uploads/1/u/1.jpg"),
+            "another identity's": self.body(image_path="generated/identities/other/gen-1.png"),
+            "the host's own file": self.body(image_path="avatars/someone.png"),
+            "deeper": self.body(image_path=f"generated/identities/{self.identity.pk}/x/gen-1.png"),
         }
         for name, body in cases.items():
             response = self.post(body, self.library_headers(body, msg_id=name))
@@ -176,7 +183,7 @@ class ImageCallbackTests(TestCase):
 
     def test_an_unknown_identity_is_not_found_and_can_be_retried(self) -> None:
         ghost = "5b0c8a57-0000-4000-8000-000000000000"
-        body = self.body(identity_id=ghost)
+        body = self.body(identity_id=ghost, image_path=f"generated/identities/{ghost}/gen-1.png")
         url = f"{BASE}/identities/{ghost}/image/"
         response = self.post(body, self.library_headers(body, msg_id="ghost"), url=url)
         assert response.status_code == 404
@@ -356,5 +363,22 @@ class HostileCallbackTests(TestCase):
         response = self.post(self.signed("m" * 256))
         assert response.status_code == 400, response.content
         assert response.json()["error"]["code"] == "validation_error"
+        assert not ReceivedWebhook.objects.exists()
+        assert Identity.objects.get(pk=self.identity.pk).image.name in ("", None)
+
+    def test_values_the_tables_cannot_hold_are_400_and_record_nothing(self) -> None:
+        """A time that overflows in UTC, or a field longer than its column: a 400 the pipeline
+        does not retry, not a database error (a 500, retried until its tries run out)."""
+        fields = json.loads(self.body)
+        for name, change in {
+            "year 1 east of UTC": {"requested_at": "0001-01-01T00:00:00+05:00"},
+            "year 9999 west of UTC": {"requested_at": "9999-12-31T23:59:59-05:00"},
+            "a 256-character generation id": {"generation_id": "g" * 256},
+            "a 1025-character key": {"image_path": "generated/identities/1/" + "a" * 1003},
+        }.items():
+            self.body = json.dumps({**fields, **change}).encode()
+            response = self.post(self.signed(f"m-{len(name)}"))
+            assert response.status_code == 400, (name, response.content)
+            assert response.json()["error"]["code"] == "validation_error", name
         assert not ReceivedWebhook.objects.exists()
         assert Identity.objects.get(pk=self.identity.pk).image.name in ("", None)
