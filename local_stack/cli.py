@@ -170,11 +170,24 @@ def output_path(requested: Path, mime_type: str) -> Path:
     return requested.with_suffix(extensions[0])
 
 
+def unused_path(path: Path) -> Path:
+    """`path`, or while that exists, `name-1.ext`, `name-2.ext`, ...: a name no file has."""
+    candidate, n = path, 0
+    while candidate.exists():
+        n += 1
+        candidate = path.with_stem(f"{path.stem}-{n}")
+    return candidate
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp's file is the owner's only (0600); the image is as any file written here.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -221,6 +234,9 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
     out: Path = args.out
     if not out.parent.is_dir():
         raise UsageError(f"--out {out}: the folder {out.parent} does not exist")
+    refs = {Path(ref).resolve() for ref in args.refs}
+    if out.resolve() in refs:
+        raise UsageError(f"--out {out} is one of the --ref photos: it would be overwritten")
 
     try:
         settings = Settings()
@@ -248,6 +264,8 @@ def run_generate(args: argparse.Namespace, console: Console) -> int:
     image = result.image
     target = output_path(out, image.mime_type)
     if target != out:
+        # Not a file the admin did not name (a --ref among them): the image is paid for.
+        target = unused_path(target)
         console.note(f"the image is {image.mime_type}; writing {target} instead of {out}")
     _write_atomically(target, image.data)
     summary = _summary(result, target, time.perf_counter() - started)

@@ -104,6 +104,34 @@ def test_the_extension_follows_the_images_type(
     assert "writing" in stderr
 
 
+def test_an_image_of_another_type_never_replaces_a_file_it_was_not_told_to(
+    gemini_server: LocalGeminiServer, ref_paths: list[Path], tmp_path: Path
+) -> None:
+    """--out face.png, a JPEG comes back, and face.jpg is the reference photo itself."""
+    face = ref_paths[0]
+    assert face == tmp_path / "face.jpg"
+    photo = face.read_bytes()
+
+    code, stdout, _ = _run(_args(ref_paths, tmp_path / "face.png", "--json"))
+
+    assert code == 0
+    assert face.read_bytes() == photo
+    written = Path(json.loads(stdout)["output"])
+    assert written == tmp_path / "face-1.jpg"
+    assert Image.open(written).format == "JPEG"
+    assert written.stat().st_mode & 0o044  # as any file written here, not the owner's only
+
+
+def test_an_output_that_is_a_reference_is_refused_before_gemini(
+    gemini_server: LocalGeminiServer, ref_paths: list[Path]
+) -> None:
+    code, _, stderr = _run(_args(ref_paths, ref_paths[0]))
+
+    assert code == 2
+    assert "is one of the --ref photos" in stderr
+    assert gemini_server.generate_calls == 0
+
+
 def test_progress_is_shown_on_a_terminal_only(
     gemini_server: LocalGeminiServer, ref_paths: list[Path], tmp_path: Path
 ) -> None:
