@@ -3,6 +3,7 @@ check (`post_policy`) and the signature check (`post_signature`) share."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -68,3 +69,27 @@ def read_form(body: bytes, boundary: str) -> PostForm | None:
             value = value.replace("${filename}", re.split(r"[/\\]", filename)[-1])
         fields[name] = f"{fields[name]},{value}" if name in fields else value
     return PostForm(fields=fields, file_size=file_size)
+
+
+_DISPOSITION_NAME = re.compile(rb'(?im)^content-disposition:[^\r\n]*;\s*name="?([^";\r\n]*)"?')
+
+
+def through_the_file(body: bytes, boundary: str) -> bytes:
+    """`body` up to the end of its `file` part, closed with the final delimiter: the form as
+    S3 reads it, which ignores every part after the file. The body itself when it has no
+    `file` part."""
+    delimiter = b"--" + boundary.encode("latin-1")
+    # A delimiter opens the body or follows a line break (RFC 2046); no part's data holds one.
+    starts = [
+        found.start()
+        for found in re.finditer(re.escape(delimiter), body)
+        if found.start() == 0 or body[found.start() - 2 : found.start()] == b"\r\n"
+    ]
+    for here, after in itertools.pairwise(starts):
+        end_of_headers = body.find(b"\r\n\r\n", here, after)
+        name = _DISPOSITION_NAME.search(
+            body[here : end_of_headers if end_of_headers >= 0 else after]
+        )
+        if name and name.group(1).lower() == b"file":
+            return body[: after + len(delimiter)] + b"--\r\n"
+    return body

@@ -7,7 +7,7 @@ posted. So without this, an oversize or wrong-type upload succeeds on the local 
 where AWS refuses it. `PostPolicyMiddleware` wraps moto's WSGI app: a browser-style upload
 (a `multipart/form-data` POST to a bucket, path style `/{bucket}`, with a `policy` field) is
 checked as S3 checks it and, if it fails, answered as S3 answers; every other request, and
-every upload the policy allows, reaches moto unchanged, body and all.
+every upload the policy allows, reaches moto unchanged, body and all (up to the file's end).
 
 What is checked, after AWS's "POST Policy" page (sigv4-HTTPPOSTConstructPolicy) and S3's
 answers as others have recorded them:
@@ -25,7 +25,9 @@ answers as others have recorded them:
 - a policy that is not base64 JSON of that shape: 400 InvalidPolicyDocument.
 
 As in S3, a field's name matches whatever its case, its value exactly; the fields after the
-file part are ignored; `${filename}` in a field is the file's name. The form's signature is
+file part are ignored (moto is handed the form only up to the file's end: it would store a
+later file part); `${filename}` in a field is the file's name; a form with no policy is
+anonymous, 403 AccessDenied (no bucket of the pipeline takes anonymous uploads). The form's signature is
 checked first, with the local stack's credentials (`post_signature`). Not checked: the
 region, the 20 KB limit before the file. A refusal carries the CORS headers the bucket's
 CORS rules give its origin, so a page on another origin (the Images tab) can read the
@@ -51,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.http import parse_options_header
 from werkzeug.wsgi import get_input_stream
 
-from local_stack.post_form import PostForm, Refusal, read_form
+from local_stack.post_form import PostForm, Refusal, read_form, through_the_file
 from local_stack.post_signature import check_signature
 
 if TYPE_CHECKING:
@@ -273,16 +275,24 @@ class PostPolicyMiddleware:
             return self._app(environ, start_response)
         bucket, boundary = upload
         body = get_input_stream(environ).read()
-        environ["wsgi.input"] = io.BytesIO(body)  # moto reads the very same bytes
+        # Moto reads what S3 reads of the form: the parts up to the file's end (it would
+        # store a later file part, which S3 ignores as it ignores every part after the file).
+        kept = through_the_file(body, boundary)
+        environ["wsgi.input"] = io.BytesIO(kept)
+        environ["CONTENT_LENGTH"] = str(len(kept))
         form = read_form(body, boundary)
-        if form is None or "policy" not in form.fields:
-            return self._app(environ, start_response)  # not multipart, no file, or anonymous
+        if form is None:
+            return self._app(environ, start_response)  # not multipart, or no file
         rules = self._bucket_cors(bucket)
         if rules is None:
             return self._app(environ, start_response)  # moto's NoSuchBucket
-        # As S3: the signature first (an edited policy is one that does not match it).
-        refusal = check_signature(form, self._credentials) or check_policy(
-            form, bucket, self._clock()
+        # As S3: a form with no policy is anonymous, and the bucket takes none; then the
+        # signature (an edited policy is one that does not match it), then the policy.
+        refusal = (
+            ANONYMOUS
+            if "policy" not in form.fields
+            else check_signature(form, self._credentials)
+            or check_policy(form, bucket, self._clock())
         )
         if refusal is None:
             return self._app(environ, start_response)
@@ -295,6 +305,10 @@ class PostPolicyMiddleware:
         ]
         start_response(f"{refusal.status} {HTTPStatus(refusal.status).phrase}", headers)
         return [body]
+
+
+#: A form with no policy: an anonymous upload, which no bucket of the pipeline allows.
+ANONYMOUS = Refusal(403, "AccessDenied", "Access Denied")
 
 
 def _form_upload(environ: WSGIEnvironment) -> tuple[str, str] | None:

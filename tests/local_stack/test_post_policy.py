@@ -195,14 +195,41 @@ def test_requests_without_a_policy_reach_moto_as_before(
         UploadId=upload["UploadId"],
         MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]},
     )
-    # A form without a policy is anonymous: moto's business, as before.
+    assert stored_keys(moto_server, bucket) == ["parts.bin"]
+
+
+def test_a_form_without_a_policy_is_anonymous_and_access_denied(
+    moto_server: LocalMoto, bucket: str
+) -> None:
+    """Moto would store it under any key; S3 takes no anonymous upload into the bucket."""
     anonymous = httpx.post(
         f"{moto_server.endpoint_url}/{bucket}",
-        data={"key": "anonymous.txt"},
-        files={"file": ("a.txt", b"a", "text/plain")},
+        data={"key": "generated/identities/other/x.png"},
+        files={"file": ("a.png", b"a" * 3000, "image/png")},
     )
-    assert anonymous.status_code == 204, anonymous.text
-    assert stored_keys(moto_server, bucket) == ["anonymous.txt", "parts.bin"]
+    assert anonymous.status_code == 403, anonymous.text
+    assert error(anonymous)["Code"] == "AccessDenied"
+    assert stored_keys(moto_server, bucket) == []
+
+
+def test_a_file_part_after_the_file_is_ignored_as_s3_ignores_it(
+    moto_server: LocalMoto, bucket: str
+) -> None:
+    """The policy checks the `file` part (1 byte, allowed); moto alone would store the last
+    file part of the form (5 MB, over the policy's maximum)."""
+    form = presign(moto_server, bucket)
+    response = httpx.post(
+        form.url,
+        data=form.fields,
+        files=[
+            ("file", ("photo.jpg", b"j", JPEG)),
+            ("zzz", ("big.bin", b"b" * (MAX_BYTES + 1), JPEG)),
+        ],
+        headers={"Origin": ORIGIN},
+    )
+    assert response.status_code == 204, response.text
+    got = moto_server.client("s3").get_object(Bucket=bucket, Key="uploads/1/u/1.jpg")
+    assert got["Body"].read() == b"j"
 
 
 # The signature: S3 takes only a form signed with its policy, here with the stack's keys.
