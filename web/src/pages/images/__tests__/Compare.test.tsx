@@ -2,7 +2,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
-import { API, apiError, http, historyOf, identities, job, succeeded } from "../../../test/api";
+import { API, apiError, chefWithAnImage, http, historyOf, identities, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { generateVariants, given, openAsAlice } from "../../../test/render";
 
@@ -72,6 +72,25 @@ describe("Compare", () => {
     ]);
     expect(within(dialog).getByRole("button", { name: "Save the earlier image to identity" })).toBeInTheDocument();
     expect(within(dialog).getByRole("button", { name: "Save the refined image to identity" })).toBeInTheDocument();
+  });
+
+  it("compares a variant from the history with its click's other variants, after a later click took the pane", async () => {
+    const click = [0, 1, 2].map((index) =>
+      succeeded(job({ prompt: "three", batch_id: "b-three", batch_size: 3, batch_index: index })),
+    );
+    const later = succeeded(job({ prompt: "later" }));
+    given(chefWithAnImage, ...historyOf([later, ...click]));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const second = (await within(history).findByText("Variant 2 of 3")).closest("li")!;
+    await user.click(within(second as HTMLElement).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual([
+      "Current: Alice the chef",
+      "Variant 1 of 3",
+      "Variant 2 of 3",
+      "Variant 3 of 3",
+    ]);
   });
 
   it("saves from the comparison, and cancels a queued job from the history", async () => {

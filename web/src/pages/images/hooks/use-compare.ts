@@ -1,8 +1,8 @@
 /**
- * What the Compare dialog shows, and the ways to open it: from the history, a result beside
- * the identity's current image; from a result card, the click's finished variants side by
- * side, or a refinement (or re-run) beside the result it came from. The dialog adds the
- * current image whenever the identity has one.
+ * What the Compare dialog shows, and the ways to open it: from a result card (or, while the
+ * identity shows an image, its history row), the click's finished variants side by side, or
+ * a refinement (or re-run) beside the result it came from, else the result beside the
+ * identity's current image. The dialog adds the current image whenever the identity has one.
  *
  * The choice is held as job ids, for one identity: the dialog shows each job as last read
  * (a save in progress, then "current"), and another identity's choice is not shown.
@@ -63,6 +63,12 @@ export function useCompare({
   const variants = paneJobs
     .map((job, index) => ({ job, label: variantLabel(job) ?? `Variant ${index + 1} of ${paneJobs.length}` }))
     .filter(({ job }) => job.status === "succeeded");
+  const compareVariants = (of: { job: Job; label: string }[]) =>
+    choose({
+      identityId,
+      title: "Compare the variants",
+      items: of.map(({ job, label }) => ({ id: job.id, label, saveText: `Save ${label.toLowerCase()} to identity` })),
+    });
   const sourceOf = (job: Job): Job | undefined => {
     const parent = job.parent_generation_id ? jobsById.get(job.parent_generation_id) : undefined;
     return parent?.status === "succeeded" ? parent : undefined;
@@ -85,21 +91,29 @@ export function useCompare({
 
   const fromCard =
     variants.length > 1
-      ? () =>
-          choose({
-            identityId,
-            title: "Compare the variants",
-            items: variants.map(({ job, label }) => ({ id: job.id, label, saveText: `Save ${label.toLowerCase()} to identity` })),
-          })
+      ? () => compareVariants(variants)
       : single && source
         ? () => withSource(single, source)
         : withCurrent;
+
+  // From the history, a result as its card would be compared: with its click's other
+  // finished variants (the pane may show a later click by now), or with what it refined or
+  // re-ran; else beside the current image.
+  const fromHistory = withCurrent
+    ? (job: Job) => {
+        const click = siblingsOf(job, jobsById);
+        const before = sourceOf(job);
+        if (click.length > 1) compareVariants(click.map((each) => ({ job: each, label: variantLabel(each) ?? "" })));
+        else if (before) withSource(job, before);
+        else withCurrent(job);
+      }
+    : null;
 
   return {
     /** What the dialog shows now; empty while it is closed. */
     candidates,
     title: open?.title ?? "",
-    fromHistory: withCurrent,
+    fromHistory,
     fromCard,
     close: () => choose(null),
     /** A save asked from the dialog: one result beside the current image leaves nothing to
@@ -109,4 +123,12 @@ export function useCompare({
       if (candidates.length === 1) setSaving(job.id);
     },
   };
+}
+
+/** The finished variants of `job`'s click, in their order (`job` among them), as read. */
+function siblingsOf(job: Job, jobsById: ReadonlyMap<string, Job>): Job[] {
+  if (!job.batch_id || (job.batch_size ?? 1) < 2) return [job];
+  return [...jobsById.values()]
+    .filter((each) => each.batch_id === job.batch_id && each.status === "succeeded")
+    .sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0));
 }
