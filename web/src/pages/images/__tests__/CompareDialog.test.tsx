@@ -207,3 +207,59 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
     expect(screen.queryByRole("group", { name: "View" })).not.toBeInTheDocument();
   });
 });
+
+describe("CompareDialog: side by side, laid out by the pictures' shapes", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  const wide = (count: number): Candidate[] =>
+    Array.from({ length: count }, (_, index) => {
+      const variant = succeeded(job({ aspect_ratio: "16:9", batch_id: "b", batch_size: count, batch_index: index }));
+      return { job: variant, label: `Variant ${index + 1} of ${count}`, saveText: `Save variant ${index + 1} of ${count} to identity` };
+    });
+  const grid = () => screen.getByRole("img", { name: /^Variant 1 of/ }).closest("figure")!.parentElement!;
+
+  it("gives each column its picture's width for its height: a portrait current image beside landscapes stands as tall", () => {
+    vi.stubGlobal(
+      "Image",
+      class {
+        onload: (() => void) | null = null;
+        complete = true;
+        naturalWidth = 768;
+        naturalHeight = 1024;
+        set src(_url: string) {}
+      },
+    );
+    render(
+      <CompareDialog
+        title="Compare the variants"
+        candidates={wide(3)}
+        identity={{ ...chef, image_url: "http://s3.test/current.png" }}
+        currentJobId={null}
+        onSave={() => {}}
+        savingIds={[]}
+        failure={null}
+        onClose={() => {}}
+      />,
+    );
+    const columns = grid().style.getPropertyValue("--columns").split(/ (?=minmax)/);
+    // The stand-in's 16:9 at 1K is 1376×768.
+    expect(columns).toEqual(["minmax(0, 0.750fr)", ...Array(3).fill("minmax(0, 1.792fr)")]);
+    expect(grid()).toHaveClass("shaped");
+  });
+
+  it("puts four landscape pictures or more two a line", () => {
+    render(
+      <CompareDialog
+        title="Compare the variants"
+        candidates={wide(4)}
+        identity={{ ...chef, image_url: null }}
+        currentJobId={null}
+        onSave={() => {}}
+        savingIds={[]}
+        failure={null}
+        onClose={() => {}}
+      />,
+    );
+    expect(grid()).toHaveClass("pairs");
+  });
+});

@@ -6,7 +6,8 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSessionState } from "../hooks/use-session-state";
 import { fullSizeUrl, identityImageUrl, previewUrl } from "../job/picture";
 import { isSaving, SAVED_NOW } from "../job/saved";
-import { isUpright } from "../shape";
+import { usePictureRatio } from "../hooks/use-picture-ratio";
+import { isUpright, jobRatio } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 import { CompareOverlay, CURRENT, useOverlaid } from "./CompareOverlay";
@@ -80,7 +81,10 @@ export function CompareDialog({
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
   // Upright pictures share one line where they fit (see `.upright`): how many there are.
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
-  const figures = { "--count": candidates.length + (showCurrent ? 1 : 0) } as CSSProperties;
+  // Each picture's shape, the current image's once the browser has it (see `compareLayout`).
+  const currentRatio = usePictureRatio(showCurrent ? current : null);
+  const ratios = [...(showCurrent ? [currentRatio ?? 1] : []), ...candidates.map(({ job }) => jobRatio(job))];
+  const layout = compareLayout(upright, ratios);
   // Two pictures of one shape can also be laid one over the other. The current image by its
   // small rendition where it has one, as the results are shown: one sharper than the other
   // would look better for no reason of its own (and it is the page's thumbnail, in the cache).
@@ -134,7 +138,7 @@ export function CompareDialog({
           }}
         />
       ) : (
-        <div className={upright ? `${styles.compare} ${styles.upright}` : styles.compare} style={figures}>
+        <div className={layout.className} style={layout.style}>
           {showCurrent && (
             <figure className={styles.figure}>
               <OpensFullSize href={current} name="Current image, full size">
@@ -215,4 +219,17 @@ function OpensFullSize({ href, name, children }: { href: string; name: string; c
       {children}
     </a>
   );
+}
+
+/** How the pictures are laid out, by their shapes (width over height): upright ones in one
+ * line where they fit (`--count` of them); landscape ones, four or more, two a line; else one
+ * line whose columns are as wide as each picture's shape asks, all as tall. */
+function compareLayout(upright: boolean, ratios: number[]): { className: string; style: CSSProperties } {
+  const count = { "--count": ratios.length } as CSSProperties;
+  if (upright) return { className: `${styles.compare} ${styles.upright}`, style: count };
+  if (ratios.length >= 4 && ratios.every((ratio) => ratio > 1)) {
+    return { className: `${styles.compare} ${styles.pairs}`, style: count };
+  }
+  const columns = ratios.map((ratio) => `minmax(0, ${ratio.toFixed(3)}fr)`).join(" ");
+  return { className: `${styles.compare} ${styles.shaped}`, style: { ...count, "--columns": columns } as CSSProperties };
 }
