@@ -38,6 +38,11 @@ describe("the Refine box of one of several variants", () => {
     const box = screen.getByRole("textbox", { name: "What should change in variant 2?" });
     expect(box).toHaveFocus();
     expect(second).not.toContainElement(box);
+    // Its card may be a screen away (a phone, two a line): the question shows its picture,
+    // which a screen reader passes over (the question names the variant).
+    const picture = box.closest("form")!.querySelector("label img");
+    expect(picture).toHaveAttribute("src", variants[1]!.output!.preview_url);
+    expect(picture).toHaveAttribute("alt", "");
     // In the page's order where it shows, under the cards: Tab from Send goes on past them,
     // not back up to the third card drawn above it.
     const third = screen.getByRole("article", { name: "Variant 3 of 3" });

@@ -17,6 +17,7 @@ export function RefineForm({
   onClose,
   costUsd = null,
   label = "What should change?",
+  picture = null,
 }: {
   /** Kept by the opener: closing the form (Escape) does not throw the words away. */
   instruction: string;
@@ -28,6 +29,9 @@ export function RefineForm({
   costUsd?: number | null;
   /** The question, naming the result when the box is not on it ("… in variant 2?"). */
   label?: string;
+  /** The result's small picture, beside the question, when the box is not under it (below
+   * a grid of variants: on a phone or two a line, its card may be out of view). */
+  picture?: string | null;
 }) {
   const inputId = useId();
   const hintId = useId();
@@ -61,6 +65,7 @@ export function RefineForm({
       }}
     >
       <label htmlFor={inputId} className={styles.label}>
+        {picture && <img src={picture} alt="" className={styles.picture} />}
         {label}
       </label>
       <input

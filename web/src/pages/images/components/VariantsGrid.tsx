@@ -5,6 +5,7 @@ import type { ActionFailure } from "../hooks/use-job-actions";
 import { useTopOnPage } from "../hooks/use-top-on-page";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { isSaving } from "../job/saved";
+import { previewUrl } from "../job/picture";
 import { isFinal } from "../job/state";
 import { isUpright, isWide } from "../shape";
 import ui from "../ui.module.css";
@@ -94,6 +95,7 @@ export function VariantsGrid({
                 <RefineForm
                   {...refine.box}
                   label={place.count > 1 ? `What should change in variant ${place.index}?` : undefined}
+                  picture={place.count > 1 ? previewUrl(job) : null}
                   costUsd={job.usage?.estimated_cost_usd ?? null}
                   busy={followUps.busy}
                   onSubmit={(words) => {
