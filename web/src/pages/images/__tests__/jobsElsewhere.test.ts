@@ -62,4 +62,15 @@ describe("sentenceOf", () => {
     const toTheSecond = `today, ${new Date(ASKED).toLocaleTimeString([], { timeStyle: "medium" })}`;
     expect(sentenceOf(ready, "second")).toBe(`Your generation of ${toTheSecond} for Alice the chef is ready: 1 image.`);
   });
+
+  it("names a click by its prompt's start too: the card on screen may have been asked the same minute", () => {
+    const blockedCity = click([{ ...blocked(), created_at: ASKED, prompt: "city portrait" }], false, 1, true);
+    expect(sentenceOf(blockedCity, "minute")).toBe(
+      `Your generation of ${at} (“city portrait”) for Alice the chef failed. Gemini refused the prompt.`,
+    );
+    const long = click([succeeded(asked({ prompt: `smiling, outdoors, ${"soft light, ".repeat(6)}` }))]);
+    expect(sentenceOf(long, "minute")).toBe(
+      `Your generation of ${at} (“smiling, outdoors, soft light, soft…”) for Alice the chef is ready: 1 image.`,
+    );
+  });
 });

@@ -108,12 +108,27 @@ function whose(click: ClickElsewhere, naming: Naming): string {
   return naming === "identity" ? click.identityName : `the ${generationOf(click, naming)} for ${click.identityName}`;
 }
 
-/** "generation of today, 9:23 PM" (when it was asked, as its history row says it), or "other
+/** "generation of today, 9:23 PM (“smiling, outdoors”)" (when it was asked, as its history row
+ * says it, and its prompt's start: the card on screen may be of the same minute), or "other
  * generation" before any of its jobs was read. */
 function generationOf({ jobs }: ClickElsewhere, naming: Naming): string {
   const first = jobs[0];
   if (!first) return "other generation";
-  return `generation of ${createdPhrase(first, { seconds: naming === "second" })}`;
+  const prompt = promptStart(first.prompt);
+  return `generation of ${createdPhrase(first, { seconds: naming === "second" })}${prompt ? ` (“${prompt}”)` : ""}`;
+}
+
+/** How much of a click's prompt names it in a notice (its history row shows it whole). */
+const PROMPT_SHOWN = 40;
+
+/** A prompt, or its first words up to `PROMPT_SHOWN` characters and "…". */
+function promptStart(prompt: string): string {
+  const whole = prompt.trim();
+  if (whole.length <= PROMPT_SHOWN) return whole;
+  const cut = whole.slice(0, PROMPT_SHOWN);
+  const lastSpace = cut.lastIndexOf(" ");
+  const words = lastSpace > PROMPT_SHOWN / 2 ? cut.slice(0, lastSpace) : cut;
+  return `${words.replace(/[\s,;:.]+$/, "")}…`;
 }
 
 /** "Still generating for Alice the chef (2 variants).", "Still generating for Alice the chef:
