@@ -257,14 +257,14 @@ def test_admin_generates_saves_downloads_reruns(
     current = page.get_by_role("img", name=f"{identity['name']}, as it looks now")
     expect(current).to_be_visible(timeout=JOB_TIMEOUT_MS)
     expect(current).to_have_attribute("src", re.compile(re.escape(applied[0]["id"])))
-    # The other variant, of the same shape, is laid over the current image too (its shape read
-    # from the page's thumbnail of it), opening as last chosen: overlaid.
+    # From the history, the other variant compares as on its card: with its click's other
+    # variant (the saved one, the current image), opening as last chosen: overlaid.
     history = page.get_by_role("region", name="History")
     other = history.get_by_role("listitem").filter(has_text="Variant 2 of 2")
     other.get_by_role("button", name="Compare").click()
-    dialog = page.get_by_role("dialog", name="Compare with the current image")
+    dialog = page.get_by_role("dialog", name="Compare the variants")
     expect(dialog.get_by_role("button", name="Overlaid")).to_have_attribute("aria-pressed", "true")
-    divider = dialog.get_by_role("slider", name="Divider between Current and This result")
+    divider = dialog.get_by_role("slider", name="Divider between Variant 1 of 2 and Variant 2 of 2")
     expect(divider).to_be_visible()
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
