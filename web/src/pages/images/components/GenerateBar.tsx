@@ -41,7 +41,7 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
   const off = whyNot !== null || pending;
   const why = whyNot !== null && !pending ? whyNot : null;
   return (
-    <>
+    <div className={styles.bar}>
       <div className={styles.row}>
         <button
           type="button"
@@ -78,7 +78,7 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
           {why}
         </p>
       )}
-    </>
+    </div>
   );
 }
 
