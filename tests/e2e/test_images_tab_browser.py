@@ -508,3 +508,43 @@ def test_four_portrait_variants_fit_one_laptop_screen(
         assert box is not None
         assert box["width"] > 0.45 * line["width"], (box, line)
     page.close()
+
+
+def test_a_single_refinement_keeps_its_save_on_the_first_screen(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A refined landscape card says what was asked on a line of its own over the picture:
+    the picture makes room for that line too, so its Save stays on a 1440 by 900 screen."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    _log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Alice Test · test user"
+    )
+    identity_select = page.get_by_role("combobox", name="Identity", exact=True)
+    expect(identity_select).to_be_enabled()
+    identity_select.select_option(label="Alice the explorer")
+    photo: FilePayload = {
+        "name": "front.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": _jpeg((800, 600), (60, 90, 140)),
+    }
+    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
+    page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option("16:9")
+    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    generate.click()
+    card = page.get_by_role("article", name="New image")
+    expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    card.get_by_role("button", name="Refine").click()
+    page.get_by_role("textbox", name="What should change?").fill("a darker background")
+    page.keyboard.press("Enter")
+
+    refined = page.get_by_role("article", name="Refined image")
+    expect(refined.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(refined.get_by_text("a darker background")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    _next_frames(page)
+    save = refined.get_by_role("button", name="Save to identity").bounding_box()
+    assert save is not None
+    assert save["y"] + save["height"] <= 900, save
