@@ -375,6 +375,30 @@ def _next_frames(page: Page) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+def _ready_to_generate(
+    browser: Browser, stack: RunningStack, *, user: str, identity: str, ratio: str
+) -> tuple[Page, Locator]:
+    """A 1440 by 900 page of the admin's, on `identity` of `user`, with one photo in, at
+    `ratio` and 1K: its Generate, ready."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    _log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(label=user)
+    identity_select = page.get_by_role("combobox", name="Identity", exact=True)
+    expect(identity_select).to_be_enabled()
+    identity_select.select_option(label=identity)
+    photo: FilePayload = {
+        "name": "front.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": _jpeg((600, 800), (90, 120, 60)),
+    }
+    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
+    page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option(ratio)
+    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    return page, generate
+
+
 def test_four_portrait_variants_fit_one_laptop_screen(
     stack: RunningStack, browser: Browser
 ) -> None:
@@ -385,25 +409,10 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     on the first screen, under a host's taller header too. In the history, the click takes two
     lines, not four (a click of three's other two share a line in halves); on a tablet the
     cards go two by two, Save still beside Download."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    _log_in(page, stack, "admin", "admin-password")
-    page.get_by_role("combobox", name="User", exact=True).select_option(
-        label="Bob Test · test user"
-    )
-    identity_select = page.get_by_role("combobox", name="Identity", exact=True)
-    expect(identity_select).to_be_enabled()
     # Not the identity the other browser test works on (`pick_identity` takes the first).
-    identity_select.select_option(label="Bob the jazz pianist")
-    photo: FilePayload = {
-        "name": "front.jpg",
-        "mimeType": "image/jpeg",
-        "buffer": _jpeg((600, 800), (90, 120, 60)),
-    }
-    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
-    page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option("3:4")
-    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
-    generate = page.get_by_role("button", name="Generate", exact=True)
-    expect(generate).to_be_enabled(timeout=30_000)
+    page, generate = _ready_to_generate(
+        browser, stack, user="Bob Test · test user", identity="Bob the jazz pianist", ratio="3:4"
+    )
 
     # The identity's current image first: Compare then shows it beside the four. A portrait
     # alone is whole on the first screen, its Save beside it.
@@ -515,24 +524,9 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
 ) -> None:
     """A refined landscape card says what was asked on a line of its own over the picture:
     the picture makes room for that line too, so its Save stays on a 1440 by 900 screen."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    _log_in(page, stack, "admin", "admin-password")
-    page.get_by_role("combobox", name="User", exact=True).select_option(
-        label="Alice Test · test user"
+    page, generate = _ready_to_generate(
+        browser, stack, user="Alice Test · test user", identity="Alice the explorer", ratio="16:9"
     )
-    identity_select = page.get_by_role("combobox", name="Identity", exact=True)
-    expect(identity_select).to_be_enabled()
-    identity_select.select_option(label="Alice the explorer")
-    photo: FilePayload = {
-        "name": "front.jpg",
-        "mimeType": "image/jpeg",
-        "buffer": _jpeg((800, 600), (60, 90, 140)),
-    }
-    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
-    page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option("16:9")
-    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
-    generate = page.get_by_role("button", name="Generate", exact=True)
-    expect(generate).to_be_enabled(timeout=30_000)
     generate.click()
     card = page.get_by_role("article", name="New image")
     expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)

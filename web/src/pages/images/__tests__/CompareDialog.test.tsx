@@ -10,6 +10,39 @@ const chef = identities[0] as HostIdentity;
 const result = succeeded(job({ aspect_ratio: "3:4" }));
 const candidates: Candidate[] = [{ job: result, label: "This result", saveText: "Save this result to identity" }];
 
+/** The dialog with `shown`, for the chef, whose current image is http://s3.test/current.png. */
+function dialog(shown: Candidate[], onSave: (job: Job) => void = () => {}, identity: Partial<HostIdentity> = {}) {
+  return render(
+    <CompareDialog
+      title="Compare"
+      candidates={shown}
+      identity={{ ...chef, image_url: "http://s3.test/current.png", ...identity }}
+      currentJobId={null}
+      onSave={onSave}
+      savingIds={[]}
+      failure={null}
+      onClose={() => {}}
+    />,
+  );
+}
+
+// jsdom loads no picture: the current image is as large as `size` once its address is set.
+function currentImageIs(size: { width: number; height: number } | null) {
+  vi.stubGlobal(
+    "Image",
+    class {
+      onload: (() => void) | null = null;
+      complete = false;
+      naturalWidth = 0;
+      naturalHeight = 0;
+      set src(_url: string) {
+        if (size === null) return;
+        Object.assign(this, { complete: true, naturalWidth: size.width, naturalHeight: size.height });
+      }
+    },
+  );
+}
+
 describe("CompareDialog: each picture opens its full size", () => {
   it("from a tap or a click on it, or Enter: a link named for it, in a new tab", () => {
     render(
@@ -43,20 +76,6 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
     { job: refined, label: "Refined", saveText: "Save the refined image to identity" },
   ];
 
-  function dialog(shown: Candidate[], onSave: (job: Job) => void = () => {}, identity: Partial<HostIdentity> = {}) {
-    return render(
-      <CompareDialog
-        title="Before and after refining"
-        candidates={shown}
-        identity={{ ...chef, image_url: "http://s3.test/current.png", ...identity }}
-        currentJobId={null}
-        onSave={onSave}
-        savingIds={[]}
-        failure={null}
-        onClose={() => {}}
-      />,
-    );
-  }
 
   it("lays them one over the other, split where the divider is put, each saved from under its side", async () => {
     const user = userEvent.setup();
@@ -140,23 +159,6 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
     expect(screen.getAllByRole("img")).toHaveLength(3);
   });
 
-  // jsdom loads no picture: the current image is as large as `size` once its address is set.
-  function currentImageIs(size: { width: number; height: number } | null) {
-    vi.stubGlobal(
-      "Image",
-      class {
-        onload: (() => void) | null = null;
-        complete = false;
-        naturalWidth = 0;
-        naturalHeight = 0;
-        set src(_url: string) {
-          if (size === null) return;
-          Object.assign(this, { complete: true, naturalWidth: size.width, naturalHeight: size.height });
-        }
-      },
-    );
-  }
-
   it("lays one result over the current image of its shape, once the browser has that image", async () => {
     const user = userEvent.setup();
     currentImageIs({ width: 1376, height: 768 });
@@ -219,28 +221,8 @@ describe("CompareDialog: side by side, laid out by the pictures' shapes", () => 
   const grid = () => screen.getByRole("img", { name: /^Variant 1 of/ }).closest("figure")!.parentElement!;
 
   it("gives each column its picture's width for its height: a portrait current image beside landscapes stands as tall", () => {
-    vi.stubGlobal(
-      "Image",
-      class {
-        onload: (() => void) | null = null;
-        complete = true;
-        naturalWidth = 768;
-        naturalHeight = 1024;
-        set src(_url: string) {}
-      },
-    );
-    render(
-      <CompareDialog
-        title="Compare the variants"
-        candidates={wide(3)}
-        identity={{ ...chef, image_url: "http://s3.test/current.png" }}
-        currentJobId={null}
-        onSave={() => {}}
-        savingIds={[]}
-        failure={null}
-        onClose={() => {}}
-      />,
-    );
+    currentImageIs({ width: 768, height: 1024 });
+    dialog(wide(3));
     const columns = grid().style.getPropertyValue("--columns").split(/ (?=minmax)/);
     // The stand-in's 16:9 at 1K is 1376×768.
     expect(columns).toEqual(["minmax(0, 0.750fr)", ...Array(3).fill("minmax(0, 1.792fr)")]);
@@ -248,18 +230,7 @@ describe("CompareDialog: side by side, laid out by the pictures' shapes", () => 
   });
 
   it("puts four landscape pictures or more two a line", () => {
-    render(
-      <CompareDialog
-        title="Compare the variants"
-        candidates={wide(4)}
-        identity={{ ...chef, image_url: null }}
-        currentJobId={null}
-        onSave={() => {}}
-        savingIds={[]}
-        failure={null}
-        onClose={() => {}}
-      />,
-    );
+    dialog(wide(4), () => {}, { image_url: null });
     expect(grid()).toHaveClass("pairs");
   });
 });
