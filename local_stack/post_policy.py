@@ -27,8 +27,8 @@ answers as others have recorded them:
 As in S3, a field's name matches whatever its case, its value exactly; the fields after the
 file part are ignored (moto is handed the form only up to the file's end: it would store a
 later file part); `${filename}` in a field is the file's name; a form with no policy is
-anonymous, 403 AccessDenied (no bucket of the pipeline takes anonymous uploads). The form's signature is
-checked first, with the local stack's credentials (`post_signature`). Not checked: the
+anonymous, 403 AccessDenied (no bucket of the pipeline takes anonymous uploads). The form's
+signature is checked first, with the local stack's credentials (`post_signature`). Not checked: the
 region, the 20 KB limit before the file. A refusal carries the CORS headers the bucket's
 CORS rules give its origin, so a page on another origin (the Images tab) can read the
 status and the code.
