@@ -221,6 +221,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           savingIds={actions.savingIds}
           onEditSettings={editSettings}
           onCompare={compare.fromHistory}
+          compares={compare.comparesInHistory}
           busy={actions.starting}
           outOfTouch={outOfTouch}
         />

@@ -93,6 +93,20 @@ describe("Compare", () => {
     ]);
   });
 
+  it("compares a click's variants from the history for an identity with no image yet; a lone result has nothing to compare with", async () => {
+    const click = [0, 1].map((index) => succeeded(job({ batch_id: "b-two", batch_size: 2, batch_index: index })));
+    const alone = succeeded(job({ prompt: "alone" }));
+    given(...historyOf([alone, ...click]));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const lone = (await within(history).findByText("“alone”")).closest("li")!;
+    expect(within(lone as HTMLElement).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    const second = within(history).getByText("Variant 2 of 2").closest("li")!;
+    await user.click(within(second as HTMLElement).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual(["Variant 1 of 2", "Variant 2 of 2"]);
+  });
+
   it("saves from the comparison, and cancels a queued job from the history", async () => {
     const service = jobService({ saves: "at-once" });
     const done = succeeded(job({ prompt: "compare me" }));

@@ -28,6 +28,8 @@ export interface FollowUps {
   /** Open the result beside the identity's current image, or the click's variants side by
    * side; null when there is nothing to compare with. */
   onCompare: ((job: Job) => void) | null;
+  /** Whether a job has anything to compare it with (unsaid: each has). */
+  compares?: (job: Job) => boolean;
   /** A new generation is being asked for: Refine and Re-run wait for it. */
   busy: boolean;
 }

@@ -79,6 +79,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
           savingIds={row.savingIds}
           onSave={row.onSave}
           onCompare={row.onCompare}
+          compares={row.compares}
           actionError={row.actionError}
         />
       )}

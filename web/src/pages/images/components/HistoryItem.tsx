@@ -29,8 +29,9 @@ import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
-/** What each row needs besides its job: its follow-ups are a card's (`onCompare` opens the
- * result beside the identity's current image), with Save and Cancel. */
+/** What each row needs besides its job: its follow-ups are a card's (`onCompare` compares it
+ * as its card would, for the jobs `compares` says have something to compare with), with Save
+ * and Cancel. */
 export interface RowProps extends FollowUps {
   /** The job whose image the identity shows now (see `currentImageJobId`). */
   currentJobId: string | null;
@@ -61,6 +62,7 @@ export function HistoryItem({
   onCancel,
   cancelingIds,
   onCompare,
+  compares,
   savingIds,
   origin,
   sameClick,
@@ -131,7 +133,7 @@ export function HistoryItem({
                   Refine
                 </button>
               ),
-              offered.compare && onCompare && (
+              offered.compare && onCompare && (compares?.(job) ?? true) && (
                 <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
                   Compare
                 </button>

@@ -20,15 +20,17 @@ interface Props {
   /** The jobs whose save is out (see `isSaving`). */
   savingIds: readonly string[];
   onSave: (job: Job) => void;
-  /** Open a result beside the identity's current image; null when it has none. */
+  /** Open a result's Compare (see `useCompare`'s `fromHistory`). */
   onCompare: ((job: Job) => void) | null;
+  /** Whether a result has anything to compare it with (unsaid: each has). */
+  compares?: ((job: Job) => boolean) | undefined;
   /** Why a save asked from here did not go through: said on its tile. */
   actionError: ActionFailure | null;
 }
 
 /** The history's results as a grid of pictures large enough to judge a face: to find an
  * earlier result and save it, or compare it, in two clicks. */
-export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, actionError }: Props) {
+export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, compares, actionError }: Props) {
   const results = resultsOf(jobs);
   // Each named by its time, told apart from another click's of that minute (among the whole
   // history read: a job has one name in both views).
@@ -45,6 +47,7 @@ export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompar
           saving={isSaving(job, savingIds)}
           onSave={onSave}
           onCompare={onCompare}
+          compares={compares}
           failure={actionError?.jobId === job.id ? actionError : null}
         />
       ))}
@@ -64,6 +67,7 @@ function ResultTile({
   saving,
   onSave,
   onCompare,
+  compares,
   failure,
 }: {
   job: Job;
@@ -73,6 +77,8 @@ function ResultTile({
   saving: boolean;
   onSave: (job: Job) => void;
   onCompare: ((job: Job) => void) | null;
+  /** Whether it has anything to compare it with. */
+  compares: ((job: Job) => boolean) | undefined;
   /** Why its save did not go through. */
   failure: ActionFailure | null;
 }) {
@@ -116,7 +122,7 @@ function ResultTile({
               Download
             </a>
           )}
-          {offered.compare && onCompare && (
+          {offered.compare && onCompare && (compares?.(job) ?? true) && (
             <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
               Compare
             </button>

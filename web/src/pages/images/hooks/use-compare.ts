@@ -1,8 +1,7 @@
 /**
- * What the Compare dialog shows, and the ways to open it: from a result card (or, while the
- * identity shows an image, its history row), the click's finished variants side by side, or
- * a refinement (or re-run) beside the result it came from, else the result beside the
- * identity's current image. The dialog adds the current image whenever the identity has one.
+ * What the Compare dialog shows, and the ways to open it: from a result card or its history
+ * row, the click's finished variants side by side, or a refinement (or re-run) beside the
+ * result it came from, else the result beside the identity's current image. The dialog adds the current image whenever the identity has one.
  *
  * The choice is held as job ids, for one identity: the dialog shows each job as last read
  * (a save in progress, then "current"), and another identity's choice is not shown.
@@ -98,22 +97,23 @@ export function useCompare({
 
   // From the history, a result as its card would be compared: with its click's other
   // finished variants (the pane may show a later click by now), or with what it refined or
-  // re-ran; else beside the current image.
-  const fromHistory = withCurrent
-    ? (job: Job) => {
-        const click = siblingsOf(job, jobsById);
-        const before = sourceOf(job);
-        if (click.length > 1) compareVariants(click.map((each) => ({ job: each, label: variantLabel(each) ?? "" })));
-        else if (before) withSource(job, before);
-        else withCurrent(job);
-      }
-    : null;
+  // re-ran; else beside the current image; null when there is nothing to set it beside.
+  const fromHistory = (job: Job): (() => void) | null => {
+    const click = siblingsOf(job, jobsById);
+    const before = sourceOf(job);
+    if (click.length > 1) return () => compareVariants(click.map((each) => ({ job: each, label: variantLabel(each) ?? "" })));
+    if (before) return () => withSource(job, before);
+    return withCurrent && (() => withCurrent(job));
+  };
 
   return {
     /** What the dialog shows now; empty while it is closed. */
     candidates,
     title: open?.title ?? "",
-    fromHistory,
+    /** The history's Compare, for the jobs `comparesInHistory` says have something to set
+     * them beside. */
+    fromHistory: (job: Job) => fromHistory(job)?.(),
+    comparesInHistory: (job: Job) => fromHistory(job) !== null,
     fromCard,
     close: () => choose(null),
     /** A save asked from the dialog: one result beside the current image leaves nothing to
