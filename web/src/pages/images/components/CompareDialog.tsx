@@ -10,7 +10,7 @@ import { usePictureRatio } from "../hooks/use-picture-ratio";
 import { isUpright, jobRatio } from "../shape";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
-import { CompareOverlay, CURRENT, useOverlaid } from "./CompareOverlay";
+import { CompareOverlay, CURRENT, overlaidOf } from "./CompareOverlay";
 import { ViewSwitch } from "./ViewSwitch";
 
 type CompareView = "side" | "overlaid";
@@ -81,17 +81,18 @@ export function CompareDialog({
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
   // Upright pictures share one line where they fit (see `.upright`): how many there are.
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
-  // Each picture's shape, the current image's once the browser has it (see `compareLayout`).
-  const currentRatio = usePictureRatio(showCurrent ? current : null);
-  const ratios = [...(showCurrent ? [currentRatio ?? 1] : []), ...candidates.map(({ job }) => jobRatio(job))];
-  const layout = compareLayout(upright, ratios);
+
   // Two pictures of one shape can also be laid one over the other. The current image by its
   // small rendition where it has one, as the results are shown: one sharper than the other
   // would look better for no reason of its own (and it is the page's thumbnail, in the cache).
-  const currentPicture = showCurrent
-    ? { src: identity.image_preview_url ?? current, alt: `Current: ${identity.name}` }
-    : null;
-  const overlaid = useOverlaid(candidates, currentPicture);
+  const currentSrc = showCurrent ? (identity.image_preview_url ?? current) : null;
+  // Its shape, once the browser has it (at once: the page's thumbnail of it is cached), for
+  // the overlay and for the side-by-side layout (`compareLayout`) both.
+  const currentRatio = usePictureRatio(currentSrc);
+  const currentPicture = currentSrc ? { src: currentSrc, alt: `Current: ${identity.name}`, ratio: currentRatio } : null;
+  const overlaid = overlaidOf(candidates, currentPicture);
+  const ratios = [...(currentPicture ? [currentRatio ?? 1] : []), ...candidates.map(({ job }) => jobRatio(job))];
+  const layout = compareLayout(upright, ratios);
   // The view last chosen, in this browser: an admin who compares overlaid need not ask each time.
   const [view, setView] = useSessionState<CompareView>("compareView", "side", isCompareView, "browser");
   const figureOf = ({ job, label, saveText }: Candidate, picture = true) => (

@@ -1,6 +1,5 @@
 import { useState, type CSSProperties, type ReactNode } from "react";
 
-import { usePictureRatio } from "../hooks/use-picture-ratio";
 import { previewUrl } from "../job/picture";
 import { jobRatio } from "../shape";
 import type { Candidate } from "./CompareDialog";
@@ -28,22 +27,21 @@ export interface Overlaid {
 
 /**
  * What Compare can lay one over the other, in the dialog's order (the current image first):
- * every picture it shows when all are of one shape (the current image's shape read once the
- * browser has it), else its results when those are (a click's variants, a refinement and what
+ * every picture it shows when all are of one shape (the current image's `ratio`, once the
+ * browser has read it), else its results when those are (a click's variants, a refinement and what
  * it refined); null when fewer than two are. Pictures of two shapes would not line up. Shown
  * first: its first two results (a refinement's "Before" and "Refined"), or the current image
  * and its one result.
  */
-export function useOverlaid(
+export function overlaidOf(
   candidates: readonly Candidate[],
-  current: { src: string; alt: string } | null,
+  current: { src: string; alt: string; ratio: number | null } | null,
 ): Overlaid | null {
-  const currentRatio = usePictureRatio(current?.src ?? null);
   const results = candidates.map(({ job, label }): OverlaidPicture => {
     const preview = previewUrl(job);
     return { key: job.id, label, alt: label, src: preview ?? "", ratio: preview ? jobRatio(job) : null };
   });
-  const all = current ? [{ key: CURRENT, label: "Current", ...current, ratio: currentRatio }, ...results] : results;
+  const all = current ? [{ key: CURRENT, label: "Current", ...current }, ...results] : results;
   const pictures = ofOneShape(all) ? all : ofOneShape(results) ? results : [];
   if (pictures.length < 2) return null;
   const firstResult = pictures.length - results.length;
