@@ -3,6 +3,7 @@ import type { ClickElsewhere } from "../hooks/use-shown-jobs";
 import { countOf } from "../config";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { retryingBecause } from "../job/progress";
+import { snippet } from "../job/names";
 import { createdPhrase } from "../job/time";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
@@ -114,22 +115,12 @@ function whose(click: ClickElsewhere, naming: Naming): string {
 function generationOf({ jobs }: ClickElsewhere, naming: Naming): string {
   const first = jobs[0];
   if (!first) return "other generation";
-  const prompt = promptStart(first.prompt);
+  const prompt = snippet(first.prompt, PROMPT_SHOWN);
   return `generation of ${createdPhrase(first, { seconds: naming === "second" })}${prompt ? ` (“${prompt}”)` : ""}`;
 }
 
 /** How much of a click's prompt names it in a notice (its history row shows it whole). */
 const PROMPT_SHOWN = 40;
-
-/** A prompt, or its first words up to `PROMPT_SHOWN` characters and "…". */
-function promptStart(prompt: string): string {
-  const whole = prompt.trim();
-  if (whole.length <= PROMPT_SHOWN) return whole;
-  const cut = whole.slice(0, PROMPT_SHOWN);
-  const lastSpace = cut.lastIndexOf(" ");
-  const words = lastSpace > PROMPT_SHOWN / 2 ? cut.slice(0, lastSpace) : cut;
-  return `${words.replace(/[\s,;:.]+$/, "")}…`;
-}
 
 /** "Still generating for Alice the chef (2 variants).", "Still generating for Alice the chef:
  * Gemini is busy, retrying.", "Ready for Alice the chef: 2 images.", "Done for Alice the chef:

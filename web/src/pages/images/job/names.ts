@@ -83,12 +83,12 @@ function wordsOf(job: Job): string {
   return job.prompt.trim() ? `“${snippet(job.prompt)}”` : "no prompt";
 }
 
-/** The first words of `text`, up to about 24 characters, cut between words. */
-function snippet(text: string): string {
+/** The first words of `text`, up to about `chars` characters, cut between words. */
+export function snippet(text: string, chars = 24): string {
   const words = text.trim().replace(/\s+/g, " ");
-  if (words.length <= 24) return words;
-  const cut = words.slice(0, 25).replace(/\s+\S*$/, "");
-  return `${(cut || words.slice(0, 24)).replace(/[\s,.;:!?-]+$/, "")}…`;
+  if (words.length <= chars) return words;
+  const cut = words.slice(0, chars + 1).replace(/\s+\S*$/, "");
+  return `${(cut || words.slice(0, chars)).replace(/[\s,.;:!?-]+$/, "")}…`;
 }
 
 /** A job as an origin names it: by its result when it has one, else by how it ended. */
