@@ -236,6 +236,22 @@ describe("the thumbnails' object URLs", () => {
     urls.expectAllLetGo();
   });
 
+  it("gives two waiting photos the places two refused files free at once, each with a live thumbnail", async () => {
+    given();
+    const urls = watchObjectUrls();
+    const user = await openAsAlice({ applyAccept: false });
+    const notAJpeg = (name: string) => file(name, "image/jpeg", 1000, Array.from("plain text", (c) => c.charCodeAt(0)));
+    await user.upload(screen.getByLabelText("Reference photos"), [
+      notAJpeg("bad1.jpg"),
+      notAJpeg("bad2.jpg"),
+      ...Array.from({ length: 5 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
+    ]);
+    await waitFor(() => expect(screen.queryByText("Waiting for a place")).not.toBeInTheDocument());
+    await waitFor(() => expect(screen.getByText("5 / 5")).toBeInTheDocument());
+    expect(urls.srcOf("p4.jpg")).toMatch(/^blob:/);
+    urls.expectShownAlive();
+  });
+
   it("makes the thumbnails again from the kept files on a return to the page, StrictMode or not", async () => {
     given();
     const urls = watchObjectUrls();

@@ -58,10 +58,13 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   const takeFreedPlaces = useCallback(
     (freed: Set<string>): UploadingPhoto[] => {
       const placed = placesTaken(current(), freed, config, thumbnail);
-      for (const item of placed) patch(item.id, () => item);
+      // In one change: a change lets go of the thumbnails the list does not show yet, which
+      // would take the next placed photo's before it came in.
+      const byId = new Map(placed.map((item) => [item.id, item]));
+      if (byId.size > 0) update((form) => form.map((item) => byId.get(item.id) ?? item));
       return placed.filter((item) => item.status === "uploading");
     },
-    [config, current, patch, thumbnail],
+    [config, current, update, thumbnail],
   );
 
   const { checkAndUpload, stop, stopAll } = useSendsToS3({ config, current, patch, thumbnail, takeFreedPlaces });
