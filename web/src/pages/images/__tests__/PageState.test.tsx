@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { API, apiConfig, apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
 import { addPhoto, given, openAsAlice, pickAlice, timePasses } from "../../../test/render";
+import { jobService } from "../../../test/jobService";
 import { Images } from "../Images";
 
 /** The draft admin "2" left in this tab (their session ended without a log out). */
@@ -232,4 +233,35 @@ describe("a cancel from the history", () => {
     await waitFor(() => expect(within(row).getByText("Canceled")).toBeInTheDocument());
     expect(within(row).queryByRole("button", { name: /^Cancel/ })).not.toBeInTheDocument();
   });
+});
+
+describe("a cancel answered while a read of its job is on its way", () => {
+  it("stays canceled when that read, sent before it, answers after it", async () => {
+    const service = jobService();
+    const held: (() => void)[] = [];
+    let holdReads = false;
+    given(
+      // The job stays queued as it is read; a read held answers what it read when it came.
+      http.get("/v1/generations/{generation_id}", async ({ params, response }) => {
+        const asRead = service.jobs.get(params.generation_id)!;
+        if (holdReads) await new Promise<void>((resolve) => held.push(resolve));
+        return response(200).json(asRead);
+      }),
+      ...service.handlers,
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const card = await screen.findByRole("article", { name: "New image" });
+    // The next poll reads the job queued, and its answer is slow.
+    holdReads = true;
+    await waitFor(() => expect(held.length).toBeGreaterThan(0), { timeout: 5_000 });
+    await user.click(within(card).getByRole("button", { name: "Cancel" }));
+    expect(await within(card).findByText("Canceled")).toBeInTheDocument();
+    holdReads = false;
+    for (const answer of held.splice(0)) answer();
+    await timePasses(100);
+    expect(within(card).getByText("Canceled")).toBeInTheDocument();
+    expect(within(card).queryByRole("button", { name: /^Cancel/ })).not.toBeInTheDocument();
+  }, 15_000);
 });

@@ -1,4 +1,4 @@
-import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
@@ -15,13 +15,20 @@ export interface Outcome {
   onError?: (error: Error, job: Job) => void;
 }
 
+/** A cancel's or a save's answer, as the job's read: a poll of it still on its way, sent
+ * before the change, is dropped, or its older answer would land after and undo it. */
+async function putAnswer(queryClient: QueryClient, job: Job): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: keys.job(job.id) });
+  queryClient.setQueryData(keys.job(job.id), job);
+}
+
 export function useCancel(outcome: Outcome = {}) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (job: Job) => api.cancel(job.id),
-    onSuccess: (job) => {
-      queryClient.setQueryData(keys.job(job.id), job);
+    onSuccess: async (job) => {
+      await putAnswer(queryClient, job);
       // Its history row too, at once: until the history is read again, it would offer a
       // Cancel again once "Canceling…" is over.
       putInHistory(queryClient, job);
@@ -69,7 +76,7 @@ export function useApply(outcome: Outcome = {}) {
     mutationFn: (job: Job) => api.applyGeneration(job.id),
     // Pending until the history has read the pending apply too, so no Save offers it again.
     onSuccess: async (job) => {
-      queryClient.setQueryData(keys.job(job.id), job);
+      await putAnswer(queryClient, job);
       if (isMoving(job)) setWatched((ids) => (ids.includes(job.id) ? ids : [...ids, job.id]));
       else showSaved(queryClient, job);
       await refreshHistory(queryClient, job.identity_id);
