@@ -15,6 +15,8 @@ export interface TabConfig {
   maxVariants: number;
   /** The model's list prices; null when the API does not know them (a model it has no table for). */
   prices: TabPrices | null;
+  /** How long an output's (or an identity's image's) URL works once read: OUTPUT_URL_EXPIRY_S. */
+  urlLifetimeMs: number;
 }
 
 export interface TabPrices {

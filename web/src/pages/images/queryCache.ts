@@ -6,10 +6,19 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 
 import type { GenerationList, HostIdentity, Job } from "../../api/imageGeneration";
+import type { TabConfig } from "./config";
 
 export const POLL_MS = 2000;
-/** Output URLs last OUTPUT_URL_EXPIRY_S (15 min by default): refetch well before. */
-export const URL_REFRESH_MS = 10 * 60 * 1000;
+/** The shortest an output URL lasts (the API's floor for OUTPUT_URL_EXPIRY_S). */
+const SHORTEST_URL_LIFETIME_MS = 30_000;
+
+/** How long the page keeps the image URLs it read before it reads new ones: two thirds of
+ * their life (10 minutes of the default 15), as the settings say; before they are read, as
+ * the shortest life the API gives them. */
+export function urlRefreshMs(queryClient: QueryClient): number {
+  const lifetime = queryClient.getQueryData<TabConfig>(keys.config)?.urlLifetimeMs ?? SHORTEST_URL_LIFETIME_MS;
+  return (lifetime * 2) / 3;
+}
 
 export const keys = {
   config: ["identity-images", "config"] as const,

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { apiError, chefWithAnImage, cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
+import { apiConfig, apiError, chefWithAnImage, cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { IDLE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
@@ -277,6 +277,43 @@ describe("a history read again while the page is left open", () => {
       await timePasses(IDLE_REFRESH_MS + 1000);
       await waitFor(() => expect(reads).toBeGreaterThan(before));
       expect(picture().getAttribute("src")).toBe(first);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("a history read again while the page is left open, its URLs short-lived", () => {
+  it("takes the new URLs once two thirds of their life is gone, not the first read's expired ones", async () => {
+    fakeClock();
+    try {
+      const done = succeeded(job({ prompt: "signed for a minute" }));
+      let reads = 0;
+      given(
+        http.get("/v1/config", ({ response }) => response(200).json({ ...apiConfig, output_url_expiry_s: 60 })),
+        http.get("/v1/generations", ({ response }) => {
+          reads += 1;
+          const signed = `http://s3.test/preview.jpg?signature=${reads}`;
+          return response(200).json({
+            items: [{ ...done, output: { ...done.output!, preview_url: signed, url: signed } }],
+            next_cursor: null,
+          });
+        }),
+        http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+      );
+      await openAsAlice();
+      const history = await screen.findByRole("region", { name: "History" });
+      const picture = () => within(history).getAllByRole("img")[0]!;
+      await within(history).findByText("“signed for a minute”");
+      const first = picture().getAttribute("src");
+      // 31 s on: read again, its URLs (good for 60 s) kept.
+      await timePasses(IDLE_REFRESH_MS + 1000);
+      expect(picture().getAttribute("src")).toBe(first);
+      // 61 s on, past 40 s: the URLs of the read just made.
+      const before = reads;
+      await timePasses(IDLE_REFRESH_MS);
+      await waitFor(() => expect(reads).toBeGreaterThan(before));
+      await waitFor(() => expect(picture().getAttribute("src")).not.toBe(first));
     } finally {
       vi.useRealTimers();
     }

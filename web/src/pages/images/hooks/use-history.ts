@@ -2,7 +2,7 @@ import { infiniteQueryOptions, skipToken, useInfiniteQuery, useQueryClient, type
 
 import type { ImageGenerationApi } from "../../../api/imageGeneration";
 import { isMoving } from "../job/state";
-import { jobsOf, keys, POLL_MS, refreshIdentities, showSaved, URL_REFRESH_MS, type HistoryPage, type HistoryPages } from "../queryCache";
+import { jobsOf, keys, POLL_MS, refreshIdentities, showSaved, urlRefreshMs, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
 
 /** While nothing in it moves, how often the page on screen reads the identity's history
@@ -18,7 +18,7 @@ export const HISTORY_LIMIT = 20;
  * refetches an infinite query so, each page's cursor taken from the page just read), and
  * reads the first, and a later one only when it may have changed (`unchanged`): while a job
  * on the first page runs, the others are read every `IDLE_REFRESH_MS`, not every poll. An
- * output keeps the URLs it was first read with until `URL_REFRESH_MS` (each read signs new
+ * output keeps the URLs it was first read with until `urlRefreshMs` (each read signs new
  * ones for the same image, and the browser would download every picture of the history
  * again). The identities are read again when it shows a save landed, showing the saved image
  * until then when it saw the save land (`showSaved`).
@@ -53,10 +53,11 @@ export function historyRead(api: ImageGenerationApi, queryClient: QueryClient, i
     const previous = new Map(jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity))).map((p) => [p.id, p]));
     const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor, signal);
     const now = Date.now();
+    const keepUrlsFor = urlRefreshMs(queryClient);
     const items = page.items.map((job) => {
       const before = previous.get(job.id);
       const readAt = urlsReadAt.get(job.id);
-      if (before?.output && job.output?.key === before.output.key && readAt !== undefined && now - readAt < URL_REFRESH_MS) {
+      if (before?.output && job.output?.key === before.output.key && readAt !== undefined && now - readAt < keepUrlsFor) {
         return { ...job, output: before.output };
       }
       if (job.output) urlsReadAt.set(job.id, now);

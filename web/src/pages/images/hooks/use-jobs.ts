@@ -3,13 +3,13 @@ import { useQueries, useQueryClient, type QueryClient } from "@tanstack/react-qu
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
 import { isMoving } from "../job/state";
-import { fromHistory, keys, POLL_MS, refreshHistory, showSaved, URL_REFRESH_MS } from "../queryCache";
+import { fromHistory, keys, POLL_MS, refreshHistory, showSaved, urlRefreshMs } from "../queryCache";
 import { useApi } from "./use-api";
 
 /**
  * Polls each job: every `POLL_MS` (2 s) while it is queued or running (or being saved), or
  * while its last read failed; once final, only before its output URLs expire
- * (`URL_REFRESH_MS`); not at all once it is gone (404, 403); never in background tabs
+ * (`urlRefreshMs`); not at all once it is gone (404, 403); never in background tabs
  * (TanStack's default). Refreshes the history when one
  * ends, and the identity when its save ended (the saved image at once: `showSaved`). A job
  * the history already read shows at once, as the history has it, until its own read comes.
@@ -34,7 +34,7 @@ export function useJobs(ids: readonly string[]) {
         // only in 10 minutes would keep saying so long after the service is back.
         if (query.state.error) return POLL_MS;
         const job = query.state.data;
-        return job && !isMoving(job) ? URL_REFRESH_MS : POLL_MS;
+        return job && !isMoving(job) ? urlRefreshMs(queryClient) : POLL_MS;
       },
     })),
   });

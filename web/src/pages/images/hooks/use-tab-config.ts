@@ -17,6 +17,7 @@ export function toTabConfig(api: ApiConfig): TabConfig {
     defaultImageSize: api.default_image_size,
     model: api.model,
     maxVariants: api.max_variants,
+    urlLifetimeMs: api.output_url_expiry_s * 1000,
     prices:
       api.prices === null || api.input_image_usd === null
         ? null

@@ -1,7 +1,7 @@
-import { queryOptions, skipToken, useQuery } from "@tanstack/react-query";
+import { queryOptions, skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { ImageGenerationApi } from "../../../api/imageGeneration";
-import { keys, POLL_MS } from "../queryCache";
+import { keys, POLL_MS, urlRefreshMs } from "../queryCache";
 import { useApi } from "./use-api";
 
 /** The host's users, the caller first. */
@@ -24,10 +24,12 @@ export function useUsers() {
 
 export function useIdentities(userId: string | null) {
   const api = useApi();
+  const queryClient = useQueryClient();
   return useQuery({
     ...identitiesRead(api, userId),
     // Read again while it cannot be read, as the history is: the page waits on it (no identity,
     // no Generate), and a focus or a reconnect that would read it again may be long in coming.
-    refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : false),
+    // Else before the images' URLs expire, on a page left open: each identity's image opens.
+    refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : urlRefreshMs(queryClient)),
   });
 }
