@@ -25,6 +25,35 @@ describe("an upload that failed", () => {
     expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
   });
 
+  it("fails a photo the upload forms left out, to retry, rather than leave it uploading", async () => {
+    let asked = 0;
+    given(
+      http.post("/v1/uploads", async ({ request, response }) => {
+        asked += 1;
+        const files = (await request.json()).files;
+        // The first answer has a form for the first photo only.
+        const answered = asked === 1 ? files.slice(0, 1) : files;
+        return response(201).json({
+          upload_id: "u",
+          expires_at: new Date(Date.now() + 300_000).toISOString(),
+          uploads: answered.map((each, n) => ({
+            key: `uploads/1/u/${asked}-${n}.jpg`,
+            url: S3,
+            fields: { key: `uploads/1/u/${asked}-${n}.jpg` },
+            content_type: each.content_type,
+            max_bytes: 15 * 1024 * 1024,
+          })),
+        });
+      }),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), [file("front.jpg", "image/jpeg"), file("side.jpg", "image/jpeg")]);
+    expect(await screen.findByText("The upload failed; retry.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "true");
+    await user.click(screen.getByRole("button", { name: "Retry side.jpg" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+  });
+
   it("says the photos that just failed once, in one place, not each tile as an alert", async () => {
     given(http.untyped.post(S3, () => new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 })));
     const user = await openAsAlice({ applyAccept: false });

@@ -72,7 +72,12 @@ export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlace
   const sendToS3 = useCallback(
     async (send: Send, form: PresignedUpload | undefined) => {
       const { item, controller } = send;
-      if (!form || controller.signal.aborted) return forget(send);
+      if (controller.signal.aborted) return forget(send);
+      // Its form missing from the answer: failed, to retry, not left uploading for ever.
+      if (!form) {
+        patch(item.id, failedWith(UPLOAD_FAILED));
+        return forget(send);
+      }
       // Drawn as it uploads: its small copy is its tile after a reload, one that stops the
       // upload too (see `LostPhoto`). A retry has its copy from the first try.
       const drawing = drawnPhoto(item.file);
