@@ -143,9 +143,10 @@ class BucketLayout:
             return None
         return identity_id, job_id
 
-    def prepared_identity_of(self, key: str) -> str | None:
-        """The identity whose generation kept `key` as a prepared reference (exactly
-        `prepared/identities/{identity_id}/{job_id}/{n}.jpg`), or None for any other key."""
+    def prepared_of(self, key: str) -> tuple[str, str] | None:
+        """`(identity_id, job_id)` of the generation that kept `key` as a prepared reference
+        (exactly `prepared/identities/{identity_id}/{job_id}/{n}.jpg`), or None for any
+        other key."""
         prefix = f"{self.prepared}identities/"
         if not key.startswith(prefix):
             return None
@@ -159,4 +160,4 @@ class BucketLayout:
             or not _PREPARED_NAME.fullmatch(name)
         ):
             return None
-        return identity_id
+        return identity_id, job_id

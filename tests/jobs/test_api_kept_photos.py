@@ -10,10 +10,20 @@ from typing import Any
 import pytest
 
 from identity_images.domain import HostIdentity
+from identity_images.models.jobs import Job
 from local_stack.aws_resources import Resources
-from tests.jobs.helpers import LAYOUT, generation_body
+from tests.jobs.helpers import LAYOUT, generation_body, store
 from tests.support.aws_state import job_count, messages_in, put_reference
-from tests.support.fakes import ADMIN_ID, ADMIN_IDENTITY, OTHER_USER_IDENTITY, FakeHost
+from tests.support.fakes import (
+    ADMIN_ID,
+    ADMIN_IDENTITY,
+    OTHER_ADMIN_ID,
+    OTHER_ADMIN_IDENTITY,
+    OTHER_USER_IDENTITY,
+    TEST_USER_ID,
+    TEST_USER_IDENTITY,
+    FakeHost,
+)
 from tests.support.lambdas import call_api
 
 pytestmark = pytest.mark.usefixtures("api_app")
@@ -21,9 +31,22 @@ pytestmark = pytest.mark.usefixtures("api_app")
 ADMINS_OTHER_IDENTITY = "12"
 
 
-def kept(identity_id: str, job_id: str = "a1b2c3", index: int = 0) -> str:
-    """A prepared reference, as the worker keeps it."""
-    key = LAYOUT.prepared_reference_key(identity_id, job_id, index)
+def kept(identity_id: str, index: int = 0, *, owner: str = ADMIN_ID) -> str:
+    """A prepared reference, as the worker keeps it, and the job that kept it, recorded
+    as `owner`'s."""
+    job = Job.new(
+        identity_id=identity_id,
+        identity_name="Ada",
+        user_id=owner,
+        created_by=owner,
+        reference_keys=[f"uploads/{owner}/u/0.jpg"],
+        prompt="",
+        aspect_ratio="1:1",
+        image_size="1K",
+        apply=False,
+    )
+    store().create(job)
+    key = LAYOUT.prepared_reference_key(identity_id, job.id, index)
     put_reference(key, b"\xff\xd8kept")
     return key
 
@@ -88,4 +111,48 @@ def test_a_kept_photo_that_expired_is_not_found(resources: Resources) -> None:
     gone = LAYOUT.prepared_reference_key(ADMIN_IDENTITY, "a1b2c3", 0)
     status, body, _ = create([gone])
     assert (status, body["error"]["code"]) == (422, "reference_not_found")
+    assert job_count() == 0
+
+
+def test_a_photo_kept_by_a_job_of_another_admins_is_refused_after_the_identity_moved(
+    resources: Resources, host: FakeHost
+) -> None:
+    """The other admin's jobs of an identity stay theirs after it moved to a test user
+    (GET refuses them), and so do the photos they kept: reusing one for a test user's
+    identity would show the caller that admin's photo."""
+    theirs = kept(OTHER_ADMIN_IDENTITY, owner=OTHER_ADMIN_ID)
+    host.identities[OTHER_ADMIN_IDENTITY] = host.identities[OTHER_ADMIN_IDENTITY].model_copy(
+        update={"user_id": TEST_USER_ID}
+    )
+    for target in (OTHER_ADMIN_IDENTITY, TEST_USER_IDENTITY):
+        status, body, _ = call_api(
+            "POST",
+            "/v1/generations",
+            body=generation_body(user_id=TEST_USER_ID, identity_id=target, reference_keys=[theirs]),
+        )
+        assert (status, body["error"]["code"]) == (422, "reference_invalid"), target
+        assert body["error"]["details"] == {"field": "reference_keys", "key": theirs}
+    assert job_count() == 1  # only the job that kept it
+    assert messages_in(resources.jobs_queue_url) == 0
+
+    # A photo the test user's own job kept of it is taken.
+    own = kept(OTHER_ADMIN_IDENTITY, owner=TEST_USER_ID)
+    status, job, _ = call_api(
+        "POST",
+        "/v1/generations",
+        body=generation_body(
+            user_id=TEST_USER_ID, identity_id=TEST_USER_IDENTITY, reference_keys=[own]
+        ),
+    )
+    assert status == 202, job
+
+
+def test_a_photo_whose_job_is_no_longer_recorded_is_not_found(resources: Resources) -> None:
+    """A job's record expires a little before the photos it kept: the photo is as good as
+    gone."""
+    orphan = LAYOUT.prepared_reference_key(ADMIN_IDENTITY, "a1b2c3", 0)
+    put_reference(orphan, b"\xff\xd8kept")
+    status, body, _ = create([orphan])
+    assert (status, body["error"]["code"]) == (422, "reference_not_found")
+    assert body["error"]["details"] == {"field": "reference_keys", "key": orphan}
     assert job_count() == 0

@@ -83,14 +83,14 @@ def test_an_output_key_names_its_identity_and_job(root: str) -> None:
 @pytest.mark.parametrize("root", ["", "identity-images/"])
 def test_a_prepared_reference_key_names_the_identity_it_was_kept_for(root: str) -> None:
     layout = BucketLayout(root)
-    assert layout.prepared_identity_of(layout.prepared_reference_key("11", "j1", 2)) == "11"
+    assert layout.prepared_of(layout.prepared_reference_key("11", "j1", 2)) == ("11", "j1")
     for other in (
         layout.output_key("11", "j1", "image/png"),
         f"{root}prepared/identities/11/j1/x/0.jpg",
         f"{root}prepared/identities/11/j1/0.png",
         f"{root}prepared/identities/11/../0.jpg",
     ):
-        assert layout.prepared_identity_of(other) is None, other
+        assert layout.prepared_of(other) is None, other
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_an_output_key_with_a_trailing_line_break_is_no_output(key: str) -> None
     ],
 )
 def test_a_prepared_key_with_a_trailing_line_break_is_no_kept_photo(key: str) -> None:
-    assert BucketLayout().prepared_identity_of(key) is None
+    assert BucketLayout().prepared_of(key) is None
 
 
 def test_a_root_segment_with_a_trailing_line_break_is_refused() -> None:

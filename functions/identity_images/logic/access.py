@@ -14,7 +14,8 @@ nothing else (403 `forbidden`). Every route goes through one of these functions:
   *current* owner the caller or a test user, since an identity can change owner after
   its jobs were made;
 - `authorize_kept_photos` for the photos an earlier generation kept, sent again with a
-  new job: only photos of the same person (kept for an identity of the job's user).
+  new job: only photos of the same person (kept for an identity of the job's user), kept
+  by a job the caller may see.
 
 docs/security.md describes the rule.
 """
@@ -210,20 +211,29 @@ def _owner_visible(owner_id: str, caller: Caller, host: HostDirectory) -> bool:
 def authorize_kept_photos(
     keys: Iterable[str],
     identity: HostIdentity,
+    caller: Caller,
     host: HostDirectory,
     *,
-    kept_for: Callable[[str], str | None],
+    kept_by: Callable[[str], tuple[str, str] | None],
+    job_of: Callable[[str], Job | None],
 ) -> None:
-    """A photo an earlier generation kept (a prepared reference; `kept_for(key)` names
-    the identity it was kept for, None for any other key) may make `identity`'s image
-    only if it is of the same person: kept for `identity` or another identity of its
-    user. Another person's face, or an identity the host no longer knows, is refused
-    (422 `reference_invalid`)."""
+    """A photo an earlier generation kept (a prepared reference; `kept_by(key)` names the
+    identity it was kept for and the job that kept it, None for any other key) may make
+    `identity`'s image only if it is of the same person, kept for `identity` or another
+    identity of its user, and kept by a job the caller may see (`authorize_generation`'s
+    rule): after an identity moved from another admin to a test user, the photos that
+    admin's jobs kept stay theirs, as the jobs do.
+
+    Another person's face, an identity the host no longer knows or a job the caller may
+    not see is refused (422 `reference_invalid`); a job no longer recorded (its record
+    expires a little before its photos) is 422 `reference_not_found`."""
     owners: dict[str, str | None] = {identity.id: identity.user_id}
+    visible: dict[str, bool] = {}
     for key in keys:
-        kept_identity = kept_for(key)
-        if kept_identity is None:
+        kept = kept_by(key)
+        if kept is None:
             continue
+        kept_identity, job_id = kept
         if kept_identity not in owners:
             try:
                 owners[kept_identity] = host.get_identity(kept_identity).user_id
@@ -236,5 +246,21 @@ def authorize_kept_photos(
                 ErrorCode.REFERENCE_INVALID,
                 f"Reference {key!r} was kept for another user's identity; another "
                 "person's face must not make this image.",
+                details={"field": "reference_keys", "key": key},
+            )
+        job = job_of(job_id)
+        if job is None or job.identity_id != kept_identity:
+            raise PipelineError(
+                ErrorCode.REFERENCE_NOT_FOUND,
+                f"Reference {key!r} was kept by a generation that is no longer recorded.",
+                details={"field": "reference_keys", "key": key},
+            )
+        if job.user_id not in visible:
+            visible[job.user_id] = _owner_visible(job.user_id, caller, host)
+        if not visible[job.user_id]:
+            raise PipelineError(
+                ErrorCode.REFERENCE_INVALID,
+                f"Reference {key!r} was kept by a generation that is neither yours nor a "
+                "test user's.",
                 details={"field": "reference_keys", "key": key},
             )

@@ -66,7 +66,7 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
             and ".." not in key.split("/")
             and "//" not in key
         )
-        if not uploaded and layout.prepared_identity_of(key) is None:
+        if not uploaded and layout.prepared_of(key) is None:
             raise PipelineError(
                 ErrorCode.REFERENCE_INVALID,
                 f"Reference {key!r} is neither one of your uploads (keys start with "
@@ -120,7 +120,12 @@ def _create_jobs(
         )
     check_identity_name(identity.name, identity_id=identity.id)
     authorize_kept_photos(
-        request.reference_keys, identity, host, kept_for=settings.bucket_layout.prepared_identity_of
+        request.reference_keys,
+        identity,
+        caller,
+        host,
+        kept_by=settings.bucket_layout.prepared_of,
+        job_of=g.store.get,
     )
     _check_references(request.reference_keys, g.storage, settings)
     jobs = new_jobs(
