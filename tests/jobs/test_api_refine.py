@@ -63,6 +63,7 @@ def test_refine_of_a_foreign_generation_is_forbidden(resources: Resources) -> No
     ("body", "field"),
     [
         ({"instruction": ""}, "instruction"),
+        ({"instruction": " \n\t "}, "instruction"),
         ({}, "instruction"),
         ({"instruction": "x" * 2001}, "instruction"),
         ({"instruction": "darker", "count": 9}, "count"),
@@ -71,7 +72,7 @@ def test_refine_of_a_foreign_generation_is_forbidden(resources: Resources) -> No
         ({"instruction": "dark\u001b[31mer"}, "instruction"),
         ({"instruction": "darker\u202e"}, "instruction"),
     ],
-    ids=["empty", "missing", "too-long", "count", "extra", "apply-string", "ansi", "bidi"],
+    ids=["empty", "blank", "missing", "too-long", "count", "extra", "apply-string", "ansi", "bidi"],
 )
 def test_refine_refuses_bad_bodies(resources: Resources, body: dict[str, Any], field: str) -> None:
     parent = create_one()

@@ -225,7 +225,10 @@ class RefineRequest(ApiModel):
 
     @field_validator("instruction")
     @classmethod
-    def _no_control_characters(cls, value: str) -> str:
+    def _says_something_plainly(cls, value: str) -> str:
+        # Blank, it would be queued only for the worker to fail it (`engine.generation`).
+        if not value.strip():
+            raise ValueError("The instruction is blank; say what should change.")
         problem = prompt_problem(value)
         if problem:
             raise ValueError(f"The instruction holds a {problem}; remove it.")
