@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hmac
 import posixpath
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import update_wrapper
@@ -284,22 +285,43 @@ def _assignment(body: bytes, identity_id: str) -> ImageAssignmentIn:
             error(400, "validation_error", "The body names another identity than the URL.")
         )
     _check_path(assignment.image_path)
-    # The pipeline's outputs for an identity are `{root}generated/identities/{id}/{job}.{ext}`:
-    # a signed callback still cannot point it at an upload, another identity's image or any
-    # other object of a shared bucket. (The root is the pipeline's; `BUCKET_PREFIX` is only
-    # compared by a system check, so it is not relied on here.)
-    folder = posixpath.dirname(assignment.image_path)
-    if folder.rsplit("/", 3)[-3:] != ["generated", "identities", identity_id]:
+    if not _is_generated_image(assignment.image_path, identity_id, assignment.generation_id):
         raise _AnsweredError(
             error(
                 400,
                 "validation_error",
-                "image_path is not one of this identity's generated images "
-                "(…generated/identities/{identity_id}/…).",
+                "image_path is not this generation's image of this identity "
+                "(…generated/identities/{identity_id}/{generation_id}.{ext}).",
                 {"field": "image_path"},
             )
         )
     return assignment
+
+
+#: A segment of the pipeline's root before `generated/` (its `BUCKET_PREFIX`, the storage's
+#: location), and an image's extension.
+_ROOT_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
+_EXTENSION = re.compile(r"[a-z0-9]+")
+
+
+def _is_generated_image(path: str, identity_id: str, generation_id: str) -> bool:
+    """Whether `path` is the pipeline's output of `generation_id` for this identity,
+    `{root}generated/identities/{identity_id}/{generation_id}.{ext}`: a signed callback
+    still cannot point the identity at an upload, a preview, another identity's or
+    generation's image, or any other object of a shared bucket. (The root is the
+    pipeline's; `BUCKET_PREFIX` is only compared by a system check, so it is not relied on
+    here, only its alphabet.)"""
+    parts = path.split("/")
+    if len(parts) < 4:
+        return False
+    *root, generated, identities, folder, name = parts
+    stem, dot, extension = name.rpartition(".")
+    return (
+        [generated, identities, folder] == ["generated", "identities", identity_id]
+        and all(_ROOT_SEGMENT.fullmatch(segment) for segment in root)
+        and (stem, dot) == (generation_id, ".")
+        and _EXTENSION.fullmatch(extension) is not None
+    )
 
 
 def _place(webhook_id: str, identity_id: str, assignment: ImageAssignmentIn) -> tuple[Model, str]:

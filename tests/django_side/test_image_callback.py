@@ -76,7 +76,7 @@ class ImageCallbackTests(TestCase):
         assignment = ImageAssignment(
             identity_id=str(self.identity.pk),
             image_path=self.path,
-            generation_id="gen-9",
+            generation_id="gen-1",
             content_type="image/jpeg",
             size=99,
             requested_at=datetime.now(UTC),
@@ -173,6 +173,14 @@ class ImageCallbackTests(TestCase):
             "another identity's": self.body(image_path="generated/identities/other/gen-1.png"),
             "the host's own file": self.body(image_path="avatars/someone.png"),
             "deeper": self.body(image_path=f"generated/identities/{self.identity.pk}/x/gen-1.png"),
+            "another generation's": self.body(image_path=f"{self.path[:-9]}gen-2.png"),
+            "its preview": self.body(image_path=f"{self.path[:-4]}.preview.jpg"),
+            "a line break in the name": self.body(image_path=f"{self.path[:-9]}gen-1\n.png"),
+            "a line break in the root": self.body(image_path=f"a\nb/{self.path}"),
+            "a bidi mark in the name": self.body(
+                image_path=f"{self.path[:-9]}gen-1.\u202egnp", generation_id="gen-1"
+            ),
+            "too short": self.body(image_path="gen-1.png"),
         }
         for name, body in cases.items():
             response = self.post(body, self.library_headers(body, msg_id=name))
@@ -218,7 +226,10 @@ class ImageCallbackTests(TestCase):
     )
     def test_secrets_can_be_rotated(self) -> None:
         for n, secret in enumerate((WEBHOOK_SECRET, OTHER_SECRET)):
-            body = self.body(generation_id=f"gen-{n}")
+            body = self.body(
+                generation_id=f"gen-{n}",
+                image_path=f"generated/identities/{self.identity.pk}/gen-{n}.png",
+            )
             response = self.post(body, self.library_headers(body, msg_id=f"r{n}", secret=secret))
             assert response.status_code == 200
 
