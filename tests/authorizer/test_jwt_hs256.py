@@ -53,6 +53,14 @@ def test_the_scheme_is_case_insensitive_and_an_int_user_id_becomes_a_string() ->
     assert caller.user_id == "7"
 
 
+def test_an_expiry_written_as_a_string_is_the_callers_expiry_all_the_same() -> None:
+    """PyJWT takes `"exp": "<digits>"` as that time; the API checks it again against the
+    gateway's cached Allow (`access.check_not_expired`), so it must hold it too."""
+    expires = int(time.time()) + 120
+    caller = authenticator().authenticate(f"Bearer {hs_token(exp=str(expires))}")
+    assert caller.expires_at == expires
+
+
 def test_an_expired_token_is_refused() -> None:
     expired = hs_token(iat=int(time.time()) - 7200, exp=int(time.time()) - 3600)
     with pytest.raises(UnauthenticatedError, match="expired") as caught:

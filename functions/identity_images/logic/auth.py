@@ -169,13 +169,15 @@ class JwtIdentity:
         if isinstance(user_id, bool) or not isinstance(user_id, str | int) or user_id == "":
             raise UnauthenticatedError("The token names no user.")
         username = claims.get("username")
-        expires = claims.get("exp")  # required, and checked to be a number, by PyJWT
+        # Required, and read as `int(exp)` by PyJWT, which so takes "1700000000" too: read the
+        # same way here, or such a token's expiry would not be checked again (`access`).
+        expires = int(claims["exp"])
         return Caller(
             user_id=str(user_id),
             username=username if isinstance(username, str) and username else str(user_id),
             # Only a JSON `true` makes an admin: not "true", not 1.
             is_staff=claims.get(self._admin_claim) is True,
-            expires_at=int(expires) if isinstance(expires, int | float) else None,
+            expires_at=expires,
         )
 
 
