@@ -54,12 +54,23 @@ def test_a_rerun_and_a_refinement_keep_the_parents_names(resources: Resources) -
         ([""], "at least 1 character"),
         (["x" * 256], "at most 255 characters"),
         (["a\nb.jpg"], "line break or tab"),
+        (["a\u2028b.jpg"], "line break or tab"),
         (["\u202egpj.exe"], "U+202E"),
         (["photos/"], "has no file name in it"),
         (["   "], "has no file name in it"),
         ("a.jpg", "valid list"),
     ],
-    ids=["count", "empty", "long", "newline", "bidi", "folder", "blank", "not-a-list"],
+    ids=[
+        "count",
+        "empty",
+        "long",
+        "newline",
+        "line-separator",
+        "bidi",
+        "folder",
+        "blank",
+        "not-a-list",
+    ],
 )
 def test_names_that_do_not_fit_are_refused_and_change_nothing(
     resources: Resources, names: object, says: str

@@ -33,6 +33,8 @@ MAX_VARIANTS = 10
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: The control characters a prompt may hold: line breaks and tabs.
 ALLOWED_CONTROLS = frozenset("\n\r\t")
+#: Unicode's line and paragraph separators: line breaks, though not controls.
+LINE_SEPARATORS = frozenset("\u2028\u2029")
 
 
 def prompt_problem(text: str) -> str | None:
@@ -184,7 +186,7 @@ class CreateGenerationRequest(ApiModel):
             )
         plain = []
         for name in names:
-            breaks = any(char in name for char in ALLOWED_CONTROLS)
+            breaks = any(char in ALLOWED_CONTROLS or char in LINE_SEPARATORS for char in name)
             problem = prompt_problem(name) or ("line break or tab" if breaks else None)
             if problem:
                 raise ValueError(f"A file name holds a {problem}; remove it.")
