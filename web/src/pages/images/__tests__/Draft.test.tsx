@@ -68,12 +68,24 @@ describe("the admin's draft", () => {
     await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "2K");
     await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "3");
     first.unmount();
+    // The views last chosen, of the history and of Compare, as the page keeps them.
+    for (const storage of [sessionStorage, localStorage]) {
+      storage.setItem("identity-images.historyView", JSON.stringify("results"));
+      storage.setItem("identity-images.compareView", JSON.stringify("overlaid"));
+    }
     const stored = (storage: Storage) => Object.keys(storage).filter((name) => name.startsWith("identity-images.")).sort();
     expect(stored(localStorage)).toContain("identity-images.user");
     forgetImagesDraft();
     // What says something of a person goes; the options, a habit of this browser, stay for
-    // the next log in (else it opens on the config's defaults, the dearest size among them).
-    const options = ["identity-images.aspectRatio", "identity-images.imageSize", "identity-images.variants"];
+    // the next log in (else it opens on the config's defaults, the dearest size among them),
+    // as do the views last chosen.
+    const options = [
+      "identity-images.aspectRatio",
+      "identity-images.compareView",
+      "identity-images.historyView",
+      "identity-images.imageSize",
+      "identity-images.variants",
+    ];
     expect(stored(localStorage)).toEqual(options);
     expect(stored(sessionStorage)).toEqual(options);
 

@@ -54,9 +54,11 @@ export function write(name: string, value: unknown, scope: Scope = "tab"): void 
 }
 
 /** The choices that say nothing about a person: this browser's habits (the options of the
- * next generation, the history's view), kept when the rest goes. Without them every log in
- * opened on the config's defaults, the dearest size among them. */
-const HABITS: ReadonlySet<string> = new Set(["aspectRatio", "imageSize", "variants", "historyView"].map((name) => PREFIX + name));
+ * next generation, the history's and Compare's views), kept when the rest goes. Without them
+ * every log in opened on the config's defaults, the dearest size among them. */
+const HABITS: ReadonlySet<string> = new Set(
+  ["aspectRatio", "imageSize", "variants", "historyView", "compareView"].map((name) => PREFIX + name),
+);
 
 /** Forgets every choice of the page about a person, in this tab and in the browser: the next
  * admin at this browser starts without the last one's photos, prompt, user or identity (the
