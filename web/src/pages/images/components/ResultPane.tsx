@@ -1,6 +1,7 @@
 import { useId, type ReactNode, type Ref } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import { batchId } from "../job/state";
 import { SHORTCUT_NAME } from "./GenerateBar";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
@@ -70,10 +71,10 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
           {failure.message}
         </p>
       )}
-      {jobs.length > 0 ? (
+      {jobs[0] ? (
         // One grid per click shown: the Refine boxes opened on one click's cards are not
         // opened again (and the focus taken) when the admin comes back to its identity.
-        <VariantsGrid key={jobs[0]?.id} jobs={jobs} failure={onItsCard ? failure : null} {...grid} />
+        <VariantsGrid key={batchId(jobs[0])} jobs={jobs} failure={onItsCard ? failure : null} {...grid} />
       ) : (
         <div className={styles.empty}>
           <span className={styles.emptyIcon} aria-hidden="true">
