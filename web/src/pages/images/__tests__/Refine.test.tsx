@@ -54,7 +54,7 @@ describe("Refine", () => {
       chefWithAnImage,
       http.get("/v1/generations/{generation_id}", ({ params, response }) =>
         response(200).json(
-          params.generation_id === done.id ? done : { ...job({ kind: "refine", instruction: "darker" }), id: params.generation_id },
+          params.generation_id === done.id ? done : { ...job({ kind: "refine", instruction: "darker", batch_id: "r" }), id: params.generation_id },
         ),
       ),
       ...historyOf([done]),
