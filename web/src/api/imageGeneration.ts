@@ -46,6 +46,7 @@ export class ApiError extends Error {
 
 /** What the page says when the API cannot be reached at all (offline, DNS, CORS, down). */
 export const UNREACHABLE = "Can't reach the image service. Check the connection.";
+export const UNREACHABLE_CODE = "unreachable";
 
 /**
  * How long a read (GET) waits for its answer before it fails as a poll that got none (the
@@ -184,7 +185,7 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       } catch (error) {
         if (request.signal.aborted) throw error;
         if (timeout.aborted) throw new ApiError(0, NO_ANSWER, read ? NOT_ANSWERING : WRITE_NOT_ANSWERED);
-        throw new ApiError(0, "unreachable", UNREACHABLE);
+        throw new ApiError(0, UNREACHABLE_CODE, UNREACHABLE);
       }
     },
   });

@@ -1,5 +1,5 @@
 /** What the page says when something went wrong, in words about where it went wrong. */
-import { ApiError, LOST_ANSWER, NO_ANSWER, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
+import { ApiError, LOST_ANSWER, NO_ANSWER, UNREACHABLE_CODE, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
 import type { ReferenceItem } from "./photos/photo";
 
 export const OFFLINE = "This browser is offline.";
@@ -29,6 +29,12 @@ export function isNoAnswer(error: unknown): boolean {
  * already (unlike one a proxy answered at once with a broken body). */
 export function isLate(error: unknown): boolean {
   return error instanceof ApiError && (error.code === NO_ANSWER || error.status === 504);
+}
+
+/** The service could not be reached, or did not answer in time: the connection's fault, not
+ * one read's. */
+export function isOutOfReach(error: unknown): boolean {
+  return isLate(error) || (error instanceof ApiError && error.code === UNREACHABLE_CODE);
 }
 
 /** A change the service took (2xx) though its answer came empty, cut short or unreadable:
@@ -66,7 +72,7 @@ export function shownError(error: unknown): string | null {
  * started rather than starting more. */
 export function startError(error: unknown, photos: readonly ReferenceItem[], button: string): string | null {
   if (!(error instanceof ApiError)) return shownError(error);
-  if (error.code === "unreachable") return NOT_STARTED;
+  if (error.code === UNREACHABLE_CODE) return NOT_STARTED;
   if (isLostAnswer(error)) return startedUnseen(button);
   if (isNoAnswer(error)) return mayHaveStarted(button);
   const gone = error.code === "reference_not_found" && photos.find((photo) => photo.status === "uploaded" && photo.key === error.details.key);

@@ -227,3 +227,22 @@ describe("A service that does not answer", () => {
     expect(await within(form).findByRole("alert")).toHaveTextContent(/^Nothing was started/);
   });
 });
+
+describe("A service the page cannot reach as an identity is chosen", () => {
+  it("says so above the page, not only in the history below the fold", async () => {
+    let reachable = true;
+    given(
+      http.get("/v1/generations", ({ response }) =>
+        reachable ? response(200).json({ items: [], next_cursor: null }) : HttpResponse.error(),
+      ),
+    );
+    const user = await openAsAlice();
+    expect(screen.queryByText(notice)).not.toBeInTheDocument();
+    reachable = false;
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    const banner = await screen.findByText(notice, {}, { timeout: 8000 });
+    expect(banner).toHaveTextContent("Can't reach the image service. Check the connection.");
+    reachable = true;
+    await waitFor(() => expect(screen.queryByText(notice)).not.toBeInTheDocument(), { timeout: 8000 });
+  }, 20_000);
+});
