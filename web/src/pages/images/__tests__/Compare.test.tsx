@@ -2,7 +2,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
+import type { Job } from "../../../api/imageGeneration";
 import { API, apiError, chefWithAnImage, http, historyOf, identities, job, succeeded } from "../../../test/api";
+import { SAVED_NOW } from "../job/saved";
 import { jobService } from "../../../test/jobService";
 import { generateVariants, given, openAsAlice } from "../../../test/render";
 
@@ -105,6 +107,44 @@ describe("Compare", () => {
     await user.click(within(second as HTMLElement).getByRole("button", { name: "Compare" }));
     const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
     expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual(["Variant 1 of 2", "Variant 2 of 2"]);
+  });
+
+  /** `done`, saved to its identity. */
+  const savedJob = (done: Job): Job => {
+    const at = new Date().toISOString();
+    return { ...done, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } };
+  };
+
+  /** Alice's chef, its image `saved`'s output, its history `jobs`; the history, once read. */
+  async function historyShowing(saved: Job, jobs: Job[]) {
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: [{ ...identities[0]!, image_path: saved.output!.key, image_url: "http://s3.test/current.png" }, identities[1]!],
+        }),
+      ),
+      ...historyOf(jobs),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const rowOf = (job: Job) => history.querySelector<HTMLElement>(`li[data-job-id="${job.id}"]`)!;
+    await waitFor(() => expect(within(rowOf(saved)).getByText(SAVED_NOW)).toBeInTheDocument());
+    return { user, rowOf };
+  }
+
+  it("compares the saved variant from its history row with its click's others, as its card would", async () => {
+    const first = savedJob(succeeded(job({ batch_id: "b-two", batch_size: 2, batch_index: 0 })));
+    const click = [first, succeeded(job({ batch_id: "b-two", batch_size: 2, batch_index: 1 }))];
+    const { user, rowOf } = await historyShowing(first, click);
+    await user.click(within(rowOf(first)).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual(["Variant 1 of 2", "Variant 2 of 2"]);
+  });
+
+  it("offers no Compare on the row of a lone result the identity shows: there is nothing but itself", async () => {
+    const alone = savedJob(succeeded(job({ prompt: "alone" })));
+    const { rowOf } = await historyShowing(alone, [alone]);
+    expect(within(rowOf(alone)).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
   });
 
   it("saves from the comparison, and cancels a queued job from the history", async () => {

@@ -20,7 +20,8 @@ describe("offeredActions", () => {
     ["the identity's image, alone", succeeded(job()), "card", { savedNow: true }, ["refine"]],
     ["the identity's image, among variants", succeeded(job()), "card", { savedNow: true, variants: 2 }, ["compare", "refine"]],
     ["a variant under its click's first row", succeeded(job()), "row", { savedNow: false, sameClick: true }, ["compare", "refine", "rerun", "save"]],
-    ["the identity's image, on its row", succeeded(job()), "row", { savedNow: true }, ["editSettings", "refine", "rerun"]],
+    // Compare, where the page finds something to set it beside (`comparesInHistory`).
+    ["the identity's image, on its row", succeeded(job()), "row", { savedNow: true }, ["compare", "editSettings", "refine", "rerun"]],
     ["a failure that could end otherwise", failed("provider_unavailable"), "card", { savedNow: false }, ["editSettings", "rerun"]],
     ["a failure that would fail again", failed("reference_invalid"), "card", { savedNow: false }, ["editSettings"]],
     ["a failure that would fail again, on its row", failed("identity_not_found"), "row", { savedNow: false }, ["editSettings"]],

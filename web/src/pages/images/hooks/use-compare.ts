@@ -97,13 +97,14 @@ export function useCompare({
 
   // From the history, a result as its card would be compared: with its click's other
   // finished variants (the pane may show a later click by now), or with what it refined or
-  // re-ran; else beside the current image; null when there is nothing to set it beside.
+  // re-ran; else beside the current image (when it is not that); null when there is
+  // nothing to set it beside.
   const fromHistory = (job: Job): (() => void) | null => {
     const click = siblingsOf(job, jobsById);
     const before = sourceOf(job);
     if (click.length > 1) return () => compareVariants(click.map((each) => ({ job: each, label: variantLabel(each) ?? "" })));
     if (before) return () => withSource(job, before);
-    return withCurrent && (() => withCurrent(job));
+    return withCurrent && job.id !== currentJobId ? () => withCurrent(job) : null;
   };
 
   return {

@@ -18,7 +18,9 @@ export interface OfferedActions {
  * Refine, Compare (the identity's current image has nothing to compare with, unless it
  * has sibling variants); a failed or canceled card, how to try again: Re-run (when the
  * same job could end otherwise) and Edit settings. A history row offers both kinds on any
- * finished job, its way back to each; and Edit settings once per click, on its first row,
+ * finished job, its way back to each (its Compare where `comparesInHistory` finds something
+ * to set it beside: its click's other variants, what it came from, or the current image
+ * when it is not that); and Edit settings once per click, on its first row,
  * whatever its state (a click's settings are known from the start; the rows under it,
  * `sameClick`, have the same). A queued job can be canceled in both.
  */
@@ -33,7 +35,7 @@ export function offeredActions(
   return {
     save: succeeded && !savedNow,
     refine: succeeded,
-    compare: succeeded && (!savedNow || (place === "card" && variants > 1)),
+    compare: succeeded && (place === "row" || !savedNow || variants > 1),
     rerun: tryAgain && !failsAgain(job),
     editSettings: place === "row" ? !sameClick : ended,
     cancel: job.status === "queued",
