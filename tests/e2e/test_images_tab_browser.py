@@ -542,3 +542,50 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
     save = refined.get_by_role("button", name="Save to identity").bounding_box()
     assert save is not None
     assert save["y"] + save["height"] <= 900, save
+
+
+def test_a_field_tabbed_to_is_not_left_under_the_options_and_generate(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1024 by 768 screen with three photos in, the options and Generate stay at the
+    window's bottom, seen together; the Prompt that Tab moves to comes out from under them,
+    where the browser left it."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    _log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Alice Test · test user"
+    )
+    expect(page.get_by_role("combobox", name="Identity", exact=True)).to_be_enabled()
+    photos: list[FilePayload] = [
+        {
+            "name": f"p{n}.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": _jpeg((600, 800), (90, 40 * n, 60)),
+        }
+        for n in range(3)
+    ]
+    page.get_by_label("Reference photos", exact=True).set_input_files(photos)
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    _next_frames(page)
+    # What a click makes and the click, in view together before any scroll.
+    size = page.get_by_role("combobox", name="Size", exact=True).bounding_box()
+    button = generate.bounding_box()
+    assert size is not None
+    assert button is not None
+    assert size["y"] > 0
+    assert button["y"] + button["height"] <= 768, button
+
+    page.get_by_role("button", name="Remove p2.jpg", exact=True).focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    expect(prompt).to_be_focused()
+    _next_frames(page)
+    box = prompt.bounding_box()
+    cover = page.get_by_text("Aspect ratio", exact=True).bounding_box()
+    assert box is not None
+    assert cover is not None
+    assert box["y"] + box["height"] <= cover["y"], (box, cover)
+    page.close()

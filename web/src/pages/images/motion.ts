@@ -23,6 +23,23 @@ export function reveal(element: Element | null | undefined): void {
   element.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
 }
 
+/**
+ * Brings `field`, just focused, out from under `cover` (a part that stays at the window's
+ * bottom while the page scrolls under it), as little as it takes. A browser moves a focused
+ * field into the window, not out from under what covers it: a field Tab moved to stayed
+ * hidden, or showed only its top. Nothing to do for a field of `cover`'s own, or while
+ * `cover` stays in its place (a phone).
+ */
+export function keepClearOf(cover: HTMLElement | null, field: EventTarget): void {
+  if (!cover || !(field instanceof HTMLElement) || cover.contains(field) || !field.scrollIntoView) return;
+  if (getComputedStyle(cover).position !== "sticky") return;
+  const coverTop = cover.getBoundingClientRect().top;
+  if (field.getBoundingClientRect().bottom <= coverTop) return;
+  field.style.scrollMarginBottom = `${globalThis.innerHeight - coverTop + 12}px`;
+  field.scrollIntoView({ block: "nearest" });
+  field.style.scrollMarginBottom = "";
+}
+
 /** Whether the page is one column, the result pane under the form (as ImagesWorkspace.module.css
  * lays it out below 900 px). */
 export function isOneColumn(): boolean {

@@ -1,4 +1,4 @@
-import { useId, type KeyboardEvent, type Ref } from "react";
+import { useId, useRef, type KeyboardEvent, type Ref } from "react";
 
 import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { estimateCostUsd, type TabConfig } from "../config";
@@ -6,6 +6,7 @@ import type { useDraft } from "../hooks/use-draft";
 import type { useEditSettings } from "../hooks/use-edit-settings";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
+import { keepClearOf } from "../motion";
 import { ratioLabel } from "../shape";
 import ui from "../ui.module.css";
 import { EditSettingsNotice } from "./EditSettingsNotice";
@@ -60,6 +61,7 @@ export function ComposeForm({
   const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(error);
   const editNotice = useSeenWhenSaid<HTMLDivElement>(editing.taken);
   const editNoticeId = useId();
+  const order = useRef<HTMLDivElement>(null);
   const variantCounts = Array.from({ length: config.maxVariants }, (_, i) => i + 1);
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
@@ -73,7 +75,12 @@ export function ComposeForm({
 
   return (
     // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
-    <section className={`${ui.card} ${styles.form}`} aria-label="New generation" onKeyDown={onKeyDown}>
+    <section
+      className={`${ui.card} ${styles.form}`}
+      aria-label="New generation"
+      onKeyDown={onKeyDown}
+      onFocus={(event) => keepClearOf(order.current, event.target)}
+    >
       {editing.taken && (
         <EditSettingsNotice
           ref={editNotice}
@@ -95,28 +102,31 @@ export function ComposeForm({
         describedBy={editing.taken ? editNoticeId : undefined}
       />
 
-      <div className={styles.options}>
-        <OptionSelect<AspectRatio>
-          label="Aspect ratio"
-          value={aspectRatio}
-          options={config.aspectRatios}
-          labelOf={ratioLabel}
-          onChange={draft.setAspectRatio}
+      {/* What a click makes, and the click: seen together, with its cost, whatever the form
+          holds above them. */}
+      <div ref={order} className={styles.order}>
+        <div className={styles.options}>
+          <OptionSelect<AspectRatio>
+            label="Aspect ratio"
+            value={aspectRatio}
+            options={config.aspectRatios}
+            labelOf={ratioLabel}
+            onChange={draft.setAspectRatio}
+          />
+          <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />
+          <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={draft.setVariants} />
+        </div>
+        <GenerateBar
+          onGenerate={onGenerate}
+          whyNot={whyNot}
+          pending={starting}
+          costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}
+          variants={variants}
+          imageSize={imageSize}
+          usualSeconds={usualSecondsAt(imageSize)}
+          clickJobs={clickJobs}
         />
-        <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />
-        <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={draft.setVariants} />
       </div>
-
-      <GenerateBar
-        onGenerate={onGenerate}
-        whyNot={whyNot}
-        pending={starting}
-        costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}
-        variants={variants}
-        imageSize={imageSize}
-        usualSeconds={usualSecondsAt(imageSize)}
-        clickJobs={clickJobs}
-      />
       {error && (
         <p ref={errorNotice} role="alert" className={ui.alert}>
           {error.message}
