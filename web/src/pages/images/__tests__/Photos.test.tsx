@@ -35,6 +35,8 @@ describe("adding photos", () => {
     expect(await screen.findByText(/Not an accepted image type/)).toBeInTheDocument();
     expect(await screen.findByText("Not a real JPEG.")).toBeInTheDocument();
     expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
+    // Each refused file says the next Generate goes without it.
+    expect(screen.getAllByText("Not sent")).toHaveLength(3);
     // The renamed text file held a place until its bytes were read; p4 has it now.
     const waiting = "1 photo waits: only 5 per generation; it is added when you remove one.";
     await waitFor(() => expect(screen.getByText(waiting)).toBeInTheDocument());

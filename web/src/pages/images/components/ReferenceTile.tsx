@@ -125,6 +125,8 @@ function TileText({
           {shrinking ? "Making it smaller…" : stateOf(item)}
         </span>
       )}
+      {/* Generate goes without it: the tile stays to say why, until it is removed. */}
+      {item.status === "refused" && <span className={styles.notSent}>Not sent</span>}
       {shrunkFrom !== undefined && (
         <span className={styles.shrunk}>Made smaller to fit, from {formatBytes(shrunkFrom)}, as a JPEG</span>
       )}
