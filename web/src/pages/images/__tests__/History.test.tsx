@@ -183,6 +183,12 @@ describe("where a refinement came from", () => {
     const [rerunRow, refinedRow] = within(history).getAllByRole("listitem");
     expect(within(refinedRow!).getByText(fromPortrait)).toHaveAttribute("title", fromPortrait);
     expect(within(rerunRow!).getByText(fromWide)).toBeInTheDocument();
+    // A refinement's row leads with the change asked, then the prompt it kept; another row
+    // leads with its prompt.
+    const order = (row: HTMLElement, first: string, then: string) =>
+      within(row).getByText(first).compareDocumentPosition(within(row).getByText(then)) & Node.DOCUMENT_POSITION_FOLLOWING;
+    expect(order(refinedRow!, fromPortrait, "“A close portrait in chef whites”")).toBeTruthy();
+    expect(order(rerunRow!, "“At the pass”", fromWide)).toBeTruthy();
     // The result pane's card (the latest click, the re-run) says the same.
     const card = await screen.findByRole("article", { name: "New image" });
     expect(within(card).getByText(fromWide)).toBeInTheDocument();

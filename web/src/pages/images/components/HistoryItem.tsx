@@ -245,16 +245,30 @@ function RowText({
         {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{saveState}</span>}
         {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
       </div>
-      {!sameClick && (
-        <>
-          {job.prompt ? <Prompt text={job.prompt} /> : <p className={`${styles.prompt} ${ui.muted}`}>No prompt</p>}
-          {origin && (
-            <p className={styles.origin} title={origin}>
+      {/* What the job asked first: a refinement's change (and what it refined), then the
+          prompt it kept; any other job's prompt, then how it came about. */}
+      {!sameClick &&
+        (job.kind === "refine" && origin ? (
+          <>
+            <p className={styles.asked} title={origin}>
               {origin}
             </p>
-          )}
-        </>
-      )}
+            {job.prompt && (
+              <p className={styles.origin} title={job.prompt}>
+                “{job.prompt}”
+              </p>
+            )}
+          </>
+        ) : (
+          <>
+            {job.prompt ? <Prompt text={job.prompt} /> : <p className={`${styles.prompt} ${ui.muted}`}>No prompt</p>}
+            {origin && (
+              <p className={styles.origin} title={origin}>
+                {origin}
+              </p>
+            )}
+          </>
+        ))}
       <p className={styles.facts}>
         {[
           ...(sameClick
