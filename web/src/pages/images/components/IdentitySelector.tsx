@@ -71,7 +71,7 @@ export function IdentitySelector({ userId, value, unreadable, onChange, noIdenti
         <p className={styles.none}>
           {noIdentities.text}{" "}
           {noIdentities.action !== null && (
-            <button type="button" className={ui.linkButton} onClick={onChooseUser}>
+            <button type="button" className={ui.button} onClick={onChooseUser}>
               {noIdentities.action}
             </button>
           )}
