@@ -302,7 +302,9 @@ function noIdentitiesNote(users: HostUser[], userId: string | null): NoIdentitie
 function olderPages(history: ReturnType<typeof useHistory>) {
   if (!history.hasNextPage) return null;
   return {
-    load: () => void history.fetchNextPage(),
+    // TanStack's own, the same function on every render: a seek's effect that depends on it
+    // runs when the pages change, not on every render.
+    load: history.fetchNextPage,
     loading: history.isFetchingNextPage,
     failed: history.isFetchNextPageError,
   };

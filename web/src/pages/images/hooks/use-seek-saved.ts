@@ -36,9 +36,11 @@ export function useSeekSaved(
     setNotFound(sought);
     setSought(null);
   }
+  // Once per page read (`jobs` is new then), though its read was too quick for a render to
+  // see it loading.
   useEffect(() => {
     if (seeking && !olderLoading && !olderFailed) loadOlder?.();
-  }, [seeking, olderLoading, olderFailed, loadOlder]);
+  }, [seeking, olderLoading, olderFailed, loadOlder, jobs]);
   // The click reads the first page itself: a failure of an earlier read must not end this seek
   // before it starts.
   const seek = () => {
