@@ -98,11 +98,13 @@ export function useApply(outcome: Outcome = {}) {
     select: (mutation) => (mutation.state.variables as Job).id,
   });
   // Synchronous, unlike the mutation's state: a double click's second click is already refused.
+  /** Sends the save; false when one of the job is on its way already. */
   const mutate = useCallback(
-    (job: Job) => {
-      if (sending.current.has(job.id)) return;
+    (job: Job): boolean => {
+      if (sending.current.has(job.id)) return false;
       sending.current.add(job.id);
       send(job);
+      return true;
     },
     [send],
   );

@@ -160,8 +160,8 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     /** The jobs whose cancel is out. */
     cancelingIds,
     save: (job: Job, place: ActionPlace = "pane") => {
-      askedFrom.current.set(job.id, place);
-      apply.mutate(job);
+      // A save already on its way (asked again elsewhere) answers where it was first asked.
+      if (apply.mutate(job)) askedFrom.current.set(job.id, place);
     },
     /** The jobs whose save is out. */
     savingIds: apply.savingIds,
