@@ -40,7 +40,8 @@ class ImageAssignmentIn(BaseModel):
     image_path: str = Field(
         min_length=1, max_length=1024, description="Object key in the host's bucket."
     )
-    generation_id: str = Field(min_length=1, max_length=255)
+    # A plain id (the pipeline's are 32 hex digits): the image's file name is made of it.
+    generation_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     content_type: str = Field(pattern=r"^image/[a-z0-9.+-]+$")
     size: int = Field(ge=0)
     requested_at: AwareDatetime | None = Field(

@@ -175,10 +175,15 @@ class ImageCallbackTests(TestCase):
             "deeper": self.body(image_path=f"generated/identities/{self.identity.pk}/x/gen-1.png"),
             "another generation's": self.body(image_path=f"{self.path[:-9]}gen-2.png"),
             "its preview": self.body(image_path=f"{self.path[:-4]}.preview.jpg"),
-            "a line break in the name": self.body(image_path=f"{self.path[:-9]}gen-1\n.png"),
+            "a line break in the name": self.body(
+                image_path=f"{self.path[:-9]}gen-1\n.png", generation_id="gen-1\n"
+            ),
             "a line break in the root": self.body(image_path=f"a\nb/{self.path}"),
             "a bidi mark in the name": self.body(
-                image_path=f"{self.path[:-9]}gen-1.\u202egnp", generation_id="gen-1"
+                image_path=f"{self.path[:-9]}\u202egen-1.png", generation_id="\u202egen-1"
+            ),
+            "a climb for an id": self.body(
+                image_path=f"{self.path[:-9]}...png", generation_id=".."
             ),
             "too short": self.body(image_path="gen-1.png"),
         }
