@@ -307,5 +307,6 @@ function olderPages(history: ReturnType<typeof useHistory>) {
     load: history.fetchNextPage,
     loading: history.isFetchingNextPage,
     failed: history.isFetchNextPageError,
+    read: history.data?.length ?? 0,
   };
 }

@@ -28,6 +28,7 @@ export function useSeekSaved(
   const loadOlder = older?.load;
   const olderLoading = older?.loading ?? false;
   const olderFailed = older?.failed ?? false;
+  const jobsRead = older?.read ?? 0;
   // The next page once one is read; none once one failed: the failure stands until the
   // next read, and asking again at once would ask forever (a refusal is refused again).
   // Ended as it renders (React's way to adjust state to what it reads), not in an effect.
@@ -36,11 +37,10 @@ export function useSeekSaved(
     setNotFound(sought);
     setSought(null);
   }
-  // Once per page read (`jobs` is new then), though its read was too quick for a render to
-  // see it loading.
+  // Once per page read, though its read was too quick for a render to see it loading.
   useEffect(() => {
     if (seeking && !olderLoading && !olderFailed) loadOlder?.();
-  }, [seeking, olderLoading, olderFailed, loadOlder, jobs]);
+  }, [seeking, olderLoading, olderFailed, loadOlder, jobsRead]);
   // The click reads the first page itself: a failure of an earlier read must not end this seek
   // before it starts.
   const seek = () => {

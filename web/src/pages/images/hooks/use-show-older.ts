@@ -15,6 +15,8 @@ export interface OlderPages {
   load: () => void;
   loading: boolean;
   failed: boolean;
+  /** How many jobs are read: more once the next page is. */
+  read: number;
 }
 
 export function useShowOlder(
