@@ -574,7 +574,8 @@ def test_a_field_tabbed_to_is_not_left_under_the_options_and_generate(
     button = generate.bounding_box()
     assert size is not None
     assert button is not None
-    assert size["y"] > 0
+    assert size["y"] >= 0, size
+    assert size["y"] + size["height"] <= button["y"], (size, button)
     assert button["y"] + button["height"] <= 768, button
 
     page.get_by_role("button", name="Remove p2.jpg", exact=True).focus()

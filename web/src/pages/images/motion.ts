@@ -35,7 +35,9 @@ export function keepClearOf(cover: HTMLElement | null, field: EventTarget): void
   if (getComputedStyle(cover).position !== "sticky") return;
   const coverTop = cover.getBoundingClientRect().top;
   if (field.getBoundingClientRect().bottom <= coverTop) return;
-  field.style.scrollMarginBottom = `${globalThis.innerHeight - coverTop + 12}px`;
+  // Stuck at the bottom of what scrolls (the window, or a host's own scrolling box): the
+  // room it takes there is its height.
+  field.style.scrollMarginBottom = `${cover.offsetHeight + 12}px`;
   field.scrollIntoView({ block: "nearest" });
   field.style.scrollMarginBottom = "";
 }
