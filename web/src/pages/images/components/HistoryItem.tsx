@@ -250,9 +250,7 @@ function RowText({
       {!sameClick &&
         (job.kind === "refine" && origin ? (
           <>
-            <p className={styles.asked} title={origin}>
-              {origin}
-            </p>
+            <Prompt text={origin} quoted={false} />
             {job.prompt && (
               <p className={styles.origin} title={job.prompt}>
                 “{job.prompt}”
@@ -369,9 +367,10 @@ function NextAttempt({ job, at, ticking }: { job: Job; at: Date; ticking: boolea
   );
 }
 
-/** A row's prompt, three lines at most; when it is cut there, "Show all" opens it whole (and
- * "Show less" closes it), so a long prompt can be read without copying it into the form. */
-function Prompt({ text }: { text: string }) {
+/** A row's prompt (or a refinement's words, `quoted` in its own marks), three lines at most;
+ * when it is cut there, "Show all" opens it whole (and "Show less" closes it), so a long
+ * prompt can be read without copying it into the form. */
+function Prompt({ text, quoted = true }: { text: string; quoted?: boolean }) {
   const ref = useRef<HTMLParagraphElement>(null);
   const [whole, setWhole] = useState(false);
   const [cut, setCut] = useState(false);
@@ -388,7 +387,7 @@ function Prompt({ text }: { text: string }) {
   return (
     <>
       <p ref={ref} className={`${styles.prompt} ${whole ? styles.whole : ""}`} title={text}>
-        “{text}”
+        {quoted ? `“${text}”` : text}
       </p>
       {(cut || whole) && (
         <button type="button" className={`${ui.linkButton} ${styles.promptToggle}`} onClick={() => setWhole(!whole)} aria-expanded={whole}>
