@@ -19,9 +19,9 @@ type Poll = Pick<UseQueryResult, "isRefetchError" | "isLoadingError" | "error" |
  * before. A poll that got no answer in time counts at once, before TanStack's retry: it has
  * waited long already (`READ_TIMEOUT_MS`), and the retry may wait as long again (`isLate`;
  * one answered at once with its body broken on the way waits for the retry, as any other fault).
- * So does a first read (of the identity just chosen) that could not reach the service: the
- * page has nothing to show for it, and the reason is the connection's, not that read's (a
- * history refused for what it is says so where it shows).
+ * So does any first read that could not reach the service (a user's identities, an identity's
+ * history, a job shown): the page has nothing to show for it, and the reason is the
+ * connection's, not that read's (one refused for what it asked says so where it shows).
  */
 export function lostContact(online: boolean, polls: readonly Poll[]): string | null {
   if (!online) return OFFLINE;
