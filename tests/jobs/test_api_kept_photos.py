@@ -156,3 +156,23 @@ def test_a_photo_whose_job_is_no_longer_recorded_is_not_found(resources: Resourc
     assert (status, body["error"]["code"]) == (422, "reference_not_found")
     assert body["error"]["details"] == {"field": "reference_keys", "key": orphan}
     assert job_count() == 0
+
+
+def test_a_key_that_pairs_a_job_with_another_identity_is_refused(
+    resources: Resources, host: FakeHost
+) -> None:
+    """A job's photos are kept under its own identity: a key that names the job under
+    another identity of the user was not written by the pipeline."""
+    host.identities[ADMINS_OTHER_IDENTITY] = HostIdentity(
+        id=ADMINS_OTHER_IDENTITY, user_id=ADMIN_ID, name="Ada at work"
+    )
+    real = kept(ADMIN_IDENTITY)
+    named = LAYOUT.prepared_of(real)
+    assert named is not None
+    job_id = named[1]
+    forged = LAYOUT.prepared_reference_key(ADMINS_OTHER_IDENTITY, job_id, 0)
+    put_reference(forged, b"\xff\xd8kept")
+    status, body, _ = create([forged])
+    assert (status, body["error"]["code"]) == (422, "reference_invalid")
+    assert "another identity" in body["error"]["message"]
+    assert job_count() == 1

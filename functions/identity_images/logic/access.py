@@ -228,6 +228,7 @@ def authorize_kept_photos(
     not see is refused (422 `reference_invalid`); a job no longer recorded (its record
     expires a little before its photos) is 422 `reference_not_found`."""
     owners: dict[str, str | None] = {identity.id: identity.user_id}
+    jobs: dict[str, Job | None] = {}
     visible: dict[str, bool] = {}
     for key in keys:
         kept = kept_by(key)
@@ -248,11 +249,19 @@ def authorize_kept_photos(
                 "person's face must not make this image.",
                 details={"field": "reference_keys", "key": key},
             )
-        job = job_of(job_id)
-        if job is None or job.identity_id != kept_identity:
+        if job_id not in jobs:
+            jobs[job_id] = job_of(job_id)
+        job = jobs[job_id]
+        if job is None:
             raise PipelineError(
                 ErrorCode.REFERENCE_NOT_FOUND,
                 f"Reference {key!r} was kept by a generation that is no longer recorded.",
+                details={"field": "reference_keys", "key": key},
+            )
+        if job.identity_id != kept_identity:
+            raise PipelineError(
+                ErrorCode.REFERENCE_INVALID,
+                f"Reference {key!r} names a generation of another identity.",
                 details={"field": "reference_keys", "key": key},
             )
         if job.user_id not in visible:

@@ -145,7 +145,7 @@ class CreateGenerationRequest(ApiModel):
         max_length=MAX_FILES,
         description="Keys under the caller's own `uploads/{admin_id}/` prefix, or the "
         "`prepared_references` keys of an earlier generation of this identity or another "
-        "identity of the same user (its photos, as kept).",
+        "identity of the same user, one the caller may see (its photos, as kept).",
     )
     reference_names: list[Annotated[str, Field(min_length=1, max_length=255)]] | None = Field(
         default=None,

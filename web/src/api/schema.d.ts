@@ -404,7 +404,7 @@ export interface components {
             prompt: string;
             /**
              * Reference Keys
-             * @description Keys under the caller's own `uploads/{admin_id}/` prefix, or the `prepared_references` keys of an earlier generation of this identity or another identity of the same user (its photos, as kept).
+             * @description Keys under the caller's own `uploads/{admin_id}/` prefix, or the `prepared_references` keys of an earlier generation of this identity or another identity of the same user, one the caller may see (its photos, as kept).
              */
             reference_keys: string[];
             /**
@@ -479,7 +479,7 @@ export interface components {
             prompt: string;
             /**
              * Reference Keys
-             * @description Keys under the caller's own `uploads/{admin_id}/` prefix, or the `prepared_references` keys of an earlier generation of this identity or another identity of the same user (its photos, as kept).
+             * @description Keys under the caller's own `uploads/{admin_id}/` prefix, or the `prepared_references` keys of an earlier generation of this identity or another identity of the same user, one the caller may see (its photos, as kept).
              */
             reference_keys: string[];
             /**
