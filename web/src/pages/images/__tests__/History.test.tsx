@@ -326,6 +326,29 @@ describe("a history read again while the page is left open, its URLs short-lived
   });
 });
 
+describe("the identities, on a page left open", () => {
+  it("are read again before their images' URLs expire", async () => {
+    fakeClock();
+    try {
+      let reads = 0;
+      given(
+        http.get("/v1/config", ({ response }) => response(200).json({ ...apiConfig, output_url_expiry_s: 60 })),
+        http.get("/v1/users/{user_id}/identities", ({ response }) => {
+          reads += 1;
+          return response(200).json({ identities });
+        }),
+      );
+      await openAsAlice();
+      const before = reads;
+      // Two thirds of the URLs' 60 s, and a little.
+      await timePasses(41_000);
+      await waitFor(() => expect(reads).toBeGreaterThan(before));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe("a history of several pages, read again", () => {
   /** 50 jobs, "job 1" (`newest`) to "job 50", each its own click (its own row), newest first. */
   function fiftyJobs(newest: Job): Job[] {

@@ -132,7 +132,7 @@ describe("a read of a finished job that failed", () => {
     failures = 2;
     act(() => void window.dispatchEvent(new Event("visibilitychange")));
     const notice = await screen.findByText(/^The service had a blip\. .*what you see may be out of date/, {}, { timeout: 5000 });
-    // Read again within seconds, not in the ten minutes a finished job's URLs last.
+    // Read again within seconds, not when a finished job's URLs near their end (minutes).
     await waitFor(() => expect(notice).not.toBeInTheDocument(), { timeout: 5000 });
     expect(failures).toBe(0);
   }, 15_000);

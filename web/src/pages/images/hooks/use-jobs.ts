@@ -31,7 +31,8 @@ export function useJobs(ids: readonly string[]) {
       refetchInterval: (query: { state: { data?: Job; error: Error | null } }) => {
         if (isGone(query.state.error)) return false;
         // A failed read says the page lost contact until one answers: a final job read again
-        // only in 10 minutes would keep saying so long after the service is back.
+        // only when its URLs near their end (minutes) would keep saying so long after the
+        // service is back.
         if (query.state.error) return POLL_MS;
         const job = query.state.data;
         return job && !isMoving(job) ? urlRefreshMs(queryClient) : POLL_MS;
