@@ -145,6 +145,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     onRerun: actions.rerun,
     onEditSettings: editSettings,
     onCompare: compare.fromCard,
+    compares: compare.comparesOnCard,
     busy: actions.starting,
   };
 

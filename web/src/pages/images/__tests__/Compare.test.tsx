@@ -147,6 +147,26 @@ describe("Compare", () => {
     expect(within(rowOf(alone)).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
   });
 
+  it("compares a saved refinement with what it refined, from its card as from its row", async () => {
+    const parent = succeeded(job({ prompt: "first" }));
+    const refined = savedJob(succeeded(job({ kind: "refine", parent_generation_id: parent.id, instruction: "darker" })));
+    const { user, rowOf } = await historyShowing(refined, [refined, parent]);
+    const card = await screen.findByRole("article", { name: "Refined image" });
+    await user.click(within(card).getByRole("button", { name: "Compare" }));
+    const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    expect(within(rowOf(refined)).getByRole("button", { name: "Compare" })).toBeInTheDocument();
+    // The result it refined, not saved, beside the current image from its row.
+    expect(within(rowOf(parent)).getByRole("button", { name: "Compare" })).toBeInTheDocument();
+  });
+
+  it("offers no Compare on the card of a lone result the identity shows", async () => {
+    const alone = savedJob(succeeded(job({ prompt: "alone" })));
+    await historyShowing(alone, [alone]);
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(within(card).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+  });
+
   it("saves from the comparison, and cancels a queued job from the history", async () => {
     const service = jobService({ saves: "at-once" });
     const done = succeeded(job({ prompt: "compare me" }));

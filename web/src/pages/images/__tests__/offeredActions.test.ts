@@ -14,11 +14,11 @@ const failed = (code: string, message = "No."): Job =>
   job({ status: "failed", finished_at: new Date().toISOString(), error: { code, message, details: {} } });
 
 describe("offeredActions", () => {
-  it.each<[string, Job, "card" | "row", { savedNow: boolean; variants?: number; sameClick?: boolean }, string[]]>([
+  it.each<[string, Job, "card" | "row", { savedNow: boolean; sameClick?: boolean }, string[]]>([
     ["a result, on its card", succeeded(job()), "card", { savedNow: false }, ["compare", "refine", "save"]],
     ["a result, on its row", succeeded(job()), "row", { savedNow: false }, ["compare", "editSettings", "refine", "rerun", "save"]],
-    ["the identity's image, alone", succeeded(job()), "card", { savedNow: true }, ["refine"]],
-    ["the identity's image, among variants", succeeded(job()), "card", { savedNow: true, variants: 2 }, ["compare", "refine"]],
+    // Compare, where the page finds something to set it beside (`comparesOnCard`).
+    ["the identity's image, on its card", succeeded(job()), "card", { savedNow: true }, ["compare", "refine"]],
     ["a variant under its click's first row", succeeded(job()), "row", { savedNow: false, sameClick: true }, ["compare", "refine", "rerun", "save"]],
     // Compare, where the page finds something to set it beside (`comparesInHistory`).
     ["the identity's image, on its row", succeeded(job()), "row", { savedNow: true }, ["compare", "editSettings", "refine", "rerun"]],

@@ -81,7 +81,7 @@ export function GeneratedImageDisplay({
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
   const applied = isSavedNow(job, currentJobId);
-  const offered = offeredActions(job, "card", { savedNow: applied, variants: variant?.count ?? 1 });
+  const offered = offeredActions(job, "card", { savedNow: applied });
   // Save goes once the identity shows this image, and Cancel while its request is out and once
   // the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
@@ -360,7 +360,7 @@ function FollowUpActions({
           Refine
         </button>
       )}
-      {followUps.onCompare && offered.compare && (
+      {followUps.onCompare && offered.compare && (followUps.compares?.(job) ?? true) && (
         <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
           Compare
         </button>

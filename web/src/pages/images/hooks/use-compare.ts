@@ -88,6 +88,8 @@ export function useCompare({
   const single = variants.length === 1 ? variants[0]?.job : undefined;
   const source = single && sourceOf(single);
 
+  // The pane's cards: what their Compare opens, and which of them have something to set
+  // beside them (not the image the identity shows, alone, beside itself).
   const fromCard =
     variants.length > 1
       ? () => compareVariants(variants)
@@ -116,6 +118,7 @@ export function useCompare({
     fromHistory: (job: Job) => fromHistory(job)?.(),
     comparesInHistory: (job: Job) => fromHistory(job) !== null,
     fromCard,
+    comparesOnCard: (job: Job) => variants.length > 1 || source !== undefined || job.id !== currentJobId,
     close: () => choose(null),
     /** A save asked from the dialog: one result beside the current image leaves nothing to
      * choose once saved (the dialog closes then); several stay side by side, the saved one

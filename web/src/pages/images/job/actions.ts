@@ -15,19 +15,18 @@ export interface OfferedActions {
 
 /**
  * The actions a job offers where it shows. A result's card offers what follows it: Save,
- * Refine, Compare (the identity's current image has nothing to compare with, unless it
- * has sibling variants); a failed or canceled card, how to try again: Re-run (when the
- * same job could end otherwise) and Edit settings. A history row offers both kinds on any
- * finished job, its way back to each (its Compare where `comparesInHistory` finds something
- * to set it beside: its click's other variants, what it came from, or the current image
- * when it is not that); and Edit settings once per click, on its first row,
+ * Refine, Compare; a failed or canceled card, how to try again: Re-run (when the same job
+ * could end otherwise) and Edit settings. A history row offers both kinds on any finished
+ * job, its way back to each. Compare shows where the page finds something to set the result
+ * beside (`comparesOnCard`, `comparesInHistory`): its click's other variants, what it came
+ * from, or the current image when it is not that; and Edit settings once per click, on its first row,
  * whatever its state (a click's settings are known from the start; the rows under it,
  * `sameClick`, have the same). A queued job can be canceled in both.
  */
 export function offeredActions(
   job: Job,
   place: "card" | "row",
-  { savedNow, variants = 1, sameClick = false }: { savedNow: boolean; variants?: number; sameClick?: boolean },
+  { savedNow, sameClick = false }: { savedNow: boolean; sameClick?: boolean },
 ): OfferedActions {
   const succeeded = job.status === "succeeded";
   const ended = job.status === "failed" || job.status === "canceled";
@@ -35,7 +34,7 @@ export function offeredActions(
   return {
     save: succeeded && !savedNow,
     refine: succeeded,
-    compare: succeeded && (place === "row" || !savedNow || variants > 1),
+    compare: succeeded,
     rerun: tryAgain && !failsAgain(job),
     editSettings: place === "row" ? !sameClick : ended,
     cancel: job.status === "queued",
