@@ -3,6 +3,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { http, S3, uploadsNoting } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
 import { addPhoto, file, given, openAsAlice } from "../../../test/render";
 
 describe("adding photos", () => {
@@ -156,5 +157,20 @@ describe("adding photos", () => {
     } finally {
       editor.remove();
     }
+  });
+});
+
+describe("a photo's name, as it is sent", () => {
+  it("goes plain: a line break or tab a space, a direction mark dropped, as the API takes it", async () => {
+    const service = jobService();
+    const asked: { content_type: string; size: number; filename?: string | null }[] = [];
+    given(uploadsNoting(asked), ...service.handlers);
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("beach\u2028day\t\u202e1.jpg", "image/jpeg"));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({ reference_names: ["beach day 1.jpg"] });
+    expect(asked.map((each) => each.filename)).toEqual(["beach day 1.jpg"]);
   });
 });

@@ -26,7 +26,7 @@ import {
   type Removal,
 } from "../photos/form";
 import { UNREADABLE } from "../photos/checks";
-import { hasPlace, refused, stopped, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
+import { hasPlace, plainName, refused, stopped, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
 import { useFormPhotos } from "./use-form-photos";
 import { usePhotosAside } from "./use-photos-aside";
 import { useSendsToS3 } from "./use-sends-to-s3";
@@ -250,7 +250,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     othersPutAside,
     keys: sent.map((item) => item.key),
     /** The photos' file names, in the order of `keys`: the job keeps them to name its photos. */
-    names: sent.map((item) => item.name),
+    names: sent.map((item) => plainName(item.name)),
     busy: items.some((item) => item.status === "uploading"),
     /** Photos whose upload failed or was stopped: not sent until retried (or removed). */
     notUploaded: items.filter((item) => item.status === "failed").length,

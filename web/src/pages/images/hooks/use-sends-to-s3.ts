@@ -15,7 +15,7 @@ import type { TabConfig } from "../config";
 import { isNoAnswer, messageOf, shownError } from "../errors";
 import type { MakeThumbnail } from "../photos/form";
 import { drawnPhoto, LOW_RESOLUTION_PX, readyToSend } from "../photos/checks";
-import { failed, refused, uploaded, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
+import { failed, plainName, refused, uploaded, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
 import { useApi } from "./use-api";
 
 const UPLOAD_FAILED = "The upload failed; retry.";
@@ -134,7 +134,7 @@ export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlace
             content_type: item.contentType as UploadContentType,
             size: item.size,
             // The file's own name: a photo made smaller is sent as the JPEG it became.
-            filename: item.file.name.slice(0, 255),
+            filename: plainName(item.file.name),
           })),
           signal,
         );

@@ -152,6 +152,23 @@ export function nameOf(file: File): string {
   return file.name || "pasted image";
 }
 
+const DIRECTION_MARKS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** A line break, a tab or another control character, as the API counts them. */
+function breaksLine(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+}
+
+/** A file name as the API takes it (it refuses the rest, 422): its line breaks, tabs and other
+ * control characters a space, its direction marks dropped, at most 255 characters (whole ones:
+ * a cut through a pair of UTF-16 halves would leave one the API refuses too). A name from the
+ * system may hold any of them. */
+export function plainName(name: string): string {
+  const chars = Array.from(name.replace(DIRECTION_MARKS, ""), (char) => (breaksLine(char) ? " " : char));
+  return chars.slice(0, 255).join("").trim() || "photo";
+}
+
 /** Whether `file` is the one a lost photo was: its name, and its size as the admin chose it
  * (a lost photo's size is that one, see `photos/kept`). */
 export function isSameFile(item: LostPhoto, file: File): boolean {
