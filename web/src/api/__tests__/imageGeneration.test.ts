@@ -7,8 +7,8 @@
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
-import { ApiError, createImageGenerationApi, LOST_ANSWER, UNREACHABLE } from "../imageGeneration";
-import { API, http, server } from "../../test/api";
+import { ApiError, createImageGenerationApi, LOST_ANSWER, UNREACHABLE, uploadToS3 } from "../imageGeneration";
+import { API, http, S3, server } from "../../test/api";
 
 const api = createImageGenerationApi({ apiBaseUrl: `${API}/v1`, getToken: () => "test-token" });
 
@@ -78,5 +78,22 @@ describe("An answer with no body, or a broken one", () => {
       expect(failure).toMatchObject({ status, code });
       expect(failure).not.toMatchObject({ message: UNREACHABLE });
     }
+  });
+});
+
+describe("uploadToS3", () => {
+  it("sends nothing when stopped before it started, and says it was canceled", async () => {
+    let posted = 0;
+    server.use(
+      http.untyped.post(S3, () => {
+        posted += 1;
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const stop = new AbortController();
+    stop.abort();
+    const sent = uploadToS3({ url: S3, fields: { key: "uploads/1/u/0.jpg" } }, new Blob(["x"]), () => undefined, stop.signal);
+    await expect(sent).rejects.toMatchObject({ code: "upload_aborted" });
+    expect(posted).toBe(0);
   });
 });
