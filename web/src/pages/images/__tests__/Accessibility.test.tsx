@@ -462,6 +462,7 @@ describe("Accessibility", () => {
         costUsd={0.134}
         variants={1}
         imageSize="1K"
+        aspectRatio="3:4"
         usualSeconds={null}
         {...props}
       />
@@ -500,7 +501,7 @@ describe("Accessibility", () => {
       expect(generate).toHaveAccessibleName("Generate");
       expect(generate).toHaveAttribute("aria-keyshortcuts", "Control+Enter");
       expect(generate).toHaveTextContent("Ctrl ↵");
-      expect(generate).toHaveAccessibleDescription("≈ $0.134 · 1 image at 1K");
+      expect(generate).toHaveAccessibleDescription("≈ $0.134 · 1 image, 3:4 at 1K");
     });
 
     it("does nothing on a click or Ctrl+Enter on the page while Generate is off", async () => {

@@ -60,7 +60,7 @@ describe("costs and times", () => {
     );
     const user = await openAsAlice();
     await addPhoto(user);
-    const cost = screen.getByText(/^1 image at 4K/);
+    const cost = screen.getByText(/^1 image, 16:9 at 4K/);
     expect(cost.textContent).not.toMatch(/\$|≈|NaN/);
     const [row] = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
     expect(row).toHaveTextContent("12 s");

@@ -61,7 +61,7 @@ export function ComposeForm({
   const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(error);
   const editNotice = useSeenWhenSaid<HTMLDivElement>(editing.taken);
   const editNoticeId = useId();
-  const order = useRef<HTMLDivElement>(null);
+  const generateBar = useRef<HTMLDivElement>(null);
   const variantCounts = Array.from({ length: config.maxVariants }, (_, i) => i + 1);
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
@@ -79,7 +79,7 @@ export function ComposeForm({
       className={`${ui.card} ${styles.form}`}
       aria-label="New generation"
       onKeyDown={onKeyDown}
-      onFocus={(event) => keepClearOf(order.current, event.target)}
+      onFocus={(event) => keepClearOf(generateBar.current, event.target)}
     >
       {editing.taken && (
         <EditSettingsNotice
@@ -102,20 +102,21 @@ export function ComposeForm({
         describedBy={editing.taken ? editNoticeId : undefined}
       />
 
-      {/* What a click makes, and the click: seen together, with its cost, whatever the form
-          holds above them. */}
-      <div ref={order} className={styles.order}>
-        <div className={styles.options}>
-          <OptionSelect<AspectRatio>
-            label="Aspect ratio"
-            value={aspectRatio}
-            options={config.aspectRatios}
-            labelOf={ratioLabel}
-            onChange={draft.setAspectRatio}
-          />
-          <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />
-          <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={draft.setVariants} />
-        </div>
+      <div className={styles.options}>
+        <OptionSelect<AspectRatio>
+          label="Aspect ratio"
+          value={aspectRatio}
+          options={config.aspectRatios}
+          labelOf={ratioLabel}
+          onChange={draft.setAspectRatio}
+        />
+        <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />
+        <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={draft.setVariants} />
+      </div>
+
+      {/* Generate, with what a click makes and costs: kept in view whatever the form holds
+          above it. */}
+      <div ref={generateBar} className={styles.generate}>
         <GenerateBar
           onGenerate={onGenerate}
           whyNot={whyNot}
@@ -123,6 +124,7 @@ export function ComposeForm({
           costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}
           variants={variants}
           imageSize={imageSize}
+          aspectRatio={aspectRatio}
           usualSeconds={usualSecondsAt(imageSize)}
           clickJobs={clickJobs}
         />

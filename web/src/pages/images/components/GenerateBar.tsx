@@ -1,6 +1,6 @@
 import { useId } from "react";
 
-import type { ImageSize, Job } from "../../../api/imageGeneration";
+import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { countOf, formatUsd } from "../config";
 import { useNow } from "../hooks/use-now";
 import { elapsedSeconds, formatDuration, retryingAt, retryingBecause } from "../job/progress";
@@ -24,6 +24,9 @@ interface Props {
   costUsd: number | null;
   variants: number;
   imageSize: ImageSize;
+  /** Named with the count and the size: what a click makes, said where it is pressed (the
+   * options may be under the bar as the form scrolls). */
+  aspectRatio: AspectRatio;
   usualSeconds: number | null;
   /** The jobs of the click in the result pane: while one of them waits out Gemini or runs
    * past the usual time, "usually 2 s" would not be true now, and is not said. */
@@ -34,7 +37,17 @@ interface Props {
  * costs and how long it usually takes. When it cannot be used it says why, and stays
  * reachable by Tab (`aria-disabled`) with the reason as part of its description; a click then
  * does nothing (nor does Ctrl+Enter: the page checks it too). */
-export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, imageSize, usualSeconds, clickJobs = [] }: Props) {
+export function GenerateBar({
+  onGenerate,
+  whyNot,
+  pending,
+  costUsd,
+  variants,
+  imageSize,
+  aspectRatio,
+  usualSeconds,
+  clickJobs = [],
+}: Props) {
   const costId = useId();
   const slow = useSlowNow(clickJobs, usualSeconds);
   const whyId = useId();
@@ -69,7 +82,7 @@ export function GenerateBar({ onGenerate, whyNot, pending, costUsd, variants, im
               {" · "}
             </>
           )}
-          {`${countOf(variants, "image")} at ${imageSize}`}
+          {`${countOf(variants, "image")}, ${aspectRatio} at ${imageSize}`}
           {usualSeconds !== null && !slow ? ` · usually ${formatDuration(usualSeconds)}` : ""}
         </p>
       </div>
