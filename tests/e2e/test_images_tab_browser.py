@@ -594,3 +594,27 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
         assert box["y"] + box["height"] <= bar["y"] - 16, (name, box, bar)
     page.close()
 
+
+def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Two upright variants at 1280 by 800 and at 1366 by 768: each picture gives way to its
+    Save, which is on the first screen without a scroll (a floor of 360 px for the picture put
+    it under the window's edge on both)."""
+    page, generate = _ready_to_generate(
+        browser, stack, user="Alice Test · test user", identity="Alice the chef", ratio="3:4"
+    )
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("2")
+    generate.click()
+    cards = [_variant(page, n, 2) for n in (1, 2)]
+    for card in cards:
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    for width, height in ((1280, 800), (1366, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("window.scrollTo(0, 0)")
+        _next_frames(page)
+        for card in cards:
+            save = card.get_by_role("button", name="Save to identity").bounding_box()
+            assert save is not None
+            assert save["y"] + save["height"] <= height, (width, height, save)
+    page.close()
