@@ -17,11 +17,11 @@ export interface OfferedActions {
  * The actions a job offers where it shows. A result's card offers what follows it: Save,
  * Refine, Compare; a failed or canceled card, how to try again: Re-run (when the same job
  * could end otherwise) and Edit settings. A history row offers both kinds on any finished
- * job, its way back to each. Compare shows where the page finds something to set the result
- * beside (`comparesOnCard`, `comparesInHistory`): its click's other variants, what it came
- * from, or the current image when it is not that; and Edit settings once per click, on its first row,
- * whatever its state (a click's settings are known from the start; the rows under it,
- * `sameClick`, have the same). A queued job can be canceled in both.
+ * job, its way back to each; and Edit settings once per click, on its first row, whatever
+ * its state (a click's settings are known from the start; the rows under it, `sameClick`,
+ * have the same). A queued job can be canceled in both. Compare shows only where the page
+ * finds something to set the result beside (`comparesOnCard`, `comparesInHistory`): its
+ * click's other variants, what it came from, or the current image when it is not that.
  */
 export function offeredActions(
   job: Job,
