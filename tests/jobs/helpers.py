@@ -113,14 +113,15 @@ def succeed_with_preview(
     return jobs.require(job_id)
 
 
-def foreign_job() -> Job:
-    """A job for another admin's own identity (not a test user's)."""
+def recorded_job(identity_id: str, owner: str) -> Job:
+    """A queued job of `identity_id`, recorded as `owner`'s and made by them, written to the
+    jobs table (no message queued)."""
     job = Job.new(
-        identity_id=OTHER_ADMIN_IDENTITY,
+        identity_id=identity_id,
         identity_name="Grace",
-        user_id=OTHER_ADMIN_ID,
-        created_by=OTHER_ADMIN_ID,
-        reference_keys=[f"uploads/{OTHER_ADMIN_ID}/u/1.jpg"],
+        user_id=owner,
+        created_by=owner,
+        reference_keys=[f"uploads/{owner}/u/1.jpg"],
         prompt="",
         aspect_ratio="1:1",
         image_size="1K",
@@ -128,6 +129,11 @@ def foreign_job() -> Job:
     )
     store().create(job)
     return job
+
+
+def foreign_job() -> Job:
+    """A job for another admin's own identity (not a test user's)."""
+    return recorded_job(OTHER_ADMIN_IDENTITY, OTHER_ADMIN_ID)
 
 
 def create_one() -> dict[str, Any]:

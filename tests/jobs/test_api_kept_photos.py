@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 
 from identity_images.domain import HostIdentity
-from identity_images.models.jobs import Job
 from local_stack.aws_resources import Resources
-from tests.jobs.helpers import LAYOUT, generation_body, store
+from tests.jobs.helpers import LAYOUT, generation_body, recorded_job
 from tests.support.aws_state import job_count, messages_in, put_reference
 from tests.support.fakes import (
     ADMIN_ID,
@@ -34,18 +33,7 @@ ADMINS_OTHER_IDENTITY = "12"
 def kept(identity_id: str, index: int = 0, *, owner: str = ADMIN_ID) -> str:
     """A prepared reference, as the worker keeps it, and the job that kept it, recorded
     as `owner`'s."""
-    job = Job.new(
-        identity_id=identity_id,
-        identity_name="Ada",
-        user_id=owner,
-        created_by=owner,
-        reference_keys=[f"uploads/{owner}/u/0.jpg"],
-        prompt="",
-        aspect_ratio="1:1",
-        image_size="1K",
-        apply=False,
-    )
-    store().create(job)
+    job = recorded_job(identity_id, owner)
     key = LAYOUT.prepared_reference_key(identity_id, job.id, index)
     put_reference(key, b"\xff\xd8kept")
     return key

@@ -258,67 +258,55 @@ describe("a long prompt in the history", () => {
 });
 
 describe("a history read again while the page is left open", () => {
+  /** The page on a history of one result whose URLs are signed anew on every read, its
+   * output URLs lasting `urlLifetimeS`: its picture, and how many reads were made. */
+  async function signedAnewOnEveryRead(prompt: string, urlLifetimeS = apiConfig.output_url_expiry_s) {
+    const done = succeeded(job({ prompt }));
+    let reads = 0;
+    given(
+      http.get("/v1/config", ({ response }) => response(200).json({ ...apiConfig, output_url_expiry_s: urlLifetimeS })),
+      http.get("/v1/generations", ({ response }) => {
+        reads += 1;
+        const signed = `http://s3.test/preview.jpg?signature=${reads}`;
+        return response(200).json({
+          items: [{ ...done, output: { ...done.output!, preview_url: signed, url: signed } }],
+          next_cursor: null,
+        });
+      }),
+      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
+    );
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText(`“${prompt}”`);
+    return { picture: () => within(history).getAllByRole("img")[0]!, reads: () => reads };
+  }
+
   it("keeps each picture's URL while it is fresh, so the browser does not download it again", async () => {
     fakeClock();
     try {
-      const done = succeeded(job({ prompt: "signed anew on every read" }));
-      let reads = 0;
-      given(
-        http.get("/v1/generations", ({ response }) => {
-          reads += 1;
-          const signed = `http://s3.test/preview.jpg?signature=${reads}`;
-          return response(200).json({
-            items: [{ ...done, output: { ...done.output!, preview_url: signed, url: signed } }],
-            next_cursor: null,
-          });
-        }),
-        http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
-      );
-      await openAsAlice();
-      const history = await screen.findByRole("region", { name: "History" });
-      const picture = () => within(history).getAllByRole("img")[0]!;
-      await within(history).findByText("“signed anew on every read”");
+      const { picture, reads } = await signedAnewOnEveryRead("signed anew on every read");
       const first = picture().getAttribute("src");
-      const before = reads;
+      const before = reads();
       await timePasses(IDLE_REFRESH_MS + 1000);
-      await waitFor(() => expect(reads).toBeGreaterThan(before));
+      await waitFor(() => expect(reads()).toBeGreaterThan(before));
       expect(picture().getAttribute("src")).toBe(first);
     } finally {
       vi.useRealTimers();
     }
   });
-});
 
-describe("a history read again while the page is left open, its URLs short-lived", () => {
   it("takes the new URLs once two thirds of their life is gone, not the first read's expired ones", async () => {
     fakeClock();
     try {
-      const done = succeeded(job({ prompt: "signed for a minute" }));
-      let reads = 0;
-      given(
-        http.get("/v1/config", ({ response }) => response(200).json({ ...apiConfig, output_url_expiry_s: 60 })),
-        http.get("/v1/generations", ({ response }) => {
-          reads += 1;
-          const signed = `http://s3.test/preview.jpg?signature=${reads}`;
-          return response(200).json({
-            items: [{ ...done, output: { ...done.output!, preview_url: signed, url: signed } }],
-            next_cursor: null,
-          });
-        }),
-        http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
-      );
-      await openAsAlice();
-      const history = await screen.findByRole("region", { name: "History" });
-      const picture = () => within(history).getAllByRole("img")[0]!;
-      await within(history).findByText("“signed for a minute”");
+      const { picture, reads } = await signedAnewOnEveryRead("signed for a minute", 60);
       const first = picture().getAttribute("src");
       // 31 s on: read again, its URLs (good for 60 s) kept.
       await timePasses(IDLE_REFRESH_MS + 1000);
       expect(picture().getAttribute("src")).toBe(first);
       // 61 s on, past 40 s: the URLs of the read just made.
-      const before = reads;
+      const before = reads();
       await timePasses(IDLE_REFRESH_MS);
-      await waitFor(() => expect(reads).toBeGreaterThan(before));
+      await waitFor(() => expect(reads()).toBeGreaterThan(before));
       await waitFor(() => expect(picture().getAttribute("src")).not.toBe(first));
     } finally {
       vi.useRealTimers();
