@@ -11,13 +11,21 @@ describe("costs and times", () => {
       ({ ...succeeded(job({ image_size: size, attempts })), timings: { ...job().timings, total_s: seconds } });
     const rerun = job({ status: "running", image_size: "1K", started_at: new Date().toISOString() });
     // A 1K run that sat through two retries says nothing of the usual time.
-    given(...historyOf([rerun, at("1K", 2), at("1K", 106, 3), at("1K", 95, 2), at("4K", 31), at("4K", 104)]));
+    given(...historyOf([rerun, at("1K", 2), at("1K", 3), at("1K", 106, 3), at("1K", 95, 2), at("4K", 31), at("4K", 104)]));
     await openAsAlice();
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
     const card = await screen.findByRole("article", { name: "New image" });
     expect(within(card).getByText(clockLine(/usually about 2 s at 1K$/))).toBeInTheDocument();
     // The form's, at 4K: of two runs the quicker (the other may have waited out retries).
     expect(screen.getByText(/usually 31 s/)).toBeInTheDocument();
+  });
+
+  it("says no usual time from a single run: one is not usually", async () => {
+    given(...historyOf([{ ...succeeded(job({ image_size: "4K" })), timings: { ...job().timings, total_s: 31 } }]));
+    const user = await openAsAlice();
+    await addPhoto(user);
+    expect(screen.getByRole("button", { name: "Generate" })).toHaveAccessibleDescription(/^≈ \$[\d.]+ · 1 image, 16:9 at 4K$/);
+    expect(screen.queryByText(/usually/)).not.toBeInTheDocument();
   });
 
   it("writes every cost alike, to a tenth of a cent, and no time for a canceled job", async () => {

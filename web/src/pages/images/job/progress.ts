@@ -114,14 +114,14 @@ function secondsSince(start: string, end: number): number {
 
 /** The median total time of the identity's succeeded jobs at that size, or null. A run that
  * waited out Gemini's retries (more than one attempt) does not count, and of two middle runs
- * the lower one sets the estimate. */
+ * the lower one sets the estimate. One run is no "usually": null until there are two. */
 export function usualSeconds(history: Job[], imageSize: string): number | null {
   const runs = history
     .filter((job) => job.status === "succeeded" && job.image_size === imageSize && job.attempts <= 1)
     .map((job) => job.timings.total_s ?? (Date.parse(job.finished_at ?? "") - Date.parse(job.created_at)) / 1000)
     .filter((s) => Number.isFinite(s) && s > 0)
     .sort((a, b) => a - b);
-  if (runs.length === 0) return null;
+  if (runs.length < 2) return null;
   const middle = runs[Math.floor((runs.length - 1) / 2)];
   return middle === undefined ? null : Math.max(1, Math.round(middle));
 }
