@@ -592,6 +592,30 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
         assert bar is not None
         # Above the bar's top: its 16 px padding over Generate.
         assert box["y"] + box["height"] <= bar["y"] - 16, (name, box, bar)
+
+    # A mouse press on a link half under the bar is not moved from under the pointer: one
+    # click removes the photo (two more photos put a second row's links under the bar).
+    more: list[FilePayload] = [
+        {"name": f"p{n}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((600, 800), (90, 9, n))}
+        for n in (3, 4)
+    ]
+    page.get_by_label("Reference photos", exact=True).set_input_files(more)
+    expect(generate).to_be_enabled(timeout=30_000)
+    remove = page.get_by_role("button", name="Remove p4.jpg", exact=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    link = remove.bounding_box()
+    bar = generate.bounding_box()
+    assert link is not None
+    assert bar is not None
+    page.evaluate("dy => window.scrollBy(0, dy)", link["y"] - (bar["y"] - 16 - 8))
+    _next_frames(page)
+    link = remove.bounding_box()
+    assert link is not None
+    bar = generate.bounding_box()
+    assert bar is not None
+    assert link["y"] + link["height"] > bar["y"] - 16, (link, bar)  # half under the bar
+    page.mouse.click(link["x"] + 4, link["y"] + 3)
+    expect(page.get_by_text("4 / 5", exact=True)).to_be_visible()
     page.close()
 
 

@@ -27,12 +27,16 @@ export function reveal(element: Element | null | undefined): void {
  * Brings `field`, just focused, out from under `cover` (a part that stays at the window's
  * bottom while the page scrolls under it), as little as it takes. A browser moves a focused
  * field into the window, not out from under what covers it: a field Tab moved to stayed
- * hidden, or showed only its top. Nothing to do for a field of `cover`'s own, or while
- * `cover` stays in its place (a phone).
+ * hidden, or showed only its top. Nothing to do for a field of `cover`'s own, for one a
+ * mouse press focused, or while `cover` stays in its place (a phone).
  */
 export function keepClearOf(cover: HTMLElement | null, field: EventTarget): void {
   if (!cover || !(field instanceof HTMLElement) || cover.contains(field) || !field.scrollIntoView) return;
   if (getComputedStyle(cover).position !== "sticky") return;
+  // Focused by the keyboard (or a text field, which shows its caret either way): a button or
+  // link a mouse press focuses is left where it is, or the page would move it from under the
+  // pointer before the press ends, and the click would be lost.
+  if (!field.matches(":focus-visible")) return;
   const coverTop = cover.getBoundingClientRect().top;
   if (field.getBoundingClientRect().bottom <= coverTop) return;
   // Stuck at the bottom of what scrolls (the window, or a host's own scrolling box): the
