@@ -624,7 +624,8 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
 ) -> None:
     """Two upright variants at 1280 by 800 and at 1366 by 768: each picture gives way to its
     Save, which is on the first screen without a scroll (a floor of 360 px for the picture put
-    it under the window's edge on both)."""
+    it under the window's edge on both); the two stand together, not each in the middle of its
+    half of the pane."""
     page, generate = _ready_to_generate(
         browser, stack, user="Alice Test · test user", identity="Alice the chef", ratio="3:4"
     )
@@ -641,4 +642,9 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
             save = card.get_by_role("button", name="Save to identity").bounding_box()
             assert save is not None
             assert save["y"] + save["height"] <= height, (width, height, save)
+        # Side by side in the pane's middle, the grid's gap between them, no empty strip.
+        first, second = (card.bounding_box() for card in cards)
+        assert first is not None
+        assert second is not None
+        assert second["x"] - (first["x"] + first["width"]) <= 16, (width, first, second)
     page.close()
