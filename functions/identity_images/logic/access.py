@@ -184,6 +184,12 @@ def visible_generations(caller: Caller, jobs: Iterable[Job], host: HostDirectory
     identity moved from another admin to a test user, the jobs made while it was that
     admin's stay theirs (GET refuses them, so the list must not show them). Each distinct
     other owner is looked up once per call."""
+    visible = _owners_visible_to(caller, host)
+    return [job for job in jobs if visible(job.user_id)]
+
+
+def _owners_visible_to(caller: Caller, host: HostDirectory) -> Callable[[str], bool]:
+    """`_owner_visible` for `caller`, each owner looked up once (for one request)."""
     seen: dict[str, bool] = {}
 
     def visible(owner_id: str) -> bool:
@@ -191,7 +197,7 @@ def visible_generations(caller: Caller, jobs: Iterable[Job], host: HostDirectory
             seen[owner_id] = _owner_visible(owner_id, caller, host)
         return seen[owner_id]
 
-    return [job for job in jobs if visible(job.user_id)]
+    return visible
 
 
 def _owner_visible(owner_id: str, caller: Caller, host: HostDirectory) -> bool:
@@ -229,7 +235,7 @@ def authorize_kept_photos(
     expires a little before its photos) is 422 `reference_not_found`."""
     owners: dict[str, str | None] = {identity.id: identity.user_id}
     jobs: dict[str, Job | None] = {}
-    visible: dict[str, bool] = {}
+    visible = _owners_visible_to(caller, host)
     for key in keys:
         kept = kept_by(key)
         if kept is None:
@@ -264,9 +270,7 @@ def authorize_kept_photos(
                 f"Reference {key!r} names a generation of another identity.",
                 details={"field": "reference_keys", "key": key},
             )
-        if job.user_id not in visible:
-            visible[job.user_id] = _owner_visible(job.user_id, caller, host)
-        if not visible[job.user_id]:
+        if not visible(job.user_id):
             raise PipelineError(
                 ErrorCode.REFERENCE_INVALID,
                 f"Reference {key!r} was kept by a generation that is neither yours nor a "
