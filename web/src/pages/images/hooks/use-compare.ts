@@ -88,20 +88,20 @@ export function useCompare({
   const single = variants.length === 1 ? variants[0]?.job : undefined;
   const source = single && sourceOf(single);
 
-  // The pane's cards: what their Compare opens, and which of them have something to set
-  // beside them (not the image the identity shows, alone, beside itself).
-  const fromCard =
-    variants.length > 1
-      ? () => compareVariants(variants)
-      : single && source
-        ? () => withSource(single, source)
-        : withCurrent;
+  // A card of the pane: the click's variants, or the one result beside what it refined or
+  // re-ran; else beside the current image (when it is not that); null when there is nothing
+  // to set it beside.
+  const forCard = (job: Job): (() => void) | null => {
+    if (variants.length > 1) return () => compareVariants(variants);
+    if (single && source) return () => withSource(single, source);
+    return withCurrent && job.id !== currentJobId ? () => withCurrent(job) : null;
+  };
 
   // From the history, a result as its card would be compared: with its click's other
   // finished variants (the pane may show a later click by now), or with what it refined or
   // re-ran; else beside the current image (when it is not that); null when there is
   // nothing to set it beside.
-  const fromHistory = (job: Job): (() => void) | null => {
+  const forRow = (job: Job): (() => void) | null => {
     const click = siblingsOf(job, jobsById);
     const before = sourceOf(job);
     if (click.length > 1) return () => compareVariants(click.map((each) => ({ job: each, label: variantLabel(each) ?? "" })));
@@ -114,11 +114,11 @@ export function useCompare({
     candidates,
     title: open?.title ?? "",
     /** The history's Compare, for the jobs `comparesInHistory` says have something to set
-     * them beside. */
-    fromHistory: (job: Job) => fromHistory(job)?.(),
-    comparesInHistory: (job: Job) => fromHistory(job) !== null,
-    fromCard,
-    comparesOnCard: (job: Job) => variants.length > 1 || source !== undefined || job.id !== currentJobId,
+     * them beside; the cards' likewise. */
+    fromHistory: (job: Job) => forRow(job)?.(),
+    comparesInHistory: (job: Job) => forRow(job) !== null,
+    fromCard: (job: Job) => forCard(job)?.(),
+    comparesOnCard: (job: Job) => forCard(job) !== null,
     close: () => choose(null),
     /** A save asked from the dialog: one result beside the current image leaves nothing to
      * choose once saved (the dialog closes then); several stay side by side, the saved one
