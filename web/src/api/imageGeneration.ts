@@ -318,9 +318,10 @@ export function uploadToS3(
     };
     xhr.onerror = () =>
       reject(new ApiError(0, "upload_failed", "The upload did not reach storage. Check the connection and retry."));
-    xhr.onabort = () => reject(new ApiError(0, "upload_aborted", "The upload was canceled."));
+    const canceled = () => reject(new ApiError(0, "upload_aborted", "The upload was canceled."));
+    xhr.onabort = canceled;
     // Stopped before it started: an XHR not yet sent would not say it was aborted.
-    if (signal?.aborted) return reject(new ApiError(0, "upload_aborted", "The upload was canceled."));
+    if (signal?.aborted) return canceled();
     signal?.addEventListener("abort", () => xhr.abort(), { once: true });
     xhr.send(form);
   });
