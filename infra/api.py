@@ -140,6 +140,7 @@ class PublicApi(Construct):
             description="Lets admins in (Django-issued JWT or introspection)",
             environment=env,
             secrets={"JWT_SECRET_ARN": parts.secrets.jwt_secret},
+            snap_start=config.click_snap_start,
         )
 
     def _api_function(self, parts: PipelineParts, jobs_queue: sqs.IQueue) -> PipelineFunction:
@@ -160,6 +161,7 @@ class PublicApi(Construct):
                 "ALLOWED_ORIGINS": ",".join(parts.config.allowed_origins),
             },
             secrets={"DJANGO_SERVICE_TOKEN_SECRET_ARN": parts.secrets.django_service_token},
+            snap_start=parts.config.click_snap_start,
         )
         bucket, layout = parts.images.bucket, parts.images.layout
         function.allow(

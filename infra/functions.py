@@ -52,8 +52,10 @@ class PipelineFunction(Construct):
         layers: Sequence[lambda_.ILayerVersion],
         environment: Mapping[str, str],
         secrets: Mapping[str, secretsmanager.ISecret] | None = None,
+        snap_start: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.snap_start = snap_start
         self._acknowledged: set[str] = set()
         self.log_group = logs.LogGroup(
             self,
@@ -101,8 +103,10 @@ class PipelineFunction(Construct):
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
             tracing=lambda_.Tracing.ACTIVE,
-            # Only an alias with provisioned concurrency publishes versions (below); a
-            # replaced version goes once the alias has moved off it.
+            # A snapshot of each published version, taken after its init (the import and
+            # `init_phase.prepare`); only the `live` alias publishes versions (below).
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
+            # A replaced version (and its snapshot) goes once the alias has moved off it.
             current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.DESTROY),
         )
         for secret in (secrets or {}).values():
@@ -123,12 +127,15 @@ class PipelineFunction(Construct):
         )
 
     def entry_point(self, provisioned: int) -> lambda_.IFunction:
-        """What API Gateway invokes: the function itself or, with `provisioned` above 0,
-        a `live` alias on its newest version that keeps that many environments initialized
-        (provisioned concurrency: no cold start, at a fixed price per hour)."""
-        if provisioned == 0:
-            return self.function
-        return self.function.add_alias("live", provisioned_concurrent_executions=provisioned)
+        """What API Gateway invokes: a `live` alias on the newest version, which keeps
+        `provisioned` environments initialized when above 0 (no cold start, at a fixed price
+        per hour) or, with SnapStart, resumes each cold start from that version's snapshot;
+        without either, the function itself (`$LATEST`: nothing is published)."""
+        if provisioned:
+            return self.function.add_alias("live", provisioned_concurrent_executions=provisioned)
+        if self.snap_start:
+            return self.function.add_alias("live")
+        return self.function
 
     def allow(self, *statements: iam.PolicyStatement) -> None:
         """Statements with exact resources (no wildcard to justify)."""

@@ -43,10 +43,12 @@ class PipelineParts:
         environment: Mapping[str, str],
         secrets: Mapping[str, secretsmanager.ISecret] | None = None,
         imaging: bool = False,
+        snap_start: bool = False,
     ) -> PipelineFunction:
         """A function on the shared code asset, sized by its resource spec (timeout and
         memory), with the base layer, and the imaging layer too when it needs Pillow and
-        google-genai (the worker only)."""
+        google-genai (the worker only), and with SnapStart where a cold start keeps an admin
+        waiting (the API and the authorizer)."""
         return PipelineFunction(
             scope,
             construct_id,
@@ -58,4 +60,5 @@ class PipelineParts:
             layers=[self.layers.base, self.layers.imaging] if imaging else [self.layers.base],
             environment=environment,
             secrets=secrets,
+            snap_start=snap_start,
         )

@@ -64,8 +64,24 @@ def test_the_worker_timeout_covers_every_retried_call_within_lambdas_limit() -> 
         {"apiProvisionedConcurrency": "-1"},
         {"apiProvisionedConcurrency": "11"},
         {"apiProvisionedConcurrency": "one"},
+        {"apiSnapStart": "sometimes"},
     ],
 )
 def test_bad_context_is_refused_with_a_clear_error(context: dict[str, str]) -> None:
     with pytest.raises(ConfigError, match="Bad CDK context"):
         config(**context)
+
+
+@pytest.mark.parametrize(
+    ("context", "snap_start"),
+    [
+        ({}, True),
+        ({"apiSnapStart": "false"}, False),
+        ({"apiProvisionedConcurrency": "1"}, False),
+        ({"apiProvisionedConcurrency": "0", "apiSnapStart": "true"}, True),
+    ],
+)
+def test_snap_start_is_on_unless_turned_off_or_replaced_by_provisioned_concurrency(
+    context: dict[str, str], snap_start: bool
+) -> None:
+    assert config(**context).click_snap_start is snap_start

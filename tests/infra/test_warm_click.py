@@ -1,9 +1,11 @@
-"""`-c apiProvisionedConcurrency=N`: the API and the authorizer kept initialized.
+"""How an admin's first click after a quiet spell meets the API and the authorizer.
 
-An admin's first click after a quiet spell meets a cold authorizer, then a cold API
-function. With N above 0 API Gateway calls a `live` alias of each, which keeps N
-environments initialized; with 0 (the default) it calls the functions themselves and
-nothing is published or provisioned."""
+That click meets a cold authorizer, then a cold API function. By default both run with
+SnapStart: API Gateway calls a `live` alias on each function's newest version, and a cold
+start resumes that version's snapshot, taken after its init at deploy.
+`-c apiProvisionedConcurrency=N` keeps N environments initialized on the same alias
+instead (Lambda takes one or the other); `-c apiSnapStart=false` with no provisioned
+concurrency has API Gateway call the functions themselves, and nothing is published."""
 
 from __future__ import annotations
 
@@ -12,26 +14,25 @@ from typing import Any
 import pytest
 
 from tests.infra.conftest import Synthesized, synthesize
-from tests.infra.test_stack import function_id, one, refs
+from tests.infra.test_stack import alias_of, function_id, one, refs
+
+CLICK = ("api", "authorizer")
+ORIGINS = {"allowedOrigins": "https://admin.example.com"}
 
 
 @pytest.fixture(scope="module")
-def warm(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+def provisioned(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synthesize(
-        tmp_path_factory.mktemp("cdk.out.warm"),
-        {"allowedOrigins": "https://admin.example.com", "apiProvisionedConcurrency": "2"},
+        tmp_path_factory.mktemp("cdk.out.provisioned"),
+        {**ORIGINS, "apiProvisionedConcurrency": "2"},
     )
 
 
-def alias_of(synth: Synthesized, name: str) -> tuple[str, dict[str, Any]]:
-    """The one alias of handler `name`'s function, and its properties."""
-    function = function_id(synth, name)
-    (found,) = [
-        (key, alias["Properties"])
-        for key, alias in synth.of_type("AWS::Lambda::Alias").items()
-        if alias["Properties"]["FunctionName"] == {"Ref": function}
-    ]
-    return found
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize(
+        tmp_path_factory.mktemp("cdk.out.plain"), {**ORIGINS, "apiSnapStart": "false"}
+    )
 
 
 def api_method(synth: Synthesized) -> dict[str, Any]:
@@ -53,47 +54,76 @@ def invoke_grants(synth: Synthesized) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("name", ["api", "authorizer"])
-def test_each_click_function_keeps_the_asked_environments_on_its_newest_version(
-    warm: Synthesized, name: str
-) -> None:
-    _, alias = alias_of(warm, name)
+def snap_start(synth: Synthesized, name: str) -> Any:
+    return synth.props(function_id(synth, name)).get("SnapStart")
+
+
+def called_by_api_gateway(synth: Synthesized) -> set[str]:
+    authorizer = synth.props(one(synth, "AWS::ApiGateway::Authorizer", "Api"))
+    return refs(api_method(synth)["Integration"]["Uri"]) | refs(authorizer["AuthorizerUri"])
+
+
+def assert_live_alias_on_newest_version(synth: Synthesized, name: str) -> dict[str, Any]:
+    _, alias = alias_of(synth, name)
     assert alias["Name"] == "live"
-    assert alias["ProvisionedConcurrencyConfig"] == {"ProvisionedConcurrentExecutions": 2}
     (version,) = refs(alias["FunctionVersion"])
-    published = warm.resources[version]
+    published = synth.resources[version]
     assert published["Type"] == "AWS::Lambda::Version"
-    assert published["Properties"]["FunctionName"] == {"Ref": function_id(warm, name)}
-    # A version the alias moved off is removed, so deploys do not pile versions up.
+    assert published["Properties"]["FunctionName"] == {"Ref": function_id(synth, name)}
+    # A version the alias moved off is removed (with its snapshot), so deploys do not
+    # pile versions up.
     assert published["DeletionPolicy"] == "Delete"
+    return alias
 
 
-def test_api_gateway_calls_the_aliases_and_may_invoke_only_them(warm: Synthesized) -> None:
-    api_alias, _ = alias_of(warm, "api")
-    authorizer_alias, _ = alias_of(warm, "authorizer")
-    assert api_alias in refs(api_method(warm)["Integration"]["Uri"])
-    authorizer = warm.props(one(warm, "AWS::ApiGateway::Authorizer", "Api"))
-    assert authorizer_alias in refs(authorizer["AuthorizerUri"])
-    assert invoke_grants(warm) == {api_alias, authorizer_alias}
-
-
-def test_only_the_click_functions_are_provisioned(warm: Synthesized) -> None:
-    aliases = warm.of_type("AWS::Lambda::Alias").values()
-    aliased = {alias["Properties"]["FunctionName"]["Ref"] for alias in aliases}
-    assert aliased == {function_id(warm, "api"), function_id(warm, "authorizer")}
-
-
-def test_warm_stack_has_no_unacknowledged_cdk_nag_finding(warm: Synthesized) -> None:
-    assert warm.validation_error is None
-
-
-def test_by_default_api_gateway_calls_the_functions_and_nothing_is_provisioned(
-    synthesized: Synthesized,
+@pytest.mark.parametrize("name", CLICK)
+def test_by_default_each_click_function_resumes_a_snapshot_of_its_newest_version(
+    synthesized: Synthesized, name: str
 ) -> None:
-    assert synthesized.of_type("AWS::Lambda::Alias") == {}
-    assert synthesized.of_type("AWS::Lambda::Version") == {}
-    assert function_id(synthesized, "api") in refs(api_method(synthesized)["Integration"]["Uri"])
-    assert invoke_grants(synthesized) == {
-        function_id(synthesized, "api"),
-        function_id(synthesized, "authorizer"),
+    assert snap_start(synthesized, name) == {"ApplyOn": "PublishedVersions"}
+    alias = assert_live_alias_on_newest_version(synthesized, name)
+    assert "ProvisionedConcurrencyConfig" not in alias
+
+
+@pytest.mark.parametrize("name", ["worker", "trigger", "reaper"])
+def test_functions_no_admin_waits_on_start_as_usual(synthesized: Synthesized, name: str) -> None:
+    assert snap_start(synthesized, name) is None
+
+
+@pytest.mark.parametrize("name", CLICK)
+def test_provisioned_concurrency_keeps_the_asked_environments_instead_of_a_snapshot(
+    provisioned: Synthesized, name: str
+) -> None:
+    assert snap_start(provisioned, name) is None
+    alias = assert_live_alias_on_newest_version(provisioned, name)
+    assert alias["ProvisionedConcurrencyConfig"] == {"ProvisionedConcurrentExecutions": 2}
+
+
+@pytest.mark.parametrize("stack", ["synthesized", "provisioned"])
+def test_api_gateway_calls_the_aliases_and_may_invoke_only_them(
+    stack: str, request: pytest.FixtureRequest
+) -> None:
+    synth: Synthesized = request.getfixturevalue(stack)
+    aliases = {alias_of(synth, name)[0] for name in CLICK}
+    assert called_by_api_gateway(synth) == aliases
+    assert invoke_grants(synth) == aliases
+    aliased = {
+        alias["Properties"]["FunctionName"]["Ref"]
+        for alias in synth.of_type("AWS::Lambda::Alias").values()
     }
+    assert aliased == {function_id(synth, name) for name in CLICK}
+
+
+def test_provisioned_stack_has_no_unacknowledged_cdk_nag_finding(provisioned: Synthesized) -> None:
+    assert provisioned.validation_error is None
+
+
+def test_without_either_api_gateway_calls_the_functions_and_nothing_is_published(
+    plain: Synthesized,
+) -> None:
+    assert plain.of_type("AWS::Lambda::Alias") == {}
+    assert plain.of_type("AWS::Lambda::Version") == {}
+    assert all(snap_start(plain, name) is None for name in CLICK)
+    functions = {function_id(plain, name) for name in CLICK}
+    assert called_by_api_gateway(plain) == functions
+    assert invoke_grants(plain) == functions

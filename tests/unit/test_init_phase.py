@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
+import types
+from collections.abc import Callable
 
 import pytest
 from aws_lambda_powertools import Logger
@@ -154,3 +157,61 @@ def test_prepare_runs_every_step_even_after_one_fails(
     assert line["level"] == "WARNING"
     assert line["step"].endswith("broken")
     assert "no table name" in line["exception"]
+
+
+class RuntimeHooks(types.ModuleType):
+    """Lambda's `snapshot_restore_py`, which only its Python runtimes have: it records
+    what is registered, and runs it as a restore would."""
+
+    def __init__(self) -> None:
+        super().__init__(init_phase.RUNTIME_HOOKS)
+        self.after_restore: list[Callable[[], object]] = []
+
+    def register_after_restore(self, func: Callable[[], object]) -> None:
+        self.after_restore.append(func)
+
+    def restore(self) -> None:
+        for func in self.after_restore:
+            func()
+
+
+@pytest.fixture
+def hooks(monkeypatch: pytest.MonkeyPatch) -> RuntimeHooks:
+    fake = RuntimeHooks()
+    monkeypatch.setitem(sys.modules, init_phase.RUNTIME_HOOKS, fake)
+    return fake
+
+
+def test_under_snap_start_each_restored_environment_draws_its_own_random_numbers(
+    monkeypatch: pytest.MonkeyPatch, hooks: RuntimeHooks
+) -> None:
+    monkeypatch.setenv(init_phase.INITIALIZATION_TYPE, init_phase.SNAP_START)
+    init_phase.prepare(logger=Logger(service="init-snap-start"))
+    snapshot = random.getstate()
+    draws = []
+    for _ in range(2):  # two environments resumed from the one snapshot
+        random.setstate(snapshot)
+        hooks.restore()
+        draws.append(random.random())
+    assert draws[0] != draws[1]
+
+
+@pytest.mark.parametrize("initialization", ["on-demand", "provisioned-concurrency"])
+def test_without_snap_start_nothing_is_registered_for_a_restore(
+    monkeypatch: pytest.MonkeyPatch, hooks: RuntimeHooks, initialization: str
+) -> None:
+    monkeypatch.setenv(init_phase.INITIALIZATION_TYPE, initialization)
+    init_phase.prepare(logger=Logger(service="init-no-snapshot"))
+    assert hooks.after_restore == []
+
+
+def test_under_snap_start_without_the_runtime_hooks_the_init_goes_on_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(init_phase.INITIALIZATION_TYPE, init_phase.SNAP_START)
+    monkeypatch.setitem(sys.modules, init_phase.RUNTIME_HOOKS, None)  # import fails
+    ran: list[str] = []
+    init_phase.prepare(lambda: ran.append("step"), logger=Logger(service="init-no-hooks"))
+    assert ran == ["step"]
+    [line] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    assert line["message"] == init_phase.NOT_RESEEDED

@@ -17,17 +17,34 @@ Only inside Lambda, which names the initialization type (`on-demand`,
 `provisioned-concurrency`, `snap-start`; with the last two, init is off the request path
 altogether). Tests, the local stack and the tools that import a handler build on first
 use, as before.
+
+With SnapStart (the API and the authorizer, `infra/functions.py`), this init runs once per
+deploy, and every cold start resumes a snapshot of it. What it built is then shared by
+every environment, which is safe for what is built here: nothing holds a connection or a
+secret. Only `random`'s state would be the same everywhere (botocore's retry jitter draws
+from it), so each restored environment reseeds it from the OS, as AWS advises.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import random
 from collections.abc import Callable
 
 from aws_lambda_powertools import Logger
 
 #: Set by Lambda in every function's environment.
 INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE"
+
+#: The initialization type of a version published with SnapStart.
+SNAP_START = "snap-start"
+
+#: Lambda's library of SnapStart's runtime hooks, part of its Python runtimes.
+RUNTIME_HOOKS = "snapshot_restore_py"
+
+#: What the log says where SnapStart's runtime hooks are missing.
+NOT_RESEEDED = "No SnapStart runtime hooks: random is not reseeded after a restore"
 
 #: What the log says of a step that failed (the artefact check looks for it).
 NOT_PREPARED = "Not prepared at init; the first request will build it"
@@ -43,9 +60,12 @@ def in_lambda_init() -> bool:
 
 def prepare(*steps: Step, logger: Logger) -> None:
     """Run `steps` now, inside Lambda; elsewhere do nothing. A step that raises is logged
-    and skipped (the first request will redo it); the next steps still run."""
+    and skipped (the first request will redo it); the next steps still run. Under SnapStart,
+    also reseed `random` after each restore."""
     if not in_lambda_init():
         return
+    if os.environ[INITIALIZATION_TYPE] == SNAP_START:
+        _reseed_after_restore(logger)
     for step in steps:
         try:
             step()
@@ -55,3 +75,12 @@ def prepare(*steps: Step, logger: Logger) -> None:
                 extra={"step": getattr(step, "__qualname__", repr(step))},
                 exc_info=True,
             )
+
+
+def _reseed_after_restore(logger: Logger) -> None:
+    try:
+        hooks = importlib.import_module(RUNTIME_HOOKS)
+    except ImportError:  # not Lambda's runtime: still no reason to fail a deploy
+        logger.warning(NOT_RESEEDED)
+        return
+    hooks.register_after_restore(random.seed)
