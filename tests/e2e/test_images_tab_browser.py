@@ -625,7 +625,8 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
     """Two upright variants at 1280 by 800 and at 1366 by 768: each picture gives way to its
     Save, which is on the first screen without a scroll (a floor of 360 px for the picture put
     it under the window's edge on both); the two stand together, not each in the middle of its
-    half of the pane."""
+    half of the pane, and stay where they are when a Refine box opens under them (it kept an
+    empty third column open, and the two moved to the pane's start)."""
     page, generate = _ready_to_generate(
         browser, stack, user="Alice Test · test user", identity="Alice the chef", ratio="3:4"
     )
@@ -647,4 +648,10 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
         assert first is not None
         assert second is not None
         assert second["x"] - (first["x"] + first["width"]) <= 16, (width, first, second)
+    cards[0].get_by_role("button", name="Refine", exact=True).click()
+    expect(page.get_by_role("textbox", name="What should change in variant 1?")).to_be_focused()
+    _next_frames(page)
+    # Across: the box may scroll the page to come into view.
+    across = [(box["x"], box["width"]) for box in (card.bounding_box() for card in cards) if box]
+    assert across == [(first["x"], first["width"]), (second["x"], second["width"])]
     page.close()

@@ -81,12 +81,15 @@ export function VariantsGrid({
             failure={failure?.jobId === job.id ? failure : null}
           />
         ))}
-        {/* The Refine boxes the cards opened, at the pane's width, where the words have room
-            (a card beside two others is 190 px): after all the cards, so the page's order is
-            the order seen (Tab from Send goes on past the cards, not up to the next one); the
-            question names its variant. */}
-        {followUps &&
-          jobs.map((job, index) => {
+      </div>
+      {/* The Refine boxes the cards opened, at the pane's width, where the words have room
+          (a card beside two others is 190 px): after all the cards, so the page's order is
+          the order seen (Tab from Send goes on past the cards, not up to the next one); the
+          question names its variant. Not in the grid: a box across all its columns would
+          keep an empty one open, and move the cards to the pane's start. */}
+      {followUps && (
+        <div className={styles.refines}>
+          {jobs.map((job, index) => {
             const refine = refineBoxOf(job.id);
             if (!refine.open) return null;
             const place = placeOf(job, index, count);
@@ -107,7 +110,8 @@ export function VariantsGrid({
               </div>
             );
           })}
-      </div>
+        </div>
+      )}
     </div>
   );
 }
