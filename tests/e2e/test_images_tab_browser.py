@@ -619,21 +619,25 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
     page.close()
 
 
+@pytest.mark.parametrize("ratio", ["3:4", "9:16"])
 def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
-    stack: RunningStack, browser: Browser
+    stack: RunningStack, browser: Browser, ratio: str
 ) -> None:
-    """Two upright variants at 1280 by 800 and at 1366 by 768: each picture gives way to its
-    Save, which is on the first screen without a scroll (a floor of 360 px for the picture put
-    it under the window's edge on both); the two stand together, not each in the middle of its
-    half of the pane, and stay where they are when a Refine box opens under them (it kept an
+    """Two upright variants at 1280 by 800 and at 1366 by 768: each picture gives way to
+    its Save, which is on the first screen without a scroll (a floor of 360 px for the
+    picture put it under the window's edge on both; a 9:16 card's settings on a second
+    line, at 1366 by 768); the two stand together, not each in the middle of its half of
+    the pane, and stay where they are when a Refine box opens under them (it kept an
     empty third column open, and the two moved to the pane's start)."""
     page, generate = _ready_to_generate(
-        browser, stack, user="Alice Test · test user", identity="Alice the chef", ratio="3:4"
+        browser, stack, user="Alice Test · test user", identity="Alice the chef", ratio=ratio
     )
     page.get_by_role("combobox", name="Variants", exact=True).select_option("2")
     generate.click()
     cards = [_variant(page, n, 2) for n in (1, 2)]
     for card in cards:
+        # This click's, not the last one's, which the pane shows until it has them.
+        expect(card).to_contain_text(f"{ratio} · 1K", timeout=JOB_TIMEOUT_MS)
         expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
     for width, height in ((1280, 800), (1366, 768)):
         page.set_viewport_size({"width": width, "height": height})
