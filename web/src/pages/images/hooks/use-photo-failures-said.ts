@@ -3,32 +3,35 @@
  * that stopped, a check that refused a file), each by name and why, once. Not each tile as an
  * alert of its own: ten files of the wrong type dropped at once were ten alerts, and a list that
  * comes back with its stopped uploads (another user's, the page opened again) is read, not
- * announced: it says nothing until one of its photos fails.
+ * announced: it says nothing until one of its photos fails. A photo refused again for a truer
+ * reason (a text file named .jpg, which the browser could not draw before its bytes were read:
+ * "Not a real JPEG.") is said again, so the region and its tile agree.
  */
 import { useState } from "react";
 
 import type { ReferenceItem } from "../photos/photo";
 
-type Status = ReferenceItem["status"];
 type Unusable = Extract<ReferenceItem, { status: "failed" | "refused" }>;
+/** Why a photo cannot be used; null while it can. */
+type Reason = string | null;
 
 const isUnusable = (item: ReferenceItem): item is Unusable => item.status === "failed" || item.status === "refused";
-const wasUnusable = (status: Status | undefined) => status === "failed" || status === "refused";
+const reasonOf = (item: ReferenceItem): Reason => (isUnusable(item) ? item.error : null);
 
 export function usePhotoFailuresSaid(items: readonly ReferenceItem[]): string {
-  const statuses = new Map(items.map((item) => [item.id, item.status]));
-  const [seen, setSeen] = useState(() => ({ statuses, said: "" }));
-  if (!sameStatuses(seen.statuses, statuses)) {
+  const reasons = new Map(items.map((item) => [item.id, reasonOf(item)]));
+  const [seen, setSeen] = useState(() => ({ reasons, said: "" }));
+  if (!sameReasons(seen.reasons, reasons)) {
     // Another list (another user's): none of its photos was seen before; an empty one is no list.
-    const sameList = seen.statuses.size === 0 || items.some((item) => seen.statuses.has(item.id));
-    const failed = sameList ? items.filter(isUnusable).filter((item) => !wasUnusable(seen.statuses.get(item.id))) : [];
+    const sameList = seen.reasons.size === 0 || items.some((item) => seen.reasons.has(item.id));
+    const failed = sameList ? items.filter(isUnusable).filter((item) => seen.reasons.get(item.id) !== item.error) : [];
     const said = failed.length > 0 ? failed.map((item) => `${item.name}: ${item.error}`).join(" ") : seen.said;
-    setSeen({ statuses, said });
+    setSeen({ reasons, said });
     return said;
   }
   return seen.said;
 }
 
-function sameStatuses(a: ReadonlyMap<string, Status>, b: ReadonlyMap<string, Status>): boolean {
-  return a.size === b.size && [...a].every(([id, status]) => b.get(id) === status);
+function sameReasons(a: ReadonlyMap<string, Reason>, b: ReadonlyMap<string, Reason>): boolean {
+  return a.size === b.size && [...a].every(([id, reason]) => b.has(id) && b.get(id) === reason);
 }

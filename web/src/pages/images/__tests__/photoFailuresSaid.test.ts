@@ -1,0 +1,57 @@
+/** What the reference photos' live region says as photos fail: each once, and again when a
+ * truer reason replaces the first, so the region and the tile agree. */
+import { renderHook } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { UNREADABLE } from "../photos/checks";
+import { failed, refused, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
+import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
+
+const uploading = (id: string, name: string): UploadingPhoto => ({
+  id,
+  name,
+  size: 10,
+  thumbnailUrl: null,
+  file: new File(["plain text"], name, { type: "image/jpeg" }),
+  contentType: "image/jpeg",
+  progress: 0,
+  status: "uploading",
+});
+
+function said(...lists: ReferenceItem[][]): string[] {
+  const { result, rerender } = renderHook((items: ReferenceItem[]) => usePhotoFailuresSaid(items), {
+    initialProps: lists[0]!,
+  });
+  const heard = [result.current];
+  for (const items of lists.slice(1)) {
+    rerender(items);
+    heard.push(result.current);
+  }
+  return heard;
+}
+
+describe("usePhotoFailuresSaid", () => {
+  const notes = uploading("a", "notes.jpg");
+  const front = uploading("b", "front.jpg");
+
+  it("says a photo that fails once, by name and why, and nothing for one that goes on", () => {
+    const stopped = failed(front, "The upload failed; retry.");
+    expect(said([notes, front], [notes, stopped], [notes, stopped])).toEqual([
+      "",
+      "front.jpg: The upload failed; retry.",
+      "front.jpg: The upload failed; retry.",
+    ]);
+  });
+
+  it("says a photo again when a truer reason replaces the first (the tile shows the last)", () => {
+    // The browser could not draw a text file named .jpg before its first bytes were read.
+    const undrawn = refused(notes, UNREADABLE);
+    const read = refused(notes, "Not a real JPEG.");
+    expect(said([notes], [undrawn], [read]).slice(1)).toEqual([`notes.jpg: ${UNREADABLE}`, "notes.jpg: Not a real JPEG."]);
+  });
+
+  it("says nothing of another user's list that comes with its failed photos", () => {
+    const theirs = failed(uploading("c", "theirs.jpg"), "The upload failed; retry.");
+    expect(said([notes], [theirs])).toEqual(["", ""]);
+  });
+});
