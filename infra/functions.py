@@ -132,6 +132,8 @@ class PipelineFunction(Construct):
         per hour) or, with SnapStart, resumes each cold start from that version's snapshot;
         without either, the function itself (`$LATEST`: nothing is published)."""
         if provisioned:
+            if self.snap_start:
+                raise ValueError("Lambda takes SnapStart or provisioned concurrency, not both")
             return self.function.add_alias("live", provisioned_concurrent_executions=provisioned)
         if self.snap_start:
             return self.function.add_alias("live")

@@ -12,7 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aws_cdk import App, Duration, Stack
+from aws_cdk import aws_lambda as lambda_
 
+from infra.functions import PipelineFunction
 from tests.infra.conftest import Synthesized, synthesize
 from tests.infra.test_stack import alias_of, function_id, one, refs
 
@@ -85,6 +88,28 @@ def test_by_default_each_click_function_resumes_a_snapshot_of_its_newest_version
     assert "ProvisionedConcurrencyConfig" not in alias
 
 
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The default stack with a setting of each function changed: the API's CORS origins,
+    the authorizer's JWT issuer."""
+    return synthesize(
+        tmp_path_factory.mktemp("cdk.out.changed"),
+        {"allowedOrigins": "https://other.example.com", "jwtIssuer": "https://issuer.example.com"},
+    )
+
+
+@pytest.mark.parametrize("name", CLICK)
+def test_a_changed_function_is_published_again_and_its_alias_moves_to_it(
+    synthesized: Synthesized, changed: Synthesized, name: str
+) -> None:
+    """A new version is a new snapshot: an alias on a version made once would serve the
+    first deploy's code (and its snapshot) for ever."""
+    before = refs(alias_of(synthesized, name)[1]["FunctionVersion"])
+    after = refs(alias_of(changed, name)[1]["FunctionVersion"])
+    assert before.isdisjoint(after)
+    assert_live_alias_on_newest_version(changed, name)
+
+
 @pytest.mark.parametrize("name", ["worker", "trigger", "reaper"])
 def test_functions_no_admin_waits_on_start_as_usual(synthesized: Synthesized, name: str) -> None:
     assert snap_start(synthesized, name) is None
@@ -114,8 +139,12 @@ def test_api_gateway_calls_the_aliases_and_may_invoke_only_them(
     assert aliased == {function_id(synth, name) for name in CLICK}
 
 
-def test_provisioned_stack_has_no_unacknowledged_cdk_nag_finding(provisioned: Synthesized) -> None:
-    assert provisioned.validation_error is None
+@pytest.mark.parametrize("stack", ["provisioned", "plain"])
+def test_each_way_has_no_unacknowledged_cdk_nag_finding(
+    stack: str, request: pytest.FixtureRequest
+) -> None:
+    synth: Synthesized = request.getfixturevalue(stack)
+    assert synth.validation_error is None
 
 
 def test_without_either_api_gateway_calls_the_functions_and_nothing_is_published(
@@ -127,3 +156,20 @@ def test_without_either_api_gateway_calls_the_functions_and_nothing_is_published
     functions = {function_id(plain, name) for name in CLICK}
     assert called_by_api_gateway(plain) == functions
     assert invoke_grants(plain) == functions
+
+
+def test_a_function_with_snap_start_refuses_provisioned_concurrency_too() -> None:
+    function = PipelineFunction(
+        Stack(App(), "Alone"),
+        "Api",
+        handler="api.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        description="SnapStart",
+        timeout=Duration.seconds(3),
+        memory_mb=512,
+        layers=[],
+        environment={},
+        snap_start=True,
+    )
+    with pytest.raises(ValueError, match="not both"):
+        function.entry_point(1)

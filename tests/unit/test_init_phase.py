@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import ssl
 import subprocess
 import sys
 import types
@@ -185,8 +186,12 @@ def hooks(monkeypatch: pytest.MonkeyPatch) -> RuntimeHooks:
 def test_under_snap_start_each_restored_environment_draws_its_own_random_numbers(
     monkeypatch: pytest.MonkeyPatch, hooks: RuntimeHooks
 ) -> None:
-    monkeypatch.setenv(init_phase.INITIALIZATION_TYPE, init_phase.SNAP_START)
+    # The value Lambda sets (the runtime interface client's, and the X-Ray SDK's).
+    monkeypatch.setenv(init_phase.INITIALIZATION_TYPE, "snap-start")
+    openssl: list[tuple[bytes, float]] = []
+    monkeypatch.setattr(ssl, "RAND_add", lambda data, entropy: openssl.append((data, entropy)))
     init_phase.prepare(logger=Logger(service="init-snap-start"))
+    assert openssl == []  # not before a restore
     snapshot = random.getstate()
     draws = []
     for _ in range(2):  # two environments resumed from the one snapshot
@@ -194,6 +199,9 @@ def test_under_snap_start_each_restored_environment_draws_its_own_random_numbers
         hooks.restore()
         draws.append(random.random())
     assert draws[0] != draws[1]
+    # OpenSSL's generator gets fresh bytes from the OS too, different each time.
+    assert [len(data) for data, _ in openssl] == [init_phase.RESEED_BYTES] * 2
+    assert openssl[0][0] != openssl[1][0]
 
 
 @pytest.mark.parametrize("initialization", ["on-demand", "provisioned-concurrency"])
@@ -208,7 +216,7 @@ def test_without_snap_start_nothing_is_registered_for_a_restore(
 def test_under_snap_start_without_the_runtime_hooks_the_init_goes_on_and_says_so(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv(init_phase.INITIALIZATION_TYPE, init_phase.SNAP_START)
+    monkeypatch.setenv(init_phase.INITIALIZATION_TYPE, "snap-start")
     monkeypatch.setitem(sys.modules, init_phase.RUNTIME_HOOKS, None)  # import fails
     ran: list[str] = []
     init_phase.prepare(lambda: ran.append("step"), logger=Logger(service="init-no-hooks"))

@@ -79,9 +79,10 @@ def secretsmanager(settings: AwsSettings | None = None) -> SecretsManagerClient:
 
 
 def build_clients(settings: AwsSettings, services: Iterable[str]) -> None:
-    """Build the clients of `services` now, as the first call of each would. Nothing goes
-    over the network: boto3 resolves credentials and opens connections on a client's first
-    request."""
+    """Build the clients of `services` now, as the first call of each would. Nothing of the
+    pipeline's is called: a client opens its connections on its first request. Making one
+    resolves the role's credentials: from the environment on demand, from Lambda's local
+    credentials endpoint under SnapStart (then renewed by botocore as they expire)."""
     for service in services:
         _client(service, settings)
 

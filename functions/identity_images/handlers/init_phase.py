@@ -8,10 +8,11 @@ clients, the models it validates with, the X-Ray recorder where tracing is on) t
 3.5x less time done here, and the admin's cold click waits that much less. This is AWS's
 advice too: build SDK clients outside the handler, and do the heavy lifting at init.
 
-Preparing calls nothing over the network (no secret is fetched, no connection opened), so
-a dependency that is down can neither hold up nor fail the init: the first request meets
-it and answers as it always has. A step that fails is logged and left to the first
-request, which builds it again and turns the error into the handler's usual answer.
+Preparing calls nothing of the pipeline's (no secret is fetched, no connection to AWS or
+the host app opened), so a dependency that is down can neither hold up nor fail the
+init: the first request meets it and answers as it always has. A step that fails is
+logged and left to the first request, which builds it again and turns the error into the
+handler's usual answer.
 
 Only inside Lambda, which names the initialization type (`on-demand`,
 `provisioned-concurrency`, `snap-start`; with the last two, init is off the request path
@@ -21,8 +22,11 @@ use, as before.
 With SnapStart (the API and the authorizer, `infra/functions.py`), this init runs once per
 deploy, and every cold start resumes a snapshot of it. What it built is then shared by
 every environment, which is safe for what is built here: nothing holds a connection or a
-secret. Only `random`'s state would be the same everywhere (botocore's retry jitter draws
-from it), so each restored environment reseeds it from the OS, as AWS advises.
+secret of the pipeline's, and the role's credentials the clients hold are renewed by
+botocore as they expire. Only the random generators' states would be the same everywhere:
+Python's `random` (botocore's retry jitter draws from it) and OpenSSL's (the TLS contexts
+made here drew from it). Each restored environment reseeds both from the OS, as AWS
+advises.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from __future__ import annotations
 import importlib
 import os
 import random
+import ssl
 from collections.abc import Callable
 
 from aws_lambda_powertools import Logger
@@ -43,8 +48,11 @@ SNAP_START = "snap-start"
 #: Lambda's library of SnapStart's runtime hooks, part of its Python runtimes.
 RUNTIME_HOOKS = "snapshot_restore_py"
 
+#: How much fresh entropy OpenSSL's generator gets after a restore.
+RESEED_BYTES = 48
+
 #: What the log says where SnapStart's runtime hooks are missing.
-NOT_RESEEDED = "No SnapStart runtime hooks: random is not reseeded after a restore"
+NOT_RESEEDED = "No SnapStart runtime hooks: the random generators are not reseeded after a restore"
 
 #: What the log says of a step that failed (the artefact check looks for it).
 NOT_PREPARED = "Not prepared at init; the first request will build it"
@@ -61,7 +69,7 @@ def in_lambda_init() -> bool:
 def prepare(*steps: Step, logger: Logger) -> None:
     """Run `steps` now, inside Lambda; elsewhere do nothing. A step that raises is logged
     and skipped (the first request will redo it); the next steps still run. Under SnapStart,
-    also reseed `random` after each restore."""
+    also reseed the random generators after each restore (`reseed`)."""
     if not in_lambda_init():
         return
     if os.environ[INITIALIZATION_TYPE] == SNAP_START:
@@ -83,4 +91,11 @@ def _reseed_after_restore(logger: Logger) -> None:
     except ImportError:  # not Lambda's runtime: still no reason to fail a deploy
         logger.warning(NOT_RESEEDED)
         return
-    hooks.register_after_restore(random.seed)
+    hooks.register_after_restore(reseed)
+
+
+def reseed() -> None:
+    """Fresh entropy from the OS for Python's `random` and for OpenSSL's generator, whose
+    states a restored environment would otherwise share with every other one."""
+    random.seed()
+    ssl.RAND_add(os.urandom(RESEED_BYTES), RESEED_BYTES)
