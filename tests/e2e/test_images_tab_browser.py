@@ -548,8 +548,8 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
     stack: RunningStack, browser: Browser
 ) -> None:
     """On a 1024 by 768 screen with three photos in, Generate stays at the window's bottom,
-    its estimate naming what a click makes; the Prompt and the options that Tab moves to come
-    out from under it, where the browser left them."""
+    its estimate naming what a click makes, and leading to the options under it; the Prompt
+    and the options that Tab moves to come out from under it, where the browser left them."""
     page = browser.new_page(viewport={"width": 1024, "height": 768})
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(
@@ -572,7 +572,21 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
     button = generate.bounding_box()
     assert button is not None
     assert button["y"] + button["height"] <= 768, button
-    expect(page.get_by_text("1 image, 16:9 at 4K")).to_be_visible()
+    # What a click makes is a way to the options, under the bar on this screen: one click
+    # brings them out, the first focused.
+    ratio = page.get_by_role("combobox", name="Aspect ratio", exact=True)
+    box, bar = ratio.bounding_box(), generate.bounding_box()
+    assert box is not None
+    assert bar is not None
+    assert box["y"] + box["height"] > bar["y"] - 16, (box, bar)  # under the bar at first
+    page.get_by_role("button", name="1 image, 16:9 at 4K", exact=True).click()
+    expect(ratio).to_be_focused()
+    _next_frames(page)
+    box, bar = ratio.bounding_box(), generate.bounding_box()
+    assert box is not None
+    assert bar is not None
+    assert box["y"] + box["height"] <= bar["y"] - 16, (box, bar)
+    page.evaluate("window.scrollTo(0, 0)")
 
     page.get_by_role("button", name="Remove p2.jpg", exact=True).focus()
     page.keyboard.press("Tab")

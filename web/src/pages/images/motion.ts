@@ -31,19 +31,25 @@ export function reveal(element: Element | null | undefined): void {
  * mouse press focused, or while `cover` stays in its place (a phone).
  */
 export function keepClearOf(cover: HTMLElement | null, field: EventTarget): void {
-  if (!cover || !(field instanceof HTMLElement) || cover.contains(field) || !field.scrollIntoView) return;
-  if (getComputedStyle(cover).position !== "sticky") return;
+  if (!cover || !(field instanceof HTMLElement) || cover.contains(field)) return;
   // Focused by the keyboard (or a text field, which shows its caret either way): a button or
   // link a mouse press focuses is left where it is, or the page would move it from under the
   // pointer before the press ends, and the click would be lost.
   if (!field.matches(":focus-visible")) return;
+  bringOutFrom(cover, field);
+}
+
+/** Brings `element` out from under `cover` while `cover` stays at the window's bottom (not
+ * on a phone, where it stays in its place), as little as it takes. */
+export function bringOutFrom(cover: HTMLElement | null, element: HTMLElement): void {
+  if (!cover || !element.scrollIntoView || getComputedStyle(cover).position !== "sticky") return;
   const coverTop = cover.getBoundingClientRect().top;
-  if (field.getBoundingClientRect().bottom <= coverTop) return;
+  if (element.getBoundingClientRect().bottom <= coverTop) return;
   // Stuck at the bottom of what scrolls (the window, or a host's own scrolling box): the
   // room it takes there is its height.
-  field.style.scrollMarginBottom = `${cover.offsetHeight + 12}px`;
-  field.scrollIntoView({ block: "nearest" });
-  field.style.scrollMarginBottom = "";
+  element.style.scrollMarginBottom = `${cover.offsetHeight + 12}px`;
+  element.scrollIntoView({ block: "nearest" });
+  element.style.scrollMarginBottom = "";
 }
 
 /** Whether the page is one column, the result pane under the form (as ImagesWorkspace.module.css

@@ -20,6 +20,22 @@ describe("costs and times", () => {
     expect(screen.getByText(/usually 31 s/)).toBeInTheDocument();
   });
 
+  it("takes the admin from what a click makes to the options it comes from", async () => {
+    given(...historyOf([]));
+    const user = await openAsAlice();
+    await addPhoto(user);
+    // On a laptop's first screen the options are under the bar: the estimate leads to them.
+    const made = screen.getByRole("button", { name: "1 image, 16:9 at 4K" });
+    expect(made).toHaveAttribute("title", "Change the aspect ratio, size or variants");
+    await user.click(made);
+    const ratio = screen.getByRole("combobox", { name: "Aspect ratio" });
+    expect(ratio).toHaveFocus();
+    await user.selectOptions(ratio, "3:4");
+    expect(screen.getByRole("button", { name: "1 image, 3:4 at 4K" })).toBeInTheDocument();
+    // Generate's description is still the line's words alone.
+    expect(screen.getByRole("button", { name: "Generate" })).toHaveAccessibleDescription(/^≈ \$[\d.]+ · 1 image, 3:4 at 4K$/);
+  });
+
   it("says no usual time from a single run: one is not usually", async () => {
     given(...historyOf([{ ...succeeded(job({ image_size: "4K" })), timings: { ...job().timings, total_s: 31 } }]));
     const user = await openAsAlice();

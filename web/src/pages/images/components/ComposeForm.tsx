@@ -6,7 +6,7 @@ import type { useDraft } from "../hooks/use-draft";
 import type { useEditSettings } from "../hooks/use-edit-settings";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
-import { keepClearOf } from "../motion";
+import { bringOutFrom, keepClearOf } from "../motion";
 import { ratioLabel } from "../shape";
 import ui from "../ui.module.css";
 import { EditSettingsNotice } from "./EditSettingsNotice";
@@ -62,6 +62,13 @@ export function ComposeForm({
   const editNotice = useSeenWhenSaid<HTMLDivElement>(editing.taken);
   const editNoticeId = useId();
   const generateBar = useRef<HTMLDivElement>(null);
+  const options = useRef<HTMLDivElement>(null);
+  const showOptions = () => {
+    const row = options.current;
+    if (!row) return;
+    bringOutFrom(generateBar.current, row);
+    row.querySelector("select")?.focus();
+  };
   const variantCounts = Array.from({ length: config.maxVariants }, (_, i) => i + 1);
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
@@ -102,7 +109,7 @@ export function ComposeForm({
         describedBy={editing.taken ? editNoticeId : undefined}
       />
 
-      <div className={styles.options}>
+      <div ref={options} className={styles.options}>
         <OptionSelect<AspectRatio>
           label="Aspect ratio"
           value={aspectRatio}
@@ -127,6 +134,7 @@ export function ComposeForm({
           aspectRatio={aspectRatio}
           usualSeconds={usualSecondsAt(imageSize)}
           clickJobs={clickJobs}
+          onShowOptions={showOptions}
         />
       </div>
       {error && (

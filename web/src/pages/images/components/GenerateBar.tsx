@@ -31,6 +31,9 @@ interface Props {
   /** The jobs of the click in the result pane: while one of them waits out Gemini or runs
    * past the usual time, "usually 2 s" would not be true now, and is not said. */
   clickJobs?: readonly Job[];
+  /** Brings the options that the count, the shape and the size come from into view, the
+   * first of them focused: on a laptop's first screen they are under the bar. */
+  onShowOptions?: () => void;
 }
 
 /** The Generate button, its shortcut on it, and under or beside it, quieter, what a click
@@ -47,12 +50,14 @@ export function GenerateBar({
   aspectRatio,
   usualSeconds,
   clickJobs = [],
+  onShowOptions,
 }: Props) {
   const costId = useId();
   const slow = useSlowNow(clickJobs, usualSeconds);
   const whyId = useId();
   const off = whyNot !== null || pending;
   const why = whyNot !== null && !pending ? whyNot : null;
+  const made = `${countOf(variants, "image")}, ${aspectRatio} at ${imageSize}`;
   return (
     <div className={styles.bar}>
       <div className={styles.row}>
@@ -82,7 +87,18 @@ export function GenerateBar({
               {" · "}
             </>
           )}
-          {`${countOf(variants, "image")}, ${aspectRatio} at ${imageSize}`}
+          {onShowOptions ? (
+            <button
+              type="button"
+              className={`${ui.linkButton} ${styles.options}`}
+              title="Change the aspect ratio, size or variants"
+              onClick={onShowOptions}
+            >
+              {made}
+            </button>
+          ) : (
+            made
+          )}
           {usualSeconds !== null && !slow ? ` · usually ${formatDuration(usualSeconds)}` : ""}
         </p>
       </div>
