@@ -22,6 +22,29 @@ describe("the result pane", () => {
     expect(screen.queryByRole("article", { name: "New image" })).toBeNull();
   });
 
+  it("says the prompt its click was made with, beside its title", async () => {
+    const refused = job({
+      prompt: "At a grand piano, warm stage light",
+      status: "failed",
+      error: { code: "prompt_blocked", message: "Gemini refused the prompt.", details: {} },
+    });
+    given(...historyOf([refused]));
+    await openAsAlice();
+    const pane = await screen.findByRole("region", { name: "Result" });
+    await within(pane).findByRole("article", { name: "New image" });
+    const said = within(pane).getByText(/At a grand piano/);
+    expect(said).toHaveTextContent("Prompt: “At a grand piano, warm stage light”");
+    expect(said).toHaveAttribute("title", "At a grand piano, warm stage light");
+  });
+
+  it("says no prompt for a click made without one", async () => {
+    given(...historyOf([succeeded(job({ prompt: "" }))]));
+    await openAsAlice();
+    const pane = await screen.findByRole("region", { name: "Result" });
+    await within(pane).findByRole("article", { name: "New image" });
+    expect(within(pane).queryByText(/^Prompt: /)).toBeNull();
+  });
+
   it("shows the latest result as soon as the history has it, before its own read", async () => {
     const done = succeeded(job({ prompt: "read by the history" }));
     given(

@@ -47,6 +47,7 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
         >
           Result
         </h2>
+        {jobs[0]?.prompt ? <ClickPrompt prompt={jobs[0].prompt} /> : null}
         {identity && (
           <div className={styles.identityChip}>
             <CurrentImage identity={identity} size={40} decorative />
@@ -93,5 +94,16 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
         </div>
       )}
     </section>
+  );
+}
+
+/** The prompt of the click on screen, beside the pane's title on one line (the whole in its
+ * title): a picture is matched to its words without going down to the history, and a refused
+ * prompt is there to rephrase. Left out when the click had none. */
+function ClickPrompt({ prompt }: { prompt: string }) {
+  return (
+    <p className={styles.prompt} title={prompt}>
+      <span className={ui.visuallyHidden}>Prompt: </span>“{prompt}”
+    </p>
   );
 }
