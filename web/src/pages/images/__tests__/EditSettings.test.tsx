@@ -37,6 +37,46 @@ describe("Edit settings", () => {
   });
 });
 
+describe("Edit settings of the click just made", () => {
+  it("says the form holds its settings and photos already, with nothing to undo, until the admin changes one", async () => {
+    const jobs: Job[] = [];
+    given(
+      http.post("/v1/generation-batches", async ({ request, response }) => {
+        const body = await request.json();
+        const refused = job({
+          reference_keys: body.reference_keys,
+          reference_names: body.reference_names ?? [],
+          prompt: body.prompt,
+          aspect_ratio: body.aspect_ratio ?? "16:9",
+          image_size: body.image_size ?? "4K",
+          status: "failed",
+          error: { code: "prompt_blocked", message: "Gemini refused the prompt.", details: {} },
+        });
+        jobs.unshift(refused);
+        return response(202).json({ batch_id: refused.id, items: [refused] });
+      }),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(jobs.find((each) => each.id === params.generation_id)!),
+      ),
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: jobs, next_cursor: null })),
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.type(screen.getByRole("textbox", { name: "Prompt" }), "at a grand piano");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    expect(prompt).toHaveFocus();
+    expect(prompt).toHaveAccessibleDescription(
+      /^The form holds the settings and photos from the generation of .+ already: change what you like, and Generate\./,
+    );
+    expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+    await user.type(prompt, ", softer light");
+    expect(screen.queryByText(/holds the settings/)).not.toBeInTheDocument();
+  });
+});
+
 describe("Edit settings with the photos a job kept", () => {
   /** The job's `index`th photo, as the pipeline kept it (prepared, with a small copy). */
   const keptPhoto = (index: number) => ({

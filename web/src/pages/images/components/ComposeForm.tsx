@@ -94,6 +94,7 @@ export function ComposeForm({
           textId={editNoticeId}
           job={editing.taken.job}
           photos={editing.photos}
+          already={editing.taken.already}
           onUndo={editing.undo}
           onClose={editing.done}
           focusAfter={focusPrompt}

@@ -15,6 +15,8 @@ interface Props {
   job: Job;
   /** What became of the photos it put in the form; null when it kept none. */
   photos: TakenPhotos | null;
+  /** The form held them already: nothing was put in, nothing to undo. */
+  already?: boolean;
   onUndo: () => void;
   onClose: () => void;
   /** Called after Undo or Close, which take the notice (and the focus in it) off the page:
@@ -23,10 +25,11 @@ interface Props {
 }
 
 /** What "Edit settings" put into the form, with the way back. */
-export function EditSettingsNotice({ ref, textId, job, photos, onUndo, onClose, focusAfter }: Props) {
+export function EditSettingsNotice({ ref, textId, job, photos, already = false, onUndo, onClose, focusAfter }: Props) {
   const from = `from the generation of ${createdPhrase(job)}`;
-  const text =
-    photos === null
+  const text = already
+    ? `The form holds the settings and photos ${from} already: change what you like, and Generate.`
+    : photos === null
       ? `The settings ${from} are in the form. It kept no photos, so yours stay.`
       : `${photos.used > 0 ? `The settings and ${countOf(photos.used, "photo")}` : "The settings"} ${from} are in the form.`;
   // A refinement edits the earlier result; the form makes a new image from the photos.
@@ -46,9 +49,11 @@ export function EditSettingsNotice({ ref, textId, job, photos, onUndo, onClose, 
         {photos && notSentText(photos)}
       </p>
       <div className={styles.actions}>
-        <button type="button" className={ui.linkButton} onClick={then(onUndo)}>
-          Undo
-        </button>
+        {!already && (
+          <button type="button" className={ui.linkButton} onClick={then(onUndo)}>
+            Undo
+          </button>
+        )}
         <button type="button" className={ui.linkButton} onClick={then(onClose)}>
           Close
         </button>

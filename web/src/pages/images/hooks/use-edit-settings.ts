@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
+import { holdsPhotosOf } from "../photos/form";
 import { arePhotos, hasPlace } from "../photos/photo";
 import { draftOf, sameDraft, type DraftValues, type useDraft } from "./use-draft";
 import type { ReferenceItem, ReferenceUploads } from "./use-reference-uploads";
@@ -19,6 +20,9 @@ interface Taken {
    * use, one the browser cannot draw) is still the one it put in. */
   photoIds: string[] | null;
   before: { draft: DraftValues; photos: ReferenceItem[] | null };
+  /** The form held the row's settings and photos already (the click just made, to rephrase):
+   * nothing was put in, and there is nothing to undo. */
+  already: boolean;
 }
 
 /** Of the photos a row put in the form, how many the next Generate sends, how many wait for a
@@ -46,6 +50,12 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
       // As the form holds it: a ratio or size no longer offered, or more variants than the API
       // takes now, would never match the form, and the Undo would go at once.
       const settings = asOffered(draftOf(job));
+      if (sameDraft(values, settings) && holdsPhotosOf(job, uploads.items)) {
+        // Its notice goes with the admin's first change, to the photos too.
+        const photoIds = uploads.items.map((item) => item.id);
+        setTaken({ job, draft: settings, photoIds, before: { draft: values, photos: null }, already: true });
+        return;
+      }
       put(settings);
       const swap = takeFrom(job, over?.photos ?? undefined);
       setTaken({
@@ -53,9 +63,10 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
         draft: settings,
         photoIds: swap?.photos.map((photo) => photo.id) ?? null,
         before: { draft: over?.draft ?? values, photos: over?.photos ?? swap?.replaced ?? null },
+        already: false,
       });
     },
-    [asOffered, put, takeFrom, values, over],
+    [asOffered, put, takeFrom, values, over, uploads.items],
   );
 
   // The first change makes the form the admin's for good: changing it back does not bring

@@ -154,6 +154,15 @@ export function photosTakenFrom(job: Job, form: readonly ReferenceItem[], config
   });
 }
 
+/** Whether the form holds `job`'s photos already, in its order: the uploads it was sent, or
+ * the copies it kept of them. */
+export function holdsPhotosOf(job: Job, form: readonly ReferenceItem[]): boolean {
+  const keys = form.map((item) => (item.status === "uploaded" ? item.key : null));
+  const kept = [...job.prepared_references].sort((a, b) => a.index - b.index).map((photo) => photo.key);
+  const same = (other: readonly string[]) => other.length === keys.length && other.every((key, index) => key === keys[index]);
+  return keys.length > 0 && (same(job.reference_keys) || same(kept));
+}
+
 /** An uploaded photo removed from the form, and its place: what Undo brings back. */
 export interface Removal {
   photo: UploadedPhoto;
