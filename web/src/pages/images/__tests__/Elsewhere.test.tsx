@@ -205,6 +205,27 @@ describe("a click watched from afar", () => {
     expect(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: "Save to identity" })).toBeInTheDocument();
   }, 30_000);
 
+  it("lets an earlier click's notice go once the admin starts another after it ended", async () => {
+    fakeClock();
+    const { service, user } = await generateOnTheChef();
+    await user.selectOptions(screen.getByRole("combobox", { name: "Aspect ratio" }), "1:1");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(2));
+    const pane = within(screen.getByRole("region", { name: "Result" }));
+    const earlier = () => within(pane.getByRole("group", { name: "Earlier generations" }));
+    // It ended after the newer click was asked (12 s after its own start, as the stand-in has
+    // it): its notice says so.
+    const ready = /^Your generation of .+ for Alice the chef is ready: 1 image\.$/;
+    expect(await earlier().findByText(ready, {}, SLOW)).toBeInTheDocument();
+    // A minute on, another click: the admin has moved on from it (its result is in the history).
+    vi.setSystemTime(Date.now() + 60_000);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Aspect ratio" }), "3:4");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(3));
+    await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("3:4 · 4K"));
+    await waitFor(() => expect(earlier().queryByText(ready)).not.toBeInTheDocument());
+  }, 30_000);
+
   it("stops saying a click left behind is generating once its jobs can no longer be read", async () => {
     const { service, user } = await generateOnTheChef();
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");

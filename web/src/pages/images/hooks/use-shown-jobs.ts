@@ -10,7 +10,8 @@
  * A click the pane no longer shows while it runs is watched from afar (`elsewhere`): one
  * whose identity the admin left, or an earlier one for this identity that a newer click
  * took the pane from. Still running, then ended, until the admin sees it end in the pane
- * (`show` puts it back there) or dismisses it.
+ * (`show` puts it back there) or dismisses it, or (an earlier click) starts another one for
+ * its identity after it ended.
  */
 import { useCallback, useMemo, useState } from "react";
 
@@ -122,6 +123,22 @@ export function useShownJobs(identityId: string | null) {
       sameIdentity: click.identityId === identityId,
     };
   });
+
+  // An earlier click of this identity that had ended before the admin started the one on
+  // screen: its end was said, and newer work has begun since; its notice goes (its results
+  // are in the history), not left to pile up above every click after it.
+  const startedHere = Date.parse(cardReads[0]?.created_at ?? "");
+  const passed = elsewhere.filter(
+    (click) =>
+      click.sameIdentity &&
+      !click.moving &&
+      click.jobs.length > 0 &&
+      click.jobs.every((job) => Date.parse(job.finished_at ?? "") < startedHere),
+  );
+  if (passed.length > 0) {
+    const keys = new Set(passed.map((click) => click.key));
+    setUnseen(new Set([...unseen].filter((key) => !keys.has(key))));
+  }
 
   return {
     /** The history's query (its pages, its errors, `fetchNextPage`). */
