@@ -190,8 +190,10 @@ function Picture({
   return (
     <a className={styles.imageLink} href={full} target="_blank" rel="noreferrer" aria-label={`${opens} (new tab)`}>
       {picture}
+      {/* Its words are in the link's name ("Open variant 2 full size"), as a name must hold
+          what is seen of it; the arrow is drawn by the style. */}
       <span className={styles.openHint} aria-hidden="true">
-        Open full size ↗
+        Full size
       </span>
     </a>
   );
