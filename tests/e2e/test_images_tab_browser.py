@@ -305,11 +305,15 @@ def test_admin_generates_saves_downloads_reruns(
     assert left == pytest.approx(right, abs=2), (pane, placed)
     page.set_viewport_size({"width": 1440, "height": 1000})
 
-    # Edit settings on the saved variant: its settings and the three photos it kept come
-    # into the form; a new prompt on them makes a new image from those kept photos.
+    # Edit settings on the saved variant: the form holds its settings and photos already,
+    # and says so (nothing to undo), but the three copies it kept take the uploads' places;
+    # a new prompt on them makes a new image from those kept photos.
     saved_row = history.get_by_role("listitem").filter(has_text="Saved to identity")
     saved_row.get_by_role("button", name="Edit settings").click()
-    expect(page.get_by_text("The settings and 3 photos from the generation of")).to_be_visible()
+    expect(
+        page.get_by_text("The form holds the settings and photos from the generation")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Undo", exact=True)).to_have_count(0)
     prompt.fill("the same photos, in the evening")
     page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
     page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option("9:16")

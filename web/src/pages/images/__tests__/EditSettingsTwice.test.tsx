@@ -27,6 +27,24 @@ const kept = (prompt: string, count: number) =>
   );
 
 describe("Edit settings twice", () => {
+  it("keeps the Undo when the same row is taken again: the form holds it, but the admin's own is still to give back", async () => {
+    given(...historyOf([kept("newer", 2)]));
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    await user.type(prompt, "mine");
+    const history = await screen.findByRole("region", { name: "History" });
+    const [row] = await within(history).findAllByRole("listitem");
+    const edit = within(row!).getByRole("button", { name: "Edit settings" });
+    await user.click(edit);
+    await waitFor(() => expect(prompt).toHaveValue("newer"));
+    await user.click(edit);
+    expect(screen.queryByText(/holds the settings/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Undo" }));
+    expect(prompt).toHaveValue("mine");
+    expect(screen.getByText("1 / 5")).toBeInTheDocument();
+  });
+
   it("keeps the admin's own form for Undo", async () => {
     given(...historyOf([kept("newer", 2), kept("older", 3)]));
     const user = await openAsAlice();

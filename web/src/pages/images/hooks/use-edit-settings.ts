@@ -50,20 +50,22 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
       // As the form holds it: a ratio or size no longer offered, or more variants than the API
       // takes now, would never match the form, and the Undo would go at once.
       const settings = asOffered(draftOf(job));
-      if (sameDraft(values, settings) && holdsPhotosOf(job, uploads.items)) {
-        // Its notice goes with the admin's first change, to the photos too.
-        const photoIds = uploads.items.map((item) => item.id);
-        setTaken({ job, draft: settings, photoIds, before: { draft: values, photos: null }, already: true });
-        return;
-      }
+      // The form holds its settings and photos already (the click just refused, to rephrase),
+      // and no other row's Undo waits: nothing seen changes, so there is nothing to undo. Its
+      // kept copies still take its uploads' places (the same photos, and they outlive the
+      // uploads).
+      const already = over === null && sameDraft(values, settings) && holdsPhotosOf(job, uploads.items);
       put(settings);
       const swap = takeFrom(job, over?.photos ?? undefined);
       setTaken({
         job,
         draft: settings,
-        photoIds: swap?.photos.map((photo) => photo.id) ?? null,
-        before: { draft: over?.draft ?? values, photos: over?.photos ?? swap?.replaced ?? null },
-        already: false,
+        // Its notice goes with the admin's first change, to the photos too.
+        photoIds: swap?.photos.map((photo) => photo.id) ?? (already ? uploads.items.map((item) => item.id) : null),
+        before: already
+          ? { draft: values, photos: null }
+          : { draft: over?.draft ?? values, photos: over?.photos ?? swap?.replaced ?? null },
+        already,
       });
     },
     [asOffered, put, takeFrom, values, over, uploads.items],
