@@ -74,6 +74,11 @@ describe("Edit settings of the click just made", () => {
     expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
     await user.type(prompt, ", softer light");
     expect(screen.queryByText(/holds the settings/)).not.toBeInTheDocument();
+    // The same photo goes with the new words.
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(jobs).toHaveLength(2));
+    expect(jobs[0]!.reference_keys).toEqual(jobs[1]!.reference_keys);
+    expect(jobs[0]!.prompt).toBe("at a grand piano, softer light");
   });
 });
 

@@ -27,6 +27,24 @@ const kept = (prompt: string, count: number) =>
   );
 
 describe("Edit settings twice", () => {
+  it("offers no Undo when a row the form holds already is taken again", async () => {
+    given(...historyOf([kept("newer", 2)]));
+    const user = await openAsAlice();
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    const history = await screen.findByRole("region", { name: "History" });
+    const [row] = await within(history).findAllByRole("listitem");
+    const edit = within(row!).getByRole("button", { name: "Edit settings" });
+    await user.click(edit);
+    await waitFor(() => expect(prompt).toHaveValue("newer"));
+    await user.click(screen.getByRole("button", { name: "Close" }));
+    // The form holds it now: taken again, and again, it says so, with nothing to undo.
+    for (let time = 1; time <= 2; time += 1) {
+      await user.click(edit);
+      expect(await screen.findByText(/^The form holds the settings and photos/)).toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+    }
+  });
+
   it("keeps the Undo when the same row is taken again: the form holds it, but the admin's own is still to give back", async () => {
     given(...historyOf([kept("newer", 2)]));
     const user = await openAsAlice();

@@ -67,7 +67,7 @@ export function ComposeForm({
     const row = options.current;
     if (!row) return;
     bringOutFrom(generateBar.current, row);
-    row.querySelector("select")?.focus();
+    row.querySelector("select")?.focus(); // the first of them, Aspect ratio
   };
   const variantCounts = Array.from({ length: config.maxVariants }, (_, i) => i + 1);
 

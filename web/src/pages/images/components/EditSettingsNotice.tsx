@@ -15,7 +15,7 @@ interface Props {
   job: Job;
   /** What became of the photos it put in the form; null when it kept none. */
   photos: TakenPhotos | null;
-  /** The form held them already: nothing was put in, nothing to undo. */
+  /** The form held them already: nothing seen changed, nothing to undo. */
   already?: boolean;
   onUndo: () => void;
   onClose: () => void;

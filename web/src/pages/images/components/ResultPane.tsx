@@ -47,7 +47,7 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
         >
           Result
         </h2>
-        {jobs[0]?.prompt ? <ClickPrompt prompt={jobs[0].prompt} /> : null}
+        {jobs[0]?.prompt.trim() ? <ClickPrompt prompt={jobs[0].prompt.trim()} /> : null}
         {identity && (
           <div className={styles.identityChip}>
             <CurrentImage identity={identity} size={40} decorative />
@@ -102,8 +102,12 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
  * prompt is there to rephrase. Left out when the click had none. */
 function ClickPrompt({ prompt }: { prompt: string }) {
   return (
-    <p className={styles.prompt} title={prompt}>
-      <span className={ui.visuallyHidden}>Prompt: </span>“{prompt}”
+    // In its own direction (a right-to-left prompt is cut at its end, not its start).
+    <p className={styles.prompt} title={prompt} dir="auto">
+      <span className={ui.visuallyHidden} dir="ltr">
+        Prompt:{" "}
+      </span>
+      “{prompt}”
     </p>
   );
 }

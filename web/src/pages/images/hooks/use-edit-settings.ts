@@ -21,7 +21,8 @@ interface Taken {
   photoIds: string[] | null;
   before: { draft: DraftValues; photos: ReferenceItem[] | null };
   /** The form held the row's settings and photos already (the click just made, to rephrase):
-   * nothing was put in, and there is nothing to undo. */
+   * nothing seen changed (the copies it kept, if any, took its uploads' places), and there is
+   * nothing to undo. */
   already: boolean;
 }
 
@@ -43,8 +44,9 @@ export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: Ref
     sameDraft(values, taken.draft) &&
     (taken.photoIds === null || arePhotos(uploads.items, taken.photoIds));
 
-  // Over another row's, still as that row left the form: Undo still gives back the admin's own.
-  const over = asTaken ? taken.before : null;
+  // Over another row's, still as that row left the form: Undo still gives back the admin's own
+  // (not over one the form held already: it has no Undo, and the form is the admin's).
+  const over = asTaken && !taken.already ? taken.before : null;
   const take = useCallback(
     (job: Job) => {
       // As the form holds it: a ratio or size no longer offered, or more variants than the API

@@ -101,13 +101,9 @@ export function useShownJobs(identityId: string | null) {
   const historyRead = new Map(history.data?.map((job) => [job.id, job]));
   const cardRead = new Map(cardReads.map((job) => [job.id, job]));
 
-  // Seen: the admin is on the identity once its click has ended (set during render, React's
-  // way to adjust state to what changed).
-  if (here && unseen.has(here.key) && !paneQueries.some(stillGoing)) {
-    const rest = new Set(unseen);
-    rest.delete(here.key);
-    setUnseen(rest);
-  }
+  // Seen: the admin is on the identity once its click has ended (let go below, with the
+  // notices newer work has passed).
+  const seenHere = here && unseen.has(here.key) && !paneQueries.some(stillGoing) ? [here.key] : [];
   const away = clicks.filter((click) => click !== here && unseen.has(click.key));
   const awayIds = away.flatMap((click) => click.ids);
   const awayQueries = useJobs(awayIds);
@@ -124,9 +120,9 @@ export function useShownJobs(identityId: string | null) {
     };
   });
 
-  // An earlier click of this identity that had ended before the admin started the one on
-  // screen: its end was said, and newer work has begun since; its notice goes (its results
-  // are in the history), not left to pile up above every click after it.
+  // An earlier click of this identity that had ended (however it ended) before the admin
+  // started the one on screen: its end was said, and newer work has begun since; its notice
+  // goes (its jobs are in the history), not left to pile up above every click after it.
   const startedHere = Date.parse(cardReads[0]?.created_at ?? "");
   const passed = elsewhere.filter(
     (click) =>
@@ -135,10 +131,9 @@ export function useShownJobs(identityId: string | null) {
       click.jobs.length > 0 &&
       click.jobs.every((job) => Date.parse(job.finished_at ?? "") < startedHere),
   );
-  if (passed.length > 0) {
-    const keys = new Set(passed.map((click) => click.key));
-    setUnseen(new Set([...unseen].filter((key) => !keys.has(key))));
-  }
+  // Set during render, React's way to adjust state to what changed: once, for both.
+  const letGo = new Set([...seenHere, ...passed.map((click) => click.key)]);
+  if (letGo.size > 0) setUnseen(new Set([...unseen].filter((key) => !letGo.has(key))));
 
   return {
     /** The history's query (its pages, its errors, `fetchNextPage`). */

@@ -147,8 +147,11 @@ export function sameReasons(a: ReadonlyMap<string, string>, b: ReadonlyMap<strin
  */
 export function photosTakenFrom(job: Job, form: readonly ReferenceItem[], config: TabConfig): ReferenceItem[] {
   const inForm = new Map(form.flatMap((item) => (item.status === "uploaded" ? [[item.key, item]] : [])));
+  // A kept copy of an upload still in the form is that photo: it keeps its picture and size.
+  const uploadOf = new Map(job.prepared_references.map((kept) => [kept.key, kept.source_key]));
   return photosOf(job, config).map((photo, index): ReferenceItem => {
-    const same = inForm.get(photo.key);
+    const source = uploadOf.get(photo.key);
+    const same = inForm.get(photo.key) ?? (source === undefined ? undefined : inForm.get(source));
     const taken = same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
     return index < config.maxFiles ? taken : { ...taken, status: "waiting" };
   });

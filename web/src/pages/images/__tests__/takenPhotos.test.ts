@@ -1,8 +1,10 @@
-/** Whether the form holds a job's photos already (Edit settings then puts nothing in). */
+/** The photos Edit settings takes from a job: whether the form holds them already, and a kept
+ * copy of an upload still in the form taking that photo's place. */
 import { describe, expect, it } from "vitest";
 
-import { job } from "../../../test/api";
-import { holdsPhotosOf } from "../photos/form";
+import { apiConfig, job } from "../../../test/api";
+import { toTabConfig } from "../hooks/use-tab-config";
+import { holdsPhotosOf, photosTakenFrom } from "../photos/form";
 import type { ReferenceItem } from "../photos/photo";
 
 const uploaded = (key: string): ReferenceItem => ({
@@ -45,5 +47,19 @@ describe("holdsPhotosOf", () => {
     expect(holdsPhotosOf(sent, [uploaded("uploads/1/u/0.jpg")])).toBe(false);
     expect(holdsPhotosOf(sent, [uploaded("uploads/1/u/0.jpg"), uploaded("uploads/1/u/1.jpg"), uploaded("uploads/1/u/2.jpg")])).toBe(false);
     expect(holdsPhotosOf(job({ reference_keys: [] }), [])).toBe(false);
+  });
+});
+
+describe("photosTakenFrom", () => {
+  it("gives a kept copy of an upload still in the form that photo's picture and size", () => {
+    const sent = job({
+      reference_keys: ["uploads/1/u/0.jpg", "uploads/1/u/1.jpg"],
+      prepared_references: [kept(0, "prepared/j/0.jpg"), kept(1, "prepared/j/1.jpg")],
+    });
+    const inForm = { ...uploaded("uploads/1/u/0.jpg"), size: 4_000_000, thumbnailUrl: "blob:front" };
+    const [first, second] = photosTakenFrom(sent, [inForm], toTabConfig(apiConfig));
+    expect(first).toMatchObject({ key: "prepared/j/0.jpg", size: 4_000_000, thumbnailUrl: "blob:front", status: "uploaded" });
+    // One no longer in the form shows its kept copy's.
+    expect(second).toMatchObject({ key: "prepared/j/1.jpg", size: 10, thumbnailUrl: null });
   });
 });
