@@ -55,10 +55,7 @@ describe("Edit settings of the click just made", () => {
         jobs.unshift(refused);
         return response(202).json({ batch_id: refused.id, items: [refused] });
       }),
-      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json(jobs.find((each) => each.id === params.generation_id)!),
-      ),
-      http.get("/v1/generations", ({ response }) => response(200).json({ items: jobs, next_cursor: null })),
+      ...historyOf(jobs),
     );
     const user = await openAsAlice();
     await addPhoto(user);
