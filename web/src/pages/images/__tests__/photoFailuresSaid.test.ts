@@ -43,6 +43,13 @@ describe("usePhotoFailuresSaid", () => {
     ]);
   });
 
+  it("says a photo again that fails again as it did the first time (a retry that failed)", () => {
+    const stopped = failed(front, "The upload failed; retry.");
+    const heard = said([front], [stopped], [front], [stopped]);
+    expect(heard[3]).not.toBe(heard[1]);
+    expect(heard[3]!.trim()).toBe("front.jpg: The upload failed; retry.");
+  });
+
   it("says a photo again when a truer reason replaces the first (the tile shows the last)", () => {
     // The browser could not draw a text file named .jpg before its first bytes were read.
     const undrawn = refused(notes, UNREADABLE);

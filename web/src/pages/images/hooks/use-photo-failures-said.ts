@@ -25,11 +25,17 @@ export function usePhotoFailuresSaid(items: readonly ReferenceItem[]): string {
     // Another list (another user's): none of its photos was seen before; an empty one is no list.
     const sameList = seen.reasons.size === 0 || items.some((item) => seen.reasons.has(item.id));
     const failed = sameList ? items.filter(isUnusable).filter((item) => seen.reasons.get(item.id) !== item.error) : [];
-    const said = failed.length > 0 ? failed.map((item) => `${item.name}: ${item.error}`).join(" ") : seen.said;
+    const said = failed.length > 0 ? differently(failed.map((item) => `${item.name}: ${item.error}`).join(" "), seen.said) : seen.said;
     setSeen({ reasons, said });
     return said;
   }
   return seen.said;
+}
+
+/** `words`, told apart from what the region said last when they are the same (a retry that
+ * failed as the first try did): a region whose text does not change is not read again. */
+function differently(words: string, last: string): string {
+  return words === last ? `${words}\u00a0` : words;
 }
 
 function sameReasons(a: ReadonlyMap<string, Reason>, b: ReadonlyMap<string, Reason>): boolean {
