@@ -678,3 +678,39 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
     before = [(box["x"], box["width"]) for box in (first, second) if box]
     assert across == before
     page.close()
+
+
+def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1366 by 768 laptop, Edit settings on the card of a click Gemini refused: the
+    notice comes at the form's top, saying the form holds its settings already, and the
+    prompt it focuses to rephrase is not left under the Generate bar (the notice, coming
+    after the focus, pushed it there)."""
+    page, generate = _ready_to_generate(
+        browser, stack, user="Bob Test · test user", identity="Bob the astronaut", ratio="1:1"
+    )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    prompt.fill("at a grand piano [simulate:prompt_blocked]")
+    generate.click()
+    # This click's card, not the last one's (another test's refusal, maybe), which the pane
+    # shows until it has this one: the pane's title names its prompt.
+    pane = page.get_by_role("region", name="Result")
+    expect(pane).to_contain_text("at a grand piano", timeout=JOB_TIMEOUT_MS)
+    card = pane.get_by_role("article", name="New image").filter(
+        has_text="Gemini refused the prompt"
+    )
+    edit = card.get_by_role("button", name="Edit settings", exact=True)
+    expect(edit).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    edit.click()
+    expect(prompt).to_be_focused()
+    expect(
+        page.get_by_text("The form holds the settings and photos from the generation")
+    ).to_be_visible()
+    _next_frames(page)
+    box, bar = prompt.bounding_box(), generate.bounding_box()
+    assert box is not None
+    assert bar is not None
+    assert box["y"] + box["height"] <= bar["y"] - 16, (box, bar)
+    page.close()

@@ -1,4 +1,4 @@
-import { useId, useRef, type KeyboardEvent, type Ref } from "react";
+import { useEffect, useId, useRef, type KeyboardEvent, type Ref } from "react";
 
 import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { estimateCostUsd, type TabConfig } from "../config";
@@ -62,6 +62,15 @@ export function ComposeForm({
   const editNotice = useSeenWhenSaid<HTMLDivElement>(editing.taken);
   const editNoticeId = useId();
   const generateBar = useRef<HTMLDivElement>(null);
+  const form = useRef<HTMLElement>(null);
+  // The notice Edit settings puts at the form's top pushes down the prompt, focused before the
+  // notice came: out from under the bar again, once the notice is in view (the effect above).
+  useEffect(() => {
+    const focused = document.activeElement;
+    if (editing.taken && focused instanceof HTMLElement && form.current?.contains(focused)) {
+      bringOutFrom(generateBar.current, focused);
+    }
+  }, [editing.taken]);
   const options = useRef<HTMLDivElement>(null);
   const showOptions = () => {
     const row = options.current;
@@ -83,6 +92,7 @@ export function ComposeForm({
   return (
     // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- Ctrl+Enter and the focus rule, delegated from the form's controls
     <section
+      ref={form}
       className={`${ui.card} ${styles.form}`}
       aria-label="New generation"
       onKeyDown={onKeyDown}
