@@ -170,7 +170,7 @@ const keptTwo = () =>
       prepared_references: [0, 1].map((index) => ({
         index,
         key: `prepared/identities/id-chef/old/${index}.jpg`,
-        source_key: `uploads/1/u/${index}.jpg`,
+        source_key: `uploads/1/old/${index}.jpg`, // not the admin's photo in the form
         mime_type: "image/jpeg" as const,
         width: 512,
         height: 512,
