@@ -11,6 +11,7 @@ import {
   hasPlace,
   isKept,
   isSameFile,
+  keptCopies,
   nameOf,
   nextId,
   photosOf,
@@ -161,7 +162,7 @@ export function photosTakenFrom(job: Job, form: readonly ReferenceItem[], config
  * the copies it kept of them. */
 export function holdsPhotosOf(job: Job, form: readonly ReferenceItem[]): boolean {
   const keys = form.map((item) => (item.status === "uploaded" ? item.key : null));
-  const kept = [...job.prepared_references].sort((a, b) => a.index - b.index).map((photo) => photo.key);
+  const kept = keptCopies(job).map((photo) => photo.key);
   const same = (other: readonly string[]) => other.length === keys.length && other.every((key, index) => key === keys[index]);
   return keys.length > 0 && (same(job.reference_keys) || same(kept));
 }

@@ -205,6 +205,11 @@ export function refused(item: ReferenceItem, why: string): RefusedPhoto {
   };
 }
 
+/** The copies of its photos a job kept, in the order it was sent them. */
+export function keptCopies(job: Job): Job["prepared_references"] {
+  return [...job.prepared_references].sort((a, b) => a.index - b.index);
+}
+
 /**
  * The photos `job` sent, in its order, as this form's, named as they were (by the names the
  * job kept; a folder's photos by their keys; else by their place): the copies it kept once
@@ -228,7 +233,7 @@ export function photosOf(job: Job, config: TabConfig): UploadedPhoto[] {
     earlier: true,
     smallCopy: null,
   });
-  const kept = [...job.prepared_references].sort((a, b) => a.index - b.index);
+  const kept = keptCopies(job);
   if (kept.length > 0) {
     return kept.map((photo) => earlierPhoto(photo.index, photo.key, photo.bytes, photo.mime_type, photo.preview_url ?? null));
   }
