@@ -179,6 +179,18 @@ export function historyOf(jobs: Job[]) {
 }
 
 /**
+ * `POST /v1/generation-batches` starting one job per click, the one `make` gives for the
+ * request's body, put first in `jobs` (newest first, as `historyOf(jobs)` lists them).
+ */
+export function batchesMadeBy(jobs: Job[], make: (body: components["schemas"]["CreateVariantsRequest"]) => Job) {
+  return http.post("/v1/generation-batches", async ({ request, response }) => {
+    const made = make(await request.json());
+    jobs.unshift(made);
+    return response(202).json({ batch_id: made.id, items: [made] });
+  });
+}
+
+/**
  * `GET /v1/generations` as the API pages a history: newest first, `limit` at a time, with a
  * keyset cursor (the next page is the jobs older than the one the cursor names, wherever that
  * one stands now). `listed` gives the jobs, newest first, as they are at each read; `reads`

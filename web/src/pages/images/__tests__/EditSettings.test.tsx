@@ -5,7 +5,7 @@ import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { API, apiError, http, historyOf, job, S3, succeeded } from "../../../test/api";
+import { API, apiError, batchesMadeBy, http, historyOf, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
@@ -41,9 +41,8 @@ describe("Edit settings of the click just made", () => {
   it("says the form holds its settings and photos already, with nothing to undo, until the admin changes one", async () => {
     const jobs: Job[] = [];
     given(
-      http.post("/v1/generation-batches", async ({ request, response }) => {
-        const body = await request.json();
-        const refused = job({
+      batchesMadeBy(jobs, (body) =>
+        job({
           reference_keys: body.reference_keys,
           reference_names: body.reference_names ?? [],
           prompt: body.prompt,
@@ -51,10 +50,8 @@ describe("Edit settings of the click just made", () => {
           image_size: body.image_size ?? "4K",
           status: "failed",
           error: { code: "prompt_blocked", message: "Gemini refused the prompt.", details: {} },
-        });
-        jobs.unshift(refused);
-        return response(202).json({ batch_id: refused.id, items: [refused] });
-      }),
+        }),
+      ),
       ...historyOf(jobs),
     );
     const user = await openAsAlice();

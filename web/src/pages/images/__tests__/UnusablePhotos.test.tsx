@@ -8,7 +8,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { historyOf, http, job } from "../../../test/api";
+import { batchesMadeBy, historyOf, job } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
 
 /** What Edit settings put in the form, said at the top of the form. */
@@ -19,8 +19,7 @@ describe("a photo a generation could not use", () => {
     const created: { reference_keys: string[] }[] = [];
     const jobs: Job[] = [];
     given(
-      http.post("/v1/generation-batches", async ({ request, response }) => {
-        const body = await request.json();
+      batchesMadeBy(jobs, (body) => {
         created.push(body);
         const asked = {
           identity_id: body.identity_id,
@@ -29,25 +28,19 @@ describe("a photo a generation could not use", () => {
           reference_names: body.reference_names ?? [],
         };
         // The first: the worker could not open its second photo. The next ones wait in the queue.
-        const made =
-          jobs.length === 0
-            ? job({
-                ...asked,
-                status: "failed",
-                error: {
-                  code: "reference_invalid",
-                  message: `${body.reference_keys[1]}: cannot identify image file`,
-                  details: { field: "reference_keys", key: body.reference_keys[1], index: 1 },
-                },
-              })
-            : job(asked);
-        jobs.unshift(made);
-        return response(202).json({ batch_id: made.id, items: [made] });
+        return jobs.length === 0
+          ? job({
+              ...asked,
+              status: "failed",
+              error: {
+                code: "reference_invalid",
+                message: `${body.reference_keys[1]}: cannot identify image file`,
+                details: { field: "reference_keys", key: body.reference_keys[1], index: 1 },
+              },
+            })
+          : job(asked);
       }),
-      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json(jobs.find((each) => each.id === params.generation_id)!),
-      ),
-      http.get("/v1/generations", ({ response }) => response(200).json({ items: jobs, next_cursor: null })),
+      ...historyOf(jobs),
     );
     const user = await openAsAlice();
     await user.upload(screen.getByLabelText("Reference photos"), [
@@ -159,9 +152,8 @@ describe("a small photo a generation could not use", () => {
     try {
       const jobs: Job[] = [];
       given(
-        http.post("/v1/generation-batches", async ({ request, response }) => {
-          const body = await request.json();
-          const made = job({
+        batchesMadeBy(jobs, (body) =>
+          job({
             reference_keys: body.reference_keys,
             status: "failed",
             error: {
@@ -169,10 +161,8 @@ describe("a small photo a generation could not use", () => {
               message: `${body.reference_keys[0]}: cannot identify image file`,
               details: { field: "reference_keys", key: body.reference_keys[0], index: 0 },
             },
-          });
-          jobs.unshift(made);
-          return response(202).json({ batch_id: made.id, items: [made] });
-        }),
+          }),
+        ),
         ...historyOf(jobs),
       );
       const user = await openAsAlice();
