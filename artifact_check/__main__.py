@@ -47,7 +47,7 @@ from artifact_check.package import (
     synthesize,
 )
 from artifact_check.sysroot import Sysroot, compile_in, ensure_sysroot, interpreter_env
-from identity_images.handlers.init_phase import INITIALIZATION_TYPE, NOT_PREPARED
+from identity_images.handlers.init_phase import INITIALIZATION_TYPE, NOT_PREPARED, NOT_RESEEDED
 from layers.build import LAYERS, ROOT
 from layers.bytecode import RUNTIME_NAME
 
@@ -115,6 +115,7 @@ class Runner:
             "sys_path": layout.sys_path,
             "timeout_s": function.timeout_s,
             "memory_mb": function.memory_mb,
+            "initialization_type": function.initialization_type,
             "invocations": invocations,
         }
         request_path = self.work / f"{function.name}.request.json"
@@ -129,7 +130,7 @@ class Runner:
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_EXECUTION_ENV": f"AWS_Lambda_python{PYTHON_VERSION}",
-            INITIALIZATION_TYPE: "on-demand",
+            INITIALIZATION_TYPE: function.initialization_type,
             "LAMBDA_TASK_ROOT": str(layout.task),
             "LAMBDA_RUNTIME_DIR": str(layout.runtime),
             "_HANDLER": function.handler,
@@ -171,6 +172,13 @@ class Runner:
                 f"{function.name}: its Lambda init left work to the first request "
                 f"(handlers/init_phase.py):\n" + "\n".join(unprepared[:5])
             )
+        if function.snap_start and not result.get("snapshot_hooks"):
+            said = " (it logged: no runtime hooks)" if NOT_RESEEDED in log_path.read_text() else ""
+            raise ArtifactError(
+                f"{function.name}: deployed with SnapStart, its init registered nothing for "
+                f"a restore{said}, so every environment resumed from one snapshot would "
+                "share its random generators (handlers/init_phase.py)"
+            )
         return result
 
     def _check(self, function: LambdaFunction, layout: Layout, result: Mapping[str, Any]) -> None:
@@ -182,6 +190,11 @@ class Runner:
                 f"{result.get('python')}, not aarch64 {PYTHON_VERSION}"
             )
         error = result.get("error")
+        if error and error["kind"] == "restore":
+            raise ArtifactError(
+                f"{function.name}: a SnapStart runtime hook raised {error['type']}: "
+                f"{error['message']}\n{error['traceback']}"
+            )
         if error:
             raise ArtifactError(import_failure(function, layout, error))
         for outcome in result["invocations"]:
@@ -275,8 +288,9 @@ def run_scenario(
                 function = by_name[name]
                 with steps.step(f"{name}: cold start on aarch64, {len(invocations)} event(s)"):
                     result = runner.run(function, layouts[name], invocations)
+                restored = " (snapshot, restore)" if function.snap_start else ""
                 report.append(
-                    f"{name:<11} import {result['import_s']:>5.1f} s  "
+                    f"{name:<11} import {result['import_s']:>5.1f} s{restored}  "
                     + "  ".join(
                         f"{o['name']} {_status(o.get('response'))} ({o['seconds']:.1f} s)"
                         for o in result["invocations"]

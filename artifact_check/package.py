@@ -39,6 +39,8 @@ RUNTIME_PACKAGES = (
     "python-dateutil",
     "six",
     "urllib3",
+    # SnapStart's runtime hooks (`register_after_restore`), which the handlers' init uses.
+    "snapshot-restore-py",
 )
 
 
@@ -65,6 +67,14 @@ class LambdaFunction:
     timeout_s: int
     memory_mb: int
     environment: Mapping[str, str] = field(default_factory=dict)
+    snap_start: bool = False
+
+    @property
+    def initialization_type(self) -> str:
+        """What Lambda names this function's init (`AWS_LAMBDA_INITIALIZATION_TYPE`) as the
+        app deploys it: `snap-start` for a version published with SnapStart, whose init runs
+        once at deploy and is resumed from a snapshot; else `on-demand`."""
+        return "snap-start" if self.snap_start else "on-demand"
 
     @property
     def name(self) -> str:
@@ -150,6 +160,7 @@ def functions_of(
                 timeout_s=int(props.get("Timeout", 3)),
                 memory_mb=int(props.get("MemorySize", 128)),
                 environment={k: v for k, v in variables.items() if isinstance(v, str)},
+                snap_start=props.get("SnapStart", {}).get("ApplyOn") == "PublishedVersions",
             )
         )
     if not found:

@@ -3,12 +3,13 @@
     python3.13 -I probe.py REQUEST.json RESULT.json
 
 REQUEST: {"function", "handler", "sys_path", "timeout_s", "memory_mb",
-          "invocations": [{"name", "event"}]}.
+          "initialization_type", "invocations": [{"name", "event"}]}.
 `sys.path` becomes the request's (the function's code, its layers, the runtime's boto3)
 followed by the standard library only, as on Lambda; the handler's module is imported
-(timed), then called once per invocation with a Lambda-like context. RESULT says what
-happened, including which module was missing if the import failed. Standard library
-only: nothing else is importable before `sys.path` is set.
+(timed); under SnapStart (`snap-start`) the runtime's snapshot hooks run then, as at a
+deploy and a restore; then the handler is called once per invocation with a Lambda-like
+context. RESULT says what happened, including which module was missing if the import
+failed. Standard library only: nothing else is importable before `sys.path` is set.
 """
 
 from __future__ import annotations
@@ -86,6 +87,24 @@ def record_compilations() -> list[str]:
     return compiled
 
 
+def snapshot_and_restore() -> list[str]:
+    """What Lambda's runtime does after the init of a version published with SnapStart:
+    the before-snapshot hooks, latest first (then the snapshot is taken), and, in an
+    environment resumed from it, the after-restore hooks in order. The names of the hooks
+    that ran, each marked with when."""
+    hooks: Any = importlib.import_module("snapshot_restore_py")
+    ran = []
+    before = hooks.get_before_snapshot()
+    while before:
+        func, args, kwargs = before.pop()
+        func(*args, **kwargs)
+        ran.append(f"before snapshot: {func.__qualname__}")
+    for func, args, kwargs in hooks.get_after_restore():
+        func(*args, **kwargs)
+        ran.append(f"after restore: {func.__qualname__}")
+    return ran
+
+
 def run(request: dict[str, Any]) -> dict[str, Any]:
     sys.path[:] = lambda_sys_path(list(request["sys_path"]))
     compiled = record_compilations()
@@ -103,6 +122,12 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         result["error"] = failure("import", exc)
         return result
     result["import_s"] = round(time.monotonic() - started, 2)
+    if request["initialization_type"] == "snap-start":
+        try:
+            result["snapshot_hooks"] = snapshot_and_restore()
+        except Exception as exc:
+            result["error"] = failure("restore", exc)
+            return result
     roots = [str(Path(p)) for p in request["sys_path"]]
     result["compiled"] = sorted({path for path in compiled if path.startswith(tuple(roots))})
     result["loaded_from_elsewhere"] = sorted(

@@ -28,10 +28,11 @@ def template_and_assets(tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]
             (tmp_path / folder / relative).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / folder / relative).write_text(text)
 
-    def function(handler: str, layers: list[str]) -> dict[str, object]:
+    def function(handler: str, layers: list[str], **more: object) -> dict[str, object]:
         return {
             "Type": "AWS::Lambda::Function",
             "Properties": {
+                **more,
                 "Handler": handler,
                 "Code": {"S3Bucket": {"Fn::Sub": "x"}, "S3Key": "code.zip"},
                 "Layers": [{"Ref": layer} for layer in layers],
@@ -53,7 +54,11 @@ def template_and_assets(tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]
                 "Type": "AWS::Lambda::LayerVersion",
                 "Properties": {"Content": {"S3Key": "imaging.zip"}},
             },
-            "Api": function("identity_images.handlers.api.handler", ["LayersBase"]),
+            "Api": function(
+                "identity_images.handlers.api.handler",
+                ["LayersBase"],
+                SnapStart={"ApplyOn": "PublishedVersions"},
+            ),
             "Worker": function(
                 "identity_images.handlers.worker.handler", ["LayersBase", "LayersImaging"]
             ),
@@ -82,6 +87,8 @@ def test_the_pipelines_functions_are_read_from_the_template(tmp_path: Path) -> N
     assert api.code == tmp_path / "asset.code"
     assert [layer.logical_id for layer in worker.layers] == ["LayersBase", "LayersImaging"]
     assert api.environment == {"PLAIN": "yes"}
+    # As deployed: the API resumes from a SnapStart snapshot, the worker inits on demand.
+    assert (api.initialization_type, worker.initialization_type) == ("snap-start", "on-demand")
     check_target(worker)
 
 

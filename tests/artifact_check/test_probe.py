@@ -8,10 +8,13 @@ The probe runs here with this interpreter; `make verify-artifact` runs it on aar
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import snapshot_restore_py  # type: ignore[import-untyped]
 
 from artifact_check import probe
 from artifact_check.__main__ import import_failure
@@ -19,13 +22,20 @@ from artifact_check.package import LambdaFunction, Layer, Layout
 from layers import bytecode
 
 
-def cold_start(tmp_path: Path, handler: str, invocations: list[dict[str, Any]]) -> Any:
+def cold_start(
+    tmp_path: Path,
+    handler: str,
+    invocations: list[dict[str, Any]],
+    initialization_type: str = "on-demand",
+) -> Any:
     request = {
         "function": "demo",
         "handler": handler,
-        "sys_path": [str(tmp_path / "task")],
+        # The runtime's folder last, as on Lambda: here, its SnapStart hooks.
+        "sys_path": [str(tmp_path / "task"), str(runtime_folder(tmp_path))],
         "timeout_s": 10,
         "memory_mb": 128,
+        "initialization_type": initialization_type,
         "invocations": invocations,
     }
     (tmp_path / "request.json").write_text(json.dumps(request))
@@ -35,6 +45,15 @@ def cold_start(tmp_path: Path, handler: str, invocations: list[dict[str, Any]]) 
         check=True,
     )
     return json.loads((tmp_path / "result.json").read_text())
+
+
+def runtime_folder(tmp_path: Path) -> Path:
+    """A copy of the runtime's `snapshot_restore_py` (`make verify-artifact` unpacks it
+    with the runtime's boto3)."""
+    folder = tmp_path / "runtime"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(snapshot_restore_py.__file__, folder)
+    return folder
 
 
 def write_module(tmp_path: Path, name: str, source: str) -> None:
@@ -63,6 +82,60 @@ def test_the_handler_runs_on_each_event_with_a_lambda_context(tmp_path: Path) ->
     assert bad["error"]["type"] == "ValueError"
     assert bad["error"]["message"] == "bad event"
     assert result["loaded_from_elsewhere"] == []
+
+
+SNAPSHOT_HOOKS = """
+from snapshot_restore_py import register_after_restore, register_before_snapshot
+
+seen = []
+
+@register_before_snapshot
+def close_connections():
+    seen.append("closed")
+
+@register_after_restore
+def reseed():
+    seen.append("reseeded")
+
+def handler(event, context):
+    return seen
+"""
+
+
+def test_under_snap_start_the_runtimes_hooks_run_between_the_init_and_the_first_event(
+    tmp_path: Path,
+) -> None:
+    write_module(tmp_path, "fn", SNAPSHOT_HOOKS)
+    result = cold_start(
+        tmp_path, "fn.handler", [{"name": "first", "event": {}}], initialization_type="snap-start"
+    )
+    assert result["snapshot_hooks"] == [
+        "before snapshot: close_connections",
+        "after restore: reseed",
+    ]
+    assert result["invocations"][0]["response"] == ["closed", "reseeded"]
+
+
+def test_on_demand_no_snapshot_is_taken(tmp_path: Path) -> None:
+    write_module(tmp_path, "fn", SNAPSHOT_HOOKS)
+    result = cold_start(tmp_path, "fn.handler", [{"name": "first", "event": {}}])
+    assert "snapshot_hooks" not in result
+    assert result["invocations"][0]["response"] == []
+
+
+def test_a_hook_that_raises_stops_the_cold_start_before_any_event(tmp_path: Path) -> None:
+    write_module(
+        tmp_path,
+        "fn",
+        "from snapshot_restore_py import register_after_restore\n\n"
+        "register_after_restore(lambda: 1 / 0)\n\n"
+        "def handler(event, context):\n    return 1\n",
+    )
+    result = cold_start(
+        tmp_path, "fn.handler", [{"name": "never", "event": {}}], initialization_type="snap-start"
+    )
+    assert (result["error"]["kind"], result["error"]["type"]) == ("restore", "ZeroDivisionError")
+    assert result["invocations"] == []
 
 
 def test_a_missing_module_is_named_with_where_it_was_imported(tmp_path: Path) -> None:

@@ -13,10 +13,10 @@ import random
 import ssl
 import subprocess
 import sys
-import types
-from collections.abc import Callable
+from collections.abc import Iterator
 
 import pytest
+import snapshot_restore_py  # type: ignore[import-untyped]
 from aws_lambda_powertools import Logger
 
 from benchmarks.cold_start import HANDLERS, LAMBDA_LIKE_ENV, ROOT, TRACING_ON_ENV
@@ -160,27 +160,25 @@ def test_prepare_runs_every_step_even_after_one_fails(
     assert "no table name" in line["exception"]
 
 
-class RuntimeHooks(types.ModuleType):
-    """Lambda's `snapshot_restore_py`, which only its Python runtimes have: it records
-    what is registered, and runs it as a restore would."""
+class RuntimeHooks:
+    """Lambda's `snapshot_restore_py` (the one its Python runtimes ship), driven as the
+    runtime drives it: what the init registered for a restore runs in each environment
+    resumed from the snapshot."""
 
     def __init__(self) -> None:
-        super().__init__(init_phase.RUNTIME_HOOKS)
-        self.after_restore: list[Callable[[], object]] = []
-
-    def register_after_restore(self, func: Callable[[], object]) -> None:
-        self.after_restore.append(func)
+        self.after_restore = snapshot_restore_py.get_after_restore()
 
     def restore(self) -> None:
-        for func in self.after_restore:
-            func()
+        for func, args, kwargs in self.after_restore:
+            func(*args, **kwargs)
 
 
 @pytest.fixture
-def hooks(monkeypatch: pytest.MonkeyPatch) -> RuntimeHooks:
-    fake = RuntimeHooks()
-    monkeypatch.setitem(sys.modules, init_phase.RUNTIME_HOOKS, fake)
-    return fake
+def hooks() -> Iterator[RuntimeHooks]:
+    runtime = RuntimeHooks()
+    runtime.after_restore.clear()  # the registry is the module's, for the process
+    yield runtime
+    runtime.after_restore.clear()
 
 
 def test_under_snap_start_each_restored_environment_draws_its_own_random_numbers(
