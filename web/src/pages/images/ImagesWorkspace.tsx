@@ -78,8 +78,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const jobs = historyJobs ?? [];
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const uploads = useReferenceUploads(config, unusablePhotos([...paneJobs, ...jobs]));
-  const draft = useDraft(config);
-  const editing = useEditSettings(draft, uploads);
+  const draft = useDraft(config, identityId);
+  const editing = useEditSettings(draft, uploads, identityId);
   const promptBox = useRef<HTMLTextAreaElement>(null);
 
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);

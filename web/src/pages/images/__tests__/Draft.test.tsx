@@ -57,6 +57,43 @@ describe("the admin's draft", () => {
     });
   });
 
+  it("keeps each identity's prompt its own: another identity's never waits in the form, and each comes back with its identity", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    const prompt = () => screen.getByRole("textbox", { name: "Prompt" });
+    const identity = screen.getByRole("combobox", { name: "Identity" });
+    await addPhoto(user);
+    await user.type(prompt(), "in a busy kitchen");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "2K");
+
+    await user.selectOptions(identity, "id-pilot");
+    expect(prompt()).toHaveValue("");
+    // The options are the admin's, the same for every identity; the photos, the person's.
+    expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
+    expect(screen.getByText("1 / 5")).toBeInTheDocument();
+    await user.type(prompt(), "in the cockpit");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({ identity_id: "id-pilot", prompt: "in the cockpit" });
+
+    await user.selectOptions(identity, "id-chef");
+    expect(prompt()).toHaveValue("in a busy kitchen");
+    // Another user's identity has none of Alice's prompts either.
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+    expect(prompt()).toHaveValue("");
+    cleanup();
+
+    // A reload gives each identity its own back.
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("1"));
+    await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-chef"));
+    expect(prompt()).toHaveValue("in a busy kitchen");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    expect(prompt()).toHaveValue("in the cockpit");
+  });
+
   it("forgets the user, the photos and the prompt once the host logs the admin out, and keeps the options", async () => {
     given();
     const user = userEvent.setup();

@@ -182,6 +182,30 @@ describe("Edit settings with the photos a job kept", () => {
     expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
   });
 
+  it("ends at a switch to another identity, whose own prompt the form holds then: it said nothing of that one", async () => {
+    const user = userEvent.setup();
+    await takeEarlier(user);
+    expect(editNotice()).toHaveTextContent(/are in the form\./);
+    const identity = screen.getByRole("combobox", { name: "Identity" });
+    await user.selectOptions(identity, "id-pilot");
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("");
+    expect(screen.queryByText(/are in the form/)).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+    // Back on the chef, the form is as the row left it, but the admin went elsewhere
+    // meanwhile: it is theirs now, with no Undo.
+    await user.selectOptions(identity, "id-chef");
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
+    expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
+  });
+
+  it("ends at a switch to another identity even where that one's prompt reads the same (none)", async () => {
+    const user = userEvent.setup();
+    await takeEarlier(user, [], { prompt: "" });
+    expect(editNotice()).toHaveTextContent(/are in the form\./);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    expect(screen.queryByText(/are in the form/)).not.toBeInTheDocument();
+  });
+
   it("keeps the Undo for a job whose ratio is no longer offered, or that made more variants than are taken now", async () => {
     const user = userEvent.setup();
     // The API's ratios lack 21:9 now, and it takes at most 4 variants.

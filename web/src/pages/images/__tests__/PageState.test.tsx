@@ -17,7 +17,10 @@ import { Images } from "../Images";
 /** The draft admin "2" left in this tab (their session ended without a log out). */
 function anotherAdminsDraft() {
   for (const s of [sessionStorage, localStorage]) s.setItem("identity-images.owner", JSON.stringify("2"));
-  sessionStorage.setItem("identity-images.prompt", JSON.stringify("the other admin's prompt"));
+  sessionStorage.setItem(
+    "identity-images.prompts",
+    JSON.stringify({ "": "the other admin's prompt", "id-chef": "the other admin's prompt" }),
+  );
   sessionStorage.setItem(
     "identity-images.photos",
     JSON.stringify([{ name: "bobs-face.jpg", size: 1000, contentType: "image/jpeg", key: "uploads/2/u/1.jpg" }]),
@@ -59,7 +62,7 @@ describe("whose draft, before the users are read", () => {
     expect(localStorage.getItem("identity-images.owner")).toBe(JSON.stringify("1"));
     expect(sessionStorage.getItem("identity-images.owner")).toBe(JSON.stringify("1"));
     expect(sessionStorage.getItem("identity-images.photos")).not.toContain("bobs-face.jpg");
-    expect(sessionStorage.getItem("identity-images.prompt") ?? "").not.toContain("the other admin's prompt");
+    expect(sessionStorage.getItem("identity-images.prompts") ?? "").not.toContain("the other admin's prompt");
   }, 10_000);
 });
 

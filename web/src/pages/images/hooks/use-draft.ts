@@ -2,12 +2,16 @@
  * The next generation's settings as the admin sets them: prompt, aspect ratio, size and
  * number of variants, kept across reloads (the options, in a new tab too), always one of the
  * choices the API offers now (a stored value it no longer offers reads as its default).
+ *
+ * The prompt is the identity's: it says what this identity's image shows ("at a grand piano"
+ * is the pianist's), so each identity keeps its own, and another identity's never waits in
+ * the form for a Generate. The options are the admin's habit, the same for every identity.
  */
 import { useCallback, useMemo } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import type { TabConfig } from "../config";
-import { isNumber, isString, useSessionState } from "./use-session-state";
+import { isNumber, isString, isStringRecord, useSessionState } from "./use-session-state";
 
 /** The draft's values, as a past job had them or as the form had them before it took a job's. */
 export interface DraftValues {
@@ -38,8 +42,20 @@ export function offered(values: DraftValues, config: TabConfig) {
   } satisfies DraftValues;
 }
 
-export function useDraft(config: TabConfig) {
-  const [prompt, setPrompt] = useSessionState("prompt", "", isString);
+/** Each identity's prompt, by identity id ("" while none is chosen); an empty one is left out. */
+type Prompts = Record<string, string>;
+
+export function useDraft(config: TabConfig, identityId: string | null) {
+  const [prompts, setPrompts] = useSessionState<Prompts>("prompts", {}, isStringRecord);
+  const promptOf = identityId ?? "";
+  const prompt = prompts[promptOf] ?? "";
+  const setPrompt = useCallback(
+    (next: string) => {
+      const others = Object.fromEntries(Object.entries(prompts).filter(([identity]) => identity !== promptOf));
+      setPrompts(next === "" ? others : { ...others, [promptOf]: next });
+    },
+    [prompts, promptOf, setPrompts],
+  );
   // The options are the admin's habit: a new tab starts from the last ones (the prompt is
   // this tab's work, and starts empty).
   const [storedRatio, setAspectRatio] = useSessionState<string>(

@@ -34,13 +34,16 @@ export interface TakenPhotos {
   refused: number;
 }
 
-export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: ReferenceUploads) {
+/** `identityId`: the identity on screen, whose row it takes; going to another one is a change
+ * of the admin's (the form holds that identity's prompt then). */
+export function useEditSettings(draft: ReturnType<typeof useDraft>, uploads: ReferenceUploads, identityId: string | null) {
   const [taken, setTaken] = useState<Taken | null>(null);
   const { values, put, asOffered } = draft;
   const { takeFrom, restore, letGoReplaced } = uploads;
 
   const asTaken =
     taken !== null &&
+    taken.job.identity_id === identityId &&
     sameDraft(values, taken.draft) &&
     (taken.photoIds === null || arePhotos(uploads.items, taken.photoIds));
 
