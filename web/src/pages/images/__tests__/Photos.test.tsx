@@ -81,6 +81,26 @@ describe("adding photos", () => {
     expect(screen.queryByText(/Not an accepted image type/)).not.toBeInTheDocument();
   });
 
+  it("refuses a photo over the count that is no image as it comes, not once a place frees up", async () => {
+    const asked: { content_type: string; size: number }[] = [];
+    given(uploadsNoting(asked));
+    const user = await openAsAlice({ applyAccept: false });
+    const input = screen.getByLabelText("Reference photos");
+    await user.upload(input, Array.from({ length: 5 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")));
+    await waitFor(() => expect(asked).toHaveLength(5));
+    await user.upload(input, [
+      file("notes.jpg", "image/jpeg", 1000, Array.from("plain text", (c) => c.charCodeAt(0))),
+      file("p5.jpg", "image/jpeg"),
+    ]);
+    const notes = (await screen.findByText("Not a real JPEG.")).closest("li")!;
+    expect(within(notes).getByText("notes.jpg")).toBeInTheDocument();
+    expect(within(notes).queryByText("Waiting for a place")).not.toBeInTheDocument();
+    // The real photo still waits, and the form says so for it alone.
+    expect(screen.getAllByText("Waiting for a place")).toHaveLength(1);
+    expect(screen.getByText("1 photo waits: only 5 per generation; it is added when you remove one.")).toBeInTheDocument();
+    expect(asked).toHaveLength(5);
+  });
+
   it("says once, not on each tile, that photos over the count wait for a place", async () => {
     given();
     const user = await openAsAlice();

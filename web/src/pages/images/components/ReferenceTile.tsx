@@ -56,20 +56,19 @@ function TileThumb({
   onUnreadable: (id: string) => void;
 }) {
   // A file the browser cannot draw is refused; a kept photo's URL that expired only loses
-  // its thumbnail (the photo is in S3 all the same).
-  const [noThumbnail, setNoThumbnail] = useState(false);
+  // its thumbnail (the photo is in S3 all the same), and so does a photo waiting for a place,
+  // judged once it has one, when its tile draws it again from a new URL.
+  const [undrawn, setUndrawn] = useState<string | null>(null);
   return (
     <div className={styles.thumb}>
-      {item.thumbnailUrl && item.status !== "refused" && !noThumbnail ? (
+      {item.thumbnailUrl && item.status !== "refused" && undrawn !== item.thumbnailUrl ? (
         <img
           src={item.thumbnailUrl}
           alt={item.name}
           className={styles.thumbImage}
           onError={() => {
-            // A photo waiting for a place is judged once it has one (its tile draws it again).
-            if (item.status === "waiting") return;
-            if (item.file) onUnreadable(item.id);
-            else setNoThumbnail(true);
+            if (item.file && item.status !== "waiting") onUnreadable(item.id);
+            else setUndrawn(item.thumbnailUrl);
           }}
         />
       ) : (

@@ -25,7 +25,7 @@ import {
   unusableIn,
   type Removal,
 } from "../photos/form";
-import { UNREADABLE } from "../photos/checks";
+import { notAnImage, UNREADABLE } from "../photos/checks";
 import { hasPlace, plainName, refused, stopped, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
 import { useFormPhotos } from "./use-form-photos";
 import { usePhotosAside } from "./use-photos-aside";
@@ -76,6 +76,21 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     if (promoted.length > 0) void checkAndUpload(promoted);
   }, [takeFreedPlaces, checkAndUpload]);
 
+  /** Refuses the photos waiting for a place whose first bytes say already that they are not
+   * images (see `notAnImage`): the admin learns it as they are added, not once a place frees. */
+  const refuseWaitingFakes = useCallback(
+    (waiting: ReferenceItem[]) => {
+      for (const { id, file, contentType } of waiting) {
+        if (!file || !contentType) continue;
+        void notAnImage(file, contentType).then((problem) => {
+          // Given a place meanwhile, it is checked on its way to S3.
+          if (problem !== null) patch(id, (item) => (item.status === "waiting" ? refused(item, problem) : item));
+        });
+      }
+    },
+    [patch],
+  );
+
   const add = useCallback(
     (files: File[]) => {
       if (files.length === 0) return;
@@ -85,8 +100,9 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       clearOthersPutAside();
       setRemoved(null);
       void checkAndUpload([...replacing.values(), ...added].filter((item) => item.status === "uploading"));
+      refuseWaitingFakes(added.filter((item) => item.status === "waiting"));
     },
-    [config, current, update, checkAndUpload, thumbnail, clearOthersPutAside],
+    [config, current, update, checkAndUpload, thumbnail, clearOthersPutAside, refuseWaitingFakes],
   );
 
   const remove = useCallback(

@@ -36,11 +36,26 @@ function asItsType(item: UploadingPhoto, contentType: string, extension: string)
   return { ...item, file, contentType };
 }
 
-/** Why a file whose first bytes are `head` is not what its name or type says, or null. */
+/** What first bytes say a file is, when they are those of a JPEG, PNG or WebP. */
+function toldByContents(head: Uint8Array): (typeof TOLD_BY_CONTENTS)[number] | undefined {
+  return TOLD_BY_CONTENTS.find((type) => matchesSignature(head, type));
+}
+
+/** Why a file of `contentType` whose first bytes are `head` is not what its name or type says, or null. */
 function contentProblem(head: Uint8Array | null, contentType: string): string | null {
   if (head === null || matchesSignature(head, contentType)) return null;
   // Said on a narrow tile, beside its Remove: short.
   return `Not a real ${typeName(contentType)}.`;
+}
+
+/** Why a photo that waits for a place will never be sent, as far as its first bytes tell
+ * already: not an image of its type, nor of one it could be sent as (a text file named
+ * `.jpg`). Null when they say nothing against it: the full checks (`readyToSend`) run once
+ * it has a place. */
+export async function notAnImage(file: File, contentType: string): Promise<string | null> {
+  const head = await headOf(file);
+  const problem = contentProblem(head, contentType);
+  return head === null || toldByContents(head) ? null : problem;
 }
 
 /** An object URL the browser can show; none for HEIC, which only Safari renders. */
@@ -166,8 +181,7 @@ export async function readyToSend(item: UploadingPhoto, config: TabConfig): Prom
     const head = await headOf(file);
     const problem = contentProblem(head, item.contentType);
     if (problem === null || head === null) return { item, problem };
-    // What its first bytes say it is, when they are those of a JPEG, PNG or WebP.
-    const actual = TOLD_BY_CONTENTS.find((type) => matchesSignature(head, type));
+    const actual = toldByContents(head);
     const extension = actual ? config.accept[actual]?.[0] : undefined;
     return actual && extension ? { item: asItsType(item, actual, extension), problem: null } : { item, problem };
   }
