@@ -66,6 +66,19 @@ export function shownError(error: unknown): string | null {
   return error instanceof ApiError && error.status === 401 ? null : messageOf(error);
 }
 
+/** The buttons whose action on a job can fail to go through. */
+export type JobAction = "Save" | "Cancel";
+
+/** Why a save or a cancel did not go through, in words about it (so they stay true once the
+ * connection is back): what did not happen, and how to ask again. */
+export function notDoneError(error: unknown, button: JobAction): string | null {
+  if (error instanceof ApiError && error.code === UNREACHABLE_CODE) {
+    const what = button === "Save" ? "Not saved" : "Not canceled";
+    return `${what}: the image service could not be reached. ${button} again once the connection is back.`;
+  }
+  return shownError(error);
+}
+
 /** Why a click started nothing, in words about the click (so they stay true once the
  * connection is back) and about the photo, by its name, when one is gone. `button` is the
  * one that asks the same again (Generate, Re-run, Send): pressed, it follows what may have

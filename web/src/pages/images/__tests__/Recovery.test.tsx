@@ -9,7 +9,7 @@ import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
-import { SESSION_ENDED, UNREACHABLE, type HostUser } from "../../../api/imageGeneration";
+import { SESSION_ENDED, type HostUser } from "../../../api/imageGeneration";
 import { apiConfig, apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
@@ -100,7 +100,9 @@ describe("a change asked while the browser is offline", () => {
       expect(await within(row!).findByRole("alert")).toHaveTextContent(/^Nothing was started: the image service could not be reached\./);
       expect(screen.getByRole("button", { name: "Generate" })).toHaveAccessibleDescription(/^This browser is offline\./);
       await user.click(within(row!).getByRole("button", { name: "Save to identity" }));
-      await waitFor(() => expect(within(row!).getByRole("alert")).toHaveTextContent(UNREACHABLE));
+      await waitFor(() =>
+        expect(within(row!).getByRole("alert")).toHaveTextContent(/^Not saved: the image service could not be reached\./),
+      );
       expect(within(row!).getByRole("button", { name: "Save to identity" })).toHaveAttribute("aria-disabled", "false");
       expect(sent).toEqual({ rerun: 1, apply: 1 });
     } finally {

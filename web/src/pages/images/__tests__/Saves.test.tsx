@@ -246,6 +246,19 @@ describe("a save that failed", () => {
     await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
   });
 
+  it("says a save that could not reach the service in words still true once the connection is back", async () => {
+    const done = succeeded(job({ prompt: "offline" }));
+    given(...historyOf([done]), http.untyped.post(`${API}/v1/generations/:id/apply`, () => HttpResponse.error()));
+    const user = await openAsAlice();
+    const card = await within(await screen.findByRole("region", { name: "Result" })).findByRole("article", {
+      name: "New image",
+    });
+    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+    expect(await within(card).findByRole("alert")).toHaveTextContent(
+      "Not saved: the image service could not be reached. Save again once the connection is back.",
+    );
+  });
+
   it("says a failed save asked from the history on its row, and keeps it when another job's save lands after it", async () => {
     const older = succeeded(job({ prompt: "older one", batch_id: "b-older" }));
     const newer = succeeded(job({ prompt: "newer one", batch_id: "b-newer" }));

@@ -7,10 +7,10 @@
 import { useEffect, useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
-import { shownError, startError, wentThrough } from "../errors";
+import { notDoneError, startError, wentThrough, type JobAction } from "../errors";
 import { revealResults } from "../motion";
 import type { ReferenceItem } from "../photos/photo";
-import { useApply, useCancel, type Outcome } from "./use-cancel-and-apply";
+import { useApply, useCancel } from "./use-cancel-and-apply";
 import { useStartBatch, type StartRequest } from "./use-start-batch";
 
 interface Options {
@@ -69,11 +69,9 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     placeOf(job);
     setActionError((shown) => (shown?.jobId === job.id ? null : shown));
   };
-  const outcome: Outcome = {
-    onSuccess: wentWell,
-    onError: (error, job) => (wentThrough(error) ? wentWell(job) : setActionError(said(job, shownError(error), placeOf(job)))),
-  };
-  const apply = useApply(outcome);
+  const wentWrong = (error: unknown, job: Job, button: JobAction) =>
+    wentThrough(error) ? wentWell(job) : setActionError(said(job, notDoneError(error, button), placeOf(job)));
+  const apply = useApply({ onSuccess: wentWell, onError: (error, job) => wentWrong(error, job, "Save") });
   // The jobs whose cancel is out, each on its own: another queued job's Cancel stays. (The
   // mutation's `isPending` is every cancel's at once.) The ref refuses a second click at once.
   const [cancelingIds, setCancelingIds] = useState<readonly string[]>([]);
@@ -85,11 +83,11 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   const cancel = useCancel({
     onSuccess: (job) => {
       canceled(job);
-      outcome.onSuccess?.(job);
+      wentWell(job);
     },
     onError: (error, job) => {
       canceled(job);
-      outcome.onError?.(error, job);
+      wentWrong(error, job, "Cancel");
     },
   });
 
