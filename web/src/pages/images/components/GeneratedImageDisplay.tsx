@@ -105,8 +105,8 @@ export function GeneratedImageDisplay({
           shown in the history), where a tooltip would reach only a mouse. */}
       {origin && <Origin job={job} origin={origin} />}
 
-      {/* The image's shape while it comes, once it is there, and once it ended without one: at
-          least (more when its words need it), so the card keeps its size whatever happens. */}
+      {/* The image's shape while it comes (at least: more when its words need it), and once it
+          is there; once it ended without one, only as tall as why (see `.ended`). */}
       <div className={frameClass(job, preview)}>
         {job.status === "succeeded" && preview ? (
           <Picture job={job} title={title} opens={opensName(job, variant)} preview={preview} full={full} />
