@@ -346,10 +346,17 @@ def test_admin_generates_saves_downloads_reruns(
     # A blocked prompt gets its own plain message.
     prompt.fill("[simulate:prompt_blocked] something Gemini refuses")
     page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
+    page.get_by_role("combobox", name="Aspect ratio", exact=True).select_option("16:9")
     generate.click()
     result = page.get_by_role("article", name="New image")
     refused = result.filter(has_text="Gemini refused the prompt")
     expect(refused).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    # The way on right under why, not a wide picture's height below it: no picture to keep.
+    why = refused.get_by_text("Gemini refused the prompt").bounding_box()
+    way = refused.get_by_role("button", name="Edit settings", exact=True).bounding_box()
+    assert why is not None
+    assert way is not None
+    assert 0 < way["y"] - (why["y"] + why["height"]) < 120, (why, way)
     page.close()
 
 
