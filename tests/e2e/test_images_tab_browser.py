@@ -555,6 +555,40 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
     assert save["y"] + save["height"] <= 900, save
 
 
+def test_four_landscape_variants_and_the_current_image_compare_on_one_laptop_screen(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Compare of four 16:9 variants beside a 16:9 current image at 1366 by 768: three a line
+    on two lines, every Save in view (two a line, the second line and its Saves were below
+    the fold: an admin scrolled back and forth to compare)."""
+    page, generate = _ready_to_generate(
+        browser, stack, user="Alice Test · test user", identity="Alice the explorer", ratio="16:9"
+    )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    generate.click()
+    first = page.get_by_role("article", name="New image")
+    expect(first.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    first.get_by_role("button", name="Save to identity").click()
+    expect(first.get_by_text("Saved to identity", exact=True)).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate.click()
+    cards = [_variant(page, n, 4) for n in range(1, 5)]
+    for card in cards:
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    cards[0].get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare the variants")
+    figures = dialog.get_by_role("figure")
+    expect(figures).to_have_count(5)
+    for figure in figures.all():
+        expect(figure.get_by_role("img")).to_be_visible()
+    assert len(_one_line(figures.all())) == 2
+    for n in range(1, 5):
+        box = dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity").bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= 768, box
+    page.close()
+
+
 def test_a_field_tabbed_to_is_not_left_under_generate(
     stack: RunningStack, browser: Browser
 ) -> None:

@@ -229,8 +229,16 @@ describe("CompareDialog: side by side, laid out by the pictures' shapes", () => 
     expect(grid()).toHaveClass("shaped");
   });
 
-  it("puts four landscape pictures or more two a line", () => {
+  it("puts four landscape pictures on two lines, two a line, and five three a line", () => {
     dialog(wide(4), () => {}, { image_url: null });
-    expect(grid()).toHaveClass("pairs");
+    expect(grid()).toHaveClass("lines");
+    expect([grid().style.getPropertyValue("--per-line"), grid().style.getPropertyValue("--lines")]).toEqual(["2", "2"]);
+  });
+
+  it("puts the current image and four landscape variants three a line, on two lines", () => {
+    currentImageIs({ width: 1376, height: 768 });
+    dialog(wide(4));
+    expect(grid()).toHaveClass("lines");
+    expect([grid().style.getPropertyValue("--per-line"), grid().style.getPropertyValue("--lines")]).toEqual(["3", "2"]);
   });
 });

@@ -217,11 +217,11 @@ function CandidateFigure({
  * voice command, which start with the word seen), rather than three lines of them. */
 function SaveWords({ text }: { text: string }) {
   const [first, ...rest] = text.split(" ");
+  // One flex item of the button: its gap is not a word's.
   return (
-    <>
-      {first}{" "}
-      <span className={styles.saveRest}>{rest.join(" ")}</span>
-    </>
+    <span>
+      {first} <span className={styles.saveRest}>{rest.join(" ")}</span>
+    </span>
   );
 }
 
@@ -236,13 +236,17 @@ function OpensFullSize({ href, name, children }: { href: string; name: string; c
 }
 
 /** How the pictures are laid out, by their shapes (width over height): upright ones in one
- * line where they fit (`--count` of them); landscape ones, four or more, two a line; else one
- * line whose columns are as wide as each picture's shape asks, all as tall. */
+ * line where they fit (`--count` of them); landscape ones, four or more, on two lines that
+ * both stay in view (two a line for four, three for five: the current image and four
+ * variants); else one line whose columns are as wide as each picture's shape asks, all as
+ * tall. */
 function compareLayout(upright: boolean, ratios: number[]): { className: string; style: CSSProperties } {
   const count = { "--count": ratios.length } as CSSProperties;
   if (upright) return { className: `${styles.compare} ${styles.upright}`, style: count };
   if (ratios.length >= 4 && ratios.every((ratio) => ratio > 1)) {
-    return { className: `${styles.compare} ${styles.pairs}`, style: count };
+    const perLine = ratios.length > 4 ? 3 : 2;
+    const lines = { "--per-line": perLine, "--lines": Math.ceil(ratios.length / perLine) } as CSSProperties;
+    return { className: `${styles.compare} ${styles.lines}`, style: { ...count, ...lines } };
   }
   const columns = ratios.map((ratio) => `minmax(0, ${ratio.toFixed(3)}fr)`).join(" ");
   return { className: `${styles.compare} ${styles.shaped}`, style: { ...count, "--columns": columns } as CSSProperties };
