@@ -9,6 +9,7 @@ import { given, openAsAlice } from "../../../test/render";
 import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { RefineForm } from "../components/RefineForm";
+import { momentPhrase } from "../job/time";
 
 const LONG_NAME = "Maximilianaverylongsinglewordwithoutanyspacesatallreally";
 
@@ -97,11 +98,20 @@ describe("All generations", () => {
     await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     const [newerRow, olderRow] = await within(history).findAllByRole("listitem");
+    // Whose history it is, by its title: the selects are a long scroll up.
+    expect(within(history).getByRole("heading", { name: "History" }).nextElementSibling).toHaveTextContent("Alice the chef");
     expect(within(newerRow!).getByText("Saved to identity")).toBeInTheDocument();
-    const badge = within(olderRow!).getByText("Saved, then replaced");
+    // With when it was saved: what tells "the one I saved last Tuesday" from the others.
+    const badge = within(olderRow!).getByText(`Saved ${momentPhrase(savedAt)}, then replaced`);
+    expect(badge).toHaveTextContent(/^Saved (today|yesterday|Dec 4), \d/);
     // In the first line, beside the status, as the green one is.
     expect(badge.parentElement).toBe(within(olderRow!).getByText("Done").parentElement);
     expect(within(olderRow!).getByText(/1 photo/)).not.toHaveTextContent("replaced");
+
+    // Results only says it on the tile too.
+    await userEvent.setup().click(within(history).getByRole("button", { name: "Results only" }));
+    const [, olderTile] = within(history).getAllByRole("listitem");
+    expect(within(olderTile!).getByText(`Saved ${momentPhrase(savedAt)}, then replaced`)).toBeInTheDocument();
   });
 });
 

@@ -41,9 +41,17 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   return (
     <section ref={section} className={styles.section} aria-labelledby={headingId}>
       <div className={styles.header}>
-        <h2 id={headingId} className={ui.sectionTitle}>
-          History
-        </h2>
+        <div className={styles.title}>
+          <h2 id={headingId} className={ui.sectionTitle}>
+            History
+          </h2>
+          {/* Whose: the selects are a long scroll up from an identity's older generations. */}
+          {identity && (
+            <span className={styles.whose} title={identity.name}>
+              {identity.name}
+            </span>
+          )}
+        </div>
         {jobs && jobs.length > 0 && (
           <div className={styles.headerEnd}>
             {saved.gone && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}

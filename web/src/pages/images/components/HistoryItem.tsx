@@ -15,7 +15,7 @@ import {
   tookSeconds,
   tookText,
 } from "../job/progress";
-import { applyLabel, isSavedNow, isSaving, SAVED_NOW } from "../job/saved";
+import { applyLabel, isSavedNow, isSaving, SAVED_NOW, savedThenReplaced } from "../job/saved";
 import { isFinal } from "../job/state";
 import { createdLabel } from "../job/time";
 import { countOf, formatUsd } from "../config";
@@ -242,7 +242,7 @@ function RowText({
         )}
         {variant && <span className={ui.badge}>{variant}</span>}
         {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
-        {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{saveState}</span>}
+        {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{savedThenReplaced(job)}</span>}
         {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
       </div>
       {/* What the job asked first: a refinement's change (and what it refined), then the

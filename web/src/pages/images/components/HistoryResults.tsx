@@ -4,7 +4,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import { askedPhrases, jobAt, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
-import { isSavedNow, isSaving, SAVED_NOW } from "../job/saved";
+import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
@@ -108,6 +108,9 @@ function ResultTile({
         </time>
         {variant && <span className={ui.muted}>{variant}</span>}
         {current && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
+        {!current && job.apply?.status === "applied" && (
+          <span className={`${ui.badge} ${styles.replaced}`}>{savedThenReplaced(job)}</span>
+        )}
       </div>
       <div className={styles.actions}>
         {offered.save && (

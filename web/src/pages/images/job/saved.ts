@@ -2,6 +2,7 @@
  * and what became of each save. */
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { IF_AGAIN } from "./failure";
+import { momentPhrase } from "./time";
 
 /**
  * The job whose image the identity shows now, among `jobs`. A save that landed after the
@@ -60,12 +61,21 @@ export function isSavedNow(job: Job, currentJobId: string | null): boolean {
   return job.apply?.status === "applied" && job.id === currentJobId;
 }
 
+/** A save that landed and was replaced since, with when it landed where that is known
+ * ("Saved Dec 1, 11:14 AM, then replaced"): what tells the one saved last Tuesday in a list. */
+export function savedThenReplaced(job: Job): string {
+  const at = job.apply?.applied_at;
+  return at ? `Saved ${momentPhrase(at)}, then replaced` : REPLACED;
+}
+
+const REPLACED = "Saved, then replaced";
+
 export function applyLabel(job: Job, currentJobId: string | null): string | null {
   switch (job.apply?.status) {
     case "pending":
       return "Saving to identity…";
     case "applied":
-      return isSavedNow(job, currentJobId) ? SAVED_NOW : "Saved, then replaced";
+      return isSavedNow(job, currentJobId) ? SAVED_NOW : REPLACED;
     case "failed":
       return notSaved(job.apply.error?.code);
     case "superseded":

@@ -14,8 +14,18 @@ interface TimeTold {
  * 9:14 PM", "Yesterday, 3:02 PM", "Dec 1, 11:14 AM"; the year only when it is not this one
  * ("Dec 30, 2025, 4:10 PM"); to the second when told ("Today, 9:14:05 PM").
  */
-export function createdLabel(job: Job, { seconds = false, now = new Date() }: TimeTold = {}): string {
-  const at = new Date(job.created_at);
+export function createdLabel(job: Job, told: TimeTold = {}): string {
+  return momentLabel(job.created_at, told);
+}
+
+/** The same within a sentence, in small letters: "the result of today, 9:14 PM". */
+export function createdPhrase(job: Job, told: TimeTold = {}): string {
+  return momentPhrase(job.created_at, told);
+}
+
+/** Any moment of a job's (an ISO time), as `createdLabel` says its creation. */
+export function momentLabel(iso: string, { seconds = false, now = new Date() }: TimeTold = {}): string {
+  const at = new Date(iso);
   const time = at.toLocaleTimeString([], { timeStyle: seconds ? "medium" : "short" });
   const daysAgo = dayNumber(now) - dayNumber(at);
   if (daysAgo === 0) return `Today, ${time}`;
@@ -25,9 +35,9 @@ export function createdLabel(job: Job, { seconds = false, now = new Date() }: Ti
   return `${date}, ${time}`;
 }
 
-/** The same within a sentence, in small letters: "the result of today, 9:14 PM". */
-export function createdPhrase(job: Job, told: TimeTold = {}): string {
-  return createdLabel(job, told).replace(/^(Today|Yesterday)/, (day) => day.toLowerCase());
+/** A moment within a sentence, in small letters: "saved today, 9:14 PM". */
+export function momentPhrase(iso: string, told: TimeTold = {}): string {
+  return momentLabel(iso, told).replace(/^(Today|Yesterday)/, (day) => day.toLowerCase());
 }
 
 /** The local calendar day of a moment, as a count of days (whatever the daylight saving). */
