@@ -3,13 +3,13 @@
  * how it goes and how it ended, with the way back to it. An earlier click a newer one took the
  * result pane from is watched the same way, from the pane.
  */
-import { screen, waitFor, within } from "@testing-library/react";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { http, identities, users } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, fakeClock, given, openAsAlice, timePasses } from "../../../test/render";
+import { addPhoto, fakeClock, given, openAsAlice, renderImages, timePasses } from "../../../test/render";
 
 /** Generate on Alice's chef (`clicks` times, a second or more apart), then go to her pilot.
  * The clicks' jobs stay as the test sets them (`become`), read after read. */
@@ -47,6 +47,19 @@ describe("the notice of a click left while it ran", () => {
     become({ status: "canceled", canceled_at: new Date().toISOString() });
     await elsewhere().findByText("Canceled for Alice the chef.", {}, SLOW);
     expect(elsewhere().getByRole("button", { name: "Dismiss Alice the chef" })).toBeInTheDocument();
+  }, 20_000);
+
+  it("is there again after a reload, with the way back to the click", async () => {
+    const { user } = await leaveAClickRunning();
+    await elsewhere().findByText("Still generating for Alice the chef.");
+    cleanup();
+
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));
+    await elsewhere().findByText("Still generating for Alice the chef.");
+    await user.click(elsewhere().getByRole("button", { name: "Show Alice the chef" }));
+    expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-chef");
+    expect(await screen.findByRole("article", { name: "New image" })).toBeInTheDocument();
   }, 20_000);
 
   it("names two clicks of one identity by when each was asked, so that they do not read alike", async () => {

@@ -109,7 +109,9 @@ describe("a failed job", () => {
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ parent: busy.id, count: 1 });
 
+    // Another tab, on another history (this tab would bring back the Re-run it watches).
     cleanup();
+    sessionStorage.clear();
     given(...historyOf([blocked]), http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(blocked)));
     const again = await openAsAlice();
     const refused = await screen.findByRole("article", { name: "New image" });

@@ -1,9 +1,9 @@
 /** The words of the form's notes: short sentences, what happened first, then what to do. */
-import { screen } from "@testing-library/react";
+import { cleanup, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { http, users } from "../../../test/api";
-import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { addPhoto, given, openAsAlice, renderImages } from "../../../test/render";
 
 describe("the photos put aside for another user", () => {
   it("names whose they are, then how to get them back", async () => {
@@ -16,6 +16,14 @@ describe("the photos put aside for another user", () => {
     expect(
       await screen.findByText("Alice Test's photos are set aside. Choose Alice Test again to bring them back."),
     ).toHaveAttribute("role", "status");
+
+    // A reload keeps the photos aside, and says so again.
+    cleanup();
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "User" })).toHaveValue("4"));
+    expect(
+      await screen.findByText("Alice Test's photos are set aside. Choose Alice Test again to bring them back."),
+    ).toBeInTheDocument();
   });
 
   it("says the same on a user with no identities", async () => {

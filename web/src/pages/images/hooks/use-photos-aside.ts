@@ -4,16 +4,21 @@
  * Read from the session at the first switch of user, not on every render (as a ref's
  * initial value would be).
  */
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { asideItems, keepAside } from "../photos/kept";
 import type { ReferenceItem } from "../photos/photo";
+import { isStringOrNull, read, write } from "./use-session-state";
+
+/** Whose photos the form says went aside, kept across a reload with the photos themselves. */
+const SAID_ASIDE = "photosAsideOf";
 
 export function usePhotosAside() {
   // By user id.
   const aside = useRef<Map<string, ReferenceItem[]> | null>(null);
   // Whose photos were put aside (their name), while none of this user's came back nor were added.
-  const [othersPutAside, setOthersPutAside] = useState<string | null>(null);
+  const [othersPutAside, setOthersPutAside] = useState<string | null>(() => read(SAID_ASIDE, null, isStringOrNull));
+  useEffect(() => write(SAID_ASIDE, othersPutAside), [othersPutAside]);
 
   /** Every photo put aside, whoever's. */
   const held = useCallback((): ReferenceItem[] => [...(aside.current?.values() ?? [])].flat(), []);

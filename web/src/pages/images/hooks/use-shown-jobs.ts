@@ -11,15 +11,17 @@
  * whose identity the admin left, or an earlier one for this identity that a newer click
  * took the pane from. Still running, then ended, until the admin sees it end in the pane
  * (`show` puts it back there) or dismisses it, or (an earlier click) starts another one for
- * its identity after it ended.
+ * its identity after it ended. Those clicks outlive a reload (this tab's sessionStorage):
+ * "Still generating for Alice the explorer" is not lost with the page, nor the way to it.
  */
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
 import { batchId, isMoving, laterRead } from "../job/state";
 import { useHistory } from "./use-history";
 import { useJobs } from "./use-jobs";
+import { isString, read, write } from "./use-session-state";
 
 /** A click's jobs, for the identity they were asked for. */
 interface Click {
@@ -30,6 +32,20 @@ interface Click {
   identityName: string;
   ids: string[];
 }
+
+/** Where the clicks not seen to end are kept across a reload. */
+const WATCHED = "watchedClicks";
+
+const areClicks = (value: unknown): value is Click[] =>
+  Array.isArray(value) &&
+  value.every(
+    (click: Partial<Record<keyof Click, unknown>> | null) =>
+      typeof click === "object" &&
+      click !== null &&
+      [click.key, click.identityId, click.userId, click.identityName].every(isString) &&
+      Array.isArray(click.ids) &&
+      click.ids.every(isString),
+  );
 
 /** A click for an identity the admin is not looking at now, as last read. */
 export interface ClickElsewhere extends Omit<Click, "ids"> {
@@ -53,12 +69,13 @@ function stillGoing(read: JobRead): boolean {
 
 export function useShownJobs(identityId: string | null) {
   const history = useHistory(identityId);
-  // The clicks made in this tab, oldest first.
-  const [clicks, setClicks] = useState<readonly Click[]>([]);
+  // The clicks made in this tab, oldest first; after a reload, those the admin had not seen end.
+  const [clicks, setClicks] = useState<readonly Click[]>(() => read(WATCHED, [], areClicks));
   // The click the pane shows for an identity, when not its newest (see `show`).
   const [chosen, setChosen] = useState<Readonly<Record<string, string>>>({});
   // The clicks the admin has not yet seen end, by key.
-  const [unseen, setUnseen] = useState<ReadonlySet<string>>(new Set());
+  const [unseen, setUnseen] = useState<ReadonlySet<string>>(() => new Set(clicks.map((click) => click.key)));
+  useEffect(() => write(WATCHED, clicks.filter((click) => unseen.has(click.key))), [clicks, unseen]);
   const latestBatch = useMemo(() => {
     const latest = history.data?.[0];
     if (!latest) return [];
