@@ -82,6 +82,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const editing = useEditSettings(draft, uploads, identityId);
   const promptBox = useRef<HTMLTextAreaElement>(null);
 
+  // The photos the identity's newest generation that kept any kept: a form with none offers them.
+  const lastKept = jobs.find((job) => job.prepared_references.length > 0) ?? null;
   const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
   const online = useOnline();
   // The identities too: a read of them that failed once they were read is said with the rest.
@@ -180,6 +182,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           usualSecondsAt={usualAt}
           focusPrompt={() => promptBox.current?.focus()}
           clickJobs={paneJobs}
+          earlierPhotos={lastKept && { count: lastKept.prepared_references.length, take: () => uploads.takeFrom(lastKept) }}
         />
 
         <ResultPane

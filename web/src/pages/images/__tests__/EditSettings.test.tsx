@@ -118,6 +118,34 @@ describe("Edit settings with the photos a job kept", () => {
   }
 
   const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
+
+  it("offers an empty form the photos of the identity's last generation, and only those", async () => {
+    const service = jobService();
+    const past = earlier(["front.jpg", "side.jpg"]);
+    service.jobs.set(past.id, past);
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [past], next_cursor: null })),
+      ...service.handlers,
+    );
+    const user = await openAsAlice();
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    await user.type(prompt, "my own words");
+    await user.click(await screen.findByRole("button", { name: "Use the 2 photos of the last generation" }));
+    expect(photos().getByRole("img", { name: "front.jpg" })).toHaveAttribute("src", `${S3}/prepared/0.jpg`);
+    expect(photos().getByRole("img", { name: "side.jpg" })).toBeInTheDocument();
+    expect(screen.getByText("2 / 5")).toBeInTheDocument();
+    // The photos, not the settings: the prompt is the admin's, and has the focus to go on.
+    expect(prompt).toHaveValue("my own words");
+    expect(prompt).toHaveFocus();
+    expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
+    expect(screen.queryByRole("button", { name: /of the last generation$/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect((service.created[0]!.body as { reference_keys: string[] }).reference_keys).toEqual([
+      "prepared/identities/id-chef/old/0.jpg",
+      "prepared/identities/id-chef/old/1.jpg",
+    ]);
+  });
   /** What Edit settings put in the form, said at the top of the form. */
   const editNotice = () => within(screen.getByRole("region", { name: "New generation" })).getAllByRole("status")[0];
 

@@ -13,7 +13,7 @@ import { EditSettingsNotice } from "./EditSettingsNotice";
 import { GenerateBar } from "./GenerateBar";
 import { OptionSelect } from "./OptionSelect";
 import { PromptField } from "./PromptField";
-import { ReferenceImageUpload } from "./ReferenceImageUpload";
+import { ReferenceImageUpload, type EarlierPhotos } from "./ReferenceImageUpload";
 import styles from "./ComposeForm.module.css";
 
 interface Props {
@@ -37,6 +37,8 @@ interface Props {
   focusPrompt: () => void;
   /** The jobs of the click in the result pane (see `GenerateBar`). */
   clickJobs?: readonly Job[];
+  /** The photos the identity's last generation kept (see `ReferenceImageUpload`). */
+  earlierPhotos?: EarlierPhotos | null;
 }
 
 /** The new generation: photos, prompt, options, and Generate with its cost and usual time. */
@@ -54,6 +56,7 @@ export function ComposeForm({
   usualSecondsAt,
   focusPrompt,
   clickJobs = [],
+  earlierPhotos = null,
 }: Props) {
   const { prompt, aspectRatio, imageSize, variants } = draft;
   // What a click did, said in the form: seen as it is said, wherever the click was (Generate
@@ -110,7 +113,13 @@ export function ComposeForm({
           focusAfter={focusPrompt}
         />
       )}
-      <ReferenceImageUpload config={config} uploads={uploads} noIdentities={noIdentities} />
+      <ReferenceImageUpload
+        config={config}
+        uploads={uploads}
+        noIdentities={noIdentities}
+        // Taken, the photos are in: the prompt is what comes next (the button goes).
+        earlier={earlierPhotos && { count: earlierPhotos.count, take: () => (earlierPhotos.take(), focusPrompt()) }}
+      />
 
       <PromptField
         ref={promptRef}

@@ -16,10 +16,18 @@ interface Props {
   uploads: ReferenceUploads;
   /** The user chosen has no identities: no photo can be added for them. */
   noIdentities?: boolean;
+  /** The photos the identity's last generation kept, offered while the form has none (a new
+   * tab, a returning admin): how many, and what takes them into the form. */
+  earlier?: EarlierPhotos | null;
+}
+
+export interface EarlierPhotos {
+  count: number;
+  take: () => void;
 }
 
 /** Up to `maxFiles` reference photos: drop, pick, or paste; each uploads on its own. */
-export function ReferenceImageUpload({ config, uploads, noIdentities = false }: Props) {
+export function ReferenceImageUpload({ config, uploads, noIdentities = false, earlier = null }: Props) {
   // With no identity to add photos for, none can be added.
   const disabled = noIdentities;
   const hintId = useId();
@@ -100,6 +108,12 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false }: 
           <p role="status" className={ui.notice}>
             {photosAsideNote(uploads.othersPutAside)}
           </p>
+        )}
+        {/* Outside "Add photos" (the empty box's button): the way to the photos used last. */}
+        {empty && earlier && !disabled && (
+          <button type="button" className={`${ui.linkButton} ${styles.earlier}`} onClick={earlier.take}>
+            {earlier.count === 1 ? "Use the photo of the last generation" : `Use the ${earlier.count} photos of the last generation`}
+          </button>
         )}
         {/* At the limit, nothing more can be added: no how nor how many. */}
         {!empty && !full && (
