@@ -449,14 +449,7 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     assert picture is not None
     assert picture["y"] + picture["height"] <= 900, picture
     page.evaluate("document.getElementById('taller-host-header').remove()")
-    first.get_by_role("button", name="Save to identity").click()
-    expect(first.get_by_text("Saved to identity", exact=True)).to_be_visible(timeout=JOB_TIMEOUT_MS)
-
-    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
-    generate.click()
-    cards = [_variant(page, n, 4) for n in range(1, 5)]
-    for card in cards:
-        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    cards = _saved_then_four_variants(page, generate, first)
     page.evaluate("window.scrollTo(0, 0)")
     assert len(_one_line(cards)) == 1
     for card in cards:
@@ -475,17 +468,7 @@ def test_four_portrait_variants_fit_one_laptop_screen(
         heights.add(round(box["height"]))
     assert len(heights) == 1, heights
 
-    cards[0].get_by_role("button", name="Compare").click()
-    dialog = page.get_by_role("dialog", name="Compare the variants")
-    figures = dialog.get_by_role("figure")
-    expect(figures).to_have_count(5)
-    for figure in figures.all():
-        expect(figure.get_by_role("img")).to_be_visible()
-    assert len(_one_line(figures.all())) == 1
-    for n in range(1, 5):
-        box = dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity").bounding_box()
-        assert box is not None
-        assert box["y"] + box["height"] <= 900, box
+    dialog = _compare_in_view(page, cards, lines=1, height=900)
     # Overlaid, two of the five at a time (the portrait saved first is of their shape), each
     # side's picture chosen from a list drawn over the divider's slider, which takes the click.
     dialog.get_by_role("button", name="Overlaid").click()
@@ -568,6 +551,14 @@ def test_four_landscape_variants_and_the_current_image_compare_on_one_laptop_scr
     generate.click()
     first = page.get_by_role("article", name="New image")
     expect(first.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    cards = _saved_then_four_variants(page, generate, first)
+    _compare_in_view(page, cards, lines=2, height=768)
+    page.close()
+
+
+def _saved_then_four_variants(page: Page, generate: Locator, first: Locator) -> list[Locator]:
+    """`first`'s image saved to the identity (Compare shows it beside what comes next), then
+    four variants generated: their cards, each with its picture."""
     first.get_by_role("button", name="Save to identity").click()
     expect(first.get_by_text("Saved to identity", exact=True)).to_be_visible(timeout=JOB_TIMEOUT_MS)
     page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
@@ -575,18 +566,24 @@ def test_four_landscape_variants_and_the_current_image_compare_on_one_laptop_scr
     cards = [_variant(page, n, 4) for n in range(1, 5)]
     for card in cards:
         expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    return cards
+
+
+def _compare_in_view(page: Page, cards: list[Locator], *, lines: int, height: int) -> Locator:
+    """Compare from the first of a click's four variants, with the current image: the five
+    pictures on `lines` lines, every Save above a window `height` px tall. The dialog."""
     cards[0].get_by_role("button", name="Compare").click()
     dialog = page.get_by_role("dialog", name="Compare the variants")
     figures = dialog.get_by_role("figure")
     expect(figures).to_have_count(5)
     for figure in figures.all():
         expect(figure.get_by_role("img")).to_be_visible()
-    assert len(_one_line(figures.all())) == 2
+    assert len(_one_line(figures.all())) == lines
     for n in range(1, 5):
         box = dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity").bounding_box()
         assert box is not None
-        assert box["y"] + box["height"] <= 768, box
-    page.close()
+        assert box["y"] + box["height"] <= height, box
+    return dialog
 
 
 def test_a_field_tabbed_to_is_not_left_under_generate(
