@@ -79,8 +79,11 @@ describe("the admin's draft", () => {
 
     await user.selectOptions(identity, "id-chef");
     expect(prompt()).toHaveValue("in a busy kitchen");
-    // Another user's identity has none of Alice's prompts either.
+    // A user with no identities has no prompt either, and none can be written: it would be
+    // nobody's (it went to the next identity chosen, or vanished).
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+    expect(prompt()).toHaveValue("");
+    await user.type(prompt(), "nobody's");
     expect(prompt()).toHaveValue("");
     cleanup();
 

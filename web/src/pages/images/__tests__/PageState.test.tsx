@@ -19,7 +19,7 @@ function anotherAdminsDraft() {
   for (const s of [sessionStorage, localStorage]) s.setItem("identity-images.owner", JSON.stringify("2"));
   sessionStorage.setItem(
     "identity-images.prompts",
-    JSON.stringify({ "": "the other admin's prompt", "id-chef": "the other admin's prompt" }),
+    JSON.stringify({ "id-chef": "the other admin's prompt" }),
   );
   sessionStorage.setItem(
     "identity-images.photos",

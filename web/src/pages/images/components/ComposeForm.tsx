@@ -127,6 +127,7 @@ export function ComposeForm({
         maxChars={config.promptMaxChars}
         onChange={draft.setPrompt}
         describedBy={editing.taken ? editNoticeId : undefined}
+        readOnly={!draft.forIdentity}
       />
 
       <div ref={options} className={styles.options}>

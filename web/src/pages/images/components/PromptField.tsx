@@ -11,10 +11,12 @@ interface Props {
   ref?: Ref<HTMLTextAreaElement>;
   /** More that describes it, by id (what Edit settings put in the form). */
   describedBy?: string | undefined;
+  /** No identity is chosen, whose prompt it would be. */
+  readOnly?: boolean;
 }
 
 /** The optional direction for Gemini, with a counter that turns red past the limit. */
-export function PromptField({ value, maxChars, onChange, ref, describedBy }: Props) {
+export function PromptField({ value, maxChars, onChange, ref, describedBy, readOnly = false }: Props) {
   const id = useId();
   const counterId = useId();
   const messageId = useId();
@@ -35,7 +37,8 @@ export function PromptField({ value, maxChars, onChange, ref, describedBy }: Pro
         className={ui.textarea}
         value={value}
         rows={3}
-        placeholder="Optional: smiling, outdoors, soft light…"
+        readOnly={readOnly}
+        placeholder={readOnly ? "For the identity chosen above" : "Optional: smiling, outdoors, soft light…"}
         aria-invalid={tooLong}
         aria-describedby={[describedBy, counterId, messageId].filter(Boolean).join(" ")}
         onChange={(event) => onChange(event.target.value)}

@@ -42,19 +42,23 @@ export function offered(values: DraftValues, config: TabConfig) {
   } satisfies DraftValues;
 }
 
-/** Each identity's prompt, by identity id ("" while none is chosen); an empty one is left out. */
+/** Each identity's prompt, by identity id; an empty one is left out. */
 type Prompts = Record<string, string>;
 
 export function useDraft(config: TabConfig, identityId: string | null) {
   const [prompts, setPrompts] = useSessionState<Prompts>("prompts", {}, isStringRecord);
-  const promptOf = identityId ?? "";
-  const prompt = prompts[promptOf] ?? "";
+  // No identity chosen (its list still on its way, or a user with none): no prompt, and none
+  // can be written (the field is read-only), as no photo can be added.
+  const prompt = identityId === null ? "" : (prompts[identityId] ?? "");
   const setPrompt = useCallback(
     (next: string) => {
-      const others = Object.fromEntries(Object.entries(prompts).filter(([identity]) => identity !== promptOf));
-      setPrompts(next === "" ? others : { ...others, [promptOf]: next });
+      if (identityId === null) return;
+      setPrompts((all) => {
+        const others = Object.fromEntries(Object.entries(all).filter(([identity]) => identity !== identityId));
+        return next === "" ? others : { ...others, [identityId]: next };
+      });
     },
-    [prompts, promptOf, setPrompts],
+    [identityId, setPrompts],
   );
   // The options are the admin's habit: a new tab starts from the last ones (the prompt is
   // this tab's work, and starts empty).
@@ -85,6 +89,8 @@ export function useDraft(config: TabConfig, identityId: string | null) {
   );
 
   return {
+    /** Whether there is an identity whose prompt the form holds (else the field is read-only). */
+    forIdentity: identityId !== null,
     prompt,
     setPrompt,
     aspectRatio,

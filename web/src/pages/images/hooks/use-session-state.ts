@@ -11,18 +11,23 @@ const PREFIX = "identity-images.";
 /** This tab only, or this tab and, as the starting point of a new tab, the browser. */
 export type Scope = "tab" | "browser";
 
+/** A new value, or how the last one becomes the new one (as React's `setState` takes it). */
+export type Update<T> = T | ((last: T) => T);
+
 export function useSessionState<T>(
   name: string,
   initial: T,
   guard: (value: unknown) => value is T,
   scope: Scope = "tab",
-): [T, (value: T) => void] {
+): [T, (update: Update<T>) => void] {
   const [value, setValue] = useState<T>(() => read(name, initial, guard, scope));
   const set = useCallback(
-    (next: T) => {
-      setValue(next);
-      write(name, next, scope);
-    },
+    (update: Update<T>) =>
+      setValue((last) => {
+        const next = update instanceof Function ? update(last) : update;
+        write(name, next, scope); // the same value again is not written again
+        return next;
+      }),
     [name, scope],
   );
   return [value, set];
