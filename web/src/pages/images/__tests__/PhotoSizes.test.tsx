@@ -62,6 +62,29 @@ describe("a photo's size", () => {
     }
   });
 
+  it("lets a photo over the count and the size limit wait for its place, whatever its first bytes: the browser may draw it", async () => {
+    vi.stubGlobal("createImageBitmap", async () => ({ width: 6000, height: 4000, close: () => undefined }));
+    const canvas = standInCanvas(3_000_004);
+    try {
+      const asked: { content_type: string; size: number }[] = [];
+      given(uploadsNoting(asked));
+      const user = await openAsAlice({ applyAccept: false });
+      const input = screen.getByLabelText("Reference photos");
+      await user.upload(input, Array.from({ length: 5 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")));
+      await waitFor(() => expect(asked).toHaveLength(5));
+      // A GIF named .jpg, 20 MB: drawn and sent as a JPEG once it has a place.
+      await user.upload(input, file("scan.jpg", "image/jpeg", 20 * 1024 * 1024, [0x47, 0x49, 0x46, 0x38, 0x39, 0x61]));
+      await timePasses(100);
+      expect(screen.getByText("Waiting for a place")).toBeInTheDocument();
+      expect(screen.queryByText("Not a real JPEG.")).not.toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Remove p0.jpg" }));
+      expect(await screen.findByText("Made smaller to fit, from 20 MB, as a JPEG")).toBeInTheDocument();
+      await waitFor(() => expect(asked).toHaveLength(6));
+    } finally {
+      canvas.restore();
+    }
+  });
+
   it("makes a photo over the size limit smaller to fit it, and refuses one it cannot", async () => {
     // jsdom draws nothing: the browser's decoder and canvas stand in. The first photo's JPEG
     // fits at the first size tried; the second decodes to nothing that fits.

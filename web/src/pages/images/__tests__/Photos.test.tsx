@@ -99,6 +99,11 @@ describe("adding photos", () => {
     expect(screen.getAllByText("Waiting for a place")).toHaveLength(1);
     expect(screen.getByText("1 photo waits: only 5 per generation; it is added when you remove one.")).toBeInTheDocument();
     expect(asked).toHaveLength(5);
+    // One the browser cannot draw shows a placeholder, not a broken image, and still waits:
+    // it is judged once it has a place.
+    fireEvent.error(screen.getByRole("img", { name: "p5.jpg" }));
+    expect(screen.getByRole("img", { name: "p5.jpg (no preview)" })).toBeInTheDocument();
+    expect(screen.getByText("Waiting for a place")).toBeInTheDocument();
   });
 
   it("says once, not on each tile, that photos over the count wait for a place", async () => {

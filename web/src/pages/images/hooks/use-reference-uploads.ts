@@ -82,13 +82,13 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     (waiting: ReferenceItem[]) => {
       for (const { id, file, contentType } of waiting) {
         if (!file || !contentType) continue;
-        void notAnImage(file, contentType).then((problem) => {
+        void notAnImage(file, contentType, config).then((problem) => {
           // Given a place meanwhile, it is checked on its way to S3.
           if (problem !== null) patch(id, (item) => (item.status === "waiting" ? refused(item, problem) : item));
         });
       }
     },
-    [patch],
+    [patch, config],
   );
 
   const add = useCallback(

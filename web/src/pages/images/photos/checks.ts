@@ -50,9 +50,11 @@ function contentProblem(head: Uint8Array | null, contentType: string): string | 
 
 /** Why a photo that waits for a place will never be sent, as far as its first bytes tell
  * already: not an image of its type, nor of one it could be sent as (a text file named
- * `.jpg`). Null when they say nothing against it: the full checks (`readyToSend`) run once
- * it has a place. */
-export async function notAnImage(file: File, contentType: string): Promise<string | null> {
+ * `.jpg`). Null when they say nothing against it, and for a file over the limit that the
+ * browser may make smaller (a GIF named `.jpg` is drawn and sent as a JPEG then): the full
+ * checks (`readyToSend`) run once it has a place. */
+export async function notAnImage(file: File, contentType: string, config: TabConfig): Promise<string | null> {
+  if (file.size > config.maxBytes && canShrink(contentType)) return null;
   const head = await headOf(file);
   const problem = contentProblem(head, contentType);
   return head === null || toldByContents(head) ? null : problem;
