@@ -7,7 +7,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { http, identities, users } from "../../../test/api";
+import { apiError, http, identities, job, succeeded, users } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, fakeClock, given, openAsAlice, renderImages, timePasses } from "../../../test/render";
 
@@ -60,6 +60,27 @@ describe("the notice of a click left while it ran", () => {
     await user.click(elsewhere().getByRole("button", { name: "Show Alice the chef" }));
     expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-chef");
     expect(await screen.findByRole("article", { name: "New image" })).toBeInTheDocument();
+  }, 20_000);
+
+  it("lets a click a reload brought back go once its jobs are gone: the pane shows the latest batch", async () => {
+    const { user } = await leaveAClickRunning();
+    await elsewhere().findByText("Still generating for Alice the chef.");
+    cleanup();
+
+    // Read again much later: its jobs are gone; the identity's history has a newer one.
+    const latest = succeeded(job({ prompt: "the latest" }));
+    given(
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: [latest], next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        params.generation_id === latest.id ? response(200).json(latest) : apiError(404, "generation_not_found", "No such generation."),
+      ),
+    );
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-chef");
+    const pane = screen.getByRole("region", { name: "Result" });
+    expect(await within(pane).findByText("“the latest”")).toBeInTheDocument();
+    expect(await within(pane).findByRole("article", { name: "New image" })).toBeInTheDocument();
   }, 20_000);
 
   it("names two clicks of one identity by when each was asked, so that they do not read alike", async () => {

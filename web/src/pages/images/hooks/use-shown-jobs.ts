@@ -69,8 +69,10 @@ function stillGoing(read: JobRead): boolean {
 
 export function useShownJobs(identityId: string | null) {
   const history = useHistory(identityId);
-  // The clicks made in this tab, oldest first; after a reload, those the admin had not seen end.
-  const [clicks, setClicks] = useState<readonly Click[]>(() => read(WATCHED, [], areClicks));
+  // The clicks a reload brought back: those the admin had not seen end.
+  const [restored] = useState<readonly Click[]>(() => read(WATCHED, [], areClicks));
+  // The clicks made in this tab, oldest first, after those.
+  const [clicks, setClicks] = useState<readonly Click[]>(restored);
   // The click the pane shows for an identity, when not its newest (see `show`).
   const [chosen, setChosen] = useState<Readonly<Record<string, string>>>({});
   // The clicks the admin has not yet seen end, by key.
@@ -114,6 +116,12 @@ export function useShownJobs(identityId: string | null) {
   );
 
   const paneQueries = useJobs(paneIds);
+  // A click a reload brought back whose jobs are all gone since (read again days later): not
+  // the pane's any more, which shows the identity's latest batch rather than nothing (set
+  // during render, React's way to adjust state to what changed).
+  if (here && restored.includes(here) && paneQueries.length > 0 && paneQueries.every((query) => isGone(query.error))) {
+    setClicks(clicks.filter((click) => click !== here));
+  }
   const cardReads = paneQueries.map((query) => query.data).filter((job): job is Job => job !== undefined);
   const historyRead = new Map(history.data?.map((job) => [job.id, job]));
   const cardRead = new Map(cardReads.map((job) => [job.id, job]));
