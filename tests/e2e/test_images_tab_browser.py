@@ -521,6 +521,14 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
     page, generate = _ready_to_generate(
         browser, stack, user="Alice Test · test user", identity="Alice the explorer", ratio="16:9"
     )
+    # Five photos: two lines of tiles, when they come back below.
+    more: list[FilePayload] = [
+        {"name": f"more{n}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((600, 800), (60, 90, n))}
+        for n in range(4)
+    ]
+    page.get_by_label("Reference photos", exact=True).set_input_files(more)
+    expect(page.get_by_text("5 / 5", exact=True)).to_be_visible()
+    expect(generate).to_be_enabled(timeout=30_000)
     generate.click()
     card = page.get_by_role("article", name="New image")
     expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
@@ -536,6 +544,21 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
     save = refined.get_by_role("button", name="Save to identity").bounding_box()
     assert save is not None
     assert save["y"] + save["height"] <= 900, save
+
+    # On a 1366 by 768 laptop, the photos gone from the form, the last generation's are
+    # offered under the empty box: taken, they push the prompt down, which has the focus
+    # next, and is not left under the Generate bar.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    photos = page.get_by_role("list", name="Selected photos")
+    while photos.get_by_role("button", name=re.compile(r"^Remove ")).count() > 0:
+        photos.get_by_role("button", name=re.compile(r"^Remove ")).first.click()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.get_by_role("button", name="Use the 5 photos of the last generation").click()
+    expect(prompt).to_be_focused()
+    expect(page.get_by_text("5 / 5", exact=True)).to_be_visible()
+    _next_frames(page)
+    _clear_of(prompt, generate)
 
 
 def test_four_landscape_variants_and_the_current_image_compare_on_one_laptop_screen(
@@ -747,8 +770,16 @@ def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
         page.get_by_text("The form holds the settings and photos from the generation")
     ).to_be_visible()
     _next_frames(page)
-    box, bar = prompt.bounding_box(), generate.bounding_box()
-    assert box is not None
-    assert bar is not None
-    assert box["y"] + box["height"] <= bar["y"] - 16, (box, bar)
+    _clear_of(prompt, generate)
+
+    _next_frames(page)
+    _clear_of(prompt, generate)
     page.close()
+
+
+def _clear_of(field: Locator, bar: Locator) -> None:
+    """`field` drawn above the sticky `bar`, not under it."""
+    box, cover = field.bounding_box(), bar.bounding_box()
+    assert box is not None
+    assert cover is not None
+    assert box["y"] + box["height"] <= cover["y"] - 16, (box, cover)

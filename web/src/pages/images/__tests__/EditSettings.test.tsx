@@ -136,7 +136,7 @@ describe("Edit settings with the photos a job kept", () => {
     expect(screen.getByText("2 / 5")).toBeInTheDocument();
     // The photos, not the settings: the prompt is the admin's, and has the focus to go on.
     expect(prompt).toHaveValue("my own words");
-    expect(prompt).toHaveFocus();
+    await waitFor(() => expect(prompt).toHaveFocus());
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
     expect(screen.queryByRole("button", { name: /of the last generation$/ })).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Generate" }));

@@ -82,6 +82,13 @@ export function ComposeForm({
     row.querySelector("select")?.focus(); // the first of them, Aspect ratio
   };
   const variantCounts = Array.from({ length: config.maxVariants }, (_, i) => i + 1);
+  // Taken, the photos are in: the prompt is what comes next (the button goes). Focused once
+  // their tiles are drawn, which push it down: the form's focus rule (`keepClearOf`, below)
+  // then measures where it is, not where it was, and brings it out from under the bar.
+  const takeEarlierPhotos = () => {
+    earlierPhotos?.take();
+    requestAnimationFrame(focusPrompt);
+  };
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
   // from a dialog or the history. Every control inside stays usable.
@@ -117,8 +124,7 @@ export function ComposeForm({
         config={config}
         uploads={uploads}
         noIdentities={noIdentities}
-        // Taken, the photos are in: the prompt is what comes next (the button goes).
-        earlier={earlierPhotos && { count: earlierPhotos.count, take: () => (earlierPhotos.take(), focusPrompt()) }}
+        earlier={earlierPhotos && { count: earlierPhotos.count, take: takeEarlierPhotos }}
       />
 
       <PromptField
