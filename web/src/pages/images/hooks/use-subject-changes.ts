@@ -4,7 +4,7 @@
  * Another user is another person: their photos must not make this one's image, so going to
  * one puts the form's photos aside (see `switchUser`).
  */
-import { useState, type RefObject } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 
 import { userName } from "../components/UserSelector";
 import { scrollBehavior } from "../motion";
@@ -16,8 +16,9 @@ import { useUsers } from "./use-users";
 interface Options {
   subject: ReturnType<typeof useSubject>;
   uploads: ReferenceUploads;
-  /** The shown jobs' ways to show a click in its pane, or to stop watching it. */
-  shown: Pick<ReturnType<typeof useShownJobs>, "show" | "forget">;
+  /** The shown jobs' ways to show a click in its pane, or to stop watching it, and the ids
+   * the pane shows now. */
+  shown: Pick<ReturnType<typeof useShownJobs>, "show" | "forget" | "paneIds">;
   /** The result pane's element: Show brings it into view, its heading focused. */
   resultPane: RefObject<HTMLElement | null>;
 }
@@ -37,6 +38,18 @@ export function useSubjectChanges({ subject, uploads, shown, resultPane }: Optio
   // Show takes the admin (a screen below the form on a phone). Until the admin goes elsewhere;
   // not once photos are back in the form.
   const [asideByShow, setAsideByShow] = useState(false);
+  // The click Show asked for, until the pane shows it: then its results come into view, the
+  // pane's heading focused. Not at once: the user's identities may be on their way, and the
+  // notice Show was pressed on goes as the pane takes the click, moving the page up (measured
+  // before, the scroll left the heading above the window).
+  const showing = useRef<string | null>(null);
+  const { paneIds } = shown;
+  useEffect(() => {
+    if (showing.current === null || paneIds[0] !== showing.current) return;
+    showing.current = null;
+    resultPane.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
+    resultPane.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
+  }, [paneIds, resultPane]);
   return {
     chooseUser: (id: string) => {
       photosFor(id);
@@ -54,13 +67,9 @@ export function useSubjectChanges({ subject, uploads, shown, resultPane }: Optio
         photosFor(click.userId);
         subject.showIdentity(click.userId, click.identityId);
         shown.show(click);
-        // Its results, where they are: beside the form, or a screen below it on a phone. Once
-        // the page is drawn anew (this notice gone, the user's photos back in the form): a
-        // scroll measured now would land off by their height.
-        requestAnimationFrame(() => {
-          resultPane.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
-          resultPane.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
-        });
+        // Its results, where they are: beside the form, or a screen below it on a phone, once
+        // the pane shows them (above).
+        showing.current = click.key;
       },
       onDismiss: shown.forget,
     },
