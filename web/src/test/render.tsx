@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { expect, vi } from "vitest";
 
 import { Images, type ImagesProps } from "../pages/images/Images";
-import { API, baseHandlers, server } from "./api";
+import { API, baseHandlers, server, uploadsNoting } from "./api";
 import { jobService } from "./jobService";
 
 /** The page as the shell renders it: under StrictMode (effects run, are cleaned up and run
@@ -39,6 +39,17 @@ export async function openAsAlice(options?: Parameters<typeof userEvent.setup>[0
   renderImages();
   await pickAlice(user);
   return user;
+}
+
+/** Alice's page with five photos uploaded (p0.jpg to p4.jpg): the form is full. `asked` notes
+ * each file an upload form was asked for (see `uploadsNoting`). */
+export async function openWithFivePhotos(asked: { content_type: string; size: number }[]) {
+  given(uploadsNoting(asked));
+  const user = await openAsAlice({ applyAccept: false });
+  const input = screen.getByLabelText("Reference photos");
+  await user.upload(input, Array.from({ length: 5 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")));
+  await waitFor(() => expect(asked).toHaveLength(5));
+  return { user, input };
 }
 
 /** Upload one photo, front.jpg, and wait until Generate can be used. */

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, openWithFivePhotos, timePasses } from "../../../test/render";
 
 /**
  * jsdom draws nothing: a canvas that stands in for the browser's, whose JPEGs are `jpegBytes`
@@ -67,11 +67,7 @@ describe("a photo's size", () => {
     const canvas = standInCanvas(3_000_004);
     try {
       const asked: { content_type: string; size: number }[] = [];
-      given(uploadsNoting(asked));
-      const user = await openAsAlice({ applyAccept: false });
-      const input = screen.getByLabelText("Reference photos");
-      await user.upload(input, Array.from({ length: 5 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")));
-      await waitFor(() => expect(asked).toHaveLength(5));
+      const { user, input } = await openWithFivePhotos(asked);
       // A GIF named .jpg, 20 MB: drawn and sent as a JPEG once it has a place.
       await user.upload(input, file("scan.jpg", "image/jpeg", 20 * 1024 * 1024, [0x47, 0x49, 0x46, 0x38, 0x39, 0x61]));
       await timePasses(100);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { http, S3, uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, openWithFivePhotos } from "../../../test/render";
 
 describe("adding photos", () => {
   it("checks each photo before sending anything: type, contents, size and count", async () => {
@@ -83,11 +83,7 @@ describe("adding photos", () => {
 
   it("refuses a photo over the count that is no image as it comes, not once a place frees up", async () => {
     const asked: { content_type: string; size: number }[] = [];
-    given(uploadsNoting(asked));
-    const user = await openAsAlice({ applyAccept: false });
-    const input = screen.getByLabelText("Reference photos");
-    await user.upload(input, Array.from({ length: 5 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")));
-    await waitFor(() => expect(asked).toHaveLength(5));
+    const { user, input } = await openWithFivePhotos(asked);
     await user.upload(input, [
       file("notes.jpg", "image/jpeg", 1000, Array.from("plain text", (c) => c.charCodeAt(0))),
       file("p5.jpg", "image/jpeg"),
