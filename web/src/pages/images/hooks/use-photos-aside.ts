@@ -4,11 +4,11 @@
  * Read from the session at the first switch of user, not on every render (as a ref's
  * initial value would be).
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useRef } from "react";
 
 import { asideItems, keepAside } from "../photos/kept";
 import type { ReferenceItem } from "../photos/photo";
-import { isStringOrNull, read, write } from "./use-session-state";
+import { isStringOrNull, useSessionState } from "./use-session-state";
 
 /** Whose photos the form says went aside, kept across a reload with the photos themselves. */
 const SAID_ASIDE = "photosAsideOf";
@@ -17,8 +17,7 @@ export function usePhotosAside() {
   // By user id.
   const aside = useRef<Map<string, ReferenceItem[]> | null>(null);
   // Whose photos were put aside (their name), while none of this user's came back nor were added.
-  const [othersPutAside, setOthersPutAside] = useState<string | null>(() => read(SAID_ASIDE, null, isStringOrNull));
-  useEffect(() => write(SAID_ASIDE, othersPutAside), [othersPutAside]);
+  const [othersPutAside, setOthersPutAside] = useSessionState<string | null>(SAID_ASIDE, null, isStringOrNull);
 
   /** Every photo put aside, whoever's. */
   const held = useCallback((): ReferenceItem[] => [...(aside.current?.values() ?? [])].flat(), []);
@@ -35,11 +34,11 @@ export function usePhotosAside() {
       setOthersPutAside(back.length === 0 && form.length > 0 ? (from?.name ?? null) : null);
       return back;
     },
-    [],
+    [setOthersPutAside],
   );
 
   /** Photos came into the form: it no longer says whose went aside. */
-  const clearOthersPutAside = useCallback(() => setOthersPutAside(null), []);
+  const clearOthersPutAside = useCallback(() => setOthersPutAside(null), [setOthersPutAside]);
 
   /** Each photo put aside with a thumbnail of its own again (see `withThumbnail`). */
   const remakeThumbnails = useCallback((withThumbnail: (item: ReferenceItem) => ReferenceItem) => {
