@@ -15,7 +15,7 @@ import {
   tookSeconds,
   tookText,
 } from "../job/progress";
-import { applyLabel, isSavedNow, isSaving, SAVED_NOW, savedThenReplaced } from "../job/saved";
+import { applyLabel, isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
 import { isFinal } from "../job/state";
 import { createdLabel } from "../job/time";
 import { countOf, formatUsd } from "../config";
@@ -225,7 +225,7 @@ function RowText({
   const saveState = applyLabel(job, currentJobId);
   // A save that landed is a badge in the first line, green while the identity shows it, grey
   // once another replaced it; a save on its way or refused is said with the facts.
-  const savedBefore = job.apply?.status === "applied" && !savedNow;
+  const savedBefore = wasReplaced(job, currentJobId);
   // A canceled job's time is how long it waited, not how long it took: none.
   const took = job.status === "canceled" ? null : tookSeconds(job);
   const retry = retryingAt(job);

@@ -4,7 +4,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import { askedPhrases, jobAt, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
-import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced } from "../job/saved";
+import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
@@ -44,6 +44,7 @@ export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompar
           job={job}
           label={jobAt("Result", job, askedAt(job))}
           current={isSavedNow(job, currentJobId)}
+          replaced={wasReplaced(job, currentJobId)}
           saving={isSaving(job, savingIds)}
           onSave={onSave}
           onCompare={onCompare}
@@ -64,6 +65,7 @@ function ResultTile({
   job,
   label,
   current,
+  replaced,
   saving,
   onSave,
   onCompare,
@@ -74,6 +76,8 @@ function ResultTile({
   /** Its name: "Result of today, 9:14 PM, variant 1 of 3". */
   label: string;
   current: boolean;
+  /** Saved before, and replaced since (see `wasReplaced`). */
+  replaced: boolean;
   saving: boolean;
   onSave: (job: Job) => void;
   onCompare: ((job: Job) => void) | null;
@@ -108,7 +112,7 @@ function ResultTile({
         </time>
         {variant && <span className={ui.muted}>{variant}</span>}
         {current && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
-        {!current && job.apply?.status === "applied" && (
+        {replaced && (
           <span className={`${ui.badge} ${styles.replaced}`}>{savedThenReplaced(job)}</span>
         )}
       </div>

@@ -61,6 +61,11 @@ export function isSavedNow(job: Job, currentJobId: string | null): boolean {
   return job.apply?.status === "applied" && job.id === currentJobId;
 }
 
+/** A save that landed, and whose image the identity no longer shows: another replaced it. */
+export function wasReplaced(job: Job, currentJobId: string | null): boolean {
+  return job.apply?.status === "applied" && job.id !== currentJobId;
+}
+
 /** A save that landed and was replaced since, with when it landed where that is known
  * ("Saved Dec 1, 11:14 AM, then replaced"): what tells the one saved last Tuesday in a list. */
 export function savedThenReplaced(job: Job): string {
