@@ -4,13 +4,14 @@
  * the form; a follow-up (from a card or the history) answers in the result pane, whose
  * first new card then takes the focus.
  */
-import { useEffect, useRef, useState, type RefObject } from "react";
+import { useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { notDoneError, startError, wentThrough, type JobAction } from "../errors";
 import { revealResults } from "../motion";
 import type { ReferenceItem } from "../photos/photo";
 import { useApply, useCancel } from "./use-cancel-and-apply";
+import { usePaneArrival } from "./use-pane-arrival";
 import { useStartBatch, type StartRequest } from "./use-start-batch";
 
 interface Options {
@@ -91,27 +92,10 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     },
   });
 
-  // Once the pane shows a click's new jobs (not before: the pane's old cards may be taller
-  // than the new ones, and a scroll measured on them lands past the new), it comes into
-  // view; after a follow-up its first card takes the focus. Only on the click's identity: left
-  // meanwhile, the click is forgotten (coming back later must not take the focus away).
-  const started = useRef<{ firstId: string; identityId: string; focusCard: boolean } | null>(null);
-  const shownIdentity = useRef(identityId); // the identity now, for a start's answer
-  useEffect(() => {
-    shownIdentity.current = identityId;
-    const click = started.current;
-    if (click === null) return;
-    if (click.identityId !== identityId) {
-      started.current = null;
-      return;
-    }
-    if (paneIds[0] !== click.firstId) return;
-    started.current = null;
-    // Beside the form on a wide screen, below it on a phone; its top first, where an earlier
-    // click this one took the pane from is said.
-    revealResults(resultPane.current);
-    if (click.focusCard) resultPane.current?.querySelector<HTMLElement>("article")?.focus({ preventScroll: true });
-  }, [paneIds, identityId, resultPane]);
+  // Once the pane shows a click's new jobs (the pane's old cards may be taller than the new
+  // ones), it comes into view; after a follow-up its first card takes the focus. Only on the
+  // click's identity: left meanwhile, the click is forgotten.
+  const arrival = usePaneArrival(paneIds, identityId);
 
   /** Starts the jobs `request` asks for; whether it did. */
   const start = async (request: StartRequest, place: ActionPlace = "pane"): Promise<boolean> => {
@@ -132,8 +116,14 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
       return false;
     }
     const first = jobs[0];
-    if (first && first.identity_id === shownIdentity.current) {
-      started.current = { firstId: first.id, identityId: first.identity_id, focusCard: isFollowUp };
+    if (first) {
+      const reveal = () => {
+        // Beside the form on a wide screen, below it on a phone; its top first, where an
+        // earlier click this one took the pane from is said.
+        revealResults(resultPane.current);
+        if (isFollowUp) resultPane.current?.querySelector<HTMLElement>("article")?.focus({ preventScroll: true });
+      };
+      arrival.whenShown(first.id, reveal, first.identity_id);
     }
     showStarted(jobs);
     return true;

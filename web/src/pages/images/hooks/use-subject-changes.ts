@@ -4,11 +4,12 @@
  * Another user is another person: their photos must not make this one's image, so going to
  * one puts the form's photos aside (see `switchUser`).
  */
-import { useEffect, useRef, useState, type RefObject } from "react";
+import { useState, type RefObject } from "react";
 
 import { userName } from "../components/UserSelector";
 import { scrollBehavior } from "../motion";
 import type { ReferenceUploads } from "./use-reference-uploads";
+import { usePaneArrival } from "./use-pane-arrival";
 import type { ClickElsewhere, useShownJobs } from "./use-shown-jobs";
 import type { useSubject } from "./use-subject";
 import { useUsers } from "./use-users";
@@ -38,18 +39,10 @@ export function useSubjectChanges({ subject, uploads, shown, resultPane }: Optio
   // Show takes the admin (a screen below the form on a phone). Until the admin goes elsewhere;
   // not once photos are back in the form.
   const [asideByShow, setAsideByShow] = useState(false);
-  // The click Show asked for, until the pane shows it: then its results come into view, the
-  // pane's heading focused. Not at once: the user's identities may be on their way, and the
-  // notice Show was pressed on goes as the pane takes the click, moving the page up (measured
-  // before, the scroll left the heading above the window).
-  const showing = useRef<string | null>(null);
-  const { paneIds } = shown;
-  useEffect(() => {
-    if (showing.current === null || paneIds[0] !== showing.current) return;
-    showing.current = null;
-    resultPane.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
-    resultPane.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
-  }, [paneIds, resultPane]);
+  // Show's results come into view, the pane's heading focused, once the pane shows the click:
+  // the user's identities may be on their way, and the notice Show was pressed on goes as the
+  // pane takes the click, moving the page up.
+  const arrival = usePaneArrival(shown.paneIds);
   return {
     chooseUser: (id: string) => {
       photosFor(id);
@@ -67,9 +60,11 @@ export function useSubjectChanges({ subject, uploads, shown, resultPane }: Optio
         photosFor(click.userId);
         subject.showIdentity(click.userId, click.identityId);
         shown.show(click);
-        // Its results, where they are: beside the form, or a screen below it on a phone, once
-        // the pane shows them (above).
-        showing.current = click.key;
+        // Its results, where they are: beside the form, or a screen below it on a phone.
+        arrival.whenShown(click.key, () => {
+          resultPane.current?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
+          resultPane.current?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
+        });
       },
       onDismiss: shown.forget,
     },

@@ -1,0 +1,44 @@
+/**
+ * A step that waits for the result pane to show a click: bringing its results into view,
+ * focusing its heading or first card. Not at once: until the pane shows the click, it shows
+ * what it showed before (taller cards, a notice about to go), and a scroll measured on that
+ * lands elsewhere.
+ */
+import { useEffect, useMemo, useRef } from "react";
+
+interface Waiting {
+  /** The click's first job: the pane shows the click once its first id is this. */
+  firstId: string;
+  step: () => void;
+}
+
+/**
+ * `paneIds`: the ids the pane shows now. `scope`: what is on screen (the identity, for one);
+ * a step is for one scope, and forgotten when the admin goes to another, so coming back later
+ * does not move the page or the focus.
+ */
+export function usePaneArrival(paneIds: readonly string[], scope: string | null = null) {
+  const waiting = useRef<Waiting | null>(null);
+  const scopeNow = useRef(scope);
+  useEffect(() => {
+    if (scopeNow.current !== scope) {
+      scopeNow.current = scope;
+      waiting.current = null;
+      return;
+    }
+    const click = waiting.current;
+    if (click === null || paneIds[0] !== click.firstId) return;
+    waiting.current = null;
+    click.step();
+  }, [paneIds, scope]);
+  return useMemo(
+    () => ({
+      /** Runs `step` once the pane shows the click whose first job is `firstId` (in place of
+       * any step waiting); nothing if `scope` is no longer the one on screen. */
+      whenShown: (firstId: string, step: () => void, scope: string | null = null) => {
+        if (scope === scopeNow.current) waiting.current = { firstId, step };
+      },
+    }),
+    [],
+  );
+}
