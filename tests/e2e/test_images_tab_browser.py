@@ -783,3 +783,38 @@ def _clear_of(field: Locator, bar: Locator) -> None:
     assert box is not None
     assert cover is not None
     assert box["y"] + box["height"] <= cover["y"] - 16, (box, cover)
+
+
+def test_show_brings_a_click_watched_from_afar_into_view_after_a_reload(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1366 by 768 laptop, a click still running on another user's identity, the page
+    reloaded: Show on its notice takes the admin to it, the Result heading focused and in the
+    window. (Scrolled before the user's identities came and the notice went, it left the
+    heading above the window.)"""
+    page, generate = _ready_to_generate(
+        browser, stack, user="Alice Test · test user", identity="Alice the chef", ratio="1:1"
+    )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.get_by_role("textbox", name="Prompt", exact=True).fill("a long day [simulate:slow]")
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    expect(pane).to_contain_text("a long day", timeout=JOB_TIMEOUT_MS)
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Bob Test · test user"
+    )
+    page.reload()
+
+    notice = page.get_by_role("group", name="Generations elsewhere")
+    show = notice.get_by_role("button", name=re.compile("^Show"))
+    expect(show).to_be_visible(timeout=30_000)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    show.click()
+    heading = pane.get_by_role("heading", name=re.compile("^Result"))
+    expect(heading).to_be_focused()
+    expect(pane).to_contain_text("a long day")
+    _next_frames(page)
+    box = heading.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] <= 768 - box["height"], box
+    page.close()
