@@ -504,18 +504,31 @@ describe("Accessibility", () => {
       expect(generate).toHaveAccessibleDescription("≈ $0.134 · 1 image, 3:4 at 1K");
     });
 
-    it("does nothing on a click or Ctrl+Enter on the page while Generate is off", async () => {
+    it("starts nothing on a click or Ctrl+Enter while Generate is off, and says why each time", async () => {
       const service = jobService();
       given(...service.handlers);
       const user = await openAsAlice();
       const generate = screen.getByRole("button", { name: "Generate" });
       expect(generate).not.toBeDisabled();
       expect(generate).toHaveAccessibleDescription(/^Add at least one reference photo\./);
+      const said = () => screen.getAllByRole("status").find((region) => region.textContent?.startsWith("Add at least"));
+      expect(said()).toBeUndefined();
       await user.click(generate);
+      const region = said();
+      expect(region).toHaveTextContent("Add at least one reference photo.");
+      // Pressed again from the prompt, where the button's description is not read: said again,
+      // the region's text changed so that it is.
+      const first = region?.textContent;
       await user.click(screen.getByRole("textbox", { name: "Prompt" }));
       await user.keyboard("{Control>}{Enter}{/Control}");
+      expect(region?.textContent).not.toBe(first);
+      expect(region).toHaveTextContent("Add at least one reference photo.");
       await timePasses(100);
       expect(service.created).toHaveLength(0);
+
+      // No longer the reason: not left in the region.
+      await addPhoto(user);
+      expect(region).toBeEmptyDOMElement();
     });
 
     it("describes an over-long prompt by a message that is there, empty and polite, before it is needed", () => {

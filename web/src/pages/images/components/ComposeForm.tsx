@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type KeyboardEvent, type Ref } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type Ref } from "react";
 
 import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { estimateCostUsd, type TabConfig } from "../config";
@@ -7,6 +7,7 @@ import type { useEditSettings } from "../hooks/use-edit-settings";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { bringOutFrom, keepClearOf } from "../motion";
+import { differently } from "../said";
 import { ratioLabel } from "../shape";
 import ui from "../ui.module.css";
 import { EditSettingsNotice } from "./EditSettingsNotice";
@@ -90,12 +91,23 @@ export function ComposeForm({
     requestAnimationFrame(focusPrompt);
   };
 
+  // Generate pressed while it is off (a click, Ctrl+Enter in the prompt) says why, as it is
+  // pressed: the reason under the bar is seen, and read with the button's description, not
+  // heard from the prompt. Said while it is still the reason.
+  const [refusal, setRefusal] = useState("");
+  const refuse = () => {
+    if (whyNot !== null) setRefusal((last) => differently(whyNot, last));
+  };
+  const refusalSaid = whyNot !== null && refusal.trim() === whyNot ? refusal : "";
+
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
   // from a dialog or the history. Every control inside stays usable.
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      onGenerate();
+      if (starting) return;
+      if (whyNot === null) onGenerate();
+      else refuse();
     }
   };
 
@@ -153,6 +165,7 @@ export function ComposeForm({
       <div ref={generateBar} className={styles.generate}>
         <GenerateBar
           onGenerate={onGenerate}
+          onRefused={refuse}
           whyNot={whyNot}
           pending={starting}
           costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}
@@ -163,6 +176,9 @@ export function ComposeForm({
           clickJobs={clickJobs}
           onShowOptions={showOptions}
         />
+        <p className={ui.visuallyHidden} role="status">
+          {refusalSaid}
+        </p>
       </div>
       {error && (
         <p ref={errorNotice} role="alert" className={ui.alert}>

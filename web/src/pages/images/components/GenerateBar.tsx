@@ -17,6 +17,8 @@ const KEY_SHORTCUTS = MAC ? "Meta+Enter" : "Control+Enter";
 
 interface Props {
   onGenerate: () => void;
+  /** Generate pressed while it is off for a reason (`whyNot`): the page says why. */
+  onRefused?: () => void;
   /** Why Generate is off, in words; null when it is on. */
   whyNot: string | null;
   pending: boolean;
@@ -39,9 +41,10 @@ interface Props {
 /** The Generate button, its shortcut on it, and under or beside it, quieter, what a click
  * costs and how long it usually takes. When it cannot be used it says why, and stays
  * reachable by Tab (`aria-disabled`) with the reason as part of its description; a click then
- * does nothing (nor does Ctrl+Enter: the page checks it too). */
+ * starts nothing (nor does Ctrl+Enter: the page checks it too), and says why (`onRefused`). */
 export function GenerateBar({
   onGenerate,
+  onRefused,
   whyNot,
   pending,
   costUsd,
@@ -66,6 +69,7 @@ export function GenerateBar({
           className={`${ui.primary} ${ui.large}`}
           onClick={() => {
             if (!off) onGenerate();
+            else if (why !== null) onRefused?.();
           }}
           aria-disabled={off}
           aria-describedby={why === null ? costId : `${whyId} ${costId}`}
