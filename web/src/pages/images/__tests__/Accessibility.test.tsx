@@ -440,6 +440,18 @@ describe("Accessibility", () => {
       expect(screen.getByRole("button", { name: "Remove p3.jpg" })).toHaveFocus();
     });
 
+    it("says how many photos came, and how many wait for a place, the focus left where it was", async () => {
+      given();
+      const user = await openAsAlice();
+      const input = screen.getByLabelText("Reference photos");
+      const saying = (words: RegExp) => screen.getAllByRole("status").filter((region) => words.test(region.textContent ?? ""));
+      await user.upload(input, ["p0.jpg", "p1.jpg", "p2.jpg"].map((name) => file(name, "image/jpeg")));
+      expect(saying(/^Added 3 photos\.$/)).toHaveLength(1);
+      await user.upload(input, ["p3.jpg", "p4.jpg", "p5.jpg", "p6.jpg"].map((name) => file(name, "image/jpeg")));
+      expect(saying(/^Added 4 photos\.$/)).toHaveLength(1);
+      expect(saying(/^2 photos wait: only 5 per generation/)).toHaveLength(1);
+    });
+
     it("keeps the file input out of the accessibility tree and the Tab order; Add photos says the limits", async () => {
       given();
       const user = await openAsAlice();

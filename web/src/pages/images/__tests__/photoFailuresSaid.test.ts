@@ -57,6 +57,27 @@ describe("usePhotoFailuresSaid", () => {
     expect(said([notes], [undrawn], [read]).slice(1)).toEqual([`notes.jpg: ${UNREADABLE}`, "notes.jpg: Not a real JPEG."]);
   });
 
+  it("says files refused together together, though one is found to be refused later", () => {
+    // A PDF is refused at once, a text file named .jpg once its first bytes are read.
+    const pdf = refused(uploading("c", "doc.pdf"), "Not an accepted image type.");
+    const read = refused(notes, "Not a real JPEG.");
+    expect(said([], [pdf, notes], [pdf, read]).slice(1)).toEqual([
+      "doc.pdf: Not an accepted image type.",
+      "doc.pdf: Not an accepted image type. notes.jpg: Not a real JPEG.",
+    ]);
+  });
+
+  it("says only what is new once other photos came or went", () => {
+    const pdf = refused(uploading("c", "doc.pdf"), "Not an accepted image type.");
+    const read = refused(notes, "Not a real JPEG.");
+    const stopped = failed(front, "The upload failed; retry.");
+    expect(said([pdf], [pdf, notes], [pdf, read], [pdf, read, front], [pdf, read, stopped]).slice(2)).toEqual([
+      "notes.jpg: Not a real JPEG.",
+      "notes.jpg: Not a real JPEG.",
+      "front.jpg: The upload failed; retry.",
+    ]);
+  });
+
   it("says nothing of another user's list that comes with its failed photos", () => {
     const theirs = failed(uploading("c", "theirs.jpg"), "The upload failed; retry.");
     expect(said([notes], [theirs])).toEqual(["", ""]);

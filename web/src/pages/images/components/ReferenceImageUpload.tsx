@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode, type RefObject } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type RefObject } from "react";
 import { useDropzone } from "react-dropzone";
 
 import { countOf, formatBytes, typeName, type TabConfig } from "../config";
@@ -6,6 +6,7 @@ import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
 import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { PAGE_ROOT } from "../pageRoot";
+import { differently } from "../said";
 import ui from "../ui.module.css";
 import { photosAsideNote } from "./UserSelector";
 import styles from "./ReferenceImageUpload.module.css";
@@ -32,7 +33,17 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   const disabled = noIdentities;
   const hintId = useId();
   const inputId = useId();
-  const { add } = uploads;
+  // What was added, said: the focus stays on Add photos (or wherever they were dropped or
+  // pasted), and the tiles that came are seen, not heard.
+  const [added, setAdded] = useState("");
+  const { add: addToList } = uploads;
+  const add = useCallback(
+    (files: File[]) => {
+      addToList(files);
+      if (files.length > 0) setAdded((last) => differently(`Added ${countOf(files.length, "photo")}.`, last));
+    },
+    [addToList],
+  );
   // A photo a reload lost holds its place, and "Add photos" stays to add it again.
   const full = uploads.usable - uploads.lost >= config.maxFiles;
   const refused = uploads.items.filter((item) => item.status === "refused").length;
@@ -61,6 +72,9 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
           `usePhotoFailuresSaid`); each tile shows its own. */}
       <p className={ui.visuallyHidden} aria-live="assertive" aria-atomic="true">
         {failuresSaid}
+      </p>
+      <p className={ui.visuallyHidden} role="status">
+        {added}
       </p>
       <div className={styles.header}>
         <h2 id={`${inputId}-heading`} className={styles.heading}>
@@ -250,10 +264,11 @@ function typesIn(config: TabConfig): string {
   return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
 }
 
-/** The photos over the count, said once for all of them: when they are added. */
+/** The photos over the count, said once for all of them: when they are added, and as their
+ * number changes. */
 function WaitingNote({ waiting, maxFiles }: { waiting: number; maxFiles: number }) {
   return (
-    <p className={styles.waitingNote}>
+    <p className={styles.waitingNote} role="status">
       {waiting === 1
         ? `1 photo waits: only ${maxFiles} per generation; it is added when you remove one.`
         : `${waiting} photos wait: only ${maxFiles} per generation; one is added for each photo you remove.`}

@@ -5,11 +5,13 @@
  * comes back with its stopped uploads (another user's, the page opened again) is read, not
  * announced: it says nothing until one of its photos fails. A photo refused again for a truer
  * reason (a text file named .jpg, which the browser could not draw before its bytes were read:
- * "Not a real JPEG.") is said again, so the region and its tile agree.
+ * "Not a real JPEG.") is said again, so the region and its tile agree. Photos refused together
+ * are said together.
  */
 import { useState } from "react";
 
 import type { ReferenceItem } from "../photos/photo";
+import { differently } from "../said";
 
 type Unusable = Extract<ReferenceItem, { status: "failed" | "refused" }>;
 /** Why a photo cannot be used; null while it can. */
@@ -20,22 +22,31 @@ const reasonOf = (item: ReferenceItem): Reason => (isUnusable(item) ? item.error
 
 export function usePhotoFailuresSaid(items: readonly ReferenceItem[]): string {
   const reasons = new Map(items.map((item) => [item.id, reasonOf(item)]));
-  const [seen, setSeen] = useState(() => ({ reasons, said: "" }));
+  const [seen, setSeen] = useState(() => ({ reasons, said: "", saidIds: new Set<string>() }));
   if (!sameReasons(seen.reasons, reasons)) {
     // Another list (another user's): none of its photos was seen before; an empty one is no list.
     const sameList = seen.reasons.size === 0 || items.some((item) => seen.reasons.has(item.id));
     const failed = sameList ? items.filter(isUnusable).filter((item) => seen.reasons.get(item.id) !== item.error) : [];
-    const said = failed.length > 0 ? differently(failed.map((item) => `${item.name}: ${item.error}`).join(" "), seen.said) : seen.said;
-    setSeen({ reasons, said });
+    if (failed.length === 0) {
+      setSeen({ reasons, said: seen.said, saidIds: sameIds(seen.reasons, reasons) ? seen.saidIds : new Set() });
+      return seen.said;
+    }
+    // Files refused together are said together, though found at different moments (a type at
+    // once, a text file named .jpg once its bytes are read): the second would cut the first
+    // off. While the list holds the same photos, what was said stays said with what is new.
+    const stillSaid = sameIds(seen.reasons, reasons)
+      ? items.filter(isUnusable).filter((item) => seen.saidIds.has(item.id) && !failed.includes(item))
+      : [];
+    const now = [...stillSaid, ...failed];
+    const said = differently(now.map((item) => `${item.name}: ${item.error}`).join(" "), seen.said);
+    setSeen({ reasons, said, saidIds: new Set(now.map((item) => item.id)) });
     return said;
   }
   return seen.said;
 }
 
-/** `words`, told apart from what the region said last when they are the same (a retry that
- * failed as the first try did): a region whose text does not change is not read again. */
-function differently(words: string, last: string): string {
-  return words === last ? `${words}\u00a0` : words;
+function sameIds(a: ReadonlyMap<string, Reason>, b: ReadonlyMap<string, Reason>): boolean {
+  return a.size === b.size && [...b.keys()].every((id) => a.has(id));
 }
 
 function sameReasons(a: ReadonlyMap<string, Reason>, b: ReadonlyMap<string, Reason>): boolean {
