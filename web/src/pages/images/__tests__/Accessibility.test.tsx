@@ -259,6 +259,17 @@ describe("Accessibility", () => {
       expect(region.children).toHaveLength(2);
     });
 
+    it("reads no picture or caption of the identity beside its name over the results", async () => {
+      given();
+      await openAsAlice();
+      const pane = screen.getByRole("region", { name: "Result" });
+      expect(within(pane).getByText("Alice the chef")).toBeInTheDocument();
+      // Seen: a small picture, captioned. Not read: "No image" said above results that have one.
+      expect(within(pane).getByText("No image")).toBeInTheDocument();
+      expect(within(pane).queryByRole("figure")).toBeNull();
+      expect(within(pane).queryByRole("img")).toBeNull();
+    });
+
     it("announces the end of a generation on the page", async () => {
       const service = jobService();
       given(...service.handlers);

@@ -92,7 +92,8 @@ export function CurrentImage({
 }: {
   identity: HostIdentity | null;
   size?: number;
-  /** Beside the identity's name already: no second announcement. */
+  /** Beside the identity's name already: hidden from screen readers, picture and caption (a
+   * "No image" read out above the results would say what is not so of them). */
   decorative?: boolean;
 }) {
   // The small rendition when there is one (the image itself can be a 4K file of several MB);
@@ -103,7 +104,7 @@ export function CurrentImage({
   const url = small && small !== missing ? small : full;
   const initials = identity ? initialsOf(identity.name) : "";
   return (
-    <figure className={styles.current} style={{ width: size }}>
+    <figure className={styles.current} style={{ width: size }} aria-hidden={decorative || undefined}>
       {url ? (
         <img
           className={styles.image}
@@ -118,7 +119,6 @@ export function CurrentImage({
           style={{ height: size }}
           role={decorative ? undefined : "img"}
           aria-label={decorative ? undefined : identity ? `${identity.name} has no image yet` : "Nothing chosen yet"}
-          aria-hidden={decorative || undefined}
         >
           {initials}
         </div>
