@@ -532,7 +532,17 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
     generate.click()
     card = page.get_by_role("article", name="New image")
     expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
-    card.get_by_role("button", name="Refine").click()
+    # In forced colours (Windows' high contrast) a link-style action reads as a link, not as
+    # plain text, and Refine with its box open is the system's highlight; else it is
+    # underlined, not only on a pale background (1.1:1 on white).
+    refine = card.get_by_role("button", name="Refine")
+    page.emulate_media(forced_colors="active")
+    assert "underline" in _style(refine, "textDecorationLine")
+    closed = _style(refine, "backgroundColor")
+    refine.click()
+    assert _style(refine, "backgroundColor") != closed
+    page.emulate_media(forced_colors="none")
+    assert "underline" in _style(refine, "textDecorationLine")
     page.get_by_role("textbox", name="What should change?").fill("a darker background")
     page.keyboard.press("Enter")
 
@@ -775,6 +785,11 @@ def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
     _next_frames(page)
     _clear_of(prompt, generate)
     page.close()
+
+
+def _style(element: Locator, name: str) -> str:
+    """`element`'s computed style `name` (camelCase), as the browser draws it."""
+    return str(element.evaluate(f"e => getComputedStyle(e).{name}"))
 
 
 def _clear_of(field: Locator, bar: Locator) -> None:
