@@ -33,9 +33,14 @@ describe("adding photos", () => {
       file("huge.jpg", "image/jpeg", 16 * 1024 * 1024),
       ...Array.from({ length: 6 }, (_, n) => file(`p${n}.jpg`, "image/jpeg")),
     ]);
-    expect(await screen.findByText(/Not an accepted image type/)).toBeInTheDocument();
-    expect(await screen.findByText("Not a real JPEG.")).toBeInTheDocument();
-    expect(screen.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
+    const tiles = within(screen.getByRole("list", { name: "Selected photos" }));
+    expect(await tiles.findByText(/Not an accepted image type/)).toBeInTheDocument();
+    expect(await tiles.findByText("Not a real JPEG.")).toBeInTheDocument();
+    expect(tiles.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
+    // Said together, though the renamed text file was found out once its bytes were read.
+    expect(document.querySelector("[aria-live=assertive]")).toHaveTextContent(
+      /^notes\.txt: Not an accepted image type .+ huge\.jpg: 16 MB is over the 15 MB limit\. renamed\.jpg: Not a real JPEG\.$/,
+    );
     // Each refused file says the next Generate goes without it.
     expect(screen.getAllByText("Not sent")).toHaveLength(3);
     // The renamed text file held a place until its bytes were read; p4 has it now.
