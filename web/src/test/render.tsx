@@ -117,5 +117,10 @@ export function fakeClock(): void {
  * its pieces are spans of their own, each kept on one line. */
 export function clockLine(pattern: RegExp) {
   return (_: string, element: Element | null) =>
-    element?.classList.contains("timer") === true && pattern.test(element.textContent ?? "");
+    element?.classList.contains("timer") === true && pattern.test(spaced(element.textContent ?? ""));
+}
+
+/** `text` with its no-break spaces (a number and its unit: "12 s") as plain ones. */
+export function spaced(text: string): string {
+  return text.replace(/\u00a0/g, " ");
 }

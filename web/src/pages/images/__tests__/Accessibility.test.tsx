@@ -209,6 +209,13 @@ describe("Accessibility", () => {
       expect(region).toHaveTextContent(/^All 3 variants done: 2 ready, 1 failed\.$/);
     });
 
+    it("says 'Both variants' of two, not 'All 2'", () => {
+      const jobs = [0, 1].map((index) => job({ batch_id: "b", batch_index: index, batch_size: 2 }));
+      const { container, rerender } = render(grid(jobs));
+      rerender(grid(jobs.map((each) => succeeded(each))));
+      expect(resultsRegion(container)).toHaveTextContent(/^Both variants are ready\.$/);
+    });
+
     it("says 'The image is ready' for a single image, and nothing for a click that was already over when shown", () => {
       const running = job({ status: "running" });
       const { container, rerender } = render(grid([running]));

@@ -68,7 +68,7 @@ describe("a job's progress", () => {
     );
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
-    expect(within(card).getByRole("status")).toHaveTextContent("Waiting to retryGemini is busy");
+    expect(within(card).getByRole("status")).toHaveTextContent("Waiting to retry: Gemini is busy");
     expect(within(card).getByText(/^Attempt 2 of 5 in (1 min|59 s)/)).toBeInTheDocument();
     await user.click(within(card).getByRole("button", { name: "Cancel" }));
     expect(await within(card).findByText("Canceled")).toBeInTheDocument();

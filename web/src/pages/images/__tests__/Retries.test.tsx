@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, job, succeeded } from "../../../test/api";
-import { clockLine, given, openAsAlice } from "../../../test/render";
+import { clockLine, given, openAsAlice, spaced } from "../../../test/render";
 
 /** A job back in the queue after its first attempt met `code`, tried again `inSeconds` from now. */
 function waiting(code: string, inSeconds: number): Job {
@@ -31,19 +31,22 @@ describe("a job waiting to be tried again", () => {
   it("announces why it waits, and counts down to its next attempt outside the announced part", async () => {
     const card = await cardOf(waiting("provider_unavailable", 25));
     // Said once, in words that do not change each second: the count down is not announced.
-    expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retryGemini is busy$/);
+    expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retry: Gemini is busy$/);
     expect(within(card).getByText(clockLine(/^Attempt 2 of 5 in 2\d s · .+ so far$/))).toBeInTheDocument();
   });
 
   it("keeps each piece of its clock line whole: a narrow card wraps between them, never leaves \"so far\" alone", async () => {
     const card = await cardOf(waiting("provider_unavailable", 25));
-    const pieces = [...card.querySelectorAll(".timer > .piece")].map((piece) => piece.textContent);
-    expect(pieces).toEqual([expect.stringMatching(/^Attempt 2 of 5 in 2\d s$/), expect.stringMatching(/^· .+ so far$/)]);
+    const pieces = [...card.querySelectorAll(".timer > .piece")].map((piece) => spaced(piece.textContent ?? ""));
+    expect(pieces).toEqual([
+      expect.stringMatching(/^Attempt 2 of 5 in 2\d s$/),
+      expect.stringMatching(/^· .+ so far$/),
+    ]);
   });
 
   it("says a fault other than Gemini's as what it is", async () => {
     const card = await cardOf(waiting("host_unavailable", 60));
-    expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retryThe host app did not answer$/);
+    expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retry: The host app did not answer$/);
     expect(within(card).queryByText(/Gemini/)).not.toBeInTheDocument();
     expect(within(card).getByText(clockLine(/^Attempt 2 of 5 in (1 min|59 s) · .+ so far$/))).toBeInTheDocument();
   });

@@ -47,6 +47,8 @@ export function CardProgress({
       {/* Only the stage (and why it waits to retry) is announced: the clock ticks every second. */}
       <div className={styles.live} {...(announces ? { role: "status", "aria-live": "polite" } : {})}>
         <strong className={styles.stage}>{stageLabel(job)}</strong>
+        {/* On a line of its own, seen; read as one sentence, "Waiting to retry: Gemini is busy". */}
+        {why && <span className={ui.visuallyHidden}>: </span>}
         {why && <span className={styles.retry}>{why.alone}</span>}
       </div>
       {outOfTouch && <span className={styles.stale}>Last known state: the page cannot check on it now.</span>}

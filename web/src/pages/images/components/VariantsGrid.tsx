@@ -162,7 +162,8 @@ export function outcomeText(jobs: Job[]): string {
   const ready = ended.filter((job) => job.status === "succeeded").length;
   const failed = ended.filter((job) => job.status === "failed").length;
   const canceled = ended.length - ready - failed;
-  const done = ended.length === count ? `All ${count} variants` : `${ended.length} of ${count} variants`;
+  const all = count === 2 ? "Both variants" : `All ${count} variants`;
+  const done = ended.length === count ? all : `${ended.length} of ${count} variants`;
   if (ready === ended.length) return `${done} are ready.`;
   const parts = [
     ready > 0 && `${ready} ready`,

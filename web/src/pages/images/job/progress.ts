@@ -127,9 +127,10 @@ export function usualSeconds(history: Job[], imageSize: string): number | null {
 }
 
 export function formatDuration(seconds: number): string {
-  if (seconds < 1) return "under 1 s";
-  if (seconds < 60) return `${seconds} s`;
+  // A number stays on its unit's line: a narrow row broke "1 s" into "1" and "s".
+  if (seconds < 1) return "under 1\u00a0s";
+  if (seconds < 60) return `${seconds}\u00a0s`;
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
-  return s ? `${m} min ${s} s` : `${m} min`;
+  return s ? `${m}\u00a0min ${s}\u00a0s` : `${m}\u00a0min`;
 }
