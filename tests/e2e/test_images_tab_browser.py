@@ -137,6 +137,24 @@ def test_member_sees_no_images_tab(stack: RunningStack, browser: Browser) -> Non
     page.close()
 
 
+def test_the_page_fits_a_320_px_phone_without_a_sideways_scroll(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """WCAG's reflow width: the navigation bar and the tab fit 320 px (the bar was 331 px:
+    Log out past the edge)."""
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    _log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Alice Test · test user"
+    )
+    identity = page.get_by_role("combobox", name="Identity", exact=True)
+    expect(identity).to_be_enabled()
+    identity.select_option(label="Alice the chef")
+    expect(page.get_by_role("button", name="Add photos")).to_be_enabled()
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    page.close()
+
+
 def test_admin_generates_saves_downloads_reruns(
     stack: RunningStack, browser: Browser, tmp_path: Path
 ) -> None:
