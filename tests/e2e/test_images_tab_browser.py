@@ -239,7 +239,7 @@ def test_admin_generates_saves_downloads_reruns(
         expect(card.get_by_role("button", name="Save to identity")).to_be_enabled()
         expect(card.get_by_role("link", name="Download")).to_be_visible()
     shown: list[str] = page.evaluate("window.__progress")
-    progress = re.compile(r"(Waiting in the queue|Preparing|Generating).*\d+ s")
+    progress = re.compile(r"(Waiting in the queue|Preparing|Generating).*\d+\xa0s")
     assert any(progress.search(text) for text in shown), shown
 
     # Compare lays the two one over the other: a click on the picture puts the divider there,
