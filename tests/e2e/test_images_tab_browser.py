@@ -155,6 +155,75 @@ def test_the_page_fits_a_320_px_phone_without_a_sideways_scroll(
     page.close()
 
 
+# A legacy admin's global stylesheet, loaded before the page's as a host's is: its element
+# rules reach the page's elements (CSS Modules scope class names, not elements).
+HOST_CSS = """
+* { box-sizing: content-box; }
+h2 { font-size: 28px; margin: 24px 0; text-transform: uppercase; }
+ul { list-style: disc; padding-left: 40px; margin: 16px 0; }
+li { margin-bottom: 8px; }
+button { min-width: 120px; padding: 10px 20px; border-radius: 0; }
+img { border: 2px solid #000; }
+p { margin: 0 0 16px; line-height: 2; }
+label { display: block; margin-bottom: 6px; }
+figure { margin: 40px; }
+section { padding: 20px; }
+progress { display: none; }
+kbd { background: #212529; }
+"""
+
+
+def test_the_page_keeps_its_look_under_a_hosts_global_css(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Under a legacy admin's element rules, the photos still stand three a line beside Add
+    photos, and the headings, link-style buttons, pictures, notes and Generate's shortcut look
+    as the page draws them (the section's padding put Add photos on a second line, Remove
+    was 120 px wide, every picture had a black frame, REFERENCE PHOTOS was in capitals)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.add_init_script(
+        "document.addEventListener('readystatechange', () => {"
+        " if (document.getElementById('host-css')) return;"
+        " const sheet = document.createElement('style'); sheet.id = 'host-css';"
+        f" sheet.textContent = {HOST_CSS!r}; document.head.prepend(sheet); }});"
+    )
+    page = context.new_page()
+    _log_in(page, stack, "admin", "admin-password")
+    assert page.evaluate("document.head.firstElementChild.id") == "host-css"
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Alice Test · test user"
+    )
+    identity = page.get_by_role("combobox", name="Identity", exact=True)
+    expect(identity).to_be_enabled()
+    identity.select_option(label="Alice the chef")
+    photos: list[FilePayload] = [
+        {"name": f"p{n}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((600, 800), (90, 60, n))}
+        for n in range(2)
+    ]
+    page.get_by_label("Reference photos", exact=True).set_input_files(photos)
+    remove = page.get_by_role("button", name="Remove p0.jpg")
+    expect(remove).to_be_visible()
+
+    tiles = page.get_by_role("list", name="Selected photos").get_by_role("listitem")
+    assert len(_one_line([*tiles.all(), page.get_by_role("button", name="Add photos")])) == 1
+    heading = page.get_by_role("heading", name="Reference photos")
+    assert _style(heading, "textTransform") == "none"
+    assert _style(heading, "fontSize") == "15px"
+    box = remove.bounding_box()
+    assert box is not None
+    assert box["width"] < 80, box
+    assert _style(tiles.first.get_by_role("img"), "borderTopWidth") == "0px"
+    # The page's 1.45, not the host's `p { line-height: 2 }`.
+    hint = page.locator("p", has_text="Drag photos here")
+    size, height = (
+        float(_style(hint, name).removesuffix("px")) for name in ("fontSize", "lineHeight")
+    )
+    assert height / size < 1.6, (size, height)
+    shortcut = page.locator("kbd")
+    assert _style(shortcut, "backgroundColor") == "rgba(0, 0, 0, 0)"
+    context.close()
+
+
 def test_admin_generates_saves_downloads_reruns(
     stack: RunningStack, browser: Browser, tmp_path: Path
 ) -> None:
