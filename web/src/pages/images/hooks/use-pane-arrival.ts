@@ -34,9 +34,9 @@ export function usePaneArrival(paneIds: readonly string[], scope: string | null 
   return useMemo(
     () => ({
       /** Runs `step` once the pane shows the click whose first job is `firstId` (in place of
-       * any step waiting); nothing if `scope` is no longer the one on screen. */
-      whenShown: (firstId: string, step: () => void, scope: string | null = null) => {
-        if (scope === scopeNow.current) waiting.current = { firstId, step };
+       * any step waiting); nothing if `of` (the click's scope) is no longer the one on screen. */
+      whenShown: (firstId: string, step: () => void, of: string | null = null) => {
+        if (of === scopeNow.current) waiting.current = { firstId, step };
       },
     }),
     [],
