@@ -134,6 +134,7 @@ describe("Edit settings with the photos a job kept", () => {
     expect(photos().getByRole("img", { name: "front.jpg" })).toHaveAttribute("src", `${S3}/prepared/0.jpg`);
     expect(photos().getByRole("img", { name: "side.jpg" })).toBeInTheDocument();
     expect(screen.getByText("2 / 5")).toBeInTheDocument();
+    expect(screen.getAllByRole("status").some((region) => region.textContent === "Added the 2 photos of the last generation.")).toBe(true);
     // The photos, not the settings: the prompt is the admin's, and has the focus to go on.
     expect(prompt).toHaveValue("my own words");
     await waitFor(() => expect(prompt).toHaveFocus());

@@ -34,16 +34,22 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   const hintId = useId();
   const inputId = useId();
   // What was added, said: the focus stays on Add photos (or wherever they were dropped or
-  // pasted), and the tiles that came are seen, not heard.
+  // pasted; goes to the prompt after the last generation's), and the tiles that came are
+  // seen, not heard.
   const [added, setAdded] = useState("");
   const { add: addToList } = uploads;
+  const say = useCallback((words: string) => setAdded((last) => differently(words, last)), []);
   const add = useCallback(
     (files: File[]) => {
       addToList(files);
-      if (files.length > 0) setAdded((last) => differently(`Added ${countOf(files.length, "photo")}.`, last));
+      if (files.length > 0) say(`Added ${countOf(files.length, "photo")}.`);
     },
-    [addToList],
+    [addToList, say],
   );
+  const takeEarlier = (photos: EarlierPhotos) => {
+    photos.take();
+    say(photos.count === 1 ? "Added the photo of the last generation." : `Added the ${photos.count} photos of the last generation.`);
+  };
   // A photo a reload lost holds its place, and "Add photos" stays to add it again.
   const full = uploads.usable - uploads.lost >= config.maxFiles;
   const refused = uploads.items.filter((item) => item.status === "refused").length;
@@ -125,7 +131,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
         )}
         {/* Outside "Add photos" (the empty box's button): the way to the photos used last. */}
         {empty && earlier && !disabled && (
-          <button type="button" className={`${ui.linkButton} ${styles.earlier}`} onClick={earlier.take}>
+          <button type="button" className={`${ui.linkButton} ${styles.earlier}`} onClick={() => takeEarlier(earlier)}>
             {earlier.count === 1 ? "Use the photo of the last generation" : `Use the ${earlier.count} photos of the last generation`}
           </button>
         )}
