@@ -556,8 +556,12 @@ describe("Accessibility", () => {
       await timePasses(100);
       expect(service.created).toHaveLength(0);
 
-      // No longer the reason: not left in the region.
+      // No longer the reason: not left in the region, nor said again, unpressed, when the
+      // photo goes and it is the reason again.
       await addPhoto(user);
+      expect(region).toBeEmptyDOMElement();
+      await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+      await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "true"));
       expect(region).toBeEmptyDOMElement();
     });
 

@@ -93,12 +93,13 @@ export function ComposeForm({
 
   // Generate pressed while it is off (a click, Ctrl+Enter in the prompt) says why, as it is
   // pressed: the reason under the bar is seen, and read with the button's description, not
-  // heard from the prompt. Said while it is still the reason.
-  const [refusal, setRefusal] = useState("");
+  // heard from the prompt. Said until the reason changes: coming back later, it is not said
+  // again unpressed.
+  const [refusal, setRefusal] = useState({ said: "", whyNot });
+  if (refusal.whyNot !== whyNot) setRefusal({ said: "", whyNot });
   const refuse = () => {
-    if (whyNot !== null) setRefusal((last) => differently(whyNot, last));
+    if (whyNot !== null) setRefusal((last) => ({ said: differently(whyNot, last.said), whyNot }));
   };
-  const refusalSaid = whyNot !== null && refusal.trim() === whyNot ? refusal : "";
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
   // from a dialog or the history. Every control inside stays usable.
@@ -177,7 +178,7 @@ export function ComposeForm({
           onShowOptions={showOptions}
         />
         <p className={ui.visuallyHidden} role="status">
-          {refusalSaid}
+          {refusal.whyNot === whyNot ? refusal.said : ""}
         </p>
       </div>
       {error && (
