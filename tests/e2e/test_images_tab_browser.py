@@ -920,3 +920,31 @@ def test_show_brings_a_click_watched_from_afar_into_view_after_a_reload(
     assert box is not None
     assert 0 <= box["y"] <= 768 - box["height"], box
     page.close()
+
+
+def test_a_1024_px_tablet_lays_an_upright_result_beside_its_words_and_compares_five_in_a_line(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 1024 by 768 tablet, held landscape: one 3:4 result puts its Save beside its picture
+    (a column left the card at the pane's start, half the pane empty), and Compare of four
+    portrait variants with the current image stands all five in one line, every Save in view
+    (the fifth was alone on a second line, below the dialog's edge)."""
+    page, generate = _ready_to_generate(
+        browser, stack, user="Bob Test · test user", identity="Bob the jazz pianist", ratio="3:4"
+    )
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
+    generate.click()
+    first = page.get_by_role("article", name="New image")
+    picture = first.get_by_role("img")
+    expect(picture).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    _next_frames(page)
+    save = first.get_by_role("button", name="Save to identity").bounding_box()
+    frame = picture.bounding_box()
+    assert save is not None
+    assert frame is not None
+    assert save["x"] >= frame["x"] + frame["width"], (save, frame)
+
+    cards = _saved_then_four_variants(page, generate, first)
+    _compare_in_view(page, cards, lines=1, height=768)
+    page.close()
