@@ -85,25 +85,33 @@ export function GenerateBar({
         {/* The estimate, to a tenth of a cent as every cost on the page is, in the weight of
             the words beside it: Generate is what the eye goes to. */}
         <p id={costId} className={styles.cost}>
+          {/* A line that wraps breaks before a "·", never after it: each dot starts its piece. */}
           {costUsd !== null && (
             <>
-              <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>
-              {" · "}
+              <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>{" "}
             </>
           )}
-          {onShowOptions ? (
-            <button
-              type="button"
-              className={`${ui.linkButton} ${styles.options}`}
-              title="Change the aspect ratio, size or variants"
-              onClick={onShowOptions}
-            >
-              {made}
-            </button>
-          ) : (
-            made
+          <span className={styles.piece}>
+            {costUsd !== null && "· "}
+            {onShowOptions ? (
+              <button
+                type="button"
+                className={`${ui.linkButton} ${styles.options}`}
+                title="Change the aspect ratio, size or variants"
+                onClick={onShowOptions}
+              >
+                {made}
+              </button>
+            ) : (
+              made
+            )}
+          </span>
+          {usualSeconds !== null && !slow && (
+            <>
+              {" "}
+              <span className={styles.piece}>· usually {formatDuration(usualSeconds)}</span>
+            </>
           )}
-          {usualSeconds !== null && !slow ? ` · usually ${formatDuration(usualSeconds)}` : ""}
         </p>
       </div>
       {why !== null && (
