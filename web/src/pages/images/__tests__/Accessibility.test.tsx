@@ -460,14 +460,19 @@ describe("Accessibility", () => {
 
     it("says how many photos came, and how many wait for a place, the focus left where it was", async () => {
       given();
-      const user = await openAsAlice();
+      // As a drop does: the file picker's types do not hold a file back.
+      const user = await openAsAlice({ applyAccept: false });
       const input = screen.getByLabelText("Reference photos");
       const saying = (words: RegExp) => screen.getAllByRole("status").filter((region) => words.test(region.textContent ?? ""));
       await user.upload(input, ["p0.jpg", "p1.jpg", "p2.jpg"].map((name) => file(name, "image/jpeg")));
       expect(saying(/^Added 3 photos\.$/)).toHaveLength(1);
       await user.upload(input, ["p3.jpg", "p4.jpg", "p5.jpg", "p6.jpg"].map((name) => file(name, "image/jpeg")));
-      expect(saying(/^Added 4 photos\.$/)).toHaveLength(1);
-      expect(saying(/^2 photos wait: only 5 per generation/)).toHaveLength(1);
+      expect(saying(/^Added 4 photos\. 2 wait for a place\.$/)).toHaveLength(1);
+      // Refused at once, they were not added: the failures' region says why, this one nothing.
+      await user.upload(input, [file("notes.txt", "text/plain")]);
+      expect(await screen.findByText(/^Not an accepted image type/)).toBeInTheDocument();
+      expect(saying(/^Added/)).toHaveLength(1);
+      expect(saying(/^Added 4 photos\. 2 wait for a place\.$/)).toHaveLength(1);
     });
 
     it("keeps the file input out of the accessibility tree and the Tab order; Add photos says the limits", async () => {

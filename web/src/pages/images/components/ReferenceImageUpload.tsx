@@ -41,8 +41,11 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   const say = useCallback((words: string) => setAdded((last) => differently(words, last)), []);
   const add = useCallback(
     (files: File[]) => {
-      addToList(files);
-      if (files.length > 0) say(`Added ${countOf(files.length, "photo")}.`);
+      // The ones refused at once are said by the failures' region, not as added.
+      const { sending, waiting } = addToList(files);
+      if (sending + waiting === 0) return;
+      const waits = waiting === 0 ? "" : ` ${waiting === 1 ? "1 waits" : `${waiting} wait`} for a place.`;
+      say(`Added ${countOf(sending + waiting, "photo")}.${waits}`);
     },
     [addToList, say],
   );
@@ -150,7 +153,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
  * with no text (a text paste stays the field's). Not a paste in the host's page around it (its
  * own editor), nor in a dialog over the page (Compare) or a box of the page's own (Refine):
  * an image pasted there is not for the reference photos. */
-function usePastedPhotos(add: (files: File[]) => void, disabled: boolean, photos: RefObject<HTMLElement | null>) {
+function usePastedPhotos(add: (files: File[]) => unknown, disabled: boolean, photos: RefObject<HTMLElement | null>) {
   useEffect(() => {
     if (disabled) return;
     const onPaste = (event: ClipboardEvent) => {
@@ -270,11 +273,10 @@ function typesIn(config: TabConfig): string {
   return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
 }
 
-/** The photos over the count, said once for all of them: when they are added, and as their
- * number changes. */
+/** The photos over the count, shown once for all of them (said as they are added). */
 function WaitingNote({ waiting, maxFiles }: { waiting: number; maxFiles: number }) {
   return (
-    <p className={styles.waitingNote} role="status">
+    <p className={styles.waitingNote}>
       {waiting === 1
         ? `1 photo waits: only ${maxFiles} per generation; it is added when you remove one.`
         : `${waiting} photos wait: only ${maxFiles} per generation; one is added for each photo you remove.`}

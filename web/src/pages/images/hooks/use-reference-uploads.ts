@@ -91,16 +91,21 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     [patch, config],
   );
 
+  /** Adds `files`: how many of them are on their way to S3 and how many wait for a place (the
+   * rest were refused at once). */
   const add = useCallback(
-    (files: File[]) => {
-      if (files.length === 0) return;
+    (files: File[]): { sending: number; waiting: number } => {
+      if (files.length === 0) return { sending: 0, waiting: 0 };
       // A photo a reload lost, added again: the same file takes its place (it has one).
       const { replacing, added } = photosAdded(files, current(), config, thumbnail);
       update((form) => [...form.map((item) => replacing.get(item.id) ?? item), ...added]);
       clearOthersPutAside();
       setRemoved(null);
-      void checkAndUpload([...replacing.values(), ...added].filter((item) => item.status === "uploading"));
-      refuseWaitingFakes(added.filter((item) => item.status === "waiting"));
+      const sending = [...replacing.values(), ...added].filter((item) => item.status === "uploading");
+      const waiting = added.filter((item) => item.status === "waiting");
+      void checkAndUpload(sending);
+      refuseWaitingFakes(waiting);
+      return { sending: sending.length, waiting: waiting.length };
     },
     [config, current, update, checkAndUpload, thumbnail, clearOthersPutAside, refuseWaitingFakes],
   );
