@@ -78,6 +78,15 @@ describe("usePhotoFailuresSaid", () => {
     ]);
   });
 
+  it("says an upload that fails later alone, not with a refusal said before it", () => {
+    const pdf = refused(uploading("c", "doc.pdf"), "Not an accepted image type.");
+    const stopped = failed(front, "The upload failed; retry.");
+    expect(said([], [pdf, front], [pdf, stopped]).slice(1)).toEqual([
+      "doc.pdf: Not an accepted image type.",
+      "front.jpg: The upload failed; retry.",
+    ]);
+  });
+
   it("says nothing of another user's list that comes with its failed photos", () => {
     const theirs = failed(uploading("c", "theirs.jpg"), "The upload failed; retry.");
     expect(said([notes], [theirs])).toEqual(["", ""]);

@@ -33,9 +33,11 @@ export function usePhotoFailuresSaid(items: readonly ReferenceItem[]): string {
     }
     // Files refused together are said together, though found at different moments (a type at
     // once, a text file named .jpg once its bytes are read): the second would cut the first
-    // off. While the list holds the same photos, what was said stays said with what is new.
-    const stillSaid = sameIds(seen.reasons, reasons)
-      ? items.filter(isUnusable).filter((item) => seen.saidIds.has(item.id) && !failed.includes(item))
+    // off. Only refusals, and only while the list holds the same photos: an upload that fails
+    // later says itself alone.
+    const refusing = failed.every((item) => item.status === "refused") && sameIds(seen.reasons, reasons);
+    const stillSaid = refusing
+      ? items.filter(isUnusable).filter((item) => item.status === "refused" && seen.saidIds.has(item.id) && !failed.includes(item))
       : [];
     const now = [...stillSaid, ...failed];
     const said = differently(now.map((item) => `${item.name}: ${item.error}`).join(" "), seen.said);
