@@ -625,9 +625,8 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
     refine = card.get_by_role("button", name="Refine")
     page.emulate_media(forced_colors="active")
     assert "underline" in _style(refine, "textDecorationLine")
-    closed = _style(refine, "backgroundColor")
     refine.click()
-    assert _style(refine, "backgroundColor") != closed
+    assert _style(refine, "backgroundColor") == _system_colour(page, "Highlight")
     page.emulate_media(forced_colors="none")
     assert "underline" in _style(refine, "textDecorationLine")
     page.get_by_role("textbox", name="What should change?").fill("a darker background")
@@ -872,6 +871,23 @@ def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
     _next_frames(page)
     _clear_of(prompt, generate)
     page.close()
+
+
+def _system_colour(page: Page, name: str) -> str:
+    """The colour the system's `name` (`Highlight`, `CanvasText`) is now, as computed."""
+    return str(
+        page.evaluate(
+            """name => {
+                const probe = document.createElement("span");
+                probe.style.cssText = `forced-color-adjust: none; background-color: ${name}`;
+                document.body.append(probe);
+                const colour = getComputedStyle(probe).backgroundColor;
+                probe.remove();
+                return colour;
+            }""",
+            name,
+        )
+    )
 
 
 def _style(element: Locator, name: str) -> str:
