@@ -88,7 +88,7 @@ export function GenerateBar({
           {/* A line that wraps breaks before a "·", never after it: each dot starts its piece. */}
           {costUsd !== null && (
             <>
-              <span className={styles.costValue}>≈ {formatUsd(costUsd)}</span>{" "}
+              <span className={`${styles.costValue} ${styles.piece}`}>≈ {formatUsd(costUsd)}</span>{" "}
             </>
           )}
           <span className={styles.piece}>
