@@ -34,9 +34,10 @@ export function usePaneArrival(paneIds: readonly string[], scope: string | null 
   return useMemo(
     () => ({
       /** Runs `step` once the pane shows the click whose first job is `firstId` (in place of
-       * any step waiting); nothing if `of` (the click's scope) is no longer the one on screen. */
-      whenShown: (firstId: string, step: () => void, of: string | null = null) => {
-        if (of === scopeNow.current) waiting.current = { firstId, step };
+       * any step waiting); nothing if `forScope`, the click's (the one on screen when not
+       * given), is no longer the one on screen. */
+      whenShown: (firstId: string, step: () => void, forScope?: string | null) => {
+        if (forScope === undefined || forScope === scopeNow.current) waiting.current = { firstId, step };
       },
     }),
     [],
