@@ -474,11 +474,18 @@ def _next_frames(page: Page) -> None:
 
 
 def _ready_to_generate(
-    browser: Browser, stack: RunningStack, *, user: str, identity: str, ratio: str
+    browser: Browser,
+    stack: RunningStack,
+    *,
+    user: str,
+    identity: str,
+    ratio: str,
+    screen: tuple[int, int] = (1440, 900),
 ) -> tuple[Page, Locator]:
-    """A 1440 by 900 page of the admin's, on `identity` of `user`, with one photo in, at
-    `ratio` and 1K: its Generate, ready."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    """A page of the admin's on a `screen` (width, height; a 1440 by 900 laptop unless said),
+    on `identity` of `user`, with one photo in, at `ratio` and 1K: its Generate, ready."""
+    width, height = screen
+    page = browser.new_page(viewport={"width": width, "height": height})
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(label=user)
     identity_select = page.get_by_role("combobox", name="Identity", exact=True)
@@ -664,9 +671,13 @@ def test_four_landscape_variants_and_the_current_image_compare_on_one_laptop_scr
     on two lines, every Save in view (two a line, the second line and its Saves were below
     the fold: an admin scrolled back and forth to compare)."""
     page, generate = _ready_to_generate(
-        browser, stack, user="Alice Test · test user", identity="Alice the explorer", ratio="16:9"
+        browser,
+        stack,
+        user="Alice Test · test user",
+        identity="Alice the explorer",
+        ratio="16:9",
+        screen=(1366, 768),
     )
-    page.set_viewport_size({"width": 1366, "height": 768})
     generate.click()
     first = page.get_by_role("article", name="New image")
     expect(first.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
@@ -845,9 +856,13 @@ def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
     prompt it focuses to rephrase is not left under the Generate bar (the notice, coming
     after the focus, pushed it there)."""
     page, generate = _ready_to_generate(
-        browser, stack, user="Bob Test · test user", identity="Bob the astronaut", ratio="1:1"
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the astronaut",
+        ratio="1:1",
+        screen=(1366, 768),
     )
-    page.set_viewport_size({"width": 1366, "height": 768})
     prompt = page.get_by_role("textbox", name="Prompt", exact=True)
     prompt.fill("at a grand piano [simulate:prompt_blocked]")
     generate.click()
@@ -911,9 +926,13 @@ def test_show_brings_a_click_watched_from_afar_into_view_after_a_reload(
     window. (Scrolled before the user's identities came and the notice went, it left the
     heading above the window.)"""
     page, generate = _ready_to_generate(
-        browser, stack, user="Alice Test · test user", identity="Alice the chef", ratio="1:1"
+        browser,
+        stack,
+        user="Alice Test · test user",
+        identity="Alice the chef",
+        ratio="1:1",
+        screen=(1366, 768),
     )
-    page.set_viewport_size({"width": 1366, "height": 768})
     page.get_by_role("textbox", name="Prompt", exact=True).fill("a long day [simulate:slow]")
     generate.click()
     pane = page.get_by_role("region", name="Result")
@@ -946,9 +965,13 @@ def test_a_1024_px_tablet_lays_an_upright_result_beside_its_words_and_compares_f
     portrait variants with the current image stands all five in one line, every Save in view
     (the fifth was alone on a second line, below the dialog's edge)."""
     page, generate = _ready_to_generate(
-        browser, stack, user="Bob Test · test user", identity="Bob the jazz pianist", ratio="3:4"
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the jazz pianist",
+        ratio="3:4",
+        screen=(1024, 768),
     )
-    page.set_viewport_size({"width": 1024, "height": 768})
     page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
     generate.click()
     first = page.get_by_role("article", name="New image")
