@@ -178,7 +178,7 @@ export function ComposeForm({
           onShowOptions={showOptions}
         />
         <p className={ui.visuallyHidden} role="status">
-          {refusal.whyNot === whyNot ? refusal.said : ""}
+          {refusal.said}
         </p>
       </div>
       {error && (
