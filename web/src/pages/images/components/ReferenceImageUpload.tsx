@@ -51,7 +51,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   );
   const takeEarlier = (photos: EarlierPhotos) => {
     photos.take();
-    say(photos.count === 1 ? "Added the photo of the last generation." : `Added the ${photos.count} photos of the last generation.`);
+    say(`Added ${lastGenerationsPhotos(photos.count)}.`);
   };
   // A photo a reload lost holds its place, and "Add photos" stays to add it again.
   const full = uploads.usable - uploads.lost >= config.maxFiles;
@@ -135,7 +135,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
         {/* Outside "Add photos" (the empty box's button): the way to the photos used last. */}
         {empty && earlier && !disabled && (
           <button type="button" className={`${ui.linkButton} ${styles.earlier}`} onClick={() => takeEarlier(earlier)}>
-            {earlier.count === 1 ? "Use the photo of the last generation" : `Use the ${earlier.count} photos of the last generation`}
+            Use {lastGenerationsPhotos(earlier.count)}
           </button>
         )}
         {/* At the limit, nothing more can be added: no how nor how many. */}
@@ -271,6 +271,11 @@ function Hint({
 function typesIn(config: TabConfig): string {
   const names = Object.keys(config.accept).map(typeName);
   return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
+}
+
+/** "the photo of the last generation", "the 3 photos of the last generation". */
+function lastGenerationsPhotos(count: number): string {
+  return count === 1 ? "the photo of the last generation" : `the ${count} photos of the last generation`;
 }
 
 /** The photos over the count, shown once for all of them (said as they are added). */
