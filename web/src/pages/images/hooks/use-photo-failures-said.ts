@@ -27,15 +27,16 @@ export function usePhotoFailuresSaid(items: readonly ReferenceItem[]): string {
     // Another list (another user's): none of its photos was seen before; an empty one is no list.
     const sameList = seen.reasons.size === 0 || items.some((item) => seen.reasons.has(item.id));
     const failed = sameList ? items.filter(isUnusable).filter((item) => seen.reasons.get(item.id) !== item.error) : [];
+    const samePhotos = sameIds(seen.reasons, reasons);
     if (failed.length === 0) {
-      setSeen({ reasons, said: seen.said, saidIds: sameIds(seen.reasons, reasons) ? seen.saidIds : new Set() });
+      setSeen({ reasons, said: seen.said, saidIds: samePhotos ? seen.saidIds : new Set() });
       return seen.said;
     }
     // Files refused together are said together, though found at different moments (a type at
     // once, a text file named .jpg once its bytes are read): the second would cut the first
     // off. Only refusals, and only while the list holds the same photos: an upload that fails
     // later says itself alone.
-    const refusing = failed.every((item) => item.status === "refused") && sameIds(seen.reasons, reasons);
+    const refusing = samePhotos && failed.every((item) => item.status === "refused");
     const stillSaid = refusing
       ? items.filter(isUnusable).filter((item) => item.status === "refused" && seen.saidIds.has(item.id) && !failed.includes(item))
       : [];
