@@ -114,8 +114,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     promptTooLong: draft.promptTooLong,
     promptMaxChars: config.promptMaxChars,
   });
+  // Called by the form only when nothing is in the way (`whyNot` is null): the identity's
+  // check is for the types.
   const generate = () => {
-    if (whyNot !== null || actions.starting || identityId === null || userId === null) return;
+    if (identityId === null || userId === null) return;
     editing.done();
     actions.generate({
       identity_id: identityId,

@@ -491,7 +491,7 @@ describe("Accessibility", () => {
   describe("why Generate is off", () => {
     const bar = (props: Partial<Parameters<typeof GenerateBar>[0]> = {}) => (
       <GenerateBar
-        onGenerate={noop}
+        onPress={noop}
         whyNot="Add at least one reference photo."
         pending={false}
         costUsd={0.134}
@@ -503,31 +503,27 @@ describe("Accessibility", () => {
       />
     );
 
-    it("keeps Generate in the Tab order, says why it is off, and does nothing when pressed", async () => {
-      const onGenerate = vi.fn();
+    it("keeps Generate in the Tab order and says why it is off; a press goes to the form, which decides", async () => {
+      const onPress = vi.fn();
       const user = userEvent.setup();
-      const view = render(bar({ onGenerate }));
+      const view = render(bar({ onPress }));
       await user.tab();
       const generate = screen.getByRole("button", { name: "Generate" });
       expect(generate).toHaveFocus();
       expect(generate).toHaveAttribute("aria-disabled", "true");
       expect(generate).toHaveAccessibleDescription(/^Add at least one reference photo\. ≈ \$0\.13/);
       await user.keyboard("{Enter}");
-      await user.click(generate);
-      expect(onGenerate).not.toHaveBeenCalled();
+      expect(onPress).toHaveBeenCalledTimes(1);
 
-      view.rerender(bar({ onGenerate, whyNot: null }));
+      view.rerender(bar({ onPress, whyNot: null }));
       expect(generate).toHaveAttribute("aria-disabled", "false");
       expect(generate).toHaveAccessibleDescription(/^≈ \$0\.13/);
-      await user.click(generate);
-      expect(onGenerate).toHaveBeenCalledTimes(1);
 
-      // While its click is out: still focused, not pressed again.
-      view.rerender(bar({ onGenerate, whyNot: null, pending: true }));
+      // While its click is out: still focused, off, and its reason not said.
+      view.rerender(bar({ onPress, whyNot: null, pending: true }));
       expect(generate).toHaveFocus();
       expect(generate).toHaveAttribute("aria-disabled", "true");
-      await user.keyboard("{Enter}");
-      expect(onGenerate).toHaveBeenCalledTimes(1);
+      expect(generate).toHaveAccessibleDescription(/^≈ \$0\.13/);
     });
 
     it("shows its shortcut on Generate, named as a shortcut, not as part of the button's name", () => {

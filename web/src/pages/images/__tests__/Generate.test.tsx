@@ -1,5 +1,6 @@
 /** Composing and sending a generation: the prompt's limit, Generate and its Ctrl+Enter, and the variants it starts. */
 import { screen, waitFor, within } from "@testing-library/react";
+import { http as rawHttp } from "msw";
 import { describe, expect, it } from "vitest";
 
 import { historyOf, job, succeeded } from "../../../test/api";
@@ -60,6 +61,28 @@ describe("Generate", () => {
     expect(service.applied).toHaveLength(1);
     // In Save's place, beside Download: the row does not move.
     expect(saved.closest("div")).toContainElement(within(first).getByRole("link", { name: "Download" }));
+  });
+
+  it("starts one generation for presses made while the first is being sent", async () => {
+    const service = jobService();
+    let send!: () => void;
+    const sent = new Promise<void>((resolve) => (send = resolve));
+    // Held until let go, then answered by the service (a handler that returns nothing passes on).
+    given(rawHttp.post("*/v1/generation-batches", () => sent), ...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const generate = screen.getByRole("button", { name: "Generate" });
+    await user.click(generate);
+    await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "true"));
+    await user.click(generate);
+    await user.click(screen.getByRole("textbox", { name: "Prompt" }));
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    send();
+    await screen.findByRole("article", { name: "New image" });
+    await timePasses(100);
+    expect(service.created).toHaveLength(1);
+    // Nothing was in the way but the click on its way: no reason is said.
+    expect(screen.queryByText("Add at least one reference photo.")).toBeNull();
   });
 
   it("takes Ctrl+Enter as Generate only inside the form, not in the history", async () => {

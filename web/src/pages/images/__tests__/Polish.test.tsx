@@ -206,7 +206,7 @@ describe("the result the identity shows", () => {
 describe("the cost line's usual time", () => {
   const bar = (clickJobs: Job[]) => (
     <GenerateBar
-      onGenerate={() => undefined}
+      onPress={() => undefined}
       whyNot={null}
       pending={false}
       costUsd={0.134}

@@ -97,8 +97,12 @@ export function ComposeForm({
   // again unpressed.
   const [refusal, setRefusal] = useState({ said: "", whyNot });
   if (refusal.whyNot !== whyNot) setRefusal({ said: "", whyNot });
-  const refuse = () => {
-    if (whyNot !== null) setRefusal((last) => ({ said: differently(whyNot, last.said), whyNot }));
+  // The one place a press of Generate (its click, Ctrl+Enter) is decided: nothing while the
+  // last one is being sent, a generation when nothing is in the way, else why not.
+  const press = () => {
+    if (starting) return;
+    if (whyNot === null) onGenerate();
+    else setRefusal((last) => ({ said: differently(whyNot, last.said), whyNot }));
   };
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
@@ -106,9 +110,7 @@ export function ComposeForm({
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      if (starting) return;
-      if (whyNot === null) onGenerate();
-      else refuse();
+      press();
     }
   };
 
@@ -165,8 +167,7 @@ export function ComposeForm({
           above it. */}
       <div ref={generateBar} className={styles.generate}>
         <GenerateBar
-          onGenerate={onGenerate}
-          onRefused={refuse}
+          onPress={press}
           whyNot={whyNot}
           pending={starting}
           costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}

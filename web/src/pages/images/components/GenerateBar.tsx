@@ -16,9 +16,9 @@ export const SHORTCUT_NAME = MAC ? "⌘+Enter" : "Ctrl+Enter";
 const KEY_SHORTCUTS = MAC ? "Meta+Enter" : "Control+Enter";
 
 interface Props {
-  onGenerate: () => void;
-  /** Generate pressed while it is off for a reason (`whyNot`): the page says why. */
-  onRefused?: () => void;
+  /** Generate pressed, on or off: the form decides whether a generation starts or the page
+   * says why not (Ctrl+Enter in the form is the same press). */
+  onPress: () => void;
   /** Why Generate is off, in words; null when it is on. */
   whyNot: string | null;
   pending: boolean;
@@ -40,11 +40,10 @@ interface Props {
 
 /** The Generate button, its shortcut on it, and under or beside it, quieter, what a click
  * costs and how long it usually takes. When it cannot be used it says why, and stays
- * reachable by Tab (`aria-disabled`) with the reason as part of its description; a click then
- * starts nothing (nor does Ctrl+Enter: the page checks it too), and says why (`onRefused`). */
+ * reachable by Tab (`aria-disabled`) with the reason as part of its description; what a
+ * press then does (nothing, or say why) is the form's to decide (`onPress`). */
 export function GenerateBar({
-  onGenerate,
-  onRefused,
+  onPress,
   whyNot,
   pending,
   costUsd,
@@ -67,10 +66,7 @@ export function GenerateBar({
         <button
           type="button"
           className={`${ui.primary} ${ui.large}`}
-          onClick={() => {
-            if (!off) onGenerate();
-            else if (why !== null) onRefused?.();
-          }}
+          onClick={onPress}
           aria-disabled={off}
           aria-describedby={why === null ? costId : `${whyId} ${costId}`}
           aria-keyshortcuts={KEY_SHORTCUTS}
