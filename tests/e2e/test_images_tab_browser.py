@@ -844,6 +844,14 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
         # This click's, not the last one's, which the pane shows until it has them.
         expect(card).to_contain_text(f"{ratio} · 1K", timeout=JOB_TIMEOUT_MS)
         expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    # A card whose facts take a line more (a save's badge: "Saved, then replaced") is as tall
+    # as its neighbour: the row's edges stay even.
+    cards[1].get_by_text(re.compile("^\\d+\N{MULTIPLICATION SIGN}\\d+")).evaluate(
+        "facts => facts.parentElement.insertAdjacentHTML('beforebegin', '<p>Saved, then replaced</p>')"
+    )
+    _next_frames(page)
+    heights = {round(box["height"]) for box in (card.bounding_box() for card in cards) if box}
+    assert len(heights) == 1, heights
     for width, height in ((1280, 800), (1366, 768)):
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("window.scrollTo(0, 0)")
