@@ -1,5 +1,5 @@
 /** Composing and sending a generation: the prompt's limit, Generate and its Ctrl+Enter, and the variants it starts. */
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { http as rawHttp } from "msw";
 import { describe, expect, it } from "vitest";
 
@@ -83,6 +83,23 @@ describe("Generate", () => {
     expect(service.created).toHaveLength(1);
     // Nothing was in the way but the click on its way: no reason is said.
     expect(screen.queryByText("Add at least one reference photo.")).toBeNull();
+  });
+
+  it("starts one generation for two clicks in one instant (a bouncing mouse), before the page shows the first", async () => {
+    const service = jobService();
+    given(...service.handlers);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const generate = screen.getByRole("button", { name: "Generate" });
+    await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
+    // Both in one task, as a browser delivers them: the page renders after both.
+    act(() => {
+      generate.click();
+      generate.click();
+    });
+    await screen.findByRole("article", { name: "New image" });
+    await timePasses(100);
+    expect(service.created).toHaveLength(1);
   });
 
   it("takes Ctrl+Enter as Generate only inside the form, not in the history", async () => {

@@ -1,5 +1,5 @@
 /** Re-run: a finished job started again, its new card brought into view with the focus, and a re-run that could not start. */
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
 
@@ -26,6 +26,23 @@ describe("Re-run", () => {
     expect(within(card).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
     // Of which result, as the history tells it.
     expect(within(card).getByText(`Re-run of the result of ${createdPhrase(done)}`)).toBeInTheDocument();
+  });
+
+  it("re-runs once for two clicks in one instant, before the page shows the first", async () => {
+    const service = jobService();
+    const done = succeeded(job({ prompt: "again" }));
+    given(...service.handlers, ...historyOf([done]));
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const rerun = await within(history).findByRole("button", { name: "Re-run" });
+    // Both in one task, as a browser delivers them: the page renders after both.
+    act(() => {
+      rerun.click();
+      rerun.click();
+    });
+    await screen.findByRole("article", { name: "New image" });
+    await timePasses(100);
+    expect(service.created).toHaveLength(1);
   });
 
   it.each([

@@ -97,8 +97,23 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   // click's identity: left meanwhile, the click is forgotten.
   const arrival = usePaneArrival(paneIds, identityId);
 
-  /** Starts the jobs `request` asks for; whether it did. */
+  // A start on its way, known at once: `create.isPending` is known from the next render, and
+  // two clicks in one instant (a bouncing mouse, a touch's ghost click) came before it, each
+  // with its own key, and paid for two batches.
+  const startOut = useRef(false);
+
+  /** Starts the jobs `request` asks for; whether it did (not while another start is out). */
   const start = async (request: StartRequest, place: ActionPlace = "pane"): Promise<boolean> => {
+    if (startOut.current) return false;
+    startOut.current = true;
+    try {
+      return await startNow(request, place);
+    } finally {
+      startOut.current = false;
+    }
+  };
+
+  const startNow = async (request: StartRequest, place: ActionPlace): Promise<boolean> => {
     const isFollowUp = request.kind !== "generate";
     if (isFollowUp) setActionError(null);
     else setFormError(null);
