@@ -5,6 +5,10 @@ import type { ReferenceItem } from "./photos/photo";
 export const OFFLINE = "This browser is offline.";
 
 const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
+/** The API answered that the host app did not (it asks the host who the caller is, and
+ * about the identity, for every change): said in the page's words, not the API's "try again
+ * later", which beside "the page keeps trying" read as a contradiction. */
+const HOST_DOWN = "host_unavailable";
 /** It started (the service said so), but what it started was lost on the way back. */
 const startedUnseen = (button: string) =>
   `The image service took the request, but its answer was lost on the way: the generation shows in the history. Press ${button} again to follow it here: the same request starts it only once.`;
@@ -61,6 +65,12 @@ export function isGone(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 403 || error.status === 404);
 }
 
+/** Why reads fail, for the notice above the page: the host app not answering is named as
+ * such; else the API's words, or the page's own for an unreachable service. */
+export function lostContactWhy(error: unknown): string {
+  return error instanceof ApiError && error.code === HOST_DOWN ? "The host app is not answering." : messageOf(error);
+}
+
 /** An error worth showing where it happened: an ended session has its one notice above the page. */
 export function shownError(error: unknown): string | null {
   return error instanceof ApiError && error.status === 401 ? null : messageOf(error);
@@ -72,10 +82,11 @@ export type JobAction = "Save" | "Cancel";
 /** Why a save or a cancel did not go through, in words about it (so they stay true once the
  * connection is back): what did not happen, and how to ask again. */
 export function notDoneError(error: unknown, button: JobAction): string | null {
-  if (error instanceof ApiError && error.code === UNREACHABLE_CODE) {
-    const what = button === "Save" ? "Not saved" : "Not canceled";
+  const what = button === "Save" ? "Not saved" : "Not canceled";
+  if (error instanceof ApiError && error.code === UNREACHABLE_CODE)
     return `${what}: the image service could not be reached. ${button} again once the connection is back.`;
-  }
+  if (error instanceof ApiError && error.code === HOST_DOWN)
+    return `${what}: the host app did not answer. ${button} again in a few minutes.`;
   return shownError(error);
 }
 
@@ -86,6 +97,7 @@ export function notDoneError(error: unknown, button: JobAction): string | null {
 export function startError(error: unknown, photos: readonly ReferenceItem[], button: string): string | null {
   if (!(error instanceof ApiError)) return shownError(error);
   if (error.code === UNREACHABLE_CODE) return NOT_STARTED;
+  if (error.code === HOST_DOWN) return "Nothing was started: the host app did not answer. Try again in a few minutes.";
   if (isLostAnswer(error)) return startedUnseen(button);
   if (isNoAnswer(error)) return mayHaveStarted(button);
   const gone = error.code === "reference_not_found" && photos.find((photo) => photo.status === "uploaded" && photo.key === error.details.key);

@@ -61,6 +61,30 @@ describe("when something fails", () => {
     expect(within(row).getByText("Generating")).toBeInTheDocument();
   }, 30_000);
 
+  it("says in its own words that the host app did not answer: what did not happen, and when to ask again", async () => {
+    const running = job({ status: "running", stage: "generating", prompt: "in flight" });
+    let hostDown = false;
+    const down = () => apiError(503, "host_unavailable", "The host app did not answer after 3 attempts; try again later.");
+    given(
+      http.get("/v1/generations", ({ response }) => (hostDown ? down() : response(200).json({ items: [running], next_cursor: null }))),
+      http.get("/v1/generations/{generation_id}", ({ response }) => (hostDown ? down() : response(200).json(running))),
+      http.post("/v1/generation-batches", () => down()),
+    );
+    const user = await openAsAlice();
+    await screen.findByRole("article", { name: "New image" });
+    hostDown = true;
+    // Not "try again later" beside "the page keeps trying".
+    expect(await screen.findByText(/what you see may be out of date/, {}, { timeout: 8000 })).toHaveTextContent(
+      /^The host app is not answering\. The page keeps trying/,
+    );
+    await addPhoto(user);
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    const form = screen.getByRole("region", { name: "New generation" });
+    expect(await within(form).findByRole("alert")).toHaveTextContent(
+      /^Nothing was started: the host app did not answer\. Try again in a few minutes\.$/,
+    );
+  }, 20_000);
+
   it("says of a Generate that could not reach the service that nothing started: still true once it is back", async () => {
     let down = true;
     const service = jobService();
