@@ -6,7 +6,7 @@
  * asked), and one save for two quick clicks are here too.
  */
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { HttpResponse } from "msw";
+import { delay, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
 import { SESSION_ENDED, type Job } from "../../../api/imageGeneration";
@@ -245,6 +245,27 @@ describe("a save that failed", () => {
     expect(within(result).queryByRole("alert")).not.toBeInTheDocument();
     await user.click(save);
     await waitFor(() => expect(within(result).queryByRole("alert")).not.toBeInTheDocument());
+  });
+
+  it("no longer says why the last save failed once Save is pressed again, while the new one is on its way", async () => {
+    const done = succeeded(job({ prompt: "again" }));
+    let down = true;
+    given(
+      ...historyOf([done]),
+      http.untyped.post(`${API}/v1/generations/:id/apply`, async () => {
+        if (down) return apiError(503, "host_unavailable", "The host app did not answer.");
+        await delay("infinite");
+        return HttpResponse.json({}, { status: 202 });
+      }),
+    );
+    const user = await openAsAlice();
+    const card = await within(await screen.findByRole("region", { name: "Result" })).findByRole("article", { name: "New image" });
+    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+    expect(await within(card).findByRole("alert")).toHaveTextContent("Not saved");
+    down = false;
+    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+    // "Saving…" beside "Not saved" read as both at once.
+    expect(within(card).queryByRole("alert")).not.toBeInTheDocument();
   });
 
   it("says a save that could not reach the service in words still true once the connection is back", async () => {

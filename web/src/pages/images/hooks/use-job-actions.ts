@@ -64,11 +64,13 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     return place;
   };
   // Every save and cancel reports, not only the last one asked. A failure stays said until
-  // that job's action goes through or another follow-up is asked: another job's save landing
-  // meanwhile says nothing of it. One the service took, its answer lost, went through.
+  // an action on that job is asked again or goes through, or another follow-up is asked:
+  // another job's save landing meanwhile says nothing of it. One the service took, its answer
+  // lost, went through.
+  const forget = (job: Job) => setActionError((shown) => (shown?.jobId === job.id ? null : shown));
   const wentWell = (job: Job) => {
     placeOf(job);
-    setActionError((shown) => (shown?.jobId === job.id ? null : shown));
+    forget(job);
   };
   const wentWrong = (error: unknown, job: Job, button: JobAction) =>
     wentThrough(error) ? wentWell(job) : setActionError(said(job, notDoneError(error, button), placeOf(job)));
@@ -155,6 +157,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     /** Cancel a queued job (once: again while its cancel is on its way does nothing). */
     cancel: (job: Job, place: ActionPlace = "pane") => {
       if (canceling.current.has(job.id)) return;
+      forget(job);
       canceling.current.add(job.id);
       setCancelingIds((ids) => [...ids, job.id]);
       askedFrom.current.set(job.id, place);
@@ -164,7 +167,9 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     cancelingIds,
     save: (job: Job, place: ActionPlace = "pane") => {
       // A save already on its way (asked again elsewhere) answers where it was first asked.
-      if (apply.mutate(job)) askedFrom.current.set(job.id, place);
+      if (!apply.mutate(job)) return;
+      forget(job);
+      askedFrom.current.set(job.id, place);
     },
     /** The jobs whose save is out. */
     savingIds: apply.savingIds,
