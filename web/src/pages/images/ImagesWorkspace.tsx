@@ -1,4 +1,4 @@
-import { useCallback, useRef } from "react";
+import { useCallback, useMemo, useRef } from "react";
 
 import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
 import { CallersDraft } from "./CallersDraft";
@@ -28,7 +28,7 @@ import { useSubject } from "./hooks/use-subject";
 import { useSubjectChanges } from "./hooks/use-subject-changes";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { unusablePhotos } from "./job/failure";
-import { originLabel } from "./job/names";
+import { originsIn } from "./job/names";
 import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
 import { currentImageJobId } from "./job/saved";
@@ -154,6 +154,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   };
 
   const changes = useSubjectChanges({ subject, uploads, shown, resultPane: results });
+  // A card's origin is named among the history's jobs, as its row's is.
+  const originOf = useMemo(() => originsIn(historyJobs ?? []), [historyJobs]);
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
 
   return (
@@ -204,7 +206,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onCancel={actions.cancel}
           cancelingIds={actions.cancelingIds}
           followUps={followUps}
-          originOf={(job) => originLabel(job, jobs)}
+          originOf={originOf}
           outOfTouch={outOfTouch}
         />
       </div>

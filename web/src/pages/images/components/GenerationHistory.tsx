@@ -1,7 +1,7 @@
 import { useId, useMemo, useRef } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
-import { askedPhrases, originLabel } from "../job/names";
+import { askedPhrases, originsIn } from "../job/names";
 import { jobNamedBy } from "../job/saved";
 import { countOf } from "../config";
 import { useSeekSaved } from "../hooks/use-seek-saved";
@@ -35,6 +35,11 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   const headingId = useId();
   // Each job's time as its name says it, told apart from another click's of that minute.
   const askedAt = useMemo(() => askedPhrases(jobs ?? []), [jobs]);
+  // How each refinement or re-run came about, named among the rest: once a read, not a render.
+  const origins = useMemo(() => {
+    const originOf = originsIn(jobs ?? []);
+    return new Map((jobs ?? []).map((job) => [job.id, originOf(job)]));
+  }, [jobs]);
   const showOlder = useShowOlder(section, jobs, older);
   // The job the identity's image came from (its name says, or the row's badge does).
   const saved = useSeekSaved(section, jobs, older, row.currentJobId ?? jobNamedBy(identity?.image_path));
@@ -99,7 +104,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
               job={job}
               sameClick={oneClick(jobs[index - 1], job)}
               askedAt={askedAt(job)}
-              origin={originLabel(job, jobs)}
+              origin={origins.get(job.id) ?? null}
               {...row}
             />
           ))}

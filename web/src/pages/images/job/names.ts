@@ -49,12 +49,32 @@ export function askedPhrases(jobs: readonly Job[]): (job: Job) => string {
  * of …") when `history` holds it (see `whichJob`).
  */
 export function originLabel(job: Job, history: readonly Job[] = []): string | null {
-  if (job.kind !== "refine" && job.kind !== "rerun") return null;
-  const parent = history.find((earlier) => earlier.id === job.parent_generation_id);
-  const of = parent ? whichJob(parent, history) : null;
-  if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
-  const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
-  return of ? `${asked}, from ${of}` : asked;
+  return originsIn(history)(job);
+}
+
+/**
+ * `originLabel` for the jobs of one `history`, worked out for the whole list at once: each job's
+ * time once and each parent by its id, not again for every row (the history is named at every
+ * render, and a refinement's row compared its parent's time with every other job's).
+ */
+export function originsIn(history: readonly Job[]): (job: Job) => string | null {
+  const byId = new Map(history.map((job) => [job.id, job]));
+  const minutes = new Map<string, string>();
+  const minuteOf = (job: Job): string => {
+    const known = minutes.get(job.id);
+    if (known !== undefined) return known;
+    const minute = createdPhrase(job);
+    minutes.set(job.id, minute);
+    return minute;
+  };
+  return (job) => {
+    if (job.kind !== "refine" && job.kind !== "rerun") return null;
+    const parent = job.parent_generation_id ? byId.get(job.parent_generation_id) : undefined;
+    const of = parent ? whichJob(parent, history, minuteOf) : null;
+    if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
+    const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
+    return of ? `${asked}, from ${of}` : asked;
+  };
 }
 
 /**
@@ -64,12 +84,12 @@ export function originLabel(job: Job, history: readonly Job[] = []): string | nu
  * those are the same too (re-runs of one job), the time is given to the second ("today,
  * 9:14:05 PM").
  */
-function whichJob(job: Job, history: readonly Job[]): string {
+function whichJob(job: Job, history: readonly Job[], minuteOf: (job: Job) => string): string {
   const noun = jobNoun(job);
   const named = (at: string, words = "") => `${jobAt(noun, job, at)}${words}`;
-  const minute = createdPhrase(job);
+  const minute = minuteOf(job);
   const alike = history.filter(
-    (other) => batchId(other) !== batchId(job) && createdPhrase(other) === minute && jobNoun(other) === noun,
+    (other) => batchId(other) !== batchId(job) && minuteOf(other) === minute && jobNoun(other) === noun,
   );
   if (alike.length === 0) return named(minute);
   const words = wordsOf(job);

@@ -26,14 +26,23 @@ export function createdPhrase(job: Job, told: TimeTold = {}): string {
 /** Any moment of a job's (an ISO time), as `createdLabel` says its creation. */
 export function momentLabel(iso: string, { seconds = false, now = new Date() }: TimeTold = {}): string {
   const at = new Date(iso);
-  const time = at.toLocaleTimeString([], { timeStyle: seconds ? "medium" : "short" });
+  const time = (seconds ? FORMATS.toTheSecond : FORMATS.toTheMinute).format(at);
   const daysAgo = dayNumber(now) - dayNumber(at);
   if (daysAgo === 0) return `Today, ${time}`;
   if (daysAgo === 1) return `Yesterday, ${time}`;
   const thisYear = at.getFullYear() === now.getFullYear();
-  const date = at.toLocaleDateString([], thisYear ? { month: "short", day: "numeric" } : { dateStyle: "medium" });
-  return `${date}, ${time}`;
+  return `${(thisYear ? FORMATS.dayOfThisYear : FORMATS.day).format(at)}, ${time}`;
 }
+
+/** The browser's formats (its language, its time zone), each made once: a history names every
+ * job by its time at each render, and `toLocaleTimeString` builds its format anew at each call
+ * (some 80 times the cost: a list of a hundred made each keystroke in the prompt late). */
+const FORMATS = {
+  toTheMinute: new Intl.DateTimeFormat(undefined, { timeStyle: "short" }),
+  toTheSecond: new Intl.DateTimeFormat(undefined, { timeStyle: "medium" }),
+  dayOfThisYear: new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" }),
+  day: new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }),
+};
 
 /** A moment within a sentence, in small letters: "saved today, 9:14 PM". */
 export function momentPhrase(iso: string, told: TimeTold = {}): string {
