@@ -7,8 +7,32 @@ import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 
 import type { GenerationList, HostIdentity, Job } from "../../api/imageGeneration";
 import type { TabConfig } from "./config";
+import { retryingAt } from "./job/progress";
+import { isMoving } from "./job/state";
 
 export const POLL_MS = 2000;
+/** The longest a job waiting for its next attempt goes unread: what another tab or admin
+ * did to it (a cancel) still shows within this. */
+export const WAITING_POLL_MS = 15_000;
+
+/**
+ * How soon to read `jobs` again while some of them move: every `POLL_MS`, unless every one that
+ * moves is waiting out a backoff (queued for its next attempt, its card counting down to it):
+ * then at the first next attempt, within `WAITING_POLL_MS`. Read every 2 s through a wait of
+ * minutes (Gemini busy), a click's jobs and its history made some 56 reads a minute that
+ * could tell nothing new. Null when none moves.
+ */
+export function movingPollMs(jobs: readonly Job[], now = Date.now()): number | null {
+  let soonest: number | null = null;
+  for (const job of jobs) {
+    if (!isMoving(job)) continue;
+    const next = job.apply?.status === "pending" ? null : retryingAt(job);
+    if (next === null) return POLL_MS;
+    soonest = Math.min(soonest ?? Infinity, next.getTime() - now);
+  }
+  // Just after its time, when the worker has it: not just before, to read it queued again.
+  return soonest === null ? null : Math.min(Math.max(soonest + 500, POLL_MS), WAITING_POLL_MS);
+}
 /** The shortest an output URL lasts (the API's floor for OUTPUT_URL_EXPIRY_S). */
 const SHORTEST_URL_LIFETIME_MS = 30_000;
 

@@ -7,8 +7,8 @@ import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { historyOf, job, succeeded } from "../../../test/api";
-import { clockLine, given, openAsAlice, spaced } from "../../../test/render";
+import { historyOf, http, job, succeeded } from "../../../test/api";
+import { clockLine, given, openAsAlice, spaced, timePasses } from "../../../test/render";
 
 /** A job back in the queue after its first attempt met `code`, tried again `inSeconds` from now. */
 function waiting(code: string, inSeconds: number): Job {
@@ -49,6 +49,27 @@ describe("a job waiting to be tried again", () => {
     expect(within(card).getByRole("status")).toHaveTextContent(/^Waiting to retry: The host app did not answer$/);
     expect(within(card).queryByText(/Gemini/)).not.toBeInTheDocument();
     expect(within(card).getByText(clockLine(/^Attempt 2 of 5 in (1 min|59 s) · .+ so far$/))).toBeInTheDocument();
+  });
+
+  it("is read again at its next attempt, not every 2 s through a wait that can tell nothing new", async () => {
+    const shown = waiting("provider_unavailable", 25);
+    const reads = { history: 0, job: 0 };
+    given(
+      http.get("/v1/generations", ({ response }) => {
+        reads.history += 1;
+        return response(200).json({ items: [shown], next_cursor: null });
+      }),
+      http.get("/v1/generations/{generation_id}", ({ response }) => {
+        reads.job += 1;
+        return response(200).json(shown);
+      }),
+    );
+    await openAsAlice();
+    await screen.findByRole("article", { name: "New image" });
+    const before = { ...reads };
+    await timePasses(4500);
+    // Two polls' time: read every 2 s, each would have been read twice more.
+    expect(reads).toEqual(before);
   });
 
   it("says the attempt is about to start once its time has come, not a time gone by", async () => {

@@ -2,7 +2,7 @@ import { infiniteQueryOptions, skipToken, useInfiniteQuery, useQueryClient, type
 
 import type { ImageGenerationApi } from "../../../api/imageGeneration";
 import { isMoving } from "../job/state";
-import { jobsOf, keys, POLL_MS, refreshIdentities, showSaved, urlRefreshMs, type HistoryPage, type HistoryPages } from "../queryCache";
+import { jobsOf, keys, movingPollMs, POLL_MS, refreshIdentities, showSaved, urlRefreshMs, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
 
 /** While nothing in it moves, how often the page on screen reads the identity's history
@@ -13,8 +13,9 @@ export const HISTORY_LIMIT = 20;
 
 /**
  * The identity's history, newest first, `HISTORY_LIMIT` at a time (`fetchNextPage` reads
- * older ones). Polls every `POLL_MS` while a job of it moves, or while it could not be
- * read; else every `IDLE_REFRESH_MS`. A poll goes through the pages read, in order (TanStack
+ * older ones). Polls every `POLL_MS` while a job of it moves (at the next attempt while all
+ * that move wait out a backoff: `movingPollMs`), or while it could not be read; else every
+ * `IDLE_REFRESH_MS`. A poll goes through the pages read, in order (TanStack
  * refetches an infinite query so, each page's cursor taken from the page just read), and
  * reads the first, and a later one only when it may have changed (`unchanged`): while a job
  * on the first page runs, the others are read every `IDLE_REFRESH_MS`, not every poll. An
@@ -30,7 +31,7 @@ export function useHistory(identityId: string | null) {
     ...historyRead(api, queryClient, identityId),
     select: jobsOf,
     refetchInterval: (query) =>
-      query.state.status === "error" || jobsOf(query.state.data).some(isMoving) ? POLL_MS : IDLE_REFRESH_MS,
+      query.state.status === "error" ? POLL_MS : (movingPollMs(jobsOf(query.state.data)) ?? IDLE_REFRESH_MS),
   });
 }
 

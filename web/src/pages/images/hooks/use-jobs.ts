@@ -3,12 +3,13 @@ import { useQueries, useQueryClient, type QueryClient } from "@tanstack/react-qu
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
 import { isMoving } from "../job/state";
-import { fromHistory, keys, POLL_MS, refreshHistory, showSaved, urlRefreshMs } from "../queryCache";
+import { fromHistory, keys, movingPollMs, POLL_MS, refreshHistory, showSaved, urlRefreshMs } from "../queryCache";
 import { useApi } from "./use-api";
 
 /**
  * Polls each job: every `POLL_MS` (2 s) while it is queued or running (or being saved), or
- * while its last read failed; once final, only before its output URLs expire
+ * while its last read failed, but at its next attempt while it waits out a backoff
+ * (`movingPollMs`); once final, only before its output URLs expire
  * (`urlRefreshMs`); not at all once it is gone (404, 403); never in background tabs
  * (TanStack's default). Refreshes the history when one
  * ends, and the identity when its save ended (the saved image at once: `showSaved`). A job
@@ -35,7 +36,8 @@ export function useJobs(ids: readonly string[]) {
         // service is back.
         if (query.state.error) return POLL_MS;
         const job = query.state.data;
-        return job && !isMoving(job) ? urlRefreshMs(queryClient) : POLL_MS;
+        if (!job) return POLL_MS;
+        return movingPollMs([job]) ?? urlRefreshMs(queryClient);
       },
     })),
   });
