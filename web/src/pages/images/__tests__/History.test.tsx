@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { apiConfig, apiError, chefWithAnImage, cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { IDLE_REFRESH_MS } from "../hooks/use-history";
+import { IDLE_REFRESH_MS, OLDER_PAGE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
 import { createdPhrase } from "../job/time";
 import { fakeClock, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
@@ -365,7 +365,7 @@ describe("a history of several pages, read again", () => {
     for (let poll = 0; poll < count; poll += 1) await timePasses(POLL_MS);
   }
 
-  it("reads only the first page while the job that moves is there, the others every IDLE_REFRESH_MS", async () => {
+  it("reads only the first page while the job that moves is there, the others every OLDER_PAGE_REFRESH_MS", async () => {
     fakeClock();
     try {
       const jobs = fiftyJobs(job({ status: "running", stage: "generating", prompt: "job 1" }));
@@ -375,8 +375,27 @@ describe("a history of several pages, read again", () => {
       await polls(5);
       expect(paged.reads.length).toBeGreaterThanOrEqual(4);
       expect(new Set(paged.reads)).toEqual(new Set([null]));
-      // What another tab did on them shows within IDLE_REFRESH_MS, as while nothing moves.
-      await polls(IDLE_REFRESH_MS / POLL_MS);
+      // What another tab did on them shows within OLDER_PAGE_REFRESH_MS, as while nothing moves.
+      await timePasses(OLDER_PAGE_REFRESH_MS);
+      await polls(2);
+      expect(paged.reads).toContain(cursorAfter(jobs[19]!));
+      expect(paged.reads).toContain(cursorAfter(jobs[39]!));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("reads only the first page at each idle refresh, the older ones every OLDER_PAGE_REFRESH_MS", async () => {
+    fakeClock();
+    try {
+      const jobs = fiftyJobs(succeeded(job({ prompt: "job 1" })));
+      const paged = pagedHistory(() => jobs);
+      await openThreePages(paged.handler, ...historyOf(jobs));
+      paged.reads.length = 0;
+      // Three idle refreshes: three reads, not nine (every page at each).
+      await timePasses(3 * IDLE_REFRESH_MS + 1000);
+      expect(paged.reads).toEqual([null, null, null]);
+      await timePasses(OLDER_PAGE_REFRESH_MS);
       expect(paged.reads).toContain(cursorAfter(jobs[19]!));
       expect(paged.reads).toContain(cursorAfter(jobs[39]!));
     } finally {

@@ -9,6 +9,11 @@ import { useApi } from "./use-api";
  * again: what another tab (or window, or admin) did shows within this. A hidden page does not
  * read (TanStack Query's default). */
 export const IDLE_REFRESH_MS = 30_000;
+/** How often an older page is read again while nothing on it moves (and nothing the admin
+ * did here asked for the history whole): a new job comes on the first page, and what changes
+ * on an older one is another tab's or admin's doing, shown within this (or sooner, when its
+ * URLs are renewed). Read at each idle refresh, five pages made five reads where one would do. */
+export const OLDER_PAGE_REFRESH_MS = 5 * 60_000;
 export const HISTORY_LIMIT = 20;
 
 /**
@@ -17,8 +22,8 @@ export const HISTORY_LIMIT = 20;
  * that move wait out a backoff: `movingPollMs`), or while it could not be read; else every
  * `IDLE_REFRESH_MS`. A poll goes through the pages read, in order (TanStack
  * refetches an infinite query so, each page's cursor taken from the page just read), and
- * reads the first, and a later one only when it may have changed (`unchanged`): while a job
- * on the first page runs, the others are read every `IDLE_REFRESH_MS`, not every poll. An
+ * reads the first, and a later one only when it may have changed (`unchanged`): every
+ * `OLDER_PAGE_REFRESH_MS`, not every poll nor every idle refresh. An
  * output keeps the URLs it was first read with until `urlRefreshMs` (each read signs new
  * ones for the same image, and the browser would download every picture of the history
  * again). The identities are read again when it shows a save landed, showing the saved image
@@ -94,13 +99,14 @@ export function historyRead(api: ImageGenerationApi, queryClient: QueryClient, i
  * a later page (the first is always read: a new job comes there), held from a read with this
  * same cursor (a keyset cursor: the page is the jobs older than the one it names; a new job
  * on the first page pushes that page's last job onto the next, whose place then gets another
- * cursor, and is read), with no job of it moving, read less than `IDLE_REFRESH_MS` ago, and
- * the history not invalidated since (a start, a save, a cancel or a job's end asks for it
+ * cursor, and is read), with no job of it moving, read less than `OLDER_PAGE_REFRESH_MS` ago
+ * (nor longer than its URLs are kept: `urlRefreshMs`), and the history not invalidated since (a start, a save, a cancel or a job's end asks for it
  * whole; so does a read of it that failed).
  */
 function unchanged(queryClient: QueryClient, identity: string, cursor: string | null): HistoryPage | undefined {
   const state = queryClient.getQueryState<HistoryPages>(keys.history(identity));
   if (cursor === null || !state?.data || state.isInvalidated) return undefined;
   const page = state.data.pages[state.data.pageParams.indexOf(cursor)];
-  return page && !page.items.some(isMoving) && Date.now() - page.readAt < IDLE_REFRESH_MS ? page : undefined;
+  const fresh = Math.min(OLDER_PAGE_REFRESH_MS, urlRefreshMs(queryClient));
+  return page && !page.items.some(isMoving) && Date.now() - page.readAt < fresh ? page : undefined;
 }
