@@ -130,10 +130,20 @@ export function CurrentImage({
   );
 }
 
-/** "Alice the chef" → "AC": the first and the last word, as people write initials. */
-function initialsOf(name: string): string {
+/** "Alice the chef" → "AC": the first and the last word, as people write initials; each a
+ * whole character as seen ("🧑‍🚀", not half of its first code point, drawn as "�"). */
+export function initialsOf(name: string): string {
   const words = name.split(/\s+/).filter(Boolean);
   const first = words[0];
   const last = words.length > 1 ? words[words.length - 1] : undefined;
-  return [first, last].map((word) => word?.[0]?.toUpperCase() ?? "").join("");
+  return [first, last].map((word) => (word ? firstCharacter(word).toUpperCase() : "")).join("");
+}
+
+const GRAPHEMES = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+/** The first character of `word` as a reader sees it: an emoji with its joiners and skin tone,
+ * a letter with its accent; else its first code point. */
+function firstCharacter(word: string): string {
+  const first = GRAPHEMES?.segment(word)[Symbol.iterator]().next().value;
+  return first?.segment ?? Array.from(word)[0] ?? "";
 }
