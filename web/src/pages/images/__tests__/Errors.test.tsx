@@ -20,6 +20,20 @@ describe("when something fails", () => {
     expect(await screen.findByText("The host app did not answer.", {}, { timeout: 4000 })).toBeInTheDocument();
   });
 
+  it.each([
+    ["the settings", "/v1/config"],
+    ["the users", "/v1/users"],
+  ] as const)("comes back by itself once %s can be read again, without a click on Try again", async (_, path) => {
+    let down = true;
+    given(
+      http.untyped.get(`${API}${path}`, () => (down ? apiError(503, "host_unavailable", "The host app did not answer.") : undefined)),
+    );
+    renderImages();
+    expect(await screen.findByRole("button", { name: "Try again" }, { timeout: 6000 })).toBeInTheDocument();
+    down = false;
+    expect(await screen.findByRole("combobox", { name: "User" }, { timeout: 6000 })).toBeInTheDocument();
+  }, 20_000);
+
   it("offers to try again when the settings cannot be loaded", async () => {
     let down = true;
     given(http.get("/v1/config", ({ response }) => (down ? HttpResponse.error() : response(200).json(apiConfig))));

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 
 import type { TabConfig } from "../config";
 import type { ApiConfig } from "../../../api/imageGeneration";
-import { keys } from "../queryCache";
+import { keys, POLL_MS } from "../queryCache";
 import { useApi } from "./use-api";
 
 export function toTabConfig(api: ApiConfig): TabConfig {
@@ -28,12 +28,14 @@ export function toTabConfig(api: ApiConfig): TabConfig {
   };
 }
 
-/** GET /v1/config: the limits the API validates with, read once. */
+/** GET /v1/config: the limits the API validates with, read once; again and again while it
+ * cannot be read (the page is nothing without it, and comes back by itself once it is). */
 export function useTabConfig() {
   const api = useApi();
   return useQuery({
     queryKey: keys.config,
     queryFn: async () => toTabConfig(await api.getConfig()),
     staleTime: Infinity,
+    refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : false),
   });
 }

@@ -18,8 +18,14 @@ export const identitiesRead = (api: ImageGenerationApi, userId: string | null) =
 
 export function useUsers() {
   const api = useApi();
-  // An error stays said where it shows, not read again by each part that mounts after it.
-  return useQuery({ ...usersRead(api), retryOnMount: false });
+  // An error stays said where it shows, not read again by each part that mounts after it; but
+  // read again while it cannot be read, as the identities are: the page is nothing without the
+  // users, and it comes back by itself once the service (or the host app behind it) answers.
+  return useQuery({
+    ...usersRead(api),
+    retryOnMount: false,
+    refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : false),
+  });
 }
 
 export function useIdentities(userId: string | null) {
