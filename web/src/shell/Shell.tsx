@@ -39,12 +39,24 @@ export function Shell() {
     void loadApiBaseUrl().then(setApiBaseUrl);
   }, []);
 
+  // Another tab logged out, or in: this one follows at once. Logged out there, this tab's page
+  // (a user's face photos, their results) does not stay on screen for the next person at the
+  // desk; logged in there, this tab goes on with that session.
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === TOKEN_KEY || event.key === null) setSession(loadSession());
+    };
+    window.addEventListener("storage", onStorage);
+    return () => window.removeEventListener("storage", onStorage);
+  }, []);
+
   // Back to the login form: the tab's way out of an ended session (the draft stays for
   // whoever logs in again, most often the same admin).
+  const token = session?.token;
   const endSession = useCallback(() => {
-    logOut();
+    if (token) logOut(token);
     setSession(null);
-  }, []);
+  }, [token]);
   // Log out: the draft goes too (its photos are of a user's face).
   const logOutNow = () => {
     forgetImagesDraft();

@@ -53,8 +53,10 @@ export async function logIn(username: string, password: string): Promise<Session
   return session;
 }
 
-export function logOut(): void {
-  localStorage.removeItem(TOKEN_KEY);
+/** Forgets `token`, when it is still the one kept: not a newer one another tab logged in
+ * with meanwhile (this tab ending its old session would log that tab out too). */
+export function logOut(token: string): void {
+  if (localStorage.getItem(TOKEN_KEY) === token) localStorage.removeItem(TOKEN_KEY);
 }
 
 /** Where the API is: `/config.json` from the static server, else the build's setting. */

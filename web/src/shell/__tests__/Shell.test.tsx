@@ -1,15 +1,67 @@
 /** The standalone shell's own behaviour (the page's is under `pages/images/__tests__`). */
-import { render, screen } from "@testing-library/react";
+import { act, render, screen } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import { server } from "../../test/api";
+import { given } from "../../test/render";
+import { logOut, TOKEN_KEY } from "../session";
 import { Shell } from "../Shell";
+
+/** A token as the host signs it, for the shell's display (the API is the test's stand-in). */
+function tokenOf(username: string): string {
+  const claims = { username, is_staff: true, exp: Math.floor(Date.now() / 1000) + 3600 };
+  return `e30.${btoa(JSON.stringify(claims)).replace(/=+$/, "")}.signature`;
+}
+
+/** What another tab's login or logout does to this one: the shared token changes, and this
+ * tab hears of it. */
+function anotherTabSets(token: string | null) {
+  const oldValue = localStorage.getItem(TOKEN_KEY);
+  if (token === null) localStorage.removeItem(TOKEN_KEY);
+  else localStorage.setItem(TOKEN_KEY, token);
+  act(() => {
+    window.dispatchEvent(new StorageEvent("storage", { key: TOKEN_KEY, oldValue, newValue: token }));
+  });
+}
 
 describe("the login form", () => {
   it("puts the focus in Username as it opens: the page is for logging in", () => {
     server.use(http.get("*/config.json", () => HttpResponse.json({ apiBaseUrl: "http://api.test/v1" })));
     render(<Shell />);
     expect(screen.getByRole("textbox", { name: "Username" })).toHaveFocus();
+  });
+});
+
+describe("a session shared with other tabs", () => {
+  afterEach(() => {
+    localStorage.clear();
+    window.history.pushState(null, "", "/");
+  });
+
+  it("leaves the Images page for the login form at once when another tab logs out, and follows its login", async () => {
+    given(http.get("*/config.json", () => HttpResponse.json({ apiBaseUrl: "http://api.test/v1" })));
+    localStorage.setItem(TOKEN_KEY, tokenOf("ada"));
+    window.history.pushState(null, "", "/images");
+    render(<Shell />);
+    expect(await screen.findByRole("combobox", { name: "User" })).toBeInTheDocument();
+
+    // Not left on screen (a user's face photos, their results) for whoever comes to the desk.
+    anotherTabSets(null);
+    expect(screen.getByRole("textbox", { name: "Username" })).toBeInTheDocument();
+    expect(screen.queryByRole("combobox", { name: "User" })).not.toBeInTheDocument();
+
+    anotherTabSets(tokenOf("ada"));
+    expect(await screen.findByRole("combobox", { name: "User" })).toBeInTheDocument();
+    expect(screen.getByText("ada")).toBeInTheDocument();
+  });
+
+  it("ends its own session without logging out another tab that logged in since", () => {
+    const newer = tokenOf("ada");
+    localStorage.setItem(TOKEN_KEY, newer);
+    logOut(tokenOf("ada-before"));
+    expect(localStorage.getItem(TOKEN_KEY)).toBe(newer);
+    logOut(newer);
+    expect(localStorage.getItem(TOKEN_KEY)).toBeNull();
   });
 });
