@@ -203,7 +203,13 @@ class LocalApiGateway:
         self, event: dict[str, Any], origin: str | None, request_id: str
     ) -> GatewayResponse:
         started = time.monotonic()
-        future = self._pool.submit(self.api.invoke, event)
+        try:
+            future = self._pool.submit(self.api.invoke, event)
+        except RuntimeError:  # the stack is stopping: its pool takes no more invocations
+            log.info("%s %s: not invoked, stack stopping", event["httpMethod"], event["path"])
+            return self._gateway_error(
+                ResponseType.INTEGRATION_FAILURE, "Internal server error", origin, request_id
+            )
         try:
             output = future.result(timeout=self.config.integration_timeout_s)
         except FutureTimeout:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -317,6 +318,21 @@ def test_lambda_exception_is_502(authorizer: StubAuthorizer) -> None:
     )
     response = gateway.handle("GET", "/v1/users", _headers(), b"")
     assert response.status == 502
+
+
+def test_a_request_met_by_a_stop_is_502_not_a_traceback(
+    gateway: LocalApiGateway, api: StubApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request still on its way as the stack stops (its pool shut) is answered, and logged
+    as such: it raised `cannot schedule new futures after shutdown` from the handler."""
+    caplog.set_level(logging.INFO, logger=api_gateway.__name__)
+    gateway.stop()
+    response = gateway.handle("GET", "/v1/users", _headers(), b"")
+    assert response.status == 502
+    assert _json(response.body) == {"message": "Internal server error"}
+    assert api.events == []
+    assert "not invoked, stack stopping" in caplog.text
+    assert not [record for record in caplog.records if record.exc_info]
 
 
 @pytest.fixture
