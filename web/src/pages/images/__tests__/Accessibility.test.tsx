@@ -473,6 +473,10 @@ describe("Accessibility", () => {
       expect(await screen.findByText(/^Not an accepted image type/)).toBeInTheDocument();
       expect(saying(/^Added/)).toHaveLength(1);
       expect(saying(/^Added 4 photos\. 2 wait for a place\.$/)).toHaveLength(1);
+      // Another user's form holds none of them: not left said there.
+      await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+      await waitFor(() => expect(screen.queryByRole("img", { name: "p0.jpg" })).not.toBeInTheDocument());
+      expect(saying(/^Added/)).toHaveLength(0);
     });
 
     it("keeps the file input out of the accessibility tree and the Tab order; Add photos says the limits", async () => {

@@ -59,6 +59,9 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   const waiting = uploads.items.filter((item) => item.status === "waiting").length;
   // No photo yet: the whole box is "Add photos", what it takes written in it.
   const empty = uploads.items.length === 0;
+  // None left (all removed, or another user's form, which holds none): what was added is not
+  // left in its region, where a screen reader's reading of the page would meet it.
+  if (empty && added !== "") setAdded("");
   // The list's actions that take a control away, each leaving the focus where it belongs.
   const { list, addButton, remove, undoRemove, removeRefused, retryAll } = usePhotoListFocus(uploads);
 
