@@ -4,6 +4,7 @@ import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
 import { CallersDraft } from "./CallersDraft";
 import { CompareDialog } from "./components/CompareDialog";
 import { ComposeForm } from "./components/ComposeForm";
+import type { PhotosSharedBy } from "./components/ReferenceImageUpload";
 import type { FollowUps } from "./components/GeneratedImageDisplay";
 import { GenerationHistory } from "./components/GenerationHistory";
 import { IdentitySelector, type NoIdentitiesNote } from "./components/IdentitySelector";
@@ -72,6 +73,8 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
 function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: boolean }) {
   const subject = useSubject();
   const { userId, identity, identityId } = subject;
+  const users = useUsers();
+  const sharedBy = photosSharedBy(users.data ?? [], userId, subject.identitiesRead.data?.length ?? 0);
 
   const shown = useShownJobs(identityId);
   const { history, paneJobs, historyJobs, elsewhere } = shown;
@@ -187,6 +190,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           focusPrompt={() => promptBox.current?.focus()}
           clickJobs={paneJobs}
           earlierPhotos={lastKept && { count: lastKept.prepared_references.length, take: () => uploads.takeFrom(lastKept) }}
+          photosSharedBy={sharedBy}
         />
 
         <ResultPane
@@ -294,6 +298,13 @@ function WhoseImage({
       />
     </section>
   );
+}
+
+/** Whose photos the form holds, when that user has more than one identity (each uses them:
+ * a new admin took them for the identity's own); else null. */
+function photosSharedBy(users: HostUser[], userId: string | null, identities: number): PhotosSharedBy | null {
+  const owner = users.find((user) => user.id === userId);
+  return owner && identities > 1 ? { name: userName(owner), identities } : null;
 }
 
 /** What a user with no identities is told: whose they are not ("You" for the caller, the

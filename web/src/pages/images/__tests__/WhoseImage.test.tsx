@@ -43,6 +43,9 @@ describe("whose image", () => {
     await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
     await addPhoto(user);
     expect(screen.getByText("1 / 5")).toBeInTheDocument(); // kept across identities of one user
+    // And said so, under the photos' heading: on another identity of Alice's, a new admin
+    // found them there unannounced.
+    expect(screen.getByText("Alice Test's, for both of their identities")).toBeInTheDocument();
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
     expect(await screen.findByText("0 / 5")).toBeInTheDocument();
     expect(screen.getByText("Alice Test's photos are set aside. Choose Alice Test again to bring them back.")).toHaveAttribute("role", "status");

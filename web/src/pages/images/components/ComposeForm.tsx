@@ -14,7 +14,7 @@ import { EditSettingsNotice } from "./EditSettingsNotice";
 import { GenerateBar } from "./GenerateBar";
 import { OptionSelect } from "./OptionSelect";
 import { PromptField } from "./PromptField";
-import { ReferenceImageUpload, type EarlierPhotos } from "./ReferenceImageUpload";
+import { ReferenceImageUpload, type EarlierPhotos, type PhotosSharedBy } from "./ReferenceImageUpload";
 import styles from "./ComposeForm.module.css";
 
 interface Props {
@@ -40,6 +40,8 @@ interface Props {
   clickJobs?: readonly Job[];
   /** The photos the identity's last generation kept (see `ReferenceImageUpload`). */
   earlierPhotos?: EarlierPhotos | null;
+  /** Whose photos these are, shared by their identities (see `ReferenceImageUpload`). */
+  photosSharedBy?: PhotosSharedBy | null;
 }
 
 /** The new generation: photos, prompt, options, and Generate with its cost and usual time. */
@@ -58,6 +60,7 @@ export function ComposeForm({
   focusPrompt,
   clickJobs = [],
   earlierPhotos = null,
+  photosSharedBy = null,
 }: Props) {
   const { prompt, aspectRatio, imageSize, variants } = draft;
   // What a click did, said in the form: seen as it is said, wherever the click was (Generate
@@ -140,6 +143,7 @@ export function ComposeForm({
         uploads={uploads}
         noIdentities={noIdentities}
         earlier={earlierPhotos && { count: earlierPhotos.count, take: takeEarlierPhotos }}
+        sharedBy={photosSharedBy}
       />
 
       <PromptField

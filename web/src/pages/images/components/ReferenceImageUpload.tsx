@@ -20,6 +20,14 @@ interface Props {
   /** The photos the identity's last generation kept, offered while the form has none (a new
    * tab, a returning admin): how many, and what takes them into the form. */
   earlier?: EarlierPhotos | null;
+  /** The user whose photos these are, when the form's photos serve more than one identity. */
+  sharedBy?: PhotosSharedBy | null;
+}
+
+/** A user's photos are the form's on each of their identities: who, and for how many. */
+export interface PhotosSharedBy {
+  name: string;
+  identities: number;
 }
 
 export interface EarlierPhotos {
@@ -28,7 +36,7 @@ export interface EarlierPhotos {
 }
 
 /** Up to `maxFiles` reference photos: drop, pick, or paste; each uploads on its own. */
-export function ReferenceImageUpload({ config, uploads, noIdentities = false, earlier = null }: Props) {
+export function ReferenceImageUpload({ config, uploads, noIdentities = false, earlier = null, sharedBy = null }: Props) {
   // With no identity to add photos for, none can be added.
   const disabled = noIdentities;
   const hintId = useId();
@@ -96,6 +104,13 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
           {uploads.usable} / {config.maxFiles}
         </span>
       </div>
+      {/* The identities of a user are the same face: their photos go with the user, and a new
+          admin, on another identity of theirs, found the first one's photos in its form. */}
+      {sharedBy && (
+        <p className={styles.shared}>
+          {sharedBy.name}'s, for {sharedBy.identities === 2 ? "both" : `all ${sharedBy.identities}`} of their identities
+        </p>
+      )}
       <div
         {...getRootProps({
           className: `${styles.dropzone} ${isDragActive ? styles.dragging : ""} ${disabled ? styles.disabled : ""} ${empty ? styles.empty : ""}`,
