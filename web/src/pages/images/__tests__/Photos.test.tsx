@@ -135,6 +135,24 @@ describe("adding photos", () => {
     expect(await screen.findByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
   });
 
+  it("does not add a photo the form holds already, and says so", async () => {
+    given();
+    const user = await openAsAlice();
+    const input = screen.getByLabelText("Reference photos");
+    await user.upload(input, [file("front.jpg", "image/jpeg"), file("side.jpg", "image/jpeg")]);
+    await user.upload(input, [file("front.jpg", "image/jpeg"), file("back.jpg", "image/jpeg")]);
+    expect(screen.getAllByRole("img", { name: "front.jpg" })).toHaveLength(1);
+    expect(screen.getByRole("img", { name: "back.jpg" })).toBeInTheDocument();
+    expect(screen.getByText("3 / 5")).toBeInTheDocument();
+    // Seen under the photos (no tile came for it), and said with what came.
+    expect(screen.getByText("“front.jpg” is in the form already.")).toBeInTheDocument();
+    expect(screen.getAllByRole("status").some((region) => region.textContent === "Added 1 photo. “front.jpg” is in the form already.")).toBe(true);
+    // Another file of that name is another photo.
+    await user.upload(input, [file("front.jpg", "image/jpeg", 2000)]);
+    expect(screen.getAllByRole("img", { name: "front.jpg" })).toHaveLength(2);
+    expect(screen.queryByText(/in the form already/)).toBeNull();
+  });
+
   it("moves the focus to Add photos when a photo is removed", async () => {
     given();
     const user = await openAsAlice();

@@ -45,15 +45,23 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   // pasted; goes to the prompt after the last generation's), and the tiles that came are
   // seen, not heard.
   const [added, setAdded] = useState("");
+  // The files of the last add the form held already, shown under the photos (no tile came for
+  // them) until the next add, and said with what was added.
+  const [already, setAlready] = useState<string | null>(null);
   const { add: addToList } = uploads;
   const say = useCallback((words: string) => setAdded((last) => differently(words, last)), []);
   const add = useCallback(
     (files: File[]) => {
       // The ones refused at once are said by the failures' region, not as added.
-      const { sending, waiting } = addToList(files);
-      if (sending + waiting === 0) return;
+      const { sending, waiting, already: held } = addToList(files);
+      const heldNote = held.length === 0 ? null : alreadyNote(held);
+      setAlready(heldNote);
+      if (sending + waiting === 0) {
+        if (heldNote) say(heldNote);
+        return;
+      }
       const waits = waiting === 0 ? "" : ` ${waiting === 1 ? "1 waits" : `${waiting} wait`} for a place.`;
-      say(`Added ${countOf(sending + waiting, "photo")}.${waits}`);
+      say(`Added ${countOf(sending + waiting, "photo")}.${waits}${heldNote ? ` ${heldNote}` : ""}`);
     },
     [addToList, say],
   );
@@ -70,6 +78,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   // None left (all removed, or another user's form, which holds none): what was added is not
   // left in its region, where a screen reader's reading of the page would meet it.
   if (empty && added !== "") setAdded("");
+  if (empty && already !== null) setAlready(null);
   // The list's actions that take a control away, each leaving the focus where it belongs.
   const { list, addButton, remove, undoRemove, removeRefused, retryAll } = usePhotoListFocus(uploads);
 
@@ -144,6 +153,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
+        {already && <p className={ui.muted}>{already}</p>}
         {uploads.removedName !== null && <RemovedNote name={uploads.removedName} onUndo={undoRemove} />}
         {uploads.othersPutAside !== null && (
           <p role="status" className={ui.notice}>
@@ -294,6 +304,12 @@ function typesIn(config: TabConfig): string {
 /** "the photo of the last generation", "the 3 photos of the last generation". */
 function lastGenerationsPhotos(count: number): string {
   return count === 1 ? "the photo of the last generation" : `the ${count} photos of the last generation`;
+}
+
+/** "“front.jpg” is in the form already.", "2 of the photos are in the form already.": not
+ * added twice (it would take a place, and be sent and paid for twice). */
+function alreadyNote(names: readonly string[]): string {
+  return names.length === 1 ? `“${names[0]}” is in the form already.` : `${names.length} of the photos are in the form already.`;
 }
 
 /** The photos over the count, shown once for all of them (said as they are added). */

@@ -91,13 +91,13 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     [patch, config],
   );
 
-  /** Adds `files`: how many of them are on their way to S3 and how many wait for a place (the
-   * rest were refused at once). */
+  /** Adds `files`: how many of them are on their way to S3 and how many wait for a place, and
+   * the names of those the form holds already, not added again (the rest were refused at once). */
   const add = useCallback(
-    (files: File[]): { sending: number; waiting: number } => {
-      if (files.length === 0) return { sending: 0, waiting: 0 };
+    (files: File[]): { sending: number; waiting: number; already: string[] } => {
+      if (files.length === 0) return { sending: 0, waiting: 0, already: [] };
       // A photo a reload lost, added again: the same file takes its place (it has one).
-      const { replacing, added } = photosAdded(files, current(), config, thumbnail);
+      const { replacing, added, already } = photosAdded(files, current(), config, thumbnail);
       update((form) => [...form.map((item) => replacing.get(item.id) ?? item), ...added]);
       clearOthersPutAside();
       setRemoved(null);
@@ -105,7 +105,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       const waiting = added.filter((item) => item.status === "waiting");
       void checkAndUpload(sending);
       refuseWaitingFakes(waiting);
-      return { sending: sending.length, waiting: waiting.length };
+      return { sending: sending.length, waiting: waiting.length, already };
     },
     [config, current, update, checkAndUpload, thumbnail, clearOthersPutAside, refuseWaitingFakes],
   );

@@ -10,6 +10,7 @@ import { canShrink, tooBig } from "./checks";
 import {
   hasPlace,
   isKept,
+  holdsFile,
   isSameFile,
   keptCopies,
   nameOf,
@@ -66,19 +67,22 @@ function photoOf(file: File, hasRoom: boolean, config: TabConfig, thumbnail: Mak
 
 /**
  * The photos of `files`, added to `items`: each one a reload lost (see `LostPhoto`) and added
- * again takes that one's place (`replacing`, by the lost one's id: it has a place); the others
- * come after the form's (`added`), uploading while places last, then waiting for one.
+ * again takes that one's place (`replacing`, by the lost one's id: it has a place); one the
+ * form holds already is not added twice (`already`, by name: it would take a place and be
+ * sent, and paid for, twice); the others come after the form's (`added`), uploading while
+ * places last, then waiting for one.
  */
 export function photosAdded(
   files: File[],
   items: readonly ReferenceItem[],
   config: TabConfig,
   thumbnail: MakeThumbnail,
-): { replacing: Map<string, ReferenceItem>; added: ReferenceItem[] } {
+): { replacing: Map<string, ReferenceItem>; added: ReferenceItem[]; already: string[] } {
   let room = roomLeft(items, config);
   const lost = items.filter((item): item is LostPhoto => item.status === "lost");
   const replacing = new Map<string, ReferenceItem>();
   const added: ReferenceItem[] = [];
+  const already: string[] = [];
   for (const file of files) {
     const same = lost.find((item) => isSameFile(item, file));
     if (same) {
@@ -86,11 +90,15 @@ export function photosAdded(
       replacing.set(same.id, photoOf(file, true, config, thumbnail));
       continue;
     }
+    if ([...items, ...added].some((item) => holdsFile(item, file))) {
+      already.push(nameOf(file));
+      continue;
+    }
     const photo = photoOf(file, room > 0, config, thumbnail);
     if (photo.status === "uploading") room -= 1;
     added.push(photo);
   }
-  return { replacing, added };
+  return { replacing, added, already };
 }
 
 /** The photos waiting in `items` that take the places `freed` gives up (and any left free), as

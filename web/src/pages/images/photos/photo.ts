@@ -175,6 +175,13 @@ export function isSameFile(item: LostPhoto, file: File): boolean {
   return item.name === nameOf(file) && item.size === file.size;
 }
 
+/** Whether `file` is a photo the form holds (its name, and its size as the admin chose it,
+ * made smaller to fit or not): not one it refused, which may be added again to be told why. */
+export function holdsFile(item: ReferenceItem, file: File): boolean {
+  if (item.status === "refused" || item.name !== nameOf(file)) return false;
+  return item.size === file.size || ("shrunkFrom" in item && item.shrunkFrom === file.size);
+}
+
 /** Whether `items` are the photos `ids` names, in its order, whatever became of each (one
  * refused since is one of them still). */
 export function arePhotos(items: readonly ReferenceItem[], ids: readonly string[]): boolean {
