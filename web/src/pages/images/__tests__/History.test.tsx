@@ -42,6 +42,31 @@ describe("the history's pictures", () => {
   });
 });
 
+describe("Saved", () => {
+  it("shows only the results once saved to the identity, the one it shows and the ones replaced since", async () => {
+    const applied = (done: Job, at: string): Job => ({
+      ...done,
+      apply: { ...done.apply!, status: "applied", applied_at: at, requested_at: at },
+    });
+    const first = applied(succeeded(job({ prompt: "first saved", batch_id: "b1" })), "2026-03-14T09:21:00Z");
+    const never = succeeded(job({ prompt: "never saved", batch_id: "b2" }));
+    const second = applied(succeeded(job({ prompt: "saved since", batch_id: "b3" })), "2026-03-14T09:31:00Z");
+    const { user, history } = await openHistory([second, never, first]);
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(tiles.map((tile) => within(tile).getByText(/saved/).textContent)).toEqual(["“saved since”", "“first saved”"]);
+    // The way back to an earlier image: Save it again, from here.
+    expect(within(tiles[1]!).getByRole("button", { name: "Save to identity" })).toBeInTheDocument();
+    expect(within(history).getByText("2 saved from 3 generations")).toBeInTheDocument();
+  });
+
+  it("says so when none of the generations read was saved", async () => {
+    const { user, history } = await openHistory([succeeded(job({ prompt: "never saved" }))]);
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    expect(within(history).getByText("None of these generations was saved to the identity.")).toBeInTheDocument();
+  });
+});
+
 describe("Results only", () => {
   it("names a refinement by what it changed, not by the prompt it shares with the image it refined", async () => {
     const first = succeeded(job({ prompt: "at the pass" }));

@@ -11,7 +11,7 @@ import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import { HistoryItem, type RowProps } from "./HistoryItem";
-import { HistoryResults, resultsOf } from "./HistoryResults";
+import { HistoryResults, resultsOf, savedOf } from "./HistoryResults";
 import { ViewSwitch } from "./ViewSwitch";
 
 interface Props extends RowProps {
@@ -85,9 +85,10 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
       {jobs && jobs.length === 0 && (
         <p className={ui.emptyNote}>No generations for this identity yet. The first one will show here.</p>
       )}
-      {jobs && jobs.length > 0 && view === "results" && (
+      {jobs && jobs.length > 0 && view !== "all" && (
         <HistoryResults
           jobs={jobs}
+          savedOnly={view === "saved"}
           currentJobId={row.currentJobId}
           savingIds={row.savingIds}
           onSave={row.onSave}
@@ -121,24 +122,30 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   );
 }
 
-type HistoryView = "all" | "results";
-const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results";
+type HistoryView = "all" | "results" | "saved";
+const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results" || value === "saved";
 const HISTORY_VIEWS = [
   { view: "all", label: "All generations" },
   { view: "results", label: "Results only" },
+  { view: "saved", label: "Saved" },
 ] as const;
 
 /** What the view shows, plainly, a generation being a click, of one or more variants (jobs,
  * not images: one that failed or still waits is no image): "12 generations", "1 generation ·
  * 3 variants", "14 newest generations · 40 variants · older below"; in Results only, "29
  * results from the 14 newest generations" (a failed job has no tile), or "20 newest results
- * · older below" when each of them has one. */
+ * · older below" when each of them has one; in Saved, "3 saved from the 14 newest
+ * generations" (older ones may hold more). */
 function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean): string {
   const clicks = new Set(jobs.map((job) => job.batch_id ?? job.id)).size;
   const generations = countOf(clicks, hasOlder ? "newest generation" : "generation");
   if (view === "all") {
     const counted = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "variant")}`;
     return hasOlder ? `${counted} · older below` : counted;
+  }
+  if (view === "saved") {
+    const saved = `${savedOf(jobs).length} saved`;
+    return hasOlder ? `${saved} from the ${generations} · older below` : `${saved} from ${generations}`;
   }
   const shown = resultsOf(jobs).length;
   if (shown === jobs.length) return hasOlder ? `${countOf(shown, "newest result")} · older below` : countOf(shown, "result");

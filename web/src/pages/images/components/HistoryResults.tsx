@@ -26,16 +26,24 @@ interface Props {
   compares?: ((job: Job) => boolean) | undefined;
   /** Why a save asked from here did not go through: said on its tile. */
   actionError: ActionFailure | null;
+  /** Only the results once saved to the identity (the one it shows, and the ones replaced
+   * since): the way back to an earlier image. */
+  savedOnly?: boolean;
 }
 
 /** The history's results as a grid of pictures large enough to judge a face: to find an
  * earlier result and save it, or compare it, in two clicks. */
-export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, compares, actionError }: Props) {
-  const results = resultsOf(jobs);
+export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, compares, actionError, savedOnly = false }: Props) {
+  const results = savedOnly ? savedOf(jobs) : resultsOf(jobs);
   // Each named by its time, told apart from another click's of that minute (among the whole
   // history read: a job has one name in both views).
   const askedAt = useMemo(() => askedPhrases(jobs), [jobs]);
-  if (results.length === 0) return <p className={ui.emptyNote}>No results among these generations yet.</p>;
+  if (results.length === 0)
+    return (
+      <p className={ui.emptyNote}>
+        {savedOnly ? "None of these generations was saved to the identity." : "No results among these generations yet."}
+      </p>
+    );
   return (
     <ul className={styles.grid} aria-label="Results">
       {results.map((job) => (
@@ -59,6 +67,11 @@ export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompar
 /** The jobs that have a tile: the ones with a result to see. */
 export function resultsOf(jobs: Job[]): Job[] {
   return jobs.filter((job) => job.status === "succeeded" && previewUrl(job) !== null);
+}
+
+/** The results once saved to the identity: the one it shows and the ones replaced since. */
+export function savedOf(jobs: Job[]): Job[] {
+  return resultsOf(jobs).filter((job) => job.apply?.status === "applied");
 }
 
 function ResultTile({
