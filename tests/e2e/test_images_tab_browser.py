@@ -392,6 +392,14 @@ def test_admin_generates_saves_downloads_reruns(
     assert left == pytest.approx(right, abs=2), (pane, placed)
     page.set_viewport_size({"width": 1440, "height": 1000})
 
+    # The Saved view: the result saved so far, alone among the history's, as a picture.
+    history.get_by_role("button", name="Saved", exact=True).click()
+    tiles = history.get_by_role("list", name="Results").get_by_role("listitem")
+    expect(tiles).to_have_count(1)
+    expect(tiles.first.get_by_text("Saved to identity", exact=True)).to_be_visible()
+    expect(tiles.first.get_by_role("img")).to_be_visible()
+    history.get_by_role("button", name="All generations", exact=True).click()
+
     # Edit settings on the saved variant: the form holds its settings and photos already,
     # and says so (nothing to undo), but the three copies it kept take the uploads' places;
     # a new prompt on them makes a new image from those kept photos.
@@ -847,7 +855,8 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
     # A card whose facts take a line more (a save's badge: "Saved, then replaced") is as tall
     # as its neighbour: the row's edges stay even.
     cards[1].get_by_text(re.compile("^\\d+\N{MULTIPLICATION SIGN}\\d+")).evaluate(
-        "facts => facts.parentElement.insertAdjacentHTML('beforebegin', '<p>Saved, then replaced</p>')"
+        "facts => facts.parentElement"
+        ".insertAdjacentHTML('beforebegin', '<p>Saved, then replaced</p>')"
     )
     _next_frames(page)
     heights = {round(box["height"]) for box in (card.bounding_box() for card in cards) if box}
