@@ -6,8 +6,7 @@ export const OFFLINE = "This browser is offline.";
 
 const NOT_STARTED = "Nothing was started: the image service could not be reached. Try again once the connection is back.";
 /** The API answered that the host app did not (it asks the host who the caller is, and
- * about the identity, for every change): said in the page's words, not the API's "try again
- * later", which beside "the page keeps trying" read as a contradiction. */
+ * about the identity, for every change): said in the page's words (see `messageOf`). */
 const HOST_DOWN = "host_unavailable";
 /** It started (the service said so), but what it started was lost on the way back. */
 const startedUnseen = (button: string) =>
@@ -17,9 +16,12 @@ const startedUnseen = (button: string) =>
 const mayHaveStarted = (button: string) =>
   `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Press ${button} again to follow it here: the same request starts it only once.`;
 
-/** The API's own words for an error it answered, else a plain "try again". */
+/** The API's own words for an error it answered, else a plain "try again"; but the host app
+ * not answering in the page's ("The host app is not answering."): the API's "try again later"
+ * read as a contradiction beside a page that tries again by itself. */
 export function messageOf(error: unknown, fallback = "Something went wrong; try again."): string {
-  return error instanceof ApiError ? error.message : fallback;
+  if (!(error instanceof ApiError)) return fallback;
+  return error.code === HOST_DOWN ? "The host app is not answering." : error.message;
 }
 
 /** The request got no answer in time (a server that hangs), API Gateway's own 504 (the
@@ -65,12 +67,6 @@ export function isGone(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 403 || error.status === 404);
 }
 
-/** Why reads fail, for the notice above the page: the host app not answering is named as
- * such; else the API's words, or the page's own for an unreachable service. */
-export function lostContactWhy(error: unknown): string {
-  return error instanceof ApiError && error.code === HOST_DOWN ? "The host app is not answering." : messageOf(error);
-}
-
 /** An error worth showing where it happened: an ended session has its one notice above the page. */
 export function shownError(error: unknown): string | null {
   return error instanceof ApiError && error.status === 401 ? null : messageOf(error);
@@ -86,7 +82,7 @@ export function notDoneError(error: unknown, button: JobAction): string | null {
   if (error instanceof ApiError && error.code === UNREACHABLE_CODE)
     return `${what}: the image service could not be reached. ${button} again once the connection is back.`;
   if (error instanceof ApiError && error.code === HOST_DOWN)
-    return `${what}: the host app did not answer. ${button} again in a few minutes.`;
+    return `${what}: the host app did not answer. ${button} it again in a few minutes.`;
   return shownError(error);
 }
 

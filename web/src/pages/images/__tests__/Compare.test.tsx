@@ -56,7 +56,7 @@ describe("Compare", () => {
     await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 2 to identity" }));
     // In the dialog, on the figure it was about: the page behind it is out of reach.
     const figure = within(dialog).getByRole("figure", { name: "Variant 2 of 2" });
-    expect(await within(figure).findByRole("alert")).toHaveTextContent("Not saved: the host app did not answer. Save again in a few minutes.");
+    expect(await within(figure).findByRole("alert")).toHaveTextContent("Not saved: the host app did not answer. Save it again in a few minutes.");
     expect(within(screen.getByRole("region", { name: "Result" })).queryByRole("alert")).not.toBeInTheDocument();
   }, 30_000);
 

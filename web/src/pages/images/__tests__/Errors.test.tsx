@@ -8,16 +8,29 @@ import { describe, expect, it } from "vitest";
 import { SESSION_ENDED, UNREACHABLE } from "../../../api/imageGeneration";
 import { API, apiConfig, apiError, http, job } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, given, openAsAlice, renderImages } from "../../../test/render";
+import { addPhoto, given, openAsAlice, renderImages, timePasses } from "../../../test/render";
 
 describe("when something fails", () => {
-  it("says why users cannot be loaded, in the API's words", async () => {
-    given(http.get("/v1/users", () =>
-        apiError(503, "host_unavailable", "The host app did not answer."),
-      ),
+  it("says why users cannot be loaded, in the API's words, and does not ask again what was refused", async () => {
+    let asked = 0;
+    given(
+      http.get("/v1/users", () => {
+        asked += 1;
+        return apiError(403, "forbidden", "Only admins can use this.");
+      }),
     );
     renderImages();
-    expect(await screen.findByText("The host app did not answer.", {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(await screen.findByText("Only admins can use this.", {}, { timeout: 4000 })).toBeInTheDocument();
+    const once = asked;
+    await timePasses(4500);
+    expect(asked).toBe(once);
+  });
+
+  it("says the host app is not answering in its own words, not the API's 'try again later' beside a page that tries again", async () => {
+    given(http.get("/v1/users", () => apiError(503, "host_unavailable", "The host app did not answer after 3 attempts; try again later.")));
+    renderImages();
+    expect(await screen.findByText("The host app is not answering.", {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(screen.queryByText(/try again later/)).toBeNull();
   });
 
   it.each([

@@ -33,7 +33,7 @@ describe("identities that could not be read", () => {
     renderImages();
     const identity = await screen.findByRole("combobox", { name: "Identity" });
     const alert = await screen.findByRole("alert", {}, { timeout: 6000 });
-    expect(alert).toHaveTextContent("The host app did not answer.");
+    expect(alert).toHaveTextContent("The host app is not answering.");
     expect(identity).toHaveDisplayValue("Could not load identities");
     expect(screen.getByRole("button", { name: "Generate" })).toHaveAccessibleDescription(/^The identities could not be read\./);
     const failedReads = asked;
@@ -62,7 +62,7 @@ describe("identities that could not be read", () => {
     while (asked < firstTries + 4) {
       await timePasses(200);
       expect(screen.getAllByRole("alert")).toEqual([alert]);
-      expect(alert).toHaveTextContent("The host app did not answer.");
+      expect(alert).toHaveTextContent("The host app is not answering.");
       expect(identity).toHaveDisplayValue("Could not load identities");
       expect(generate).toHaveAccessibleDescription(/^The identities could not be read\./);
     }

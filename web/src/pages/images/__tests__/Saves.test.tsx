@@ -238,7 +238,7 @@ describe("a save that failed", () => {
     await user.click(save);
     // On its card, beside the Save that was clicked: the pane's top may be a screen away.
     // In the page's words (what did not happen, when to ask again), not the API's "try again later".
-    expect(await within(card).findByRole("alert")).toHaveTextContent("Not saved: the host app did not answer. Save again in a few minutes.");
+    expect(await within(card).findByRole("alert")).toHaveTextContent("Not saved: the host app did not answer. Save it again in a few minutes.");
     await user.click(save);
     // Above the page, and only there: not again beside the results.
     await waitFor(() => expect(screen.getAllByText(SESSION_ENDED, { exact: false })).toHaveLength(1));
@@ -321,7 +321,7 @@ describe("a save that failed", () => {
     await user.click(await within(history).findByRole("button", { name: "Results only" }));
     const [tile] = within(history).getAllByRole("listitem");
     await user.click(within(tile!).getByRole("button", { name: "Save to identity" }));
-    expect(await within(tile!).findByRole("alert")).toHaveTextContent("Not saved: the host app did not answer. Save again in a few minutes.");
+    expect(await within(tile!).findByRole("alert")).toHaveTextContent("Not saved: the host app did not answer. Save it again in a few minutes.");
     expect(within(screen.getByRole("region", { name: "Result" })).queryByRole("alert")).not.toBeInTheDocument();
   });
 });

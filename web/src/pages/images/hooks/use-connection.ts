@@ -1,7 +1,7 @@
 import { onlineManager, type UseQueryResult } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 
-import { isGone, isLate, isOutOfReach, lostContactWhy, OFFLINE } from "../errors";
+import { isGone, isLate, isOutOfReach, messageOf, OFFLINE } from "../errors";
 
 /** Whether the browser says it is online (TanStack pauses its queries while it is not). */
 export function useOnline(): boolean {
@@ -27,9 +27,9 @@ export function lostContact(online: boolean, polls: readonly Poll[]): string | n
   if (!online) return OFFLINE;
   for (const query of polls) {
     // A job that is gone (404, 403) is not read again: that is no lost contact.
-    if (query.isRefetchError && !isGone(query.error)) return lostContactWhy(query.error);
-    if (query.isLoadingError && isOutOfReach(query.error)) return lostContactWhy(query.error);
-    if (query.isSuccess && isLate(query.failureReason)) return lostContactWhy(query.failureReason);
+    if (query.isRefetchError && !isGone(query.error)) return messageOf(query.error);
+    if (query.isLoadingError && isOutOfReach(query.error)) return messageOf(query.error);
+    if (query.isSuccess && isLate(query.failureReason)) return messageOf(query.failureReason);
   }
   return null;
 }

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 
 import type { TabConfig } from "../config";
 import type { ApiConfig } from "../../../api/imageGeneration";
+import { isGone } from "../errors";
 import { keys, POLL_MS } from "../queryCache";
 import { useApi } from "./use-api";
 
@@ -36,6 +37,7 @@ export function useTabConfig() {
     queryKey: keys.config,
     queryFn: async () => toTabConfig(await api.getConfig()),
     staleTime: Infinity,
-    refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : false),
+    // Not a refusal (403, 404): asked again, it would be refused again.
+    refetchInterval: (query) => (query.state.status === "error" && !isGone(query.state.error) ? POLL_MS : false),
   });
 }

@@ -1,6 +1,7 @@
 import { queryOptions, skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { ImageGenerationApi } from "../../../api/imageGeneration";
+import { isGone } from "../errors";
 import { keys, POLL_MS, urlRefreshMs } from "../queryCache";
 import { useApi } from "./use-api";
 
@@ -24,7 +25,8 @@ export function useUsers() {
   return useQuery({
     ...usersRead(api),
     retryOnMount: false,
-    refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : false),
+    // Not a refusal (403, 404): asked again, it would be refused again.
+    refetchInterval: (query) => (query.state.status === "error" && !isGone(query.state.error) ? POLL_MS : false),
   });
 }
 
