@@ -60,6 +60,23 @@ describe("Saved", () => {
     expect(within(history).getByText("2 saved from 3 generations")).toBeInTheDocument();
   });
 
+  it("shows the one the identity shows though its save read as failed (the host took it)", async () => {
+    const done = succeeded(job({ prompt: "kept by the host" }));
+    const failedSave = { ...done, apply: { ...done.apply!, status: "failed" as const } };
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({ identities: identities.map((each, index) => (index === 0 ? { ...each, image_path: `generated/${done.id}.png` } : each)) }),
+      ),
+      ...historyOf([failedSave]),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findAllByRole("listitem");
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    expect(within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem")).toHaveLength(1);
+    expect(within(history).getByText("1 saved from 1 generation")).toBeInTheDocument();
+  });
+
   it("says so when none of the generations read was saved", async () => {
     const { user, history } = await openHistory([succeeded(job({ prompt: "never saved" }))]);
     await user.click(within(history).getByRole("button", { name: "Saved" }));

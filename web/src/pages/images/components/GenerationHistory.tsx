@@ -66,7 +66,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                 {saved.seeking ? "Finding the saved one…" : "Show the saved one"}
               </ActionLink>
             )}
-            <span className={ui.muted}>{shownLabel(view, jobs, older !== null)}</span>
+            <span className={ui.muted}>{shownLabel(view, jobs, older !== null, row.currentJobId)}</span>
             <ViewSwitch name="Show" views={HISTORY_VIEWS} shown={view} onShow={setView} />
           </div>
         )}
@@ -136,7 +136,7 @@ const HISTORY_VIEWS = [
  * results from the 14 newest generations" (a failed job has no tile), or "20 newest results
  * · older below" when each of them has one; in Saved, "3 saved from the 14 newest
  * generations" (older ones may hold more). */
-function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean): string {
+function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean, currentJobId: string | null): string {
   const clicks = new Set(jobs.map((job) => job.batch_id ?? job.id)).size;
   const generations = countOf(clicks, hasOlder ? "newest generation" : "generation");
   if (view === "all") {
@@ -144,7 +144,7 @@ function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean): string {
     return hasOlder ? `${counted} · older below` : counted;
   }
   if (view === "saved") {
-    const saved = `${savedOf(jobs).length} saved`;
+    const saved = `${savedOf(jobs, currentJobId).length} saved`;
     return hasOlder ? `${saved} from the ${generations} · older below` : `${saved} from ${generations}`;
   }
   const shown = resultsOf(jobs).length;

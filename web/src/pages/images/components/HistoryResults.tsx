@@ -34,7 +34,7 @@ interface Props {
 /** The history's results as a grid of pictures large enough to judge a face: to find an
  * earlier result and save it, or compare it, in two clicks. */
 export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, compares, actionError, savedOnly = false }: Props) {
-  const results = savedOnly ? savedOf(jobs) : resultsOf(jobs);
+  const results = savedOnly ? savedOf(jobs, currentJobId) : resultsOf(jobs);
   // Each named by its time, told apart from another click's of that minute (among the whole
   // history read: a job has one name in both views).
   const askedAt = useMemo(() => askedPhrases(jobs), [jobs]);
@@ -69,9 +69,11 @@ export function resultsOf(jobs: Job[]): Job[] {
   return jobs.filter((job) => job.status === "succeeded" && previewUrl(job) !== null);
 }
 
-/** The results once saved to the identity: the one it shows and the ones replaced since. */
-export function savedOf(jobs: Job[]): Job[] {
-  return resultsOf(jobs).filter((job) => job.apply?.status === "applied");
+/** The results once saved to the identity: the one it shows (`currentJobId`, also when its
+ * save read as failed though the host took it, or the host set it itself) and the ones replaced
+ * since. */
+export function savedOf(jobs: Job[], currentJobId: string | null): Job[] {
+  return resultsOf(jobs).filter((job) => job.apply?.status === "applied" || job.id === currentJobId);
 }
 
 function ResultTile({
