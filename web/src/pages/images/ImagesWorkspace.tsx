@@ -191,6 +191,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           clickJobs={paneJobs}
           earlierPhotos={lastKept && { count: lastKept.prepared_references.length, take: () => uploads.takeFrom(lastKept) }}
           photosSharedBy={sharedBy}
+          userId={userId}
         />
 
         <ResultPane

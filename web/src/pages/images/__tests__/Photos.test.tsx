@@ -147,9 +147,12 @@ describe("adding photos", () => {
     // Seen under the photos (no tile came for it), and said with what came.
     expect(screen.getByText("“front.jpg” is in the form already.")).toBeInTheDocument();
     expect(screen.getAllByRole("status").some((region) => region.textContent === "Added 1 photo. “front.jpg” is in the form already.")).toBe(true);
+    // Shown while it is so: not once the photo is removed.
+    await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
+    expect(screen.queryByText("“front.jpg” is in the form already.")).toBeNull();
     // Another file of that name is another photo.
-    await user.upload(input, [file("front.jpg", "image/jpeg", 2000)]);
-    expect(screen.getAllByRole("img", { name: "front.jpg" })).toHaveLength(2);
+    await user.upload(input, [file("side.jpg", "image/jpeg", 2000)]);
+    expect(screen.getAllByRole("img", { name: "side.jpg" })).toHaveLength(2);
     expect(screen.queryByText(/in the form already/)).toBeNull();
   });
 

@@ -42,6 +42,8 @@ interface Props {
   earlierPhotos?: EarlierPhotos | null;
   /** Whose photos these are, shared by their identities (see `ReferenceImageUpload`). */
   photosSharedBy?: PhotosSharedBy | null;
+  /** The user whose photos the form holds: another's form says nothing of this one's adds. */
+  userId?: string | null;
 }
 
 /** The new generation: photos, prompt, options, and Generate with its cost and usual time. */
@@ -61,6 +63,7 @@ export function ComposeForm({
   clickJobs = [],
   earlierPhotos = null,
   photosSharedBy = null,
+  userId = null,
 }: Props) {
   const { prompt, aspectRatio, imageSize, variants } = draft;
   // What a click did, said in the form: seen as it is said, wherever the click was (Generate
@@ -139,6 +142,7 @@ export function ComposeForm({
         />
       )}
       <ReferenceImageUpload
+        userId={userId}
         config={config}
         uploads={uploads}
         noIdentities={noIdentities}

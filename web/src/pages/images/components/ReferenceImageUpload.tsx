@@ -22,6 +22,8 @@ interface Props {
   earlier?: EarlierPhotos | null;
   /** The user whose photos these are, when the form's photos serve more than one identity. */
   sharedBy?: PhotosSharedBy | null;
+  /** The user whose photos the form holds: another's form says nothing of this one's adds. */
+  userId?: string | null;
 }
 
 /** A user's photos are the form's on each of their identities: who, and for how many. */
@@ -36,7 +38,14 @@ export interface EarlierPhotos {
 }
 
 /** Up to `maxFiles` reference photos: drop, pick, or paste; each uploads on its own. */
-export function ReferenceImageUpload({ config, uploads, noIdentities = false, earlier = null, sharedBy = null }: Props) {
+export function ReferenceImageUpload({
+  config,
+  uploads,
+  noIdentities = false,
+  earlier = null,
+  sharedBy = null,
+  userId = null,
+}: Props) {
   // With no identity to add photos for, none can be added.
   const disabled = noIdentities;
   const hintId = useId();
@@ -46,8 +55,8 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   // seen, not heard.
   const [added, setAdded] = useState("");
   // The files of the last add the form held already, shown under the photos (no tile came for
-  // them) until the next add, and said with what was added.
-  const [already, setAlready] = useState<string | null>(null);
+  // them) until the next add, while the form still holds them; said with what was added.
+  const [already, setAlready] = useState<readonly string[]>([]);
   const { add: addToList } = uploads;
   const say = useCallback((words: string) => setAdded((last) => differently(words, last)), []);
   const add = useCallback(
@@ -55,7 +64,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
       // The ones refused at once are said by the failures' region, not as added.
       const { sending, waiting, already: held } = addToList(files);
       const heldNote = held.length === 0 ? null : alreadyNote(held);
-      setAlready(heldNote);
+      setAlready(held);
       if (sending + waiting === 0) {
         if (heldNote) say(heldNote);
         return;
@@ -67,6 +76,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   );
   const takeEarlier = (photos: EarlierPhotos) => {
     photos.take();
+    setAlready([]);
     say(`Added ${lastGenerationsPhotos(photos.count)}.`);
   };
   // A photo a reload lost holds its place, and "Add photos" stays to add it again.
@@ -77,8 +87,14 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
   const empty = uploads.items.length === 0;
   // None left (all removed, or another user's form, which holds none): what was added is not
   // left in its region, where a screen reader's reading of the page would meet it.
-  if (empty && added !== "") setAdded("");
-  if (empty && already !== null) setAlready(null);
+  // Nor once the form holds another user's photos, or none.
+  const [addsOf, setAddsOf] = useState(userId);
+  if (addsOf !== userId || (empty && (added !== "" || already.length > 0))) {
+    setAddsOf(userId);
+    setAdded("");
+    setAlready([]);
+  }
+  const stillHeld = already.filter((name) => uploads.items.some((item) => item.name === name && item.status !== "refused"));
   // The list's actions that take a control away, each leaving the focus where it belongs.
   const { list, addButton, remove, undoRemove, removeRefused, retryAll } = usePhotoListFocus(uploads);
 
@@ -153,7 +169,7 @@ export function ReferenceImageUpload({ config, uploads, noIdentities = false, ea
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
-        {already && <p className={ui.muted}>{already}</p>}
+        {stillHeld.length > 0 && <p className={ui.muted}>{alreadyNote(stillHeld)}</p>}
         {uploads.removedName !== null && <RemovedNote name={uploads.removedName} onUndo={undoRemove} />}
         {uploads.othersPutAside !== null && (
           <p role="status" className={ui.notice}>
