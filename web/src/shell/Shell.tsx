@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent, type MouseEvent } from "react";
 
 import { forgetImagesDraft, Images } from "../pages/images/Images";
-import { loadApiBaseUrl, loadSession, logIn, logOut, TOKEN_KEY, type Session } from "./session";
+import { loadApiBaseUrl, loadSession, logIn, logOut, LOGGED_OUT_KEY, TOKEN_KEY, type Session } from "./session";
 import styles from "./Shell.module.css";
 
 // As in the host's AdminNavbar.
@@ -41,9 +41,11 @@ export function Shell() {
 
   // Another tab logged out, or in: this one follows at once. Logged out there, this tab's page
   // (a user's face photos, their results) does not stay on screen for the next person at the
-  // desk; logged in there, this tab goes on with that session.
+  // desk, nor does its draft stay in this tab; logged in there, this tab goes on with that
+  // session (its page anew: one that said its session had ended no longer does).
   useEffect(() => {
     const onStorage = (event: StorageEvent) => {
+      if (event.key === LOGGED_OUT_KEY) forgetImagesDraft();
       if (event.key === TOKEN_KEY || event.key === null) setSession(loadSession());
     };
     window.addEventListener("storage", onStorage);
@@ -57,9 +59,10 @@ export function Shell() {
     if (token) logOut(token);
     setSession(null);
   }, [token]);
-  // Log out: the draft goes too (its photos are of a user's face).
+  // Log out: the draft goes too (its photos are of a user's face), in every tab.
   const logOutNow = () => {
     forgetImagesDraft();
+    localStorage.setItem(LOGGED_OUT_KEY, String(Date.now()));
     endSession();
   };
 
@@ -106,7 +109,7 @@ export function Shell() {
       </nav>
       <main className={styles.main}>
         {path === "/images" && admin && apiBaseUrl && (
-          <Images apiBaseUrl={apiBaseUrl} getToken={getToken} onSessionEnded={endSession} />
+          <Images key={session.token} apiBaseUrl={apiBaseUrl} getToken={getToken} onSessionEnded={endSession} />
         )}
         {path === "/images" && !admin && <AdminsOnly />}
         {path !== "/images" && (

@@ -1,5 +1,7 @@
 /** The standalone shell's login: the Django host's token endpoint, the token kept locally. */
 export const TOKEN_KEY = "access_token";
+/** Set as a tab logs out (not as a session merely ends): every other tab forgets its draft too. */
+export const LOGGED_OUT_KEY = "logged_out_at";
 
 export interface Session {
   token: string;

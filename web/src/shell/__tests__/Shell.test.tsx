@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { server } from "../../test/api";
 import { given } from "../../test/render";
-import { logOut, TOKEN_KEY } from "../session";
+import { LOGGED_OUT_KEY, logOut, TOKEN_KEY } from "../session";
 import { Shell } from "../Shell";
 
 /** A token as the host signs it, for the shell's display (the API is the test's stand-in). */
@@ -54,6 +54,37 @@ describe("a session shared with other tabs", () => {
     anotherTabSets(tokenOf("ada"));
     expect(await screen.findByRole("combobox", { name: "User" })).toBeInTheDocument();
     expect(screen.getByText("ada")).toBeInTheDocument();
+  });
+
+  it("forgets this tab's draft when another tab logs out, not when a session there merely ends", () => {
+    sessionStorage.setItem("identity-images.photos", JSON.stringify([{ name: "face.jpg" }]));
+    render(<Shell />);
+    anotherTabSets(null);
+    expect(sessionStorage.getItem("identity-images.photos")).not.toBeNull();
+    localStorage.setItem(LOGGED_OUT_KEY, "1");
+    act(() => {
+      window.dispatchEvent(new StorageEvent("storage", { key: LOGGED_OUT_KEY, newValue: "1" }));
+    });
+    expect(sessionStorage.getItem("identity-images.photos")).toBeNull();
+  });
+
+  it("drops its 'session ended' once another tab logs in, and its Log in again cannot log that tab out", async () => {
+    const before = tokenOf("ada-before");
+    const after = tokenOf("ada");
+    given(
+      http.get("*/config.json", () => HttpResponse.json({ apiBaseUrl: "http://api.test/v1" })),
+      http.all("*/v1/*", ({ request }) =>
+        request.headers.get("Authorization") === `Bearer ${before}` ? HttpResponse.json({ message: "Unauthorized" }, { status: 401 }) : undefined,
+      ),
+    );
+    localStorage.setItem(TOKEN_KEY, before);
+    window.history.pushState(null, "", "/images");
+    render(<Shell />);
+    expect(await screen.findByRole("button", { name: "Log in again" })).toBeInTheDocument();
+    anotherTabSets(after);
+    expect(await screen.findByRole("combobox", { name: "User" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Log in again" })).not.toBeInTheDocument();
+    expect(localStorage.getItem(TOKEN_KEY)).toBe(after);
   });
 
   it("ends its own session without logging out another tab that logged in since", () => {
