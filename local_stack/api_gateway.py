@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -199,6 +199,15 @@ class LocalApiGateway:
         explicit = decision is Decision.EXPLICIT_DENY
         return ResponseType.ACCESS_DENIED, EXPLICIT_DENY if explicit else IMPLICIT_DENY
 
+    def _not_invoked(
+        self, event: dict[str, Any], origin: str | None, request_id: str
+    ) -> GatewayResponse:
+        """A request the stopping stack did not hand to the API Lambda: a 502, no traceback."""
+        log.info("%s %s: not invoked, stack stopping", event["httpMethod"], event["path"])
+        return self._gateway_error(
+            ResponseType.INTEGRATION_FAILURE, "Internal server error", origin, request_id
+        )
+
     def _integrate(
         self, event: dict[str, Any], origin: str | None, request_id: str
     ) -> GatewayResponse:
@@ -206,12 +215,11 @@ class LocalApiGateway:
         try:
             future = self._pool.submit(self.api.invoke, event)
         except RuntimeError:  # the stack is stopping: its pool takes no more invocations
-            log.info("%s %s: not invoked, stack stopping", event["httpMethod"], event["path"])
-            return self._gateway_error(
-                ResponseType.INTEGRATION_FAILURE, "Internal server error", origin, request_id
-            )
+            return self._not_invoked(event, origin, request_id)
         try:
             output = future.result(timeout=self.config.integration_timeout_s)
+        except CancelledError:  # the stack stopped: its pool dropped the ones still queued
+            return self._not_invoked(event, origin, request_id)
         except FutureTimeout:
             log.error("%s %s: integration timed out", event["httpMethod"], event["path"])
             return self._gateway_error(

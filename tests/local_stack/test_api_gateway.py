@@ -6,6 +6,8 @@ import base64
 import json
 import logging
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -331,6 +333,47 @@ def test_a_request_met_by_a_stop_is_502_not_a_traceback(
     assert response.status == 502
     assert _json(response.body) == {"message": "Internal server error"}
     assert api.events == []
+    assert "not invoked, stack stopping" in caplog.text
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_a_request_queued_for_the_api_as_the_stack_stops_is_502_not_a_traceback(
+    authorizer: StubAuthorizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every worker of the API's pool busy, one more request waits in its queue; the stop
+    drops it (`cancel_futures`): answered 502, logged as not invoked."""
+    caplog.set_level(logging.INFO, logger=api_gateway.__name__)
+    release = threading.Event()
+    busy = threading.Semaphore(0)
+
+    def held(event: Any, context: Any) -> Any:
+        busy.release()
+        release.wait(timeout=10)
+        return {"statusCode": 200, "body": "{}"}
+
+    gateway = LocalApiGateway(
+        api=LocalFunction("api", held),
+        authorizer=LocalFunction("authorizer", authorizer),
+        routes=ROUTES,
+    )
+    workers = gateway._pool._max_workers
+    answers: list[int] = []
+
+    def ask() -> None:
+        answers.append(gateway.handle("GET", "/v1/users", _headers(), b"").status)
+
+    threads = [threading.Thread(target=ask) for _ in range(workers + 1)]
+    for thread in threads[:workers]:
+        thread.start()
+    for _ in range(workers):
+        assert busy.acquire(timeout=10)
+    threads[-1].start()
+    time.sleep(0.2)  # the last one submitted: it waits in the pool's queue
+    gateway.stop()
+    release.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(answers) == [200] * workers + [502]
     assert "not invoked, stack stopping" in caplog.text
     assert not [record for record in caplog.records if record.exc_info]
 
