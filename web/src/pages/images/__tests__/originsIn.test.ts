@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { job, succeeded } from "../../../test/api";
-import { originLabel, originsIn } from "../job/names";
+import { originsIn } from "../job/names";
+import { createdPhrase } from "../job/time";
 
 describe("originsIn: how each job of a history came about, named among the rest", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -14,11 +15,12 @@ describe("originsIn: how each job of a history came about, named among the rest"
     index % 5 === 4 ? { ...done, kind: "refine" as const, instruction: "warmer", parent_generation_id: all[index - 1]!.id } : done,
   );
 
-  it("names each refinement's parent as originLabel does", () => {
+  it("names each refinement by what it asked and the result it came from, and nothing else", () => {
     const originOf = originsIn(history);
-    for (const item of history) expect(originOf(item)).toBe(originLabel(item, history));
-    expect(originOf(history[4]!)).toMatch(/^Refined: “warmer”, from the result of /);
-    expect(originOf(history[3]!)).toBeNull();
+    history.forEach((item, index) => {
+      const expected = index % 5 === 4 ? `Refined: “warmer”, from the result of ${createdPhrase(history[index - 1]!)}` : null;
+      expect(originOf(item)).toBe(expected);
+    });
   });
 
   it("tells each job's time once for the whole list, not once per row and job (a long history made typing late)", () => {
