@@ -20,7 +20,8 @@ export const WAITING_POLL_MS = 15_000;
  * moves is waiting out a backoff (queued for its next attempt, its card counting down to it):
  * then at the first next attempt, within `WAITING_POLL_MS`. Read every 2 s through a wait of
  * minutes (Gemini busy), a click's jobs and its history made some 56 reads a minute that
- * could tell nothing new. Null when none moves.
+ * could tell nothing new. Null when none moves. `now` is when the jobs were read: the wait is
+ * the same at every render until the next read (a new one at each would start it over).
  */
 export function movingPollMs(jobs: readonly Job[], now = Date.now()): number | null {
   let soonest: number | null = null;

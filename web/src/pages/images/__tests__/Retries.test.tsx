@@ -4,11 +4,11 @@
  * its time says it took more than one.
  */
 import { screen, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
-import { clockLine, given, openAsAlice, spaced, timePasses } from "../../../test/render";
+import { clockLine, fakeClock, given, openAsAlice, spaced, timePasses } from "../../../test/render";
 
 /** A job back in the queue after its first attempt met `code`, tried again `inSeconds` from now. */
 function waiting(code: string, inSeconds: number): Job {
@@ -52,24 +52,34 @@ describe("a job waiting to be tried again", () => {
   });
 
   it("is read again at its next attempt, not every 2 s through a wait that can tell nothing new", async () => {
-    const shown = waiting("provider_unavailable", 25);
-    const reads = { history: 0, job: 0 };
-    given(
-      http.get("/v1/generations", ({ response }) => {
-        reads.history += 1;
-        return response(200).json({ items: [shown], next_cursor: null });
-      }),
-      http.get("/v1/generations/{generation_id}", ({ response }) => {
-        reads.job += 1;
-        return response(200).json(shown);
-      }),
-    );
-    await openAsAlice();
-    await screen.findByRole("article", { name: "New image" });
-    const before = { ...reads };
-    await timePasses(4500);
-    // Two polls' time: read every 2 s, each would have been read twice more.
-    expect(reads).toEqual(before);
+    fakeClock();
+    try {
+      const shown = waiting("provider_unavailable", 25);
+      const reads = { history: 0, job: 0 };
+      given(
+        http.get("/v1/generations", ({ response }) => {
+          reads.history += 1;
+          return response(200).json({ items: [shown], next_cursor: null });
+        }),
+        http.get("/v1/generations/{generation_id}", ({ response }) => {
+          reads.job += 1;
+          return response(200).json(shown);
+        }),
+      );
+      await openAsAlice();
+      await screen.findByRole("article", { name: "New image" });
+      const before = { ...reads };
+      await timePasses(4500);
+      // Two polls' time: read every 2 s, each would have been read twice more.
+      expect(reads).toEqual(before);
+      // Read again within the longest wait (15 s after its last read), before its attempt 25 s
+      // on: a cancel from another tab still shows.
+      await timePasses(14_000);
+      expect(reads.job).toBeGreaterThan(before.job);
+      expect(reads.history).toBeGreaterThan(before.history);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("says the attempt is about to start once its time has come, not a time gone by", async () => {

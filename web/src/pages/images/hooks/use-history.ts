@@ -36,7 +36,9 @@ export function useHistory(identityId: string | null) {
     ...historyRead(api, queryClient, identityId),
     select: jobsOf,
     refetchInterval: (query) =>
-      query.state.status === "error" ? POLL_MS : (movingPollMs(jobsOf(query.state.data)) ?? IDLE_REFRESH_MS),
+      query.state.status === "error"
+        ? POLL_MS
+        : (movingPollMs(jobsOf(query.state.data), query.state.dataUpdatedAt) ?? IDLE_REFRESH_MS),
   });
 }
 

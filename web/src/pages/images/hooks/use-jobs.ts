@@ -29,7 +29,7 @@ export function useJobs(ids: readonly string[]) {
       },
       initialData: () => fromHistory(queryClient, id)?.job,
       initialDataUpdatedAt: () => fromHistory(queryClient, id)?.readAt,
-      refetchInterval: (query: { state: { data?: Job; error: Error | null } }) => {
+      refetchInterval: (query: { state: { data?: Job; error: Error | null; dataUpdatedAt: number } }) => {
         if (isGone(query.state.error)) return false;
         // A failed read says the page lost contact until one answers: a final job read again
         // only when its URLs near their end (minutes) would keep saying so long after the
@@ -37,7 +37,9 @@ export function useJobs(ids: readonly string[]) {
         if (query.state.error) return POLL_MS;
         const job = query.state.data;
         if (!job) return POLL_MS;
-        return movingPollMs([job]) ?? urlRefreshMs(queryClient);
+        // Counted from its read, not from now: the same between two reads, so a render (the
+        // countdown's, every second) does not start the wait over.
+        return movingPollMs([job], query.state.dataUpdatedAt) ?? urlRefreshMs(queryClient);
       },
     })),
   });
