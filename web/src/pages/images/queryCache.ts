@@ -34,6 +34,7 @@ export function movingPollMs(jobs: readonly Job[], now = Date.now()): number | n
   // Just after its time, when the worker has it: not just before, to read it queued again.
   return soonest === null ? null : Math.min(Math.max(soonest + 500, POLL_MS), WAITING_POLL_MS);
 }
+
 /** The shortest an output URL lasts (the API's floor for OUTPUT_URL_EXPIRY_S). */
 const SHORTEST_URL_LIFETIME_MS = 30_000;
 

@@ -85,9 +85,8 @@ export function ReferenceImageUpload({
   const waiting = uploads.items.filter((item) => item.status === "waiting").length;
   // No photo yet: the whole box is "Add photos", what it takes written in it.
   const empty = uploads.items.length === 0;
-  // None left (all removed, or another user's form, which holds none): what was added is not
-  // left in its region, where a screen reader's reading of the page would meet it.
-  // Nor once the form holds another user's photos, or none.
+  // What was added is not left said (where a screen reader's reading of the page would meet
+  // it), nor shown, once the form holds another user's photos, or none.
   const [addsOf, setAddsOf] = useState(userId);
   if (addsOf !== userId || (empty && (added !== "" || already.length > 0))) {
     setAddsOf(userId);
