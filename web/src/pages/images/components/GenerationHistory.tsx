@@ -141,17 +141,21 @@ function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean, currentJo
   const generations = countOf(clicks, hasOlder ? "newest generation" : "generation");
   if (view === "all") {
     const counted = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "variant")}`;
-    return hasOlder ? `${counted} · older below` : counted;
+    return hasOlder ? `${counted}${OLDER_BELOW}` : counted;
   }
   if (view === "saved") {
     const saved = `${savedOf(jobs, currentJobId).length} saved`;
-    return hasOlder ? `${saved} from the ${generations} · older below` : `${saved} from ${generations}`;
+    return hasOlder ? `${saved} from the ${generations}${OLDER_BELOW}` : `${saved} from ${generations}`;
   }
   const shown = resultsOf(jobs).length;
-  if (shown === jobs.length) return hasOlder ? `${countOf(shown, "newest result")} · older below` : countOf(shown, "result");
+  if (shown === jobs.length) return hasOlder ? `${countOf(shown, "newest result")}${OLDER_BELOW}` : countOf(shown, "result");
   const results = countOf(shown, "result");
   return hasOlder ? `${results} from the ${generations}` : `${results} from ${generations}`;
 }
+
+/** Said last of a history with older pages: kept on one line (a phone's header broke it
+ * after "older", leaving "below" alone). */
+const OLDER_BELOW = " ·\u00a0older\u00a0below";
 
 /** Two variants of one click (one batch). */
 function oneClick(above: Job | undefined, job: Job): boolean {
