@@ -379,6 +379,45 @@ describe("the identities, on a page left open", () => {
   });
 });
 
+describe("the identity's image, read again", () => {
+  it("keeps the URL it was first read with while it is fresh, then takes the new one", async () => {
+    fakeClock();
+    try {
+      let reads = 0;
+      given(
+        // URLs good for 60 s: taken anew once 40 s old.
+        http.get("/v1/config", ({ response }) => response(200).json({ ...apiConfig, output_url_expiry_s: 60 })),
+        http.get("/v1/users/{user_id}/identities", ({ params, response }) => {
+          if (params.user_id !== "3") return response(200).json({ identities: [] });
+          reads += 1;
+          const signed = `http://s3.test/current.png?signature=${reads}`;
+          return response(200).json({
+            identities: identities.map((each, index) =>
+              index === 0 ? { ...each, image_path: "generated/x.png", image_url: signed, image_preview_url: null } : each,
+            ),
+          });
+        }),
+      );
+      const user = await openAsAlice();
+      const picture = () => screen.getByRole("img", { name: "Alice the chef, as it looks now" }).getAttribute("src");
+      const first = picture();
+      // Away to another user and back once they are 30 s old: read again, signed anew, and the
+      // picture keeps its URL (a new one would download it again).
+      await timePasses(31_000);
+      const before = reads;
+      await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
+      await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
+      await waitFor(() => expect(reads).toBeGreaterThan(before));
+      expect(picture()).toBe(first);
+      // Past two thirds of its life (counted from its first read, not the last): the new one.
+      await timePasses(12_000);
+      await waitFor(() => expect(picture()).not.toBe(first));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe("a history of several pages, read again", () => {
   /** 50 jobs, "job 1" (`newest`) to "job 50", each its own click (its own row), newest first. */
   function fiftyJobs(newest: Job): Job[] {

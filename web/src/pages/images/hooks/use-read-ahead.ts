@@ -21,7 +21,7 @@ export function useReadAhead(): void {
   useEffect(() => {
     void queryClient.prefetchQuery(usersRead(api));
     const { user, identity } = lastChosen();
-    if (user !== null) void queryClient.prefetchQuery(identitiesRead(api, user));
+    if (user !== null) void queryClient.prefetchQuery(identitiesRead(api, queryClient, user));
     if (identity !== null) void queryClient.prefetchInfiniteQuery(historyRead(api, queryClient, identity));
   }, [api, queryClient]);
 }

@@ -1,6 +1,6 @@
-import { queryOptions, skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, skipToken, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
-import type { ImageGenerationApi } from "../../../api/imageGeneration";
+import type { HostIdentity, ImageGenerationApi } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
 import { keys, POLL_MS, urlRefreshMs } from "../queryCache";
 import { useApi } from "./use-api";
@@ -9,13 +9,53 @@ import { useApi } from "./use-api";
 export const usersRead = (api: ImageGenerationApi) =>
   queryOptions({ queryKey: keys.users, queryFn: ({ signal }) => api.listUsers(signal), staleTime: 60_000 });
 
-/** One user's identities (none read for no user). */
-export const identitiesRead = (api: ImageGenerationApi, userId: string | null) =>
+/** One user's identities (none read for no user), each image keeping the URLs it was first
+ * read with while they are fresh (see `keptImageUrls`). */
+export const identitiesRead = (api: ImageGenerationApi, queryClient: QueryClient, userId: string | null) =>
   queryOptions({
     queryKey: keys.identities(userId),
-    queryFn: userId === null ? skipToken : ({ signal }) => api.listIdentities(userId, signal),
+    queryFn:
+      userId === null
+        ? skipToken
+        : async ({ signal }) => keptImageUrls(queryClient, await api.listIdentities(userId, signal)),
     staleTime: 30_000,
   });
+
+/** Each identity's image URLs as first read, with its path and when, by query cache. */
+const imageUrlsOf = new WeakMap<QueryClient, Map<string, { path: string; url?: string | null; preview?: string | null; at: number }>>();
+
+/**
+ * `identities` with the image URLs of an earlier read where the image is the same (its path)
+ * and those URLs are fresh (`urlRefreshMs`): each read signs new ones for the same image, and
+ * the browser downloaded the identity's picture again at each (a switch back to a user whose
+ * identities are 30 s old reads them again).
+ */
+/** How long after a read of `identities` (at `readAt`) their images' URLs are to be renewed:
+ * when the oldest of them, kept from an earlier read, is as old as `urlRefreshMs`. Counted from
+ * the read, so that it is the same at every render until the next. */
+function urlsRenewIn(queryClient: QueryClient, identities: readonly HostIdentity[], readAt: number): number {
+  const keepFor = urlRefreshMs(queryClient);
+  const kept = imageUrlsOf.get(queryClient);
+  const firstRead = identities.map((identity) => kept?.get(identity.id)?.at ?? readAt);
+  return Math.max(POLL_MS, Math.min(readAt, ...firstRead) + keepFor - readAt);
+}
+
+function keptImageUrls(queryClient: QueryClient, identities: HostIdentity[]): HostIdentity[] {
+  let kept = imageUrlsOf.get(queryClient);
+  if (!kept) imageUrlsOf.set(queryClient, (kept = new Map()));
+  const now = Date.now();
+  const keepFor = urlRefreshMs(queryClient);
+  return identities.map((identity) => {
+    const path = identity.image_path;
+    if (!path) return identity;
+    const before = kept.get(identity.id);
+    if (before && before.path === path && now - before.at < keepFor) {
+      return { ...identity, image_url: before.url, image_preview_url: before.preview };
+    }
+    kept.set(identity.id, { path, url: identity.image_url, preview: identity.image_preview_url, at: now });
+    return identity;
+  });
+}
 
 export function useUsers() {
   const api = useApi();
@@ -34,10 +74,11 @@ export function useIdentities(userId: string | null) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useQuery({
-    ...identitiesRead(api, userId),
+    ...identitiesRead(api, queryClient, userId),
     // Read again while it cannot be read, as the history is: the page waits on it (no identity,
     // no Generate), and a focus or a reconnect that would read it again may be long in coming.
     // Else before the images' URLs expire, on a page left open: each identity's image opens.
-    refetchInterval: (query) => (query.state.status === "error" ? POLL_MS : urlRefreshMs(queryClient)),
+    refetchInterval: (query) =>
+      query.state.status === "error" ? POLL_MS : urlsRenewIn(queryClient, query.state.data ?? [], query.state.dataUpdatedAt),
   });
 }
