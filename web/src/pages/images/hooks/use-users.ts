@@ -30,16 +30,6 @@ const imageUrlsOf = new WeakMap<QueryClient, Map<string, { path: string; url?: s
  * the browser downloaded the identity's picture again at each (a switch back to a user whose
  * identities are 30 s old reads them again).
  */
-/** How long after a read of `identities` (at `readAt`) their images' URLs are to be renewed:
- * when the oldest of them, kept from an earlier read, is as old as `urlRefreshMs`. Counted from
- * the read, so that it is the same at every render until the next. */
-function urlsRenewIn(queryClient: QueryClient, identities: readonly HostIdentity[], readAt: number): number {
-  const keepFor = urlRefreshMs(queryClient);
-  const kept = imageUrlsOf.get(queryClient);
-  const firstRead = identities.map((identity) => kept?.get(identity.id)?.at ?? readAt);
-  return Math.max(POLL_MS, Math.min(readAt, ...firstRead) + keepFor - readAt);
-}
-
 function keptImageUrls(queryClient: QueryClient, identities: HostIdentity[]): HostIdentity[] {
   let kept = imageUrlsOf.get(queryClient);
   if (!kept) imageUrlsOf.set(queryClient, (kept = new Map()));
@@ -55,6 +45,16 @@ function keptImageUrls(queryClient: QueryClient, identities: HostIdentity[]): Ho
     kept.set(identity.id, { path, url: identity.image_url, preview: identity.image_preview_url, at: now });
     return identity;
   });
+}
+
+/** How long after a read of `identities` (at `readAt`) their images' URLs are to be renewed:
+ * when the oldest of them, kept from an earlier read, is as old as `urlRefreshMs`. Counted from
+ * the read, so that it is the same at every render until the next. */
+function urlsRenewIn(queryClient: QueryClient, identities: readonly HostIdentity[], readAt: number): number {
+  const keepFor = urlRefreshMs(queryClient);
+  const kept = imageUrlsOf.get(queryClient);
+  const firstRead = identities.map((identity) => kept?.get(identity.id)?.at ?? readAt);
+  return Math.max(POLL_MS, Math.min(readAt, ...firstRead) + keepFor - readAt);
 }
 
 export function useUsers() {
