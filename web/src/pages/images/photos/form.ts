@@ -11,7 +11,6 @@ import {
   hasPlace,
   isKept,
   holdsFile,
-  isSameFile,
   keptCopies,
   nameOf,
   nextId,
@@ -84,7 +83,7 @@ export function photosAdded(
   const added: ReferenceItem[] = [];
   const already: string[] = [];
   for (const file of files) {
-    const same = lost.find((item) => isSameFile(item, file));
+    const same = lost.find((item) => holdsFile(item, file));
     if (same) {
       lost.splice(lost.indexOf(same), 1);
       replacing.set(same.id, photoOf(file, true, config, thumbnail));

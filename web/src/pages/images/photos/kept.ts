@@ -14,7 +14,7 @@ import {
 /** What is kept of a photo across a reload. */
 interface KeptPhoto {
   name: string;
-  /** Of a photo not in S3: the size of the file the admin chose (see `isSameFile`). */
+  /** Of a photo not in S3: the size of the file the admin chose (see `holdsFile`). */
   size: number;
   contentType: string;
   /** Where it is in S3. */

@@ -61,7 +61,7 @@ export interface FailedPhoto extends Photo {
  * A photo whose bytes were only on the page when it reloaded (on their way to S3, or their
  * upload had failed or was stopped): the page has nothing of it to send. It keeps its place
  * among the generation's (the admin chose it for this one), and Generate waits, until it is
- * removed or added again: the same file (`isSameFile`) takes its place.
+ * removed or added again: the same file (`holdsFile`) takes its place.
  */
 export interface LostPhoto extends Photo {
   status: "lost";
@@ -169,14 +169,9 @@ export function plainName(name: string): string {
   return chars.slice(0, 255).join("").trim() || "photo";
 }
 
-/** Whether `file` is the one a lost photo was: its name, and its size as the admin chose it
- * (a lost photo's size is that one, see `photos/kept`). */
-export function isSameFile(item: LostPhoto, file: File): boolean {
-  return item.name === nameOf(file) && item.size === file.size;
-}
-
 /** Whether `file` is a photo the form holds (its name, and its size as the admin chose it,
- * made smaller to fit or not): not one it refused, which may be added again to be told why. */
+ * made smaller to fit or not; a lost photo's size is that one, see `photos/kept`): not one it
+ * refused, which may be added again to be told why. */
 export function holdsFile(item: ReferenceItem, file: File): boolean {
   if (item.status === "refused" || item.name !== nameOf(file)) return false;
   return item.size === file.size || ("shrunkFrom" in item && item.shrunkFrom === file.size);
