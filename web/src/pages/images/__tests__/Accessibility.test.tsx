@@ -77,7 +77,7 @@ describe("Accessibility", () => {
       expect(within(status).queryByRole("button")).not.toBeInTheDocument();
       // The time is still on the card, to read; Cancel too.
       expect(screen.getByText(clockLine(/^5 s · usually about 40 s at 1K$/))).toBeInTheDocument();
-      expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: /^Cancel\b/ })).toBeInTheDocument();
 
       act(() => vi.advanceTimersByTime(3000));
       expect(screen.getByText(clockLine(/^8 s/))).toBeInTheDocument();
@@ -129,9 +129,9 @@ describe("Accessibility", () => {
     it("offers no Cancel while the page cannot reach the service, and says the state is the last known", () => {
       const queued = job();
       const view = render(card({ job: queued, onCancel: noop }));
-      expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: /^Cancel\b/ })).toBeInTheDocument();
       view.rerender(card({ job: queued, onCancel: noop, outOfTouch: true }));
-      expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: /^Cancel\b/ })).not.toBeInTheDocument();
       expect(screen.getByText("Last known state: the page cannot check on it now.")).toBeInTheDocument();
     });
 
@@ -148,9 +148,9 @@ describe("Accessibility", () => {
       await user.tab();
       expect(link).toHaveFocus();
       await user.tab();
-      expect(screen.getByRole("button", { name: "Save to identity" })).toHaveFocus();
+      expect(screen.getByRole("button", { name: /^Save to identity\b/ })).toHaveFocus();
       await user.tab();
-      expect(screen.getByRole("link", { name: "Download" })).toHaveFocus();
+      expect(screen.getByRole("link", { name: /^Download\b/ })).toHaveFocus();
     });
 
     it("names each variant's picture link by its variant, and keeps Save with Download, Refine with Compare", () => {
@@ -160,10 +160,10 @@ describe("Accessibility", () => {
       const second = screen.getByRole("article", { name: "Variant 2 of 3" });
       expect(within(second).getByRole("link", { name: "Open variant 2 full size (new tab)" })).toBeInTheDocument();
       const rowOf = (element: HTMLElement) => element.parentElement;
-      const save = within(second).getByRole("button", { name: "Save to identity" });
-      const refine = within(second).getByRole("button", { name: "Refine" });
-      expect(rowOf(save)).toBe(rowOf(within(second).getByRole("link", { name: "Download" })));
-      expect(rowOf(refine)).toBe(rowOf(within(second).getByRole("button", { name: "Compare" })));
+      const save = within(second).getByRole("button", { name: /^Save to identity\b/ });
+      const refine = within(second).getByRole("button", { name: /^Refine\b/ });
+      expect(rowOf(save)).toBe(rowOf(within(second).getByRole("link", { name: /^Download\b/ })));
+      expect(rowOf(refine)).toBe(rowOf(within(second).getByRole("button", { name: /^Compare\b/ })));
       expect(rowOf(refine)).not.toBe(rowOf(save));
       // The rows in that order, Save's first.
       expect(rowOf(save)!.compareDocumentPosition(refine) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
@@ -301,7 +301,7 @@ describe("Accessibility", () => {
       const onSave = vi.fn();
       const user = userEvent.setup();
       const view = render(card({ job: done, onSave }));
-      const save = screen.getByRole("button", { name: "Save to identity" });
+      const save = screen.getByRole("button", { name: /^Save to identity\b/ });
       expect(save).toHaveAttribute("aria-disabled", "false");
       await user.click(save);
       expect(onSave).toHaveBeenCalledTimes(1);
@@ -319,7 +319,7 @@ describe("Accessibility", () => {
       const applied: Job = { ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: new Date().toISOString() } };
       view.rerender(card({ job: applied, onSave, currentJobId: applied.id }));
       expect(screen.getByRole("status")).toHaveTextContent("Saved to identity");
-      expect(screen.queryByRole("button", { name: "Save to identity" })).not.toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: /^Save to identity\b/ })).not.toBeInTheDocument();
       expect(screen.getByRole("article", { name: "New image" })).toHaveFocus();
       expect(onSave).toHaveBeenCalledTimes(1);
     });
@@ -329,13 +329,13 @@ describe("Accessibility", () => {
       const onCancel = vi.fn();
       const user = userEvent.setup();
       const view = render(card({ job: queued, onCancel }));
-      await user.click(screen.getByRole("button", { name: "Cancel" }));
+      await user.click(screen.getByRole("button", { name: /^Cancel\b/ }));
       expect(onCancel).toHaveBeenCalledTimes(1);
 
       // The page takes Cancel away while a cancel is out (onCancel undefined).
       const focus = vi.spyOn(HTMLElement.prototype, "focus");
       view.rerender(card({ job: queued, onCancel: undefined }));
-      expect(screen.queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+      expect(screen.queryByRole("button", { name: /^Cancel\b/ })).not.toBeInTheDocument();
       expect(screen.getByRole("article", { name: "New image" })).toHaveFocus();
       // Where the focus goes, the page stays: no jump under a mouse user's pointer.
       expect(focus).toHaveBeenCalledWith({ preventScroll: true });
@@ -355,7 +355,7 @@ describe("Accessibility", () => {
       const history = await screen.findByRole("region", { name: "History" });
       const prompt = screen.getByRole("textbox", { name: "Prompt" });
       for (const action of ["Undo", "Close"]) {
-        await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+        await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
         await user.click(screen.getByRole("button", { name: action }));
         expect(screen.queryByRole("button", { name: action })).not.toBeInTheDocument();
         expect(prompt).toHaveFocus();
@@ -657,9 +657,9 @@ describe("Accessibility", () => {
       <HistoryResults jobs={[shown]} currentJobId={currentJobId} savingIds={[]} onSave={noop} onCompare={null} actionError={null} />
     );
     const { rerender } = render(tiles(done, null));
-    screen.getByRole("button", { name: "Save to identity" }).focus();
+    screen.getByRole("button", { name: /^Save to identity\b/ }).focus();
     rerender(tiles(saved, done.id));
-    expect(screen.queryByRole("button", { name: "Save to identity" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /^Save to identity\b/ })).not.toBeInTheDocument();
     expect(screen.getByRole("listitem")).toHaveFocus();
   });
 
@@ -676,10 +676,10 @@ describe("Accessibility", () => {
     );
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    const cancel = await within(history).findByRole("button", { name: "Cancel" });
+    const cancel = await within(history).findByRole("button", { name: /^Cancel\b/ });
     cancel.focus();
     await user.keyboard("{Enter}");
-    await waitFor(() => expect(within(history).queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument());
+    await waitFor(() => expect(within(history).queryByRole("button", { name: /^Cancel\b/ })).not.toBeInTheDocument());
     await waitFor(() => expect(within(history).getByRole("listitem")).toHaveFocus());
   });
 

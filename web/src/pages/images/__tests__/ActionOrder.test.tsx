@@ -10,11 +10,12 @@ import { given, openAsAlice } from "../../../test/render";
 
 const ACTIONS = ["Cancel", "Save to identity", "Download", "Refine", "Compare", "Re-run", "Edit settings"];
 
-/** The names of the actions in `place`, in the order a Tab would reach them. */
+/** The actions in `place`, in the order a Tab would reach them, by the words seen on them (their
+ * names go on with which job they act on: "Save to identity, generation of today, 9:14 PM"). */
 function actionsIn(place: HTMLElement): string[] {
   return [...within(place).queryAllByRole("button"), ...within(place).queryAllByRole("link")]
     .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))
-    .map((element) => element.textContent ?? "")
+    .map((element) => (element.textContent ?? "").replace(/, .*$/, ""))
     .filter((name) => ACTIONS.includes(name));
 }
 
@@ -37,6 +38,25 @@ async function openHistory(jobs: Job[]) {
 }
 
 describe("a result's actions", () => {
+  it("are named for the result they act on, so that no two of one kind are alike", async () => {
+    // Two variants of one click, and an earlier result: a screen reader's list of buttons, or a
+    // voice command, tells their Saves (and the rest) apart; each name starts with its words.
+    const earlier = new Date(Date.now() - 3 * 3600_000).toISOString();
+    const variants = [0, 1].map((index) =>
+      succeeded(job({ prompt: "at the pass", batch_id: "click-1", batch_index: index, batch_size: 2 })),
+    );
+    const { history } = await openHistory([...variants, succeeded(job({ prompt: "older", created_at: earlier }))]);
+    for (const words of ["Save to identity", "Compare", "Re-run"]) {
+      const names = within(history)
+        .getAllByRole("button", { name: new RegExp(`^${words},`) })
+        .map((button) => button.textContent);
+      expect(names).toHaveLength(3);
+      expect(new Set(names).size).toBe(3);
+    }
+    const saves = within(history).getAllByRole("button", { name: /^Save to identity,/ });
+    expect(saves[0]).toHaveAccessibleName(/^Save to identity, generation of today, .+, variant 1 of 2$/);
+  });
+
   it("come in the card's order on a history row: Save and Download first, then Refine, Compare, Re-run, Edit settings", async () => {
     const { history } = await openHistory([succeeded(job({ prompt: "at the pass" }))]);
     const [row] = within(history).getAllByRole("listitem");
@@ -48,7 +68,8 @@ describe("a result's actions", () => {
     // never stands alone on a line, nor does Compare.
     const { history } = await openHistory([succeeded(job({ prompt: "at the pass" }))]);
     const [row] = within(history).getAllByRole("listitem");
-    const action = (name: string) => within(row!).getByRole(name === "Download" ? "link" : "button", { name });
+    const action = (name: string) =>
+      within(row!).getByRole(name === "Download" ? "link" : "button", { name: new RegExp(`^${name},`) });
     const groupOf = (name: string) => action(name).parentElement!;
     expect(groupOf("Save to identity")).toBe(groupOf("Download"));
     expect(groupOf("Refine")).toBe(groupOf("Compare"));
@@ -86,7 +107,7 @@ describe("a result's actions", () => {
     // After Save and Download, before what it opens: Tab goes on into it once it is open.
     expect(actionsIn(resultRow!).slice(0, 2)).toEqual(["Save to identity", "Download"]);
     expect(more.compareDocumentPosition(folded) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
-    expect(within(folded).getByRole("button", { name: "Edit settings" })).toBeInTheDocument();
+    expect(within(folded).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
     await user.click(more);
     expect(more).toHaveAttribute("aria-expanded", "true");
     expect(folded).not.toHaveClass("folded");

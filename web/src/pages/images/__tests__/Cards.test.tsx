@@ -32,7 +32,7 @@ describe("the Refine box of one of several variants", () => {
       />,
     );
     const second = screen.getByRole("article", { name: "Variant 2 of 3" });
-    const refine = within(second).getByRole("button", { name: "Refine" });
+    const refine = within(second).getByRole("button", { name: /^Refine\b/ });
     await user.click(refine);
 
     const box = screen.getByRole("textbox", { name: "What should change in variant 2?" });
@@ -169,11 +169,11 @@ describe("a queued card", () => {
     );
     const { rerender } = render(grid([queued]));
     const card = screen.getByRole("article", { name: "New image" });
-    const progress = within(card).getByRole("button", { name: "Cancel" }).parentElement!;
+    const progress = within(card).getByRole("button", { name: /^Cancel\b/ }).parentElement!;
     expect(progress).not.toHaveClass("cancelGone");
 
     rerender(grid([{ ...queued, status: "running", stage: "generating", started_at: new Date().toISOString() }]));
-    expect(within(card).queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
+    expect(within(card).queryByRole("button", { name: /^Cancel\b/ })).not.toBeInTheDocument();
     // Its room, shared above and below the words (a 16:9 box in a narrow card is as tall as
     // they are: measured in Chromium, 230 px queued and started alike).
     expect(within(card).getByText("Gemini is generating").closest("[role=status]")?.parentElement).toHaveClass("cancelGone");

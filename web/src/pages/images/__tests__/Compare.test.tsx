@@ -13,11 +13,11 @@ describe("Compare", () => {
     const { service, user } = await generateVariants(3);
     const first = await screen.findByRole("article", { name: "Variant 1 of 3" });
     // Nothing to compare while one result (and no current image) is in.
-    expect(within(first).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    expect(within(first).queryByRole("button", { name: /^Compare\b/ })).not.toBeInTheDocument();
     for (const name of ["Variant 1 of 3", "Variant 2 of 3", "Variant 3 of 3"]) {
       await within(screen.getByRole("article", { name })).findByRole("img", {}, { timeout: 10_000 });
     }
-    await user.click(within(first).getByRole("button", { name: "Compare" }));
+    await user.click(within(first).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
     expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual([
       "Variant 1 of 3",
@@ -51,7 +51,7 @@ describe("Compare", () => {
         apiError(503, "host_unavailable", "The host app did not answer."),
       ),
     );
-    await user.click(within(screen.getByRole("article", { name: "Variant 1 of 2" })).getByRole("button", { name: "Compare" }));
+    await user.click(within(screen.getByRole("article", { name: "Variant 1 of 2" })).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
     await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 2 to identity" }));
     // In the dialog, on the figure it was about: the page behind it is out of reach.
@@ -66,7 +66,7 @@ describe("Compare", () => {
     given(...historyOf([refined, before]));
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "Refined image" });
-    await user.click(await within(card).findByRole("button", { name: "Compare" }));
+    await user.click(await within(card).findByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
     expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("src"))).toEqual([
       before.output!.preview_url,
@@ -85,7 +85,7 @@ describe("Compare", () => {
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     const second = (await within(history).findByText("Variant 2 of 3")).closest("li")!;
-    await user.click(within(second as HTMLElement).getByRole("button", { name: "Compare" }));
+    await user.click(within(second as HTMLElement).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
     expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual([
       "Current: Alice the chef",
@@ -102,9 +102,9 @@ describe("Compare", () => {
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     const lone = (await within(history).findByText("“alone”")).closest("li")!;
-    expect(within(lone as HTMLElement).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    expect(within(lone as HTMLElement).queryByRole("button", { name: /^Compare\b/ })).not.toBeInTheDocument();
     const second = within(history).getByText("Variant 2 of 2").closest("li")!;
-    await user.click(within(second as HTMLElement).getByRole("button", { name: "Compare" }));
+    await user.click(within(second as HTMLElement).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
     expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual(["Variant 1 of 2", "Variant 2 of 2"]);
   });
@@ -136,7 +136,7 @@ describe("Compare", () => {
     const first = savedJob(succeeded(job({ batch_id: "b-two", batch_size: 2, batch_index: 0 })));
     const click = [first, succeeded(job({ batch_id: "b-two", batch_size: 2, batch_index: 1 }))];
     const { user, rowOf } = await historyShowing(first, click);
-    await user.click(within(rowOf(first)).getByRole("button", { name: "Compare" }));
+    await user.click(within(rowOf(first)).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
     expect(within(dialog).getAllByRole("img").map((img) => img.getAttribute("alt"))).toEqual(["Variant 1 of 2", "Variant 2 of 2"]);
   });
@@ -144,7 +144,7 @@ describe("Compare", () => {
   it("offers no Compare on the row of a lone result the identity shows: there is nothing but itself", async () => {
     const alone = savedJob(succeeded(job({ prompt: "alone" })));
     const { rowOf } = await historyShowing(alone, [alone]);
-    expect(within(rowOf(alone)).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    expect(within(rowOf(alone)).queryByRole("button", { name: /^Compare\b/ })).not.toBeInTheDocument();
   });
 
   it("compares a saved refinement with what it refined, from its card as from its row", async () => {
@@ -152,19 +152,19 @@ describe("Compare", () => {
     const refined = savedJob(succeeded(job({ kind: "refine", parent_generation_id: parent.id, instruction: "darker" })));
     const { user, rowOf } = await historyShowing(refined, [refined, parent]);
     const card = await screen.findByRole("article", { name: "Refined image" });
-    await user.click(within(card).getByRole("button", { name: "Compare" }));
+    await user.click(within(card).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
     await user.click(within(dialog).getByRole("button", { name: "Close" }));
-    expect(within(rowOf(refined)).getByRole("button", { name: "Compare" })).toBeInTheDocument();
+    expect(within(rowOf(refined)).getByRole("button", { name: /^Compare\b/ })).toBeInTheDocument();
     // The result it refined, not saved, beside the current image from its row.
-    expect(within(rowOf(parent)).getByRole("button", { name: "Compare" })).toBeInTheDocument();
+    expect(within(rowOf(parent)).getByRole("button", { name: /^Compare\b/ })).toBeInTheDocument();
   });
 
   it("offers no Compare on the card of a lone result the identity shows", async () => {
     const alone = savedJob(succeeded(job({ prompt: "alone" })));
     await historyShowing(alone, [alone]);
     const card = await screen.findByRole("article", { name: "New image" });
-    expect(within(card).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    expect(within(card).queryByRole("button", { name: /^Compare\b/ })).not.toBeInTheDocument();
   });
 
   it("saves from the comparison, and cancels a queued job from the history", async () => {
@@ -192,17 +192,17 @@ describe("Compare", () => {
     );
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Compare" }));
+    await user.click(await within(history).findByRole("button", { name: /^Compare\b/ }));
     await user.click(await screen.findByRole("button", { name: "Save this result to identity" }));
     await waitFor(() => expect(service.applied).toEqual([done.id]));
     // Saved, it is the current image: nothing is left to choose, and the dialog closes. Its
     // row offers no Compare now, so the focus goes back to the row the Compare was on.
     await waitFor(() => expect(screen.queryByRole("heading", { name: "Compare with the current image" })).not.toBeInTheDocument());
     const row = within(history).getByText("“compare me”").closest("li");
-    expect(within(row!).queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    expect(within(row!).queryByRole("button", { name: /^Compare\b/ })).not.toBeInTheDocument();
     expect(row).toHaveFocus();
 
-    await user.click(within(history).getByRole("button", { name: "Cancel" }));
+    await user.click(within(history).getByRole("button", { name: /^Cancel\b/ }));
     await waitFor(() => expect(service.jobs.get(waiting.id)!.status).toBe("canceled"));
   });
 });

@@ -208,7 +208,7 @@ describe("A service that does not answer", () => {
     const user = await openAsAlice();
     const result = screen.getByRole("region", { name: "Result" });
     const card = await within(result).findByRole("article", { name: "New image" });
-    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
 
     const alert = await within(result).findByRole("alert", {}, { timeout: 5000 });
     expect(alert).toHaveTextContent(`did not answer within ${WRITE_TIMEOUT_MS / 1000} s: this may have gone through`);

@@ -24,7 +24,7 @@ describe("Edit settings", () => {
     );
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
     expect(prompt).toHaveValue("a forbidden thing");
     expect(prompt).toHaveFocus();
@@ -33,7 +33,7 @@ describe("Edit settings", () => {
     expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("1:1");
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
     // The same prompt would be refused again: no Re-run for it.
-    expect(within(history).queryByRole("button", { name: "Re-run" })).not.toBeInTheDocument();
+    expect(within(history).queryByRole("button", { name: /^Re-run\b/ })).not.toBeInTheDocument();
   });
 });
 
@@ -59,7 +59,7 @@ describe("Edit settings of the click just made", () => {
     await user.type(screen.getByRole("textbox", { name: "Prompt" }), "at a grand piano");
     await user.click(screen.getByRole("button", { name: "Generate" }));
     const card = await screen.findByRole("article", { name: "New image" });
-    await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(card).findByRole("button", { name: /^Edit settings\b/ }));
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
     expect(prompt).toHaveFocus();
     expect(prompt).toHaveAccessibleDescription(
@@ -113,7 +113,7 @@ describe("Edit settings with the photos a job kept", () => {
     await addPhoto(user);
     await user.type(screen.getByRole("textbox", { name: "Prompt" }), "my own words");
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
     return service;
   }
 
@@ -169,7 +169,7 @@ describe("Edit settings with the photos a job kept", () => {
       ...service.handlers,
     );
     const user = await openAsAlice();
-    await user.click(await screen.findByRole("button", { name: "Edit settings" }));
+    await user.click(await screen.findByRole("button", { name: /^Edit settings\b/ }));
     expect(editNotice()).toHaveTextContent(
       /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.Undo/,
     );
@@ -277,7 +277,7 @@ describe("Edit settings with the photos a job kept", () => {
     const user = await openAsAlice();
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
     // The upload form answers meanwhile: the photo it was for is no longer in the form.
     await timePasses(600);
     expect(s3Posts).toBe(0);
@@ -342,7 +342,7 @@ describe("Edit settings with the photos a job kept", () => {
     );
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
-    await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(card).findByRole("button", { name: /^Edit settings\b/ }));
     expect(editNotice()).toHaveTextContent(/The settings and 2 photos from the generation of .+ are in the form\./);
     expect(photos().getByRole("img", { name: "beach-day.jpg (no preview)" })).toHaveTextContent("from an earlier generation");
     expect(photos().getByRole("img", { name: "smile.png (no preview)" })).toBeInTheDocument();
@@ -366,7 +366,7 @@ describe("Edit settings with the photos a job kept", () => {
     );
     const user = await openAsAlice();
     await addPhoto(user);
-    await user.click(await screen.findByRole("button", { name: "Edit settings" }));
+    await user.click(await screen.findByRole("button", { name: /^Edit settings\b/ }));
     expect(editNotice()).toHaveTextContent("are in the form. It kept no photos, so yours stay.");
     expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
   });

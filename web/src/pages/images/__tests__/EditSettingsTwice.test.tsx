@@ -33,7 +33,7 @@ describe("Edit settings twice", () => {
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
     const history = await screen.findByRole("region", { name: "History" });
     const [row] = await within(history).findAllByRole("listitem");
-    const edit = within(row!).getByRole("button", { name: "Edit settings" });
+    const edit = within(row!).getByRole("button", { name: /^Edit settings\b/ });
     await user.click(edit);
     await waitFor(() => expect(prompt).toHaveValue("newer"));
     await user.click(screen.getByRole("button", { name: "Close" }));
@@ -53,7 +53,7 @@ describe("Edit settings twice", () => {
     await user.type(prompt, "mine");
     const history = await screen.findByRole("region", { name: "History" });
     const [row] = await within(history).findAllByRole("listitem");
-    const edit = within(row!).getByRole("button", { name: "Edit settings" });
+    const edit = within(row!).getByRole("button", { name: /^Edit settings\b/ });
     await user.click(edit);
     await waitFor(() => expect(prompt).toHaveValue("newer"));
     await user.click(edit);
@@ -72,9 +72,9 @@ describe("Edit settings twice", () => {
     const history = await screen.findByRole("region", { name: "History" });
     const rows = await within(history).findAllByRole("listitem");
 
-    await user.click(within(rows[0]!).getByRole("button", { name: "Edit settings" }));
+    await user.click(within(rows[0]!).getByRole("button", { name: /^Edit settings\b/ }));
     await waitFor(() => expect(prompt).toHaveValue("newer"));
-    await user.click(within(rows[1]!).getByRole("button", { name: "Edit settings" }));
+    await user.click(within(rows[1]!).getByRole("button", { name: /^Edit settings\b/ }));
     await waitFor(() => expect(prompt).toHaveValue("older"));
     expect(screen.getByText("3 / 5")).toBeInTheDocument();
 

@@ -236,7 +236,7 @@ describe("a click watched from afar", () => {
     await waitFor(() => expect(screen.getByRole("heading", { name: "Result" })).toHaveFocus());
     // Its card is back in the pane.
     await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("16:9 · 4K"));
-    expect(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: "Save to identity" })).toBeInTheDocument();
+    expect(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: /^Save to identity\b/ })).toBeInTheDocument();
   }, 30_000);
 
   it("lets an earlier click's notice go once the admin starts another after it ended", async () => {

@@ -56,7 +56,7 @@ describe("Saved", () => {
     const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
     expect(tiles.map((tile) => within(tile).getByText(/saved/).textContent)).toEqual(["“saved since”", "“first saved”"]);
     // The way back to an earlier image: Save it again, from here.
-    expect(within(tiles[1]!).getByRole("button", { name: "Save to identity" })).toBeInTheDocument();
+    expect(within(tiles[1]!).getByRole("button", { name: /^Save to identity\b/ })).toBeInTheDocument();
     expect(within(history).getByText("2 saved from 3 generations")).toBeInTheDocument();
   });
 
@@ -128,9 +128,9 @@ describe("Results only", () => {
       `Result of ${createdPhrase(older)}`,
     ]);
     expect(within(tiles[1]!).getByRole("img")).toHaveAttribute("src", older.output!.preview_url);
-    await user.click(within(tiles[1]!).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(tiles[1]!).getByRole("button", { name: /^Save to identity\b/ }));
     await waitFor(() => expect(service.applied).toEqual([older.id]));
-    await user.click(within(tiles[0]!).getByRole("button", { name: "Compare" }));
+    await user.click(within(tiles[0]!).getByRole("button", { name: /^Compare\b/ }));
     expect(await screen.findByRole("dialog", { name: "Compare with the current image" })).toBeInTheDocument();
 
     // The view is the admin's habit: kept when the page comes back.
@@ -185,23 +185,23 @@ describe("Download from the history", () => {
 
     // The result pane's card (the latest click) and the history's row offer the same link.
     const card = await screen.findByRole("article", { name: "Variant 2 of 2" });
-    const fromCard = within(card).getByRole("link", { name: "Download" });
+    const fromCard = within(card).getByRole("link", { name: /^Download\b/ });
     const [firstRow, secondRow, failedRow] = within(history).getAllByRole("listitem");
-    const fromRow = within(secondRow!).getByRole("link", { name: "Download" });
+    const fromRow = within(secondRow!).getByRole("link", { name: /^Download\b/ });
     expect(fromRow).toHaveAttribute("href", withName.output!.download_url);
     expect(fromRow).toHaveAttribute("download", "alice-the-chef-2026-12-04-174400-v2.png");
     expect(fromRow.getAttribute("href")).toBe(fromCard.getAttribute("href"));
     expect(fromRow.getAttribute("download")).toBe(fromCard.getAttribute("download"));
-    expect(within(firstRow!).getByRole("link", { name: "Download" })).toHaveAttribute("href", first.output!.download_url);
-    expect(within(failedRow!).queryByRole("link", { name: "Download" })).not.toBeInTheDocument();
+    expect(within(firstRow!).getByRole("link", { name: /^Download\b/ })).toHaveAttribute("href", first.output!.download_url);
+    expect(within(failedRow!).queryByRole("link", { name: /^Download\b/ })).not.toBeInTheDocument();
 
     await user.click(within(history).getByRole("button", { name: "Results only" }));
     const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
-    expect(tiles.map((tile) => within(tile).getByRole("link", { name: "Download" }).getAttribute("href"))).toEqual([
+    expect(tiles.map((tile) => within(tile).getByRole("link", { name: /^Download\b/ }).getAttribute("href"))).toEqual([
       first.output!.download_url,
       withName.output!.download_url,
     ]);
-    expect(within(tiles[1]!).getByRole("link", { name: "Download" })).toHaveAttribute(
+    expect(within(tiles[1]!).getByRole("link", { name: /^Download\b/ })).toHaveAttribute(
       "download",
       "alice-the-chef-2026-12-04-174400-v2.png",
     );
@@ -254,7 +254,7 @@ describe("a job's time", () => {
     expect(within(firstRow).getByText(`Today, ${minute}`)).toHaveAttribute("title", `Today, ${second}`);
     expect(within(firstRow).getByRole("img")).toHaveAccessibleName(`Result of today, ${minute}, variant 1 of 2`);
     expect(within(history).getByText(`Refined: “darker”, from the result of today, ${minute}, variant 1 of 2`)).toBeInTheDocument();
-    await user.click(within(firstRow).getByRole("button", { name: "Edit settings" }));
+    await user.click(within(firstRow).getByRole("button", { name: /^Edit settings\b/ }));
     expect(await screen.findByText(`The settings and 1 photo from the generation of today, ${minute} are in the form.`)).toBeInTheDocument();
 
     await user.click(within(history).getByRole("button", { name: "Results only" }));
@@ -541,7 +541,7 @@ describe("a history of several pages, read again", () => {
         const paged = pagedHistory(() => jobs.map((each) => service.jobs.get(each.id)!));
         const { user, history } = await openThreePages(paged.handler, ...service.handlers);
         const row = () => history.querySelector<HTMLElement>(`li[data-job-id="${jobs[44]!.id}"]`)!;
-        await user.click(within(row()).getByRole("button", { name: "Save to identity" }));
+        await user.click(within(row()).getByRole("button", { name: /^Save to identity\b/ }));
         expect(await within(row()).findByText("Saved to identity", {}, { timeout: 8000 })).toBeInTheDocument();
       } finally {
         vi.useRealTimers();

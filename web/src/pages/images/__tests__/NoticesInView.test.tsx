@@ -48,7 +48,7 @@ describe("a notice of what the admin just did", () => {
     given(...historyOf([done]), http.untyped.post(`${API}/v1/generations/:id/rerun`, () => HttpResponse.error()));
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Re-run" }));
+    await user.click(await within(history).findByRole("button", { name: /^Re-run\b/ }));
     const alert = await within(history).findByRole("alert");
     await waitFor(() => expect(wasScrolled(alert)).toEqual(["nearest"]));
     // Not the result pane: nothing new is there.
@@ -65,7 +65,7 @@ describe("a notice of what the admin just did", () => {
     given(...historyOf([blocked]));
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
     const form = screen.getByRole("region", { name: "New generation" });
     const notice = within(form).getByText(/are in the form/).closest("[role=status]")!;
     await waitFor(() => expect(wasScrolled(notice)).toEqual(["nearest"]));
@@ -85,7 +85,7 @@ describe("a notice of what the admin just did", () => {
     );
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Re-run" }));
+    await user.click(await within(history).findByRole("button", { name: /^Re-run\b/ }));
     await within(history).findByRole("alert");
     const identity = screen.getByRole("combobox", { name: "Identity" });
     await user.selectOptions(identity, "id-pilot");

@@ -56,7 +56,7 @@ describe("the result pane", () => {
     );
     await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
-    expect(within(card).getByRole("button", { name: "Save to identity" })).toBeInTheDocument();
+    expect(within(card).getByRole("button", { name: /^Save to identity\b/ })).toBeInTheDocument();
     expect(screen.queryByText(/will appear here/)).toBeNull();
   });
 

@@ -62,17 +62,17 @@ describe("Save on a result's card", () => {
     const done = succeeded(job());
     const user = userEvent.setup();
     const view = render(card(done, false));
-    const save = screen.getByRole("button", { name: "Save to identity" });
+    const save = screen.getByRole("button", { name: /^Save to identity\b/ });
     await user.click(save);
 
     view.rerender(card(done, true));
-    expect(save).toHaveAccessibleName("Saving…");
+    expect(save).toHaveAccessibleName("Saving…, new image");
     expect(save).toHaveAttribute("aria-disabled", "true");
     expect(save).toHaveFocus();
 
     const pending: Job = { ...done, apply: { ...done.apply, status: "pending", attempt: 1 } };
     view.rerender(card(pending, false));
-    expect(save).toHaveAccessibleName("Saving…");
+    expect(save).toHaveAccessibleName("Saving…, new image");
     // Announced, not shown as a second line: the status is out of sight.
     expect(screen.getByRole("status")).toHaveTextContent("Saving to identity…");
     expect(screen.getByRole("status").className).toMatch(/visuallyHidden/);
@@ -196,7 +196,7 @@ describe("the result the identity shows", () => {
 
     // Beside another result in Compare, the identity's image is "Current": the image, which
     // may be no job's, not a job's state.
-    await user.click(within(otherTile!).getByRole("button", { name: "Compare" }));
+    await user.click(within(otherTile!).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
     const figure = within(dialog).getByRole("img", { name: "Current: Alice the chef" }).closest("figure")!;
     expect(figure.querySelector("figcaption")).toHaveTextContent(/^Current$/);

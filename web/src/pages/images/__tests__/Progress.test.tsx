@@ -70,7 +70,7 @@ describe("a job's progress", () => {
     const card = await screen.findByRole("article", { name: "New image" });
     expect(within(card).getByRole("status")).toHaveTextContent("Waiting to retry: Gemini is busy");
     expect(within(card).getByText(/^Attempt 2 of 5 in (1 min|59 s)/)).toBeInTheDocument();
-    await user.click(within(card).getByRole("button", { name: "Cancel" }));
+    await user.click(within(card).getByRole("button", { name: /^Cancel\b/ }));
     expect(await within(card).findByText("Canceled")).toBeInTheDocument();
     expect(service.jobs.get(waiting.id)!.status).toBe("canceled");
   });

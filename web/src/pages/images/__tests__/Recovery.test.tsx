@@ -96,14 +96,14 @@ describe("a change asked while the browser is offline", () => {
     try {
       offline = true;
       act(() => onlineManager.setOnline(false));
-      await user.click(within(row!).getByRole("button", { name: "Re-run" }));
+      await user.click(within(row!).getByRole("button", { name: /^Re-run\b/ }));
       expect(await within(row!).findByRole("alert")).toHaveTextContent(/^Nothing was started: the image service could not be reached\./);
       expect(screen.getByRole("button", { name: "Generate" })).toHaveAccessibleDescription(/^This browser is offline\./);
-      await user.click(within(row!).getByRole("button", { name: "Save to identity" }));
+      await user.click(within(row!).getByRole("button", { name: /^Save to identity\b/ }));
       await waitFor(() =>
         expect(within(row!).getByRole("alert")).toHaveTextContent(/^Not saved: the image service could not be reached\./),
       );
-      expect(within(row!).getByRole("button", { name: "Save to identity" })).toHaveAttribute("aria-disabled", "false");
+      expect(within(row!).getByRole("button", { name: /^Save to identity\b/ })).toHaveAttribute("aria-disabled", "false");
       expect(sent).toEqual({ rerun: 1, apply: 1 });
     } finally {
       offline = false;
@@ -203,7 +203,7 @@ describe("older generations asked for while the history is read again", () => {
     await user.click(await within(history).findByRole("button", { name: "Show older generations" }));
     await waitFor(() => expect(reads).toContain("page-2"));
     // A save asks for the history whole while its older page is on its way.
-    await user.click(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: /^Save to identity\b/ }));
     await waitFor(() => expect(saved).toBe(true));
     await timePasses(100);
     answerOlder();

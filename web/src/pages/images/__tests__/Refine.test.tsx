@@ -38,10 +38,10 @@ describe("Refine", () => {
       "src",
       expect.stringContaining(".preview.jpg"),
     );
-    await user.click(within(history).getByRole("button", { name: "Compare" }));
+    await user.click(within(history).getByRole("button", { name: /^Compare\b/ }));
     expect(await screen.findByRole("heading", { name: "Compare with the current image" })).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Close" }));
-    await user.click(within(history).getByRole("button", { name: "Refine" }));
+    await user.click(within(history).getByRole("button", { name: /^Refine\b/ }));
     await user.type(within(history).getByRole("textbox", { name: "What should change?" }), "make the background darker");
     await user.keyboard("{Enter}");
     await waitFor(() => expect(refinement.requests).toEqual([{ id: done.id, instruction: "make the background darker", count: 1, apply: false }]));
@@ -62,12 +62,12 @@ describe("Refine", () => {
     );
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
-    await user.click(await within(card).findByRole("button", { name: "Compare" }));
+    await user.click(await within(card).findByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
     expect(within(dialog).getByRole("img", { name: "This result" })).toHaveAttribute("src", done.output!.preview_url);
     await user.click(within(dialog).getByRole("button", { name: "Close" }));
 
-    const refine = within(card).getByRole("button", { name: "Refine" });
+    const refine = within(card).getByRole("button", { name: /^Refine\b/ });
     await user.click(refine);
     await user.keyboard("a warmer light");
     await user.keyboard("{Escape}");
@@ -106,7 +106,7 @@ describe("Refine", () => {
     await waitFor(() => expect(within(pane).getByRole("img", { name: /^New image/ })).toHaveAttribute("src", pilots.output!.preview_url));
     await user.selectOptions(identity, "id-chef");
     await waitFor(() => expect(within(pane).getByRole("img", { name: /^New image/ })).toHaveAttribute("src", chefs.output!.preview_url));
-    await user.click(await within(pane).findByRole("button", { name: "Refine" }));
+    await user.click(await within(pane).findByRole("button", { name: /^Refine\b/ }));
     const box = within(pane).getByRole("textbox", { name: "What should change?" });
     expect(box).toHaveFocus();
     // An image pasted into the box is no reference photo: the form behind does not take it.
@@ -134,7 +134,7 @@ describe("Refine", () => {
     const user = await openAsAlice();
     await addPhoto(user);
     const history = await screen.findByRole("region", { name: "History" });
-    const toggle = await within(history).findByRole("button", { name: "Refine" });
+    const toggle = await within(history).findByRole("button", { name: /^Refine\b/ });
     await user.click(toggle);
     const box = within(history).getByRole("textbox", { name: "What should change?" });
     expect(box).toHaveFocus();
@@ -172,7 +172,7 @@ describe("Refine", () => {
     );
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    await user.click(await within(history).findByRole("button", { name: "Refine" }));
+    await user.click(await within(history).findByRole("button", { name: /^Refine\b/ }));
     await user.keyboard("warmer light{Enter}");
     expect(await screen.findByText("The identity has no name; name it in the host app first.")).toBeInTheDocument();
     expect(within(history).getByRole("textbox", { name: "What should change?" })).toHaveValue("warmer light");

@@ -66,14 +66,14 @@ const rowOf = (target: Job) => history().querySelector<HTMLElement>(`li[data-job
 /** The ways to save the older result from the history. */
 const saveFrom: Record<string, (user: Awaited<ReturnType<typeof openAsAlice>>, older: Job) => Promise<void>> = {
   "its history row": async (user, older) => {
-    await user.click(within(rowOf(older)).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(rowOf(older)).getByRole("button", { name: /^Save to identity\b/ }));
   },
   "its tile in Results only": async (user, older) => {
     await user.click(within(history()).getByRole("button", { name: "Results only" }));
-    await user.click(within(rowOf(older)).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(rowOf(older)).getByRole("button", { name: /^Save to identity\b/ }));
   },
   "the Compare dialog opened from its row": async (user, older) => {
-    await user.click(within(rowOf(older)).getByRole("button", { name: "Compare" }));
+    await user.click(within(rowOf(older)).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
     await user.click(within(dialog).getByRole("button", { name: "Save this result to identity" }));
   },
@@ -113,10 +113,10 @@ describe("Saving an older result", () => {
       await within(history()).findAllByRole("listitem");
       expect(currentImage().src).toBe(outputUrl("generated/identities/id-chef/image-a.png"));
 
-      await user.click(within(rowOf(older)).getByRole("button", { name: "Save to identity" }));
+      await user.click(within(rowOf(older)).getByRole("button", { name: /^Save to identity\b/ }));
       expect(await within(rowOf(older)).findByText("Saved to identity", {}, { timeout: 5000 })).toBeInTheDocument();
       expect(currentImage()).toEqual({ src: older.output!.preview_url, caption: "Current" });
-      await user.click(within(rowOf(newer)).getByRole("button", { name: "Compare" }));
+      await user.click(within(rowOf(newer)).getByRole("button", { name: /^Compare\b/ }));
       const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
       expect(within(dialog).getByRole("img", { name: "Current: Alice the chef" })).toHaveAttribute("src", older.output!.url);
       await user.click(within(dialog).getByRole("button", { name: "Close" }));
@@ -135,13 +135,13 @@ describe("Saving an older result", () => {
     expect(currentImage()).toEqual({ src: null, caption: "No image" });
     const readsBefore = identityReads();
 
-    await user.click(within(rowOf(older)).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(rowOf(older)).getByRole("button", { name: /^Save to identity\b/ }));
     expect(await within(rowOf(older)).findByText("Saved to identity")).toBeInTheDocument();
     await waitFor(() => expect(currentImage()).toEqual({ src: outputUrl(older.output!.key), caption: "Current" }));
     expect(identityReads()).toBeGreaterThan(readsBefore);
 
     // The newer result, beside the image the identity shows now: the saved one, not none.
-    await user.click(within(rowOf(newer)).getByRole("button", { name: "Compare" }));
+    await user.click(within(rowOf(newer)).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
     expect(within(dialog).getByRole("img", { name: "Current: Alice the chef" })).toHaveAttribute(
       "src",
@@ -163,7 +163,7 @@ describe("Saving from Compare", () => {
     );
     const user = await openAsAlice();
     await within(history()).findAllByRole("listitem");
-    await user.click(within(rowOf(older)).getByRole("button", { name: "Compare" }));
+    await user.click(within(rowOf(older)).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
     await user.click(within(dialog).getByRole("button", { name: "Save this result to identity" }));
     const saving = await within(dialog).findByRole("button", { name: "Saving…" });
@@ -189,7 +189,7 @@ describe("which result is saved", () => {
     const user = await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     expect(await within(history).findByText(/Not saved: a newer save won/)).toBeInTheDocument();
-    await user.click(within(history).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(history).getByRole("button", { name: /^Save to identity\b/ }));
     await waitFor(() => expect(service.applied).toEqual([overtaken.id]));
   });
 
@@ -204,16 +204,16 @@ describe("which result is saved", () => {
     // its card: the badge that takes Save's place is not read by every screen reader.
     const said = within(first).getByRole("status");
     expect(said).toBeEmptyDOMElement();
-    await user.click(within(first).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(first).getByRole("button", { name: /^Save to identity\b/ }));
     expect(await within(first).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
     expect(said).toHaveTextContent(/^Variant 1 of 2: Saved to identity$/);
-    await user.click(within(second).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(second).getByRole("button", { name: /^Save to identity\b/ }));
     expect(await within(second).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
     await waitFor(() => expect(within(first).getByText("Saved, then replaced")).toBeInTheDocument(), {
       timeout: 10_000,
     });
-    expect(within(first).getByRole("button", { name: "Save to identity" })).toHaveAttribute("aria-disabled", "false");
-    expect(within(second).queryByRole("button", { name: "Save to identity" })).not.toBeInTheDocument();
+    expect(within(first).getByRole("button", { name: /^Save to identity\b/ })).toHaveAttribute("aria-disabled", "false");
+    expect(within(second).queryByRole("button", { name: /^Save to identity\b/ })).not.toBeInTheDocument();
   });
 });
 
@@ -234,7 +234,7 @@ describe("a save that failed", () => {
     const user = await openAsAlice();
     const result = await screen.findByRole("region", { name: "Result" });
     const card = await within(result).findByRole("article", { name: "New image" });
-    const save = within(card).getByRole("button", { name: "Save to identity" });
+    const save = within(card).getByRole("button", { name: /^Save to identity\b/ });
     await user.click(save);
     // On its card, beside the Save that was clicked: the pane's top may be a screen away.
     // In the page's words (what did not happen, when to ask again), not the API's "try again later".
@@ -260,10 +260,10 @@ describe("a save that failed", () => {
     );
     const user = await openAsAlice();
     const card = await within(await screen.findByRole("region", { name: "Result" })).findByRole("article", { name: "New image" });
-    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
     expect(await within(card).findByRole("alert")).toHaveTextContent("Not saved");
     down = false;
-    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
     // "Saving…" beside "Not saved" read as both at once.
     expect(within(card).queryByRole("alert")).not.toBeInTheDocument();
   });
@@ -275,7 +275,7 @@ describe("a save that failed", () => {
     const card = await within(await screen.findByRole("region", { name: "Result" })).findByRole("article", {
       name: "New image",
     });
-    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
     expect(await within(card).findByRole("alert")).toHaveTextContent(
       "Not saved: the image service could not be reached. Save again once the connection is back.",
     );
@@ -297,8 +297,8 @@ describe("a save that failed", () => {
     const history = await screen.findByRole("region", { name: "History" });
     // Newest first: the newer job's row, then the older one's.
     const [newerRow, olderRow] = await within(history).findAllByRole("listitem");
-    fireEvent.click(within(olderRow!).getByRole("button", { name: "Save to identity" }));
-    fireEvent.click(within(newerRow!).getByRole("button", { name: "Save to identity" }));
+    fireEvent.click(within(olderRow!).getByRole("button", { name: /^Save to identity\b/ }));
+    fireEvent.click(within(newerRow!).getByRole("button", { name: /^Save to identity\b/ }));
     // Where the admin asked it, not at the result pane's top, a screen away.
     expect(await within(olderRow!).findByRole("alert")).toHaveTextContent("That image was removed.");
     const result = screen.getByRole("region", { name: "Result" });
@@ -320,7 +320,7 @@ describe("a save that failed", () => {
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: "Results only" }));
     const [tile] = within(history).getAllByRole("listitem");
-    await user.click(within(tile!).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(tile!).getByRole("button", { name: /^Save to identity\b/ }));
     expect(await within(tile!).findByRole("alert")).toHaveTextContent("Not saved: the host app did not answer. Save it again in a few minutes.");
     expect(within(screen.getByRole("region", { name: "Result" })).queryByRole("alert")).not.toBeInTheDocument();
   });
@@ -340,7 +340,7 @@ describe("Save clicked twice", () => {
     await openAsAlice();
     const region = await screen.findByRole("region", { name: place });
     // Two clicks before any answer (fireEvent: no pause between them), then whatever comes.
-    const save = await within(region).findByRole("button", { name: "Save to identity" });
+    const save = await within(region).findByRole("button", { name: /^Save to identity\b/ });
     fireEvent.click(save);
     fireEvent.click(save);
     await waitFor(() => expect(service.applied).toHaveLength(1));

@@ -31,7 +31,7 @@ describe("another tab's click", () => {
     const elsewhere = succeeded(job({ prompt: "made in the other tab", aspect_ratio: "1:1", batch_id: "b-there" }));
     service.jobs.set(elsewhere.id, elsewhere);
     listed.unshift(elsewhere);
-    await user.click(within(card).getByRole("button", { name: "Save to identity" }));
+    await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
 
     const history = screen.getByRole("region", { name: "History" });
     await waitFor(() => expect(within(history).getAllByRole("listitem")).toHaveLength(2));

@@ -62,7 +62,7 @@ describe("a photo a generation could not use", () => {
 
     // Edit settings on the failed one brings its photos back: that one refused again.
     const row = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem").at(-1)!;
-    await user.click(within(row).getByRole("button", { name: "Edit settings" }));
+    await user.click(within(row).getByRole("button", { name: /^Edit settings\b/ }));
     expect(await photos.findByText("A generation could not use it: remove it, or add another photo.")).toBeInTheDocument();
     // Still the photos Edit settings put in: its notice and its Undo stay. It counts the one
     // the next Generate sends, and the refused one apart.
@@ -101,7 +101,7 @@ describe("a photo refused once Edit settings put it in the form", () => {
     given(...historyOf([blocked, expired]));
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
-    await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(card).findByRole("button", { name: /^Edit settings\b/ }));
 
     const photos = within(screen.getByRole("list", { name: "Selected photos" }));
     expect(
@@ -132,7 +132,7 @@ describe("a photo refused once Edit settings put it in the form", () => {
     const user = await openAsAlice();
     await addPhoto(user);
     const card = await screen.findByRole("article", { name: "New image" });
-    await user.click(await within(card).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(card).findByRole("button", { name: /^Edit settings\b/ }));
     const photos = within(screen.getByRole("list", { name: "Selected photos" }));
     fireEvent.error(photos.getByRole("img", { name: "front.jpg" }));
     expect(await photos.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();

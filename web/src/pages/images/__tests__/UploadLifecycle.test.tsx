@@ -303,7 +303,7 @@ describe("the thumbnails' object URLs", () => {
     const { urls, user, front, history } = await ownPhotoAndAKeptRow();
     const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
 
-    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
     expect(photos().queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
     expect(urls.revoked()).toEqual([]); // kept for Undo
     await user.click(screen.getByRole("button", { name: "Undo" }));
@@ -311,7 +311,7 @@ describe("the thumbnails' object URLs", () => {
     urls.expectShownAlive();
 
     // Replaced again, and a change of the admin's own ends the Undo: its photo is gone for good.
-    await user.click(within(history).getByRole("button", { name: "Edit settings" }));
+    await user.click(within(history).getByRole("button", { name: /^Edit settings\b/ }));
     await user.click(screen.getByRole("button", { name: "Remove Earlier photo 1" }));
     expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
     expect(urls.revoked()).toEqual([front]);
@@ -321,7 +321,7 @@ describe("the thumbnails' object URLs", () => {
 
   it("lets go of the thumbnails Edit settings replaced as soon as a change of the prompt ends its Undo", async () => {
     const { urls, user, front, history } = await ownPhotoAndAKeptRow();
-    await user.click(await within(history).findByRole("button", { name: "Edit settings" }));
+    await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
     expect(urls.revoked()).toEqual([]); // kept for Undo
 
     await user.type(screen.getByRole("textbox", { name: "Prompt" }), ", at dusk");

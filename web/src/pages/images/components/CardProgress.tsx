@@ -10,6 +10,7 @@ import {
 } from "../job/progress";
 import { useNow } from "../hooks/use-now";
 import ui from "../ui.module.css";
+import { ActionTarget } from "./ActionTarget";
 // A part of the result's card (`GeneratedImageDisplay`): its styles are the card's.
 import styles from "./GeneratedImageDisplay.module.css";
 
@@ -17,6 +18,7 @@ import styles from "./GeneratedImageDisplay.module.css";
  * Cancel while it waits in the queue. Out of touch, the last state read, without a spinner. */
 export function CardProgress({
   job,
+  title,
   usualSeconds,
   onCancel,
   cancelable,
@@ -25,6 +27,8 @@ export function CardProgress({
   announces,
 }: {
   job: Job;
+  /** The card's title, which Cancel's name ends with (see `ActionTarget`). */
+  title: string;
   usualSeconds: number | null;
   /** The card can cancel a job; `cancelable` says whether this one, now (it is queued). */
   onCancel: ((job: Job) => void) | undefined;
@@ -63,6 +67,7 @@ export function CardProgress({
           aria-disabled={canceling}
         >
           {canceling ? "Canceling…" : "Cancel"}
+          <ActionTarget of={title} />
         </button>
       )}
     </div>

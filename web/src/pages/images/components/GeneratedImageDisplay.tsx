@@ -14,6 +14,7 @@ import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { ActionLink } from "./ActionLink";
+import { ActionTarget } from "./ActionTarget";
 import { CardProgress } from "./CardProgress";
 import type { RefineToggle } from "./RefineForm";
 
@@ -114,6 +115,7 @@ export function GeneratedImageDisplay({
           <CardProgress
             job={job}
             usualSeconds={usualSeconds}
+            title={title}
             onCancel={onCancel}
             cancelable={offered.cancel}
             canceling={canceling}
@@ -128,16 +130,16 @@ export function GeneratedImageDisplay({
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
           {/* What is done with the result, one row: Save (the page's point) and Download. */}
-          <KeepActions job={job} currentJobId={currentJobId} saveOffered={offered.save} saving={saving} onSave={onSave} />
+          <KeepActions job={job} title={title} currentJobId={currentJobId} saveOffered={offered.save} saving={saving} onSave={onSave} />
           {/* What follows from it, a row of its own: saving (its button goes) does not move these. */}
           {followUps && (offered.refine || offered.compare) && (
-            <FollowUpActions job={job} offered={offered} followUps={followUps} refine={refine} />
+            <FollowUpActions job={job} title={title} offered={offered} followUps={followUps} refine={refine} />
           )}
           <CardFacts job={job} title={title} currentJobId={currentJobId} saveOffered={offered.save} />
         </footer>
       )}
       {/* A failed or canceled job: try again as it was, or change it first. */}
-      {followUps && offered.editSettings && <TryAgainActions job={job} offered={offered} followUps={followUps} />}
+      {followUps && offered.editSettings && <TryAgainActions job={job} title={title} offered={offered} followUps={followUps} />}
       {failure && (
         <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
@@ -241,12 +243,15 @@ function frameClass(job: Job, preview: string | null): string {
  * badge in Save's place) and Download. */
 function KeepActions({
   job,
+  title,
   currentJobId,
   saveOffered,
   saving,
   onSave,
 }: {
   job: Job;
+  /** The card's title, which its actions' names end with (see `ActionTarget`). */
+  title: string;
   currentJobId: string | null;
   /** Save can be asked (see `offeredActions`). */
   saveOffered: boolean;
@@ -259,7 +264,7 @@ function KeepActions({
       {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
           beside it would read as the opposite. */}
       {saveOffered ? (
-        <SaveButton job={job} saving={saving} onSave={onSave} />
+        <SaveButton job={job} title={title} saving={saving} onSave={onSave} />
       ) : (
         <span className={styles.saveSlot}>
           <SaveBadge job={job} currentJobId={currentJobId} />
@@ -273,6 +278,7 @@ function KeepActions({
             ↓
           </span>
           <span className={styles.downloadWord}>Download</span>
+          <ActionTarget of={title} />
         </a>
       )}
     </div>
@@ -283,7 +289,17 @@ function KeepActions({
  * the focus to the page when the click that disables it came from the keyboard):
  * `aria-disabled`. (A double click's second click asks nothing more: `useApply` sends one save
  * per job at a time.) */
-function SaveButton({ job, saving, onSave }: { job: Job; saving: boolean; onSave: (job: Job) => void }) {
+function SaveButton({
+  job,
+  title,
+  saving,
+  onSave,
+}: {
+  job: Job;
+  title: string;
+  saving: boolean;
+  onSave: (job: Job) => void;
+}) {
   const pending = saving || job.apply?.status === "pending";
   const askSave = () => {
     if (!pending) onSave(job);
@@ -297,6 +313,7 @@ function SaveButton({ job, saving, onSave }: { job: Job; saving: boolean; onSave
         </span>
         <span aria-hidden={!pending || undefined}>Saving…</span>
       </span>
+      <ActionTarget of={title} />
     </button>
   );
 }
@@ -346,11 +363,13 @@ function applyBadge(job: Job, savedNow: boolean): string | undefined {
 /** What follows from a result: Refine (its box is the grid's) and Compare, as each is offered. */
 function FollowUpActions({
   job,
+  title,
   offered,
   followUps,
   refine,
 }: {
   job: Job;
+  title: string;
   offered: OfferedActions;
   followUps: FollowUps;
   refine: RefineToggle | undefined;
@@ -360,11 +379,13 @@ function FollowUpActions({
       {offered.refine && refine && (
         <button type="button" className={ui.linkButton} {...refine}>
           Refine
+          <ActionTarget of={title} />
         </button>
       )}
       {followUps.onCompare && offered.compare && (followUps.compares?.(job) ?? true) && (
         <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
           Compare
+          <ActionTarget of={title} />
         </button>
       )}
     </div>
@@ -405,16 +426,28 @@ function CardFacts({
 }
 
 /** A failed or canceled job's row: Re-run (when it could end otherwise) and Edit settings. */
-function TryAgainActions({ job, offered, followUps }: { job: Job; offered: OfferedActions; followUps: FollowUps }) {
+function TryAgainActions({
+  job,
+  title,
+  offered,
+  followUps,
+}: {
+  job: Job;
+  title: string;
+  offered: OfferedActions;
+  followUps: FollowUps;
+}) {
   return (
     <footer className={`${styles.actions} ${styles.links}`}>
       {offered.rerun && (
         <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)}>
           Re-run
+          <ActionTarget of={title} />
         </ActionLink>
       )}
       <button type="button" className={ui.linkButton} onClick={() => followUps.onEditSettings(job)}>
         Edit settings
+        <ActionTarget of={title} />
       </button>
     </footer>
   );

@@ -26,6 +26,7 @@ import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
+import { ActionTarget } from "./ActionTarget";
 import type { FollowUps } from "./GeneratedImageDisplay";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
@@ -111,6 +112,7 @@ export function HistoryItem({
             !outOfTouch && (
               <ActionLink off={canceling} onClick={() => onCancel(job)}>
                 {canceling ? "Canceling…" : "Cancel"}
+                <ActionTarget of={label} />
               </ActionLink>
             )
           }
@@ -118,11 +120,13 @@ export function HistoryItem({
             offered.save && (
               <ActionLink off={saving} onClick={() => onSave(job)}>
                 Save to identity
+                <ActionTarget of={label} />
               </ActionLink>
             ),
             download && (
               <a className={ui.linkButton} href={download.href} download={download.download}>
                 Download
+                <ActionTarget of={label} />
               </a>
             ),
           )}
@@ -131,11 +135,13 @@ export function HistoryItem({
               offered.refine && (
                 <button type="button" className={ui.linkButton} {...refine.toggle}>
                   Refine
+                  <ActionTarget of={label} />
                 </button>
               ),
               offered.compare && onCompare && (compares?.(job) ?? true) && (
                 <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
                   Compare
+                  <ActionTarget of={label} />
                 </button>
               ),
             ),
@@ -143,11 +149,13 @@ export function HistoryItem({
               offered.rerun && (
                 <ActionLink off={busy} onClick={() => onRerun(job)}>
                   Re-run
+                  <ActionTarget of={label} />
                 </ActionLink>
               ),
               offered.editSettings && (
                 <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>
                   Edit settings
+                  <ActionTarget of={label} />
                 </button>
               ),
             ),

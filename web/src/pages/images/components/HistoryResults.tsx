@@ -11,6 +11,7 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
+import { ActionTarget } from "./ActionTarget";
 import styles from "./HistoryResults.module.css";
 
 interface Props {
@@ -135,6 +136,7 @@ function ResultTile({
         {offered.save && (
           <ActionLink off={saving} onClick={() => onSave(job)}>
             {saving ? "Saving…" : "Save to identity"}
+            <ActionTarget of={label} />
           </ActionLink>
         )}
         {/* In a narrow tile, Save takes a line and these the next, together. */}
@@ -142,11 +144,13 @@ function ResultTile({
           {download && (
             <a className={ui.linkButton} href={download.href} download={download.download}>
               Download
+              <ActionTarget of={label} />
             </a>
           )}
           {offered.compare && onCompare && (compares?.(job) ?? true) && (
             <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
               Compare
+              <ActionTarget of={label} />
             </button>
           )}
         </span>
