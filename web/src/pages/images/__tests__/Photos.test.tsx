@@ -1,5 +1,5 @@
 /** Adding reference photos: the checks before anything is sent, the type each is sent as, the photos over the count, removing, and pasting. */
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { http, S3, uploadsNoting } from "../../../test/api";
@@ -203,6 +203,55 @@ describe("adding photos", () => {
       expect(photos().queryByText("for-the-host.png")).not.toBeInTheDocument();
     } finally {
       editor.remove();
+    }
+  });
+
+  it("takes an image pasted with nothing focused only when the page is where the admin last pressed", async () => {
+    given();
+    const user = await openAsAlice();
+    const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
+    const image = (name: string) => ({ clipboardData: { files: [file(name, "image/png")], getData: () => "" } });
+    // The host's chrome around the tab (its sidebar's words): a press there, then Ctrl+V with
+    // the focus on the body, is for the host.
+    const sidebar = document.body.appendChild(document.createElement("p"));
+    sidebar.textContent = "Dashboard";
+    try {
+      await user.pointer({ keys: "[MouseLeft]", target: sidebar });
+      fireEvent.paste(document.body, image("for-the-host.png"));
+      await user.pointer({ keys: "[MouseLeft]", target: screen.getByRole("heading", { name: "Reference photos" }) });
+      fireEvent.paste(document.body, image("for-the-tab.png"));
+      expect(await photos().findByText("for-the-tab.png")).toBeInTheDocument();
+      expect(photos().queryByText("for-the-host.png")).not.toBeInTheDocument();
+    } finally {
+      sidebar.remove();
+    }
+  });
+});
+
+describe("a drop beside the photos' box", () => {
+  /** A drop event carrying `types`, as a drag from the desktop (files) or of a link (text). */
+  function drop(target: Element, types: string[]): boolean {
+    const event = new Event("drop", { bubbles: true, cancelable: true });
+    Object.defineProperty(event, "dataTransfer", { value: { types, files: [] } });
+    // react-dropzone follows every drag on the document (its "dragging somewhere" state).
+    act(() => void target.dispatchEvent(event));
+    return event.defaultPrevented;
+  }
+
+  it("of a file on the page does not open it in the tab's place; the host's own drops are left to it", async () => {
+    given();
+    await openAsAlice();
+    // Beside the box, not on it (the box takes a drop as photos).
+    const onPage = screen.getByRole("combobox", { name: "User" });
+    const hostEditor = document.body.appendChild(document.createElement("textarea"));
+    try {
+      expect(drop(onPage, ["Files"])).toBe(true);
+      // A link dragged into the host's editor, and even a file dropped on the host: its own.
+      expect(drop(hostEditor, ["text/uri-list", "text/plain"])).toBe(false);
+      expect(drop(hostEditor, ["Files"])).toBe(false);
+      expect(drop(onPage, ["text/plain"])).toBe(false);
+    } finally {
+      hostEditor.remove();
     }
   });
 });

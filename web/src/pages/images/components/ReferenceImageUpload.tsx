@@ -103,9 +103,14 @@ export function ReferenceImageUpload({
     noKeyboard: true,
     disabled,
     multiple: true,
+    // Its own guard refuses every drop on the document, the host's around the page too (a link
+    // into its editor): `useNoFileDropOnPage` keeps a photo dropped beside the box from opening
+    // in the tab, and no more.
+    preventDropOnDocument: false,
   });
   const section = useRef<HTMLElement>(null);
   usePastedPhotos(add, disabled, section);
+  useNoFileDropOnPage(section);
   const failuresSaid = usePhotoFailuresSaid(uploads.items);
 
   const hint = <Hint config={config} disabled={disabled} dragging={isDragActive} empty={empty} />;
@@ -194,14 +199,23 @@ export function ReferenceImageUpload({
 
 /** Paste anywhere on the page adds the clipboard's images; in a text field, only an image
  * with no text (a text paste stays the field's). Not a paste in the host's page around it (its
- * own editor), nor in a dialog over the page (Compare) or a box of the page's own (Refine):
- * an image pasted there is not for the reference photos. */
+ * own editor, or its chrome: a paste with nothing focused goes to the page only when the page
+ * is where the admin last clicked or tabbed), nor in a dialog over the page (Compare) or a box
+ * of the page's own (Refine): an image pasted there is not for the reference photos. */
 function usePastedPhotos(add: (files: File[]) => unknown, disabled: boolean, photos: RefObject<HTMLElement | null>) {
   useEffect(() => {
     if (disabled) return;
+    // Where the admin last pressed or moved the focus, since the page opened.
+    let touched: EventTarget | null = null;
+    const onTouch = (event: Event) => {
+      touched = event.target;
+    };
     const onPaste = (event: ClipboardEvent) => {
       const target = event.target instanceof Element ? event.target : null;
-      if (!pastedOnThePage(target, photos.current?.closest(PAGE_ROOT) ?? null)) return;
+      const page = photos.current?.closest(PAGE_ROOT) ?? null;
+      const onBody = target === null || target === document.body || target === document.documentElement;
+      const lastTouched = touched instanceof Node ? touched : null;
+      if (onBody ? lastTouched !== null && !page?.contains(lastTouched) : !pastedOnThePage(target, page)) return;
       const inField = target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement;
       if (inField && event.clipboardData?.getData("text/plain")) return;
       const files = Array.from(event.clipboardData?.files ?? []);
@@ -209,16 +223,39 @@ function usePastedPhotos(add: (files: File[]) => unknown, disabled: boolean, pho
       event.preventDefault();
       add(files);
     };
+    document.addEventListener("pointerdown", onTouch, true);
+    document.addEventListener("focusin", onTouch, true);
     document.addEventListener("paste", onPaste);
-    return () => document.removeEventListener("paste", onPaste);
+    return () => {
+      document.removeEventListener("pointerdown", onTouch, true);
+      document.removeEventListener("focusin", onTouch, true);
+      document.removeEventListener("paste", onPaste);
+    };
   }, [add, disabled, photos]);
 }
 
-/** Nothing focused (the document's body), or a place on the page that is not in a dialog or
- * a form (the page's form is a section; its forms are the Refine boxes). */
-function pastedOnThePage(target: Element | null, page: Element | null): boolean {
-  if (target === null || target === document.body || target === document.documentElement) return true;
+/** A place on the page that is not in a dialog or a form (the page's form is a section; its
+ * forms are the Refine boxes). */
+function pastedOnThePage(target: Element, page: Element | null): boolean {
   return page !== null && page.contains(target) && target.closest("dialog, form") === null;
+}
+
+/** A file dropped on the page beside the photos' box (which takes it) is not opened by the
+ * browser in place of the tab; a drop on the host's page around it is the host's. */
+function useNoFileDropOnPage(photos: RefObject<HTMLElement | null>) {
+  useEffect(() => {
+    const onDrag = (event: DragEvent) => {
+      const page = photos.current?.closest(PAGE_ROOT) ?? null;
+      const carriesFiles = event.dataTransfer?.types.includes("Files") ?? false;
+      if (carriesFiles && event.target instanceof Node && page?.contains(event.target)) event.preventDefault();
+    };
+    document.addEventListener("dragover", onDrag);
+    document.addEventListener("drop", onDrag);
+    return () => {
+      document.removeEventListener("dragover", onDrag);
+      document.removeEventListener("drop", onDrag);
+    };
+  }, [photos]);
 }
 
 /** The file picker's types: each accepted type, then its extensions (browsers often give
