@@ -10,14 +10,17 @@ import ui from "../ui.module.css";
 export function ActionLink({
   off = false,
   onClick,
+  label,
   children,
 }: {
   off?: boolean;
   onClick: () => void;
+  /** Its name, when its words do not say all of it (see `actionName`). */
+  label?: string;
   children: ReactNode;
 }) {
   return (
-    <button type="button" className={ui.linkButton} onClick={() => !off && onClick()} aria-disabled={off}>
+    <button type="button" className={ui.linkButton} onClick={() => !off && onClick()} aria-disabled={off} aria-label={label}>
       {children}
     </button>
   );

@@ -8,9 +8,9 @@ import {
   runningAttempt,
   stageLabel,
 } from "../job/progress";
+import { actionName } from "../job/names";
 import { useNow } from "../hooks/use-now";
 import ui from "../ui.module.css";
-import { ActionTarget } from "./ActionTarget";
 // A part of the result's card (`GeneratedImageDisplay`): its styles are the card's.
 import styles from "./GeneratedImageDisplay.module.css";
 
@@ -27,7 +27,7 @@ export function CardProgress({
   announces,
 }: {
   job: Job;
-  /** The card's title, which Cancel's name ends with (see `ActionTarget`). */
+  /** The card's title, which Cancel's name ends with (see `actionName`). */
   title: string;
   usualSeconds: number | null;
   /** The card can cancel a job; `cancelable` says whether this one, now (it is queued). */
@@ -65,9 +65,9 @@ export function CardProgress({
           className={ui.button}
           onClick={() => !canceling && onCancel(job)}
           aria-disabled={canceling}
+          aria-label={actionName(canceling ? "Canceling…" : "Cancel", title)}
         >
           {canceling ? "Canceling…" : "Cancel"}
-          <ActionTarget of={title} />
         </button>
       )}
     </div>

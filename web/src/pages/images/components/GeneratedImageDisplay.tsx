@@ -1,7 +1,7 @@
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions, type OfferedActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
-import { cardTitle, originLabel } from "../job/names";
+import { actionName, cardTitle, originLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import { tookSeconds, tookText } from "../job/progress";
 import { applyLabel, isSavedNow, SAVED_NOW } from "../job/saved";
@@ -14,7 +14,6 @@ import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 import { ActionLink } from "./ActionLink";
-import { ActionTarget } from "./ActionTarget";
 import { CardProgress } from "./CardProgress";
 import type { RefineToggle } from "./RefineForm";
 
@@ -250,7 +249,7 @@ function KeepActions({
   onSave,
 }: {
   job: Job;
-  /** The card's title, which its actions' names end with (see `ActionTarget`). */
+  /** The card's title, which its actions' names end with (see `actionName`). */
   title: string;
   currentJobId: string | null;
   /** Save can be asked (see `offeredActions`). */
@@ -271,14 +270,17 @@ function KeepActions({
         </span>
       )}
       {download && (
-        <a className={`${ui.button} ${styles.download}`} href={download.href} download={download.download} title="Download">
+        <a className={`${ui.button} ${styles.download}`} href={download.href}
+          download={download.download}
+          title="Download"
+          aria-label={actionName("Download", title)}
+        >
           {/* In a card too narrow for both words (three abreast), its arrow, so Save and
               Download still share a row; its name stays "Download". */}
           <span className={styles.downloadIcon} aria-hidden="true">
             ↓
           </span>
           <span className={styles.downloadWord}>Download</span>
-          <ActionTarget of={title} />
         </a>
       )}
     </div>
@@ -305,7 +307,13 @@ function SaveButton({
     if (!pending) onSave(job);
   };
   return (
-    <button type="button" className={ui.primary} onClick={askSave} aria-disabled={pending}>
+    <button
+      type="button"
+      className={ui.primary}
+      onClick={askSave}
+      aria-disabled={pending}
+      aria-label={actionName(pending ? "Saving…" : "Save to identity", title)}
+    >
       {/* Saving is said in Save's own place, both words holding its width: nothing moves. */}
       <span className={styles.saveLabels}>
         <span aria-hidden={pending || undefined}>
@@ -313,7 +321,6 @@ function SaveButton({
         </span>
         <span aria-hidden={!pending || undefined}>Saving…</span>
       </span>
-      <ActionTarget of={title} />
     </button>
   );
 }
@@ -377,15 +384,18 @@ function FollowUpActions({
   return (
     <div className={`${styles.actions} ${styles.links}`}>
       {offered.refine && refine && (
-        <button type="button" className={ui.linkButton} {...refine}>
+        <button type="button" className={ui.linkButton} {...refine} aria-label={actionName("Refine", title)}>
           Refine
-          <ActionTarget of={title} />
         </button>
       )}
       {followUps.onCompare && offered.compare && (followUps.compares?.(job) ?? true) && (
-        <button type="button" className={ui.linkButton} onClick={() => followUps.onCompare?.(job)}>
+        <button
+          type="button"
+          className={ui.linkButton}
+          onClick={() => followUps.onCompare?.(job)}
+          aria-label={actionName("Compare", title)}
+        >
           Compare
-          <ActionTarget of={title} />
         </button>
       )}
     </div>
@@ -440,14 +450,17 @@ function TryAgainActions({
   return (
     <footer className={`${styles.actions} ${styles.links}`}>
       {offered.rerun && (
-        <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)}>
+        <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)} label={actionName("Re-run", title)}>
           Re-run
-          <ActionTarget of={title} />
         </ActionLink>
       )}
-      <button type="button" className={ui.linkButton} onClick={() => followUps.onEditSettings(job)}>
+      <button
+        type="button"
+        className={ui.linkButton}
+        onClick={() => followUps.onEditSettings(job)}
+        aria-label={actionName("Edit settings", title)}
+      >
         Edit settings
-        <ActionTarget of={title} />
       </button>
     </footer>
   );

@@ -3,7 +3,7 @@ import { useId, useLayoutEffect, useRef, useState, type ReactNode } from "react"
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
-import { jobAt, variantLabel } from "../job/names";
+import { actionName, jobAt, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import {
   nextAttemptText,
@@ -26,7 +26,6 @@ import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
-import { ActionTarget } from "./ActionTarget";
 import type { FollowUps } from "./GeneratedImageDisplay";
 import { RefineForm, useRefineBox } from "./RefineForm";
 
@@ -110,52 +109,64 @@ export function HistoryItem({
             offered.cancel &&
             onCancel &&
             !outOfTouch && (
-              <ActionLink off={canceling} onClick={() => onCancel(job)}>
+              <ActionLink
+                off={canceling}
+                onClick={() => onCancel(job)}
+                label={actionName(canceling ? "Canceling…" : "Cancel", label)}
+              >
                 {canceling ? "Canceling…" : "Cancel"}
-                <ActionTarget of={label} />
               </ActionLink>
             )
           }
           keep={wrapsAsOne(
             offered.save && (
-              <ActionLink off={saving} onClick={() => onSave(job)}>
+              <ActionLink off={saving} onClick={() => onSave(job)} label={actionName("Save to identity", label)}>
                 Save to identity
-                <ActionTarget of={label} />
               </ActionLink>
             ),
             download && (
-              <a className={ui.linkButton} href={download.href} download={download.download}>
+              <a
+                className={ui.linkButton}
+                href={download.href}
+                download={download.download}
+                aria-label={actionName("Download", label)}
+              >
                 Download
-                <ActionTarget of={label} />
               </a>
             ),
           )}
           followUps={wrapsAsOne(
             wrapsAsOne(
               offered.refine && (
-                <button type="button" className={ui.linkButton} {...refine.toggle}>
+                <button type="button" className={ui.linkButton} {...refine.toggle} aria-label={actionName("Refine", label)}>
                   Refine
-                  <ActionTarget of={label} />
                 </button>
               ),
               offered.compare && onCompare && (compares?.(job) ?? true) && (
-                <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
+                <button
+                  type="button"
+                  className={ui.linkButton}
+                  onClick={() => onCompare(job)}
+                  aria-label={actionName("Compare", label)}
+                >
                   Compare
-                  <ActionTarget of={label} />
                 </button>
               ),
             ),
             wrapsAsOne(
               offered.rerun && (
-                <ActionLink off={busy} onClick={() => onRerun(job)}>
+                <ActionLink off={busy} onClick={() => onRerun(job)} label={actionName("Re-run", label)}>
                   Re-run
-                  <ActionTarget of={label} />
                 </ActionLink>
               ),
               offered.editSettings && (
-                <button type="button" className={ui.linkButton} onClick={() => onEditSettings(job)}>
+                <button
+                  type="button"
+                  className={ui.linkButton}
+                  onClick={() => onEditSettings(job)}
+                  aria-label={actionName("Edit settings", label)}
+                >
                   Edit settings
-                  <ActionTarget of={label} />
                 </button>
               ),
             ),

@@ -2,7 +2,7 @@ import { useMemo } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
-import { askedPhrases, jobAt, variantLabel } from "../job/names";
+import { actionName, askedPhrases, jobAt, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
@@ -11,7 +11,6 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
-import { ActionTarget } from "./ActionTarget";
 import styles from "./HistoryResults.module.css";
 
 interface Props {
@@ -134,23 +133,25 @@ function ResultTile({
       </div>
       <div className={styles.actions}>
         {offered.save && (
-          <ActionLink off={saving} onClick={() => onSave(job)}>
+          <ActionLink off={saving} onClick={() => onSave(job)} label={actionName(saving ? "Saving…" : "Save to identity", label)}>
             {saving ? "Saving…" : "Save to identity"}
-            <ActionTarget of={label} />
           </ActionLink>
         )}
         {/* In a narrow tile, Save takes a line and these the next, together. */}
         <span className={ui.linkGroup}>
           {download && (
-            <a className={ui.linkButton} href={download.href} download={download.download}>
+            <a className={ui.linkButton} href={download.href} download={download.download} aria-label={actionName("Download", label)}>
               Download
-              <ActionTarget of={label} />
             </a>
           )}
           {offered.compare && onCompare && (compares?.(job) ?? true) && (
-            <button type="button" className={ui.linkButton} onClick={() => onCompare(job)}>
+            <button
+              type="button"
+              className={ui.linkButton}
+              onClick={() => onCompare(job)}
+              aria-label={actionName("Compare", label)}
+            >
               Compare
-              <ActionTarget of={label} />
             </button>
           )}
         </span>

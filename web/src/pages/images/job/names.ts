@@ -10,6 +10,16 @@ export function cardTitle(job: Job): string {
   return job.kind === "refine" ? "Refined image" : "New image";
 }
 
+/**
+ * An action's name: its words, then which job it acts on ("Save to identity, variant 2 of 3",
+ * "Compare, generation of today, 9:14 PM"). Every card and history row has its Save to
+ * identity, Download, Compare…: a screen reader's list of buttons, or a voice command, must
+ * tell them apart. It starts with the words seen, as a voice command says them.
+ */
+export function actionName(words: string, of: string): string {
+  return `${words}, ${of.charAt(0).toLowerCase()}${of.slice(1)}`;
+}
+
 /** "Variant 2 of 3" for a job of a click that made several; else null. */
 export function variantLabel(job: Job): string | null {
   if (job.batch_size === null || job.batch_size < 2 || job.batch_index === null) return null;
