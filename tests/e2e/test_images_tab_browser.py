@@ -224,6 +224,33 @@ def test_the_page_keeps_its_look_under_a_hosts_global_css(
     context.close()
 
 
+def test_the_page_lays_itself_out_by_its_own_width_in_a_host_with_a_sidebar(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 1024 px window whose host keeps 240 px for its sidebar leaves the page a tablet's
+    room: the result pane goes under the form, at the page's width, as on a tablet (laid out
+    by the window's width, the form kept 400 px and the pane was left 336 px beside it)."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    _log_in(page, stack, "admin", "admin-password")
+    root = page.locator("[data-images-tab]")
+    expect(page.get_by_role("region", name="New generation")).to_be_visible()
+    root.evaluate("page => { page.style.marginLeft = '240px'; }")
+    page_box, form, pane = (
+        element.bounding_box()
+        for element in (
+            root,
+            page.get_by_role("region", name="New generation"),
+            page.get_by_role("region", name="Result"),
+        )
+    )
+    assert page_box is not None and form is not None and pane is not None
+    assert page_box["width"] < 900, page_box
+    assert pane["y"] >= form["y"] + form["height"], (form, pane)
+    assert form["width"] > page_box["width"] - 60, (page_box, form)
+    context.close()
+
+
 def test_admin_generates_saves_downloads_reruns(
     stack: RunningStack, browser: Browser, tmp_path: Path
 ) -> None:

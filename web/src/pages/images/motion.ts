@@ -1,3 +1,5 @@
+import { PAGE_ROOT } from "./pageRoot";
+
 /** How the page scrolls itself: smoothly, unless the admin asked their system for less
  * motion (a script's "smooth" ignores that setting; CSS's own scrolling would not). */
 export function scrollBehavior(): ScrollBehavior {
@@ -52,9 +54,12 @@ export function bringOutFrom(cover: HTMLElement | null, element: HTMLElement): v
   element.style.scrollMarginBottom = "";
 }
 
-/** Whether the page is one column, the result pane under the form (as ImagesWorkspace.module.css
- * lays it out below 900 px). */
-export function isOneColumn(): boolean {
+/** Whether the page `within` is one column, the result pane under the form (as
+ * ImagesWorkspace.module.css lays it out when the page is under 900 px wide: its own width, not
+ * the window's, in a host's page beside its sidebar). */
+export function isOneColumn(within: Element): boolean {
+  const page = within.closest(PAGE_ROOT);
+  if (page) return page.getBoundingClientRect().width < 900;
   return globalThis.matchMedia?.("(width < 900px)").matches ?? false;
 }
 
@@ -64,7 +69,7 @@ export function isOneColumn(): boolean {
  * as it takes" showed its title at the screen's foot and cut the first card in half.
  */
 export function revealResults(pane: Element | null | undefined): void {
-  if (isOneColumn()) pane?.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
+  if (pane && isOneColumn(pane)) pane.scrollIntoView?.({ behavior: scrollBehavior(), block: "start" });
   else reveal(pane);
 }
 

@@ -69,4 +69,20 @@ describe("revealResults", () => {
     revealResults(box(100, 300));
     expect(scrolled).toEqual(["nearest"]);
   });
+
+  it("follows the page's width, not the window's: in a host beside its sidebar, a wide window's page can be one column", () => {
+    layout(false); // the window is wide
+    const page = document.body.appendChild(document.createElement("div"));
+    page.setAttribute("data-images-tab", "");
+    try {
+      const pane = page.appendChild(box(500, 300));
+      vi.spyOn(page, "getBoundingClientRect").mockReturnValue({ width: 750 } as DOMRect);
+      revealResults(pane);
+      vi.spyOn(page, "getBoundingClientRect").mockReturnValue({ width: 1168 } as DOMRect);
+      revealResults(pane);
+      expect(scrolled).toEqual(["start", "nearest"]);
+    } finally {
+      page.remove();
+    }
+  });
 });
