@@ -83,7 +83,8 @@ describe("where the cards start on the page", () => {
         unobserve() {}
       },
     );
-    vi.spyOn(window, "scrollY", "get").mockImplementation(() => place.scrollY);
+    // The window's scroll is its root element's (a host's own scrolling box has its own).
+    vi.spyOn(document.documentElement, "scrollTop", "get").mockImplementation(() => place.scrollY);
     vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockImplementation(() => new DOMRect(0, place.top, 800, 600));
     const pageChanged = () =>
       act(() => {
@@ -121,6 +122,33 @@ describe("where the cards start on the page", () => {
 
     unmount();
     expect(observers.flatMap(({ observed }) => observed)).toEqual([]);
+  });
+
+  it("counts a host's own scrolling box as it counts the window, and follows the page's size in it", () => {
+    // A host whose main area scrolls, not the window: scrolled 500 px down, the pane's top is
+    // on the screen 500 px higher than on the page.
+    const place = { top: -134, scrollY: 0 };
+    const { observers } = laidOut(place);
+    const main = document.body.appendChild(document.createElement("main"));
+    vi.spyOn(main, "scrollTop", "get").mockReturnValue(500);
+    const page = main.appendChild(document.createElement("div"));
+    page.setAttribute("data-images-tab", "");
+    const { unmount } = render(
+      <VariantsGrid
+        jobs={[succeeded(job({ aspect_ratio: "3:4" }))]}
+        usualSecondsAt={() => null}
+        currentJobId={null}
+        onSave={noop}
+        savingIds={[]}
+        onCancel={noop}
+      />,
+      { container: page },
+    );
+    const pane = screen.getByRole("article", { name: "New image" }).parentElement!.parentElement!;
+    expect(pane.style.getPropertyValue("--ii-top-on-page")).toBe("366px");
+    expect(observers.flatMap(({ observed }) => observed)).toEqual([document.documentElement, page]);
+    unmount();
+    main.remove();
   });
 });
 

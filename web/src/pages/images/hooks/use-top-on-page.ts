@@ -3,12 +3,24 @@
  * styles can size what it holds to the window left under it. The result cards use it: a
  * picture and its Save fit the first screen under whatever is above them, the host's header
  * of any height, the page's title, a notice. Measured on the page, not on the screen (a
- * scroll changes nothing), again whenever the page's layout changes (the document's box
- * resizes: the window, a notice shown above, a host's banner).
+ * scroll changes nothing: the window's, or that of a host's box the page scrolls in), again
+ * whenever the page's layout changes (the document's or the page's box resizes: the window, a
+ * notice shown above, a host's banner).
  */
 import { useLayoutEffect, useRef } from "react";
 
+import { PAGE_ROOT } from "../pageRoot";
+
 export const TOP_ON_PAGE = "--ii-top-on-page";
+
+/** How far `element` is scrolled away from where it starts: the sum of the scroll of the boxes
+ * around it (a host's main area that scrolls rather than the window; the window's is the root
+ * element's). */
+function scrolledBy(element: Element): number {
+  let scrolled = 0;
+  for (let box = element.parentElement; box; box = box.parentElement) scrolled += box.scrollTop;
+  return scrolled;
+}
 
 /** Put the ref on the element to measure. */
 export function useTopOnPage<T extends HTMLElement>() {
@@ -18,7 +30,7 @@ export function useTopOnPage<T extends HTMLElement>() {
     if (!element) return;
     let told = "";
     const measure = () => {
-      const top = `${Math.round(element.getBoundingClientRect().top + window.scrollY)}px`;
+      const top = `${Math.round(element.getBoundingClientRect().top + scrolledBy(element))}px`;
       if (top === told) return;
       told = top;
       element.style.setProperty(TOP_ON_PAGE, top);
@@ -27,6 +39,9 @@ export function useTopOnPage<T extends HTMLElement>() {
     if (typeof ResizeObserver === "undefined") return;
     const observer = new ResizeObserver(measure);
     observer.observe(document.documentElement);
+    // In a host whose own box scrolls, the document's size does not change with the page's.
+    const page = element.closest(PAGE_ROOT);
+    if (page) observer.observe(page);
     return () => observer.disconnect();
   }, []);
   return ref;
