@@ -170,6 +170,7 @@ figure { margin: 40px; }
 section { padding: 20px; }
 progress { display: none; }
 kbd { background: #212529; }
+body { background: #15181c; color: #e9ecef; color-scheme: dark; }
 """
 
 
@@ -179,7 +180,8 @@ def test_the_page_keeps_its_look_under_a_hosts_global_css(
     """Under a legacy admin's element rules, the photos still stand three a line beside Add
     photos, and the headings, link-style buttons, pictures, notes and Generate's shortcut look
     as the page draws them (the section's padding put Add photos on a second line, Remove
-    was 120 px wide, every picture had a black frame, REFERENCE PHOTOS was in capitals)."""
+    was 120 px wide, every picture had a black frame, REFERENCE PHOTOS was in capitals); on a
+    dark host's page, its title is on its own light ground (it was dark on dark, 1.14:1)."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     context.add_init_script(
         "document.addEventListener('readystatechange', () => {"
@@ -221,6 +223,11 @@ def test_the_page_keeps_its_look_under_a_hosts_global_css(
     assert height / size < 1.6, (size, height)
     shortcut = page.locator("kbd")
     assert _style(shortcut, "backgroundColor") == "rgba(0, 0, 0, 0)"
+    # A dark host: the page's title stands on the page's own light ground, not the host's.
+    root = page.locator("[data-images-tab]")
+    assert _style(root, "backgroundColor") == "rgb(246, 247, 249)"
+    assert _style(page.get_by_role("heading", name="Images", level=1), "color") == "rgb(28, 36, 48)"
+    assert _style(root, "colorScheme") == "light"
     context.close()
 
 
