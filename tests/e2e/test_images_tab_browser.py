@@ -251,7 +251,9 @@ def test_the_page_lays_itself_out_by_its_own_width_in_a_host_with_a_sidebar(
             page.get_by_role("region", name="Result"),
         )
     )
-    assert page_box is not None and form is not None and pane is not None
+    assert page_box is not None
+    assert form is not None
+    assert pane is not None
     assert page_box["width"] < 900, page_box
     assert pane["y"] >= form["y"] + form["height"], (form, pane)
     assert form["width"] > page_box["width"] - 60, (page_box, form)
@@ -739,6 +741,52 @@ def test_four_landscape_variants_and_the_current_image_compare_on_one_laptop_scr
     expect(first.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
     cards = _saved_then_four_variants(page, generate, first)
     _compare_in_view(page, cards, lines=2, height=768)
+    page.close()
+
+
+def test_a_card_keeps_its_height_from_the_queue_to_its_result(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Four squares on a 1024 px tablet, two a row: each card is as tall while it waits and
+    runs as once its result is in, Save, Refine and its facts under the picture (its footer came
+    with the result, 132 px, and the row under it jumped down as the admin looked at it)."""
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the jazz pianist",
+        ratio="1:1",
+        screen=(1024, 768),
+    )
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    # Each card's height at every frame while it has no picture, and once it has.
+    page.evaluate(
+        """() => {
+            window.__heights = {};
+            const look = () => {
+                for (const card of document.querySelectorAll('article[aria-label^="Variant"]')) {
+                    const state = card.querySelector("img") ? "done" : "pending";
+                    const seen = (window.__heights[card.ariaLabel] ??= {pending: [], done: []});
+                    seen[state].push(Math.round(card.getBoundingClientRect().height));
+                }
+                requestAnimationFrame(look);
+            };
+            requestAnimationFrame(look);
+        }"""
+    )
+    generate.click()
+    for n in range(1, 5):
+        expect(_variant(page, n, 4).get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    _next_frames(page)
+    heights: dict[str, dict[str, list[int]]] = page.evaluate("window.__heights")
+    assert len(heights) == 4, heights
+    for name, seen in heights.items():
+        assert seen["pending"], (name, "never seen without its picture")
+        assert min(seen["pending"]) >= seen["done"][-1] - 2, (
+            name,
+            sorted(set(seen["pending"])),
+            seen["done"][-1],
+        )
     page.close()
 
 

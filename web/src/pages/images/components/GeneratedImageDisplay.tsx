@@ -126,6 +126,7 @@ export function GeneratedImageDisplay({
         )}
       </div>
 
+      {!isFinal(job) && <FooterRoom followUps={followUps !== undefined} />}
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
           {/* What is done with the result, one row: Save (the page's point) and Download. */}
@@ -225,6 +226,34 @@ function Failure({ job }: { job: Job }) {
     <div className={styles.failure}>
       <strong>{failure?.title ?? "No image"}</strong>
       {failure?.detail && <span>{failure.detail}</span>}
+    </div>
+  );
+}
+
+/** While the job runs, the room its result's footer will take, unseen (its rows, as they wrap in
+ * the card's width): the cards under a row of them did not wait for theirs, and jumped down as
+ * it came (132 px, four squares on a tablet). A failed job's card gives it back, as its frame
+ * does (see `frameClass`). */
+function FooterRoom({ followUps }: { followUps: boolean }) {
+  return (
+    <div className={`${styles.footer} ${styles.footerRoom}`} aria-hidden="true">
+      <div className={styles.actions}>
+        <span className={ui.primary}>
+          <FirstWordSeen words="Save to identity" />
+        </span>
+        <span className={`${ui.button} ${styles.download}`}>
+          <span className={styles.downloadIcon}>↓</span>
+          <span className={styles.downloadWord}>Download</span>
+        </span>
+      </div>
+      {followUps && (
+        <div className={`${styles.actions} ${styles.links}`}>
+          <span className={ui.linkButton}>Refine</span>
+        </div>
+      )}
+      <div className={styles.facts}>
+        <span className={ui.muted}>1024×1024</span>
+      </div>
     </div>
   );
 }
