@@ -65,6 +65,11 @@ describe("Refine", () => {
     await user.click(await within(card).findByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
     expect(within(dialog).getByRole("img", { name: "This result" })).toHaveAttribute("src", done.output!.preview_url);
+    // The dialog's Escape and the box's are theirs alone, not the host's page's around the tab.
+    const hostEscapes: string[] = [];
+    const host = (event: KeyboardEvent) => event.key === "Escape" && hostEscapes.push("Escape");
+    document.addEventListener("keydown", host);
+    await user.keyboard("{Escape}");
     await user.click(within(dialog).getByRole("button", { name: "Close" }));
 
     const refine = within(card).getByRole("button", { name: /^Refine\b/ });
@@ -72,6 +77,8 @@ describe("Refine", () => {
     await user.keyboard("a warmer light");
     await user.keyboard("{Escape}");
     expect(refine).toHaveFocus();
+    document.removeEventListener("keydown", host);
+    expect(hostEscapes).toEqual([]);
     await user.click(refine);
     // The box is the pane's, under the card (see "the Refine box" in Cards.test.tsx).
     const pane = screen.getByRole("region", { name: "Result" });

@@ -69,9 +69,14 @@ export function CompareDialog({
       else dialog.setAttribute("open", "");
     }
     dialog?.querySelector("button")?.focus();
+    // Escape closes the dialog (its `cancel`), and is the dialog's alone: a host's page around
+    // the tab that closes its own drawer on Escape does not get it too.
+    const ownEscape = (event: KeyboardEvent) => event.key === "Escape" && event.stopPropagation();
+    dialog?.addEventListener("keydown", ownEscape);
     // Not `close()`: removing the dialog is enough, and a browser fires `close` later, which
     // under StrictMode's unmount and mount again would reach `onClose` once it is open again.
     return () => {
+      dialog?.removeEventListener("keydown", ownEscape);
       if (opener?.isConnected) opener.focus();
       else if (keeper?.isConnected) keeper.focus({ preventScroll: true });
     };

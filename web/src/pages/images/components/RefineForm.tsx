@@ -81,7 +81,9 @@ export function RefineForm({
         }}
         onKeyDown={(event) => {
           if (event.key === "Escape") {
+            // The box's Escape, not the host's too (its own "Escape closes the drawer").
             event.preventDefault();
+            event.stopPropagation();
             onClose();
           } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
