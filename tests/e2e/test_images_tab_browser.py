@@ -790,6 +790,35 @@ def test_a_card_keeps_its_height_from_the_queue_to_its_result(
     page.close()
 
 
+def test_on_a_phone_a_cards_refine_box_opens_under_it(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Four squares on a phone, one a row: Refine on the first opens its box right under that
+    card, above the second (under the last, it was 1,400 px away from the card it was about)."""
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the jazz pianist",
+        ratio="1:1",
+        screen=(390, 844),
+    )
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate.click()
+    cards = [_variant(page, n, 4) for n in range(1, 5)]
+    for card in cards:
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    cards[0].get_by_role("button", name=re.compile(r"^Refine,")).click()
+    box = page.get_by_role("textbox", name="What should change in variant 1?")
+    expect(box).to_be_focused()
+    first, words, second = (element.bounding_box() for element in (cards[0], box, cards[1]))
+    assert first is not None
+    assert words is not None
+    assert second is not None
+    assert first["y"] + first["height"] <= words["y"] < second["y"], (first, words, second)
+    page.close()
+
+
 def _saved_then_four_variants(page: Page, generate: Locator, first: Locator) -> list[Locator]:
     """`first`'s image saved to the identity (Compare shows it beside what comes next), then
     four variants generated: their cards, each with its picture."""

@@ -2,6 +2,7 @@ import { useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
+import { useOneColumn } from "../hooks/use-one-column";
 import { useTopOnPage } from "../hooks/use-top-on-page";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { isSaving } from "../job/saved";
@@ -54,6 +55,29 @@ export function VariantsGrid({
   // How far down the page the cards start: beside the form, a picture is no taller than the
   // window leaves under that (GeneratedImageDisplay.module.css).
   const topOnPage = useTopOnPage<HTMLDivElement>();
+  // Cards one a row (a phone): a card's Refine box comes right under it, not under the last.
+  const [grid, oneColumn] = useOneColumn<HTMLDivElement>();
+  const refineBox = (job: Job, index: number) => {
+    const refine = refineBoxOf(job.id);
+    if (!followUps || !refine.open) return null;
+    const place = placeOf(job, index, count);
+    return (
+      <div key={`refine-${job.id}`} className={styles.refine}>
+        <RefineForm
+          {...refine.box}
+          label={place.count > 1 ? `What should change in variant ${place.index}?` : undefined}
+          picture={place.count > 1 ? previewUrl(job) : null}
+          costUsd={job.usage?.estimated_cost_usd ?? null}
+          busy={followUps.busy}
+          onSubmit={(words) => {
+            // Started, its card takes the pane; the box is emptied all the same, as the
+            // history's is (a refinement that did not start keeps its words).
+            void followUps.onRefine(job, words).then((started) => started && refine.sent());
+          }}
+        />
+      </div>
+    );
+  };
   return (
     // The pane's width, which the grid's columns follow (a grid cannot ask its own).
     <div ref={topOnPage} className={styles.pane}>
@@ -62,8 +86,8 @@ export function VariantsGrid({
       <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">
         {outcome}
       </p>
-      <div className={gridClass(jobs)}>
-        {jobs.map((job, index) => (
+      <div ref={grid} className={gridClass(jobs)}>
+        {jobs.flatMap((job, index) => [
           <GeneratedImageDisplay
             key={job.id}
             job={job}
@@ -79,39 +103,18 @@ export function VariantsGrid({
             {...(originOf ? { origin: originOf(job) } : {})}
             outOfTouch={outOfTouch}
             failure={failure?.jobId === job.id ? failure : null}
-          />
-        ))}
+          />,
+          oneColumn && refineBox(job, index),
+        ])}
       </div>
-      {/* The Refine boxes the cards opened, at the pane's width, where the words have room
-          (a card beside two others is 190 px): after all the cards, so the page's order is
-          the order seen (Tab from Send goes on past the cards, not up to the next one); the
-          question names its variant. Not in the grid: a box across all its columns would
-          keep an empty one open, and move the cards to the pane's start. */}
-      {followUps && (
-        <div className={styles.refines}>
-          {jobs.map((job, index) => {
-            const refine = refineBoxOf(job.id);
-            if (!refine.open) return null;
-            const place = placeOf(job, index, count);
-            return (
-              <div key={job.id} className={styles.refine}>
-                <RefineForm
-                  {...refine.box}
-                  label={place.count > 1 ? `What should change in variant ${place.index}?` : undefined}
-                  picture={place.count > 1 ? previewUrl(job) : null}
-                  costUsd={job.usage?.estimated_cost_usd ?? null}
-                  busy={followUps.busy}
-                  onSubmit={(words) => {
-                    // Started, its card takes the pane; the box is emptied all the same, as the
-                    // history's is (a refinement that did not start keeps its words).
-                    void followUps.onRefine(job, words).then((started) => started && refine.sent());
-                  }}
-                />
-              </div>
-            );
-          })}
-        </div>
-      )}
+      {/* Cards side by side: the Refine boxes they opened at the pane's width, where the words
+          have room (a card beside two others is 190 px): after all the cards, so the page's
+          order is the order seen (Tab from Send goes on past the cards, not up to the next
+          one); the question names its variant. Not in the grid: a box across all its columns
+          would keep an empty one open, and move the cards to the pane's start. One a row (a
+          phone), each box is under its own card instead (in the grid above): under the last,
+          it was a screen or more away from the card it was about. */}
+      {followUps && !oneColumn && <div className={styles.refines}>{jobs.map(refineBox)}</div>}
     </div>
   );
 }
