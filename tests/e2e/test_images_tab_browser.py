@@ -260,6 +260,43 @@ def test_the_page_lays_itself_out_by_its_own_width_in_a_host_with_a_sidebar(
     context.close()
 
 
+def test_the_pages_notice_stays_under_a_hosts_sticky_header(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A host with a 64 px sticky header says so (`--ii-host-top`): scrolled down and offline,
+    the page's notice sticks under that header, in view (it stuck at 8 px, behind it)."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    _log_in(page, stack, "admin", "admin-password")
+    expect(page.get_by_role("region", name="New generation")).to_be_visible()
+    page.evaluate(
+        """() => {
+            const header = document.createElement("header");
+            header.id = "host-header";
+            Object.assign(header.style, {position: "fixed", top: "0", left: "0", right: "0",
+                height: "64px", background: "#222", zIndex: "1000"});
+            document.body.prepend(header);
+            document.documentElement.style.setProperty("--ii-host-top", "64px");
+            document.body.style.paddingBottom = "2000px";
+            window.scrollTo(0, 400);
+        }"""
+    )
+    context.set_offline(True)
+    notice = page.get_by_role("alert").filter(has_text="This browser is offline.")
+    expect(notice).to_be_visible()
+    _next_frames(page)
+    box = notice.bounding_box()
+    assert box is not None
+    assert box["y"] >= 64, box
+    at = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('[role=alert]') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert at, "the notice is under the host's header"
+    context.set_offline(False)
+    context.close()
+
+
 def test_admin_generates_saves_downloads_reruns(
     stack: RunningStack, browser: Browser, tmp_path: Path
 ) -> None:

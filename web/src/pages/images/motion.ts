@@ -17,12 +17,21 @@ export function reveal(element: Element | null | undefined): void {
   if (!element?.scrollIntoView) return;
   const { top, height } = element.getBoundingClientRect();
   const viewportHeight = globalThis.innerHeight;
-  const covered = parseFloat(getComputedStyle(element).getPropertyValue("--ii-notice-room")) || 0;
+  const covered = coveredTop(element);
   if (height > viewportHeight - covered) {
     if (top < covered || top >= viewportHeight) element.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
     return;
   }
   element.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
+}
+
+/** How much of the window's top is covered where `element` is: by the page's sticky notice
+ * (its room counts a host's header over it), else by a host's own sticky header (see
+ * `--ii-covered-top` in ui.module.css). */
+function coveredTop(element: Element): number {
+  const style = getComputedStyle(element);
+  const px = (name: string) => parseFloat(style.getPropertyValue(name)) || 0;
+  return Math.max(px("--ii-notice-room"), px("--ii-host-top"));
 }
 
 /**

@@ -49,6 +49,13 @@ describe("reveal", () => {
     reveal(under);
     expect(scrolled).toEqual(["start"]);
   });
+
+  it("counts a host's sticky header over the page as it counts the page's notice", () => {
+    const under = box(30, view - 40);
+    (under as HTMLElement).style.setProperty("--ii-host-top", "64px"); // a host sets it around the page
+    reveal(under);
+    expect(scrolled).toEqual(["start"]);
+  });
 });
 
 describe("revealResults", () => {
