@@ -325,3 +325,44 @@ def test_a_body_that_is_not_json_is_said_to_be_so(
     assert reason in error["details"]["reason"]
     assert isinstance(error["details"]["position"], int)
     _nothing_written(resources)
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('"prompt": "first", "prompt": "second", "apply": true, "apply": false', "prompt"),
+        ('"apply": true, "apply": false', "apply"),
+        ('"reference_names": ["a.jpg"], "reference_names": ["b.jpg"]', "reference_names"),
+    ],
+    ids=["prompt-and-apply", "apply", "names"],
+)
+def test_a_key_given_twice_is_422_naming_it(resources: Resources, raw: str, field: str) -> None:
+    """The plain parser kept the last: `"apply": true, "apply": false` made a job that was
+    never applied, though the body's text said apply."""
+    put_reference(REF)
+    good = json.dumps(generation_body())
+    error = _refused(
+        call_api("POST", "/v1/generations", raw_body=good[:-1] + ", " + raw + "}"),
+        422,
+        "validation_error",
+    )
+    assert error["details"] == {"field": field, "reason": "duplicate_key"}
+    assert f'"{field}"' in error["message"]
+    _nothing_written(resources)
+
+
+def test_a_key_given_twice_in_a_nested_object_is_422(resources: Resources) -> None:
+    raw = '{"files": [{"content_type": "image/jpeg", "size": 10, "size": 20}]}'
+    error = _refused(call_api("POST", "/v1/uploads", raw_body=raw), 422, "validation_error")
+    assert error["details"]["field"] == "size"
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(resources: Resources, constant: str) -> None:
+    """Python's parser takes them (a float no field means); JSON has no such number."""
+    raw = '{"files": [{"content_type": "image/jpeg", "size": ' + constant + "}]}"
+    error = _refused(call_api("POST", "/v1/uploads", raw_body=raw), 422, "validation_error")
+    assert error["message"] == "The body is not valid JSON."
+    assert error["details"]["field"] == "body"
+    assert constant in error["details"]["reason"]
+    _nothing_written(resources)
