@@ -136,6 +136,16 @@ def test_ids_that_would_walk_djangos_urls_are_422(admin: httpx.Client) -> None:
     )
 
 
+def test_a_path_id_that_is_no_id_is_422_over_http(admin: httpx.Client) -> None:
+    """They were 404 `not_found` (the router matched no route), `%0A` the authorizer's 403."""
+    for raw in ("%22", "%00", "%FF", "%E2%80%AE", "%F0%9F%91%A9", "a%2Fb", "a%0Ab"):
+        body = _refused(admin.get(f"/generations/{raw}"), 422, "validation_error")
+        assert body["error"]["details"]["field"] == "generation_id", raw
+    body = _refused(admin.get("/users/%22/identities"), 422, "validation_error")
+    assert body["error"]["details"]["field"] == "user_id"
+    _refused(admin.get("/no-such-route"), 404, "not_found")
+
+
 def test_a_body_over_the_gateways_limit_is_a_json_413_with_cors(admin: httpx.Client) -> None:
     response = admin.post(
         "/uploads",

@@ -366,3 +366,63 @@ def test_nan_and_infinity_are_not_json(resources: Resources, constant: str) -> N
     assert error["details"]["field"] == "body"
     assert constant in error["details"]["reason"]
     _nothing_written(resources)
+
+
+# --- path parameters Powertools' router cannot match ---------------------------------
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        ("GET", '/v1/generations/"', "generation_id"),
+        ("GET", "/v1/generations/a\x00b", "generation_id"),
+        ("GET", "/v1/generations/\ufffd", "generation_id"),  # %FF, decoded with replacement
+        ("GET", "/v1/generations/abc\u202e", "generation_id"),
+        ("GET", "/v1/generations/👩‍🚀", "generation_id"),
+        ("GET", "/v1/generations/a/b", "generation_id"),  # a%2Fb
+        ("GET", "/v1/generations/a\nb", "generation_id"),
+        ("GET", "/v1/generations/abc\n", "generation_id"),  # was the job abc
+        ("POST", "/v1/generations/a\x00/apply", "generation_id"),
+        ("POST", "/v1/generations/a/b/cancel", "generation_id"),
+        ("GET", "/v1/users/👩/identities", "user_id"),
+        ("GET", '/v1/identities/"/references', "identity_id"),
+        ("DELETE", f"/v1/identities/{ADMIN_IDENTITY}/references/a\x00", "reference_id"),
+    ],
+    ids=[
+        "quote",
+        "nul",
+        "not-utf8",
+        "bidi",
+        "emoji",
+        "encoded-slash",
+        "line-feed",
+        "final-line-feed",
+        "apply-nul",
+        "cancel-slash",
+        "user-emoji",
+        "identity-quote",
+        "reference-nul",
+    ],
+)
+def test_a_path_id_that_is_no_id_is_422_naming_it(
+    resources: Resources, method: str, path: str, field: str
+) -> None:
+    """Powertools' router matched no route for them: 404 `not_found` "No such route.",
+    though the docs say a path's id that is no id is 422."""
+    error = _refused(call_api(method, path), 422, "validation_error")
+    assert error["details"]["field"] == field
+    assert error["details"]["errors"][0]["location"] == "path"
+    _nothing_written(resources)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/nothing"),
+        ("GET", "/v2/config"),
+        ("GET", "/v1/config\n"),  # was the config
+        ("GET", "/v1/users/1/x/identitie"),
+        ("POST", "/v1/generations/abc/aply"),
+        ("POST", "/v1/generations/a\x00/aply"),
+    ],
+)
+def test_a_path_that_is_no_route_is_still_404(resources: Resources, method: str, path: str) -> None:
+    _refused(call_api(method, path), 404, "not_found")

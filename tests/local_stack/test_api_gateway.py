@@ -249,6 +249,17 @@ def test_allow_is_cached_per_token_until_the_ttl(
     assert len(authorizer.events) == 2
 
 
+def test_a_line_break_in_the_path_is_still_under_the_policys_wildcard(
+    gateway: LocalApiGateway, api: StubApi
+) -> None:
+    """`*` did not match a line feed: an admin's `%0A` got the authorizer's 403, not the
+    API's answer about the id."""
+    for raw_path in ("/v1/generations/a%0Ab", "/v1/generations/%0D%0A"):
+        response = gateway.handle("GET", raw_path, _headers(), b"")
+        assert response.status == 200, response.body
+    assert api.events[-1]["path"] == "/v1/generations/\r\n"
+
+
 def test_a_cached_narrow_policy_denies_the_next_route(
     gateway: LocalApiGateway, authorizer: StubAuthorizer
 ) -> None:

@@ -21,7 +21,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.handlers import body, init_phase
+from identity_images.handlers import body, init_phase, unmatched
 from identity_images.handlers.observability import load_tracing, logger, metrics, tracer
 from identity_images.handlers.routes import config, deps, generations, references, uploads, users
 from identity_images.handlers.routes.errors import error_response, validation_error
@@ -54,6 +54,7 @@ app.include_router(generations.router)
 app.include_router(users.router)
 app.include_router(config.router)
 app.include_router(references.router)
+unmatched.end_at_the_end([*app._static_routes, *app._dynamic_routes])
 
 
 def openapi_json() -> str:
@@ -112,6 +113,15 @@ def handle_undecodable_body(error: UnicodeDecodeError) -> Response[Any]:
 
 @app.not_found
 def handle_not_found(_: NotFoundError) -> Response[Any]:
+    """404 `not_found`, unless the path is a route's with a parameter Powertools' router
+    could not take (`handlers.unmatched`): that is the 422 of a bad parameter."""
+    event = app.current_event
+    routes = [*app._static_routes, *app._dynamic_routes]
+    errors = unmatched.parameter_errors(routes, event.http_method.upper(), event.path)
+    if errors:
+        refused = validation_error(errors)
+        logger.info("request invalid", extra={"details": refused.details})
+        return error_response(refused, 422)
     return error_response(PipelineError(ErrorCode.NOT_FOUND, "No such route."), 404)
 
 
