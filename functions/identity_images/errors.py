@@ -23,6 +23,9 @@ class ErrorCode(StrEnum):
     #: The identity's name is blank: the prompt has nothing to name.
     IDENTITY_UNNAMED = "identity_unnamed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    #: A method the path does not take (PUT on a GET route, HEAD); the answer's `Allow`
+    #: names those it does (the Django host answers its own URLs with the same code).
+    METHOD_NOT_ALLOWED = "method_not_allowed"
     PAYLOAD_TOO_LARGE = "payload_too_large"  # API Gateway's 413: a body over its 10 MB
     # Access
     UNAUTHORIZED = "unauthorized"

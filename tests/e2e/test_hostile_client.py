@@ -146,6 +146,20 @@ def test_a_path_id_that_is_no_id_is_422_over_http(admin: httpx.Client) -> None:
     _refused(admin.get("/no-such-route"), 404, "not_found")
 
 
+def test_a_method_the_path_does_not_take_is_405_with_allow(admin: httpx.Client) -> None:
+    """Through the gateway's `ANY /v1/{proxy+}`: they were 404 `not_found`."""
+    head = admin.head("/config")
+    assert (head.status_code, head.headers["allow"]) == (405, "GET")
+    for method, path, allowed in (
+        ("PUT", "/config", "GET"),
+        ("DELETE", "/generations", "GET, POST"),
+    ):
+        response = admin.request(method, path)
+        _refused(response, 405, "method_not_allowed")
+        assert response.headers["allow"] == allowed
+        assert response.headers["access-control-allow-origin"] == ORIGIN
+
+
 def test_a_body_over_the_gateways_limit_is_a_json_413_with_cors(admin: httpx.Client) -> None:
     response = admin.post(
         "/uploads",

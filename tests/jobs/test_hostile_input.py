@@ -426,3 +426,28 @@ def test_a_path_id_that_is_no_id_is_422_naming_it(
 )
 def test_a_path_that_is_no_route_is_still_404(resources: Resources, method: str, path: str) -> None:
     _refused(call_api(method, path), 404, "not_found")
+
+
+# --- methods a path does not take ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("HEAD", "/v1/config", "GET"),
+        ("PUT", "/v1/config", "GET"),
+        ("DELETE", "/v1/generations", "GET, POST"),
+        ("PATCH", "/v1/generations/abc", "GET"),
+        ("GET", "/v1/generations/abc/apply", "POST"),
+        ("PUT", f"/v1/identities/{ADMIN_IDENTITY}/references", "GET, POST"),
+        ("POST", f"/v1/identities/{ADMIN_IDENTITY}/references/r1", "DELETE"),
+        ("DELETE", '/v1/generations/"', "GET"),  # the method is wrong before the id
+    ],
+)
+def test_a_method_the_path_does_not_take_is_405_with_allow(
+    resources: Resources, method: str, path: str, allowed: str
+) -> None:
+    """They were 404 `not_found` "No such route." (HEAD: a 404 without a body)."""
+    error = _refused(call_api(method, path), 405, "method_not_allowed")
+    _, _, headers = call_api(method, path)
+    assert headers["Allow"] == allowed
+    assert error["details"] == {"allowed": allowed.split(", ")}
+    _nothing_written(resources)

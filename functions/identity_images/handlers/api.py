@@ -113,15 +113,29 @@ def handle_undecodable_body(error: UnicodeDecodeError) -> Response[Any]:
 
 @app.not_found
 def handle_not_found(_: NotFoundError) -> Response[Any]:
-    """404 `not_found`, unless the path is a route's with a parameter Powertools' router
-    could not take (`handlers.unmatched`): that is the 422 of a bad parameter."""
+    """No route took the request (`handlers.unmatched` says why): 405
+    `method_not_allowed` with `Allow` when the path is there under other methods (HEAD
+    included: no route answers it), 422 when its id is no id, else 404 `not_found`."""
     event = app.current_event
-    routes = [*app._static_routes, *app._dynamic_routes]
-    errors = unmatched.parameter_errors(routes, event.http_method.upper(), event.path)
-    if errors:
-        refused = validation_error(errors)
-        logger.info("request invalid", extra={"details": refused.details})
-        return error_response(refused, 422)
+    method = event.http_method.upper()
+    unmatched_by = unmatched.diagnose(
+        [*app._static_routes, *app._dynamic_routes], method, event.path
+    )
+    if unmatched_by.allowed:
+        allowed = unmatched_by.allowed
+        refused = PipelineError(
+            ErrorCode.METHOD_NOT_ALLOWED,
+            f"Use {' or '.join(allowed)} on this path.",
+            details={"allowed": list(allowed)},
+        )
+        logger.info("method not allowed", extra={"method": method[:16], "allowed": allowed})
+        response = error_response(refused)
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
+    if unmatched_by.errors:
+        invalid = validation_error(unmatched_by.errors)
+        logger.info("request invalid", extra={"details": invalid.details})
+        return error_response(invalid, 422)
     return error_response(PipelineError(ErrorCode.NOT_FOUND, "No such route."), 404)
 
 

@@ -1,22 +1,30 @@
 """Why a request matched no route, said as the request's own fault.
 
 Powertools matches a path parameter only when it is one segment of URI characters (`\\w`
-and RFC 3986's), and calls anything else "no route". So `/v1/generations/%22`, `…/%00`,
-`…/%E2%80%AE`, an emoji or `a%2Fb` were 404 `not_found` "No such route.", though the path
-is a route's and only its id is no id, which is 422 everywhere else (an id Powertools does
-match, `é`, is refused by the route's own declaration).
+and RFC 3986's), matches a route only under its own method, and calls anything else "no
+route": 404 `not_found`. So `/v1/generations/%22`, `…/%00`, `…/%E2%80%AE`, an emoji or
+`a%2Fb` were "No such route.", though the path is a route's and only its id is no id
+(422 everywhere else: an id Powertools does match, `é`, is refused by the route's own
+declaration); and `PUT /v1/config` or `HEAD /v1/config` were 404 too, though the path is
+there under another method.
 
-A path with a route's shape (its literal segments where the template has them, anything
-in place of each parameter) whose method has that route: the route's parameters are
-validated as the route declares them, and the answer is the 422 a matched route gives
-(`details.field` names the parameter). Any other path is no route.
+`diagnose` tells them apart, in this order:
+
+- the path is a route's under other methods: 405, `allowed` lists them;
+- the path has the shape of a route of the request's method (its fixed segments where
+  the template has them, anything in place of each parameter): that route's parameters
+  are validated as it declares them, and `errors` are the ones a matched route gives;
+- the path has that shape under other methods only, each parameter one segment: 405, as
+  the first;
+- else no route (404).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
@@ -25,9 +33,18 @@ class Route(Protocol):
 
     method: str
     path: str  # its template: /v1/generations/<generation_id>
+    rule: re.Pattern[str]  # Powertools' own pattern of it
 
     @property
     def dependant(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """Why no route took the request: `allowed` (405), `errors` (422), or neither (404)."""
+
+    allowed: tuple[str, ...] = ()
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
 
 _PARAMETER = re.compile(r"<(\w+)>")
@@ -45,33 +62,48 @@ def _shape(template: str) -> re.Pattern[str]:
     return re.compile(pattern + "/*", re.DOTALL)
 
 
-def parameter_errors(routes: Iterable[Route], method: str, path: str) -> list[dict[str, Any]]:
-    """The validation errors of the path parameters of the first route of `method` that
-    `path` has the shape of (as pydantic words them, located `("path", name)`); empty when
-    the path has no route's shape."""
-    for route in routes:
-        if route.method != method or "<" not in route.path:
-            continue
-        match = _shape(route.path).fullmatch(path)
-        if match is None:
-            continue
-        errors: list[dict[str, Any]] = []
-        fields: list[Any] = list(route.dependant.path_params)
-        for field in fields:
-            _, found = field.validate(match.group(field.alias), loc=("path", field.alias))
-            errors.extend(found or [])
-        if errors:
-            return errors
-        # Valid as declared yet unmatched: a value Powertools' segment refuses.
-        name = fields[0].alias if fields else "path"
-        return [{"loc": ("path", name), "msg": "Not one path segment", "type": "path_segment"}]
-    return []
+def _parameter_errors(route: Route, match: re.Match[str]) -> list[dict[str, Any]]:
+    """The path parameters' validation errors (as pydantic words them, located
+    `("path", name)`)."""
+    errors: list[dict[str, Any]] = []
+    fields: list[Any] = list(route.dependant.path_params)
+    for declared in fields:
+        _, found = declared.validate(match.group(declared.alias), loc=("path", declared.alias))
+        errors.extend(found or [])
+    if errors:
+        return errors
+    # Valid as declared yet unmatched: a value Powertools' segment refuses.
+    name = fields[0].alias if fields else "path"
+    return [{"loc": ("path", name), "msg": "Not one path segment", "type": "path_segment"}]
+
+
+def _methods(routes: Iterable[Route]) -> tuple[str, ...]:
+    return tuple(sorted({route.method for route in routes}))
+
+
+def diagnose(routes: Sequence[Route], method: str, path: str) -> Unmatched:
+    """Why `method path` matched none of `routes` (see the module's docstring)."""
+    others = [route for route in routes if route.method != method]
+    if allowed := _methods(route for route in others if route.rule.match(path)):
+        return Unmatched(allowed=allowed)
+    shaped = [route for route in routes if "<" in route.path]
+    for route in shaped:
+        if route.method == method and (match := _shape(route.path).fullmatch(path)):
+            return Unmatched(errors=_parameter_errors(route, match))
+    return Unmatched(allowed=_methods(r for r in shaped if _one_segment_each(r, path)))
+
+
+def _one_segment_each(route: Route, path: str) -> bool:
+    """Whether `path` has `route`'s shape with each parameter one segment: under another
+    method, `POST /v1/generations/abc/aply` is no route, not a GET of the id `abc/aply`."""
+    match = _shape(route.path).fullmatch(path)
+    return match is not None and not any("/" in value for value in match.groups())
 
 
 def end_at_the_end(routes: Iterable[Any]) -> None:
     """End each route's pattern with `\\Z`, not Powertools' `$`, which also matches before a
     final line feed: `/v1/generations/abc%0A` read the job `abc` and `/v1/config%0A` was
-    the config. Such a path then matches no route, and `parameter_errors` names its id."""
+    the config. Such a path then matches no route, and `diagnose` names its id."""
     for route in routes:
         pattern: str = route.rule.pattern
         if pattern.endswith("$"):

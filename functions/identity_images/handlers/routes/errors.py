@@ -22,6 +22,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.IMAGE_SIZE_UNSUPPORTED: 422,
     ErrorCode.IDENTITY_UNNAMED: 422,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
     # API Gateway's own answer (a body over its limit); the same status should one be raised.
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.UNAUTHORIZED: 401,
