@@ -4,12 +4,24 @@ in `test_api_config.py`."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
 from identity_images.models.jobs import Job, JobOutput
 from local_stack.aws_resources import Resources
-from tests.jobs.helpers import LAYOUT, create_one, put, store, succeed, succeed_with_preview
+from tests.jobs.helpers import (
+    LAYOUT,
+    REF,
+    create_one,
+    generation_body,
+    put,
+    store,
+    succeed,
+    succeed_with_preview,
+)
+from tests.support.aws_state import job_count, put_reference
 from tests.support.fakes import (
     ADMIN_ID,
     ADMIN_IDENTITY,
@@ -37,7 +49,7 @@ def test_users_are_the_caller_and_the_test_users(resources: Resources) -> None:
         (ADMIN_ID, 200, [ADMIN_IDENTITY]),
         (TEST_USER_ID, 200, [TEST_USER_IDENTITY]),
         (OTHER_USER_ID, 403, None),
-        ("404", 404, None),
+        ("404", 403, None),
     ],
 )
 def test_identities_of_me_and_test_users_only(
@@ -47,6 +59,22 @@ def test_identities_of_me_and_test_users_only(
     assert answer == status
     if identities is not None:
         assert [i["id"] for i in body["identities"]] == identities
+
+
+def test_an_unknown_user_id_gets_the_same_403_as_a_known_one(resources: Resources) -> None:
+    """A 404 `user_not_found` beside the 403 told any admin which user ids exist."""
+    answers = []
+    for user_id in (OTHER_USER_ID, "7", "0" + TEST_USER_ID):
+        status, body, _ = call_api("GET", f"/v1/users/{user_id}/identities")
+        assert (status, body["error"]["code"]) == (403, "forbidden")
+        answers.append(json.dumps(body).replace(user_id, "{id}"))
+        put_reference(REF)
+        status, body, _ = call_api("POST", "/v1/generations", body=generation_body(user_id=user_id))
+        assert (status, body["error"]["code"]) == (403, "forbidden")
+        answers.append(json.dumps(body).replace(user_id, "{id}"))
+    assert len(set(answers[0::2])) == 1
+    assert len(set(answers[1::2])) == 1
+    assert job_count() == 0
 
 
 def test_identities_carry_an_image_url(resources: Resources, host: FakeHost) -> None:

@@ -117,15 +117,27 @@ class ActiveAdminCheck:
 
 
 def resolve_user(user_id: str, caller: Caller, host: HostDirectory) -> HostUser:
-    """`me` is the caller; any other id must be the caller or a test user (else 403)."""
-    user = host.get_user(caller.user_id if user_id == ME else user_id)
+    """`me` is the caller; any other id must be the caller or a test user, else 403,
+    whether the host has such a user or not: a 404 `user_not_found` for an unknown id
+    beside the 403 for a known one told any admin which user ids exist."""
+    wanted = caller.user_id if user_id == ME else user_id
+    try:
+        user = host.get_user(wanted)
+    except PipelineError as error:
+        if error.code != ErrorCode.USER_NOT_FOUND or wanted == caller.user_id:
+            raise
+        raise _not_yours(user_id) from None
     if user.id != caller.user_id and not user.is_test_user:
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"User {user_id!r} is not a test user; act for yourself or a test user.",
-            details={"field": "user_id", "user_id": user_id},
-        )
+        raise _not_yours(user_id)
     return user
+
+
+def _not_yours(user_id: str) -> PipelineError:
+    return PipelineError(
+        ErrorCode.FORBIDDEN,
+        f"User {user_id!r} is neither you nor a test user; act for yourself or a test user.",
+        details={"field": "user_id", "user_id": user_id},
+    )
 
 
 def authorize_identity(identity_id: str, caller: Caller, host: HostDirectory) -> HostIdentity:
