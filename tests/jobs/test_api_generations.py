@@ -219,6 +219,25 @@ def test_idempotency_key_returns_the_same_job(resources: Resources) -> None:
     assert other["id"] != first["id"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/v1/generations"), ("POST", "/v1/generation-batches")],
+)
+def test_an_empty_idempotency_key_is_422_not_no_key(
+    resources: Resources, method: str, path: str
+) -> None:
+    """Taken as no key, two different bodies with `Idempotency-Key: ` both made jobs."""
+    put_reference(REF)
+    for prompt in ("One", "Two"):
+        status, body, _ = call_api(
+            method, path, body=generation_body(prompt=prompt), headers={"Idempotency-Key": ""}
+        )
+        assert (status, body["error"]["code"]) == (422, "validation_error")
+        assert body["error"]["details"]["field"] == "idempotency-key"
+    assert job_count() == 0
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
 def test_an_idempotency_record_expires_with_the_invocation_that_runs_it(
     resources: Resources, settings: Settings
 ) -> None:

@@ -1213,7 +1213,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key + same body = the same answer: a retry makes no new jobs. */
+                /** @description Same key + same body = the same answer: a retry makes no new jobs. 1 to 128 characters; an empty one is refused (422), not taken as none. */
                 "idempotency-key"?: string | null;
             };
             path?: never;
@@ -1426,7 +1426,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key + same body = the same answer: a retry makes no new jobs. */
+                /** @description Same key + same body = the same answer: a retry makes no new jobs. 1 to 128 characters; an empty one is refused (422), not taken as none. */
                 "idempotency-key"?: string | null;
             };
             path?: never;
@@ -1843,7 +1843,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key + same body = the same answer: a retry makes no new jobs. */
+                /** @description Same key + same body = the same answer: a retry makes no new jobs. 1 to 128 characters; an empty one is refused (422), not taken as none. */
                 "idempotency-key"?: string | null;
             };
             path: {
@@ -1953,7 +1953,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key + same body = the same answer: a retry makes no new jobs. */
+                /** @description Same key + same body = the same answer: a retry makes no new jobs. 1 to 128 characters; an empty one is refused (422), not taken as none. */
                 "idempotency-key"?: string | null;
             };
             path: {

@@ -33,12 +33,16 @@ TheCaller = deps.TheCaller
 #: The generation routes' bundle (`logic.generations.Generations`): host, jobs table,
 #: queue, bucket, settings, idempotency records.
 TheGenerations = deps.TheGenerations
+#: At least one character: an empty header was taken as no key, so a client that sent
+#: `Idempotency-Key:` (a key it failed to fill in) got a new job for every retry.
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="idempotency-key",
+        min_length=1,
         max_length=IDEMPOTENCY_KEY_MAX_CHARS,
-        description="Same key + same body = the same answer: a retry makes no new jobs.",
+        description="Same key + same body = the same answer: a retry makes no new jobs. "
+        "1 to 128 characters; an empty one is refused (422), not taken as none.",
     ),
 ]
 
