@@ -386,11 +386,13 @@ def _proxy_response(output: Any) -> GatewayResponse:
     headers.extend(
         (str(name), str(value)) for name, value in single.items() if name.lower() not in multi_names
     )
-    if _header(headers, "content-type") is None:
-        headers.append(("Content-Type", "application/json"))
     body = output.get("body") or ""
     if not isinstance(body, str):
         raise ValueError("body is not a string")
+    # API Gateway's default type for a proxy answer that names none; an answer with no
+    # body (the API's 204) has no type to name, and gets none.
+    if body and _header(headers, "content-type") is None:
+        headers.append(("Content-Type", "application/json"))
     data = base64.b64decode(body) if output.get("isBase64Encoded") else body.encode()
     return GatewayResponse(status, headers, data)
 

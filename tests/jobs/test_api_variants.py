@@ -4,10 +4,12 @@ count's range, idempotency of the whole batch, and whose identity it may be for.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from local_stack.aws_resources import Resources
-from tests.jobs.helpers import REF, generation_body
+from tests.jobs.helpers import REF, create_one, generation_body, store, succeed
 from tests.support.aws_state import bodies, job_count, messages_in, put_reference
 from tests.support.fakes import ADMIN_IDENTITY, OTHER_USER_ID, OTHER_USER_IDENTITY
 from tests.support.lambdas import call_api, receive_event
@@ -53,6 +55,38 @@ def test_a_variant_count_out_of_range_is_refused_and_changes_nothing(
     assert body["error"]["details"]["field"] == "count"
     assert job_count() == 0
     assert messages_in(resources.jobs_queue_url) == 0
+
+
+@pytest.mark.parametrize("count", [5, 10, 11, 10**30], ids=["over", "ceiling", "past", "huge"])
+@pytest.mark.parametrize("route", ["variants", "refine", "rerun"])
+def test_a_count_over_the_limit_is_told_the_real_limit(
+    resources: Resources, count: int, route: str
+) -> None:
+    """Past the schema's ceiling (10) the answer said "less than or equal to 10", though
+    the limit is `max_variants` (4)."""
+    put_reference(REF)
+    if route == "variants":
+        path, body = "/v1/generation-batches", generation_body(count=count)
+    else:
+        parent = create_one()
+        succeed(store(), parent["id"])
+        path = f"/v1/generations/{parent['id']}/{route}"
+        body = {"count": count, **({"instruction": "Darker"} if route == "refine" else {})}
+    status, answer, _ = call_api("POST", path, body=body)
+    assert status == 422, answer
+    assert answer["error"]["message"] == f"Ask for 1 to 4 variants; got {count}."
+    assert answer["error"]["details"] == {"field": "count", "min": 1, "max": 4}
+    assert job_count() == (0 if route == "variants" else 1)
+
+
+def test_the_schema_says_where_the_count_limit_is() -> None:
+    from identity_images.handlers.api import openapi_json
+
+    schemas = json.loads(openapi_json())["components"]["schemas"]
+    for name in ("CreateVariantsRequest", "RefineRequest", "RerunRequest"):
+        count = schemas[name]["properties"]["count"]
+        assert (count["minimum"], count["maximum"]) == (1, 10)
+        assert "`max_variants` of `GET /v1/config`" in count["description"]
 
 
 def test_variants_are_idempotent_as_a_whole(resources: Resources) -> None:

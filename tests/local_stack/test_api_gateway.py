@@ -29,6 +29,7 @@ ROUTES = route_table(
         ("POST", "/v1/generations"),
         ("GET", "/v1/image"),
         ("GET", "/v1/broken"),
+        ("GET", "/v1/untyped"),
     ]
 )
 ADMIN = "Bearer admin"
@@ -88,6 +89,8 @@ class StubApi:
             }
         if event["path"] == "/v1/broken":
             return {"body": "no status"}
+        if event["path"] == "/v1/untyped":
+            return {"statusCode": 200, "body": "{}"}
         return {
             "statusCode": 200 if event["httpMethod"] == "GET" else 202,
             "headers": {"Content-Type": "application/json"},
@@ -406,6 +409,16 @@ def test_over_http_headers_and_multi_value_headers_are_written(served: str) -> N
         # The connection is kept alive: a second request on it works.
         again = client.post("/v1/generations", json={}, headers={"Authorization": ADMIN})
         assert again.status_code == 202
+
+
+def test_an_answer_without_a_body_gets_no_content_type(gateway: LocalApiGateway) -> None:
+    """A 204 was sent `Content-Type: application/json` with nothing after it; a body
+    without a type still gets API Gateway's default."""
+    typed = gateway.handle("GET", "/v1/untyped", _headers(), b"")
+    assert ("Content-Type", "application/json") in typed.headers
+    empty = api_gateway._proxy_response({"statusCode": 204})
+    assert [name for name, _ in empty.headers if name.lower() == "content-type"] == []
+    assert empty.body == b""
 
 
 def test_over_http_base64_bodies_are_decoded(served: str) -> None:

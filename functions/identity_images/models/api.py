@@ -25,8 +25,24 @@ from identity_images.settings import AspectRatio, ImageSize
 #: sends Gemini every reference, so no more than one request's images.
 #: `upload_max_files` (default 5) is the real limit.
 MAX_FILES = MAX_IMAGES_PER_REQUEST
-#: The schema's ceiling for variants per request; `variants_max` (default 4) is the real one.
+#: The schema's ceiling for variants per request (`VARIANTS_MAX` may be set up to it);
+#: `variants_max` (default 4, `max_variants` of `GET /v1/config`) is the real one.
 MAX_VARIANTS = 10
+
+
+def _count(description: str) -> Any:
+    """A request's `count` of variants. The schema states the ceiling (`maximum`) but the
+    model does not check it: `logic.generations.new_jobs.check_count` checks the real
+    limit, `variants_max`, and its 422 names it. With `le=MAX_VARIANTS` here a count of 11
+    was told "less than or equal to 10", though 5 is already too many."""
+    return Field(
+        default=1,
+        ge=1,
+        strict=True,
+        description=f"{description} 1..`max_variants` of `GET /v1/config` (the deployment's "
+        f"limit, {MAX_VARIANTS} at most); more is 422 `validation_error` naming the limit.",
+        json_schema_extra={"maximum": MAX_VARIANTS},
+    )
 
 
 #: Bidi overrides and isolates: they make a prompt read differently from what it says.
@@ -200,13 +216,7 @@ class CreateGenerationRequest(ApiModel):
 class CreateVariantsRequest(CreateGenerationRequest):
     """`POST /v1/generation-batches`: the body of `POST /v1/generations` plus `count`."""
 
-    count: int = Field(
-        default=1,
-        ge=1,
-        le=MAX_VARIANTS,
-        strict=True,
-        description="Candidates to generate, 1..`variants_max` (GET /v1/config): one job each.",
-    )
+    count: int = _count("Candidates to generate, one job each:")
 
 
 class RefineRequest(ApiModel):
@@ -218,9 +228,7 @@ class RefineRequest(ApiModel):
         min_length=1,
         description='What to change, e.g. "make the background darker" (`prompt_max_chars`).',
     )
-    count: int = Field(
-        default=1, ge=1, le=MAX_VARIANTS, strict=True, description="Candidates, as variants."
-    )
+    count: int = _count("Candidates, as variants:")
     apply: bool = Field(
         default=False, strict=True, description="Save the image to the identity when done."
     )
@@ -242,9 +250,7 @@ class RerunRequest(ApiModel):
 
     model_config = STRICT_BODY
 
-    count: int = Field(
-        default=1, ge=1, le=MAX_VARIANTS, strict=True, description="Candidates, as variants."
-    )
+    count: int = _count("Candidates, as variants:")
     apply: bool = Field(
         default=False, strict=True, description="Save the image to the identity when done."
     )

@@ -460,7 +460,7 @@ export interface components {
             aspect_ratio?: ("1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9") | null;
             /**
              * Count
-             * @description Candidates to generate, 1..`variants_max` (GET /v1/config): one job each.
+             * @description Candidates to generate, one job each: 1..`max_variants` of `GET /v1/config` (the deployment's limit, 10 at most); more is 422 `validation_error` naming the limit.
              * @default 1
              */
             count: number;
@@ -969,7 +969,7 @@ export interface components {
             apply: boolean;
             /**
              * Count
-             * @description Candidates, as variants.
+             * @description Candidates, as variants: 1..`max_variants` of `GET /v1/config` (the deployment's limit, 10 at most); more is 422 `validation_error` naming the limit.
              * @default 1
              */
             count: number;
@@ -1008,7 +1008,7 @@ export interface components {
             apply: boolean;
             /**
              * Count
-             * @description Candidates, as variants.
+             * @description Candidates, as variants: 1..`max_variants` of `GET /v1/config` (the deployment's limit, 10 at most); more is 422 `validation_error` naming the limit.
              * @default 1
              */
             count: number;
@@ -2284,14 +2284,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Removed */
+            /** @description Removed, no content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description No authorized caller */
             401: {

@@ -83,7 +83,9 @@ def get_references(
     summary="Remove one reference photo",
     description="204; 404 `reference_not_found` if the folder has no such photo. "
     "Removing triggers no regeneration.",
-    responses={204: {"description": "Removed"}, **ERROR_RESPONSES},
+    # No content: given none, Powertools declares the return type's as JSON, which a 204
+    # never has.
+    responses={204: {"description": "Removed, no content", "content": {}}, **ERROR_RESPONSES},
     tags=["references"],
 )
 def delete_reference(
