@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from standardwebhooks.webhooks import Webhook
@@ -158,10 +159,32 @@ def test_a_wrong_secret_is_a_final_refusal(django_server: DjangoServer) -> None:
     assert reader(django_server).get_identity(identity.id).image_path == identity.image_path
 
 
-def test_an_unknown_identity_is_a_final_refusal(django_server: DjangoServer) -> None:
+def test_an_unknown_identity_is_a_final_identity_not_found(django_server: DjangoServer) -> None:
+    """It was `host_rejected` (`details.host_code` `identity_not_found`), though `POST
+    …/apply` of a deleted identity answers 404 `identity_not_found`."""
     ghost = HostIdentity(id=str(uuid.uuid4()), user_id="1", name="ghost")
+    sleeps: list[float] = []
     with pytest.raises(PipelineError) as caught:
-        callback(django_server.internal_url).deliver(assignment(ghost), delivery_id="ghost")
+        callback(django_server.internal_url, sleeps.append).deliver(
+            assignment(ghost), delivery_id="ghost"
+        )
+    assert caught.value.code is ErrorCode.IDENTITY_NOT_FOUND
+    assert not caught.value.retryable
+    assert caught.value.details == {"delivery_id": "ghost", "identity_id": ghost.id}
+    assert sleeps == []
+
+
+@pytest.mark.parametrize(
+    "body", [b"<h1>Not Found</h1>", b'{"error": {"code": "user_not_found"}}'], ids=["page", "user"]
+)
+def test_a_404_without_the_identity_code_is_still_host_rejected(body: bytes) -> None:
+    """A proxy's page or another code is no statement that the identity is gone."""
+    answer = httpx.MockTransport(lambda _: httpx.Response(404, content=body))
+    sender = WebhookCallback(
+        "http://host.test" + INTERNAL, WEBHOOK_SECRET, backoff=FAST, transport=answer
+    )
+    with pytest.raises(PipelineError) as caught:
+        sender.deliver(assignment(HostIdentity(id="5", user_id="1", name="x")), delivery_id="d")
     assert caught.value.code is ErrorCode.HOST_REJECTED
     assert caught.value.details["status"] == 404
 

@@ -11,7 +11,9 @@ as JSON, signed the Standard Webhooks way by the `standardwebhooks` package:
 
 Connection errors, timeouts and `host_http.RETRY_STATUSES` (408, 425, 429, 500, 502,
 503, 504) are retried with exponential backoff, up to `CALLBACK_MAX_ATTEMPTS`. A 2xx
-returns; any other status is a final `host_rejected`; running out of attempts is
+returns; a 404 with the host's `identity_not_found` (the identity was deleted since the
+job was made) is a final `identity_not_found`, the code `POST …/apply` answers for it;
+any other status is a final `host_rejected`; running out of attempts is
 `host_unavailable` (retryable). Either way the image stays in
 S3, so the same assignment can be delivered again later.
 """
@@ -130,6 +132,15 @@ class WebhookCallback:
             raise PipelineError(
                 ErrorCode.SUPERSEDED,
                 f"The host holds a newer image decision for identity {assignment.identity_id}.",
+                retryable=False,
+                details={"delivery_id": delivery_id, "identity_id": assignment.identity_id},
+            )
+        if response.status_code == 404 and host_code == ErrorCode.IDENTITY_NOT_FOUND:
+            # Said as the API says it (`POST …/apply` of a deleted identity is 404
+            # `identity_not_found`), not as `host_rejected` with the code in its details.
+            raise PipelineError(
+                ErrorCode.IDENTITY_NOT_FOUND,
+                f"The host app has no identity {assignment.identity_id} any more.",
                 retryable=False,
                 details={"delivery_id": delivery_id, "identity_id": assignment.identity_id},
             )
