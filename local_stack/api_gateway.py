@@ -24,10 +24,12 @@ from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from identity_images.errors import ErrorCode
 from local_stack.authorization import (
     AuthorizerCache,
     AuthorizerConfigurationError,
@@ -48,6 +50,9 @@ from local_stack.lambda_runtime import ACCOUNT_ID, LocalFunction
 from local_stack.routes import Resource, RouteTable
 
 log = logging.getLogger("local_stack.api_gateway")
+
+#: The methods API Gateway's `ANY` stands for (the CDK app's `ANY /v1/{proxy+}`).
+ANY_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 @dataclass
@@ -161,6 +166,31 @@ class LocalApiGateway:
         return self._gateway_error(
             ResponseType.BAD_REQUEST_BODY, "Bad Request", origin, str(uuid.uuid4())
         )
+
+    def refused(
+        self, status: int, message: str, origin: str | None, *, code: str | None = None
+    ) -> GatewayResponse:
+        """What `http.server` would answer with an HTML page of its own (a request line over
+        64 KB, a malformed request), in the gateway's shape: `code`, else the code its
+        family (`DEFAULT_4XX`, `DEFAULT_5XX`) is customised with, as API Gateway answers
+        an error it has no gateway response of its own for."""
+        family = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
+        custom = self.config.gateway_responses.get(family)
+        code = code or (custom.code if custom else None)
+        return self._error_response(status, code, message, origin, str(uuid.uuid4()))
+
+    def method_not_allowed(self, origin: str | None) -> GatewayResponse:
+        """A method the gateway has no resource method for (TRACE, CONNECT, a made-up
+        one: `ANY` covers the seven of `ANY_METHODS`): 405 `method_not_allowed` in the
+        gateway's shape with `Allow`, where `http.server` answered 501 in HTML."""
+        response = self.refused(
+            405,
+            f"Use one of {', '.join(ANY_METHODS)}.",
+            origin,
+            code=ErrorCode.METHOD_NOT_ALLOWED.value,
+        )
+        response.headers.append(("Allow", ", ".join(ANY_METHODS)))
+        return response
 
     def _authorize(
         self, event: dict[str, Any], headers: list[tuple[str, str]]
@@ -342,19 +372,34 @@ class LocalApiGateway:
         responses = self.config.gateway_responses
         custom = responses.get(kind.value) or responses.get(kind.family)
         status = (custom.status if custom else None) or kind.status
+        log.info("gateway answered %s (%s): %s", status, kind.value, message)
+        response = self._error_response(
+            status, custom.code if custom else None, message, origin, request_id
+        )
+        if kind in (ResponseType.UNAUTHORIZED, ResponseType.ACCESS_DENIED):
+            response.headers.append(("x-amzn-ErrorType", "AccessDeniedException"))
+        return response
+
+    def _error_response(
+        self,
+        status: int,
+        code: str | None,
+        message: str | None,
+        origin: str | None,
+        request_id: str,
+    ) -> GatewayResponse:
+        """The pipeline's error shape when there is a `code` (a customised gateway response),
+        else API Gateway's own `{"message"}`; JSON, with the CORS headers."""
         body: dict[str, Any] = (
-            {"error": {"code": custom.code, "message": message, "details": {}}}
-            if custom
+            {"error": {"code": code, "message": message, "details": {}}}
+            if code
             else {"message": message}
         )
-        log.info("gateway answered %s (%s): %s", status, kind.value, message)
         headers = [
             ("Content-Type", "application/json"),
             *self._cors_headers(origin, preflight=False),
             ("x-amzn-RequestId", request_id),
         ]
-        if kind in (ResponseType.UNAUTHORIZED, ResponseType.ACCESS_DENIED):
-            headers.append(("x-amzn-ErrorType", "AccessDeniedException"))
         return GatewayResponse(status, headers, json.dumps(body).encode())
 
 
@@ -476,6 +521,33 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
             return self.rfile.read(length) if length else b""
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """`http.server`'s own refusals (501 for a method without a `do_` above, 414 for a
+            request line over 64 KB, 400 for a malformed one) were HTML pages: the gateway's
+            JSON error shape instead. The request was not read to its end, so the
+            connection closes."""
+            headers = getattr(self, "headers", None)  # none yet for a request line refused
+            origin = _header(list(headers.items()), "origin") if headers is not None else None
+            if code == HTTPStatus.NOT_IMPLEMENTED:
+                response = gateway.method_not_allowed(origin)
+            else:
+                try:
+                    reason = HTTPStatus(code).phrase
+                except ValueError:
+                    reason = "Error"
+                response = gateway.refused(code, reason, origin)
+            self.close_connection = True
+            self.send_response(response.status)
+            for name, value in response.headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
 
         def log_message(self, format: str, *args: Any) -> None:
             log.debug("%s " + format, self.address_string(), *args)

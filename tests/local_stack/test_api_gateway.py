@@ -614,3 +614,42 @@ def test_a_length_that_is_no_length_is_a_json_400_with_cors(
     assert headers["connection"] == "close"
     assert body["error"]["code"] == "validation_error"
     assert api.events == []
+
+
+# --- what http.server answered in HTML --------------------------------------------------
+@pytest.mark.parametrize("method", [b"TRACE", b"CONNECT", b"BREW"])
+def test_a_method_no_resource_takes_is_a_json_405(
+    served_cdk_like: tuple[str, int], api: StubApi, method: bytes
+) -> None:
+    """It was http.server's 501 `text/html` page."""
+    _, port = served_cdk_like
+    head = method + b" /v1/config HTTP/1.1\r\nHost: x\r\nOrigin: " + ORIGIN.encode() + b"\r\n\r\n"
+    status, headers, body = _raw_exchange(port, head, [])
+    assert status == 405
+    assert headers["content-type"] == "application/json"
+    assert headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+    assert headers["access-control-allow-origin"] == ORIGIN
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == "method_not_allowed"
+    assert api.events == []
+
+
+def test_a_url_over_64_kb_is_a_json_414(served_cdk_like: tuple[str, int], api: StubApi) -> None:
+    """It was http.server's 414 `text/html` page."""
+    _, port = served_cdk_like
+    head = b"GET /v1/generations/" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    status, headers, body = _raw_exchange(port, head, [])
+    assert status == 414
+    assert headers["content-type"] == "application/json"
+    assert headers["connection"] == "close"
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == "validation_error"  # the CDK app's DEFAULT_4XX
+    assert api.events == []
+
+
+def test_a_header_over_64_kb_is_a_json_431(served_cdk_like: tuple[str, int]) -> None:
+    _, port = served_cdk_like
+    head = b"GET /v1/config HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"
+    status, headers, body = _raw_exchange(port, head, [])
+    assert (status, headers["content-type"]) == (431, "application/json")
+    assert body["error"]["code"] == "validation_error"
