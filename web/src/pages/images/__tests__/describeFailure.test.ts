@@ -57,6 +57,8 @@ describe("the pipeline's own words stay with whoever runs it", () => {
       "Not saved: the host app refused it. Save it again; if it happens again, ask whoever runs the pipeline.",
     ],
     ["host_unavailable", "The host app cannot be reached.", "Not saved: the host app did not answer. Save it again in a few minutes."],
+    // Nothing to save it to: no "Save it again".
+    ["identity_not_found", "Identity 6f1c2d3e was not found in the host.", "Not saved: the identity was deleted in the host app."],
   ])("a save failed with %s", (code, message, said) => {
     const saved = job({
       status: "succeeded",

@@ -91,7 +91,7 @@ export function applyLabel(job: Job, currentJobId: string | null): string | null
 }
 
 /** Why a save did not land, in the admin's words (the pipeline's own name endpoints and HTTP
- * codes): each says to save again, which asks anew. */
+ * codes): each says to save again, which asks anew, but for an identity the host deleted. */
 function notSaved(code: string | undefined): string {
   switch (code) {
     case "worker_gave_up":
@@ -100,6 +100,8 @@ function notSaved(code: string | undefined): string {
       return "Not saved: the host app did not answer. Save it again in a few minutes.";
     case "host_rejected":
       return `Not saved: the host app refused it. Save it again; ${IF_AGAIN}`;
+    case "identity_not_found":
+      return "Not saved: the identity was deleted in the host app.";
     default:
       return `Not saved. Save it again; ${IF_AGAIN}`;
   }
