@@ -109,7 +109,7 @@ describe("where the cards start on the page", () => {
     const pane = screen.getByRole("article", { name: "New image" }).parentElement!.parentElement!;
     // Its place on the page, not on the screen.
     expect(pane.style.getPropertyValue("--ii-top-on-page")).toBe("366px");
-    expect(observers.flatMap(({ observed }) => observed)).toEqual([document.documentElement]);
+    expect(observers.flatMap(({ observed }) => observed)).toContain(document.documentElement);
 
     // A scroll moves nothing on the page; a host's banner shown above does.
     place.top = 166;
@@ -146,7 +146,7 @@ describe("where the cards start on the page", () => {
     );
     const pane = screen.getByRole("article", { name: "New image" }).parentElement!.parentElement!;
     expect(pane.style.getPropertyValue("--ii-top-on-page")).toBe("366px");
-    expect(observers.flatMap(({ observed }) => observed)).toEqual([document.documentElement, page]);
+    expect(observers.flatMap(({ observed }) => observed)).toEqual(expect.arrayContaining([document.documentElement, page]));
     unmount();
     main.remove();
   });
