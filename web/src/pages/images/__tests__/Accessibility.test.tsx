@@ -209,6 +209,25 @@ describe("Accessibility", () => {
       expect(region).toHaveTextContent(/^All 3 variants done: 2 ready, 1 failed\.$/);
     });
 
+    it("says several variants started once the grid's region is there, and nothing of a click already under way", () => {
+      vi.useFakeTimers();
+      const jobs = [0, 1, 2].map((index) => job({ batch_id: "b", batch_index: index, batch_size: 3 }));
+      const { container, rerender, unmount } = render(grid(jobs, { identityName: "Alice the chef" }));
+      const region = resultsRegion(container);
+      expect(region).toHaveTextContent(/^$/);
+      act(() => vi.advanceTimersByTime(300));
+      expect(region).toHaveTextContent(/^Generating 3 variants for Alice the chef\.$/);
+      rerender(grid([jobs[0]!, succeeded(jobs[1]!), jobs[2]!], { identityName: "Alice the chef" }));
+      expect(region).toHaveTextContent(/^Variant 2 of 3 is ready\.$/);
+      unmount();
+
+      // Running already as it comes into view (another identity's click, the page opened): quiet.
+      const running = jobs.map((each) => ({ ...each, status: "running" as const }));
+      const again = render(grid(running));
+      act(() => vi.advanceTimersByTime(300));
+      expect(resultsRegion(again.container)).toHaveTextContent(/^$/);
+    });
+
     it("says 'Both variants' of two, not 'All 2'", () => {
       const jobs = [0, 1].map((index) => job({ batch_id: "b", batch_index: index, batch_size: 2 }));
       const { container, rerender } = render(grid(jobs));

@@ -38,8 +38,9 @@ describe("Generate", () => {
     const first = await screen.findByRole("article", { name: "Variant 1 of 2" });
     expect(screen.getByRole("article", { name: "Variant 2 of 2" })).toBeInTheDocument();
     expect(within(first).getByText(/Waiting in the queue|Generating/)).toBeInTheDocument();
-    // Two cards moving together would say each stage twice: the grid says how they end.
+    // Two cards moving together would say each stage twice: the grid says they started, and how they end.
     expect(within(first).queryByRole("status")).not.toBeInTheDocument();
+    expect(await screen.findByText("Generating 2 variants for Alice the chef.")).toHaveAttribute("aria-live", "polite");
     expect(service.created).toHaveLength(1);
     expect(service.created[0]!.key).toMatch(/^[0-9a-f-]{36}$/);
     expect(service.created[0]!.body).toMatchObject({

@@ -75,7 +75,13 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
       {jobs[0] ? (
         // One grid per click shown: the Refine boxes opened on one click's cards are not
         // opened again (and the focus taken) when the admin comes back to its identity.
-        <VariantsGrid key={batchId(jobs[0])} jobs={jobs} failure={onItsCard ? failure : null} {...grid} />
+        <VariantsGrid
+          key={batchId(jobs[0])}
+          jobs={jobs}
+          failure={onItsCard ? failure : null}
+          identityName={identity?.name}
+          {...grid}
+        />
       ) : (
         <div className={styles.empty}>
           <span className={styles.emptyIcon} aria-hidden="true">

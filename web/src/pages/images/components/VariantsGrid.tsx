@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
@@ -33,6 +33,8 @@ export interface VariantsGridProps {
   outOfTouch?: boolean;
   /** Why the last action asked from one of these cards did not go through. */
   failure?: ActionFailure | null;
+  /** The identity the click is for, named when its variants are said to start. */
+  identityName?: string | undefined;
 }
 
 /** The candidates of one click, side by side; save the one you like. */
@@ -48,9 +50,10 @@ export function VariantsGrid({
   originOf,
   outOfTouch = false,
   failure = null,
+  identityName,
 }: VariantsGridProps) {
   const count = jobs.length;
-  const outcome = useOutcomeAnnouncement(jobs);
+  const outcome = useOutcomeAnnouncement(jobs, identityName);
   const refineBoxOf = useRefineBoxes();
   // How far down the page the cards start: beside the form, a picture is no taller than the
   // window leaves under that (GeneratedImageDisplay.module.css).
@@ -177,18 +180,45 @@ export function outcomeText(jobs: Job[]): string {
 }
 
 /**
+ * What several variants that have not begun are, in one sentence ("" for one image, whose card
+ * says its own stage, or once one of them has left the queue): "Generating 3 variants for Alice
+ * the chef."
+ */
+function startText(jobs: Job[], identityName?: string): string {
+  const count = Math.max(jobs.length, jobs[0]?.batch_size ?? 0);
+  if (count < 2 || !jobs.every((job) => job.status === "queued")) return "";
+  return identityName ? `Generating ${count} variants for ${identityName}.` : `Generating ${count} variants.`;
+}
+
+/** How long the grid's region is in the page, empty, before it says the click started: a
+ * region that appears with its text is not read by every screen reader, and the grid comes
+ * with its click. */
+const REGION_SETTLES_MS = 250;
+
+/**
  * The outcome to announce: it changes when a job of the same click ends; a click that
  * comes into view (another click, another identity, the page opened) says nothing until one
- * of its jobs ends.
+ * of its jobs ends. Before that, several variants all in the queue as the grid came (a click
+ * just made) say that they started, as one image's card says "Waiting in the queue": the focus
+ * stays on Generate, and the first of them ends seconds later.
  */
-function useOutcomeAnnouncement(jobs: Job[]): string {
+function useOutcomeAnnouncement(jobs: Job[], identityName: string | undefined): string {
   const ids = jobs.map((job) => job.id).join(" ");
   const outcome = outcomeText(jobs);
   const [seen, setSeen] = useState({ ids, outcome, announced: "" });
+  // The click as the grid came with it: only one still all in the queue then says it started.
+  const [startsAs] = useState(() => ({ ids, text: startText(jobs, identityName) }));
+  const [started, setStarted] = useState({ ids: "", text: "" });
+  useEffect(() => {
+    if (startsAs.text === "") return;
+    const timer = setTimeout(() => setStarted(startsAs), REGION_SETTLES_MS);
+    return () => clearTimeout(timer);
+  }, [startsAs]);
+  let announced = seen.announced;
   if (seen.ids !== ids || seen.outcome !== outcome) {
     const next = { ids, outcome, announced: seen.ids === ids ? outcome : "" };
     setSeen(next);
-    return next.announced;
+    announced = next.announced;
   }
-  return seen.announced;
+  return announced || (started.ids === ids ? started.text : "");
 }
