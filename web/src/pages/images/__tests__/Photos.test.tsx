@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 
 import { http, S3, uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, openWithFivePhotos } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, openWithFivePhotos, timePasses } from "../../../test/render";
+import { SAID_FOR_MS } from "../hooks/use-said-a-while";
 
 describe("adding photos", () => {
   it("checks each photo before sending anything: type, contents, size and count", async () => {
@@ -133,6 +134,16 @@ describe("adding photos", () => {
     expect(await screen.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByText(/it is added when you remove one/)).not.toBeInTheDocument());
     expect(await screen.findByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
+  });
+
+  it("leaves 'Added' in its hidden region for a few seconds only, not for a screen reader to meet later", async () => {
+    given();
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    const said = () => screen.getAllByRole("status").map((region) => region.textContent);
+    expect(said()).toContain("Added 1 photo.");
+    await timePasses(SAID_FOR_MS);
+    expect(said()).not.toContain("Added 1 photo.");
   });
 
   it("does not add a photo the form holds already, and says so", async () => {

@@ -1,11 +1,12 @@
 /** What the reference photos' live region says as photos fail: each once, and again when a
  * truer reason replaces the first, so the region and the tile agree. */
-import { renderHook } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { act, renderHook } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 
 import { UNREADABLE } from "../photos/checks";
 import { failed, refused, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
 import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
+import { SAID_FOR_MS } from "../hooks/use-said-a-while";
 
 const uploading = (id: string, name: string): UploadingPhoto => ({
   id,
@@ -85,6 +86,24 @@ describe("usePhotoFailuresSaid", () => {
       "doc.pdf: Not an accepted image type.",
       "front.jpg: The upload failed; retry.",
     ]);
+  });
+
+  it("leaves nothing to read once the photo it named is removed, nor a few seconds after it spoke", () => {
+    const read = refused(notes, "Not a real JPEG.");
+    expect(said([notes, front], [read, front], [front])).toEqual(["", "notes.jpg: Not a real JPEG.", ""]);
+
+    vi.useFakeTimers();
+    const { result, rerender } = renderHook((items: ReferenceItem[]) => usePhotoFailuresSaid(items), {
+      initialProps: [notes, front] as ReferenceItem[],
+    });
+    rerender([read, front]);
+    expect(result.current).toBe("notes.jpg: Not a real JPEG.");
+    act(() => vi.advanceTimersByTime(SAID_FOR_MS));
+    expect(result.current).toBe("");
+    // The same again is said again.
+    rerender([notes, front]);
+    rerender([read, front]);
+    expect(result.current).toBe("notes.jpg: Not a real JPEG.");
   });
 
   it("says nothing of another user's list that comes with its failed photos", () => {

@@ -4,6 +4,7 @@ import { useDropzone } from "react-dropzone";
 import { countOf, formatBytes, typeName, type TabConfig } from "../config";
 import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
 import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
+import { useSaidAWhile } from "../hooks/use-said-a-while";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { PAGE_ROOT } from "../pageRoot";
 import { differently } from "../said";
@@ -59,6 +60,7 @@ export function ReferenceImageUpload({
   const [already, setAlready] = useState<readonly string[]>([]);
   const { add: addToList } = uploads;
   const say = useCallback((words: string) => setAdded((last) => differently(words, last)), []);
+  useSaidAWhile(added, useCallback(() => setAdded(""), []));
   const add = useCallback(
     (files: File[]) => {
       // The ones refused at once are said by the failures' region, not as added.
