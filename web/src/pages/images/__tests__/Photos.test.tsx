@@ -36,11 +36,19 @@ describe("adding photos", () => {
     ]);
     const tiles = within(screen.getByRole("list", { name: "Selected photos" }));
     expect(await tiles.findByText(/Not an accepted image type/)).toBeInTheDocument();
-    expect(await tiles.findByText("Not a real JPEG.")).toBeInTheDocument();
+    // Short on its narrow tile; what to do next is said, and in its title.
+    const notReal = await tiles.findByText("Not a real JPEG.");
+    const nextStep = "Not a real JPEG. It is not sent: remove it, or add it again saved as a JPEG, PNG or WEBP.";
+    expect(notReal.parentElement).toHaveAttribute("title", nextStep);
+    expect(tiles.getByRole("listitem", { name: `renamed.jpg ${nextStep}` })).toBeInTheDocument();
     expect(tiles.getByText("16 MB is over the 15 MB limit.")).toBeInTheDocument();
     // Said together, though the renamed text file was found out once its bytes were read.
     expect(document.querySelector("[aria-live=assertive]")).toHaveTextContent(
-      /^notes\.txt: Not an accepted image type .+ huge\.jpg: 16 MB is over the 15 MB limit\. renamed\.jpg: Not a real JPEG\.$/,
+      /^notes\.txt: Not an accepted image type .+ huge\.jpg: 16 MB is over the 15 MB limit\. renamed\.jpg: Not a real JPEG\. It is not sent: remove it, or add it again saved as a JPEG, PNG or WEBP\.$/,
+    );
+    // Nor said to be added first: of nine files, the six photos came.
+    await waitFor(() =>
+      expect(screen.getAllByRole("status").map((region) => region.textContent)).toContain("Added 6 photos. 1 waits for a place."),
     );
     // Each refused file says the next Generate goes without it.
     expect(screen.getAllByText("Not sent")).toHaveLength(3);
@@ -141,7 +149,7 @@ describe("adding photos", () => {
     const user = await openAsAlice();
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     const said = () => screen.getAllByRole("status").map((region) => region.textContent);
-    expect(said()).toContain("Added 1 photo.");
+    await waitFor(() => expect(said()).toContain("Added 1 photo."));
     await timePasses(SAID_FOR_MS);
     expect(said()).not.toContain("Added 1 photo.");
   });
@@ -157,7 +165,9 @@ describe("adding photos", () => {
     expect(screen.getByText("3 / 5")).toBeInTheDocument();
     // Seen under the photos (no tile came for it), and said with what came.
     expect(screen.getByText("“front.jpg” is in the form already.")).toBeInTheDocument();
-    expect(screen.getAllByRole("status").some((region) => region.textContent === "Added 1 photo. “front.jpg” is in the form already.")).toBe(true);
+    await waitFor(() =>
+      expect(screen.getAllByRole("status").some((region) => region.textContent === "Added 1 photo. “front.jpg” is in the form already.")).toBe(true),
+    );
     // Shown while it is so: not once the photo is removed.
     await user.click(screen.getByRole("button", { name: "Remove front.jpg" }));
     expect(screen.queryByText("“front.jpg” is in the form already.")).toBeNull();

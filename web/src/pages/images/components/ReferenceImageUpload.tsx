@@ -63,16 +63,19 @@ export function ReferenceImageUpload({
   useSaidAWhile(added, useCallback(() => setAdded(""), []));
   const add = useCallback(
     (files: File[]) => {
-      // The ones refused at once are said by the failures' region, not as added.
-      const { sending, waiting, already: held } = addToList(files);
+      // The ones refused (at once, or once their first bytes are read) are said by the failures'
+      // region, not as added: said once the bytes are read.
+      const { added: checked, already: held } = addToList(files);
       const heldNote = held.length === 0 ? null : alreadyNote(held);
       setAlready(held);
-      if (sending + waiting === 0) {
-        if (heldNote) say(heldNote);
-        return;
-      }
-      const waits = waiting === 0 ? "" : ` ${waiting === 1 ? "1 waits" : `${waiting} wait`} for a place.`;
-      say(`Added ${countOf(sending + waiting, "photo")}.${waits}${heldNote ? ` ${heldNote}` : ""}`);
+      void checked.then(({ sending, waiting }) => {
+        if (sending + waiting === 0) {
+          if (heldNote) say(heldNote);
+          return;
+        }
+        const waits = waiting === 0 ? "" : ` ${waiting === 1 ? "1 waits" : `${waiting} wait`} for a place.`;
+        say(`Added ${countOf(sending + waiting, "photo")}.${waits}${heldNote ? ` ${heldNote}` : ""}`);
+      });
     },
     [addToList, say],
   );

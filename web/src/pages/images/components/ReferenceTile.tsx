@@ -119,6 +119,12 @@ function TileText({
           <span aria-hidden="true">{LOST_IN_RELOAD_SHORT}</span>
           <span className={ui.visuallyHidden}>{LOST_IN_RELOAD}</span>
         </span>
+      ) : item.status === "refused" && item.shortError !== undefined ? (
+        // What to do next, said and in its title: the tile has room for what is wrong.
+        <span id={stateId} className={styles.state} title={item.error}>
+          <span aria-hidden="true">{item.shortError}</span>
+          <span className={ui.visuallyHidden}>{item.error}</span>
+        </span>
       ) : (
         <span id={stateId} className={styles.state}>
           {shrinking ? "Making it smaller…" : stateOf(item)}

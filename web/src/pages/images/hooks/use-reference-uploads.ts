@@ -84,18 +84,19 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
         if (!file || !contentType) continue;
         void notAnImage(file, contentType, config).then((problem) => {
           // Given a place meanwhile, it is checked on its way to S3.
-          if (problem !== null) patch(id, (item) => (item.status === "waiting" ? refused(item, problem) : item));
+          if (problem !== null) patch(id, (item) => (item.status === "waiting" ? refused(item, problem.why, problem.short) : item));
         });
       }
     },
     [patch, config],
   );
 
-  /** Adds `files`: how many of them are on their way to S3 and how many wait for a place, and
+  /** Adds `files`: how many of them are on their way to S3 and how many wait for a place, once
+   * their first bytes are read (a text file named .jpg is refused then: it was not added), and
    * the names of those the form holds already, not added again (the rest were refused at once). */
   const add = useCallback(
-    (files: File[]): { sending: number; waiting: number; already: string[] } => {
-      if (files.length === 0) return { sending: 0, waiting: 0, already: [] };
+    (files: File[]): { added: Promise<{ sending: number; waiting: number }>; already: string[] } => {
+      if (files.length === 0) return { added: Promise.resolve({ sending: 0, waiting: 0 }), already: [] };
       // A photo a reload lost, added again: the same file takes its place (it has one).
       const { replacing, added, already } = photosAdded(files, current(), config, thumbnail);
       update((form) => [...form.map((item) => replacing.get(item.id) ?? item), ...added]);
@@ -105,7 +106,18 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       const waiting = added.filter((item) => item.status === "waiting");
       void checkAndUpload(sending);
       refuseWaitingFakes(waiting);
-      return { sending: sending.length, waiting: waiting.length, already };
+      const realIn = async (items: ReferenceItem[]) => {
+        const problems = await Promise.all(
+          items.map((item) => (item.file && item.contentType ? notAnImage(item.file, item.contentType, config) : null)),
+        );
+        return problems.filter((problem) => problem === null).length;
+      };
+      // The place of one refused goes to one that waits.
+      const real = Promise.all([realIn(sending), realIn(waiting)]).then(([sent, waits]) => {
+        const stillWaiting = Math.max(0, waits - (sending.length - sent));
+        return { sending: sent + waits - stillWaiting, waiting: stillWaiting };
+      });
+      return { added: real, already };
     },
     [config, current, update, checkAndUpload, thumbnail, clearOthersPutAside, refuseWaitingFakes],
   );

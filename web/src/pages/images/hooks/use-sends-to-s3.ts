@@ -15,7 +15,7 @@ import type { TabConfig } from "../config";
 import { isNoAnswer, messageOf, shownError } from "../errors";
 import type { MakeThumbnail } from "../photos/form";
 import { drawnPhoto, LOW_RESOLUTION_PX, readyToSend } from "../photos/checks";
-import { failed, plainName, refused, uploaded, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
+import { failed, plainName, refused, uploaded, type ReferenceItem, type Refusal, type UploadingPhoto } from "../photos/photo";
 import { useApi } from "./use-api";
 
 const UPLOAD_FAILED = "The upload failed; retry.";
@@ -169,7 +169,7 @@ export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlace
       });
       // One at a time: making one smaller decodes the whole photo (a 24 MP PNG is some 100 MB
       // as a bitmap).
-      const checked: (Send & { problem: string | null })[] = [];
+      const checked: (Send & { problem: Refusal | null })[] = [];
       // Not one more once the page is gone: nothing of it would be sent.
       for (const { item: before, controller } of ways) {
         if (gone()) return;
@@ -197,7 +197,7 @@ export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlace
         if (!problem) continue;
         turnedDown.add(item.id);
         forget(send);
-        patch(item.id, (photo) => refused(photo, problem));
+        patch(item.id, (photo) => refused(photo, problem.why, problem.short));
       }
       const good = checked.filter(({ item }) => !turnedDown.has(item.id));
       const promoted = turnedDown.size > 0 ? takeFreedPlaces(turnedDown) : [];

@@ -2,7 +2,7 @@
  * bytes are those of its type, the file to send (made smaller to fit, or named for the type
  * it is), a thumbnail, its size in pixels and a small copy. */
 import { formatBytes, isHeic, matchesSignature, typeName, type TabConfig } from "../config";
-import type { UploadingPhoto } from "./photo";
+import type { Refusal, UploadingPhoto } from "./photo";
 
 /** FileReader, not `Blob.arrayBuffer()`: both browsers and jsdom have it. */
 function firstBytes(file: Blob, count: number): Promise<Uint8Array> {
@@ -41,11 +41,15 @@ function toldByContents(head: Uint8Array): (typeof TOLD_BY_CONTENTS)[number] | u
   return TOLD_BY_CONTENTS.find((type) => matchesSignature(head, type));
 }
 
-/** Why a file of `contentType` whose first bytes are `head` is not what its name or type says, or null. */
-function contentProblem(head: Uint8Array | null, contentType: string): string | null {
+/** Why a file of `contentType` whose first bytes are `head` is not what its name or type says,
+ * and what to do; or null. Its tile, narrow, beside its Remove, shows the first sentence alone;
+ * the whole is said, and is the tile's title. */
+function contentProblem(head: Uint8Array | null, contentType: string): Refusal | null {
   if (head === null || matchesSignature(head, contentType)) return null;
-  // Said on a narrow tile, beside its Remove: short.
-  return `Not a real ${typeName(contentType)}.`;
+  const types = TOLD_BY_CONTENTS.map(typeName);
+  const sendable = `${types.slice(0, -1).join(", ")} or ${types.at(-1)}`;
+  const short = `Not a real ${typeName(contentType)}.`;
+  return { why: `${short} It is not sent: remove it, or add it again saved as a ${sendable}.`, short };
 }
 
 /** Why a photo that waits for a place will never be sent, as far as its first bytes tell
@@ -53,7 +57,7 @@ function contentProblem(head: Uint8Array | null, contentType: string): string | 
  * `.jpg`). Null when they say nothing against it, and for a file over the limit that the
  * browser may make smaller (a GIF named `.jpg` is drawn and sent as a JPEG then): the full
  * checks (`readyToSend`) run once it has a place. */
-export async function notAnImage(file: File, contentType: string, config: TabConfig): Promise<string | null> {
+export async function notAnImage(file: File, contentType: string, config: TabConfig): Promise<Refusal | null> {
   if (file.size > config.maxBytes && canShrink(contentType)) return null;
   const head = await headOf(file);
   const problem = contentProblem(head, contentType);
@@ -177,7 +181,7 @@ export function tooBig(size: number, config: TabConfig): string {
 /** The photo ready to send (over the limit, made smaller to fit it; not what its name says
  * but an image all the same, sent as what it is), and why it cannot be sent, when it cannot:
  * damaged, too big even so, or not an image its name says. */
-export async function readyToSend(item: UploadingPhoto, config: TabConfig): Promise<{ item: UploadingPhoto; problem: string | null }> {
+export async function readyToSend(item: UploadingPhoto, config: TabConfig): Promise<{ item: UploadingPhoto; problem: Refusal | null }> {
   const { file } = item;
   if (file.size <= config.maxBytes) {
     const head = await headOf(file);
@@ -188,8 +192,8 @@ export async function readyToSend(item: UploadingPhoto, config: TabConfig): Prom
     return actual && extension ? { item: asItsType(item, actual, extension), problem: null } : { item, problem };
   }
   const smaller = await shrinkToFit(file, config.maxBytes);
-  if (smaller === "unreadable") return { item, problem: UNREADABLE };
-  if (smaller === "too-big") return { item, problem: tooBig(item.size, config) };
+  if (smaller === "unreadable") return { item, problem: { why: UNREADABLE } };
+  if (smaller === "too-big") return { item, problem: { why: tooBig(item.size, config) } };
   // Still named as the admin knows it; the file sent is named for what it now is.
   const fitted = { ...item, file: smaller, size: smaller.size, contentType: smaller.type, shrunkFrom: item.size };
   return { item: fitted, problem: contentProblem(await headOf(smaller), fitted.contentType) };

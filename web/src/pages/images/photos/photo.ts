@@ -108,6 +108,9 @@ export interface RefusedPhoto extends Photo {
   /** Null for a file of no accepted type. */
   contentType: string | null;
   error: string;
+  /** What its narrow tile shows, when `error` (said, and the tile's title) goes on to say
+   * what to do. */
+  shortError?: string;
   /** Kept by an earlier generation (see `UploadedPhoto`). */
   earlier: boolean;
 }
@@ -188,8 +191,14 @@ export function stopped(item: ReferenceItem): ReferenceItem {
   return item.status === "uploading" ? failed(item, "The upload was stopped; retry.") : item;
 }
 
-/** The photo refused, `why` said on its tile. */
-export function refused(item: ReferenceItem, why: string): RefusedPhoto {
+/** Why a photo is refused (`RefusedPhoto`'s `error`), and the first words of it a tile has room for. */
+export interface Refusal {
+  why: string;
+  short?: string;
+}
+
+/** The photo refused, `why` said on its tile (`short`, when given, shown there). */
+export function refused(item: ReferenceItem, why: string, short?: string): RefusedPhoto {
   const { id, name, size, thumbnailUrl, file, contentType } = item;
   // Where it came from: known of an uploaded photo (and kept once refused). Not its small
   // size: that warning says a photo is used all the same, and this one is not.
@@ -203,6 +212,7 @@ export function refused(item: ReferenceItem, why: string): RefusedPhoto {
     contentType,
     status: "refused",
     error: why,
+    ...(short === undefined ? {} : { shortError: short }),
     earlier: known?.earlier ?? false,
   };
 }
