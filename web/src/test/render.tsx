@@ -124,3 +124,24 @@ export function clockLine(pattern: RegExp) {
 export function spaced(text: string): string {
   return text.replace(/\u00a0/g, " ");
 }
+
+/** The thumbnails of the form's photo tiles for `name`: their alt is empty (the tile's text
+ * names the photo, and a screen reader read it twice), so they are found by their tile. */
+export function thumbnails(name: string): HTMLImageElement[] {
+  return Array.from(document.querySelectorAll<HTMLElement>("li[data-photo-id]"))
+    .filter((tile) => tile.querySelector(`[title="${CSS.escape(name)}"]`)?.textContent === name)
+    .flatMap((tile) => Array.from(tile.querySelectorAll("img")));
+}
+
+/** The one thumbnail of the photo `name` (see `thumbnails`). */
+export function thumbnail(name: string): HTMLImageElement {
+  const found = thumbnails(name);
+  if (found.length !== 1) throw new Error(`${found.length} thumbnails of ${name}`);
+  return found[0]!;
+}
+
+/** The thumbnail of the photo `name`, once there is one. */
+export function findThumbnail(name: string): Promise<HTMLImageElement> {
+  return waitFor(() => thumbnail(name));
+}
+

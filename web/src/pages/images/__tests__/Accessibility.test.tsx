@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
-import { addPhoto, clockLine, file, given, openAsAlice, timePasses } from "../../../test/render";
+import { addPhoto, clockLine, file, findThumbnail, given, openAsAlice, thumbnails, timePasses } from "../../../test/render";
 import { jobService } from "../../../test/jobService";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
 import { GenerateBar } from "../components/GenerateBar";
@@ -471,7 +471,9 @@ describe("Accessibility", () => {
       await waitFor(() => expect(tile).toHaveFocus());
       // Read out by its name and state.
       await generateIsOn();
-      expect(tile).toHaveAccessibleName("p3.jpg 1000 B");
+      // Its name once (the thumbnail's alt is empty), and that it is uploaded, as its ✓ shows.
+      expect(tile).toHaveAccessibleName("p3.jpg 1000 B, uploaded");
+      expect(within(tile!).getByRole("presentation")).toHaveAttribute("alt", "");
       // Tab goes on to its own Remove: an Enter pressed again there would take the photo away.
       await user.tab();
       expect(screen.getByRole("button", { name: "Remove p3.jpg" })).toHaveFocus();
@@ -495,7 +497,7 @@ describe("Accessibility", () => {
       expect(saying(/^Added 4 photos\. 2 wait for a place\.$/)).toHaveLength(1);
       // Another user's form holds none of them: not left said there.
       await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "1");
-      await waitFor(() => expect(screen.queryByRole("img", { name: "p0.jpg" })).not.toBeInTheDocument());
+      await waitFor(() => expect(thumbnails("p0.jpg")).toHaveLength(0));
       expect(saying(/^Added/)).toHaveLength(0);
     });
 
@@ -508,7 +510,7 @@ describe("Accessibility", () => {
       expect(screen.getByRole("button", { name: "Add photos" })).toHaveAccessibleDescription(/^Drag photos here/);
       // Uploads through it still work (the browser test sets its files the same way).
       await user.upload(input, file("front.jpg", "image/jpeg"));
-      expect(await screen.findByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+      expect(await findThumbnail("front.jpg")).toBeInTheDocument();
     });
   });
 

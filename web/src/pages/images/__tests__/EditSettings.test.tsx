@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { API, apiError, batchesMadeBy, http, historyOf, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, thumbnail, thumbnails, timePasses } from "../../../test/render";
 
 describe("Edit settings", () => {
   it("puts a past job's prompt, ratio and size in the form to change and run again", async () => {
@@ -131,8 +131,8 @@ describe("Edit settings with the photos a job kept", () => {
     const prompt = screen.getByRole("textbox", { name: "Prompt" });
     await user.type(prompt, "my own words");
     await user.click(await screen.findByRole("button", { name: "Use the 2 photos of the last generation" }));
-    expect(photos().getByRole("img", { name: "front.jpg" })).toHaveAttribute("src", `${S3}/prepared/0.jpg`);
-    expect(photos().getByRole("img", { name: "side.jpg" })).toBeInTheDocument();
+    expect(thumbnail("front.jpg")).toHaveAttribute("src", `${S3}/prepared/0.jpg`);
+    expect(thumbnail("side.jpg")).toBeInTheDocument();
     expect(screen.getByText("2 / 5")).toBeInTheDocument();
     expect(screen.getAllByRole("status").some((region) => region.textContent === "Added the 2 photos of the last generation.")).toBe(true);
     // The photos, not the settings: the prompt is the admin's, and has the focus to go on.
@@ -196,18 +196,18 @@ describe("Edit settings with the photos a job kept", () => {
       /The settings and 2 photos from the generation of .+ are in the form\./,
     );
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
-    expect(photos().getByRole("img", { name: "Earlier photo 1" })).toHaveAttribute(
+    expect(thumbnail("Earlier photo 1")).toHaveAttribute(
       "src",
       `${S3}/prepared/0.jpg`,
     );
-    expect(photos().getByRole("img", { name: "Earlier photo 2" })).toBeInTheDocument();
-    expect(photos().queryByRole("img", { name: "front.jpg" })).not.toBeInTheDocument();
+    expect(thumbnail("Earlier photo 2")).toBeInTheDocument();
+    expect(thumbnails("front.jpg")).toHaveLength(0);
 
     await user.click(screen.getByRole("button", { name: "Undo" }));
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("my own words");
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("4K");
-    expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
-    expect(photos().queryByRole("img", { name: "Earlier photo 1" })).not.toBeInTheDocument();
+    expect(thumbnail("front.jpg")).toBeInTheDocument();
+    expect(thumbnails("Earlier photo 1")).toHaveLength(0);
     expect(screen.queryByRole("button", { name: "Undo" })).not.toBeInTheDocument();
   });
 
@@ -242,11 +242,11 @@ describe("Edit settings with the photos a job kept", () => {
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("by the sea");
     expect(screen.getByRole("combobox", { name: "Aspect ratio" })).toHaveValue("16:9");
     expect(screen.getByRole("combobox", { name: "Variants" })).toHaveValue("4");
-    expect(photos().getByRole("img", { name: "Earlier photo 1" })).toBeInTheDocument();
+    expect(thumbnail("Earlier photo 1")).toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: "Undo" }));
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveValue("my own words");
-    expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    expect(thumbnail("front.jpg")).toBeInTheDocument();
   });
 
   it("keeps the Undo, and sends nothing, when a photo put aside by it was still asking for its upload form", async () => {
@@ -311,8 +311,8 @@ describe("Edit settings with the photos a job kept", () => {
   it("names the kept photos as they were uploaded, and sends the names on", async () => {
     const user = userEvent.setup();
     const service = await takeEarlier(user, ["beach.jpg", "smile.png"]);
-    expect(photos().getByRole("img", { name: "beach.jpg" })).toHaveAttribute("src", `${S3}/prepared/0.jpg`);
-    expect(photos().getByRole("img", { name: "smile.png" })).toBeInTheDocument();
+    expect(thumbnail("beach.jpg")).toHaveAttribute("src", `${S3}/prepared/0.jpg`);
+    expect(thumbnail("smile.png")).toBeInTheDocument();
     expect(photos().queryByText(/Earlier photo/)).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(1));
@@ -368,6 +368,6 @@ describe("Edit settings with the photos a job kept", () => {
     await addPhoto(user);
     await user.click(await screen.findByRole("button", { name: /^Edit settings\b/ }));
     expect(editNotice()).toHaveTextContent("are in the form. It kept no photos, so yours stay.");
-    expect(photos().getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    expect(thumbnail("front.jpg")).toBeInTheDocument();
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, openWithFivePhotos, timePasses } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, openWithFivePhotos, thumbnail, timePasses } from "../../../test/render";
 
 /**
  * jsdom draws nothing: a canvas that stands in for the browser's, whose JPEGs are `jpegBytes`
@@ -104,7 +104,7 @@ describe("a photo's size", () => {
       expect(asked).toEqual([expect.objectContaining({ content_type: "image/jpeg", size: 3_000_004, filename: "export.jpg" })]);
       expect(canvas.sizes[0]).toBe(4096);
       // Sent named for what it now is (above), shown by the name the admin knows.
-      expect(screen.getByRole("img", { name: "export.png" })).toBeInTheDocument();
+      expect(thumbnail("export.png")).toBeInTheDocument();
       expect(screen.getByText("1 / 5")).toBeInTheDocument();
       // A reload keeps what the tile says of it.
       await waitFor(() =>

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { http, S3, uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, openWithFivePhotos, timePasses } from "../../../test/render";
+import { addPhoto, file, findThumbnail, given, openAsAlice, openWithFivePhotos, thumbnail, thumbnails, timePasses } from "../../../test/render";
 import { SAID_FOR_MS } from "../hooks/use-said-a-while";
 
 describe("adding photos", () => {
@@ -82,8 +82,8 @@ describe("adding photos", () => {
       expect.objectContaining({ content_type: "image/png", filename: "scan.png" }),
     ]);
     // Shown by the names the admin knows, the JPEG drawn (not a HEIC's placeholder), no error.
-    expect(await screen.findByRole("img", { name: "portrait.heic" })).toBeInTheDocument();
-    expect(screen.getByRole("img", { name: "scan.jpg" })).toBeInTheDocument();
+    expect(await findThumbnail("portrait.heic")).toBeInTheDocument();
+    expect(thumbnail("scan.jpg")).toBeInTheDocument();
     expect(screen.queryByText(/^Not a real /)).not.toBeInTheDocument();
   });
 
@@ -111,7 +111,7 @@ describe("adding photos", () => {
     expect(asked).toHaveLength(5);
     // One the browser cannot draw shows a placeholder, not a broken image, and still waits:
     // it is judged once it has a place.
-    fireEvent.error(screen.getByRole("img", { name: "p5.jpg" }));
+    fireEvent.error(thumbnail("p5.jpg"));
     expect(screen.getByRole("img", { name: "p5.jpg (no preview)" })).toBeInTheDocument();
     expect(screen.getByText("Waiting for a place")).toBeInTheDocument();
   });
@@ -137,11 +137,11 @@ describe("adding photos", () => {
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     expect(screen.getByText("1 photo waits: only 5 per generation; it is added when you remove one.")).toBeInTheDocument();
     // The photo that waits shows as it is: the admin sees which one it is.
-    expect(screen.getByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
-    fireEvent.error(screen.getByRole("img", { name: "p0.jpg" }));
+    expect(thumbnail("p5.jpg")).toBeInTheDocument();
+    fireEvent.error(thumbnail("p0.jpg"));
     expect(await screen.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByText(/it is added when you remove one/)).not.toBeInTheDocument());
-    expect(await screen.findByRole("img", { name: "p5.jpg" })).toBeInTheDocument();
+    expect(await findThumbnail("p5.jpg")).toBeInTheDocument();
   });
 
   it("leaves 'Added' in its hidden region for a few seconds only, not for a screen reader to meet later", async () => {
@@ -160,8 +160,8 @@ describe("adding photos", () => {
     const input = screen.getByLabelText("Reference photos");
     await user.upload(input, [file("front.jpg", "image/jpeg"), file("side.jpg", "image/jpeg")]);
     await user.upload(input, [file("front.jpg", "image/jpeg"), file("back.jpg", "image/jpeg")]);
-    expect(screen.getAllByRole("img", { name: "front.jpg" })).toHaveLength(1);
-    expect(screen.getByRole("img", { name: "back.jpg" })).toBeInTheDocument();
+    expect(thumbnails("front.jpg")).toHaveLength(1);
+    expect(thumbnail("back.jpg")).toBeInTheDocument();
     expect(screen.getByText("3 / 5")).toBeInTheDocument();
     // Seen under the photos (no tile came for it), and said with what came.
     expect(screen.getByText("“front.jpg” is in the form already.")).toBeInTheDocument();
@@ -173,7 +173,7 @@ describe("adding photos", () => {
     expect(screen.queryByText("“front.jpg” is in the form already.")).toBeNull();
     // Another file of that name is another photo.
     await user.upload(input, [file("side.jpg", "image/jpeg", 2000)]);
-    expect(screen.getAllByRole("img", { name: "side.jpg" })).toHaveLength(2);
+    expect(thumbnails("side.jpg")).toHaveLength(2);
     expect(screen.queryByText(/in the form already/)).toBeNull();
   });
 

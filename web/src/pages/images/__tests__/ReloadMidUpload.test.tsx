@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { http, S3 } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { file, given, openAsAlice, renderImages } from "../../../test/render";
+import { file, given, openAsAlice, renderImages, thumbnail } from "../../../test/render";
 
 const LOST = "Not uploaded before the reload: add it again.";
 const COPY = "data:image/jpeg;base64,c21hbGw=";
@@ -80,7 +80,7 @@ describe("a reload while a photo uploads", () => {
     const note = await screen.findByText(LOST);
     const tile = tileOf("side.jpg");
     expect(tile).toContainElement(note);
-    expect(within(tile).getByRole("img", { name: "side.jpg" })).toHaveAttribute("src", COPY);
+    expect(thumbnail("side.jpg")).toHaveAttribute("src", COPY);
     // Nothing of it is here to send again: no Retry; and it was on the page before, not news.
     expect(within(tile).queryByRole("button", { name: /Retry/ })).not.toBeInTheDocument();
     expect(note).not.toHaveAttribute("role", "alert");

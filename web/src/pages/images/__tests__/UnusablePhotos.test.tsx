@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { batchesMadeBy, historyOf, job } from "../../../test/api";
-import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, thumbnail, timePasses } from "../../../test/render";
 
 /** What Edit settings put in the form, said at the top of the form. */
 const editNotice = () => within(screen.getByRole("region", { name: "New generation" })).getByText(/are in the form/);
@@ -72,7 +72,7 @@ describe("a photo a generation could not use", () => {
     );
     expect(screen.getByRole("button", { name: "Undo" })).toBeInTheDocument();
     // The other is the upload still in the form: shown as it is, not as a grey placeholder.
-    expect(photos.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    expect(thumbnail("front.jpg")).toBeInTheDocument();
     expect(photos.queryByText("Uploaded earlier")).not.toBeInTheDocument();
     await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
     await user.click(generate);
@@ -134,7 +134,7 @@ describe("a photo refused once Edit settings put it in the form", () => {
     const card = await screen.findByRole("article", { name: "New image" });
     await user.click(await within(card).findByRole("button", { name: /^Edit settings\b/ }));
     const photos = within(screen.getByRole("list", { name: "Selected photos" }));
-    fireEvent.error(photos.getByRole("img", { name: "front.jpg" }));
+    fireEvent.error(thumbnail("front.jpg"));
     expect(await photos.findByText("This photo could not be opened; it may be damaged.")).toBeInTheDocument();
     expect(editNotice()).toHaveTextContent(
       /^The settings from the generation of .+ are in the form\. Its photo cannot be used: its tile says why\./,

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { http, identities } from "../../../test/api";
-import { addPhoto, given, openAsAlice, pickAlice, renderImages } from "../../../test/render";
+import { addPhoto, given, openAsAlice, pickAlice, renderImages, thumbnail } from "../../../test/render";
 
 describe("whose image", () => {
   it("defaults to Me, lists the test users, and shows a user's identities", async () => {
@@ -54,7 +54,7 @@ describe("whose image", () => {
     await user.selectOptions(screen.getByRole("combobox", { name: "User" }), "3");
     await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));
     expect(screen.getByText("1 / 5")).toBeInTheDocument();
-    expect(screen.getByRole("img", { name: "front.jpg" })).toBeInTheDocument();
+    expect(thumbnail("front.jpg")).toBeInTheDocument();
     expect(screen.queryByText(/set aside/)).not.toBeInTheDocument();
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
 

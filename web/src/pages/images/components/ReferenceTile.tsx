@@ -62,9 +62,10 @@ function TileThumb({
   return (
     <div className={styles.thumb}>
       {item.thumbnailUrl && item.status !== "refused" && undrawn !== item.thumbnailUrl ? (
+        // Named by the tile's text: its name again, read a second and third time.
         <img
           src={item.thumbnailUrl}
-          alt={item.name}
+          alt=""
           className={styles.thumbImage}
           onError={() => {
             if (item.file && item.status !== "waiting") onUnreadable(item.id);
@@ -83,6 +84,7 @@ function TileThumb({
           )}
         </div>
       )}
+      {/* Seen; its words are the state's (see `TileText`). */}
       {item.status === "uploaded" && (
         <span className={styles.done} aria-hidden="true">
           ✓
@@ -128,6 +130,8 @@ function TileText({
       ) : (
         <span id={stateId} className={styles.state}>
           {shrinking ? "Making it smaller…" : stateOf(item)}
+          {/* What the thumbnail's ✓ shows. */}
+          {item.status === "uploaded" && item.size > 0 && <span className={ui.visuallyHidden}>, uploaded</span>}
         </span>
       )}
       {/* Generate goes without it: the tile stays to say why, until it is removed. */}
