@@ -683,6 +683,11 @@ describe("Accessibility", () => {
     rerender(tiles(saved, done.id));
     expect(screen.queryByRole("button", { name: /^Save to identity\b/ })).not.toBeInTheDocument();
     expect(screen.getByRole("listitem")).toHaveFocus();
+    // Told apart as the saved one to a screen reader, as its badge tells it apart seen; its
+    // picture's link says where it opens, its picture no second name.
+    expect(screen.getByRole("listitem")).toHaveAccessibleName(/^Result of .+, saved to identity$/);
+    const picture = screen.getByRole("link", { name: /^Open the result of .+ full size \(new tab\)$/ });
+    expect(within(picture).getByRole("presentation")).toHaveAttribute("alt", "");
   });
 
   it("gives the focus to a history row whose focused Cancel went away", async () => {

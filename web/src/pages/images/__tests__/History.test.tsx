@@ -127,7 +127,7 @@ describe("Results only", () => {
       `Result of ${createdPhrase(newer)}`,
       `Result of ${createdPhrase(older)}`,
     ]);
-    expect(within(tiles[1]!).getByRole("img")).toHaveAttribute("src", older.output!.preview_url);
+    expect(within(tiles[1]!).getByRole("presentation")).toHaveAttribute("src", older.output!.preview_url);
     await user.click(within(tiles[1]!).getByRole("button", { name: /^Save to identity\b/ }));
     await waitFor(() => expect(service.applied).toEqual([older.id]));
     await user.click(within(tiles[0]!).getByRole("button", { name: /^Compare\b/ }));
@@ -160,7 +160,9 @@ describe("the history's names", () => {
     ];
     const resultNames = rowNames.map((name) => name.replace(/^Generation/, "Result"));
     expect(within(history).getAllByRole("listitem").map((row) => row.getAttribute("aria-label"))).toEqual(rowNames);
-    expect(within(history).getAllByRole("img").map((image) => image.getAttribute("alt"))).toEqual(resultNames);
+    expect(within(history).getAllByRole("link", { name: /full size/ }).map((link) => link.getAttribute("aria-label"))).toEqual(
+      resultNames.map((name) => `Open the r${name.slice(1)} full size (new tab)`),
+    );
     expect(new Set(resultNames).size).toBe(4);
     // The lone one of its minute keeps the minute, as the tab's times read.
     expect(resultNames[3]).not.toMatch(/\d:\d\d:\d\d/);
@@ -252,14 +254,20 @@ describe("a job's time", () => {
     const { user, history } = await openHistory([refined, first]);
     const firstRow = within(history).getAllByRole("listitem")[1]!;
     expect(within(firstRow).getByText(`Today, ${minute}`)).toHaveAttribute("title", `Today, ${second}`);
-    expect(within(firstRow).getByRole("img")).toHaveAccessibleName(`Result of today, ${minute}, variant 1 of 2`);
+    // Its picture opens it full size in a new tab, and says so; the picture's name is the link's.
+    const picture = within(firstRow).getByRole("link", { name: `Open the result of today, ${minute}, variant 1 of 2 full size (new tab)` });
+    expect(picture).toHaveAttribute("target", "_blank");
+    expect(within(picture).getByRole("presentation")).toHaveAttribute("alt", "");
     expect(within(history).getByText(`Refined: “darker”, from the result of today, ${minute}, variant 1 of 2`)).toBeInTheDocument();
     await user.click(within(firstRow).getByRole("button", { name: /^Edit settings\b/ }));
     expect(await screen.findByText(`The settings and 1 photo from the generation of today, ${minute} are in the form.`)).toBeInTheDocument();
 
     await user.click(within(history).getByRole("button", { name: "Results only" }));
     const tile = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem")[1]!;
-    expect(within(tile).getByRole("img")).toHaveAccessibleName(`Result of today, ${minute}, variant 1 of 2`);
+    expect(within(tile).getByRole("link", { name: `Open the result of today, ${minute}, variant 1 of 2 full size (new tab)` })).toHaveAttribute(
+      "target",
+      "_blank",
+    );
     expect(within(tile).getByText(`Today, ${minute}`)).toHaveAttribute("title", `Today, ${second}`);
   });
 
@@ -320,7 +328,7 @@ describe("a history read again while the page is left open", () => {
     await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     await within(history).findByText(`“${prompt}”`);
-    return { picture: () => within(history).getAllByRole("img")[0]!, reads: () => reads };
+    return { picture: () => history.querySelector("img")!, reads: () => reads };
   }
 
   it("keeps each picture's URL while it is fresh, so the browser does not download it again", async () => {

@@ -34,7 +34,7 @@ describe("Refine", () => {
       "http://s3.test/current.png",
     );
     const history = await screen.findByRole("region", { name: "History" });
-    expect(await within(history).findByRole("img", { name: /^Result of/ })).toHaveAttribute(
+    expect((await within(history).findByRole("link", { name: /^Open the result of/ })).querySelector("img")).toHaveAttribute(
       "src",
       expect.stringContaining(".preview.jpg"),
     );

@@ -3,7 +3,7 @@ import { useId, useLayoutEffect, useRef, useState, type ReactNode } from "react"
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
-import { actionName, jobAt, variantLabel } from "../job/names";
+import { actionName, jobAt, opensFullSize, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import {
   nextAttemptText,
@@ -208,8 +208,14 @@ function RowThumb({ job, askedAt, outOfTouch }: { job: Job; askedAt: string; out
       ) : (
         <div className={styles.thumbFrame}>
           {preview ? (
-            <a href={fullSizeUrl(job) ?? preview} target="_blank" rel="noreferrer" className={styles.thumbLink}>
-              <img src={preview} alt={jobAt("Result", job, askedAt)} loading="lazy" className={styles.thumbImage} />
+            <a
+              href={fullSizeUrl(job) ?? preview}
+              target="_blank"
+              rel="noreferrer"
+              className={styles.thumbLink}
+              aria-label={opensFullSize(jobAt("Result", job, askedAt))}
+            >
+              <img src={preview} alt="" loading="lazy" className={styles.thumbImage} />
             </a>
           ) : (
             <div className={styles.thumbEmpty} aria-hidden="true">

@@ -2,7 +2,7 @@ import { useMemo } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
-import { actionName, askedPhrases, jobAt, variantLabel } from "../job/names";
+import { actionName, askedPhrases, jobAt, opensFullSize, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
@@ -111,12 +111,19 @@ function ResultTile({
     <li
       className={`${styles.tile} ${current ? styles.current : ""}`}
       style={pictureRatio(job)}
-      aria-label={label}
+      // The saved one told apart in a screen reader's list, as its badge tells it apart seen.
+      aria-label={current ? `${label}, ${SAVED_NOW.toLowerCase()}` : label}
       data-job-id={job.id}
       {...tile}
     >
-      <a href={fullSizeUrl(job) ?? undefined} target="_blank" rel="noreferrer" className={styles.picture}>
-        <img src={previewUrl(job) ?? undefined} alt={label} loading="lazy" className={styles.image} />
+      <a
+        href={fullSizeUrl(job) ?? undefined}
+        target="_blank"
+        rel="noreferrer"
+        className={styles.picture}
+        aria-label={opensFullSize(label)}
+      >
+        <img src={previewUrl(job) ?? undefined} alt="" loading="lazy" className={styles.image} />
       </a>
       <p className={styles.prompt} title={job.prompt}>
         <AskedFor job={job} />

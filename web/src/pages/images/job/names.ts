@@ -26,6 +26,13 @@ export function variantLabel(job: Job): string | null {
   return `Variant ${job.batch_index + 1} of ${job.batch_size}`;
 }
 
+/** A history picture's link, named by its result ("Result of today, 9:45 AM"), as a card's is:
+ * "Open the result of today, 9:45 AM full size (new tab)". Its picture says nothing more: the
+ * link and its picture, named alike, were read twice. */
+export function opensFullSize(result: string): string {
+  return `Open the ${result.charAt(0).toLowerCase()}${result.slice(1)} full size (new tab)`;
+}
+
 /** A job named by when it was asked and which variant of its click it was: "Result of
  * today, 9:14 PM, variant 2 of 3" (`at`: the time said, to the minute unless told). */
 export function jobAt(noun: string, job: Job, at = createdPhrase(job)): string {
