@@ -270,19 +270,53 @@ describe("Accessibility", () => {
         sameIdentity: false,
       });
       const alice = click("a", "Alice the chef", [job({ id: "a" })], true);
-      const notices = (bob: ReturnType<typeof click>) => (
-        <JobsElsewhere clicks={[alice, bob]} label="Other identities" onShow={noop} onDismiss={noop} />
+      const notices = (bob: ReturnType<typeof click>, first = alice) => (
+        <JobsElsewhere clicks={[first, bob]} label="Other identities" onShow={noop} onDismiss={noop} />
       );
       const { container, rerender } = render(notices(click("b", "Bob the baker", [job({ id: "b" })], true)));
       const region = container.querySelector<HTMLElement>('[aria-live="polite"]')!;
-      const aliceSaid = within(region).getByText("Still generating for Alice the chef.");
-      expect(within(region).getByText("Still generating for Bob the baker.")).toBeInTheDocument();
+      // There as the page came: read in the group, not announced.
+      expect(region).toHaveTextContent(/^$/);
+      const group = screen.getByRole("group", { name: "Other identities" });
+      expect(within(group).getByText("Still generating for Alice the chef.")).not.toHaveAttribute("aria-hidden");
 
       rerender(notices(click("b", "Bob the baker", [succeeded(job({ id: "b" }))], false)));
-      // Each sentence its own node: Bob's changed, Alice's is the same node, not read again.
-      expect(within(region).getByText("Ready for Bob the baker: 1 image.")).toBeInTheDocument();
-      expect(within(region).getByText("Still generating for Alice the chef.")).toBe(aliceSaid);
+      const bobSaid = within(region).getByText("Ready for Bob the baker: 1 image.");
+      // Said there, its visible twin is not read a second time.
+      expect(within(group).getByText("Ready for Bob the baker: 1 image.")).toHaveAttribute("aria-hidden", "true");
+      expect(region.children).toHaveLength(1);
+
+      // Each sentence its own node: Alice's changed, Bob's is the same node, not read again.
+      const aliceReady = click("a", "Alice the chef", [succeeded(job({ id: "a" }))], false);
+      rerender(notices(click("b", "Bob the baker", [succeeded(job({ id: "b" }))], false), aliceReady));
+      expect(within(region).getByText("Ready for Alice the chef: 1 image.")).toBeInTheDocument();
+      expect(within(region).getByText("Ready for Bob the baker: 1 image.")).toBe(bobSaid);
       expect(region.children).toHaveLength(2);
+    });
+
+    it("says nothing of the clicks a reload brought back until they change after their first read, and is no empty group", () => {
+      const click = (jobs: Job[], moving: boolean) => ({
+        key: "a",
+        identityId: "id-a",
+        userId: "3",
+        identityName: "Alice the chef",
+        jobs,
+        count: 4,
+        moving,
+        sameIdentity: false,
+      });
+      const notices = (clicks: ReturnType<typeof click>[]) => (
+        <JobsElsewhere clicks={clicks} label="Generations elsewhere" onShow={noop} onDismiss={noop} />
+      );
+      const { container, rerender } = render(notices([]));
+      expect(screen.queryByRole("group")).not.toBeInTheDocument();
+      const region = container.querySelector<HTMLElement>('[aria-live="polite"]')!;
+      const jobs = [0, 1, 2, 3].map((index) => job({ batch_id: "b", batch_index: index, batch_size: 4 }));
+      // As a reload brings it back: not read yet, then read (ready meanwhile).
+      rerender(notices([click([], true)]));
+      rerender(notices([click(jobs.map((each) => succeeded(each)), false)]));
+      expect(screen.getByRole("group", { name: "Generations elsewhere" })).toHaveTextContent("Ready for Alice the chef: 4 images.");
+      expect(region).toHaveTextContent(/^$/);
     });
 
     it("reads no picture or caption of the identity beside its name over the results", async () => {

@@ -1,3 +1,5 @@
+import { useState } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
 import type { ClickElsewhere } from "../hooks/use-shown-jobs";
 import { countOf } from "../config";
@@ -19,32 +21,40 @@ interface Props {
 
 /** Clicks the pane no longer shows, left while they ran (for another identity, or for this
  * one before a newer click): still running, or how they ended, with the way back to each.
- * The sentences are said in one live region, there before any of them, each in its own node:
- * a screen reader reads the one that changed, not the group's others again. Dismiss comes once a
+ * What changes is said in one live region, there before any of it, each sentence in its own
+ * node: a screen reader reads the one that changed, not the group's others again; the visible
+ * twin of a sentence said there is hidden from it (read once, not twice). Nothing is said as the
+ * page comes or its first read of a click lands (see `useChangesSaid`). Dismiss comes once a
  * click has ended (the list keeps the focus when its focused Dismiss goes). The page has two:
  * another identity's clicks under the pickers, where the admin left them; this identity's
  * earlier ones at the top of the result pane, where the newer click's cards come and the page
- * brings the admin. */
+ * brings the admin. Empty, neither is a group: a screen reader's tree has no empty one. */
 export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
   const list = useKeepsFocus<HTMLDivElement>();
-  const said = clicks.map((click) => ({ click, naming: namingOf(click, clicks) }));
+  const notices = clicks.map((click) => {
+    const naming = namingOf(click, clicks);
+    return { click, naming, sentence: sentenceOf(click, naming) };
+  });
+  const said = useChangesSaid(notices.map(({ click, sentence }) => ({ key: click.key, sentence, read: isRead(click) })));
   return (
     <>
       <p className={ui.visuallyHidden} aria-live="polite">
-        {said.map(({ click, naming }) => (
-          <span key={click.key}>{sentenceOf(click, naming)} </span>
-        ))}
+        {notices.map(({ click }) => {
+          const words = said.get(click.key);
+          return words === undefined ? null : <span key={click.key}>{words} </span>;
+        })}
       </p>
       <div
         {...list}
-        role="group"
-        aria-label={label}
+        {...(clicks.length > 0 ? { role: "group", "aria-label": label } : {})}
         className={clicks.length > 0 ? styles.list : styles.none}
       >
-        {said.map(({ click, naming }) => (
+        {notices.map(({ click, naming, sentence }) => (
           <div key={click.key} className={`${styles.item} ${styles[toneOf(click)]}`}>
             {click.moving && <span className={ui.spinner} aria-hidden="true" />}
-            <span className={styles.text}>{sentenceOf(click, naming)}</span>
+            <span className={styles.text} aria-hidden={said.get(click.key) === sentence || undefined}>
+              {sentence}
+            </span>
             <span className={styles.actions}>
               <button
                 type="button"
@@ -71,6 +81,54 @@ export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
       </div>
     </>
   );
+}
+
+/** Whether the page has read a click since it came: a reload brings its clicks back unread
+ * ("Still generating for Alice the chef (4 variants)." until their first read). */
+function isRead(click: ClickElsewhere): boolean {
+  return click.jobs.length > 0 || !click.moving;
+}
+
+/** A notice, as `useChangesSaid` follows it. */
+interface Notice {
+  key: string;
+  sentence: string;
+  read: boolean;
+}
+
+/**
+ * The sentences to say, by click: a notice's sentence once it changes, and a notice that comes
+ * while the page is open (a click the admin left); not the notices there as the page came, nor
+ * what a click's first read says (a reload said "Still generating for Alice the chef (4
+ * variants)." and then "Ready…" again, no longer or not newly true). A sentence said stays
+ * (its node is not read again) while its click is there.
+ */
+function useChangesSaid(notices: readonly Notice[]): ReadonlyMap<string, string> {
+  // Each click's sentence as last known (null: not read yet), and what was said of it.
+  const [seen, setSeen] = useState(() => ({
+    known: new Map(notices.map((notice) => [notice.key, notice.read ? notice.sentence : null])),
+    said: new Map<string, string>(),
+  }));
+  const known = new Map<string, string | null>();
+  const said = new Map<string, string>();
+  for (const { key, sentence, read } of notices) {
+    const before = seen.known.get(key);
+    if (!read) {
+      known.set(key, before ?? null);
+      continue;
+    }
+    known.set(key, sentence);
+    const saidBefore = seen.said.get(key);
+    if (before === null) continue;
+    if (before === undefined || before !== sentence) said.set(key, sentence);
+    else if (saidBefore !== undefined) said.set(key, saidBefore);
+  }
+  if (!sameEntries(known, seen.known) || !sameEntries(said, seen.said)) setSeen({ known, said });
+  return said;
+}
+
+function sameEntries<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>): boolean {
+  return a.size === b.size && [...a].every(([key, value]) => b.has(key) && b.get(key) === value);
 }
 
 /** The notice's colour: running, all ready, some failed, none made. */
