@@ -407,7 +407,7 @@ describe("Accessibility", () => {
       const user = await openAsAlice();
       const history = await screen.findByRole("region", { name: "History" });
       const prompt = screen.getByRole("textbox", { name: "Prompt" });
-      for (const action of ["Undo", "Close"]) {
+      for (const action of ["Undo", "Close this notice"]) {
         await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
         await user.click(screen.getByRole("button", { name: action }));
         expect(screen.queryByRole("button", { name: action })).not.toBeInTheDocument();
@@ -652,17 +652,18 @@ describe("Accessibility", () => {
   describe("the Edit settings notice", () => {
     const taken = job({ created_at: "2026-12-04T04:37:00Z" });
 
-    it("says what came into the form in a plain sentence; Close is named by its visible label", () => {
+    it("says what came into the form in a plain sentence, not its buttons; Close is named for what it closes", () => {
       const view = render(<EditSettingsNotice job={taken} photos={{ used: 2, waiting: 0, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
-        /^The settings and 2 photos from the generation of .+ are in the form\.Undo/,
+        /^The settings and 2 photos from the generation of .+ are in the form\.$/,
       );
-      const close = screen.getByRole("button", { name: "Close" });
+      const close = screen.getByRole("button", { name: "Close this notice" });
+      // Its name holds the word seen.
       expect(close).toHaveTextContent(/^Close$/);
-      expect(close).not.toHaveAttribute("aria-label");
+      expect(screen.getByRole("status")).not.toContainElement(close);
 
       view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 0 }} onUndo={noop} onClose={noop} />);
-      expect(screen.getByRole("status")).toHaveTextContent(/The settings and 1 photo from the generation of .+ are in the form\.Undo/);
+      expect(screen.getByRole("status")).toHaveTextContent(/^The settings and 1 photo from the generation of .+ are in the form\.$/);
       view.rerender(<EditSettingsNotice job={taken} photos={null} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
         /The settings from the generation of .+ are in the form\. It kept no photos, so yours stay\./,
@@ -678,24 +679,24 @@ describe("Accessibility", () => {
     it("counts only the photos the form will send, and the ones that wait or the page refused apart", () => {
       const view = render(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
-        /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\.Undo/,
+        /^The settings and 1 photo from the generation of .+ are in the form\. Its other photo cannot be used: its tile says why\.$/,
       );
       view.rerender(<EditSettingsNotice job={taken} photos={{ used: 1, waiting: 0, refused: 2 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
-        /are in the form\. Its 2 other photos cannot be used: their tiles say why\.Undo/,
+        /are in the form\. Its 2 other photos cannot be used: their tiles say why\.$/,
       );
       view.rerender(<EditSettingsNotice job={taken} photos={{ used: 0, waiting: 0, refused: 1 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
-        /^The settings from the generation of .+ are in the form\. Its photo cannot be used: its tile says why\.Undo/,
+        /^The settings from the generation of .+ are in the form\. Its photo cannot be used: its tile says why\.$/,
       );
       // One over the count waits for a place: not sent, and not refused either.
       view.rerender(<EditSettingsNotice job={taken} photos={{ used: 5, waiting: 1, refused: 0 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
-        /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.Undo/,
+        /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.$/,
       );
       view.rerender(<EditSettingsNotice job={taken} photos={{ used: 4, waiting: 2, refused: 1 }} onUndo={noop} onClose={noop} />);
       expect(screen.getByRole("status")).toHaveTextContent(
-        /are in the form\. Of its other photos, 2 wait for a place and 1 cannot be used: its tile says why\.Undo/,
+        /are in the form\. Of its other photos, 2 wait for a place and 1 cannot be used: its tile says why\.$/,
       );
       // A refinement's words are said with what is in the form, before what is not used.
       const refined = { ...taken, kind: "refine" as const, instruction: "darker" };

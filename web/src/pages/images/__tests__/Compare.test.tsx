@@ -24,7 +24,7 @@ describe("Compare", () => {
       "Variant 2 of 3",
       "Variant 3 of 3",
     ]);
-    expect(within(dialog).getByRole("button", { name: "Close" })).toHaveFocus();
+    expect(within(dialog).getByRole("button", { name: "Close Compare" })).toHaveFocus();
     const saveSecond = within(dialog).getByRole("button", { name: "Save variant 2 of 3 to identity" });
     await user.click(saveSecond);
     const second = [...service.jobs.values()].find((item) => item.batch_index === 1)!;
@@ -37,7 +37,7 @@ describe("Compare", () => {
     expect(within(dialog).getByRole("figure", { name: "Variant 2 of 3" })).toHaveFocus();
     expect(within(dialog).getAllByRole("img")).toHaveLength(3);
     expect(within(dialog).getByRole("button", { name: "Save variant 1 of 3 to identity" })).toBeInTheDocument();
-    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
     expect(within(screen.getByRole("article", { name: "Variant 2 of 3" })).getByText("Saved to identity")).toBeInTheDocument();
   }, 30_000);
 
@@ -154,7 +154,7 @@ describe("Compare", () => {
     const card = await screen.findByRole("article", { name: "Refined image" });
     await user.click(within(card).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });
-    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
     expect(within(rowOf(refined)).getByRole("button", { name: /^Compare\b/ })).toBeInTheDocument();
     // The result it refined, not saved, beside the current image from its row.
     expect(within(rowOf(parent)).getByRole("button", { name: /^Compare\b/ })).toBeInTheDocument();

@@ -171,7 +171,7 @@ describe("Edit settings with the photos a job kept", () => {
     const user = await openAsAlice();
     await user.click(await screen.findByRole("button", { name: /^Edit settings\b/ }));
     expect(editNotice()).toHaveTextContent(
-      /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.Undo/,
+      /^The settings and 5 photos from the generation of .+ are in the form\. Its other photo waits for a place\.$/,
     );
     expect(screen.getByText("5 / 5")).toBeInTheDocument();
     const sixth = photos().getByText("Earlier photo 6").closest("li")!;

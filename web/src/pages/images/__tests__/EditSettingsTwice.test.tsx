@@ -36,7 +36,7 @@ describe("Edit settings twice", () => {
     const edit = within(row!).getByRole("button", { name: /^Edit settings\b/ });
     await user.click(edit);
     await waitFor(() => expect(prompt).toHaveValue("newer"));
-    await user.click(screen.getByRole("button", { name: "Close" }));
+    await user.click(screen.getByRole("button", { name: "Close this notice" }));
     // The form holds it now: taken again, and again, it says so, with nothing to undo.
     for (let time = 1; time <= 2; time += 1) {
       await user.click(edit);

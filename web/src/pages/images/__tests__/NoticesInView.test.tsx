@@ -67,7 +67,8 @@ describe("a notice of what the admin just did", () => {
     const history = await screen.findByRole("region", { name: "History" });
     await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
     const form = screen.getByRole("region", { name: "New generation" });
-    const notice = within(form).getByText(/are in the form/).closest("[role=status]")!;
+    // The notice: its sentence (the status) and its buttons.
+    const notice = within(form).getByText(/are in the form/).parentElement!;
     await waitFor(() => expect(wasScrolled(notice)).toEqual(["nearest"]));
     expect(wasScrolled(form)).toEqual([]);
     expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveFocus();

@@ -100,7 +100,7 @@ describe("under StrictMode (the shell's, so npm run dev's)", () => {
       await timePasses(50);
       expect(screen.queryByRole("dialog", { name: "Compare with the current image" })).toBeInTheDocument();
       // Its Close still closes it.
-      await user.click(screen.getByRole("button", { name: "Close" }));
+      await user.click(screen.getByRole("button", { name: "Close Compare" }));
       expect(screen.queryByRole("dialog", { name: "Compare with the current image" })).not.toBeInTheDocument();
     } finally {
       Object.assign(proto, saved);

@@ -40,7 +40,7 @@ describe("Refine", () => {
     );
     await user.click(within(history).getByRole("button", { name: /^Compare\b/ }));
     expect(await screen.findByRole("heading", { name: "Compare with the current image" })).toBeInTheDocument();
-    await user.click(screen.getByRole("button", { name: "Close" }));
+    await user.click(screen.getByRole("button", { name: "Close Compare" }));
     await user.click(within(history).getByRole("button", { name: /^Refine\b/ }));
     await user.type(within(history).getByRole("textbox", { name: "What should change?" }), "make the background darker");
     await user.keyboard("{Enter}");
@@ -70,7 +70,7 @@ describe("Refine", () => {
     const host = (event: KeyboardEvent) => event.key === "Escape" && hostEscapes.push("Escape");
     document.addEventListener("keydown", host);
     await user.keyboard("{Escape}");
-    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
 
     const refine = within(card).getByRole("button", { name: /^Refine\b/ });
     await user.click(refine);
@@ -85,7 +85,7 @@ describe("Refine", () => {
     expect(within(pane).getByRole("textbox", { name: "What should change?" })).toHaveValue("a warmer light");
     // What it costs, as the image it refines did; Close closes it as Escape does.
     expect(within(pane).getByText(`A new image, about $${done.usage!.estimated_cost_usd!.toFixed(3)}.`)).toBeInTheDocument();
-    await user.click(within(pane).getByRole("button", { name: "Close" }));
+    await user.click(within(pane).getByRole("button", { name: "Close Refine" }));
     expect(within(pane).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument();
     expect(refine).toHaveFocus();
     await user.click(refine);

@@ -119,7 +119,7 @@ describe("Saving an older result", () => {
       await user.click(within(rowOf(newer)).getByRole("button", { name: /^Compare\b/ }));
       const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
       expect(within(dialog).getByRole("img", { name: "Current: Alice the chef" })).toHaveAttribute("src", older.output!.url);
-      await user.click(within(dialog).getByRole("button", { name: "Close" }));
+      await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
       expect(service.applied).toEqual([older.id]);
 
       // The read confirms it, in the host's own words (its URL for the image).

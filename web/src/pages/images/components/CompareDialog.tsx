@@ -119,7 +119,8 @@ export function CompareDialog({
         <h2 id={titleId} className={ui.sectionTitle}>
           {title}
         </h2>
-        <button type="button" className={ui.button} onClick={onClose}>
+        {/* Named for what it closes, as the page's other Closes are (a notice's, Refine's). */}
+        <button type="button" className={ui.button} onClick={onClose} aria-label="Close Compare">
           Close
         </button>
       </div>

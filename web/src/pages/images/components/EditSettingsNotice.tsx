@@ -42,8 +42,9 @@ export function EditSettingsNotice({ ref, textId, job, photos, already = false, 
     focusAfter?.();
   };
   return (
-    <div ref={ref} role="status" className={styles.notice}>
-      <p id={textId} className={styles.text}>
+    // The status is its words alone: a screen reader said "…and Generate.Close".
+    <div ref={ref} className={styles.notice}>
+      <p id={textId} className={styles.text} role="status">
         {text}
         {refinement}
         {photos && notSentText(photos)}
@@ -54,7 +55,8 @@ export function EditSettingsNotice({ ref, textId, job, photos, already = false, 
             Undo
           </button>
         )}
-        <button type="button" className={ui.linkButton} onClick={then(onClose)}>
+        {/* Named for what it closes, among the page's other Closes (Refine's, Compare's). */}
+        <button type="button" className={ui.linkButton} onClick={then(onClose)} aria-label="Close this notice">
           Close
         </button>
       </div>

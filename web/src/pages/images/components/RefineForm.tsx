@@ -97,8 +97,9 @@ export function RefineForm({
       <button type="submit" className={ui.button} aria-disabled={empty || busy}>
         Send
       </button>
-      {/* "Close", not "Cancel": on a job's card that word cancels the job. */}
-      <button type="button" className={ui.linkButton} onClick={onClose}>
+      {/* "Close", not "Cancel": on a job's card that word cancels the job. Named for what it
+          closes, among the page's other Closes (a notice's, Compare's). */}
+      <button type="button" className={ui.linkButton} onClick={onClose} aria-label="Close Refine">
         Close
       </button>
       {costUsd !== null && <p className={styles.cost}>A new image, about {formatUsd(costUsd)}.</p>}
