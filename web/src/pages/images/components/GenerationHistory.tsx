@@ -66,7 +66,11 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                 {saved.seeking ? "Finding the saved one…" : "Show the saved one"}
               </ActionLink>
             )}
-            <span className={ui.muted}>{shownLabel(view, jobs, older !== null, row.currentJobId)}</span>
+            {/* Said as the view switches (a toggle says only that it is pressed), and as a page
+                of older ones comes: "0 saved from the 20 newest generations". */}
+            <span className={ui.muted} role="status">
+              {shownLabel(view, jobs, older !== null, row.currentJobId)}
+            </span>
             <ViewSwitch name="Show" views={HISTORY_VIEWS} shown={view} onShow={setView} />
           </div>
         )}
