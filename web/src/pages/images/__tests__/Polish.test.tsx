@@ -47,7 +47,7 @@ describe("the Refine box", () => {
     expect(scrolled).toEqual([[form, { behavior: "auto", block: "nearest" }]]);
 
     await user.keyboard("{Enter}");
-    expect(screen.getByText("Write what to change first.")).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("Write what to change first.");
     expect(scrolled).toHaveLength(2);
     expect(scrolled[1]).toEqual([form, { behavior: "auto", block: "nearest" }]);
   });

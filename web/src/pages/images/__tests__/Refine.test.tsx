@@ -146,9 +146,15 @@ describe("Refine", () => {
     const box = within(history).getByRole("textbox", { name: "What should change?" });
     expect(box).toHaveFocus();
     // Nothing to send yet: its Refine is there for Tab, and says it is off; a press says why.
-    expect(within(box.closest("form")!).getByRole("button", { name: "Send" })).toHaveAttribute("aria-disabled", "true");
+    const send = within(box.closest("form")!).getByRole("button", { name: "Send" });
+    expect(send).toHaveAttribute("aria-disabled", "true");
+    expect(send).toHaveAccessibleDescription("Write what to change first.");
     await user.keyboard("{Enter}");
     expect(box).toHaveAccessibleDescription("Write what to change first.");
+    // Said again on each press, as Generate's reason is (a region whose words stay is not read again).
+    const hint = within(box.closest("form")!).getByRole("status");
+    await user.keyboard("{Enter}");
+    expect(hint.textContent).toBe("Write what to change first.\u00a0");
     expect(refinement.requests).toHaveLength(0);
     await user.keyboard("d");
     expect(box).not.toHaveAccessibleDescription();

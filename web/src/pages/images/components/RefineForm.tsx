@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type RefObject } from "react";
 
 import { formatUsd } from "../config";
 import { reveal } from "../motion";
+import { differently } from "../said";
 import ui from "../ui.module.css";
 import styles from "./RefineForm.module.css";
 
@@ -35,12 +36,17 @@ export function RefineForm({
 }) {
   const inputId = useId();
   const hintId = useId();
+  const offId = useId();
   const input = useRef<HTMLInputElement>(null);
   const form = useRef<HTMLFormElement>(null);
-  // A press with nothing written says what is missing, until the words change.
-  const [askedEmpty, setAskedEmpty] = useState(false);
+  // Why Send is off: Send's description, and said on each press (as Generate's is), shown
+  // until the words change (or the reason goes).
   const empty = !instruction.trim();
-  const hinted = askedEmpty && empty;
+  const whyOff = empty ? "Write what to change first." : busy ? "A generation is starting: send once it has." : null;
+  const [pressed, setPressed] = useState({ said: "", whyOff });
+  if (pressed.whyOff !== whyOff) setPressed({ said: "", whyOff });
+  const said = pressed.whyOff === whyOff ? pressed.said : "";
+  const hinted = said !== "";
   // Opened low on the screen, the box is brought into view whole (its cost line
   // too), and again when the hint grows it: only as far as needed, the card staying in sight.
   const showWhole = () => reveal(form.current);
@@ -52,8 +58,8 @@ export function RefineForm({
     if (hinted) showWhole();
   }, [hinted]);
   const submit = () => {
-    if (empty) setAskedEmpty(true);
-    else if (!busy) onSubmit(instruction.trim());
+    if (whyOff === null) onSubmit(instruction.trim());
+    else setPressed((last) => ({ said: differently(whyOff, last.said), whyOff }));
   };
   return (
     <form
@@ -76,7 +82,7 @@ export function RefineForm({
         placeholder="e.g. a darker background"
         aria-describedby={hinted ? hintId : undefined}
         onChange={(event) => {
-          setAskedEmpty(false);
+          setPressed({ said: "", whyOff });
           onChange(event.target.value);
         }}
         onKeyDown={(event) => {
@@ -94,9 +100,17 @@ export function RefineForm({
       />
       {/* Reachable by Tab while there is nothing to send (a press then says why); "Send", not
           a second "Refine" beside the button that opened the box. */}
-      <button type="submit" className={ui.button} aria-disabled={empty || busy}>
+      <button
+        type="submit"
+        className={ui.button}
+        aria-disabled={whyOff !== null}
+        aria-describedby={whyOff === null ? undefined : offId}
+      >
         Send
       </button>
+      <span id={offId} hidden>
+        {whyOff}
+      </span>
       {/* "Close", not "Cancel": on a job's card that word cancels the job. Named for what it
           closes, among the page's other Closes (a notice's, Compare's). */}
       <button type="button" className={ui.linkButton} onClick={onClose} aria-label="Close Refine">
@@ -104,7 +118,7 @@ export function RefineForm({
       </button>
       {costUsd !== null && <p className={styles.cost}>A new image, about {formatUsd(costUsd)}.</p>}
       <p id={hintId} className={styles.hint} role="status">
-        {hinted ? "Write what to change first." : ""}
+        {said}
       </p>
     </form>
   );
