@@ -33,12 +33,19 @@ describe("Compare", () => {
     // image (no Save of its own), and its figure keeps the focus its Save had.
     const saved = within(dialog).getByRole("figure", { name: "Variant 2 of 3" });
     expect(await within(saved).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    // Said once, by the dialog's region there from its opening; the badge is its figure's words.
+    expect(within(dialog).getAllByRole("status").map((region) => region.textContent)).toEqual(["Variant 2 of 3: saved to identity."]);
     expect(within(dialog).queryByRole("button", { name: /Save variant 2 of 3|Saving/ })).not.toBeInTheDocument();
     expect(within(dialog).getByRole("figure", { name: "Variant 2 of 3" })).toHaveFocus();
     expect(within(dialog).getAllByRole("img")).toHaveLength(3);
     expect(within(dialog).getByRole("button", { name: "Save variant 1 of 3 to identity" })).toBeInTheDocument();
     await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
     expect(within(screen.getByRole("article", { name: "Variant 2 of 3" })).getByText("Saved to identity")).toBeInTheDocument();
+    // Opened again, the saved one is read with its figure, not announced.
+    await user.click(within(first).getByRole("button", { name: /^Compare\b/ }));
+    const again = await screen.findByRole("dialog", { name: "Compare the variants" });
+    expect(within(again).getByRole("figure", { name: "Variant 2 of 3" })).toHaveTextContent("Saved to identity");
+    expect(within(again).getAllByRole("status").map((region) => region.textContent)).toEqual([""]);
   }, 30_000);
 
   it("says a save that failed in the comparison on its figure there, and keeps the dialog open", async () => {

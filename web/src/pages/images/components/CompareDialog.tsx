@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type CSSProperties, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type CSSProperties, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
@@ -113,8 +113,16 @@ export function CompareDialog({
       failure={failure?.jobId === job.id ? failure.message : null}
     />
   );
+  // A save made here is said in a region there from the dialog's opening (a badge that comes
+  // with its words is not read by every screen reader); the one saved before, as it opens, is
+  // read with its figure, not announced.
+  const [currentAtOpening] = useState(currentJobId);
+  const savedHere = currentJobId !== currentAtOpening ? candidates.find(({ job }) => job.id === currentJobId) : undefined;
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby={titleId} onClose={onClose}>
+      <p className={ui.visuallyHidden} role="status">
+        {savedHere ? `${savedHere.label}: ${SAVED_NOW.toLowerCase()}.` : ""}
+      </p>
       <div className={styles.dialogHeader}>
         <h2 id={titleId} className={ui.sectionTitle}>
           {title}
@@ -197,7 +205,7 @@ function CandidateFigure({
         <span>{label}</span>
         {isCurrent ? (
           <span className={styles.savedSlot}>
-            <span className={ui.badgeOk} role="status">
+            <span className={ui.badgeOk}>
               <span aria-hidden="true">✓</span>
               {SAVED_NOW}
             </span>
