@@ -56,6 +56,8 @@ describe("whose image", () => {
     expect(screen.getByText("1 / 5")).toBeInTheDocument();
     expect(thumbnail("front.jpg")).toBeInTheDocument();
     expect(screen.queryByText(/set aside/)).not.toBeInTheDocument();
+    // Said, as their going was: they come back in tiles, seen, not heard.
+    expect(screen.getAllByRole("status").map((region) => region.textContent)).toContain("Alice Test's photo is back.");
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
 
     // Put aside again, then a reload: they still come back with Alice.

@@ -9,7 +9,7 @@ import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { PAGE_ROOT } from "../pageRoot";
 import { differently } from "../said";
 import ui from "../ui.module.css";
-import { photosAsideNote } from "./UserSelector";
+import { photosAsideNote, photosBackNote } from "./UserSelector";
 import styles from "./ReferenceImageUpload.module.css";
 import { ReferenceTile } from "./ReferenceTile";
 
@@ -91,11 +91,12 @@ export function ReferenceImageUpload({
   // No photo yet: the whole box is "Add photos", what it takes written in it.
   const empty = uploads.items.length === 0;
   // What was added is not left said (where a screen reader's reading of the page would meet
-  // it), nor shown, once the form holds another user's photos, or none.
+  // it), nor shown, once the form holds another user's photos, or none. The user's photos that
+  // came back with them are said there ("Alice Test's 3 photos are back."): their going was.
   const [addsOf, setAddsOf] = useState(userId);
   if (addsOf !== userId || (empty && (added !== "" || already.length > 0))) {
     setAddsOf(userId);
-    setAdded("");
+    setAdded(addsOf !== userId && uploads.cameBack ? photosBackNote(uploads.cameBack) : "");
     setAlready([]);
   }
   const stillHeld = already.filter((name) => uploads.items.some((item) => item.name === name && item.status !== "refused"));

@@ -59,6 +59,12 @@ export function photosAsideNote(name: string): string {
   return `${name}'s photos are set aside. Choose ${name} again to bring them back.`;
 }
 
+/** What the page says once `name`'s photos came back into the form (see `switchUser`): the
+ * note of their going promised it, and their tiles come unannounced. */
+export function photosBackNote({ name, count }: { name: string; count: number }): string {
+  return count === 1 ? `${name}'s photo is back.` : `${name}'s ${count} photos are back.`;
+}
+
 /** The API lists the caller first, then the test users. */
 export function userLabel(user: HostUser, isCaller: boolean): string {
   const name = userName(user);

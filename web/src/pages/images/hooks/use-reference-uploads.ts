@@ -38,7 +38,7 @@ export type { ReferenceItem } from "../photos/photo";
  * `unusablePhotos`). */
 export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<string, string>) {
   const { thumbnail, withThumbnail, letGoExcept } = useThumbnails();
-  const { othersPutAside, held: heldAside, swap, clearOthersPutAside, remakeThumbnails } = usePhotosAside();
+  const { othersPutAside, cameBack, held: heldAside, swap, clearOthersPutAside, remakeThumbnails } = usePhotosAside();
   /** The form's photos `takeFrom` replaced, while `restore` can give them back: until it
    * does, or `letGoReplaced` says Undo cannot any more. */
   const replaced = useRef<ReferenceItem[]>([]);
@@ -230,10 +230,10 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   /**
    * Another user is another person: the form's photos go aside for `from` (their uploads
    * stopped, to retry) and `to`'s come back, as that user left them. `othersPutAside` names
-   * whose photos went, until photos come back or are added.
+   * whose photos went, until photos come back or are added; `cameBack`, whose came back.
    */
   const switchUser = useCallback(
-    (from: { id: string; name: string } | null, to: string) => {
+    (from: { id: string; name: string } | null, to: { id: string; name: string }) => {
       const form = current();
       stopAll();
       const back = swap(from, form, to);
@@ -281,6 +281,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     letGoReplaced,
     switchUser,
     othersPutAside,
+    cameBack,
     keys: sent.map((item) => item.key),
     /** The photos' file names, in the order of `keys`: the job keeps them to name its photos. */
     names: sent.map((item) => plainName(item.name)),

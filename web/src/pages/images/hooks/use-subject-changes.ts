@@ -33,7 +33,8 @@ export function useSubjectChanges({ subject, uploads, shown, resultPane }: Optio
     if (user === userId) return;
     // The user on screen is always one of the users read (see `useSubject`).
     const leaving = users.data?.find((each) => each.id === userId);
-    uploads.switchUser(leaving ? { id: leaving.id, name: userName(leaving) } : null, user);
+    const coming = users.data?.find((each) => each.id === user);
+    uploads.switchUser(leaving ? { id: leaving.id, name: userName(leaving) } : null, { id: user, name: coming ? userName(coming) : "" });
   };
   // Show went to another user's click: the result pane says whose photos went aside too, where
   // Show takes the admin (a screen below the form on a phone). Until the admin goes elsewhere;
