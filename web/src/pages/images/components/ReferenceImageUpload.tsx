@@ -119,7 +119,10 @@ export function ReferenceImageUpload({
   useNoFileDropOnPage(section);
   const failuresSaid = usePhotoFailuresSaid(uploads.items);
 
-  const hint = <Hint config={config} disabled={disabled} dragging={isDragActive} empty={empty} />;
+  const hint = <Hint id={hintId} config={config} disabled={disabled} dragging={isDragActive} empty={empty} />;
+  // Its parts by id, each a phrase of its own: read as one node, the part for touch screens
+  // (hidden) took the space between them ("…or paste.Up to 5 photos").
+  const describedBy = disabled || isDragActive ? `${hintId}-how` : `${hintId}-how ${hintId}-limits`;
 
   return (
     <section ref={section} className={styles.section}>
@@ -165,7 +168,7 @@ export function ReferenceImageUpload({
               onUnreadable={uploads.refuseUnreadable}
             />
           ))}
-          {!full && <AddTile button={addButton} empty={empty} disabled={disabled} onAdd={open} hintId={hintId} hint={hint} />}
+          {!full && <AddTile button={addButton} empty={empty} disabled={disabled} onAdd={open} describedBy={describedBy} hint={hint} />}
         </ul>
         {/* Said once for all the photos that wait, not on each of their tiles. */}
         {waiting > 0 && <WaitingNote waiting={waiting} maxFiles={config.maxFiles} />}
@@ -193,11 +196,7 @@ export function ReferenceImageUpload({
           </button>
         )}
         {/* At the limit, nothing more can be added: no how nor how many. */}
-        {!empty && !full && (
-          <p id={hintId} className={styles.hint}>
-            {hint}
-          </p>
-        )}
+        {!empty && !full && <p className={styles.hint}>{hint}</p>}
       </div>
     </section>
   );
@@ -273,13 +272,15 @@ function acceptOf(config: TabConfig): string {
 }
 
 /** "Add photos", a tile of its own after the photos', which opens the file picker; in the empty
- * box, the whole box, the hint written in it (once there are photos, the hint is under them). */
+ * box, the whole box, the hint under its words (once there are photos, the hint is under them).
+ * The hint is not in the button: a button's name holds the words seen on it (a voice command
+ * says them), and the hint is its description, not its name. */
 function AddTile({
   button,
   empty,
   disabled,
   onAdd,
-  hintId,
+  describedBy,
   hint,
 }: {
   /** Its ref and focus handlers (see `usePhotoListFocus`). */
@@ -287,8 +288,8 @@ function AddTile({
   empty: boolean;
   disabled: boolean;
   onAdd: () => void;
-  /** The hint's id, which describes the button wherever the hint is. */
-  hintId: string;
+  /** The ids of the hint's parts, which describe the button wherever the hint is. */
+  describedBy: string;
   hint: ReactNode;
 }) {
   const addId = useId();
@@ -303,18 +304,14 @@ function AddTile({
         }}
         aria-disabled={disabled}
         aria-labelledby={addId}
-        aria-describedby={hintId}
+        aria-describedby={describedBy}
       >
         <span aria-hidden="true" className={styles.plus}>
           +
         </span>
         <span id={addId}>Add photos</span>
-        {empty && (
-          <span id={hintId} className={styles.dropHint}>
-            {hint}
-          </span>
-        )}
       </button>
+      {empty && <p className={styles.dropHint}>{hint}</p>}
     </li>
   );
 }
@@ -323,27 +320,31 @@ function AddTile({
  * are some. Without an identity, why none can be added; while photos are dragged over the box,
  * to drop them. */
 function Hint({
+  id,
   config,
   disabled,
   dragging,
   empty,
 }: {
+  /** Its parts' ids start with it: `${id}-how`, `${id}-limits`. */
+  id: string;
   config: TabConfig;
   disabled: boolean;
   dragging: boolean;
   empty: boolean;
 }) {
-  if (disabled) return "No identity to add photos for.";
-  if (dragging) return "Drop the photos to add them.";
+  if (disabled) return <span id={`${id}-how`}>No identity to add photos for.</span>;
+  if (dragging) return <span id={`${id}-how`}>Drop the photos to add them.</span>;
   return (
     <>
       {/* A touch screen has nothing to drag from nor paste with. */}
-      <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
-      <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
-      {" "}
+      <span id={`${id}-how`}>
+        <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
+        <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
+      </span>{" "}
       {/* In full in the empty box; once photos are in, under them, only the limits: the types
           were read, and a refused file says why on its tile. */}
-      <span className={styles.limits}>
+      <span id={`${id}-limits`} className={styles.limits}>
         {empty
           ? `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`
           : `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each.`}
