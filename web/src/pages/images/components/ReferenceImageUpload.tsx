@@ -217,10 +217,8 @@ function usePastedPhotos(add: (files: File[]) => unknown, disabled: boolean, pho
     };
     const onPaste = (event: ClipboardEvent) => {
       const target = event.target instanceof Element ? event.target : null;
-      const page = photos.current?.closest(PAGE_ROOT) ?? null;
-      const onBody = target === null || target === document.body || target === document.documentElement;
       const lastTouched = touched instanceof Node ? touched : null;
-      if (onBody ? lastTouched !== null && !page?.contains(lastTouched) : !pastedOnThePage(target, page)) return;
+      if (!pastedOnThePage(target, photos.current?.closest(PAGE_ROOT) ?? null, lastTouched)) return;
       const inField = target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement;
       if (inField && event.clipboardData?.getData("text/plain")) return;
       const files = Array.from(event.clipboardData?.files ?? []);
@@ -239,9 +237,13 @@ function usePastedPhotos(add: (files: File[]) => unknown, disabled: boolean, pho
   }, [add, disabled, photos]);
 }
 
-/** A place on the page that is not in a dialog or a form (the page's form is a section; its
- * forms are the Refine boxes). */
-function pastedOnThePage(target: Element, page: Element | null): boolean {
+/** Nothing focused (the document's body) when the page is where the admin last pressed or
+ * tabbed (or nowhere yet), or a place on the page that is not in a dialog or a form (the page's
+ * form is a section; its forms are the Refine boxes). */
+function pastedOnThePage(target: Element | null, page: Element | null, lastTouched: Node | null): boolean {
+  if (target === null || target === document.body || target === document.documentElement) {
+    return lastTouched === null || (page?.contains(lastTouched) ?? false);
+  }
   return page !== null && page.contains(target) && target.closest("dialog, form") === null;
 }
 
