@@ -4,13 +4,14 @@ One job, as the worker runs it, in a fresh interpreter that has imported the wor
 handler module (so the imports are the worker's): five phone photos as read from S3,
 reference preparation, the Gemini call through the real `google-genai` SDK (its
 transport answers a canned generateContent JSON, so the SDK parses exactly what Gemini
-sends), the adapter's checks, and the preview step. Answers are photo-like images at 1K,
+sends), the adapter's checks, and the renditions step. Answers are photo-like images at 1K,
 2K and 4K (16:9), as JPEG and as PNG; the photo-like 4K PNG (some 32 MB, 42 MB as base64
 JSON) is the worst case the model can send.
 
-The preview step is the worker's own (`engine.preview.make_preview`, with the settings'
-defaults for its size, format and quality), called as the worker calls it while it still
-holds the output: a 4K PNG decodes to 50 MB of pixels. S3 and DynamoDB calls are left
+The renditions step is the worker's own (`engine.preview.make_renditions`: the preview and
+the large rendition from one decode, with the settings' defaults for their sizes, format
+and quality), called as the worker calls it while it still holds the output: a 4K PNG
+decodes to 50 MB of pixels. S3 and DynamoDB calls are left
 out: boto3 streams the output from the bytes the job already holds.
 
 The worst case is also measured step by step (the peak is reset between steps with
@@ -104,20 +105,21 @@ def _reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-def _preview_step() -> Callable[[bytes], int]:
-    """The worker's preview step with the settings' defaults; the rendition's byte count."""
-    from identity_images.engine.preview import make_preview
+def _renditions_step() -> Callable[[bytes], int]:
+    """The worker's renditions step (preview and large) with the settings' defaults; the
+    renditions' byte count."""
+    from identity_images.engine.preview import make_renditions
     from identity_images.settings import Settings
 
     fields = Settings.model_fields
+    sides = (fields["preview_max_long_side"].default, fields["large_max_long_side"].default)
     options = {
-        "max_long_side": fields["preview_max_long_side"].default,
         "fmt": fields["preview_format"].default,
         "quality": fields["preview_quality"].default,
     }
 
     def step(data: bytes) -> int:
-        return len(make_preview(data, **options).data)
+        return sum(len(made.data) for made in make_renditions(data, long_sides=sides, **options))
 
     return step
 
@@ -156,15 +158,15 @@ def measure_job(photos: Path, answer_file: Path) -> dict[str, Any]:
     )
     steps["Gemini call: request, answer parse, image check"] = _peak()
     _reset_peak()
-    preview_bytes = _preview_step()(image.data)
-    steps["preview (the worker's step, output still held)"] = _peak()
+    rendition_bytes = _renditions_step()(image.data)
+    steps["renditions (the worker's step, output still held)"] = _peak()
     elapsed = time.perf_counter() - started
     return {
         "peak": max(steps.values()),
         "steps": steps,
         "seconds": elapsed,
         "output": f"{image.width}x{image.height} {image.mime_type}",
-        "preview_bytes": preview_bytes,
+        "rendition_bytes": rendition_bytes,
     }
 
 
@@ -299,9 +301,10 @@ def run() -> Report:
         "peak = VmHWM, the process's peak resident memory, imports included. The step rows "
         "reset the peak between steps (`/proc/self/clear_refs`), so each is that step's own "
         "peak with everything the job still holds.",
-        "Preview step: the worker's own (`engine.preview.make_preview` at the settings' "
-        "defaults), run while the job still holds the output, as the worker runs it; "
-        f"the worst case's preview is {worst['preview_bytes'] / 1000:.0f} KB.",
+        "Renditions step: the worker's own (`engine.preview.make_renditions`, the preview and "
+        "the large rendition at the settings' defaults), run while the job still holds the "
+        "output, as the worker runs it; the worst case's two weigh "
+        f"{worst['rendition_bytes'] / 1000:.0f} KB.",
         "Where the Gemini call's peak goes: the SDK reads the HTTP body (the answer's size "
         "as bytes), decodes it to text (the same again), parses the JSON (the base64 "
         "string a third time) and decodes the image (3/4 of that): the SDK holds the text, "

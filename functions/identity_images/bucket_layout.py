@@ -5,6 +5,7 @@
 {root}references/identities/{identity_id}/{ref}.{ext}    kept references (regenerate)
 {root}generated/identities/{identity_id}/{job_id}.{ext}  outputs
 {root}generated/identities/{identity_id}/{job_id}.preview.{ext}  their previews
+{root}generated/identities/{identity_id}/{job_id}.large.{ext}    and large renditions
 {root}prepared/identities/{identity_id}/{job_id}/{n}.jpg  each job's prepared references
                                                           (expire after the job record)
 ```
@@ -112,6 +113,11 @@ class BucketLayout:
         """The output's small rendition, beside it."""
         extension = extension_for(content_type)
         return f"{self.generated}identities/{identity_id}/{job_id}.preview.{extension}"
+
+    def large_key(self, identity_id: str, job_id: str, content_type: str) -> str:
+        """The output's large rendition (for a screen), beside it."""
+        extension = extension_for(content_type)
+        return f"{self.generated}identities/{identity_id}/{job_id}.large.{extension}"
 
     def prepared_reference_key(self, identity_id: str, job_id: str, index: int) -> str:
         return f"{self.prepared}identities/{identity_id}/{job_id}/{index}.jpg"

@@ -145,9 +145,16 @@ class Settings(AuthSettings):
         default=80_000_000, gt=0, description="Largest accepted reference (pixels)."
     )
 
-    # --- Output previews ----------------------------------------------------------------
+    # --- Output renditions -------------------------------------------------------------
     preview_max_long_side: int = Field(
         default=768, ge=64, le=2048, description="Long side (px) of an output's preview."
+    )
+    large_max_long_side: int = Field(
+        default=1536,
+        ge=256,
+        le=4096,
+        description="Long side (px) of an output's large rendition, what a result card or "
+        "Compare shows on a 2x screen (same format and quality as the preview).",
     )
     preview_format: Literal["jpeg", "webp"] = Field(
         default="jpeg",

@@ -15,7 +15,7 @@ from identity_images.engine.generation import (
     ReferenceFile,
     generate_identity_image,
 )
-from identity_images.engine.preview import make_preview
+from identity_images.engine.preview import make_preview, make_renditions
 from identity_images.engine.prompt import build_prompt
 from identity_images.engine.references import ReferenceRules
 from identity_images.errors import ErrorCode, PipelineError
@@ -144,6 +144,21 @@ def test_the_preview_of_a_4k_photo_is_small() -> None:
         assert image.format == "JPEG"
         assert image.size == (768, 429)
         assert "exif" not in image.info
+
+
+def test_renditions_of_a_4k_photo_come_from_one_decode_in_the_sizes_asked() -> None:
+    data = photo_like_png()
+    with Image.open(io.BytesIO(data)) as source:
+        assert max(source.size) > 1536
+        shape = source.width / source.height
+    preview, large = make_renditions(data, long_sides=(768, 1536))
+    assert (max(preview.width, preview.height), max(large.width, large.height)) == (768, 1536)
+    for rendition in (preview, large):
+        assert abs(rendition.width / rendition.height - shape) < 0.01
+        with Image.open(io.BytesIO(rendition.data)) as image:
+            assert (image.format, image.mode) == ("JPEG", "RGB")
+            assert image.size == (rendition.width, rendition.height)
+    assert len(preview.data) < len(large.data) < len(data) / 10
 
 
 def test_a_webp_preview_of_a_transparent_png_is_flattened() -> None:

@@ -61,10 +61,10 @@ def put(key: str, data: bytes, content_type: str) -> None:
 
 
 def succeed_with_preview(
-    job_id: str, *, prepared: bool = True, preview_type: str = "image/jpeg"
+    job_id: str, *, prepared: bool = True, preview_type: str = "image/jpeg", large: bool = False
 ) -> Job:
-    """Run a job's claim and success by hand, with a preview (b"jpg", whatever its type)
-    and prepared references."""
+    """Run a job's claim and success by hand, with a preview (b"jpg", whatever its type),
+    a large rendition (b"large") when asked, and prepared references."""
     jobs = store()
     claimed = jobs.claim(job_id)
     assert claimed is not None
@@ -80,6 +80,11 @@ def succeed_with_preview(
         bytes=3,
         preview=Rendition(key=small, mime_type=preview_type, width=768, height=432, bytes=3),
     )
+    if large:
+        big = LAYOUT.large_key(claimed.identity_id, job_id, preview_type)
+        put(big, b"large", preview_type)
+        rendition = Rendition(key=big, mime_type=preview_type, width=1536, height=864, bytes=5)
+        output = output.model_copy(update={"large": rendition})
     done = jobs.succeed(claimed, output=output, usage=None, model="m")
     assert done is not None
     if prepared:

@@ -102,6 +102,17 @@ def test_a_run_records_its_stages_timings_preview_and_kept_references(
         assert image.format == "JPEG"
         assert max(image.size) <= settings.preview_max_long_side
         assert image.size == (preview["width"], preview["height"])
+    large = output["large"]
+    assert large["key"] == f"generated/identities/{ADMIN_IDENTITY}/{job['id']}.large.jpg"
+    big = httpx.get(output["large_url"]).content
+    assert len(big) == large["bytes"]
+    with Image.open(io.BytesIO(big)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (large["width"], large["height"])
+        assert max(image.size) == min(
+            max(output["width"], output["height"]), settings.large_max_long_side
+        )
+        assert max(image.size) > max(preview["width"], preview["height"])
 
     assert output["filename"].startswith("ada-")
     assert output["filename"].endswith("." + output["key"].rsplit(".", 1)[1])

@@ -1,13 +1,15 @@
-"""A small rendition of a generated image, for histories and thumbnails.
+"""Smaller renditions of a generated image: for histories and thumbnails, and for a screen.
 
-Outputs are large (a 4K PNG is ~30 MB); a history of 20 must load in well under 5 MB. The
-preview is the same picture with its long side at most `max_long_side` (default 768 px),
-sRGB, no metadata, as JPEG or WebP (about 100 KB at the defaults).
+Outputs are large (a 4K PNG is ~30 MB); a history of 20 must load in well under 5 MB, and
+a result card on a laptop's 2x screen wants some 1,500 px, not 4,096. A rendition is the
+same picture with its long side at most the size asked (the preview's default 768 px),
+sRGB, no metadata, as JPEG or WebP (the preview about 100 KB at the defaults).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,16 +39,27 @@ def make_preview(
     """The preview of an image the model returned (PNG or JPEG). Raises `PipelineError`
     (`internal_error`, retryable) when the image cannot be read: the model's output was
     already checked, so that is our fault, not the caller's."""
+    (preview,) = make_renditions(data, long_sides=(max_long_side,), fmt=fmt, quality=quality)
+    return preview
+
+
+def make_renditions(
+    data: bytes, *, long_sides: Sequence[int], fmt: PreviewFormat = "jpeg", quality: int = 82
+) -> list[Preview]:
+    """Smaller copies of an image the model returned, one for each of `long_sides` (in
+    that order), from one decode: each is shrunk from the next larger one, so a 4K PNG's
+    pixels are read once whatever the number of copies. Errors as `make_preview`."""
+    largest = max(long_sides)
     try:
         with Image.open(io.BytesIO(data)) as source:
             if source.format == "JPEG":
                 # Decode at 1/2, 1/4 or 1/8 scale when that still covers the target.
-                source.draft("RGB", (max_long_side, max_long_side))
+                source.draft("RGB", (largest, largest))
             source.load()
             if source.mode in _SHRINK_FIRST and "transparency" not in source.info:
                 # Shrink in place, then flatten the small picture: a 4K PNG decodes to
                 # some 68 MB of pixels, and converting it first would copy all of them.
-                _shrink(source, max_long_side)
+                _shrink(source, largest)
             image = _flatten(source)
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise PipelineError(
@@ -55,15 +68,22 @@ def make_preview(
             retryable=True,
         ) from error
     try:
-        _shrink(image, max_long_side)  # nothing left to do when it was shrunk first
-        out = io.BytesIO()
-        if fmt == "webp":
-            image.save(out, _PIL_FORMAT[fmt], quality=quality, method=4)
-        else:
-            image.save(out, _PIL_FORMAT[fmt], quality=quality, optimize=True, progressive=True)
-        width, height = image.size
+        made: dict[int, Preview] = {}
+        for side in sorted(set(long_sides), reverse=True):
+            _shrink(image, side)  # nothing left to do for the largest when it was shrunk first
+            made[side] = _encoded(image, fmt, quality)
     finally:
         image.close()
+    return [made[side] for side in long_sides]
+
+
+def _encoded(image: Image.Image, fmt: PreviewFormat, quality: int) -> Preview:
+    out = io.BytesIO()
+    if fmt == "webp":
+        image.save(out, _PIL_FORMAT[fmt], quality=quality, method=4)
+    else:
+        image.save(out, _PIL_FORMAT[fmt], quality=quality, optimize=True, progressive=True)
+    width, height = image.size
     return Preview(data=out.getvalue(), mime_type=_MIME[fmt], width=width, height=height)
 
 

@@ -1,10 +1,10 @@
 """What a try of a job stored in the bucket, found again by whoever ends the job later.
 
 A try stores the output with what the job records of it in the object's metadata
-(`logic.storing`: its size, file name, model and usage), then the preview and each
+(`logic.storing`: its size, file name, model and usage), then its renditions and each
 prepared reference with their size, every object naming its job (`generation-id`). When
 that try cannot record them (its `succeeded` write fails, or it is stopped after storing:
-a timeout, out of memory while making the preview), a later look finds them by key and
+a timeout, out of memory while making the renditions), a later look finds them by key and
 metadata, and the job is recorded `succeeded` with them:
 
 - the worker's next try of a job tried before (`attempts` > 1), before calling Gemini;
@@ -64,7 +64,7 @@ def _size_of(info: ObjectInfo | None) -> tuple[int, int] | None:
 
 def find_stored(job: Job, *, storage: ObjectStore, settings: Settings) -> Made | None:
     """What a try of `job` stored but did not record: its output, found by key and by its
-    metadata, with its preview and prepared references when they are there too. None when
+    metadata, with its renditions and prepared references when they are there too. None when
     there is no complete output of this job's. A fault of the bucket (`BUCKET_FAULTS`, a
     403 included) is raised, never read as "nothing stored": the caller would pay Gemini
     again, or end the job without its output."""
@@ -86,7 +86,12 @@ def find_stored(job: Job, *, storage: ObjectStore, settings: Settings) -> Made |
         height=size[1],
         bytes=info.size,
         filename=filename,
-        preview=_stored_preview(job, storage, settings),
+        preview=_stored_rendition(
+            job, storage, layout.preview_key(job.identity_id, job.id, settings.preview_type)
+        ),
+        large=_stored_rendition(
+            job, storage, layout.large_key(job.identity_id, job.id, settings.preview_type)
+        ),
     )
     logger.info(
         "an earlier try stored the output: recorded, Gemini not called again",
@@ -95,8 +100,7 @@ def find_stored(job: Job, *, storage: ObjectStore, settings: Settings) -> Made |
     return output, usage, model, _stored_prepared(job, storage, settings)
 
 
-def _stored_preview(job: Job, storage: ObjectStore, settings: Settings) -> Rendition | None:
-    key = settings.bucket_layout.preview_key(job.identity_id, job.id, settings.preview_type)
+def _stored_rendition(job: Job, storage: ObjectStore, key: str) -> Rendition | None:
     info = _head_of(storage, job, key)
     size = _size_of(info)
     if info is None or size is None:

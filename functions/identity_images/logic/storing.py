@@ -1,5 +1,6 @@
-"""Storing what a try made: the output, a small preview beside it and the references as
-sent, each with what `logic.outputs` needs to find it again.
+"""Storing what a try made: the output, its renditions beside it (a small preview, a large
+one for a screen) and the references as sent, each with what `logic.outputs` needs to
+find it again.
 
 Decisions:
 - The output carries in its metadata what the job records of it (size, file name, model,
@@ -9,9 +10,9 @@ Decisions:
 - The prepared references are kept under the job's durable prefix
   (`prepared/identities/{identity_id}/{job_id}/{index}.jpg`), so a re-run or a refine
   works after `uploads/` expired.
-- Once the output is stored the job is never sent back to Gemini: a preview or prepared
-  reference that cannot be made or written is logged and left out (`preview` null,
-  `prepared_references` empty), and the job succeeds with its output.
+- Once the output is stored the job is never sent back to Gemini: a rendition or prepared
+  reference that cannot be made or written is logged and left out (`preview` or `large`
+  null, `prepared_references` empty), and the job succeeds with its output.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import logging
 from dataclasses import dataclass
 
 from identity_images.engine.generation import GenerationResult
-from identity_images.engine.preview import make_preview
+from identity_images.engine.preview import Preview, make_renditions
 from identity_images.logic.filenames import download_filename
 from identity_images.logic.outputs import Made, size_metadata
 from identity_images.models.jobs import Job, JobOutput, PreparedReferenceInfo, Rendition, utc_now
@@ -40,7 +41,7 @@ class OutputWriter:
     def store(
         self, job: Job, result: GenerationResult, keys: list[str], identity_name: str
     ) -> Made:
-        """Everything the try made, stored: the output (with its preview) and the
+        """Everything the try made, stored: the output (with its renditions) and the
         references as sent (`keys` are their sources), with the usage and model the job
         records."""
         output = self._output(job, result, identity_name)
@@ -66,6 +67,7 @@ class OutputWriter:
             "usage": image.usage.model_dump_json(),
         }
         self.storage.write(key, image.data, content_type=image.mime_type, metadata=metadata)
+        preview, large = self._renditions(job, image.data, about)
         return JobOutput(
             key=key,
             mime_type=image.mime_type,
@@ -73,40 +75,60 @@ class OutputWriter:
             height=image.height,
             bytes=len(image.data),
             filename=filename,
-            preview=self._preview(job, image.data, about),
+            preview=preview,
+            large=large,
         )
 
-    def _preview(self, job: Job, data: bytes, about: dict[str, str]) -> Rendition | None:
-        """The output's preview, or None when it cannot be made or written. Best-effort:
-        the output is already stored and paid for, and a job without a preview is
-        complete (clients show the full image), so no fault here may send the job back
-        to Gemini."""
+    def _renditions(
+        self, job: Job, data: bytes, about: dict[str, str]
+    ) -> tuple[Rendition | None, Rendition | None]:
+        """The output's preview and large rendition, each None when it cannot be made or
+        written. Best-effort: the output is already stored and paid for, and a job without
+        them is complete (clients show the full image), so no fault here may send the job
+        back to Gemini."""
         settings = self.settings
         try:
-            small = make_preview(
+            preview, large = make_renditions(
                 data,
-                max_long_side=settings.preview_max_long_side,
+                long_sides=(settings.preview_max_long_side, settings.large_max_long_side),
                 fmt=settings.preview_format,
                 quality=settings.preview_quality,
             )
-            small_key = settings.bucket_layout.preview_key(job.identity_id, job.id, small.mime_type)
-            metadata = {**about, **size_metadata(small.width, small.height)}
-            self.storage.write(
-                small_key, small.data, content_type=small.mime_type, metadata=metadata
-            )
         except Exception:
             logger.warning(
-                "preview not stored; the job keeps its output without one",
+                "renditions not made; the job keeps its output without them",
                 exc_info=True,
                 extra={"job_id": job.id},
             )
+            return None, None
+        layout = settings.bucket_layout
+        return (
+            self._kept(
+                job, preview, layout.preview_key(job.identity_id, job.id, preview.mime_type), about
+            ),
+            self._kept(
+                job, large, layout.large_key(job.identity_id, job.id, large.mime_type), about
+            ),
+        )
+
+    def _kept(self, job: Job, made: Preview, key: str, about: dict[str, str]) -> Rendition | None:
+        """`made` written under `key`, or None when it cannot be (logged)."""
+        metadata = {**about, **size_metadata(made.width, made.height)}
+        try:
+            self.storage.write(key, made.data, content_type=made.mime_type, metadata=metadata)
+        except Exception:
+            logger.warning(
+                "rendition not stored; the job keeps its output without it",
+                exc_info=True,
+                extra={"job_id": job.id, "key": key},
+            )
             return None
         return Rendition(
-            key=small_key,
-            mime_type=small.mime_type,
-            width=small.width,
-            height=small.height,
-            bytes=len(small.data),
+            key=key,
+            mime_type=made.mime_type,
+            width=made.width,
+            height=made.height,
+            bytes=len(made.data),
         )
 
     def _prepared(

@@ -278,6 +278,16 @@ class UserList(ApiModel):
     users: list[HostUser]
 
 
+class SizedImage(BaseModel):
+    """A copy of an image at a size, for a browser's `srcset`."""
+
+    model_config = ANSWER
+
+    url: str = Field(description="A short-lived URL of this copy.")
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+
+
 class ListedIdentity(HostIdentity):
     """An identity as the API lists it: the host's, with what a browser shows of its image."""
 
@@ -288,6 +298,14 @@ class ListedIdentity(HostIdentity):
         "itself can be a 4K image of several MB); for an output whose generation's record "
         "expired, the one in today's preview format (404 if that changed since). Null "
         "otherwise (no preview was stored, or the image is not an output): show `image_url`.",
+    )
+    image_renditions: list[SizedImage] = Field(
+        default_factory=list,
+        description="The image's renditions with their sizes, smallest first (its preview, "
+        "then its large rendition for a 2x screen), when the image is a generation's output "
+        "whose record says what it stored: for an `<img srcset>`, as a result of the job is "
+        "shown. Empty otherwise (also for an output whose record expired): show "
+        "`image_preview_url` or `image_url`.",
     )
 
 

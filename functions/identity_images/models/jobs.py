@@ -81,7 +81,7 @@ class Rendition(BaseModel):
 
 
 class JobOutput(BaseModel):
-    """The generated image in the bucket, and its preview beside it."""
+    """The generated image in the bucket, and its renditions beside it."""
 
     model_config = ANSWER
 
@@ -99,6 +99,11 @@ class JobOutput(BaseModel):
         description="A small rendition (long side <= `PREVIEW_MAX_LONG_SIDE`, JPEG or WebP), "
         "`generated/identities/{identity_id}/{job_id}.preview.{ext}`.",
     )
+    large: Rendition | None = Field(
+        default=None,
+        description="A rendition for a screen (long side <= `LARGE_MAX_LONG_SIDE`, the "
+        "preview's format), `generated/identities/{identity_id}/{job_id}.large.{ext}`.",
+    )
     url: str | None = Field(
         default=None,
         description="Short-lived URL of the full image, shown inline (API answers only).",
@@ -109,6 +114,12 @@ class JobOutput(BaseModel):
         "has none (it could not be made or stored, or the job predates previews): show "
         "`url` instead.",
     )
+    large_url: str | None = Field(
+        default=None,
+        description="Short-lived URL of the large rendition (API answers only); null when "
+        "the job has none (it could not be made or stored, or the job predates them): "
+        "show `preview_url` or `url`.",
+    )
     download_url: str | None = Field(
         default=None,
         description="Short-lived URL that answers with `Content-Disposition: attachment` "
@@ -117,7 +128,7 @@ class JobOutput(BaseModel):
 
 
 #: Fields of `JobOutput` that exist only in API answers, never in the table.
-OUTPUT_URL_FIELDS: frozenset[str] = frozenset({"url", "preview_url", "download_url"})
+OUTPUT_URL_FIELDS: frozenset[str] = frozenset({"url", "preview_url", "large_url", "download_url"})
 
 
 class PreparedReferenceInfo(BaseModel):

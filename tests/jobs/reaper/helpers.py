@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from identity_images.adapters import aws
-from identity_images.engine.preview import make_preview
+from identity_images.engine.preview import make_renditions
 from identity_images.errors import ErrorCode
 from identity_images.handlers import worker as worker_handler
 from identity_images.logic import storing
@@ -84,7 +84,7 @@ def kill_on_last_receive(
         raise Killed
 
     if making_the_preview:
-        monkeypatch.setattr(storing, "make_preview", killed)
+        monkeypatch.setattr(storing, "make_renditions", killed)
     else:
         monkeypatch.setattr(worker_handler, "get_worker", lambda: replace(worker, generate=killed))
     event = receive_event(resources.jobs_queue_url)
@@ -103,7 +103,7 @@ def kill_on_last_receive(
     assert receive_event(resources.jobs_queue_url)["Records"] == []
     assert messages_in(resources.jobs_dlq_url) == 1
     monkeypatch.setattr(worker_handler, "get_worker", lambda: worker)  # a new container
-    monkeypatch.setattr(storing, "make_preview", make_preview)
+    monkeypatch.setattr(storing, "make_renditions", make_renditions)
 
 
 def dead_letters_json(*args: str) -> tuple[int, dict[str, Any]]:

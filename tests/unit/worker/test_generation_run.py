@@ -127,9 +127,10 @@ def test_an_output_stored_but_not_recorded_is_recorded_by_the_next_try_without_g
     assert len(world.generate.calls) == 1
     done = world.store.require(job.id)
     assert (done.status, done.attempts) == ("succeeded", 2)
-    assert done.output == asked["output"]  # the preview's too
+    assert done.output == asked["output"]  # the renditions' too
     assert done.output is not None
     assert done.output.preview is not None
+    assert done.output.large is not None
     assert (done.usage, done.model) == (asked["usage"], asked["model"])
     assert done.prepared_references == asked["prepared_references"]
     assert [ref.source_key for ref in done.prepared_references] == job.reference_keys
@@ -143,7 +144,7 @@ def test_an_output_stored_but_not_recorded_is_recorded_by_the_next_try_without_g
     assert assignment.image_path == done.output.key
 
 
-def test_an_output_recorded_later_without_its_preview_and_references_lacks_them(
+def test_an_output_recorded_later_without_its_renditions_and_references_lacks_them(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stopped right after the output was written: the rest is best-effort anyway."""
@@ -159,7 +160,7 @@ def test_an_output_recorded_later_without_its_preview_and_references_lacks_them(
     assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED]
     assert len(world.generate.calls) == 1
     done = world.store.require(job.id)
-    assert done.output == asked["output"].model_copy(update={"preview": None})
+    assert done.output == asked["output"].model_copy(update={"preview": None, "large": None})
     assert done.prepared_references == []
 
 

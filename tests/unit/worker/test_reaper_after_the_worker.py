@@ -36,7 +36,7 @@ def killed_making_the_preview(world: World, monkeypatch: pytest.MonkeyPatch, job
     def out_of_memory(*_: Any, **__: Any) -> Any:
         raise Killed
 
-    monkeypatch.setattr(storing, "make_preview", out_of_memory)
+    monkeypatch.setattr(storing, "make_renditions", out_of_memory)
     with pytest.raises(Killed):
         run(world, job)
     monkeypatch.undo()

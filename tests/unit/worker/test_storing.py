@@ -1,6 +1,6 @@
-"""What a try stores (`logic.storing`): the output with its preview, usage and the
-references as sent; a preview or references that cannot be made or kept are left out,
-and the job still succeeds without calling Gemini again."""
+"""What a try stores (`logic.storing`): the output with its renditions (preview, large),
+usage and the references as sent; renditions or references that cannot be made or kept
+are left out, and the job still succeeds without calling Gemini again."""
 
 from __future__ import annotations
 
@@ -14,33 +14,62 @@ from identity_images.logic.worker import Outcome
 from tests.unit.worker.helpers import SETTINGS, World, api_job, run
 
 
-def test_a_job_succeeds_with_its_output_preview_and_usage_stored(world: World) -> None:
+def test_a_job_succeeds_with_its_output_renditions_and_usage_stored(world: World) -> None:
     job = api_job(world)
     assert run(world, job) == [Outcome.SUCCEEDED]
     done = world.store.require(job.id)
     assert done.status == "succeeded"
     assert done.output is not None
     assert done.output.key in world.storage.objects
-    assert done.output.preview is not None
-    assert done.output.preview.key in world.storage.objects
+    preview, large = done.output.preview, done.output.large
+    assert preview is not None
+    assert large is not None
+    assert preview.key.endswith(f"/{job.id}.preview.jpg")
+    assert large.key.endswith(f"/{job.id}.large.jpg")
+    for rendition in (preview, large):
+        assert len(world.storage.objects[rendition.key].data) == rendition.bytes
+    long_side = max(done.output.width, done.output.height)
+    assert max(preview.width, preview.height) == min(long_side, SETTINGS.preview_max_long_side)
+    assert max(large.width, large.height) == min(long_side, SETTINGS.large_max_long_side)
     assert done.usage is not None
     assert done.usage.total_tokens == 8
     assert [ref.source_key for ref in done.prepared_references] == job.reference_keys
 
 
-def test_a_preview_that_cannot_be_made_leaves_the_job_succeeded_without_one(
+def test_renditions_that_cannot_be_made_leave_the_job_succeeded_without_them(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise PipelineError(ErrorCode.INTERNAL_ERROR, "unreadable", retryable=True)
 
-    monkeypatch.setattr(storing, "make_preview", broken)
+    monkeypatch.setattr(storing, "make_renditions", broken)
     job = api_job(world, apply=True)
     assert run(world, job) == [Outcome.SUCCEEDED, Outcome.APPLIED]
     done = world.store.require(job.id)
     assert done.output is not None
     assert done.output.key in world.storage.objects
-    assert done.output.preview is None
+    assert (done.output.preview, done.output.large) == (None, None)
+    assert len(world.generate.calls) == 1
+
+
+def test_a_large_rendition_that_cannot_be_written_leaves_the_preview(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write = world.storage.write
+
+    def refuse_large(key: str, data: bytes, **kwargs: Any) -> None:
+        if ".large." in key:
+            raise PipelineError(ErrorCode.INTERNAL_ERROR, "S3 is down", retryable=True)
+        write(key, data, **kwargs)
+
+    monkeypatch.setattr(world.storage, "write", refuse_large)
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
+    done = world.store.require(job.id)
+    assert done.output is not None
+    assert done.output.large is None
+    assert done.output.preview is not None
+    assert done.output.preview.key in world.storage.objects
     assert len(world.generate.calls) == 1
 
 

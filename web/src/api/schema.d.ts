@@ -752,7 +752,7 @@ export interface components {
         };
         /**
          * JobOutput
-         * @description The generated image in the bucket, and its preview beside it.
+         * @description The generated image in the bucket, and its renditions beside it.
          */
         JobOutput: {
             /** Bytes */
@@ -774,6 +774,13 @@ export interface components {
              * @description S3 key: generated/identities/{identity_id}/{job_id}.{ext}.
              */
             key: string;
+            /** @description A rendition for a screen (long side <= `LARGE_MAX_LONG_SIDE`, the preview's format), `generated/identities/{identity_id}/{job_id}.large.{ext}`. */
+            large: components["schemas"]["Rendition"] | null;
+            /**
+             * Large Url
+             * @description Short-lived URL of the large rendition (API answers only); null when the job has none (it could not be made or stored, or the job predates them): show `preview_url` or `url`.
+             */
+            large_url: string | null;
             /** Mime Type */
             mime_type: string;
             /** @description A small rendition (long side <= `PREVIEW_MAX_LONG_SIDE`, JPEG or WebP), `generated/identities/{identity_id}/{job_id}.preview.{ext}`. */
@@ -845,6 +852,11 @@ export interface components {
              * @description A short-lived URL of the image's small rendition (about 100 KB), when the image is a generation's output stored with one: for thumbnails (the output itself can be a 4K image of several MB); for an output whose generation's record expired, the one in today's preview format (404 if that changed since). Null otherwise (no preview was stored, or the image is not an output): show `image_url`.
              */
             image_preview_url?: string | null;
+            /**
+             * Image Renditions
+             * @description The image's renditions with their sizes, smallest first (its preview, then its large rendition for a 2x screen), when the image is a generation's output whose record says what it stored: for an `<img srcset>`, as a result of the job is shown. Empty otherwise (also for an output whose record expired): show `image_preview_url` or `image_url`.
+             */
+            image_renditions?: components["schemas"]["SizedImage"][];
             /**
              * Image Url
              * @description A URL the browser can show: the host may supply its own; the API gives a short-lived one when the image is in the pipeline's bucket.
@@ -1017,6 +1029,21 @@ export interface components {
         ResponseValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * SizedImage
+         * @description A copy of an image at a size, for a browser's `srcset`.
+         */
+        SizedImage: {
+            /** Height */
+            height: number;
+            /**
+             * Url
+             * @description A short-lived URL of this copy.
+             */
+            url: string;
+            /** Width */
+            width: number;
         };
         /**
          * StageTimings

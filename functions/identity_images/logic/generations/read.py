@@ -41,6 +41,11 @@ def with_urls(job: Job, *, storage: ObjectStore, settings: Settings) -> Job:
                     if output.preview
                     else None
                 ),
+                "large_url": (
+                    storage.presigned_get(output.large.key, expires_in=expiry)
+                    if output.large
+                    else None
+                ),
                 "download_url": storage.presigned_get(
                     output.key,
                     expires_in=expiry,
