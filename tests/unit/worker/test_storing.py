@@ -4,6 +4,7 @@ are left out, and the job still succeeds without calling Gemini again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic import storing
 from identity_images.logic.worker import Outcome
+from identity_images.models.jobs import Job
 from tests.unit.worker.helpers import SETTINGS, World, api_job, run
 
 
@@ -55,39 +57,37 @@ def test_renditions_that_cannot_be_made_leave_the_job_succeeded_without_them(
 def test_a_large_rendition_that_cannot_be_written_leaves_the_preview(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write = world.storage.write
-
-    def refuse_large(key: str, data: bytes, **kwargs: Any) -> None:
-        if ".large." in key:
-            raise PipelineError(ErrorCode.INTERNAL_ERROR, "S3 is down", retryable=True)
-        write(key, data, **kwargs)
-
-    monkeypatch.setattr(world.storage, "write", refuse_large)
-    job = api_job(world)
-    assert run(world, job) == [Outcome.SUCCEEDED]
-    done = world.store.require(job.id)
+    done = _run_while_s3_refuses(world, monkeypatch, lambda key: ".large." in key)
     assert done.output is not None
     assert done.output.large is None
     assert done.output.preview is not None
     assert done.output.preview.key in world.storage.objects
-    assert len(world.generate.calls) == 1
 
 
 def test_references_that_cannot_be_kept_leave_the_job_succeeded_without_them(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write = world.storage.write
-
-    def refuse_prepared(key: str, data: bytes, **kwargs: Any) -> None:
-        if key.startswith(SETTINGS.bucket_layout.prepared):
-            raise PipelineError(ErrorCode.INTERNAL_ERROR, "S3 is down", retryable=True)
-        write(key, data, **kwargs)
-
-    monkeypatch.setattr(world.storage, "write", refuse_prepared)
-    job = api_job(world)
-    assert run(world, job) == [Outcome.SUCCEEDED]
-    done = world.store.require(job.id)
+    prepared = SETTINGS.bucket_layout.prepared
+    done = _run_while_s3_refuses(world, monkeypatch, lambda key: key.startswith(prepared))
     assert done.output is not None
     assert done.output.preview is not None
     assert done.prepared_references == []
+
+
+def _run_while_s3_refuses(
+    world: World, monkeypatch: pytest.MonkeyPatch, refused: Callable[[str], bool]
+) -> Job:
+    """A job run while S3 refuses to write the keys `refused` picks: it succeeds all the
+    same, with Gemini called once."""
+    write = world.storage.write
+
+    def refusing(key: str, data: bytes, **kwargs: Any) -> None:
+        if refused(key):
+            raise PipelineError(ErrorCode.INTERNAL_ERROR, "S3 is down", retryable=True)
+        write(key, data, **kwargs)
+
+    monkeypatch.setattr(world.storage, "write", refusing)
+    job = api_job(world)
+    assert run(world, job) == [Outcome.SUCCEEDED]
     assert len(world.generate.calls) == 1
+    return world.store.require(job.id)
