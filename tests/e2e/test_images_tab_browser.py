@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx
 import pillow_heif
@@ -571,11 +572,13 @@ def _ready_to_generate(
     identity: str,
     ratio: str,
     screen: tuple[int, int] = (1440, 900),
+    scale: float = 1,
 ) -> tuple[Page, Locator]:
-    """A page of the admin's on a `screen` (width, height; a 1440 by 900 laptop unless said),
-    on `identity` of `user`, with one photo in, at `ratio` and 1K: its Generate, ready."""
+    """A page of the admin's on a `screen` (width, height; a 1440 by 900 laptop unless said,
+    of `scale` device pixels a CSS pixel), on `identity` of `user`, with one photo in, at
+    `ratio` and 1K: its Generate, ready."""
     width, height = screen
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
     _log_in(page, stack, "admin", "admin-password")
     page.get_by_role("combobox", name="User", exact=True).select_option(label=user)
     identity_select = page.get_by_role("combobox", name="Identity", exact=True)
@@ -1041,6 +1044,53 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
     across = [(box["x"], box["width"]) for box in (card.bounding_box() for card in cards) if box]
     before = [(box["x"], box["width"]) for box in (first, second) if box]
     assert across == before
+    page.close()
+
+
+def test_a_result_is_sharp_on_a_2x_screen_from_its_large_rendition(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 2K landscape result alone in the pane of a 2x laptop screen: its card is some 830
+    CSS pixels wide, 1,660 on the screen, and shows the large rendition (1,536 px); it showed
+    the 768 px preview stretched to twice its size, and the full image (2,752 px, a 4K one
+    some 30 MB) is for Full size. Four square variants on a 1x screen, each card narrower
+    than the preview, keep to the preview."""
+
+    def shown(image: Locator) -> tuple[str, float]:
+        """The file the browser took for `image`, and the width it is drawn at (CSS px)."""
+        expect(image).to_be_visible(timeout=JOB_TIMEOUT_MS)
+        image.evaluate("img => img.decode()")
+        source = image.evaluate("img => img.currentSrc")
+        box = image.bounding_box()
+        assert box is not None
+        return urlparse(source).path.rsplit("/", 1)[1], box["width"]
+
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the astronaut",
+        ratio="16:9",
+        scale=2,
+    )
+    page.get_by_role("combobox", name="Size", exact=True).select_option("2K")
+    generate.click()
+    name, width = shown(page.get_by_role("img", name="New image, 2752\N{MULTIPLICATION SIGN}1536"))
+    assert name.endswith(".large.jpg"), name
+    assert width * 2 > 1400  # the preview's 768 px would be stretched twice over
+    page.close()
+
+    page, generate = _ready_to_generate(
+        browser, stack, user="Bob Test · test user", identity="Bob the astronaut", ratio="1:1"
+    )
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate.click()
+    for n in (1, 4):
+        card = _variant(page, n, 4)
+        expect(card).to_contain_text("1:1 · 1K", timeout=JOB_TIMEOUT_MS)
+        name, width = shown(card.get_by_role("img"))
+        assert name.endswith(".preview.jpg"), name
+        assert width < 768
     page.close()
 
 

@@ -7,6 +7,7 @@ import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 
 import type { GenerationList, HostIdentity, Job } from "../../api/imageGeneration";
 import type { TabConfig } from "./config";
+import { renditionsOf } from "./job/picture";
 import { retryingAt } from "./job/progress";
 import { isMoving } from "./job/state";
 
@@ -98,7 +99,13 @@ export function showSaved(queryClient: QueryClient, job: Job): void {
   if (job.apply?.status === "applied" && output) {
     const saved = (identity: HostIdentity): HostIdentity =>
       identity.id === job.identity_id
-        ? { ...identity, image_path: output.key, image_url: output.url, image_preview_url: output.preview_url }
+        ? {
+            ...identity,
+            image_path: output.key,
+            image_url: output.url,
+            image_preview_url: output.preview_url,
+            image_renditions: renditionsOf(job),
+          }
         : identity;
     queryClient.setQueriesData<HostIdentity[]>({ queryKey: ["identity-images", "identities"] }, (list) => list?.map(saved));
   }

@@ -57,6 +57,21 @@ describe("the Refine box of one of several variants", () => {
   });
 });
 
+describe("a result's picture", () => {
+  it("offers its large rendition beside the preview, for the browser to take on a 2x screen", () => {
+    const done = succeeded(job());
+    render(
+      <VariantsGrid jobs={[done]} usualSecondsAt={() => null} currentJobId={null} onSave={noop} savingIds={[]} onCancel={noop} />,
+    );
+    const picture = screen.getByRole("img", { name: "New image, 1376×768" });
+    expect(picture).toHaveAttribute("src", done.output!.preview_url);
+    expect(picture).toHaveAttribute("srcset", `${done.output!.preview_url} 768w, ${done.output!.large_url} 1376w`);
+    // The box's own width where the browser can measure it: a lazy image's.
+    expect(picture).toHaveAttribute("loading", "lazy");
+    expect(picture.getAttribute("sizes")).toMatch(/^auto, /);
+  });
+});
+
 describe("where the cards start on the page", () => {
   afterEach(() => {
     vi.unstubAllGlobals();

@@ -85,6 +85,10 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
     expect(sideBySide).toHaveAttribute("aria-pressed", "true");
     const alts = () => screen.getAllByRole("img").map((img) => img.getAttribute("alt"));
     expect(alts()).toEqual(["Current: Alice the chef", "Before", "Refined"]);
+    expect(screen.getByRole("img", { name: "Refined" })).toHaveAttribute(
+      "srcset",
+      `${refined.output!.preview_url} 768w, ${refined.output!.large_url} 1376w`,
+    );
 
     await user.click(screen.getByRole("button", { name: "Overlaid" }));
     expect(screen.getByRole("button", { name: "Overlaid" })).toHaveAttribute("aria-pressed", "true");
@@ -92,6 +96,11 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
     expect(screen.getAllByRole("img").map((img) => img.getAttribute("src"))).toEqual([
       before.output!.preview_url,
       refined.output!.preview_url,
+    ]);
+    // Sharp on a 2x screen: the large renditions are there for the browser to take.
+    expect(screen.getAllByRole("img").map((img) => img.getAttribute("srcset"))).toEqual([
+      expect.stringContaining(`${before.output!.large_url} `),
+      expect.stringContaining(`${refined.output!.large_url} `),
     ]);
     const divider = screen.getByRole("slider", { name: "Divider between Before and Refined" });
     expect(divider).toHaveValue("50");
@@ -183,6 +192,27 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
       "src",
       "http://s3.test/current.preview.jpg",
     );
+  });
+
+  it("shows the current image by its renditions as a result's, side by side and overlaid; its full size behind its link", async () => {
+    const user = userEvent.setup();
+    currentImageIs({ width: 768, height: 429 });
+    const renditions = [
+      { url: "http://s3.test/current.preview.jpg", width: 768, height: 429 },
+      { url: "http://s3.test/current.large.jpg", width: 1536, height: 858 },
+    ];
+    dialog([pair[1]!], () => {}, { image_preview_url: renditions[0]!.url, image_renditions: renditions });
+    const srcset = "http://s3.test/current.preview.jpg 768w, http://s3.test/current.large.jpg 1536w";
+    const current = () => screen.getByRole("img", { name: "Current: Alice the chef" });
+    // Not the image itself (a 4K one is some 30 MB): that is its link's.
+    expect(current()).toHaveAttribute("src", renditions[0]!.url);
+    expect(current()).toHaveAttribute("srcset", srcset);
+    expect(screen.getByRole("link", { name: "Current image, full size (new tab)" })).toHaveAttribute(
+      "href",
+      "http://s3.test/current.png",
+    );
+    await user.click(screen.getByRole("button", { name: "Overlaid" }));
+    expect(current()).toHaveAttribute("srcset", srcset);
   });
 
   it("offers the current image too, when it is of their shape, showing the two results first", async () => {

@@ -118,7 +118,10 @@ describe("Saving an older result", () => {
       expect(currentImage()).toEqual({ src: older.output!.preview_url, caption: "Current" });
       await user.click(within(rowOf(newer)).getByRole("button", { name: /^Compare\b/ }));
       const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
-      expect(within(dialog).getByRole("img", { name: "Current: Alice the chef" })).toHaveAttribute("src", older.output!.url);
+      // By its renditions, as the results are shown: the job's own, until the identity is read.
+      const current = within(dialog).getByRole("img", { name: "Current: Alice the chef" });
+      expect(current).toHaveAttribute("src", older.output!.preview_url);
+      expect(current).toHaveAttribute("srcset", expect.stringContaining(`${older.output!.large_url} `));
       await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
       expect(service.applied).toEqual([older.id]);
 

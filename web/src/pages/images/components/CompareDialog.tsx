@@ -4,7 +4,14 @@ import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSessionState } from "../hooks/use-session-state";
-import { fullSizeUrl, identityImageUrl, previewUrl } from "../job/picture";
+import {
+  fullSizeUrl,
+  identityImageUrl,
+  identityPictureSources,
+  pictureSources,
+  previewUrl,
+  SHOWN_WIDTH,
+} from "../job/picture";
 import { isSaving, SAVED_NOW } from "../job/saved";
 import { usePictureRatio } from "../hooks/use-picture-ratio";
 import { isUpright, jobRatio } from "../shape";
@@ -87,14 +94,15 @@ export function CompareDialog({
   // Upright pictures share one line where they fit (see `.upright`): how many there are.
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
 
-  // Two pictures of one shape can also be laid one over the other. The current image by its
-  // small rendition where it has one, as the results are shown: one sharper than the other
-  // would look better for no reason of its own (and it is the page's thumbnail, in the cache).
-  const currentSrc = showCurrent ? (identity.image_preview_url ?? current) : null;
+  // The current image by its renditions where it has them, as the results are shown: one
+  // sharper than the other would look better for no reason of its own (and its preview is the
+  // page's thumbnail, in the cache); its full size, a 4K image of some 30 MB, behind its link.
+  const currentSources = showCurrent ? identityPictureSources(identity) : null;
   // Its shape, once the browser has it (at once: the page's thumbnail of it is cached), for
   // the overlay and for the side-by-side layout (`compareLayout`) both.
-  const currentRatio = usePictureRatio(currentSrc);
-  const currentPicture = currentSrc ? { src: currentSrc, alt: `Current: ${identity.name}`, ratio: currentRatio } : null;
+  const currentRatio = usePictureRatio(currentSources?.src ?? null);
+  // Two pictures of one shape can also be laid one over the other.
+  const currentPicture = currentSources ? { ...currentSources, alt: `Current: ${identity.name}`, ratio: currentRatio } : null;
   const overlaid = overlaidOf(candidates, currentPicture);
   const ratios = [...(currentPicture ? [currentRatio ?? 1] : []), ...candidates.map(({ job }) => jobRatio(job))];
   const layout = compareLayout(upright, ratios);
@@ -154,10 +162,16 @@ export function CompareDialog({
         />
       ) : (
         <div className={layout.className} style={layout.style}>
-          {showCurrent && (
+          {current && currentSources && (
             <figure className={styles.figure}>
               <OpensFullSize href={current} name="Current image, full size">
-                <img src={current} alt={`Current: ${identity.name}`} className={styles.compareImage} />
+                <img
+                  {...currentSources}
+                  sizes={SHOWN_WIDTH.compare}
+                  loading="lazy"
+                  alt={`Current: ${identity.name}`}
+                  className={styles.compareImage}
+                />
               </OpensFullSize>
               <figcaption className={styles.caption}>Current</figcaption>
             </figure>
@@ -198,7 +212,13 @@ function CandidateFigure({
     <figure className={styles.figure} aria-label={label} {...figure}>
       {picture && preview && (
         <OpensFullSize href={fullSizeUrl(job) ?? preview} name={`${label}, full size`}>
-          <img src={preview} alt={label} className={styles.compareImage} />
+          <img
+            {...(pictureSources(job) ?? { src: preview })}
+            sizes={SHOWN_WIDTH.compare}
+            loading="lazy"
+            alt={label}
+            className={styles.compareImage}
+          />
         </OpensFullSize>
       )}
       <figcaption className={styles.caption}>

@@ -1,6 +1,6 @@
 import { useState, type CSSProperties, type ReactNode } from "react";
 
-import { previewUrl } from "../job/picture";
+import { pictureSources, SHOWN_WIDTH } from "../job/picture";
 import { jobRatio } from "../shape";
 import type { Candidate } from "./CompareDialog";
 import styles from "./CompareOverlay.module.css";
@@ -13,6 +13,8 @@ export interface OverlaidPicture {
   label: string;
   alt: string;
   src: string;
+  /** The picture's renditions with their widths (see `pictureSources`), when it has them. */
+  srcSet?: string;
   ratio: number | null;
 }
 
@@ -35,11 +37,11 @@ export interface Overlaid {
  */
 export function overlaidOf(
   candidates: readonly Candidate[],
-  current: { src: string; alt: string; ratio: number | null } | null,
+  current: { src: string; srcSet?: string; alt: string; ratio: number | null } | null,
 ): Overlaid | null {
   const results = candidates.map(({ job, label }): OverlaidPicture => {
-    const preview = previewUrl(job);
-    return { key: job.id, label, alt: label, src: preview ?? "", ratio: preview ? jobRatio(job) : null };
+    const sources = pictureSources(job);
+    return { key: job.id, label, alt: label, src: "", ...sources, ratio: sources ? jobRatio(job) : null };
   });
   const all = current ? [{ key: CURRENT, label: "Current", ...current }, ...results] : results;
   const pictures = ofOneShape(all) ? all : ofOneShape(results) ? results : [];
@@ -106,8 +108,8 @@ export function CompareOverlay({
   return (
     <div className={styles.frame} style={style}>
       <div className={styles.overlay}>
-        <img src={left.src} alt={left.alt} className={styles.picture} />
-        <img src={right.src} alt={right.alt} className={`${styles.picture} ${styles.over}`} />
+        <img {...shown(left)} alt={left.alt} className={styles.picture} />
+        <img {...shown(right)} alt={right.alt} className={`${styles.picture} ${styles.over}`} />
         <span className={styles.divider} aria-hidden="true" />
         <input
           type="range"
@@ -129,4 +131,10 @@ export function CompareOverlay({
       </div>
     </div>
   );
+}
+
+/** An overlaid picture's sources: the large rendition where the screen needs it (both take the
+ * whole overlay's width). */
+function shown({ src, srcSet }: OverlaidPicture): { src: string; srcSet?: string; sizes?: string } {
+  return srcSet ? { src, srcSet, sizes: SHOWN_WIDTH.compare } : { src };
 }

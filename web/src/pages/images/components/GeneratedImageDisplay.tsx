@@ -2,7 +2,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { offeredActions, type OfferedActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
 import { actionName, cardTitle, originLabel } from "../job/names";
-import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
+import { downloadLink, fullSizeUrl, pictureRatio, pictureSources, previewUrl, SHOWN_WIDTH } from "../job/picture";
 import { tookSeconds, tookText } from "../job/progress";
 import { applyLabel, isSavedNow, SAVED_NOW } from "../job/saved";
 import { isFinal } from "../job/state";
@@ -185,8 +185,16 @@ function Picture({
   preview: string;
   full: string | null;
 }) {
+  // Lazily loaded, for the browser to measure the box it fills (`sizes`): it loads at once on
+  // screen, and takes the preview or the large rendition as the box and the screen need.
   const picture = (
-    <img className={styles.image} src={preview} alt={`${title}, ${job.output?.width}×${job.output?.height}`} />
+    <img
+      className={styles.image}
+      {...(pictureSources(job) ?? { src: preview })}
+      sizes={SHOWN_WIDTH.card}
+      loading="lazy"
+      alt={`${title}, ${job.output?.width}×${job.output?.height}`}
+    />
   );
   if (!full) return picture;
   return (

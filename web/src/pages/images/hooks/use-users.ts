@@ -22,7 +22,15 @@ export const identitiesRead = (api: ImageGenerationApi, queryClient: QueryClient
   });
 
 /** Each identity's image URLs as first read, with its path and when, by query cache. */
-const imageUrlsOf = new WeakMap<QueryClient, Map<string, { path: string; url?: string | null; preview?: string | null; at: number }>>();
+const imageUrlsOf = new WeakMap<QueryClient, Map<string, KeptImageUrls>>();
+
+interface KeptImageUrls {
+  path: string;
+  url: HostIdentity["image_url"];
+  preview: HostIdentity["image_preview_url"];
+  renditions: HostIdentity["image_renditions"];
+  at: number;
+}
 
 /**
  * `identities` with the image URLs of an earlier read where the image is the same (its path)
@@ -40,9 +48,15 @@ function keptImageUrls(queryClient: QueryClient, identities: HostIdentity[]): Ho
     if (!path) return identity;
     const before = kept.get(identity.id);
     if (before && before.path === path && now - before.at < keepFor) {
-      return { ...identity, image_url: before.url, image_preview_url: before.preview };
+      return { ...identity, image_url: before.url, image_preview_url: before.preview, image_renditions: before.renditions };
     }
-    kept.set(identity.id, { path, url: identity.image_url, preview: identity.image_preview_url, at: now });
+    kept.set(identity.id, {
+      path,
+      url: identity.image_url,
+      preview: identity.image_preview_url,
+      renditions: identity.image_renditions,
+      at: now,
+    });
     return identity;
   });
 }

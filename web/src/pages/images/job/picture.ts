@@ -10,6 +10,55 @@ export function previewUrl(job: Job): string | null {
   return job.output?.preview_url ?? job.output?.url ?? null;
 }
 
+type SizedImage = NonNullable<HostIdentity["image_renditions"]>[number];
+
+/** What an `<img>` needs to show a result sharp on any screen without the full image's
+ * weight (a 4K PNG is some 30 MB): the preview as its `src`, and with a large rendition, both
+ * with their widths as `srcSet`, so the browser takes the smaller one that covers the box at
+ * the screen's density (the box's width comes from `sizes`: see `SHOWN_WIDTH`). A job stored
+ * before large renditions (or whose large one could not be stored) has its preview alone. */
+export function pictureSources(job: Job): PictureSources | null {
+  return sourcesOf(previewUrl(job), renditionsOf(job));
+}
+
+/** The identity's current image as `pictureSources` shows a result: beside results (Compare),
+ * one sharper than the other would look better for no reason of its own. */
+export function identityPictureSources(identity: HostIdentity): PictureSources | null {
+  return sourcesOf(identity.image_preview_url ?? identityImageUrl(identity), identity.image_renditions ?? []);
+}
+
+/** A result's renditions with their sizes and URLs, smallest first, as the identities' list
+ * gives its image's (`image_renditions`): for an identity shown with a result's image. */
+export function renditionsOf(job: Job): SizedImage[] {
+  const output = job.output;
+  if (!output) return [];
+  const stored = [
+    [output.preview, output.preview_url],
+    [output.large, output.large_url],
+  ] as const;
+  return stored.flatMap(([rendition, url]) => (rendition && url ? [{ url, width: rendition.width, height: rendition.height }] : []));
+}
+
+export interface PictureSources {
+  src: string;
+  srcSet?: string;
+}
+
+function sourcesOf(src: string | null, renditions: readonly SizedImage[]): PictureSources | null {
+  if (!src) return null;
+  if (renditions.length < 2) return { src };
+  return { src, srcSet: renditions.map(({ url, width }) => `${url} ${width}w`).join(", ") };
+}
+
+/** A picture's `sizes`: the width of its box where the browser can measure it (a lazily loaded
+ * image's own, `auto`), else a guess from the window's (one column on a phone). */
+export const SHOWN_WIDTH = {
+  /** A result card's picture: half the pane among variants, its whole width alone. */
+  card: "auto, (max-width: 640px) 100vw, 50vw",
+  /** A picture in Compare, which takes most of the window. */
+  compare: "auto, (max-width: 640px) 100vw, 70vw",
+} as const;
+
 export function fullSizeUrl(job: Job): string | null {
   return job.output?.url ?? null;
 }
