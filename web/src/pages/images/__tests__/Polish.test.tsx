@@ -146,7 +146,7 @@ describe("the history's count", () => {
     const click = [0, 1, 2].map((index) =>
       succeeded(job({ prompt: "chef", batch_id: "b1", batch_index: index, batch_size: 3 })),
     );
-    given(http.get("/v1/generations", ({ response }) => response(200).json({ items: click, next_cursor: null })));
+    given(...historyOf(click));
     await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
     expect(await within(history).findByText("1 generation · 3 variants")).toBeInTheDocument();
