@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import pytest
@@ -422,10 +423,37 @@ def test_a_path_id_that_is_no_id_is_422_naming_it(
         ("GET", "/v1/users/1/x/identitie"),
         ("POST", "/v1/generations/abc/aply"),
         ("POST", "/v1/generations/a\x00/aply"),
+        ("GET", "/v1/openapiXjson"),  # was the schema: the template's `.` matched anything
+        ("GET", "/v1/openapi/json"),
+        ("GET", "/v1/openapi.json\n"),  # was the schema: its route ended with `$`
     ],
 )
 def test_a_path_that_is_no_route_is_still_404(resources: Resources, method: str, path: str) -> None:
     _refused(call_api(method, path), 404, "not_found")
+
+
+def test_every_route_matches_its_own_paths_only() -> None:
+    """Each route's pattern matches its template with an id in each parameter, and no path
+    with one of the template's fixed characters changed or a line feed after it: a route
+    whose pattern kept Powertools' own (a `.` matching anything, `$` matching before a
+    final line feed) fails here, the schema's route, registered last, included."""
+    from identity_images.handlers.api import app
+
+    routes = [*app._static_routes, *app._dynamic_routes]
+    assert any(route.path == "/v1/openapi.json" for route in routes)
+    for route in routes:
+        parts = re.split(r"<\w+>", route.path)  # the fixed parts, an id between each two
+        path = "a1".join(parts)
+        assert route.rule.match(path), route.path
+        assert not route.rule.match(path + "\n"), route.path
+        for part_index, part in enumerate(parts):
+            before = "".join(p + "a1" for p in parts[:part_index])
+            after = "".join("a1" + p for p in parts[part_index + 1 :])
+            for index, char in enumerate(part):
+                if char == "/":
+                    continue
+                changed = part[:index] + ("X" if char != "X" else "Y") + part[index + 1 :]
+                assert not route.rule.match(before + changed + after), (route.path, changed)
 
 
 # --- methods a path does not take ------------------------------------------------------

@@ -55,7 +55,6 @@ app.include_router(generations.router)
 app.include_router(users.router)
 app.include_router(config.router)
 app.include_router(references.router)
-unmatched.end_at_the_end([*app._static_routes, *app._dynamic_routes])
 
 
 def openapi_json() -> str:
@@ -96,6 +95,10 @@ def get_openapi() -> Response[str]:
     return Response(
         status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_json()
     )
+
+
+# Every route is registered (the schema's just above): each matches its own paths only.
+unmatched.match_only_their_paths([*app._static_routes, *app._dynamic_routes])
 
 
 @app.exception_handler(PipelineError)  # type: ignore[untyped-decorator]

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
 
 class Route(Protocol):
     """What is read of a Powertools route."""
@@ -100,11 +102,18 @@ def _one_segment_each(route: Route, path: str) -> bool:
     return match is not None and not any("/" in value for value in match.groups())
 
 
-def end_at_the_end(routes: Iterable[Any]) -> None:
-    """End each route's pattern with `\\Z`, not Powertools' `$`, which also matches before a
-    final line feed: `/v1/generations/abc%0A` read the job `abc` and `/v1/config%0A` was
-    the config. Such a path then matches no route, and `diagnose` names its id."""
+def match_only_their_paths(routes: Iterable[Any]) -> None:
+    """Give each route a pattern that matches its own paths and no other.
+
+    Powertools turns a route's template into a pattern as it is, so a `.` in it matched any
+    character (`/v1/openapiXjson` was the schema), and ends it with `$`, which also matches
+    before a final line feed (`/v1/generations/abc%0A` read the job `abc`, `/v1/config%0A`
+    was the config). Each pattern is built again from the template with its fixed parts
+    escaped (Powertools' own parameter groups kept) and `\\Z` at its end. Such a path then
+    matches no route, and `diagnose` names its id. Called once every route is registered
+    (the schema's route too): a route added later keeps Powertools' pattern."""
     for route in routes:
-        pattern: str = route.rule.pattern
-        if pattern.endswith("$"):
-            route.rule = re.compile(pattern[:-1] + r"\Z")
+        pattern = APIGatewayRestResolver._compile_regex(re.escape(route.path)).pattern
+        if not pattern.endswith("$"):
+            raise ValueError(f"Powertools' pattern of {route.path!r} no longer ends with $")
+        route.rule = re.compile(pattern[:-1] + r"\Z")
