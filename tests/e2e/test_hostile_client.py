@@ -173,6 +173,26 @@ def test_a_body_over_the_gateways_limit_is_a_json_413_with_cors(admin: httpx.Cli
     assert response.json()["error"]["code"] == "payload_too_large"
 
 
+def test_an_unknown_identity_is_answered_as_another_admins(
+    stack: RunningStack, admin: httpx.Client
+) -> None:
+    """The host answers 404 for an unknown identity; the API said so (404
+    `identity_not_found`) where another admin's identity is 403, which told any admin
+    which identity ids exist. Both are the same 403 now."""
+    theirs = _make_admin(stack, "hedy")
+    keys = upload(admin, [photo(2)])
+    answers = []
+    for identity_id in (theirs, "987654321"):
+        for response in (
+            admin.post("/generations", json={"identity_id": identity_id, "reference_keys": keys}),
+            admin.get("/generations", params={"identity_id": identity_id}),
+            admin.get(f"/identities/{identity_id}/references"),
+        ):
+            error = _refused(response, 403, "forbidden")["error"]
+            answers.append(error["message"].replace(identity_id, "{id}"))
+    assert answers[:3] == answers[3:]
+
+
 def test_an_admin_cannot_see_or_apply_another_admins_own_jobs_and_a_demoted_admin_cannot_write(
     stack: RunningStack, admin: httpx.Client
 ) -> None:

@@ -163,9 +163,62 @@ def test_after_an_admins_identity_moved_to_a_test_user_the_list_shows_only_what_
         assert (status, body["error"]["code"]) == (403, "forbidden")
 
 
-def test_history_of_an_unknown_identity_is_404_not_an_empty_page(resources: Resources) -> None:
-    status, body, _ = call_api("GET", "/v1/generations", query={"identity_id": "999"})
-    assert (status, body["error"]["code"]) == (404, "identity_not_found")
+# --- identity ids cannot be probed -----------------------------------------------------
+UNKNOWN_IDENTITY = "404404"
+
+
+def _identity_routes(identity_id: str) -> list[tuple[str, str, Any, dict[str, str] | None]]:
+    """Every route that takes an identity id from the request: (method, path, body, query)."""
+    references = f"/v1/identities/{identity_id}/references"
+    upload = {"files": [{"content_type": "image/jpeg", "size": 10}]}
+    return [
+        ("POST", "/v1/generations", generation_body(identity_id=identity_id), None),
+        ("POST", "/v1/generation-batches", generation_body(identity_id=identity_id), None),
+        ("GET", "/v1/generations", None, {"identity_id": identity_id}),
+        ("POST", references, upload, None),
+        ("GET", references, None, None),
+        ("DELETE", f"{references}/r1", None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "route", range(6), ids=["create", "variants", "history", "upload", "list", "delete"]
+)
+def test_an_unknown_identity_is_answered_as_another_admins(
+    resources: Resources, route: int
+) -> None:
+    """An unknown identity was 404 `identity_not_found` where another admin's was 403, so
+    any admin could tell which identity ids exist (as `GET /v1/users/{id}/identities`
+    already refused to tell of user ids). Both are now the same 403 `forbidden`, with the
+    same words, the id as sent."""
+    put_reference(REF)
+    answers = []
+    for identity_id in (OTHER_ADMIN_IDENTITY, UNKNOWN_IDENTITY):
+        method, path, body, query = _identity_routes(identity_id)[route]
+        status, answer, _ = call_api(method, path, body=body, query=query)
+        error = answer["error"]
+        answers.append(
+            (status, error["code"], error["message"].replace(identity_id, "{id}"), error["details"])
+        )
+        assert error["details"]["identity_id"] == identity_id
+    assert answers[0][:2] == (403, "forbidden")
+    assert answers[0][:3] == answers[1][:3]
+    assert answers[0][3].keys() == answers[1][3].keys()
+    assert job_count() == 0
+    assert messages_in(resources.jobs_queue_url) == 0
+
+
+def test_saving_a_job_whose_identity_was_deleted_is_still_404_identity_not_found(
+    resources: Resources, settings: Settings, host: FakeHost
+) -> None:
+    """The caller may see the job, which names the identity: a 404 tells them nothing of
+    other ids, and the tab says "the identity was deleted in the host app" for it."""
+    job = _succeeded_job(settings)
+    del host.identities[ADMIN_IDENTITY]
+    for action, body in (("apply", None), ("rerun", {}), ("refine", {"instruction": "Warmer"})):
+        status, refused, _ = call_api("POST", f"/v1/generations/{job['id']}/{action}", body=body)
+        assert (status, refused["error"]["code"]) == (404, "identity_not_found"), action
+    assert messages_in(resources.jobs_queue_url) == 0
 
 
 # --- expired tokens --------------------------------------------------------------------

@@ -168,10 +168,11 @@ def test_invalid_create_is_refused_and_changes_nothing(
     assert messages_in(resources.jobs_queue_url) == 0
 
 
-def test_unknown_identity_is_404(resources: Resources) -> None:
+def test_unknown_identity_is_403_as_another_users(resources: Resources) -> None:
     put_reference(REF)
     status, body, _ = call_api("POST", "/v1/generations", body=generation_body(identity_id="99"))
-    assert (status, body["error"]["code"]) == (404, "identity_not_found")
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    assert body["error"]["details"] == {"field": "identity_id", "identity_id": "99"}
     assert job_count() == 0
 
 

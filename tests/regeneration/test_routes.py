@@ -89,9 +89,10 @@ def test_only_own_or_test_user_identities(
     assert status == 403
     assert answer["error"]["code"] == "forbidden"
     assert answer["error"]["details"]["identity_id"] == OTHER_USER_IDENTITY
+    # An unknown identity is answered alike: a 404 would tell which ids exist.
     status, answer, _ = call_api(method, path("404404", *suffix), body=body)
-    assert status == 404
-    assert answer["error"]["code"] == "identity_not_found"
+    assert status == 403
+    assert answer["error"]["code"] == "forbidden"
     status, answer, _ = call_api(method, path(TEST_USER_IDENTITY, *suffix), body=body, caller=None)
     assert status == 401
     # Nothing changed in the other user's folder.

@@ -5,8 +5,9 @@ users' identities, and on the jobs, references and outputs of those identities; 
 nothing else (403 `forbidden`). Every route goes through one of these functions:
 
 - `resolve_user` for a user id in a request (`me`, the caller, or a test user);
-- `authorize_identity` for an identity id (identities, references, history, and a new
-  job's identity);
+- `authorize_identity` for an identity id (references, history), `authorize_identity_of`
+  for a new job's identity (of the user the request names): an identity the host does
+  not have is refused as another admin's is (403), so no answer tells which ids exist;
 - `authorize_generation` for a job read from the store: may the caller see it (get,
   cancel), `visible_generations` the same for a page of them (the history);
 - `authorize_generation_change` for a route that changes the job's identity or makes new
@@ -141,20 +142,61 @@ def _not_yours(user_id: str) -> PipelineError:
 
 
 def authorize_identity(identity_id: str, caller: Caller, host: HostDirectory) -> HostIdentity:
-    """The identity, if it belongs to the caller or to a test user (else 403; 404
-    `identity_not_found` if the host has no such identity)."""
-    identity = host.get_identity(identity_id)
+    """The identity, if it belongs to the caller or to a test user now; else 403
+    `forbidden`, also when the host has no such identity: a 404 `identity_not_found` for
+    an unknown id beside the 403 for another admin's told any admin which identity ids
+    exist (as `resolve_user` for user ids)."""
+    identity = _known_identity(identity_id, host)
+    if identity is None:
+        raise _not_yours_identity(identity_id)
+    _check_identity_owner(identity, identity_id, caller, host)
+    return identity
+
+
+def authorize_identity_of(identity_id: str, user: HostUser, host: HostDirectory) -> HostIdentity:
+    """The identity, if it belongs to `user` (already resolved by `resolve_user`); else 403
+    `forbidden`, an unknown identity too (see `authorize_identity`)."""
+    identity = _known_identity(identity_id, host)
+    if identity is None or identity.user_id != user.id:
+        raise PipelineError(
+            ErrorCode.FORBIDDEN,
+            f"User {user.id!r} has no identity {identity_id!r}.",
+            details={"field": "identity_id", "identity_id": identity_id},
+        )
+    return identity
+
+
+def _known_identity(identity_id: str, host: HostDirectory) -> HostIdentity | None:
+    """The host's identity, or None when it has no such identity (another spelling of an
+    id included)."""
+    try:
+        return host.get_identity(identity_id)
+    except PipelineError as error:
+        if error.code is not ErrorCode.IDENTITY_NOT_FOUND:
+            raise
+        return None
+
+
+def _check_identity_owner(
+    identity: HostIdentity, identity_id: str, caller: Caller, host: HostDirectory
+) -> None:
+    """403 `forbidden` unless `identity`'s owner now is the caller or a test user."""
     try:
         resolve_user(identity.user_id, caller, host)
     except PipelineError as error:
         if error.code not in (ErrorCode.FORBIDDEN, ErrorCode.USER_NOT_FOUND):
             raise
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"Identity {identity_id!r} belongs to a user who is neither you nor a test user.",
-            details={"field": "identity_id", "identity_id": identity_id},
-        ) from error
-    return identity
+        raise _not_yours_identity(identity_id) from error
+
+
+def _not_yours_identity(identity_id: str) -> PipelineError:
+    """The one answer for an identity the caller may not act on, whether the host has it
+    or not: its words are true of both."""
+    return PipelineError(
+        ErrorCode.FORBIDDEN,
+        f"Neither you nor a test user has an identity {identity_id!r}.",
+        details={"field": "identity_id", "identity_id": identity_id},
+    )
 
 
 def authorize_generation(caller: Caller, job: Job, host: HostDirectory) -> None:
@@ -184,9 +226,15 @@ def authorize_generation_change(caller: Caller, job: Job, host: HostDirectory) -
     it. The recorded owner is not enough: after an identity moved from a test user to
     another admin, its old jobs are still the test user's, and applying one would change
     that admin's identity. New jobs record the owner returned here (`identity.user_id`).
-    """
+
+    Unlike `authorize_identity`, an identity the host no longer has is 404: the caller may
+    see the job, which names the identity, so the answer tells no one which ids exist, and
+    it says what happened (the identity was deleted in the host), as a save's callback
+    says it (`identity_not_found`)."""
     authorize_generation(caller, job, host)
-    return authorize_identity(job.identity_id, caller, host)
+    identity = host.get_identity(job.identity_id)
+    _check_identity_owner(identity, job.identity_id, caller, host)
+    return identity
 
 
 def visible_generations(caller: Caller, jobs: Iterable[Job], host: HostDirectory) -> list[Job]:

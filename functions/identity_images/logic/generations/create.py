@@ -12,7 +12,11 @@ from identity_images.bucket_layout import S3_KEY_MAX_BYTES
 from identity_images.domain import Caller
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.generation_rules import check_identity_name, check_image_size
-from identity_images.logic.access import authorize_kept_photos, resolve_user
+from identity_images.logic.access import (
+    authorize_identity_of,
+    authorize_kept_photos,
+    resolve_user,
+)
 from identity_images.logic.generations.bundle import Generations
 from identity_images.logic.generations.new_jobs import (
     batch_once,
@@ -111,13 +115,7 @@ def _create_jobs(
     check_count(count, settings)
     _validate_shape(request, caller, settings)
     user = resolve_user(request.user_id, caller, host)
-    identity = host.get_identity(request.identity_id)
-    if identity.user_id != user.id:
-        raise PipelineError(
-            ErrorCode.FORBIDDEN,
-            f"Identity {request.identity_id!r} does not belong to user {user.id!r}.",
-            details={"field": "identity_id", "identity_id": request.identity_id},
-        )
+    identity = authorize_identity_of(request.identity_id, user, host)
     check_identity_name(identity.name, identity_id=identity.id)
     authorize_kept_photos(
         request.reference_keys,
