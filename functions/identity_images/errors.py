@@ -22,6 +22,11 @@ class ErrorCode(StrEnum):
     IMAGE_SIZE_UNSUPPORTED = "image_size_unsupported"
     #: The identity's name is blank: the prompt has nothing to name.
     IDENTITY_UNNAMED = "identity_unnamed"
+    #: Free text (a prompt, an instruction, a file name) holds a character that could hide
+    #: or disguise what it says (`identity_images.text`): a control character, a
+    #: zero-width or bidi control, a tag character. `details`: `field`, `character`
+    #: (`U+200B`), `position` (from 0, in characters).
+    CHARACTER_NOT_ALLOWED = "character_not_allowed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     #: A method the path does not take (PUT on a GET route, HEAD); the answer's `Allow`
     #: names those it does (the Django host answers its own URLs with the same code).

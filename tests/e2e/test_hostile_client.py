@@ -113,9 +113,11 @@ def test_bad_bodies_are_4xx_in_the_error_shape(admin: httpx.Client) -> None:
     )
     for apply in ("yes", "true", 1):
         _refused(admin.post("/generations", json={**good, "apply": apply}), 422, "validation_error")
-    for prompt in ("a\x00b", "\x1b[31mred", "abc\u202edcba"):
+    for prompt in ("a\x00b", "\x1b[31mred", "abc\u202edcba", "a\U000e0041", "a\u200bb"):
         body = _refused(
-            admin.post("/generations", json={**good, "prompt": prompt}), 422, "validation_error"
+            admin.post("/generations", json={**good, "prompt": prompt}),
+            422,
+            "character_not_allowed",
         )
         assert body["error"]["details"]["field"] == "prompt"
 

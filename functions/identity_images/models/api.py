@@ -8,10 +8,17 @@ shape on nine statuses) defer with them and are built only for the OpenAPI schem
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from identity_images.domain import HOST_ID_PATTERN as HOST_ID_PATTERN
 from identity_images.domain import HostIdentity, HostUser
@@ -20,6 +27,7 @@ from identity_images.media_types import EXTENSIONS_BY_TYPE as EXTENSIONS_BY_TYPE
 from identity_images.media_types import UploadContentType as UploadContentType
 from identity_images.models.jobs import ANSWER, Job, UtcDatetime
 from identity_images.settings import AspectRatio, ImageSize
+from identity_images.text import refused_character
 
 #: The schema's ceiling for files per upload and references per generation: a generation
 #: sends Gemini every reference, so no more than one request's images.
@@ -45,23 +53,39 @@ def _count(description: str) -> Any:
     )
 
 
-#: Bidi overrides and isolates: they make a prompt read differently from what it says.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-#: The control characters a prompt may hold: line breaks and tabs.
-ALLOWED_CONTROLS = frozenset("\n\r\t")
-#: Unicode's line and paragraph separators: line breaks, though not controls.
-LINE_SEPARATORS = frozenset("\u2028\u2029")
+#: The pydantic error type of a text `identity_images.text` refuses (a character that
+#: could hide or disguise it): answered as 422 `character_not_allowed`, its message and
+#: `details` (`character`, `position`) as given here (`handlers.routes.errors`).
+CHARACTER_NOT_ALLOWED = "character_not_allowed"
 
 
-def prompt_problem(text: str) -> str | None:
-    """Why a prompt is refused: a control character (NUL, ESC and the other C0/C1
-    controls but newline, carriage return and tab), a bidi override or isolate; else None."""
-    for position, char in enumerate(text):
-        if char in ALLOWED_CONTROLS:
-            continue
-        if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
-            return f"control character U+{ord(char):04X} at position {position}"
-    return None
+def plain_text(value: str, what: str, *, lines: bool) -> str:
+    """`value`, unless it holds a character that could hide or disguise it (the rule of
+    `identity_images.text`); `what` names it in the refusal ("The prompt")."""
+    refused = refused_character(value, lines=lines)
+    if refused is not None:
+        raise PydanticCustomError(
+            CHARACTER_NOT_ALLOWED,
+            "{message}",
+            {
+                "message": refused.described(what),
+                "character": refused.code,
+                "position": refused.position,
+            },
+        )
+    return value
+
+
+def _plain_file_name(name: str) -> str:
+    return plain_text(name, "The file name", lines=False)
+
+
+#: A photo's file name as a client sends it: one line of visible text, at most 255
+#: characters (the one rule of `POST /v1/uploads`, `POST …/references` and a generation's
+#: `reference_names`).
+FileName = Annotated[str, Field(max_length=255), AfterValidator(_plain_file_name)]
+#: A `FileName` that is not empty: a job keeps it.
+KeptFileName = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_plain_file_name)]
 
 
 class ApiModel(BaseModel):
@@ -91,7 +115,11 @@ class UploadFileRequest(ApiModel):
 
     content_type: UploadContentType
     size: int = Field(ge=1, description="Bytes the browser will send.")
-    filename: str | None = Field(default=None, max_length=255, description="For display only.")
+    filename: FileName | None = Field(
+        default=None,
+        description="For display only. Control characters, line breaks and invisible "
+        "characters are refused (422 `character_not_allowed`), as in `reference_names`.",
+    )
 
 
 class CreateUploadsRequest(ApiModel):
@@ -163,16 +191,20 @@ class CreateGenerationRequest(ApiModel):
         "`prepared_references` keys of an earlier generation of this identity or another "
         "identity of the same user, one the caller may see (its photos, as kept).",
     )
-    reference_names: list[Annotated[str, Field(min_length=1, max_length=255)]] | None = Field(
+    reference_names: list[KeptFileName] | None = Field(
         default=None,
         description="The photos' file names, one per key in the same order, kept with the "
         "job to name its photos back to admins (Edit settings). Optional; a path is "
-        "reduced to its last part; control characters and bidi overrides are refused.",
+        "reduced to its last part; control characters, line breaks and invisible "
+        "characters are refused (422 `character_not_allowed`).",
     )
     prompt: str = Field(
         default="",
         description="Extra instructions (`prompt_max_chars`). Control characters other "
-        "than newline, carriage return and tab, and bidi overrides, are refused (422).",
+        "than newline, carriage return and tab, and characters that could hide or disguise "
+        "text (zero-width, bidi controls, tag characters; emoji sequences, flags and the "
+        "joiners of scripts are kept) are refused (422 `character_not_allowed`, naming the "
+        "character and where it is).",
     )
     aspect_ratio: AspectRatio | None = Field(
         default=None, description="Default: `default_aspect_ratio` of `GET /v1/config`."
@@ -184,11 +216,8 @@ class CreateGenerationRequest(ApiModel):
 
     @field_validator("prompt")
     @classmethod
-    def _no_control_characters(cls, value: str) -> str:
-        problem = prompt_problem(value)
-        if problem:
-            raise ValueError(f"The prompt holds a {problem}; remove it.")
-        return value
+    def _plain_prompt(cls, value: str) -> str:
+        return plain_text(value, "The prompt", lines=True)
 
     @field_validator("reference_names")
     @classmethod
@@ -201,11 +230,7 @@ class CreateGenerationRequest(ApiModel):
                 f"{len(names)} names for {len(keys)} reference_keys; give one per key, or none."
             )
         plain = []
-        for name in names:
-            breaks = any(char in ALLOWED_CONTROLS or char in LINE_SEPARATORS for char in name)
-            problem = prompt_problem(name) or ("line break or tab" if breaks else None)
-            if problem:
-                raise ValueError(f"A file name holds a {problem}; remove it.")
+        for name in names:  # each a `FileName` already
             base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
             if not base:
                 raise ValueError(f"{name!r} has no file name in it (blank, or a folder).")
@@ -239,10 +264,7 @@ class RefineRequest(ApiModel):
         # Blank, it would be queued only for the worker to fail it (`engine.generation`).
         if not value.strip():
             raise ValueError("The instruction is blank; say what should change.")
-        problem = prompt_problem(value)
-        if problem:
-            raise ValueError(f"The instruction holds a {problem}; remove it.")
-        return value
+        return plain_text(value, "The instruction", lines=True)
 
 
 class RerunRequest(ApiModel):

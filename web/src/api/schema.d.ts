@@ -398,7 +398,7 @@ export interface components {
             image_size?: ("1K" | "2K" | "4K") | null;
             /**
              * Prompt
-             * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and bidi overrides, are refused (422).
+             * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and characters that could hide or disguise text (zero-width, bidi controls, tag characters; emoji sequences, flags and the joiners of scripts are kept) are refused (422 `character_not_allowed`, naming the character and where it is).
              * @default
              */
             prompt: string;
@@ -409,7 +409,7 @@ export interface components {
             reference_keys: string[];
             /**
              * Reference Names
-             * @description The photos' file names, one per key in the same order, kept with the job to name its photos back to admins (Edit settings). Optional; a path is reduced to its last part; control characters and bidi overrides are refused.
+             * @description The photos' file names, one per key in the same order, kept with the job to name its photos back to admins (Edit settings). Optional; a path is reduced to its last part; control characters, line breaks and invisible characters are refused (422 `character_not_allowed`).
              */
             reference_names?: string[] | null;
             /**
@@ -473,7 +473,7 @@ export interface components {
             image_size?: ("1K" | "2K" | "4K") | null;
             /**
              * Prompt
-             * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and bidi overrides, are refused (422).
+             * @description Extra instructions (`prompt_max_chars`). Control characters other than newline, carriage return and tab, and characters that could hide or disguise text (zero-width, bidi controls, tag characters; emoji sequences, flags and the joiners of scripts are kept) are refused (422 `character_not_allowed`, naming the character and where it is).
              * @default
              */
             prompt: string;
@@ -484,7 +484,7 @@ export interface components {
             reference_keys: string[];
             /**
              * Reference Names
-             * @description The photos' file names, one per key in the same order, kept with the job to name its photos back to admins (Edit settings). Optional; a path is reduced to its last part; control characters and bidi overrides are refused.
+             * @description The photos' file names, one per key in the same order, kept with the job to name its photos back to admins (Edit settings). Optional; a path is reduced to its last part; control characters, line breaks and invisible characters are refused (422 `character_not_allowed`).
              */
             reference_names?: string[] | null;
             /**
@@ -1105,7 +1105,7 @@ export interface components {
             content_type: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif";
             /**
              * Filename
-             * @description For display only.
+             * @description For display only. Control characters, line breaks and invisible characters are refused (422 `character_not_allowed`), as in `reference_names`.
              */
             filename?: string | null;
             /**

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.models.api import ErrorResponse
+from identity_images.models.api import CHARACTER_NOT_ALLOWED, ErrorResponse
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.VALIDATION_ERROR: 422,
@@ -21,6 +21,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.TOO_MANY_IMAGES: 422,
     ErrorCode.IMAGE_SIZE_UNSUPPORTED: 422,
     ErrorCode.IDENTITY_UNNAMED: 422,
+    ErrorCode.CHARACTER_NOT_ALLOWED: 422,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     # API Gateway's own answer (a body over its limit); the same status should one be raised.
@@ -178,14 +179,33 @@ def _not_json(error: Any) -> PipelineError:
     return PipelineError(ErrorCode.VALIDATION_ERROR, "The body is not valid JSON.", details=details)
 
 
+def _character_refused(error: Any) -> PipelineError:
+    """Free text holding a character that could hide or disguise it: its own code, and its
+    message (which character, where) as the answer's, for a client to show as it is."""
+    context = error.get("ctx") or {}
+    return PipelineError(
+        ErrorCode.CHARACTER_NOT_ALLOWED,
+        _message(error),
+        details={
+            "field": _field(error.get("loc", ()) or ("body",)),
+            "character": context.get("character"),
+            "position": context.get("position"),
+        },
+    )
+
+
 def validation_error(errors: Sequence[Any]) -> PipelineError:
     """A Powertools RequestValidationError as `validation_error`, naming each field: the
     first `MAX_LISTED_ERRORS` of them, so the answer (and its log line) stays small
     whatever the body holds; `details.errors_omitted` says how many more there were. A
-    body that is not JSON is one error about the body, not about a field."""
+    body that is not JSON is one error about the body, not about a field; a text holding a
+    character that could hide it is `character_not_allowed` (the first such)."""
     unparsed = next((e for e in errors if e.get("type") == JSON_INVALID), None)
     if unparsed is not None:
         return _not_json(unparsed)
+    refused = next((e for e in errors if e.get("type") == CHARACTER_NOT_ALLOWED), None)
+    if refused is not None:
+        return _character_refused(refused)
     items = [_listed(e) for e in errors[:MAX_LISTED_ERRORS]]
     fields = list(dict.fromkeys(item["field"] for item in items))
     omitted = max(len(errors) - len(items), 0)

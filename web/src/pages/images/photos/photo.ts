@@ -155,7 +155,10 @@ export function nameOf(file: File): string {
   return file.name || "pasted image";
 }
 
-const DIRECTION_MARKS = /[\u202A-\u202E\u2066-\u2069]/g;
+/** What the API refuses in a file name as invisible (`identity_images/text.py`): Unicode's
+ * default-ignorable characters (zero-width ones, bidi controls, tags, variation selectors…)
+ * and the interlinear annotation marks. */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]/gu;
 
 /** A line break, a tab or another control character, as the API counts them. */
 function breaksLine(char: string): boolean {
@@ -164,11 +167,11 @@ function breaksLine(char: string): boolean {
 }
 
 /** A file name as the API takes it (it refuses the rest, 422): its line breaks, tabs and other
- * control characters a space, its direction marks dropped, at most 255 characters (whole ones:
- * a cut through a pair of UTF-16 halves would leave one the API refuses too). A name from the
- * system may hold any of them. */
+ * control characters a space, its invisible characters (direction marks, zero-width ones, tags)
+ * dropped, at most 255 characters (whole ones: a cut through a pair of UTF-16 halves would
+ * leave one the API refuses too). A name from the system may hold any of them. */
 export function plainName(name: string): string {
-  const chars = Array.from(name.replace(DIRECTION_MARKS, ""), (char) => (breaksLine(char) ? " " : char));
+  const chars = Array.from(name.replace(INVISIBLE, ""), (char) => (breaksLine(char) ? " " : char));
   return chars.slice(0, 255).join("").trim() || "photo";
 }
 
