@@ -72,6 +72,13 @@ export function shownError(error: unknown): string | null {
   return error instanceof ApiError && error.status === 401 ? null : messageOf(error);
 }
 
+/** The API refused the text it was sent in `field` (`prompt`, `instruction`): a 422 whose
+ * message says what is wrong with it (too long, a character that could hide what it says,
+ * named with where it is), to show beside that text. */
+export function refusedText(error: unknown, field: string): boolean {
+  return error instanceof ApiError && error.status === 422 && error.details.field === field;
+}
+
 /** The buttons whose action on a job can fail to go through. */
 export type JobAction = "Save" | "Cancel";
 

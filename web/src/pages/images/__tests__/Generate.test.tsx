@@ -3,7 +3,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import { http as rawHttp } from "msw";
 import { describe, expect, it } from "vitest";
 
-import { historyOf, job, succeeded } from "../../../test/api";
+import { apiError, historyOf, http, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, file, given, openAsAlice, timePasses } from "../../../test/render";
 
@@ -119,5 +119,31 @@ describe("Generate", () => {
     await user.click(screen.getByRole("textbox", { name: "Prompt" }));
     await user.keyboard("{Control>}{Enter}{/Control}");
     await waitFor(() => expect(service.created).toHaveLength(1));
+  });
+
+  it("says beside the prompt why the API refused it, until the prompt changes", async () => {
+    const REFUSED =
+      "The prompt holds an invisible character at character 8 (U+200B ZERO WIDTH SPACE), which could hide or disguise what it says; remove it.";
+    given(
+      http.post("/v1/generation-batches", () =>
+        apiError(422, "character_not_allowed", REFUSED, { field: "prompt", character: "U+200B", position: 7 }),
+      ),
+    );
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    await user.click(prompt);
+    await user.paste("smiling\u200b outdoors");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+
+    await waitFor(() => expect(prompt).toHaveAccessibleDescription(expect.stringContaining(REFUSED)));
+    expect(prompt).toHaveAttribute("aria-invalid", "true");
+    // Beside the prompt, as its limit is: not the form's alert under Generate.
+    const form = screen.getByRole("region", { name: "New generation" });
+    expect(within(form).queryByRole("alert")).not.toBeInTheDocument();
+
+    await user.type(prompt, "!");
+    expect(screen.queryByText(REFUSED)).not.toBeInTheDocument();
+    expect(prompt).toHaveAttribute("aria-invalid", "false");
   });
 });

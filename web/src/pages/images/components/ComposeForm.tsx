@@ -30,8 +30,9 @@ interface Props {
   /** A start is out. */
   starting: boolean;
   onGenerate: () => void;
-  /** Why the last Generate started nothing (a new one each time it is said). */
-  error: { message: string } | null;
+  /** Why the last Generate started nothing (a new one each time it is said); with `prompt`,
+   * the API refused that prompt: said beside the prompt while the box holds it. */
+  error: { message: string; prompt?: string } | null;
   /** The usual time of a job at a size, from the history, or null. */
   usualSecondsAt: (imageSize: ImageSize) => number | null;
   /** Gives the focus back to the prompt (after the Edit settings notice goes). */
@@ -66,9 +67,13 @@ export function ComposeForm({
   userId = null,
 }: Props) {
   const { prompt, aspectRatio, imageSize, variants } = draft;
+  // The API refused the prompt: said beside it, as its other problems are, until it changes.
+  const aboutPrompt = error?.prompt !== undefined;
+  const promptProblem = aboutPrompt && error.prompt === prompt ? error.message : null;
+  const formError = aboutPrompt ? null : error;
   // What a click did, said in the form: seen as it is said, wherever the click was (Generate
   // at the window's bottom edge, Ctrl+Enter in the prompt, Edit settings in the history).
-  const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(error);
+  const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(formError);
   const editNotice = useSeenWhenSaid<HTMLDivElement>(editing.taken);
   const editNoticeId = useId();
   const generateBar = useRef<HTMLDivElement>(null);
@@ -157,6 +162,7 @@ export function ComposeForm({
         onChange={draft.setPrompt}
         describedBy={editing.taken ? editNoticeId : undefined}
         readOnly={!draft.forIdentity}
+        problem={promptProblem}
       />
 
       <div ref={options} className={styles.options}>
@@ -190,9 +196,9 @@ export function ComposeForm({
           {refusal.said}
         </p>
       </div>
-      {error && (
+      {formError && (
         <p ref={errorNotice} role="alert" className={ui.alert}>
-          {error.message}
+          {formError.message}
         </p>
       )}
     </section>

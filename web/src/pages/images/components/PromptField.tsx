@@ -13,14 +13,17 @@ interface Props {
   describedBy?: string | undefined;
   /** No identity is chosen, whose prompt it would be. */
   readOnly?: boolean;
+  /** Why the API refused this prompt (a character in it that could hide what it says). */
+  problem?: string | null;
 }
 
 /** The optional direction for Gemini, with a counter that turns red past the limit. */
-export function PromptField({ value, maxChars, onChange, ref, describedBy, readOnly = false }: Props) {
+export function PromptField({ value, maxChars, onChange, ref, describedBy, readOnly = false, problem = null }: Props) {
   const id = useId();
   const counterId = useId();
   const messageId = useId();
   const tooLong = value.length > maxChars;
+  const message = tooLong ? `Too long: the limit is ${maxChars} characters.` : (problem ?? "");
   return (
     <div className={ui.field}>
       <div className={styles.labelRow}>
@@ -39,15 +42,15 @@ export function PromptField({ value, maxChars, onChange, ref, describedBy, readO
         rows={3}
         readOnly={readOnly}
         placeholder={readOnly ? "For the identity chosen above" : "Optional: smiling, outdoors, soft light…"}
-        aria-invalid={tooLong}
+        aria-invalid={message !== ""}
         aria-describedby={[describedBy, counterId, messageId].filter(Boolean).join(" ")}
         onChange={(event) => onChange(event.target.value)}
       />
-      {/* Always there, empty until the prompt is too long: a live region must exist before its
-          text changes to be read. Its words stay the same while the prompt stays too long, so
-          it is said once, not at every key. */}
+      {/* Always there, empty until the prompt is too long or the API refused it: a live region
+          must exist before its text changes to be read. Its words stay the same while the
+          prompt stays too long, so it is said once, not at every key. */}
       <p id={messageId} className={styles.message} aria-live="polite">
-        {tooLong ? `Too long: the limit is ${maxChars} characters.` : ""}
+        {message}
       </p>
     </div>
   );

@@ -7,7 +7,7 @@
 import { useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
-import { notDoneError, startError, wentThrough, type JobAction } from "../errors";
+import { notDoneError, refusedText, startError, wentThrough, type JobAction } from "../errors";
 import { revealResults } from "../motion";
 import type { ReferenceItem } from "../photos/photo";
 import { useApply, useCancel } from "./use-cancel-and-apply";
@@ -41,6 +41,15 @@ export interface ActionFailure {
   message: string;
 }
 
+/** Why a Generate started nothing, of the user whose photos it was about; `prompt` when the
+ * API refused the prompt: the prompt it refused, beside which it is said while the box
+ * holds it. */
+export interface FormError {
+  userId: string;
+  message: string;
+  prompt?: string;
+}
+
 /** An `ActionFailure`, of which identity's job, and where it was asked. */
 interface ActionError extends ActionFailure {
   identityId: string;
@@ -53,7 +62,7 @@ function said(job: Job, message: string | null, place: ActionPlace): ActionError
 
 export function useJobActions({ identityId, userId, photos, paneIds, showStarted, resultPane }: Options) {
   // Of the user it was about: the photos it names are that user's, on every identity of theirs.
-  const [formError, setFormError] = useState<{ userId: string; message: string } | null>(null);
+  const [formError, setFormError] = useState<FormError | null>(null);
   const [actionError, setActionError] = useState<ActionError | null>(null);
   const create = useStartBatch();
   // Where each job's save or cancel was asked, until its outcome (which comes back by job).
@@ -125,7 +134,9 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     } catch (error) {
       if (request.kind === "generate") {
         const message = startError(error, photos, "Generate");
-        setFormError(message === null ? null : { userId: request.body.user_id, message });
+        // About the prompt (a character in it that could hide what it says): said beside it.
+        const prompt = refusedText(error, "prompt") ? request.body.prompt : undefined;
+        setFormError(message === null ? null : { userId: request.body.user_id, message, ...(prompt !== undefined && { prompt }) });
         return false;
       }
       // A follow-up's error shows where it was asked (and comes into view there).
