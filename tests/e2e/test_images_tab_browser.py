@@ -1134,6 +1134,56 @@ def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
     page.close()
 
 
+def test_a_prompt_refused_for_a_hidden_character_is_said_under_it(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A prompt with a zero-width space in it: the API refuses it (422
+    `character_not_allowed`) and the tab says so under the prompt, naming the character
+    and where it is, above the Generate bar (it was the form's alert under the bar, away
+    from the text it was about); nothing starts, and the words go once the prompt changes."""
+    admin = httpx.Client(
+        base_url=f"{stack.api_url}/v1",
+        headers={"Authorization": f"Bearer {login(stack, 'admin', 'admin-password')}"},
+        timeout=30,
+    )
+    bob, _ = pick_identity(admin, "test-bob")
+    identities = admin.get(f"/users/{bob}/identities").json()["identities"]
+    astronaut = next(i["id"] for i in identities if i["name"] == "Bob the astronaut")
+
+    def history() -> list[str]:
+        answer = admin.get("/generations", params={"identity_id": astronaut, "limit": 100})
+        return [job["id"] for job in answer.json()["items"]]
+
+    earlier = history()
+    page, generate = _ready_to_generate(
+        browser, stack, user="Bob Test · test user", identity="Bob the astronaut", ratio="1:1"
+    )
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    prompt.fill("at a grand\u200b piano")
+    generate.click()
+    said = page.get_by_text("(U+200B ZERO WIDTH SPACE)")
+    expect(said).to_be_visible()
+    expect(said).to_contain_text("The prompt holds an invisible character at character 11")
+    expect(prompt).to_have_attribute("aria-invalid", "true")
+    form = page.get_by_role("region", name="New generation")
+    expect(form.get_by_role("alert")).to_have_count(0)
+    box, words, bar = prompt.bounding_box(), said.bounding_box(), generate.bounding_box()
+    assert box is not None
+    assert words is not None
+    assert bar is not None
+    # Under the prompt, beside it (within its width), and above Generate.
+    assert box["y"] + box["height"] <= words["y"] <= box["y"] + box["height"] + 40, (box, words)
+    assert box["x"] - 1 <= words["x"] <= box["x"] + box["width"], (box, words)
+    assert words["y"] + words["height"] <= bar["y"], (words, bar)
+    assert history() == earlier  # nothing started
+
+    prompt.press("End")
+    prompt.press("Backspace")
+    expect(said).to_have_count(0)
+    expect(prompt).to_have_attribute("aria-invalid", "false")
+    page.close()
+
+
 def _system_colour(page: Page, name: str) -> str:
     """The colour the system's `name` (`Highlight`, `CanvasText`) is now, as computed."""
     return str(

@@ -86,6 +86,15 @@ export function ComposeForm({
       bringOutFrom(generateBar.current, focused);
     }
   }, [editing.taken]);
+  // Said under the prompt, it is brought out from under the Generate bar as it is said (once:
+  // not again when the admin comes back to its user).
+  const promptField = useRef<HTMLDivElement>(null);
+  const promptSaid = useRef<object | null>(null);
+  useEffect(() => {
+    if (!aboutPrompt || error === promptSaid.current) return;
+    promptSaid.current = error;
+    if (promptField.current) bringOutFrom(generateBar.current, promptField.current);
+  }, [aboutPrompt, error]);
   const options = useRef<HTMLDivElement>(null);
   const showOptions = () => {
     const row = options.current;
@@ -163,6 +172,7 @@ export function ComposeForm({
         describedBy={editing.taken ? editNoticeId : undefined}
         readOnly={!draft.forIdentity}
         problem={promptProblem}
+        fieldRef={promptField}
       />
 
       <div ref={options} className={styles.options}>

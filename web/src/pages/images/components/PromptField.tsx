@@ -15,17 +15,19 @@ interface Props {
   readOnly?: boolean;
   /** Why the API refused this prompt (a character in it that could hide what it says). */
   problem?: string | null;
+  /** The whole field, its words under the box included (to bring it into view). */
+  fieldRef?: Ref<HTMLDivElement>;
 }
 
 /** The optional direction for Gemini, with a counter that turns red past the limit. */
-export function PromptField({ value, maxChars, onChange, ref, describedBy, readOnly = false, problem = null }: Props) {
+export function PromptField({ value, maxChars, onChange, ref, describedBy, readOnly = false, problem = null, fieldRef }: Props) {
   const id = useId();
   const counterId = useId();
   const messageId = useId();
   const tooLong = value.length > maxChars;
   const message = tooLong ? `Too long: the limit is ${maxChars} characters.` : (problem ?? "");
   return (
-    <div className={ui.field}>
+    <div ref={fieldRef} className={ui.field}>
       <div className={styles.labelRow}>
         <label htmlFor={id} className={ui.label}>
           Prompt
