@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.prices import image_sizes_of
+from identity_images.text import refused_character
 
 #: The image model takes at most this many images in one request: the references, and
 #: for a refine the image to edit besides them. So a generation may send this many
@@ -65,21 +66,35 @@ def has_name(name: str) -> bool:
     return bool(name.strip())
 
 
-def check_identity_name(
-    name: str, *, identity_id: str | None = None, field: str | None = None
+def check_identity_words(
+    name: str, description: str, *, identity_id: str | None = None, fields: bool = False
 ) -> None:
-    """`identity_unnamed` for an identity whose name is blank: the prompt is built around
-    the name, so there is no image to make until the host names it. Its details carry
-    `field` only when the caller's request has a field that holds the name (the engine's
-    `identity_name`; an API body has none: the name is the host's)."""
-    if has_name(name):
-        return
+    """The host's words the prompt is built around, as it can use them: `identity_unnamed`
+    for a blank name (there is no image to make until the host names it), and
+    `character_not_allowed` for a name or description holding a character that could hide
+    or disguise what it says (`identity_images.text`, the rule a prompt is held to: they
+    reach Gemini as they are, and a user who may edit their identity in the host app
+    could hide an instruction to the model in them). Both are the host's to mend. The
+    details carry `field` only when the caller's request holds the words (`fields`: the
+    engine's `identity_name` and `identity_description`; an API body has none)."""
     which = f"Identity {identity_id!r}" if identity_id is not None else "The identity"
-    details: dict[str, str] = {} if field is None else {"field": field}
-    if identity_id is not None:
-        details["identity_id"] = identity_id
-    raise PipelineError(
-        ErrorCode.IDENTITY_UNNAMED,
-        f"{which} has no name; name it in the host app first.",
-        details=details,
-    )
+    details: dict[str, str | int] = {} if identity_id is None else {"identity_id": identity_id}
+    if not has_name(name):
+        raise PipelineError(
+            ErrorCode.IDENTITY_UNNAMED,
+            f"{which} has no name; name it in the host app first.",
+            details={"field": "identity_name", **details} if fields else details,
+        )
+    for part, words, lines in (("name", name, False), ("description", description, True)):
+        refused = refused_character(words, lines=lines)
+        if refused is not None:
+            raise PipelineError(
+                ErrorCode.CHARACTER_NOT_ALLOWED,
+                refused.described(f"{which}'s {part}", where="in the host app"),
+                details={
+                    **({"field": f"identity_{part}"} if fields else {}),
+                    **details,
+                    "character": refused.code,
+                    "position": refused.position,
+                },
+            )

@@ -103,13 +103,15 @@ class RefusedCharacter:
     def code(self) -> str:
         return f"U+{ord(self.character):04X}"
 
-    def described(self, what: str) -> str:
-        """`what` ("The prompt") holds it, which and where, to remove it."""
+    def described(self, what: str, *, where: str = "") -> str:
+        """`what` ("The prompt") holds it, which and where, to remove it (`where`: "in the
+        host app", for words the caller did not send)."""
         name = unicodedata.name(self.character, "")
         named = f"{self.code} {name}" if name else self.code
+        remove = f"remove it {where}" if where else "remove it"
         return (
             f"{what} holds {self.kind} at character {self.position + 1} ({named}), which "
-            "could hide or disguise what it says; remove it."
+            f"could hide or disguise what it says; {remove}."
         )
 
 

@@ -95,13 +95,19 @@ def test_a_broken_reference_fails_before_gemini_is_called(
             "references",
         ),
         ({"identity_name": "   "}, ErrorCode.IDENTITY_UNNAMED, "identity_name"),
+        ({"identity_name": "Ada\u202eecalevoL"}, ErrorCode.CHARACTER_NOT_ALLOWED, "identity_name"),
+        (
+            {"identity_description": "A chef.\U000e0049\U000e0067\U000e006e"},
+            ErrorCode.CHARACTER_NOT_ALLOWED,
+            "identity_description",
+        ),
     ],
 )
 def test_a_bad_request_is_refused_and_calls_nothing(
     overrides: dict[str, object], code: ErrorCode, field: str
 ) -> None:
-    """The count and the name are the API's rules too (`generation_rules`): the same
-    codes whichever refuses them."""
+    """The count and the identity's words are the API's rules too (`generation_rules`): the
+    same codes whichever refuses them."""
     provider = RecordingProvider()
 
     with pytest.raises(PipelineError) as caught:

@@ -24,7 +24,7 @@ from identity_images.engine.references import (
 )
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.generation_rules import MAX_IMAGES_PER_REQUEST as MAX_IMAGES_PER_REQUEST
-from identity_images.generation_rules import check_identity_name, check_image_count
+from identity_images.generation_rules import check_identity_words, check_image_count
 
 #: A refine's image to edit is an earlier output (a 4K PNG is ~30 MB): its own byte limit.
 EDIT_IMAGE_MAX_BYTES = 128 * 1024 * 1024
@@ -92,7 +92,7 @@ def _validate(request: GenerationRequest) -> None:
             "An edit needs an instruction.",
             details={"field": "instruction"},
         )
-    check_identity_name(request.identity_name, field="identity_name")
+    check_identity_words(request.identity_name, request.identity_description, fields=True)
 
 
 def _prepare_all(

@@ -2,8 +2,9 @@
 store what it made. Knows nothing of claims, retries or messages (`logic.generation_run`).
 
 Decisions:
-- The identity is read from the host first: the API refused an unnamed identity, but the
-  host may have blanked the name since, and the engine would refuse it all the same.
+- The identity is read from the host first: the API refused an unnamed identity (or one
+  whose words hide something), but the host may have changed them since, and the engine
+  would refuse them all the same.
 - A job from the API sends the references it names (`reference_keys`); the error of one
   that cannot be read or prepared names it by key and index. A refine also sends the
   image to edit, the parent's output.
@@ -31,7 +32,7 @@ from identity_images.engine.generation import (
     StageHook,
 )
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.generation_rules import check_identity_name
+from identity_images.generation_rules import check_identity_words
 from identity_images.logic.outputs import Made
 from identity_images.logic.reference_folder import usable_references
 from identity_images.logic.storing import OutputWriter
@@ -76,9 +77,9 @@ class ImageMaker:
         is told each stage as it starts. Raises `PipelineError`."""
         enter("preparing_references")
         identity = self.host.get_identity(job.identity_id)
-        # The API refused an unnamed identity; the host may have blanked the name since.
+        # The API refused an identity's words it cannot use; the host may have changed them since.
         # Before any photo is read: the engine would refuse it all the same.
-        check_identity_name(identity.name, identity_id=identity.id)
+        check_identity_words(identity.name, identity.description, identity_id=identity.id)
 
         def request(
             references: list[ReferenceFile], edit: ReferenceFile | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from identity_images.bucket_layout import S3_KEY_MAX_BYTES
 from identity_images.domain import Caller
 from identity_images.errors import ErrorCode, PipelineError
-from identity_images.generation_rules import check_identity_name, check_image_size
+from identity_images.generation_rules import check_identity_words, check_image_size
 from identity_images.logic.access import (
     authorize_identity_of,
     authorize_kept_photos,
@@ -116,7 +116,7 @@ def _create_jobs(
     _validate_shape(request, caller, settings)
     user = resolve_user(request.user_id, caller, host)
     identity = authorize_identity_of(request.identity_id, user, host)
-    check_identity_name(identity.name, identity_id=identity.id)
+    check_identity_words(identity.name, identity.description, identity_id=identity.id)
     authorize_kept_photos(
         request.reference_keys,
         identity,

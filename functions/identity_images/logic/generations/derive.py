@@ -6,7 +6,7 @@ from __future__ import annotations
 from identity_images.domain import Caller, HostIdentity
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.generation_rules import (
-    check_identity_name,
+    check_identity_words,
     check_image_count,
     check_image_size,
 )
@@ -60,11 +60,11 @@ def _derived_jobs(
     `authorize_generation_change`): they record the identity's current owner, not the
     parent's, so they are visible exactly to those who may act on the identity now.
     What the worker would refuse is refused here, before a job is written: an identity
-    that lost its name, more images than the model takes (a refine adds one), a size the
-    model now configured does not make."""
+    that lost its name (or whose words came to hide something), more images than the
+    model takes (a refine adds one), a size the model now configured does not make."""
     check_count(count, g.settings)
     check_image_size(g.settings.gemini_model, parent.image_size)
-    check_identity_name(identity.name, identity_id=identity.id)
+    check_identity_words(identity.name, identity.description, identity_id=identity.id)
     references, names = _parent_references(parent, g.storage)
     check_image_count(len(references), edit_image=edit_source_key is not None)
     jobs = new_jobs(
