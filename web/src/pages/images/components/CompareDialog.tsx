@@ -168,7 +168,6 @@ export function CompareDialog({
                 <img
                   {...currentSources}
                   sizes={SHOWN_WIDTH.compare}
-                  loading="lazy"
                   alt={`Current: ${identity.name}`}
                   className={styles.compareImage}
                 />
@@ -215,7 +214,6 @@ function CandidateFigure({
           <img
             {...(pictureSources(job) ?? { src: preview })}
             sizes={SHOWN_WIDTH.compare}
-            loading="lazy"
             alt={label}
             className={styles.compareImage}
           />

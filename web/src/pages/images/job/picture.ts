@@ -55,8 +55,10 @@ function sourcesOf(src: string | null, renditions: readonly SizedImage[]): Pictu
 export const SHOWN_WIDTH = {
   /** A result card's picture: half the pane among variants, its whole width alone. */
   card: "auto, (max-width: 640px) 100vw, 50vw",
-  /** A picture in Compare, which takes most of the window. */
-  compare: "auto, (max-width: 640px) 100vw, 70vw",
+  /** A picture in Compare, which takes most of the window. Loaded at once, not lazily: a
+   * picture not loaded yet is drawn 300 by 150 px, and the dialog's lines would move as each
+   * came; so the browser takes the guess, not the box (`auto` is for lazy images only). */
+  compare: "(max-width: 640px) 100vw, 70vw",
 } as const;
 
 export function fullSizeUrl(job: Job): string | null {
