@@ -1283,3 +1283,42 @@ def test_a_1024_px_tablet_lays_an_upright_result_beside_its_words_and_compares_f
     cards = _saved_then_four_variants(page, generate, first)
     _compare_in_view(page, cards, lines=1, height=768)
     page.close()
+
+
+def test_a_portrait_tablet_compares_on_fewer_pictures_a_line_each_larger(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """An 820 by 1180 tablet held upright: Compare of four square variants with the current
+    image stands them three a line on two lines, each picture 230 px wide or more, every Save
+    in view (in the laptop's one line they were 173 px each, most of the tall screen empty
+    under them). Once one is saved there, the current image is one of the four: two a line,
+    each some 360 px."""
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the jazz pianist",
+        ratio="1:1",
+        screen=(820, 1180),
+    )
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
+    generate.click()
+    first = page.get_by_role("article", name="New image")
+    expect(first.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    cards = _saved_then_four_variants(page, generate, first)
+    dialog = _compare_in_view(page, cards, lines=2, height=1180)
+    _pictures_at_least(dialog, 230)
+
+    dialog.get_by_role("button", name="Save variant 1 of 4 to identity").click()
+    expect(dialog.get_by_role("figure", name="Variant 1 of 4")).to_contain_text(
+        "Saved to identity", timeout=JOB_TIMEOUT_MS
+    )
+    figures = dialog.get_by_role("figure")
+    expect(figures).to_have_count(4)
+    assert len(_one_line(figures.all())) == 2
+    _pictures_at_least(dialog, 340)
+    for n in range(2, 5):
+        box = dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity").bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= 1180, box
+    page.close()

@@ -265,6 +265,23 @@ describe("CompareDialog: side by side, laid out by the pictures' shapes", () => 
     expect([grid().style.getPropertyValue("--per-line"), grid().style.getPropertyValue("--lines")]).toEqual(["2", "2"]);
   });
 
+  it("on a screen taller than wide, stacks two landscape pictures and puts the current image and four squares three a line", () => {
+    const tall = () => ["--tall-per-line", "--tall-lines"].map((name) => grid().style.getPropertyValue(name));
+    const { unmount } = dialog(wide(2), () => {}, { image_url: null });
+    expect(tall()).toEqual(["1", "2"]);
+    unmount();
+    const squares = wide(4).map(({ job: variant, ...named }): Candidate => {
+      const output = variant.output && { ...variant.output, width: 1024, height: 1024 };
+      return { ...named, job: { ...variant, aspect_ratio: "1:1", output } };
+    });
+    currentImageIs({ width: 896, height: 1200 });
+    const again = dialog(squares);
+    expect(tall()).toEqual(["3", "2"]);
+    again.unmount();
+    dialog(squares, () => {}, { image_url: null });
+    expect(tall()).toEqual(["2", "2"]);
+  });
+
   it("puts the current image and four landscape variants three a line, on two lines", () => {
     currentImageIs({ width: 1376, height: 768 });
     dialog(wide(4));

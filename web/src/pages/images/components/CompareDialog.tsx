@@ -271,9 +271,10 @@ function OpensFullSize({ href, name, children }: { href: string; name: string; c
  * line where they fit (`--count` of them); landscape ones, four or more, on two lines that
  * both stay in view (two a line for four, three for five: the current image and four
  * variants); else one line whose columns are as wide as each picture's shape asks, all as
- * tall. */
+ * tall. On a screen taller than wide (a tablet held upright) the lines are fewer pictures
+ * long, whatever the layout (`tallLines`). */
 function compareLayout(upright: boolean, ratios: number[]): { className: string; style: CSSProperties } {
-  const count = { "--count": ratios.length } as CSSProperties;
+  const count = { "--count": ratios.length, ...tallLines(ratios) } as CSSProperties;
   if (upright) return { className: `${styles.compare} ${styles.upright}`, style: count };
   if (ratios.length >= 4 && ratios.every((ratio) => ratio > 1)) {
     const perLine = ratios.length > 4 ? 3 : 2;
@@ -282,4 +283,17 @@ function compareLayout(upright: boolean, ratios: number[]): { className: string;
   }
   const columns = ratios.map((ratio) => `minmax(0, ${ratio.toFixed(3)}fr)`).join(" ");
   return { className: `${styles.compare} ${styles.shaped}`, style: { ...count, "--columns": columns } as CSSProperties };
+}
+
+/** How many pictures a line holds on a screen taller than wide (`--tall-per-line`), and how
+ * many lines that makes (`--tall-lines`, each picture kept to its share of the window's
+ * height: all of them and their Saves in view). The count that makes the pictures largest on a
+ * portrait tablet (768 to 1024 px wide, some 1.4 times as tall): landscape ones one a line
+ * when there are two (two stacked are 590 px wide on a 768 by 1024 screen, 336 side by side),
+ * else two a line; upright ones two a line, and three for five (on three lines of two, each
+ * picture's share of the height leaves it no larger than three a line do). */
+function tallLines(ratios: number[]): Record<"--tall-per-line" | "--tall-lines", number> {
+  const landscape = ratios.every((ratio) => ratio > 1);
+  const perLine = landscape ? (ratios.length <= 2 ? 1 : 2) : ratios.length <= 4 ? 2 : 3;
+  return { "--tall-per-line": perLine, "--tall-lines": Math.ceil(ratios.length / perLine) };
 }
