@@ -1322,3 +1322,44 @@ def test_a_portrait_tablet_compares_on_fewer_pictures_a_line_each_larger(
         assert box is not None
         assert box["y"] + box["height"] <= 1180, box
     page.close()
+
+
+def test_four_9_16_variants_on_a_1024_by_768_tablet_go_two_a_row_at_a_useful_size(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 1024 by 768 tablet held landscape, four 9:16 variants in the 518 px pane beside the
+    form: two a row, each picture as large as its half of the pane lets it be, 200 by 350 px
+    or more, Save beside Download, a row with its Saves no taller than the window. (Held to
+    half the window, they were 123 by 220 in 153 px cards, Save over Download, and the second
+    row was below the fold all the same.)"""
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Alice Test · test user",
+        identity="Alice the explorer",
+        ratio="9:16",
+        screen=(1024, 768),
+    )
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate.click()
+    cards = [_variant(page, n, 4) for n in range(1, 5)]
+    for card in cards:
+        expect(card).to_contain_text("9:16 · 1K", timeout=JOB_TIMEOUT_MS)
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    _next_frames(page)
+    assert len(_one_line(cards[:2])) == 1
+    assert len(_one_line(cards)) == 2
+    for card in cards:
+        picture = card.get_by_role("img").bounding_box()
+        assert picture is not None
+        assert picture["width"] >= 200, picture
+        assert picture["height"] >= 350, picture
+        _save_beside_download(card)
+    # A row with its Saves fits the window: scrolled to, it is in view whole.
+    cards[0].evaluate("card => card.scrollIntoView({block: 'start'})")
+    for card in cards[:2]:
+        box = card.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0, box
+        assert box["y"] + box["height"] <= 768, box
+    page.close()
