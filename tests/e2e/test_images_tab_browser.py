@@ -1363,3 +1363,41 @@ def test_four_9_16_variants_on_a_1024_by_768_tablet_go_two_a_row_at_a_useful_siz
         assert box["y"] >= 0, box
         assert box["y"] + box["height"] <= 768, box
     page.close()
+
+
+def test_a_tablets_history_puts_a_clicks_other_variants_two_a_line(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1024 by 768 tablet, and on a 768 by 1024 one, the history's rows of a click's other
+    three variants go two a line under its first, each about half the list, the third under
+    the first (one a row, each was 41% empty at 1024 px, and a click of four took some 560 px of
+    the page)."""
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the jazz pianist",
+        ratio="1:1",
+        screen=(1024, 768),
+    )
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate.click()
+    for n in range(1, 5):
+        expect(_variant(page, n, 4).get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    history = page.get_by_role("region", name="History")
+    rows = history.get_by_role("listitem")
+    others = [rows.filter(has_text=f"Variant {n} of 4").first for n in range(2, 5)]
+    for screen in ((1024, 768), (768, 1024)):
+        page.set_viewport_size({"width": screen[0], "height": screen[1]})
+        _next_frames(page)
+        line = history.get_by_role("list").first.bounding_box()
+        assert line is not None
+        boxes = [row.bounding_box() for row in others]
+        assert all(boxes), boxes
+        second, third, fourth = (box for box in boxes if box)
+        assert second["y"] == pytest.approx(third["y"], abs=1), (screen, second, third)
+        assert fourth["y"] >= second["y"] + second["height"], (screen, second, fourth)
+        assert fourth["x"] == pytest.approx(second["x"], abs=1), (screen, second, fourth)
+        for box in (second, third, fourth):
+            assert 0.4 * line["width"] <= box["width"] <= 0.5 * line["width"], (screen, box, line)
+    page.close()
