@@ -1401,3 +1401,59 @@ def test_a_tablets_history_puts_a_clicks_other_variants_two_a_line(
         for box in (second, third, fourth):
             assert 0.4 * line["width"] <= box["width"] <= 0.5 * line["width"], (screen, box, line)
     page.close()
+
+
+def _even_grid(page: Page, results: Locator) -> None:
+    """Every picture box of the history's `results` is of one height, and every tile one
+    column wide, or two and the gap between them for a landscape picture."""
+    _next_frames(page)
+    tiles = results.get_by_role("listitem")
+    expect(tiles.first).to_be_visible()
+    heights, widths = set(), set()
+    for tile in tiles.all():
+        box = tile.get_by_role("link", name=re.compile(r"^Open the ")).bounding_box()
+        whole = tile.bounding_box()
+        assert box is not None
+        assert whole is not None
+        heights.add(round(box["height"]))
+        widths.add(round(whole["width"]))
+    assert len(heights) == 1, heights
+    assert len(widths) == 2, widths
+    narrow, wide = sorted(widths)
+    assert wide == pytest.approx(2 * narrow + 12, abs=2), widths
+
+
+def test_results_only_is_one_even_grid_on_a_tablet_and_a_laptop(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Results only, of squares, a 16:9 and a 9:16: one even grid on an 820 by 1180 tablet and
+    on a 1440 by 900 laptop, every picture box of one height, each tile one column wide, a
+    landscape one two (in rows each grown to the grid's width, a square was 182 px in one row
+    and 220 in the next, a 16:9 468 px wide beside two portraits and 335 on the row under)."""
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Alice Test · test user",
+        identity="Alice the explorer",
+        ratio="1:1",
+        screen=(820, 1180),
+    )
+    variants = page.get_by_role("combobox", name="Variants", exact=True)
+    ratio = page.get_by_role("combobox", name="Aspect ratio", exact=True)
+    variants.select_option("3")
+    generate.click()
+    expect(_variant(page, 3, 3)).to_contain_text("1:1 · 1K", timeout=JOB_TIMEOUT_MS)
+    for shape in ("16:9", "9:16"):
+        variants.select_option("1")
+        ratio.select_option(shape)
+        generate.click()
+        card = page.get_by_role("article", name="New image")
+        expect(card).to_contain_text(f"{shape} · 1K", timeout=JOB_TIMEOUT_MS)
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    history = page.get_by_role("region", name="History")
+    history.get_by_role("button", name="Results only").click()
+    results = history.get_by_role("list", name="Results")
+    _even_grid(page, results)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    _even_grid(page, results)
+    page.close()

@@ -6,6 +6,7 @@ import { actionName, askedPhrases, jobAt, opensFullSize, variantLabel } from "..
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
 import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
+import { jobRatio } from "../shape";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
@@ -109,7 +110,8 @@ function ResultTile({
   const tile = useKeepsFocus<HTMLLIElement>();
   return (
     <li
-      className={`${styles.tile} ${current ? styles.current : ""}`}
+      // A landscape picture takes two of the grid's columns (see `.grid`).
+      className={`${styles.tile} ${jobRatio(job) > 1 ? styles.landscape : ""} ${current ? styles.current : ""}`}
       style={pictureRatio(job)}
       // The saved one told apart in a screen reader's list, as its badge tells it apart seen.
       aria-label={current ? `${label}, ${SAVED_NOW.toLowerCase()}` : label}
