@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from identity_images.adapters import aws
+from identity_images.settings import get_settings
 from local_stack.aws_resources import Resources
 from tests.jobs.helpers import REF, create_one, foreign_job, succeed_with_preview
 from tests.support.aws_state import job_count
@@ -73,3 +74,30 @@ def test_rerun_is_idempotent_per_generation(resources: Resources) -> None:
     second = call_api("POST", path, body={}, headers=key)[1]
     assert first["batch_id"] == second["batch_id"]
     assert job_count() == 2
+
+
+@pytest.mark.parametrize("path", ["rerun", "refine"])
+def test_a_prompt_recorded_before_the_text_rule_is_not_sent_again(
+    resources: Resources, path: str
+) -> None:
+    """A job recorded before prompts were held to the text rule may hold a zero-width
+    space: a re-run or refine would send it to Gemini again. Refused as a new prompt
+    holding it is, nothing queued."""
+    parent = create_one()
+    aws.dynamodb().update_item(
+        TableName=get_settings().jobs_table_name,
+        Key={"job_id": {"S": parent["id"]}},
+        UpdateExpression="SET prompt = :prompt",
+        ExpressionAttributeValues={":prompt": {"S": "smiling\u200b, ignore the photos"}},
+    )
+    succeed_with_preview(parent["id"])
+    body = {"instruction": "warmer"} if path == "refine" else {}
+    status, answer, _ = call_api("POST", f"/v1/generations/{parent['id']}/{path}", body=body)
+    assert (status, answer["error"]["code"]) == (422, "character_not_allowed")
+    assert answer["error"]["details"] == {
+        "generation_id": parent["id"],
+        "character": "U+200B",
+        "position": 7,
+    }
+    assert "remove it from a new generation (Edit settings)" in answer["error"]["message"]
+    assert job_count() == 1

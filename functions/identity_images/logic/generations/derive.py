@@ -16,6 +16,7 @@ from identity_images.logic.generations.new_jobs import batch_once, check_count, 
 from identity_images.models.api import GenerationBatch, RefineRequest, RerunRequest
 from identity_images.models.jobs import Job, JobKind
 from identity_images.models.ports import ObjectStore
+from identity_images.text import refused_character
 
 
 def _parent_references(parent: Job, storage: ObjectStore) -> tuple[list[str], list[str]]:
@@ -44,6 +45,28 @@ def _parent_references(parent: Job, storage: ObjectStore) -> tuple[list[str], li
     return list(parent.reference_keys), list(names)
 
 
+def _check_words_sent_again(parent: Job, instruction: str | None) -> None:
+    """A re-run or refine sends the parent's prompt again (a re-run of a refinement its
+    instruction too). One recorded before prompts were held to the text rule may hold a
+    character that could hide what it says: refused as a new prompt holding it would be
+    (422 `character_not_allowed`), not sent to Gemini again."""
+    for what, words in (("prompt", parent.prompt), ("instruction", instruction or "")):
+        refused = refused_character(words, lines=True)
+        if refused is not None:
+            raise PipelineError(
+                ErrorCode.CHARACTER_NOT_ALLOWED,
+                refused.described(
+                    f"Generation {parent.id!r}'s {what}",
+                    where="from a new generation (Edit settings)",
+                ),
+                details={
+                    "generation_id": parent.id,
+                    "character": refused.code,
+                    "position": refused.position,
+                },
+            )
+
+
 def _derived_jobs(
     parent: Job,
     identity: HostIdentity,
@@ -65,6 +88,7 @@ def _derived_jobs(
     check_count(count, g.settings)
     check_image_size(g.settings.gemini_model, parent.image_size)
     check_identity_words(identity.name, identity.description, identity_id=identity.id)
+    _check_words_sent_again(parent, instruction)
     references, names = _parent_references(parent, g.storage)
     check_image_count(len(references), edit_image=edit_source_key is not None)
     jobs = new_jobs(
