@@ -1457,3 +1457,39 @@ def test_results_only_is_one_even_grid_on_a_tablet_and_a_laptop(
     page.set_viewport_size({"width": 1440, "height": 900})
     _even_grid(page, results)
     page.close()
+
+
+def test_compare_keeps_the_page_behind_it_still(stack: RunningStack, browser: Browser) -> None:
+    """On a 1440 by 900 laptop, with Compare open, a wheel over its backdrop or over the dialog,
+    or Page Down, leaves the page behind where it was (the wheel over the backdrop scrolled the
+    page behind, 174 px to its end), and closing it gives the scroll back as it was: the
+    wheel scrolls the page again."""
+    page, generate = _ready_to_generate(
+        browser, stack, user="Bob Test · test user", identity="Bob the jazz pianist", ratio="1:1"
+    )
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("2")
+    generate.click()
+    card = _variant(page, 1, 2)
+    for n in (1, 2):
+        expect(_variant(page, n, 2).get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    page.evaluate("window.scrollTo(0, 200)")
+    _next_frames(page)
+    card.get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare the variants")
+    expect(dialog).to_be_visible()
+    width = page.evaluate("document.documentElement.clientWidth")
+    for x, y in ((20, 450), (720, 450)):  # the backdrop, then the dialog
+        page.mouse.move(x, y)
+        page.mouse.wheel(0, 600)
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.scrollY") == 200
+    # Its scrollbar's room kept: nothing behind moved sideways as the bar went.
+    assert page.evaluate("document.documentElement.clientWidth") == width
+    dialog.get_by_role("button", name="Close Compare").click()
+    expect(dialog).to_have_count(0)
+    assert page.evaluate("window.scrollY") == 200
+    page.mouse.move(20, 450)
+    page.mouse.wheel(0, 100)
+    page.wait_for_function("window.scrollY > 200")
+    page.close()

@@ -289,3 +289,20 @@ describe("CompareDialog: side by side, laid out by the pictures' shapes", () => 
     expect([grid().style.getPropertyValue("--per-line"), grid().style.getPropertyValue("--lines")]).toEqual(["3", "2"]);
   });
 });
+
+describe("CompareDialog: the page behind it", () => {
+  afterEach(() => {
+    document.documentElement.style.overflowY = "";
+    vi.restoreAllMocks();
+  });
+
+  it("stays still while it is open (the window's scroll stops), and scrolls again once it closes", () => {
+    // jsdom lays nothing out: the page is longer than the window.
+    vi.spyOn(document.documentElement, "scrollHeight", "get").mockReturnValue(3000);
+    vi.spyOn(document.documentElement, "clientHeight", "get").mockReturnValue(768);
+    const { unmount } = dialog(candidates);
+    expect(document.documentElement.style.overflowY).toBe("hidden");
+    unmount();
+    expect(document.documentElement.style.overflowY).toBe("");
+  });
+});

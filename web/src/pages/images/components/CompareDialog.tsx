@@ -15,6 +15,7 @@ import {
 import { isSaving, SAVED_NOW } from "../job/saved";
 import { usePictureRatio } from "../hooks/use-picture-ratio";
 import { isUpright, jobRatio } from "../shape";
+import { keepPageStill } from "../stillPage";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 import { CompareOverlay, CURRENT, overlaidOf } from "./CompareOverlay";
@@ -75,6 +76,9 @@ export function CompareDialog({
       if (typeof dialog.showModal === "function") dialog.showModal();
       else dialog.setAttribute("open", "");
     }
+    // The page behind stays where it was while the dialog is open (a modal stops clicks, not
+    // a wheel over its backdrop), and is given back there.
+    const giveBackScroll = dialog ? keepPageStill(dialog) : null;
     dialog?.querySelector("button")?.focus();
     // Escape closes the dialog (its `cancel`), and is the dialog's alone: a host's page around
     // the tab that closes its own drawer on Escape does not get it too.
@@ -84,6 +88,7 @@ export function CompareDialog({
     // under StrictMode's unmount and mount again would reach `onClose` once it is open again.
     return () => {
       dialog?.removeEventListener("keydown", ownEscape);
+      giveBackScroll?.();
       if (opener?.isConnected) opener.focus();
       else if (keeper?.isConnected) keeper.focus({ preventScroll: true });
     };
