@@ -1493,3 +1493,41 @@ def test_compare_keeps_the_page_behind_it_still(stack: RunningStack, browser: Br
     page.mouse.wheel(0, 100)
     page.wait_for_function("window.scrollY > 200")
     page.close()
+
+
+def test_on_a_phone_more_on_a_history_row_at_the_screens_foot_shows_what_it_offers(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 390 by 844 phone, More pressed on a history row at the screen's foot brings the
+    follow-ups it shows into view, Edit settings the last of them (they opened under the
+    screen's edge: the admin scrolled to see what More offered)."""
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the astronaut",
+        ratio="1:1",
+        screen=(390, 844),
+    )
+    generate.click()
+    history = page.get_by_role("region", name="History")
+    row = history.get_by_role("listitem").filter(has=page.get_by_role("button", name="More"))
+    expect(row.first).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    more = row.first.get_by_role("button", name="More")
+    # The row's More at the screen's foot, as a scroll down the history leaves it.
+    more.evaluate(
+        "more => window.scrollBy(0, more.getBoundingClientRect().bottom - innerHeight + 4)"
+    )
+    _next_frames(page)
+    box = more.bounding_box()
+    assert box is not None
+    assert 844 - 60 < box["y"] + box["height"] <= 844, box
+    more.click()
+    last = row.first.get_by_role("button", name=re.compile(r"^Edit settings"))
+    expect(last).to_be_visible()
+    page.wait_for_function(
+        "edit => edit.getBoundingClientRect().bottom <= innerHeight",
+        arg=last.element_handle(),
+        timeout=3_000,
+    )
+    page.close()

@@ -1,4 +1,4 @@
-import { useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
@@ -23,6 +23,7 @@ import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useNow } from "../hooks/use-now";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
+import { reveal } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
@@ -332,14 +333,20 @@ function statusClass(job: Job): string {
  * follows from it. On a phone, where all of them took two 44 px lines, the follow-ups wait
  * behind **More** (a disclosure button: pressed, they show after it, in Tab's order), so a
  * row is one line of actions; a row with nothing before them shows them as they are. On a
- * wider screen More is not shown and the follow-ups always are (see the CSS).
+ * wider screen More is not shown and the follow-ups always are (see the CSS). Opened at the
+ * screen's foot, the follow-ups it shows come into view, as little as it takes: they were
+ * under the screen's edge, and the admin scrolled to find what More had offered.
  */
 function RowActions({ cancel, keep, followUps }: { cancel: ReactNode; keep: ReactNode; followUps: ReactNode }) {
   const [more, setMore] = useState(false);
   const id = useId();
+  const actions = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (more) reveal(actions.current);
+  }, [more]);
   const folds = Boolean(cancel || keep) && Boolean(followUps);
   return (
-    <div className={styles.actions}>
+    <div ref={actions} className={styles.actions}>
       {cancel}
       {keep}
       {folds && (
