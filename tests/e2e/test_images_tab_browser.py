@@ -267,11 +267,12 @@ def test_the_page_lays_itself_out_by_its_own_width_in_a_host_with_a_sidebar(
     context.close()
 
 
-def test_the_pages_notice_stays_under_a_hosts_sticky_header(
+def test_the_pages_notice_is_in_view_in_a_host_with_a_sticky_header(
     stack: RunningStack, browser: Browser
 ) -> None:
     """A host with a 64 px sticky header says so (`--ii-host-top`): scrolled down and offline,
-    the page's notice sticks under that header, in view (it stuck at 8 px, behind it)."""
+    the page's notice is in view, not behind that header (stuck at the window's top, it was
+    once at 8 px, behind it; it is at the window's foot now)."""
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
     _log_in(page, stack, "admin", "admin-password")
@@ -535,6 +536,117 @@ def test_admin_generates_saves_downloads_reruns(
     assert why is not None
     assert way is not None
     assert 0 < way["y"] - (why["y"] + why["height"]) < 120, (why, way)
+    page.close()
+
+
+# Sums the layout shifts the page makes from now on (the browser's own measure: what moved in
+# view, and how far).
+WATCH_SHIFTS = """() => {
+  window.__shifted = 0;
+  new PerformanceObserver((list) => {
+    for (const shift of list.getEntries()) window.__shifted += shift.value;
+  }).observe({type: "layout-shift"});
+}"""
+
+PHONE_AND_LAPTOP = [pytest.param((1440, 900), id="laptop"), pytest.param((390, 844), id="phone")]
+
+
+def _top_of_window_at(page: Page, element: Locator) -> FloatRect:
+    """The page scrolled so that `element` is at the window's top (as far as the page scrolls):
+    its box there."""
+    element.evaluate("e => window.scrollBy(0, e.getBoundingClientRect().top - 4)")
+    _next_frames(page)
+    box = element.bounding_box()
+    assert box is not None
+    return box
+
+
+def _uncovered(page: Page, element: Locator) -> bool:
+    """Whether what is drawn at `element`'s middle is `element` (nothing over it)."""
+    box = element.bounding_box()
+    assert box is not None
+    return bool(
+        element.evaluate(
+            "(e, [x, y]) => e.contains(document.elementFromPoint(x, y))",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )
+    )
+
+
+@pytest.mark.parametrize("screen", PHONE_AND_LAPTOP)
+def test_the_offline_notice_moves_nothing_and_covers_no_field(
+    stack: RunningStack, browser: Browser, screen: tuple[int, int]
+) -> None:
+    """On a 1440 by 900 laptop and a 390 by 844 phone, the browser going offline is said at
+    the window's foot and moves nothing in view (said above the page, it pushed the page 81 px
+    down, 100 px on a phone); scrolled so that the User select is at the window's top, the
+    notice is in view and the select not under it (stuck at the window's top, it hid the
+    select)."""
+    width, height = screen
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    _log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Alice Test · test user"
+    )
+    identity = page.get_by_role("combobox", name="Identity", exact=True)
+    expect(identity).to_be_enabled()
+    identity.select_option(label="Alice the chef")
+    add = page.get_by_role("button", name="Add photos")
+    expect(add).to_be_enabled()
+    _next_frames(page)
+    page.evaluate(WATCH_SHIFTS)
+    before = add.bounding_box()
+    context.set_offline(True)
+    notice = page.get_by_role("alert").filter(has_text="This browser is offline.")
+    expect(notice).to_be_visible()
+    _next_frames(page)
+    assert add.bounding_box() == before
+    assert page.evaluate("window.__shifted") == 0
+
+    user = page.get_by_role("combobox", name="User", exact=True)
+    assert _top_of_window_at(page, user)["y"] < 60
+    assert _uncovered(page, user), "the User select is under the notice"
+    box = notice.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] <= height - box["height"], box
+    context.set_offline(False)
+    context.close()
+
+
+@pytest.mark.parametrize("screen", PHONE_AND_LAPTOP)
+def test_a_click_left_running_is_said_without_moving_the_form(
+    stack: RunningStack, browser: Browser, screen: tuple[int, int]
+) -> None:
+    """A click left running (the user's other identity chosen) is said, "Still generating for
+    Alice the explorer.", at the window's foot, its Show in view, and the form, the user's for both
+    identities, stays where it was (the notice came under the selects and pushed the form 56 px
+    down, on a laptop and on a phone)."""
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Alice Test · test user",
+        identity="Alice the explorer",
+        ratio="1:1",
+        screen=screen,
+    )
+    # Its own words: the pane may show an earlier click of this identity as it opens.
+    walk = f"a long walk seen at {screen[0]} px"
+    page.get_by_role("textbox", name="Prompt", exact=True).fill(f"{walk} [simulate:slow]")
+    generate.click()
+    expect(page.get_by_role("region", name="Result")).to_contain_text(walk, timeout=JOB_TIMEOUT_MS)
+    form = page.get_by_role("region", name="New generation")
+    # Where the form starts on the page (the page may still be scrolling to the results).
+    on_page = "form => form.getBoundingClientRect().top + window.scrollY"
+    before = form.evaluate(on_page)
+    page.get_by_role("combobox", name="Identity", exact=True).select_option(label="Alice the chef")
+    notices = page.get_by_role("group", name="Generations elsewhere")
+    expect(notices).to_contain_text("Still generating for Alice the explorer")
+    _next_frames(page)
+    assert form.evaluate(on_page) == before
+    show = notices.get_by_role("button", name=re.compile("^Show")).bounding_box()
+    assert show is not None
+    assert 0 <= show["y"] <= screen[1] - show["height"], show
     page.close()
 
 

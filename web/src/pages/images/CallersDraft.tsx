@@ -38,8 +38,8 @@ export function CallersDraft({ sessionEnded, children }: { sessionEnded: boolean
       </Frame>
     );
   }
-  // An ended session has its one notice above the page: a Try again could not help.
-  if (sessionEnded) return null;
+  // An ended session has its one notice (the frame's): a Try again could not help.
+  if (sessionEnded) return <Frame>{null}</Frame>;
   return (
     <Frame>
       <LoadFailed retry={() => void users.refetch()} retrying={users.isFetching}>

@@ -9,10 +9,11 @@ import { useMemo, useState, type CSSProperties } from "react";
 import { createImageGenerationApi, SESSION_ENDED, type ApiOptions } from "../../api/imageGeneration";
 import { isRefused } from "./errors";
 import { ApiContext } from "./hooks/use-api";
-import { NoticeRoom, usePageNotice } from "./hooks/use-page-notice";
+import { NoticeRoom } from "./hooks/use-page-notice";
 import { forgetAll } from "./hooks/use-session-state";
 import { forgetKeptFiles } from "./photos/kept";
 import { ImagesWorkspace } from "./ImagesWorkspace";
+import { SessionNotice } from "./PageFrame";
 import ui from "./ui.module.css";
 
 export interface ImagesProps {
@@ -54,27 +55,28 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
     () => createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange: setSessionEnded }),
     [apiBaseUrl, getToken],
   );
-  // How much of the window's top a sticky page notice takes: what is brought into view clears it.
+  // How much of the window's foot the page's notices take: what is brought into view clears them.
   const [noticeRoom, setNoticeRoom] = useState(0);
   return (
     <QueryClientProvider client={queryClient}>
       <ApiContext.Provider value={api}>
         <NoticeRoom.Provider value={setNoticeRoom}>
-          <div data-images-tab="" className={ui.page} style={{ "--ii-notice-room": `${noticeRoom}px` } as CSSProperties}>
-            {sessionEnded && <SessionEnded onLogIn={onSessionEnded} />}
-            <ImagesWorkspace sessionEnded={sessionEnded} />
-          </div>
+          <SessionNotice.Provider value={sessionEnded ? <SessionEnded onLogIn={onSessionEnded} /> : null}>
+            <div data-images-tab="" className={ui.page} style={{ "--ii-notice-room": `${noticeRoom}px` } as CSSProperties}>
+              <ImagesWorkspace sessionEnded={sessionEnded} />
+            </div>
+          </SessionNotice.Provider>
         </NoticeRoom.Provider>
       </ApiContext.Provider>
     </QueryClientProvider>
   );
 }
 
-/** One notice for every request the ended session refuses, with the way out when the host gives one. */
+/** One notice for every request the ended session refuses, with the way out when the host
+ * gives one: the first of the page's notices (`PageNotices`). */
 function SessionEnded({ onLogIn }: { onLogIn: (() => void) | undefined }) {
-  const notice = usePageNotice<HTMLDivElement>();
   return (
-    <div ref={notice} role="alert" className={`${ui.alert} ${ui.pageNotice} ${ui.sessionEnded}`}>
+    <div role="alert" className={`${ui.alert} ${ui.pageNotice} ${ui.sessionEnded}`}>
       <span>{SESSION_ENDED}</span>
       {onLogIn && (
         <button type="button" className={ui.primary} onClick={onLogIn}>

@@ -33,18 +33,18 @@ import { originsIn } from "./job/names";
 import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
 import { currentImageJobId } from "./job/saved";
-import { Frame, LoadFailed, Loading, LostContact } from "./PageFrame";
+import { Frame, LoadFailed, Loading, LostContact, PageNotices } from "./PageFrame";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
 
-/** The page once its settings are read. While the session has ended, the notice above it says
- * so once: no "try again" that cannot help. */
+/** The page once its settings are read. While the session has ended, its notice (`PageNotices`)
+ * says so once: no "try again" that cannot help. */
 export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boolean }) {
   const config = useTabConfig();
   useReadAhead();
   const failure = useFailure(config);
   if (failure) {
-    if (sessionEnded) return null;
+    if (sessionEnded) return <Frame>{null}</Frame>;
     return (
       <Frame>
         <LoadFailed retry={() => void config.refetch()} retrying={config.isFetching}>
@@ -67,8 +67,9 @@ export function ImagesWorkspace({ sessionEnded = false }: { sessionEnded?: boole
   );
 }
 
-/** The page, in the order it shows: whose image it makes, the clicks for other identities the
- * admin has not seen end, the form beside its results, the identity's history, and the Compare
+/** The page, in the order it shows: whose image it makes, the form beside its results, the
+ * identity's history, the page's notices at its foot (contact lost, the clicks for other
+ * identities the admin has not seen end: after the selects in Tab's order), and the Compare
  * dialog while it is open. What each part needs is wired here; each part is its own component. */
 function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: boolean }) {
   const subject = useSubject();
@@ -162,9 +163,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
 
   return (
-    <Frame>
-      {lostContact && !sessionEnded && <LostContact why={lostContact} />}
-
+    // Its notices after the selects: a Show is one Tab from the select the admin left it by.
+    <Frame notices={null}>
       <WhoseImage
         userId={userId}
         identityId={identityId}
@@ -172,7 +172,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         onChooseUser={changes.chooseUser}
         onChooseIdentity={changes.chooseIdentity}
       />
-      <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...changes.watched} />
+      <PageNotices>
+        {lostContact && !sessionEnded && <LostContact why={lostContact} />}
+        <JobsElsewhere clicks={elsewhere.filter((click) => !click.sameIdentity)} label="Generations elsewhere" {...changes.watched} />
+      </PageNotices>
 
       <div className={styles.columns}>
         <ComposeForm

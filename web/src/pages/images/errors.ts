@@ -67,7 +67,7 @@ export function isGone(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 403 || error.status === 404);
 }
 
-/** An error worth showing where it happened: an ended session has its one notice above the page. */
+/** An error worth showing where it happened: an ended session has its one page notice. */
 export function shownError(error: unknown): string | null {
   return error instanceof ApiError && error.status === 401 ? null : messageOf(error);
 }

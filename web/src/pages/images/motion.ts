@@ -10,28 +10,29 @@ export function scrollBehavior(): ScrollBehavior {
  * Brings `element` into view as little as it takes, and not at all when it is in view: the
  * page does not jump under the admin. One taller than the window is shown from its top (its
  * title, its first card), not its bottom, where "nearest" leaves it coming from below; and it
- * stays put while its top is in view: under a sticky page notice is not in view. (The scroll
- * margins keep it clear of that notice: see `usePageNotice`.)
+ * stays put while its top is in view: under a host's sticky header, or under the page's
+ * notices at the window's foot, is not in view. (The scroll margins keep it clear of both:
+ * see `usePageNotice`.)
  */
 export function reveal(element: Element | null | undefined): void {
   if (!element?.scrollIntoView) return;
   const { top, height } = element.getBoundingClientRect();
-  const viewportHeight = globalThis.innerHeight;
-  const covered = coveredTop(element);
-  if (height > viewportHeight - covered) {
-    if (top < covered || top >= viewportHeight) element.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
+  const { above, below } = covered(element);
+  const seenUntil = globalThis.innerHeight - below;
+  if (height > seenUntil - above) {
+    if (top < above || top >= seenUntil) element.scrollIntoView({ behavior: scrollBehavior(), block: "start" });
     return;
   }
   element.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
 }
 
-/** How much of the window's top is covered where `element` is: by the page's sticky notice
- * (its room counts a host's header over it), else by a host's own sticky header (see
- * `--ii-covered-top` in ui.module.css). */
-function coveredTop(element: Element): number {
+/** How much of the window is covered where `element` is: at its top by a host's sticky header
+ * (`--ii-host-top`), at its foot by the page's notices (`--ii-notice-room`; see
+ * `--ii-covered-top` and `--ii-covered-bottom` in ui.module.css). */
+function covered(element: Element): { above: number; below: number } {
   const style = getComputedStyle(element);
   const px = (name: string) => parseFloat(style.getPropertyValue(name)) || 0;
-  return Math.max(px("--ii-notice-room"), px("--ii-host-top"));
+  return { above: px("--ii-host-top"), below: px("--ii-notice-room") };
 }
 
 /**

@@ -98,11 +98,25 @@ describe("a notice of what the admin just did", () => {
     expect(wasScrolled(again)).toEqual([]);
   });
 
-  it("comes to rest under a sticky page notice: the page holds the room that notice takes at the window's top", async () => {
-    // jsdom lays nothing out: the offline notice is 58 px tall, as two lines of it are.
+  it("comes to rest above the page's notices: the page holds the room they take at the window's foot", async () => {
+    // jsdom lays nothing out: the page's notices, holding the offline one, are 58 px tall, as
+    // two lines of it are; with none, nothing.
     vi.spyOn(HTMLElement.prototype, "offsetHeight", "get").mockImplementation(function (this: HTMLElement) {
-      return this.getAttribute("role") === "alert" && this.textContent?.startsWith("This browser is offline") ? 58 : 0;
+      return this.classList.contains("notices") && this.textContent?.startsWith("This browser is offline") ? 58 : 0;
     });
+    // What the page measures again when the browser says a box it watches was resized.
+    const watching: (() => void)[] = [];
+    vi.stubGlobal(
+      "ResizeObserver",
+      class {
+        constructor(private readonly resized: () => void) {}
+        observe() {
+          watching.push(this.resized);
+        }
+        unobserve() {}
+        disconnect() {}
+      },
+    );
     given();
     await openAsAlice();
     const page = screen.getByRole("heading", { level: 1, name: "Images" }).closest<HTMLElement>(".page")!;
@@ -110,11 +124,16 @@ describe("a notice of what the admin just did", () => {
     try {
       act(() => onlineManager.setOnline(false));
       await screen.findByText(/^This browser is offline\. The page keeps trying/);
-      // Every scroll margin of the page adds it (ui.module.css): what is brought into view clears the notice.
+      // The notices' box grew as the offline notice came: the browser says so.
+      act(() => watching.forEach((resized) => resized()));
+      // Every scroll margin of the page adds it (ui.module.css): what is brought into view clears the notices.
       expect(page.style.getPropertyValue("--ii-notice-room")).toBe("58px");
     } finally {
       act(() => onlineManager.setOnline(true));
+      vi.unstubAllGlobals();
     }
-    await waitFor(() => expect(page.style.getPropertyValue("--ii-notice-room")).toBe("0px"));
+    await waitFor(() => expect(screen.queryByText(/^This browser is offline/)).not.toBeInTheDocument());
+    act(() => watching.forEach((resized) => resized()));
+    expect(page.style.getPropertyValue("--ii-notice-room")).toBe("0px");
   });
 });

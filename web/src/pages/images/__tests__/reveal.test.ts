@@ -43,11 +43,18 @@ describe("reveal", () => {
     expect(scrolled).toEqual([]);
   });
 
-  it("shows one from its top when its top is under a sticky page notice, though it fits the window without it", () => {
-    const under = box(30, view - 40);
+  it("shows one from its top when its top is under the page's notices at the window's foot, though it fits the window without them", () => {
+    const under = box(view - 30, view - 40);
     (under as HTMLElement).style.setProperty("--ii-notice-room", "60px"); // the page sets it on its root (see usePageNotice)
     reveal(under);
     expect(scrolled).toEqual(["start"]);
+  });
+
+  it("leaves one taller than the room between the page's notices and the window's top where it is while its top is in view", () => {
+    const under = box(30, view - 40);
+    (under as HTMLElement).style.setProperty("--ii-notice-room", "60px");
+    reveal(under);
+    expect(scrolled).toEqual([]);
   });
 
   it("counts a host's sticky header over the page as it counts the page's notice", () => {

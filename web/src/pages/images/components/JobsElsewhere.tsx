@@ -26,9 +26,11 @@ interface Props {
  * twin of a sentence said there is hidden from it (read once, not twice). Nothing is said as the
  * page comes or its first read of a click lands (see `useChangesSaid`). Dismiss comes once a
  * click has ended (the list keeps the focus when its focused Dismiss goes). The page has two:
- * another identity's clicks under the pickers, where the admin left them; this identity's
- * earlier ones at the top of the result pane, where the newer click's cards come and the page
- * brings the admin. Empty, neither is a group: a screen reader's tree has no empty one. */
+ * another identity's clicks among the page's notices at the window's foot (`PageNotices`:
+ * after the selects in Tab's order, where the admin left them; their coming moves nothing in
+ * view); this identity's earlier ones at the top of the result pane, where the newer click's
+ * cards come and the page brings the admin. Empty, neither is a group: a screen reader's tree
+ * has no empty one. */
 export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
   const list = useKeepsFocus<HTMLDivElement>();
   const notices = clicks.map((click) => {

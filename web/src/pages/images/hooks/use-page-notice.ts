@@ -1,28 +1,32 @@
 /**
- * The page's own notices (the session ended, contact lost) stay at the window's top as the
- * admin scrolls (`.pageNotice` is sticky). What the page brings into view must come to rest
- * under such a notice, not behind it: the notice on screen says how much of the window's top
- * it takes, the page's root holds it as `--ii-notice-room`, and every scroll margin of the
- * page adds it (see ui.module.css). Its height is measured, not assumed: its words take three
- * lines on a phone, one on a laptop.
+ * The page's own notices (the session ended, contact lost, clicks left running elsewhere) stay
+ * at the window's foot as the admin scrolls (`PageNotices` is sticky). What the page brings
+ * into view must come to rest above them, not behind them: the notices on screen say how much
+ * of the window's foot they take, the page's root holds it as `--ii-notice-room`, and every
+ * scroll margin of the page adds it (see ui.module.css). Their height is measured, not
+ * assumed: the offline notice's words take three lines on a phone, one on a laptop; with none
+ * they take nothing.
  */
 import { createContext, useContext, useLayoutEffect, useRef } from "react";
 
-/** Told, in px, how much of the window's top the page's notice takes (0: none shows). */
+/** Told, in px, how much of the window's foot the page's notices take (0: none shows). */
 export const NoticeRoom = createContext<(px: number) => void>(() => undefined);
 
-/** Put the ref on a sticky page notice. */
+/** Put the ref on the page's sticky notices. */
 export function usePageNotice<T extends HTMLElement>() {
   const tell = useContext(NoticeRoom);
   const ref = useRef<T>(null);
   useLayoutEffect(() => {
-    const notice = ref.current;
-    if (!notice) return;
-    // Its height, and the gap it keeps to the window's edge (its sticky `top`).
-    const measure = () => tell(notice.offsetHeight + (parseFloat(getComputedStyle(notice).top) || 0));
+    const notices = ref.current;
+    if (!notices) return;
+    // Their height, and the gap they keep to the window's edge (their sticky `bottom`).
+    const measure = () => {
+      const height = notices.offsetHeight;
+      tell(height > 0 ? height + (parseFloat(getComputedStyle(notices).bottom) || 0) : 0);
+    };
     measure();
     const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(measure);
-    observer?.observe(notice);
+    observer?.observe(notices);
     return () => {
       observer?.disconnect();
       tell(0);

@@ -22,7 +22,7 @@ const UPLOAD_FAILED = "The upload failed; retry.";
 
 /** Why a photo did not upload: the API's words, except for a form that came too late, or
  * came broken (the photo itself was never sent, so nothing "may have gone through"), or was
- * refused for an ended session (its one notice above the page says so: not each photo). */
+ * refused for an ended session (its one page notice says so: not each photo). */
 function uploadError(error: unknown): string {
   return isNoAnswer(error) || shownError(error) === null ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
 }

@@ -57,7 +57,7 @@ export function useSubject() {
     /** The user's identities, as read (or not): a failed read is polled, and said. */
     identitiesRead: identities,
     /** Why the user's identities could not be read, while they never were (a later read that
-     * fails is a lost contact, said above the page); null else. */
+     * fails is a lost contact, said among the page's notices); null else. */
     identitiesUnreadable: list === undefined ? failure : null,
     chooseUser: setChosenUser,
     chooseIdentity,

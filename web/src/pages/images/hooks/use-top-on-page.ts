@@ -2,10 +2,10 @@
  * How far down the page an element starts, kept on it as `--ii-top-on-page` (px), so its
  * styles can size what it holds to the window left under it. The result cards use it: a
  * picture and its Save fit the first screen under whatever is above them, the host's header
- * of any height, the page's title, a notice. Measured on the page, not on the screen (a
- * scroll changes nothing: the window's, or that of a host's box the page scrolls in), again
+ * of any height, the page's title, whose image it is. Measured on the page, not on the screen
+ * (a scroll changes nothing: the window's, or that of a host's box the page scrolls in), again
  * whenever the page's layout changes (the document's or the page's box resizes: the window, a
- * notice shown above, a host's banner).
+ * host's banner).
  */
 import { useLayoutEffect, useRef } from "react";
 
