@@ -619,18 +619,19 @@ def test_a_click_left_running_is_said_without_moving_the_form(
     stack: RunningStack, browser: Browser, screen: tuple[int, int]
 ) -> None:
     """A click left running (the user's other identity chosen) is said, "Still generating for
-    Alice the explorer.", at the window's foot, its Show in view, and the form, the user's for both
+    Alice the chef.", at the window's foot, its Show in view, and the form, the user's for both
     identities, stays where it was (the notice came under the selects and pushed the form 56 px
     down, on a laptop and on a phone)."""
     page, generate = _ready_to_generate(
         browser,
         stack,
         user="Alice Test · test user",
-        identity="Alice the explorer",
+        identity="Alice the chef",
         ratio="1:1",
         screen=screen,
     )
-    # Its own words: the pane may show an earlier click of this identity as it opens.
+    # Its own words: the pane may show an earlier click of this identity as it opens. (Not the
+    # explorer's: later tests take the first card of its pane, as it opens, for theirs.)
     walk = f"a long walk seen at {screen[0]} px"
     page.get_by_role("textbox", name="Prompt", exact=True).fill(f"{walk} [simulate:slow]")
     generate.click()
@@ -639,9 +640,11 @@ def test_a_click_left_running_is_said_without_moving_the_form(
     # Where the form starts on the page (the page may still be scrolling to the results).
     on_page = "form => form.getBoundingClientRect().top + window.scrollY"
     before = form.evaluate(on_page)
-    page.get_by_role("combobox", name="Identity", exact=True).select_option(label="Alice the chef")
+    page.get_by_role("combobox", name="Identity", exact=True).select_option(
+        label="Alice the explorer"
+    )
     notices = page.get_by_role("group", name="Generations elsewhere")
-    expect(notices).to_contain_text("Still generating for Alice the explorer")
+    expect(notices).to_contain_text("Still generating for Alice the chef")
     _next_frames(page)
     assert form.evaluate(on_page) == before
     show = notices.get_by_role("button", name=re.compile("^Show")).bounding_box()
