@@ -1496,12 +1496,17 @@ def test_a_tablets_history_puts_a_clicks_other_variants_two_a_line(
         screen=(1024, 768),
     )
     page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    page.get_by_label("Prompt", exact=True).fill("a tablet's history")
     generate.click()
-    for n in range(1, 5):
-        expect(_variant(page, n, 4).get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    # This click's rows, newest first, each done (not an earlier click's, which the history
+    # shows until it has read this one's).
     history = page.get_by_role("region", name="History")
-    rows = history.get_by_role("listitem")
-    others = [rows.filter(has_text=f"Variant {n} of 4").first for n in range(2, 5)]
+    rows = history.get_by_role("list").first.get_by_role("listitem")
+    expect(rows.first).to_contain_text("a tablet's history", timeout=JOB_TIMEOUT_MS)
+    others = [rows.nth(n - 1) for n in range(2, 5)]
+    for n, row in enumerate(others, start=2):
+        expect(row).to_contain_text(f"Variant {n} of 4", timeout=JOB_TIMEOUT_MS)
+        expect(row).to_contain_text("Done", timeout=JOB_TIMEOUT_MS)
     for screen in ((1024, 768), (768, 1024)):
         page.set_viewport_size({"width": screen[0], "height": screen[1]})
         _next_frames(page)
@@ -1624,10 +1629,13 @@ def test_on_a_phone_more_on_a_history_row_at_the_screens_foot_shows_what_it_offe
         ratio="1:1",
         screen=(390, 844),
     )
+    page.get_by_label("Prompt", exact=True).fill("at the screen's foot")
     generate.click()
+    # This click's row, done: a row that changes as its job ends (its picture comes, its
+    # actions change), or another that comes above it, would move what More opened.
     history = page.get_by_role("region", name="History")
-    row = history.get_by_role("listitem").filter(has=page.get_by_role("button", name="More"))
-    expect(row.first).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    row = history.get_by_role("listitem").filter(has_text="at the screen's foot")
+    expect(row.first).to_contain_text("Done", timeout=JOB_TIMEOUT_MS)
     more = row.first.get_by_role("button", name="More")
     # The row's More at the screen's foot, as a scroll down the history leaves it.
     more.evaluate(
