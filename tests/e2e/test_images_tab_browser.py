@@ -305,6 +305,46 @@ def test_the_pages_notice_is_in_view_in_a_host_with_a_sticky_header(
     context.close()
 
 
+def test_generate_and_the_pages_notice_stand_over_a_hosts_sticky_footer(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A host with a 56 px sticky footer says so (`--ii-host-bottom`): on a 1440 by 900
+    laptop, the form's Generate bar, stuck at the window's foot while the form runs past it,
+    and the page's offline notice stand over that footer, not behind it (both were at the
+    window's very foot, under the footer)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    _log_in(page, stack, "admin", "admin-password")
+    expect(page.get_by_role("region", name="New generation")).to_be_visible()
+    page.evaluate(
+        """() => {
+            const footer = document.createElement("footer");
+            footer.id = "host-footer";
+            Object.assign(footer.style, {position: "fixed", bottom: "0", left: "0", right: "0",
+                height: "56px", background: "#222", zIndex: "1000"});
+            document.body.append(footer);
+            document.documentElement.style.setProperty("--ii-host-bottom", "56px");
+        }"""
+    )
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    context.set_offline(True)
+    notice = page.get_by_role("alert").filter(has_text="This browser is offline.")
+    expect(notice).to_be_visible()
+    _next_frames(page)
+    for part, role in ((generate, "button"), (notice, "alert")):
+        box = part.bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= 900 - 56, (role, box)
+        seen = page.evaluate(
+            "([x, y, role]) => document.elementFromPoint(x, y)?.closest(`[role=${role}], button`)"
+            " !== null",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, role],
+        )
+        assert seen, f"the {role} is under the host's footer"
+    context.set_offline(False)
+    context.close()
+
+
 def test_admin_generates_saves_downloads_reruns(
     stack: RunningStack, browser: Browser, tmp_path: Path
 ) -> None:

@@ -27,12 +27,13 @@ export function reveal(element: Element | null | undefined): void {
 }
 
 /** How much of the window is covered where `element` is: at its top by a host's sticky header
- * (`--ii-host-top`), at its foot by the page's notices (`--ii-notice-room`; see
- * `--ii-covered-top` and `--ii-covered-bottom` in ui.module.css). */
+ * (`--ii-host-top`), at its foot by a host's sticky footer (`--ii-host-bottom`) and the page's
+ * notices over it (`--ii-notice-room`, the footer counted in; see `--ii-covered-top` and
+ * `--ii-covered-bottom` in ui.module.css). */
 function covered(element: Element): { above: number; below: number } {
   const style = getComputedStyle(element);
   const px = (name: string) => parseFloat(style.getPropertyValue(name)) || 0;
-  return { above: px("--ii-host-top"), below: px("--ii-notice-room") };
+  return { above: px("--ii-host-top"), below: Math.max(px("--ii-host-bottom"), px("--ii-notice-room")) };
 }
 
 /**

@@ -57,6 +57,13 @@ describe("reveal", () => {
     expect(scrolled).toEqual([]);
   });
 
+  it("counts a host's sticky footer under the page as it counts the page's notices", () => {
+    const under = box(view - 30, view - 40);
+    (under as HTMLElement).style.setProperty("--ii-host-bottom", "56px"); // a host sets it around the page
+    reveal(under);
+    expect(scrolled).toEqual(["start"]);
+  });
+
   it("counts a host's sticky header over the page as it counts the page's notice", () => {
     const under = box(30, view - 40);
     (under as HTMLElement).style.setProperty("--ii-host-top", "64px"); // a host sets it around the page
