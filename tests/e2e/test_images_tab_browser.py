@@ -267,6 +267,22 @@ def test_the_page_lays_itself_out_by_its_own_width_in_a_host_with_a_sidebar(
     context.close()
 
 
+def _host_bar(page: Page, edge: str, height: int) -> None:
+    """A host's bar of `height` px fixed at the window's `edge` (`top`: a sticky header,
+    `bottom`: a sticky footer) over the page, said to the page as `--ii-host-{edge}` on the
+    document's root, as docs/images-tab.md asks a host to."""
+    page.evaluate(
+        """([edge, height]) => {
+            const bar = document.createElement(edge === "top" ? "header" : "footer");
+            Object.assign(bar.style, {position: "fixed", [edge]: "0", left: "0", right: "0",
+                height: `${height}px`, background: "#222", zIndex: "1000"});
+            document.body.append(bar);
+            document.documentElement.style.setProperty(`--ii-host-${edge}`, `${height}px`);
+        }""",
+        [edge, height],
+    )
+
+
 def test_the_pages_notice_is_in_view_in_a_host_with_a_sticky_header(
     stack: RunningStack, browser: Browser
 ) -> None:
@@ -277,18 +293,8 @@ def test_the_pages_notice_is_in_view_in_a_host_with_a_sticky_header(
     page = context.new_page()
     _log_in(page, stack, "admin", "admin-password")
     expect(page.get_by_role("region", name="New generation")).to_be_visible()
-    page.evaluate(
-        """() => {
-            const header = document.createElement("header");
-            header.id = "host-header";
-            Object.assign(header.style, {position: "fixed", top: "0", left: "0", right: "0",
-                height: "64px", background: "#222", zIndex: "1000"});
-            document.body.prepend(header);
-            document.documentElement.style.setProperty("--ii-host-top", "64px");
-            document.body.style.paddingBottom = "2000px";
-            window.scrollTo(0, 400);
-        }"""
-    )
+    _host_bar(page, "top", 64)
+    page.evaluate("() => { document.body.style.paddingBottom = '2000px'; scrollTo(0, 400); }")
     context.set_offline(True)
     notice = page.get_by_role("alert").filter(has_text="This browser is offline.")
     expect(notice).to_be_visible()
@@ -316,16 +322,7 @@ def test_generate_and_the_pages_notice_stand_over_a_hosts_sticky_footer(
     page = context.new_page()
     _log_in(page, stack, "admin", "admin-password")
     expect(page.get_by_role("region", name="New generation")).to_be_visible()
-    page.evaluate(
-        """() => {
-            const footer = document.createElement("footer");
-            footer.id = "host-footer";
-            Object.assign(footer.style, {position: "fixed", bottom: "0", left: "0", right: "0",
-                height: "56px", background: "#222", zIndex: "1000"});
-            document.body.append(footer);
-            document.documentElement.style.setProperty("--ii-host-bottom", "56px");
-        }"""
-    )
+    _host_bar(page, "bottom", 56)
     generate = page.get_by_role("button", name="Generate", exact=True)
     context.set_offline(True)
     notice = page.get_by_role("alert").filter(has_text="This browser is offline.")
