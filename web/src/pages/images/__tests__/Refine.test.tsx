@@ -194,4 +194,38 @@ describe("Refine", () => {
     await user.click(within(history).getByRole("button", { name: "Send" }));
     await waitFor(() => expect(within(history).queryByRole("textbox", { name: "What should change?" })).not.toBeInTheDocument());
   });
+  it("says in its box why the API refused a refinement's words, until they change; on the row once the box is closed", async () => {
+    const REFUSED =
+      "The instruction holds an invisible character at character 7 (U+200B ZERO WIDTH SPACE), which could hide or disguise what it says; remove it.";
+    const done = succeeded(job({ prompt: "portrait" }));
+    given(
+      ...historyOf([done]),
+      http.untyped.post(`${API}/v1/generations/:id/refine`, () =>
+        apiError(422, "character_not_allowed", REFUSED, { field: "instruction", character: "U+200B", position: 6 }),
+      ),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const refine = await within(history).findByRole("button", { name: /^Refine\b/ });
+    await user.click(refine);
+    const box = within(history).getByRole("textbox", { name: "What should change?" });
+    await user.paste("warmer\u200b light");
+    await user.keyboard("{Enter}");
+
+    await waitFor(() => expect(box).toHaveAccessibleDescription(expect.stringContaining(REFUSED)));
+    expect(box).toHaveAttribute("aria-invalid", "true");
+    // Said once, in the box beside its words: not also the row's alert.
+    expect(within(history).queryByRole("alert")).not.toBeInTheDocument();
+
+    await user.type(box, "!");
+    expect(screen.queryByText(REFUSED)).not.toBeInTheDocument();
+    expect(box).toHaveAttribute("aria-invalid", "false");
+    await user.type(box, "{Backspace}");
+    expect(box).toHaveAccessibleDescription(expect.stringContaining(REFUSED));
+
+    // Closed, the box says nothing: the row does.
+    await user.keyboard("{Escape}");
+    expect(within(history).getByRole("alert")).toHaveTextContent(REFUSED);
+    expect(refine).toHaveFocus();
+  });
 });

@@ -28,7 +28,7 @@ import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
-import { RefineForm, useRefineBox } from "./RefineForm";
+import { RefineForm, refusedWords, useRefineBox } from "./RefineForm";
 
 /** What each row needs besides its job: its follow-ups are a card's (`onCompare` compares it
  * as its card would, for the jobs `compares` says have something to compare with), with Save
@@ -81,7 +81,12 @@ export function HistoryItem({
 }) {
   const refine = useRefineBox();
   const row = useKeepsFocus<HTMLLIElement>();
-  const ownError = actionError?.jobId === job.id ? actionError : null;
+  // Its failure on the row, or in its Refine box (refused words, while the box holds them).
+  const failure = refusedWords(actionError?.jobId === job.id ? actionError : null, {
+    open: refine.open,
+    words: refine.box.instruction,
+  });
+  const ownError = failure.card;
   const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(ownError);
   const label = jobAt("Generation", job, askedAt);
   const savedNow = isSavedNow(job, currentJobId);
@@ -181,6 +186,7 @@ export function HistoryItem({
         {refine.open && (
           <RefineForm
             {...refine.box}
+            problem={failure.box}
             costUsd={job.usage?.estimated_cost_usd ?? null}
             busy={busy}
             onSubmit={(words) => {

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type RefObject } from "react";
 
 import { formatUsd } from "../config";
+import type { ActionFailure } from "../hooks/use-job-actions";
 import { reveal } from "../motion";
 import { differently } from "../said";
 import ui from "../ui.module.css";
@@ -19,6 +20,7 @@ export function RefineForm({
   costUsd = null,
   label = "What should change?",
   picture = null,
+  problem = null,
 }: {
   /** Kept by the opener: closing the form (Escape) does not throw the words away. */
   instruction: string;
@@ -33,9 +35,12 @@ export function RefineForm({
   /** The result's small picture, beside the question, when the box is not under it (below
    * a grid of variants: on a phone or two a line, its card may be out of view). */
   picture?: string | null;
+  /** Why the API refused these words (a character in them that could hide what they say). */
+  problem?: string | null;
 }) {
   const inputId = useId();
   const hintId = useId();
+  const problemId = useId();
   const offId = useId();
   const input = useRef<HTMLInputElement>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -80,7 +85,8 @@ export function RefineForm({
         className={ui.input}
         value={instruction}
         placeholder="e.g. a darker background"
-        aria-describedby={hinted ? hintId : undefined}
+        aria-invalid={problem !== null}
+        aria-describedby={[hinted && hintId, problem !== null && problemId].filter(Boolean).join(" ") || undefined}
         onChange={(event) => {
           setPressed({ said: "", whyOff });
           onChange(event.target.value);
@@ -120,8 +126,24 @@ export function RefineForm({
       <p id={hintId} className={styles.hint} role="status">
         {said}
       </p>
+      {/* Always there, empty until the API refuses the words: a live region must exist before
+          its text changes to be read. */}
+      <p id={problemId} className={styles.problem} aria-live="polite">
+        {problem ?? ""}
+      </p>
     </form>
   );
+}
+
+/** Where a job's failure is said, with its Refine box (`open`, holding `words`) beside it: the
+ * API's refusal of a refinement's words in the box while it holds them (`box`), anything else
+ * on the job's card or row (`card`), the refusal too once the box is closed. */
+export function refusedWords(
+  failure: ActionFailure | null,
+  refine: { open: boolean; words: string },
+): { card: ActionFailure | null; box: string | null } {
+  if (!failure || failure.instruction === undefined || !refine.open) return { card: failure, box: null };
+  return { card: null, box: failure.instruction === refine.words ? failure.message : null };
 }
 
 /** A Refine button's part of its box: spread on the button. */

@@ -11,7 +11,7 @@ import { isFinal } from "../job/state";
 import { isUpright, isWide } from "../shape";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
-import { RefineForm, useRefineBoxes } from "./RefineForm";
+import { RefineForm, refusedWords, useRefineBoxes } from "./RefineForm";
 import styles from "./VariantsGrid.module.css";
 
 export interface VariantsGridProps {
@@ -60,6 +60,11 @@ export function VariantsGrid({
   const topOnPage = useTopOnPage<HTMLDivElement>();
   // Cards one a row (a phone): a card's Refine box comes right under it, not under the last.
   const [grid, oneColumn] = useOneColumn<HTMLDivElement>();
+  // A failure on a job's card, or in its Refine box (refused words, while the box holds them).
+  const failureOf = (job: Job) => {
+    const refine = refineBoxOf(job.id);
+    return refusedWords(failure?.jobId === job.id ? failure : null, { open: refine.open, words: refine.box.instruction });
+  };
   const refineBox = (job: Job, index: number) => {
     const refine = refineBoxOf(job.id);
     if (!followUps || !refine.open) return null;
@@ -68,6 +73,7 @@ export function VariantsGrid({
       <div key={`refine-${job.id}`} className={styles.refine}>
         <RefineForm
           {...refine.box}
+          problem={failureOf(job).box}
           label={place.count > 1 ? `What should change in variant ${place.index}?` : undefined}
           picture={place.count > 1 ? previewUrl(job) : null}
           costUsd={job.usage?.estimated_cost_usd ?? null}
@@ -105,7 +111,7 @@ export function VariantsGrid({
             refine={refineBoxOf(job.id).toggle}
             {...(originOf ? { origin: originOf(job) } : {})}
             outOfTouch={outOfTouch}
-            failure={failure?.jobId === job.id ? failure : null}
+            failure={failureOf(job).card}
           />,
           oneColumn && refineBox(job, index),
         ])}

@@ -35,10 +35,13 @@ interface Options {
  * in the dialog), where the admin is looking. */
 export type ActionPlace = "pane" | "history" | "compare";
 
-/** Why an action on a job did not go through: said beside that job. */
+/** Why an action on a job did not go through: said beside that job; `instruction` when the
+ * API refused a refinement's words (a character in them that could hide what they say):
+ * said in its Refine box while the box holds them (see `refusedWords`). */
 export interface ActionFailure {
   jobId: string;
   message: string;
+  instruction?: string;
 }
 
 /** Why a Generate started nothing, of the user whose photos it was about; `prompt` when the
@@ -56,8 +59,9 @@ interface ActionError extends ActionFailure {
   place: ActionPlace;
 }
 
-function said(job: Job, message: string | null, place: ActionPlace): ActionError | null {
-  return message === null ? null : { jobId: job.id, identityId: job.identity_id, message, place };
+function said(job: Job, message: string | null, place: ActionPlace, instruction?: string): ActionError | null {
+  if (message === null) return null;
+  return { jobId: job.id, identityId: job.identity_id, message, place, ...(instruction !== undefined && { instruction }) };
 }
 
 export function useJobActions({ identityId, userId, photos, paneIds, showStarted, resultPane }: Options) {
@@ -139,8 +143,10 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
         setFormError(message === null ? null : { userId: request.body.user_id, message, ...(prompt !== undefined && { prompt }) });
         return false;
       }
-      // A follow-up's error shows where it was asked (and comes into view there).
-      setActionError(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place));
+      // A follow-up's error shows where it was asked (and comes into view there); a refused
+      // refinement's words, in its box.
+      const words = request.kind === "refine" && refusedText(error, "instruction") ? request.instruction : undefined;
+      setActionError(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place, words));
       return false;
     }
     const first = jobs[0];
