@@ -7,6 +7,8 @@ Plain rules over plain values, so the API Lambda can apply them without the engi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.prices import image_sizes_of
 from identity_images.text import refused_character
@@ -86,15 +88,26 @@ def check_identity_words(
             details={"field": "identity_name", **details} if fields else details,
         )
     for part, words, lines in (("name", name, False), ("description", description, True)):
-        refused = refused_character(words, lines=lines)
-        if refused is not None:
-            raise PipelineError(
-                ErrorCode.CHARACTER_NOT_ALLOWED,
-                refused.described(f"{which}'s {part}", where="in the host app"),
-                details={
-                    **({"field": f"identity_{part}"} if fields else {}),
-                    **details,
-                    "character": refused.code,
-                    "position": refused.position,
-                },
-            )
+        check_words(
+            words,
+            lines=lines,
+            what=f"{which}'s {part}",
+            where="in the host app",
+            details={**({"field": f"identity_{part}"} if fields else {}), **details},
+        )
+
+
+def check_words(
+    words: str, *, lines: bool, what: str, where: str, details: Mapping[str, str | int]
+) -> None:
+    """`character_not_allowed` for words holding a character that could hide or disguise
+    what they say (`identity_images.text`): the message names them (`what`: "Identity 'x''s
+    name") and where they can be mended (`where`); the details, the caller's and the first
+    such character with its position."""
+    refused = refused_character(words, lines=lines)
+    if refused is not None:
+        raise PipelineError(
+            ErrorCode.CHARACTER_NOT_ALLOWED,
+            refused.described(what, where=where),
+            details={**details, "character": refused.code, "position": refused.position},
+        )

@@ -9,6 +9,7 @@ from identity_images.generation_rules import (
     check_identity_words,
     check_image_count,
     check_image_size,
+    check_words,
 )
 from identity_images.logic.access import authorize_generation_change
 from identity_images.logic.generations.bundle import Generations
@@ -16,7 +17,6 @@ from identity_images.logic.generations.new_jobs import batch_once, check_count, 
 from identity_images.models.api import GenerationBatch, RefineRequest, RerunRequest
 from identity_images.models.jobs import Job, JobKind
 from identity_images.models.ports import ObjectStore
-from identity_images.text import refused_character
 
 
 def _parent_references(parent: Job, storage: ObjectStore) -> tuple[list[str], list[str]]:
@@ -51,20 +51,13 @@ def _check_words_sent_again(parent: Job, instruction: str | None) -> None:
     character that could hide what it says: refused as a new prompt holding it would be
     (422 `character_not_allowed`), not sent to Gemini again."""
     for what, words in (("prompt", parent.prompt), ("instruction", instruction or "")):
-        refused = refused_character(words, lines=True)
-        if refused is not None:
-            raise PipelineError(
-                ErrorCode.CHARACTER_NOT_ALLOWED,
-                refused.described(
-                    f"Generation {parent.id!r}'s {what}",
-                    where="from a new generation (Edit settings)",
-                ),
-                details={
-                    "generation_id": parent.id,
-                    "character": refused.code,
-                    "position": refused.position,
-                },
-            )
+        check_words(
+            words,
+            lines=True,
+            what=f"Generation {parent.id!r}'s {what}",
+            where="from a new generation (Edit settings)",
+            details={"generation_id": parent.id},
+        )
 
 
 def _derived_jobs(
