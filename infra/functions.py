@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+from aws_cdk import (
+    Acknowledgment,
+    Aws,
+    CfnCondition,
+    Duration,
+    Fn,
+    RemovalPolicy,
+    Stack,
+    Validations,
+)
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -25,6 +34,12 @@ from infra.paths import FUNCTIONS_DIR
 SERVICE_NAME = "identity-images"
 METRICS_NAMESPACE = "IdentityImages"
 HANDLER_MODULE = "identity_images.handlers"
+
+#: Commercial regions where Lambda does not offer SnapStart (at the time of writing: Asia
+#: Pacific (New Zealand) and (Taipei)). The stack is region-agnostic, so its functions ask
+#: for SnapStart only where the region they are deployed to offers it (a deploy-time
+#: condition); elsewhere each cold start runs its init.
+REGIONS_WITHOUT_SNAPSTART = ("ap-southeast-6", "ap-east-2")
 
 
 def function_code() -> lambda_.Code:
@@ -103,12 +118,11 @@ class PipelineFunction(Construct):
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
             tracing=lambda_.Tracing.ACTIVE,
-            # A snapshot of each published version, taken after its init (the import and
-            # `init_phase.prepare`); only the `live` alias publishes versions (below).
-            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
             # A replaced version (and its snapshot) goes once the alias has moved off it.
             current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.DESTROY),
         )
+        if snap_start:
+            _snapshot_published_versions(self.function)
         for secret in (secrets or {}).values():
             secret.grant_read(self.role)
         Validations.of(self.role).acknowledge(
@@ -160,3 +174,32 @@ class PipelineFunction(Construct):
             Validations.of(self.role).acknowledge(
                 Acknowledgment(id=rule, reason=f"{why} Limited to keys under {prefix}.")
             )
+
+
+def _snapshot_published_versions(function: lambda_.Function) -> None:
+    """A snapshot of each published version, taken after its init (the import and
+    `init_phase.prepare`; only the `live` alias publishes versions: `entry_point`), where
+    the region offers SnapStart: a region without it would fail the whole deploy."""
+    cfn = function.node.default_child
+    assert isinstance(cfn, lambda_.CfnFunction)
+    cfn.snap_start = Fn.condition_if(
+        _snap_start_offered(Stack.of(function)).logical_id,
+        {"ApplyOn": "PublishedVersions"},  # raw: a property class is not rendered in an Fn::If
+        Aws.NO_VALUE,
+    )
+
+
+def _snap_start_offered(stack: Stack) -> CfnCondition:
+    """One condition per stack: the region it is deployed to offers SnapStart."""
+    found = stack.node.try_find_child("SnapStartOffered")
+    if isinstance(found, CfnCondition):
+        return found
+    return CfnCondition(
+        stack,
+        "SnapStartOffered",
+        expression=Fn.condition_not(
+            Fn.condition_or(
+                *(Fn.condition_equals(Aws.REGION, region) for region in REGIONS_WITHOUT_SNAPSTART)
+            )
+        ),
+    )

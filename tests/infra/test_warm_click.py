@@ -57,8 +57,35 @@ def invoke_grants(synth: Synthesized) -> set[str]:
     }
 
 
-def snap_start(synth: Synthesized, name: str) -> Any:
-    return synth.props(function_id(synth, name)).get("SnapStart")
+def snap_start(synth: Synthesized, name: str, region: str = "us-east-1") -> Any:
+    """The function's SnapStart as CloudFormation resolves it when deployed to `region`."""
+    return in_region(synth, synth.props(function_id(synth, name)).get("SnapStart"), region)
+
+
+def in_region(synth: Synthesized, value: Any, region: str) -> Any:
+    """`value` with its `Fn::If`s on the template's conditions resolved in `region`
+    (`AWS::NoValue`: None); the conditions the stack uses are of the region alone."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        condition, then, otherwise = value["Fn::If"]
+        holds = holds_in(synth, synth.template["Conditions"][condition], region)
+        return in_region(synth, then if holds else otherwise, region)
+    if value == {"Ref": "AWS::NoValue"}:
+        return None
+    return value
+
+
+def holds_in(synth: Synthesized, expression: dict[str, Any], region: str) -> bool:
+    ((function, arguments),) = expression.items()
+    if function == "Fn::Not":
+        return not holds_in(synth, arguments[0], region)
+    if function == "Fn::Or":
+        return any(holds_in(synth, argument, region) for argument in arguments)
+    if function == "Fn::Equals":
+        values = [region if a == {"Ref": "AWS::Region"} else a for a in arguments]
+        return bool(values[0] == values[1])
+    if function == "Condition":
+        return holds_in(synth, synth.template["Conditions"][arguments], region)
+    raise AssertionError(f"a condition the test cannot read: {expression}")
 
 
 def called_by_api_gateway(synth: Synthesized) -> set[str]:
@@ -86,6 +113,27 @@ def test_by_default_each_click_function_resumes_a_snapshot_of_its_newest_version
     assert snap_start(synthesized, name) == {"ApplyOn": "PublishedVersions"}
     alias = assert_live_alias_on_newest_version(synthesized, name)
     assert "ProvisionedConcurrencyConfig" not in alias
+
+
+@pytest.mark.parametrize("name", CLICK)
+@pytest.mark.parametrize(
+    ("region", "offered"),
+    [
+        ("ap-southeast-6", False),
+        ("ap-east-2", False),
+        ("eu-west-1", True),
+        ("ap-southeast-2", True),
+    ],
+)
+def test_snapstart_is_asked_for_only_where_the_region_offers_it(
+    synthesized: Synthesized, name: str, region: str, offered: bool
+) -> None:
+    """The stack is region-agnostic; a SnapStart asked for in Asia Pacific (New Zealand) or
+    (Taipei) would fail the whole deploy. There the function deploys without it, on the
+    same `live` alias, and each cold start runs its init."""
+    expected = {"ApplyOn": "PublishedVersions"} if offered else None
+    assert snap_start(synthesized, name, region) == expected
+    assert_live_alias_on_newest_version(synthesized, name)
 
 
 @pytest.fixture(scope="module")
