@@ -79,6 +79,7 @@ def cost(
     input_images: int = 0,
     prompt_tokens: int = 0,
     output_tokens: int = 0,
+    with_image: bool = True,
 ) -> float:
     """The recorded cost of a call to a model whose prices are known."""
     usd = estimate_cost_usd(
@@ -87,6 +88,7 @@ def cost(
         input_images=input_images,
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
+        with_image=with_image,
     )
     assert usd is not None
     return usd
@@ -105,6 +107,20 @@ def test_cost_counts_text_and_thinking_tokens() -> None:
     base = cost(input_images=1, prompt_tokens=560, output_tokens=1120)
     more = cost(input_images=1, prompt_tokens=560 + 1000, output_tokens=1120 + 1000)
     assert more == pytest.approx(base + 1000 * 2e-6 + 1000 * 12e-6)
+
+
+def test_an_answer_without_an_image_costs_its_tokens_alone() -> None:
+    """A refusal or a text-only answer is a 200, so billed: its prompt (images and text)
+    and whatever text and thinking it answered, no output image."""
+    refused = cost(
+        image_size="4K",
+        input_images=3,
+        prompt_tokens=3 * 560 + 40,
+        output_tokens=200,
+        with_image=False,
+    )
+    assert refused == pytest.approx(3 * 0.0011 + 40 * 2e-6 + 200 * 12e-6)
+    assert cost(FLASH, prompt_tokens=1000, with_image=False) == pytest.approx(1000 * 0.30e-6)
 
 
 def test_the_preview_name_costs_what_the_model_costs() -> None:

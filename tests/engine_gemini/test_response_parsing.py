@@ -122,6 +122,37 @@ def test_a_blocking_finish_reason_is_content_blocked(fixed: _FixedAnswer, reason
     assert caught.value.details["reason"] == reason
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"candidates": [{"finishReason": "IMAGE_SAFETY"}]},
+        {"promptFeedback": {"blockReason": "PROHIBITED_CONTENT"}},
+        _candidate([{"text": "I can't make that image."}]),
+    ],
+    ids=["image_safety", "prompt_blocked", "text_only"],
+)
+def test_an_answer_without_an_image_carries_what_it_was_billed_for(
+    fixed: _FixedAnswer, answer: dict[str, Any]
+) -> None:
+    """A 200 is billed, image or not: the error carries the answer's counts and their cost
+    without an output image, for the failed job to record."""
+    counts = {"promptTokenCount": 40, "candidatesTokenCount": 15, "thoughtsTokenCount": 100}
+    with pytest.raises(PipelineError) as caught:
+        _generate(fixed, {**answer, "usageMetadata": {**counts, "totalTokenCount": 155}})
+
+    usage = caught.value.usage
+    assert usage is not None
+    assert (usage.prompt_tokens, usage.output_tokens, usage.thoughts_tokens) == (40, 15, 100)
+    assert usage.estimated_cost_usd == pytest.approx(40 * 2e-6 + 115 * 12e-6)
+
+
+def test_a_failure_before_any_answer_carries_no_usage(fixed: _FixedAnswer) -> None:
+    with pytest.raises(PipelineError) as caught:
+        _generate(fixed, "<html>a proxy error page</html>")
+
+    assert caught.value.usage is None
+
+
 def test_no_candidates_is_no_image(fixed: _FixedAnswer) -> None:
     with pytest.raises(PipelineError) as caught:
         _generate(fixed, {"candidates": []})

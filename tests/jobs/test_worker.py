@@ -398,6 +398,10 @@ def test_a_final_failure_ends_the_job_without_retrying(
     assert done.error.code == "content_blocked"
     assert done.output is None
     assert messages_in(resources.jobs_queue_url) == 0
+    # Gemini answered (200), so it billed the prompt and the photos: the job says so.
+    assert done.usage is not None
+    assert done.usage.prompt_tokens > 0
+    assert 0 < (done.usage.estimated_cost_usd or 0) < 0.134
 
 
 def test_a_reference_deleted_before_the_run_fails_the_job(

@@ -237,7 +237,14 @@ class MemoryJobStore:
             due_at=_epoch(utc_now()) + self.lease_s if pending else None,
         )
 
-    def fail(self, job: Job, error: JobError, *, timings: StageTimings | None = None) -> Job | None:
+    def fail(
+        self,
+        job: Job,
+        error: JobError,
+        *,
+        timings: StageTimings | None = None,
+        usage: JobUsage | None = None,
+    ) -> Job | None:
         current = self.jobs.get(job.id)
         if current is None or current.is_terminal:
             return None
@@ -253,6 +260,7 @@ class MemoryJobStore:
             error=error,
             apply=apply,
             timings=timings or current.timings,
+            usage=usage or current.usage,
             finished_at=utc_now(),
             lease_expires_at=None,
             due_at=None,

@@ -495,9 +495,17 @@ class JobStore:
             names=names,
         )
 
-    def fail(self, job: Job, error: JobError, *, timings: StageTimings | None = None) -> Job | None:
+    def fail(
+        self,
+        job: Job,
+        error: JobError,
+        *,
+        timings: StageTimings | None = None,
+        usage: JobUsage | None = None,
+    ) -> Job | None:
         """The state `job` was read in (a running claim, or a queued job that could not be
-        queued) -> failed. A job with an apply pending gets it failed too."""
+        queued) -> failed, with what its Gemini call was billed for when it answered without
+        an image (`usage`). A job with an apply pending gets it failed too."""
         if job.status not in ("queued", "running"):  # a finished job never changes
             return None
         now = format_timestamp(utc_now())
@@ -511,11 +519,17 @@ class JobStore:
             ":null": None,
         }
         names = {"#error": "error", "#stage": "stage"}
+        usage_expr = ""
+        if usage is not None:
+            values[":usage"] = usage.model_dump(mode="json")
+            usage_expr = ", #usage = :usage"
+            names["#usage"] = "usage"
         apply_expr = _no_image_to_apply(job, "failed", values, names)
         return self._update(
             job.id,
             "SET #status = :failed, #error = :error, updated_at = :now, finished_at = :now, "
             "timings = :timings, next_attempt_at = :null"
+            + usage_expr
             + apply_expr
             + " REMOVE lease_expires_at, #stage, stage_started_at, in_flight, due_at",
             "#status = :from AND attempts = :attempts",

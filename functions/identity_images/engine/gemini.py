@@ -19,7 +19,8 @@ What it takes care of, so callers do not have to:
   `provider_unavailable` (retryable) or `provider_rejected`;
 - the image: decoded to prove it is one, with its real mime type, width and height;
 - usage: token counts and an estimated cost at the prices of the model called (none for a
-  model whose prices we do not know).
+  model whose prices we do not know); an answer without an image was billed all the same,
+  and its error carries its usage (`PipelineError.usage`) for the failed job to record.
 """
 
 from __future__ import annotations
@@ -214,10 +215,21 @@ class GeminiImageProvider:
                 details={"reason": "network", "model": model_name},
             ) from exc
 
-        usage = _usage(
-            response, model=model_name, image_size=image_size, input_images=len(references)
-        )
-        data, mime_type, finish_reason = _extract_image(response, model_name)
+        def usage(*, with_image: bool) -> Usage:
+            return _usage(
+                response,
+                model=model_name,
+                image_size=image_size,
+                input_images=len(references),
+                with_image=with_image,
+            )
+
+        try:
+            data, mime_type, finish_reason = _extract_image(response, model_name)
+        except PipelineError as refused:
+            # An answer (200) is billed, image or not: the job records what this one cost.
+            refused.usage = usage(with_image=False)
+            raise
         width, height, real_mime = _inspect_image(data, mime_type, model_name)
         expected = output_dimensions(aspect_ratio, image_size)
         if (width, height) != expected:
@@ -235,7 +247,7 @@ class GeminiImageProvider:
             width=width,
             height=height,
             model=response.model_version or model_name,
-            usage=usage,
+            usage=usage(with_image=True),
             finish_reason=finish_reason,
         )
 
@@ -259,7 +271,12 @@ def _api_error(exc: genai_errors.APIError, model: str) -> PipelineError:
 
 
 def _usage(
-    response: types.GenerateContentResponse, *, model: str, image_size: str, input_images: int
+    response: types.GenerateContentResponse,
+    *,
+    model: str,
+    image_size: str,
+    input_images: int,
+    with_image: bool,
 ) -> Usage:
     meta = response.usage_metadata
     if meta is None:
@@ -280,6 +297,7 @@ def _usage(
             input_images=input_images,
             prompt_tokens=prompt,
             output_tokens=output + thoughts,
+            with_image=with_image,
         ),
     )
 

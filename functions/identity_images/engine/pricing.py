@@ -4,8 +4,9 @@ Gemini bills per token. For the image model the output image (a fixed token coun
 size) and each input image dominate, at the list prices of the model called
 (`prices`); the rest is text: the prompt's, and the answer's text and thinking tokens
 (`thoughtsTokenCount`, counted apart from `candidatesTokenCount` and billed at the
-output text rate). The draft images the model thinks with are not billed apart. A model
-whose prices we do not know has no cost: None, never a guess.
+output text rate). The draft images the model thinks with are not billed apart. An
+answer without an image (a refusal, text only: 200, so billed) costs its tokens alone. A
+model whose prices we do not know has no cost: None, never a guess.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ __all__ = ["estimate_cost_usd"]
 
 
 def estimate_cost_usd(
-    *, model: str, image_size: str, input_images: int, prompt_tokens: int, output_tokens: int
+    *,
+    model: str,
+    image_size: str,
+    input_images: int,
+    prompt_tokens: int,
+    output_tokens: int,
+    with_image: bool = True,
 ) -> float | None:
-    """The estimated price of one call to `model`: output image + input images + the text
-    tokens; None for a model whose prices we do not know.
+    """The estimated price of one call to `model`: output image (`with_image`: the answer
+    has one) + input images + the text tokens; None for a model whose prices we do not
+    know.
 
     `prompt_tokens` and `output_tokens` are the usage metadata's counts; the parts of
     them already priced per image (the images' own tokens) are not charged twice.
@@ -29,11 +37,11 @@ def estimate_cost_usd(
         return None
     if image_size not in prices.output_image_usd:
         raise ValueError(f"{model} makes no {image_size!r} image")
-    text_out = max(0, output_tokens - prices.output_image_tokens[image_size])
+    image_tokens = prices.output_image_tokens[image_size] if with_image else 0
     cost = (
-        prices.output_image_usd[image_size]
+        (prices.output_image_usd[image_size] if with_image else 0.0)
         + _input_cost(prices, input_images=input_images, prompt_tokens=prompt_tokens)
-        + prices.text_output_token_usd * text_out
+        + prices.text_output_token_usd * max(0, output_tokens - image_tokens)
     )
     return round(cost, 6)
 

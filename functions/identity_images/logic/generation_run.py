@@ -239,7 +239,9 @@ class GenerationRun:
                 logger.warning("out of tries, its output unknown: left to a later look", extra=log)
                 raise unsure
             logger.warning("job failed", extra=log)
-            return self.store.fail(job, JobError.of(error), timings=clock.timings())
+            return self.store.fail(
+                job, JobError.of(error), timings=clock.timings(), usage=error.usage
+            )
 
         return retry_or_end(job, error, tries, settings=self.settings, give_back=give_back, end=end)
 

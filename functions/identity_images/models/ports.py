@@ -94,7 +94,12 @@ class JobStore(Protocol):
         apply_queued: bool = False,
     ) -> Job | None: ...
     def fail(
-        self, job: Job, error: JobError, *, timings: StageTimings | None = None
+        self,
+        job: Job,
+        error: JobError,
+        *,
+        timings: StageTimings | None = None,
+        usage: JobUsage | None = None,
     ) -> Job | None: ...
     def untrack(self, job: Job) -> None: ...
 

@@ -33,6 +33,26 @@ describe("a failed job", () => {
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 
+  it("says what Gemini billed for an answer without an image, on its card and its history row", async () => {
+    const usage = { prompt_tokens: 1720, output_tokens: 0, thoughts_tokens: 210, total_tokens: 1930, estimated_cost_usd: 0.0061 };
+    const error = { code: "content_blocked", message: "Gemini did not produce the image (IMAGE_SAFETY).", details: {} };
+    given(...historyOf([job({ status: "failed", error, usage, finished_at: new Date().toISOString() })]));
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(await within(card).findByText("Gemini billed about $0.006 for its answer.")).toBeInTheDocument();
+    const history = await screen.findByRole("region", { name: "History" });
+    expect(await within(history).findByText(/\$0\.006/)).toBeInTheDocument();
+  });
+
+  it("says no bill for a failure Gemini never answered", async () => {
+    const error = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
+    given(...historyOf([job({ status: "failed", error, usage: null, finished_at: new Date().toISOString() })]));
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await within(card).findByText(/Gemini/);
+    expect(card).not.toHaveTextContent("billed");
+  });
+
   it("offers Re-run only where the same job could end otherwise", async () => {
     const failed = (code: string, details: Record<string, unknown> = {}) =>
       job({ status: "failed", error: { code, message: "m", details }, finished_at: new Date().toISOString() });

@@ -230,10 +230,13 @@ function Failure({ job }: { job: Job }) {
     );
   }
   const failure = describeFailure(job);
+  // Gemini bills an answer without an image too (a refusal, text only): what this one cost.
+  const billed = job.usage?.estimated_cost_usd;
   return (
     <div className={styles.failure}>
       <strong>{failure?.title ?? "No image"}</strong>
       {failure?.detail && <span>{failure.detail}</span>}
+      {billed != null && billed > 0 && <span className={styles.billed}>Gemini billed about {formatUsd(billed)} for its answer.</span>}
     </div>
   );
 }
