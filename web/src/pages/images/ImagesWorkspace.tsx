@@ -206,6 +206,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...changes.watched} />
           }
           noIdentities={subject.hasNoIdentities}
+          reading={shown.paneReading}
           photosPutAsideOf={changes.photosPutAsideByShow}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}

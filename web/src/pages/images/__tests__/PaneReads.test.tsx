@@ -22,6 +22,26 @@ describe("the result pane", () => {
     expect(screen.queryByRole("article", { name: "New image" })).toBeNull();
   });
 
+  it("says it is reading the identity's generations while they are read, not that it has none", async () => {
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    given(
+      http.get("/v1/generations", async ({ response }) => {
+        await answered;
+        return response(200).json({ items: [], next_cursor: null });
+      }),
+    );
+    await openAsAlice();
+    const pane = await screen.findByRole("region", { name: "Result" });
+    expect(await within(pane).findByText("Reading Alice the chef's latest generations…")).toBeInTheDocument();
+    expect(within(pane).queryByText(/will appear here/)).toBeNull();
+    expect(pane).toHaveAttribute("aria-busy", "true");
+
+    answer();
+    expect(await within(pane).findByText("Your generated images will appear here.")).toBeInTheDocument();
+    expect(pane).toHaveAttribute("aria-busy", "false");
+  });
+
   it("says the prompt its click was made with, beside its title", async () => {
     const refused = job({
       prompt: "At a grand piano, warm stage light",

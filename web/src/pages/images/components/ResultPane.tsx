@@ -21,6 +21,9 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   failure: ActionFailure | null;
   /** The user chosen has no identities: nothing can be generated for them. */
   noIdentities: boolean;
+  /** What the pane would show is on its way (the identity's history, its click's jobs): it
+   * says so, not that there is nothing yet (`useShownJobs`' `paneReading`). */
+  reading?: boolean;
   /** What became of this identity's earlier clicks that a newer one took the pane from
    * (`JobsElsewhere`): said above the newer one's cards. */
   earlierClicks?: ReactNode;
@@ -30,13 +33,23 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */
-export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlierClicks, photosPutAsideOf = null, ...grid }: Props) {
+export function ResultPane({
+  ref,
+  identity,
+  jobs,
+  failure,
+  noIdentities,
+  reading = false,
+  earlierClicks,
+  photosPutAsideOf = null,
+  ...grid
+}: Props) {
   const onItsCard = failure !== null && jobs.some((job) => job.id === failure.jobId);
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(onItsCard ? null : failure);
   const headingId = useId();
   const asideId = useId();
   return (
-    <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby={headingId}>
+    <section ref={ref} className={`${ui.card} ${styles.pane}`} aria-labelledby={headingId} aria-busy={reading && !jobs[0]}>
       <div className={styles.header}>
         {/* Focusable from script only: Show (on a click watched from afar) brings the admin here. */}
         <h2
@@ -82,6 +95,13 @@ export function ResultPane({ ref, identity, jobs, failure, noIdentities, earlier
           identityName={identity?.name}
           {...grid}
         />
+      ) : reading ? (
+        // Not "will appear here" while the identity's generations are read: on a cold start
+        // that takes seconds, and would read as an identity that has none.
+        <div className={styles.empty}>
+          <span className={`${ui.spinner} ${styles.readingSpinner}`} aria-hidden="true" />
+          <p>{identity ? `Reading ${identity.name}'s latest generations…` : "Reading the latest generations…"}</p>
+        </div>
       ) : (
         <div className={styles.empty}>
           <span className={styles.emptyIcon} aria-hidden="true">

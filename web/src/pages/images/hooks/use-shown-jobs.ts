@@ -166,6 +166,12 @@ export function useShownJobs(identityId: string | null) {
     /** The result pane's jobs, in their order; `paneIds` their ids (before the first read). */
     paneJobs: cardReads.map((job) => laterRead(job, historyRead.get(job.id))),
     paneIds,
+    /** The pane has nothing yet for the identity on screen because what it would show is on
+     * its way: the history's first read (whose latest batch it shows), or its click's jobs. */
+    paneReading:
+      identityId !== null &&
+      cardReads.length === 0 &&
+      (history.isPending || paneQueries.some((query) => query.isPending)),
     /** The history's jobs, each as last read; undefined until it is read. */
     historyJobs: history.data?.map((job) => laterRead(job, cardRead.get(job.id))),
     /** Every read that is polled: one that failed says the page lost contact. */
