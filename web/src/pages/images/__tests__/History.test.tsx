@@ -612,6 +612,28 @@ describe("the identity's saved image, pages down the history", () => {
   });
 });
 
+describe("the Saved view, when the identity's image is an older generation's", () => {
+  it("says the image comes from an older generation, not that none was saved, and finds it from there", async () => {
+    const jobs = historyWithTheSavedOne();
+    const saved = jobs[41]!;
+    jobs[41] = { ...saved, apply: { ...saved.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
+    given(pagedHistory(() => jobs).handler, ...theSavedOnesReads(jobs));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText("20 newest generations · older below");
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+
+    expect(within(history).queryByText("None of these generations was saved to the identity.")).not.toBeInTheDocument();
+    const note = within(history).getByText(/^The identity's image comes from an older generation\./);
+    // One way to it, in the note: not a second one in the header.
+    expect(within(history).getAllByRole("button", { name: "Show the saved one" })).toHaveLength(1);
+    await user.click(within(note).getByRole("button", { name: "Show the saved one" }));
+    await waitFor(() => expect(history.querySelector(`[data-job-id="${savedId}"]`)).toHaveFocus());
+    const results = within(history).getByRole("list", { name: "Results" });
+    expect(within(results).getAllByRole("listitem")).toHaveLength(1);
+  });
+});
+
 describe("the saved one, when an older page cannot be read", () => {
   it.each([
     ["refused (403)", 403],

@@ -43,6 +43,16 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   const showOlder = useShowOlder(section, jobs, older);
   // The job the identity's image came from (its name says, or the row's badge does).
   const saved = useSeekSaved(section, jobs, older, row.currentJobId ?? jobNamedBy(identity?.image_path));
+  // The Saved view with none of the saved ones read: the identity's image still comes from a
+  // generation, older than the pages read (or gone from the history). Said there, with the
+  // way to it, not "None of these generations was saved", which the image above belies.
+  const savedFurther =
+    view === "saved" && (saved.offered || saved.gone) && savedOf(jobs ?? [], row.currentJobId ?? null).length === 0;
+  const findIt = (
+    <ActionLink off={saved.seeking} onClick={saved.seek}>
+      {saved.seeking ? "Finding the saved one…" : "Show the saved one"}
+    </ActionLink>
+  );
   return (
     <section ref={section} className={styles.section} aria-labelledby={headingId}>
       <div className={styles.header}>
@@ -59,13 +69,9 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         </div>
         {jobs && jobs.length > 0 && (
           <div className={styles.headerEnd}>
-            {saved.gone && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
+            {saved.gone && !savedFurther && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
             {saved.failed && <span className={ui.muted}>The saved one could not be found: try again.</span>}
-            {saved.offered && (
-              <ActionLink off={saved.seeking} onClick={saved.seek}>
-                {saved.seeking ? "Finding the saved one…" : "Show the saved one"}
-              </ActionLink>
-            )}
+            {saved.offered && !savedFurther && findIt}
             {/* Said as the view switches (a toggle says only that it is pressed), and as a page
                 of older ones comes: "0 saved from the 20 newest generations". */}
             <span className={ui.muted} role="status">
@@ -93,6 +99,17 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         <HistoryResults
           jobs={jobs}
           savedOnly={view === "saved"}
+          whenNone={
+            savedFurther ? (
+              <p className={ui.emptyNote}>
+                {saved.gone ? (
+                  "The identity's image comes from a generation no longer in the history."
+                ) : (
+                  <>The identity's image comes from an older generation. {findIt}</>
+                )}
+              </p>
+            ) : undefined
+          }
           currentJobId={row.currentJobId}
           savingIds={row.savingIds}
           onSave={row.onSave}

@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useMemo, type ReactNode } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
@@ -30,20 +30,34 @@ interface Props {
   /** Only the results once saved to the identity (the one it shows, and the ones replaced
    * since): the way back to an earlier image. */
   savedOnly?: boolean;
+  /** What an empty view says instead of that none of these has a result (or was saved). */
+  whenNone?: ReactNode;
 }
 
 /** The history's results as a grid of pictures large enough to judge a face: to find an
  * earlier result and save it, or compare it, in two clicks. */
-export function HistoryResults({ jobs, currentJobId, savingIds, onSave, onCompare, compares, actionError, savedOnly = false }: Props) {
+export function HistoryResults({
+  jobs,
+  currentJobId,
+  savingIds,
+  onSave,
+  onCompare,
+  compares,
+  actionError,
+  savedOnly = false,
+  whenNone,
+}: Props) {
   const results = savedOnly ? savedOf(jobs, currentJobId) : resultsOf(jobs);
   // Each named by its time, told apart from another click's of that minute (among the whole
   // history read: a job has one name in both views).
   const askedAt = useMemo(() => askedPhrases(jobs), [jobs]);
   if (results.length === 0)
     return (
-      <p className={ui.emptyNote}>
-        {savedOnly ? "None of these generations was saved to the identity." : "No results among these generations yet."}
-      </p>
+      whenNone ?? (
+        <p className={ui.emptyNote}>
+          {savedOnly ? "None of these generations was saved to the identity." : "No results among these generations yet."}
+        </p>
+      )
     );
   return (
     <ul className={styles.grid} aria-label="Results">
