@@ -78,6 +78,7 @@ export function CardProgress({
  * which one (while it waits to retry, how long until it is tried again) instead: its time
  * counts the waits, and set against a usual run of seconds it looked like a fault. To the
  * second while `ticking` (it stops with the spinner when the page cannot check on the job).
+ * Once past the usual time, that it takes longer than that (a busy queue, a slow answer).
  * Its own clock: the rest of the page does not render again each second. In a narrow card the
  * line wraps between its pieces, not inside one ("so far" alone on a line). */
 function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number | null; ticking: boolean }) {
@@ -88,7 +89,10 @@ function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number 
   const attempt = runningAttempt(job);
   if (attempt) return <ClockPieces first={attempt} then={`${elapsed} so far`} />;
   if (usualSeconds === null) return elapsed;
-  return <ClockPieces first={elapsed} then={`usually about ${formatDuration(usualSeconds)} at ${job.image_size}`} />;
+  const usual = `${formatDuration(usualSeconds)} at ${job.image_size}`;
+  // Past it, "usually about 5 s" beside "7 s" reads as a promise broken: it says so instead.
+  const pastUsual = elapsedSeconds(job, now) > usualSeconds;
+  return <ClockPieces first={elapsed} then={pastUsual ? `longer than the usual ${usual}` : `usually about ${usual}`} />;
 }
 
 /** "first · then", each piece kept whole on its line. */
