@@ -226,7 +226,29 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
     expect(within(left).getAllByRole("option").map((option) => option.textContent)).toEqual(["Current", "Before", "Refined"]);
     await user.selectOptions(left, "Current");
     expect(screen.getByRole("slider")).toHaveAccessibleName("Divider between Current and Refined");
-    expect(screen.getByRole("figure", { name: "Current" })).toBeInTheDocument();
+    // Said by its list, under its half: no caption of its own there (it has no Save).
+    expect(left).toHaveDisplayValue("Current");
+    expect(screen.queryByRole("figure", { name: "Current" })).not.toBeInTheDocument();
+  });
+
+  it("puts each side's list under its half, not over the pictures, and keeps the focus on it as it chooses", async () => {
+    const user = userEvent.setup();
+    const variants: Candidate[] = [0, 1, 2].map((index) => {
+      const label = `Variant ${index + 1} of 3`;
+      const variant = succeeded(job({ aspect_ratio: "3:4", batch_id: "b", batch_index: index, batch_size: 3 }));
+      return { job: variant, label, saveText: `Save ${label.toLowerCase()} to identity` };
+    });
+    dialog(variants);
+    await user.click(screen.getByRole("button", { name: "Overlaid" }));
+    const slider = screen.getByRole("slider");
+    const right = screen.getByRole("combobox", { name: "Picture on the right" });
+    // Not in the pictures' box (over a face's hair and brow), but with its side's Save.
+    expect(slider.parentElement).not.toContainElement(right);
+    expect(right.parentElement).toContainElement(screen.getByRole("button", { name: "Save variant 2 of 3 to identity" }));
+    right.focus();
+    await user.selectOptions(right, "Variant 3 of 3");
+    expect(right).toHaveFocus();
+    expect(right.parentElement).toContainElement(screen.getByRole("button", { name: "Save variant 3 of 3 to identity" }));
   });
 
   it("is not offered beside a current image of another shape, or one not loaded", () => {

@@ -113,11 +113,12 @@ export function CompareDialog({
   const layout = compareLayout(upright, ratios);
   // The view last chosen, in this browser: an admin who compares overlaid need not ask each time.
   const [view, setView] = useSessionState<CompareView>("compareView", "side", isCompareView, "browser");
-  const figureOf = ({ job, label, saveText }: Candidate, picture = true) => (
+  const figureOf = ({ job, label, saveText }: Candidate, picture = true, named = true) => (
     <CandidateFigure
       key={job.id}
       job={job}
       label={label}
+      named={named}
       picture={picture}
       isCurrent={job.id === currentJobId}
       saveText={saveText}
@@ -154,15 +155,14 @@ export function CompareDialog({
         // Two at a time, each one's name (and Save) under its side.
         <CompareOverlay
           overlaid={overlaid}
-          captionOf={({ key }) => {
+          captionOf={({ key }, named) => {
             const candidate = candidates.find(({ job }) => job.id === key);
-            return candidate ? (
-              figureOf(candidate, false)
-            ) : (
+            if (candidate) return figureOf(candidate, false, named);
+            return named ? (
               <figure key={CURRENT} className={styles.figure} aria-label="Current">
                 <figcaption className={styles.caption}>Current</figcaption>
               </figure>
-            );
+            ) : null;
           }}
         />
       ) : (
@@ -193,6 +193,7 @@ export function CompareDialog({
 function CandidateFigure({
   job,
   label,
+  named,
   picture,
   isCurrent,
   saveText,
@@ -202,6 +203,8 @@ function CandidateFigure({
 }: {
   job: Job;
   label: string;
+  /** Its caption says its label (not under Overlaid's list, which says it). */
+  named: boolean;
   picture: boolean;
   isCurrent: boolean;
   saveText: string;
@@ -225,7 +228,7 @@ function CandidateFigure({
         </OpensFullSize>
       )}
       <figcaption className={styles.caption}>
-        <span>{label}</span>
+        {named && <span>{label}</span>}
         {isCurrent ? (
           <span className={styles.savedSlot}>
             <span className={ui.badgeOk}>

@@ -3,6 +3,7 @@ import { useState, type CSSProperties, type ReactNode } from "react";
 import { pictureSources, SHOWN_WIDTH } from "../job/picture";
 import { jobRatio } from "../shape";
 import type { Candidate } from "./CompareDialog";
+import ui from "../ui.module.css";
 import styles from "./CompareOverlay.module.css";
 
 /** A picture Compare can lay over another: which it is (a job's id, or "current"), what it is
@@ -61,16 +62,17 @@ function ofOneShape(pictures: readonly OverlaidPicture[]): boolean {
  * a refinement changed, or a result from the current image, shows in the same place, not a
  * picture's width away. The divider is a slider across the whole picture: dragged, or clicked
  * where it should go, or moved with the arrow keys (Home and End show one picture whole).
- * With more than two to choose from, each side's name is a list that changes it (choosing the
- * other side's picture swaps the two). Under the pictures, each side's own words (`captionOf`:
- * its name, its Save), as wide as the pictures.
+ * Under the pictures, each side's own words (`captionOf`: its name, its Save), as wide as the
+ * pictures; with more than two to choose from, its name is a list that changes it (choosing
+ * the other side's picture swaps the two). A small tag in each top corner says which is where.
  */
 export function CompareOverlay({
   overlaid: { pictures, first },
   captionOf,
 }: {
   overlaid: Overlaid;
-  captionOf: (picture: OverlaidPicture) => ReactNode;
+  /** A side's words under its half: its name (`named`: not when the list above says it), its Save. */
+  captionOf: (picture: OverlaidPicture, named: boolean) => ReactNode;
 }) {
   const [split, setSplit] = useState(50);
   const [chosen, choose] = useState<readonly string[]>([]);
@@ -86,25 +88,29 @@ export function CompareOverlay({
     choose(next);
   };
   const style = { "--split": `${split}%`, "--ratio": left.ratio } as CSSProperties;
-  const name = (side: 0 | 1, picture: OverlaidPicture) =>
-    pictures.length > 2 ? (
-      <select
-        className={`${styles.tag} ${styles.pick} ${side === 0 ? styles.start : styles.end}`}
-        aria-label={side === 0 ? "Picture on the left" : "Picture on the right"}
-        value={picture.key}
-        onChange={(event) => pick(side, event.target.value)}
-      >
-        {pictures.map(({ key, label }) => (
-          <option key={key} value={key}>
-            {label}
-          </option>
-        ))}
-      </select>
-    ) : (
-      <span className={`${styles.tag} ${side === 0 ? styles.start : styles.end}`} aria-hidden="true">
-        {picture.label}
-      </span>
-    );
+  // With more than two to choose from, a list under each half that changes it: the same
+  // element whichever picture it shows, so the focus stays on it as the admin chooses.
+  const list = (side: 0 | 1, picture: OverlaidPicture) => (
+    <select
+      className={`${ui.select} ${styles.pick}`}
+      aria-label={side === 0 ? "Picture on the left" : "Picture on the right"}
+      value={picture.key}
+      onChange={(event) => pick(side, event.target.value)}
+    >
+      {pictures.map(({ key, label }) => (
+        <option key={key} value={key}>
+          {label}
+        </option>
+      ))}
+    </select>
+  );
+  // Which is on which side, small in its corner (read from the divider's name): the list
+  // is under the picture, not over its top, where a face's hair and brow are.
+  const tag = (side: 0 | 1, picture: OverlaidPicture) => (
+    <span className={`${styles.tag} ${side === 0 ? styles.start : styles.end}`} aria-hidden="true">
+      {picture.label}
+    </span>
+  );
   return (
     <div className={styles.frame} style={style}>
       <div className={styles.overlay}>
@@ -121,13 +127,19 @@ export function CompareOverlay({
           aria-valuetext={`${left.label} ${split}%, ${right.label} ${100 - split}%`}
           onChange={(event) => setSplit(Number(event.target.value))}
         />
-        {/* Over the slider: a list takes its own clicks. */}
-        {name(0, left)}
-        {name(1, right)}
+        {tag(0, left)}
+        {tag(1, right)}
       </div>
       <div className={styles.sides}>
-        {captionOf(left)}
-        {captionOf(right)}
+        {([0, 1] as const).map((side) => {
+          const picture = side === 0 ? left : right;
+          return (
+            <div key={side} className={styles.side}>
+              {pictures.length > 2 && list(side, picture)}
+              {captionOf(picture, pictures.length <= 2)}
+            </div>
+          );
+        })}
       </div>
     </div>
   );
