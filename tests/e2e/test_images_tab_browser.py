@@ -1713,3 +1713,35 @@ def test_on_a_phone_more_on_a_history_row_at_the_screens_foot_shows_what_it_offe
         timeout=3_000,
     )
     page.close()
+
+
+def test_on_a_touch_screen_a_photos_remove_keeps_its_words_on_the_tiles_edge(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a touch phone (390 by 844) link-style buttons grow to a finger's 44 px in height;
+    they grew wider too, and "Remove" stood 4 px right of the photo's name above it."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    _log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Bob Test · test user"
+    )
+    photo: FilePayload = {
+        "name": "edge.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": _jpeg((600, 800), (40, 90, 140)),
+    }
+    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
+    remove = page.get_by_role("button", name="Remove edge.jpg")
+    expect(remove).to_be_visible()
+    assert (remove.bounding_box() or {"height": 0})["height"] >= 44
+    words_left = """element => {
+        const words = document.createRange();
+        words.selectNodeContents(element);
+        return words.getBoundingClientRect().left;
+    }"""
+    name = page.get_by_text("edge.jpg", exact=True)
+    assert abs(remove.evaluate(words_left) - name.evaluate(words_left)) <= 1
+    context.close()
