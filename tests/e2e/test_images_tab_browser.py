@@ -1745,3 +1745,34 @@ def test_on_a_touch_screen_a_photos_remove_keeps_its_words_on_the_tiles_edge(
     name = page.get_by_text("edge.jpg", exact=True)
     assert abs(remove.evaluate(words_left) - name.evaluate(words_left)) <= 1
     context.close()
+
+
+def test_on_a_phone_the_panes_prompt_cut_short_can_be_shown_whole(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 390 by 844 touch phone the result pane's prompt, cut at its line's end, was whole
+    only in a tooltip a finger cannot open: Show all shows it on as many lines as it takes."""
+    prompt = "In a sunlit kitchen at dawn, " * 6 + "the end of the prompt"
+    page, generate = _ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the astronaut",
+        ratio="1:1",
+        screen=(390, 844),
+    )
+    page.get_by_label("Prompt", exact=True).fill(prompt)
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    words = pane.get_by_text(prompt.strip(), exact=False).first
+    expect(words).to_be_visible()
+    cut = "words => words.scrollWidth > words.clientWidth + 1"
+    assert words.evaluate(cut)
+    pane.get_by_role("button", name="Show all").click()
+    expect(pane.get_by_role("button", name="Show less")).to_have_attribute("aria-expanded", "true")
+    assert not words.evaluate(cut)
+    box = words.bounding_box()
+    assert box is not None
+    assert box["height"] > 3 * 13, box  # on several lines, not one
+    assert box["x"] + box["width"] <= 390
+    page.close()

@@ -1,4 +1,4 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
@@ -20,6 +20,7 @@ import { isFinal } from "../job/state";
 import { createdLabel } from "../job/time";
 import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
+import { useCutShort } from "../hooks/use-cut-short";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useNow } from "../hooks/use-now";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
@@ -411,17 +412,7 @@ function NextAttempt({ job, at, ticking }: { job: Job; at: Date; ticking: boolea
 function Prompt({ text, quoted = true }: { text: string; quoted?: boolean }) {
   const ref = useRef<HTMLParagraphElement>(null);
   const [whole, setWhole] = useState(false);
-  const [cut, setCut] = useState(false);
-  useLayoutEffect(() => {
-    const prompt = ref.current;
-    if (!prompt || whole) return;
-    const measure = () => setCut(prompt.scrollHeight > prompt.clientHeight + 1);
-    measure();
-    if (typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(prompt);
-    return () => observer.disconnect();
-  }, [text, whole]);
+  const cut = useCutShort(ref, { text, whole, direction: "down" });
   return (
     <>
       <p ref={ref} className={`${styles.prompt} ${whole ? styles.whole : ""}`} title={text}>

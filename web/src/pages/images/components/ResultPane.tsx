@@ -1,9 +1,10 @@
-import { useId, type ReactNode, type Ref } from "react";
+import { useId, useRef, useState, type ReactNode, type Ref } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { batchId } from "../job/state";
 import { SHORTCUT_NAME } from "./GenerateBar";
 import type { ActionFailure } from "../hooks/use-job-actions";
+import { useCutShort } from "../hooks/use-cut-short";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import { CurrentImage } from "./IdentitySelector";
 import { photosAsideNote } from "./UserSelector";
@@ -125,15 +126,27 @@ export function ResultPane({
 
 /** The prompt of the click on screen, beside the pane's title on one line (the whole in its
  * title): a picture is matched to its words without going down to the history, and a refused
- * prompt is there to rephrase. Left out when the click had none. */
+ * prompt is there to rephrase. Left out when the click had none. Cut short by the line's end,
+ * a button shows it whole (a touch screen has no tooltip to show its title); a screen reader
+ * reads it whole in any case. */
 function ClickPrompt({ prompt }: { prompt: string }) {
+  const [whole, setWhole] = useState(false);
+  const words = useRef<HTMLParagraphElement>(null);
+  const cut = useCutShort(words, { text: prompt, whole, direction: "across" });
   return (
-    // In its own direction (a right-to-left prompt is cut at its end, not its start).
-    <p className={styles.prompt} title={prompt} dir="auto">
-      <span className={ui.visuallyHidden} dir="ltr">
-        Prompt:{" "}
-      </span>
-      “{prompt}”
-    </p>
+    <div className={`${styles.prompt} ${whole ? styles.whole : ""}`}>
+      {/* In its own direction (a right-to-left prompt is cut at its end, not its start). */}
+      <p ref={words} className={styles.promptWords} title={prompt} dir="auto">
+        <span className={ui.visuallyHidden} dir="ltr">
+          Prompt:{" "}
+        </span>
+        “{prompt}”
+      </p>
+      {(cut || whole) && (
+        <button type="button" className={`${ui.linkButton} ${styles.promptToggle}`} aria-expanded={whole} onClick={() => setWhole(!whole)}>
+          {whole ? "Show less" : "Show all"}
+        </button>
+      )}
+    </div>
   );
 }
