@@ -11,6 +11,14 @@ const result = succeeded(job({ aspect_ratio: "3:4" }));
 const candidates: Candidate[] = [{ job: result, label: "This result", saveText: "Save this result to identity" }];
 
 /** The dialog with `shown`, for the chef, whose current image is http://s3.test/current.png. */
+/** A click's `count` finished variants of one shape, as Compare is given them. */
+function variantsOf(count: number, ratio: Job["aspect_ratio"]): Candidate[] {
+  return Array.from({ length: count }, (_, index) => {
+    const variant = succeeded(job({ aspect_ratio: ratio, batch_id: "b", batch_size: count, batch_index: index }));
+    return { job: variant, label: `Variant ${index + 1} of ${count}`, saveText: `Save variant ${index + 1} of ${count} to identity` };
+  });
+}
+
 function dialog(shown: Candidate[], onSave: (job: Job) => void = () => {}, identity: Partial<HostIdentity> = {}) {
   return render(
     <CompareDialog
@@ -137,12 +145,7 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
 
   it("lets the admin choose which two, of more than two: the other side's swaps them", async () => {
     const user = userEvent.setup();
-    const variants: Candidate[] = [0, 1, 2].map((index) => {
-      const label = `Variant ${index + 1} of 3`;
-      const variant = succeeded(job({ aspect_ratio: "16:9", batch_id: "b", batch_index: index, batch_size: 3 }));
-      return { job: variant, label, saveText: `Save ${label.toLowerCase()} to identity` };
-    });
-    dialog(variants);
+    dialog(variantsOf(3, "16:9"));
     await user.click(screen.getByRole("button", { name: "Overlaid" }));
     const left = screen.getByRole("combobox", { name: "Picture on the left" });
     const right = screen.getByRole("combobox", { name: "Picture on the right" });
@@ -233,12 +236,7 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
 
   it("puts each side's list under its half, not over the pictures, and keeps the focus on it as it chooses", async () => {
     const user = userEvent.setup();
-    const variants: Candidate[] = [0, 1, 2].map((index) => {
-      const label = `Variant ${index + 1} of 3`;
-      const variant = succeeded(job({ aspect_ratio: "3:4", batch_id: "b", batch_index: index, batch_size: 3 }));
-      return { job: variant, label, saveText: `Save ${label.toLowerCase()} to identity` };
-    });
-    dialog(variants);
+    dialog(variantsOf(3, "3:4"));
     await user.click(screen.getByRole("button", { name: "Overlaid" }));
     const slider = screen.getByRole("slider");
     const right = screen.getByRole("combobox", { name: "Picture on the right" });
@@ -265,11 +263,7 @@ describe("CompareDialog: two pictures of one shape, overlaid", () => {
 describe("CompareDialog: side by side, laid out by the pictures' shapes", () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  const wide = (count: number): Candidate[] =>
-    Array.from({ length: count }, (_, index) => {
-      const variant = succeeded(job({ aspect_ratio: "16:9", batch_id: "b", batch_size: count, batch_index: index }));
-      return { job: variant, label: `Variant ${index + 1} of ${count}`, saveText: `Save variant ${index + 1} of ${count} to identity` };
-    });
+  const wide = (count: number) => variantsOf(count, "16:9");
   const grid = () => screen.getByRole("img", { name: /^Variant 1 of/ }).closest("figure")!.parentElement!;
 
   it("gives each column its picture's width for its height: a portrait current image beside landscapes stands as tall", () => {
