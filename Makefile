@@ -66,9 +66,9 @@ web-check: install web-deps
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-## Refresh docs/images-tab.png (the README's screenshot) from the end-to-end test.
+## Refresh docs/images-tab.png (the README's screenshot) from the whole path's browser test.
 screenshot: install web-build chromium
-	IMAGES_TAB_SCREENSHOT=$(CURDIR)/docs/images-tab.png $(BIN)/pytest tests/e2e/test_images_tab_browser.py -q
+	IMAGES_TAB_SCREENSHOT=$(CURDIR)/docs/images-tab.png $(BIN)/pytest tests/e2e/browser/test_the_whole_path.py -q
 
 ## Speed and memory figures, as ratios against a baseline measured in the same run.
 bench: install web-build

@@ -1,0 +1,133 @@
+"""What the browser tests read off the page as it is drawn: boxes and the lines they share,
+styles, what is on top at a point, and axe-core's violations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import FloatRect, Locator, Page, expect
+
+REPO = Path(__file__).resolve().parents[3]
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def next_frames(page: Page) -> None:
+    """Two frames drawn: what the page measures on a layout change (a ResizeObserver) is on
+    screen."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def box_of(element: Locator) -> FloatRect:
+    """Where `element` is drawn, in the window's CSS pixels (it must be drawn)."""
+    box = element.bounding_box()
+    assert box is not None, f"{element} is not drawn"
+    return box
+
+
+def one_line(boxes: list[Locator]) -> set[int]:
+    """The tops of `boxes` as the page draws them: one value when they share a line."""
+    return {round(box_of(locator)["y"]) for locator in boxes}
+
+
+def save_beside_download(card: Locator) -> FloatRect:
+    """Where a card's Save is drawn, checked to share a line with its Download."""
+    save = box_of(card.get_by_role("button", name="Save to identity"))
+    download = box_of(card.get_by_role("link", name="Download"))
+    assert save["y"] == pytest.approx(download["y"], abs=2), (save, download)
+    return save
+
+
+def clear_of(field: Locator, bar: Locator) -> None:
+    """`field` drawn above the sticky `bar`, not under it."""
+    box, cover = box_of(field), box_of(bar)
+    assert box["y"] + box["height"] <= cover["y"] - 16, (box, cover)
+
+
+def shape_of(image: Locator) -> float:
+    """Width over height of the box the page draws `image` in."""
+    box = box_of(image)
+    return box["width"] / box["height"]
+
+
+def top_of_window_at(page: Page, element: Locator) -> FloatRect:
+    """The page scrolled so that `element` is at the window's top (as far as the page scrolls):
+    its box there."""
+    element.evaluate("e => window.scrollBy(0, e.getBoundingClientRect().top - 4)")
+    next_frames(page)
+    return box_of(element)
+
+
+def uncovered(element: Locator) -> bool:
+    """Whether what is drawn at `element`'s middle is `element` (nothing over it)."""
+    box = box_of(element)
+    return bool(
+        element.evaluate(
+            "(e, [x, y]) => e.contains(document.elementFromPoint(x, y))",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )
+    )
+
+
+def style(element: Locator, name: str) -> str:
+    """`element`'s computed style `name` (camelCase), as the browser draws it."""
+    return str(element.evaluate(f"e => getComputedStyle(e).{name}"))
+
+
+def system_colour(page: Page, name: str) -> str:
+    """The colour the system's `name` (`Highlight`, `CanvasText`) is now, as computed."""
+    return str(
+        page.evaluate(
+            """name => {
+                const probe = document.createElement("span");
+                probe.style.cssText = `forced-color-adjust: none; background-color: ${name}`;
+                document.body.append(probe);
+                const colour = getComputedStyle(probe).backgroundColor;
+                probe.remove();
+                return colour;
+            }""",
+            name,
+        )
+    )
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """What axe-core finds wrong with the page as it is now (none is the aim): each rule's id,
+    its help and the elements it names."""
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
+
+def compare_in_view(page: Page, cards: list[Locator], *, lines: int, height: int) -> Locator:
+    """Compare from the first of a click's four variants, with the current image: the five
+    pictures on `lines` lines, every Save above a window `height` px tall. The dialog."""
+    cards[0].get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare the variants")
+    figures = dialog.get_by_role("figure")
+    expect(figures).to_have_count(5)
+    for figure in figures.all():
+        expect(figure.get_by_role("img")).to_be_visible()
+    assert len(one_line(figures.all())) == lines
+    saves_above(dialog, range(1, 5), height)
+    return dialog
+
+
+def saves_above(dialog: Locator, variants: range, height: int) -> None:
+    """The Compare `dialog`'s Saves of the four `variants` end above a window `height` px tall."""
+    for n in variants:
+        box = box_of(dialog.get_by_role("button", name=f"Save variant {n} of 4 to identity"))
+        assert box["y"] + box["height"] <= height, box
+
+
+def pictures_at_least(dialog: Locator, width: float) -> None:
+    """Every picture of the Compare `dialog` is at least `width` px wide."""
+    for figure in dialog.get_by_role("figure").all():
+        box = box_of(figure.get_by_role("img"))
+        assert box["width"] >= width, box

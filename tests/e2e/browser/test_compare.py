@@ -1,0 +1,107 @@
+"""Compare: a click's variants beside the identity's current image, every picture large
+enough to judge a face by and every Save in view, whatever the screen; and the page behind
+the dialog kept still while it is open."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.browser.measures import (
+    compare_in_view,
+    next_frames,
+    one_line,
+    pictures_at_least,
+    saves_above,
+)
+from tests.e2e.browser.steps import (
+    JOB_TIMEOUT_MS,
+    finished_click,
+    ready_to_generate,
+    saved_then_four_variants,
+)
+from tests.e2e.conftest import RunningStack
+
+pytestmark = pytest.mark.e2e
+
+
+def test_four_landscape_variants_and_the_current_image_compare_on_one_laptop_screen(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Compare of four 16:9 variants beside a 16:9 current image at 1366 by 768: three a line
+    on two lines, every Save in view (two a line, the second line and its Saves were below
+    the fold: an admin scrolled back and forth to compare)."""
+    page, generate = ready_to_generate(
+        browser,
+        stack,
+        user="Alice Test · test user",
+        identity="Alice the explorer",
+        ratio="16:9",
+        screen=(1366, 768),
+    )
+    [first] = finished_click(page, generate)
+    cards = saved_then_four_variants(page, generate, first)
+    compare_in_view(page, cards, lines=2, height=768)
+
+
+def test_a_portrait_tablet_compares_on_fewer_pictures_a_line_each_larger(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """An 820 by 1180 tablet held upright: Compare of four square variants with the current
+    image stands them three a line on two lines, each picture 230 px wide or more, every Save
+    in view (in the laptop's one line they were 173 px each, most of the tall screen empty
+    under them). Once one is saved there, the current image is one of the four: two a line,
+    each some 360 px."""
+    page, generate = ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the jazz pianist",
+        ratio="1:1",
+        screen=(820, 1180),
+    )
+    [first] = finished_click(page, generate)
+    cards = saved_then_four_variants(page, generate, first)
+    dialog = compare_in_view(page, cards, lines=2, height=1180)
+    pictures_at_least(dialog, 230)
+
+    dialog.get_by_role("button", name="Save variant 1 of 4 to identity").click()
+    expect(dialog.get_by_role("figure", name="Variant 1 of 4")).to_contain_text(
+        "Saved to identity", timeout=JOB_TIMEOUT_MS
+    )
+    figures = dialog.get_by_role("figure")
+    expect(figures).to_have_count(4)
+    assert len(one_line(figures.all())) == 2
+    pictures_at_least(dialog, 340)
+    saves_above(dialog, range(2, 5), 1180)
+
+
+def test_compare_keeps_the_page_behind_it_still(stack: RunningStack, browser: Browser) -> None:
+    """On a 1440 by 900 laptop, with Compare open, a wheel over its backdrop or over the dialog,
+    or Page Down, leaves the page behind where it was (the wheel over the backdrop scrolled the
+    page behind, 174 px to its end), and closing it gives the scroll back as it was: the
+    wheel scrolls the page again."""
+    page, generate = ready_to_generate(
+        browser, stack, user="Bob Test · test user", identity="Bob the jazz pianist", ratio="1:1"
+    )
+    card, _ = finished_click(page, generate, variants=2)
+    page.evaluate("window.scrollTo(0, 200)")
+    next_frames(page)
+    card.get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare the variants")
+    expect(dialog).to_be_visible()
+    width = page.evaluate("document.documentElement.clientWidth")
+    for x, y in ((20, 450), (720, 450)):  # the backdrop, then the dialog
+        page.mouse.move(x, y)
+        page.mouse.wheel(0, 600)
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.scrollY") == 200
+    # Its scrollbar's room kept: nothing behind moved sideways as the bar went.
+    assert page.evaluate("document.documentElement.clientWidth") == width
+    dialog.get_by_role("button", name="Close Compare").click()
+    expect(dialog).to_have_count(0)
+    assert page.evaluate("window.scrollY") == 200
+    page.mouse.move(20, 450)
+    page.mouse.wheel(0, 100)
+    page.wait_for_function("window.scrollY > 200")

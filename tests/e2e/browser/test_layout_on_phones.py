@@ -1,0 +1,149 @@
+"""What a phone's screen shows: the page in its width without a sideways scroll, a photo's
+Remove lined up with its name on a touch screen, a card's Refine box under that card, what a
+history row's More offers in view, and the result pane's long prompt shown whole."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.browser.measures import box_of, next_frames
+from tests.e2e.browser.steps import (
+    JOB_TIMEOUT_MS,
+    choose_identity,
+    finished_click,
+    log_in,
+    portraits,
+    ready_to_generate,
+)
+from tests.e2e.conftest import RunningStack
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_page_fits_a_320_px_phone_without_a_sideways_scroll(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """WCAG's reflow width: the navigation bar and the tab fit 320 px (the bar was 331 px:
+    Log out past the edge)."""
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    log_in(page, stack, "admin", "admin-password")
+    choose_identity(page, user="Alice Test · test user", identity="Alice the chef")
+    expect(page.get_by_role("button", name="Add photos")).to_be_enabled()
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+
+
+def test_on_a_touch_screen_a_photos_remove_keeps_its_words_on_the_tiles_edge(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a touch phone (390 by 844) link-style buttons grow to a finger's 44 px in height;
+    they grew wider too, and "Remove" stood 4 px right of the photo's name above it."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Bob Test · test user"
+    )
+    page.get_by_label("Reference photos", exact=True).set_input_files(portraits("edge.jpg"))
+    remove = page.get_by_role("button", name="Remove edge.jpg")
+    expect(remove).to_be_visible()
+    assert box_of(remove)["height"] >= 44
+    words_left = """element => {
+        const words = document.createRange();
+        words.selectNodeContents(element);
+        return words.getBoundingClientRect().left;
+    }"""
+    name = page.get_by_text("edge.jpg", exact=True)
+    assert abs(remove.evaluate(words_left) - name.evaluate(words_left)) <= 1
+
+
+def test_on_a_phone_a_cards_refine_box_opens_under_it(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Four squares on a phone, one a row: Refine on the first opens its box right under that
+    card, above the second (under the last, it was 1,400 px away from the card it was about)."""
+    page, generate = ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the jazz pianist",
+        ratio="1:1",
+        screen=(390, 844),
+    )
+    cards = finished_click(page, generate, variants=4)
+    cards[0].get_by_role("button", name=re.compile(r"^Refine,")).click()
+    box = page.get_by_role("textbox", name="What should change in variant 1?")
+    expect(box).to_be_focused()
+    first, words, second = (box_of(element) for element in (cards[0], box, cards[1]))
+    assert first["y"] + first["height"] <= words["y"] < second["y"], (first, words, second)
+
+
+def test_on_a_phone_more_on_a_history_row_at_the_screens_foot_shows_what_it_offers(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 390 by 844 phone, More pressed on a history row at the screen's foot brings the
+    follow-ups it shows into view, Edit settings the last of them (they opened under the
+    screen's edge: the admin scrolled to see what More offered)."""
+    page, generate = ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the astronaut",
+        ratio="1:1",
+        screen=(390, 844),
+    )
+    finished_click(page, generate, prompt="at the screen's foot")
+    # This click's row, done: a row that changes as its job ends (its picture comes, its
+    # actions change), or another that comes above it, would move what More opened.
+    history = page.get_by_role("region", name="History")
+    row = history.get_by_role("listitem").filter(has_text="at the screen's foot")
+    expect(row.first).to_contain_text("Done", timeout=JOB_TIMEOUT_MS)
+    more = row.first.get_by_role("button", name="More")
+    # The row's More at the screen's foot, as a scroll down the history leaves it.
+    more.evaluate(
+        "more => window.scrollBy(0, more.getBoundingClientRect().bottom - innerHeight + 4)"
+    )
+    next_frames(page)
+    box = box_of(more)
+    assert 844 - 60 < box["y"] + box["height"] <= 844, box
+    more.click()
+    last = row.first.get_by_role("button", name=re.compile(r"^Edit settings"))
+    expect(last).to_be_visible()
+    page.wait_for_function(
+        "edit => edit.getBoundingClientRect().bottom <= innerHeight",
+        arg=last.element_handle(),
+        timeout=3_000,
+    )
+
+
+def test_on_a_phone_the_panes_prompt_cut_short_can_be_shown_whole(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 390 by 844 phone the result pane's prompt, cut at its line's end, was whole only
+    in a tooltip a finger cannot open: Show all shows it on as many lines as it takes."""
+    prompt = "In a sunlit kitchen at dawn, " * 6 + "the end of the prompt"
+    page, generate = ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the astronaut",
+        ratio="1:1",
+        screen=(390, 844),
+    )
+    page.get_by_label("Prompt", exact=True).fill(prompt)
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    words = pane.get_by_text(prompt.strip(), exact=False).first
+    expect(words).to_be_visible()
+    cut = "words => words.scrollWidth > words.clientWidth + 1"
+    assert words.evaluate(cut)
+    pane.get_by_role("button", name="Show all").click()
+    expect(pane.get_by_role("button", name="Show less")).to_have_attribute("aria-expanded", "true")
+    assert not words.evaluate(cut)
+    box = box_of(words)
+    assert box["height"] > 3 * 13, box  # on several lines, not one
+    assert box["x"] + box["width"] <= 390

@@ -1,0 +1,169 @@
+"""The form under its sticky Generate bar: a field the admin tabs or is taken to comes out
+from under the bar, and a prompt the API refuses is said under the prompt, above the bar."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.browser.measures import box_of, clear_of, next_frames
+from tests.e2e.browser.steps import JOB_TIMEOUT_MS, log_in, portraits, ready_to_generate
+from tests.e2e.conftest import RunningStack
+from tests.e2e.helpers import login, pick_identity
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_field_tabbed_to_is_not_left_under_generate(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1024 by 768 screen with three photos in, Generate stays at the window's bottom,
+    its estimate naming what a click makes, and leading to the options under it; the Prompt
+    and the options that Tab moves to come out from under it, where the browser left them.
+    A photo's Remove half under the bar is not moved from under the pointer."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Alice Test · test user"
+    )
+    expect(page.get_by_role("combobox", name="Identity", exact=True)).to_be_enabled()
+    page.get_by_label("Reference photos", exact=True).set_input_files(
+        portraits("p0.jpg", "p1.jpg", "p2.jpg")
+    )
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    button = box_of(generate)
+    assert button["y"] + button["height"] <= 768, button
+    # What a click makes is a way to the options, under the bar on this screen: one click
+    # brings them out, the first focused.
+    ratio = page.get_by_role("combobox", name="Aspect ratio", exact=True)
+    box, bar = box_of(ratio), box_of(generate)
+    assert box["y"] + box["height"] > bar["y"] - 16, (box, bar)  # under the bar at first
+    page.get_by_role("button", name="1 image, 16:9 at 4K", exact=True).click()
+    expect(ratio).to_be_focused()
+    next_frames(page)
+    box, bar = box_of(ratio), box_of(generate)
+    assert box["y"] + box["height"] <= bar["y"] - 16, (box, bar)
+    page.evaluate("window.scrollTo(0, 0)")
+
+    page.get_by_role("button", name="Remove p2.jpg", exact=True).focus()
+    page.keyboard.press("Tab")
+    for name, role in (
+        ("Prompt", "textbox"),
+        ("Aspect ratio", "combobox"),
+        ("Size", "combobox"),
+        ("Variants", "combobox"),
+    ):
+        page.keyboard.press("Tab")
+        field = page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
+        expect(field).to_be_focused()
+        next_frames(page)
+        box, bar = box_of(field), box_of(generate)
+        # Above the bar's top: its 16 px padding over Generate.
+        assert box["y"] + box["height"] <= bar["y"] - 16, (name, box, bar)
+
+    # A mouse press on a link half under the bar is not moved from under the pointer: one
+    # click removes the photo (two more photos put a second row's links under the bar).
+    page.get_by_label("Reference photos", exact=True).set_input_files(portraits("p3.jpg", "p4.jpg"))
+    expect(generate).to_be_enabled(timeout=30_000)
+    remove = page.get_by_role("button", name="Remove p4.jpg", exact=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    link, bar = box_of(remove), box_of(generate)
+    page.evaluate("dy => window.scrollBy(0, dy)", link["y"] - (bar["y"] - 16 - 8))
+    next_frames(page)
+    link, bar = box_of(remove), box_of(generate)
+    assert link["y"] + link["height"] > bar["y"] - 16, (link, bar)  # half under the bar
+    page.mouse.click(link["x"] + 4, link["y"] + 3)
+    expect(page.get_by_text("4 / 5", exact=True)).to_be_visible()
+
+
+def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1366 by 768 laptop, Edit settings on the card of a click Gemini refused: the
+    notice comes at the form's top, saying the form holds its settings already, and the
+    prompt it focuses to rephrase is not left under the Generate bar (the notice, coming
+    after the focus, pushed it there)."""
+    page, generate = ready_to_generate(
+        browser,
+        stack,
+        user="Bob Test · test user",
+        identity="Bob the astronaut",
+        ratio="1:1",
+        screen=(1366, 768),
+    )
+    # Refused, not finished: a click of its own words.
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    prompt.fill("at a grand piano [simulate:prompt_blocked]")
+    generate.click()
+    # This click's card, not the last one's (another test's refusal, maybe), which the pane
+    # shows until it has this one: the pane's title names its prompt.
+    pane = page.get_by_role("region", name="Result")
+    expect(pane).to_contain_text("at a grand piano", timeout=JOB_TIMEOUT_MS)
+    card = pane.get_by_role("article", name="New image").filter(
+        has_text="Gemini refused the prompt"
+    )
+    edit = card.get_by_role("button", name=re.compile(r"^Edit settings,"))
+    expect(edit).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    edit.click()
+    expect(prompt).to_be_focused()
+    expect(
+        page.get_by_text("The form holds the settings and photos from the generation")
+    ).to_be_visible()
+    next_frames(page)
+    clear_of(prompt, generate)
+    # And still two frames on: the notice came after the focus.
+    next_frames(page)
+    clear_of(prompt, generate)
+
+
+def test_a_prompt_refused_for_a_hidden_character_is_said_under_it(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A prompt with a zero-width space in it: the API refuses it (422
+    `character_not_allowed`) and the tab says so under the prompt, naming the character
+    and where it is, above the Generate bar (it was the form's alert under the bar, away
+    from the text it was about); nothing starts, and the words go once the prompt changes."""
+    admin = httpx.Client(
+        base_url=f"{stack.api_url}/v1",
+        headers={"Authorization": f"Bearer {login(stack, 'admin', 'admin-password')}"},
+        timeout=30,
+    )
+    bob, _ = pick_identity(admin, "test-bob")
+    identities = admin.get(f"/users/{bob}/identities").json()["identities"]
+    astronaut = next(i["id"] for i in identities if i["name"] == "Bob the astronaut")
+
+    def history() -> list[str]:
+        answer = admin.get("/generations", params={"identity_id": astronaut, "limit": 100})
+        return [job["id"] for job in answer.json()["items"]]
+
+    earlier = history()
+    page, generate = ready_to_generate(
+        browser, stack, user="Bob Test · test user", identity="Bob the astronaut", ratio="1:1"
+    )
+    # Refused before it starts: its own steps.
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    prompt.fill("at a grand\u200b piano")
+    generate.click()
+    said = page.get_by_text("(U+200B ZERO WIDTH SPACE)")
+    expect(said).to_be_visible()
+    expect(said).to_contain_text("The prompt holds an invisible character at character 11")
+    expect(prompt).to_have_attribute("aria-invalid", "true")
+    form = page.get_by_role("region", name="New generation")
+    expect(form.get_by_role("alert")).to_have_count(0)
+    box, words, bar = box_of(prompt), box_of(said), box_of(generate)
+    # Under the prompt, beside it (within its width), and above Generate.
+    assert box["y"] + box["height"] <= words["y"] <= box["y"] + box["height"] + 40, (box, words)
+    assert box["x"] - 1 <= words["x"] <= box["x"] + box["width"], (box, words)
+    assert words["y"] + words["height"] <= bar["y"], (words, bar)
+    assert history() == earlier  # nothing started
+
+    prompt.press("End")
+    prompt.press("Backspace")
+    expect(said).to_have_count(0)
+    expect(prompt).to_have_attribute("aria-invalid", "false")
