@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pillow_heif
@@ -64,31 +65,46 @@ def log_in(page: Page, stack: RunningStack, username: str, password: str) -> Non
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
-def choose_identity(page: Page, *, user: str, identity: str) -> None:
-    """The admin's page on `identity` (as its select names it) of the test `user`."""
-    page.get_by_role("combobox", name="User", exact=True).select_option(label=user)
+@dataclass(frozen=True)
+class SeededIdentity:
+    """A test user's identity the example host seeds, as the User and Identity selects name
+    them."""
+
+    user: str
+    identity: str
+
+
+ALICE_THE_EXPLORER = SeededIdentity("Alice Test · test user", "Alice the explorer")
+ALICE_THE_CHEF = SeededIdentity("Alice Test · test user", "Alice the chef")
+# The whole path's (`pick_identity` takes test-bob's first).
+BOB_THE_ASTRONAUT = SeededIdentity("Bob Test · test user", "Bob the astronaut")
+BOB_THE_JAZZ_PIANIST = SeededIdentity("Bob Test · test user", "Bob the jazz pianist")
+
+
+def choose_identity(page: Page, whose: SeededIdentity) -> None:
+    """The admin's page on the test user's identity `whose`."""
+    page.get_by_role("combobox", name="User", exact=True).select_option(label=whose.user)
     identity_select = page.get_by_role("combobox", name="Identity", exact=True)
     expect(identity_select).to_be_enabled()
-    identity_select.select_option(label=identity)
+    identity_select.select_option(label=whose.identity)
 
 
 def ready_to_generate(
     browser: Browser,
     stack: RunningStack,
+    whose: SeededIdentity,
     *,
-    user: str,
-    identity: str,
     ratio: str,
     screen: tuple[int, int] = (1440, 900),
     scale: float = 1,
 ) -> tuple[Page, Locator]:
     """A page of the admin's on a `screen` (width, height; a 1440 by 900 laptop unless said,
-    of `scale` device pixels a CSS pixel), on `identity` of `user`, with one photo in, at
+    of `scale` device pixels a CSS pixel), on the identity `whose`, with one photo in, at
     `ratio` and 1K: its Generate, ready."""
     width, height = screen
     page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
     log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, user=user, identity=identity)
+    choose_identity(page, whose)
     photo: FilePayload = {
         "name": "front.jpg",
         "mimeType": "image/jpeg",

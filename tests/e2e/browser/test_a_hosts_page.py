@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.browser.measures import box_of, next_frames, one_line, style
-from tests.e2e.browser.steps import choose_identity, log_in, portraits
+from tests.e2e.browser.steps import ALICE_THE_CHEF, choose_identity, log_in, portraits
 from tests.e2e.conftest import RunningStack
 
 pytestmark = pytest.mark.e2e
@@ -66,7 +66,7 @@ def test_the_page_keeps_its_look_under_a_hosts_global_css(
     page = context.new_page()
     log_in(page, stack, "admin", "admin-password")
     assert page.evaluate("document.head.firstElementChild.id") == "host-css"
-    choose_identity(page, user="Alice Test · test user", identity="Alice the chef")
+    choose_identity(page, ALICE_THE_CHEF)
     page.get_by_label("Reference photos", exact=True).set_input_files(portraits("p0.jpg", "p1.jpg"))
     remove = page.get_by_role("button", name="Remove p0.jpg")
     expect(remove).to_be_visible()

@@ -15,6 +15,8 @@ from tests.e2e.browser.measures import (
     saves_above,
 )
 from tests.e2e.browser.steps import (
+    ALICE_THE_EXPLORER,
+    BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
     finished_click,
     ready_to_generate,
@@ -32,12 +34,7 @@ def test_four_landscape_variants_and_the_current_image_compare_on_one_laptop_scr
     on two lines, every Save in view (two a line, the second line and its Saves were below
     the fold: an admin scrolled back and forth to compare)."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Alice Test · test user",
-        identity="Alice the explorer",
-        ratio="16:9",
-        screen=(1366, 768),
+        browser, stack, ALICE_THE_EXPLORER, ratio="16:9", screen=(1366, 768)
     )
     [first] = finished_click(page, generate)
     cards = saved_then_four_variants(page, generate, first)
@@ -53,12 +50,7 @@ def test_a_portrait_tablet_compares_on_fewer_pictures_a_line_each_larger(
     under them). Once one is saved there, the current image is one of the four: two a line,
     each some 360 px."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the jazz pianist",
-        ratio="1:1",
-        screen=(820, 1180),
+        browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1", screen=(820, 1180)
     )
     [first] = finished_click(page, generate)
     cards = saved_then_four_variants(page, generate, first)
@@ -81,9 +73,7 @@ def test_compare_keeps_the_page_behind_it_still(stack: RunningStack, browser: Br
     or Page Down, leaves the page behind where it was (the wheel over the backdrop scrolled the
     page behind, 174 px to its end), and closing it gives the scroll back as it was: the
     wheel scrolls the page again."""
-    page, generate = ready_to_generate(
-        browser, stack, user="Bob Test · test user", identity="Bob the jazz pianist", ratio="1:1"
-    )
+    page, generate = ready_to_generate(browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1")
     card, _ = finished_click(page, generate, variants=2)
     page.evaluate("window.scrollTo(0, 200)")
     next_frames(page)

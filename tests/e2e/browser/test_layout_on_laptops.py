@@ -24,6 +24,10 @@ from tests.e2e.browser.measures import (
     system_colour,
 )
 from tests.e2e.browser.steps import (
+    ALICE_THE_CHEF,
+    ALICE_THE_EXPLORER,
+    BOB_THE_ASTRONAUT,
+    BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
     finished_click,
     history_row,
@@ -47,9 +51,7 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     lines, not four (a click of three's other two share a line in halves); on a tablet the
     cards go two by two, Save still beside Download."""
     # Not the identity the whole path's test works on (`pick_identity` takes the first).
-    page, generate = ready_to_generate(
-        browser, stack, user="Bob Test · test user", identity="Bob the jazz pianist", ratio="3:4"
-    )
+    page, generate = ready_to_generate(browser, stack, BOB_THE_JAZZ_PIANIST, ratio="3:4")
 
     # The identity's current image first: Compare then shows it beside the four. A portrait
     # alone is whole on the first screen, its Save beside it.
@@ -142,9 +144,7 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
     the picture makes room for that line too, so its Save stays on a 1440 by 900 screen. Its
     Refine reads as a link in forced colours too. On a 1366 by 768 laptop, the last
     generation's photos taken again push the prompt down, clear of the Generate bar."""
-    page, generate = ready_to_generate(
-        browser, stack, user="Alice Test · test user", identity="Alice the explorer", ratio="16:9"
-    )
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_EXPLORER, ratio="16:9")
     # Five photos: two lines of tiles, when they come back below.
     more = portraits("more0.jpg", "more1.jpg", "more2.jpg", "more3.jpg")
     page.get_by_label("Reference photos", exact=True).set_input_files(more)
@@ -198,9 +198,7 @@ def test_two_portrait_variants_keep_their_save_on_a_laptop_screen(
     line, at 1366 by 768); the two stand together, not each in the middle of its half of
     the pane, and stay where they are when a Refine box opens under them (it kept an
     empty third column open, and the two moved to the pane's start)."""
-    page, generate = ready_to_generate(
-        browser, stack, user="Alice Test · test user", identity="Alice the chef", ratio=ratio
-    )
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio=ratio)
     cards = finished_click(page, generate, variants=2)
     # A card whose facts take a line more (a save's badge: "Saved, then replaced") is as tall
     # as its neighbour: the row's edges stay even.
@@ -246,23 +244,14 @@ def test_a_result_is_sharp_on_a_2x_screen_from_its_large_rendition(
         source = image.evaluate("img => img.currentSrc")
         return urlparse(source).path.rsplit("/", 1)[1], box_of(image)["width"]
 
-    page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the astronaut",
-        ratio="16:9",
-        scale=2,
-    )
+    page, generate = ready_to_generate(browser, stack, BOB_THE_ASTRONAUT, ratio="16:9", scale=2)
     finished_click(page, generate, size="2K")
     name, width = shown(page.get_by_role("img", name="New image, 2752\N{MULTIPLICATION SIGN}1536"))
     assert name.endswith(".large.jpg"), name
     assert width * 2 > 1400  # the preview's 768 px would be stretched twice over
     page.close()
 
-    page, generate = ready_to_generate(
-        browser, stack, user="Bob Test · test user", identity="Bob the astronaut", ratio="1:1"
-    )
+    page, generate = ready_to_generate(browser, stack, BOB_THE_ASTRONAUT, ratio="1:1")
     cards = finished_click(page, generate, variants=4)
     for card in (cards[0], cards[3]):
         name, width = shown(card.get_by_role("img"))

@@ -11,6 +11,9 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.browser.measures import box_of, next_frames
 from tests.e2e.browser.steps import (
+    ALICE_THE_CHEF,
+    BOB_THE_ASTRONAUT,
+    BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
     choose_identity,
     finished_click,
@@ -30,7 +33,7 @@ def test_the_page_fits_a_320_px_phone_without_a_sideways_scroll(
     Log out past the edge)."""
     page = browser.new_page(viewport={"width": 320, "height": 640})
     log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, user="Alice Test · test user", identity="Alice the chef")
+    choose_identity(page, ALICE_THE_CHEF)
     expect(page.get_by_role("button", name="Add photos")).to_be_enabled()
     assert page.evaluate("document.documentElement.scrollWidth") == 320
 
@@ -67,12 +70,7 @@ def test_on_a_phone_a_cards_refine_box_opens_under_it(
     """Four squares on a phone, one a row: Refine on the first opens its box right under that
     card, above the second (under the last, it was 1,400 px away from the card it was about)."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the jazz pianist",
-        ratio="1:1",
-        screen=(390, 844),
+        browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1", screen=(390, 844)
     )
     cards = finished_click(page, generate, variants=4)
     cards[0].get_by_role("button", name=re.compile(r"^Refine,")).click()
@@ -89,12 +87,7 @@ def test_on_a_phone_more_on_a_history_row_at_the_screens_foot_shows_what_it_offe
     follow-ups it shows into view, Edit settings the last of them (they opened under the
     screen's edge: the admin scrolled to see what More offered)."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the astronaut",
-        ratio="1:1",
-        screen=(390, 844),
+        browser, stack, BOB_THE_ASTRONAUT, ratio="1:1", screen=(390, 844)
     )
     finished_click(page, generate, prompt="at the screen's foot")
     # This click's row, done: a row that changes as its job ends (its picture comes, its

@@ -17,6 +17,8 @@ from tests.e2e.browser.measures import (
     save_beside_download,
 )
 from tests.e2e.browser.steps import (
+    ALICE_THE_EXPLORER,
+    BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
     finished_click,
     ready_to_generate,
@@ -35,12 +37,7 @@ def test_a_1024_px_tablet_lays_an_upright_result_beside_its_words_and_compares_f
     portrait variants with the current image stands all five in one line, every Save in view
     (the fifth was alone on a second line, below the dialog's edge)."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the jazz pianist",
-        ratio="3:4",
-        screen=(1024, 768),
+        browser, stack, BOB_THE_JAZZ_PIANIST, ratio="3:4", screen=(1024, 768)
     )
     [first] = finished_click(page, generate)
     next_frames(page)
@@ -61,12 +58,7 @@ def test_four_9_16_variants_on_a_1024_by_768_tablet_go_two_a_row_at_a_useful_siz
     half the window, they were 123 by 220 in 153 px cards, Save over Download, and the second
     row was below the fold all the same.)"""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Alice Test · test user",
-        identity="Alice the explorer",
-        ratio="9:16",
-        screen=(1024, 768),
+        browser, stack, ALICE_THE_EXPLORER, ratio="9:16", screen=(1024, 768)
     )
     cards = finished_click(page, generate, variants=4)
     next_frames(page)
@@ -93,12 +85,7 @@ def test_a_tablets_history_puts_a_clicks_other_variants_two_a_line(
     the first (one a row, each was 41% empty at 1024 px, and a click of four took some 560 px of
     the page)."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the jazz pianist",
-        ratio="1:1",
-        screen=(1024, 768),
+        browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1", screen=(1024, 768)
     )
     finished_click(page, generate, variants=4, prompt="a tablet's history")
     # This click's rows, newest first, each done (not an earlier click's, which the history
@@ -147,12 +134,7 @@ def test_results_only_is_one_even_grid_on_a_tablet_and_a_laptop(
     landscape one two (in rows each grown to the grid's width, a square was 182 px in one row
     and 220 in the next, a 16:9 468 px wide beside two portraits and 335 on the row under)."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Alice Test · test user",
-        identity="Alice the explorer",
-        ratio="1:1",
-        screen=(820, 1180),
+        browser, stack, ALICE_THE_EXPLORER, ratio="1:1", screen=(820, 1180)
     )
     finished_click(page, generate, variants=3)
     for shape in ("16:9", "9:16"):

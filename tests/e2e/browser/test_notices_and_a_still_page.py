@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.browser.measures import box_of, next_frames, top_of_window_at, uncovered
 from tests.e2e.browser.steps import (
+    ALICE_THE_CHEF,
+    BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
     choose_identity,
     finished_click,
@@ -88,7 +90,7 @@ def test_the_offline_notice_moves_nothing_and_covers_no_field(
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, user="Alice Test · test user", identity="Alice the chef")
+    choose_identity(page, ALICE_THE_CHEF)
     add = page.get_by_role("button", name="Add photos")
     expect(add).to_be_enabled()
     history_read(page)
@@ -117,17 +119,9 @@ def test_a_click_left_running_is_said_without_moving_the_form(
     Alice the chef.", at the window's foot, its Show in view, and the form, the user's for both
     identities, stays where it was (the notice came under the selects and pushed the form 56 px
     down, on a laptop and on a phone)."""
-    page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Alice Test · test user",
-        identity="Alice the chef",
-        ratio="1:1",
-        screen=screen,
-    )
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="1:1", screen=screen)
     # Left running, not finished: its own words, as the pane may show an earlier click of this
-    # identity as it opens. (Not the explorer's: tests take the first card of its pane, as it
-    # opens, for theirs.)
+    # identity as it opens.
     walk = f"a long walk seen at {screen[0]} px"
     page.get_by_role("textbox", name="Prompt", exact=True).fill(f"{walk} [simulate:slow]")
     generate.click()
@@ -155,12 +149,7 @@ def test_show_brings_a_click_watched_from_afar_into_view_after_a_reload(
     window. (Scrolled before the user's identities came and the notice went, it left the
     heading above the window.)"""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Alice Test · test user",
-        identity="Alice the chef",
-        ratio="1:1",
-        screen=(1366, 768),
+        browser, stack, ALICE_THE_CHEF, ratio="1:1", screen=(1366, 768)
     )
     # Left running: a slow click of its own words.
     page.get_by_role("textbox", name="Prompt", exact=True).fill("a long day [simulate:slow]")
@@ -192,12 +181,7 @@ def test_a_card_keeps_its_height_from_the_queue_to_its_result(
     runs as once its result is in, Save, Refine and its facts under the picture (its footer came
     with the result, 132 px, and the row under it jumped down as the admin looked at it)."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the jazz pianist",
-        ratio="1:1",
-        screen=(1024, 768),
+        browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1", screen=(1024, 768)
     )
     # Watched from before the click: the cards' heights in the queue and running.
     page.evaluate(WATCH_CARD_HEIGHTS)

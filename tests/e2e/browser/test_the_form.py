@@ -10,7 +10,13 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.browser.measures import box_of, clear_of, next_frames
-from tests.e2e.browser.steps import JOB_TIMEOUT_MS, log_in, portraits, ready_to_generate
+from tests.e2e.browser.steps import (
+    BOB_THE_ASTRONAUT,
+    JOB_TIMEOUT_MS,
+    log_in,
+    portraits,
+    ready_to_generate,
+)
 from tests.e2e.conftest import RunningStack
 from tests.e2e.helpers import login, pick_identity
 
@@ -90,12 +96,7 @@ def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
     prompt it focuses to rephrase is not left under the Generate bar (the notice, coming
     after the focus, pushed it there)."""
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the astronaut",
-        ratio="1:1",
-        screen=(1366, 768),
+        browser, stack, BOB_THE_ASTRONAUT, ratio="1:1", screen=(1366, 768)
     )
     # Refused, not finished: a click of its own words.
     prompt = page.get_by_role("textbox", name="Prompt", exact=True)
@@ -143,9 +144,7 @@ def test_a_prompt_refused_for_a_hidden_character_is_said_under_it(
         return [job["id"] for job in answer.json()["items"]]
 
     earlier = history()
-    page, generate = ready_to_generate(
-        browser, stack, user="Bob Test · test user", identity="Bob the astronaut", ratio="1:1"
-    )
+    page, generate = ready_to_generate(browser, stack, BOB_THE_ASTRONAUT, ratio="1:1")
     # Refused before it starts: its own steps.
     prompt = page.get_by_role("textbox", name="Prompt", exact=True)
     prompt.fill("at a grand\u200b piano")
