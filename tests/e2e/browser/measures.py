@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import FloatRect, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO = Path(__file__).resolve().parents[3]
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -59,15 +60,25 @@ def top_of_window_at(page: Page, element: Locator) -> FloatRect:
     return box_of(element)
 
 
-def uncovered(element: Locator) -> bool:
-    """Whether what is drawn at `element`'s middle is `element` (nothing over it)."""
-    box = box_of(element)
-    return bool(
-        element.evaluate(
-            "(e, [x, y]) => e.contains(document.elementFromPoint(x, y))",
-            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+def uncovered(element: Locator, timeout_ms: float = 5_000) -> bool:
+    """Whether what is drawn at `element`'s middle is `element` (nothing over it), or comes to
+    be within `timeout_ms`: its box and what is at its middle are read in one go, as a page
+    still laying out (what a fresh stack answers late, a query failing offline) may move it
+    between two reads."""
+    try:
+        element.page.wait_for_function(
+            """e => {
+                const box = e.getBoundingClientRect();
+                return e.contains(
+                    document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2)
+                );
+            }""",
+            arg=element.element_handle(),
+            timeout=timeout_ms,
         )
-    )
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def style(element: Locator, name: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browser.measures import box_of, next_frames, one_line, style
+from tests.e2e.browser.measures import box_of, next_frames, one_line, style, uncovered
 from tests.e2e.browser.steps import ALICE_THE_CHEF, choose_identity, log_in, portraits
 from tests.e2e.conftest import RunningStack
 
@@ -136,11 +136,7 @@ def test_the_pages_notice_is_in_view_in_a_host_with_a_sticky_header(
     next_frames(page)
     box = box_of(notice)
     assert box["y"] >= 64, box
-    at = page.evaluate(
-        "([x, y]) => document.elementFromPoint(x, y)?.closest('[role=alert]') !== null",
-        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
-    )
-    assert at, "the notice is under the host's header"
+    assert uncovered(notice), "the notice is under the host's header"
 
 
 def test_generate_and_the_pages_notice_stand_over_a_hosts_sticky_footer(
@@ -163,9 +159,4 @@ def test_generate_and_the_pages_notice_stand_over_a_hosts_sticky_footer(
     for part, role in ((generate, "button"), (notice, "alert")):
         box = box_of(part)
         assert box["y"] + box["height"] <= 900 - 56, (role, box)
-        seen = page.evaluate(
-            "([x, y, role]) => document.elementFromPoint(x, y)?.closest(`[role=${role}], button`)"
-            " !== null",
-            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, role],
-        )
-        assert seen, f"the {role} is under the host's footer"
+        assert uncovered(part), f"the {role} is under the host's footer"
