@@ -120,12 +120,7 @@ def test_on_a_phone_the_panes_prompt_cut_short_can_be_shown_whole(
     in a tooltip a finger cannot open: Show all shows it on as many lines as it takes."""
     prompt = "In a sunlit kitchen at dawn, " * 6 + "the end of the prompt"
     page, generate = ready_to_generate(
-        browser,
-        stack,
-        user="Bob Test · test user",
-        identity="Bob the astronaut",
-        ratio="1:1",
-        screen=(390, 844),
+        browser, stack, BOB_THE_ASTRONAUT, ratio="1:1", screen=(390, 844)
     )
     page.get_by_label("Prompt", exact=True).fill(prompt)
     generate.click()
