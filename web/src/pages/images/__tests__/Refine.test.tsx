@@ -168,8 +168,9 @@ describe("Refine", () => {
     await user.keyboard("darker{Control>}{Enter}{/Control}");
     await waitFor(() => expect(refinement.requests).toHaveLength(1));
     expect(service.created).toHaveLength(0);
-    // The refinement's card, where the page scrolled, has the focus.
-    await waitFor(() => expect(screen.getByRole("article", { name: "Refined image" })).toHaveFocus());
+    // The refinement's card, where the page scrolled, has the focus: beside the result it
+    // refined, which the pane showed.
+    await waitFor(() => expect(screen.getByRole("article", { name: "Refinement of the new image" })).toHaveFocus());
   });
 
   it("keeps a refinement's words in its history box when it could not start", async () => {

@@ -20,9 +20,10 @@ describe("Re-run", () => {
     await user.click(await within(history).findByRole("button", { name: /^Re-run\b/ }));
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ parent: done.id, count: 1 });
-    // The page shows the new card: the focus goes with it, not left on the history's button.
-    await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveFocus());
-    const card = screen.getByRole("article", { name: "New image" });
+    // The page shows the new card beside the one the pane showed, the result it re-runs: the
+    // focus goes with it, not left on the history's button.
+    await waitFor(() => expect(screen.getByRole("article", { name: "Re-run of the new image" })).toHaveFocus());
+    const card = screen.getByRole("article", { name: "Re-run of the new image" });
     expect(within(card).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
     // Of which result, as the history tells it.
     expect(within(card).getByText(`Re-run of the result of ${createdPhrase(done)}`)).toBeInTheDocument();
@@ -54,9 +55,11 @@ describe("Re-run", () => {
     given(...service.handlers, ...historyOf([done]));
     // What the pane held at each scroll: measured on the old cards, a scroll lands wrong.
     const scrolls: { behavior: string | undefined; paneHeldTheNewCard: boolean }[] = [];
+    // The pane, or the new card in it (which joins the result it re-runs, there already).
     Element.prototype.scrollIntoView = function (this: Element, options?: boolean | ScrollIntoViewOptions) {
-      if (this !== screen.queryByRole("region", { name: "Result" })) return;
-      const held = within(this as HTMLElement).queryByRole("status") !== null; // the done card has none
+      const pane = screen.queryByRole("region", { name: "Result" });
+      if (!pane?.contains(this) || (this !== pane && this.tagName !== "ARTICLE")) return;
+      const held = within(pane).queryByRole("article", { name: "Re-run of the new image" }) !== null;
       scrolls.push({ behavior: typeof options === "object" ? options.behavior : undefined, paneHeldTheNewCard: held });
     };
     vi.stubGlobal("matchMedia", (query: string) => ({ matches: lessMotion && query.includes("reduced-motion") }));
@@ -64,7 +67,7 @@ describe("Re-run", () => {
       const user = await openAsAlice();
       const history = await screen.findByRole("region", { name: "History" });
       await user.click(await within(history).findByRole("button", { name: /^Re-run\b/ }));
-      await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveFocus());
+      await waitFor(() => expect(screen.getByRole("article", { name: "Re-run of the new image" })).toHaveFocus());
       expect(scrolls).toEqual([{ behavior, paneHeldTheNewCard: true }]);
     } finally {
       // @ts-expect-error: jsdom has none; the page calls it only where it exists.

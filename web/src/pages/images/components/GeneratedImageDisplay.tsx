@@ -37,7 +37,10 @@ export interface FollowUps {
 export interface GeneratedImageDisplayProps {
   job: Job;
   /** 1-based position among the click's variants, when there are several. */
-  variant?: { index: number; count: number };
+  variant?: { index: number; count: number } | undefined;
+  /** Its title, when not its job's own ("Variant 2 of 3", "New image"): a card that joined
+   * the click of the card it came from says which ("Refinement of variant 3"). */
+  title?: string | undefined;
   usualSeconds: number | null;
   /** The job whose image the identity shows now (see `currentImageJobId`). */
   currentJobId: string | null;
@@ -65,6 +68,7 @@ export interface GeneratedImageDisplayProps {
 export function GeneratedImageDisplay({
   job,
   variant,
+  title: joinedTitle,
   usualSeconds,
   currentJobId,
   onSave,
@@ -77,7 +81,7 @@ export function GeneratedImageDisplay({
   failure = null,
   refine,
 }: GeneratedImageDisplayProps) {
-  const title = variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job);
+  const title = joinedTitle ?? (variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job));
   const preview = previewUrl(job);
   const full = fullSizeUrl(job);
   const applied = isSavedNow(job, currentJobId);
@@ -93,6 +97,7 @@ export function GeneratedImageDisplay({
       className={cardClass(job, applied)}
       aria-label={title}
       style={pictureRatio(job)}
+      data-job-id={job.id}
       {...card}
     >
       <header className={styles.header}>
@@ -109,7 +114,7 @@ export function GeneratedImageDisplay({
           is there; once it ended without one, only as tall as why (see `.ended`). */}
       <div className={frameClass(job, preview)}>
         {job.status === "succeeded" && preview ? (
-          <Picture job={job} title={title} opens={opensName(job, variant)} preview={preview} full={full} />
+          <Picture job={job} title={title} opens={opensName(title, variant)} preview={preview} full={full} />
         ) : !isFinal(job) ? (
           <CardProgress
             job={job}
@@ -212,9 +217,9 @@ function Picture({
 /** What a click on the picture does, for its link's name: "Open variant 2 full size" among a
  * click's variants (each its own, in a screen reader's list of links), else "Open the new image
  * full size". */
-function opensName(job: Job, variant: { index: number; count: number } | undefined): string {
+function opensName(title: string, variant: { index: number; count: number } | undefined): string {
   if (variant && variant.count > 1) return `Open variant ${variant.index} full size`;
-  return `Open the ${cardTitle(job).toLowerCase()} full size`;
+  return `Open the ${title.charAt(0).toLowerCase()}${title.slice(1)} full size`;
 }
 
 /** Why a job ended without an image. Not an alert: the grid's live region says once that the

@@ -15,7 +15,8 @@ import styles from "./ResultPane.module.css";
 interface Props extends Omit<VariantsGridProps, "jobs"> {
   ref?: Ref<HTMLElement>;
   identity: HostIdentity | null;
-  /** The jobs of the last click, or of the identity's latest batch. */
+  /** The jobs of the last click, or of the identity's latest batch, with the re-runs and
+   * refinements of them that joined it (each after the job it came from). */
   jobs: Job[];
   /** Why the last action asked from a card (save, cancel, re-run, refine) did not go
    * through: said on that job's card (at the pane's top if the pane no longer shows it). */

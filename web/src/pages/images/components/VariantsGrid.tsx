@@ -5,9 +5,10 @@ import type { ActionFailure } from "../hooks/use-job-actions";
 import { useOneColumn } from "../hooks/use-one-column";
 import { useTopOnPage } from "../hooks/use-top-on-page";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
+import { joinedTitles } from "../job/names";
 import { isSaving } from "../job/saved";
 import { previewUrl } from "../job/picture";
-import { isFinal } from "../job/state";
+import { batchId, isFinal } from "../job/state";
 import { isUpright, isWide } from "../shape";
 import ui from "../ui.module.css";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
@@ -52,8 +53,14 @@ export function VariantsGrid({
   failure = null,
   identityName,
 }: VariantsGridProps) {
-  const count = jobs.length;
-  const outcome = useOutcomeAnnouncement(jobs, identityName);
+  // The click's own variants; the cards after them that joined it (re-runs and refinements of
+  // its cards, each beside the one it came from) are named by that card (`joinedTitles`).
+  const own = jobs.filter((job) => batchId(job) === batchId(jobs[0] ?? job));
+  const count = own.length;
+  const variantOf = (job: Job) => (own.includes(job) ? placeOf(job, own.indexOf(job), count) : undefined);
+  const titles = joinedTitles(jobs, variantOf);
+  // What the admin waits for: the card that joined last, once one did; else the click's.
+  const outcome = useOutcomeAnnouncement(newestJoined(jobs, own) ?? jobs, identityName);
   const refineBoxOf = useRefineBoxes();
   // How far down the page the cards start: beside the form, a picture is no taller than the
   // window leaves under that (GeneratedImageDisplay.module.css).
@@ -65,22 +72,27 @@ export function VariantsGrid({
     const refine = refineBoxOf(job.id);
     return refusedWords(failure?.jobId === job.id ? failure : null, { open: refine.open, words: refine.box.instruction });
   };
-  const refineBox = (job: Job, index: number) => {
+  const refineBox = (job: Job) => {
     const refine = refineBoxOf(job.id);
     if (!followUps || !refine.open) return null;
-    const place = placeOf(job, index, count);
+    const place = variantOf(job);
+    const title = titles.get(job.id);
+    const label =
+      place && place.count > 1
+        ? `What should change in variant ${place.index}?`
+        : title && `What should change in the ${title.charAt(0).toLowerCase()}${title.slice(1)}?`;
     return (
       <div key={`refine-${job.id}`} className={styles.refine}>
         <RefineForm
           {...refine.box}
           problem={failureOf(job).box}
-          label={place.count > 1 ? `What should change in variant ${place.index}?` : undefined}
-          picture={place.count > 1 ? previewUrl(job) : null}
+          label={label || undefined}
+          picture={jobs.length > 1 ? previewUrl(job) : null}
           costUsd={job.usage?.estimated_cost_usd ?? null}
           busy={followUps.busy}
           onSubmit={(words) => {
-            // Started, its card takes the pane; the box is emptied all the same, as the
-            // history's is (a refinement that did not start keeps its words).
+            // Started, its card joins the pane beside this one; the box is emptied all the
+            // same, as the history's is (a refinement that did not start keeps its words).
             void followUps.onRefine(job, words).then((started) => started && refine.sent());
           }}
         />
@@ -95,12 +107,13 @@ export function VariantsGrid({
       <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">
         {outcome}
       </p>
-      <div ref={grid} className={gridClass(jobs)}>
-        {jobs.flatMap((job, index) => [
+      <div ref={grid} className={gridClass(jobs, own)}>
+        {jobs.flatMap((job) => [
           <GeneratedImageDisplay
             key={job.id}
             job={job}
-            variant={placeOf(job, index, count)}
+            variant={variantOf(job)}
+            title={titles.get(job.id)}
             usualSeconds={usualSecondsAt(job.image_size)}
             currentJobId={currentJobId}
             onSave={onSave}
@@ -113,7 +126,7 @@ export function VariantsGrid({
             outOfTouch={outOfTouch}
             failure={failureOf(job).card}
           />,
-          oneColumn && refineBox(job, index),
+          oneColumn && refineBox(job),
         ])}
       </div>
       {/* Cards side by side: the Refine boxes they opened at the pane's width, where the words
@@ -123,20 +136,28 @@ export function VariantsGrid({
           would keep an empty one open, and move the cards to the pane's start. One a row (a
           phone), each box is under its own card instead (in the grid above): under the last,
           it was a screen or more away from the card it was about. */}
-      {followUps && !oneColumn && <div className={styles.refines}>{jobs.map(refineBox)}</div>}
+      {followUps && !oneColumn && <div className={styles.refines}>{jobs.map((job) => refineBox(job))}</div>}
     </div>
   );
 }
 
-/** One card takes the row; four go two by two, or one row of upright pictures where the pane has
- * room; the variants of a wide picture take wider cards than others. */
-function gridClass(jobs: Job[]): string {
+/** One card takes the row; four variants go two by two, or one row of upright pictures where
+ * the pane has room (a card that joined them, beside the one it came from, among them); the
+ * variants of a wide picture take wider cards than others. */
+function gridClass(jobs: Job[], own: Job[]): string {
   const ratio = jobs[0]?.aspect_ratio;
-  if (jobs.length === 1 || jobs.length === 4) {
+  if (jobs.length === 1 || own.length === 4) {
     const layout = jobs.length === 1 ? styles.single : styles.pairs;
     return ratio !== undefined && isUpright(ratio) ? `${styles.grid} ${layout} ${styles.upright}` : `${styles.grid} ${layout}`;
   }
   return ratio !== undefined && isWide(ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
+}
+
+/** The card that joined the click last (the newest asked of those not its own), if any. */
+function newestJoined(jobs: Job[], own: Job[]): Job[] | null {
+  const joined = jobs.filter((job) => !own.includes(job));
+  const newest = joined.reduce<Job | null>((last, job) => (last === null || job.created_at > last.created_at ? job : last), null);
+  return newest && [newest];
 }
 
 /** A job's place among its click's variants: its own (`batch_index` of `batch_size`), which

@@ -2,13 +2,14 @@
  * What the admin does with jobs: start some (a Generate, a Re-run, a Refine), cancel one,
  * save one's image to its identity; and where each outcome shows. A Generate answers under
  * the form; a follow-up (from a card or the history) answers in the result pane, whose
- * first new card then takes the focus.
+ * first new card then takes the focus (beside the card it came from, when the pane shows
+ * that one: see `useShownJobs`).
  */
 import { useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
 import { notDoneError, refusedText, startError, wentThrough, type JobAction } from "../errors";
-import { revealResults } from "../motion";
+import { reveal, revealResults } from "../motion";
 import type { ReferenceItem } from "../photos/photo";
 import { useApply, useCancel } from "./use-cancel-and-apply";
 import { usePaneArrival } from "./use-pane-arrival";
@@ -151,13 +152,18 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     }
     const first = jobs[0];
     if (first) {
-      const reveal = () => {
+      const bringIntoView = () => {
+        const pane = resultPane.current;
+        const card = [...(pane?.querySelectorAll<HTMLElement>("article") ?? [])].find((article) => article.dataset.jobId === first.id);
         // Beside the form on a wide screen, below it on a phone; its top first, where an
-        // earlier click this one took the pane from is said.
-        revealResults(resultPane.current);
-        if (isFollowUp) resultPane.current?.querySelector<HTMLElement>("article")?.focus({ preventScroll: true });
+        // earlier click this one took the pane from is said. A card that joined the click on
+        // screen, beside the one it came from: that card, as little as it takes (on a second
+        // row, or a phone's fifth card, it is under the pane's top).
+        if (card && card !== pane?.querySelector("article")) reveal(card);
+        else revealResults(pane);
+        if (isFollowUp) (card ?? pane?.querySelector<HTMLElement>("article"))?.focus({ preventScroll: true });
       };
-      arrival.whenShown(first.id, reveal, first.identity_id);
+      arrival.whenShown(first.id, bringIntoView, first.identity_id);
     }
     showStarted(jobs);
     return true;

@@ -1,13 +1,15 @@
 /**
  * A step that waits for the result pane to show a click: bringing its results into view,
- * focusing its heading or first card. Not at once: until the pane shows the click, it shows
+ * focusing its heading or first card (or the card a re-run or refinement of a card there
+ * joined it with). Not at once: until the pane shows the click, it shows
  * what it showed before (taller cards, a notice about to go), and a scroll measured on that
  * lands elsewhere.
  */
 import { useEffect, useMemo, useRef } from "react";
 
 interface Waiting {
-  /** The click's first job: the pane shows the click once its first id is this. */
+  /** The click's first job: the pane shows the click once it shows this job (first, for a
+   * click that takes the pane; beside the card it came from, for one that joins it). */
   firstId: string;
   step: () => void;
 }
@@ -27,7 +29,7 @@ export function usePaneArrival(paneIds: readonly string[], scope: string | null 
       return;
     }
     const click = waiting.current;
-    if (click === null || paneIds[0] !== click.firstId) return;
+    if (click === null || !paneIds.includes(click.firstId)) return;
     waiting.current = null;
     click.step();
   }, [paneIds, scope]);

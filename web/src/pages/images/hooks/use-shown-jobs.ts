@@ -7,6 +7,12 @@
  * under the admin's hand. A job in both reads the same in both: the later of the two reads
  * (each is polled on its own).
  *
+ * A re-run or refinement of a job the pane shows joins the pane's click, its new card right
+ * after the one it came from (see `joinAfter`): the admin still works on that click, whose
+ * other cards stay. One of a job the pane does not show (from the history) takes the pane, as
+ * a Generate does. A pane so joined outlives a reload while the identity's latest batch is
+ * one of its own (`JOINED`).
+ *
  * A click the pane no longer shows while it runs is watched from afar (`elsewhere`): one
  * whose identity the admin left, or an earlier one for this identity that a newer click
  * took the pane from. Still running, then ended, until the admin sees it end in the pane
@@ -14,14 +20,15 @@
  * its identity after it ended. Those clicks outlive a reload (this tab's sessionStorage):
  * "Still generating for Alice the explorer" is not lost with the page, nor the way to it.
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
+import { joinAfter, lastJoined, type JoinedFrom } from "../job/joins";
 import { batchId, isMoving, laterRead } from "../job/state";
 import { useHistory } from "./use-history";
 import { useJobs } from "./use-jobs";
-import { isString, read, write } from "./use-session-state";
+import { isString, isStringRecord, read, write } from "./use-session-state";
 
 /** A click's jobs, for the identity they were asked for. */
 interface Click {
@@ -31,10 +38,14 @@ interface Click {
   userId: string;
   identityName: string;
   ids: string[];
+  /** The re-runs and refinements of its jobs that joined it: which job each came from. */
+  from?: JoinedFrom;
 }
 
 /** Where the clicks not seen to end are kept across a reload. */
 const WATCHED = "watchedClicks";
+/** Where each identity's last joined click is kept across a reload (see `useShownJobs`). */
+const JOINED = "joinedClicks";
 
 const areClicks = (value: unknown): value is Click[] =>
   Array.isArray(value) &&
@@ -44,7 +55,8 @@ const areClicks = (value: unknown): value is Click[] =>
       click !== null &&
       [click.key, click.identityId, click.userId, click.identityName].every(isString) &&
       Array.isArray(click.ids) &&
-      click.ids.every(isString),
+      click.ids.every(isString) &&
+      (click.from === undefined || isStringRecord(click.from)),
   );
 
 /** A click for an identity the admin is not looking at now, as last read. */
@@ -94,19 +106,42 @@ export function useShownJobs(identityId: string | null) {
   if (pinned !== null && pinned.identityId !== identityId) {
     setPinned(null); // left: coming back shows the latest batch then
   } else if (identityId !== null && !here && !pinnedHere && latestBatch.length > 0 && !history.isFetching) {
-    setPinned({ identityId, ids: latestBatch }); // as read now, not as cached from before
+    // The latest batch a follow-up that joined a click (before a reload): that click, joined.
+    const joined = read(JOINED, [], areClicks).find(
+      (click) => click.identityId === identityId && latestBatch.every((id) => click.ids.includes(id)),
+    );
+    if (joined) setClicks([...clicks, joined]);
+    else setPinned({ identityId, ids: latestBatch }); // as read now, not as cached from before
   }
   const paneIds = here?.ids ?? pinnedHere ?? latestBatch;
+  // What the pane shows, as a follow-up started from it finds it once it started.
+  const paneNow = useRef({ identityId, here, ids: paneIds });
+  useEffect(() => {
+    paneNow.current = { identityId, here, ids: paneIds };
+  });
   const showStarted = useCallback(
     (jobs: Job[], identityName: string) => {
       const first = jobs[0];
       if (!first) return;
+      const ids = jobs.map((job) => job.id);
+      const parentId = first.parent_generation_id;
+      const pane = paneNow.current;
+      if (parentId !== null && pane.identityId === first.identity_id && pane.ids.includes(parentId)) {
+        // Of a job the pane shows: its card joins the pane's click, beside the one it came from.
+        const base: Click = pane.here ?? { key: pane.ids[0] ?? first.id, identityId: first.identity_id, userId: first.user_id, identityName, ids: pane.ids };
+        const from = { ...base.from, ...Object.fromEntries(ids.map((id) => [id, parentId])) };
+        const joined: Click = { ...base, ids: joinAfter(base.ids, base.from ?? {}, parentId, ids), from };
+        setClicks((all) => (all.includes(base) ? all.map((click) => (click === base ? joined : click)) : [...all, joined]));
+        setUnseen((keys) => new Set(keys).add(joined.key));
+        write(JOINED, [...read(JOINED, [], areClicks).filter((click) => click.identityId !== joined.identityId), joined]);
+        return;
+      }
       const click: Click = {
         key: first.id,
         identityId: first.identity_id,
         userId: first.user_id,
         identityName,
-        ids: jobs.map((job) => job.id),
+        ids,
       };
       setClicks((all) => [...all, click]);
       setChosen((all) => Object.fromEntries(Object.entries(all).filter(([id]) => id !== click.identityId)));
@@ -130,10 +165,13 @@ export function useShownJobs(identityId: string | null) {
   // notices newer work has passed).
   const seenHere = here && unseen.has(here.key) && !paneQueries.some(stillGoing) ? [here.key] : [];
   const away = clicks.filter((click) => click !== here && unseen.has(click.key));
-  const awayIds = away.flatMap((click) => click.ids);
+  const awayIds = away.flatMap(watchedIds);
   const awayQueries = useJobs(awayIds);
   const readOf = new Map(awayIds.map((id, index) => [id, awayQueries[index]]));
-  const elsewhere: ClickElsewhere[] = away.map(({ ids, ...click }) => {
+  const elsewhere: ClickElsewhere[] = away.map((watched) => {
+    const { key, identityId: ofIdentity, userId, identityName } = watched;
+    const click = { key, identityId: ofIdentity, userId, identityName };
+    const ids = watchedIds(watched);
     const reads = ids.flatMap((id) => readOf.get(id) ?? []);
     const jobs = reads.flatMap((read) => (read.data && !isGone(read.error) ? [read.data] : []));
     return {
@@ -188,6 +226,14 @@ export function useShownJobs(identityId: string | null) {
       [],
     ),
   };
+}
+
+/** The jobs a click watched from afar is said by: those it made, or once a follow-up joined
+ * it, that follow-up's (what the admin started last, and waits for: "Still generating for
+ * Alice the chef.", not the click's four variants that ended before it). */
+function watchedIds({ ids, from }: Pick<Click, "ids" | "from">): string[] {
+  const last = lastJoined(from);
+  return last === undefined ? ids : [last];
 }
 
 /** The click the pane shows for `identityId`: the one the admin chose to see, else its newest. */

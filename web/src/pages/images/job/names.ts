@@ -11,6 +11,35 @@ export function cardTitle(job: Job): string {
 }
 
 /**
+ * Each card's title in a pane whose click a re-run or refinement of one of its cards joined
+ * (see `joinAfter`), by id, for the cards that joined it: what each is of, named as the card
+ * it came from is on screen ("Refinement of variant 3", "Re-run of the new image",
+ * "Refinement of the refinement of variant 3"). `variantOf` says a card's place among its
+ * click's own variants, when there are several. A card whose job came from none of the
+ * pane's is not named here (its own title holds).
+ */
+export function joinedTitles(
+  jobs: readonly Job[],
+  variantOf: (job: Job) => { index: number; count: number } | undefined,
+): Map<string, string> {
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  const titles = new Map<string, string>();
+  const nameOf = (job: Job): string => {
+    const variant = variantOf(job);
+    if (variant && variant.count > 1) return `variant ${variant.index}`;
+    const title = titles.get(job.id) ?? cardTitle(job);
+    return `the ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+  };
+  // In the pane's order: a card comes after the one it came from, whose title is known then.
+  for (const job of jobs) {
+    const parent = job.parent_generation_id ? byId.get(job.parent_generation_id) : undefined;
+    if (!parent || variantOf(job)) continue;
+    titles.set(job.id, `${job.kind === "refine" ? "Refinement" : "Re-run"} of ${nameOf(parent)}`);
+  }
+  return titles;
+}
+
+/**
  * An action's name: its words, then which job it acts on ("Save to identity, variant 2 of 3",
  * "Compare, generation of today, 9:14 PM"). Every card and history row has its Save to
  * identity, Download, Compare…: a screen reader's list of buttons, or a voice command, must
