@@ -112,6 +112,13 @@ describe("a follow-up of a card the pane shows", () => {
     expect(within(refined).getByRole("heading", { name: "Refinement of variant 3" })).toBeVisible();
     expect(refined).toHaveTextContent("Refined: “make the background a darker blue”");
 
+    // Compared with the click's variants, it is named as its card is, not as a fifth variant.
+    await user.click(within(refined).getByRole("button", { name: /^Compare\b/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    expect(within(dialog).getByRole("img", { name: "Refinement of variant 3" })).toBeInTheDocument();
+    expect(within(dialog).queryByRole("img", { name: /of 5$/ })).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
+
     // A refinement of the refinement joins too, after it.
     await refineInPane(user, "Refinement of variant 3", "warmer");
     await waitFor(() => expect(pane().getByRole("article", { name: "Refinement of the refinement of variant 3" })).toHaveFocus());

@@ -10,7 +10,7 @@ import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import type { Candidate } from "../components/CompareDialog";
-import { variantLabel } from "../job/names";
+import { cardTitle, clickVariant, joinedTitles, variantLabel } from "../job/names";
 
 interface Chosen {
   identityId: string | null;
@@ -59,8 +59,15 @@ export function useCompare({
         })
     : null;
 
+  // Each named as its card is: a re-run or refinement that joined the click by the card it
+  // came from ("Refinement of variant 3"), not as one more variant.
+  const joined = joinedTitles(paneJobs, (job) => clickVariant(job, paneJobs));
   const variants = paneJobs
-    .map((job, index) => ({ job, label: variantLabel(job) ?? `Variant ${index + 1} of ${paneJobs.length}` }))
+    .map((job, index) => ({
+      job,
+      label:
+        joined.get(job.id) ?? variantLabel(job) ?? (joined.size > 0 ? cardTitle(job) : `Variant ${index + 1} of ${paneJobs.length}`),
+    }))
     .filter(({ job }) => job.status === "succeeded");
   const compareVariants = (of: { job: Job; label: string }[]) =>
     choose({

@@ -90,6 +90,14 @@ export function useShownJobs(identityId: string | null) {
   // The clicks the admin has not yet seen end, by key.
   const [unseen, setUnseen] = useState<ReadonlySet<string>>(() => new Set(clicks.map((click) => click.key)));
   useEffect(() => write(WATCHED, clicks.filter((click) => unseen.has(click.key))), [clicks, unseen]);
+  // Each identity's last click a follow-up joined, for the pane after a reload once it is seen.
+  useEffect(() => {
+    const joined = clicks.filter((click) => click.from !== undefined);
+    if (joined.length === 0) return;
+    const identities = new Set(joined.map((click) => click.identityId));
+    const kept = read(JOINED, [], areClicks).filter((click) => !identities.has(click.identityId));
+    write(JOINED, [...kept, ...joined.filter((click) => joined.findLast((other) => other.identityId === click.identityId) === click)]);
+  }, [clicks]);
   const latestBatch = useMemo(() => {
     const latest = history.data?.[0];
     if (!latest) return [];
@@ -127,13 +135,25 @@ export function useShownJobs(identityId: string | null) {
       const parentId = first.parent_generation_id;
       const pane = paneNow.current;
       if (parentId !== null && pane.identityId === first.identity_id && pane.ids.includes(parentId)) {
-        // Of a job the pane shows: its card joins the pane's click, beside the one it came from.
-        const base: Click = pane.here ?? { key: pane.ids[0] ?? first.id, identityId: first.identity_id, userId: first.user_id, identityName, ids: pane.ids };
-        const from = { ...base.from, ...Object.fromEntries(ids.map((id) => [id, parentId])) };
-        const joined: Click = { ...base, ids: joinAfter(base.ids, base.from ?? {}, parentId, ids), from };
-        setClicks((all) => (all.includes(base) ? all.map((click) => (click === base ? joined : click)) : [...all, joined]));
-        setUnseen((keys) => new Set(keys).add(joined.key));
-        write(JOINED, [...read(JOINED, [], areClicks).filter((click) => click.identityId !== joined.identityId), joined]);
+        // Of a job the pane shows: its card joins the pane's click (the latest batch it showed
+        // becomes a click), beside the one it came from.
+        const shown: Click = pane.here ?? {
+          key: pane.ids[0] ?? first.id,
+          identityId: first.identity_id,
+          userId: first.user_id,
+          identityName,
+          ids: pane.ids,
+        };
+        const join = (base: Click): Click => ({
+          ...base,
+          ids: joinAfter(base.ids, base.from ?? {}, parentId, ids),
+          from: { ...base.from, ...Object.fromEntries(ids.map((id) => [id, parentId])) },
+        });
+        setClicks((all) => {
+          const base = all.find((click) => click.key === shown.key);
+          return base ? all.map((click) => (click === base ? join(base) : click)) : [...all, join(shown)];
+        });
+        setUnseen((keys) => new Set(keys).add(shown.key));
         return;
       }
       const click: Click = {

@@ -10,6 +10,14 @@ export function cardTitle(job: Job): string {
   return job.kind === "refine" ? "Refined image" : "New image";
 }
 
+/** A job's place among the variants of the click `paneJobs` shows (the first job's), when
+ * that click made several; else undefined (one of its own, or a card that joined it). */
+export function clickVariant(job: Job, paneJobs: readonly Job[]): { index: number; count: number } | undefined {
+  const first = paneJobs[0];
+  if (!first || batchId(job) !== batchId(first) || job.batch_index === null || (job.batch_size ?? 0) < 2) return undefined;
+  return { index: job.batch_index + 1, count: job.batch_size ?? 0 };
+}
+
 /**
  * Each card's title in a pane whose click a re-run or refinement of one of its cards joined
  * (see `joinAfter`), by id, for the cards that joined it: what each is of, named as the card
