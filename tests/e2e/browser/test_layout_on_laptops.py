@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Locator, expect
+from playwright.sync_api import Browser, FloatRect, Locator, expect
 
 from tests.e2e.browser.measures import (
     axe_violations,
@@ -36,6 +36,7 @@ from tests.e2e.browser.steps import (
     saved_then_four_variants,
 )
 from tests.e2e.conftest import RunningStack
+from tests.e2e.helpers import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -164,7 +165,8 @@ def test_a_single_refinement_keeps_its_save_on_the_first_screen(
     page.get_by_role("textbox", name="What should change?").fill("a darker background")
     page.keyboard.press("Enter")
 
-    refined = page.get_by_role("article", name="Refined image")
+    # Beside the image it refined, which the pane shows.
+    refined = page.get_by_role("article", name="Refinement of the new image")
     expect(refined.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
     expect(refined.get_by_text("a darker background")).to_be_visible()
     page.evaluate("window.scrollTo(0, 0)")
@@ -257,3 +259,48 @@ def test_a_result_is_sharp_on_a_2x_screen_from_its_large_rendition(
         name, width = shown(card.get_by_role("img"))
         assert name.endswith(".preview.jpg"), name
         assert width < 768
+
+
+def _in_window(element: Locator, height: int) -> FloatRect | None:
+    """`element`'s box, when it is whole in a window `height` px tall; else None."""
+    box = element.bounding_box()
+    return box if box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height else None
+
+
+def test_a_refinement_of_a_variant_joins_its_click_beside_it_in_view(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Four variants on a 1440 by 900 screen; the admin refines the third from its card: the
+    four stay in the pane, the refinement right after the third (in its row, four upright ones
+    a row), focused and in view, its title saying which variant it refined. (The refinement
+    took the pane: the four were gone from it, with no way back but the history.)"""
+    page, generate = ready_to_generate(browser, stack, BOB_THE_JAZZ_PIANIST, ratio="3:4")
+    variants = finished_click(page, generate, variants=4)
+    variants[2].get_by_role("button", name=re.compile(r"^Refine,")).click()
+    page.get_by_role("textbox", name="What should change in variant 3?").fill(
+        "make the background a darker blue"
+    )
+    page.keyboard.press("Enter")
+
+    refined = page.get_by_role("article", name="Refinement of variant 3")
+    expect(refined).to_be_focused(timeout=JOB_TIMEOUT_MS)
+    expect(refined.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    titles = page.get_by_role("region", name="Result").get_by_role("article")
+    expect(titles).to_have_count(5)
+    assert [title.get_attribute("aria-label") for title in titles.all()] == [
+        "Variant 1 of 4",
+        "Variant 2 of 4",
+        "Variant 3 of 4",
+        "Refinement of variant 3",
+        "Variant 4 of 4",
+    ]
+    expect(refined.get_by_role("heading", name="Refinement of variant 3")).to_be_visible()
+    # Beside the third, as wide as it, and in view (the page scrolled to it, smoothly).
+    third = box_of(variants[2])
+    box = wait_for("the refinement in view", lambda: _in_window(refined, 900), timeout_s=5)
+    assert box["y"] == pytest.approx(third["y"], abs=1), (third, box)
+    assert box["x"] > third["x"] + third["width"], (third, box)
+    assert box["width"] == pytest.approx(third["width"], abs=1), (third, box)
+    # Its title within its card, not past its edge.
+    heading = box_of(refined.get_by_role("heading"))
+    assert heading["x"] + heading["width"] <= box["x"] + box["width"], (heading, box)

@@ -226,17 +226,22 @@ def test_admin_generates_saves_downloads_reruns(
     if target := os.environ.get("IMAGES_TAB_SCREENSHOT"):
         shutil.copyfile(shot, target)
 
-    # Re-run the saved generation from the history: a new job, same settings.
+    # Re-run the saved generation from the history: a new job, same settings. The pane shows
+    # that variant: the re-run joins its click, right after it.
     count = len(jobs)
     history.get_by_role("listitem").first.get_by_role("button", name="Re-run").click()
     wait_for("the re-run", lambda: len(listed()) > count)
-    rerun = page.get_by_role("article", name="New image")
-    expect(rerun.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
-    # On a 1366 by 768 laptop the window's height holds the landscape picture back: its card,
-    # narrower than the pane, sits in the pane's middle.
+    joined = page.get_by_role("article", name="Re-run of variant 1")
+    expect(joined.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(page.get_by_role("region", name="Result").get_by_role("article")).to_have_count(3)
+    # One image alone: on a 1366 by 768 laptop the window's height holds the landscape picture
+    # back: its card, narrower than the pane, sits in the pane's middle.
+    [alone] = finished_click(page, generate)
+    # The saved variant's settings again (two variants), for Edit settings below.
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("2")
     page.set_viewport_size({"width": 1366, "height": 768})
     pane = box_of(page.get_by_role("region", name="Result"))
-    placed = box_of(rerun)
+    placed = box_of(alone)
     left = placed["x"] - pane["x"]
     right = pane["x"] + pane["width"] - placed["x"] - placed["width"]
     assert left > 40, (pane, placed)
