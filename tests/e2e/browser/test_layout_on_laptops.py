@@ -1,6 +1,6 @@
 """What a laptop's screen shows of a click's results: every Save on the first screen, cards
-of one height in a row, the history's rows of a click on as few lines as they fit, and a
-picture sharp on a 2x screen."""
+of one height in a row, the history's rows of a click on as few lines as they fit, a
+picture sharp on a 2x screen, and a refinement beside the variant it refined."""
 
 from __future__ import annotations
 
