@@ -7,10 +7,7 @@ public contract (API responses, job records, CLI output): never rename one.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from identity_images.models.jobs import JobUsage
+from typing import Any
 
 
 class ErrorCode(StrEnum):
@@ -73,9 +70,7 @@ class PipelineError(Exception):
     """A failure with a stable code, a human message and optional details.
 
     `retryable` says whether doing the same thing again later may succeed (a 503 from
-    Gemini) or not (a blocked prompt, a broken photo). `usage`: what a Gemini call that
-    failed was still billed for (it answered, 200, without an image: a refusal, text
-    only), recorded on the job it fails; None for a failure nothing was paid for.
+    Gemini) or not (a blocked prompt, a broken photo).
     """
 
     def __init__(
@@ -91,7 +86,6 @@ class PipelineError(Exception):
         self.message = message
         self.retryable = retryable
         self.details = details or {}
-        self.usage: JobUsage | None = None
 
     def __repr__(self) -> str:
         return f"PipelineError({self.code.value!r}, {self.message!r})"

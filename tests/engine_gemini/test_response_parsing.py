@@ -17,6 +17,7 @@ from PIL import Image
 
 from identity_images.engine.gemini import GeminiImageProvider
 from identity_images.errors import ErrorCode, PipelineError
+from identity_images.models.jobs import BilledError
 from identity_images.settings import Settings
 
 
@@ -140,8 +141,8 @@ def test_an_answer_without_an_image_carries_what_it_was_billed_for(
     with pytest.raises(PipelineError) as caught:
         _generate(fixed, {**answer, "usageMetadata": {**counts, "totalTokenCount": 155}})
 
+    assert isinstance(caught.value, BilledError)
     usage = caught.value.usage
-    assert usage is not None
     assert (usage.prompt_tokens, usage.output_tokens, usage.thoughts_tokens) == (40, 15, 100)
     assert usage.estimated_cost_usd == pytest.approx(40 * 2e-6 + 115 * 12e-6)
 
@@ -150,7 +151,7 @@ def test_a_failure_before_any_answer_carries_no_usage(fixed: _FixedAnswer) -> No
     with pytest.raises(PipelineError) as caught:
         _generate(fixed, "<html>a proxy error page</html>")
 
-    assert caught.value.usage is None
+    assert not isinstance(caught.value, BilledError)
 
 
 def test_no_candidates_is_no_image(fixed: _FixedAnswer) -> None:

@@ -20,7 +20,7 @@ What it takes care of, so callers do not have to:
 - the image: decoded to prove it is one, with its real mime type, width and height;
 - usage: token counts and an estimated cost at the prices of the model called (none for a
   model whose prices we do not know); an answer without an image was billed all the same,
-  and its error carries its usage (`PipelineError.usage`) for the failed job to record.
+  and its error carries its usage (`BilledError`) for the failed job to record.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from identity_images.engine.options import output_dimensions, validate_options
 from identity_images.engine.pricing import estimate_cost_usd
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.generation_rules import check_image_size
-from identity_images.models.jobs import JobUsage
+from identity_images.models.jobs import BilledError, JobUsage
 from identity_images.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -228,8 +228,7 @@ class GeminiImageProvider:
             data, mime_type, finish_reason = _extract_image(response, model_name)
         except PipelineError as refused:
             # An answer (200) is billed, image or not: the job records what this one cost.
-            refused.usage = usage(with_image=False)
-            raise
+            raise BilledError(refused, usage(with_image=False)) from refused
         width, height, real_mime = _inspect_image(data, mime_type, model_name)
         expected = output_dimensions(aspect_ratio, image_size)
         if (width, height) != expected:

@@ -50,7 +50,14 @@ from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.delivery import Outcome, defer, retry_or_end
 from identity_images.logic.outputs import BUCKET_FAULTS, Made, find_stored
 from identity_images.logic.reaper import gave_up_error
-from identity_images.models.jobs import Job, JobError, JobMessage, StageTimings, utc_now
+from identity_images.models.jobs import (
+    BilledError,
+    Job,
+    JobError,
+    JobMessage,
+    StageTimings,
+    utc_now,
+)
 from identity_images.models.ports import JobQueue, JobStore, ObjectStore
 from identity_images.settings import Settings
 
@@ -239,9 +246,8 @@ class GenerationRun:
                 logger.warning("out of tries, its output unknown: left to a later look", extra=log)
                 raise unsure
             logger.warning("job failed", extra=log)
-            return self.store.fail(
-                job, JobError.of(error), timings=clock.timings(), usage=error.usage
-            )
+            billed = error.usage if isinstance(error, BilledError) else None
+            return self.store.fail(job, JobError.of(error), timings=clock.timings(), usage=billed)
 
         return retry_or_end(job, error, tries, settings=self.settings, give_back=give_back, end=end)
 

@@ -183,6 +183,18 @@ class JobUsage(BaseModel):
     )
 
 
+class BilledError(PipelineError):
+    """A failure Gemini still billed: it answered (200, which Google bills) without an
+    image, a refusal or text only. `usage` is what it was billed for (its tokens alone),
+    recorded on the job it fails."""
+
+    def __init__(self, error: PipelineError, usage: JobUsage) -> None:
+        super().__init__(
+            error.code, error.message, retryable=error.retryable, details=error.details
+        )
+        self.usage = usage
+
+
 class JobError(BaseModel):
     """Why a job (or its apply) failed: a stable code, a human message and details
     (for a reference: its full `key` and its `index` in `reference_keys`)."""
