@@ -8,10 +8,10 @@ sends), the adapter's checks, and the renditions step. Answers are photo-like im
 2K and 4K (16:9), as JPEG and as PNG; the photo-like 4K PNG (some 32 MB, 42 MB as base64
 JSON) is the worst case the model can send.
 
-The renditions step is the worker's own (`engine.preview.make_renditions`: the preview and
-the large rendition from one decode, with the settings' defaults for their sizes, format
-and quality), called as the worker calls it while it still holds the output: a 4K PNG
-decodes to 50 MB of pixels. S3 and DynamoDB calls are left
+The renditions step is the worker's own (`engine.preview.make_renditions`: the small
+rendition, the preview and the large rendition from one decode, with the settings'
+defaults for their sizes, format and quality), called as the worker calls it while it
+still holds the output: a 4K PNG decodes to 50 MB of pixels. S3 and DynamoDB calls are left
 out: boto3 streams the output from the bytes the job already holds.
 
 The worst case is also measured step by step (the peak is reset between steps with
@@ -106,13 +106,13 @@ def _reset_peak() -> None:
 
 
 def _renditions_step() -> Callable[[bytes], int]:
-    """The worker's renditions step (preview and large) with the settings' defaults; the
-    renditions' byte count."""
+    """The worker's renditions step (small, preview and large) with the settings' defaults;
+    the renditions' byte count."""
     from identity_images.engine.preview import make_renditions
     from identity_images.settings import Settings
 
     fields = Settings.model_fields
-    sides = (fields["preview_max_long_side"].default, fields["large_max_long_side"].default)
+    sides = tuple(fields[f"{name}_max_long_side"].default for name in ("small", "preview", "large"))
     options = {
         "fmt": fields["preview_format"].default,
         "quality": fields["preview_quality"].default,
@@ -301,9 +301,9 @@ def run() -> Report:
         "peak = VmHWM, the process's peak resident memory, imports included. The step rows "
         "reset the peak between steps (`/proc/self/clear_refs`), so each is that step's own "
         "peak with everything the job still holds.",
-        "Renditions step: the worker's own (`engine.preview.make_renditions`, the preview and "
-        "the large rendition at the settings' defaults), run while the job still holds the "
-        "output, as the worker runs it; the worst case's two weigh "
+        "Renditions step: the worker's own (`engine.preview.make_renditions`, the small "
+        "rendition, the preview and the large rendition at the settings' defaults), run while "
+        "the job still holds the output, as the worker runs it; the worst case's three weigh "
         f"{worst['rendition_bytes'] / 1000:.0f} KB.",
         "Where the Gemini call's peak goes: the SDK reads the HTTP body (the answer's size "
         "as bytes), decodes it to text (the same again), parses the JSON (the base64 "

@@ -4,7 +4,8 @@
 {root}uploads/{admin_id}/{upload_id}/{n}.{ext}           browser uploads (expire)
 {root}references/identities/{identity_id}/{ref}.{ext}    kept references (regenerate)
 {root}generated/identities/{identity_id}/{job_id}.{ext}  outputs
-{root}generated/identities/{identity_id}/{job_id}.preview.{ext}  their previews
+{root}generated/identities/{identity_id}/{job_id}.small.{ext}    their small renditions,
+{root}generated/identities/{identity_id}/{job_id}.preview.{ext}  previews
 {root}generated/identities/{identity_id}/{job_id}.large.{ext}    and large renditions
 {root}prepared/identities/{identity_id}/{job_id}/{n}.jpg  each job's prepared references
                                                           (expire after the job record)
@@ -113,6 +114,11 @@ class BucketLayout:
         """The output's small rendition, beside it."""
         extension = extension_for(content_type)
         return f"{self.generated}identities/{identity_id}/{job_id}.preview.{extension}"
+
+    def small_key(self, identity_id: str, job_id: str, content_type: str) -> str:
+        """The output's small rendition (for thumbnails), beside it."""
+        extension = extension_for(content_type)
+        return f"{self.generated}identities/{identity_id}/{job_id}.small.{extension}"
 
     def large_key(self, identity_id: str, job_id: str, content_type: str) -> str:
         """The output's large rendition (for a screen), beside it."""

@@ -146,6 +146,14 @@ class Settings(AuthSettings):
     )
 
     # --- Output renditions -------------------------------------------------------------
+    small_max_long_side: int = Field(
+        default=384,
+        ge=64,
+        le=1024,
+        description="Long side (px) of an output's small rendition, what a thumbnail shows "
+        "(a history row's, 192 CSS px at most, is sharp from it on a 2x screen; same format "
+        "and quality as the preview).",
+    )
     preview_max_long_side: int = Field(
         default=768, ge=64, le=2048, description="Long side (px) of an output's preview."
     )

@@ -176,6 +176,7 @@ class ImageCallbackTests(TestCase):
             "another generation's": self.body(image_path=f"{self.path[:-9]}gen-2.png"),
             "its preview": self.body(image_path=f"{self.path[:-4]}.preview.jpg"),
             "its large rendition": self.body(image_path=f"{self.path[:-4]}.large.jpg"),
+            "its small rendition": self.body(image_path=f"{self.path[:-4]}.small.jpg"),
             "a line break in the name": self.body(
                 image_path=f"{self.path[:-9]}gen-1\n.png", generation_id="gen-1\n"
             ),

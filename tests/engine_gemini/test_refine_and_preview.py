@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import random
+from typing import Any
 
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFile, ImageFilter
 
 from identity_images.engine.generation import (
     EDIT_IMAGE_MIN_LONG_SIDE,
@@ -146,19 +147,34 @@ def test_the_preview_of_a_4k_photo_is_small() -> None:
         assert "exif" not in image.info
 
 
-def test_renditions_of_a_4k_photo_come_from_one_decode_in_the_sizes_asked() -> None:
+def test_renditions_of_a_4k_photo_come_from_one_decode_in_the_sizes_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker's three (small, preview, large): the 4K PNG's pixels are read once."""
     data = photo_like_png()
     with Image.open(io.BytesIO(data)) as source:
         assert max(source.size) > 1536
         shape = source.width / source.height
-    preview, large = make_renditions(data, long_sides=(768, 1536))
-    assert (max(preview.width, preview.height), max(large.width, large.height)) == (768, 1536)
-    for rendition in (preview, large):
+    decoded: list[tuple[int, int]] = []
+    load = ImageFile.ImageFile.load
+
+    def counted(image: ImageFile.ImageFile) -> Any:
+        if image.tile:  # pixels still to read from the file
+            decoded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counted)
+    small, preview, large = make_renditions(data, long_sides=(384, 768, 1536))
+    monkeypatch.undo()
+    assert decoded == [(5504, 3072)]
+    long_sides = [max(r.width, r.height) for r in (small, preview, large)]
+    assert long_sides == [384, 768, 1536]
+    for rendition in (small, preview, large):
         assert abs(rendition.width / rendition.height - shape) < 0.01
         with Image.open(io.BytesIO(rendition.data)) as image:
             assert (image.format, image.mode) == ("JPEG", "RGB")
             assert image.size == (rendition.width, rendition.height)
-    assert len(preview.data) < len(large.data) < len(data) / 10
+    assert len(small.data) < len(preview.data) < len(large.data) < len(data) / 10
 
 
 def test_a_webp_preview_of_a_transparent_png_is_flattened() -> None:

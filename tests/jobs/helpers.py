@@ -61,10 +61,15 @@ def put(key: str, data: bytes, content_type: str) -> None:
 
 
 def succeed_with_preview(
-    job_id: str, *, prepared: bool = True, preview_type: str = "image/jpeg", large: bool = False
+    job_id: str,
+    *,
+    prepared: bool = True,
+    preview_type: str = "image/jpeg",
+    large: bool = False,
+    thumbnail: bool = False,
 ) -> Job:
     """Run a job's claim and success by hand, with a preview (b"jpg", whatever its type),
-    a large rendition (b"large") when asked, and prepared references."""
+    a small and a large rendition (b"small", b"large") when asked, and prepared references."""
     jobs = store()
     claimed = jobs.claim(job_id)
     assert claimed is not None
@@ -85,6 +90,11 @@ def succeed_with_preview(
         put(big, b"large", preview_type)
         rendition = Rendition(key=big, mime_type=preview_type, width=1536, height=864, bytes=5)
         output = output.model_copy(update={"large": rendition})
+    if thumbnail:
+        least = LAYOUT.small_key(claimed.identity_id, job_id, preview_type)
+        put(least, b"small", preview_type)
+        rendition = Rendition(key=least, mime_type=preview_type, width=384, height=216, bytes=5)
+        output = output.model_copy(update={"small": rendition})
     done = jobs.succeed(claimed, output=output, usage=None, model="m")
     assert done is not None
     if prepared:

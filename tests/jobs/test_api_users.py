@@ -156,9 +156,9 @@ def test_an_output_s_identity_carries_its_renditions_with_their_sizes(
 ) -> None:
     """For an `<img srcset>`, as the tab shows a job's result (Compare lays the current image
     beside results: one sharper than the other would look better for no reason of its own):
-    the preview and the large rendition, smallest first, each with its size; the preview
-    alone for a job stored before large renditions; none for another image."""
-    made = succeed_with_preview(create_one()["id"], prepared=False, large=True)
+    the small rendition, the preview and the large rendition, smallest first, each with its
+    size; the preview alone for a job stored before them; none for another image."""
+    made = succeed_with_preview(create_one()["id"], prepared=False, large=True, thumbnail=True)
     assert made.output is not None
     _shows(host, ADMIN_IDENTITY, made.output.key)
     older = succeed_with_preview(create_one()["id"], prepared=False)
@@ -170,8 +170,9 @@ def test_an_output_s_identity_carries_its_renditions_with_their_sizes(
     assert status == 200
     listed = {i["id"]: i["image_renditions"] for i in body["identities"]}
     sizes = [(r["width"], r["height"]) for r in listed[ADMIN_IDENTITY]]
-    assert sizes == [(768, 432), (1536, 864)]
-    assert [httpx.get(r["url"]).content for r in listed[ADMIN_IDENTITY]] == [b"jpg", b"large"]
+    assert sizes == [(384, 216), (768, 432), (1536, 864)]
+    contents = [httpx.get(r["url"]).content for r in listed[ADMIN_IDENTITY]]
+    assert contents == [b"small", b"jpg", b"large"]
     assert [(r["width"], httpx.get(r["url"]).content) for r in listed["12"]] == [(768, b"jpg")]
     assert listed["15"] == []
 
@@ -193,7 +194,7 @@ def test_an_output_whose_job_record_expired_keeps_a_preview_in_today_s_format(
     (listed,) = (i for i in body["identities"] if i["id"] == ADMIN_IDENTITY)
     answer = httpx.get(listed["image_preview_url"])
     assert (answer.status_code, answer.content) == (200, b"jpg")
-    # What else it stored is not known: no large rendition that may not be there.
+    # What else it stored is not known: no small or large rendition that may not be there.
     assert listed["image_renditions"] == []
 
 

@@ -113,6 +113,16 @@ def test_a_run_records_its_stages_timings_preview_and_kept_references(
             max(output["width"], output["height"]), settings.large_max_long_side
         )
         assert max(image.size) > max(preview["width"], preview["height"])
+    thumbnail = output["small"]
+    assert thumbnail["key"] == f"generated/identities/{ADMIN_IDENTITY}/{job['id']}.small.jpg"
+    least = httpx.get(output["small_url"]).content
+    assert len(least) == thumbnail["bytes"] < len(small)
+    with Image.open(io.BytesIO(least)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (thumbnail["width"], thumbnail["height"])
+        assert max(image.size) == min(
+            max(output["width"], output["height"]), settings.small_max_long_side
+        )
 
     assert output["filename"].startswith("ada-")
     assert output["filename"].endswith("." + output["key"].rsplit(".", 1)[1])

@@ -18,6 +18,7 @@ def test_the_dedicated_bucket_keeps_todays_keys() -> None:
     assert layout.preview_key("id-1", "j1", "image/jpeg") == (
         "generated/identities/id-1/j1.preview.jpg"
     )
+    assert layout.small_key("id-1", "j1", "image/jpeg") == "generated/identities/id-1/j1.small.jpg"
     assert layout.large_key("id-1", "j1", "image/jpeg") == "generated/identities/id-1/j1.large.jpg"
     assert layout.prepared_reference_key("id-1", "j1", 2) == "prepared/identities/id-1/j1/2.jpg"
 
@@ -32,6 +33,7 @@ def test_every_key_starts_with_the_root() -> None:
         layout.reference_key("id-1", "r1", "image/heic"),
         layout.output_key("id-1", "j1", "image/jpeg"),
         layout.preview_key("id-1", "j1", "image/webp"),
+        layout.small_key("id-1", "j1", "image/webp"),
         layout.large_key("id-1", "j1", "image/webp"),
         layout.prepared_reference_key("id-1", "j1", 0),
         *layout.prefixes,
@@ -73,6 +75,7 @@ def test_an_output_key_names_its_identity_and_job(root: str) -> None:
     assert layout.output_of(layout.output_key("11", "j1", "image/png")) == ("11", "j1")
     for other in (
         layout.preview_key("11", "j1", "image/jpeg"),
+        layout.small_key("11", "j1", "image/jpeg"),
         layout.large_key("11", "j1", "image/jpeg"),
         layout.prepared_reference_key("11", "j1", 0),
         f"{root}generated/identities/11/deeper/j1.png",

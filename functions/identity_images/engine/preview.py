@@ -1,9 +1,10 @@
-"""Smaller renditions of a generated image: for histories and thumbnails, and for a screen.
+"""Smaller renditions of a generated image: for thumbnails, for histories, and for a screen.
 
-Outputs are large (a 4K PNG is ~30 MB); a history of 20 must load in well under 5 MB, and
-a result card on a laptop's 2x screen wants some 1,500 px, not 4,096. A rendition is the
-same picture with its long side at most the size asked (the preview's default 768 px),
-sRGB, no metadata, as JPEG or WebP (the preview about 100 KB at the defaults).
+Outputs are large (a 4K PNG is ~30 MB); a history of 20 must load in well under 5 MB, a
+history's thumbnail of 192 CSS px wants some 384 px on a 2x screen, and a result card on a
+laptop's 2x screen some 1,500 px, not 4,096. A rendition is the same picture with its long
+side at most the size asked (the preview's default 768 px), sRGB, no metadata, as JPEG or
+WebP (the preview about 100 KB at the defaults).
 """
 
 from __future__ import annotations

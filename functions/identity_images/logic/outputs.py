@@ -86,6 +86,9 @@ def find_stored(job: Job, *, storage: ObjectStore, settings: Settings) -> Made |
         height=size[1],
         bytes=info.size,
         filename=filename,
+        small=_stored_rendition(
+            job, storage, layout.small_key(job.identity_id, job.id, settings.preview_type)
+        ),
         preview=_stored_rendition(
             job, storage, layout.preview_key(job.identity_id, job.id, settings.preview_type)
         ),

@@ -1,6 +1,6 @@
-"""Storing what a try made: the output, its renditions beside it (a small preview, a large
-one for a screen) and the references as sent, each with what `logic.outputs` needs to
-find it again.
+"""Storing what a try made: the output, its renditions beside it (a small one for
+thumbnails, a preview, a large one for a screen) and the references as sent, each with what
+`logic.outputs` needs to find it again.
 
 Decisions:
 - The output carries in its metadata what the job records of it (size, file name, model,
@@ -11,8 +11,8 @@ Decisions:
   (`prepared/identities/{identity_id}/{job_id}/{index}.jpg`), so a re-run or a refine
   works after `uploads/` expired.
 - Once the output is stored the job is never sent back to Gemini: a rendition or prepared
-  reference that cannot be made or written is logged and left out (`preview` or `large`
-  null, `prepared_references` empty), and the job succeeds with its output.
+  reference that cannot be made or written is logged and left out (`small`, `preview` or
+  `large` null, `prepared_references` empty), and the job succeeds with its output.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class OutputWriter:
             "usage": image.usage.model_dump_json(),
         }
         self.storage.write(key, image.data, content_type=image.mime_type, metadata=metadata)
-        preview, large = self._renditions(job, image.data, about)
+        small, preview, large = self._renditions(job, image.data, about)
         return JobOutput(
             key=key,
             mime_type=image.mime_type,
@@ -75,22 +75,27 @@ class OutputWriter:
             height=image.height,
             bytes=len(image.data),
             filename=filename,
+            small=small,
             preview=preview,
             large=large,
         )
 
     def _renditions(
         self, job: Job, data: bytes, about: dict[str, str]
-    ) -> tuple[Rendition | None, Rendition | None]:
-        """The output's preview and large rendition, each None when it cannot be made or
-        written. Best-effort: the output is already stored and paid for, and a job without
-        them is complete (clients show the full image), so no fault here may send the job
-        back to Gemini."""
+    ) -> tuple[Rendition | None, Rendition | None, Rendition | None]:
+        """The output's small rendition, preview and large rendition, each None when it
+        cannot be made or written. Best-effort: the output is already stored and paid for,
+        and a job without them is complete (clients show the full image), so no fault here
+        may send the job back to Gemini."""
         settings = self.settings
         try:
-            preview, large = make_renditions(
+            small, preview, large = make_renditions(
                 data,
-                long_sides=(settings.preview_max_long_side, settings.large_max_long_side),
+                long_sides=(
+                    settings.small_max_long_side,
+                    settings.preview_max_long_side,
+                    settings.large_max_long_side,
+                ),
                 fmt=settings.preview_format,
                 quality=settings.preview_quality,
             )
@@ -100,9 +105,12 @@ class OutputWriter:
                 exc_info=True,
                 extra={"job_id": job.id},
             )
-            return None, None
+            return None, None, None
         layout = settings.bucket_layout
         return (
+            self._kept(
+                job, small, layout.small_key(job.identity_id, job.id, small.mime_type), about
+            ),
             self._kept(
                 job, preview, layout.preview_key(job.identity_id, job.id, preview.mime_type), about
             ),

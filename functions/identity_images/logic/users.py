@@ -78,7 +78,7 @@ def stored_renditions(
             key = layout.preview_key(identity_id, job_id, settings.preview_type)
             stored[path] = StoredRenditions(preview_key=key)
         elif output.key == path and output.preview is not None:
-            sized = (output.preview, *([output.large] if output.large else []))
+            sized = tuple(r for r in (output.small, output.preview, output.large) if r)
             stored[path] = StoredRenditions(preview_key=output.preview.key, sized=sized)
     return stored
 

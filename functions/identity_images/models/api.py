@@ -315,7 +315,7 @@ class ListedIdentity(HostIdentity):
 
     image_preview_url: str | None = Field(
         default=None,
-        description="A short-lived URL of the image's small rendition (about 100 KB), when "
+        description="A short-lived URL of the image's preview (about 100 KB), when "
         "the image is a generation's output stored with one: for thumbnails (the output "
         "itself can be a 4K image of several MB); for an output whose generation's record "
         "expired, the one in today's preview format (404 if that changed since). Null "
@@ -323,8 +323,9 @@ class ListedIdentity(HostIdentity):
     )
     image_renditions: list[SizedImage] = Field(
         default_factory=list,
-        description="The image's renditions with their sizes, smallest first (its preview, "
-        "then its large rendition for a 2x screen), when the image is a generation's output "
+        description="The image's renditions with their sizes, smallest first (its small "
+        "rendition for thumbnails, its preview, then its large rendition for a 2x screen), "
+        "when the image is a generation's output "
         "whose record says what it stored: for an `<img srcset>`, as a result of the job is "
         "shown. Empty otherwise (also for an output whose record expired): show "
         "`image_preview_url` or `image_url`.",

@@ -94,9 +94,15 @@ class JobOutput(BaseModel):
         default=None,
         description="The name a person would keep: identity name, date and time, extension.",
     )
+    small: Rendition | None = Field(
+        default=None,
+        description="A rendition for thumbnails (long side <= `SMALL_MAX_LONG_SIDE`, the "
+        "preview's format), `generated/identities/{identity_id}/{job_id}.small.{ext}`.",
+    )
     preview: Rendition | None = Field(
         default=None,
-        description="A small rendition (long side <= `PREVIEW_MAX_LONG_SIDE`, JPEG or WebP), "
+        description="A rendition for a history and a result card (long side <= "
+        "`PREVIEW_MAX_LONG_SIDE`, JPEG or WebP), "
         "`generated/identities/{identity_id}/{job_id}.preview.{ext}`.",
     )
     large: Rendition | None = Field(
@@ -114,6 +120,12 @@ class JobOutput(BaseModel):
         "has none (it could not be made or stored, or the job predates previews): show "
         "`url` instead.",
     )
+    small_url: str | None = Field(
+        default=None,
+        description="Short-lived URL of the small rendition (API answers only); null when "
+        "the job has none (it could not be made or stored, or the job predates them): "
+        "show `preview_url` or `url`.",
+    )
     large_url: str | None = Field(
         default=None,
         description="Short-lived URL of the large rendition (API answers only); null when "
@@ -128,7 +140,9 @@ class JobOutput(BaseModel):
 
 
 #: Fields of `JobOutput` that exist only in API answers, never in the table.
-OUTPUT_URL_FIELDS: frozenset[str] = frozenset({"url", "preview_url", "large_url", "download_url"})
+OUTPUT_URL_FIELDS: frozenset[str] = frozenset(
+    {"url", "small_url", "preview_url", "large_url", "download_url"}
+)
 
 
 class PreparedReferenceInfo(BaseModel):

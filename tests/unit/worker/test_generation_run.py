@@ -131,6 +131,7 @@ def test_an_output_stored_but_not_recorded_is_recorded_by_the_next_try_without_g
     assert done.output is not None
     assert done.output.preview is not None
     assert done.output.large is not None
+    assert done.output.small is not None
     assert (done.usage, done.model) == (asked["usage"], asked["model"])
     assert done.prepared_references == asked["prepared_references"]
     assert [ref.source_key for ref in done.prepared_references] == job.reference_keys
@@ -160,7 +161,9 @@ def test_an_output_recorded_later_without_its_renditions_and_references_lacks_th
     assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED]
     assert len(world.generate.calls) == 1
     done = world.store.require(job.id)
-    assert done.output == asked["output"].model_copy(update={"preview": None, "large": None})
+    assert done.output == asked["output"].model_copy(
+        update={"small": None, "preview": None, "large": None}
+    )
     assert done.prepared_references == []
 
 

@@ -1,4 +1,4 @@
-"""What a try stores (`logic.storing`): the output with its renditions (preview, large),
+"""What a try stores (`logic.storing`): the output with its renditions (small, preview, large),
 usage and the references as sent; renditions or references that cannot be made or kept
 are left out, and the job still succeeds without calling Gemini again."""
 
@@ -23,14 +23,17 @@ def test_a_job_succeeds_with_its_output_renditions_and_usage_stored(world: World
     assert done.status == "succeeded"
     assert done.output is not None
     assert done.output.key in world.storage.objects
-    preview, large = done.output.preview, done.output.large
+    small, preview, large = done.output.small, done.output.preview, done.output.large
+    assert small is not None
     assert preview is not None
     assert large is not None
+    assert small.key.endswith(f"/{job.id}.small.jpg")
     assert preview.key.endswith(f"/{job.id}.preview.jpg")
     assert large.key.endswith(f"/{job.id}.large.jpg")
-    for rendition in (preview, large):
+    for rendition in (small, preview, large):
         assert len(world.storage.objects[rendition.key].data) == rendition.bytes
     long_side = max(done.output.width, done.output.height)
+    assert max(small.width, small.height) == min(long_side, SETTINGS.small_max_long_side)
     assert max(preview.width, preview.height) == min(long_side, SETTINGS.preview_max_long_side)
     assert max(large.width, large.height) == min(long_side, SETTINGS.large_max_long_side)
     assert done.usage is not None
@@ -50,7 +53,7 @@ def test_renditions_that_cannot_be_made_leave_the_job_succeeded_without_them(
     done = world.store.require(job.id)
     assert done.output is not None
     assert done.output.key in world.storage.objects
-    assert (done.output.preview, done.output.large) == (None, None)
+    assert (done.output.small, done.output.preview, done.output.large) == (None, None, None)
     assert len(world.generate.calls) == 1
 
 
@@ -62,6 +65,18 @@ def test_a_large_rendition_that_cannot_be_written_leaves_the_preview(
     assert done.output.large is None
     assert done.output.preview is not None
     assert done.output.preview.key in world.storage.objects
+
+
+def test_a_small_rendition_that_cannot_be_written_leaves_the_others(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thumbnails then show the preview, as for a job stored before small renditions."""
+    done = _run_while_s3_refuses(world, monkeypatch, lambda key: ".small." in key)
+    assert done.output is not None
+    assert done.output.small is None
+    for rendition in (done.output.preview, done.output.large):
+        assert rendition is not None
+        assert rendition.key in world.storage.objects
 
 
 def test_references_that_cannot_be_kept_leave_the_job_succeeded_without_them(

@@ -783,13 +783,20 @@ export interface components {
             large_url: string | null;
             /** Mime Type */
             mime_type: string;
-            /** @description A small rendition (long side <= `PREVIEW_MAX_LONG_SIDE`, JPEG or WebP), `generated/identities/{identity_id}/{job_id}.preview.{ext}`. */
+            /** @description A rendition for a history and a result card (long side <= `PREVIEW_MAX_LONG_SIDE`, JPEG or WebP), `generated/identities/{identity_id}/{job_id}.preview.{ext}`. */
             preview: components["schemas"]["Rendition"] | null;
             /**
              * Preview Url
              * @description Short-lived URL of the preview (API answers only); null when the job has none (it could not be made or stored, or the job predates previews): show `url` instead.
              */
             preview_url: string | null;
+            /** @description A rendition for thumbnails (long side <= `SMALL_MAX_LONG_SIDE`, the preview's format), `generated/identities/{identity_id}/{job_id}.small.{ext}`. */
+            small: components["schemas"]["Rendition"] | null;
+            /**
+             * Small Url
+             * @description Short-lived URL of the small rendition (API answers only); null when the job has none (it could not be made or stored, or the job predates them): show `preview_url` or `url`.
+             */
+            small_url: string | null;
             /**
              * Url
              * @description Short-lived URL of the full image, shown inline (API answers only).
@@ -849,12 +856,12 @@ export interface components {
             image_path?: string | null;
             /**
              * Image Preview Url
-             * @description A short-lived URL of the image's small rendition (about 100 KB), when the image is a generation's output stored with one: for thumbnails (the output itself can be a 4K image of several MB); for an output whose generation's record expired, the one in today's preview format (404 if that changed since). Null otherwise (no preview was stored, or the image is not an output): show `image_url`.
+             * @description A short-lived URL of the image's preview (about 100 KB), when the image is a generation's output stored with one: for thumbnails (the output itself can be a 4K image of several MB); for an output whose generation's record expired, the one in today's preview format (404 if that changed since). Null otherwise (no preview was stored, or the image is not an output): show `image_url`.
              */
             image_preview_url?: string | null;
             /**
              * Image Renditions
-             * @description The image's renditions with their sizes, smallest first (its preview, then its large rendition for a 2x screen), when the image is a generation's output whose record says what it stored: for an `<img srcset>`, as a result of the job is shown. Empty otherwise (also for an output whose record expired): show `image_preview_url` or `image_url`.
+             * @description The image's renditions with their sizes, smallest first (its small rendition for thumbnails, its preview, then its large rendition for a 2x screen), when the image is a generation's output whose record says what it stored: for an `<img srcset>`, as a result of the job is shown. Empty otherwise (also for an output whose record expired): show `image_preview_url` or `image_url`.
              */
             image_renditions?: components["schemas"]["SizedImage"][];
             /**

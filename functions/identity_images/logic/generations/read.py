@@ -36,6 +36,11 @@ def with_urls(job: Job, *, storage: ObjectStore, settings: Settings) -> Job:
             update={
                 "filename": filename,
                 "url": storage.presigned_get(output.key, expires_in=expiry),
+                "small_url": (
+                    storage.presigned_get(output.small.key, expires_in=expiry)
+                    if output.small
+                    else None
+                ),
                 "preview_url": (
                     storage.presigned_get(output.preview.key, expires_in=expiry)
                     if output.preview
