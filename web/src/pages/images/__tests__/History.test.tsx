@@ -42,6 +42,27 @@ describe("the history's pictures", () => {
   });
 });
 
+describe("the history's picture files", () => {
+  it("offer a row's thumbnail the small rendition and the preview, a tile the large one too, each measured by the browser", async () => {
+    const done = succeeded(job({ prompt: "at the pass" }));
+    const output = done.output!;
+    const { user, history } = await openHistory([done]);
+    const [row] = within(history).getAllByRole("listitem");
+    const thumb = row!.querySelector("img")!;
+    expect(thumb).toHaveAttribute("src", output.preview_url);
+    expect(thumb).toHaveAttribute("srcset", `${output.small_url} 384w, ${output.preview_url} 768w`);
+    expect(thumb).toHaveAttribute("loading", "lazy");
+    expect(thumb.getAttribute("sizes")).toMatch(/^auto, /);
+
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const [tile] = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    const picture = tile!.querySelector("img")!;
+    expect(picture).toHaveAttribute("srcset", `${output.small_url} 384w, ${output.preview_url} 768w, ${output.large_url} 1376w`);
+    expect(picture).toHaveAttribute("loading", "lazy");
+    expect(picture.getAttribute("sizes")).toMatch(/^auto, /);
+  });
+});
+
 describe("Saved", () => {
   it("shows only the results once saved to the identity, the one it shows and the ones replaced since", async () => {
     const applied = (done: Job, at: string): Job => ({

@@ -106,4 +106,41 @@ describe("whose image", () => {
       "http://s3.test/j1.png",
     );
   });
+
+  it("offers the identity's image by its renditions, the box's width said (a 64 px square takes the small one up to 3x)", async () => {
+    const renditions = [
+      { url: "http://s3.test/j1.small.jpg", width: 384, height: 214 },
+      { url: "http://s3.test/j1.preview.jpg", width: 768, height: 429 },
+      { url: "http://s3.test/j1.large.jpg", width: 1376, height: 768 },
+    ];
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: [
+            {
+              ...identities[0]!,
+              image_path: "generated/identities/id-chef/j1.png",
+              image_url: "http://s3.test/j1.png",
+              image_preview_url: "http://s3.test/j1.preview.jpg",
+              image_renditions: renditions,
+            },
+          ],
+        }),
+      ),
+    );
+    await openAsAlice();
+    const pickers = screen.getByRole("region", { name: "Whose image" });
+    const image = within(pickers).getByRole("img", { name: "Alice the chef, as it looks now" });
+    expect(image).toHaveAttribute("src", "http://s3.test/j1.preview.jpg");
+    expect(image).toHaveAttribute(
+      "srcset",
+      "http://s3.test/j1.small.jpg 384w, http://s3.test/j1.preview.jpg 768w, http://s3.test/j1.large.jpg 1376w",
+    );
+    expect(image).toHaveAttribute("sizes", "64px");
+    // Its renditions unreadable, the image itself, alone.
+    fireEvent.error(image);
+    const fallback = within(pickers).getByRole("img", { name: "Alice the chef, as it looks now" });
+    expect(fallback).toHaveAttribute("src", "http://s3.test/j1.png");
+    expect(fallback).not.toHaveAttribute("srcset");
+  });
 });

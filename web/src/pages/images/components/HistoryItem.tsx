@@ -4,7 +4,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
 import { actionName, jobAt, opensFullSize, variantLabel } from "../job/names";
-import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
+import { downloadLink, fullSizeUrl, pictureRatio, previewUrl, SHOWN_WIDTH, thumbnailSources } from "../job/picture";
 import {
   nextAttemptText,
   retryingAt,
@@ -200,8 +200,8 @@ export function HistoryItem({
   );
 }
 
-/** A row's picture: its preview, linked to the full size; a spinner while it is made; or, for a
- * job that ended without one, a small mark. */
+/** A row's picture: its small rendition (its preview on a screen that needs it), linked to the
+ * full size; a spinner while it is made; or, for a job that ended without one, a small mark. */
 function RowThumb({ job, askedAt, outOfTouch }: { job: Job; askedAt: string; outOfTouch: boolean }) {
   const preview = previewUrl(job);
   return (
@@ -223,7 +223,13 @@ function RowThumb({ job, askedAt, outOfTouch }: { job: Job; askedAt: string; out
               className={styles.thumbLink}
               aria-label={opensFullSize(jobAt("Result", job, askedAt))}
             >
-              <img src={preview} alt="" loading="lazy" className={styles.thumbImage} />
+              <img
+                {...(thumbnailSources(job, { large: false }) ?? { src: preview })}
+                sizes={SHOWN_WIDTH.historyThumb}
+                alt=""
+                loading="lazy"
+                className={styles.thumbImage}
+              />
             </a>
           ) : (
             <div className={styles.thumbEmpty} aria-hidden="true">

@@ -3,7 +3,7 @@ import { useMemo, type ReactNode } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import { actionName, askedPhrases, jobAt, opensFullSize, variantLabel } from "../job/names";
-import { downloadLink, fullSizeUrl, pictureRatio, previewUrl } from "../job/picture";
+import { downloadLink, fullSizeUrl, pictureRatio, previewUrl, SHOWN_WIDTH, thumbnailSources } from "../job/picture";
 import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
 import { jobRatio } from "../shape";
@@ -139,7 +139,15 @@ function ResultTile({
         className={styles.picture}
         aria-label={opensFullSize(label)}
       >
-        <img src={previewUrl(job) ?? undefined} alt="" loading="lazy" className={styles.image} />
+        {/* Its small rendition on a 1x screen, the preview or (a landscape one) the large one
+            on a 2x screen: the browser measures the box (`sizes="auto"`, lazily loaded). */}
+        <img
+          {...(thumbnailSources(job, { large: true }) ?? {})}
+          sizes={SHOWN_WIDTH.resultTile}
+          alt=""
+          loading="lazy"
+          className={styles.image}
+        />
       </a>
       <p className={styles.prompt} title={job.prompt}>
         <AskedFor job={job} />

@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 
 import type { HostIdentity } from "../../../api/imageGeneration";
 import { shownError } from "../errors";
-import { identityImageUrl } from "../job/picture";
+import { identityImageUrl, identityPictureSources, type PictureSources } from "../job/picture";
 import { useIdentities } from "../hooks/use-users";
 import ui from "../ui.module.css";
 import styles from "./IdentitySelector.module.css";
@@ -96,20 +96,25 @@ export function CurrentImage({
    * "No image" read out above the results would say what is not so of them). */
   decorative?: boolean;
 }) {
-  // The small rendition when there is one (the image itself can be a 4K file of several MB);
-  // the image itself when there is none, or when the small one fails to load.
+  // Its renditions when it has them (the image itself can be a 4K file of several MB): the
+  // browser takes the smallest that covers the box at the screen's density, the 384 px one on
+  // any screen up to 3x; the image itself when there are none, or when they fail to load.
   const full = identity ? identityImageUrl(identity) : null;
-  const small = identity?.image_preview_url ?? null;
+  const preview = identity?.image_preview_url ?? null;
   const [missing, setMissing] = useState<string | null>(null);
-  const url = small && small !== missing ? small : full;
+  const sources: PictureSources | null =
+    identity && preview && preview !== missing ? identityPictureSources(identity) : full ? { src: full } : null;
+  const url = sources?.src ?? null;
   const initials = identity ? initialsOf(identity.name) : "";
   return (
     <figure className={styles.current} style={{ width: size }} aria-hidden={decorative || undefined}>
       {url ? (
         <img
           className={styles.image}
-          src={url}
-          onError={() => url === small && setMissing(small)}
+          {...sources}
+          // Loaded at once (it is at the page's top), so the box's width is said, not measured.
+          sizes={sources?.srcSet ? `${size}px` : undefined}
+          onError={() => url === preview && setMissing(preview)}
           alt={decorative ? "" : `${identity?.name}, as it looks now`}
           style={{ height: size }}
         />
