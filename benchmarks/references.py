@@ -53,7 +53,9 @@ TARGET_PEAK_RSS = 300_000_000
 #: A preview is about 100 KB: a history of 20 loads in well under 5 MB.
 TARGET_PREVIEW_BYTES = 150_000
 PREVIEW_LONG_SIDE = 768
-#: The large rendition made with it (`Settings.large_max_long_side`), part of the step's peak.
+#: The small and the large rendition made with it (`Settings.small_max_long_side`,
+#: `Settings.large_max_long_side`), part of the step's peak.
+SMALL_LONG_SIDE = 384
 LARGE_LONG_SIDE = 1536
 
 _TEXT_ANSWER = json.dumps(
@@ -237,8 +239,10 @@ def _generate(folder: Path, provider_for: Callable[[], Any]) -> dict[str, Any]:
     )
     generated = time.perf_counter()
     image = result.image
-    # The worker's step: the preview and the large rendition, from one decode.
-    preview, _large = make_renditions(image.data, long_sides=(PREVIEW_LONG_SIDE, LARGE_LONG_SIDE))
+    # The worker's step: the small rendition, the preview and the large one, from one decode.
+    _small, preview, _large = make_renditions(
+        image.data, long_sides=(SMALL_LONG_SIDE, PREVIEW_LONG_SIDE, LARGE_LONG_SIDE)
+    )
     done = time.perf_counter()
     return {
         "seconds": done - started,

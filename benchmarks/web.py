@@ -3,10 +3,12 @@ of 20 generations loads.
 
 - JavaScript: every `.js` file of the production build (`web/dist`, `make web-build`),
   gzipped at level 9 as a CDN would serve it. Target: at most 150 kB.
-- History: the page shows each history item's `output.preview_url` (the worker's preview,
-  `engine.preview.make_preview` with its defaults), falling back to the output itself only
-  for jobs that have no preview. Measured on stand-in 4K outputs from the local Gemini
-  server's renderer, against loading the full outputs. Target: at most 3 MB for 20.
+- History: a history row's thumbnail (192 CSS px at most) loads the item's small rendition
+  (`output.small_url`, 384 px, the worker's `engine.preview.make_renditions` at the
+  settings' defaults) on a 1x and a 2x screen alike; it loaded the 768 px preview before,
+  and a job with neither shows the output itself. Measured on stand-in 4K outputs from the
+  local Gemini server's renderer, against loading the full outputs and the previews.
+  Target: at most 3 MB for 20.
 """
 
 from __future__ import annotations
@@ -32,15 +34,19 @@ def javascript_gzip_bytes(dist: Path = WEB_DIST) -> tuple[int, int]:
     return sum(map(len, raw)), sum(len(gzip.compress(b, compresslevel=9)) for b in raw)
 
 
-def history_bytes() -> tuple[int, int]:
-    """(full outputs, previews) bytes for a history of HISTORY_ITEMS 16:9 4K generations."""
+def history_bytes() -> tuple[int, int, int]:
+    """(full outputs, previews, small renditions) bytes for a history of HISTORY_ITEMS 16:9
+    4K generations."""
     from identity_images.engine.options import output_dimensions
-    from identity_images.engine.preview import make_preview
+    from identity_images.engine.preview import make_renditions
+    from identity_images.settings import Settings
     from local_stack.gemini_image import draw_stand_in
     from tests.e2e.helpers import photo
 
+    fields = Settings.model_fields
+    sides = (fields["small_max_long_side"].default, fields["preview_max_long_side"].default)
     width, height = output_dimensions("16:9", "4K")
-    full, previews = [], []
+    full, previews, smalls = [], [], []
     for n in range(SAMPLES):
         output = draw_stand_in(
             width=width,
@@ -49,14 +55,15 @@ def history_bytes() -> tuple[int, int]:
             references=[photo(n), photo(n + 1)],
         )
         full.append(len(output.data))
-        previews.append(len(make_preview(output.data).data))
-    per_full, per_preview = sum(full) / SAMPLES, sum(previews) / SAMPLES
-    return round(per_full * HISTORY_ITEMS), round(per_preview * HISTORY_ITEMS)
+        small, preview = make_renditions(output.data, long_sides=sides)
+        previews.append(len(preview.data))
+        smalls.append(len(small.data))
+    return tuple(round(sum(each) / SAMPLES * HISTORY_ITEMS) for each in (full, previews, smalls))
 
 
 def run() -> Report:
     raw, gzipped = javascript_gzip_bytes()
-    full, previews = history_bytes()
+    full, previews, smalls = history_bytes()
     return Report(
         name="web",
         title="Images tab budgets",
@@ -72,14 +79,16 @@ def run() -> Report:
             Figure(
                 f"images a history of {HISTORY_ITEMS} loads (16:9 4K outputs)",
                 f"{megabytes(full)} (full outputs)",
-                f"{megabytes(previews)} (previews)",
-                f"{full / previews:.0f}x fewer bytes",
+                f"{megabytes(smalls)} (small renditions)",
+                f"{full / smalls:.0f}x fewer bytes; {previews / smalls:.1f}x fewer than the "
+                f"previews it loaded before ({megabytes(previews)})",
                 f"<= {megabytes(TARGET_HISTORY_BYTES)}",
-                previews <= TARGET_HISTORY_BYTES,
+                smalls <= TARGET_HISTORY_BYTES,
             ),
         ),
         notes=(
             "Stand-in outputs are flat drawings; real photos compress less, so the full "
-            "outputs weigh more and the previews about the same (about 100 KB each).",
+            "outputs weigh more and the renditions about the same (a preview about 100 KB, "
+            "a small rendition about a third of that).",
         ),
     )
