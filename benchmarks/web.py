@@ -58,7 +58,11 @@ def history_bytes() -> tuple[int, int, int]:
         small, preview = make_renditions(output.data, long_sides=sides)
         previews.append(len(preview.data))
         smalls.append(len(small.data))
-    return tuple(round(sum(each) / SAMPLES * HISTORY_ITEMS) for each in (full, previews, smalls))
+
+    def history_of(sizes: list[int]) -> int:
+        return round(sum(sizes) / SAMPLES * HISTORY_ITEMS)
+
+    return history_of(full), history_of(previews), history_of(smalls)
 
 
 def run() -> Report:
