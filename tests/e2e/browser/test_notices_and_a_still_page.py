@@ -8,11 +8,12 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, expect
 
 from tests.e2e.browser.measures import box_of, next_frames, top_of_window_at, uncovered
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
+    BOB_THE_ASTRONAUT,
     BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
     choose_identity,
@@ -196,3 +197,69 @@ def test_a_card_keeps_its_height_from_the_queue_to_its_result(
             sorted(set(seen["pending"])),
             seen["done"][-1],
         )
+
+
+def _clear_of_the_notices(control: Locator, notices: Locator) -> None:
+    """`control` drawn whole above the page's `notices` at the window's foot: what is drawn at
+    its middle and at each of its corners (4 px in, inside a rounded one) is `control`, not a
+    notice over it."""
+    box, foot = box_of(control), box_of(notices)
+    assert box["y"] + box["height"] <= foot["y"], (box, foot)
+    x0, y0 = box["x"] + 4, box["y"] + 4
+    x1, y1 = box["x"] + box["width"] - 4, box["y"] + box["height"] - 4
+    for x, y in (((x0 + x1) / 2, (y0 + y1) / 2), (x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+        drawn = control.evaluate(
+            "(c, [x, y]) => c.contains(document.elementFromPoint(x, y))", [x, y]
+        )
+        assert drawn, f"something is drawn over {control} at {(x, y)}"
+
+
+@pytest.mark.parametrize(
+    "screen", [pytest.param((390, 844), id="390x844"), pytest.param((320, 568), id="320x568")]
+)
+def test_on_a_phone_generate_stands_on_the_pages_notice(
+    stack: RunningStack, browser: Browser, screen: tuple[int, int]
+) -> None:
+    """On a 390 by 844 and a 320 by 568 phone, the offline notice at the window's foot: the
+    page scrolled so that Generate's place is anywhere in the window's foot the notice takes,
+    Generate is drawn whole above the notice (it was under it, and the admin scrolled on to
+    find it); and the prompt, its top in view over Generate's bar and the rest under the bar
+    and the notice, tapped, comes out above them both."""
+    height = screen[1]
+    page, generate = ready_to_generate(
+        browser, stack, BOB_THE_ASTRONAUT, ratio="1:1", screen=screen
+    )
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    # Where Generate's button ends on the page, with no notice.
+    place = generate.evaluate("g => g.getBoundingClientRect().bottom + window.scrollY")
+    page.context.set_offline(True)
+    notice = page.get_by_role("alert").filter(has_text="This browser is offline.")
+    expect(notice).to_be_visible()
+    next_frames(page)
+    room = height - box_of(notice)["y"]
+    for over_the_edge in (2, room / 3, 2 * room / 3, room - 2):
+        # Generate's place this far over the window's edge: the window would show it whole.
+        page.evaluate("y => window.scrollTo(0, y)", place - height + over_the_edge)
+        next_frames(page)
+        _clear_of_the_notices(generate, notice)
+
+    # The prompt's top in view just above Generate's bar (its top 16 px over the button): the
+    # rest of it under the bar and the notice.
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    prompt.evaluate(
+        "(p, g) => window.scrollBy(0, p.getBoundingClientRect().top"
+        " - (g.getBoundingClientRect().top - 16 - 24))",
+        generate.element_handle(),
+    )
+    next_frames(page)
+    box = box_of(prompt)
+    page.mouse.click(box["x"] + 20, box["y"] + 6)
+    expect(prompt).to_be_focused()
+    page.wait_for_function(
+        "([p, g]) => p.getBoundingClientRect().bottom <= g.getBoundingClientRect().top - 16",
+        arg=[prompt.element_handle(), generate.element_handle()],
+        timeout=3_000,
+    )
+    _clear_of_the_notices(prompt, notice)
+    page.context.set_offline(False)

@@ -55,14 +55,21 @@ export function Images({ apiBaseUrl = DEFAULT_API_URL, getToken = defaultGetToke
     () => createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange: setSessionEnded }),
     [apiBaseUrl, getToken],
   );
-  // How much of the window's foot the page's notices take: what is brought into view clears them.
+  // How much of the window's foot the page's notices take: what is brought into view clears
+  // them, and while there are any (`data-notices`) Generate stands on them on one column too
+  // (ComposeForm.module.css).
   const [noticeRoom, setNoticeRoom] = useState(0);
   return (
     <QueryClientProvider client={queryClient}>
       <ApiContext.Provider value={api}>
         <NoticeRoom.Provider value={setNoticeRoom}>
           <SessionNotice.Provider value={sessionEnded ? <SessionEnded onLogIn={onSessionEnded} /> : null}>
-            <div data-images-tab="" className={ui.page} style={{ "--ii-notice-room": `${noticeRoom}px` } as CSSProperties}>
+            <div
+              data-images-tab=""
+              data-notices={noticeRoom > 0 ? "" : undefined}
+              className={ui.page}
+              style={{ "--ii-notice-room": `${noticeRoom}px` } as CSSProperties}
+            >
               <ImagesWorkspace sessionEnded={sessionEnded} />
             </div>
           </SessionNotice.Provider>

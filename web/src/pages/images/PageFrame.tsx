@@ -54,7 +54,8 @@ export const SessionNotice = createContext<ReactNode>(null);
  * window's top (stuck at the top, the offline notice hid the User select). Their room is the
  * page's end: what runs under them comes out with a scroll, and what the page brings into view
  * stops above them (`usePageNotice`). Beside the form (a wide page) they stand over the result
- * pane's column, clear of Generate, which stays at the window's foot in the form's. In Tab's
+ * pane's column, clear of Generate, which stays at the window's foot in the form's; in one
+ * column Generate stands on them (ComposeForm.module.css). In Tab's
  * order they are where they are put (after the selects: a Show is one Tab from them).
  */
 export function PageNotices({ children }: { children?: ReactNode }) {

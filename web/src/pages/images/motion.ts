@@ -41,7 +41,8 @@ function covered(element: Element): { above: number; below: number } {
  * bottom while the page scrolls under it), as little as it takes. A browser moves a focused
  * field into the window, not out from under what covers it: a field Tab moved to stayed
  * hidden, or showed only its top. Nothing to do for a field of `cover`'s own, for one a
- * mouse press focused, or while `cover` stays in its place (a phone).
+ * mouse press focused, or while `cover` stays in its place (one column, with none of the
+ * page's notices at the window's foot).
  */
 export function keepClearOf(cover: HTMLElement | null, field: EventTarget): void {
   if (!cover || !(field instanceof HTMLElement) || cover.contains(field)) return;
@@ -52,15 +53,18 @@ export function keepClearOf(cover: HTMLElement | null, field: EventTarget): void
   bringOutFrom(cover, field);
 }
 
-/** Brings `element` out from under `cover` while `cover` stays at the window's bottom (not
- * on a phone, where it stays in its place), as little as it takes. */
+/** Brings `element` out from under `cover` while `cover` stays at the window's bottom (on one
+ * column only while the page's notices are there: else it stays in its place), and from under
+ * what it stands on there, as little as it takes. */
 export function bringOutFrom(cover: HTMLElement | null, element: HTMLElement): void {
   if (!cover || !element.scrollIntoView || getComputedStyle(cover).position !== "sticky") return;
   const coverTop = cover.getBoundingClientRect().top;
   if (element.getBoundingClientRect().bottom <= coverTop) return;
   // Stuck at the bottom of what scrolls (the window, or a host's own scrolling box): the
-  // room it takes there is its height.
-  element.style.scrollMarginBottom = `${cover.offsetHeight + 12}px`;
+  // room it takes there is its height and what it stands on (its `bottom`: a host's footer,
+  // the page's notices).
+  const standsOn = parseFloat(getComputedStyle(cover).bottom) || 0;
+  element.style.scrollMarginBottom = `${standsOn + cover.offsetHeight + 12}px`;
   element.scrollIntoView({ block: "nearest" });
   element.style.scrollMarginBottom = "";
 }

@@ -98,7 +98,7 @@ describe("a notice of what the admin just did", () => {
     expect(wasScrolled(again)).toEqual([]);
   });
 
-  it("comes to rest above the page's notices: the page holds the room they take at the window's foot", async () => {
+  it("comes to rest above the page's notices: the page holds the room they take at the window's foot, and says while it has any", async () => {
     // jsdom lays nothing out: the page's notices, holding the offline one, are 58 px tall, as
     // two lines of it are; with none, nothing.
     vi.spyOn(HTMLElement.prototype, "offsetHeight", "get").mockImplementation(function (this: HTMLElement) {
@@ -121,6 +121,7 @@ describe("a notice of what the admin just did", () => {
     await openAsAlice();
     const page = screen.getByRole("heading", { level: 1, name: "Images" }).closest<HTMLElement>(".page")!;
     expect(page.style.getPropertyValue("--ii-notice-room")).toBe("0px");
+    expect(page).not.toHaveAttribute("data-notices");
     try {
       act(() => onlineManager.setOnline(false));
       await screen.findByText(/^This browser is offline\. The page keeps trying/);
@@ -128,6 +129,8 @@ describe("a notice of what the admin just did", () => {
       act(() => watching.forEach((resized) => resized()));
       // Every scroll margin of the page adds it (ui.module.css): what is brought into view clears the notices.
       expect(page.style.getPropertyValue("--ii-notice-room")).toBe("58px");
+      // On one column, Generate stands on them while there are any (ComposeForm.module.css).
+      expect(page).toHaveAttribute("data-notices");
     } finally {
       act(() => onlineManager.setOnline(true));
       vi.unstubAllGlobals();
@@ -135,5 +138,6 @@ describe("a notice of what the admin just did", () => {
     await waitFor(() => expect(screen.queryByText(/^This browser is offline/)).not.toBeInTheDocument());
     act(() => watching.forEach((resized) => resized()));
     expect(page.style.getPropertyValue("--ii-notice-room")).toBe("0px");
+    expect(page).not.toHaveAttribute("data-notices");
   });
 });

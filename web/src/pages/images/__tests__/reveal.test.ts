@@ -2,7 +2,7 @@
  * does not scroll one already in view), and one taller than the window from its top. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { reveal, revealResults } from "../motion";
+import { bringOutFrom, reveal, revealResults } from "../motion";
 
 let scrolled: unknown[] = [];
 const jsdomScroll = Element.prototype.scrollIntoView; // jsdom has none
@@ -105,5 +105,26 @@ describe("revealResults", () => {
     } finally {
       page.remove();
     }
+  });
+});
+
+describe("bringOutFrom", () => {
+  it("brings a field out from under a bar stuck at the window's foot and from under what the bar stands on (the page's notices)", () => {
+    // Generate's bar, 120 px tall, standing on the page's notices, which take 66 px of the foot.
+    const bar = box(600, 120) as HTMLElement;
+    bar.style.position = "sticky";
+    bar.style.bottom = "66px";
+    vi.spyOn(bar, "offsetHeight", "get").mockReturnValue(120);
+    const field = box(560, 88) as HTMLElement;
+    let margin = "";
+    field.scrollIntoView = (options?: boolean | ScrollIntoViewOptions) => {
+      margin = field.style.scrollMarginBottom;
+      scrolled.push(typeof options === "object" ? options.block : options);
+    };
+    bringOutFrom(bar, field);
+    // Its foot comes to rest 12 px over the bar's top: the bar, and the notices under it.
+    expect(scrolled).toEqual(["nearest"]);
+    expect(margin).toBe("198px");
+    expect(field.style.scrollMarginBottom).toBe("");
   });
 });

@@ -164,47 +164,50 @@ export function ComposeForm({
         sharedBy={photosSharedBy}
       />
 
-      <PromptField
-        ref={promptRef}
-        value={prompt}
-        maxChars={config.promptMaxChars}
-        onChange={draft.setPrompt}
-        describedBy={editing.taken ? editNoticeId : undefined}
-        readOnly={!draft.forIdentity}
-        problem={promptProblem}
-        fieldRef={promptField}
-      />
-
-      <div ref={options} className={styles.options}>
-        <OptionSelect<AspectRatio>
-          label="Aspect ratio"
-          value={aspectRatio}
-          options={config.aspectRatios}
-          labelOf={ratioLabel}
-          onChange={draft.setAspectRatio}
+      {/* The form's end, which Generate may rise over (see ComposeForm.module.css). */}
+      <div className={styles.end}>
+        <PromptField
+          ref={promptRef}
+          value={prompt}
+          maxChars={config.promptMaxChars}
+          onChange={draft.setPrompt}
+          describedBy={editing.taken ? editNoticeId : undefined}
+          readOnly={!draft.forIdentity}
+          problem={promptProblem}
+          fieldRef={promptField}
         />
-        <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />
-        <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={draft.setVariants} />
-      </div>
 
-      {/* Generate, with what a click makes and costs: kept in view whatever the form holds
-          above it. */}
-      <div ref={generateBar} className={styles.generate}>
-        <GenerateBar
-          onPress={press}
-          whyNot={whyNot}
-          pending={starting}
-          costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}
-          variants={variants}
-          imageSize={imageSize}
-          aspectRatio={aspectRatio}
-          usualSeconds={usualSecondsAt(imageSize)}
-          clickJobs={clickJobs}
-          onShowOptions={showOptions}
-        />
-        <p className={ui.visuallyHidden} role="status">
-          {refusal.said}
-        </p>
+        <div ref={options} className={styles.options}>
+          <OptionSelect<AspectRatio>
+            label="Aspect ratio"
+            value={aspectRatio}
+            options={config.aspectRatios}
+            labelOf={ratioLabel}
+            onChange={draft.setAspectRatio}
+          />
+          <OptionSelect<ImageSize> label="Size" value={imageSize} options={config.imageSizes} onChange={draft.setImageSize} />
+          <OptionSelect label="Variants" value={variants} options={variantCounts} onChange={draft.setVariants} />
+        </div>
+
+        {/* Generate, with what a click makes and costs: kept in view whatever the form holds
+            above it, and clear of the page's notices. */}
+        <div ref={generateBar} className={styles.generate}>
+          <GenerateBar
+            onPress={press}
+            whyNot={whyNot}
+            pending={starting}
+            costUsd={estimateCostUsd(config, imageSize, variants, uploads.keys.length)}
+            variants={variants}
+            imageSize={imageSize}
+            aspectRatio={aspectRatio}
+            usualSeconds={usualSecondsAt(imageSize)}
+            clickJobs={clickJobs}
+            onShowOptions={showOptions}
+          />
+          <p className={ui.visuallyHidden} role="status">
+            {refusal.said}
+          </p>
+        </div>
       </div>
       {formError && (
         <p ref={errorNotice} role="alert" className={ui.alert}>
