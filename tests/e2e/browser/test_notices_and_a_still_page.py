@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.browser.measures import box_of, next_frames, top_of_window_at, uncovered
 from tests.e2e.browser.steps import (
@@ -262,4 +262,66 @@ def test_on_a_phone_generate_stands_on_the_pages_notice(
         timeout=3_000,
     )
     _clear_of_the_notices(prompt, notice)
+    page.context.set_offline(False)
+
+
+def _covered_in(page: Page, region: Locator) -> list[str]:
+    """The names of `region`'s buttons and links whose middle is in the window and has
+    something else drawn over it (a notice at the window's foot)."""
+    covered: list[str] = region.evaluate(
+        """region => [...region.querySelectorAll("button, a[href]")].filter((control) => {
+            const box = control.getBoundingClientRect();
+            const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+            if (box.width === 0 || y < 0 || y >= innerHeight) return false;
+            return !control.contains(document.elementFromPoint(x, y));
+        }).map((control) => control.getAttribute("aria-label") || control.textContent.trim())"""
+    )
+    return covered
+
+
+@pytest.mark.parametrize(
+    "screen", [pytest.param((1440, 900), id="1440x900"), pytest.param((1366, 768), id="1366x768")]
+)
+def test_on_a_laptop_the_pages_notice_covers_no_result(
+    stack: RunningStack, browser: Browser, screen: tuple[int, int]
+) -> None:
+    """On a 1440 by 900 and a 1366 by 768 laptop, offline with a 16:9 result and then three
+    3:4 variants in the pane beside the form, the first screen: no button or link of the result
+    pane is under the offline notice (it stood over the pane's column and hid the 16:9
+    result's Save and Download on both, and the three variants' on the smaller one), and
+    Generate stands on it; what it covers of the history comes out at the page's end."""
+    page, generate = ready_to_generate(
+        browser, stack, BOB_THE_ASTRONAUT, ratio="16:9", screen=screen
+    )
+    pane = page.get_by_role("region", name="Result")
+    notice = page.get_by_role("alert").filter(has_text="This browser is offline.")
+    for ratio, count in (("16:9", 1), ("3:4", 3)):
+        finished_click(
+            page,
+            generate,
+            variants=count,
+            ratio=ratio,
+            prompt=f"a laptop's notice over {count} of {ratio}",
+        )
+        page.evaluate("window.scrollTo(0, 0)")
+        page.context.set_offline(True)
+        expect(notice).to_be_visible()
+        next_frames(page)
+        saves = pane.get_by_role("button", name=re.compile("^Save to identity"))
+        expect(saves).to_have_count(count)
+        covered = _covered_in(page, pane)
+        assert covered == [], (ratio, count, covered)
+        _clear_of_the_notices(generate, notice)
+        box = box_of(notice)
+        assert box["y"] + box["height"] <= screen[1], box
+        page.context.set_offline(False)
+        expect(notice).to_have_count(0)
+    # What it covers of the history, under the form, comes out with a scroll: at the page's
+    # end the history's foot is above it.
+    page.context.set_offline(True)
+    expect(notice).to_be_visible()
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    next_frames(page)
+    history, box = box_of(page.get_by_role("region", name="History")), box_of(notice)
+    assert history["y"] + history["height"] <= box["y"], (history, box)
     page.context.set_offline(False)

@@ -53,9 +53,9 @@ export const SessionNotice = createContext<ReactNode>(null);
  * under the selects, the form 56 px), and stuck there they cover none of the fields at the
  * window's top (stuck at the top, the offline notice hid the User select). Their room is the
  * page's end: what runs under them comes out with a scroll, and what the page brings into view
- * stops above them (`usePageNotice`). Beside the form (a wide page) they stand over the result
- * pane's column, clear of Generate, which stays at the window's foot in the form's; in one
- * column Generate stands on them (ComposeForm.module.css). In Tab's
+ * stops above them (`usePageNotice`). Generate stands on them (ComposeForm.module.css); beside
+ * the results (a wide page) they are in the form's column, under it, clear of the result
+ * pane's Saves. In Tab's
  * order they are where they are put (after the selects: a Show is one Tab from them).
  */
 export function PageNotices({ children }: { children?: ReactNode }) {
