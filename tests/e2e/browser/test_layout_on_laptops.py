@@ -1,6 +1,7 @@
 """What a laptop's screen shows of a click's results: every Save on the first screen, cards
 of one height in a row, the history's rows of a click on as few lines as they fit, a
-picture sharp on a 2x screen, and a refinement beside the variant it refined."""
+picture sharp on a 2x screen, a refinement beside the variant it refined, and four landscape
+variants at half the pane on a 1366 by 768 laptop."""
 
 from __future__ import annotations
 
@@ -304,3 +305,39 @@ def test_a_refinement_of_a_variant_joins_its_click_beside_it_in_view(
     # Its title within its card, not past its edge.
     heading = box_of(refined.get_by_role("heading"))
     assert heading["x"] + heading["width"] <= box["x"] + box["width"], (heading, box)
+
+
+@pytest.mark.parametrize(("ratio", "least_height"), [("4:3", 270), ("3:2", 240)])
+def test_four_landscape_variants_on_a_1366_by_768_laptop_are_as_large_as_their_half(
+    stack: RunningStack, browser: Browser, ratio: str, least_height: float
+) -> None:
+    """A 1366 by 768 laptop, four 4:3 (3:2) variants in the pane beside the form: two a row,
+    each card as wide as its half of the pane and its picture as large as that lets it be,
+    374 by 279 (374 by 251), Save beside Download, the first row's Saves on the first screen
+    and each row with its Saves whole in the window once scrolled to, as four 9:16 on a 1024
+    by 768 tablet. (Held to half the window, they were 295 by 220 (328 by 220) at the floor,
+    in cards narrower than their half, the second row below the fold all the same.)"""
+    page, generate = ready_to_generate(
+        browser, stack, ALICE_THE_EXPLORER, ratio=ratio, screen=(1366, 768)
+    )
+    cards = finished_click(page, generate, variants=4)
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    assert len(one_line(cards[:2])) == 1
+    assert len(one_line(cards)) == 2
+    # The grid's width, which its two columns share with the 14 px gap between them.
+    grid = cards[0].evaluate("card => card.parentElement.getBoundingClientRect().width")
+    for card in cards:
+        box, picture = box_of(card), box_of(card.get_by_role("img"))
+        assert box["width"] >= (grid - 14) / 2 - 1, (box, grid)
+        assert picture["height"] >= least_height, picture
+        save = save_beside_download(card)
+        if card in cards[:2]:
+            assert save["y"] + save["height"] <= 768, save
+    for row in (cards[:2], cards[2:]):
+        row[0].evaluate("card => card.scrollIntoView({block: 'start'})")
+        next_frames(page)
+        for card in row:
+            box = box_of(card)
+            assert box["y"] >= -1, box  # a fraction of a pixel over, as scrolled to
+            assert box["y"] + box["height"] <= 768, box
