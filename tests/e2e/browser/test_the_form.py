@@ -69,9 +69,8 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
         field = page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
         expect(field).to_be_focused()
         next_frames(page)
-        box, bar = box_of(field), box_of(generate)
-        # Above the bar's top: its 16 px padding over Generate.
-        assert box["y"] + box["height"] <= bar["y"] - 16, (name, box, bar)
+        next_frames(page)
+        clear_of(field, generate)
 
     # A mouse press on a link half under the bar is not moved from under the pointer: one
     # click removes the photo (two more photos put a second row's links under the bar).
@@ -166,3 +165,30 @@ def test_a_prompt_refused_for_a_hidden_character_is_said_under_it(
     prompt.press("Backspace")
     expect(said).to_have_count(0)
     expect(prompt).to_have_attribute("aria-invalid", "false")
+
+
+def test_what_runs_under_the_stuck_generate_bar_fades_into_it(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 1440 by 900 laptop's first screen: the Generate bar stuck at the window's foot cut the
+    options' labels through their middle (half their words shown). While it is stuck, what
+    runs under it fades into it (a fade over the band above it, the form's width); at rest,
+    under the options at the form's end, no fade is over them."""
+    page, generate = ready_to_generate(browser, stack, BOB_THE_ASTRONAUT, ratio="1:1")
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    bar = box_of(generate)
+    fade = page.locator("span[class*='fade']").first
+    expect(fade).to_have_css("opacity", "1")
+    # Over the band just above the bar's top (its 16 px over Generate), where the labels were
+    # cut, across the form's width.
+    over, form = box_of(fade), box_of(page.get_by_role("textbox", name="Prompt", exact=True))
+    assert over["y"] <= bar["y"] - 16 - 10, (over, bar)
+    assert over["y"] + over["height"] == pytest.approx(bar["y"] - 16, abs=1), (over, bar)
+    assert over["x"] <= form["x"], (over, form)
+    assert over["x"] + over["width"] >= form["x"] + form["width"], (over, form)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    next_frames(page)
+    expect(fade).to_have_css("opacity", "0")
+    ratio = box_of(page.get_by_role("combobox", name="Aspect ratio", exact=True))
+    assert ratio["y"] + ratio["height"] <= box_of(generate)["y"] - 16, ratio

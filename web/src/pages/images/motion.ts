@@ -57,14 +57,18 @@ export function keepClearOf(cover: HTMLElement | null, field: EventTarget): void
  * column only while the page's notices are there: else it stays in its place), and from under
  * what it stands on there, as little as it takes. */
 export function bringOutFrom(cover: HTMLElement | null, element: HTMLElement): void {
-  if (!cover || !element.scrollIntoView || getComputedStyle(cover).position !== "sticky") return;
-  const coverTop = cover.getBoundingClientRect().top;
-  if (element.getBoundingClientRect().bottom <= coverTop) return;
+  if (!cover || !element.scrollIntoView) return;
+  const style = getComputedStyle(cover);
+  if (style.position !== "sticky") return;
+  // The fade above it (`--bar-fade`), into which what runs under it goes: a field in it
+  // would be washed out.
+  const fade = parseFloat(style.getPropertyValue("--bar-fade")) || 0;
+  if (element.getBoundingClientRect().bottom <= cover.getBoundingClientRect().top - fade) return;
   // Stuck at the bottom of what scrolls (the window, or a host's own scrolling box): the
-  // room it takes there is its height and what it stands on (its `bottom`: a host's footer,
-  // the page's notices).
-  const standsOn = parseFloat(getComputedStyle(cover).bottom) || 0;
-  element.style.scrollMarginBottom = `${standsOn + cover.offsetHeight + 12}px`;
+  // room it takes there is its height, the fade, and what it stands on (its `bottom`: a
+  // host's footer, the page's notices).
+  const standsOn = parseFloat(style.bottom) || 0;
+  element.style.scrollMarginBottom = `${standsOn + cover.offsetHeight + fade + 12}px`;
   element.scrollIntoView({ block: "nearest" });
   element.style.scrollMarginBottom = "";
 }

@@ -127,4 +127,21 @@ describe("bringOutFrom", () => {
     expect(margin).toBe("198px");
     expect(field.style.scrollMarginBottom).toBe("");
   });
+
+  it("clears the fade above a stuck bar too: a field resting in it would be washed out", () => {
+    // The bar's top at 600, a 32 px fade over it; a field whose foot is at 588, inside the fade.
+    const bar = box(600, 120) as HTMLElement;
+    bar.style.position = "sticky";
+    bar.style.setProperty("--bar-fade", "32px");
+    vi.spyOn(bar, "offsetHeight", "get").mockReturnValue(120);
+    const field = box(500, 88) as HTMLElement;
+    let margin = "";
+    field.scrollIntoView = () => {
+      margin = field.style.scrollMarginBottom;
+      scrolled.push("nearest");
+    };
+    bringOutFrom(bar, field);
+    // 120 (the bar) + 32 (its fade) + 12.
+    expect(margin).toBe("164px");
+  });
 });

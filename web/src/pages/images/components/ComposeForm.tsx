@@ -192,6 +192,8 @@ export function ComposeForm({
         {/* Generate, with what a click makes and costs: kept in view whatever the form holds
             above it, and clear of the page's notices. */}
         <div ref={generateBar} className={styles.generate}>
+          {/* What runs under the bar fades into it while it is stuck (see the CSS). */}
+          <span className={styles.fade} aria-hidden="true" />
           <GenerateBar
             onPress={press}
             whyNot={whyNot}
