@@ -3,6 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/re
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
+import type { HostIdentity } from "../../../api/imageGeneration";
 import { http, identities } from "../../../test/api";
 import { addPhoto, given, openAsAlice, pickAlice, renderImages, thumbnail } from "../../../test/render";
 
@@ -82,20 +83,7 @@ describe("whose image", () => {
   });
 
   it("shows the identity's image from its small rendition, or the image itself when there is none", async () => {
-    given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: [
-            {
-              ...identities[0]!,
-              image_path: "generated/identities/id-chef/j1.png",
-              image_url: "http://s3.test/j1.png",
-              image_preview_url: "http://s3.test/j1.preview.jpg",
-            },
-          ],
-        }),
-      ),
-    );
+    given(chefWithImage());
     await openAsAlice();
     const pickers = screen.getByRole("region", { name: "Whose image" });
     const image = within(pickers).getByRole("img", { name: "Alice the chef, as it looks now" });
@@ -113,21 +101,7 @@ describe("whose image", () => {
       { url: "http://s3.test/j1.preview.jpg", width: 768, height: 429 },
       { url: "http://s3.test/j1.large.jpg", width: 1376, height: 768 },
     ];
-    given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: [
-            {
-              ...identities[0]!,
-              image_path: "generated/identities/id-chef/j1.png",
-              image_url: "http://s3.test/j1.png",
-              image_preview_url: "http://s3.test/j1.preview.jpg",
-              image_renditions: renditions,
-            },
-          ],
-        }),
-      ),
-    );
+    given(chefWithImage({ image_renditions: renditions }));
     await openAsAlice();
     const pickers = screen.getByRole("region", { name: "Whose image" });
     const image = within(pickers).getByRole("img", { name: "Alice the chef, as it looks now" });
@@ -144,3 +118,20 @@ describe("whose image", () => {
     expect(fallback).not.toHaveAttribute("srcset");
   });
 });
+
+/** Alice's chef with a generated image (its preview too), and `more` of the identity's fields. */
+function chefWithImage(more: Partial<HostIdentity> = {}) {
+  return http.get("/v1/users/{user_id}/identities", ({ response }) =>
+    response(200).json({
+      identities: [
+        {
+          ...identities[0]!,
+          image_path: "generated/identities/id-chef/j1.png",
+          image_url: "http://s3.test/j1.png",
+          image_preview_url: "http://s3.test/j1.preview.jpg",
+          ...more,
+        },
+      ],
+    }),
+  );
+}
