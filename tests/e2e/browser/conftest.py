@@ -1,5 +1,8 @@
 """The browser the tests drive: Debian's chromium (Playwright downloads none), launched once
-a session (a worker's, under xdist, beside its one stack), against the built tab (web/dist)."""
+for this package (a worker's, under xdist, beside its one stack), against the built tab
+(web/dist). Not once a session: Playwright's sync API keeps an event loop running in its
+thread while the browser is open, and a later test's `asyncio.run()` (the unit tests run
+after this package) then fails."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.e2e.browser.measures import REPO
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
     executable = shutil.which("chromium")
     if executable is None:
