@@ -174,6 +174,8 @@ describe("adding photos", () => {
     // Another file of that name is another photo.
     await user.upload(input, [file("side.jpg", "image/jpeg", 2000)]);
     expect(thumbnails("side.jpg")).toHaveLength(2);
+    // Said once its bytes are read: the last add's words stand until then.
+    await waitFor(() => expect(screen.getAllByRole("status").map((region) => region.textContent)).toContain("Added 1 photo."));
     expect(screen.queryByText(/in the form already/)).toBeNull();
   });
 
