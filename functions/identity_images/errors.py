@@ -6,8 +6,11 @@ public contract (API responses, job records, CLI output): never rename one.
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 
 class ErrorCode(StrEnum):
@@ -93,3 +96,12 @@ class PipelineError(Exception):
     def as_dict(self) -> dict[str, Any]:
         """The public error shape: `{"code", "message", "details"}`."""
         return {"code": self.code.value, "message": self.message, "details": self.details}
+
+
+def unexpected(fault: Exception, *, job_id: str, doing: str = "running a job") -> PipelineError:
+    """A fault no part of the pipeline named: logged with its trace, retried as
+    `internal_error`."""
+    logger.exception(f"unexpected error {doing}", extra={"job_id": job_id})
+    return PipelineError(
+        ErrorCode.INTERNAL_ERROR, f"Unexpected error: {type(fault).__name__}.", retryable=True
+    )

@@ -362,6 +362,46 @@ def test_a_retryable_failure_then_success(
     assert done.attempts == 2
 
 
+def refuse_outputs_once(worker: Worker, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bucket refuses the first write of a job's output (S3's 503 past boto3's
+    retries); returns the keys it refused."""
+    write = worker.storage.write
+    refused: list[str] = []
+
+    def slow_down_once(key: str, data: bytes, **kwargs: Any) -> None:
+        if "/generated/" in f"/{key}" and not refused:
+            refused.append(key)
+            raise ClientError({"Error": {"Code": "SlowDown", "Message": "Slow down"}}, "PutObject")
+        write(key, data, **kwargs)
+
+    monkeypatch.setattr(worker.storage, "write", slow_down_once)
+    return refused
+
+
+def test_a_job_whose_image_could_not_be_stored_counts_both_calls_it_paid_for(
+    resources: Resources, worker: Worker, gemini: LocalGeminiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gemini answered with an image the bucket refused: that call was billed, and so is
+    the next try's. The job's usage is both, not only the last."""
+    job = create_job()
+    refused = refuse_outputs_once(worker, monkeypatch)
+    calls = gemini.generate_calls
+    event, failed = run_once(resources.jobs_queue_url)
+    assert failed == [event["Records"][0]["messageId"]]
+    waiting = worker.store.require(job["id"])
+    assert (waiting.status, len(refused)) == ("queued", 1)
+    assert waiting.usage is not None  # what it was billed for so far, shown as it waits
+    first = waiting.usage
+
+    run_once(resources.jobs_queue_url)  # backoff is 0 in the tests
+    done = worker.store.require(job["id"])
+    assert (done.status, done.attempts, gemini.generate_calls) == ("succeeded", 2, calls + 2)
+    assert done.usage is not None
+    assert done.usage.total_tokens == 2 * first.total_tokens > 0
+    assert done.usage.estimated_cost_usd == pytest.approx(2 * (first.estimated_cost_usd or 0))
+    assert (first.estimated_cost_usd or 0) > 0
+
+
 def test_a_retryable_failure_on_the_last_try_fails_the_job_into_the_dlq(
     resources: Resources, settings: Settings, worker: Worker, gemini: LocalGeminiServer
 ) -> None:

@@ -162,6 +162,7 @@ class MemoryJobStore:
         retry_in_s: int = 0,
         error: JobError | None = None,
         next_attempt_at: datetime | None = None,
+        usage: JobUsage | None = None,
     ) -> Job | None:
         current = self._holds(job)
         if current is None:
@@ -174,6 +175,7 @@ class MemoryJobStore:
             next_attempt_at=next_attempt_at,
             lease_expires_at=None,
             due_at=_epoch(utc_now()) + retry_in_s + self.lease_s,
+            usage=usage if usage is not None else current.usage,
         )
 
     def requeue_lapsed(

@@ -351,26 +351,36 @@ class JobStore:
         retry_in_s: int = 0,
         error: JobError | None = None,
         next_attempt_at: datetime | None = None,
+        usage: JobUsage | None = None,
     ) -> Job | None:
         """Give a claimed job back (a retryable failure); SQS brings the message back in
         `retry_in_s`. `error` and `next_attempt_at` tell a client why it waits and until
-        when."""
+        when; `usage`, what its tries were billed for so far (None: as it was)."""
         now = utc_now()
+        values: dict[str, Any] = {
+            ":queued": "queued",
+            ":running": "running",
+            ":attempts": job.attempts,
+            ":now": format_timestamp(now),
+            ":due": self._due(now, retry_in_s),
+            ":error": error.model_dump(mode="json") if error else None,
+            ":next": format_timestamp(next_attempt_at) if next_attempt_at else None,
+        }
+        names = {"#stage": "stage"}
+        usage_expr = ""
+        if usage is not None:
+            values[":usage"] = usage.model_dump(mode="json")
+            usage_expr = ", #usage = :usage"
+            names["#usage"] = "usage"
         return self._update(
             job.id,
             "SET #status = :queued, updated_at = :now, due_at = :due, last_error = :error, "
-            "next_attempt_at = :next REMOVE lease_expires_at, #stage, stage_started_at",
+            "next_attempt_at = :next"
+            + usage_expr
+            + " REMOVE lease_expires_at, #stage, stage_started_at",
             "#status = :running AND attempts = :attempts",
-            {
-                ":queued": "queued",
-                ":running": "running",
-                ":attempts": job.attempts,
-                ":now": format_timestamp(now),
-                ":due": self._due(now, retry_in_s),
-                ":error": error.model_dump(mode="json") if error else None,
-                ":next": format_timestamp(next_attempt_at) if next_attempt_at else None,
-            },
-            names={"#stage": "stage"},
+            values,
+            names=names,
         )
 
     def requeue_lapsed(

@@ -31,6 +31,9 @@ Decisions:
   and calls no Gemini. Its `timings` are its own: queued and total, no stage. The reaper
   looks the same way before it gives a job up. A try whose storing failed looks too: a
   write that landed though its answer was lost (a timeout) is recorded at once.
+- A job's usage is what all its tries were billed for: a try that failed after Gemini
+  answered (without an image, or with one that could not be stored) adds its call's to
+  the job as it is given back or ends, and the try that succeeds adds its own.
 - A paid output is never thrown away for want of a look: when the bucket faults on the
   look and no try is left, the job is not ended; the fault is raised, and the message's
   return (or, after the dead-letter queue, the reaper) looks again.
@@ -46,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from identity_images.engine.generation import StageHook
-from identity_images.errors import ErrorCode, PipelineError
+from identity_images.errors import PipelineError, unexpected
 from identity_images.logic.delivery import Outcome, defer, retry_or_end
 from identity_images.logic.outputs import BUCKET_FAULTS, Made, find_stored
 from identity_images.logic.reaper import gave_up_error
@@ -123,12 +126,16 @@ class GenerationRun:
             # pays for no look.
             stored = self._find_stored(claimed) if claimed.attempts > 1 else None
         except BUCKET_FAULTS as fault:
-            error = unexpected(claimed, fault, "looking for an earlier try's output")
+            error = unexpected(
+                fault, job_id=claimed.id, doing="looking for an earlier try's output"
+            )
             return self._failed(claimed, error, receive_count, clock, unsure=fault), Outcome.FAILED
         try:
             made = stored or self.make(claimed, clock.enter)
         except Exception as fault:
-            error = fault if isinstance(fault, PipelineError) else unexpected(claimed, fault)
+            error = (
+                fault if isinstance(fault, PipelineError) else unexpected(fault, job_id=claimed.id)
+            )
             if clock.current == "storing":
                 return self._storing_failed(claimed, error, receive_count, clock)
             return self._failed(claimed, error, receive_count, clock), Outcome.FAILED
@@ -153,7 +160,9 @@ class GenerationRun:
         done = self.store.succeed(
             job,
             output=output,
-            usage=usage,
+            # With what its earlier tries were billed for (`job.usage`: answers without an
+            # image, or whose image could not be stored).
+            usage=usage.plus(job.usage) if usage else job.usage,
             model=model,
             timings=clock.timings(),
             prepared_references=prepared,
@@ -231,6 +240,11 @@ class GenerationRun:
         dead-letter queue)."""
         tries = max(receive_count, job.attempts)
         log = {"job_id": job.id, "code": error.code.value, "tries": tries}
+        # What this try was billed for, counted with the earlier tries' on the job (None:
+        # nothing to add). Not when the bucket could not say whether its image is stored:
+        # a later try that finds it counts it then.
+        billed = error.usage if isinstance(error, BilledError) and unsure is None else None
+        spent = billed.plus(job.usage) if billed else None
 
         def give_back(delay: int) -> None:
             self.store.requeue(
@@ -238,6 +252,7 @@ class GenerationRun:
                 retry_in_s=delay,
                 error=JobError.of(error),
                 next_attempt_at=utc_now() + timedelta(seconds=delay),
+                usage=spent,
             )
             logger.warning("retryable failure; job back in the queue", extra=log)
 
@@ -246,16 +261,6 @@ class GenerationRun:
                 logger.warning("out of tries, its output unknown: left to a later look", extra=log)
                 raise unsure
             logger.warning("job failed", extra=log)
-            billed = error.usage if isinstance(error, BilledError) else None
-            return self.store.fail(job, JobError.of(error), timings=clock.timings(), usage=billed)
+            return self.store.fail(job, JobError.of(error), timings=clock.timings(), usage=spent)
 
         return retry_or_end(job, error, tries, settings=self.settings, give_back=give_back, end=end)
-
-
-def unexpected(job: Job, fault: Exception, doing: str = "running a job") -> PipelineError:
-    """A fault no part of the pipeline named: logged with its trace, retried as
-    `internal_error`."""
-    logger.exception(f"unexpected error {doing}", extra={"job_id": job.id})
-    return PipelineError(
-        ErrorCode.INTERNAL_ERROR, f"Unexpected error: {type(fault).__name__}.", retryable=True
-    )

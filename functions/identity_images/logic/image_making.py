@@ -13,6 +13,8 @@ Decisions:
   preparation refuses; the keys used are recorded on the job.
 - The stages it enters are reported (`preparing_references`, the engine's `generating`,
   `storing`) for the job to record.
+- What Gemini made but could not be stored was still billed: the storing's fault is raised
+  as a `BilledError` with that call's usage, which the job counts with its next try's.
 """
 
 from __future__ import annotations
@@ -31,12 +33,12 @@ from identity_images.engine.generation import (
     ReferenceFile,
     StageHook,
 )
-from identity_images.errors import ErrorCode, PipelineError
+from identity_images.errors import ErrorCode, PipelineError, unexpected
 from identity_images.generation_rules import check_identity_words
 from identity_images.logic.outputs import Made
 from identity_images.logic.reference_folder import usable_references
 from identity_images.logic.storing import OutputWriter
-from identity_images.models.jobs import Job
+from identity_images.models.jobs import BilledError, Job
 from identity_images.models.ports import JobStore, ObjectInfo, ObjectStore
 from identity_images.settings import Settings
 
@@ -115,7 +117,17 @@ class ImageMaker:
                 raise
         enter("storing")
         writer = OutputWriter(storage=self.storage, settings=self.settings)
-        return writer.store(job, result, keys, identity.name)
+        try:
+            return writer.store(job, result, keys, identity.name)
+        except Exception as fault:
+            # Gemini answered, and billed: what it cost goes with the failure, for the job
+            # to count with its next try's.
+            failure = (
+                fault
+                if isinstance(fault, PipelineError)
+                else unexpected(fault, job_id=job.id, doing="storing a job's output")
+            )
+            raise BilledError(failure, result.image.usage) from fault
 
     def _read_reference(self, key: str, index: int) -> bytes:
         try:

@@ -196,6 +196,24 @@ class JobUsage(BaseModel):
         "(a model not in `identity_images/prices.py`).",
     )
 
+    def plus(self, other: JobUsage | None) -> JobUsage:
+        """Two calls' usage together (a job's tries each billed); a cost not known for
+        either is not known for both."""
+        if other is None:
+            return self
+        cost = (
+            None
+            if self.estimated_cost_usd is None or other.estimated_cost_usd is None
+            else round(self.estimated_cost_usd + other.estimated_cost_usd, 6)
+        )
+        return JobUsage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            thoughts_tokens=self.thoughts_tokens + other.thoughts_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+            estimated_cost_usd=cost,
+        )
+
 
 class BilledError(PipelineError):
     """A failure Gemini still billed: it answered (200, which Google bills) without an

@@ -76,6 +76,7 @@ class JobStore(Protocol):
         retry_in_s: int = 0,
         error: JobError | None = None,
         next_attempt_at: datetime | None = None,
+        usage: JobUsage | None = None,
     ) -> Job | None: ...
     def requeue_lapsed(
         self, job: Job, *, now: datetime | None = None, lapsed_before: int | None = None

@@ -13,7 +13,14 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.logic.worker import Outcome, RetryLater
-from identity_images.models.jobs import RETRY_CLOCK_SLACK_S, Job, JobMessage, utc_now
+from identity_images.models.jobs import (
+    RETRY_CLOCK_SLACK_S,
+    BilledError,
+    Job,
+    JobMessage,
+    JobUsage,
+    utc_now,
+)
 from tests.unit.fakes import png
 from tests.unit.worker.helpers import (
     SETTINGS,
@@ -385,3 +392,27 @@ def test_a_write_that_did_not_land_fails_the_last_try_as_before(
     assert (ended.status, ended.output) == ("failed", None)
     assert ended.error is not None
     assert ended.error.code == ErrorCode.INTERNAL_ERROR
+    # Gemini answered with the image the bucket refused: that call was billed.
+    assert ended.usage is not None
+    assert ended.usage.total_tokens == 8
+
+
+def test_a_retried_answer_without_an_image_is_counted_with_the_next_tries(world: World) -> None:
+    """Each answer Gemini gave was billed, the one without an image too: the job's usage
+    is what all its tries cost, kept on the job while it waits for the next."""
+    job = api_job(world)
+    no_image = PipelineError(ErrorCode.NO_IMAGE, "No image in the answer.", retryable=True)
+    world.generate.error = BilledError(no_image, JobUsage(prompt_tokens=3, total_tokens=3))
+    with pytest.raises(RetryLater):
+        run(world, job)
+    waiting = world.store.require(job.id)
+    assert waiting.status == "queued"
+    assert waiting.usage is not None
+    assert waiting.usage.total_tokens == 3
+
+    world.generate.error = None
+    backoff_over(world, job)
+    assert run(world, job, receive_count=2) == [Outcome.SUCCEEDED]
+    done = world.store.require(job.id)
+    assert done.usage is not None
+    assert (done.usage.prompt_tokens, done.usage.total_tokens) == (3 + 3, 3 + 8)
