@@ -1,5 +1,5 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, vi } from "vitest";
 
 import { server } from "./api";
@@ -18,6 +18,10 @@ console.error = (...args: unknown[]) => {
   if (typeof args[0] === "string" && args[0].includes("not wrapped in act(")) unwaitedUpdates.push(args[0]);
   consoleError(...args);
 };
+
+// A page waited for (`findBy*`, `waitFor`) gets 5 s, not 1: on a busy 2-core CI machine a
+// whole run's workers share the cores, and a page a second late is not a wrong page.
+configure({ asyncUtilTimeout: 5000 });
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {

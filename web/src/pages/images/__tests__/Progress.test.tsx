@@ -69,7 +69,8 @@ describe("a job's progress", () => {
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
     expect(within(card).getByRole("status")).toHaveTextContent("Waiting to retry: Gemini is busy");
-    expect(within(card).getByText(/^Attempt 2 of 5 in (1 min|59 s)/)).toBeInTheDocument();
+    // A minute from when the test began: seconds less by the time the card shows, on a busy machine.
+    expect(within(card).getByText(/^Attempt 2 of 5 in (1 min|[1-5]?\d s)/)).toBeInTheDocument();
     await user.click(within(card).getByRole("button", { name: /^Cancel\b/ }));
     expect(await within(card).findByText("Canceled")).toBeInTheDocument();
     expect(service.jobs.get(waiting.id)!.status).toBe("canceled");
