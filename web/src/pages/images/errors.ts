@@ -8,6 +8,8 @@ const NOT_STARTED = "Nothing was started: the image service could not be reached
 /** The API answered that the host app did not (it asks the host who the caller is, and
  * about the identity, for every change): said in the page's words (see `messageOf`). */
 const HOST_DOWN = "host_unavailable";
+/** A cancel came once the job had left the queue (409). */
+const STARTED = "generation_running";
 /** It started (the service said so), but what it started was lost on the way back. */
 const startedUnseen = (button: string) =>
   `The image service took the request, but its answer was lost on the way: the generation shows in the history. Press ${button} again to follow it here: the same request starts it only once.`;
@@ -90,6 +92,9 @@ export function notDoneError(error: unknown, button: JobAction): string | null {
     return `${what}: the image service could not be reached. ${button} again once the connection is back.`;
   if (error instanceof ApiError && error.code === HOST_DOWN)
     return `${what}: the host app did not answer. ${button} it again in a few minutes.`;
+  // A queued job a worker took between the page's last read and the cancel (the API's words
+  // name it by its id): its card shows it running at the next read.
+  if (error instanceof ApiError && error.code === STARTED) return "Not canceled: it had started before the cancel reached it.";
   return shownError(error);
 }
 

@@ -2,7 +2,7 @@
 import { cleanup, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
-import { http, historyOf, job, succeeded } from "../../../test/api";
+import { apiError, http, historyOf, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { given, openAsAlice } from "../../../test/render";
 
@@ -74,6 +74,24 @@ describe("a job's progress", () => {
     await user.click(within(card).getByRole("button", { name: /^Cancel\b/ }));
     expect(await within(card).findByText("Canceled")).toBeInTheDocument();
     expect(service.jobs.get(waiting.id)!.status).toBe("canceled");
+  });
+
+  it("says in plain words a cancel that came once the job had started, not the API's words with its id", async () => {
+    const queued = job({ prompt: "to cancel" });
+    given(
+      ...historyOf([queued]),
+      http.post("/v1/generations/{generation_id}/cancel", () =>
+        apiError(409, "generation_running", `Generation '${queued.id}' is already running; it cannot be canceled.`, {
+          generation_id: queued.id,
+          status: "running",
+        }),
+      ),
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(within(card).getByRole("button", { name: /^Cancel\b/ }));
+    expect(await within(card).findByRole("alert")).toHaveTextContent("Not canceled: it had started before the cancel reached it.");
+    expect(card).not.toHaveTextContent(queued.id);
   });
 
   it("shows the latest batch in variant order after a reload, whatever order the history lists it in", async () => {
