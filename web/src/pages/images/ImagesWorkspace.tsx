@@ -103,7 +103,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     resultPane: results,
   });
   // Said where it was asked: on a card, a history row, or in the Compare dialog.
-  const actionErrorAt = (place: ActionPlace) => (actions.actionError?.place === place ? actions.actionError : null);
+  const actionErrorsAt = (place: ActionPlace) => actions.actionErrors.filter((error) => error.place === place);
+  const actionErrorAt = (place: ActionPlace) => actionErrorsAt(place).at(-1) ?? null;
 
   const whyNot = whyGenerateIsOff({
     sessionEnded,
@@ -151,6 +152,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const followUps: FollowUps = {
     onRefine: actions.refine,
     onRerun: actions.rerun,
+    onRerunEach: actions.rerunEach,
+    rerunningIds: actions.rerunningIds,
     onEditSettings: editSettings,
     onCompare: compare.fromCard,
     compares: compare.comparesOnCard,
@@ -201,7 +204,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           ref={results}
           identity={identity}
           jobs={paneJobs}
-          failure={actionErrorAt("pane")}
+          failures={actionErrorsAt("pane")}
           earlierClicks={
             <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...changes.watched} />
           }

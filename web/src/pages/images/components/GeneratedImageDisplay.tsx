@@ -23,6 +23,11 @@ export interface FollowUps {
   /** Asks for the refinement; whether it started (the box keeps the words when it did not). */
   onRefine: (job: Job, instruction: string) => Promise<boolean>;
   onRerun: (job: Job) => void;
+  /** Re-run several failed jobs with one press (the result pane's "Re-run the 3 failed"):
+   * how many started. */
+  onRerunEach?: (jobs: readonly Job[]) => Promise<number>;
+  /** The jobs whose re-run, asked together, is out. */
+  rerunningIds?: readonly string[];
   /** Put the job's settings and photos in the form, to change and run again. */
   onEditSettings: (job: Job) => void;
   /** Open the result beside the identity's current image, or the click's variants side by
@@ -62,6 +67,9 @@ export interface GeneratedImageDisplayProps {
   /** Its Refine button's part of the box it opens: the box is the grid's, at the pane's
    * width under the cards (see `VariantsGrid`). Without it, no Refine. */
   refine?: RefineToggle | undefined;
+  /** It failed for the reason every failed variant of its click failed for, said once above
+   * the cards: the card says only "Failed" (the reason to a screen reader, with the card). */
+  reasonSaidAbove?: boolean;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
@@ -80,6 +88,7 @@ export function GeneratedImageDisplay({
   outOfTouch = false,
   failure = null,
   refine,
+  reasonSaidAbove = false,
 }: GeneratedImageDisplayProps) {
   const title = joinedTitle ?? (variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job));
   const preview = previewUrl(job);
@@ -127,7 +136,7 @@ export function GeneratedImageDisplay({
             announces={(variant?.count ?? 1) === 1}
           />
         ) : (
-          <Failure job={job} />
+          <Failure job={job} reasonSaidAbove={reasonSaidAbove} />
         )}
       </div>
 
@@ -225,7 +234,7 @@ function opensName(title: string, variant: { index: number; count: number } | un
 /** Why a job ended without an image. Not an alert: the grid's live region says once that the
  * job failed; a failure seen on arrival (another identity, a reload) is read like the rest of
  * the page. */
-function Failure({ job }: { job: Job }) {
+function Failure({ job, reasonSaidAbove }: { job: Job; reasonSaidAbove: boolean }) {
   // Canceled is all there is to say: the admin canceled it, and its card stays as it was.
   if (job.status === "canceled") {
     return (
@@ -237,10 +246,21 @@ function Failure({ job }: { job: Job }) {
   const failure = describeFailure(job);
   // Gemini bills an answer without an image too (a refusal, text only): what this one cost.
   const billed = job.usage?.estimated_cost_usd;
+  // Said once above the cards when the click's variants all failed for it: side by side, each
+  // card said it again. Its title stays with the card for a screen reader, which reads a card
+  // on its own.
   return (
     <div className={styles.failure}>
-      <strong>{failure?.title ?? "No image"}</strong>
-      {failure?.detail && <span>{failure.detail}</span>}
+      {reasonSaidAbove ? (
+        <strong>
+          Failed<span className={ui.visuallyHidden}>: {failure?.title}</span>
+        </strong>
+      ) : (
+        <>
+          <strong>{failure?.title ?? "No image"}</strong>
+          {failure?.detail && <span>{failure.detail}</span>}
+        </>
+      )}
       {billed != null && billed > 0 && <span className={styles.billed}>Gemini billed about {formatUsd(billed)} for its answer.</span>}
     </div>
   );

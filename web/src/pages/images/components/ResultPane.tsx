@@ -18,9 +18,10 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   /** The jobs of the last click, or of the identity's latest batch, with the re-runs and
    * refinements of them that joined it (each after the job it came from). */
   jobs: Job[];
-  /** Why the last action asked from a card (save, cancel, re-run, refine) did not go
-   * through: said on that job's card (at the pane's top if the pane no longer shows it). */
-  failure: ActionFailure | null;
+  /** Why the last actions asked from cards (save, cancel, re-run, refine) did not go
+   * through, one a job: each said on its job's card (at the pane's top, the newest, if the
+   * pane no longer shows it). */
+  failures: readonly ActionFailure[];
   /** The user chosen has no identities: nothing can be generated for them. */
   noIdentities: boolean;
   /** What the pane would show is on its way (the identity's history, its click's jobs): it
@@ -39,15 +40,16 @@ export function ResultPane({
   ref,
   identity,
   jobs,
-  failure,
+  failures,
   noIdentities,
   reading = false,
   earlierClicks,
   photosPutAsideOf = null,
   ...grid
 }: Props) {
-  const onItsCard = failure !== null && jobs.some((job) => job.id === failure.jobId);
-  const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(onItsCard ? null : failure);
+  const onCards = failures.filter((failure) => jobs.some((job) => job.id === failure.jobId));
+  const failure = failures.findLast((each) => !onCards.includes(each)) ?? null;
+  const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
   const headingId = useId();
   const asideId = useId();
   return (
@@ -82,7 +84,7 @@ export function ResultPane({
         </p>
       )}
       {earlierClicks}
-      {failure && !onItsCard && (
+      {failure && (
         <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
         </p>
@@ -93,7 +95,7 @@ export function ResultPane({
         <VariantsGrid
           key={batchId(jobs[0])}
           jobs={jobs}
-          failure={onItsCard ? failure : null}
+          failures={onCards}
           identityName={identity?.name}
           {...grid}
         />

@@ -4,6 +4,7 @@ import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useOneColumn } from "../hooks/use-one-column";
 import { useTopOnPage } from "../hooks/use-top-on-page";
+import { failedFor, sharedFailure } from "../job/click";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { joinedTitles } from "../job/names";
 import { isSaving } from "../job/saved";
@@ -11,6 +12,7 @@ import { previewUrl } from "../job/picture";
 import { batchId, isFinal } from "../job/state";
 import { isUpright, isWide } from "../shape";
 import ui from "../ui.module.css";
+import { ClickActions } from "./ClickActions";
 import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
 import { RefineForm, refusedWords, useRefineBoxes } from "./RefineForm";
 import styles from "./VariantsGrid.module.css";
@@ -32,8 +34,8 @@ export interface VariantsGridProps {
   originOf?: ((job: Job) => string | null) | undefined;
   /** The page cannot read the jobs' states now: the cards show the last they read. */
   outOfTouch?: boolean;
-  /** Why the last action asked from one of these cards did not go through. */
-  failure?: ActionFailure | null;
+  /** Why the last actions asked from these cards did not go through, one a job. */
+  failures?: readonly ActionFailure[];
   /** The identity the click is for, named when its variants are said to start. */
   identityName?: string | undefined;
 }
@@ -50,7 +52,7 @@ export function VariantsGrid({
   followUps,
   originOf,
   outOfTouch = false,
-  failure = null,
+  failures = [],
   identityName,
 }: VariantsGridProps) {
   // The click's own variants; the cards after them that joined it (re-runs and refinements of
@@ -59,6 +61,8 @@ export function VariantsGrid({
   const count = own.length;
   const variantOf = (job: Job) => (own.includes(job) ? placeOf(job, own.indexOf(job), count) : undefined);
   const titles = joinedTitles(jobs, variantOf);
+  // The reason all the click's failed variants failed for, said once above the cards.
+  const shared = sharedFailure(own);
   // What the admin waits for: the card that joined last, once one did; else the click's.
   const outcome = useOutcomeAnnouncement(newestJoined(jobs, own) ?? jobs, identityName);
   const refineBoxOf = useRefineBoxes();
@@ -70,7 +74,7 @@ export function VariantsGrid({
   // A failure on a job's card, or in its Refine box (refused words, while the box holds them).
   const failureOf = (job: Job) => {
     const refine = refineBoxOf(job.id);
-    return refusedWords(failure?.jobId === job.id ? failure : null, { open: refine.open, words: refine.box.instruction });
+    return refusedWords(failures.find((failure) => failure.jobId === job.id) ?? null, { open: refine.open, words: refine.box.instruction });
   };
   const refineBox = (job: Job) => {
     const refine = refineBoxOf(job.id);
@@ -101,33 +105,46 @@ export function VariantsGrid({
   };
   return (
     // The pane's width, which the grid's columns follow (a grid cannot ask its own).
-    <div ref={topOnPage} className={styles.pane}>
+    <div className={styles.pane}>
       {/* One live region for the click's results, there before any of them ends (a region
           that appears with its text is not read by every screen reader). */}
       <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">
         {outcome}
       </p>
-      <div ref={grid} className={gridClass(jobs, own)}>
-        {jobs.flatMap((job) => [
-          <GeneratedImageDisplay
-            key={job.id}
-            job={job}
-            variant={variantOf(job)}
-            title={titles.get(job.id)}
-            usualSeconds={usualSecondsAt(job.image_size)}
-            currentJobId={currentJobId}
-            onSave={onSave}
-            saving={isSaving(job, savingIds)}
-            onCancel={onCancel ?? undefined}
-            canceling={cancelingIds.includes(job.id)}
-            followUps={followUps}
-            refine={refineBoxOf(job.id).toggle}
-            {...(originOf ? { origin: originOf(job) } : {})}
-            outOfTouch={outOfTouch}
-            failure={failureOf(job).card}
-          />,
-          oneColumn && refineBox(job),
-        ])}
+      <ClickActions
+        jobs={jobs}
+        shared={shared}
+        onRerunEach={followUps?.onRerunEach}
+        rerunningIds={followUps?.rerunningIds ?? []}
+        onCancel={onCancel && !outOfTouch ? onCancel : undefined}
+        cancelingIds={cancelingIds}
+        busy={followUps?.busy ?? false}
+      />
+      {/* Where the cards start, which sizes their pictures (not the row above them). */}
+      <div ref={topOnPage}>
+        <div ref={grid} className={gridClass(jobs, own)}>
+          {jobs.flatMap((job) => [
+            <GeneratedImageDisplay
+              key={job.id}
+              job={job}
+              variant={variantOf(job)}
+              title={titles.get(job.id)}
+              usualSeconds={usualSecondsAt(job.image_size)}
+              currentJobId={currentJobId}
+              onSave={onSave}
+              saving={isSaving(job, savingIds)}
+              onCancel={onCancel ?? undefined}
+              canceling={cancelingIds.includes(job.id)}
+              followUps={followUps}
+              refine={refineBoxOf(job.id).toggle}
+              {...(originOf ? { origin: originOf(job) } : {})}
+              outOfTouch={outOfTouch}
+              failure={failureOf(job).card}
+              reasonSaidAbove={failedFor(job, shared)}
+            />,
+            oneColumn && refineBox(job),
+          ])}
+        </div>
       </div>
       {/* Cards side by side: the Refine boxes they opened at the pane's width, where the words
           have room (a card beside two others is 190 px): after all the cards, so the page's

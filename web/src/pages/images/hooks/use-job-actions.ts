@@ -68,7 +68,13 @@ function said(job: Job, message: string | null, place: ActionPlace, instruction?
 export function useJobActions({ identityId, userId, photos, paneIds, showStarted, resultPane }: Options) {
   // Of the user it was about: the photos it names are that user's, on every identity of theirs.
   const [formError, setFormError] = useState<FormError | null>(null);
-  const [actionError, setActionError] = useState<ActionError | null>(null);
+  // One a job at most, the newest last: one press of the result pane's "Re-run the 3 failed"
+  // or "Cancel the 2 waiting" asks for several, and each that did not go through is said on
+  // its own card.
+  const [actionErrors, setActionErrors] = useState<readonly ActionError[]>([]);
+  const sayFailure = (error: ActionError | null) => {
+    if (error !== null) setActionErrors((shown) => [...shown.filter((each) => each.jobId !== error.jobId), error]);
+  };
   const create = useStartBatch();
   // Where each job's save or cancel was asked, until its outcome (which comes back by job).
   const askedFrom = useRef(new Map<string, ActionPlace>());
@@ -81,13 +87,13 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   // an action on that job is asked again or goes through, or another follow-up is asked:
   // another job's save landing meanwhile says nothing of it. One the service took, its answer
   // lost, went through.
-  const forget = (job: Job) => setActionError((shown) => (shown?.jobId === job.id ? null : shown));
+  const forget = (job: Job) => setActionErrors((shown) => (shown.some((each) => each.jobId === job.id) ? shown.filter((each) => each.jobId !== job.id) : shown));
   const wentWell = (job: Job) => {
     placeOf(job);
     forget(job);
   };
   const wentWrong = (error: unknown, job: Job, button: JobAction) =>
-    wentThrough(error) ? wentWell(job) : setActionError(said(job, notDoneError(error, button), placeOf(job)));
+    wentThrough(error) ? wentWell(job) : sayFailure(said(job, notDoneError(error, button), placeOf(job)));
   const apply = useApply({ onSuccess: wentWell, onError: (error, job) => wentWrong(error, job, "Save") });
   // The jobs whose cancel is out, each on its own: another queued job's Cancel stays. (The
   // mutation's `isPending` is every cancel's at once.) The ref refuses a second click at once.
@@ -131,52 +137,96 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
 
   const startNow = async (request: StartRequest, place: ActionPlace): Promise<boolean> => {
     const isFollowUp = request.kind !== "generate";
-    if (isFollowUp) setActionError(null);
+    if (isFollowUp) setActionErrors([]);
     else setFormError(null);
-    let jobs: Job[];
+    const jobs = await send(request, place);
+    if (jobs === null) return false;
+    const first = jobs[0];
+    if (first) arrival.whenShown(first.id, () => bringIntoView(first, isFollowUp), first.identity_id);
+    showStarted(jobs);
+    return true;
+  };
+
+  /** Sends a start: its jobs, or null when it started nothing (why is said where it was asked). */
+  const send = async (request: StartRequest, place: ActionPlace): Promise<Job[] | null> => {
     try {
-      jobs = (await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() })).items;
+      return (await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() })).items;
     } catch (error) {
       if (request.kind === "generate") {
         const message = startError(error, photos, "Generate");
         // About the prompt (a character in it that could hide what it says): said beside it.
         const prompt = refusedText(error, "prompt") ? request.body.prompt : undefined;
         setFormError(message === null ? null : { userId: request.body.user_id, message, ...(prompt !== undefined && { prompt }) });
-        return false;
+        return null;
       }
       // A follow-up's error shows where it was asked (and comes into view there); a refused
       // refinement's words, in its box.
       const words = request.kind === "refine" && refusedText(error, "instruction") ? request.instruction : undefined;
-      setActionError(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place, words));
-      return false;
+      sayFailure(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place, words));
+      return null;
     }
-    const first = jobs[0];
-    if (first) {
-      const bringIntoView = () => {
-        const pane = resultPane.current;
-        const card = [...(pane?.querySelectorAll<HTMLElement>("article") ?? [])].find((article) => article.dataset.jobId === first.id);
-        // Beside the form on a wide screen, below it on a phone; its top first, where an
-        // earlier click this one took the pane from is said. A card that joined the click on
-        // screen, beside the one it came from: that card, as little as it takes (on a second
-        // row, or a phone's fifth card, it is under the pane's top).
-        if (card && card !== pane?.querySelector("article")) reveal(card);
-        else revealResults(pane);
-        if (isFollowUp) (card ?? pane?.querySelector<HTMLElement>("article"))?.focus({ preventScroll: true });
-      };
-      arrival.whenShown(first.id, bringIntoView, first.identity_id);
+  };
+
+  /** Brings a click's first new job into view once the pane shows it; after a follow-up its
+   * card takes the focus. */
+  const bringIntoView = (first: Job, focus: boolean) => {
+    const pane = resultPane.current;
+    const card = [...(pane?.querySelectorAll<HTMLElement>("article") ?? [])].find((article) => article.dataset.jobId === first.id);
+    // Beside the form on a wide screen, below it on a phone; its top first, where an
+    // earlier click this one took the pane from is said. A card that joined the click on
+    // screen, beside the one it came from: that card, as little as it takes (on a second
+    // row, or a phone's fifth card, it is under the pane's top).
+    if (card && card !== pane?.querySelector("article")) reveal(card);
+    else revealResults(pane);
+    if (focus) (card ?? pane?.querySelector<HTMLElement>("article"))?.focus({ preventScroll: true });
+  };
+
+  // The failed cards whose re-run (from the pane's "Re-run the 3 failed") is out.
+  const [rerunningIds, setRerunningIds] = useState<readonly string[]>([]);
+
+  /**
+   * Re-runs each of `jobs` (the pane's failed cards), one request a job as each card's own
+   * Re-run sends, all at once: each joins the click beside its card as its answer comes, and
+   * one that did not start says why on its card without stopping the others. Then the first
+   * of them in the pane's order takes the focus, as one card's Re-run gives it to its new
+   * card: it is what the admin waits for now, where Tab goes on through the others, and the
+   * button pressed is gone (no failed card is left without its re-run). How many started
+   * (none while another start is out).
+   */
+  const rerunEach = async (jobs: readonly Job[]): Promise<number> => {
+    if (startOut.current || jobs.length === 0) return 0;
+    startOut.current = true;
+    setActionErrors([]);
+    setRerunningIds(jobs.map((job) => job.id));
+    try {
+      const started = await Promise.all(
+        jobs.map(async (job) => {
+          const made = await send({ kind: "rerun", parent: job, count: 1 }, "pane");
+          if (made !== null) showStarted(made);
+          return made?.[0] ?? null;
+        }),
+      );
+      const first = started.find((job) => job !== null);
+      if (first) arrival.whenShown(first.id, () => bringIntoView(first, true), first.identity_id);
+      return started.filter((job) => job !== null).length;
+    } finally {
+      startOut.current = false;
+      setRerunningIds([]);
     }
-    showStarted(jobs);
-    return true;
   };
 
   return {
     generate: (body: CreateVariantsRequest) => void start({ kind: "generate", body }),
     rerun: (job: Job, place?: ActionPlace) => void start({ kind: "rerun", parent: job, count: 1 }, place),
+    /** Re-run each of the pane's failed `jobs` with one press; how many started. */
+    rerunEach,
+    /** The failed cards whose re-run, asked with the others', is out. */
+    rerunningIds,
     /** Whether the refinement started (its box keeps the words when it did not). */
     refine: (job: Job, instruction: string, place?: ActionPlace) =>
       start({ kind: "refine", parent: job, instruction, count: 1 }, place),
     /** A start is out: Generate, Re-run and Refine wait for it. */
-    starting: create.isPending,
+    starting: create.isPending || rerunningIds.length > 0,
     /** Cancel a queued job (once: again while its cancel is on its way does nothing). */
     cancel: (job: Job, place: ActionPlace = "pane") => {
       if (canceling.current.has(job.id)) return;
@@ -198,12 +248,12 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     savingIds: apply.savingIds,
     /** Why the last Generate started nothing (shown under the form), while on its user: the
      * form's photos are that user's, on every identity of theirs. Another user's form is not
-     * the one it was about; coming back, it is said again, as `actionError` is: still true
+     * the one it was about; coming back, it is said again, as `actionErrors` are: still true
      * (nothing started, or the history says whether it did; the photo it names comes back
      * with the user), and it says why the click the admin left did nothing. */
     formError: formError !== null && formError.userId === userId ? formError : null,
-    /** Why an action on a result of this identity did not go through, and where it was
-     * asked (another identity's stays with it). */
-    actionError: actionError !== null && actionError.identityId === identityId ? actionError : null,
+    /** Why actions on results of this identity did not go through, one a job, the newest
+     * last, and where each was asked (another identity's stay with it). */
+    actionErrors: actionErrors.filter((error) => error.identityId === identityId),
   };
 }

@@ -22,7 +22,10 @@ interface Waiting {
 export function usePaneArrival(paneIds: readonly string[], scope: string | null = null) {
   const waiting = useRef<Waiting | null>(null);
   const scopeNow = useRef(scope);
+  // The ids the pane shows on screen now (rendered).
+  const shownNow = useRef<readonly string[]>([]);
   useEffect(() => {
+    shownNow.current = paneIds;
     if (scopeNow.current !== scope) {
       scopeNow.current = scope;
       waiting.current = null;
@@ -36,10 +39,15 @@ export function usePaneArrival(paneIds: readonly string[], scope: string | null 
   return useMemo(
     () => ({
       /** Runs `step` once the pane shows the click whose first job is `firstId` (in place of
-       * any step waiting); nothing if `forScope`, the click's (the one on screen when not
+       * any step waiting), at once when it shows it already (several re-runs, each joined as
+       * its answer came); nothing if `forScope`, the click's (the one on screen when not
        * given), is no longer the one on screen. */
       whenShown: (firstId: string, step: () => void, forScope?: string | null) => {
-        if (forScope === undefined || forScope === scopeNow.current) waiting.current = { firstId, step };
+        if (forScope !== undefined && forScope !== scopeNow.current) return;
+        if (shownNow.current.includes(firstId)) {
+          waiting.current = null;
+          step();
+        } else waiting.current = { firstId, step };
       },
     }),
     [],

@@ -1,0 +1,214 @@
+/**
+ * What the result pane does for a whole click with one press: re-run its failed cards, cancel
+ * its waiting ones; and the reason all its variants failed for, said once above the cards.
+ */
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { apiError, http, historyOf, job, succeeded } from "../../../test/api";
+import { addPhoto, given, openAsAlice } from "../../../test/render";
+
+const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
+const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
+
+/**
+ * The API: a Generate's variants end as they are made, failed (with `BUSY`) where `fails`
+ * says, or stay queued when `queued`; a re-run succeeds at once (fails with `rerunFails` when
+ * given), but of `rerunRefused` (503);
+ * a cancel cancels, but `cancelRunning`'s, which started meanwhile (409). What each re-run and
+ * cancel was asked of is noted.
+ */
+function clickApi({
+  fails = [] as number[],
+  queued = false,
+  rerunRefused = [] as number[],
+  cancelRunning = [] as number[],
+  rerunFails = null as Job["error"],
+} = {}) {
+  const jobs: Job[] = [];
+  const reruns: string[] = [];
+  const cancels: string[] = [];
+  let variants: Job[] = [];
+  const indexOf = (id: string) => variants.findIndex((each) => each.id === id);
+  return {
+    jobs,
+    reruns,
+    cancels,
+    handlers: [
+      http.get("/v1/generations", ({ response }) => response(200).json({ items: jobs, next_cursor: null })),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) => {
+        const found = jobs.find((each) => each.id === params.generation_id);
+        return found ? response(200).json(found) : apiError(404, "generation_not_found", "No.");
+      }),
+      http.post("/v1/generation-batches", async ({ request, response }) => {
+        const body = await request.json();
+        variants = Array.from({ length: body.count }, (_, index) => {
+          const base = job({ prompt: body.prompt, batch_id: "batch-1", batch_index: index, batch_size: body.count });
+          if (queued) return base;
+          return fails.includes(index) ? { ...base, status: "failed", error: BUSY, finished_at: base.created_at } : succeeded(base);
+        });
+        jobs.unshift(...[...variants].reverse());
+        return response(202).json({ batch_id: "batch-1", items: variants });
+      }),
+      http.post("/v1/generations/{generation_id}/rerun", ({ params, response }) => {
+        reruns.push(params.generation_id);
+        if (rerunRefused.includes(indexOf(params.generation_id))) {
+          return apiError(503, "queue_unavailable", "The job queue did not answer; try again.");
+        }
+        const base = job({ kind: "rerun", parent_generation_id: params.generation_id, batch_id: `rerun-${reruns.length}` });
+        const again = rerunFails ? { ...base, status: "failed" as const, error: rerunFails, finished_at: base.created_at } : succeeded(base);
+        jobs.unshift(again);
+        return response(202).json({ batch_id: again.batch_id!, items: [again] });
+      }),
+      http.post("/v1/generations/{generation_id}/cancel", ({ params, response }) => {
+        cancels.push(params.generation_id);
+        const at = jobs.findIndex((each) => each.id === params.generation_id);
+        const current = jobs[at]!;
+        if (cancelRunning.includes(indexOf(current.id))) {
+          jobs[at] = { ...current, status: "running", started_at: new Date().toISOString() };
+          return apiError(409, "generation_running", `Generation '${current.id}' is already running; it cannot be canceled.`, {
+            generation_id: current.id,
+            status: "running",
+          });
+        }
+        const canceled: Job = { ...current, status: "canceled", canceled_at: new Date().toISOString() };
+        jobs[at] = canceled;
+        return response(200).json(canceled);
+      }),
+    ],
+  };
+}
+
+const pane = () => within(screen.getByRole("region", { name: "Result" }));
+const cardsInPane = () => pane().queryAllByRole("article").map((card) => card.getAttribute("aria-label"));
+const FOUR = ["Variant 1 of 4", "Variant 2 of 4", "Variant 3 of 4", "Variant 4 of 4"];
+
+/** Alice's chef, one photo, Generate with four variants: the pane shows their four cards. */
+async function fourVariants(api: ReturnType<typeof clickApi>) {
+  given(...api.handlers);
+  const user = await openAsAlice();
+  await addPhoto(user);
+  await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "4");
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+  await waitFor(() => expect(cardsInPane()).toEqual(FOUR));
+  return user;
+}
+
+describe("Re-run the failed", () => {
+  it("re-runs each failed variant with one press, each joining beside its card, and says so once", async () => {
+    const api = clickApi({ fails: [1, 2, 3] });
+    const user = await fourVariants(api);
+    await user.click(await pane().findByRole("button", { name: "Re-run the 3 failed" }));
+
+    await waitFor(() =>
+      expect(cardsInPane()).toEqual([
+        "Variant 1 of 4",
+        "Variant 2 of 4",
+        "Re-run of variant 2",
+        "Variant 3 of 4",
+        "Re-run of variant 3",
+        "Variant 4 of 4",
+        "Re-run of variant 4",
+      ]),
+    );
+    // One request a job, as each card's own Re-run sends.
+    expect([...api.reruns].sort()).toEqual(api.jobs.filter((each) => each.status === "failed").map((each) => each.id).sort());
+    expect(api.reruns).toHaveLength(3);
+    // The focus with the first of them, as one card's Re-run gives it to its new card.
+    await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 2" })).toHaveFocus());
+    await waitFor(() => expect(pane().getByText("Re-running the 3 failed variants.")).toHaveAttribute("role", "status"));
+    // Each failed card has its re-run now: pressed again it would pay twice.
+    expect(pane().queryByRole("button", { name: /^Re-run the/ })).not.toBeInTheDocument();
+  }, 30_000);
+
+  it("says a re-run that could not start on its card, and starts the others", async () => {
+    const api = clickApi({ fails: [0, 1, 3], rerunRefused: [1] });
+    const user = await fourVariants(api);
+    await user.click(await pane().findByRole("button", { name: "Re-run the 3 failed" }));
+
+    await waitFor(() =>
+      expect(cardsInPane()).toEqual([
+        "Variant 1 of 4",
+        "Re-run of variant 1",
+        "Variant 2 of 4",
+        "Variant 3 of 4",
+        "Variant 4 of 4",
+        "Re-run of variant 4",
+      ]),
+    );
+    expect(api.reruns).toHaveLength(3);
+    const refused = pane().getByRole("article", { name: "Variant 2 of 4" });
+    expect(await within(refused).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
+    expect(pane().getAllByRole("alert")).toHaveLength(1);
+    await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 1" })).toHaveFocus());
+    expect(pane().getByText("Re-running 2 of the 3 failed variants: 1 could not start.")).toBeInTheDocument();
+  }, 30_000);
+
+  it("is not offered for one failed card, whose own Re-run is one press", async () => {
+    const api = clickApi({ fails: [2] });
+    await fourVariants(api);
+    expect(within(pane().getByRole("article", { name: "Variant 3 of 4" })).getByRole("button", { name: /^Re-run\b/ })).toBeInTheDocument();
+    expect(pane().queryByRole("button", { name: /^Re-run the/ })).not.toBeInTheDocument();
+  }, 30_000);
+});
+
+describe("Cancel the waiting", () => {
+  it("cancels each waiting variant with one press, and says on its card one that had started meanwhile", async () => {
+    const api = clickApi({ queued: true, cancelRunning: [2] });
+    const user = await fourVariants(api);
+    await user.click(await pane().findByRole("button", { name: "Cancel the 4 waiting" }));
+
+    expect(pane().getByRole("article", { name: "Variant 1 of 4" })).toHaveFocus();
+    for (const name of ["Variant 1 of 4", "Variant 2 of 4", "Variant 4 of 4"]) {
+      expect(await within(pane().getByRole("article", { name })).findByText("Canceled")).toBeInTheDocument();
+    }
+    expect(api.cancels).toHaveLength(4);
+    const started = pane().getByRole("article", { name: "Variant 3 of 4" });
+    expect(await within(started).findByRole("alert")).toHaveTextContent("Not canceled: it had started before the cancel reached it.");
+    expect(pane().getByText("Canceling the 4 waiting variants.")).toHaveAttribute("role", "status");
+    // Nothing waits any more: no such button.
+    await waitFor(() => expect(pane().queryByRole("button", { name: /^Cancel the/ })).not.toBeInTheDocument());
+  }, 30_000);
+});
+
+describe("the reason every variant failed for", () => {
+  const failedBatch = (errors: Job["error"][]) =>
+    errors.map((error, index) =>
+      job({ status: "failed", error, finished_at: new Date().toISOString(), batch_id: "b", batch_index: index, batch_size: errors.length }),
+    );
+
+  it("is said once above the cards, each card keeping its short state and its own way on", async () => {
+    given(...historyOf(failedBatch([REFUSED, REFUSED])));
+    await openAsAlice();
+    await waitFor(() => expect(cardsInPane()).toEqual(["Variant 1 of 2", "Variant 2 of 2"]));
+    expect(pane().getAllByText("Rephrase the prompt and try again.")).toHaveLength(1);
+    expect(pane().getAllByText("Gemini refused the prompt.")).toHaveLength(1);
+    for (const card of pane().getAllByRole("article")) {
+      expect(card).not.toHaveTextContent("Rephrase");
+      expect(within(card).getByText("Failed")).toBeVisible();
+      expect(within(card).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
+    }
+  });
+
+  it("is left on each card when the variants failed for different reasons", async () => {
+    given(...historyOf(failedBatch([REFUSED, BUSY])));
+    await openAsAlice();
+    const first = await pane().findByRole("article", { name: "Variant 1 of 2" });
+    expect(within(first).getByText("Rephrase the prompt and try again.")).toBeInTheDocument();
+    const second = pane().getByRole("article", { name: "Variant 2 of 2" });
+    expect(within(second).getByText("Gemini was unavailable")).toBeInTheDocument();
+    expect(pane().getAllByText(/^Gemini/)).toHaveLength(2);
+  });
+
+  it("is said once still when a card that joined the click failed otherwise, which keeps its words", async () => {
+    const api = clickApi({ fails: [0, 1], rerunFails: REFUSED });
+    const user = await fourVariants(api);
+    expect(pane().getAllByText("Gemini was unavailable.")).toHaveLength(1);
+    await user.click(within(pane().getByRole("article", { name: "Variant 2 of 4" })).getByRole("button", { name: /^Re-run\b/ }));
+    const again = await pane().findByRole("article", { name: "Re-run of variant 2" });
+    expect(await within(again).findByText("Rephrase the prompt and try again.")).toBeInTheDocument();
+    expect(pane().getAllByText("Gemini was unavailable.")).toHaveLength(1);
+    expect(within(pane().getByRole("article", { name: "Variant 2 of 4" })).getByText("Failed")).toBeInTheDocument();
+  }, 30_000);
+});

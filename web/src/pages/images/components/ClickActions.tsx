@@ -1,0 +1,107 @@
+import { useState } from "react";
+
+import type { Job } from "../../../api/imageGeneration";
+import { failedToRerun, waitingToCancel, type Reason } from "../job/click";
+import { reveal } from "../motion";
+import ui from "../ui.module.css";
+import styles from "./ClickActions.module.css";
+
+/**
+ * What is done to a whole click at once, above its cards: the reason all its variants failed
+ * for, said once (`sharedFailure`: each card then says only "Failed"), **Re-run the 3 failed**
+ * and **Cancel the 2 waiting**, each from two cards up (one card has its own button, one press
+ * away). Each press does what each card's own button does, for each card: four failed
+ * variants were four presses, each moving the focus and the page. Nothing while none applies.
+ */
+export function ClickActions({
+  jobs,
+  shared,
+  onRerunEach,
+  rerunningIds,
+  onCancel,
+  cancelingIds,
+  busy,
+}: {
+  /** The pane's cards, the click's own and those that joined it. */
+  jobs: readonly Job[];
+  /** The reason every failed variant of the click failed for, or null. */
+  shared: Reason | null;
+  /** Re-runs each job, how many started; none where Re-run is not offered. */
+  onRerunEach: ((jobs: readonly Job[]) => Promise<number>) | undefined;
+  /** The jobs whose re-run, asked together, is out. */
+  rerunningIds: readonly string[];
+  /** A card's own cancel; none while the page cannot reach the service. */
+  onCancel: ((job: Job) => void) | undefined;
+  cancelingIds: readonly string[];
+  /** Another start is out: Re-run waits for it, as a card's does. */
+  busy: boolean;
+}) {
+  const [said, setSaid] = useState("");
+  const failed = onRerunEach ? failedToRerun(jobs) : [];
+  const rerunning = rerunningIds.length > 0;
+  const waiting = onCancel ? waitingToCancel(jobs) : [];
+  const offersRerun = rerunning || failed.length >= 2;
+  const offersCancel = waiting.length >= 2;
+  const canceling = waiting.every((job) => cancelingIds.includes(job.id));
+
+  const rerunEach = async () => {
+    if (busy || rerunning || !onRerunEach) return;
+    const asked = failed.length;
+    setSaid("");
+    // The focus goes to the first re-run's card once it joins the click (`rerunEach`), as a
+    // card's own Re-run gives it: this button goes with the failed cards it re-ran.
+    const started = await onRerunEach(failed);
+    if (started === asked) setSaid(`Re-running the ${asked} failed variants.`);
+    else if (started > 0) setSaid(`Re-running ${started} of the ${asked} failed variants: ${asked - started} could not start.`);
+  };
+  const cancelEach = () => {
+    const first = waiting.find((job) => !cancelingIds.includes(job.id));
+    if (!onCancel || first === undefined) return;
+    for (const job of waiting) onCancel(job);
+    setSaid(`Canceling the ${waiting.length} waiting variants.`);
+    // The focus to the first card canceled, as a card's own Cancel leaves it on its card: this
+    // button goes once they are canceled, and the page would take the focus.
+    const card = document.querySelector<HTMLElement>(`article[data-job-id="${CSS.escape(first.id)}"]`);
+    card?.focus({ preventScroll: true });
+    reveal(card);
+  };
+
+  return (
+    <>
+      {/* Said once a press has done its part: there from the start, as a region that appears
+          with its words is not read by every screen reader. */}
+      <p className={ui.visuallyHidden} role="status">
+        {said}
+      </p>
+      {(shared || offersRerun || offersCancel) && (
+        <div className={styles.row}>
+          {shared && (
+            <p className={styles.reason}>
+              {/* One sentence after the other, where a card has them on two lines. */}
+              <strong>{shared.title}.</strong> {shared.detail}
+            </p>
+          )}
+          {(offersRerun || offersCancel) && (
+            <div className={styles.actions}>
+              {offersRerun && (
+                <button
+                  type="button"
+                  className={ui.button}
+                  onClick={() => void rerunEach()}
+                  aria-disabled={busy || rerunning}
+                >
+                  {rerunning ? "Re-running…" : `Re-run the ${failed.length} failed`}
+                </button>
+              )}
+              {offersCancel && (
+                <button type="button" className={ui.button} onClick={cancelEach} aria-disabled={canceling}>
+                  {canceling ? "Canceling…" : `Cancel the ${waiting.length} waiting`}
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+    </>
+  );
+}

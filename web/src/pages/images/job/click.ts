@@ -1,0 +1,59 @@
+/**
+ * What the result pane does for a whole click at once: re-run its failed cards, cancel its
+ * waiting ones, and say once the reason its variants all failed for. Each is offered only
+ * where it saves presses or words: for two cards or more.
+ */
+import type { Job } from "../../../api/imageGeneration";
+import { offeredActions } from "./actions";
+import { describeFailure, type Problem } from "./failure";
+
+/**
+ * The pane's failed cards a card's own Re-run would re-run (the same job could end
+ * otherwise: `offeredActions`), but for those already re-run in the pane (a card there came
+ * from it): pressed once, its re-runs have joined the click, and pressed again it would pay
+ * for each a second time. A re-run that failed in turn is among them. Not a canceled card:
+ * the admin stopped it.
+ */
+export function failedToRerun(jobs: readonly Job[]): Job[] {
+  const parents = new Set(jobs.map((job) => job.parent_generation_id));
+  return jobs.filter(
+    (job) => job.status === "failed" && offeredActions(job, "card", { savedNow: false }).rerun && !parents.has(job.id),
+  );
+}
+
+/** The pane's cards waiting in the queue, which their own Cancel can stop. */
+export function waitingToCancel(jobs: readonly Job[]): Job[] {
+  return jobs.filter((job) => offeredActions(job, "card", { savedNow: false }).cancel);
+}
+
+/** A reason a card failed for, as it is told apart from another: its code and its words (a
+ * photo's names the photo). */
+export interface Reason extends Problem {
+  code: string;
+}
+
+function reasonOf(job: Job): Reason | null {
+  const problem = job.status === "failed" && job.error ? describeFailure(job) : null;
+  return problem && job.error ? { code: job.error.code, ...problem } : null;
+}
+
+const same = (a: Reason, b: Reason) => a.code === b.code && a.title === b.title && a.detail === b.detail;
+
+/**
+ * The reason every failed variant of the click (`own`, its own cards) failed for, when two or
+ * more failed and all for the same reason (the same code, the same words): said once above
+ * the cards rather than on each, side by side. Null otherwise.
+ */
+export function sharedFailure(own: readonly Job[]): Reason | null {
+  const reasons = own.filter((job) => job.status === "failed").map(reasonOf);
+  const [first] = reasons;
+  if (reasons.length < 2 || !first) return null;
+  return reasons.every((reason) => reason !== null && same(reason, first)) ? first : null;
+}
+
+/** Whether `job` failed for `shared` (see `sharedFailure`): its card then says only "Failed". A
+ * card that joined the click (a re-run) and failed otherwise keeps its own words. */
+export function failedFor(job: Job, shared: Reason | null): boolean {
+  const reason = reasonOf(job);
+  return shared !== null && reason !== null && same(reason, shared);
+}
