@@ -1,13 +1,15 @@
 """What a laptop's screen shows of a click's results: every Save on the first screen, cards
 of one height in a row, the history's rows of a click on as few lines as they fit, a
-picture sharp on a 2x screen, a refinement beside the variant it refined, and four landscape
-variants at half the pane on a 1366 by 768 laptop."""
+picture sharp on a 2x screen, a refinement beside the variant it refined, four landscape
+variants at half the pane on a 1366 by 768 laptop, and failed variants re-run with one press
+from the row above the cards, which leaves Save on the first screen."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, FloatRect, Locator, expect
 
@@ -341,3 +343,66 @@ def test_four_landscape_variants_on_a_1366_by_768_laptop_are_as_large_as_their_h
             box = box_of(card)
             assert box["y"] >= -1, box  # a fraction of a pixel over, as scrolled to
             assert box["y"] + box["height"] <= 768, box
+
+
+def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_screen(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Three portrait variants of which Gemini's safety filter stopped two: their reason is
+    said once, above the cards, beside "Re-run the 2 failed", and that row does not push the
+    third one's Save off a 1440 by 900 first screen (the pictures are sized to the window left
+    under the cards, not under the row). One press re-runs both, one request each; each
+    re-run joins the click beside its card, the first of them focused, and the first row's
+    Saves are still on the first screen."""
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="3:4")
+    SAVE = re.compile(r"^Save to identity\b")  # noqa: N806 - a name the test reads by
+    reruns: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            reruns.append(request.url)
+            if request.method == "POST" and request.url.endswith("/rerun")
+            else None
+        ),
+    )
+    httpx.post(
+        f"http://127.0.0.1:{stack.ports['gemini']}/_local/failures",
+        json={"mode": "image_safety", "count": 2},
+    ).raise_for_status()
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("3")
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    rerun = pane.get_by_role("button", name="Re-run the 2 failed", exact=True)
+    expect(rerun).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    kept = pane.get_by_role("article").filter(has=page.get_by_role("button", name=SAVE))
+    expect(kept.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    # Said once, not on each card side by side; each failed card says "Failed".
+    assert pane.inner_text().count("Try a different prompt or other reference photos.") == 1
+    expect(pane.locator("article strong", has_text="Failed")).to_have_count(2)
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    row, below = box_of(rerun), [box_of(card) for card in pane.get_by_role("article").all()]
+    assert all(row["y"] + row["height"] <= card["y"] for card in below), (row, below)
+    save = box_of(kept.get_by_role("button", name=SAVE))
+    assert save["y"] + save["height"] <= 900, save
+
+    rerun.click()
+    again = pane.get_by_role("article", name=re.compile(r"^Re-run of variant \d$"))
+    expect(again).to_have_count(2, timeout=JOB_TIMEOUT_MS)
+    expect(again.first).to_be_focused()
+    for card in again.all():
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    assert len(reruns) == 2, reruns
+    expect(pane.get_by_role("button", name=re.compile("^Re-run the"))).to_have_count(0)
+    # The row keeps the reason (two cards failed for it still): the first row's Saves in view.
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    cards = pane.get_by_role("article")
+    top = round(box_of(cards.first)["y"])
+    saves = [
+        box_of(card.get_by_role("button", name=SAVE))
+        for card in cards.filter(has=page.get_by_role("button", name=SAVE)).all()
+        if round(box_of(card)["y"]) == top
+    ]
+    assert saves
+    assert all(save["y"] + save["height"] <= 900 for save in saves), saves
