@@ -385,6 +385,7 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
     assert all(row["y"] + row["height"] <= card["y"] for card in below), (row, below)
     save = box_of(kept.get_by_role("button", name=SAVE))
     assert save["y"] + save["height"] <= 900, save
+    assert axe_violations(page) == []
 
     rerun.click()
     again = pane.get_by_role("article", name=re.compile(r"^Re-run of variant \d$"))
