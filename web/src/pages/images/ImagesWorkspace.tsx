@@ -234,6 +234,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           currentJobId={currentJobId}
           actionError={actionErrorAt("history")}
           onRerun={(job) => actions.rerun(job, "history")}
+          onRerunAll={(job, count) => actions.rerun(job, "history", count)}
           onRefine={(job, words) => actions.refine(job, words, "history")}
           onSave={(job) => actions.save(job, "history")}
           onCancel={(job) => actions.cancel(job, "history")}

@@ -3,13 +3,16 @@ import { useId, useMemo, useRef } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { askedPhrases, originsIn } from "../job/names";
 import { jobNamedBy } from "../job/saved";
+import { historyRows } from "../job/rows";
 import { countOf } from "../config";
+import { useRowsKeepFocus } from "../hooks/use-rows-keep-focus";
 import { useSeekSaved } from "../hooks/use-seek-saved";
 import { useSessionState } from "../hooks/use-session-state";
 import { useShowOlder, type OlderPages } from "../hooks/use-show-older";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
+import { FailedClick } from "./FailedClick";
 import { HistoryItem, type RowProps } from "./HistoryItem";
 import { HistoryResults, resultsOf, savedOf } from "./HistoryResults";
 import { ViewSwitch } from "./ViewSwitch";
@@ -23,13 +26,17 @@ interface Props extends RowProps {
   identity: HostIdentity | null;
   /** The user has no identities: nothing to choose, so nothing to show. */
   noIdentities: boolean;
+  /** Re-run a click whose variants all failed alike: `count` new variants of its first's settings. */
+  onRerunAll: (first: Job, count: number) => void;
 }
 
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
-export function GenerationHistory({ jobs, older, loading, error, identity, noIdentities, ...row }: Props) {
+export function GenerationHistory({ jobs, older, loading, error, identity, noIdentities, onRerunAll, ...row }: Props) {
   // Every generation as a list (what each was, what to do with it), or only the results, as
   // pictures large enough to judge: the admin's habit, kept in this browser.
   const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
+  const rows = useMemo(() => historyRows(jobs ?? []), [jobs]);
+  const list = useRowsKeepFocus<HTMLOListElement>();
   // Where the two buttons find the row or tile they take the admin to.
   const section = useRef<HTMLElement>(null);
   const headingId = useId();
@@ -119,17 +126,31 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         />
       )}
       {jobs && jobs.length > 0 && view === "all" && (
-        <ol className={styles.list}>
-          {jobs.map((job, index) => (
-            <HistoryItem
-              key={job.id}
-              job={job}
-              sameClick={oneClick(jobs[index - 1], job)}
-              askedAt={askedAt(job)}
-              origin={origins.get(job.id) ?? null}
-              {...row}
-            />
-          ))}
+        <ol className={styles.list} {...list}>
+          {rows.map((each) =>
+            each.kind === "endedAlike" ? (
+              <FailedClick
+                key={`click-${each.jobs[0].id}`}
+                jobs={each.jobs}
+                end={each.end}
+                askedAt={askedAt(each.jobs[0])}
+                origin={origins.get(each.jobs[0].id) ?? null}
+                onRerunAll={onRerunAll}
+                onEditSettings={row.onEditSettings}
+                busy={row.busy}
+                actionError={row.actionError}
+              />
+            ) : (
+              <HistoryItem
+                key={each.job.id}
+                job={each.job}
+                sameClick={each.sameClick}
+                askedAt={askedAt(each.job)}
+                origin={origins.get(each.job.id) ?? null}
+                {...row}
+              />
+            ),
+          )}
         </ol>
       )}
       {older && jobs && jobs.length > 0 && (
@@ -177,8 +198,3 @@ function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean, currentJo
 /** Said last of a history with older pages: kept on one line (a phone's header broke it
  * after "older", leaving "below" alone). */
 const OLDER_BELOW = " ·\u00a0older\u00a0below";
-
-/** Two variants of one click (one batch). */
-function oneClick(above: Job | undefined, job: Job): boolean {
-  return job.batch_id !== null && above?.batch_id === job.batch_id;
-}

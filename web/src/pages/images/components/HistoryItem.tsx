@@ -284,28 +284,7 @@ function RowText({
         {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{savedThenReplaced(job)}</span>}
         {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
       </div>
-      {/* What the job asked first: a refinement's change (and what it refined), then the
-          prompt it kept; any other job's prompt, then how it came about. */}
-      {!sameClick &&
-        (job.kind === "refine" && origin ? (
-          <>
-            <Prompt text={origin} quoted={false} />
-            {job.prompt && (
-              <p className={styles.origin} title={job.prompt}>
-                “{job.prompt}”
-              </p>
-            )}
-          </>
-        ) : (
-          <>
-            {job.prompt ? <Prompt text={job.prompt} /> : <p className={`${styles.prompt} ${ui.muted}`}>No prompt</p>}
-            {origin && (
-              <p className={styles.origin} title={origin}>
-                {origin}
-              </p>
-            )}
-          </>
-        ))}
+      {!sameClick && <Asked job={job} origin={origin} />}
       <p className={styles.facts}>
         {[
           ...(sameClick
@@ -333,8 +312,32 @@ function RowText({
   );
 }
 
+/** What the job asked, first: a refinement's change (and what it refined), then the prompt it
+ * kept; any other job's prompt, then how it came about. */
+export function Asked({ job, origin }: { job: Job; origin: string | null }) {
+  return job.kind === "refine" && origin ? (
+    <>
+      <Prompt text={origin} quoted={false} />
+      {job.prompt && (
+        <p className={styles.origin} title={job.prompt}>
+          “{job.prompt}”
+        </p>
+      )}
+    </>
+  ) : (
+    <>
+      {job.prompt ? <Prompt text={job.prompt} /> : <p className={`${styles.prompt} ${ui.muted}`}>No prompt</p>}
+      {origin && (
+        <p className={styles.origin} title={origin}>
+          {origin}
+        </p>
+      )}
+    </>
+  );
+}
+
 /** The state's badge: done, failed, on its way, or plain (canceled). */
-function statusClass(job: Job): string {
+export function statusClass(job: Job): string {
   if (job.status === "succeeded") return ui.badgeOk ?? "";
   if (job.status === "failed") return ui.badgeDanger ?? "";
   if (job.status === "queued" || job.status === "running") return ui.badgeActive ?? "";
@@ -350,7 +353,7 @@ function statusClass(job: Job): string {
  * screen's foot, the follow-ups it shows come into view, as little as it takes: they were
  * under the screen's edge, and the admin scrolled to find what More had offered.
  */
-function RowActions({ cancel, keep, followUps }: { cancel: ReactNode; keep: ReactNode; followUps: ReactNode }) {
+export function RowActions({ cancel, keep, followUps }: { cancel: ReactNode; keep: ReactNode; followUps: ReactNode }) {
   const [more, setMore] = useState(false);
   const id = useId();
   const actions = useRef<HTMLDivElement>(null);
@@ -384,7 +387,7 @@ function RowActions({ cancel, keep, followUps }: { cancel: ReactNode; keep: Reac
 
 /** Two of a row's links (or groups of them) that wrap as one (see `ui.linkGroup`); the one
  * offered alone as it is; nothing when neither is. */
-function wrapsAsOne(first: ReactNode, second: ReactNode): ReactNode {
+export function wrapsAsOne(first: ReactNode, second: ReactNode): ReactNode {
   if (!first || !second) return first || second || null;
   return (
     <span className={ui.linkGroup}>

@@ -217,7 +217,9 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
 
   return {
     generate: (body: CreateVariantsRequest) => void start({ kind: "generate", body }),
-    rerun: (job: Job, place?: ActionPlace) => void start({ kind: "rerun", parent: job, count: 1 }, place),
+    /** Re-run a job: once, or `count` times in one click (a click whose variants all failed
+     * alike, re-run whole: one batch, as its Generate made it). */
+    rerun: (job: Job, place?: ActionPlace, count = 1) => void start({ kind: "rerun", parent: job, count }, place),
     /** Re-run each of the pane's failed `jobs` with one press; how many started. */
     rerunEach,
     /** The failed cards whose re-run, asked with the others', is out. */

@@ -1,0 +1,142 @@
+/** Failed clicks in the history: a click whose variants all failed alike as one row, its reason and way on said once; the focus as rows go. */
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import type { Job } from "../../../api/imageGeneration";
+import { historyOf, identities, job, succeeded } from "../../../test/api";
+import { jobService } from "../../../test/jobService";
+import { given, openAsAlice } from "../../../test/render";
+import { GenerationHistory } from "../components/GenerationHistory";
+import { createdPhrase } from "../job/time";
+
+const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
+const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
+
+/** A click of `size` variants, each as `end` makes it from a queued one. */
+function click(size: number, end: (queued: Job, index: number) => Job, batch = `batch-${size}-${Math.random()}`): Job[] {
+  const at = new Date(Date.now() - 60_000).toISOString();
+  return Array.from({ length: size }, (_, index) =>
+    end(job({ prompt: "a chef at the pass", batch_id: batch, batch_index: index, batch_size: size, created_at: at }), index),
+  );
+}
+
+const failedWith =
+  (error: Job["error"], cost: number | null = null) =>
+  (queued: Job): Job => ({
+    ...queued,
+    status: "failed",
+    error,
+    finished_at: new Date().toISOString(),
+    usage: cost === null ? null : { prompt_tokens: 1, output_tokens: 0, thoughts_tokens: 0, total_tokens: 1, estimated_cost_usd: cost },
+  });
+
+async function openHistory(jobs: Job[], handlers: Parameters<typeof given> = []) {
+  given(...historyOf(jobs), ...handlers);
+  const user = await openAsAlice();
+  const history = await screen.findByRole("region", { name: "History" });
+  await within(history).findAllByRole("listitem");
+  return { user, history, list: within(history).getAllByRole("list")[0]! };
+}
+
+const rowsOf = (list: HTMLElement) => within(list).getAllByRole("listitem").filter((row) => row.parentElement === list);
+
+describe("a click whose variants all failed alike", () => {
+  it("is one row that says how many, why once and its way on once", async () => {
+    const refused = click(4, failedWith(REFUSED, 0.006));
+    const { history, list } = await openHistory(refused);
+
+    const rows = rowsOf(list);
+    expect(rows).toHaveLength(1);
+    // Its name says how many and why, to a screen reader's list of rows.
+    expect(rows[0]).toHaveAccessibleName(`Generation of ${createdPhrase(refused[0]!)}, 4 variants, all failed: Gemini refused the prompt`);
+    expect(within(history).getAllByText("Gemini refused the prompt")).toHaveLength(1);
+    expect(within(history).getAllByText("Rephrase the prompt and try again.")).toHaveLength(1);
+    expect(rows[0]).toHaveTextContent("All 4 variants");
+    expect(rows[0]).toHaveTextContent("$0.024 in all");
+    // The same prompt would be refused again: no Re-run; Edit settings, once.
+    expect(within(history).queryByRole("button", { name: /^Re-run/ })).not.toBeInTheDocument();
+    expect(within(history).getAllByRole("button", { name: /^Edit settings\b/ })).toHaveLength(1);
+  });
+
+  it("shows each variant's time and bill behind Each variant", async () => {
+    const refused = click(2, failedWith(REFUSED, 0.006));
+    const { user, history } = await openHistory(refused);
+    const each = within(history).getByRole("button", { name: /^Each variant\b/ });
+    expect(each).toHaveAttribute("aria-expanded", "false");
+    expect(within(history).queryByText(/^Variant 2 of 2 · /)).not.toBeVisible();
+    await user.click(each);
+    expect(each).toHaveAttribute("aria-expanded", "true");
+    expect(within(history).getByText(/^Variant 2 of 2 · .* · \$0\.006$/)).toBeVisible();
+  });
+
+  it("re-runs the whole click in one request when it could end otherwise", async () => {
+    const service = jobService();
+    const busy = click(3, failedWith(BUSY));
+    const { user, history } = await openHistory(busy, service.handlers);
+    await user.click(within(history).getByRole("button", { name: `Re-run all 3, generation of ${createdPhrase(busy[0]!)}` }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({ parent: busy[0]!.id, count: 3 });
+  });
+
+  it("says Canceled once for a click canceled whole", async () => {
+    const canceled = click(3, (queued) => ({ ...queued, status: "canceled", canceled_at: new Date().toISOString() }));
+    const { list } = await openHistory(canceled);
+    const rows = rowsOf(list);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toHaveAccessibleName(`Generation of ${createdPhrase(canceled[0]!)}, 3 variants, all canceled`);
+    expect(within(rows[0]!).getAllByText("Canceled")).toHaveLength(1);
+    expect(within(rows[0]!).getByRole("button", { name: /^Re-run all 3\b/ })).toBeInTheDocument();
+  });
+
+  it("keeps a row each for a click with a result, or with failures of different reasons", async () => {
+    const mixed = click(3, (queued, index) => (index === 1 ? succeeded(queued) : failedWith(REFUSED)(queued)));
+    const different = click(2, (queued, index) => failedWith(index === 0 ? REFUSED : BUSY)(queued));
+    const { list } = await openHistory([...mixed, ...different]);
+    expect(rowsOf(list)).toHaveLength(5);
+  });
+});
+
+describe("the focus, as a history's rows go", () => {
+  const noop = () => undefined;
+  const history = (jobs: Job[]) => {
+    return (
+      <GenerationHistory
+        jobs={jobs}
+        older={null}
+        loading={false}
+        error={null}
+        identity={identities[0]!}
+        noIdentities={false}
+        onRerunAll={noop}
+        currentJobId={null}
+        onSave={noop}
+        savingIds={[]}
+        onCancel={noop}
+        cancelingIds={[]}
+        outOfTouch={false}
+        actionError={null}
+        onRefine={() => Promise.resolve(false)}
+        onRerun={noop}
+        onEditSettings={noop}
+        onCompare={null}
+        busy={false}
+      />
+    );
+  };
+
+  it("goes to the click's one row when its last variant fails as the others did", async () => {
+    const [first, second] = click(2, (queued, index) => (index === 0 ? failedWith(REFUSED)(queued) : queued));
+    const view = render(history([first!, second!]));
+    const user = userEvent.setup();
+    const rows = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem");
+    expect(rows).toHaveLength(2);
+    await user.click(within(rows[1]!).getByRole("button", { name: /^Cancel\b/ }));
+    expect(within(rows[1]!).getByRole("button", { name: /^Cancel\b/ })).toHaveFocus();
+
+    view.rerender(history([first!, failedWith(REFUSED)(second!)]));
+    const [row] = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem");
+    expect(row).toHaveAccessibleName(/, 2 variants, all failed: Gemini refused the prompt$/);
+    expect(row).toHaveFocus();
+  });
+});

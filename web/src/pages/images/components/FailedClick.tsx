@@ -1,0 +1,150 @@
+import { useId, useState } from "react";
+
+import type { Job } from "../../../api/imageGeneration";
+import { offeredActions } from "../job/actions";
+import type { Problem } from "../job/failure";
+import { actionName, variantLabel } from "../job/names";
+import { tookSeconds, tookText } from "../job/progress";
+import { createdLabel } from "../job/time";
+import { countOf, formatUsd } from "../config";
+import type { ActionFailure } from "../hooks/use-job-actions";
+import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
+import ui from "../ui.module.css";
+import styles from "./GenerationHistory.module.css";
+import { ActionLink } from "./ActionLink";
+import { Asked, RowActions, statusClass, wrapsAsOne } from "./HistoryItem";
+
+/**
+ * A click whose variants all ended alike without a picture (see `sharedEnd`), as one row of
+ * the history: "Failed · All 4 variants", what it asked and its settings once, why once
+ * ("Gemini refused the prompt", and what to do about it), and its way on once: **Re-run all
+ * 4** (when the same jobs could end otherwise) and **Edit settings**. A refused click of four
+ * took four rows, some 250 px on a laptop, each saying the same. **Each variant** opens what
+ * differs between them: each one's time and bill.
+ */
+export function FailedClick({
+  jobs,
+  end,
+  askedAt,
+  origin,
+  onRerunAll,
+  onEditSettings,
+  busy,
+  actionError,
+}: {
+  /** The click's jobs, in its order; two or more. */
+  jobs: readonly [Job, ...Job[]];
+  /** How each of them ended, said once. */
+  end: Problem;
+  /** When it was asked, as its name says it (see `askedPhrases`). */
+  askedAt: string;
+  origin: string | null;
+  /** Re-run the click: as many new variants of its settings as it had. */
+  onRerunAll: (first: Job, count: number) => void;
+  onEditSettings: (job: Job) => void;
+  busy: boolean;
+  actionError: ActionFailure | null;
+}) {
+  const [first] = jobs;
+  const row = useKeepsFocus<HTMLLIElement>();
+  const [each, setEach] = useState(false);
+  const eachId = useId();
+  const ownError = actionError !== null && jobs.some((job) => job.id === actionError.jobId) ? actionError : null;
+  const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(ownError);
+  const canceled = first.status === "canceled";
+  const variants = countOf(jobs.length, "variant");
+  // What it is, to a screen reader's list of rows: when, how many, and why.
+  const named = `Generation of ${askedAt}`;
+  const label = `${named}, ${variants}, all ${canceled ? "canceled" : `failed: ${end.title}`}`;
+  const rerun = jobs.every((job) => offeredActions(job, "row", { savedNow: false }).rerun);
+  const billed = jobs.flatMap((job) => job.usage?.estimated_cost_usd ?? []);
+  const rerunWords = `Re-run all ${jobs.length}`;
+  return (
+    <li className={styles.item} aria-label={label} data-job-id={first.id} data-click={jobs.map((job) => job.id).join(" ")} {...row}>
+      <div className={styles.thumb}>
+        <span className={canceled ? styles.mark : styles.markFailed} aria-hidden="true">
+          {canceled ? "—" : "!"}
+        </span>
+      </div>
+      <div className={styles.body}>
+        <div className={styles.text}>
+          <div className={styles.line}>
+            <span className={statusClass(first)}>{canceled ? "Canceled" : "Failed"}</span>
+            <time dateTime={first.created_at} className={styles.time} title={createdLabel(first, { seconds: true })}>
+              {createdLabel(first)}
+            </time>
+            <span className={ui.badge}>All {variants}</span>
+            {first.source === "s3_event" && <span className={ui.badge}>from new references</span>}
+          </div>
+          <Asked job={first} origin={origin} />
+          <p className={styles.facts}>
+            {[
+              first.aspect_ratio,
+              first.image_size,
+              countOf(first.reference_keys.length, "photo"),
+              billed.length > 0 ? `${formatUsd(billed.reduce((sum, cost) => sum + cost, 0))} in all` : null,
+            ]
+              .filter(Boolean)
+              .join(" · ")}
+          </p>
+          {!canceled && (
+            <p className={styles.failure}>
+              <strong>{end.title}</strong>
+              {end.detail && <span className={styles.failureDetail}>{end.detail}</span>}
+            </p>
+          )}
+        </div>
+        <RowActions
+          cancel={null}
+          keep={null}
+          followUps={wrapsAsOne(
+            wrapsAsOne(
+              rerun && (
+                <ActionLink off={busy} onClick={() => onRerunAll(first, jobs.length)} label={actionName(rerunWords, named)}>
+                  {rerunWords}
+                </ActionLink>
+              ),
+              <button type="button" className={ui.linkButton} onClick={() => onEditSettings(first)} aria-label={actionName("Edit settings", named)}>
+                Edit settings
+              </button>,
+            ),
+            <button
+              type="button"
+              className={ui.linkButton}
+              aria-expanded={each}
+              aria-controls={eachId}
+              onClick={() => setEach(!each)}
+              aria-label={actionName("Each variant", named)}
+            >
+              Each variant<span aria-hidden="true">{each ? " ▴" : " ▾"}</span>
+            </button>,
+          )}
+        />
+        {ownError && (
+          <p ref={errorNotice} role="alert" className={ui.alert}>
+            {ownError.message}
+          </p>
+        )}
+        <ul id={eachId} className={styles.eachVariant} hidden={!each}>
+          {jobs.map((job) => (
+            <li key={job.id}>{variantFacts(job)}</li>
+          ))}
+        </ul>
+      </div>
+    </li>
+  );
+}
+
+/** What differs between the variants of a click that ended alike: which it was, how long it
+ * took, what Gemini billed for it ("Variant 2 of 4 · 3 s · $0.006"). */
+function variantFacts(job: Job): string {
+  const took = job.status === "canceled" ? null : tookSeconds(job);
+  return [
+    variantLabel(job) ?? "Variant",
+    took !== null ? tookText(job, took) : null,
+    job.usage?.estimated_cost_usd != null ? formatUsd(job.usage.estimated_cost_usd) : "nothing billed",
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}

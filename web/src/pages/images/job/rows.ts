@@ -1,0 +1,53 @@
+/**
+ * The history's list as rows: a row a job, the variants of one click under its first; but a
+ * click whose variants all ended alike without a picture (each failed for the reason its row
+ * would say, or each was canceled) is one row, its reason said once: a refused click of four
+ * took four rows and said "Gemini refused the prompt" four times.
+ */
+import type { Job } from "../../../api/imageGeneration";
+import { describeFailure, type Problem } from "./failure";
+
+/** A row of the history: one job (`sameClick`: another variant of the click in the row
+ * above, which says its prompt, time and settings), or a click whose jobs ended alike. */
+export type HistoryRow =
+  | { kind: "job"; job: Job; sameClick: boolean }
+  | { kind: "endedAlike"; jobs: readonly [Job, ...Job[]]; end: Problem };
+
+/** The rows of `jobs` (newest first, as read). */
+export function historyRows(shown: readonly Job[]): HistoryRow[] {
+  const rows: HistoryRow[] = [];
+  for (let at = 0; at < shown.length; ) {
+    let end = at + 1;
+    while (end < shown.length && oneClick(shown[end - 1], shown[end])) end += 1;
+    const click = shown.slice(at, end);
+    const [head, ...rest] = click;
+    const alike = head && rest.length > 0 ? sharedEnd(click) : null;
+    if (head && alike) rows.push({ kind: "endedAlike", jobs: [head, ...rest], end: alike });
+    else click.forEach((job, index) => rows.push({ kind: "job", job, sameClick: index > 0 }));
+    at = end;
+  }
+  return rows;
+}
+
+/** Two variants of one click (one batch), one under the other. */
+export function oneClick(above: Job | undefined, job: Job | undefined): boolean {
+  return job !== undefined && job.batch_id !== null && above?.batch_id === job.batch_id;
+}
+
+/**
+ * How every job of `click` ended, as each one's row says it, when that is the same for all and
+ * none has a picture: its failure's words (the same title and advice: two photos that could not
+ * be used are two reasons), or "Canceled" (a canceled row says no more). Else null: a click
+ * with a result, one still on its way, or variants that failed for different reasons.
+ */
+export function sharedEnd(click: readonly Job[]): Problem | null {
+  const ends = click.map(shownEnd);
+  const first = ends[0];
+  if (!first) return null;
+  return ends.every((end) => end !== null && end.title === first.title && end.detail === first.detail) ? first : null;
+}
+
+function shownEnd(job: Job): Problem | null {
+  if (job.status === "canceled") return { title: "Canceled", detail: "" };
+  return job.status === "failed" ? describeFailure(job) : null;
+}
