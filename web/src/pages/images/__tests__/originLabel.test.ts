@@ -31,6 +31,23 @@ describe("originLabel: which result a refinement or re-run came from", () => {
     expect(originLabel(rerunOf(wide), history)).toBe(`Re-run of the result of ${createdPhrase(wide)} (“Alice at the pass”)`);
   });
 
+  it("names a click re-run whole (Re-run all of a click that failed alike) as the click, not its first variant", () => {
+    const failed = (index: number) =>
+      job({
+        created_at: "2026-12-04T17:44:10Z",
+        status: "failed",
+        error: { code: "provider_unavailable", message: "busy", details: {} },
+        batch_id: "b",
+        batch_index: index,
+        batch_size: 2,
+      });
+    const [first, second] = [failed(0), failed(1)];
+    const again = job({ kind: "rerun", parent_generation_id: first.id, batch_id: "r", batch_index: 0, batch_size: 2 });
+    expect(originLabel(again, [again, first, second])).toBe(`Re-run of the failed generation of ${createdPhrase(first)}`);
+    // One variant re-run on its own row is still that variant's.
+    expect(originLabel(rerunOf(first), [first, second])).toBe(`Re-run of the failed generation of ${createdPhrase(first)}, variant 1 of 2`);
+  });
+
   it("tells the variants of one click apart by their variant, with no words", () => {
     const first = at("2026-12-04T17:44:10Z", { prompt: "A portrait", batch_id: "b", batch_index: 0, batch_size: 2 });
     const second = at("2026-12-04T17:44:10Z", { prompt: "A portrait", batch_id: "b", batch_index: 1, batch_size: 2 });

@@ -124,7 +124,10 @@ export function originsIn(history: readonly Job[]): (job: Job) => string | null 
   return (job) => {
     if (job.kind !== "refine" && job.kind !== "rerun") return null;
     const parent = job.parent_generation_id ? byId.get(job.parent_generation_id) : undefined;
-    const of = parent ? whichJob(parent, history, minuteOf) : null;
+    // A re-run of several variants re-ran the parent's click whole (the history's Re-run all
+    // of a click that failed alike): named as that click, not as its first variant.
+    const whole = job.kind === "rerun" && (job.batch_size ?? 0) > 1;
+    const of = parent ? whichJob(whole ? { ...parent, batch_size: null } : parent, history, minuteOf) : null;
     if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
     const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
     return of ? `${asked}, from ${of}` : asked;
