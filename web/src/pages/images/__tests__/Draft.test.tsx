@@ -112,6 +112,7 @@ describe("the admin's draft", () => {
     for (const storage of [sessionStorage, localStorage]) {
       storage.setItem("identity-images.historyView", JSON.stringify("results"));
       storage.setItem("identity-images.compareView", JSON.stringify("overlaid"));
+      storage.setItem("identity-images.historyHidesFailed", JSON.stringify(true));
     }
     const stored = (storage: Storage) => Object.keys(storage).filter((name) => name.startsWith("identity-images.")).sort();
     expect(stored(localStorage)).toContain("identity-images.user");
@@ -122,6 +123,7 @@ describe("the admin's draft", () => {
     const options = [
       "identity-images.aspectRatio",
       "identity-images.compareView",
+      "identity-images.historyHidesFailed",
       "identity-images.historyView",
       "identity-images.imageSize",
       "identity-images.variants",

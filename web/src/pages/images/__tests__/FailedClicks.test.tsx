@@ -1,5 +1,5 @@
-/** Failed clicks in the history: a click whose variants all failed alike as one row, its reason and way on said once; the focus as rows go. */
-import { render, screen, waitFor, within } from "@testing-library/react";
+/** Failed clicks in the history: a click whose variants all failed alike as one row, its reason and way on said once; Hide failed; the focus as rows go. */
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
@@ -97,9 +97,50 @@ describe("a click whose variants all failed alike", () => {
   });
 });
 
+describe("Hide failed", () => {
+  it("hides the jobs that failed or were canceled, says how many, and is kept for the next visit", async () => {
+    const mixed = click(3, (queued, index) => (index === 1 ? succeeded(queued) : failedWith(REFUSED)(queued)));
+    const refused = click(2, failedWith(REFUSED));
+    const canceled = job({ status: "canceled", canceled_at: new Date().toISOString(), prompt: "never mind" });
+    const { user, history, list } = await openHistory([...mixed, canceled, ...refused]);
+    expect(rowsOf(list)).toHaveLength(5);
+
+    await user.click(within(history).getByRole("checkbox", { name: "Hide failed" }));
+    const rows = rowsOf(list);
+    expect(rows).toHaveLength(1);
+    // The one result left says what its click asked: the row above it that said so is hidden.
+    expect(rows[0]).toHaveTextContent("“a chef at the pass”");
+    expect(rows[0]).toHaveTextContent("Variant 2 of 3");
+    expect(within(history).getByRole("status")).toHaveTextContent(/^3 generations · 6 variants · 5 failed hidden$/);
+
+    // A reload (or the next visit) keeps it, as the view is kept.
+    cleanup();
+    sessionStorage.clear();
+    const again = await openHistory([...mixed, canceled, ...refused]);
+    expect(within(again.history).getByRole("checkbox", { name: "Hide failed" })).toBeChecked();
+    expect(rowsOf(again.list)).toHaveLength(1);
+  });
+
+  it("says so when every generation read failed", async () => {
+    const { user, history } = await openHistory(click(2, failedWith(REFUSED)));
+    await user.click(within(history).getByRole("checkbox", { name: "Hide failed" }));
+    expect(within(history).queryByRole("listitem")).not.toBeInTheDocument();
+    expect(within(history).getByText(/^Every generation read so far failed or was canceled/)).toBeInTheDocument();
+    expect(within(history).getByRole("status")).toHaveTextContent("1 generation · 2 variants · 2 failed hidden");
+  });
+
+  it("is offered in the list only: Results only and Saved show results alone already", async () => {
+    const { user, history } = await openHistory([succeeded(job({ prompt: "done" }))]);
+    expect(within(history).getByRole("checkbox", { name: "Hide failed" })).not.toBeChecked();
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    expect(within(history).queryByRole("checkbox", { name: "Hide failed" })).not.toBeInTheDocument();
+  });
+});
+
 describe("the focus, as a history's rows go", () => {
   const noop = () => undefined;
-  const history = (jobs: Job[]) => {
+  const history = (jobs: Job[], hidesFailed = false) => {
+    localStorage.setItem("identity-images.historyHidesFailed", JSON.stringify(hidesFailed));
     return (
       <GenerationHistory
         jobs={jobs}
@@ -138,5 +179,20 @@ describe("the focus, as a history's rows go", () => {
     const [row] = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem");
     expect(row).toHaveAccessibleName(/, 2 variants, all failed: Gemini refused the prompt$/);
     expect(row).toHaveFocus();
+  });
+
+  it("goes to the row now in its place when Hide failed hides the one that had it", async () => {
+    const queued = job({ prompt: "waiting" });
+    const done = succeeded(job({ prompt: "done" }));
+    const view = render(history([queued, done], true));
+    const user = userEvent.setup();
+    const region = screen.getByRole("region", { name: "History" });
+    await user.click(within(region).getByRole("button", { name: /^Cancel\b/ }));
+
+    view.rerender(history([{ ...queued, status: "canceled", canceled_at: new Date().toISOString() }, done], true));
+    const rows = within(region).getAllByRole("listitem");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toHaveFocus();
+    expect(within(region).getByRole("status")).toHaveTextContent("2 generations · 1 failed hidden");
   });
 });

@@ -3,11 +3,11 @@ import { useId, useMemo, useRef } from "react";
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { askedPhrases, originsIn } from "../job/names";
 import { jobNamedBy } from "../job/saved";
-import { historyRows } from "../job/rows";
+import { endedWithout, historyRows } from "../job/rows";
 import { countOf } from "../config";
 import { useRowsKeepFocus } from "../hooks/use-rows-keep-focus";
 import { useSeekSaved } from "../hooks/use-seek-saved";
-import { useSessionState } from "../hooks/use-session-state";
+import { isBoolean, useSessionState } from "../hooks/use-session-state";
 import { useShowOlder, type OlderPages } from "../hooks/use-show-older";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
@@ -35,7 +35,9 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   // Every generation as a list (what each was, what to do with it), or only the results, as
   // pictures large enough to judge: the admin's habit, kept in this browser.
   const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
-  const rows = useMemo(() => historyRows(jobs ?? []), [jobs]);
+  // The list without the generations that ended without a picture: a habit too.
+  const [hidesFailed, setHidesFailed] = useSessionState("historyHidesFailed", false, isBoolean, "browser");
+  const rows = useMemo(() => historyRows(jobs ?? [], { hideFailed: hidesFailed }), [jobs, hidesFailed]);
   const list = useRowsKeepFocus<HTMLOListElement>();
   // Where the two buttons find the row or tile they take the admin to.
   const section = useRef<HTMLElement>(null);
@@ -82,8 +84,16 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
             {/* Said as the view switches (a toggle says only that it is pressed), and as a page
                 of older ones comes: "0 saved from the 20 newest generations". */}
             <span className={ui.muted} role="status">
-              {shownLabel(view, jobs, older !== null, row.currentJobId)}
+              {shownLabel(view, jobs, older !== null, row.currentJobId, hidesFailed)}
             </span>
+            {/* Of the list only: the other views show results alone already. A box, not a
+                fourth view: it narrows the list, whichever the admin reads it for. */}
+            {view === "all" && (
+              <label className={styles.hideFailed}>
+                <input type="checkbox" checked={hidesFailed} onChange={(event) => setHidesFailed(event.target.checked)} />
+                Hide failed
+              </label>
+            )}
             <ViewSwitch name="Show" views={HISTORY_VIEWS} shown={view} onShow={setView} />
           </div>
         )}
@@ -125,7 +135,10 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
           actionError={row.actionError}
         />
       )}
-      {jobs && jobs.length > 0 && view === "all" && (
+      {jobs && jobs.length > 0 && view === "all" && rows.length === 0 && (
+        <p className={ui.emptyNote}>Every generation read so far failed or was canceled: Hide failed hides them all.</p>
+      )}
+      {jobs && jobs.length > 0 && view === "all" && rows.length > 0 && (
         <ol className={styles.list} {...list}>
           {rows.map((each) =>
             each.kind === "endedAlike" ? (
@@ -174,15 +187,18 @@ const HISTORY_VIEWS = [
 
 /** What the view shows, plainly, a generation being a click, of one or more variants (jobs,
  * not images: one that failed or still waits is no image): "12 generations", "1 generation ·
- * 3 variants", "14 newest generations · 40 variants · older below"; in Results only, "29
+ * 3 variants", "14 newest generations · 40 variants · older below", and what Hide failed
+ * hides, the variants that failed or were canceled ("… · 12 failed hidden"); in Results only, "29
  * results from the 14 newest generations" (a failed job has no tile), or "20 newest results
  * · older below" when each of them has one; in Saved, "3 saved from the 14 newest
  * generations" (older ones may hold more). */
-function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean, currentJobId: string | null): string {
+function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean, currentJobId: string | null, hidesFailed: boolean): string {
   const clicks = new Set(jobs.map((job) => job.batch_id ?? job.id)).size;
   const generations = countOf(clicks, hasOlder ? "newest generation" : "generation");
   if (view === "all") {
-    const counted = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "variant")}`;
+    const all = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "variant")}`;
+    const hidden = hidesFailed ? jobs.filter(endedWithout).length : 0;
+    const counted = hidden > 0 ? `${all} · ${hidden} failed hidden` : all;
     return hasOlder ? `${counted}${OLDER_BELOW}` : counted;
   }
   if (view === "saved") {

@@ -1,6 +1,7 @@
 /**
  * A list of rows (the history's) that keeps the focus when the row holding it goes: a click's
- * rows that became one (its last variant ended as the others had). The focus goes to the row that holds that job now, else
+ * rows that became one (its last variant ended as the others had), a row "Hide failed" hides
+ * once its job fails or is canceled. The focus goes to the row that holds that job now, else
  * to the row now in its place (or the last), without scrolling: not to the page (`<body>`),
  * where a keyboard or screen-reader user would start again from the top. A row that stays
  * keeps it itself (`useKeepsFocus`). Spread the props on the list; each row is a child of it

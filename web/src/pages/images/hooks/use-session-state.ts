@@ -62,7 +62,7 @@ export function write(name: string, value: unknown, scope: Scope = "tab"): void 
  * next generation, the history's and Compare's views), kept when the rest goes. Without them
  * every log in opened on the config's defaults, the dearest size among them. */
 const HABITS: ReadonlySet<string> = new Set(
-  ["aspectRatio", "imageSize", "variants", "historyView", "compareView"].map((name) => PREFIX + name),
+  ["aspectRatio", "imageSize", "variants", "historyView", "historyHidesFailed", "compareView"].map((name) => PREFIX + name),
 );
 
 /** Forgets every choice of the page about a person, in this tab and in the browser: the next
@@ -104,3 +104,4 @@ export const isStringRecord = (value: unknown): value is Record<string, string> 
   value !== null &&
   !Array.isArray(value) &&
   Object.values(value).every(isString);
+export const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";

@@ -2,7 +2,8 @@
  * The history's list as rows: a row a job, the variants of one click under its first; but a
  * click whose variants all ended alike without a picture (each failed for the reason its row
  * would say, or each was canceled) is one row, its reason said once: a refused click of four
- * took four rows and said "Gemini refused the prompt" four times.
+ * took four rows and said "Gemini refused the prompt" four times. And the jobs the admin
+ * asked not to see, those that ended without a picture, left out.
  */
 import type { Job } from "../../../api/imageGeneration";
 import { describeFailure, type Problem } from "./failure";
@@ -13,8 +14,15 @@ export type HistoryRow =
   | { kind: "job"; job: Job; sameClick: boolean }
   | { kind: "endedAlike"; jobs: readonly [Job, ...Job[]]; end: Problem };
 
-/** The rows of `jobs` (newest first, as read). */
-export function historyRows(shown: readonly Job[]): HistoryRow[] {
+/** Ended without a picture: failed or canceled. "Hide failed" hides these. */
+export function endedWithout(job: Pick<Job, "status">): boolean {
+  return job.status === "failed" || job.status === "canceled";
+}
+
+/** The rows of `jobs` (newest first, as read), without the jobs that ended without a picture
+ * when `hideFailed`: the first variant of a click left shows its prompt and settings then. */
+export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: boolean }): HistoryRow[] {
+  const shown = hideFailed ? jobs.filter((job) => !endedWithout(job)) : jobs;
   const rows: HistoryRow[] = [];
   for (let at = 0; at < shown.length; ) {
     let end = at + 1;
