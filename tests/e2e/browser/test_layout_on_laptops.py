@@ -1,8 +1,9 @@
 """What a laptop's screen shows of a click's results: every Save on the first screen, cards
 of one height in a row, the history's rows of a click on as few lines as they fit, a
 picture sharp on a 2x screen, a refinement beside the variant it refined, four landscape
-variants at half the pane on a 1366 by 768 laptop, and failed variants re-run with one press
-from the row above the cards, which leaves Save on the first screen."""
+variants at half the pane on a 1366 by 768 laptop, failed variants re-run with one press
+from the row above the cards, which leaves Save on the first screen, and a click Gemini
+refused whole as one history row."""
 
 from __future__ import annotations
 
@@ -407,3 +408,48 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
     ]
     assert saves
     assert all(save["y"] + save["height"] <= 900 for save in saves), saves
+
+
+def test_a_click_gemini_refused_whole_is_one_history_row_as_tall_as_a_click_of_one(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1440 by 900 laptop, a click of four whose variants Gemini all refused is one
+    history row, as tall as a refused click of one (150 px): it was that row with its three
+    variants' rows under it, 253 px, each saying "Gemini refused the prompt / Rephrase the
+    prompt and try again." again. Its name says how many and why; the reason and Edit
+    settings are said once. Hide failed hides it, and the header says how many it hid."""
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="1:1")
+    history = page.get_by_role("region", name="History")
+    rows = history.get_by_role("list").first.get_by_role("listitem")
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    variants = page.get_by_role("combobox", name="Variants", exact=True)
+
+    prompt.fill("a refused click of one [simulate:prompt_blocked]")
+    variants.select_option("1")
+    generate.click()
+    one = rows.filter(has_text="a refused click of one").filter(has_text="Gemini refused")
+    expect(one).to_have_count(1, timeout=JOB_TIMEOUT_MS)
+
+    prompt.fill("a refused click of four [simulate:prompt_blocked]")
+    variants.select_option("4")
+    generate.click()
+    # One row once the four have failed: named for the click, how many and why.
+    four = rows.filter(has_text="a refused click of four")
+    expect(four).to_have_count(1, timeout=JOB_TIMEOUT_MS)
+    expect(four).to_have_accessible_name(
+        re.compile(r", 4 variants, all failed: Gemini refused the prompt$"), timeout=JOB_TIMEOUT_MS
+    )
+    expect(four.get_by_text("Gemini refused the prompt", exact=True)).to_have_count(1)
+    expect(four.get_by_text("Rephrase the prompt and try again.")).to_have_count(1)
+    expect(four.get_by_role("button", name=re.compile(r"^Edit settings,"))).to_have_count(1)
+    four.scroll_into_view_if_needed()
+    next_frames(page)
+    alone, whole = box_of(one), box_of(four)
+    assert whole["height"] <= alone["height"] + 2, (whole, alone)
+    assert whole["height"] < 0.7 * 253, whole
+
+    history.get_by_role("checkbox", name="Hide failed").check()
+    expect(four).to_have_count(0)
+    expect(one).to_have_count(0)
+    expect(history.get_by_role("status")).to_contain_text(re.compile(r"\b\d+ failed hidden\b"))
+    assert axe_violations(page) == []
