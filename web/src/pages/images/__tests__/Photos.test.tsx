@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { http, S3, uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, file, findThumbnail, given, openAsAlice, openWithFivePhotos, thumbnail, thumbnails, timePasses } from "../../../test/render";
+import { realHeic } from "../../../test/fixtures/heic";
 import { SAID_FOR_MS } from "../hooks/use-said-a-while";
 
 describe("adding photos", () => {
@@ -93,6 +94,44 @@ describe("adding photos", () => {
     await user.upload(screen.getByLabelText("Reference photos"), file("side.HEIC", ""));
     expect(await screen.findByRole("img", { name: "side.HEIC (no preview)" })).toBeInTheDocument();
     expect(screen.queryByText(/Not an accepted image type/)).not.toBeInTheDocument();
+  });
+
+  it("refuses a HEIC whose boxes run past its end on its tile before sending it; a whole one goes", async () => {
+    const asked: { content_type: string; size: number }[] = [];
+    given(uploadsNoting(asked));
+    const user = await openAsAlice({ applyAccept: false });
+    const heic = realHeic();
+    // As an admin's review had it: a HEIC's header, then random bytes (the worker found it
+    // "truncated" a generation later); and a real HEIC cut in its pixels.
+    const fake = new Uint8Array(4000);
+    fake.set([0, 0, 0, 24, ...Array.from("ftypheic", (c) => c.charCodeAt(0))]);
+    for (let at = 12; at < fake.length; at += 1) fake[at] = (at * 7919) % 251;
+    await user.upload(screen.getByLabelText("Reference photos"), [
+      new File([heic], "whole.heic", { type: "" }),
+      new File([fake], "IMG_0042.HEIC", { type: "" }),
+      new File([heic.subarray(0, heic.length - 100)], "cut.heic", { type: "image/heic" }),
+    ]);
+    const tiles = within(screen.getByRole("list", { name: "Selected photos" }));
+    const damaged = "This photo could not be opened; it may be damaged.";
+    for (const name of ["IMG_0042.HEIC", "cut.heic"]) {
+      expect(await tiles.findByRole("listitem", { name: `${name} ${damaged}` })).toHaveTextContent("Not sent");
+    }
+    await waitFor(() => expect(asked).toHaveLength(1));
+    expect(asked).toEqual([expect.objectContaining({ content_type: "image/heic", filename: "whole.heic", size: heic.length })]);
+    expect(await tiles.findByRole("listitem", { name: /^whole\.heic 714 B/ })).toBeInTheDocument();
+    expect(screen.getByText("1 / 5")).toBeInTheDocument();
+  });
+
+  it("refuses a file named .heic whose ftyp names no HEIF brand (a video) as not a real HEIC", async () => {
+    const asked: { content_type: string; size: number }[] = [];
+    given(uploadsNoting(asked));
+    const user = await openAsAlice({ applyAccept: false });
+    const ascii = (text: string) => Array.from(text, (c) => c.charCodeAt(0));
+    const video = Uint8Array.from([0, 0, 0, 24, ...ascii("ftypisom"), 0, 0, 2, 0, ...ascii("isomiso2mp41"), 0, 0, 0, 0, ...ascii("mdat")]);
+    await user.upload(screen.getByLabelText("Reference photos"), new File([video], "clip.heic", { type: "" }));
+    expect(await screen.findByText("Not a real HEIC.")).toBeInTheDocument();
+    await timePasses(50);
+    expect(asked).toHaveLength(0);
   });
 
   it("refuses a photo over the count that is no image as it comes, not once a place frees up", async () => {

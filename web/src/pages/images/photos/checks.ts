@@ -1,7 +1,8 @@
 /** What the page learns from a photo's file before and after it is sent: whether its first
  * bytes are those of its type, the file to send (made smaller to fit, or named for the type
  * it is), a thumbnail, its size in pixels and a small copy. */
-import { formatBytes, isHeic, matchesSignature, typeName, type TabConfig } from "../config";
+import { formatBytes, isHeic, isHeicType, matchesSignature, typeName, type TabConfig } from "../config";
+import { heifStructure } from "./heif";
 import type { Refusal, UploadingPhoto } from "./photo";
 
 /** FileReader, not `Blob.arrayBuffer()`: both browsers and jsdom have it. */
@@ -46,6 +47,12 @@ function toldByContents(head: Uint8Array): (typeof TOLD_BY_CONTENTS)[number] | u
  * the whole is said, and is the tile's title. */
 function contentProblem(head: Uint8Array | null, contentType: string): Refusal | null {
   if (head === null || matchesSignature(head, contentType)) return null;
+  return notOfItsType(contentType);
+}
+
+/** Why a file is refused whose contents are not of `contentType`, and what to do (see
+ * `contentProblem`). */
+function notOfItsType(contentType: string): Refusal {
   const types = TOLD_BY_CONTENTS.map(typeName);
   const sendable = `${types.slice(0, -1).join(", ")} or ${types.at(-1)}`;
   const short = `Not a real ${typeName(contentType)}.`;
@@ -173,6 +180,30 @@ export function beingMadeSmaller(item: UploadingPhoto, config: TabConfig): boole
 /** Why a photo the browser cannot draw is refused. */
 export const UNREADABLE = "This photo could not be opened; it may be damaged.";
 
+/**
+ * Why a HEIC or HEIF (within the size limit) cannot be sent, as far as its structure tells
+ * (`heifStructure`): cut short (or random bytes after a HEIC's header), refused as damaged, as
+ * one the browser cannot draw is; not a HEIF at all (a video named `.heic`), as a file of
+ * another type under its name is. Only Safari draws HEIF: elsewhere this is the browser's one
+ * check of it (the worker decodes it). Null when it can be sent, or cannot be read here.
+ */
+async function heifProblem(file: File, contentType: string): Promise<Refusal | null> {
+  let data: Uint8Array;
+  try {
+    data = await firstBytes(file, file.size);
+  } catch {
+    return null; // the worker checks it
+  }
+  switch (heifStructure(data)) {
+    case "cut-short":
+      return { why: UNREADABLE };
+    case "not-heif":
+      return notOfItsType(contentType);
+    case "sound":
+      return null;
+  }
+}
+
 /** Why a photo over the size limit that cannot be made smaller is refused. */
 export function tooBig(size: number, config: TabConfig): string {
   return `${formatBytes(size)} is over the ${formatBytes(config.maxBytes)} limit.`;
@@ -186,6 +217,7 @@ export async function readyToSend(item: UploadingPhoto, config: TabConfig): Prom
   if (file.size <= config.maxBytes) {
     const head = await headOf(file);
     const problem = contentProblem(head, item.contentType);
+    if (problem === null && head !== null && isHeicType(item.contentType)) return { item, problem: await heifProblem(file, item.contentType) };
     if (problem === null || head === null) return { item, problem };
     const actual = toldByContents(head);
     const extension = actual ? config.accept[actual]?.[0] : undefined;
