@@ -1,10 +1,23 @@
 /** Adding reference photos: the checks before anything is sent, the type each is sent as, the photos over the count, removing, and pasting. */
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
 
 import { http, S3, uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, findThumbnail, given, openAsAlice, openWithFivePhotos, thumbnail, thumbnails, timePasses } from "../../../test/render";
+import {
+  addPhoto,
+  file,
+  findThumbnail,
+  given,
+  openAsAlice,
+  openWithFivePhotos,
+  pickAlice,
+  renderImages,
+  thumbnail,
+  thumbnails,
+  timePasses,
+} from "../../../test/render";
 import { realHeic } from "../../../test/fixtures/heic";
 import { SAID_FOR_MS } from "../hooks/use-said-a-while";
 
@@ -120,6 +133,40 @@ describe("adding photos", () => {
     expect(asked).toEqual([expect.objectContaining({ content_type: "image/heic", filename: "whole.heic", size: heic.length })]);
     expect(await tiles.findByRole("listitem", { name: /^whole\.heic 714 B/ })).toBeInTheDocument();
     expect(screen.getByText("1 / 5")).toBeInTheDocument();
+  });
+
+  it("marks a HEIC this browser could not draw as sent, to be checked when it generates, not with the tick", async () => {
+    given();
+    const first = renderImages();
+    const user = userEvent.setup({ applyAccept: false });
+    await pickAlice(user);
+    await user.upload(screen.getByLabelText("Reference photos"), [new File([realHeic()], "side.heic", { type: "" }), file("front.jpg", "image/jpeg")]);
+    const tiles = within(screen.getByRole("list", { name: "Selected photos" }));
+    const heic = await tiles.findByRole("listitem", { name: "side.heic 714 B, sent, checked when you generate" });
+    expect(heic).toHaveTextContent("Sent · checked when you generate");
+    expect(within(heic).queryByText("✓")).not.toBeInTheDocument();
+    // A photo the browser drew keeps its tick.
+    const jpeg = await tiles.findByRole("listitem", { name: "front.jpg 1000 B, uploaded" });
+    expect(within(jpeg).getByText("✓")).toBeInTheDocument();
+    expect(jpeg).not.toHaveTextContent("checked when you generate");
+
+    // So it stays after a reload.
+    await waitFor(() => expect(sessionStorage.getItem("identity-images.photos")).toContain("unchecked"));
+    first.unmount();
+    renderImages();
+    const again = await screen.findByRole("listitem", { name: "side.heic 714 B, sent, checked when you generate" });
+    expect(within(again).queryByText("✓")).not.toBeInTheDocument();
+  });
+
+  it("gives a HEIC the browser draws (Safari) the tick", async () => {
+    vi.stubGlobal("createImageBitmap", async () => ({ width: 640, height: 480, close: () => undefined }));
+    given();
+    const user = await openAsAlice({ applyAccept: false });
+    await user.upload(screen.getByLabelText("Reference photos"), new File([realHeic()], "side.heic", { type: "" }));
+    const tile = await screen.findByRole("listitem", { name: "side.heic 714 B, uploaded" });
+    expect(within(tile).getByText("✓")).toBeInTheDocument();
+    expect(tile).not.toHaveTextContent("checked when you generate");
+    vi.unstubAllGlobals();
   });
 
   it("refuses a file named .heic whose ftyp names no HEIF brand (a video) as not a real HEIC", async () => {

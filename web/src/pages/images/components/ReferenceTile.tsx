@@ -84,12 +84,18 @@ function TileThumb({
           )}
         </div>
       )}
-      {/* Seen; its words are the state's (see `TileText`). */}
-      {item.status === "uploaded" && (
-        <span className={styles.done} aria-hidden="true">
-          ✓
-        </span>
-      )}
+      {/* Seen; its words are the state's (see `TileText`). A photo the browser could not check
+          (a HEIC outside Safari) is sent, not known good: no green tick. */}
+      {item.status === "uploaded" &&
+        (item.unchecked ? (
+          <span className={styles.sentUnchecked} aria-hidden="true">
+            ↑
+          </span>
+        ) : (
+          <span className={styles.done} aria-hidden="true">
+            ✓
+          </span>
+        ))}
     </div>
   );
 }
@@ -111,6 +117,7 @@ function TileText({
   const shrunkFrom =
     item.status === "uploading" || item.status === "uploaded" || item.status === "failed" ? item.shrunkFrom : undefined;
   const pixels = item.status === "uploaded" ? item.pixels : undefined;
+  const unchecked = item.status === "uploaded" && item.unchecked === true;
   return (
     <div className={styles.meta}>
       <span id={nameId} className={styles.name} title={item.name}>
@@ -130,8 +137,18 @@ function TileText({
       ) : (
         <span id={stateId} className={styles.state}>
           {shrinking ? "Making it smaller…" : stateOf(item)}
-          {/* What the thumbnail's ✓ shows. */}
-          {item.status === "uploaded" && item.size > 0 && <span className={ui.visuallyHidden}>, uploaded</span>}
+          {/* What the thumbnail's mark shows. */}
+          {item.status === "uploaded" && (unchecked || item.size > 0) && (
+            <span className={ui.visuallyHidden}>
+              {unchecked ? (item.size > 0 ? ", sent, checked when you generate" : ", checked when you generate") : ", uploaded"}
+            </span>
+          )}
+        </span>
+      )}
+      {/* Sent all the same: a note, not a warning (said with its state, above). */}
+      {unchecked && (
+        <span className={styles.unchecked} aria-hidden="true" title={UNCHECKED_WHY}>
+          {uncheckedWords(item.size)}
         </span>
       )}
       {/* Generate goes without it: the tile stays to say why, until it is removed. */}
@@ -147,6 +164,15 @@ function TileText({
       )}
     </div>
   );
+}
+
+/** Why a photo is sent unchecked, on hover of its note. */
+const UNCHECKED_WHY = "This browser cannot open a HEIC to check it. The generation does: if it cannot use the photo, its tile says so.";
+
+/** What a photo sent unchecked says under its size ("Sent · checked when you generate"), or under
+ * "Uploaded earlier" (size 0: an earlier generation's upload). */
+function uncheckedWords(size: number): string {
+  return size > 0 ? "Sent · checked when you generate" : "Checked when you generate";
 }
 
 /** What can be done with a photo: Retry, once its upload failed; Remove, always. */

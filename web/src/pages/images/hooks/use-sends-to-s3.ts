@@ -11,7 +11,7 @@
 import { useCallback, useEffect, useRef } from "react";
 
 import { uploadToS3, type PresignedUpload, type UploadContentType } from "../../../api/imageGeneration";
-import type { TabConfig } from "../config";
+import { isHeicType, type TabConfig } from "../config";
 import { isNoAnswer, messageOf, shownError } from "../errors";
 import type { MakeThumbnail } from "../photos/form";
 import { drawnPhoto, LOW_RESOLUTION_PX, readyToSend } from "../photos/checks";
@@ -94,7 +94,10 @@ export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlace
         const onProgress = (progress: number) =>
           patch(item.id, (photo) => (photo.status === "uploading" ? { ...photo, progress } : photo));
         await uploadToS3(form, item.file, onProgress, controller.signal);
-        patch(item.id, (photo) => (photo.status === "uploading" ? uploaded(photo, form.key) : photo));
+        // A HEIC this browser cannot draw (only Safari does) is sent unchecked, and its tile says
+        // so from the first: no tick before its drawing fails (it was drawn as it uploaded).
+        const unchecked = isHeicType(item.contentType) && (await drawing) === null;
+        patch(item.id, (photo) => (photo.status === "uploading" ? uploaded(photo, form.key, unchecked) : photo));
         const drawn = await drawing;
         if (drawn) {
           const low = Math.min(drawn.width, drawn.height) < LOW_RESOLUTION_PX;

@@ -160,7 +160,18 @@ export function photosTakenFrom(job: Job, form: readonly ReferenceItem[], config
   return photosOf(job, config).map((photo, index): ReferenceItem => {
     const source = uploadOf.get(photo.key);
     const same = inForm.get(photo.key) ?? (source === undefined ? undefined : inForm.get(source));
-    const taken = same ? { ...photo, file: same.file, size: same.size, thumbnailUrl: same.thumbnailUrl, smallCopy: same.smallCopy, earlier: false } : photo;
+    const taken: UploadedPhoto = same
+      ? {
+          ...photo,
+          file: same.file,
+          size: same.size,
+          thumbnailUrl: same.thumbnailUrl,
+          smallCopy: same.smallCopy,
+          earlier: false,
+          // The upload itself is as the form saw it (Safari drew it); a kept copy was prepared.
+          unchecked: photo.key === same.key ? same.unchecked : photo.unchecked,
+        }
+      : photo;
     return index < config.maxFiles ? taken : { ...taken, status: "waiting" };
   });
 }

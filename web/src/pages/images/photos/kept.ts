@@ -29,6 +29,8 @@ interface KeptPhoto {
   smallCopy?: string;
   /** Made smaller to fit: the size of the file the admin chose (its tile says so). */
   shrunkFrom?: number;
+  /** Sent without the browser having checked its pixels (see `UploadedPhoto`). */
+  unchecked?: true;
 }
 
 const KEPT = "photos";
@@ -58,7 +60,8 @@ function isKeptPhotos(value: unknown): value is KeptPhoto[] {
         (typeof photo.key === "string") !== (typeof photo.unsent === "string") &&
         (photo.earlier === undefined || typeof photo.earlier?.thumbnailUrl === "string" || photo.earlier?.thumbnailUrl === null) &&
         (photo.smallCopy === undefined || photo.smallCopy.startsWith("data:image/jpeg;base64,")) &&
-        (photo.shrunkFrom === undefined || typeof photo.shrunkFrom === "number"),
+        (photo.shrunkFrom === undefined || typeof photo.shrunkFrom === "number") &&
+        (photo.unchecked === undefined || photo.unchecked === true),
     )
   );
 }
@@ -77,7 +80,7 @@ function keptOf(items: ReferenceItem[]): KeptPhoto[] {
       return [{ name, size, contentType, unsent: id, ...(smallCopy ? { smallCopy } : {}) }];
     }
     if (item.status !== "uploaded") return [];
-    const { name, size, contentType, key, earlier, thumbnailUrl, smallCopy, shrunkFrom } = item;
+    const { name, size, contentType, key, earlier, thumbnailUrl, smallCopy, shrunkFrom, unchecked } = item;
     return [
       {
         name,
@@ -87,6 +90,7 @@ function keptOf(items: ReferenceItem[]): KeptPhoto[] {
         ...(earlier ? { earlier: { thumbnailUrl } } : {}),
         ...(smallCopy ? { smallCopy } : {}),
         ...(shrunkFrom !== undefined ? { shrunkFrom } : {}),
+        ...(unchecked ? { unchecked } : {}),
       },
     ];
   });

@@ -1,7 +1,7 @@
 /** A reference photo of the form, as the page holds it: from a file, from before a reload,
  * or kept by an earlier generation. */
 import type { Job } from "../../../api/imageGeneration";
-import { typeOfName, type TabConfig } from "../config";
+import { isHeicType, typeOfName, type TabConfig } from "../config";
 
 /** What every photo of the form has, whatever became of it. */
 interface Photo {
@@ -45,6 +45,11 @@ export interface UploadedPhoto extends Photo {
   shrunkFrom?: number;
   /** Its size in pixels, when under `LOW_RESOLUTION_PX` on its short side. */
   pixels?: { width: number; height: number };
+  /** Sent without the browser having seen its pixels: a HEIC or HEIF it cannot draw (only
+   * Safari does; its structure was checked, see `photos/heif`), or an upload an earlier
+   * generation left unprepared. The worker checks it when it generates: its tile says so, with
+   * no tick. */
+  unchecked?: true;
 }
 
 /** A file whose upload failed or was stopped: sent again from here on Retry. */
@@ -133,10 +138,11 @@ export function sending(item: FailedPhoto | WaitingFile, thumbnailUrl: string | 
   return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy, status: "uploading", progress: 0 };
 }
 
-/** The photo in S3 under `key`. */
-export function uploaded(item: UploadingPhoto, key: string): UploadedPhoto {
+/** The photo in S3 under `key`; `unchecked` when the browser could not draw it (see `UploadedPhoto`). */
+export function uploaded(item: UploadingPhoto, key: string, unchecked = false): UploadedPhoto {
   const { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy = null } = item;
-  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "uploaded", key, earlier: false, smallCopy };
+  const photo: UploadedPhoto = { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, status: "uploaded", key, earlier: false, smallCopy };
+  return unchecked ? { ...photo, unchecked } : photo;
 }
 
 /** The photo's upload failed, `why` said on its tile. */
@@ -255,6 +261,9 @@ export function photosOf(job: Job, config: TabConfig): UploadedPhoto[] {
   if (job.source !== "api") return []; // a folder's photos are its folder's, not the form's
   return job.reference_keys.flatMap((key, index) => {
     const type = typeOfName(key, config);
-    return type ? [earlierPhoto(index, key, 0, type, null)] : [];
+    if (!type) return [];
+    // Never prepared, and not here to draw: a HEIC among them is checked when it generates.
+    const photo = earlierPhoto(index, key, 0, type, null);
+    return [isHeicType(type) ? { ...photo, unchecked: true as const } : photo];
   });
 }
