@@ -16,7 +16,7 @@ import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
 import { useCompare } from "./hooks/use-compare";
 import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection";
-import { useDraft } from "./hooks/use-draft";
+import { draftOf, useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import { useFailure } from "./hooks/use-failure";
 import type { useHistory } from "./hooks/use-history";
@@ -29,6 +29,7 @@ import { useSubject } from "./hooks/use-subject";
 import { useSubjectChanges } from "./hooks/use-subject-changes";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { unusablePhotos } from "./job/failure";
+import { clickWithout, withoutIt } from "./job/without";
 import { originsIn } from "./job/names";
 import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
@@ -81,7 +82,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const { history, paneJobs, historyJobs, elsewhere } = shown;
   const jobs = historyJobs ?? [];
   // A photo a job of this identity could not use is not sent again: its tile says why.
-  const uploads = useReferenceUploads(config, unusablePhotos([...paneJobs, ...jobs]));
+  const unusable = unusablePhotos([...paneJobs, ...jobs]);
+  const uploads = useReferenceUploads(config, unusable);
   const draft = useDraft(config, identityId);
   const editing = useEditSettings(draft, uploads, identityId);
   const promptBox = useRef<HTMLTextAreaElement>(null);
@@ -158,6 +160,15 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     onCompare: compare.fromCard,
     compares: compare.comparesOnCard,
     busy: actions.starting,
+    withoutIt: {
+      // Of the identity on screen, whose user's photos the form holds.
+      of: (job) => (job.identity_id === identityId && userId !== null ? withoutIt(job, unusable) : null),
+      generate: (job, without) => {
+        if (userId === null) return;
+        uploads.removeStored(without.photo.key);
+        actions.generateFrom(job, clickWithout(job, without, userId, draft.asOffered(draftOf(job))));
+      },
+    },
   };
 
   const changes = useSubjectChanges({ subject, uploads, shown, resultPane: results });

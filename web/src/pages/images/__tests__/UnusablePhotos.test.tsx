@@ -7,8 +7,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
-import type { Job } from "../../../api/imageGeneration";
-import { batchesMadeBy, historyOf, job } from "../../../test/api";
+import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
+import { apiError, batchesMadeBy, historyOf, http, job } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice, thumbnail, timePasses } from "../../../test/render";
 
 /** What Edit settings put in the form, said at the top of the form. */
@@ -178,5 +178,102 @@ describe("a small photo a generation could not use", () => {
       getContext.mockRestore();
       toDataURL.mockRestore();
     }
+  });
+});
+
+describe("Generate without it, on a card that failed because a photo could not be used", () => {
+  const truncated = (body: { reference_keys: string[] }, index: number) => ({
+    code: "reference_invalid",
+    message: `${body.reference_keys[index]}: the file is truncated`,
+    details: { field: "reference_keys", file: body.reference_keys[index], reason: "truncated", key: body.reference_keys[index], index },
+  });
+
+  it("takes the photo out of the form and generates the click again with its settings and the other photos", async () => {
+    const created: CreateVariantsRequest[] = [];
+    const jobs: Job[] = [];
+    given(
+      batchesMadeBy(jobs, (body) => {
+        created.push(body);
+        const asked = {
+          identity_id: body.identity_id,
+          user_id: body.user_id,
+          reference_keys: body.reference_keys,
+          reference_names: body.reference_names ?? [],
+          prompt: body.prompt,
+          aspect_ratio: body.aspect_ratio ?? "16:9",
+          image_size: body.image_size ?? "1K",
+          batch_id: `click-${jobs.length}`,
+          batch_index: 0,
+          batch_size: body.count,
+        };
+        // The first: the worker could not use its third photo (as a review had it, a HEIC cut short).
+        return jobs.length === 0 ? job({ ...asked, status: "failed", error: truncated(body, 2) }) : job(asked);
+      }),
+      ...historyOf(jobs),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), [
+      file("person1.jpg", "image/jpeg"),
+      file("person2.jpg", "image/jpeg"),
+      file("IMG_0042.HEIC", ""),
+    ]);
+    await user.type(screen.getByRole("textbox", { name: "Prompt" }), "smiling, outdoors");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
+    const generate = screen.getByRole("button", { name: "Generate" });
+    await waitFor(() => expect(generate).toHaveAttribute("aria-disabled", "false"));
+    await user.click(generate);
+    await waitFor(() => expect(created).toHaveLength(1));
+    const [one, two] = created[0]!.reference_keys;
+
+    const card = await screen.findByRole("article", { name: "Variant 1 of 2" });
+    expect(await within(card).findByText("“IMG_0042.HEIC” (photo 3 of 3) could not be used")).toBeInTheDocument();
+    expect(card).toHaveTextContent("The file is truncated.");
+    await user.click(within(card).getByRole("button", { name: "Generate without it (“IMG_0042.HEIC”), variant 1 of 2" }));
+
+    // One press: the click again, its settings, without the photo.
+    await waitFor(() => expect(created).toHaveLength(2));
+    expect(created[1]).toEqual({
+      ...created[0],
+      reference_keys: [one, two],
+      reference_names: ["person1.jpg", "person2.jpg"],
+      prompt: "smiling, outdoors",
+      count: 2,
+    });
+    // Out of the form, as its tile's Remove takes it: the next Generate goes without it too.
+    const photos = within(screen.getByRole("list", { name: "Selected photos" }));
+    await waitFor(() => expect(photos.queryByText("IMG_0042.HEIC")).not.toBeInTheDocument());
+    expect(screen.getByText("2 / 5")).toBeInTheDocument();
+    // The new click takes the pane, its first card the focus, as a Re-run's does.
+    const next = jobs[0]!;
+    await waitFor(() => expect(document.querySelector(`article[data-job-id="${next.id}"]`)).toHaveFocus());
+  });
+
+  it("is not offered when no photo would be left, and the card says why", async () => {
+    const keys = ["uploads/1/u/1.heic"];
+    given(
+      ...historyOf([
+        job({ reference_keys: keys, reference_names: ["IMG_0042.HEIC"], status: "failed", error: truncated({ reference_keys: keys }, 0) }),
+      ]),
+    );
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(await within(card).findByText("“IMG_0042.HEIC” (photo 1 of 1) could not be used")).toBeInTheDocument();
+    expect(card).toHaveTextContent("Without it no photo is left: add another, then Generate.");
+    expect(within(card).queryByRole("button", { name: /^Generate without it/ })).not.toBeInTheDocument();
+    expect(within(card).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
+  });
+
+  it("says on the card why the click did not start", async () => {
+    const keys = ["uploads/1/u/1.jpg", "uploads/1/u/2.heic"];
+    given(
+      ...historyOf([
+        job({ reference_keys: keys, reference_names: ["front.jpg", "IMG_0042.HEIC"], status: "failed", error: truncated({ reference_keys: keys }, 1) }),
+      ]),
+      http.post("/v1/generation-batches", () => apiError(503, "host_unavailable", "The host app did not answer.")),
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(await within(card).findByRole("button", { name: /^Generate without it\b/ }));
+    expect(await within(card).findByRole("alert")).toHaveTextContent("Nothing was started: the host app did not answer.");
   });
 });

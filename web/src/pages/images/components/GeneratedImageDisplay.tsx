@@ -13,8 +13,10 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
+import { NONE_LEFT, type WithoutIt } from "../job/without";
 import { ActionLink } from "./ActionLink";
 import { CardProgress } from "./CardProgress";
+import { GenerateWithoutIt, type WithoutItFollowUp } from "./GenerateWithoutIt";
 import type { RefineToggle } from "./RefineForm";
 
 /** What can follow a job, from its card or its history row (`offeredActions` says which
@@ -37,6 +39,9 @@ export interface FollowUps {
   compares?: (job: Job) => boolean;
   /** A new generation is being asked for: Refine and Re-run wait for it. */
   busy: boolean;
+  /** A card that failed because one of its photos could not be used offers to generate its
+   * click again without it; unsaid where it is not offered (the history). */
+  withoutIt?: WithoutItFollowUp;
 }
 
 export interface GeneratedImageDisplayProps {
@@ -99,6 +104,7 @@ export function GeneratedImageDisplay({
   // the job left the queue: the card keeps the focus.
   const card = useKeepsFocus<HTMLElement>();
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
+  const without = followUps?.withoutIt?.of(job) ?? null;
 
   return (
     // The picture's shape is the card's (`--ratio`): its header spans the picture, not the card.
@@ -136,7 +142,7 @@ export function GeneratedImageDisplay({
             announces={(variant?.count ?? 1) === 1}
           />
         ) : (
-          <Failure job={job} reasonSaidAbove={reasonSaidAbove} />
+          <Failure job={job} reasonSaidAbove={reasonSaidAbove} note={without && without.keys.length === 0 ? NONE_LEFT : null} />
         )}
       </div>
 
@@ -153,7 +159,9 @@ export function GeneratedImageDisplay({
         </footer>
       )}
       {/* A failed or canceled job: try again as it was, or change it first. */}
-      {followUps && offered.editSettings && <TryAgainActions job={job} title={title} offered={offered} followUps={followUps} />}
+      {followUps && offered.editSettings && (
+        <TryAgainActions job={job} title={title} offered={offered} followUps={followUps} without={without} />
+      )}
       {failure && (
         <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
@@ -234,7 +242,7 @@ function opensName(title: string, variant: { index: number; count: number } | un
 /** Why a job ended without an image. Not an alert: the grid's live region says once that the
  * job failed; a failure seen on arrival (another identity, a reload) is read like the rest of
  * the page. */
-function Failure({ job, reasonSaidAbove }: { job: Job; reasonSaidAbove: boolean }) {
+function Failure({ job, reasonSaidAbove, note = null }: { job: Job; reasonSaidAbove: boolean; note?: string | null }) {
   // Canceled is all there is to say: the admin canceled it, and its card stays as it was.
   if (job.status === "canceled") {
     return (
@@ -261,6 +269,7 @@ function Failure({ job, reasonSaidAbove }: { job: Job; reasonSaidAbove: boolean 
           {failure?.detail && <span>{failure.detail}</span>}
         </>
       )}
+      {note && <span>{note}</span>}
       {billed != null && billed > 0 && <span className={styles.billed}>Gemini billed about {formatUsd(billed)} for its answer.</span>}
     </div>
   );
@@ -500,20 +509,26 @@ function CardFacts({
   );
 }
 
-/** A failed or canceled job's row: Re-run (when it could end otherwise) and Edit settings. */
+/** A failed or canceled job's row: Re-run (when it could end otherwise), Generate without it
+ * (when it failed on a photo), and Edit settings. */
 function TryAgainActions({
   job,
   title,
   offered,
   followUps,
+  without,
 }: {
   job: Job;
   title: string;
   offered: OfferedActions;
   followUps: FollowUps;
+  without: WithoutIt | null;
 }) {
   return (
     <footer className={`${styles.actions} ${styles.links}`}>
+      {without && followUps.withoutIt && (
+        <GenerateWithoutIt job={job} title={title} without={without} followUp={followUps.withoutIt} busy={followUps.busy} />
+      )}
       {offered.rerun && (
         <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)} label={actionName("Re-run", title)}>
           Re-run

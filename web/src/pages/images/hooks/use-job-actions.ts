@@ -136,7 +136,8 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   };
 
   const startNow = async (request: StartRequest, place: ActionPlace): Promise<boolean> => {
-    const isFollowUp = request.kind !== "generate";
+    const from = cardOf(request);
+    const isFollowUp = from !== undefined;
     if (isFollowUp) setActionErrors([]);
     else setFormError(null);
     const jobs = await send(request, place);
@@ -149,10 +150,11 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
 
   /** Sends a start: its jobs, or null when it started nothing (why is said where it was asked). */
   const send = async (request: StartRequest, place: ActionPlace): Promise<Job[] | null> => {
+    const from = cardOf(request);
     try {
       return (await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() })).items;
     } catch (error) {
-      if (request.kind === "generate") {
+      if (from === undefined && request.kind === "generate") {
         const message = startError(error, photos, "Generate");
         // About the prompt (a character in it that could hide what it says): said beside it.
         const prompt = refusedText(error, "prompt") ? request.body.prompt : undefined;
@@ -162,7 +164,8 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
       // A follow-up's error shows where it was asked (and comes into view there); a refused
       // refinement's words, in its box.
       const words = request.kind === "refine" && refusedText(error, "instruction") ? request.instruction : undefined;
-      sayFailure(said(request.parent, startError(error, photos, request.kind === "rerun" ? "Re-run" : "Send"), place, words));
+      const button = request.kind === "rerun" ? "Re-run" : request.kind === "refine" ? "Send" : "Generate without it";
+      if (from) sayFailure(said(from, startError(error, photos, button), place, words));
       return null;
     }
   };
@@ -217,6 +220,8 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
 
   return {
     generate: (body: CreateVariantsRequest) => void start({ kind: "generate", body }),
+    /** New variants asked from `job`'s card (Generate without it): said there if they do not start. */
+    generateFrom: (job: Job, body: CreateVariantsRequest) => void start({ kind: "generate", body, from: job }),
     /** Re-run a job: once, or `count` times in one click (a click whose variants all failed
      * alike, re-run whole: one batch, as its Generate made it). */
     rerun: (job: Job, place?: ActionPlace, count = 1) => void start({ kind: "rerun", parent: job, count }, place),
@@ -258,4 +263,11 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
      * last, and where each was asked (another identity's stay with it). */
     actionErrors: actionErrors.filter((error) => error.identityId === identityId),
   };
+}
+
+/** The card a start was asked from (a follow-up's parent, a Generate without a photo's card):
+ * its failure is said there, and its first new card takes the focus. None for the form's
+ * Generate. */
+function cardOf(request: StartRequest): Job | undefined {
+  return request.kind === "generate" ? request.from : request.parent;
 }

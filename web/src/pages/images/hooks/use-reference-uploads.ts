@@ -132,6 +132,16 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     [current, stop, update, fillFreedPlaces],
   );
 
+  /** Removes the photo stored under `key` (uploaded, or refused since a generation could not use
+   * it), as its tile's Remove does; nothing when the form does not hold it. */
+  const removeStored = useCallback(
+    (key: string) => {
+      const photo = current().find((item) => (item.status === "uploaded" || item.status === "refused") && item.key === key);
+      if (photo) remove(photo.id);
+    },
+    [current, remove],
+  );
+
   /** The photo last removed, back in its place, as it was (its key, its thumbnail). */
   const undoRemove = useCallback((): string | null => {
     if (removed === null) return null;
@@ -269,6 +279,7 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
     items,
     add,
     remove,
+    removeStored,
     /** The name of the photo `undoRemove` brings back; null when none can come back. */
     removedName: removed?.photo.name ?? null,
     /** Brings back the photo last removed (see `removed`); its id, or null. */

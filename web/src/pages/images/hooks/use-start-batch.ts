@@ -6,9 +6,10 @@ import { isNoAnswer } from "../errors";
 import { keys, refreshHistory } from "../queryCache";
 import { useApi } from "./use-api";
 
-/** One click that starts jobs: new variants, a re-run or a refine. */
+/** One click that starts jobs: new variants, a re-run or a refine. New variants asked from a
+ * failed card (`from`: Generate without it) are that card's follow-up, not the form's Generate. */
 export type StartRequest =
-  | { kind: "generate"; body: CreateVariantsRequest }
+  | { kind: "generate"; body: CreateVariantsRequest; from?: Job }
   | { kind: "rerun"; parent: Job; count: number }
   | { kind: "refine"; parent: Job; instruction: string; count: number };
 

@@ -118,6 +118,9 @@ export interface RefusedPhoto extends Photo {
   shortError?: string;
   /** Kept by an earlier generation (see `UploadedPhoto`). */
   earlier: boolean;
+  /** Where it is in S3, for one refused once uploaded (a generation could not use it): the
+   * card of that generation finds its tile by it (Generate without it). */
+  key?: string;
 }
 
 /** A reference photo of the form: each status with what the photo has in it. */
@@ -223,6 +226,7 @@ export function refused(item: ReferenceItem, why: string, short?: string): Refus
     error: why,
     ...(short === undefined ? {} : { shortError: short }),
     earlier: known?.earlier ?? false,
+    ...(known?.key === undefined ? {} : { key: known.key }),
   };
 }
 
