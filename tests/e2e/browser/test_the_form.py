@@ -1,18 +1,23 @@
 """The form under its sticky Generate bar: a field the admin tabs or is taken to comes out
-from under the bar, and a prompt the API refuses is said under the prompt, above the bar."""
+from under the bar, and a prompt the API refuses is said under the prompt, above the bar.
+Its photos: a HEIC cut short refused on its tile, a whole one sent with no tick."""
 
 from __future__ import annotations
 
+import random
 import re
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, FilePayload, expect
 
-from tests.e2e.browser.measures import box_of, clear_of, next_frames
+from tests.e2e.browser.measures import box_of, clear_of, next_frames, style
 from tests.e2e.browser.steps import (
+    ALICE_THE_EXPLORER,
     BOB_THE_ASTRONAUT,
     JOB_TIMEOUT_MS,
+    choose_identity,
+    heic,
     log_in,
     portraits,
     ready_to_generate,
@@ -192,3 +197,64 @@ def test_what_runs_under_the_stuck_generate_bar_fades_into_it(
     expect(fade).to_have_css("opacity", "0")
     ratio = box_of(page.get_by_role("combobox", name="Aspect ratio", exact=True))
     assert ratio["y"] + ratio["height"] <= box_of(generate)["y"] - 16, ratio
+
+
+def test_a_heic_cut_short_is_refused_on_its_tile_and_a_whole_one_is_sent_without_a_tick(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Chromium draws no HEIC. One whose boxes run past its end (a HEIC's header followed by
+    random bytes, as an admin's review had it; a real one cut in its pixels) is refused on its
+    tile before it is sent, as damaged. A whole one is sent, its structure checked but not its
+    pixels: in the tick's place a grey mark of the tick's size, not the green tick a JPEG the
+    browser drew gets, and its words within its tile."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    log_in(page, stack, "admin", "admin-password")
+    choose_identity(page, ALICE_THE_EXPLORER)
+    whole = heic()
+    header = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
+    fake = header + random.Random(42).randbytes(195 * 1024)
+    heics: list[FilePayload] = [
+        {"name": "side.heic", "mimeType": "", "buffer": whole},
+        {"name": "IMG_0042.HEIC", "mimeType": "", "buffer": fake},
+        {"name": "cut.heic", "mimeType": "image/heic", "buffer": whole[:-100]},
+    ]
+    page.get_by_label("Reference photos", exact=True).set_input_files(
+        [*portraits("person1.jpg"), *heics]
+    )
+    photos = page.get_by_role("list", name="Selected photos", exact=True)
+    damaged = "This photo could not be opened; it may be damaged."
+    for name in ("IMG_0042.HEIC", "cut.heic"):
+        tile = photos.get_by_role("listitem", name=f"{name} {damaged}", exact=True)
+        expect(tile).to_contain_text("Not sent")
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    expect(page.get_by_text("2 / 5", exact=True)).to_be_visible()
+
+    sent = photos.get_by_role(
+        "listitem", name=re.compile(r"^side\.heic \d+ KB ?, sent, checked when you generate$")
+    )
+    expect(sent).to_contain_text("Sent · checked when you generate")
+    checked = photos.get_by_role("listitem", name=re.compile(r"^person1\.jpg \d+ KB ?, uploaded$"))
+    tick = checked.locator("span[class*='done']")
+    expect(tick).to_have_text("✓")
+    expect(sent.get_by_text("✓")).to_have_count(0)
+    mark = sent.locator("span[class*='sentUnchecked']")
+    # In the tick's place on its thumbnail, of its size, in no colour of a verdict.
+    mark_box, tick_box = box_of(mark), box_of(tick)
+    thumb, tick_thumb = (
+        box_of(sent.locator("div[class*='thumb']").first),
+        box_of(checked.locator("div[class*='thumb']").first),
+    )
+    assert mark_box["width"] == pytest.approx(tick_box["width"], abs=0.5), (mark_box, tick_box)
+    assert mark_box["height"] == pytest.approx(tick_box["height"], abs=0.5), (mark_box, tick_box)
+    assert mark_box["x"] - thumb["x"] == pytest.approx(tick_box["x"] - tick_thumb["x"], abs=0.5)
+    assert mark_box["y"] - thumb["y"] == pytest.approx(tick_box["y"] - tick_thumb["y"], abs=0.5)
+    assert style(mark, "backgroundColor") != style(tick, "backgroundColor")
+    assert style(mark, "backgroundColor") == "rgb(255, 255, 255)"
+    # Its words stay within its tile, above its Remove.
+    words, sent_box = box_of(sent.get_by_text("Sent · checked when you generate")), box_of(sent)
+    remove = box_of(sent.get_by_role("button", name="Remove side.heic", exact=True))
+    assert sent_box["x"] <= words["x"], (words, sent_box)
+    assert words["x"] + words["width"] <= sent_box["x"] + sent_box["width"], (words, sent_box)
+    assert words["y"] + words["height"] <= remove["y"], (words, remove)
+    page.close()
