@@ -34,7 +34,9 @@ describe("withoutIt: a click that failed on a photo, without it", () => {
     expect(withoutIt(unnamed, new Map())).toMatchObject({ photo: { name: null }, keys: keys.slice(0, 2), names: undefined });
   });
 
-  it("is not for a job that failed otherwise, nor a folder's, nor one whose photo it cannot tell", () => {
+  it("is not for a job that failed otherwise, nor a folder's, nor a refinement's, nor one whose photo it cannot tell", () => {
+    expect(withoutIt({ ...failedOn({ key: keys[2], index: 2 }), kind: "refine" }, new Map())).toBeNull();
+    expect(withoutIt({ ...failedOn({ key: keys[2], index: 2 }), kind: "rerun" }, new Map())?.keys).toEqual(keys.slice(0, 2));
     expect(withoutIt(job({ status: "failed", error: { code: "content_blocked", message: "no", details: {} } }), new Map())).toBeNull();
     expect(withoutIt({ ...failedOn({ key: keys[2], index: 2 }), source: "s3_event" }, new Map())).toBeNull();
     expect(withoutIt(failedOn({ key: "uploads/1/u/9.jpg" }), new Map())).toBeNull();

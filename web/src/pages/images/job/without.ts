@@ -33,7 +33,9 @@ export interface WithoutIt {
 }
 
 export function withoutIt(job: Job, unusable: ReadonlyMap<string, string>): WithoutIt | null {
-  if (job.source !== "api") return null; // a folder's job: its photos are the folder's
+  // A folder's job: its photos are the folder's. A refinement's: its image to edit is more
+  // than the settings a Generate sends.
+  if (job.source !== "api" || job.kind === "refine") return null;
   const photo = photoNotUsed(job);
   if (photo === null) return null;
   const named = job.reference_names.length === job.reference_keys.length;
