@@ -4,21 +4,27 @@ their end. Which cuts Pillow catches by itself is in `engine/truncation.py`."""
 
 from __future__ import annotations
 
+import base64
 import io
 import random
+import re
 import struct
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 
 import pillow_heif
 import pytest
 from PIL import Image
 
+from identity_images.engine import truncation
 from identity_images.engine.references import ReferenceRules, prepare_reference
 from identity_images.errors import PipelineError
 from tests.engine_references.images import encode, exif_with
 
 pillow_heif.register_heif_opener()
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _photo(size: tuple[int, int] = (320, 240)) -> Image.Image:
@@ -163,3 +169,30 @@ def test_the_checks_decode_the_file_once(whole: Cut, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(Image, "_getdecoder", counted)
     assert _reason(data) is None
     assert len(decoders) == 1
+
+
+#: The real HEIC the Images tab's check of a HEIF's structure is tested on
+#: (`web/src/pages/images/photos/heif.ts`, which walks its boxes as `truncation` does).
+_PAGES_HEIC = REPO / "web" / "src" / "test" / "fixtures" / "heic.ts"
+
+
+def _pages_heic() -> bytes:
+    found = re.search(r'HEIC_BASE64 =\s*"([A-Za-z0-9+/=]+)"', _PAGES_HEIC.read_text())
+    assert found is not None, _PAGES_HEIC
+    return base64.b64decode(found[1])
+
+
+def test_the_pages_heic_is_cut_short_where_the_page_says_it_is() -> None:
+    """The page refuses a HEIC its boxes say is cut short before it is sent
+    (`heifStructure.test.ts`): the worker finds the same of the same bytes, and refuses them
+    as `truncated`; the whole one it accepts. A change to one check is made to the other."""
+    heic = _pages_heic()
+    assert not truncation.cut_short(heic)
+    assert _reason(heic) is None
+    for cut in (heic[:-100], heic[:-1], heic[:200], heic[:12]):
+        assert truncation.cut_short(cut)
+        assert _reason(cut) == "truncated"
+    header = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
+    fake = header + random.Random(42).randbytes(195 * 1024)  # an admin's IMG_0042.HEIC
+    assert truncation.cut_short(fake)
+    assert _reason(fake) == "truncated"

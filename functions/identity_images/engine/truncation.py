@@ -18,7 +18,8 @@ or a HEIF's last box): some writers leave them, and every decoder ignores them.
 
 The Images tab walks a HEIF's boxes the same way before it sends one (only Safari draws
 HEIF): `web/src/pages/images/photos/heif.ts`, in step with `_heif_brands` and
-`boxes_are_short` here. A change to one is made to the other.
+`boxes_are_short` here. A change to one is made to the other (`test_truncated.py` reads
+the page's HEIC fixture, cut where the page's test cuts it, with this one).
 """
 
 from __future__ import annotations
