@@ -97,6 +97,37 @@ describe("a click whose variants all failed alike", () => {
   });
 });
 
+describe("a click with a result, some of whose variants failed alike", () => {
+  it("says the reason once, on the first that failed for it; the others say Failed", async () => {
+    const mixed = click(4, (queued, index) => (index === 2 ? succeeded(queued) : failedWith(REFUSED)(queued)));
+    const { history, list } = await openHistory(mixed);
+    const rows = rowsOf(list);
+    expect(rows).toHaveLength(4);
+    // Seen once, on variant 1's row: variants 2 and 4 said it again, a row under the other.
+    expect(within(history).getAllByText("Rephrase the prompt and try again.")).toHaveLength(1);
+    expect(within(rows[0]!).getByText("Rephrase the prompt and try again.")).toBeVisible();
+    for (const row of [rows[1]!, rows[3]!]) {
+      expect(within(row).getByText("Failed")).toBeVisible();
+      expect(within(row).queryByText("Rephrase the prompt and try again.")).toBeNull();
+      // Its title still read with its row, which a screen reader reads on its own.
+      expect(row).toHaveTextContent("Gemini refused the prompt");
+    }
+  });
+
+  it("says each reason where it first comes: two reasons, each once", async () => {
+    const mixed = click(4, (queued, index) =>
+      index === 0 ? succeeded(queued) : failedWith(index === 2 ? BUSY : REFUSED)(queued),
+    );
+    const { history, list } = await openHistory(mixed);
+    const rows = rowsOf(list);
+    expect(within(history).getAllByText("Rephrase the prompt and try again.")).toHaveLength(1);
+    expect(within(rows[1]!).getByText("Rephrase the prompt and try again.")).toBeVisible();
+    // Another reason between them is said where it comes; the refusal is not said again after it.
+    expect(within(rows[2]!).getByText("Gemini was unavailable")).toBeVisible();
+    expect(within(rows[3]!).queryByText("Rephrase the prompt and try again.")).toBeNull();
+  });
+});
+
 describe("Hide failed", () => {
   it("hides the jobs that failed or were canceled, says how many, and is kept for the next visit", async () => {
     const mixed = click(3, (queued, index) => (index === 1 ? succeeded(queued) : failedWith(REFUSED)(queued)));

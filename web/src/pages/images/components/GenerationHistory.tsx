@@ -158,6 +158,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                 key={each.job.id}
                 job={each.job}
                 sameClick={each.sameClick}
+                saidAbove={each.saidAbove}
                 askedAt={askedAt(each.job)}
                 origin={origins.get(each.job.id) ?? null}
                 {...row}

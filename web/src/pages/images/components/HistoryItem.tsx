@@ -68,6 +68,7 @@ export function HistoryItem({
   savingIds,
   origin,
   sameClick,
+  saidAbove = false,
   askedAt,
   busy,
   outOfTouch,
@@ -79,6 +80,8 @@ export function HistoryItem({
   askedAt: string;
   /** Another variant of the click in the row above: its prompt, time and settings are there. */
   sameClick: boolean;
+  /** It failed for the words a variant of its click above it says: not said again. */
+  saidAbove?: boolean;
 }) {
   const refine = useRefineBox();
   const row = useKeepsFocus<HTMLLIElement>();
@@ -106,7 +109,14 @@ export function HistoryItem({
       <RowThumb job={job} askedAt={askedAt} outOfTouch={outOfTouch} />
       <div className={styles.body}>
         {/* What the job is: beside its picture on a phone too; its actions under both there. */}
-        <RowText job={job} currentJobId={currentJobId} origin={origin} sameClick={sameClick} outOfTouch={outOfTouch} />
+        <RowText
+          job={job}
+          currentJobId={currentJobId}
+          origin={origin}
+          sameClick={sameClick}
+          saidAbove={saidAbove}
+          outOfTouch={outOfTouch}
+        />
         {/* In the order of a result's card: what is done with this result first (save it,
             download it), then what follows from it (refine or compare it, then make another
             from its settings). Each pair wraps as one, and the follow-ups as one before that:
@@ -249,12 +259,14 @@ function RowText({
   currentJobId,
   origin,
   sameClick,
+  saidAbove,
   outOfTouch,
 }: {
   job: Job;
   currentJobId: string | null;
   origin: string | null;
   sameClick: boolean;
+  saidAbove: boolean;
   outOfTouch: boolean;
 }) {
   const failure = describeFailure(job);
@@ -302,7 +314,10 @@ function RowText({
           .join(" · ")}
       </p>
       {retry && <NextAttempt job={job} at={retry} ticking={!outOfTouch} />}
-      {failure && job.status !== "canceled" && (
+      {/* Said by a variant above it (its "Failed" seen here): its title still read with the
+          row, which a screen reader reads on its own. */}
+      {failure && job.status !== "canceled" && saidAbove && <p className={ui.visuallyHidden}>{failure.title}</p>}
+      {failure && job.status !== "canceled" && !saidAbove && (
         <p className={styles.failure}>
           <strong>{failure.title}</strong>
           {failure.detail && <span className={styles.failureDetail}>{failure.detail}</span>}

@@ -2,16 +2,18 @@
  * The history's list as rows: a row a job, the variants of one click under its first; but a
  * click whose variants all ended alike without a picture (each failed for the reason its row
  * would say, or each was canceled) is one row, its reason said once: a refused click of four
- * took four rows and said "Gemini refused the prompt" four times. And the jobs the admin
- * asked not to see, those that ended without a picture, left out.
+ * took four rows and said "Gemini refused the prompt" four times. In a click with a result
+ * too, a reason a variant above it said already is not said again (`saidAbove`). And the jobs
+ * the admin asked not to see, those that ended without a picture, left out.
  */
 import type { Job } from "../../../api/imageGeneration";
 import { describeFailure, type Problem } from "./failure";
 
 /** A row of the history: one job (`sameClick`: another variant of the click in the row
- * above, which says its prompt, time and settings), or a click whose jobs ended alike. */
+ * above, which says its prompt, time and settings; `saidAbove`: it failed for the words a
+ * variant of its click above it says), or a click whose jobs ended alike. */
 export type HistoryRow =
-  | { kind: "job"; job: Job; sameClick: boolean }
+  | { kind: "job"; job: Job; sameClick: boolean; saidAbove: boolean }
   | { kind: "endedAlike"; jobs: readonly [Job, ...Job[]]; end: Problem };
 
 /** Ended without a picture: failed or canceled. "Hide failed" hides these. */
@@ -31,11 +33,26 @@ export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: 
     const [head, ...rest] = click;
     const alike = head && rest.length > 0 ? sharedEnd(click) : null;
     if (head && alike) rows.push({ kind: "endedAlike", jobs: [head, ...rest], end: alike });
-    else click.forEach((job, index) => rows.push({ kind: "job", job, sameClick: index > 0 }));
+    else rows.push(...rowsOfClick(click));
     at = end;
   }
   return rows;
 }
+
+/** A click's rows, a job each; a failure's words said once, on the first variant that failed
+ * for them: a click of four, two of which Gemini refused, said it twice, a row under the other
+ * (on a phone some 160 px each). */
+function rowsOfClick(click: readonly Job[]): HistoryRow[] {
+  const said: Problem[] = [];
+  return click.map((job, index) => {
+    const end = job.status === "failed" ? describeFailure(job) : null;
+    const saidAbove = end !== null && said.some((other) => sameWords(other, end));
+    if (end && !saidAbove) said.push(end);
+    return { kind: "job", job, sameClick: index > 0, saidAbove };
+  });
+}
+
+const sameWords = (a: Problem, b: Problem) => a.title === b.title && a.detail === b.detail;
 
 /** Two variants of one click (one batch), one under the other. */
 export function oneClick(above: Job | undefined, job: Job | undefined): boolean {
@@ -52,7 +69,7 @@ export function sharedEnd(click: readonly Job[]): Problem | null {
   const ends = click.map(shownEnd);
   const first = ends[0];
   if (!first) return null;
-  return ends.every((end) => end !== null && end.title === first.title && end.detail === first.detail) ? first : null;
+  return ends.every((end) => end !== null && sameWords(end, first)) ? first : null;
 }
 
 function shownEnd(job: Job): Problem | null {
