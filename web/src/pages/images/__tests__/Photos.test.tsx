@@ -337,12 +337,75 @@ describe("adding photos", () => {
   });
 });
 
+describe("a drop on the photos' box", () => {
+  /** A drag event of `type` carrying `data` (as the platform's DataTransfer would). */
+  function drag(target: Element, type: string, data: Partial<DataTransfer>): boolean {
+    const event = new Event(type, { bubbles: true, cancelable: true });
+    Object.defineProperty(event, "dataTransfer", { value: { types: ["Files"], files: [], items: [], ...data } });
+    act(() => void target.dispatchEvent(event));
+    return event.defaultPrevented;
+  }
+  /** A folder as `webkitGetAsEntry` gives it: its entries read in batches, then an empty one. */
+  function folder(name: string, children: object[]): object {
+    return {
+      name,
+      isFile: false,
+      isDirectory: true,
+      createReader: () => {
+        let read = false;
+        return { readEntries: (done: (entries: object[]) => void) => done(read ? [] : ((read = true), children)) };
+      },
+    };
+  }
+  function entryOf(f: File): object {
+    return { name: f.name, isFile: true, isDirectory: false, file: (done: (f: File) => void) => done(f) };
+  }
+
+  it("shows the box ready while files are dragged over it, and adds the files dropped, those of a folder too", async () => {
+    given();
+    await openAsAlice();
+    const addPhotos = screen.getByRole("button", { name: "Add photos" });
+    const box = addPhotos.closest("[role=presentation]");
+    if (box === null) throw new Error("no drop box");
+    // A link dragged over it is not for it.
+    drag(box, "dragenter", { types: ["text/uri-list"] });
+    expect(addPhotos).not.toHaveAccessibleDescription(/Drop the photos/);
+    drag(box, "dragleave", { types: ["text/uri-list"] });
+    drag(box, "dragenter", {});
+    expect(addPhotos).toHaveAccessibleDescription("Drop the photos to add them.");
+    // From the box onto its button, and off the box: still ready until the last is left.
+    drag(addPhotos, "dragenter", {});
+    drag(box, "dragleave", {});
+    expect(addPhotos).toHaveAccessibleDescription("Drop the photos to add them.");
+    drag(addPhotos, "dragleave", {});
+    expect(addPhotos).not.toHaveAccessibleDescription(/Drop the photos/);
+
+    const front = file("front.jpg", "image/jpeg");
+    const holiday = folder("holiday", [entryOf(file("beach.jpg", "image/jpeg")), entryOf(new File([], ".DS_Store")), folder("day 2", [entryOf(file("hill.png", "image/png"))])]);
+    const items = [
+      { kind: "file", getAsFile: () => front, webkitGetAsEntry: () => entryOf(front) },
+      { kind: "file", getAsFile: () => null, webkitGetAsEntry: () => holiday },
+      { kind: "string", getAsFile: () => null, webkitGetAsEntry: () => null },
+    ];
+    drag(box, "dragenter", {});
+    // The box's: the browser does not open the photo in the tab.
+    expect(drag(box, "drop", { items: items as unknown as DataTransferItemList })).toBe(true);
+    expect(addPhotos).not.toHaveAccessibleDescription(/Drop the photos/);
+    const photos = within(screen.getByRole("list", { name: "Selected photos" }));
+    expect(await photos.findByText("front.jpg")).toBeInTheDocument();
+    expect(photos.getByText("beach.jpg")).toBeInTheDocument();
+    expect(photos.getByText("hill.png")).toBeInTheDocument();
+    // A folder's system file is not a photo (it would be refused, and take a place).
+    expect(photos.queryByText(".DS_Store")).not.toBeInTheDocument();
+    expect(screen.getByText("3 / 5")).toBeInTheDocument();
+  });
+});
+
 describe("a drop beside the photos' box", () => {
   /** A drop event carrying `types`, as a drag from the desktop (files) or of a link (text). */
   function drop(target: Element, types: string[]): boolean {
     const event = new Event("drop", { bubbles: true, cancelable: true });
     Object.defineProperty(event, "dataTransfer", { value: { types, files: [] } });
-    // react-dropzone follows every drag on the document (its "dragging somewhere" state).
     act(() => void target.dispatchEvent(event));
     return event.defaultPrevented;
   }

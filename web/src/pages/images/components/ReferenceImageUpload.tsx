@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type RefObject } from "react";
-import { useDropzone } from "react-dropzone";
 
 import { countOf, formatBytes, typeName, type TabConfig } from "../config";
+import { useFileDrop } from "../hooks/use-file-drop";
 import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
 import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
 import { useSaidAWhile } from "../hooks/use-said-a-while";
@@ -103,17 +103,10 @@ export function ReferenceImageUpload({
   // The list's actions that take a control away, each leaving the focus where it belongs.
   const { list, addButton, remove, undoRemove, removeRefused, retryAll } = usePhotoListFocus(uploads);
 
-  const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
-    onDrop: (accepted, rejected) => add([...accepted, ...rejected.map((r) => r.file)]),
-    noClick: true,
-    noKeyboard: true,
-    disabled,
-    multiple: true,
-    // Its own guard refuses every drop on the document, the host's around the page too (a link
-    // into its editor): `useNoFileDropOnPage` keeps a photo dropped beside the box from opening
-    // in the tab, and no more.
-    preventDropOnDocument: false,
-  });
+  // The box takes a drop of files, not the document around it: `useNoFileDropOnPage` keeps a
+  // photo dropped beside the box from opening in the tab, and leaves the host's page its drops
+  // (a link into its editor).
+  const { rootProps, inputProps, dragging: isDragActive, open } = useFileDrop(add, disabled);
   const section = useRef<HTMLElement>(null);
   usePastedPhotos(add, disabled, section);
   useNoFileDropOnPage(section);
@@ -150,13 +143,12 @@ export function ReferenceImageUpload({
         </p>
       )}
       <div
-        {...getRootProps({
-          className: `${styles.dropzone} ${isDragActive ? styles.dragging : ""} ${disabled ? styles.disabled : ""} ${empty ? styles.empty : ""}`,
-        })}
+        {...rootProps}
+        className={`${styles.dropzone} ${isDragActive ? styles.dragging : ""} ${disabled ? styles.disabled : ""} ${empty ? styles.empty : ""}`}
       >
         {/* Reached through "Add photos", drag and drop or paste; hidden from screen readers,
             which would list it as a second button. Still named, for the tests' uploads. */}
-        <input {...getInputProps({ id: inputId })} aria-label="Reference photos" aria-hidden="true" accept={acceptOf(config)} />
+        <input {...inputProps} id={inputId} aria-label="Reference photos" aria-hidden="true" accept={acceptOf(config)} />
         <ul ref={list} className={styles.grid} aria-label="Selected photos">
           {uploads.items.map((item) => (
             <ReferenceTile
