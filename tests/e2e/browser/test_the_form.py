@@ -1,9 +1,11 @@
 """The form under its sticky Generate bar: a field the admin tabs or is taken to comes out
 from under the bar, and a prompt the API refuses is said under the prompt, above the bar.
-Its photos: a HEIC cut short refused on its tile, a whole one sent with no tick."""
+Its photos: a HEIC cut short refused on its tile, a whole one sent with no tick, and photos
+dropped on the photos' box added."""
 
 from __future__ import annotations
 
+import base64
 import random
 import re
 
@@ -257,4 +259,46 @@ def test_a_heic_cut_short_is_refused_on_its_tile_and_a_whole_one_is_sent_without
     assert sent_box["x"] <= words["x"], (words, sent_box)
     assert words["x"] + words["width"] <= sent_box["x"] + sent_box["width"], (words, sent_box)
     assert words["y"] + words["height"] <= remove["y"], (words, remove)
+
+
+def test_photos_dragged_from_the_desktop_and_dropped_on_the_box_are_added(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """The photos' box is a drop target of the platform's own (it was react-dropzone's): in
+    Chromium, files dragged over it show it ready to take them, and dropped, each is added,
+    the browser opening none of them in the tab's place."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, stack, "admin", "admin-password")
+    page.get_by_role("combobox", name="User", exact=True).select_option(
+        label="Alice Test · test user"
+    )
+    add_photos = page.get_by_role("button", name="Add photos", exact=True)
+    expect(add_photos).to_be_enabled()
+    box = add_photos.locator("xpath=ancestor::*[@role='presentation'][1]")
+    files = [
+        {"name": p["name"], "type": p["mimeType"], "b64": base64.b64encode(p["buffer"]).decode()}
+        for p in portraits("dropped-1.jpg", "dropped-2.jpg")
+    ]
+    dragged = page.evaluate_handle(
+        """files => {
+            const data = new DataTransfer();
+            for (const f of files) {
+                const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+                data.items.add(new File([bytes], f.name, { type: f.type }));
+            }
+            return data;
+        }""",
+        files,
+    )
+    box.dispatch_event("dragenter", {"dataTransfer": dragged})
+    box.dispatch_event("dragover", {"dataTransfer": dragged})
+    expect(page.get_by_text("Drop the photos to add them.", exact=True)).to_be_visible()
+    url = page.url
+    box.dispatch_event("drop", {"dataTransfer": dragged})
+    photos = page.get_by_role("list", name="Selected photos", exact=True)
+    expect(photos.get_by_text("dropped-1.jpg", exact=True)).to_be_visible(timeout=30_000)
+    expect(photos.get_by_text("dropped-2.jpg", exact=True)).to_be_visible()
+    expect(page.get_by_text("2 / 5", exact=True)).to_be_visible()
+    expect(page.get_by_text("Drop the photos to add them.", exact=True)).to_have_count(0)
+    assert page.url == url
     page.close()
