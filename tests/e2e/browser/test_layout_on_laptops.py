@@ -346,16 +346,20 @@ def test_four_landscape_variants_on_a_1366_by_768_laptop_are_as_large_as_their_h
             assert box["y"] + box["height"] <= 768, box
 
 
+@pytest.mark.parametrize("screen", [(1440, 900), (1366, 768)], ids=["1440x900", "1366x768"])
 def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_screen(
-    stack: RunningStack, browser: Browser
+    stack: RunningStack, browser: Browser, screen: tuple[int, int]
 ) -> None:
     """Three portrait variants of which Gemini's safety filter stopped two: their reason is
     said once, above the cards, beside "Re-run the 2 failed", and that row does not push the
-    third one's Save off a 1440 by 900 first screen (the pictures are sized to the window left
-    under the cards, not under the row). One press re-runs both, one request each; each
-    re-run joins the click beside its card, the first of them focused, and the first row's
-    Saves are still on the first screen."""
-    page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="3:4")
+    third one's Save off the first screen of a 1440 by 900 laptop (the pictures are sized to
+    the window left under the cards, not under the row), nor of a 1366 by 768 one, where the
+    pictures are at their floor already: the floor gives way by the row's height (807 px down
+    there, 757 without the row, 757 again). One press re-runs both, one request each; each
+    re-run joins the click beside its card, the first of them focused, and at 1440 by 900 the
+    first row's Saves are still on the first screen."""
+    height = screen[1]
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="3:4", screen=screen)
     SAVE = re.compile(r"^Save to identity\b")  # noqa: N806 - a name the test reads by
     reruns: list[str] = []
     page.on(
@@ -385,7 +389,7 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
     row, below = box_of(rerun), [box_of(card) for card in pane.get_by_role("article").all()]
     assert all(row["y"] + row["height"] <= card["y"] for card in below), (row, below)
     save = box_of(kept.get_by_role("button", name=SAVE))
-    assert save["y"] + save["height"] <= 900, save
+    assert save["y"] + save["height"] <= height, save
     assert axe_violations(page) == []
 
     rerun.click()
@@ -407,7 +411,10 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
         if round(box_of(card)["y"]) == top
     ]
     assert saves
-    assert all(save["y"] + save["height"] <= 900 for save in saves), saves
+    if height == 900:
+        # (On a 1366 by 768 laptop the re-run's card says of which result it is on three lines
+        # in its 230 px card, its Save under the window's edge with or without the row.)
+        assert all(save["y"] + save["height"] <= height for save in saves), saves
 
 
 def test_a_click_gemini_refused_whole_is_one_history_row_as_tall_as_a_click_of_one(

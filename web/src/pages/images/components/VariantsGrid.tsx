@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useOneColumn } from "../hooks/use-one-column";
-import { useTopOnPage } from "../hooks/use-top-on-page";
+import { CLICK_TOP_ON_PAGE, useTopOnPage } from "../hooks/use-top-on-page";
 import { failedFor, sharedFailure } from "../job/click";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { joinedTitles } from "../job/names";
@@ -69,6 +69,9 @@ export function VariantsGrid({
   // How far down the page the cards start: beside the form, a picture is no taller than the
   // window leaves under that (GeneratedImageDisplay.module.css).
   const topOnPage = useTopOnPage<HTMLDivElement>();
+  // And where the row above them starts: at a picture's floor, the floor gives way by what the
+  // row takes, rather than push the cards' Saves under the window's edge.
+  const clickTop = useTopOnPage<HTMLDivElement>(CLICK_TOP_ON_PAGE);
   // Cards one a row (a phone): a card's Refine box comes right under it, not under the last.
   const [grid, oneColumn] = useOneColumn<HTMLDivElement>();
   // A failure on a job's card, or in its Refine box (refused words, while the box holds them).
@@ -105,7 +108,7 @@ export function VariantsGrid({
   };
   return (
     // The pane's width, which the grid's columns follow (a grid cannot ask its own).
-    <div className={styles.pane}>
+    <div ref={clickTop} className={styles.pane}>
       {/* One live region for the click's results, there before any of them ends (a region
           that appears with its text is not read by every screen reader). */}
       <p className={ui.visuallyHidden} aria-live="polite" aria-atomic="true">

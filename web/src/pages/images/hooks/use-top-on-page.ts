@@ -12,6 +12,9 @@ import { useLayoutEffect, useRef } from "react";
 import { PAGE_ROOT } from "../pageRoot";
 
 export const TOP_ON_PAGE = "--ii-top-on-page";
+/** Where a click's own part of the result pane starts: the row above its cards (`ClickActions`),
+ * when it shows, then the cards. */
+export const CLICK_TOP_ON_PAGE = "--ii-click-top-on-page";
 
 /** How far `element` is scrolled away from where it starts: the sum of the scroll of the boxes
  * around it (a host's main area that scrolls rather than the window; the window's is the root
@@ -22,8 +25,8 @@ function scrolledBy(element: Element): number {
   return scrolled;
 }
 
-/** Put the ref on the element to measure. */
-export function useTopOnPage<T extends HTMLElement>() {
+/** Put the ref on the element to measure; `property` is the custom property it is kept in. */
+export function useTopOnPage<T extends HTMLElement>(property: string = TOP_ON_PAGE) {
   const ref = useRef<T>(null);
   useLayoutEffect(() => {
     const element = ref.current;
@@ -33,7 +36,7 @@ export function useTopOnPage<T extends HTMLElement>() {
       const top = `${Math.round(element.getBoundingClientRect().top + scrolledBy(element))}px`;
       if (top === told) return;
       told = top;
-      element.style.setProperty(TOP_ON_PAGE, top);
+      element.style.setProperty(property, top);
     };
     measure();
     if (typeof ResizeObserver === "undefined") return;
@@ -43,6 +46,6 @@ export function useTopOnPage<T extends HTMLElement>() {
     const page = element.closest(PAGE_ROOT);
     if (page) observer.observe(page);
     return () => observer.disconnect();
-  }, []);
+  }, [property]);
   return ref;
 }
