@@ -3,6 +3,7 @@ styles, what is on top at a point, and axe-core's violations."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,18 @@ def box_of(element: Locator) -> FloatRect:
 def one_line(boxes: list[Locator]) -> set[int]:
     """The tops of `boxes` as the page draws them: one value when they share a line."""
     return {round(box_of(locator)["y"]) for locator in boxes}
+
+
+def follow_ups(card: Locator) -> None:
+    """Checks that what follows a result on its card (Refine, Compare, Re-run) shares one line
+    inside the card."""
+    links = [
+        card.get_by_role("button", name=re.compile(f"^{words},"))
+        for words in ("Refine", "Compare", "Re-run")
+    ]
+    assert len(one_line(links)) == 1, [box_of(link) for link in links]
+    last, edge = box_of(links[-1]), box_of(card)
+    assert last["x"] + last["width"] <= edge["x"] + edge["width"], (last, edge)
 
 
 def save_beside_download(card: Locator) -> FloatRect:

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.browser.measures import box_of, next_frames
+from tests.e2e.browser.measures import box_of, follow_ups, next_frames
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
     BOB_THE_ASTRONAUT,
@@ -67,12 +67,14 @@ def test_on_a_touch_screen_a_photos_remove_keeps_its_words_on_the_tiles_edge(
 def test_on_a_phone_a_cards_refine_box_opens_under_it(
     stack: RunningStack, browser: Browser
 ) -> None:
-    """Four squares on a phone, one a row: Refine on the first opens its box right under that
-    card, above the second (under the last, it was 1,400 px away from the card it was about)."""
+    """Four squares on a phone, one a row: what follows a result (Refine, Compare, Re-run) on
+    one line of its card; Refine on the first opens its box right under that card, above the
+    second (under the last, it was 1,400 px away from the card it was about)."""
     page, generate = ready_to_generate(
         browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1", screen=(390, 844)
     )
     cards = finished_click(page, generate, variants=4)
+    follow_ups(cards[0])
     cards[0].get_by_role("button", name=re.compile(r"^Refine,")).click()
     box = page.get_by_role("textbox", name="What should change in variant 1?")
     expect(box).to_be_focused()

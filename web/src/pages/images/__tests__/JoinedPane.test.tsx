@@ -141,6 +141,24 @@ describe("a follow-up of a card the pane shows", () => {
     expect(cardsInPane()).toEqual(["Variant 1 of 4", "Variant 2 of 4", "Re-run of variant 2", "Variant 3 of 4", "Variant 4 of 4"]);
   }, 30_000);
 
+  it("joins its click when it re-runs a finished variant from its card, another take beside it, as its history row's Re-run does", async () => {
+    const api = jobApi();
+    const user = await fourVariants(api);
+    const third = pane().getByRole("article", { name: "Variant 3 of 4" });
+    // After what follows the result, in the order its history row has them.
+    const links = within(third)
+      .getAllByRole("button")
+      .map((button) => button.textContent)
+      .filter((words) => ["Refine", "Compare", "Re-run"].includes(words ?? ""));
+    expect(links).toEqual(["Refine", "Compare", "Re-run"]);
+    await user.click(within(third).getByRole("button", { name: "Re-run, variant 3 of 4" }));
+
+    await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 3" })).toHaveFocus());
+    expect(cardsInPane()).toEqual(["Variant 1 of 4", "Variant 2 of 4", "Variant 3 of 4", "Re-run of variant 3", "Variant 4 of 4"]);
+    // Another take, not a retry of a failure: the click's row offers nothing for it.
+    expect(pane().queryByRole("button", { name: /^Re-run the/ })).not.toBeInTheDocument();
+  }, 30_000);
+
   it("joins from the history too, when the pane shows the job", async () => {
     const api = jobApi();
     const user = await fourVariants(api);

@@ -15,10 +15,10 @@ const failed = (code: string, message = "No."): Job =>
 
 describe("offeredActions", () => {
   it.each<[string, Job, "card" | "row", { savedNow: boolean; sameClick?: boolean }, string[]]>([
-    ["a result, on its card", succeeded(job()), "card", { savedNow: false }, ["compare", "refine", "save"]],
+    ["a result, on its card", succeeded(job()), "card", { savedNow: false }, ["compare", "refine", "rerun", "save"]],
     ["a result, on its row", succeeded(job()), "row", { savedNow: false }, ["compare", "editSettings", "refine", "rerun", "save"]],
     // Compare, where the page finds something to set it beside (`comparesOnCard`).
-    ["the identity's image, on its card", succeeded(job()), "card", { savedNow: true }, ["compare", "refine"]],
+    ["the identity's image, on its card", succeeded(job()), "card", { savedNow: true }, ["compare", "refine", "rerun"]],
     ["a variant under its click's first row", succeeded(job()), "row", { savedNow: false, sameClick: true }, ["compare", "refine", "rerun", "save"]],
     // Compare, where the page finds something to set it beside (`comparesInHistory`).
     ["the identity's image, on its row", succeeded(job()), "row", { savedNow: true }, ["compare", "editSettings", "refine", "rerun"]],

@@ -152,7 +152,7 @@ export function GeneratedImageDisplay({
           {/* What is done with the result, one row: Save (the page's point) and Download. */}
           <KeepActions job={job} title={title} currentJobId={currentJobId} saveOffered={offered.save} saving={saving} onSave={onSave} />
           {/* What follows from it, a row of its own: saving (its button goes) does not move these. */}
-          {followUps && (offered.refine || offered.compare) && (
+          {followUps && (offered.refine || offered.compare || offered.rerun) && (
             <FollowUpActions job={job} title={title} offered={offered} followUps={followUps} refine={refine} />
           )}
           <CardFacts job={job} title={title} currentJobId={currentJobId} saveOffered={offered.save} />
@@ -294,6 +294,8 @@ function FooterRoom({ followUps }: { followUps: boolean }) {
       {followUps && (
         <div className={`${styles.actions} ${styles.links}`}>
           <span className={ui.linkButton}>Refine</span>
+          <span className={ui.linkButton}>Compare</span>
+          <span className={ui.linkButton}>Re-run</span>
         </div>
       )}
       <div className={styles.facts}>
@@ -441,7 +443,8 @@ function applyBadge(job: Job, savedNow: boolean): string | undefined {
   }
 }
 
-/** What follows from a result: Refine (its box is the grid's) and Compare, as each is offered. */
+/** What follows from a result: Refine (its box is the grid's), Compare and Re-run (another
+ * take, beside it), as each is offered, in its history row's order. */
 function FollowUpActions({
   job,
   title,
@@ -471,6 +474,11 @@ function FollowUpActions({
         >
           Compare
         </button>
+      )}
+      {offered.rerun && (
+        <ActionLink off={followUps.busy} onClick={() => followUps.onRerun(job)} label={actionName("Re-run", title)}>
+          Re-run
+        </ActionLink>
       )}
     </div>
   );

@@ -15,11 +15,12 @@ export interface OfferedActions {
 
 /**
  * The actions a job offers where it shows. A result's card offers what follows it: Save,
- * Refine, Compare; a failed or canceled card, how to try again: Re-run (when the same job
- * could end otherwise) and Edit settings. A history row offers both kinds on any finished
- * job, its way back to each; and Edit settings once per click, on its first row, whatever
- * its state (a click's settings are known from the start; the rows under it, `sameClick`,
- * have the same). A queued job can be canceled in both. Compare shows only where the page
+ * Refine, Compare, and Re-run (another take with the same settings and photos, as its
+ * history row offers it: a card had no way to it but down the history); a failed or canceled
+ * card, how to try again: Re-run (when the same job could end otherwise) and Edit settings.
+ * A history row offers both kinds on any finished job, its way back to each; and Edit
+ * settings once per click, on its first row, whatever its state (a click's settings are
+ * known from the start; the rows under it, `sameClick`, have the same). A queued job can be canceled in both. Compare shows only where the page
  * finds something to set the result beside (`comparesOnCard`, `comparesInHistory`): its
  * click's other variants, what it came from, or the current image when it is not that.
  */
@@ -30,12 +31,11 @@ export function offeredActions(
 ): OfferedActions {
   const succeeded = job.status === "succeeded";
   const ended = job.status === "failed" || job.status === "canceled";
-  const tryAgain = place === "row" ? isFinal(job) : ended;
   return {
     save: succeeded && !savedNow,
     refine: succeeded,
     compare: succeeded,
-    rerun: tryAgain && !failsAgain(job),
+    rerun: isFinal(job) && !failsAgain(job),
     editSettings: place === "row" ? !sameClick : ended,
     cancel: job.status === "queued",
   };
