@@ -15,7 +15,9 @@ const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (
 /**
  * The API: a Generate's variants end as they are made, failed (with `BUSY`) where `fails`
  * says, or stay queued when `queued`; a re-run succeeds at once (fails with `rerunFails` when
- * given), but of `rerunRefused` (503);
+ * given), but of `rerunRefused` (503); with `rerunsWait`, re-runs stay queued until
+ * `endReruns`, which fails (with `BUSY`) those of the variants `rerunsFailAgain` says and
+ * succeeds the others;
  * a cancel cancels, but `cancelRunning`'s, which started meanwhile (409). What each re-run and
  * cancel was asked of is noted.
  */
@@ -25,6 +27,8 @@ function clickApi({
   rerunRefused = [] as number[],
   cancelRunning = [] as number[],
   rerunFails = null as Job["error"],
+  rerunsWait = false,
+  rerunsFailAgain = [] as number[],
 } = {}) {
   const jobs: Job[] = [];
   const reruns: string[] = [];
@@ -35,6 +39,14 @@ function clickApi({
     jobs,
     reruns,
     cancels,
+    /** The waiting re-runs end, each as `rerunsFailAgain` says of its variant. */
+    endReruns: () => {
+      for (const [at, each] of jobs.entries()) {
+        if (each.kind !== "rerun" || each.status !== "queued") continue;
+        const again = rerunsFailAgain.includes(indexOf(each.parent_generation_id ?? ""));
+        jobs[at] = again ? { ...each, status: "failed", error: BUSY, finished_at: new Date().toISOString() } : succeeded(each);
+      }
+    },
     handlers: [
       http.get("/v1/generations", ({ response }) => response(200).json({ items: jobs, next_cursor: null })),
       http.get("/v1/generations/{generation_id}", ({ params, response }) => {
@@ -57,7 +69,11 @@ function clickApi({
           return apiError(503, "queue_unavailable", "The job queue did not answer; try again.");
         }
         const base = job({ kind: "rerun", parent_generation_id: params.generation_id, batch_id: `rerun-${reruns.length}` });
-        const again = rerunFails ? { ...base, status: "failed" as const, error: rerunFails, finished_at: base.created_at } : succeeded(base);
+        const again = rerunsWait
+          ? base
+          : rerunFails
+            ? { ...base, status: "failed" as const, error: rerunFails, finished_at: base.created_at }
+            : succeeded(base);
         jobs.unshift(again);
         return response(202).json({ batch_id: again.batch_id!, items: [again] });
       }),
@@ -143,6 +159,21 @@ describe("Re-run the failed", () => {
     expect(pane().getAllByRole("alert")).toHaveLength(1);
     await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 1" })).toHaveFocus());
     expect(pane().getByText("Re-running 2 of the 3 failed variants: 1 could not start.")).toBeInTheDocument();
+  }, 30_000);
+
+  it("says how the re-runs ended as a whole once they all have, not only the newest one's outcome", async () => {
+    const api = clickApi({ fails: [1, 2, 3], rerunsWait: true, rerunsFailAgain: [3] });
+    const user = await fourVariants(api);
+    // The click's outcome, said in one live region for its cards.
+    const region = screen.getByRole("region", { name: "Result" }).querySelector<HTMLElement>('[aria-live="polite"][aria-atomic="true"]')!;
+    await user.click(await pane().findByRole("button", { name: "Re-run the 3 failed" }));
+    await waitFor(() => expect(pane().getAllByRole("article", { name: /^Re-run of variant/ })).toHaveLength(3));
+    await waitFor(() => expect(pane().getByText("Re-running the 3 failed variants.")).toBeInTheDocument());
+    expect(region).toHaveTextContent(/^$/);
+
+    api.endReruns();
+    await waitFor(() => expect(region).toHaveTextContent(/./), { timeout: 10_000 });
+    expect(region).toHaveTextContent(/^2 of the 3 re-runs are ready; 1 failed again: Gemini was unavailable\.$/);
   }, 30_000);
 
   it("is not offered for one failed card, whose own Re-run is one press", async () => {

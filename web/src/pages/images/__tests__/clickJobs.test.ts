@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { job } from "../../../test/api";
-import { failedFor, failedToRerun, sharedFailure, waitingToCancel } from "../job/click";
+import { job, succeeded } from "../../../test/api";
+import { failedFor, failedToRerun, rerunsOutcome, sharedFailure, waitingToCancel } from "../job/click";
 
 const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
 const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
@@ -45,5 +45,23 @@ describe("sharedFailure", () => {
     expect(failedFor(failed(BUSY), shared)).toBe(true);
     expect(failedFor(failed(REFUSED), shared)).toBe(false);
     expect(failedFor(failed(BUSY), null)).toBe(false);
+  });
+});
+
+describe("rerunsOutcome", () => {
+  const ready = () => succeeded(job({ kind: "rerun" }));
+  const canceled = () => job({ kind: "rerun", status: "canceled" });
+  it.each([
+    ["all ready", [ready(), ready(), ready()], 3, "All 3 re-runs are ready."],
+    ["both ready", [ready(), ready()], 2, "Both re-runs are ready."],
+    ["one failed again", [ready(), ready(), failed(BUSY)], 3, "2 of the 3 re-runs are ready; 1 failed again: Gemini was unavailable."],
+    ["all failed again, for one reason", [failed(BUSY), failed(BUSY)], 2, "Both re-runs failed again: Gemini was unavailable."],
+    ["failed again for different reasons", [ready(), failed(BUSY), failed(REFUSED)], 3, "1 of the 3 re-runs is ready; 2 failed again."],
+    ["none ready", [failed(BUSY), canceled()], 2, "None of the 2 re-runs is ready; 1 failed again: Gemini was unavailable; 1 was canceled."],
+    ["the one started", [ready()], 1, "The re-run is ready."],
+    ["one still running", [ready(), job({ kind: "rerun", status: "running" })], 2, ""],
+    ["one not read yet", [ready(), ready()], 3, ""],
+  ])("%s", (_, reruns, count, said) => {
+    expect(rerunsOutcome(reruns, count)).toBe(said);
   });
 });

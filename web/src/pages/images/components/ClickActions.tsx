@@ -26,8 +26,8 @@ export function ClickActions({
   jobs: readonly Job[];
   /** The reason every failed variant of the click failed for, or null. */
   shared: Reason | null;
-  /** Re-runs each job, how many started; none where Re-run is not offered. */
-  onRerunEach: ((jobs: readonly Job[]) => Promise<number>) | undefined;
+  /** Re-runs each job, the re-runs that started; none where Re-run is not offered. */
+  onRerunEach: ((jobs: readonly Job[]) => Promise<readonly Job[]>) | undefined;
   /** The jobs whose re-run, asked together, is out. */
   rerunningIds: readonly string[];
   /** A card's own cancel; none while the page cannot reach the service. */
@@ -50,7 +50,7 @@ export function ClickActions({
     setSaid("");
     // The focus goes to the first re-run's card once it joins the click (`rerunEach`), as a
     // card's own Re-run gives it: this button goes with the failed cards it re-ran.
-    const started = await onRerunEach(failed);
+    const started = (await onRerunEach(failed)).length;
     if (started === asked) setSaid(`Re-running the ${asked} failed variants.`);
     else if (started > 0) setSaid(`Re-running ${started} of the ${asked} failed variants: ${asked - started} could not start.`);
   };

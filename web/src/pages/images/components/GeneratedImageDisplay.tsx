@@ -26,8 +26,8 @@ export interface FollowUps {
   onRefine: (job: Job, instruction: string) => Promise<boolean>;
   onRerun: (job: Job) => void;
   /** Re-run several failed jobs with one press (the result pane's "Re-run the 3 failed"):
-   * how many started. */
-  onRerunEach?: (jobs: readonly Job[]) => Promise<number>;
+   * the re-runs that started. */
+  onRerunEach?: (jobs: readonly Job[]) => Promise<readonly Job[]>;
   /** The jobs whose re-run, asked together, is out. */
   rerunningIds?: readonly string[];
   /** Put the job's settings and photos in the form, to change and run again. */

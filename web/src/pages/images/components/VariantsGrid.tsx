@@ -4,7 +4,7 @@ import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useOneColumn } from "../hooks/use-one-column";
 import { CLICK_TOP_ON_PAGE, useTopOnPage } from "../hooks/use-top-on-page";
-import { failedFor, sharedFailure } from "../job/click";
+import { failedFor, rerunsOutcome, sharedFailure } from "../job/click";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { joinedTitles } from "../job/names";
 import { isSaving } from "../job/saved";
@@ -63,8 +63,23 @@ export function VariantsGrid({
   const titles = joinedTitles(jobs, variantOf);
   // The reason all the click's failed variants failed for, said once above the cards.
   const shared = sharedFailure(own);
-  // What the admin waits for: the card that joined last, once one did; else the click's.
-  const outcome = useOutcomeAnnouncement(newestJoined(jobs, own) ?? jobs, identityName);
+  // What the admin waits for: the card that joined last, once one did; else the click's; the
+  // re-runs one press of "Re-run the 3 failed" started, as a whole, from that press on.
+  const [reruns, setReruns] = useState<RerunPress | null>(null);
+  const joined = newestJoined(jobs, own);
+  const subject = joined ?? jobs;
+  const outcome = useOutcomeAnnouncement(saidOf(subject, joined?.[0]?.id, jobs, reruns), subject, identityName);
+  const onRerunEach = followUps?.onRerunEach;
+  const rerunEach =
+    onRerunEach &&
+    (async (failed: readonly Job[]) => {
+      const press = (reruns?.press ?? 0) + 1;
+      const before = jobs.filter((job) => !own.includes(job)).map((job) => job.id);
+      setReruns({ press, before, ids: null });
+      const started = await onRerunEach(failed);
+      setReruns(started.length > 0 ? { press, before, ids: started.map((job) => job.id) } : null);
+      return started;
+    });
   const refineBoxOf = useRefineBoxes();
   // How far down the page the cards start: beside the form, a picture is no taller than the
   // window leaves under that (GeneratedImageDisplay.module.css).
@@ -117,7 +132,7 @@ export function VariantsGrid({
       <ClickActions
         jobs={jobs}
         shared={shared}
-        onRerunEach={followUps?.onRerunEach}
+        onRerunEach={rerunEach}
         rerunningIds={followUps?.rerunningIds ?? []}
         onCancel={onCancel && !outOfTouch ? onCancel : undefined}
         cancelingIds={cancelingIds}
@@ -171,6 +186,34 @@ function gridClass(jobs: Job[], own: Job[]): string {
     return ratio !== undefined && isUpright(ratio) ? `${styles.grid} ${layout} ${styles.upright}` : `${styles.grid} ${layout}`;
   }
   return ratio !== undefined && isWide(ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
+}
+
+/** One press of "Re-run the 3 failed": the cards that had joined the click before it, and the
+ * re-runs it started (null until its answers came). */
+interface RerunPress {
+  press: number;
+  before: readonly string[];
+  ids: readonly string[] | null;
+}
+
+/** What the click's live region follows (`key`: another one says nothing until its outcome
+ * changes) and its outcome now: the re-runs of the last press of "Re-run the 3 failed", as a
+ * whole, until a card joins the click otherwise; else `subject`'s (the card that joined last,
+ * or the click's own). */
+function saidOf(
+  subject: Job[],
+  newest: string | undefined,
+  jobs: Job[],
+  reruns: RerunPress | null,
+): { key: string; outcome: string } {
+  const ids = reruns?.ids ?? null;
+  const joinedOtherwise =
+    newest !== undefined && reruns !== null && !reruns.before.includes(newest) && ids !== null && !ids.includes(newest);
+  if (reruns === null || joinedOtherwise) {
+    return { key: subject.map((job) => job.id).join(" "), outcome: outcomeText(subject) };
+  }
+  const outcome = ids === null ? "" : rerunsOutcome(jobs.filter((job) => ids.includes(job.id)), ids.length);
+  return { key: `reruns ${reruns.press}`, outcome };
 }
 
 /** The card that joined the click last (the newest asked of those not its own), if any. */
@@ -243,15 +286,18 @@ function startText(jobs: Job[], identityName?: string): string {
 const REGION_SETTLES_MS = 250;
 
 /**
- * The outcome to announce: it changes when a job of the same click ends; a click that
+ * The outcome to announce (`said`, see `saidOf`): it changes when a job of the same click
+ * ends (the same `key`: the same jobs, or the same press of "Re-run the 3 failed"); a click that
  * comes into view (another click, another identity, the page opened) says nothing until one
  * of its jobs ends. Before that, several variants all in the queue as the grid came (a click
  * just made) say that they started, as one image's card says "Waiting in the queue": the focus
  * stays on Generate, and the first of them ends seconds later.
  */
-function useOutcomeAnnouncement(jobs: Job[], identityName: string | undefined): string {
-  const ids = jobs.map((job) => job.id).join(" ");
-  const outcome = outcomeText(jobs);
+function useOutcomeAnnouncement(
+  { key: ids, outcome }: { key: string; outcome: string },
+  jobs: Job[],
+  identityName: string | undefined,
+): string {
   const [seen, setSeen] = useState({ ids, outcome, announced: "" });
   // The click as the grid came with it: only one still all in the queue then says it started.
   const [startsAs] = useState(() => ({ ids, text: startText(jobs, identityName) }));

@@ -193,11 +193,11 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
    * one that did not start says why on its card without stopping the others. Then the first
    * of them in the pane's order takes the focus, as one card's Re-run gives it to its new
    * card: it is what the admin waits for now, where Tab goes on through the others, and the
-   * button pressed is gone (no failed card is left without its re-run). How many started
-   * (none while another start is out).
+   * button pressed is gone (no failed card is left without its re-run). The re-runs that
+   * started (none while another start is out).
    */
-  const rerunEach = async (jobs: readonly Job[]): Promise<number> => {
-    if (startOut.current || jobs.length === 0) return 0;
+  const rerunEach = async (jobs: readonly Job[]): Promise<Job[]> => {
+    if (startOut.current || jobs.length === 0) return [];
     startOut.current = true;
     setActionErrors([]);
     setRerunningIds(jobs.map((job) => job.id));
@@ -211,7 +211,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
       );
       const first = started.find((job) => job !== null);
       if (first) arrival.whenShown(first.id, () => bringIntoView(first, true), first.identity_id);
-      return started.filter((job) => job !== null).length;
+      return started.filter((job) => job !== null);
     } finally {
       startOut.current = false;
       setRerunningIds([]);
@@ -225,7 +225,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     /** Re-run a job: once, or `count` times in one click (a click whose variants all failed
      * alike, re-run whole: one batch, as its Generate made it). */
     rerun: (job: Job, place?: ActionPlace, count = 1) => void start({ kind: "rerun", parent: job, count }, place),
-    /** Re-run each of the pane's failed `jobs` with one press; how many started. */
+    /** Re-run each of the pane's failed `jobs` with one press; the re-runs that started. */
     rerunEach,
     /** The failed cards whose re-run, asked with the others', is out. */
     rerunningIds,

@@ -5,7 +5,8 @@
  */
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "./actions";
-import { describeFailure, type Problem } from "./failure";
+import { describeFailure, GENERIC_FAILURE, type Problem } from "./failure";
+import { isFinal } from "./state";
 
 /**
  * The pane's failed cards a card's own Re-run would re-run (the same job could end
@@ -56,4 +57,36 @@ export function sharedFailure(own: readonly Job[]): Reason | null {
 export function failedFor(job: Job, shared: Reason | null): boolean {
   const reason = reasonOf(job);
   return shared !== null && reason !== null && same(reason, shared);
+}
+
+/**
+ * How the re-runs one press of "Re-run the 3 failed" started (`count` of them; `reruns`, those
+ * the pane has read) ended, as a whole, once they all have ("" until then): "All 3 re-runs
+ * are ready.", "2 of the 3 re-runs are ready; 1 failed again: Gemini was unavailable." The
+ * reason they failed for when they all failed for one (by its title, as a card's is said).
+ */
+export function rerunsOutcome(reruns: readonly Job[], count: number): string {
+  if (count === 0 || reruns.length < count || !reruns.every(isFinal)) return "";
+  const ready = reruns.filter((job) => job.status === "succeeded").length;
+  const failed = reruns.filter((job) => job.status === "failed");
+  const canceled = count - ready - failed.length;
+  const why = failedAgainFor(failed);
+  const all = count === 1 ? "The re-run" : count === 2 ? "Both re-runs" : `All ${count} re-runs`;
+  const are = count === 1 ? "is" : "are";
+  if (ready === count) return `${all} ${are} ready.`;
+  if (failed.length === count) return `${all} failed again${why}.`;
+  if (canceled === count) return `${all} ${count === 1 ? "was" : "were"} canceled.`;
+  const head = ready > 0 ? `${ready} of the ${count} re-runs ${ready === 1 ? "is" : "are"} ready` : `None of the ${count} re-runs is ready`;
+  const rest = [
+    failed.length > 0 && `${failed.length} failed again${why}`,
+    canceled > 0 && `${canceled} ${canceled === 1 ? "was" : "were"} canceled`,
+  ].filter(Boolean);
+  return `${head}; ${rest.join("; ")}.`;
+}
+
+/** ": Gemini was unavailable" when every one of `failed` failed for that; else "". */
+function failedAgainFor(failed: readonly Job[]): string {
+  const titles = new Set(failed.map((job) => describeFailure(job)?.title ?? GENERIC_FAILURE));
+  const [title] = titles;
+  return titles.size === 1 && title !== undefined && title !== GENERIC_FAILURE ? `: ${title}` : "";
 }
