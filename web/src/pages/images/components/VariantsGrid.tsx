@@ -286,12 +286,12 @@ function startText(jobs: Job[], identityName?: string): string {
 const REGION_SETTLES_MS = 250;
 
 /**
- * The outcome to announce (`said`, see `saidOf`): it changes when a job of the same click
- * ends (the same `key`: the same jobs, or the same press of "Re-run the 3 failed"); a click that
- * comes into view (another click, another identity, the page opened) says nothing until one
- * of its jobs ends. Before that, several variants all in the queue as the grid came (a click
- * just made) say that they started, as one image's card says "Waiting in the queue": the focus
- * stays on Generate, and the first of them ends seconds later.
+ * The outcome to announce (`key` and `outcome`: see `saidOf`): it changes when a job of the
+ * same click ends (the same `key`: the same jobs, or the same press of "Re-run the 3 failed");
+ * a click that comes into view (another click, another identity, the page opened) says
+ * nothing until one of its jobs ends. Before that, several variants all in the queue as the
+ * grid came (a click just made) say that they started, as one image's card says "Waiting in
+ * the queue": the focus stays on Generate, and the first of them ends seconds later.
  */
 function useOutcomeAnnouncement(
   { key: ids, outcome }: { key: string; outcome: string },
