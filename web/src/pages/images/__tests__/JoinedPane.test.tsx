@@ -139,6 +139,8 @@ describe("a follow-up of a card the pane shows", () => {
 
     await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 2" })).toHaveFocus());
     expect(cardsInPane()).toEqual(["Variant 1 of 4", "Variant 2 of 4", "Re-run of variant 2", "Variant 3 of 4", "Variant 4 of 4"]);
+    // Its title says what it re-ran, beside it: not again, with that card's time, on three lines of a narrow card.
+    expect(within(pane().getByRole("article", { name: "Re-run of variant 2" })).queryByText(/^Re-run of the /)).toBeNull();
   }, 30_000);
 
   it("joins its click when it re-runs a finished variant from its card, another take beside it, as its history row's Re-run does", async () => {

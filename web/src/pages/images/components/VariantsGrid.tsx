@@ -61,6 +61,12 @@ export function VariantsGrid({
   const count = own.length;
   const variantOf = (job: Job) => (own.includes(job) ? placeOf(job, own.indexOf(job), count) : undefined);
   const titles = joinedTitles(jobs, variantOf);
+  // A re-run that joined the click is said by its title ("Re-run of variant 2"), beside the card
+  // it re-ran: not again by how it came about ("Re-run of the failed generation of today, 8:52
+  // PM, variant 2 of 4", three lines of a 230 px card, its Save pushed under a 768 px screen's
+  // edge). A refinement's words are its own: said.
+  const originShown = (job: Job) =>
+    titles.has(job.id) && job.kind !== "refine" ? { origin: null } : originOf ? { origin: originOf(job) } : {};
   // The reason all the click's failed variants failed for, said once above the cards.
   const shared = sharedFailure(own);
   // What the admin waits for: the card that joined last, once one did; else the click's; the
@@ -155,7 +161,7 @@ export function VariantsGrid({
               canceling={cancelingIds.includes(job.id)}
               followUps={followUps}
               refine={refineBoxOf(job.id).toggle}
-              {...(originOf ? { origin: originOf(job) } : {})}
+              {...originShown(job)}
               outOfTouch={outOfTouch}
               failure={failureOf(job).card}
               reasonSaidAbove={failedFor(job, shared)}
