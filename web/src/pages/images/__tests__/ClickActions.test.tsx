@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { apiError, http, historyOf, job, succeeded } from "../../../test/api";
-import { addPhoto, given, openAsAlice } from "../../../test/render";
+import { given, openAsAlice } from "../../../test/render";
+import { cardsInPane, fourVariants, pane } from "../../../test/pane";
 
 const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
 const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
@@ -94,21 +95,6 @@ function clickApi({
       }),
     ],
   };
-}
-
-const pane = () => within(screen.getByRole("region", { name: "Result" }));
-const cardsInPane = () => pane().queryAllByRole("article").map((card) => card.getAttribute("aria-label"));
-const FOUR = ["Variant 1 of 4", "Variant 2 of 4", "Variant 3 of 4", "Variant 4 of 4"];
-
-/** Alice's chef, one photo, Generate with four variants: the pane shows their four cards. */
-async function fourVariants(api: ReturnType<typeof clickApi>) {
-  given(...api.handlers);
-  const user = await openAsAlice();
-  await addPhoto(user);
-  await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "4");
-  await user.click(screen.getByRole("button", { name: "Generate" }));
-  await waitFor(() => expect(cardsInPane()).toEqual(FOUR));
-  return user;
 }
 
 describe("Re-run the failed", () => {

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { apiError, http, job, succeeded } from "../../../test/api";
-import { addPhoto, given, openAsAlice, renderImages } from "../../../test/render";
+import { openAsAlice, renderImages } from "../../../test/render";
+import { cardsInPane, FOUR, fourVariants, pane } from "../../../test/pane";
 
 const FAILED = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
 
@@ -75,22 +76,6 @@ function jobApi({ fails = [] as number[], earlier = [] as Job[] } = {}) {
       }),
     ],
   };
-}
-
-const pane = () => within(screen.getByRole("region", { name: "Result" }));
-/** The pane's cards, by their titles, in the page's order. */
-const cardsInPane = () => pane().queryAllByRole("article").map((card) => card.getAttribute("aria-label"));
-const FOUR = ["Variant 1 of 4", "Variant 2 of 4", "Variant 3 of 4", "Variant 4 of 4"];
-
-/** Alice's chef, one photo, Generate with four variants: the pane shows their four cards. */
-async function fourVariants(api: ReturnType<typeof jobApi>) {
-  given(...api.handlers);
-  const user = await openAsAlice();
-  await addPhoto(user);
-  await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "4");
-  await user.click(screen.getByRole("button", { name: "Generate" }));
-  await waitFor(() => expect(cardsInPane()).toEqual(FOUR));
-  return user;
 }
 
 /** Refine `card` of the pane with `words`. */
