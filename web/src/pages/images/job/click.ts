@@ -5,7 +5,7 @@
  */
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "./actions";
-import { describeFailure, GENERIC_FAILURE, type Problem } from "./failure";
+import { describeFailure, GENERIC_FAILURE, sameProblem, type Problem } from "./failure";
 import { isFinal } from "./state";
 
 /**
@@ -38,7 +38,8 @@ function reasonOf(job: Job): Reason | null {
   return problem && job.error ? { code: job.error.code, ...problem } : null;
 }
 
-const same = (a: Reason, b: Reason) => a.code === b.code && a.title === b.title && a.detail === b.detail;
+/** One reason: the same code said in the same words (see `sameProblem`). */
+const same = (a: Reason, b: Reason) => a.code === b.code && sameProblem(a, b);
 
 /**
  * The reason every failed variant of the click (`own`, its own cards) failed for, when two or

@@ -8,6 +8,10 @@ export interface Problem {
   detail: string;
 }
 
+/** Two problems an admin would read as one: the same title and the same advice (two photos
+ * that could not be used name each its photo: two problems). */
+export const sameProblem = (a: Problem, b: Problem): boolean => a.title === b.title && a.detail === b.detail;
+
 /** Gemini's block names the prompt itself (not the image it would have made). */
 function promptRefused(message: string): boolean {
   return /prompt/i.test(message);

@@ -7,7 +7,7 @@
  * the admin asked not to see, those that ended without a picture, left out.
  */
 import type { Job } from "../../../api/imageGeneration";
-import { describeFailure, type Problem } from "./failure";
+import { describeFailure, sameProblem, type Problem } from "./failure";
 
 /** A row of the history: one job (`sameClick`: another variant of the click in the row
  * above, which says its prompt, time and settings; `saidAbove`: it failed for the words a
@@ -46,13 +46,11 @@ function rowsOfClick(click: readonly Job[]): HistoryRow[] {
   const said: Problem[] = [];
   return click.map((job, index) => {
     const end = job.status === "failed" ? describeFailure(job) : null;
-    const saidAbove = end !== null && said.some((other) => sameWords(other, end));
+    const saidAbove = end !== null && said.some((other) => sameProblem(other, end));
     if (end && !saidAbove) said.push(end);
     return { kind: "job", job, sameClick: index > 0, saidAbove };
   });
 }
-
-const sameWords = (a: Problem, b: Problem) => a.title === b.title && a.detail === b.detail;
 
 /** Two variants of one click (one batch), one under the other. */
 export function oneClick(above: Job | undefined, job: Job | undefined): boolean {
@@ -69,7 +67,7 @@ export function sharedEnd(click: readonly Job[]): Problem | null {
   const ends = click.map(shownEnd);
   const first = ends[0];
   if (!first) return null;
-  return ends.every((end) => end !== null && sameWords(end, first)) ? first : null;
+  return ends.every((end) => end !== null && sameProblem(end, first)) ? first : null;
 }
 
 function shownEnd(job: Job): Problem | null {
