@@ -360,6 +360,40 @@ describe("a drop on the photos' box", () => {
   function entryOf(f: File): object {
     return { name: f.name, isFile: true, isDirectory: false, file: (done: (f: File) => void) => done(f) };
   }
+  /** A folder the browser may not read (no permission): its reader calls back with an error,
+   * at once or after `batch`. */
+  function unreadableFolder(name: string, batch: object[] = []): object {
+    return {
+      name,
+      isFile: false,
+      isDirectory: true,
+      createReader: () => {
+        let read = batch.length === 0;
+        return {
+          readEntries: (done: (entries: object[]) => void, fail: (error: DOMException) => void) =>
+            read ? fail(new DOMException("A requested file or directory could not be found", "NotFoundError")) : done(((read = true), batch)),
+        };
+      },
+    };
+  }
+  /** A file moved or deleted since it was dropped: its entry's `file` calls back with an error. */
+  function unreadableEntry(name: string): object {
+    return {
+      name,
+      isFile: true,
+      isDirectory: false,
+      file: (_done: unknown, fail: (error: DOMException) => void) => fail(new DOMException("gone", "NotFoundError")),
+    };
+  }
+  /** The items of a drop of `entries`, each a folder or file entry as `webkitGetAsEntry` gives it. */
+  function itemsOf(...entries: object[]): DataTransferItemList {
+    return entries.map((entry) => ({ kind: "file", getAsFile: () => null, webkitGetAsEntry: () => entry })) as unknown as DataTransferItemList;
+  }
+  function dropBox(): Element {
+    const box = screen.getByRole("button", { name: "Add photos" }).closest("[role=presentation]");
+    if (box === null) throw new Error("no drop box");
+    return box;
+  }
 
   it("shows the box ready while files are dragged over it, and adds the files dropped, those of a folder too", async () => {
     given();
@@ -398,6 +432,47 @@ describe("a drop on the photos' box", () => {
     // A folder's system file is not a photo (it would be refused, and take a place).
     expect(photos.queryByText(".DS_Store")).not.toBeInTheDocument();
     expect(screen.getByText("3 / 5")).toBeInTheDocument();
+  });
+
+  it("adds the photos it could read, and says the folder or files it could not", async () => {
+    given();
+    await openAsAlice();
+    const photos = () => within(screen.getByRole("list", { name: "Selected photos" }));
+    // Under the photos, seen and said.
+    const notRead = (words: string) => screen.getByText(words, { selector: "[role=status]" });
+
+    // A folder the browser may not read, dropped with one it may: the readable one's photos come.
+    const trip = unreadableFolder("Trip");
+    const work = folder("Work", [entryOf(file("desk.jpg", "image/jpeg")), unreadableEntry("moved.jpg")]);
+    drag(dropBox(), "drop", { items: itemsOf(trip, work) });
+    expect(await photos().findByText("desk.jpg")).toBeInTheDocument();
+    expect(
+      notRead("The folder “Trip” could not be read: its photos were not added. “moved.jpg” could not be read."),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(screen.getAllByRole("status").map((region) => region.textContent)).toContain("Added 1 photo."));
+
+    // A folder read in part (a later batch failed), and two files gone: what came, and how many did not.
+    const album = unreadableFolder("Album", [entryOf(file("one.jpg", "image/jpeg")), unreadableEntry("a.jpg"), unreadableEntry("b.jpg")]);
+    drag(dropBox(), "drop", { items: itemsOf(album) });
+    expect(await photos().findByText("one.jpg")).toBeInTheDocument();
+    expect(notRead("The folder “Album” could not be read in full: some of its photos were not added. 2 files could not be read.")).toBeInTheDocument();
+    expect(screen.getByText("2 / 5")).toBeInTheDocument();
+
+    // The next add, read whole, says nothing of the last drop's.
+    drag(dropBox(), "drop", { items: itemsOf(folder("More", [entryOf(file("two.jpg", "image/jpeg"))])) });
+    expect(await photos().findByText("two.jpg")).toBeInTheDocument();
+    expect(screen.queryByText(/could not be read/)).not.toBeInTheDocument();
+  });
+
+  it("says so when nothing of a drop on the empty box could be read", async () => {
+    given();
+    await openAsAlice();
+    drag(dropBox(), "drop", { items: itemsOf(unreadableFolder("Trip"), unreadableFolder("Work")) });
+    const said = await screen.findByText("2 folders could not be read: their photos were not added.");
+    expect(said).toHaveAttribute("role", "status");
+    expect(said).toBeVisible();
+    // Left said in the empty box: the form holds none, and it is still true.
+    expect(screen.getByText("0 / 5")).toBeInTheDocument();
   });
 });
 

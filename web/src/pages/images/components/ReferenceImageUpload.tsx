@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type RefObject } from "react";
 
 import { countOf, formatBytes, typeName, type TabConfig } from "../config";
-import { useFileDrop } from "../hooks/use-file-drop";
+import { useFileDrop, type OnFiles } from "../hooks/use-file-drop";
 import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
 import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
 import { useSaidAWhile } from "../hooks/use-said-a-while";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { PAGE_ROOT } from "../pageRoot";
+import { unreadNote } from "../photos/dropped";
 import { differently } from "../said";
 import ui from "../ui.module.css";
 import { photosAsideNote, photosBackNote } from "./UserSelector";
@@ -58,16 +59,22 @@ export function ReferenceImageUpload({
   // The files of the last add the form held already, shown under the photos (no tile came for
   // them) until the next add, while the form still holds them; said with what was added.
   const [already, setAlready] = useState<readonly string[]>([]);
+  // What the last drop could not read (a folder, a file the browser may not read), shown under
+  // the photos until the next add: nothing else says it, no tile came for it. Still true when
+  // the form holds none (a folder that could not be read, dropped on the empty box).
+  const [unread, setUnread] = useState("");
   const { add: addToList } = uploads;
   const say = useCallback((words: string) => setAdded((last) => differently(words, last)), []);
   useSaidAWhile(added, useCallback(() => setAdded(""), []));
-  const add = useCallback(
-    (files: File[]) => {
+  const add = useCallback<OnFiles>(
+    (files, notRead) => {
       // The ones refused (at once, or once their first bytes are read) are said by the failures'
       // region, not as added: said once the bytes are read.
       const { added: checked, already: held } = addToList(files);
       const heldNote = held.length === 0 ? null : alreadyNote(held);
       setAlready(held);
+      const unreadWords = notRead === undefined ? null : unreadNote(notRead);
+      setUnread((last) => (unreadWords === null ? "" : differently(unreadWords, last)));
       void checked.then(({ sending, waiting }) => {
         if (sending + waiting === 0) {
           if (heldNote) say(heldNote);
@@ -82,6 +89,7 @@ export function ReferenceImageUpload({
   const takeEarlier = (photos: EarlierPhotos) => {
     photos.take();
     setAlready([]);
+    setUnread("");
     say(`Added ${lastGenerationsPhotos(photos.count)}.`);
   };
   // A photo a reload lost holds its place, and "Add photos" stays to add it again.
@@ -98,6 +106,7 @@ export function ReferenceImageUpload({
     setAddsOf(userId);
     setAdded(addsOf !== userId && uploads.cameBack ? photosBackNote(uploads.cameBack) : "");
     setAlready([]);
+    if (addsOf !== userId) setUnread("");
   }
   const stillHeld = already.filter((name) => uploads.items.some((item) => item.name === name && item.status !== "refused"));
   // The list's actions that take a control away, each leaving the focus where it belongs.
@@ -175,6 +184,10 @@ export function ReferenceImageUpload({
           </button>
         )}
         {stillHeld.length > 0 && <p className={ui.muted}>{alreadyNote(stillHeld)}</p>}
+        {/* Seen and said: a region there from the start, empty until a drop leaves something out. */}
+        <p role="status" className={styles.unreadNote}>
+          {unread}
+        </p>
         {uploads.removedName !== null && <RemovedNote name={uploads.removedName} onUndo={undoRemove} />}
         {uploads.othersPutAside !== null && (
           <p role="status" className={ui.notice}>

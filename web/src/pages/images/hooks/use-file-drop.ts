@@ -7,13 +7,13 @@
  * - A drag of files over the box shows it ready to take them (`dragging`) until the drag leaves
  *   the box and all it holds, or is dropped; a drag of a link or text does not.
  * - A drop on the box is the box's (the browser opens nothing); its files, and those of a folder
- *   dropped, go to `onFiles` (see `filesOfDrop`).
+ *   dropped, go to `onFiles` (see `filesOfDrop`), with what of it could not be read.
  * - `open()` opens the file picker (the "Add photos" button); the files chosen go to `onFiles`.
  * - Disabled (no identity to add photos for), the box takes nothing.
  */
 import { useCallback, useRef, useState, type ChangeEvent, type CSSProperties, type DragEvent, type MouseEvent, type RefObject } from "react";
 
-import { carriesFiles, filesOfDrop } from "../photos/dropped";
+import { carriesFiles, filesOfDrop, type Unread } from "../photos/dropped";
 
 /** Out of sight and of the layout, yet a real file input (a test, or a browser's automation,
  * sets its files). */
@@ -55,7 +55,11 @@ export interface FileDrop {
   };
 }
 
-export function useFileDrop(onFiles: (files: File[]) => void, disabled: boolean): FileDrop {
+/** Files dropped or picked; for a drop, what of it could not be read (a pick has nothing of the
+ * kind: the picker gives what it read). */
+export type OnFiles = (files: File[], unread?: Unread) => void;
+
+export function useFileDrop(onFiles: OnFiles, disabled: boolean): FileDrop {
   const [dragging, setDragging] = useState(false);
   // The elements in the box the drag has entered and not yet left: a drag from the box onto a
   // tile in it leaves the box (and enters the tile) without leaving the drop target.
@@ -92,7 +96,7 @@ export function useFileDrop(onFiles: (files: File[]) => void, disabled: boolean)
       entered.current = [];
       setDragging(false);
       if (!carriesFiles(event.dataTransfer)) return;
-      void filesOfDrop(event.dataTransfer).then(onFiles);
+      void filesOfDrop(event.dataTransfer).then(({ files, unread }) => onFiles(files, unread));
     },
     [onFiles],
   );
