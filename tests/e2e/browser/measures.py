@@ -28,6 +28,15 @@ def box_of(element: Locator) -> FloatRect:
     return box
 
 
+def apart(first: Locator, second: Locator) -> float:
+    """The room between `first` and `second` as drawn, across or down, whichever they are
+    apart on: positive when neither touches the other, 0 or less when they touch or overlap."""
+    a, b = box_of(first), box_of(second)
+    across = max(b["x"] - (a["x"] + a["width"]), a["x"] - (b["x"] + b["width"]))
+    down = max(b["y"] - (a["y"] + a["height"]), a["y"] - (b["y"] + b["height"]))
+    return max(across, down)
+
+
 def one_line(boxes: list[Locator]) -> set[int]:
     """The tops of `boxes` as the page draws them: one value when they share a line."""
     return {round(box_of(locator)["y"]) for locator in boxes}

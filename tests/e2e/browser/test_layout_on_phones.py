@@ -1,15 +1,16 @@
 """What a phone's screen shows: the page in its width without a sideways scroll, a photo's
-Remove lined up with its name on a touch screen, a card's Refine box under that card, what a
-history row's More offers in view, and the result pane's long prompt shown whole."""
+Remove lined up with its name on a touch screen, a HEIC tile's grey mark clear of its
+placeholder's letters, a card's Refine box under that card, what a history row's More offers in
+view, and the result pane's long prompt shown whole."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, FilePayload, expect
 
-from tests.e2e.browser.measures import box_of, follow_ups, next_frames
+from tests.e2e.browser.measures import apart, box_of, follow_ups, next_frames
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
     BOB_THE_ASTRONAUT,
@@ -17,6 +18,7 @@ from tests.e2e.browser.steps import (
     JOB_TIMEOUT_MS,
     choose_identity,
     finished_click,
+    heic,
     log_in,
     portraits,
     ready_to_generate,
@@ -62,6 +64,42 @@ def test_on_a_touch_screen_a_photos_remove_keeps_its_words_on_the_tiles_edge(
     }"""
     name = page.get_by_text("edge.jpg", exact=True)
     assert abs(remove.evaluate(words_left) - name.evaluate(words_left)) <= 1
+
+
+@pytest.mark.parametrize("width", [390, 430], ids=["98 px tiles", "81 px tiles"])
+def test_on_a_phone_a_heic_tiles_grey_mark_is_clear_of_its_placeholders_letters(
+    stack: RunningStack, browser: Browser, width: int
+) -> None:
+    """Chromium draws no HEIC: its tile shows the letters "HEIC" and, once it is sent, a grey
+    mark in the tick's top right corner. On a 390 by 844 phone (98 px tiles) the letters,
+    centred, ran under the mark, the C 2 px under its edge; on a 430 px one (three tiles a row
+    of 81 px, the narrowest) 11 px. They go top left, on the mark's line, clear of it."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    log_in(page, stack, "admin", "admin-password")
+    choose_identity(page, ALICE_THE_CHEF)
+    side: FilePayload = {"name": "side.heic", "mimeType": "", "buffer": heic()}
+    page.get_by_label("Reference photos", exact=True).set_input_files(
+        [*portraits("front.jpg"), side]
+    )
+    photos = page.get_by_role("list", name="Selected photos", exact=True)
+    sent = photos.get_by_role("listitem").filter(has_text="side.heic")
+    expect(sent).to_contain_text("Sent · checked when you generate", timeout=30_000)
+    thumb = sent.locator("div[class*='thumb']").first
+    mark = thumb.locator("span[class*='sentUnchecked']")
+    letters = thumb.get_by_text("HEIC", exact=True)
+    assert apart(mark, letters) >= 4, (box_of(mark), box_of(letters))
+    # Both in the picture's square, the letters on the mark's line.
+    square, mark_box, letters_box = box_of(thumb), box_of(mark), box_of(letters)
+    for part in (mark_box, letters_box):
+        assert square["x"] <= part["x"], (part, square)
+        assert part["x"] + part["width"] <= square["x"] + square["width"], (part, square)
+        assert square["y"] <= part["y"], (part, square)
+        assert part["y"] + part["height"] <= square["y"] + square["height"], (part, square)
+    assert letters_box["y"] < mark_box["y"] + mark_box["height"], (letters_box, mark_box)
+    context.close()
 
 
 def test_on_a_phone_a_cards_refine_box_opens_under_it(
