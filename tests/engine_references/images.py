@@ -41,7 +41,7 @@ def exif_with(orientation: int | None = None, *, gps: bool = False) -> Image.Exi
 
 def png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims `width`x`height` but whose data is a few bytes: decoding
-    it would fail as truncated, so a refusal for its size proves nothing was decoded."""
+    it would fail (too few pixels), so a refusal for its size proves nothing was decoded."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         crc = zlib.crc32(kind + body) & 0xFFFFFFFF

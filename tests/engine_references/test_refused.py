@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import warnings
 
 import pillow_heif
 import pytest
 from PIL import Image, ImageFile
 
+from identity_images.engine import truncation
 from identity_images.engine.references import ReferenceRules, prepare_reference
 from identity_images.errors import ErrorCode, PipelineError
 from tests.engine_references.images import encode, picture, png_claiming
@@ -69,8 +71,41 @@ def test_corrupt_image_data_is_refused(rules: ReferenceRules) -> None:
     assert _refusal(bytes(whole), rules).details["reason"] == "unreadable"
 
 
+def _heic_with_garbled_pixels(offset: int) -> bytes:
+    """A real HEIC whose boxes are all there, each of its size, but whose pixel data (its
+    `mdat` box's body from `offset` on) is noise of the same length."""
+    heic = bytearray(encode(Image.effect_noise((320, 240), 40).convert("RGB"), "HEIF"))
+    at = heic.index(b"mdat") - 4
+    size = int.from_bytes(heic[at : at + 4], "big")
+    start, end = at + 8 + offset, at + size
+    heic[start:end] = random.Random(7).randbytes(end - start)
+    return bytes(heic)
+
+
+@pytest.mark.parametrize("offset", [0, 4], ids=["from its first length", "after it"])
+def test_a_heic_whole_in_its_boxes_whose_pixels_cannot_be_decoded_is_damaged_not_cut(
+    offset: int, rules: ReferenceRules
+) -> None:
+    """libheif says "Unexpected end of file" of pixel data whose first length points past its
+    own end: the admin read "the file is truncated" of a file that was all there. The
+    structure tells the two apart: a file cut short is `truncated`, one whole in structure
+    that does not decode is `unreadable`, "may be damaged"."""
+    damaged = _heic_with_garbled_pixels(offset)
+    assert truncation.whole(damaged)
+    assert not truncation.cut_short(damaged)
+
+    error = _refusal(damaged, rules, name="IMG_0042.HEIC")
+
+    assert error.details["reason"] == "unreadable"
+    assert error.message == "IMG_0042.HEIC: the image could not be decoded: the file may be damaged"
+    # Cut short, the same file is still said to be.
+    cut = _refusal(damaged[:-100], rules, name="IMG_0042.HEIC")
+    assert cut.details["reason"] == "truncated"
+    assert cut.message == "IMG_0042.HEIC: the file is truncated"
+
+
 def test_a_decompression_bomb_is_refused_from_its_header(rules: ReferenceRules) -> None:
-    # 100000 x 100000 claimed, 64 bytes of pixel data: decoding would fail as truncated.
+    # 100000 x 100000 claimed, 64 bytes of pixel data: decoding would fail, short of pixels.
     bomb = png_claiming(100_000, 100_000)
     assert len(bomb) < 200
 
@@ -100,8 +135,9 @@ def test_between_pillows_warning_and_its_own_refusal_is_refused(rules: Reference
 
 def test_the_pixel_limit_is_a_rule(small_rules: ReferenceRules) -> None:
     assert _refusal(png_claiming(1001, 1000), small_rules).details["reason"] == "too_many_pixels"
-    # Just under the limit it is decoded, and so found to be truncated.
-    assert _refusal(png_claiming(1000, 1000), small_rules).details["reason"] == "truncated"
+    # Just under the limit it is decoded, and so found short of pixels: damaged, its chunks
+    # being all there, not cut short.
+    assert _refusal(png_claiming(1000, 1000), small_rules).details["reason"] == "unreadable"
 
 
 def test_a_file_over_the_byte_limit_is_refused_before_reading_it(

@@ -74,6 +74,15 @@ def _heic_with_exif() -> bytes:
     return encode(_photo(), "HEIF", exif=exif_with(1).tobytes())
 
 
+def _heic_whose_pixels_run_to_the_end() -> bytes:
+    """Its last box, the pixels', sized 0: "to the end of the file", wherever that is. Its
+    structure cannot tell a cut: the decoder's words do."""
+    heic = bytearray(encode(_photo(), "HEIF"))
+    at = heic.index(b"mdat") - 4
+    heic[at : at + 4] = bytes(4)
+    return bytes(heic)
+
+
 Cut = Callable[[], bytes]
 
 #: Cuts Pillow decodes without an error: each was accepted before `truncation`.
@@ -103,6 +112,9 @@ REFUSED_BY_THE_DECODER: dict[str, Cut] = {
     )[:-8],
     "heic cut in its pixels": lambda: encode(_photo(), "HEIF")[:-100],
     "heic with exif cut in its pixels": lambda: _heic_with_exif()[:-100],
+    "heic whose pixels run to the end, cut in them": lambda: _heic_whose_pixels_run_to_the_end()[
+        :-100
+    ],
 }
 
 
@@ -124,6 +136,7 @@ WHOLE: dict[str, Cut] = {
     "mpo": _mpo,
     "webp": lambda: encode(_photo(), "WEBP"),
     "heic": _heic_with_exif,
+    "heic whose pixels run to the end": _heic_whose_pixels_run_to_the_end,
 }
 
 

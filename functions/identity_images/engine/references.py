@@ -344,11 +344,17 @@ def _decoded_but_cut(image: Image.Image, data: bytes) -> bool:
 
 
 def _decode_failure(name: str, data: bytes, exc: BaseException) -> PipelineError:
-    text = str(exc).lower()
-    # libwebp says a cut file is broken, and a HEIF decoder may too: the structure tells.
-    if "truncat" in text or "end of file" in text or truncation.cut_short(data):
+    """Cut short or damaged, by the file's structure where it tells (PNG, WebP, HEIF), else
+    by the decoder's words: libwebp says a cut file is broken, and a HEIF decoder may too;
+    libheif says "Unexpected end of file" of a whole HEIC whose pixel data is garbled."""
+    if truncation.cut_short(data):
         return _truncated(name)
-    return _invalid(name, Reason.UNREADABLE, "the image data cannot be decoded")
+    text = str(exc).lower()
+    if not truncation.whole(data) and ("truncat" in text or "end of file" in text):
+        return _truncated(name)
+    return _invalid(
+        name, Reason.UNREADABLE, "the image could not be decoded: the file may be damaged"
+    )
 
 
 def _truncated(name: str) -> PipelineError:

@@ -13,6 +13,10 @@ A JPEG, even cut just before its end marker, a WebP and a HEIF fail to decode wh
 So does a PNG cut in its pixels. A HEIF whose metadata lies past the cut fails to *open*,
 as if it were not an image: `cut_short` tells the two apart.
 
+A decoder's words are no proof of a cut: libheif says "Unexpected end of file" of a HEIF
+whose boxes are all there but whose pixel data is garbled (a length in it points past its
+own end). A file `whole` by its structure that fails to decode is damaged, not cut short.
+
 Bytes after a file's end are allowed (after a PNG's IEND, a JPEG's end marker, a RIFF's
 or a HEIF's last box): some writers leave them, and every decoder ignores them.
 
@@ -47,6 +51,21 @@ def cut_short(data: bytes) -> bool:
         return riff_is_short(data)
     if _heif_brands(data) & _HEIF_BRANDS:
         return boxes_are_short(data)
+    return False
+
+
+def whole(data: bytes) -> bool:
+    """Whether a PNG, WebP or HEIF file (told by its first bytes) holds all its structure
+    says it does: a PNG's chunks up to IEND, a RIFF's size, a HEIF's boxes, each with its
+    size, to the file's end. False where the structure cannot tell (another format; a last
+    box sized "to the end of the file"; bytes after the end that are not a box): then what
+    the decoder said of a cut is taken at its word."""
+    if data.startswith(PNG_SIGNATURE):
+        return not png_is_short(data)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return not riff_is_short(data)
+    if _heif_brands(data) & _HEIF_BRANDS:
+        return boxes_are_whole(data)
     return False
 
 
@@ -88,6 +107,25 @@ def boxes_are_short(data: bytes) -> bool:
             return False  # not a box: nothing to say
         at += size
     return at > end
+
+
+def boxes_are_whole(data: bytes) -> bool:
+    """Whether the top-level boxes of an ISO media file (HEIF) each give their size and end
+    together where the file does."""
+    end = len(data)
+    at = 0
+    while at < end:
+        if at + 8 > end:
+            return False
+        size = int.from_bytes(data[at : at + 4], "big")
+        if size == 1:  # a 64-bit size follows the type
+            if at + 16 > end:
+                return False
+            size = int.from_bytes(data[at + 8 : at + 16], "big")
+        if size < 8:  # 0: to the end of the file, wherever that is; less: not a box
+            return False
+        at += size
+    return at == end
 
 
 def _heif_brands(data: bytes) -> set[bytes]:

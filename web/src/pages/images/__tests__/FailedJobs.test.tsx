@@ -104,7 +104,7 @@ describe("a failed job", () => {
       reference_names: ["front.jpg", "broken.png"],
       error: {
         code: "reference_invalid",
-        message: "uploads/1/u/2.png: the image data cannot be decoded",
+        message: "uploads/1/u/2.png: the image could not be decoded: the file may be damaged",
         details: { field: "reference_keys", key: "uploads/1/u/2.png", index: 1 },
       },
       finished_at: new Date().toISOString(),
@@ -113,7 +113,7 @@ describe("a failed job", () => {
     await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
     expect(await within(card).findByText("“broken.png” (photo 2 of 2) could not be used")).toBeInTheDocument();
-    expect(card).toHaveTextContent("The image data cannot be decoded.");
+    expect(card).toHaveTextContent("The image could not be decoded: the file may be damaged.");
   });
 
   it("offers a failed card's way on where it failed: Re-run when it could end otherwise, and Edit settings", async () => {
