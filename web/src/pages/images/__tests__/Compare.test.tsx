@@ -69,8 +69,11 @@ describe("Compare", () => {
 
   it("compares a refinement with the image it refined, from its card", async () => {
     const before = succeeded(job({ prompt: "first", created_at: "2026-12-04T09:00:00Z" }));
+    // Refined from its history row after a later click: the refinement takes the pane alone
+    // (a refinement of the newest click would show joined to it, its Compare the click's).
+    const later = succeeded(job({ prompt: "later", created_at: "2026-12-04T09:30:00Z" }));
     const refined = succeeded(job({ kind: "refine", parent_generation_id: before.id, instruction: "darker", batch_id: "r" }));
-    given(...historyOf([refined, before]));
+    given(...historyOf([refined, later, before]));
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "Refined image" });
     await user.click(await within(card).findByRole("button", { name: /^Compare\b/ }));
@@ -156,8 +159,10 @@ describe("Compare", () => {
 
   it("compares a saved refinement with what it refined, from its card as from its row", async () => {
     const parent = succeeded(job({ prompt: "first" }));
+    // After a later click (the refinement, from the parent's row, took the pane alone).
+    const later = succeeded(job({ prompt: "later" }));
     const refined = savedJob(succeeded(job({ kind: "refine", parent_generation_id: parent.id, instruction: "darker" })));
-    const { user, rowOf } = await historyShowing(refined, [refined, parent]);
+    const { user, rowOf } = await historyShowing(refined, [refined, later, parent]);
     const card = await screen.findByRole("article", { name: "Refined image" });
     await user.click(within(card).getByRole("button", { name: /^Compare\b/ }));
     const dialog = await screen.findByRole("dialog", { name: "Before and after refining" });

@@ -239,25 +239,26 @@ describe("where a refinement came from", () => {
       job({ prompt: "At the pass", created_at: "2026-12-04T17:44:30Z", batch_id: "w", batch_index: 1, batch_size: 2 }),
     );
     const refined = succeeded(
-      job({ kind: "refine", parent_generation_id: portrait.id, prompt: portrait.prompt, instruction: "add a red scarf" }),
+      job({ kind: "refine", parent_generation_id: wide.id, prompt: wide.prompt, instruction: "add a red scarf" }),
     );
-    const rerun = succeeded(job({ kind: "rerun", parent_generation_id: wide.id, prompt: wide.prompt, batch_id: "x" }));
+    // Of the older click, after the newer one: from its history row, it took the pane alone.
+    const rerun = succeeded(job({ kind: "rerun", parent_generation_id: portrait.id, prompt: portrait.prompt, batch_id: "x" }));
     const { history } = await openHistory([rerun, refined, wide, portrait]);
 
-    const fromPortrait = `Refined: “add a red scarf”, from the result of ${createdPhrase(portrait)} (“A close portrait in chef…”)`;
-    const fromWide = `Re-run of the result of ${createdPhrase(wide)}, variant 2 of 2 (“At the pass”)`;
+    const fromWide = `Refined: “add a red scarf”, from the result of ${createdPhrase(wide)}, variant 2 of 2 (“At the pass”)`;
+    const fromPortrait = `Re-run of the result of ${createdPhrase(portrait)} (“A close portrait in chef…”)`;
     const [rerunRow, refinedRow] = within(history).getAllByRole("listitem");
-    expect(within(refinedRow!).getByText(fromPortrait)).toHaveAttribute("title", fromPortrait);
-    expect(within(rerunRow!).getByText(fromWide)).toBeInTheDocument();
+    expect(within(refinedRow!).getByText(fromWide)).toHaveAttribute("title", fromWide);
+    expect(within(rerunRow!).getByText(fromPortrait)).toBeInTheDocument();
     // A refinement's row leads with the change asked, then the prompt it kept; another row
     // leads with its prompt.
     const order = (row: HTMLElement, first: string, then: string) =>
       within(row).getByText(first).compareDocumentPosition(within(row).getByText(then)) & Node.DOCUMENT_POSITION_FOLLOWING;
-    expect(order(refinedRow!, fromPortrait, "“A close portrait in chef whites”")).toBeTruthy();
-    expect(order(rerunRow!, "“At the pass”", fromWide)).toBeTruthy();
+    expect(order(refinedRow!, fromWide, "“At the pass”")).toBeTruthy();
+    expect(order(rerunRow!, "“A close portrait in chef whites”", fromPortrait)).toBeTruthy();
     // The result pane's card (the latest click, the re-run) says the same.
     const card = await screen.findByRole("article", { name: "New image" });
-    expect(within(card).getByText(fromWide)).toBeInTheDocument();
+    expect(within(card).getByText(fromPortrait)).toBeInTheDocument();
   });
 });
 

@@ -1,15 +1,16 @@
 /**
  * A re-run or refinement of a card the result pane shows joins that card's click, beside it:
  * the click's other cards stay, and the new one is focused. One of a job the pane does not
- * show (from the history) takes the pane, as a Generate does; a reload keeps the pane joined.
+ * show (from the history) takes the pane, as a Generate does; a reload keeps the pane joined,
+ * and a new visit (nothing in the tab's session) finds it joined again from the history.
  */
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { apiError, http, job, succeeded } from "../../../test/api";
-import { openAsAlice, renderImages } from "../../../test/render";
-import { cardsInPane, FOUR, fourVariants, pane } from "../../../test/pane";
+import { given, openAsAlice, renderImages } from "../../../test/render";
+import { cardsInPane, FOUR, fourVariants, jobsInPane, pane } from "../../../test/pane";
 
 const FAILED = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
 
@@ -200,6 +201,25 @@ describe("a follow-up of a job the pane does not show", () => {
     await waitFor(() => expect(pane().getByRole("article", { name: "Refined image" })).toHaveFocus());
     expect(cardsInPane()).toEqual(["Refined image"]);
   }, 30_000);
+
+  it("keeps that pane, joined since, through a reload: the tab knows what the history cannot tell", async () => {
+    const older = succeeded(job({ prompt: "an older one", created_at: new Date(Date.now() - 3_600_000).toISOString() }));
+    const api = jobApi({ earlier: [older] });
+    const user = await fourVariants(api);
+    const history = screen.getByRole("region", { name: "History" });
+    await user.click((await within(history).findAllByRole("button", { name: /^Refine\b/ })).at(-1)!);
+    await user.keyboard("darker{Enter}");
+    await waitFor(() => expect(cardsInPane()).toEqual(["Refined image"]));
+    await refineInPane(user, "Refined image", "warmer");
+    const joined = ["Refined image", "Refinement of the refined image"];
+    await waitFor(() => expect(cardsInPane()).toEqual(joined));
+    cleanup();
+
+    // Its history reads as a follow-up of an older click after a newer Generate: alone, on a new visit.
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-chef"));
+    await waitFor(() => expect(cardsInPane()).toEqual(joined));
+  }, 30_000);
 });
 
 describe("a new Generate", () => {
@@ -211,5 +231,78 @@ describe("a new Generate", () => {
     await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "1");
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(cardsInPane()).toEqual(["New image"]));
+  }, 30_000);
+});
+
+/** A click of `count` made `minutesAgo`, its jobs ended (`failed`: those that failed). */
+function madeClick(batch: string, count: number, minutesAgo: number, failed: number[] = []): Job[] {
+  const created_at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  return Array.from({ length: count }, (_, index) => {
+    const base = job({ batch_id: batch, batch_index: index, batch_size: count, created_at });
+    return failed.includes(index) ? { ...base, status: "failed", error: FAILED, finished_at: created_at } : succeeded(base);
+  });
+}
+
+/** A re-run or refinement of `parent` asked `minutesAgo`, ended, alone in its batch (as the API makes them). */
+function madeFollowUp(kind: "rerun" | "refine", parent: Job, minutesAgo: number): Job {
+  const created_at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  const base = job({ kind, parent_generation_id: parent.id, created_at, batch_index: 0, batch_size: 1 });
+  return succeeded({ ...base, batch_id: `follow-${base.id}`, instruction: kind === "refine" ? "darker" : null });
+}
+
+/** Open the page afresh (nothing in this tab's session) on Alice the chef, whose history is `jobs`, newest first. */
+async function visit(jobs: Job[]) {
+  const api = jobApi({ earlier: jobs });
+  given(...api.handlers);
+  return openAsAlice();
+}
+
+describe("a new visit, with nothing in this tab's session", () => {
+  it("shows the click the latest follow-ups joined, each after the card it came from, as the tab that made them did", async () => {
+    const four = madeClick("four", 4, 30);
+    const [v1, v2, v3, v4] = four as [Job, Job, Job, Job];
+    const rerun = madeFollowUp("rerun", v2, 20);
+    const refined = madeFollowUp("refine", v3, 10);
+    await visit([refined, rerun, ...[...four].reverse()]);
+
+    await waitFor(() => expect(jobsInPane()).toEqual([v1.id, v2.id, rerun.id, v3.id, refined.id, v4.id]));
+    expect(cardsInPane()).toEqual([
+      "Variant 1 of 4",
+      "Variant 2 of 4",
+      "Re-run of variant 2",
+      "Variant 3 of 4",
+      "Refinement of variant 3",
+      "Variant 4 of 4",
+    ]);
+  }, 30_000);
+
+  it("goes on joining there: another re-run of variant 3 comes after its refinement, as in the tab that made it", async () => {
+    const four = madeClick("four", 4, 30);
+    const [v1, v2, v3, v4] = four as [Job, Job, Job, Job];
+    const refined = madeFollowUp("refine", v3, 10);
+    const user = await visit([refined, ...[...four].reverse()]);
+    await waitFor(() => expect(jobsInPane()).toEqual([v1.id, v2.id, v3.id, refined.id, v4.id]));
+
+    await user.click(within(pane().getByRole("article", { name: "Variant 3 of 4" })).getByRole("button", { name: "Re-run, variant 3 of 4" }));
+    await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 3" })).toHaveFocus());
+    expect(cardsInPane()).toEqual(["Variant 1 of 4", "Variant 2 of 4", "Variant 3 of 4", "Refinement of variant 3", "Re-run of variant 3", "Variant 4 of 4"]);
+  }, 30_000);
+
+  it("shows the re-run of a failed variant with its click", async () => {
+    const four = madeClick("four", 4, 30, [1]);
+    const rerun = madeFollowUp("rerun", four[1]!, 10);
+    await visit([rerun, ...[...four].reverse()]);
+
+    await waitFor(() => expect(jobsInPane()).toContain(rerun.id));
+    expect(jobsInPane()).toEqual(expect.arrayContaining([four[0]!.id, four[2]!.id, four[3]!.id]));
+  }, 30_000);
+
+  it("shows a follow-up of an older click alone when a newer Generate came between (from the history, it took the pane)", async () => {
+    const older = madeClick("older", 4, 60);
+    const newer = madeClick("newer", 1, 30);
+    const rerun = madeFollowUp("rerun", older[1]!, 10);
+    await visit([rerun, ...newer, ...[...older].reverse()]);
+
+    await waitFor(() => expect(jobsInPane()).toEqual([rerun.id]));
   }, 30_000);
 });

@@ -11,7 +11,9 @@
  * after the one it came from (see `joinAfter`): the admin still works on that click, whose
  * other cards stay. One of a job the pane does not show (from the history) takes the pane, as
  * a Generate does. A pane so joined outlives a reload while the identity's latest batch is
- * one of its own (`JOINED`).
+ * one of its own (`JOINED`); with nothing of this tab's for the identity (a new tab, the next
+ * day), a latest batch of follow-ups of the identity's newest click shows that click joined,
+ * as the history tells it (`joinedInHistory`).
  *
  * A click the pane no longer shows while it runs is watched from afar (`elsewhere`): one
  * whose identity the admin left, or an earlier one for this identity that a newer click
@@ -24,8 +26,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
-import { joinAfter, lastJoined, type JoinedFrom } from "../job/joins";
-import { batchId, isMoving, laterRead } from "../job/state";
+import { joinAfter, joinedInHistory, lastJoined, latestBatch as latestOf, type JoinedFrom } from "../job/joins";
+import { isMoving, laterRead } from "../job/state";
 import { useHistory } from "./use-history";
 import { useJobs } from "./use-jobs";
 import { isString, isStringRecord, read, write } from "./use-session-state";
@@ -44,7 +46,13 @@ interface Click {
 
 /** Where the clicks not seen to end are kept across a reload. */
 const WATCHED = "watchedClicks";
-/** Where each identity's last joined click is kept across a reload (see `useShownJobs`). */
+/**
+ * Where each identity's last joined click is kept across a reload (see `useShownJobs`). The
+ * history tells most joined clicks as well (`joinedInHistory`), but not every one the tab
+ * made: an earlier click brought back by Show and then joined (not the identity's newest), or
+ * a pane a follow-up of an older click took, then joined by a refinement of it. This tab
+ * knows; the history would show those latest batches alone.
+ */
 const JOINED = "joinedClicks";
 
 const areClicks = (value: unknown): value is Click[] =>
@@ -98,19 +106,12 @@ export function useShownJobs(identityId: string | null) {
     const kept = read(JOINED, [], areClicks).filter((click) => !identities.has(click.identityId));
     write(JOINED, [...kept, ...joined.filter((click) => joined.findLast((other) => other.identityId === click.identityId) === click)]);
   }, [clicks]);
-  const latestBatch = useMemo(() => {
-    const latest = history.data?.[0];
-    if (!latest) return [];
-    const batch = batchId(latest);
-    return (history.data ?? [])
-      .filter((job) => batchId(job) === batch)
-      .sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0))
-      .map((job) => job.id);
-  }, [history.data]);
-  // The latest batch as the pane first showed it, for the identity on screen.
-  const [pinned, setPinned] = useState<{ identityId: string; ids: string[] } | null>(null);
+  const latestBatch = useMemo(() => latestOf(history.data ?? []), [history.data]);
+  // The latest batch as the pane first showed it (with the click it joined, if the history
+  // tells one), for the identity on screen.
+  const [pinned, setPinned] = useState<{ identityId: string; ids: string[]; from?: JoinedFrom } | null>(null);
   const here = identityId === null ? undefined : paneClick(clicks, chosen, identityId);
-  const pinnedHere = pinned?.identityId === identityId ? pinned.ids : null;
+  const pinnedHere = pinned?.identityId === identityId ? pinned : null;
   if (pinned !== null && pinned.identityId !== identityId) {
     setPinned(null); // left: coming back shows the latest batch then
   } else if (identityId !== null && !here && !pinnedHere && latestBatch.length > 0 && !history.isFetching) {
@@ -119,13 +120,14 @@ export function useShownJobs(identityId: string | null) {
       (click) => click.identityId === identityId && latestBatch.every((id) => click.ids.includes(id)),
     );
     if (joined) setClicks([...clicks, joined]);
-    else setPinned({ identityId, ids: latestBatch }); // as read now, not as cached from before
+    // As read now, not as cached from before.
+    else setPinned({ identityId, ...(joinedInHistory(history.data ?? []) ?? { ids: latestBatch }) });
   }
-  const paneIds = here?.ids ?? pinnedHere ?? latestBatch;
+  const paneIds = here?.ids ?? pinnedHere?.ids ?? latestBatch;
   // What the pane shows, as a follow-up started from it finds it once it started.
-  const paneNow = useRef({ identityId, here, ids: paneIds });
+  const paneNow = useRef({ identityId, here, ids: paneIds, from: pinnedHere?.from });
   useEffect(() => {
-    paneNow.current = { identityId, here, ids: paneIds };
+    paneNow.current = { identityId, here, ids: paneIds, from: pinnedHere?.from };
   });
   const showStarted = useCallback(
     (jobs: Job[], identityName: string) => {
@@ -143,6 +145,7 @@ export function useShownJobs(identityId: string | null) {
           userId: first.user_id,
           identityName,
           ids: pane.ids,
+          ...(pane.from && { from: pane.from }),
         };
         const join = (base: Click): Click => ({
           ...base,
