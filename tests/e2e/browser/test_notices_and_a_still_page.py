@@ -1,6 +1,6 @@
 """The page's notices (offline, a click left running elsewhere) at the window's foot, and
 nothing on the page moving under the admin: not as a notice comes, nor as a card's result
-comes in its place."""
+comes in its place; and a new visit finds the pane's click as it was left."""
 
 from __future__ import annotations
 
@@ -173,6 +173,48 @@ def test_show_brings_a_click_watched_from_afar_into_view_after_a_reload(
     next_frames(page)
     box = box_of(heading)
     assert 0 <= box["y"] <= 768 - box["height"], box
+
+
+def test_a_new_visit_finds_the_click_with_its_re_run_beside_its_card(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A click of two, variant 1 re-run from its card (it joins the click, after variant 1),
+    then the page opened in a new browser context (nothing in its sessionStorage) on that
+    identity: the pane shows the click as it was left, its two variants and the re-run after
+    the first, as the history tells it (it showed the re-run alone, one "New image" card)."""
+    page, generate = ready_to_generate(browser, stack, BOB_THE_ASTRONAUT, ratio="1:1")
+    first = finished_click(page, generate, variants=2, prompt="a walk on the moon")[0]
+    with page.expect_response(
+        lambda answer: answer.request.method == "POST" and answer.url.endswith("/rerun")
+    ) as started:
+        first.get_by_role("button", name="Re-run, variant 1 of 2").click()
+    rerun_id = started.value.json()["items"][0]["id"]
+    rerun = page.get_by_role("article", name="Re-run of variant 1")
+    expect(rerun.get_by_role("img")).to_have_attribute(
+        "src", re.compile(re.escape(rerun_id)), timeout=JOB_TIMEOUT_MS
+    )
+    cards = page.get_by_role("region", name="Result").get_by_role("article")
+    left = cards.evaluate_all("cards => cards.map((card) => card.dataset.jobId)")
+    assert len(left) == 3, left
+    assert left[1] == rerun_id, left
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        visit = context.new_page()
+        log_in(visit, stack, "admin", "admin-password")
+        choose_identity(visit, BOB_THE_ASTRONAUT)
+        pane = visit.get_by_role("region", name="Result")
+        # Each card named as the tab that made them named it, the re-run's picture its own.
+        for name in ("Variant 1 of 2", "Re-run of variant 1", "Variant 2 of 2"):
+            expect(pane.get_by_role("article", name=name)).to_be_visible(timeout=30_000)
+        again = pane.get_by_role("article", name="Re-run of variant 1").get_by_role("img")
+        expect(again).to_have_attribute("src", re.compile(re.escape(rerun_id)))
+        found = pane.get_by_role("article").evaluate_all(
+            "cards => cards.map((card) => card.dataset.jobId)"
+        )
+        assert found == left, (found, left)
+    finally:
+        context.close()
 
 
 def test_a_card_keeps_its_height_from_the_queue_to_its_result(
