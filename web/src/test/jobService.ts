@@ -54,9 +54,13 @@ export function jobService({ saves = "on-next-read" }: { saves?: SaveLanding } =
       http.post("/v1/generations/{generation_id}/rerun", async ({ params, request, response }) => {
         const body = await request.json();
         created.push({ body: { ...body, parent: params.generation_id }, key: request.headers.get("Idempotency-Key") });
-        const again = job({ kind: "rerun", parent_generation_id: params.generation_id, batch_id: "rerun-1" });
-        jobs.set(again.id, again);
-        return response(202).json({ batch_id: "rerun-1", items: [again] });
+        // `count` re-runs of the parent, one batch (the history's Re-run all of a click).
+        const count = body.count ?? 1;
+        const items = Array.from({ length: count }, (_, index) =>
+          job({ kind: "rerun", parent_generation_id: params.generation_id, batch_id: "rerun-1", batch_index: index, batch_size: count }),
+        );
+        for (const item of items) jobs.set(item.id, item);
+        return response(202).json({ batch_id: "rerun-1", items });
       }),
       http.post("/v1/generations/{generation_id}/cancel", ({ params, response }) => {
         const current = jobs.get(params.generation_id)!;

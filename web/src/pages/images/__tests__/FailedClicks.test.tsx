@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, identities, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
+import { cardsInPane, pane } from "../../../test/pane";
 import { given, openAsAlice } from "../../../test/render";
 import { GenerationHistory } from "../components/GenerationHistory";
 import { createdPhrase } from "../job/time";
@@ -77,6 +78,10 @@ describe("a click whose variants all failed alike", () => {
     await user.click(within(history).getByRole("button", { name: `Re-run all 3, generation of ${createdPhrase(busy[0]!)}` }));
     await waitFor(() => expect(service.created).toHaveLength(1));
     expect(service.created[0]!.body).toMatchObject({ parent: busy[0]!.id, count: 3 });
+    // A click again, that takes the pane, as it will after a reload (`joinedInHistory`): not
+    // three cards beside the first variant of the click the pane showed.
+    await waitFor(() => expect(cardsInPane()).toEqual(["Variant 1 of 3", "Variant 2 of 3", "Variant 3 of 3"]));
+    expect(pane().getAllByRole("article").map((card) => within(card).queryByText("Failed"))).toEqual([null, null, null]);
   });
 
   it("says Canceled once for a click canceled whole", async () => {

@@ -66,4 +66,15 @@ describe("joinedInHistory", () => {
     const rerun = followUp("rerun", four[1], 1);
     expect(joinedInHistory(newestFirst(...four, rerun))?.ids).toContain(rerun.id);
   });
+
+  it("leaves alone a re-run of a whole click (the history's Re-run all 4): a click of its own", () => {
+    const four = click("four", 4, 0).map((each): Job => ({ ...each, status: "failed", output: null }));
+    const all = Array.from({ length: 4 }, (_, index): Job => ({
+      ...job({ kind: "rerun", parent_generation_id: four[0]!.id, created_at: at(1), batch_index: index, batch_size: 4 }),
+      batch_id: "all",
+    }));
+    const history = newestFirst(...four, ...all);
+    expect(joinedInHistory(history)).toBeUndefined();
+    expect(latestBatch(history)).toEqual(all.map((each) => each.id));
+  });
 });

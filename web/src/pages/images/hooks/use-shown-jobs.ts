@@ -26,7 +26,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
-import { joinAfter, joinedInHistory, lastJoined, latestBatch as latestOf, type JoinedFrom } from "../job/joins";
+import { isFollowUp, joinAfter, joinedInHistory, lastJoined, latestBatch as latestOf, type JoinedFrom } from "../job/joins";
 import { isMoving, laterRead } from "../job/state";
 import { useHistory } from "./use-history";
 import { useJobs } from "./use-jobs";
@@ -136,7 +136,7 @@ export function useShownJobs(identityId: string | null) {
       const ids = jobs.map((job) => job.id);
       const parentId = first.parent_generation_id;
       const pane = paneNow.current;
-      if (parentId !== null && pane.identityId === first.identity_id && pane.ids.includes(parentId)) {
+      if (parentId !== null && isFollowUp(first) && pane.identityId === first.identity_id && pane.ids.includes(parentId)) {
         // Of a job the pane shows: its card joins the pane's click (the latest batch it showed
         // becomes a click), beside the one it came from.
         const shown: Click = pane.here ?? {

@@ -34,8 +34,12 @@ export function lastJoined(from: JoinedFrom | undefined): string | undefined {
   return Object.keys(from ?? {}).at(-1);
 }
 
-/** A re-run or refinement: a job started from another one (its parent). */
-export function isFollowUp(job: Pick<Job, "kind" | "parent_generation_id">): boolean {
+/** A re-run or refinement: a job started from another one (its parent). Not a re-run of a
+ * whole click (the history's "Re-run all 4" of a click that failed alike: one batch of four
+ * re-runs of its first variant): that is a click again, named as the click it re-ran
+ * (`originsIn`), not four cards beside the first variant. */
+export function isFollowUp(job: Pick<Job, "kind" | "parent_generation_id" | "batch_size">): boolean {
+  if (job.kind === "rerun" && (job.batch_size ?? 0) > 1) return false;
   return job.kind !== "generate" && job.parent_generation_id !== null;
 }
 
