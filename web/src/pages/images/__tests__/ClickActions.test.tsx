@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { apiError, http, historyOf, job, succeeded } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
-import { cardsInPane, fourVariants, pane } from "../../../test/pane";
+import { cardsInPane, FOUR, fourVariants, pane } from "../../../test/pane";
 
 const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
 const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
@@ -98,27 +98,35 @@ function clickApi({
 }
 
 describe("Re-run the failed", () => {
-  it("re-runs each failed variant with one press, each joining beside its card, and says so once", async () => {
+  it("re-runs each failed variant with one press, each standing in its variant's place, and says so once", async () => {
     const api = clickApi({ fails: [1, 2, 3] });
     const user = await fourVariants(api);
+    expect(pane().getByText("Gemini was unavailable.")).toBeInTheDocument();
     await user.click(await pane().findByRole("button", { name: "Re-run the 3 failed" }));
 
-    await waitFor(() =>
-      expect(cardsInPane()).toEqual([
-        "Variant 1 of 4",
-        "Variant 2 of 4",
-        "Re-run of variant 2",
-        "Variant 3 of 4",
-        "Re-run of variant 3",
-        "Variant 4 of 4",
-        "Re-run of variant 4",
-      ]),
-    );
+    // Four results, each variant's newest try in its place: not the failed card and its re-run
+    // side by side (seven cards, three of them empty boxes).
+    await waitFor(() => expect(pane().getAllByText(/^Re-run · the first try failed/)).toHaveLength(3));
+    expect(cardsInPane()).toEqual(FOUR);
+    const reruns = api.jobs.filter((each) => each.kind === "rerun").map((each) => each.id);
+    for (const [at, name] of FOUR.slice(1).entries()) {
+      const card = pane().getByRole("article", { name });
+      expect(reruns).toContain(card.dataset.jobId);
+      expect(within(card).getByText("Re-run · the first try failed: Gemini was unavailable")).toHaveAttribute(
+        "title",
+        "The first try failed: Gemini was unavailable. It stayed busy through every retry. Try again in a few minutes.",
+      );
+      expect(within(card).getByRole("img", { name: new RegExp(`^Variant ${at + 2} of 4`) })).toBeInTheDocument();
+    }
+    // Nothing shown failed any more: the reason said above the cards goes.
+    expect(pane().queryByText("Gemini was unavailable.")).not.toBeInTheDocument();
+    expect(pane().queryByText("Failed")).not.toBeInTheDocument();
     // One request a job, as each card's own Re-run sends.
     expect([...api.reruns].sort()).toEqual(api.jobs.filter((each) => each.status === "failed").map((each) => each.id).sort());
     expect(api.reruns).toHaveLength(3);
     // The focus with the first of them, as one card's Re-run gives it to its new card.
-    await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 2" })).toHaveFocus());
+    await waitFor(() => expect(pane().getByRole("article", { name: "Variant 2 of 4" })).toHaveFocus());
+    expect(pane().getByRole("article", { name: "Variant 2 of 4" }).dataset.jobId).toBe(reruns.at(-1));
     await waitFor(() => expect(pane().getByText("Re-running the 3 failed variants.")).toHaveAttribute("role", "status"));
     // Each failed card has its re-run now: pressed again it would pay twice.
     expect(pane().queryByRole("button", { name: /^Re-run the/ })).not.toBeInTheDocument();
@@ -129,22 +137,59 @@ describe("Re-run the failed", () => {
     const user = await fourVariants(api);
     await user.click(await pane().findByRole("button", { name: "Re-run the 3 failed" }));
 
-    await waitFor(() =>
-      expect(cardsInPane()).toEqual([
-        "Variant 1 of 4",
-        "Re-run of variant 1",
-        "Variant 2 of 4",
-        "Variant 3 of 4",
-        "Variant 4 of 4",
-        "Re-run of variant 4",
-      ]),
-    );
+    await waitFor(() => expect(pane().getAllByText(/^Re-run · the first try failed/)).toHaveLength(2));
+    expect(cardsInPane()).toEqual(FOUR);
     expect(api.reruns).toHaveLength(3);
     const refused = pane().getByRole("article", { name: "Variant 2 of 4" });
     expect(await within(refused).findByRole("alert")).toHaveTextContent("The job queue did not answer; try again.");
     expect(pane().getAllByRole("alert")).toHaveLength(1);
-    await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 1" })).toHaveFocus());
+    // The one left failed says its own reason: no other failed card shown shares it.
+    expect(within(refused).getByText("Gemini was unavailable")).toBeInTheDocument();
+    expect(pane().queryByText("Gemini was unavailable.")).not.toBeInTheDocument();
+    await waitFor(() => expect(pane().getByRole("article", { name: "Variant 1 of 4" })).toHaveFocus());
     expect(pane().getByText("Re-running 2 of the 3 failed variants: 1 could not start.")).toBeInTheDocument();
+  }, 30_000);
+
+  it("shows a re-run still on its way in its variant's place, and offers the failed card's Re-run no more", async () => {
+    const api = clickApi({ fails: [1], rerunsWait: true });
+    const user = await fourVariants(api);
+    const failed = pane().getByRole("article", { name: "Variant 2 of 4" });
+    await user.click(within(failed).getByRole("button", { name: /^Re-run\b/ }));
+
+    await waitFor(() => expect(pane().getByText(/^Re-run · the first try failed/)).toBeInTheDocument());
+    expect(cardsInPane()).toEqual(FOUR);
+    const standIn = pane().getByRole("article", { name: "Variant 2 of 4" });
+    expect(standIn.dataset.jobId).not.toBe(failed.dataset.jobId);
+    await waitFor(() => expect(standIn).toHaveFocus());
+    expect(within(standIn).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
+    // Its first try's Re-run is not offered beside it: a second press would pay again.
+    expect(pane().queryByRole("button", { name: "Re-run, variant 2 of 4" })).not.toBeInTheDocument();
+
+    api.endReruns();
+    await waitFor(() => expect(within(standIn).getByRole("img", { name: /^Variant 2 of 4/ })).toBeInTheDocument(), { timeout: 10_000 });
+    expect(cardsInPane()).toEqual(FOUR);
+  }, 30_000);
+
+  it("shows a re-run that failed again in its place, with its Re-run and the reason above, and a third try after it", async () => {
+    const api = clickApi({ fails: [0, 1], rerunFails: BUSY });
+    const user = await fourVariants(api);
+    await user.click(await pane().findByRole("button", { name: "Re-run the 2 failed" }));
+
+    await waitFor(() => expect(pane().getAllByText("Re-run · the first try failed: Gemini was unavailable")).toHaveLength(2));
+    expect(cardsInPane()).toEqual(FOUR);
+    // The newest tries failed alike: said once above them, each card "Failed" with its Re-run.
+    expect(pane().getAllByText("Gemini was unavailable.")).toHaveLength(1);
+    for (const name of FOUR.slice(0, 2)) {
+      const card = pane().getByRole("article", { name });
+      expect(within(card).getByText("Failed")).toBeInTheDocument();
+      expect(within(card).getByRole("button", { name: `Re-run, ${name.toLowerCase()}` })).toBeInTheDocument();
+    }
+    await waitFor(() => expect(pane().getByRole("button", { name: "Re-run the 2 failed" })).toBeInTheDocument());
+
+    await user.click(pane().getByRole("button", { name: "Re-run the 2 failed" }));
+    await waitFor(() => expect(pane().getAllByText("Re-run · the second try failed: Gemini was unavailable")).toHaveLength(2));
+    expect(cardsInPane()).toEqual(FOUR);
+    expect(api.reruns).toHaveLength(4);
   }, 30_000);
 
   it("says how the re-runs ended as a whole once they all have, not only the newest one's outcome", async () => {
@@ -153,7 +198,7 @@ describe("Re-run the failed", () => {
     // The click's outcome, said in one live region for its cards.
     const region = screen.getByRole("region", { name: "Result" }).querySelector<HTMLElement>('[aria-live="polite"][aria-atomic="true"]')!;
     await user.click(await pane().findByRole("button", { name: "Re-run the 3 failed" }));
-    await waitFor(() => expect(pane().getAllByRole("article", { name: /^Re-run of variant/ })).toHaveLength(3));
+    await waitFor(() => expect(pane().getAllByText(/^Re-run · the first try failed/)).toHaveLength(3));
     await waitFor(() => expect(pane().getByText("Re-running the 3 failed variants.")).toBeInTheDocument());
     expect(region).toHaveTextContent(/^$/);
 
@@ -218,14 +263,17 @@ describe("the reason every variant failed for", () => {
     expect(pane().getAllByText(/^Gemini/)).toHaveLength(2);
   });
 
-  it("is said once still when a card that joined the click failed otherwise, which keeps its words", async () => {
+  it("is said on each card once a re-run in a variant's place failed otherwise, which keeps its words", async () => {
     const api = clickApi({ fails: [0, 1], rerunFails: REFUSED });
     const user = await fourVariants(api);
     expect(pane().getAllByText("Gemini was unavailable.")).toHaveLength(1);
     await user.click(within(pane().getByRole("article", { name: "Variant 2 of 4" })).getByRole("button", { name: /^Re-run\b/ }));
-    const again = await pane().findByRole("article", { name: "Re-run of variant 2" });
+    await waitFor(() => expect(pane().getByText("Re-run · the first try failed: Gemini was unavailable")).toBeInTheDocument());
+    const again = pane().getByRole("article", { name: "Variant 2 of 4" });
     expect(await within(again).findByText("Rephrase the prompt and try again.")).toBeInTheDocument();
-    expect(pane().getAllByText("Gemini was unavailable.")).toHaveLength(1);
-    expect(within(pane().getByRole("article", { name: "Variant 2 of 4" })).getByText("Failed")).toBeInTheDocument();
+    // Variant 1's try and variant 2's newest failed for two reasons: each card says its own.
+    expect(pane().queryByText("Gemini was unavailable.")).not.toBeInTheDocument();
+    expect(within(pane().getByRole("article", { name: "Variant 1 of 4" })).getByText("Gemini was unavailable")).toBeInTheDocument();
+    expect(cardsInPane()).toEqual(FOUR);
   }, 30_000);
 });

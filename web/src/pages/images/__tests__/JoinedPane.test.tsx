@@ -118,15 +118,19 @@ describe("a follow-up of a card the pane shows", () => {
     ]);
   }, 30_000);
 
-  it("joins its click when it re-runs a failed variant, after that variant", async () => {
+  it("joins its click when it re-runs a failed variant, in that variant's place", async () => {
     const api = jobApi({ fails: [1] });
     const user = await fourVariants(api);
-    await user.click(within(pane().getByRole("article", { name: "Variant 2 of 4" })).getByRole("button", { name: /^Re-run\b/ }));
+    const failed = pane().getByRole("article", { name: "Variant 2 of 4" });
+    await user.click(within(failed).getByRole("button", { name: /^Re-run\b/ }));
 
-    await waitFor(() => expect(pane().getByRole("article", { name: "Re-run of variant 2" })).toHaveFocus());
-    expect(cardsInPane()).toEqual(["Variant 1 of 4", "Variant 2 of 4", "Re-run of variant 2", "Variant 3 of 4", "Variant 4 of 4"]);
-    // Its title says what it re-ran, beside it: not again, with that card's time, on three lines of a narrow card.
-    expect(within(pane().getByRole("article", { name: "Re-run of variant 2" })).queryByText(/^Re-run of the /)).toBeNull();
+    await waitFor(() => expect(pane().getByText("Re-run · the first try failed: Gemini was unavailable")).toBeInTheDocument());
+    const standIn = pane().getByRole("article", { name: "Variant 2 of 4" });
+    expect(standIn.dataset.jobId).not.toBe(failed.dataset.jobId);
+    await waitFor(() => expect(standIn).toHaveFocus());
+    expect(cardsInPane()).toEqual(FOUR);
+    // It says it is a re-run in a line: not again, with the first try's time, on three lines of a narrow card.
+    expect(within(standIn).queryByText(/^Re-run of the /)).toBeNull();
   }, 30_000);
 
   it("joins its click when it re-runs a finished variant from its card, another take beside it, as its history row's Re-run does", async () => {

@@ -75,6 +75,10 @@ export interface GeneratedImageDisplayProps {
   /** It failed for the reason every failed variant of its click failed for, said once above
    * the cards: the card says only "Failed" (the reason to a screen reader, with the card). */
   reasonSaidAbove?: boolean;
+  /** It is a re-run standing in the place of its variant's try that failed or was canceled
+   * (see `foldTries`): its line says so, short ("the first try failed: …"), the failure's
+   * whole words in its tooltip. */
+  standIn?: { words: string; whole: string } | undefined;
 }
 
 /** One generation: progress while it runs; then its preview, full size, save and download. */
@@ -94,6 +98,7 @@ export function GeneratedImageDisplay({
   failure = null,
   refine,
   reasonSaidAbove = false,
+  standIn,
 }: GeneratedImageDisplayProps) {
   const title = joinedTitle ?? (variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job));
   const preview = previewUrl(job);
@@ -124,6 +129,7 @@ export function GeneratedImageDisplay({
       {/* A refinement shows what was asked; of which result is said to a screen reader (and
           shown in the history), where a tooltip would reach only a mouse. */}
       {origin && <Origin job={job} origin={origin} />}
+      {standIn && <StandInLine {...standIn} />}
 
       {/* The image's shape while it comes (at least: more when its words need it), and once it
           is there; once it ended without one, only as tall as why (see `.ended`). */}
@@ -139,7 +145,7 @@ export function GeneratedImageDisplay({
             cancelable={offered.cancel}
             canceling={canceling}
             outOfTouch={outOfTouch}
-            announces={(variant?.count ?? 1) === 1}
+            announces={(variant?.count ?? 1) === 1 || standIn !== undefined}
           />
         ) : (
           <Failure job={job} reasonSaidAbove={reasonSaidAbove} note={without && without.keys.length === 0 ? NONE_LEFT : null} />
@@ -186,6 +192,18 @@ function Origin({ job, origin }: { job: Job; origin: string }) {
     <p className={styles.origin}>
       {shown}
       {unseen && <span className={ui.visuallyHidden}>{unseen}</span>}
+    </p>
+  );
+}
+
+/** A re-run standing in its variant's place: "Re-run · the first try failed: Gemini's safety
+ * filter stopped the image", on two lines of a 230 px card at most, where the origin of a
+ * re-run beside its card was three. The failure's whole words (what to do) in its tooltip,
+ * and in the history, which keeps every try. */
+function StandInLine({ words, whole }: { words: string; whole: string }) {
+  return (
+    <p className={styles.origin} title={whole}>
+      Re-run · {words}
     </p>
   );
 }

@@ -10,6 +10,7 @@ import { joinedTitles } from "../job/names";
 import { isSaving } from "../job/saved";
 import { previewUrl } from "../job/picture";
 import { batchId, isFinal } from "../job/state";
+import { foldTries, standInLine } from "../job/tries";
 import { isUpright, isWide } from "../shape";
 import ui from "../ui.module.css";
 import { ClickActions } from "./ClickActions";
@@ -59,16 +60,32 @@ export function VariantsGrid({
   // its cards, each beside the one it came from) are named by that card (`joinedTitles`).
   const own = jobs.filter((job) => batchId(job) === batchId(jobs[0] ?? job));
   const count = own.length;
-  const variantOf = (job: Job) => (own.includes(job) ? placeOf(job, own.indexOf(job), count) : undefined);
+  // A re-run of a variant that failed or was canceled stands in its place, as that variant
+  // (`foldTries`): a click of four reads as four results, the newest try of each.
+  const { shown, standIns } = foldTries(jobs);
+  const variantOf = (job: Job) => {
+    const place = own.includes(job) ? job : standIns.get(job.id)?.first;
+    return place && own.includes(place) ? placeOf(place, own.indexOf(place), count) : undefined;
+  };
   const titles = joinedTitles(jobs, variantOf);
+  // A card's title: a stand-in's is its first try's ("Variant 2 of 4", "Re-run of variant 3").
+  const titleOf = (job: Job) => {
+    const first = standIns.get(job.id)?.first;
+    return first ? titles.get(first.id) : titles.get(job.id);
+  };
   // A re-run that joined the click is said by its title ("Re-run of variant 2"), beside the card
   // it re-ran: not again by how it came about ("Re-run of the failed generation of today, 8:52
   // PM, variant 2 of 4", three lines of a 230 px card, its Save pushed under a 768 px screen's
   // edge). A refinement's words are its own: said.
-  const originShown = (job: Job) =>
-    titles.has(job.id) && job.kind !== "refine" ? { origin: null } : originOf ? { origin: originOf(job) } : {};
-  // The reason all the click's failed variants failed for, said once above the cards.
-  const shared = sharedFailure(own);
+  // One standing in for a variant's failed try says so in a line of its own (see `standInLine`).
+  const originShown = (job: Job) => {
+    const standIn = standIns.get(job.id);
+    if (standIn) return { origin: null, standIn: standInLine(standIn) };
+    return titles.has(job.id) && job.kind !== "refine" ? { origin: null } : originOf ? { origin: originOf(job) } : {};
+  };
+  // The reason all the click's failed variants failed for, said once above the cards: as each
+  // variant's newest try failed (one that a re-run stands in for is not shown).
+  const shared = sharedFailure(shown.filter((job) => variantOf(job) !== undefined));
   // What the admin waits for: the card that joined last, once one did; else the click's; the
   // re-runs one press of "Re-run the 3 failed" started, as a whole, from that press on.
   const [reruns, setReruns] = useState<RerunPress | null>(null);
@@ -104,7 +121,7 @@ export function VariantsGrid({
     const refine = refineBoxOf(job.id);
     if (!followUps || !refine.open) return null;
     const place = variantOf(job);
-    const title = titles.get(job.id);
+    const title = titleOf(job);
     const label =
       place && place.count > 1
         ? `What should change in variant ${place.index}?`
@@ -115,7 +132,7 @@ export function VariantsGrid({
           {...refine.box}
           problem={failureOf(job).box}
           label={label || undefined}
-          picture={jobs.length > 1 ? previewUrl(job) : null}
+          picture={shown.length > 1 ? previewUrl(job) : null}
           costUsd={job.usage?.estimated_cost_usd ?? null}
           busy={followUps.busy}
           onSubmit={(words) => {
@@ -136,7 +153,7 @@ export function VariantsGrid({
         {outcome}
       </p>
       <ClickActions
-        jobs={jobs}
+        jobs={shown}
         shared={shared}
         onRerunEach={rerunEach}
         rerunningIds={followUps?.rerunningIds ?? []}
@@ -146,13 +163,13 @@ export function VariantsGrid({
       />
       {/* Where the cards start, which sizes their pictures (not the row above them). */}
       <div ref={topOnPage}>
-        <div ref={grid} className={gridClass(jobs, own)}>
-          {jobs.flatMap((job) => [
+        <div ref={grid} className={gridClass(shown, own)}>
+          {shown.flatMap((job) => [
             <GeneratedImageDisplay
               key={job.id}
               job={job}
               variant={variantOf(job)}
-              title={titles.get(job.id)}
+              title={titleOf(job)}
               usualSeconds={usualSecondsAt(job.image_size)}
               currentJobId={currentJobId}
               onSave={onSave}
@@ -177,7 +194,7 @@ export function VariantsGrid({
           would keep an empty one open, and move the cards to the pane's start. One a row (a
           phone), each box is under its own card instead (in the grid above): under the last,
           it was a screen or more away from the card it was about. */}
-      {followUps && !oneColumn && <div className={styles.refines}>{jobs.map((job) => refineBox(job))}</div>}
+      {followUps && !oneColumn && <div className={styles.refines}>{shown.map((job) => refineBox(job))}</div>}
     </div>
   );
 }

@@ -42,12 +42,13 @@ function reasonOf(job: Job): Reason | null {
 const same = (a: Reason, b: Reason) => a.code === b.code && sameProblem(a, b);
 
 /**
- * The reason every failed variant of the click (`own`, its own cards) failed for, when two or
- * more failed and all for the same reason (the same code, the same words): said once above
- * the cards rather than on each, side by side. Null otherwise.
+ * The reason every failed variant of the click (`variants`: each of its own variants' card
+ * shown, or the re-run that stands in its place) failed for, when two or more failed and all
+ * for the same reason (the same code, the same words): said once above the cards rather than
+ * on each, side by side. Null otherwise.
  */
-export function sharedFailure(own: readonly Job[]): Reason | null {
-  const reasons = own.filter((job) => job.status === "failed").map(reasonOf);
+export function sharedFailure(variants: readonly Job[]): Reason | null {
+  const reasons = variants.filter((job) => job.status === "failed").map(reasonOf);
   const [first] = reasons;
   if (reasons.length < 2 || !first) return null;
   return reasons.every((reason) => reason !== null && same(reason, first)) ? first : null;

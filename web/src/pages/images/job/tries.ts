@@ -1,0 +1,74 @@
+/**
+ * A click of four read as four results: a re-run of a variant that failed or was canceled,
+ * once it joined the click (see `joinAfter`), stands in that variant's place rather than
+ * beside it. The newest try of a variant is the one shown; its card says it is a re-run and
+ * why the try before it failed. The history keeps every try.
+ *
+ * Not a re-run of a finished card (another take, beside it to compare), nor a refinement,
+ * nor a re-run of a whole click at once (several variants of its own: the history's Re-run
+ * all), which stay beside the card they came from.
+ */
+import type { Job } from "../../../api/imageGeneration";
+import { describeFailure, GENERIC_FAILURE } from "./failure";
+
+/** A card that stands in the place of the tries before it. */
+export interface StandIn {
+  /** The click's own variant whose place it takes (the first try). */
+  first: Job;
+  /** The try just before it, whose failure it says. */
+  previous: Job;
+  /** Which try it is: 2 for the first re-run. */
+  number: number;
+}
+
+/** What the pane shows of its cards (`jobs`, in the pane's order), and which of them stand in
+ * for the tries before them, by id. */
+export interface Tries {
+  shown: Job[];
+  standIns: ReadonlyMap<string, StandIn>;
+}
+
+/** A re-run of `parent` that takes its place: one try, of a try that ended without an image. */
+function takesPlace(job: Job, parent: Job): boolean {
+  return job.kind === "rerun" && (job.batch_size ?? 1) <= 1 && (parent.status === "failed" || parent.status === "canceled");
+}
+
+/**
+ * The pane's cards with each failed or canceled try that a re-run of it joined left out, the
+ * re-run in its place (a re-run comes right after the card it came from: `joinAfter`).
+ */
+export function foldTries(jobs: readonly Job[]): Tries {
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  const standIns = new Map<string, StandIn>();
+  const replaced = new Set<string>();
+  // In the pane's order: a try comes after the one it re-ran, whose own place is known then.
+  for (const job of jobs) {
+    const parent = job.parent_generation_id ? byId.get(job.parent_generation_id) : undefined;
+    if (!parent || !takesPlace(job, parent)) continue;
+    replaced.add(parent.id);
+    const before = standIns.get(parent.id);
+    standIns.set(job.id, { first: before?.first ?? parent, previous: parent, number: (before?.number ?? 1) + 1 });
+  }
+  return { shown: jobs.filter((job) => !replaced.has(job.id)), standIns };
+}
+
+const ORDINALS = ["first", "second", "third", "fourth", "fifth"];
+
+/** "first", "second"…, "6th". */
+function ordinal(number: number): string {
+  return ORDINALS[number - 1] ?? `${number}th`;
+}
+
+/**
+ * The stand-in's line under its title, short enough for a 230 px card: "the first try failed:
+ * Gemini's safety filter stopped the image", "the second try was canceled" (after "Re-run");
+ * and the failure's whole words (its title and what to do), for the line's tooltip.
+ */
+export function standInLine({ previous, number }: StandIn): { words: string; whole: string } {
+  const which = `the ${ordinal(number - 1)} try`;
+  if (previous.status === "canceled") return { words: `${which} was canceled`, whole: `The ${ordinal(number - 1)} try was canceled.` };
+  const problem = describeFailure(previous);
+  const title = problem?.title ?? GENERIC_FAILURE;
+  const whole = `The ${ordinal(number - 1)} try failed: ${title}.${problem?.detail ? ` ${problem.detail}` : ""}`;
+  return { words: `${which} failed: ${title}`, whole };
+}
