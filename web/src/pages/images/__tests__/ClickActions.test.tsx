@@ -106,15 +106,15 @@ describe("Re-run the failed", () => {
 
     // Four results, each variant's newest try in its place: not the failed card and its re-run
     // side by side (seven cards, three of them empty boxes).
-    await waitFor(() => expect(pane().getAllByText(/^Re-run · the first try failed/)).toHaveLength(3));
+    await waitFor(() => expect(pane().getAllByText(/^Re-run · 1st try/)).toHaveLength(3));
     expect(cardsInPane()).toEqual(FOUR);
     const reruns = api.jobs.filter((each) => each.kind === "rerun").map((each) => each.id);
     for (const [at, name] of FOUR.slice(1).entries()) {
       const card = pane().getByRole("article", { name });
       expect(reruns).toContain(card.dataset.jobId);
-      expect(within(card).getByText("Re-run · the first try failed: Gemini was unavailable")).toHaveAttribute(
+      expect(within(card).getByText("Re-run · 1st try: Gemini busy")).toHaveAttribute(
         "title",
-        "The first try failed: Gemini was unavailable. It stayed busy through every retry. Try again in a few minutes.",
+        "The 1st try failed: Gemini was unavailable. It stayed busy through every retry. Try again in a few minutes.",
       );
       expect(within(card).getByRole("img", { name: new RegExp(`^Variant ${at + 2} of 4`) })).toBeInTheDocument();
     }
@@ -137,7 +137,7 @@ describe("Re-run the failed", () => {
     const user = await fourVariants(api);
     await user.click(await pane().findByRole("button", { name: "Re-run the 3 failed" }));
 
-    await waitFor(() => expect(pane().getAllByText(/^Re-run · the first try failed/)).toHaveLength(2));
+    await waitFor(() => expect(pane().getAllByText(/^Re-run · 1st try/)).toHaveLength(2));
     expect(cardsInPane()).toEqual(FOUR);
     expect(api.reruns).toHaveLength(3);
     const refused = pane().getByRole("article", { name: "Variant 2 of 4" });
@@ -156,7 +156,7 @@ describe("Re-run the failed", () => {
     const failed = pane().getByRole("article", { name: "Variant 2 of 4" });
     await user.click(within(failed).getByRole("button", { name: /^Re-run\b/ }));
 
-    await waitFor(() => expect(pane().getByText(/^Re-run · the first try failed/)).toBeInTheDocument());
+    await waitFor(() => expect(pane().getByText(/^Re-run · 1st try/)).toBeInTheDocument());
     expect(cardsInPane()).toEqual(FOUR);
     const standIn = pane().getByRole("article", { name: "Variant 2 of 4" });
     expect(standIn.dataset.jobId).not.toBe(failed.dataset.jobId);
@@ -175,7 +175,7 @@ describe("Re-run the failed", () => {
     const user = await fourVariants(api);
     await user.click(await pane().findByRole("button", { name: "Re-run the 2 failed" }));
 
-    await waitFor(() => expect(pane().getAllByText("Re-run · the first try failed: Gemini was unavailable")).toHaveLength(2));
+    await waitFor(() => expect(pane().getAllByText("Re-run · 1st try: Gemini busy")).toHaveLength(2));
     expect(cardsInPane()).toEqual(FOUR);
     // The newest tries failed alike: said once above them, each card "Failed" with its Re-run.
     expect(pane().getAllByText("Gemini was unavailable.")).toHaveLength(1);
@@ -187,7 +187,7 @@ describe("Re-run the failed", () => {
     await waitFor(() => expect(pane().getByRole("button", { name: "Re-run the 2 failed" })).toBeInTheDocument());
 
     await user.click(pane().getByRole("button", { name: "Re-run the 2 failed" }));
-    await waitFor(() => expect(pane().getAllByText("Re-run · the second try failed: Gemini was unavailable")).toHaveLength(2));
+    await waitFor(() => expect(pane().getAllByText("Re-run · 2nd try: Gemini busy")).toHaveLength(2));
     expect(cardsInPane()).toEqual(FOUR);
     expect(api.reruns).toHaveLength(4);
   }, 30_000);
@@ -198,7 +198,7 @@ describe("Re-run the failed", () => {
     // The click's outcome, said in one live region for its cards.
     const region = screen.getByRole("region", { name: "Result" }).querySelector<HTMLElement>('[aria-live="polite"][aria-atomic="true"]')!;
     await user.click(await pane().findByRole("button", { name: "Re-run the 3 failed" }));
-    await waitFor(() => expect(pane().getAllByText(/^Re-run · the first try failed/)).toHaveLength(3));
+    await waitFor(() => expect(pane().getAllByText(/^Re-run · 1st try/)).toHaveLength(3));
     await waitFor(() => expect(pane().getByText("Re-running the 3 failed variants.")).toBeInTheDocument());
     expect(region).toHaveTextContent(/^$/);
 
@@ -268,7 +268,7 @@ describe("the reason every variant failed for", () => {
     const user = await fourVariants(api);
     expect(pane().getAllByText("Gemini was unavailable.")).toHaveLength(1);
     await user.click(within(pane().getByRole("article", { name: "Variant 2 of 4" })).getByRole("button", { name: /^Re-run\b/ }));
-    await waitFor(() => expect(pane().getByText("Re-run · the first try failed: Gemini was unavailable")).toBeInTheDocument());
+    await waitFor(() => expect(pane().getByText("Re-run · 1st try: Gemini busy")).toBeInTheDocument());
     const again = pane().getByRole("article", { name: "Variant 2 of 4" });
     expect(await within(again).findByText("Rephrase the prompt and try again.")).toBeInTheDocument();
     // Variant 1's try and variant 2's newest failed for two reasons: each card says its own.

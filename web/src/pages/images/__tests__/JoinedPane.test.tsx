@@ -124,7 +124,7 @@ describe("a follow-up of a card the pane shows", () => {
     const failed = pane().getByRole("article", { name: "Variant 2 of 4" });
     await user.click(within(failed).getByRole("button", { name: /^Re-run\b/ }));
 
-    await waitFor(() => expect(pane().getByText("Re-run · the first try failed: Gemini was unavailable")).toBeInTheDocument());
+    await waitFor(() => expect(pane().getByText("Re-run · 1st try: Gemini busy")).toBeInTheDocument());
     const standIn = pane().getByRole("article", { name: "Variant 2 of 4" });
     expect(standIn.dataset.jobId).not.toBe(failed.dataset.jobId);
     await waitFor(() => expect(standIn).toHaveFocus());

@@ -129,7 +129,6 @@ export function GeneratedImageDisplay({
       {/* A refinement shows what was asked; of which result is said to a screen reader (and
           shown in the history), where a tooltip would reach only a mouse. */}
       {origin && <Origin job={job} origin={origin} />}
-      {standIn && <StandInLine {...standIn} />}
 
       {/* The image's shape while it comes (at least: more when its words need it), and once it
           is there; once it ended without one, only as tall as why (see `.ended`). */}
@@ -168,6 +167,7 @@ export function GeneratedImageDisplay({
       {followUps && offered.editSettings && (
         <TryAgainActions job={job} title={title} offered={offered} followUps={followUps} without={without} />
       )}
+      {standIn && <StandInLine {...standIn} />}
       {failure && (
         <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
@@ -196,13 +196,14 @@ function Origin({ job, origin }: { job: Job; origin: string }) {
   );
 }
 
-/** A re-run standing in its variant's place: "Re-run · the first try failed: Gemini's safety
- * filter stopped the image", on two lines of a 230 px card at most, where the origin of a
- * re-run beside its card was three. The failure's whole words (what to do) in its tooltip,
- * and in the history, which keeps every try. */
+/** A re-run standing in its variant's place: "Re-run · 1st try: safety filter", last in the
+ * card, under its facts: under its title, the line pushed its picture and Save 25 px below
+ * those of the cards beside it (its Save under a 1366 by 768 laptop's edge, at the pictures'
+ * floor), and was cut short on a card four abreast. The failure's whole words (what to do) in
+ * its tooltip, and in the history, which keeps every try. */
 function StandInLine({ words, whole }: { words: string; whole: string }) {
   return (
-    <p className={styles.origin} title={whole}>
+    <p className={styles.standIn} title={whole}>
       Re-run · {words}
     </p>
   );

@@ -92,6 +92,40 @@ export function describeFailure(job: Job): Problem | null {
   }
 }
 
+/**
+ * Why a job failed in two or three words, where a line of a 230 px card has room for no more
+ * (a re-run in its place says why the try before it failed: "1st try: safety filter"); null
+ * where the page has no better words than "failed". `describeFailure` has the whole words.
+ */
+export function shortReason(job: Job): string | null {
+  if (job.status !== "failed" || !job.error) return null;
+  switch (job.error.code) {
+    case "content_blocked":
+      return promptRefused(job.error.message) ? "prompt refused" : "safety filter";
+    case "no_image":
+      return "text, no image";
+    case "reference_invalid":
+    case "reference_not_found":
+      return "photo unusable";
+    case "provider_rejected":
+      return keyRefused(job.error.details) ? "key refused" : "request rejected";
+    case "provider_not_configured":
+      return "no Gemini key";
+    case "provider_unavailable":
+      return "Gemini busy";
+    case "identity_not_found":
+      return "identity gone";
+    case "identity_unnamed":
+      return "identity unnamed";
+    case "worker_gave_up":
+      return "timed out";
+    case "host_unavailable":
+      return "host app down";
+    default:
+      return null;
+  }
+}
+
 /** The title of a failure the page has no better words for. */
 export const GENERIC_FAILURE = "The generation failed";
 /** Who to ask, at the end of the words for a failure the admin may not mend alone: a job's, or a

@@ -9,7 +9,7 @@
  * all), which stay beside the card they came from.
  */
 import type { Job } from "../../../api/imageGeneration";
-import { describeFailure, GENERIC_FAILURE } from "./failure";
+import { describeFailure, GENERIC_FAILURE, shortReason } from "./failure";
 
 /** A card that stands in the place of the tries before it. */
 export interface StandIn {
@@ -52,23 +52,22 @@ export function foldTries(jobs: readonly Job[]): Tries {
   return { shown: jobs.filter((job) => !replaced.has(job.id)), standIns };
 }
 
-const ORDINALS = ["first", "second", "third", "fourth", "fifth"];
-
-/** "first", "second"…, "6th". */
+/** "1st", "2nd", "3rd", "4th"… (to 20: no click is re-run that often). */
 function ordinal(number: number): string {
-  return ORDINALS[number - 1] ?? `${number}th`;
+  return `${number}${["st", "nd", "rd"][number - 1] ?? "th"}`;
 }
 
 /**
- * The stand-in's line under its title, short enough for a 230 px card: "the first try failed:
- * Gemini's safety filter stopped the image", "the second try was canceled" (after "Re-run");
- * and the failure's whole words (its title and what to do), for the line's tooltip.
+ * The stand-in's line after "Re-run · ", one line of a 230 px card: "1st try: safety filter",
+ * "2nd try canceled", "1st try failed" (no better words); and the failure's whole words (its
+ * title and what to do), for the line's tooltip: "The 1st try failed: Gemini's safety filter
+ * stopped the image. Try a different prompt or other reference photos."
  */
 export function standInLine({ previous, number }: StandIn): { words: string; whole: string } {
-  const which = `the ${ordinal(number - 1)} try`;
-  if (previous.status === "canceled") return { words: `${which} was canceled`, whole: `The ${ordinal(number - 1)} try was canceled.` };
+  const which = `${ordinal(number - 1)} try`;
+  if (previous.status === "canceled") return { words: `${which} canceled`, whole: `The ${which} was canceled.` };
   const problem = describeFailure(previous);
-  const title = problem?.title ?? GENERIC_FAILURE;
-  const whole = `The ${ordinal(number - 1)} try failed: ${title}.${problem?.detail ? ` ${problem.detail}` : ""}`;
-  return { words: `${which} failed: ${title}`, whole };
+  const short = shortReason(previous);
+  const whole = `The ${which} failed: ${problem?.title ?? GENERIC_FAILURE}.${problem?.detail ? ` ${problem.detail}` : ""}`;
+  return { words: short === null ? `${which} failed` : `${which}: ${short}`, whole };
 }
