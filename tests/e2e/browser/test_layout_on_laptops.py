@@ -2,8 +2,9 @@
 of one height in a row, the history's rows of a click on as few lines as they fit, a
 picture sharp on a 2x screen, a refinement beside the variant it refined, four landscape
 variants at half the pane on a 1366 by 768 laptop, failed variants re-run with one press
-from the row above the cards, which leaves Save on the first screen, and a click Gemini
-refused whole as one history row."""
+from the row above the cards, which leaves Save on the first screen, each re-run in its
+failed variant's place (four cards in one row after them), and a click Gemini refused whole
+as one history row."""
 
 from __future__ import annotations
 
@@ -361,8 +362,8 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
     the window left under the cards, not under the row), nor of a 1366 by 768 one, where the
     pictures are at their floor already: the floor gives way by the row's height (807 px down
     there, 757 without the row, 757 again). One press re-runs both, one request each; each
-    re-run joins the click beside its card, the first of them focused, and at 1440 by 900 the
-    first row's Saves are still on the first screen."""
+    re-run takes its failed card's place, the first of them focused, and the row's Saves are
+    still on the first screen."""
     height = screen[1]
     page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="3:4", screen=screen)
     SAVE = re.compile(r"^Save to identity\b")  # noqa: N806 - a name the test reads by
@@ -398,14 +399,16 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
     assert axe_violations(page) == []
 
     rerun.click()
-    again = pane.get_by_role("article", name=re.compile(r"^Re-run of variant \d$"))
+    again = pane.get_by_role("article").filter(has_text=STANDS_IN)
     expect(again).to_have_count(2, timeout=JOB_TIMEOUT_MS)
     expect(again.first).to_be_focused()
     for card in again.all():
         expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
     assert len(reruns) == 2, reruns
     expect(pane.get_by_role("button", name=re.compile("^Re-run the"))).to_have_count(0)
-    # The row keeps the reason (two cards failed for it still): the first row's Saves in view.
+    expect(pane.get_by_role("article")).to_have_count(3)
+    # Nothing shown failed any more: the reason goes with the row; the first row's Saves in view.
+    expect(pane.get_by_text("Try a different prompt or other reference photos.")).to_have_count(0)
     page.evaluate("window.scrollTo(0, 0)")
     next_frames(page)
     cards = pane.get_by_role("article")
@@ -419,6 +422,49 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
     # (On a 1366 by 768 laptop a re-run's card said again, under its title, which result it
     # re-ran, on three lines of its 230 px card: its Save under the window's edge.)
     assert all(save["y"] + save["height"] <= height for save in saves), saves
+
+
+# What a re-run in a failed variant's place says under its title (`StandInLine`).
+STANDS_IN = "Re-run · 1st try: safety filter"
+
+
+def test_a_click_of_four_after_its_failed_variants_rerun_is_four_cards_in_one_row(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Four portrait variants of which Gemini's safety filter stopped two, re-run with one
+    press: on a 1440 by 900 laptop the pane holds four cards in one row, each re-run in its
+    failed variant's place ("Variant 2 of 4", its line saying the first try failed and why),
+    each Save on the first screen. Each re-run joined beside its failed card: six cards in two
+    rows, the second row's Saves under the screen's edge, two of them empty "Failed" boxes."""
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_EXPLORER, ratio="3:4")
+    httpx.post(
+        f"http://127.0.0.1:{stack.ports['gemini']}/_local/failures",
+        json={"mode": "image_safety", "count": 2},
+    ).raise_for_status()
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    rerun = pane.get_by_role("button", name="Re-run the 2 failed", exact=True)
+    expect(rerun).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    rerun.click()
+    again = pane.get_by_role("article").filter(has_text=STANDS_IN)
+    expect(again).to_have_count(2, timeout=JOB_TIMEOUT_MS)
+    expect(again.first).to_be_focused()
+    cards = pane.get_by_role("article")
+    for card in cards.all():
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(cards).to_have_count(4)
+    names = [card.get_attribute("aria-label") for card in cards.all()]
+    assert names == [f"Variant {n} of 4" for n in range(1, 5)], names
+    expect(pane.get_by_text("Try a different prompt or other reference photos.")).to_have_count(0)
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    boxes = [box_of(card) for card in cards.all()]
+    assert len({round(box["y"]) for box in boxes}) == 1, boxes
+    save = re.compile(r"^Save to identity\b")
+    saves = [box_of(card.get_by_role("button", name=save)) for card in cards.all()]
+    assert all(save["y"] + save["height"] <= 900 for save in saves), saves
+    assert axe_violations(page) == []
 
 
 def test_a_click_gemini_refused_whole_is_one_history_row_as_tall_as_a_click_of_one(

@@ -1,18 +1,21 @@
 """What a phone's screen shows: the page in its width without a sideways scroll, a photo's
 Remove lined up with its name on a touch screen, a HEIC tile's grey mark clear of its
 placeholder's letters, a card's Refine box under that card, what a history row's More offers in
-view, and the result pane's long prompt shown whole."""
+view, the result pane's long prompt shown whole, and a click of four whose failed variants were
+re-run as four cards."""
 
 from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, expect
 
 from tests.e2e.browser.measures import apart, box_of, follow_ups, next_frames
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
+    ALICE_THE_EXPLORER,
     BOB_THE_ASTRONAUT,
     BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
@@ -175,3 +178,40 @@ def test_on_a_phone_the_panes_prompt_cut_short_can_be_shown_whole(
     box = box_of(words)
     assert box["height"] > 3 * 13, box  # on several lines, not one
     assert box["x"] + box["width"] <= 390
+
+
+def test_on_a_phone_a_click_of_four_after_its_failed_variants_rerun_is_four_cards(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 390 by 844 phone, four portrait variants of which Gemini's safety filter stopped
+    two, re-run with one press: four cards one under the other, each re-run in its failed
+    variant's place (it was six, two of them empty "Failed" boxes, the pane 2,795 px tall); the
+    first re-run's card focused and in view down to its Save."""
+    page, generate = ready_to_generate(
+        browser, stack, ALICE_THE_EXPLORER, ratio="3:4", screen=(390, 844)
+    )
+    httpx.post(
+        f"http://127.0.0.1:{stack.ports['gemini']}/_local/failures",
+        json={"mode": "image_safety", "count": 2},
+    ).raise_for_status()
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    rerun = pane.get_by_role("button", name="Re-run the 2 failed", exact=True)
+    expect(rerun).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    rerun.click()
+    again = pane.get_by_role("article").filter(has_text="Re-run · 1st try: safety filter")
+    expect(again).to_have_count(2, timeout=JOB_TIMEOUT_MS)
+    cards = pane.get_by_role("article")
+    for card in cards.all():
+        expect(card.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(cards).to_have_count(4)
+    expect(pane.get_by_text("Failed", exact=True)).to_have_count(0)
+    expect(again.first).to_be_focused()
+    next_frames(page)
+    first = box_of(again.first)
+    save = box_of(again.first.get_by_role("button", name=re.compile(r"^Save to identity\b")))
+    assert first["y"] >= 0, first
+    assert save["y"] + save["height"] <= 844, save
+    widths = {round(box_of(card)["width"]) for card in cards.all()}
+    assert len(widths) == 1, widths
