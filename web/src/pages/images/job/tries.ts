@@ -5,8 +5,9 @@
  * why the try before it failed. The history keeps every try.
  *
  * Not a re-run of a finished card (another take, beside it to compare), nor a refinement,
- * nor a re-run of a whole click at once (several variants of its own: the history's Re-run
- * all), which stay beside the card they came from.
+ * which stay beside the card they came from. (A re-run of a whole click at once, the
+ * history's Re-run all 4, is a click of its own and does not join: `isFollowUp`; were it in
+ * the pane, its several variants would not stand in one's place.)
  */
 import type { Job } from "../../../api/imageGeneration";
 import { describeFailure, GENERIC_FAILURE, shortReason } from "./failure";
