@@ -200,7 +200,9 @@ def test_admin_generates_saves_downloads_reruns(
     # From the history, the other variant compares as on its card: with its click's other
     # variant (the saved one, the current image), opening as last chosen: overlaid.
     history = page.get_by_role("region", name="History")
-    other = history.get_by_role("listitem").filter(has_text="Variant 2 of 2")
+    # Its own row, by its job: other tests' clicks of two for this identity are in the history too.
+    (other_id,) = (job["id"] for job in ours if job not in applied)
+    other = history.locator(f'li[data-job-id="{other_id}"]')
     other.get_by_role("button", name="Compare").click()
     dialog = page.get_by_role("dialog", name="Compare the variants")
     expect(dialog.get_by_role("button", name="Overlaid")).to_have_attribute("aria-pressed", "true")
