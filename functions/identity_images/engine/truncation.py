@@ -29,7 +29,7 @@ the page's HEIC fixture, cut where the page's test cuts it, with this one).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Final
+from typing import Final, Literal
 
 PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _JPEG_START: Final = b"\xff\xd8"
@@ -91,41 +91,35 @@ def riff_is_short(data: bytes) -> bool:
 
 def boxes_are_short(data: bytes) -> bool:
     """Whether the top-level boxes of an ISO media file (HEIF) run past the end."""
-    end = len(data)
-    at = 0
-    while at < end:
-        if at + 8 > end:
-            return True
-        size = int.from_bytes(data[at : at + 4], "big")
-        if size == 1:  # a 64-bit size follows the type
-            if at + 16 > end:
-                return True
-            size = int.from_bytes(data[at + 8 : at + 16], "big")
-        elif size == 0:  # the last box, to the end of the file
-            return False
-        if size < 8:
-            return False  # not a box: nothing to say
-        at += size
-    return at > end
+    return _how_boxes_end(data) == "short"
 
 
 def boxes_are_whole(data: bytes) -> bool:
     """Whether the top-level boxes of an ISO media file (HEIF) each give their size and end
     together where the file does."""
+    return _how_boxes_end(data) == "whole"
+
+
+def _how_boxes_end(data: bytes) -> Literal["short", "whole", "to the end", "not boxes"]:
+    """How the top-level boxes of an ISO media file end: past the file's end (a box's header
+    or its size), together with it, with a last box that runs to the end wherever that is
+    (size 0), or not as boxes at all (a size under 8)."""
     end = len(data)
     at = 0
     while at < end:
         if at + 8 > end:
-            return False
+            return "short"
         size = int.from_bytes(data[at : at + 4], "big")
         if size == 1:  # a 64-bit size follows the type
             if at + 16 > end:
-                return False
+                return "short"
             size = int.from_bytes(data[at + 8 : at + 16], "big")
-        if size < 8:  # 0: to the end of the file, wherever that is; less: not a box
-            return False
+        elif size == 0:
+            return "to the end"
+        if size < 8:
+            return "not boxes"
         at += size
-    return at == end
+    return "short" if at > end else "whole"
 
 
 def _heif_brands(data: bytes) -> set[bytes]:
