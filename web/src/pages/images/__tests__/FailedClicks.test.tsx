@@ -133,6 +133,25 @@ describe("a click with a result, some of whose variants failed alike", () => {
   });
 });
 
+describe("a failed variant re-run since", () => {
+  it("offers no Re-run of its own: its re-run's row does, a second press paid for one try twice", async () => {
+    // Variants 1 and 2 failed (Gemini busy: a re-run could end otherwise); variant 1 re-run since.
+    const two = click(3, (queued, index) => (index === 2 ? succeeded(queued) : failedWith(BUSY)(queued)));
+    const rerun = succeeded(
+      job({ kind: "rerun", parent_generation_id: two[0]!.id, batch_id: "again", batch_index: 0, batch_size: 1, prompt: "a chef at the pass" }),
+    );
+    const { list } = await openHistory([rerun, ...two]);
+    const [again, first, second] = rowsOf(list) as [HTMLElement, HTMLElement, HTMLElement];
+    expect(again).toHaveAttribute("data-job-id", rerun.id);
+    expect(within(again).getByRole("button", { name: /^Re-run\b/ })).toBeInTheDocument();
+    expect(first).toHaveAttribute("data-job-id", two[0]!.id);
+    expect(within(first).queryByRole("button", { name: /^Re-run\b/ })).toBeNull();
+    // Its click's Edit settings stays; the variant not re-run keeps its Re-run.
+    expect(within(first).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
+    expect(within(second).getByRole("button", { name: /^Re-run\b/ })).toBeInTheDocument();
+  });
+});
+
 describe("Hide failed", () => {
   it("hides the jobs that failed or were canceled, says how many, and is kept for the next visit", async () => {
     const mixed = click(3, (queued, index) => (index === 1 ? succeeded(queued) : failedWith(REFUSED)(queued)));

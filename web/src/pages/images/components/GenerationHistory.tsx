@@ -159,6 +159,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                 job={each.job}
                 sameClick={each.sameClick}
                 saidAbove={each.saidAbove}
+                rerunSince={each.rerunSince}
                 askedAt={askedAt(each.job)}
                 origin={origins.get(each.job.id) ?? null}
                 {...row}

@@ -69,6 +69,7 @@ export function HistoryItem({
   origin,
   sameClick,
   saidAbove = false,
+  rerunSince = false,
   askedAt,
   busy,
   outOfTouch,
@@ -82,6 +83,8 @@ export function HistoryItem({
   sameClick: boolean;
   /** It failed for the words a variant of its click above it says: not said again. */
   saidAbove?: boolean;
+  /** It ended without a picture and was re-run since (see `offeredActions`). */
+  rerunSince?: boolean;
 }) {
   const refine = useRefineBox();
   const row = useKeepsFocus<HTMLLIElement>();
@@ -94,7 +97,7 @@ export function HistoryItem({
   const errorNotice = useSeenWhenSaid<HTMLParagraphElement>(ownError);
   const label = jobAt("Generation", job, askedAt);
   const savedNow = isSavedNow(job, currentJobId);
-  const offered = offeredActions(job, "row", { savedNow, sameClick });
+  const offered = offeredActions(job, "row", { savedNow, sameClick, rerunSince });
   const saving = isSaving(job, savingIds);
   const canceling = cancelingIds.includes(job.id);
   const download = downloadLink(job);

@@ -23,11 +23,15 @@ export interface OfferedActions {
  * known from the start; the rows under it, `sameClick`, have the same). A queued job can be canceled in both. Compare shows only where the page
  * finds something to set the result beside (`comparesOnCard`, `comparesInHistory`): its
  * click's other variants, what it came from, or the current image when it is not that.
+ * A failed or canceled job re-run since (`rerunSince`: its re-run is in the history) offers
+ * no Re-run of its own: the re-run's row offers another try, and in the pane the re-run
+ * stands in its place (`foldTries`); pressed again, it paid for a second re-run of one try
+ * that showed as a second card of its variant.
  */
 export function offeredActions(
   job: Job,
   place: "card" | "row",
-  { savedNow, sameClick = false }: { savedNow: boolean; sameClick?: boolean },
+  { savedNow, sameClick = false, rerunSince = false }: { savedNow: boolean; sameClick?: boolean; rerunSince?: boolean },
 ): OfferedActions {
   const succeeded = job.status === "succeeded";
   const ended = job.status === "failed" || job.status === "canceled";
@@ -35,7 +39,7 @@ export function offeredActions(
     save: succeeded && !savedNow,
     refine: succeeded,
     compare: succeeded,
-    rerun: isFinal(job) && !failsAgain(job),
+    rerun: isFinal(job) && !failsAgain(job) && !(ended && rerunSince),
     editSettings: place === "row" ? !sameClick : ended,
     cancel: job.status === "queued",
   };

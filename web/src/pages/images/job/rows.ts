@@ -11,9 +11,10 @@ import { describeFailure, sameProblem, type Problem } from "./failure";
 
 /** A row of the history: one job (`sameClick`: another variant of the click in the row
  * above, which says its prompt, time and settings; `saidAbove`: it failed for the words a
- * variant of its click above it says), or a click whose jobs ended alike. */
+ * variant of its click above it says; `rerunSince`: it ended without a picture and a re-run of
+ * it is in the history: see `offeredActions`), or a click whose jobs ended alike. */
 export type HistoryRow =
-  | { kind: "job"; job: Job; sameClick: boolean; saidAbove: boolean }
+  | { kind: "job"; job: Job; sameClick: boolean; saidAbove: boolean; rerunSince: boolean }
   | { kind: "endedAlike"; jobs: readonly [Job, ...Job[]]; end: Problem };
 
 /** Ended without a picture: failed or canceled. "Hide failed" hides these. */
@@ -25,6 +26,7 @@ export function endedWithout(job: Pick<Job, "status">): boolean {
  * when `hideFailed`: the first variant of a click left shows its prompt and settings then. */
 export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: boolean }): HistoryRow[] {
   const shown = hideFailed ? jobs.filter((job) => !endedWithout(job)) : jobs;
+  const rerun = new Set(jobs.flatMap((job) => (job.kind === "rerun" && job.parent_generation_id ? [job.parent_generation_id] : [])));
   const rows: HistoryRow[] = [];
   for (let at = 0; at < shown.length; ) {
     let end = at + 1;
@@ -33,7 +35,7 @@ export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: 
     const [head, ...rest] = click;
     const alike = head && rest.length > 0 ? sharedEnd(click) : null;
     if (head && alike) rows.push({ kind: "endedAlike", jobs: [head, ...rest], end: alike });
-    else rows.push(...rowsOfClick(click));
+    else rows.push(...rowsOfClick(click, rerun));
     at = end;
   }
   return rows;
@@ -42,13 +44,13 @@ export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: 
 /** A click's rows, a job each; a failure's words said once, on the first variant that failed
  * for them: a click of four, two of which Gemini refused, said it twice, a row under the other
  * (on a phone some 160 px each). */
-function rowsOfClick(click: readonly Job[]): HistoryRow[] {
+function rowsOfClick(click: readonly Job[], rerun: ReadonlySet<string>): HistoryRow[] {
   const said: Problem[] = [];
   return click.map((job, index) => {
     const end = job.status === "failed" ? describeFailure(job) : null;
     const saidAbove = end !== null && said.some((other) => sameProblem(other, end));
     if (end && !saidAbove) said.push(end);
-    return { kind: "job", job, sameClick: index > 0, saidAbove };
+    return { kind: "job", job, sameClick: index > 0, saidAbove, rerunSince: endedWithout(job) && rerun.has(job.id) };
   });
 }
 
