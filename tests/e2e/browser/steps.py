@@ -10,6 +10,7 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+import httpx
 import pillow_heif
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
@@ -156,6 +157,24 @@ def finished_click(
         expect(picture).to_be_visible()
         expect(card).to_contain_text(f"{job['aspect_ratio']} · {job['image_size']}")
     return cards
+
+
+def click_with_refused(
+    page: Page, stack: RunningStack, generate: Locator, *, variants: int, refused: int
+) -> Locator:
+    """Generate pressed for `variants` images, the first `refused` of which the Gemini
+    stand-in answers as its safety filter would: the pane's "Re-run the N failed", once the
+    refused ones have ended."""
+    httpx.post(
+        f"http://127.0.0.1:{stack.ports['gemini']}/_local/failures",
+        json={"mode": "image_safety", "count": refused},
+    ).raise_for_status()
+    page.get_by_role("combobox", name="Variants", exact=True).select_option(str(variants))
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    rerun = pane.get_by_role("button", name=f"Re-run the {refused} failed", exact=True)
+    expect(rerun).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    return rerun
 
 
 def variant(page: Page, n: int, of: int) -> Locator:

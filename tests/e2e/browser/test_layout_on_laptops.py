@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, FloatRect, Locator, expect
 
@@ -35,6 +34,7 @@ from tests.e2e.browser.steps import (
     BOB_THE_ASTRONAUT,
     BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
+    click_with_refused,
     finished_click,
     history_row,
     portraits,
@@ -376,15 +376,8 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
             else None
         ),
     )
-    httpx.post(
-        f"http://127.0.0.1:{stack.ports['gemini']}/_local/failures",
-        json={"mode": "image_safety", "count": 2},
-    ).raise_for_status()
-    page.get_by_role("combobox", name="Variants", exact=True).select_option("3")
-    generate.click()
+    rerun = click_with_refused(page, stack, generate, variants=3, refused=2)
     pane = page.get_by_role("region", name="Result")
-    rerun = pane.get_by_role("button", name="Re-run the 2 failed", exact=True)
-    expect(rerun).to_be_visible(timeout=JOB_TIMEOUT_MS)
     kept = pane.get_by_role("article").filter(has=page.get_by_role("button", name=SAVE))
     expect(kept.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
     # Said once, not on each card side by side; each failed card says "Failed".
@@ -437,15 +430,8 @@ def test_a_click_of_four_after_its_failed_variants_rerun_is_four_cards_in_one_ro
     each Save on the first screen. Each re-run joined beside its failed card: six cards in two
     rows, the second row's Saves under the screen's edge, two of them empty "Failed" boxes."""
     page, generate = ready_to_generate(browser, stack, ALICE_THE_EXPLORER, ratio="3:4")
-    httpx.post(
-        f"http://127.0.0.1:{stack.ports['gemini']}/_local/failures",
-        json={"mode": "image_safety", "count": 2},
-    ).raise_for_status()
-    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
-    generate.click()
+    rerun = click_with_refused(page, stack, generate, variants=4, refused=2)
     pane = page.get_by_role("region", name="Result")
-    rerun = pane.get_by_role("button", name="Re-run the 2 failed", exact=True)
-    expect(rerun).to_be_visible(timeout=JOB_TIMEOUT_MS)
     rerun.click()
     again = pane.get_by_role("article").filter(has_text=STANDS_IN)
     expect(again).to_have_count(2, timeout=JOB_TIMEOUT_MS)

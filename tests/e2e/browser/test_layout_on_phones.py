@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, expect
 
@@ -20,6 +19,7 @@ from tests.e2e.browser.steps import (
     BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
     choose_identity,
+    click_with_refused,
     finished_click,
     heic,
     log_in,
@@ -190,15 +190,8 @@ def test_on_a_phone_a_click_of_four_after_its_failed_variants_rerun_is_four_card
     page, generate = ready_to_generate(
         browser, stack, ALICE_THE_EXPLORER, ratio="3:4", screen=(390, 844)
     )
-    httpx.post(
-        f"http://127.0.0.1:{stack.ports['gemini']}/_local/failures",
-        json={"mode": "image_safety", "count": 2},
-    ).raise_for_status()
-    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
-    generate.click()
+    rerun = click_with_refused(page, stack, generate, variants=4, refused=2)
     pane = page.get_by_role("region", name="Result")
-    rerun = pane.get_by_role("button", name="Re-run the 2 failed", exact=True)
-    expect(rerun).to_be_visible(timeout=JOB_TIMEOUT_MS)
     rerun.click()
     again = pane.get_by_role("article").filter(has_text="Re-run · 1st try: safety filter")
     expect(again).to_have_count(2, timeout=JOB_TIMEOUT_MS)
