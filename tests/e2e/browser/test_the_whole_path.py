@@ -91,10 +91,16 @@ def test_admin_generates_saves_downloads_reruns(
     history_url = "/generations"
 
     def listed() -> list[dict[str, Any]]:
-        """The identity's history, as the API lists it."""
-        answer = admin.get(history_url, params={"identity_id": identity["id"]})
-        items: list[dict[str, Any]] = answer.json()["items"]
-        return items
+        """The identity's whole history, as the API lists it, page after page (the other
+        tests' jobs for this identity fill more than the first)."""
+        items: list[dict[str, Any]] = []
+        params = {"identity_id": identity["id"], "limit": "100"}
+        while True:
+            answer = admin.get(history_url, params=params).json()
+            items += answer["items"]
+            if not answer["next_cursor"]:
+                return items
+            params["cursor"] = answer["next_cursor"]
 
     earlier = {job["id"] for job in listed()}
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
