@@ -152,6 +152,44 @@ describe("a failed variant re-run since", () => {
   });
 });
 
+describe("a click that failed alike, some of its variants re-run since", () => {
+  const rerunOf = (parent: Job, batch: string, index = 0, size = 1): Job =>
+    succeeded(job({ kind: "rerun", parent_generation_id: parent.id, batch_id: batch, batch_index: index, batch_size: size, prompt: "a chef at the pass" }));
+
+  it("says how many and offers only the others: Re-run all 4 paid again for what was re-run", async () => {
+    const service = jobService();
+    const busy = click(4, failedWith(BUSY));
+    // Variants 1 and 2 re-run one by one, from the pane's cards.
+    const reruns = [rerunOf(busy[1]!, "again-2"), rerunOf(busy[0]!, "again-1")];
+    const { user, list } = await openHistory([...reruns, ...busy], service.handlers);
+    const clickRow = rowsOf(list).find((row) => row.getAttribute("data-job-id") === busy[0]!.id)!;
+    expect(clickRow).toHaveTextContent("2 of 4 re-run since: their re-runs are above.");
+    expect(within(clickRow).queryByRole("button", { name: /^Re-run all\b/ })).toBeNull();
+    await user.click(within(clickRow).getByRole("button", { name: `Re-run the other 2, generation of ${createdPhrase(busy[0]!)}` }));
+    await waitFor(() => expect(service.created).toHaveLength(1));
+    expect(service.created[0]!.body).toMatchObject({ parent: busy[0]!.id, count: 2 });
+  });
+
+  it("offers none once all were re-run, one by one or all at once", async () => {
+    const oneByOne = click(2, failedWith(BUSY));
+    const atOnce = click(3, failedWith(BUSY));
+    const { list } = await openHistory([
+      ...[0, 1, 2].map((index) => rerunOf(atOnce[0]!, "all-3", index, 3)),
+      ...atOnce,
+      rerunOf(oneByOne[1]!, "again-b"),
+      rerunOf(oneByOne[0]!, "again-a"),
+      ...oneByOne,
+    ]);
+    const rowOf = (first: Job) => rowsOf(list).find((row) => row.getAttribute("data-job-id") === first.id)!;
+    expect(rowOf(atOnce[0]!)).toHaveTextContent("All 3 re-run since: their re-runs are above.");
+    expect(rowOf(oneByOne[0]!)).toHaveTextContent("All 2 re-run since: their re-runs are above.");
+    for (const first of [atOnce[0]!, oneByOne[0]!]) {
+      expect(within(rowOf(first)).queryByRole("button", { name: /^Re-run\b/ })).toBeNull();
+      expect(within(rowOf(first)).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
+    }
+  });
+});
+
 describe("Hide failed", () => {
   it("hides the jobs that failed or were canceled, says how many, and is kept for the next visit", async () => {
     const mixed = click(3, (queued, index) => (index === 1 ? succeeded(queued) : failedWith(REFUSED)(queued)));

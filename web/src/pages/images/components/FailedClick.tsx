@@ -22,10 +22,16 @@ import { Asked, RowActions, statusClass, wrapsAsOne } from "./HistoryItem";
  * 4** (when the same jobs could end otherwise) and **Edit settings**. A refused click of four
  * took four rows, some 250 px on a laptop, each saying the same. **Each variant** opens what
  * differs between them: each one's time and bill.
+ *
+ * Its variants re-run since (from the pane's "Re-run the 4 failed", a card's Re-run, or this
+ * row's Re-run all) are said ("2 of 4 re-run since"), and only the others are offered again:
+ * "Re-run the other 2", none once all were. Re-run all 4 stayed after them, and pressed paid
+ * for four more of what was being tried already.
  */
 export function FailedClick({
   jobs,
   end,
+  rerunsSince,
   askedAt,
   origin,
   onRerunAll,
@@ -37,6 +43,8 @@ export function FailedClick({
   jobs: readonly [Job, ...Job[]];
   /** How each of them ended, said once. */
   end: Problem;
+  /** How many re-runs of its variants the history holds (see `HistoryRow`). */
+  rerunsSince: number;
   /** When it was asked, as its name says it (see `askedPhrases`). */
   askedAt: string;
   origin: string | null;
@@ -57,9 +65,10 @@ export function FailedClick({
   // What it is, to a screen reader's list of rows: when, how many, and why.
   const named = `Generation of ${askedAt}`;
   const label = `${named}, ${variants}, all ${canceled ? "canceled" : `failed: ${end.title}`}`;
-  const rerun = jobs.every((job) => offeredActions(job, "row", { savedNow: false }).rerun);
+  const left = Math.max(0, jobs.length - rerunsSince);
+  const rerun = left > 0 && jobs.every((job) => offeredActions(job, "row", { savedNow: false }).rerun);
   const billed = jobs.flatMap((job) => job.usage?.estimated_cost_usd ?? []);
-  const rerunWords = `Re-run all ${jobs.length}`;
+  const rerunWords = left === jobs.length ? `Re-run all ${jobs.length}` : `Re-run the other ${left}`;
   return (
     <li className={styles.item} aria-label={label} data-job-id={first.id} data-click={jobs.map((job) => job.id).join(" ")} {...row}>
       <div className={styles.thumb}>
@@ -94,6 +103,7 @@ export function FailedClick({
               {end.detail && <span className={styles.failureDetail}>{end.detail}</span>}
             </p>
           )}
+          {rerunsSince > 0 && <p className={styles.facts}>{rerunsSinceWords(rerunsSince, jobs.length)}</p>}
         </div>
         <RowActions
           cancel={null}
@@ -101,7 +111,7 @@ export function FailedClick({
           followUps={wrapsAsOne(
             wrapsAsOne(
               rerun && (
-                <ActionLink off={busy} onClick={() => onRerunAll(first, jobs.length)} label={actionName(rerunWords, named)}>
+                <ActionLink off={busy} onClick={() => onRerunAll(first, left)} label={actionName(rerunWords, named)}>
                   {rerunWords}
                 </ActionLink>
               ),
@@ -147,4 +157,11 @@ function variantFacts(job: Job): string {
   ]
     .filter(Boolean)
     .join(" · ");
+}
+
+/** "2 of 4 re-run since: their re-runs are above", "All 4 re-run since: …" (the history is
+ * newest first: a re-run is always above what it re-ran). */
+function rerunsSinceWords(reruns: number, variants: number): string {
+  const which = reruns >= variants ? `All ${variants}` : `${reruns} of ${variants}`;
+  return `${which} re-run since: ${reruns === 1 ? "its re-run is" : "their re-runs are"} above.`;
 }

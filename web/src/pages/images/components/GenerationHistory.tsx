@@ -146,6 +146,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                 key={`click-${each.jobs[0].id}`}
                 jobs={each.jobs}
                 end={each.end}
+                rerunsSince={each.rerunsSince}
                 askedAt={askedAt(each.jobs[0])}
                 origin={origins.get(each.jobs[0].id) ?? null}
                 onRerunAll={onRerunAll}

@@ -12,10 +12,12 @@ import { describeFailure, sameProblem, type Problem } from "./failure";
 /** A row of the history: one job (`sameClick`: another variant of the click in the row
  * above, which says its prompt, time and settings; `saidAbove`: it failed for the words a
  * variant of its click above it says; `rerunSince`: it ended without a picture and a re-run of
- * it is in the history: see `offeredActions`), or a click whose jobs ended alike. */
+ * it is in the history: see `offeredActions`), or a click whose jobs ended alike
+ * (`rerunsSince`: how many re-runs of its variants the history holds, one a variant re-run one
+ * by one, four a Re-run all 4: see `FailedClick`). */
 export type HistoryRow =
   | { kind: "job"; job: Job; sameClick: boolean; saidAbove: boolean; rerunSince: boolean }
-  | { kind: "endedAlike"; jobs: readonly [Job, ...Job[]]; end: Problem };
+  | { kind: "endedAlike"; jobs: readonly [Job, ...Job[]]; end: Problem; rerunsSince: number };
 
 /** Ended without a picture: failed or canceled. "Hide failed" hides these. */
 export function endedWithout(job: Pick<Job, "status">): boolean {
@@ -26,7 +28,7 @@ export function endedWithout(job: Pick<Job, "status">): boolean {
  * when `hideFailed`: the first variant of a click left shows its prompt and settings then. */
 export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: boolean }): HistoryRow[] {
   const shown = hideFailed ? jobs.filter((job) => !endedWithout(job)) : jobs;
-  const rerun = new Set(jobs.flatMap((job) => (job.kind === "rerun" && job.parent_generation_id ? [job.parent_generation_id] : [])));
+  const reruns = rerunsOf(jobs);
   const rows: HistoryRow[] = [];
   for (let at = 0; at < shown.length; ) {
     let end = at + 1;
@@ -34,8 +36,10 @@ export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: 
     const click = shown.slice(at, end);
     const [head, ...rest] = click;
     const alike = head && rest.length > 0 ? sharedEnd(click) : null;
-    if (head && alike) rows.push({ kind: "endedAlike", jobs: [head, ...rest], end: alike });
-    else rows.push(...rowsOfClick(click, rerun));
+    if (head && alike) {
+      const rerunsSince = click.reduce((sum, job) => sum + (reruns.get(job.id) ?? 0), 0);
+      rows.push({ kind: "endedAlike", jobs: [head, ...rest], end: alike, rerunsSince });
+    } else rows.push(...rowsOfClick(click, reruns));
     at = end;
   }
   return rows;
@@ -44,14 +48,23 @@ export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: 
 /** A click's rows, a job each; a failure's words said once, on the first variant that failed
  * for them: a click of four, two of which Gemini refused, said it twice, a row under the other
  * (on a phone some 160 px each). */
-function rowsOfClick(click: readonly Job[], rerun: ReadonlySet<string>): HistoryRow[] {
+function rowsOfClick(click: readonly Job[], reruns: ReadonlyMap<string, number>): HistoryRow[] {
   const said: Problem[] = [];
   return click.map((job, index) => {
     const end = job.status === "failed" ? describeFailure(job) : null;
     const saidAbove = end !== null && said.some((other) => sameProblem(other, end));
     if (end && !saidAbove) said.push(end);
-    return { kind: "job", job, sameClick: index > 0, saidAbove, rerunSince: endedWithout(job) && rerun.has(job.id) };
+    return { kind: "job", job, sameClick: index > 0, saidAbove, rerunSince: endedWithout(job) && reruns.has(job.id) };
   });
+}
+
+/** How many re-runs of each job `jobs` hold, by the id of the job they re-ran. */
+function rerunsOf(jobs: readonly Job[]): Map<string, number> {
+  const reruns = new Map<string, number>();
+  for (const job of jobs) {
+    if (job.kind === "rerun" && job.parent_generation_id) reruns.set(job.parent_generation_id, (reruns.get(job.parent_generation_id) ?? 0) + 1);
+  }
+  return reruns;
 }
 
 /** Two variants of one click (one batch), one under the other. */

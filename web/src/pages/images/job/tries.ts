@@ -11,6 +11,8 @@
  */
 import type { Job } from "../../../api/imageGeneration";
 import { describeFailure, GENERIC_FAILURE, shortReason } from "./failure";
+import { isFollowUp } from "./joins";
+import { endedWithout } from "./rows";
 
 /** A card that stands in the place of the tries before it. */
 export interface StandIn {
@@ -29,9 +31,10 @@ export interface Tries {
   standIns: ReadonlyMap<string, StandIn>;
 }
 
-/** A re-run of `parent` that takes its place: one try, of a try that ended without an image. */
+/** A re-run of `parent` that takes its place: one try (a follow-up, not a click of its own),
+ * of a try that ended without an image. */
 function takesPlace(job: Job, parent: Job): boolean {
-  return job.kind === "rerun" && (job.batch_size ?? 1) <= 1 && (parent.status === "failed" || parent.status === "canceled");
+  return job.kind === "rerun" && isFollowUp(job) && endedWithout(parent);
 }
 
 /**
