@@ -174,6 +174,30 @@ def test_a_prompt_refused_for_a_hidden_character_is_said_under_it(
     expect(prompt).to_have_attribute("aria-invalid", "false")
 
 
+def test_three_photos_leave_the_prompt_in_view_on_a_laptops_first_screen(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 1440 by 900 laptop's first screen with three photos in: their tiles and Add photos
+    are one row, four a row, and the whole prompt shows above the Generate bar stuck at the
+    window's foot. Three a row, Add photos took a second row and the prompt was under the
+    bar: a press could send a prompt the admin did not see (kept from their last visit)."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    log_in(page, stack, "admin", "admin-password")
+    choose_identity(page, BOB_THE_ASTRONAUT)
+    page.get_by_label("Reference photos", exact=True).set_input_files(
+        portraits("p0.jpg", "p1.jpg", "p2.jpg")
+    )
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    tiles = page.locator("li[data-photo-id]")
+    add = page.get_by_role("button", name="Add photos")
+    tops = {round(box_of(tile)["y"]) for tile in tiles.all()} | {round(box_of(add)["y"])}
+    assert len(tops) == 1, tops
+    clear_of(page.get_by_role("textbox", name="Prompt", exact=True), generate)
+
+
 def test_what_runs_under_the_stuck_generate_bar_fades_into_it(
     stack: RunningStack, browser: Browser
 ) -> None:
