@@ -173,3 +173,25 @@ def pictures_at_least(dialog: Locator, width: float) -> None:
     for figure in dialog.get_by_role("figure").all():
         box = box_of(figure.get_by_role("img"))
         assert box["width"] >= width, box
+
+
+def heic_tile_words_clear(page: Page, name: str) -> None:
+    """The tile of the HEIC photo `name` once sent (Chromium draws no HEIC): its placeholder's
+    letters "HEIC" clear of the grey mark in its top right corner, on the mark's line, and the
+    letters, the mark and the note under them ("no preview in this browser") each whole in the
+    picture's square."""
+    photos = page.get_by_role("list", name="Selected photos", exact=True)
+    sent = photos.get_by_role("listitem").filter(has_text=name)
+    expect(sent).to_contain_text("Sent · checked when you generate", timeout=30_000)
+    thumb = sent.locator("div[class*='thumb']").first
+    mark = thumb.locator("span[class*='sentUnchecked']")
+    letters = thumb.get_by_text("HEIC", exact=True)
+    note = thumb.locator("[class*='placeholderNote']")
+    assert apart(mark, letters) >= 4, (box_of(mark), box_of(letters))
+    square, mark_box, letters_box = box_of(thumb), box_of(mark), box_of(letters)
+    for part in (mark_box, letters_box, box_of(note)):
+        assert square["x"] <= part["x"], (part, square)
+        assert part["x"] + part["width"] <= square["x"] + square["width"], (part, square)
+        assert square["y"] <= part["y"], (part, square)
+        assert part["y"] + part["height"] <= square["y"] + square["height"], (part, square)
+    assert letters_box["y"] < mark_box["y"] + mark_box["height"], (letters_box, mark_box)

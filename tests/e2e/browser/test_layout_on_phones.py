@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, FilePayload, expect
 
-from tests.e2e.browser.measures import apart, box_of, follow_ups, next_frames
+from tests.e2e.browser.measures import box_of, follow_ups, heic_tile_words_clear, next_frames
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
     ALICE_THE_EXPLORER,
@@ -87,21 +87,7 @@ def test_on_a_phone_a_heic_tiles_grey_mark_is_clear_of_its_placeholders_letters(
     page.get_by_label("Reference photos", exact=True).set_input_files(
         [*portraits("front.jpg"), side]
     )
-    photos = page.get_by_role("list", name="Selected photos", exact=True)
-    sent = photos.get_by_role("listitem").filter(has_text="side.heic")
-    expect(sent).to_contain_text("Sent · checked when you generate", timeout=30_000)
-    thumb = sent.locator("div[class*='thumb']").first
-    mark = thumb.locator("span[class*='sentUnchecked']")
-    letters = thumb.get_by_text("HEIC", exact=True)
-    assert apart(mark, letters) >= 4, (box_of(mark), box_of(letters))
-    # Both in the picture's square, the letters on the mark's line.
-    square, mark_box, letters_box = box_of(thumb), box_of(mark), box_of(letters)
-    for part in (mark_box, letters_box):
-        assert square["x"] <= part["x"], (part, square)
-        assert part["x"] + part["width"] <= square["x"] + square["width"], (part, square)
-        assert square["y"] <= part["y"], (part, square)
-        assert part["y"] + part["height"] <= square["y"] + square["height"], (part, square)
-    assert letters_box["y"] < mark_box["y"] + mark_box["height"], (letters_box, mark_box)
+    heic_tile_words_clear(page, "side.heic")
     context.close()
 
 

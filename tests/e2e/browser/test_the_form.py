@@ -13,7 +13,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, expect
 
-from tests.e2e.browser.measures import box_of, clear_of, next_frames, style
+from tests.e2e.browser.measures import (
+    box_of,
+    clear_of,
+    heic_tile_words_clear,
+    next_frames,
+    style,
+)
 from tests.e2e.browser.steps import (
     ALICE_THE_EXPLORER,
     BOB_THE_ASTRONAUT,
@@ -196,6 +202,22 @@ def test_three_photos_leave_the_prompt_in_view_on_a_laptops_first_screen(
     tops = {round(box_of(tile)["y"]) for tile in tiles.all()} | {round(box_of(add)["y"])}
     assert len(tops) == 1, tops
     clear_of(page.get_by_role("textbox", name="Prompt", exact=True), generate)
+
+
+def test_a_heic_tiles_words_fit_a_laptops_four_a_row_tiles(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Four photos a row beside the results make 73 px tiles at 1440 (a phone's narrowest are
+    81): a HEIC's letters, at 16 px, ran under the grey mark in its corner, and the last line
+    of its note ("browser") was cut at the square's foot. They fit, clear of the mark."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    log_in(page, stack, "admin", "admin-password")
+    choose_identity(page, ALICE_THE_EXPLORER)
+    side: FilePayload = {"name": "side.heic", "mimeType": "", "buffer": heic()}
+    page.get_by_label("Reference photos", exact=True).set_input_files(
+        [*portraits("front.jpg"), side]
+    )
+    heic_tile_words_clear(page, "side.heic")
 
 
 def test_what_runs_under_the_stuck_generate_bar_fades_into_it(
