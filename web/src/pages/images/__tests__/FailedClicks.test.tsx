@@ -146,6 +146,9 @@ describe("a failed variant re-run since", () => {
     expect(within(again).getByRole("button", { name: /^Re-run\b/ })).toBeInTheDocument();
     expect(first).toHaveAttribute("data-job-id", two[0]!.id);
     expect(within(first).queryByRole("button", { name: /^Re-run\b/ })).toBeNull();
+    // Said dealt with: alone, it read as a failure still to see to.
+    expect(first).toHaveTextContent("Re-run since: its re-run is above.");
+    expect(second).not.toHaveTextContent("Re-run since");
     // Its click's Edit settings stays; the variant not re-run keeps its Re-run.
     expect(within(first).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
     expect(within(second).getByRole("button", { name: /^Re-run\b/ })).toBeInTheDocument();

@@ -118,6 +118,7 @@ export function HistoryItem({
           origin={origin}
           sameClick={sameClick}
           saidAbove={saidAbove}
+          rerunSince={rerunSince}
           outOfTouch={outOfTouch}
         />
         {/* In the order of a result's card: what is done with this result first (save it,
@@ -263,6 +264,7 @@ function RowText({
   origin,
   sameClick,
   saidAbove,
+  rerunSince,
   outOfTouch,
 }: {
   job: Job;
@@ -270,6 +272,8 @@ function RowText({
   origin: string | null;
   sameClick: boolean;
   saidAbove: boolean;
+  /** It ended without a picture and was re-run since (see `HistoryRow`). */
+  rerunSince: boolean;
   outOfTouch: boolean;
 }) {
   const failure = describeFailure(job);
@@ -326,9 +330,16 @@ function RowText({
           {failure.detail && <span className={styles.failureDetail}>{failure.detail}</span>}
         </p>
       )}
+      {/* Dealt with: a failure read alone, its re-run a row or a page away, looked like one
+          still to see to (the history keeps every try; the pane shows the re-run in its place). */}
+      {rerunSince && <p className={styles.facts}>{RERUN_SINCE}</p>}
     </div>
   );
 }
+
+/** What a failed or canceled row re-run since says (the history is newest first: a re-run is
+ * always above what it re-ran). */
+const RERUN_SINCE = "Re-run since: its re-run is above.";
 
 /** What the job asked, first: a refinement's change (and what it refined), then the prompt it
  * kept; any other job's prompt, then how it came about. */
