@@ -207,6 +207,38 @@ describe("Re-run the failed", () => {
     expect(region).toHaveTextContent(/^2 of the 3 re-runs are ready; 1 failed again: Gemini was unavailable\.$/);
   }, 30_000);
 
+  it("says which try a re-run is with what its card says of itself: under its progress, its failure, or its facts", async () => {
+    const api = clickApi({ fails: [1, 2], rerunsWait: true, rerunsFailAgain: [1] });
+    const user = await fourVariants(api);
+    await user.click(await pane().findByRole("button", { name: "Re-run the 2 failed" }));
+    await waitFor(() => expect(pane().getAllByText("Re-run · 1st try: Gemini busy")).toHaveLength(2));
+    const card = (name: string) => pane().getByRole("article", { name });
+    const line = (name: string) => within(card(name)).getByText("Re-run · 1st try: Gemini busy");
+
+    // On its way: right under its progress, not under the room its result's buttons will take.
+    for (const name of ["Variant 2 of 4", "Variant 3 of 4"]) {
+      const progress = within(card(name)).getByRole("status");
+      expect(line(name).previousElementSibling).toContainElement(progress);
+    }
+
+    api.endReruns();
+    // Failed again: under why, before what can be done (after Re-run and Edit settings, the
+    // line read as belonging to neither).
+    const failed = await within(card("Variant 2 of 4")).findByText("Gemini was unavailable");
+    expect(failed.compareDocumentPosition(line("Variant 2 of 4")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    for (const action of [/^Re-run\b/, /^Edit settings\b/]) {
+      const button = within(card("Variant 2 of 4")).getByRole("button", { name: action });
+      expect(line("Variant 2 of 4").compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    }
+    // Done: last, under its facts (its picture and Save level with the cards beside it).
+    const picture = await within(card("Variant 3 of 4")).findByRole("img", { name: /^Variant 3 of 4/ }, { timeout: 10_000 });
+    const facts = within(card("Variant 3 of 4")).getByText(/^\d+×\d+/);
+    for (const before of [picture, facts]) {
+      expect(before.compareDocumentPosition(line("Variant 3 of 4")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    }
+    expect(card("Variant 3 of 4").lastElementChild).toBe(line("Variant 3 of 4"));
+  }, 30_000);
+
   it("is not offered for one failed card, whose own Re-run is one press", async () => {
     const api = clickApi({ fails: [2] });
     await fourVariants(api);

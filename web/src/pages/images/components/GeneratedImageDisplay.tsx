@@ -151,6 +151,9 @@ export function GeneratedImageDisplay({
         )}
       </div>
 
+      {/* A re-run standing in its variant's place says which try it is with what the card says
+          of itself: on its way or ended without a picture, right under its progress or why. */}
+      {standIn && job.status !== "succeeded" && <StandInLine {...standIn} />}
       {!isFinal(job) && <FooterRoom followUps={followUps !== undefined} />}
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
@@ -167,7 +170,8 @@ export function GeneratedImageDisplay({
       {followUps && offered.editSettings && (
         <TryAgainActions job={job} title={title} offered={offered} followUps={followUps} without={without} />
       )}
-      {standIn && <StandInLine {...standIn} />}
+      {/* With a picture, under its facts: its picture and Save level with the cards beside it. */}
+      {standIn && job.status === "succeeded" && <StandInLine {...standIn} />}
       {failure && (
         <p ref={failureNotice} role="alert" className={ui.alert}>
           {failure.message}
@@ -196,11 +200,14 @@ function Origin({ job, origin }: { job: Job; origin: string }) {
   );
 }
 
-/** A re-run standing in its variant's place: "Re-run · 1st try: safety filter", last in the
- * card, under its facts: under its title, the line pushed its picture and Save 25 px below
- * those of the cards beside it (its Save under a 1366 by 768 laptop's edge, at the pictures'
- * floor), and was cut short on a card four abreast. The failure's whole words (what to do) in
- * its tooltip, and in the history, which keeps every try. */
+/** A re-run standing in its variant's place: "Re-run · 1st try: safety filter". With its
+ * picture, last in the card, under its facts: under its title, the line pushed its picture and
+ * Save 25 px below those of the cards beside it (its Save under a 1366 by 768 laptop's edge, at
+ * the pictures' floor), and was cut short on a card four abreast. On its way, or failed again,
+ * right under its progress or why it failed, before what can be done: last in the card, it
+ * stood under the room kept for its result's buttons, or under Re-run and Edit settings, and
+ * read as belonging to neither. The failure's whole words (what to do) in its tooltip, and in
+ * the history, which keeps every try. */
 function StandInLine({ words, whole }: { words: string; whole: string }) {
   return (
     <p className={styles.standIn} title={whole}>
