@@ -1,15 +1,15 @@
 """What a phone's screen shows: the page in its width without a sideways scroll, a photo's
 Remove lined up with its name on a touch screen, a HEIC tile's grey mark clear of its
-placeholder's letters, a card's Refine box under that card, what a history row's More offers in
-view, the result pane's long prompt shown whole, and a click of four whose failed variants were
-re-run as four cards."""
+placeholder's letters and its upload's bar clear of its note, a card's Refine box under that
+card, what a history row's More offers in view, the result pane's long prompt shown whole, and
+a click of four whose failed variants were re-run as four cards."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, expect
+from playwright.sync_api import Browser, FilePayload, Route, expect
 
 from tests.e2e.browser.measures import box_of, follow_ups, heic_tile_words_clear, next_frames
 from tests.e2e.browser.steps import (
@@ -88,6 +88,57 @@ def test_on_a_phone_a_heic_tiles_grey_mark_is_clear_of_its_placeholders_letters(
         [*portraits("front.jpg"), side]
     )
     heic_tile_words_clear(page, "side.heic")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 430], ids=["98 px tiles", "81 px tiles"])
+def test_on_a_phone_a_heic_tiles_upload_bar_leaves_its_placeholders_words_readable(
+    stack: RunningStack, browser: Browser, width: int
+) -> None:
+    """While a HEIC photo uploads, its tile shows the letters "HEIC", the note "no preview in
+    this browser" and the upload's bar. On a 430 px phone's 81 px tiles (the narrowest) the
+    note takes three lines and the bar, 8 px over the square's foot, lay on the last of them
+    ("browser"), cut at the square's edge besides. Held in S3's answer, the upload stays on its
+    way: the bar, the letters and the note each whole in the square, the bar clear of both."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    log_in(page, stack, "admin", "admin-password")
+    choose_identity(page, ALICE_THE_CHEF)
+    # The photos' uploads (a POST to S3, moto here) held until measured.
+    held: list[Route] = []
+
+    def hold_uploads(route: Route) -> None:
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(rf"^{re.escape(stack.moto_url)}/"), hold_uploads)
+    side: FilePayload = {"name": "side.heic", "mimeType": "", "buffer": heic()}
+    page.get_by_label("Reference photos", exact=True).set_input_files(
+        [*portraits("front.jpg"), side]
+    )
+    photos = page.get_by_role("list", name="Selected photos", exact=True)
+    tile = photos.get_by_role("listitem").filter(has_text="side.heic")
+    bar = tile.get_by_role("progressbar", name="Uploading side.heic")
+    expect(bar).to_be_visible(timeout=30_000)
+    expect(tile).to_contain_text("uploading")
+    thumb = tile.locator("div[class*='thumb']").first
+    letters = thumb.get_by_text("HEIC", exact=True)
+    note = thumb.get_by_text("no preview in this browser", exact=True)
+    square = box_of(thumb)
+    for part in (letters, note, bar):
+        box = box_of(part)
+        assert square["x"] <= box["x"], (part, box, square)
+        assert box["x"] + box["width"] <= square["x"] + square["width"], (part, box, square)
+        assert square["y"] <= box["y"], (part, box, square)
+        assert box["y"] + box["height"] <= square["y"] + square["height"], (part, box, square)
+    assert apart(bar, note) >= 2, (box_of(bar), box_of(note))
+    assert apart(bar, letters) >= 2, (box_of(bar), box_of(letters))
+    for route in held:
+        route.continue_()
     context.close()
 
 
