@@ -1,6 +1,7 @@
 """The page's notices (offline, a click left running elsewhere) at the window's foot, and
 nothing on the page moving under the admin: not as a notice comes, nor as a card's result
-comes in its place; and a new visit finds the pane's click as it was left."""
+comes in its place, nor as older generations come late; and a new visit finds the pane's
+click as it was left."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.e2e.browser.measures import box_of, next_frames, top_of_window_at, uncovered
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
+    ALICE_THE_EXPLORER,
     BOB_THE_ASTRONAUT,
     BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
@@ -367,3 +369,64 @@ def test_on_a_laptop_the_pages_notice_covers_no_result(
     history, box = box_of(page.get_by_role("region", name="History")), box_of(notice)
     assert history["y"] + history["height"] <= box["y"], (history, box)
     page.context.set_offline(False)
+
+
+# Sums the layout shifts the page makes from now on that the admin did not cause (as the
+# browser's Cumulative Layout Shift counts them: not within half a second of a click or a key).
+WATCH_UNASKED_SHIFTS = """() => {
+  window.__unasked = 0;
+  window.__unaskedWhat = [];
+  new PerformanceObserver((list) => {
+    for (const shift of list.getEntries()) {
+      if (shift.hadRecentInput) continue;
+      window.__unasked += shift.value;
+      for (const {node} of shift.sources) window.__unaskedWhat.push(node?.outerHTML?.slice(0, 120));
+    }
+  }).observe({type: "layout-shift"});
+}"""
+
+#: How long the history's older page is held on its way: a read that answers in more than half
+#: a second (a slow network, a Lambda's cold start), whose rows come after the click's grace.
+OLDER_READ_MS = 1_500
+
+
+@pytest.mark.parametrize("screen", PHONE_AND_LAPTOP)
+def test_show_older_generations_moves_nothing_in_view_as_the_older_rows_come(
+    stack: RunningStack, browser: Browser, screen: tuple[int, int]
+) -> None:
+    """On a 1440 by 900 laptop and a 390 by 844 phone, Show older generations at the window's
+    foot, its page read in 1.5 s: the rows come where it was and nothing in view moves as they
+    do. The button stayed in view saying "Loading older generations…" and the rows pushed it
+    out of the window as they came, late: a layout shift of 0.034 (0.037 on the phone), the
+    admin's click too long before to account for it. The first row brought has the focus."""
+    page, generate = ready_to_generate(
+        browser, stack, ALICE_THE_EXPLORER, ratio="1:1", screen=screen
+    )
+    for _ in range(5):
+        finished_click(page, generate, variants=4)
+
+    # The history read 8 jobs at a time (the page's own reads ask 20): two clicks of four a
+    # page, taller than the window, so that five clicks make older pages, the first of them not
+    # the last (its button stays, under its rows); an older page held on its way.
+    def small_slow_pages(route: Route) -> None:
+        url = re.sub(r"\blimit=\d+", "limit=8", route.request.url)
+        if "cursor=" in url:
+            page.wait_for_timeout(OLDER_READ_MS)
+        route.continue_(url=url)
+
+    page.route(re.compile(r".*/v1/generations\?"), small_slow_pages)
+    page.reload()
+    history = page.get_by_role("region", name="History")
+    older = history.get_by_role("button", name="Show older generations")
+    expect(older).to_be_visible(timeout=30_000)
+    rows = history.locator("li[data-job-id]")
+    read = rows.count()
+    older.scroll_into_view_if_needed()
+    page.evaluate(SETTLED)
+    page.evaluate(WATCH_UNASKED_SHIFTS)
+    older.click()
+    expect(rows).not_to_have_count(read, timeout=30_000)
+    expect(older).to_be_attached()  # a page that is not the last: its button under its rows
+    page.evaluate(SETTLED)
+    expect(rows.nth(read)).to_be_focused()
+    assert page.evaluate("window.__unasked") < 0.01, page.evaluate("window.__unaskedWhat")

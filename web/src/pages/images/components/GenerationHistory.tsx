@@ -169,6 +169,15 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
           )}
         </ol>
       )}
+      {/* The room the older rows come into, from the click on (the click's own move: Show older
+          goes under it, out of the window), what is under way at its top, where Show older was:
+          rows that came late, after the click's grace, pushed Show older out of the window as
+          they came, and the page moved under the admin (see `.rowsComing`). */}
+      {older?.loading && jobs && jobs.length > 0 && (
+        <p className={styles.rowsComing} aria-hidden="true">
+          Loading older generations…
+        </p>
+      )}
       {older && jobs && jobs.length > 0 && (
         <div className={styles.older}>
           <button type="button" className={ui.button} onClick={showOlder} aria-disabled={older.loading}>
