@@ -11,7 +11,13 @@ import re
 import pytest
 from playwright.sync_api import Browser, FilePayload, Route, expect
 
-from tests.e2e.browser.measures import box_of, follow_ups, heic_tile_words_clear, next_frames
+from tests.e2e.browser.measures import (
+    apart,
+    box_of,
+    follow_ups,
+    heic_tile_words_clear,
+    next_frames,
+)
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
     ALICE_THE_EXPLORER,
