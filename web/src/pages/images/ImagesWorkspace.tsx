@@ -28,6 +28,7 @@ import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useSubjectChanges } from "./hooks/use-subject-changes";
 import { useTabConfig } from "./hooks/use-tab-config";
+import { useUndoSave } from "./hooks/use-undo-save";
 import { unusablePhotos } from "./job/failure";
 import { clickWithout, withoutIt } from "./job/without";
 import { originsIn } from "./job/names";
@@ -104,6 +105,15 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     showStarted: (jobs) => shown.showStarted(jobs, identity?.name ?? "an identity"),
     resultPane: results,
   });
+  // Every Save goes through it: the newest one's Undo is offered where it was pressed.
+  const undoSave = useUndoSave({
+    identityId,
+    currentJobId,
+    jobs: [...paneJobs, ...jobs],
+    savingIds: actions.savingIds,
+    save: actions.save,
+  });
+  const undoAt = (place: ActionPlace) => (job: Job) => undoSave.offerOf(job, place);
   // Said where it was asked: on a card, a history row, or in the Compare dialog.
   const actionErrorsAt = (place: ActionPlace) => actions.actionErrors.filter((error) => error.place === place);
   const actionErrorAt = (place: ActionPlace) => actionErrorsAt(place).at(-1) ?? null;
@@ -126,6 +136,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const generate = () => {
     if (identityId === null || userId === null) return;
     editing.done();
+    undoSave.forget();
     actions.generate({
       identity_id: identityId,
       user_id: userId,
@@ -166,6 +177,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       generate: (job, without) => {
         if (userId === null) return;
         uploads.removeStored(without.photo.key);
+        undoSave.forget();
         actions.generateFrom(job, clickWithout(job, without, userId, draft.asOffered(draftOf(job))));
       },
     },
@@ -224,8 +236,9 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           photosPutAsideOf={changes.photosPutAsideByShow}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
-          onSave={actions.save}
+          onSave={(job) => undoSave.save(job, "pane")}
           savingIds={actions.savingIds}
+          undoOf={undoAt("pane")}
           onCancel={actions.cancel}
           cancelingIds={actions.cancelingIds}
           followUps={followUps}
@@ -247,10 +260,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onRerun={(job) => actions.rerun(job, "history")}
           onRerunAll={(job, count) => actions.rerun(job, "history", count)}
           onRefine={(job, words) => actions.refine(job, words, "history")}
-          onSave={(job) => actions.save(job, "history")}
+          onSave={(job) => undoSave.save(job, "history")}
           onCancel={(job) => actions.cancel(job, "history")}
           cancelingIds={actions.cancelingIds}
           savingIds={actions.savingIds}
+          undoOf={undoAt("history")}
           onEditSettings={editSettings}
           onCompare={compare.fromHistory}
           compares={compare.comparesInHistory}
@@ -265,7 +279,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           identity={identity}
           currentJobId={currentJobId}
           onSave={(job) => {
-            actions.save(job, "compare");
+            undoSave.save(job, "compare");
             compare.saving(job);
           }}
           savingIds={actions.savingIds}

@@ -82,12 +82,12 @@ export function refusedText(error: unknown, field: string): boolean {
 }
 
 /** The buttons whose action on a job can fail to go through. */
-export type JobAction = "Save" | "Cancel";
+export type JobAction = "Save" | "Cancel" | "Undo";
 
-/** Why a save or a cancel did not go through, in words about it (so they stay true once the
- * connection is back): what did not happen, and how to ask again. */
+/** Why a save or a cancel (or the Undo of a save) did not go through, in words about it (so
+ * they stay true once the connection is back): what did not happen, and how to ask again. */
 export function notDoneError(error: unknown, button: JobAction): string | null {
-  const what = button === "Save" ? "Not saved" : "Not canceled";
+  const what = NOT_DONE[button];
   if (error instanceof ApiError && error.code === UNREACHABLE_CODE)
     return `${what}: the image service could not be reached. ${button} again once the connection is back.`;
   if (error instanceof ApiError && error.code === HOST_DOWN)
@@ -97,6 +97,8 @@ export function notDoneError(error: unknown, button: JobAction): string | null {
   if (error instanceof ApiError && error.code === STARTED) return "Not canceled: it had started before the cancel reached it.";
   return shownError(error);
 }
+
+const NOT_DONE: Record<JobAction, string> = { Save: "Not saved", Cancel: "Not canceled", Undo: "Not undone" };
 
 /** Why a click started nothing, in words about the click (so they stay true once the
  * connection is back) and about the photo, by its name, when one is gone. `button` is the

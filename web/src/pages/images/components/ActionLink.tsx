@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { ReactNode, Ref } from "react";
 
 import ui from "../ui.module.css";
 
@@ -8,11 +8,13 @@ import ui from "../ui.module.css";
  * focus to the page) and a click does nothing.
  */
 export function ActionLink({
+  ref,
   off = false,
   onClick,
   label,
   children,
 }: {
+  ref?: Ref<HTMLButtonElement>;
   off?: boolean;
   onClick: () => void;
   /** Its name, when its words do not say all of it (see `actionName`). */
@@ -20,7 +22,7 @@ export function ActionLink({
   children: ReactNode;
 }) {
   return (
-    <button type="button" className={ui.linkButton} onClick={() => !off && onClick()} aria-disabled={off} aria-label={label}>
+    <button ref={ref} type="button" className={ui.linkButton} onClick={() => !off && onClick()} aria-disabled={off} aria-label={label}>
       {children}
     </button>
   );

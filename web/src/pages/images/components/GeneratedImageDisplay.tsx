@@ -1,3 +1,5 @@
+import type { Ref } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions, type OfferedActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
@@ -8,8 +10,10 @@ import { applyLabel, isSavedNow, SAVED_NOW } from "../job/saved";
 import { isFinal } from "../job/state";
 import { jobRatio } from "../shape";
 import { formatUsd } from "../config";
+import { useFocusAfterUndo } from "../hooks/use-focus-after-undo";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import type { UndoOffer } from "../hooks/use-undo-save";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
@@ -18,6 +22,7 @@ import { ActionLink } from "./ActionLink";
 import { CardProgress } from "./CardProgress";
 import { GenerateWithoutIt, type WithoutItFollowUp } from "./GenerateWithoutIt";
 import type { RefineToggle } from "./RefineForm";
+import { UndoSave } from "./UndoSave";
 
 /** What can follow a job, from its card or its history row (`offeredActions` says which
  * each offers). */
@@ -57,6 +62,8 @@ export interface GeneratedImageDisplayProps {
   onSave: (job: Job) => void;
   /** Its save is out (see `isSaving`). */
   saving: boolean;
+  /** Its save was the newest, asked from this card: its Undo (see `useUndoSave`). */
+  undo?: UndoOffer | null;
   onCancel?: ((job: Job) => void) | undefined;
   /** Its cancel is out: Cancel says so, and does nothing more. */
   canceling?: boolean;
@@ -90,6 +97,7 @@ export function GeneratedImageDisplay({
   currentJobId,
   onSave,
   saving,
+  undo = null,
   onCancel,
   canceling = false,
   followUps,
@@ -158,7 +166,15 @@ export function GeneratedImageDisplay({
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
           {/* What is done with the result, one row: Save (the page's point) and Download. */}
-          <KeepActions job={job} title={title} currentJobId={currentJobId} saveOffered={offered.save} saving={saving} onSave={onSave} />
+          <KeepActions
+            job={job}
+            title={title}
+            currentJobId={currentJobId}
+            saveOffered={offered.save}
+            saving={saving}
+            onSave={onSave}
+            undo={undo}
+          />
           {/* What follows from it, a row of its own: saving (its button goes) does not move these. */}
           {followUps && (offered.refine || offered.compare || offered.rerun) && (
             <FollowUpActions job={job} title={title} offered={offered} followUps={followUps} refine={refine} />
@@ -341,7 +357,7 @@ function frameClass(job: Job, preview: string | null): string {
 }
 
 /** A result's first row, what is done with it: Save (once the identity shows the image, its
- * badge in Save's place) and Download. */
+ * badge in Save's place, and the save's Undo right after it) and Download. */
 function KeepActions({
   job,
   title,
@@ -349,6 +365,7 @@ function KeepActions({
   saveOffered,
   saving,
   onSave,
+  undo,
 }: {
   job: Job;
   /** The card's title, which its actions' names end with (see `actionName`). */
@@ -358,17 +375,21 @@ function KeepActions({
   saveOffered: boolean;
   saving: boolean;
   onSave: (job: Job) => void;
+  undo: UndoOffer | null;
 }) {
   const download = downloadLink(job);
+  // Undone, Save shows again in the badge's place: the focus goes there from Undo.
+  const { save: saveRef, undo: undoFocus } = useFocusAfterUndo();
   return (
     <div className={styles.actions}>
       {/* Saved: the green badge takes Save's place (the row does not move); a grey "Save"
           beside it would read as the opposite. */}
       {saveOffered ? (
-        <SaveButton job={job} title={title} saving={saving} onSave={onSave} />
+        <SaveButton ref={saveRef} job={job} title={title} saving={saving} onSave={onSave} />
       ) : (
         <span className={styles.saveSlot}>
           <SaveBadge job={job} currentJobId={currentJobId} />
+          {undo && <UndoSave offer={undo} of={title} focus={undoFocus} />}
         </span>
       )}
       {download && (
@@ -394,11 +415,13 @@ function KeepActions({
  * `aria-disabled`. (A double click's second click asks nothing more: `useApply` sends one save
  * per job at a time.) */
 function SaveButton({
+  ref,
   job,
   title,
   saving,
   onSave,
 }: {
+  ref?: Ref<HTMLButtonElement>;
   job: Job;
   title: string;
   saving: boolean;
@@ -410,6 +433,7 @@ function SaveButton({
   };
   return (
     <button
+      ref={ref}
       type="button"
       className={ui.primary}
       onClick={askSave}

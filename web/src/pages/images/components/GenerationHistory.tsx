@@ -130,6 +130,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
           currentJobId={row.currentJobId}
           savingIds={row.savingIds}
           onSave={row.onSave}
+          undoOf={row.undoOf}
           onCompare={row.onCompare}
           compares={row.compares}
           actionError={row.actionError}

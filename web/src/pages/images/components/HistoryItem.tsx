@@ -21,15 +21,18 @@ import { createdLabel } from "../job/time";
 import { countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useCutShort } from "../hooks/use-cut-short";
+import { useFocusAfterUndo } from "../hooks/use-focus-after-undo";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useNow } from "../hooks/use-now";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
+import type { UndoOffer } from "../hooks/use-undo-save";
 import { reveal } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
 import { RefineForm, refusedWords, useRefineBox } from "./RefineForm";
+import { UndoSave } from "./UndoSave";
 
 /** What each row needs besides its job: its follow-ups are a card's (`onCompare` compares it
  * as its card would, for the jobs `compares` says have something to compare with), with Save
@@ -40,6 +43,8 @@ export interface RowProps extends FollowUps {
   onSave: (job: Job) => void;
   /** The jobs whose save is out (see `isSaving`). */
   savingIds: readonly string[];
+  /** The Undo a row or tile offers beside its "Saved to identity", if any (see `useUndoSave`). */
+  undoOf?: ((job: Job) => UndoOffer | null) | undefined;
   /** Cancel a queued job. */
   onCancel: ((job: Job) => void) | null;
   /** The jobs whose cancel is out. */
@@ -66,6 +71,7 @@ export function HistoryItem({
   onCompare,
   compares,
   savingIds,
+  undoOf,
   origin,
   sameClick,
   saidAbove = false,
@@ -101,6 +107,9 @@ export function HistoryItem({
   const saving = isSaving(job, savingIds);
   const canceling = cancelingIds.includes(job.id);
   const download = downloadLink(job);
+  const undo = undoOf?.(job) ?? null;
+  // Undone, its Save to identity shows again: the focus goes there from Undo.
+  const { save: saveRef, undo: undoFocus } = useFocusAfterUndo();
   return (
     <li
       className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
@@ -120,6 +129,7 @@ export function HistoryItem({
           saidAbove={saidAbove}
           rerunSince={rerunSince}
           outOfTouch={outOfTouch}
+          undo={undo && <UndoSave offer={undo} of={label} focus={undoFocus} />}
         />
         {/* In the order of a result's card: what is done with this result first (save it,
             download it), then what follows from it (refine or compare it, then make another
@@ -141,7 +151,7 @@ export function HistoryItem({
           }
           keep={wrapsAsOne(
             offered.save && (
-              <ActionLink off={saving} onClick={() => onSave(job)} label={actionName("Save to identity", label)}>
+              <ActionLink ref={saveRef} off={saving} onClick={() => onSave(job)} label={actionName("Save to identity", label)}>
                 Save to identity
               </ActionLink>
             ),
@@ -266,6 +276,7 @@ function RowText({
   saidAbove,
   rerunSince,
   outOfTouch,
+  undo,
 }: {
   job: Job;
   currentJobId: string | null;
@@ -275,6 +286,8 @@ function RowText({
   /** It ended without a picture and was re-run since (see `HistoryRow`). */
   rerunSince: boolean;
   outOfTouch: boolean;
+  /** Its save's Undo, beside its "Saved to identity" (see `useUndoSave`). */
+  undo: ReactNode;
 }) {
   const failure = describeFailure(job);
   const final = isFinal(job);
@@ -300,6 +313,7 @@ function RowText({
         )}
         {variant && <span className={ui.badge}>{variant}</span>}
         {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
+        {savedNow && undo}
         {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{savedThenReplaced(job)}</span>}
         {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
       </div>

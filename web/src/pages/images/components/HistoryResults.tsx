@@ -7,12 +7,15 @@ import { downloadLink, fullSizeUrl, pictureRatio, previewUrl, SHOWN_WIDTH, thumb
 import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
 import { jobRatio } from "../shape";
+import { useFocusAfterUndo } from "../hooks/use-focus-after-undo";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
+import type { UndoOffer } from "../hooks/use-undo-save";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
+import { UndoSave } from "./UndoSave";
 
 interface Props {
   /** The history's jobs, newest first: only the ones with a result show. */
@@ -21,6 +24,8 @@ interface Props {
   /** The jobs whose save is out (see `isSaving`). */
   savingIds: readonly string[];
   onSave: (job: Job) => void;
+  /** The Undo a tile offers beside its "Saved to identity", if any (see `useUndoSave`). */
+  undoOf?: ((job: Job) => UndoOffer | null) | undefined;
   /** Open a result's Compare (see `useCompare`'s `fromHistory`). */
   onCompare: ((job: Job) => void) | null;
   /** Whether a result has anything to compare it with (unsaid: each has). */
@@ -41,6 +46,7 @@ export function HistoryResults({
   currentJobId,
   savingIds,
   onSave,
+  undoOf,
   onCompare,
   compares,
   actionError,
@@ -70,6 +76,7 @@ export function HistoryResults({
           replaced={wasReplaced(job, currentJobId)}
           saving={isSaving(job, savingIds)}
           onSave={onSave}
+          undo={undoOf?.(job) ?? null}
           onCompare={onCompare}
           compares={compares}
           failure={actionError?.jobId === job.id ? actionError : null}
@@ -98,6 +105,7 @@ function ResultTile({
   replaced,
   saving,
   onSave,
+  undo,
   onCompare,
   compares,
   failure,
@@ -110,6 +118,8 @@ function ResultTile({
   replaced: boolean;
   saving: boolean;
   onSave: (job: Job) => void;
+  /** Its save's Undo, beside its "Saved to identity" (see `useUndoSave`). */
+  undo: UndoOffer | null;
   onCompare: ((job: Job) => void) | null;
   /** Whether it has anything to compare it with. */
   compares: ((job: Job) => boolean) | undefined;
@@ -122,6 +132,8 @@ function ResultTile({
   const download = downloadLink(job);
   // Saved, Save goes: the tile keeps the focus it had.
   const tile = useKeepsFocus<HTMLLIElement>();
+  // Undone, its Save to identity shows again: the focus goes there from Undo.
+  const { save: saveRef, undo: undoFocus } = useFocusAfterUndo();
   return (
     <li
       // A landscape picture takes two of the grid's columns (see `.grid`).
@@ -158,13 +170,19 @@ function ResultTile({
         </time>
         {variant && <span className={ui.muted}>{variant}</span>}
         {current && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
+        {current && undo && <UndoSave offer={undo} of={label} focus={undoFocus} />}
         {replaced && (
           <span className={`${ui.badge} ${styles.replaced}`}>{savedThenReplaced(job)}</span>
         )}
       </div>
       <div className={styles.actions}>
         {offered.save && (
-          <ActionLink off={saving} onClick={() => onSave(job)} label={actionName(saving ? "Saving…" : "Save to identity", label)}>
+          <ActionLink
+            ref={saveRef}
+            off={saving}
+            onClick={() => onSave(job)}
+            label={actionName(saving ? "Saving…" : "Save to identity", label)}
+          >
             {saving ? "Saving…" : "Save to identity"}
           </ActionLink>
         )}

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
 import type { ActionFailure } from "../hooks/use-job-actions";
+import type { UndoOffer } from "../hooks/use-undo-save";
 import { useOneColumn } from "../hooks/use-one-column";
 import { CLICK_TOP_ON_PAGE, useTopOnPage } from "../hooks/use-top-on-page";
 import { failedFor, rerunsOutcome, sharedFailure } from "../job/click";
@@ -26,6 +27,8 @@ export interface VariantsGridProps {
   onSave: (job: Job) => void;
   /** The jobs whose save is out. */
   savingIds: readonly string[];
+  /** The Undo a card offers beside its "Saved to identity", if any (see `useUndoSave`). */
+  undoOf?: ((job: Job) => UndoOffer | null) | undefined;
   /** Cancel a queued job. */
   onCancel: ((job: Job) => void) | null;
   /** The jobs whose cancel is out. */
@@ -48,6 +51,7 @@ export function VariantsGrid({
   currentJobId,
   onSave,
   savingIds,
+  undoOf,
   onCancel,
   cancelingIds = [],
   followUps,
@@ -174,6 +178,7 @@ export function VariantsGrid({
               currentJobId={currentJobId}
               onSave={onSave}
               saving={isSaving(job, savingIds)}
+              undo={undoOf?.(job) ?? null}
               onCancel={onCancel ?? undefined}
               canceling={cancelingIds.includes(job.id)}
               followUps={followUps}

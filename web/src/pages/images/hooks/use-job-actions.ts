@@ -92,9 +92,27 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     placeOf(job);
     forget(job);
   };
-  const wentWrong = (error: unknown, job: Job, button: JobAction) =>
-    wentThrough(error) ? wentWell(job) : sayFailure(said(job, notDoneError(error, button), placeOf(job)));
-  const apply = useApply({ onSuccess: wentWell, onError: (error, job) => wentWrong(error, job, "Save") });
+  // `on`: the job whose card or row it is said on, when not the one acted on (an Undo's).
+  const wentWrong = (error: unknown, job: Job, button: JobAction, on: Job = job) =>
+    wentThrough(error) ? wentWell(job) : sayFailure(said(on, notDoneError(error, button), placeOf(job)));
+  // The saves that undo another (its Undo, `useUndoSave`), by the job they save again: each
+  // one's failure is said where that Undo was, on the job saved last, in an Undo's words.
+  const undoing = useRef(new Map<string, Job>());
+  const undoneBy = (job: Job): Job | undefined => {
+    const undone = undoing.current.get(job.id);
+    undoing.current.delete(job.id);
+    return undone;
+  };
+  const apply = useApply({
+    onSuccess: (job) => {
+      undoneBy(job);
+      wentWell(job);
+    },
+    onError: (error, job) => {
+      const undone = undoneBy(job);
+      wentWrong(error, job, undone ? "Undo" : "Save", undone);
+    },
+  });
   // The jobs whose cancel is out, each on its own: another queued job's Cancel stays. (The
   // mutation's `isPending` is every cancel's at once.) The ref refuses a second click at once.
   const [cancelingIds, setCancelingIds] = useState<readonly string[]>([]);
@@ -245,11 +263,18 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     },
     /** The jobs whose cancel is out. */
     cancelingIds,
-    save: (job: Job, place: ActionPlace = "pane") => {
+    /** Saves `job` to its identity; whether the save was sent (not while one of it is on its
+     * way). `undoes`: the job saved last, whose Undo asked it (its failure is said there). */
+    save: (job: Job, place: ActionPlace = "pane", undoes?: Job): boolean => {
       // A save already on its way (asked again elsewhere) answers where it was first asked.
-      if (!apply.mutate(job)) return;
+      if (!apply.mutate(job)) return false;
       forget(job);
       askedFrom.current.set(job.id, place);
+      if (undoes) {
+        forget(undoes);
+        undoing.current.set(job.id, undoes);
+      }
+      return true;
     },
     /** The jobs whose save is out. */
     savingIds: apply.savingIds,

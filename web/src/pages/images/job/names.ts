@@ -57,6 +57,15 @@ export function actionName(words: string, of: string): string {
   return `${words}, ${of.charAt(0).toLowerCase()}${of.slice(1)}`;
 }
 
+/** A save's Undo's name, by what it undoes (`of`: a card's title, a row's or a tile's name):
+ * "Undo saving variant 2 of 4", "Undo saving the generation of today, 9:14 PM"; while its
+ * undo is on its way, "Undoing the save of variant 2 of 4". It starts with the word seen. */
+export function undoSaveName(of: string, undoing = false): string {
+  const lower = `${of.charAt(0).toLowerCase()}${of.slice(1)}`;
+  const named = /^variant /.test(lower) ? lower : `the ${lower}`;
+  return undoing ? `Undoing the save of ${named}` : `Undo saving ${named}`;
+}
+
 /** "Variant 2 of 3" for a job of a click that made several; else null. */
 export function variantLabel(job: Job): string | null {
   if (job.batch_size === null || job.batch_size < 2 || job.batch_index === null) return null;
