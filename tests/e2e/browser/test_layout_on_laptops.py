@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, FloatRect, Locator, expect
+from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
 
 from tests.e2e.browser.measures import (
     axe_violations,
@@ -80,6 +80,7 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     picture = box_of(first.get_by_role("img"))
     assert picture["y"] + picture["height"] <= 900, picture
     page.evaluate("document.getElementById('taller-host-header').remove()")
+    first_id = job_of(first)
     cards = saved_then_four_variants(page, generate, first)
     page.evaluate("window.scrollTo(0, 0)")
     assert len(one_line(cards)) == 1
@@ -90,6 +91,8 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     # each 195 px card, inside it.
     for card in cards:
         follow_ups(card)
+    # Variant 3 saved over the first by mistake, and undone.
+    undone_to(page, cards[2], n=3, first_id=first_id)
     # "Save" seen, "Save to identity" its name: still no accessibility violation.
     assert axe_violations(page) == []
     # A card whose facts take two lines ("under 1 s" in one, "1 s" in the others: as long as
@@ -496,3 +499,39 @@ def test_a_click_gemini_refused_whole_is_one_history_row_as_tall_as_a_click_of_o
     expect(one).to_have_count(0)
     expect(history.get_by_role("status")).to_contain_text(re.compile(r"\b\d+ failed hidden\b"))
     assert axe_violations(page) == []
+
+
+def job_of(card: Locator) -> str:
+    """The job whose result `card` shows (its picture's address names it)."""
+    src = card.get_by_role("img").get_attribute("src") or ""
+    found = re.search(r"[0-9a-f]{32}", src)
+    assert found, src
+    return found.group(0)
+
+
+def undone_to(page: Page, card: Locator, *, n: int, first_id: str) -> None:
+    """Variant `n` of 4 (`card`) saved over the identity's image (the result `first_id`), then
+    its Undo pressed from the keyboard: the Undo sits beside its badge ("Saved", its first
+    word) on the row of its Download, inside the 195 px card; once pressed, the identity's
+    Current image is the first result again, and the focus is on the card's Save, back in
+    place."""
+    card.get_by_role("button", name="Save to identity").click()
+    undo = card.get_by_role("button", name=f"Undo saving variant {n} of 4")
+    expect(undo).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    current = page.get_by_role("img", name=re.compile(r", as it looks now$"))
+    expect(current).not_to_have_attribute("src", re.compile(first_id))
+    badge = box_of(card.get_by_text("Saved", exact=True))
+    download = box_of(card.get_by_role("link", name="Download"))
+    place, edge = box_of(undo), box_of(card)
+    middles = {round(box["y"] + box["height"] / 2) for box in (badge, place, download)}
+    assert max(middles) - min(middles) <= 2, (badge, place, download)
+    assert badge["x"] + badge["width"] <= place["x"] < download["x"], (badge, place, download)
+    assert download["x"] + download["width"] <= edge["x"] + edge["width"], (download, edge)
+    assert axe_violations(page) == []
+    undo.focus()
+    page.keyboard.press("Enter")
+    expect(current).to_have_attribute("src", re.compile(first_id), timeout=JOB_TIMEOUT_MS)
+    expect(card.get_by_role("button", name="Save to identity")).to_be_focused(
+        timeout=JOB_TIMEOUT_MS
+    )
+    expect(card.get_by_text("Saved, then replaced", exact=True)).to_be_visible()
