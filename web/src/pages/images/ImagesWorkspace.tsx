@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useRef } from "react";
 
-import type { HostUser, ImageSize, Job } from "../../api/imageGeneration";
+import type { CreateVariantsRequest, HostUser, ImageSize, Job } from "../../api/imageGeneration";
 import { CallersDraft } from "./CallersDraft";
 import { CompareDialog } from "./components/CompareDialog";
 import { ComposeForm } from "./components/ComposeForm";
@@ -34,6 +34,7 @@ import { clickWithout, withoutIt } from "./job/without";
 import { originsIn } from "./job/names";
 import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
+import { sameClickOnItsWay } from "./sameClick";
 import { currentImageJobId } from "./job/saved";
 import { Frame, LoadFailed, Loading, LostContact, PageNotices } from "./PageFrame";
 import ui from "./ui.module.css";
@@ -131,24 +132,31 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     promptTooLong: draft.promptTooLong,
     promptMaxChars: config.promptMaxChars,
   });
+  // What a Generate would send now (for the identity on screen and its user).
+  const asked: CreateVariantsRequest | null =
+    identityId === null || userId === null
+      ? null
+      : {
+          identity_id: identityId,
+          user_id: userId,
+          reference_keys: uploads.keys,
+          reference_names: uploads.names,
+          prompt: draft.prompt,
+          aspect_ratio: draft.aspectRatio,
+          image_size: draft.imageSize,
+          count: draft.variants,
+          apply: false,
+        };
   // Called by the form only when nothing is in the way (`whyNot` is null): the identity's
   // check is for the types.
   const generate = () => {
-    if (identityId === null || userId === null) return;
+    if (asked === null) return;
     editing.done();
     undoSave.forget();
-    actions.generate({
-      identity_id: identityId,
-      user_id: userId,
-      reference_keys: uploads.keys,
-      reference_names: uploads.names,
-      prompt: draft.prompt,
-      aspect_ratio: draft.aspectRatio,
-      image_size: draft.imageSize,
-      count: draft.variants,
-      apply: false,
-    });
+    actions.generate(asked);
   };
+  // The pane's click, still on its way, that a Generate now would start again (see `ComposeForm`).
+  const sameClick = asked !== null && whyNot === null ? sameClickOnItsWay(paneJobs, asked) : null;
   // Its notice at the form's top comes into view as it is said (see ComposeForm): from the
   // history far below, not from a card beside the form already in view.
   const editSettings = (job: Job) => {
@@ -214,6 +222,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           whyNot={whyNot}
           starting={actions.starting}
           onGenerate={generate}
+          sameClick={sameClick}
           error={actions.formError}
           usualSecondsAt={usualAt}
           focusPrompt={() => promptBox.current?.focus()}

@@ -8,6 +8,7 @@ import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { bringOutFrom, keepClearOf } from "../motion";
 import { differently } from "../said";
+import { alreadyOnItsWay, type SameClick } from "../sameClick";
 import { ratioLabel } from "../shape";
 import ui from "../ui.module.css";
 import { EditSettingsNotice } from "./EditSettingsNotice";
@@ -30,6 +31,9 @@ interface Props {
   /** A start is out. */
   starting: boolean;
   onGenerate: () => void;
+  /** The pane's click, still on its way, that a Generate now would start again: asked the same
+   * (see `sameClickOnItsWay`); null when a Generate would start another. */
+  sameClick?: SameClick | null;
   /** Why the last Generate started nothing (a new one each time it is said); with `prompt`,
    * the API refused that prompt: said beside the prompt while the box holds it. */
   error: { message: string; prompt?: string } | null;
@@ -58,6 +62,7 @@ export function ComposeForm({
   whyNot,
   starting,
   onGenerate,
+  sameClick = null,
   error,
   usualSecondsAt,
   focusPrompt,
@@ -117,12 +122,30 @@ export function ComposeForm({
   // again unpressed.
   const [refusal, setRefusal] = useState({ said: "", whyNot });
   if (refusal.whyNot !== whyNot) setRefusal({ said: "", whyNot });
+  // Generate pressed again while the click it started is on its way, the form unchanged
+  // (`sameClick`): not started twice without a word. An impatient second press, the button on
+  // again 2 s later, paid for four more images the pane then showed in place of the first
+  // four. Held until the form changes or the click ends (its key is then another, or none);
+  // what the admin is told is said once as it is pressed, the button's description after.
+  const [held, setHeld] = useState<(SameClick & { said: string }) | null>(null);
+  const heldNow = held !== null && held.key === sameClick?.key ? held : null;
+  if (held !== null && heldNow === null) setHeld(null);
   // The one place a press of Generate (its click, Ctrl+Enter) is decided: nothing while the
-  // last one is being sent, a generation when nothing is in the way, else why not.
+  // last one is being sent, a generation when nothing is in the way and it would not start
+  // the pane's click again, else why not.
   const press = () => {
     if (starting) return;
-    if (whyNot === null) onGenerate();
-    else setRefusal((last) => ({ said: differently(whyNot, last.said), whyNot }));
+    if (whyNot !== null) setRefusal((last) => ({ said: differently(whyNot, last.said), whyNot }));
+    else if (sameClick === null) onGenerate();
+    else {
+      const words = `${alreadyOnItsWay(sameClick.startedAt, Date.now())} Generate again starts it anyway.`;
+      setHeld((last) => ({ ...sameClick, said: differently(words, last?.said ?? "") }));
+    }
+  };
+  // Pressed knowing it is on its way: one more click, asked the same.
+  const generateAgain = () => {
+    setHeld(null);
+    onGenerate();
   };
 
   // Ctrl+Enter (⌘+Enter on a Mac) generates from anywhere in the form, and only there: not
@@ -205,9 +228,10 @@ export function ComposeForm({
             usualSeconds={usualSecondsAt(imageSize)}
             clickJobs={clickJobs}
             onShowOptions={showOptions}
+            again={heldNow && { startedAt: heldNow.startedAt, onPress: generateAgain }}
           />
           <p className={ui.visuallyHidden} role="status">
-            {refusal.said}
+            {refusal.said || heldNow?.said}
           </p>
         </div>
       </div>

@@ -1,9 +1,10 @@
-import { useId } from "react";
+import { useEffect, useId, useRef, type RefObject } from "react";
 
 import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { countOf, formatUsd } from "../config";
 import { useNow } from "../hooks/use-now";
 import { elapsedSeconds, formatDuration, retryingAt, retryingBecause } from "../job/progress";
+import { alreadyOnItsWay } from "../sameClick";
 import ui from "../ui.module.css";
 import styles from "./GenerateBar.module.css";
 
@@ -36,6 +37,9 @@ interface Props {
   /** Brings the options that the count, the shape and the size come from into view, the
    * first of them focused: on a laptop's first screen they are under the bar. */
   onShowOptions?: () => void;
+  /** A press held back: the click it would start again is on its way (since `startedAt`), and
+   * `onPress` starts it anyway. */
+  again?: { startedAt: string; onPress: () => void } | null;
 }
 
 /** The Generate button, its shortcut on it, and under or beside it, quieter, what a click
@@ -53,12 +57,18 @@ export function GenerateBar({
   usualSeconds,
   clickJobs = [],
   onShowOptions,
+  again = null,
 }: Props) {
   const costId = useId();
   const slow = useSlowNow(clickJobs, usualSeconds);
   const whyId = useId();
   const off = whyNot !== null || pending;
   const why = whyNot !== null && !pending ? whyNot : null;
+  const button = useRef<HTMLButtonElement>(null);
+  const againFocus = useFocusBackTo(button);
+  const now = useNow(again !== null);
+  // The reason, or the click on its way, then the estimate.
+  const noted = why !== null || again !== null;
   const made = `${countOf(variants, "image")}, ${aspectRatio} at ${imageSize}`;
   return (
     <div className={styles.bar}>
@@ -66,9 +76,10 @@ export function GenerateBar({
         <button
           type="button"
           className={`${ui.primary} ${ui.large}`}
+          ref={button}
           onClick={onPress}
           aria-disabled={off}
-          aria-describedby={why === null ? costId : `${whyId} ${costId}`}
+          aria-describedby={noted ? `${whyId} ${costId}` : costId}
           aria-keyshortcuts={KEY_SHORTCUTS}
         >
           {pending && <span className={ui.spinner} aria-hidden="true" />}
@@ -115,6 +126,23 @@ export function GenerateBar({
           {why}
         </p>
       )}
+      {/* Said as it was pressed (the form's status); here, the way on, one press away. */}
+      {why === null && again !== null && (
+        <p className={styles.why}>
+          <span id={whyId}>{alreadyOnItsWay(again.startedAt, now)}</span>{" "}
+          <button
+            type="button"
+            {...againFocus}
+            className={ui.linkButton}
+            onClick={() => {
+              button.current?.focus();
+              again.onPress();
+            }}
+          >
+            Generate again
+          </button>
+        </p>
+      )}
     </div>
   );
 }
@@ -129,4 +157,24 @@ function useSlowNow(jobs: readonly Job[], usualSeconds: number | null): boolean 
   return onItsWay.some(
     (job) => retryingAt(job) !== null || retryingBecause(job) !== null || elapsedSeconds(job, now) > usualSeconds,
   );
+}
+
+/** Where the focus goes when a control that had it goes (Generate again, once the form changed
+ * or the click ended): to `target` (Generate), not the page. Spread the props on the control. */
+function useFocusBackTo(target: RefObject<HTMLElement | null>) {
+  const focused = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (focused.current && !focused.current.isConnected && document.activeElement === document.body) {
+      focused.current = null;
+      target.current?.focus({ preventScroll: true });
+    }
+  });
+  return {
+    onFocus: (event: { currentTarget: HTMLElement }) => {
+      focused.current = event.currentTarget;
+    },
+    onBlur: (event: { relatedTarget: EventTarget | null }) => {
+      if (event.relatedTarget) focused.current = null;
+    },
+  };
 }
