@@ -205,20 +205,50 @@ describe("a portrait's card", () => {
 });
 
 describe("a queued card", () => {
-  it("keeps Cancel's room once its job starts, so the grid does not jump", () => {
+  it("keeps Cancel's room once its job starts, and says there why there is no Cancel", () => {
     const queued = job({ aspect_ratio: "16:9" });
-    const grid = (jobs: Job[]) => (
-      <VariantsGrid jobs={jobs} usualSecondsAt={() => null} currentJobId={null} onSave={noop} savingIds={[]} onCancel={noop} />
+    const grid = (jobs: Job[], outOfTouch = false) => (
+      <VariantsGrid
+        jobs={jobs}
+        usualSecondsAt={() => null}
+        currentJobId={null}
+        onSave={noop}
+        savingIds={[]}
+        onCancel={noop}
+        outOfTouch={outOfTouch}
+      />
     );
     const { rerender } = render(grid([queued]));
     const card = screen.getByRole("article", { name: "New image" });
     const progress = within(card).getByRole("button", { name: /^Cancel\b/ }).parentElement!;
     expect(progress).not.toHaveClass("cancelGone");
+    expect(tooLate(card)).toBeNull();
 
-    rerender(grid([{ ...queued, status: "running", stage: "generating", started_at: new Date().toISOString() }]));
+    // Running, it cannot be canceled (the API cancels only a queued job; Gemini bills once
+    // called): said quietly in Cancel's place, which it fills (measured in Chromium, the card
+    // as tall queued and running), not in the part announced as the card changes.
+    const running: Job = { ...queued, status: "running", stage: "generating", started_at: new Date().toISOString() };
+    rerender(grid([running]));
     expect(within(card).queryByRole("button", { name: /^Cancel\b/ })).not.toBeInTheDocument();
-    // Its room, shared above and below the words (a 16:9 box in a narrow card is as tall as
-    // they are: measured in Chromium, 230 px queued and started alike).
+    expect(tooLate(card)).toHaveTextContent("Too late to cancel: Gemini has started");
+    expect(tooLate(card)?.parentElement).toBe(progress);
+    expect(progress).not.toHaveClass("cancelGone");
+    expect(within(card).getByRole("status")).not.toHaveTextContent(/cancel/i);
+
+    rerender(grid([{ ...running, stage: "preparing_references" }]));
+    expect(tooLate(card)).toHaveTextContent("Too late to cancel: it has started");
+    rerender(grid([{ ...running, stage: "storing" }]));
+    expect(tooLate(card)).toHaveTextContent("Too late to cancel: the image is made");
+
+    // Out of touch the card says its state is the last known: nothing of what it can do now.
+    // Cancel's room is kept, shared above and below the words.
+    rerender(grid([running], true));
+    expect(tooLate(card)).toBeNull();
     expect(within(card).getByText("Gemini is generating").closest("[role=status]")?.parentElement).toHaveClass("cancelGone");
   });
 });
+
+/** A card's word on why it has no Cancel, or null. */
+function tooLate(card: HTMLElement): HTMLElement | null {
+  return card.querySelector<HTMLElement>(".tooLate");
+}

@@ -7,6 +7,7 @@ import {
   retryingBecause,
   runningAttempt,
   stageLabel,
+  tooLateToCancel,
 } from "../job/progress";
 import { actionName } from "../job/names";
 import { useNow } from "../hooks/use-now";
@@ -15,7 +16,9 @@ import ui from "../ui.module.css";
 import styles from "./GeneratedImageDisplay.module.css";
 
 /** A job on its way: its stage (and why it waits to retry), its time so far (see `Clock`), and
- * Cancel while it waits in the queue. Out of touch, the last state read, without a spinner. */
+ * Cancel while it waits in the queue; once it runs, in Cancel's place, why there is none (a
+ * slow click's running cards ran on 32 s with no word on why they could not be stopped, where
+ * its waiting ones had a Cancel). Out of touch, the last state read, without a spinner. */
 export function CardProgress({
   job,
   title,
@@ -41,10 +44,13 @@ export function CardProgress({
 }) {
   const why = retryingAt(job) && retryingBecause(job);
   const showsCancel = onCancel && cancelable && !outOfTouch;
-  // Cancel's room is kept once it goes (the job started, or the page lost touch), half above
-  // and half below its words: a box they fill (a 16:9 one in a narrow card) keeps its height,
-  // so the grid does not jump under the admin as a job leaves the queue, and they stay centered.
-  const keepsCancelRoom = onCancel && !showsCancel;
+  // Quiet, outside the live part: said when read, not each time the card changes.
+  const tooLate = onCancel && !showsCancel && !outOfTouch ? tooLateToCancel(job) : null;
+  // Cancel's room is kept once it goes (the page lost touch), half above and half below its
+  // words: a box they fill (a 16:9 one in a narrow card) keeps its height, so the grid does not
+  // jump under the admin as a job leaves the queue, and they stay centered. Why there is none
+  // takes its room (see the CSS).
+  const keepsCancelRoom = onCancel && !showsCancel && !tooLate;
   return (
     <div className={keepsCancelRoom ? `${styles.progress} ${styles.cancelGone}` : styles.progress}>
       {!outOfTouch && <span className={`${ui.spinner} ${styles.spinner}`} aria-hidden="true" />}
@@ -69,6 +75,11 @@ export function CardProgress({
         >
           {canceling ? "Canceling…" : "Cancel"}
         </button>
+      )}
+      {tooLate && (
+        <span className={styles.tooLate}>
+          <span className={styles.piece}>{tooLate[0]}</span> <span className={styles.piece}>{tooLate[1]}</span>
+        </span>
       )}
     </div>
   );

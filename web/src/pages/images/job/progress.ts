@@ -19,6 +19,23 @@ export function stageLabel(job: Job): string {
   return statusLabel(job);
 }
 
+/** Why a running job's card has no Cancel, said where its Cancel was (a queued job's Cancel
+ * goes once a worker takes it): the API cancels only a job still in the queue, and Gemini,
+ * once called, bills its answer. In two short pieces, for a card four abreast. Null for a job
+ * not running. */
+export function tooLateToCancel(job: Job): [string, string] | null {
+  if (job.status !== "running") return null;
+  switch (job.stage) {
+    case "generating":
+      return ["Too late to cancel:", "Gemini has started"];
+    case "storing":
+    case "applying":
+      return ["Too late to cancel:", "the image is made"];
+    default:
+      return ["Too late to cancel:", "it has started"];
+  }
+}
+
 /** What the first stage reads and fits: the image to refine, the photos, or neither. */
 function preparingLabel(job: Job): string {
   if (job.kind === "refine") return "Preparing the image to refine";
