@@ -128,7 +128,7 @@ export function GenerateBar({
       )}
       {/* Said as it was pressed (the form's status); here, the way on, one press away. */}
       {why === null && again !== null && (
-        <p className={styles.why}>
+        <p className={`${styles.why} ${styles.again}`}>
           <span id={whyId}>{alreadyOnItsWay(again.startedAt, now)}</span>{" "}
           <button
             type="button"
