@@ -37,6 +37,41 @@ def apart(first: Locator, second: Locator) -> float:
     return max(across, down)
 
 
+# The text of each line an element's words are drawn on: each character's box, by its top
+# (within a few pixels: a button's words among plain ones sit a pixel apart), left to right.
+# Characters kept for a screen reader only (in a box of 1 px, clipped) are not drawn.
+_LINES = """element => {
+    const drawn = [];
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement.getBoundingClientRect().width <= 1) continue;
+        for (let i = 0; i < node.data.length; i += 1) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const box = range.getBoundingClientRect();
+            if (box.width > 0) drawn.push({ char: node.data[i], top: box.top, left: box.left });
+        }
+    }
+    drawn.sort((a, b) => a.top - b.top);
+    const lines = [];
+    for (const each of drawn) {
+        const line = lines.at(-1);
+        if (line && each.top - line.top < 5) line.chars.push(each);
+        else lines.push({ top: each.top, chars: [each] });
+    }
+    return lines.map(line =>
+        line.chars.sort((a, b) => a.left - b.left).map(each => each.char).join("").trim()
+    );
+}"""
+
+
+def text_lines(element: Locator) -> list[str]:
+    """`element`'s words as drawn, line by line, top to bottom."""
+    lines: list[str] = element.evaluate(_LINES)
+    return lines
+
+
 def one_line(boxes: list[Locator]) -> set[int]:
     """The tops of `boxes` as the page draws them: one value when they share a line."""
     return {round(box_of(locator)["y"]) for locator in boxes}

@@ -1,8 +1,9 @@
 """What a phone's screen shows: the page in its width without a sideways scroll, a photo's
 Remove lined up with its name on a touch screen, a HEIC tile's grey mark clear of its
 placeholder's letters and its upload's bar clear of its note, a card's Refine box under that
-card, what a history row's More offers in view, the result pane's long prompt shown whole, and
-a click of four whose failed variants were re-run as four cards."""
+card, what a history row's More offers in view, the result pane's long prompt shown whole, a
+click of four whose failed variants were re-run as four cards, and Generate's estimate under it
+in two lines."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.e2e.browser.measures import (
     follow_ups,
     heic_tile_words_clear,
     next_frames,
+    text_lines,
 )
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
@@ -28,6 +30,7 @@ from tests.e2e.browser.steps import (
     click_with_refused,
     finished_click,
     heic,
+    jpeg,
     log_in,
     portraits,
     ready_to_generate,
@@ -251,3 +254,44 @@ def test_on_a_phone_a_click_of_four_after_its_failed_variants_rerun_is_four_card
     assert save["y"] + save["height"] <= 844, save
     widths = {round(box_of(card)["width"]) for card in cards.all()}
     assert len(widths) == 1, widths
+
+
+def test_on_a_phone_generates_estimate_reads_in_two_lines_under_it(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 390 by 844 touch phone the estimate beside Generate (206 px of room) broke into three
+    lines, each but the first starting with its "·" ("≈ $0.545" / "· 4 images, 16:9 at 1K" /
+    "· usually 2 s"): it read as broken; on a 320 px one, under the button, the last piece
+    still began a line with its "·". Under the button, across the form, it reads in two lines:
+    the cost and what a click makes, then the usual time; no line starts with a "·"."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    log_in(page, stack, "admin", "admin-password")
+    choose_identity(page, BOB_THE_ASTRONAUT)
+    photo: FilePayload = {
+        "name": "front.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": jpeg((600, 800), (90, 120, 60)),
+    }
+    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
+    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_have_attribute("aria-disabled", "false", timeout=30_000)
+    # Two runs at 1K: the usual time is said.
+    finished_click(page, generate, variants=2)
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    # The last of what describes Generate (after why it waits, when it does).
+    described_by = (generate.get_attribute("aria-describedby") or "").split()
+    estimate = page.locator(f"[id='{described_by[-1]}']")
+    expect(estimate).to_contain_text("usually", timeout=JOB_TIMEOUT_MS)
+    for width, height in ((390, 844), (360, 740), (320, 640)):
+        page.set_viewport_size({"width": width, "height": height})
+        next_frames(page)
+        lines = text_lines(estimate)
+        assert len(lines) <= 2, (width, lines)
+        assert not [line for line in lines if line.startswith("·")], (width, lines)
+        button, words = box_of(generate), box_of(estimate)
+        assert words["y"] >= button["y"] + button["height"], (width, button, words)
+    context.close()

@@ -222,7 +222,7 @@ describe("the cost line's usual time", () => {
 
   it("is said while the click on screen runs as usual", () => {
     render(bar([job({ status: "running", created_at: ago(1), started_at: ago(1) })]));
-    expect(screen.getByText(/· usually 2 s$/)).toBeInTheDocument();
+    expect(costLine()).toHaveTextContent(/ · usually 2 s$/);
   });
 
   it("is not said while a job of it waits to retry, or has run past it: it is not true now", () => {
@@ -233,6 +233,6 @@ describe("the cost line's usual time", () => {
     expect(costLine()).toHaveTextContent(/^≈ \$0\.134 · 1 image, 3:4 at 1K$/);
     // Once it ended, the usual time is said again.
     view.rerender(bar([succeeded(job({ created_at: ago(70) }))]));
-    expect(screen.getByText(/· usually 2 s$/)).toBeInTheDocument();
+    expect(costLine()).toHaveTextContent(/ · usually 2 s$/);
   });
 });

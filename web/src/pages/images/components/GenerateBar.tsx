@@ -92,7 +92,8 @@ export function GenerateBar({
         {/* The estimate, to a tenth of a cent as every cost on the page is, in the weight of
             the words beside it: Generate is what the eye goes to. */}
         <p id={costId} className={styles.cost}>
-          {/* A line that wraps breaks before a "·", never after it: each dot starts its piece. */}
+          {/* A line that wraps breaks before a "·", never after it: each dot starts its piece.
+              On a phone, under the button, the usual time has a line of its own (see the CSS). */}
           {costUsd !== null && (
             <>
               <span className={`${styles.costValue} ${styles.piece}`}>≈ {formatUsd(costUsd)}</span>{" "}
@@ -116,7 +117,9 @@ export function GenerateBar({
           {usualSeconds !== null && !slow && (
             <>
               {" "}
-              <span className={styles.piece}>· usually {formatDuration(usualSeconds)}</span>
+              <span className={`${styles.piece} ${styles.usual}`}>
+                <span className={styles.dot}>·</span> usually {formatDuration(usualSeconds)}
+              </span>
             </>
           )}
         </p>
