@@ -1,7 +1,7 @@
 """The form under its sticky Generate bar: a field the admin tabs or is taken to comes out
 from under the bar, and a prompt the API refuses is said under the prompt, above the bar.
 Its photos: a HEIC cut short refused on its tile, a whole one sent with no tick, and photos
-dropped on the photos' box added."""
+dropped on the photos' box added. A second press of Generate for the click on its way."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tests.e2e.browser.measures import (
     heic_tile_words_clear,
     next_frames,
     style,
+    uncovered,
 )
 from tests.e2e.browser.steps import (
     ALICE_THE_EXPLORER,
@@ -348,3 +349,41 @@ def test_photos_dragged_from_the_desktop_and_dropped_on_the_box_are_added(
     expect(page.get_by_text("Drop the photos to add them.", exact=True)).to_have_count(0)
     assert page.url == url
     page.close()
+
+
+def test_a_second_press_of_generate_for_the_click_on_its_way_starts_nothing_and_says_so(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1440 by 900 laptop, Generate pressed again 1.5 s after the first (the button on
+    again, the form unchanged) started the same click again: four more Gemini calls, paid for,
+    which took the pane from the first four. No request goes now: under the button, in the
+    window and uncovered, the bar says the click is on its way, with Generate again."""
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_EXPLORER, ratio="1:1")
+    page.get_by_role("textbox", name="Prompt", exact=True).fill("pressed twice [simulate:slow]")
+    starts: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            starts.append(request.url)
+            if request.method == "POST" and request.url.endswith("/v1/generation-batches")
+            else None
+        ),
+    )
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    expect(pane).to_contain_text("pressed twice", timeout=JOB_TIMEOUT_MS)
+    expect(generate).to_have_attribute("aria-disabled", "false")
+    page.wait_for_timeout(1_500)
+    generate.click()
+    again = page.get_by_role("button", name="Generate again", exact=True)
+    expect(again).to_be_visible()
+    note = page.get_by_text(re.compile(r"^This click is already on its way \(started .+\)\.$"))
+    expect(note).to_be_visible()
+    page.wait_for_timeout(500)
+    assert len(starts) == 1, starts
+    next_frames(page)
+    button, words, way_on = box_of(generate), box_of(note), box_of(again)
+    assert words["y"] >= button["y"] + button["height"], (button, words)
+    for box in (words, way_on):
+        assert box["y"] + box["height"] <= 900, box
+    assert uncovered(again)
