@@ -3,8 +3,8 @@ of one height in a row, the history's rows of a click on as few lines as they fi
 picture sharp on a 2x screen, a refinement beside the variant it refined, four landscape
 variants at half the pane on a 1366 by 768 laptop, failed variants re-run with one press
 from the row above the cards, which leaves Save on the first screen, each re-run in its
-failed variant's place (four cards in one row after them), and a click Gemini refused whole
-as one history row."""
+failed variant's place (four cards in one row after them), a click Gemini refused whole
+as one history row, and four cards' clocks on their way with no line begun by a "·"."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from tests.e2e.browser.measures import (
     saves_above,
     style,
     system_colour,
+    text_lines,
 )
 from tests.e2e.browser.steps import (
     ALICE_THE_CHEF,
@@ -535,3 +536,27 @@ def undone_to(page: Page, card: Locator, *, n: int, first_id: str) -> None:
         timeout=JOB_TIMEOUT_MS
     )
     expect(card.get_by_text("Saved, then replaced", exact=True)).to_be_visible()
+
+
+def test_four_cards_on_their_way_start_no_line_of_their_clock_with_a_dot(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Four portrait variants on their way at 1440 by 900, each card some 195 px: the clock's
+    line ("6 s · longer than the usual 1 s at 1K") wrapped before its "·", which began the
+    second line and read as broken. The second piece has a line of its own, no "·" drawn."""
+    page, generate = ready_to_generate(browser, stack, BOB_THE_JAZZ_PIANIST, ratio="3:4")
+    # Two runs at 1K in the identity's history: the clock then says the usual time too.
+    finished_click(page, generate, variants=2, prompt="a usual time")
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
+    page.get_by_role("textbox", name="Prompt", exact=True).fill("four on their way [simulate:slow]")
+    generate.click()
+    pane = page.get_by_role("region", name="Result")
+    expect(pane).to_contain_text("four on their way", timeout=JOB_TIMEOUT_MS)
+    clocks = pane.locator("span[class*='timer']")
+    expect(clocks).to_have_count(4, timeout=JOB_TIMEOUT_MS)
+    expect(clocks.first).to_contain_text("·")  # the words still hold it, for a screen reader
+    next_frames(page)
+    for clock in clocks.all():
+        lines = text_lines(clock)
+        assert len(lines) >= 2, lines
+        assert not any(line.startswith("·") for line in lines), lines

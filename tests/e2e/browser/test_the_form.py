@@ -1,7 +1,9 @@
 """The form under its sticky Generate bar: a field the admin tabs or is taken to comes out
 from under the bar, and a prompt the API refuses is said under the prompt, above the bar.
 Its photos: a HEIC cut short refused on its tile, a whole one sent with no tick, and photos
-dropped on the photos' box added. A second press of Generate for the click on its way."""
+dropped on the photos' box added, three photos and the prompt above the bar on a laptop's first
+screen, a HEIC's words in a laptop's tile. A second press of Generate for the click on its
+way."""
 
 from __future__ import annotations
 

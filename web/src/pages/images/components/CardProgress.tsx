@@ -106,11 +106,16 @@ function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number 
   return <ClockPieces first={elapsed} then={pastUsual ? `longer than the usual ${usual}` : `usually about ${usual}`} />;
 }
 
-/** "first · then", each piece kept whole on its line. */
+/** "first · then", each piece kept whole on its line; in a narrow card (four abreast) `then`
+ * on a line of its own, its "·" for a screen reader only: wrapped, it began its line with it
+ * ("6 s" / "· longer than the usual 1 s at 1K"), which read as broken. */
 function ClockPieces({ first, then }: { first: string; then: string }) {
   return (
     <>
-      <span className={styles.piece}>{first}</span> <span className={styles.piece}>· {then}</span>
+      <span className={styles.piece}>{first}</span>{" "}
+      <span className={`${styles.piece} ${styles.then}`}>
+        <span className={styles.dot}>·</span> {then}
+      </span>
     </>
   );
 }
