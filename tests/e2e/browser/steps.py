@@ -57,6 +57,15 @@ def portraits(*names: str) -> list[FilePayload]:
     ]
 
 
+def front_and_heic_in(page: Page) -> str:
+    """A JPEG and a HEIC photo (which Chromium does not draw) added to the form: the HEIC's name."""
+    side: FilePayload = {"name": "side.heic", "mimeType": "", "buffer": heic()}
+    page.get_by_label("Reference photos", exact=True).set_input_files(
+        [*portraits("front.jpg"), side]
+    )
+    return side["name"]
+
+
 def log_in(page: Page, stack: RunningStack, username: str, password: str) -> None:
     """`page` on the Images tab, logged in as `username`."""
     page.goto(f"{stack.web_url}/images")
@@ -175,6 +184,20 @@ def click_with_refused(
     rerun = pane.get_by_role("button", name=f"Re-run the {refused} failed", exact=True)
     expect(rerun).to_be_visible(timeout=JOB_TIMEOUT_MS)
     return rerun
+
+
+def posts_to(page: Page, ending: str) -> list[str]:
+    """The URLs of the POSTs `page` sends from now on whose URL ends with `ending`, as sent."""
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(request.url)
+            if request.method == "POST" and request.url.endswith(ending)
+            else None
+        ),
+    )
+    return sent
 
 
 def variant(page: Page, n: int, of: int) -> Locator:

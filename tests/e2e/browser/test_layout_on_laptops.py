@@ -39,6 +39,7 @@ from tests.e2e.browser.steps import (
     finished_click,
     history_row,
     portraits,
+    posts_to,
     ready_to_generate,
     saved_then_four_variants,
 )
@@ -371,15 +372,7 @@ def test_the_failed_variants_rerun_with_one_press_saves_still_on_the_first_scree
     height = screen[1]
     page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="3:4", screen=screen)
     SAVE = re.compile(r"^Save to identity\b")  # noqa: N806 - a name the test reads by
-    reruns: list[str] = []
-    page.on(
-        "request",
-        lambda request: (
-            reruns.append(request.url)
-            if request.method == "POST" and request.url.endswith("/rerun")
-            else None
-        ),
-    )
+    reruns = posts_to(page, "/rerun")
     rerun = click_with_refused(page, stack, generate, variants=3, refused=2)
     pane = page.get_by_role("region", name="Result")
     kept = pane.get_by_role("article").filter(has=page.get_by_role("button", name=SAVE))

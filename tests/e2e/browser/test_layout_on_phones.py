@@ -29,6 +29,7 @@ from tests.e2e.browser.steps import (
     choose_identity,
     click_with_refused,
     finished_click,
+    front_and_heic_in,
     heic,
     jpeg,
     log_in,
@@ -92,11 +93,7 @@ def test_on_a_phone_a_heic_tiles_grey_mark_is_clear_of_its_placeholders_letters(
     page = context.new_page()
     log_in(page, stack, "admin", "admin-password")
     choose_identity(page, ALICE_THE_CHEF)
-    side: FilePayload = {"name": "side.heic", "mimeType": "", "buffer": heic()}
-    page.get_by_label("Reference photos", exact=True).set_input_files(
-        [*portraits("front.jpg"), side]
-    )
-    heic_tile_words_clear(page, "side.heic")
+    heic_tile_words_clear(page, front_and_heic_in(page))
     context.close()
 
 

@@ -28,9 +28,11 @@ from tests.e2e.browser.steps import (
     BOB_THE_ASTRONAUT,
     JOB_TIMEOUT_MS,
     choose_identity,
+    front_and_heic_in,
     heic,
     log_in,
     portraits,
+    posts_to,
     ready_to_generate,
 )
 from tests.e2e.conftest import RunningStack
@@ -216,11 +218,7 @@ def test_a_heic_tiles_words_fit_a_laptops_four_a_row_tiles(
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     log_in(page, stack, "admin", "admin-password")
     choose_identity(page, ALICE_THE_EXPLORER)
-    side: FilePayload = {"name": "side.heic", "mimeType": "", "buffer": heic()}
-    page.get_by_label("Reference photos", exact=True).set_input_files(
-        [*portraits("front.jpg"), side]
-    )
-    heic_tile_words_clear(page, "side.heic")
+    heic_tile_words_clear(page, front_and_heic_in(page))
 
 
 def test_what_runs_under_the_stuck_generate_bar_fades_into_it(
@@ -362,15 +360,7 @@ def test_a_second_press_of_generate_for_the_click_on_its_way_starts_nothing_and_
     window and uncovered, the bar says the click is on its way, with Generate again."""
     page, generate = ready_to_generate(browser, stack, ALICE_THE_EXPLORER, ratio="1:1")
     page.get_by_role("textbox", name="Prompt", exact=True).fill("pressed twice [simulate:slow]")
-    starts: list[str] = []
-    page.on(
-        "request",
-        lambda request: (
-            starts.append(request.url)
-            if request.method == "POST" and request.url.endswith("/v1/generation-batches")
-            else None
-        ),
-    )
+    starts = posts_to(page, "/v1/generation-batches")
     generate.click()
     pane = page.get_by_role("region", name="Result")
     expect(pane).to_contain_text("pressed twice", timeout=JOB_TIMEOUT_MS)
