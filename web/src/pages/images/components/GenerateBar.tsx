@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, type RefObject } from "react";
+import { useId, useRef } from "react";
 
 import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { countOf, formatUsd } from "../config";
+import { useFocusGoesTo } from "../hooks/use-focus-goes-to";
 import { useNow } from "../hooks/use-now";
 import { elapsedSeconds, formatDuration, retryingAt, retryingBecause } from "../job/progress";
 import { alreadyOnItsWay } from "../sameClick";
@@ -65,7 +66,7 @@ export function GenerateBar({
   const off = whyNot !== null || pending;
   const why = whyNot !== null && !pending ? whyNot : null;
   const button = useRef<HTMLButtonElement>(null);
-  const againFocus = useFocusBackTo(button);
+  const againFocus = useFocusGoesTo(button);
   const now = useNow(again !== null);
   // The reason, or the click on its way, then the estimate.
   const noted = why !== null || again !== null;
@@ -160,24 +161,4 @@ function useSlowNow(jobs: readonly Job[], usualSeconds: number | null): boolean 
   return onItsWay.some(
     (job) => retryingAt(job) !== null || retryingBecause(job) !== null || elapsedSeconds(job, now) > usualSeconds,
   );
-}
-
-/** Where the focus goes when a control that had it goes (Generate again, once the form changed
- * or the click ended): to `target` (Generate), not the page. Spread the props on the control. */
-function useFocusBackTo(target: RefObject<HTMLElement | null>) {
-  const focused = useRef<HTMLElement | null>(null);
-  useEffect(() => {
-    if (focused.current && !focused.current.isConnected && document.activeElement === document.body) {
-      focused.current = null;
-      target.current?.focus({ preventScroll: true });
-    }
-  });
-  return {
-    onFocus: (event: { currentTarget: HTMLElement }) => {
-      focused.current = event.currentTarget;
-    },
-    onBlur: (event: { relatedTarget: EventTarget | null }) => {
-      if (event.relatedTarget) focused.current = null;
-    },
-  };
 }
