@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import httpx
 import pillow_heif
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
+from playwright.sync_api import Browser, FilePayload, Locator, Page, ViewportSize, expect
 
 from tests.e2e.conftest import RunningStack
 
@@ -99,6 +99,33 @@ def choose_identity(page: Page, whose: SeededIdentity) -> None:
     identity_select.select_option(label=whose.identity)
 
 
+def admins_page(
+    browser: Browser,
+    stack: RunningStack,
+    whose: SeededIdentity,
+    *,
+    screen: tuple[int, int] = (1440, 900),
+    scale: float = 1,
+    touch: bool = False,
+) -> Page:
+    """A page of the admin's on a `screen` (width, height; a 1440 by 900 laptop unless said,
+    of `scale` device pixels a CSS pixel; a phone's touch screen when `touch`), on the
+    identity `whose`. A touch page has a context of its own: close it with
+    `page.context.close()`."""
+    width, height = screen
+    viewport: ViewportSize = {"width": width, "height": height}
+    if touch:
+        context = browser.new_context(
+            viewport=viewport, device_scale_factor=scale, has_touch=True, is_mobile=True
+        )
+        page = context.new_page()
+    else:
+        page = browser.new_page(viewport=viewport, device_scale_factor=scale)
+    log_in(page, stack, "admin", "admin-password")
+    choose_identity(page, whose)
+    return page
+
+
 def ready_to_generate(
     browser: Browser,
     stack: RunningStack,
@@ -107,14 +134,10 @@ def ready_to_generate(
     ratio: str,
     screen: tuple[int, int] = (1440, 900),
     scale: float = 1,
+    touch: bool = False,
 ) -> tuple[Page, Locator]:
-    """A page of the admin's on a `screen` (width, height; a 1440 by 900 laptop unless said,
-    of `scale` device pixels a CSS pixel), on the identity `whose`, with one photo in, at
-    `ratio` and 1K: its Generate, ready."""
-    width, height = screen
-    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
-    log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, whose)
+    """An `admins_page` with one photo in, at `ratio` and 1K: its Generate, ready."""
+    page = admins_page(browser, stack, whose, screen=screen, scale=scale, touch=touch)
     photo: FilePayload = {
         "name": "front.jpg",
         "mimeType": "image/jpeg",

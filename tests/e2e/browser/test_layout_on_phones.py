@@ -26,13 +26,11 @@ from tests.e2e.browser.steps import (
     BOB_THE_ASTRONAUT,
     BOB_THE_JAZZ_PIANIST,
     JOB_TIMEOUT_MS,
-    choose_identity,
+    admins_page,
     click_with_refused,
     finished_click,
     front_and_heic_in,
     heic,
-    jpeg,
-    log_in,
     portraits,
     ready_to_generate,
 )
@@ -46,9 +44,7 @@ def test_the_page_fits_a_320_px_phone_without_a_sideways_scroll(
 ) -> None:
     """WCAG's reflow width: the navigation bar and the tab fit 320 px (the bar was 331 px:
     Log out past the edge)."""
-    page = browser.new_page(viewport={"width": 320, "height": 640})
-    log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, ALICE_THE_CHEF)
+    page = admins_page(browser, stack, ALICE_THE_CHEF, screen=(320, 640))
     expect(page.get_by_role("button", name="Add photos")).to_be_enabled()
     assert page.evaluate("document.documentElement.scrollWidth") == 320
 
@@ -58,14 +54,7 @@ def test_on_a_touch_screen_a_photos_remove_keeps_its_words_on_the_tiles_edge(
 ) -> None:
     """On a touch phone (390 by 844) link-style buttons grow to a finger's 44 px in height;
     they grew wider too, and "Remove" stood 4 px right of the photo's name above it."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
-    )
-    page = context.new_page()
-    log_in(page, stack, "admin", "admin-password")
-    page.get_by_role("combobox", name="User", exact=True).select_option(
-        label="Bob Test · test user"
-    )
+    page = admins_page(browser, stack, BOB_THE_ASTRONAUT, screen=(390, 844), touch=True)
     page.get_by_label("Reference photos", exact=True).set_input_files(portraits("edge.jpg"))
     remove = page.get_by_role("button", name="Remove edge.jpg")
     expect(remove).to_be_visible()
@@ -77,6 +66,7 @@ def test_on_a_touch_screen_a_photos_remove_keeps_its_words_on_the_tiles_edge(
     }"""
     name = page.get_by_text("edge.jpg", exact=True)
     assert abs(remove.evaluate(words_left) - name.evaluate(words_left)) <= 1
+    page.context.close()
 
 
 @pytest.mark.parametrize("width", [390, 430], ids=["98 px tiles", "81 px tiles"])
@@ -87,14 +77,9 @@ def test_on_a_phone_a_heic_tiles_grey_mark_is_clear_of_its_placeholders_letters(
     mark in the tick's top right corner. On a 390 by 844 phone (98 px tiles) the letters,
     centred, ran under the mark, the C 2 px under its edge; on a 430 px one (three tiles a row
     of 81 px, the narrowest) 11 px. They go top left, on the mark's line, clear of it."""
-    context = browser.new_context(
-        viewport={"width": width, "height": 844}, has_touch=True, is_mobile=True
-    )
-    page = context.new_page()
-    log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, ALICE_THE_CHEF)
+    page = admins_page(browser, stack, ALICE_THE_CHEF, screen=(width, 844), touch=True)
     heic_tile_words_clear(page, front_and_heic_in(page))
-    context.close()
+    page.context.close()
 
 
 @pytest.mark.parametrize("width", [390, 430], ids=["98 px tiles", "81 px tiles"])
@@ -106,12 +91,7 @@ def test_on_a_phone_a_heic_tiles_upload_bar_leaves_its_placeholders_words_readab
     note takes three lines and the bar, 8 px over the square's foot, lay on the last of them
     ("browser"), cut at the square's edge besides. Held in S3's answer, the upload stays on its
     way: the bar, the letters and the note each whole in the square, the bar clear of both."""
-    context = browser.new_context(
-        viewport={"width": width, "height": 844}, has_touch=True, is_mobile=True
-    )
-    page = context.new_page()
-    log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, ALICE_THE_CHEF)
+    page = admins_page(browser, stack, ALICE_THE_CHEF, screen=(width, 844), touch=True)
     # The photos' uploads (a POST to S3, moto here) held until measured.
     held: list[Route] = []
 
@@ -145,7 +125,7 @@ def test_on_a_phone_a_heic_tiles_upload_bar_leaves_its_placeholders_words_readab
     assert apart(bar, letters) >= 2, (box_of(bar), box_of(letters))
     for route in held:
         route.continue_()
-    context.close()
+    page.context.close()
 
 
 def test_on_a_phone_a_cards_refine_box_opens_under_it(
@@ -261,21 +241,9 @@ def test_on_a_phone_generates_estimate_reads_in_two_lines_under_it(
     "· usually 2 s"): it read as broken; on a 320 px one, under the button, the last piece
     still began a line with its "·". Under the button, across the form, it reads in two lines:
     the cost and what a click makes, then the usual time; no line starts with a "·"."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    page, generate = ready_to_generate(
+        browser, stack, BOB_THE_ASTRONAUT, ratio="16:9", screen=(390, 844), touch=True
     )
-    page = context.new_page()
-    log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, BOB_THE_ASTRONAUT)
-    photo: FilePayload = {
-        "name": "front.jpg",
-        "mimeType": "image/jpeg",
-        "buffer": jpeg((600, 800), (90, 120, 60)),
-    }
-    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
-    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
-    generate = page.get_by_role("button", name="Generate", exact=True)
-    expect(generate).to_have_attribute("aria-disabled", "false", timeout=30_000)
     # Two runs at 1K: the usual time is said.
     finished_click(page, generate, variants=2)
     page.get_by_role("combobox", name="Variants", exact=True).select_option("4")
@@ -291,4 +259,4 @@ def test_on_a_phone_generates_estimate_reads_in_two_lines_under_it(
         assert not [line for line in lines if line.startswith("·")], (width, lines)
         button, words = box_of(generate), box_of(estimate)
         assert words["y"] >= button["y"] + button["height"], (width, button, words)
-    context.close()
+    page.context.close()

@@ -14,8 +14,7 @@ from tests.e2e.browser.steps import (
     BOB_THE_ASTRONAUT,
     JOB_TIMEOUT_MS,
     SeededIdentity,
-    choose_identity,
-    log_in,
+    admins_page,
     ready_to_generate,
 )
 from tests.e2e.conftest import RunningStack
@@ -81,9 +80,7 @@ def test_the_history_loads_each_picture_s_smallest_file_that_covers_it_at_1x_and
         browser, stack, BOB_THE_ASTRONAUT, {"16:9": wide, "9:16": upright}
     )
     for scale in (1, 2):
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=scale)
-        log_in(page, stack, "admin", "admin-password")
-        choose_identity(page, BOB_THE_ASTRONAUT)
+        page = admins_page(browser, stack, BOB_THE_ASTRONAUT, scale=scale)
         history = page.get_by_role("region", name="History")
         rows = history.get_by_role("list").first.get_by_role("listitem")
         name, pixels, width = _file_taken(rows.filter(has_text=wide).first.locator("img"))

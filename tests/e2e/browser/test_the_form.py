@@ -27,7 +27,7 @@ from tests.e2e.browser.steps import (
     ALICE_THE_EXPLORER,
     BOB_THE_ASTRONAUT,
     JOB_TIMEOUT_MS,
-    choose_identity,
+    admins_page,
     front_and_heic_in,
     heic,
     log_in,
@@ -192,9 +192,7 @@ def test_three_photos_leave_the_prompt_in_view_on_a_laptops_first_screen(
     are one row, four a row, and the whole prompt shows above the Generate bar stuck at the
     window's foot. Three a row, Add photos took a second row and the prompt was under the
     bar: a press could send a prompt the admin did not see (kept from their last visit)."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, BOB_THE_ASTRONAUT)
+    page = admins_page(browser, stack, BOB_THE_ASTRONAUT)
     page.get_by_label("Reference photos", exact=True).set_input_files(
         portraits("p0.jpg", "p1.jpg", "p2.jpg")
     )
@@ -215,9 +213,7 @@ def test_a_heic_tiles_words_fit_a_laptops_four_a_row_tiles(
     """Four photos a row beside the results make 73 px tiles at 1440 (a phone's narrowest are
     81): a HEIC's letters, at 16 px, ran under the grey mark in its corner, and the last line
     of its note ("browser") was cut at the square's foot. They fit, clear of the mark."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, ALICE_THE_EXPLORER)
+    page = admins_page(browser, stack, ALICE_THE_EXPLORER)
     heic_tile_words_clear(page, front_and_heic_in(page))
 
 
@@ -256,9 +252,7 @@ def test_a_heic_cut_short_is_refused_on_its_tile_and_a_whole_one_is_sent_without
     tile before it is sent, as damaged. A whole one is sent, its structure checked but not its
     pixels: in the tick's place a grey mark of the tick's size, not the green tick a JPEG the
     browser drew gets, and its words within its tile."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    log_in(page, stack, "admin", "admin-password")
-    choose_identity(page, ALICE_THE_EXPLORER)
+    page = admins_page(browser, stack, ALICE_THE_EXPLORER)
     whole = heic()
     header = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
     fake = header + random.Random(42).randbytes(195 * 1024)
