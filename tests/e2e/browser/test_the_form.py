@@ -1,9 +1,9 @@
 """The form under its sticky Generate bar: a field the admin tabs or is taken to comes out
 from under the bar, and a prompt the API refuses is said under the prompt, above the bar.
-Its photos: a HEIC cut short refused on its tile, a whole one sent with no tick, and photos
-dropped on the photos' box added, three photos and the prompt above the bar on a laptop's first
-screen, a HEIC's words in a laptop's tile. A second press of Generate for the click on its
-way."""
+On a laptop's first screen, three photos and the prompt above the bar, and on a shorter one the
+prompt under it named on the bar. Its photos: a HEIC cut short refused on its tile, a whole one
+sent with no tick, a HEIC's words in a laptop's tile, and photos dropped on the photos' box
+added. A second press of Generate for the click on its way."""
 
 from __future__ import annotations
 
@@ -205,6 +205,47 @@ def test_three_photos_leave_the_prompt_in_view_on_a_laptops_first_screen(
     tops = {round(box_of(tile)["y"]) for tile in tiles.all()} | {round(box_of(add)["y"])}
     assert len(tops) == 1, tops
     clear_of(page.get_by_role("textbox", name="Prompt", exact=True), generate)
+
+
+def test_a_prompt_under_the_bar_on_a_short_laptops_first_screen_is_named_on_it(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 1366 by 768 laptop's first screen with three photos in: the prompt, kept from the
+    last visit, is under the Generate bar stuck at the window's foot (short of four a row's
+    room), and a press sent words the admin had not seen. The bar names the prompt, cut to its
+    line; a press on it brings the whole prompt out above the bar, focused, and the bar names
+    it no more. Nor does it while the prompt is in view."""
+    page = admins_page(browser, stack, ALICE_THE_EXPLORER, screen=(1366, 768))
+    words = "A warm studio portrait in a white jacket, soft window light from the left"
+    box = page.get_by_role("textbox", name="Prompt", exact=True)
+    box.fill(words)
+    page.get_by_label("Reference photos", exact=True).set_input_files(
+        portraits("p0.jpg", "p1.jpg", "p2.jpg")
+    )
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    box.blur()
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    named = page.get_by_role("button", name=re.compile(r"^A warm studio portrait"))
+    expect(named).to_be_visible()
+    assert not uncovered(box, timeout_ms=100)
+    line, bar = box_of(named), box_of(generate)
+    assert line["y"] >= bar["y"] + bar["height"], (line, bar)
+    named.click()
+    expect(box).to_be_focused()
+    expect(named).to_have_count(0)
+    clear_of(box, generate)
+    # Under the bar again, it is named again; with no words in it, there is nothing to name.
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    expect(named).to_be_visible()
+    box.fill("")
+    box.blur()
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    assert not uncovered(box, timeout_ms=100)
+    expect(page.get_by_title("Show the prompt")).to_have_count(0)
 
 
 def test_a_heic_tiles_words_fit_a_laptops_four_a_row_tiles(

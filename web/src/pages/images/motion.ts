@@ -53,22 +53,30 @@ export function keepClearOf(cover: HTMLElement | null, field: EventTarget): void
   bringOutFrom(cover, field);
 }
 
+/** Whether `element` is under `cover` (wholly or in part), while `cover` stays at the window's
+ * bottom (see `bringOutFrom`), or in the fade above it, where it is washed out. */
+export function isUnder(cover: HTMLElement, element: HTMLElement): boolean {
+  const style = getComputedStyle(cover);
+  if (style.position !== "sticky") return false;
+  return element.getBoundingClientRect().bottom > cover.getBoundingClientRect().top - fadeAbove(style);
+}
+
+/** The fade above a cover (`--bar-fade`), into which what runs under it goes. */
+function fadeAbove(style: CSSStyleDeclaration): number {
+  return parseFloat(style.getPropertyValue("--bar-fade")) || 0;
+}
+
 /** Brings `element` out from under `cover` while `cover` stays at the window's bottom (on one
  * column only while the page's notices are there: else it stays in its place), and from under
  * what it stands on there, as little as it takes. */
 export function bringOutFrom(cover: HTMLElement | null, element: HTMLElement): void {
-  if (!cover || !element.scrollIntoView) return;
-  const style = getComputedStyle(cover);
-  if (style.position !== "sticky") return;
-  // The fade above it (`--bar-fade`), into which what runs under it goes: a field in it
-  // would be washed out.
-  const fade = parseFloat(style.getPropertyValue("--bar-fade")) || 0;
-  if (element.getBoundingClientRect().bottom <= cover.getBoundingClientRect().top - fade) return;
+  if (!cover || !element.scrollIntoView || !isUnder(cover, element)) return;
   // Stuck at the bottom of what scrolls (the window, or a host's own scrolling box): the
-  // room it takes there is its height, the fade, and what it stands on (its `bottom`: a
-  // host's footer, the page's notices).
+  // room it takes there is its height, the fade (a field in it would be washed out), and what
+  // it stands on (its `bottom`: a host's footer, the page's notices).
+  const style = getComputedStyle(cover);
   const standsOn = parseFloat(style.bottom) || 0;
-  element.style.scrollMarginBottom = `${standsOn + cover.offsetHeight + fade + 12}px`;
+  element.style.scrollMarginBottom = `${standsOn + cover.offsetHeight + fadeAbove(style) + 12}px`;
   element.scrollIntoView({ block: "nearest" });
   element.style.scrollMarginBottom = "";
 }

@@ -236,3 +236,39 @@ describe("the cost line's usual time", () => {
     expect(costLine()).toHaveTextContent(/ · usually 2 s$/);
   });
 });
+
+describe("the prompt under the Generate bar", () => {
+  const bar = (hiddenPrompt: { text: string; onShow: () => void } | null) => (
+    <GenerateBar
+      onPress={() => undefined}
+      whyNot={null}
+      pending={false}
+      costUsd={0.134}
+      variants={1}
+      imageSize="1K"
+      aspectRatio="3:4"
+      usualSeconds={null}
+      hiddenPrompt={hiddenPrompt}
+    />
+  );
+
+  it("is named on the bar while hidden under it, and a press on it shows it", async () => {
+    const onShow = vi.fn();
+    const view = render(bar({ text: "A warm studio portrait", onShow }));
+    const named = screen.getByRole("button", { name: "A warm studio portrait" });
+    expect(named.closest("p")).toHaveTextContent(/^Prompt A warm studio portrait$/);
+    await userEvent.click(named);
+    expect(onShow).toHaveBeenCalledOnce();
+    // In view, it is not named on the bar.
+    view.rerender(bar(null));
+    expect(screen.queryByRole("button", { name: "A warm studio portrait" })).toBeNull();
+    expect(screen.queryByText("Prompt")).toBeNull();
+  });
+
+  it("names no more of a long prompt than its line could show", () => {
+    const long = "word ".repeat(400).trim();
+    render(bar({ text: long, onShow: () => undefined }));
+    const named = screen.getByTitle("Show the prompt");
+    expect(named.textContent).toBe(long.slice(0, 160));
+  });
+});

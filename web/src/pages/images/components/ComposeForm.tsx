@@ -4,6 +4,7 @@ import type { AspectRatio, ImageSize, Job } from "../../../api/imageGeneration";
 import { estimateCostUsd, type TabConfig } from "../config";
 import type { useDraft } from "../hooks/use-draft";
 import type { useEditSettings } from "../hooks/use-edit-settings";
+import { useHiddenUnder } from "../hooks/use-hidden-under";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { bringOutFrom, keepClearOf } from "../motion";
@@ -100,6 +101,13 @@ export function ComposeForm({
     promptSaid.current = error;
     if (promptField.current) bringOutFrom(generateBar.current, promptField.current);
   }, [aboutPrompt, error]);
+  // Under the bar (a 768 px tall laptop's first screen with photos in), the prompt is named on
+  // the bar: what a press sends is seen where it is pressed, and one press brings it out.
+  const promptHidden = useHiddenUnder(generateBar, promptField, form);
+  const showPrompt = () => {
+    if (promptField.current) bringOutFrom(generateBar.current, promptField.current);
+    focusPrompt();
+  };
   const options = useRef<HTMLDivElement>(null);
   const showOptions = () => {
     const row = options.current;
@@ -228,6 +236,7 @@ export function ComposeForm({
             usualSeconds={usualSecondsAt(imageSize)}
             clickJobs={clickJobs}
             onShowOptions={showOptions}
+            hiddenPrompt={promptHidden && prompt.trim() !== "" ? { text: prompt, onShow: showPrompt } : null}
             again={heldNow && { startedAt: heldNow.startedAt, onPress: generateAgain }}
           />
           <p className={ui.visuallyHidden} role="status">

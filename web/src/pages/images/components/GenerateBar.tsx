@@ -17,6 +17,9 @@ export const SHORTCUT_NAME = MAC ? "⌘+Enter" : "Ctrl+Enter";
 /** The shortcut as `aria-keyshortcuts` names it. */
 const KEY_SHORTCUTS = MAC ? "Meta+Enter" : "Control+Enter";
 
+/** As much of a prompt as the bar's one line could ever show (the rest is cut by its width). */
+const PROMPT_SHOWN = 160;
+
 interface Props {
   /** Generate pressed, on or off: the form decides whether a generation starts or the page
    * says why not (Ctrl+Enter in the form is the same press). */
@@ -38,6 +41,9 @@ interface Props {
   /** Brings the options that the count, the shape and the size come from into view, the
    * first of them focused: on a laptop's first screen they are under the bar. */
   onShowOptions?: () => void;
+  /** The prompt, while it is hidden under the bar (see `useHiddenUnder`): named on the bar, a
+   * press on it (`onShow`) brings it out, focused. */
+  hiddenPrompt?: { text: string; onShow: () => void } | null;
   /** A press held back: the click it would start again is on its way (since `startedAt`), and
    * `onPress` starts it anyway. */
   again?: { startedAt: string; onPress: () => void } | null;
@@ -58,6 +64,7 @@ export function GenerateBar({
   usualSeconds,
   clickJobs = [],
   onShowOptions,
+  hiddenPrompt = null,
   again = null,
 }: Props) {
   const costId = useId();
@@ -125,6 +132,14 @@ export function GenerateBar({
           )}
         </p>
       </div>
+      {hiddenPrompt !== null && (
+        <p className={styles.prompt}>
+          <span className={styles.promptLabel}>Prompt</span>{" "}
+          <button type="button" className={`${ui.linkButton} ${styles.promptWords}`} title="Show the prompt" onClick={hiddenPrompt.onShow}>
+            {hiddenPrompt.text.slice(0, PROMPT_SHOWN)}
+          </button>
+        </p>
+      )}
       {why !== null && (
         <p id={whyId} className={styles.why}>
           {why}

@@ -1,0 +1,45 @@
+/**
+ * Whether an element of the form (the prompt) is hidden under a part that stays at the
+ * window's bottom (the Generate bar) or washed out in its fade (`isUnder`), kept true as the
+ * page scrolls (the window, or a host's own scrolling box), the window resizes, or the form
+ * grows or shrinks above it (photos added). On a 1366 by 768 laptop with three photos in, the
+ * prompt is under the bar on the first screen: the bar then names it, so a press does not send
+ * words the admin has not seen.
+ */
+import { useEffect, useState, type RefObject } from "react";
+
+import { isUnder } from "../motion";
+
+export function useHiddenUnder(
+  cover: RefObject<HTMLElement | null>,
+  element: RefObject<HTMLElement | null>,
+  /** What holds both (the form), whose size changes move the element. */
+  within: RefObject<HTMLElement | null>,
+): boolean {
+  const [hidden, setHidden] = useState(false);
+  useEffect(() => {
+    let frame = 0;
+    const measure = () => {
+      frame = 0;
+      const over = cover.current;
+      const under = element.current;
+      setHidden(over !== null && under !== null && isUnder(over, under));
+    };
+    // Once a frame, however many scroll events come in it.
+    const soon = () => {
+      if (frame === 0) frame = requestAnimationFrame(measure);
+    };
+    measure();
+    document.addEventListener("scroll", soon, { capture: true, passive: true });
+    globalThis.addEventListener("resize", soon);
+    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(soon);
+    for (const box of [document.documentElement, within.current, cover.current, element.current]) if (box) observer?.observe(box);
+    return () => {
+      cancelAnimationFrame(frame);
+      document.removeEventListener("scroll", soon, { capture: true });
+      globalThis.removeEventListener("resize", soon);
+      observer?.disconnect();
+    };
+  }, [cover, element, within]);
+  return hidden;
+}
