@@ -217,7 +217,7 @@ def heic_tile_words_clear(page: Page, name: str) -> None:
     picture's square."""
     photos = page.get_by_role("list", name="Selected photos", exact=True)
     sent = photos.get_by_role("listitem").filter(has_text=name)
-    expect(sent).to_contain_text("Sent · checked when you generate", timeout=30_000)
+    expect(sent).to_contain_text("Checked at Generate", timeout=30_000)
     thumb = sent.locator("div[class*='thumb']").first
     mark = thumb.locator("span[class*='sentUnchecked']")
     letters = thumb.get_by_text("HEIC", exact=True)

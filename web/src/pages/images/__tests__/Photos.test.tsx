@@ -143,12 +143,12 @@ describe("adding photos", () => {
     await user.upload(screen.getByLabelText("Reference photos"), [new File([realHeic()], "side.heic", { type: "" }), file("front.jpg", "image/jpeg")]);
     const tiles = within(screen.getByRole("list", { name: "Selected photos" }));
     const heic = await tiles.findByRole("listitem", { name: "side.heic 714 B, sent, checked when you generate" });
-    expect(heic).toHaveTextContent("Sent · checked when you generate");
+    expect(heic).toHaveTextContent("Checked at Generate");
     expect(within(heic).queryByText("✓")).not.toBeInTheDocument();
     // A photo the browser drew keeps its tick.
     const jpeg = await tiles.findByRole("listitem", { name: "front.jpg 1000 B, uploaded" });
     expect(within(jpeg).getByText("✓")).toBeInTheDocument();
-    expect(jpeg).not.toHaveTextContent("checked when you generate");
+    expect(jpeg).not.toHaveTextContent(/checked (when you generate|at Generate)/i);
 
     // So it stays after a reload.
     await waitFor(() => expect(sessionStorage.getItem("identity-images.photos")).toContain("unchecked"));
@@ -165,7 +165,7 @@ describe("adding photos", () => {
     await user.upload(screen.getByLabelText("Reference photos"), new File([realHeic()], "side.heic", { type: "" }));
     const tile = await screen.findByRole("listitem", { name: "side.heic 714 B, uploaded" });
     expect(within(tile).getByText("✓")).toBeInTheDocument();
-    expect(tile).not.toHaveTextContent("checked when you generate");
+    expect(tile).not.toHaveTextContent(/checked (when you generate|at Generate)/i);
     vi.unstubAllGlobals();
   });
 
