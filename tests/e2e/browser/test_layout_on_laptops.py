@@ -4,7 +4,8 @@ picture sharp on a 2x screen, a refinement beside the variant it refined, four l
 variants at half the pane on a 1366 by 768 laptop, failed variants re-run with one press
 from the row above the cards, which leaves Save on the first screen, each re-run in its
 failed variant's place (four cards in one row after them), a click Gemini refused whole
-as one history row, and four cards' clocks on their way with no line begun by a "·"."""
+as one history row, four cards' clocks on their way with no line begun by a "·", and the
+history's header holding still as its view changes."""
 
 from __future__ import annotations
 
@@ -553,3 +554,29 @@ def test_four_cards_on_their_way_start_no_line_of_their_clock_with_a_dot(
         lines = text_lines(clock)
         assert len(lines) >= 2, lines
         assert not any(line.startswith("·") for line in lines), lines
+
+
+def test_the_historys_header_holds_still_as_its_view_changes(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1440 by 900 laptop, the history's view switch ("All generations", "Results only",
+    "Saved") moved under the pointer as a view was pressed: the pressed one in bold grew, and
+    the switch's start went 9 px left for "Saved". The count, right-aligned before the
+    controls, moved as it changed ("1 generation · 1 variant", "0 saved from 1 generation")
+    and as Hide failed came and went. Each holds its place, whichever view is shown."""
+    page, generate = ready_to_generate(browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1")
+    finished_click(page, generate)
+    history = page.get_by_role("region", name="History")
+    switch = history.get_by_role("group", name="Show", exact=True)
+    count = history.get_by_role("status").first
+    history.scroll_into_view_if_needed()
+    seen: dict[str, tuple[list[tuple[int, int]], int]] = {}
+    for view in ("Saved", "Results only", "All generations"):
+        button = switch.get_by_role("button", name=view, exact=True)
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+        next_frames(page)
+        buttons = [box_of(each) for each in switch.get_by_role("button").all()]
+        places = [(round(box["x"]), round(box["width"])) for box in buttons]
+        seen[view] = (places, round(box_of(count)["x"]))
+    assert len(set(map(str, seen.values()))) == 1, seen

@@ -78,14 +78,15 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         </div>
         {jobs && jobs.length > 0 && (
           <div className={styles.headerEnd}>
+            {/* Said as the view switches (a toggle says only that it is pressed), and as a page
+                of older ones comes: "0 saved from the 20 newest generations". It starts where
+                the title ends, whatever it says: the controls after it keep the line's end. */}
+            <span className={`${ui.muted} ${styles.count}`} role="status">
+              {shownLabel(view, jobs, older !== null, row.currentJobId, hidesFailed)}
+            </span>
             {saved.gone && !savedFurther && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
             {saved.failed && <span className={ui.muted}>The saved one could not be found: try again.</span>}
             {saved.offered && !savedFurther && findIt}
-            {/* Said as the view switches (a toggle says only that it is pressed), and as a page
-                of older ones comes: "0 saved from the 20 newest generations". */}
-            <span className={ui.muted} role="status">
-              {shownLabel(view, jobs, older !== null, row.currentJobId, hidesFailed)}
-            </span>
             {/* Of the list only: the other views show results alone already. A box, not a
                 fourth view: it narrows the list, whichever the admin reads it for. */}
             {view === "all" && (

@@ -17,7 +17,14 @@ export function ViewSwitch<View extends string>({
   return (
     <div role="group" aria-label={name} className={styles.views}>
       {views.map(({ view, label }) => (
-        <button key={view} type="button" className={styles.view} aria-pressed={view === shown} onClick={() => onShow(view)}>
+        <button
+          key={view}
+          type="button"
+          className={styles.view}
+          aria-pressed={view === shown}
+          data-label={label}
+          onClick={() => onShow(view)}
+        >
           {label}
         </button>
       ))}
