@@ -95,6 +95,11 @@ export function notDoneError(error: unknown, button: JobAction): string | null {
   // A queued job a worker took between the page's last read and the cancel (the API's words
   // name it by its id): its card shows it running at the next read.
   if (error instanceof ApiError && error.code === STARTED) return "Not canceled: it had started before the cancel reached it.";
+  // The service failed (its "Something went wrong on our side.", a gateway's bare "The API
+  // answered 502."): said as what did not happen, and for a cancel what that means, the job
+  // goes on (and is billed), not in the service's words, which said neither.
+  if (error instanceof ApiError && error.status >= 500)
+    return `${what}: the image service had a problem${button === "Cancel" ? ", so it goes on" : ""}. ${button} again.`;
   return shownError(error);
 }
 

@@ -94,6 +94,20 @@ describe("a job's progress", () => {
     expect(card).not.toHaveTextContent(queued.id);
   });
 
+  it("says a cancel the service failed as not done, and that the job goes on, not in the service's words", async () => {
+    const queued = job({ prompt: "to cancel" });
+    given(
+      ...historyOf([queued]),
+      http.post("/v1/generations/{generation_id}/cancel", () => apiError(500, "internal_error", "Something went wrong on our side.")),
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(within(card).getByRole("button", { name: /^Cancel\b/ }));
+    expect(await within(card).findByRole("alert")).toHaveTextContent(
+      /^Not canceled: the image service had a problem, so it goes on\. Cancel again\.$/,
+    );
+  });
+
   it("shows the latest batch in variant order after a reload, whatever order the history lists it in", async () => {
     const failed = {
       ...job({ batch_id: "b", batch_index: 0, batch_size: 3, status: "failed" }),

@@ -284,6 +284,21 @@ describe("a save that failed", () => {
     );
   });
 
+  it("says a save the service failed, or its gateway, as not done, not in their words", async () => {
+    const done = succeeded(job({ prompt: "fails" }));
+    const answers: (() => Response)[] = [
+      () => apiError(500, "internal_error", "Something went wrong on our side."),
+      () => new Response("Bad Gateway", { status: 502 }),
+    ];
+    given(...historyOf([done]), http.untyped.post(`${API}/v1/generations/:id/apply`, () => answers.shift()!()));
+    const user = await openAsAlice();
+    const card = await within(await screen.findByRole("region", { name: "Result" })).findByRole("article", { name: "New image" });
+    for (let press = 0; press < 2; press++) {
+      await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
+      expect(await within(card).findByRole("alert")).toHaveTextContent(/^Not saved: the image service had a problem\. Save again\.$/);
+    }
+  });
+
   it("says a failed save asked from the history on its row, and keeps it when another job's save lands after it", async () => {
     const older = succeeded(job({ prompt: "older one", batch_id: "b-older" }));
     const newer = succeeded(job({ prompt: "newer one", batch_id: "b-newer" }));
