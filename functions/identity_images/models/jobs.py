@@ -305,6 +305,14 @@ class Job(BaseModel):
         description="The photos' file names as the admin gave them, in the order of "
         "`reference_keys` (empty when none were given).",
     )
+    reference_bytes: list[int] = Field(
+        default_factory=list,
+        description="Each photo's size in bytes as the admin added it, in the order of "
+        "`reference_keys`: an upload's own; for a photo an earlier generation kept, the "
+        "size that generation recorded for it, not its kept copy's (the copy is a JPEG the "
+        "worker made, of another size). Empty for a folder's photos and for a job from "
+        "before it was recorded.",
+    )
     prompt: str = ""
     aspect_ratio: AspectRatio
     image_size: ImageSize
@@ -380,6 +388,7 @@ class Job(BaseModel):
         image_size: ImageSize,
         apply: bool,
         reference_names: list[str] | None = None,
+        reference_bytes: list[int] | None = None,
         source: JobSource = "api",
         model: str | None = None,
         now: datetime | None = None,
@@ -412,6 +421,7 @@ class Job(BaseModel):
             created_by=created_by,
             reference_keys=reference_keys,
             reference_names=reference_names or [],
+            reference_bytes=reference_bytes or [],
             prompt=prompt,
             aspect_ratio=aspect_ratio,
             image_size=image_size,

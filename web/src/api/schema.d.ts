@@ -697,6 +697,11 @@ export interface components {
              * @default
              */
             prompt: string;
+            /**
+             * Reference Bytes
+             * @description Each photo's size in bytes as the admin added it, in the order of `reference_keys`: an upload's own; for a photo an earlier generation kept, the size that generation recorded for it, not its kept copy's (the copy is a JPEG the worker made, of another size). Empty for a folder's photos and for a job from before it was recorded.
+             */
+            reference_bytes: number[];
             /** Reference Keys */
             reference_keys: string[];
             /**

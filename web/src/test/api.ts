@@ -67,6 +67,7 @@ export function job(overrides: Partial<Job> = {}): Job {
     created_by: "1",
     reference_keys: ["uploads/1/u/1.jpg"],
     reference_names: [],
+    reference_bytes: [],
     prompt: "",
     aspect_ratio: "16:9",
     image_size: "1K",

@@ -25,6 +25,7 @@ from identity_images.logic.generations.new_jobs import (
     new_jobs,
     once,
 )
+from identity_images.logic.generations.photo_sizes import sizes_of
 from identity_images.media_types import is_accepted_type
 from identity_images.models.api import (
     CreateGenerationRequest,
@@ -79,8 +80,10 @@ def _validate_shape(request: CreateGenerationRequest, caller: Caller, settings: 
             )
 
 
-def _check_references(keys: list[str], storage: ObjectStore, settings: Settings) -> None:
-    """The objects exist, are small enough and are images: the POST policy is not enough."""
+def _check_references(keys: list[str], storage: ObjectStore, settings: Settings) -> list[int]:
+    """The objects exist, are small enough and are images: the POST policy is not enough.
+    Their sizes, in their order."""
+    sizes: list[int] = []
     for key in keys:
         info = storage.head(key, denied_is_missing=True)
         if info is None:
@@ -106,6 +109,8 @@ def _check_references(keys: list[str], storage: ObjectStore, settings: Settings)
                 f"Reference {key!r} is {info.content_type!r}, not a supported image type.",
                 details={"field": "reference_keys", "key": key},
             )
+        sizes.append(info.size)
+    return sizes
 
 
 def _create_jobs(
@@ -125,7 +130,9 @@ def _create_jobs(
         kept_by=settings.bucket_layout.prepared_of,
         job_of=g.store.get,
     )
-    _check_references(request.reference_keys, g.storage, settings)
+    stored = _check_references(request.reference_keys, g.storage, settings)
+    layout = settings.bucket_layout
+    sizes = sizes_of(request.reference_keys, stored, kept_by=layout.prepared_of, job_of=g.store.get)
     jobs = new_jobs(
         count,
         settings,
@@ -136,6 +143,7 @@ def _create_jobs(
         created_by=caller.user_id,
         reference_keys=request.reference_keys,
         reference_names=request.reference_names,
+        reference_bytes=sizes,
         prompt=request.prompt,
         aspect_ratio=request.aspect_ratio or settings.default_aspect_ratio,
         image_size=request.image_size or settings.default_image_size,

@@ -14,6 +14,7 @@ from identity_images.generation_rules import (
 from identity_images.logic.access import authorize_generation_change
 from identity_images.logic.generations.bundle import Generations
 from identity_images.logic.generations.new_jobs import batch_once, check_count, enqueue, new_jobs
+from identity_images.logic.generations.photo_sizes import recorded_sizes
 from identity_images.models.api import GenerationBatch, RefineRequest, RerunRequest
 from identity_images.models.jobs import Job, JobKind
 from identity_images.models.ports import ObjectStore
@@ -43,6 +44,17 @@ def _parent_references(parent: Job, storage: ObjectStore) -> tuple[list[str], li
             },
         )
     return list(parent.reference_keys), list(names)
+
+
+def _parent_sizes(parent: Job) -> list[int]:
+    """The sizes of the photos a re-run or refine sends (see `photo_sizes`), in the order of
+    `_parent_references`: the parent's, each kept copy with its photo's (the copy's own when
+    the parent recorded none)."""
+    recorded = recorded_sizes(parent)
+    if parent.prepared_references:
+        kept = sorted(parent.prepared_references, key=lambda ref: ref.index)
+        return [ref.bytes if recorded is None else recorded[ref.index] for ref in kept]
+    return list(parent.reference_bytes)
 
 
 def _check_words_sent_again(parent: Job, instruction: str | None) -> None:
@@ -95,6 +107,7 @@ def _derived_jobs(
         created_by=caller.user_id,
         reference_keys=references,
         reference_names=names,
+        reference_bytes=_parent_sizes(parent),
         prompt=parent.prompt,
         aspect_ratio=parent.aspect_ratio,
         image_size=parent.image_size,
