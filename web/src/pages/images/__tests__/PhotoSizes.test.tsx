@@ -1,10 +1,10 @@
 /** A photo's size: a small one is said and used all the same; one over the limit is made smaller to fit, or refused when it cannot be. */
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
-import { uploadsNoting } from "../../../test/api";
+import { historyOf, job, S3, succeeded, uploadsNoting } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
-import { addPhoto, file, given, openAsAlice, openWithFivePhotos, thumbnail, timePasses } from "../../../test/render";
+import { addPhoto, file, given, openAsAlice, openWithFivePhotos, thumbnail, thumbnails, timePasses } from "../../../test/render";
 
 /**
  * jsdom draws nothing: a canvas that stands in for the browser's, whose JPEGs are `jpegBytes`
@@ -177,5 +177,56 @@ describe("a photo's size", () => {
     } finally {
       canvas.restore();
     }
+  });
+});
+
+describe("a photo an earlier generation kept", () => {
+  /** A generation of one photo, beach.jpg: added at 67 KB (the file, uploaded as it was),
+   * kept as the JPEG the worker made of it and sent to Gemini, of 62 KB. */
+  const earlier = () =>
+    succeeded(
+      job({
+        reference_keys: ["uploads/1/old/1.jpg"],
+        reference_names: ["beach.jpg"],
+        reference_bytes: [67 * 1024],
+        prepared_references: [
+          {
+            index: 0,
+            key: "prepared/identities/id-chef/old/0.jpg",
+            source_key: "uploads/1/old/1.jpg",
+            mime_type: "image/jpeg",
+            width: 1024,
+            height: 768,
+            bytes: 62 * 1024,
+            preview_url: `${S3}/prepared/0.jpg`,
+          },
+        ],
+      }),
+    );
+  const tiles = () => within(screen.getByRole("list", { name: "Selected photos" }));
+
+  it("shows the size it was added at, not its kept copy's, when the last generation's photos come back", async () => {
+    given(...historyOf([earlier()]));
+    const user = await openAsAlice();
+    await user.click(await screen.findByRole("button", { name: "Use the photo of the last generation" }));
+    expect(thumbnail("beach.jpg")).toBeInTheDocument();
+    expect(tiles().getByText("67 KB")).toBeInTheDocument();
+    expect(tiles().queryByText("62 KB")).not.toBeInTheDocument();
+  });
+
+  it("shows the size it was added at, not its kept copy's, when Edit settings brings it back", async () => {
+    given(...historyOf([earlier()]));
+    const user = await openAsAlice();
+    await addPhoto(user);
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
+    expect(thumbnail("beach.jpg")).toHaveAttribute("src", `${S3}/prepared/0.jpg`);
+    expect(tiles().getByText("67 KB")).toBeInTheDocument();
+    expect(tiles().queryByText("62 KB")).not.toBeInTheDocument();
+    // The same file added again is known for the photo it is (by its name and size): not
+    // added, sent and paid for twice.
+    await user.upload(screen.getByLabelText("Reference photos"), file("beach.jpg", "image/jpeg", 67 * 1024));
+    expect(await screen.findByText("“beach.jpg” is in the form already.")).toBeInTheDocument();
+    expect(thumbnails("beach.jpg")).toHaveLength(1);
   });
 });

@@ -236,6 +236,17 @@ export function keptCopies(job: Job): Job["prepared_references"] {
 }
 
 /**
+ * The size of `job`'s photo `index` as the admin added it (the file's, byte for byte what was
+ * uploaded), which its tile showed then; undefined for a job that recorded none (one from
+ * before, a folder's). Not its kept copy's: the worker made that JPEG of the photo, and it
+ * weighs something else (62 KB for a 67 KB photo), so the same photo would show two sizes.
+ * The API carries the size on to a generation that sends the copy (`reference_bytes`).
+ */
+function sizeOf(job: Job, index: number): number | undefined {
+  return job.reference_bytes.length === job.reference_keys.length ? job.reference_bytes[index] : undefined;
+}
+
+/**
  * The photos `job` sent, in its order, as this form's, named as they were (by the names the
  * job kept; a folder's photos by their keys; else by their place): the copies it kept once
  * prepared, else (it failed or was canceled before) its uploads themselves, while they last,
@@ -260,14 +271,16 @@ export function photosOf(job: Job, config: TabConfig): UploadedPhoto[] {
   });
   const kept = keptCopies(job);
   if (kept.length > 0) {
-    return kept.map((photo) => earlierPhoto(photo.index, photo.key, photo.bytes, photo.mime_type, photo.preview_url ?? null));
+    return kept.map((photo) =>
+      earlierPhoto(photo.index, photo.key, sizeOf(job, photo.index) ?? photo.bytes, photo.mime_type, photo.preview_url ?? null),
+    );
   }
   if (job.source !== "api") return []; // a folder's photos are its folder's, not the form's
   return job.reference_keys.flatMap((key, index) => {
     const type = typeOfName(key, config);
     if (!type) return [];
     // Never prepared, and not here to draw: a HEIC among them is checked when it generates.
-    const photo = earlierPhoto(index, key, 0, type, null);
+    const photo = earlierPhoto(index, key, sizeOf(job, index) ?? 0, type, null);
     return [isHeicType(type) ? { ...photo, unchecked: true as const } : photo];
   });
 }
