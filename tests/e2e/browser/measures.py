@@ -230,3 +230,16 @@ def heic_tile_words_clear(page: Page, name: str) -> None:
         assert square["y"] <= part["y"], (part, square)
         assert part["y"] + part["height"] <= square["y"] + square["height"], (part, square)
     assert letters_box["y"] < mark_box["y"] + mark_box["height"], (letters_box, mark_box)
+
+
+def photo_size(page: Page, name: str) -> str:
+    """What the form's tile of the photo `name` says of its size once it is uploaded, or
+    brought back from a generation ("62 KB")."""
+    photos = page.get_by_role("list", name="Selected photos", exact=True)
+    tile = photos.get_by_role("listitem").filter(has_text=name)
+    # Its state's words: the size, then what the thumbnail's mark shows, said only.
+    state = tile.get_by_text(re.compile(r"^\d+(\.\d)? (B|KB|MB)\b"))
+    expect(state).to_be_visible(timeout=30_000)
+    size = re.match(r"\d+(\.\d)? (B|KB|MB)", state.inner_text())
+    assert size is not None, state.inner_text()
+    return size[0]

@@ -2,8 +2,9 @@
 from under the bar, and a prompt the API refuses is said under the prompt, above the bar.
 On a laptop's first screen, three photos and the prompt above the bar, and on a shorter one the
 prompt under it named on the bar. Its photos: a HEIC cut short refused on its tile, a whole one
-sent with no tick, a HEIC's words in a laptop's tile, and photos dropped on the photos' box
-added. A second press of Generate for the click on its way."""
+sent with no tick, a HEIC's words in a laptop's tile, photos dropped on the photos' box
+added, and a photo Edit settings brings back showing the size it was added at. A second
+press of Generate for the click on its way."""
 
 from __future__ import annotations
 
@@ -20,17 +21,22 @@ from tests.e2e.browser.measures import (
     clear_of,
     heic_tile_words_clear,
     next_frames,
+    photo_size,
     style,
     text_lines,
     uncovered,
 )
 from tests.e2e.browser.steps import (
+    ALICE_THE_CHEF,
     ALICE_THE_EXPLORER,
     BOB_THE_ASTRONAUT,
     JOB_TIMEOUT_MS,
     admins_page,
+    finished_click,
     front_and_heic_in,
     heic,
+    history_row,
+    jpeg,
     log_in,
     portraits,
     posts_to,
@@ -139,6 +145,38 @@ def test_edit_settings_on_a_refused_card_leaves_the_prompt_in_view(
     # And still two frames on: the notice came after the focus.
     next_frames(page)
     clear_of(prompt, generate)
+
+
+def test_a_photo_edit_settings_brings_back_shows_the_size_it_was_added_at(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A photo added shows its size under its tile; generated with, removed, and brought
+    back by Edit settings on its history row, it shows the same size, not that of the copy
+    the worker kept of it (a JPEG made anew, without its metadata: 36 KB for this 62 KB
+    photo), which made one photo look like two."""
+    page = admins_page(browser, stack, ALICE_THE_CHEF)
+    photo: FilePayload = {
+        "name": "portrait.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": jpeg((1536, 2048), (120, 90, 60)),
+    }
+    page.get_by_label("Reference photos", exact=True).set_input_files([photo])
+    added = photo_size(page, "portrait.jpg")
+    assert added == f"{round(len(photo['buffer']) / 1024)} KB", added
+    page.get_by_role("combobox", name="Size", exact=True).select_option("1K")
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    (card,) = finished_click(page, generate)
+    # The form keeps the photo after Generate, and Edit settings would take that upload for
+    # the photo it is, with its size: removed, so the row brings back the copy it kept.
+    remove = page.get_by_role("button", name="Remove portrait.jpg", exact=True)
+    remove.click()
+    expect(remove).to_have_count(0)
+    row = history_row(page, card)
+    row.get_by_role("button", name=re.compile(r"^Edit settings\b")).click()
+    tile = page.get_by_role("list", name="Selected photos", exact=True).locator("img")
+    expect(tile.first).to_have_attribute("src", re.compile("prepared"))
+    assert photo_size(page, "portrait.jpg") == added
 
 
 def test_a_prompt_refused_for_a_hidden_character_is_said_under_it(
