@@ -229,4 +229,21 @@ describe("a photo an earlier generation kept", () => {
     expect(await screen.findByText("“beach.jpg” is in the form already.")).toBeInTheDocument();
     expect(thumbnails("beach.jpg")).toHaveLength(1);
   });
+
+  it("shows the size of an upload a generation sent before it kept a copy, not that it was uploaded earlier", async () => {
+    const failed = job({
+      status: "failed",
+      reference_keys: ["uploads/1/old/1.jpg"],
+      reference_names: ["beach.jpg"],
+      reference_bytes: [67 * 1024],
+      error: { code: "prompt_blocked", message: "Gemini refused the prompt.", details: {} },
+      finished_at: new Date().toISOString(),
+    });
+    given(...historyOf([failed]));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await user.click(await within(history).findByRole("button", { name: /^Edit settings\b/ }));
+    expect(await tiles().findByText("67 KB")).toBeInTheDocument();
+    expect(tiles().queryByText("Uploaded earlier")).not.toBeInTheDocument();
+  });
 });

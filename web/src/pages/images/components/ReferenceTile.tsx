@@ -229,7 +229,8 @@ function stateOf(item: Exclude<ReferenceItem, { status: "lost" }>): string {
     case "uploading":
       return `uploading, ${percentOf(item)}%`;
     case "uploaded":
-      // An upload an earlier job sent is in S3: its size is not known here.
+      // An upload an earlier job sent, in S3, whose size it did not record (a job from before
+      // `reference_bytes`): its size is not known here.
       return item.size > 0 ? formatBytes(item.size) : "Uploaded earlier";
     case "failed":
     case "refused":
