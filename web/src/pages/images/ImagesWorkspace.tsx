@@ -106,13 +106,23 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     showStarted: (jobs) => shown.showStarted(jobs, identity?.name ?? "an identity"),
     resultPane: results,
   });
-  // Every Save goes through it: the newest one's Undo is offered where it was pressed.
+  const compare = useCompare({
+    identityId,
+    currentJobId,
+    hasImage: identity !== null && identityImageUrl(identity) !== null,
+    paneJobs,
+    jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
+  });
+  // Every Save goes through it: the newest one's Undo is offered where it was pressed (from
+  // Compare, where the admin comes back to once it closes).
   const undoSave = useUndoSave({
     identityId,
     currentJobId,
     jobs: [...paneJobs, ...jobs],
     savingIds: actions.savingIds,
     save: actions.save,
+    compareFrom: compare.openedFrom,
+    paneIds: shown.paneIds,
   });
   const undoAt = (place: ActionPlace) => (job: Job) => undoSave.offerOf(job, place);
   // Said where it was asked: on a card, a history row, or in the Compare dialog.
@@ -163,13 +173,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     editing.take(job);
     promptBox.current?.focus({ preventScroll: true });
   };
-  const compare = useCompare({
-    identityId,
-    currentJobId,
-    hasImage: identity !== null && identityImageUrl(identity) !== null,
-    paneJobs,
-    jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
-  });
   const followUps: FollowUps = {
     onRefine: actions.refine,
     onRerun: actions.rerun,
@@ -292,6 +295,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
             compare.saving(job);
           }}
           savingIds={actions.savingIds}
+          undoOf={undoAt("compare")}
           failure={actionErrorAt("compare")}
           onClose={compare.close}
         />

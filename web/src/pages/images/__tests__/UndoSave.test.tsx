@@ -1,6 +1,7 @@
 /**
  * Undo after Save to identity: the newest save from this tab, over an image that was an earlier
- * generation's, offers Undo where Save was pressed (its card, or its history row), which saves
+ * generation's, offers Undo where Save was pressed (its card, its history row, or its picture
+ * in Compare, and once Compare closed, the card or row the admin comes back to), which saves
  * that generation again; none over no image, or one the page knows no generation of. It goes
  * once another save, a Generate or another identity comes, and once it landed; a failed one is
  * said where it was, in an Undo's words.
@@ -232,5 +233,89 @@ describe("Undo after Save to identity, from a result card", () => {
     await waitFor(() => expect(saveOf(second)).toHaveFocus());
     const [v1, v2] = [...service.jobs.keys()];
     expect(service.applied).toEqual([v1, v2, v1]);
+  });
+});
+
+describe("Undo after Save to identity, from the Compare dialog", () => {
+  /** A click's two variants in, the first saved from its card (over no image: no Undo), then
+   * Compare opened from that card. */
+  async function comparingTwo() {
+    const { service, user } = await generateVariants(2);
+    const card = (name: string) => screen.getByRole("article", { name });
+    for (const name of ["Variant 1 of 2", "Variant 2 of 2"]) {
+      await within(await screen.findByRole("article", { name })).findByRole("img", {}, { timeout: 10_000 });
+    }
+    await user.click(saveOf(card("Variant 1 of 2")));
+    await within(card("Variant 1 of 2")).findByText("Saved to identity", {}, { timeout: 10_000 });
+    await user.click(within(card("Variant 1 of 2")).getByRole("button", { name: /^Compare\b/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare the variants" });
+    const [v1, v2] = [...service.jobs.keys()];
+    return { service, user, card, dialog, v1: v1!, v2: v2! };
+  }
+  const figureIn = (dialog: HTMLElement, name: string) => within(dialog).getByRole("figure", { name });
+
+  it("offers it under the saved one's picture; undone, the earlier one is saved again and the focus is on the undone one's Save", async () => {
+    const { service, user, card, dialog, v1, v2 } = await comparingTwo();
+    await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 2 to identity" }));
+    const undo = await within(figureIn(dialog, "Variant 2 of 2")).findByRole(
+      "button",
+      { name: "Undo saving variant 2 of 2" },
+      { timeout: 10_000 },
+    );
+    expect(undo).toHaveAttribute("title", expect.stringMatching(/^Puts back the result of /));
+    // Only where Save was pressed: the card behind offers none while the dialog is open.
+    expect(undoIn(card("Variant 2 of 2"))).not.toBeInTheDocument();
+
+    await user.click(undo);
+    expect(await within(figureIn(dialog, "Variant 1 of 2")).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(undoIn(dialog)).not.toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).getByRole("button", { name: "Save variant 2 of 2 to identity" })).toHaveFocus());
+    expect(service.applied).toEqual([v1, v2, v1]);
+  }, 30_000);
+
+  it("says an Undo that did not go through under the saved one's picture, in an Undo's words", async () => {
+    const { user, dialog, v1 } = await comparingTwo();
+    await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 2 to identity" }));
+    const undo = await within(figureIn(dialog, "Variant 2 of 2")).findByRole("button", { name: /^Undo saving/ }, { timeout: 10_000 });
+    given(
+      http.untyped.post(`${API}/v1/generations/:id/apply`, ({ params }) =>
+        params.id === v1 ? apiError(503, "host_unavailable", "The host app did not answer.") : undefined,
+      ),
+    );
+    await user.click(undo);
+    expect(await within(figureIn(dialog, "Variant 2 of 2")).findByRole("alert")).toHaveTextContent(
+      "Not undone: the host app did not answer. Undo it again in a few minutes.",
+    );
+    expect(within(figureIn(dialog, "Variant 2 of 2")).getByRole("button", { name: /^Undo saving/ })).toHaveAttribute("aria-disabled", "false");
+  }, 30_000);
+
+  it("closed after the save, offers it on the saved one's card, where the admin comes back to", async () => {
+    const { service, user, card, dialog, v1, v2 } = await comparingTwo();
+    await user.click(within(dialog).getByRole("button", { name: "Save variant 2 of 2 to identity" }));
+    await within(figureIn(dialog, "Variant 2 of 2")).findByRole("button", { name: /^Undo saving/ }, { timeout: 10_000 });
+    await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+
+    await user.click(within(card("Variant 2 of 2")).getByRole("button", { name: "Undo saving variant 2 of 2" }));
+    expect(await within(card("Variant 1 of 2")).findByText("Saved to identity", {}, { timeout: 10_000 })).toBeInTheDocument();
+    await waitFor(() => expect(saveOf(card("Variant 2 of 2"))).toHaveFocus());
+    expect(service.applied).toEqual([v1, v2, v1]);
+  }, 30_000);
+
+  it("a lone result saved beside the current image closes the dialog as it lands: its Undo is on the history row Compare was opened from, which has the focus", async () => {
+    const { service, first, second } = threeResults(({ first }) => first.output!.key);
+    const user = await openAsAlice();
+    await within(history()).findAllByRole("listitem");
+    await user.click(within(rowOf(second)).getByRole("button", { name: /^Compare\b/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
+    await user.click(within(dialog).getByRole("button", { name: "Save this result to identity" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument(), { timeout: 8000 });
+
+    const undo = within(rowOf(second)).getByRole("button", { name: /^Undo saving the generation of .+9:20/ });
+    expect(rowOf(second)).toHaveFocus();
+    await user.click(undo);
+    await within(rowOf(first)).findByText("Saved to identity", {}, { timeout: 8000 });
+    await waitFor(() => expect(saveOf(rowOf(second))).toHaveFocus());
+    expect(service.applied).toEqual([second.id, first.id]);
   });
 });

@@ -1,9 +1,11 @@
 import { useEffect, useId, useRef, useState, type CSSProperties, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
+import { useFocusAfterUndo } from "../hooks/use-focus-after-undo";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSessionState } from "../hooks/use-session-state";
+import type { UndoOffer } from "../hooks/use-undo-save";
 import {
   fullSizeUrl,
   identityImageUrl,
@@ -19,6 +21,7 @@ import { keepPageStill } from "../stillPage";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 import { CompareOverlay, CURRENT, overlaidOf } from "./CompareOverlay";
+import { UndoSave } from "./UndoSave";
 import { ViewSwitch } from "./ViewSwitch";
 
 type CompareView = "side" | "overlaid";
@@ -48,6 +51,7 @@ export function CompareDialog({
   currentJobId,
   onSave,
   savingIds,
+  undoOf = () => null,
   failure,
   onClose,
 }: {
@@ -59,6 +63,8 @@ export function CompareDialog({
   onSave: (job: Job) => void;
   /** The jobs whose save is out (see `isSaving`). */
   savingIds: readonly string[];
+  /** The Undo a saved one offers beside its "Saved to identity", if any (see `useUndoSave`). */
+  undoOf?: (job: Job) => UndoOffer | null;
   /** Why a save asked from the dialog did not go through: said on its figure. */
   failure: ActionFailure | null;
   onClose: () => void;
@@ -124,6 +130,7 @@ export function CompareDialog({
       saveText={saveText}
       saving={isSaving(job, savingIds)}
       onSave={onSave}
+      undo={undoOf(job)}
       failure={failure?.jobId === job.id ? failure.message : null}
     />
   );
@@ -189,7 +196,8 @@ export function CompareDialog({
 
 /** One result in the dialog: its preview (not when the overlay shows it), its name, and its
  * Save until it is the current image; then the green badge its card shows takes Save's place,
- * and the figure keeps the focus Save had. */
+ * with the save's Undo after it, and the figure keeps the focus Save had. Undone, Save is back
+ * and takes the focus from Undo. */
 function CandidateFigure({
   job,
   label,
@@ -199,6 +207,7 @@ function CandidateFigure({
   saveText,
   saving,
   onSave,
+  undo,
   failure,
 }: {
   job: Job;
@@ -211,12 +220,16 @@ function CandidateFigure({
   /** Its save is out (see `isSaving`). */
   saving: boolean;
   onSave: (job: Job) => void;
+  undo: UndoOffer | null;
   failure: string | null;
 }) {
   const figure = useKeepsFocus<HTMLElement>();
+  // Undone, Save shows again in the badge's place: the focus goes there from Undo (the figure,
+  // which took it first, by its job's id, gives it on).
+  const { save: saveRef, undo: undoFocus } = useFocusAfterUndo();
   const preview = previewUrl(job);
   return (
-    <figure className={styles.figure} aria-label={label} {...figure}>
+    <figure className={styles.figure} aria-label={label} data-job-id={job.id} {...figure}>
       {picture && preview && (
         <OpensFullSize href={fullSizeUrl(job) ?? preview} name={`${label}, full size`}>
           <img
@@ -235,10 +248,11 @@ function CandidateFigure({
               <span aria-hidden="true">✓</span>
               {SAVED_NOW}
             </span>
+            {undo && <UndoSave offer={undo} of={label} focus={undoFocus} />}
           </span>
         ) : (
           // Stays focusable while saving (aria-disabled): the click that saves keeps its place.
-          <button type="button" className={ui.primary} onClick={() => !saving && onSave(job)} aria-disabled={saving}>
+          <button ref={saveRef} type="button" className={ui.primary} onClick={() => !saving && onSave(job)} aria-disabled={saving}>
             {saving ? "Saving…" : <SaveWords text={saveText} />}
           </button>
         )}

@@ -10,10 +10,13 @@ import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import type { Candidate } from "../components/CompareDialog";
+import type { ActionPlace } from "./use-job-actions";
 import { cardTitle, clickVariant, joinedTitles, variantLabel } from "../job/names";
 
 interface Chosen {
   identityId: string | null;
+  /** Where it was opened from: a card of the pane, or the history (a row or a tile). */
+  from: ActionPlace;
   title: string;
   items: { id: string; label: string; saveText: string }[];
 }
@@ -51,9 +54,10 @@ export function useCompare({
   });
 
   const withCurrent = hasImage
-    ? (job: Job) =>
+    ? (job: Job, from: ActionPlace) =>
         choose({
           identityId,
+          from,
           title: "Compare with the current image",
           items: [{ id: job.id, label: "This result", saveText: "Save this result to identity" }],
         })
@@ -69,9 +73,10 @@ export function useCompare({
         joined.get(job.id) ?? variantLabel(job) ?? (joined.size > 0 ? cardTitle(job) : `Variant ${index + 1} of ${paneJobs.length}`),
     }))
     .filter(({ job }) => job.status === "succeeded");
-  const compareVariants = (of: { job: Job; label: string }[]) =>
+  const compareVariants = (of: { job: Job; label: string }[], from: ActionPlace) =>
     choose({
       identityId,
+      from,
       title: "Compare the variants",
       items: of.map(({ job, label }) => ({ id: job.id, label, saveText: `Save ${label.toLowerCase()} to identity` })),
     });
@@ -79,10 +84,11 @@ export function useCompare({
     const parent = job.parent_generation_id ? jobsById.get(job.parent_generation_id) : undefined;
     return parent?.status === "succeeded" ? parent : undefined;
   };
-  const withSource = (job: Job, source: Job) => {
+  const withSource = (job: Job, source: Job, from: ActionPlace) => {
     const refined = job.kind === "refine";
     choose({
       identityId,
+      from,
       title: refined ? "Before and after refining" : "Compare with the earlier run",
       items: [
         { id: source.id, label: "Before", saveText: "Save the earlier image to identity" },
@@ -99,9 +105,9 @@ export function useCompare({
   // re-ran; else beside the current image (when it is not that); null when there is nothing
   // to set it beside.
   const forCard = (job: Job): (() => void) | null => {
-    if (variants.length > 1) return () => compareVariants(variants);
-    if (single && source) return () => withSource(single, source);
-    return withCurrent && job.id !== currentJobId ? () => withCurrent(job) : null;
+    if (variants.length > 1) return () => compareVariants(variants, "pane");
+    if (single && source) return () => withSource(single, source, "pane");
+    return withCurrent && job.id !== currentJobId ? () => withCurrent(job, "pane") : null;
   };
 
   // From the history, a result as its card would be compared: with its click's other
@@ -111,15 +117,18 @@ export function useCompare({
   const forRow = (job: Job): (() => void) | null => {
     const click = siblingsOf(job, jobsById);
     const before = sourceOf(job);
-    if (click.length > 1) return () => compareVariants(click.map((each) => ({ job: each, label: variantLabel(each) ?? "" })));
-    if (before) return () => withSource(job, before);
-    return withCurrent && job.id !== currentJobId ? () => withCurrent(job) : null;
+    if (click.length > 1)
+      return () => compareVariants(click.map((each) => ({ job: each, label: variantLabel(each) ?? "" })), "history");
+    if (before) return () => withSource(job, before, "history");
+    return withCurrent && job.id !== currentJobId ? () => withCurrent(job, "history") : null;
   };
 
   return {
     /** What the dialog shows now; empty while it is closed. */
     candidates,
     title: open?.title ?? "",
+    /** Where the open dialog was opened from; null while it is closed (see `useUndoSave`). */
+    openedFrom: open?.from ?? null,
     /** The history's Compare, for the jobs `comparesInHistory` says have something to set
      * them beside; the cards' likewise. */
     fromHistory: (job: Job) => forRow(job)?.(),

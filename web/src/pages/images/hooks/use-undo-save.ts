@@ -2,13 +2,23 @@
  * The Undo of the newest Save to identity asked from this tab: Save replaces the identity's
  * image in one click, and the image before it was a scroll, a Show older and a filter away
  * (the history's Saved view). Offered where that Save was pressed (the job's card in the
- * result pane, or its history row or tile), beside its "Saved to identity", once the save
+ * result pane, its history row or tile, or its picture in the Compare dialog), beside its
+ * "Saved to identity", once the save
  * landed and while the identity shows it, when the image before it was a generation the page
  * knows: Undo saves that one again (the same save as its own Save to identity), so the
  * identity shows it and the history says the undone one was "then replaced". When the image
  * before was none, or not a generation the page knows (set in the host app, older than the
  * history read), or another save was on its way (which image was before is not known), none
  * is offered: nothing to put back, and nothing misleading said.
+ *
+ * A save from the Compare dialog offers it there, under the saved one's picture. Once the
+ * dialog closes (Close, Escape, or itself as the lone result beside the current image is saved),
+ * its Undo goes to where the admin comes back to: the saved one's card when Compare was opened
+ * from the result pane (and the pane shows that card), else its history row or tile. The focus
+ * comes back there too (to the card or row Compare was opened from), and a lone result's save
+ * closes the dialog as it lands: had the Undo gone with the dialog, a save from Compare would
+ * most often have had none at all, while "Saved to identity" on that card, with no way back,
+ * reads as a save made from there.
  *
  * One at a time, the newest save's. It goes once another save is asked (from anywhere, Compare
  * too), on a Generate, on another identity, and once its undo landed (the identity shows the
@@ -37,6 +47,8 @@ interface LastSave {
   savedId: string;
   /** Where its Save was pressed: its Undo is offered there. */
   place: ActionPlace;
+  /** Where its Undo goes once the Compare dialog it was saved from closes (see above). */
+  afterCompare: ActionPlace;
   /** The job whose image the identity showed when Save was pressed; null when it was none
    * the page knows. */
   beforeId: string | null;
@@ -55,13 +67,20 @@ interface Options {
   savingIds: readonly string[];
   /** Sends a save (`useJobActions`' `save`): whether it was sent. */
   save: (job: Job, place: ActionPlace, undoes?: Job) => boolean;
+  /** Where the Compare dialog was opened from (`useCompare`'s `openedFrom`); null while it is
+   * closed. */
+  compareFrom: ActionPlace | null;
+  /** The ids the result pane shows. */
+  paneIds: readonly string[];
 }
 
-export function useUndoSave({ identityId, currentJobId, jobs, savingIds, save }: Options) {
+export function useUndoSave({ identityId, currentJobId, jobs, savingIds, save, compareFrom, paneIds }: Options) {
   const [last, setLast] = useState<LastSave | null>(null);
-  // Another identity, or the undo landed: it goes (set during render, React's way to adjust
-  // state to what changed).
+  // Another identity, or the undo landed: it goes; the Compare dialog it was offered in closed:
+  // it goes where the admin comes back to (set during render, React's way to adjust state to
+  // what changed).
   if (last !== null && (last.identityId !== identityId || (last.undoAsked && currentJobId !== last.savedId))) setLast(null);
+  else if (last !== null && last.place === "compare" && compareFrom === null) setLast({ ...last, place: last.afterCompare });
 
   const known = (id: string | null) => (id === null ? undefined : jobs.find((job) => job.id === id));
 
@@ -73,7 +92,9 @@ export function useUndoSave({ identityId, currentJobId, jobs, savingIds, save }:
       const before = settled && currentJobId !== job.id ? (known(currentJobId)?.id ?? null) : null;
       // Asked again while on its way: the Undo of its first press stands.
       if (!save(job, place)) return;
-      setLast({ identityId: job.identity_id, savedId: job.id, place, beforeId: before, undoAsked: false });
+      // Its card, when Compare was opened from the pane and the pane shows it; else its row.
+      const afterCompare = compareFrom === "pane" && paneIds.includes(job.id) ? "pane" : "history";
+      setLast({ identityId: job.identity_id, savedId: job.id, place, afterCompare, beforeId: before, undoAsked: false });
     },
     /** A Generate: the admin moved on, and the card the Undo was on goes from the pane. */
     forget: () => setLast(null),
