@@ -246,7 +246,7 @@ function CandidateFigure({
           <span className={styles.savedSlot}>
             <span className={ui.badgeOk}>
               <span aria-hidden="true">✓</span>
-              {SAVED_NOW}
+              <SavedWords />
             </span>
             {undo && <UndoSave offer={undo} of={label} focus={undoFocus} />}
           </span>
@@ -276,6 +276,20 @@ function SaveWords({ text }: { text: string }) {
     <span>
       {first} <span className={styles.saveRest}>{rest.join(" ")}</span>
     </span>
+  );
+}
+
+/** The saved badge's words: in a narrow column, as Save says "Save", it says "Saved", which
+ * leaves the save's Undo room beside it ("✓ Saved Undo" in a phone's half of Overlaid); the
+ * whole words stay on the page, out of sight, for a screen reader and a search of the page. */
+function SavedWords() {
+  return (
+    <>
+      <span className={styles.savedWhole}>{SAVED_NOW}</span>
+      <span className={styles.savedFirst} aria-hidden="true">
+        {SAVED_NOW.split(" ")[0]}
+      </span>
+    </>
   );
 }
 
