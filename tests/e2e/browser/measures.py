@@ -28,6 +28,14 @@ def box_of(element: Locator) -> FloatRect:
     return box
 
 
+def job_of(card: Locator) -> str:
+    """The job whose result `card` shows (its picture's address names it)."""
+    src = card.get_by_role("img").get_attribute("src") or ""
+    found = re.search(r"[0-9a-f]{32}", src)
+    assert found, src
+    return found.group(0)
+
+
 def apart(first: Locator, second: Locator) -> float:
     """The room between `first` and `second` as drawn, across or down, whichever they are
     apart on: positive when neither touches the other, 0 or less when they touch or overlap."""

@@ -1,14 +1,19 @@
 """Compare: a click's variants beside the identity's current image, every picture large
-enough to judge a face by and every Save in view, whatever the screen; and the page behind
-the dialog kept still while it is open."""
+enough to judge a face by and every Save in view, whatever the screen; a save made there
+undone from there; and the page behind the dialog kept still while it is open."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.browser.measures import (
+    axe_violations,
+    box_of,
     compare_in_view,
+    job_of,
     next_frames,
     one_line,
     pictures_at_least,
@@ -20,6 +25,7 @@ from tests.e2e.browser.steps import (
     JOB_TIMEOUT_MS,
     finished_click,
     ready_to_generate,
+    saved,
     saved_then_four_variants,
 )
 from tests.e2e.conftest import RunningStack
@@ -66,6 +72,49 @@ def test_a_portrait_tablet_compares_on_fewer_pictures_a_line_each_larger(
     assert len(one_line(figures.all())) == 2
     pictures_at_least(dialog, 340)
     saves_above(dialog, range(2, 5), 1180)
+
+
+def test_a_save_in_compare_is_undone_from_a_phones_half_of_overlaid(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 390 by 844 phone, Overlaid: variant 2 saved there over the identity's image (the
+    result saved first) offers its Undo under its half, "✓ Saved" and Undo on one line inside
+    the half (its caption was 0 px wide: "Saved to identity" broke after each word, Undo under
+    it), with no axe violation; pressed from the keyboard, the identity's image is the first
+    result again, and the focus is on the variant's Save, back in its place."""
+    page, generate = ready_to_generate(
+        browser, stack, ALICE_THE_EXPLORER, ratio="3:4", screen=(390, 844), touch=True
+    )
+    [first] = finished_click(page, generate)
+    first_id = job_of(first)
+    saved(first)
+    cards = finished_click(page, generate, variants=2)
+    cards[0].get_by_role("button", name="Compare").click()
+    dialog = page.get_by_role("dialog", name="Compare the variants")
+    dialog.get_by_role("button", name="Overlaid").click()
+    dialog.get_by_role("button", name="Save variant 2 of 2 to identity").click()
+    undo = dialog.get_by_role("button", name="Undo saving variant 2 of 2")
+    expect(undo).to_be_visible(timeout=JOB_TIMEOUT_MS)
+
+    figure = dialog.get_by_role("figure", name="Variant 2 of 2")
+    expect(figure.get_by_text("Saved", exact=True)).to_be_visible()
+    half, badge = box_of(figure), box_of(figure.locator("[class*='badgeOk']"))
+    place = box_of(undo)
+    assert 150 <= half["width"] <= 200, half
+    middles = {round(box["y"] + box["height"] / 2) for box in (badge, place)}
+    assert max(middles) - min(middles) <= 2, (badge, place)
+    assert half["x"] <= badge["x"], (half, badge)
+    assert badge["x"] + badge["width"] <= place["x"], (badge, place)
+    assert place["x"] + place["width"] <= half["x"] + half["width"], (place, half)
+    assert axe_violations(page) == []
+
+    undo.focus()
+    page.keyboard.press("Enter")
+    save = dialog.get_by_role("button", name="Save variant 2 of 2 to identity")
+    expect(save).to_be_focused(timeout=JOB_TIMEOUT_MS)
+    current = page.get_by_role("img", name=re.compile(r", as it looks now$"))
+    expect(current).to_have_attribute("src", re.compile(first_id), timeout=JOB_TIMEOUT_MS)
+    page.context.close()
 
 
 def test_compare_keeps_the_page_behind_it_still(stack: RunningStack, browser: Browser) -> None:

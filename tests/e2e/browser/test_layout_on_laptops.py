@@ -21,6 +21,7 @@ from tests.e2e.browser.measures import (
     clear_of,
     compare_in_view,
     follow_ups,
+    job_of,
     next_frames,
     one_line,
     pictures_at_least,
@@ -494,14 +495,6 @@ def test_a_click_gemini_refused_whole_is_one_history_row_as_tall_as_a_click_of_o
     expect(one).to_have_count(0)
     expect(history.get_by_role("status")).to_contain_text(re.compile(r"\b\d+ failed hidden\b"))
     assert axe_violations(page) == []
-
-
-def job_of(card: Locator) -> str:
-    """The job whose result `card` shows (its picture's address names it)."""
-    src = card.get_by_role("img").get_attribute("src") or ""
-    found = re.search(r"[0-9a-f]{32}", src)
-    assert found, src
-    return found.group(0)
 
 
 def undone_to(page: Page, card: Locator, *, n: int, first_id: str) -> None:
