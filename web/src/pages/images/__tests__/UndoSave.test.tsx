@@ -318,4 +318,25 @@ describe("Undo after Save to identity, from the Compare dialog", () => {
     await waitFor(() => expect(saveOf(rowOf(second))).toHaveFocus());
     expect(service.applied).toEqual([second.id, first.id]);
   });
+
+  it("closed after saving what a card's re-run came from, which the pane has no card of, offers it on that one's history row", async () => {
+    const { service, first, second } = threeResults(({ first }) => first.output!.key);
+    const user = await openAsAlice();
+    await within(history()).findAllByRole("listitem");
+    await user.click(within(rowOf(second)).getByRole("button", { name: /^Re-run\b/ }));
+    const pane = screen.getByRole("region", { name: "Result" });
+    const rerun = await within(pane).findByRole("article", {}, { timeout: 10_000 });
+    await within(rerun).findByRole("img", {}, { timeout: 10_000 });
+    expect(pane.querySelector(`[data-job-id="${second.id}"]`)).toBeNull();
+    await user.click(within(rerun).getByRole("button", { name: /^Compare\b/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare with the earlier run" });
+    await user.click(within(dialog).getByRole("button", { name: "Save the earlier image to identity" }));
+    await within(within(dialog).getByRole("figure", { name: "Before" })).findByRole("button", { name: "Undo saving the earlier image" }, { timeout: 8000 });
+    await user.click(within(dialog).getByRole("button", { name: "Close Compare" }));
+
+    expect(undoIn(pane)).not.toBeInTheDocument();
+    await user.click(within(rowOf(second)).getByRole("button", { name: /^Undo saving the generation of .+9:20/ }));
+    await within(rowOf(first)).findByText("Saved to identity", {}, { timeout: 8000 });
+    expect(service.applied).toEqual([second.id, first.id]);
+  });
 });

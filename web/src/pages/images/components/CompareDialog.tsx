@@ -248,7 +248,7 @@ function CandidateFigure({
               <span aria-hidden="true">✓</span>
               <SavedWords />
             </span>
-            {undo && <UndoSave offer={undo} of={label} focus={undoFocus} />}
+            {undo && <UndoSave offer={undo} of={savesWhat(saveText)} focus={undoFocus} />}
           </span>
         ) : (
           // Stays focusable while saving (aria-disabled): the click that saves keeps its place.
@@ -277,6 +277,13 @@ function SaveWords({ text }: { text: string }) {
       {first} <span className={styles.saveRest}>{rest.join(" ")}</span>
     </span>
   );
+}
+
+/** What a Save of the dialog saves, by its words ("Save the earlier image to identity": "the
+ * earlier image"): its Undo is named for it ("Undo saving the earlier image"); a figure's own
+ * name, "Before", would read "Undo saving the before". */
+function savesWhat(saveText: string): string {
+  return saveText.replace(/^Save (.+) to identity$/, "$1");
 }
 
 /** The saved badge's words: in a narrow column, as Save says "Save", it says "Saved", which

@@ -16,7 +16,8 @@ export function UndoSave({
   focus,
 }: {
   offer: UndoOffer;
-  /** What it undoes the save of: its card's title, its row's or tile's name. */
+  /** What it undoes the save of: its card's title, its row's or tile's name, what its Save in
+   * Compare names ("the earlier image"). */
   of: string;
   /** Its part of `useFocusAfterUndo`. */
   focus: { onFocus: (event: FocusEvent<HTMLElement>) => void; onBlur: (event: FocusEvent<HTMLElement>) => void };

@@ -57,12 +57,13 @@ export function actionName(words: string, of: string): string {
   return `${words}, ${of.charAt(0).toLowerCase()}${of.slice(1)}`;
 }
 
-/** A save's Undo's name, by what it undoes (`of`: a card's title, a row's or a tile's name):
- * "Undo saving variant 2 of 4", "Undo saving the generation of today, 9:14 PM"; while its
- * undo is on its way, "Undoing the save of variant 2 of 4". It starts with the word seen. */
+/** A save's Undo's name, by what it undoes (`of`: a card's title, a row's or a tile's name,
+ * or what a Save in Compare names, "the earlier image"): "Undo saving variant 2 of 4", "Undo
+ * saving the generation of today, 9:14 PM"; while its undo is on its way, "Undoing the save of
+ * variant 2 of 4". It starts with the word seen. */
 export function undoSaveName(of: string, undoing = false): string {
   const lower = `${of.charAt(0).toLowerCase()}${of.slice(1)}`;
-  const named = /^variant /.test(lower) ? lower : `the ${lower}`;
+  const named = /^(variant|the|this) /.test(lower) ? lower : `the ${lower}`;
   return undoing ? `Undoing the save of ${named}` : `Undo saving ${named}`;
 }
 
