@@ -12,10 +12,10 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, job, succeeded } from "../../../test/api";
+import { generateBar } from "../../../test/generateBar";
 import { addPhoto, clockLine, file, findThumbnail, given, openAsAlice, thumbnails, timePasses } from "../../../test/render";
 import { jobService } from "../../../test/jobService";
 import { EditSettingsNotice } from "../components/EditSettingsNotice";
-import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { HistoryResults } from "../components/HistoryResults";
 import { JobsElsewhere } from "../components/JobsElsewhere";
@@ -550,19 +550,8 @@ describe("Accessibility", () => {
   });
 
   describe("why Generate is off", () => {
-    const bar = (props: Partial<Parameters<typeof GenerateBar>[0]> = {}) => (
-      <GenerateBar
-        onPress={noop}
-        whyNot="Add at least one reference photo."
-        pending={false}
-        costUsd={0.134}
-        variants={1}
-        imageSize="1K"
-        aspectRatio="3:4"
-        usualSeconds={null}
-        {...props}
-      />
-    );
+    const bar = (props: Parameters<typeof generateBar>[0] = {}) =>
+      generateBar({ whyNot: "Add at least one reference photo.", ...props });
 
     it("keeps Generate in the Tab order and says why it is off; a press goes to the form, which decides", async () => {
       const onPress = vi.fn();

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, http, identities, job, succeeded } from "../../../test/api";
+import { generateBar } from "../../../test/generateBar";
 import { given, openAsAlice } from "../../../test/render";
-import { GenerateBar } from "../components/GenerateBar";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
 import { RefineForm } from "../components/RefineForm";
 import { momentPhrase } from "../job/time";
@@ -204,19 +204,7 @@ describe("the result the identity shows", () => {
 });
 
 describe("the cost line's usual time", () => {
-  const bar = (clickJobs: Job[]) => (
-    <GenerateBar
-      onPress={() => undefined}
-      whyNot={null}
-      pending={false}
-      costUsd={0.134}
-      variants={1}
-      imageSize="1K"
-      aspectRatio="3:4"
-      usualSeconds={2}
-      clickJobs={clickJobs}
-    />
-  );
+  const bar = (clickJobs: Job[]) => generateBar({ usualSeconds: 2, clickJobs });
   const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
   const costLine = () => screen.getByText(/1 image, 3:4 at 1K/).closest("p");
 
@@ -238,19 +226,7 @@ describe("the cost line's usual time", () => {
 });
 
 describe("the prompt under the Generate bar", () => {
-  const bar = (hiddenPrompt: { text: string; onShow: () => void } | null) => (
-    <GenerateBar
-      onPress={() => undefined}
-      whyNot={null}
-      pending={false}
-      costUsd={0.134}
-      variants={1}
-      imageSize="1K"
-      aspectRatio="3:4"
-      usualSeconds={null}
-      hiddenPrompt={hiddenPrompt}
-    />
-  );
+  const bar = (hiddenPrompt: { text: string; onShow: () => void } | null) => generateBar({ hiddenPrompt });
 
   it("is named on the bar while hidden under it, and a press on it shows it", async () => {
     const onShow = vi.fn();
