@@ -21,6 +21,7 @@ import { keepPageStill } from "../stillPage";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 import { CompareOverlay, CURRENT, overlaidOf } from "./CompareOverlay";
+import { FirstWordSeen } from "./FirstWordSeen";
 import { UndoSave } from "./UndoSave";
 import { ViewSwitch } from "./ViewSwitch";
 
@@ -246,7 +247,9 @@ function CandidateFigure({
           <span className={styles.savedSlot}>
             <span className={ui.badgeOk}>
               <span aria-hidden="true">✓</span>
-              <SavedWords />
+              {/* In a narrow column, as Save says "Save", it says "Saved", which leaves the
+                  save's Undo room beside it ("✓ Saved Undo" in a phone's half of Overlaid). */}
+              <FirstWordSeen words={SAVED_NOW} classes={{ whole: styles.savedWhole, first: styles.savedFirst }} />
             </span>
             {undo && <UndoSave offer={undo} of={savesWhat(saveText)} focus={undoFocus} />}
           </span>
@@ -284,20 +287,6 @@ function SaveWords({ text }: { text: string }) {
  * name, "Before", would read "Undo saving the before". */
 function savesWhat(saveText: string): string {
   return saveText.replace(/^Save (.+) to identity$/, "$1");
-}
-
-/** The saved badge's words: in a narrow column, as Save says "Save", it says "Saved", which
- * leaves the save's Undo room beside it ("✓ Saved Undo" in a phone's half of Overlaid); the
- * whole words stay on the page, out of sight, for a screen reader and a search of the page. */
-function SavedWords() {
-  return (
-    <>
-      <span className={styles.savedWhole}>{SAVED_NOW}</span>
-      <span className={styles.savedFirst} aria-hidden="true">
-        {SAVED_NOW.split(" ")[0]}
-      </span>
-    </>
-  );
 }
 
 /** A picture that opens its full size in a new tab: a tap or a click on it, as on its card (a

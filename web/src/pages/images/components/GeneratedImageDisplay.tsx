@@ -20,9 +20,14 @@ import styles from "./GeneratedImageDisplay.module.css";
 import { NONE_LEFT, type WithoutIt } from "../job/without";
 import { ActionLink } from "./ActionLink";
 import { CardProgress } from "./CardProgress";
+import { FirstWordSeen } from "./FirstWordSeen";
 import { GenerateWithoutIt, type WithoutItFollowUp } from "./GenerateWithoutIt";
 import type { RefineToggle } from "./RefineForm";
 import { UndoSave } from "./UndoSave";
+
+/** Four abreast (four upright variants in a 1440 px screen's pane), Save and its saved badge
+ * show their first word (see the CSS's `.wordsFirst`). */
+const FOUR_ABREAST = { whole: styles.wordsWhole, first: styles.wordsFirst };
 
 /** What can follow a job, from its card or its history row (`offeredActions` says which
  * each offers). */
@@ -326,7 +331,7 @@ function FooterRoom({ followUps }: { followUps: boolean }) {
     <div className={`${styles.footer} ${styles.footerRoom}`} aria-hidden="true">
       <div className={styles.actions}>
         <span className={ui.primary}>
-          <FirstWordSeen words="Save to identity" />
+          <FirstWordSeen words="Save to identity" classes={FOUR_ABREAST} />
         </span>
         <span className={`${ui.button} ${styles.download}`}>
           <span className={styles.downloadIcon}>↓</span>
@@ -443,7 +448,7 @@ function SaveButton({
       {/* Saving is said in Save's own place, both words holding its width: nothing moves. */}
       <span className={styles.saveLabels}>
         <span aria-hidden={pending || undefined}>
-          <FirstWordSeen words="Save to identity" />
+          <FirstWordSeen words="Save to identity" classes={FOUR_ABREAST} />
         </span>
         <span aria-hidden={!pending || undefined}>Saving…</span>
       </span>
@@ -459,22 +464,9 @@ function SaveBadge({ job, currentJobId }: { job: Job; currentJobId: string | nul
     applyText && (
       <span className={applyBadge(job, applied)}>
         {applied && <span aria-hidden="true">✓</span>}
-        {applyText === SAVED_NOW ? <FirstWordSeen words={SAVED_NOW} /> : applyText}
+        {applyText === SAVED_NOW ? <FirstWordSeen words={SAVED_NOW} classes={FOUR_ABREAST} /> : applyText}
       </span>
     )
-  );
-}
-
-/** Words of which a card four abreast shows the first ("Save", "Saved"): the whole words stay
- * on the page, out of sight, for a screen reader and a search of the page. */
-function FirstWordSeen({ words }: { words: string }) {
-  return (
-    <>
-      <span className={styles.wordsWhole}>{words}</span>
-      <span className={styles.wordsFirst} aria-hidden="true">
-        {words.split(" ")[0]}
-      </span>
-    </>
   );
 }
 
