@@ -285,6 +285,25 @@ describe("the reason every variant failed for", () => {
     }
   });
 
+  it("that no re-run would mend has Edit settings beside it: one press puts the click's prompt in the form", async () => {
+    given(...historyOf(failedBatch([REFUSED, REFUSED]).map((each) => ({ ...each, prompt: "a knight in armour" }))));
+    const user = await openAsAlice();
+    await waitFor(() => expect(cardsInPane()).toEqual(["Variant 1 of 2", "Variant 2 of 2"]));
+    expect(pane().queryByRole("button", { name: /^Re-run/ })).toBeNull();
+    // Above the cards, not one of theirs (theirs are named with their variant).
+    await user.click(pane().getByRole("button", { name: "Edit settings" }));
+    const prompt = screen.getByRole("textbox", { name: "Prompt" });
+    expect(prompt).toHaveValue("a knight in armour");
+    expect(prompt).toHaveFocus();
+  });
+
+  it("that a re-run may mend has Re-run the failed beside it, and no Edit settings of the click", async () => {
+    given(...historyOf(failedBatch([BUSY, BUSY])));
+    await openAsAlice();
+    expect(await pane().findByRole("button", { name: "Re-run the 2 failed" })).toBeInTheDocument();
+    expect(pane().queryByRole("button", { name: "Edit settings" })).toBeNull();
+  });
+
   it("is left on each card when the variants failed for different reasons", async () => {
     given(...historyOf(failedBatch([REFUSED, BUSY])));
     await openAsAlice();

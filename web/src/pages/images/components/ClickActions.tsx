@@ -1,6 +1,7 @@
 import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
+import { offeredActions } from "../job/actions";
 import { failedToRerun, waitingToCancel, type Reason } from "../job/click";
 import { reveal } from "../motion";
 import ui from "../ui.module.css";
@@ -11,7 +12,9 @@ import styles from "./ClickActions.module.css";
  * for, said once (`sharedFailure`: each card then says only "Failed"), **Re-run the 3 failed**
  * and **Cancel the 2 waiting**, each from two cards up (one card has its own button, one press
  * away). Each press does what each card's own button does, for each card: four failed
- * variants were four presses, each moving the focus and the page. Nothing while none applies.
+ * variants were four presses, each moving the focus and the page. Beside a reason no re-run
+ * can mend (Gemini refused the prompt), **Edit settings**, as each card offers it: the way on
+ * is the prompt, and four cards' links were the only way to it. Nothing while none applies.
  */
 export function ClickActions({
   jobs,
@@ -21,6 +24,7 @@ export function ClickActions({
   onCancel,
   cancelingIds,
   busy,
+  onEditSettings,
 }: {
   /** The pane's cards, the click's own and those that joined it. */
   jobs: readonly Job[];
@@ -35,6 +39,8 @@ export function ClickActions({
   cancelingIds: readonly string[];
   /** Another start is out: Re-run waits for it, as a card's does. */
   busy: boolean;
+  /** Puts a job's settings and photos in the form (a card's Edit settings). */
+  onEditSettings?: ((job: Job) => void) | undefined;
 }) {
   const [said, setSaid] = useState("");
   const failed = onRerunEach ? failedToRerun(jobs) : [];
@@ -43,6 +49,11 @@ export function ClickActions({
   const offersRerun = rerunning || failed.length >= 2;
   const offersCancel = waiting.length >= 2;
   const canceling = waiting.every((job) => cancelingIds.includes(job.id));
+  // The reason all failed for, which a re-run would meet again: the first of them to edit.
+  const toEdit =
+    shared && !offersRerun && onEditSettings
+      ? jobs.find((job) => job.status === "failed" && offeredActions(job, "card", { savedNow: false }).editSettings)
+      : undefined;
 
   const rerunEach = async () => {
     if (busy || rerunning || !onRerunEach) return;
@@ -81,8 +92,13 @@ export function ClickActions({
               <strong>{shared.title}.</strong> {shared.detail}
             </p>
           )}
-          {(offersRerun || offersCancel) && (
+          {(offersRerun || offersCancel || toEdit) && (
             <div className={styles.actions}>
+              {toEdit && onEditSettings && (
+                <button type="button" className={ui.button} onClick={() => onEditSettings(toEdit)}>
+                  Edit settings
+                </button>
+              )}
               {offersRerun && (
                 <button
                   type="button"

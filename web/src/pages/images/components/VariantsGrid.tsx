@@ -164,6 +164,7 @@ export function VariantsGrid({
         onCancel={onCancel && !outOfTouch ? onCancel : undefined}
         cancelingIds={cancelingIds}
         busy={followUps?.busy ?? false}
+        onEditSettings={followUps?.onEditSettings}
       />
       {/* Where the cards start, which sizes their pictures (not the row above them). */}
       <div ref={topOnPage}>
