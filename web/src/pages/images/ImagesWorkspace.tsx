@@ -263,8 +263,8 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         <GenerationHistory
           jobs={historyJobs}
           older={olderPages(history)}
-          loading={identityId !== null && history.isPending}
-          error={history.isRefetchError || sessionEnded ? null : history.error}
+          loading={identityId !== null && history.isPending && shown.historyUnreadable === null}
+          error={sessionEnded ? null : shown.historyUnreadable}
           identity={identity}
           noIdentities={subject.hasNoIdentities}
           currentJobId={currentJobId}

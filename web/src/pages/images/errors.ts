@@ -74,6 +74,20 @@ export function shownError(error: unknown): string | null {
   return error instanceof ApiError && error.status === 401 ? null : messageOf(error);
 }
 
+/** Why a read the page keeps making failed, to end "… could not be read: " (null for an
+ * ended session: its own notice says it): the connection's fault or the host's in the
+ * page's words; the API's by its status, then what it said (a 500's "Unexpected error:
+ * KeyError." alone does not say whose fault it was). */
+export function whyUnread(error: unknown): string | null {
+  if (!(error instanceof ApiError)) return "something went wrong";
+  if (error.status === 401) return null;
+  if (error.code === HOST_DOWN) return "the host app is not answering";
+  if (isLate(error)) return "the image service did not answer in time";
+  if (error.status === 0) return "the image service could not be reached";
+  if (error.code === "http_error") return `the API answered ${error.status}`;
+  return `the API answered ${error.status} (${error.message.replace(/\.$/, "")})`;
+}
+
 /** The API refused the text it was sent in `field` (`prompt`, `instruction`): a 422 whose
  * message says what is wrong with it (too long, a character that could hide what it says,
  * named with where it is), to show beside that text. */

@@ -387,6 +387,39 @@ describe("a history read again while the page is left open", () => {
   });
 });
 
+describe("a history that cannot be read", () => {
+  /** The API's answer to a fault inside it (a 500, `internal_error`, as `errors.py` shapes
+   * it) to the history's reads while `failing` says so; then its generations. */
+  function failingHistory(jobs: Job[], failing: { now: boolean }) {
+    return http.get("/v1/generations", ({ response }) =>
+      failing.now
+        ? response(500).json({ error: { code: "internal_error", message: "Unexpected error: KeyError.", details: {} } })
+        : response(200).json({ items: jobs, next_cursor: null }),
+    );
+  }
+
+  it("says so, and that the page keeps trying, through its tries, not Loading again at each", async () => {
+    const done = succeeded(job({ prompt: "read at last" }));
+    const failing = { now: true };
+    given(failingHistory([done], failing), ...historyOf([done]));
+    await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const said = "The history could not be read: the API answered 500 (Unexpected error: KeyError). The page keeps trying.";
+    // Within the read and its one retry.
+    expect(await within(history).findByRole("alert", {}, { timeout: 4000 })).toHaveTextContent(said);
+    // Each try after that starts as a first load: the reason stays, and no "Loading" comes back.
+    for (let tick = 0; tick < 16; tick += 1) {
+      await timePasses(250);
+      expect(within(history).getByRole("alert")).toHaveTextContent(said);
+      expect(within(history).queryByText("Loading the history…")).toBeNull();
+    }
+
+    failing.now = false;
+    expect(await within(history).findByText("read at last", { exact: false }, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(history).queryByRole("alert")).toBeNull();
+  }, 15_000);
+});
+
 describe("the identities, on a page left open", () => {
   it("are read again before their images' URLs expire", async () => {
     fakeClock();

@@ -5,6 +5,7 @@ import { askedPhrases, originsIn } from "../job/names";
 import { jobNamedBy } from "../job/saved";
 import { endedWithout, historyRows } from "../job/rows";
 import { countOf } from "../config";
+import { whyUnread } from "../errors";
 import { useRowsKeepFocus } from "../hooks/use-rows-keep-focus";
 import { useSeekSaved } from "../hooks/use-seek-saved";
 import { isBoolean, useSessionState } from "../hooks/use-session-state";
@@ -22,6 +23,8 @@ interface Props extends RowProps {
   /** Reads the next older page; null when the history holds every job. */
   older: OlderPages | null;
   loading: boolean;
+  /** Why the history could not be read, while it never was (a later read's failure is a
+   * lost contact, said among the page's notices). */
   error: Error | null;
   identity: HostIdentity | null;
   /** The user has no identities: nothing to choose, so nothing to show. */
@@ -50,6 +53,8 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     return new Map((jobs ?? []).map((job) => [job.id, originOf(job)]));
   }, [jobs]);
   const showOlder = useShowOlder(section, jobs, older);
+  // Not an ended session: its own notice says it.
+  const unread = error ? whyUnread(error) : null;
   // The job the identity's image came from (its name says, or the row's badge does).
   const saved = useSeekSaved(section, jobs, older, row.currentJobId ?? jobNamedBy(identity?.image_path));
   // The Saved view with none of the saved ones read: the identity's image still comes from a
@@ -100,9 +105,11 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         )}
       </div>
       {loading && <p className={ui.muted}>Loading the history…</p>}
-      {error && (
+      {/* Said once, as the reads keep failing (each is a first load again: "Loading…" gave
+          way to the reason and back every few seconds). No "try again": the page does. */}
+      {unread !== null && (
         <p role="alert" className={ui.alert}>
-          {error.message}
+          The history could not be read: {unread}. The page keeps trying.
         </p>
       )}
       {identity === null && (

@@ -28,6 +28,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
 import { isFollowUp, joinAfter, joinedInHistory, lastJoined, latestBatch as latestOf, type JoinedFrom } from "../job/joins";
 import { isMoving, laterRead } from "../job/state";
+import { useFailure } from "./use-failure";
 import { useHistory } from "./use-history";
 import { useJobs } from "./use-jobs";
 import { isString, isStringRecord, read, write } from "./use-session-state";
@@ -89,6 +90,7 @@ function stillGoing(read: JobRead): boolean {
 
 export function useShownJobs(identityId: string | null) {
   const history = useHistory(identityId);
+  const historyFailure = useFailure(history, identityId);
   // The clicks a reload brought back: those the admin had not seen end.
   const [restored] = useState<readonly Click[]>(() => read(WATCHED, [], areClicks));
   // The clicks made in this tab, oldest first, after those.
@@ -233,6 +235,10 @@ export function useShownJobs(identityId: string | null) {
       identityId !== null &&
       cardReads.length === 0 &&
       (history.isPending || paneQueries.some((query) => query.isPending)),
+    /** Why the identity's history could not be read, while it never was (polled, each try
+     * shows as a first load: kept through them by `useFailure`); null else. A later read that
+     * fails is a lost contact, said among the page's notices. */
+    historyUnreadable: history.data === undefined ? historyFailure : null,
     /** The history's jobs, each as last read; undefined until it is read. */
     historyJobs: history.data?.map((job) => laterRead(job, cardRead.get(job.id))),
     /** Every read that is polled: one that failed says the page lost contact. */
