@@ -245,6 +245,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           }
           noIdentities={subject.hasNoIdentities}
           reading={shown.paneReading}
+          unreadable={shown.historyUnreadable !== null}
           photosPutAsideOf={changes.photosPutAsideByShow}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}

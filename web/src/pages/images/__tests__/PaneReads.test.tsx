@@ -42,6 +42,33 @@ describe("the result pane", () => {
     expect(pane).toHaveAttribute("aria-busy", "false");
   });
 
+  it("does not invite as if the identity had no generations while its history cannot be read", async () => {
+    let failing = true;
+    given(
+      http.get("/v1/generations", ({ response }) =>
+        failing
+          ? response(500).json({ error: { code: "internal_error", message: "Unexpected error: KeyError.", details: {} } })
+          : response(200).json({ items: [], next_cursor: null }),
+      ),
+    );
+    await openAsAlice();
+    const pane = await screen.findByRole("region", { name: "Result" });
+    expect(
+      await within(pane).findByText("Alice the chef's latest generations could not be read yet. The page keeps trying.", {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
+    // Through the tries that follow (each a first load again), never the first-run invitation.
+    for (let tick = 0; tick < 16; tick += 1) {
+      await timePasses(250);
+      expect(within(pane).queryByText(/will appear here/)).toBeNull();
+      expect(pane).toHaveAttribute("aria-busy", "true");
+    }
+
+    // Read at last, and none: now the pane may say so.
+    failing = false;
+    expect(await within(pane).findByText("Your generated images will appear here.", {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(pane).queryByText(/could not be read/)).toBeNull();
+  }, 15_000);
+
   it("says the prompt its click was made with, beside its title", async () => {
     const refused = job({
       prompt: "At a grand piano, warm stage light",

@@ -27,6 +27,9 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   /** What the pane would show is on its way (the identity's history, its click's jobs): it
    * says so, not that there is nothing yet (`useShownJobs`' `paneReading`). */
   reading?: boolean;
+  /** While `reading`: the identity's history could not be read so far (the page keeps
+   * trying; the history says why). */
+  unreadable?: boolean;
   /** What became of this identity's earlier clicks that a newer one took the pane from
    * (`JobsElsewhere`): said above the newer one's cards. */
   earlierClicks?: ReactNode;
@@ -43,6 +46,7 @@ export function ResultPane({
   failures,
   noIdentities,
   reading = false,
+  unreadable = false,
   earlierClicks,
   photosPutAsideOf = null,
   ...grid
@@ -101,10 +105,11 @@ export function ResultPane({
         />
       ) : reading ? (
         // Not "will appear here" while the identity's generations are read: on a cold start
-        // that takes seconds, and would read as an identity that has none.
+        // that takes seconds, and would read as an identity that has none. Nor while they
+        // could not be read: the identity may have some (the history says why not).
         <div className={styles.empty}>
           <span className={`${ui.spinner} ${styles.readingSpinner}`} aria-hidden="true" />
-          <p>{identity ? `Reading ${identity.name}'s latest generations…` : "Reading the latest generations…"}</p>
+          <p>{unreadable ? couldNotRead(identity) : identity ? `Reading ${identity.name}'s latest generations…` : "Reading the latest generations…"}</p>
         </div>
       ) : (
         <div className={styles.empty}>
@@ -125,6 +130,11 @@ export function ResultPane({
       )}
     </section>
   );
+}
+
+/** The pane's words while the identity's history fails to be read: it keeps trying. */
+function couldNotRead(identity: HostIdentity | null): string {
+  return `${identity ? `${identity.name}'s` : "The"} latest generations could not be read yet. The page keeps trying.`;
 }
 
 /** The prompt of the click on screen, beside the pane's title on one line (the whole in its

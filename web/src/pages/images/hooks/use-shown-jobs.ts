@@ -230,11 +230,12 @@ export function useShownJobs(identityId: string | null) {
     paneJobs: cardReads.map((job) => laterRead(job, historyRead.get(job.id))),
     paneIds,
     /** The pane has nothing yet for the identity on screen because what it would show is on
-     * its way: the history's first read (whose latest batch it shows), or its click's jobs. */
+     * its way: the history's first read (whose latest batch it shows; also while it fails, and
+     * is read again: it may hold generations), or its click's jobs. */
     paneReading:
       identityId !== null &&
       cardReads.length === 0 &&
-      (history.isPending || paneQueries.some((query) => query.isPending)),
+      (history.data === undefined || paneQueries.some((query) => query.isPending)),
     /** Why the identity's history could not be read, while it never was (polled, each try
      * shows as a first load: kept through them by `useFailure`); null else. A later read that
      * fails is a lost contact, said among the page's notices. */
