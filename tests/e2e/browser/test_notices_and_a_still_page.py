@@ -430,3 +430,50 @@ def test_show_older_generations_moves_nothing_in_view_as_the_older_rows_come(
     page.evaluate(SETTLED)
     expect(rows.nth(read)).to_be_focused()
     assert page.evaluate("window.__unasked") < 0.01, page.evaluate("window.__unaskedWhat")
+
+
+#: The API's answer to a fault inside it (`errors.py`'s `unexpected`, as `error_response` sends it).
+INTERNAL_ERROR = {
+    "error": {"code": "internal_error", "message": "Unexpected error: KeyError.", "details": {}}
+}
+
+
+@pytest.mark.parametrize("screen", PHONE_AND_LAPTOP)
+def test_a_history_that_cannot_be_read_says_so_and_the_pane_invites_nothing(
+    stack: RunningStack, browser: Browser, screen: tuple[int, int]
+) -> None:
+    """On a 1440 by 900 laptop and a 390 by 844 phone, an identity with generations whose
+    history the API answers with a 500: the history says it could not be read and that the page
+    keeps trying, and says it still a few tries later; the result pane never says "Your
+    generated images will appear here." (it said so, and the history "Loading the history…",
+    for as long as the API failed). Once the API answers, the history shows the generation."""
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="1:1", screen=screen)
+    finished_click(page, generate)
+
+    def failing(route: Route) -> None:
+        route.fulfill(status=500, json=INTERNAL_ERROR)
+
+    list_reads = re.compile(r".*/v1/generations\?")  # the history's, not a job's own
+    page.route(list_reads, failing)
+    page.reload()
+    history = page.get_by_role("region", name="History")
+    pane = page.get_by_role("region", name="Result")
+    said = history.get_by_role("alert")
+    expect(said).to_have_text(
+        "The history could not be read: the API answered 500 (Unexpected error: KeyError)."
+        " The page keeps trying.",
+        timeout=10_000,
+    )
+    expect(pane).to_contain_text("Alice the chef's latest generations could not be read yet.")
+    # A few tries on (one every 3 s), each a first load again: said still, and never the
+    # invitation of an identity with none.
+    for _ in range(14):
+        page.wait_for_timeout(500)
+        expect(said).to_be_visible(timeout=100)
+        expect(pane.get_by_text("will appear here")).to_have_count(0, timeout=100)
+        expect(history.get_by_text("Loading the history…")).to_have_count(0, timeout=100)
+
+    page.unroute(list_reads, failing)
+    expect(history.get_by_role("listitem").first).to_be_visible(timeout=10_000)
+    expect(said).to_have_count(0)
+    page.close()
