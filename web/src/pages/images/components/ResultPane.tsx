@@ -109,7 +109,7 @@ export function ResultPane({
         // could not be read: the identity may have some (the history says why not).
         <div className={styles.empty}>
           <span className={`${ui.spinner} ${styles.readingSpinner}`} aria-hidden="true" />
-          <p>{unreadable ? couldNotRead(identity) : identity ? `Reading ${identity.name}'s latest generations…` : "Reading the latest generations…"}</p>
+          <p>{unreadable ? couldNotRead(identity) : readingWhose(identity)}</p>
         </div>
       ) : (
         <div className={styles.empty}>
@@ -130,6 +130,11 @@ export function ResultPane({
       )}
     </section>
   );
+}
+
+/** The pane's words while the identity's history is on its way. */
+function readingWhose(identity: HostIdentity | null): string {
+  return identity ? `Reading ${identity.name}'s latest generations…` : "Reading the latest generations…";
 }
 
 /** The pane's words while the identity's history fails to be read: it keeps trying. */
