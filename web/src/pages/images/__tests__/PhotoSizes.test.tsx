@@ -226,7 +226,10 @@ describe("a photo an earlier generation kept", () => {
     // The same file added again is known for the photo it is (by its name and size): not
     // added, sent and paid for twice.
     await user.upload(screen.getByLabelText("Reference photos"), file("beach.jpg", "image/jpeg", 67 * 1024));
-    expect(await screen.findByText("“beach.jpg” is in the form already.")).toBeInTheDocument();
+    // Seen under the photos (and said by the form's status, which may hold just these words).
+    await waitFor(() =>
+      expect(screen.getAllByText("“beach.jpg” is in the form already.").some((note) => !note.closest("[role=status]"))).toBe(true),
+    );
     expect(thumbnails("beach.jpg")).toHaveLength(1);
   });
 
