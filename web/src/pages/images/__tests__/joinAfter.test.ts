@@ -18,6 +18,11 @@ describe("joinAfter", () => {
     expect(joinAfter(["a"], {}, "x", ["r"])).toEqual(["a", "r"]);
   });
 
+  it("leaves a job that joined already where it is: a start answered again with the jobs it made", () => {
+    expect(joinAfter(["a", "c", "r", "d"], { r: "c" }, "c", ["r"])).toEqual(["a", "c", "r", "d"]);
+    expect(joinAfter(["a", "r"], {}, "x", ["r", "s"])).toEqual(["a", "r", "s"]);
+  });
+
   it("names the job that joined last", () => {
     expect(lastJoined({ r: "c", "9s": "r" })).toBe("9s");
     expect(lastJoined(undefined)).toBeUndefined();

@@ -12,12 +12,15 @@ import { batchId } from "./state";
 export type JoinedFrom = Readonly<Record<string, string>>;
 
 /**
- * The pane's ids with `added` (the new jobs of a follow-up of `parentId`) right after the
+ * The pane's ids with `joined` (the new jobs of a follow-up of `parentId`) right after the
  * card they came from, and after the cards that came from it before them (a second
  * refinement of one variant follows the first, a refinement of a refinement follows it): the
  * cards of one variant read in the order they were asked.
  */
-export function joinAfter(ids: readonly string[], from: JoinedFrom, parentId: string, added: readonly string[]): string[] {
+export function joinAfter(ids: readonly string[], from: JoinedFrom, parentId: string, joined: readonly string[]): string[] {
+  // One there already stays where it is: a start answered again with the jobs it made (its
+  // key sent again, once the history had shown them: `useFollowUnknown`) is not shown twice.
+  const added = joined.filter((id) => !ids.includes(id));
   const at = ids.indexOf(parentId);
   if (at < 0) return [...ids, ...added];
   const descends = (id: string): boolean => {
