@@ -47,6 +47,12 @@ export class ApiError extends Error {
 /** What the page says when the API cannot be reached at all (offline, DNS, CORS, down). */
 export const UNREACHABLE = "Can't reach the image service. Check the connection.";
 export const UNREACHABLE_CODE = "unreachable";
+/** The code of an `ApiError` for a change whose connection failed while the browser was online
+ * as it sent it: the request may have reached the service, which may have done it, and only its
+ * answer was lost (a page cannot tell the two apart). Said in the same words as one that could
+ * not be sent (`UNREACHABLE`); a start says it may have started (see `startError`). A browser
+ * offline before it sent a request sent nothing: that one is `UNREACHABLE_CODE`, as a read's. */
+export const CUT_OFF_CODE = "cut_off";
 
 /**
  * How long a read (GET) waits for its answer before it fails as a poll that got none (the
@@ -177,6 +183,8 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       const read = request.method === "GET" || request.method === "HEAD";
       const timeout = AbortSignal.timeout(read ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS);
       const signal = eitherSignal(request.signal, timeout);
+      // Offline before it went, a request never left the browser; online, it may have gone.
+      const sentOffline = globalThis.navigator?.onLine === false;
       try {
         const response = await globalThis.fetch(request, { signal });
         // An answer that came without its body, or not all of it, is still an answer: its
@@ -185,7 +193,7 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       } catch (error) {
         if (request.signal.aborted) throw error;
         if (timeout.aborted) throw new ApiError(0, NO_ANSWER, read ? NOT_ANSWERING : WRITE_NOT_ANSWERED);
-        throw new ApiError(0, UNREACHABLE_CODE, UNREACHABLE);
+        throw new ApiError(0, read || sentOffline ? UNREACHABLE_CODE : CUT_OFF_CODE, UNREACHABLE);
       }
     },
   });

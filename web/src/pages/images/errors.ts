@@ -1,5 +1,5 @@
 /** What the page says when something went wrong, in words about where it went wrong. */
-import { ApiError, LOST_ANSWER, NO_ANSWER, UNREACHABLE_CODE, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
+import { ApiError, CUT_OFF_CODE, LOST_ANSWER, NO_ANSWER, UNREACHABLE_CODE, WRITE_TIMEOUT_MS } from "../../api/imageGeneration";
 import type { ReferenceItem } from "./photos/photo";
 
 export const OFFLINE = "This browser is offline.";
@@ -13,10 +13,13 @@ const STARTED = "generation_running";
 /** It started (the service said so), but what it started was lost on the way back. */
 const startedUnseen = (button: string) =>
   `The image service took the request, but its answer was lost on the way: the generation shows in the history. Press ${button} again to follow it here: the same request starts it only once.`;
-/** It may have started (the request went, no answer came back): not "failed", and a second
- * click for the same goes with the first's key, so it starts nothing twice. */
-const mayHaveStarted = (button: string) =>
-  `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s): the generation may have started all the same, and shows in the history if it did. Press ${button} again to follow it here: the same request starts it only once.`;
+/** It may have started (the request went, no answer came back: none in time, or the
+ * connection failed on the way): not "failed", and a second click for the same goes with the
+ * first's key, so it starts nothing twice. */
+const mayHaveStarted = (button: string, why: string) =>
+  `${why}: the generation may have started all the same, and shows in the history if it did. Press ${button} again to follow it here: the same request starts it only once.`;
+const LATE = `The image service did not answer in time (at most ${WRITE_TIMEOUT_MS / 1000} s)`;
+const CUT_OFF = "The connection failed before the image service's answer came";
 
 /** The API's own words for an error it answered, else a plain "try again"; but the host app
  * not answering in the page's ("The host app is not answering."): the API's "try again later"
@@ -42,7 +45,20 @@ export function isLate(error: unknown): boolean {
 /** The service could not be reached, or did not answer in time: the connection's fault, not
  * one read's. */
 export function isOutOfReach(error: unknown): boolean {
-  return isLate(error) || (error instanceof ApiError && error.code === UNREACHABLE_CODE);
+  return isLate(error) || isCutOff(error) || (error instanceof ApiError && error.code === UNREACHABLE_CODE);
+}
+
+/** A change whose connection failed once the browser had sent it (`CUT_OFF_CODE`): it may
+ * have gone through, its answer lost. */
+function isCutOff(error: unknown): boolean {
+  return error instanceof ApiError && error.code === CUT_OFF_CODE;
+}
+
+/** Whether a change did what it asked is not known: it went, and no answer came back (none
+ * in time, the connection failed on the way) or one whose body was lost (it went through).
+ * The next reads say. */
+export function outcomeUnknown(error: unknown): boolean {
+  return isNoAnswer(error) || isCutOff(error);
 }
 
 /** A change the service took (2xx) though its answer came empty, cut short or unreadable:
@@ -102,7 +118,9 @@ export type JobAction = "Save" | "Cancel" | "Undo";
  * they stay true once the connection is back): what did not happen, and how to ask again. */
 export function notDoneError(error: unknown, button: JobAction): string | null {
   const what = NOT_DONE[button];
-  if (error instanceof ApiError && error.code === UNREACHABLE_CODE)
+  // One cut off once it went (`CUT_OFF_CODE`) is worded as before, though it may have gone
+  // through: the job's next reads show it if it did.
+  if (error instanceof ApiError && (error.code === UNREACHABLE_CODE || error.code === CUT_OFF_CODE))
     return `${what}: the image service could not be reached. ${button} again once the connection is back.`;
   if (error instanceof ApiError && error.code === HOST_DOWN)
     return `${what}: the host app did not answer. ${button} it again in a few minutes.`;
@@ -128,7 +146,8 @@ export function startError(error: unknown, photos: readonly ReferenceItem[], but
   if (error.code === UNREACHABLE_CODE) return NOT_STARTED;
   if (error.code === HOST_DOWN) return "Nothing was started: the host app did not answer. Try again in a few minutes.";
   if (isLostAnswer(error)) return startedUnseen(button);
-  if (isNoAnswer(error)) return mayHaveStarted(button);
+  if (isNoAnswer(error)) return mayHaveStarted(button, LATE);
+  if (isCutOff(error)) return mayHaveStarted(button, CUT_OFF);
   const gone = error.code === "reference_not_found" && photos.find((photo) => photo.status === "uploaded" && photo.key === error.details.key);
   if (gone) return `“${gone.name}” is no longer stored (uploads are kept for a limited time): remove it and add the photo again.`;
   return shownError(error);

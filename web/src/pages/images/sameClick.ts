@@ -28,7 +28,8 @@ export function sameClickOnItsWay(paneJobs: readonly Job[], asked: CreateVariant
   return { key: JSON.stringify([first.id, asked]), startedAt: first.created_at };
 }
 
-function askedAlike(job: Job, asked: CreateVariantsRequest): boolean {
+/** Whether `job` was asked what `asked` asks (see `sameClickOnItsWay`). */
+export function askedAlike(job: Job, asked: CreateVariantsRequest): boolean {
   return (
     job.kind !== "refine" &&
     job.instruction === null &&

@@ -4,11 +4,18 @@
  * as a failed poll; a change gives up after `WRITE_TIMEOUT_MS`, and says it may have gone
  * through rather than that it failed.
  */
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { onlineManager } from "@tanstack/react-query";
 import { HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
 
-import { READ_TIMEOUT_MS, WRITE_TIMEOUT_MS, type GenerationBatch, type Job } from "../../../api/imageGeneration";
+import {
+  READ_TIMEOUT_MS,
+  WRITE_TIMEOUT_MS,
+  type CreateVariantsRequest,
+  type GenerationBatch,
+  type Job,
+} from "../../../api/imageGeneration";
 import { API, apiError, http, identities, job, succeeded } from "../../../test/api";
 import { addPhoto, file, given, openAsAlice } from "../../../test/render";
 
@@ -218,13 +225,126 @@ describe("A service that does not answer", () => {
     await waitFor(() => expect(identityRow.querySelector("figcaption")).toHaveTextContent("Current"));
   });
 
-  it("still says a request that could not be sent started nothing", async () => {
+  it("still says a request that could not be sent started nothing: the browser was offline before it went", async () => {
     given(http.untyped.post("http://api.test/v1/generation-batches", () => HttpResponse.error()));
     const user = await openAsAlice();
     await addPhoto(user);
+    // Offline as the press came (a page that did not hear of it: Generate is on).
+    vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
     await user.click(screen.getByRole("button", { name: "Generate" }));
     const form = screen.getByRole("region", { name: "New generation" });
     expect(await within(form).findByRole("alert")).toHaveTextContent(/^Nothing was started/);
+  });
+});
+
+describe("A connection that fails once a start went", () => {
+  /**
+   * A service that starts each click once per key, whose answer to the first is lost with the
+   * connection (the browser goes offline as it comes back: the history cannot be read until
+   * it is back online); a later request with the same key is answered.
+   */
+  function answerLost(make: (body: CreateVariantsRequest, batch: string) => Job[]) {
+    const batches = new Map<string, GenerationBatch>();
+    const keys: string[] = [];
+    const connection = { up: true };
+    const listed = () => [...batches.values()].flatMap((batch) => [...batch.items].reverse()).reverse();
+    given(
+      http.post("/v1/generation-batches", async ({ request, response }) => {
+        const key = request.headers.get("Idempotency-Key")!;
+        keys.push(key);
+        const body = await request.json();
+        const batch_id = `b-${batches.size + 1}`;
+        const batch = batches.get(key) ?? { batch_id, items: make(body, batch_id) };
+        batches.set(key, batch);
+        if (keys.length > 1) return response(202).json(batch);
+        connection.up = false;
+        return HttpResponse.error();
+      }),
+      http.get("/v1/generations", ({ response }) =>
+        connection.up ? response(200).json({ items: listed(), next_cursor: null }) : HttpResponse.error(),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(listed().find((item) => item.id === params.generation_id)!),
+      ),
+    );
+    return { batches, keys, connection };
+  }
+
+  /** 2 variants of `body`, as the service makes them. */
+  const variants = (body: CreateVariantsRequest, batch: string) =>
+    Array.from({ length: body.count }, (_, index) =>
+      job({
+        identity_id: body.identity_id,
+        user_id: body.user_id,
+        prompt: body.prompt,
+        reference_keys: body.reference_keys,
+        aspect_ratio: body.aspect_ratio ?? "1:1",
+        image_size: body.image_size ?? "1K",
+        batch_id: batch,
+        batch_index: index,
+        batch_size: body.count,
+      }),
+    );
+
+  it("says a Generate may have started, not that nothing was, and shows the click in its place once the history does", async () => {
+    const service = answerLost(variants);
+    const user = await openAsAlice();
+    await addPhoto(user);
+    await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "1K");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Variants" }), "2");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    act(() => onlineManager.setOnline(false));
+
+    const form = screen.getByRole("region", { name: "New generation" });
+    const alert = await within(form).findByRole("alert");
+    expect(alert).toHaveTextContent(/^The connection failed before the image service's answer came: the generation may have started all the same/);
+    expect(alert).toHaveTextContent("Press Generate again to follow it here: the same request starts it only once.");
+    expect(service.batches.size).toBe(1);
+
+    service.connection.up = true;
+    act(() => onlineManager.setOnline(true));
+    // The history, read again as the browser is back, shows the click: the pane follows it,
+    // as the answer would have had it, and nothing says it may not have started.
+    const pane = screen.getByRole("region", { name: "Result" });
+    await waitFor(() => expect(within(pane).getAllByRole("article")).toHaveLength(2));
+    await waitFor(() => expect(within(form).queryByRole("alert")).not.toBeInTheDocument());
+    expect(screen.queryByText(/may have started|Nothing was started/)).not.toBeInTheDocument();
+    const [batch] = service.batches.values();
+    expect(within(pane).getAllByRole("article").map((card) => card.dataset.jobId)).toEqual(batch!.items.map((item) => item.id));
+    expect(service.keys).toHaveLength(1);
+  });
+
+  it("says a Re-run may have started on its card, and shows the re-run beside it once the history does", async () => {
+    const done = succeeded(job({ prompt: "again" }));
+    const started: Job[] = [];
+    const connection = { up: true };
+    const listed = () => [...started, done];
+    given(
+      http.post("/v1/generations/{generation_id}/rerun", () => {
+        started.push(job({ kind: "rerun", parent_generation_id: done.id, prompt: "again", batch_id: "rerun-1", batch_index: 0, batch_size: 1 }));
+        connection.up = false;
+        return HttpResponse.error();
+      }),
+      http.get("/v1/generations", ({ response }) =>
+        connection.up ? response(200).json({ items: listed(), next_cursor: null }) : HttpResponse.error(),
+      ),
+      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+        response(200).json(listed().find((item) => item.id === params.generation_id)!),
+      ),
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(within(card).getByRole("button", { name: /^Re-run\b/ }));
+    act(() => onlineManager.setOnline(false));
+    const alert = await within(card).findByRole("alert");
+    expect(alert).toHaveTextContent(/^The connection failed before the image service's answer came: the generation may have started all the same/);
+    expect(alert).toHaveTextContent("Press Re-run again");
+
+    connection.up = true;
+    act(() => onlineManager.setOnline(true));
+    expect(await screen.findByRole("article", { name: "Re-run of the new image" })).toBeInTheDocument();
+    await waitFor(() => expect(within(card).queryByRole("alert")).not.toBeInTheDocument());
+    expect(started).toHaveLength(1);
   });
 });
 

@@ -3,7 +3,7 @@ import { onlineManager } from "@tanstack/react-query";
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { SESSION_ENDED, UNREACHABLE } from "../../../api/imageGeneration";
 import { API, apiConfig, apiError, http, job } from "../../../test/api";
@@ -121,12 +121,16 @@ describe("when something fails", () => {
     );
     const user = await openAsAlice();
     await addPhoto(user);
+    // The browser offline as the press came: the request never went (online, one that fails
+    // may have gone: see Connection.test.tsx).
+    const offline = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
     await user.click(screen.getByRole("button", { name: "Generate" }));
     const form = screen.getByRole("region", { name: "New generation" });
     expect(await within(form).findByRole("alert", {}, { timeout: 8000 })).toHaveTextContent(
       /^Nothing was started: the image service could not be reached\. Try again once the connection is back\.$/,
     );
     expect(service.created).toHaveLength(0);
+    offline.mockRestore();
     down = false;
     await user.click(screen.getByRole("button", { name: "Generate" }));
     await waitFor(() => expect(service.created).toHaveLength(1));

@@ -7,7 +7,7 @@ import { onlineManager } from "@tanstack/react-query";
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse } from "msw";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { SESSION_ENDED, type HostUser } from "../../../api/imageGeneration";
 import { apiConfig, apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
@@ -93,6 +93,8 @@ describe("a change asked while the browser is offline", () => {
     );
     const user = await openAsAlice();
     const [row] = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
+    // What the browser says of itself while it is offline: a request it could not send never went.
+    const onLine = vi.spyOn(navigator, "onLine", "get").mockImplementation(() => !offline);
     try {
       offline = true;
       act(() => onlineManager.setOnline(false));
@@ -107,6 +109,7 @@ describe("a change asked while the browser is offline", () => {
       expect(sent).toEqual({ rerun: 1, apply: 1 });
     } finally {
       offline = false;
+      onLine.mockRestore();
       act(() => onlineManager.setOnline(true));
     }
     // Back online: nothing the admin asked offline goes out by itself.

@@ -8,10 +8,11 @@
 import { useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
-import { notDoneError, refusedText, startError, wentThrough, type JobAction } from "../errors";
+import { notDoneError, outcomeUnknown, refusedText, startError, wentThrough, type JobAction } from "../errors";
 import { reveal, revealResults } from "../motion";
 import type { ReferenceItem } from "../photos/photo";
 import { useApply, useCancel } from "./use-cancel-and-apply";
+import { useFollowUnknown } from "./use-follow-unknown";
 import { usePaneArrival } from "./use-pane-arrival";
 import { useStartBatch, type StartRequest } from "./use-start-batch";
 
@@ -166,24 +167,30 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     return true;
   };
 
-  /** Sends a start: its jobs, or null when it started nothing (why is said where it was asked). */
+  /** Sends a start: its jobs, or null when it started nothing or may have (why is said where
+   * it was asked; one that may have is followed in the history: `unknown`). */
   const send = async (request: StartRequest, place: ActionPlace): Promise<Job[] | null> => {
     const from = cardOf(request);
+    const sent = unknown.sent(request);
     try {
       return (await create.mutateAsync({ request, idempotencyKey: crypto.randomUUID() })).items;
     } catch (error) {
+      let saidOfIt: FormError | ActionError | null;
       if (from === undefined && request.kind === "generate") {
         const message = startError(error, photos, "Generate");
         // About the prompt (a character in it that could hide what it says): said beside it.
         const prompt = refusedText(error, "prompt") ? request.body.prompt : undefined;
-        setFormError(message === null ? null : { userId: request.body.user_id, message, ...(prompt !== undefined && { prompt }) });
-        return null;
+        saidOfIt = message === null ? null : { userId: request.body.user_id, message, ...(prompt !== undefined && { prompt }) };
+        setFormError(saidOfIt);
+      } else {
+        // A follow-up's error shows where it was asked (and comes into view there); a refused
+        // refinement's words, in its box.
+        const words = request.kind === "refine" && refusedText(error, "instruction") ? request.instruction : undefined;
+        const button = request.kind === "rerun" ? "Re-run" : request.kind === "refine" ? "Send" : "Generate without it";
+        saidOfIt = from ? said(from, startError(error, photos, button), place, words) : null;
+        sayFailure(saidOfIt);
       }
-      // A follow-up's error shows where it was asked (and comes into view there); a refused
-      // refinement's words, in its box.
-      const words = request.kind === "refine" && refusedText(error, "instruction") ? request.instruction : undefined;
-      const button = request.kind === "rerun" ? "Re-run" : request.kind === "refine" ? "Send" : "Generate without it";
-      if (from) sayFailure(said(from, startError(error, photos, button), place, words));
+      if (outcomeUnknown(error)) unknown.follow(sent, saidOfIt);
       return null;
     }
   };
@@ -201,6 +208,20 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     else revealResults(pane);
     if (focus) (card ?? pane?.querySelector<HTMLElement>("article"))?.focus({ preventScroll: true });
   };
+
+  // A start that may have started (it went, its answer did not come back), once the history
+  // shows it did: its "may have started" goes (if still said), and the pane shows its jobs,
+  // brought into view, as a start that was answered would have (without taking the focus: it
+  // may come long after the press, once the browser is back online).
+  const unknown = useFollowUnknown<FormError | ActionError | null>((saidOfIt, jobs) => {
+    if (saidOfIt !== null) {
+      setFormError((shown) => (shown === saidOfIt ? null : shown));
+      setActionErrors((shown) => shown.filter((each) => each !== saidOfIt));
+    }
+    const first = jobs[0];
+    if (first) arrival.whenShown(first.id, () => bringIntoView(first, false), first.identity_id);
+    showStarted(jobs);
+  });
 
   // The failed cards whose re-run (from the pane's "Re-run the 3 failed") is out.
   const [rerunningIds, setRerunningIds] = useState<readonly string[]>([]);

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 
 import { ApiError, type CreateVariantsRequest, type GenerationBatch, type Job } from "../../../api/imageGeneration";
-import { isNoAnswer } from "../errors";
+import { outcomeUnknown } from "../errors";
 import { keys, refreshHistory } from "../queryCache";
 import { useApi } from "./use-api";
 
@@ -14,7 +14,7 @@ export type StartRequest =
   | { kind: "refine"; parent: Job; instruction: string; count: number };
 
 /** The identity a start is for. */
-function identityOf(request: StartRequest): string {
+export function identityOf(request: StartRequest): string {
   return request.kind === "generate" ? request.body.identity_id : request.parent.identity_id;
 }
 
@@ -71,16 +71,17 @@ export function useStartBatch() {
       const first = batch.items[0];
       if (first) void refreshHistory(queryClient, first.identity_id);
     },
-    // It may have started all the same: the history says whether it did.
+    // It may have started all the same: the history says whether it did (read while
+    // offline, it is read once the browser is back: see `useFollowUnknown`).
     onError: (error, { request }) => {
-      if (isNoAnswer(error)) void refreshHistory(queryClient, identityOf(request));
+      if (outcomeUnknown(error)) void refreshHistory(queryClient, identityOf(request));
     },
   });
 }
 
-/** Whether the request went through is not known: no answer in time, or one whose body was
- * lost (`isNoAnswer`), or none at all (the connection failed, maybe after the request went; rare, and the page
- * then says nothing was started, but the key is kept all the same). */
+/** Whether the request went through is not known (`outcomeUnknown`: no answer in time, one
+ * whose body was lost, the connection failed after it went), or it could not be sent at all
+ * (the browser offline: it says nothing was started, but the key is kept all the same). */
 function mayHaveGoneThrough(error: unknown): boolean {
-  return isNoAnswer(error) || (error instanceof ApiError && error.status === 0);
+  return outcomeUnknown(error) || (error instanceof ApiError && error.status === 0);
 }
