@@ -23,6 +23,7 @@ from tests.e2e.browser.steps import (
     history_read,
     log_in,
     ready_to_generate,
+    variant,
 )
 from tests.e2e.conftest import RunningStack
 
@@ -477,3 +478,37 @@ def test_a_history_that_cannot_be_read_says_so_and_the_pane_invites_nothing(
     expect(history.get_by_role("listitem").first).to_be_visible(timeout=10_000)
     expect(said).to_have_count(0)
     page.close()
+
+
+def test_a_generate_whose_answer_the_connection_lost_is_followed_once_back_online(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """2 variants at 1K: the service answers 202, and the connection drops while the answer is
+    on its way back. The page says the click may have started, not "Nothing was started" (it
+    said so for 40 s after the browser was back, while the history listed the click as Done
+    with its cost); back online, the pane shows the click's two variants and the alert goes."""
+    page, generate = ready_to_generate(browser, stack, ALICE_THE_CHEF, ratio="1:1")
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("2")
+    page.get_by_role("textbox", name="Prompt", exact=True).fill("an answer lost on the way back")
+    started: list[Any] = []
+
+    def answer_lost(route: Route) -> None:
+        started.append(route.fetch().json())
+        page.context.set_offline(True)
+        route.abort()
+
+    page.route(re.compile(r".*/v1/generation-batches$"), answer_lost, times=1)
+    generate.click()
+    alert = page.get_by_role("region", name="New generation").get_by_role("alert")
+    expect(alert).to_contain_text("the generation may have started all the same")
+    expect(alert).not_to_contain_text("Nothing was started")
+
+    page.context.set_offline(False)
+    jobs = sorted(started[0]["items"], key=lambda job: job["batch_index"])
+    assert len(jobs) == 2, jobs
+    for n, job in enumerate(jobs, start=1):
+        picture = variant(page, n, 2).get_by_role("img")
+        expect(picture).to_have_attribute(
+            "src", re.compile(re.escape(job["id"])), timeout=JOB_TIMEOUT_MS
+        )
+    expect(alert).to_have_count(0)
