@@ -38,6 +38,8 @@ EXIT_FAILED = 1
 STOP_SIGNALS = tuple(
     sig for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig
 )
+#: How often the main thread looks up from waiting for a stop signal (see `wait_for_stop`).
+STOP_CHECK_S = 0.25
 
 
 def add_serve_command(subparsers: Any) -> None:
@@ -131,7 +133,7 @@ def serve(options: StackOptions, *, stdout: TextIO | None = None) -> int:
             file=out,
             flush=True,
         )
-        stop.wait()
+        wait_for_stop(stop)
         print(stopping_message(stack.invocations_running()), file=out, flush=True)
     finally:
         stack.stop(give_up=stop_now)
@@ -139,6 +141,16 @@ def serve(options: StackOptions, *, stdout: TextIO | None = None) -> int:
             signal.signal(sig, handler)
     print("stopped.", file=out, flush=True)
     return EXIT_OK
+
+
+def wait_for_stop(stop: threading.Event) -> None:
+    """Until a stop signal's handler sets `stop`, in slices of `STOP_CHECK_S`. Python runs a
+    handler in the main thread, the next time that thread runs Python code; when the kernel
+    gives a process's signal to another thread (one of the pollers, the servers), an
+    `Event.wait()` without a timeout would never wake to let it run (CPython #85300), and
+    the stack would not stop."""
+    while not stop.wait(STOP_CHECK_S):
+        pass
 
 
 def stopping_message(running: int) -> str:
