@@ -4,9 +4,11 @@
  * screen-reader user stays where they were and the page does not scroll under a mouse.
  *
  * Spread the props on the control, or on an element around the controls (a card, a row): its
- * focus events bubble. The focus goes only if nothing holds it (the page), or if `over` holds
- * it: an element that took it first as the control went (a card that keeps the focus itself,
- * `useKeepsFocus`) and gives it on. A control the admin went to meanwhile keeps it.
+ * focus events bubble. The focus goes only if nothing holds it (the page, or the removed control
+ * itself: Chrome may still name it as focused until its next rendering update, which a loaded
+ * machine's effects can run before), or if `over` holds it: an element that took it first as
+ * the control went (a card that keeps the focus itself, `useKeepsFocus`) and gives it on. A
+ * control the admin went to meanwhile keeps it.
  */
 import { useEffect, useRef, type RefObject } from "react";
 
@@ -24,7 +26,11 @@ export function useFocusGoesTo(target: RefObject<HTMLElement | null>, { over }: 
     focused.current = null;
     const next = target.current;
     const active = document.activeElement;
-    const free = active === null || active === document.body || (next !== null && active === over?.(next));
+    const free =
+      active === null ||
+      active === document.body ||
+      !active.isConnected ||
+      (next !== null && active === over?.(next));
     if (next && free) next.focus({ preventScroll: true });
   });
   return {
