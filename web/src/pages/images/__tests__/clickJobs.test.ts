@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { job, succeeded } from "../../../test/api";
-import { failedFor, failedToRerun, rerunsOutcome, sharedFailure, waitingToCancel } from "../job/click";
+import { failedFor, failedToRerun, firstFailedToEdit, rerunsOutcome, sharedFailure, waitingToCancel } from "../job/click";
 
 const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
 const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
@@ -23,6 +23,15 @@ describe("waitingToCancel", () => {
   it("takes the queued cards", () => {
     const queued = job();
     expect(waitingToCancel([queued, job({ status: "running" }), failed(BUSY)])).toEqual([queued]);
+  });
+});
+
+describe("firstFailedToEdit", () => {
+  it("takes the first failed card, not one on its way, done or canceled", () => {
+    const refused = failed(REFUSED);
+    const pane = [job(), succeeded(job()), job({ status: "canceled" }), refused, failed(REFUSED)];
+    expect(firstFailedToEdit(pane)).toBe(refused);
+    expect(firstFailedToEdit([job(), succeeded(job())])).toBeUndefined();
   });
 });
 

@@ -1,8 +1,7 @@
 import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { offeredActions } from "../job/actions";
-import { failedToRerun, waitingToCancel, type Reason } from "../job/click";
+import { failedToRerun, firstFailedToEdit, waitingToCancel, type Reason } from "../job/click";
 import { reveal } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./ClickActions.module.css";
@@ -50,10 +49,7 @@ export function ClickActions({
   const offersCancel = waiting.length >= 2;
   const canceling = waiting.every((job) => cancelingIds.includes(job.id));
   // The reason all failed for, which a re-run would meet again: the first of them to edit.
-  const toEdit =
-    shared && !offersRerun && onEditSettings
-      ? jobs.find((job) => job.status === "failed" && offeredActions(job, "card", { savedNow: false }).editSettings)
-      : undefined;
+  const toEdit = shared && !offersRerun && onEditSettings ? firstFailedToEdit(jobs) : undefined;
 
   const rerunEach = async () => {
     if (busy || rerunning || !onRerunEach) return;

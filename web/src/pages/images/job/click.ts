@@ -27,6 +27,12 @@ export function waitingToCancel(jobs: readonly Job[]): Job[] {
   return jobs.filter((job) => offeredActions(job, "card", { savedNow: false }).cancel);
 }
 
+/** The pane's first failed card, whose settings and photos Edit settings puts in the form: a
+ * click whose variants all failed for a reason no re-run mends offers it once, above its cards. */
+export function firstFailedToEdit(jobs: readonly Job[]): Job | undefined {
+  return jobs.find((job) => job.status === "failed" && offeredActions(job, "card", { savedNow: false }).editSettings);
+}
+
 /** A reason a card failed for, as it is told apart from another: its code and its words (a
  * photo's names the photo). */
 export interface Reason extends Problem {
