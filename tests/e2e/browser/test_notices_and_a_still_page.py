@@ -433,9 +433,13 @@ def test_show_older_generations_moves_nothing_in_view_as_the_older_rows_come(
     assert page.evaluate("window.__unasked") < 0.01, page.evaluate("window.__unaskedWhat")
 
 
-#: The API's answer to a fault inside it (`errors.py`'s `unexpected`, as `error_response` sends it).
+#: The API's answer to a fault inside it (`handlers/api.py`'s `handle_unexpected`).
 INTERNAL_ERROR = {
-    "error": {"code": "internal_error", "message": "Unexpected error: KeyError.", "details": {}}
+    "error": {
+        "code": "internal_error",
+        "message": "Something went wrong on our side.",
+        "details": {},
+    }
 }
 
 
@@ -461,7 +465,7 @@ def test_a_history_that_cannot_be_read_says_so_and_the_pane_invites_nothing(
     pane = page.get_by_role("region", name="Result")
     said = history.get_by_role("alert")
     expect(said).to_have_text(
-        "The history could not be read: the API answered 500 (Unexpected error: KeyError)."
+        "The history could not be read: the API answered 500 (Something went wrong on our side)."
         " The page keeps trying.",
         timeout=10_000,
     )

@@ -92,8 +92,8 @@ export function shownError(error: unknown): string | null {
 
 /** Why a read the page keeps making failed, to end "… could not be read: " (null for an
  * ended session: its own notice says it): the connection's fault or the host's in the
- * page's words; the API's by its status, then what it said (a 500's "Unexpected error:
- * KeyError." alone does not say whose fault it was). */
+ * page's words; the API's by its status, then what it said (a 500's "Something went wrong on
+ * our side." alone does not say whose side). */
 export function whyUnread(error: unknown): string | null {
   if (!(error instanceof ApiError)) return "something went wrong";
   if (error.status === 401) return null;

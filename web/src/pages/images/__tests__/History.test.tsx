@@ -393,7 +393,7 @@ describe("a history that cannot be read", () => {
   function failingHistory(jobs: Job[], failing: { now: boolean }) {
     return http.get("/v1/generations", ({ response }) =>
       failing.now
-        ? response(500).json({ error: { code: "internal_error", message: "Unexpected error: KeyError.", details: {} } })
+        ? response(500).json({ error: { code: "internal_error", message: "Something went wrong on our side.", details: {} } })
         : response(200).json({ items: jobs, next_cursor: null }),
     );
   }
@@ -404,7 +404,7 @@ describe("a history that cannot be read", () => {
     given(failingHistory([done], failing), ...historyOf([done]));
     await openAsAlice();
     const history = await screen.findByRole("region", { name: "History" });
-    const said = "The history could not be read: the API answered 500 (Unexpected error: KeyError). The page keeps trying.";
+    const said = "The history could not be read: the API answered 500 (Something went wrong on our side). The page keeps trying.";
     // Within the read and its one retry.
     expect(await within(history).findByRole("alert", {}, { timeout: 4000 })).toHaveTextContent(said);
     // Each try after that starts as a first load: the reason stays, and no "Loading" comes back.

@@ -47,7 +47,7 @@ describe("the result pane", () => {
     given(
       http.get("/v1/generations", ({ response }) =>
         failing
-          ? response(500).json({ error: { code: "internal_error", message: "Unexpected error: KeyError.", details: {} } })
+          ? response(500).json({ error: { code: "internal_error", message: "Something went wrong on our side.", details: {} } })
           : response(200).json({ items: [], next_cursor: null }),
       ),
     );
