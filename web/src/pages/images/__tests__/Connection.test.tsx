@@ -38,6 +38,21 @@ function shortTimeouts(ms = 300): number[] {
 
 const notice = /what you see may be out of date/;
 
+/**
+ * The history's read and a job's own, of the jobs `listed()` gives (newest first); the
+ * history's fails while the `connection` is down (the browser offline).
+ */
+function reads(listed: () => Job[], connection = { up: true }) {
+  return [
+    http.get("/v1/generations", ({ response }) =>
+      connection.up ? response(200).json({ items: listed(), next_cursor: null }) : HttpResponse.error(),
+    ),
+    http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+      response(200).json(listed().find((item) => item.id === params.generation_id)!),
+    ),
+  ];
+}
+
 describe("A service that does not answer", () => {
   it("makes a poll with no answer a lost contact: the notice, and the card's last known state", async () => {
     const asked = shortTimeouts();
@@ -95,12 +110,7 @@ describe("A service that does not answer", () => {
         batches.set(key, batch);
         return answers ? response(202).json(batch) : hang();
       }),
-      http.get("/v1/generations", ({ response }) =>
-        response(200).json({ items: [...batches.values()].flatMap((batch) => batch.items).reverse(), next_cursor: null }),
-      ),
-      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json([...batches.values()].flatMap((batch) => batch.items).find((item) => item.id === params.generation_id)!),
-      ),
+      ...reads(() => [...batches.values()].flatMap((batch) => batch.items).reverse()),
     );
     const user = await openAsAlice();
     await addPhoto(user);
@@ -260,12 +270,7 @@ describe("A connection that fails once a start went", () => {
         connection.up = false;
         return HttpResponse.error();
       }),
-      http.get("/v1/generations", ({ response }) =>
-        connection.up ? response(200).json({ items: listed(), next_cursor: null }) : HttpResponse.error(),
-      ),
-      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json(listed().find((item) => item.id === params.generation_id)!),
-      ),
+      ...reads(listed, connection),
     );
     return { batches, keys, connection };
   }
@@ -325,12 +330,7 @@ describe("A connection that fails once a start went", () => {
         connection.up = false;
         return HttpResponse.error();
       }),
-      http.get("/v1/generations", ({ response }) =>
-        connection.up ? response(200).json({ items: listed(), next_cursor: null }) : HttpResponse.error(),
-      ),
-      http.get("/v1/generations/{generation_id}", ({ params, response }) =>
-        response(200).json(listed().find((item) => item.id === params.generation_id)!),
-      ),
+      ...reads(listed, connection),
     );
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
