@@ -10,7 +10,7 @@ import { onlineManager, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { batchId } from "../job/state";
+import { batchId, jobsOfBatch } from "../job/state";
 import { jobsOf, keys, refreshHistory, type HistoryPages } from "../queryCache";
 import { askedAlike } from "../sameClick";
 import { identityOf, type StartRequest } from "./use-start-batch";
@@ -27,13 +27,12 @@ export interface SentStart {
 /** The batch `start` made, as `history` (newest first) shows it, in its order; null when it
  * shows none. */
 export function startedBy(start: SentStart, history: readonly Job[]): Job[] | null {
-  const batches = new Map<string, Job[]>();
-  for (const job of history) batches.set(batchId(job), [...(batches.get(batchId(job)) ?? []), job]);
-  for (const jobs of batches.values()) {
+  for (const batch of new Set(history.map(batchId))) {
+    const jobs = jobsOfBatch(history, batch);
     const [first] = jobs;
     if (!first || jobs.some((job) => start.known.has(job.id))) continue;
     if (start.since !== null && first.created_at < start.since) continue;
-    if (askedBy(first, start.request)) return [...jobs].sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0));
+    if (askedBy(first, start.request)) return jobs;
   }
   return null;
 }

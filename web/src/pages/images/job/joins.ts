@@ -5,7 +5,7 @@
  * (from the history), takes the pane as before.
  */
 import type { Job } from "../../../api/imageGeneration";
-import { batchId } from "./state";
+import { batchId, jobsOfBatch } from "./state";
 
 /** Which card each joined job came from: the joined job's id to its parent's, in the order
  * they joined (the newest last). */
@@ -51,11 +51,7 @@ export function isFollowUp(job: Pick<Job, "kind" | "parent_generation_id" | "bat
 export function latestBatch(jobs: readonly Job[]): string[] {
   const latest = jobs[0];
   if (!latest) return [];
-  const batch = batchId(latest);
-  return jobs
-    .filter((job) => batchId(job) === batch)
-    .sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0))
-    .map((job) => job.id);
+  return jobsOfBatch(jobs, batchId(latest)).map((job) => job.id);
 }
 
 /**

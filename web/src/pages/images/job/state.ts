@@ -17,6 +17,12 @@ export function batchId(job: Job): string {
   return job.batch_id ?? job.id;
 }
 
+/** The jobs of the batch `id` among `jobs`, in variant order (a history may list a batch's
+ * jobs in any order). */
+export function jobsOfBatch(jobs: readonly Job[], id: string): Job[] {
+  return jobs.filter((job) => batchId(job) === id).sort((a, b) => (a.batch_index ?? 0) - (b.batch_index ?? 0));
+}
+
 /** The later of two reads of one job (the result pane and the history each poll their own). */
 export function laterRead(job: Job, other: Job | undefined): Job {
   return other && other.updated_at > job.updated_at ? other : job;
