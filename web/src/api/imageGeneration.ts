@@ -49,8 +49,9 @@ export const UNREACHABLE = "Can't reach the image service. Check the connection.
 export const UNREACHABLE_CODE = "unreachable";
 /** The code of an `ApiError` for a change whose connection failed while the browser was online
  * as it sent it: the request may have reached the service, which may have done it, and only its
- * answer was lost (a page cannot tell the two apart). Said in the same words as one that could
- * not be sent (`UNREACHABLE`); a start says it may have started (see `startError`). A browser
+ * answer was lost (a page cannot tell the two apart). Its message is one that could not be
+ * sent's (`UNREACHABLE`); a start, a save, a cancel and an Undo say that it may have gone
+ * through (see `startError`, `notDoneError`). A browser
  * offline before it sent a request sent nothing: that one is `UNREACHABLE_CODE`, as a read's. */
 export const CUT_OFF_CODE = "cut_off";
 

@@ -118,9 +118,10 @@ export type JobAction = "Save" | "Cancel" | "Undo";
  * they stay true once the connection is back): what did not happen, and how to ask again. */
 export function notDoneError(error: unknown, button: JobAction): string | null {
   const what = NOT_DONE[button];
-  // One cut off once it went (`CUT_OFF_CODE`) is worded as before, though it may have gone
-  // through: the job's next reads show it if it did.
-  if (error instanceof ApiError && (error.code === UNREACHABLE_CODE || error.code === CUT_OFF_CODE))
+  // One cut off once it went may have gone through, as one with no answer in time (whose
+  // words the API client gives): the job's next reads show whether it did.
+  if (isCutOff(error)) return `${CUT_OFF}: this may have gone through all the same. Asking again does no harm.`;
+  if (error instanceof ApiError && error.code === UNREACHABLE_CODE)
     return `${what}: the image service could not be reached. ${button} again once the connection is back.`;
   if (error instanceof ApiError && error.code === HOST_DOWN)
     return `${what}: the host app did not answer. ${button} it again in a few minutes.`;

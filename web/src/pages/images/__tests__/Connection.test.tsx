@@ -348,6 +348,56 @@ describe("A connection that fails once a start went", () => {
   });
 });
 
+describe("A connection that fails once a change went", () => {
+  it("says a save may have gone through, not that it was not saved, and reads the job to show that it did", async () => {
+    let done: Job = succeeded(job({ prompt: "keep me" }));
+    let imagePath: string | null = null;
+    given(
+      // The save lands; the connection fails before its answer comes.
+      http.post("/v1/generations/{generation_id}/apply", () => {
+        const now = new Date().toISOString();
+        done = { ...done, updated_at: now, apply: { status: "applied", attempt: 1, error: null, applied_at: now, requested_at: now } };
+        imagePath = done.output!.key;
+        return HttpResponse.error();
+      }),
+      ...reads(() => [done]),
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities: params.user_id === "1" ? [] : identities.map((each) => (each.id === "id-chef" ? { ...each, image_path: imagePath } : each)),
+        }),
+      ),
+    );
+    const user = await openAsAlice();
+    const result = screen.getByRole("region", { name: "Result" });
+    const card = await within(result).findByRole("article", { name: "New image" });
+    await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
+
+    const alert = await within(result).findByRole("alert");
+    expect(alert).toHaveTextContent(
+      "The connection failed before the image service's answer came: this may have gone through all the same. Asking again does no harm.",
+    );
+    expect(alert).not.toHaveTextContent(/could not be reached|not saved/i);
+    expect(await within(card).findByText("Saved to identity")).toBeInTheDocument();
+  });
+
+  it("says a cancel may have gone through, and shows the card canceled once its read says so", async () => {
+    let waiting: Job = job({ prompt: "stop me" });
+    given(
+      http.post("/v1/generations/{generation_id}/cancel", () => {
+        waiting = { ...waiting, status: "canceled", updated_at: new Date().toISOString(), finished_at: new Date().toISOString() };
+        return HttpResponse.error();
+      }),
+      ...reads(() => [waiting]),
+    );
+    const user = await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    await user.click(within(card).getByRole("button", { name: /^Cancel\b/ }));
+
+    expect(await within(card).findByRole("alert")).toHaveTextContent("this may have gone through all the same");
+    expect(await within(card).findByText("Canceled")).toBeInTheDocument();
+  });
+});
+
 describe("A service the page cannot reach as an identity is chosen", () => {
   it("says so above the page, not only in the history below the fold", async () => {
     let reachable = true;

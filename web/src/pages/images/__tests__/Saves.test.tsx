@@ -7,7 +7,7 @@
  */
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { delay, HttpResponse } from "msw";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { SESSION_ENDED, type Job } from "../../../api/imageGeneration";
 import { API, apiError, historyOf, http, identities, job, server, succeeded } from "../../../test/api";
@@ -278,6 +278,8 @@ describe("a save that failed", () => {
     const card = await within(await screen.findByRole("region", { name: "Result" })).findByRole("article", {
       name: "New image",
     });
+    // Offline as it was sent: it never went (online, it may have: see Connection's tests).
+    vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
     await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
     expect(await within(card).findByRole("alert")).toHaveTextContent(
       "Not saved: the image service could not be reached. Save again once the connection is back.",

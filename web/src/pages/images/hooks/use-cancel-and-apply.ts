@@ -2,7 +2,7 @@ import { type QueryClient, useMutation, useMutationState, useQueryClient } from 
 import { useCallback, useRef, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { isNoAnswer, isRefused } from "../errors";
+import { isRefused, outcomeUnknown } from "../errors";
 import { isMoving } from "../job/state";
 import { keys, putInHistory, refreshAfterUnanswered, refreshHistory, refreshIdentities, showSaved } from "../queryCache";
 import { useApi } from "./use-api";
@@ -37,7 +37,7 @@ export function useCancel(outcome: Outcome = {}) {
     },
     onError: (error, job) => {
       // It may have gone through all the same: the job and the history say whether it did.
-      if (isNoAnswer(error)) refreshAfterUnanswered(queryClient, job);
+      if (outcomeUnknown(error)) refreshAfterUnanswered(queryClient, job);
       outcome.onError?.(error, job);
     },
   });
@@ -84,7 +84,7 @@ export function useApply(outcome: Outcome = {}) {
     },
     onError: (error, job) => {
       // It may have landed all the same: the job, the history and the identity say whether it did.
-      if (isNoAnswer(error)) {
+      if (outcomeUnknown(error)) {
         refreshIdentities(queryClient);
         refreshAfterUnanswered(queryClient, job);
       }
