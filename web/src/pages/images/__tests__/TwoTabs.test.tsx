@@ -90,6 +90,46 @@ describe("another tab's click", () => {
     }
   });
 
+  it("shows an earlier result saved again there (its Undo) as the identity's image, without a click here", async () => {
+    fakeClock();
+    try {
+      const appliedAt = (job: Job, at: string): Job => ({
+        ...job,
+        apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: null },
+      });
+      const earlier = appliedAt(succeeded(job({ prompt: "the earlier one", created_at: "2026-03-14T09:10:00Z" })), "2026-03-14T09:11:00Z");
+      const later = appliedAt(succeeded(job({ prompt: "the later one", created_at: "2026-03-14T09:20:00Z" })), "2026-03-14T09:21:00Z");
+      const listed = [later, earlier];
+      let shown = later;
+      given(
+        http.get("/v1/generations", ({ response }) => response(200).json({ items: listed, next_cursor: null })),
+        http.get("/v1/generations/{generation_id}", ({ params, response }) =>
+          response(200).json(listed.find((each) => each.id === params.generation_id)!),
+        ),
+        http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+          response(200).json({
+            identities:
+              params.user_id === "3"
+                ? [{ ...identities[0]!, image_path: shown.output!.key, image_url: shown.output!.url, image_preview_url: null }]
+                : [],
+          }),
+        ),
+      );
+      await openAsAlice();
+      const picture = () => screen.getByRole("img", { name: "Alice the chef, as it looks now" }).getAttribute("src");
+      await waitFor(() => expect(picture()).toBe(later.output!.url));
+
+      // The other tab's Undo saved the earlier one again: the history's next read shows it
+      // saved anew, which is news of the identity's image as a first save is.
+      listed[1] = appliedAt(earlier, new Date().toISOString());
+      shown = earlier;
+      await timePasses(IDLE_REFRESH_MS + 1000);
+      await waitFor(() => expect(picture()).toBe(earlier.output!.url));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("shows the latest batch again once the admin comes back to the identity", async () => {
     const first = succeeded(job({ aspect_ratio: "16:9", batch_id: "b-first" }));
     const chef: Job[] = [first];

@@ -72,11 +72,13 @@ export function historyRead(api: ImageGenerationApi, queryClient: QueryClient, i
       return job;
     });
     // A job only the history watches (a folder's regeneration, another tab's click) ended,
-    // or a save landed from elsewhere: the identity's image may have changed.
+    // or a save landed from elsewhere, or one saved before was saved again (an Undo puts the
+    // earlier image back): the identity's image may have changed.
     const changedImage = items.filter((job) => {
       const before = previous.get(job.id);
       const ended = before !== undefined && isMoving(before) && !isMoving(job) && job.apply?.status !== "not_requested";
-      const savedElsewhere = previous.size > 0 && job.apply?.status === "applied" && before?.apply?.status !== "applied";
+      const savedElsewhere =
+        previous.size > 0 && job.apply?.status === "applied" && (before?.apply?.status !== "applied" || before.apply.applied_at !== job.apply.applied_at);
       return ended || savedElsewhere;
     });
     // A save seen to land between two reads of its job shows at once; one first read now (on

@@ -3,10 +3,11 @@
  * each user's identity, for when the admin comes back to them). Defaults: the user last
  * chosen in this browser, else "Me"; then the user's first identity.
  */
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 
 import { useFailure } from "./use-failure";
-import { useIdentities, useUsers } from "./use-users";
+import { identitiesAskedAt, useIdentities, useUsers } from "./use-users";
 import { isStringOrNull, isStringRecord, read, useSessionState } from "./use-session-state";
 
 /** The user last chosen in this tab, else in this browser, and the identity last chosen for
@@ -18,6 +19,7 @@ export function lastChosen(): { user: string | null; identity: string | null } {
 }
 
 export function useSubject() {
+  const queryClient = useQueryClient();
   const users = useUsers();
   // A new tab starts with the user last chosen in this browser ("Me" has no identities, often).
   const [chosenUser, setChosenUser] = useSessionState<string | null>("user", null, isStringOrNull, "browser");
@@ -51,8 +53,8 @@ export function useSubject() {
     userId,
     identity,
     identityId: identity?.id ?? null,
-    /** When the identities (and so the identity's image path) were last read. */
-    identityReadAt: identities.dataUpdatedAt,
+    /** When the identities (and so the identity's image path) were last read: asked for. */
+    identityReadAt: identitiesAskedAt(queryClient, userId) ?? identities.dataUpdatedAt,
     hasNoIdentities: list !== undefined && list.length === 0,
     /** The user's identities, as read (or not): a failed read is polled, and said. */
     identitiesRead: identities,
