@@ -252,6 +252,11 @@ describe("Cancel the waiting", () => {
     const api = clickApi({ queued: true, cancelRunning: [2] });
     const user = await fourVariants(api);
     await user.click(await pane().findByRole("button", { name: "Cancel the 4 waiting" }));
+    // Once each cancel had its answer, what came of them, not "Canceling…" still.
+    expect(await pane().findByText("Canceled 3 of the 4 waiting variants: the other card says why not.")).toHaveAttribute(
+      "role",
+      "status",
+    );
 
     expect(pane().getByRole("article", { name: "Variant 1 of 4" })).toHaveFocus();
     for (const name of ["Variant 1 of 4", "Variant 2 of 4", "Variant 4 of 4"]) {
@@ -260,9 +265,21 @@ describe("Cancel the waiting", () => {
     expect(api.cancels).toHaveLength(4);
     const started = pane().getByRole("article", { name: "Variant 3 of 4" });
     expect(await within(started).findByRole("alert")).toHaveTextContent("Not canceled: it had started before the cancel reached it.");
-    expect(pane().getByText("Canceling the 4 waiting variants.")).toHaveAttribute("role", "status");
+    // Once each cancel had its answer, what came of them, not "Canceling…" still.
+    expect(await pane().findByText("Canceled 3 of the 4 waiting variants: the other card says why not.")).toHaveAttribute(
+      "role",
+      "status",
+    );
     // Nothing waits any more: no such button.
     await waitFor(() => expect(pane().queryByRole("button", { name: /^Cancel the/ })).not.toBeInTheDocument());
+  }, 30_000);
+
+  it("says so once every waiting variant was canceled", async () => {
+    const api = clickApi({ queued: true });
+    const user = await fourVariants(api);
+    await user.click(await pane().findByRole("button", { name: "Cancel the 4 waiting" }));
+    expect(await pane().findByText("Canceled the 4 waiting variants.")).toHaveAttribute("role", "status");
+    expect(api.cancels).toHaveLength(4);
   }, 30_000);
 });
 

@@ -42,6 +42,8 @@ export function ClickActions({
   onEditSettings?: ((job: Job) => void) | undefined;
 }) {
   const [said, setSaid] = useState("");
+  // The variants "Cancel the N waiting" asked to cancel, until each cancel has its answer.
+  const [cancelAsked, setCancelAsked] = useState<readonly string[] | null>(null);
   const failed = onRerunEach ? failedToRerun(jobs) : [];
   const rerunning = rerunningIds.length > 0;
   const waiting = onCancel ? waitingToCancel(jobs) : [];
@@ -50,6 +52,12 @@ export function ClickActions({
   const canceling = waiting.every((job) => cancelingIds.includes(job.id));
   // The reason all failed for, which a re-run would meet again: the first of them to edit.
   const toEdit = shared && !offersRerun && onEditSettings ? firstFailedToEdit(jobs) : undefined;
+  // Every cancel answered: said what came of them (a card says why its own did not go through),
+  // not left saying "Canceling…" (set during render, React's way to adjust state to what changed).
+  if (cancelAsked !== null && !cancelAsked.some((id) => cancelingIds.includes(id))) {
+    setCancelAsked(null);
+    setSaid(cancelOutcome(cancelAsked.length, jobs.filter((job) => cancelAsked.includes(job.id) && job.status === "canceled").length));
+  }
 
   const rerunEach = async () => {
     if (busy || rerunning || !onRerunEach) return;
@@ -65,6 +73,7 @@ export function ClickActions({
     const first = waiting.find((job) => !cancelingIds.includes(job.id));
     if (!onCancel || first === undefined) return;
     for (const job of waiting) onCancel(job);
+    setCancelAsked(waiting.map((job) => job.id));
     setSaid(`Canceling the ${waiting.length} waiting variants.`);
     // The focus to the first card canceled, as a card's own Cancel leaves it on its card: this
     // button goes once they are canceled, and the page would take the focus.
@@ -116,4 +125,12 @@ export function ClickActions({
       )}
     </>
   );
+}
+
+/** What came of canceling `asked` waiting variants, `canceled` of which were. */
+function cancelOutcome(asked: number, canceled: number): string {
+  if (canceled === asked) return `Canceled the ${asked} waiting variants.`;
+  if (canceled === 0) return `Not canceled: each card of the ${asked} says why.`;
+  const others = asked - canceled === 1 ? "the other card says" : "the other cards say";
+  return `Canceled ${canceled} of the ${asked} waiting variants: ${others} why not.`;
 }
