@@ -1,7 +1,8 @@
 /** A photo whose upload failed: its Retry (one photo or all of them), Generate waiting for it, and the page asking before it is left. */
-import { screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
+import { onlineManager } from "@tanstack/react-query";
 import { HttpResponse } from "msw";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { http, S3 } from "../../../test/api";
 import { file, given, openAsAlice } from "../../../test/render";
@@ -23,6 +24,47 @@ describe("an upload that failed", () => {
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     // Retry went with the new try: the focus stays on the photo's tile, at its Remove.
     expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
+  });
+
+  it("sends a photo that failed as the browser went offline once it is back online, as its tile said", async () => {
+    let offline = false;
+    const sent: string[] = [];
+    given(
+      http.untyped.post(S3, async ({ request }) => {
+        if (offline) return HttpResponse.error();
+        sent.push(String((await request.formData()).get("key")));
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const user = await openAsAlice();
+    vi.spyOn(navigator, "onLine", "get").mockImplementation(() => !offline);
+    offline = true;
+    act(() => onlineManager.setOnline(false));
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    expect(await screen.findByText("Not sent: this browser is offline. It goes once the connection is back.")).toBeInTheDocument();
+    expect(sent).toHaveLength(0);
+
+    offline = false;
+    act(() => onlineManager.setOnline(true));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
+    expect(sent).toHaveLength(1);
+    expect(screen.queryByText("Not sent: this browser is offline. It goes once the connection is back.")).not.toBeInTheDocument();
+  });
+
+  it("leaves a photo refused while online to its Retry, when the browser comes back online", async () => {
+    let refusals = 1;
+    given(
+      http.untyped.post(S3, () =>
+        refusals-- > 0 ? new HttpResponse("<Error><Code>AccessDenied</Code></Error>", { status: 403 }) : new HttpResponse(null, { status: 204 }),
+      ),
+    );
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    expect(await screen.findByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
+    act(() => onlineManager.setOnline(false));
+    act(() => onlineManager.setOnline(true));
+    expect(screen.getByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Retry front.jpg" })).toBeInTheDocument();
   });
 
   it("fails a photo the upload forms left out, to retry, rather than leave it uploading", async () => {

@@ -11,7 +11,8 @@
  * (`usePhotosAside`), and their thumbnails (`useThumbnails`). This hook says what each
  * action of the admin's (or the page's) does to all of them.
  */
-import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import { onlineManager } from "@tanstack/react-query";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import type { TabConfig } from "../config";
@@ -194,6 +195,16 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
       void checkAndUpload(again);
     },
     [current, patch, checkAndUpload],
+  );
+
+  // The photos that failed as the browser went offline go again once it is back, as they said.
+  useEffect(
+    () =>
+      onlineManager.subscribe((online) => {
+        const offline = online ? current().filter((item) => item.status === "failed" && item.offline) : [];
+        if (offline.length > 0) retry(...offline.map((item) => item.id));
+      }),
+    [current, retry],
   );
 
   /**

@@ -8,9 +8,10 @@
  * Checks and uploads finish between renders: what they find is read from, and written to, the
  * form's photos as they are at that moment (`current`, `patch`), not as the last render saw them.
  */
+import { onlineManager } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
 
-import { uploadToS3, type PresignedUpload, type UploadContentType } from "../../../api/imageGeneration";
+import { ApiError, uploadToS3, type PresignedUpload, type UploadContentType } from "../../../api/imageGeneration";
 import { isHeicType, type TabConfig } from "../config";
 import { isNoAnswer, messageOf, shownError } from "../errors";
 import type { MakeThumbnail } from "../photos/form";
@@ -19,12 +20,20 @@ import { failed, plainName, refused, uploaded, type ReferenceItem, type Refusal,
 import { useApi } from "./use-api";
 
 const UPLOAD_FAILED = "The upload failed; retry.";
+const OFFLINE_UPLOAD = "Not sent: this browser is offline. It goes once the connection is back.";
 
 /** Why a photo did not upload: the API's words, except for a form that came too late, or
  * came broken (the photo itself was never sent, so nothing "may have gone through"), or was
  * refused for an ended session (its one page notice says so: not each photo). */
 function uploadError(error: unknown): string {
   return isNoAnswer(error) || shownError(error) === null ? UPLOAD_FAILED : messageOf(error, UPLOAD_FAILED);
+}
+
+/** As a photo whose upload failed for `error`: one that failed as the browser went offline is
+ * sent again once it is back (see `useReferenceUploads`), and says so. */
+function failedFor(error: unknown) {
+  const offline = error instanceof ApiError && error.status === 0 && (!onlineManager.isOnline() || globalThis.navigator?.onLine === false);
+  return failedWith(offline ? OFFLINE_UPLOAD : uploadError(error), offline);
 }
 
 /** A photo on its way to S3, and what stops it (see `controllers`). */
@@ -34,8 +43,8 @@ interface Send {
 }
 
 /** As a photo whose upload failed, `why` said on its tile, the photo that was uploading. */
-function failedWith(why: string) {
-  return (item: ReferenceItem): ReferenceItem => (item.status === "uploading" ? failed(item, why) : item);
+function failedWith(why: string, offline = false) {
+  return (item: ReferenceItem): ReferenceItem => (item.status === "uploading" ? failed(item, why, offline) : item);
 }
 
 /** What the ways to S3 read of the form, and change in it. */
@@ -105,7 +114,7 @@ export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlace
           patch(item.id, (photo) => (photo.status === "uploaded" ? { ...photo, pixels } : photo));
         }
       } catch (error) {
-        if (!controller.signal.aborted) patch(item.id, failedWith(uploadError(error)));
+        if (!controller.signal.aborted) patch(item.id, failedFor(error));
       } finally {
         forget(send);
       }
@@ -148,7 +157,7 @@ export function useSendsToS3({ config, current, patch, thumbnail, takeFreedPlace
             forget(send);
             continue;
           }
-          if (!send.controller.signal.aborted) patch(send.item.id, failedWith(uploadError(error)));
+          if (!send.controller.signal.aborted) patch(send.item.id, failedFor(error));
           forget(send);
         }
         return;

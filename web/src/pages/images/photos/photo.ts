@@ -58,6 +58,8 @@ export interface FailedPhoto extends Photo {
   file: File;
   contentType: string;
   error: string;
+  /** It failed as the browser went offline: sent again by itself once it is back online. */
+  offline?: true;
   shrunkFrom?: number;
   smallCopy?: string | null;
 }
@@ -148,10 +150,12 @@ export function uploaded(item: UploadingPhoto, key: string, unchecked = false): 
   return unchecked ? { ...photo, unchecked } : photo;
 }
 
-/** The photo's upload failed, `why` said on its tile. */
-export function failed(item: UploadingPhoto, why: string): FailedPhoto {
+/** The photo's upload failed, `why` said on its tile; `offline` when the browser went offline
+ * (see `FailedPhoto`). */
+export function failed(item: UploadingPhoto, why: string, offline = false): FailedPhoto {
   const { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy } = item;
-  return { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy, status: "failed", error: why };
+  const photo: FailedPhoto = { id, name, size, thumbnailUrl, file, contentType, shrunkFrom, smallCopy, status: "failed", error: why };
+  return offline ? { ...photo, offline } : photo;
 }
 
 /** The size of the file the admin chose: before the page made it smaller, if it did. */
