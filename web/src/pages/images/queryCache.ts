@@ -83,6 +83,28 @@ export function putInHistory(queryClient: QueryClient, job: Job): void {
   );
 }
 
+/** When the identities the cache holds of each user were asked for, by query cache. */
+const identitiesAskedAtOf = new WeakMap<QueryClient, Map<string, number>>();
+
+/** The identities of `userId` were asked for at `at` (`Date.now()` as the read went), and
+ * answered: see `identitiesAskedAt`. */
+export function identitiesAsked(queryClient: QueryClient, userId: string, at: number): void {
+  let askedAt = identitiesAskedAtOf.get(queryClient);
+  if (!askedAt) identitiesAskedAtOf.set(queryClient, (askedAt = new Map()));
+  askedAt.set(userId, at);
+}
+
+/**
+ * When the identities of `userId` the cache holds were asked for, not when their answer came:
+ * a save that landed in between may be missing from it, however late it came (an answer a
+ * loaded host took a second over said the image a save replaced as it came; see
+ * `currentImageJobId`); one that landed before is in it. Undefined for identities no read of
+ * this page's answered (put in the cache by hand).
+ */
+export function identitiesAskedAt(queryClient: QueryClient, userId: string | null): number | undefined {
+  return userId === null ? undefined : identitiesAskedAtOf.get(queryClient)?.get(userId);
+}
+
 /** Read the identities again: a save changed (or may have changed) one's image. */
 export function refreshIdentities(queryClient: QueryClient): void {
   void queryClient.invalidateQueries({ queryKey: ["identity-images", "identities"] });
@@ -93,9 +115,13 @@ export function refreshIdentities(queryClient: QueryClient): void {
  * URLs (its image path the output's key, which names the job), wherever the identities read
  * hold it; then they are read again, which confirms it (or says what the host did instead).
  * Until that read comes, an identity shown with its old image would say the save did nothing.
+ * Not where the identities were asked for after it landed: they say it already, or the save
+ * that replaced it (a history read that first sees a save end after its Undo landed put the
+ * undone image back).
  */
 export function showSaved(queryClient: QueryClient, job: Job): void {
   const output = job.output;
+  const landedAt = Date.parse(job.apply?.applied_at ?? "");
   if (job.apply?.status === "applied" && output) {
     const saved = (identity: HostIdentity): HostIdentity =>
       identity.id === job.identity_id
@@ -107,7 +133,11 @@ export function showSaved(queryClient: QueryClient, job: Job): void {
             image_renditions: renditionsOf(job),
           }
         : identity;
-    queryClient.setQueriesData<HostIdentity[]>({ queryKey: ["identity-images", "identities"] }, (list) => list?.map(saved));
+    for (const [queryKey, list] of queryClient.getQueriesData<HostIdentity[]>({ queryKey: ["identity-images", "identities"] })) {
+      const userId = typeof queryKey[2] === "string" ? queryKey[2] : null;
+      if (list === undefined || (identitiesAskedAt(queryClient, userId) ?? -Infinity) > landedAt) continue;
+      queryClient.setQueryData<HostIdentity[]>(queryKey, list.map(saved));
+    }
   }
   refreshIdentities(queryClient);
 }

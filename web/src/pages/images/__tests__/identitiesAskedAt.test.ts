@@ -7,9 +7,10 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it, vi } from "vitest";
 
-import type { HostIdentity, ImageGenerationApi } from "../../../api/imageGeneration";
-import { identities } from "../../../test/api";
-import { identitiesAskedAt, identitiesRead } from "../hooks/use-users";
+import type { HostIdentity, ImageGenerationApi, Job } from "../../../api/imageGeneration";
+import { identities, job, succeeded } from "../../../test/api";
+import { identitiesRead } from "../hooks/use-users";
+import { identitiesAsked, identitiesAskedAt, keys, showSaved } from "../queryCache";
 
 describe("identitiesAskedAt", () => {
   it("is when the read went, not when its answer came", async () => {
@@ -34,5 +35,34 @@ describe("identitiesAskedAt", () => {
     queryClient.setQueryData(["identity-images", "identities", "3"], [...identities]);
     expect(identitiesAskedAt(queryClient, "3")).toBeUndefined();
     expect(identitiesAskedAt(queryClient, null)).toBeUndefined();
+  });
+});
+
+describe("showSaved", () => {
+  const savedAt = (at: string): Job => ({
+    ...succeeded(job({ identity_id: "id-chef" })),
+    apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: null },
+  });
+  /** Alice's identities, the chef's image `path`, asked for at `askedAt`. */
+  function aliceIdentities(path: string, askedAt: string): QueryClient {
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(keys.identities("3"), [{ ...identities[0]!, image_path: path }]);
+    identitiesAsked(queryClient, "3", Date.parse(askedAt));
+    return queryClient;
+  }
+  const chefPath = (queryClient: QueryClient) => queryClient.getQueryData<HostIdentity[]>(keys.identities("3"))?.[0]?.image_path;
+
+  it("shows a save that landed after the identities were asked for at once", () => {
+    const queryClient = aliceIdentities("generated/before.png", "2026-03-14T09:00:00Z");
+    const landed = savedAt("2026-03-14T09:00:05Z");
+    showSaved(queryClient, landed);
+    expect(chefPath(queryClient)).toBe(landed.output!.key);
+  });
+
+  it("leaves identities asked for after the save landed as they say: it, or the save that replaced it", () => {
+    // The Undo put the earlier image back; a read of the undone save, seen ending late, is old news.
+    const queryClient = aliceIdentities("generated/earlier.png", "2026-03-14T09:00:10Z");
+    showSaved(queryClient, savedAt("2026-03-14T09:00:05Z"));
+    expect(chefPath(queryClient)).toBe("generated/earlier.png");
   });
 });

@@ -6,8 +6,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 
+import { identitiesAskedAt } from "../queryCache";
 import { useFailure } from "./use-failure";
-import { identitiesAskedAt, useIdentities, useUsers } from "./use-users";
+import { useIdentities, useUsers } from "./use-users";
 import { isStringOrNull, isStringRecord, read, useSessionState } from "./use-session-state";
 
 /** The user last chosen in this tab, else in this browser, and the identity last chosen for

@@ -2,7 +2,7 @@ import { queryOptions, skipToken, useQuery, useQueryClient, type QueryClient } f
 
 import type { HostIdentity, ImageGenerationApi } from "../../../api/imageGeneration";
 import { isGone } from "../errors";
-import { keys, POLL_MS, urlRefreshMs } from "../queryCache";
+import { identitiesAsked, keys, POLL_MS, urlRefreshMs } from "../queryCache";
 import { useApi } from "./use-api";
 
 /** The host's users, the caller first. */
@@ -20,31 +20,11 @@ export const identitiesRead = (api: ImageGenerationApi, queryClient: QueryClient
         : async ({ signal }) => {
             const asked = Date.now();
             const identities = keptImageUrls(queryClient, await api.listIdentities(userId, signal));
-            askedAtIn(queryClient).set(userId, asked);
+            identitiesAsked(queryClient, userId, asked);
             return identities;
           },
     staleTime: 30_000,
   });
-
-/** When the identities the cache holds of each user were asked for, by query cache. */
-const askedAtOf = new WeakMap<QueryClient, Map<string, number>>();
-
-function askedAtIn(queryClient: QueryClient): Map<string, number> {
-  let askedAt = askedAtOf.get(queryClient);
-  if (!askedAt) askedAtOf.set(queryClient, (askedAt = new Map()));
-  return askedAt;
-}
-
-/**
- * When the identities of `userId` the cache holds were asked for (`Date.now()` as the read
- * went), not when their answer came: a save that landed in between may be missing from it,
- * however late it came (an answer a loaded host took a second over said the image a save
- * replaced as it came; see `currentImageJobId`). Undefined for identities no read of this
- * page's answered (put in the cache by hand).
- */
-export function identitiesAskedAt(queryClient: QueryClient, userId: string | null): number | undefined {
-  return userId === null ? undefined : askedAtOf.get(queryClient)?.get(userId);
-}
 
 /** Each identity's image URLs as first read, with its path and when, by query cache. */
 const imageUrlsOf = new WeakMap<QueryClient, Map<string, KeptImageUrls>>();
