@@ -125,8 +125,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     paneIds: shown.paneIds,
   });
   const undoAt = (place: ActionPlace) => (job: Job) => undoSave.offerOf(job, place);
-  // Said where it was asked: on a card, a history row, or in the Compare dialog.
-  const actionErrorsAt = (place: ActionPlace) => actions.actionErrors.filter((error) => error.place === place);
+  // Said where it was asked: on a card, a history row, or in the Compare dialog; once that
+  // closed (its save failed as it closed, or after), where the admin comes back to: the job's
+  // card when the pane shows it, else its history row (as its Undo goes: `useUndoSave`).
+  const shownAt = ({ place, jobId }: { place: ActionPlace; jobId: string }): ActionPlace =>
+    place !== "compare" || compare.openedFrom !== null ? place : shown.paneIds.includes(jobId) ? "pane" : "history";
+  const actionErrorsAt = (place: ActionPlace) => actions.actionErrors.filter((error) => shownAt(error) === place);
   const actionErrorAt = (place: ActionPlace) => actionErrorsAt(place).at(-1) ?? null;
 
   const whyNot = whyGenerateIsOff({
