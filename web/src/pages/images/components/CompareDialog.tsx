@@ -22,6 +22,7 @@ import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 import { CompareOverlay, CURRENT, overlaidOf } from "./CompareOverlay";
 import { FirstWordSeen } from "./FirstWordSeen";
+import { ResultPicture } from "./ResultPicture";
 import { UndoSave } from "./UndoSave";
 import { ViewSwitch } from "./ViewSwitch";
 
@@ -178,7 +179,7 @@ export function CompareDialog({
           {current && currentSources && (
             <figure className={styles.figure}>
               <OpensFullSize href={current} name="Current image, full size">
-                <img
+                <ResultPicture
                   {...currentSources}
                   sizes={SHOWN_WIDTH.compare}
                   alt={`Current: ${identity.name}`}
@@ -233,7 +234,7 @@ function CandidateFigure({
     <figure className={styles.figure} aria-label={label} data-job-id={job.id} {...figure}>
       {picture && preview && (
         <OpensFullSize href={fullSizeUrl(job) ?? preview} name={`${label}, full size`}>
-          <img
+          <ResultPicture
             {...(pictureSources(job) ?? { src: preview })}
             sizes={SHOWN_WIDTH.compare}
             alt={label}

@@ -23,6 +23,7 @@ import { CardProgress } from "./CardProgress";
 import { FirstWordSeen } from "./FirstWordSeen";
 import { GenerateWithoutIt, type WithoutItFollowUp } from "./GenerateWithoutIt";
 import type { RefineToggle } from "./RefineForm";
+import { ResultPicture } from "./ResultPicture";
 import { UndoSave } from "./UndoSave";
 
 /** Four abreast (four upright variants in a 1440 px screen's pane), Save and its saved badge
@@ -257,7 +258,7 @@ function Picture({
   // Lazily loaded, for the browser to measure the box it fills (`sizes`): it loads at once on
   // screen, and takes the preview or the large rendition as the box and the screen need.
   const picture = (
-    <img
+    <ResultPicture
       className={styles.image}
       {...(pictureSources(job) ?? { src: preview })}
       sizes={SHOWN_WIDTH.card}

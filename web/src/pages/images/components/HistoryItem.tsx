@@ -32,6 +32,7 @@ import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import type { FollowUps } from "./GeneratedImageDisplay";
 import { RefineForm, refusedWords, useRefineBox } from "./RefineForm";
+import { ResultPicture } from "./ResultPicture";
 import { UndoSave } from "./UndoSave";
 
 /** What each row needs besides its job: its follow-ups are a card's (`onCompare` compares it
@@ -247,7 +248,7 @@ function RowThumb({ job, askedAt, outOfTouch }: { job: Job; askedAt: string; out
               className={styles.thumbLink}
               aria-label={opensFullSize(jobAt("Result", job, askedAt))}
             >
-              <img
+              <ResultPicture
                 {...(thumbnailSources(job, { large: false }) ?? { src: preview })}
                 sizes={SHOWN_WIDTH.historyThumb}
                 alt=""

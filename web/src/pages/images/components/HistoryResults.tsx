@@ -15,6 +15,7 @@ import type { UndoOffer } from "../hooks/use-undo-save";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
+import { ResultPicture } from "./ResultPicture";
 import { UndoSave } from "./UndoSave";
 
 interface Props {
@@ -153,7 +154,7 @@ function ResultTile({
       >
         {/* Its small rendition on a 1x screen, the preview or (a landscape one) the large one
             on a 2x screen: the browser measures the box (`sizes="auto"`, lazily loaded). */}
-        <img
+        <ResultPicture
           {...(thumbnailSources(job, { large: true }) ?? {})}
           sizes={SHOWN_WIDTH.resultTile}
           alt=""
