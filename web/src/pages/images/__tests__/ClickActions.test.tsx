@@ -289,16 +289,17 @@ describe("the reason every variant failed for", () => {
       job({ status: "failed", error, finished_at: new Date().toISOString(), batch_id: "b", batch_index: index, batch_size: errors.length }),
     );
 
-  it("is said once above the cards, each card keeping its short state and its own way on", async () => {
+  it("is said once above the cards, each card keeping its short state, the way on once above them", async () => {
     given(...historyOf(failedBatch([REFUSED, REFUSED])));
     await openAsAlice();
     await waitFor(() => expect(cardsInPane()).toEqual(["Variant 1 of 2", "Variant 2 of 2"]));
     expect(pane().getAllByText("Rephrase the prompt and try again.")).toHaveLength(1);
     expect(pane().getAllByText("Gemini refused the prompt.")).toHaveLength(1);
+    // One Edit settings, the click's: not one under it on each card as well.
+    expect(pane().getAllByRole("button", { name: /^Edit settings\b/ })).toHaveLength(1);
     for (const card of pane().getAllByRole("article")) {
       expect(card).not.toHaveTextContent("Rephrase");
       expect(within(card).getByText("Failed")).toBeVisible();
-      expect(within(card).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
     }
   });
 
@@ -319,6 +320,10 @@ describe("the reason every variant failed for", () => {
     await openAsAlice();
     expect(await pane().findByRole("button", { name: "Re-run the 2 failed" })).toBeInTheDocument();
     expect(pane().queryByRole("button", { name: "Edit settings" })).toBeNull();
+    // Each card keeps its own, beside its Re-run.
+    for (const card of pane().getAllByRole("article")) {
+      expect(within(card).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
+    }
   });
 
   it("is left on each card when the variants failed for different reasons", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { job, succeeded } from "../../../test/api";
-import { failedFor, failedToRerun, firstFailedToEdit, rerunsOutcome, sharedFailure, waitingToCancel } from "../job/click";
+import { clickOffers, failedFor, failedToRerun, firstFailedToEdit, rerunsOutcome, sharedFailure, waitingToCancel } from "../job/click";
 
 const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
 const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
@@ -32,6 +32,25 @@ describe("firstFailedToEdit", () => {
     const pane = [job(), succeeded(job()), job({ status: "canceled" }), refused, failed(REFUSED)];
     expect(firstFailedToEdit(pane)).toBe(refused);
     expect(firstFailedToEdit([job(), succeeded(job())])).toBeUndefined();
+  });
+});
+
+describe("clickOffers", () => {
+  const can = { rerun: true, rerunning: false, cancel: true, edit: true };
+
+  it("offers the click's Edit settings for a reason no re-run mends, and only then", () => {
+    const refused = [failed(REFUSED), failed(REFUSED)];
+    expect(clickOffers(refused, sharedFailure(refused), can)).toMatchObject({ rerun: false, toEdit: refused[0] });
+    const busy = [failed(BUSY), failed(BUSY)];
+    expect(clickOffers(busy, sharedFailure(busy), can)).toMatchObject({ rerun: true, toEdit: undefined });
+    expect(clickOffers(refused, sharedFailure(refused), { ...can, edit: false }).toEdit).toBeUndefined();
+    expect(clickOffers([refused[0]!, failed(BUSY)], null, can).toEdit).toBeUndefined();
+  });
+
+  it("offers Cancel for two waiting or more, while the page can cancel", () => {
+    const waiting = [job(), job()];
+    expect(clickOffers(waiting, null, can)).toMatchObject({ cancel: true, waiting });
+    expect(clickOffers(waiting, null, { ...can, cancel: false })).toMatchObject({ cancel: false, waiting: [] });
   });
 });
 

@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { failedToRerun, firstFailedToEdit, waitingToCancel, type Reason } from "../job/click";
+import { clickOffers, type Reason } from "../job/click";
 import { reveal } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./ClickActions.module.css";
@@ -44,14 +44,10 @@ export function ClickActions({
   const [said, setSaid] = useState("");
   // The variants "Cancel the N waiting" asked to cancel, until each cancel has its answer.
   const [cancelAsked, setCancelAsked] = useState<readonly string[] | null>(null);
-  const failed = onRerunEach ? failedToRerun(jobs) : [];
   const rerunning = rerunningIds.length > 0;
-  const waiting = onCancel ? waitingToCancel(jobs) : [];
-  const offersRerun = rerunning || failed.length >= 2;
-  const offersCancel = waiting.length >= 2;
+  const offers = clickOffers(jobs, shared, { rerun: !!onRerunEach, rerunning, cancel: !!onCancel, edit: !!onEditSettings });
+  const { failed, waiting, rerun: offersRerun, cancel: offersCancel, toEdit } = offers;
   const canceling = waiting.every((job) => cancelingIds.includes(job.id));
-  // The reason all failed for, which a re-run would meet again: the first of them to edit.
-  const toEdit = shared && !offersRerun && onEditSettings ? firstFailedToEdit(jobs) : undefined;
   // Every cancel answered: said what came of them (a card says why its own did not go through),
   // not left saying "Canceling…" (set during render, React's way to adjust state to what changed).
   if (cancelAsked !== null && !cancelAsked.some((id) => cancelingIds.includes(id))) {

@@ -88,6 +88,9 @@ export interface GeneratedImageDisplayProps {
   /** It failed for the reason every failed variant of its click failed for, said once above
    * the cards: the card says only "Failed" (the reason to a screen reader, with the card). */
   reasonSaidAbove?: boolean;
+  /** The click's own Edit settings, above the cards, puts its settings in the form (see
+   * `clickOffers`): the card has none of its own. */
+  editSettingsAbove?: boolean;
   /** It is a re-run standing in the place of its variant's try that failed or was canceled
    * (see `foldTries`): its line says so, short ("the first try failed: …"), the failure's
    * whole words in its tooltip. */
@@ -112,6 +115,7 @@ export function GeneratedImageDisplay({
   failure = null,
   refine,
   reasonSaidAbove = false,
+  editSettingsAbove = false,
   standIn,
 }: GeneratedImageDisplayProps) {
   const title = joinedTitle ?? (variant && variant.count > 1 ? `Variant ${variant.index} of ${variant.count}` : cardTitle(job));
@@ -189,8 +193,8 @@ export function GeneratedImageDisplay({
         </footer>
       )}
       {/* A failed or canceled job: try again as it was, or change it first. */}
-      {followUps && offered.editSettings && (
-        <TryAgainActions job={job} title={title} offered={offered} followUps={followUps} without={without} />
+      {followUps && offered.editSettings && (offered.rerun || without || !editSettingsAbove) && (
+        <TryAgainActions job={job} title={title} offered={offered} followUps={followUps} without={without} edit={!editSettingsAbove} />
       )}
       {/* With a picture, under its facts: its picture and Save level with the cards beside it. */}
       {standIn && job.status === "succeeded" && <StandInLine {...standIn} />}
@@ -561,19 +565,22 @@ function CardFacts({
 }
 
 /** A failed or canceled job's row: Re-run (when it could end otherwise), Generate without it
- * (when it failed on a photo), and Edit settings. */
+ * (when it failed on a photo), and Edit settings (unless the click's is above the cards). */
 function TryAgainActions({
   job,
   title,
   offered,
   followUps,
   without,
+  edit,
 }: {
   job: Job;
   title: string;
   offered: OfferedActions;
   followUps: FollowUps;
   without: WithoutIt | null;
+  /** Its own Edit settings (none where the click's is above the cards). */
+  edit: boolean;
 }) {
   return (
     <footer className={`${styles.actions} ${styles.links}`}>
@@ -585,14 +592,16 @@ function TryAgainActions({
           Re-run
         </ActionLink>
       )}
-      <button
-        type="button"
-        className={ui.linkButton}
-        onClick={() => followUps.onEditSettings(job)}
-        aria-label={actionName("Edit settings", title)}
-      >
-        Edit settings
-      </button>
+      {edit && (
+        <button
+          type="button"
+          className={ui.linkButton}
+          onClick={() => followUps.onEditSettings(job)}
+          aria-label={actionName("Edit settings", title)}
+        >
+          Edit settings
+        </button>
+      )}
     </footer>
   );
 }

@@ -5,7 +5,7 @@ import type { ActionFailure } from "../hooks/use-job-actions";
 import type { UndoOffer } from "../hooks/use-undo-save";
 import { useOneColumn } from "../hooks/use-one-column";
 import { CLICK_TOP_ON_PAGE, useTopOnPage } from "../hooks/use-top-on-page";
-import { failedFor, rerunsOutcome, sharedFailure } from "../job/click";
+import { clickOffers, failedFor, rerunsOutcome, sharedFailure } from "../job/click";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
 import { joinedTitles } from "../job/names";
 import { isSaving } from "../job/saved";
@@ -107,6 +107,14 @@ export function VariantsGrid({
       setReruns(started.length > 0 ? { press, before, ids: started.map((job) => job.id) } : null);
       return started;
     });
+  const cancelNow = onCancel && !outOfTouch ? onCancel : undefined;
+  // The click's own Edit settings, above the cards: theirs go (see `clickOffers`).
+  const { toEdit } = clickOffers(shown, shared, {
+    rerun: !!rerunEach,
+    rerunning: (followUps?.rerunningIds?.length ?? 0) > 0,
+    cancel: !!cancelNow,
+    edit: !!followUps,
+  });
   const refineBoxOf = useRefineBoxes();
   // How far down the page the cards start: beside the form, a picture is no taller than the
   // window leaves under that (GeneratedImageDisplay.module.css).
@@ -161,7 +169,7 @@ export function VariantsGrid({
         shared={shared}
         onRerunEach={rerunEach}
         rerunningIds={followUps?.rerunningIds ?? []}
-        onCancel={onCancel && !outOfTouch ? onCancel : undefined}
+        onCancel={cancelNow}
         cancelingIds={cancelingIds}
         busy={followUps?.busy ?? false}
         onEditSettings={followUps?.onEditSettings}
@@ -188,6 +196,7 @@ export function VariantsGrid({
               outOfTouch={outOfTouch}
               failure={failureOf(job).card}
               reasonSaidAbove={failedFor(job, shared)}
+              editSettingsAbove={toEdit !== undefined}
             />,
             oneColumn && refineBox(job),
           ])}

@@ -33,6 +33,38 @@ export function firstFailedToEdit(jobs: readonly Job[]): Job | undefined {
   return jobs.find((job) => job.status === "failed" && offeredActions(job, "card", { savedNow: false }).editSettings);
 }
 
+/** What the page can do to a click's cards now. */
+export interface ClickAbilities {
+  /** Re-run a card (not while a start is refused: no `onRerunEach`). */
+  rerun: boolean;
+  /** A re-run of several, asked together, is out. */
+  rerunning: boolean;
+  /** Cancel a card (not out of touch with the service). */
+  cancel: boolean;
+  /** Put a card's settings in the form. */
+  edit: boolean;
+}
+
+/**
+ * What the pane offers for the whole click, above its cards (`ClickActions`), from its cards
+ * `jobs` and the reason its failed variants all failed for (`shared`): its failed cards to
+ * re-run and its waiting ones to cancel, each offered for two or more; and, for a reason no
+ * re-run would mend, the card whose settings Edit settings puts in the form (the cards then
+ * have none of their own: four "Edit settings" under one).
+ */
+export function clickOffers(jobs: readonly Job[], shared: Reason | null, can: ClickAbilities) {
+  const failed = can.rerun ? failedToRerun(jobs) : [];
+  const waiting = can.cancel ? waitingToCancel(jobs) : [];
+  const rerun = can.rerunning || failed.length >= 2;
+  return {
+    failed,
+    rerun,
+    waiting,
+    cancel: waiting.length >= 2,
+    toEdit: shared && !rerun && can.edit ? firstFailedToEdit(jobs) : undefined,
+  };
+}
+
 /** A reason a card failed for, as it is told apart from another: its code and its words (a
  * photo's names the photo). */
 export interface Reason extends Problem {
