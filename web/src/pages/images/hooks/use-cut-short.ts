@@ -1,5 +1,7 @@
 import { useLayoutEffect, useState, type RefObject } from "react";
 
+import { measureAsResized } from "../resized";
+
 /**
  * Whether the words in `element` are cut short by its box, as they are now and as its box
  * changes: wider than its one line (`"across"`), or taller than the lines it keeps (`"down"`,
@@ -13,11 +15,7 @@ export function useCutShort(element: RefObject<HTMLElement | null>, { text, whol
     if (!box || whole) return;
     const measure = () =>
       setCut(direction === "across" ? box.scrollWidth > box.clientWidth + 1 : box.scrollHeight > box.clientHeight + 1);
-    measure();
-    if (typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(box);
-    return () => observer.disconnect();
+    return measureAsResized(measure, [box]);
   }, [element, text, whole, direction]);
   return cut;
 }

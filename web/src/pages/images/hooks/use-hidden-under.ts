@@ -9,6 +9,7 @@
 import { useEffect, useState, type RefObject } from "react";
 
 import { isUnder } from "../motion";
+import { measureAsResized } from "../resized";
 
 export function useHiddenUnder(
   cover: RefObject<HTMLElement | null>,
@@ -18,27 +19,28 @@ export function useHiddenUnder(
 ): boolean {
   const [hidden, setHidden] = useState(false);
   useEffect(() => {
-    let frame = 0;
     const measure = () => {
-      frame = 0;
       const over = cover.current;
       const under = element.current;
       setHidden(over !== null && under !== null && isUnder(over, under));
     };
     // Once a frame, however many scroll events come in it.
+    let frame = 0;
     const soon = () => {
-      if (frame === 0) frame = requestAnimationFrame(measure);
+      if (frame !== 0) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        measure();
+      });
     };
-    measure();
     document.addEventListener("scroll", soon, { capture: true, passive: true });
     globalThis.addEventListener("resize", soon);
-    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(soon);
-    for (const box of [document.documentElement, within.current, cover.current, element.current]) if (box) observer?.observe(box);
+    const stop = measureAsResized(measure, [document.documentElement, within.current, cover.current, element.current]);
     return () => {
       cancelAnimationFrame(frame);
       document.removeEventListener("scroll", soon, { capture: true });
       globalThis.removeEventListener("resize", soon);
-      observer?.disconnect();
+      stop();
     };
   }, [cover, element, within]);
   return hidden;

@@ -4,6 +4,8 @@
  */
 import { useLayoutEffect, useRef, useState } from "react";
 
+import { measureAsResized } from "../resized";
+
 /** Put the ref on the grid. */
 export function useOneColumn<T extends HTMLElement>() {
   const ref = useRef<T>(null);
@@ -15,11 +17,7 @@ export function useOneColumn<T extends HTMLElement>() {
       const columns = getComputedStyle(grid).gridTemplateColumns.trim();
       setOneColumn(columns !== "" && columns !== "none" && columns.split(/\s+/).length === 1);
     };
-    measure();
-    if (typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(grid);
-    return () => observer.disconnect();
+    return measureAsResized(measure, [grid]);
   }, []);
   return [ref, oneColumn] as const;
 }

@@ -9,6 +9,8 @@
  */
 import { createContext, useContext, useLayoutEffect, useRef } from "react";
 
+import { measureAsResized } from "../resized";
+
 /** Told, in px, how much of the window's foot the page's notices take (0: none shows). */
 export const NoticeRoom = createContext<(px: number) => void>(() => undefined);
 
@@ -24,11 +26,9 @@ export function usePageNotice<T extends HTMLElement>() {
       const height = notices.offsetHeight;
       tell(height > 0 ? height + (parseFloat(getComputedStyle(notices).bottom) || 0) : 0);
     };
-    measure();
-    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(measure);
-    observer?.observe(notices);
+    const stop = measureAsResized(measure, [notices]);
     return () => {
-      observer?.disconnect();
+      stop();
       tell(0);
     };
   }, [tell]);

@@ -10,6 +10,7 @@
 import { useLayoutEffect, useRef } from "react";
 
 import { PAGE_ROOT } from "../pageRoot";
+import { measureAsResized } from "../resized";
 
 export const TOP_ON_PAGE = "--ii-top-on-page";
 /** Where a click's own part of the result pane starts: the row above its cards (`ClickActions`),
@@ -38,14 +39,8 @@ export function useTopOnPage<T extends HTMLElement>(property: string = TOP_ON_PA
       told = top;
       element.style.setProperty(property, top);
     };
-    measure();
-    if (typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(document.documentElement);
     // In a host whose own box scrolls, the document's size does not change with the page's.
-    const page = element.closest(PAGE_ROOT);
-    if (page) observer.observe(page);
-    return () => observer.disconnect();
+    return measureAsResized(measure, [document.documentElement, element.closest(PAGE_ROOT)]);
   }, [property]);
   return ref;
 }
