@@ -53,6 +53,35 @@ function reads(listed: () => Job[], connection = { up: true }) {
   ];
 }
 
+/**
+ * A service whose save of "keep me" lands, then answers the save with `answer()` (none, or a
+ * failed connection): its job, history and identities say the save landed from then on.
+ * Returns the card's Save pressed, and the result pane.
+ */
+async function saveLandsThen(answer: () => Promise<never> | Response) {
+  let done: Job = succeeded(job({ prompt: "keep me" }));
+  let imagePath: string | null = null;
+  given(
+    http.post("/v1/generations/{generation_id}/apply", () => {
+      const now = new Date().toISOString();
+      done = { ...done, updated_at: now, apply: { status: "applied", attempt: 1, error: null, applied_at: now, requested_at: now } };
+      imagePath = done.output!.key;
+      return answer();
+    }),
+    ...reads(() => [done]),
+    http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+      response(200).json({
+        identities: params.user_id === "1" ? [] : identities.map((each) => (each.id === "id-chef" ? { ...each, image_path: imagePath } : each)),
+      }),
+    ),
+  );
+  const user = await openAsAlice();
+  const result = screen.getByRole("region", { name: "Result" });
+  const card = await within(result).findByRole("article", { name: "New image" });
+  await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
+  return { result, card };
+}
+
 describe("A service that does not answer", () => {
   it("makes a poll with no answer a lost contact: the notice, and the card's last known state", async () => {
     const asked = shortTimeouts();
@@ -204,28 +233,8 @@ describe("A service that does not answer", () => {
 
   it("says a save with no answer may have gone through, and reads the identity to show that it did", async () => {
     shortTimeouts();
-    let done: Job = succeeded(job({ prompt: "keep me" }));
-    let imagePath: string | null = null;
-    given(
-      // The save lands; its answer never comes.
-      http.post("/v1/generations/{generation_id}/apply", () => {
-        const now = new Date().toISOString();
-        done = { ...done, updated_at: now, apply: { status: "applied", attempt: 1, error: null, applied_at: now, requested_at: now } };
-        imagePath = done.output!.key;
-        return hang();
-      }),
-      http.get("/v1/generations", ({ response }) => response(200).json({ items: [done], next_cursor: null })),
-      http.get("/v1/generations/{generation_id}", ({ response }) => response(200).json(done)),
-      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
-        response(200).json({
-          identities: params.user_id === "1" ? [] : identities.map((each) => (each.id === "id-chef" ? { ...each, image_path: imagePath } : each)),
-        }),
-      ),
-    );
-    const user = await openAsAlice();
-    const result = screen.getByRole("region", { name: "Result" });
-    const card = await within(result).findByRole("article", { name: "New image" });
-    await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
+    // The save lands; its answer never comes.
+    const { result, card } = await saveLandsThen(hang);
 
     const alert = await within(result).findByRole("alert", {}, { timeout: 5000 });
     expect(alert).toHaveTextContent(`did not answer within ${WRITE_TIMEOUT_MS / 1000} s: this may have gone through`);
@@ -350,27 +359,8 @@ describe("A connection that fails once a start went", () => {
 
 describe("A connection that fails once a change went", () => {
   it("says a save may have gone through, not that it was not saved, and reads the job to show that it did", async () => {
-    let done: Job = succeeded(job({ prompt: "keep me" }));
-    let imagePath: string | null = null;
-    given(
-      // The save lands; the connection fails before its answer comes.
-      http.post("/v1/generations/{generation_id}/apply", () => {
-        const now = new Date().toISOString();
-        done = { ...done, updated_at: now, apply: { status: "applied", attempt: 1, error: null, applied_at: now, requested_at: now } };
-        imagePath = done.output!.key;
-        return HttpResponse.error();
-      }),
-      ...reads(() => [done]),
-      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
-        response(200).json({
-          identities: params.user_id === "1" ? [] : identities.map((each) => (each.id === "id-chef" ? { ...each, image_path: imagePath } : each)),
-        }),
-      ),
-    );
-    const user = await openAsAlice();
-    const result = screen.getByRole("region", { name: "Result" });
-    const card = await within(result).findByRole("article", { name: "New image" });
-    await user.click(within(card).getByRole("button", { name: /^Save to identity\b/ }));
+    // The save lands; the connection fails before its answer comes.
+    const { result, card } = await saveLandsThen(() => HttpResponse.error());
 
     const alert = await within(result).findByRole("alert");
     expect(alert).toHaveTextContent(
