@@ -22,12 +22,23 @@ describe("costs and times", () => {
 
   it("says a card takes longer than the usual time once it does, not that it usually takes less", async () => {
     const at = (seconds: number) => ({ ...succeeded(job({ image_size: "1K" })), timings: { ...job().timings, total_s: seconds } });
-    const waiting = job({ status: "queued", image_size: "1K", created_at: new Date(Date.now() - 9000).toISOString() });
-    given(...historyOf([waiting, at(4), at(5)]));
+    const since = new Date(Date.now() - 9000).toISOString();
+    const running = job({ status: "running", stage: "generating", image_size: "1K", created_at: since, started_at: since });
+    given(...historyOf([running, at(4), at(5)]));
     await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
     expect(await within(card).findByText(clockLine(/^\d+ s · longer than the usual 4 s at 1K$/))).toBeInTheDocument();
     expect(within(card).queryByText(/usually about/)).toBeNull();
+  });
+
+  it("says a card still queued past the usual time waits its turn, not that it runs long", async () => {
+    const at = (seconds: number) => ({ ...succeeded(job({ image_size: "1K" })), timings: { ...job().timings, total_s: seconds } });
+    const waiting = job({ status: "queued", image_size: "1K", created_at: new Date(Date.now() - 9000).toISOString() });
+    given(...historyOf([waiting, at(4), at(5)]));
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(await within(card).findByText(clockLine(/^\d+ s · waiting its turn$/))).toBeInTheDocument();
+    expect(within(card).queryByText(/longer than|usually about/)).toBeNull();
   });
 
   it("takes the admin from what a click makes to the options it comes from", async () => {

@@ -89,7 +89,8 @@ export function CardProgress({
  * which one (while it waits to retry, how long until it is tried again) instead: its time
  * counts the waits, and set against a usual run of seconds it looked like a fault. To the
  * second while `ticking` (it stops with the spinner when the page cannot check on the job).
- * Once past the usual time, that it takes longer than that (a busy queue, a slow answer).
+ * Once past the usual time, that it takes longer than that (a slow answer), or, still queued,
+ * that it waits its turn.
  * Its own clock: the rest of the page does not render again each second. In a narrow card the
  * line wraps between its pieces, not inside one ("so far" alone on a line). */
 function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number | null; ticking: boolean }) {
@@ -101,9 +102,11 @@ function Clock({ job, usualSeconds, ticking }: { job: Job; usualSeconds: number 
   if (attempt) return <ClockPieces first={attempt} then={`${elapsed} so far`} />;
   if (usualSeconds === null) return elapsed;
   const usual = `${formatDuration(usualSeconds)} at ${job.image_size}`;
-  // Past it, "usually about 5 s" beside "7 s" reads as a promise broken: it says so instead.
-  const pastUsual = elapsedSeconds(job, now) > usualSeconds;
-  return <ClockPieces first={elapsed} then={pastUsual ? `longer than the usual ${usual}` : `usually about ${usual}`} />;
+  if (elapsedSeconds(job, now) <= usualSeconds) return <ClockPieces first={elapsed} then={`usually about ${usual}`} />;
+  // Past it, "usually about 5 s" beside "7 s" reads as a promise broken: it says so instead;
+  // still queued, that it waits its turn (the third of four variants, behind the first two),
+  // not that it runs long: it has not started.
+  return <ClockPieces first={elapsed} then={job.status === "queued" ? "waiting its turn" : `longer than the usual ${usual}`} />;
 }
 
 /** "first · then", each piece kept whole on its line; in a narrow card (four abreast) `then`
