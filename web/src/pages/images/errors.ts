@@ -132,7 +132,7 @@ export function notDoneError(error: unknown, button: JobAction): string | null {
   // answered 502."): said as what did not happen, and for a cancel what that means, the job
   // goes on (and is billed), not in the service's words, which said neither.
   if (error instanceof ApiError && error.status >= 500)
-    return `${what}: the image service had a problem${button === "Cancel" ? ", so it goes on" : ""}. ${button} again.`;
+    return `${what}: the image service had a problem${button === "Cancel" ? "; the generation goes on" : ""}. ${button} again.`;
   return shownError(error);
 }
 

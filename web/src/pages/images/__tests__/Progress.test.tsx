@@ -103,9 +103,13 @@ describe("a job's progress", () => {
     const user = await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
     await user.click(within(card).getByRole("button", { name: /^Cancel\b/ }));
-    expect(await within(card).findByRole("alert")).toHaveTextContent(
-      /^Not canceled: the image service had a problem, so it goes on\. Cancel again\.$/,
-    );
+    const alert = await within(card).findByRole("alert");
+    expect(alert).toHaveTextContent(/^Not canceled: the image service had a problem; the generation goes on\. Cancel again\.$/);
+    // Right under its Cancel: before the room the card keeps for its result's buttons, not
+    // some 120 px under it.
+    const kept = card.querySelector("[aria-hidden='true'][class*='footerRoom']");
+    expect(kept).not.toBeNull();
+    expect(alert.compareDocumentPosition(kept!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it("shows the latest batch in variant order after a reload, whatever order the history lists it in", async () => {

@@ -129,6 +129,12 @@ export function GeneratedImageDisplay({
   const failureNotice = useSeenWhenSaid<HTMLParagraphElement>(failure);
   const without = followUps?.withoutIt?.of(job) ?? null;
 
+  const failureAlert = failure && (
+    <p ref={failureNotice} role="alert" className={ui.alert}>
+      {failure.message}
+    </p>
+  );
+
   return (
     // The picture's shape is the card's (`--ratio`): its header spans the picture, not the card.
     <article
@@ -172,6 +178,9 @@ export function GeneratedImageDisplay({
       {/* A re-run standing in its variant's place says which try it is with what the card says
           of itself: on its way or ended without a picture, right under its progress or why. */}
       {standIn && job.status !== "succeeded" && <StandInLine {...standIn} />}
+      {/* On its way: why its cancel did not go through, right under its Cancel, not under the
+          room kept for its result's buttons (some 120 px lower). */}
+      {!isFinal(job) && failureAlert}
       {!isFinal(job) && <FooterRoom followUps={followUps !== undefined} />}
       {job.status === "succeeded" && (
         <footer className={styles.footer}>
@@ -198,11 +207,7 @@ export function GeneratedImageDisplay({
       )}
       {/* With a picture, under its facts: its picture and Save level with the cards beside it. */}
       {standIn && job.status === "succeeded" && <StandInLine {...standIn} />}
-      {failure && (
-        <p ref={failureNotice} role="alert" className={ui.alert}>
-          {failure.message}
-        </p>
-      )}
+      {isFinal(job) && failureAlert}
     </article>
   );
 }
