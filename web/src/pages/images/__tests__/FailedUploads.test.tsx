@@ -41,14 +41,14 @@ describe("an upload that failed", () => {
     offline = true;
     act(() => onlineManager.setOnline(false));
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
-    expect(await screen.findByText("Not sent: this browser is offline. It goes once the connection is back.")).toBeInTheDocument();
+    expect(await screen.findByText("Offline: it goes once the connection is back.")).toBeInTheDocument();
     expect(sent).toHaveLength(0);
 
     offline = false;
     act(() => onlineManager.setOnline(true));
     await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));
     expect(sent).toHaveLength(1);
-    expect(screen.queryByText("Not sent: this browser is offline. It goes once the connection is back.")).not.toBeInTheDocument();
+    expect(screen.queryByText("Offline: it goes once the connection is back.")).not.toBeInTheDocument();
   });
 
   it("leaves a photo refused while online to its Retry, when the browser comes back online", async () => {

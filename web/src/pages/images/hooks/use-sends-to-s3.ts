@@ -20,7 +20,7 @@ import { failed, plainName, refused, uploaded, type ReferenceItem, type Refusal,
 import { useApi } from "./use-api";
 
 const UPLOAD_FAILED = "The upload failed; retry.";
-const OFFLINE_UPLOAD = "Not sent: this browser is offline. It goes once the connection is back.";
+const OFFLINE_UPLOAD = "Offline: it goes once the connection is back.";
 
 /** Why a photo did not upload: the API's words, except for a form that came too late, or
  * came broken (the photo itself was never sent, so nothing "may have gone through"), or was
