@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { clickOffers, type Reason } from "../job/click";
+import type { ClickOffers, Reason } from "../job/click";
 import { reveal } from "../motion";
 import ui from "../ui.module.css";
 import styles from "./ClickActions.module.css";
@@ -12,12 +12,13 @@ import styles from "./ClickActions.module.css";
  * and **Cancel the 2 waiting**, each from two cards up (one card has its own button, one press
  * away). Each press does what each card's own button does, for each card: four failed
  * variants were four presses, each moving the focus and the page. Beside a reason no re-run
- * can mend (Gemini refused the prompt), **Edit settings**, as each card offers it: the way on
+ * can mend (Gemini refused the prompt), **Edit settings**, in place of each card's: the way on
  * is the prompt, and four cards' links were the only way to it. Nothing while none applies.
  */
 export function ClickActions({
   jobs,
   shared,
+  offers,
   onRerunEach,
   rerunningIds,
   onCancel,
@@ -29,6 +30,9 @@ export function ClickActions({
   jobs: readonly Job[];
   /** The reason every failed variant of the click failed for, or null. */
   shared: Reason | null;
+  /** What it offers (`clickOffers`): the cards decide by the same answer whether they keep
+   * their own Edit settings. */
+  offers: ClickOffers;
   /** Re-runs each job, the re-runs that started; none where Re-run is not offered. */
   onRerunEach: ((jobs: readonly Job[]) => Promise<readonly Job[]>) | undefined;
   /** The jobs whose re-run, asked together, is out. */
@@ -45,7 +49,6 @@ export function ClickActions({
   // The variants "Cancel the N waiting" asked to cancel, until each cancel has its answer.
   const [cancelAsked, setCancelAsked] = useState<readonly string[] | null>(null);
   const rerunning = rerunningIds.length > 0;
-  const offers = clickOffers(jobs, shared, { rerun: !!onRerunEach, rerunning, cancel: !!onCancel, edit: !!onEditSettings });
   const { failed, waiting, rerun: offersRerun, cancel: offersCancel, toEdit } = offers;
   const canceling = waiting.every((job) => cancelingIds.includes(job.id));
   // Every cancel answered: said what came of them (a card says why its own did not go through),

@@ -108,8 +108,8 @@ export function VariantsGrid({
       return started;
     });
   const cancelNow = onCancel && !outOfTouch ? onCancel : undefined;
-  // The click's own Edit settings, above the cards: theirs go (see `clickOffers`).
-  const { toEdit } = clickOffers(shown, shared, {
+  // What is done to the whole click, above the cards; its Edit settings there, theirs go.
+  const offers = clickOffers(shown, shared, {
     rerun: !!rerunEach,
     rerunning: (followUps?.rerunningIds?.length ?? 0) > 0,
     cancel: !!cancelNow,
@@ -167,6 +167,7 @@ export function VariantsGrid({
       <ClickActions
         jobs={shown}
         shared={shared}
+        offers={offers}
         onRerunEach={rerunEach}
         rerunningIds={followUps?.rerunningIds ?? []}
         onCancel={cancelNow}
@@ -196,7 +197,7 @@ export function VariantsGrid({
               outOfTouch={outOfTouch}
               failure={failureOf(job).card}
               reasonSaidAbove={failedFor(job, shared)}
-              editSettingsAbove={toEdit !== undefined}
+              editSettingsAbove={offers.toEdit !== undefined}
             />,
             oneColumn && refineBox(job),
           ])}

@@ -45,6 +45,20 @@ export interface ClickAbilities {
   edit: boolean;
 }
 
+/** What the pane offers for the whole click (see `clickOffers`). */
+export interface ClickOffers {
+  /** The failed cards "Re-run the N failed" re-runs. */
+  failed: Job[];
+  /** "Re-run the N failed" is offered (or on its way). */
+  rerun: boolean;
+  /** The waiting cards "Cancel the N waiting" cancels. */
+  waiting: Job[];
+  /** "Cancel the N waiting" is offered. */
+  cancel: boolean;
+  /** The card whose settings the click's Edit settings puts in the form; none offered else. */
+  toEdit: Job | undefined;
+}
+
 /**
  * What the pane offers for the whole click, above its cards (`ClickActions`), from its cards
  * `jobs` and the reason its failed variants all failed for (`shared`): its failed cards to
@@ -52,7 +66,7 @@ export interface ClickAbilities {
  * re-run would mend, the card whose settings Edit settings puts in the form (the cards then
  * have none of their own: four "Edit settings" under one).
  */
-export function clickOffers(jobs: readonly Job[], shared: Reason | null, can: ClickAbilities) {
+export function clickOffers(jobs: readonly Job[], shared: Reason | null, can: ClickAbilities): ClickOffers {
   const failed = can.rerun ? failedToRerun(jobs) : [];
   const waiting = can.cancel ? waitingToCancel(jobs) : [];
   const rerun = can.rerunning || failed.length >= 2;
@@ -61,7 +75,7 @@ export function clickOffers(jobs: readonly Job[], shared: Reason | null, can: Cl
     rerun,
     waiting,
     cancel: waiting.length >= 2,
-    toEdit: shared && !rerun && can.edit ? firstFailedToEdit(jobs) : undefined,
+    toEdit: shared !== null && !rerun && can.edit ? firstFailedToEdit(jobs) : undefined,
   };
 }
 
