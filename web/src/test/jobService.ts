@@ -1,5 +1,5 @@
 /** A stand-in for the pipeline's job API, for the page's tests. */
-import type { Job } from "../api/imageGeneration";
+import type { CreateVariantsRequest, Job } from "../api/imageGeneration";
 import { apiError, http, identities, job, succeeded } from "./api";
 
 /**
@@ -8,6 +8,23 @@ import { apiError, http, identities, job, succeeded } from "./api";
  * says pending), or before the 202 itself (which then says applied).
  */
 export type SaveLanding = "on-next-read" | "at-once" | "in-answer";
+
+/** The queued jobs the service makes for a click's `body`, as the batch `batch`. */
+export function batchJobs(body: CreateVariantsRequest, batch: string): Job[] {
+  return Array.from({ length: body.count }, (_, index) =>
+    job({
+      identity_id: body.identity_id,
+      user_id: body.user_id,
+      reference_keys: body.reference_keys,
+      prompt: body.prompt,
+      image_size: body.image_size ?? "4K",
+      aspect_ratio: body.aspect_ratio ?? "16:9",
+      batch_id: batch,
+      batch_index: index,
+      batch_size: body.count,
+    }),
+  );
+}
 
 /** A job service: POST creates queued jobs; each GET moves one step, then succeeds. */
 export function jobService({ saves = "on-next-read" }: { saves?: SaveLanding } = {}) {
@@ -35,19 +52,7 @@ export function jobService({ saves = "on-next-read" }: { saves?: SaveLanding } =
         const body = await request.json();
         created.push({ body, key: request.headers.get("Idempotency-Key") });
         const batch = `batch-${created.length}`;
-        const items = Array.from({ length: body.count }, (_, index) =>
-          job({
-            identity_id: body.identity_id,
-            user_id: body.user_id,
-            reference_keys: body.reference_keys,
-            prompt: body.prompt,
-            image_size: body.image_size ?? "4K",
-            aspect_ratio: body.aspect_ratio ?? "16:9",
-            batch_id: batch,
-            batch_index: index,
-            batch_size: body.count,
-          }),
-        );
+        const items = batchJobs(body, batch);
         for (const item of items) jobs.set(item.id, item);
         return response(202).json({ batch_id: batch, items });
       }),

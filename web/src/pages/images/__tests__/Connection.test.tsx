@@ -17,6 +17,7 @@ import {
   type Job,
 } from "../../../api/imageGeneration";
 import { API, apiError, http, identities, job, succeeded } from "../../../test/api";
+import { batchJobs } from "../../../test/jobService";
 import { addPhoto, file, given, openAsAlice } from "../../../test/render";
 
 /** An answer that never comes. */
@@ -284,24 +285,8 @@ describe("A connection that fails once a start went", () => {
     return { batches, keys, connection };
   }
 
-  /** 2 variants of `body`, as the service makes them. */
-  const variants = (body: CreateVariantsRequest, batch: string) =>
-    Array.from({ length: body.count }, (_, index) =>
-      job({
-        identity_id: body.identity_id,
-        user_id: body.user_id,
-        prompt: body.prompt,
-        reference_keys: body.reference_keys,
-        aspect_ratio: body.aspect_ratio ?? "1:1",
-        image_size: body.image_size ?? "1K",
-        batch_id: batch,
-        batch_index: index,
-        batch_size: body.count,
-      }),
-    );
-
   it("says a Generate may have started, not that nothing was, and shows the click in its place once the history does", async () => {
-    const service = answerLost(variants);
+    const service = answerLost(batchJobs);
     const user = await openAsAlice();
     await addPhoto(user);
     await user.selectOptions(screen.getByRole("combobox", { name: "Size" }), "1K");
