@@ -110,14 +110,20 @@ def save_beside_download(card: Locator) -> FloatRect:
 BAR_FADE = 32
 
 
+def bar_top(generate: Locator) -> float:
+    """The top of the bar that Generate (`generate`, the button) stands in, as drawn: its
+    padding over the button is 16 px at rest, 12 stuck at a laptop window's foot."""
+    return box_of(generate.locator("xpath=ancestor::div[contains(@class, 'generate')][1]"))["y"]
+
+
 def clear_of(field: Locator, bar: Locator) -> None:
-    """`field` drawn above the sticky `bar` (its 16 px padding over Generate, the button `bar`
-    names) and, while the bar is stuck, the fade over it; not under them."""
-    box, cover = box_of(field), box_of(bar)
+    """`field` drawn above the sticky Generate bar (`bar` is its button) and, while the bar is
+    stuck, the fade over it; not under them."""
+    box = box_of(field)
     fade = bar.page.locator("span[class*='fade']").first
     stuck = fade.evaluate("fade => getComputedStyle(fade).opacity") == "1"
-    room = 16 + (BAR_FADE if stuck else 0)
-    assert box["y"] + box["height"] <= cover["y"] - room, (box, cover, stuck)
+    room = BAR_FADE if stuck else 0
+    assert box["y"] + box["height"] <= bar_top(bar) - room, (box, bar_top(bar), stuck)
 
 
 def shape_of(image: Locator) -> float:

@@ -80,7 +80,7 @@ def test_the_page_keeps_its_look_under_a_hosts_global_css(
     assert remove_box["width"] < 80, remove_box
     assert style(tiles.first.locator("img"), "borderTopWidth") == "0px"
     # The page's 1.45, not the host's `p { line-height: 2 }`.
-    hint = page.locator("p", has_text="Drag photos here")
+    hint = page.locator("p", has_text="Up to 5 photos, 15 MB each.")
     size, height = (
         float(style(hint, name).removesuffix("px")) for name in ("fontSize", "lineHeight")
     )

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, FilePayload, expect
 
 from tests.e2e.browser.measures import (
+    bar_top,
     box_of,
     clear_of,
     heic_tile_words_clear,
@@ -73,13 +74,12 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
     # What a click makes is a way to the options, under the bar on this screen: one click
     # brings them out, the first focused.
     ratio = page.get_by_role("combobox", name="Aspect ratio", exact=True)
-    box, bar = box_of(ratio), box_of(generate)
-    assert box["y"] + box["height"] > bar["y"] - 16, (box, bar)  # under the bar at first
+    box = box_of(ratio)
+    assert box["y"] + box["height"] > bar_top(generate), box  # under the bar at first
     page.get_by_role("button", name="1 image, 16:9 at 4K", exact=True).click()
     expect(ratio).to_be_focused()
     next_frames(page)
-    box, bar = box_of(ratio), box_of(generate)
-    assert box["y"] + box["height"] <= bar["y"] - 16, (box, bar)
+    clear_of(ratio, generate)
     page.evaluate("window.scrollTo(0, 0)")
 
     page.get_by_role("button", name="Remove p2.jpg", exact=True).focus()
@@ -103,11 +103,11 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
     expect(generate).to_be_enabled(timeout=30_000)
     remove = page.get_by_role("button", name="Remove p4.jpg", exact=True)
     page.evaluate("window.scrollTo(0, 0)")
-    link, bar = box_of(remove), box_of(generate)
-    page.evaluate("dy => window.scrollBy(0, dy)", link["y"] - (bar["y"] - 16 - 8))
+    link = box_of(remove)
+    page.evaluate("dy => window.scrollBy(0, dy)", link["y"] - (bar_top(generate) - 8))
     next_frames(page)
-    link, bar = box_of(remove), box_of(generate)
-    assert link["y"] + link["height"] > bar["y"] - 16, (link, bar)  # half under the bar
+    link, top = box_of(remove), bar_top(generate)
+    assert link["y"] + link["height"] > top, (link, top)  # half under the bar
     page.mouse.click(link["x"] + 4, link["y"] + 3)
     expect(page.get_by_text("4 / 5", exact=True)).to_be_visible()
 
@@ -279,8 +279,10 @@ def test_a_prompt_under_the_bar_on_a_short_laptops_first_screen_is_named_on_it(
     page.evaluate("window.scrollTo(0, 0)")
     next_frames(page)
     expect(named).to_be_visible()
+    # (Empty, it is two lines, which this screen shows: a shorter one has it under the bar.)
     box.fill("")
     box.blur()
+    page.set_viewport_size({"width": 1366, "height": 680})
     page.evaluate("window.scrollTo(0, 0)")
     next_frames(page)
     assert not uncovered(box, timeout_ms=100)
@@ -307,28 +309,59 @@ def test_a_heic_tiles_words_fit_a_laptops_four_a_row_tiles(
 def test_what_runs_under_the_stuck_generate_bar_fades_into_it(
     stack: RunningStack, browser: Browser
 ) -> None:
-    """A 1440 by 900 laptop's first screen: the Generate bar stuck at the window's foot cut the
+    """A 1366 by 768 laptop's first screen: the Generate bar stuck at the window's foot cut the
     options' labels through their middle (half their words shown). While it is stuck, what
     runs under it fades into it (a fade over the band above it, the form's width); at rest,
     under the options at the form's end, no fade is over them."""
-    page, generate = ready_to_generate(browser, stack, BOB_THE_ASTRONAUT, ratio="1:1")
+    page, generate = ready_to_generate(
+        browser, stack, BOB_THE_ASTRONAUT, ratio="1:1", screen=(1366, 768)
+    )
     page.evaluate("window.scrollTo(0, 0)")
     next_frames(page)
-    bar = box_of(generate)
     fade = page.locator("span[class*='fade']").first
     expect(fade).to_have_css("opacity", "1")
-    # Over the band just above the bar's top (its 16 px over Generate), where the labels were
-    # cut, across the form's width.
-    over, form = box_of(fade), box_of(page.get_by_role("textbox", name="Prompt", exact=True))
-    assert over["y"] <= bar["y"] - 16 - 10, (over, bar)
-    assert over["y"] + over["height"] == pytest.approx(bar["y"] - 16, abs=1), (over, bar)
+    # Over the band just above the bar's top, where the labels were cut, across the form's
+    # width.
+    over, top = box_of(fade), bar_top(generate)
+    form = box_of(page.get_by_role("textbox", name="Prompt", exact=True))
+    assert over["y"] <= top - 10, (over, top)
+    assert over["y"] + over["height"] == pytest.approx(top, abs=1), (over, top)
     assert over["x"] <= form["x"], (over, form)
     assert over["x"] + over["width"] >= form["x"] + form["width"], (over, form)
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     next_frames(page)
     expect(fade).to_have_css("opacity", "0")
-    ratio = box_of(page.get_by_role("combobox", name="Aspect ratio", exact=True))
-    assert ratio["y"] + ratio["height"] <= box_of(generate)["y"] - 16, ratio
+    clear_of(page.get_by_role("combobox", name="Aspect ratio", exact=True), generate)
+
+
+def test_a_laptops_first_screen_shows_the_options_whole_above_generate(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 1440 by 900 laptop's first screen with a photo in: the options show whole above the
+    Generate bar. Their selects were under its edge, the labels in its fade: the photos' hint
+    took two lines under them, and the prompt three at rest. The hint is one line of how many
+    (how to add is the Add tile's), and the prompt two lines, growing as it is written to about
+    ten, then scrolling."""
+    page, generate = ready_to_generate(browser, stack, BOB_THE_ASTRONAUT, ratio="1:1")
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+    for name in ("Aspect ratio", "Size", "Variants"):
+        clear_of(page.get_by_role("combobox", name=name, exact=True), generate)
+    hint = page.get_by_text("Up to 5 photos, 15 MB each.", exact=True)
+    assert len(text_lines(hint)) == 1, text_lines(hint)
+
+    prompt = page.get_by_role("textbox", name="Prompt", exact=True)
+    at_rest = box_of(prompt)["height"]
+    line = float(style(prompt, "lineHeight").removesuffix("px"))
+    prompt.fill("Soft light\nA white jacket\nOutdoors\nSmiling")
+    next_frames(page)
+    assert box_of(prompt)["height"] == pytest.approx(at_rest + 2 * line, abs=2), at_rest
+    prompt.fill("\n".join(f"Line {n}" for n in range(1, 16)))
+    next_frames(page)
+    most = float(style(prompt, "maxHeight").removesuffix("px"))
+    assert most >= at_rest + 7 * line, (most, at_rest)
+    assert box_of(prompt)["height"] == pytest.approx(most, abs=1), most
+    assert prompt.evaluate("p => p.scrollHeight > p.clientHeight")
 
 
 def test_a_heic_cut_short_is_refused_on_its_tile_and_a_whole_one_is_sent_without_a_tick(

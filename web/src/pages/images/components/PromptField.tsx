@@ -41,7 +41,7 @@ export function PromptField({ value, maxChars, onChange, ref, describedBy, readO
         id={id}
         className={ui.textarea}
         value={value}
-        rows={3}
+        rows={2}
         readOnly={readOnly}
         placeholder={readOnly ? "For the identity chosen above" : "Optional: smiling, outdoors, soft light…"}
         aria-invalid={message !== ""}

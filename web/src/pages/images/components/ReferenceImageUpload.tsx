@@ -344,8 +344,10 @@ function Hint({
   if (dragging) return <span id={`${id}-how`}>Drop the photos to add them.</span>;
   return (
     <>
-      {/* A touch screen has nothing to drag from nor paste with. */}
-      <span id={`${id}-how`}>
+      {/* A touch screen has nothing to drag from nor paste with. Once photos are in, said to a
+          screen reader only: the Add tile is the way seen, and the line under the photos keeps
+          to one line of how many (at 1440 by 900, two lines put the options under Generate). */}
+      <span id={`${id}-how`} className={empty ? undefined : ui.visuallyHidden}>
         <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
         <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
       </span>{" "}
