@@ -43,6 +43,8 @@ describe("an upload that failed", () => {
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     expect(await screen.findByText("Offline: it goes once the connection is back.")).toBeInTheDocument();
     expect(sent).toHaveLength(0);
+    // Nothing to press: a retry could only fail again.
+    expect(screen.queryByRole("button", { name: "Retry front.jpg" })).not.toBeInTheDocument();
 
     offline = false;
     act(() => onlineManager.setOnline(true));
@@ -51,7 +53,7 @@ describe("an upload that failed", () => {
     expect(screen.queryByText("Offline: it goes once the connection is back.")).not.toBeInTheDocument();
   });
 
-  it("leaves a photo refused while online to its Retry, when the browser comes back online", async () => {
+  it("leaves a photo refused while online to its Retry, offered again once the browser is back online", async () => {
     let refusals = 1;
     given(
       http.untyped.post(S3, () =>
@@ -62,6 +64,8 @@ describe("an upload that failed", () => {
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
     expect(await screen.findByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
     act(() => onlineManager.setOnline(false));
+    // Offline, its Retry waits with it: it could only fail again.
+    expect(screen.queryByRole("button", { name: "Retry front.jpg" })).not.toBeInTheDocument();
     act(() => onlineManager.setOnline(true));
     expect(screen.getByText("The upload form expired or was refused; retry.")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Retry front.jpg" })).toBeInTheDocument();

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type RefObject } from "react";
 
 import { countOf, formatBytes, typeName, type TabConfig } from "../config";
+import { useOnline } from "../hooks/use-connection";
 import { useFileDrop, type OnFiles } from "../hooks/use-file-drop";
 import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
 import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
@@ -120,6 +121,8 @@ export function ReferenceImageUpload({
   usePastedPhotos(add, disabled, section);
   useNoFileDropOnPage(section);
   const failuresSaid = usePhotoFailuresSaid(uploads.items);
+  // Retry, on a tile or for them all, while a retry can go (see `ReferenceTile`).
+  const online = useOnline();
 
   const hint = <Hint id={hintId} config={config} disabled={disabled} dragging={isDragActive} empty={empty} />;
   // Its parts by id, each a phrase of its own: read as one node, the part for touch screens
@@ -178,7 +181,7 @@ export function ReferenceImageUpload({
             Remove the {refused} refused files
           </button>
         )}
-        {uploads.notUploaded > 1 && (
+        {uploads.notUploaded > 1 && online && (
           <button type="button" className={ui.linkButton} onClick={retryAll}>
             Retry the {uploads.notUploaded} photos that did not upload
           </button>

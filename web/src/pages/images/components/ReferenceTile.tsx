@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from "react";
 
 import { formatBytes, isHeicType, typeName, type TabConfig } from "../config";
+import { useOnline } from "../hooks/use-connection";
 import { beingMadeSmaller } from "../photos/checks";
 import { LOST_IN_RELOAD, LOST_IN_RELOAD_SHORT, type ReferenceItem, type UploadingPhoto } from "../photos/photo";
 import ui from "../ui.module.css";
@@ -175,7 +176,9 @@ const UNCHECKED_WHY = "This browser cannot open a HEIC to check it. The generati
  * tile, and made its row 40 px taller than the others'. Said whole to a screen reader (above). */
 const UNCHECKED_WORDS = "Checked at Generate";
 
-/** What can be done with a photo: Retry, once its upload failed; Remove, always. */
+/** What can be done with a photo: Retry, once its upload failed, while the browser is online
+ * (offline it could only fail again; one that failed as the browser went offline goes again
+ * by itself once it is back); Remove, always. */
 function TileActions({
   item,
   onRemove,
@@ -187,9 +190,10 @@ function TileActions({
 }) {
   // Retry goes as the upload starts again: its tile's Remove takes the focus.
   const removeButton = useRef<HTMLButtonElement>(null);
+  const online = useOnline();
   return (
     <div className={styles.actions}>
-      {item.status === "failed" && (
+      {item.status === "failed" && online && (
         <button
           type="button"
           className={styles.linkButton}
