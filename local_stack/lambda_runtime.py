@@ -8,6 +8,7 @@ handler's module reads its settings (as on a cold start).
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 import time
 import uuid
@@ -20,11 +21,18 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 Handler = Callable[[Any, Any], Any]
 
 ACCOUNT_ID = "123456789012"  # moto's default account
+#: What a synchronous invocation may answer, as JSON: Lambda refuses a larger answer (its
+#: "Response payload size exceeded"), which API Gateway turns into a 502.
+MAX_RESPONSE_BYTES = 6 * 1024 * 1024
 # One handler module imported at a time: the stack's threads (gateway, pollers) may meet
 # their first events together, and two threads importing the same packages at once can
 # see each other's half-initialised modules (Powertools' data classes import in a cycle).
 # Each Lambda imports in its own process, so serialising costs nothing they would not.
 _IMPORT_LOCK = threading.Lock()
+
+
+class ResponseTooLargeError(RuntimeError):
+    """A handler answered more than `MAX_RESPONSE_BYTES`, which Lambda would not return."""
 
 
 class LocalLambdaContext(LambdaContext):
@@ -81,11 +89,19 @@ class LocalFunction:
         return self._resolved
 
     def invoke(self, event: Any) -> Any:
-        """Call the handler with a fresh context; its exceptions propagate."""
+        """Call the handler with a fresh context; its exceptions propagate, and an answer
+        larger than Lambda returns raises `ResponseTooLargeError`."""
         context = LocalLambdaContext(
             self.name, timeout_s=self.timeout_s, region=self.region, memory_mb=self.memory_mb
         )
-        if not self.serial:
-            return self._callable()(event, context)
-        with self._lock:
-            return self._callable()(event, context)
+        if self.serial:
+            with self._lock:
+                output = self._callable()(event, context)
+        else:
+            output = self._callable()(event, context)
+        size = len(json.dumps(output, default=str).encode())
+        if size > MAX_RESPONSE_BYTES:
+            raise ResponseTooLargeError(
+                f"{self.name} answered {size} bytes, over Lambda's {MAX_RESPONSE_BYTES}"
+            )
+        return output

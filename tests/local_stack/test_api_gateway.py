@@ -18,7 +18,7 @@ from local_stack import api_gateway
 from local_stack.api_gateway import LocalApiGateway
 from local_stack.authorization import AuthorizerCache
 from local_stack.gateway_config import CorsConfig, GatewayConfig
-from local_stack.lambda_runtime import LocalFunction
+from local_stack.lambda_runtime import MAX_RESPONSE_BYTES, LocalFunction
 from local_stack.routes import cdk_routes
 from tests.support.routes import route_table
 
@@ -334,6 +334,24 @@ def test_lambda_exception_is_502(authorizer: StubAuthorizer) -> None:
     )
     response = gateway.handle("GET", "/v1/users", _headers(), b"")
     assert response.status == 502
+
+
+def test_an_answer_over_lambdas_6_mb_is_502_as_deployed(authorizer: StubAuthorizer) -> None:
+    """Lambda returns no answer larger than 6 MB: API Gateway says 502, not the answer."""
+
+    def answering(size: int) -> Any:
+        def api(event: Any, context: Any) -> Any:
+            return {"statusCode": 200, "body": "x" * size}
+
+        return api
+
+    for size, status in ((MAX_RESPONSE_BYTES - 1024, 200), (MAX_RESPONSE_BYTES, 502)):
+        gateway = LocalApiGateway(
+            api=LocalFunction("api", answering(size)),
+            authorizer=LocalFunction("authorizer", authorizer),
+            routes=ROUTES,
+        )
+        assert gateway.handle("GET", "/v1/users", _headers(), b"").status == status, size
 
 
 def test_a_request_met_by_a_stop_is_502_not_a_traceback(
