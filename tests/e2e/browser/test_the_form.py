@@ -53,8 +53,9 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
     stack: RunningStack, browser: Browser
 ) -> None:
     """On a 1024 by 768 screen with three photos in, Generate stays at the window's bottom,
-    its estimate naming what a click makes, and leading to the options under it; the Prompt
-    and the options that Tab moves to come out from under it, where the browser left them.
+    its estimate naming what a click makes, and leading to the options hidden under it; the
+    Prompt and the options that Tab moves to come out from under it, where the browser left
+    them.
     A photo's Remove half under the bar is not moved from under the pointer."""
     page = browser.new_page(viewport={"width": 1024, "height": 768})
     log_in(page, stack, "admin", "admin-password")
@@ -73,13 +74,18 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
     assert button["y"] + button["height"] <= 768, button
     # What a click makes is a way to the options, under the bar on this screen: one click
     # brings them out, the first focused.
+    # Partly behind the bar, the options are hidden whole: cut there, their labels stood over
+    # the tops of empty boxes.
     ratio = page.get_by_role("combobox", name="Aspect ratio", exact=True)
+    row = page.locator("div[class*='options']", has=ratio)
     box = box_of(ratio)
     assert box["y"] + box["height"] > bar_top(generate), box  # under the bar at first
+    expect(row).to_have_css("opacity", "0")
     page.get_by_role("button", name="1 image, 16:9 at 4K", exact=True).click()
     expect(ratio).to_be_focused()
     next_frames(page)
     clear_of(ratio, generate)
+    expect(row).to_have_css("opacity", "1")
     page.evaluate("window.scrollTo(0, 0)")
 
     page.get_by_role("button", name="Remove p2.jpg", exact=True).focus()
@@ -96,6 +102,8 @@ def test_a_field_tabbed_to_is_not_left_under_generate(
         next_frames(page)
         next_frames(page)
         clear_of(field, generate)
+        if role == "combobox":
+            expect(row).to_have_css("opacity", "1")
 
     # A mouse press on a link half under the bar is not moved from under the pointer: one
     # click removes the photo (two more photos put a second row's links under the bar).

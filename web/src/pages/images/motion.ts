@@ -61,6 +61,14 @@ export function isUnder(cover: HTMLElement, element: HTMLElement): boolean {
   return element.getBoundingClientRect().bottom > cover.getBoundingClientRect().top - fadeAbove(style);
 }
 
+/** Whether some of `element` is behind `cover` itself, not only in the fade above it, while
+ * `cover` stays at the window's bottom. (Where `cover` rests, under the form's end, nothing is:
+ * this holds only while it is stuck over what runs under it.) */
+export function isBehind(cover: HTMLElement, element: HTMLElement): boolean {
+  if (getComputedStyle(cover).position !== "sticky") return false;
+  return element.getBoundingClientRect().bottom > cover.getBoundingClientRect().top;
+}
+
 /** The fade above a cover (`--bar-fade`), into which what runs under it goes. */
 function fadeAbove(style: CSSStyleDeclaration): number {
   return parseFloat(style.getPropertyValue("--bar-fade")) || 0;

@@ -7,7 +7,7 @@ import type { useEditSettings } from "../hooks/use-edit-settings";
 import { useHiddenUnder } from "../hooks/use-hidden-under";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
-import { bringOutFrom, keepClearOf } from "../motion";
+import { bringOutFrom, isBehind, keepClearOf } from "../motion";
 import { differently } from "../said";
 import { alreadyOnItsWay, type SameClick } from "../sameClick";
 import { ratioLabel } from "../shape";
@@ -109,6 +109,9 @@ export function ComposeForm({
     focusPrompt();
   };
   const options = useRef<HTMLDivElement>(null);
+  // Partly behind the bar, the options are hidden whole (see the CSS): cut there, their labels
+  // stood over the tops of empty boxes (a 1280 by 720 laptop). The bar names them.
+  const optionsBehind = useHiddenUnder(generateBar, options, form, isBehind);
   const showOptions = () => {
     const row = options.current;
     if (!row) return;
@@ -208,7 +211,7 @@ export function ComposeForm({
           fieldRef={promptField}
         />
 
-        <div ref={options} className={styles.options}>
+        <div ref={options} className={styles.options} data-behind={optionsBehind || undefined}>
           <OptionSelect<AspectRatio>
             label="Aspect ratio"
             value={aspectRatio}

@@ -1,10 +1,11 @@
 /**
- * Whether an element of the form (the prompt) is hidden under a part that stays at the
- * window's bottom (the Generate bar) or washed out in its fade (`isUnder`), kept true as the
- * page scrolls (the window, or a host's own scrolling box), the window resizes, or the form
- * grows or shrinks above it (photos added). On a 1366 by 768 laptop with three photos in, the
- * prompt is under the bar on the first screen: the bar then names it, so a press does not send
- * words the admin has not seen.
+ * Whether an element of the form is hidden under a part that stays at the window's bottom (the
+ * Generate bar): washed out in its fade or under it (`isUnder`, by default), or partly behind
+ * the bar itself (`isBehind`). Kept true as the page scrolls (the window, or a host's own
+ * scrolling box), the window resizes, or the form grows or shrinks above it (photos added).
+ * On a 1366 by 768 laptop with three photos in, the prompt is under the bar on the first
+ * screen: the bar then names it, so a press does not send words the admin has not seen; the
+ * options behind it are hidden whole, as the bar names them too.
  */
 import { useEffect, useState, type RefObject } from "react";
 
@@ -16,13 +17,14 @@ export function useHiddenUnder(
   element: RefObject<HTMLElement | null>,
   /** What holds both (the form), whose size changes move the element. */
   within: RefObject<HTMLElement | null>,
+  hiddenWhen: (cover: HTMLElement, element: HTMLElement) => boolean = isUnder,
 ): boolean {
   const [hidden, setHidden] = useState(false);
   useEffect(() => {
     const measure = () => {
       const over = cover.current;
       const under = element.current;
-      setHidden(over !== null && under !== null && isUnder(over, under));
+      setHidden(over !== null && under !== null && hiddenWhen(over, under));
     };
     // Once a frame, however many scroll events come in it.
     let frame = 0;
@@ -42,6 +44,6 @@ export function useHiddenUnder(
       globalThis.removeEventListener("resize", soon);
       stop();
     };
-  }, [cover, element, within]);
+  }, [cover, element, within, hiddenWhen]);
   return hidden;
 }
