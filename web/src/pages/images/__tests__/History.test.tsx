@@ -298,9 +298,15 @@ describe("a job's time", () => {
     const one = at({});
     const again = at({ kind: "rerun", parent_generation_id: one.id, created_at: new Date(asked.getTime() + 20_000).toISOString() });
     const rerun = succeeded(job({ kind: "rerun", parent_generation_id: one.id, prompt: one.prompt }));
-    const { history } = await openHistory([rerun, again, one]);
-    const rerunRow = within(history).getAllByRole("listitem")[0]!;
-    expect(within(rerunRow).getByText(`Re-run of the result of today, ${second}`)).toBeInTheDocument();
+    const { user, history } = await openHistory([rerun, again, one]);
+    const [rerunRow, againRow, oneRow] = within(history).getAllByRole("listitem");
+    expect(within(rerunRow!).getByText(`Re-run of the result of today, ${second}`)).toBeInTheDocument();
+    // Seen as said: the two clicks of that minute are told apart on their rows and tiles.
+    expect(within(oneRow!).getByText(`Today, ${second}`)).toBeInTheDocument();
+    expect(within(againRow!).getByText(/^Today, \d+:14:25/)).toBeInTheDocument();
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(within(tiles[2]!).getByText(`Today, ${second}`)).toBeInTheDocument();
   });
 });
 

@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import { describeFailure } from "../job/failure";
-import { actionName, jobAt, opensFullSize, variantLabel } from "../job/names";
+import { actionName, askedLabel, jobAt, opensFullSize, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl, SHOWN_WIDTH, thumbnailSources } from "../job/picture";
 import {
   nextAttemptText,
@@ -124,6 +124,7 @@ export function HistoryItem({
         {/* What the job is: beside its picture on a phone too; its actions under both there. */}
         <RowText
           job={job}
+          askedAt={askedAt}
           currentJobId={currentJobId}
           origin={origin}
           sameClick={sameClick}
@@ -271,6 +272,7 @@ function RowThumb({ job, askedAt, outOfTouch }: { job: Job; askedAt: string; out
  * it came from (once per click); its settings, time and cost; its next attempt, or why it failed. */
 function RowText({
   job,
+  askedAt,
   currentJobId,
   origin,
   sameClick,
@@ -280,6 +282,8 @@ function RowText({
   undo,
 }: {
   job: Job;
+  /** When it was asked, as its name says it: to the second when another click shares its minute. */
+  askedAt: string;
   currentJobId: string | null;
   origin: string | null;
   sameClick: boolean;
@@ -309,7 +313,7 @@ function RowText({
         </span>
         {!sameClick && (
           <time dateTime={job.created_at} className={styles.time} title={createdLabel(job, { seconds: true })}>
-            {createdLabel(job)}
+            {askedLabel(job, askedAt)}
           </time>
         )}
         {variant && <span className={ui.badge}>{variant}</span>}

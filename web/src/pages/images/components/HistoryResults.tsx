@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
-import { actionName, askedPhrases, jobAt, opensFullSize, variantLabel } from "../job/names";
+import { actionName, askedLabel, askedPhrases, jobAt, opensFullSize, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl, SHOWN_WIDTH, thumbnailSources } from "../job/picture";
 import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
@@ -73,6 +73,7 @@ export function HistoryResults({
           key={job.id}
           job={job}
           label={jobAt("Result", job, askedAt(job))}
+          askedAt={askedAt(job)}
           current={isSavedNow(job, currentJobId)}
           replaced={wasReplaced(job, currentJobId)}
           saving={isSaving(job, savingIds)}
@@ -102,6 +103,7 @@ export function savedOf(jobs: Job[], currentJobId: string | null): Job[] {
 function ResultTile({
   job,
   label,
+  askedAt,
   current,
   replaced,
   saving,
@@ -114,6 +116,8 @@ function ResultTile({
   job: Job;
   /** Its name: "Result of today, 9:14 PM, variant 1 of 3". */
   label: string;
+  /** When it was asked, as its name says it (see `askedPhrases`). */
+  askedAt: string;
   current: boolean;
   /** Saved before, and replaced since (see `wasReplaced`). */
   replaced: boolean;
@@ -167,7 +171,7 @@ function ResultTile({
       </p>
       <div className={styles.caption}>
         <time dateTime={job.created_at} title={createdLabel(job, { seconds: true })}>
-          {createdLabel(job)}
+          {askedLabel(job, askedAt)}
         </time>
         {variant && <span className={ui.muted}>{variant}</span>}
         {current && <span className={ui.badgeOk}>{SAVED_NOW}</span>}

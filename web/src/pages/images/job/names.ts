@@ -2,7 +2,7 @@
  * history (by when it was asked), as the origin of a refinement or re-run names it too. */
 import type { Job } from "../../../api/imageGeneration";
 import { batchId } from "./state";
-import { createdPhrase } from "./time";
+import { createdLabel, createdPhrase } from "./time";
 
 /** The card's title: it names the job, not its state, so it holds from the queue to the end
  * (a failed job's card is not titled "Generated image"). */
@@ -105,6 +105,13 @@ export function askedPhrases(jobs: readonly Job[]): (job: Job) => string {
     const minute = createdPhrase(job);
     return (clicksOfMinute.get(minute)?.size ?? 0) > 1 ? createdPhrase(job, { seconds: true }) : minute;
   };
+}
+
+/** When `job` was asked, as a row or tile shows it, by `askedPhrases`' phrase for it
+ * (`askedAt`): "Today, 11:07 AM", or to the second, "Today, 11:07:05 AM", when another click
+ * was asked that minute (five clicks of one minute read alike but for their pictures). */
+export function askedLabel(job: Job, askedAt: string): string {
+  return createdLabel(job, { seconds: askedAt !== createdPhrase(job) });
 }
 
 /**
