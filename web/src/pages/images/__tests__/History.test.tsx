@@ -79,7 +79,18 @@ describe("Saved", () => {
     // The way back to an earlier image: Save it again, from here.
     expect(within(tiles[1]!).getByRole("button", { name: /^Save to identity\b/ })).toBeInTheDocument();
     // Said as the view switches: the toggle says only that it is pressed.
-    expect(within(history).getByRole("status")).toHaveTextContent(/^2 saved from 3 generations$/);
+    expect(within(history).getByRole("status")).toHaveTextContent(/^Showing 2 saved from 3 generations\.$/);
+  });
+
+  it("says its count as the view switches (older ones coming: below), not as the history is first read", async () => {
+    const done = succeeded(job({ prompt: "done" }));
+    const { user, history } = await openHistory([done]);
+    const status = within(history).getByRole("status");
+    expect(status).toBeEmptyDOMElement();
+    await user.click(within(history).getByRole("button", { name: "Results only" }));
+    expect(status).toHaveTextContent(/^Showing 1 result\.$/);
+    await user.click(within(history).getByRole("button", { name: "All generations" }));
+    expect(status).toHaveTextContent(/^Showing 1 generation\.$/);
   });
 
   it("shows the one the identity shows though its save read as failed (the host took it)", async () => {
@@ -811,6 +822,7 @@ describe("older generations", () => {
     fireEvent.click(showOlder); // while the first read is out
     expect(await within(history).findByText("“oldest”")).toBeInTheDocument();
     expect(within(history).getByText("3 generations")).toBeInTheDocument();
+    expect(within(history).getByRole("status")).toHaveTextContent(/^Showing 3 generations\.$/);
     expect(within(history).queryByRole("button", { name: "Show older generations" })).not.toBeInTheDocument();
     expect(pages).toEqual([null, "page-2"]);
     // The button went: the focus is on the first row it brought, not lost to the page, marked

@@ -8,6 +8,7 @@ import { countOf } from "../config";
 import { whyUnread } from "../errors";
 import { useRowsKeepFocus } from "../hooks/use-rows-keep-focus";
 import { useSeekSaved } from "../hooks/use-seek-saved";
+import { useSaidWhen } from "../hooks/use-said-a-while";
 import { isBoolean, useSessionState } from "../hooks/use-session-state";
 import { useShowOlder, type OlderPages } from "../hooks/use-show-older";
 import ui from "../ui.module.css";
@@ -53,6 +54,10 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
     return new Map((jobs ?? []).map((job) => [job.id, originOf(job)]));
   }, [jobs]);
   const showOlder = useShowOlder(section, jobs, older);
+  const shown = jobs ? shownLabel(view, jobs, older !== null, row.currentJobId ?? null, hidesFailed) : "";
+  // A page of older ones read is the oldest job's changing; a new one comes first.
+  const oldest = jobs?.at(-1)?.id;
+  const shownSaid = useSaidWhen(oldest ? `${view} ${hidesFailed} ${oldest}` : null, `Showing ${shown}.`);
   // Not an ended session: its own notice says it.
   const unread = error ? whyUnread(error) : null;
   // The job the identity's image came from (its name says, or the row's badge does).
@@ -83,11 +88,15 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
         </div>
         {jobs && jobs.length > 0 && (
           <div className={styles.headerEnd}>
-            {/* Said as the view switches (a toggle says only that it is pressed), and as a page
-                of older ones comes: "0 saved from the 20 newest generations". It starts where
-                the title ends, whatever it says: the controls after it keep the line's end. */}
-            <span className={`${ui.muted} ${styles.count}`} role="status">
-              {shownLabel(view, jobs, older !== null, row.currentJobId, hidesFailed)}
+            {/* It starts where the title ends, whatever it says: the controls after it keep
+                the line's end. */}
+            <span className={`${ui.muted} ${styles.count}`}>{shown}</span>
+            {/* Said as the view switches (a toggle says only that it is pressed), Hide failed
+                too, and as a page of older ones comes: "Showing 0 saved from the 20 newest
+                generations." Not as each job starts or ends: its card says so, and the count
+                was said over it. */}
+            <span className={ui.visuallyHidden} role="status">
+              {shownSaid}
             </span>
             {saved.gone && !savedFurther && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
             {saved.failed && <span className={ui.muted}>The saved one could not be found: try again.</span>}
