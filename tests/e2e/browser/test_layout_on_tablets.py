@@ -1,6 +1,7 @@
 """What a tablet's screen, held either way, shows of a click's results and of the history:
 a result's Save beside it, four variants two a row at a useful size, a click's history rows
-two a line, and Results only as one even grid."""
+two a line, and Results only as one even grid; on a touch screen, the history's views' words
+in the middle of their taller buttons."""
 
 from __future__ import annotations
 
@@ -145,3 +146,27 @@ def test_results_only_is_one_even_grid_on_a_tablet_and_a_laptop(
     _even_grid(page, results)
     page.set_viewport_size({"width": 1440, "height": 900})
     _even_grid(page, results)
+
+
+def test_on_a_touch_tablet_the_history_views_words_are_in_the_middle_of_their_buttons(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 768 by 1024 touch tablet: the history's views are 44 px tall, a finger's, and their
+    words sat at the top of them, 20 px over their foot."""
+    page, generate = ready_to_generate(
+        browser, stack, ALICE_THE_EXPLORER, ratio="1:1", screen=(768, 1024), touch=True
+    )
+    finished_click(page, generate)
+    views = page.get_by_role("region", name="History").get_by_role("group", name="Show")
+    for name in ("All generations", "Results only", "Saved"):
+        view = views.get_by_role("button", name=name)
+        assert box_of(view)["height"] >= 44, box_of(view)
+        above, below = view.evaluate(
+            """b => {
+                const range = document.createRange();
+                range.selectNodeContents(b);
+                const words = range.getBoundingClientRect(), box = b.getBoundingClientRect();
+                return [words.top - box.top, box.bottom - words.bottom];
+            }"""
+        )
+        assert abs(above - below) <= 2, (name, above, below)
