@@ -103,6 +103,11 @@ export function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
+/** Every one of `n` (two or more): "Both variants", "All 4 variants". */
+export function allOf(n: number, noun: string): string {
+  return n === 2 ? `Both ${noun}s` : `All ${n} ${noun}s`;
+}
+
 /** "15 MB", "15.3 MB", "6 KB": one decimal when it matters ("15 MB is over the 15 MB limit" must not happen). */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;

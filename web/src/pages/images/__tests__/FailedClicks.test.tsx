@@ -43,6 +43,11 @@ async function openHistory(jobs: Job[], handlers: Parameters<typeof given> = [])
 const rowsOf = (list: HTMLElement) => within(list).getAllByRole("listitem").filter((row) => row.parentElement === list);
 
 describe("a click whose variants all failed alike", () => {
+  it("says a click of two as the result pane does, \"Both variants\"", async () => {
+    const { list } = await openHistory(click(2, failedWith(REFUSED)));
+    expect(rowsOf(list)[0]).toHaveTextContent("Both variants");
+  });
+
   it("is one row that says how many, why once and its way on once", async () => {
     const refused = click(4, failedWith(REFUSED, 0.006));
     const { history, list } = await openHistory(refused);

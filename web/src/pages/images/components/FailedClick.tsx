@@ -6,7 +6,7 @@ import type { Problem } from "../job/failure";
 import { actionName, variantLabel } from "../job/names";
 import { tookSeconds, tookText } from "../job/progress";
 import { createdLabel } from "../job/time";
-import { countOf, formatUsd } from "../config";
+import { allOf, countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
@@ -83,7 +83,7 @@ export function FailedClick({
             <time dateTime={first.created_at} className={styles.time} title={createdLabel(first, { seconds: true })}>
               {createdLabel(first)}
             </time>
-            <span className={ui.badge}>All {variants}</span>
+            <span className={ui.badge}>{allOf(jobs.length, "variant")}</span>
             {first.source === "s3_event" && <span className={ui.badge}>from new references</span>}
           </div>
           <Asked job={first} origin={origin} />

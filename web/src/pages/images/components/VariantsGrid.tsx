@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 
 import type { ImageSize, Job } from "../../../api/imageGeneration";
+import { allOf } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import type { UndoOffer } from "../hooks/use-undo-save";
 import { useOneColumn } from "../hooks/use-one-column";
@@ -297,8 +298,7 @@ export function outcomeText(jobs: Job[]): string {
   const ready = ended.filter((job) => job.status === "succeeded").length;
   const failed = ended.filter((job) => job.status === "failed").length;
   const canceled = ended.length - ready - failed;
-  const all = count === 2 ? "Both variants" : `All ${count} variants`;
-  const done = ended.length === count ? all : `${ended.length} of ${count} variants`;
+  const done = ended.length === count ? allOf(count, "variant") : `${ended.length} of ${count} variants`;
   if (ready === ended.length) return `${done} are ready.`;
   const parts = [
     ready > 0 && `${ready} ready`,
