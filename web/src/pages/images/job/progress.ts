@@ -84,12 +84,24 @@ export function retryingBecause(job: Job): RetryReason | null {
     case undefined:
       return null;
     case "provider_unavailable":
-      return { alone: "Gemini is busy", inSentence: "Gemini is busy" };
+      return geminiFault(job.last_error.details);
     case "host_unavailable":
       return { alone: "The host app did not answer", inSentence: "the host app did not answer" };
     default:
       return { alone: "Something went wrong on the way", inSentence: "something went wrong on the way" };
   }
+}
+
+/** What Gemini's fault was, by what the worker recorded of it (`details`: its HTTP status, or
+ * the reason no status came): busy is a 429 or a 503, or nothing more said; a 500 is not busy. */
+function geminiFault(details: Record<string, unknown>): RetryReason {
+  const status = typeof details.status_code === "number" ? details.status_code : null;
+  const said = (words: string) => ({ alone: words, inSentence: words });
+  if (details.reason === "timeout" || status === 504) return said("Gemini did not answer in time");
+  if (details.reason === "network") return said("Gemini could not be reached");
+  if (details.reason === "bad_response") return said("Gemini's answer could not be read");
+  if (status !== null && status >= 500 && status !== 503) return said("Gemini had a problem on its side");
+  return said("Gemini is busy");
 }
 
 /** Which attempt runs, when it is not the first ("Attempt 2 of 5"); else null. */
