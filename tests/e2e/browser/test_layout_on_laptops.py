@@ -323,6 +323,35 @@ def test_a_refinement_of_a_variant_joins_its_click_beside_it_in_view(
     assert heading["x"] + heading["width"] <= box["x"] + box["width"], (heading, box)
 
 
+def test_a_refinement_asked_from_the_history_is_focused_with_its_ring_whole(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Two variants on a 1440 by 900 screen; the admin refines the first from its history
+    row, under the pane: the refinement's card, focused as it comes, is brought up into view
+    with room above it for its focus ring (it stood at the window's top edge, the ring's top
+    cut)."""
+    page, generate = ready_to_generate(browser, stack, BOB_THE_JAZZ_PIANIST, ratio="3:4")
+    finished_click(page, generate, variants=2)
+    row = page.get_by_role("region", name="History").get_by_role("listitem").first
+    row.scroll_into_view_if_needed()
+    row.get_by_role("button", name=re.compile(r"^Refine,")).click()
+    page.keyboard.type("a darker blue background")
+    page.keyboard.press("Enter")
+    refined = page.get_by_role("article", name="Refinement of variant 1")
+    expect(refined).to_be_focused(timeout=JOB_TIMEOUT_MS)
+    ring = float(style(refined, "outlineWidth").removesuffix("px")) + float(
+        style(refined, "outlineOffset").removesuffix("px")
+    )
+    assert ring > 0, ring
+
+    def ring_whole() -> FloatRect | None:
+        box = _in_window(refined, 900)
+        return box if box is not None and box["y"] >= ring else None
+
+    # (It comes down from above the window, smoothly: in view, then the ring too.)
+    wait_for("the refinement in view, its ring whole", ring_whole, timeout_s=5)
+
+
 @pytest.mark.parametrize(("ratio", "least_height"), [("4:3", 270), ("3:2", 240)])
 def test_four_landscape_variants_on_a_1366_by_768_laptop_are_as_large_as_their_half(
     stack: RunningStack, browser: Browser, ratio: str, least_height: float
