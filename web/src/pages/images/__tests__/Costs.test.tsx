@@ -3,9 +3,20 @@ import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { apiConfig, http, historyOf, job, succeeded } from "../../../test/api";
-import { addPhoto, clockLine, given, openAsAlice } from "../../../test/render";
+import { addPhoto, clockLine, given, openAsAlice, spaced } from "../../../test/render";
 
 describe("costs and times", () => {
+  it("keeps each of a result's facts whole, its \"·\" starting it: a narrow card wraps between them", async () => {
+    const done = { ...succeeded(job({ image_size: "1K", attempts: 2 })), timings: { ...job().timings, total_s: 38 } };
+    given(...historyOf([done]));
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    const cost = within(card).getByText(/^· \$0\.\d{3}$/);
+    const pieces = [...cost.parentElement!.children].map((piece) => spaced(piece.textContent ?? ""));
+    expect(pieces).toEqual([expect.stringMatching(/^\d+×\d+$/), "· 38 s (2 attempts)", expect.stringMatching(/^· \$/)]);
+    expect(spaced(cost.parentElement!.textContent ?? "")).toMatch(/^\d+×\d+ · 38 s \(2 attempts\) · \$0\.\d{3}$/);
+  });
+
   it("gives each card the usual time at its own size, not the form's", async () => {
     const at = (size: "1K" | "4K", seconds: number, attempts = 1) =>
       ({ ...succeeded(job({ image_size: size, attempts })), timings: { ...job().timings, total_s: seconds } });

@@ -1,4 +1,4 @@
-import type { Ref } from "react";
+import { Fragment, type Ref } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions, type OfferedActions } from "../job/actions";
@@ -560,10 +560,21 @@ function CardFacts({
         {save && `${title}: ${save}`}
       </span>
       {saveOffered && job.apply?.status !== "pending" && <SaveBadge job={job} currentJobId={currentJobId} />}
+      {/* Its pieces whole, each "·" starting its piece: a narrow card wrapped within them, and
+          left "$0.139" alone under a line that ended on its "·". */}
       <span className={ui.muted}>
-        {job.output ? `${job.output.width}×${job.output.height}` : ""}
-        {took !== null ? ` · ${tookText(job, took)}` : ""}
-        {job.usage?.estimated_cost_usd != null ? ` · ${formatUsd(job.usage.estimated_cost_usd)}` : ""}
+        {[
+          job.output && `${job.output.width}×${job.output.height}`,
+          took !== null && tookText(job, took),
+          job.usage?.estimated_cost_usd != null && formatUsd(job.usage.estimated_cost_usd),
+        ]
+          .filter((fact): fact is string => Boolean(fact))
+          .map((fact, index) => (
+            <Fragment key={index}>
+              {index > 0 && " "}
+              <span className={styles.piece}>{index > 0 ? `· ${fact}` : fact}</span>
+            </Fragment>
+          ))}
       </span>
     </div>
   );
