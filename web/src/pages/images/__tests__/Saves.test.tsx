@@ -368,3 +368,29 @@ describe("Save clicked twice", () => {
     expect(service.applied).toHaveLength(1);
   });
 });
+
+describe("a save long on its way", () => {
+  const savingSince = (secondsAgo: number) => {
+    const done = succeeded(job({ prompt: "slow host" }));
+    const asked = new Date(Date.now() - secondsAgo * 1000).toISOString();
+    return { ...done, apply: { ...done.apply!, status: "pending" as const, attempt: 1, requested_at: asked } };
+  };
+
+  it("says the host app has not taken it yet, not \"Saving…\" alone, and announces it", async () => {
+    given(...historyOf([savingSince(20)]));
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(within(card).getByRole("button", { name: /^Saving…/ })).toBeInTheDocument();
+    const slow = "Still saving: the host app has not taken it yet, and the pipeline keeps trying.";
+    expect(within(card).getByText(slow)).toBeInTheDocument();
+    expect(within(card).getByRole("status")).toHaveTextContent(`New image: ${slow}`);
+  });
+
+  it("says only \"Saving…\" while it is not slow", async () => {
+    given(...historyOf([savingSince(1)]));
+    await openAsAlice();
+    const card = await screen.findByRole("article", { name: "New image" });
+    expect(within(card).getByRole("status")).toHaveTextContent("New image: Saving to identity…");
+    expect(within(card).queryByText(/^Still saving/)).not.toBeInTheDocument();
+  });
+});

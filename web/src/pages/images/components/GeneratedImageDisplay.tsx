@@ -6,13 +6,14 @@ import { describeFailure } from "../job/failure";
 import { actionName, cardTitle, originLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, pictureSources, previewUrl, SHOWN_WIDTH } from "../job/picture";
 import { tookSeconds, tookText } from "../job/progress";
-import { applyLabel, isSavedNow, SAVED_NOW } from "../job/saved";
+import { applyLabel, isSavedNow, isSavingSlowly, SAVED_NOW, SLOW_SAVE } from "../job/saved";
 import { isFinal } from "../job/state";
 import { jobRatio } from "../shape";
 import { formatUsd } from "../config";
 import { useFocusAfterUndo } from "../hooks/use-focus-after-undo";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useNow } from "../hooks/use-now";
 import type { UndoOffer } from "../hooks/use-undo-save";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
@@ -550,15 +551,20 @@ function CardFacts({
   saveOffered: boolean;
 }) {
   const took = tookSeconds(job);
-  const save = applyLabel(job, currentJobId);
+  // A save long on its way says why it takes so (see `isSavingSlowly`).
+  const now = useNow(job.apply?.status === "pending");
+  const slow = isSavingSlowly(job, now);
+  const save = slow ? SLOW_SAVE : applyLabel(job, currentJobId);
   return (
     <div className={styles.facts}>
       {/* Where its save stands, said as it changes (Saving, saved, why not), named for its card:
           one region there from the start, as a badge that replaces Save is not read by every
-          screen reader. A save on its way shows on Save itself; the badge shows the rest. */}
+          screen reader. A save on its way shows on Save itself, and once slow under it too;
+          the badge shows the rest. */}
       <span className={ui.visuallyHidden} role="status">
         {save && `${title}: ${save}`}
       </span>
+      {slow && <span className={`${ui.muted} ${styles.slowSave}`}>{SLOW_SAVE}</span>}
       {saveOffered && job.apply?.status !== "pending" && <SaveBadge job={job} currentJobId={currentJobId} />}
       {/* Its pieces whole, each "·" starting its piece: a narrow card wrapped within them, and
           left "$0.139" alone under a line that ended on its "·". */}

@@ -75,6 +75,18 @@ export function savedThenReplaced(job: Job): string {
 
 const REPLACED = "Saved, then replaced";
 
+/** A save still on its way this long after it was asked has met a slow host app (a save is
+ * the host's to take): said, not left to "Saving…" alone for the half minute the pipeline
+ * keeps trying before it says the host did not answer. */
+export const SLOW_SAVE_MS = 8_000;
+export const SLOW_SAVE = "Still saving: the host app has not taken it yet, and the pipeline keeps trying.";
+
+/** Whether `job`'s save has been on its way longer than `SLOW_SAVE_MS` at `now`. */
+export function isSavingSlowly(job: Job, now: number): boolean {
+  const asked = job.apply?.status === "pending" ? job.apply.requested_at : null;
+  return asked != null && now - Date.parse(asked) > SLOW_SAVE_MS;
+}
+
 export function applyLabel(job: Job, currentJobId: string | null): string | null {
   switch (job.apply?.status) {
     case "pending":
