@@ -292,6 +292,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       {compare.candidates.length > 0 && identity && (
         <CompareDialog
           title={compare.title}
+          about={compare.about}
           candidates={compare.candidates}
           identity={identity}
           currentJobId={currentJobId}

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { API, apiError, chefWithAnImage, http, historyOf, identities, job, succeeded } from "../../../test/api";
 import { SAVED_NOW } from "../job/saved";
+import { createdLabel } from "../job/time";
 import { jobService } from "../../../test/jobService";
 import { generateVariants, given, openAsAlice } from "../../../test/render";
 
@@ -108,6 +109,10 @@ describe("Compare", () => {
       "Variant 2 of 3",
       "Variant 3 of 3",
     ]);
+    // Which click, seen under the title and said with it: the pane shows the later one.
+    const which = `${createdLabel(click[0]!)} · “three”`;
+    expect(within(dialog).getByText(which)).toBeInTheDocument();
+    expect(dialog).toHaveAccessibleDescription(which);
   });
 
   it("compares a click's variants from the history for an identity with no image yet; a lone result has nothing to compare with", async () => {

@@ -15,11 +15,13 @@ import {
   SHOWN_WIDTH,
 } from "../job/picture";
 import { isSaving, SAVED_NOW } from "../job/saved";
+import { createdLabel } from "../job/time";
 import { usePictureRatio } from "../hooks/use-picture-ratio";
 import { isUpright, jobRatio } from "../shape";
 import { keepPageStill } from "../stillPage";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
+import { AskedFor } from "./AskedFor";
 import { CompareOverlay, CURRENT, overlaidOf } from "./CompareOverlay";
 import { FirstWordSeen } from "./FirstWordSeen";
 import { ResultPicture } from "./ResultPicture";
@@ -48,6 +50,7 @@ export interface Candidate {
  */
 export function CompareDialog({
   title,
+  about = null,
   candidates,
   identity,
   currentJobId,
@@ -58,6 +61,8 @@ export function CompareDialog({
   onClose,
 }: {
   title: string;
+  /** The click whose variants it shows, said under the title (see `useCompare`). */
+  about?: Job | null;
   candidates: Candidate[];
   identity: HostIdentity;
   /** The job whose image the identity shows now: that candidate is the current image. */
@@ -73,6 +78,7 @@ export function CompareDialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const aboutId = useId();
   useEffect(() => {
     const dialog = ref.current;
     // React removes the dialog before closing it, so the browser cannot give the focus back.
@@ -142,14 +148,21 @@ export function CompareDialog({
   const [currentAtOpening] = useState(currentJobId);
   const savedHere = currentJobId !== currentAtOpening ? candidates.find(({ job }) => job.id === currentJobId) : undefined;
   return (
-    <dialog ref={ref} className={styles.dialog} aria-labelledby={titleId} onClose={onClose}>
+    <dialog ref={ref} className={styles.dialog} aria-labelledby={titleId} aria-describedby={about ? aboutId : undefined} onClose={onClose}>
       <p className={ui.visuallyHidden} role="status">
         {savedHere ? `${savedHere.label}: ${SAVED_NOW.toLowerCase()}.` : ""}
       </p>
       <div className={styles.dialogHeader}>
-        <h2 id={titleId} className={ui.sectionTitle}>
-          {title}
-        </h2>
+        <div className={styles.heading}>
+          <h2 id={titleId} className={ui.sectionTitle}>
+            {title}
+          </h2>
+          {about && (
+            <p id={aboutId} className={styles.about}>
+              {createdLabel(about)} · <AskedFor job={about} />
+            </p>
+          )}
+        </div>
         {/* Named for what it closes, as the page's other Closes are (a notice's, Refine's). */}
         <button type="button" className={ui.button} onClick={onClose} aria-label="Close Compare">
           Close

@@ -15,6 +15,7 @@ import type { UndoOffer } from "../hooks/use-undo-save";
 import ui from "../ui.module.css";
 import { ActionLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
+import { AskedFor } from "./AskedFor";
 import { ResultPicture } from "./ResultPicture";
 import { UndoSave } from "./UndoSave";
 
@@ -217,12 +218,4 @@ function ResultTile({
       )}
     </li>
   );
-}
-
-/** What the result was asked for: a refinement by what it changed (its prompt is the one of
- * the image it refined, the same on both tiles), else its prompt. */
-function AskedFor({ job }: { job: Job }) {
-  if (job.kind === "refine" && job.instruction) return <>Refined: “{job.instruction}”</>;
-  if (job.prompt) return <>“{job.prompt}”</>;
-  return <span className={ui.muted}>No prompt</span>;
 }

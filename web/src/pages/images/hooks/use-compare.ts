@@ -18,6 +18,9 @@ interface Chosen {
   /** Where it was opened from: a card of the pane, or the history (a row or a tile). */
   from: ActionPlace;
   title: string;
+  /** The click whose variants it sets side by side: said under the title, by its time and
+   * what it asked (opened from an older history tile, nothing else on screen said which). */
+  about?: Job;
   items: { id: string; label: string; saveText: string }[];
 }
 
@@ -78,6 +81,7 @@ export function useCompare({
       identityId,
       from,
       title: "Compare the variants",
+      ...(of[0] ? { about: of[0].job } : {}),
       items: of.map(({ job, label }) => ({ id: job.id, label, saveText: `Save ${label.toLowerCase()} to identity` })),
     });
   const sourceOf = (job: Job): Job | undefined => {
@@ -127,6 +131,8 @@ export function useCompare({
     /** What the dialog shows now; empty while it is closed. */
     candidates,
     title: open?.title ?? "",
+    /** The click compared, when it is one click's variants (see `Chosen`). */
+    about: open?.about ?? null,
     /** Where the open dialog was opened from; null while it is closed (see `useUndoSave`). */
     openedFrom: open?.from ?? null,
     /** The history's Compare, for the jobs `comparesInHistory` says have something to set
