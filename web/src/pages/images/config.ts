@@ -35,9 +35,12 @@ export function estimateCostUsd(config: TabConfig, size: ImageSize, variants: nu
   return (perImage + inputs * config.prices.perInputImage) * variants;
 }
 
-/** Dollars as every cost on the page reads: tenths of a cent under a dollar ("$0.240"), cents above. */
+/** Dollars as every cost on the page reads: tenths of a cent under a dollar ("$0.240"), cents
+ * above; under a cent (what Gemini bills for an answer it refused), hundredths of a cent
+ * ("$0.0024"): to a tenth, two refusals of $0.002 each made "$0.005 in all". */
 export function formatUsd(value: number): string {
-  return `$${value.toFixed(value < 1 ? 3 : 2)}`;
+  const digits = value >= 1 ? 2 : value > 0 && value < 0.01 ? 4 : 3;
+  return `$${value.toFixed(digits)}`;
 }
 
 const HEIC = [".heic", ".heif"];

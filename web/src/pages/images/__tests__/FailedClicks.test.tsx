@@ -73,7 +73,7 @@ describe("a click whose variants all failed alike", () => {
     expect(within(history).queryByText(/^Variant 2 of 2 · /)).not.toBeVisible();
     await user.click(each);
     expect(each).toHaveAttribute("aria-expanded", "true");
-    expect(within(history).getByText(/^Variant 2 of 2 · .* · \$0\.006$/)).toBeVisible();
+    expect(within(history).getByText(/^Variant 2 of 2 · .* · \$0\.0060$/)).toBeVisible();
   });
 
   it("re-runs the whole click in one request when it could end otherwise", async () => {

@@ -39,9 +39,9 @@ describe("a failed job", () => {
     given(...historyOf([job({ status: "failed", error, usage, finished_at: new Date().toISOString() })]));
     await openAsAlice();
     const card = await screen.findByRole("article", { name: "New image" });
-    expect(await within(card).findByText("Gemini billed about $0.006 for its answer.")).toBeInTheDocument();
+    expect(await within(card).findByText("Gemini billed about $0.0061 for its answer.")).toBeInTheDocument();
     const history = await screen.findByRole("region", { name: "History" });
-    expect(await within(history).findByText(/\$0\.006/)).toBeInTheDocument();
+    expect(await within(history).findByText(/\$0\.0061/)).toBeInTheDocument();
   });
 
   it("says no bill for a failure Gemini never answered", async () => {
