@@ -2,7 +2,7 @@
  * A small stand-in for the host app, for local use: log in against the Django host, a
  * navbar with the admin links, the Images page at /images. A host app does not need it.
  */
-import { useCallback, useEffect, useId, useState, type FormEvent, type MouseEvent } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type MouseEvent } from "react";
 
 import { forgetImagesDraft, Images } from "../pages/images/Images";
 import { loadApiBaseUrl, loadSession, logIn, logOut, LOGGED_OUT_KEY, TOKEN_KEY, type Session } from "./session";
@@ -66,6 +66,15 @@ export function Shell() {
     endSession();
   };
 
+  // Logged in, the page's content has the focus as it comes: the form that had it went, which
+  // left it on the page's body (the next Tab started at the navbar's first link).
+  const arrived = useRef(false);
+  const focusOnArrival = (main: HTMLElement | null) => {
+    if (!main || !arrived.current) return;
+    arrived.current = false;
+    main.focus();
+  };
+
   const link = (to: string) => (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
@@ -75,7 +84,12 @@ export function Shell() {
   if (!session) {
     return (
       <div className={styles.app}>
-        <LoginForm onLoggedIn={setSession} />
+        <LoginForm
+          onLoggedIn={(opened) => {
+            arrived.current = true;
+            setSession(opened);
+          }}
+        />
       </div>
     );
   }
@@ -107,7 +121,7 @@ export function Shell() {
           </button>
         </div>
       </nav>
-      <main className={styles.main}>
+      <main ref={focusOnArrival} tabIndex={-1} className={styles.main}>
         {path === "/images" && admin && apiBaseUrl && (
           <Images key={session.token} apiBaseUrl={apiBaseUrl} getToken={getToken} onSessionEnded={endSession} />
         )}

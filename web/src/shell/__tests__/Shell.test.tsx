@@ -1,5 +1,6 @@
 /** The standalone shell's own behaviour (the page's is under `pages/images/__tests__`). */
 import { act, render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -26,10 +27,25 @@ function anotherTabSets(token: string | null) {
 }
 
 describe("the login form", () => {
+  afterEach(() => localStorage.clear());
+
   it("puts the focus in Username as it opens: the page is for logging in", () => {
     server.use(http.get("*/config.json", () => HttpResponse.json({ apiBaseUrl: "http://api.test/v1" })));
     render(<Shell />);
     expect(screen.getByRole("textbox", { name: "Username" })).toHaveFocus();
+  });
+
+  it("gives the page's content the focus once logged in, not the page's body", async () => {
+    server.use(
+      http.get("*/config.json", () => HttpResponse.json({ apiBaseUrl: "http://api.test/v1" })),
+      http.post("*/api/v1/auth/token/", () => HttpResponse.json({ access: tokenOf("admin") })),
+    );
+    render(<Shell />);
+    const user = userEvent.setup();
+    await user.type(screen.getByRole("textbox", { name: "Username" }), "admin");
+    await user.type(screen.getByLabelText("Password"), "admin-password{Enter}");
+    expect(await screen.findByRole("heading", { name: "Welcome, admin" })).toBeInTheDocument();
+    expect(screen.getByRole("main")).toHaveFocus();
   });
 });
 
