@@ -17,6 +17,7 @@ export function useHiddenUnder(
   element: RefObject<HTMLElement | null>,
   /** What holds both (the form), whose size changes move the element. */
   within: RefObject<HTMLElement | null>,
+  /** What hidden means: in the fade or under the bar (`isUnder`), or behind the bar (`isBehind`). */
   hiddenWhen: (cover: HTMLElement, element: HTMLElement) => boolean = isUnder,
 ): boolean {
   const [hidden, setHidden] = useState(false);

@@ -7,6 +7,8 @@
  */
 import { useCallback, useEffect, useState } from "react";
 
+import { differently } from "../said";
+
 /** Long enough for a screen reader to say a sentence or two, queued behind another. */
 export const SAID_FOR_MS = 5000;
 
@@ -25,7 +27,8 @@ export function useSaidAWhile(words: string, forget: () => void): void {
  */
 export function useSaidWhen(moment: string | null, words: string): string {
   const [said, setSaid] = useState<{ moment: string | null; words: string }>({ moment, words: "" });
-  if (said.moment !== moment) setSaid({ moment, words: said.moment === null ? "" : words });
+  // Told apart from the words said last, when the same (see `differently`).
+  if (said.moment !== moment) setSaid({ moment, words: said.moment === null ? "" : differently(words, said.words) });
   const forget = useCallback(() => setSaid((last) => ({ ...last, words: "" })), []);
   useSaidAWhile(said.words, forget);
   return said.words;
