@@ -4,7 +4,7 @@ import { useEffect, useState, type ImgHTMLAttributes } from "react";
 import ui from "../ui.module.css";
 
 /** A picture that did not load while the browser is online is asked for again this many times,
- * the first after `RETRY_MS`, each wait twice the last: a passing fault (a dropped connection,
+ * the first after `PICTURE_RETRY_MS`, each wait twice the last: a passing fault (a dropped connection,
  * a busy store) is over by then, and one that is not waits for its URL's renewal. */
 export const PICTURE_RETRIES = 3;
 export const PICTURE_RETRY_MS = 2_000;
