@@ -41,7 +41,11 @@ describe("an upload that failed", () => {
     offline = true;
     act(() => onlineManager.setOnline(false));
     await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
-    expect(await screen.findByText("Offline: it goes once the connection is back.")).toBeInTheDocument();
+    // Said whole, and in the tile's title; seen in the few words a 72 px tile has room for.
+    const whole = "Offline: it goes once the connection is back.";
+    expect(await screen.findByText(whole)).toBeInTheDocument();
+    expect(screen.getByText("Sent once back online")).toHaveAttribute("aria-hidden", "true");
+    expect(screen.getByTitle(whole)).toBeInTheDocument();
     expect(sent).toHaveLength(0);
     // Nothing to press: a retry could only fail again.
     expect(screen.queryByRole("button", { name: "Retry front.jpg" })).not.toBeInTheDocument();

@@ -125,16 +125,12 @@ function TileText({
         {item.name}
       </span>
       {item.status === "lost" ? (
-        <span id={stateId} className={styles.state} title={LOST_IN_RELOAD}>
-          <span aria-hidden="true">{LOST_IN_RELOAD_SHORT}</span>
-          <span className={ui.visuallyHidden}>{LOST_IN_RELOAD}</span>
-        </span>
+        <ShortState id={stateId} short={LOST_IN_RELOAD_SHORT} whole={LOST_IN_RELOAD} />
       ) : item.status === "refused" && item.shortError !== undefined ? (
-        // What to do next, said and in its title: the tile has room for what is wrong.
-        <span id={stateId} className={styles.state} title={item.error}>
-          <span aria-hidden="true">{item.shortError}</span>
-          <span className={ui.visuallyHidden}>{item.error}</span>
-        </span>
+        <ShortState id={stateId} short={item.shortError} whole={item.error} />
+      ) : item.status === "failed" && item.offline ? (
+        // The whole sentence took five lines of a laptop's 72 px tile.
+        <ShortState id={stateId} short={OFFLINE_SHORT} whole={item.error} />
       ) : (
         <span id={stateId} className={styles.state}>
           {shrinking ? "Making it smaller…" : stateOf(item)}
@@ -175,6 +171,20 @@ const UNCHECKED_WHY = "This browser cannot open a HEIC to check it. The generati
  * a tile's line is: "Sent · checked when you generate" took four lines of a laptop's 73 px
  * tile, and made its row 40 px taller than the others'. Said whole to a screen reader (above). */
 const UNCHECKED_WORDS = "Checked at Generate";
+
+/** What an offline photo's tile says of it (see `ShortState`): it goes by itself. */
+const OFFLINE_SHORT = "Sent once back online";
+
+/** What became of a photo, in the few words its tile has room for; the whole sentence (what to
+ * do next) said to a screen reader, and in its title. */
+function ShortState({ id, short, whole }: { id: string; short: string; whole: string }) {
+  return (
+    <span id={id} className={styles.state} title={whole}>
+      <span aria-hidden="true">{short}</span>
+      <span className={ui.visuallyHidden}>{whole}</span>
+    </span>
+  );
+}
 
 /** What can be done with a photo: Retry, once its upload failed, while the browser is online
  * (offline it could only fail again; one that failed as the browser went offline goes again
