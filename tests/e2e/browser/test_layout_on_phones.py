@@ -2,8 +2,8 @@
 Remove lined up with its name on a touch screen, a HEIC tile's grey mark clear of its
 placeholder's letters and its upload's bar clear of its note, a card's Refine box under that
 card, what a history row's More offers in view, the result pane's long prompt shown whole, a
-click of four whose failed variants were re-run as four cards, and Generate's estimate under it
-in two lines."""
+click of four whose failed variants were re-run as four cards, Generate's estimate under it
+in two lines, and Results only's tiles of one row ending alike."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from tests.e2e.browser.steps import (
     heic,
     portraits,
     ready_to_generate,
+    saved,
 )
 from tests.e2e.conftest import RunningStack
 
@@ -260,3 +261,23 @@ def test_on_a_phone_generates_estimate_reads_in_two_lines_under_it(
         button, words = box_of(generate), box_of(estimate)
         assert words["y"] >= button["y"] + button["height"], (width, button, words)
     page.context.close()
+
+
+def test_on_a_touch_phone_the_results_tiles_of_a_row_end_alike(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """Two variants on a 390 by 844 touch phone, the first saved: in Results only, two tiles a
+    row, the saved one's badge is shorter than the other's Save (a finger's 44 px), and its
+    Download and Compare stood 25 px higher than the other's. They share the row's foot."""
+    page, generate = ready_to_generate(
+        browser, stack, BOB_THE_ASTRONAUT, ratio="3:4", screen=(390, 844), touch=True
+    )
+    cards = finished_click(page, generate, variants=2)
+    saved(cards[0])
+    history = page.get_by_role("region", name="History")
+    history.get_by_role("button", name="Results only").click()
+    tiles = history.get_by_role("list", name="Results").get_by_role("listitem")
+    expect(tiles).to_have_count(2)
+    download = re.compile(r"^Download,")
+    downloads = [box_of(tile.get_by_role("link", name=download)) for tile in tiles.all()]
+    assert downloads[0]["y"] == pytest.approx(downloads[1]["y"], abs=1), downloads
