@@ -4,6 +4,7 @@
  * where it saves presses or words: for two cards or more.
  */
 import type { Job } from "../../../api/imageGeneration";
+import { allOf } from "../config";
 import { offeredActions } from "./actions";
 import { describeFailure, GENERIC_FAILURE, sameProblem, type Problem } from "./failure";
 import { isFinal } from "./state";
@@ -125,7 +126,7 @@ export function rerunsOutcome(reruns: readonly Job[], count: number): string {
   const failed = reruns.filter((job) => job.status === "failed");
   const canceled = count - ready - failed.length;
   const why = failedAgainFor(failed);
-  const all = count === 1 ? "The re-run" : count === 2 ? "Both re-runs" : `All ${count} re-runs`;
+  const all = count === 1 ? "The re-run" : allOf(count, "re-run");
   const are = count === 1 ? "is" : "are";
   if (ready === count) return `${all} ${are} ready.`;
   if (failed.length === count) return `${all} failed again${why}.`;
