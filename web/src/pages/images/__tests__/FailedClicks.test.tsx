@@ -48,6 +48,11 @@ describe("a click whose variants all failed alike", () => {
     expect(rowsOf(list)[0]).toHaveTextContent("Both variants");
   });
 
+  it("gives its time to the second when another click was asked that minute, as a row of results does", async () => {
+    const { list } = await openHistory([...click(2, failedWith(REFUSED)), ...click(3, failedWith(REFUSED))]);
+    for (const row of rowsOf(list)) expect(within(row).getByText(/^(Today|Yesterday), \d+:\d\d:\d\d/)).toBeInTheDocument();
+  });
+
   it("is one row that says how many, why once and its way on once", async () => {
     const refused = click(4, failedWith(REFUSED, 0.006));
     const { history, list } = await openHistory(refused);

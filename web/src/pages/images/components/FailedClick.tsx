@@ -3,7 +3,7 @@ import { useId, useState } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import type { Problem } from "../job/failure";
-import { actionName, variantLabel } from "../job/names";
+import { actionName, askedLabel, variantLabel } from "../job/names";
 import { tookSeconds, tookText } from "../job/progress";
 import { createdLabel } from "../job/time";
 import { allOf, countOf, formatUsd } from "../config";
@@ -81,7 +81,7 @@ export function FailedClick({
           <div className={styles.line}>
             <span className={statusClass(first)}>{canceled ? "Canceled" : "Failed"}</span>
             <time dateTime={first.created_at} className={styles.time} title={createdLabel(first, { seconds: true })}>
-              {createdLabel(first)}
+              {askedLabel(first, askedAt)}
             </time>
             <span className={ui.badge}>{allOf(jobs.length, "variant")}</span>
             {first.source === "s3_event" && <span className={ui.badge}>from new references</span>}
