@@ -238,6 +238,13 @@ def history_row(page: Page, card: Locator) -> Locator:
     return rows.filter(has=page.locator(f'img[src*="/{file}"]'))
 
 
+def row_done(row: Locator) -> None:
+    """Waits until the history's `row` shows a result: its Download (a done row has no state
+    badge; its picture says it)."""
+    download = row.get_by_role("link", name=re.compile(r"^Download, "))
+    expect(download).to_be_visible(timeout=JOB_TIMEOUT_MS)
+
+
 def history_read(page: Page) -> None:
     """Waits until the history of the identity chosen is read: its rows, or its note that it
     has none. (The offer of its last generation's photos comes with it, under the empty photo

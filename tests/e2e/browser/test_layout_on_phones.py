@@ -33,6 +33,7 @@ from tests.e2e.browser.steps import (
     heic,
     portraits,
     ready_to_generate,
+    row_done,
     saved,
 )
 from tests.e2e.conftest import RunningStack
@@ -161,7 +162,7 @@ def test_on_a_phone_more_on_a_history_row_at_the_screens_foot_shows_what_it_offe
     # actions change), or another that comes above it, would move what More opened.
     history = page.get_by_role("region", name="History")
     row = history.get_by_role("listitem").filter(has_text="at the screen's foot")
-    expect(row.first).to_contain_text("Done", timeout=JOB_TIMEOUT_MS)
+    row_done(row.first)
     more = row.first.get_by_role("button", name="More")
     # The row's More at the screen's foot, as a scroll down the history leaves it.
     more.evaluate(

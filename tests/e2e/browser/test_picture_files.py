@@ -16,6 +16,7 @@ from tests.e2e.browser.steps import (
     SeededIdentity,
     admins_page,
     ready_to_generate,
+    row_done,
 )
 from tests.e2e.conftest import RunningStack
 
@@ -57,7 +58,7 @@ def _results_then_a_refused_click(
         prompt.fill(words)
         generate.click()
         row = rows.get_by_role("listitem").filter(has_text=words)
-        expect(row).to_contain_text("Done", timeout=JOB_TIMEOUT_MS)
+        row_done(row)
     prompt.fill("[simulate:prompt_blocked] nothing to see")
     generate.click()
     refused = page.get_by_role("article", name="New image").filter(has_text="Gemini refused")

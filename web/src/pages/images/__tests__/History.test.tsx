@@ -244,7 +244,7 @@ describe("Download from the history", () => {
 });
 
 describe("where a refinement came from", () => {
-  it("names its parent among the clicks of that minute, in its history row and on its card", async () => {
+  it("names its parent by its time as its row says it, in its history row and on its card", async () => {
     const portrait = succeeded(job({ prompt: "A close portrait in chef whites", created_at: "2026-12-04T17:44:05Z" }));
     const wide = succeeded(
       job({ prompt: "At the pass", created_at: "2026-12-04T17:44:30Z", batch_id: "w", batch_index: 1, batch_size: 2 }),
@@ -256,8 +256,9 @@ describe("where a refinement came from", () => {
     const rerun = succeeded(job({ kind: "rerun", parent_generation_id: portrait.id, prompt: portrait.prompt, batch_id: "x" }));
     const { history } = await openHistory([rerun, refined, wide, portrait]);
 
-    const fromWide = `Refined: “add a red scarf”, from the result of ${createdPhrase(wide)}, variant 2 of 2 (“At the pass”)`;
-    const fromPortrait = `Re-run of the result of ${createdPhrase(portrait)} (“A close portrait in chef…”)`;
+    // Each parent by its time as its row says it: to the second, as another click shares its minute.
+    const fromWide = `Refined: “add a red scarf”, from the result of ${createdPhrase(wide, { seconds: true })}, variant 2 of 2`;
+    const fromPortrait = `Re-run of the result of ${createdPhrase(portrait, { seconds: true })}`;
     const [rerunRow, refinedRow] = within(history).getAllByRole("listitem");
     expect(within(refinedRow!).getByText(fromWide)).toHaveAttribute("title", fromWide);
     expect(within(rerunRow!).getByText(fromPortrait)).toBeInTheDocument();
@@ -790,7 +791,8 @@ describe("a job's row", () => {
     const rows = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
     expect(rows.map((row) => row.textContent?.includes("“three ways”"))).toEqual([true, false, false, false]);
     expect(rows[1]).toHaveAccessibleName(/variant 2 of 3$/);
-    expect(rows[1]).toHaveTextContent(/^Done\s*Variant 2 of 3\s*12 s · \$0\.134/);
+    // No "Done": a result's picture says so.
+    expect(rows[1]).toHaveTextContent(/^Variant 2 of 3\s*12 s · \$0\.134/);
     expect(rows[3]).toHaveTextContent("“alone”");
   });
 });

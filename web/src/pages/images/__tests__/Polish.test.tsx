@@ -82,8 +82,8 @@ describe("Save on a result's card", () => {
 describe("All generations", () => {
   it("shows an earlier save as a grey badge where the current one's green badge goes, not among the facts", async () => {
     const savedAt = "2026-12-04T10:00:00Z";
-    const applied = (done: Job): Job => ({ ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: savedAt } });
-    const newer = applied(succeeded(job({ prompt: "newer", created_at: "2026-12-04T09:30:00Z" })));
+    const applied = (done: Job, at = savedAt): Job => ({ ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: at } });
+    const newer = applied(succeeded(job({ prompt: "newer", created_at: "2026-12-04T09:30:00Z" })), "2026-12-04T10:30:00Z");
     const older = applied(succeeded(job({ prompt: "older", created_at: "2026-12-04T09:00:00Z" })));
     given(
       http.get("/v1/users/{user_id}/identities", ({ response }) =>
@@ -104,8 +104,8 @@ describe("All generations", () => {
     // With when it was saved: what tells "the one I saved last Tuesday" from the others.
     const badge = within(olderRow!).getByText(`Saved ${momentPhrase(savedAt)}, then replaced`);
     expect(badge).toHaveTextContent(/^Saved (today|yesterday|Dec 4), \d/);
-    // In the first line, beside the status, as the green one is.
-    expect(badge.parentElement).toBe(within(olderRow!).getByText("Done").parentElement);
+    // In the first line, beside the time, as the green one is.
+    expect(badge.parentElement).toBe(within(olderRow!).getByText(/^Today|^Yesterday|^Dec/).parentElement);
     expect(within(olderRow!).getByText(/1 photo/)).not.toHaveTextContent("replaced");
 
     // Results only says it on the tile too.

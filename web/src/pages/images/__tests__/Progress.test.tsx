@@ -33,7 +33,9 @@ describe("a job's progress", () => {
     const card = await screen.findByRole("article", { name: "New image" });
     expect(await within(card).findByRole("img", {}, { timeout: 5_000 })).toBeInTheDocument();
     const row = within(screen.getByRole("region", { name: "History" })).getByRole("listitem");
-    expect(within(row).getByText("Done")).toBeInTheDocument();
+    // Its picture, and no state badge: a result's row says it is done by its picture.
+    expect(within(row).getByRole("link", { name: /^Open the result/ })).toBeInTheDocument();
+    expect(within(row).queryByText("Running")).toBeNull();
 
     // And the other way: the history read later than the card.
     cleanup();

@@ -2,7 +2,7 @@ import { useId, useMemo, useRef } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { askedPhrases, originsIn } from "../job/names";
-import { jobNamedBy } from "../job/saved";
+import { jobNamedBy, savedThenReplacedIn } from "../job/saved";
 import { endedWithout, historyRows } from "../job/rows";
 import { countOf } from "../config";
 import { whyUnread } from "../errors";
@@ -48,6 +48,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   const headingId = useId();
   // Each job's time as its name says it, told apart from another click's of that minute.
   const askedAt = useMemo(() => askedPhrases(jobs ?? []), [jobs]);
+  const replacedWords = useMemo(() => savedThenReplacedIn(jobs ?? []), [jobs]);
   // How each refinement or re-run came about, named among the rest: once a read, not a render.
   const origins = useMemo(() => {
     const originOf = originsIn(jobs ?? []);
@@ -180,6 +181,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                 saidAbove={each.saidAbove}
                 rerunSince={each.rerunSince}
                 askedAt={askedAt(each.job)}
+                replacedWords={replacedWords(each.job)}
                 origin={origins.get(each.job.id) ?? null}
                 {...row}
               />

@@ -15,7 +15,7 @@ import {
   tookSeconds,
   tookText,
 } from "../job/progress";
-import { applyLabel, isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
+import { applyLabel, isSavedNow, isSaving, SAVED_NOW, wasReplaced } from "../job/saved";
 import { isFinal } from "../job/state";
 import { createdLabel } from "../job/time";
 import { countOf, formatUsd } from "../config";
@@ -78,6 +78,7 @@ export function HistoryItem({
   saidAbove = false,
   rerunSince = false,
   askedAt,
+  replacedWords,
   busy,
   outOfTouch,
   actionError,
@@ -86,6 +87,8 @@ export function HistoryItem({
   origin: string | null;
   /** When it was asked, as its name says it (see `askedPhrases`). */
   askedAt: string;
+  /** What it says once its save was replaced (see `savedThenReplacedIn`). */
+  replacedWords: string;
   /** Another variant of the click in the row above: its prompt, time and settings are there. */
   sameClick: boolean;
   /** It failed for the words a variant of its click above it says: not said again. */
@@ -125,6 +128,7 @@ export function HistoryItem({
         <RowText
           job={job}
           askedAt={askedAt}
+          replacedWords={replacedWords}
           currentJobId={currentJobId}
           origin={origin}
           sameClick={sameClick}
@@ -273,6 +277,7 @@ function RowThumb({ job, askedAt, outOfTouch }: { job: Job; askedAt: string; out
 function RowText({
   job,
   askedAt,
+  replacedWords,
   currentJobId,
   origin,
   sameClick,
@@ -284,6 +289,7 @@ function RowText({
   job: Job;
   /** When it was asked, as its name says it: to the second when another click shares its minute. */
   askedAt: string;
+  replacedWords: string;
   currentJobId: string | null;
   origin: string | null;
   sameClick: boolean;
@@ -308,9 +314,14 @@ function RowText({
   return (
     <div className={styles.text}>
       <div className={styles.line}>
-        <span className={statusClass(job)}>
-          {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
-        </span>
+        {/* A result's picture says it is done: a green "Done" on every row of a busy history
+            was the list's loudest word (16 alike in a session's 18 rows), and it hid the
+            rows that need the eye, those failed or still on their way. */}
+        {job.status !== "succeeded" && (
+          <span className={statusClass(job)}>
+            {final ? statusLabel(job) : outOfTouch ? `${stageLabel(job)} (last known)` : stageLabel(job)}
+          </span>
+        )}
         {!sameClick && (
           <time dateTime={job.created_at} className={styles.time} title={createdLabel(job, { seconds: true })}>
             {askedLabel(job, askedAt)}
@@ -319,7 +330,7 @@ function RowText({
         {variant && <span className={ui.badge}>{variant}</span>}
         {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
         {savedNow && undo}
-        {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{savedThenReplaced(job)}</span>}
+        {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{replacedWords}</span>}
         {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
       </div>
       {!sameClick && <Asked job={job} origin={origin} />}
@@ -384,9 +395,8 @@ export function Asked({ job, origin }: { job: Job; origin: string | null }) {
   );
 }
 
-/** The state's badge: done, failed, on its way, or plain (canceled). */
+/** The state's badge: failed, on its way, or plain (canceled); a result has none. */
 export function statusClass(job: Job): string {
-  if (job.status === "succeeded") return ui.badgeOk ?? "";
   if (job.status === "failed") return ui.badgeDanger ?? "";
   if (job.status === "queued" || job.status === "running") return ui.badgeActive ?? "";
   return ui.badge ?? "";

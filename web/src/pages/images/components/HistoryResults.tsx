@@ -4,7 +4,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import { actionName, askedLabel, askedPhrases, jobAt, opensFullSize, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl, SHOWN_WIDTH, thumbnailSources } from "../job/picture";
-import { isSavedNow, isSaving, SAVED_NOW, savedThenReplaced, wasReplaced } from "../job/saved";
+import { isSavedNow, isSaving, SAVED_NOW, savedThenReplacedIn, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
 import { jobRatio } from "../shape";
 import { useFocusAfterUndo } from "../hooks/use-focus-after-undo";
@@ -59,6 +59,7 @@ export function HistoryResults({
   // Each named by its time, told apart from another click's of that minute (among the whole
   // history read: a job has one name in both views).
   const askedAt = useMemo(() => askedPhrases(jobs), [jobs]);
+  const replacedWords = useMemo(() => savedThenReplacedIn(jobs), [jobs]);
   if (results.length === 0)
     return (
       whenNone ?? (
@@ -76,7 +77,7 @@ export function HistoryResults({
           label={jobAt("Result", job, askedAt(job))}
           askedAt={askedAt(job)}
           current={isSavedNow(job, currentJobId)}
-          replaced={wasReplaced(job, currentJobId)}
+          replaced={wasReplaced(job, currentJobId) ? replacedWords(job) : null}
           saving={isSaving(job, savingIds)}
           onSave={onSave}
           undo={undoOf?.(job) ?? null}
@@ -120,8 +121,8 @@ function ResultTile({
   /** When it was asked, as its name says it (see `askedPhrases`). */
   askedAt: string;
   current: boolean;
-  /** Saved before, and replaced since (see `wasReplaced`). */
-  replaced: boolean;
+  /** Saved before, and replaced since (see `wasReplaced`): its badge's words; else null. */
+  replaced: string | null;
   saving: boolean;
   onSave: (job: Job) => void;
   /** Its save's Undo, beside its "Saved to identity" (see `useUndoSave`). */
@@ -177,9 +178,7 @@ function ResultTile({
         {variant && <span className={ui.muted}>{variant}</span>}
         {current && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
         {current && undo && <UndoSave offer={undo} of={label} focus={undoFocus} />}
-        {replaced && (
-          <span className={`${ui.badge} ${styles.replaced}`}>{savedThenReplaced(job)}</span>
-        )}
+        {replaced && <span className={`${ui.badge} ${styles.replaced}`}>{replaced}</span>}
       </div>
       <div className={styles.actions}>
         {offered.save && (

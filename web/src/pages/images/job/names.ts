@@ -95,15 +95,22 @@ export function jobAt(noun: string, job: Job, at = createdPhrase(job)): string {
  * their number tells them apart. Each job's time is worked out once, not once per pair.
  */
 export function askedPhrases(jobs: readonly Job[]): (job: Job) => string {
+  const minutes = new Map<string, string>();
   const clicksOfMinute = new Map<string, Set<string>>();
   for (const job of jobs) {
     const minute = createdPhrase(job);
+    minutes.set(job.id, minute);
     const clicks = clicksOfMinute.get(minute) ?? new Set<string>();
     clicksOfMinute.set(minute, clicks.add(batchId(job)));
   }
+  const phrases = new Map<string, string>();
   return (job) => {
-    const minute = createdPhrase(job);
-    return (clicksOfMinute.get(minute)?.size ?? 0) > 1 ? createdPhrase(job, { seconds: true }) : minute;
+    const known = phrases.get(job.id);
+    if (known !== undefined) return known;
+    const minute = minutes.get(job.id) ?? createdPhrase(job);
+    const phrase = (clicksOfMinute.get(minute)?.size ?? 0) > 1 ? createdPhrase(job, { seconds: true }) : minute;
+    phrases.set(job.id, phrase);
+    return phrase;
   };
 }
 
@@ -130,21 +137,17 @@ export function originLabel(job: Job, history: readonly Job[] = []): string | nu
  */
 export function originsIn(history: readonly Job[]): (job: Job) => string | null {
   const byId = new Map(history.map((job) => [job.id, job]));
-  const minutes = new Map<string, string>();
-  const minuteOf = (job: Job): string => {
-    const known = minutes.get(job.id);
-    if (known !== undefined) return known;
-    const minute = createdPhrase(job);
-    minutes.set(job.id, minute);
-    return minute;
-  };
+  // Each job's time as its own row says it (to the second when another click shares its
+  // minute), so the name is found by reading the rows: "the failed generation of today,
+  // 2:25 PM" sent the eye to five rows of 2:25:xx.
+  const phraseOf = askedPhrases(history);
   return (job) => {
     if (job.kind !== "refine" && job.kind !== "rerun") return null;
     const parent = job.parent_generation_id ? byId.get(job.parent_generation_id) : undefined;
     // A re-run of several variants re-ran the parent's click whole (the history's Re-run all
     // of a click that failed alike): named as that click, not as its first variant.
     const whole = job.kind === "rerun" && (job.batch_size ?? 0) > 1;
-    const of = parent ? whichJob(whole ? { ...parent, batch_size: null } : parent, history, minuteOf) : null;
+    const of = parent ? whichJob(whole ? { ...parent, batch_size: null } : parent, history, phraseOf) : null;
     if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
     const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
     return of ? `${asked}, from ${of}` : asked;
@@ -152,22 +155,22 @@ export function originsIn(history: readonly Job[]): (job: Job) => string | null 
 }
 
 /**
- * A job named so that it is told from the rest of `history`: how it ended, when (as the
- * history shows it) and which variant of its click. When another click of that minute ended
+ * A job named so that it is told from the rest of `history`: how it ended, when (as its row
+ * says it: `phraseOf`) and which variant of its click. When another click of that time ended
  * the same way, what it asked is added, a few words of it ("(“a portrait in soft…”)"); when
  * those are the same too (re-runs of one job), the time is given to the second ("today,
  * 9:14:05 PM").
  */
-function whichJob(job: Job, history: readonly Job[], minuteOf: (job: Job) => string): string {
+function whichJob(job: Job, history: readonly Job[], phraseOf: (job: Job) => string): string {
   const noun = jobNoun(job);
   const named = (at: string, words = "") => `${jobAt(noun, job, at)}${words}`;
-  const minute = minuteOf(job);
+  const phrase = phraseOf(job);
   const alike = history.filter(
-    (other) => batchId(other) !== batchId(job) && minuteOf(other) === minute && jobNoun(other) === noun,
+    (other) => batchId(other) !== batchId(job) && phraseOf(other) === phrase && jobNoun(other) === noun,
   );
-  if (alike.length === 0) return named(minute);
+  if (alike.length === 0) return named(phrase);
   const words = wordsOf(job);
-  if (alike.every((other) => wordsOf(other) !== words)) return named(minute, ` (${words})`);
+  if (alike.every((other) => wordsOf(other) !== words)) return named(phrase, ` (${words})`);
   return named(createdPhrase(job, { seconds: true }));
 }
 

@@ -66,11 +66,24 @@ export function wasReplaced(job: Job, currentJobId: string | null): boolean {
   return job.apply?.status === "applied" && job.id !== currentJobId;
 }
 
-/** A save that landed and was replaced since, with when it landed where that is known
- * ("Saved Dec 1, 11:14 AM, then replaced"): what tells the one saved last Tuesday in a list. */
-export function savedThenReplaced(job: Job): string {
-  const at = job.apply?.applied_at;
-  return at ? `Saved ${momentPhrase(at)}, then replaced` : REPLACED;
+/**
+ * What a save that landed and was replaced since says among `jobs` (the history read), with
+ * when it landed where that is known ("Saved Dec 1, 11:14 AM, then replaced"): what tells the
+ * one saved last Tuesday in a list. To the second when another save of the list landed that
+ * minute: a session's three "Saved today, 2:24 PM, then replaced" could not be told apart.
+ */
+export function savedThenReplacedIn(jobs: readonly Job[]): (job: Job) => string {
+  const savesOfMinute = new Map<string, number>();
+  for (const job of jobs) {
+    const at = job.apply?.status === "applied" ? job.apply.applied_at : null;
+    if (at) savesOfMinute.set(momentPhrase(at), (savesOfMinute.get(momentPhrase(at)) ?? 0) + 1);
+  }
+  return (job) => {
+    const at = job.apply?.applied_at;
+    if (!at) return REPLACED;
+    const minute = momentPhrase(at);
+    return `Saved ${(savesOfMinute.get(minute) ?? 0) > 1 ? momentPhrase(at, { seconds: true }) : minute}, then replaced`;
+  };
 }
 
 const REPLACED = "Saved, then replaced";
