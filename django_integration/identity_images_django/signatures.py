@@ -39,7 +39,11 @@ def verify(
         except (ValueError, EmptyWebhookSecretError) as exc:
             # A body that is no UTF-8, a signature entry without its comma or not base64,
             # a secret that is not: the library raises these as they come.
-            raise SignatureError(f"Malformed webhook: {exc}") from exc
+            # Said in the words of this endpoint, not the parser's ("'utf-8' codec can't…").
+            raise SignatureError(
+                "Malformed webhook: a body that is not UTF-8, or a signature header or secret "
+                "that is not well formed."
+            ) from exc
         if abs(time.time() - float(headers["webhook-timestamp"])) > tolerance_s:
             raise SignatureError("webhook-timestamp is outside the accepted window.")
         return headers["webhook-id"]

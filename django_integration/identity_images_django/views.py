@@ -7,7 +7,7 @@ Standard Webhooks signature instead, and is applied once per `webhook-id`:
 |---|---|
 | 200 `{"status": "applied"}` | the image field now names `image_path` or a copy of it |
 | 200 `{"status": "duplicate"}` | this `webhook-id` was applied before; nothing changed |
-| 409 `conflict` | this `webhook-id` was applied before with another body (a sender bug) |
+| 409 `conflict` | this `webhook-id` came before for another identity or image (a bug) |
 | 409 `superseded` | the identity holds a decision requested later; nothing changed |
 | 401 `unauthorized` | missing, wrong or stale signature |
 | 400 `validation_error` | the body is not an image assignment for this identity |
@@ -285,13 +285,14 @@ def _assignment(body: bytes, identity_id: str) -> ImageAssignmentIn:
             error(400, "validation_error", "The body names another identity than the URL.")
         )
     _check_path(assignment.image_path)
-    if not _is_generated_image(assignment.image_path, identity_id, assignment.generation_id):
+    if not _is_generated_image(assignment, identity_id):
         raise _AnsweredError(
             error(
                 400,
                 "validation_error",
                 "image_path is not this generation's image of this identity "
-                "(…generated/identities/{identity_id}/{generation_id}.{ext}).",
+                "(…generated/identities/{identity_id}/{generation_id}.{ext}, the extension "
+                "its content_type's).",
                 {"field": "image_path"},
             )
         )
@@ -299,19 +300,21 @@ def _assignment(body: bytes, identity_id: str) -> ImageAssignmentIn:
 
 
 #: A segment of the pipeline's root before `generated/` (its `BUCKET_PREFIX`, the storage's
-#: location), and an image's extension.
+#: location).
 _ROOT_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
-_EXTENSION = re.compile(r"[a-z0-9]+")
+#: The extensions the pipeline gives an image of each type it makes (Gemini answers PNG or
+#: JPEG); an image of another type, or under another extension, is not its output.
+_EXTENSIONS = {"image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), "image/webp": ("webp",)}
 
 
-def _is_generated_image(path: str, identity_id: str, generation_id: str) -> bool:
-    """Whether `path` is the pipeline's output of `generation_id` for this identity,
-    `{root}generated/identities/{identity_id}/{generation_id}.{ext}`: a signed callback
-    still cannot point the identity at an upload, a preview, another identity's or
-    generation's image, or any other object of a shared bucket. (The root is the
-    pipeline's; `BUCKET_PREFIX` is only compared by a system check, so it is not relied on
-    here, only its alphabet.)"""
-    parts = path.split("/")
+def _is_generated_image(assignment: ImageAssignmentIn, identity_id: str) -> bool:
+    """Whether the assignment's `image_path` is the pipeline's output of its generation for
+    this identity, `{root}generated/identities/{identity_id}/{generation_id}.{ext}`, `ext`
+    its `content_type`'s: a signed callback still cannot point the identity at an upload, a
+    preview, another identity's or generation's image, a file of another kind (`….exe`), or
+    any other object of a shared bucket. (The root is the pipeline's; `BUCKET_PREFIX` is only
+    compared by a system check, so it is not relied on here, only its alphabet.)"""
+    parts = assignment.image_path.split("/")
     if len(parts) < 4:
         return False
     *root, generated, identities, folder, name = parts
@@ -319,8 +322,8 @@ def _is_generated_image(path: str, identity_id: str, generation_id: str) -> bool
     return (
         [generated, identities, folder] == ["generated", "identities", identity_id]
         and all(_ROOT_SEGMENT.fullmatch(segment) for segment in root)
-        and (stem, dot) == (generation_id, ".")
-        and _EXTENSION.fullmatch(extension) is not None
+        and (stem, dot) == (assignment.generation_id, ".")
+        and extension in _EXTENSIONS.get(assignment.content_type, ())
     )
 
 

@@ -72,12 +72,20 @@ class ImageCallbackTests(TestCase):
         assert default_storage.listdir("") == ([], [])
         assert ReceivedWebhook.objects.get(webhook_id="msg-1").image_path == self.path
 
+    def test_a_jpeg_output_is_accepted_under_either_of_its_extensions(self) -> None:
+        for n, extension in enumerate(("jpg", "jpeg")):
+            path = f"{self.path[:-4]}.{extension}"
+            body = self.body(image_path=path, content_type="image/jpeg", generation_id="gen-1")
+            response = self.post(body, self.library_headers(body, msg_id=f"jpeg-{n}"))
+            assert response.status_code == 200, (extension, response.content)
+            assert self.image_name() == path
+
     def test_the_pipelines_own_signature_is_accepted(self) -> None:
         assignment = ImageAssignment(
             identity_id=str(self.identity.pk),
             image_path=self.path,
             generation_id="gen-1",
-            content_type="image/jpeg",
+            content_type="image/png",
             size=99,
             requested_at=datetime.now(UTC),
         )
@@ -188,6 +196,12 @@ class ImageCallbackTests(TestCase):
                 image_path=f"{self.path[:-9]}...png", generation_id=".."
             ),
             "too short": self.body(image_path="gen-1.png"),
+            # Named as an output, yet not an image of the type it says it is.
+            "another kind of file": self.body(image_path=f"{self.path[:-4]}.exe"),
+            "another type's extension": self.body(image_path=f"{self.path[:-4]}.jpg"),
+            "a type the pipeline does not make": self.body(
+                image_path=f"{self.path[:-4]}.svg", content_type="image/svg+xml"
+            ),
         }
         for name, body in cases.items():
             response = self.post(body, self.library_headers(body, msg_id=name))
@@ -376,6 +390,9 @@ class HostileCallbackTests(TestCase):
         )
         assert response.status_code == 401, response.content
         assert response.json()["error"]["code"] == "unauthorized"
+        # In the endpoint's words, not the parser's ("'utf-8' codec can't decode byte 0xff").
+        assert response.json()["error"]["message"].startswith("Malformed webhook: a body that")
+        assert "codec" not in response.json()["error"]["message"]
 
     def test_a_webhook_id_over_255_characters_is_400_and_records_nothing(self) -> None:
         response = self.post(self.signed("m" * 256))
