@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { historyOf, identities, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
+import { jobRows } from "../../../test/history";
 import { cardsInPane, pane } from "../../../test/pane";
 import { given, openAsAlice } from "../../../test/render";
 import { GenerationHistory } from "../components/GenerationHistory";
@@ -40,7 +41,7 @@ async function openHistory(jobs: Job[], handlers: Parameters<typeof given> = [])
   return { user, history, list: within(history).getAllByRole("list")[0]! };
 }
 
-const rowsOf = (list: HTMLElement) => within(list).getAllByRole("listitem").filter((row) => row.parentElement === list);
+const rowsOf = jobRows;
 
 describe("a click whose variants all failed alike", () => {
   it("says a click of two as the result pane does, \"Both variants\"", async () => {
@@ -159,8 +160,12 @@ describe("a failed variant re-run since", () => {
     // Said dealt with: alone, it read as a failure still to see to.
     expect(first).toHaveTextContent("Re-run since: its re-run is above.");
     expect(second).not.toHaveTextContent("Re-run since");
-    // Its click's Edit settings stays; the variant not re-run keeps its Re-run.
-    expect(within(first).getByRole("button", { name: /^Edit settings\b/ })).toBeInTheDocument();
+    // Its click's Edit settings stays (in the click's row, above its variants); the variant not
+    // re-run keeps its Re-run.
+    const clickRow = first.parentElement!.closest("li")!;
+    expect(clickRow).toHaveAccessibleName(/, 3 variants$/);
+    expect(within(clickRow).getAllByRole("button", { name: /^Edit settings\b/ })).toHaveLength(1);
+    expect(within(first).queryByRole("button", { name: /^Edit settings\b/ })).toBeNull();
     expect(within(second).getByRole("button", { name: /^Re-run\b/ })).toBeInTheDocument();
   });
 });
@@ -276,7 +281,7 @@ describe("the focus, as a history's rows go", () => {
     const [first, second] = click(2, (queued, index) => (index === 0 ? failedWith(REFUSED)(queued) : queued));
     const view = render(history([first!, second!]));
     const user = userEvent.setup();
-    const rows = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem");
+    const rows = rowsOf(within(screen.getByRole("region", { name: "History" })).getAllByRole("list")[0]!);
     expect(rows).toHaveLength(2);
     await user.click(within(rows[1]!).getByRole("button", { name: /^Cancel\b/ }));
     expect(within(rows[1]!).getByRole("button", { name: /^Cancel\b/ })).toHaveFocus();

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { apiConfig, apiError, chefWithAnImage, cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
+import { jobRows } from "../../../test/history";
 import { IDLE_REFRESH_MS, OLDER_PAGE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
 import { createdPhrase } from "../job/time";
@@ -192,7 +193,9 @@ describe("the history's names", () => {
       `Generation of ${createdPhrase(alone)}`,
     ];
     const resultNames = rowNames.map((name) => name.replace(/^Generation/, "Result"));
-    expect(within(history).getAllByRole("listitem").map((row) => row.getAttribute("aria-label"))).toEqual(rowNames);
+    expect(jobRows(history).map((row) => row.getAttribute("aria-label"))).toEqual(rowNames);
+    // The click of two is a row of its own, its variants' rows in it.
+    expect(jobRows(history)[1]!.parentElement!.closest("li")).toHaveAccessibleName(`Generation of ${seconds(first!)}, 2 variants`);
     expect(within(history).getAllByRole("link", { name: /full size/ }).map((link) => link.getAttribute("aria-label"))).toEqual(
       resultNames.map((name) => `Open the r${name.slice(1)} full size (new tab)`),
     );
@@ -221,7 +224,7 @@ describe("Download from the history", () => {
     // The result pane's card (the latest click) and the history's row offer the same link.
     const card = await screen.findByRole("article", { name: "Variant 2 of 2" });
     const fromCard = within(card).getByRole("link", { name: /^Download\b/ });
-    const [firstRow, secondRow, failedRow] = within(history).getAllByRole("listitem");
+    const [firstRow, secondRow, failedRow] = jobRows(history);
     const fromRow = within(secondRow!).getByRole("link", { name: /^Download\b/ });
     expect(fromRow).toHaveAttribute("href", withName.output!.download_url);
     expect(fromRow).toHaveAttribute("download", "alice-the-chef-2026-12-04-174400-v2.png");
@@ -782,18 +785,34 @@ describe("a job's row", () => {
     expect(asked).not.toHaveAttribute("title");
   });
 
-  it("lists a click's variants under its first, without repeating its prompt and settings", async () => {
+  it("says a click's prompt and settings once, above its variants, each of them a row alike", async () => {
     const batch = [0, 1, 2].map((index) =>
       succeeded(job({ prompt: "three ways", batch_id: "b", batch_index: index, batch_size: 3 })),
     );
     given(...historyOf([...batch, succeeded(job({ prompt: "alone" }))]));
     await openAsAlice();
-    const rows = await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
-    expect(rows.map((row) => row.textContent?.includes("“three ways”"))).toEqual([true, false, false, false]);
-    expect(rows[1]).toHaveAccessibleName(/variant 2 of 3$/);
+    const history = screen.getByRole("region", { name: "History" });
+    await within(history).findAllByRole("listitem");
+    const list = within(history).getAllByRole("list")[0]!;
+    const [click, alone] = within(list).getAllByRole("listitem").filter((row) => row.parentElement === list);
+    expect(click).toHaveAccessibleName(/, 3 variants$/);
+    // What they share, once: the prompt, the settings, the cost of all three, Edit settings.
+    expect(within(click!).getAllByText("“three ways”")).toHaveLength(1);
+    expect(click).toHaveTextContent(/\$0\.402 in all/);
+    expect(within(click!).getAllByRole("button", { name: /^Edit settings\b/ })).toHaveLength(1);
+    // Each variant, the first too: its own number, time, cost and actions, not the prompt.
+    const variants = within(click!).getAllByRole("listitem");
+    expect(variants.map((row) => row.getAttribute("aria-label"))).toEqual(
+      [1, 2, 3].map((n) => expect.stringMatching(new RegExp(`variant ${n} of 3$`))),
+    );
+    for (const variant of variants) {
+      expect(variant).not.toHaveTextContent("three ways");
+      expect(within(variant).getByRole("button", { name: /^Save to identity\b/ })).toBeInTheDocument();
+    }
     // No "Done": a result's picture says so.
-    expect(rows[1]).toHaveTextContent(/^Variant 2 of 3\s*12 s · \$0\.134/);
-    expect(rows[3]).toHaveTextContent("“alone”");
+    expect(variants[0]).toHaveTextContent(/^Variant 1 of 3\s*12 s · \$0\.134/);
+    expect(alone).toHaveTextContent("“alone”");
+    expect(within(alone!).queryByRole("listitem")).toBeNull();
   });
 });
 

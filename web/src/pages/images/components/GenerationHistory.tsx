@@ -15,6 +15,7 @@ import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import { FailedClick } from "./FailedClick";
+import { HistoryClick } from "./HistoryClick";
 import { HistoryItem, type RowProps } from "./HistoryItem";
 import { HistoryResults, resultsOf, savedOf } from "./HistoryResults";
 import { ViewSwitch } from "./ViewSwitch";
@@ -159,34 +160,50 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
       )}
       {jobs && jobs.length > 0 && view === "all" && rows.length > 0 && (
         <ol className={styles.list} {...list}>
-          {rows.map((each) =>
-            each.kind === "endedAlike" ? (
-              <FailedClick
-                key={`click-${each.jobs[0].id}`}
-                jobs={each.jobs}
-                end={each.end}
-                rerunsSince={each.rerunsSince}
-                askedAt={askedAt(each.jobs[0])}
-                origin={origins.get(each.jobs[0].id) ?? null}
-                onRerunAll={onRerunAll}
-                onEditSettings={row.onEditSettings}
-                busy={row.busy}
-                actionError={row.actionError}
-              />
-            ) : (
-              <HistoryItem
-                key={each.job.id}
-                job={each.job}
-                sameClick={each.sameClick}
-                saidAbove={each.saidAbove}
-                rerunSince={each.rerunSince}
-                askedAt={askedAt(each.job)}
-                replacedWords={replacedWords(each.job)}
-                origin={origins.get(each.job.id) ?? null}
-                {...row}
-              />
-            ),
-          )}
+          {rows.map((each) => {
+            switch (each.kind) {
+              case "endedAlike":
+                return (
+                  <FailedClick
+                    key={`click-${each.jobs[0].id}`}
+                    jobs={each.jobs}
+                    end={each.end}
+                    rerunsSince={each.rerunsSince}
+                    askedAt={askedAt(each.jobs[0])}
+                    origin={origins.get(each.jobs[0].id) ?? null}
+                    onRerunAll={onRerunAll}
+                    onEditSettings={row.onEditSettings}
+                    busy={row.busy}
+                    actionError={row.actionError}
+                  />
+                );
+              case "click":
+                return (
+                  <HistoryClick
+                    key={`variants-${each.variants[0].job.id}`}
+                    variants={each.variants}
+                    askedAt={askedAt(each.variants[0].job)}
+                    origins={origins}
+                    replacedWords={replacedWords}
+                    {...row}
+                  />
+                );
+              case "job":
+                return (
+                  <HistoryItem
+                    key={each.job.id}
+                    job={each.job}
+                    sameClick={false}
+                    saidAbove={each.saidAbove}
+                    rerunSince={each.rerunSince}
+                    askedAt={askedAt(each.job)}
+                    replacedWords={replacedWords(each.job)}
+                    origin={origins.get(each.job.id) ?? null}
+                    {...row}
+                  />
+                );
+            }
+          })}
         </ol>
       )}
       {/* The room the older rows come into, from the click on (the click's own move: Show older

@@ -89,9 +89,10 @@ export function HistoryItem({
   askedAt: string;
   /** What it says once its save was replaced (see `savedThenReplacedIn`). */
   replacedWords: string;
-  /** Another variant of the click in the row above: its prompt, time and settings are there. */
+  /** One of a click's variants, in its row (see `HistoryClick`): its prompt, time and settings
+   * are said there, once for all of them. */
   sameClick: boolean;
-  /** It failed for the words a variant of its click above it says: not said again. */
+  /** It failed for the words a variant of its click before it says: not said again. */
   saidAbove?: boolean;
   /** It ended without a picture and was re-run since (see `offeredActions`). */
   rerunSince?: boolean;
@@ -116,7 +117,7 @@ export function HistoryItem({
   const { save: saveRef, undo: undoFocus } = useFocusAfterUndo();
   return (
     <li
-      className={`${styles.item} ${sameClick ? styles.sameClick : ""}`}
+      className={styles.item}
       style={pictureRatio(job)}
       aria-label={label}
       data-job-id={job.id}
@@ -331,7 +332,7 @@ function RowText({
         {savedNow && <span className={ui.badgeOk}>{SAVED_NOW}</span>}
         {savedNow && undo}
         {savedBefore && <span className={`${ui.badge} ${styles.replaced}`}>{replacedWords}</span>}
-        {job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
+        {!sameClick && job.source === "s3_event" && <span className={ui.badge}>from new references</span>}
       </div>
       {!sameClick && <Asked job={job} origin={origin} />}
       <p className={styles.facts}>

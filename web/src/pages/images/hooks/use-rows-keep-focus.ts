@@ -5,7 +5,8 @@
  * to the row now in its place (or the last), without scrolling: not to the page (`<body>`),
  * where a keyboard or screen-reader user would start again from the top. A row that stays
  * keeps it itself (`useKeepsFocus`). Spread the props on the list; each row is a child of it
- * with its job's id in `data-job-id`, or its jobs' in `data-click` (space-separated).
+ * with its job's id in `data-job-id`, or its jobs' in `data-click` (space-separated; a click's
+ * row, whose variants' rows inside it have their own `data-job-id`).
  */
 import { useEffect, useRef, type FocusEvent } from "react";
 
@@ -33,8 +34,10 @@ export function useRowsKeepFocus<T extends HTMLElement>() {
     onFocus: (event: FocusEvent<T>) => {
       const rows = rowsOf(ref.current);
       const index = rows.findIndex((row) => row.contains(event.target));
-      const jobId = rows[index]?.dataset.jobId;
-      held.current = jobId === undefined ? null : { element: event.target, jobId, index };
+      const row = rows[index];
+      // The job of the row the focus is in: a variant's, within its click's row.
+      const jobId = event.target.closest<HTMLElement>("[data-job-id]")?.dataset.jobId ?? (row ? jobsOf(row)[0] : undefined);
+      held.current = row === undefined || jobId === undefined ? null : { element: event.target, jobId, index };
     },
     onBlur: (event: FocusEvent<T>) => {
       // Gone elsewhere, not removed with its row: nothing to give back.

@@ -1,22 +1,32 @@
 /**
- * The history's list as rows: a row a job, the variants of one click under its first; but a
- * click whose variants all ended alike without a picture (each failed for the reason its row
- * would say, or each was canceled) is one row, its reason said once: a refused click of four
- * took four rows and said "Gemini refused the prompt" four times. In a click with a result
- * too, a reason a variant above it said already is not said again (`saidAbove`). And the jobs
- * the admin asked not to see, those that ended without a picture, left out.
+ * The history's list as rows: a click of one job a row; a click of several one row too, its
+ * prompt and settings said once above its variants, each of them a row of its own inside it
+ * (each variant at one weight: the first one had been the click's header as well). A click
+ * whose variants all ended alike without a picture (each failed for the reason its row would
+ * say, or each was canceled) is one row, its reason said once: a refused click of four took
+ * four rows and said "Gemini refused the prompt" four times. In a click with a result too, a
+ * reason a variant before it said already is not said again (`saidAbove`). And the jobs the
+ * admin asked not to see, those that ended without a picture, left out.
  */
 import type { Job } from "../../../api/imageGeneration";
 import { describeFailure, sameProblem, type Problem } from "./failure";
 
-/** A row of the history: one job (`sameClick`: another variant of the click in the row
- * above, which says its prompt, time and settings; `saidAbove`: it failed for the words a
- * variant of its click above it says; `rerunSince`: it ended without a picture and a re-run of
- * it is in the history: see `offeredActions`), or a click whose jobs ended alike
- * (`rerunsSince`: how many re-runs of its variants the history holds, one a variant re-run one
- * by one, four a Re-run all 4: see `FailedClick`). */
+/** One job's row (`saidAbove`: it failed for the words a variant of its click before it says;
+ * `rerunSince`: it ended without a picture and a re-run of it is in the history: see
+ * `offeredActions`). */
+export interface JobRow {
+  job: Job;
+  saidAbove: boolean;
+  rerunSince: boolean;
+}
+
+/** A row of the history: a click of one job; a click of several, its variants' rows under
+ * what they share (two at least: one left by Hide failed is a click of one); or a click whose
+ * jobs ended alike (`rerunsSince`: how many re-runs of its variants the history holds, one a
+ * variant re-run one by one, four a Re-run all 4: see `FailedClick`). */
 export type HistoryRow =
-  | { kind: "job"; job: Job; sameClick: boolean; saidAbove: boolean; rerunSince: boolean }
+  | ({ kind: "job" } & JobRow)
+  | { kind: "click"; variants: readonly [JobRow, JobRow, ...JobRow[]] }
   | { kind: "endedAlike"; jobs: readonly [Job, ...Job[]]; end: Problem; rerunsSince: number };
 
 /** Ended without a picture: failed or canceled. "Hide failed" hides these. */
@@ -25,7 +35,7 @@ export function endedWithout(job: Pick<Job, "status">): boolean {
 }
 
 /** The rows of `jobs` (newest first, as read), without the jobs that ended without a picture
- * when `hideFailed`: the first variant of a click left shows its prompt and settings then. */
+ * when `hideFailed`: a click left with one variant is a click of one then. */
 export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: boolean }): HistoryRow[] {
   const shown = hideFailed ? jobs.filter((job) => !endedWithout(job)) : jobs;
   const reruns = rerunsOf(jobs);
@@ -39,7 +49,11 @@ export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: 
     if (head && alike) {
       const rerunsSince = click.reduce((sum, job) => sum + (reruns.get(job.id) ?? 0), 0);
       rows.push({ kind: "endedAlike", jobs: [head, ...rest], end: alike, rerunsSince });
-    } else rows.push(...rowsOfClick(click, reruns));
+    } else {
+      const [one, two, ...more] = rowsOfClick(click, reruns);
+      if (one && two) rows.push({ kind: "click", variants: [one, two, ...more] });
+      else if (one) rows.push({ kind: "job", ...one });
+    }
     at = end;
   }
   return rows;
@@ -48,13 +62,13 @@ export function historyRows(jobs: readonly Job[], { hideFailed }: { hideFailed: 
 /** A click's rows, a job each; a failure's words said once, on the first variant that failed
  * for them: a click of four, two of which Gemini refused, said it twice, a row under the other
  * (on a phone some 160 px each). */
-function rowsOfClick(click: readonly Job[], reruns: ReadonlyMap<string, number>): HistoryRow[] {
+function rowsOfClick(click: readonly Job[], reruns: ReadonlyMap<string, number>): JobRow[] {
   const said: Problem[] = [];
-  return click.map((job, index) => {
+  return click.map((job) => {
     const end = job.status === "failed" ? describeFailure(job) : null;
     const saidAbove = end !== null && said.some((other) => sameProblem(other, end));
     if (end && !saidAbove) said.push(end);
-    return { kind: "job", job, sameClick: index > 0, saidAbove, rerunSince: endedWithout(job) && reruns.has(job.id) };
+    return { job, saidAbove, rerunSince: endedWithout(job) && reruns.has(job.id) };
   });
 }
 

@@ -1,0 +1,93 @@
+import type { Job } from "../../../api/imageGeneration";
+import type { JobRow } from "../job/rows";
+import { actionName, askedLabel } from "../job/names";
+import { createdLabel } from "../job/time";
+import { countOf, formatUsd } from "../config";
+import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import ui from "../ui.module.css";
+import styles from "./GenerationHistory.module.css";
+import { Asked, HistoryItem, type RowProps } from "./HistoryItem";
+
+/**
+ * A click of several variants, as one row of the history: what its variants share, said once
+ * (when, how many, what it asked and how it came about, its settings, what it cost in all,
+ * and Edit settings), then each variant as a row of its own, side by side, all at one weight.
+ * The first variant's row had been the click's header too: a larger picture, the prompt and
+ * Edit settings, its siblings smaller and indented under it, as if they were lesser takes.
+ */
+export function HistoryClick({
+  variants,
+  askedAt,
+  origins,
+  replacedWords,
+  ...row
+}: RowProps & {
+  /** Its variants' rows, in the click's order; two or more. */
+  variants: readonly [JobRow, JobRow, ...JobRow[]];
+  /** When it was asked, as its name says it (see `askedPhrases`): its variants share it. */
+  askedAt: string;
+  /** How each job came about (see `originsIn`). */
+  origins: ReadonlyMap<string, string | null>;
+  /** What each one says once its save was replaced (see `savedThenReplacedIn`). */
+  replacedWords: (job: Job) => string;
+}) {
+  const first = variants[0].job;
+  const keeps = useKeepsFocus<HTMLLIElement>();
+  const jobs = variants.map((variant) => variant.job);
+  const named = `Generation of ${askedAt}`;
+  const billed = jobs.flatMap((job) => job.usage?.estimated_cost_usd ?? []);
+  return (
+    <li
+      className={styles.click}
+      aria-label={`${named}, ${countOf(jobs.length, "variant")}`}
+      data-click={jobs.map((job) => job.id).join(" ")}
+      {...keeps}
+    >
+      <div className={styles.clickHead}>
+        <div className={styles.text}>
+          <div className={styles.line}>
+            <time dateTime={first.created_at} className={styles.time} title={createdLabel(first, { seconds: true })}>
+              {askedLabel(first, askedAt)}
+            </time>
+            <span className={ui.badge}>{countOf(jobs.length, "variant")}</span>
+            {first.source === "s3_event" && <span className={ui.badge}>from new references</span>}
+          </div>
+          <Asked job={first} origin={origins.get(first.id) ?? null} />
+          <p className={styles.facts}>
+            {[
+              first.aspect_ratio,
+              first.image_size,
+              countOf(first.reference_keys.length, "photo"),
+              billed.length > 0 ? `${formatUsd(billed.reduce((sum, cost) => sum + cost, 0))} in all` : null,
+            ]
+              .filter(Boolean)
+              .join(" · ")}
+          </p>
+        </div>
+        <div className={styles.actions}>
+          <button
+            type="button"
+            className={ui.linkButton}
+            onClick={() => row.onEditSettings(first)}
+            aria-label={actionName("Edit settings", named)}
+          >
+            Edit settings
+          </button>
+        </div>
+      </div>
+      <ul className={styles.variants}>
+        {variants.map((variant) => (
+          <HistoryItem
+            key={variant.job.id}
+            {...variant}
+            sameClick
+            askedAt={askedAt}
+            replacedWords={replacedWords(variant.job)}
+            origin={origins.get(variant.job.id) ?? null}
+            {...row}
+          />
+        ))}
+      </ul>
+    </li>
+  );
+}
