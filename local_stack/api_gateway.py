@@ -515,7 +515,10 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
                         return None
                     chunks.append(self.rfile.read(size))
                     self.rfile.readline()
-            length = _length((self.headers.get("Content-Length") or "0").strip(), 10)
+            lengths = self.headers.get_all("Content-Length") or ["0"]
+            if len(set(lengths)) > 1:  # which one ends the body is unknown (RFC 9112, 6.3)
+                raise MalformedLengthError(f"{len(lengths)} Content-Length headers that differ")
+            length = _length(lengths[0].strip(), 10)
             if length > MAX_PAYLOAD_BYTES:
                 return None
             return self.rfile.read(length) if length else b""

@@ -614,6 +614,8 @@ def test_a_chunked_body_is_read_only_up_to_the_limit(
         b"Content-Length: -5\r\n\r\nhello",
         b"Content-Length: five\r\n\r\n",
         b"Content-Length: +5\r\n\r\nhello",
+        # Two that differ: which one ends the body is unknown (a smuggling pattern).
+        b"Content-Length: 51\r\nContent-Length: 5\r\n\r\nhello",
         b"Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
         b"Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n",
     ],
