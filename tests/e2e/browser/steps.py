@@ -228,14 +228,19 @@ def variant(page: Page, n: int, of: int) -> Locator:
     return page.get_by_role("article", name=f"Variant {n} of {of}" if of > 1 else "New image")
 
 
+def job_rows(page: Page) -> Locator:
+    """The history's rows of jobs, newest first: a click of one job's, each variant's of a
+    click of several (inside that click's row, which is not one), a click's that failed alike."""
+    return page.get_by_role("region", name="History").locator("li[data-job-id]")
+
+
 def history_row(page: Page, card: Locator) -> Locator:
     """The history's row of the job whose result `card` shows: the row with the same picture
     (its preview's file is named for the job), not another click's row of the same words."""
     source = card.get_by_role("img").get_attribute("src")
     assert source is not None, card
     file = urlparse(source).path.rsplit("/", 1)[1]
-    rows = page.get_by_role("region", name="History").get_by_role("listitem")
-    return rows.filter(has=page.locator(f'img[src*="/{file}"]'))
+    return job_rows(page).filter(has=page.locator(f'img[src*="/{file}"]'))
 
 
 def row_done(row: Locator) -> None:

@@ -40,6 +40,7 @@ from tests.e2e.browser.steps import (
     click_with_refused,
     finished_click,
     history_row,
+    job_rows,
     portraits,
     posts_to,
     ready_to_generate,
@@ -127,13 +128,13 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     expect(dialog.get_by_role("option", name="Current")).to_have_count(2)
     dialog.get_by_role("button", name="Close").click()
 
-    # In the history, the click's other three variants share one line under its first (their
-    # rows, not an earlier click's of four).
-    others = [history_row(page, card) for card in cards[1:]]
-    for n, row in enumerate(others, start=2):
+    # In the history, the click's four variants share one line in its row (their rows, not an
+    # earlier click's of four).
+    rows = [history_row(page, card) for card in cards]
+    for n, row in enumerate(rows, start=1):
         expect(row).to_have_count(1)
         expect(row).to_contain_text(f"Variant {n} of 4")
-    assert len(one_line(others)) == 1
+    assert len(one_line(rows)) == 1
 
     # On a tablet they go two by two, Save and Download still side by side.
     page.set_viewport_size({"width": 768, "height": 1024})
@@ -141,18 +142,18 @@ def test_four_portrait_variants_fit_one_laptop_screen(
     for card in cards:
         save_beside_download(card)
 
-    # Back on a laptop, a click of three's other two share the history's line in halves.
+    # Back on a laptop, a click of three's variants share its row's line in thirds.
     page.set_viewport_size({"width": 1440, "height": 900})
     three = finished_click(page, generate, variants=3)
-    pair = [history_row(page, card) for card in three[1:]]
-    for n, row in enumerate(pair, start=2):
+    rows = [history_row(page, card) for card in three]
+    for n, row in enumerate(rows, start=1):
         expect(row).to_have_count(1)
         expect(row).to_contain_text(f"Variant {n} of 3")
-    assert len(one_line(pair)) == 1
-    line = box_of(page.get_by_role("region", name="History").get_by_role("list"))
-    for row in pair:
+    assert len(one_line(rows)) == 1
+    line = box_of(page.get_by_role("region", name="History").locator("ol"))
+    for row in rows:
         box = box_of(row)
-        assert box["width"] > 0.45 * line["width"], (box, line)
+        assert 0.3 * line["width"] < box["width"] < 0.34 * line["width"], (box, line)
 
 
 def test_a_single_refinement_keeps_its_save_on_the_first_screen(
@@ -332,7 +333,7 @@ def test_a_refinement_asked_from_the_history_is_focused_with_its_ring_whole(
     cut)."""
     page, generate = ready_to_generate(browser, stack, BOB_THE_JAZZ_PIANIST, ratio="3:4")
     finished_click(page, generate, variants=2)
-    row = page.get_by_role("region", name="History").get_by_role("listitem").first
+    row = job_rows(page).first
     row.scroll_into_view_if_needed()
     row.get_by_role("button", name=re.compile(r"^Refine,")).click()
     page.keyboard.type("a darker blue background")

@@ -79,36 +79,39 @@ def test_four_9_16_variants_on_a_1024_by_768_tablet_go_two_a_row_at_a_useful_siz
         assert box["y"] + box["height"] <= 768, box
 
 
-def test_a_tablets_history_puts_a_clicks_other_variants_two_a_line(
+def test_a_tablets_history_puts_a_clicks_variants_side_by_side(
     stack: RunningStack, browser: Browser
 ) -> None:
-    """On a 1024 by 768 tablet, and on a 768 by 1024 one, the history's rows of a click's other
-    three variants go two a line under its first, each about half the list, the third under
-    the first (one a row, each was 41% empty at 1024 px, and a click of four took some 560 px of
-    the page)."""
+    """On a 1024 by 768 tablet a click of four's variants go three a line in its row, the
+    fourth under the first; on a 768 by 1024 one, two a line: each of one width, the first as
+    the others (it had been the click's header too, its siblings smaller and indented under
+    it; one a row, each was 41% empty at 1024 px, and a click of four took some 560 px)."""
     page, generate = ready_to_generate(
         browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1", screen=(1024, 768)
     )
     finished_click(page, generate, variants=4, prompt="a tablet's history")
-    # This click's rows, newest first, each done (not an earlier click's, which the history
-    # shows until it has read this one's).
+    # This click's row, its variants done (not an earlier click's, which the history shows
+    # until it has read this one's).
     history = page.get_by_role("region", name="History")
-    rows = history.get_by_role("list").first.get_by_role("listitem")
-    expect(rows.first).to_contain_text("a tablet's history", timeout=JOB_TIMEOUT_MS)
-    others = [rows.nth(n - 1) for n in range(2, 5)]
-    for n, row in enumerate(others, start=2):
-        expect(row).to_contain_text(f"Variant {n} of 4", timeout=JOB_TIMEOUT_MS)
-        row_done(row)
-    for screen in ((1024, 768), (768, 1024)):
+    click = history.locator("li[data-click]").first
+    expect(click).to_contain_text("a tablet's history", timeout=JOB_TIMEOUT_MS)
+    variants = click.locator("li[data-job-id]")
+    expect(variants).to_have_count(4)
+    for n in range(4):
+        expect(variants.nth(n)).to_contain_text(f"Variant {n + 1} of 4")
+        row_done(variants.nth(n))
+    for screen, abreast in (((1024, 768), 3), ((768, 1024), 2)):
         page.set_viewport_size({"width": screen[0], "height": screen[1]})
         next_frames(page)
-        line = box_of(history.get_by_role("list").first)
-        second, third, fourth = (box_of(row) for row in others)
-        assert second["y"] == pytest.approx(third["y"], abs=1), (screen, second, third)
-        assert fourth["y"] >= second["y"] + second["height"], (screen, second, fourth)
-        assert fourth["x"] == pytest.approx(second["x"], abs=1), (screen, second, fourth)
-        for box in (second, third, fourth):
-            assert 0.4 * line["width"] <= box["width"] <= 0.5 * line["width"], (screen, box, line)
+        boxes = [box_of(variants.nth(n)) for n in range(4)]
+        first_line = [box for box in boxes if box["y"] == pytest.approx(boxes[0]["y"], abs=1)]
+        assert len(first_line) == abreast, (screen, boxes)
+        under = boxes[abreast]
+        assert under["x"] == pytest.approx(boxes[0]["x"], abs=1), (screen, boxes)
+        assert under["y"] >= boxes[0]["y"] + boxes[0]["height"], (screen, boxes)
+        assert {round(box["width"]) for box in first_line} == {round(boxes[0]["width"])}, boxes
+        line = box_of(click)
+        assert abreast * boxes[0]["width"] >= 0.9 * line["width"], (screen, boxes, line)
 
 
 def _even_grid(page: Page, results: Locator) -> None:

@@ -26,6 +26,7 @@ from tests.e2e.browser.steps import (
     JOB_TIMEOUT_MS,
     finished_click,
     heic,
+    job_rows,
     jpeg,
     log_in,
     saved,
@@ -237,7 +238,7 @@ def test_admin_generates_saves_downloads_reruns(
     # Re-run the saved generation from the history: a new job, same settings. The pane shows
     # that variant: the re-run joins its click, right after it.
     count = len(jobs)
-    history.get_by_role("listitem").first.get_by_role("button", name="Re-run").click()
+    job_rows(page).first.get_by_role("button", name="Re-run").click()
     wait_for("the re-run", lambda: len(listed()) > count)
     joined = page.get_by_role("article", name="Re-run of variant 1")
     expect(joined.get_by_role("img")).to_be_visible(timeout=JOB_TIMEOUT_MS)
@@ -270,8 +271,9 @@ def test_admin_generates_saves_downloads_reruns(
     # Edit settings on the saved variant: the form holds its settings and photos already,
     # and says so (nothing to undo), but the three copies it kept take the uploads' places;
     # a new prompt on them makes a new image from those kept photos.
-    saved_row = history.get_by_role("listitem").filter(has_text="Saved to identity")
-    saved_row.get_by_role("button", name="Edit settings").click()
+    # (A variant's Edit settings is its click's, at the top of the click's row.)
+    saved_click = history.locator("li[data-click]").filter(has_text="Saved to identity")
+    saved_click.get_by_role("button", name=re.compile(r"^Edit settings,")).click()
     expect(
         page.get_by_text("The form holds the settings and photos from the generation")
     ).to_be_visible()
