@@ -39,8 +39,16 @@ export function estimateCostUsd(config: TabConfig, size: ImageSize, variants: nu
  * above; under a cent (what Gemini bills for an answer it refused), hundredths of a cent
  * ("$0.0024"): to a tenth, two refusals of $0.002 each made "$0.005 in all". */
 export function formatUsd(value: number): string {
-  const digits = value >= 1 ? 2 : value > 0 && value < 0.01 ? 4 : 3;
-  return `$${value.toFixed(digits)}`;
+  return `$${value.toFixed(usdDigits(value))}`;
+}
+
+/** `value` as `formatUsd` shows it, rounded to its digits. */
+export function asShownUsd(value: number): number {
+  return Number(value.toFixed(usdDigits(value)));
+}
+
+function usdDigits(value: number): number {
+  return value >= 1 ? 2 : value > 0 && value < 0.01 ? 4 : 3;
 }
 
 const HEIC = [".heic", ".heif"];

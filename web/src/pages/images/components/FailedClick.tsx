@@ -4,6 +4,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import type { Problem } from "../job/failure";
 import { actionName, askedLabel, variantLabel } from "../job/names";
+import { costInAll } from "../job/click";
 import { tookSeconds, tookText } from "../job/progress";
 import { createdLabel } from "../job/time";
 import { allOf, countOf, formatUsd } from "../config";
@@ -67,7 +68,6 @@ export function FailedClick({
   const label = `${named}, ${variants}, all ${canceled ? "canceled" : `failed: ${end.title}`}`;
   const left = Math.max(0, jobs.length - rerunsSince);
   const rerun = left > 0 && jobs.every((job) => offeredActions(job, "row", { savedNow: false }).rerun);
-  const billed = jobs.flatMap((job) => job.usage?.estimated_cost_usd ?? []);
   const rerunWords = left === jobs.length ? `Re-run all ${jobs.length}` : `Re-run the other ${left}`;
   return (
     <li className={styles.item} aria-label={label} data-job-id={first.id} data-click={jobs.map((job) => job.id).join(" ")} {...row}>
@@ -92,7 +92,7 @@ export function FailedClick({
               first.aspect_ratio,
               first.image_size,
               countOf(first.reference_keys.length, "photo"),
-              billed.length > 0 ? `${formatUsd(billed.reduce((sum, cost) => sum + cost, 0))} in all` : null,
+              costInAll(jobs),
             ]
               .filter(Boolean)
               .join(" · ")}

@@ -2,7 +2,8 @@ import type { Job } from "../../../api/imageGeneration";
 import type { JobRow } from "../job/rows";
 import { actionName, askedLabel } from "../job/names";
 import { createdLabel } from "../job/time";
-import { countOf, formatUsd } from "../config";
+import { costInAll } from "../job/click";
+import { countOf } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
@@ -35,7 +36,6 @@ export function HistoryClick({
   const keeps = useKeepsFocus<HTMLLIElement>();
   const jobs = variants.map((variant) => variant.job);
   const named = `Generation of ${askedAt}`;
-  const billed = jobs.flatMap((job) => job.usage?.estimated_cost_usd ?? []);
   return (
     <li
       className={styles.click}
@@ -58,7 +58,7 @@ export function HistoryClick({
               first.aspect_ratio,
               first.image_size,
               countOf(first.reference_keys.length, "photo"),
-              billed.length > 0 ? `${formatUsd(billed.reduce((sum, cost) => sum + cost, 0))} in all` : null,
+              costInAll(jobs),
             ]
               .filter(Boolean)
               .join(" · ")}

@@ -4,7 +4,7 @@
  * where it saves presses or words: for two cards or more.
  */
 import type { Job } from "../../../api/imageGeneration";
-import { allOf } from "../config";
+import { allOf, asShownUsd, formatUsd } from "../config";
 import { offeredActions } from "./actions";
 import { describeFailure, GENERIC_FAILURE, sameProblem, type Problem } from "./failure";
 import { isFinal } from "./state";
@@ -144,4 +144,14 @@ function failedAgainFor(failed: readonly Job[]): string {
   const titles = new Set(failed.map((job) => describeFailure(job)?.title ?? GENERIC_FAILURE));
   const [title] = titles;
   return titles.size === 1 && title !== undefined && title !== GENERIC_FAILURE ? `: ${title}` : "";
+}
+
+/**
+ * What a click's jobs were billed in all, as its row says it ("$0.280 in all"): the sum of each
+ * one's cost as its own row shows it, so that two of "$0.140" make "$0.280", not the unrounded
+ * sum's "$0.279" (two results of $0.1396). Null when none was billed.
+ */
+export function costInAll(jobs: readonly Job[]): string | null {
+  const billed = jobs.flatMap((job) => job.usage?.estimated_cost_usd ?? []);
+  return billed.length > 0 ? `${formatUsd(billed.reduce((sum, cost) => sum + asShownUsd(cost), 0))} in all` : null;
 }
