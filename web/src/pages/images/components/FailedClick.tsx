@@ -3,10 +3,8 @@ import { useId, useState } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
 import type { Problem } from "../job/failure";
-import { actionName, askedLabel, variantLabel } from "../job/names";
-import { costInAll } from "../job/click";
+import { actionName, variantLabel } from "../job/names";
 import { tookSeconds, tookText } from "../job/progress";
-import { createdLabel } from "../job/time";
 import { allOf, countOf, formatUsd } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
@@ -14,7 +12,8 @@ import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
-import { Asked, RowActions, statusClass, wrapsAsOne } from "./HistoryItem";
+import { ClickShared } from "./HistoryClick";
+import { RowActions, statusClass, wrapsAsOne } from "./HistoryItem";
 
 /**
  * A click whose variants all ended alike without a picture (see `sharedEnd`), as one row of
@@ -78,25 +77,13 @@ export function FailedClick({
       </div>
       <div className={styles.body}>
         <div className={styles.text}>
-          <div className={styles.line}>
-            <span className={statusClass(first)}>{canceled ? "Canceled" : "Failed"}</span>
-            <time dateTime={first.created_at} className={styles.time} title={createdLabel(first, { seconds: true })}>
-              {askedLabel(first, askedAt)}
-            </time>
-            <span className={ui.badge}>{allOf(jobs.length, "variant")}</span>
-            {first.source === "s3_event" && <span className={ui.badge}>from new references</span>}
-          </div>
-          <Asked job={first} origin={origin} />
-          <p className={styles.facts}>
-            {[
-              first.aspect_ratio,
-              first.image_size,
-              countOf(first.reference_keys.length, "photo"),
-              costInAll(jobs),
-            ]
-              .filter(Boolean)
-              .join(" · ")}
-          </p>
+          <ClickShared
+            jobs={jobs}
+            askedAt={askedAt}
+            origin={origin}
+            count={allOf(jobs.length, "variant")}
+            state={<span className={statusClass(first)}>{canceled ? "Canceled" : "Failed"}</span>}
+          />
           {!canceled && (
             <p className={styles.failure}>
               <strong>{end.title}</strong>

@@ -1,3 +1,5 @@
+import type { ReactNode } from "react";
+
 import type { Job } from "../../../api/imageGeneration";
 import type { JobRow } from "../job/rows";
 import { actionName, askedLabel } from "../job/names";
@@ -34,7 +36,7 @@ export function HistoryClick({
 }) {
   const first = variants[0].job;
   const keeps = useKeepsFocus<HTMLLIElement>();
-  const jobs = variants.map((variant) => variant.job);
+  const jobs: [Job, ...Job[]] = [first, ...variants.slice(1).map((variant) => variant.job)];
   const named = `Generation of ${askedAt}`;
   return (
     <li
@@ -45,24 +47,7 @@ export function HistoryClick({
     >
       <div className={styles.clickHead}>
         <div className={styles.text}>
-          <div className={styles.line}>
-            <time dateTime={first.created_at} className={styles.time} title={createdLabel(first, { seconds: true })}>
-              {askedLabel(first, askedAt)}
-            </time>
-            <span className={ui.badge}>{countOf(jobs.length, "variant")}</span>
-            {first.source === "s3_event" && <span className={ui.badge}>from new references</span>}
-          </div>
-          <Asked job={first} origin={origins.get(first.id) ?? null} />
-          <p className={styles.facts}>
-            {[
-              first.aspect_ratio,
-              first.image_size,
-              countOf(first.reference_keys.length, "photo"),
-              costInAll(jobs),
-            ]
-              .filter(Boolean)
-              .join(" · ")}
-          </p>
+          <ClickShared jobs={jobs} askedAt={askedAt} origin={origins.get(first.id) ?? null} count={countOf(jobs.length, "variant")} />
         </div>
         <div className={styles.actions}>
           <button
@@ -89,5 +74,44 @@ export function HistoryClick({
         ))}
       </ul>
     </li>
+  );
+}
+
+/** What a click's variants share, said once at the top of its row: its time, how many (and
+ * how all of them ended, for a click that ended alike: `state`), what it asked and how it came
+ * about, its settings and what it cost in all. */
+export function ClickShared({
+  jobs,
+  askedAt,
+  origin,
+  count,
+  state = null,
+}: {
+  /** The click's jobs, in its order. */
+  jobs: readonly [Job, ...Job[]];
+  askedAt: string;
+  origin: string | null;
+  /** How many it made, as its badge says it ("3 variants", "All 4 variants"). */
+  count: string;
+  state?: ReactNode;
+}) {
+  const [first] = jobs;
+  return (
+    <>
+      <div className={styles.line}>
+        {state}
+        <time dateTime={first.created_at} className={styles.time} title={createdLabel(first, { seconds: true })}>
+          {askedLabel(first, askedAt)}
+        </time>
+        <span className={ui.badge}>{count}</span>
+        {first.source === "s3_event" && <span className={ui.badge}>from new references</span>}
+      </div>
+      <Asked job={first} origin={origin} />
+      <p className={styles.facts}>
+        {[first.aspect_ratio, first.image_size, countOf(first.reference_keys.length, "photo"), costInAll(jobs)]
+          .filter(Boolean)
+          .join(" · ")}
+      </p>
+    </>
   );
 }
