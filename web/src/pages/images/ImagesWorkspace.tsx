@@ -36,6 +36,7 @@ import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
 import { sameClickOnItsWay } from "./sameClick";
 import { currentImageJobId } from "./job/saved";
+import { jobItem, takeAdminTo } from "./motion";
 import { Frame, LoadFailed, Loading, LostContact, PageNotices } from "./PageFrame";
 import ui from "./ui.module.css";
 import styles from "./ImagesWorkspace.module.css";
@@ -98,6 +99,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const lostContact = lostContactOf(online, [...shown.polls, subject.identitiesRead]);
   const outOfTouch = sessionEnded || lostContact !== null;
   const results = useRef<HTMLElement>(null);
+  // The identity's image's generation, when the history read holds it: "Current" under the
+  // image takes the admin to its row or tile (which one it was, and when it was saved).
+  const historyCard = useRef<HTMLDivElement>(null);
+  const currentRead = currentJobId !== null && jobs.some((job) => job.id === currentJobId);
+  const showCurrent = useCallback(() => {
+    const item = currentJobId === null ? null : jobItem(historyCard.current, currentJobId);
+    if (item) takeAdminTo(item, { centred: true });
+  }, [currentJobId]);
   const actions = useJobActions({
     identityId,
     userId,
@@ -212,6 +221,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         unreadable={subject.identitiesUnreadable}
         onChooseUser={changes.chooseUser}
         onChooseIdentity={changes.chooseIdentity}
+        onShowCurrent={currentRead ? showCurrent : null}
       />
       <PageNotices>
         {lostContact && !sessionEnded && <LostContact why={lostContact} />}
@@ -264,7 +274,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
         />
       </div>
 
-      <div className={ui.card}>
+      <div ref={historyCard} className={ui.card}>
         <GenerationHistory
           jobs={historyJobs}
           older={olderPages(history)}
@@ -319,6 +329,7 @@ function WhoseImage({
   unreadable,
   onChooseUser,
   onChooseIdentity,
+  onShowCurrent,
 }: {
   userId: string | null;
   identityId: string | null;
@@ -326,6 +337,9 @@ function WhoseImage({
   unreadable: Error | null;
   onChooseUser: (id: string) => void;
   onChooseIdentity: (id: string) => void;
+  /** Takes the admin to the history's row or tile of the identity's image; null when the
+   * history read does not hold it. */
+  onShowCurrent: (() => void) | null;
 }) {
   const users = useUsers();
   const userSelect = useRef<HTMLSelectElement>(null);
@@ -348,6 +362,7 @@ function WhoseImage({
         onChange={onChooseIdentity}
         noIdentities={noIdentitiesNote(users.data ?? [], userId)}
         onChooseUser={toUserSelect}
+        onShowCurrent={onShowCurrent}
       />
     </section>
   );

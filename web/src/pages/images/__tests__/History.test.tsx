@@ -902,3 +902,50 @@ describe("older generations", () => {
     expect(pages).toContain("page-2");
   });
 });
+
+describe("the identity's image, to its generation", () => {
+  it("takes the admin from 'Current' to the row of the generation the image came from", async () => {
+    const savedAt = "2026-12-04T10:00:00Z";
+    const saved = {
+      ...succeeded(job({ prompt: "the saved one", created_at: "2026-12-04T09:00:00Z" })),
+      apply: { status: "applied" as const, attempt: 1, error: null, requested_at: savedAt, applied_at: savedAt },
+    };
+    const newer = succeeded(job({ prompt: "a newer one" }));
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: identities.map((identity, index) =>
+            index === 0 ? { ...identity, image_path: `generated/identities/id-chef/${saved.id}.png` } : identity,
+          ),
+        }),
+      ),
+      ...historyOf([newer, saved]),
+    );
+    const user = await openAsAlice();
+    const history = screen.getByRole("region", { name: "History" });
+    await within(history).findAllByRole("listitem");
+    await user.click(screen.getByRole("button", { name: "Current image: show its generation in the history" }));
+    const row = jobRows(history).find((each) => each.dataset.jobId === saved.id)!;
+    expect(row).toHaveFocus();
+    expect(row).toHaveTextContent("the saved one");
+    expect(row).toHaveTextContent("Saved to identity");
+  });
+
+  it("is a caption alone while the history read does not hold that generation", async () => {
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({
+          identities: identities.map((identity, index) =>
+            index === 0 ? { ...identity, image_path: "generated/identities/id-chef/older-than-the-history.png" } : identity,
+          ),
+        }),
+      ),
+      ...historyOf([succeeded(job({ prompt: "another" }))]),
+    );
+    await openAsAlice();
+    await within(screen.getByRole("region", { name: "History" })).findAllByRole("listitem");
+    const whose = screen.getByRole("region", { name: "Whose image" });
+    expect(within(whose).getByText("Current")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /^Current image/ })).toBeNull();
+  });
+});

@@ -16,6 +16,9 @@ interface Props {
   /** What a user with no identities is told, and the way out: to the User select. */
   noIdentities: NoIdentitiesNote;
   onChooseUser: () => void;
+  /** To the history's row or tile of the identity's image (see `CurrentImage`); null when the
+   * history read does not hold its generation. */
+  onShowCurrent: (() => void) | null;
 }
 
 export interface NoIdentitiesNote {
@@ -28,7 +31,7 @@ export interface NoIdentitiesNote {
 /** That user's identities; the chosen one's current image beside the select (its cells are
  * the picker card's: see `.row`). A user with none (often "Me", the page's first) is no dead
  * end: under the selects, that they have none, and a button to the User select. */
-export function IdentitySelector({ userId, value, unreadable, onChange, noIdentities, onChooseUser }: Props) {
+export function IdentitySelector({ userId, value, unreadable, onChange, noIdentities, onChooseUser, onShowCurrent }: Props) {
   const id = useId();
   const identities = useIdentities(userId);
   const list = identities.data ?? [];
@@ -78,7 +81,7 @@ export function IdentitySelector({ userId, value, unreadable, onChange, noIdenti
         </p>
       ) : (
         <div className={styles.thumb}>
-          <CurrentImage identity={chosen} />
+          <CurrentImage identity={chosen} onShow={onShowCurrent} />
         </div>
       )}
     </div>
@@ -89,9 +92,14 @@ export function CurrentImage({
   identity,
   size = 64,
   decorative = false,
+  onShow = null,
 }: {
   identity: HostIdentity | null;
   size?: number;
+  /** Its generation's row or tile in the history, when the history read holds it: "Current"
+   * is a link there (which result it was, and when it was saved, are said there); the image
+   * alone said neither. */
+  onShow?: (() => void) | null;
   /** Beside the identity's name already: hidden from screen readers, picture and caption (a
    * "No image" read out above the results would say what is not so of them). */
   decorative?: boolean;
@@ -129,7 +137,23 @@ export function CurrentImage({
         </div>
       )}
       <figcaption className={styles.caption}>
-        {!identity ? "Nothing chosen" : identity.image_path ? "Current" : "No image"}
+        {!identity ? (
+          "Nothing chosen"
+        ) : !identity.image_path ? (
+          "No image"
+        ) : onShow && !decorative ? (
+          <button
+            type="button"
+            className={`${ui.linkButton} ${styles.toCurrent}`}
+            onClick={onShow}
+            aria-label="Current image: show its generation in the history"
+            title="Show its generation in the history"
+          >
+            Current
+          </button>
+        ) : (
+          "Current"
+        )}
       </figcaption>
     </figure>
   );
