@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
 
-from tests.e2e.browser.measures import axe_violations, box_of, shape_of
+from tests.e2e.browser.measures import axe_violations, box_of, shape_of, style
 from tests.e2e.browser.steps import (
     JOB_TIMEOUT_MS,
     finished_click,
@@ -273,6 +273,9 @@ def test_admin_generates_saves_downloads_reruns(
     # a new prompt on them makes a new image from those kept photos.
     # (A variant's Edit settings is its click's, at the top of the click's row.)
     saved_click = history.locator("li[data-click]").filter(has_text="Saved to identity")
+    # The saved variant framed green among its siblings, as its tile is in Saved.
+    saved_variant = saved_click.locator("li[data-job-id]").filter(has_text="Saved to identity")
+    assert style(saved_variant, "borderTopColor") == "rgb(21, 128, 61)"
     saved_click.get_by_role("button", name=re.compile(r"^Edit settings,")).click()
     expect(
         page.get_by_text("The form holds the settings and photos from the generation")

@@ -117,7 +117,7 @@ export function HistoryItem({
   const { save: saveRef, undo: undoFocus } = useFocusAfterUndo();
   return (
     <li
-      className={styles.item}
+      className={savedNow ? `${styles.item} ${styles.savedNow}` : styles.item}
       style={pictureRatio(job)}
       aria-label={label}
       data-job-id={job.id}
