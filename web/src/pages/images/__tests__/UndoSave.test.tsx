@@ -13,17 +13,22 @@ import type { Job } from "../../../api/imageGeneration";
 import { API, apiError, http, identities, job, server, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, generateVariants, given, openAsAlice } from "../../../test/render";
+import { createdPhrase } from "../job/time";
 
 /**
  * Alice's chef, three results in her history (`first` the oldest), over a `jobService` whose
  * saves land at once; the identity's image is `imageOf` the three (a job's output, another
  * image, or none). The history and the identities read what the service did since.
  */
-function threeResults(imageOf: (jobs: { first: Job; second: Job; third: Job }) => string | null) {
+function threeResults(
+  imageOf: (jobs: { first: Job; second: Job; third: Job }) => string | null,
+  times: readonly [string, string, string] = ["09:10:00", "09:20:00", "09:30:00"],
+) {
   const service = jobService({ saves: "at-once" });
-  const first = succeeded(job({ prompt: "first", batch_id: "b-1", created_at: "2026-03-14T09:10:00Z" }));
-  const second = succeeded(job({ prompt: "second", batch_id: "b-2", created_at: "2026-03-14T09:20:00Z" }));
-  const third = succeeded(job({ prompt: "third", batch_id: "b-3", created_at: "2026-03-14T09:30:00Z" }));
+  const at = (time: string) => `2026-03-14T${time}Z`;
+  const first = succeeded(job({ prompt: "first", batch_id: "b-1", created_at: at(times[0]) }));
+  const second = succeeded(job({ prompt: "second", batch_id: "b-2", created_at: at(times[1]) }));
+  const third = succeeded(job({ prompt: "third", batch_id: "b-3", created_at: at(times[2]) }));
   const image = imageOf({ first, second, third });
   if (image) service.imagePaths.set("id-chef", image);
   // The one whose image the identity shows was saved, a while ago.
@@ -103,6 +108,15 @@ describe("Undo after Save to identity, from a history row", () => {
       "title",
       expect.stringMatching(/^Puts back the result of .+9:10/),
     );
+  });
+
+  it("names what it puts back by its time as its row says it: to the second when another click shares its minute", async () => {
+    const { first, second } = threeResults(({ first }) => first.output!.key, ["09:10:05", "09:10:40", "09:30:00"]);
+    const user = await openAsAlice();
+    await within(history()).findAllByRole("listitem");
+    await saveFromRow(user, second);
+    const undo = await within(rowOf(second)).findByRole("button", { name: /^Undo saving/ });
+    expect(undo).toHaveAttribute("title", `Puts back the result of ${createdPhrase(first, { seconds: true })}`);
   });
 
   it("offers none over an image set in the host app; the next save, over a generation, offers it", async () => {

@@ -29,7 +29,7 @@ export function UndoSave({
       onClick={() => !offer.undoing && offer.undo()}
       aria-disabled={offer.undoing}
       aria-label={undoSaveName(of, offer.undoing)}
-      title={`Puts back ${jobAt("the result", offer.before)}`}
+      title={`Puts back ${jobAt("the result", offer.before, offer.beforeAt)}`}
       {...focus}
     >
       {offer.undoing ? "Undoing…" : "Undo"}

@@ -29,6 +29,7 @@
 import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
+import { askedPhrases } from "../job/names";
 import { isSavedNow, isSaving } from "../job/saved";
 import type { ActionPlace } from "./use-job-actions";
 
@@ -36,6 +37,8 @@ import type { ActionPlace } from "./use-job-actions";
 export interface UndoOffer {
   /** The generation whose image Undo puts back. */
   before: Job;
+  /** When it was asked, as its history row says it (see `askedPhrases`). */
+  beforeAt: string;
   /** Its undo is on its way. */
   undoing: boolean;
   undo: () => void;
@@ -106,6 +109,9 @@ export function useUndoSave({ identityId, currentJobId, jobs, savingIds, save, c
       const undoing = isSaving(before, savingIds);
       return {
         before,
+        // Its time as its row says it, to the second when another click shares its minute:
+        // "today, 3:19 PM" named three clicks of the history.
+        beforeAt: askedPhrases(jobs)(before),
         undoing,
         undo: () => {
           if (undoing || !save(before, place, job)) return;
