@@ -236,17 +236,23 @@ const HISTORY_VIEWS = [
 
 /** What the view shows, plainly, a generation being a click, of one or more variants (jobs,
  * not images: one that failed or still waits is no image): "12 generations", "1 generation ·
- * 3 variants", "14 newest generations · 40 variants · older below", and what Hide failed
- * hides, the variants that failed or were canceled ("… · 12 failed hidden"); in Results only, "29
+ * 3 variants", "14 newest generations · 40 variants · older below", and, with Hide failed,
+ * what it shows and how many variants that failed or were canceled it hides ("10 generations ·
+ * 28 variants · 12 failed hidden"); in Results only, "29
  * results from the 14 newest generations" (a failed job has no tile), or "20 newest results
  * · older below" when each of them has one; in Saved, "3 saved from the 14 newest
  * generations" (older ones may hold more). */
 function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean, currentJobId: string | null, hidesFailed: boolean): string {
-  const clicks = new Set(jobs.map((job) => job.batch_id ?? job.id)).size;
-  const generations = countOf(clicks, hasOlder ? "newest generation" : "generation");
+  const clicksOf = (some: readonly Job[]) => new Set(some.map((job) => job.batch_id ?? job.id)).size;
+  const generationsOf = (clicks: number) => countOf(clicks, hasOlder ? "newest generation" : "generation");
+  const generations = generationsOf(clicksOf(jobs));
   if (view === "all") {
-    const all = clicks === jobs.length ? generations : `${generations} · ${countOf(jobs.length, "variant")}`;
-    const hidden = hidesFailed ? jobs.filter(endedWithout).length : 0;
+    // What the list shows: with Hide failed, without the hidden ones ("9 generations · 18
+    // variants · 2 failed hidden" over 8 rows and 16 variants read as if it counted them).
+    const shown = hidesFailed ? jobs.filter((job) => !endedWithout(job)) : jobs;
+    const clicks = clicksOf(shown);
+    const all = clicks === shown.length ? generationsOf(clicks) : `${generationsOf(clicks)} · ${countOf(shown.length, "variant")}`;
+    const hidden = jobs.length - shown.length;
     const counted = hidden > 0 ? `${all} · ${hidden} failed hidden` : all;
     return hasOlder ? `${counted}${OLDER_BELOW}` : counted;
   }
