@@ -302,9 +302,15 @@ def _assignment(body: bytes, identity_id: str) -> ImageAssignmentIn:
 #: A segment of the pipeline's root before `generated/` (its `BUCKET_PREFIX`, the storage's
 #: location).
 _ROOT_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
-#: The extensions the pipeline gives an image of each type it makes (Gemini answers PNG or
-#: JPEG); an image of another type, or under another extension, is not its output.
-_EXTENSIONS = {"image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), "image/webp": ("webp",)}
+#: The extensions the pipeline gives an image of each type it stores (its `media_types`; Gemini
+#: answers PNG or JPEG); an image of another type, or under another extension, is not its output.
+_EXTENSIONS = {
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/webp": ("webp",),
+    "image/heic": ("heic",),
+    "image/heif": ("heif",),
+}
 
 
 def _is_generated_image(assignment: ImageAssignmentIn, identity_id: str) -> bool:

@@ -13,8 +13,10 @@ from standardwebhooks.webhooks import Webhook
 from example_host.people.models import Identity
 from identity_images.adapters.callback import signed_headers
 from identity_images.domain import ImageAssignment
+from identity_images.media_types import EXTENSIONS_BY_TYPE
 from identity_images_django.models import ReceivedWebhook
 from identity_images_django.signals import identity_image_assigned
+from identity_images_django.views import _EXTENSIONS
 from tests.django_side import OTHER_SECRET, SERVICE_TOKEN, WEBHOOK_SECRET
 from tests.django_side.factories import make_identity, make_user
 
@@ -417,3 +419,13 @@ class HostileCallbackTests(TestCase):
             assert response.json()["error"]["code"] == "validation_error", name
         assert not ReceivedWebhook.objects.exists()
         assert Identity.objects.get(pk=self.identity.pk).image.name in ("", None)
+
+
+def test_the_host_takes_an_output_under_each_extension_the_pipeline_stores_it_with() -> None:
+    """The host's list of output extensions (it cannot import the pipeline) is the
+    pipeline's: an output the pipeline stored is never refused as "not its image"."""
+    pipelines = {
+        kind: tuple(extension.lstrip(".") for extension in extensions)
+        for kind, extensions in EXTENSIONS_BY_TYPE.items()
+    }
+    assert pipelines == _EXTENSIONS
