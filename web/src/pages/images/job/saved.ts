@@ -73,15 +73,20 @@ export function wasReplaced(job: Job, currentJobId: string | null): boolean {
  * minute: a session's three "Saved today, 2:24 PM, then replaced" could not be told apart.
  */
 export function savedThenReplacedIn(jobs: readonly Job[]): (job: Job) => string {
+  // Each save's minute told once (a list of a hundred is named at every render).
+  const minutes = new Map<string, string>();
   const savesOfMinute = new Map<string, number>();
   for (const job of jobs) {
     const at = job.apply?.status === "applied" ? job.apply.applied_at : null;
-    if (at) savesOfMinute.set(momentPhrase(at), (savesOfMinute.get(momentPhrase(at)) ?? 0) + 1);
+    if (!at) continue;
+    const minute = momentPhrase(at);
+    minutes.set(job.id, minute);
+    savesOfMinute.set(minute, (savesOfMinute.get(minute) ?? 0) + 1);
   }
   return (job) => {
     const at = job.apply?.applied_at;
     if (!at) return REPLACED;
-    const minute = momentPhrase(at);
+    const minute = minutes.get(job.id) ?? momentPhrase(at);
     return `Saved ${(savesOfMinute.get(minute) ?? 0) > 1 ? momentPhrase(at, { seconds: true }) : minute}, then replaced`;
   };
 }
