@@ -31,7 +31,7 @@ import { useTabConfig } from "./hooks/use-tab-config";
 import { useUndoSave } from "./hooks/use-undo-save";
 import { unusablePhotos } from "./job/failure";
 import { clickWithout, withoutIt } from "./job/without";
-import { originsIn } from "./job/names";
+import { askedPhrases, originsIn } from "./job/names";
 import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
 import { sameClickOnItsWay } from "./sameClick";
@@ -122,12 +122,15 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     paneJobs,
     jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
   });
+  // Each job's time as the history's rows say it: Undo's tooltip names what it puts back so.
+  const askedAt = useMemo(() => askedPhrases(historyJobs ?? []), [historyJobs]);
   // Every Save goes through it: the newest one's Undo is offered where it was pressed (from
   // Compare, where the admin comes back to once it closes).
   const undoSave = useUndoSave({
     identityId,
     currentJobId,
     jobs: [...paneJobs, ...jobs],
+    askedAt,
     savingIds: actions.savingIds,
     save: actions.save,
     compareFrom: compare.openedFrom,

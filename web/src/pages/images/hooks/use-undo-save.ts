@@ -29,7 +29,6 @@
 import { useState } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
-import { askedPhrases } from "../job/names";
 import { isSavedNow, isSaving } from "../job/saved";
 import type { ActionPlace } from "./use-job-actions";
 
@@ -66,6 +65,8 @@ interface Options {
   currentJobId: string | null;
   /** The jobs the page knows of this identity: the result pane's and the history's. */
   jobs: readonly Job[];
+  /** Each job's time as its history row says it (`askedPhrases` of the history read). */
+  askedAt: (job: Job) => string;
   /** The jobs whose save is out (see `isSaving`). */
   savingIds: readonly string[];
   /** Sends a save (`useJobActions`' `save`): whether it was sent. */
@@ -77,7 +78,7 @@ interface Options {
   paneIds: readonly string[];
 }
 
-export function useUndoSave({ identityId, currentJobId, jobs, savingIds, save, compareFrom, paneIds }: Options) {
+export function useUndoSave({ identityId, currentJobId, jobs, askedAt, savingIds, save, compareFrom, paneIds }: Options) {
   const [last, setLast] = useState<LastSave | null>(null);
   // Another identity, or the undo landed: it goes; the Compare dialog it was offered in closed:
   // it goes where the admin comes back to (set during render, React's way to adjust state to
@@ -111,7 +112,7 @@ export function useUndoSave({ identityId, currentJobId, jobs, savingIds, save, c
         before,
         // Its time as its row says it, to the second when another click shares its minute:
         // "today, 3:19 PM" named three clicks of the history.
-        beforeAt: askedPhrases(jobs)(before),
+        beforeAt: askedAt(before),
         undoing,
         undo: () => {
           if (undoing || !save(before, place, job)) return;
