@@ -102,9 +102,9 @@ export function FailedClick({
                   {rerunWords}
                 </ActionLink>
               ),
-              <button type="button" className={ui.linkButton} onClick={() => onEditSettings(first)} aria-label={actionName("Edit settings", named)}>
+              <ActionLink onClick={() => onEditSettings(first)} label={actionName("Edit settings", named)}>
                 Edit settings
-              </button>,
+              </ActionLink>,
             ),
             <button
               type="button"

@@ -615,14 +615,9 @@ function TryAgainActions({
         </ActionLink>
       )}
       {edit && (
-        <button
-          type="button"
-          className={ui.linkButton}
-          onClick={() => followUps.onEditSettings(job)}
-          aria-label={actionName("Edit settings", title)}
-        >
+        <ActionLink onClick={() => followUps.onEditSettings(job)} label={actionName("Edit settings", title)}>
           Edit settings
-        </button>
+        </ActionLink>
       )}
     </footer>
   );

@@ -9,6 +9,7 @@ import { countOf } from "../config";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
+import { ActionLink } from "./ActionLink";
 import { Asked, HistoryItem, type RowProps } from "./HistoryItem";
 
 /**
@@ -38,26 +39,22 @@ export function HistoryClick({
   const keeps = useKeepsFocus<HTMLLIElement>();
   const jobs: [Job, ...Job[]] = [first, ...variants.slice(1).map((variant) => variant.job)];
   const named = `Generation of ${askedAt}`;
+  const count = countOf(jobs.length, "variant");
   return (
     <li
       className={styles.click}
-      aria-label={`${named}, ${countOf(jobs.length, "variant")}`}
+      aria-label={`${named}, ${count}`}
       data-click={jobs.map((job) => job.id).join(" ")}
       {...keeps}
     >
       <div className={styles.clickHead}>
         <div className={styles.text}>
-          <ClickShared jobs={jobs} askedAt={askedAt} origin={origins.get(first.id) ?? null} count={countOf(jobs.length, "variant")} />
+          <ClickShared jobs={jobs} askedAt={askedAt} origin={origins.get(first.id) ?? null} count={count} />
         </div>
         <div className={styles.actions}>
-          <button
-            type="button"
-            className={ui.linkButton}
-            onClick={() => row.onEditSettings(first)}
-            aria-label={actionName("Edit settings", named)}
-          >
+          <ActionLink onClick={() => row.onEditSettings(first)} label={actionName("Edit settings", named)}>
             Edit settings
-          </button>
+          </ActionLink>
         </div>
       </div>
       <ul className={styles.variants}>

@@ -198,14 +198,9 @@ export function HistoryItem({
                 </ActionLink>
               ),
               offered.editSettings && (
-                <button
-                  type="button"
-                  className={ui.linkButton}
-                  onClick={() => onEditSettings(job)}
-                  aria-label={actionName("Edit settings", label)}
-                >
+                <ActionLink onClick={() => onEditSettings(job)} label={actionName("Edit settings", label)}>
                   Edit settings
-                </button>
+                </ActionLink>
               ),
             ),
           )}
