@@ -31,7 +31,7 @@ import { useTabConfig } from "./hooks/use-tab-config";
 import { useUndoSave } from "./hooks/use-undo-save";
 import { unusablePhotos } from "./job/failure";
 import { clickWithout, withoutIt } from "./job/without";
-import { askedPhrases, originsIn } from "./job/names";
+import { historyNames } from "./job/historyNames";
 import { identityImageUrl } from "./job/picture";
 import { usualSeconds } from "./job/progress";
 import { sameClickOnItsWay } from "./sameClick";
@@ -122,15 +122,16 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     paneJobs,
     jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
   });
-  // Each job's time as the history's rows say it: Undo's tooltip names what it puts back so.
-  const askedAt = useMemo(() => askedPhrases(historyJobs ?? []), [historyJobs]);
+  // How the history read names each job, once a read: its rows and tiles, the pane's cards'
+  // origins and Undo's tooltip name a job alike.
+  const names = useMemo(() => historyNames(historyJobs ?? []), [historyJobs]);
   // Every Save goes through it: the newest one's Undo is offered where it was pressed (from
   // Compare, where the admin comes back to once it closes).
   const undoSave = useUndoSave({
     identityId,
     currentJobId,
     jobs: [...paneJobs, ...jobs],
-    askedAt,
+    askedAt: names.askedAt,
     savingIds: actions.savingIds,
     save: actions.save,
     compareFrom: compare.openedFrom,
@@ -211,8 +212,6 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   };
 
   const changes = useSubjectChanges({ subject, uploads, shown, resultPane: results });
-  // A card's origin is named among the history's jobs, as its row's is.
-  const originOf = useMemo(() => originsIn(historyJobs ?? []), [historyJobs]);
   const usualAt = useCallback((size: ImageSize) => usualSeconds(history.data ?? [], size), [history.data]);
 
   return (
@@ -272,7 +271,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           onCancel={actions.cancel}
           cancelingIds={actions.cancelingIds}
           followUps={followUps}
-          originOf={originOf}
+          originOf={names.originOf}
           outOfTouch={outOfTouch}
         />
       </div>
@@ -280,6 +279,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
       <div ref={historyCard} className={ui.card}>
         <GenerationHistory
           jobs={historyJobs}
+          names={names}
           older={olderPages(history)}
           loading={identityId !== null && history.isPending && shown.historyUnreadable === null}
           error={sessionEnded ? null : shown.historyUnreadable}

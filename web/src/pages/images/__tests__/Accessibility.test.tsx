@@ -21,6 +21,7 @@ import { HistoryResults } from "../components/HistoryResults";
 import { JobsElsewhere } from "../components/JobsElsewhere";
 import { PromptField } from "../components/PromptField";
 import { VariantsGrid, type VariantsGridProps } from "../components/VariantsGrid";
+import { historyNames } from "../job/historyNames";
 
 
 
@@ -726,7 +727,7 @@ describe("Accessibility", () => {
     const done = succeeded(job());
     const saved: Job = { ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: new Date().toISOString() } };
     const tiles = (shown: Job, currentJobId: string | null) => (
-      <HistoryResults jobs={[shown]} currentJobId={currentJobId} savingIds={[]} onSave={noop} onCompare={null} actionError={null} />
+      <HistoryResults jobs={[shown]} names={historyNames([shown])} currentJobId={currentJobId} savingIds={[]} onSave={noop} onCompare={null} actionError={null} />
     );
     const { rerender } = render(tiles(done, null));
     screen.getByRole("button", { name: /^Save to identity\b/ }).focus();

@@ -11,6 +11,7 @@ import { cardsInPane, pane } from "../../../test/pane";
 import { given, openAsAlice } from "../../../test/render";
 import { GenerationHistory } from "../components/GenerationHistory";
 import { createdPhrase } from "../job/time";
+import { historyNames } from "../job/historyNames";
 
 const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
 const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
@@ -256,6 +257,7 @@ describe("the focus, as a history's rows go", () => {
     return (
       <GenerationHistory
         jobs={jobs}
+        names={historyNames(jobs)}
         older={null}
         loading={false}
         error={null}

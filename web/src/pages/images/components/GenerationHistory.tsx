@@ -1,8 +1,8 @@
 import { useId, useMemo, useRef } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
-import { askedPhrases, originsIn } from "../job/names";
-import { jobNamedBy, savedThenReplacedIn } from "../job/saved";
+import type { HistoryNames } from "../job/historyNames";
+import { jobNamedBy } from "../job/saved";
 import { endedWithout, historyRows } from "../job/rows";
 import { countOf } from "../config";
 import { whyUnread } from "../errors";
@@ -22,6 +22,8 @@ import { ViewSwitch } from "./ViewSwitch";
 
 interface Props extends RowProps {
   jobs: Job[] | undefined;
+  /** How the page names `jobs` (see `historyNames`). */
+  names: HistoryNames;
   /** Reads the next older page; null when the history holds every job. */
   older: OlderPages | null;
   loading: boolean;
@@ -36,7 +38,7 @@ interface Props extends RowProps {
 }
 
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
-export function GenerationHistory({ jobs, older, loading, error, identity, noIdentities, onRerunAll, ...row }: Props) {
+export function GenerationHistory({ jobs, names, older, loading, error, identity, noIdentities, onRerunAll, ...row }: Props) {
   // Every generation as a list (what each was, what to do with it), or only the results, as
   // pictures large enough to judge: the admin's habit, kept in this browser.
   const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
@@ -47,14 +49,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
   // Where the two buttons find the row or tile they take the admin to.
   const section = useRef<HTMLElement>(null);
   const headingId = useId();
-  // Each job's time as its name says it, told apart from another click's of that minute.
-  const askedAt = useMemo(() => askedPhrases(jobs ?? []), [jobs]);
-  const replacedWords = useMemo(() => savedThenReplacedIn(jobs ?? []), [jobs]);
-  // How each refinement or re-run came about, named among the rest: once a read, not a render.
-  const origins = useMemo(() => {
-    const originOf = originsIn(jobs ?? []);
-    return new Map((jobs ?? []).map((job) => [job.id, originOf(job)]));
-  }, [jobs]);
+  const { askedAt, originOf, replacedWords } = names;
   const showOlder = useShowOlder(section, jobs, older);
   const shown = jobs ? shownLabel(view, jobs, older !== null, row.currentJobId ?? null, hidesFailed) : "";
   // A page of older ones read is the oldest job's changing; a new one comes first.
@@ -134,6 +129,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
       {jobs && jobs.length > 0 && view !== "all" && (
         <HistoryResults
           jobs={jobs}
+          names={names}
           savedOnly={view === "saved"}
           whenNone={
             savedFurther ? (
@@ -170,7 +166,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                     end={each.end}
                     rerunsSince={each.rerunsSince}
                     askedAt={askedAt(each.jobs[0])}
-                    origin={origins.get(each.jobs[0].id) ?? null}
+                    origin={originOf(each.jobs[0])}
                     onRerunAll={onRerunAll}
                     onEditSettings={row.onEditSettings}
                     busy={row.busy}
@@ -183,7 +179,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                     key={`variants-${each.variants[0].job.id}`}
                     variants={each.variants}
                     askedAt={askedAt(each.variants[0].job)}
-                    origins={origins}
+                    originOf={originOf}
                     replacedWords={replacedWords}
                     {...row}
                   />
@@ -198,7 +194,7 @@ export function GenerationHistory({ jobs, older, loading, error, identity, noIde
                     rerunSince={each.rerunSince}
                     askedAt={askedAt(each.job)}
                     replacedWords={replacedWords(each.job)}
-                    origin={origins.get(each.job.id) ?? null}
+                    origin={originOf(each.job)}
                     {...row}
                   />
                 );

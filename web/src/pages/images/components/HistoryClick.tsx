@@ -22,7 +22,7 @@ import { Asked, HistoryItem, type RowProps } from "./HistoryItem";
 export function HistoryClick({
   variants,
   askedAt,
-  origins,
+  originOf,
   replacedWords,
   ...row
 }: RowProps & {
@@ -31,7 +31,7 @@ export function HistoryClick({
   /** When it was asked, as its name says it (see `askedPhrases`): its variants share it. */
   askedAt: string;
   /** How each job came about (see `originsIn`). */
-  origins: ReadonlyMap<string, string | null>;
+  originOf: (job: Job) => string | null;
   /** What each one says once its save was replaced (see `savedThenReplacedIn`). */
   replacedWords: (job: Job) => string;
 }) {
@@ -49,7 +49,7 @@ export function HistoryClick({
     >
       <div className={styles.clickHead}>
         <div className={styles.text}>
-          <ClickShared jobs={jobs} askedAt={askedAt} origin={origins.get(first.id) ?? null} count={count} />
+          <ClickShared jobs={jobs} askedAt={askedAt} origin={originOf(first)} count={count} />
         </div>
         <div className={styles.actions}>
           <ActionLink onClick={() => row.onEditSettings(first)} label={actionName("Edit settings", named)}>
@@ -65,7 +65,7 @@ export function HistoryClick({
             sameClick
             askedAt={askedAt}
             replacedWords={replacedWords(variant.job)}
-            origin={origins.get(variant.job.id) ?? null}
+            origin={originOf(variant.job)}
             {...row}
           />
         ))}

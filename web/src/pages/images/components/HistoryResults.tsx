@@ -1,10 +1,11 @@
-import { useMemo, type ReactNode } from "react";
+import type { ReactNode } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { offeredActions } from "../job/actions";
-import { actionName, askedLabel, askedPhrases, jobAt, opensFullSize, variantLabel } from "../job/names";
+import type { HistoryNames } from "../job/historyNames";
+import { actionName, askedLabel, jobAt, opensFullSize, variantLabel } from "../job/names";
 import { downloadLink, fullSizeUrl, pictureRatio, previewUrl, SHOWN_WIDTH, thumbnailSources } from "../job/picture";
-import { isSavedNow, isSaving, SAVED_NOW, savedThenReplacedIn, wasReplaced } from "../job/saved";
+import { isSavedNow, isSaving, SAVED_NOW, wasReplaced } from "../job/saved";
 import { createdLabel } from "../job/time";
 import { jobRatio } from "../shape";
 import { useFocusAfterUndo } from "../hooks/use-focus-after-undo";
@@ -22,6 +23,8 @@ import { UndoSave } from "./UndoSave";
 interface Props {
   /** The history's jobs, newest first: only the ones with a result show. */
   jobs: Job[];
+  /** How the page names them (see `historyNames`): a job has one name in every view. */
+  names: Pick<HistoryNames, "askedAt" | "replacedWords">;
   currentJobId: string | null;
   /** The jobs whose save is out (see `isSaving`). */
   savingIds: readonly string[];
@@ -45,6 +48,7 @@ interface Props {
  * earlier result and save it, or compare it, in two clicks. */
 export function HistoryResults({
   jobs,
+  names: { askedAt, replacedWords },
   currentJobId,
   savingIds,
   onSave,
@@ -56,10 +60,6 @@ export function HistoryResults({
   whenNone,
 }: Props) {
   const results = savedOnly ? savedOf(jobs, currentJobId) : resultsOf(jobs);
-  // Each named by its time, told apart from another click's of that minute (among the whole
-  // history read: a job has one name in both views).
-  const askedAt = useMemo(() => askedPhrases(jobs), [jobs]);
-  const replacedWords = useMemo(() => savedThenReplacedIn(jobs), [jobs]);
   if (results.length === 0)
     return (
       whenNone ?? (

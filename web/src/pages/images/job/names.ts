@@ -135,23 +135,40 @@ export function originLabel(job: Job, history: readonly Job[] = []): string | nu
  * time once and each parent by its id, not again for every row (the history is named at every
  * render, and a refinement's row compared its parent's time with every other job's).
  */
-export function originsIn(history: readonly Job[]): (job: Job) => string | null {
-  const byId = new Map(history.map((job) => [job.id, job]));
+export function originsIn(
+  history: readonly Job[],
   // Each job's time as its own row says it (to the second when another click shares its
   // minute), so the name is found by reading the rows: "the failed generation of today,
   // 2:25 PM" sent the eye to five rows of 2:25:xx.
-  const phraseOf = askedPhrases(history);
+  phraseOf: (job: Job) => string = askedPhrases(history),
+): (job: Job) => string | null {
+  const byId = new Map(history.map((job) => [job.id, job]));
+  const origins = new Map<string, string | null>();
   return (job) => {
-    if (job.kind !== "refine" && job.kind !== "rerun") return null;
-    const parent = job.parent_generation_id ? byId.get(job.parent_generation_id) : undefined;
-    // A re-run of several variants re-ran the parent's click whole (the history's Re-run all
-    // of a click that failed alike): named as that click, not as its first variant.
-    const whole = job.kind === "rerun" && (job.batch_size ?? 0) > 1;
-    const of = parent ? whichJob(whole ? { ...parent, batch_size: null } : parent, history, phraseOf) : null;
-    if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
-    const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
-    return of ? `${asked}, from ${of}` : asked;
+    const known = origins.get(job.id);
+    if (known !== undefined) return known;
+    const origin = originOf(job, byId, history, phraseOf);
+    origins.set(job.id, origin);
+    return origin;
   };
+}
+
+/** How `job` came about, named among `history` (see `originLabel`). */
+function originOf(
+  job: Job,
+  byId: ReadonlyMap<string, Job>,
+  history: readonly Job[],
+  phraseOf: (job: Job) => string,
+): string | null {
+  if (job.kind !== "refine" && job.kind !== "rerun") return null;
+  const parent = job.parent_generation_id ? byId.get(job.parent_generation_id) : undefined;
+  // A re-run of several variants re-ran the parent's click whole (the history's Re-run all
+  // of a click that failed alike): named as that click, not as its first variant.
+  const whole = job.kind === "rerun" && (job.batch_size ?? 0) > 1;
+  const of = parent ? whichJob(whole ? { ...parent, batch_size: null } : parent, history, phraseOf) : null;
+  if (job.kind === "rerun") return `Re-run of ${of ?? "an earlier generation"}`;
+  const asked = job.instruction ? `Refined: “${job.instruction}”` : "Refined";
+  return of ? `${asked}, from ${of}` : asked;
 }
 
 /**
