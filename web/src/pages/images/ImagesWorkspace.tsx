@@ -5,7 +5,7 @@ import { CallersDraft } from "./CallersDraft";
 import { CompareDialog } from "./components/CompareDialog";
 import { ComposeForm } from "./components/ComposeForm";
 import type { PhotosSharedBy } from "./components/ReferenceImageUpload";
-import type { FollowUps } from "./components/GeneratedImageDisplay";
+import type { FollowUps } from "./components/followUps";
 import { GenerationHistory } from "./components/GenerationHistory";
 import { IdentitySelector, type NoIdentitiesNote } from "./components/IdentitySelector";
 import { JobsElsewhere } from "./components/JobsElsewhere";

@@ -13,7 +13,8 @@ import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
 import { ClickShared } from "./HistoryClick";
-import { RowActions, statusClass, wrapsAsOne } from "./HistoryItem";
+import { RowActions, wrapsAsOne } from "./RowActions";
+import { statusClass } from "./RowText";
 
 /**
  * A click whose variants all ended alike without a picture (see `sharedEnd`), as one row of

@@ -10,7 +10,8 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
 import { ActionLink } from "./ActionLink";
-import { Asked, HistoryItem, type RowProps } from "./HistoryItem";
+import { Asked } from "./Asked";
+import { HistoryItem, type RowProps } from "./HistoryItem";
 
 /**
  * A click of several variants, as one row of the history: what its variants share, said once

@@ -16,7 +16,8 @@ import { foldTries, standInLine } from "../job/tries";
 import { isUpright, isWide } from "../shape";
 import ui from "../ui.module.css";
 import { ClickActions } from "./ClickActions";
-import { GeneratedImageDisplay, type FollowUps } from "./GeneratedImageDisplay";
+import { GeneratedImageDisplay } from "./GeneratedImageDisplay";
+import type { FollowUps } from "./followUps";
 import { RefineForm, refusedWords, useRefineBoxes } from "./RefineForm";
 import styles from "./VariantsGrid.module.css";
 
