@@ -477,6 +477,16 @@ describe("Accessibility", () => {
         await generateIsOn();
       });
 
+      it("keeps the last removed photo's Undo as a file that was never sent goes too, and brings it back in its place", async () => {
+        const user = await addPhotos(3);
+        await user.upload(screen.getByLabelText("Reference photos"), file("empty.jpg", "image/jpeg", 0));
+        await user.click(await screen.findByRole("button", { name: "Remove p1.jpg" }));
+        await user.click(screen.getByRole("button", { name: "Remove empty.jpg" }));
+        await user.click(screen.getByRole("button", { name: "Undo removing p1.jpg" }));
+        expect(photos().getAllByText(/^p\d\.jpg$/).map((name) => name.textContent)).toEqual(["p0.jpg", "p1.jpg", "p2.jpg"]);
+        expect(tile("p1.jpg")).toHaveFocus();
+      });
+
       it("offers no Undo for a photo that was not uploaded, nor once the photos changed since", async () => {
         const user = await addPhotos(2);
         await user.click(screen.getByRole("button", { name: "Remove p0.jpg" }));

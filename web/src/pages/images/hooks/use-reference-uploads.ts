@@ -22,6 +22,7 @@ import {
   placesTaken,
   sameReasons,
   sentAgain,
+  removalKept,
   undoableRemoval,
   unusableIn,
   type Removal,
@@ -51,7 +52,8 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
   );
   const { items, current, update, patch } = useFormPhotos(letGoUnshown);
   /** The uploaded photo the admin last removed, and its place, while Undo can bring it back
-   * (see `undoableRemoval`): until the photos change otherwise. */
+   * (see `undoableRemoval`): until the photos change otherwise (a removed photo that cannot
+   * come back leaves it: `removalKept`). */
   const [removed, setRemoved] = useState<Removal | null>(null);
 
   /** Photos waiting for a place take those `freed` gives up: a file is marked uploading (and
@@ -125,7 +127,9 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   const remove = useCallback(
     (id: string) => {
-      setRemoved(undoableRemoval(current(), id));
+      const items = current();
+      // An uploaded photo's Undo; a photo that cannot come back leaves the last one's.
+      setRemoved((earlier) => undoableRemoval(items, id) ?? removalKept(earlier, items, (item) => item.id === id));
       stop(id);
       update((form) => form.filter((item) => item.id !== id));
       fillFreedPlaces();
@@ -154,9 +158,10 @@ export function useReferenceUploads(config: TabConfig, unusable: ReadonlyMap<str
 
   /** Every file refused for what it is (not the photos waiting for a place): one click, not one each. */
   const removeRefused = useCallback(() => {
-    setRemoved(null);
+    const items = current();
+    setRemoved((earlier) => removalKept(earlier, items, (item) => item.status === "refused"));
     update((form) => form.filter((item) => item.status !== "refused"));
-  }, [update]);
+  }, [current, update]);
 
   /** The browser could not draw the photo: damaged, or not what its header says. Its place
    * goes to a photo waiting for one. */

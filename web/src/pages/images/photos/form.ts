@@ -200,3 +200,19 @@ export function undoableRemoval(items: readonly ReferenceItem[], id: string): Re
   const waited = items.some((item) => item.status === "waiting");
   return photo?.status === "uploaded" && !waited ? { photo, index } : null;
 }
+
+/**
+ * The removal Undo can still bring back (`earlier`) once the photos `gone` says left `items`
+ * too, when none of them can be brought back (refused, stopped, lost): its place counted again
+ * among the photos left. Removing a file that was never sent did not make the uploaded photo
+ * removed before it any less wanted; its Undo went, and that photo was gone for good. None when
+ * a photo waits for a place (it takes the place the photo had).
+ */
+export function removalKept(
+  earlier: Removal | null,
+  items: readonly ReferenceItem[],
+  gone: (item: ReferenceItem) => boolean,
+): Removal | null {
+  if (earlier === null || items.some((item) => item.status === "waiting")) return null;
+  return { ...earlier, index: items.slice(0, earlier.index).filter((item) => !gone(item)).length };
+}
