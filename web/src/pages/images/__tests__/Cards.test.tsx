@@ -230,15 +230,15 @@ describe("a queued card", () => {
     const running: Job = { ...queued, status: "running", stage: "generating", started_at: new Date().toISOString() };
     rerender(grid([running]));
     expect(within(card).queryByRole("button", { name: /^Cancel\b/ })).not.toBeInTheDocument();
-    expect(tooLate(card)).toHaveTextContent("Too late to cancel: Gemini has started");
+    expect(tooLate(card)).toHaveTextContent("Cannot be canceled: Gemini has started");
     expect(tooLate(card)?.parentElement).toBe(progress);
     expect(progress).not.toHaveClass("cancelGone");
     expect(within(card).getByRole("status")).not.toHaveTextContent(/cancel/i);
 
     rerender(grid([{ ...running, stage: "preparing_references" }]));
-    expect(tooLate(card)).toHaveTextContent("Too late to cancel: it has started");
+    expect(tooLate(card)).toHaveTextContent("Cannot be canceled: it has started");
     rerender(grid([{ ...running, stage: "storing" }]));
-    expect(tooLate(card)).toHaveTextContent("Too late to cancel: the image is made");
+    expect(tooLate(card)).toHaveTextContent("Cannot be canceled: the image is made");
 
     // Out of touch the card says its state is the last known: nothing of what it can do now.
     // Cancel's room is kept, shared above and below the words.

@@ -27,12 +27,12 @@ export function tooLateToCancel(job: Job): [string, string] | null {
   if (job.status !== "running") return null;
   switch (job.stage) {
     case "generating":
-      return ["Too late to cancel:", "Gemini has started"];
+      return ["Cannot be canceled:", "Gemini has started"];
     case "storing":
     case "applying":
-      return ["Too late to cancel:", "the image is made"];
+      return ["Cannot be canceled:", "the image is made"];
     default:
-      return ["Too late to cancel:", "it has started"];
+      return ["Cannot be canceled:", "it has started"];
   }
 }
 
