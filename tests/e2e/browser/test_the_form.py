@@ -491,7 +491,9 @@ def test_a_second_press_of_generate_for_the_click_on_its_way_starts_nothing_and_
     generate.click()
     again = page.get_by_role("button", name="Generate again", exact=True)
     expect(again).to_be_visible()
-    note = page.get_by_text(re.compile(r"^This click is already on its way \(started .+\)\.$"))
+    note = page.get_by_text(
+        re.compile(r"^This same generation is already on its way \(started .+\)\.$")
+    )
     expect(note).to_be_visible()
     page.wait_for_timeout(500)
     assert len(starts) == 1, starts

@@ -44,10 +44,10 @@ export function askedAlike(job: Job, asked: CreateVariantsRequest): boolean {
   );
 }
 
-/** What a press that did not start the click again is told: "This click is already on its way
+/** What a press that did not start the click again is told: "This same generation is already on its way
  * (started 2 s ago)." */
 export function alreadyOnItsWay(startedAt: string, now: number): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(startedAt)) / 1000));
   const when = seconds < 1 ? "just now" : `${formatDuration(seconds)} ago`;
-  return `This click is already on its way (started ${when}).`;
+  return `This same generation is already on its way (started ${when}).`;
 }

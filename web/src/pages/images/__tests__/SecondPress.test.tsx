@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, given, openAsAlice, spaced, timePasses } from "../../../test/render";
 
-const ON_ITS_WAY = /^This click is already on its way \(started (just now|\d+ s ago)\)\.$/;
+const ON_ITS_WAY = /^This same generation is already on its way \(started (just now|\d+ s ago)\)\.$/;
 
 /** A job service whose jobs stay where they are while `held` (queued, as a busy queue keeps
  * them), then go on as `jobService`'s do. */
@@ -51,8 +51,8 @@ describe("A second press of Generate", () => {
     expect(screen.getByRole("button", { name: "Generate again" })).toBeInTheDocument();
     // Said once as it is pressed, politely; read with the button after.
     const said = screen.getAllByRole("status").map((region) => spaced(region.textContent ?? "").trim());
-    expect(said).toContainEqual(expect.stringMatching(/^This click is already on its way \(started .*\)\. Generate again starts it anyway\.$/));
-    expect(generate).toHaveAccessibleDescription(expect.stringMatching(/^This click is already on its way/));
+    expect(said).toContainEqual(expect.stringMatching(/^This same generation is already on its way \(started .*\)\. Generate again starts it anyway\.$/));
+    expect(generate).toHaveAccessibleDescription(expect.stringMatching(/^This same generation is already on its way/));
     // The first click's cards stay in the pane.
     expect(screen.getByRole("article", { name: "Variant 1 of 2" })).toBeInTheDocument();
 

@@ -68,9 +68,9 @@ describe("sameClickOnItsWay", () => {
 describe("alreadyOnItsWay", () => {
   it("says when the click started", () => {
     const at = "2026-12-07T10:00:00Z";
-    expect(alreadyOnItsWay(at, Date.parse(at) + 400)).toBe("This click is already on its way (started just now).");
-    expect(alreadyOnItsWay(at, Date.parse(at) + 2000)).toBe("This click is already on its way (started 2\u00a0s ago).");
+    expect(alreadyOnItsWay(at, Date.parse(at) + 400)).toBe("This same generation is already on its way (started just now).");
+    expect(alreadyOnItsWay(at, Date.parse(at) + 2000)).toBe("This same generation is already on its way (started 2\u00a0s ago).");
     // A server clock ahead of the browser's is not "in the future".
-    expect(alreadyOnItsWay(at, Date.parse(at) - 3000)).toBe("This click is already on its way (started just now).");
+    expect(alreadyOnItsWay(at, Date.parse(at) - 3000)).toBe("This same generation is already on its way (started just now).");
   });
 });
