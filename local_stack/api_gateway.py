@@ -479,9 +479,15 @@ def _handler_class(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(response.body)))
             if self.close_connection:  # say so, or the client sends its next request into it
                 self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(response.body)
+            try:
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(response.body)
+            except (BrokenPipeError, ConnectionResetError):
+                # The client went before its answer (the page let go of a read it no longer
+                # needed): nothing to tell it, and no traceback in the log for it.
+                self.close_connection = True
+                log.info("%s %s: the client went before its answer", self.command, self.path)
 
         def _answer(self, body: bytes | None, origin: str | None) -> GatewayResponse:
             if body is None:

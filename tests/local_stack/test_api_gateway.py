@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -76,10 +77,14 @@ class StubApi:
 
     def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []
+        #: `/v1/when-released` answers once this is set.
+        self.released = threading.Event()
 
     def __call__(self, event: dict[str, Any], context: Any) -> Any:
         self.events.append(event)
         assert context.get_remaining_time_in_millis() > 0
+        if event["path"] == "/v1/when-released":
+            assert self.released.wait(timeout=10)
         if event["path"] == "/v1/image":
             return {
                 "statusCode": 200,
@@ -427,6 +432,28 @@ def test_over_http_headers_and_multi_value_headers_are_written(served: str) -> N
         # The connection is kept alive: a second request on it works.
         again = client.post("/v1/generations", json={}, headers={"Authorization": ADMIN})
         assert again.status_code == 202
+
+
+def test_a_client_gone_before_its_answer_is_one_line_not_a_traceback(
+    served: str, api: StubApi, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    port = int(served.rsplit(":", 1)[1])
+    caplog.set_level(logging.INFO, logger="local_stack.api_gateway")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(
+            b"GET /v1/when-released HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin\r\n\r\n"
+        )
+        # Gone at once, with a reset (as a browser drops a read it let go of).
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    time.sleep(0.2)
+    api.released.set()
+    deadline = time.monotonic() + 10
+    while "went before its answer" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "GET /v1/when-released: the client went before its answer" in caplog.text
+    assert "Traceback" not in capsys.readouterr().err
+    # The gateway still answers.
+    assert httpx.get(f"{served}/v1/users", headers={"Authorization": ADMIN}).status_code == 200
 
 
 def test_an_answer_without_a_body_gets_no_content_type(gateway: LocalApiGateway) -> None:
