@@ -8,7 +8,7 @@ import { useOneColumn } from "../hooks/use-one-column";
 import { CLICK_TOP_ON_PAGE, useTopOnPage } from "../hooks/use-top-on-page";
 import { clickOffers, failedFor, rerunsOutcome, sharedFailure } from "../job/click";
 import { describeFailure, GENERIC_FAILURE } from "../job/failure";
-import { joinedTitles } from "../job/names";
+import { inSentence, joinedTitles } from "../job/names";
 import { isSaving } from "../job/saved";
 import { previewUrl } from "../job/picture";
 import { batchId, isFinal } from "../job/state";
@@ -139,7 +139,7 @@ export function VariantsGrid({
     const label =
       place && place.count > 1
         ? `What should change in variant ${place.index}?`
-        : title && `What should change in the ${title.charAt(0).toLowerCase()}${title.slice(1)}?`;
+        : title && `What should change in the ${inSentence(title)}?`;
     return (
       <div key={`refine-${job.id}`} className={styles.refine}>
         <RefineForm

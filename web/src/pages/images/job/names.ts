@@ -4,6 +4,12 @@ import type { Job } from "../../../api/imageGeneration";
 import { batchId } from "./state";
 import { createdLabel, createdPhrase } from "./time";
 
+/** A name or title as words within a sentence: its first letter in lower case ("New image" in
+ * "Open the new image full size"). */
+export function inSentence(title: string): string {
+  return `${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+}
+
 /** The card's title: it names the job, not its state, so it holds from the queue to the end
  * (a failed job's card is not titled "Generated image"). */
 export function cardTitle(job: Job): string {
@@ -36,7 +42,7 @@ export function joinedTitles(
     const variant = variantOf(job);
     if (variant && variant.count > 1) return `variant ${variant.index}`;
     const title = titles.get(job.id) ?? cardTitle(job);
-    return `the ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+    return `the ${inSentence(title)}`;
   };
   // In the pane's order: a card comes after the one it came from, whose title is known then.
   for (const job of jobs) {
@@ -54,7 +60,7 @@ export function joinedTitles(
  * tell them apart. It starts with the words seen, as a voice command says them.
  */
 export function actionName(words: string, of: string): string {
-  return `${words}, ${of.charAt(0).toLowerCase()}${of.slice(1)}`;
+  return `${words}, ${inSentence(of)}`;
 }
 
 /** A save's Undo's name, by what it undoes (`of`: a card's title, a row's or a tile's name,
@@ -62,7 +68,7 @@ export function actionName(words: string, of: string): string {
  * saving the generation of today, 9:14 PM"; while its undo is on its way, "Undoing the save of
  * variant 2 of 4". It starts with the word seen. */
 export function undoSaveName(of: string, undoing = false): string {
-  const lower = `${of.charAt(0).toLowerCase()}${of.slice(1)}`;
+  const lower = inSentence(of);
   const named = /^(variant|the|this) /.test(lower) ? lower : `the ${lower}`;
   return undoing ? `Undoing the save of ${named}` : `Undo saving ${named}`;
 }
@@ -77,7 +83,7 @@ export function variantLabel(job: Job): string | null {
  * "Open the result of today, 9:45 AM full size (new tab)". Its picture says nothing more: the
  * link and its picture, named alike, were read twice. */
 export function opensFullSize(result: string): string {
-  return `Open the ${result.charAt(0).toLowerCase()}${result.slice(1)} full size (new tab)`;
+  return `Open the ${inSentence(result)} full size (new tab)`;
 }
 
 /** A job named by when it was asked and which variant of its click it was: "Result of

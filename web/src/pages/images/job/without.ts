@@ -1,6 +1,7 @@
 /** "Generate without it": a click that failed because one of its photos could not be used,
  * asked again with the same settings and the rest of its photos. */
 import type { AspectRatio, CreateVariantsRequest, ImageSize, Job } from "../../../api/imageGeneration";
+import { inSentence } from "./names";
 
 /** The photo a failed job could not use, as the worker names it (`details.key` and
  * `details.index` of `reference_invalid` or `reference_not_found`): its storage key, its
@@ -53,7 +54,7 @@ export const NONE_LEFT = "Without it no photo is left: add another, then Generat
  * without it (“IMG_0042.HEIC”), variant 2 of 3"); its words are the name's first. */
 export function withoutItName(photo: PhotoNotUsed, title: string): string {
   const which = photo.name ? `“${photo.name}”` : `photo ${photo.index + 1}`;
-  return `Generate without it (${which}), ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+  return `Generate without it (${which}), ${inSentence(title)}`;
 }
 
 /** The job's click's settings as the form would hold them now (see `offered`). */
