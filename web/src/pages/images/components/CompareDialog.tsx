@@ -1,9 +1,10 @@
-import { useEffect, useId, useRef, useState, type CSSProperties, type ReactNode } from "react";
+import { useId, useRef, useState, type CSSProperties, type ReactNode } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
 import { useFocusAfterUndo } from "../hooks/use-focus-after-undo";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import { useKeepsFocus } from "../hooks/use-keeps-focus";
+import { useModalDialog } from "../hooks/use-modal-dialog";
 import { useSessionState } from "../hooks/use-session-state";
 import type { UndoOffer } from "../hooks/use-undo-save";
 import {
@@ -18,7 +19,6 @@ import { isSaving, SAVED_NOW } from "../job/saved";
 import { createdLabel } from "../job/time";
 import { usePictureRatio } from "../hooks/use-picture-ratio";
 import { isUpright, jobRatio } from "../shape";
-import { keepPageStill } from "../stillPage";
 import ui from "../ui.module.css";
 import styles from "./CompareDialog.module.css";
 import { AskedFor } from "./AskedFor";
@@ -79,34 +79,7 @@ export function CompareDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const aboutId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    // React removes the dialog before closing it, so the browser cannot give the focus back.
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    // A save from here can take the opener away (a saved result offers no Compare): then the
-    // focus goes back to the row, tile or card it was on (each keeps the focus: `useKeepsFocus`).
-    const keeper = opener?.closest<HTMLElement>('[tabindex="-1"]') ?? null;
-    if (dialog && !dialog.open) {
-      if (typeof dialog.showModal === "function") dialog.showModal();
-      else dialog.setAttribute("open", "");
-    }
-    // The page behind stays where it was while the dialog is open (a modal stops clicks, not
-    // a wheel over its backdrop), and is given back there.
-    const giveBackScroll = dialog ? keepPageStill(dialog) : null;
-    dialog?.querySelector("button")?.focus();
-    // Escape closes the dialog (its `cancel`), and is the dialog's alone: a host's page around
-    // the tab that closes its own drawer on Escape does not get it too.
-    const ownEscape = (event: KeyboardEvent) => event.key === "Escape" && event.stopPropagation();
-    dialog?.addEventListener("keydown", ownEscape);
-    // Not `close()`: removing the dialog is enough, and a browser fires `close` later, which
-    // under StrictMode's unmount and mount again would reach `onClose` once it is open again.
-    return () => {
-      dialog?.removeEventListener("keydown", ownEscape);
-      giveBackScroll?.();
-      if (opener?.isConnected) opener.focus();
-      else if (keeper?.isConnected) keeper.focus({ preventScroll: true });
-    };
-  }, []);
+  useModalDialog(ref);
   const current = identityImageUrl(identity);
   // The current image on its own, unless it is one of the candidates (a variant saved).
   const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
