@@ -7,10 +7,10 @@ import { ComposeForm } from "./components/ComposeForm";
 import type { PhotosSharedBy } from "./components/ReferenceImageUpload";
 import type { FollowUps } from "./components/followUps";
 import { GenerationHistory } from "./components/GenerationHistory";
-import { IdentitySelector, type NoIdentitiesNote } from "./components/IdentitySelector";
 import { JobsElsewhere } from "./components/JobsElsewhere";
 import { ResultPane } from "./components/ResultPane";
-import { UserSelector, userName } from "./components/UserSelector";
+import { userName } from "./components/UserSelector";
+import { WhoseImage } from "./components/WhoseImage";
 import type { TabConfig } from "./config";
 import { messageOf } from "./errors";
 import { whyGenerateIsOff } from "./generateGate";
@@ -323,69 +323,11 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   );
 }
 
-/** Whose image the page makes: the User and Identity selects. A user with no identities (often
- * "Me", the default) is no dead end: the way out is the User select, one press away, opened
- * where the browser can. */
-function WhoseImage({
-  userId,
-  identityId,
-  unreadable,
-  onChooseUser,
-  onChooseIdentity,
-  onShowCurrent,
-}: {
-  userId: string | null;
-  identityId: string | null;
-  /** Why the user's identities could not be read, while they never were. */
-  unreadable: Error | null;
-  onChooseUser: (id: string) => void;
-  onChooseIdentity: (id: string) => void;
-  /** Takes the admin to the history's row or tile of the identity's image; null when the
-   * history read does not hold it. */
-  onShowCurrent: (() => void) | null;
-}) {
-  const users = useUsers();
-  const userSelect = useRef<HTMLSelectElement>(null);
-  const toUserSelect = useCallback(() => {
-    const select = userSelect.current;
-    select?.focus();
-    try {
-      select?.showPicker?.();
-    } catch {
-      // Not from this gesture, or not in this browser: the focus is there, arrows choose.
-    }
-  }, []);
-  return (
-    <section className={`${ui.card} ${styles.pickers}`} aria-label="Whose image">
-      <UserSelector selectRef={userSelect} value={userId} onChange={onChooseUser} />
-      <IdentitySelector
-        userId={userId}
-        value={identityId}
-        unreadable={unreadable}
-        onChange={onChooseIdentity}
-        noIdentities={noIdentitiesNote(users.data ?? [], userId)}
-        onChooseUser={toUserSelect}
-        onShowCurrent={onShowCurrent}
-      />
-    </section>
-  );
-}
-
 /** Whose photos the form holds, when that user has more than one identity (each uses them:
  * a new admin took them for the identity's own); else null. */
 function photosSharedBy(users: HostUser[], userId: string | null, identities: number): PhotosSharedBy | null {
   const owner = users.find((user) => user.id === userId);
   return owner && identities > 1 ? { name: userName(owner), identities } : null;
-}
-
-/** What a user with no identities is told: whose they are not ("You" for the caller, the
- * first of the users), and the way to one who has some. */
-function noIdentitiesNote(users: HostUser[], userId: string | null): NoIdentitiesNote {
-  const index = users.findIndex((user) => user.id === userId);
-  const chosen = users[index];
-  const text = index === 0 || !chosen ? "You have no identities." : `${userName(chosen)} has no identities.`;
-  const others = users.length > 1;
-  return { text, action: others ? (index === 0 ? "Choose a test user" : "Choose another user") : null };
 }
 
 /** The history's way to its older pages (see `GenerationHistory`); null once it holds them all. */
