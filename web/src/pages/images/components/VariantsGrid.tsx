@@ -1,17 +1,14 @@
-import { useEffect, useState } from "react";
-
 import type { ImageSize, Job } from "../../../api/imageGeneration";
-import { allOf } from "../config";
 import type { ActionFailure } from "../hooks/use-job-actions";
 import type { UndoOffer } from "../hooks/use-undo-save";
 import { useOneColumn } from "../hooks/use-one-column";
+import { useClickOutcome } from "../hooks/use-click-outcome";
 import { CLICK_TOP_ON_PAGE, useTopOnPage } from "../hooks/use-top-on-page";
-import { clickOffers, failedFor, rerunsOutcome, sharedFailure } from "../job/click";
-import { describeFailure, GENERIC_FAILURE } from "../job/failure";
+import { clickOffers, failedFor, sharedFailure, variantPlace } from "../job/click";
 import { inSentence, joinedTitles } from "../job/names";
 import { isSaving } from "../job/saved";
 import { previewUrl } from "../job/picture";
-import { batchId, isFinal } from "../job/state";
+import { batchId } from "../job/state";
 import { foldTries, standInLine } from "../job/tries";
 import { isUpright, isWide } from "../shape";
 import ui from "../ui.module.css";
@@ -71,7 +68,7 @@ export function VariantsGrid({
   const { shown, standIns } = foldTries(jobs);
   const variantOf = (job: Job) => {
     const place = own.includes(job) ? job : standIns.get(job.id)?.first;
-    return place && own.includes(place) ? placeOf(place, own.indexOf(place), count) : undefined;
+    return place && own.includes(place) ? variantPlace(place, own.indexOf(place), count) : undefined;
   };
   const titles = joinedTitles(jobs, variantOf);
   // A card's title: a stand-in's is its first try's ("Variant 2 of 4", "Re-run of variant 3").
@@ -92,23 +89,9 @@ export function VariantsGrid({
   // The reason all the click's failed variants failed for, said once above the cards: as each
   // variant's newest try failed (one that a re-run stands in for is not shown).
   const shared = sharedFailure(shown.filter((job) => variantOf(job) !== undefined));
-  // What the admin waits for: the card that joined last, once one did; else the click's; the
-  // re-runs one press of "Re-run the 3 failed" started, as a whole, from that press on.
-  const [reruns, setReruns] = useState<RerunPress | null>(null);
-  const joined = newestJoined(jobs, own);
-  const subject = joined ?? jobs;
-  const outcome = useOutcomeAnnouncement(saidOf(subject, joined?.[0]?.id, jobs, reruns), subject, identityName);
-  const onRerunEach = followUps?.onRerunEach;
-  const rerunEach =
-    onRerunEach &&
-    (async (failed: readonly Job[]) => {
-      const press = (reruns?.press ?? 0) + 1;
-      const before = jobs.filter((job) => !own.includes(job)).map((job) => job.id);
-      setReruns({ press, before, ids: null });
-      const started = await onRerunEach(failed);
-      setReruns(started.length > 0 ? { press, before, ids: started.map((job) => job.id) } : null);
-      return started;
-    });
+  // What the click's live region says as its jobs end, and "Re-run the N failed" that follows
+  // the re-runs it starts, as a whole.
+  const { outcome, rerunEach } = useClickOutcome({ jobs, own, identityName, onRerunEach: followUps?.onRerunEach });
   const cancelNow = onCancel && !outOfTouch ? onCancel : undefined;
   // What is done to the whole click, above the cards; its Edit settings there, theirs go.
   const offers = clickOffers(shown, shared, {
@@ -227,131 +210,4 @@ function gridClass(jobs: Job[], own: Job[]): string {
     return ratio !== undefined && isUpright(ratio) ? `${styles.grid} ${layout} ${styles.upright}` : `${styles.grid} ${layout}`;
   }
   return ratio !== undefined && isWide(ratio) ? `${styles.grid} ${styles.wide}` : `${styles.grid}`;
-}
-
-/** One press of "Re-run the 3 failed": the cards that had joined the click before it, and the
- * re-runs it started (null until its answers came). */
-interface RerunPress {
-  press: number;
-  before: readonly string[];
-  ids: readonly string[] | null;
-}
-
-/** What the click's live region follows (`key`: another one says nothing until its outcome
- * changes) and its outcome now: the re-runs of the last press of "Re-run the 3 failed", as a
- * whole, until a card joins the click otherwise; else `subject`'s (the card that joined last,
- * or the click's own). */
-function saidOf(
-  subject: Job[],
-  newest: string | undefined,
-  jobs: Job[],
-  reruns: RerunPress | null,
-): { key: string; outcome: string } {
-  const ids = reruns?.ids ?? null;
-  const joinedOtherwise =
-    newest !== undefined && reruns !== null && !reruns.before.includes(newest) && ids !== null && !ids.includes(newest);
-  if (reruns === null || joinedOtherwise) {
-    return { key: subject.map((job) => job.id).join(" "), outcome: outcomeText(subject) };
-  }
-  const outcome = ids === null ? "" : rerunsOutcome(jobs.filter((job) => ids.includes(job.id)), ids.length);
-  return { key: `reruns ${reruns.press}`, outcome };
-}
-
-/** The card that joined the click last (the newest asked of those not its own), if any. */
-function newestJoined(jobs: Job[], own: Job[]): Job[] | null {
-  const joined = jobs.filter((job) => !own.includes(job));
-  const newest = joined.reduce<Job | null>((last, job) => (last === null || job.created_at > last.created_at ? job : last), null);
-  return newest && [newest];
-}
-
-/** A job's place among its click's variants: its own (`batch_index` of `batch_size`), which
- * holds while a sibling is not read yet; else its place in the grid. */
-function placeOf(job: Job, index: number, count: number): { index: number; count: number } {
-  return job.batch_index !== null && job.batch_size !== null
-    ? { index: job.batch_index + 1, count: job.batch_size }
-    : { index: index + 1, count };
-}
-
-
-/**
- * What the click's jobs came to so far, in one sentence ("" while none has ended):
- * "The image is ready.", "Variant 2 of 3 is ready.", "2 of 3 variants done: 1 ready, 1 failed."
- */
-export function outcomeText(jobs: Job[]): string {
-  const ended = jobs.filter(isFinal);
-  // The click's size, also while a variant of it is not read yet.
-  const count = Math.max(jobs.length, jobs[0]?.batch_size ?? 0);
-  const only = count === 1 ? jobs[0] : undefined;
-  if (only) {
-    if (!isFinal(only)) return "";
-    if (only.status === "succeeded") return "The image is ready.";
-    if (only.status === "canceled") return "The generation was canceled.";
-    const why = describeFailure(only)?.title ?? GENERIC_FAILURE;
-    return why === GENERIC_FAILURE ? `${GENERIC_FAILURE}.` : `${GENERIC_FAILURE}: ${why}.`;
-  }
-  const first = ended[0];
-  if (!first) return "";
-  if (ended.length === 1) {
-    const which = `Variant ${placeOf(first, jobs.indexOf(first), count).index} of ${count}`;
-    if (first.status === "succeeded") return `${which} is ready.`;
-    return first.status === "canceled" ? `${which} was canceled.` : `${which} failed.`;
-  }
-  const ready = ended.filter((job) => job.status === "succeeded").length;
-  const failed = ended.filter((job) => job.status === "failed").length;
-  const canceled = ended.length - ready - failed;
-  const done = ended.length === count ? allOf(count, "variant") : `${ended.length} of ${count} variants`;
-  if (ready === ended.length) return `${done} are ready.`;
-  const parts = [
-    ready > 0 && `${ready} ready`,
-    failed > 0 && `${failed} failed`,
-    canceled > 0 && `${canceled} canceled`,
-  ].filter(Boolean);
-  return `${done} done: ${parts.join(", ")}.`;
-}
-
-/**
- * What several variants that have not begun are, in one sentence ("" for one image, whose card
- * says its own stage, or once one of them has left the queue): "Generating 3 variants for Alice
- * the chef."
- */
-function startText(jobs: Job[], identityName?: string): string {
-  const count = Math.max(jobs.length, jobs[0]?.batch_size ?? 0);
-  if (count < 2 || !jobs.every((job) => job.status === "queued")) return "";
-  return identityName ? `Generating ${count} variants for ${identityName}.` : `Generating ${count} variants.`;
-}
-
-/** How long the grid's region is in the page, empty, before it says the click started: a
- * region that appears with its text is not read by every screen reader, and the grid comes
- * with its click. */
-const REGION_SETTLES_MS = 250;
-
-/**
- * The outcome to announce (`key` and `outcome`: see `saidOf`): it changes when a job of the
- * same click ends (the same `key`: the same jobs, or the same press of "Re-run the 3 failed");
- * a click that comes into view (another click, another identity, the page opened) says
- * nothing until one of its jobs ends. Before that, several variants all in the queue as the
- * grid came (a click just made) say that they started, as one image's card says "Waiting in
- * the queue": the focus stays on Generate, and the first of them ends seconds later.
- */
-function useOutcomeAnnouncement(
-  { key: ids, outcome }: { key: string; outcome: string },
-  jobs: Job[],
-  identityName: string | undefined,
-): string {
-  const [seen, setSeen] = useState({ ids, outcome, announced: "" });
-  // The click as the grid came with it: only one still all in the queue then says it started.
-  const [startsAs] = useState(() => ({ ids, text: startText(jobs, identityName) }));
-  const [started, setStarted] = useState({ ids: "", text: "" });
-  useEffect(() => {
-    if (startsAs.text === "") return;
-    const timer = setTimeout(() => setStarted(startsAs), REGION_SETTLES_MS);
-    return () => clearTimeout(timer);
-  }, [startsAs]);
-  let announced = seen.announced;
-  if (seen.ids !== ids || seen.outcome !== outcome) {
-    const next = { ids, outcome, announced: seen.ids === ids ? outcome : "" };
-    setSeen(next);
-    announced = next.announced;
-  }
-  return announced || (started.ids === ids ? started.text : "");
 }

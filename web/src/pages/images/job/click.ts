@@ -155,3 +155,47 @@ export function costInAll(jobs: readonly Job[]): string | null {
   const billed = jobs.flatMap((job) => job.usage?.estimated_cost_usd ?? []);
   return billed.length > 0 ? `${formatUsd(billed.reduce((sum, cost) => sum + asShownUsd(cost), 0))} in all` : null;
 }
+
+/** A job's place among its click's variants: its own (`batch_index` of `batch_size`), which
+ * holds while a sibling is not read yet; else its place in the grid. */
+export function variantPlace(job: Job, index: number, count: number): { index: number; count: number } {
+  return job.batch_index !== null && job.batch_size !== null
+    ? { index: job.batch_index + 1, count: job.batch_size }
+    : { index: index + 1, count };
+}
+
+/**
+ * What the click's jobs came to so far, in one sentence ("" while none has ended):
+ * "The image is ready.", "Variant 2 of 3 is ready.", "2 of 3 variants done: 1 ready, 1 failed."
+ */
+export function outcomeText(jobs: Job[]): string {
+  const ended = jobs.filter(isFinal);
+  // The click's size, also while a variant of it is not read yet.
+  const count = Math.max(jobs.length, jobs[0]?.batch_size ?? 0);
+  const only = count === 1 ? jobs[0] : undefined;
+  if (only) {
+    if (!isFinal(only)) return "";
+    if (only.status === "succeeded") return "The image is ready.";
+    if (only.status === "canceled") return "The generation was canceled.";
+    const why = describeFailure(only)?.title ?? GENERIC_FAILURE;
+    return why === GENERIC_FAILURE ? `${GENERIC_FAILURE}.` : `${GENERIC_FAILURE}: ${why}.`;
+  }
+  const first = ended[0];
+  if (!first) return "";
+  if (ended.length === 1) {
+    const which = `Variant ${variantPlace(first, jobs.indexOf(first), count).index} of ${count}`;
+    if (first.status === "succeeded") return `${which} is ready.`;
+    return first.status === "canceled" ? `${which} was canceled.` : `${which} failed.`;
+  }
+  const ready = ended.filter((job) => job.status === "succeeded").length;
+  const failed = ended.filter((job) => job.status === "failed").length;
+  const canceled = ended.length - ready - failed;
+  const done = ended.length === count ? allOf(count, "variant") : `${ended.length} of ${count} variants`;
+  if (ready === ended.length) return `${done} are ready.`;
+  const parts = [
+    ready > 0 && `${ready} ready`,
+    failed > 0 && `${failed} failed`,
+    canceled > 0 && `${canceled} canceled`,
+  ].filter(Boolean);
+  return `${done} done: ${parts.join(", ")}.`;
+}
