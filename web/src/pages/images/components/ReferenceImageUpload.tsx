@@ -1,19 +1,21 @@
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type RefObject } from "react";
+import { useCallback, useId, useRef, useState } from "react";
 
-import { countOf, formatBytes, typeName, type TabConfig } from "../config";
+import { countOf, type TabConfig } from "../config";
 import { useOnline } from "../hooks/use-connection";
 import { useFileDrop, type OnFiles } from "../hooks/use-file-drop";
 import { usePhotoFailuresSaid } from "../hooks/use-photo-failures-said";
+import { useNoFileDropOnPage } from "../hooks/use-no-file-drop-on-page";
+import { usePastedPhotos } from "../hooks/use-pasted-photos";
 import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
 import { useSaidAWhile } from "../hooks/use-said-a-while";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
-import { PAGE_ROOT } from "../pageRoot";
 import { unreadNote } from "../photos/dropped";
 import { differently } from "../said";
 import ui from "../ui.module.css";
 import { photosAsideNote, photosBackNote } from "./UserSelector";
 import styles from "./ReferenceImageUpload.module.css";
 import { ReferenceTile } from "./ReferenceTile";
+import { AddTile, Hint } from "./AddPhotosTile";
 
 interface Props {
   config: TabConfig;
@@ -210,166 +212,12 @@ export function ReferenceImageUpload({
   );
 }
 
-/** Paste anywhere on the page adds the clipboard's images; in a text field, only an image
- * with no text (a text paste stays the field's). Not a paste in the host's page around it (its
- * own editor, or its chrome: a paste with nothing focused goes to the page only when the page
- * is where the admin last clicked or tabbed), nor in a dialog over the page (Compare) or a box
- * of the page's own (Refine): an image pasted there is not for the reference photos. */
-function usePastedPhotos(add: (files: File[]) => unknown, disabled: boolean, photos: RefObject<HTMLElement | null>) {
-  useEffect(() => {
-    if (disabled) return;
-    // Where the admin last pressed or moved the focus, since the page opened.
-    let touched: EventTarget | null = null;
-    const onTouch = (event: Event) => {
-      touched = event.target;
-    };
-    const onPaste = (event: ClipboardEvent) => {
-      const target = event.target instanceof Element ? event.target : null;
-      const lastTouched = touched instanceof Node ? touched : null;
-      if (!pastedOnThePage(target, photos.current?.closest(PAGE_ROOT) ?? null, lastTouched)) return;
-      const inField = target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement;
-      if (inField && event.clipboardData?.getData("text/plain")) return;
-      const files = Array.from(event.clipboardData?.files ?? []);
-      if (files.length === 0) return;
-      event.preventDefault();
-      add(files);
-    };
-    document.addEventListener("pointerdown", onTouch, true);
-    document.addEventListener("focusin", onTouch, true);
-    document.addEventListener("paste", onPaste);
-    return () => {
-      document.removeEventListener("pointerdown", onTouch, true);
-      document.removeEventListener("focusin", onTouch, true);
-      document.removeEventListener("paste", onPaste);
-    };
-  }, [add, disabled, photos]);
-}
-
-/** Nothing focused (the document's body) when the page is where the admin last pressed or
- * tabbed (or nowhere yet), or a place on the page that is not in a dialog or a form (the page's
- * form is a section; its forms are the Refine boxes). */
-function pastedOnThePage(target: Element | null, page: Element | null, lastTouched: Node | null): boolean {
-  if (target === null || target === document.body || target === document.documentElement) {
-    return lastTouched === null || (page?.contains(lastTouched) ?? false);
-  }
-  return page !== null && page.contains(target) && target.closest("dialog, form") === null;
-}
-
-/** A file dropped on the page beside the photos' box (which takes it) is not opened by the
- * browser in place of the tab; a drop on the host's page around it is the host's. */
-function useNoFileDropOnPage(photos: RefObject<HTMLElement | null>) {
-  useEffect(() => {
-    const onDrag = (event: DragEvent) => {
-      const page = photos.current?.closest(PAGE_ROOT) ?? null;
-      const carriesFiles = event.dataTransfer?.types.includes("Files") ?? false;
-      if (carriesFiles && event.target instanceof Node && page?.contains(event.target)) event.preventDefault();
-    };
-    document.addEventListener("dragover", onDrag);
-    document.addEventListener("drop", onDrag);
-    return () => {
-      document.removeEventListener("dragover", onDrag);
-      document.removeEventListener("drop", onDrag);
-    };
-  }, [photos]);
-}
-
 /** The file picker's types: each accepted type, then its extensions (browsers often give
  * .heic no type). */
 function acceptOf(config: TabConfig): string {
   return Object.entries(config.accept)
     .flatMap(([mime, exts]) => [mime, ...exts])
     .join(",");
-}
-
-/** "Add photos", a tile of its own after the photos', which opens the file picker; in the empty
- * box, the whole box, the hint under its words (once there are photos, the hint is under them).
- * The hint is not in the button: a button's name holds the words seen on it (a voice command
- * says them), and the hint is its description, not its name. */
-function AddTile({
-  button,
-  empty,
-  disabled,
-  onAdd,
-  describedBy,
-  hint,
-}: {
-  /** Its ref and focus handlers (see `usePhotoListFocus`). */
-  button: ReturnType<typeof usePhotoListFocus>["addButton"];
-  empty: boolean;
-  disabled: boolean;
-  onAdd: () => void;
-  /** The ids of the hint's parts, which describe the button wherever the hint is. */
-  describedBy: string;
-  hint: ReactNode;
-}) {
-  const addId = useId();
-  return (
-    <li className={styles.addTile}>
-      <button
-        type="button"
-        {...button}
-        className={empty ? styles.dropButton : styles.addButton}
-        onClick={() => {
-          if (!disabled) onAdd();
-        }}
-        aria-disabled={disabled}
-        aria-labelledby={addId}
-        aria-describedby={describedBy}
-      >
-        <span aria-hidden="true" className={styles.plus}>
-          +
-        </span>
-        <span id={addId}>Add photos</span>
-      </button>
-      {empty && <p className={styles.dropHint}>{hint}</p>}
-    </li>
-  );
-}
-
-/** How to add photos, and how many of what: in the empty box, and under the photos once there
- * are some. Without an identity, why none can be added; while photos are dragged over the box,
- * to drop them. */
-function Hint({
-  id,
-  config,
-  disabled,
-  dragging,
-  empty,
-}: {
-  /** Its parts' ids start with it: `${id}-how`, `${id}-limits`. */
-  id: string;
-  config: TabConfig;
-  disabled: boolean;
-  dragging: boolean;
-  empty: boolean;
-}) {
-  if (disabled) return <span id={`${id}-how`}>No identity to add photos for.</span>;
-  if (dragging) return <span id={`${id}-how`}>Drop the photos to add them.</span>;
-  return (
-    <>
-      {/* A touch screen has nothing to drag from nor paste with. Once photos are in, said to a
-          screen reader only: the Add tile is the way seen, and the line under the photos keeps
-          to one line of how many (at 1440 by 900, two lines put the options under Generate). */}
-      <span id={`${id}-how`} className={empty ? undefined : ui.visuallyHidden}>
-        <span className={`${styles.how} ${styles.pointerOnly}`}>Drag photos here, choose files, or paste.</span>
-        <span className={`${styles.how} ${styles.touchOnly}`}>Choose photos.</span>
-      </span>{" "}
-      {/* In full in the empty box; once photos are in, under them, only the limits: the types
-          were read, and a refused file says why on its tile. */}
-      <span id={`${id}-limits`} className={styles.limits}>
-        {empty
-          ? `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each: ${typesIn(config)} (a larger JPEG, PNG or WEBP is made smaller).`
-          : `Up to ${countOf(config.maxFiles, "photo")}, ${formatBytes(config.maxBytes)} each.`}
-      </span>
-    </>
-  );
-}
-
-/** "JPEG, PNG, WEBP, HEIC or HEIF": each accepted type once, by its name (not each of its
- * extensions: ".jpg" and ".jpeg" are one type). */
-function typesIn(config: TabConfig): string {
-  const names = Object.keys(config.accept).map(typeName);
-  return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
 }
 
 /** "the photo of the last generation", "the 3 photos of the last generation". */
