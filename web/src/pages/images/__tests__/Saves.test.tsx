@@ -153,6 +153,29 @@ describe("Saving an older result", () => {
   });
 });
 
+describe("Saving from a history row", () => {
+  it("says Saving… on the row's Save, still focusable, until the save lands, and not again among its facts", async () => {
+    const { older } = twoResults("at-once", "generated/identities/id-chef/image-a.png");
+    let answer = () => {};
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    server.use(
+      http.post("/v1/generations/{generation_id}/apply", async () => {
+        await held;
+        return undefined; // on to the service's own answer
+      }),
+    );
+    const user = await openAsAlice();
+    await within(history()).findAllByRole("listitem");
+    await user.click(within(rowOf(older)).getByRole("button", { name: /^Save to identity\b/ }));
+    const saving = within(rowOf(older)).getByRole("button", { name: /^Saving…/ });
+    expect(saving).toHaveAttribute("aria-disabled", "true");
+    expect(saving).toHaveTextContent(/^Saving…$/);
+    expect(rowOf(older)).not.toHaveTextContent("Saving to identity…");
+    answer();
+    expect(await within(rowOf(older)).findByText("Saved to identity", {}, { timeout: 8000 })).toBeInTheDocument();
+  });
+});
+
 describe("Saving from Compare", () => {
   it("says Saving… on the result's Save, still focusable, until the save is answered, as its row does", async () => {
     const { older } = twoResults("at-once", "generated/identities/id-chef/image-a.png");

@@ -142,8 +142,13 @@ export function HistoryItem({
           }
           keep={wrapsAsOne(
             offered.save && (
-              <ActionLink ref={saveRef} off={saving} onClick={() => onSave(job)} label={actionName("Save to identity", label)}>
-                Save to identity
+              <ActionLink
+                ref={saveRef}
+                off={saving}
+                onClick={() => onSave(job)}
+                label={actionName(saving ? "Saving…" : "Save to identity", label)}
+              >
+                {saving ? "Saving…" : "Save to identity"}
               </ActionLink>
             ),
             download && (

@@ -86,7 +86,8 @@ export function RowText({
               ]),
           took !== null ? tookText(job, took) : runningAttempt(job),
           job.usage?.estimated_cost_usd != null ? formatUsd(job.usage.estimated_cost_usd) : null,
-          savedNow || savedBefore ? null : saveState,
+          // A save on its way is said by its Save ("Saving…"), as on its card and tile.
+          savedNow || savedBefore || job.apply?.status === "pending" ? null : saveState,
         ]
           .filter(Boolean)
           .join(" · ")}
