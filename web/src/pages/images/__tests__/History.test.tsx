@@ -83,6 +83,30 @@ describe("Saved", () => {
     expect(within(history).getByRole("status")).toHaveTextContent(/^Showing 2 saved from 3 generations\.$/);
   });
 
+  it("puts the image the identity shows first, then the others by when they were saved, the last saved first", async () => {
+    const applied = (done: Job, at: string): Job => ({
+      ...done,
+      apply: { ...done.apply!, status: "applied", applied_at: at, requested_at: at },
+    });
+    // Asked in one order, saved in another: the oldest generation was saved last, before an Undo
+    // put the newest one back.
+    const newest = applied(succeeded(job({ prompt: "asked last", batch_id: "b3", created_at: "2026-03-14T09:30:00Z" })), "2026-03-14T09:40:00Z");
+    const middle = applied(succeeded(job({ prompt: "asked second", batch_id: "b2", created_at: "2026-03-14T09:20:00Z" })), "2026-03-14T09:21:00Z");
+    const oldest = applied(succeeded(job({ prompt: "asked first", batch_id: "b1", created_at: "2026-03-14T09:10:00Z" })), "2026-03-14T09:35:00Z");
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ response }) =>
+        response(200).json({ identities: identities.map((each, index) => (index === 0 ? { ...each, image_path: `generated/${middle.id}.png` } : each)) }),
+      ),
+      ...historyOf([newest, middle, oldest]),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findAllByRole("listitem");
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(tiles.map((tile) => within(tile).getByText(/asked/).textContent)).toEqual(["“asked second”", "“asked last”", "“asked first”"]);
+  });
+
   it("says its count as the view switches (older ones coming: below), not as the history is first read", async () => {
     const done = succeeded(job({ prompt: "done" }));
     const { user, history } = await openHistory([done]);

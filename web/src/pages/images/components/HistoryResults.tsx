@@ -96,10 +96,15 @@ export function resultsOf(jobs: Job[]): Job[] {
 }
 
 /** The results once saved to the identity: the one it shows (`currentJobId`, also when its
- * save read as failed though the host took it, or the host set it itself) and the ones replaced
- * since. */
+ * save read as failed though the host took it, or the host set it itself) first, then the ones
+ * replaced since, the last saved first: the way back, one image at a time (in the order they
+ * were asked, the image saved last Tuesday sat among this morning's). */
 export function savedOf(jobs: Job[], currentJobId: string | null): Job[] {
-  return resultsOf(jobs).filter((job) => job.apply?.status === "applied" || job.id === currentJobId);
+  const saved = resultsOf(jobs).filter((job) => job.apply?.status === "applied" || job.id === currentJobId);
+  const current = (job: Job) => (job.id === currentJobId ? 1 : 0);
+  const savedAt = (job: Job) => Date.parse(job.apply?.applied_at ?? "") || 0;
+  // Stable: saves of one moment, or of no known moment, keep the history's order.
+  return saved.sort((a, b) => current(b) - current(a) || savedAt(b) - savedAt(a));
 }
 
 function ResultTile({
