@@ -326,6 +326,19 @@ describe("the reason every variant failed for", () => {
     }
   });
 
+  it("that a re-run may mend but whose words advise a change (the safety filter) has Edit settings first, then Re-run the failed", async () => {
+    const STOPPED = { code: "content_blocked", message: "Gemini's safety filter blocked the image (IMAGE_SAFETY).", details: {} };
+    given(...historyOf(failedBatch([STOPPED, STOPPED, STOPPED])));
+    await openAsAlice();
+    await pane().findByText("Try a different prompt or other reference photos.");
+    const above = pane().getAllByRole("button", { name: /^(Edit settings|Re-run the 3 failed)$/ });
+    expect(above.map((button) => button.textContent)).toEqual(["Edit settings", "Re-run the 3 failed"]);
+    // The click's Edit settings: not one on each card as well.
+    for (const card of pane().getAllByRole("article")) {
+      expect(within(card).queryByRole("button", { name: /^Edit settings\b/ })).toBeNull();
+    }
+  });
+
   it("is left on each card when the variants failed for different reasons", async () => {
     given(...historyOf(failedBatch([REFUSED, BUSY])));
     await openAsAlice();

@@ -76,8 +76,16 @@ export function clickOffers(jobs: readonly Job[], shared: Reason | null, can: Cl
     rerun,
     waiting,
     cancel: waiting.length >= 2,
-    toEdit: shared !== null && !rerun && can.edit ? firstFailedToEdit(jobs) : undefined,
+    toEdit: shared !== null && (!rerun || changeAdvised(shared)) && can.edit ? firstFailedToEdit(jobs) : undefined,
   };
+}
+
+/** A reason a re-run may mend, whose words advise a change first: Gemini's safety filter stopped
+ * the images ("Try a different prompt or other reference photos."). Its click offers Edit
+ * settings beside "Re-run the 4 failed", first: with Re-run alone above the cards, an admin
+ * re-ran four refused images and paid for four refusals more. */
+function changeAdvised(shared: Reason): boolean {
+  return shared.code === "content_blocked";
 }
 
 /** A reason a card failed for, as it is told apart from another: its code and its words (a
