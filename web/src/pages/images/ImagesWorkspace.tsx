@@ -115,6 +115,15 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     showStarted: (jobs) => shown.showStarted(jobs, identity?.name ?? "an identity"),
     resultPane: results,
   });
+  // Back to the history row a re-run or refinement was asked from: the pane took the admin up
+  // to its new card, from pages down the history (and the row is found again there, or, gone
+  // from the view shown, the history's top).
+  const backToHistory = () => {
+    const item = actions.cameFrom === null ? null : jobItem(historyCard.current, actions.cameFrom);
+    if (item) takeAdminTo(item, { centred: true });
+    else historyCard.current?.scrollIntoView?.({ block: "start" });
+    actions.forgetCameFrom();
+  };
   const compare = useCompare({
     identityId,
     currentJobId,
@@ -263,6 +272,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           reading={shown.paneReading}
           unreadable={shown.historyUnreadable !== null}
           photosPutAsideOf={changes.photosPutAsideByShow}
+          onBackToHistory={actions.cameFrom === null ? null : backToHistory}
           usualSecondsAt={usualAt}
           currentJobId={currentJobId}
           onSave={(job) => undoSave.save(job, "pane")}

@@ -3,6 +3,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import { HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
 
+import type { Job } from "../../../api/imageGeneration";
 import { createdPhrase } from "../job/time";
 import { API, apiError, http, historyOf, job, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
@@ -27,6 +28,29 @@ describe("Re-run", () => {
     expect(within(card).getByRole("status")).toHaveTextContent(/Waiting in the queue|Generating/);
     // Of which result its title says, beside it: not again under it (its history row says it).
     expect(within(card).queryByText(`Re-run of the result of ${createdPhrase(done)}`)).toBeNull();
+  });
+
+  it("offers the way back to the history row it was asked from, pages down, once the pane took the admin up to its card", async () => {
+    const service = jobService();
+    const older = succeeded(job({ prompt: "an older one", batch_id: "b-older", created_at: "2026-03-14T09:20:00Z" }));
+    const newer = succeeded(job({ prompt: "the newest", batch_id: "b-newer", created_at: "2026-03-14T09:30:00Z" }));
+    given(...service.handlers, ...historyOf([newer, older]));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const pane = screen.getByRole("region", { name: "Result" });
+    const wayBack = () => within(pane).queryByRole("button", { name: "Back to where you were in the history" });
+    // A Re-run from the pane's own card is asked where the admin is: no way back offered.
+    await user.click(within(await within(pane).findByRole("article", { name: "New image" })).getByRole("button", { name: /^Re-run\b/ }));
+    await waitFor(() => expect(screen.getByRole("article", { name: "Re-run of the new image" })).toHaveFocus());
+    expect(wayBack()).toBeNull();
+    // From a row down the history, the pane takes the admin up to the new card: the way back.
+    const rowOf = (target: Job) => history.querySelector<HTMLElement>(`li[data-job-id="${target.id}"]`);
+    await waitFor(() => expect(rowOf(older)).not.toBeNull());
+    await user.click(within(rowOf(older)!).getByRole("button", { name: /^Re-run\b/ }));
+    await waitFor(() => expect(wayBack()).not.toBeNull());
+    await user.click(wayBack()!);
+    expect(rowOf(older)).toHaveFocus();
+    expect(wayBack()).toBeNull();
   });
 
   it("re-runs once for two clicks in one instant, before the page shows the first", async () => {

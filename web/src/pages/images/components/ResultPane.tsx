@@ -36,6 +36,9 @@ interface Props extends Omit<VariantsGridProps, "jobs"> {
   /** Whose photos a Show that brought the admin here put aside (another user's click), while
    * the form says so: said here too, where Show took them. */
   photosPutAsideOf?: string | null;
+  /** Takes the admin back to the history row a re-run or refinement shown here was asked from
+   * (pages down, where the pane took them up from); null when none was. */
+  onBackToHistory?: (() => void) | null;
 }
 
 /** Whose image this is, and the variants of the latest click (or how to get some). */
@@ -49,6 +52,7 @@ export function ResultPane({
   unreadable = false,
   earlierClicks,
   photosPutAsideOf = null,
+  onBackToHistory = null,
   ...grid
 }: Props) {
   const onCards = failures.filter((failure) => jobs.some((job) => job.id === failure.jobId));
@@ -85,6 +89,17 @@ export function ResultPane({
       {photosPutAsideOf !== null && (
         <p id={asideId} className={`${ui.notice} ${styles.asideNote}`}>
           {photosAsideNote(photosPutAsideOf)}
+        </p>
+      )}
+      {/* Under the header, before the cards: the first thing Tab meets after the new card. */}
+      {onBackToHistory && (
+        <p className={styles.backTo}>
+          <button type="button" className={ui.linkButton} onClick={onBackToHistory}>
+            <span aria-hidden="true" className={styles.backArrow}>
+              ↓
+            </span>
+            Back to where you were in the history
+          </button>
         </p>
       )}
       {earlierClicks}

@@ -161,6 +161,9 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     else setFormError(null);
     const jobs = await send(request, place);
     if (jobs === null) return false;
+    // Asked from a history row (a re-run, a refinement), the pane takes the admin up to its new
+    // card, from pages down: the way back to that row is offered there (`cameFrom`).
+    setCameFrom(from && place === "history" ? { jobId: from.id, identityId: from.identity_id } : null);
     const first = jobs[0];
     if (first) arrival.whenShown(first.id, () => bringIntoView(first, isFollowUp), first.identity_id);
     showStarted(jobs);
@@ -222,6 +225,9 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     if (first) arrival.whenShown(first.id, () => bringIntoView(first, false), first.identity_id);
     showStarted(jobs);
   });
+
+  // The history row the last start was asked from, while the pane shows what it started.
+  const [cameFrom, setCameFrom] = useState<{ jobId: string; identityId: string } | null>(null);
 
   // The failed cards whose re-run (from the pane's "Re-run the 3 failed") is out.
   const [rerunningIds, setRerunningIds] = useState<readonly string[]>([]);
@@ -305,6 +311,11 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
      * (nothing started, or the history says whether it did; the photo it names comes back
      * with the user), and it says why the click the admin left did nothing. */
     formError: formError !== null && formError.userId === userId ? formError : null,
+    /** The job whose history row the last start was asked from (a re-run or a refinement
+     * asked pages down the history), on its identity: the pane offers the way back to it. */
+    cameFrom: cameFrom !== null && cameFrom.identityId === identityId ? cameFrom.jobId : null,
+    /** The way back was taken, or is no longer wanted. */
+    forgetCameFrom: () => setCameFrom(null),
     /** Why actions on results of this identity did not go through, one a job, the newest
      * last, and where each was asked (another identity's stay with it). */
     actionErrors: actionErrors.filter((error) => error.identityId === identityId),
