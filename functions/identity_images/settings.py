@@ -121,7 +121,7 @@ class Settings(AuthSettings):
     google_cloud_location: str = Field(default="global", description="Vertex AI location.")
     gemini_timeout_s: float = Field(default=180.0, gt=0, description="One HTTP call's limit.")
     gemini_retry_attempts: int = Field(
-        default=3, ge=1, description="Tries per call, for 408/429/5xx."
+        default=3, ge=1, description="Tries per call, for 408/429/500/502/503/504."
     )
     gemini_retry_initial_delay_s: float = Field(default=2.0, ge=0, description="First backoff.")
     gemini_retry_max_delay_s: float = Field(default=30.0, ge=0, description="Longest backoff.")

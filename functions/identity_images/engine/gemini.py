@@ -9,7 +9,7 @@ Only the worker (and the CLI) import it; the API, the authorizer and the trigger
 What it takes care of, so callers do not have to:
 - the client: API key (environment or Secrets Manager), Vertex AI, `GEMINI_BASE_URL`
   (the local Gemini-compatible server, a proxy), API version, a timeout and retries with
-  backoff on 408/429/5xx, all through the SDK's own `HttpOptions`;
+  backoff on 408/429/500/502/503/504, all through the SDK's own `HttpOptions`;
 - the request: prepared reference bytes with their mime type (never PIL images, which the
   SDK would re-encode as PNG), the aspect ratio and size validated before any call (the
   size also against the sizes the model makes);
