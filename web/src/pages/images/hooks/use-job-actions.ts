@@ -8,9 +8,10 @@
 import { useRef, useState, type RefObject } from "react";
 
 import type { CreateVariantsRequest, Job } from "../../../api/imageGeneration";
-import { notDoneError, outcomeUnknown, refusedText, startError, wentThrough, type JobAction } from "../errors";
+import { outcomeUnknown, refusedText, startError } from "../errors";
 import { reveal, revealResults } from "../motion";
 import type { ReferenceItem } from "../photos/photo";
+import { said, useActionErrors, type ActionError } from "./use-action-errors";
 import { useApply, useCancel } from "./use-cancel-and-apply";
 import { useFollowUnknown } from "./use-follow-unknown";
 import { usePaneArrival } from "./use-pane-arrival";
@@ -55,47 +56,12 @@ export interface FormError {
   prompt?: string;
 }
 
-/** An `ActionFailure`, of which identity's job, and where it was asked. */
-interface ActionError extends ActionFailure {
-  identityId: string;
-  place: ActionPlace;
-}
-
-function said(job: Job, message: string | null, place: ActionPlace, instruction?: string): ActionError | null {
-  if (message === null) return null;
-  return { jobId: job.id, identityId: job.identity_id, message, place, ...(instruction !== undefined && { instruction }) };
-}
-
 export function useJobActions({ identityId, userId, photos, paneIds, showStarted, resultPane }: Options) {
   // Of the user it was about: the photos it names are that user's, on every identity of theirs.
   const [formError, setFormError] = useState<FormError | null>(null);
-  // One a job at most, the newest last: one press of the result pane's "Re-run the 3 failed"
-  // or "Cancel the 2 waiting" asks for several, and each that did not go through is said on
-  // its own card.
-  const [actionErrors, setActionErrors] = useState<readonly ActionError[]>([]);
-  const sayFailure = (error: ActionError | null) => {
-    if (error !== null) setActionErrors((shown) => [...shown.filter((each) => each.jobId !== error.jobId), error]);
-  };
+  // Why follow-ups, saves and cancels did not go through, said where each was asked.
+  const errors = useActionErrors();
   const create = useStartBatch();
-  // Where each job's save or cancel was asked, until its outcome (which comes back by job).
-  const askedFrom = useRef(new Map<string, ActionPlace>());
-  const placeOf = (job: Job): ActionPlace => {
-    const place = askedFrom.current.get(job.id) ?? "pane";
-    askedFrom.current.delete(job.id);
-    return place;
-  };
-  // Every save and cancel reports, not only the last one asked. A failure stays said until
-  // an action on that job is asked again or goes through, or another follow-up is asked:
-  // another job's save landing meanwhile says nothing of it. One the service took, its answer
-  // lost, went through.
-  const forget = (job: Job) => setActionErrors((shown) => (shown.some((each) => each.jobId === job.id) ? shown.filter((each) => each.jobId !== job.id) : shown));
-  const wentWell = (job: Job) => {
-    placeOf(job);
-    forget(job);
-  };
-  // `on`: the job whose card or row it is said on, when not the one acted on (an Undo's).
-  const wentWrong = (error: unknown, job: Job, button: JobAction, on: Job = job) =>
-    wentThrough(error) ? wentWell(job) : sayFailure(said(on, notDoneError(error, button), placeOf(job)));
   // The saves that undo another (its Undo, `useUndoSave`), by the job they save again: each
   // one's failure is said where that Undo was, on the job saved last, in an Undo's words.
   const undoing = useRef(new Map<string, Job>());
@@ -107,11 +73,11 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   const apply = useApply({
     onSuccess: (job) => {
       undoneBy(job);
-      wentWell(job);
+      errors.wentWell(job);
     },
     onError: (error, job) => {
       const undone = undoneBy(job);
-      wentWrong(error, job, undone ? "Undo" : "Save", undone);
+      errors.wentWrong(error, job, undone ? "Undo" : "Save", undone);
     },
   });
   // The jobs whose cancel is out, each on its own: another queued job's Cancel stays. (The
@@ -125,11 +91,11 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   const cancel = useCancel({
     onSuccess: (job) => {
       canceled(job);
-      wentWell(job);
+      errors.wentWell(job);
     },
     onError: (error, job) => {
       canceled(job);
-      wentWrong(error, job, "Cancel");
+      errors.wentWrong(error, job, "Cancel");
     },
   });
 
@@ -157,7 +123,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   const startNow = async (request: StartRequest, place: ActionPlace): Promise<boolean> => {
     const from = cardOf(request);
     const isFollowUp = from !== undefined;
-    if (isFollowUp) setActionErrors([]);
+    if (isFollowUp) errors.clear();
     else setFormError(null);
     const jobs = await send(request, place);
     if (jobs === null) return false;
@@ -191,7 +157,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
         const words = request.kind === "refine" && refusedText(error, "instruction") ? request.instruction : undefined;
         const button = request.kind === "rerun" ? "Re-run" : request.kind === "refine" ? "Send" : "Generate without it";
         saidOfIt = from ? said(from, startError(error, photos, button), place, words) : null;
-        sayFailure(saidOfIt);
+        errors.say(saidOfIt);
       }
       if (outcomeUnknown(error)) unknown.follow(sent, saidOfIt);
       return null;
@@ -219,7 +185,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   const unknown = useFollowUnknown<FormError | ActionError | null>((saidOfIt, jobs) => {
     if (saidOfIt !== null) {
       setFormError((shown) => (shown === saidOfIt ? null : shown));
-      setActionErrors((shown) => shown.filter((each) => each !== saidOfIt));
+      errors.unsay(saidOfIt);
     }
     const first = jobs[0];
     if (first) arrival.whenShown(first.id, () => bringIntoView(first, false), first.identity_id);
@@ -244,7 +210,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   const rerunEach = async (jobs: readonly Job[]): Promise<Job[]> => {
     if (startOut.current || jobs.length === 0) return [];
     startOut.current = true;
-    setActionErrors([]);
+    errors.clear();
     setRerunningIds(jobs.map((job) => job.id));
     try {
       const started = await Promise.all(
@@ -282,10 +248,10 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     /** Cancel a queued job (once: again while its cancel is on its way does nothing). */
     cancel: (job: Job, place: ActionPlace = "pane") => {
       if (canceling.current.has(job.id)) return;
-      forget(job);
+      errors.forget(job);
       canceling.current.add(job.id);
       setCancelingIds((ids) => [...ids, job.id]);
-      askedFrom.current.set(job.id, place);
+      errors.askedAt(job, place);
       cancel.mutate(job);
     },
     /** The jobs whose cancel is out. */
@@ -295,10 +261,10 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     save: (job: Job, place: ActionPlace = "pane", undoes?: Job): boolean => {
       // A save already on its way (asked again elsewhere) answers where it was first asked.
       if (!apply.mutate(job)) return false;
-      forget(job);
-      askedFrom.current.set(job.id, place);
+      errors.forget(job);
+      errors.askedAt(job, place);
       if (undoes) {
-        forget(undoes);
+        errors.forget(undoes);
         undoing.current.set(job.id, undoes);
       }
       return true;
@@ -318,7 +284,7 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     forgetCameFrom: () => setCameFrom(null),
     /** Why actions on results of this identity did not go through, one a job, the newest
      * last, and where each was asked (another identity's stay with it). */
-    actionErrors: actionErrors.filter((error) => error.identityId === identityId),
+    actionErrors: errors.of(identityId),
   };
 }
 
