@@ -153,17 +153,23 @@ describe("Saving an older result", () => {
   });
 });
 
+/** Two results, the older one's save held on its way until `answer`. */
+function savesHeld() {
+  const { older } = twoResults("at-once", "generated/identities/id-chef/image-a.png");
+  let answer = () => {};
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  server.use(
+    http.post("/v1/generations/{generation_id}/apply", async () => {
+      await held;
+      return undefined; // on to the service's own answer
+    }),
+  );
+  return { older, answer: () => answer() };
+}
+
 describe("Saving from a history row", () => {
   it("says Saving… on the row's Save, still focusable, until the save lands, and not again among its facts", async () => {
-    const { older } = twoResults("at-once", "generated/identities/id-chef/image-a.png");
-    let answer = () => {};
-    const held = new Promise<void>((resolve) => (answer = resolve));
-    server.use(
-      http.post("/v1/generations/{generation_id}/apply", async () => {
-        await held;
-        return undefined; // on to the service's own answer
-      }),
-    );
+    const { older, answer } = savesHeld();
     const user = await openAsAlice();
     await within(history()).findAllByRole("listitem");
     await user.click(within(rowOf(older)).getByRole("button", { name: /^Save to identity\b/ }));
@@ -178,15 +184,7 @@ describe("Saving from a history row", () => {
 
 describe("Saving from Compare", () => {
   it("says Saving… on the result's Save, still focusable, until the save is answered, as its row does", async () => {
-    const { older } = twoResults("at-once", "generated/identities/id-chef/image-a.png");
-    let answer = () => {};
-    const held = new Promise<void>((resolve) => (answer = resolve));
-    server.use(
-      http.post("/v1/generations/{generation_id}/apply", async () => {
-        await held;
-        return undefined; // on to the service's own answer
-      }),
-    );
+    const { older, answer } = savesHeld();
     const user = await openAsAlice();
     await within(history()).findAllByRole("listitem");
     await user.click(within(rowOf(older)).getByRole("button", { name: /^Compare\b/ }));

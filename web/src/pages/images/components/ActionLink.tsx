@@ -1,5 +1,6 @@
 import type { ReactNode, Ref } from "react";
 
+import { actionName } from "../job/names";
 import ui from "../ui.module.css";
 
 /**
@@ -25,5 +26,16 @@ export function ActionLink({
     <button ref={ref} type="button" className={ui.linkButton} onClick={() => !off && onClick()} aria-disabled={off} aria-label={label}>
       {children}
     </button>
+  );
+}
+
+/** A history row's or tile's Save to identity, named for `of` (the row's or tile's name): it
+ * reads "Saving…" while its save is on its way, as a card's Save does. */
+export function SaveLink({ ref, saving, onSave, of }: { ref?: Ref<HTMLButtonElement>; saving: boolean; onSave: () => void; of: string }) {
+  const words = saving ? "Saving…" : "Save to identity";
+  return (
+    <ActionLink ref={ref} off={saving} onClick={onSave} label={actionName(words, of)}>
+      {words}
+    </ActionLink>
   );
 }

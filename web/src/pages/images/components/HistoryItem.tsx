@@ -11,7 +11,7 @@ import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { UndoOffer } from "../hooks/use-undo-save";
 import ui from "../ui.module.css";
 import styles from "./GenerationHistory.module.css";
-import { ActionLink } from "./ActionLink";
+import { ActionLink, SaveLink } from "./ActionLink";
 import type { FollowUps } from "./followUps";
 import { RefineForm, refusedWords, useRefineBox } from "./RefineForm";
 import { ResultPicture } from "./ResultPicture";
@@ -141,16 +141,7 @@ export function HistoryItem({
             )
           }
           keep={wrapsAsOne(
-            offered.save && (
-              <ActionLink
-                ref={saveRef}
-                off={saving}
-                onClick={() => onSave(job)}
-                label={actionName(saving ? "Saving…" : "Save to identity", label)}
-              >
-                {saving ? "Saving…" : "Save to identity"}
-              </ActionLink>
-            ),
+            offered.save && <SaveLink ref={saveRef} saving={saving} onSave={() => onSave(job)} of={label} />,
             download && (
               <a
                 className={ui.linkButton}

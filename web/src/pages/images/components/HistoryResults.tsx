@@ -14,7 +14,7 @@ import { useKeepsFocus } from "../hooks/use-keeps-focus";
 import { useSeenWhenSaid } from "../hooks/use-seen-when-said";
 import type { UndoOffer } from "../hooks/use-undo-save";
 import ui from "../ui.module.css";
-import { ActionLink } from "./ActionLink";
+import { SaveLink } from "./ActionLink";
 import styles from "./HistoryResults.module.css";
 import { AskedFor } from "./AskedFor";
 import { ResultPicture } from "./ResultPicture";
@@ -186,16 +186,7 @@ function ResultTile({
         {replaced && <span className={`${ui.badge} ${styles.replaced}`}>{replaced}</span>}
       </div>
       <div className={styles.actions}>
-        {offered.save && (
-          <ActionLink
-            ref={saveRef}
-            off={saving}
-            onClick={() => onSave(job)}
-            label={actionName(saving ? "Saving…" : "Save to identity", label)}
-          >
-            {saving ? "Saving…" : "Save to identity"}
-          </ActionLink>
-        )}
+        {offered.save && <SaveLink ref={saveRef} saving={saving} onSave={() => onSave(job)} of={label} />}
         {/* In a narrow tile, Save takes a line and these the next, together. */}
         <span className={ui.linkGroup}>
           {download && (
