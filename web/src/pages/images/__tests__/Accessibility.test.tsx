@@ -23,8 +23,6 @@ import { PromptField } from "../components/PromptField";
 import { VariantsGrid, type VariantsGridProps } from "../components/VariantsGrid";
 import { historyNames } from "../job/historyNames";
 
-
-
 /** Generate can be used (it is never `disabled`: `aria-disabled` says when it is off). */
 async function generateIsOn() {
   await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toHaveAttribute("aria-disabled", "false"));

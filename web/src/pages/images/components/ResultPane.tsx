@@ -91,7 +91,7 @@ export function ResultPane({
           {photosAsideNote(photosPutAsideOf)}
         </p>
       )}
-      {/* Under the header, before the cards: the first thing Tab meets after the new card. */}
+      {/* Under the header, before the cards: one Shift+Tab from the new card, which has the focus. */}
       {onBackToHistory && (
         <p className={styles.backTo}>
           <button type="button" className={ui.linkButton} onClick={onBackToHistory}>

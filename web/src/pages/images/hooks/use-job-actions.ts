@@ -61,6 +61,8 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
   const [formError, setFormError] = useState<FormError | null>(null);
   // Why follow-ups, saves and cancels did not go through, said where each was asked.
   const errors = useActionErrors();
+  // The history row the last start was asked from, while the pane shows what it started.
+  const [cameFrom, setCameFrom] = useState<{ jobId: string; identityId: string } | null>(null);
   const create = useStartBatch();
   // The saves that undo another (its Undo, `useUndoSave`), by the job they save again: each
   // one's failure is said where that Undo was, on the job saved last, in an Undo's words.
@@ -191,9 +193,6 @@ export function useJobActions({ identityId, userId, photos, paneIds, showStarted
     if (first) arrival.whenShown(first.id, () => bringIntoView(first, false), first.identity_id);
     showStarted(jobs);
   });
-
-  // The history row the last start was asked from, while the pane shows what it started.
-  const [cameFrom, setCameFrom] = useState<{ jobId: string; identityId: string } | null>(null);
 
   // The failed cards whose re-run (from the pane's "Re-run the 3 failed") is out.
   const [rerunningIds, setRerunningIds] = useState<readonly string[]>([]);

@@ -64,8 +64,9 @@ export interface ClickOffers {
  * What the pane offers for the whole click, above its cards (`ClickActions`), from its cards
  * `jobs` and the reason its failed variants all failed for (`shared`): its failed cards to
  * re-run and its waiting ones to cancel, each offered for two or more; and, for a reason no
- * re-run would mend, the card whose settings Edit settings puts in the form (the cards then
- * have none of their own: four "Edit settings" under one).
+ * re-run would mend or whose words advise a change (`changeAdvised`), the card whose settings
+ * Edit settings puts in the form (the cards then have none of their own: four "Edit settings"
+ * under one).
  */
 export function clickOffers(jobs: readonly Job[], shared: Reason | null, can: ClickAbilities): ClickOffers {
   const failed = can.rerun ? failedToRerun(jobs) : [];
