@@ -20,6 +20,16 @@ export const identities: HostIdentity[] = [
   { id: "id-pilot", user_id: "3", name: "Alice the pilot", description: "", image_path: null, image_url: null },
 ];
 
+/** The identities, Alice's chef with `changes` (its image, its name), read by any user. */
+export function chefWith(changes: Partial<HostIdentity>) {
+  return http.get("/v1/users/{user_id}/identities", ({ response }) =>
+    response(200).json({ identities: identities.map((identity, index) => (index === 0 ? { ...identity, ...changes } : identity)) }),
+  );
+}
+
+/** Where the pipeline stores `job`'s image of Alice's chef: the chef showing it shows that job. */
+export const chefImageOf = (job: Job): string => `generated/identities/id-chef/${job.id}.png`;
+
 /** Alice's chef already shows an image (to compare a result with). */
 export const chefWithAnImage = http.get("/v1/users/{user_id}/identities", ({ response }) =>
   response(200).json({

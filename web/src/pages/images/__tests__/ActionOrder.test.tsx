@@ -5,7 +5,7 @@ import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { historyOf, http, identities, job, succeeded } from "../../../test/api";
+import { chefWith, historyOf, job, succeeded } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
 
 const ACTIONS = ["Cancel", "Save to identity", "Download", "Refine", "Compare", "Re-run", "Edit settings"];
@@ -22,13 +22,7 @@ function actionsIn(place: HTMLElement): string[] {
 /** The history of Alice the chef, who has an image already: a result can be compared with it. */
 async function openHistory(jobs: Job[]) {
   given(
-    http.get("/v1/users/{user_id}/identities", ({ response }) =>
-      response(200).json({
-        identities: identities.map((identity, index) =>
-          index === 0 ? { ...identity, image_path: "identities/chef.png", image_url: "http://s3.test/bucket/identities/chef.png" } : identity,
-        ),
-      }),
-    ),
+    chefWith({ image_path: "identities/chef.png", image_url: "http://s3.test/bucket/identities/chef.png" }),
     ...historyOf(jobs),
   );
   const user = await openAsAlice();

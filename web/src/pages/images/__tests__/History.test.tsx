@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { apiConfig, apiError, chefWithAnImage, cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
+import { apiConfig, apiError, chefImageOf, chefWith, chefWithAnImage, cursorAfter, historyOf, http, identities, job, pagedHistory, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { jobRows } from "../../../test/history";
 import { IDLE_REFRESH_MS, OLDER_PAGE_REFRESH_MS } from "../hooks/use-history";
@@ -94,9 +94,7 @@ describe("Saved", () => {
     const middle = applied(succeeded(job({ prompt: "asked second", batch_id: "b2", created_at: "2026-03-14T09:20:00Z" })), "2026-03-14T09:21:00Z");
     const oldest = applied(succeeded(job({ prompt: "asked first", batch_id: "b1", created_at: "2026-03-14T09:10:00Z" })), "2026-03-14T09:35:00Z");
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({ identities: identities.map((each, index) => (index === 0 ? { ...each, image_path: `generated/${middle.id}.png` } : each)) }),
-      ),
+      chefWith({ image_path: chefImageOf(middle) }),
       ...historyOf([newest, middle, oldest]),
     );
     const user = await openAsAlice();
@@ -122,9 +120,7 @@ describe("Saved", () => {
     const done = succeeded(job({ prompt: "kept by the host" }));
     const failedSave = { ...done, apply: { ...done.apply!, status: "failed" as const } };
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({ identities: identities.map((each, index) => (index === 0 ? { ...each, image_path: `generated/${done.id}.png` } : each)) }),
-      ),
+      chefWith({ image_path: chefImageOf(done) }),
       ...historyOf([failedSave]),
     );
     const user = await openAsAlice();
@@ -936,13 +932,7 @@ describe("the identity's image, to its generation", () => {
     };
     const newer = succeeded(job({ prompt: "a newer one" }));
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: identities.map((identity, index) =>
-            index === 0 ? { ...identity, image_path: `generated/identities/id-chef/${saved.id}.png` } : identity,
-          ),
-        }),
-      ),
+      chefWith({ image_path: chefImageOf(saved) }),
       ...historyOf([newer, saved]),
     );
     const user = await openAsAlice();
@@ -957,13 +947,7 @@ describe("the identity's image, to its generation", () => {
 
   it("is a caption alone while the history read does not hold that generation", async () => {
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: identities.map((identity, index) =>
-            index === 0 ? { ...identity, image_path: "generated/identities/id-chef/older-than-the-history.png" } : identity,
-          ),
-        }),
-      ),
+      chefWith({ image_path: "generated/identities/id-chef/older-than-the-history.png" }),
       ...historyOf([succeeded(job({ prompt: "another" }))]),
     );
     await openAsAlice();

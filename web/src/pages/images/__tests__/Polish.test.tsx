@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { historyOf, http, identities, job, succeeded } from "../../../test/api";
+import { chefImageOf, chefWith, historyOf, http, job, succeeded } from "../../../test/api";
 import { generateBar } from "../../../test/generateBar";
 import { given, openAsAlice } from "../../../test/render";
 import { GeneratedImageDisplay } from "../components/GeneratedImageDisplay";
@@ -16,9 +16,7 @@ const LONG_NAME = "Maximilianaverylongsinglewordwithoutanyspacesatallreally";
 describe("a long identity name", () => {
   it("is cut to two lines in the result's header, the whole name in its title", async () => {
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({ identities: identities.map((identity, index) => (index === 0 ? { ...identity, name: LONG_NAME } : identity)) }),
-      ),
+      chefWith({ name: LONG_NAME }),
     );
     await openAsAlice();
     const result = screen.getByRole("region", { name: "Result" });
@@ -86,13 +84,7 @@ describe("All generations", () => {
     const newer = applied(succeeded(job({ prompt: "newer", created_at: "2026-12-04T09:30:00Z" })), "2026-12-04T10:30:00Z");
     const older = applied(succeeded(job({ prompt: "older", created_at: "2026-12-04T09:00:00Z" })));
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: identities.map((identity, index) =>
-            index === 0 ? { ...identity, image_path: `generated/identities/id-chef/${newer.id}.png` } : identity,
-          ),
-        }),
-      ),
+      chefWith({ image_path: chefImageOf(newer) }),
       ...historyOf([newer, older]),
     );
     await openAsAlice();
@@ -172,15 +164,7 @@ describe("the result the identity shows", () => {
     const current: Job = { ...done, apply: { ...done.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
     const other = succeeded(job({ prompt: "other", batch_id: "b-other", created_at: "2026-12-04T09:00:00Z" }));
     given(
-      http.get("/v1/users/{user_id}/identities", ({ response }) =>
-        response(200).json({
-          identities: identities.map((identity, index) =>
-            index === 0
-              ? { ...identity, image_path: `generated/identities/id-chef/${current.id}.png`, image_url: "http://s3.test/kept.png" }
-              : identity,
-          ),
-        }),
-      ),
+      chefWith({ image_path: chefImageOf(current), image_url: "http://s3.test/kept.png" }),
       ...historyOf([current, other]),
     );
     const user = await openAsAlice();
