@@ -345,14 +345,85 @@ def test_a_history_page_that_ends_on_a_batch_s_last_job_reads_no_more(
     assert [job["id"] for job in _history(2, page["next_cursor"])["items"]] == [older]
 
 
+def _saved(limit: int, cursor: str | None = None) -> tuple[list[str], str | None]:
+    """A page of the saved history: its job ids and its next cursor."""
+    query = {"identity_id": ADMIN_IDENTITY, "limit": str(limit), "saved": "true"}
+    status, page, _ = call_api(
+        "GET", "/v1/generations", query=query | ({"cursor": cursor} if cursor else {})
+    )
+    assert status == 200, page
+    return [job["id"] for job in page["items"]], page["next_cursor"]
+
+
+def _save(job_id: str, settings: Settings) -> None:
+    """Run a save to its end, as the worker would."""
+    jobs = JobStore.from_settings(settings)
+    pending = jobs.request_apply(job_id)
+    assert pending is not None
+    assert jobs.finish_apply(pending, error=None) is not None
+
+
+def test_the_saved_history_holds_the_jobs_once_saved_and_no_sibling(
+    resources: Resources, settings: Settings
+) -> None:
+    """The Saved view's read: the images saved to the identity, the one it shows and the
+    ones replaced since, however far down the history they are; not their click's other
+    variants (the whole history's page rule), and not a job that was never saved."""
+    put_reference(REF)
+    _, batch, _ = call_api("POST", "/v1/generation-batches", body=generation_body(count=3))
+    first, *siblings = [job["id"] for job in batch["items"]]
+    never = call_api("POST", "/v1/generations", body=generation_body(prompt="x"))[1]["id"]
+    later = call_api("POST", "/v1/generations", body=generation_body(prompt="y"))[1]["id"]
+    for job_id in [first, *siblings, never, later]:
+        succeed(JobStore.from_settings(settings), job_id)
+    _save(first, settings)
+    _save(later, settings)
+    # Saved again (an Undo back to it) and on its way: still once saved.
+    assert JobStore.from_settings(settings).request_apply(first) is not None
+
+    assert _saved(20) == ([later, first], None)
+    page, cursor = _saved(1)
+    assert page == [later]
+    assert _saved(1, cursor) == ([first], None)
+    # The whole history is unchanged by it.
+    assert len(_history(20)["items"]) == 5
+
+
+def test_a_saved_page_reads_a_bounded_number_of_jobs_and_says_where_it_stopped(
+    resources: Resources, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saves far down a long history: a page reads at most so many jobs, then answers what
+    it found (here nothing) with the cursor that reads on from there."""
+    from identity_images.adapters import job_store
+
+    monkeypatch.setattr(job_store, "SAVED_READ_ITEMS", 2)
+    monkeypatch.setattr(job_store, "SAVED_PAGE_READS", 2)
+    put_reference(REF)
+    saved = call_api("POST", "/v1/generations", body=generation_body(prompt="s"))[1]["id"]
+    succeed(JobStore.from_settings(settings), saved)
+    _save(saved, settings)
+    for n in range(5):
+        call_api("POST", "/v1/generations", body=generation_body(prompt=str(n)))
+
+    first, cursor = _saved(20)
+    assert first == []
+    assert cursor is not None
+    found: list[str] = []
+    while cursor is not None:
+        page, cursor = _saved(20, cursor)
+        found += page
+    assert found == [saved]
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
+        ({"identity_id": ADMIN_IDENTITY, "saved": "maybe"}, "saved"),
         ({"identity_id": ADMIN_IDENTITY, "cursor": "bm90LWEtY3Vyc29y"}, "cursor"),
         ({"identity_id": ADMIN_IDENTITY, "limit": "0"}, "limit"),
         ({}, "identity_id"),
     ],
-    ids=["bad-cursor", "bad-limit", "no-identity"],
+    ids=["bad-saved", "bad-cursor", "bad-limit", "no-identity"],
 )
 def test_history_refuses_bad_queries(
     resources: Resources, query: dict[str, str], field: str

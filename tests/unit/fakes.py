@@ -68,10 +68,14 @@ class MemoryJobStore:
         return job
 
     def list_for_identity(
-        self, identity_id: str, *, limit: int, cursor: str | None = None
+        self, identity_id: str, *, limit: int, cursor: str | None = None, saved: bool = False
     ) -> JobPage:
         jobs = sorted(
-            (j for j in self.jobs.values() if j.identity_id == identity_id),
+            (
+                j
+                for j in self.jobs.values()
+                if j.identity_id == identity_id and (not saved or j.apply.applied_at)
+            ),
             key=lambda j: j.created_at,
             reverse=True,
         )

@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * An identity's generation history
-         * @description Newest first; pass `next_cursor` back as `cursor` for the next page.
+         * @description Newest first; pass `next_cursor` back as `cursor` for the next page. `saved=true`: only the generations whose image was saved to the identity at least once (a page may then hold fewer than `limit`, even none, and still have a next one).
          */
         get: operations["list_generations_v1_generations_get"];
         put?: never;
@@ -1362,6 +1362,7 @@ export interface operations {
                 identity_id: string;
                 limit?: number;
                 cursor?: string | null;
+                saved?: boolean;
             };
             header?: never;
             path?: never;

@@ -86,7 +86,9 @@ def get_generation(
 @router.get(
     "/v1/generations",
     summary="An identity's generation history",
-    description="Newest first; pass `next_cursor` back as `cursor` for the next page.",
+    description="Newest first; pass `next_cursor` back as `cursor` for the next page. "
+    "`saved=true`: only the generations whose image was saved to the identity at least once "
+    "(a page may then hold fewer than `limit`, even none, and still have a next one).",
     responses=responses(200, "A page of jobs", GenerationList),
     tags=["generations"],
 )
@@ -96,9 +98,10 @@ def list_generations(
     generation_services: TheGenerations,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    saved: Annotated[bool, Query()] = False,
 ) -> GenerationList:
     return generations.list_generations(
-        identity_id, caller, generation_services, limit=limit, cursor=cursor
+        identity_id, caller, generation_services, limit=limit, cursor=cursor, saved=saved
     )
 
 

@@ -77,7 +77,13 @@ def get_generation(job_id: str, caller: Caller, g: Generations) -> Job:
 
 
 def list_generations(
-    identity_id: str, caller: Caller, g: Generations, *, limit: int, cursor: str | None
+    identity_id: str,
+    caller: Caller,
+    g: Generations,
+    *,
+    limit: int,
+    cursor: str | None,
+    saved: bool = False,
 ) -> GenerationList:
     """The identity's jobs, newest first, if the caller may act on the identity (else 403,
     not an empty page); each job carries its URLs (the previews are what a history
@@ -85,11 +91,16 @@ def list_generations(
     are left out, so a page may hold fewer than `limit` jobs and still have a next one.
     A page never ends inside a batch: one whose `limit`th job has siblings after it holds
     them too (at most `MAX_VARIANTS - 1` more), so one click's variants are never split
-    across pages and a history shows a click whole."""
+    across pages and a history shows a click whole.
+
+    `saved`: only the jobs whose image was saved to the identity at least once, the one
+    it shows and the ones replaced since (a click's other variants are not read with
+    them); a page may then come short, even empty, with a next one (the store reads a
+    bounded number of jobs for it)."""
     authorize_identity(identity_id, caller, g.host)
-    page = g.store.list_for_identity(identity_id, limit=limit, cursor=cursor)
+    page = g.store.list_for_identity(identity_id, limit=limit, cursor=cursor, saved=saved)
     listed, next_cursor = page.jobs, page.next_cursor
-    rest = _rest_of_batch(listed[-1]) if listed and next_cursor else 0
+    rest = _rest_of_batch(listed[-1]) if listed and next_cursor and not saved else 0
     if rest:
         # A batch's jobs are next to each other (`new_jobs`): its rest is the next `rest`.
         tail = g.store.list_for_identity(identity_id, limit=rest, cursor=next_cursor)
