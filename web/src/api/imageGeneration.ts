@@ -273,15 +273,18 @@ export function createImageGenerationApi({ apiBaseUrl, getToken, onSessionChange
       });
       return unwrap(result);
     },
-    /** One page of the identity's history, newest first; `next_cursor` reads the next. */
+    /** One page of the identity's history, newest first; `next_cursor` reads the next.
+     * `saved`: only the generations whose image was saved to the identity at least once (a
+     * page may then come short, even empty, and still have a next one). */
     async listGenerations(
       identityId: string,
       limit = 20,
       cursor: string | null = null,
       signal?: AbortSignal,
+      { saved = false }: { saved?: boolean } = {},
     ): Promise<GenerationList> {
       const result = await client.GET("/v1/generations", {
-        params: { query: { identity_id: identityId, limit, ...(cursor ? { cursor } : {}) } },
+        params: { query: { identity_id: identityId, limit, ...(cursor ? { cursor } : {}), ...(saved ? { saved } : {}) } },
         signal,
       });
       return unwrap(result);

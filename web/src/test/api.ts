@@ -183,10 +183,15 @@ export function baseHandlers() {
 
 export const server = setupServer();
 
+/** Whether a job's image was once saved: what `GET /v1/generations?saved=true` lists. */
+const onceSaved = (job: Job) => Boolean(job.apply?.applied_at);
+
 /** The handlers of an identity whose history is `jobs`, each of them readable by its id too. */
 export function historyOf(jobs: Job[]) {
   return [
-    http.get("/v1/generations", ({ response }) => response(200).json({ items: jobs, next_cursor: null })),
+    http.get("/v1/generations", ({ query, response }) =>
+      response(200).json({ items: query.get("saved") === "true" ? jobs.filter(onceSaved) : jobs, next_cursor: null }),
+    ),
     http.get("/v1/generations/{generation_id}", ({ params, response }) =>
       response(200).json(jobs.find((item) => item.id === params.generation_id)!),
     ),
@@ -209,20 +214,23 @@ export function batchesMadeBy(jobs: Job[], make: (body: components["schemas"]["C
  * `GET /v1/generations` as the API pages a history: newest first, `limit` at a time, with a
  * keyset cursor (the next page is the jobs older than the one the cursor names, wherever that
  * one stands now). `listed` gives the jobs, newest first, as they are at each read; `reads`
- * holds the cursor of every read, in order (null: the first page).
+ * holds the cursor of every read of the whole history, in order (null: the first page), and
+ * `savedReads` of every read of its saved ones (`saved=true`, the Saved view's).
  */
 export function pagedHistory(listed: () => Job[]) {
   const reads: (string | null)[] = [];
+  const savedReads: (string | null)[] = [];
   const handler = http.get("/v1/generations", ({ query, response }) => {
     const cursor = query.get("cursor");
-    reads.push(cursor);
-    const jobs = listed();
+    const saved = query.get("saved") === "true";
+    (saved ? savedReads : reads).push(cursor);
+    const jobs = saved ? listed().filter(onceSaved) : listed();
     const start = cursor === null ? 0 : jobs.findIndex((each) => cursorAfter(each) === cursor) + 1;
     const items = jobs.slice(start, start + Number(query.get("limit")));
     const last = items.at(-1);
     return response(200).json({ items, next_cursor: last && start + items.length < jobs.length ? cursorAfter(last) : null });
   });
-  return { reads, handler };
+  return { reads, savedReads, handler };
 }
 
 /** The cursor `pagedHistory` gives for the page after `job`. */

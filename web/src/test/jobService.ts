@@ -93,7 +93,9 @@ export function jobService({ saves = "on-next-read" }: { saves?: SaveLanding } =
       http.post("/v1/generations/{generation_id}/apply", ({ params, response }) => {
         const current = jobs.get(params.generation_id)!;
         applied.push(current.id);
-        const pending: Job = { ...current, apply: { status: "pending", attempt: 1, error: null, applied_at: null, requested_at: new Date().toISOString() } };
+        // As the API does: a save asked again keeps when the last one landed.
+        const applied_at = current.apply?.applied_at ?? null;
+        const pending: Job = { ...current, apply: { status: "pending", attempt: 1, error: null, applied_at, requested_at: new Date().toISOString() } };
         if (saves === "on-next-read") {
           jobs.set(pending.id, pending);
           return response(202).json(pending);

@@ -6,7 +6,7 @@ import { CompareDialog } from "./components/CompareDialog";
 import { ComposeForm } from "./components/ComposeForm";
 import type { PhotosSharedBy } from "./components/ReferenceImageUpload";
 import type { FollowUps } from "./components/followUps";
-import { GenerationHistory } from "./components/GenerationHistory";
+import { GenerationHistory, isHistoryView, type HistoryView } from "./components/GenerationHistory";
 import { JobsElsewhere } from "./components/JobsElsewhere";
 import { ResultPane } from "./components/ResultPane";
 import { userName } from "./components/UserSelector";
@@ -19,13 +19,15 @@ import { lostContact as lostContactOf, useOnline } from "./hooks/use-connection"
 import { draftOf, useDraft } from "./hooks/use-draft";
 import { useEditSettings } from "./hooks/use-edit-settings";
 import { useFailure } from "./hooks/use-failure";
-import type { useHistory } from "./hooks/use-history";
 import { useUsers } from "./hooks/use-users";
 import { useJobActions, type ActionPlace } from "./hooks/use-job-actions";
 import { useReadAhead } from "./hooks/use-read-ahead";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
+import { useSavedHistory } from "./hooks/use-saved-history";
+import { useSessionState } from "./hooks/use-session-state";
+import { olderPages } from "./hooks/use-show-older";
 import { useSubjectChanges } from "./hooks/use-subject-changes";
 import { useTabConfig } from "./hooks/use-tab-config";
 import { useUndoSave } from "./hooks/use-undo-save";
@@ -83,6 +85,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   const shown = useShownJobs(identityId);
   const { history, paneJobs, historyJobs, elsewhere } = shown;
+  // How the history shows, the admin's habit kept in this browser; the Saved view reads every
+  // save, however far down the history.
+  const [historyView, setHistoryView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
+  const saves = useSavedHistory(identityId, historyView === "saved");
   const jobs = historyJobs ?? [];
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const unusable = unusablePhotos([...paneJobs, ...jobs]);
@@ -291,6 +297,9 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={historyJobs}
           names={names}
           older={olderPages(history)}
+          view={historyView}
+          onView={setHistoryView}
+          saves={saves}
           loading={identityId !== null && history.isPending && shown.historyUnreadable === null}
           error={sessionEnded ? null : shown.historyUnreadable}
           identity={identity}
@@ -338,17 +347,4 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 function photosSharedBy(users: HostUser[], userId: string | null, identities: number): PhotosSharedBy | null {
   const owner = users.find((user) => user.id === userId);
   return owner && identities > 1 ? { name: userName(owner), identities } : null;
-}
-
-/** The history's way to its older pages (see `GenerationHistory`); null once it holds them all. */
-function olderPages(history: ReturnType<typeof useHistory>) {
-  if (!history.hasNextPage) return null;
-  return {
-    // TanStack's own, the same function on every render: a seek's effect that depends on it
-    // runs when the pages change, not on every render.
-    load: history.fetchNextPage,
-    loading: history.isFetchingNextPage,
-    failed: history.isFetchNextPageError,
-    read: history.data?.length ?? 0,
-  };
 }

@@ -54,6 +54,8 @@ export const keys = {
   /** Every identity's history (a prefix of each one's key). */
   histories: ["identity-images", "history"] as const,
   history: (identityId: string | null) => ["identity-images", "history", identityId] as const,
+  /** The images once saved to an identity, for the history's Saved view (`useSavedHistory`). */
+  saved: (identityId: string | null) => ["identity-images", "saved", identityId] as const,
   job: (id: string) => ["identity-images", "job", id] as const,
 };
 
@@ -149,8 +151,10 @@ export function refreshAfterUnanswered(queryClient: QueryClient, job: Job): void
   void refreshHistory(queryClient, job.identity_id);
 }
 
-/** Read an identity's history again: a job of it started, ended or changed (or may have). */
+/** Read an identity's history again: a job of it started, ended or changed (or may have).
+ * Its saved images too (read only while the Saved view shows them). */
 export async function refreshHistory(queryClient: QueryClient, identityId: string): Promise<void> {
+  void queryClient.invalidateQueries({ queryKey: keys.saved(identityId) });
   const queryKey = keys.history(identityId);
   const history = queryClient.getQueryCache().find({ queryKey, exact: true });
   // An older page on its way ("Show older generations") first: a read asked now would cancel it

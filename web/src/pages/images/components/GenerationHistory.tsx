@@ -7,6 +7,7 @@ import { endedWithout, historyRows } from "../job/rows";
 import { countOf } from "../config";
 import { whyUnread } from "../errors";
 import { useRowsKeepFocus } from "../hooks/use-rows-keep-focus";
+import { savesAmong, type SavedPages } from "../hooks/use-saved-history";
 import { useSeekSaved } from "../hooks/use-seek-saved";
 import { useSaidWhen } from "../hooks/use-said-a-while";
 import { isBoolean, useSessionState } from "../hooks/use-session-state";
@@ -26,6 +27,12 @@ interface Props extends RowProps {
   names: HistoryNames;
   /** Reads the next older page; null when the history holds every job. */
   older: OlderPages | null;
+  /** Every generation, only the results, or only the saved ones: the admin's habit. */
+  view: HistoryView;
+  onView: (view: HistoryView) => void;
+  /** The saved ones, read for the Saved view however far down the history (null: not read;
+   * the view shows the saves among `jobs`). */
+  saves: SavedPages | null;
   loading: boolean;
   /** Why the history could not be read, while it never was (a later read's failure is a
    * lost contact, said among the page's notices). */
@@ -38,23 +45,51 @@ interface Props extends RowProps {
 }
 
 /** The identity's generations, newest first: status, settings, cost; re-run, refine, compare. */
-export function GenerationHistory({ jobs, names, older, loading, error, identity, noIdentities, onRerunAll, ...row }: Props) {
-  // Every generation as a list (what each was, what to do with it), or only the results, as
-  // pictures large enough to judge: the admin's habit, kept in this browser.
-  const [view, setView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
+export function GenerationHistory({
+  jobs,
+  names,
+  older,
+  view,
+  onView,
+  saves,
+  loading,
+  error,
+  identity,
+  noIdentities,
+  onRerunAll,
+  ...row
+}: Props) {
   // The list without the generations that ended without a picture: a habit too.
   const [hidesFailed, setHidesFailed] = useSessionState("historyHidesFailed", false, isBoolean, "browser");
   const rows = useMemo(() => historyRows(jobs ?? [], { hideFailed: hidesFailed }), [jobs, hidesFailed]);
+  // The Saved view's images: every one once saved, read for it, however far down the history.
+  const savedView = view === "saved";
+  const savedRead = saves?.jobs;
+  const savedJobs = useMemo(() => savesAmong(jobs ?? [], savedRead), [jobs, savedRead]);
+  const savedOlder = saves?.older ?? null;
+  // The job the identity's image came from: its name says, though the history has not read it
+  // (an old one saved again from this view).
+  const savedCurrent = row.currentJobId ?? jobNamedBy(identity?.image_path);
   const list = useRowsKeepFocus<HTMLOListElement>();
   // Where the two buttons find the row or tile they take the admin to.
   const section = useRef<HTMLElement>(null);
   const headingId = useId();
   const { askedAt, originOf, replacedWords } = names;
-  const showOlder = useShowOlder(section, jobs, older);
-  const shown = jobs ? shownLabel(view, jobs, older !== null, row.currentJobId ?? null, hidesFailed) : "";
+  // Older pages of what the view reads: the history's, or the Saved view's own.
+  const pager = savedView ? savedOlder : older;
+  const loadingOlder = savedView ? "Loading older saved images…" : "Loading older generations…";
+  const showOlder = useShowOlder(section, savedView ? savedJobs : jobs, pager);
+  const shown = !jobs
+    ? ""
+    : savedView && savedRead
+      ? savedLabel(savedOf(savedJobs, savedCurrent).length, savedOlder !== null)
+      : shownLabel(view, jobs, older !== null, row.currentJobId ?? null, hidesFailed);
+  // Until the saved ones are read, the view shows the history's, and says so.
+  const savedUnread = savedView && !savedRead && saves?.error ? whyUnread(saves.error) : null;
   // A page of older ones read is the oldest job's changing; a new one comes first.
   const oldest = jobs?.at(-1)?.id;
-  const shownSaid = useSaidWhen(oldest ? `${view} ${hidesFailed} ${oldest}` : null, `Showing ${shown}.`);
+  const oldestSaved = savedView ? (savedRead?.at(-1)?.id ?? "") : "";
+  const shownSaid = useSaidWhen(oldest ? `${view} ${hidesFailed} ${oldest} ${oldestSaved}` : null, `Showing ${shown}.`);
   // Not an ended session: its own notice says it.
   const unread = error ? whyUnread(error) : null;
   // The job the identity's image came from (its name says, or the row's badge does).
@@ -62,8 +97,9 @@ export function GenerationHistory({ jobs, names, older, loading, error, identity
   // The Saved view with none of the saved ones read: the identity's image still comes from a
   // generation, older than the pages read (or gone from the history). Said there, with the
   // way to it, not "None of these generations was saved", which the image above belies.
-  const savedFurther =
-    view === "saved" && (saved.offered || saved.gone) && savedOf(jobs ?? [], row.currentJobId ?? null).length === 0;
+  const savedFurther = savedView && (saved.offered || saved.gone) && savedOf(savedJobs, savedCurrent).length === 0;
+  // The Saved view read it among the saves: its tile says it, nothing is to be sought.
+  const savedInView = savedView && savedJobs.some((job) => job.id === savedCurrent);
   const findIt = (
     <ActionLink off={saved.seeking} onClick={saved.seek}>
       {saved.seeking ? "Finding the saved one…" : "Show the saved one"}
@@ -97,7 +133,7 @@ export function GenerationHistory({ jobs, names, older, loading, error, identity
             </span>
             {saved.gone && !savedFurther && <span className={ui.muted}>The saved one's generation is no longer in the history.</span>}
             {saved.failed && <span className={ui.muted}>The saved one could not be found: try again.</span>}
-            {saved.offered && !savedFurther && findIt}
+            {saved.offered && !savedFurther && !savedInView && findIt}
             {/* Of the list only: the other views show results alone already. A box, not a
                 fourth view: it narrows the list, whichever the admin reads it for. */}
             {view === "all" && (
@@ -106,7 +142,7 @@ export function GenerationHistory({ jobs, names, older, loading, error, identity
                 Hide failed
               </label>
             )}
-            <ViewSwitch name="Show" views={HISTORY_VIEWS} shown={view} onShow={setView} />
+            <ViewSwitch name="Show" views={HISTORY_VIEWS} shown={view} onShow={onView} />
           </div>
         )}
       </div>
@@ -126,11 +162,16 @@ export function GenerationHistory({ jobs, names, older, loading, error, identity
       {jobs && jobs.length === 0 && (
         <p className={ui.emptyNote}>No generations for this identity yet. The first one will show here.</p>
       )}
+      {savedUnread !== null && (
+        <p className={ui.muted}>
+          The saves further down the history could not be read: {savedUnread}. The page keeps trying.
+        </p>
+      )}
       {jobs && jobs.length > 0 && view !== "all" && (
         <HistoryResults
-          jobs={jobs}
+          jobs={savedView ? savedJobs : jobs}
           names={names}
-          savedOnly={view === "saved"}
+          savedOnly={savedView}
           whenNone={
             savedFurther ? (
               <p className={ui.emptyNote}>
@@ -142,7 +183,7 @@ export function GenerationHistory({ jobs, names, older, loading, error, identity
               </p>
             ) : undefined
           }
-          currentJobId={row.currentJobId}
+          currentJobId={savedView ? savedCurrent : row.currentJobId}
           savingIds={row.savingIds}
           onSave={row.onSave}
           undoOf={row.undoOf}
@@ -206,15 +247,15 @@ export function GenerationHistory({ jobs, names, older, loading, error, identity
           goes under it, out of the window), what is under way at its top, where Show older was:
           rows that came late, after the click's grace, pushed Show older out of the window as
           they came, and the page moved under the admin (see `.rowsComing`). */}
-      {older?.loading && jobs && jobs.length > 0 && (
+      {pager?.loading && jobs && jobs.length > 0 && (
         <p className={styles.rowsComing} aria-hidden="true">
-          Loading older generations…
+          {loadingOlder}
         </p>
       )}
-      {older && jobs && jobs.length > 0 && (
+      {pager && jobs && jobs.length > 0 && (
         <div className={styles.older}>
-          <button type="button" className={ui.button} onClick={showOlder} aria-disabled={older.loading}>
-            {older.loading ? "Loading older generations…" : "Show older generations"}
+          <button type="button" className={ui.button} onClick={showOlder} aria-disabled={pager.loading}>
+            {pager.loading ? loadingOlder : savedView ? "Show older saved images" : "Show older generations"}
           </button>
         </div>
       )}
@@ -222,8 +263,10 @@ export function GenerationHistory({ jobs, names, older, loading, error, identity
   );
 }
 
-type HistoryView = "all" | "results" | "saved";
-const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results" || value === "saved";
+/** How the history shows: every generation as a list (what each was, what to do with it), or
+ * only the results, or only the saved ones, as pictures large enough to judge. */
+export type HistoryView = "all" | "results" | "saved";
+export const isHistoryView = (value: unknown): value is HistoryView => value === "all" || value === "results" || value === "saved";
 const HISTORY_VIEWS = [
   { view: "all", label: "All generations" },
   { view: "results", label: "Results only" },
@@ -260,6 +303,11 @@ function shownLabel(view: HistoryView, jobs: Job[], hasOlder: boolean, currentJo
   if (shown === jobs.length) return hasOlder ? `${countOf(shown, "newest result")}${OLDER_BELOW}` : countOf(shown, "result");
   const results = countOf(shown, "result");
   return hasOlder ? `${results} from the ${generations}` : `${results} from ${generations}`;
+}
+
+/** What the Saved view shows once its own read came: "3 saved", or "20 saved · older below". */
+function savedLabel(saved: number, hasOlder: boolean): string {
+  return `${saved} saved${hasOlder ? OLDER_BELOW : ""}`;
 }
 
 /** Said last of a history with older pages: kept on one line (a phone's header broke it

@@ -98,9 +98,10 @@ export function resultsOf(jobs: Job[]): Job[] {
 /** The results once saved to the identity: the one it shows (`currentJobId`, also when its
  * save read as failed though the host took it, or the host set it itself) first, then the ones
  * replaced since, the last saved first: the way back, one image at a time (in the order they
- * were asked, the image saved last Tuesday sat among this morning's). */
+ * were asked, the image saved last Tuesday sat among this morning's). One being saved again
+ * (an Undo back to it) keeps its tile: it was saved, whatever its new save does. */
 export function savedOf(jobs: Job[], currentJobId: string | null): Job[] {
-  const saved = resultsOf(jobs).filter((job) => job.apply?.status === "applied" || job.id === currentJobId);
+  const saved = resultsOf(jobs).filter((job) => Boolean(job.apply?.applied_at) || job.id === currentJobId);
   const current = (job: Job) => (job.id === currentJobId ? 1 : 0);
   const savedAt = (job: Job) => Date.parse(job.apply?.applied_at ?? "") || 0;
   // Stable: saves of one moment, or of no known moment, keep the history's order.

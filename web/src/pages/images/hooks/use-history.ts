@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, skipToken, useInfiniteQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
-import type { ImageGenerationApi } from "../../../api/imageGeneration";
+import type { ImageGenerationApi, Job } from "../../../api/imageGeneration";
 import { isMoving } from "../job/state";
 import { jobsOf, keys, movingPollMs, POLL_MS, refreshIdentities, showSaved, urlRefreshMs, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
@@ -52,25 +52,35 @@ function urlsReadAtIn(queryClient: QueryClient): Map<string, number> {
   return urlsReadAt;
 }
 
+/**
+ * `jobs` just read, each with the output URLs it was read with before (`before` gives that
+ * read), while they are younger than `urlRefreshMs`: each read signs new URLs for the same
+ * image, and the browser would download it again. The history's reads and the Saved view's
+ * keep one record of when each job's URLs were read.
+ */
+export function withUrlsKept(queryClient: QueryClient, jobs: Job[], before: (id: string) => Job | undefined, now: number): Job[] {
+  const urlsReadAt = urlsReadAtIn(queryClient);
+  const keepUrlsFor = urlRefreshMs(queryClient);
+  return jobs.map((job) => {
+    const kept = before(job.id)?.output;
+    const readAt = urlsReadAt.get(job.id);
+    if (kept && job.output?.key === kept.key && readAt !== undefined && now - readAt < keepUrlsFor) {
+      return { ...job, output: kept };
+    }
+    if (job.output) urlsReadAt.set(job.id, now);
+    return job;
+  });
+}
+
 /** The reads of an identity's history (none for no identity), page by page; see `useHistory`. */
 export function historyRead(api: ImageGenerationApi, queryClient: QueryClient, identityId: string | null) {
-  const urlsReadAt = urlsReadAtIn(queryClient);
   const readPage = async (identity: string, cursor: string | null, signal: AbortSignal): Promise<HistoryPage> => {
     const kept = unchanged(queryClient, identity, cursor);
     if (kept) return kept;
     const previous = new Map(jobsOf(queryClient.getQueryData<HistoryPages>(keys.history(identity))).map((p) => [p.id, p]));
     const page = await api.listGenerations(identity, HISTORY_LIMIT, cursor, signal);
     const now = Date.now();
-    const keepUrlsFor = urlRefreshMs(queryClient);
-    const items = page.items.map((job) => {
-      const before = previous.get(job.id);
-      const readAt = urlsReadAt.get(job.id);
-      if (before?.output && job.output?.key === before.output.key && readAt !== undefined && now - readAt < keepUrlsFor) {
-        return { ...job, output: before.output };
-      }
-      if (job.output) urlsReadAt.set(job.id, now);
-      return job;
-    });
+    const items = withUrlsKept(queryClient, page.items, (id) => previous.get(id), now);
     // A job only the history watches (a folder's regeneration, another tab's click) ended,
     // or a save landed from elsewhere, or one saved before was saved again (an Undo puts the
     // earlier image back): the identity's image may have changed.

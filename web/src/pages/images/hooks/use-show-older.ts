@@ -19,6 +19,26 @@ export interface OlderPages {
   read: number;
 }
 
+/** The older pages of a paged read (the history's, or the Saved view's), as `OlderPages`;
+ * null once it holds them all. */
+export function olderPages(read: {
+  hasNextPage: boolean;
+  fetchNextPage: () => unknown;
+  isFetchingNextPage: boolean;
+  isFetchNextPageError: boolean;
+  data?: readonly unknown[] | undefined;
+}): OlderPages | null {
+  if (!read.hasNextPage) return null;
+  return {
+    // TanStack's own, the same function on every render: a seek's effect that depends on it
+    // runs when the pages change, not on every render.
+    load: read.fetchNextPage,
+    loading: read.isFetchingNextPage,
+    failed: read.isFetchNextPageError,
+    read: read.data?.length ?? 0,
+  };
+}
+
 export function useShowOlder(
   section: RefObject<HTMLElement | null>,
   jobs: Job[] | undefined,

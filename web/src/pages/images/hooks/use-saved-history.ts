@@ -1,0 +1,71 @@
+import { skipToken, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+
+import type { Job } from "../../../api/imageGeneration";
+import { fromHistory, jobsOf, keys, movingPollMs, POLL_MS, type HistoryPage, type HistoryPages } from "../queryCache";
+import { useApi } from "./use-api";
+import { olderPages, type OlderPages } from "./use-show-older";
+import { HISTORY_LIMIT, IDLE_REFRESH_MS, withUrlsKept } from "./use-history";
+
+/**
+ * The images once saved to the identity, for the history's Saved view: the one it shows and
+ * the ones replaced since, however far down its history (`GET /v1/generations?saved=true`),
+ * newest first, `HISTORY_LIMIT` at a time (`fetchNextPage` reads older ones; a page may come
+ * short, even empty, and still have a next one). The history's own pages hold only its newest
+ * generations: a Saved view made of them said "0 saved" of an identity saved a dozen times,
+ * last week. Read only while `shown`, and then polled as the history is; a start, a save or a
+ * job's end reads it again (`refreshHistory`). A job's output keeps the URLs the history read
+ * it with (`withUrlsKept`): the tile shows the picture the browser has.
+ */
+export function useSavedHistory(identityId: string | null, shown: boolean): SavedPages {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const read = useInfiniteQuery({
+    queryKey: keys.saved(identityId),
+    queryFn:
+      identityId === null
+        ? skipToken
+        : async ({ pageParam, signal }): Promise<HistoryPage> => {
+            const saved = jobsOf(queryClient.getQueryData<HistoryPages>(keys.saved(identityId)));
+            const before = (id: string) => fromHistory(queryClient, id)?.job ?? saved.find((job) => job.id === id);
+            const page = await api.listGenerations(identityId, HISTORY_LIMIT, pageParam, signal, { saved: true });
+            const now = Date.now();
+            return { ...page, items: withUrlsKept(queryClient, page.items, before, now), readAt: now };
+          },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last: HistoryPage) => last.next_cursor ?? undefined,
+    enabled: shown,
+    select: jobsOf,
+    refetchInterval: (query) =>
+      query.state.status === "error"
+        ? POLL_MS
+        : (movingPollMs(jobsOf(query.state.data), query.state.dataUpdatedAt) ?? IDLE_REFRESH_MS),
+  });
+  return { jobs: read.data, older: olderPages(read), error: read.error };
+}
+
+/** The Saved view's own read (see `useSavedHistory`). */
+export interface SavedPages {
+  /** The saved ones read, newest first; undefined until the first page is. */
+  jobs: Job[] | undefined;
+  /** Reads the next older page; null once every saved one is read. */
+  older: OlderPages | null;
+  /** Why the last read failed, if it did. */
+  error: Error | null;
+}
+
+/**
+ * What the Saved view picks its images from: the saved ones read (`saved`, undefined until
+ * read), each as the newer of its two reads (the history's is polled while it moves; the
+ * saved read may be the later), and the history's own jobs, which hold a save that landed
+ * since the saved ones were read. `savedOf` picks and orders them.
+ */
+export function savesAmong(history: readonly Job[], saved: readonly Job[] | undefined): Job[] {
+  if (!saved) return [...history];
+  const inHistory = new Map(history.map((job) => [job.id, job]));
+  const newer = (job: Job) => {
+    const other = inHistory.get(job.id);
+    return other && other.updated_at >= job.updated_at ? other : job;
+  };
+  const listed = new Set(saved.map((job) => job.id));
+  return [...saved.map(newer), ...history.filter((job) => !listed.has(job.id))];
+}
