@@ -25,7 +25,7 @@ import { useReadAhead } from "./hooks/use-read-ahead";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
-import { useSavedHistory } from "./hooks/use-saved-history";
+import { useSavedHistory, withOlderSaves } from "./hooks/use-saved-history";
 import { useSessionState } from "./hooks/use-session-state";
 import { olderPages } from "./hooks/use-show-older";
 import { useSubjectChanges } from "./hooks/use-subject-changes";
@@ -138,8 +138,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
   });
   // How the history read names each job, once a read: its rows and tiles, the pane's cards'
-  // origins and Undo's tooltip name a job alike.
-  const names = useMemo(() => historyNames(historyJobs ?? []), [historyJobs]);
+  // origins and Undo's tooltip name a job alike. The saves older than the pages read too: the
+  // Saved view's two saves of one minute are told apart to the second, as in the list.
+  const savesJobs = saves.jobs;
+  const names = useMemo(() => historyNames(withOlderSaves(historyJobs ?? [], savesJobs)), [historyJobs, savesJobs]);
   // Every Save goes through it: the newest one's Undo is offered where it was pressed (from
   // Compare, where the admin comes back to once it closes).
   const undoSave = useUndoSave({

@@ -9,7 +9,7 @@ import { jobService } from "../../../test/jobService";
 import { jobRows } from "../../../test/history";
 import { IDLE_REFRESH_MS, OLDER_PAGE_REFRESH_MS } from "../hooks/use-history";
 import { POLL_MS } from "../queryCache";
-import { createdPhrase } from "../job/time";
+import { createdPhrase, momentPhrase } from "../job/time";
 import { fakeClock, given, openAsAlice, pickAlice, renderImages, timePasses } from "../../../test/render";
 
 /** A finished job whose image is `width`×`height`, asked at `ratio`. */
@@ -783,6 +783,25 @@ describe("the Saved view, when the identity's image is an older generation's", (
     const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
     expect(tiles.map((tile) => tile.dataset.jobId)).toEqual([jobs[41]!.id, jobs[0]!.id]);
     expect(service.applied).toEqual([jobs[41]!.id]);
+  });
+
+  it("tells two saves of one minute apart to the second, though both are older than the pages read", async () => {
+    const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
+    const jobs = historyWithTheSavedOne();
+    jobs[41] = savedAt(jobs[41]!, "2026-12-04T10:00:05Z");
+    jobs[43] = savedAt(jobs[43]!, "2026-12-04T10:00:40Z");
+    jobs[0] = savedAt(jobs[0]!, "2026-12-04T11:00:00Z");
+    given(pagedHistory(() => jobs).handler, ...historyOf(jobs).slice(1), chefWith({ image_path: chefImageOf(jobs[0]!) }));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText("20 newest generations · older below");
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    await within(history).findByText("3 saved");
+    const tileOf = (each: Job) => history.querySelector<HTMLElement>(`li[data-job-id="${each.id}"]`)!;
+    for (const each of [jobs[41]!, jobs[43]!]) {
+      const words = `Saved ${momentPhrase(each.apply!.applied_at!, { seconds: true })}, then replaced`;
+      expect(within(tileOf(each)).getByText(words)).toBeInTheDocument();
+    }
   });
 
   it("says the image comes from an older generation, not that none was saved, when the host set it (no save of it read), and finds it from there", async () => {

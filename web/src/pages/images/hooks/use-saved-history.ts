@@ -69,3 +69,11 @@ export function savesAmong(history: readonly Job[], saved: readonly Job[] | unde
   const listed = new Set(saved.map((job) => job.id));
   return [...saved.map(newer), ...history.filter((job) => !listed.has(job.id))];
 }
+
+/** The history read, then the saves read that are older than its pages (newest first, as
+ * both are): the jobs the page names (see `historyNames`). */
+export function withOlderSaves(history: readonly Job[], saved: readonly Job[] | undefined): Job[] {
+  const read = new Set(history.map((job) => job.id));
+  const older = (saved ?? []).filter((job) => !read.has(job.id));
+  return older.length === 0 ? [...history] : [...history, ...older];
+}
