@@ -131,10 +131,11 @@ describe("Saved", () => {
     expect(within(history).getByText("1 saved")).toBeInTheDocument();
   });
 
-  it("says so when none of the generations read was saved", async () => {
+  it("says so when no image of the whole history was saved, once the saves are read", async () => {
     const { user, history } = await openHistory([succeeded(job({ prompt: "never saved" }))]);
     await user.click(within(history).getByRole("button", { name: "Saved" }));
-    expect(within(history).getByText("None of these generations was saved to the identity.")).toBeInTheDocument();
+    expect(await within(history).findByText("No image was saved to this identity yet. The results saved to it show here.")).toBeInTheDocument();
+    expect(within(history).getByText("0 saved")).toBeInTheDocument();
   });
 });
 

@@ -181,6 +181,9 @@ export function GenerationHistory({
                   <>The identity's image comes from an older generation. {findIt}</>
                 )}
               </p>
+            ) : savedView && savedRead && !savedOlder ? (
+              // Every save read: none of the whole history, not only of the pages read.
+              <p className={ui.emptyNote}>No image was saved to this identity yet. The results saved to it show here.</p>
             ) : undefined
           }
           currentJobId={savedView ? savedCurrent : row.currentJobId}
