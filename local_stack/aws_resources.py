@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from identity_images.adapters import aws
-from identity_images.adapters.job_store import IDENTITY_INDEX, IN_FLIGHT_INDEX
+from identity_images.adapters.job_history import IDENTITY_INDEX
+from identity_images.adapters.job_store import IN_FLIGHT_INDEX
 from identity_images.settings import Settings, get_settings
 from infra import resource_spec as spec
 

@@ -394,10 +394,10 @@ def test_a_saved_page_reads_a_bounded_number_of_jobs_and_says_where_it_stopped(
 ) -> None:
     """Saves far down a long history: a page reads at most so many jobs, then answers what
     it found (here nothing) with the cursor that reads on from there."""
-    from identity_images.adapters import job_store
+    from identity_images.adapters import job_history
 
-    monkeypatch.setattr(job_store, "SAVED_READ_ITEMS", 2)
-    monkeypatch.setattr(job_store, "SAVED_PAGE_READS", 2)
+    monkeypatch.setattr(job_history, "SAVED_READ_ITEMS", 2)
+    monkeypatch.setattr(job_history, "SAVED_PAGE_READS", 2)
     put_reference(REF)
     saved = call_api("POST", "/v1/generations", body=generation_body(prompt="s"))[1]["id"]
     succeed(JobStore.from_settings(settings), saved)

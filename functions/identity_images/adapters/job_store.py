@@ -1,7 +1,8 @@
 """The jobs table (DynamoDB).
 
 Partition key `job_id`; GSI `by_identity` (`identity_id`, `created_at`, projection ALL)
-for an identity's history; TTL attribute `expires_at` (epoch seconds).
+for an identity's history (read by `job_history`); TTL attribute `expires_at` (epoch
+seconds).
 
 Sparse GSI `in_flight` (`in_flight`, `due_at`, keys only): a job is in it while something
 must still happen to it (queued, running, or succeeded with an apply pending), and leaves
@@ -32,7 +33,7 @@ from identity_images.adapters.dynamodb_items import (
     to_item,
     to_value,
 )
-from identity_images.adapters.job_cursor import decode_cursor, encode_cursor
+from identity_images.adapters.job_history import identity_page
 from identity_images.errors import ErrorCode, PipelineError
 from identity_images.models.jobs import (
     OUTPUT_URL_FIELDS,
@@ -52,29 +53,14 @@ from identity_images.settings import Settings
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-IDENTITY_INDEX = "by_identity"
 #: BatchGetItem's most keys a call; its unprocessed keys are asked again this many times,
 #: after 50, 100 and 200 ms.
 BATCH_GET_MAX_KEYS = 100
 BATCH_GET_RETRIES = 3
 BATCH_GET_BACKOFF_S = 0.05
-#: A saved page's reads: each evaluates up to this many jobs, and a page makes at most
-#: this many (a page of 20 saves reads on through 2,000 jobs never saved, some 10 MB of
-#: DynamoDB reads, before it comes short).
-SAVED_READ_ITEMS = 200
-SAVED_PAGE_READS = 10
 IN_FLIGHT_INDEX = "in_flight"
 #: The one value of the `in_flight` attribute (the index's partition key).
 IN_FLIGHT = "job"
-
-
-def _index_key(job: Job) -> dict[str, Any]:
-    """`job`'s key in the `by_identity` index: a page's `ExclusiveStartKey` after it."""
-    return {
-        "job_id": {"S": job.id},
-        "identity_id": {"S": job.identity_id},
-        "created_at": {"S": format_timestamp(job.created_at)},
-    }
 
 
 def _no_image_to_apply(
@@ -140,49 +126,17 @@ class JobStore:
     def list_for_identity(
         self, identity_id: str, *, limit: int, cursor: str | None = None, saved: bool = False
     ) -> JobPage:
-        """An identity's jobs, newest first; `cursor` is the previous page's `next_cursor`.
-        `saved`: only the jobs whose image was saved to the identity at least once (an
-        `apply.applied_at`). DynamoDB filters after it reads, so a saved page reads on
-        until it holds `limit` jobs, for at most `SAVED_PAGE_READS` reads: a page may come
-        short, even empty, with a `next_cursor` that reads on."""
-        query: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": IDENTITY_INDEX,
-            "KeyConditionExpression": "identity_id = :identity",
-            "ExpressionAttributeValues": {":identity": {"S": identity_id}},
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        if cursor:
-            query["ExclusiveStartKey"] = decode_cursor(cursor, identity_id)
-        if not saved:
-            answer = self._client.query(**query)
-            last = answer.get("LastEvaluatedKey")
-            return JobPage(
-                jobs=[self._job(item) for item in answer.get("Items", [])],
-                next_cursor=encode_cursor(last) if last else None,
-            )
-        # A job never saved holds `applied_at` too, as null.
-        query |= {
-            "FilterExpression": "attribute_type(#apply.applied_at, :string)",
-            "ExpressionAttributeNames": {"#apply": "apply"},
-            "ExpressionAttributeValues": {":identity": {"S": identity_id}, ":string": {"S": "S"}},
-            "Limit": SAVED_READ_ITEMS,
-        }
-        jobs: list[Job] = []
-        for _ in range(SAVED_PAGE_READS):
-            answer = self._client.query(**query)
-            items = answer.get("Items", [])
-            room = limit - len(jobs)
-            jobs += [self._job(item) for item in items[:room]]
-            if len(items) > room or (len(items) == room and answer.get("LastEvaluatedKey")):
-                # Full: the next page starts after its last job.
-                return JobPage(jobs=jobs, next_cursor=encode_cursor(_index_key(jobs[-1])))
-            last = answer.get("LastEvaluatedKey")
-            if not last:
-                return JobPage(jobs=jobs, next_cursor=None)
-            query["ExclusiveStartKey"] = last
-        return JobPage(jobs=jobs, next_cursor=encode_cursor(query["ExclusiveStartKey"]))
+        """An identity's jobs, newest first, whole or only the ones once saved (see
+        `job_history.identity_page`); `cursor` is the previous page's `next_cursor`."""
+        return identity_page(
+            self._client,
+            self._table,
+            identity_id,
+            limit=limit,
+            cursor=cursor,
+            saved=saved,
+            job_of=self._job,
+        )
 
     def due_in_flight(self, *, before: int, limit: int = 100) -> list[str]:
         """Ids of the jobs in flight whose `due_at` is before `before`, oldest first."""
