@@ -90,6 +90,10 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   const [historyView, setHistoryView] = useSessionState<HistoryView>("historyView", "all", isHistoryView, "browser");
   const saves = useSavedHistory(identityId, historyView === "saved");
   const jobs = historyJobs ?? [];
+  // Every job of the identity the page read: the history's, then the saves older than its
+  // pages, which the Saved view read (its tiles are named, compared, and found "current" too).
+  const savesJobs = saves.jobs;
+  const readJobs = useMemo(() => withOlderSaves(historyJobs ?? [], savesJobs), [historyJobs, savesJobs]);
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const unusable = unusablePhotos([...paneJobs, ...jobs]);
   const uploads = useReferenceUploads(config, unusable);
@@ -99,7 +103,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
 
   // The photos the identity's newest generation that kept any kept: a form with none offers them.
   const lastKept = jobs.find((job) => job.prepared_references.length > 0) ?? null;
-  const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...jobs]);
+  const currentJobId = currentImageJobId(identity, subject.identityReadAt, [...paneJobs, ...readJobs]);
   const online = useOnline();
   // The identities too: a read of them that failed once they were read is said with the rest.
   const lostContact = lostContactOf(online, [...shown.polls, subject.identitiesRead]);
@@ -108,7 +112,9 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // The identity's image's generation, when the history read holds it: "Current" under the
   // image takes the admin to its row or tile (which one it was, and when it was saved).
   const historyCard = useRef<HTMLDivElement>(null);
-  const currentRead = currentJobId !== null && jobs.some((job) => job.id === currentJobId);
+  const currentRead =
+    currentJobId !== null &&
+    (jobs.some((job) => job.id === currentJobId) || (historyView === "saved" && (savesJobs ?? []).some((job) => job.id === currentJobId)));
   const showCurrent = useCallback(() => {
     const item = currentJobId === null ? null : jobItem(historyCard.current, currentJobId);
     if (item) takeAdminTo(item, { centred: true });
@@ -135,19 +141,18 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
     currentJobId,
     hasImage: identity !== null && identityImageUrl(identity) !== null,
     paneJobs,
-    jobsById: new Map([...jobs, ...paneJobs].map((job) => [job.id, job])),
+    jobsById: new Map([...readJobs, ...paneJobs].map((job) => [job.id, job])),
   });
   // How the history read names each job, once a read: its rows and tiles, the pane's cards'
   // origins and Undo's tooltip name a job alike. The saves older than the pages read too: the
   // Saved view's two saves of one minute are told apart to the second, as in the list.
-  const savesJobs = saves.jobs;
-  const names = useMemo(() => historyNames(withOlderSaves(historyJobs ?? [], savesJobs)), [historyJobs, savesJobs]);
+  const names = useMemo(() => historyNames(readJobs), [readJobs]);
   // Every Save goes through it: the newest one's Undo is offered where it was pressed (from
   // Compare, where the admin comes back to once it closes).
   const undoSave = useUndoSave({
     identityId,
     currentJobId,
-    jobs: [...paneJobs, ...jobs],
+    jobs: [...paneJobs, ...readJobs],
     askedAt: names.askedAt,
     savingIds: actions.savingIds,
     save: actions.save,

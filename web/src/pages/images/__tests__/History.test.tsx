@@ -786,6 +786,46 @@ describe("the Saved view, when the identity's image is an older generation's", (
     expect(service.applied).toEqual([jobs[41]!.id]);
   });
 
+  it("offers Undo after saving an old one over another old one, and the Undo puts that one back", async () => {
+    const service = jobService({ saves: "at-once" });
+    const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
+    const jobs = historyWithTheSavedOne();
+    jobs[41] = savedAt(jobs[41]!, "2026-12-04T10:00:00Z");
+    jobs[43] = savedAt(jobs[43]!, "2026-12-04T11:00:00Z");
+    for (const each of jobs) service.jobs.set(each.id, each);
+    service.imagePaths.set("id-chef", jobs[43]!.output!.key);
+    given(pagedHistory(() => [...service.jobs.values()]).handler, ...service.handlers);
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText("20 newest generations · older below");
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const tileOf = (each: Job) => history.querySelector<HTMLElement>(`li[data-job-id="${each.id}"]`)!;
+    await within(history).findByText("2 saved");
+
+    await user.click(within(tileOf(jobs[41]!)).getByRole("button", { name: /^Save to identity\b/ }));
+    await user.click(await within(tileOf(jobs[41]!)).findByRole("button", { name: /^Undo/ }, { timeout: 8000 }));
+    expect(await within(tileOf(jobs[43]!)).findByText("Saved to identity", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(service.applied).toEqual([jobs[41]!.id, jobs[43]!.id]);
+  });
+
+  it("compares an old save, read for the view alone, with the current image", async () => {
+    const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
+    const jobs = historyWithTheSavedOne();
+    jobs[41] = savedAt(jobs[41]!, "2026-12-04T10:00:05Z");
+    jobs[0] = savedAt(jobs[0]!, "2026-12-04T11:00:00Z");
+    given(pagedHistory(() => jobs).handler, ...historyOf(jobs).slice(1), chefWith({ image_path: chefImageOf(jobs[0]!), image_url: "http://s3.test/now.png" }));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText("20 newest generations · older below");
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    await within(history).findByText("2 saved");
+    const old = history.querySelector<HTMLElement>(`li[data-job-id="${jobs[41]!.id}"]`)!;
+    await user.click(within(old).getByRole("button", { name: /^Compare\b/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Compare with the current image" });
+    expect(within(dialog).getAllByRole("img")).toHaveLength(2);
+    expect(within(dialog).getByRole("button", { name: "Save this result to identity" })).toBeInTheDocument();
+  });
+
   it("tells two saves of one minute apart to the second, though both are older than the pages read", async () => {
     const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
     const jobs = historyWithTheSavedOne();
