@@ -734,14 +734,14 @@ describe("the Saved view, when the identity's image is an older generation's", (
     expect(paged.reads).toEqual([null]);
   });
 
-  it("reads older saves a page at a time, with its own Show older", async () => {
-    // 25 saves, the newest 40 generations down: the view's first page holds 20 of them.
-    const jobs = Array.from({ length: 70 }, (_, index) =>
-      succeeded(job({ prompt: `job ${index + 1}`, created_at: new Date(Date.UTC(2026, 11, 4, 9, 0, 70 - index)).toISOString() })),
+  it("reads every page of saves before it shows them, so that they stand in the order they were saved", async () => {
+    // 130 saves, the newest 20 generations down: two pages of saves, read one after the other.
+    const jobs = Array.from({ length: 150 }, (_, index) =>
+      succeeded(job({ prompt: `job ${index + 1}`, created_at: new Date(Date.UTC(2026, 11, 4, 9, 0, 150 - index)).toISOString() })),
     ).map((each, index) =>
-      index < 40 || index >= 65
+      index < 20
         ? each
-        : { ...each, apply: { ...each.apply!, status: "applied" as const, attempt: 1, applied_at: `2026-12-04T10:${index - 10}:00Z` } },
+        : { ...each, apply: { ...each.apply!, status: "applied" as const, attempt: 1, applied_at: new Date(Date.UTC(2026, 11, 4, 12, 0, index)).toISOString() } },
     );
     const paged = pagedHistory(() => jobs);
     given(paged.handler, ...historyOf(jobs).slice(1));
@@ -750,13 +750,42 @@ describe("the Saved view, when the identity's image is an older generation's", (
     await within(history).findByText("20 newest generations · older below");
     await user.click(within(history).getByRole("button", { name: "Saved" }));
 
-    expect(await within(history).findByText("20 saved · older below")).toBeInTheDocument();
-    await user.click(within(history).getByRole("button", { name: "Show older saved images" }));
-    expect(await within(history).findByText("25 saved")).toBeInTheDocument();
-    expect(within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem")).toHaveLength(25);
+    expect(await within(history).findByText("130 saved", {}, { timeout: 8000 })).toBeInTheDocument();
+    const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    // The last saved first, though it was asked first of them (on the second page).
+    expect(tiles[0]!.dataset.jobId).toBe(jobs[149]!.id);
+    expect(tiles).toHaveLength(130);
     expect(within(history).queryByRole("button", { name: /^Show older/ })).not.toBeInTheDocument();
-    expect(paged.savedReads).toEqual([null, cursorAfter(jobs[59]!)]);
+    expect(paged.savedReads).toEqual([null, cursorAfter(jobs[119]!)]);
     expect(paged.reads).toEqual([null]);
+  });
+
+  it("says the saves are on their way, not the few among the pages read as if they were all", async () => {
+    const jobs = historyWithTheSavedOne();
+    const saved = jobs[41]!;
+    jobs[41] = { ...saved, apply: { ...saved.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
+    const paged = pagedHistory(() => jobs);
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    given(
+      http.get("/v1/generations", async ({ query }) => {
+        if (query.get("saved") === "true") await answered;
+        return undefined;
+      }),
+      paged.handler,
+      ...theSavedOnesReads(jobs),
+    );
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    await within(history).findByText("20 newest generations · older below");
+    await user.click(within(history).getByRole("button", { name: "Saved" }));
+
+    expect(within(history).getByText("Loading the saved images…")).toBeInTheDocument();
+    expect(within(history).queryByText(/saved from|0 saved/)).not.toBeInTheDocument();
+    expect(within(history).queryByText(/comes from an older generation/)).not.toBeInTheDocument();
+    answer();
+    expect(await within(history).findByText("1 saved")).toBeInTheDocument();
+    expect(within(history).queryByText("Loading the saved images…")).not.toBeInTheDocument();
   });
 
   it("saves an old one again from its tile, 40 generations down: it becomes the identity's image, and the one it replaces says so", async () => {

@@ -67,6 +67,8 @@ export function GenerationHistory({
   const savedRead = saves?.jobs;
   const savedJobs = useMemo(() => savesAmong(jobs ?? [], savedRead), [jobs, savedRead]);
   const savedOlder = saves?.older ?? null;
+  // Its saves on their way: said, not the history's few as if they were all ("0 saved", then 6).
+  const savesComing = savedView && saves !== null && savedRead === undefined && saves.error === null;
   // The job the identity's image came from: its name says, though the history has not read it
   // (an old one saved again from this view).
   const savedCurrent = row.currentJobId ?? jobNamedBy(identity?.image_path);
@@ -78,12 +80,14 @@ export function GenerationHistory({
   // Older pages of what the view reads: the history's, or the Saved view's own.
   const pager = savedView ? savedOlder : older;
   const loadingOlder = savedView ? "Loading older saved images…" : "Loading older generations…";
-  const showOlder = useShowOlder(section, savedView ? savedJobs : jobs, pager);
-  const shown = !jobs
-    ? ""
-    : savedView && savedRead
-      ? savedLabel(savedOf(savedJobs, savedCurrent).length, savedOlder !== null)
-      : shownLabel(view, jobs, older !== null, row.currentJobId ?? null, hidesFailed);
+  // In the order its pages come: the next page's first tile is the one its button brought.
+  const showOlder = useShowOlder(section, savedView ? savedRead : jobs, pager);
+  const shown =
+    !jobs || savesComing
+      ? ""
+      : savedView && savedRead
+        ? savedLabel(savedOf(savedJobs, savedCurrent).length, savedOlder !== null)
+        : shownLabel(view, jobs, older !== null, row.currentJobId ?? null, hidesFailed);
   // Until the saved ones are read, the view shows the history's, and says so.
   const savedUnread = savedView && !savedRead && saves?.error ? whyUnread(saves.error) : null;
   // A page of older ones read is the oldest job's changing; a new one comes first.
@@ -97,7 +101,8 @@ export function GenerationHistory({
   // The Saved view with none of the saved ones read: the identity's image still comes from a
   // generation, older than the pages read (or gone from the history). Said there, with the
   // way to it, not "None of these generations was saved", which the image above belies.
-  const savedFurther = savedView && (saved.offered || saved.gone) && savedOf(savedJobs, savedCurrent).length === 0;
+  const savedFurther =
+    savedView && !savesComing && (saved.offered || saved.gone) && savedOf(savedJobs, savedCurrent).length === 0;
   // The Saved view read it among the saves: its tile says it, nothing is to be sought.
   const savedInView = savedView && savedJobs.some((job) => job.id === savedCurrent);
   const findIt = (
@@ -167,7 +172,8 @@ export function GenerationHistory({
           The saves further down the history could not be read: {savedUnread}. The page keeps trying.
         </p>
       )}
-      {jobs && jobs.length > 0 && view !== "all" && (
+      {savesComing && jobs && jobs.length > 0 && <p className={ui.muted}>Loading the saved images…</p>}
+      {jobs && jobs.length > 0 && view !== "all" && !savesComing && (
         <HistoryResults
           jobs={savedView ? savedJobs : jobs}
           names={names}

@@ -1,20 +1,29 @@
 import { skipToken, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 
 import type { Job } from "../../../api/imageGeneration";
 import { fromHistory, jobsOf, keys, movingPollMs, POLL_MS, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
-import { olderPages, type OlderPages } from "./use-show-older";
-import { HISTORY_LIMIT, IDLE_REFRESH_MS, withUrlsKept } from "./use-history";
+import type { OlderPages } from "./use-show-older";
+import { IDLE_REFRESH_MS, withUrlsKept } from "./use-history";
+
+/** A page of saves: an identity's saves are few, and its first page holds them all. */
+export const SAVED_LIMIT = 100;
+/** The pages the view reads by itself before it offers Show older: it orders its tiles by
+ * when each was saved, and the API pages them by when each was asked (a page read later put
+ * its tiles among those shown, not below them). */
+export const SAVED_PAGES_READ_AHEAD = 5;
 
 /**
  * The images once saved to the identity, for the history's Saved view: the one it shows and
  * the ones replaced since, however far down its history (`GET /v1/generations?saved=true`),
- * newest first, `HISTORY_LIMIT` at a time (`fetchNextPage` reads older ones; a page may come
- * short, even empty, and still have a next one). The history's own pages hold only its newest
- * generations: a Saved view made of them said "0 saved" of an identity saved a dozen times,
- * last week. Read only while `shown`, and then polled as the history is; a start, a save or a
- * job's end reads it again (`refreshHistory`). A job's output keeps the URLs the history read
- * it with (`withUrlsKept`): the tile shows the picture the browser has.
+ * newest first, `SAVED_LIMIT` at a time. While `shown`, the pages are read on, up to
+ * `SAVED_PAGES_READ_AHEAD` (a page may come short, even empty, and still have a next one);
+ * beyond, `older` reads the next. The history's own pages hold only its newest generations: a
+ * Saved view made of them said "0 saved" of an identity saved a dozen times, last week. Read
+ * only while `shown`, and then polled as the history is; a start, a save or a job's end reads
+ * it again (`refreshHistory`). A job's output keeps the URLs the history read it with
+ * (`withUrlsKept`): the tile shows the picture the browser has.
  */
 export function useSavedHistory(identityId: string | null, shown: boolean): SavedPages {
   const api = useApi();
@@ -27,25 +36,41 @@ export function useSavedHistory(identityId: string | null, shown: boolean): Save
         : async ({ pageParam, signal }): Promise<HistoryPage> => {
             const saved = jobsOf(queryClient.getQueryData<HistoryPages>(keys.saved(identityId)));
             const before = (id: string) => fromHistory(queryClient, id)?.job ?? saved.find((job) => job.id === id);
-            const page = await api.listGenerations(identityId, HISTORY_LIMIT, pageParam, signal, { saved: true });
+            const page = await api.listGenerations(identityId, SAVED_LIMIT, pageParam, signal, { saved: true });
             const now = Date.now();
             return { ...page, items: withUrlsKept(queryClient, page.items, before, now), readAt: now };
           },
     initialPageParam: null as string | null,
     getNextPageParam: (last: HistoryPage) => last.next_cursor ?? undefined,
     enabled: shown,
-    select: jobsOf,
+    select: (pages) => ({ jobs: jobsOf(pages), pages: pages.pages.length }),
     refetchInterval: (query) =>
       query.state.status === "error"
         ? POLL_MS
         : (movingPollMs(jobsOf(query.state.data), query.state.dataUpdatedAt) ?? IDLE_REFRESH_MS),
   });
-  return { jobs: read.data, older: olderPages(read), error: read.error };
+  const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = read;
+  const pages = read.data?.pages ?? 0;
+  // Read on by itself, but not past a page that failed: Show older tries it again.
+  const readingOn = shown && hasNextPage && pages < SAVED_PAGES_READ_AHEAD && !isFetchNextPageError;
+  useEffect(() => {
+    if (readingOn && !isFetchingNextPage) void fetchNextPage();
+  }, [readingOn, isFetchingNextPage, fetchNextPage, pages]);
+  const jobs = read.data?.jobs;
+  return {
+    jobs: readingOn ? undefined : jobs,
+    older:
+      readingOn || !hasNextPage
+        ? null
+        : { load: fetchNextPage, loading: isFetchingNextPage, failed: isFetchNextPageError, read: jobs?.length ?? 0 },
+    error: read.error,
+  };
 }
 
 /** The Saved view's own read (see `useSavedHistory`). */
 export interface SavedPages {
-  /** The saved ones read, newest first; undefined until the first page is. */
+  /** The saved ones read, newest first; undefined until they are (the first page, and the
+   * ones read on by themselves). */
   jobs: Job[] | undefined;
   /** Reads the next older page; null once every saved one is read. */
   older: OlderPages | null;
