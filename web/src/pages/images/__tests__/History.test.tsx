@@ -855,6 +855,30 @@ describe("the Saved view, when the identity's image is an older generation's", (
     expect(within(dialog).getByRole("button", { name: "Save this result to identity" })).toBeInTheDocument();
   });
 
+  it("reads its saves again every few minutes while idle, not at each of the history's reads", async () => {
+    fakeClock();
+    try {
+      const jobs = historyWithTheSavedOne();
+      const saved = jobs[41]!;
+      jobs[41] = { ...saved, apply: { ...saved.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
+      const paged = pagedHistory(() => jobs);
+      given(paged.handler, ...theSavedOnesReads(jobs));
+      const user = await openAsAlice();
+      const history = await screen.findByRole("region", { name: "History" });
+      await within(history).findByText("20 newest generations · older below");
+      await user.click(within(history).getByRole("button", { name: "Saved" }));
+      await within(history).findByText("1 saved");
+      const reads = paged.reads.length;
+      await timePasses(IDLE_REFRESH_MS + 1000);
+      await waitFor(() => expect(paged.reads.length).toBeGreaterThan(reads));
+      expect(paged.savedReads).toEqual([null]);
+      await timePasses(OLDER_PAGE_REFRESH_MS);
+      await waitFor(() => expect(paged.savedReads).toEqual([null, null]));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("tells two saves of one minute apart to the second, though both are older than the pages read", async () => {
     const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
     const jobs = historyWithTheSavedOne();

@@ -5,7 +5,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { fromHistory, jobsOf, keys, movingPollMs, POLL_MS, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
 import type { OlderPages } from "./use-show-older";
-import { IDLE_REFRESH_MS, withUrlsKept } from "./use-history";
+import { OLDER_PAGE_REFRESH_MS, withUrlsKept } from "./use-history";
 
 /** A page of saves: an identity's saves are few, and its first page holds them all. */
 export const SAVED_LIMIT = 100;
@@ -21,8 +21,9 @@ export const SAVED_PAGES_READ_AHEAD = 5;
  * `SAVED_PAGES_READ_AHEAD` (a page may come short, even empty, and still have a next one);
  * beyond, `older` reads the next. The history's own pages hold only its newest generations: a
  * Saved view made of them said "0 saved" of an identity saved a dozen times, last week. Read
- * only while `shown`, and then polled as the history is; a start, a save or a job's end reads
- * it again (`refreshHistory`). A job's output keeps the URLs the history read it with
+ * only while `shown`: every `POLL_MS` while a save of it is on its way, else every
+ * `OLDER_PAGE_REFRESH_MS` (a save from this page reads it again, `refreshHistory`, and one
+ * from elsewhere of a job the history holds shows with the history's read, `savesAmong`). A job's output keeps the URLs the history read it with
  * (`withUrlsKept`): the tile shows the picture the browser has.
  */
 export function useSavedHistory(identityId: string | null, shown: boolean): SavedPages {
@@ -47,7 +48,7 @@ export function useSavedHistory(identityId: string | null, shown: boolean): Save
     refetchInterval: (query) =>
       query.state.status === "error"
         ? POLL_MS
-        : (movingPollMs(jobsOf(query.state.data), query.state.dataUpdatedAt) ?? IDLE_REFRESH_MS),
+        : (movingPollMs(jobsOf(query.state.data), query.state.dataUpdatedAt) ?? OLDER_PAGE_REFRESH_MS),
   });
   const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = read;
   const pages = read.data?.pages ?? 0;
