@@ -711,17 +711,46 @@ describe("the identity's saved image, pages down the history", () => {
   });
 });
 
+/** `target` as saved to its identity at `at`. */
+function savedAt(target: Job, at: string): Job {
+  return { ...target, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } };
+}
+
+/** The page on Alice's chef, whose history is read (20 of 45), switched to its Saved view. */
+async function openOnSaved() {
+  const user = await openAsAlice();
+  const history = await screen.findByRole("region", { name: "History" });
+  await within(history).findByText("20 newest generations · older below");
+  await user.click(within(history).getByRole("button", { name: "Saved" }));
+  return { user, history };
+}
+
+/**
+ * `historyWithTheSavedOne`'s 45 jobs, the ones at `saves`' places saved at its times, over a
+ * `jobService` whose saves land at once, Alice's chef showing the image of the one at
+ * `current`: the page opened on its Saved view, its saves read.
+ */
+async function savedViewOf(saves: Record<number, string>, current: number) {
+  const service = jobService({ saves: "at-once" });
+  const jobs = historyWithTheSavedOne().map((each, index) => (saves[index] ? savedAt(each, saves[index]) : each));
+  for (const each of jobs) service.jobs.set(each.id, each);
+  service.imagePaths.set("id-chef", jobs[current]!.output!.key);
+  given(pagedHistory(() => [...service.jobs.values()]).handler, ...service.handlers);
+  const user = await openAsAlice();
+  const history = await screen.findByRole("region", { name: "History" });
+  await within(history).findByText("20 newest generations · older below");
+  await user.click(within(history).getByRole("button", { name: "Saved" }));
+  await within(history).findByText(`${Object.keys(saves).length} saved`);
+  const tileOf = (each: Job) => history.querySelector<HTMLElement>(`li[data-job-id="${each.id}"]`)!;
+  return { service, jobs, user, history, tileOf };
+}
+
 describe("the Saved view, when the identity's image is an older generation's", () => {
   it("shows the saves however far down the history, read for it, without reading the history's older pages", async () => {
-    const jobs = historyWithTheSavedOne();
-    const saved = jobs[41]!;
-    jobs[41] = { ...saved, apply: { ...saved.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
+    const jobs = historyWithTheSavedOne().map((each, index) => (index === 41 ? savedAt(each, "2026-12-04T10:00:00Z") : each));
     const paged = pagedHistory(() => jobs);
     given(paged.handler, ...theSavedOnesReads(jobs));
-    const user = await openAsAlice();
-    const history = await screen.findByRole("region", { name: "History" });
-    await within(history).findByText("20 newest generations · older below");
-    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const { history } = await openOnSaved();
 
     const results = await within(history).findByRole("list", { name: "Results" });
     const [tile] = within(results).getAllByRole("listitem");
@@ -745,10 +774,7 @@ describe("the Saved view, when the identity's image is an older generation's", (
     );
     const paged = pagedHistory(() => jobs);
     given(paged.handler, ...historyOf(jobs).slice(1));
-    const user = await openAsAlice();
-    const history = await screen.findByRole("region", { name: "History" });
-    await within(history).findByText("20 newest generations · older below");
-    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const { history } = await openOnSaved();
 
     expect(await within(history).findByText("130 saved", {}, { timeout: 8000 })).toBeInTheDocument();
     const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
@@ -761,9 +787,7 @@ describe("the Saved view, when the identity's image is an older generation's", (
   });
 
   it("says the saves are on their way, not the few among the pages read as if they were all", async () => {
-    const jobs = historyWithTheSavedOne();
-    const saved = jobs[41]!;
-    jobs[41] = { ...saved, apply: { ...saved.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
+    const jobs = historyWithTheSavedOne().map((each, index) => (index === 41 ? savedAt(each, "2026-12-04T10:00:00Z") : each));
     const paged = pagedHistory(() => jobs);
     let answer: () => void = () => undefined;
     const answered = new Promise<void>((resolve) => (answer = resolve));
@@ -775,10 +799,7 @@ describe("the Saved view, when the identity's image is an older generation's", (
       paged.handler,
       ...theSavedOnesReads(jobs),
     );
-    const user = await openAsAlice();
-    const history = await screen.findByRole("region", { name: "History" });
-    await within(history).findByText("20 newest generations · older below");
-    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const { history } = await openOnSaved();
 
     expect(within(history).getByText("Loading the saved images…")).toBeInTheDocument();
     expect(within(history).queryByText(/saved from|0 saved/)).not.toBeInTheDocument();
@@ -789,21 +810,7 @@ describe("the Saved view, when the identity's image is an older generation's", (
   });
 
   it("saves an old one again from its tile, 40 generations down: it becomes the identity's image, and the one it replaces says so", async () => {
-    const service = jobService({ saves: "at-once" });
-    const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
-    const jobs = historyWithTheSavedOne();
-    jobs[41] = savedAt(jobs[41]!, "2026-12-04T10:00:00Z");
-    jobs[0] = savedAt(jobs[0]!, "2026-12-04T11:00:00Z");
-    for (const each of jobs) service.jobs.set(each.id, each);
-    service.imagePaths.set("id-chef", jobs[0]!.output!.key);
-    const paged = pagedHistory(() => [...service.jobs.values()]);
-    given(paged.handler, ...service.handlers);
-    const user = await openAsAlice();
-    const history = await screen.findByRole("region", { name: "History" });
-    await within(history).findByText("20 newest generations · older below");
-    await user.click(within(history).getByRole("button", { name: "Saved" }));
-    const tileOf = (each: Job) => history.querySelector<HTMLElement>(`li[data-job-id="${each.id}"]`)!;
-    await within(history).findByText("2 saved");
+    const { service, jobs, user, history, tileOf } = await savedViewOf({ 41: "2026-12-04T10:00:00Z", 0: "2026-12-04T11:00:00Z" }, 0);
     expect(within(tileOf(jobs[41]!)).getByText(/then replaced$/)).toBeInTheDocument();
 
     await user.click(within(tileOf(jobs[41]!)).getByRole("button", { name: /^Save to identity\b/ }));
@@ -816,20 +823,7 @@ describe("the Saved view, when the identity's image is an older generation's", (
   });
 
   it("offers Undo after saving an old one over another old one, and the Undo puts that one back", async () => {
-    const service = jobService({ saves: "at-once" });
-    const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
-    const jobs = historyWithTheSavedOne();
-    jobs[41] = savedAt(jobs[41]!, "2026-12-04T10:00:00Z");
-    jobs[43] = savedAt(jobs[43]!, "2026-12-04T11:00:00Z");
-    for (const each of jobs) service.jobs.set(each.id, each);
-    service.imagePaths.set("id-chef", jobs[43]!.output!.key);
-    given(pagedHistory(() => [...service.jobs.values()]).handler, ...service.handlers);
-    const user = await openAsAlice();
-    const history = await screen.findByRole("region", { name: "History" });
-    await within(history).findByText("20 newest generations · older below");
-    await user.click(within(history).getByRole("button", { name: "Saved" }));
-    const tileOf = (each: Job) => history.querySelector<HTMLElement>(`li[data-job-id="${each.id}"]`)!;
-    await within(history).findByText("2 saved");
+    const { service, jobs, user, tileOf } = await savedViewOf({ 41: "2026-12-04T10:00:00Z", 43: "2026-12-04T11:00:00Z" }, 43);
 
     await user.click(within(tileOf(jobs[41]!)).getByRole("button", { name: /^Save to identity\b/ }));
     await user.click(await within(tileOf(jobs[41]!)).findByRole("button", { name: /^Undo/ }, { timeout: 8000 }));
@@ -838,15 +832,11 @@ describe("the Saved view, when the identity's image is an older generation's", (
   });
 
   it("compares an old save, read for the view alone, with the current image", async () => {
-    const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
     const jobs = historyWithTheSavedOne();
     jobs[41] = savedAt(jobs[41]!, "2026-12-04T10:00:05Z");
     jobs[0] = savedAt(jobs[0]!, "2026-12-04T11:00:00Z");
     given(pagedHistory(() => jobs).handler, ...historyOf(jobs).slice(1), chefWith({ image_path: chefImageOf(jobs[0]!), image_url: "http://s3.test/now.png" }));
-    const user = await openAsAlice();
-    const history = await screen.findByRole("region", { name: "History" });
-    await within(history).findByText("20 newest generations · older below");
-    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const { user, history } = await openOnSaved();
     await within(history).findByText("2 saved");
     const old = history.querySelector<HTMLElement>(`li[data-job-id="${jobs[41]!.id}"]`)!;
     await user.click(within(old).getByRole("button", { name: /^Compare\b/ }));
@@ -858,15 +848,10 @@ describe("the Saved view, when the identity's image is an older generation's", (
   it("reads its saves again every few minutes while idle, not at each of the history's reads", async () => {
     fakeClock();
     try {
-      const jobs = historyWithTheSavedOne();
-      const saved = jobs[41]!;
-      jobs[41] = { ...saved, apply: { ...saved.apply, status: "applied", attempt: 1, applied_at: "2026-12-04T10:00:00Z" } };
+      const jobs = historyWithTheSavedOne().map((each, index) => (index === 41 ? savedAt(each, "2026-12-04T10:00:00Z") : each));
       const paged = pagedHistory(() => jobs);
       given(paged.handler, ...theSavedOnesReads(jobs));
-      const user = await openAsAlice();
-      const history = await screen.findByRole("region", { name: "History" });
-      await within(history).findByText("20 newest generations · older below");
-      await user.click(within(history).getByRole("button", { name: "Saved" }));
+      const { history } = await openOnSaved();
       await within(history).findByText("1 saved");
       const reads = paged.reads.length;
       await timePasses(IDLE_REFRESH_MS + 1000);
@@ -880,16 +865,12 @@ describe("the Saved view, when the identity's image is an older generation's", (
   });
 
   it("tells two saves of one minute apart to the second, though both are older than the pages read", async () => {
-    const savedAt = (each: Job, at: string): Job => ({ ...each, apply: { status: "applied", attempt: 1, error: null, applied_at: at, requested_at: at } });
     const jobs = historyWithTheSavedOne();
     jobs[41] = savedAt(jobs[41]!, "2026-12-04T10:00:05Z");
     jobs[43] = savedAt(jobs[43]!, "2026-12-04T10:00:40Z");
     jobs[0] = savedAt(jobs[0]!, "2026-12-04T11:00:00Z");
     given(pagedHistory(() => jobs).handler, ...historyOf(jobs).slice(1), chefWith({ image_path: chefImageOf(jobs[0]!) }));
-    const user = await openAsAlice();
-    const history = await screen.findByRole("region", { name: "History" });
-    await within(history).findByText("20 newest generations · older below");
-    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const { history } = await openOnSaved();
     await within(history).findByText("3 saved");
     const tileOf = (each: Job) => history.querySelector<HTMLElement>(`li[data-job-id="${each.id}"]`)!;
     for (const each of [jobs[41]!, jobs[43]!]) {
@@ -901,10 +882,7 @@ describe("the Saved view, when the identity's image is an older generation's", (
   it("says the image comes from an older generation, not that none was saved, when the host set it (no save of it read), and finds it from there", async () => {
     const jobs = historyWithTheSavedOne();
     given(pagedHistory(() => jobs).handler, ...theSavedOnesReads(jobs));
-    const user = await openAsAlice();
-    const history = await screen.findByRole("region", { name: "History" });
-    await within(history).findByText("20 newest generations · older below");
-    await user.click(within(history).getByRole("button", { name: "Saved" }));
+    const { user, history } = await openOnSaved();
 
     expect(within(history).queryByText("None of these generations was saved to the identity.")).not.toBeInTheDocument();
     const note = await within(history).findByText(/^The identity's image comes from an older generation\./);
