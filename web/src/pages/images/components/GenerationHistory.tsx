@@ -88,7 +88,7 @@ export function GenerationHistory({
       : savedView && savedRead
         ? savedLabel(savedOf(savedJobs, savedCurrent).length, savedOlder !== null)
         : shownLabel(view, jobs, older !== null, row.currentJobId ?? null, hidesFailed);
-  // Until the saved ones are read, the view shows the history's, and says so.
+  // A read of the saves that failed: the view shows the saves among the pages read, and says why.
   const savedUnread = savedView && !savedRead && saves?.error ? whyUnread(saves.error) : null;
   // A page of older ones read is the oldest job's changing; a new one comes first.
   const oldest = jobs?.at(-1)?.id;
