@@ -25,7 +25,7 @@ import { useReadAhead } from "./hooks/use-read-ahead";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
-import { useSavedHistory, withOlderSaves } from "./hooks/use-saved-history";
+import { useSavedHistory, withSavesRead } from "./hooks/use-saved-history";
 import { useSessionState } from "./hooks/use-session-state";
 import { olderPages } from "./hooks/use-show-older";
 import { useSubjectChanges } from "./hooks/use-subject-changes";
@@ -93,7 +93,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // Every job of the identity the page read: the history's, then the saves older than its
   // pages, which the Saved view read (its tiles are named, compared, and found "current" too).
   const savesJobs = saves.jobs;
-  const readJobs = useMemo(() => withOlderSaves(historyJobs ?? [], savesJobs), [historyJobs, savesJobs]);
+  const readJobs = useMemo(() => withSavesRead(historyJobs ?? [], savesJobs), [historyJobs, savesJobs]);
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const unusable = unusablePhotos([...paneJobs, ...jobs]);
   const uploads = useReferenceUploads(config, unusable);

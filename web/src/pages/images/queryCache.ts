@@ -154,7 +154,9 @@ export function refreshAfterUnanswered(queryClient: QueryClient, job: Job): void
 /** Read an identity's history again: a job of it started, ended or changed (or may have).
  * Its saved images too (read only while the Saved view shows them). */
 export async function refreshHistory(queryClient: QueryClient, identityId: string): Promise<void> {
-  void queryClient.invalidateQueries({ queryKey: keys.saved(identityId) });
+  // Awaited with the history's: a save is over for the page (its Save offered again) once both
+  // say what it did; over sooner, an old save's tile said "then replaced" with Save for a moment.
+  const saves = queryClient.invalidateQueries({ queryKey: keys.saved(identityId) });
   const queryKey = keys.history(identityId);
   const history = queryClient.getQueryCache().find({ queryKey, exact: true });
   // An older page on its way ("Show older generations") first: a read asked now would cancel it
@@ -163,5 +165,5 @@ export async function refreshHistory(queryClient: QueryClient, identityId: strin
   if (history?.state.fetchStatus === "fetching" && history.state.fetchMeta?.fetchMore) {
     await history.promise?.catch(() => undefined);
   }
-  return queryClient.invalidateQueries({ queryKey });
+  await Promise.all([queryClient.invalidateQueries({ queryKey }), saves]);
 }

@@ -831,6 +831,29 @@ describe("the Saved view, when the identity's image is an older generation's", (
     expect(service.applied).toEqual([jobs[41]!.id, jobs[43]!.id]);
   });
 
+  it("shows a save that landed as the identity's image once the saves' read says so, though the history's read is older", async () => {
+    const landedAt = new Date(Date.now() + 60_000).toISOString();
+    const jobs = historyWithTheSavedOne().map((each, index) => (index === 3 ? savedAt(each, "2026-12-04T10:00:00Z") : index === 0 ? savedAt(each, "2026-12-04T11:00:00Z") : each));
+    // The saves read after the save of job 4 landed; the history read just before it did.
+    const landed = { ...savedAt(jobs[3]!, landedAt), updated_at: landedAt };
+    given(
+      http.get("/v1/generations", ({ query, response }) =>
+        response(200).json(
+          query.get("saved") === "true"
+            ? { items: [jobs[0]!, landed], next_cursor: null }
+            : { items: jobs.slice(0, 20), next_cursor: cursorAfter(jobs[19]!) },
+        ),
+      ),
+      ...historyOf(jobs).slice(1),
+      chefWith({ image_path: chefImageOf(jobs[0]!) }),
+    );
+    const { history } = await openOnSaved();
+    await within(history).findByText("2 saved");
+    const tiles = within(within(history).getByRole("list", { name: "Results" })).getAllByRole("listitem");
+    expect(tiles.map((tile) => tile.dataset.jobId)).toEqual([jobs[3]!.id, jobs[0]!.id]);
+    expect(within(tiles[0]!).getByText("Saved to identity")).toBeInTheDocument();
+  });
+
   it("compares an old save, read for the view alone, with the current image", async () => {
     const jobs = historyWithTheSavedOne();
     jobs[41] = savedAt(jobs[41]!, "2026-12-04T10:00:05Z");

@@ -7,7 +7,7 @@ import { endedWithout, historyRows } from "../job/rows";
 import { countOf } from "../config";
 import { whyUnread } from "../errors";
 import { useRowsKeepFocus } from "../hooks/use-rows-keep-focus";
-import { savesAmong, type SavedPages } from "../hooks/use-saved-history";
+import { withSavesRead, type SavedPages } from "../hooks/use-saved-history";
 import { useSeekSaved } from "../hooks/use-seek-saved";
 import { useSaidWhen } from "../hooks/use-said-a-while";
 import { isBoolean, useSessionState } from "../hooks/use-session-state";
@@ -65,7 +65,7 @@ export function GenerationHistory({
   // The Saved view's images: every one once saved, read for it, however far down the history.
   const savedView = view === "saved";
   const savedRead = saves?.jobs;
-  const savedJobs = useMemo(() => savesAmong(jobs ?? [], savedRead), [jobs, savedRead]);
+  const savedJobs = useMemo(() => withSavesRead(jobs ?? [], savedRead), [jobs, savedRead]);
   const savedOlder = saves?.older ?? null;
   // Its saves on their way: said, not the history's few as if they were all ("0 saved", then 6).
   const savesComing = savedView && saves !== null && savedRead === undefined && saves.error === null;

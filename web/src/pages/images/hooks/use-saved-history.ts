@@ -23,8 +23,9 @@ export const SAVED_PAGES_READ_AHEAD = 5;
  * Saved view made of them said "0 saved" of an identity saved a dozen times, last week. Read
  * only while `shown`: every `POLL_MS` while a save of it is on its way, else every
  * `OLDER_PAGE_REFRESH_MS` (a save from this page reads it again, `refreshHistory`, and one
- * from elsewhere of a job the history holds shows with the history's read, `savesAmong`). A job's output keeps the URLs the history read it with
- * (`withUrlsKept`): the tile shows the picture the browser has.
+ * from elsewhere of a job the history holds shows with the history's read, `withSavesRead`).
+ * A job's output keeps the URLs the history read it with (`withUrlsKept`): the tile shows the
+ * picture the browser has.
  */
 export function useSavedHistory(identityId: string | null, shown: boolean): SavedPages {
   const api = useApi();
@@ -80,26 +81,19 @@ export interface SavedPages {
 }
 
 /**
- * What the Saved view picks its images from: the saved ones read (`saved`, undefined until
- * read), each as the newer of its two reads (the history's is polled while it moves; the
- * saved read may be the later), and the history's own jobs, which hold a save that landed
- * since the saved ones were read. `savedOf` picks and orders them.
+ * Every job of the identity the page read: the history's, in its order, each as the newer of
+ * its two reads where the Saved view read it too (the history's is polled while it moves, the
+ * saves' may be the later: a save that landed, which alone makes its tile the identity's
+ * image), then the saves older than the history's pages. What the page names, compares and
+ * finds the identity's image among, and what the Saved view picks its tiles from (`savedOf`).
  */
-export function savesAmong(history: readonly Job[], saved: readonly Job[] | undefined): Job[] {
-  if (!saved) return [...history];
-  const inHistory = new Map(history.map((job) => [job.id, job]));
+export function withSavesRead(history: readonly Job[], saved: readonly Job[] | undefined): Job[] {
+  if (!saved || saved.length === 0) return [...history];
+  const savedRead = new Map(saved.map((job) => [job.id, job]));
   const newer = (job: Job) => {
-    const other = inHistory.get(job.id);
-    return other && other.updated_at >= job.updated_at ? other : job;
+    const other = savedRead.get(job.id);
+    return other && other.updated_at > job.updated_at ? other : job;
   };
-  const listed = new Set(saved.map((job) => job.id));
-  return [...saved.map(newer), ...history.filter((job) => !listed.has(job.id))];
-}
-
-/** The history read, then the saves read that are older than its pages (newest first, as
- * both are): the jobs the page names (see `historyNames`). */
-export function withOlderSaves(history: readonly Job[], saved: readonly Job[] | undefined): Job[] {
-  const read = new Set(history.map((job) => job.id));
-  const older = (saved ?? []).filter((job) => !read.has(job.id));
-  return older.length === 0 ? [...history] : [...history, ...older];
+  const inHistory = new Set(history.map((job) => job.id));
+  return [...history.map(newer), ...saved.filter((job) => !inHistory.has(job.id))];
 }
