@@ -72,6 +72,8 @@ export function GenerationHistory({
   // The job the identity's image came from: its name says, though the history has not read it
   // (an old one saved again from this view).
   const savedCurrent = row.currentJobId ?? jobNamedBy(identity?.image_path);
+  // What the Saved view shows (see `savedOf`): counted in its header, said when none.
+  const savedShown = savedView ? savedOf(savedJobs, savedCurrent) : [];
   const list = useRowsKeepFocus<HTMLOListElement>();
   // Where the two buttons find the row or tile they take the admin to.
   const section = useRef<HTMLElement>(null);
@@ -86,7 +88,7 @@ export function GenerationHistory({
     !jobs || savesComing
       ? ""
       : savedView && savedRead
-        ? savedLabel(savedOf(savedJobs, savedCurrent).length, savedOlder !== null)
+        ? savedLabel(savedShown.length, savedOlder !== null)
         : shownLabel(view, jobs, older !== null, row.currentJobId ?? null, hidesFailed);
   // A read of the saves that failed: the view shows the saves among the pages read, and says why.
   const savedUnread = savedView && !savedRead && saves?.error ? whyUnread(saves.error) : null;
@@ -102,7 +104,7 @@ export function GenerationHistory({
   // generation, older than the pages read (or gone from the history). Said there, with the
   // way to it, not "None of these generations was saved", which the image above belies.
   const savedFurther =
-    savedView && !savesComing && (saved.offered || saved.gone) && savedOf(savedJobs, savedCurrent).length === 0;
+    savedView && !savesComing && (saved.offered || saved.gone) && savedShown.length === 0;
   // The Saved view read it among the saves: its tile says it, nothing is to be sought.
   const savedInView = savedView && savedJobs.some((job) => job.id === savedCurrent);
   const findIt = (

@@ -4,7 +4,7 @@ import { useEffect } from "react";
 import type { Job } from "../../../api/imageGeneration";
 import { fromHistory, jobsOf, keys, movingPollMs, POLL_MS, type HistoryPage, type HistoryPages } from "../queryCache";
 import { useApi } from "./use-api";
-import type { OlderPages } from "./use-show-older";
+import { olderPages, type OlderPages } from "./use-show-older";
 import { OLDER_PAGE_REFRESH_MS, withUrlsKept } from "./use-history";
 
 /** A page of saves: an identity's saves are few, and its first page holds them all. */
@@ -45,7 +45,7 @@ export function useSavedHistory(identityId: string | null, shown: boolean): Save
     initialPageParam: null as string | null,
     getNextPageParam: (last: HistoryPage) => last.next_cursor ?? undefined,
     enabled: shown,
-    select: (pages) => ({ jobs: jobsOf(pages), pages: pages.pages.length }),
+    select: jobsAndPages,
     refetchInterval: (query) =>
       query.state.status === "error"
         ? POLL_MS
@@ -61,13 +61,13 @@ export function useSavedHistory(identityId: string | null, shown: boolean): Save
   const jobs = read.data?.jobs;
   return {
     jobs: readingOn ? undefined : jobs,
-    older:
-      readingOn || !hasNextPage
-        ? null
-        : { load: fetchNextPage, loading: isFetchingNextPage, failed: isFetchNextPageError, read: jobs?.length ?? 0 },
+    older: readingOn ? null : olderPages({ ...read, data: jobs }),
     error: read.error,
   };
 }
+
+/** The saves read, and in how many pages. */
+const jobsAndPages = (pages: HistoryPages) => ({ jobs: jobsOf(pages), pages: pages.pages.length });
 
 /** The Saved view's own read (see `useSavedHistory`). */
 export interface SavedPages {
