@@ -7,7 +7,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
-import { apiError, http, identities, job, succeeded, users } from "../../../test/api";
+import { apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, fakeClock, findThumbnail, given, openAsAlice, renderImages, timePasses } from "../../../test/render";
 
@@ -84,6 +84,9 @@ describe("the notice of a click left while it ran", () => {
     const pane = screen.getByRole("region", { name: "Result" });
     expect(await within(pane).findByText("“the latest”")).toBeInTheDocument();
     expect(await within(pane).findByRole("article", { name: "New image" })).toBeInTheDocument();
+    // Nor is it said above it: there is nothing of it left to show.
+    await timePasses(1000);
+    expect(within(pane).queryByRole("group", { name: "Earlier generations" })).not.toBeInTheDocument();
   }, 20_000);
 
   it("names two clicks of one identity by when each was asked, so that they do not read alike", async () => {
@@ -240,6 +243,29 @@ describe("a click watched from afar", () => {
     // Its card is back in the pane.
     await waitFor(() => expect(screen.getByRole("article", { name: "New image" })).toHaveTextContent("16:9 · 4K"));
     expect(within(screen.getByRole("article", { name: "New image" })).getByRole("button", { name: /^Save to identity\b/ })).toBeInTheDocument();
+  }, 30_000);
+
+  it("keeps the newer click in the pane through a reload, the earlier one still running watched from above it", async () => {
+    const { service, user } = await generateOnTheChef();
+    await user.selectOptions(screen.getByRole("combobox", { name: "Aspect ratio" }), "1:1");
+    await user.click(screen.getByRole("button", { name: "Generate" }));
+    await waitFor(() => expect(service.created).toHaveLength(2));
+    const newer = () => screen.getByRole("article", { name: "New image" });
+    await waitFor(() => expect(newer()).toHaveTextContent("1:1 · 4K"));
+    await within(newer()).findByRole("img", {}, SLOW);
+    cleanup();
+
+    // Read again: the newer click ended (seen), the earlier one still runs.
+    const [first, second] = [...service.jobs.values()];
+    given(...historyOf([succeeded(second!), { ...first!, status: "running" }]));
+    renderImages();
+    const pane = within(await screen.findByRole("region", { name: "Result" }));
+    await waitFor(() => expect(pane.getByRole("article", { name: "New image" })).toHaveTextContent("1:1 · 4K"), SLOW);
+    const earlier = within(await pane.findByRole("group", { name: "Earlier generations" }));
+    expect(earlier.getByText(/^Your generation of .+ for Alice the chef is still running\.$/)).toBeInTheDocument();
+    // It stays so: the pane is not handed to the earlier click once its jobs are read.
+    await timePasses(3000);
+    expect(pane.getByRole("article", { name: "New image" })).toHaveTextContent("1:1 · 4K");
   }, 30_000);
 
   it("lets an earlier click's notice go once the admin starts another after it ended", async () => {

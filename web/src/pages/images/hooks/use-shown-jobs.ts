@@ -20,7 +20,9 @@
  * took the pane from. Still running, then ended, until the admin sees it end in the pane
  * (`show` puts it back there) or dismisses it, or (an earlier click) starts another one for
  * its identity after it ended. Those clicks outlive a reload (this tab's sessionStorage):
- * "Still generating for Alice the explorer" is not lost with the page, nor the way to it.
+ * "Still generating for Alice the explorer" is not lost with the page, nor the way to it. One
+ * brought back takes the pane only while it is its identity's latest batch: an earlier click
+ * still running under a newer one the admin saw end stays above the newer one, as before.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
@@ -88,6 +90,9 @@ function stillGoing(read: JobRead): boolean {
   return !isGone(read.error) && (read.data ? isMoving(read.data) : true);
 }
 
+/** Every one of `reads` is of a job gone since (and there is one). */
+const allGone = (reads: readonly JobRead[]) => reads.length > 0 && reads.every((read) => isGone(read.error));
+
 export function useShownJobs(identityId: string | null) {
   const history = useHistory(identityId);
   const historyFailure = useFailure(history, identityId);
@@ -112,7 +117,13 @@ export function useShownJobs(identityId: string | null) {
   // The latest batch as the pane first showed it (with the click it joined, if the history
   // tells one), for the identity on screen.
   const [pinned, setPinned] = useState<{ identityId: string; ids: string[]; from?: JoinedFrom } | null>(null);
-  const here = identityId === null ? undefined : paneClick(clicks, chosen, identityId);
+  // A click a reload brought back is the pane's once the history says it is the identity's
+  // latest batch (not before: the pane waits for the history's read rather than show it for
+  // an instant). Made before a newer click the admin saw end (which a reload does not keep),
+  // it is watched from the pane, above the latest batch, as it was before the reload.
+  const behind = (click: Click) =>
+    restored.includes(click) && (history.data === undefined || !click.ids.some((id) => latestBatch.includes(id)));
+  const here = identityId === null ? undefined : paneClick(clicks, chosen, identityId, behind);
   const pinnedHere = pinned?.identityId === identityId ? pinned : null;
   if (pinned !== null && pinned.identityId !== identityId) {
     setPinned(null); // left: coming back shows the latest batch then
@@ -176,12 +187,6 @@ export function useShownJobs(identityId: string | null) {
   );
 
   const paneQueries = useJobs(paneIds);
-  // A click a reload brought back whose jobs are all gone since (read again days later): not
-  // the pane's any more, which shows the identity's latest batch rather than nothing (set
-  // during render, React's way to adjust state to what changed).
-  if (here && restored.includes(here) && paneQueries.length > 0 && paneQueries.every((query) => isGone(query.error))) {
-    setClicks(clicks.filter((click) => click !== here));
-  }
   const cardReads = paneQueries.map((query) => query.data).filter((job): job is Job => job !== undefined);
   const historyRead = new Map(history.data?.map((job) => [job.id, job]));
   const cardRead = new Map(cardReads.map((job) => [job.id, job]));
@@ -193,6 +198,15 @@ export function useShownJobs(identityId: string | null) {
   const awayIds = away.flatMap(watchedIds);
   const awayQueries = useJobs(awayIds);
   const readOf = new Map(awayIds.map((id, index) => [id, awayQueries[index]]));
+  // A click a reload brought back whose jobs are all gone since (read again days later) is let
+  // go: the pane shows the identity's latest batch rather than nothing, and no notice says how
+  // a click ended that has nothing left to show (set during render, React's way to adjust
+  // state to what changed).
+  const gone = [
+    ...(here && allGone(paneQueries) ? [here] : []),
+    ...away.filter((click) => allGone(watchedIds(click).flatMap((id) => readOf.get(id) ?? []))),
+  ].filter((click) => restored.includes(click));
+  if (gone.length > 0) setClicks(clicks.filter((click) => !gone.includes(click)));
   const elsewhere: ClickElsewhere[] = away.map((watched) => {
     const { key, identityId: ofIdentity, userId, identityName } = watched;
     const click = { key, identityId: ofIdentity, userId, identityName };
@@ -266,8 +280,15 @@ function watchedIds({ ids, from }: Pick<Click, "ids" | "from">): string[] {
   return last === undefined ? ids : [last];
 }
 
-/** The click the pane shows for `identityId`: the one the admin chose to see, else its newest. */
-function paneClick(clicks: readonly Click[], chosen: Readonly<Record<string, string>>, identityId: string): Click | undefined {
+/** The click the pane shows for `identityId`: the one the admin chose to see, else its newest
+ * unless that one is `behind` the identity's latest batch. */
+function paneClick(
+  clicks: readonly Click[],
+  chosen: Readonly<Record<string, string>>,
+  identityId: string,
+  behind: (click: Click) => boolean,
+): Click | undefined {
   const mine = clicks.filter((click) => click.identityId === identityId);
-  return mine.find((click) => click.key === chosen[identityId]) ?? mine.at(-1);
+  const newest = mine.at(-1);
+  return mine.find((click) => click.key === chosen[identityId]) ?? (newest && !behind(newest) ? newest : undefined);
 }
