@@ -23,6 +23,7 @@ import { useUsers } from "./hooks/use-users";
 import { useJobActions, type ActionPlace } from "./hooks/use-job-actions";
 import { useReadAhead } from "./hooks/use-read-ahead";
 import { useReferenceUploads } from "./hooks/use-reference-uploads";
+import { useCurrentImageJob } from "./hooks/use-current-image-job";
 import { useShownJobs } from "./hooks/use-shown-jobs";
 import { useSubject } from "./hooks/use-subject";
 import { useSavedHistory, withSavesRead } from "./hooks/use-saved-history";
@@ -93,7 +94,14 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
   // Every job of the identity the page read: the history's, then the saves older than its
   // pages, which the Saved view read (its tiles are named, compared, and found "current" too).
   const savesJobs = saves.jobs;
-  const readJobs = useMemo(() => withSavesRead(historyJobs ?? [], savesJobs), [historyJobs, savesJobs]);
+  const historyAndSaves = useMemo(() => withSavesRead(historyJobs ?? [], savesJobs), [historyJobs, savesJobs]);
+  // And the identity's image's generation, read by itself when neither holds it (saved long
+  // ago): a Save over it offers Undo, and Compare shows it.
+  const imageJob = useCurrentImageJob(identity, historyJobs === undefined ? undefined : [...paneJobs, ...historyAndSaves]);
+  const readJobs = useMemo(
+    () => (imageJob === null || historyAndSaves.some((job) => job.id === imageJob.id) ? historyAndSaves : [...historyAndSaves, imageJob]),
+    [historyAndSaves, imageJob],
+  );
   // A photo a job of this identity could not use is not sent again: its tile says why.
   const unusable = unusablePhotos([...paneJobs, ...jobs]);
   const uploads = useReferenceUploads(config, unusable);

@@ -119,6 +119,27 @@ describe("Undo after Save to identity, from a history row", () => {
     expect(undo).toHaveAttribute("title", `Puts back the result of ${createdPhrase(first, { seconds: true })}`);
   });
 
+  it("is offered over an image saved long ago, whose generation is older than the history's pages read, and puts it back", async () => {
+    const { service, first, second } = threeResults(({ first }) => first.output!.key);
+    // Its generation is read by itself: the history's pages hold only the two newer ones.
+    server.use(
+      http.get("/v1/generations", ({ response }) =>
+        response(200).json({ items: [...service.jobs.values()].filter((each) => each.id !== first.id).reverse(), next_cursor: null }),
+      ),
+    );
+    const user = await openAsAlice();
+    await within(history()).findAllByRole("listitem");
+    expect(rowOf(first)).toBeNull();
+
+    await saveFromRow(user, second);
+    const undo = await within(rowOf(second)).findByRole("button", { name: /^Undo saving/ });
+    expect(undo).toHaveAttribute("title", expect.stringMatching(/^Puts back the result of .+9:10/));
+    await user.click(undo);
+    await waitFor(() => expect(service.applied).toEqual([second.id, first.id]));
+    await waitFor(() => expect(service.imagePaths.get("id-chef")).toBe(first.output!.key));
+    await waitFor(() => expect(within(rowOf(second)).getByText(/^Saved .+, then replaced$/)).toBeInTheDocument());
+  });
+
   it("offers none over an image set in the host app; the next save, over a generation, offers it", async () => {
     const { second, third } = threeResults(() => "identities/alice-chef-portrait.png");
     const user = await openAsAlice();

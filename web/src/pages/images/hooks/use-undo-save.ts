@@ -7,9 +7,10 @@
  * landed and while the identity shows it, when the image before it was a generation the page
  * knows: Undo saves that one again (the same save as its own Save to identity), so the
  * identity shows it and the history says the undone one was "then replaced". When the image
- * before was none, or not a generation the page knows (set in the host app, older than the
- * history read), or another save was on its way (which image was before is not known), none
- * is offered: nothing to put back, and nothing misleading said.
+ * before was none, or not a generation the page knows (set in the host app: the page reads
+ * the generation of an image saved long ago by itself, `useCurrentImageJob`), or another save
+ * was on its way (which image was before is not known), none is offered: nothing to put
+ * back, and nothing misleading said.
  *
  * A save from the Compare dialog offers it there, under the saved one's picture. Once the
  * dialog closes (Close, Escape, or itself as the lone result beside the current image is saved),

@@ -26,9 +26,15 @@ export function currentImageJobId(identity: HostIdentity | null, readAt: number,
 /** Whether an image path is a job's output: the pipeline's key (`…/{job_id}.png`), or the
  * host's copy, named for it (`{job_id}.png`, or `{job_id}_Xk2Lm9q.png` once its storage
  * made the name unique). */
-function namesJob(path: string, jobId: string): boolean {
+export function namesJob(path: string, jobId: string): boolean {
   const stem = stemOf(path);
   return stem === jobId || stem.startsWith(`${jobId}_`);
+}
+
+/** The id of the job an image path would be the output of (see `namesJob`; job ids hold no
+ * "_"); null for a path with no file name. */
+export function imageJobId(path: string): string | null {
+  return stemOf(path).split("_")[0] || null;
 }
 
 /** An image path's file name without its extension: "identities/abc_Xk2.png" → "abc_Xk2". */
