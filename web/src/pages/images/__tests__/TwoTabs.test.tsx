@@ -90,6 +90,34 @@ describe("another tab's click", () => {
     }
   });
 
+  it("shows another identity's image as the host has it now once the admin goes to it, saved there since the page read it", async () => {
+    let savedElsewhere = false;
+    given(
+      http.get("/v1/users/{user_id}/identities", ({ params, response }) =>
+        response(200).json({
+          identities:
+            params.user_id === "3"
+              ? identities.map((identity) =>
+                  identity.id === "id-pilot" && savedElsewhere
+                    ? { ...identity, image_path: "generated/there.png", image_url: "http://s3.test/there.png" }
+                    : identity,
+                )
+              : [],
+        }),
+      ),
+    );
+    const user = await openAsAlice();
+    expect(await screen.findByRole("img", { name: "Alice the chef has no image yet" })).toBeInTheDocument();
+
+    // Another window saves a result to the pilot, seconds after this page read the identities.
+    savedElsewhere = true;
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-pilot");
+    expect(await screen.findByRole("img", { name: "Alice the pilot, as it looks now" })).toHaveAttribute(
+      "src",
+      "http://s3.test/there.png",
+    );
+  });
+
   it("shows an earlier result saved again there (its Undo) as the identity's image, without a click here", async () => {
     fakeClock();
     try {

@@ -4,7 +4,7 @@
  * chosen in this browser, else "Me"; then the user's first identity.
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback } from "react";
+import { useCallback, useEffect, useRef } from "react";
 
 import { identitiesAskedAt } from "../queryCache";
 import { useFailure } from "./use-failure";
@@ -36,6 +36,17 @@ export function useSubject() {
   const chosenIdentity = userId === null ? undefined : chosenIdentities[userId];
   const list = identities.data;
   const identity = list?.find((i) => i.id === chosenIdentity) ?? list?.[0] ?? null;
+  // Another identity of the user's: its image as the host has it now. The list was read up to
+  // 30 s before (more on a page left open), and another window may have saved to it since: the
+  // page said "No image" over a saved one, and a Save here replaced an image never seen.
+  const identityId = identity?.id ?? null;
+  const shownBefore = useRef(identityId);
+  const { isFetching, refetch } = identities;
+  useEffect(() => {
+    const before = shownBefore.current;
+    shownBefore.current = identityId;
+    if (before !== null && identityId !== null && before !== identityId && !isFetching) void refetch();
+  }, [identityId, isFetching, refetch]);
   const chooseIdentity = useCallback(
     (id: string) => {
       if (userId !== null) setChosenIdentities({ ...chosenIdentities, [userId]: id });
@@ -53,7 +64,7 @@ export function useSubject() {
   return {
     userId,
     identity,
-    identityId: identity?.id ?? null,
+    identityId,
     /** When the identities (and so the identity's image path) were last read: asked for. */
     identityReadAt: identitiesAskedAt(queryClient, userId) ?? identities.dataUpdatedAt,
     hasNoIdentities: list !== undefined && list.length === 0,
