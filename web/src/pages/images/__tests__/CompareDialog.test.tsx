@@ -322,3 +322,59 @@ describe("CompareDialog: the page behind it", () => {
     expect(document.documentElement.style.overflowY).toBe("");
   });
 });
+
+describe("CompareDialog: a save from it", () => {
+  it("keeps the image it replaced in its place, as Replaced, until an Undo makes it Current again", () => {
+    const shown = variantsOf(2, "16:9");
+    const saved = shown[1]!.job;
+    const over = (identity: Partial<HostIdentity>, currentJobId: string | null) => (
+      <CompareDialog
+        title="Compare"
+        candidates={shown}
+        identity={{ ...chef, ...identity }}
+        currentJobId={currentJobId}
+        onSave={() => {}}
+        savingIds={[]}
+        failure={null}
+        onClose={() => {}}
+      />
+    );
+    const before = { image_path: "identities/before.png", image_url: "http://s3.test/before.png" };
+    const { rerender } = render(over(before, null));
+    expect(screen.getByRole("img", { name: "Current: Alice the chef" })).toHaveAttribute("src", "http://s3.test/before.png");
+
+    // Saved: the identity shows the variant now; the image before it stays where it was.
+    rerender(over({ image_path: saved.output!.key, image_url: "http://s3.test/saved.png" }, saved.id));
+    expect(screen.getByRole("img", { name: "Replaced: Alice the chef" })).toHaveAttribute("src", "http://s3.test/before.png");
+    expect(screen.getByText("Replaced")).toBeInTheDocument();
+    expect(screen.queryByRole("img", { name: /^Current/ })).not.toBeInTheDocument();
+    expect(screen.getAllByRole("figure")).toHaveLength(3);
+
+    // Undone: it is the current image again.
+    rerender(over(before, null));
+    expect(screen.getByRole("img", { name: "Current: Alice the chef" })).toHaveAttribute("src", "http://s3.test/before.png");
+    expect(screen.getAllByRole("figure")).toHaveLength(3);
+  });
+
+  it("adds no picture when the image it replaced was one of those it compares", () => {
+    const shown = variantsOf(2, "16:9");
+    const [first, second] = shown.map(({ job }) => job);
+    const over = (saved: Job) => (
+      <CompareDialog
+        title="Compare"
+        candidates={shown}
+        identity={{ ...chef, image_path: saved.output!.key, image_url: `http://s3.test/${saved.id}.png` }}
+        currentJobId={saved.id}
+        onSave={() => {}}
+        savingIds={[]}
+        failure={null}
+        onClose={() => {}}
+      />
+    );
+    const { rerender } = render(over(first!));
+    expect(screen.getAllByRole("figure")).toHaveLength(2);
+    rerender(over(second!));
+    expect(screen.getAllByRole("figure")).toHaveLength(2);
+    expect(screen.queryByText("Replaced")).not.toBeInTheDocument();
+  });
+});

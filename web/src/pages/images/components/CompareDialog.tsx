@@ -80,21 +80,35 @@ export function CompareDialog({
   const titleId = useId();
   const aboutId = useId();
   useModalDialog(ref);
-  const current = identityImageUrl(identity);
+  // The identity as the dialog opened over it. Once a save from here replaced its image, that
+  // image stays in its place, "Replaced", beside the saved one and its Undo: gone, the pictures
+  // drew themselves again under the pointer (three a line became two), and the admin lost
+  // sight of what Undo would put back. Undone, it reads "Current" again.
+  const [openedOver] = useState(identity);
+  const [currentAtOpening] = useState(currentJobId);
+  const replaced =
+    identity.image_path !== openedOver.image_path &&
+    identityImageUrl(openedOver) !== null &&
+    !candidates.some(({ job }) => job.id === currentAtOpening);
+  const shownImage = replaced ? openedOver : identity;
+  const currentName = replaced ? "Replaced" : "Current";
+  const current = identityImageUrl(shownImage);
   // The current image on its own, unless it is one of the candidates (a variant saved).
-  const showCurrent = current !== null && !candidates.some(({ job }) => job.id === currentJobId);
+  const showCurrent = current !== null && (replaced || !candidates.some(({ job }) => job.id === currentJobId));
   // Upright pictures share one line where they fit (see `.upright`): how many there are.
   const upright = candidates.every(({ job }) => isUpright(job.aspect_ratio));
 
   // The current image by its renditions where it has them, as the results are shown: one
   // sharper than the other would look better for no reason of its own (and its preview is the
   // page's thumbnail, in the cache); its full size, a 4K image of some 30 MB, behind its link.
-  const currentSources = showCurrent ? identityPictureSources(identity) : null;
+  const currentSources = showCurrent ? identityPictureSources(shownImage) : null;
   // Its shape, once the browser has it (at once: the page's thumbnail of it is cached), for
   // the overlay and for the side-by-side layout (`compareLayout`) both.
   const currentRatio = usePictureRatio(currentSources?.src ?? null);
   // Two pictures of one shape can also be laid one over the other.
-  const currentPicture = currentSources ? { ...currentSources, alt: `Current: ${identity.name}`, ratio: currentRatio } : null;
+  const currentPicture = currentSources
+    ? { ...currentSources, label: currentName, alt: `${currentName}: ${identity.name}`, ratio: currentRatio }
+    : null;
   const overlaid = overlaidOf(candidates, currentPicture);
   const ratios = [...(currentPicture ? [currentRatio ?? 1] : []), ...candidates.map(({ job }) => jobRatio(job))];
   const layout = compareLayout(upright, ratios);
@@ -118,7 +132,6 @@ export function CompareDialog({
   // A save made here is said in a region there from the dialog's opening (a badge that comes
   // with its words is not read by every screen reader); the one saved before, as it opens, is
   // read with its figure, not announced.
-  const [currentAtOpening] = useState(currentJobId);
   const savedHere = currentJobId !== currentAtOpening ? candidates.find(({ job }) => job.id === currentJobId) : undefined;
   return (
     <dialog ref={ref} className={styles.dialog} aria-labelledby={titleId} aria-describedby={about ? aboutId : undefined} onClose={onClose}>
@@ -154,8 +167,8 @@ export function CompareDialog({
             const candidate = candidates.find(({ job }) => job.id === key);
             if (candidate) return figureOf(candidate, false, named);
             return named ? (
-              <figure key={CURRENT} className={styles.figure} aria-label="Current">
-                <figcaption className={styles.caption}>Current</figcaption>
+              <figure key={CURRENT} className={styles.figure} aria-label={currentName}>
+                <figcaption className={styles.caption}>{currentName}</figcaption>
               </figure>
             ) : null;
           }}
@@ -164,15 +177,15 @@ export function CompareDialog({
         <div className={layout.className} style={layout.style}>
           {current && currentSources && (
             <figure className={styles.figure}>
-              <OpensFullSize href={current} name="Current image, full size">
+              <OpensFullSize href={current} name={`${currentName} image, full size`}>
                 <ResultPicture
                   {...currentSources}
                   sizes={SHOWN_WIDTH.compare}
-                  alt={`Current: ${identity.name}`}
+                  alt={`${currentName}: ${identity.name}`}
                   className={styles.compareImage}
                 />
               </OpensFullSize>
-              <figcaption className={styles.caption}>Current</figcaption>
+              <figcaption className={styles.caption}>{currentName}</figcaption>
             </figure>
           )}
           {candidates.map((candidate) => figureOf(candidate))}

@@ -38,7 +38,7 @@ export interface Overlaid {
  */
 export function overlaidOf(
   candidates: readonly Candidate[],
-  current: { src: string; srcSet?: string; alt: string; ratio: number | null } | null,
+  current: { src: string; srcSet?: string; alt: string; ratio: number | null; label?: string } | null,
 ): Overlaid | null {
   const results = candidates.map(({ job, label }): OverlaidPicture => {
     const sources = pictureSources(job);
