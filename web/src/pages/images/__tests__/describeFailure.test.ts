@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { job } from "../../../test/api";
-import { describeFailure, failsAgain } from "../job/failure";
+import { describeFailure, failsAgain, shortReason } from "../job/failure";
+import { retryingBecause } from "../job/progress";
 import { applyLabel } from "../job/saved";
 
 const failedWith = (code: string, message: string) =>
@@ -81,5 +82,24 @@ describe("a photo a job could not use", () => {
       title: "“side.jpg” (photo 2 of 2) could not be used",
       detail: "Add another photo in its place.",
     });
+  });
+});
+
+describe("Gemini unavailable through every retry", () => {
+  const gaveUp = (details: Record<string, unknown>) =>
+    job({ status: "failed", error: { code: "provider_unavailable", message: "Gemini failed.", details } });
+
+  it.each([
+    [{}, "Gemini is busy", "Gemini was unavailable", "It stayed busy through every retry.", "Gemini busy"],
+    [{ status_code: 503 }, "Gemini is busy", "Gemini was unavailable", "It stayed busy through every retry.", "Gemini busy"],
+    [{ status_code: 500 }, "Gemini had a problem on its side", "Gemini had a problem on its side", "It failed again at every retry.", "Gemini error"],
+    [{ reason: "timeout" }, "Gemini did not answer in time", "Gemini did not answer in time", "Nor at any retry.", "Gemini timed out"],
+    [{ reason: "network" }, "Gemini could not be reached", "Gemini could not be reached", "Nor at any retry.", "Gemini unreachable"],
+  ])("with %o: retried because %s, then says it alike", (details, retrying, title, detail, short) => {
+    const retried = job({ status: "queued", attempts: 1, last_error: { code: "provider_unavailable", message: "", details } });
+    expect(retryingBecause(retried)?.alone).toBe(retrying);
+    const failed = gaveUp(details);
+    expect(describeFailure(failed)).toEqual({ title, detail: `${detail} Try again in a few minutes.` });
+    expect(shortReason(failed)).toBe(short);
   });
 });

@@ -1,6 +1,7 @@
 /** What went wrong with a job, in plain words: why it failed or was canceled, whether the same
  * job would fail again, and which photos could not be used. */
 import type { Job } from "../../../api/imageGeneration";
+import { geminiFaultOf, type GeminiFault } from "./progress";
 
 /** A failure as the page says it: what happened, then what to do about it. */
 export interface Problem {
@@ -40,6 +41,26 @@ export function failsAgain(job: Job): boolean {
   }
 }
 
+/** Why a job failed once Gemini was unavailable through every retry, by its fault, in the
+ * words its card said while it was tried again (`retryingBecause`): a card that said "Gemini
+ * had a problem on its side" for minutes then said "It stayed busy through every retry". */
+const GAVE_UP_BECAUSE: Record<GeminiFault, Problem> = {
+  busy: { title: "Gemini was unavailable", detail: "It stayed busy through every retry. Try again in a few minutes." },
+  error: { title: "Gemini had a problem on its side", detail: "It failed again at every retry. Try again in a few minutes." },
+  timeout: { title: "Gemini did not answer in time", detail: "Nor at any retry. Try again in a few minutes." },
+  network: { title: "Gemini could not be reached", detail: "Nor at any retry. Try again in a few minutes." },
+  bad_response: { title: "Gemini's answer could not be read", detail: "Nor at any retry. Try again in a few minutes." },
+};
+
+/** The same, in two or three words (`shortReason`). */
+const SHORT_FAULT: Record<GeminiFault, string> = {
+  busy: "Gemini busy",
+  error: "Gemini error",
+  timeout: "Gemini timed out",
+  network: "Gemini unreachable",
+  bad_response: "bad answer",
+};
+
 /** A failed job's reason in plain words: never a bare code or a stack trace. */
 export function describeFailure(job: Job): Problem | null {
   if (job.status === "canceled") {
@@ -74,7 +95,7 @@ export function describeFailure(job: Job): Problem | null {
     case "provider_not_configured":
       return { title: "Gemini is not set up", detail: "The pipeline has no Gemini API key yet; ask whoever runs it." };
     case "provider_unavailable":
-      return { title: "Gemini was unavailable", detail: "It stayed busy through every retry. Try again in a few minutes." };
+      return GAVE_UP_BECAUSE[geminiFaultOf(job.error.details)];
     case "identity_not_found":
       return { title: "The identity is gone", detail: "It was deleted in the host app." };
     case "identity_unnamed":
@@ -112,7 +133,7 @@ export function shortReason(job: Job): string | null {
     case "provider_not_configured":
       return "no Gemini key";
     case "provider_unavailable":
-      return "Gemini busy";
+      return SHORT_FAULT[geminiFaultOf(job.error.details)];
     case "identity_not_found":
       return "identity gone";
     case "identity_unnamed":

@@ -83,8 +83,10 @@ export function retryingBecause(job: Job): RetryReason | null {
   switch (job.last_error?.code) {
     case undefined:
       return null;
-    case "provider_unavailable":
-      return geminiFault(job.last_error.details);
+    case "provider_unavailable": {
+      const words = RETRYING_BECAUSE[geminiFaultOf(job.last_error.details)];
+      return { alone: words, inSentence: words };
+    }
     case "host_unavailable":
       return { alone: "The host app did not answer", inSentence: "the host app did not answer" };
     default:
@@ -92,17 +94,28 @@ export function retryingBecause(job: Job): RetryReason | null {
   }
 }
 
-/** What Gemini's fault was, by what the worker recorded of it (`details`: its HTTP status, or
- * the reason no status came): busy is a 429 or a 503, or nothing more said; a 500 is not busy. */
-function geminiFault(details: Record<string, unknown>): RetryReason {
+/** What Gemini's fault was, when it was unavailable (`provider_unavailable`). */
+export type GeminiFault = "timeout" | "network" | "bad_response" | "error" | "busy";
+
+/** Gemini's fault by what the worker recorded of it (`details`: its HTTP status, or the
+ * reason no status came): busy is a 429 or a 503, or nothing more said; a 500 is not busy. */
+export function geminiFaultOf(details: Record<string, unknown>): GeminiFault {
   const status = typeof details.status_code === "number" ? details.status_code : null;
-  const said = (words: string) => ({ alone: words, inSentence: words });
-  if (details.reason === "timeout" || status === 504) return said("Gemini did not answer in time");
-  if (details.reason === "network") return said("Gemini could not be reached");
-  if (details.reason === "bad_response") return said("Gemini's answer could not be read");
-  if (status !== null && status >= 500 && status !== 503) return said("Gemini had a problem on its side");
-  return said("Gemini is busy");
+  if (details.reason === "timeout" || status === 504) return "timeout";
+  if (details.reason === "network") return "network";
+  if (details.reason === "bad_response") return "bad_response";
+  if (status !== null && status >= 500 && status !== 503) return "error";
+  return "busy";
 }
+
+/** Why a job is tried again, by Gemini's fault. */
+const RETRYING_BECAUSE: Record<GeminiFault, string> = {
+  timeout: "Gemini did not answer in time",
+  network: "Gemini could not be reached",
+  bad_response: "Gemini's answer could not be read",
+  error: "Gemini had a problem on its side",
+  busy: "Gemini is busy",
+};
 
 /** Which attempt runs, when it is not the first ("Attempt 2 of 5"); else null. */
 export function runningAttempt(job: Job): string | null {
