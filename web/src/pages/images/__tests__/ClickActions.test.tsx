@@ -9,6 +9,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { apiError, http, historyOf, job, succeeded } from "../../../test/api";
 import { given, openAsAlice } from "../../../test/render";
 import { cardsInPane, FOUR, fourVariants, pane } from "../../../test/pane";
+import ui from "../ui.module.css";
 
 const BUSY = { code: "provider_unavailable", message: "Gemini did not answer in time.", details: {} };
 const REFUSED = { code: "content_blocked", message: "Gemini blocked the prompt (PROHIBITED_CONTENT).", details: {} };
@@ -333,6 +334,8 @@ describe("the reason every variant failed for", () => {
     await pane().findByText("Try a different prompt or other reference photos.");
     const above = pane().getAllByRole("button", { name: /^(Edit settings|Re-run the 3 failed)$/ });
     expect(above.map((button) => button.textContent)).toEqual(["Edit settings", "Re-run the 3 failed"]);
+    // The way on, drawn as such: a re-run of the same prompt is most often refused (and billed) again.
+    expect(above.map((button) => button.classList.contains(ui.primary!))).toEqual([true, false]);
     // The click's Edit settings: not one on each card as well.
     for (const card of pane().getAllByRole("article")) {
       expect(within(card).queryByRole("button", { name: /^Edit settings\b/ })).toBeNull();

@@ -13,7 +13,9 @@ import styles from "./ClickActions.module.css";
  * away). Each press does what each card's own button does, for each card: four failed
  * variants were four presses, each moving the focus and the page. Beside a reason no re-run
  * can mend (Gemini refused the prompt), **Edit settings**, in place of each card's: the way on
- * is the prompt, and four cards' links were the only way to it. Nothing while none applies.
+ * is the prompt, and four cards' links were the only way to it. It is the row's primary
+ * button, first, also beside a Re-run that may mend (the safety filter): a re-run of the same
+ * prompt is refused again, and billed again, more often than not. Nothing while none applies.
  */
 export function ClickActions({
   jobs,
@@ -99,7 +101,7 @@ export function ClickActions({
           {(offersRerun || offersCancel || toEdit) && (
             <div className={styles.actions}>
               {toEdit && onEditSettings && (
-                <button type="button" className={ui.button} onClick={() => onEditSettings(toEdit)}>
+                <button type="button" className={`${ui.button} ${ui.primary}`} onClick={() => onEditSettings(toEdit)}>
                   Edit settings
                 </button>
               )}
