@@ -279,6 +279,7 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           earlierPhotos={lastKept && { count: lastKept.prepared_references.length, take: () => uploads.takeFrom(lastKept) }}
           photosSharedBy={sharedBy}
           userId={userId}
+          askedAt={names.askedAt}
         />
 
         <ResultPane

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Job } from "../../../api/imageGeneration";
 import { API, apiError, batchesMadeBy, http, historyOf, job, S3, succeeded } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
+import { createdPhrase } from "../job/time";
 import { addPhoto, file, given, openAsAlice, pickAlice, renderImages, thumbnail, thumbnails, timePasses } from "../../../test/render";
 
 describe("Edit settings", () => {
@@ -34,6 +35,19 @@ describe("Edit settings", () => {
     expect(screen.getByRole("combobox", { name: "Size" })).toHaveValue("2K");
     // The same prompt would be refused again: no Re-run for it.
     expect(within(history).queryByRole("button", { name: /^Re-run\b/ })).not.toBeInTheDocument();
+  });
+
+  it("names the generation it took from as its history row does: to the second when another click shares its minute", async () => {
+    const at = (time: string) => `2026-03-14T09:10:${time}Z`;
+    const earlier = succeeded(job({ prompt: "on a quay", batch_id: "b-1", created_at: at("05") }));
+    const later = succeeded(job({ prompt: "at a market", batch_id: "b-2", created_at: at("40") }));
+    given(...historyOf([later, earlier]));
+    const user = await openAsAlice();
+    const history = await screen.findByRole("region", { name: "History" });
+    const row = await within(history).findByText("“on a quay”");
+    await user.click(within(row.closest("li")!).getByRole("button", { name: /^Edit settings\b/ }));
+    const notice = `from the generation of ${createdPhrase(earlier, { seconds: true })} are in the form.`;
+    expect(screen.getByRole("textbox", { name: "Prompt" })).toHaveAccessibleDescription(expect.stringContaining(notice));
   });
 });
 

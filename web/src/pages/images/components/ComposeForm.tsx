@@ -50,6 +50,9 @@ interface Props {
   photosSharedBy?: PhotosSharedBy | null;
   /** The user whose photos the form holds: another's form says nothing of this one's adds. */
   userId?: string | null;
+  /** A job's time as its history row says it (see `askedPhrases`): the Edit settings notice
+   * names the generation it took from alike, to the second when another shares its minute. */
+  askedAt?: (job: Job) => string;
 }
 
 /** The new generation: photos, prompt, options, and Generate with its cost and usual time. */
@@ -71,6 +74,7 @@ export function ComposeForm({
   earlierPhotos = null,
   photosSharedBy = null,
   userId = null,
+  askedAt,
 }: Props) {
   const { prompt, aspectRatio, imageSize, variants } = draft;
   // The API refused the prompt: said beside it, as its other problems are, until it changes.
@@ -184,6 +188,7 @@ export function ComposeForm({
           job={editing.taken.job}
           photos={editing.photos}
           already={editing.taken.already}
+          askedAt={askedAt}
           onUndo={editing.undo}
           onClose={editing.done}
           focusAfter={focusPrompt}

@@ -17,6 +17,8 @@ interface Props {
   photos: TakenPhotos | null;
   /** The form held them already: nothing seen changed, nothing to undo. */
   already?: boolean;
+  /** The job's time as its history row says it (see `askedPhrases`); its own time else. */
+  askedAt?: ((job: Job) => string) | undefined;
   onUndo: () => void;
   onClose: () => void;
   /** Called after Undo or Close, which take the notice (and the focus in it) off the page:
@@ -25,8 +27,8 @@ interface Props {
 }
 
 /** What "Edit settings" put into the form, with the way back. */
-export function EditSettingsNotice({ ref, textId, job, photos, already = false, onUndo, onClose, focusAfter }: Props) {
-  const from = `from the generation of ${createdPhrase(job)}`;
+export function EditSettingsNotice({ ref, textId, job, photos, already = false, askedAt = createdPhrase, onUndo, onClose, focusAfter }: Props) {
+  const from = `from the generation of ${askedAt(job)}`;
   const text = already
     ? `The form holds the settings and photos ${from} already: change what you like, and Generate.`
     : photos === null
