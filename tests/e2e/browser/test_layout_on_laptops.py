@@ -4,8 +4,9 @@ picture sharp on a 2x screen, a refinement beside the variant it refined, four l
 variants at half the pane on a 1366 by 768 laptop, failed variants re-run with one press
 from the row above the cards, which leaves Save on the first screen, each re-run in its
 failed variant's place (four cards in one row after them), a click Gemini refused whole
-as one history row, four cards' clocks on their way with no line begun by a "·", and the
-history's header holding still as its view changes."""
+as one history row, four cards' clocks on their way with no line begun by a "·", the
+history's header holding still as its view changes, and landscape results filling the rows
+of "Results only"."""
 
 from __future__ import annotations
 
@@ -603,3 +604,26 @@ def test_the_historys_header_holds_still_as_its_view_changes(
         places = [(round(box["x"]), round(box["width"])) for box in buttons]
         seen[view] = (places, round(box_of(count)["x"]))
     assert len(set(map(str, seen.values()))) == 1, seen
+
+
+def test_landscape_results_fill_the_results_grids_rows(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 1440 by 900 laptop, "Results only" holds three 16:9 results (the form's first
+    ratio) in one row across the whole grid, each over two of its columns. Of five columns, a
+    landscape result took two, two a row, and the fifth stayed empty down the whole grid: a
+    fifth of its width unused."""
+    page, generate = ready_to_generate(browser, stack, BOB_THE_ASTRONAUT, ratio="16:9")
+    for prompt in ("on a launch pad", "in a capsule", "on the moon"):
+        finished_click(page, generate, prompt=prompt)
+    history = page.get_by_role("region", name="History")
+    history.get_by_role("button", name="Results only", exact=True).click()
+    grid = history.get_by_role("list", name="Results")
+    tiles = grid.get_by_role("listitem")
+    expect(tiles.nth(2)).to_be_visible()
+    next_frames(page)
+    newest = [box_of(tiles.nth(index)) for index in range(3)]
+    assert len(one_line([tiles.nth(index) for index in range(3)])) == 1, newest
+    area = box_of(grid)
+    right = newest[2]["x"] + newest[2]["width"]
+    assert abs(right - (area["x"] + area["width"])) <= 2, (newest, area)

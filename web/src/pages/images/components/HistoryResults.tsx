@@ -69,7 +69,7 @@ export function HistoryResults({
       )
     );
   return (
-    <ul className={styles.grid} aria-label="Results">
+    <ul className={results.some(isLandscape) ? `${styles.grid} ${styles.withLandscape}` : styles.grid} aria-label="Results">
       {results.map((job) => (
         <ResultTile
           key={job.id}
@@ -150,7 +150,7 @@ function ResultTile({
   return (
     <li
       // A landscape picture takes two of the grid's columns (see `.grid`).
-      className={`${styles.tile} ${jobRatio(job) > 1 ? styles.landscape : ""} ${current ? styles.current : ""}`}
+      className={`${styles.tile} ${isLandscape(job) ? styles.landscape : ""} ${current ? styles.current : ""}`}
       style={pictureRatio(job)}
       // The saved one told apart in a screen reader's list, as its badge tells it apart seen.
       aria-label={current ? `${label}, ${SAVED_NOW.toLowerCase()}` : label}
@@ -215,3 +215,6 @@ function ResultTile({
     </li>
   );
 }
+
+/** A landscape result takes two of the grid's columns (see `.grid`). */
+const isLandscape = (job: Job) => jobRatio(job) > 1;
