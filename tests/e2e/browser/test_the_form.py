@@ -3,8 +3,8 @@ from under the bar, and a prompt the API refuses is said under the prompt, above
 On a laptop's first screen, three photos and the prompt above the bar, and on a shorter one the
 prompt under it named on the bar. Its photos: a HEIC cut short refused on its tile, a whole one
 sent with no tick, a HEIC's words in a laptop's tile, photos dropped on the photos' box
-added, and a photo Edit settings brings back showing the size it was added at. A second
-press of Generate for the click on its way."""
+added, a photo Edit settings brings back showing the size it was added at, and the note an
+add leaves out from under the bar. A second press of Generate for the click on its way."""
 
 from __future__ import annotations
 
@@ -503,3 +503,28 @@ def test_a_second_press_of_generate_for_the_click_on_its_way_starts_nothing_and_
     for box in (words, way_on):
         assert box["y"] + box["height"] <= 900, box
     assert uncovered(again)
+
+
+def test_a_note_an_add_leaves_comes_out_from_under_the_bar(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """A 1366 by 768 laptop's first screen with three photos in: adding one of them again with
+    a new one leaves "“p0.jpg” is in the form already." under the photos, and the new tile's
+    row pushed it under the Generate bar stuck at the window's foot: the admin saw one tile
+    come of two, and nothing said why. It comes out from under the bar as it appears."""
+    page = admins_page(browser, stack, BOB_THE_ASTRONAUT, screen=(1366, 768))
+    photos = page.get_by_label("Reference photos", exact=True)
+    three = portraits("p0.jpg", "p1.jpg", "p2.jpg")
+    photos.set_input_files(three)
+    generate = page.get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled(timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    next_frames(page)
+
+    photos.set_input_files([three[0], *portraits("p3.jpg")])
+    note = page.get_by_text("“p0.jpg” is in the form already.", exact=True)
+    expect(note).to_be_visible()
+    expect(page.locator("li[data-photo-id]")).to_have_count(4)
+    page.wait_for_timeout(600)  # the page's smooth scroll, if any
+    next_frames(page)
+    clear_of(note, generate)

@@ -201,6 +201,7 @@ export function ComposeForm({
         noIdentities={noIdentities}
         earlier={earlierPhotos && { count: earlierPhotos.count, take: takeEarlierPhotos }}
         sharedBy={photosSharedBy}
+        cover={generateBar}
       />
 
       {/* The form's end, which Generate may rise over (see ComposeForm.module.css). */}

@@ -1,4 +1,4 @@
-import { useCallback, useId, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type RefObject } from "react";
 
 import { countOf, type TabConfig } from "../config";
 import { useOnline } from "../hooks/use-connection";
@@ -10,6 +10,7 @@ import { usePhotoListFocus } from "../hooks/use-photo-list-focus";
 import { useSaidAWhile } from "../hooks/use-said-a-while";
 import type { ReferenceUploads } from "../hooks/use-reference-uploads";
 import { unreadNote } from "../photos/dropped";
+import { bringOutFrom } from "../motion";
 import { differently } from "../said";
 import ui from "../ui.module.css";
 import { photosAsideNote, photosBackNote } from "./UserSelector";
@@ -29,6 +30,9 @@ interface Props {
   sharedBy?: PhotosSharedBy | null;
   /** The user whose photos the form holds: another's form says nothing of this one's adds. */
   userId?: string | null;
+  /** What stays at the window's foot over the form (Generate's bar): a note an add leaves
+   * comes out from under it. */
+  cover?: RefObject<HTMLElement | null> | null;
 }
 
 /** A user's photos are the form's on each of their identities: who, and for how many. */
@@ -50,6 +54,7 @@ export function ReferenceImageUpload({
   earlier = null,
   sharedBy = null,
   userId = null,
+  cover = null,
 }: Props) {
   // With no identity to add photos for, none can be added.
   const disabled = noIdentities;
@@ -66,6 +71,15 @@ export function ReferenceImageUpload({
   // the photos until the next add: nothing else says it, no tile came for it. Still true when
   // the form holds none (a folder that could not be read, dropped on the empty box).
   const [unread, setUnread] = useState("");
+  // Either note, once an add leaves one: out from under Generate where it stays at the window's
+  // foot (a 1366 by 768 laptop), as little as it takes. Under it, a fourth tile's row pushed
+  // "“front.jpg” is in the form already." out of sight, and nothing said why no tile came.
+  const heldNote = useRef<HTMLParagraphElement>(null);
+  const unreadNoteShown = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    const note = unread ? unreadNoteShown.current : already.length > 0 ? heldNote.current : null;
+    if (note && cover?.current) bringOutFrom(cover.current, note);
+  }, [already, unread, cover]);
   const { add: addToList } = uploads;
   const say = useCallback((words: string) => setAdded((last) => differently(words, last)), []);
   useSaidAWhile(added, useCallback(() => setAdded(""), []));
@@ -188,9 +202,13 @@ export function ReferenceImageUpload({
             Retry the {uploads.notUploaded} photos that did not upload
           </button>
         )}
-        {stillHeld.length > 0 && <p className={ui.muted}>{alreadyNote(stillHeld)}</p>}
+        {stillHeld.length > 0 && (
+          <p ref={heldNote} className={ui.muted}>
+            {alreadyNote(stillHeld)}
+          </p>
+        )}
         {/* Seen and said: a region there from the start, empty until a drop leaves something out. */}
-        <p role="status" className={styles.unreadNote}>
+        <p ref={unreadNoteShown} role="status" className={styles.unreadNote}>
           {unread}
         </p>
         {uploads.removedName !== null && <RemovedNote name={uploads.removedName} onUndo={undoRemove} />}
