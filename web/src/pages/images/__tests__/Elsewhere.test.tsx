@@ -10,6 +10,7 @@ import type { Job } from "../../../api/imageGeneration";
 import { apiError, historyOf, http, identities, job, succeeded, users } from "../../../test/api";
 import { jobService } from "../../../test/jobService";
 import { addPhoto, fakeClock, findThumbnail, given, openAsAlice, renderImages, timePasses } from "../../../test/render";
+import { IDLE_REFRESH_MS } from "../hooks/use-history";
 
 /** Generate on Alice's chef (`clicks` times, a second or more apart), then go to her pilot.
  * The clicks' jobs stay as the test sets them (`become`), read after read. */
@@ -33,7 +34,7 @@ async function leaveAClickRunning(clicks = 1) {
   const become = (changes: Partial<Job>) => {
     for (const [id, job] of service.jobs) service.jobs.set(id, { ...job, ...changes });
   };
-  return { user, become };
+  return { user, become, service };
 }
 
 /** The notices of other identities' clicks; an empty node when there are none (no group then). */
@@ -88,6 +89,31 @@ describe("the notice of a click left while it ran", () => {
     await timePasses(1000);
     expect(within(pane).queryByRole("group", { name: "Earlier generations" })).not.toBeInTheDocument();
   }, 20_000);
+
+  it("keeps a click a reload brought back in the pane once shown there, when another tab's newer click comes in the history", async () => {
+    fakeClock();
+    const { user, service } = await leaveAClickRunning();
+    await elsewhere().findByText("Still generating for Alice the chef.");
+    cleanup();
+
+    // Read again: the click still runs, the latest batch of the chef's history.
+    const [left] = service.jobs.values();
+    const listed: Job[] = [{ ...left!, prompt: "the one left running" }];
+    given(...historyOf(listed));
+    renderImages();
+    await waitFor(() => expect(screen.getByRole("combobox", { name: "Identity" })).toHaveValue("id-pilot"));
+    await user.selectOptions(screen.getByRole("combobox", { name: "Identity" }), "id-chef");
+    const pane = within(screen.getByRole("region", { name: "Result" }));
+    expect(await pane.findByText("“the one left running”")).toBeInTheDocument();
+
+    // Another tab's click, newer: in the history, not in the pane.
+    listed.unshift(succeeded(job({ prompt: "from the other tab", batch_id: "b-there" })));
+    await timePasses(IDLE_REFRESH_MS + 1000);
+    const history = within(screen.getByRole("region", { name: "History" }));
+    expect(await history.findByText("“from the other tab”")).toBeInTheDocument();
+    expect(pane.getByText("“the one left running”")).toBeInTheDocument();
+    expect(pane.queryByText("“from the other tab”")).not.toBeInTheDocument();
+  }, 30_000);
 
   it("names two clicks of one identity by when each was asked, so that they do not read alike", async () => {
     // Early in a minute, so that the two clicks, a second apart, are asked in the same one.

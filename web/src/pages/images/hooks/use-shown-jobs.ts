@@ -124,6 +124,10 @@ export function useShownJobs(identityId: string | null) {
   const behind = (click: Click) =>
     restored.includes(click) && (history.data === undefined || !click.ids.some((id) => latestBatch.includes(id)));
   const here = identityId === null ? undefined : paneClick(clicks, chosen, identityId, behind);
+  // Judged once: from then on it is the pane's as a click made here is, and a newer batch
+  // (another tab's click) does not take the pane from it (set during render, React's way to
+  // adjust state to what changed).
+  if (here && restored.includes(here)) setClicks(clicks.map((click) => (click === here ? { ...click } : click)));
   const pinnedHere = pinned?.identityId === identityId ? pinned : null;
   if (pinned !== null && pinned.identityId !== identityId) {
     setPinned(null); // left: coming back shows the latest batch then
@@ -198,14 +202,13 @@ export function useShownJobs(identityId: string | null) {
   const awayIds = away.flatMap(watchedIds);
   const awayQueries = useJobs(awayIds);
   const readOf = new Map(awayIds.map((id, index) => [id, awayQueries[index]]));
-  // A click a reload brought back whose jobs are all gone since (read again days later) is let
-  // go: the pane shows the identity's latest batch rather than nothing, and no notice says how
-  // a click ended that has nothing left to show (set during render, React's way to adjust
-  // state to what changed).
-  const gone = [
-    ...(here && allGone(paneQueries) ? [here] : []),
-    ...away.filter((click) => allGone(watchedIds(click).flatMap((id) => readOf.get(id) ?? []))),
-  ].filter((click) => restored.includes(click));
+  // A click a reload brought back whose jobs are all gone since (read again days later: not
+  // the identity's latest batch, so not the pane's) is let go: no notice says how a click ended
+  // that has nothing left to show (set during render, React's way to adjust state to what
+  // changed).
+  const gone = away.filter(
+    (click) => restored.includes(click) && allGone(watchedIds(click).flatMap((id) => readOf.get(id) ?? [])),
+  );
   if (gone.length > 0) setClicks(clicks.filter((click) => !gone.includes(click)));
   const elsewhere: ClickElsewhere[] = away.map((watched) => {
     const { key, identityId: ofIdentity, userId, identityName } = watched;
