@@ -15,7 +15,6 @@ from tests.e2e.browser.measures import (
     compare_in_view,
     job_of,
     next_frames,
-    one_line,
     pictures_at_least,
     saves_above,
 )
@@ -53,8 +52,9 @@ def test_a_portrait_tablet_compares_on_fewer_pictures_a_line_each_larger(
     """An 820 by 1180 tablet held upright: Compare of four square variants with the current
     image stands them three a line on two lines, each picture 230 px wide or more, every Save
     in view (in the laptop's one line they were 173 px each, most of the tall screen empty
-    under them). Once one is saved there, the current image is one of the four: two a line,
-    each some 360 px."""
+    under them). Once one is saved there, the image it replaced stays where it was, "Replaced",
+    and nothing moves: the five drew themselves again two a line, under the pointer, the image
+    Undo would put back gone from sight."""
     page, generate = ready_to_generate(
         browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1", screen=(820, 1180)
     )
@@ -63,14 +63,20 @@ def test_a_portrait_tablet_compares_on_fewer_pictures_a_line_each_larger(
     dialog = compare_in_view(page, cards, lines=2, height=1180)
     pictures_at_least(dialog, 230)
 
+    figures = dialog.get_by_role("figure")
+    places = [(round(box["x"]), round(box["y"])) for box in map(box_of, figures.all())]
     dialog.get_by_role("button", name="Save variant 1 of 4 to identity").click()
     expect(dialog.get_by_role("figure", name="Variant 1 of 4")).to_contain_text(
         "Saved to identity", timeout=JOB_TIMEOUT_MS
     )
-    figures = dialog.get_by_role("figure")
-    expect(figures).to_have_count(4)
-    assert len(one_line(figures.all())) == 2
-    pictures_at_least(dialog, 340)
+    expect(dialog.get_by_text("Replaced", exact=True)).to_be_visible()
+    expect(figures).to_have_count(5)
+    after = [(round(box["x"]), round(box["y"])) for box in map(box_of, figures.all())]
+    assert all(
+        abs(x - x0) <= 2 and abs(y - y0) <= 2
+        for (x, y), (x0, y0) in zip(after, places, strict=True)
+    ), (places, after)
+    pictures_at_least(dialog, 230)
     saves_above(dialog, range(2, 5), 1180)
 
 
