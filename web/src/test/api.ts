@@ -69,7 +69,8 @@ export function job(overrides: Partial<Job> = {}): Job {
   jobCounter += 1;
   const now = new Date().toISOString();
   return {
-    id: `job-${jobCounter}`,
+    // As the API makes them (32 hex digits), so an image path names its job as a real one does.
+    id: jobCounter.toString(16).padStart(32, "0"),
     status: "queued",
     source: "api",
     identity_id: "id-chef",

@@ -28,6 +28,7 @@ afterEach(() => {
   cleanup();
   vi.useRealTimers(); // a test that took the clock gives it back, whatever it did
   server.resetHandlers();
+  server.events.removeAllListeners(); // a test's watch on the requests ends with it
   localStorage.clear();
   sessionStorage.clear();
   const unwaited = unwaitedUpdates.splice(0);

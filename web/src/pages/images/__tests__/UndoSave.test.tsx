@@ -142,10 +142,17 @@ describe("Undo after Save to identity, from a history row", () => {
 
   it("offers none over an image set in the host app; the next save, over a generation, offers it", async () => {
     const { second, third } = threeResults(() => "identities/alice-chef-portrait.png");
+    const jobsAskedFor: string[] = [];
+    server.events.on("request:start", ({ request }) => {
+      const id = /\/v1\/generations\/([^/]+)$/.exec(new URL(request.url).pathname)?.[1];
+      if (id) jobsAskedFor.push(id);
+    });
     const user = await openAsAlice();
     await within(history()).findAllByRole("listitem");
     await saveFromRow(user, second);
     expect(undoIn(rowOf(second))).not.toBeInTheDocument();
+    // Its name is no generation's: the page does not ask the API for one (a 404 each visit).
+    expect(jobsAskedFor).not.toContain("alice-chef-portrait");
 
     await saveFromRow(user, third);
     expect(await within(rowOf(third)).findByRole("button", { name: /^Undo saving/ })).toBeInTheDocument();

@@ -31,12 +31,6 @@ export function namesJob(path: string, jobId: string): boolean {
   return stem === jobId || stem.startsWith(`${jobId}_`);
 }
 
-/** The id of the job an image path would be the output of (see `namesJob`; job ids hold no
- * "_"); null for a path with no file name. */
-export function imageJobId(path: string): string | null {
-  return stemOf(path).split("_")[0] || null;
-}
-
 /** An image path's file name without its extension: "identities/abc_Xk2.png" → "abc_Xk2". */
 function stemOf(path: string): string {
   return (path.split("/").at(-1) ?? "").split(".")[0] ?? "";
