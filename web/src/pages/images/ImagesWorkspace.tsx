@@ -288,7 +288,12 @@ function Workspace({ config, sessionEnded }: { config: TabConfig; sessionEnded: 
           jobs={paneJobs}
           failures={actionErrorsAt("pane")}
           earlierClicks={
-            <JobsElsewhere clicks={elsewhere.filter((click) => click.sameIdentity)} label="Earlier generations" {...changes.watched} />
+            <JobsElsewhere
+              clicks={elsewhere.filter((click) => click.sameIdentity)}
+              label="Earlier generations"
+              onScreen={paneJobs[0]}
+              {...changes.watched}
+            />
           }
           noIdentities={subject.hasNoIdentities}
           reading={shown.paneReading}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../../../api/imageGeneration";
 import { job, succeeded } from "../../../test/api";
-import { sentenceOf } from "../components/JobsElsewhere";
+import { namingOf, sentenceOf } from "../components/JobsElsewhere";
 
 const failed = (): Job => job({ status: "failed", error: { code: "provider_unavailable", message: "No.", details: {} } });
 const click = (jobs: Job[], moving = false, count = jobs.length, sameIdentity = false) => ({
@@ -72,5 +72,21 @@ describe("sentenceOf", () => {
     expect(sentenceOf(long, "minute")).toBe(
       `Your generation of ${at} (“smiling, outdoors, soft light, soft…”) for Alice the chef is ready: 1 image.`,
     );
+  });
+});
+
+describe("namingOf", () => {
+  const at = (time: string) => job({ created_at: new Date(`2026-03-14T${time}`).toISOString() });
+
+  it("names an earlier click of the identity on screen to the second when the click on screen was asked the same minute", () => {
+    const earlier = click([at("09:29:02")], true, 1, true);
+    expect(namingOf(earlier, [earlier], at("09:29:40"))).toBe("second");
+    expect(namingOf(earlier, [earlier], at("09:30:05"))).toBe("minute");
+    expect(namingOf(earlier, [earlier])).toBe("minute");
+  });
+
+  it("does not weigh the click on screen for another identity's click, named by its identity alone", () => {
+    const away = click([at("09:29:02")], true, 1, false);
+    expect(namingOf(away, [away], at("09:29:40"))).toBe("identity");
   });
 });

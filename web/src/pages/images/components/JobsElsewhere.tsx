@@ -17,6 +17,9 @@ interface Props {
   label: string;
   onShow: (click: ClickElsewhere) => void;
   onDismiss: (click: ClickElsewhere) => void;
+  /** A job of the click the pane shows, for this identity's notices: one of them asked the
+   * same minute is named to the second, or both would read "today, 9:23 PM". */
+  onScreen?: Job | undefined;
 }
 
 /** Clicks the pane no longer shows, left while they ran (for another identity, or for this
@@ -31,10 +34,10 @@ interface Props {
  * view); this identity's earlier ones at the top of the result pane, where the newer click's
  * cards come and the page brings the admin. Empty, neither is a group: a screen reader's tree
  * has no empty one. */
-export function JobsElsewhere({ clicks, label, onShow, onDismiss }: Props) {
+export function JobsElsewhere({ clicks, label, onShow, onDismiss, onScreen }: Props) {
   const list = useKeepsFocus<HTMLDivElement>();
   const notices = clicks.map((click) => {
-    const naming = namingOf(click, clicks);
+    const naming = namingOf(click, clicks, onScreen);
     return { click, naming, sentence: sentenceOf(click, naming) };
   });
   const said = useChangesSaid(notices.map(({ click, sentence }) => ({ key: click.key, sentence, read: isRead(click) })));
@@ -149,12 +152,15 @@ type Naming = "identity" | "minute" | "second";
 /** A click is named by its time when the admin must tell it from another click of its
  * identity: always on the identity on screen (its pane shows a newer one), and when another
  * notice is of its identity too (two notices "Ready for Alice the chef" read alike); to the
- * second when that one was asked the same minute. */
-function namingOf(click: ClickElsewhere, clicks: readonly ClickElsewhere[]): Naming {
+ * second when that one, or the click on screen (`onScreen`, one of its jobs), was asked the
+ * same minute. */
+export function namingOf(click: ClickElsewhere, clicks: readonly ClickElsewhere[], onScreen?: Job): Naming {
   const others = clicks.filter((other) => other.key !== click.key && other.identityId === click.identityId);
   if (!click.sameIdentity && others.length === 0) return "identity";
   const minute = askedAt(click);
-  return minute !== null && others.some((other) => askedAt(other) === minute) ? "second" : "minute";
+  if (minute === null) return "minute";
+  const shownSameMinute = click.sameIdentity && onScreen !== undefined && createdPhrase(onScreen) === minute;
+  return shownSameMinute || others.some((other) => askedAt(other) === minute) ? "second" : "minute";
 }
 
 /** When a click was asked, to the minute, as its history row says it; null before any of its
