@@ -329,7 +329,7 @@ export function uploadToS3(
       }
     };
     xhr.onerror = () =>
-      reject(new ApiError(0, "upload_failed", "The upload did not reach storage. Check the connection and retry."));
+      reject(new ApiError(0, "upload_failed", "Storage could not be reached; check the connection."));
     const canceled = () => reject(new ApiError(0, "upload_aborted", "The upload was canceled."));
     xhr.onabort = canceled;
     // Stopped before it started: an XHR not yet sent would not say it was aborted.

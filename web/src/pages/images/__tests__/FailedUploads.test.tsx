@@ -26,6 +26,15 @@ describe("an upload that failed", () => {
     expect(screen.getByRole("button", { name: "Remove front.jpg" })).toHaveFocus();
   });
 
+  it("says a photo storage could not be reached for in a few words a narrow tile holds, Retry under them", async () => {
+    given(http.untyped.post(S3, () => HttpResponse.error()));
+    const user = await openAsAlice();
+    await user.upload(screen.getByLabelText("Reference photos"), file("front.jpg", "image/jpeg"));
+    // Retry says what to do: the words say what went wrong, and where to look.
+    expect(await screen.findByText("Storage could not be reached; check the connection.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Retry front.jpg" })).toBeInTheDocument();
+  });
+
   it("sends a photo that failed as the browser went offline once it is back online, as its tile said", async () => {
     let offline = false;
     const sent: string[] = [];
