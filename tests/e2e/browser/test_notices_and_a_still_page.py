@@ -71,9 +71,17 @@ WATCH_CARD_HEIGHTS = """() => {
     const look = () => {
         for (const card of document.querySelectorAll('article[aria-label^="Variant"]')) {
             const state = card.querySelector("img") ? "done" : "pending";
-            const seen = cards.get(card) ?? {name: card.ariaLabel, pending: [], done: []};
+            const seen = cards.get(card)
+                ?? {name: card.ariaLabel, pending: [], done: [], starts: []};
             cards.set(card, seen);
             seen[state].push(Math.round(card.getBoundingClientRect().height));
+            // Where each row of the footer's shapes starts, while they hold its room.
+            const room = card.querySelector('[class*="footerRoom"]');
+            if (room) {
+                const rows = [...room.children].map((row) => row.firstElementChild ?? row);
+                const left = (first) => Math.round(first.getBoundingClientRect().left);
+                seen.starts.push(rows.map(left));
+            }
         }
         requestAnimationFrame(look);
     };
@@ -225,7 +233,8 @@ def test_a_card_keeps_its_height_from_the_queue_to_its_result(
 ) -> None:
     """Four squares on a 1024 px tablet, two a row: each card is as tall while it waits and
     runs as once its result is in, Save, Refine and its facts under the picture (its footer came
-    with the result, 132 px, and the row under it jumped down as the admin looked at it)."""
+    with the result, 132 px, and the row under it jumped down as the admin looked at it); the
+    shapes that hold that room start their rows on one line (Refine's started 4 px left)."""
     page, generate = ready_to_generate(
         browser, stack, BOB_THE_JAZZ_PIANIST, ratio="1:1", screen=(1024, 768)
     )
@@ -242,6 +251,8 @@ def test_a_card_keeps_its_height_from_the_queue_to_its_result(
             sorted(set(seen["pending"])),
             seen["done"][-1],
         )
+        assert seen["starts"], name
+        assert all(len(set(starts)) == 1 for starts in seen["starts"]), (name, seen["starts"])
 
 
 def _clear_of_the_notices(control: Locator, notices: Locator) -> None:
