@@ -285,3 +285,26 @@ def test_on_a_touch_phone_the_results_tiles_of_a_row_end_alike(
     download = re.compile(r"^Download,")
     downloads = [box_of(tile.get_by_role("link", name=download)) for tile in pair]
     assert downloads[0]["y"] == pytest.approx(downloads[1]["y"], abs=1), downloads
+
+
+def test_on_a_phone_a_history_row_with_no_picture_gives_its_words_the_rows_width(
+    stack: RunningStack, browser: Browser
+) -> None:
+    """On a 390 by 844 phone, a history row that ended without a picture has its words beside
+    its small "!" mark: they started 114 px in, beside a 104 px column that held the mark
+    alone, and a failure's sentence took six lines of 190 px."""
+    page, generate = ready_to_generate(
+        browser, stack, ALICE_THE_EXPLORER, ratio="1:1", screen=(390, 844)
+    )
+    prompt = "refused on a phone [simulate:prompt_blocked]"
+    page.get_by_role("textbox", name="Prompt", exact=True).fill(prompt)
+    page.get_by_role("combobox", name="Variants", exact=True).select_option("1")
+    generate.click()
+    history = page.get_by_role("region", name="History")
+    row = history.get_by_role("listitem").filter(has_text=prompt)
+    why = row.get_by_text("Gemini refused the prompt", exact=True)
+    expect(why).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    row.scroll_into_view_if_needed()
+    next_frames(page)
+    start = box_of(why)["x"] - box_of(row)["x"]
+    assert start < 60, start

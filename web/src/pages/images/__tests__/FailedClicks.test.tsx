@@ -159,7 +159,7 @@ describe("a failed variant re-run since", () => {
     expect(first).toHaveAttribute("data-job-id", two[0]!.id);
     expect(within(first).queryByRole("button", { name: /^Re-run\b/ })).toBeNull();
     // Said dealt with: alone, it read as a failure still to see to.
-    expect(first).toHaveTextContent("Re-run since: its re-run is above.");
+    expect(first).toHaveTextContent("Re-run since; see above.");
     expect(second).not.toHaveTextContent("Re-run since");
     // Its click's Edit settings stays (in the click's row, above its variants); the variant not
     // re-run keeps its Re-run.

@@ -111,7 +111,7 @@ export function RowText({
 
 /** What a failed or canceled row re-run since says (the history is newest first: a re-run is
  * always above what it re-ran). */
-const RERUN_SINCE = "Re-run since: its re-run is above.";
+const RERUN_SINCE = "Re-run since; see above.";
 
 /** The state's badge: failed, on its way, or plain (canceled); a result has none. */
 export function statusClass(job: Job): string {
