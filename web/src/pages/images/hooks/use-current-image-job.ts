@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import type { HostIdentity, Job } from "../../../api/imageGeneration";
-import { jobNamedBy, namesJob } from "../job/saved";
+import { jobNamedBy } from "../job/saved";
 import { useJobs } from "./use-jobs";
 
 /**
@@ -18,17 +18,15 @@ import { useJobs } from "./use-jobs";
 export function useCurrentImageJob(identity: HostIdentity | null, known: readonly Job[] | undefined): Job | null {
   const identityId = identity?.id ?? null;
   const [wanted, setWanted] = useState<{ identityId: string | null; jobId: string | null }>({ identityId, jobId: null });
-  const path = identity?.image_path ?? null;
-  const pathJobId = jobNamedBy(path);
+  const pathJobId = jobNamedBy(identity?.image_path);
   // Set during render, React's way to adjust state to what changed.
   if (wanted.identityId !== identityId) {
     setWanted({ identityId, jobId: null });
   } else if (
-    path !== null &&
     pathJobId !== null &&
     pathJobId !== wanted.jobId &&
     known !== undefined &&
-    !known.some((job) => namesJob(path, job.id))
+    !known.some((job) => job.id === pathJobId)
   ) {
     setWanted({ identityId, jobId: pathJobId });
   }

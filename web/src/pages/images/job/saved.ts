@@ -26,7 +26,7 @@ export function currentImageJobId(identity: HostIdentity | null, readAt: number,
 /** Whether an image path is a job's output: the pipeline's key (`…/{job_id}.png`), or the
  * host's copy, named for it (`{job_id}.png`, or `{job_id}_Xk2Lm9q.png` once its storage
  * made the name unique). */
-export function namesJob(path: string, jobId: string): boolean {
+function namesJob(path: string, jobId: string): boolean {
   const stem = stemOf(path);
   return stem === jobId || stem.startsWith(`${jobId}_`);
 }
